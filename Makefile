@@ -1,0 +1,127 @@
+# x86_64 microkernel: build, boot, test and measure.  `make help` lists targets.
+#
+# QEMU runs under TCG by default (/dev/kvm on the project's machines is a slow
+# software emulation); ACCEL=kvm opts in where KVM is real.
+
+BUILD    ?= build
+SMP      ?= 4
+MEM      ?= 512M
+ACCEL    ?= tcg
+QEMU_CPU ?= qemu64
+QEMU_EXTRA ?=
+
+CC   := gcc
+LD   := ld
+NASM := nasm
+
+ARCH := kernel/arch/x86_64
+
+KCFLAGS := -std=gnu11 -O2 -g -ffreestanding -mno-red-zone -mcmodel=kernel \
+	-fno-pic -fno-pie -mgeneral-regs-only -fno-stack-protector \
+	-fno-omit-frame-pointer -fno-strict-aliasing -fno-tree-loop-distribute-patterns -Wall -Wextra -Werror \
+	-Iinclude -MMD -MP
+KLDFLAGS := -nostdlib -n -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments -T $(ARCH)/linker.ld
+
+# Pure logic: compiled unchanged into the kernel and into the host tests.
+PURE_SRCS := $(wildcard kernel/mm/*.c) $(wildcard lib/*.c) kernel/printk.c \
+	kernel/multiboot2.c
+KERNEL_SRCS := $(PURE_SRCS) $(filter-out $(PURE_SRCS),$(wildcard kernel/*.c)) \
+	$(wildcard $(ARCH)/*.c)
+KERNEL_ASM := $(wildcard $(ARCH)/*.asm)
+KERNEL_OBJS := $(KERNEL_SRCS:%.c=$(BUILD)/k/%.o) $(KERNEL_ASM:%.asm=$(BUILD)/k/%.o)
+
+KERNEL := $(BUILD)/kernel.elf
+ISO    := $(BUILD)/os.iso
+
+# Host unit tests: one Check binary per tests/unit/test_*.c, each linked with
+# the pure sources and the shims, under AddressSanitizer and UBSan.
+HOST_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Iinclude -Itests/shim \
+	-fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer $(shell pkg-config --cflags check 2>/dev/null)
+HOST_LIBS := $(shell pkg-config --libs check 2>/dev/null) -lpthread
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))
+SHIM_SRCS := $(wildcard tests/shim/*.c)
+# The host links libc's string functions instead of lib/string.c.
+HOST_SRCS := $(filter-out lib/string.c,$(PURE_SRCS))
+
+# Host benchmark: the same allocator sources, optimised, no sanitizers.
+BENCH_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Iinclude -Itests/shim
+
+QEMU_ACCEL := $(if $(filter kvm,$(ACCEL)),-accel kvm,-accel tcg)
+QEMU := qemu-system-x86_64 -machine q35 $(QEMU_ACCEL) -cpu $(QEMU_CPU) \
+	-smp $(SMP) -m $(MEM) -no-reboot \
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04 $(QEMU_EXTRA)
+
+export ACCEL SMP QEMU_CPU QEMU_EXTRA BUILD
+
+.PHONY: all iso run debug test unit-test qemu-test bench clean deps help
+
+all: $(ISO)
+
+help:
+	@echo "make run      build everything and boot the ISO (serial console here)"
+	@echo "make test     host unit tests (ASan+UBSan) and QEMU tests; ends 'N passed, N failed'"
+	@echo "make bench    host and QEMU benchmarks, RESULT lines"
+	@echo "make debug    boot halted with a gdb stub on :1234; then: gdb -x $(BUILD)/gdbinit"
+	@echo "make iso      build $(ISO)"
+	@echo "make deps     install missing Debian packages (apt-get, as root or via sudo)"
+	@echo "make clean    remove $(BUILD)/"
+	@echo "variables: ACCEL=tcg|kvm SMP=$(SMP) MEM=$(MEM) QEMU_CPU=$(QEMU_CPU) QEMU_EXTRA=..."
+
+deps:
+	@sh tests/deps.sh
+
+iso: $(ISO)
+
+$(ISO): $(KERNEL) grub.cfg
+	@mkdir -p $(BUILD)/iso/boot/grub
+	cp $(KERNEL) $(BUILD)/iso/boot/kernel.elf
+	cp grub.cfg $(BUILD)/iso/boot/grub/grub.cfg
+	grub-mkrescue -o $@ $(BUILD)/iso 2>$(BUILD)/grub-mkrescue.log || \
+		{ cat $(BUILD)/grub-mkrescue.log; exit 1; }
+
+$(KERNEL): $(KERNEL_OBJS) $(ARCH)/linker.ld
+	$(LD) $(KLDFLAGS) -o $@ $(KERNEL_OBJS)
+
+$(BUILD)/k/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) -c $< -o $@
+
+$(BUILD)/k/%.o: %.asm
+	@mkdir -p $(dir $@)
+	$(NASM) -f elf64 -g -F dwarf -Iinclude/ -MD $(@:.o=.d) $< -o $@
+
+run: deps $(ISO)
+	$(QEMU) -cdrom $(ISO) -serial mon:stdio
+
+debug: $(ISO)
+	@printf 'file %s\ntarget remote :1234\n' $(KERNEL) > $(BUILD)/gdbinit
+	@echo "QEMU waits for gdb: in another terminal run  gdb -x $(BUILD)/gdbinit"
+	$(QEMU) -cdrom $(ISO) -serial mon:stdio -s -S
+
+$(BUILD)/unit/%: tests/unit/%.c $(HOST_SRCS) $(SHIM_SRCS) $(wildcard include/*/*.h include/*.h tests/shim/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) $< $(HOST_SRCS) $(SHIM_SRCS) -o $@ $(HOST_LIBS)
+
+unit-test: $(UNIT_TESTS)
+	@sh tests/run-unit.sh $(UNIT_TESTS)
+
+qemu-test: $(ISO)
+	@sh tests/qemu/run.sh $(ISO)
+
+test: deps
+	@$(MAKE) --no-print-directory $(UNIT_TESTS) $(ISO)
+	@sh tests/run-all.sh $(BUILD) $(ISO) $(UNIT_TESTS)
+
+$(BUILD)/bench/host-bench: tests/bench/host_bench.c $(HOST_SRCS) $(SHIM_SRCS)
+	@mkdir -p $(dir $@)
+	$(CC) $(BENCH_CFLAGS) $< $(HOST_SRCS) $(SHIM_SRCS) -o $@ -lpthread
+
+bench: deps $(BUILD)/bench/host-bench $(ISO)
+	@$(BUILD)/bench/host-bench
+	@sh tests/qemu/bench.sh $(ISO)
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD)/k -name '*.d' 2>/dev/null)

@@ -1,0 +1,52 @@
+/* The address map.
+ *
+ *  Virtual (48-bit, canonical halves)
+ *
+ *  0xFFFF_FFFF_FFFF_FFFF +--------------------------------+
+ *                        | kernel image (top 2 GiB,       |  -mcmodel=kernel
+ *                        |  KERNEL_VMA + physical address) |
+ *  0xFFFF_FFFF_8000_0000 +--------------------------------+  KERNEL_VMA
+ *                        |            unused              |
+ *  0xFFFF_C000_0000_0000 +--------------------------------+  PHYS_MAP_END
+ *                        | direct map of all RAM          |  2 MiB pages,
+ *                        |  (PHYS_MAP_BASE + physical)    |  built at boot
+ *  0xFFFF_8000_0000_0000 +--------------------------------+  PHYS_MAP_BASE
+ *                        |   non-canonical hole           |
+ *  0x0000_7FFF_FFFF_FFFF +--------------------------------+  USER_TOP
+ *                        | user half (later issues)       |
+ *  0x0000_0000_0000_0000 +--------------------------------+
+ *
+ *  Physical
+ *
+ *  0x0000_0000 .. 0x000F_FFFF  real-mode area, BIOS, VGA (0xB8000): reserved;
+ *                              AP_TRAMPOLINE_PA holds the SMP trampoline
+ *  0x0010_0000 ..              kernel image (KERNEL_PHYS), then GRUB puts the
+ *                              multiboot2 information and the modules
+ *  elsewhere                   the MetaSlot array and the direct map's page
+ *                              tables, carved out of free RAM at boot; the
+ *                              rest belongs to the buddy allocator
+ *
+ *  The identity map of the first 1 GiB that boot.asm builds is dropped once
+ *  every CPU runs in the higher half.
+ */
+#ifndef MEMLAYOUT_H
+#define MEMLAYOUT_H
+
+#define KERNEL_VMA        0xFFFFFFFF80000000
+#define KERNEL_PHYS       0x100000
+#define PHYS_MAP_BASE     0xFFFF800000000000
+#define PHYS_MAP_END      0xFFFFC00000000000 /* 64 TiB of RAM at most */
+#define USER_TOP          0x00007FFFFFFFFFFF
+#define AP_TRAMPOLINE_PA  0x8000
+#define BOOT_MAP_LIMIT    0x40000000 /* boot.asm maps the first 1 GiB */
+
+#define PAGE_SIZE   4096
+#define PAGE_SHIFT  12
+
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+#define P2V(pa) ((void *)((uint64_t)(pa) + PHYS_MAP_BASE))
+#define V2P(va) ((uint64_t)(va) - PHYS_MAP_BASE)
+#endif
+
+#endif

@@ -1,0 +1,69 @@
+/* The physical frame allocator: a buddy allocator over the MetaSlot array
+ * (orders 0 .. FRAME_MAX_ORDER) under one global lock, with a per-CPU cache
+ * (mm/pcp.h) in front of it for order 0. */
+#ifndef MM_FRAME_H
+#define MM_FRAME_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "abi/err.h"
+#include "mm/meta_slot.h"
+#include "mm/memrange.h"
+#include "hooks.h"
+
+#define FRAME_MAX_ORDER 10 /* blocks of 1 .. 1024 frames (4 MiB) */
+
+struct frame_alloc_options {
+	unsigned order;             /* 0 .. FRAME_MAX_ORDER */
+	bool zeroed;                /* zero the block before returning it */
+	enum frame_purpose purpose; /* PAGE_TABLE, KERNEL_DATA, USER_DATA, CUSTOM */
+};
+
+struct frame_stats {
+	uint64_t total;        /* frames the allocator manages (free + allocated) */
+	uint64_t free;         /* free frames, in the buddy lists and in PCP caches */
+	uint64_t poisoned;     /* frames taken out of service */
+	uint64_t reserved;     /* frames never given to the allocator */
+	uint64_t free_blocks[FRAME_MAX_ORDER + 1]; /* buddy free blocks per order */
+	uint64_t by_purpose[PURPOSE_COUNT];        /* allocated frames per purpose */
+	uint64_t allocs, frees;                    /* blocks handed out / returned */
+	uint64_t pcp_cached[MAX_CPUS];             /* frames in each CPU's cache */
+	uint64_t pcp_refills, pcp_drains;          /* batches moved, all CPUs */
+	unsigned ncpus;                            /* caches reported */
+};
+
+/* Set up the allocator over meta (nframes slots, see init_metadata_array),
+ * freeing every page-aligned byte range in free_ram into the buddy lists.
+ * Frames outside free_ram stay reserved forever. ncpus caches are set up. */
+void frame_init(struct meta_slot *meta, uint64_t nframes,
+		const struct memrange_set *free_ram, unsigned ncpus);
+
+/* Allocate a block; *pfn = its first frame. Order 0 goes through this CPU's
+ * cache. Returns E_OK, E_BADORDER, E_INVAL (purpose) or E_NOMEM. */
+int frame_alloc(const struct frame_alloc_options *opt, uint64_t *pfn);
+
+/* Drop the allocation's reference to the order-`order` block at pfn; on the
+ * last reference the block returns to the allocator (order 0 via this CPU's
+ * cache).  Refuses and reports, changing nothing: E_RANGE (no such frame),
+ * E_DOUBLEFREE (already free), E_NOTALLOC (reserved, tail, quarantined),
+ * E_BADORDER (not the block's order). */
+int frame_free(uint64_t pfn, unsigned order);
+
+/* Take one more reference to the allocated block at pfn.
+ * E_OVERFLOW past REFCOUNT_MAX; E_DOUBLEFREE/E_NOTALLOC/E_RANGE as above. */
+int frame_get(uint64_t pfn);
+
+/* Take pfn out of service for good.  A free frame is removed from the free
+ * lists at once; an allocated one is quarantined when its block is freed
+ * (the rest of the block still returns).  E_RANGE if pfn has no slot. */
+int mark_poisoned(uint64_t pfn);
+
+/* Fill *s with a consistent snapshot of the counters. */
+void frame_stats(struct frame_stats *s);
+
+/* Buddy-only entry points (no per-CPU cache), used by the cache itself and by
+ * benchmarks comparing the two paths. Same contracts as above. */
+int buddy_alloc(const struct frame_alloc_options *opt, uint64_t *pfn);
+int buddy_free(uint64_t pfn, unsigned order);
+
+#endif

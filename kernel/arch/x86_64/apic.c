@@ -1,0 +1,74 @@
+/* Local APIC (xAPIC, memory-mapped at its physical base, through the direct map). */
+#include "arch.h"
+#include "cpu.h"
+#include "memlayout.h"
+
+#define LAPIC_ID      0x020
+#define LAPIC_EOI     0x0B0
+#define LAPIC_SVR     0x0F0
+#define LAPIC_ICR_LO  0x300
+#define LAPIC_ICR_HI  0x310
+#define LAPIC_LVT_LINT0 0x350
+#define LAPIC_LVT_LINT1 0x360
+#define ICR_PENDING   (1u << 12)
+
+#define ICR_NMI            (4u << 8)
+#define ICR_DEST_OTHERS    (3u << 18)
+#define ICR_ASSERT         (1u << 14)
+
+static volatile uint32_t *lapic;
+
+static inline uint32_t rd(unsigned reg) { return lapic[reg / 4]; }
+static inline void wr(unsigned reg, uint32_t v) { lapic[reg / 4] = v; }
+
+static void pic_disable(void)
+{
+	/* Remap the legacy PICs away from the exception vectors, then mask all. */
+	outb(0x20, 0x11); outb(0xA0, 0x11);
+	outb(0x21, 0x20); outb(0xA1, 0x28);
+	outb(0x21, 0x04); outb(0xA1, 0x02);
+	outb(0x21, 0x01); outb(0xA1, 0x01);
+	outb(0x21, 0xFF); outb(0xA1, 0xFF);
+}
+
+/* lapic_init: enable this CPU's local APIC with spurious vector 0xFF. The BSP
+ * also masks the legacy PIC. */
+void lapic_init(void)
+{
+	uint64_t base = rdmsr(MSR_APIC_BASE);
+	if (!lapic) {
+		pic_disable();
+		lapic = P2V(base & ~0xFFFull);
+	}
+	wrmsr(MSR_APIC_BASE, base | (1u << 11));
+	wr(LAPIC_SVR, 0x100 | 0xFF);
+}
+
+unsigned lapic_id(void)
+{
+	return lapic ? rd(LAPIC_ID) >> 24 : 0;
+}
+
+void lapic_eoi(void)
+{
+	if (lapic)
+		wr(LAPIC_EOI, 0);
+}
+
+/* lapic_send_ipi: send icr_low to apic_id and wait until it is delivered. */
+void lapic_send_ipi(unsigned apic_id, uint32_t icr_low)
+{
+	wr(LAPIC_ICR_HI, apic_id << 24);
+	wr(LAPIC_ICR_LO, icr_low);
+	while (rd(LAPIC_ICR_LO) & ICR_PENDING)
+		cpu_pause();
+}
+
+/* lapic_broadcast_nmi: NMI every other CPU (used by panic to stop them). */
+void lapic_broadcast_nmi(void)
+{
+	if (!lapic)
+		return;
+	wr(LAPIC_ICR_HI, 0);
+	wr(LAPIC_ICR_LO, ICR_DEST_OTHERS | ICR_ASSERT | ICR_NMI);
+}

@@ -1,0 +1,105 @@
+/* Internal interface of kernel/arch/x86_64: everything that touches hardware.
+ * Nothing outside this folder includes this header except kernel/main.c and
+ * the in-kernel tests, which drive the boot. */
+#ifndef ARCH_X86_64_ARCH_H
+#define ARCH_X86_64_ARCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "hooks.h"
+
+/* Segment selectors (gdt.c); the order suits syscall/sysret. */
+#define SEL_KCODE 0x08
+#define SEL_KDATA 0x10
+#define SEL_UCODE32 0x18
+#define SEL_UDATA 0x20
+#define SEL_UCODE 0x28
+#define SEL_TSS   0x30
+
+#define VEC_WAKE 0xF0 /* IPI that wakes a halted CPU; the handler only EOIs */
+
+#define IST_DOUBLE_FAULT 1
+#define IST_NMI          2
+#define IST_SIZE         4096
+
+struct tss {
+	uint32_t reserved0;
+	uint64_t rsp[3];
+	uint64_t reserved1;
+	uint64_t ist[7];
+	uint64_t reserved2;
+	uint16_t reserved3;
+	uint16_t iomap_base;
+} __attribute__((packed));
+
+/* Per-CPU area, reached through GS base (gs:0 holds its own address).
+ * Written only by its own CPU after boot, except `online`, which the BSP
+ * reads while starting the CPU. */
+struct percpu {
+	struct percpu *self;
+	unsigned cpu_id;           /* 0 .. ncpus-1, 0 is the BSP */
+	unsigned apic_id;
+	volatile bool online;
+	uint64_t kstack_top;
+	uint64_t gdt[8] __attribute__((aligned(16)));
+	struct tss tss __attribute__((aligned(16)));
+	uint8_t ist_df[IST_SIZE] __attribute__((aligned(16)));
+	uint8_t ist_nmi[IST_SIZE] __attribute__((aligned(16)));
+};
+
+struct trap_frame {
+	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	uint64_t vector, error;
+	uint64_t rip, cs, rflags, rsp, ss;
+};
+
+/* serial.c, vga.c, console.c */
+void serial_init(void);
+void serial_putc(char c);
+void vga_init(void);
+void vga_putc(char c);
+void vga_flush_cursor(void);
+
+/* gdt.c, idt.c, trap.c */
+void gdt_init_cpu(struct percpu *c);
+void idt_init(void);
+void idt_load(void);
+void trap_dump(const struct trap_frame *tf);
+
+/* percpu.c */
+extern struct percpu percpu_area[MAX_CPUS];
+extern unsigned ncpus;
+void percpu_init(unsigned cpu_id, unsigned apic_id);
+static inline struct percpu *this_cpu(void)
+{
+	struct percpu *c;
+	__asm__ volatile("mov %%gs:0, %0" : "=r"(c));
+	return c;
+}
+
+/* tsc.c */
+extern uint64_t tsc_hz;
+void tsc_calibrate(void);
+void udelay(uint64_t us);
+
+/* apic.c, acpi.c, smp.c */
+void lapic_init(void);
+unsigned lapic_id(void);
+void lapic_send_ipi(unsigned apic_id, uint32_t icr_low);
+void lapic_broadcast_nmi(void);
+void lapic_eoi(void);
+unsigned acpi_find_cpus(const void *rsdp, unsigned apic_ids[], unsigned max);
+void smp_start_aps(const unsigned apic_ids[], unsigned n);
+/* Run fn(arg) on every online CPU at once, the caller included; returns when
+ * all have finished. */
+void smp_run_all(void (*fn)(void *), void *arg);
+
+/* paging.c */
+void paging_extend_direct_map(uint64_t limit, uint64_t (*take_page)(void));
+void paging_drop_identity(void);
+
+/* Exit QEMU through isa-debug-exit with status (code << 1) | 1. */
+_Noreturn void qemu_exit(uint8_t code);
+
+#endif

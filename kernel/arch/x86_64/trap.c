@@ -1,0 +1,111 @@
+/* Exceptions and interrupts: every exception prints vector, error code, RIP,
+ * CR2 and all registers, then panics; nothing is ever a silent triple fault. */
+#include <stdatomic.h>
+#include "arch.h"
+#include "cpu.h"
+#include "printk.h"
+
+static const char *const exc_names[32] = {
+	"#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
+	"#BR bound range", "#UD invalid opcode", "#NM device not available",
+	"#DF double fault", "coprocessor segment overrun", "#TS invalid TSS",
+	"#NP segment not present", "#SS stack fault", "#GP general protection",
+	"#PF page fault", "reserved 15", "#MF x87 error", "#AC alignment check",
+	"#MC machine check", "#XM SIMD error", "#VE virtualization",
+	"#CP control protection", "reserved 22", "reserved 23", "reserved 24",
+	"reserved 25", "reserved 26", "reserved 27", "#HV hypervisor injection",
+	"#VC VMM communication", "#SX security", "reserved 31",
+};
+
+static _Atomic int panicking;
+bool exit_on_panic; /* test and bench runs end QEMU instead of hanging */
+
+#define VEC_SPURIOUS 0xFF
+
+/* trap_dump: print every register of tf, one fixed format. */
+void trap_dump(const struct trap_frame *tf)
+{
+	printk("  rip %016lx  cs %04lx  rflags %016lx\n", tf->rip, tf->cs, tf->rflags);
+	printk("  rsp %016lx  ss %04lx  cr2 %016lx  cr3 %016lx\n", tf->rsp, tf->ss,
+	       read_cr2(), read_cr3());
+	printk("  rax %016lx  rbx %016lx  rcx %016lx\n", tf->rax, tf->rbx, tf->rcx);
+	printk("  rdx %016lx  rsi %016lx  rdi %016lx\n", tf->rdx, tf->rsi, tf->rdi);
+	printk("  rbp %016lx  r8  %016lx  r9  %016lx\n", tf->rbp, tf->r8, tf->r9);
+	printk("  r10 %016lx  r11 %016lx  r12 %016lx\n", tf->r10, tf->r11, tf->r12);
+	printk("  r13 %016lx  r14 %016lx  r15 %016lx\n", tf->r13, tf->r14, tf->r15);
+}
+
+static _Noreturn void halt_forever(void)
+{
+	for (;;) {
+		cpu_cli();
+		cpu_hlt();
+	}
+}
+
+/* trap_handler: called by entry.asm for every vector. */
+void trap_handler(struct trap_frame *tf)
+{
+	if (tf->vector == 2 && atomic_load(&panicking))
+		halt_forever(); /* another CPU panicked and stopped us */
+	if (tf->vector == VEC_SPURIOUS)
+		return;
+	if (tf->vector == VEC_WAKE) {
+		lapic_eoi();
+		return;
+	}
+	if (tf->vector >= 32) {
+		printk("unexpected interrupt %lu on cpu %u\n", tf->vector, arch_cpu_id());
+		lapic_eoi();
+		return;
+	}
+	printk("EXCEPTION %s (vector %lu) error 0x%lx rip 0x%lx cr2 0x%lx cpu %u\n",
+	       exc_names[tf->vector], tf->vector, tf->error, tf->rip, read_cr2(),
+	       arch_cpu_id());
+	trap_dump(tf);
+	panic("unhandled exception %lu in ring %lu", tf->vector, tf->cs & 3);
+}
+
+/* Print the frame-pointer chain from rbp. */
+static void backtrace(uint64_t rbp)
+{
+	extern char _kernel_start[], _kernel_end[];
+	printk("  backtrace:");
+	for (int i = 0; i < 16 && rbp >= (uint64_t)_kernel_start &&
+			rbp < 0xFFFFFFFFFFFFF000 && (rbp & 7) == 0; i++) {
+		uint64_t *fp = (uint64_t *)rbp;
+		if (fp[1] < (uint64_t)_kernel_start || fp[1] >= (uint64_t)_kernel_end)
+			break;
+		printk(" %lx", fp[1]);
+		rbp = fp[0];
+	}
+	printk("\n");
+}
+
+/* arch_halt_all: dump this CPU's state, stop the others with an NMI, and
+ * halt (or end QEMU in test and bench runs). */
+_Noreturn void arch_halt_all(void)
+{
+	cpu_cli();
+	uint64_t rsp, rbp;
+	__asm__ volatile("mov %%rsp, %0; mov %%rbp, %1" : "=r"(rsp), "=r"(rbp));
+	if (atomic_exchange(&panicking, 1))
+		halt_forever(); /* someone else is already stopping the machine */
+	printk("  cpu %u rsp %016lx rbp %016lx cr0 %lx cr3 %lx cr4 %lx\n",
+	       arch_cpu_id(), rsp, rbp, read_cr0(), read_cr3(), read_cr4());
+	backtrace(rbp);
+	if (ncpus > 1)
+		lapic_broadcast_nmi();
+	if (exit_on_panic)
+		qemu_exit(3);
+	halt_forever();
+	__builtin_unreachable();
+}
+
+/* qemu_exit: leave QEMU through isa-debug-exit (status = code * 2 + 1). */
+_Noreturn void qemu_exit(uint8_t code)
+{
+	outl(0xF4, code);
+	halt_forever(); /* no debug-exit device: stay halted */
+	__builtin_unreachable();
+}

@@ -1,0 +1,74 @@
+/* VGA text-mode mirror of the console: 80x25 at physical 0xB8000, scrolling. */
+#include <stdint.h>
+#include "memlayout.h"
+#include "arch.h"
+#include "cpu.h"
+
+#define VGA_COLS 80
+#define VGA_ROWS 25
+#define VGA_ATTR 0x0700 /* light grey on black */
+
+static volatile uint16_t *vga;
+static unsigned col, row;
+
+static void vga_cursor(void)
+{
+	unsigned pos = row * VGA_COLS + col;
+	outb(0x3D4, 14);
+	outb(0x3D5, (uint8_t)(pos >> 8));
+	outb(0x3D4, 15);
+	outb(0x3D5, (uint8_t)pos);
+}
+
+/* vga_init: clear the screen. */
+void vga_init(void)
+{
+	vga = P2V(0xB8000);
+	for (unsigned i = 0; i < VGA_COLS * VGA_ROWS; i++)
+		vga[i] = VGA_ATTR | ' ';
+	col = row = 0;
+	vga_cursor();
+}
+
+static void vga_scroll(void)
+{
+	for (unsigned i = 0; i < VGA_COLS * (VGA_ROWS - 1); i++)
+		vga[i] = vga[i + VGA_COLS];
+	for (unsigned i = 0; i < VGA_COLS; i++)
+		vga[(VGA_ROWS - 1) * VGA_COLS + i] = VGA_ATTR | ' ';
+	row = VGA_ROWS - 1;
+}
+
+/* vga_putc: put c at the cursor; handles \n, \r, \b and tabs. */
+void vga_putc(char c)
+{
+	if (!vga)
+		return;
+	if (c == '\n') {
+		col = 0;
+		row++;
+	} else if (c == '\r') {
+		col = 0;
+	} else if (c == '\b') {
+		if (col)
+			col--;
+	} else if (c == '\t') {
+		col = (col + 8) & ~7u;
+	} else {
+		vga[row * VGA_COLS + col] = VGA_ATTR | (uint8_t)c;
+		col++;
+	}
+	if (col >= VGA_COLS) {
+		col = 0;
+		row++;
+	}
+	if (row >= VGA_ROWS)
+		vga_scroll();
+}
+
+/* vga_flush_cursor: move the hardware cursor to where text will go next. */
+void vga_flush_cursor(void)
+{
+	if (vga)
+		vga_cursor();
+}

@@ -1,0 +1,207 @@
+/* In-kernel self-tests, run by the "test" boot entry.  Each test prints
+ * "@@PASS name" or "@@FAIL name: reason"; the run ends with "@@DONE" and
+ * leaves QEMU through isa-debug-exit.  tests/qemu/run.sh judges the log. */
+#include <stdatomic.h>
+#include "kernel.h"
+#include "memlayout.h"
+#include "mm/frame.h"
+#include "mm/pcp.h"
+#include "printk.h"
+
+static int failures;
+
+static void check(bool ok, const char *name, const char *why)
+{
+	if (ok) {
+		printk("@@PASS %s\n", name);
+	} else {
+		printk("@@FAIL %s: %s\n", name, why);
+		failures++;
+	}
+}
+
+/* Barrier for the CPUs of one smp_run_all: the last to arrive releases all. */
+static _Atomic unsigned barrier_count, barrier_gen;
+
+static void barrier(void)
+{
+	unsigned gen = atomic_load(&barrier_gen);
+	if (atomic_fetch_add(&barrier_count, 1) + 1 == arch_ncpus()) {
+		atomic_store(&barrier_count, 0);
+		atomic_fetch_add(&barrier_gen, 1);
+	} else {
+		while (atomic_load(&barrier_gen) == gen)
+			arch_cpu_relax();
+	}
+}
+
+/* What each word of a test frame holds: unique per CPU, frame and word. */
+static inline uint64_t pattern(unsigned cpu, uint64_t pfn, unsigned i)
+{
+	return ((uint64_t)(cpu + 1) << 56) ^ (pfn << 12) ^ (i * 0x9E3779B97F4A7C15ull);
+}
+
+struct exhaust {
+	unsigned max_order;           /* CPU c starts at order c % (max_order+1) */
+	_Atomic uint64_t frames;      /* frames allocated by all CPUs */
+	_Atomic unsigned bad_pattern; /* words found wrong */
+	_Atomic unsigned bad_free;    /* frees refused */
+};
+
+/* Allocate until exhausted, falling back to smaller orders; chain the blocks
+ * through their first word (word 1 holds the order). Returns the chain head. */
+static uint64_t grab_all(unsigned cpu, unsigned order, uint64_t *frames)
+{
+	uint64_t head = ~0ull, pfn;
+	for (;;) {
+		struct frame_alloc_options o = { order, false, PURPOSE_KERNEL_DATA };
+		if (frame_alloc(&o, &pfn) != E_OK) {
+			if (order == 0)
+				return head;
+			order--;
+			continue;
+		}
+		uint64_t n = 1ull << order;
+		for (uint64_t f = pfn; f < pfn + n; f++) {
+			uint64_t *w = P2V(f << PAGE_SHIFT);
+			for (unsigned i = 2; i < PAGE_SIZE / 8; i++)
+				w[i] = pattern(cpu, f, i);
+		}
+		uint64_t *w = P2V(pfn << PAGE_SHIFT);
+		w[0] = head;
+		w[1] = order;
+		head = pfn;
+		*frames += n;
+	}
+}
+
+/* Check every word of every block on the chain, free the blocks. */
+static void check_and_free(unsigned cpu, uint64_t head, struct exhaust *ex)
+{
+	while (head != ~0ull) {
+		uint64_t *w = P2V(head << PAGE_SHIFT);
+		uint64_t next = w[0], order = w[1];
+		for (uint64_t f = head; f < head + (1ull << order); f++) {
+			uint64_t *fw = P2V(f << PAGE_SHIFT);
+			for (unsigned i = 2; i < PAGE_SIZE / 8; i++)
+				if (fw[i] != pattern(cpu, f, i))
+					atomic_fetch_add(&ex->bad_pattern, 1);
+		}
+		if (frame_free(head, (unsigned)order) != E_OK)
+			atomic_fetch_add(&ex->bad_free, 1);
+		head = next;
+	}
+}
+
+static void exhaust_cpu(void *arg)
+{
+	struct exhaust *ex = arg;
+	unsigned cpu = arch_cpu_id();
+	uint64_t frames = 0;
+	uint64_t head = grab_all(cpu, cpu % (ex->max_order + 1), &frames);
+	atomic_fetch_add(&ex->frames, frames);
+	barrier(); /* every CPU has written before anyone checks */
+	check_and_free(cpu, head, ex);
+}
+
+static void drain_cpu(void *unused)
+{
+	(void)unused;
+	struct pcp_cache *c = pcp_of(arch_cpu_id());
+	unsigned long f = arch_irq_save();
+	pcp_batch_drain(c, pcp_cached_count(c));
+	arch_irq_restore(f);
+}
+
+/* All CPUs at once allocate until memory is exhausted, write a per-CPU
+ * pattern, check it, free everything: the free count and the buddy free
+ * lists return exactly to where they began. */
+static void test_exhaust(const char *name, unsigned max_order)
+{
+	struct frame_stats before, after;
+	smp_run_all(drain_cpu, NULL);
+	frame_stats(&before);
+	struct exhaust ex = { .max_order = max_order };
+	smp_run_all(exhaust_cpu, &ex);
+	smp_run_all(drain_cpu, NULL);
+	frame_stats(&after);
+	bool lists_same = true;
+	for (unsigned o = 0; o <= FRAME_MAX_ORDER; o++)
+		lists_same &= before.free_blocks[o] == after.free_blocks[o];
+	printk("%s: %u CPUs took %lu frames of %lu free, %u bad words, %u refused frees\n",
+	       name, arch_ncpus(), (uint64_t)ex.frames, before.free,
+	       ex.bad_pattern, ex.bad_free);
+	check(ex.frames == before.free && ex.bad_pattern == 0 && ex.bad_free == 0 &&
+	      after.free == before.free && lists_same, name,
+	      ex.frames != before.free ? "not every free frame was handed out" :
+	      ex.bad_pattern ? "pattern overwritten: a frame was shared" :
+	      ex.bad_free ? "a free was refused" :
+	      after.free != before.free ? "free count did not return" :
+	      "buddy free lists differ after coalescing");
+}
+
+/* A zeroed allocation is all zero even when the frame was dirty before. */
+static void test_zeroed(void)
+{
+	uint64_t pfn;
+	struct frame_alloc_options dirty = { 3, false, PURPOSE_KERNEL_DATA };
+	bool ok = frame_alloc(&dirty, &pfn) == E_OK;
+	if (ok) {
+		uint64_t *w = P2V(pfn << PAGE_SHIFT);
+		for (unsigned i = 0; i < 8 * PAGE_SIZE / 8; i++)
+			w[i] = ~0ull;
+		ok = frame_free(pfn, 3) == E_OK;
+	}
+	struct frame_alloc_options zero = { 3, true, PURPOSE_KERNEL_DATA };
+	uint64_t pfn2;
+	ok = ok && frame_alloc(&zero, &pfn2) == E_OK;
+	bool zeros = true;
+	if (ok) {
+		uint64_t *w = P2V(pfn2 << PAGE_SHIFT);
+		for (unsigned i = 0; i < 8 * PAGE_SIZE / 8; i++)
+			zeros &= w[i] == 0;
+		ok = frame_free(pfn2, 3) == E_OK;
+	}
+	check(ok && zeros && pfn2 == pfn, "frames_zeroed",
+	      !ok ? "alloc or free failed" : pfn2 != pfn ? "did not reuse the dirty block" :
+	      "zeroed block holds old bytes");
+}
+
+/* Misuse from the kernel side is refused and changes nothing. */
+static void test_misuse(void)
+{
+	struct frame_stats a, b;
+	uint64_t pfn;
+	struct frame_alloc_options o = { 1, false, PURPOSE_KERNEL_DATA };
+	bool ok = frame_alloc(&o, &pfn) == E_OK && frame_free(pfn, 1) == E_OK;
+	frame_stats(&a);
+	ok = ok && frame_free(pfn, 1) == E_DOUBLEFREE;
+	ok = ok && frame_free(0, 0) == E_NOTALLOC;          /* reserved: real mode */
+	ok = ok && frame_free(meta_frame_count() + 5, 0) == E_RANGE;
+	frame_stats(&b);
+	check(ok && a.free == b.free && a.frees == b.frees, "frames_misuse_refused",
+	      "a bad free was not refused, or changed the counts");
+}
+
+/* "test exception": a ring-0 invalid opcode must print a full dump and panic;
+ * tests/qemu/run.sh expects exactly that. */
+static void test_exception(void)
+{
+	printk("ktest: executing ud2 on purpose\n");
+	__asm__ volatile("ud2");
+}
+
+void ktest_run(const struct boot_info *bi)
+{
+	printk("ktest: %u CPUs, %lu MiB\n", arch_ncpus(), bi->mb.ram_end >> 20);
+	if (mb2_cmdline_has(bi->mb.cmdline, "exception"))
+		test_exception();
+	check(arch_ncpus() == bi->ncpus_found && arch_ncpus() > 1, "smp_all_cpus_online",
+	      "some CPUs did not come online");
+	test_exhaust("frames_smp_exhaust_order0", 0);
+	test_exhaust("frames_smp_exhaust_mixed", 4);
+	test_zeroed();
+	test_misuse();
+	printk("@@DONE failures=%d\n", failures);
+	arch_exit(failures ? 1 : 0);
+}

@@ -1,0 +1,654 @@
+/* The physical frame allocator: a binary buddy allocator whose free lists
+ * link through the MetaSlot array (never through frame bytes), orders
+ * 0 .. FRAME_MAX_ORDER, blocks naturally aligned on the absolute pfn
+ * (buddy of pfn at order k = pfn ^ 2^k).  Order-0 requests go through the
+ * per-CPU caches in pcp.c.  Reference counts are lock-free CAS on the slot;
+ * everything else about free blocks is under the one buddy lock. */
+#include "mm/frame.h"
+#include "mm/pcp.h"
+#include "mm/frame_internal.h"
+#include "lib/spinlock.h"
+#include "lib/string.h"
+#include "printk.h"
+
+#define ORDERS (FRAME_MAX_ORDER + 1)
+
+/* The global buddy allocator.  lock guards every field below and every slot
+ * in the FREE_HEAD, inner-free and QUARANTINE states, and each move into or
+ * out of them.  Invariants, lock held:
+ *   - free[k] links exactly the FREE_HEAD slots with order k; each block is
+ *     aligned on 2^k frames and all of its frames are REFCOUNT_UNUSED;
+ *   - two free buddies of one order are never both listed (they merge);
+ *   - free_frames == sum of nfree[k] << k;
+ *   - managed == free_frames + cached frames (minus ghosts) + allocated
+ *     frames + poisoned.  by_purpose/allocs/frees count the slow path only;
+ *     the fast path counts per CPU (cpu_counts, struct pcp_cache). */
+static struct buddy {
+	struct spinlock lock;
+	struct list_link free[ORDERS];
+	uint64_t nfree[ORDERS];             /* free blocks per order */
+	uint64_t free_frames;               /* frames in the free lists */
+	uint64_t managed;                   /* frames given to us by frame_init */
+	uint64_t reserved;                  /* frames never given */
+	uint64_t poisoned;                  /* frames quarantined */
+	uint64_t allocs, frees;             /* blocks, slow path */
+	uint64_t by_purpose[PURPOSE_COUNT]; /* frames, slow path */
+	unsigned ncpus;
+} buddy = { .lock = SPINLOCK_INIT };
+
+/* Cached frames quarantined by mark_poisoned whose stack entry their owner
+ * CPU has not dropped yet (counted in pcp counts, but not free). */
+static _Atomic uint64_t ghosts;
+
+/* Allocated order-0 frames by purpose, fast path.  Written only by the
+ * owning CPU with interrupts off; one CPU's count may wrap below zero (freed
+ * elsewhere than allocated): only the sum over CPUs means anything. */
+static struct cpu_counts {
+	uint64_t by_purpose[PURPOSE_COUNT];
+} __attribute__((aligned(64))) cpu_counts[MAX_CPUS];
+
+/* Single-writer counter update; readers on other CPUs load it relaxed. */
+static inline void bump(uint64_t *p, uint64_t d)
+{
+	__atomic_store_n(p, __atomic_load_n(p, __ATOMIC_RELAXED) + d,
+			 __ATOMIC_RELAXED);
+}
+
+static inline uint64_t ld(const uint64_t *p)
+{
+	return __atomic_load_n(p, __ATOMIC_RELAXED);
+}
+
+static inline uint64_t pfn_of(const struct meta_slot *s)
+{
+	return (uint64_t)(s - meta_array);
+}
+
+static inline bool poisoned(const struct meta_slot *s)
+{
+	return atomic_load(&s->guard) & GUARD_POISONED;
+}
+
+static void report(const char *what, uint64_t pfn, int e)
+{
+	printk("frame: refused %s of pfn 0x%lx: %s\n", what, pfn, err_str(e));
+}
+
+/* ---- free lists (lock held) ---- */
+
+static void list_push(unsigned k, uint64_t pfn)
+{
+	struct meta_slot *s = slot_of(pfn);
+	slot_set_flags(s, META_FREE_HEAD);
+	s->order = (uint8_t)k;
+	list_add(&buddy.free[k], &s->free_list_link);
+	buddy.nfree[k]++;
+	buddy.free_frames += 1ull << k;
+}
+
+static void list_remove(uint64_t pfn)
+{
+	struct meta_slot *s = slot_of(pfn);
+	unsigned k = s->order;
+	list_del(&s->free_list_link);
+	slot_set_flags(s, 0);
+	s->order = 0;
+	buddy.nfree[k]--;
+	buddy.free_frames -= 1ull << k;
+}
+
+/* Put the block [pfn, pfn + 2^k), whose slots are all inner-free, on the
+ * lists, merging with its buddy for as long as the buddy is free. */
+static void insert_locked(uint64_t pfn, unsigned k)
+{
+	while (k < FRAME_MAX_ORDER) {
+		uint64_t b = pfn ^ (1ull << k);
+		if (b >= meta_nframes)
+			break;
+		struct meta_slot *bs = slot_of(b);
+		if (!(slot_flags(bs) & META_FREE_HEAD) || bs->order != k)
+			break;
+		list_remove(b);
+		pfn &= ~(1ull << k);
+		k++;
+	}
+	list_push(k, pfn);
+}
+
+/* Remove the first block of the smallest order >= order, split it down to
+ * order (upper halves go back on the lists). False if none. */
+static bool take_locked(unsigned order, uint64_t *pfn)
+{
+	unsigned k = order;
+	while (k < ORDERS && list_empty(&buddy.free[k]))
+		k++;
+	if (k == ORDERS)
+		return false;
+	struct list_link *l = buddy.free[k].next;
+	uint64_t p = pfn_of(container_of(l, struct meta_slot, free_list_link));
+	list_remove(p);
+	while (k > order) {
+		k--;
+		list_push(k, p + (1ull << k));
+	}
+	*pfn = p;
+	return true;
+}
+
+/* Take pfn out of service for good. */
+static void quarantine_locked(uint64_t pfn)
+{
+	struct meta_slot *s = slot_of(pfn);
+	slot_set_flags(s, META_QUARANTINE);
+	s->order = 0;
+	s->purpose = PURPOSE_NONE;
+	s->vtable = 0;
+	atomic_store(&s->refcount, 0);
+	buddy.poisoned++;
+}
+
+/* Free [pfn, pfn + 2^k) (inner-free slots) in the largest pieces that hold
+ * no poisoned frame; quarantine the poisoned frames. */
+static void release_split_locked(uint64_t pfn, unsigned k)
+{
+	if (!block_phys_has_poison_guard(pfn, k)) {
+		insert_locked(pfn, k);
+	} else if (k == 0) {
+		quarantine_locked(pfn);
+	} else {
+		release_split_locked(pfn, k - 1);
+		release_split_locked(pfn + (1ull << (k - 1)), k - 1);
+	}
+}
+
+/* Turn the slots of an allocated block back to inner-free; returns true if
+ * any of its frames is poisoned. */
+static bool reset_block_locked(uint64_t pfn, unsigned k)
+{
+	bool bad = false;
+	for (uint64_t p = pfn; p < pfn + (1ull << k); p++) {
+		struct meta_slot *s = slot_of(p);
+		slot_set_flags(s, 0);
+		s->order = 0;
+		s->purpose = PURPOSE_NONE;
+		s->vtable = 0;
+		bad |= poisoned(s);
+		atomic_store_explicit(&s->refcount, REFCOUNT_UNUSED,
+				      memory_order_release);
+	}
+	return bad;
+}
+
+/* Make a just-taken free block allocated: head UNUSED -> 1 by CAS, tails
+ * refcount 0; every frame's generation is bumped. */
+static void claim_block_locked(uint64_t pfn, unsigned k, enum frame_purpose p)
+{
+	struct meta_slot *h = slot_of(pfn);
+	uint32_t unused = REFCOUNT_UNUSED;
+	if (!atomic_compare_exchange_strong(&h->refcount, &unused, 1))
+		panic("frame: free block at pfn 0x%lx has refcount %u", pfn,
+		      unused);
+	for (uint64_t q = pfn + 1; q < pfn + (1ull << k); q++) {
+		struct meta_slot *t = slot_of(q);
+		atomic_store_explicit(&t->refcount, 0, memory_order_relaxed);
+		slot_set_flags(t, META_TAIL);
+		t->purpose = (uint8_t)p;
+		__atomic_store_n(&t->generation, t->generation + 1,
+				 __ATOMIC_RELAXED);
+	}
+	h->order = (uint8_t)k;
+	h->purpose = (uint8_t)p;
+	h->vtable = 0;
+	__atomic_store_n(&h->generation, h->generation + 1, __ATOMIC_RELAXED);
+	slot_set_flags(h, META_HEAD);
+}
+
+/* ---- poisoning ---- */
+
+/* The free block containing pfn (a free, uncached frame), or false. */
+static bool find_free_block_locked(uint64_t pfn, uint64_t *head)
+{
+	for (unsigned k = 0; k < ORDERS; k++) {
+		uint64_t h = pfn & ~((1ull << k) - 1);
+		struct meta_slot *s = slot_of(h);
+		if ((slot_flags(s) & META_FREE_HEAD) &&
+		    pfn < h + (1ull << s->order)) {
+			*head = h;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Remove pfn's free block, free every part of it but pfn, quarantine pfn. */
+static void carve_locked(uint64_t pfn, uint64_t h)
+{
+	unsigned k = slot_of(h)->order;
+	list_remove(h);
+	while (k > 0) {
+		k--;
+		uint64_t half = 1ull << k;
+		if (pfn < h + half) {
+			list_push(k, h + half);
+		} else {
+			list_push(k, h);
+			h += half;
+		}
+	}
+	quarantine_locked(pfn);
+}
+
+/* A cached frame: claim it from under its owner CPU (UNUSED -> 0); its
+ * stack entry becomes a ghost the owner drops.  Lost race: now allocated. */
+static void make_ghost_locked(uint64_t pfn)
+{
+	struct meta_slot *s = slot_of(pfn);
+	uint32_t unused = REFCOUNT_UNUSED;
+	if (!atomic_compare_exchange_strong(&s->refcount, &unused, 0))
+		return;
+	slot_set_flags(s, META_QUARANTINE);
+	buddy.poisoned++;
+	atomic_fetch_add(&ghosts, 1);
+}
+
+static void poison_free_locked(uint64_t pfn)
+{
+	uint64_t head;
+	if (slot_flags(slot_of(pfn)) & META_PCP)
+		make_ghost_locked(pfn);
+	else if (find_free_block_locked(pfn, &head))
+		carve_locked(pfn, head);
+}
+
+/* mark_poisoned: set the sticky guard bit; a free frame leaves service now,
+ * an allocated one when freed.  E_RANGE (reported) if pfn has no slot. */
+int mark_poisoned(uint64_t pfn)
+{
+	if (pfn >= meta_nframes) {
+		report("poison", pfn, E_RANGE);
+		return E_RANGE;
+	}
+	struct meta_slot *s = slot_of(pfn);
+	unsigned long f = spin_lock_irqsave(&buddy.lock);
+	uint32_t old = atomic_fetch_or(&s->guard, GUARD_POISONED);
+	if (!(old & GUARD_POISONED) &&
+	    atomic_load(&s->refcount) == REFCOUNT_UNUSED)
+		poison_free_locked(pfn);
+	spin_unlock_irqrestore(&buddy.lock, f);
+	return E_OK;
+}
+
+/* ---- per-CPU cache support (see frame_internal.h) ---- */
+
+unsigned buddy_take_batch(uint64_t *out, unsigned n)
+{
+	unsigned i;
+	unsigned long f = spin_lock_irqsave(&buddy.lock);
+	for (i = 0; i < n && take_locked(0, &out[i]); i++)
+		slot_set_flags(slot_of(out[i]), META_PCP);
+	spin_unlock_irqrestore(&buddy.lock, f);
+	return i;
+}
+
+static void give_one_locked(uint64_t pfn)
+{
+	struct meta_slot *s = slot_of(pfn);
+	if (atomic_load(&s->refcount) != REFCOUNT_UNUSED) {
+		atomic_fetch_sub(&ghosts, 1);
+		return;
+	}
+	slot_set_flags(s, 0);
+	if (poisoned(s))
+		quarantine_locked(pfn);
+	else
+		insert_locked(pfn, 0);
+}
+
+void buddy_give_batch(const uint64_t *pfns, unsigned n)
+{
+	unsigned long f = spin_lock_irqsave(&buddy.lock);
+	for (unsigned i = 0; i < n; i++)
+		give_one_locked(pfns[i]);
+	spin_unlock_irqrestore(&buddy.lock, f);
+}
+
+bool frame_pcp_claim(uint64_t pfn)
+{
+	struct meta_slot *s = slot_of(pfn);
+	uint32_t unused = REFCOUNT_UNUSED;
+	if (!atomic_compare_exchange_strong(&s->refcount, &unused, 1)) {
+		atomic_fetch_sub(&ghosts, 1);
+		return false;
+	}
+	if (!poisoned(s))
+		return true;
+	spin_lock(&buddy.lock); /* interrupts are already off */
+	quarantine_locked(pfn);
+	spin_unlock(&buddy.lock);
+	return false;
+}
+
+/* ---- allocation ---- */
+
+static int check_opts(const struct frame_alloc_options *opt, const uint64_t *pfn)
+{
+	if (!opt || !pfn)
+		return E_INVAL;
+	if (opt->order > FRAME_MAX_ORDER)
+		return E_BADORDER;
+	switch (opt->purpose) {
+	case PURPOSE_PAGE_TABLE:
+	case PURPOSE_KERNEL_DATA:
+	case PURPOSE_USER_DATA:
+	case PURPOSE_CUSTOM:
+		return E_OK;
+	default:
+		return E_INVAL;
+	}
+}
+
+static int alloc_block(unsigned k, enum frame_purpose p, uint64_t *pfn)
+{
+	unsigned long f = spin_lock_irqsave(&buddy.lock);
+	bool ok = take_locked(k, pfn);
+	if (ok) {
+		claim_block_locked(*pfn, k, p);
+		buddy.allocs++;
+		buddy.by_purpose[p] += 1ull << k;
+	}
+	spin_unlock_irqrestore(&buddy.lock, f);
+	return ok ? E_OK : E_NOMEM;
+}
+
+static int alloc_pcp(enum frame_purpose p, uint64_t *pfn)
+{
+	unsigned long f = arch_irq_save();
+	unsigned cpu = arch_cpu_id();
+	int e = pcp_alloc_one(pcp_of(cpu), pfn);
+	if (e == E_OK) {
+		struct meta_slot *s = slot_of(*pfn);
+		s->order = 0;
+		s->purpose = (uint8_t)p;
+		s->vtable = 0;
+		__atomic_store_n(&s->generation, s->generation + 1,
+				 __ATOMIC_RELAXED);
+		slot_set_flags(s, META_HEAD);
+		bump(&cpu_counts[cpu].by_purpose[p], 1);
+	}
+	arch_irq_restore(f);
+	return e;
+}
+
+/* Give this CPU's cached frames back to the buddy lists (so they can merge
+ * into large blocks again). True if there were any. */
+static bool drain_local(void)
+{
+	unsigned long f = arch_irq_save();
+	struct pcp_cache *c = pcp_of(arch_cpu_id());
+	unsigned n = pcp_cached_count(c);
+	if (n)
+		pcp_batch_drain(c, n);
+	arch_irq_restore(f);
+	return n > 0;
+}
+
+static void zero_block(uint64_t pfn, unsigned k)
+{
+	memset(arch_phys_to_virt(pfn << 12), 0, 4096ull << k);
+}
+
+/* frame_alloc: order 0 from this CPU's cache, larger orders from the buddy
+ * lists (draining this CPU's cache once if they are short). */
+int frame_alloc(const struct frame_alloc_options *opt, uint64_t *pfn)
+{
+	int e = check_opts(opt, pfn);
+	if (e)
+		return e;
+	if (opt->order == 0) {
+		e = alloc_pcp(opt->purpose, pfn);
+	} else {
+		e = alloc_block(opt->order, opt->purpose, pfn);
+		if (e == E_NOMEM && drain_local())
+			e = alloc_block(opt->order, opt->purpose, pfn);
+	}
+	if (e == E_OK && opt->zeroed)
+		zero_block(*pfn, opt->order);
+	return e;
+}
+
+/* buddy_alloc: frame_alloc without the per-CPU cache. */
+int buddy_alloc(const struct frame_alloc_options *opt, uint64_t *pfn)
+{
+	int e = check_opts(opt, pfn);
+	if (e == E_OK)
+		e = alloc_block(opt->order, opt->purpose, pfn);
+	if (e == E_OK && opt->zeroed)
+		zero_block(*pfn, opt->order);
+	return e;
+}
+
+/* ---- references and freeing ---- */
+
+/* pfn is the head of an allocated block (any order). */
+static int check_alloc(uint64_t pfn)
+{
+	if (pfn >= meta_nframes)
+		return E_RANGE;
+	struct meta_slot *s = slot_of(pfn);
+	uint32_t r = atomic_load(&s->refcount);
+	if (r == REFCOUNT_UNUSED)
+		return E_DOUBLEFREE;
+	if (!(slot_flags(s) & META_HEAD))
+		return E_NOTALLOC;
+	return r == 0 ? E_DOUBLEFREE : E_OK;
+}
+
+static int check_head(uint64_t pfn, unsigned order)
+{
+	if (order > FRAME_MAX_ORDER)
+		return pfn >= meta_nframes ? E_RANGE : E_BADORDER;
+	int e = check_alloc(pfn);
+	if (e == E_OK && __atomic_load_n(&slot_of(pfn)->order,
+					 __ATOMIC_RELAXED) != order)
+		e = E_BADORDER;
+	return e;
+}
+
+static int put_ref(struct meta_slot *s, bool *last)
+{
+	uint32_t r = atomic_load(&s->refcount);
+	do {
+		if (r == 0 || r == REFCOUNT_UNUSED)
+			return E_DOUBLEFREE;
+	} while (!atomic_compare_exchange_weak(&s->refcount, &r, r - 1));
+	*last = r == 1;
+	return E_OK;
+}
+
+static int get_ref(struct meta_slot *s)
+{
+	uint32_t r = atomic_load(&s->refcount);
+	do {
+		if (r == 0 || r == REFCOUNT_UNUSED)
+			return E_DOUBLEFREE;
+		if (r >= REFCOUNT_MAX)
+			return E_OVERFLOW;
+	} while (!atomic_compare_exchange_weak(&s->refcount, &r, r + 1));
+	return E_OK;
+}
+
+/* frame_get: one more reference to the allocated block at pfn. */
+int frame_get(uint64_t pfn)
+{
+	int e = check_alloc(pfn);
+	if (e == E_OK)
+		e = get_ref(slot_of(pfn));
+	if (e)
+		report("get", pfn, e);
+	return e;
+}
+
+/* Last reference gone: the block goes back to the lists, its poisoned
+ * frames (if any) to quarantine. */
+static void free_to_buddy(uint64_t pfn, unsigned k)
+{
+	struct meta_slot *s = slot_of(pfn);
+	unsigned long f = spin_lock_irqsave(&buddy.lock);
+	buddy.by_purpose[s->purpose] -= 1ull << k;
+	buddy.frees++;
+	if (reset_block_locked(pfn, k))
+		release_split_locked(pfn, k);
+	else
+		insert_locked(pfn, k);
+	spin_unlock_irqrestore(&buddy.lock, f);
+}
+
+/* Last reference to an order-0 frame gone: onto this CPU's cache. */
+static void free_to_pcp(uint64_t pfn)
+{
+	struct meta_slot *s = slot_of(pfn);
+	if (poisoned(s)) {
+		free_to_buddy(pfn, 0);
+		return;
+	}
+	unsigned long f = arch_irq_save();
+	unsigned cpu = arch_cpu_id();
+	bump(&cpu_counts[cpu].by_purpose[s->purpose], (uint64_t)-1);
+	s->purpose = PURPOSE_NONE;
+	s->vtable = 0;
+	slot_set_flags(s, META_PCP);
+	atomic_store_explicit(&s->refcount, REFCOUNT_UNUSED,
+			      memory_order_release);
+	pcp_free_one(pcp_of(cpu), pfn);
+	arch_irq_restore(f);
+}
+
+static int free_block(uint64_t pfn, unsigned order, bool via_pcp)
+{
+	bool last = false;
+	int e = check_head(pfn, order);
+	if (e == E_OK)
+		e = put_ref(slot_of(pfn), &last);
+	if (e) {
+		report("free", pfn, e);
+		return e;
+	}
+	if (!last)
+		return E_OK;
+	struct meta_slot *s = slot_of(pfn);
+	meta_vtable(s)->on_last_ref(pfn, s);
+	if (order == 0 && via_pcp)
+		free_to_pcp(pfn);
+	else
+		free_to_buddy(pfn, order);
+	return E_OK;
+}
+
+/* frame_free: drop a reference; the last one returns the block (order 0 to
+ * this CPU's cache).  Misuse is reported and refused, changing nothing. */
+int frame_free(uint64_t pfn, unsigned order)
+{
+	return free_block(pfn, order, true);
+}
+
+/* buddy_free: frame_free straight to the buddy lists. */
+int buddy_free(uint64_t pfn, unsigned order)
+{
+	return free_block(pfn, order, false);
+}
+
+/* ---- set-up and statistics ---- */
+
+static unsigned fit_order(uint64_t pfn, uint64_t len)
+{
+	unsigned k = FRAME_MAX_ORDER;
+	while (k > 0 && ((pfn & ((1ull << k) - 1)) || (1ull << k) > len))
+		k--;
+	return k;
+}
+
+/* Free the whole frames inside [start, end) bytes in the largest aligned
+ * blocks that fit. */
+static void init_range_locked(uint64_t start, uint64_t end)
+{
+	uint64_t p = (start + 4095) >> 12, e = end >> 12;
+	if (e > meta_nframes)
+		e = meta_nframes;
+	while (p < e) {
+		unsigned k = fit_order(p, e - p);
+		for (uint64_t q = p; q < p + (1ull << k); q++) {
+			struct meta_slot *s = slot_of(q);
+			slot_set_flags(s, 0);
+			s->purpose = PURPOSE_NONE;
+			atomic_store(&s->refcount, REFCOUNT_UNUSED);
+		}
+		buddy.managed += 1ull << k;
+		release_split_locked(p, k);
+		p += 1ull << k;
+	}
+}
+
+static void buddy_reset(unsigned ncpus)
+{
+	memset(&buddy, 0, sizeof buddy);
+	for (int k = 0; k < ORDERS; k++)
+		list_init(&buddy.free[k]);
+	buddy.ncpus = ncpus < MAX_CPUS ? ncpus : MAX_CPUS;
+	memset(cpu_counts, 0, sizeof cpu_counts);
+	atomic_store(&ghosts, 0);
+	pcp_init();
+}
+
+/* frame_init: (re)start the allocator over meta and free the whole pages
+ * of every range in free_ram.  Not safe against concurrent callers. */
+void frame_init(struct meta_slot *meta, uint64_t nframes,
+		const struct memrange_set *free_ram, unsigned ncpus)
+{
+	meta_attach(meta, nframes);
+	buddy_reset(ncpus);
+	unsigned long f = spin_lock_irqsave(&buddy.lock);
+	for (size_t i = 0; i < free_ram->n; i++)
+		init_range_locked(free_ram->r[i].start, free_ram->r[i].end);
+	buddy.reserved = nframes - buddy.managed;
+	spin_unlock_irqrestore(&buddy.lock, f);
+}
+
+/* Add the per-CPU counters into st; returns the frames cached. */
+static uint64_t sum_cpus(struct frame_stats *st)
+{
+	uint64_t cached = 0;
+	for (unsigned cpu = 0; cpu < MAX_CPUS; cpu++) {
+		const struct pcp_cache *c = pcp_of(cpu);
+		uint64_t n = pcp_cached_count(c);
+		cached += n;
+		if (cpu < st->ncpus)
+			st->pcp_cached[cpu] = n;
+		st->allocs += ld(&c->allocs);
+		st->frees += ld(&c->frees);
+		st->pcp_refills += ld(&c->refills);
+		st->pcp_drains += ld(&c->drains);
+		for (int p = 0; p < PURPOSE_COUNT; p++)
+			st->by_purpose[p] += ld(&cpu_counts[cpu].by_purpose[p]);
+	}
+	return cached;
+}
+
+/* frame_stats: buddy counters under the lock plus the per-CPU sums. */
+void frame_stats(struct frame_stats *st)
+{
+	memset(st, 0, sizeof *st);
+	unsigned long f = spin_lock_irqsave(&buddy.lock);
+	st->ncpus = buddy.ncpus;
+	st->reserved = buddy.reserved;
+	st->poisoned = buddy.poisoned;
+	st->total = buddy.managed - buddy.poisoned;
+	st->allocs = buddy.allocs;
+	st->frees = buddy.frees;
+	for (int k = 0; k < ORDERS; k++)
+		st->free_blocks[k] = buddy.nfree[k];
+	for (int p = 0; p < PURPOSE_COUNT; p++)
+		st->by_purpose[p] = buddy.by_purpose[p];
+	uint64_t cached = sum_cpus(st);
+	st->free = buddy.free_frames + cached - atomic_load(&ghosts);
+	spin_unlock_irqrestore(&buddy.lock, f);
+}

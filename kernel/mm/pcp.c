@@ -1,0 +1,114 @@
+/* Per-CPU caches of free order-0 frames in front of the buddy allocator.
+ * A cache belongs to one CPU and is touched only by that CPU with interrupts
+ * off, so the fast path takes no lock; refill and drain move PCP_BATCH
+ * frames under one acquisition of the buddy lock (buddy_take_batch,
+ * buddy_give_batch).  The counters are single-writer; frame_stats reads
+ * them from any CPU (relaxed loads). */
+#include "mm/pcp.h"
+#include "mm/frame_internal.h"
+#include "abi/err.h"
+#include "lib/string.h"
+
+static struct pcp_cache caches[MAX_CPUS];
+
+_Static_assert(PCP_HIGH + 1 <= PCP_CAPACITY, "a push above HIGH must fit");
+_Static_assert(PCP_BATCH <= PCP_CAPACITY - PCP_LOW, "a refill must fit");
+_Static_assert(PCP_LOW < PCP_HIGH, "watermarks inverted");
+
+static inline void bump(uint64_t *p)
+{
+	__atomic_store_n(p, __atomic_load_n(p, __ATOMIC_RELAXED) + 1,
+			 __ATOMIC_RELAXED);
+}
+
+static inline void set_count(struct pcp_cache *c, uint32_t n)
+{
+	__atomic_store_n(&c->count, n, __ATOMIC_RELAXED);
+}
+
+/* pcp_of: the cache of CPU cpu (cpu < MAX_CPUS). */
+struct pcp_cache *pcp_of(unsigned cpu)
+{
+	return &caches[cpu];
+}
+
+/* pcp_init: every cache empty, counters zero (frame_init calls it). */
+void pcp_init(void)
+{
+	memset(caches, 0, sizeof caches);
+}
+
+bool pcp_needs_refill(const struct pcp_cache *c)
+{
+	return c->count <= PCP_LOW;
+}
+
+bool pcp_needs_drain(const struct pcp_cache *c)
+{
+	return c->count > PCP_HIGH;
+}
+
+/* pcp_cached_count: frames on c's stack (ghosts included), any CPU. */
+unsigned pcp_cached_count(const struct pcp_cache *c)
+{
+	return __atomic_load_n(&c->count, __ATOMIC_RELAXED);
+}
+
+/* pcp_batch_refill: up to n frames from the buddy lists onto c's stack. */
+unsigned pcp_batch_refill(struct pcp_cache *c, unsigned n)
+{
+	if (n > PCP_CAPACITY - c->count)
+		n = PCP_CAPACITY - c->count;
+	unsigned got = buddy_take_batch(&c->pfn[c->count], n);
+	set_count(c, c->count + got);
+	if (got)
+		bump(&c->refills);
+	return got;
+}
+
+/* pcp_batch_drain: the n coldest frames (bottom of the stack) go back to
+ * the buddy lists; the warm ones stay. */
+unsigned pcp_batch_drain(struct pcp_cache *c, unsigned n)
+{
+	if (n > c->count)
+		n = c->count;
+	if (n == 0)
+		return 0;
+	buddy_give_batch(c->pfn, n);
+	memmove(c->pfn, c->pfn + n, (c->count - n) * sizeof c->pfn[0]);
+	set_count(c, c->count - n);
+	bump(&c->drains);
+	return n;
+}
+
+/* pcp_alloc_one: pop and claim (refcount 1) the warmest frame, refilling at
+ * the low mark; skips frames poisoned meanwhile.  E_NOMEM when dry. */
+int pcp_alloc_one(struct pcp_cache *c, uint64_t *pfn)
+{
+	for (;;) {
+		if (pcp_needs_refill(c))
+			pcp_batch_refill(c, PCP_BATCH);
+		if (c->count == 0)
+			return E_NOMEM;
+		uint64_t p = c->pfn[c->count - 1];
+		set_count(c, c->count - 1);
+		if (frame_pcp_claim(p)) {
+			bump(&c->allocs);
+			*pfn = p;
+			return E_OK;
+		}
+	}
+}
+
+/* pcp_free_one: push free frame pfn, then drain a batch above the high
+ * mark. */
+void pcp_free_one(struct pcp_cache *c, uint64_t pfn)
+{
+	if (c->count == PCP_CAPACITY)
+		pcp_batch_drain(c, PCP_BATCH);
+	c->pfn[c->count] = pfn;
+	set_count(c, c->count + 1);
+	bump(&c->frees);
+	if (pcp_needs_drain(c))
+		pcp_batch_drain(c, PCP_BATCH);
+}

@@ -1,0 +1,47 @@
+#!/bin/sh
+# Boot the test entry in QEMU and judge the serial log.  A test passes only on
+# its own "@@PASS name" line; a boot fails on any @@FAIL, PANIC, a missing
+# line, a missing @@DONE or a time-out.  Ends with "N passed, N failed".
+cd "$(dirname "$0")/../.." || exit 1
+. tests/qemu/lib.sh
+MEMS=${TEST_MEMS:-"128M 1G 4G"}
+TIMEOUT=${TEST_TIMEOUT:-600}
+mkdir -p "$BUILD/qemu"
+pass=0 fail=0
+ok() { echo "PASS $1"; pass=$((pass + 1)); }
+bad() { echo "FAIL $1${2:+: $2}"; fail=$((fail + 1)); }
+
+mkiso "$BUILD/qemu/test.iso" 1 "" || exit 1
+for mem in $MEMS; do
+	log=$BUILD/qemu/test-$mem.log
+	boot "$BUILD/qemu/test.iso" "$mem" "$log" "$TIMEOUT"
+	rc=$?
+	while read -r name; do
+		[ -n "$name" ] || continue
+		if grep -qx "@@PASS $name" "$log"; then ok "$name@$mem"
+		else bad "$name@$mem" "$(grep -m1 "@@FAIL $name" "$log")"; fi
+	done < tests/qemu/kernel.tests
+	why=""
+	[ $rc = 124 ] && why="timed out after ${TIMEOUT}s"
+	grep -q '^@@DONE' "$log" || why="${why:-no @@DONE line}"
+	grep -q 'PANIC' "$log" && why="PANIC in the log"
+	grep -q '@@FAIL' "$log" && why="${why:-@@FAIL in the log}"
+	[ $rc != 1 ] && [ -z "$why" ] && why="QEMU exit status $rc"
+	if [ -z "$why" ]; then ok "boot@$mem"; else bad "boot@$mem" "$why (log $log)"; fi
+done
+
+# A ring-0 exception must print vector, error code, RIP, CR2, the registers,
+# then PANIC, and end the run: judged from the log of a deliberate ud2.
+mkiso "$BUILD/qemu/test-exc.iso" 1 "exception" || exit 1
+log=$BUILD/qemu/test-exception.log
+boot "$BUILD/qemu/test-exc.iso" 128M "$log" "$TIMEOUT"
+rc=$?
+if grep -q 'EXCEPTION #UD invalid opcode (vector 6) error 0x0 rip 0x' "$log" &&
+   grep -q '  r13 ' "$log" && grep -q 'cr2 ' "$log" &&
+   grep -q '^PANIC: unhandled exception 6' "$log" && [ $rc = 7 ]; then
+	ok exception_dump
+else
+	bad exception_dump "no full dump and panic (status $rc, log $log)"
+fi
+echo "$pass passed, $fail failed"
+[ $fail = 0 ]

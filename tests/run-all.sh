@@ -1,0 +1,22 @@
+#!/bin/sh
+# make test: host unit tests, then the QEMU tests; one closing line
+# "N passed, N failed" over both.
+BUILD=$1 ISO=$2
+shift 2
+total_p=0 total_f=0
+add() {
+	line=$(tail -n 1 "$1")
+	p=$(echo "$line" | sed -nE 's/^([0-9]+) passed, ([0-9]+) failed$/\1/p')
+	f=$(echo "$line" | sed -nE 's/^([0-9]+) passed, ([0-9]+) failed$/\2/p')
+	if [ -z "$p" ]; then p=0; f=1; fi
+	total_p=$((total_p + p)); total_f=$((total_f + f))
+}
+mkdir -p "$BUILD"
+echo "== host unit tests (Check, ASan + UBSan)"
+sh tests/run-unit.sh "$@" | tee "$BUILD/unit.out" | sed '$d'
+add "$BUILD/unit.out"
+echo "== QEMU tests"
+BUILD=$BUILD sh tests/qemu/run.sh | tee "$BUILD/qemu.out" | sed '$d'
+add "$BUILD/qemu.out"
+echo "$total_p passed, $total_f failed"
+[ $total_f = 0 ]
