@@ -24,6 +24,7 @@ KLDFLAGS := -nostdlib -n -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-se
 
 # Pure logic: compiled unchanged into the kernel and into the host tests.
 PURE_SRCS := $(wildcard kernel/mm/*.c) $(wildcard lib/*.c) kernel/printk.c \
+	$(wildcard kernel/kobj.c kernel/handle.c kernel/runq.c kernel/timerq.c) \
 	kernel/multiboot2.c
 KERNEL_SRCS := $(PURE_SRCS) $(filter-out $(PURE_SRCS),$(wildcard kernel/*.c)) \
 	$(wildcard $(ARCH)/*.c)
@@ -91,13 +92,17 @@ $(BUILD)/k/%.o: %.asm
 	@mkdir -p $(dir $@)
 	$(NASM) -f elf64 -g -F dwarf -Iinclude/ -MD $(@:.o=.d) $< -o $@
 
+# With a display, QEMU opens a window (the VGA console); without one, the
+# serial console on this terminal is all there is. Ctrl-A X quits QEMU.
+RUN_DISPLAY := $(if $(DISPLAY),,-display none)
+
 run: deps $(ISO)
-	$(QEMU) -cdrom $(ISO) -serial mon:stdio
+	$(QEMU) $(RUN_DISPLAY) -cdrom $(ISO) -serial mon:stdio
 
 debug: $(ISO)
 	@printf 'file %s\ntarget remote :1234\n' $(KERNEL) > $(BUILD)/gdbinit
 	@echo "QEMU waits for gdb: in another terminal run  gdb -x $(BUILD)/gdbinit"
-	$(QEMU) -cdrom $(ISO) -serial mon:stdio -s -S
+	$(QEMU) $(RUN_DISPLAY) -cdrom $(ISO) -serial mon:stdio -s -S
 
 $(BUILD)/unit/%: tests/unit/%.c $(HOST_SRCS) $(SHIM_SRCS) $(wildcard include/*/*.h include/*.h tests/shim/*.h)
 	@mkdir -p $(dir $@)

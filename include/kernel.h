@@ -8,6 +8,8 @@
 #include "multiboot2.h"
 #include "mm/memrange.h"
 #include "hooks.h"
+#include <stddef.h>
+#include <stdatomic.h>
 
 /* What the early boot learned. */
 struct boot_info {
@@ -26,6 +28,15 @@ void arch_early_init(struct boot_info *bi);
  * drop the identity map everywhere. */
 void arch_start_cpus(struct boot_info *bi);
 
+/* Every other CPU enters its scheduler idle loop; then this CPU's scheduler
+ * is set up and the call returns (interrupts still off). */
+void smp_start_scheduler(void);
+
+/* Load and start the pager from its GRUB module (loader.c); panics if it
+ * cannot. True if there was a pager module. */
+bool pager_present(const struct boot_info *bi);
+void pager_start(const struct boot_info *bi);
+
 /* Test and bench runs end QEMU on panic instead of halting. */
 void arch_set_exit_on_panic(bool on);
 
@@ -42,8 +53,53 @@ _Noreturn void arch_exit(unsigned code);
 /* Halt this CPU forever, waking only for interrupts. */
 _Noreturn void arch_idle(void);
 
-/* In-kernel test and benchmark runs (ktest.c, kbench.c). */
-void ktest_run(const struct boot_info *bi);
-void kbench_run(const struct boot_info *bi);
+/* User page tables (arch/x86_64/pt.c).  root is a PML4's physical address;
+ * the caller serialises changes to one root and invalidates TLBs. */
+uint64_t arch_pt_create(void);
+int arch_pt_map(uint64_t root, uint64_t va, uint64_t pa, unsigned rights, uint64_t *old);
+int arch_pt_unmap(uint64_t root, uint64_t va, uint64_t *old);
+int arch_pt_protect(uint64_t root, uint64_t va, unsigned rights);
+bool arch_pt_lookup(uint64_t root, uint64_t va, uint64_t *pa, unsigned *rights);
+void arch_pt_destroy(uint64_t root, void (*leaf)(uint64_t pa, void *arg), void *arg);
+int arch_copy_from_user(uint64_t root, void *dst, uint64_t src, size_t n);
+int arch_copy_to_user(uint64_t root, uint64_t dst, const void *src, size_t n);
+void arch_tlb_shootdown(uint64_t root, uint64_t cpus, uint64_t va, uint64_t npages);
+/* Load root on this CPU (0: the kernel-only tables). */
+void arch_load_root(uint64_t root);
+
+/* Threads, arch side (arch/x86_64/thread.c, entry.asm). */
+/* Lay out a new kernel stack ending at top so that switching to the returned
+ * rsp enters ring 3 at entry with rsp = stack and rdi = arg; *uframe is the
+ * user register frame. */
+uint64_t arch_thread_stack_init(uint64_t top, uint64_t entry, uint64_t stack,
+				uint64_t arg, void **uframe);
+/* Save this thread's kernel context in *save, clear *prev_on_cpu, wait for
+ * *next_on_cpu to be 0 and set it, continue on the context in *next. */
+void arch_switch(uint64_t *save, const uint64_t *next, _Atomic int *prev_on_cpu,
+		 _Atomic int *next_on_cpu);
+/* Kernel stack top for entries from ring 3 on this CPU. */
+void arch_set_kstack(uint64_t top);
+/* Enable interrupts, halt until one arrives, disable them again. */
+void arch_idle_wait(void);
+/* Send this CPU's wake/reschedule interrupt to cpu. */
+void arch_wake_cpu(unsigned cpu);
+/* Start this CPU's scheduler tick (SCHED_HZ). */
+void arch_timer_start(void);
+/* Registers of a user frame: system-call arguments 0..5, results. */
+uint64_t arch_frame_arg(const void *uframe, unsigned i);
+void arch_frame_set_result(void *uframe, int err, const uint64_t out[6]);
+
+/* Portable handlers the arch code calls. */
+/* A ring-3 exception (vector, error code, CR2 for page faults, rip). */
+/* Returns false if there is nobody to send it to (a fault in the pager). */
+bool fault_user_exception(unsigned vector, uint64_t error, uint64_t addr, uint64_t rip);
+/* A system call; uframe holds the registers. */
+void syscall_dispatch(void *uframe, uint64_t nr);
+
+/* In-kernel test and benchmark runs (ktest.c, kbench.c), before the
+ * scheduler starts. They end the QEMU run themselves when final is set
+ * (no pager to run the ring-3 part); else they return. */
+void ktest_run(const struct boot_info *bi, bool final);
+void kbench_run(const struct boot_info *bi, bool final);
 
 #endif

@@ -13,8 +13,19 @@
  *  0xFFFF_8000_0000_0000 +--------------------------------+  PHYS_MAP_BASE
  *                        |   non-canonical hole           |
  *  0x0000_7FFF_FFFF_FFFF +--------------------------------+  USER_TOP
- *                        | user half (later issues)       |
- *  0x0000_0000_0000_0000 +--------------------------------+
+ *                        | last page: never mapped, so a  |
+ *                        |  syscall's return rip is always |
+ *                        |  canonical (the sysret hazard)  |
+ *  0x0000_7FFF_FFFF_F000 +--------------------------------+  USER_END
+ *                        | user stacks, program images,   |
+ *                        |  lazy regions (the pager's      |
+ *                        |  choice)                        |
+ *  0x0000_4000_0000_0000 +- - - - - - - - - - - - - - - - -+  PAGER_WINDOW
+ *                        |  in the pager's own space only: |
+ *                        |  frame pfn it holds appears at  |
+ *                        |  PAGER_WINDOW + pfn * 4096      |
+ *  0x0000_0000_0040_0000 +- - - - - - - - - - - - - - - - -+  programs link here
+ *  0x0000_0000_0000_0000 +--------------------------------+  (page 0 never mapped)
  *
  *  Physical
  *
@@ -37,6 +48,7 @@
 #define PHYS_MAP_BASE     0xFFFF800000000000
 #define PHYS_MAP_END      0xFFFFC00000000000 /* 64 TiB of RAM at most */
 #define USER_TOP          0x00007FFFFFFFFFFF
+#define USER_END          0x00007FFFFFFFF000 /* first address never mapped */
 #define AP_TRAMPOLINE_PA  0x8000
 #define BOOT_MAP_LIMIT    0x40000000 /* boot.asm maps the first 1 GiB */
 

@@ -4,6 +4,7 @@
 #include "memlayout.h"
 #include "mm/frame.h"
 #include "printk.h"
+#include "sched.h"
 
 extern char _kernel_start[], _kernel_end[];
 
@@ -63,10 +64,16 @@ void kmain(void)
 	arch_start_cpus(&boot);
 	print_summary(&boot);
 
+	bool pager = pager_present(&boot);
 	if (mb2_cmdline_has(boot.mb.cmdline, "test"))
-		ktest_run(&boot);
+		ktest_run(&boot, !pager);
 	else if (mb2_cmdline_has(boot.mb.cmdline, "bench"))
-		kbench_run(&boot);
-	printk("kernel: nothing more to run yet; halting (the shell comes later)\n");
-	arch_idle();
+		kbench_run(&boot, !pager);
+
+	smp_start_scheduler();
+	if (pager)
+		pager_start(&boot);
+	else
+		printk("kernel: no pager module; nothing to run\n");
+	sched_idle_loop();
 }

@@ -16,6 +16,10 @@ static const char *const names[E_COUNT] = {
 	[E_FAULT] = "bad address",
 	[E_BUSY] = "busy",
 	[E_NOSYS] = "no such call",
+	[E_AGAIN] = "try again",
+	[E_NOENT] = "no such object",
+	[E_DEAD] = "peer is gone",
+	[E_NOEXEC] = "not an executable",
 };
 
 /* err_str: readable name of e; "unknown error" for anything out of range. */

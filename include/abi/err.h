@@ -19,6 +19,10 @@ enum err {
 	E_FAULT,      /* bad user pointer */
 	E_BUSY,       /* object still in use */
 	E_NOSYS,      /* no such call */
+	E_AGAIN,      /* nothing there now (non-blocking call) */
+	E_NOENT,      /* no such object or file */
+	E_DEAD,       /* the other side is gone */
+	E_NOEXEC,     /* not a valid executable */
 	E_COUNT
 };
 

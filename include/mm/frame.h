@@ -53,6 +53,10 @@ int frame_free(uint64_t pfn, unsigned order);
  * E_OVERFLOW past REFCOUNT_MAX; E_DOUBLEFREE/E_NOTALLOC/E_RANGE as above. */
 int frame_get(uint64_t pfn);
 
+/* frame_get without the console report: for frame numbers that come from
+ * ring 3, where a stale one is the caller's mistake, not the kernel's. */
+int frame_get_quiet(uint64_t pfn);
+
 /* Take pfn out of service for good.  A free frame is removed from the free
  * lists at once; an allocated one is quarantined when its block is freed
  * (the rest of the block still returns).  E_RANGE if pfn has no slot. */

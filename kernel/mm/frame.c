@@ -251,6 +251,8 @@ static void make_ghost_locked(uint64_t pfn)
 	atomic_fetch_add(&ghosts, 1);
 }
 
+/* pfn was free when poisoned: a cached frame becomes a ghost, a listed one
+ * is carved out of its block. */
 static void poison_free_locked(uint64_t pfn)
 {
 	uint64_t head;
@@ -280,6 +282,8 @@ int mark_poisoned(uint64_t pfn)
 
 /* ---- per-CPU cache support (see frame_internal.h) ---- */
 
+/* buddy_take_batch: up to n order-0 frames into out[], flagged META_PCP,
+ * one lock round; returns how many. */
 unsigned buddy_take_batch(uint64_t *out, unsigned n)
 {
 	unsigned i;
@@ -290,6 +294,7 @@ unsigned buddy_take_batch(uint64_t *out, unsigned n)
 	return i;
 }
 
+/* One drained frame: drop a ghost, quarantine poison, else list it. */
 static void give_one_locked(uint64_t pfn)
 {
 	struct meta_slot *s = slot_of(pfn);
@@ -304,6 +309,7 @@ static void give_one_locked(uint64_t pfn)
 		insert_locked(pfn, 0);
 }
 
+/* buddy_give_batch: cached frames back, one lock round. */
 void buddy_give_batch(const uint64_t *pfns, unsigned n)
 {
 	unsigned long f = spin_lock_irqsave(&buddy.lock);
@@ -312,6 +318,8 @@ void buddy_give_batch(const uint64_t *pfns, unsigned n)
 	spin_unlock_irqrestore(&buddy.lock, f);
 }
 
+/* frame_pcp_claim: UNUSED -> 1 on a popped frame; false for a ghost or a
+ * poisoned frame (quarantined here). Interrupts off. */
 bool frame_pcp_claim(uint64_t pfn)
 {
 	struct meta_slot *s = slot_of(pfn);
@@ -330,7 +338,8 @@ bool frame_pcp_claim(uint64_t pfn)
 
 /* ---- allocation ---- */
 
-static int check_opts(const struct frame_alloc_options *opt, const uint64_t *pfn)
+static int check_opts(const struct frame_alloc_options *opt,
+		      const uint64_t *pfn)
 {
 	if (!opt || !pfn)
 		return E_INVAL;
@@ -347,6 +356,7 @@ static int check_opts(const struct frame_alloc_options *opt, const uint64_t *pfn
 	}
 }
 
+/* Order-k block from the lists, claimed for purpose p. E_NOMEM if none. */
 static int alloc_block(unsigned k, enum frame_purpose p, uint64_t *pfn)
 {
 	unsigned long f = spin_lock_irqsave(&buddy.lock);
@@ -360,6 +370,7 @@ static int alloc_block(unsigned k, enum frame_purpose p, uint64_t *pfn)
 	return ok ? E_OK : E_NOMEM;
 }
 
+/* Order-0 frame from this CPU's cache. E_NOMEM if it and the lists are dry. */
 static int alloc_pcp(enum frame_purpose p, uint64_t *pfn)
 {
 	unsigned long f = arch_irq_save();
@@ -443,6 +454,7 @@ static int check_alloc(uint64_t pfn)
 	return r == 0 ? E_DOUBLEFREE : E_OK;
 }
 
+/* ... and of exactly order `order`. */
 static int check_head(uint64_t pfn, unsigned order)
 {
 	if (order > FRAME_MAX_ORDER)
@@ -454,6 +466,7 @@ static int check_head(uint64_t pfn, unsigned order)
 	return e;
 }
 
+/* Drop a reference by CAS; *last if it was the final one. */
 static int put_ref(struct meta_slot *s, bool *last)
 {
 	uint32_t r = atomic_load(&s->refcount);
@@ -465,6 +478,7 @@ static int put_ref(struct meta_slot *s, bool *last)
 	return E_OK;
 }
 
+/* Add a reference by CAS, refusing past REFCOUNT_MAX. */
 static int get_ref(struct meta_slot *s)
 {
 	uint32_t r = atomic_load(&s->refcount);
@@ -477,12 +491,17 @@ static int get_ref(struct meta_slot *s)
 	return E_OK;
 }
 
+/* frame_get_quiet: frame_get without the console report. */
+int frame_get_quiet(uint64_t pfn)
+{
+	int e = check_alloc(pfn);
+	return e == E_OK ? get_ref(slot_of(pfn)) : e;
+}
+
 /* frame_get: one more reference to the allocated block at pfn. */
 int frame_get(uint64_t pfn)
 {
-	int e = check_alloc(pfn);
-	if (e == E_OK)
-		e = get_ref(slot_of(pfn));
+	int e = frame_get_quiet(pfn);
 	if (e)
 		report("get", pfn, e);
 	return e;
@@ -523,6 +542,8 @@ static void free_to_pcp(uint64_t pfn)
 	arch_irq_restore(f);
 }
 
+/* Validate, put, and on the last reference run on_last_ref and return the
+ * block. Refusals are reported and change nothing. */
 static int free_block(uint64_t pfn, unsigned order, bool via_pcp)
 {
 	bool last = false;
@@ -559,6 +580,7 @@ int buddy_free(uint64_t pfn, unsigned order)
 
 /* ---- set-up and statistics ---- */
 
+/* Largest order aligned at pfn that fits in len frames. */
 static unsigned fit_order(uint64_t pfn, uint64_t len)
 {
 	unsigned k = FRAME_MAX_ORDER;
@@ -648,7 +670,8 @@ void frame_stats(struct frame_stats *st)
 		st->free_blocks[k] = buddy.nfree[k];
 	for (int p = 0; p < PURPOSE_COUNT; p++)
 		st->by_purpose[p] = buddy.by_purpose[p];
-	uint64_t cached = sum_cpus(st);
-	st->free = buddy.free_frames + cached - atomic_load(&ghosts);
+	uint64_t free = buddy.free_frames + sum_cpus(st);
+	uint64_t g = atomic_load(&ghosts); /* may lead a cache's count briefly */
+	st->free = free > g ? free - g : 0;
 	spin_unlock_irqrestore(&buddy.lock, f);
 }

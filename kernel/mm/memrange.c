@@ -45,7 +45,8 @@ bool memrange_add(struct memrange_set *s, uint64_t start, uint64_t end)
 }
 
 /* Split range i around [start, end), which lies strictly inside it. */
-static bool split(struct memrange_set *s, size_t i, uint64_t start, uint64_t end)
+static bool split(struct memrange_set *s, size_t i, uint64_t start,
+		  uint64_t end)
 {
 	if (!open_slot(s, i + 1))
 		return false;

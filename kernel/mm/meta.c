@@ -37,6 +37,7 @@ uint64_t metadata_size_for(uint64_t ram_bytes)
 	return (bytes + 4095) & ~4095ull;
 }
 
+/* meta_attach: point at array without touching its slots. */
 void meta_attach(struct meta_slot *array, uint64_t nframes)
 {
 	meta_array = array;
@@ -61,6 +62,7 @@ struct meta_slot *get_meta_slot(uint64_t pfn)
 	return pfn < meta_nframes ? &meta_array[pfn] : NULL;
 }
 
+/* meta_frame_count: frames the array covers. */
 uint64_t meta_frame_count(void)
 {
 	return meta_nframes;

@@ -9,6 +9,8 @@
 #include "abi/err.h"
 #include "lib/string.h"
 
+/* One cache per CPU, each on its own cache lines (struct alignment); cache
+ * i is written only by CPU i with interrupts off. */
 static struct pcp_cache caches[MAX_CPUS];
 
 _Static_assert(PCP_HIGH + 1 <= PCP_CAPACITY, "a push above HIGH must fit");
@@ -38,11 +40,13 @@ void pcp_init(void)
 	memset(caches, 0, sizeof caches);
 }
 
+/* pcp_needs_refill: at or below the low mark. */
 bool pcp_needs_refill(const struct pcp_cache *c)
 {
 	return c->count <= PCP_LOW;
 }
 
+/* pcp_needs_drain: above the high mark. */
 bool pcp_needs_drain(const struct pcp_cache *c)
 {
 	return c->count > PCP_HIGH;

@@ -2,6 +2,7 @@
  * recovery, zeroing, reference counts, poisoning, and every misuse refused
  * with the state unchanged. */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "mm/frame.h"
@@ -289,7 +290,7 @@ END_TEST
 START_TEST(frame_bytes_untouched_unless_zeroed)
 {
 	unsigned char *ram = arch_phys_to_virt(0);
-	memset(ram, 0xA5, 4 * MIB);
+	memset(ram, 0xA5, 8 * MIB);
 	uint64_t held[64];
 	for (int round = 0; round < 3; round++) {
 		for (unsigned i = 0; i < 64; i++)
@@ -300,7 +301,7 @@ START_TEST(frame_bytes_untouched_unless_zeroed)
 			ck_assert_int_eq(buddy_free(held[i], i % 4), E_OK);
 		mark_poisoned(900 + round);
 	}
-	for (uint64_t i = 0; i < 4 * MIB; i++)
+	for (uint64_t i = 0; i < 8 * MIB; i++)
 		if (ram[i] != 0xA5)
 			ck_abort_msg("byte 0x%lx changed", (unsigned long)i);
 

@@ -31,7 +31,7 @@ START_TEST(width_and_flags)
 {
 	SAME("[%5d] [%-5d] [%05d] [%+d] [% d]", 42, 42, 42, 42, 42);
 	SAME("[%016lx] [%-8x] [%08X]", 0xabcul, 0x1fu, 0xbeefu);
-	SAME("[%05d] [%-05d]", -42, -42);
+	SAME("[%05d] [%-5d]", -42, -42);
 	SAME("[%.3d] [%8.3d]", 7, 7);
 	SAME("[%*d] [%-*d]", 6, 1, 6, 1);
 	SAME("[%*d]", -6, 1);
@@ -79,7 +79,8 @@ START_TEST(unknown_conversion_visible)
 	ck_assert_str_eq(a, "a%qb");
 	fmt_snprintf(a, sizeof a, "end%");
 	ck_assert_str_eq(a, "end%");
-	fmt_snprintf(a, sizeof a, "%s", (char *)NULL);
+	const char *volatile null = NULL;
+	fmt_snprintf(a, sizeof a, "%s", null);
 	ck_assert_str_eq(a, "(null)");
 }
 END_TEST

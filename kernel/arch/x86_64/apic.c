@@ -10,6 +10,12 @@
 #define LAPIC_ICR_HI  0x310
 #define LAPIC_LVT_LINT0 0x350
 #define LAPIC_LVT_LINT1 0x360
+#define LAPIC_LVT_TIMER 0x320
+#define LAPIC_TIMER_INIT 0x380
+#define LAPIC_TIMER_CUR  0x390
+#define LAPIC_TIMER_DIV  0x3E0
+#define LVT_MASKED    (1u << 16)
+#define LVT_PERIODIC  (1u << 17)
 #define ICR_PENDING   (1u << 12)
 
 #define ICR_NMI            (4u << 8)
@@ -71,4 +77,34 @@ void lapic_broadcast_nmi(void)
 		return;
 	wr(LAPIC_ICR_HI, 0);
 	wr(LAPIC_ICR_LO, ICR_DEST_OTHERS | ICR_ASSERT | ICR_NMI);
+}
+
+static uint32_t timer_ticks_per_ms; /* LAPIC timer counts per ms, divide by 16 */
+
+/* lapic_timer_calibrate: count LAPIC timer ticks over 10 ms of TSC (BSP). */
+void lapic_timer_calibrate(void)
+{
+	wr(LAPIC_TIMER_DIV, 0x3); /* divide by 16 */
+	wr(LAPIC_LVT_TIMER, LVT_MASKED);
+	wr(LAPIC_TIMER_INIT, 0xFFFFFFFF);
+	udelay(10000);
+	uint32_t used = 0xFFFFFFFF - rd(LAPIC_TIMER_CUR);
+	wr(LAPIC_TIMER_INIT, 0);
+	timer_ticks_per_ms = used / 10 ? used / 10 : 1;
+}
+
+/* lapic_timer_start: periodic interrupt on VEC_TIMER every 1000/hz ms. */
+void lapic_timer_start(unsigned hz)
+{
+	wr(LAPIC_TIMER_DIV, 0x3);
+	wr(LAPIC_LVT_TIMER, VEC_TIMER | LVT_PERIODIC);
+	wr(LAPIC_TIMER_INIT, timer_ticks_per_ms * 1000 / hz);
+}
+
+/* lapic_ipi: send a fixed interrupt with vector vec to the CPU with apic_id. */
+void lapic_ipi(unsigned apic_id, unsigned vec)
+{
+	unsigned long f = arch_irq_save();
+	lapic_send_ipi(apic_id, (1u << 14) | vec);
+	arch_irq_restore(f);
 }

@@ -16,7 +16,10 @@
 #define SEL_UCODE 0x28
 #define SEL_TSS   0x30
 
-#define VEC_WAKE 0xF0 /* IPI that wakes a halted CPU; the handler only EOIs */
+#define VEC_TIMER 0x20 /* local APIC timer tick */
+#define VEC_WAKE  0xF0 /* IPI: wake a halted CPU / reschedule */
+#define VEC_TLB   0xF1 /* IPI: TLB shootdown request in this CPU's mailbox */
+#define VEC_SYSCALL 0x100 /* trap_frame.vector of a frame built by syscall */
 
 #define IST_DOUBLE_FAULT 1
 #define IST_NMI          2
@@ -36,11 +39,12 @@ struct tss {
  * Written only by its own CPU after boot, except `online`, which the BSP
  * reads while starting the CPU. */
 struct percpu {
-	struct percpu *self;
+	struct percpu *self;       /* gs:0  (PCPU_SELF in entry.asm) */
+	uint64_t kstack_top;       /* gs:8  kernel stack of the running thread */
+	uint64_t user_rsp;         /* gs:16 scratch for syscall entry */
 	unsigned cpu_id;           /* 0 .. ncpus-1, 0 is the BSP */
 	unsigned apic_id;
 	volatile bool online;
-	uint64_t kstack_top;
 	uint64_t gdt[8] __attribute__((aligned(16)));
 	struct tss tss __attribute__((aligned(16)));
 	uint8_t ist_df[IST_SIZE] __attribute__((aligned(16)));
@@ -88,6 +92,9 @@ void lapic_init(void);
 unsigned lapic_id(void);
 void lapic_send_ipi(unsigned apic_id, uint32_t icr_low);
 void lapic_broadcast_nmi(void);
+void lapic_timer_calibrate(void);
+void lapic_timer_start(unsigned hz);
+void lapic_ipi(unsigned apic_id, unsigned vec);
 void lapic_eoi(void);
 unsigned acpi_find_cpus(const void *rsdp, unsigned apic_ids[], unsigned max);
 void smp_start_aps(const unsigned apic_ids[], unsigned n);

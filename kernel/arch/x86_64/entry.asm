@@ -1,10 +1,22 @@
-; Interrupt and exception entry: one stub per vector pushes a uniform
-; trap frame (struct trap_frame in arch.h) and calls trap_handler.
+; Kernel entry and exit: interrupt/exception stubs, the syscall entry, the
+; paths back to ring 3, and the kernel-stack switch between threads.
+;
+; Every entry builds the same struct trap_frame (arch.h) on the kernel stack:
+; r15 .. rax, vector, error, rip, cs, rflags, rsp, ss.  From ring 3 the CPU
+; switches to TSS.rsp0 (interrupts) or we load gs:8 (syscall); both hold the
+; running thread's kernel stack top.
 
 bits 64
 section .text
 
-extern trap_handler
+%define PCPU_KSTACK 8
+%define PCPU_USER_RSP 16
+%define SEL_UCODE_RPL3 0x2B
+%define SEL_UDATA_RPL3 0x23
+%define VEC_SYSCALL 0x100
+%define TF_CS 18*8       ; offset of cs in struct trap_frame
+
+extern trap_handler, syscall_handler
 
 ; Vectors where the CPU pushes an error code.
 %define HAS_ERR(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
@@ -24,7 +36,7 @@ isr_stub_%1:
 %assign v v + 1
 %endrep
 
-trap_common:
+%macro PUSH_GPRS 0
 	push rax
 	push rbx
 	push rcx
@@ -40,12 +52,9 @@ trap_common:
 	push r13
 	push r14
 	push r15
-	cld
-	mov rdi, rsp
-	mov rbp, rsp          ; keep the original stack for the return
-	and rsp, -16
-	call trap_handler
-	mov rsp, rbp
+%endmacro
+
+%macro POP_GPRS 0
 	pop r15
 	pop r14
 	pop r13
@@ -61,8 +70,104 @@ trap_common:
 	pop rcx
 	pop rbx
 	pop rax
-	add rsp, 16           ; vector and error code
+%endmacro
+
+trap_common:
+	test qword [rsp + 24], 3          ; cs of the interrupted code
+	jz .kernel
+	swapgs
+.kernel:
+	PUSH_GPRS
+	cld
+	mov rdi, rsp
+	call trap_handler
+	; fall through: return the way we came
+
+; trap_return: rsp points at a trap_frame; restore it and iretq.  New threads
+; start here too.
+global trap_return
+trap_return:
+	POP_GPRS
+	add rsp, 16                       ; vector and error code
+	test qword [rsp + 8], 3
+	jz .to_kernel
+	swapgs
+.to_kernel:
 	iretq
+
+; syscall: rcx = user rip, r11 = user rflags, interrupts masked by SFMASK.
+global syscall_entry
+syscall_entry:
+	swapgs
+	mov [gs:PCPU_USER_RSP], rsp
+	mov rsp, [gs:PCPU_KSTACK]
+	push SEL_UDATA_RPL3               ; ss
+	push qword [gs:PCPU_USER_RSP]     ; rsp
+	push r11                          ; rflags
+	push SEL_UCODE_RPL3               ; cs
+	push rcx                          ; rip
+	push 0                            ; error
+	push VEC_SYSCALL                  ; vector
+	PUSH_GPRS
+	cld
+	mov rdi, rsp
+	call syscall_handler
+	; sysret needs a canonical user rip: thread_create and the fault path
+	; only ever set rips below USER_TOP, but never trust it here: anything
+	; else leaves through iretq, which faults in ring 3, not ring 0.
+	mov rcx, [rsp + 15*8 + 16]        ; rip
+	shr rcx, 47
+	jnz trap_return
+	POP_GPRS
+	add rsp, 16
+	pop rcx                           ; rip
+	add rsp, 8                        ; cs
+	pop r11                           ; rflags
+	pop rsp                           ; user rsp (ss is implied)
+	swapgs
+	o64 sysret
+
+; void arch_switch(uint64_t *save, const uint64_t *next, int *prev_on_cpu,
+;                  int *next_on_cpu)
+; Save the callee-saved registers and rsp of this thread, mark it off the CPU,
+; wait until the next thread is off every other CPU and claim it, then
+; continue on its stack.  Between the store to *prev_on_cpu and the load of
+; the next rsp nothing touches the stack (interrupts are off), so a CPU never
+; waits while it still occupies a thread's stack: waits cannot form a cycle.
+global arch_switch
+arch_switch:
+	push rbp
+	push rbx
+	push r12
+	push r13
+	push r14
+	push r15
+	mov [rdi], rsp
+	mov dword [rdx], 0
+	mov r8d, 1
+.claim:
+	xor eax, eax
+	lock cmpxchg [rcx], r8d
+	jz .claimed
+	pause
+	jmp .claim
+.claimed:
+	mov rsp, [rsi]
+	pop r15
+	pop r14
+	pop r13
+	pop r12
+	pop rbx
+	pop rbp
+	ret
+
+; First code of a new thread after arch_switch: finish the switch in C, then
+; enter ring 3 through its trap frame, which sits right above.
+extern thread_first_run
+global thread_first_entry
+thread_first_entry:
+	call thread_first_run
+	jmp trap_return
 
 section .rodata
 global isr_stub_table

@@ -8,6 +8,7 @@
 extern uint64_t boot_tsc, boot_mb2_magic, boot_mb2_info;
 extern char _kernel_start[], _kernel_end[];
 extern bool exit_on_panic;
+void syscall_init_cpu(void);
 
 static struct memrange_set *early_pool; /* where take_low_page carves from */
 
@@ -41,6 +42,7 @@ void arch_early_init(struct boot_info *bi)
 	gdt_init_cpu(&percpu_area[0]);
 	idt_init();
 	idt_load();
+	syscall_init_cpu();
 	if (boot_mb2_magic != MB2_MAGIC)
 		panic("not started by a multiboot2 loader (magic 0x%lx)", boot_mb2_magic);
 	uint64_t mbi = boot_mb2_info;
@@ -56,6 +58,7 @@ void arch_early_init(struct boot_info *bi)
 	uint64_t top = bi->mb.ram_end > 0x100000000ull ? bi->mb.ram_end : 0x100000000ull;
 	paging_extend_direct_map(top, take_low_page);
 	lapic_init();
+	lapic_timer_calibrate();
 	bi->ncpus_found = acpi_find_cpus(bi->mb.rsdp, bi->apic_ids, MAX_CPUS);
 	percpu_area[0].apic_id = bi->apic_ids[0];
 }

@@ -7,6 +7,8 @@
 #include "mm/frame.h"
 #include "lib/string.h"
 #include "printk.h"
+#include "sched.h"
+#include "kernel.h"
 
 struct tramp_params { /* matches tramp_params in trampoline.asm */
 	uint32_t cr3, efer;
@@ -29,12 +31,29 @@ static struct {
 	_Atomic unsigned gen, done;
 } work;
 
-/* The loop every AP ends in: halt until smp_run_all posts work, run it. */
+static _Atomic bool go_sched;       /* APs leave ap_loop for the scheduler */
+static _Atomic unsigned in_sched;  /* APs that did */
+
+void syscall_init_cpu(void);
+
+/* This CPU joins the scheduler: its run queue, the tick, its idle loop. */
+static _Noreturn void enter_scheduler(void)
+{
+	sched_init_cpu(arch_cpu_id());
+	arch_timer_start();
+	atomic_fetch_add(&in_sched, 1);
+	sched_idle_loop();
+}
+
+/* The loop every AP waits in until the scheduler starts: halt until
+ * smp_run_all posts work, run it. */
 static _Noreturn void ap_loop(void)
 {
 	unsigned seen = 0;
 	for (;;) {
 		cpu_cli();
+		if (atomic_load(&go_sched))
+			enter_scheduler();
 		if (atomic_load(&work.gen) == seen) {
 			__asm__ volatile("sti; hlt" ::: "memory"); /* no lost wake-up */
 			continue;
@@ -52,6 +71,7 @@ _Noreturn void ap_entry(unsigned cpu)
 	struct percpu *c = this_cpu();
 	gdt_init_cpu(c);
 	idt_load();
+	syscall_init_cpu();
 	lapic_init();
 	c->apic_id = lapic_id();
 	atomic_thread_fence(memory_order_seq_cst);
@@ -116,4 +136,17 @@ void smp_run_all(void (*fn)(void *), void *arg)
 	fn(arg);
 	while (atomic_load(&work.done) < ncpus - 1)
 		cpu_pause();
+}
+
+/* smp_start_scheduler: every AP enters its scheduler; then this CPU (the
+ * BSP) sets up its own and returns, to start the first threads. */
+void smp_start_scheduler(void)
+{
+	atomic_store(&go_sched, true);
+	if (ncpus > 1)
+		lapic_send_ipi(0, ICR_FIXED_OTHERS | VEC_WAKE);
+	while (atomic_load(&in_sched) < ncpus - 1)
+		cpu_pause();
+	sched_init_cpu(0);
+	arch_timer_start();
 }

@@ -4,6 +4,8 @@
 #include "arch.h"
 #include "cpu.h"
 #include "printk.h"
+#include "kernel.h"
+#include "sched.h"
 
 static const char *const exc_names[32] = {
 	"#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
@@ -43,27 +45,58 @@ static _Noreturn void halt_forever(void)
 	}
 }
 
+void tlb_poll(void);
+
+/* An exception: ring 3 faults go to the pager as messages; anything in ring
+ * 0, or in the pager itself, is fatal with a full dump. */
+static void exception(struct trap_frame *tf)
+{
+	uint64_t cr2 = tf->vector == 14 ? read_cr2() : 0;
+	if ((tf->cs & 3) && fault_user_exception((unsigned)tf->vector, tf->error, cr2, tf->rip))
+		return;
+	printk("EXCEPTION %s (vector %lu) error 0x%lx rip 0x%lx cr2 0x%lx cpu %u%s\n",
+	       exc_names[tf->vector], tf->vector, tf->error, tf->rip, read_cr2(),
+	       arch_cpu_id(), (tf->cs & 3) ? " in the pager" : "");
+	trap_dump(tf);
+	panic("unhandled exception %lu in ring %lu", tf->vector, tf->cs & 3);
+}
+
 /* trap_handler: called by entry.asm for every vector. */
 void trap_handler(struct trap_frame *tf)
 {
-	if (tf->vector == 2 && atomic_load(&panicking))
-		halt_forever(); /* another CPU panicked and stopped us */
-	if (tf->vector == VEC_SPURIOUS)
+	bool user = tf->cs & 3;
+	switch (tf->vector) {
+	case 2:
+		if (atomic_load(&panicking))
+			halt_forever(); /* another CPU panicked and stopped us */
+		exception(tf);
+		break;
+	case VEC_SPURIOUS:
 		return;
-	if (tf->vector == VEC_WAKE) {
+	case VEC_TIMER:
 		lapic_eoi();
-		return;
-	}
-	if (tf->vector >= 32) {
-		printk("unexpected interrupt %lu on cpu %u\n", tf->vector, arch_cpu_id());
+		if (sched_tick() && user)
+			sched_yield();
+		break;
+	case VEC_WAKE:
 		lapic_eoi();
-		return;
+		if (user && sched_should_yield())
+			sched_yield();
+		break;
+	case VEC_TLB:
+		lapic_eoi();
+		tlb_poll();
+		break;
+	default:
+		if (tf->vector < 32) {
+			exception(tf);
+		} else {
+			printk("unexpected interrupt %lu on cpu %u\n", tf->vector, arch_cpu_id());
+			lapic_eoi();
+		}
 	}
-	printk("EXCEPTION %s (vector %lu) error 0x%lx rip 0x%lx cr2 0x%lx cpu %u\n",
-	       exc_names[tf->vector], tf->vector, tf->error, tf->rip, read_cr2(),
-	       arch_cpu_id());
-	trap_dump(tf);
-	panic("unhandled exception %lu in ring %lu", tf->vector, tf->cs & 3);
+	if (user)
+		thread_check_kill();
 }
 
 /* Print the frame-pointer chain from rbp. */

@@ -1,0 +1,32 @@
+/* What the kernel gives the pager at start: the boot-information page, the
+ * initrd, and where they are in the pager's space.
+ *
+ * The pager's first thread starts at its ELF entry with rdi = BOOTINFO_VA,
+ * rsp = PAGER_STACK_TOP (16-byte aligned), and its IPC buffer at
+ * PAGER_IPC_BUF.  Its space holds the pager capability: only it may make
+ * the calls marked pager_only in abi/syscall.h. */
+#ifndef ABI_BOOT_H
+#define ABI_BOOT_H
+
+#include <stdint.h>
+
+#define BOOTINFO_MAGIC   0x6F666E69746F6F62ull /* "bootinfo" */
+#define BOOTINFO_VA      0x00007FFFFFFFC000ull /* one page, read-only */
+#define PAGER_IPC_BUF    0x00007FFFFFFFB000ull
+#define PAGER_STACK_TOP  0x00007FFFFFF00000ull
+#define PAGER_STACK_SIZE (256ull * 1024)        /* mapped at start */
+#define INITRD_VA        0x0000200000000000ull /* read-only copy of the initrd */
+
+struct abi_bootinfo {
+	uint64_t magic;          /* BOOTINFO_MAGIC */
+	uint64_t total_frames;   /* frames the allocator manages */
+	uint64_t free_frames;    /* free when the pager started */
+	uint64_t ram_bytes;      /* usable RAM reported by the firmware */
+	uint64_t tsc_hz;         /* cycle counter rate */
+	uint32_t ncpus;
+	uint32_t pad;
+	uint64_t initrd_va, initrd_size; /* 0 size: no initrd module */
+	char cmdline[256];       /* kernel command line, NUL-terminated */
+};
+
+#endif

@@ -1,0 +1,36 @@
+/* Faults as IPC messages (seL4-style): the kernel sends one to the faulting
+ * space's pager endpoint on behalf of the faulting thread, which blocks
+ * until the pager answers with reply_recv.
+ *
+ * Fault message (badge = the space's badge given at space_create):
+ *   label = FAULT_*; w0 = address (CR2 for page faults, else 0)
+ *   w1 = access bits (FAULT_ACC_*), w2 = RIP, w3 = thread id
+ * Answer (the reply half of reply_recv):
+ *   label = FAULT_REPLY_MAP:  w0 = virtual address | MAP_* rights,
+ *                             w1 = pfn, w2 = generation; the kernel maps it
+ *                             and resumes the thread
+ *   label = FAULT_REPLY_RESUME: resume without mapping (pager mapped it)
+ *   label = FAULT_REPLY_KILL: the thread is ended; w0 = reason (any word) */
+#ifndef ABI_FAULT_H
+#define ABI_FAULT_H
+
+enum fault_label {
+	FAULT_PAGE = 0xF0000001,
+	FAULT_GP,        /* general protection, privileged instruction */
+	FAULT_UD,        /* invalid opcode */
+	FAULT_DE,        /* divide error */
+	FAULT_OTHER,     /* any other exception; w1 holds the vector */
+};
+
+#define FAULT_ACC_READ    0x1
+#define FAULT_ACC_WRITE   0x2
+#define FAULT_ACC_EXEC    0x4
+#define FAULT_ACC_PRESENT 0x8 /* the page was present: a protection fault */
+
+enum fault_reply {
+	FAULT_REPLY_MAP = 0xF1000001,
+	FAULT_REPLY_RESUME,
+	FAULT_REPLY_KILL,
+};
+
+#endif

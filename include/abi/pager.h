@@ -1,0 +1,101 @@
+/* The protocol between user programs and the pager, and the address map the
+ * pager gives every process it starts.
+ *
+ * Requests: sys_call on the pager handle (struct pg_startup.pager, granted
+ * with RIGHT_SEND and badge = pid | PG_BADGE_CALL) with label = PG_* and
+ * arguments in w0..w3; some carry bytes in the IPC buffer (label bits
+ * 32..43, see abi/syscall.h).  The reply's label is an enum err (E_OK = 0),
+ * its words the results.  Every request is validated; a bad one is answered
+ * with an error, never by killing the caller or the pager.
+ *
+ * Faults (abi/fault.h) reach the pager with badge = pid (no PG_BADGE_CALL),
+ * so a request can never pass for a fault.
+ *
+ *   label            words in                     reply words
+ *   PG_EXIT          w0 = status                  none: the process ends
+ *   PG_GETPID        -                            w0 = pid, w1 = parent pid
+ *   PG_MMAP_ANON     w0 = size                    w0 = address of a new lazy
+ *                                                 zero-fill R|W region
+ *   PG_MUNMAP        w0 = addr, w1 = size         -  (pages unmapped, frames
+ *                    (page-aligned, inside one    freed; the range stays in
+ *                    anonymous region)            its region and reads zero
+ *                                                 at the next touch)
+ *   PG_MFREE         w0 = region start            -  (the region is removed:
+ *                                                 a later touch kills)
+ *   PG_THREAD_SPAWN  w0 = entry, w1 = stack,      w0 = thread index,
+ *                    w2 = arg (in rdi)            w1 = its IPC buffer address
+ *   PG_SPAWN         buffer "name\0arg\0...\0"    w0 = pid (a child of caller)
+ *   PG_WAIT          w0 = pid (a child)           w0 = PG_WAIT_EXITED or
+ *                                                 PG_WAIT_KILLED, w1 = exit
+ *                                                 status or FAULT_* label,
+ *                                                 w2 = fault addr, w3 = rip;
+ *                                                 E_AGAIN while it runs
+ *   PG_SHARED_EP     w0 = key                     w0 = handle of the endpoint
+ *                                                 named key (RIGHT_SEND |
+ *                                                 RIGHT_RECV, badge = caller's
+ *                                                 pid); made on first request,
+ *                                                 closed when its maker ends
+ *
+ * A process's children are destroyed with it; an exited child stays a
+ * zombie until its parent waits for it. */
+#ifndef ABI_PAGER_H
+#define ABI_PAGER_H
+
+#include <stdint.h>
+
+#define PG_BADGE_CALL (1ull << 32)
+#define PG_BADGE_PID(badge) ((uint32_t)(badge))
+
+enum pg_request {
+	PG_EXIT = 1,
+	PG_GETPID,
+	PG_MMAP_ANON,
+	PG_MUNMAP,
+	PG_MFREE,
+	PG_THREAD_SPAWN,
+	PG_SPAWN,
+	PG_WAIT,
+	PG_SHARED_EP,
+	PG_COUNT
+};
+
+#define PG_WAIT_EXITED 1
+#define PG_WAIT_KILLED 2 /* w1 = FAULT_* label, or 0 when its parent ended */
+
+/* Limits. */
+#define PG_MMAP_MAX    (256ull << 20) /* bytes in one PG_MMAP_ANON */
+#define PG_MAX_THREADS 16             /* per process, the first included */
+#define PG_MAX_ARGS    8              /* argv entries, name included */
+#define PG_SPAWN_MAX   512            /* bytes of a PG_SPAWN buffer */
+
+/* Address map of a process (programs link at 0x400000; page 0 is never
+ * mapped):
+ *   0x0000_0000_0040_0000  program image (PT_LOAD segments)
+ *   0x0000_1000_0000_0000  PG_MMAP_ANON regions, placed upward, a free
+ *                          guard page between any two regions
+ *   0x0000_7FFF_EFF0_0000  main stack: PG_STACK_SIZE, lazy, ends at
+ *   0x0000_7FFF_F000_0000  PG_STACK_TOP
+ *   0x0000_7FFF_FF00_0000  IPC buffers: thread i's at PG_IPC_BUF_BASE + i*4096
+ *   0x0000_7FFF_FFFF_E000  the startup page (read-only), PG_STARTUP_VA */
+#define PG_IMAGE_BASE   0x0000000000400000ull
+#define PG_MMAP_BASE    0x0000100000000000ull
+#define PG_MMAP_LIMIT   0x0000700000000000ull
+#define PG_STACK_TOP    0x00007FFFF0000000ull
+#define PG_STACK_SIZE   (1ull << 20)
+#define PG_IPC_BUF_BASE 0x00007FFFFF000000ull
+#define PG_STARTUP_VA   0x00007FFFFFFFE000ull
+
+/* The startup page: the main thread starts at the ELF entry with
+ * rdi = PG_STARTUP_VA and rsp = PG_STACK_TOP. */
+#define PG_STARTUP_MAGIC 0x7075747261747370ull /* "pstartup" */
+struct pg_startup {
+	uint64_t magic;
+	uint32_t pager;     /* handle of the pager endpoint */
+	uint32_t pid;
+	uint64_t ipc_buf;   /* the main thread's IPC buffer */
+	uint32_t argc, pad;
+	uint64_t argv[PG_MAX_ARGS + 1]; /* pointers into this page; NULL ends */
+	char strings[PG_SPAWN_MAX];
+};
+
+#endif

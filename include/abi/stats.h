@@ -1,0 +1,30 @@
+/* Statistics the kernel reports to ring 3 (sysinfo, frame_stats calls). */
+#ifndef ABI_STATS_H
+#define ABI_STATS_H
+
+#include <stdint.h>
+
+#define ABI_MAX_CPUS 64
+#define ABI_MAX_ORDER 10
+#define ABI_PURPOSES 7 /* none, firmware, kernel, page table, kernel data, user data, custom */
+
+struct abi_frame_stats {
+	uint64_t total, free, poisoned, reserved;
+	uint64_t free_blocks[ABI_MAX_ORDER + 1];
+	uint64_t by_purpose[ABI_PURPOSES];
+	uint64_t allocs, frees;
+	uint64_t pcp_refills, pcp_drains;
+	uint32_t ncpus, pad;
+	uint64_t pcp_cached[ABI_MAX_CPUS];
+};
+
+struct abi_sysinfo {
+	uint64_t ticks_ms;      /* milliseconds since the scheduler started */
+	uint64_t tsc_hz;
+	uint32_t ncpus, pad;
+	struct {
+		uint64_t idle_ticks, ticks, switches;
+	} cpu[ABI_MAX_CPUS];
+};
+
+#endif

@@ -1,0 +1,83 @@
+/* The system-call table: the one list from which the kernel's dispatch table
+ * and libsys's stubs are both generated.
+ *
+ * Calling convention (x86_64 `syscall`):
+ *   rax = number; arguments in rdi, rsi, rdx, r10, r8, r9 (in that order)
+ *   returns rax = enum err (E_OK = 0); results in rdi, rsi, rdx, r10, r8, r9
+ *   rcx and r11 are clobbered; every other register is preserved.
+ *
+ * IPC calls carry a message in registers: label in rsi, four words in rdx,
+ * r10, r8, r9; the receiver also gets the sender's badge in rdi.  The label
+ * word's bits 32..43 give the number of bytes of the sender's IPC buffer
+ * (the page at the thread's ipc_buf address) copied to the receiver's.
+ *
+ * X(name, number, arguments, pager_only) */
+#ifndef ABI_SYSCALL_H
+#define ABI_SYSCALL_H
+
+#define SYSCALL_TABLE(X) \
+	X(null,            0, 0, 0) /* nothing: measures the entry/exit path */ \
+	X(debug_write,     1, 2, 0) /* (buf, len): console output */ \
+	X(yield,           2, 0, 0) \
+	X(sleep_ms,        3, 1, 0) /* (ms) */ \
+	X(thread_exit,     4, 0, 0) /* the calling thread ends */ \
+	X(send,            5, 6, 0) /* (ep, label, w0..w3) */ \
+	X(recv,            6, 1, 0) /* (ep) -> badge, label, w0..w3 */ \
+	X(call,            7, 6, 0) /* (ep, label, w0..w3) -> reply */ \
+	X(reply_recv,      8, 6, 0) /* (ep, label, w0..w3): reply, then recv */ \
+	X(poll,            9, 1, 0) /* (ep): recv or E_AGAIN at once */ \
+	X(endpoint_create,10, 0, 0) /* -> handle */ \
+	X(handle_close,   11, 1, 0) /* (h) */ \
+	X(sysinfo,        12, 2, 0) /* (buf, len): struct sysinfo */ \
+	X(frame_stats,    13, 2, 0) /* (buf, len): struct abi_frame_stats */ \
+	X(handle_grant,   14, 4, 1) /* (space, h, rights, badge) -> handle there */ \
+	X(frame_alloc,    15, 1, 1) /* (flags) -> pfn, generation */ \
+	X(frame_free,     16, 2, 1) /* (pfn, generation) */ \
+	X(frame_copy,     17, 4, 1) /* (dst pfn, gen, src pfn, gen) */ \
+	X(frame_zero,     18, 2, 1) /* (pfn, gen) */ \
+	X(map,            19, 5, 1) /* (space, va, pfn, gen, rights) */ \
+	X(unmap,          20, 3, 1) /* (space, va, npages) */ \
+	X(protect,        21, 4, 1) /* (space, va, npages, rights) */ \
+	X(space_create,   22, 2, 1) /* (pager ep, badge) -> space handle */ \
+	X(space_destroy,  23, 1, 1) /* (space) */ \
+	X(thread_create,  24, 6, 1) /* (space, entry, stack, ipc_buf, arg, prio) -> thread */ \
+	X(thread_destroy, 25, 1, 1) /* (thread) */ \
+	X(halt,           26, 1, 1) /* (code): stop the machine; under QEMU's \
+				       isa-debug-exit, exit status code*2+1 */
+
+#define SYS_ENUM(name, nr, nargs, pager) SYS_##name = nr,
+enum { SYSCALL_TABLE(SYS_ENUM) SYS_COUNT };
+#undef SYS_ENUM
+
+/* Handles: 32-bit values; 0 is never valid. */
+#define HANDLE_NONE 0
+
+/* Handle rights. */
+#define RIGHT_SEND    0x1 /* endpoint: send and call */
+#define RIGHT_RECV    0x2 /* endpoint: receive */
+#define RIGHT_CONTROL 0x4 /* space or thread: destroy, map into, ... */
+#define RIGHT_ALL     0x7
+
+/* Mapping rights (map, protect, and fault replies). */
+#define MAP_R 0x1
+#define MAP_W 0x2
+#define MAP_X 0x4
+
+/* frame_alloc flags */
+#define FRAME_ZEROED 0x1
+
+/* Where the pager sees the frames it holds: frame pfn is at
+ * PAGER_WINDOW + pfn * 4096 in the pager's space while it holds it. */
+#define PAGER_WINDOW 0x0000400000000000ull
+
+/* Priorities for thread_create: 0 (lowest) .. PRIO_MAX. */
+#define PRIO_MAX     31
+#define PRIO_DEFAULT 16
+
+/* IPC buffer bytes in the label word (bits 32..43), at most IPC_BUF_MAX. */
+#define IPC_BUF_MAX 4096
+#define IPC_LABEL(label, len) (((unsigned long)(len) << 32) | (unsigned)(label))
+#define IPC_LABEL_TAG(word) ((unsigned)(word))
+#define IPC_LABEL_LEN(word) ((unsigned)(((word) >> 32) & 0xFFF))
+
+#endif

@@ -1,0 +1,39 @@
+/* Synchronous IPC endpoints (seL4-style rendezvous).
+ *
+ *   lock       guards both queues and the ep_link/waiting_on of queued threads.
+ *   senders    threads blocked in send or call, oldest first.
+ *   receivers  threads blocked in recv, oldest first.
+ * A queue is non-empty on at most one side at a time. */
+#ifndef IPC_H
+#define IPC_H
+
+#include <stdbool.h>
+#include "kobj.h"
+#include "thread.h"
+#include "lib/spinlock.h"
+#include "lib/list.h"
+
+struct endpoint {
+	struct kobj obj;
+	struct spinlock lock;
+	struct list_link senders, receivers;
+};
+
+/* A new endpoint (one reference). E_NOMEM. */
+int endpoint_create(struct endpoint **out);
+
+/* Send msg (badge already set) on ep; blocks until a receiver takes it.
+ * With call, also blocks for the reply, which arrives in current->msg. */
+int ipc_send(struct endpoint *ep, const struct ipc_msg *msg, bool call);
+
+/* Receive on ep into current->msg; blocks unless poll (then E_AGAIN). */
+int ipc_recv(struct endpoint *ep, bool poll);
+
+/* Reply with msg to the caller we last received a call from (if any, and
+ * still waiting), then receive on ep: the hot path of every fault. */
+int ipc_reply_recv(struct endpoint *ep, const struct ipc_msg *msg);
+
+/* Remove t from the endpoint queue it waits on, if any. */
+void ipc_cancel(struct thread *t);
+
+#endif

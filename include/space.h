@@ -1,0 +1,69 @@
+/* Address spaces: a page-table root, the handle table of the process that
+ * lives in it, and where its faults go.
+ *
+ *   lock      guards the page tables and `resident`; taken with interrupts
+ *             off; never held across a TLB shootdown wait.
+ *   cpus      bit c set while CPU c has this space loaded (tlb.c).
+ *   handles   the process's handle table (its own lock).
+ *   pager_ep  endpoint its faults are sent to (a reference; NULL for the
+ *             pager, whose faults are fatal).
+ *   badge     the badge fault messages carry: the pager's name for it. */
+#ifndef SPACE_H
+#define SPACE_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include "kobj.h"
+#include "handle.h"
+#include "lib/spinlock.h"
+
+struct endpoint;
+
+struct space {
+	struct kobj obj;
+	struct spinlock lock;
+	uint64_t root;
+	_Atomic uint64_t cpus;
+	struct handle_table *handles;
+	uint64_t handles_pfn;
+	struct endpoint *pager_ep;
+	uint64_t badge;
+	bool is_pager;
+	uint64_t resident;
+};
+
+/* A new empty space whose faults go to pager_ep (may be NULL) with badge.
+ * E_NOMEM. */
+int space_create(struct endpoint *pager_ep, uint64_t badge, struct space **out);
+
+/* Map frame (pfn, gen) at va with MAP_* rights; the mapping holds one frame
+ * reference, and a replaced mapping's reference is dropped.  E_FAULT (va not
+ * a page in the user half), E_STALE (handle does not name a live user
+ * frame), E_NOMEM. */
+int space_map(struct space *s, uint64_t va, uint64_t pfn, uint32_t gen, unsigned rights);
+
+/* Unmap npages from va (holes are skipped), shoot down stale TLB entries,
+ * drop the frames' references.  E_FAULT for a range outside the user half. */
+int space_unmap(struct space *s, uint64_t va, uint64_t npages);
+
+/* Change the rights of npages mapped from va.  E_FAULT as above, E_NOENT if
+ * a page is not mapped (pages before it are changed). */
+int space_protect(struct space *s, uint64_t va, uint64_t npages, unsigned rights);
+
+/* Map a kernel-owned frame (IPC buffers, the pager's window) without the
+ * user-frame checks: the caller already holds the reference it passes. */
+int space_map_owned(struct space *s, uint64_t va, uint64_t pfn, unsigned rights);
+
+/* True and *pa = the frame's physical address if va is mapped in s. */
+bool space_lookup(struct space *s, uint64_t va, uint64_t *pa);
+
+/* Copy between a kernel buffer and user memory of s; E_FAULT if any byte is
+ * not mapped for the user (writable, when writing). Never faults. */
+int space_copy_in(struct space *s, void *dst, uint64_t uva, uint64_t n);
+int space_copy_out(struct space *s, uint64_t uva, const void *src, uint64_t n);
+
+/* Load s (NULL: kernel only) on this CPU, maintaining the CPU masks. */
+void space_switch(struct space *from, struct space *to);
+
+#endif

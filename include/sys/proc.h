@@ -1,0 +1,61 @@
+/* Processes, threads and memory for ring 3: the requests libsys sends to
+ * the pager (abi/pager.h).  Every call returns an enum err: the kernel's if
+ * the IPC failed, else the pager's answer. */
+#ifndef SYS_PROC_H
+#define SYS_PROC_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "abi/err.h"
+#include "abi/pager.h"
+
+/* Set by crt0 from the startup page before main runs. */
+extern uint32_t sys_pager;   /* handle of the pager endpoint */
+extern uint32_t sys_pid;
+extern void *sys_ipc_buf;    /* the main thread's IPC buffer */
+
+/* End the process with status; never returns. */
+_Noreturn void exit(int status);
+
+/* This process's pid (also sys_pid); the parent's in *ppid if not NULL. */
+int getpid(uint32_t *ppid);
+
+/* A new lazy zero-fill R|W region of size bytes (rounded up to pages) at
+ * *addr.  E_INVAL for 0 or more than PG_MMAP_MAX, E_NOMEM when full. */
+int mmap_anon(size_t size, void **addr);
+
+/* Unmap the pages of [addr, addr + size) and free their frames; they read
+ * zero at the next touch.  E_INVAL unless page-aligned inside one region. */
+int munmap(void *addr, size_t size);
+
+/* Remove the region that starts at addr.  E_NOENT if there is none. */
+int mfree(void *addr);
+
+/* A thread of this process at entry with stack pointer stack and rdi = arg;
+ * *ipc_buf (if not NULL) gets its IPC buffer.  E_NOMEM past PG_MAX_THREADS. */
+int thread_spawn(uint64_t entry, uint64_t stack, uint64_t arg, uint64_t *ipc_buf);
+
+/* Run fn(arg) on a new thread with a fresh stack of stack_size bytes; the
+ * thread ends (sys_thread_exit) when fn returns. */
+int thread_start(void (*fn)(void *), void *arg, size_t stack_size);
+
+/* Start the initrd program name with argv = {name, arg} (arg may be NULL)
+ * as a child; *pid = its pid.  Main thread only (uses sys_ipc_buf).
+ * E_NOENT: no such program, E_NOEXEC: not a valid ELF. */
+int spawn(const char *name, const char *arg, uint32_t *pid);
+
+/* How a child ended (abi/pager.h PG_WAIT). */
+struct wait_status {
+	int how;           /* PG_WAIT_EXITED or PG_WAIT_KILLED */
+	uint64_t code;     /* exit status, or the FAULT_* label */
+	uint64_t addr, rip;
+};
+
+/* Wait until child pid ends (polls the pager).  E_NOENT: not our child. */
+int waitpid(uint32_t pid, struct wait_status *st);
+
+/* The handle of the shared endpoint named key (send and receive rights;
+ * messages sent through it carry our pid as the badge). */
+int shared_ep(uint64_t key, uint32_t *handle);
+
+#endif

@@ -1,0 +1,45 @@
+/* Helpers for test and benchmark programs: the machine-read console lines
+ * (@@PASS, @@FAIL, RESULT) and cycle counting. */
+#ifndef SYS_TEST_H
+#define SYS_TEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Print "@@PASS name". */
+void test_pass(const char *name);
+
+/* Print "@@FAIL name: <reason>" and end the process with status 1. */
+_Noreturn void test_fail(const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Fail name with the expression's text if cond is false. */
+#define TEST_CHECK(name, cond) do { \
+	if (!(cond)) \
+		test_fail(name, "%s:%d: %s", __FILE__, __LINE__, #cond); \
+} while (0)
+
+/* Fail name unless the call returned the expected error code. */
+#define TEST_ERR(name, expr, want) do { \
+	int e_ = (expr); \
+	if (e_ != (int)(want)) \
+		test_fail(name, "%s:%d: %s returned %d (%s), want %d (%s)", \
+			  __FILE__, __LINE__, #expr, e_, err_str(e_), \
+			  (int)(want), err_str(want)); \
+} while (0)
+
+/* The cycle counter. */
+static inline uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return (uint64_t)hi << 32 | lo;
+}
+
+/* Sort v[0..n) in place and return its median (0 for n = 0). */
+uint64_t median_u64(uint64_t *v, size_t n);
+
+/* Print "RESULT name=<name> value=<value> unit=cycles". */
+void bench_result(const char *name, uint64_t value);
+
+#endif

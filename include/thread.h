@@ -1,0 +1,105 @@
+/* Threads: a kernel stack, saved user registers, a place in a run queue, and
+ * the IPC state of a thread blocked in a send, receive or call.
+ *
+ * Life: thread_create -> TS_RUNNABLE ... -> TS_DEAD.  A thread holds one
+ * reference on itself while alive (dropped by the CPU that switches away
+ * from it after it died) and one per handle naming it.
+ *
+ * Who may change what:
+ *   state      by the thread itself while it runs; by whoever *claims* it
+ *              (thread_claim: compare-and-swap from the blocked state it is
+ *              seen in), which is then the only one allowed to wake it.
+ *   on_cpu     1 while some CPU runs on its kernel stack (set and cleared in
+ *              arch_switch only): nobody switches to a thread before it is 0.
+ *   cpu, rq    under the run-queue lock of `cpu`.
+ *   ep_link, waiting_on    under the lock of the endpoint it waits on.
+ *   msg, ipc_result, caller   by the thread itself, or by the one that
+ *              claimed it, before the wake. */
+#ifndef THREAD_H
+#define THREAD_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include "kobj.h"
+#include "runq.h"
+#include "timerq.h"
+#include "lib/list.h"
+
+enum thread_state {
+	TS_RUNNABLE = 1,   /* on a run queue */
+	TS_RUNNING,        /* current on its CPU */
+	TS_BLOCKED_SEND,   /* queued on an endpoint as a sender (send or call) */
+	TS_BLOCKED_RECV,   /* queued on an endpoint as a receiver */
+	TS_BLOCKED_REPLY,  /* waiting for the reply to a call or a fault */
+	TS_SLEEPING,       /* in its CPU's sleep queue */
+	TS_DEAD,
+};
+
+/* A message: label word (tag + buffer length), four words, and the badge
+ * the receiver learns (set by the kernel from the sender's handle). */
+struct ipc_msg {
+	uint64_t label, w[4], badge;
+};
+
+struct space;
+struct endpoint;
+
+struct thread {
+	struct kobj obj;
+	uint64_t tid;
+	struct space *space;           /* holds a reference; NULL for idle */
+	_Atomic int state;             /* enum thread_state */
+	_Atomic int on_cpu;
+	_Atomic bool kill;             /* end at the next chance */
+
+	unsigned cpu;
+	struct runq_node rq;
+	struct timerq_node sleep;
+	uint32_t slice;                /* ticks left in this time slice */
+
+	uint64_t kstack_pfn;           /* order-2 block: 16 KiB */
+	uint64_t ksp;                  /* saved kernel rsp while switched out */
+	void *uframe;                  /* user register frame at the stack top */
+
+	struct endpoint *waiting_on;
+	struct list_link ep_link;
+	struct ipc_msg msg;
+	int ipc_result;
+	bool is_call;                  /* blocked send is a call */
+	struct thread *caller;         /* whom our next reply goes to (a ref) */
+	bool in_fault;                 /* our pending call is a fault message */
+	uint64_t ipc_buf_va, ipc_buf_pfn;
+
+	uint64_t runs;                 /* times switched to */
+};
+
+#define KSTACK_ORDER 2
+#define KSTACK_SIZE (4096u << KSTACK_ORDER)
+
+/* Create a thread in space (which gains a reference) that enters ring 3 at
+ * entry with stack pointer stack and first argument arg; its IPC buffer
+ * page is allocated and mapped at ipc_buf (0: none). Not yet runnable.
+ * E_INVAL (addresses outside the user half, bad alignment), E_NOMEM. */
+int thread_create(struct space *space, uint64_t entry, uint64_t stack,
+		  uint64_t ipc_buf, uint64_t arg, unsigned prio, struct thread **out);
+
+/* The idle thread of this CPU: wraps the stack the CPU is running on. */
+struct thread *thread_create_idle(unsigned cpu);
+
+/* Claim t out of blocked state `from` (compare-and-swap to TS_RUNNABLE).
+ * True if we won: we alone may now wake or run it. */
+bool thread_claim(struct thread *t, int from);
+
+/* End the calling thread; never returns. */
+_Noreturn void thread_exit(void);
+
+/* Ask t to end: it is woken if blocked and ends itself at its next kernel
+ * exit. */
+void thread_kill(struct thread *t);
+
+/* True (and the thread ended) if a kill is pending: call where a thread
+ * returns to ring 3 or wakes from a block. */
+void thread_check_kill(void);
+
+#endif

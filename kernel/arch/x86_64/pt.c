@@ -1,0 +1,180 @@
+/* Page tables of user address spaces (4-level, 4 KiB leaves).  The kernel
+ * half (PML4 entries 256..511) is shared with boot_pml4, so every space sees
+ * the same kernel.  Callers serialise changes to one space (struct space's
+ * lock) and do the TLB invalidation (tlb.c). */
+#include "arch.h"
+#include "cpu.h"
+#include "memlayout.h"
+#include "kernel.h"
+#include "mm/frame.h"
+#include "lib/string.h"
+#include "abi/syscall.h"
+
+#define PTE_P    0x001ull
+#define PTE_W    0x002ull
+#define PTE_U    0x004ull
+#define PTE_NX   (1ull << 63)
+#define PTE_ADDR 0x000FFFFFFFFFF000ull
+
+extern uint64_t boot_pml4[512];
+
+static inline uint64_t *table(uint64_t pa) { return P2V(pa); }
+
+/* A zeroed page-table frame; 0 if memory is exhausted. */
+static uint64_t new_table(void)
+{
+	struct frame_alloc_options o = { 0, true, PURPOSE_PAGE_TABLE };
+	uint64_t pfn;
+	return frame_alloc(&o, &pfn) == E_OK ? pfn << PAGE_SHIFT : 0;
+}
+
+/* arch_pt_create: a new PML4 sharing the kernel half; 0 if out of memory. */
+uint64_t arch_pt_create(void)
+{
+	uint64_t root = new_table();
+	if (root)
+		memcpy(table(root) + 256, boot_pml4 + 256, 256 * sizeof(uint64_t));
+	return root;
+}
+
+/* The leaf entry for va, creating missing tables if create; NULL if absent
+ * (or out of memory while creating). */
+static uint64_t *walk(uint64_t root, uint64_t va, bool create)
+{
+	uint64_t *t = table(root);
+	for (int level = 3; level > 0; level--) {
+		uint64_t *e = &t[(va >> (12 + 9 * level)) & 511];
+		if (!(*e & PTE_P)) {
+			uint64_t pa = create ? new_table() : 0;
+			if (!pa)
+				return NULL;
+			*e = pa | PTE_P | PTE_W | PTE_U;
+		}
+		t = table(*e & PTE_ADDR);
+	}
+	return &t[(va >> 12) & 511];
+}
+
+static uint64_t leaf_bits(unsigned rights)
+{
+	uint64_t f = PTE_P | PTE_U;
+	if (rights & MAP_W)
+		f |= PTE_W;
+	if (!(rights & MAP_X) && (rdmsr(MSR_EFER) & (1u << 11)))
+		f |= PTE_NX;
+	return f;
+}
+
+/* arch_pt_map: map va -> pa with MAP_* rights; *old = the frame that was
+ * mapped there (0 if none). E_NOMEM if a table could not be allocated. */
+int arch_pt_map(uint64_t root, uint64_t va, uint64_t pa, unsigned rights, uint64_t *old)
+{
+	uint64_t *pte = walk(root, va, true);
+	if (!pte)
+		return E_NOMEM;
+	*old = (*pte & PTE_P) ? (*pte & PTE_ADDR) : 0;
+	*pte = pa | leaf_bits(rights);
+	return E_OK;
+}
+
+/* arch_pt_unmap: remove va's mapping; *old = its frame. E_NOENT if none. */
+int arch_pt_unmap(uint64_t root, uint64_t va, uint64_t *old)
+{
+	uint64_t *pte = walk(root, va, false);
+	if (!pte || !(*pte & PTE_P))
+		return E_NOENT;
+	*old = *pte & PTE_ADDR;
+	*pte = 0;
+	return E_OK;
+}
+
+/* arch_pt_protect: change va's rights. E_NOENT if not mapped. */
+int arch_pt_protect(uint64_t root, uint64_t va, unsigned rights)
+{
+	uint64_t *pte = walk(root, va, false);
+	if (!pte || !(*pte & PTE_P))
+		return E_NOENT;
+	*pte = (*pte & PTE_ADDR) | leaf_bits(rights);
+	return E_OK;
+}
+
+/* arch_pt_lookup: frame and rights of va; false if not mapped. */
+bool arch_pt_lookup(uint64_t root, uint64_t va, uint64_t *pa, unsigned *rights)
+{
+	uint64_t *pte = walk(root, va, false);
+	if (!pte || !(*pte & PTE_P))
+		return false;
+	*pa = *pte & PTE_ADDR;
+	*rights = MAP_R | ((*pte & PTE_W) ? MAP_W : 0) | ((*pte & PTE_NX) ? 0 : MAP_X);
+	return true;
+}
+
+static void free_table(uint64_t pa)
+{
+	frame_free(pa >> PAGE_SHIFT, 0);
+}
+
+/* Free the table at pa (level 3 = PDPT .. 1 = PT) and everything below it,
+ * calling leaf(frame, arg) for each mapped page. */
+static void destroy_level(uint64_t pa, int level, void (*leaf)(uint64_t, void *), void *arg)
+{
+	uint64_t *t = table(pa);
+	for (int i = 0; i < 512; i++) {
+		if (!(t[i] & PTE_P))
+			continue;
+		if (level == 1)
+			leaf(t[i] & PTE_ADDR, arg);
+		else
+			destroy_level(t[i] & PTE_ADDR, level - 1, leaf, arg);
+	}
+	free_table(pa);
+}
+
+/* arch_pt_destroy: free every table of the user half and the PML4, calling
+ * leaf(frame, arg) for each page still mapped. The space must not be loaded
+ * on any CPU. */
+void arch_pt_destroy(uint64_t root, void (*leaf)(uint64_t, void *), void *arg)
+{
+	uint64_t *t = table(root);
+	for (int i = 0; i < 256; i++)
+		if (t[i] & PTE_P)
+			destroy_level(t[i] & PTE_ADDR, 3, leaf, arg);
+	free_table(root);
+}
+
+/* Copy n bytes between kernel buffer k and user address u in the space at
+ * root, page by page through the direct map, after checking every page is
+ * mapped for the user (and writable when writing). E_FAULT otherwise. The
+ * kernel never faults on a user pointer. */
+static int user_copy(uint64_t root, void *k, uint64_t u, size_t n, bool to_user)
+{
+	if (u >= USER_END || n > USER_END - u)
+		return E_FAULT;
+	while (n) {
+		uint64_t *pte = walk(root, u, false);
+		if (!pte || !(*pte & PTE_P) || !(*pte & PTE_U) || (to_user && !(*pte & PTE_W)))
+			return E_FAULT;
+		size_t off = u & (PAGE_SIZE - 1), chunk = PAGE_SIZE - off;
+		if (chunk > n)
+			chunk = n;
+		void *p = (char *)P2V(*pte & PTE_ADDR) + off;
+		if (to_user)
+			memcpy(p, k, chunk);
+		else
+			memcpy(k, p, chunk);
+		k = (char *)k + chunk;
+		u += chunk;
+		n -= chunk;
+	}
+	return E_OK;
+}
+
+int arch_copy_from_user(uint64_t root, void *dst, uint64_t src, size_t n)
+{
+	return user_copy(root, dst, src, n, false);
+}
+
+int arch_copy_to_user(uint64_t root, uint64_t dst, const void *src, size_t n)
+{
+	return user_copy(root, (void *)src, dst, n, true);
+}

@@ -1,0 +1,97 @@
+/* The arch side of threads: kernel stacks laid out for ring-3 entry, the
+ * syscall MSRs, per-CPU kernel stack pointers, register access, IPIs and the
+ * scheduler tick. */
+#include "arch.h"
+#include "cpu.h"
+#include "memlayout.h"
+#include "kernel.h"
+#include "sched.h"
+#include "lib/string.h"
+
+extern char syscall_entry[], thread_first_entry[];
+extern uint64_t boot_pml4[512];
+
+#define RFLAGS_USER  0x202            /* IF, reserved bit 1 */
+#define SFMASK_BITS  0x40700          /* IF, TF, DF, AC cleared on syscall */
+
+/* syscall_init_cpu: enable syscall/sysret on this CPU. */
+void syscall_init_cpu(void)
+{
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | 1); /* SCE */
+	wrmsr(0xC0000081, ((uint64_t)SEL_UCODE32 << 48) | ((uint64_t)SEL_KCODE << 32)); /* STAR */
+	wrmsr(0xC0000082, (uint64_t)syscall_entry);  /* LSTAR */
+	wrmsr(0xC0000084, SFMASK_BITS);               /* SFMASK */
+}
+
+uint64_t arch_thread_stack_init(uint64_t top, uint64_t entry, uint64_t stack,
+				uint64_t arg, void **uframe)
+{
+	struct trap_frame *tf = (struct trap_frame *)(top - sizeof *tf);
+	memset(tf, 0, sizeof *tf);
+	tf->rip = entry;
+	tf->cs = SEL_UCODE | 3;
+	tf->rflags = RFLAGS_USER;
+	tf->rsp = stack;
+	tf->ss = SEL_UDATA | 3;
+	tf->rdi = arg;
+	*uframe = tf;
+	uint64_t *sw = (uint64_t *)tf - 7; /* r15 r14 r13 r12 rbx rbp, return */
+	memset(sw, 0, 6 * sizeof(uint64_t));
+	sw[6] = (uint64_t)thread_first_entry;
+	return (uint64_t)sw;
+}
+
+void arch_set_kstack(uint64_t top)
+{
+	struct percpu *c = this_cpu();
+	c->kstack_top = top;
+	c->tss.rsp[0] = top;
+}
+
+void arch_load_root(uint64_t root)
+{
+	uint64_t want = root ? root : (uint64_t)boot_pml4 - KERNEL_VMA;
+	if ((read_cr3() & ~0xFFFull) != want)
+		write_cr3(want);
+}
+
+void arch_wake_cpu(unsigned cpu)
+{
+	lapic_ipi(percpu_area[cpu].apic_id, VEC_WAKE);
+}
+
+void arch_idle_wait(void)
+{
+	__asm__ volatile("sti; hlt; cli" ::: "memory");
+}
+
+void arch_timer_start(void)
+{
+	lapic_timer_start(SCHED_HZ);
+}
+
+static uint64_t *arg_reg(struct trap_frame *tf, unsigned i)
+{
+	uint64_t *regs[6] = { &tf->rdi, &tf->rsi, &tf->rdx, &tf->r10, &tf->r8, &tf->r9 };
+	return regs[i];
+}
+
+uint64_t arch_frame_arg(const void *uframe, unsigned i)
+{
+	return i < 6 ? *arg_reg((struct trap_frame *)uframe, i) : 0;
+}
+
+void arch_frame_set_result(void *uframe, int err, const uint64_t out[6])
+{
+	struct trap_frame *tf = uframe;
+	tf->rax = (uint64_t)err;
+	for (unsigned i = 0; i < 6; i++)
+		*arg_reg(tf, i) = out[i];
+}
+
+/* syscall_handler: entry.asm's call for every system call. */
+void syscall_handler(struct trap_frame *tf)
+{
+	syscall_dispatch(tf, tf->rax);
+	thread_check_kill();
+}

@@ -1,0 +1,189 @@
+/* Endpoints and message transfer.  The call + reply_recv pair is the hot
+ * path of every page fault: when the other side is already waiting, the
+ * message moves register to register and the CPU switches straight to it,
+ * with no run-queue traffic and no allocation. */
+#include "ipc.h"
+#include "sched.h"
+#include "space.h"
+#include "kmem.h"
+#include "kernel.h"
+#include "lib/string.h"
+#include "abi/syscall.h"
+
+static void endpoint_destroy(struct kobj *o)
+{
+	kmem_free(container_of(o, struct endpoint, obj), sizeof(struct endpoint));
+}
+
+int endpoint_create(struct endpoint **out)
+{
+	static _Atomic bool registered;
+	if (!atomic_exchange(&registered, true))
+		kobj_set_destroy(KOBJ_ENDPOINT, endpoint_destroy);
+	struct endpoint *ep = kmem_alloc(sizeof *ep);
+	if (!ep)
+		return E_NOMEM;
+	kobj_init(&ep->obj, KOBJ_ENDPOINT);
+	list_init(&ep->senders);
+	list_init(&ep->receivers);
+	*out = ep;
+	return E_OK;
+}
+
+/* Move msg to t: registers, then the IPC buffer bytes the label asks for
+ * (clipped to what both threads have). */
+static void transfer(struct thread *from, const struct ipc_msg *msg, struct thread *to)
+{
+	to->msg = *msg;
+	unsigned len = IPC_LABEL_LEN(msg->label);
+	if (!len)
+		return;
+	if (!from->ipc_buf_pfn || !to->ipc_buf_pfn) {
+		to->msg.label = IPC_LABEL(IPC_LABEL_TAG(msg->label), 0);
+		return;
+	}
+	memcpy(arch_phys_to_virt(to->ipc_buf_pfn << 12),
+	       arch_phys_to_virt(from->ipc_buf_pfn << 12), len);
+}
+
+/* Dequeue the first thread on q still in state `from` and claim it (moving
+ * it to `to`); NULL if none. ep->lock held. */
+static struct thread *take(struct list_link *q, int from, int to)
+{
+	while (!list_empty(q)) {
+		struct thread *t = container_of(q->next, struct thread, ep_link);
+		list_del(&t->ep_link);
+		list_init(&t->ep_link);
+		t->waiting_on = NULL;
+		int expected = from;
+		if (atomic_compare_exchange_strong(&t->state, &expected, to))
+			return t;
+	}
+	return NULL;
+}
+
+/* Queue current on q in state st and give up the CPU (ep->lock held, and
+ * released here); switch straight to next if given. */
+static int wait_on(struct endpoint *ep, struct list_link *q, int st, struct thread *next)
+{
+	struct thread *me = sched_current();
+	atomic_store(&me->state, st);
+	me->waiting_on = ep;
+	list_add(q->prev, &me->ep_link);
+	spin_unlock(&ep->lock);
+	sched_block(next);
+	return me->ipc_result;
+}
+
+/* Current becomes the caller of receiver r and waits for the reply. */
+static void become_caller(struct thread *me, struct thread *r)
+{
+	kobj_get(&me->obj);
+	r->caller = me;
+	atomic_store(&me->state, TS_BLOCKED_REPLY);
+}
+
+int ipc_send(struct endpoint *ep, const struct ipc_msg *msg, bool call)
+{
+	struct thread *me = sched_current();
+	unsigned long f = spin_lock_irqsave(&ep->lock);
+	struct thread *r = take(&ep->receivers, TS_BLOCKED_RECV, TS_RUNNABLE);
+	if (!r) {
+		me->msg = *msg;
+		me->is_call = call;
+		int e = wait_on(ep, &ep->senders, TS_BLOCKED_SEND, NULL);
+		arch_irq_restore(f);
+		return e;
+	}
+	spin_unlock(&ep->lock);
+	transfer(me, msg, r);
+	r->ipc_result = E_OK;
+	if (call) {
+		become_caller(me, r);
+		sched_block(r); /* fast path: run the receiver here, now */
+	} else {
+		sched_wake(r);
+	}
+	arch_irq_restore(f);
+	return call ? me->ipc_result : E_OK;
+}
+
+int ipc_recv(struct endpoint *ep, bool poll)
+{
+	struct thread *me = sched_current();
+	unsigned long f = spin_lock_irqsave(&ep->lock);
+	struct thread *s = take(&ep->senders, TS_BLOCKED_SEND, TS_RUNNABLE);
+	if (!s) {
+		if (poll) {
+			spin_unlock_irqrestore(&ep->lock, f);
+			return E_AGAIN;
+		}
+		int e = wait_on(ep, &ep->receivers, TS_BLOCKED_RECV, NULL);
+		arch_irq_restore(f);
+		return e;
+	}
+	spin_unlock(&ep->lock);
+	transfer(s, &s->msg, me);
+	if (s->is_call) {
+		kobj_get(&s->obj);
+		me->caller = s; /* s stays blocked, now for our reply */
+		atomic_store(&s->state, TS_BLOCKED_REPLY);
+	} else {
+		s->ipc_result = E_OK;
+		sched_wake(s);
+	}
+	arch_irq_restore(f);
+	return E_OK;
+}
+
+/* Hand msg to our caller and make it runnable; returns it (to switch to) or
+ * NULL if there was none or it is gone. Drops the reply reference. */
+static struct thread *reply(struct thread *me, const struct ipc_msg *msg)
+{
+	struct thread *c = me->caller;
+	if (!c)
+		return NULL;
+	me->caller = NULL;
+	struct thread *run = NULL;
+	if (thread_claim(c, TS_BLOCKED_REPLY)) {
+		transfer(me, msg, c);
+		c->ipc_result = E_OK;
+		run = c;
+	}
+	kobj_put(&c->obj); /* c still holds its running reference */
+	return run;
+}
+
+int ipc_reply_recv(struct endpoint *ep, const struct ipc_msg *msg)
+{
+	struct thread *me = sched_current();
+	unsigned long f = arch_irq_save();
+	struct thread *c = reply(me, msg);
+	spin_lock(&ep->lock);
+	if (list_empty(&ep->senders)) {
+		/* fast path: wait here and run the caller on this CPU now */
+		int e = wait_on(ep, &ep->receivers, TS_BLOCKED_RECV, c);
+		arch_irq_restore(f);
+		return e;
+	}
+	spin_unlock(&ep->lock);
+	if (c)
+		sched_wake(c);
+	int e = ipc_recv(ep, false);
+	arch_irq_restore(f);
+	return e;
+}
+
+void ipc_cancel(struct thread *t)
+{
+	struct endpoint *ep = t->waiting_on;
+	if (!ep)
+		return;
+	unsigned long f = spin_lock_irqsave(&ep->lock);
+	if (t->waiting_on == ep && !list_empty(&t->ep_link)) {
+		list_del(&t->ep_link);
+		list_init(&t->ep_link);
+		t->waiting_on = NULL;
+	}
+	spin_unlock_irqrestore(&ep->lock, f);
+}

@@ -1,0 +1,107 @@
+/* Priority run queue: one FIFO list per level and a bitmap of non-empty
+ * levels, so the highest runnable priority is one bit scan away. */
+#include "runq.h"
+
+void runq_init(struct runq *rq)
+{
+	for (unsigned p = 0; p < RUNQ_LEVELS; p++)
+		list_init(&rq->level[p]);
+	rq->bitmap = 0;
+	rq->count = 0;
+}
+
+static uint8_t clamp_prio(unsigned prio)
+{
+	return (uint8_t)(prio > PRIO_MAX ? PRIO_MAX : prio);
+}
+
+void runq_node_init(struct runq_node *n, unsigned prio)
+{
+	n->link.next = n->link.prev = NULL;
+	n->on = NULL;
+	n->prio = clamp_prio(prio);
+}
+
+/* Link n into its level: first (front) or last. */
+static void enqueue(struct runq *rq, struct runq_node *n, int front)
+{
+	struct list_link *h = &rq->level[n->prio];
+	list_add(front ? h : h->prev, &n->link);
+	rq->bitmap |= 1u << n->prio;
+	rq->count++;
+	n->on = rq;
+}
+
+static void dequeue(struct runq *rq, struct runq_node *n)
+{
+	list_del(&n->link);
+	if (list_empty(&rq->level[n->prio]))
+		rq->bitmap &= ~(1u << n->prio);
+	rq->count--;
+	n->on = NULL;
+}
+
+int runq_push(struct runq *rq, struct runq_node *n)
+{
+	if (n->on)
+		return E_BUSY;
+	enqueue(rq, n, 0);
+	return E_OK;
+}
+
+int runq_push_front(struct runq *rq, struct runq_node *n)
+{
+	if (n->on)
+		return E_BUSY;
+	enqueue(rq, n, 1);
+	return E_OK;
+}
+
+struct runq_node *runq_peek(struct runq *rq)
+{
+	int p = runq_peek_prio(rq);
+	if (p < 0)
+		return NULL;
+	return container_of(rq->level[p].next, struct runq_node, link);
+}
+
+struct runq_node *runq_pop(struct runq *rq)
+{
+	struct runq_node *n = runq_peek(rq);
+	if (n)
+		dequeue(rq, n);
+	return n;
+}
+
+int runq_remove(struct runq *rq, struct runq_node *n)
+{
+	if (n->on != rq)
+		return E_NOENT;
+	dequeue(rq, n);
+	return E_OK;
+}
+
+int runq_set_prio(struct runq *rq, struct runq_node *n, unsigned prio)
+{
+	if (n->on && n->on != rq)
+		return E_INVAL;
+	int queued = n->on != NULL;
+	if (queued)
+		dequeue(rq, n);
+	n->prio = clamp_prio(prio);
+	if (queued)
+		enqueue(rq, n, 0);
+	return E_OK;
+}
+
+int runq_peek_prio(const struct runq *rq)
+{
+	if (!rq->bitmap)
+		return -1;
+	return 31 - __builtin_clz(rq->bitmap);
+}
+
+unsigned runq_count(const struct runq *rq)
+{
+	return rq->count;
+}

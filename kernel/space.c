@@ -1,0 +1,179 @@
+/* Address-space objects: page tables with frame references, TLB shootdown,
+ * checked copies to and from user memory. */
+#include "space.h"
+#include "ipc.h"
+#include "kmem.h"
+#include "kernel.h"
+#include "memlayout.h"
+#include "mm/frame.h"
+#include "abi/syscall.h"
+
+#define HANDLES_ORDER 1 /* struct handle_table fits in 8 KiB */
+#define UNMAP_BATCH 64  /* pages unmapped per lock round and shootdown */
+
+static void drop_leaf(uint64_t pa, void *arg)
+{
+	(void)arg;
+	frame_free(pa >> PAGE_SHIFT, 0);
+}
+
+/* Last reference gone (no thread runs in s any more). */
+static void space_destroy(struct kobj *o)
+{
+	struct space *s = container_of(o, struct space, obj);
+	handle_table_destroy(s->handles);
+	frame_free(s->handles_pfn, HANDLES_ORDER);
+	arch_pt_destroy(s->root, drop_leaf, NULL);
+	if (s->pager_ep)
+		kobj_put(&s->pager_ep->obj);
+	kmem_free(s, sizeof *s);
+}
+
+int space_create(struct endpoint *pager_ep, uint64_t badge, struct space **out)
+{
+	static _Atomic bool registered;
+	if (!atomic_exchange(&registered, true))
+		kobj_set_destroy(KOBJ_SPACE, space_destroy);
+	struct space *s = kmem_alloc(sizeof *s);
+	if (!s)
+		return E_NOMEM;
+	struct frame_alloc_options o = { HANDLES_ORDER, false, PURPOSE_KERNEL_DATA };
+	s->root = arch_pt_create();
+	if (!s->root || frame_alloc(&o, &s->handles_pfn) != E_OK) {
+		if (s->root)
+			arch_pt_destroy(s->root, drop_leaf, NULL);
+		kmem_free(s, sizeof *s);
+		return E_NOMEM;
+	}
+	s->handles = arch_phys_to_virt(s->handles_pfn << PAGE_SHIFT);
+	handle_table_init(s->handles);
+	kobj_init(&s->obj, KOBJ_SPACE);
+	if (pager_ep && kobj_get(&pager_ep->obj) == E_OK)
+		s->pager_ep = pager_ep;
+	s->badge = badge;
+	*out = s;
+	return E_OK;
+}
+
+static bool user_range(uint64_t va, uint64_t npages)
+{
+	return !(va & (PAGE_SIZE - 1)) && va < USER_END &&
+	       npages <= (USER_END - va) >> PAGE_SHIFT;
+}
+
+/* Install pfn (whose reference the caller passes to the mapping). */
+static int install(struct space *s, uint64_t va, uint64_t pfn, unsigned rights)
+{
+	uint64_t old;
+	unsigned long f = spin_lock_irqsave(&s->lock);
+	int e = arch_pt_map(s->root, va, pfn << PAGE_SHIFT, rights, &old);
+	if (e == E_OK && !old)
+		s->resident++;
+	spin_unlock_irqrestore(&s->lock, f);
+	if (e != E_OK) {
+		frame_free(pfn, 0);
+		return e;
+	}
+	if (old) {
+		arch_tlb_shootdown(s->root, atomic_load(&s->cpus), va, 1);
+		frame_free(old >> PAGE_SHIFT, 0);
+	}
+	return E_OK;
+}
+
+int space_map(struct space *s, uint64_t va, uint64_t pfn, uint32_t gen, unsigned rights)
+{
+	if (!user_range(va, 1) || (rights & ~(MAP_R | MAP_W | MAP_X)))
+		return va & (PAGE_SIZE - 1) || va >= USER_END ? E_FAULT : E_INVAL;
+	struct meta_slot *m = get_meta_slot(pfn);
+	if (!m || frame_get_quiet(pfn) != E_OK)
+		return E_STALE;
+	if (!meta_generation_matches(pfn, gen) || m->purpose != PURPOSE_USER_DATA ||
+	    !(m->flags & META_HEAD) || m->order != 0) {
+		frame_free(pfn, m->order);
+		return E_STALE;
+	}
+	return install(s, va, pfn, rights);
+}
+
+int space_map_owned(struct space *s, uint64_t va, uint64_t pfn, unsigned rights)
+{
+	if (!user_range(va, 1))
+		return E_FAULT;
+	int e = frame_get(pfn);
+	return e == E_OK ? install(s, va, pfn, rights) : e;
+}
+
+int space_unmap(struct space *s, uint64_t va, uint64_t npages)
+{
+	if (!user_range(va, npages))
+		return E_FAULT;
+	while (npages) {
+		uint64_t n = npages < UNMAP_BATCH ? npages : UNMAP_BATCH, got = 0;
+		uint64_t old[UNMAP_BATCH];
+		unsigned long f = spin_lock_irqsave(&s->lock);
+		for (uint64_t i = 0; i < n; i++)
+			if (arch_pt_unmap(s->root, va + i * PAGE_SIZE, &old[got]) == E_OK)
+				got++;
+		s->resident -= got;
+		spin_unlock_irqrestore(&s->lock, f);
+		if (got)
+			arch_tlb_shootdown(s->root, atomic_load(&s->cpus), va, n);
+		for (uint64_t i = 0; i < got; i++)
+			frame_free(old[i] >> PAGE_SHIFT, 0);
+		va += n * PAGE_SIZE;
+		npages -= n;
+	}
+	return E_OK;
+}
+
+int space_protect(struct space *s, uint64_t va, uint64_t npages, unsigned rights)
+{
+	if (!user_range(va, npages))
+		return E_FAULT;
+	if (rights & ~(MAP_R | MAP_W | MAP_X))
+		return E_INVAL;
+	int e = E_OK;
+	unsigned long f = spin_lock_irqsave(&s->lock);
+	uint64_t i;
+	for (i = 0; i < npages && e == E_OK; i++)
+		e = arch_pt_protect(s->root, va + i * PAGE_SIZE, rights);
+	spin_unlock_irqrestore(&s->lock, f);
+	arch_tlb_shootdown(s->root, atomic_load(&s->cpus), va, i);
+	return e;
+}
+
+bool space_lookup(struct space *s, uint64_t va, uint64_t *pa)
+{
+	unsigned rights;
+	unsigned long f = spin_lock_irqsave(&s->lock);
+	bool ok = va < USER_END && arch_pt_lookup(s->root, va, pa, &rights);
+	spin_unlock_irqrestore(&s->lock, f);
+	return ok;
+}
+
+int space_copy_in(struct space *s, void *dst, uint64_t uva, uint64_t n)
+{
+	unsigned long f = spin_lock_irqsave(&s->lock);
+	int e = arch_copy_from_user(s->root, dst, uva, n);
+	spin_unlock_irqrestore(&s->lock, f);
+	return e;
+}
+
+int space_copy_out(struct space *s, uint64_t uva, const void *src, uint64_t n)
+{
+	unsigned long f = spin_lock_irqsave(&s->lock);
+	int e = arch_copy_to_user(s->root, uva, src, n);
+	spin_unlock_irqrestore(&s->lock, f);
+	return e;
+}
+
+void space_switch(struct space *from, struct space *to)
+{
+	unsigned cpu = arch_cpu_id();
+	if (to)
+		atomic_fetch_or(&to->cpus, 1ull << cpu);
+	arch_load_root(to ? to->root : 0);
+	if (from)
+		atomic_fetch_and(&from->cpus, ~(1ull << cpu));
+}

@@ -1,0 +1,227 @@
+/* System calls: one handler per entry of SYSCALL_TABLE (abi/syscall.h), all
+ * reached through one dispatch table built from that list.  Every argument
+ * from ring 3 is checked here or in the object it reaches: bad input is an
+ * error code, never a fault or a hang. */
+#include "kernel.h"
+#include "space.h"
+#include "thread.h"
+#include "sched.h"
+#include "ipc.h"
+#include "handle.h"
+#include "memlayout.h"
+#include "mm/frame.h"
+#include "mm/pcp.h"
+#include "lib/string.h"
+#include "abi/syscall.h"
+#include "abi/stats.h"
+
+#include "syscall_impl.h"
+
+typedef int (*sys_fn)(const uint64_t a[6], uint64_t out[6]);
+
+int sys_lookup(uint64_t h, unsigned type, unsigned need, struct handle_entry *e)
+{
+	if (h > UINT32_MAX)
+		return E_BADHANDLE;
+	return handle_lookup(handles(), (uint32_t)h, type, need, e);
+}
+
+#define DEBUG_WRITE_MAX (64 * 1024)
+
+int sys_null(const uint64_t a[6], uint64_t out[6])
+{
+	(void)a, (void)out;
+	return E_OK;
+}
+
+int sys_debug_write(const uint64_t a[6], uint64_t out[6])
+{
+	(void)out;
+	uint64_t p = a[0], n = a[1];
+	if (n > DEBUG_WRITE_MAX)
+		return E_INVAL;
+	char buf[256];
+	while (n) {
+		uint64_t k = n < sizeof buf ? n : sizeof buf;
+		int e = space_copy_in(cur()->space, buf, p, k);
+		if (e != E_OK)
+			return e;
+		arch_console_write(buf, k);
+		p += k;
+		n -= k;
+	}
+	return E_OK;
+}
+
+int sys_yield(const uint64_t a[6], uint64_t out[6])
+{
+	(void)a, (void)out;
+	sched_yield();
+	return E_OK;
+}
+
+#define SLEEP_MAX_MS (24ull * 3600 * 1000)
+
+int sys_sleep_ms(const uint64_t a[6], uint64_t out[6])
+{
+	(void)out;
+	if (a[0] > SLEEP_MAX_MS)
+		return E_INVAL;
+	sched_sleep_ms(a[0]);
+	return E_OK;
+}
+
+int sys_thread_exit(const uint64_t a[6], uint64_t out[6])
+{
+	(void)a, (void)out;
+	thread_exit();
+}
+
+/* ---- IPC ---- */
+
+/* The message in a[1..5] (label and words). E_INVAL for a buffer too long. */
+static int msg_from(const uint64_t a[6], uint64_t badge, struct ipc_msg *m)
+{
+	if (IPC_LABEL_LEN(a[1]) > IPC_BUF_MAX || (a[1] >> 44))
+		return E_INVAL;
+	*m = (struct ipc_msg){ a[1], { a[2], a[3], a[4], a[5] }, badge };
+	return E_OK;
+}
+
+/* Received message into the result registers: badge, label, w0..w3. */
+static void msg_out(uint64_t out[6])
+{
+	const struct ipc_msg *m = &cur()->msg;
+	out[0] = m->badge;
+	out[1] = m->label;
+	memcpy(&out[2], m->w, sizeof m->w);
+}
+
+static int send_or_call(const uint64_t a[6], uint64_t out[6], bool call)
+{
+	struct handle_entry h;
+	int e = sys_lookup(a[0], KOBJ_ENDPOINT, RIGHT_SEND, &h);
+	if (e != E_OK)
+		return e;
+	struct ipc_msg m;
+	e = msg_from(a, h.badge, &m);
+	if (e == E_OK)
+		e = ipc_send(container_of(h.obj, struct endpoint, obj), &m, call);
+	if (e == E_OK && call)
+		msg_out(out);
+	kobj_put(h.obj);
+	return e;
+}
+
+int sys_send(const uint64_t a[6], uint64_t out[6]) { return send_or_call(a, out, false); }
+int sys_call(const uint64_t a[6], uint64_t out[6]) { return send_or_call(a, out, true); }
+
+static int recv_common(const uint64_t a[6], uint64_t out[6], int mode)
+{
+	struct handle_entry h;
+	int e = sys_lookup(a[0], KOBJ_ENDPOINT, RIGHT_RECV, &h);
+	if (e != E_OK)
+		return e;
+	struct endpoint *ep = container_of(h.obj, struct endpoint, obj);
+	struct ipc_msg m;
+	if (mode == 2) {
+		e = msg_from(a, 0, &m);
+		if (e == E_OK)
+			e = ipc_reply_recv(ep, &m);
+	} else {
+		e = ipc_recv(ep, mode == 1);
+	}
+	if (e == E_OK)
+		msg_out(out);
+	kobj_put(h.obj);
+	return e;
+}
+
+int sys_recv(const uint64_t a[6], uint64_t out[6]) { return recv_common(a, out, 0); }
+int sys_poll(const uint64_t a[6], uint64_t out[6]) { return recv_common(a, out, 1); }
+int sys_reply_recv(const uint64_t a[6], uint64_t out[6]) { return recv_common(a, out, 2); }
+
+int sys_give_handle(struct kobj *obj, unsigned rights, uint64_t out[6])
+{
+	uint32_t h;
+	int e = handle_insert(handles(), obj, rights, 0, &h);
+	kobj_put(obj);
+	out[0] = h;
+	return e;
+}
+
+int sys_endpoint_create(const uint64_t a[6], uint64_t out[6])
+{
+	(void)a;
+	struct endpoint *ep;
+	int e = endpoint_create(&ep);
+	return e == E_OK ? sys_give_handle(&ep->obj, RIGHT_SEND | RIGHT_RECV, out) : e;
+}
+
+int sys_handle_close(const uint64_t a[6], uint64_t out[6])
+{
+	(void)out;
+	return a[0] > UINT32_MAX ? E_BADHANDLE : handle_remove(handles(), (uint32_t)a[0]);
+}
+
+int sys_sysinfo(const uint64_t a[6], uint64_t out[6])
+{
+	(void)out;
+	struct abi_sysinfo si;
+	memset(&si, 0, sizeof si);
+	si.ticks_ms = sched_ticks();
+	si.tsc_hz = arch_cycles_per_sec();
+	si.ncpus = arch_ncpus();
+	for (unsigned c = 0; c < si.ncpus && c < ABI_MAX_CPUS; c++) {
+		struct sched_cpu_stats st;
+		sched_cpu_stats(c, &st);
+		si.cpu[c].idle_ticks = st.idle_ticks;
+		si.cpu[c].ticks = st.ticks;
+		si.cpu[c].switches = st.switches;
+	}
+	if (a[1] < sizeof si)
+		return E_INVAL;
+	return space_copy_out(cur()->space, a[0], &si, sizeof si);
+}
+
+int sys_frame_stats(const uint64_t a[6], uint64_t out[6])
+{
+	(void)out;
+	_Static_assert(FRAME_MAX_ORDER == ABI_MAX_ORDER && PURPOSE_COUNT == ABI_PURPOSES &&
+		       MAX_CPUS == ABI_MAX_CPUS, "abi/stats.h out of step");
+	struct frame_stats s;
+	struct abi_frame_stats o;
+	frame_stats(&s);
+	memset(&o, 0, sizeof o);
+	o.total = s.total, o.free = s.free, o.poisoned = s.poisoned, o.reserved = s.reserved;
+	memcpy(o.free_blocks, s.free_blocks, sizeof o.free_blocks);
+	memcpy(o.by_purpose, s.by_purpose, sizeof o.by_purpose);
+	o.allocs = s.allocs, o.frees = s.frees;
+	o.pcp_refills = s.pcp_refills, o.pcp_drains = s.pcp_drains;
+	o.ncpus = s.ncpus;
+	memcpy(o.pcp_cached, s.pcp_cached, sizeof o.pcp_cached);
+	if (a[1] < sizeof o)
+		return E_INVAL;
+	return space_copy_out(cur()->space, a[0], &o, sizeof o);
+}
+
+#define SYS_ROW(name, nr, nargs, pager) [nr] = { sys_##name, pager },
+static const struct {
+	sys_fn fn;
+	bool pager_only;
+} table[SYS_COUNT] = { SYSCALL_TABLE(SYS_ROW) };
+
+void syscall_dispatch(void *uframe, uint64_t nr)
+{
+	uint64_t a[6], out[6] = { 0 };
+	for (unsigned i = 0; i < 6; i++)
+		a[i] = arch_frame_arg(uframe, i);
+	int e;
+	if (nr >= SYS_COUNT || !table[nr].fn)
+		e = E_NOSYS;
+	else if (table[nr].pager_only && !cur()->space->is_pager)
+		e = E_PERM;
+	else
+		e = table[nr].fn(a, out);
+	arch_frame_set_result(uframe, e, out);
+}

@@ -1,0 +1,206 @@
+/* The system calls only the pager may make (the dispatcher checks the pager
+ * capability before any of these runs): frames, mappings in other spaces,
+ * creating and destroying spaces and threads. */
+#include "syscall_impl.h"
+#include "kernel.h"
+#include "ipc.h"
+#include "thread.h"
+#include "memlayout.h"
+#include "mm/frame.h"
+#include "lib/string.h"
+#include "printk.h"
+
+static inline uint64_t window(uint64_t pfn) { return PAGER_WINDOW + pfn * PAGE_SIZE; }
+
+/* True if (pfn, gen) is a live user frame the pager holds in its window. */
+static bool held(uint64_t pfn, uint64_t gen)
+{
+	struct meta_slot *m = get_meta_slot(pfn);
+	if (!m || gen > UINT32_MAX || !meta_generation_matches(pfn, (uint32_t)gen) ||
+	    m->purpose != PURPOSE_USER_DATA)
+		return false;
+	uint64_t pa;
+	return space_lookup(cur()->space, window(pfn), &pa) && pa == pfn << PAGE_SHIFT;
+}
+
+static void *frame_ptr(uint64_t pfn) { return arch_phys_to_virt(pfn << PAGE_SHIFT); }
+
+int sys_frame_alloc(const uint64_t a[6], uint64_t out[6])
+{
+	(void)a;
+	struct frame_alloc_options o = { 0, true, PURPOSE_USER_DATA };
+	uint64_t pfn;
+	int e = frame_alloc(&o, &pfn);
+	if (e != E_OK)
+		return e;
+	e = space_map_owned(cur()->space, window(pfn), pfn, MAP_R | MAP_W);
+	out[0] = pfn;
+	out[1] = get_meta_slot(pfn)->generation;
+	frame_free(pfn, 0); /* the window mapping now holds the frame */
+	return e;
+}
+
+int sys_frame_free(const uint64_t a[6], uint64_t out[6])
+{
+	(void)out;
+	if (!held(a[0], a[1]))
+		return E_STALE;
+	return space_unmap(cur()->space, window(a[0]), 1);
+}
+
+int sys_frame_copy(const uint64_t a[6], uint64_t out[6])
+{
+	(void)out;
+	if (!held(a[0], a[1]) || !held(a[2], a[3]))
+		return E_STALE;
+	memcpy(frame_ptr(a[0]), frame_ptr(a[2]), PAGE_SIZE);
+	return E_OK;
+}
+
+int sys_frame_zero(const uint64_t a[6], uint64_t out[6])
+{
+	(void)out;
+	if (!held(a[0], a[1]))
+		return E_STALE;
+	memset(frame_ptr(a[0]), 0, PAGE_SIZE);
+	return E_OK;
+}
+
+/* The space named by handle h (CONTROL right), with a reference. */
+static int space_arg(uint64_t h, struct space **s, struct handle_entry *e)
+{
+	int r = sys_lookup(h, KOBJ_SPACE, RIGHT_CONTROL, e);
+	if (r == E_OK)
+		*s = container_of(e->obj, struct space, obj);
+	return r;
+}
+
+int sys_map(const uint64_t a[6], uint64_t out[6])
+{
+	(void)out;
+	struct handle_entry h;
+	struct space *s;
+	int e = space_arg(a[0], &s, &h);
+	if (e != E_OK)
+		return e;
+	e = a[3] > UINT32_MAX || a[4] > UINT32_MAX ? E_INVAL :
+	    space_map(s, a[1], a[2], (uint32_t)a[3], (unsigned)a[4]);
+	kobj_put(h.obj);
+	return e;
+}
+
+int sys_unmap(const uint64_t a[6], uint64_t out[6])
+{
+	(void)out;
+	struct handle_entry h;
+	struct space *s;
+	int e = space_arg(a[0], &s, &h);
+	if (e != E_OK)
+		return e;
+	e = space_unmap(s, a[1], a[2]);
+	kobj_put(h.obj);
+	return e;
+}
+
+int sys_protect(const uint64_t a[6], uint64_t out[6])
+{
+	(void)out;
+	struct handle_entry h;
+	struct space *s;
+	int e = space_arg(a[0], &s, &h);
+	if (e != E_OK)
+		return e;
+	e = a[3] > UINT32_MAX ? E_INVAL : space_protect(s, a[1], a[2], (unsigned)a[3]);
+	kobj_put(h.obj);
+	return e;
+}
+
+int sys_handle_grant(const uint64_t a[6], uint64_t out[6])
+{
+	struct handle_entry hs, ho;
+	struct space *s;
+	int e = space_arg(a[0], &s, &hs);
+	if (e != E_OK)
+		return e;
+	e = sys_lookup(a[1], HANDLE_ANY_TYPE, 0, &ho);
+	if (e == E_OK) {
+		uint32_t v = 0;
+		e = (a[2] & ~(uint64_t)ho.rights) ? E_PERM :
+		    handle_insert(s->handles, ho.obj, (unsigned)a[2], a[3], &v);
+		out[0] = v;
+		kobj_put(ho.obj);
+	}
+	kobj_put(hs.obj);
+	return e;
+}
+
+int sys_space_create(const uint64_t a[6], uint64_t out[6])
+{
+	struct handle_entry h;
+	int e = sys_lookup(a[0], KOBJ_ENDPOINT, 0, &h);
+	if (e != E_OK)
+		return e;
+	struct space *s;
+	e = space_create(container_of(h.obj, struct endpoint, obj), a[1], &s);
+	kobj_put(h.obj);
+	return e == E_OK ? sys_give_handle(&s->obj, RIGHT_CONTROL, out) : e;
+}
+
+int sys_space_destroy(const uint64_t a[6], uint64_t out[6])
+{
+	(void)out;
+	struct handle_entry h;
+	int e = sys_lookup(a[0], KOBJ_SPACE, RIGHT_CONTROL, &h);
+	if (e != E_OK)
+		return e;
+	kobj_put(h.obj);
+	return handle_remove(handles(), (uint32_t)a[0]);
+}
+
+int sys_thread_create(const uint64_t a[6], uint64_t out[6])
+{
+	struct handle_entry h;
+	struct space *s;
+	int e = space_arg(a[0], &s, &h);
+	if (e != E_OK)
+		return e;
+	struct thread *t;
+	e = a[5] > PRIO_MAX ? E_INVAL : thread_create(s, a[1], a[2], a[3], a[4], (unsigned)a[5], &t);
+	kobj_put(h.obj);
+	if (e != E_OK)
+		return e;
+	kobj_get(&t->obj); /* ours, while we start it */
+	e = sys_give_handle(&t->obj, RIGHT_CONTROL, out); /* takes the creator's */
+	if (e == E_OK) {
+		sched_wake(t);
+	} else { /* never ran: nobody else holds its running reference */
+		atomic_store(&t->state, TS_DEAD);
+		kobj_put(&t->obj);
+	}
+	kobj_put(&t->obj);
+	return e;
+}
+
+int sys_thread_destroy(const uint64_t a[6], uint64_t out[6])
+{
+	(void)out;
+	struct handle_entry h;
+	int e = sys_lookup(a[0], KOBJ_THREAD, RIGHT_CONTROL, &h);
+	if (e != E_OK)
+		return e;
+	struct thread *t = container_of(h.obj, struct thread, obj);
+	if (t == cur()) {
+		kobj_put(h.obj);
+		return E_INVAL; /* the pager does not end itself this way */
+	}
+	thread_kill(t);
+	kobj_put(h.obj);
+	return handle_remove(handles(), (uint32_t)a[0]);
+}
+
+int sys_halt(const uint64_t a[6], uint64_t out[6])
+{
+	(void)out;
+	printk("kernel: halt requested by the pager (code %lu)\n", a[0]);
+	arch_exit((unsigned)(a[0] & 0x7F));
+}

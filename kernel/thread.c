@@ -1,0 +1,160 @@
+/* Thread objects: creation, the idle threads, exit and kill. */
+#include "thread.h"
+#include "space.h"
+#include "sched.h"
+#include "ipc.h"
+#include "kernel.h"
+#include "memlayout.h"
+#include "mm/frame.h"
+#include "lib/string.h"
+#include "printk.h"
+#include "abi/syscall.h"
+
+static _Atomic uint64_t next_tid = 1;
+static _Atomic unsigned next_cpu;
+
+/* Last reference gone: free the kernel stack and IPC buffer, drop the space. */
+static void thread_destroy(struct kobj *o)
+{
+	struct thread *t = container_of(o, struct thread, obj);
+	if (t->ipc_buf_pfn)
+		frame_free(t->ipc_buf_pfn, 0);
+	if (t->space)
+		kobj_put(&t->space->obj);
+	uint64_t pfn = t->kstack_pfn; /* the struct lives at the stack bottom */
+	frame_free(pfn, KSTACK_ORDER);
+}
+
+/* A thread struct at the bottom of a fresh kernel stack; NULL if no memory. */
+static struct thread *alloc_thread(void)
+{
+	static _Atomic bool registered;
+	if (!atomic_exchange(&registered, true))
+		kobj_set_destroy(KOBJ_THREAD, thread_destroy);
+	struct frame_alloc_options o = { KSTACK_ORDER, false, PURPOSE_KERNEL_DATA };
+	uint64_t pfn;
+	if (frame_alloc(&o, &pfn) != E_OK)
+		return NULL;
+	struct thread *t = arch_phys_to_virt(pfn << PAGE_SHIFT);
+	memset(t, 0, sizeof *t);
+	kobj_init(&t->obj, KOBJ_THREAD);
+	t->kstack_pfn = pfn;
+	t->tid = atomic_fetch_add(&next_tid, 1);
+	list_init(&t->ep_link);
+	timerq_node_init(&t->sleep);
+	return t;
+}
+
+/* An IPC buffer frame mapped at va in s; E_OK with nothing done if va is 0. */
+static int map_ipc_buf(struct thread *t, struct space *s, uint64_t va)
+{
+	if (!va)
+		return E_OK;
+	struct frame_alloc_options o = { 0, true, PURPOSE_KERNEL_DATA };
+	int e = frame_alloc(&o, &t->ipc_buf_pfn);
+	if (e != E_OK)
+		return e;
+	t->ipc_buf_va = va;
+	return space_map_owned(s, va, t->ipc_buf_pfn, MAP_R | MAP_W);
+}
+
+int thread_create(struct space *space, uint64_t entry, uint64_t stack,
+		  uint64_t ipc_buf, uint64_t arg, unsigned prio, struct thread **out)
+{
+	if (entry >= USER_END || stack > USER_END || (ipc_buf & 0xFFF) ||
+	    ipc_buf >= USER_END || prio > PRIO_MAX)
+		return E_INVAL;
+	struct thread *t = alloc_thread();
+	if (!t)
+		return E_NOMEM;
+	if (kobj_get(&space->obj) != E_OK) {
+		kobj_put(&t->obj);
+		return E_DEAD;
+	}
+	t->space = space;
+	int e = map_ipc_buf(t, space, ipc_buf);
+	if (e != E_OK) {
+		kobj_put(&t->obj);
+		return e;
+	}
+	runq_node_init(&t->rq, prio);
+	t->cpu = atomic_fetch_add(&next_cpu, 1) % arch_ncpus();
+	uint64_t top = (uint64_t)arch_phys_to_virt((t->kstack_pfn << PAGE_SHIFT) + KSTACK_SIZE);
+	t->ksp = arch_thread_stack_init(top, entry, stack, arg, &t->uframe);
+	kobj_get(&t->obj); /* the running reference, dropped after it dies */
+	*out = t;
+	return E_OK;
+}
+
+struct thread *thread_create_idle(unsigned cpu)
+{
+	static struct thread idle[MAX_CPUS];
+	struct thread *t = &idle[cpu];
+	kobj_init(&t->obj, KOBJ_THREAD);
+	kobj_get(&t->obj); /* never destroyed */
+	t->tid = 0;
+	t->cpu = cpu;
+	atomic_store(&t->state, TS_RUNNING);
+	atomic_store(&t->on_cpu, 1);
+	runq_node_init(&t->rq, 0);
+	list_init(&t->ep_link);
+	timerq_node_init(&t->sleep);
+	return t;
+}
+
+bool thread_claim(struct thread *t, int from)
+{
+	int expected = from;
+	return atomic_compare_exchange_strong(&t->state, &expected, TS_RUNNABLE);
+}
+
+_Noreturn void thread_exit(void)
+{
+	struct thread *t = sched_current();
+	arch_irq_save();
+	if (t->caller) { /* a call we received and never answered */
+		struct thread *c = t->caller;
+		t->caller = NULL;
+		if (thread_claim(c, TS_BLOCKED_REPLY)) {
+			c->ipc_result = E_DEAD;
+			sched_wake(c);
+		}
+		kobj_put(&c->obj);
+	}
+	atomic_store(&t->state, TS_DEAD);
+	sched_block(NULL);
+	panic("dead thread %lu ran again", t->tid);
+}
+
+void thread_kill(struct thread *t)
+{
+	atomic_store(&t->kill, true);
+	ipc_cancel(t);
+	static const int blocked[] = { TS_BLOCKED_SEND, TS_BLOCKED_RECV,
+				       TS_BLOCKED_REPLY, TS_SLEEPING };
+	for (unsigned i = 0; i < sizeof blocked / sizeof blocked[0]; i++) {
+		if (thread_claim(t, blocked[i])) {
+			if (blocked[i] == TS_SLEEPING)
+				sched_cancel_sleep(t);
+			t->ipc_result = E_DEAD;
+			sched_wake(t);
+			return;
+		}
+	}
+	if (t->cpu != arch_cpu_id())
+		arch_wake_cpu(t->cpu); /* running: it checks at its next exit */
+}
+
+/* thread_first_run: a new thread's first kernel code (entry.asm), before
+ * it enters ring 3. */
+void thread_first_run(void)
+{
+	sched_finish_switch();
+	thread_check_kill();
+}
+
+void thread_check_kill(void)
+{
+	if (atomic_load(&sched_current()->kill))
+		thread_exit();
+}

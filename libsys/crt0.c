@@ -1,0 +1,32 @@
+/* Process start for user programs: _start gets rdi = the startup page
+ * (abi/pager.h), records what it says, runs main(argc, argv), then exits
+ * with main's return value. */
+#include "sys/sys.h"
+
+int main(int argc, char **argv);
+_Noreturn void libsys_start(const struct pg_startup *st);
+
+__asm__(".section .text.start, \"ax\", @progbits\n"
+	".globl _start\n"
+	"_start:\n"
+	"	xor %ebp, %ebp\n"
+	"	and $-16, %rsp\n"
+	"	call libsys_start\n"
+	"	ud2\n"
+	".previous\n");
+
+/* libsys_start: called once by _start on the main thread; never returns.
+ * A startup page without PG_STARTUP_MAGIC ends the thread at once. */
+void libsys_start(const struct pg_startup *st)
+{
+	if (st->magic != PG_STARTUP_MAGIC) {
+		static const char msg[] = "crt0: no startup page\n";
+		sys_debug_write((uint64_t)msg, sizeof msg - 1);
+		for (;;)
+			sys_thread_exit();
+	}
+	sys_pager = st->pager;
+	sys_pid = st->pid;
+	sys_ipc_buf = (void *)st->ipc_buf;
+	exit(main((int)st->argc, (char **)st->argv));
+}

@@ -1,0 +1,587 @@
+/* kernel/handle.c: handle tables.  A wrong, stale or forged handle value
+ * must be an error, never a crash and never another object: checked over
+ * every index with many generations, random 32-bit values, after close and
+ * after reuse, and against a model over random operations.
+ * TEST_SEED=n in the environment replays another random sequence. */
+#include <check.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "handle.h"
+#include "shim.h"
+
+/* Check's ck_assert records a mark point (a write to a pipe) on every
+ * success; the hot loops use FAST_EQ, which calls into Check only on failure. */
+#define FAST_EQ(a, b) do { \
+	long long a_ = (long long)(a), b_ = (long long)(b); \
+	if (a_ != b_) \
+		ck_abort_msg("%s == %lld, expected %lld", #a, a_, b_); \
+} while (0)
+
+struct fake {
+	struct kobj k;
+	_Atomic int destroyed;
+};
+
+static struct handle_table tbl; /* the table most tests use */
+static uint64_t rng_state;
+
+static uint64_t rnd(void) /* xorshift64* */
+{
+	rng_state ^= rng_state >> 12;
+	rng_state ^= rng_state << 25;
+	rng_state ^= rng_state >> 27;
+	return rng_state * 0x2545F4914F6CDD1Dull;
+}
+
+static void fake_destroy(struct kobj *o)
+{
+	((struct fake *)o)->destroyed++;
+}
+
+static void setup(void)
+{
+	const char *seed = getenv("TEST_SEED");
+	rng_state = seed ? strtoull(seed, NULL, 0) | 1 : 0x9E3779B97F4A7C15ull;
+	for (unsigned t = KOBJ_SPACE; t < KOBJ_TYPE_COUNT; t++)
+		kobj_set_destroy(t, fake_destroy);
+	handle_table_init(&tbl);
+}
+
+static void fake_init(struct fake *f, unsigned type)
+{
+	memset(f, 0, sizeof *f);
+	ck_assert_int_eq(kobj_init(&f->k, type), E_OK);
+}
+
+static uint32_t insert_ok(struct fake *f, unsigned rights, uint64_t badge)
+{
+	uint32_t v = 0;
+	ck_assert_int_eq(handle_insert(&tbl, &f->k, rights, badge, &v), E_OK);
+	ck_assert_uint_ne(v, HANDLE_NONE);
+	return v;
+}
+
+START_TEST(insert_lookup_remove)
+{
+	struct fake ep;
+	fake_init(&ep, KOBJ_ENDPOINT);
+	uint32_t v = insert_ok(&ep, RIGHT_SEND | RIGHT_RECV, 0xBADC0FFEEull);
+	ck_assert_uint_eq(kobj_refs(&ep.k), 2);
+	ck_assert_uint_eq(handle_count(&tbl), 1);
+	struct handle_entry e;
+	ck_assert_int_eq(handle_lookup(&tbl, v, KOBJ_ENDPOINT, RIGHT_SEND, &e), E_OK);
+	ck_assert_ptr_eq(e.obj, &ep.k);
+	ck_assert_uint_eq(e.badge, 0xBADC0FFEEull);
+	ck_assert_uint_eq(e.rights, RIGHT_SEND | RIGHT_RECV);
+	ck_assert_uint_eq(e.type, KOBJ_ENDPOINT);
+	ck_assert_uint_eq(kobj_refs(&ep.k), 3); /* the lookup's reference */
+	kobj_put(e.obj);
+	ck_assert_int_eq(handle_lookup(&tbl, v, HANDLE_ANY_TYPE, 0, &e), E_OK);
+	kobj_put(e.obj);
+	ck_assert_int_eq(handle_remove(&tbl, v), E_OK);
+	ck_assert_uint_eq(kobj_refs(&ep.k), 1);
+	ck_assert_uint_eq(handle_count(&tbl), 0);
+	ck_assert_int_eq(ep.destroyed, 0);
+	ck_assert(shim_irqs_enabled());
+}
+END_TEST
+
+START_TEST(type_and_rights_checked)
+{
+	struct fake sp, ep;
+	fake_init(&sp, KOBJ_SPACE);
+	fake_init(&ep, KOBJ_ENDPOINT);
+	uint32_t vs = insert_ok(&sp, RIGHT_CONTROL, 1);
+	uint32_t ve = insert_ok(&ep, RIGHT_SEND, 2);
+	struct handle_entry e, untouched;
+	memset(&e, 0x5A, sizeof e);
+	untouched = e;
+	ck_assert_int_eq(handle_lookup(&tbl, vs, KOBJ_ENDPOINT, 0, &e), E_BADHANDLE);
+	ck_assert_int_eq(handle_lookup(&tbl, vs, KOBJ_THREAD, 0, &e), E_BADHANDLE);
+	ck_assert_int_eq(handle_lookup(&tbl, ve, KOBJ_SPACE, 0, &e), E_BADHANDLE);
+	ck_assert_int_eq(handle_lookup(&tbl, ve, KOBJ_ENDPOINT, RIGHT_RECV, &e), E_PERM);
+	ck_assert_int_eq(handle_lookup(&tbl, ve, KOBJ_ENDPOINT,
+				       RIGHT_SEND | RIGHT_RECV, &e), E_PERM);
+	ck_assert_int_eq(handle_lookup(&tbl, vs, KOBJ_SPACE, RIGHT_SEND, &e), E_PERM);
+	ck_assert_int_eq(memcmp(&e, &untouched, sizeof e), 0);
+	ck_assert_uint_eq(kobj_refs(&sp.k), 2); /* failures take no reference */
+	ck_assert_uint_eq(kobj_refs(&ep.k), 2);
+	ck_assert_int_eq(handle_lookup(&tbl, vs, KOBJ_SPACE, RIGHT_CONTROL, &e), E_OK);
+	kobj_put(e.obj);
+	/* Rights outside RIGHT_ALL and typeless objects are refused. */
+	uint32_t v;
+	ck_assert_int_eq(handle_insert(&tbl, &ep.k, RIGHT_ALL + 1, 0, &v), E_INVAL);
+	ck_assert_int_eq(handle_insert(&tbl, &ep.k, 0x80, 0, &v), E_INVAL);
+	struct fake none = { 0 };
+	atomic_store(&none.k.refs, 1);
+	ck_assert_int_eq(handle_insert(&tbl, &none.k, 0, 0, &v), E_INVAL);
+	none.k.type = KOBJ_TYPE_COUNT;
+	ck_assert_int_eq(handle_insert(&tbl, &none.k, 0, 0, &v), E_INVAL);
+	ck_assert_uint_eq(handle_count(&tbl), 2);
+	ck_assert_uint_eq(kobj_refs(&ep.k), 2);
+}
+END_TEST
+
+START_TEST(full_table)
+{
+	struct fake f;
+	fake_init(&f, KOBJ_THREAD);
+	static uint32_t v[HANDLE_MAX];
+	unsigned seen[HANDLE_MAX] = { 0 };
+	for (unsigned i = 0; i < HANDLE_MAX; i++) {
+		v[i] = insert_ok(&f, RIGHT_CONTROL, i);
+		seen[v[i] & HANDLE_INDEX_MASK]++;
+	}
+	for (unsigned i = 0; i < HANDLE_MAX; i++)
+		ck_assert_uint_eq(seen[i], 1); /* every slot used once */
+	uint32_t x = 0xDEAD;
+	ck_assert_int_eq(handle_insert(&tbl, &f.k, 0, 0, &x), E_NOMEM);
+	ck_assert_uint_eq(x, 0xDEAD);
+	ck_assert_uint_eq(kobj_refs(&f.k), 1 + HANDLE_MAX);
+	ck_assert_uint_eq(handle_count(&tbl), HANDLE_MAX);
+	/* One free slot: it is reused, under a new value. */
+	ck_assert_int_eq(handle_remove(&tbl, v[77]), E_OK);
+	uint32_t nv = insert_ok(&f, 0, 0);
+	ck_assert_uint_eq(nv & HANDLE_INDEX_MASK, v[77] & HANDLE_INDEX_MASK);
+	ck_assert_uint_ne(nv, v[77]);
+	struct handle_entry e;
+	ck_assert_int_eq(handle_lookup(&tbl, v[77], HANDLE_ANY_TYPE, 0, &e), E_BADHANDLE);
+	ck_assert_int_eq(handle_remove(&tbl, v[77]), E_BADHANDLE);
+	ck_assert_int_eq(handle_lookup(&tbl, nv, KOBJ_THREAD, 0, &e), E_OK);
+	ck_assert_uint_eq(e.badge, 0);
+	kobj_put(e.obj);
+	handle_table_destroy(&tbl);
+	ck_assert_uint_eq(kobj_refs(&f.k), 1);
+}
+END_TEST
+
+START_TEST(stale_after_close_and_reuse)
+{
+	struct fake a, b;
+	fake_init(&a, KOBJ_ENDPOINT);
+	fake_init(&b, KOBJ_ENDPOINT);
+	uint32_t va = insert_ok(&a, RIGHT_ALL, 1);
+	ck_assert_int_eq(handle_remove(&tbl, va), E_OK);
+	ck_assert_int_eq(handle_remove(&tbl, va), E_BADHANDLE); /* double close */
+	struct handle_entry e;
+	ck_assert_int_eq(handle_lookup(&tbl, va, KOBJ_ENDPOINT, 0, &e), E_BADHANDLE);
+	/* Reuse every slot, several times: the old value never names b. */
+	for (int round = 0; round < 3 * HANDLE_MAX; round++) {
+		uint32_t vb = insert_ok(&b, RIGHT_ALL, 2);
+		ck_assert_uint_ne(vb, va);
+		ck_assert_int_eq(handle_lookup(&tbl, va, HANDLE_ANY_TYPE, 0, &e),
+				 E_BADHANDLE);
+		ck_assert_int_eq(handle_remove(&tbl, va), E_BADHANDLE);
+		ck_assert_int_eq(handle_remove(&tbl, vb), E_OK);
+		ck_assert_int_eq(handle_lookup(&tbl, vb, HANDLE_ANY_TYPE, 0, &e),
+				 E_BADHANDLE);
+	}
+	ck_assert_uint_eq(kobj_refs(&a.k), 1);
+	ck_assert_uint_eq(kobj_refs(&b.k), 1);
+	ck_assert_uint_eq(handle_count(&tbl), 0);
+}
+END_TEST
+
+START_TEST(freed_slots_reused_oldest_first)
+{
+	struct fake f;
+	fake_init(&f, KOBJ_SPACE);
+	uint32_t v1 = insert_ok(&f, 0, 0);
+	ck_assert_int_eq(handle_remove(&tbl, v1), E_OK);
+	/* Every other slot is handed out before v1's slot comes back. */
+	for (unsigned i = 0; i < HANDLE_MAX - 1; i++) {
+		uint32_t v = insert_ok(&f, 0, 0);
+		ck_assert_uint_ne(v & HANDLE_INDEX_MASK, v1 & HANDLE_INDEX_MASK);
+		ck_assert_int_eq(handle_remove(&tbl, v), E_OK);
+	}
+	uint32_t v = insert_ok(&f, 0, 0);
+	ck_assert_uint_eq(v & HANDLE_INDEX_MASK, v1 & HANDLE_INDEX_MASK);
+	ck_assert_uint_eq(v >> HANDLE_INDEX_BITS, (v1 >> HANDLE_INDEX_BITS) + 1);
+	handle_remove(&tbl, v);
+}
+END_TEST
+
+/* White box: a slot at its last generation wraps to 1, never to 0. */
+START_TEST(generation_wraps_past_zero)
+{
+	struct fake f;
+	fake_init(&f, KOBJ_SPACE);
+	for (unsigned i = 0; i < HANDLE_MAX; i++)
+		tbl.ent[i].gen = HANDLE_GEN_MAX;
+	uint32_t v = insert_ok(&f, 0, 0);
+	ck_assert_uint_eq(v >> HANDLE_INDEX_BITS, HANDLE_GEN_MAX);
+	unsigned idx = v & HANDLE_INDEX_MASK;
+	handle_remove(&tbl, v);
+	ck_assert_uint_eq(tbl.ent[idx].gen, 1);
+	struct handle_entry e;
+	ck_assert_int_eq(handle_lookup(&tbl, v, HANDLE_ANY_TYPE, 0, &e), E_BADHANDLE);
+	ck_assert_int_eq(handle_lookup(&tbl, idx, HANDLE_ANY_TYPE, 0, &e), E_BADHANDLE);
+}
+END_TEST
+
+/* Fill the table with handles, close some, and try every index with the
+ * generations 0..65535 and the top 65536: exactly the live values work, and
+ * they name the right object. */
+static uint32_t live_gen[HANDLE_MAX]; /* 0: slot not live */
+static struct fake objs[HANDLE_MAX];
+
+static void expect_exact(uint32_t value)
+{
+	struct handle_entry e;
+	unsigned idx = value & HANDLE_INDEX_MASK;
+	int r = handle_lookup(&tbl, value, HANDLE_ANY_TYPE, 0, &e);
+	if (live_gen[idx] && live_gen[idx] == value >> HANDLE_INDEX_BITS) {
+		FAST_EQ(r, E_OK);
+		FAST_EQ((uintptr_t)e.obj, (uintptr_t)&objs[e.badge].k);
+		kobj_put(e.obj);
+	} else {
+		FAST_EQ(r, E_BADHANDLE);
+	}
+}
+
+static void fill_some(void)
+{
+	memset(live_gen, 0, sizeof live_gen);
+	for (unsigned i = 0; i < HANDLE_MAX; i++) {
+		fake_init(&objs[i], KOBJ_SPACE + i % 3);
+		uint32_t v = insert_ok(&objs[i], RIGHT_ALL, i);
+		live_gen[v & HANDLE_INDEX_MASK] = v >> HANDLE_INDEX_BITS;
+	}
+	for (unsigned idx = 0; idx < HANDLE_MAX; idx += 3) { /* close a third */
+		uint32_t v = live_gen[idx] << HANDLE_INDEX_BITS | idx;
+		ck_assert_int_eq(handle_remove(&tbl, v), E_OK);
+		live_gen[idx] = 0;
+	}
+}
+
+START_TEST(every_index_many_generations)
+{
+	fill_some();
+	for (uint32_t idx = 0; idx < HANDLE_MAX; idx++) {
+		for (uint32_t g = 0; g < 65536; g++)
+			expect_exact(g << HANDLE_INDEX_BITS | idx);
+		for (uint32_t g = HANDLE_GEN_MAX - 65535; g <= HANDLE_GEN_MAX; g++)
+			expect_exact(g << HANDLE_INDEX_BITS | idx);
+	}
+	handle_table_destroy(&tbl);
+	for (unsigned i = 0; i < HANDLE_MAX; i++)
+		ck_assert_uint_eq(kobj_refs(&objs[i].k), 1);
+}
+END_TEST
+
+START_TEST(random_values)
+{
+	fill_some();
+	for (int i = 0; i < 2000000; i++) {
+		uint32_t v = (uint32_t)rnd();
+		expect_exact(v);
+		if (i % 4 == 0) /* near misses of live values */
+			expect_exact((live_gen[v & HANDLE_INDEX_MASK] ^
+				      (1u << (v >> 27))) << HANDLE_INDEX_BITS |
+				     (v & HANDLE_INDEX_MASK));
+		if (i % 1000 == 0) { /* removing garbage changes nothing */
+			uint32_t idx = v & HANDLE_INDEX_MASK;
+			if (!live_gen[idx] || live_gen[idx] != v >> HANDLE_INDEX_BITS)
+				FAST_EQ(handle_remove(&tbl, v), E_BADHANDLE);
+		}
+	}
+	FAST_EQ(handle_count(&tbl), HANDLE_MAX - (HANDLE_MAX + 2) / 3);
+	FAST_EQ(shim_irqs_enabled(), 1);
+	handle_table_destroy(&tbl);
+}
+END_TEST
+
+START_TEST(destroy_drops_everything)
+{
+	struct fake a, b;
+	fake_init(&a, KOBJ_THREAD);
+	fake_init(&b, KOBJ_ENDPOINT);
+	uint32_t va = insert_ok(&a, RIGHT_CONTROL, 0);
+	for (int i = 0; i < 10; i++)
+		insert_ok(&b, RIGHT_SEND, i);
+	kobj_put(&a.k); /* now the table holds a's only reference */
+	ck_assert_int_eq(a.destroyed, 0);
+	handle_table_destroy(&tbl);
+	ck_assert_int_eq(a.destroyed, 1);
+	ck_assert_uint_eq(kobj_refs(&b.k), 1);
+	ck_assert_int_eq(b.destroyed, 0);
+	ck_assert_uint_eq(handle_count(&tbl), 0);
+	struct handle_entry e;
+	ck_assert_int_eq(handle_lookup(&tbl, va, HANDLE_ANY_TYPE, 0, &e), E_BADHANDLE);
+	uint32_t v;
+	ck_assert_int_eq(handle_insert(&tbl, &b.k, 0, 0, &v), E_DEAD);
+	ck_assert_uint_eq(kobj_refs(&b.k), 1);
+	handle_table_destroy(&tbl); /* twice is harmless */
+	handle_table_init(&tbl);
+	insert_ok(&b, 0, 0);
+	ck_assert(shim_irqs_enabled());
+}
+END_TEST
+
+/* The last reference is dropped outside the table lock: a destroy function
+ * that uses the same table must not deadlock (the test would time out). */
+static unsigned count_in_destroy;
+
+static void reentrant_destroy(struct kobj *o)
+{
+	struct handle_entry e;
+	count_in_destroy = handle_count(&tbl);
+	ck_assert_int_eq(handle_lookup(&tbl, 1u << 8, HANDLE_ANY_TYPE, 0, &e),
+			 E_BADHANDLE);
+	((struct fake *)o)->destroyed++;
+}
+
+START_TEST(destroy_runs_without_the_lock)
+{
+	kobj_set_destroy(KOBJ_SPACE, reentrant_destroy);
+	struct fake a, b;
+	fake_init(&a, KOBJ_SPACE);
+	fake_init(&b, KOBJ_SPACE);
+	uint32_t va = insert_ok(&a, 0, 0);
+	insert_ok(&b, 0, 0);
+	insert_ok(&b, 0, 0);
+	kobj_put(&a.k);
+	kobj_put(&b.k);
+	ck_assert_int_eq(handle_remove(&tbl, va), E_OK);
+	ck_assert_int_eq(a.destroyed, 1);
+	ck_assert_uint_eq(count_in_destroy, 2);
+	handle_table_destroy(&tbl);
+	ck_assert_int_eq(b.destroyed, 1);
+	ck_assert_uint_eq(count_in_destroy, 0);
+}
+END_TEST
+
+START_TEST(refcount_overflow)
+{
+	struct fake f;
+	fake_init(&f, KOBJ_ENDPOINT);
+	uint32_t v = insert_ok(&f, RIGHT_SEND, 0);
+	atomic_store(&f.k.refs, KOBJ_REFS_MAX);
+	struct handle_entry e;
+	ck_assert_int_eq(handle_lookup(&tbl, v, KOBJ_ENDPOINT, 0, &e), E_OVERFLOW);
+	uint32_t w;
+	ck_assert_int_eq(handle_insert(&tbl, &f.k, 0, 0, &w), E_OVERFLOW);
+	ck_assert_uint_eq(handle_count(&tbl), 1);
+	ck_assert_uint_eq(kobj_refs(&f.k), KOBJ_REFS_MAX);
+	/* The refused insert gave its slot back: the table still fills. */
+	atomic_store(&f.k.refs, 2);
+	for (unsigned i = 1; i < HANDLE_MAX; i++)
+		insert_ok(&f, 0, 0);
+	ck_assert_int_eq(handle_insert(&tbl, &f.k, 0, 0, &w), E_NOMEM);
+	handle_table_destroy(&tbl);
+	ck_assert_uint_eq(kobj_refs(&f.k), 1);
+}
+END_TEST
+
+/* Random operations against a model: which values are live, what each
+ * names, and how many references each object holds. */
+#define NOBJ 24
+#define MAXV 4096
+
+struct mhandle {
+	uint32_t value;
+	unsigned obj, rights;
+	uint64_t badge;
+};
+
+static struct fake mobj[NOBJ];
+static struct mhandle live[HANDLE_MAX];
+static unsigned nlive;
+static uint32_t dead[MAXV]; /* closed values, never valid again (no wrap) */
+static unsigned ndead;
+
+static void model_check_refs(void)
+{
+	unsigned refs[NOBJ] = { 0 };
+	for (unsigned i = 0; i < nlive; i++)
+		refs[live[i].obj]++;
+	for (unsigned o = 0; o < NOBJ; o++)
+		FAST_EQ(kobj_refs(&mobj[o].k), 1 + refs[o]);
+	FAST_EQ(handle_count(&tbl), nlive);
+}
+
+static void model_insert(void)
+{
+	unsigned o = rnd() % NOBJ, rights = rnd() % (RIGHT_ALL + 1);
+	uint64_t badge = rnd();
+	uint32_t v;
+	int r = handle_insert(&tbl, &mobj[o].k, rights, badge, &v);
+	if (nlive == HANDLE_MAX) {
+		FAST_EQ(r, E_NOMEM);
+		return;
+	}
+	FAST_EQ(r, E_OK);
+	for (unsigned i = 0; i < nlive; i++)
+		FAST_EQ(live[i].value != v, 1);
+	live[nlive++] = (struct mhandle){ v, o, rights, badge };
+}
+
+static void model_remove(void)
+{
+	if (!nlive)
+		return;
+	unsigned i = rnd() % nlive;
+	FAST_EQ(handle_remove(&tbl, live[i].value), E_OK);
+	dead[ndead++ % MAXV] = live[i].value;
+	live[i] = live[--nlive];
+}
+
+static void model_lookup_live(void)
+{
+	if (!nlive)
+		return;
+	struct mhandle *h = &live[rnd() % nlive];
+	unsigned type = rnd() % 2 ? HANDLE_ANY_TYPE : rnd() % KOBJ_TYPE_COUNT;
+	unsigned need = rnd() % (RIGHT_ALL + 1);
+	struct handle_entry e;
+	int r = handle_lookup(&tbl, h->value, type, need, &e);
+	unsigned otype = mobj[h->obj].k.type;
+	if (type != HANDLE_ANY_TYPE && type != otype) {
+		FAST_EQ(r, E_BADHANDLE);
+	} else if ((h->rights & need) != need) {
+		FAST_EQ(r, E_PERM);
+	} else {
+		FAST_EQ(r, E_OK);
+		FAST_EQ((uintptr_t)e.obj, (uintptr_t)&mobj[h->obj].k);
+		FAST_EQ(e.rights, h->rights);
+		FAST_EQ(e.badge, h->badge);
+		FAST_EQ(e.type, otype);
+		kobj_put(e.obj);
+	}
+}
+
+static void model_lookup_dead(void)
+{
+	if (!ndead)
+		return;
+	uint32_t v = dead[rnd() % (ndead < MAXV ? ndead : MAXV)];
+	struct handle_entry e;
+	FAST_EQ(handle_lookup(&tbl, v, HANDLE_ANY_TYPE, 0, &e), E_BADHANDLE);
+	FAST_EQ(handle_remove(&tbl, v), E_BADHANDLE);
+}
+
+START_TEST(random_ops_against_model)
+{
+	for (unsigned o = 0; o < NOBJ; o++)
+		fake_init(&mobj[o], KOBJ_SPACE + o % 3);
+	nlive = ndead = 0;
+	for (int step = 0; step < 1000000; step++) {
+		unsigned op = rnd() % 10;
+		/* Drift between nearly empty and full. */
+		bool grow = (step / 5000) % 2 == 0;
+		if (op < 3)
+			grow ? model_insert() : model_remove();
+		else if (op < 4)
+			grow ? model_remove() : model_insert();
+		else if (op < 8)
+			model_lookup_live();
+		else
+			model_lookup_dead();
+		if (step % 100 == 0)
+			model_check_refs();
+	}
+	model_check_refs();
+	handle_table_destroy(&tbl);
+	nlive = 0;
+	model_check_refs();
+	for (unsigned o = 0; o < NOBJ; o++)
+		ck_assert_int_eq(mobj[o].destroyed, 0);
+	ck_assert(shim_irqs_enabled());
+}
+END_TEST
+
+/* Threads playing CPUs share one table and a few objects: each inserts,
+ * looks up and removes its own handles, and probes the others' (possibly
+ * stale) values.  At the end every reference is accounted for. */
+#define NTHREADS 4
+#define TOBJ 8
+static struct fake tobj[TOBJ];
+static _Atomic uint32_t published[NTHREADS][16];
+
+static void *worker(void *arg)
+{
+	unsigned me = (unsigned)(uintptr_t)arg;
+	shim_set_cpu(me);
+	uint64_t s = 0x1234567ull * (me + 1);
+	uint32_t mine[16] = { 0 };
+	for (int i = 0; i < 20000; i++) {
+		s ^= s << 13, s ^= s >> 7, s ^= s << 17;
+		unsigned k = s % 16;
+		struct handle_entry e;
+		if (mine[k]) {
+			FAST_EQ(handle_lookup(&tbl, mine[k], HANDLE_ANY_TYPE,
+						       RIGHT_SEND, &e), E_OK);
+			FAST_EQ(e.badge, me);
+			kobj_put(e.obj);
+			FAST_EQ(handle_remove(&tbl, mine[k]), E_OK);
+			mine[k] = 0;
+		} else {
+			struct kobj *o = &tobj[(s >> 8) % TOBJ].k;
+			int r = handle_insert(&tbl, o, RIGHT_SEND, me, &mine[k]);
+			FAST_EQ(r == E_OK || r == E_NOMEM, 1);
+			if (r != E_OK)
+				mine[k] = 0;
+		}
+		atomic_store(&published[me][k], mine[k]);
+		uint32_t other = atomic_load(&published[(me + 1) % NTHREADS][k]);
+		if (other && handle_lookup(&tbl, other, HANDLE_ANY_TYPE, 0, &e) == E_OK) {
+			FAST_EQ(e.badge, (me + 1) % NTHREADS);
+			kobj_put(e.obj);
+		}
+		FAST_EQ(shim_irqs_enabled(), 1);
+	}
+	for (unsigned k = 0; k < 16; k++)
+		if (mine[k])
+			FAST_EQ(handle_remove(&tbl, mine[k]), E_OK);
+	return NULL;
+}
+
+START_TEST(concurrent_threads)
+{
+	for (unsigned o = 0; o < TOBJ; o++)
+		fake_init(&tobj[o], KOBJ_ENDPOINT);
+	pthread_t th[NTHREADS];
+	for (unsigned i = 0; i < NTHREADS; i++)
+		pthread_create(&th[i], NULL, worker, (void *)(uintptr_t)i);
+	for (unsigned i = 0; i < NTHREADS; i++)
+		pthread_join(th[i], NULL);
+	ck_assert_uint_eq(handle_count(&tbl), 0);
+	for (unsigned o = 0; o < TOBJ; o++)
+		ck_assert_uint_eq(kobj_refs(&tobj[o].k), 1);
+	/* The free list is whole: all HANDLE_MAX slots can be filled. */
+	for (unsigned i = 0; i < HANDLE_MAX; i++)
+		insert_ok(&tobj[0], 0, 0);
+	uint32_t v;
+	ck_assert_int_eq(handle_insert(&tbl, &tobj[0].k, 0, 0, &v), E_NOMEM);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("handle");
+	TCase *t = tcase_create("handle");
+	tcase_add_checked_fixture(t, setup, NULL);
+	tcase_set_timeout(t, 120);
+	tcase_add_test(t, insert_lookup_remove);
+	tcase_add_test(t, type_and_rights_checked);
+	tcase_add_test(t, full_table);
+	tcase_add_test(t, stale_after_close_and_reuse);
+	tcase_add_test(t, freed_slots_reused_oldest_first);
+	tcase_add_test(t, generation_wraps_past_zero);
+	tcase_add_test(t, every_index_many_generations);
+	tcase_add_test(t, random_values);
+	tcase_add_test(t, destroy_drops_everything);
+	tcase_add_test(t, destroy_runs_without_the_lock);
+	tcase_add_test(t, refcount_overflow);
+	tcase_add_test(t, random_ops_against_model);
+	tcase_add_test(t, concurrent_threads);
+	suite_add_tcase(s, t);
+	SRunner *r = srunner_create(s);
+	srunner_run_all(r, CK_NORMAL);
+	int failed = srunner_ntests_failed(r);
+	srunner_free(r);
+	return failed ? 1 : 0;
+}

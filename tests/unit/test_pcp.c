@@ -1,0 +1,351 @@
+/* Per-CPU page caches: layout, watermarks and batches, counters, per-CPU
+ * separation, LIFO reuse, and poisoned frames inside caches. */
+#include <check.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include "mm/frame.h"
+#include "mm/pcp.h"
+#include "shim.h"
+
+#define MIB (1ull << 20)
+
+static uint64_t falloc(void)
+{
+	struct frame_alloc_options o = { 0, false, PURPOSE_USER_DATA };
+	uint64_t pfn = ~0ull;
+	ck_assert_int_eq(frame_alloc(&o, &pfn), E_OK);
+	ck_assert(shim_irqs_enabled());
+	return pfn;
+}
+
+static void ffree(uint64_t pfn)
+{
+	ck_assert_int_eq(frame_free(pfn, 0), E_OK);
+	ck_assert(shim_irqs_enabled());
+}
+
+static void audit(void)
+{
+	char why[200];
+	ck_assert_msg(shim_mm_audit(why, sizeof why), "audit: %s", why);
+}
+
+static struct frame_stats stats(void)
+{
+	struct frame_stats s;
+	frame_stats(&s);
+	return s;
+}
+
+static unsigned cached(unsigned cpu)
+{
+	return pcp_cached_count(pcp_of(cpu));
+}
+
+/* 16 MiB, [1 MiB, 16 MiB) free: 3840 frames; 4 CPUs. */
+static void setup(void)
+{
+	shim_set_cpu(0);
+	shim_mm_init(16 * MIB, 1 * MIB, 16 * MIB, 4);
+	shim_console_clear();
+}
+
+static void teardown(void)
+{
+	shim_mm_fini();
+}
+
+START_TEST(layout_cache_line_aligned)
+{
+	ck_assert_uint_eq(_Alignof(struct pcp_cache), 64);
+	ck_assert_uint_eq(sizeof(struct pcp_cache) % 64, 0);
+	for (unsigned c = 0; c < MAX_CPUS; c++) {
+		ck_assert_uint_eq((uintptr_t)pcp_of(c) % 64, 0);
+		if (c)
+			ck_assert_uint_eq((uintptr_t)pcp_of(c) -
+						  (uintptr_t)pcp_of(c - 1),
+					  sizeof(struct pcp_cache));
+	}
+	ck_assert_uint_le(PCP_HIGH + 1, PCP_CAPACITY);
+	ck_assert_uint_lt(PCP_LOW, PCP_HIGH);
+}
+END_TEST
+
+START_TEST(refill_at_low_mark_by_one_batch)
+{
+	struct frame_stats s0 = stats();
+	ck_assert_uint_eq(cached(0), 0);
+	ck_assert(pcp_needs_refill(pcp_of(0)));
+	uint64_t first = falloc();
+	struct frame_stats s = stats();
+	ck_assert_uint_eq(s.pcp_refills, 1);
+	ck_assert_uint_eq(cached(0), PCP_BATCH - 1);
+	ck_assert_uint_eq(s.pcp_cached[0], PCP_BATCH - 1);
+	ck_assert_uint_eq(s.free, s0.free - 1);
+	ck_assert_uint_eq(get_meta_slot(first)->flags, META_HEAD);
+	for (unsigned i = 0; i < cached(0); i++)
+		ck_assert_uint_eq(get_meta_slot(pcp_of(0)->pfn[i])->flags, META_PCP);
+	audit();
+	for (unsigned i = 1; i < PCP_BATCH; i++) /* empty it: no refill */
+		falloc();
+	s = stats();
+	ck_assert_uint_eq(cached(0), PCP_LOW);
+	ck_assert_uint_eq(s.pcp_refills, 1);
+	falloc(); /* at the low mark: one more batch */
+	s = stats();
+	ck_assert_uint_eq(s.pcp_refills, 2);
+	ck_assert_uint_eq(cached(0), PCP_BATCH - 1);
+	ck_assert_uint_eq(s.allocs, PCP_BATCH + 1);
+	ck_assert_uint_eq(s.free, s0.free - PCP_BATCH - 1);
+	ck_assert_uint_eq(s.pcp_drains, 0);
+	audit();
+}
+END_TEST
+
+START_TEST(drain_above_high_mark_by_one_batch)
+{
+	static uint64_t held[PCP_HIGH + 8];
+	unsigned n = PCP_HIGH + 8;
+	for (unsigned i = 0; i < n; i++)
+		held[i] = falloc();
+	struct frame_stats s0 = stats();
+	unsigned i = 0;
+	while (cached(0) < PCP_HIGH)
+		ffree(held[i++]);
+	ck_assert_uint_eq(stats().pcp_drains, 0);
+	ck_assert(!pcp_needs_drain(pcp_of(0)));
+	uint64_t top = held[i - 1];
+	ffree(held[i++]); /* now above high */
+	struct frame_stats s = stats();
+	ck_assert_uint_eq(s.pcp_drains, 1);
+	ck_assert_uint_eq(cached(0), PCP_HIGH + 1 - PCP_BATCH);
+	ck_assert_uint_eq(s.frees, i);
+	ck_assert_uint_eq(s.free, s0.free + i);
+	/* the cold bottom went; the warm top stayed */
+	ck_assert_uint_eq(pcp_of(0)->pfn[cached(0) - 1], held[i - 1]);
+	ck_assert_uint_eq(pcp_of(0)->pfn[cached(0) - 2], top);
+	audit();
+	while (i < n)
+		ffree(held[i++]);
+	ck_assert_uint_eq(stats().pcp_drains, 1);
+	audit();
+}
+END_TEST
+
+START_TEST(lifo_reuse)
+{
+	uint64_t a = falloc(), b = falloc();
+	ffree(a);
+	ffree(b);
+	ck_assert_uint_eq(falloc(), b);
+	ck_assert_uint_eq(falloc(), a);
+}
+END_TEST
+
+START_TEST(caches_are_per_cpu)
+{
+	uint64_t a = falloc();
+	ck_assert_uint_eq(cached(0), PCP_BATCH - 1);
+	ck_assert_uint_eq(cached(1), 0);
+	shim_set_cpu(1);
+	uint64_t b = falloc();
+	ck_assert_uint_ne(a, b);
+	struct frame_stats s = stats();
+	ck_assert_uint_eq(s.pcp_refills, 2);
+	ck_assert_uint_eq(s.pcp_cached[0], PCP_BATCH - 1);
+	ck_assert_uint_eq(s.pcp_cached[1], PCP_BATCH - 1);
+	ck_assert_uint_eq(s.ncpus, 4);
+	ffree(a); /* a frame allocated on CPU 0 freed on CPU 1 */
+	ck_assert_uint_eq(cached(1), PCP_BATCH);
+	ck_assert_uint_eq(cached(0), PCP_BATCH - 1);
+	ck_assert_uint_eq(pcp_of(1)->pfn[PCP_BATCH - 1], a);
+	s = stats();
+	ck_assert_uint_eq(s.allocs, 2);
+	ck_assert_uint_eq(s.frees, 1);
+	ck_assert_uint_eq(s.by_purpose[PURPOSE_USER_DATA], 1);
+	ck_assert_uint_eq(pcp_of(0)->allocs, 1);
+	ck_assert_uint_eq(pcp_of(1)->allocs, 1);
+	ck_assert_uint_eq(pcp_of(1)->frees, 1);
+	audit();
+}
+END_TEST
+
+START_TEST(batch_calls_direct)
+{
+	struct pcp_cache *c = pcp_of(2);
+	struct frame_stats s0 = stats();
+	ck_assert_uint_eq(pcp_batch_refill(c, 10), 10);
+	ck_assert_uint_eq(pcp_batch_refill(c, 1000), PCP_CAPACITY - 10);
+	ck_assert_uint_eq(pcp_cached_count(c), PCP_CAPACITY);
+	ck_assert_uint_eq(pcp_batch_refill(c, 1), 0); /* full: no batch */
+	struct frame_stats s = stats();
+	ck_assert_uint_eq(s.pcp_refills, 2);
+	ck_assert_uint_eq(s.free, s0.free); /* cached frames are free */
+	ck_assert_uint_eq(s.pcp_cached[2], PCP_CAPACITY);
+	audit();
+	uint64_t keep = c->pfn[PCP_CAPACITY - 1];
+	ck_assert_uint_eq(pcp_batch_drain(c, 100), 100);
+	ck_assert_uint_eq(c->pfn[PCP_CAPACITY - 101], keep);
+	ck_assert_uint_eq(pcp_batch_drain(c, 1000), PCP_CAPACITY - 100);
+	ck_assert_uint_eq(pcp_batch_drain(c, 5), 0);
+	s = stats();
+	ck_assert_uint_eq(s.pcp_drains, 2);
+	ck_assert_mem_eq(s.free_blocks, s0.free_blocks, sizeof s.free_blocks);
+	audit();
+}
+END_TEST
+
+START_TEST(nomem_when_dry)
+{
+	static uint64_t held[3840];
+	struct frame_alloc_options o = { 0, false, PURPOSE_USER_DATA };
+	unsigned n = 0;
+	uint64_t pfn;
+	while (frame_alloc(&o, &pfn) == E_OK)
+		held[n++] = pfn;
+	ck_assert_uint_eq(n, 3840);
+	ck_assert_int_eq(frame_alloc(&o, &pfn), E_NOMEM);
+	ck_assert(shim_irqs_enabled());
+	ck_assert_uint_eq(stats().free, 0);
+	for (unsigned i = 0; i < n; i++)
+		ffree(held[i]);
+	struct frame_stats s = stats();
+	ck_assert_uint_eq(s.free, 3840);
+	ck_assert_uint_eq(s.allocs, s.frees);
+	ck_assert_uint_eq(s.pcp_refills, 3840 / PCP_BATCH);
+	audit();
+}
+END_TEST
+
+START_TEST(big_alloc_drains_local_cache)
+{
+	/* Hold every frame as order 0, free them all into the cache: the
+	 * biggest blocks only exist again once the cache is drained. */
+	static uint64_t held[3840];
+	for (unsigned i = 0; i < 3840; i++)
+		held[i] = falloc();
+	for (unsigned i = 0; i < 3840; i++)
+		ffree(held[i]);
+	ck_assert_uint_gt(cached(0), 0);
+	struct frame_alloc_options o = { FRAME_MAX_ORDER, false, PURPOSE_USER_DATA };
+	uint64_t pfn[3];
+	for (int i = 0; i < 3; i++)
+		ck_assert_int_eq(frame_alloc(&o, &pfn[i]), E_OK);
+	ck_assert_uint_eq(cached(0), 0);
+	audit();
+}
+END_TEST
+
+/* ---- poison and the caches ---- */
+
+START_TEST(poison_frame_in_local_cache)
+{
+	falloc(); /* cache now holds PCP_BATCH - 1 */
+	struct pcp_cache *c = pcp_of(0);
+	uint64_t victim = c->pfn[10], top = c->pfn[c->count - 1];
+	struct frame_stats s0 = stats();
+	ck_assert_int_eq(mark_poisoned(victim), E_OK);
+	struct frame_stats s = stats();
+	ck_assert_uint_eq(s.poisoned, 1);
+	ck_assert_uint_eq(s.free, s0.free - 1);
+	ck_assert_uint_eq(s.total, s0.total - 1);
+	ck_assert_uint_eq(get_meta_slot(victim)->flags, META_QUARANTINE);
+	audit();
+	ck_assert_uint_eq(falloc(), top);
+	static uint64_t held[3840];
+	unsigned n = 0;
+	struct frame_alloc_options o = { 0, false, PURPOSE_USER_DATA };
+	while (frame_alloc(&o, &held[n]) == E_OK)
+		ck_assert_uint_ne(held[n++], victim);
+	ck_assert_uint_eq(n, s0.free - 2);
+	s = stats();
+	ck_assert_uint_eq(s.free, 0);
+	audit();
+	for (unsigned i = 0; i < n; i++)
+		ffree(held[i]);
+	audit();
+}
+END_TEST
+
+START_TEST(poison_frame_in_remote_cache)
+{
+	shim_set_cpu(3);
+	falloc();
+	uint64_t victim = pcp_of(3)->pfn[0]; /* coldest: goes on a drain */
+	shim_set_cpu(0);
+	struct frame_stats s0 = stats();
+	ck_assert_int_eq(mark_poisoned(victim), E_OK);
+	struct frame_stats s = stats();
+	ck_assert_uint_eq(s.poisoned, 1);
+	ck_assert_uint_eq(s.free, s0.free - 1);
+	ck_assert_uint_eq(s.pcp_cached[3], PCP_BATCH - 1); /* entry still there */
+	audit();
+	shim_set_cpu(3);
+	ck_assert_uint_eq(pcp_batch_drain(pcp_of(3), PCP_BATCH), PCP_BATCH - 1);
+	s = stats();
+	ck_assert_uint_eq(s.free, s0.free - 1);
+	ck_assert_uint_eq(s.poisoned, 1);
+	ck_assert_uint_eq(get_meta_slot(victim)->flags, META_QUARANTINE);
+	audit();
+}
+END_TEST
+
+/* A frame poisoned while on its way into a cache (mark_poisoned saw it in
+ * use) carries the guard bit into the cache: the pop must not hand it out. */
+START_TEST(poisoned_entry_skipped_on_pop)
+{
+	uint64_t a = falloc(), b = falloc();
+	ffree(a);
+	ffree(b); /* b on top */
+	atomic_fetch_or(&get_meta_slot(b)->guard, GUARD_POISONED);
+	struct frame_stats s0 = stats();
+	ck_assert_uint_eq(falloc(), a);
+	struct frame_stats s = stats();
+	ck_assert_uint_eq(s.poisoned, 1);
+	ck_assert_uint_eq(s.free, s0.free - 2);
+	ck_assert_uint_eq(s.allocs, s0.allocs + 1);
+	ck_assert_uint_eq(get_meta_slot(b)->flags, META_QUARANTINE);
+	audit();
+}
+END_TEST
+
+START_TEST(poisoned_entry_quarantined_on_drain)
+{
+	uint64_t a = falloc();
+	ffree(a);
+	atomic_fetch_or(&get_meta_slot(a)->guard, GUARD_POISONED);
+	struct pcp_cache *c = pcp_of(0);
+	pcp_batch_drain(c, pcp_cached_count(c));
+	struct frame_stats s = stats();
+	ck_assert_uint_eq(s.poisoned, 1);
+	ck_assert_uint_eq(s.free, s.total);
+	ck_assert_uint_eq(get_meta_slot(a)->flags, META_QUARANTINE);
+	audit();
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("pcp");
+	TCase *t = tcase_create("pcp");
+	tcase_add_checked_fixture(t, setup, teardown);
+	tcase_add_test(t, layout_cache_line_aligned);
+	tcase_add_test(t, refill_at_low_mark_by_one_batch);
+	tcase_add_test(t, drain_above_high_mark_by_one_batch);
+	tcase_add_test(t, lifo_reuse);
+	tcase_add_test(t, caches_are_per_cpu);
+	tcase_add_test(t, batch_calls_direct);
+	tcase_add_test(t, nomem_when_dry);
+	tcase_add_test(t, big_alloc_drains_local_cache);
+	tcase_add_test(t, poison_frame_in_local_cache);
+	tcase_add_test(t, poison_frame_in_remote_cache);
+	tcase_add_test(t, poisoned_entry_skipped_on_pop);
+	tcase_add_test(t, poisoned_entry_quarantined_on_drain);
+	suite_add_tcase(s, t);
+
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

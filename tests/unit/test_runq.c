@@ -1,0 +1,317 @@
+/* kernel/runq.c: priority order, FIFO within a level, push_front, remove,
+ * set_prio, and thousands of random operations against an array model.
+ * TEST_SEED=n in the environment replays another random sequence. */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+#include "runq.h"
+
+#define FAST_EQ(a, b) do { \
+	long long a_ = (long long)(a), b_ = (long long)(b); \
+	if (a_ != b_) \
+		ck_abort_msg("%s == %lld, expected %lld", #a, a_, b_); \
+} while (0)
+
+struct thr { /* stands in for the lead's thread struct */
+	int id;
+	struct runq_node rq;
+	int pad;
+};
+
+static uint64_t rng_state;
+
+static uint64_t rnd(void) /* xorshift64* */
+{
+	rng_state ^= rng_state >> 12;
+	rng_state ^= rng_state << 25;
+	rng_state ^= rng_state >> 27;
+	return rng_state * 0x2545F4914F6CDD1Dull;
+}
+
+static void setup(void)
+{
+	const char *seed = getenv("TEST_SEED");
+	rng_state = seed ? strtoull(seed, NULL, 0) | 1 : 0x9E3779B97F4A7C15ull;
+}
+
+static int id_of(struct runq_node *n)
+{
+	return n ? container_of(n, struct thr, rq)->id : -1;
+}
+
+START_TEST(empty)
+{
+	struct runq rq;
+	runq_init(&rq);
+	ck_assert_ptr_null(runq_pop(&rq));
+	ck_assert_ptr_null(runq_peek(&rq));
+	ck_assert_int_eq(runq_peek_prio(&rq), -1);
+	ck_assert_uint_eq(runq_count(&rq), 0);
+}
+END_TEST
+
+START_TEST(priority_then_fifo)
+{
+	struct runq rq;
+	struct thr t[6];
+	static const unsigned prio[6] = { 3, 31, 3, 0, 31, 17 };
+	runq_init(&rq);
+	for (int i = 0; i < 6; i++) {
+		t[i].id = i;
+		runq_node_init(&t[i].rq, prio[i]);
+		ck_assert_int_eq(runq_push(&rq, &t[i].rq), E_OK);
+	}
+	ck_assert_uint_eq(runq_count(&rq), 6);
+	ck_assert_int_eq(runq_peek_prio(&rq), 31);
+	static const int order[6] = { 1, 4, 5, 0, 2, 3 };
+	for (int i = 0; i < 6; i++) {
+		ck_assert_int_eq(id_of(runq_peek(&rq)), order[i]);
+		struct runq_node *n = runq_pop(&rq);
+		ck_assert_int_eq(id_of(n), order[i]);
+		ck_assert_ptr_null(n->on);
+	}
+	ck_assert_ptr_null(runq_pop(&rq));
+	ck_assert_int_eq(runq_peek_prio(&rq), -1);
+}
+END_TEST
+
+START_TEST(round_robin_and_push_front)
+{
+	struct runq rq;
+	struct thr t[3];
+	runq_init(&rq);
+	for (int i = 0; i < 3; i++) {
+		t[i].id = i;
+		runq_node_init(&t[i].rq, 10);
+		runq_push(&rq, &t[i].rq);
+	}
+	/* Round robin: pop, run, push to the tail. */
+	for (int k = 0; k < 9; k++) {
+		struct runq_node *n = runq_pop(&rq);
+		ck_assert_int_eq(id_of(n), k % 3);
+		runq_push(&rq, n);
+	}
+	/* A preempted thread goes back to the head of its level. */
+	struct runq_node *n = runq_pop(&rq);
+	ck_assert_int_eq(id_of(n), 0);
+	ck_assert_int_eq(runq_push_front(&rq, n), E_OK);
+	ck_assert_int_eq(id_of(runq_pop(&rq)), 0);
+	ck_assert_int_eq(id_of(runq_pop(&rq)), 1);
+}
+END_TEST
+
+START_TEST(misuse_refused)
+{
+	struct runq a, b;
+	struct thr t = { .id = 1 };
+	runq_init(&a);
+	runq_init(&b);
+	runq_node_init(&t.rq, 200);
+	ck_assert_uint_eq(t.rq.prio, PRIO_MAX); /* clamped */
+	ck_assert_int_eq(runq_remove(&a, &t.rq), E_NOENT);
+	ck_assert_int_eq(runq_push(&a, &t.rq), E_OK);
+	ck_assert_int_eq(runq_push(&a, &t.rq), E_BUSY);
+	ck_assert_int_eq(runq_push_front(&a, &t.rq), E_BUSY);
+	ck_assert_int_eq(runq_push(&b, &t.rq), E_BUSY);
+	ck_assert_int_eq(runq_remove(&b, &t.rq), E_NOENT);
+	ck_assert_int_eq(runq_set_prio(&b, &t.rq, 3), E_INVAL);
+	ck_assert_uint_eq(runq_count(&a), 1);
+	ck_assert_uint_eq(runq_count(&b), 0);
+	ck_assert_int_eq(runq_remove(&a, &t.rq), E_OK);
+	ck_assert_int_eq(runq_remove(&a, &t.rq), E_NOENT);
+	ck_assert_uint_eq(runq_count(&a), 0);
+	ck_assert_int_eq(runq_peek_prio(&a), -1);
+}
+END_TEST
+
+START_TEST(set_prio_moves_to_tail)
+{
+	struct runq rq;
+	struct thr t[3];
+	runq_init(&rq);
+	for (int i = 0; i < 3; i++) {
+		t[i].id = i;
+		runq_node_init(&t[i].rq, i == 0 ? 5 : 9);
+		runq_push(&rq, &t[i].rq);
+	}
+	ck_assert_int_eq(runq_set_prio(&rq, &t[0].rq, 9), E_OK);
+	ck_assert_int_eq(id_of(runq_pop(&rq)), 1);
+	ck_assert_int_eq(id_of(runq_pop(&rq)), 2);
+	ck_assert_int_eq(id_of(runq_pop(&rq)), 0);
+	/* An unqueued node just takes the new priority. */
+	ck_assert_int_eq(runq_set_prio(&rq, &t[1].rq, 2), E_OK);
+	ck_assert_uint_eq(t[1].rq.prio, 2);
+	ck_assert_ptr_null(t[1].rq.on);
+	ck_assert_uint_eq(runq_count(&rq), 0);
+	/* Emptying a level by set_prio clears its bit. */
+	runq_push(&rq, &t[2].rq);
+	runq_set_prio(&rq, &t[2].rq, 1);
+	ck_assert_int_eq(runq_peek_prio(&rq), 1);
+	ck_assert_uint_eq(rq.bitmap, 1u << 1);
+}
+END_TEST
+
+/* Model: model[p] lists the ids queued at priority p, oldest first. */
+#define N 64
+static struct runq mrq;
+static struct thr mt[N];
+static int model[RUNQ_LEVELS][N], mlen[RUNQ_LEVELS];
+static int mprio[N];
+static int queued[N];
+
+static void model_del(int p, int k)
+{
+	memmove(&model[p][k], &model[p][k + 1], (mlen[p] - k - 1) * sizeof(int));
+	mlen[p]--;
+}
+
+static int model_find(int p, int id)
+{
+	for (int k = 0; k < mlen[p]; k++)
+		if (model[p][k] == id)
+			return k;
+	return -1;
+}
+
+static int model_top(void)
+{
+	for (int p = PRIO_MAX; p >= 0; p--)
+		if (mlen[p])
+			return p;
+	return -1;
+}
+
+static void check_against_model(void)
+{
+	int total = 0;
+	uint32_t bits = 0;
+	for (int p = 0; p < RUNQ_LEVELS; p++) {
+		total += mlen[p];
+		bits |= mlen[p] ? 1u << p : 0;
+		/* Walk the level both ways: the links are whole. */
+		struct list_link *l = mrq.level[p].next;
+		for (int k = 0; k < mlen[p]; k++, l = l->next)
+			FAST_EQ(container_of(l, struct thr, rq.link)->id, model[p][k]);
+		FAST_EQ((uintptr_t)l, (uintptr_t)&mrq.level[p]);
+		l = mrq.level[p].prev;
+		for (int k = mlen[p] - 1; k >= 0; k--, l = l->prev)
+			FAST_EQ(container_of(l, struct thr, rq.link)->id, model[p][k]);
+	}
+	FAST_EQ(runq_count(&mrq), total);
+	FAST_EQ(mrq.bitmap, bits);
+	FAST_EQ(runq_peek_prio(&mrq), model_top());
+	for (int i = 0; i < N; i++) {
+		FAST_EQ(mt[i].rq.on != NULL, queued[i]);
+		FAST_EQ(mt[i].rq.prio, mprio[i]);
+	}
+}
+
+static void op_push(int id, int front)
+{
+	int r = front ? runq_push_front(&mrq, &mt[id].rq) : runq_push(&mrq, &mt[id].rq);
+	if (queued[id]) {
+		FAST_EQ(r, E_BUSY);
+		return;
+	}
+	FAST_EQ(r, E_OK);
+	int p = mprio[id];
+	if (front) {
+		memmove(&model[p][1], &model[p][0], mlen[p] * sizeof(int));
+		model[p][0] = id;
+	} else {
+		model[p][mlen[p]] = id;
+	}
+	mlen[p]++;
+	queued[id] = 1;
+}
+
+static void op_pop(void)
+{
+	int p = model_top();
+	struct runq_node *n = runq_pop(&mrq);
+	if (p < 0) {
+		FAST_EQ((uintptr_t)n, 0);
+		return;
+	}
+	FAST_EQ(id_of(n), model[p][0]);
+	queued[model[p][0]] = 0;
+	model_del(p, 0);
+}
+
+static void op_remove(int id)
+{
+	int r = runq_remove(&mrq, &mt[id].rq);
+	if (!queued[id]) {
+		FAST_EQ(r, E_NOENT);
+		return;
+	}
+	FAST_EQ(r, E_OK);
+	model_del(mprio[id], model_find(mprio[id], id));
+	queued[id] = 0;
+}
+
+static void op_set_prio(int id, int prio)
+{
+	FAST_EQ(runq_set_prio(&mrq, &mt[id].rq, prio), E_OK);
+	if (queued[id]) {
+		model_del(mprio[id], model_find(mprio[id], id));
+		model[prio][mlen[prio]++] = id;
+	}
+	mprio[id] = prio;
+}
+
+START_TEST(random_ops_against_model)
+{
+	runq_init(&mrq);
+	memset(mlen, 0, sizeof mlen);
+	for (int i = 0; i < N; i++) {
+		mt[i].id = i;
+		/* Few distinct priorities at first, so levels hold many nodes. */
+		mprio[i] = (int)(rnd() % 4) * 10;
+		runq_node_init(&mt[i].rq, mprio[i]);
+		queued[i] = 0;
+	}
+	for (int step = 0; step < 400000; step++) {
+		int id = (int)(rnd() % N), op = (int)(rnd() % 16);
+		if (op < 6)
+			op_push(id, 0);
+		else if (op < 8)
+			op_push(id, 1);
+		else if (op < 12)
+			op_pop();
+		else if (op < 14)
+			op_remove(id);
+		else if (op < 15)
+			op_set_prio(id, (int)(rnd() % RUNQ_LEVELS));
+		else
+			FAST_EQ(id_of(runq_peek(&mrq)),
+				model_top() < 0 ? -1 : model[model_top()][0]);
+		if (step % 16 == 0)
+			check_against_model();
+	}
+	check_against_model();
+	while (runq_count(&mrq))
+		op_pop();
+	check_against_model();
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("runq");
+	TCase *t = tcase_create("runq");
+	tcase_add_checked_fixture(t, setup, NULL);
+	tcase_set_timeout(t, 60);
+	tcase_add_test(t, empty);
+	tcase_add_test(t, priority_then_fifo);
+	tcase_add_test(t, round_robin_and_push_front);
+	tcase_add_test(t, misuse_refused);
+	tcase_add_test(t, set_prio_moves_to_tail);
+	tcase_add_test(t, random_ops_against_model);
+	suite_add_tcase(s, t);
+	SRunner *r = srunner_create(s);
+	srunner_run_all(r, CK_NORMAL);
+	int failed = srunner_ntests_failed(r);
+	srunner_free(r);
+	return failed ? 1 : 0;
+}
