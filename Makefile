@@ -36,7 +36,7 @@ ISO    := $(BUILD)/os.iso
 
 # Host unit tests: one Check binary per tests/unit/test_*.c, each linked with
 # the pure sources and the shims, under AddressSanitizer and UBSan.
-HOST_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Iinclude -Itests/shim \
+HOST_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -iquote include -Itests/shim \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer $(shell pkg-config --cflags check 2>/dev/null)
 HOST_LIBS := $(shell pkg-config --libs check 2>/dev/null) -lpthread
@@ -46,7 +46,30 @@ SHIM_SRCS := $(wildcard tests/shim/*.c)
 HOST_SRCS := $(filter-out lib/string.c,$(PURE_SRCS))
 
 # Host benchmark: the same allocator sources, optimised, no sanitizers.
-BENCH_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Iinclude -Itests/shim
+BENCH_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -iquote include -Itests/shim
+
+# ---- ring 3 (variables): libsys, the pager, user programs, the initrd ----
+# Every user/*.c is a program in the initrd (ustar, named without ".c").
+# No SSE in ring 3: the kernel does not save FPU state yet.
+UCFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-pic -fno-pie -static -nostdlib \
+	-mgeneral-regs-only -fno-stack-protector -fno-asynchronous-unwind-tables \
+	-fno-strict-aliasing -fno-tree-loop-distribute-patterns \
+	-Wall -Wextra -Werror -Iinclude -MMD -MP
+ULDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
+	--build-id=none -T libsys/user.ld
+LIBSYS_SRCS := $(filter-out libsys/crt0.c,$(wildcard libsys/*.c)) \
+	lib/fmt.c lib/string.c lib/err.c lib/elf.c
+LIBSYS := $(BUILD)/u/libsys.a
+CRT0   := $(BUILD)/u/libsys/crt0.o
+PAGER  := $(BUILD)/pager.elf
+PAGER_OBJS := $(patsubst %.c,$(BUILD)/u/%.o,$(wildcard pager/*.c))
+USER_PROGS := $(patsubst user/%.c,%,$(wildcard user/*.c))
+USER_BINS  := $(USER_PROGS:%=$(BUILD)/initrd/%)
+INITRD := $(BUILD)/initrd.tar
+# The pager's pure modules, host-tested (tests/unit/test_{initrd,region,pagetab}.c).
+PAGER_PURE := pager/initrd.c pager/region.c pager/pagetab.c
+PAGER_UNIT := $(patsubst %,$(BUILD)/unit/test_%,initrd region pagetab)
+# ---- end ring 3 (variables) ----
 
 QEMU_ACCEL := $(if $(filter kvm,$(ACCEL)),-accel kvm,-accel tcg)
 QEMU := qemu-system-x86_64 -machine q35 $(QEMU_ACCEL) -cpu $(QEMU_CPU) \
@@ -57,7 +80,7 @@ export ACCEL SMP QEMU_CPU QEMU_EXTRA BUILD
 
 .PHONY: all iso run debug test unit-test qemu-test bench clean deps help
 
-all: $(ISO)
+all: $(ISO) $(PAGER) $(INITRD)
 
 help:
 	@echo "make run      build everything and boot the ISO (serial console here)"
@@ -74,9 +97,11 @@ deps:
 
 iso: $(ISO)
 
-$(ISO): $(KERNEL) grub.cfg
+$(ISO): $(KERNEL) grub.cfg $(PAGER) $(INITRD)
 	@mkdir -p $(BUILD)/iso/boot/grub
 	cp $(KERNEL) $(BUILD)/iso/boot/kernel.elf
+	cp $(PAGER) $(BUILD)/iso/boot/pager.elf
+	cp $(INITRD) $(BUILD)/iso/boot/initrd.tar
 	cp grub.cfg $(BUILD)/iso/boot/grub/grub.cfg
 	grub-mkrescue -o $@ $(BUILD)/iso 2>$(BUILD)/grub-mkrescue.log || \
 		{ cat $(BUILD)/grub-mkrescue.log; exit 1; }
@@ -128,5 +153,36 @@ bench: deps $(BUILD)/bench/host-bench $(ISO)
 
 clean:
 	rm -rf $(BUILD)
+
+# ---- ring 3 (rules) ----
+$(BUILD)/u/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(UCFLAGS) -c $< -o $@
+
+$(LIBSYS): $(LIBSYS_SRCS:%.c=$(BUILD)/u/%.o)
+	rm -f $@
+	ar rcs $@ $^
+
+$(PAGER): $(PAGER_OBJS) $(LIBSYS) libsys/user.ld
+	$(LD) $(ULDFLAGS) -o $@ $(PAGER_OBJS) $(LIBSYS)
+
+$(BUILD)/u/user/%.elf: $(BUILD)/u/user/%.o $(CRT0) $(LIBSYS) libsys/user.ld
+	$(LD) $(ULDFLAGS) -o $@ $(CRT0) $< $(LIBSYS)
+
+$(BUILD)/initrd/%: $(BUILD)/u/user/%.elf
+	@mkdir -p $(dir $@)
+	strip --strip-debug -o $@ $<
+
+$(INITRD): $(USER_BINS)
+	tar --format=ustar --owner=0 --group=0 --numeric-owner --mtime=@0 \
+		-C $(BUILD)/initrd -cf $@ $(sort $(USER_PROGS))
+
+$(PAGER_UNIT): HOST_SRCS += $(PAGER_PURE)
+$(PAGER_UNIT): HOST_CFLAGS += -Ipager
+$(PAGER_UNIT): $(PAGER_PURE) $(wildcard pager/*.h)
+
+.SECONDARY: $(USER_PROGS:%=$(BUILD)/u/user/%.o) $(USER_PROGS:%=$(BUILD)/u/user/%.elf)
+-include $(shell find $(BUILD)/u -name '*.d' 2>/dev/null)
+# ---- end ring 3 (rules) ----
 
 -include $(shell find $(BUILD)/k -name '*.d' 2>/dev/null)

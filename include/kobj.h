@@ -4,7 +4,8 @@
  * struct kobj
  *   refs  number of references: one per handle naming the object, one per
  *         kernel pointer that outlives a lock (a running thread, a lookup in
- *         progress).  Changed only atomically, never under a lock.
+ *         progress).  Changed only by atomic compare-and-swap: no lock
+ *         guards it, and get/put are safe under any other lock.
  *   type  KOBJ_*; fixed at kobj_init.
  * Invariant: refs >= 1 while anyone may reach the object; the put that
  * moves refs from 1 to 0 calls the type's destroy function exactly once,

@@ -107,17 +107,27 @@ static int put_arg(char *buf, size_t *len, const char *s)
 	return 1;
 }
 
-int spawn(const char *name, const char *arg, uint32_t *pid)
+int spawnv(const char *const argv[], uint32_t *pid)
 {
 	char *buf = sys_ipc_buf;
 	size_t len = 0;
-	if (!put_arg(buf, &len, name) || (arg && !put_arg(buf, &len, arg)))
+	int n = 0;
+	for (; argv[n]; n++)
+		if (n == PG_MAX_ARGS || !put_arg(buf, &len, argv[n]))
+			return E_INVAL;
+	if (n == 0)
 		return E_INVAL;
 	struct sys_msg m = { .label = IPC_LABEL(PG_SPAWN, len) };
 	int e = pg_call(&m);
 	if (e == E_OK)
 		*pid = (uint32_t)m.w[0];
 	return e;
+}
+
+int spawn(const char *name, const char *arg, uint32_t *pid)
+{
+	const char *argv[] = { name, arg, NULL };
+	return spawnv(argv, pid);
 }
 
 int waitpid(uint32_t pid, struct wait_status *st)

@@ -55,3 +55,25 @@ void bench_result(const char *name, uint64_t value)
 {
 	printf("RESULT name=%s value=%lu unit=cycles\n", name, value);
 }
+
+uint64_t frames_available(void)
+{
+	struct abi_frame_stats st;
+	memset(&st, 0, sizeof st); /* the kernel copies only to mapped pages */
+	if (sys_frame_stats((uint64_t)&st, sizeof st) != E_OK)
+		return 0;
+	uint64_t n = st.free;
+	for (uint32_t c = 0; c < st.ncpus && c < ABI_MAX_CPUS; c++)
+		n += st.pcp_cached[c];
+	return n;
+}
+
+uint64_t frames_settle(uint64_t want, unsigned ms)
+{
+	uint64_t n = frames_available();
+	for (unsigned t = 0; n < want && t < ms; t += 5) {
+		sys_sleep_ms(5);
+		n = frames_available();
+	}
+	return n;
+}

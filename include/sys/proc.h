@@ -17,7 +17,8 @@ extern void *sys_ipc_buf;    /* the main thread's IPC buffer */
 /* End the process with status; never returns. */
 _Noreturn void exit(int status);
 
-/* This process's pid (also sys_pid); the parent's in *ppid if not NULL. */
+/* This process's pid (also in sys_pid), or minus an error; the parent's
+ * pid in *ppid if not NULL. */
 int getpid(uint32_t *ppid);
 
 /* A new lazy zero-fill R|W region of size bytes (rounded up to pages) at
@@ -39,9 +40,13 @@ int thread_spawn(uint64_t entry, uint64_t stack, uint64_t arg, uint64_t *ipc_buf
  * thread ends (sys_thread_exit) when fn returns. */
 int thread_start(void (*fn)(void *), void *arg, size_t stack_size);
 
-/* Start the initrd program name with argv = {name, arg} (arg may be NULL)
- * as a child; *pid = its pid.  Main thread only (uses sys_ipc_buf).
- * E_NOENT: no such program, E_NOEXEC: not a valid ELF. */
+/* Start the initrd program argv[0] with the NULL-terminated argv as a
+ * child; *pid = its pid.  Main thread only (uses sys_ipc_buf).  E_NOENT: no
+ * such program, E_NOEXEC: not a valid ELF, E_INVAL: more than PG_MAX_ARGS
+ * or PG_SPAWN_MAX bytes of arguments. */
+int spawnv(const char *const argv[], uint32_t *pid);
+
+/* spawnv with argv = {name, arg} (or just {name} if arg is NULL). */
 int spawn(const char *name, const char *arg, uint32_t *pid);
 
 /* How a child ended (abi/pager.h PG_WAIT). */

@@ -5,6 +5,7 @@
 #include "abi/err.h"
 #include "abi/fault.h"
 #include "abi/pager.h"
+#include "abi/stats.h"
 #include "sys/ipc.h"
 #include "sys/proc.h"
 #include "sys/stdio.h"

@@ -28,6 +28,15 @@ _Noreturn void test_fail(const char *name, const char *fmt, ...)
 			  (int)(want), err_str(want)); \
 } while (0)
 
+/* Frames the allocator could hand out now: free lists plus per-CPU caches
+ * (sys_frame_stats); 0 if the call failed. */
+uint64_t frames_available(void);
+
+/* Wait up to ms milliseconds for frames_available() to reach want (the
+ * kernel frees a killed thread's space once the thread has left its CPU);
+ * returns the last count seen. */
+uint64_t frames_settle(uint64_t want, unsigned ms);
+
 /* The cycle counter. */
 static inline uint64_t rdtsc(void)
 {

@@ -7,7 +7,8 @@ ACCEL=${ACCEL:-tcg}
 SMP=${SMP:-4}
 QEMU_CPU=${QEMU_CPU:-qemu64}
 
-# mkiso OUT ENTRY EXTRA: an ISO of build/kernel.elf whose default entry is
+# mkiso OUT ENTRY EXTRA: an ISO of build/kernel.elf (with the pager and the
+# initrd as GRUB modules) whose default entry is
 # grub.cfg's entry number ENTRY with EXTRA appended to the kernel command line.
 mkiso() {
 	out=$1 entry=$2 extra=$3
@@ -15,6 +16,8 @@ mkiso() {
 	rm -rf "$dir"
 	mkdir -p "$dir/boot/grub"
 	cp "$BUILD/kernel.elf" "$dir/boot/kernel.elf"
+	cp "$BUILD/pager.elf" "$dir/boot/pager.elf"
+	cp "$BUILD/initrd.tar" "$dir/boot/initrd.tar"
 	sed -e "s/^set default=.*/set default=$entry/" \
 	    -e "s|^\(\s*multiboot2 /boot/kernel.elf.*\)$|\1 $extra|" \
 	    grub.cfg > "$dir/boot/grub/grub.cfg"

@@ -16,11 +16,20 @@ for mem in $MEMS; do
 	log=$BUILD/qemu/test-$mem.log
 	boot "$BUILD/qemu/test.iso" "$mem" "$log" "$TIMEOUT"
 	rc=$?
-	while read -r name; do
-		[ -n "$name" ] || continue
-		if grep -qx "@@PASS $name" "$log"; then ok "$name@$mem"
-		else bad "$name@$mem" "$(grep -m1 "@@FAIL $name" "$log")"; fi
-	done < tests/qemu/kernel.tests
+	# kernel.tests: the in-kernel tests; user.tests: the ring-3 test
+	# programs the pager runs (user/test_*.c)
+	for list in tests/qemu/kernel.tests tests/qemu/user.tests; do
+		while read -r name; do
+			[ -n "$name" ] || continue
+			if grep -qx "@@PASS $name" "$log"; then ok "$name@$mem"
+			else bad "$name@$mem" "$(grep -m1 "@@FAIL $name" "$log")"; fi
+		done < "$list"
+	done
+	# the pager's one-line kill notices for the deliberate faults
+	if grep -Eq '^pid [0-9]+ killed: general protection addr 0x[0-9a-f]+ rip 0x[0-9a-f]+$' "$log" &&
+	   grep -Eq '^pid [0-9]+ killed: page fault \(read, protection\) addr 0xffff800000000000 rip 0x[0-9a-f]+$' "$log"
+	then ok "kill_notices@$mem"
+	else bad "kill_notices@$mem" "no 'pid N killed: ...' lines (log $log)"; fi
 	why=""
 	[ $rc = 124 ] && why="timed out after ${TIMEOUT}s"
 	grep -q '^@@DONE' "$log" || why="${why:-no @@DONE line}"

@@ -201,6 +201,26 @@ START_TEST(freed_slots_reused_oldest_first)
 	ck_assert_uint_eq(v & HANDLE_INDEX_MASK, v1 & HANDLE_INDEX_MASK);
 	ck_assert_uint_eq(v >> HANDLE_INDEX_BITS, (v1 >> HANDLE_INDEX_BITS) + 1);
 	handle_remove(&tbl, v);
+	/* Full table closed in a random order: the slots come back in exactly
+	 * that order. */
+	static uint32_t vals[HANDLE_MAX];
+	for (unsigned i = 0; i < HANDLE_MAX; i++)
+		vals[i] = insert_ok(&f, 0, 0);
+	for (unsigned i = HANDLE_MAX - 1; i > 0; i--) {
+		unsigned j = rnd() % (i + 1);
+		uint32_t x = vals[i];
+		vals[i] = vals[j];
+		vals[j] = x;
+	}
+	for (unsigned i = 0; i < HANDLE_MAX; i++)
+		ck_assert_int_eq(handle_remove(&tbl, vals[i]), E_OK);
+	for (unsigned i = 0; i < HANDLE_MAX; i++) {
+		uint32_t w = insert_ok(&f, 0, 0);
+		FAST_EQ(w & HANDLE_INDEX_MASK, vals[i] & HANDLE_INDEX_MASK);
+		FAST_EQ(w >> HANDLE_INDEX_BITS, (vals[i] >> HANDLE_INDEX_BITS) + 1);
+	}
+	handle_table_destroy(&tbl);
+	ck_assert_uint_eq(kobj_refs(&f.k), 1);
 }
 END_TEST
 

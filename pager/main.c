@@ -1,0 +1,114 @@
+/* The pager: a receive loop over dispatch tables keyed by message label
+ * (the MINIX VM server's shape).  Requests (badge with PG_BADGE_CALL) go to
+ * requests[], fault messages (badge = pid) to faults[]. */
+#include "pager.h"
+
+struct pager pg;
+
+#define FRAME_TABLE_SIZE (1u << 16)
+static struct pt_entry frame_table[FRAME_TABLE_SIZE];
+
+_Noreturn void pager_main(const struct abi_bootinfo *bi);
+
+/* The kernel starts us with rdi = BOOTINFO_VA and a 16-byte aligned rsp. */
+__asm__(".section .text.start, \"ax\", @progbits\n"
+	".globl _start\n"
+	"_start:\n"
+	"	xor %ebp, %ebp\n"
+	"	and $-16, %rsp\n"
+	"	call pager_main\n"
+	"	ud2\n"
+	".previous\n");
+
+static const struct {
+	const char *name;
+	pg_handler fn;
+} requests[PG_COUNT] = {
+	[PG_EXIT]         = { "exit",         do_exit },
+	[PG_GETPID]       = { "getpid",       do_getpid },
+	[PG_MMAP_ANON]    = { "mmap_anon",    do_mmap_anon },
+	[PG_MUNMAP]       = { "munmap",       do_munmap },
+	[PG_MFREE]        = { "mfree",        do_mfree },
+	[PG_THREAD_SPAWN] = { "thread_spawn", do_thread_spawn },
+	[PG_SPAWN]        = { "spawn",        do_spawn },
+	[PG_WAIT]         = { "wait",         do_wait },
+	[PG_SHARED_EP]    = { "shared_ep",    do_shared_ep },
+};
+
+static const pg_handler faults[] = {
+	[FAULT_PAGE - FAULT_PAGE]  = fault_page,
+	[FAULT_GP - FAULT_PAGE]    = fault_fatal,
+	[FAULT_UD - FAULT_PAGE]    = fault_fatal,
+	[FAULT_DE - FAULT_PAGE]    = fault_fatal,
+	[FAULT_OTHER - FAULT_PAGE] = fault_fatal,
+};
+
+/* Handle one message m, filling the reply r. */
+static void dispatch(const struct sys_msg *m, struct sys_msg *r)
+{
+	uint32_t tag = IPC_LABEL_TAG(m->label);
+	struct proc *p = proc_live(PG_BADGE_PID(m->badge));
+	long label;
+	memset(r, 0, sizeof *r);
+	if (m->badge & PG_BADGE_CALL) {
+		if (!p)
+			label = E_DEAD;
+		else if (tag >= PG_COUNT || !requests[tag].fn)
+			label = E_NOSYS;
+		else
+			label = requests[tag].fn(p, m, r);
+	} else if (tag >= FAULT_PAGE && tag <= FAULT_OTHER) {
+		label = p ? faults[tag - FAULT_PAGE](p, m, r) : FAULT_REPLY_KILL;
+	} else {
+		label = E_INVAL;
+	}
+	r->label = (uint32_t)label;
+}
+
+/* Receive, dispatch, answer with one reply_recv; forever. */
+static _Noreturn void serve(void)
+{
+	struct sys_msg in, out;
+	bool replying = false;
+	int errors = 0;
+	for (;;) {
+		int e = replying ? ipc_reply_recv(pg.ep, &out, &in) : ipc_recv(pg.ep, &in);
+		if (e) {
+			printf("pager: receive: %s\n", err_str(e));
+			replying = false;
+			if (++errors == 100) {
+				printf("pager: giving up\n");
+				sys_halt(1);
+			}
+			continue;
+		}
+		errors = 0;
+		dispatch(&in, &out);
+		replying = true;
+	}
+}
+
+/* Entry from _start: set up, start the run the command line asks for,
+ * serve requests and faults. */
+void pager_main(const struct abi_bootinfo *bi)
+{
+	struct sys_regs r;
+	pg.boot = bi;
+	if (bi->magic != BOOTINFO_MAGIC) {
+		printf("pager: bad boot information\n");
+		sys_halt(1);
+	}
+	int e = sys_endpoint_create_r(&r);
+	if (e) {
+		printf("pager: endpoint_create: %s\n", err_str(e));
+		sys_halt(1);
+	}
+	pg.ep = (uint32_t)r.rdi;
+	pg.initrd = (const void *)bi->initrd_va;
+	pg.initrd_size = bi->initrd_size;
+	pagetab_init(&pg.frames, frame_table, FRAME_TABLE_SIZE);
+	printf("pager: up on %u CPUs, %lu of %lu frames free, initrd %lu bytes\n",
+	       bi->ncpus, bi->free_frames, bi->total_frames, bi->initrd_size);
+	runner_start();
+	serve();
+}

@@ -1,0 +1,83 @@
+/* The pager's internals: its global state, the process table, and the
+ * handlers main.c's dispatch tables call.
+ *
+ * The pager is one thread: everything here runs from the receive loop, so
+ * nothing needs a lock.  A handler gets the sender's process and message
+ * and fills the reply's words; it returns the reply label (an enum err for
+ * requests, FAULT_REPLY_* for faults).  A reply always goes out, also when
+ * the handler ended the caller: the kernel drops a reply to a dead thread,
+ * and replying is what releases its hold on the caller. */
+#ifndef PAGER_PAGER_H
+#define PAGER_PAGER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "abi/boot.h"
+#include "sys/sys.h"
+#include "initrd.h"
+#include "pagetab.h"
+#include "region.h"
+
+#define PROC_MAX   64
+#define PAGE       4096ull
+
+enum proc_state { PROC_FREE = 0, PROC_LIVE, PROC_ZOMBIE };
+
+/* One process.  ppid 0: started by the pager itself (the runner).
+ * threads[i] is the handle of thread i (0: slot unused); its IPC buffer is
+ * at PG_IPC_BUF_BASE + i * PAGE.  status is valid once not LIVE. */
+struct proc {
+	int state;
+	uint32_t pid, ppid;
+	uint32_t space;
+	uint32_t threads[PG_MAX_THREADS];
+	struct region_set regions;
+	char name[32];
+	struct { int how; uint64_t code, addr, rip; } status;
+};
+
+struct pager {
+	uint32_t ep;                       /* our endpoint: requests and faults */
+	const struct abi_bootinfo *boot;
+	const void *initrd;
+	size_t initrd_size;
+	struct pagetab frames;             /* frames we hold, by (pid, page) */
+};
+extern struct pager pg;
+
+typedef long (*pg_handler)(struct proc *p, const struct sys_msg *m,
+			   struct sys_msg *r);
+
+/* mem.c: frames the pager holds for processes. */
+void *mem_window(uint64_t pfn);
+int mem_page(struct proc *p, uint64_t va, uint64_t *pfn, uint32_t *gen);
+int mem_map(struct proc *p, uint64_t va, unsigned rights, void **win);
+void mem_release(struct proc *p, uint64_t va, uint64_t npages);
+void mem_release_all(struct proc *p);
+
+/* proc.c: the process table and the process requests. */
+struct proc *proc_live(uint32_t pid);
+int proc_spawn(uint32_t ppid, const char *args, size_t len, uint32_t *pid);
+void proc_end(struct proc *p, int how, uint64_t code, uint64_t addr, uint64_t rip);
+long do_exit(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+long do_getpid(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+long do_thread_spawn(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+long do_spawn(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+long do_wait(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+long do_shared_ep(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+
+/* anon.c: lazy zero-fill memory. */
+long do_mmap_anon(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+long do_munmap(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+long do_mfree(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+long anon_fault(struct proc *p, struct region *rg, uint64_t addr, struct sys_msg *r);
+
+/* fault.c: fault messages. */
+long fault_page(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+long fault_fatal(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+
+/* runner.c: the test and bench runs. */
+void runner_start(void);
+void runner_exited(const struct proc *p);
+
+#endif

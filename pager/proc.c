@@ -1,0 +1,298 @@
+/* Processes: spawn (load an initrd program eagerly, lazy stack, startup
+ * page, first thread), end (destroy threads, space, frames), and the
+ * process requests of abi/pager.h. */
+#include "lib/elf.h"
+#include "pager.h"
+
+#define PPID_NONE 0xFFFFFFFFu /* no parent, not the runner's */
+
+static struct proc procs[PROC_MAX];
+static uint32_t next_pid = 1;
+
+/* A shared endpoint (PG_SHARED_EP): our handle, its key and its maker. */
+#define SHARED_MAX 16
+static struct { uint32_t ep, maker; uint64_t key; } shared[SHARED_MAX];
+
+/* The live process pid, or NULL. */
+struct proc *proc_live(uint32_t pid)
+{
+	for (int i = 0; i < PROC_MAX; i++)
+		if (procs[i].state == PROC_LIVE && procs[i].pid == pid)
+			return &procs[i];
+	return NULL;
+}
+
+/* Copy the pages of segment s of the program image at img into p. */
+static int load_segment(struct proc *p, const uint8_t *img,
+			const struct elf_segment *s)
+{
+	uint64_t start = s->vaddr & ~(PAGE - 1), end = s->vaddr + s->memsz;
+	uint64_t file_end = s->vaddr + s->filesz;
+	int e = region_add(&p->regions, start, (end + PAGE - 1) & ~(PAGE - 1),
+			   REGION_IMAGE, s->flags);
+	for (uint64_t va = start; e == E_OK && va < end; va += PAGE) {
+		uint8_t *win;
+		e = mem_map(p, va, s->flags, (void **)&win);
+		uint64_t lo = va < s->vaddr ? s->vaddr : va;
+		uint64_t hi = va + PAGE < file_end ? va + PAGE : file_end;
+		if (e == E_OK && lo < hi)
+			memcpy(win + (lo - va), img + s->offset + (lo - s->vaddr), hi - lo);
+	}
+	return e;
+}
+
+/* Split the NUL-separated args[0..len) into the startup page st, whose
+ * strings the child sees at PG_STARTUP_VA. */
+static void fill_startup(struct proc *p, struct pg_startup *st, uint32_t pager,
+			 const char *args, size_t len)
+{
+	st->magic = PG_STARTUP_MAGIC;
+	st->pager = pager;
+	st->pid = p->pid;
+	st->ipc_buf = PG_IPC_BUF_BASE;
+	memcpy(st->strings, args, len);
+	uint64_t base = PG_STARTUP_VA + __builtin_offsetof(struct pg_startup, strings);
+	for (size_t at = 0; at < len && st->argc < PG_MAX_ARGS; st->argc++) {
+		st->argv[st->argc] = base + at;
+		at += strlen(args + at) + 1;
+	}
+	st->argv[st->argc] = 0;
+}
+
+/* Give p its regions beyond the image, its startup page, its pager handle
+ * and its first thread at entry. */
+static int start_process(struct proc *p, uint64_t entry, const char *args, size_t len)
+{
+	struct sys_regs r;
+	struct pg_startup *st;
+	int e = region_add(&p->regions, PG_STACK_TOP - PG_STACK_SIZE, PG_STACK_TOP,
+			   REGION_STACK, MAP_R | MAP_W);
+	if (!e)
+		e = region_add(&p->regions, PG_IPC_BUF_BASE,
+			       PG_IPC_BUF_BASE + PG_MAX_THREADS * PAGE, REGION_FIXED, 0);
+	if (!e)
+		e = region_add(&p->regions, PG_STARTUP_VA, PG_STARTUP_VA + PAGE,
+			       REGION_FIXED, MAP_R);
+	if (!e)
+		e = mem_map(p, PG_STARTUP_VA, MAP_R, (void **)&st);
+	if (!e)
+		e = sys_handle_grant_r(p->space, pg.ep, RIGHT_SEND,
+				       p->pid | PG_BADGE_CALL, &r);
+	if (e)
+		return e;
+	fill_startup(p, st, (uint32_t)r.rdi, args, len);
+	e = sys_thread_create_r(p->space, entry, PG_STACK_TOP, PG_IPC_BUF_BASE,
+				PG_STARTUP_VA, PRIO_DEFAULT, &r);
+	if (!e)
+		p->threads[0] = (uint32_t)r.rdi;
+	return e;
+}
+
+/* A free slot made into a LIVE process with a new space, or NULL. */
+static struct proc *proc_alloc(uint32_t ppid, const char *name, int *err)
+{
+	struct proc *p = NULL;
+	struct sys_regs r;
+	for (int i = 0; i < PROC_MAX && !p; i++)
+		if (procs[i].state == PROC_FREE)
+			p = &procs[i];
+	*err = E_NOMEM;
+	if (!p)
+		return NULL;
+	memset(p, 0, sizeof *p);
+	p->pid = next_pid;
+	*err = sys_space_create_r(pg.ep, p->pid, &r);
+	if (*err)
+		return NULL;
+	next_pid++;
+	p->state = PROC_LIVE;
+	p->ppid = ppid;
+	p->space = (uint32_t)r.rdi;
+	region_init(&p->regions);
+	fmt_snprintf(p->name, sizeof p->name, "%s", name);
+	return p;
+}
+
+/* Start the initrd program args[0] with argv = the NUL-separated args
+ * (len bytes, the last one NUL) as a child of ppid; *pid = its pid.
+ * E_NOENT (no such program), E_NOEXEC, E_NOMEM, or a kernel error. */
+int proc_spawn(uint32_t ppid, const char *args, size_t len, uint32_t *pid)
+{
+	struct initrd_file f;
+	struct elf_image img;
+	int e = initrd_find(pg.initrd, pg.initrd_size, args, &f);
+	if (e)
+		return e == E_NOENT ? E_NOENT : E_NOEXEC;
+	if (elf_parse(f.data, f.size, PG_MMAP_BASE, &img))
+		return E_NOEXEC;
+	struct proc *p = proc_alloc(ppid, args, &e);
+	if (!p)
+		return e;
+	for (unsigned i = 0; i < img.nsegs && !e; i++)
+		e = load_segment(p, f.data, &img.seg[i]);
+	if (!e)
+		e = start_process(p, img.entry, args, len);
+	if (e) {
+		p->ppid = PPID_NONE; /* nobody waits for it */
+		proc_end(p, PG_WAIT_KILLED, 0, 0, 0);
+		return e;
+	}
+	*pid = p->pid;
+	return E_OK;
+}
+
+/* Return everything p holds: threads, space, frames, shared endpoints.
+ * thread_destroy and space_destroy also close our handles; the space goes
+ * (with its mappings) once its last thread has. */
+static void teardown(struct proc *p)
+{
+	for (int i = 0; i < PG_MAX_THREADS; i++) {
+		if (p->threads[i])
+			sys_thread_destroy(p->threads[i]);
+		p->threads[i] = 0;
+	}
+	int e = sys_space_destroy(p->space);
+	if (e)
+		printf("pager: space_destroy pid %u: %s\n", p->pid, err_str(e));
+	mem_release_all(p);
+	for (int i = 0; i < SHARED_MAX; i++) {
+		if (shared[i].ep && shared[i].maker == p->pid) {
+			sys_handle_close(shared[i].ep);
+			shared[i].ep = 0;
+		}
+	}
+}
+
+/* End p (how = PG_WAIT_*): its children first, then all it holds.  It
+ * stays a zombie while its parent lives; the runner hears of ppid 0. */
+void proc_end(struct proc *p, int how, uint64_t code, uint64_t addr, uint64_t rip)
+{
+	for (int i = 0; i < PROC_MAX; i++) {
+		if (procs[i].ppid != p->pid)
+			continue;
+		if (procs[i].state == PROC_LIVE)
+			proc_end(&procs[i], PG_WAIT_KILLED, 0, 0, 0);
+		procs[i].state = PROC_FREE;
+	}
+	teardown(p);
+	p->status.how = how;
+	p->status.code = code;
+	p->status.addr = addr;
+	p->status.rip = rip;
+	p->state = proc_live(p->ppid) ? PROC_ZOMBIE : PROC_FREE;
+	if (p->ppid == 0)
+		runner_exited(p);
+}
+
+/* PG_EXIT: end the caller's process with status w0. */
+long do_exit(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
+{
+	(void)r;
+	proc_end(p, PG_WAIT_EXITED, m->w[0], 0, 0);
+	return E_OK; /* the caller is gone: the reply goes nowhere */
+}
+
+/* PG_GETPID: w0 = pid, w1 = parent pid. */
+long do_getpid(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
+{
+	(void)m;
+	r->w[0] = p->pid;
+	r->w[1] = p->ppid;
+	return E_OK;
+}
+
+/* PG_THREAD_SPAWN: a thread at w0 with stack w1 and rdi = w2 in the
+ * caller's space.  E_NOMEM when PG_MAX_THREADS slots are used; the
+ * kernel's E_INVAL for addresses outside the user half. */
+long do_thread_spawn(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
+{
+	struct sys_regs k;
+	int i = 0;
+	while (i < PG_MAX_THREADS && p->threads[i])
+		i++;
+	if (i == PG_MAX_THREADS)
+		return E_NOMEM;
+	uint64_t ipc = PG_IPC_BUF_BASE + (uint64_t)i * PAGE;
+	int e = sys_thread_create_r(p->space, m->w[0], m->w[1], ipc, m->w[2],
+				    PRIO_DEFAULT, &k);
+	if (e)
+		return e;
+	p->threads[i] = (uint32_t)k.rdi;
+	r->w[0] = (uint64_t)i;
+	r->w[1] = ipc;
+	return E_OK;
+}
+
+/* PG_SPAWN: start a child; "name\0arg\0..." arrives in our IPC buffer.
+ * E_INVAL for an empty, oversized or unterminated buffer. */
+long do_spawn(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
+{
+	static char args[PG_SPAWN_MAX];
+	size_t len = IPC_LABEL_LEN(m->label);
+	if (len == 0 || len > PG_SPAWN_MAX)
+		return E_INVAL;
+	memcpy(args, (const void *)PAGER_IPC_BUF, len);
+	if (args[len - 1] != '\0' || args[0] == '\0')
+		return E_INVAL;
+	uint32_t pid;
+	int e = proc_spawn(p->pid, args, len, &pid);
+	if (e == E_OK)
+		r->w[0] = pid;
+	return e;
+}
+
+/* PG_WAIT: how child w0 ended (and the child is forgotten); E_AGAIN while
+ * it runs, E_NOENT if it is not the caller's child. */
+long do_wait(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
+{
+	for (int i = 0; i < PROC_MAX; i++) {
+		struct proc *c = &procs[i];
+		if (c->state == PROC_FREE || c->pid != m->w[0] || c->ppid != p->pid)
+			continue;
+		if (c->state == PROC_LIVE)
+			return E_AGAIN;
+		r->w[0] = (uint64_t)c->status.how;
+		r->w[1] = c->status.code;
+		r->w[2] = c->status.addr;
+		r->w[3] = c->status.rip;
+		c->state = PROC_FREE;
+		return E_OK;
+	}
+	return E_NOENT;
+}
+
+/* Our handle of the shared endpoint key, made now if new; 0 if full. */
+static uint32_t shared_find(uint64_t key, uint32_t maker, int *err)
+{
+	int free_slot = -1;
+	struct sys_regs r;
+	for (int i = 0; i < SHARED_MAX; i++) {
+		if (shared[i].ep && shared[i].key == key)
+			return shared[i].ep;
+		if (!shared[i].ep && free_slot < 0)
+			free_slot = i;
+	}
+	*err = E_NOMEM;
+	if (free_slot < 0 || (*err = sys_endpoint_create_r(&r)))
+		return 0;
+	shared[free_slot].ep = (uint32_t)r.rdi;
+	shared[free_slot].key = key;
+	shared[free_slot].maker = maker;
+	return shared[free_slot].ep;
+}
+
+/* PG_SHARED_EP: a handle in the caller of the endpoint named w0 (send and
+ * receive rights, badge = the caller's pid).  E_NOMEM when SHARED_MAX
+ * endpoints exist. */
+long do_shared_ep(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
+{
+	struct sys_regs k;
+	int e = E_OK;
+	uint32_t ep = shared_find(m->w[0], p->pid, &e);
+	if (!ep)
+		return e;
+	e = sys_handle_grant_r(p->space, ep, RIGHT_SEND | RIGHT_RECV, p->pid, &k);
+	if (e == E_OK)
+		r->w[0] = (uint32_t)k.rdi;
+	return e;
+}

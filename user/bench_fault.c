@@ -1,0 +1,30 @@
+/* A page fault served by the pager: median cycles from the first touch of
+ * a lazy page until the write completes (fault, IPC to the pager, a zeroed
+ * frame, map, resume). */
+#include "sys/sys.h"
+#include "sys/test.h"
+
+#define PAGES  4096
+#define PASSES 3
+
+static uint64_t t[PAGES * PASSES];
+
+int main(void)
+{
+	void *base;
+	if (mmap_anon(PAGES * 4096ull, &base)) {
+		printf("bench_fault: mmap_anon failed\n");
+		return 1;
+	}
+	for (int pass = 0; pass < PASSES; pass++) {
+		for (int i = 0; i < PAGES; i++) {
+			volatile char *p = (volatile char *)base + i * 4096ull;
+			uint64_t t0 = rdtsc();
+			*p = 1;
+			t[pass * PAGES + i] = rdtsc() - t0;
+		}
+		munmap(base, PAGES * 4096ull);
+	}
+	bench_result("page_fault_roundtrip", median_u64(t, PAGES * PASSES));
+	return 0;
+}
