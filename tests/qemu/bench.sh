@@ -11,11 +11,11 @@ echo "# QEMU accel=$ACCEL cpu=$QEMU_CPU smp=$SMP, host: $(grep -m1 'model name' 
 mkiso "$BUILD/qemu/bench.iso" 2 "" || exit 1
 log=$BUILD/qemu/bench-$MEM.log
 boot "$BUILD/qemu/bench.iso" "$MEM" "$log" 600
-grep '^RESULT ' "$log" | tr -d '\r'
+grep '^RESULT ' "$log" | sed "s/name=boot_to_frames_ready/&_$MEM/"
 grep -q '@@BENCH_DONE' "$log" || echo "# bench run did not finish (log $log)"
 mkiso "$BUILD/qemu/bench-boot.iso" 2 "boot-only" || exit 1
 for mem in $BENCH_MEMS; do
 	log=$BUILD/qemu/bench-boot-$mem.log
 	boot "$BUILD/qemu/bench-boot.iso" "$mem" "$log" 600
-	grep '^RESULT ' "$log" | tr -d '\r'
+	grep '^RESULT name=boot_to' "$log" | sed "s/name=boot_to_frames_ready/&_$mem/"
 done
