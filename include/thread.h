@@ -24,6 +24,7 @@
 #include "kobj.h"
 #include "runq.h"
 #include "timerq.h"
+#include "ipc_msg.h"
 #include "lib/list.h"
 
 enum thread_state {
@@ -34,12 +35,6 @@ enum thread_state {
 	TS_BLOCKED_REPLY,  /* waiting for the reply to a call or a fault */
 	TS_SLEEPING,       /* in its CPU's sleep queue */
 	TS_DEAD,
-};
-
-/* A message: label word (tag + buffer length), four words, and the badge
- * the receiver learns (set by the kernel from the sender's handle). */
-struct ipc_msg {
-	uint64_t label, w[4], badge;
 };
 
 struct space;

@@ -31,19 +31,15 @@ int endpoint_create(struct endpoint **out)
 }
 
 /* Move msg to t: registers, then the IPC buffer bytes the label asks for
- * (clipped to what both threads have). */
+ * (none unless both threads have a buffer). */
 static void transfer(struct thread *from, const struct ipc_msg *msg, struct thread *to)
 {
 	to->msg = *msg;
-	unsigned len = IPC_LABEL_LEN(msg->label);
-	if (!len)
-		return;
-	if (!from->ipc_buf_pfn || !to->ipc_buf_pfn) {
-		to->msg.label = IPC_LABEL(IPC_LABEL_TAG(msg->label), 0);
-		return;
-	}
-	memcpy(arch_phys_to_virt(to->ipc_buf_pfn << 12),
-	       arch_phys_to_virt(from->ipc_buf_pfn << 12), len);
+	unsigned len = ipc_msg_copy_len(msg->label, from->ipc_buf_pfn, to->ipc_buf_pfn,
+					&to->msg.label);
+	if (len)
+		memcpy(arch_phys_to_virt(to->ipc_buf_pfn << 12),
+		       arch_phys_to_virt(from->ipc_buf_pfn << 12), len);
 }
 
 /* Dequeue the first thread on q still in state `from` and claim it (moving

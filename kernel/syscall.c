@@ -79,36 +79,18 @@ int sys_thread_exit(const uint64_t a[6], uint64_t out[6])
 
 /* ---- IPC ---- */
 
-/* The message in a[1..5] (label and words). E_INVAL for a buffer too long. */
-static int msg_from(const uint64_t a[6], uint64_t badge, struct ipc_msg *m)
-{
-	if (IPC_LABEL_LEN(a[1]) > IPC_BUF_MAX || (a[1] >> 44))
-		return E_INVAL;
-	*m = (struct ipc_msg){ a[1], { a[2], a[3], a[4], a[5] }, badge };
-	return E_OK;
-}
-
-/* Received message into the result registers: badge, label, w0..w3. */
-static void msg_out(uint64_t out[6])
-{
-	const struct ipc_msg *m = &cur()->msg;
-	out[0] = m->badge;
-	out[1] = m->label;
-	memcpy(&out[2], m->w, sizeof m->w);
-}
-
-static int send_or_call(const uint64_t a[6], uint64_t out[6], bool call)
+int send_or_call(const uint64_t a[6], uint64_t out[6], bool call)
 {
 	struct handle_entry h;
 	int e = sys_lookup(a[0], KOBJ_ENDPOINT, RIGHT_SEND, &h);
 	if (e != E_OK)
 		return e;
 	struct ipc_msg m;
-	e = msg_from(a, h.badge, &m);
+	e = ipc_msg_from_args(a, h.badge, &m);
 	if (e == E_OK)
 		e = ipc_send(container_of(h.obj, struct endpoint, obj), &m, call);
 	if (e == E_OK && call)
-		msg_out(out);
+		ipc_msg_to_regs(&cur()->msg, out);
 	kobj_put(h.obj);
 	return e;
 }
@@ -125,14 +107,14 @@ static int recv_common(const uint64_t a[6], uint64_t out[6], int mode)
 	struct endpoint *ep = container_of(h.obj, struct endpoint, obj);
 	struct ipc_msg m;
 	if (mode == 2) {
-		e = msg_from(a, 0, &m);
+		e = ipc_msg_from_args(a, 0, &m);
 		if (e == E_OK)
 			e = ipc_reply_recv(ep, &m);
 	} else {
 		e = ipc_recv(ep, mode == 1);
 	}
 	if (e == E_OK)
-		msg_out(out);
+		ipc_msg_to_regs(&cur()->msg, out);
 	kobj_put(h.obj);
 	return e;
 }

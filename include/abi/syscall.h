@@ -8,7 +8,7 @@
  *
  * IPC calls carry a message in registers: label in rsi, four words in rdx,
  * r10, r8, r9; the receiver also gets the sender's badge in rdi.  The label
- * word's bits 32..43 give the number of bytes of the sender's IPC buffer
+ * word's bits 32..44 give the number of bytes of the sender's IPC buffer
  * (the page at the thread's ipc_buf address) copied to the receiver's.
  *
  * X(name, number, arguments, pager_only) */
@@ -74,10 +74,11 @@ enum { SYSCALL_TABLE(SYS_ENUM) SYS_COUNT };
 #define PRIO_MAX     31
 #define PRIO_DEFAULT 16
 
-/* IPC buffer bytes in the label word (bits 32..43), at most IPC_BUF_MAX. */
+/* IPC buffer bytes in the label word (bits 32..44), at most IPC_BUF_MAX;
+ * bits 45..63 must be zero. */
 #define IPC_BUF_MAX 4096
 #define IPC_LABEL(label, len) (((unsigned long)(len) << 32) | (unsigned)(label))
 #define IPC_LABEL_TAG(word) ((unsigned)(word))
-#define IPC_LABEL_LEN(word) ((unsigned)(((word) >> 32) & 0xFFF))
+#define IPC_LABEL_LEN(word) ((unsigned)(((word) >> 32) & 0x1FFF))
 
 #endif
