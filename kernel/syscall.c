@@ -14,6 +14,7 @@
 #include "lib/string.h"
 #include "abi/syscall.h"
 #include "abi/stats.h"
+#include "console.h"
 
 #include "syscall_impl.h"
 
@@ -51,6 +52,24 @@ int sys_debug_write(const uint64_t a[6], uint64_t out[6])
 		n -= k;
 	}
 	return E_OK;
+}
+
+#define CONSOLE_POLL_MS 10
+
+int sys_console_read(const uint64_t a[6], uint64_t out[6])
+{
+	char buf[256];
+	uint64_t want = a[1] < sizeof buf ? a[1] : sizeof buf;
+	if (!want)
+		return E_OK;
+	size_t n;
+	while (!(n = console_take(buf, want))) {
+		sched_sleep_ms(CONSOLE_POLL_MS); /* input is polled by the tick anyway */
+		thread_check_kill();
+	}
+	int e = space_copy_out(cur()->space, a[0], buf, n);
+	out[0] = e == E_OK ? n : 0;
+	return e;
 }
 
 int sys_yield(const uint64_t a[6], uint64_t out[6])

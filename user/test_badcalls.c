@@ -79,6 +79,8 @@ static void handles(void)
 	uint32_t ep = (uint32_t)r.rdi;
 	TEST_ERR(N, sys_poll(ep), E_AGAIN);
 	TEST_ERR(N, sys_send(ep, 1ull << 50, 0, 0, 0, 0), E_INVAL);
+	TEST_ERR(N, sys_send(ep, IPC_LABEL(1, IPC_BUF_MAX + 1), 0, 0, 0, 0), E_INVAL);
+	TEST_ERR(N, sys_call(ep, IPC_LABEL(1, 0x1FFF), 0, 0, 0, 0), E_INVAL);
 	TEST_ERR(N, sys_call(ep, ~0ull, 0, 0, 0, 0), E_INVAL);
 	TEST_ERR(N, sys_handle_close(ep), E_OK);
 	TEST_ERR(N, sys_poll(ep), E_BADHANDLE);        /* closed */

@@ -43,7 +43,9 @@
 	X(thread_create,  24, 6, 1) /* (space, entry, stack, ipc_buf, arg, prio) -> thread */ \
 	X(thread_destroy, 25, 1, 1) /* (thread) */ \
 	X(halt,           26, 1, 1) /* (code): stop the machine; under QEMU's \
-				       isa-debug-exit, exit status code*2+1 */
+				       isa-debug-exit, exit status code*2+1 */ \
+	X(console_read,   27, 2, 0) /* (buf, len) -> bytes read: waits for at \
+				       least one typed byte (serial or keyboard) */
 
 #define SYS_ENUM(name, nr, nargs, pager) SYS_##name = nr,
 enum { SYSCALL_TABLE(SYS_ENUM) SYS_COUNT };

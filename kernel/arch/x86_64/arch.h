@@ -61,6 +61,8 @@ struct trap_frame {
 /* serial.c, vga.c, console.c */
 void serial_init(void);
 void serial_putc(char c);
+void serial_poll_input(void);
+void keyboard_poll_input(void);
 void vga_init(void);
 void vga_putc(char c);
 void vga_flush_cursor(void);

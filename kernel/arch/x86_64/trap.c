@@ -75,6 +75,10 @@ void trap_handler(struct trap_frame *tf)
 		return;
 	case VEC_TIMER:
 		lapic_eoi();
+		if (arch_cpu_id() == 0) { /* console input is polled, 1 kHz */
+			serial_poll_input();
+			keyboard_poll_input();
+		}
 		if (sched_tick() && user)
 			sched_yield();
 		break;

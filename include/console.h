@@ -1,0 +1,26 @@
+/* Console input: bytes from the serial line and the PS/2 keyboard, queued
+ * for console_read.  The queue and the scancode translation are pure. */
+#ifndef CONSOLE_H
+#define CONSOLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define CONSOLE_BUF 1024 /* bytes queued; input beyond that is dropped */
+
+/* A byte typed or received: queued (dropped when the queue is full). */
+void console_input(char c);
+
+/* Move up to n queued bytes to dst; returns how many (0 if none). */
+size_t console_take(char *dst, size_t n);
+
+/* Bytes dropped because the queue was full. */
+uint64_t console_dropped(void);
+
+/* PS/2 set-1 scancode to the bytes a terminal would send (out, up to 4;
+ * arrows up/down are ESC [ A / ESC [ B); key releases, shift and ctrl are
+ * tracked here. Returns how many bytes (0 for keys that type nothing). */
+int console_scancode(uint8_t sc, char out[4]);
+
+#endif
