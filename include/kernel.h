@@ -50,6 +50,9 @@ void smp_run_all(void (*fn)(void *), void *arg);
 /* End the QEMU run with exit status code (isa-debug-exit); never returns. */
 _Noreturn void arch_exit(unsigned code);
 
+/* Reset the machine; never returns. */
+_Noreturn void arch_reboot(void);
+
 /* Halt this CPU forever, waking only for interrupts. */
 _Noreturn void arch_idle(void);
 

@@ -72,6 +72,48 @@ int sys_console_read(const uint64_t a[6], uint64_t out[6])
 	return e;
 }
 
+/* What frame pfn is, for memmap. */
+static unsigned memmap_kind_of(uint64_t pfn)
+{
+	struct meta_snapshot m;
+	if (frame_meta_debug_snapshot(pfn, &m) != E_OK)
+		return MEMMAP_FIRMWARE;
+	if (m.guard & GUARD_POISONED)
+		return MEMMAP_POISONED;
+	if (m.refcount == REFCOUNT_UNUSED)
+		return MEMMAP_FREE;
+	switch (m.purpose) {
+	case PURPOSE_FIRMWARE: return MEMMAP_FIRMWARE;
+	case PURPOSE_PAGE_TABLE: return MEMMAP_PAGE_TABLE;
+	case PURPOSE_USER_DATA: return m.refcount > 1 ? MEMMAP_SHARED : MEMMAP_USER;
+	default: return MEMMAP_KERNEL;
+	}
+}
+
+int sys_memmap(const uint64_t a[6], uint64_t out[6])
+{
+	uint64_t per = a[2], frames = meta_frame_count();
+	if (per == 0 || per > frames || a[1] > MEMMAP_MAX_CELLS)
+		return E_INVAL;
+	uint64_t cells = (frames + per - 1) / per;
+	if (cells > a[1])
+		return E_INVAL;
+	for (uint64_t c = 0; c < cells; c++) {
+		unsigned count[MEMMAP_KINDS] = { 0 }, best = 0;
+		for (uint64_t f = c * per; f < (c + 1) * per && f < frames; f++)
+			count[memmap_kind_of(f)]++;
+		for (unsigned k = 1; k < MEMMAP_KINDS; k++)
+			if (count[k] > count[best])
+				best = k;
+		uint8_t b = (uint8_t)best;
+		int e = space_copy_out(cur()->space, a[0] + c, &b, 1);
+		if (e != E_OK)
+			return e;
+	}
+	out[0] = cells;
+	return E_OK;
+}
+
 int sys_yield(const uint64_t a[6], uint64_t out[6])
 {
 	(void)a, (void)out;

@@ -204,3 +204,10 @@ int sys_halt(const uint64_t a[6], uint64_t out[6])
 	printk("kernel: halt requested by the pager (code %lu)\n", a[0]);
 	arch_exit((unsigned)(a[0] & 0x7F));
 }
+
+int sys_reboot(const uint64_t a[6], uint64_t out[6])
+{
+	(void)a, (void)out;
+	printk("kernel: reboot requested by the pager\n");
+	arch_reboot();
+}

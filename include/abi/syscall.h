@@ -45,7 +45,10 @@
 	X(halt,           26, 1, 1) /* (code): stop the machine; under QEMU's \
 				       isa-debug-exit, exit status code*2+1 */ \
 	X(console_read,   27, 2, 0) /* (buf, len) -> bytes read: waits for at \
-				       least one typed byte (serial or keyboard) */
+				       least one typed byte (serial or keyboard) */ \
+	X(memmap,         28, 3, 0) /* (buf, len, frames per cell) -> cells: \
+				       one MEMMAP_* byte per cell of frames */ \
+	X(reboot,         29, 0, 1)
 
 #define SYS_ENUM(name, nr, nargs, pager) SYS_##name = nr,
 enum { SYSCALL_TABLE(SYS_ENUM) SYS_COUNT };
@@ -64,6 +67,14 @@ enum { SYSCALL_TABLE(SYS_ENUM) SYS_COUNT };
 #define MAP_R 0x1
 #define MAP_W 0x2
 #define MAP_X 0x4
+
+/* memmap cell kinds: what most frames of the cell are. */
+enum memmap_kind {
+	MEMMAP_FREE, MEMMAP_FIRMWARE, MEMMAP_KERNEL, MEMMAP_PAGE_TABLE,
+	MEMMAP_USER, MEMMAP_SHARED /* user frames mapped more than once */,
+	MEMMAP_POISONED, MEMMAP_KINDS
+};
+#define MEMMAP_MAX_CELLS 65536
 
 /* frame_alloc flags */
 #define FRAME_ZEROED 0x1

@@ -87,3 +87,18 @@ _Noreturn void arch_idle(void)
 	for (;;)
 		__asm__ volatile("sti; hlt" ::: "memory");
 }
+
+/* arch_reboot: pulse the reset line through the keyboard controller; if that
+ * does not take, triple-fault with an empty IDT. */
+_Noreturn void arch_reboot(void)
+{
+	cpu_cli();
+	for (int i = 0; i < 100000 && (inb(0x64) & 0x02); i++)
+		cpu_pause();
+	outb(0x64, 0xFE);
+	udelay(100000);
+	struct { uint16_t limit; uint64_t base; } __attribute__((packed)) none = { 0, 0 };
+	__asm__ volatile("lidt %0; int3" :: "m"(none));
+	for (;;)
+		cpu_hlt();
+}
