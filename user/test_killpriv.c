@@ -26,7 +26,7 @@ int main(int argc, char **argv)
 	struct wait_status st;
 	uint32_t pid;
 	for (int round = 0; round < 3; round++) {
-		uint64_t before = frames_available();
+		uint64_t before = frames_steady(2000);
 		TEST_ERR(NAME, spawn(argv[0], "victim", &pid), E_OK);
 		TEST_ERR(NAME, waitpid(pid, &st), E_OK);
 		if (st.how != PG_WAIT_KILLED || st.code != FAULT_GP)

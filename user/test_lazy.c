@@ -29,7 +29,7 @@ static int deep(int depth)
 int main(void)
 {
 	void *base;
-	uint64_t before = frames_available();
+	uint64_t before = frames_steady(2000);
 	TEST_ERR(NAME, mmap_anon(PAGES * 4096ull, &base), E_OK);
 	volatile uint64_t *w = base;
 	for (uint64_t i = 0; i < PAGES * WORDS; i++)
@@ -41,8 +41,7 @@ int main(void)
 		if (w[i] != pattern(&w[i]))
 			test_fail(NAME, "word %lu reads 0x%lx after the write", i, w[i]);
 	uint64_t during = frames_available();
-	/* frames freed by earlier tests may still be trickling back: allow some */
-	if (before - during < PAGES - 100)
+	if (before - during < PAGES)
 		test_fail(NAME, "only %lu frames in use for %d pages", before - during, PAGES);
 
 	TEST_ERR(NAME, munmap(base, PAGES * 4096ull), E_OK);

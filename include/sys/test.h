@@ -37,6 +37,10 @@ uint64_t frames_available(void);
  * returns the last count seen. */
 uint64_t frames_settle(uint64_t want, unsigned ms);
 
+/* frames_available() once it has not changed for 25 ms (frames of ended
+ * processes come back a little after they end), or after ms at most. */
+uint64_t frames_steady(unsigned ms);
+
 /* The cycle counter. */
 static inline uint64_t rdtsc(void)
 {
