@@ -33,6 +33,10 @@ int ipc_recv(struct endpoint *ep, bool poll);
  * still waiting), then receive on ep: the hot path of every fault. */
 int ipc_reply_recv(struct endpoint *ep, const struct ipc_msg *msg);
 
+/* Give up the call `me` received and has not answered: the caller wakes
+ * with E_DEAD.  (Receiving again, or ending, does this.) */
+void ipc_abandon_caller(struct thread *me);
+
 /* Remove t from the endpoint queue it waits on, if any. */
 void ipc_cancel(struct thread *t);
 

@@ -50,6 +50,10 @@ void smp_run_all(void (*fn)(void *), void *arg);
 /* End the QEMU run with exit status code (isa-debug-exit); never returns. */
 _Noreturn void arch_exit(unsigned code);
 
+/* The VGA text row `back` rows above the cursor (1 = the last finished
+ * line), without trailing blanks: for checking the mirror. */
+void arch_vga_row(unsigned back, char *out, size_t n);
+
 /* Reset the machine; never returns. */
 _Noreturn void arch_reboot(void);
 
@@ -96,6 +100,10 @@ void arch_frame_set_result(void *uframe, int err, const uint64_t out[6]);
 /* A ring-3 exception (vector, error code, CR2 for page faults, rip). */
 /* Returns false if there is nobody to send it to (a fault in the pager). */
 bool fault_user_exception(unsigned vector, uint64_t error, uint64_t addr, uint64_t rip);
+/* Have the pager map [va, va + n) of the current space (writable if
+ * write) the way faults would, for a system call about to copy there.
+ * E_FAULT if a page cannot be had (the thread is not killed for it). */
+int fault_in_user(uint64_t va, uint64_t n, bool write);
 /* A system call; uframe holds the registers. */
 void syscall_dispatch(void *uframe, uint64_t nr);
 

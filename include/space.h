@@ -55,6 +55,9 @@ int space_protect(struct space *s, uint64_t va, uint64_t npages, unsigned rights
  * user-frame checks: the caller already holds the reference it passes. */
 int space_map_owned(struct space *s, uint64_t va, uint64_t pfn, unsigned rights);
 
+/* True and *rights = its MAP_* rights if va is mapped in s. */
+bool space_query(struct space *s, uint64_t va, unsigned *rights);
+
 /* True and *pa = the frame's physical address if va is mapped in s. */
 bool space_lookup(struct space *s, uint64_t va, uint64_t *pa);
 

@@ -6,6 +6,7 @@
 #include "sched.h"
 #include "ipc.h"
 #include "printk.h"
+#include "memlayout.h"
 #include "abi/fault.h"
 #include "abi/syscall.h"
 
@@ -57,25 +58,61 @@ static void apply_reply(struct thread *me)
 	}
 }
 
-bool fault_user_exception(unsigned vector, uint64_t error, uint64_t addr, uint64_t rip)
+/* Send the fault message (label, words) of the current thread to its
+ * pager and wait for the answer, left in current->msg.  E_DEAD if the pager
+ * is gone; the thread ends here if it was killed meanwhile. */
+static int ask_pager(struct thread *me, uint64_t label, uint64_t addr, uint64_t access,
+		     uint64_t rip)
 {
-	struct thread *me = sched_current();
 	struct space *s = me->space;
-	if (!s || !s->pager_ep)
-		return false;
 	struct ipc_msg m = {
-		.label = label_of(vector),
-		.w = { addr, access_of(vector, error), rip, me->tid },
+		.label = label,
+		.w = { addr, access, rip, me->tid },
 		.badge = s->badge,
 	};
 	me->in_fault = true;
 	int e = ipc_send(s->pager_ep, &m, true);
 	me->in_fault = false;
 	thread_check_kill();
-	if (e != E_OK) {
+	return e;
+}
+
+bool fault_user_exception(unsigned vector, uint64_t error, uint64_t addr, uint64_t rip)
+{
+	struct thread *me = sched_current();
+	if (!me->space || !me->space->pager_ep)
+		return false;
+	if (ask_pager(me, label_of(vector), addr, access_of(vector, error), rip) != E_OK) {
 		printk("kernel: thread %lu killed: its pager is gone\n", me->tid);
 		thread_exit();
 	}
 	apply_reply(me);
 	return true;
+}
+
+int fault_in_user(uint64_t va, uint64_t n, bool write)
+{
+	struct thread *me = sched_current();
+	struct space *s = me->space;
+	if (!s->pager_ep || va >= USER_END || n > USER_END - va)
+		return E_FAULT;
+	for (uint64_t p = va & ~0xFFFull; p < va + n; p += 4096) {
+		unsigned rights;
+		bool mapped = space_query(s, p, &rights);
+		if (mapped && (!write || (rights & MAP_W)))
+			continue;
+		uint64_t acc = (write ? FAULT_ACC_WRITE : FAULT_ACC_READ) | FAULT_ACC_SYSCALL |
+			       (mapped ? FAULT_ACC_PRESENT : 0);
+		if (ask_pager(me, FAULT_PAGE, p, acc, 0) != E_OK)
+			return E_FAULT;
+		const struct ipc_msg *r = &me->msg;
+		if (IPC_LABEL_TAG(r->label) == (unsigned)FAULT_REPLY_MAP) {
+			if (space_map(s, r->w[0] & ~0xFFFull, r->w[1], (uint32_t)r->w[2],
+				      r->w[0] & (MAP_R | MAP_W | MAP_X)) != E_OK)
+				return E_FAULT;
+		} else if (IPC_LABEL_TAG(r->label) != (unsigned)FAULT_REPLY_RESUME) {
+			return E_FAULT;
+		}
+	}
+	return E_OK;
 }

@@ -104,9 +104,23 @@ int ipc_send(struct endpoint *ep, const struct ipc_msg *msg, bool call)
 	return call ? me->ipc_result : E_OK;
 }
 
+void ipc_abandon_caller(struct thread *me)
+{
+	struct thread *c = me->caller;
+	if (!c)
+		return;
+	me->caller = NULL;
+	if (thread_claim(c, TS_BLOCKED_REPLY)) {
+		c->ipc_result = E_DEAD;
+		sched_wake(c);
+	}
+	kobj_put(&c->obj);
+}
+
 int ipc_recv(struct endpoint *ep, bool poll)
 {
 	struct thread *me = sched_current();
+	ipc_abandon_caller(me); /* a receive gives up an unanswered call */
 	unsigned long f = spin_lock_irqsave(&ep->lock);
 	struct thread *s = take(&ep->senders, TS_BLOCKED_SEND, TS_RUNNABLE);
 	if (!s) {

@@ -7,6 +7,8 @@
 #include "mm/frame.h"
 #include "mm/pcp.h"
 #include "printk.h"
+#include "lib/fmt.h"
+#include "lib/string.h"
 
 static int failures;
 
@@ -183,6 +185,24 @@ static void test_misuse(void)
 	      "a bad free was not refused, or changed the counts");
 }
 
+/* The VGA mirror holds exactly the lines the serial console got: print
+ * three lines, read the last three VGA rows back. */
+static void test_vga_mirror(void)
+{
+	char want[3][64], got[3][82];
+	for (int i = 0; i < 3; i++) {
+		fmt_snprintf(want[i], sizeof want[i], "vga mirror line %d of 3, tsc %lu", i + 1,
+			     arch_cycles());
+		printk("%s\n", want[i]);
+	}
+	bool same = true;
+	for (int i = 0; i < 3; i++) {
+		arch_vga_row((unsigned)(3 - i), got[i], sizeof got[i]);
+		same &= strcmp(got[i], want[i]) == 0;
+	}
+	check(same, "vga_mirrors_serial", "VGA text differs from what was printed");
+}
+
 /* "test exception": a ring-0 invalid opcode must print a full dump and panic;
  * tests/qemu/run.sh expects exactly that. */
 static void test_exception(void)
@@ -202,6 +222,7 @@ void ktest_run(const struct boot_info *bi, bool final)
 	test_exhaust("frames_smp_exhaust_mixed", 4);
 	test_zeroed();
 	test_misuse();
+	test_vga_mirror();
 	if (!final)
 		return; /* the pager runs the ring-3 tests and ends the run */
 	printk("@@DONE failures=%d\n", failures);

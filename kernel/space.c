@@ -143,6 +143,15 @@ int space_protect(struct space *s, uint64_t va, uint64_t npages, unsigned rights
 	return e;
 }
 
+bool space_query(struct space *s, uint64_t va, unsigned *rights)
+{
+	uint64_t pa;
+	unsigned long f = spin_lock_irqsave(&s->lock);
+	bool ok = va < USER_END && arch_pt_lookup(s->root, va, &pa, rights);
+	spin_unlock_irqrestore(&s->lock, f);
+	return ok;
+}
+
 bool space_lookup(struct space *s, uint64_t va, uint64_t *pa)
 {
 	unsigned rights;

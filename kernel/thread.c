@@ -112,15 +112,7 @@ _Noreturn void thread_exit(void)
 {
 	struct thread *t = sched_current();
 	arch_irq_save();
-	if (t->caller) { /* a call we received and never answered */
-		struct thread *c = t->caller;
-		t->caller = NULL;
-		if (thread_claim(c, TS_BLOCKED_REPLY)) {
-			c->ipc_result = E_DEAD;
-			sched_wake(c);
-		}
-		kobj_put(&c->obj);
-	}
+	ipc_abandon_caller(t);
 	atomic_store(&t->state, TS_DEAD);
 	sched_block(NULL);
 	panic("dead thread %lu ran again", t->tid);

@@ -26,6 +26,10 @@ enum fault_label {
 #define FAULT_ACC_WRITE   0x2
 #define FAULT_ACC_EXEC    0x4
 #define FAULT_ACC_PRESENT 0x8 /* the page was present: a protection fault */
+#define FAULT_ACC_SYSCALL 0x10 /* not the thread's own access: a system call
+				 * needs this user page (a buffer it was given);
+				 * a KILL answer then makes the call fail with
+				 * E_FAULT, and the thread lives on */
 
 enum fault_reply {
 	FAULT_REPLY_MAP = 0xF1000001,

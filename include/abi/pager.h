@@ -35,6 +35,26 @@
  *                                                 RIGHT_RECV, badge = caller's
  *                                                 pid); made on first request,
  *                                                 closed when its maker ends
+ *   PG_FORK          w0 = entry, w1 = stack,      w0 = child pid (to the
+ *                    w2 = arg                     parent).  The child gets a
+ *                                                 copy-on-write copy of the
+ *                                                 whole space and one thread
+ *                                                 at entry with rsp = stack,
+ *                                                 rdi = arg (libsys saves
+ *                                                 the caller's registers in
+ *                                                 memory first and resumes
+ *                                                 from them in the child)
+ *   PG_KILL          w0 = pid                     -  (the process and its
+ *                                                 children end; E_NOENT)
+ *   PG_MPROTECT      w0 = addr, w1 = size,        -  (inside one region)
+ *                    w2 = MAP_* rights
+ *   PG_BRK           w0 = new break (0: query)    w0 = the break: the heap
+ *                                                 region grows or shrinks
+ *   PG_STATS         -                            buffer: struct pg_stats
+ *   PG_PS            w0 = first pid               buffer: struct pg_procinfo
+ *                                                 [w0 entries], pids >= w0
+ *   PG_PMAP          w0 = pid                     buffer: struct pg_region_info
+ *                                                 [w0 entries]
  *
  * A process's children are destroyed with it; an exited child stays a
  * zombie until its parent waits for it. */
@@ -56,6 +76,13 @@ enum pg_request {
 	PG_SPAWN,
 	PG_WAIT,
 	PG_SHARED_EP,
+	PG_FORK,
+	PG_KILL,
+	PG_MPROTECT,
+	PG_BRK,
+	PG_STATS,
+	PG_PS,
+	PG_PMAP,
 	PG_COUNT
 };
 
@@ -84,6 +111,48 @@ enum pg_request {
 #define PG_STACK_SIZE   (1ull << 20)
 #define PG_IPC_BUF_BASE 0x00007FFFFF000000ull
 #define PG_STARTUP_VA   0x00007FFFFFFFE000ull
+
+/* PG_STATS: the pager's counters, all since boot. */
+struct pg_stats {
+	uint64_t faults_total;
+	uint64_t faults_zero;      /* demand-zero (anonymous, heap) */
+	uint64_t faults_zero_read; /* read of a never-touched page: shared zero frame */
+	uint64_t faults_file;      /* filled from the initrd (ELF segments) */
+	uint64_t faults_stack;     /* stack growth */
+	uint64_t cow_copies;       /* write to a shared page: copied */
+	uint64_t cow_reuses;       /* write to a page no longer shared: made writable */
+	uint64_t kills;            /* processes killed by a fault or out of memory */
+	uint64_t oom_kills;
+	uint64_t frames_held;      /* frames the pager holds now */
+	uint64_t forks, spawns, exits;
+	uint64_t processes;        /* alive now */
+	uint64_t ksm_reserved[8];  /* KSM counters (a later issue) */
+};
+
+/* PG_PS: one process. */
+#define PG_NAME_MAX 16
+struct pg_procinfo {
+	uint32_t pid, ppid;
+	uint32_t state;            /* PG_PROC_* */
+	uint32_t threads;
+	uint64_t resident;         /* pages mapped now */
+	uint64_t faults;
+	char name[PG_NAME_MAX];
+};
+#define PG_PROC_RUNNING 1
+#define PG_PROC_ZOMBIE  2
+
+/* PG_PMAP: one region of a process. */
+struct pg_region_info {
+	uint64_t start, end;       /* [start, end) */
+	uint32_t rights;           /* MAP_* */
+	uint32_t backing;          /* PG_BACK_* */
+	uint64_t resident;         /* pages present */
+};
+#define PG_BACK_ANON  1
+#define PG_BACK_FILE  2
+#define PG_BACK_STACK 3
+#define PG_BACK_HEAP  4
 
 /* The startup page: the main thread starts at the ELF entry with
  * rdi = PG_STARTUP_VA and rsp = PG_STACK_TOP. */

@@ -1,4 +1,5 @@
 /* VGA text-mode mirror of the console: 80x25 at physical 0xB8000, scrolling. */
+#include <stddef.h>
 #include <stdint.h>
 #include "memlayout.h"
 #include "arch.h"
@@ -71,4 +72,20 @@ void vga_flush_cursor(void)
 {
 	if (vga)
 		vga_cursor();
+}
+
+/* arch_vga_row: the text of the row `back` rows above the cursor's (1 = the
+ * last finished line), trailing blanks removed, into out (n bytes). */
+void arch_vga_row(unsigned back, char *out, size_t n)
+{
+	size_t len = 0;
+	if (vga && back <= row && n) {
+		unsigned r = row - back;
+		for (unsigned c = 0; c < VGA_COLS && len + 1 < n; c++)
+			out[len++] = (char)(vga[r * VGA_COLS + c] & 0xFF);
+		while (len && out[len - 1] == ' ')
+			len--;
+	}
+	if (n)
+		out[len] = 0;
 }
