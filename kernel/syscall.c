@@ -27,6 +27,24 @@ int sys_lookup(uint64_t h, unsigned type, unsigned need, struct handle_entry *e)
 	return handle_lookup(handles(), (uint32_t)h, type, need, e);
 }
 
+/* Copies between the kernel and the caller's memory.  A page not mapped
+ * yet (lazy) is first asked of the pager, as a fault would be. */
+static int user_in(void *dst, uint64_t uva, uint64_t n)
+{
+	int e = space_copy_in(cur()->space, dst, uva, n);
+	if (e == E_FAULT && fault_in_user(uva, n, false) == E_OK)
+		e = space_copy_in(cur()->space, dst, uva, n);
+	return e;
+}
+
+static int user_out(uint64_t uva, const void *src, uint64_t n)
+{
+	int e = space_copy_out(cur()->space, uva, src, n);
+	if (e == E_FAULT && fault_in_user(uva, n, true) == E_OK)
+		e = space_copy_out(cur()->space, uva, src, n);
+	return e;
+}
+
 #define DEBUG_WRITE_MAX (64 * 1024)
 
 int sys_null(const uint64_t a[6], uint64_t out[6])
@@ -44,7 +62,7 @@ int sys_debug_write(const uint64_t a[6], uint64_t out[6])
 	char buf[256];
 	while (n) {
 		uint64_t k = n < sizeof buf ? n : sizeof buf;
-		int e = space_copy_in(cur()->space, buf, p, k);
+		int e = user_in(buf, p, k);
 		if (e != E_OK)
 			return e;
 		arch_console_write(buf, k);
@@ -62,12 +80,16 @@ int sys_console_read(const uint64_t a[6], uint64_t out[6])
 	uint64_t want = a[1] < sizeof buf ? a[1] : sizeof buf;
 	if (!want)
 		return E_OK;
+	if (a[2] & ~(uint64_t)CONSOLE_NOWAIT)
+		return E_INVAL;
 	size_t n;
 	while (!(n = console_take(buf, want))) {
+		if (a[2] & CONSOLE_NOWAIT)
+			return E_AGAIN;
 		sched_sleep_ms(CONSOLE_POLL_MS); /* input is polled by the tick anyway */
 		thread_check_kill();
 	}
-	int e = space_copy_out(cur()->space, a[0], buf, n);
+	int e = user_out(a[0], buf, n);
 	out[0] = e == E_OK ? n : 0;
 	return e;
 }
@@ -106,7 +128,7 @@ int sys_memmap(const uint64_t a[6], uint64_t out[6])
 			if (count[k] > count[best])
 				best = k;
 		uint8_t b = (uint8_t)best;
-		int e = space_copy_out(cur()->space, a[0] + c, &b, 1);
+		int e = user_out(a[0] + c, &b, 1);
 		if (e != E_OK)
 			return e;
 	}
@@ -224,7 +246,7 @@ int sys_sysinfo(const uint64_t a[6], uint64_t out[6])
 	}
 	if (a[1] < sizeof si)
 		return E_INVAL;
-	return space_copy_out(cur()->space, a[0], &si, sizeof si);
+	return user_out(a[0], &si, sizeof si);
 }
 
 int sys_frame_stats(const uint64_t a[6], uint64_t out[6])
@@ -245,7 +267,7 @@ int sys_frame_stats(const uint64_t a[6], uint64_t out[6])
 	memcpy(o.pcp_cached, s.pcp_cached, sizeof o.pcp_cached);
 	if (a[1] < sizeof o)
 		return E_INVAL;
-	return space_copy_out(cur()->space, a[0], &o, sizeof o);
+	return user_out(a[0], &o, sizeof o);
 }
 
 #define SYS_ROW(name, nr, nargs, pager) [nr] = { sys_##name, pager },

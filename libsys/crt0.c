@@ -1,6 +1,6 @@
 /* Process start for user programs: _start gets rdi = the startup page
- * (abi/pager.h), records what it says, runs main(argc, argv), then exits
- * with main's return value. */
+ * (abi/pager.h; libsys reads it where it needs it: sys/proc.h), runs
+ * main(argc, argv), then exits with main's return value. */
 #include "sys/sys.h"
 
 int main(int argc, char **argv);
@@ -25,8 +25,5 @@ void libsys_start(const struct pg_startup *st)
 		for (;;)
 			sys_thread_exit();
 	}
-	sys_pager = st->pager;
-	sys_pid = st->pid;
-	sys_ipc_buf = (void *)st->ipc_buf;
 	exit(main((int)st->argc, (char **)st->argv));
 }

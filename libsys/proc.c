@@ -1,8 +1,6 @@
 /* Requests to the pager (abi/pager.h): process, thread and memory calls. */
 #include "sys/sys.h"
-
-uint32_t sys_pager, sys_pid;
-void *sys_ipc_buf;
+#include "sys/unistd.h"
 
 /* Call the pager with *m; the reply replaces *m.  Returns the IPC error, or
  * else the pager's answer (the reply label). */
@@ -130,23 +128,25 @@ int spawn(const char *name, const char *arg, uint32_t *pid)
 	return spawnv(argv, pid);
 }
 
+int wait_poll(uint32_t pid, struct wait_status *st)
+{
+	struct sys_msg m = { .label = PG_WAIT, .w = { pid } };
+	int e = pg_call(&m);
+	if (e == E_OK && st) {
+		st->how = (int)m.w[0];
+		st->code = m.w[1];
+		st->addr = m.w[2];
+		st->rip = m.w[3];
+	}
+	return e;
+}
+
 int waitpid(uint32_t pid, struct wait_status *st)
 {
-	for (;;) {
-		struct sys_msg m = { .label = PG_WAIT, .w = { pid } };
-		int e = pg_call(&m);
-		if (e == E_AGAIN) {
-			sys_sleep_ms(1);
-			continue;
-		}
-		if (e == E_OK && st) {
-			st->how = (int)m.w[0];
-			st->code = m.w[1];
-			st->addr = m.w[2];
-			st->rip = m.w[3];
-		}
-		return e;
-	}
+	int e;
+	while ((e = wait_poll(pid, st)) == E_AGAIN)
+		sys_sleep_ms(1);
+	return e;
 }
 
 int shared_ep(uint64_t key, uint32_t *handle)
@@ -156,4 +156,149 @@ int shared_ep(uint64_t key, uint32_t *handle)
 	if (e == E_OK)
 		*handle = (uint32_t)m.w[0];
 	return e;
+}
+
+/* fork's saved context: what the child resumes from (struct layout is
+ * fixed by the assembly below). */
+struct fork_ctx {
+	uint64_t rip, rsp, rbx, rbp, r12, r13, r14, r15;
+};
+
+/* fork_save: like setjmp, returns 0 now and 1 when the child resumes.
+ * fork_resume: the child's first instruction; rdi = the saved context. */
+__attribute__((returns_twice)) int fork_save(struct fork_ctx *c);
+__asm__(".text\n"
+	".globl fork_save\n"
+	"fork_save:\n"
+	"	mov (%rsp), %rax\n"
+	"	mov %rax, 0(%rdi)\n"
+	"	lea 8(%rsp), %rax\n"
+	"	mov %rax, 8(%rdi)\n"
+	"	mov %rbx, 16(%rdi)\n"
+	"	mov %rbp, 24(%rdi)\n"
+	"	mov %r12, 32(%rdi)\n"
+	"	mov %r13, 40(%rdi)\n"
+	"	mov %r14, 48(%rdi)\n"
+	"	mov %r15, 56(%rdi)\n"
+	"	xor %eax, %eax\n"
+	"	ret\n"
+	".globl fork_resume\n"
+	"fork_resume:\n"
+	"	mov 16(%rdi), %rbx\n"
+	"	mov 24(%rdi), %rbp\n"
+	"	mov 32(%rdi), %r12\n"
+	"	mov 40(%rdi), %r13\n"
+	"	mov 48(%rdi), %r14\n"
+	"	mov 56(%rdi), %r15\n"
+	"	mov 8(%rdi), %rsp\n"
+	"	mov $1, %eax\n"
+	"	jmp *0(%rdi)\n");
+extern char fork_resume[];
+
+int fork(void)
+{
+	struct fork_ctx ctx;
+	uint64_t rsp;
+	if (fork_save(&ctx))
+		return 0; /* the child, on its copy of this stack */
+	__asm__ volatile("mov %%rsp, %0" : "=r"(rsp));
+	struct sys_msg m = { .label = PG_FORK,
+			     .w = { (uint64_t)fork_resume, (rsp - 128) & ~15ull,
+				    (uint64_t)&ctx } };
+	int e = pg_call(&m);
+	return e ? -e : (int)m.w[0];
+}
+
+int kill(uint32_t pid)
+{
+	struct sys_msg m = { .label = PG_KILL, .w = { pid } };
+	return pg_call(&m);
+}
+
+int mprotect(void *addr, size_t size, unsigned rights)
+{
+	struct sys_msg m = { .label = PG_MPROTECT, .w = { (uint64_t)addr, size, rights } };
+	return pg_call(&m);
+}
+
+int brk(uint64_t want, uint64_t *now)
+{
+	struct sys_msg m = { .label = PG_BRK, .w = { want } };
+	int e = pg_call(&m);
+	if (e == E_OK && now)
+		*now = m.w[0];
+	return e;
+}
+
+/* Call the pager with *m and copy the reply's buffer bytes (at most max)
+ * to out; *len = bytes copied. */
+static int pg_call_buf(struct sys_msg *m, void *out, size_t max, size_t *len)
+{
+	int e = pg_call(m);
+	size_t n = IPC_LABEL_LEN(m->label);
+	if (n > max)
+		n = max;
+	if (e == E_OK)
+		memcpy(out, sys_ipc_buf, n);
+	*len = e == E_OK ? n : 0;
+	return e;
+}
+
+int pager_stats(struct pg_stats *st)
+{
+	struct sys_msg m = { .label = PG_STATS };
+	size_t n;
+	memset(st, 0, sizeof *st);
+	return pg_call_buf(&m, st, sizeof *st, &n);
+}
+
+int pager_ps(uint32_t first, struct pg_procinfo *v, size_t max, size_t *n)
+{
+	struct sys_msg m = { .label = PG_PS, .w = { first } };
+	size_t len;
+	int e = pg_call_buf(&m, v, max * sizeof *v, &len);
+	*n = len / sizeof *v;
+	return e;
+}
+
+int pager_pmap(uint32_t pid, struct pg_region_info *v, size_t max, size_t *n)
+{
+	struct sys_msg m = { .label = PG_PMAP, .w = { pid } };
+	size_t len;
+	int e = pg_call_buf(&m, v, max * sizeof *v, &len);
+	*n = len / sizeof *v;
+	return e;
+}
+
+int wait(uint32_t pid, struct wait_status *st)
+{
+	return waitpid(pid, st);
+}
+
+int sleep_ms(unsigned ms)
+{
+	return sys_sleep_ms(ms);
+}
+
+uint64_t tsc_hz(void)
+{
+	static struct abi_sysinfo si; /* large: not on the stack */
+	memset(&si, 0, sizeof si);
+	return sys_sysinfo((uint64_t)&si, sizeof si) == E_OK ? si.tsc_hz : 0;
+}
+
+int initrd_name(unsigned index, char *name, size_t max)
+{
+#ifdef PG_LIST /* until the pager has the request (see user/init.c) */
+	struct sys_msg m = { .label = PG_LIST, .w = { index } };
+	size_t n;
+	if (max == 0)
+		return E_INVAL;
+	int e = pg_call_buf(&m, name, max - 1, &n);
+	name[e == E_OK ? n : 0] = 0;
+	return e;
+#else
+	(void)index, (void)name, (void)max;
+	return E_NOSYS;
+#endif
 }

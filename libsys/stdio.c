@@ -27,3 +27,16 @@ int puts(const char *s)
 {
 	return printf("%s\n", s);
 }
+
+int console_read(char *buf, size_t len, unsigned flags)
+{
+	struct sys_regs r;
+	int e = sys_console_read_r((uint64_t)buf, len, flags, &r);
+	return e ? -e : (int)r.rdi;
+}
+
+int console_write(const char *buf, size_t len)
+{
+	int e = sys_debug_write((uint64_t)buf, len);
+	return e ? -e : (int)len;
+}

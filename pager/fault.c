@@ -1,5 +1,7 @@
-/* Fault messages (abi/fault.h): serve lazy pages, kill for everything else
- * with one console line, and return all the process held. */
+/* Fault messages (abi/fault.h): the demand manager serves them; anything
+ * it refuses kills the process with one console line and returns all it
+ * held.  A fault on behalf of a system call (FAULT_ACC_SYSCALL) that is
+ * refused only fails that call. */
 #include "pager.h"
 
 /* Describe a page fault's access bits: "write, not present". */
@@ -16,23 +18,38 @@ static long kill(struct proc *p, const struct sys_msg *m, const char *why)
 {
 	uint32_t label = IPC_LABEL_TAG(m->label);
 	printf("pid %u killed: %s addr 0x%lx rip 0x%lx\n", p->pid, why, m->w[0], m->w[2]);
+	dp_stats.kills++;
 	proc_end(p, PG_WAIT_KILLED, label, m->w[0], m->w[2]);
 	return FAULT_REPLY_KILL; /* the thread is gone already; harmless */
+}
+
+/* Kill p for want of memory; everyone else runs on. */
+static long oom(struct proc *p, const struct sys_msg *m)
+{
+	printf("pid %u killed: out of memory\n", p->pid);
+	dp_stats.kills++;
+	dp_stats.oom_kills++;
+	proc_end(p, PG_WAIT_KILLED, IPC_LABEL_TAG(m->label), m->w[0], m->w[2]);
+	return FAULT_REPLY_KILL;
 }
 
 /* FAULT_PAGE: w0 = address, w1 = access bits, w2 = rip, w3 = thread id. */
 long fault_page(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {
-	uint64_t addr = m->w[0], acc = m->w[1];
+	struct dp_map map;
 	char why[64];
-	struct region *rg = region_find(&p->regions, addr);
-	if (rg && region_is_lazy(rg) && !(acc & (FAULT_ACC_PRESENT | FAULT_ACC_EXEC))) {
-		long label = anon_fault(p, rg, addr, r);
-		if (label >= 0)
-			return label;
-		return kill(p, m, "out of memory");
+	int e = dp_fault(&p->mem, m->w[0], (unsigned)m->w[1], &map);
+	if (e == E_OK) {
+		r->w[0] = map.va | map.rights;
+		r->w[1] = map.pfn;
+		r->w[2] = map.gen;
+		return FAULT_REPLY_MAP;
 	}
-	pf_reason(why, sizeof why, acc);
+	if (e == E_NOMEM)
+		return oom(p, m);
+	if (m->w[1] & FAULT_ACC_SYSCALL)
+		return FAULT_REPLY_KILL; /* the call fails with E_FAULT */
+	pf_reason(why, sizeof why, m->w[1]);
 	return kill(p, m, why);
 }
 

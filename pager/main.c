@@ -5,9 +5,6 @@
 
 struct pager pg;
 
-#define FRAME_TABLE_SIZE (1u << 16)
-static struct pt_entry frame_table[FRAME_TABLE_SIZE];
-
 _Noreturn void pager_main(const struct abi_bootinfo *bi);
 
 /* The kernel starts us with rdi = BOOTINFO_VA and a 16-byte aligned rsp. */
@@ -33,6 +30,13 @@ static const struct {
 	[PG_SPAWN]        = { "spawn",        do_spawn },
 	[PG_WAIT]         = { "wait",         do_wait },
 	[PG_SHARED_EP]    = { "shared_ep",    do_shared_ep },
+	[PG_FORK]         = { "fork",         do_fork },
+	[PG_KILL]         = { "kill",         do_kill },
+	[PG_MPROTECT]     = { "mprotect",     do_mprotect },
+	[PG_BRK]          = { "brk",          do_brk },
+	[PG_STATS]        = { "stats",        do_stats },
+	[PG_PS]           = { "ps",           do_ps },
+	[PG_PMAP]         = { "pmap",         do_pmap },
 };
 
 static const pg_handler faults[] = {
@@ -50,6 +54,7 @@ static void dispatch(const struct sys_msg *m, struct sys_msg *r)
 	struct proc *p = proc_live(PG_BADGE_PID(m->badge));
 	long label;
 	memset(r, 0, sizeof *r);
+	pg.reply_len = 0;
 	if (m->badge & PG_BADGE_CALL) {
 		if (!p)
 			label = E_DEAD;
@@ -62,7 +67,7 @@ static void dispatch(const struct sys_msg *m, struct sys_msg *r)
 	} else {
 		label = E_INVAL;
 	}
-	r->label = (uint32_t)label;
+	r->label = IPC_LABEL((uint32_t)label, pg.reply_len);
 }
 
 /* Receive, dispatch, answer with one reply_recv; forever. */
@@ -106,7 +111,11 @@ void pager_main(const struct abi_bootinfo *bi)
 	pg.ep = (uint32_t)r.rdi;
 	pg.initrd = (const void *)bi->initrd_va;
 	pg.initrd_size = bi->initrd_size;
-	pagetab_init(&pg.frames, frame_table, FRAME_TABLE_SIZE);
+	e = mem_init();
+	if (e) {
+		printf("pager: no zero frame: %s\n", err_str(e));
+		sys_halt(1);
+	}
 	printf("pager: up on %u CPUs, %lu of %lu frames free, initrd %lu bytes\n",
 	       bi->ncpus, bi->free_frames, bi->total_frames, bi->initrd_size);
 	runner_start();

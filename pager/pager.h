@@ -15,8 +15,7 @@
 #include "abi/boot.h"
 #include "sys/sys.h"
 #include "initrd.h"
-#include "pagetab.h"
-#include "region.h"
+#include "demand.h"
 
 #define PROC_MAX   64
 #define PAGE       4096ull
@@ -31,7 +30,8 @@ struct proc {
 	uint32_t pid, ppid;
 	uint32_t space;
 	uint32_t threads[PG_MAX_THREADS];
-	struct region_set regions;
+	struct dp_space mem;               /* regions and pages */
+	uint64_t heap_start, brk;          /* the brk heap: [heap_start, brk) */
 	char name[32];
 	struct { int how; uint64_t code, addr, rip; } status;
 };
@@ -41,22 +41,21 @@ struct pager {
 	const struct abi_bootinfo *boot;
 	const void *initrd;
 	size_t initrd_size;
-	struct pagetab frames;             /* frames we hold, by (pid, page) */
+	size_t reply_len;                  /* bytes of our IPC buffer in the reply */
 };
 extern struct pager pg;
 
 typedef long (*pg_handler)(struct proc *p, const struct sys_msg *m,
 			   struct sys_msg *r);
 
-/* mem.c: frames the pager holds for processes. */
+/* mem.c: the demand manager's frames and mappings. */
 void *mem_window(uint64_t pfn);
-int mem_page(struct proc *p, uint64_t va, uint64_t *pfn, uint32_t *gen);
-int mem_map(struct proc *p, uint64_t va, unsigned rights, void **win);
-void mem_release(struct proc *p, uint64_t va, uint64_t npages);
-void mem_release_all(struct proc *p);
+int mem_init(void);
+int mem_fixed_page(struct proc *p, uint64_t va, unsigned rights, void **win);
 
 /* proc.c: the process table and the process requests. */
 struct proc *proc_live(uint32_t pid);
+struct proc *proc_slot(int i);
 int proc_spawn(uint32_t ppid, const char *args, size_t len, uint32_t *pid);
 void proc_end(struct proc *p, int how, uint64_t code, uint64_t addr, uint64_t rip);
 long do_exit(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
@@ -65,12 +64,20 @@ long do_thread_spawn(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 long do_spawn(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 long do_wait(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 long do_shared_ep(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+long do_fork(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+long do_kill(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 
-/* anon.c: lazy zero-fill memory. */
+/* vm.c: memory requests. */
 long do_mmap_anon(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 long do_munmap(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 long do_mfree(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
-long anon_fault(struct proc *p, struct region *rg, uint64_t addr, struct sys_msg *r);
+long do_mprotect(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+long do_brk(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+
+/* info.c: statistics, process list, region list. */
+long do_stats(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+long do_ps(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+long do_pmap(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 
 /* fault.c: fault messages. */
 long fault_page(struct proc *p, const struct sys_msg *m, struct sys_msg *r);

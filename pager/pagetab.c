@@ -1,112 +1,72 @@
-/* (pid, page) -> frame hash map: linear probing, backward-shift deletion. */
+/* Per-space page tables of the pager: an AVL tree of pages by address. */
 #include "abi/err.h"
 #include "pagetab.h"
 
-#define VPN_BITS 36
-#define PID_MAX  ((1u << 28) - 1)
 #define VA_LIMIT (1ull << 47)
 
-void pagetab_init(struct pagetab *t, struct pt_entry *mem, size_t cap)
+static struct page nodes[PAGETAB_POOL];
+static struct pool pool;
+
+static struct page *P(struct tnode *n)
 {
-	t->e = mem;
-	t->cap = cap;
-	t->count = 0;
-	for (size_t i = 0; i < cap; i++)
-		mem[i] = (struct pt_entry){ 0, 0 };
+	return (struct page *)n;
 }
 
-static uint64_t make_key(uint32_t pid, uint64_t va)
+void pagetab_init(struct pagetab *t)
 {
-	return (uint64_t)pid << VPN_BITS | (va >> 12);
+	if (!pool.mem)
+		pool_init(&pool, nodes, sizeof nodes[0], PAGETAB_POOL);
+	tree_init(&t->t);
 }
 
-static size_t home(const struct pagetab *t, uint64_t key)
+int pagetab_insert(struct pagetab *t, uint64_t va, uint64_t pfn, uint32_t gen,
+		   uint32_t flags)
 {
-	return (size_t)((key * 0x9E3779B97F4A7C15ull) >> 32) & (t->cap - 1);
-}
-
-/* Slot holding key, or the empty slot where it would go. */
-static size_t probe(const struct pagetab *t, uint64_t key)
-{
-	size_t i = home(t, key);
-	while (t->e[i].key && t->e[i].key != key)
-		i = (i + 1) & (t->cap - 1);
-	return i;
-}
-
-int pagetab_insert(struct pagetab *t, uint32_t pid, uint64_t va, uint64_t pfn,
-		   uint32_t gen)
-{
-	if (pid == 0 || pid > PID_MAX || va >= VA_LIMIT)
+	if (va % 4096 || va >= VA_LIMIT)
 		return E_INVAL;
-	if (pfn >> 32)
-		return E_RANGE;
-	uint64_t key = make_key(pid, va);
-	size_t i = probe(t, key);
-	if (t->e[i].key)
+	if (tree_find(&t->t, va))
 		return E_BUSY;
-	if ((t->count + 1) * 4 > t->cap * 3)
+	struct page *p = pool_get(&pool);
+	if (!p)
 		return E_NOMEM;
-	t->e[i] = (struct pt_entry){ key, (uint64_t)gen << 32 | pfn };
-	t->count++;
-	return E_OK;
+	p->node.key = va;
+	p->pfn = pfn;
+	p->gen = gen;
+	p->flags = flags;
+	return tree_insert(&t->t, &p->node);
 }
 
-bool pagetab_lookup(const struct pagetab *t, uint32_t pid, uint64_t va,
-		    uint64_t *pfn, uint32_t *gen)
+struct page *pagetab_lookup(const struct pagetab *t, uint64_t va)
 {
-	if (pid == 0 || pid > PID_MAX || va >= VA_LIMIT)
+	return P(tree_find(&t->t, va));
+}
+
+struct page *pagetab_from(const struct pagetab *t, uint64_t va)
+{
+	return P(tree_ceil(&t->t, va));
+}
+
+struct page *pagetab_next(const struct pagetab *t, const struct page *p)
+{
+	return P(tree_next(&t->t, &p->node));
+}
+
+bool pagetab_remove(struct pagetab *t, uint64_t va, struct page *out)
+{
+	struct page *p = P(tree_remove(&t->t, va));
+	if (!p)
 		return false;
-	size_t i = probe(t, make_key(pid, va));
-	if (!t->e[i].key)
-		return false;
-	*pfn = (uint32_t)t->e[i].val;
-	*gen = (uint32_t)(t->e[i].val >> 32);
+	*out = *p;
+	pool_put(&pool, p);
 	return true;
 }
 
-/* Empty slot i, moving later entries of the probe run back so each stays
- * reachable from its home slot. */
-static void delete_at(struct pagetab *t, size_t i)
+size_t pagetab_count(const struct pagetab *t)
 {
-	size_t mask = t->cap - 1, j = i;
-	for (;;) {
-		j = (j + 1) & mask;
-		if (!t->e[j].key)
-			break;
-		size_t h = home(t, t->e[j].key);
-		/* keep e[j] where it is if its home lies cyclically in (i, j] */
-		if (((j - h) & mask) < ((j - i) & mask))
-			continue;
-		t->e[i] = t->e[j];
-		i = j;
-	}
-	t->e[i] = (struct pt_entry){ 0, 0 };
-	t->count--;
+	return t->t.count;
 }
 
-bool pagetab_remove(struct pagetab *t, uint32_t pid, uint64_t va,
-		    uint64_t *pfn, uint32_t *gen)
+size_t pagetab_nodes_used(void)
 {
-	if (!pagetab_lookup(t, pid, va, pfn, gen))
-		return false;
-	delete_at(t, probe(t, make_key(pid, va)));
-	return true;
-}
-
-size_t pagetab_remove_pid(struct pagetab *t, uint32_t pid,
-			  void (*fn)(uint64_t pfn, uint32_t gen, void *ctx), void *ctx)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < t->cap; i++) {
-		/* a deletion may shift another entry into slot i: look again */
-		while (t->e[i].key && (uint32_t)(t->e[i].key >> VPN_BITS) == pid) {
-			uint64_t v = t->e[i].val;
-			delete_at(t, i);
-			if (fn)
-				fn((uint32_t)v, (uint32_t)(v >> 32), ctx);
-			n++;
-		}
-	}
-	return n;
+	return pool.inuse;
 }

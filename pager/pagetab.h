@@ -1,48 +1,49 @@
-/* Which frames the pager holds for which page of which process: a hash map
- * (pid, virtual page) -> (pfn, generation), open addressing with linear
- * probing and backward-shift deletion.  Pure (host-tested); the caller
- * gives the entry array.
- *
- * Invariant: every live key sits at or after (cyclically) its home slot with
- * no empty slot between; at most 3/4 of the slots are used. */
+/* The pages of one address space the pager has given a frame: virtual page
+ * -> (pfn, generation, flags), an AVL tree keyed by virtual address.  Pure
+ * (host-tested).  Nodes come from one pool of PAGETAB_POOL for all spaces. */
 #ifndef PAGER_PAGETAB_H
 #define PAGER_PAGETAB_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "tree.h"
 
-struct pt_entry {
-	uint64_t key; /* pid << 36 | virtual page number; 0: empty */
-	uint64_t val; /* generation << 32 | pfn */
+#define PAGETAB_POOL (1u << 16)
+#define PAGE_COW  0x1 /* the frame is shared (cow.c counts), mapped read-only */
+#define PAGE_ZERO 0x2 /* the shared zero frame, mapped read-only */
+
+struct page {
+	struct tnode node; /* key = virtual address of the page */
+	uint64_t pfn;
+	uint32_t gen, flags;
 };
 
 struct pagetab {
-	struct pt_entry *e;
-	size_t cap;   /* a power of two */
-	size_t count;
+	struct tree t;
 };
 
-/* Use mem[0..cap) (cap a power of two >= 4) as an empty table. */
-void pagetab_init(struct pagetab *t, struct pt_entry *mem, size_t cap);
+/* An empty table. */
+void pagetab_init(struct pagetab *t);
 
-/* Record frame (pfn, gen) for the page at va of pid (pid 1 .. 2^28-1).
- * E_INVAL (bad pid, va outside the 47-bit user half), E_RANGE (pfn does not
- * fit 32 bits), E_BUSY (the page already has a frame), E_NOMEM (full). */
-int pagetab_insert(struct pagetab *t, uint32_t pid, uint64_t va, uint64_t pfn,
-		   uint32_t gen);
+/* Record frame (pfn, gen) with flags for the page at va.  E_INVAL (va not
+ * page-aligned or outside the 47-bit user half), E_BUSY (the page already
+ * has one), E_NOMEM (no node left). */
+int pagetab_insert(struct pagetab *t, uint64_t va, uint64_t pfn, uint32_t gen,
+		   uint32_t flags);
 
-/* The frame of pid's page at va: true and *pfn, *gen if there is one. */
-bool pagetab_lookup(const struct pagetab *t, uint32_t pid, uint64_t va,
-		    uint64_t *pfn, uint32_t *gen);
+/* The entry of the page at va, or NULL. */
+struct page *pagetab_lookup(const struct pagetab *t, uint64_t va);
 
-/* Forget pid's page at va; true and its frame in *pfn, *gen if it had one. */
-bool pagetab_remove(struct pagetab *t, uint32_t pid, uint64_t va,
-		    uint64_t *pfn, uint32_t *gen);
+/* The first entry at or after va, or NULL; the one after p. */
+struct page *pagetab_from(const struct pagetab *t, uint64_t va);
+struct page *pagetab_next(const struct pagetab *t, const struct page *p);
 
-/* Forget every page of pid, calling fn(pfn, gen, ctx) for each (fn may be
- * NULL).  Returns how many there were. */
-size_t pagetab_remove_pid(struct pagetab *t, uint32_t pid,
-			  void (*fn)(uint64_t pfn, uint32_t gen, void *ctx), void *ctx);
+/* Forget the page at va; true and its entry copied to *out if it had one. */
+bool pagetab_remove(struct pagetab *t, uint64_t va, struct page *out);
+
+/* Pages recorded in t; page nodes in use in all tables. */
+size_t pagetab_count(const struct pagetab *t);
+size_t pagetab_nodes_used(void);
 
 #endif

@@ -22,23 +22,23 @@ struct proc *proc_live(uint32_t pid)
 	return NULL;
 }
 
-/* Copy the pages of segment s of the program image at img into p. */
+/* Register segment s of the program file at img as a lazy region of p,
+ * filled from the file on first touch. */
 static int load_segment(struct proc *p, const uint8_t *img,
 			const struct elf_segment *s)
 {
-	uint64_t start = s->vaddr & ~(PAGE - 1), end = s->vaddr + s->memsz;
-	uint64_t file_end = s->vaddr + s->filesz;
-	int e = region_add(&p->regions, start, (end + PAGE - 1) & ~(PAGE - 1),
-			   REGION_IMAGE, s->flags);
-	for (uint64_t va = start; e == E_OK && va < end; va += PAGE) {
-		uint8_t *win;
-		e = mem_map(p, va, s->flags, (void **)&win);
-		uint64_t lo = va < s->vaddr ? s->vaddr : va;
-		uint64_t hi = va + PAGE < file_end ? va + PAGE : file_end;
-		if (e == E_OK && lo < hi)
-			memcpy(win + (lo - va), img + s->offset + (lo - s->vaddr), hi - lo);
-	}
-	return e;
+	uint64_t start = s->vaddr & ~(PAGE - 1);
+	uint64_t end = (s->vaddr + s->memsz + PAGE - 1) & ~(PAGE - 1);
+	struct region *r;
+	int e = dp_register_lazy(&p->mem, start, end - start, s->flags, &backing_file, &r);
+	if (e)
+		return e;
+	r->fdata = img + s->offset;
+	r->fvaddr = s->vaddr;
+	r->filesz = s->filesz;
+	if (end + PAGE > p->heap_start)
+		p->heap_start = p->brk = end + PAGE; /* a guard page before the heap */
+	return E_OK;
 }
 
 /* Split the NUL-separated args[0..len) into the startup page st, whose
@@ -59,33 +59,62 @@ static void fill_startup(struct proc *p, struct pg_startup *st, uint32_t pager,
 	st->argv[st->argc] = 0;
 }
 
+/* Give p its stack, IPC-buffer and startup-page regions and a startup page
+ * (a copy of from, if not NULL); *st = the page's bytes in our window. */
+static int add_fixed(struct proc *p, const struct pg_startup *from,
+		     struct pg_startup **st)
+{
+	int e = dp_register_lazy(&p->mem, PG_STACK_TOP - PG_STACK_SIZE, PG_STACK_SIZE,
+				 MAP_R | MAP_W, &backing_stack, NULL);
+	if (from) /* fork: the stack came with the copy */
+		e = e == E_BUSY ? E_OK : e;
+	if (!e)
+		e = dp_register_fixed(&p->mem, PG_IPC_BUF_BASE, PG_MAX_THREADS * PAGE, 0);
+	if (!e)
+		e = dp_register_fixed(&p->mem, PG_STARTUP_VA, PAGE, MAP_R);
+	if (!e)
+		e = mem_fixed_page(p, PG_STARTUP_VA, MAP_R, (void **)st);
+	if (!e && from)
+		memcpy(*st, from, sizeof *from);
+	return e;
+}
+
+/* Grant p its pager handle into st->pager and start its first thread at
+ * entry with stack and rdi = arg. */
+static int start_thread(struct proc *p, struct pg_startup *st, uint64_t entry,
+			uint64_t stack, uint64_t arg)
+{
+	struct sys_regs r;
+	int e = sys_handle_grant_r(p->space, pg.ep, RIGHT_SEND,
+				   p->pid | PG_BADGE_CALL, &r);
+	if (e)
+		return e;
+	st->pager = (uint32_t)r.rdi;
+	st->pid = p->pid;
+	st->ipc_buf = PG_IPC_BUF_BASE;
+	e = sys_thread_create_r(p->space, entry, stack, PG_IPC_BUF_BASE, arg,
+				PRIO_DEFAULT, &r);
+	if (!e)
+		p->threads[0] = (uint32_t)r.rdi;
+	return e;
+}
+
 /* Give p its regions beyond the image, its startup page, its pager handle
  * and its first thread at entry. */
 static int start_process(struct proc *p, uint64_t entry, const char *args, size_t len)
 {
-	struct sys_regs r;
 	struct pg_startup *st;
-	int e = region_add(&p->regions, PG_STACK_TOP - PG_STACK_SIZE, PG_STACK_TOP,
-			   REGION_STACK, MAP_R | MAP_W);
-	if (!e)
-		e = region_add(&p->regions, PG_IPC_BUF_BASE,
-			       PG_IPC_BUF_BASE + PG_MAX_THREADS * PAGE, REGION_FIXED, 0);
-	if (!e)
-		e = region_add(&p->regions, PG_STARTUP_VA, PG_STARTUP_VA + PAGE,
-			       REGION_FIXED, MAP_R);
-	if (!e)
-		e = mem_map(p, PG_STARTUP_VA, MAP_R, (void **)&st);
-	if (!e)
-		e = sys_handle_grant_r(p->space, pg.ep, RIGHT_SEND,
-				       p->pid | PG_BADGE_CALL, &r);
+	int e = add_fixed(p, NULL, &st);
 	if (e)
 		return e;
-	fill_startup(p, st, (uint32_t)r.rdi, args, len);
-	e = sys_thread_create_r(p->space, entry, PG_STACK_TOP, PG_IPC_BUF_BASE,
-				PG_STARTUP_VA, PRIO_DEFAULT, &r);
-	if (!e)
-		p->threads[0] = (uint32_t)r.rdi;
-	return e;
+	fill_startup(p, st, 0, args, len);
+	return start_thread(p, st, entry, PG_STACK_TOP, PG_STARTUP_VA);
+}
+
+/* Slot i of the process table (0 <= i < PROC_MAX). */
+struct proc *proc_slot(int i)
+{
+	return &procs[i];
 }
 
 /* A free slot made into a LIVE process with a new space, or NULL. */
@@ -108,7 +137,8 @@ static struct proc *proc_alloc(uint32_t ppid, const char *name, int *err)
 	p->state = PROC_LIVE;
 	p->ppid = ppid;
 	p->space = (uint32_t)r.rdi;
-	region_init(&p->regions);
+	dp_space_init(&p->mem, p->space);
+	dp_stats.processes++;
 	fmt_snprintf(p->name, sizeof p->name, "%s", name);
 	return p;
 }
@@ -138,6 +168,7 @@ int proc_spawn(uint32_t ppid, const char *args, size_t len, uint32_t *pid)
 		return e;
 	}
 	*pid = p->pid;
+	dp_stats.spawns++;
 	return E_OK;
 }
 
@@ -154,7 +185,7 @@ static void teardown(struct proc *p)
 	int e = sys_space_destroy(p->space);
 	if (e)
 		printf("pager: space_destroy pid %u: %s\n", p->pid, err_str(e));
-	mem_release_all(p);
+	dp_destroy(&p->mem);
 	for (int i = 0; i < SHARED_MAX; i++) {
 		if (shared[i].ep && shared[i].maker == p->pid) {
 			sys_handle_close(shared[i].ep);
@@ -175,6 +206,8 @@ void proc_end(struct proc *p, int how, uint64_t code, uint64_t addr, uint64_t ri
 		procs[i].state = PROC_FREE;
 	}
 	teardown(p);
+	dp_stats.exits++;
+	dp_stats.processes--;
 	p->status.how = how;
 	p->status.code = code;
 	p->status.addr = addr;
@@ -295,4 +328,46 @@ long do_shared_ep(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	if (e == E_OK)
 		r->w[0] = (uint32_t)k.rdi;
 	return e;
+}
+
+/* PG_FORK: a child with a copy-on-write copy of the caller's memory, its
+ * own startup page, and one thread at w0 with stack w1 and rdi = w2;
+ * w0 = its pid.  E_NOMEM, or a kernel error; the caller is unchanged
+ * except that its pages are now shared read-only. */
+long do_fork(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
+{
+	int e;
+	struct proc *c = proc_alloc(p->pid, p->name, &e);
+	if (!c)
+		return e;
+	struct page *sp = pagetab_lookup(&p->mem.pages, PG_STARTUP_VA);
+	struct pg_startup *st;
+	e = sp ? dp_fork(&p->mem, &c->mem) : E_INVAL;
+	c->heap_start = p->heap_start;
+	c->brk = p->brk;
+	if (!e)
+		e = add_fixed(c, mem_window(sp->pfn), &st);
+	if (!e)
+		e = start_thread(c, st, m->w[0], m->w[1], m->w[2]);
+	if (e) {
+		c->ppid = PPID_NONE;
+		proc_end(c, PG_WAIT_KILLED, 0, 0, 0);
+		return e;
+	}
+	dp_stats.forks++;
+	r->w[0] = c->pid;
+	return E_OK;
+}
+
+/* PG_KILL: end process w0 and its children (status PG_WAIT_KILLED, 0).
+ * E_NOENT if no such live process. */
+long do_kill(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
+{
+	(void)p;
+	(void)r;
+	struct proc *t = m->w[0] <= UINT32_MAX ? proc_live((uint32_t)m->w[0]) : NULL;
+	if (!t)
+		return E_NOENT;
+	proc_end(t, PG_WAIT_KILLED, 0, 0, 0);
+	return E_OK;
 }

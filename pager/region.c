@@ -1,11 +1,45 @@
-/* Region sets: a small sorted array; lookups are linear (REGION_MAX is small). */
+/* Region sets: an AVL tree of regions keyed by start; nodes from a pool. */
 #include "abi/err.h"
 #include "lib/string.h"
 #include "region.h"
 
+static struct region nodes[REGION_POOL];
+static struct pool pool;
+
+static struct region *R(struct tnode *n)
+{
+	return (struct region *)n; /* node is the first member */
+}
+
 void region_init(struct region_set *s)
 {
-	s->n = 0;
+	if (!pool.mem)
+		pool_init(&pool, nodes, sizeof nodes[0], REGION_POOL);
+	tree_init(&s->t);
+}
+
+struct region *region_find(const struct region_set *s, uint64_t addr)
+{
+	struct region *r = R(tree_floor(&s->t, addr));
+	return r && addr < r->end ? r : NULL;
+}
+
+struct region *region_from(const struct region_set *s, uint64_t addr)
+{
+	return R(tree_ceil(&s->t, addr));
+}
+
+struct region *region_next(const struct region_set *s, const struct region *r)
+{
+	return R(tree_next(&s->t, &r->node));
+}
+
+/* True if [start, end) meets no region of s. */
+static bool range_free(const struct region_set *s, uint64_t start, uint64_t end)
+{
+	struct region *below = R(tree_floor(&s->t, start));
+	struct region *above = R(tree_ceil(&s->t, start));
+	return !(below && below->end > start) && !(above && above->start < end);
 }
 
 int region_add(struct region_set *s, uint64_t start, uint64_t end,
@@ -13,37 +47,55 @@ int region_add(struct region_set *s, uint64_t start, uint64_t end,
 {
 	if ((start | end) % REGION_PAGE || end <= start)
 		return E_INVAL;
-	unsigned i = 0;
-	while (i < s->n && s->r[i].end <= start)
-		i++;
-	if (i < s->n && s->r[i].start < end)
+	if (!range_free(s, start, end))
 		return E_BUSY;
-	if (s->n == REGION_MAX)
+	struct region *r = pool_get(&pool);
+	if (!r)
 		return E_NOMEM;
-	memmove(&s->r[i + 1], &s->r[i], (s->n - i) * sizeof s->r[0]);
-	s->r[i] = (struct region){ start, end, (uint8_t)kind, (uint8_t)rights };
-	s->n++;
-	return E_OK;
-}
-
-struct region *region_find(struct region_set *s, uint64_t addr)
-{
-	for (unsigned i = 0; i < s->n; i++)
-		if (addr >= s->r[i].start && addr < s->r[i].end)
-			return &s->r[i];
-	return NULL;
+	r->node.key = r->start = start;
+	r->end = end;
+	r->kind = (uint8_t)kind;
+	r->rights = (uint8_t)rights;
+	return tree_insert(&s->t, &r->node);
 }
 
 int region_remove(struct region_set *s, uint64_t start)
 {
-	for (unsigned i = 0; i < s->n; i++) {
-		if (s->r[i].start != start)
-			continue;
-		memmove(&s->r[i], &s->r[i + 1], (s->n - i - 1) * sizeof s->r[0]);
-		s->n--;
+	struct tnode *n = tree_remove(&s->t, start);
+	if (!n)
+		return E_NOENT;
+	pool_put(&pool, n);
+	return E_OK;
+}
+
+int region_split(struct region_set *s, uint64_t at)
+{
+	if (at % REGION_PAGE)
+		return E_INVAL;
+	struct region *r = region_find(s, at);
+	if (!r || r->start == at)
 		return E_OK;
-	}
-	return E_NOENT;
+	struct region *hi = pool_get(&pool);
+	if (!hi)
+		return E_NOMEM;
+	*hi = *r;
+	hi->node.key = hi->start = at;
+	r->end = at;
+	return tree_insert(&s->t, &hi->node);
+}
+
+int region_resize(struct region_set *s, uint64_t start, uint64_t end)
+{
+	struct region *r = R(tree_find(&s->t, start));
+	if (!r)
+		return E_NOENT;
+	if (end % REGION_PAGE || end <= start)
+		return E_INVAL;
+	struct region *next = region_next(s, r);
+	if (next && next->start < end)
+		return E_BUSY;
+	r->end = end;
+	return E_OK;
 }
 
 int region_place(const struct region_set *s, uint64_t size, uint64_t lo,
@@ -52,8 +104,10 @@ int region_place(const struct region_set *s, uint64_t size, uint64_t lo,
 	if (size == 0 || size % REGION_PAGE || lo % REGION_PAGE || size > hi)
 		return E_INVAL;
 	uint64_t a = lo;
-	for (unsigned i = 0; i < s->n; i++) {
-		const struct region *r = &s->r[i];
+	struct region *r = R(tree_floor(&s->t, lo));
+	if (!r)
+		r = region_from(s, lo);
+	for (; r; r = region_next(s, r)) {
 		if (r->end + REGION_PAGE <= a)
 			continue; /* below a, its guard page included */
 		if (r->start >= a && r->start - a >= size + REGION_PAGE)
@@ -68,5 +122,10 @@ int region_place(const struct region_set *s, uint64_t size, uint64_t lo,
 
 bool region_is_lazy(const struct region *r)
 {
-	return r->kind == REGION_ANON || r->kind == REGION_STACK;
+	return r->b != NULL;
+}
+
+size_t region_nodes_used(void)
+{
+	return pool.inuse;
 }

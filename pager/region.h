@@ -1,46 +1,69 @@
 /* The regions of one address space: what each virtual range should hold.
- * Pure (host-tested).  A region set is an array kept sorted by start, with
- * no two regions overlapping; every bound is page-aligned. */
+ * Pure (host-tested).  A region set is an AVL tree keyed by start; no two
+ * regions overlap; every bound is page-aligned.  Region nodes come from
+ * one pool of REGION_POOL shared by all sets. */
 #ifndef PAGER_REGION_H
 #define PAGER_REGION_H
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "tree.h"
 
-#define REGION_MAX  32
+#define REGION_POOL 4096
 #define REGION_PAGE 4096ull
 
 enum region_kind {
-	REGION_IMAGE = 1, /* ELF segments, loaded eagerly: a fault here is fatal */
+	REGION_IMAGE = 1, /* an ELF segment, filled from the initrd on first touch */
 	REGION_ANON,      /* lazy zero-fill (mmap_anon) */
-	REGION_STACK,     /* lazy zero-fill, the main stack */
+	REGION_STACK,     /* lazy zero-fill, grows down, lowest page a guard */
 	REGION_FIXED,     /* pager-placed pages (startup page, IPC buffers) */
+	REGION_HEAP,      /* lazy zero-fill, moved by brk */
 };
 
+struct backing;
+
 struct region {
-	uint64_t start, end; /* [start, end) */
-	uint8_t kind;        /* enum region_kind */
-	uint8_t rights;      /* MAP_* */
+	struct tnode node;    /* key = start */
+	uint64_t start, end;  /* [start, end) */
+	uint8_t kind;         /* enum region_kind */
+	uint8_t rights;       /* MAP_* */
+	const struct backing *b; /* how pages are filled; NULL: not lazy */
+	const uint8_t *fdata; /* REGION_IMAGE: bytes for [fvaddr, fvaddr + filesz) */
+	uint64_t fvaddr, filesz;
 };
 
 struct region_set {
-	unsigned n;
-	struct region r[REGION_MAX];
+	struct tree t;
 };
 
 /* An empty set. */
 void region_init(struct region_set *s);
 
 /* Add [start, end).  E_INVAL (unaligned, empty or wrapping range),
- * E_BUSY (overlaps a region), E_NOMEM (the set is full). */
+ * E_BUSY (overlaps a region), E_NOMEM (no node left). */
 int region_add(struct region_set *s, uint64_t start, uint64_t end,
 	       unsigned kind, unsigned rights);
 
 /* The region holding addr, or NULL. */
-struct region *region_find(struct region_set *s, uint64_t addr);
+struct region *region_find(const struct region_set *s, uint64_t addr);
+
+/* The first region (lowest start) at or after addr, or NULL. */
+struct region *region_from(const struct region_set *s, uint64_t addr);
+
+/* The region after r, or NULL. */
+struct region *region_next(const struct region_set *s, const struct region *r);
 
 /* Remove the region that starts at start.  E_NOENT if none does. */
 int region_remove(struct region_set *s, uint64_t start);
+
+/* Split the region holding at into [start, at) and [at, end), both with
+ * its fields.  E_OK also when a region
+ * starts at at or none holds it; E_INVAL unaligned; E_NOMEM no node. */
+int region_split(struct region_set *s, uint64_t at);
+
+/* Move the end of the region starting at start to end.  E_NOENT (no such
+ * region), E_INVAL (unaligned or not above start), E_BUSY (overlap). */
+int region_resize(struct region_set *s, uint64_t start, uint64_t end);
 
 /* Lowest page-aligned address a >= lo with [a, a + size) inside [lo, hi)
  * and at least one free page between it and every region.  E_INVAL for a
@@ -48,7 +71,10 @@ int region_remove(struct region_set *s, uint64_t start);
 int region_place(const struct region_set *s, uint64_t size, uint64_t lo,
 		 uint64_t hi, uint64_t *out);
 
-/* True if the lazy kinds (zero-filled on fault) include r's kind. */
+/* True if r is filled on demand (it has a backing kind). */
 bool region_is_lazy(const struct region *r);
+
+/* Region nodes in use in all sets (for leak checks). */
+size_t region_nodes_used(void);
 
 #endif

@@ -44,8 +44,9 @@
 	X(thread_destroy, 25, 1, 1) /* (thread) */ \
 	X(halt,           26, 1, 1) /* (code): stop the machine; under QEMU's \
 				       isa-debug-exit, exit status code*2+1 */ \
-	X(console_read,   27, 2, 0) /* (buf, len) -> bytes read: waits for at \
-				       least one typed byte (serial or keyboard) */ \
+	X(console_read,   27, 3, 0) /* (buf, len, flags) -> bytes read: waits \
+				       for at least one typed byte (serial or \
+				       keyboard) unless flags has CONSOLE_NOWAIT */ \
 	X(memmap,         28, 3, 0) /* (buf, len, frames per cell) -> cells: \
 				       one MEMMAP_* byte per cell of frames */ \
 	X(reboot,         29, 0, 1)
@@ -75,6 +76,9 @@ enum memmap_kind {
 	MEMMAP_POISONED, MEMMAP_KINDS
 };
 #define MEMMAP_MAX_CELLS 65536
+
+/* console_read flags */
+#define CONSOLE_NOWAIT 0x1 /* E_AGAIN at once when nothing was typed */
 
 /* frame_alloc flags */
 #define FRAME_ZEROED 0x1

@@ -9,10 +9,13 @@
 #include "abi/err.h"
 #include "abi/pager.h"
 
-/* Set by crt0 from the startup page before main runs. */
-extern uint32_t sys_pager;   /* handle of the pager endpoint */
-extern uint32_t sys_pid;
-extern void *sys_ipc_buf;    /* the main thread's IPC buffer */
+/* What the pager says about this process, read from the read-only startup
+ * page every time (never cached: a forked child's memory is a copy of its
+ * parent's, but its startup page is its own). */
+#define sys_startup (*(const volatile struct pg_startup *)PG_STARTUP_VA)
+#define sys_pager   (sys_startup.pager)            /* pager endpoint handle */
+#define sys_pid     (sys_startup.pid)
+#define sys_ipc_buf ((void *)sys_startup.ipc_buf)  /* main thread's IPC buffer */
 
 /* End the process with status; never returns. */
 _Noreturn void exit(int status);

@@ -14,6 +14,14 @@ int vprintf(const char *fmt, va_list ap);
 /* Write s and a newline. */
 int puts(const char *s);
 
+/* Read typed bytes into buf[0..len): waits for at least one unless flags
+ * has CONSOLE_NOWAIT; returns the number read, or minus an error (-E_AGAIN:
+ * nothing typed, with CONSOLE_NOWAIT). */
+int console_read(char *buf, size_t len, unsigned flags);
+
+/* Write buf[0..len) to the console; returns len or minus an error. */
+int console_write(const char *buf, size_t len);
+
 #define snprintf fmt_snprintf
 #define vsnprintf fmt_vsnprintf
 

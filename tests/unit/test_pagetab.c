@@ -1,139 +1,83 @@
-/* pager/pagetab.c: the (pid, page) -> frame map, against a plain array
- * model under random operations, plus its limits. */
+/* pager/pagetab.c: a space's page tree (virtual page -> frame, flags),
+ * against a plain array model under random operations, plus its limits. */
 #include <check.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include "abi/err.h"
 #include "pagetab.h"
 
-#define CAP 1024
-static struct pt_entry mem[CAP];
+#define P 4096ull
 
 START_TEST(insert_lookup_remove)
 {
-	struct pagetab t;
-	uint64_t pfn;
-	uint32_t gen;
-	pagetab_init(&t, mem, CAP);
-	ck_assert_int_eq(pagetab_insert(&t, 1, 0x400000, 77, 5), E_OK);
-	ck_assert_int_eq(pagetab_insert(&t, 2, 0x400000, 78, 6), E_OK);
-	ck_assert_int_eq(pagetab_insert(&t, 1, 0x400000, 79, 7), E_BUSY);
-	ck_assert(pagetab_lookup(&t, 1, 0x400fff, &pfn, &gen)); /* same page */
-	ck_assert_uint_eq(pfn, 77);
-	ck_assert_uint_eq(gen, 5);
-	ck_assert(pagetab_lookup(&t, 2, 0x400000, &pfn, &gen));
-	ck_assert_uint_eq(pfn, 78);
-	ck_assert(!pagetab_lookup(&t, 3, 0x400000, &pfn, &gen));
-	ck_assert(!pagetab_lookup(&t, 1, 0x401000, &pfn, &gen));
-	ck_assert(pagetab_remove(&t, 1, 0x400000, &pfn, &gen));
-	ck_assert_uint_eq(pfn, 77);
-	ck_assert(!pagetab_remove(&t, 1, 0x400000, &pfn, &gen));
-	ck_assert_uint_eq(t.count, 1);
+	struct pagetab a, b;
+	struct page out;
+	pagetab_init(&a);
+	pagetab_init(&b);
+	ck_assert_int_eq(pagetab_insert(&a, 0x400000, 77, 5, 0), E_OK);
+	ck_assert_int_eq(pagetab_insert(&b, 0x400000, 78, 6, PAGE_COW), E_OK);
+	ck_assert_int_eq(pagetab_insert(&a, 0x400000, 79, 7, 0), E_BUSY);
+	ck_assert_uint_eq(pagetab_lookup(&a, 0x400000)->pfn, 77);
+	ck_assert_uint_eq(pagetab_lookup(&b, 0x400000)->flags, PAGE_COW);
+	ck_assert_ptr_null(pagetab_lookup(&a, 0x401000));
+	ck_assert(pagetab_remove(&a, 0x400000, &out));
+	ck_assert_uint_eq(out.pfn, 77);
+	ck_assert_uint_eq(out.gen, 5);
+	ck_assert(!pagetab_remove(&a, 0x400000, &out));
+	ck_assert_uint_eq(pagetab_count(&a), 0);
+	ck_assert_uint_eq(pagetab_count(&b), 1);
+	ck_assert_uint_eq(pagetab_nodes_used(), 1);
 }
 END_TEST
 
 START_TEST(limits)
 {
 	struct pagetab t;
-	pagetab_init(&t, mem, CAP);
-	ck_assert_int_eq(pagetab_insert(&t, 0, 0x1000, 1, 1), E_INVAL);
-	ck_assert_int_eq(pagetab_insert(&t, 1u << 28, 0x1000, 1, 1), E_INVAL);
-	ck_assert_int_eq(pagetab_insert(&t, 1, 1ull << 47, 1, 1), E_INVAL);
-	ck_assert_int_eq(pagetab_insert(&t, 1, 0xFFFF800000000000ull, 1, 1), E_INVAL);
-	ck_assert_int_eq(pagetab_insert(&t, 1, 0x1000, 1ull << 32, 1), E_RANGE);
-	ck_assert_int_eq(pagetab_insert(&t, (1u << 28) - 1, (1ull << 47) - 4096,
-					0xFFFFFFFF, 0xFFFFFFFF), E_OK);
-	uint64_t pfn;
-	uint32_t gen;
-	ck_assert(pagetab_lookup(&t, (1u << 28) - 1, (1ull << 47) - 1, &pfn, &gen));
-	ck_assert_uint_eq(pfn, 0xFFFFFFFF);
-	ck_assert_uint_eq(gen, 0xFFFFFFFF);
-	/* fills to 3/4, then refuses */
-	unsigned n = 1;
-	while (pagetab_insert(&t, 5, (uint64_t)n * 4096, n, n) == E_OK)
-		n++;
-	ck_assert_uint_eq(t.count, CAP * 3 / 4);
-	ck_assert_int_eq(pagetab_insert(&t, 5, (uint64_t)n * 4096, n, n), E_NOMEM);
+	pagetab_init(&t);
+	ck_assert_int_eq(pagetab_insert(&t, 0x400001, 1, 1, 0), E_INVAL);
+	ck_assert_int_eq(pagetab_insert(&t, 1ull << 47, 1, 1, 0), E_INVAL);
+	ck_assert_int_eq(pagetab_insert(&t, (1ull << 47) - P, 1, 1, 0), E_OK);
+	for (uint64_t i = 1; i < PAGETAB_POOL; i++)
+		ck_assert_int_eq(pagetab_insert(&t, i * P, i, 1, 0), E_OK);
+	ck_assert_int_eq(pagetab_insert(&t, 0, 1, 1, 0), E_NOMEM);
+	struct page out;
+	ck_assert(pagetab_remove(&t, 5 * P, &out));
+	ck_assert_int_eq(pagetab_insert(&t, 0, 1, 1, 0), E_OK);
+	ck_assert_uint_eq(pagetab_from(&t, 5 * P)->node.key, 6 * P);
+	ck_assert_ptr_null(pagetab_next(&t, pagetab_lookup(&t, (1ull << 47) - P)));
 }
 END_TEST
 
-static size_t freed;
-static void count_free(uint64_t pfn, uint32_t gen, void *ctx)
-{
-	ck_assert_uint_eq(pfn, gen);
-	ck_assert_ptr_eq(ctx, &freed);
-	freed++;
-}
-
-/* Random inserts and removes for several pids, checked against a model;
- * then remove_pid empties exactly one pid and keeps every other entry. */
 START_TEST(random_against_model)
 {
-	enum { PIDS = 4, PAGES = 300 };
-	static uint32_t model[PIDS + 1][PAGES]; /* pfn, 0 = none */
+	enum { N = 3000 };
+	static uint64_t model[N]; /* pfn + 1, 0 = absent */
 	struct pagetab t;
-	uint64_t pfn;
-	uint32_t gen;
-	pagetab_init(&t, mem, CAP);
-	memset(model, 0, sizeof model);
-	srand(12345);
-	for (int step = 0; step < 200000; step++) {
-		uint32_t pid = 1 + rand() % PIDS, pg = rand() % PAGES;
-		uint64_t va = 0x10000000ull + pg * 4096ull;
-		if (rand() % 3) {
-			uint32_t v = 1 + rand() % 100000;
-			int e = pagetab_insert(&t, pid, va, v, v);
-			if (model[pid][pg])
-				ck_assert_int_eq(e, E_BUSY);
-			else if (e == E_OK)
-				model[pid][pg] = v;
-			else
-				ck_assert_int_eq(e, E_NOMEM);
+	struct page out;
+	pagetab_init(&t);
+	srand(7);
+	for (int step = 0; step < 50000; step++) {
+		int i = rand() % N;
+		uint64_t va = 0x10000000ull + (uint64_t)i * P;
+		if (rand() % 2) {
+			int e = pagetab_insert(&t, va, (uint64_t)step, 1, 0);
+			ck_assert_int_eq(e, model[i] ? E_BUSY : E_OK);
+			if (!model[i])
+				model[i] = (uint64_t)step + 1;
 		} else {
-			bool had = pagetab_remove(&t, pid, va, &pfn, &gen);
-			ck_assert_int_eq(had, model[pid][pg] != 0);
-			if (had)
-				ck_assert_uint_eq(pfn, model[pid][pg]);
-			model[pid][pg] = 0;
+			ck_assert(pagetab_remove(&t, va, &out) == (model[i] != 0));
+			if (model[i])
+				ck_assert_uint_eq(out.pfn, model[i] - 1);
+			model[i] = 0;
 		}
+		struct page *p = pagetab_lookup(&t, va);
+		ck_assert(model[i] ? p && p->pfn == model[i] - 1 : !p);
 	}
-	for (uint32_t pid = 1; pid <= PIDS; pid++)
-		for (uint32_t pg = 0; pg < PAGES; pg++) {
-			bool has = pagetab_lookup(&t, pid, 0x10000000ull + pg * 4096ull, &pfn, &gen);
-			ck_assert_int_eq(has, model[pid][pg] != 0);
-		}
-	size_t want = 0;
-	for (uint32_t pg = 0; pg < PAGES; pg++)
-		want += model[2][pg] != 0;
-	freed = 0;
-	ck_assert_uint_eq(pagetab_remove_pid(&t, 2, count_free, &freed), want);
-	ck_assert_uint_eq(freed, want);
-	for (uint32_t pid = 1; pid <= PIDS; pid++)
-		for (uint32_t pg = 0; pg < PAGES; pg++) {
-			bool has = pagetab_lookup(&t, pid, 0x10000000ull + pg * 4096ull, &pfn, &gen);
-			ck_assert_int_eq(has, pid != 2 && model[pid][pg] != 0);
-		}
-	ck_assert_uint_eq(pagetab_remove_pid(&t, 2, NULL, NULL), 0);
-}
-END_TEST
-
-/* remove_pid on a full table whose runs wrap around the end. */
-START_TEST(remove_pid_full_table)
-{
-	struct pagetab t;
-	pagetab_init(&t, mem, CAP);
-	unsigned n = 0;
-	for (uint32_t i = 0; n < CAP * 3 / 4; i++)
-		if (pagetab_insert(&t, 1 + i % 2, 0x1000ull * (i / 2 + 1), i, i) == E_OK)
-			n++;
-	freed = 0;
-	size_t removed = pagetab_remove_pid(&t, 1, count_free, &freed);
-	ck_assert_uint_eq(removed, CAP * 3 / 8);
-	ck_assert_uint_eq(t.count, CAP * 3 / 8);
-	for (size_t i = 0; i < CAP; i++)
-		ck_assert(mem[i].key == 0 || (mem[i].key >> 36) == 2);
-	ck_assert_uint_eq(pagetab_remove_pid(&t, 2, NULL, NULL), CAP * 3 / 8);
-	ck_assert_uint_eq(t.count, 0);
+	size_t n = 0;
+	for (int i = 0; i < N; i++)
+		n += model[i] != 0;
+	ck_assert_uint_eq(pagetab_count(&t), n);
+	ck_assert(tree_check(&t.t));
 }
 END_TEST
 
@@ -145,7 +89,6 @@ int main(void)
 	tcase_add_test(t, insert_lookup_remove);
 	tcase_add_test(t, limits);
 	tcase_add_test(t, random_against_model);
-	tcase_add_test(t, remove_pid_full_table);
 	suite_add_tcase(s, t);
 	SRunner *r = srunner_create(s);
 	srunner_run_all(r, CK_NORMAL);

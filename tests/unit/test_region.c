@@ -13,21 +13,20 @@ START_TEST(add_find_remove)
 	ck_assert_int_eq(region_add(&s, 10 * P, 20 * P, REGION_ANON, 3), E_OK);
 	ck_assert_int_eq(region_add(&s, 0x400000, 0x401000, REGION_IMAGE, 5), E_OK);
 	ck_assert_int_eq(region_add(&s, 30 * P, 31 * P, REGION_STACK, 3), E_OK);
-	ck_assert_uint_eq(s.n, 3);
-	for (unsigned i = 1; i < s.n; i++) /* sorted */
-		ck_assert_uint_lt(s.r[i - 1].start, s.r[i].start);
+	ck_assert_uint_eq(s.t.count, 3);
+	ck_assert(tree_check(&s.t));
+	ck_assert_uint_eq(region_from(&s, 0)->start, 10 * P); /* sorted */
+	ck_assert_uint_eq(region_next(&s, region_from(&s, 0))->start, 30 * P);
 	ck_assert_ptr_null(region_find(&s, 10 * P - 1));
 	ck_assert_uint_eq(region_find(&s, 10 * P)->kind, REGION_ANON);
 	ck_assert_uint_eq(region_find(&s, 20 * P - 1)->kind, REGION_ANON);
 	ck_assert_ptr_null(region_find(&s, 20 * P));
 	ck_assert_uint_eq(region_find(&s, 0x400fff)->kind, REGION_IMAGE);
-	ck_assert(region_is_lazy(region_find(&s, 30 * P)));
-	ck_assert(!region_is_lazy(region_find(&s, 0x400000)));
 	ck_assert_int_eq(region_remove(&s, 11 * P), E_NOENT);
 	ck_assert_int_eq(region_remove(&s, 10 * P), E_OK);
 	ck_assert_ptr_null(region_find(&s, 15 * P));
 	ck_assert_int_eq(region_remove(&s, 10 * P), E_NOENT);
-	ck_assert_uint_eq(s.n, 2);
+	ck_assert_uint_eq(s.t.count, 2);
 }
 END_TEST
 
@@ -46,7 +45,7 @@ START_TEST(add_refuses_bad_ranges)
 	ck_assert_int_eq(region_add(&s, 0, 30 * P, REGION_ANON, 3), E_BUSY);
 	ck_assert_int_eq(region_add(&s, 20 * P, 21 * P, REGION_ANON, 3), E_OK); /* adjacent */
 	ck_assert_int_eq(region_add(&s, 9 * P, 10 * P, REGION_ANON, 3), E_OK);
-	ck_assert_uint_eq(s.n, 3);
+	ck_assert_uint_eq(s.t.count, 3);
 }
 END_TEST
 
@@ -54,12 +53,49 @@ START_TEST(set_fills_up)
 {
 	struct region_set s;
 	region_init(&s);
-	for (unsigned i = 0; i < REGION_MAX; i++)
+	for (unsigned i = 0; i < REGION_POOL; i++)
 		ck_assert_int_eq(region_add(&s, (2 * i + 1) * P, (2 * i + 2) * P,
 					    REGION_ANON, 3), E_OK);
-	ck_assert_int_eq(region_add(&s, 1000 * P, 1001 * P, REGION_ANON, 3), E_NOMEM);
+	ck_assert(tree_check(&s.t));
+	ck_assert_int_eq(region_add(&s, 100000 * P, 100001 * P, REGION_ANON, 3), E_NOMEM);
 	ck_assert_int_eq(region_remove(&s, 5 * P), E_OK);
-	ck_assert_int_eq(region_add(&s, 1000 * P, 1001 * P, REGION_ANON, 3), E_OK);
+	ck_assert_int_eq(region_add(&s, 100000 * P, 100001 * P, REGION_ANON, 3), E_OK);
+	ck_assert_uint_eq(region_find(&s, (2 * 4000 + 1) * P)->start, (2 * 4000 + 1) * P);
+	ck_assert_ptr_null(region_find(&s, (2 * 4000 + 2) * P));
+}
+END_TEST
+
+START_TEST(overlap_split_resize)
+{
+	struct region_set s;
+	region_init(&s);
+	ck_assert_int_eq(region_add(&s, 10 * P, 20 * P, REGION_ANON, 3), E_OK);
+	ck_assert_int_eq(region_add(&s, 19 * P, 21 * P, REGION_ANON, 3), E_BUSY);
+	ck_assert_int_eq(region_add(&s, 5 * P, 11 * P, REGION_ANON, 3), E_BUSY);
+	ck_assert_int_eq(region_add(&s, 5 * P, 30 * P, REGION_ANON, 3), E_BUSY);
+	ck_assert_int_eq(region_add(&s, 12 * P, 13 * P, REGION_ANON, 3), E_BUSY);
+	ck_assert_int_eq(region_add(&s, 20 * P, 21 * P, REGION_STACK, 3), E_OK);
+	ck_assert_int_eq(region_add(&s, 9 * P, 10 * P, REGION_HEAP, 3), E_OK);
+	/* split inside, at a start (no-op), and where nothing is */
+	ck_assert_int_eq(region_split(&s, 14 * P), E_OK);
+	ck_assert_uint_eq(region_find(&s, 14 * P - 1)->end, 14 * P);
+	ck_assert_uint_eq(region_find(&s, 14 * P)->start, 14 * P);
+	ck_assert_uint_eq(region_find(&s, 14 * P)->end, 20 * P);
+	ck_assert_uint_eq(region_find(&s, 14 * P)->kind, REGION_ANON);
+	ck_assert_int_eq(region_split(&s, 14 * P), E_OK);
+	ck_assert_int_eq(region_split(&s, 50 * P), E_OK);
+	ck_assert_int_eq(region_split(&s, 14 * P + 1), E_INVAL);
+	ck_assert_uint_eq(s.t.count, 4);
+	/* resize: grow into a neighbour refused, shrink and grow back */
+	ck_assert_int_eq(region_resize(&s, 14 * P, 21 * P), E_BUSY);
+	ck_assert_int_eq(region_resize(&s, 14 * P, 16 * P), E_OK);
+	ck_assert_ptr_null(region_find(&s, 16 * P));
+	ck_assert_int_eq(region_resize(&s, 14 * P, 20 * P), E_OK);
+	ck_assert_int_eq(region_resize(&s, 14 * P, 14 * P), E_INVAL);
+	ck_assert_int_eq(region_resize(&s, 15 * P, 16 * P), E_NOENT);
+	ck_assert_uint_eq(region_find(&s, 20 * P)->kind, REGION_STACK);
+	ck_assert_uint_eq(region_find(&s, 10 * P - 1)->kind, REGION_HEAP);
+	ck_assert(tree_check(&s.t));
 }
 END_TEST
 
@@ -115,6 +151,7 @@ int main(void)
 	tcase_add_test(t, add_find_remove);
 	tcase_add_test(t, add_refuses_bad_ranges);
 	tcase_add_test(t, set_fills_up);
+	tcase_add_test(t, overlap_split_resize);
 	tcase_add_test(t, place_first_fit_with_guards);
 	tcase_add_test(t, place_refuses_bad_sizes);
 	suite_add_tcase(s, t);

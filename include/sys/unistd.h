@@ -1,0 +1,52 @@
+/* Process and memory calls for programs (fork, kill, brk, ...): requests
+ * to the pager (abi/pager.h) like those of sys/proc.h.  Not in sys/sys.h,
+ * which the pager itself includes: programs include this header too. */
+#ifndef SYS_UNISTD_H
+#define SYS_UNISTD_H
+
+#include "sys/proc.h"
+#include "sys/malloc.h"
+
+/* Fork: the child gets a copy-on-write copy of this process and resumes
+ * here on one thread.  Returns the child's pid in the parent, 0 in the
+ * child, minus an error (E_NOMEM, ...) if there is no child. */
+int fork(void);
+
+/* End process pid and its children.  E_NOENT: no such process. */
+int kill(uint32_t pid);
+
+/* Set the MAP_* rights of [addr, addr + size) (page-aligned, inside one
+ * region).  E_INVAL otherwise. */
+int mprotect(void *addr, size_t size, unsigned rights);
+
+/* Move the heap's break to want (0: only ask); *now = the break after.
+ * E_NOMEM if it cannot grow that far. */
+int brk(uint64_t want, uint64_t *now);
+
+/* The pager's counters (abi/pager.h struct pg_stats). */
+int pager_stats(struct pg_stats *st);
+
+/* Up to max processes with pid >= first into v; *n = how many. */
+int pager_ps(uint32_t first, struct pg_procinfo *v, size_t max, size_t *n);
+
+/* Up to max regions of process pid into v; *n = how many. */
+int pager_pmap(uint32_t pid, struct pg_region_info *v, size_t max, size_t *n);
+
+/* How child pid ended, at once: E_AGAIN while it runs. */
+int wait_poll(uint32_t pid, struct wait_status *st);
+
+/* Wait until child pid ends; like waitpid. */
+int wait(uint32_t pid, struct wait_status *st);
+
+/* Sleep for ms milliseconds. */
+int sleep_ms(unsigned ms);
+
+/* The cycle counter's rate in Hz (sysinfo), 0 if unknown. */
+uint64_t tsc_hz(void);
+
+/* The name of the index-th file of the initrd into name[0..max), NUL-
+ * terminated.  E_NOENT past the last file; E_NOSYS while the pager has no
+ * PG_LIST request. */
+int initrd_name(unsigned index, char *name, size_t max);
+
+#endif

@@ -1,0 +1,61 @@
+/* COW share counts: an AVL tree of frames keyed by pfn. */
+#include "abi/err.h"
+#include "cow.h"
+#include "tree.h"
+
+struct cow_entry {
+	struct tnode node; /* key = pfn */
+	unsigned shares;
+};
+
+static struct cow_entry nodes[COW_POOL];
+static struct pool pool;
+static struct tree table;
+
+static struct cow_entry *lookup(uint64_t pfn)
+{
+	return (struct cow_entry *)tree_find(&table, pfn);
+}
+
+int cow_mark(uint64_t pfn)
+{
+	struct cow_entry *c = lookup(pfn);
+	if (c) {
+		c->shares++;
+		return E_OK;
+	}
+	if (!pool.mem)
+		pool_init(&pool, nodes, sizeof nodes[0], COW_POOL);
+	c = pool_get(&pool);
+	if (!c)
+		return E_NOMEM;
+	c->node.key = pfn;
+	c->shares = 2;
+	return tree_insert(&table, &c->node);
+}
+
+bool cow_release(uint64_t pfn)
+{
+	struct cow_entry *c = lookup(pfn);
+	if (!c || --c->shares > 0)
+		return false;
+	tree_remove(&table, pfn);
+	pool_put(&pool, c);
+	return true;
+}
+
+bool cow_is_cow(uint64_t pfn)
+{
+	return lookup(pfn) != NULL;
+}
+
+unsigned cow_count(uint64_t pfn)
+{
+	struct cow_entry *c = lookup(pfn);
+	return c ? c->shares : 1;
+}
+
+size_t cow_entries(void)
+{
+	return table.count;
+}

@@ -1,0 +1,30 @@
+/* The copy-on-write table: how many pages share each frame the pager has
+ * shared (fork), keyed by frame number in an AVL tree.  A frame not in the
+ * table has one user.  Pure (host-tested). */
+#ifndef PAGER_COW_H
+#define PAGER_COW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define COW_POOL (1u << 16)
+
+/* One more page shares pfn: a frame new to the table gets share count 2
+ * (its owner and the new sharer).  E_NOMEM when the table is full. */
+int cow_mark(uint64_t pfn);
+
+/* One page stops sharing pfn.  True on the last share (pfn leaves the
+ * table); false while others share it, or if pfn was not in the table. */
+bool cow_release(uint64_t pfn);
+
+/* True if pfn is in the table. */
+bool cow_is_cow(uint64_t pfn);
+
+/* pfn's share count (1 when not in the table). */
+unsigned cow_count(uint64_t pfn);
+
+/* Frames in the table (for leak checks). */
+size_t cow_entries(void);
+
+#endif

@@ -1,0 +1,380 @@
+/* The demand-paging manager: faults, COW, fork, release.  See demand.h. */
+#include "abi/err.h"
+#include "abi/fault.h"
+#include "abi/syscall.h"
+#include "lib/string.h"
+#include "cow.h"
+#include "demand.h"
+
+struct pg_stats dp_stats;
+static const struct dp_ops *ops;
+static uint64_t zero_pfn;
+static uint32_t zero_gen;
+static bool have_zero;
+
+/* A run of consecutive pages for one unmap or protect call. */
+struct run {
+	uint32_t space;
+	uint64_t start, n;
+	unsigned rights;
+	bool unmap;
+};
+
+static void run_flush(struct run *r)
+{
+	if (r->n && r->unmap)
+		ops->unmap(r->space, r->start, r->n);
+	else if (r->n)
+		ops->protect(r->space, r->start, r->n, r->rights);
+	r->n = 0;
+}
+
+static void run_add(struct run *r, uint64_t va)
+{
+	if (r->n && r->start + r->n * DP_PAGE == va) {
+		r->n++;
+		return;
+	}
+	run_flush(r);
+	r->start = va;
+	r->n = 1;
+}
+
+void dp_init(const struct dp_ops *o, uint64_t zpfn, uint32_t zgen)
+{
+	ops = o;
+	zero_pfn = zpfn;
+	zero_gen = zgen;
+	have_zero = zpfn || zgen;
+}
+
+void dp_space_init(struct dp_space *s, uint32_t space)
+{
+	memset(s, 0, sizeof *s);
+	region_init(&s->regions);
+	pagetab_init(&s->pages);
+	s->space = space;
+}
+
+int dp_register_lazy(struct dp_space *s, uint64_t start, uint64_t size,
+		     unsigned rights, const struct backing *b, struct region **out)
+{
+	unsigned kind = b == &backing_file ? REGION_IMAGE :
+			b == &backing_stack ? REGION_STACK :
+			b == &backing_heap ? REGION_HEAP : REGION_ANON;
+	if (start + size < start)
+		return E_INVAL;
+	int e = region_add(&s->regions, start, start + size, kind, rights);
+	if (e)
+		return e;
+	struct region *r = region_find(&s->regions, start);
+	r->b = b;
+	if (out)
+		*out = r;
+	return E_OK;
+}
+
+int dp_register_fixed(struct dp_space *s, uint64_t start, uint64_t size,
+		      unsigned rights)
+{
+	if (start + size < start)
+		return E_INVAL;
+	return region_add(&s->regions, start, start + size, REGION_FIXED, rights);
+}
+
+/* Give back the pager's share of the page p (already unrecorded). */
+static void release(const struct page *p)
+{
+	if (p->flags & PAGE_ZERO)
+		return;
+	if ((p->flags & PAGE_COW) && cow_is_cow(p->pfn) && !cow_release(p->pfn))
+		return; /* others still share it */
+	ops->free(p->pfn, p->gen);
+	dp_stats.frames_held--;
+}
+
+void dp_release_range(struct dp_space *s, uint64_t start, uint64_t end)
+{
+	struct run run = { .space = s->space, .unmap = true };
+	struct page *p = pagetab_from(&s->pages, start), old;
+	while (p && p->node.key < end) {
+		uint64_t va = p->node.key;
+		run_add(&run, va);
+		p = pagetab_next(&s->pages, p);
+		pagetab_remove(&s->pages, va, &old);
+		release(&old);
+	}
+	run_flush(&run);
+}
+
+int dp_unregister_lazy(struct dp_space *s, uint64_t start)
+{
+	struct region *r = region_find(&s->regions, start);
+	if (!r || r->start != start)
+		return E_NOENT;
+	dp_release_range(s, r->start, r->end);
+	return region_remove(&s->regions, start);
+}
+
+int dp_add_page(struct dp_space *s, uint64_t va, uint64_t pfn, uint32_t gen)
+{
+	int e = pagetab_insert(&s->pages, va, pfn, gen, 0);
+	if (e == E_OK)
+		dp_stats.frames_held++;
+	return e;
+}
+
+/* The rights page p of region r is mapped with. */
+static unsigned rights_of(const struct region *r, const struct page *p)
+{
+	unsigned ro = (p->flags & (PAGE_COW | PAGE_ZERO)) ? MAP_W : 0;
+	return r->rights & ~ro;
+}
+
+static void answer(const struct region *r, const struct page *p, struct dp_map *m)
+{
+	m->va = p->node.key;
+	m->pfn = p->pfn;
+	m->gen = p->gen;
+	m->rights = rights_of(r, p);
+}
+
+/* True if region r allows access acc. */
+static bool allowed(const struct region *r, unsigned acc)
+{
+	if (!r || !r->b || !(r->rights & MAP_R))
+		return false;
+	if ((acc & FAULT_ACC_WRITE) && !(r->rights & MAP_W))
+		return false;
+	return !(acc & FAULT_ACC_EXEC) || (r->rights & MAP_X);
+}
+
+/* A new page at va of r for access acc, recorded in s. */
+static int demand(struct dp_space *s, struct region *r, uint64_t va,
+		  unsigned acc, struct dp_map *m)
+{
+	struct page *p;
+	int e = r->b->check ? r->b->check(r, va) : E_OK;
+	if (e)
+		return e;
+	if (r->b->zero_read && have_zero && !(acc & (FAULT_ACC_WRITE | FAULT_ACC_EXEC))) {
+		if (pagetab_insert(&s->pages, va, zero_pfn, zero_gen, PAGE_ZERO))
+			return E_NOMEM;
+		dp_stats.faults_zero_read++;
+	} else {
+		uint64_t pfn;
+		uint32_t gen;
+		if (ops->alloc(&pfn, &gen))
+			return E_NOMEM;
+		if (r->b->fill)
+			r->b->fill(r, va, ops->window(pfn));
+		if (pagetab_insert(&s->pages, va, pfn, gen, 0)) {
+			ops->free(pfn, gen);
+			return E_NOMEM;
+		}
+		dp_stats.frames_held++;
+		(*r->b->count)++;
+	}
+	p = pagetab_lookup(&s->pages, va);
+	answer(r, p, m);
+	return E_OK;
+}
+
+int dp_try_demand_page(struct dp_space *s, uint64_t va, unsigned acc,
+		       struct dp_map *m)
+{
+	va &= ~(DP_PAGE - 1);
+	struct region *r = region_find(&s->regions, va);
+	if (!allowed(r, acc))
+		return E_FAULT;
+	struct page *p = pagetab_lookup(&s->pages, va);
+	if (p) { /* another thread's fault got here first */
+		answer(r, p, m);
+		return E_OK;
+	}
+	return demand(s, r, va, acc, m);
+}
+
+int dp_handle_cow_fault(struct dp_space *s, uint64_t va, struct dp_map *m)
+{
+	va &= ~(DP_PAGE - 1);
+	struct region *r = region_find(&s->regions, va);
+	struct page *p = pagetab_lookup(&s->pages, va);
+	if (!p || !allowed(r, FAULT_ACC_WRITE))
+		return E_FAULT;
+	bool shared = (p->flags & PAGE_ZERO) ||
+		      ((p->flags & PAGE_COW) && cow_count(p->pfn) > 1);
+	if (shared) {
+		uint64_t pfn;
+		uint32_t gen;
+		if (ops->alloc(&pfn, &gen))
+			return E_NOMEM;
+		dp_stats.frames_held++;
+		if (p->flags & PAGE_ZERO) {
+			(*r->b->count)++;
+		} else {
+			memcpy(ops->window(pfn), ops->window(p->pfn), DP_PAGE);
+			cow_release(p->pfn); /* not the last: it was shared */
+			dp_stats.cow_copies++;
+		}
+		p->pfn = pfn;
+		p->gen = gen;
+	} else if (p->flags & PAGE_COW) {
+		cow_release(p->pfn);
+		dp_stats.cow_reuses++;
+	}
+	p->flags = 0;
+	answer(r, p, m);
+	return E_OK;
+}
+
+/* After a sequential demand fault at va in r: map up to DP_AROUND more
+ * absent pages after it, stopping at the first that fails. */
+static void fault_around(struct dp_space *s, struct region *r, uint64_t va,
+			 unsigned acc)
+{
+	struct dp_map m;
+	uint64_t last = va;
+	for (int i = 1; i <= DP_AROUND; i++) {
+		uint64_t at = va + (uint64_t)i * DP_PAGE;
+		if (at >= r->end || pagetab_lookup(&s->pages, at))
+			break;
+		if (demand(s, r, at, acc, &m))
+			break;
+		if (ops->map(s->space, at, m.pfn, m.gen, m.rights)) {
+			dp_release_range(s, at, at + DP_PAGE);
+			break;
+		}
+		last = at;
+	}
+	s->last_fault = last;
+}
+
+int dp_fault(struct dp_space *s, uint64_t addr, unsigned acc, struct dp_map *m)
+{
+	uint64_t va = addr & ~(DP_PAGE - 1);
+	struct region *r = region_find(&s->regions, va);
+	if (!allowed(r, acc))
+		return E_FAULT;
+	s->faults++;
+	dp_stats.faults_total++;
+	struct page *p = pagetab_lookup(&s->pages, va);
+	if (p && (acc & FAULT_ACC_WRITE) && (p->flags & (PAGE_COW | PAGE_ZERO)))
+		return dp_handle_cow_fault(s, va, m);
+	if (p) {
+		answer(r, p, m);
+		return E_OK;
+	}
+	bool sequential = s->last_fault + DP_PAGE == va;
+	int e = demand(s, r, va, acc, m);
+	s->last_fault = va;
+	if (e == E_OK && sequential && r->kind != REGION_STACK)
+		fault_around(s, r, va, acc);
+	return e;
+}
+
+void dp_mark_cow_range(struct dp_space *s, uint64_t start, uint64_t end)
+{
+	struct region *r = region_find(&s->regions, start);
+	struct run run = { .space = s->space, .rights = r ? r->rights & ~MAP_W : 0 };
+	for (struct page *p = pagetab_from(&s->pages, start); p && p->node.key < end;
+	     p = pagetab_next(&s->pages, p)) {
+		if (p->flags & (PAGE_COW | PAGE_ZERO))
+			continue; /* read-only already */
+		p->flags |= PAGE_COW;
+		if (r && (r->rights & MAP_W))
+			run_add(&run, p->node.key);
+	}
+	run_flush(&run);
+}
+
+int dp_add_cow_entry(struct dp_space *s, const struct page *p, unsigned rights)
+{
+	uint64_t va = p->node.key;
+	if (!(p->flags & PAGE_ZERO) && cow_mark(p->pfn))
+		return E_NOMEM;
+	int e = pagetab_insert(&s->pages, va, p->pfn, p->gen, p->flags);
+	if (e == E_OK) {
+		e = ops->map(s->space, va, p->pfn, p->gen, rights & ~MAP_W);
+		if (e) {
+			struct page old;
+			pagetab_remove(&s->pages, va, &old);
+		}
+	}
+	if (e && !(p->flags & PAGE_ZERO))
+		cow_release(p->pfn); /* the other space still holds it */
+	return e;
+}
+
+/* Copy region r of parent (its pages COW) into child. */
+static int fork_region(struct dp_space *parent, struct dp_space *child,
+		       const struct region *r)
+{
+	struct region *c;
+	int e = dp_register_lazy(child, r->start, r->end - r->start, r->rights, r->b, &c);
+	if (e)
+		return e;
+	c->fdata = r->fdata;
+	c->fvaddr = r->fvaddr;
+	c->filesz = r->filesz;
+	dp_mark_cow_range(parent, r->start, r->end);
+	for (struct page *p = pagetab_from(&parent->pages, r->start);
+	     p && p->node.key < r->end && e == E_OK; p = pagetab_next(&parent->pages, p))
+		e = dp_add_cow_entry(child, p, r->rights);
+	return e;
+}
+
+int dp_fork(struct dp_space *parent, struct dp_space *child)
+{
+	int e = E_OK;
+	for (struct region *r = region_from(&parent->regions, 0); r && e == E_OK;
+	     r = region_next(&parent->regions, r))
+		if (r->b)
+			e = fork_region(parent, child, r);
+	return e;
+}
+
+int dp_protect(struct dp_space *s, uint64_t start, uint64_t end, unsigned rights)
+{
+	struct region *r = region_find(&s->regions, start);
+	if ((start | end) % DP_PAGE || end <= start || !r || !r->b || end > r->end ||
+	    (rights & ~(MAP_R | MAP_W | MAP_X)))
+		return E_INVAL;
+	int e = region_split(&s->regions, start);
+	if (e == E_OK)
+		e = region_split(&s->regions, end);
+	if (e)
+		return e;
+	r = region_find(&s->regions, start);
+	r->rights = (uint8_t)rights;
+	for (struct page *p = pagetab_from(&s->pages, start); p && p->node.key < end;
+	     p = pagetab_next(&s->pages, p)) {
+		if (rights & MAP_R) /* else unmapped: the entry waits for new rights */
+			ops->protect(s->space, p->node.key, 1, rights_of(r, p));
+		else
+			ops->unmap(s->space, p->node.key, 1);
+	}
+	return E_OK;
+}
+
+void dp_destroy(struct dp_space *s)
+{
+	struct page old;
+	struct page *p;
+	while ((p = pagetab_from(&s->pages, 0))) {
+		pagetab_remove(&s->pages, p->node.key, &old);
+		release(&old);
+	}
+	struct region *r;
+	while ((r = region_from(&s->regions, 0)))
+		region_remove(&s->regions, r->start);
+}
+
+uint64_t dp_resident(const struct dp_space *s, uint64_t start, uint64_t end)
+{
+	uint64_t n = 0;
+	for (struct page *p = pagetab_from(&s->pages, start); p && p->node.key < end;
+	     p = pagetab_next(&s->pages, p))
+		n++;
+	return n;
+}

@@ -1,0 +1,130 @@
+/* Demand paging for one address space (MINIX VM style): lazy regions, each
+ * with a backing (a small table of functions per kind of memory: anonymous
+ * zero-fill, initrd file, stack), the pages the pager gave it (pagetab.c),
+ * copy-on-write sharing between spaces (cow.c) and fork.  Pure
+ * (host-tested): frames and mappings are reached only through struct
+ * dp_ops, set once with dp_init.
+ *
+ * Frame ownership: the pager holds one reference on every frame it gives
+ * out (its window mapping, dp_ops.alloc .. dp_ops.free) for as long as any
+ * page of any space records the frame; each mapping holds its own in the
+ * kernel.  A frame recorded by one page only is not in the COW table; a
+ * shared one is there with its share count. */
+#ifndef PAGER_DEMAND_H
+#define PAGER_DEMAND_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "abi/pager.h"
+#include "pagetab.h"
+#include "region.h"
+
+#define DP_PAGE   4096ull
+#define DP_AROUND 4 /* extra pages mapped per sequential fault */
+
+struct dp_ops {
+	int (*alloc)(uint64_t *pfn, uint32_t *gen); /* a zeroed frame; E_NOMEM */
+	void (*free)(uint64_t pfn, uint32_t gen);   /* drop the pager's hold */
+	void *(*window)(uint64_t pfn);              /* the frame's bytes */
+	int (*map)(uint32_t space, uint64_t va, uint64_t pfn, uint32_t gen,
+		   unsigned rights);
+	void (*unmap)(uint32_t space, uint64_t va, uint64_t npages);
+	void (*protect)(uint32_t space, uint64_t va, uint64_t npages, unsigned rights);
+};
+
+/* A kind of memory.  check (may be NULL) refuses a page with E_FAULT
+ * before any frame is taken; fill (NULL: zero) writes a new page's bytes
+ * into its zeroed frame; count is the statistic a fill adds one to. */
+struct backing {
+	unsigned kind;   /* PG_BACK_* */
+	bool zero_read;  /* a read of a new page may map the shared zero frame */
+	int (*check)(const struct region *r, uint64_t va);
+	void (*fill)(const struct region *r, uint64_t va, uint8_t *page);
+	uint64_t *count;
+};
+extern const struct backing backing_anon, backing_heap, backing_file, backing_stack;
+
+/* One address space.  space is the kernel handle the ops get. */
+struct dp_space {
+	struct region_set regions;
+	struct pagetab pages;
+	uint32_t space;
+	uint64_t faults;
+	uint64_t last_fault; /* page of the last demand fault (fault-around) */
+};
+
+/* A mapping to install: what a fault answer carries. */
+struct dp_map {
+	uint64_t va, pfn;
+	uint32_t gen;
+	unsigned rights;
+};
+
+/* The counters (faults by kind, COW copies and reuses); the pager adds
+ * the rest of struct pg_stats. */
+extern struct pg_stats dp_stats;
+
+/* Use ops for frames and mappings, and (zero_pfn, zero_gen) as the shared
+ * zero frame (zero_gen 0 and zero_pfn 0: none; reads then take frames). */
+void dp_init(const struct dp_ops *ops, uint64_t zero_pfn, uint32_t zero_gen);
+
+/* An empty address space with kernel handle space. */
+void dp_space_init(struct dp_space *s, uint32_t space);
+
+/* A lazy region [start, start + size) with rights and backing b; *out (may
+ * be NULL) = it.  E_INVAL, E_BUSY (overlap), E_NOMEM as region_add. */
+int dp_register_lazy(struct dp_space *s, uint64_t start, uint64_t size,
+		     unsigned rights, const struct backing *b, struct region **out);
+
+/* A pager-filled region (startup page, IPC buffers): faults there kill. */
+int dp_register_fixed(struct dp_space *s, uint64_t start, uint64_t size,
+		      unsigned rights);
+
+/* Remove the region starting at start with its pages.  E_NOENT. */
+int dp_unregister_lazy(struct dp_space *s, uint64_t start);
+
+/* Unmap and release every page in [start, end); regions stay. */
+void dp_release_range(struct dp_space *s, uint64_t start, uint64_t end);
+
+/* Record frame (pfn, gen), held by the pager, as the page at va (already
+ * mapped by the caller).  E_BUSY, E_NOMEM, E_INVAL as pagetab_insert. */
+int dp_add_page(struct dp_space *s, uint64_t va, uint64_t pfn, uint32_t gen);
+
+/* Serve a fault at addr with access bits acc (FAULT_ACC_*): *m = the
+ * mapping to install.  E_FAULT (no region allows it: kill), E_NOMEM (no
+ * frame or table entry). */
+int dp_fault(struct dp_space *s, uint64_t addr, unsigned acc, struct dp_map *m);
+
+/* A not-present page at va: a new page from its region's backing (or the
+ * zero frame for a read), recorded; *m = its mapping.  E_FAULT, E_NOMEM. */
+int dp_try_demand_page(struct dp_space *s, uint64_t va, unsigned acc,
+		       struct dp_map *m);
+
+/* A write to the present read-only page at va: a private frame if it is
+ * the zero frame or really shared, else the same frame made writable.
+ * E_FAULT (no such page or region not writable), E_NOMEM. */
+int dp_handle_cow_fault(struct dp_space *s, uint64_t va, struct dp_map *m);
+
+/* Write-protect the present pages of s in [start, end) and mark them COW
+ * (share counts move when another space adds them: dp_add_cow_entry). */
+void dp_mark_cow_range(struct dp_space *s, uint64_t start, uint64_t end);
+
+/* Record the COW page p of another space at the same address in s, mapped
+ * read-only, one more share.  E_NOMEM, or the map error. */
+int dp_add_cow_entry(struct dp_space *s, const struct page *p, unsigned rights);
+
+/* Make child a copy-on-write copy of parent's lazy regions and pages.  On
+ * failure child holds part of it; dp_destroy it.  E_NOMEM. */
+int dp_fork(struct dp_space *parent, struct dp_space *child);
+
+/* Set the rights of [start, end) inside one lazy region (splitting it);
+ * present pages follow.  E_INVAL (not inside one lazy region), E_NOMEM. */
+int dp_protect(struct dp_space *s, uint64_t start, uint64_t end, unsigned rights);
+
+/* Release every page and region of s (its space is gone: no unmapping). */
+void dp_destroy(struct dp_space *s);
+
+/* Pages of s present in [start, end). */
+uint64_t dp_resident(const struct dp_space *s, uint64_t start, uint64_t end);
+
+#endif

@@ -1,0 +1,77 @@
+/* Statistics, the process list and a process's regions (PG_STATS, PG_PS,
+ * PG_PMAP), answered in our IPC buffer. */
+#include "pager.h"
+
+/* PG_STATS: struct pg_stats in the reply buffer. */
+long do_stats(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
+{
+	(void)p;
+	(void)m;
+	(void)r;
+	memcpy((void *)PAGER_IPC_BUF, &dp_stats, sizeof dp_stats);
+	pg.reply_len = sizeof dp_stats;
+	return E_OK;
+}
+
+/* Fill *out for process c. */
+static void procinfo(const struct proc *c, struct pg_procinfo *out)
+{
+	memset(out, 0, sizeof *out);
+	out->pid = c->pid;
+	out->ppid = c->ppid;
+	out->state = c->state == PROC_LIVE ? PG_PROC_RUNNING : PG_PROC_ZOMBIE;
+	for (int i = 0; i < PG_MAX_THREADS; i++)
+		out->threads += c->threads[i] != 0;
+	out->resident = pagetab_count(&c->mem.pages);
+	out->faults = c->mem.faults;
+	fmt_snprintf(out->name, sizeof out->name, "%s", c->name);
+}
+
+/* PG_PS: the processes with pid >= w0, by pid, as struct pg_procinfo in
+ * the reply buffer; w0 = how many. */
+long do_ps(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
+{
+	(void)p;
+	struct pg_procinfo *out = (void *)PAGER_IPC_BUF;
+	size_t n = 0, max = IPC_BUF_MAX / sizeof *out;
+	uint64_t from = m->w[0];
+	while (n < max) {
+		const struct proc *best = NULL;
+		for (int i = 0; i < PROC_MAX; i++) {
+			const struct proc *c = proc_slot(i);
+			if (c->state != PROC_FREE && c->pid >= from &&
+			    (!best || c->pid < best->pid))
+				best = c;
+		}
+		if (!best)
+			break;
+		procinfo(best, &out[n++]);
+		from = (uint64_t)best->pid + 1;
+	}
+	pg.reply_len = n * sizeof *out;
+	r->w[0] = n;
+	return E_OK;
+}
+
+/* PG_PMAP: the regions of live process w0 (0: the caller) as struct
+ * pg_region_info in the reply buffer; w0 = how many.  E_NOENT. */
+long do_pmap(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
+{
+	struct proc *t = m->w[0] == 0 ? p :
+			 m->w[0] <= UINT32_MAX ? proc_live((uint32_t)m->w[0]) : NULL;
+	if (!t)
+		return E_NOENT;
+	struct pg_region_info *out = (void *)PAGER_IPC_BUF;
+	size_t n = 0, max = IPC_BUF_MAX / sizeof *out;
+	for (struct region *rg = region_from(&t->mem.regions, 0); rg && n < max;
+	     rg = region_next(&t->mem.regions, rg), n++) {
+		out[n].start = rg->start;
+		out[n].end = rg->end;
+		out[n].rights = rg->rights;
+		out[n].backing = rg->b ? rg->b->kind : 0;
+		out[n].resident = dp_resident(&t->mem, rg->start, rg->end);
+	}
+	pg.reply_len = n * sizeof *out;
+	r->w[0] = n;
+	return E_OK;
+}

@@ -1,0 +1,19 @@
+/* Initrd file pages (ELF PT_LOAD segments): the bytes of the segment's file
+ * part that fall in the page are copied at first touch; the rest of the
+ * page, and .bss, stay zero. */
+#include "lib/string.h"
+#include "demand.h"
+
+/* Copy r's file bytes of the page at va into page (already zeroed). */
+static void file_fill(const struct region *r, uint64_t va, uint8_t *page)
+{
+	uint64_t lo = va > r->fvaddr ? va : r->fvaddr;
+	uint64_t fend = r->fvaddr + r->filesz;
+	uint64_t hi = va + DP_PAGE < fend ? va + DP_PAGE : fend;
+	if (lo < hi)
+		memcpy(page + (lo - va), r->fdata + (lo - r->fvaddr), hi - lo);
+}
+
+const struct backing backing_file = {
+	.kind = PG_BACK_FILE, .fill = file_fill, .count = &dp_stats.faults_file,
+};

@@ -1,0 +1,229 @@
+/* AVL tree (recursive insert and remove; the depth is <= 1.44 log2 n) and a
+ * free-list node pool. */
+#include "abi/err.h"
+#include "lib/string.h"
+#include "tree.h"
+
+void tree_init(struct tree *t)
+{
+	t->root = NULL;
+	t->count = 0;
+}
+
+static int height(const struct tnode *n)
+{
+	return n ? n->height : 0;
+}
+
+static void update(struct tnode *n)
+{
+	int l = height(n->left), r = height(n->right);
+	n->height = 1 + (l > r ? l : r);
+}
+
+static struct tnode *rotate_right(struct tnode *n)
+{
+	struct tnode *l = n->left;
+	n->left = l->right;
+	l->right = n;
+	update(n);
+	update(l);
+	return l;
+}
+
+static struct tnode *rotate_left(struct tnode *n)
+{
+	struct tnode *r = n->right;
+	n->right = r->left;
+	r->left = n;
+	update(n);
+	update(r);
+	return r;
+}
+
+/* Restore the balance at n after one of its subtrees changed by one. */
+static struct tnode *balance(struct tnode *n)
+{
+	update(n);
+	int b = height(n->left) - height(n->right);
+	if (b > 1) {
+		if (height(n->left->left) < height(n->left->right))
+			n->left = rotate_left(n->left);
+		return rotate_right(n);
+	}
+	if (b < -1) {
+		if (height(n->right->right) < height(n->right->left))
+			n->right = rotate_right(n->right);
+		return rotate_left(n);
+	}
+	return n;
+}
+
+static struct tnode *insert(struct tnode *at, struct tnode *n, int *err)
+{
+	if (!at)
+		return n;
+	if (n->key == at->key) {
+		*err = E_BUSY;
+		return at;
+	}
+	if (n->key < at->key)
+		at->left = insert(at->left, n, err);
+	else
+		at->right = insert(at->right, n, err);
+	return balance(at);
+}
+
+int tree_insert(struct tree *t, struct tnode *n)
+{
+	int err = E_OK;
+	if (tree_find(t, n->key))
+		return E_BUSY; /* n may be in the tree: leave it alone */
+	n->left = n->right = NULL;
+	n->height = 1;
+	t->root = insert(t->root, n, &err);
+	if (err == E_OK)
+		t->count++;
+	return err;
+}
+
+struct tnode *tree_find(const struct tree *t, uint64_t key)
+{
+	struct tnode *n = t->root;
+	while (n && n->key != key)
+		n = key < n->key ? n->left : n->right;
+	return n;
+}
+
+struct tnode *tree_floor(const struct tree *t, uint64_t key)
+{
+	struct tnode *n = t->root, *best = NULL;
+	while (n) {
+		if (n->key == key)
+			return n;
+		if (n->key < key) {
+			best = n;
+			n = n->right;
+		} else {
+			n = n->left;
+		}
+	}
+	return best;
+}
+
+struct tnode *tree_ceil(const struct tree *t, uint64_t key)
+{
+	struct tnode *n = t->root, *best = NULL;
+	while (n) {
+		if (n->key == key)
+			return n;
+		if (n->key > key) {
+			best = n;
+			n = n->left;
+		} else {
+			n = n->right;
+		}
+	}
+	return best;
+}
+
+struct tnode *tree_next(const struct tree *t, const struct tnode *n)
+{
+	return n->key == UINT64_MAX ? NULL : tree_ceil(t, n->key + 1);
+}
+
+/* Unlink the smallest node under n into *min; the new subtree root. */
+static struct tnode *remove_min(struct tnode *n, struct tnode **min)
+{
+	if (!n->left) {
+		*min = n;
+		return n->right;
+	}
+	n->left = remove_min(n->left, min);
+	return balance(n);
+}
+
+static struct tnode *remove(struct tnode *n, uint64_t key, struct tnode **out)
+{
+	if (!n)
+		return NULL;
+	if (key < n->key) {
+		n->left = remove(n->left, key, out);
+	} else if (key > n->key) {
+		n->right = remove(n->right, key, out);
+	} else {
+		*out = n;
+		if (!n->left || !n->right)
+			return n->left ? n->left : n->right;
+		struct tnode *m;
+		struct tnode *rest = remove_min(n->right, &m);
+		m->left = n->left;
+		m->right = rest;
+		n = m;
+	}
+	return balance(n);
+}
+
+struct tnode *tree_remove(struct tree *t, uint64_t key)
+{
+	struct tnode *out = NULL;
+	t->root = remove(t->root, key, &out);
+	if (out)
+		t->count--;
+	return out;
+}
+
+/* Height of n's subtree if it is a valid AVL tree with keys in (lo, hi),
+ * else -1. */
+static int check(const struct tnode *n, uint64_t lo, uint64_t hi, bool has_lo,
+		 bool has_hi, size_t *count)
+{
+	if (!n)
+		return 0;
+	if ((has_lo && n->key <= lo) || (has_hi && n->key >= hi))
+		return -1;
+	(*count)++;
+	int l = check(n->left, lo, n->key, has_lo, true, count);
+	int r = check(n->right, n->key, hi, true, has_hi, count);
+	if (l < 0 || r < 0 || l - r > 1 || r - l > 1)
+		return -1;
+	int h = 1 + (l > r ? l : r);
+	return h == n->height ? h : -1;
+}
+
+bool tree_check(const struct tree *t)
+{
+	size_t count = 0;
+	return check(t->root, 0, 0, false, false, &count) >= 0 && count == t->count;
+}
+
+void pool_init(struct pool *p, void *mem, size_t size, size_t cap)
+{
+	p->free = NULL;
+	p->mem = mem;
+	p->size = size;
+	p->cap = cap;
+	p->used = 0;
+	p->inuse = 0;
+}
+
+void *pool_get(struct pool *p)
+{
+	void *n = p->free;
+	if (n)
+		p->free = *(void **)n;
+	else if (p->used < p->cap)
+		n = p->mem + p->size * p->used++;
+	else
+		return NULL;
+	p->inuse++;
+	memset(n, 0, p->size);
+	return n;
+}
+
+void pool_put(struct pool *p, void *n)
+{
+	*(void **)n = p->free;
+	p->free = n;
+	p->inuse--;
+}

@@ -1,0 +1,422 @@
+/* pager/demand.c with its backings: faults of each kind, COW after fork,
+ * release, and a randomized model test.  The ops are a fake machine:
+ * frames with reference counts (the pager's hold plus one per mapping),
+ * page tables per space, like the kernel's. */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+#include "abi/err.h"
+#include "abi/fault.h"
+#include "abi/syscall.h"
+#include "cow.h"
+#include "demand.h"
+
+#define P      4096ull
+#define NF     512
+#define NSPACE 8
+#define NVA    64
+#define BASE   0x10000000ull
+
+static struct { int refs; bool held; uint32_t gen; uint8_t data[P]; } fr[NF];
+static struct { bool on; uint64_t pfn; unsigned rights; } pt[NSPACE][NVA];
+static int frames_left; /* fail alloc when 0 (out of memory) */
+
+static int f_alloc(uint64_t *pfn, uint32_t *gen)
+{
+	if (frames_left == 0)
+		return E_NOMEM;
+	for (uint64_t i = 1; i < NF; i++) {
+		if (fr[i].refs)
+			continue;
+		frames_left--;
+		fr[i].refs = 1;
+		fr[i].held = true;
+		memset(fr[i].data, 0, P);
+		*pfn = i;
+		*gen = ++fr[i].gen;
+		return E_OK;
+	}
+	return E_NOMEM;
+}
+
+static void f_free(uint64_t pfn, uint32_t gen)
+{
+	ck_assert(fr[pfn].held && fr[pfn].gen == gen);
+	fr[pfn].held = false;
+	if (--fr[pfn].refs == 0 && frames_left >= 0)
+		frames_left++;
+}
+
+static void *f_window(uint64_t pfn)
+{
+	ck_assert(fr[pfn].held);
+	return fr[pfn].data;
+}
+
+static int slot(uint64_t va)
+{
+	ck_assert(va >= BASE && va < BASE + NVA * P && va % P == 0);
+	return (int)((va - BASE) / P);
+}
+
+static void drop(uint32_t s, int i)
+{
+	if (pt[s][i].on && --fr[pt[s][i].pfn].refs == 0 && frames_left >= 0)
+		frames_left++;
+	pt[s][i].on = false;
+}
+
+static int f_map(uint32_t s, uint64_t va, uint64_t pfn, uint32_t gen, unsigned rights)
+{
+	ck_assert(fr[pfn].held && fr[pfn].gen == gen);
+	int i = slot(va);
+	fr[pfn].refs++;
+	drop(s, i);
+	pt[s][i].on = true;
+	pt[s][i].pfn = pfn;
+	pt[s][i].rights = rights;
+	return E_OK;
+}
+
+static void f_unmap(uint32_t s, uint64_t va, uint64_t n)
+{
+	for (uint64_t k = 0; k < n; k++)
+		drop(s, slot(va + k * P));
+}
+
+static void f_protect(uint32_t s, uint64_t va, uint64_t n, unsigned rights)
+{
+	for (uint64_t k = 0; k < n; k++)
+		if (pt[s][slot(va + k * P)].on)
+			pt[s][slot(va + k * P)].rights = rights;
+}
+
+static const struct dp_ops ops = { f_alloc, f_free, f_window, f_map, f_unmap, f_protect };
+static uint64_t zpfn;
+
+static void setup(void)
+{
+	memset(fr, 0, sizeof fr);
+	memset(pt, 0, sizeof pt);
+	memset(&dp_stats, 0, sizeof dp_stats);
+	frames_left = -1;
+	uint32_t zgen;
+	f_alloc(&zpfn, &zgen);
+	frames_left = 100000;
+	dp_init(&ops, zpfn, zgen);
+}
+
+/* The machine's access: fault until the mapping allows it (like the CPU
+ * and kernel), then read or write the page's first byte.  E_OK, or the
+ * fault's error (the process would be killed). */
+static int access_page(struct dp_space *s, uint64_t va, bool write, uint8_t *val)
+{
+	int i = slot(va);
+	for (int tries = 0; tries < 3; tries++) {
+		unsigned need = write ? MAP_W : MAP_R;
+		if (pt[s->space][i].on && (pt[s->space][i].rights & need) == need) {
+			uint8_t *b = fr[pt[s->space][i].pfn].data;
+			if (write)
+				b[0] = *val;
+			else
+				*val = b[0];
+			return E_OK;
+		}
+		struct dp_map m;
+		unsigned acc = (write ? FAULT_ACC_WRITE : FAULT_ACC_READ) |
+			       (pt[s->space][i].on ? FAULT_ACC_PRESENT : 0);
+		int e = dp_fault(s, va + 5, acc, &m);
+		if (e)
+			return e;
+		ck_assert_uint_eq(m.va, va);
+		f_map(s->space, m.va, m.pfn, m.gen, m.rights);
+	}
+	ck_abort_msg("fault loop at 0x%lx", (unsigned long)va);
+	return E_INVAL;
+}
+
+/* A space dies: the kernel drops its mappings, the pager its pages. */
+static void space_gone(struct dp_space *s)
+{
+	for (int i = 0; i < NVA; i++)
+		drop(s->space, i);
+	dp_destroy(s);
+}
+
+/* Every frame but the zero frame is back; no table entry is left. */
+static void assert_no_leaks(void)
+{
+	for (int i = 1; i < NF; i++)
+		if ((uint64_t)i != zpfn)
+			ck_assert_msg(fr[i].refs == 0, "frame %d refs %d", i, fr[i].refs);
+	ck_assert_uint_eq(cow_entries(), 0);
+	ck_assert_uint_eq(pagetab_nodes_used(), 0);
+	ck_assert_uint_eq(region_nodes_used(), 0);
+}
+
+START_TEST(zero_read_then_write)
+{
+	setup();
+	struct dp_space s;
+	uint8_t v = 0;
+	dp_space_init(&s, 1);
+	ck_assert_int_eq(dp_register_lazy(&s, BASE, 4 * P, MAP_R | MAP_W, &backing_anon, NULL), E_OK);
+	ck_assert_int_eq(access_page(&s, BASE, false, &v), E_OK);
+	ck_assert_uint_eq(pt[1][0].pfn, zpfn); /* the shared zero frame, read-only */
+	ck_assert_uint_eq(pt[1][0].rights, MAP_R);
+	ck_assert_uint_eq(dp_stats.faults_zero_read, 1);
+	v = 9;
+	ck_assert_int_eq(access_page(&s, BASE, true, &v), E_OK);
+	ck_assert_uint_ne(pt[1][0].pfn, zpfn);
+	ck_assert_uint_eq(fr[zpfn].data[0], 0);
+	ck_assert_uint_eq(dp_stats.faults_zero, 1);
+	ck_assert_uint_eq(dp_stats.frames_held, 1);
+	/* outside the region, and a write to a read-only region */
+	ck_assert_int_eq(access_page(&s, BASE + 4 * P, false, &v), E_FAULT);
+	ck_assert_int_eq(dp_register_lazy(&s, BASE + 8 * P, P, MAP_R, &backing_anon, NULL), E_OK);
+	ck_assert_int_eq(access_page(&s, BASE + 8 * P, true, &v), E_FAULT);
+	space_gone(&s);
+	assert_no_leaks();
+}
+END_TEST
+
+START_TEST(file_pages_and_bss)
+{
+	setup();
+	static uint8_t file[3 * P];
+	for (size_t i = 0; i < sizeof file; i++)
+		file[i] = (uint8_t)(i * 7 + 1);
+	struct dp_space s;
+	struct region *r;
+	dp_space_init(&s, 2);
+	/* segment at BASE + 0x100, 5000 file bytes, memsz 3 pages */
+	ck_assert_int_eq(dp_register_lazy(&s, BASE, 4 * P, MAP_R | MAP_W, &backing_file, &r), E_OK);
+	r->fdata = file + 0x100;
+	r->fvaddr = BASE + 0x100;
+	r->filesz = 5000;
+	struct dp_map m;
+	ck_assert_int_eq(dp_fault(&s, BASE + P, FAULT_ACC_WRITE, &m), E_OK);
+	uint8_t *pg = fr[m.pfn].data;
+	uint64_t end = 0x100 + 5000 - P; /* file bytes in page 1 */
+	ck_assert_uint_eq(pg[0], file[P]);
+	ck_assert_uint_eq(pg[end - 1], file[P + end - 1]);
+	ck_assert_uint_eq(pg[end], 0);
+	ck_assert_uint_eq(m.rights, MAP_R | MAP_W);
+	ck_assert_int_eq(dp_fault(&s, BASE + 0x10, FAULT_ACC_READ, &m), E_OK);
+	pg = fr[m.pfn].data;
+	ck_assert_uint_eq(pg[0xff], 0);
+	ck_assert_uint_eq(pg[0x100], file[0x100]);
+	ck_assert_uint_eq(pg[P - 1], file[P - 1]);
+	ck_assert_int_eq(dp_fault(&s, BASE + 3 * P, FAULT_ACC_READ, &m), E_OK);
+	for (size_t i = 0; i < P; i++)
+		ck_assert_uint_eq(fr[m.pfn].data[i], 0); /* .bss */
+	ck_assert_uint_eq(dp_stats.faults_file, 3);
+	ck_assert_int_eq(dp_fault(&s, BASE, FAULT_ACC_EXEC, &m), E_FAULT); /* not X */
+	dp_destroy(&s);
+	assert_no_leaks();
+}
+END_TEST
+
+START_TEST(stack_guard)
+{
+	setup();
+	struct dp_space s;
+	struct dp_map m;
+	dp_space_init(&s, 3);
+	ck_assert_int_eq(dp_register_lazy(&s, BASE, 8 * P, MAP_R | MAP_W, &backing_stack, NULL), E_OK);
+	ck_assert_int_eq(dp_fault(&s, BASE + 8 * P - 8, FAULT_ACC_WRITE, &m), E_OK);
+	ck_assert_int_eq(dp_fault(&s, BASE + P, FAULT_ACC_READ, &m), E_OK);
+	ck_assert_int_eq(dp_fault(&s, BASE + 10, FAULT_ACC_WRITE, &m), E_FAULT);
+	ck_assert_int_eq(dp_fault(&s, BASE - 8, FAULT_ACC_WRITE, &m), E_FAULT);
+	ck_assert_uint_eq(dp_stats.faults_stack, 2);
+	dp_destroy(&s);
+	assert_no_leaks();
+}
+END_TEST
+
+START_TEST(fork_cow_copy_then_reuse)
+{
+	setup();
+	struct dp_space a, b;
+	uint8_t v = 5;
+	dp_space_init(&a, 1);
+	dp_space_init(&b, 2);
+	ck_assert_int_eq(dp_register_lazy(&a, BASE, 4 * P, MAP_R | MAP_W, &backing_anon, NULL), E_OK);
+	ck_assert_int_eq(access_page(&a, BASE, true, &v), E_OK);
+	uint64_t f = pt[1][0].pfn;
+	ck_assert_int_eq(dp_fork(&a, &b), E_OK);
+	ck_assert_uint_eq(pt[1][0].rights, MAP_R); /* parent write-protected */
+	ck_assert_uint_eq(pt[2][0].pfn, f);
+	ck_assert_uint_eq(cow_count(f), 2);
+	ck_assert_int_eq(fr[f].refs, 3); /* pager + two mappings */
+	v = 6;
+	ck_assert_int_eq(access_page(&b, BASE, true, &v), E_OK); /* child copies */
+	ck_assert_uint_ne(pt[2][0].pfn, f);
+	ck_assert_uint_eq(dp_stats.cow_copies, 1);
+	ck_assert_int_eq(access_page(&a, BASE, false, &v), E_OK);
+	ck_assert_uint_eq(v, 5);
+	v = 7;
+	ck_assert_int_eq(access_page(&a, BASE, true, &v), E_OK); /* last sharer: reuse */
+	ck_assert_uint_eq(pt[1][0].pfn, f);
+	ck_assert_uint_eq(dp_stats.cow_reuses, 1);
+	ck_assert(!cow_is_cow(f));
+	ck_assert_int_eq(access_page(&b, BASE, false, &v), E_OK);
+	ck_assert_uint_eq(v, 6);
+	space_gone(&a);
+	space_gone(&b);
+	assert_no_leaks();
+}
+END_TEST
+
+START_TEST(last_share_freed_on_exit)
+{
+	setup();
+	struct dp_space a, b;
+	uint8_t v = 1;
+	dp_space_init(&a, 1);
+	dp_space_init(&b, 2);
+	dp_register_lazy(&a, BASE, 4 * P, MAP_R | MAP_W, &backing_anon, NULL);
+	access_page(&a, BASE, true, &v);
+	uint64_t f = pt[1][0].pfn;
+	ck_assert_int_eq(dp_fork(&a, &b), E_OK);
+	space_gone(&a);
+	ck_assert_int_eq(fr[f].refs, 2); /* child's mapping and the pager */
+	space_gone(&b);
+	ck_assert_int_eq(fr[f].refs, 0);
+	assert_no_leaks();
+}
+END_TEST
+
+START_TEST(out_of_memory)
+{
+	setup();
+	struct dp_space a, b;
+	uint8_t v = 1;
+	dp_space_init(&a, 1);
+	dp_space_init(&b, 2);
+	dp_register_lazy(&a, BASE, 8 * P, MAP_R | MAP_W, &backing_anon, NULL);
+	access_page(&a, BASE, true, &v);
+	ck_assert_int_eq(dp_fork(&a, &b), E_OK);
+	frames_left = 0;
+	ck_assert_int_eq(access_page(&a, BASE, true, &v), E_NOMEM); /* must copy */
+	ck_assert_int_eq(access_page(&b, BASE + P, true, &v), E_NOMEM);
+	ck_assert_int_eq(access_page(&b, BASE + P, false, &v), E_OK); /* zero frame */
+	space_gone(&b);
+	ck_assert_int_eq(access_page(&a, BASE, true, &v), E_OK); /* reuse: no frame */
+	ck_assert_uint_eq(dp_stats.cow_reuses, 1);
+	dp_stats.cow_reuses = 0;
+	frames_left = 100000;
+	space_gone(&a);
+	assert_no_leaks();
+}
+END_TEST
+
+START_TEST(munmap_protect_unregister)
+{
+	setup();
+	struct dp_space s;
+	uint8_t v = 3;
+	dp_space_init(&s, 1);
+	dp_register_lazy(&s, BASE, 8 * P, MAP_R | MAP_W, &backing_anon, NULL);
+	for (int i = 0; i < 8; i++)
+		ck_assert_int_eq(access_page(&s, BASE + i * P, true, &v), E_OK);
+	dp_release_range(&s, BASE + 2 * P, BASE + 4 * P);
+	ck_assert(!pt[1][2].on && !pt[1][3].on && pt[1][4].on);
+	ck_assert_int_eq(access_page(&s, BASE + 2 * P, false, &v), E_OK);
+	ck_assert_uint_eq(v, 0);
+	ck_assert_int_eq(dp_protect(&s, BASE + 4 * P, BASE + 6 * P, MAP_R), E_OK);
+	ck_assert_uint_eq(pt[1][4].rights, MAP_R);
+	ck_assert_uint_eq(pt[1][6].rights, MAP_R | MAP_W);
+	ck_assert_int_eq(access_page(&s, BASE + 5 * P, true, &v), E_FAULT);
+	ck_assert_int_eq(access_page(&s, BASE + 6 * P, true, &v), E_OK);
+	ck_assert_int_eq(dp_protect(&s, BASE + 7 * P, BASE + 9 * P, MAP_R), E_INVAL);
+	ck_assert_int_eq(dp_unregister_lazy(&s, BASE + 4 * P), E_OK);
+	ck_assert_int_eq(access_page(&s, BASE + 4 * P, false, &v), E_FAULT);
+	ck_assert_int_eq(dp_unregister_lazy(&s, BASE), E_OK);
+	ck_assert_int_eq(dp_unregister_lazy(&s, BASE + 6 * P), E_OK);
+	ck_assert_uint_eq(pagetab_count(&s.pages), 0);
+	space_gone(&s);
+	assert_no_leaks();
+}
+END_TEST
+
+/* Thousands of random reads, writes, forks, munmaps and exits against a
+ * model of each space's bytes; at the end no frame or entry is left. */
+START_TEST(random_model)
+{
+	setup();
+	static struct dp_space sp[NSPACE];
+	static bool live[NSPACE];
+	static uint8_t model[NSPACE][NVA];
+	srand(1234);
+	for (int step = 0; step < 20000; step++) {
+		int s = rand() % NSPACE, i = rand() % NVA, op = rand() % 100;
+		uint64_t va = BASE + (uint64_t)i * P;
+		uint8_t v;
+		if (!live[s]) {
+			dp_space_init(&sp[s], (uint32_t)s);
+			ck_assert_int_eq(dp_register_lazy(&sp[s], BASE, NVA * P, MAP_R | MAP_W,
+							  &backing_anon, NULL), E_OK);
+			memset(model[s], 0, NVA);
+			live[s] = true;
+		} else if (op < 40) {
+			v = (uint8_t)(rand() | 1);
+			ck_assert_int_eq(access_page(&sp[s], va, true, &v), E_OK);
+			model[s][i] = v;
+		} else if (op < 80) {
+			ck_assert_int_eq(access_page(&sp[s], va, false, &v), E_OK);
+			ck_assert_uint_eq(v, model[s][i]);
+		} else if (op < 88) {
+			int c = rand() % NSPACE;
+			if (live[c])
+				continue;
+			dp_space_init(&sp[c], (uint32_t)c);
+			ck_assert_int_eq(dp_fork(&sp[s], &sp[c]), E_OK);
+			memcpy(model[c], model[s], NVA);
+			live[c] = true;
+		} else if (op < 95) {
+			int n = 1 + rand() % 4;
+			if (i + n > NVA)
+				n = NVA - i;
+			dp_release_range(&sp[s], va, va + (uint64_t)n * P);
+			memset(&model[s][i], 0, (size_t)n);
+		} else {
+			space_gone(&sp[s]);
+			live[s] = false;
+		}
+	}
+	for (int s = 0; s < NSPACE; s++)
+		if (live[s])
+			space_gone(&sp[s]);
+	assert_no_leaks();
+	ck_assert_uint_gt(dp_stats.cow_copies, 20);
+	ck_assert_uint_gt(dp_stats.cow_reuses, 5);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("demand");
+	TCase *tc = tcase_create("core");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, zero_read_then_write);
+	tcase_add_test(tc, file_pages_and_bss);
+	tcase_add_test(tc, stack_guard);
+	tcase_add_test(tc, fork_cow_copy_then_reuse);
+	tcase_add_test(tc, last_share_freed_on_exit);
+	tcase_add_test(tc, out_of_memory);
+	tcase_add_test(tc, munmap_protect_unregister);
+	tcase_add_test(tc, random_model);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(suite());
+	srunner_set_fork_status(sr, CK_NOFORK);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}

@@ -1,0 +1,123 @@
+/* The pager's costs, as median cycles (rdtsc): a demand-zero write fault,
+ * a read of a never-touched page, the per-page cost of touching 4096 fresh
+ * pages in order, a copy-on-write fault, fork of a process with 16 MiB
+ * resident (also in microseconds), and spawn-to-exit of a small program
+ * (this one run as "nop"). */
+#include "sys/sys.h"
+#include "sys/test.h"
+#include "sys/unistd.h"
+
+#define PAGES  4096
+#define PASSES 3
+#define FORKS  10
+#define SPAWNS 20
+
+static uint64_t t[PAGES * PASSES];
+
+/* Median cycles of one access per page of fresh lazy pages (write or read). */
+static uint64_t fault_median(int write)
+{
+	volatile char *p;
+	if (mmap_anon(PAGES * 4096ull, (void **)&p))
+		return 0;
+	for (int pass = 0; pass < PASSES; pass++) {
+		for (int i = 0; i < PAGES; i++) {
+			uint64_t t0 = rdtsc();
+			if (write)
+				p[i * 4096ull] = 1;
+			else
+				(void)p[i * 4096ull];
+			t[pass * PAGES + i] = rdtsc() - t0;
+		}
+		munmap((void *)p, PAGES * 4096ull);
+	}
+	mfree((void *)p);
+	return median_u64(t, PAGES * PASSES);
+}
+
+/* Median over 5 passes of (cycles to touch 4096 fresh pages in order) / 4096. */
+static uint64_t touch_per_page(void)
+{
+	volatile char *p;
+	if (mmap_anon(PAGES * 4096ull, (void **)&p))
+		return 0;
+	for (int pass = 0; pass < 5; pass++) {
+		uint64_t t0 = rdtsc();
+		for (int i = 0; i < PAGES; i++)
+			p[i * 4096ull] = 1;
+		t[pass] = (rdtsc() - t0) / PAGES;
+		munmap((void *)p, PAGES * 4096ull);
+	}
+	mfree((void *)p);
+	return median_u64(t, 5);
+}
+
+/* Fork with 16 MiB resident: the child times a COW write per page (and
+ * reports it) the first time, then the parent times FORKS forks. */
+static void fork_benches(uint64_t hz)
+{
+	volatile char *p;
+	struct wait_status st;
+	if (mmap_anon(PAGES * 4096ull, (void **)&p))
+		return;
+	for (int i = 0; i < PAGES; i++)
+		p[i * 4096ull] = 1;
+	int pid = fork();
+	if (pid == 0) {
+		for (int i = 0; i < PAGES; i++) {
+			uint64_t t0 = rdtsc();
+			p[i * 4096ull] = 2;
+			t[i] = rdtsc() - t0;
+		}
+		bench_result("pager_cow_fault", median_u64(t, PAGES));
+		exit(0);
+	}
+	if (pid > 0)
+		waitpid((uint32_t)pid, &st);
+	uint64_t f[FORKS];
+	for (int k = 0; k < FORKS; k++) {
+		uint64_t t0 = rdtsc();
+		pid = fork();
+		if (pid == 0)
+			exit(0);
+		f[k] = rdtsc() - t0;
+		if (pid > 0)
+			waitpid((uint32_t)pid, &st);
+	}
+	uint64_t m = median_u64(f, FORKS);
+	bench_result("pager_fork_16m", m);
+	printf("RESULT name=pager_fork_16m_us value=%lu unit=us\n",
+	       hz ? m * 1000000 / hz : 0);
+	mfree((void *)p);
+}
+
+/* Median cycles from spawn to the child's exit being seen (polled). */
+static uint64_t spawn_exit(void)
+{
+	uint64_t s[SPAWNS];
+	struct wait_status st;
+	for (int k = 0; k < SPAWNS; k++) {
+		uint32_t pid;
+		uint64_t t0 = rdtsc();
+		if (spawn("bench_pager", "nop", &pid))
+			return 0;
+		while (wait_poll(pid, &st) == E_AGAIN)
+			sys_yield();
+		s[k] = rdtsc() - t0;
+	}
+	return median_u64(s, SPAWNS);
+}
+
+int main(int argc, char **argv)
+{
+	(void)argv;
+	if (argc > 1)
+		return 0; /* "nop" */
+	uint64_t hz = tsc_hz();
+	bench_result("pager_zero_fault", fault_median(1));
+	bench_result("pager_zero_read", fault_median(0));
+	bench_result("pager_touch_per_page", touch_per_page());
+	fork_benches(hz);
+	bench_result("pager_spawn_exit", spawn_exit());
+	return 0;
+}

@@ -1,0 +1,46 @@
+/* lazy N: map N MiB (default 16) of lazy memory, touch every page, and
+ * show which pager counters moved. */
+#include "sys/sys.h"
+#include "sys/test.h"
+#include "sys/unistd.h"
+
+static uint64_t number(const char *s, uint64_t dflt)
+{
+	uint64_t n = 0;
+	if (!s || !*s)
+		return dflt;
+	for (; *s >= '0' && *s <= '9'; s++)
+		n = n * 10 + (uint64_t)(*s - '0');
+	return n;
+}
+
+int main(int argc, char **argv)
+{
+	static struct pg_stats a, b;
+	uint64_t mib = number(argc > 1 ? argv[1] : NULL, 16), left = mib << 20;
+	uint64_t free0 = frames_available(), t0;
+	pager_stats(&a);
+	t0 = rdtsc();
+	while (left) {
+		uint64_t n = left < PG_MMAP_MAX ? left : PG_MMAP_MAX;
+		volatile char *p;
+		int e = mmap_anon(n, (void **)&p);
+		if (e) {
+			printf("lazy: mmap_anon: %s\n", err_str(e));
+			return 1;
+		}
+		printf("lazy: mapped %lu MiB at %p, nothing resident yet\n", n >> 20, (void *)p);
+		for (uint64_t off = 0; off < n; off += 4096)
+			p[off] = 1;
+		left -= n;
+	}
+	uint64_t cycles = rdtsc() - t0;
+	pager_stats(&b);
+	printf("lazy: touched %lu pages (%lu MiB) in %lu cycles (%lu per page)\n",
+	       mib * 256, mib, cycles, mib ? cycles / (mib * 256) : 0);
+	printf("lazy: faults +%lu (demand-zero +%lu), pager frames +%lu, "
+	       "kernel free frames -%lu\n", b.faults_total - a.faults_total,
+	       b.faults_zero - a.faults_zero, b.frames_held - a.frames_held,
+	       free0 - frames_available());
+	return 0;
+}

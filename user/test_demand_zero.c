@@ -1,0 +1,54 @@
+/* Demand-zero paging: 10 000 pages of a lazy region, each written once,
+ * cost exactly 10 000 demand-zero faults (PG_STATS) and read zero around
+ * the written word; 10 000 more only read are all zero, are served by the
+ * shared zero frame (faults_zero_read), and take no frames of their own. */
+#include "sys/sys.h"
+#include "sys/test.h"
+#include "sys/unistd.h"
+
+#define NAME  "demand_zero"
+#define PAGES 10000ull
+#define WORDS 512
+
+static struct pg_stats a, b;
+
+int main(void)
+{
+	volatile uint64_t *w, *r;
+	TEST_ERR(NAME, mmap_anon(PAGES * 4096, (void **)&w), E_OK);
+	TEST_ERR(NAME, mmap_anon(PAGES * 4096, (void **)&r), E_OK);
+	TEST_ERR(NAME, pager_stats(&b), E_OK); /* fault in what the calls use */
+	TEST_ERR(NAME, pager_stats(&a), E_OK);
+	for (uint64_t p = 0; p < PAGES; p++)
+		w[p * WORDS] = p + 1;
+	TEST_ERR(NAME, pager_stats(&b), E_OK);
+	if (b.faults_total - a.faults_total != PAGES)
+		test_fail(NAME, "%lu faults for %llu fresh pages (%lu demand-zero)",
+			  b.faults_total - a.faults_total, PAGES,
+			  b.faults_zero - a.faults_zero);
+	TEST_CHECK(NAME, b.faults_zero - a.faults_zero == PAGES);
+	for (uint64_t p = 0; p < PAGES; p++)
+		for (int i = 0; i < WORDS; i++)
+			if (w[p * WORDS + i] != (i ? 0 : p + 1))
+				test_fail(NAME, "page %lu word %d is 0x%lx", p, i,
+					  w[p * WORDS + i]);
+
+	uint64_t before = frames_available();
+	TEST_ERR(NAME, pager_stats(&a), E_OK);
+	for (uint64_t p = 0; p < PAGES; p++)
+		for (int i = 0; i < WORDS; i++)
+			if (r[p * WORDS + i] != 0)
+				test_fail(NAME, "never-written page %lu word %d is 0x%lx",
+					  p, i, r[p * WORDS + i]);
+	TEST_ERR(NAME, pager_stats(&b), E_OK);
+	uint64_t used = before - frames_available();
+	if (b.faults_zero_read - a.faults_zero_read != PAGES)
+		test_fail(NAME, "%lu zero-frame read faults for %llu pages read",
+			  b.faults_zero_read - a.faults_zero_read, PAGES);
+	if (used > PAGES / 50) /* page tables only */
+		test_fail(NAME, "reading %llu untouched pages took %lu frames", PAGES, used);
+	printf("demand_zero: %llu written pages: %llu faults; %llu read pages: "
+	       "%lu frames\n", PAGES, PAGES, PAGES, used);
+	test_pass(NAME);
+	return 0;
+}

@@ -1,0 +1,52 @@
+/* Out of memory kills only the greedy process: a child (this program run
+ * as "hog") maps and touches memory until the pager kills it; the parent
+ * sees it killed, counted in oom_kills, gets the memory back and can
+ * still allocate. */
+#include "sys/sys.h"
+#include "sys/test.h"
+#include "sys/unistd.h"
+
+#define NAME "oom_kills_greedy"
+
+static int hog(void)
+{
+	for (;;) {
+		volatile char *p;
+		int e = mmap_anon(PG_MMAP_MAX, (void **)&p);
+		if (e) {
+			printf("hog: mmap_anon: %s\n", err_str(e));
+			return 3;
+		}
+		for (uint64_t off = 0; off < PG_MMAP_MAX; off += 4096)
+			p[off] = 1;
+	}
+}
+
+int main(int argc, char **argv)
+{
+	(void)argv;
+	static struct pg_stats a, b;
+	struct wait_status st;
+	uint32_t pid;
+	if (argc > 1)
+		return hog();
+	uint64_t before = frames_steady(2000);
+	TEST_ERR(NAME, pager_stats(&a), E_OK);
+	TEST_ERR(NAME, spawn("test_oom", "hog", &pid), E_OK);
+	TEST_ERR(NAME, waitpid(pid, &st), E_OK);
+	TEST_ERR(NAME, pager_stats(&b), E_OK);
+	if (st.how != PG_WAIT_KILLED)
+		test_fail(NAME, "hog ended how=%d code %lu, not killed", st.how, st.code);
+	TEST_CHECK(NAME, b.oom_kills - a.oom_kills == 1);
+	uint64_t after = frames_settle(before, 5000);
+	if (after + 64 < before)
+		test_fail(NAME, "%lu frames not returned after the kill", before - after);
+	volatile char *p;
+	TEST_ERR(NAME, mmap_anon(1 << 20, (void **)&p), E_OK);
+	for (int i = 0; i < 256; i++)
+		p[i * 4096] = 1;
+	printf("oom: hog killed after taking about %lu frames\n",
+	       b.frames_held > a.frames_held ? b.frames_held - a.frames_held : 0);
+	test_pass(NAME);
+	return 0;
+}

@@ -1,0 +1,72 @@
+/* No process sees another's bytes: a child (this program run as "dirty")
+ * fills 2000 pages with 0xA5 and exits; then this process takes 3000
+ * fresh pages, which must all read zero, however many of the child's
+ * frames it got.  Same for frames freed by munmap and by a forked
+ * child's COW copies. */
+#include "sys/sys.h"
+#include "sys/test.h"
+#include "sys/unistd.h"
+
+#define NAME  "freed_pages_zeroed"
+#define DIRTY 2000
+#define FRESH 3000
+
+static void dirty(uint64_t pages)
+{
+	volatile uint64_t *p;
+	if (mmap_anon(pages * 4096, (void **)&p))
+		exit(2);
+	for (uint64_t i = 0; i < pages * 512; i++)
+		p[i] = 0xA5A5A5A5A5A5A5A5ull;
+}
+
+/* Write the first word of FRESH new pages; the rest must be zero. */
+static void check_fresh(const char *after)
+{
+	volatile uint64_t *p;
+	TEST_ERR(NAME, mmap_anon(FRESH * 4096ull, (void **)&p), E_OK);
+	for (uint64_t pg = 0; pg < FRESH; pg++) {
+		p[pg * 512] = 1;
+		for (int i = 1; i < 512; i++)
+			if (p[pg * 512 + i] != 0)
+				test_fail(NAME, "after %s: fresh page %lu word %d is 0x%lx",
+					  after, pg, i, p[pg * 512 + i]);
+	}
+	TEST_ERR(NAME, mfree((void *)p), E_OK);
+}
+
+int main(int argc, char **argv)
+{
+	(void)argv;
+	struct wait_status st;
+	uint32_t pid;
+	if (argc > 1) {
+		dirty(DIRTY);
+		return 0;
+	}
+	TEST_ERR(NAME, spawn("test_zero_reuse", "dirty", &pid), E_OK);
+	TEST_ERR(NAME, waitpid(pid, &st), E_OK);
+	TEST_CHECK(NAME, st.how == PG_WAIT_EXITED && st.code == 0);
+	frames_steady(2000);
+	check_fresh("another process's exit");
+
+	volatile uint64_t *p;
+	TEST_ERR(NAME, mmap_anon(DIRTY * 4096ull, (void **)&p), E_OK);
+	for (uint64_t i = 0; i < DIRTY * 512ull; i++)
+		p[i] = 0xA5A5A5A5A5A5A5A5ull;
+	TEST_ERR(NAME, munmap((void *)p, DIRTY * 4096ull), E_OK);
+	check_fresh("munmap");
+
+	int child = fork();
+	if (child == 0) {
+		dirty(DIRTY / 2);
+		exit(0);
+	}
+	TEST_CHECK(NAME, child > 0);
+	TEST_ERR(NAME, waitpid((uint32_t)child, &st), E_OK);
+	TEST_CHECK(NAME, st.how == PG_WAIT_EXITED && st.code == 0);
+	frames_steady(2000);
+	check_fresh("a forked child's exit");
+	test_pass(NAME);
+	return 0;
+}
