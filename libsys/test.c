@@ -62,10 +62,7 @@ uint64_t frames_available(void)
 	memset(&st, 0, sizeof st); /* the kernel copies only to mapped pages */
 	if (sys_frame_stats((uint64_t)&st, sizeof st) != E_OK)
 		return 0;
-	uint64_t n = st.free;
-	for (uint32_t c = 0; c < st.ncpus && c < ABI_MAX_CPUS; c++)
-		n += st.pcp_cached[c];
-	return n;
+	return st.free; /* the kernel's free count includes the per-CPU caches */
 }
 
 uint64_t frames_settle(uint64_t want, unsigned ms)

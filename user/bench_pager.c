@@ -1,6 +1,6 @@
 /* The pager's costs, as median cycles (rdtsc): a demand-zero write fault,
  * a read of a never-touched page, the per-page cost of touching 4096 fresh
- * pages in order, a copy-on-write fault, fork of a process with 16 MiB
+ * pages in order (where the pager's fault-around helps), a copy-on-write fault, fork of a process with 16 MiB
  * resident (also in microseconds), and spawn-to-exit of a small program
  * (this one run as "nop"). */
 #include "sys/sys.h"
@@ -14,7 +14,9 @@
 
 static uint64_t t[PAGES * PASSES];
 
-/* Median cycles of one access per page of fresh lazy pages (write or read). */
+/* Median cycles of one access per page of fresh lazy pages (write or
+ * read), in a scattered order (page i*1031 mod 4096) so that each access
+ * is a real fault, not one the pager's fault-around already served. */
 static uint64_t fault_median(int write)
 {
 	volatile char *p;
@@ -22,11 +24,11 @@ static uint64_t fault_median(int write)
 		return 0;
 	for (int pass = 0; pass < PASSES; pass++) {
 		for (int i = 0; i < PAGES; i++) {
-			uint64_t t0 = rdtsc();
+			uint64_t at = (uint64_t)i * 1031 % PAGES * 4096, t0 = rdtsc();
 			if (write)
-				p[i * 4096ull] = 1;
+				p[at] = 1;
 			else
-				(void)p[i * 4096ull];
+				(void)p[at];
 			t[pass * PAGES + i] = rdtsc() - t0;
 		}
 		munmap((void *)p, PAGES * 4096ull);

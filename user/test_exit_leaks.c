@@ -1,4 +1,5 @@
-/* Exit without leaks: 200 children (this program with argument "child",
+/* Exit without leaks: after a warm-up (one child that fills memory, 20
+ * small ones), 200 children (this program with argument "child",
  * each touching a little heap, stack and anonymous memory) spawn and exit;
  * afterwards the kernel's free frames and the pager's held frames are what
  * they were before. */
@@ -8,6 +9,19 @@
 
 #define NAME   "exit_no_leaks"
 #define ROUNDS 200
+
+/* frames_available() once unchanged for quiet ms, or after ms at most. */
+static uint64_t frames_quiet(unsigned quiet, unsigned ms)
+{
+	uint64_t n = frames_available();
+	for (unsigned t = 0, same = 0; same < quiet && t < ms; t += 10) {
+		sleep_ms(10);
+		uint64_t m = frames_available();
+		same = m == n ? same + 10 : 0;
+		n = m;
+	}
+	return n;
+}
 
 static int child(void)
 {
@@ -19,6 +33,33 @@ static int child(void)
 		((volatile char *)p)[i * 4096] = (char)i;
 	memset(h, 1, 20000);
 	return 0;
+}
+
+/* Touch pages until only 1024 frames are left (a child, "fill"). */
+static int fill(void)
+{
+	uint64_t left = frames_available();
+	while (left > 1024 + 4096) {
+		volatile char *p;
+		uint64_t n = (left - 1024) * 4096 < PG_MMAP_MAX ? (left - 1024) * 4096
+								 : PG_MMAP_MAX;
+		if (mmap_anon(n, (void **)&p))
+			return 1;
+		for (uint64_t off = 0; off < n; off += 4096)
+			p[off] = 1;
+		left = frames_available();
+	}
+	return 0;
+}
+
+static void fill_memory(void)
+{
+	struct wait_status st;
+	uint32_t pid;
+	TEST_ERR(NAME, spawn("test_exit_leaks", "fill", &pid), E_OK);
+	TEST_ERR(NAME, waitpid(pid, &st), E_OK);
+	if (st.how != PG_WAIT_EXITED || st.code != 0)
+		test_fail(NAME, "filling child ended how=%d code 0x%lx", st.how, st.code);
 }
 
 /* Spawn and reap n children; fail on any that did not exit 0. */
@@ -37,17 +78,21 @@ static void rounds(int n)
 int main(int argc, char **argv)
 {
 	static struct pg_stats a, b;
-	if (argc > 1 && strcmp(argv[1], "child") == 0)
-		return child();
-	rounds(3); /* warm up: whatever the pager keeps for good */
-	uint64_t before = frames_steady(2000);
+	if (argc > 1)
+		return strcmp(argv[1], "fill") == 0 ? fill() : child();
+	/* warm up: what the kernel and pager keep for good, such as the page
+	 * tables of the pager's window onto frames it has ever held */
+	fill_memory();
+	rounds(20);
+	uint64_t before = frames_quiet(250, 5000);
 	TEST_ERR(NAME, pager_stats(&a), E_OK);
 	rounds(ROUNDS);
 	uint64_t after = frames_settle(before, 3000);
 	TEST_ERR(NAME, pager_stats(&b), E_OK);
 	if (after != before)
-		test_fail(NAME, "kernel free frames %lu before, %lu after %d exits",
-			  before, after, ROUNDS);
+		test_fail(NAME, "kernel free frames %lu before, %lu after %d exits "
+			  "(pager holds %lu, held %lu)", before, after, ROUNDS,
+			  b.frames_held, a.frames_held);
 	if (b.frames_held != a.frames_held)
 		test_fail(NAME, "pager holds %lu frames, held %lu", b.frames_held,
 			  a.frames_held);

@@ -18,8 +18,9 @@
  *                                                 zero-fill R|W region
  *   PG_MUNMAP        w0 = addr, w1 = size         -  (pages unmapped, frames
  *                    (page-aligned, inside one    freed; the range stays in
- *                    anonymous region)            its region and reads zero
- *                                                 at the next touch)
+ *                    region)                      its region: the next touch
+ *                                                 reads zero, or the file
+ *                                                 again for program pages)
  *   PG_MFREE         w0 = region start            -  (the region is removed:
  *                                                 a later touch kills)
  *   PG_THREAD_SPAWN  w0 = entry, w1 = stack,      w0 = thread index,

@@ -28,8 +28,9 @@ _Noreturn void test_fail(const char *name, const char *fmt, ...)
 			  (int)(want), err_str(want)); \
 } while (0)
 
-/* Frames the allocator could hand out now: free lists plus per-CPU caches
- * (sys_frame_stats); 0 if the call failed. */
+/* Frames the allocator could hand out now: sys_frame_stats's free, which
+ * already counts the per-CPU caches (adding pcp_cached again would count
+ * them twice); 0 if the call failed. */
 uint64_t frames_available(void);
 
 /* Wait up to ms milliseconds for frames_available() to reach want (the
