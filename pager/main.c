@@ -2,6 +2,7 @@
  * (the MINIX VM server's shape).  Requests (badge with PG_BADGE_CALL) go to
  * requests[], fault messages (badge = pid) to faults[]. */
 #include "pager.h"
+#include "tree.h"
 
 struct pager pg;
 
@@ -109,6 +110,7 @@ void pager_main(const struct abi_bootinfo *bi)
 		sys_halt(1);
 	}
 	pg.ep = (uint32_t)r.rdi;
+	pool_grow = mem_pool_page; /* node pools grow with what processes map */
 	pg.initrd = (const void *)bi->initrd_va;
 	pg.initrd_size = bi->initrd_size;
 	e = mem_init();

@@ -19,6 +19,14 @@ static int mem_alloc(uint64_t *pfn, uint32_t *gen)
 	return e;
 }
 
+/* pool_grow for the pager's node pools: a frame kept for good. */
+void *mem_pool_page(void)
+{
+	uint64_t pfn;
+	uint32_t gen;
+	return mem_alloc(&pfn, &gen) == E_OK ? mem_window(pfn) : NULL;
+}
+
 static void mem_free(uint64_t pfn, uint32_t gen)
 {
 	int e = sys_frame_free(pfn, gen);

@@ -50,6 +50,9 @@ typedef long (*pg_handler)(struct proc *p, const struct sys_msg *m,
 
 /* mem.c: the demand manager's frames and mappings. */
 void *mem_window(uint64_t pfn);
+/* A frame for the node pools (tree.h pool_grow), kept for good; NULL if
+ * memory is out. */
+void *mem_pool_page(void);
 int mem_init(void);
 int mem_fixed_page(struct proc *p, uint64_t va, unsigned rights, void **win);
 

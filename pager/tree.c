@@ -207,8 +207,22 @@ void pool_init(struct pool *p, void *mem, size_t size, size_t cap)
 	p->inuse = 0;
 }
 
+void *(*pool_grow)(void);
+
+/* Put the nodes of a fresh page from pool_grow on p's free list. */
+static void pool_add_page(struct pool *p)
+{
+	char *page = pool_grow ? pool_grow() : NULL;
+	for (size_t off = 0; page && off + p->size <= 4096; off += p->size) {
+		*(void **)(page + off) = p->free;
+		p->free = page + off;
+	}
+}
+
 void *pool_get(struct pool *p)
 {
+	if (!p->free && p->used == p->cap)
+		pool_add_page(p);
 	void *n = p->free;
 	if (n)
 		p->free = *(void **)n;

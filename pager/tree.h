@@ -46,17 +46,23 @@ struct tnode *tree_remove(struct tree *t, uint64_t key);
 /* True if t satisfies the invariant (for tests). */
 bool tree_check(const struct tree *t);
 
-/* A pool of cap nodes of size bytes each in mem (size >= a pointer). */
+/* A pool of cap nodes of size bytes each in mem (size >= a pointer); once
+ * those are used up, more come 4 KiB at a time from pool_grow, if set. */
 struct pool {
 	void *free;
 	char *mem;
 	size_t size, cap, used, inuse;
 };
 
+/* Where every pool gets more memory: a 4 KiB page that stays the pool's
+ * for good, or NULL when there is none.  NULL (the default): pools are
+ * fixed. */
+extern void *(*pool_grow)(void);
+
 /* Use mem[0 .. cap * size) as an empty pool. */
 void pool_init(struct pool *p, void *mem, size_t size, size_t cap);
 
-/* A zeroed node, or NULL when all cap are in use. */
+/* A zeroed node, or NULL when all are in use and pool_grow has no page. */
 void *pool_get(struct pool *p);
 
 /* Give node n back to p. */

@@ -35,14 +35,19 @@ static int child(void)
 	return 0;
 }
 
-/* Touch pages until only 1024 frames are left (a child, "fill"). */
+/* Touch pages until only a margin of frames is left (a child, "fill"):
+ * 1024 plus 1/32 of memory, for the page tables the pager and this child
+ * need along the way. */
 static int fill(void)
 {
-	uint64_t left = frames_available();
-	while (left > 1024 + 4096) {
+	static struct abi_frame_stats fs;
+	if (sys_frame_stats((uint64_t)&fs, sizeof fs))
+		return 1;
+	uint64_t margin = 1024 + fs.total / 32, left = frames_available();
+	while (left > margin + 4096) {
 		volatile char *p;
-		uint64_t n = (left - 1024) * 4096 < PG_MMAP_MAX ? (left - 1024) * 4096
-								 : PG_MMAP_MAX;
+		uint64_t n = (left - margin) * 4096 < PG_MMAP_MAX ? (left - margin) * 4096
+								   : PG_MMAP_MAX;
 		if (mmap_anon(n, (void **)&p))
 			return 1;
 		for (uint64_t off = 0; off < n; off += 4096)

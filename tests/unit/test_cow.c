@@ -1,6 +1,7 @@
 /* pager/cow.c and pager/tree.c: share counts and the AVL tree under them. */
 #include <check.h>
 #include <stdlib.h>
+#include <string.h>
 #include "abi/err.h"
 #include "cow.h"
 #include "tree.h"
@@ -79,6 +80,48 @@ START_TEST(tree_random)
 }
 END_TEST
 
+/* pool_grow: pages from malloc, counted; at most `budget` of them. */
+static int pages_given, budget;
+static void *pages[64];
+
+static void *test_page(void)
+{
+	if (pages_given == budget)
+		return NULL;
+	pages[pages_given] = malloc(4096);
+	memset(pages[pages_given], 0xEE, 4096); /* dirty: pool_get must zero */
+	return pages[pages_given++];
+}
+
+START_TEST(pool_grows_by_pages)
+{
+	static char mem[2][64];
+	struct pool p;
+	pool_init(&p, mem, 64, 2);
+	pool_grow = test_page;
+	budget = 2;
+	unsigned char *got[2 + 2 * 64];
+	unsigned n = 0;
+	while (n < sizeof got / sizeof got[0] && (got[n] = pool_get(&p)))
+		n++;
+	ck_assert_uint_eq(n, 2 + 2 * (4096 / 64)); /* static ones, then 2 pages */
+	ck_assert_ptr_null(pool_get(&p));         /* the grow hook ran dry */
+	for (unsigned i = 0; i < n; i++) {
+		for (unsigned b = 0; b < 64; b++)
+			ck_assert_uint_eq(got[i][b], 0);
+		for (unsigned j = 0; j < i; j++)
+			ck_assert_ptr_ne(got[i], got[j]);
+		memset(got[i], (int)i, 64);
+	}
+	pool_put(&p, got[5]);
+	ck_assert_ptr_eq(pool_get(&p), got[5]); /* reuse before growing */
+	pool_grow = NULL;
+	for (int i = 0; i < pages_given; i++)
+		free(pages[i]);
+	pages_given = 0;
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("cow");
@@ -87,6 +130,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, share_counts);
 	tcase_add_test(tc, many_frames);
 	tcase_add_test(tc, tree_random);
+	tcase_add_test(tc, pool_grows_by_pages);
 	suite_add_tcase(s, tc);
 	return s;
 }
