@@ -2,7 +2,8 @@
  * as "hog") maps and touches memory until the pager kills it; the parent
  * sees it killed, counted in oom_kills, and can still allocate.  The
  * memory comes back: a second hog ends with as many free frames as the
- * first (the first may leave page tables the pager keeps for good). */
+ * first (the first may leave node pools and page tables the pager keeps
+ * for good, growing with the memory it has tracked). */
 #include "sys/sys.h"
 #include "sys/test.h"
 #include "sys/unistd.h"
@@ -48,7 +49,9 @@ int main(int argc, char **argv)
 		return hog();
 	uint64_t before = frames_steady(2000);
 	uint64_t first = run_hog(before);
-	if (first + 256 < before)
+	/* the first hog may leave what the pager keeps for good once grown:
+	 * its node pools and window page tables, a few frames per 1000 */
+	if (first + 256 + before / 256 < before)
 		test_fail(NAME, "%lu frames not returned after the first kill",
 			  before - first);
 	uint64_t second = run_hog(first);
