@@ -289,7 +289,6 @@ uint64_t tsc_hz(void)
 
 int initrd_name(unsigned index, char *name, size_t max)
 {
-#ifdef PG_LIST /* until the pager has the request (see user/init.c) */
 	struct sys_msg m = { .label = PG_LIST, .w = { index } };
 	size_t n;
 	if (max == 0)
@@ -297,8 +296,4 @@ int initrd_name(unsigned index, char *name, size_t max)
 	int e = pg_call_buf(&m, name, max - 1, &n);
 	name[e == E_OK ? n : 0] = 0;
 	return e;
-#else
-	(void)index, (void)name, (void)max;
-	return E_NOSYS;
-#endif
 }

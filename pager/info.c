@@ -75,3 +75,20 @@ long do_pmap(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	r->w[0] = n;
 	return E_OK;
 }
+
+/* PG_LIST: the name (in the buffer) and size (w0) of initrd file w0. */
+long do_list(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
+{
+	(void)p;
+	struct initrd_file f;
+	size_t pos = 0;
+	int e = E_NOENT;
+	for (uint64_t i = 0; i <= m->w[0]; i++)
+		if ((e = initrd_next(pg.initrd, pg.initrd_size, &pos, &f)) != E_OK)
+			return e;
+	size_t n = strlen(f.name);
+	memcpy((void *)PAGER_IPC_BUF, f.name, n);
+	pg.reply_len = n;
+	r->w[0] = f.size;
+	return E_OK;
+}

@@ -38,6 +38,7 @@ static const struct {
 	[PG_STATS]        = { "stats",        do_stats },
 	[PG_PS]           = { "ps",           do_ps },
 	[PG_PMAP]         = { "pmap",         do_pmap },
+	[PG_LIST]         = { "list",         do_list },
 };
 
 static const pg_handler faults[] = {

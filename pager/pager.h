@@ -81,6 +81,7 @@ long do_brk(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 long do_stats(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 long do_ps(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 long do_pmap(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+long do_list(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 
 /* fault.c: fault messages. */
 long fault_page(struct proc *p, const struct sys_msg *m, struct sys_msg *r);

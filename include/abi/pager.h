@@ -56,6 +56,10 @@
  *                                                 [w0 entries], pids >= w0
  *   PG_PMAP          w0 = pid                     buffer: struct pg_region_info
  *                                                 [w0 entries]
+ *   PG_LIST          w0 = index                   w0 = size in bytes; buffer:
+ *                                                 the name of the index-th
+ *                                                 initrd program (no NUL);
+ *                                                 E_NOENT past the last
  *
  * A process's children are destroyed with it; an exited child stays a
  * zombie until its parent waits for it. */
@@ -84,6 +88,7 @@ enum pg_request {
 	PG_STATS,
 	PG_PS,
 	PG_PMAP,
+	PG_LIST,
 	PG_COUNT
 };
 
