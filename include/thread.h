@@ -49,6 +49,7 @@ struct thread {
 	_Atomic bool kill;             /* end at the next chance */
 
 	unsigned cpu;
+	bool pinned;                   /* runs on `cpu` only */
 	struct runq_node rq;
 	struct timerq_node sleep;
 	uint32_t slice;                /* ticks left in this time slice */
@@ -74,10 +75,12 @@ struct thread {
 
 /* Create a thread in space (which gains a reference) that enters ring 3 at
  * entry with stack pointer stack and first argument arg; its IPC buffer
- * page is allocated and mapped at ipc_buf (0: none). Not yet runnable.
- * E_INVAL (addresses outside the user half, bad alignment), E_NOMEM. */
+ * page is allocated and mapped at ipc_buf (0: none). sched is a priority,
+ * or'ed with THREAD_PIN(cpu) to keep it on one CPU. Not yet runnable.
+ * E_INVAL (addresses outside the user half, bad alignment, no such
+ * priority or CPU), E_NOMEM. */
 int thread_create(struct space *space, uint64_t entry, uint64_t stack,
-		  uint64_t ipc_buf, uint64_t arg, unsigned prio, struct thread **out);
+		  uint64_t ipc_buf, uint64_t arg, uint64_t sched, struct thread **out);
 
 /* The idle thread of this CPU: wraps the stack the CPU is running on. */
 struct thread *thread_create_idle(unsigned cpu);

@@ -71,6 +71,16 @@ static int wait_on(struct endpoint *ep, struct list_link *q, int st, struct thre
 	return me->ipc_result;
 }
 
+/* t (claimed) if it may run on this CPU, for a direct switch; else t is
+ * woken on its own CPU and NULL returned. */
+static struct thread *here(struct thread *t)
+{
+	if (!t || !t->pinned || t->cpu == arch_cpu_id())
+		return t;
+	sched_wake(t);
+	return NULL;
+}
+
 /* Current becomes the caller of receiver r and waits for the reply. */
 static void become_caller(struct thread *me, struct thread *r)
 {
@@ -96,7 +106,7 @@ int ipc_send(struct endpoint *ep, const struct ipc_msg *msg, bool call)
 	r->ipc_result = E_OK;
 	if (call) {
 		become_caller(me, r);
-		sched_block(r); /* fast path: run the receiver here, now */
+		sched_block(here(r)); /* fast path: run the receiver here, now */
 	} else {
 		sched_wake(r);
 	}
@@ -168,7 +178,7 @@ int ipc_reply_recv(struct endpoint *ep, const struct ipc_msg *msg)
 {
 	struct thread *me = sched_current();
 	unsigned long f = arch_irq_save();
-	struct thread *c = reply(me, msg);
+	struct thread *c = here(reply(me, msg));
 	spin_lock(&ep->lock);
 	if (list_empty(&ep->senders)) {
 		/* fast path: wait here and run the caller on this CPU now */

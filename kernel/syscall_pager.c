@@ -165,7 +165,7 @@ int sys_thread_create(const uint64_t a[6], uint64_t out[6])
 	if (e != E_OK)
 		return e;
 	struct thread *t;
-	e = a[5] > PRIO_MAX ? E_INVAL : thread_create(s, a[1], a[2], a[3], a[4], (unsigned)a[5], &t);
+	e = thread_create(s, a[1], a[2], a[3], a[4], a[5], &t);
 	kobj_put(h.obj);
 	if (e != E_OK)
 		return e;

@@ -59,10 +59,12 @@ static int map_ipc_buf(struct thread *t, struct space *s, uint64_t va)
 }
 
 int thread_create(struct space *space, uint64_t entry, uint64_t stack,
-		  uint64_t ipc_buf, uint64_t arg, unsigned prio, struct thread **out)
+		  uint64_t ipc_buf, uint64_t arg, uint64_t sched, struct thread **out)
 {
+	unsigned prio = sched & 0xFF, pin = (sched >> 8) & 0xFF;
 	if (entry >= USER_END || stack > USER_END || (ipc_buf & 0xFFF) ||
-	    ipc_buf >= USER_END || prio > PRIO_MAX)
+	    ipc_buf >= USER_END || prio > PRIO_MAX || (sched >> 16) ||
+	    pin > arch_ncpus())
 		return E_INVAL;
 	struct thread *t = alloc_thread();
 	if (!t)
@@ -78,7 +80,8 @@ int thread_create(struct space *space, uint64_t entry, uint64_t stack,
 		return e;
 	}
 	runq_node_init(&t->rq, prio);
-	t->cpu = atomic_fetch_add(&next_cpu, 1) % arch_ncpus();
+	t->pinned = pin != 0;
+	t->cpu = pin ? pin - 1 : atomic_fetch_add(&next_cpu, 1) % arch_ncpus();
 	uint64_t top = (uint64_t)arch_phys_to_virt((t->kstack_pfn << PAGE_SHIFT) + KSTACK_SIZE);
 	t->ksp = arch_thread_stack_init(top, entry, stack, arg, &t->uframe);
 	kobj_get(&t->obj); /* the running reference, dropped after it dies */

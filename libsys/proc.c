@@ -48,9 +48,11 @@ int mfree(void *addr)
 	return pg_call(&m);
 }
 
-int thread_spawn(uint64_t entry, uint64_t stack, uint64_t arg, uint64_t *ipc_buf)
+int thread_spawn_on(int cpu, uint64_t entry, uint64_t stack, uint64_t arg,
+		    uint64_t *ipc_buf)
 {
-	struct sys_msg m = { .label = PG_THREAD_SPAWN, .w = { entry, stack, arg } };
+	struct sys_msg m = { .label = PG_THREAD_SPAWN,
+			     .w = { entry, stack, arg, (uint64_t)(cpu + 1) } };
 	int e = pg_call(&m);
 	if (e == E_OK && ipc_buf)
 		*ipc_buf = m.w[1];
@@ -80,7 +82,12 @@ void libsys_thread_main(struct thread_block *b)
 		sys_thread_exit();
 }
 
-int thread_start(void (*fn)(void *), void *arg, size_t stack_size)
+int thread_spawn(uint64_t entry, uint64_t stack, uint64_t arg, uint64_t *ipc_buf)
+{
+	return thread_spawn_on(-1, entry, stack, arg, ipc_buf);
+}
+
+int thread_start_on(int cpu, void (*fn)(void *), void *arg, size_t stack_size)
 {
 	void *stack;
 	int e = mmap_anon(stack_size, &stack);
@@ -90,8 +97,13 @@ int thread_start(void (*fn)(void *), void *arg, size_t stack_size)
 		(((uint64_t)stack + stack_size - sizeof *b) & ~15ull);
 	b->fn = fn;
 	b->arg = arg;
-	return thread_spawn((uint64_t)libsys_thread_entry, (uint64_t)b,
-			    (uint64_t)b, NULL);
+	return thread_spawn_on(cpu, (uint64_t)libsys_thread_entry, (uint64_t)b,
+			       (uint64_t)b, NULL);
+}
+
+int thread_start(void (*fn)(void *), void *arg, size_t stack_size)
+{
+	return thread_start_on(-1, fn, arg, stack_size);
 }
 
 /* Append s and its NUL at buf[*len]; false if it does not fit. */

@@ -246,8 +246,10 @@ long do_thread_spawn(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	if (i == PG_MAX_THREADS)
 		return E_NOMEM;
 	uint64_t ipc = PG_IPC_BUF_BASE + (uint64_t)i * PAGE;
+	if (m->w[3] > 255)
+		return E_INVAL;
 	int e = sys_thread_create_r(p->space, m->w[0], m->w[1], ipc, m->w[2],
-				    PRIO_DEFAULT, &k);
+				    PRIO_DEFAULT | (m->w[3] << 8), &k);
 	if (e)
 		return e;
 	p->threads[i] = (uint32_t)k.rdi;

@@ -24,7 +24,9 @@
  *   PG_MFREE         w0 = region start            -  (the region is removed:
  *                                                 a later touch kills)
  *   PG_THREAD_SPAWN  w0 = entry, w1 = stack,      w0 = thread index,
- *                    w2 = arg (in rdi)            w1 = its IPC buffer address
+ *                    w2 = arg (in rdi),           w1 = its IPC buffer address
+ *                    w3 = 0, or cpu + 1 to keep
+ *                    the thread on that CPU
  *   PG_SPAWN         buffer "name\0arg\0...\0"    w0 = pid (a child of caller)
  *   PG_WAIT          w0 = pid (a child)           w0 = PG_WAIT_EXITED or
  *                                                 PG_WAIT_KILLED, w1 = exit

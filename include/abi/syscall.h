@@ -40,7 +40,8 @@
 	X(protect,        21, 4, 1) /* (space, va, npages, rights) */ \
 	X(space_create,   22, 2, 1) /* (pager ep, badge) -> space handle */ \
 	X(space_destroy,  23, 1, 1) /* (space) */ \
-	X(thread_create,  24, 6, 1) /* (space, entry, stack, ipc_buf, arg, prio) -> thread */ \
+	X(thread_create,  24, 6, 1) /* (space, entry, stack, ipc_buf, arg, \
+				       prio | THREAD_PIN(cpu)) -> thread */ \
 	X(thread_destroy, 25, 1, 1) /* (thread) */ \
 	X(halt,           26, 1, 1) /* (code): stop the machine; under QEMU's \
 				       isa-debug-exit, exit status code*2+1 */ \
@@ -87,9 +88,11 @@ enum memmap_kind {
  * PAGER_WINDOW + pfn * 4096 in the pager's space while it holds it. */
 #define PAGER_WINDOW 0x0000400000000000ull
 
-/* Priorities for thread_create: 0 (lowest) .. PRIO_MAX. */
+/* Priorities for thread_create: 0 (lowest) .. PRIO_MAX.  Or'ed with
+ * THREAD_PIN(cpu), the thread runs on that CPU only. */
 #define PRIO_MAX     31
 #define PRIO_DEFAULT 16
+#define THREAD_PIN(cpu) (((unsigned long)(cpu) + 1) << 8)
 
 /* IPC buffer bytes in the label word (bits 32..44), at most IPC_BUF_MAX;
  * bits 45..63 must be zero. */

@@ -42,6 +42,10 @@ int thread_spawn(uint64_t entry, uint64_t stack, uint64_t arg, uint64_t *ipc_buf
 /* Run fn(arg) on a new thread with a fresh stack of stack_size bytes; the
  * thread ends (sys_thread_exit) when fn returns. */
 int thread_start(void (*fn)(void *), void *arg, size_t stack_size);
+/* The same, keeping the thread on CPU cpu (-1: any CPU). */
+int thread_spawn_on(int cpu, uint64_t entry, uint64_t stack, uint64_t arg,
+		    uint64_t *ipc_buf);
+int thread_start_on(int cpu, void (*fn)(void *), void *arg, size_t stack_size);
 
 /* Start the initrd program argv[0] with the NULL-terminated argv as a
  * child; *pid = its pid.  Main thread only (uses sys_ipc_buf).  E_NOENT: no
