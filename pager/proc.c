@@ -363,13 +363,27 @@ long do_fork(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 
 /* PG_KILL: end process w0 and its children (status PG_WAIT_KILLED, 0).
  * E_NOENT if no such live process. */
+/* True if a is t or one of t's ancestors. */
+static bool is_ancestor(const struct proc *a, const struct proc *t)
+{
+	for (int depth = 0; t && depth <= PROC_MAX; depth++) {
+		if (t == a)
+			return true;
+		t = t->ppid ? proc_live(t->ppid) : NULL;
+	}
+	return false;
+}
+
+/* PG_KILL: end process w0 and its children; only the process itself or an
+ * ancestor may (E_PERM), E_NOENT if there is no such live process. */
 long do_kill(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {
-	(void)p;
 	(void)r;
 	struct proc *t = m->w[0] <= UINT32_MAX ? proc_live((uint32_t)m->w[0]) : NULL;
 	if (!t)
 		return E_NOENT;
+	if (!is_ancestor(p, t))
+		return E_PERM;
 	proc_end(t, PG_WAIT_KILLED, 0, 0, 0);
 	return E_OK;
 }

@@ -133,6 +133,11 @@ static void pager_requests(void)
 	TEST_ERR(N, request(PG_COUNT, 0, 0, 0), E_NOSYS);
 	TEST_ERR(N, request(0xFFFFFFFF, 0, 0, 0), E_NOSYS);
 	TEST_ERR(N, request(FAULT_PAGE, 0, FAULT_ACC_WRITE, 0), E_NOSYS); /* forged */
+	uint32_t ppid;
+	TEST_CHECK(N, getpid(&ppid) > 0 && ppid != 0);
+	TEST_ERR(N, request(PG_KILL, ppid, 0, 0), E_PERM);        /* not ours to kill */
+	TEST_ERR(N, request(PG_KILL, 0xFFFFFFF0u, 0, 0), E_NOENT);
+	TEST_ERR(N, request(PG_KILL, ~0ull, 0, 0), E_NOENT);
 	TEST_ERR(N, mmap_anon(0, &a), E_INVAL);
 	TEST_ERR(N, mmap_anon(PG_MMAP_MAX + 1, &a), E_INVAL);
 	TEST_ERR(N, mmap_anon(~(size_t)0, &a), E_INVAL);

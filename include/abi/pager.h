@@ -48,7 +48,9 @@
  *                                                 memory first and resumes
  *                                                 from them in the child)
  *   PG_KILL          w0 = pid                     -  (the process and its
- *                                                 children end; E_NOENT)
+ *                                                 children end; E_NOENT;
+ *                                                 E_PERM unless the caller is
+ *                                                 it or an ancestor)
  *   PG_MPROTECT      w0 = addr, w1 = size,        -  (inside one region)
  *                    w2 = MAP_* rights
  *   PG_BRK           w0 = new break (0: query)    w0 = the break: the heap
