@@ -75,45 +75,40 @@ static int space_arg(uint64_t h, struct space **s, struct handle_entry *e)
 	return r;
 }
 
-int sys_map(const uint64_t a[6], uint64_t out[6])
+/* Run op on the space named by a[0] (CONTROL right) with the other
+ * arguments, holding a reference meanwhile. */
+static int on_space(const uint64_t a[6], int (*op)(struct space *, const uint64_t a[6]))
 {
-	(void)out;
 	struct handle_entry h;
 	struct space *s;
 	int e = space_arg(a[0], &s, &h);
 	if (e != E_OK)
 		return e;
-	e = a[3] > UINT32_MAX || a[4] > UINT32_MAX ? E_INVAL :
-	    space_map(s, a[1], a[2], (uint32_t)a[3], (unsigned)a[4]);
+	e = op(s, a);
 	kobj_put(h.obj);
 	return e;
 }
 
-int sys_unmap(const uint64_t a[6], uint64_t out[6])
+static int map_op(struct space *s, const uint64_t a[6])
 {
-	(void)out;
-	struct handle_entry h;
-	struct space *s;
-	int e = space_arg(a[0], &s, &h);
-	if (e != E_OK)
-		return e;
-	e = space_unmap(s, a[1], a[2]);
-	kobj_put(h.obj);
-	return e;
+	if (a[3] > UINT32_MAX || a[4] > UINT32_MAX)
+		return E_INVAL;
+	return space_map(s, a[1], a[2], (uint32_t)a[3], (unsigned)a[4]);
 }
 
-int sys_protect(const uint64_t a[6], uint64_t out[6])
+static int unmap_op(struct space *s, const uint64_t a[6])
 {
-	(void)out;
-	struct handle_entry h;
-	struct space *s;
-	int e = space_arg(a[0], &s, &h);
-	if (e != E_OK)
-		return e;
-	e = a[3] > UINT32_MAX ? E_INVAL : space_protect(s, a[1], a[2], (unsigned)a[3]);
-	kobj_put(h.obj);
-	return e;
+	return space_unmap(s, a[1], a[2]);
 }
+
+static int protect_op(struct space *s, const uint64_t a[6])
+{
+	return a[3] > UINT32_MAX ? E_INVAL : space_protect(s, a[1], a[2], (unsigned)a[3]);
+}
+
+int sys_map(const uint64_t a[6], uint64_t out[6]) { (void)out; return on_space(a, map_op); }
+int sys_unmap(const uint64_t a[6], uint64_t out[6]) { (void)out; return on_space(a, unmap_op); }
+int sys_protect(const uint64_t a[6], uint64_t out[6]) { (void)out; return on_space(a, protect_op); }
 
 int sys_handle_grant(const uint64_t a[6], uint64_t out[6])
 {

@@ -4,6 +4,7 @@
  * after reuse, and against a model over random operations.
  * TEST_SEED=n in the environment replays another random sequence. */
 #include <check.h>
+#include "rng.h"
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -26,15 +27,6 @@ struct fake {
 };
 
 static struct handle_table tbl; /* the table most tests use */
-static uint64_t rng_state;
-
-static uint64_t rnd(void) /* xorshift64* */
-{
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 0x2545F4914F6CDD1Dull;
-}
 
 static void fake_destroy(struct kobj *o)
 {
@@ -43,8 +35,7 @@ static void fake_destroy(struct kobj *o)
 
 static void setup(void)
 {
-	const char *seed = getenv("TEST_SEED");
-	rng_state = seed ? strtoull(seed, NULL, 0) | 1 : 0x9E3779B97F4A7C15ull;
+	rng_state = rng_env_seed(0x9E3779B97F4A7C15ull);
 	for (unsigned t = KOBJ_SPACE; t < KOBJ_TYPE_COUNT; t++)
 		kobj_set_destroy(t, fake_destroy);
 	handle_table_init(&tbl);

@@ -3,6 +3,7 @@
  * pthreads playing CPUs, hammering the allocator concurrently.
  * TEST_SEED=n in the environment replays another sequence. */
 #include <check.h>
+#include "rng.h"
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -18,15 +19,6 @@
 #define MANAGED (NFRAMES - FIRST_FREE)
 #define NCPUS 4
 
-static uint64_t rng_state;
-
-static uint64_t rnd(void) /* xorshift64* */
-{
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 0x2545F4914F6CDD1Dull;
-}
 
 static uint64_t seed(uint64_t dflt)
 {

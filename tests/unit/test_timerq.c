@@ -2,6 +2,7 @@
  * operations against an array model.
  * TEST_SEED=n in the environment replays another random sequence. */
 #include <check.h>
+#include "rng.h"
 #include <stdlib.h>
 #include <string.h>
 #include "timerq.h"
@@ -17,20 +18,10 @@ struct sleeper {
 	struct timerq_node tq;
 };
 
-static uint64_t rng_state;
-
-static uint64_t rnd(void) /* xorshift64* */
-{
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 0x2545F4914F6CDD1Dull;
-}
 
 static void setup(void)
 {
-	const char *seed = getenv("TEST_SEED");
-	rng_state = seed ? strtoull(seed, NULL, 0) | 1 : 0x9E3779B97F4A7C15ull;
+	rng_state = rng_env_seed(0x9E3779B97F4A7C15ull);
 }
 
 static int id_of(struct timerq_node *n)
