@@ -51,6 +51,15 @@ int space_unmap(struct space *s, uint64_t va, uint64_t npages);
  * a page is not mapped (pages before it are changed). */
 int space_protect(struct space *s, uint64_t va, uint64_t npages, unsigned rights);
 
+/* Copy-on-write sharing (fork): every user frame mapped in src within
+ * npages from va loses its write right there and is mapped at the same
+ * address in dst with src's remaining rights, one more reference each;
+ * other pages (holes, kernel-owned frames) are skipped.  *shared = pages
+ * mapped in dst.  E_FAULT as above, E_INVAL if src is dst, E_NOMEM (a dst
+ * table: the pages before it are done). */
+int space_share_cow(struct space *dst, struct space *src, uint64_t va,
+		    uint64_t npages, uint64_t *shared);
+
 /* Map a kernel-owned frame (IPC buffers, the pager's window) without the
  * user-frame checks: the caller already holds the reference it passes. */
 int space_map_owned(struct space *s, uint64_t va, uint64_t pfn, unsigned rights);

@@ -143,6 +143,66 @@ int space_protect(struct space *s, uint64_t va, uint64_t npages, unsigned rights
 	return e;
 }
 
+/* Write-protect up to n pages from va in src, taking a reference on each
+ * user frame found: pa[k] and rights[k] for the k-th; returns k. */
+static uint64_t share_take(struct space *src, uint64_t va, uint64_t n,
+			   uint64_t *pa, unsigned *rights, uint64_t *vas)
+{
+	uint64_t k = 0;
+	bool any_w = false;
+	unsigned long f = spin_lock_irqsave(&src->lock);
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t at = va + i * PAGE_SIZE, p;
+		unsigned r;
+		if (!arch_pt_lookup(src->root, at, &p, &r))
+			continue;
+		struct meta_slot *m = get_meta_slot(p >> PAGE_SHIFT);
+		if (!m || m->purpose != PURPOSE_USER_DATA)
+			continue; /* kernel-owned: never shared */
+		if (r & MAP_W) {
+			r &= ~MAP_W;
+			arch_pt_protect(src->root, at, r);
+			any_w = true;
+		}
+		frame_get(p >> PAGE_SHIFT); /* for the dst mapping */
+		pa[k] = p;
+		rights[k] = r;
+		vas[k++] = at;
+	}
+	spin_unlock_irqrestore(&src->lock, f);
+	if (any_w)
+		arch_tlb_shootdown(src->root, atomic_load(&src->cpus), va, n);
+	return k;
+}
+
+int space_share_cow(struct space *dst, struct space *src, uint64_t va,
+		    uint64_t npages, uint64_t *shared)
+{
+	*shared = 0;
+	if (!user_range(va, npages))
+		return E_FAULT;
+	if (dst == src)
+		return E_INVAL;
+	while (npages) {
+		uint64_t n = npages < UNMAP_BATCH ? npages : UNMAP_BATCH;
+		uint64_t pa[UNMAP_BATCH], vas[UNMAP_BATCH];
+		unsigned rights[UNMAP_BATCH];
+		uint64_t k = share_take(src, va, n, pa, rights, vas);
+		for (uint64_t i = 0; i < k; i++) {
+			int e = install(dst, vas[i], pa[i] >> PAGE_SHIFT, rights[i]);
+			if (e != E_OK) { /* install dropped pa[i]'s reference */
+				while (++i < k)
+					frame_free(pa[i] >> PAGE_SHIFT, 0);
+				return e;
+			}
+			(*shared)++;
+		}
+		va += n * PAGE_SIZE;
+		npages -= n;
+	}
+	return E_OK;
+}
+
 bool space_query(struct space *s, uint64_t va, unsigned *rights)
 {
 	uint64_t pa;

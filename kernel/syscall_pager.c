@@ -110,6 +110,23 @@ int sys_map(const uint64_t a[6], uint64_t out[6]) { (void)out; return on_space(a
 int sys_unmap(const uint64_t a[6], uint64_t out[6]) { (void)out; return on_space(a, unmap_op); }
 int sys_protect(const uint64_t a[6], uint64_t out[6]) { (void)out; return on_space(a, protect_op); }
 
+/* share_cow(dst, src, va, npages): both spaces with CONTROL. */
+int sys_share_cow(const uint64_t a[6], uint64_t out[6])
+{
+	struct handle_entry hd, hs;
+	struct space *dst, *src;
+	int e = space_arg(a[0], &dst, &hd);
+	if (e != E_OK)
+		return e;
+	e = space_arg(a[1], &src, &hs);
+	if (e == E_OK) {
+		e = space_share_cow(dst, src, a[2], a[3], &out[0]);
+		kobj_put(hs.obj);
+	}
+	kobj_put(hd.obj);
+	return e;
+}
+
 int sys_handle_grant(const uint64_t a[6], uint64_t out[6])
 {
 	struct handle_entry hs, ho;

@@ -17,6 +17,12 @@ static struct cow_entry *lookup(uint64_t pfn)
 	return (struct cow_entry *)tree_find(&table, pfn);
 }
 
+static void pool_ready(void)
+{
+	if (!pool.mem)
+		pool_init(&pool, nodes, sizeof nodes[0], COW_POOL);
+}
+
 int cow_mark(uint64_t pfn)
 {
 	struct cow_entry *c = lookup(pfn);
@@ -24,14 +30,19 @@ int cow_mark(uint64_t pfn)
 		c->shares++;
 		return E_OK;
 	}
-	if (!pool.mem)
-		pool_init(&pool, nodes, sizeof nodes[0], COW_POOL);
+	pool_ready();
 	c = pool_get(&pool);
 	if (!c)
 		return E_NOMEM;
 	c->node.key = pfn;
 	c->shares = 2;
 	return tree_insert(&table, &c->node);
+}
+
+int cow_reserve(size_t n)
+{
+	pool_ready();
+	return pool_reserve(&pool, n) ? E_OK : E_NOMEM;
 }
 
 bool cow_release(uint64_t pfn)

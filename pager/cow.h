@@ -14,6 +14,9 @@
  * (its owner and the new sharer).  E_NOMEM when the table is full. */
 int cow_mark(uint64_t pfn);
 
+/* Make sure n more cow_mark calls cannot fail.  E_NOMEM. */
+int cow_reserve(size_t n);
+
 /* One page stops sharing pfn.  True on the last share (pfn leaves the
  * table); false while others share it, or if pfn was not in the table. */
 bool cow_release(uint64_t pfn);

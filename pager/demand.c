@@ -12,20 +12,16 @@ static uint64_t zero_pfn;
 static uint32_t zero_gen;
 static bool have_zero;
 
-/* A run of consecutive pages for one unmap or protect call. */
+/* A run of consecutive pages for one unmap call. */
 struct run {
 	uint32_t space;
 	uint64_t start, n;
-	unsigned rights;
-	bool unmap;
 };
 
 static void run_flush(struct run *r)
 {
-	if (r->n && r->unmap)
+	if (r->n)
 		ops->unmap(r->space, r->start, r->n);
-	else if (r->n)
-		ops->protect(r->space, r->start, r->n, r->rights);
 	r->n = 0;
 }
 
@@ -95,7 +91,7 @@ static void release(const struct page *p)
 
 void dp_release_range(struct dp_space *s, uint64_t start, uint64_t end)
 {
-	struct run run = { .space = s->space, .unmap = true };
+	struct run run = { .space = s->space };
 	struct page *p = pagetab_from(&s->pages, start), old;
 	while (p && p->node.key < end) {
 		uint64_t va = p->node.key;
@@ -273,40 +269,38 @@ int dp_fault(struct dp_space *s, uint64_t addr, unsigned acc, struct dp_map *m)
 	return e;
 }
 
-void dp_mark_cow_range(struct dp_space *s, uint64_t start, uint64_t end)
+int dp_mark_cow_range(struct dp_space *s, struct dp_space *dst, uint64_t start,
+		      uint64_t end)
 {
-	struct region *r = region_find(&s->regions, start);
-	struct run run = { .space = s->space, .rights = r ? r->rights & ~MAP_W : 0 };
-	for (struct page *p = pagetab_from(&s->pages, start); p && p->node.key < end;
-	     p = pagetab_next(&s->pages, p)) {
-		if (p->flags & (PAGE_COW | PAGE_ZERO))
-			continue; /* read-only already */
-		p->flags |= PAGE_COW;
-		if (r && (r->rights & MAP_W))
-			run_add(&run, p->node.key);
-	}
-	run_flush(&run);
+	return ops->share(dst->space, s->space, start, (end - start) / DP_PAGE);
 }
 
-int dp_add_cow_entry(struct dp_space *s, const struct page *p, unsigned rights)
+void dp_add_cow_entry(struct page *orig, struct page *copy)
 {
-	uint64_t va = p->node.key;
-	if (!(p->flags & PAGE_ZERO) && cow_mark(p->pfn))
-		return E_NOMEM;
-	int e = pagetab_insert(&s->pages, va, p->pfn, p->gen, p->flags);
-	if (e == E_OK) {
-		e = ops->map(s->space, va, p->pfn, p->gen, rights & ~MAP_W);
-		if (e) {
-			struct page old;
-			pagetab_remove(&s->pages, va, &old);
-		}
-	}
-	if (e && !(p->flags & PAGE_ZERO))
-		cow_release(p->pfn); /* the other space still holds it */
-	return e;
+	if (orig->flags & PAGE_ZERO)
+		return; /* read-only already; never counted */
+	orig->flags |= PAGE_COW;
+	copy->flags = orig->flags;
+	cow_mark(orig->pfn); /* reserved: cannot fail */
 }
 
-/* Copy region r of parent (its pages COW) into child. */
+struct fork_ctx {
+	struct dp_space *parent;
+	const struct region *r; /* the region of the last page seen */
+};
+
+/* pagetab_clone's step: a page of a lazy region becomes COW in both. */
+static void fork_page(struct page *orig, struct page *copy, void *arg)
+{
+	struct fork_ctx *f = arg;
+	uint64_t va = orig->node.key;
+	if (!f->r || va < f->r->start || va >= f->r->end)
+		f->r = region_find(&f->parent->regions, va);
+	if (f->r && f->r->b)
+		dp_add_cow_entry(orig, copy);
+}
+
+/* The child's copy of region r, its pages shared in the kernel. */
 static int fork_region(struct dp_space *parent, struct dp_space *child,
 		       const struct region *r)
 {
@@ -317,20 +311,31 @@ static int fork_region(struct dp_space *parent, struct dp_space *child,
 	c->fdata = r->fdata;
 	c->fvaddr = r->fvaddr;
 	c->filesz = r->filesz;
-	dp_mark_cow_range(parent, r->start, r->end);
-	for (struct page *p = pagetab_from(&parent->pages, r->start);
-	     p && p->node.key < r->end && e == E_OK; p = pagetab_next(&parent->pages, p))
-		e = dp_add_cow_entry(child, p, r->rights);
-	return e;
+	return dp_mark_cow_range(parent, child, r->start, r->end);
 }
 
+/* Regions first (one kernel call each shares their pages), then the page
+ * records in one O(n) copy of the parent's table, counting shares on the
+ * way; the parent's fixed pages (startup page, IPC buffers) are not the
+ * child's, so their records leave the copy. */
 int dp_fork(struct dp_space *parent, struct dp_space *child)
 {
-	int e = E_OK;
-	for (struct region *r = region_from(&parent->regions, 0); r && e == E_OK;
+	struct fork_ctx f = { parent, NULL };
+	struct region *r;
+	int e = cow_reserve(pagetab_count(&parent->pages));
+	for (r = region_from(&parent->regions, 0); r && e == E_OK;
 	     r = region_next(&parent->regions, r))
 		if (r->b)
 			e = fork_region(parent, child, r);
+	if (e == E_OK)
+		e = pagetab_clone(&child->pages, &parent->pages, fork_page, &f);
+	for (r = region_from(&parent->regions, 0); r && e == E_OK;
+	     r = region_next(&parent->regions, r)) {
+		struct page *p, old;
+		while (!r->b && (p = pagetab_from(&child->pages, r->start)) &&
+		       p->node.key < r->end)
+			pagetab_remove(&child->pages, p->node.key, &old);
+	}
 	return e;
 }
 

@@ -30,6 +30,9 @@ struct dp_ops {
 		   unsigned rights);
 	void (*unmap)(uint32_t space, uint64_t va, uint64_t npages);
 	void (*protect)(uint32_t space, uint64_t va, uint64_t npages, unsigned rights);
+	/* Map src's pages in [va, va + npages pages) read-only at the same
+	 * addresses in dst and take MAP_W from them in src. */
+	int (*share)(uint32_t dst, uint32_t src, uint64_t va, uint64_t npages);
 };
 
 /* A kind of memory.  check (may be NULL) refuses a page with E_FAULT
@@ -105,13 +108,17 @@ int dp_try_demand_page(struct dp_space *s, uint64_t va, unsigned acc,
  * E_FAULT (no such page or region not writable), E_NOMEM. */
 int dp_handle_cow_fault(struct dp_space *s, uint64_t va, struct dp_map *m);
 
-/* Write-protect the present pages of s in [start, end) and mark them COW
- * (share counts move when another space adds them: dp_add_cow_entry). */
-void dp_mark_cow_range(struct dp_space *s, uint64_t start, uint64_t end);
+/* The mappings' half of COW sharing: one kernel call write-protects the
+ * pages of s in [start, end) and maps them read-only in dst.  Returns the
+ * kernel's error (E_NOMEM). */
+int dp_mark_cow_range(struct dp_space *s, struct dp_space *dst, uint64_t start,
+		      uint64_t end);
 
-/* Record the COW page p of another space at the same address in s, mapped
- * read-only, one more share.  E_NOMEM, or the map error. */
-int dp_add_cow_entry(struct dp_space *s, const struct page *p, unsigned rights);
+/* The records' half: page orig of one space is now also recorded as copy
+ * at the same address in another; both become PAGE_COW and the frame's
+ * share count rises (the zero frame is never counted).  The caller has
+ * made cow_mark unable to fail (cow_reserve). */
+void dp_add_cow_entry(struct page *orig, struct page *copy);
 
 /* Make child a copy-on-write copy of parent's lazy regions and pages.  On
  * failure child holds part of it; dp_destroy it.  E_NOMEM. */

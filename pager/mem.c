@@ -52,8 +52,13 @@ static void mem_protect(uint32_t space, uint64_t va, uint64_t n, unsigned rights
 	sys_protect(space, va, n, rights); /* E_NOENT for absent pages: fine */
 }
 
+static int mem_share(uint32_t dst, uint32_t src, uint64_t va, uint64_t n)
+{
+	return sys_share_cow(dst, src, va, n);
+}
+
 static const struct dp_ops ops = {
-	mem_alloc, mem_free, mem_window, mem_map, mem_unmap, mem_protect,
+	mem_alloc, mem_free, mem_window, mem_map, mem_unmap, mem_protect, mem_share,
 };
 
 /* Set up the demand manager with a shared zero frame.  E_NOMEM. */

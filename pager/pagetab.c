@@ -24,8 +24,6 @@ int pagetab_insert(struct pagetab *t, uint64_t va, uint64_t pfn, uint32_t gen,
 {
 	if (va % 4096 || va >= VA_LIMIT)
 		return E_INVAL;
-	if (tree_find(&t->t, va))
-		return E_BUSY;
 	struct page *p = pool_get(&pool);
 	if (!p)
 		return E_NOMEM;
@@ -33,7 +31,10 @@ int pagetab_insert(struct pagetab *t, uint64_t va, uint64_t pfn, uint32_t gen,
 	p->pfn = pfn;
 	p->gen = gen;
 	p->flags = flags;
-	return tree_insert(&t->t, &p->node);
+	int e = tree_insert(&t->t, &p->node);
+	if (e)
+		pool_put(&pool, p);
+	return e;
 }
 
 struct page *pagetab_lookup(const struct pagetab *t, uint64_t va)
@@ -49,6 +50,25 @@ struct page *pagetab_from(const struct pagetab *t, uint64_t va)
 struct page *pagetab_next(const struct pagetab *t, const struct page *p)
 {
 	return P(tree_next(&t->t, &p->node));
+}
+
+struct clone_fn {
+	void (*fn)(struct page *orig, struct page *copy, void *arg);
+	void *arg;
+};
+
+static void clone_pair(struct tnode *orig, struct tnode *copy, void *arg)
+{
+	struct clone_fn *c = arg;
+	c->fn(P(orig), P(copy), c->arg);
+}
+
+int pagetab_clone(struct pagetab *dst, const struct pagetab *src,
+		  void (*fn)(struct page *orig, struct page *copy, void *arg),
+		  void *arg)
+{
+	struct clone_fn c = { fn, arg };
+	return tree_clone(&dst->t, &src->t, &pool, clone_pair, &c);
 }
 
 bool pagetab_remove(struct pagetab *t, uint64_t va, struct page *out)

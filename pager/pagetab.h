@@ -39,6 +39,13 @@ struct page *pagetab_lookup(const struct pagetab *t, uint64_t va);
 struct page *pagetab_from(const struct pagetab *t, uint64_t va);
 struct page *pagetab_next(const struct pagetab *t, const struct page *p);
 
+/* Make the empty table dst a copy of src in O(n); fn(original, copy, arg)
+ * runs on each pair of entries in address order.  E_NOMEM (dst stays
+ * empty). */
+int pagetab_clone(struct pagetab *dst, const struct pagetab *src,
+		  void (*fn)(struct page *orig, struct page *copy, void *arg),
+		  void *arg);
+
 /* Forget the page at va; true and its entry copied to *out if it had one. */
 bool pagetab_remove(struct pagetab *t, uint64_t va, struct page *out);
 

@@ -59,10 +59,15 @@ static struct tnode *balance(struct tnode *n)
 	return n;
 }
 
+/* One descent: n's links are set only where it goes in, so a node already
+ * in the tree (E_BUSY) is left as it is. */
 static struct tnode *insert(struct tnode *at, struct tnode *n, int *err)
 {
-	if (!at)
+	if (!at) {
+		n->left = n->right = NULL;
+		n->height = 1;
 		return n;
+	}
 	if (n->key == at->key) {
 		*err = E_BUSY;
 		return at;
@@ -77,10 +82,6 @@ static struct tnode *insert(struct tnode *at, struct tnode *n, int *err)
 int tree_insert(struct tree *t, struct tnode *n)
 {
 	int err = E_OK;
-	if (tree_find(t, n->key))
-		return E_BUSY; /* n may be in the tree: leave it alone */
-	n->left = n->right = NULL;
-	n->height = 1;
 	t->root = insert(t->root, n, &err);
 	if (err == E_OK)
 		t->count++;
@@ -173,6 +174,30 @@ struct tnode *tree_remove(struct tree *t, uint64_t key)
 	return out;
 }
 
+static struct tnode *clone(struct tnode *n, struct pool *pool,
+			   void (*fn)(struct tnode *, struct tnode *, void *), void *arg)
+{
+	if (!n)
+		return NULL;
+	struct tnode *c = pool_get(pool);
+	memcpy(c, n, pool->size);
+	c->left = clone(n->left, pool, fn, arg);
+	fn(n, c, arg);
+	c->right = clone(n->right, pool, fn, arg);
+	return c;
+}
+
+int tree_clone(struct tree *dst, const struct tree *src, struct pool *pool,
+	       void (*fn)(struct tnode *orig, struct tnode *copy, void *arg),
+	       void *arg)
+{
+	if (!pool_reserve(pool, src->count))
+		return E_NOMEM;
+	dst->root = clone(src->root, pool, fn, arg);
+	dst->count = src->count;
+	return E_OK;
+}
+
 /* Height of n's subtree if it is a valid AVL tree with keys in (lo, hi),
  * else -1. */
 static int check(const struct tnode *n, uint64_t lo, uint64_t hi, bool has_lo,
@@ -205,6 +230,7 @@ void pool_init(struct pool *p, void *mem, size_t size, size_t cap)
 	p->cap = cap;
 	p->used = 0;
 	p->inuse = 0;
+	p->avail = cap;
 }
 
 void *(*pool_grow)(void);
@@ -216,7 +242,19 @@ static void pool_add_page(struct pool *p)
 	for (size_t off = 0; page && off + p->size <= 4096; off += p->size) {
 		*(void **)(page + off) = p->free;
 		p->free = page + off;
+		p->avail++;
 	}
+}
+
+bool pool_reserve(struct pool *p, size_t n)
+{
+	size_t before;
+	do {
+		before = p->avail;
+		if (p->avail < n)
+			pool_add_page(p);
+	} while (p->avail < n && p->avail > before);
+	return p->avail >= n;
 }
 
 void *pool_get(struct pool *p)
@@ -231,6 +269,7 @@ void *pool_get(struct pool *p)
 	else
 		return NULL;
 	p->inuse++;
+	p->avail--;
 	memset(n, 0, p->size);
 	return n;
 }
@@ -240,4 +279,5 @@ void pool_put(struct pool *p, void *n)
 	*(void **)n = p->free;
 	p->free = n;
 	p->inuse--;
+	p->avail++;
 }

@@ -22,6 +22,8 @@ struct tree {
 	size_t count;
 };
 
+struct pool;
+
 /* An empty tree. */
 void tree_init(struct tree *t);
 
@@ -43,6 +45,15 @@ struct tnode *tree_next(const struct tree *t, const struct tnode *n);
 /* Unlink and return the node with key, or NULL. */
 struct tnode *tree_remove(struct tree *t, uint64_t key);
 
+/* Make the empty tree dst a copy of src, node for node (same shape, so
+ * O(n) and no rebalancing): each node is a whole copy (pool->size bytes)
+ * of its original from pool, and fn(original, copy, arg) runs on each pair
+ * in key order.  E_NOMEM (dst stays empty) unless pool_reserve could
+ * promise src->count nodes. */
+int tree_clone(struct tree *dst, const struct tree *src, struct pool *pool,
+	       void (*fn)(struct tnode *orig, struct tnode *copy, void *arg),
+	       void *arg);
+
 /* True if t satisfies the invariant (for tests). */
 bool tree_check(const struct tree *t);
 
@@ -52,6 +63,7 @@ struct pool {
 	void *free;
 	char *mem;
 	size_t size, cap, used, inuse;
+	size_t avail; /* nodes pool_get can give without pool_grow */
 };
 
 /* Where every pool gets more memory: a 4 KiB page that stays the pool's
@@ -64,6 +76,10 @@ void pool_init(struct pool *p, void *mem, size_t size, size_t cap);
 
 /* A zeroed node, or NULL when all are in use and pool_grow has no page. */
 void *pool_get(struct pool *p);
+
+/* Grow p (pool_grow) until n nodes can be had without failing; false if
+ * pool_grow runs dry first. */
+bool pool_reserve(struct pool *p, size_t n);
 
 /* Give node n back to p. */
 void pool_put(struct pool *p, void *n);

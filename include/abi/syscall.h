@@ -50,7 +50,11 @@
 				       keyboard) unless flags has CONSOLE_NOWAIT */ \
 	X(memmap,         28, 3, 0) /* (buf, len, frames per cell) -> cells: \
 				       one MEMMAP_* byte per cell of frames */ \
-	X(reboot,         29, 0, 1)
+	X(reboot,         29, 0, 1) \
+	X(share_cow,      30, 4, 1) /* (dst space, src space, va, npages) -> \
+				       pages shared: each user frame mapped in \
+				       src there loses MAP_W in src and is \
+				       mapped read-only at va in dst (fork) */
 
 #define SYS_ENUM(name, nr, nargs, pager) SYS_##name = nr,
 enum { SYSCALL_TABLE(SYS_ENUM) SYS_COUNT };

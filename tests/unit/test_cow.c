@@ -122,6 +122,33 @@ START_TEST(pool_grows_by_pages)
 }
 END_TEST
 
+/* pool_reserve grows only as far as needed and says when it cannot. */
+START_TEST(pool_reserve_promises)
+{
+	static char mem[2][64];
+	struct pool p;
+	pool_init(&p, mem, 64, 2);
+	pool_grow = test_page;
+	budget = 2;
+	ck_assert(pool_reserve(&p, 2));
+	ck_assert_int_eq(pages_given, 0);      /* the static two suffice */
+	ck_assert(pool_reserve(&p, 3));
+	ck_assert_int_eq(pages_given, 1);      /* one page is enough */
+	ck_assert(!pool_reserve(&p, 2 + 2 * 64 + 1));
+	ck_assert_int_eq(pages_given, 2);      /* ran dry trying */
+	ck_assert(pool_reserve(&p, 2 + 2 * 64)); /* exactly what there is */
+	for (int i = 0; i < 2 + 2 * 64; i++)
+		ck_assert_ptr_nonnull(pool_get(&p));
+	ck_assert_ptr_null(pool_get(&p));
+	ck_assert_int_eq(cow_reserve(COW_POOL), E_OK); /* the static pool */
+	pool_grow = NULL;
+	ck_assert_int_eq(cow_reserve(COW_POOL + 1), E_NOMEM);
+	for (int i = 0; i < pages_given; i++)
+		free(pages[i]);
+	pages_given = 0;
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("cow");
@@ -131,6 +158,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, many_frames);
 	tcase_add_test(tc, tree_random);
 	tcase_add_test(tc, pool_grows_by_pages);
+	tcase_add_test(tc, pool_reserve_promises);
 	suite_add_tcase(s, tc);
 	return s;
 }

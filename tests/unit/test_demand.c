@@ -91,7 +91,25 @@ static void f_protect(uint32_t s, uint64_t va, uint64_t n, unsigned rights)
 			pt[s][slot(va + k * P)].rights = rights;
 }
 
-static const struct dp_ops ops = { f_alloc, f_free, f_window, f_map, f_unmap, f_protect };
+/* Like the kernel's share_cow: mapped pages of src lose MAP_W there and
+ * appear read-only in dst, one more frame reference each. */
+static int f_share(uint32_t dst, uint32_t src, uint64_t va, uint64_t n)
+{
+	ck_assert_uint_ne(dst, src);
+	for (uint64_t k = 0; k < n; k++) {
+		int i = slot(va + k * P);
+		if (!pt[src][i].on)
+			continue;
+		pt[src][i].rights &= ~MAP_W;
+		fr[pt[src][i].pfn].refs++;
+		drop(dst, i);
+		pt[dst][i] = pt[src][i];
+	}
+	return E_OK;
+}
+
+static const struct dp_ops ops = { f_alloc, f_free, f_window, f_map, f_unmap,
+				   f_protect, f_share };
 static uint64_t zpfn;
 
 static void setup(void)

@@ -48,6 +48,69 @@ START_TEST(limits)
 }
 END_TEST
 
+struct seen {
+	uint64_t last;
+	size_t n;
+};
+
+/* The clone step: pairs arrive in address order, copy equal to original
+ * but a different entry; the copy may be changed. */
+static void check_pair(struct page *orig, struct page *copy, void *arg)
+{
+	struct seen *s = arg;
+	ck_assert_ptr_ne(orig, copy);
+	ck_assert_uint_eq(orig->node.key, copy->node.key);
+	ck_assert_uint_eq(orig->pfn, copy->pfn);
+	ck_assert_uint_eq(orig->gen, copy->gen);
+	ck_assert(s->n == 0 || orig->node.key > s->last);
+	s->last = orig->node.key;
+	s->n++;
+	copy->flags = PAGE_COW;
+}
+
+START_TEST(clone_copies_every_entry)
+{
+	struct pagetab a, b, c;
+	struct seen s = { 0, 0 };
+	pagetab_init(&a);
+	pagetab_init(&b);
+	pagetab_init(&c);
+	srand(11);
+	for (int i = 0; i < 2000; i++)
+		pagetab_insert(&a, (uint64_t)(rand() % 100000) * P, (uint64_t)i, 1, 0);
+	size_t n = pagetab_count(&a), used = pagetab_nodes_used();
+	ck_assert_int_eq(pagetab_clone(&b, &a, check_pair, &s), E_OK);
+	ck_assert_uint_eq(s.n, n);
+	ck_assert_uint_eq(pagetab_count(&b), n);
+	ck_assert_uint_eq(pagetab_nodes_used(), used + n);
+	ck_assert(tree_check(&b.t));
+	for (struct page *p = pagetab_from(&a, 0); p; p = pagetab_next(&a, p)) {
+		struct page *q = pagetab_lookup(&b, p->node.key);
+		ck_assert_ptr_nonnull(q);
+		ck_assert_uint_eq(q->pfn, p->pfn);
+		ck_assert_uint_eq(q->flags, PAGE_COW); /* the step's change */
+		ck_assert_uint_eq(p->flags, 0);        /* the original's kept */
+	}
+	/* The copy is a table of its own: changing it leaves a alone. */
+	struct page out;
+	struct page *first = pagetab_from(&b, 0);
+	uint64_t key = first->node.key;
+	ck_assert(pagetab_remove(&b, key, &out));
+	ck_assert_ptr_nonnull(pagetab_lookup(&a, key));
+	ck_assert_int_eq(pagetab_insert(&b, key, 1, 1, 0), E_OK);
+	/* Too big for the pool: E_NOMEM and nothing taken. */
+	while (pagetab_nodes_used() + n <= PAGETAB_POOL) { /* fill the pool */
+		s.n = 0;
+		ck_assert_int_eq(pagetab_clone(&c, &a, check_pair, &s), E_OK);
+		pagetab_init(&c);
+	}
+	used = pagetab_nodes_used();
+	ck_assert_int_eq(pagetab_clone(&c, &a, check_pair, &s), E_NOMEM);
+	ck_assert_uint_eq(pagetab_count(&c), 0);
+	ck_assert_uint_eq(pagetab_nodes_used(), used);
+}
+END_TEST
+
 START_TEST(random_against_model)
 {
 	enum { N = 3000 };
@@ -89,6 +152,7 @@ int main(void)
 	tcase_add_test(t, insert_lookup_remove);
 	tcase_add_test(t, limits);
 	tcase_add_test(t, random_against_model);
+	tcase_add_test(t, clone_copies_every_entry);
 	suite_add_tcase(s, t);
 	SRunner *r = srunner_create(s);
 	srunner_run_all(r, CK_NORMAL);

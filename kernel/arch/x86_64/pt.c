@@ -55,14 +55,30 @@ static uint64_t *walk(uint64_t root, uint64_t va, bool create)
 	return &t[(va >> 12) & 511];
 }
 
+/* PTE_NX if the CPU has no-execute turned on (EFER.NXE), read once: the
+ * MSR read is a slow exit under emulation and paging.c sets NXE at boot,
+ * before any user table exists. */
+static uint64_t nx_bit(void)
+{
+	static uint64_t nx = ~0ull;
+	if (nx == ~0ull)
+		nx = (rdmsr(MSR_EFER) & (1u << 11)) ? PTE_NX : 0;
+	return nx;
+}
+
 static uint64_t leaf_bits(unsigned rights)
 {
 	uint64_t f = PTE_P | PTE_U;
 	if (rights & MAP_W)
 		f |= PTE_W;
-	if (!(rights & MAP_X) && (rdmsr(MSR_EFER) & (1u << 11)))
-		f |= PTE_NX;
+	if (!(rights & MAP_X))
+		f |= nx_bit();
 	return f;
+}
+
+static unsigned pte_rights(uint64_t pte)
+{
+	return MAP_R | ((pte & PTE_W) ? MAP_W : 0) | ((pte & PTE_NX) ? 0 : MAP_X);
 }
 
 /* arch_pt_map: map va -> pa with MAP_* rights; *old = the frame that was
@@ -105,7 +121,7 @@ bool arch_pt_lookup(uint64_t root, uint64_t va, uint64_t *pa, unsigned *rights)
 	if (!pte || !(*pte & PTE_P))
 		return false;
 	*pa = *pte & PTE_ADDR;
-	*rights = MAP_R | ((*pte & PTE_W) ? MAP_W : 0) | ((*pte & PTE_NX) ? 0 : MAP_X);
+	*rights = pte_rights(*pte);
 	return true;
 }
 
