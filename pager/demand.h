@@ -20,7 +20,8 @@
 #include "region.h"
 
 #define DP_PAGE   4096ull
-#define DP_AROUND 4 /* extra pages mapped per sequential fault */
+#define DP_AROUND 16 /* extra pages mapped per sequential fault (as Linux
+                        * maps 64 KiB around a file fault) */
 
 struct dp_ops {
 	int (*alloc)(uint64_t *pfn, uint32_t *gen); /* a zeroed frame; E_NOMEM */
