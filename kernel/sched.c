@@ -22,7 +22,11 @@ static inline struct cpu_sched *me(void) { return &cpus[arch_cpu_id()]; }
 
 struct thread *sched_current(void) { return me()->current; }
 
-uint64_t sched_ticks(void) { return cpus[0].ticks; }
+/* The system clock: CPU 0's tick count.  Sleep deadlines use it too, not
+ * the sleeper's CPU's own count: the CPUs' timers drift apart (under TCG
+ * by whole ticks), and a sleep must last at least what was asked by the
+ * clock everyone reads. */
+uint64_t sched_ticks(void) { return __atomic_load_n(&cpus[0].ticks, __ATOMIC_RELAXED); }
 
 void sched_init_cpu(unsigned cpu)
 {
@@ -123,7 +127,7 @@ void sched_sleep_ms(uint64_t ms)
 	struct thread *cur = c->current;
 	spin_lock(&c->lock);
 	atomic_store(&cur->state, TS_SLEEPING);
-	timerq_insert(&c->sleepers, &cur->sleep, c->ticks + (ms ? ms : 1));
+	timerq_insert(&c->sleepers, &cur->sleep, sched_ticks() + (ms ? ms : 1));
 	spin_unlock(&c->lock);
 	switch_to(pick_next(c));
 	arch_irq_restore(f);
@@ -133,7 +137,7 @@ void sched_sleep_ms(uint64_t ms)
 static void wake_sleepers(struct cpu_sched *c)
 {
 	struct timerq_node *n;
-	while ((n = timerq_pop_expired(&c->sleepers, c->ticks))) {
+	while ((n = timerq_pop_expired(&c->sleepers, sched_ticks()))) {
 		struct thread *t = container_of(n, struct thread, sleep);
 		if (thread_claim(t, TS_SLEEPING))
 			runq_push(&c->rq, &t->rq);

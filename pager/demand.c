@@ -5,6 +5,7 @@
 #include "lib/string.h"
 #include "cow.h"
 #include "demand.h"
+#include "filecache.h"
 
 struct pg_stats dp_stats;
 static const struct dp_ops *ops;
@@ -85,6 +86,8 @@ static void release(const struct page *p)
 		return;
 	if ((p->flags & PAGE_COW) && cow_is_cow(p->pfn) && !cow_release(p->pfn))
 		return; /* others still share it */
+	if (p->flags & PAGE_CACHED)
+		filecache_drop(p->pfn);
 	ops->free(p->pfn, p->gen);
 	dp_stats.frames_held--;
 }
@@ -145,26 +148,68 @@ static bool allowed(const struct region *r, unsigned acc)
 	return !(acc & FAULT_ACC_EXEC) || (r->rights & MAP_X);
 }
 
+/* The page index of va in r's segment (whose bytes start at fdata). */
+static uint64_t seg_page(const struct region *r, uint64_t va)
+{
+	return (va - (r->fvaddr & ~(DP_PAGE - 1))) / DP_PAGE;
+}
+
+/* Read-only program pages come from (and go to) the page cache. */
+static bool cacheable(const struct region *r, uint64_t va)
+{
+	return r->kind == REGION_IMAGE && !(r->rights & MAP_W) &&
+	       (uintptr_t)r->fdata < (1ull << 47) && seg_page(r, va) < (1u << 16);
+}
+
+/* The cache key of r's page at va: its segment (by where the segment's
+ * bytes are: two segments may share a file page but not a start) and the
+ * page's index in it. */
+static uint64_t cache_key(const struct region *r, uint64_t va)
+{
+	return (uint64_t)(uintptr_t)r->fdata << 16 | seg_page(r, va);
+}
+
+/* Record the cached frame of r's page at va in s, one more share. */
+static int demand_cached(struct dp_space *s, uint64_t va, uint64_t pfn, uint32_t gen)
+{
+	if (cow_mark(pfn))
+		return E_NOMEM;
+	if (pagetab_insert(&s->pages, va, pfn, gen, PAGE_COW | PAGE_CACHED)) {
+		cow_release(pfn);
+		return E_NOMEM;
+	}
+	dp_stats.text_shared++;
+	return E_OK;
+}
+
 /* A new page at va of r for access acc, recorded in s. */
 static int demand(struct dp_space *s, struct region *r, uint64_t va,
 		  unsigned acc, struct dp_map *m)
 {
 	struct page *p;
+	uint64_t pfn;
+	uint32_t gen;
 	int e = r->b->check ? r->b->check(r, va) : E_OK;
 	if (e)
 		return e;
-	if (r->b->zero_read && have_zero && !(acc & (FAULT_ACC_WRITE | FAULT_ACC_EXEC))) {
+	if (cacheable(r, va) && filecache_find(cache_key(r, va), &pfn, &gen)) {
+		if ((e = demand_cached(s, va, pfn, gen)))
+			return e;
+	} else if (r->b->zero_read && have_zero && !(acc & (FAULT_ACC_WRITE | FAULT_ACC_EXEC))) {
 		if (pagetab_insert(&s->pages, va, zero_pfn, zero_gen, PAGE_ZERO))
 			return E_NOMEM;
 		dp_stats.faults_zero_read++;
 	} else {
-		uint64_t pfn;
-		uint32_t gen;
+		unsigned flags = 0;
 		if (ops->alloc(&pfn, &gen))
 			return E_NOMEM;
 		if (r->b->fill)
 			r->b->fill(r, va, ops->window(pfn));
-		if (pagetab_insert(&s->pages, va, pfn, gen, 0)) {
+		if (cacheable(r, va) && filecache_add(cache_key(r, va), pfn, gen) == E_OK)
+			flags = PAGE_COW | PAGE_CACHED; /* alone: not in cow.c yet */
+		if (pagetab_insert(&s->pages, va, pfn, gen, flags)) {
+			if (flags)
+				filecache_drop(pfn);
 			ops->free(pfn, gen);
 			return E_NOMEM;
 		}
@@ -217,6 +262,8 @@ int dp_handle_cow_fault(struct dp_space *s, uint64_t va, struct dp_map *m)
 		p->gen = gen;
 	} else if (p->flags & PAGE_COW) {
 		cow_release(p->pfn);
+		if (p->flags & PAGE_CACHED)
+			filecache_drop(p->pfn); /* private and writable now */
 		dp_stats.cow_reuses++;
 	}
 	p->flags = 0;

@@ -12,6 +12,7 @@
 #define PAGETAB_POOL (1u << 16)
 #define PAGE_COW  0x1 /* the frame is shared (cow.c counts), mapped read-only */
 #define PAGE_ZERO 0x2 /* the shared zero frame, mapped read-only */
+#define PAGE_CACHED 0x4 /* with PAGE_COW: a program-text frame in filecache.c */
 
 struct page {
 	struct tnode node; /* key = virtual address of the page */

@@ -137,6 +137,8 @@ struct pg_stats {
 	uint64_t forks, spawns, exits;
 	uint64_t processes;        /* alive now */
 	uint64_t ksm_reserved[8];  /* KSM counters (a later issue) */
+	uint64_t text_shared;      /* program-text faults served from the page
+				    * cache: another process's frame shared */
 };
 
 /* PG_PS: one process. */

@@ -10,6 +10,7 @@
 #include "abi/syscall.h"
 #include "cow.h"
 #include "demand.h"
+#include "filecache.h"
 
 #define P      4096ull
 #define NF     512
@@ -168,6 +169,7 @@ static void assert_no_leaks(void)
 		if ((uint64_t)i != zpfn)
 			ck_assert_msg(fr[i].refs == 0, "frame %d refs %d", i, fr[i].refs);
 	ck_assert_uint_eq(cow_entries(), 0);
+	ck_assert_uint_eq(filecache_entries(), 0);
 	ck_assert_uint_eq(pagetab_nodes_used(), 0);
 	ck_assert_uint_eq(region_nodes_used(), 0);
 }
@@ -231,6 +233,91 @@ START_TEST(file_pages_and_bss)
 	ck_assert_uint_eq(dp_stats.faults_file, 3);
 	ck_assert_int_eq(dp_fault(&s, BASE, FAULT_ACC_EXEC, &m), E_FAULT); /* not X */
 	dp_destroy(&s);
+	assert_no_leaks();
+}
+END_TEST
+
+/* A program's read-only segments as the loader registers them in s: text
+ * at BASE (file bytes [0, 0x2800)), rodata starting in the same file page
+ * (bytes [0x2900, 0x2f00) at BASE + 0x8900). */
+static uint8_t text_file[3 * P];
+
+static void program(struct dp_space *s, uint32_t space)
+{
+	struct region *r;
+	dp_space_init(s, space);
+	ck_assert_int_eq(dp_register_lazy(s, BASE, 3 * P, MAP_R | MAP_X, &backing_file, &r), E_OK);
+	r->fdata = text_file;
+	r->fvaddr = BASE;
+	r->filesz = 0x2800;
+	ck_assert_int_eq(dp_register_lazy(s, BASE + 8 * P, P, MAP_R, &backing_file, &r), E_OK);
+	r->fdata = text_file + 0x2900;
+	r->fvaddr = BASE + 0x8900;
+	r->filesz = 0x600;
+}
+
+static int frames_in_use(void)
+{
+	int n = 0;
+	for (int i = 1; i < NF; i++)
+		n += fr[i].refs > 0;
+	return n;
+}
+
+/* Read-only program pages: one frame for every process running the
+ * program, kept while any maps it; a write after mprotect copies (or, for
+ * the last sharer, takes the frame out of the cache). */
+START_TEST(text_pages_shared)
+{
+	setup();
+	for (size_t i = 0; i < sizeof text_file; i++)
+		text_file[i] = (uint8_t)(i * 13 + 5);
+	struct dp_space a, b, c;
+	struct dp_map m;
+	program(&a, 2);
+	program(&b, 3);
+	ck_assert_int_eq(dp_fault(&a, BASE + 2 * P, FAULT_ACC_EXEC, &m), E_OK);
+	uint64_t x = m.pfn;
+	int used = frames_in_use();
+	ck_assert_int_eq(dp_fault(&b, BASE + 2 * P + 8, FAULT_ACC_READ, &m), E_OK);
+	ck_assert_uint_eq(m.pfn, x);                /* shared, not read again */
+	ck_assert_uint_eq(m.rights, MAP_R | MAP_X);
+	ck_assert_int_eq(frames_in_use(), used);
+	ck_assert_uint_eq(dp_stats.text_shared, 1);
+	ck_assert_uint_eq(dp_stats.faults_file, 1);
+	ck_assert_uint_eq(fr[x].data[0x7ff], text_file[0x27ff]);
+	ck_assert_uint_eq(fr[x].data[0x800], 0);      /* past the text's bytes */
+	/* rodata's first page starts at the same file page: its own frame */
+	ck_assert_int_eq(dp_fault(&b, BASE + 8 * P, FAULT_ACC_READ, &m), E_OK);
+	ck_assert_uint_ne(m.pfn, x);
+	ck_assert_uint_eq(fr[m.pfn].data[0x8ff], 0);
+	ck_assert_uint_eq(fr[m.pfn].data[0x900], text_file[0x2900]);
+	/* the first process ends: the frame stays for the other, and a third
+	 * process still finds it */
+	dp_destroy(&a);
+	ck_assert(fr[x].held);
+	program(&c, 4);
+	ck_assert_int_eq(dp_fault(&c, BASE + 2 * P, FAULT_ACC_READ, &m), E_OK);
+	ck_assert_uint_eq(m.pfn, x);
+	/* c makes its text writable and writes: a private copy */
+	ck_assert_int_eq(dp_protect(&c, BASE, BASE + 3 * P, MAP_R | MAP_W), E_OK);
+	ck_assert_int_eq(dp_fault(&c, BASE + 2 * P, FAULT_ACC_WRITE | FAULT_ACC_PRESENT, &m), E_OK);
+	ck_assert_uint_ne(m.pfn, x);
+	fr[m.pfn].data[0] = 0xAA;
+	ck_assert_uint_eq(fr[x].data[0], text_file[0x2000]);
+	/* b, now alone, does the same: it keeps the frame, which leaves the
+	 * cache, so a new process reads the file again */
+	ck_assert_int_eq(dp_protect(&b, BASE, BASE + 3 * P, MAP_R | MAP_W), E_OK);
+	ck_assert_int_eq(dp_fault(&b, BASE + 2 * P, FAULT_ACC_WRITE | FAULT_ACC_PRESENT, &m), E_OK);
+	ck_assert_uint_eq(m.pfn, x);
+	fr[x].data[0] = 0xBB;
+	program(&a, 2);
+	ck_assert_int_eq(dp_fault(&a, BASE + 2 * P, FAULT_ACC_READ, &m), E_OK);
+	ck_assert_uint_ne(m.pfn, x);
+	ck_assert_uint_eq(fr[m.pfn].data[0], text_file[0x2000]);
+	dp_destroy(&a);
+	dp_destroy(&b);
+	dp_destroy(&c);
 	assert_no_leaks();
 }
 END_TEST
@@ -425,6 +512,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, out_of_memory);
 	tcase_add_test(tc, munmap_protect_unregister);
 	tcase_add_test(tc, random_model);
+	tcase_add_test(tc, text_pages_shared);
 	suite_add_tcase(s, tc);
 	return s;
 }
