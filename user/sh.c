@@ -355,7 +355,7 @@ static void describe_end(const struct wait_status *st, char *buf, size_t n)
 	if (st->how == PG_WAIT_EXITED)
 		fmt_snprintf(buf, n, "exit status %ld", (long)st->code);
 	else if (st->code >= FAULT_PAGE && st->code <= FAULT_OTHER)
-		fmt_snprintf(buf, n, "killed by %s at 0x%lx (rip 0x%lx)",
+		fmt_snprintf(buf, n, "killed by the pager (%s at 0x%lx, rip 0x%lx)",
 			     names[st->code - FAULT_PAGE], st->addr, st->rip);
 	else
 		fmt_snprintf(buf, n, "killed");
@@ -603,11 +603,11 @@ static const struct {
 	size_t off;
 	const char *label;
 } vm_rows[] = {
-	{ "faults_total",     PGS(faults_total),     "page faults served" },
-	{ "faults_zero",      PGS(faults_zero),      "  demand-zero (anonymous, heap)" },
-	{ "faults_zero_read", PGS(faults_zero_read), "  read of untouched page (shared zero frame)" },
-	{ "faults_file",      PGS(faults_file),      "  from the initrd (program text, data)" },
-	{ "faults_stack",     PGS(faults_stack),     "  stack growth" },
+	{ "faults_total",     PGS(faults_total),     "page faults served (each maps up to 5 pages)" },
+	{ "faults_zero",      PGS(faults_zero),      "  pages filled: demand-zero (anonymous, heap)" },
+	{ "faults_zero_read", PGS(faults_zero_read), "  reads mapped to the shared zero frame" },
+	{ "faults_file",      PGS(faults_file),      "  pages filled from the initrd (program)" },
+	{ "faults_stack",     PGS(faults_stack),     "  stack pages grown" },
 	{ "cow_copies",       PGS(cow_copies),       "copy-on-write: copies" },
 	{ "cow_reuses",       PGS(cow_reuses),       "copy-on-write: reuses (last sharer)" },
 	{ "cow_frames",       PGS(cow_frames),       "frames shared through COW now" },
