@@ -782,7 +782,9 @@ static int cmd_memmap(int argc, char **argv)
 		printf("frames_per_cell %lu\ncells %lu\n", per, (uint64_t)n);
 		for (int k = 0; k < MEMMAP_KINDS; k++)
 			printf("cells_%s %lu\n", map_names[k], count[k]);
-		printf("map %s\n", map);
+		map[n] = '\n'; /* longer than one printf (1 KiB): written whole */
+		printf("map ");
+		console_write(map, n + 1);
 		return 0;
 	}
 	printf("physical memory: one character = %lu frames (%lu KiB), the kind most of them are\n",
