@@ -1,5 +1,5 @@
 /* hog: map and touch memory until the pager kills it for running out of
- * memory, saying every 16 MiB how far it got and what moved: demand-zero
+ * memory, saying every 64 MiB how far it got and what moved: demand-zero
  * faults, frames the pager holds for processes, the kernel's free frames.
  * The pager's "pid N killed: out of memory" line ends it; the system
  * stays up. */
@@ -35,7 +35,7 @@ int main(void)
 		for (uint64_t off = 0; off < PG_MMAP_MAX; off += 4096) {
 			p[off] = 1;
 			total += 4096;
-			if ((total & ((16 << 20) - 1)) == 0)
+			if ((total & ((64 << 20) - 1)) == 0)
 				report(total, &a, free0);
 		}
 	}
