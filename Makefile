@@ -81,14 +81,14 @@ QEMU := qemu-system-x86_64 -machine q35 $(QEMU_ACCEL) -cpu $(QEMU_CPU) \
 
 export ACCEL SMP QEMU_CPU QEMU_EXTRA BUILD
 
-.PHONY: all iso run debug test unit-test qemu-test bench clean deps help
+.PHONY: all iso run debug test unit-test qemu-test shell-test bench clean deps help
 
 all: $(ISO) $(PAGER) $(INITRD)
 
 help:
 	@echo "make run      build everything and boot the ISO (serial console here)"
 	@echo "make test     host unit tests (ASan+UBSan) and QEMU tests; ends 'N passed, N failed'"
-	@echo "make unit-test / make qemu-test   one half of make test"
+	@echo "make unit-test / qemu-test / shell-test   one stage of make test"
 	@echo "make bench    host and QEMU benchmarks, RESULT lines"
 	@echo "make debug    boot halted with a gdb stub on :1234; then: gdb -x $(BUILD)/gdbinit"
 	@echo "make iso      build $(ISO)"
@@ -142,6 +142,9 @@ unit-test: $(UNIT_TESTS)
 
 qemu-test: $(ISO)
 	@sh tests/qemu/run.sh $(ISO)
+
+shell-test: $(ISO)
+	@sh tests/shell/run.sh $(ISO)
 
 test: deps
 	@$(MAKE) --no-print-directory $(UNIT_TESTS) $(ISO)

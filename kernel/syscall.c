@@ -107,7 +107,8 @@ static unsigned memmap_kind_of(uint64_t pfn)
 	switch (m.purpose) {
 	case PURPOSE_FIRMWARE: return MEMMAP_FIRMWARE;
 	case PURPOSE_PAGE_TABLE: return MEMMAP_PAGE_TABLE;
-	case PURPOSE_USER_DATA: return m.refcount > 1 ? MEMMAP_SHARED : MEMMAP_USER;
+	/* a process's page is mapped twice: there and in the pager's window */
+	case PURPOSE_USER_DATA: return m.refcount > 2 ? MEMMAP_SHARED : MEMMAP_USER;
 	default: return MEMMAP_KERNEL;
 	}
 }

@@ -299,7 +299,7 @@ uint64_t tsc_hz(void)
 	return sys_sysinfo((uint64_t)&si, sizeof si) == E_OK ? si.tsc_hz : 0;
 }
 
-int initrd_name(unsigned index, char *name, size_t max)
+int initrd_stat(unsigned index, char *name, size_t max, uint64_t *size)
 {
 	struct sys_msg m = { .label = PG_LIST, .w = { index } };
 	size_t n;
@@ -307,5 +307,24 @@ int initrd_name(unsigned index, char *name, size_t max)
 		return E_INVAL;
 	int e = pg_call_buf(&m, name, max - 1, &n);
 	name[e == E_OK ? n : 0] = 0;
+	if (size)
+		*size = e == E_OK ? m.w[0] : 0;
 	return e;
+}
+
+int initrd_name(unsigned index, char *name, size_t max)
+{
+	return initrd_stat(index, name, max, NULL);
+}
+
+int machine_halt(int status)
+{
+	struct sys_msg m = { .label = PG_HALT, .w = { (uint64_t)status } };
+	return pg_call(&m);
+}
+
+int machine_reboot(void)
+{
+	struct sys_msg m = { .label = PG_REBOOT };
+	return pg_call(&m);
 }

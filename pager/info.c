@@ -1,14 +1,18 @@
 /* Statistics, the process list and a process's regions (PG_STATS, PG_PS,
  * PG_PMAP), answered in our IPC buffer. */
 #include "pager.h"
+#include "cow.h"
 
-/* PG_STATS: struct pg_stats in the reply buffer. */
+/* PG_STATS: struct pg_stats in the reply buffer: the demand manager's
+ * counters plus the COW table's size now. */
 long do_stats(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {
 	(void)p;
 	(void)m;
 	(void)r;
-	memcpy((void *)PAGER_IPC_BUF, &dp_stats, sizeof dp_stats);
+	struct pg_stats *out = (void *)PAGER_IPC_BUF;
+	memcpy(out, &dp_stats, sizeof dp_stats);
+	out->cow_frames = cow_entries();
 	pg.reply_len = sizeof dp_stats;
 	return E_OK;
 }

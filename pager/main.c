@@ -39,6 +39,8 @@ static const struct {
 	[PG_PS]           = { "ps",           do_ps },
 	[PG_PMAP]         = { "pmap",         do_pmap },
 	[PG_LIST]         = { "list",         do_list },
+	[PG_HALT]         = { "halt",         do_halt },
+	[PG_REBOOT]       = { "reboot",       do_reboot },
 };
 
 static const pg_handler faults[] = {

@@ -83,6 +83,10 @@ long do_ps(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 long do_pmap(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 long do_list(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 
+/* power.c: stopping the machine for a program. */
+long do_halt(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+long do_reboot(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+
 /* fault.c: fault messages. */
 long fault_page(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 long fault_fatal(struct proc *p, const struct sys_msg *m, struct sys_msg *r);

@@ -1,6 +1,7 @@
 #!/bin/sh
-# make test: host unit tests, then the QEMU tests; one closing line
-# "N passed, N failed" over both.
+# make test: host unit tests, the QEMU tests, then the shell tests (sh
+# driven over the serial line); one closing line "N passed, N failed" over
+# all three.
 BUILD=$1 ISO=$2
 shift 2
 total_p=0 total_f=0
@@ -18,5 +19,8 @@ add "$BUILD/unit.out"
 echo "== QEMU tests"
 BUILD=$BUILD sh tests/qemu/run.sh | tee "$BUILD/qemu.out" | sed '$d'
 add "$BUILD/qemu.out"
+echo "== shell tests (expect, over the serial line)"
+BUILD=$BUILD sh tests/shell/run.sh "$ISO" | tee "$BUILD/shell.out" | sed '$d'
+add "$BUILD/shell.out"
 echo "$total_p passed, $total_f failed"
 [ $total_f = 0 ]

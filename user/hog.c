@@ -1,10 +1,30 @@
 /* hog: map and touch memory until the pager kills it for running out of
- * memory, saying how far it got every 16 MiB. */
+ * memory, saying every 64 MiB how far it got and what moved: demand-zero
+ * faults, frames the pager holds for processes, the kernel's free frames.
+ * The pager's "pid N killed: out of memory" line ends it; the system
+ * stays up. */
 #include "sys/sys.h"
+#include "sys/test.h"
+#include "sys/unistd.h"
+
+/* One progress line: total touched, and the counters against a0/free0. */
+static void report(uint64_t total, const struct pg_stats *a0, uint64_t free0)
+{
+	static struct pg_stats b;
+	pager_stats(&b);
+	printf("hog: %lu MiB touched; demand-zero faults +%lu, pager frames +%lu, "
+	       "free frames %lu (-%lu)\n", total >> 20, b.faults_zero - a0->faults_zero,
+	       b.frames_held - a0->frames_held, frames_available(),
+	       free0 - frames_available());
+}
 
 int main(void)
 {
-	uint64_t total = 0;
+	static struct pg_stats a;
+	uint64_t total = 0, free0 = frames_available();
+	pager_stats(&a);
+	printf("hog: pid %u, %lu frames free; touching memory until the pager kills me\n",
+	       sys_pid, free0);
 	for (;;) {
 		volatile char *p;
 		int e = mmap_anon(PG_MMAP_MAX, (void **)&p);
@@ -15,8 +35,8 @@ int main(void)
 		for (uint64_t off = 0; off < PG_MMAP_MAX; off += 4096) {
 			p[off] = 1;
 			total += 4096;
-			if ((total & ((16 << 20) - 1)) == 0)
-				printf("hog: %lu MiB\n", total >> 20);
+			if ((total & ((64 << 20) - 1)) == 0)
+				report(total, &a, free0);
 		}
 	}
 }

@@ -1,5 +1,6 @@
-/* lazy N: map N MiB (default 16) of lazy memory, touch every page, and
- * show which pager counters moved. */
+/* lazy N [SECS]: map N MiB (default 16) of lazy memory, touch every page,
+ * and show which pager counters moved; then keep it SECS seconds (default
+ * 0) before exiting, to look at it with ps, meminfo or memmap. */
 #include "sys/sys.h"
 #include "sys/test.h"
 #include "sys/unistd.h"
@@ -42,5 +43,10 @@ int main(int argc, char **argv)
 	       "kernel free frames -%lu\n", b.faults_total - a.faults_total,
 	       b.faults_zero - a.faults_zero, b.frames_held - a.frames_held,
 	       free0 - frames_available());
+	uint64_t hold = number(argc > 2 ? argv[2] : NULL, 0);
+	if (hold) {
+		printf("lazy: keeping it for %lu s\n", hold);
+		sleep_ms((unsigned)(hold > 3600 ? 3600000 : hold * 1000));
+	}
 	return 0;
 }

@@ -64,6 +64,11 @@
  *                                                 the name of the index-th
  *                                                 initrd program (no NUL);
  *                                                 E_NOENT past the last
+ *   PG_HALT          w0 = status                  none: the machine stops
+ *                                                 (under QEMU's isa-debug-exit
+ *                                                 QEMU exits with status*2+1)
+ *   PG_REBOOT        -                            none: the machine resets
+ *                                                 (QEMU -no-reboot: it exits)
  *
  * A process's children are destroyed with it; an exited child stays a
  * zombie until its parent waits for it. */
@@ -93,6 +98,8 @@ enum pg_request {
 	PG_PS,
 	PG_PMAP,
 	PG_LIST,
+	PG_HALT,
+	PG_REBOOT,
 	PG_COUNT
 };
 
@@ -137,6 +144,7 @@ struct pg_stats {
 	uint64_t forks, spawns, exits;
 	uint64_t processes;        /* alive now */
 	uint64_t ksm_reserved[8];  /* KSM counters (a later issue) */
+	uint64_t cow_frames;       /* frames shared through COW now (share count >= 2) */
 	uint64_t text_shared;      /* program-text faults served from the page
 				    * cache: another process's frame shared */
 };

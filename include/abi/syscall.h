@@ -77,7 +77,9 @@ enum { SYSCALL_TABLE(SYS_ENUM) SYS_COUNT };
 /* memmap cell kinds: what most frames of the cell are. */
 enum memmap_kind {
 	MEMMAP_FREE, MEMMAP_FIRMWARE, MEMMAP_KERNEL, MEMMAP_PAGE_TABLE,
-	MEMMAP_USER, MEMMAP_SHARED /* user frames mapped more than once */,
+	MEMMAP_USER, MEMMAP_SHARED /* user frames mapped in more than one
+				      process (every one is also mapped in
+				      the pager's window) */,
 	MEMMAP_POISONED, MEMMAP_KINDS
 };
 #define MEMMAP_MAX_CELLS 65536

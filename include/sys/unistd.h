@@ -49,4 +49,13 @@ uint64_t tsc_hz(void);
  * PG_LIST request. */
 int initrd_name(unsigned index, char *name, size_t max);
 
+/* initrd_name, and *size = the file's size in bytes. */
+int initrd_stat(unsigned index, char *name, size_t max, uint64_t *size);
+
+/* Ask the pager to stop the machine with status (0..127; under QEMU's
+ * isa-debug-exit QEMU exits with status * 2 + 1), or to reset it.  They
+ * return (an error) only if the pager refused. */
+int machine_halt(int status);
+int machine_reboot(void);
+
 #endif

@@ -1,4 +1,5 @@
 /* VGA text-mode mirror of the console: 80x25 at physical 0xB8000, scrolling. */
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "memlayout.h"
@@ -40,10 +41,33 @@ static void vga_scroll(void)
 	row = VGA_ROWS - 1;
 }
 
-/* vga_putc: put c at the cursor; handles \n, \r, \b and tabs. */
+/* An ANSI escape sequence (ESC [ params final) in progress: 0 none, 1 after
+ * ESC, 2 inside the brackets.  The mirror shows none of it; "ESC [ 2 J"
+ * (what the shell's clear prints) clears the screen and homes the cursor. */
+static int esc_state;
+
+/* Swallow c if it belongs to an escape sequence; true if it did. */
+static bool vga_escape(char c)
+{
+	if (esc_state == 0 && c != 0x1B)
+		return false;
+	if (esc_state == 0 || (esc_state == 1 && c != '['))
+		esc_state = c == 0x1B; /* ESC starts one; ESC x (x not '[') ends */
+	else if (esc_state == 1)
+		esc_state = 2;
+	else if (c >= 0x40 && c <= 0x7E) { /* the final byte */
+		esc_state = 0;
+		if (c == 'J')
+			vga_init();
+	}
+	return true;
+}
+
+/* vga_putc: put c at the cursor; handles \n, \r, \b, tabs and (swallows)
+ * ANSI escape sequences. */
 void vga_putc(char c)
 {
-	if (!vga)
+	if (!vga || vga_escape(c))
 		return;
 	if (c == '\n') {
 		col = 0;
