@@ -11,6 +11,7 @@ struct cow_entry {
 static struct cow_entry nodes[COW_POOL];
 static struct pool pool;
 static struct tree table;
+static size_t shared; /* entries with shares >= 2 */
 
 static struct cow_entry *lookup(uint64_t pfn)
 {
@@ -27,7 +28,7 @@ int cow_mark(uint64_t pfn)
 {
 	struct cow_entry *c = lookup(pfn);
 	if (c) {
-		c->shares++;
+		shared += c->shares++ == 1;
 		return E_OK;
 	}
 	pool_ready();
@@ -36,6 +37,7 @@ int cow_mark(uint64_t pfn)
 		return E_NOMEM;
 	c->node.key = pfn;
 	c->shares = 2;
+	shared++;
 	return tree_insert(&table, &c->node);
 }
 
@@ -48,7 +50,10 @@ int cow_reserve(size_t n)
 bool cow_release(uint64_t pfn)
 {
 	struct cow_entry *c = lookup(pfn);
-	if (!c || --c->shares > 0)
+	if (!c)
+		return false;
+	shared -= c->shares == 2;
+	if (--c->shares > 0)
 		return false;
 	tree_remove(&table, pfn);
 	pool_put(&pool, c);
@@ -64,6 +69,11 @@ unsigned cow_count(uint64_t pfn)
 {
 	struct cow_entry *c = lookup(pfn);
 	return c ? c->shares : 1;
+}
+
+size_t cow_shared_frames(void)
+{
+	return shared;
 }
 
 size_t cow_entries(void)

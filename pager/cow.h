@@ -30,4 +30,7 @@ unsigned cow_count(uint64_t pfn);
 /* Frames in the table (for leak checks). */
 size_t cow_entries(void);
 
+/* Frames shared now: in the table with a share count >= 2. */
+size_t cow_shared_frames(void);
+
 #endif

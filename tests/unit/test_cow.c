@@ -26,6 +26,30 @@ START_TEST(share_counts)
 }
 END_TEST
 
+/* cow_shared_frames counts frames with two or more shares, not entries. */
+START_TEST(shared_frames_counted)
+{
+	ck_assert_uint_eq(cow_shared_frames(), 0);
+	ck_assert_int_eq(cow_mark(7), E_OK);
+	ck_assert_int_eq(cow_mark(9), E_OK);
+	ck_assert_int_eq(cow_mark(9), E_OK);
+	ck_assert_uint_eq(cow_shared_frames(), 2);
+	ck_assert(!cow_release(7));             /* 2 -> 1: no longer shared */
+	ck_assert_uint_eq(cow_shared_frames(), 1);
+	ck_assert_uint_eq(cow_entries(), 2);
+	ck_assert(!cow_release(9));             /* 3 -> 2: still shared */
+	ck_assert_uint_eq(cow_shared_frames(), 1);
+	ck_assert_int_eq(cow_mark(7), E_OK);    /* 1 -> 2 again */
+	ck_assert_uint_eq(cow_shared_frames(), 2);
+	while (!cow_release(7))
+		;
+	while (!cow_release(9))
+		;
+	ck_assert_uint_eq(cow_shared_frames(), 0);
+	ck_assert_uint_eq(cow_entries(), 0);
+}
+END_TEST
+
 START_TEST(many_frames)
 {
 	for (uint64_t f = 1; f <= 5000; f++)
@@ -155,6 +179,7 @@ static Suite *suite(void)
 	TCase *tc = tcase_create("core");
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, share_counts);
+	tcase_add_test(tc, shared_frames_counted);
 	tcase_add_test(tc, many_frames);
 	tcase_add_test(tc, tree_random);
 	tcase_add_test(tc, pool_grows_by_pages);
