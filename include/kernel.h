@@ -67,6 +67,9 @@ int arch_pt_map(uint64_t root, uint64_t va, uint64_t pa, unsigned rights, uint64
 int arch_pt_unmap(uint64_t root, uint64_t va, uint64_t *old);
 int arch_pt_protect(uint64_t root, uint64_t va, unsigned rights);
 bool arch_pt_lookup(uint64_t root, uint64_t va, uint64_t *pa, unsigned *rights);
+int arch_pt_share_cow(uint64_t src, uint64_t dst, uint64_t va, uint64_t npages,
+		      bool (*take)(uint64_t pa, void *arg), void *arg,
+		      uint64_t *shared, bool *wrprotected);
 void arch_pt_destroy(uint64_t root, void (*leaf)(uint64_t pa, void *arg), void *arg);
 int arch_copy_from_user(uint64_t root, void *dst, uint64_t src, size_t n);
 int arch_copy_to_user(uint64_t root, uint64_t dst, const void *src, size_t n);

@@ -143,38 +143,38 @@ int space_protect(struct space *s, uint64_t va, uint64_t npages, unsigned rights
 	return e;
 }
 
-/* Write-protect up to n pages from va in src, taking a reference on each
- * user frame found: pa[k] and rights[k] for the k-th; returns k. */
-static uint64_t share_take(struct space *src, uint64_t va, uint64_t n,
-			   uint64_t *pa, unsigned *rights, uint64_t *vas)
+/* arch_pt_share_cow's filter: user frames only (never a kernel-owned
+ * IPC buffer or window page), with a reference taken for the new mapping. */
+static bool share_take(uint64_t pa, void *arg)
 {
-	uint64_t k = 0;
-	bool any_w = false;
-	unsigned long f = spin_lock_irqsave(&src->lock);
-	for (uint64_t i = 0; i < n; i++) {
-		uint64_t at = va + i * PAGE_SIZE, p;
-		unsigned r;
-		if (!arch_pt_lookup(src->root, at, &p, &r))
-			continue;
-		struct meta_slot *m = get_meta_slot(p >> PAGE_SHIFT);
-		if (!m || m->purpose != PURPOSE_USER_DATA)
-			continue; /* kernel-owned: never shared */
-		if (r & MAP_W) {
-			r &= ~MAP_W;
-			arch_pt_protect(src->root, at, r);
-			any_w = true;
-		}
-		frame_get(p >> PAGE_SHIFT); /* for the dst mapping */
-		pa[k] = p;
-		rights[k] = r;
-		vas[k++] = at;
-	}
-	spin_unlock_irqrestore(&src->lock, f);
-	if (any_w)
-		arch_tlb_shootdown(src->root, atomic_load(&src->cpus), va, n);
-	return k;
+	(void)arg;
+	struct meta_slot *m = get_meta_slot(pa >> PAGE_SHIFT);
+	if (!m || m->purpose != PURPOSE_USER_DATA)
+		return false;
+	frame_get(pa >> PAGE_SHIFT);
+	return true;
 }
 
+/* Both spaces' locks, in address order (two calls with src and dst swapped
+ * must not deadlock). */
+static unsigned long lock_two(struct space *a, struct space *b)
+{
+	unsigned long f = arch_irq_save();
+	spin_lock(a < b ? &a->lock : &b->lock);
+	spin_lock(a < b ? &b->lock : &a->lock);
+	return f;
+}
+
+static void unlock_two(struct space *a, struct space *b, unsigned long f)
+{
+	spin_unlock(&a->lock);
+	spin_unlock(&b->lock);
+	arch_irq_restore(f);
+}
+
+/* One page table's worth (a 2 MiB block) at a time: the locks are held
+ * for at most 512 entries, and src's changed entries are shot down before
+ * the next block. */
 int space_share_cow(struct space *dst, struct space *src, uint64_t va,
 		    uint64_t npages, uint64_t *shared)
 {
@@ -184,19 +184,19 @@ int space_share_cow(struct space *dst, struct space *src, uint64_t va,
 	if (dst == src)
 		return E_INVAL;
 	while (npages) {
-		uint64_t n = npages < UNMAP_BATCH ? npages : UNMAP_BATCH;
-		uint64_t pa[UNMAP_BATCH], vas[UNMAP_BATCH];
-		unsigned rights[UNMAP_BATCH];
-		uint64_t k = share_take(src, va, n, pa, rights, vas);
-		for (uint64_t i = 0; i < k; i++) {
-			int e = install(dst, vas[i], pa[i] >> PAGE_SHIFT, rights[i]);
-			if (e != E_OK) { /* install dropped pa[i]'s reference */
-				while (++i < k)
-					frame_free(pa[i] >> PAGE_SHIFT, 0);
-				return e;
-			}
-			(*shared)++;
-		}
+		uint64_t n = 512 - ((va >> PAGE_SHIFT) & 511), before = *shared;
+		bool wp = false;
+		if (n > npages)
+			n = npages;
+		unsigned long f = lock_two(dst, src);
+		int e = arch_pt_share_cow(src->root, dst->root, va, n, share_take, NULL,
+					  shared, &wp);
+		dst->resident += *shared - before;
+		unlock_two(dst, src, f);
+		if (wp)
+			arch_tlb_shootdown(src->root, atomic_load(&src->cpus), va, n);
+		if (e)
+			return e;
 		va += n * PAGE_SIZE;
 		npages -= n;
 	}

@@ -93,6 +93,7 @@ long fault_fatal(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 
 /* runner.c: the test and bench runs. */
 void runner_start(void);
+void selftest_run(void);
 void runner_exited(const struct proc *p);
 
 #endif

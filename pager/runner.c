@@ -45,6 +45,8 @@ void runner_start(void)
 	const char *args = args_none;
 	size_t len = sizeof args_none;
 	if (mode == RUN_TEST)
+		selftest_run();
+	if (mode == RUN_TEST)
 		args = args_test, len = sizeof args_test;
 	else if (mode == RUN_BENCH && cmdline_has(line, "boot-only"))
 		args = args_boot, len = sizeof args_boot;

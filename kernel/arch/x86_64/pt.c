@@ -125,6 +125,35 @@ bool arch_pt_lookup(uint64_t root, uint64_t va, uint64_t *pa, unsigned *rights)
 	return true;
 }
 
+/* arch_pt_share_cow: for each page of [va, va + npages pages), all inside
+ * one page table (one 2 MiB-aligned block), that src maps, dst does not,
+ * and take(frame, arg) accepts: take MAP_W from it in src and map the same
+ * frame at va in dst with its other rights.  *shared += pages mapped in
+ * dst; *wrprotected set if a src entry lost MAP_W.  E_NOMEM if dst's table
+ * could not be made (nothing was done). */
+int arch_pt_share_cow(uint64_t src, uint64_t dst, uint64_t va, uint64_t npages,
+		      bool (*take)(uint64_t pa, void *arg), void *arg,
+		      uint64_t *shared, bool *wrprotected)
+{
+	uint64_t *s = walk(src, va, false), *d = NULL;
+	for (uint64_t i = 0; s && i < npages; i++) {
+		uint64_t e = s[i];
+		if (!(e & PTE_P))
+			continue;
+		if (!d && !(d = walk(dst, va, true)))
+			return E_NOMEM;
+		if ((d[i] & PTE_P) || !take(e & PTE_ADDR, arg))
+			continue;
+		if (e & PTE_W) {
+			s[i] = e & ~PTE_W;
+			*wrprotected = true;
+		}
+		d[i] = e & (PTE_ADDR | PTE_P | PTE_U | PTE_NX);
+		(*shared)++;
+	}
+	return E_OK;
+}
+
 static void free_table(uint64_t pa)
 {
 	frame_free(pa >> PAGE_SHIFT, 0);

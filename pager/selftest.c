@@ -1,0 +1,83 @@
+/* The pager-only kernel calls against bad arguments, and share_cow's
+ * contract, checked from the one process allowed to make them (test boot
+ * only, before init starts): "@@PASS pager_kernel_calls" or "@@FAIL ...".
+ * Everything made here is given back, and the kernel's free frame count
+ * must return to where it was. */
+#include "abi/stats.h"
+#include "pager.h"
+
+#define USER_END 0x00007FFFFFFFF000ull /* first address never mapped */
+#define VA       0x0000000000400000ull
+
+static int failed;
+
+static void expect(const char *what, int got, int want)
+{
+	if (got == want)
+		return;
+	printf("@@FAIL pager_kernel_calls: %s: %s, not %s\n", what, err_str(got),
+	       err_str(want));
+	failed = 1;
+}
+
+static uint64_t free_frames(void)
+{
+	static struct abi_frame_stats fs;
+	return sys_frame_stats((uint64_t)&fs, sizeof fs) == E_OK ? fs.free : 0;
+}
+
+void selftest_run(void)
+{
+	struct sys_regs r;
+	uint64_t before = free_frames();
+	uint32_t a = 0, b = 0;
+	expect("space_create", sys_space_create_r(pg.ep, 0, &r), E_OK);
+	a = (uint32_t)r.rdi;
+	expect("space_create", sys_space_create_r(pg.ep, 0, &r), E_OK);
+	b = (uint32_t)r.rdi;
+	expect("frame_alloc", sys_frame_alloc_r(FRAME_ZEROED, &r), E_OK);
+	uint64_t pfn = r.rdi, gen = r.rsi;
+
+	/* map: a stale generation, a frame that is not ours, a kernel address,
+	 * a handle that is no space */
+	expect("map stale", sys_map(a, VA, pfn, gen + 1, MAP_R), E_STALE);
+	expect("map foreign frame", sys_map(a, VA, 1, 0, MAP_R), E_STALE);
+	expect("map kernel va", sys_map(a, USER_END, pfn, gen, MAP_R), E_FAULT);
+	expect("map bad handle", sys_map(0xBADBAD, VA, pfn, gen, MAP_R), E_BADHANDLE);
+	expect("map bad rights", sys_map(a, VA, pfn, gen, 0x80), E_INVAL);
+	expect("map", sys_map(a, VA, pfn, gen, MAP_R | MAP_W), E_OK);
+
+	/* share_cow: refusals, then one page shared, then nothing more to do */
+	expect("share into itself", sys_share_cow(a, a, VA, 1), E_INVAL);
+	expect("share bad dst", sys_share_cow(0xBADBAD, a, VA, 1), E_BADHANDLE);
+	expect("share bad src", sys_share_cow(b, pg.ep, VA, 1), E_BADHANDLE);
+	expect("share past USER_END", sys_share_cow(b, a, USER_END - PAGE, 2), E_FAULT);
+	expect("share absurd size", sys_share_cow(b, a, VA, ~0ull >> 1), E_FAULT);
+	expect("share", sys_share_cow_r(b, a, VA - 8 * PAGE, 64, &r), E_OK);
+	if (r.rdi != 1) {
+		printf("@@FAIL pager_kernel_calls: share_cow shared %lu pages, not 1\n", r.rdi);
+		failed = 1;
+	}
+	expect("share again", sys_share_cow_r(b, a, VA, 1, &r), E_OK);
+	if (r.rdi != 0) {
+		printf("@@FAIL pager_kernel_calls: a page b maps was shared again\n");
+		failed = 1;
+	}
+	expect("protect bad handle", sys_protect(0xBADBAD, VA, 1, MAP_R), E_BADHANDLE);
+	expect("unmap kernel range", sys_unmap(a, USER_END, 1), E_FAULT);
+
+	/* give it all back: the frame leaves both spaces and our window */
+	expect("frame_free", sys_frame_free(pfn, gen), E_OK);
+	expect("frame_free again", sys_frame_free(pfn, gen), E_STALE);
+	expect("space_destroy", sys_space_destroy(a), E_OK);
+	expect("space_destroy", sys_space_destroy(b), E_OK);
+	expect("space_destroy again", sys_space_destroy(a), E_BADHANDLE);
+	uint64_t after = free_frames();
+	if (after != before) {
+		printf("@@FAIL pager_kernel_calls: free frames %lu before, %lu after\n",
+		       before, after);
+		failed = 1;
+	}
+	if (!failed)
+		printf("@@PASS pager_kernel_calls\n");
+}
