@@ -52,23 +52,31 @@ struct page *pagetab_next(const struct pagetab *t, const struct page *p)
 	return P(tree_next(&t->t, &p->node));
 }
 
-struct clone_fn {
-	void (*fn)(struct page *orig, struct page *copy, void *arg);
-	void *arg;
-};
-
-static void clone_pair(struct tnode *orig, struct tnode *copy, void *arg)
+/* A copy of the subtree at n, node for node (same shape: still AVL);
+ * fn(original, copy, arg) on each pair in address order.  The nodes are
+ * reserved: pool_take cannot fail. */
+static struct tnode *clone(struct tnode *n,
+			   void (*fn)(struct page *, struct page *, void *), void *arg)
 {
-	struct clone_fn *c = arg;
-	c->fn(P(orig), P(copy), c->arg);
+	if (!n)
+		return NULL;
+	struct page *c = pool_take(&pool);
+	*c = *P(n);
+	c->node.left = clone(n->left, fn, arg);
+	fn(P(n), c, arg);
+	c->node.right = clone(n->right, fn, arg);
+	return &c->node;
 }
 
 int pagetab_clone(struct pagetab *dst, const struct pagetab *src,
 		  void (*fn)(struct page *orig, struct page *copy, void *arg),
 		  void *arg)
 {
-	struct clone_fn c = { fn, arg };
-	return tree_clone(&dst->t, &src->t, &pool, clone_pair, &c);
+	if (!pool_reserve(&pool, src->t.count))
+		return E_NOMEM;
+	dst->t.root = clone(src->t.root, fn, arg);
+	dst->t.count = src->t.count;
+	return E_OK;
 }
 
 bool pagetab_remove(struct pagetab *t, uint64_t va, struct page *out)

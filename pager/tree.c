@@ -174,30 +174,6 @@ struct tnode *tree_remove(struct tree *t, uint64_t key)
 	return out;
 }
 
-static struct tnode *clone(struct tnode *n, struct pool *pool,
-			   void (*fn)(struct tnode *, struct tnode *, void *), void *arg)
-{
-	if (!n)
-		return NULL;
-	struct tnode *c = pool_get(pool);
-	memcpy(c, n, pool->size);
-	c->left = clone(n->left, pool, fn, arg);
-	fn(n, c, arg);
-	c->right = clone(n->right, pool, fn, arg);
-	return c;
-}
-
-int tree_clone(struct tree *dst, const struct tree *src, struct pool *pool,
-	       void (*fn)(struct tnode *orig, struct tnode *copy, void *arg),
-	       void *arg)
-{
-	if (!pool_reserve(pool, src->count))
-		return E_NOMEM;
-	dst->root = clone(src->root, pool, fn, arg);
-	dst->count = src->count;
-	return E_OK;
-}
-
 /* Height of n's subtree if it is a valid AVL tree with keys in (lo, hi),
  * else -1. */
 static int check(const struct tnode *n, uint64_t lo, uint64_t hi, bool has_lo,
@@ -259,6 +235,14 @@ bool pool_reserve(struct pool *p, size_t n)
 
 void *pool_get(struct pool *p)
 {
+	void *n = pool_take(p);
+	if (n)
+		memset(n, 0, p->size);
+	return n;
+}
+
+void *pool_take(struct pool *p)
+{
 	if (!p->free && p->used == p->cap)
 		pool_add_page(p);
 	void *n = p->free;
@@ -270,7 +254,6 @@ void *pool_get(struct pool *p)
 		return NULL;
 	p->inuse++;
 	p->avail--;
-	memset(n, 0, p->size);
 	return n;
 }
 

@@ -22,8 +22,6 @@ struct tree {
 	size_t count;
 };
 
-struct pool;
-
 /* An empty tree. */
 void tree_init(struct tree *t);
 
@@ -44,15 +42,6 @@ struct tnode *tree_next(const struct tree *t, const struct tnode *n);
 
 /* Unlink and return the node with key, or NULL. */
 struct tnode *tree_remove(struct tree *t, uint64_t key);
-
-/* Make the empty tree dst a copy of src, node for node (same shape, so
- * O(n) and no rebalancing): each node is a whole copy (pool->size bytes)
- * of its original from pool, and fn(original, copy, arg) runs on each pair
- * in key order.  E_NOMEM (dst stays empty) unless pool_reserve could
- * promise src->count nodes. */
-int tree_clone(struct tree *dst, const struct tree *src, struct pool *pool,
-	       void (*fn)(struct tnode *orig, struct tnode *copy, void *arg),
-	       void *arg);
 
 /* True if t satisfies the invariant (for tests). */
 bool tree_check(const struct tree *t);
@@ -76,6 +65,9 @@ void pool_init(struct pool *p, void *mem, size_t size, size_t cap);
 
 /* A zeroed node, or NULL when all are in use and pool_grow has no page. */
 void *pool_get(struct pool *p);
+
+/* pool_get without the zeroing, for a node the caller overwrites whole. */
+void *pool_take(struct pool *p);
 
 /* Grow p (pool_grow) until n nodes can be had without failing; false if
  * pool_grow runs dry first. */
