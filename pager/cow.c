@@ -47,6 +47,11 @@ int cow_reserve(size_t n)
 	return pool_reserve(&pool, n) ? E_OK : E_NOMEM;
 }
 
+void cow_trim(void)
+{
+	pool_trim(&pool);
+}
+
 bool cow_release(uint64_t pfn)
 {
 	struct cow_entry *c = lookup(pfn);

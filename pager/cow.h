@@ -8,14 +8,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define COW_POOL (1u << 16)
+#define COW_POOL 8192 /* fixed nodes; beyond them the pool grows */
 
 /* One more page shares pfn: a frame new to the table gets share count 2
  * (its owner and the new sharer).  E_NOMEM when the table is full. */
 int cow_mark(uint64_t pfn);
 
-/* Make sure n more cow_mark calls cannot fail.  E_NOMEM. */
+/* Make sure n more cow_mark calls cannot fail.  E_NOMEM.  cow_trim gives
+ * back what a reservation took and did not use. */
 int cow_reserve(size_t n);
+void cow_trim(void);
 
 /* One page stops sharing pfn.  True on the last share (pfn leaves the
  * table); false while others share it, or if pfn was not in the table. */

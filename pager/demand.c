@@ -383,6 +383,7 @@ int dp_fork(struct dp_space *parent, struct dp_space *child)
 		       p->node.key < r->end)
 			pagetab_remove(&child->pages, p->node.key, &old);
 	}
+	cow_trim();
 	return e;
 }
 

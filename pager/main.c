@@ -113,7 +113,8 @@ void pager_main(const struct abi_bootinfo *bi)
 		sys_halt(1);
 	}
 	pg.ep = (uint32_t)r.rdi;
-	pool_grow = mem_pool_page; /* node pools grow with what processes map */
+	pool_grow = mem_pool_page; /* node pools grow and shrink with what */
+	pool_shrink = mem_pool_free; /* processes map */
 	pg.initrd = (const void *)bi->initrd_va;
 	pg.initrd_size = bi->initrd_size;
 	e = mem_init();

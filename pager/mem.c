@@ -19,12 +19,21 @@ static int mem_alloc(uint64_t *pfn, uint32_t *gen)
 	return e;
 }
 
-/* pool_grow for the pager's node pools: a frame kept for good. */
-void *mem_pool_page(void)
+void *mem_pool_page(uint64_t *gen)
 {
 	uint64_t pfn;
-	uint32_t gen;
-	return mem_alloc(&pfn, &gen) == E_OK ? mem_window(pfn) : NULL;
+	uint32_t g;
+	if (mem_alloc(&pfn, &g) != E_OK)
+		return NULL;
+	*gen = g;
+	return mem_window(pfn);
+}
+
+static void mem_free(uint64_t pfn, uint32_t gen);
+
+void mem_pool_free(void *page, uint64_t gen)
+{
+	mem_free(((uint64_t)(uintptr_t)page - PAGER_WINDOW) / PAGE, (uint32_t)gen);
 }
 
 static void mem_free(uint64_t pfn, uint32_t gen)

@@ -50,9 +50,10 @@ typedef long (*pg_handler)(struct proc *p, const struct sys_msg *m,
 
 /* mem.c: the demand manager's frames and mappings. */
 void *mem_window(uint64_t pfn);
-/* A frame for the node pools (tree.h pool_grow), kept for good; NULL if
- * memory is out. */
-void *mem_pool_page(void);
+/* The node pools' pages (tree.h pool_grow, pool_shrink): a frame of our
+ * window (NULL if memory is out), its generation the cookie. */
+void *mem_pool_page(uint64_t *gen);
+void mem_pool_free(void *page, uint64_t gen);
 int mem_init(void);
 int mem_fixed_page(struct proc *p, uint64_t va, unsigned rights, void **win);
 

@@ -72,8 +72,10 @@ int pagetab_clone(struct pagetab *dst, const struct pagetab *src,
 		  void (*fn)(struct page *orig, struct page *copy, void *arg),
 		  void *arg)
 {
-	if (!pool_reserve(&pool, src->t.count))
+	if (!pool_reserve(&pool, src->t.count)) {
+		pool_trim(&pool);
 		return E_NOMEM;
+	}
 	dst->t.root = clone(src->t.root, fn, arg);
 	dst->t.count = src->t.count;
 	return E_OK;

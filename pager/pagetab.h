@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include "tree.h"
 
-#define PAGETAB_POOL (1u << 16)
+#define PAGETAB_POOL 8192 /* fixed nodes; beyond them the pool grows */
 #define PAGE_COW  0x1 /* the frame is shared (cow.c counts), mapped read-only */
 #define PAGE_ZERO 0x2 /* the shared zero frame, mapped read-only */
 #define PAGE_CACHED 0x4 /* with PAGE_COW: a program-text frame in filecache.c */

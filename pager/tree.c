@@ -198,6 +198,19 @@ bool tree_check(const struct tree *t)
 	return check(t->root, 0, 0, false, false, &count) >= 0 && count == t->count;
 }
 
+/* The head of every grown page; its nodes follow. */
+struct pool_page {
+	struct pool_page *next, *prev; /* on the pool's partial list */
+	void *free;                    /* this page's free nodes */
+	uint64_t cookie;               /* pool_grow's, for pool_shrink */
+	size_t inuse;
+};
+#define PAGE_HEAD ((sizeof(struct pool_page) + 15) & ~(size_t)15)
+
+void *(*pool_grow)(uint64_t *cookie);
+void (*pool_shrink)(void *page, uint64_t cookie);
+size_t pool_pages_held;
+
 void pool_init(struct pool *p, void *mem, size_t size, size_t cap)
 {
 	p->free = NULL;
@@ -207,30 +220,81 @@ void pool_init(struct pool *p, void *mem, size_t size, size_t cap)
 	p->used = 0;
 	p->inuse = 0;
 	p->avail = cap;
+	p->pages = 0;
+	p->partial = NULL;
 }
 
-void *(*pool_grow)(void);
-
-/* Put the nodes of a fresh page from pool_grow on p's free list. */
-static void pool_add_page(struct pool *p)
+static size_t per_page(const struct pool *p)
 {
-	char *page = pool_grow ? pool_grow() : NULL;
-	for (size_t off = 0; page && off + p->size <= 4096; off += p->size) {
-		*(void **)(page + off) = p->free;
-		p->free = page + off;
-		p->avail++;
+	return (4096 - PAGE_HEAD) / p->size;
+}
+
+static void partial_add(struct pool *p, struct pool_page *g)
+{
+	g->prev = NULL;
+	g->next = p->partial;
+	if (g->next)
+		g->next->prev = g;
+	p->partial = g;
+}
+
+static void partial_remove(struct pool *p, struct pool_page *g)
+{
+	if (g->prev)
+		g->prev->next = g->next;
+	else
+		p->partial = g->next;
+	if (g->next)
+		g->next->prev = g->prev;
+}
+
+/* A fresh page from pool_grow, its nodes free; false if none. */
+static bool grow(struct pool *p)
+{
+	uint64_t cookie = 0;
+	struct pool_page *g = pool_grow ? pool_grow(&cookie) : NULL;
+	if (!g)
+		return false;
+	g->free = NULL;
+	g->cookie = cookie;
+	g->inuse = 0;
+	for (size_t k = 0; k < per_page(p); k++) {
+		void **n = (void **)((char *)g + PAGE_HEAD + k * p->size);
+		*n = g->free;
+		g->free = n;
 	}
+	partial_add(p, g);
+	p->avail += per_page(p);
+	p->pages++;
+	pool_pages_held++;
+	return true;
+}
+
+/* Give the empty grown page g back. */
+static void shrink(struct pool *p, struct pool_page *g)
+{
+	partial_remove(p, g);
+	p->avail -= per_page(p);
+	p->pages--;
+	pool_pages_held--;
+	pool_shrink(g, g->cookie);
 }
 
 bool pool_reserve(struct pool *p, size_t n)
 {
-	size_t before;
-	do {
-		before = p->avail;
-		if (p->avail < n)
-			pool_add_page(p);
-	} while (p->avail < n && p->avail > before);
+	while (p->avail < n && grow(p))
+		;
 	return p->avail >= n;
+}
+
+void pool_trim(struct pool *p)
+{
+	struct pool_page *g = p->partial, *next;
+	for (; g && pool_shrink; g = next) {
+		next = g->next;
+		if (g->inuse == 0)
+			shrink(p, g);
+	}
 }
 
 void *pool_get(struct pool *p)
@@ -241,17 +305,24 @@ void *pool_get(struct pool *p)
 	return n;
 }
 
+/* The static nodes first, so grown pages empty out when use falls. */
 void *pool_take(struct pool *p)
 {
-	if (!p->free && p->used == p->cap)
-		pool_add_page(p);
 	void *n = p->free;
-	if (n)
+	if (n) {
 		p->free = *(void **)n;
-	else if (p->used < p->cap)
+	} else if (p->used < p->cap) {
 		n = p->mem + p->size * p->used++;
-	else
-		return NULL;
+	} else {
+		if (!p->partial && !grow(p))
+			return NULL;
+		struct pool_page *g = p->partial;
+		n = g->free;
+		g->free = *(void **)n;
+		g->inuse++;
+		if (!g->free)
+			partial_remove(p, g);
+	}
 	p->inuse++;
 	p->avail--;
 	return n;
@@ -259,8 +330,18 @@ void *pool_take(struct pool *p)
 
 void pool_put(struct pool *p, void *n)
 {
-	*(void **)n = p->free;
-	p->free = n;
 	p->inuse--;
 	p->avail++;
+	if ((char *)n >= p->mem && (char *)n < p->mem + p->cap * p->size) {
+		*(void **)n = p->free;
+		p->free = n;
+		return;
+	}
+	struct pool_page *g = (struct pool_page *)((uintptr_t)n & ~(uintptr_t)4095);
+	if (!g->free)
+		partial_add(p, g);
+	*(void **)n = g->free;
+	g->free = n;
+	if (--g->inuse == 0 && pool_shrink)
+		shrink(p, g);
 }

@@ -46,19 +46,28 @@ struct tnode *tree_remove(struct tree *t, uint64_t key);
 /* True if t satisfies the invariant (for tests). */
 bool tree_check(const struct tree *t);
 
-/* A pool of cap nodes of size bytes each in mem (size >= a pointer); once
- * those are used up, more come 4 KiB at a time from pool_grow, if set. */
+/* A pool of equal-sized nodes: first the cap nodes of size bytes in mem
+ * (the pool's for good), then 4 KiB pages from pool_grow, each with its own
+ * free list; a grown page whose nodes are all back goes to pool_shrink at
+ * once, so the memory a pool holds follows what is in use. */
+struct pool_page;
 struct pool {
-	void *free;
+	void *free;               /* free nodes of mem */
 	char *mem;
-	size_t size, cap, used, inuse;
-	size_t avail; /* nodes pool_get can give without pool_grow */
+	size_t size, cap, used;   /* used: nodes of mem ever handed out */
+	size_t inuse, avail;      /* nodes in use; nodes to have without growing */
+	size_t pages;             /* grown pages held */
+	struct pool_page *partial; /* grown pages with a free node */
 };
 
-/* Where every pool gets more memory: a 4 KiB page that stays the pool's
- * for good, or NULL when there is none.  NULL (the default): pools are
- * fixed. */
-extern void *(*pool_grow)(void);
+/* Where pools get and give back pages: pool_grow returns a 4 KiB-aligned
+ * page and a cookie (NULL: none left); pool_shrink(page, cookie) takes it
+ * back.  Both NULL by default: pools are fixed. */
+extern void *(*pool_grow)(uint64_t *cookie);
+extern void (*pool_shrink)(void *page, uint64_t cookie);
+
+/* Grown pages all pools hold now. */
+extern size_t pool_pages_held;
 
 /* Use mem[0 .. cap * size) as an empty pool. */
 void pool_init(struct pool *p, void *mem, size_t size, size_t cap);
@@ -69,9 +78,13 @@ void *pool_get(struct pool *p);
 /* pool_get without the zeroing, for a node the caller overwrites whole. */
 void *pool_take(struct pool *p);
 
-/* Grow p (pool_grow) until n nodes can be had without failing; false if
- * pool_grow runs dry first. */
+/* Grow p until n nodes can be had without failing; false if pool_grow
+ * runs dry first (what was grown stays until pool_trim). */
 bool pool_reserve(struct pool *p, size_t n);
+
+/* Give grown pages with no node in use back (after a pool_reserve that
+ * promised more than was taken). */
+void pool_trim(struct pool *p);
 
 /* Give node n back to p. */
 void pool_put(struct pool *p, void *n);

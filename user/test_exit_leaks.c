@@ -2,7 +2,8 @@
  * small ones), 200 children (this program with argument "child",
  * each touching a little heap, stack and anonymous memory) spawn and exit;
  * afterwards the kernel's free frames and the pager's held frames are what
- * they were before. */
+ * they were before.  The filling child makes the pager's tables grow past
+ * their fixed part; once it is gone they must have shrunk back. */
 #include "sys/sys.h"
 #include "sys/test.h"
 #include "sys/unistd.h"
@@ -54,6 +55,10 @@ static int fill(void)
 			p[off] = 1;
 		left = frames_available();
 	}
+	static struct pg_stats st;
+	if (pager_stats(&st) == E_OK)
+		printf("exit_no_leaks: filled memory; the pager's tables grew by %lu frames\n",
+		       st.pool_frames);
 	return 0;
 }
 
@@ -87,7 +92,12 @@ int main(int argc, char **argv)
 		return strcmp(argv[1], "fill") == 0 ? fill() : child();
 	/* warm up: what the kernel and pager keep for good, such as the page
 	 * tables of the pager's window onto frames it has ever held */
+	TEST_ERR(NAME, pager_stats(&a), E_OK);
 	fill_memory();
+	TEST_ERR(NAME, pager_stats(&b), E_OK);
+	if (b.pool_frames != a.pool_frames)
+		test_fail(NAME, "the pager's tables hold %lu frames after a big process "
+			  "ended, %lu before", b.pool_frames, a.pool_frames);
 	rounds(20);
 	/* a and b live in .bss: touch their pages now, or the first use below
 	 * would fault in a frame between the two counts */

@@ -147,6 +147,8 @@ struct pg_stats {
 	uint64_t cow_frames;       /* frames shared through COW now (share count >= 2) */
 	uint64_t text_shared;      /* program-text faults served from the page
 				    * cache: another process's frame shared */
+	uint64_t pool_frames;      /* frames the pager's own tables hold now
+				    * beyond their fixed part (they shrink) */
 };
 
 /* PG_PS: one process. */
