@@ -133,7 +133,7 @@ debug: $(ISO)
 	@echo "QEMU waits for gdb: in another terminal run  gdb -x $(BUILD)/gdbinit"
 	$(QEMU) $(RUN_DISPLAY) -cdrom $(ISO) -serial mon:stdio -s -S
 
-$(BUILD)/unit/%: tests/unit/%.c $(HOST_SRCS) $(SHIM_SRCS) lib/string.c $(wildcard include/*/*.h include/*.h tests/shim/*.h)
+$(BUILD)/unit/%: tests/unit/%.c $(HOST_SRCS) $(SHIM_SRCS) lib/string.c $(wildcard include/*/*.h include/*.h tests/shim/*.h tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CFLAGS) $< $(HOST_SRCS) $(SHIM_SRCS) -o $@ $(HOST_LIBS)
 

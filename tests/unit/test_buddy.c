@@ -2,6 +2,7 @@
  * recovery, zeroing, reference counts, poisoning, and every misuse refused
  * with the state unchanged. */
 #include <check.h>
+#include "check_run.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -641,9 +642,5 @@ int main(void)
 	tcase_add_test(own, poison_before_init_is_quarantined);
 	suite_add_tcase(s, own);
 
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

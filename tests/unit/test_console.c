@@ -1,5 +1,6 @@
 /* Console input queue and scancode translation. */
 #include <check.h>
+#include "check_run.h"
 #include <string.h>
 #include "console.h"
 
@@ -68,9 +69,5 @@ int main(void)
 	tcase_add_test(t, queue_fifo_and_overflow);
 	tcase_add_test(t, scancodes);
 	suite_add_tcase(s, t);
-	SRunner *r = srunner_create(s);
-	srunner_run_all(r, CK_NORMAL);
-	int failed = srunner_ntests_failed(r);
-	srunner_free(r);
-	return failed ? 1 : 0;
+	return check_run(s);
 }

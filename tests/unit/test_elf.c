@@ -5,6 +5,7 @@
  * AddressSanitizer catches any read outside the image.
  * TEST_SEED=n in the environment replays another random sequence. */
 #include <check.h>
+#include "check_run.h"
 #include "rng.h"
 #include <elf.h>
 #include <stdlib.h>
@@ -506,9 +507,5 @@ int main(void)
 	tcase_add_test(t, bad_segment_kinds_and_counts);
 	tcase_add_test(t, fuzz);
 	suite_add_tcase(s, t);
-	SRunner *r = srunner_create(s);
-	srunner_run_all(r, CK_NORMAL);
-	int failed = srunner_ntests_failed(r);
-	srunner_free(r);
-	return failed ? 1 : 0;
+	return check_run(s);
 }

@@ -1,5 +1,6 @@
 /* lib/fmt.c against what C's printf prints for the same format. */
 #include <check.h>
+#include "check_run.h"
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -110,9 +111,5 @@ int main(void)
 	tcase_add_test(t, unknown_conversion_visible);
 	tcase_add_test(t, err_strings);
 	suite_add_tcase(s, t);
-	SRunner *r = srunner_create(s);
-	srunner_run_all(r, CK_NORMAL);
-	int failed = srunner_ntests_failed(r);
-	srunner_free(r);
-	return failed ? 1 : 0;
+	return check_run(s);
 }

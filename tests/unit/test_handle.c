@@ -4,6 +4,7 @@
  * after reuse, and against a model over random operations.
  * TEST_SEED=n in the environment replays another random sequence. */
 #include <check.h>
+#include "check_run.h"
 #include "rng.h"
 #include <pthread.h>
 #include <stdatomic.h>
@@ -590,9 +591,5 @@ int main(void)
 	tcase_add_test(t, random_ops_against_model);
 	tcase_add_test(t, concurrent_threads);
 	suite_add_tcase(s, t);
-	SRunner *r = srunner_create(s);
-	srunner_run_all(r, CK_NORMAL);
-	int failed = srunner_ntests_failed(r);
-	srunner_free(r);
-	return failed ? 1 : 0;
+	return check_run(s);
 }

@@ -3,6 +3,7 @@
  * chunk, trimming, realloc in place and moved, calloc, out of memory, and
  * a long random mix checked against shadow copies. */
 #include <check.h>
+#include "check_run.h"
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -206,9 +207,5 @@ int main(void)
 	tcase_add_test(t, out_of_memory_is_null_and_recoverable);
 	tcase_add_test(t, random_mix);
 	suite_add_tcase(s, t);
-	SRunner *r = srunner_create(s);
-	srunner_run_all(r, CK_NORMAL);
-	int failed = srunner_ntests_failed(r);
-	srunner_free(r);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

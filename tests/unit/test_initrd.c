@@ -2,6 +2,7 @@
  * (to damage them precisely) and on one made by GNU tar --format=ustar,
  * the way the Makefile makes build/initrd.tar. */
 #include <check.h>
+#include "check_run.h"
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -235,9 +236,5 @@ int main(void)
 	tcase_add_test(t, bad_size_fields_refused);
 	tcase_add_test(t, gnu_tar_archive);
 	suite_add_tcase(s, t);
-	SRunner *r = srunner_create(s);
-	srunner_run_all(r, CK_NORMAL);
-	int failed = srunner_ntests_failed(r);
-	srunner_free(r);
-	return failed ? 1 : 0;
+	return check_run(s);
 }

@@ -1,5 +1,6 @@
 /* IPC message marshalling: registers to messages and back, buffer lengths. */
 #include <check.h>
+#include "check_run.h"
 #include <stdint.h>
 #include <stdlib.h>
 #include "ipc_msg.h"
@@ -95,9 +96,5 @@ int main(void)
 	tcase_add_test(t, copy_len_rules);
 	tcase_add_test(t, random_round_trips);
 	suite_add_tcase(s, t);
-	SRunner *r = srunner_create(s);
-	srunner_run_all(r, CK_NORMAL);
-	int failed = srunner_ntests_failed(r);
-	srunner_free(r);
-	return failed ? 1 : 0;
+	return check_run(s);
 }

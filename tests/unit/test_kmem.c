@@ -1,6 +1,7 @@
 /* kmem: small kernel objects carved from frames, against a simulated
  * machine (tests/shim). */
 #include <check.h>
+#include "check_run.h"
 #include <stdint.h>
 #include <string.h>
 #include "kmem.h"
@@ -71,9 +72,5 @@ int main(void)
 	tcase_add_test(t, no_overlap_reuse_zeroed);
 	tcase_add_test(t, frames_come_from_the_allocator);
 	suite_add_tcase(s, t);
-	SRunner *r = srunner_create(s);
-	srunner_run_all(r, CK_NORMAL);
-	int failed = srunner_ntests_failed(r);
-	srunner_free(r);
-	return failed ? 1 : 0;
+	return check_run(s);
 }

@@ -1,6 +1,7 @@
 /* kernel/kobj.c: reference counts, destroy exactly once on the last put,
  * refused overflow and use after free, concurrent get/put. */
 #include <check.h>
+#include "check_run.h"
 #include <pthread.h>
 #include <stdatomic.h>
 #include <string.h>
@@ -206,9 +207,5 @@ int main(void)
 	tcase_add_test(t, concurrent_get_put);
 	tcase_add_test(t, concurrent_last_put_destroys_once);
 	suite_add_tcase(s, t);
-	SRunner *r = srunner_create(s);
-	srunner_run_all(r, CK_NORMAL);
-	int failed = srunner_ntests_failed(r);
-	srunner_free(r);
-	return failed ? 1 : 0;
+	return check_run(s);
 }

@@ -1,6 +1,7 @@
 /* Range sets: add (merge), remove (split), align, take, total, and the
  * full-set edge cases. */
 #include <check.h>
+#include "check_run.h"
 #include <stdlib.h>
 #include <string.h>
 #include "mm/memrange.h"
@@ -224,9 +225,5 @@ int main(void)
 	tcase_add_test(t, total_counts_bytes);
 	suite_add_tcase(s, t);
 
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

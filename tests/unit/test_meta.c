@@ -1,6 +1,7 @@
 /* MetaSlot array: layout, set-up, lookup, iterator, snapshots, generations,
  * poison guard queries and the vtable registry. */
 #include <check.h>
+#include "check_run.h"
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -331,9 +332,5 @@ int main(void)
 	tcase_add_test(mm, vtable_registry_full);
 	suite_add_tcase(s, mm);
 
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

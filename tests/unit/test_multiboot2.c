@@ -1,5 +1,6 @@
 /* The multiboot2 parser on hand-built information blocks, good and bad. */
 #include <check.h>
+#include "check_run.h"
 #include <stdint.h>
 #include <string.h>
 #include "multiboot2.h"
@@ -195,9 +196,5 @@ int main(void)
 	tcase_add_test(t, missing_tags_give_defaults);
 	tcase_add_test(t, malformed_refused);
 	suite_add_tcase(s, t);
-	SRunner *r = srunner_create(s);
-	srunner_run_all(r, CK_NORMAL);
-	int failed = srunner_ntests_failed(r);
-	srunner_free(r);
-	return failed ? 1 : 0;
+	return check_run(s);
 }

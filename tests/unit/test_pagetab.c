@@ -1,6 +1,7 @@
 /* pager/pagetab.c: a space's page tree (virtual page -> frame, flags),
  * against a plain array model under random operations, plus its limits. */
 #include <check.h>
+#include "check_run.h"
 #include <stdint.h>
 #include <stdlib.h>
 #include "abi/err.h"
@@ -154,9 +155,5 @@ int main(void)
 	tcase_add_test(t, random_against_model);
 	tcase_add_test(t, clone_copies_every_entry);
 	suite_add_tcase(s, t);
-	SRunner *r = srunner_create(s);
-	srunner_run_all(r, CK_NORMAL);
-	int failed = srunner_ntests_failed(r);
-	srunner_free(r);
-	return failed ? 1 : 0;
+	return check_run(s);
 }

@@ -1,6 +1,7 @@
 /* Per-CPU page caches: layout, watermarks and batches, counters, per-CPU
  * separation, LIFO reuse, and poisoned frames inside caches. */
 #include <check.h>
+#include "check_run.h"
 #include <stdint.h>
 #include <stdlib.h>
 #include "mm/frame.h"
@@ -343,9 +344,5 @@ int main(void)
 	tcase_add_test(t, poisoned_entry_quarantined_on_drain);
 	suite_add_tcase(s, t);
 
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

@@ -3,6 +3,7 @@
  * pthreads playing CPUs, hammering the allocator concurrently.
  * TEST_SEED=n in the environment replays another sequence. */
 #include <check.h>
+#include "check_run.h"
 #include "rng.h"
 #include <pthread.h>
 #include <stdatomic.h>
@@ -542,9 +543,5 @@ int main(void)
 	tcase_add_test(t, threads_with_concurrent_poisoning);
 	suite_add_tcase(s, t);
 
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

@@ -1,5 +1,6 @@
 /* pager/region.c: adding, finding, removing and placing regions. */
 #include <check.h>
+#include "check_run.h"
 #include <stdint.h>
 #include "abi/err.h"
 #include "region.h"
@@ -155,9 +156,5 @@ int main(void)
 	tcase_add_test(t, place_first_fit_with_guards);
 	tcase_add_test(t, place_refuses_bad_sizes);
 	suite_add_tcase(s, t);
-	SRunner *r = srunner_create(s);
-	srunner_run_all(r, CK_NORMAL);
-	int failed = srunner_ntests_failed(r);
-	srunner_free(r);
-	return failed ? 1 : 0;
+	return check_run(s);
 }

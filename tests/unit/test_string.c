@@ -2,6 +2,7 @@
  * compiled here under k_* names beside the host libc and checked against
  * it at every alignment and length around the word and 64-byte steps. */
 #include <check.h>
+#include "check_run.h"
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,9 +131,5 @@ int main(void)
 	tcase_add_test(t, memcmp_sign_matches_libc);
 	tcase_add_test(t, str_functions);
 	suite_add_tcase(s, t);
-	SRunner *r = srunner_create(s);
-	srunner_run_all(r, CK_NORMAL);
-	int failed = srunner_ntests_failed(r);
-	srunner_free(r);
-	return failed ? 1 : 0;
+	return check_run(s);
 }

@@ -2,6 +2,7 @@
  * operations against an array model.
  * TEST_SEED=n in the environment replays another random sequence. */
 #include <check.h>
+#include "check_run.h"
 #include "rng.h"
 #include <stdlib.h>
 #include <string.h>
@@ -210,9 +211,5 @@ int main(void)
 	tcase_add_test(t, remove_and_misuse);
 	tcase_add_test(t, random_ops_against_model);
 	suite_add_tcase(s, t);
-	SRunner *r = srunner_create(s);
-	srunner_run_all(r, CK_NORMAL);
-	int failed = srunner_ntests_failed(r);
-	srunner_free(r);
-	return failed ? 1 : 0;
+	return check_run(s);
 }
