@@ -96,8 +96,8 @@ void dp_release_range(struct dp_space *s, uint64_t start, uint64_t end)
 {
 	struct run run = { .space = s->space };
 	struct page *p = pagetab_from(&s->pages, start), old;
-	while (p && p->node.key < end) {
-		uint64_t va = p->node.key;
+	while (p && p->va < end) {
+		uint64_t va = p->va;
 		run_add(&run, va);
 		p = pagetab_next(&s->pages, p);
 		pagetab_remove(&s->pages, va, &old);
@@ -132,7 +132,7 @@ static unsigned rights_of(const struct region *r, const struct page *p)
 
 static void answer(const struct region *r, const struct page *p, struct dp_map *m)
 {
-	m->va = p->node.key;
+	m->va = p->va;
 	m->pfn = p->pfn;
 	m->gen = p->gen;
 	m->rights = rights_of(r, p);
@@ -340,7 +340,7 @@ struct fork_ctx {
 static void fork_page(struct page *orig, struct page *copy, void *arg)
 {
 	struct fork_ctx *f = arg;
-	uint64_t va = orig->node.key;
+	uint64_t va = orig->va;
 	if (!f->r || va < f->r->start || va >= f->r->end)
 		f->r = region_find(&f->parent->regions, va);
 	if (f->r && f->r->b)
@@ -380,8 +380,8 @@ int dp_fork(struct dp_space *parent, struct dp_space *child)
 	     r = region_next(&parent->regions, r)) {
 		struct page *p, old;
 		while (!r->b && (p = pagetab_from(&child->pages, r->start)) &&
-		       p->node.key < r->end)
-			pagetab_remove(&child->pages, p->node.key, &old);
+		       p->va < r->end)
+			pagetab_remove(&child->pages, p->va, &old);
 	}
 	cow_trim();
 	return e;
@@ -400,12 +400,12 @@ int dp_protect(struct dp_space *s, uint64_t start, uint64_t end, unsigned rights
 		return e;
 	r = region_find(&s->regions, start);
 	r->rights = (uint8_t)rights;
-	for (struct page *p = pagetab_from(&s->pages, start); p && p->node.key < end;
+	for (struct page *p = pagetab_from(&s->pages, start); p && p->va < end;
 	     p = pagetab_next(&s->pages, p)) {
 		if (rights & MAP_R) /* else unmapped: the entry waits for new rights */
-			ops->protect(s->space, p->node.key, 1, rights_of(r, p));
+			ops->protect(s->space, p->va, 1, rights_of(r, p));
 		else
-			ops->unmap(s->space, p->node.key, 1);
+			ops->unmap(s->space, p->va, 1);
 	}
 	return E_OK;
 }
@@ -415,7 +415,7 @@ void dp_destroy(struct dp_space *s)
 	struct page old;
 	struct page *p;
 	while ((p = pagetab_from(&s->pages, 0))) {
-		pagetab_remove(&s->pages, p->node.key, &old);
+		pagetab_remove(&s->pages, p->va, &old);
 		release(&old);
 	}
 	struct region *r;
@@ -426,7 +426,7 @@ void dp_destroy(struct dp_space *s)
 uint64_t dp_resident(const struct dp_space *s, uint64_t start, uint64_t end)
 {
 	uint64_t n = 0;
-	for (struct page *p = pagetab_from(&s->pages, start); p && p->node.key < end;
+	for (struct page *p = pagetab_from(&s->pages, start); p && p->va < end;
 	     p = pagetab_next(&s->pages, p))
 		n++;
 	return n;

@@ -1,22 +1,178 @@
-/* Per-space page tables of the pager: an AVL tree of pages by address. */
+/* The pager's per-space page tables: a four-level radix tree of 256-slot
+ * nodes over leaves of 128 entries (see pagetab.h). */
 #include "abi/err.h"
+#include "lib/string.h"
 #include "pagetab.h"
+#include "tree.h"
 
-#define VA_LIMIT (1ull << 47)
+#define VA_LIMIT   (1ull << 47)
+#define LEAF_BITS  7
+#define LEAF_N     (1u << LEAF_BITS)
+#define NODE_BITS  8
+#define NODE_N     (1u << NODE_BITS)
+#define LEVELS     4 /* of nodes: 7 + 4 * 8 = 39 >= 35 page-number bits */
+#define FIXED      (~0ull) /* the cookie of a page from the fixed array */
 
-static struct page nodes[PAGETAB_POOL];
-static struct pool pool;
+/* Both kinds of page start with the same head. */
+struct head {
+	uint64_t cookie; /* pool_grow's, or FIXED */
+	uint32_t count;  /* slots or entries in use */
+};
 
-static struct page *P(struct tnode *n)
+struct pt_node {
+	struct head h;
+	void *slot[NODE_N];
+};
+
+struct pt_leaf {
+	struct head h;
+	uint64_t present[LEAF_N / 64];
+	struct page e[LEAF_N];
+};
+
+_Static_assert(sizeof(struct pt_node) <= 4096 && sizeof(struct pt_leaf) <= 4096,
+	       "a node and a leaf fit a page");
+
+static _Alignas(4096) char fixed[PAGETAB_PAGES][4096];
+static size_t fixed_used;   /* fixed pages ever handed out */
+static void *free_pages;    /* free list of pages (fixed or grown) */
+static size_t pages_used;   /* pages all tables hold */
+
+/* A zeroed page with its cookie set; NULL if none. */
+static void *page_get(void)
 {
-	return (struct page *)n;
+	struct head *h = free_pages;
+	uint64_t cookie = FIXED;
+	if (h)
+		free_pages = *(void **)h, cookie = ((uint64_t *)h)[1];
+	else if (fixed_used < PAGETAB_PAGES)
+		h = (struct head *)fixed[fixed_used++];
+	else if (pool_grow && (h = pool_grow(&cookie)))
+		pool_pages_held++;
+	if (!h)
+		return NULL;
+	memset(h, 0, 4096);
+	h->cookie = cookie;
+	pages_used++;
+	return h;
+}
+
+/* Give page h back: fixed pages to the free list, grown ones to the kernel
+ * (or to the free list when there is no pool_shrink). */
+static void page_put(void *h)
+{
+	uint64_t cookie = ((struct head *)h)->cookie;
+	pages_used--;
+	if (cookie != FIXED && pool_shrink) {
+		pool_pages_held--;
+		pool_shrink(h, cookie);
+		return;
+	}
+	((uint64_t *)h)[1] = cookie;
+	*(void **)h = free_pages;
+	free_pages = h;
+}
+
+/* Grow the free list until n pages can be had; false if pool_grow runs dry
+ * (what was grown stays on the free list until page_trim). */
+static bool page_reserve(size_t n)
+{
+	size_t have = PAGETAB_PAGES - fixed_used;
+	for (void *p = free_pages; p && have < n; p = *(void **)p)
+		have++;
+	while (have < n) {
+		uint64_t cookie;
+		void *h = pool_grow ? pool_grow(&cookie) : NULL;
+		if (!h)
+			return false;
+		pool_pages_held++;
+		((uint64_t *)h)[1] = cookie;
+		*(void **)h = free_pages;
+		free_pages = h;
+		have++;
+	}
+	return true;
+}
+
+/* Give the free grown pages back to the kernel. */
+static void page_trim(void)
+{
+	void **link = &free_pages;
+	while (*link && pool_shrink) {
+		void *h = *link;
+		uint64_t cookie = ((uint64_t *)h)[1];
+		if (cookie == FIXED) {
+			link = (void **)h;
+			continue;
+		}
+		*link = *(void **)h;
+		pool_pages_held--;
+		pool_shrink(h, cookie);
+	}
+}
+
+static unsigned index_at(uint64_t pn, int level) /* level LEVELS-1 .. 0 */
+{
+	return (unsigned)(pn >> (LEAF_BITS + NODE_BITS * level)) & (NODE_N - 1);
 }
 
 void pagetab_init(struct pagetab *t)
 {
-	if (!pool.mem)
-		pool_init(&pool, nodes, sizeof nodes[0], PAGETAB_POOL);
-	tree_init(&t->t);
+	t->root = NULL;
+	t->count = 0;
+	t->pages = 0;
+}
+
+/* The leaf holding page number pn, or NULL. */
+static struct pt_leaf *leaf_of(const struct pagetab *t, uint64_t pn)
+{
+	struct pt_node *n = t->root;
+	for (int level = LEVELS - 1; n && level >= 0; level--)
+		n = n->slot[index_at(pn, level)];
+	return (struct pt_leaf *)n;
+}
+
+static bool present(const struct pt_leaf *l, unsigned i)
+{
+	return l->present[i / 64] >> (i % 64) & 1;
+}
+
+struct page *pagetab_lookup(const struct pagetab *t, uint64_t va)
+{
+	if (va % 4096 || va >= VA_LIMIT)
+		return NULL;
+	uint64_t pn = va >> 12;
+	struct pt_leaf *l = leaf_of(t, pn);
+	unsigned i = pn & (LEAF_N - 1);
+	return l && present(l, i) ? &l->e[i] : NULL;
+}
+
+/* Drop the empty pages on pn's path, leaf upward (the path may stop short:
+ * an insert that ran out of pages). */
+static void prune(struct pagetab *t, uint64_t pn)
+{
+	struct pt_node *path[LEVELS];
+	void *n = t->root;
+	for (int level = LEVELS - 1; level >= 0; level--) {
+		path[level] = n;
+		n = n ? ((struct pt_node *)n)->slot[index_at(pn, level)] : NULL;
+	}
+	for (int level = 0; level < LEVELS; level++) {
+		void *child = level ? (void *)path[level - 1] : n;
+		if (!child)
+			continue;
+		if (((struct head *)child)->count)
+			return;
+		page_put(child);
+		t->pages--;
+		path[level]->slot[index_at(pn, level)] = NULL;
+		path[level]->h.count--;
+	}
+	if (t->root && !t->root->h.count) {
+		page_put(t->root);
+		t->pages--;
+		t->root = NULL;
+	}
 }
 
 int pagetab_insert(struct pagetab *t, uint64_t va, uint64_t pfn, uint32_t gen,
@@ -24,79 +180,135 @@ int pagetab_insert(struct pagetab *t, uint64_t va, uint64_t pfn, uint32_t gen,
 {
 	if (va % 4096 || va >= VA_LIMIT)
 		return E_INVAL;
-	struct page *p = pool_get(&pool);
-	if (!p)
-		return E_NOMEM;
-	p->node.key = va;
-	p->pfn = pfn;
-	p->gen = gen;
-	p->flags = flags;
-	int e = tree_insert(&t->t, &p->node);
-	if (e)
-		pool_put(&pool, p);
-	return e;
+	uint64_t pn = va >> 12;
+	if (!t->root) {
+		if (!(t->root = page_get()))
+			return E_NOMEM;
+		t->pages++;
+	}
+	struct pt_node *n = t->root;
+	for (int level = LEVELS - 1; level >= 0; level--) {
+		void **s = &n->slot[index_at(pn, level)];
+		if (!*s) {
+			if (!(*s = page_get())) {
+				prune(t, pn);
+				return E_NOMEM;
+			}
+			t->pages++;
+			n->h.count++;
+		}
+		n = *s;
+	}
+	struct pt_leaf *l = (struct pt_leaf *)n;
+	unsigned i = pn & (LEAF_N - 1);
+	if (present(l, i))
+		return E_BUSY;
+	l->present[i / 64] |= 1ull << (i % 64);
+	l->h.count++;
+	l->e[i] = (struct page){ va, pfn, gen, flags };
+	t->count++;
+	return E_OK;
 }
 
-struct page *pagetab_lookup(const struct pagetab *t, uint64_t va)
+bool pagetab_remove(struct pagetab *t, uint64_t va, struct page *out)
 {
-	return P(tree_find(&t->t, va));
+	struct page *p = pagetab_lookup(t, va);
+	if (!p)
+		return false;
+	uint64_t pn = va >> 12;
+	struct pt_leaf *l = leaf_of(t, pn);
+	unsigned i = pn & (LEAF_N - 1);
+	*out = *p;
+	l->present[i / 64] &= ~(1ull << (i % 64));
+	l->h.count--;
+	t->count--;
+	if (!l->h.count)
+		prune(t, pn);
+	return true;
+}
+
+/* The first entry at page number >= pn under n (a node at level, or a
+ * leaf at level -1), or NULL. */
+static struct page *first_from(void *n, int level, uint64_t pn)
+{
+	if (level < 0) {
+		struct pt_leaf *l = n;
+		for (unsigned i = pn & (LEAF_N - 1); i < LEAF_N; i++)
+			if (present(l, i))
+				return &l->e[i];
+		return NULL;
+	}
+	struct pt_node *node = n;
+	unsigned shift = LEAF_BITS + NODE_BITS * (unsigned)level;
+	for (unsigned i = index_at(pn, level); i < NODE_N; i++) {
+		if (node->slot[i]) {
+			struct page *p = first_from(node->slot[i], level - 1, pn);
+			if (p)
+				return p;
+		}
+		/* the next slot starts at its own first page number */
+		pn = ((pn >> shift) + 1) << shift;
+	}
+	return NULL;
 }
 
 struct page *pagetab_from(const struct pagetab *t, uint64_t va)
 {
-	return P(tree_ceil(&t->t, va));
+	if (!t->root || va >= VA_LIMIT)
+		return NULL;
+	return first_from(t->root, LEVELS - 1, (va + 4095) >> 12);
 }
 
 struct page *pagetab_next(const struct pagetab *t, const struct page *p)
 {
-	return P(tree_next(&t->t, &p->node));
+	return pagetab_from(t, p->va + 4096);
 }
 
-/* A copy of the subtree at n, node for node (same shape: still AVL);
- * fn(original, copy, arg) on each pair in address order.  The nodes are
- * reserved: pool_take cannot fail. */
-static struct tnode *clone(struct tnode *n,
-			   void (*fn)(struct page *, struct page *, void *), void *arg)
+/* A copy of n (level as in first_from); its pages are reserved. */
+static void *copy(const void *n, int level,
+		  void (*fn)(struct page *, struct page *, void *), void *arg)
 {
-	if (!n)
-		return NULL;
-	struct page *c = pool_take(&pool);
-	*c = *P(n);
-	c->node.left = clone(n->left, fn, arg);
-	fn(P(n), c, arg);
-	c->node.right = clone(n->right, fn, arg);
-	return &c->node;
+	void *c = page_get();
+	uint64_t cookie = ((struct head *)c)->cookie;
+	if (level < 0) {
+		const struct pt_leaf *l = n;
+		struct pt_leaf *d = c;
+		memcpy(d, l, sizeof *l);
+		for (unsigned i = 0; i < LEAF_N; i++)
+			if (present(l, i))
+				fn((struct page *)&l->e[i], &d->e[i], arg);
+	} else {
+		const struct pt_node *s = n;
+		struct pt_node *d = c;
+		d->h = s->h;
+		for (unsigned i = 0; i < NODE_N; i++)
+			if (s->slot[i])
+				d->slot[i] = copy(s->slot[i], level - 1, fn, arg);
+	}
+	((struct head *)c)->cookie = cookie;
+	return c;
 }
 
 int pagetab_clone(struct pagetab *dst, const struct pagetab *src,
 		  void (*fn)(struct page *orig, struct page *copy, void *arg),
 		  void *arg)
 {
-	if (!pool_reserve(&pool, src->t.count)) {
-		pool_trim(&pool);
+	if (!page_reserve(src->pages)) {
+		page_trim();
 		return E_NOMEM;
 	}
-	dst->t.root = clone(src->t.root, fn, arg);
-	dst->t.count = src->t.count;
+	dst->root = src->root ? copy(src->root, LEVELS - 1, fn, arg) : NULL;
+	dst->count = src->count;
+	dst->pages = src->pages;
 	return E_OK;
-}
-
-bool pagetab_remove(struct pagetab *t, uint64_t va, struct page *out)
-{
-	struct page *p = P(tree_remove(&t->t, va));
-	if (!p)
-		return false;
-	*out = *p;
-	pool_put(&pool, p);
-	return true;
 }
 
 size_t pagetab_count(const struct pagetab *t)
 {
-	return t->t.count;
+	return t->count;
 }
 
-size_t pagetab_nodes_used(void)
+size_t pagetab_pages_used(void)
 {
-	return pool.inuse;
+	return pages_used;
 }

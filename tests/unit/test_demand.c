@@ -170,7 +170,7 @@ static void assert_no_leaks(void)
 			ck_assert_msg(fr[i].refs == 0, "frame %d refs %d", i, fr[i].refs);
 	ck_assert_uint_eq(cow_entries(), 0);
 	ck_assert_uint_eq(filecache_entries(), 0);
-	ck_assert_uint_eq(pagetab_nodes_used(), 0);
+	ck_assert_uint_eq(pagetab_pages_used(), 0);
 	ck_assert_uint_eq(region_nodes_used(), 0);
 }
 

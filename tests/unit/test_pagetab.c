@@ -1,5 +1,6 @@
-/* pager/pagetab.c: a space's page tree (virtual page -> frame, flags),
- * against a plain array model under random operations, plus its limits. */
+/* pager/pagetab.c: a space's page table (virtual page -> frame, flags), a
+ * radix tree: against a plain array model under random operations, walks
+ * across holes, copies, and running out of pages with nothing leaked. */
 #include <check.h>
 #include "check_run.h"
 #include <stdint.h>
@@ -7,7 +8,11 @@
 #include "abi/err.h"
 #include "pagetab.h"
 
-#define P 4096ull
+#define P   4096ull
+#define TOP (1ull << 47) /* the first page past the user half */
+
+/* Pages one entry alone needs: the root, three nodes, a leaf. */
+#define PATH 5
 
 START_TEST(insert_lookup_remove)
 {
@@ -19,33 +24,78 @@ START_TEST(insert_lookup_remove)
 	ck_assert_int_eq(pagetab_insert(&b, 0x400000, 78, 6, PAGE_COW), E_OK);
 	ck_assert_int_eq(pagetab_insert(&a, 0x400000, 79, 7, 0), E_BUSY);
 	ck_assert_uint_eq(pagetab_lookup(&a, 0x400000)->pfn, 77);
+	ck_assert_uint_eq(pagetab_lookup(&a, 0x400000)->va, 0x400000);
 	ck_assert_uint_eq(pagetab_lookup(&b, 0x400000)->flags, PAGE_COW);
 	ck_assert_ptr_null(pagetab_lookup(&a, 0x401000));
+	ck_assert_ptr_null(pagetab_lookup(&a, 0x400800)); /* not a page start */
+	ck_assert_uint_eq(pagetab_pages_used(), 2 * PATH);
 	ck_assert(pagetab_remove(&a, 0x400000, &out));
 	ck_assert_uint_eq(out.pfn, 77);
 	ck_assert_uint_eq(out.gen, 5);
 	ck_assert(!pagetab_remove(&a, 0x400000, &out));
 	ck_assert_uint_eq(pagetab_count(&a), 0);
 	ck_assert_uint_eq(pagetab_count(&b), 1);
-	ck_assert_uint_eq(pagetab_nodes_used(), 1);
+	ck_assert_uint_eq(pagetab_pages_used(), PATH); /* a's went back */
+	ck_assert(pagetab_remove(&b, 0x400000, &out));
+	ck_assert_uint_eq(pagetab_pages_used(), 0);
 }
 END_TEST
 
-START_TEST(limits)
+/* Entries far apart (other roots' slots, other nodes) come out in order,
+ * and the walk starts right at or after the address asked. */
+START_TEST(walk_across_holes)
 {
+	static const uint64_t va[] = { 0, P, 0x7FFFF000, 0x80000000, 1ull << 40,
+				       (1ull << 46) + 5 * P, TOP - P };
 	struct pagetab t;
 	pagetab_init(&t);
-	ck_assert_int_eq(pagetab_insert(&t, 0x400001, 1, 1, 0), E_INVAL);
-	ck_assert_int_eq(pagetab_insert(&t, 1ull << 47, 1, 1, 0), E_INVAL);
-	ck_assert_int_eq(pagetab_insert(&t, (1ull << 47) - P, 1, 1, 0), E_OK);
-	for (uint64_t i = 1; i < PAGETAB_POOL; i++)
-		ck_assert_int_eq(pagetab_insert(&t, i * P, i, 1, 0), E_OK);
-	ck_assert_int_eq(pagetab_insert(&t, 0, 1, 1, 0), E_NOMEM);
+	for (int i = 6; i >= 0; i--)
+		ck_assert_int_eq(pagetab_insert(&t, va[i], (uint64_t)i, 1, 0), E_OK);
+	int i = 0;
+	for (struct page *p = pagetab_from(&t, 0); p; p = pagetab_next(&t, p), i++)
+		ck_assert_uint_eq(p->va, va[i]);
+	ck_assert_int_eq(i, 7);
+	ck_assert_uint_eq(pagetab_from(&t, 1)->va, P);          /* rounds up */
+	ck_assert_uint_eq(pagetab_from(&t, 2 * P)->va, 0x7FFFF000);
+	ck_assert_uint_eq(pagetab_from(&t, 0x80000001)->va, 1ull << 40);
+	ck_assert_uint_eq(pagetab_from(&t, (1ull << 40) + P)->va, (1ull << 46) + 5 * P);
+	ck_assert_ptr_null(pagetab_from(&t, TOP));
+	ck_assert_ptr_null(pagetab_next(&t, pagetab_lookup(&t, TOP - P)));
+	ck_assert_int_eq(pagetab_insert(&t, P + 1, 1, 1, 0), E_INVAL);
+	ck_assert_int_eq(pagetab_insert(&t, TOP, 1, 1, 0), E_INVAL);
 	struct page out;
-	ck_assert(pagetab_remove(&t, 5 * P, &out));
-	ck_assert_int_eq(pagetab_insert(&t, 0, 1, 1, 0), E_OK);
-	ck_assert_uint_eq(pagetab_from(&t, 5 * P)->node.key, 6 * P);
-	ck_assert_ptr_null(pagetab_next(&t, pagetab_lookup(&t, (1ull << 47) - P)));
+	for (i = 0; i < 7; i++)
+		ck_assert(pagetab_remove(&t, va[i], &out));
+	ck_assert_uint_eq(pagetab_pages_used(), 0);
+	ck_assert_ptr_null(pagetab_from(&t, 0));
+}
+END_TEST
+
+/* With no pool_grow, the fixed pages are all there is: an insert that
+ * needs more fails with E_NOMEM and leaves no half-built path behind. */
+START_TEST(out_of_pages)
+{
+	struct pagetab t;
+	struct page out;
+	pagetab_init(&t);
+	uint64_t i, leaf_span = 128 * P; /* one leaf each */
+	for (i = 0; pagetab_insert(&t, i * leaf_span, i, 1, 0) == E_OK; i++)
+		;
+	ck_assert_uint_eq(pagetab_count(&t), i);
+	ck_assert_uint_le(pagetab_pages_used(), PAGETAB_PAGES);
+	size_t used = pagetab_pages_used();
+	/* far away: needs a new node chain, none left */
+	ck_assert_int_eq(pagetab_insert(&t, TOP - P, 1, 1, 0), E_NOMEM);
+	ck_assert_uint_eq(pagetab_pages_used(), used);
+	/* a page in an existing leaf needs none */
+	ck_assert_int_eq(pagetab_insert(&t, P, 1, 1, 0), E_OK);
+	ck_assert(pagetab_remove(&t, 5 * leaf_span, &out));
+	ck_assert_uint_eq(pagetab_pages_used(), used - 1); /* its leaf */
+	ck_assert_int_eq(pagetab_insert(&t, 5 * leaf_span + 3 * P, 1, 1, 0), E_OK);
+	while (pagetab_from(&t, 0))
+		ck_assert(pagetab_remove(&t, pagetab_from(&t, 0)->va, &out));
+	ck_assert_uint_eq(pagetab_pages_used(), 0);
+	ck_assert_uint_eq(pagetab_count(&t), 0);
 }
 END_TEST
 
@@ -60,11 +110,11 @@ static void check_pair(struct page *orig, struct page *copy, void *arg)
 {
 	struct seen *s = arg;
 	ck_assert_ptr_ne(orig, copy);
-	ck_assert_uint_eq(orig->node.key, copy->node.key);
+	ck_assert_uint_eq(orig->va, copy->va);
 	ck_assert_uint_eq(orig->pfn, copy->pfn);
 	ck_assert_uint_eq(orig->gen, copy->gen);
-	ck_assert(s->n == 0 || orig->node.key > s->last);
-	s->last = orig->node.key;
+	ck_assert(s->n == 0 || orig->va > s->last);
+	s->last = orig->va;
 	s->n++;
 	copy->flags = PAGE_COW;
 }
@@ -78,37 +128,35 @@ START_TEST(clone_copies_every_entry)
 	pagetab_init(&c);
 	srand(11);
 	for (int i = 0; i < 2000; i++)
-		pagetab_insert(&a, (uint64_t)(rand() % 100000) * P, (uint64_t)i, 1, 0);
-	size_t n = pagetab_count(&a), used = pagetab_nodes_used();
+		pagetab_insert(&a, (uint64_t)(rand() % 12000) * P, (uint64_t)i, 1, 0);
+	size_t n = pagetab_count(&a), used = pagetab_pages_used();
 	ck_assert_int_eq(pagetab_clone(&b, &a, check_pair, &s), E_OK);
 	ck_assert_uint_eq(s.n, n);
 	ck_assert_uint_eq(pagetab_count(&b), n);
-	ck_assert_uint_eq(pagetab_nodes_used(), used + n);
-	ck_assert(tree_check(&b.t));
-	for (struct page *p = pagetab_from(&a, 0); p; p = pagetab_next(&a, p)) {
-		struct page *q = pagetab_lookup(&b, p->node.key);
+	ck_assert_uint_eq(pagetab_pages_used(), 2 * used);
+	size_t k = 0;
+	for (struct page *p = pagetab_from(&a, 0); p; p = pagetab_next(&a, p), k++) {
+		struct page *q = pagetab_lookup(&b, p->va);
 		ck_assert_ptr_nonnull(q);
 		ck_assert_uint_eq(q->pfn, p->pfn);
 		ck_assert_uint_eq(q->flags, PAGE_COW); /* the step's change */
 		ck_assert_uint_eq(p->flags, 0);        /* the original's kept */
 	}
+	ck_assert_uint_eq(k, n);
 	/* The copy is a table of its own: changing it leaves a alone. */
 	struct page out;
-	struct page *first = pagetab_from(&b, 0);
-	uint64_t key = first->node.key;
+	uint64_t key = pagetab_from(&b, 0)->va;
 	ck_assert(pagetab_remove(&b, key, &out));
 	ck_assert_ptr_nonnull(pagetab_lookup(&a, key));
 	ck_assert_int_eq(pagetab_insert(&b, key, 1, 1, 0), E_OK);
-	/* Too big for the pool: E_NOMEM and nothing taken. */
-	while (pagetab_nodes_used() + n <= PAGETAB_POOL) { /* fill the pool */
-		s.n = 0;
-		ck_assert_int_eq(pagetab_clone(&c, &a, check_pair, &s), E_OK);
-		pagetab_init(&c);
-	}
-	used = pagetab_nodes_used();
+	/* No pages for a third copy: E_NOMEM and nothing taken. */
+	ck_assert_uint_lt(PAGETAB_PAGES, 3 * used);
+	s.n = 0;
 	ck_assert_int_eq(pagetab_clone(&c, &a, check_pair, &s), E_NOMEM);
+	ck_assert_uint_eq(s.n, 0);
 	ck_assert_uint_eq(pagetab_count(&c), 0);
-	ck_assert_uint_eq(pagetab_nodes_used(), used);
+	ck_assert_ptr_null(pagetab_from(&c, 0));
+	ck_assert_uint_eq(pagetab_pages_used(), 2 * used);
 }
 END_TEST
 
@@ -122,7 +170,8 @@ START_TEST(random_against_model)
 	srand(7);
 	for (int step = 0; step < 50000; step++) {
 		int i = rand() % N;
-		uint64_t va = 0x10000000ull + (uint64_t)i * P;
+		/* spread over many leaves and two root slots */
+		uint64_t va = (i % 2 ? 0x10000000ull : 0x7F0000000000ull) + (uint64_t)i * 3 * P;
 		if (rand() % 2) {
 			int e = pagetab_insert(&t, va, (uint64_t)step, 1, 0);
 			ck_assert_int_eq(e, model[i] ? E_BUSY : E_OK);
@@ -137,11 +186,19 @@ START_TEST(random_against_model)
 		struct page *p = pagetab_lookup(&t, va);
 		ck_assert(model[i] ? p && p->pfn == model[i] - 1 : !p);
 	}
-	size_t n = 0;
+	size_t n = 0, walked = 0;
 	for (int i = 0; i < N; i++)
 		n += model[i] != 0;
 	ck_assert_uint_eq(pagetab_count(&t), n);
-	ck_assert(tree_check(&t.t));
+	uint64_t last = 0;
+	for (struct page *p = pagetab_from(&t, 0); p; p = pagetab_next(&t, p), walked++) {
+		ck_assert(walked == 0 || p->va > last);
+		last = p->va;
+	}
+	ck_assert_uint_eq(walked, n);
+	while (pagetab_from(&t, 0))
+		ck_assert(pagetab_remove(&t, pagetab_from(&t, 0)->va, &out));
+	ck_assert_uint_eq(pagetab_pages_used(), 0);
 }
 END_TEST
 
@@ -151,7 +208,8 @@ int main(void)
 	TCase *t = tcase_create("pagetab");
 	tcase_set_timeout(t, 60);
 	tcase_add_test(t, insert_lookup_remove);
-	tcase_add_test(t, limits);
+	tcase_add_test(t, walk_across_holes);
+	tcase_add_test(t, out_of_pages);
 	tcase_add_test(t, random_against_model);
 	tcase_add_test(t, clone_copies_every_entry);
 	suite_add_tcase(s, t);
