@@ -25,20 +25,28 @@ static bool held(uint64_t pfn, uint64_t gen)
 
 static void *frame_ptr(uint64_t pfn) { return arch_phys_to_virt(pfn << PAGE_SHIFT); }
 
+/* A new zeroed user frame held by the caller's window. */
+static int window_frame(uint64_t *pfn, uint32_t *gen)
+{
+	struct frame_alloc_options o = { 0, true, PURPOSE_USER_DATA };
+	int e = frame_alloc(&o, pfn);
+	if (e != E_OK)
+		return e;
+	e = space_map_owned(cur()->space, window(*pfn), *pfn, MAP_R | MAP_W);
+	*gen = get_meta_slot(*pfn)->generation;
+	frame_free(*pfn, 0); /* the window mapping holds it now (or nobody) */
+	return e;
+}
+
 int sys_frame_alloc(const uint64_t a[6], uint64_t out[6])
 {
 	(void)a;
-	struct frame_alloc_options o = { 0, true, PURPOSE_USER_DATA };
-	uint64_t pfn;
-	int e = frame_alloc(&o, &pfn);
-	if (e != E_OK)
-		return e;
-	e = space_map_owned(cur()->space, window(pfn), pfn, MAP_R | MAP_W);
-	out[0] = pfn;
-	out[1] = get_meta_slot(pfn)->generation;
-	frame_free(pfn, 0); /* the window mapping now holds the frame */
+	uint32_t gen;
+	int e = window_frame(&out[0], &gen);
+	out[1] = gen;
 	return e;
 }
+
 
 int sys_frame_free(const uint64_t a[6], uint64_t out[6])
 {
@@ -124,6 +132,43 @@ int sys_share_cow(const uint64_t a[6], uint64_t out[6])
 		kobj_put(hs.obj);
 	}
 	kobj_put(hd.obj);
+	return e;
+}
+
+/* frame_alloc_map(space, va, npages, rights, buf): see abi/syscall.h.  The
+ * buffer is written (zeros) before any frame is taken, so that the copy of
+ * the results cannot fail with frames the pager would never hear of. */
+int sys_frame_alloc_map(const uint64_t a[6], uint64_t out[6])
+{
+	uint64_t pairs[2 * FRAME_ALLOC_MAP_MAX] = { 0 };
+	uint64_t n = a[2], i = 0;
+	if (n == 0 || n > FRAME_ALLOC_MAP_MAX || (a[3] & ~(uint64_t)(MAP_R | MAP_W | MAP_X)))
+		return E_INVAL;
+	struct handle_entry h;
+	struct space *s;
+	int e = space_arg(a[0], &s, &h);
+	if (e != E_OK)
+		return e;
+	e = space_copy_out(cur()->space, a[4], pairs, n * 2 * sizeof pairs[0]);
+	for (; e == E_OK && i < n; i++) {
+		uint64_t va = a[1] + i * PAGE_SIZE, pfn;
+		uint32_t gen;
+		unsigned r;
+		if (space_query(s, va, &r))
+			break; /* mapped already: stop here, no error */
+		if ((e = window_frame(&pfn, &gen)) != E_OK)
+			break;
+		if ((e = space_map_owned(s, va, pfn, (unsigned)a[3])) != E_OK) {
+			space_unmap(cur()->space, window(pfn), 1);
+			break;
+		}
+		pairs[2 * i] = pfn;
+		pairs[2 * i + 1] = gen;
+	}
+	if (i) /* what stopped it only shortens the run */
+		e = space_copy_out(cur()->space, a[4], pairs, i * 2 * sizeof pairs[0]);
+	out[0] = i;
+	kobj_put(h.obj);
 	return e;
 }
 

@@ -271,26 +271,62 @@ int dp_handle_cow_fault(struct dp_space *s, uint64_t va, struct dp_map *m)
 	return E_OK;
 }
 
-/* After a sequential demand fault at va in r: map up to DP_AROUND more
- * absent pages after it, stopping at the first that fails. */
+/* Map n zero-fill pages of r from at with one alloc_map call and record
+ * them; returns how many. */
+static unsigned around_zero(struct dp_space *s, struct region *r, uint64_t at,
+			    unsigned n)
+{
+	struct dp_frame f[DP_AROUND];
+	unsigned got = ops->alloc_map(s->space, at, n, r->rights, f), k;
+	for (k = 0; k < got; k++) {
+		if (pagetab_insert(&s->pages, at + k * DP_PAGE, f[k].pfn,
+				   (uint32_t)f[k].gen, 0))
+			break;
+		dp_stats.frames_held++;
+		(*r->b->count)++;
+	}
+	if (k < got) { /* no room to record the rest: give them back */
+		ops->unmap(s->space, at + k * DP_PAGE, got - k);
+		for (unsigned j = k; j < got; j++)
+			ops->free(f[j].pfn, (uint32_t)f[j].gen);
+	}
+	return k;
+}
+
+/* Map the n pages of r from at one by one, as faults would; returns how
+ * many. */
+static unsigned around_each(struct dp_space *s, struct region *r, uint64_t at,
+			    unsigned n, unsigned acc)
+{
+	struct dp_map m;
+	for (unsigned k = 0; k < n; k++, at += DP_PAGE) {
+		if (demand(s, r, at, acc, &m))
+			return k;
+		if (ops->map(s->space, at, m.pfn, m.gen, m.rights)) {
+			dp_release_range(s, at, at + DP_PAGE);
+			return k;
+		}
+	}
+	return n;
+}
+
+/* After a sequential demand fault at va in r: map the absent pages after
+ * it, up to DP_AROUND, stopping at the first present one.  Zero-fill pages
+ * (the common case: anonymous memory written in order) take one kernel
+ * call for all; file pages and zero-frame reads go one by one. */
 static void fault_around(struct dp_space *s, struct region *r, uint64_t va,
 			 unsigned acc)
 {
-	struct dp_map m;
-	uint64_t last = va;
-	for (int i = 1; i <= DP_AROUND; i++) {
-		uint64_t at = va + (uint64_t)i * DP_PAGE;
-		if (at >= r->end || pagetab_lookup(&s->pages, at))
-			break;
-		if (demand(s, r, at, acc, &m))
-			break;
-		if (ops->map(s->space, at, m.pfn, m.gen, m.rights)) {
-			dp_release_range(s, at, at + DP_PAGE);
-			break;
-		}
-		last = at;
-	}
-	s->last_fault = last;
+	unsigned n = 0;
+	while (n < DP_AROUND && va + (n + 1) * DP_PAGE < r->end &&
+	       !pagetab_lookup(&s->pages, va + (n + 1) * DP_PAGE))
+		n++;
+	bool zero_frame = r->b->zero_read && have_zero &&
+			  !(acc & (FAULT_ACC_WRITE | FAULT_ACC_EXEC));
+	bool zero_fill = !r->b->fill && !r->b->check && !zero_frame;
+	unsigned got = !n ? 0 : zero_fill ? around_zero(s, r, va + DP_PAGE, n) :
+			    around_each(s, r, va + DP_PAGE, n, acc);
+	s->last_fault = va + got * DP_PAGE;
 }
 
 int dp_fault(struct dp_space *s, uint64_t addr, unsigned acc, struct dp_map *m)

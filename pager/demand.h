@@ -23,6 +23,11 @@
 #define DP_AROUND 16 /* extra pages mapped per sequential fault (as Linux
                         * maps 64 KiB around a file fault) */
 
+/* A frame the kernel made for the pager: (pfn, generation). */
+struct dp_frame {
+	uint64_t pfn, gen;
+};
+
 struct dp_ops {
 	int (*alloc)(uint64_t *pfn, uint32_t *gen); /* a zeroed frame; E_NOMEM */
 	void (*free)(uint64_t pfn, uint32_t gen);   /* drop the pager's hold */
@@ -34,6 +39,11 @@ struct dp_ops {
 	/* Map src's pages in [va, va + npages pages) read-only at the same
 	 * addresses in dst and take MAP_W from them in src. */
 	int (*share)(uint32_t dst, uint32_t src, uint64_t va, uint64_t npages);
+	/* Up to n new zeroed frames mapped at va, va + 1 page, ... with rights
+	 * (each also held like alloc's), into out[]; how many (it stops at a
+	 * page mapped already, or when memory runs out). */
+	unsigned (*alloc_map)(uint32_t space, uint64_t va, unsigned n, unsigned rights,
+			      struct dp_frame *out);
 };
 
 /* A kind of memory.  check (may be NULL) refuses a page with E_FAULT

@@ -66,8 +66,19 @@ static int mem_share(uint32_t dst, uint32_t src, uint64_t va, uint64_t n)
 	return sys_share_cow(dst, src, va, n);
 }
 
+static unsigned mem_alloc_map(uint32_t space, uint64_t va, unsigned n,
+			      unsigned rights, struct dp_frame *out)
+{
+	struct sys_regs r;
+	_Static_assert(sizeof *out == 16, "a (pfn, gen) pair as the kernel writes it");
+	if (sys_frame_alloc_map_r(space, va, n, rights, (uint64_t)out, &r) != E_OK)
+		return 0;
+	return (unsigned)r.rdi;
+}
+
 static const struct dp_ops ops = {
 	mem_alloc, mem_free, mem_window, mem_map, mem_unmap, mem_protect, mem_share,
+	mem_alloc_map,
 };
 
 /* Set up the demand manager with a shared zero frame.  E_NOMEM. */

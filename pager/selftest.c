@@ -63,6 +63,30 @@ void selftest_run(void)
 		printf("@@FAIL pager_kernel_calls: a page b maps was shared again\n");
 		failed = 1;
 	}
+	/* frame_alloc_map: refusals, then a run that stops at a mapped page */
+	static uint64_t pairs[2 * FRAME_ALLOC_MAP_MAX];
+	expect("alloc_map 0 pages", sys_frame_alloc_map(a, VA, 0, MAP_R, (uint64_t)pairs), E_INVAL);
+	expect("alloc_map too many", sys_frame_alloc_map(a, VA, FRAME_ALLOC_MAP_MAX + 1, MAP_R,
+							 (uint64_t)pairs), E_INVAL);
+	expect("alloc_map bad rights", sys_frame_alloc_map(a, VA, 1, 0x80, (uint64_t)pairs), E_INVAL);
+	expect("alloc_map bad handle", sys_frame_alloc_map(0xBADBAD, VA, 1, MAP_R,
+							   (uint64_t)pairs), E_BADHANDLE);
+	expect("alloc_map kernel buffer", sys_frame_alloc_map(a, VA - 4 * PAGE, 1, MAP_R,
+							      USER_END), E_FAULT);
+	expect("alloc_map", sys_frame_alloc_map_r(a, VA - 4 * PAGE, 8, MAP_R | MAP_W,
+						  (uint64_t)pairs, &r), E_OK);
+	if (r.rdi != 4) { /* VA is mapped: the run stops before it */
+		printf("@@FAIL pager_kernel_calls: frame_alloc_map made %lu pages, not 4\n", r.rdi);
+		failed = 1;
+	}
+	for (unsigned k = 0; k < r.rdi && k < 4; k++)
+		expect("alloc_map frame is ours", sys_frame_free(pairs[2 * k], pairs[2 * k + 1]), E_OK);
+	expect("alloc_map at a mapped page", sys_frame_alloc_map_r(a, VA, 2, MAP_R,
+								   (uint64_t)pairs, &r), E_OK);
+	if (r.rdi != 0) {
+		printf("@@FAIL pager_kernel_calls: frame_alloc_map mapped over a page\n");
+		failed = 1;
+	}
 	expect("protect bad handle", sys_protect(0xBADBAD, VA, 1, MAP_R), E_BADHANDLE);
 	expect("unmap kernel range", sys_unmap(a, USER_END, 1), E_FAULT);
 

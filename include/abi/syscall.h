@@ -54,7 +54,13 @@
 	X(share_cow,      30, 4, 1) /* (dst space, src space, va, npages) -> \
 				       pages shared: each user frame mapped in \
 				       src there loses MAP_W in src and is \
-				       mapped read-only at va in dst (fork) */
+				       mapped read-only at va in dst (fork) */ \
+	X(frame_alloc_map,31, 5, 1) /* (space, va, npages, rights, buf) -> \
+				       pages: frame_alloc then map for up to \
+				       npages (<= FRAME_ALLOC_MAP_MAX) pages from \
+				       va; (pfn, gen) pairs to buf; stops at a \
+				       page space maps already or when memory \
+				       runs out (E_NOMEM if that was the first) */
 
 #define SYS_ENUM(name, nr, nargs, pager) SYS_##name = nr,
 enum { SYSCALL_TABLE(SYS_ENUM) SYS_COUNT };
@@ -89,6 +95,7 @@ enum memmap_kind {
 
 /* frame_alloc flags */
 #define FRAME_ZEROED 0x1
+#define FRAME_ALLOC_MAP_MAX 64 /* pages in one frame_alloc_map */
 
 /* Where the pager sees the frames it holds: frame pfn is at
  * PAGER_WINDOW + pfn * 4096 in the pager's space while it holds it. */

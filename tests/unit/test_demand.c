@@ -109,8 +109,26 @@ static int f_share(uint32_t dst, uint32_t src, uint64_t va, uint64_t n)
 	return E_OK;
 }
 
+/* Like the kernel's frame_alloc_map: alloc then map, page by page, until
+ * a page is mapped already or frames run out. */
+static int alloc_map_calls;
+static unsigned f_alloc_map(uint32_t s, uint64_t va, unsigned n, unsigned rights,
+			    struct dp_frame *out)
+{
+	unsigned k;
+	alloc_map_calls++;
+	for (k = 0; k < n; k++) {
+		uint32_t gen;
+		if (pt[s][slot(va + k * P)].on || f_alloc(&out[k].pfn, &gen))
+			break;
+		out[k].gen = gen;
+		f_map(s, va + k * P, out[k].pfn, gen, rights);
+	}
+	return k;
+}
+
 static const struct dp_ops ops = { f_alloc, f_free, f_window, f_map, f_unmap,
-				   f_protect, f_share };
+				   f_protect, f_share, f_alloc_map };
 static uint64_t zpfn;
 
 static void setup(void)
@@ -322,6 +340,60 @@ START_TEST(text_pages_shared)
 }
 END_TEST
 
+/* Writes in order: after the second, the next DP_AROUND pages come from
+ * one alloc_map call, zeroed and writable, stopping at the region's end
+ * and when frames run out; reads in order map the zero frame instead. */
+START_TEST(sequential_writes_map_ahead)
+{
+	setup();
+	struct dp_space s, t;
+	struct dp_map m;
+	dp_space_init(&s, 2);
+	ck_assert_int_eq(dp_register_lazy(&s, BASE, 40 * P, MAP_R | MAP_W, &backing_anon, NULL), E_OK);
+	alloc_map_calls = 0;
+	ck_assert_int_eq(dp_fault(&s, BASE, FAULT_ACC_WRITE, &m), E_OK);
+	ck_assert_int_eq(alloc_map_calls, 0); /* not sequential yet */
+	ck_assert_int_eq(dp_fault(&s, BASE + P, FAULT_ACC_WRITE, &m), E_OK);
+	ck_assert_int_eq(alloc_map_calls, 1);
+	for (int i = 2; i < 2 + DP_AROUND; i++) {
+		ck_assert(pt[2][i].on);
+		ck_assert_uint_eq(pt[2][i].rights, MAP_R | MAP_W);
+		ck_assert_uint_eq(fr[pt[2][i].pfn].data[P - 1], 0);
+		ck_assert_ptr_nonnull(pagetab_lookup(&s.pages, BASE + (uint64_t)i * P));
+	}
+	ck_assert(!pt[2][2 + DP_AROUND].on);
+	ck_assert_uint_eq(dp_stats.faults_zero, 2 + DP_AROUND);
+	ck_assert_uint_eq(dp_stats.frames_held, 2 + DP_AROUND);
+	/* the next fault goes on from there, up to the region's end */
+	ck_assert_int_eq(dp_fault(&s, BASE + (2 + DP_AROUND) * P, FAULT_ACC_WRITE, &m), E_OK);
+	ck_assert_int_eq(dp_fault(&s, BASE + (3 + 2 * DP_AROUND) * P, FAULT_ACC_WRITE, &m), E_OK);
+	ck_assert_uint_eq(pagetab_count(&s.pages), 40);
+	ck_assert_int_eq(alloc_map_calls, 3);
+	/* reads in order map the zero frame, one by one */
+	dp_space_init(&t, 3);
+	ck_assert_int_eq(dp_register_lazy(&t, BASE, 8 * P, MAP_R | MAP_W, &backing_anon, NULL), E_OK);
+	ck_assert_int_eq(dp_fault(&t, BASE, FAULT_ACC_READ, &m), E_OK);
+	ck_assert_int_eq(dp_fault(&t, BASE + P, FAULT_ACC_READ, &m), E_OK);
+	ck_assert_int_eq(alloc_map_calls, 3);
+	ck_assert_uint_eq(pt[3][5].pfn, zpfn);
+	ck_assert_uint_eq(pt[3][5].rights, MAP_R);
+	space_gone(&t);
+	/* frames run out inside a run: what was mapped is recorded, no more */
+	dp_space_init(&t, 4);
+	ck_assert_int_eq(dp_register_lazy(&t, BASE, 8 * P, MAP_R | MAP_W, &backing_anon, NULL), E_OK);
+	frames_left = 3;
+	ck_assert_int_eq(dp_fault(&t, BASE, FAULT_ACC_WRITE, &m), E_OK);
+	ck_assert_int_eq(dp_fault(&t, BASE + P, FAULT_ACC_WRITE, &m), E_OK);
+	ck_assert_uint_eq(pagetab_count(&t.pages), 3);
+	ck_assert(pt[4][2].on && !pt[4][3].on);
+	ck_assert_int_eq(dp_fault(&t, BASE + 3 * P, FAULT_ACC_WRITE, &m), E_NOMEM);
+	frames_left = 100000;
+	space_gone(&t);
+	space_gone(&s);
+	assert_no_leaks();
+}
+END_TEST
+
 START_TEST(stack_guard)
 {
 	setup();
@@ -513,6 +585,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, munmap_protect_unregister);
 	tcase_add_test(tc, random_model);
 	tcase_add_test(tc, text_pages_shared);
+	tcase_add_test(tc, sequential_writes_map_ahead);
 	suite_add_tcase(s, tc);
 	return s;
 }
