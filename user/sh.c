@@ -169,20 +169,23 @@ static void ed_history(struct editor *ed, int dir)
 	}
 }
 
-/* One byte of an escape sequence: ESC [ A is up, ESC [ B down (also
- * ESC O A/B); the rest is swallowed up to its final byte. */
-static void ed_escape(struct editor *ed, char c)
+/* One byte after ESC: ESC [ A is up, ESC [ B down (also ESC O A/B); the
+ * rest of a sequence is swallowed up to its final byte.  Returns false if
+ * c is not part of a sequence (ESC alone, as the Escape key sends it):
+ * the caller then takes c as typed. */
+static bool ed_escape(struct editor *ed, char c)
 {
 	if (ed->esc == 1) {
 		ed->esc = (c == '[' || c == 'O') ? 2 : 0;
-		return;
+		return ed->esc != 0;
 	}
 	if (c == 'A' || c == 'B')
 		ed_history(ed, c == 'A' ? -1 : 1);
 	if (c >= 0x40 && c <= 0x7E)
-		ed->esc = 0;
+		ed->esc = 0; /* the final byte */
 	else if (c < 0x20 || c > 0x3F)
-		ed->esc = 0; /* not part of a sequence: drop it */
+		ed->esc = 0; /* not a parameter byte: the sequence is dropped */
+	return true;
 }
 
 /* An ordinary byte: printable ones (tab as a space) go in the line. */
@@ -207,8 +210,8 @@ static int ed_key(struct editor *ed, char c)
 {
 	char last = ed->last;
 	ed->last = c;
-	if (ed->esc)
-		ed_escape(ed, c);
+	if (ed->esc && ed_escape(ed, c))
+		; /* part of an escape sequence */
 	else if (c == '\n' && last == '\r')
 		; /* the second half of CR LF */
 	else if (c == '\r' || c == '\n')
