@@ -606,11 +606,12 @@ static const struct {
 	size_t off;
 	const char *label;
 } vm_rows[] = {
-	{ "faults_total",     PGS(faults_total),     "page faults served (each maps up to 5 pages)" },
+	{ "faults_total",     PGS(faults_total),     "page faults served (each maps up to 17 pages)" },
 	{ "faults_zero",      PGS(faults_zero),      "  pages filled: demand-zero (anonymous, heap)" },
 	{ "faults_zero_read", PGS(faults_zero_read), "  reads mapped to the shared zero frame" },
 	{ "faults_file",      PGS(faults_file),      "  pages filled from the initrd (program)" },
 	{ "faults_stack",     PGS(faults_stack),     "  stack pages grown" },
+	{ "text_shared",      PGS(text_shared),      "  program pages shared with a running copy" },
 	{ "cow_copies",       PGS(cow_copies),       "copy-on-write: copies" },
 	{ "cow_reuses",       PGS(cow_reuses),       "copy-on-write: reuses (last sharer)" },
 	{ "cow_frames",       PGS(cow_frames),       "frames shared through COW now" },
@@ -621,6 +622,7 @@ static const struct {
 	{ "exits",            PGS(exits),            "exits (killed ones too)" },
 	{ "processes",        PGS(processes),        "processes alive" },
 	{ "frames_held",      PGS(frames_held),      "frames the pager gave to processes" },
+	{ "pool_frames",      PGS(pool_frames),      "frames the pager's own tables grew by" },
 };
 #define VM_ROWS (sizeof vm_rows / sizeof vm_rows[0])
 
