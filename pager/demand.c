@@ -92,16 +92,41 @@ static void release(const struct page *p)
 	dp_stats.frames_held--;
 }
 
+/* pagetab_own's step: an entry of the private copy is one more record of
+ * its frame, so a COW frame gets one more share. */
+static void owned(struct page *p, void *arg)
+{
+	(void)arg;
+	if (p->flags & PAGE_COW)
+		cow_mark(p->pfn); /* reserved: cannot fail */
+}
+
+/* Before an entry near va changes: if its leaf is shared since a fork, s
+ * takes its own copy (then each COW frame in it has one more share).
+ * E_NOMEM. */
+static int own(struct dp_space *s, uint64_t va)
+{
+	if (!pagetab_is_shared(&s->pages, va))
+		return E_OK;
+	int e = cow_reserve(PAGETAB_LEAF);
+	if (e == E_OK)
+		e = pagetab_own(&s->pages, va, owned, NULL);
+	cow_trim();
+	return e;
+}
+
 void dp_release_range(struct dp_space *s, uint64_t start, uint64_t end)
 {
 	struct run run = { .space = s->space };
-	struct page *p = pagetab_from(&s->pages, start), old;
-	while (p && p->va < end) {
-		uint64_t va = p->va;
-		run_add(&run, va);
-		p = pagetab_next(&s->pages, p);
-		pagetab_remove(&s->pages, va, &old);
-		release(&old);
+	struct page old;
+	for (struct page *p = pagetab_from(&s->pages, start); p && p->va < end;
+	     p = pagetab_from(&s->pages, old.va + DP_PAGE)) {
+		old.va = p->va;
+		run_add(&run, old.va);
+		if (own(s, old.va) == E_OK && pagetab_remove(&s->pages, old.va, &old))
+			release(&old);
+		/* else out of memory: the record stays; its page maps again on
+		 * a touch, and goes when the process does */
 	}
 	run_flush(&run);
 }
@@ -117,7 +142,9 @@ int dp_unregister_lazy(struct dp_space *s, uint64_t start)
 
 int dp_add_page(struct dp_space *s, uint64_t va, uint64_t pfn, uint32_t gen)
 {
-	int e = pagetab_insert(&s->pages, va, pfn, gen, 0);
+	int e = own(s, va);
+	if (e == E_OK)
+		e = pagetab_insert(&s->pages, va, pfn, gen, 0);
 	if (e == E_OK)
 		dp_stats.frames_held++;
 	return e;
@@ -190,6 +217,8 @@ static int demand(struct dp_space *s, struct region *r, uint64_t va,
 	uint64_t pfn;
 	uint32_t gen;
 	int e = r->b->check ? r->b->check(r, va) : E_OK;
+	if (!e)
+		e = own(s, va);
 	if (e)
 		return e;
 	if (cacheable(r, va) && filecache_find(cache_key(r, va), &pfn, &gen)) {
@@ -240,9 +269,11 @@ int dp_handle_cow_fault(struct dp_space *s, uint64_t va, struct dp_map *m)
 {
 	va &= ~(DP_PAGE - 1);
 	struct region *r = region_find(&s->regions, va);
-	struct page *p = pagetab_lookup(&s->pages, va);
-	if (!p || !allowed(r, FAULT_ACC_WRITE))
+	if (!pagetab_lookup(&s->pages, va) || !allowed(r, FAULT_ACC_WRITE))
 		return E_FAULT;
+	if (own(s, va))
+		return E_NOMEM;
+	struct page *p = pagetab_lookup(&s->pages, va);
 	bool shared = (p->flags & PAGE_ZERO) ||
 		      ((p->flags & PAGE_COW) && cow_count(p->pfn) > 1);
 	if (shared) {
@@ -279,7 +310,8 @@ static unsigned around_zero(struct dp_space *s, struct region *r, uint64_t at,
 	struct dp_frame f[DP_AROUND];
 	unsigned got = ops->alloc_map(s->space, at, n, r->rights, f), k;
 	for (k = 0; k < got; k++) {
-		if (pagetab_insert(&s->pages, at + k * DP_PAGE, f[k].pfn,
+		if (own(s, at + k * DP_PAGE) ||
+		    pagetab_insert(&s->pages, at + k * DP_PAGE, f[k].pfn,
 				   (uint32_t)f[k].gen, 0))
 			break;
 		dp_stats.frames_held++;
@@ -358,29 +390,22 @@ int dp_mark_cow_range(struct dp_space *s, struct dp_space *dst, uint64_t start,
 	return ops->share(dst->space, s->space, start, (end - start) / DP_PAGE);
 }
 
-void dp_add_cow_entry(struct page *orig, struct page *copy)
-{
-	if (orig->flags & PAGE_ZERO)
-		return; /* read-only already; never counted */
-	orig->flags |= PAGE_COW;
-	copy->flags = orig->flags;
-	cow_mark(orig->pfn); /* reserved: cannot fail */
-}
-
 struct fork_ctx {
 	struct dp_space *parent;
 	const struct region *r; /* the region of the last page seen */
 };
 
-/* pagetab_clone's step: a page of a lazy region becomes COW in both. */
-static void fork_page(struct page *orig, struct page *copy, void *arg)
+/* pagetab_clone's step, on each entry of a leaf that becomes shared: a
+ * page of a lazy region becomes copy-on-write (its frame's count moves
+ * only when a sharer takes its own copy of the leaf: own()).  Fixed pages
+ * (startup page, IPC buffers) stay as they are. */
+void dp_add_cow_entry(struct page *p, void *arg)
 {
 	struct fork_ctx *f = arg;
-	uint64_t va = orig->va;
-	if (!f->r || va < f->r->start || va >= f->r->end)
-		f->r = region_find(&f->parent->regions, va);
-	if (f->r && f->r->b)
-		dp_add_cow_entry(orig, copy);
+	if (!f->r || p->va < f->r->start || p->va >= f->r->end)
+		f->r = region_find(&f->parent->regions, p->va);
+	if (f->r && f->r->b && !(p->flags & PAGE_ZERO))
+		p->flags |= PAGE_COW;
 }
 
 /* The child's copy of region r, its pages shared in the kernel. */
@@ -398,28 +423,30 @@ static int fork_region(struct dp_space *parent, struct dp_space *child,
 }
 
 /* Regions first (one kernel call each shares their pages), then the page
- * records in one O(n) copy of the parent's table, counting shares on the
- * way; the parent's fixed pages (startup page, IPC buffers) are not the
- * child's, so their records leave the copy. */
+ * table, whose leaves the child shares with the parent (O(leaves), no
+ * per-page work); the parent's fixed pages are not the child's, so the
+ * child drops their records (after taking its own copy of their leaf). */
 int dp_fork(struct dp_space *parent, struct dp_space *child)
 {
 	struct fork_ctx f = { parent, NULL };
 	struct region *r;
-	int e = cow_reserve(pagetab_count(&parent->pages));
+	int e = E_OK;
 	for (r = region_from(&parent->regions, 0); r && e == E_OK;
 	     r = region_next(&parent->regions, r))
 		if (r->b)
 			e = fork_region(parent, child, r);
 	if (e == E_OK)
-		e = pagetab_clone(&child->pages, &parent->pages, fork_page, &f);
+		e = pagetab_clone(&child->pages, &parent->pages, dp_add_cow_entry, &f);
 	for (r = region_from(&parent->regions, 0); r && e == E_OK;
 	     r = region_next(&parent->regions, r)) {
 		struct page *p, old;
-		while (!r->b && (p = pagetab_from(&child->pages, r->start)) &&
-		       p->va < r->end)
-			pagetab_remove(&child->pages, p->va, &old);
+		while (!r->b && e == E_OK && (p = pagetab_from(&child->pages, r->start)) &&
+		       p->va < r->end) {
+			uint64_t va = p->va;
+			if ((e = own(child, va)) == E_OK)
+				pagetab_remove(&child->pages, va, &old);
+		}
 	}
-	cow_trim();
 	return e;
 }
 
@@ -446,17 +473,28 @@ int dp_protect(struct dp_space *s, uint64_t start, uint64_t end, unsigned rights
 	return E_OK;
 }
 
+static void release_entry(const struct page *p, void *arg)
+{
+	(void)arg;
+	release(p);
+}
+
 void dp_destroy(struct dp_space *s)
 {
-	struct page old;
-	struct page *p;
-	while ((p = pagetab_from(&s->pages, 0))) {
-		pagetab_remove(&s->pages, p->va, &old);
-		release(&old);
-	}
+	pagetab_destroy(&s->pages, release_entry, NULL);
 	struct region *r;
 	while ((r = region_from(&s->regions, 0)))
 		region_remove(&s->regions, r->start);
+}
+
+unsigned dp_share_count(const struct dp_space *s, uint64_t va)
+{
+	const struct page *p = pagetab_lookup(&s->pages, va);
+	if (!p)
+		return 0;
+	if (!(p->flags & PAGE_COW))
+		return 1;
+	return cow_count(p->pfn) - 1 + pagetab_sharers(&s->pages, va);
 }
 
 uint64_t dp_resident(const struct dp_space *s, uint64_t start, uint64_t end)

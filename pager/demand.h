@@ -125,11 +125,11 @@ int dp_handle_cow_fault(struct dp_space *s, uint64_t va, struct dp_map *m);
 int dp_mark_cow_range(struct dp_space *s, struct dp_space *dst, uint64_t start,
 		      uint64_t end);
 
-/* The records' half: page orig of one space is now also recorded as copy
- * at the same address in another; both become PAGE_COW and the frame's
- * share count rises (the zero frame is never counted).  The caller has
- * made cow_mark unable to fail (cow_reserve). */
-void dp_add_cow_entry(struct page *orig, struct page *copy);
+/* The records' half, for pagetab_clone (arg: struct fork_ctx): an entry
+ * of a leaf the child now shares becomes PAGE_COW if it lies in a lazy
+ * region (not the zero frame, not a fixed page).  Share counts in cow.c
+ * follow when a sharer takes its own copy of the leaf. */
+void dp_add_cow_entry(struct page *p, void *arg);
 
 /* Make child a copy-on-write copy of parent's lazy regions and pages.  On
  * failure child holds part of it; dp_destroy it.  E_NOMEM. */
@@ -141,6 +141,11 @@ int dp_protect(struct dp_space *s, uint64_t start, uint64_t end, unsigned rights
 
 /* Release every page and region of s (its space is gone: no unmapping). */
 void dp_destroy(struct dp_space *s);
+
+/* How many spaces record the frame of s's page at va now: cow.c's count
+ * of the leaves holding it, plus the other tables sharing this one's
+ * (0 if no such page; the zero frame counts 1). */
+unsigned dp_share_count(const struct dp_space *s, uint64_t va);
 
 /* Pages of s present in [start, end). */
 uint64_t dp_resident(const struct dp_space *s, uint64_t start, uint64_t end);

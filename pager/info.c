@@ -12,7 +12,7 @@ long do_stats(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	(void)r;
 	struct pg_stats *out = (void *)PAGER_IPC_BUF;
 	memcpy(out, &dp_stats, sizeof dp_stats);
-	out->cow_frames = cow_shared_frames();
+	out->cow_frames = cow_shared_frames() + pagetab_shared_entries();
 	out->pool_frames = pool_pages_held;
 	pg.reply_len = sizeof dp_stats;
 	return E_OK;

@@ -7,7 +7,7 @@
 
 #define VA_LIMIT   (1ull << 47)
 #define LEAF_BITS  7
-#define LEAF_N     (1u << LEAF_BITS)
+#define LEAF_N     PAGETAB_LEAF
 #define NODE_BITS  8
 #define NODE_N     (1u << NODE_BITS)
 #define LEVELS     4 /* of nodes: 7 + 4 * 8 = 39 >= 35 page-number bits */
@@ -17,6 +17,8 @@
 struct head {
 	uint64_t cookie; /* pool_grow's, or FIXED */
 	uint32_t count;  /* slots or entries in use */
+	uint32_t refs;   /* leaves: tables referring to it (0 or 1: private) */
+	uint32_t cows;   /* leaves while shared: PAGE_COW entries */
 };
 
 struct pt_node {
@@ -37,6 +39,7 @@ static _Alignas(4096) char fixed[PAGETAB_PAGES][4096];
 static size_t fixed_used;   /* fixed pages ever handed out */
 static void *free_pages;    /* free list of pages (fixed or grown) */
 static size_t pages_used;   /* pages all tables hold */
+static size_t shared_cows;  /* PAGE_COW entries in shared leaves */
 
 /* A zeroed page with its cookie set; NULL if none. */
 static void *page_get(void)
@@ -120,7 +123,8 @@ void pagetab_init(struct pagetab *t)
 {
 	t->root = NULL;
 	t->count = 0;
-	t->pages = 0;
+	t->nodes = 0;
+	t->leaves = 0;
 }
 
 /* The leaf holding page number pn, or NULL. */
@@ -135,6 +139,76 @@ static struct pt_leaf *leaf_of(const struct pagetab *t, uint64_t pn)
 static bool present(const struct pt_leaf *l, unsigned i)
 {
 	return l->present[i / 64] >> (i % 64) & 1;
+}
+
+static bool shared(const struct pt_leaf *l)
+{
+	return l && l->h.refs > 1;
+}
+
+/* The slot that points at page number pn's leaf, or NULL if the path to
+ * it is missing. */
+static void **leaf_slot(const struct pagetab *t, uint64_t pn)
+{
+	struct pt_node *n = t->root;
+	for (int level = LEVELS - 1; n && level > 0; level--)
+		n = n->slot[index_at(pn, level)];
+	return n ? &n->slot[index_at(pn, 0)] : NULL;
+}
+
+bool pagetab_is_shared(const struct pagetab *t, uint64_t va)
+{
+	return va < VA_LIMIT && shared(leaf_of(t, va >> 12));
+}
+
+unsigned pagetab_sharers(const struct pagetab *t, uint64_t va)
+{
+	return pagetab_is_shared(t, va) ? leaf_of(t, va >> 12)->h.refs : 1;
+}
+
+/* l becomes shared (one more table refers to it). */
+static void share(struct pt_leaf *l, void (*fn)(struct page *, void *), void *arg)
+{
+	if (l->h.refs <= 1) {
+		l->h.refs = 1;
+		l->h.cows = 0;
+		for (unsigned i = 0; i < LEAF_N; i++) {
+			if (!present(l, i))
+				continue;
+			fn(&l->e[i], arg);
+			l->h.cows += (l->e[i].flags & PAGE_COW) != 0;
+		}
+		shared_cows += l->h.cows;
+	}
+	l->h.refs++;
+}
+
+/* One table stops referring to the shared leaf l. */
+static void unshare(struct pt_leaf *l)
+{
+	if (--l->h.refs == 1)
+		shared_cows -= l->h.cows;
+}
+
+int pagetab_own(struct pagetab *t, uint64_t va,
+		void (*copied)(struct page *p, void *arg), void *arg)
+{
+	void **slot = va < VA_LIMIT ? leaf_slot(t, va >> 12) : NULL;
+	struct pt_leaf *l = slot ? *slot : NULL, *c;
+	if (!shared(l))
+		return E_OK;
+	if (!(c = page_get()))
+		return E_NOMEM;
+	uint64_t cookie = c->h.cookie;
+	memcpy(c, l, sizeof *l);
+	c->h.cookie = cookie;
+	c->h.refs = 1;
+	unshare(l);
+	*slot = c;
+	for (unsigned i = 0; i < LEAF_N; i++)
+		if (present(c, i))
+			copied(&c->e[i], arg);
+	return E_OK;
 }
 
 struct page *pagetab_lookup(const struct pagetab *t, uint64_t va)
@@ -164,13 +238,16 @@ static void prune(struct pagetab *t, uint64_t pn)
 		if (((struct head *)child)->count)
 			return;
 		page_put(child);
-		t->pages--;
+		if (level)
+			t->nodes--;
+		else
+			t->leaves--;
 		path[level]->slot[index_at(pn, level)] = NULL;
 		path[level]->h.count--;
 	}
 	if (t->root && !t->root->h.count) {
 		page_put(t->root);
-		t->pages--;
+		t->nodes--;
 		t->root = NULL;
 	}
 }
@@ -184,7 +261,7 @@ int pagetab_insert(struct pagetab *t, uint64_t va, uint64_t pfn, uint32_t gen,
 	if (!t->root) {
 		if (!(t->root = page_get()))
 			return E_NOMEM;
-		t->pages++;
+		t->nodes++;
 	}
 	struct pt_node *n = t->root;
 	for (int level = LEVELS - 1; level >= 0; level--) {
@@ -194,14 +271,17 @@ int pagetab_insert(struct pagetab *t, uint64_t va, uint64_t pfn, uint32_t gen,
 				prune(t, pn);
 				return E_NOMEM;
 			}
-			t->pages++;
+			if (level)
+				t->nodes++;
+			else
+				t->leaves++, ((struct head *)*s)->refs = 1;
 			n->h.count++;
 		}
 		n = *s;
 	}
 	struct pt_leaf *l = (struct pt_leaf *)n;
 	unsigned i = pn & (LEAF_N - 1);
-	if (present(l, i))
+	if (present(l, i) || shared(l))
 		return E_BUSY;
 	l->present[i / 64] |= 1ull << (i % 64);
 	l->h.count++;
@@ -218,6 +298,8 @@ bool pagetab_remove(struct pagetab *t, uint64_t va, struct page *out)
 	uint64_t pn = va >> 12;
 	struct pt_leaf *l = leaf_of(t, pn);
 	unsigned i = pn & (LEAF_N - 1);
+	if (shared(l))
+		return false;
 	*out = *p;
 	l->present[i / 64] &= ~(1ull << (i % 64));
 	l->h.count--;
@@ -264,43 +346,69 @@ struct page *pagetab_next(const struct pagetab *t, const struct page *p)
 	return pagetab_from(t, p->va + 4096);
 }
 
-/* A copy of n (level as in first_from); its pages are reserved. */
-static void *copy(const void *n, int level,
-		  void (*fn)(struct page *, struct page *, void *), void *arg)
+/* A copy of the node n at level whose leaves are shared; its pages are
+ * reserved. */
+static struct pt_node *copy(struct pt_node *n, int level,
+			    void (*fn)(struct page *, void *), void *arg)
 {
-	void *c = page_get();
-	uint64_t cookie = ((struct head *)c)->cookie;
-	if (level < 0) {
-		const struct pt_leaf *l = n;
-		struct pt_leaf *d = c;
-		memcpy(d, l, sizeof *l);
-		for (unsigned i = 0; i < LEAF_N; i++)
-			if (present(l, i))
-				fn((struct page *)&l->e[i], &d->e[i], arg);
-	} else {
-		const struct pt_node *s = n;
-		struct pt_node *d = c;
-		d->h = s->h;
-		for (unsigned i = 0; i < NODE_N; i++)
-			if (s->slot[i])
-				d->slot[i] = copy(s->slot[i], level - 1, fn, arg);
+	struct pt_node *d = page_get();
+	uint64_t cookie = d->h.cookie;
+	d->h = n->h;
+	d->h.cookie = cookie;
+	for (unsigned i = 0; i < NODE_N; i++) {
+		if (!n->slot[i])
+			continue;
+		if (level) {
+			d->slot[i] = copy(n->slot[i], level - 1, fn, arg);
+		} else {
+			share(n->slot[i], fn, arg);
+			d->slot[i] = n->slot[i];
+		}
 	}
-	((struct head *)c)->cookie = cookie;
-	return c;
+	return d;
 }
 
-int pagetab_clone(struct pagetab *dst, const struct pagetab *src,
-		  void (*fn)(struct page *orig, struct page *copy, void *arg),
-		  void *arg)
+int pagetab_clone(struct pagetab *dst, struct pagetab *src,
+		  void (*shared_fn)(struct page *p, void *arg), void *arg)
 {
-	if (!page_reserve(src->pages)) {
+	if (!page_reserve(src->nodes)) {
 		page_trim();
 		return E_NOMEM;
 	}
-	dst->root = src->root ? copy(src->root, LEVELS - 1, fn, arg) : NULL;
+	dst->root = src->root ? copy(src->root, LEVELS - 1, shared_fn, arg) : NULL;
 	dst->count = src->count;
-	dst->pages = src->pages;
+	dst->nodes = src->nodes;
+	dst->leaves = src->leaves;
 	return E_OK;
+}
+
+static void destroy(void *n, int level,
+		    void (*release)(const struct page *, void *), void *arg)
+{
+	if (level < 0) {
+		struct pt_leaf *l = n;
+		if (shared(l)) {
+			unshare(l);
+			return;
+		}
+		for (unsigned i = 0; i < LEAF_N; i++)
+			if (present(l, i))
+				release(&l->e[i], arg);
+	} else {
+		struct pt_node *node = n;
+		for (unsigned i = 0; i < NODE_N; i++)
+			if (node->slot[i])
+				destroy(node->slot[i], level - 1, release, arg);
+	}
+	page_put(n);
+}
+
+void pagetab_destroy(struct pagetab *t, void (*release)(const struct page *p, void *arg),
+		     void *arg)
+{
+	if (t->root)
+		destroy(t->root, LEVELS - 1, release, arg);
+	pagetab_init(t);
 }
 
 size_t pagetab_count(const struct pagetab *t)
@@ -311,4 +419,9 @@ size_t pagetab_count(const struct pagetab *t)
 size_t pagetab_pages_used(void)
 {
 	return pages_used;
+}
+
+size_t pagetab_shared_entries(void)
+{
+	return shared_cows;
 }

@@ -1,8 +1,13 @@
 /* The pages of one address space the pager has given a frame: virtual page
  * -> (pfn, generation, flags).  A radix tree like the hardware's page
  * tables: four levels of 256 slots over the 35-bit page number, leaves of
- * 128 entries, so a lookup or insert is five loads whatever the size, a
- * fork copies whole leaves, and empty leaves and nodes go back at once.
+ * 128 entries, so a lookup or insert is five loads whatever the size, and
+ * empty leaves and nodes go back at once.
+ *
+ * Fork shares leaves instead of copying them: a leaf referenced by k tables
+ * has refs k, and its entries cannot change while it is shared.  Before
+ * an entry in a shared leaf is added, changed or removed, the table takes
+ * a copy of its own (pagetab_own); insert and remove refuse otherwise.
  * Pure (host-tested).  Its 4 KiB pages come from a fixed array of
  * PAGETAB_PAGES, then from pool_grow (tree.h), and go back to pool_shrink. */
 #ifndef PAGER_PAGETAB_H
@@ -23,10 +28,13 @@ struct page {
 	uint32_t gen, flags;
 };
 
+#define PAGETAB_LEAF 128 /* entries in a leaf */
+
 struct pt_node;
 struct pagetab {
 	struct pt_node *root;
-	size_t count, pages; /* entries; 4 KiB pages the table holds */
+	size_t count;         /* entries */
+	size_t nodes, leaves; /* its nodes; the leaves it refers to */
 };
 
 /* An empty table. */
@@ -34,7 +42,7 @@ void pagetab_init(struct pagetab *t);
 
 /* Record frame (pfn, gen) with flags for the page at va.  E_INVAL (va not
  * page-aligned or outside the 47-bit user half), E_BUSY (the page already
- * has one), E_NOMEM (no page for the table). */
+ * has one, or its leaf is shared), E_NOMEM (no page for the table). */
 int pagetab_insert(struct pagetab *t, uint64_t va, uint64_t pfn, uint32_t gen,
 		   uint32_t flags);
 
@@ -45,18 +53,37 @@ struct page *pagetab_lookup(const struct pagetab *t, uint64_t va);
 struct page *pagetab_from(const struct pagetab *t, uint64_t va);
 struct page *pagetab_next(const struct pagetab *t, const struct page *p);
 
-/* Make the empty table dst a copy of src; fn(original, copy, arg) runs on
- * each pair of entries in address order.  E_NOMEM (dst stays empty). */
-int pagetab_clone(struct pagetab *dst, const struct pagetab *src,
-		  void (*fn)(struct page *orig, struct page *copy, void *arg),
-		  void *arg);
+/* Make the empty table dst a copy of src that shares src's leaves (O(nodes),
+ * not O(entries)).  A leaf shared for the first time gets shared(entry,
+ * arg) on each entry first (fork marks them copy-on-write there).
+ * E_NOMEM (dst stays empty). */
+int pagetab_clone(struct pagetab *dst, struct pagetab *src,
+		  void (*shared)(struct page *p, void *arg), void *arg);
 
-/* Forget the page at va; true and its entry copied to *out if it had one.
- * Entries of other pages stay where they are (pointers remain valid). */
+/* True if the leaf that holds va's entry (or would) is shared; how many
+ * tables share it (1: t alone, or no leaf). */
+bool pagetab_is_shared(const struct pagetab *t, uint64_t va);
+unsigned pagetab_sharers(const struct pagetab *t, uint64_t va);
+
+/* Give t its own copy of va's leaf if that is shared; copied(entry, arg)
+ * runs on each entry of the copy.  E_NOMEM (nothing changed). */
+int pagetab_own(struct pagetab *t, uint64_t va,
+		void (*copied)(struct page *p, void *arg), void *arg);
+
+/* Forget the page at va; true and its entry copied to *out if it had one
+ * (false also if its leaf is shared).  Entries of other pages stay where
+ * they are (pointers remain valid). */
 bool pagetab_remove(struct pagetab *t, uint64_t va, struct page *out);
 
-/* Pages recorded in t; 4 KiB pages all tables hold (for leak checks). */
+/* Empty t: a shared leaf only loses t's reference; each entry of a leaf t
+ * alone holds goes to release(entry, arg) first. */
+void pagetab_destroy(struct pagetab *t, void (*release)(const struct page *p, void *arg),
+		     void *arg);
+
+/* Pages recorded in t; 4 KiB pages all tables hold (for leak checks);
+ * PAGE_COW entries in shared leaves, once per leaf (a statistic). */
 size_t pagetab_count(const struct pagetab *t);
 size_t pagetab_pages_used(void);
+size_t pagetab_shared_entries(void);
 
 #endif

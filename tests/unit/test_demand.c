@@ -424,12 +424,15 @@ START_TEST(fork_cow_copy_then_reuse)
 	ck_assert_int_eq(dp_fork(&a, &b), E_OK);
 	ck_assert_uint_eq(pt[1][0].rights, MAP_R); /* parent write-protected */
 	ck_assert_uint_eq(pt[2][0].pfn, f);
-	ck_assert_uint_eq(cow_count(f), 2);
+	ck_assert_uint_eq(dp_share_count(&a, BASE), 2);
+	ck_assert_uint_eq(dp_share_count(&b, BASE), 2);
 	ck_assert_int_eq(fr[f].refs, 3); /* pager + two mappings */
 	v = 6;
 	ck_assert_int_eq(access_page(&b, BASE, true, &v), E_OK); /* child copies */
 	ck_assert_uint_ne(pt[2][0].pfn, f);
 	ck_assert_uint_eq(dp_stats.cow_copies, 1);
+	ck_assert_uint_eq(dp_share_count(&a, BASE), 1); /* the parent's alone */
+	ck_assert_uint_eq(dp_share_count(&b, BASE), 1);
 	ck_assert_int_eq(access_page(&a, BASE, false, &v), E_OK);
 	ck_assert_uint_eq(v, 5);
 	v = 7;

@@ -99,30 +99,38 @@ START_TEST(out_of_pages)
 }
 END_TEST
 
-struct seen {
-	uint64_t last;
-	size_t n;
-};
-
-/* The clone step: pairs arrive in address order, copy equal to original
- * but a different entry; the copy may be changed. */
-static void check_pair(struct page *orig, struct page *copy, void *arg)
+/* The clone step: each entry of a leaf shared for the first time, once. */
+static void mark(struct page *p, void *arg)
 {
-	struct seen *s = arg;
-	ck_assert_ptr_ne(orig, copy);
-	ck_assert_uint_eq(orig->va, copy->va);
-	ck_assert_uint_eq(orig->pfn, copy->pfn);
-	ck_assert_uint_eq(orig->gen, copy->gen);
-	ck_assert(s->n == 0 || orig->va > s->last);
-	s->last = orig->va;
-	s->n++;
-	copy->flags = PAGE_COW;
+	(*(size_t *)arg)++;
+	ck_assert_uint_eq(p->flags, 0);
+	p->flags = PAGE_COW;
 }
 
-START_TEST(clone_copies_every_entry)
+static size_t copied_n;
+static void copied(struct page *p, void *arg)
+{
+	(void)arg;
+	ck_assert_uint_eq(p->flags, PAGE_COW);
+	copied_n++;
+}
+
+static size_t released_n;
+static void released(const struct page *p, void *arg)
+{
+	(void)p;
+	(void)arg;
+	released_n++;
+}
+
+/* Fork's copy shares the leaves: same entries, no per-entry copying; a
+ * shared leaf refuses changes until a table takes its own copy, which the
+ * other does not see; destroying one table leaves the other whole. */
+START_TEST(clone_shares_leaves)
 {
 	struct pagetab a, b, c;
-	struct seen s = { 0, 0 };
+	struct page out;
+	size_t marked = 0;
 	pagetab_init(&a);
 	pagetab_init(&b);
 	pagetab_init(&c);
@@ -130,33 +138,74 @@ START_TEST(clone_copies_every_entry)
 	for (int i = 0; i < 2000; i++)
 		pagetab_insert(&a, (uint64_t)(rand() % 12000) * P, (uint64_t)i, 1, 0);
 	size_t n = pagetab_count(&a), used = pagetab_pages_used();
-	ck_assert_int_eq(pagetab_clone(&b, &a, check_pair, &s), E_OK);
-	ck_assert_uint_eq(s.n, n);
+	ck_assert_int_eq(pagetab_clone(&b, &a, mark, &marked), E_OK);
+	ck_assert_uint_eq(marked, n);            /* every entry, once */
+	ck_assert_uint_eq(pagetab_shared_entries(), n);
 	ck_assert_uint_eq(pagetab_count(&b), n);
-	ck_assert_uint_eq(pagetab_pages_used(), 2 * used);
+	ck_assert_uint_eq(pagetab_pages_used(), used + 4); /* nodes only */
 	size_t k = 0;
 	for (struct page *p = pagetab_from(&a, 0); p; p = pagetab_next(&a, p), k++) {
-		struct page *q = pagetab_lookup(&b, p->va);
-		ck_assert_ptr_nonnull(q);
-		ck_assert_uint_eq(q->pfn, p->pfn);
-		ck_assert_uint_eq(q->flags, PAGE_COW); /* the step's change */
-		ck_assert_uint_eq(p->flags, 0);        /* the original's kept */
+		ck_assert_ptr_eq(pagetab_lookup(&b, p->va), p); /* the same entry */
+		ck_assert(pagetab_is_shared(&a, p->va) && pagetab_is_shared(&b, p->va));
 	}
 	ck_assert_uint_eq(k, n);
-	/* The copy is a table of its own: changing it leaves a alone. */
-	struct page out;
+	/* a second copy of a shares the same leaves; nothing is marked again */
+	marked = 0;
+	ck_assert_int_eq(pagetab_clone(&c, &a, mark, &marked), E_OK);
+	ck_assert_uint_eq(marked, 0);
+	/* changes need an own copy */
 	uint64_t key = pagetab_from(&b, 0)->va;
+	ck_assert(!pagetab_remove(&b, key, &out));
+	ck_assert_int_eq(pagetab_insert(&b, key + P, 1, 1, 0), E_BUSY);
+	ck_assert_uint_eq(pagetab_sharers(&b, key), 3);
+	copied_n = 0;
+	ck_assert_int_eq(pagetab_own(&b, key, copied, NULL), E_OK);
+	ck_assert_uint_gt(copied_n, 0);
+	ck_assert(!pagetab_is_shared(&b, key));
+	ck_assert(pagetab_is_shared(&a, key));     /* still with c */
 	ck_assert(pagetab_remove(&b, key, &out));
 	ck_assert_ptr_nonnull(pagetab_lookup(&a, key));
-	ck_assert_int_eq(pagetab_insert(&b, key, 1, 1, 0), E_OK);
-	/* No pages for a third copy: E_NOMEM and nothing taken. */
-	ck_assert_uint_lt(PAGETAB_PAGES, 3 * used);
-	s.n = 0;
-	ck_assert_int_eq(pagetab_clone(&c, &a, check_pair, &s), E_NOMEM);
-	ck_assert_uint_eq(s.n, 0);
-	ck_assert_uint_eq(pagetab_count(&c), 0);
-	ck_assert_ptr_null(pagetab_from(&c, 0));
-	ck_assert_uint_eq(pagetab_pages_used(), 2 * used);
+	ck_assert_ptr_nonnull(pagetab_lookup(&c, key));
+	ck_assert_int_eq(pagetab_own(&b, key, copied, NULL), E_OK); /* no-op now */
+	/* destroying c only drops its references; a's entries stay */
+	released_n = 0;
+	pagetab_destroy(&c, released, NULL);
+	ck_assert_uint_eq(released_n, 0);
+	ck_assert_uint_eq(pagetab_count(&a), n);
+	/* b goes: its own leaf's entries are released, the shared ones not */
+	pagetab_destroy(&b, released, NULL);
+	ck_assert_uint_eq(released_n, copied_n - 1);
+	ck_assert_uint_eq(pagetab_shared_entries(), 0); /* a alone now */
+	ck_assert(!pagetab_is_shared(&a, key));
+	int want = pagetab_lookup(&a, key + P) ? E_BUSY : E_OK;
+	ck_assert_int_eq(pagetab_insert(&a, key + P, 1, 1, 0), want);
+	ck_assert_uint_eq(pagetab_sharers(&a, key), 1);
+	released_n = 0;
+	pagetab_destroy(&a, released, NULL);
+	ck_assert_uint_ge(released_n, n);
+	ck_assert_uint_eq(pagetab_pages_used(), 0);
+}
+END_TEST
+
+/* Out of pages for the copy's nodes: E_NOMEM, nothing shared or taken. */
+START_TEST(clone_out_of_pages)
+{
+	struct pagetab a, b;
+	struct page out;
+	size_t marked = 0;
+	pagetab_init(&a);
+	pagetab_init(&b);
+	uint64_t i, leaf_span = 128 * P;
+	for (i = 0; pagetab_insert(&a, i * leaf_span, i, 1, 0) == E_OK; i++)
+		;
+	while (pagetab_pages_used() > PAGETAB_PAGES - 2) /* room for 2 */
+		ck_assert(pagetab_remove(&a, pagetab_from(&a, 0)->va, &out));
+	size_t used = pagetab_pages_used();
+	ck_assert_int_eq(pagetab_clone(&b, &a, mark, &marked), E_NOMEM);
+	ck_assert_uint_eq(marked, 0);
+	ck_assert_uint_eq(pagetab_pages_used(), used);
+	ck_assert_ptr_null(pagetab_from(&b, 0));
+	ck_assert(!pagetab_is_shared(&a, pagetab_from(&a, 0)->va));
 }
 END_TEST
 
@@ -211,7 +260,8 @@ int main(void)
 	tcase_add_test(t, walk_across_holes);
 	tcase_add_test(t, out_of_pages);
 	tcase_add_test(t, random_against_model);
-	tcase_add_test(t, clone_copies_every_entry);
+	tcase_add_test(t, clone_shares_leaves);
+	tcase_add_test(t, clone_out_of_pages);
 	suite_add_tcase(s, t);
 	return check_run(s);
 }
