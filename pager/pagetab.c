@@ -32,6 +32,8 @@ struct pt_leaf {
 	struct page e[LEAF_N];
 };
 
+_Static_assert(LEAF_N == 1u << LEAF_BITS, "PAGETAB_LEAF is 2^LEAF_BITS");
+_Static_assert(LEAF_N == 1u << LEAF_BITS, "PAGETAB_LEAF is 2^LEAF_BITS");
 _Static_assert(sizeof(struct pt_node) <= 4096 && sizeof(struct pt_leaf) <= 4096,
 	       "a node and a leaf fit a page");
 
