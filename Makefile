@@ -87,7 +87,7 @@ all: $(ISO) $(PAGER) $(INITRD)
 
 help:
 	@echo "make run      build everything and boot the ISO (serial console here)"
-	@echo "make test     host unit tests (ASan+UBSan) and QEMU tests; ends 'N passed, N failed'"
+	@echo "make test     host unit tests (ASan+UBSan), QEMU tests, shell tests; ends 'N passed, N failed'"
 	@echo "make unit-test / qemu-test / shell-test   one stage of make test"
 	@echo "make bench    host and QEMU benchmarks, RESULT lines"
 	@echo "make debug    boot halted with a gdb stub on :1234; then: gdb -x $(BUILD)/gdbinit"
