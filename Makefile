@@ -59,7 +59,7 @@ UCFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-pic -fno-pie -static -nostdlib 
 ULDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
 	--build-id=none -T libsys/user.ld
 LIBSYS_SRCS := $(filter-out libsys/crt0.c,$(wildcard libsys/*.c)) \
-	lib/fmt.c lib/string.c lib/err.c lib/elf.c
+	lib/fmt.c lib/string.c lib/err.c lib/elf.c lib/cmdline.c
 LIBSYS := $(BUILD)/u/libsys.a
 CRT0   := $(BUILD)/u/libsys/crt0.o
 PAGER  := $(BUILD)/pager.elf

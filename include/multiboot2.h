@@ -43,7 +43,4 @@ struct mb2_info {
  * Returns true on success; false if the header or any tag is malformed. */
 bool mb2_parse(const void *mbi, size_t max_len, struct mb2_info *out);
 
-/* True if word (space-separated) occurs in cmdline. */
-bool mb2_cmdline_has(const char *cmdline, const char *word);
-
 #endif

@@ -2,6 +2,7 @@
  * nothing passes or fails here. */
 #include <stdatomic.h>
 #include "kernel.h"
+#include "lib/cmdline.h"
 #include "mm/frame.h"
 #include "printk.h"
 
@@ -69,7 +70,7 @@ void kbench_run(const struct boot_info *bi, bool final)
 	/* tests/qemu/bench.sh adds the guest's RAM size to these two names */
 	printk("RESULT name=boot_to_frames_ready value=%lu unit=us\n", boot * 1000000 / hz);
 	printk("RESULT name=boot_to_frames_ready_cycles value=%lu unit=cycles\n", boot);
-	if (mb2_cmdline_has(bi->mb.cmdline, "boot-only"))
+	if (cmdline_has(bi->mb.cmdline, "boot-only"))
 		arch_exit(0);
 	{
 		printk("RESULT name=qemu_pcp_alloc_free value=%lu unit=cycles\n",

@@ -3,6 +3,7 @@
  * leaves QEMU through isa-debug-exit.  tests/qemu/run.sh judges the log. */
 #include <stdatomic.h>
 #include "kernel.h"
+#include "lib/cmdline.h"
 #include "memlayout.h"
 #include "mm/frame.h"
 #include "mm/pcp.h"
@@ -214,7 +215,7 @@ static void test_exception(void)
 void ktest_run(const struct boot_info *bi, bool final)
 {
 	printk("ktest: %u CPUs, %lu MiB\n", arch_ncpus(), bi->mb.ram_end >> 20);
-	if (mb2_cmdline_has(bi->mb.cmdline, "exception"))
+	if (cmdline_has(bi->mb.cmdline, "exception"))
 		test_exception();
 	check(arch_ncpus() == bi->ncpus_found && arch_ncpus() > 1, "smp_all_cpus_online",
 	      "some CPUs did not come online");

@@ -2,6 +2,7 @@
  * pager capability, a copy of the initrd, the boot-information page and a
  * stack, all mapped before its first thread runs (abi/boot.h). */
 #include "kernel.h"
+#include "lib/cmdline.h"
 #include "space.h"
 #include "thread.h"
 #include "sched.h"
@@ -62,7 +63,7 @@ static bool load_segments(struct space *s, const uint8_t *img, const struct elf_
 static const struct mb2_module *find_module(const struct boot_info *bi, const char *name)
 {
 	for (size_t i = 0; i < bi->mb.nmodules; i++)
-		if (mb2_cmdline_has(bi->mb.modules[i].cmdline, name))
+		if (cmdline_has(bi->mb.modules[i].cmdline, name))
 			return &bi->mb.modules[i];
 	return NULL;
 }

@@ -1,6 +1,7 @@
 /* kmain: bring the machine up, hand all free RAM to the frame allocator, start
  * the other CPUs, then run what the command line asks for. */
 #include "kernel.h"
+#include "lib/cmdline.h"
 #include "memlayout.h"
 #include "mm/frame.h"
 #include "printk.h"
@@ -65,9 +66,9 @@ void kmain(void)
 	print_summary(&boot);
 
 	bool pager = pager_present(&boot);
-	if (mb2_cmdline_has(boot.mb.cmdline, "test"))
+	if (cmdline_has(boot.mb.cmdline, "test"))
 		ktest_run(&boot, !pager);
-	else if (mb2_cmdline_has(boot.mb.cmdline, "bench"))
+	else if (cmdline_has(boot.mb.cmdline, "bench"))
 		kbench_run(&boot, !pager);
 
 	smp_start_scheduler();

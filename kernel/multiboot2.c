@@ -115,19 +115,3 @@ bool mb2_parse(const void *mbi, size_t max_len, struct mb2_info *out)
 		out->ram_end = out->avail.r[out->avail.n - 1].end;
 	return true;
 }
-
-bool mb2_cmdline_has(const char *cmdline, const char *word)
-{
-	size_t wl = strlen(word);
-	for (const char *p = cmdline; *p;) {
-		while (*p == ' ')
-			p++;
-		const char *e = p;
-		while (*e && *e != ' ')
-			e++;
-		if ((size_t)(e - p) == wl && !memcmp(p, word, wl))
-			return true;
-		p = e;
-	}
-	return false;
-}

@@ -126,7 +126,6 @@ void pagetab_init(struct pagetab *t)
 	t->root = NULL;
 	t->count = 0;
 	t->nodes = 0;
-	t->leaves = 0;
 }
 
 /* The leaf holding page number pn, or NULL. */
@@ -240,10 +239,7 @@ static void prune(struct pagetab *t, uint64_t pn)
 		if (((struct head *)child)->count)
 			return;
 		page_put(child);
-		if (level)
-			t->nodes--;
-		else
-			t->leaves--;
+		t->nodes -= level > 0;
 		path[level]->slot[index_at(pn, level)] = NULL;
 		path[level]->h.count--;
 	}
@@ -273,10 +269,7 @@ int pagetab_insert(struct pagetab *t, uint64_t va, uint64_t pfn, uint32_t gen,
 				prune(t, pn);
 				return E_NOMEM;
 			}
-			if (level)
-				t->nodes++;
-			else
-				t->leaves++, ((struct head *)*s)->refs = 1;
+			t->nodes += level > 0;
 			n->h.count++;
 		}
 		n = *s;
@@ -380,7 +373,6 @@ int pagetab_clone(struct pagetab *dst, struct pagetab *src,
 	dst->root = src->root ? copy(src->root, LEVELS - 1, shared_fn, arg) : NULL;
 	dst->count = src->count;
 	dst->nodes = src->nodes;
-	dst->leaves = src->leaves;
 	return E_OK;
 }
 

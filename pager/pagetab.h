@@ -34,7 +34,7 @@ struct pt_node;
 struct pagetab {
 	struct pt_node *root;
 	size_t count;         /* entries */
-	size_t nodes, leaves; /* its nodes; the leaves it refers to */
+	size_t nodes;         /* its nodes (leaves may be shared) */
 };
 
 /* An empty table. */

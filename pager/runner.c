@@ -4,28 +4,12 @@
  * shell going; when it ends in a test or bench run, the machine stops with
  * its exit status (halting is a pager-only call). */
 #include "pager.h"
+#include "lib/cmdline.h"
 
 enum run_mode { RUN_NONE, RUN_TEST, RUN_BENCH };
 
 static enum run_mode mode;
 static uint32_t init_pid;
-
-/* True if word appears in the command line as a whole word. */
-static bool cmdline_has(const char *line, const char *word)
-{
-	size_t n = strlen(word);
-	for (const char *s = line; *s;) {
-		while (*s == ' ')
-			s++;
-		const char *end = s;
-		while (*end && *end != ' ')
-			end++;
-		if ((size_t)(end - s) == n && strncmp(s, word, n) == 0)
-			return true;
-		s = end;
-	}
-	return false;
-}
 
 /* Stop the machine after a test or bench run (or one that cannot start). */
 static _Noreturn void finish(int status)

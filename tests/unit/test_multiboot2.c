@@ -1,6 +1,7 @@
 /* The multiboot2 parser on hand-built information blocks, good and bad. */
 #include <check.h>
 #include "check_run.h"
+#include "lib/cmdline.h"
 #include <stdint.h>
 #include <string.h>
 #include "multiboot2.h"
@@ -88,10 +89,10 @@ START_TEST(full_info)
 	ck_assert_uint_eq(mb.avail.r[2].end, 0x100100000);
 	ck_assert_uint_eq(mb.avail.r[3].start, 0x100101000);
 	ck_assert_uint_eq(mb.ram_end, 0x140000000);
-	ck_assert(mb2_cmdline_has(mb.cmdline, "exception"));
-	ck_assert(mb2_cmdline_has(mb.cmdline, "test"));
-	ck_assert(!mb2_cmdline_has(mb.cmdline, "tes"));
-	ck_assert(!mb2_cmdline_has(mb.cmdline, "bench"));
+	ck_assert(cmdline_has(mb.cmdline, "exception"));
+	ck_assert(cmdline_has(mb.cmdline, "test"));
+	ck_assert(!cmdline_has(mb.cmdline, "tes"));
+	ck_assert(!cmdline_has(mb.cmdline, "bench"));
 }
 END_TEST
 

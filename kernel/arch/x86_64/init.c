@@ -1,5 +1,6 @@
 /* Bringing the machine up, in the order main.c calls it. */
 #include "arch.h"
+#include "lib/cmdline.h"
 #include "cpu.h"
 #include "memlayout.h"
 #include "kernel.h"
@@ -50,8 +51,8 @@ void arch_early_init(struct boot_info *bi)
 		panic("multiboot2 information above the boot map at 0x%lx", mbi);
 	if (!mb2_parse(P2V(mbi), BOOT_MAP_LIMIT - mbi, &bi->mb))
 		panic("malformed multiboot2 information");
-	exit_on_panic = mb2_cmdline_has(bi->mb.cmdline, "test") ||
-			mb2_cmdline_has(bi->mb.cmdline, "bench");
+	exit_on_panic = cmdline_has(bi->mb.cmdline, "test") ||
+			cmdline_has(bi->mb.cmdline, "bench");
 	tsc_calibrate();
 	find_free_ram(bi, mbi);
 	early_pool = &bi->free_ram;
