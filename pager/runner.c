@@ -1,12 +1,13 @@
 /* Starting init, the first program: `init test` when the kernel command
  * line has the word "test", `init bench` (plus "boot-only") for "bench",
- * plain `init` otherwise.  init runs the tests or benchmarks, or keeps a
+ * `init fuzz WORDS...` for "fuzz" (the words after it: test_fuzz's
+ * arguments), plain `init` otherwise.  init runs the tests or benchmarks, or keeps a
  * shell going; when it ends in a test or bench run, the machine stops with
  * its exit status (halting is a pager-only call). */
 #include "pager.h"
 #include "lib/cmdline.h"
 
-enum run_mode { RUN_NONE, RUN_TEST, RUN_BENCH };
+enum run_mode { RUN_NONE, RUN_TEST, RUN_BENCH, RUN_FUZZ };
 
 static enum run_mode mode;
 static uint32_t init_pid;
@@ -19,11 +20,35 @@ static _Noreturn void finish(int status)
 		sys_thread_exit();
 }
 
+/* "init\0fuzz\0" and the words after "fuzz" in line, NUL-separated, into
+ * buf; returns the bytes used. */
+static size_t fuzz_args(const char *line, char *buf, size_t max)
+{
+	static const char head[] = "init\0fuzz";
+	size_t n = sizeof head;
+	const char *p = line;
+	memcpy(buf, head, n);
+	while (*p && !(strncmp(p, "fuzz", 4) == 0 && (p[4] == ' ' || !p[4]) &&
+		       (p == line || p[-1] == ' ')))
+		p++;
+	for (p += *p ? 4 : 0; *p && n + 1 < max; p++) {
+		if (*p != ' ')
+			buf[n++] = *p;
+		else if (buf[n - 1] != 0)
+			buf[n++] = 0;
+	}
+	if (buf[n - 1] != 0)
+		buf[n++] = 0;
+	return n;
+}
+
 void runner_start(void)
 {
 	const char *line = pg.boot->cmdline;
+	static char fuzz[128];
 	mode = cmdline_has(line, "test") ? RUN_TEST :
-	       cmdline_has(line, "bench") ? RUN_BENCH : RUN_NONE;
+	       cmdline_has(line, "bench") ? RUN_BENCH :
+	       cmdline_has(line, "fuzz") ? RUN_FUZZ : RUN_NONE;
 	static const char args_test[] = "init\0test", args_bench[] = "init\0bench",
 			  args_boot[] = "init\0bench\0boot-only", args_none[] = "init";
 	const char *args = args_none;
@@ -36,6 +61,8 @@ void runner_start(void)
 		args = args_boot, len = sizeof args_boot;
 	else if (mode == RUN_BENCH)
 		args = args_bench, len = sizeof args_bench;
+	else if (mode == RUN_FUZZ)
+		args = fuzz, len = fuzz_args(line, fuzz, sizeof fuzz);
 	int e = proc_spawn(0, args, len, &init_pid);
 	if (e != E_OK) {
 		printf("pager: cannot start init: %s\n", err_str(e));

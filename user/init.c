@@ -4,6 +4,7 @@
  *               failed, else 0 (the pager halts the machine with it)
  *   init bench  the same for bench_*, then "@@BENCH_DONE"; "init bench
  *               boot-only" runs none
+ *   init fuzz [ARGS]  run only test_fuzz ARGS, then "@@DONE failures=N"
  *   init        start sh if the initrd has it (again when it ends), else
  *               say so and wait */
 #include "sys/sys.h"
@@ -11,13 +12,14 @@
 
 #define NAME_MAX 64
 
-/* Run name to its end; returns 1 if it exited 0, else 0 (reported with
+/* Run argv[0] with argv to its end; returns 1 if it exited 0, else 0 (reported with
  * tag, "@@FAIL" in a test run). */
-static int run_one(const char *name, const char *tag)
+static int run_argv(const char *const *argv, const char *tag)
 {
 	struct wait_status st;
 	uint32_t pid;
-	int e = spawn(name, NULL, &pid);
+	const char *name = argv[0];
+	int e = spawnv(argv, &pid);
 	if (e) {
 		printf("%s %s: spawn failed: %s\n", tag, name, err_str(e));
 		return 0;
@@ -37,6 +39,12 @@ static int run_one(const char *name, const char *tag)
 		printf("%s %s: killed (fault 0x%lx addr 0x%lx rip 0x%lx)\n", tag,
 		       name, st.code, st.addr, st.rip);
 	return 0;
+}
+
+static int run_one(const char *name, const char *tag)
+{
+	const char *argv[] = { name, NULL };
+	return run_argv(argv, tag);
 }
 
 /* Run every initrd program whose name starts with prefix; returns the
@@ -83,6 +91,14 @@ int main(int argc, char **argv)
 		int failures = run_all("test_", "@@FAIL");
 		printf("@@DONE failures=%d\n", failures);
 		return failures ? 1 : 0;
+	}
+	if (strcmp(mode, "fuzz") == 0) {
+		const char *args[PG_MAX_ARGS + 1] = { "test_fuzz" };
+		for (int i = 2; i < argc && i - 1 < PG_MAX_ARGS; i++)
+			args[i - 1] = argv[i];
+		int failures = !run_argv(args, "@@FAIL");
+		printf("@@DONE failures=%d\n", failures);
+		return failures;
 	}
 	if (strcmp(mode, "bench") == 0) {
 		int skip = argc > 2 && strcmp(argv[2], "boot-only") == 0;

@@ -1,0 +1,781 @@
+/* A system-call and pager-request fuzzer.
+ *
+ *   test_fuzz [CALLS [SEED [FLAGS]]]   the controller: keeps PARALLEL worker
+ *                                       processes running until CALLS calls
+ *                                       (default 100000) are done, then checks
+ *                                       that the free frames are back
+ *   test_fuzz worker SEED CALLS FLAGS  one worker: THREADS threads, each
+ *                                       making CALLS calls from its own
+ *                                       fixed-seed stream; exit status = the
+ *                                       calls made
+ *   test_fuzz nop                      exits 0 (a child for PG_SPAWN)
+ *
+ * Every call is a raw `syscall` with a random number (some out of range)
+ * and six words drawn from interesting sets (0, -1, small numbers, pointers
+ * in and out of the worker's mappings, kernel and non-canonical addresses,
+ * huge sizes, live, closed and forged handles), made with random RFLAGS
+ * bits set (DF, AC, IOPL, ID, ...; NT and TF under flags).  A quarter of
+ * the calls are requests to the pager with random labels and words.
+ *
+ * What would end a worker on purpose is filtered out, or kept for "wild"
+ * workers (FZ_WILD): exit, thread_exit, blocking IPC on an endpoint nobody
+ * serves (made a poll), long sleeps, console_read without NOWAIT, writes
+ * into the worker's own stack and globals, closing the pager handle,
+ * PG_EXIT, PG_HALT, PG_REBOOT, killing itself.  A worker killed by a fault
+ * is counted and replaced; the kernel must never panic, every call must
+ * return an enum err, pager-only calls E_PERM, unknown numbers E_NOSYS.
+ *
+ * A reproducer: the controller prints each worker's seed and flags; run
+ * `test_fuzz worker SEED CALLS FLAGS|FZ_TRACE` to see every call it makes
+ * (the threads interleave, so a crash may need a few runs). */
+#include "sys/sys.h"
+#include "sys/test.h"
+#include "sys/unistd.h"
+
+#define NAME "fuzz"
+#define DEFAULT_CALLS 100000
+#define THREADS   4        /* fuzzing threads per worker */
+#define PER_THREAD 2500    /* calls per thread in one worker */
+#define PARALLEL  3        /* workers at once */
+#define WILD_EVERY 4       /* every 4th worker is a wild one */
+#define WORKER_LIMIT_MS (600 * 1000) /* a worker running longer is hung */
+
+#define FZ_NT    0x1  /* set RFLAGS.NT before calls (issue 9 item 1) */
+#define FZ_TF    0x2  /* set RFLAGS.TF: #DB after sysret kills the worker */
+#define FZ_KILLS 0x4  /* bad thread entries, unmapping its own stack... */
+#define FZ_TRACE 0x8  /* print every call before making it */
+#define FZ_WILD  (FZ_TF | FZ_KILLS)
+#define FZ_DEFAULT FZ_NT
+
+#define SCRATCH   (80 * 1024)    /* per thread: what calls may write to */
+#define USER_END  0x00007FFFFFFFF000ull
+#define KERN_MAP  0xFFFF800000000000ull
+#define KERN_TEXT 0xFFFFFFFF80000000ull
+#define POOL      8               /* regions a thread remembers */
+#define LIVE      32              /* endpoints a worker remembers */
+
+/* ---- the raw call ---- */
+
+/* syscall nr with a[0..5], RFLAGS |= set for the call itself (the caller's
+ * flags come back after it); the result registers to *out. */
+static long fz_raw(long nr, const uint64_t a[6], uint64_t set, struct sys_regs *out)
+{
+	register uint64_t rdi __asm__("rdi") = a[0];
+	register uint64_t rsi __asm__("rsi") = a[1];
+	register uint64_t rdx __asm__("rdx") = a[2];
+	register uint64_t r10 __asm__("r10") = a[3];
+	register uint64_t r8 __asm__("r8") = a[4];
+	register uint64_t r9 __asm__("r9") = a[5];
+	long rax = nr;
+	__asm__ volatile("sub $128, %%rsp\n\t"   /* past the red zone */
+			 "pushfq\n\t"
+			 "pushfq\n\t"
+			 "or %[set], (%%rsp)\n\t"
+			 "popfq\n\t"
+			 "syscall\n\t"
+			 "popfq\n\t"
+			 "add $128, %%rsp"
+			 : "+a"(rax), "+r"(rdi), "+r"(rsi), "+r"(rdx), "+r"(r10),
+			   "+r"(r8), "+r"(r9)
+			 : [set] "r"(set)
+			 : "rcx", "r11", "memory", "cc");
+	out->rdi = rdi, out->rsi = rsi, out->rdx = rdx;
+	out->r10 = r10, out->r8 = r8, out->r9 = r9;
+	return rax;
+}
+
+/* Entries that end what they start: a thread (thread_exit), and a forked
+ * child (PG_EXIT 0 on the pager handle of its startup page); they need no
+ * stack, so any stack pointer will do. */
+extern char fz_thread_entry[], fz_fork_entry[];
+__asm__(".text\n"
+	"fz_thread_entry:\n"
+	"	mov $4, %eax\n"
+	"	syscall\n"
+	"	ud2\n"
+	"fz_fork_entry:\n"
+	"	movabs $0x7FFFFFFFE008, %rax\n"
+	"	mov (%rax), %edi\n"
+	"	mov $1, %esi\n"
+	"	xor %edx, %edx\n"
+	"	mov $7, %eax\n"
+	"	syscall\n"
+	"	mov $4, %eax\n"
+	"	syscall\n"
+	"	ud2\n");
+
+/* ---- the worker's state ---- */
+
+struct fz {
+	uint64_t rng, seed;
+	unsigned id, flags;
+	uint64_t scratch;              /* SCRATCH bytes, never touched here */
+	uint64_t ipc;                  /* this thread's IPC buffer */
+	volatile int ready;
+	uint64_t pool[POOL];           /* regions from fuzzed PG_MMAP_ANON */
+	uint64_t calls, want;
+};
+
+static struct {
+	uint32_t live[LIVE];           /* endpoints made by fuzzed calls */
+	uint32_t stale[LIVE];          /* closed ones */
+	uint32_t kids[LIVE];           /* pids from fuzzed spawn and fork */
+	uint32_t ppid;
+	unsigned flags;
+	volatile unsigned done;
+	uint64_t calls;
+	struct fz t[THREADS];
+} W;
+
+static uint64_t next(struct fz *f)
+{
+	uint64_t z = (f->rng += 0x9E3779B97F4A7C15ull);
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+	return z ^ (z >> 31);
+}
+
+static unsigned below(struct fz *f, unsigned n)
+{
+	return (unsigned)(next(f) % n);
+}
+
+static uint32_t pick_u32(const uint32_t *v, unsigned n, struct fz *f)
+{
+	return v[below(f, n)];
+}
+
+/* Remember h in set (a slot chosen at random); returns what it replaced. */
+static uint32_t remember(uint32_t *set, uint32_t h, struct fz *f)
+{
+	return __atomic_exchange_n(&set[below(f, LIVE)], h, __ATOMIC_RELAXED);
+}
+
+/* True if a call that blocks may use handle h: the pager's (it always
+ * answers), or a value that can never name an endpoint (generations start
+ * at 1, so values below 256 never do; a closed handle's value never comes
+ * back).  Anything else might be an endpoint nobody serves. */
+static int blocking_ok(uint64_t h)
+{
+	if (h == sys_pager || h < 256 || h > 0xFFFFFFFFull)
+		return 1;
+	for (unsigned i = 0; i < LIVE; i++)
+		if (__atomic_load_n(&W.stale[i], __ATOMIC_RELAXED) == h)
+			return 1;
+	return 0;
+}
+
+/* ---- argument sets ---- */
+
+static uint64_t pick_handle(struct fz *f)
+{
+	switch (below(f, 9)) {
+	case 0: return 0;
+	case 1: return ~0ull;
+	case 2: return below(f, 8);
+	case 3: return sys_pager;
+	case 4: return pick_u32(W.live, LIVE, f);
+	case 5: return pick_u32(W.stale, LIVE, f);
+	case 6: return (below(f, 4) + 1) << 8 | below(f, 256);   /* forged */
+	case 7: return (uint32_t)next(f);
+	default: return sys_pager | (next(f) << 32);             /* too wide */
+	}
+}
+
+static uint64_t pick_size(struct fz *f)
+{
+	static const uint64_t s[] = { 0, 1, 7, 8, 64, 4095, 4096, 4097, 65536,
+				      65537, 1ull << 20, 1ull << 28, 1ull << 40,
+				      ~0ull, ~0ull - 4095, 1ull << 63 };
+	if (below(f, 4) == 0)
+		return next(f) >> below(f, 64);
+	return s[below(f, sizeof s / sizeof s[0])] + (below(f, 8) == 0);
+}
+
+/* A pointer a call may read from or write to (scratch, other threads'
+ * IPC buffers, read-only pages) or that it must refuse. */
+static uint64_t pick_ptr(struct fz *f)
+{
+	uint64_t r = next(f);
+	switch (below(f, 12)) {
+	case 0: return 0;
+	case 1: return f->scratch + (r % SCRATCH);
+	case 2: return f->scratch + (r % (SCRATCH / 4096)) * 4096;
+	case 3: return f->scratch + SCRATCH - (r % 64);             /* into the guard */
+	case 4: return f->pool[r % POOL] + (r >> 32) % 8192;
+	case 5: return PG_IMAGE_BASE + (r % 16384);                 /* text: read-only */
+	case 6: return PG_STARTUP_VA + (r % 4096);                  /* read-only */
+	case 7: return (r & 1 ? KERN_TEXT : KERN_MAP) + ((r >> 1) % (1ull << 30));
+	case 8: return (r & 1 ? 0x0000800000000000ull : 0xFFFF7FFFFFFFF000ull) +
+		       ((r >> 1) % 8192);                          /* non-canonical */
+	case 9: return USER_END - (r % 8192);
+	case 10: return PG_IPC_BUF_BASE + (r % (20 * 4096));
+	default: return PG_MMAP_BASE + (1ull << 42) + (r % (1ull << 40)); /* unmapped */
+	}
+}
+
+/* Any word: the sets above, plain numbers, bit patterns. */
+static uint64_t pick_word(struct fz *f)
+{
+	switch (below(f, 10)) {
+	case 0: return 0;
+	case 1: return ~0ull;
+	case 2: return below(f, 16);
+	case 3: return pick_ptr(f);
+	case 4: return pick_size(f);
+	case 5: return pick_handle(f);
+	case 6: return 1ull << below(f, 64);
+	case 7: return (uint32_t)next(f);
+	case 8: return (uint64_t)(int64_t)(int32_t)next(f);
+	default: return next(f);
+	}
+}
+
+/* RFLAGS bits for one call: ones ring 3 may set (DF, AC, ID, and NT or TF
+ * if the flags allow) and ones popf ignores there (IOPL, VM, VIF, VIP, RF,
+ * reserved bits). */
+static uint64_t pick_rflags(struct fz *f)
+{
+	static const uint64_t bits[] = { 0x400 /* DF */, 0x40000 /* AC */,
+		0x200000 /* ID */, 0x3000 /* IOPL */, 0x20000 /* VM */,
+		0x80000 /* VIF */, 0x100000 /* VIP */, 0x10000 /* RF */,
+		0x8 | 0x20 | 0x8000 /* reserved */, 0x4000 /* NT */, 0x100 /* TF */ };
+	uint64_t set = 0;
+	if (below(f, 2))
+		return 0;
+	for (unsigned i = 0; i < sizeof bits / sizeof bits[0]; i++)
+		if (below(f, 3) == 0)
+			set |= bits[i];
+	if (!(f->flags & FZ_NT) || below(f, 2))
+		set &= ~0x4000ull;
+	if (!(f->flags & FZ_TF) || below(f, 64))
+		set &= ~0x100ull;
+	return set;
+}
+
+/* A pointer every call must refuse: unmapped, kernel, non-canonical. */
+static uint64_t pick_bad_ptr(struct fz *f)
+{
+	static const uint64_t p[] = { 0, 4096, KERN_MAP, KERN_TEXT + 0x100000,
+				      0x0000800000000000ull, 0x8000000000000000ull,
+				      USER_END, ~0ull - 7, PG_MMAP_LIMIT };
+	return p[below(f, sizeof p / sizeof p[0])] + below(f, 4096);
+}
+
+/* True if [p, p + 4 KiB) may hold the worker's own stack, code or data:
+ * nothing a call writes to, nor a region a request may take away. */
+static int own_memory(uint64_t p)
+{
+	if (p >= PG_IMAGE_BASE - 4096 && p < PG_IMAGE_BASE + (64ull << 20))
+		return 1;
+	if (p >= PG_STACK_TOP - 2 * PG_STACK_SIZE && p < PG_STACK_TOP + 4096)
+		return 1;
+	if (p >= PG_STARTUP_VA - 4096)
+		return 1;
+	/* thread stacks and scratch come first in the mmap area */
+	return p >= PG_MMAP_BASE - 4096 && p < PG_MMAP_BASE + (1ull << 32);
+}
+
+/* An address for munmap, mfree, mprotect: the thread's own scratch and
+ * regions, anything refused, and (wild) the worker's own memory. */
+static uint64_t pick_region(struct fz *f)
+{
+	uint64_t r = next(f);
+	switch (below(f, (f->flags & FZ_KILLS) ? 6 : 5)) {
+	case 0: return f->pool[r % POOL] + (below(f, 4) ? 0 : (r >> 32) % 4 * 4096);
+	case 1: return f->scratch + (below(f, 4) ? 0 : (r >> 32) % 24 * 4096 +
+						  below(f, 2));
+	case 2: return pick_bad_ptr(f);
+	case 3: return PG_IPC_BUF_BASE + (r % 20) * 4096;
+	case 4: return pick_word(f);
+	default: return (r & 1) ? PG_IMAGE_BASE + (r >> 1) % 32 * 4096 :
+				  PG_STACK_TOP - 4096 * ((r >> 1) % 16 + 1);
+	}
+}
+
+static uint64_t pick_pid(struct fz *f)
+{
+	switch (below(f, 6)) {
+	case 0: return sys_pid;
+	case 1: return W.ppid;
+	case 2: return below(f, 4);
+	case 3: return pick_u32(W.kids, LIVE, f);
+	case 4: return sys_pid + below(f, 8);
+	default: return pick_word(f);
+	}
+}
+
+/* ---- requests to the pager ---- */
+
+/* Fill this thread's IPC buffer for a PG_SPAWN: garbage, or a real child
+ * that exits at once; returns the byte count for the label. */
+static uint64_t spawn_buffer(struct fz *f)
+{
+	char *b = (char *)f->ipc;
+	static const char nop[] = "test_fuzz\0nop";
+	if (below(f, 4) == 0) {
+		memcpy(b, nop, sizeof nop);
+		return sizeof nop;
+	}
+	uint64_t n = below(f, 600);
+	for (uint64_t i = 0; i < n; i++)
+		b[i] = (char)(below(f, 3) ? 'a' + below(f, 26) : below(f, 256));
+	if (n)
+		b[0] = '#'; /* no program is named so: never a real program */
+	return n;
+}
+
+/* A pager request: label (tag and buffer bytes) and words in a[1..5]. */
+static void pick_request(struct fz *f, uint64_t a[6])
+{
+	unsigned tag = below(f, 8) ? 1 + below(f, PG_COUNT - 1) :
+		       below(f, 2) ? (uint32_t)next(f) : below(f, 0x200);
+	uint64_t len = below(f, 8) ? 0 : below(f, 4200);
+	for (int i = 2; i < 6; i++)
+		a[i] = pick_word(f);
+	switch (tag) {
+	case PG_EXIT: case PG_HALT: case PG_REBOOT:
+		tag = PG_GETPID;
+		break;
+	case PG_KILL: case PG_WAIT:
+		a[2] = pick_pid(f);
+		if (tag == PG_KILL && (uint32_t)a[2] == sys_pid && !(f->flags & FZ_KILLS))
+			a[2] = 0;
+		break;
+	case PG_THREAD_SPAWN:
+		if (!(f->flags & FZ_KILLS) || below(f, 2))
+			a[2] = (uint64_t)fz_thread_entry;
+		a[5] = below(f, 2) ? below(f, 10) : a[5];
+		break;
+	case PG_FORK:
+		a[2] = below(f, 2) ? (uint64_t)fz_fork_entry : pick_bad_ptr(f);
+		break;
+	case PG_SPAWN:
+		len = spawn_buffer(f);
+		break;
+	case PG_SHARED_EP:
+		a[2] = below(f, 2) ? below(f, 8) : a[2];
+		break;
+	case PG_MUNMAP: case PG_MFREE: case PG_MPROTECT:
+		a[2] = pick_region(f);
+		a[3] = below(f, 2) ? 4096 * (1 + below(f, 4)) : pick_size(f);
+		a[4] = below(f, 2) ? below(f, 8) : a[4];
+		if (own_memory(a[2]) && !(f->flags & FZ_KILLS))
+			a[2] = pick_bad_ptr(f);
+		break;
+	case PG_MMAP_ANON:
+		a[2] = below(f, 2) ? 4096 * (1 + below(f, 64)) : pick_size(f);
+		break;
+	}
+	a[1] = (uint64_t)tag | len << 32;
+	if (below(f, 32) == 0)
+		a[1] |= next(f) << 45;                  /* bits that must be zero */
+}
+
+/* Remember what a request made: regions, endpoints, children. */
+static void request_made(struct fz *f, const uint64_t a[6], const struct sys_regs *r)
+{
+	switch (IPC_LABEL_TAG(a[1])) {
+	case PG_MMAP_ANON: f->pool[below(f, POOL)] = r->rdx; break;
+	case PG_SHARED_EP: remember(W.live, (uint32_t)r->rdx, f); break;
+	case PG_SPAWN: case PG_FORK: remember(W.kids, (uint32_t)r->rdx, f); break;
+	}
+}
+
+/* ---- one call ---- */
+
+enum { OP_REQUEST = 1000, OP_BADNR, OP_SPIN };
+
+/* A call number: the table's (memmap, slow on big machines, seldom;
+ * pager-only calls half as often), a pager request, a number out of the
+ * table, or a spell of spinning in ring 3 (so the timer preempts). */
+static long pick_nr(struct fz *f)
+{
+	static const struct sys_call_info info[] = SYS_CALL_INFO_INIT;
+	unsigned n = below(f, 48);
+	if (n < SYS_COUNT && info[n].pager_only && below(f, 2))
+		n = below(f, 48);
+	if (n == SYS_memmap && below(f, 8))
+		n = SYS_null;
+	if (n < SYS_COUNT)
+		return n;
+	return n < 42 ? OP_REQUEST : n < 46 ? OP_BADNR : OP_SPIN;
+}
+
+static long pick_bad_nr(struct fz *f)
+{
+	static const long nr[] = { SYS_COUNT, 64, 255, 256, 1000, 1L << 31,
+				   1L << 32, -1, -2, -SYS_COUNT, (long)(~0ull >> 1) };
+	return below(f, 2) ? SYS_COUNT + below(f, 200) :
+	       below(f, 2) ? nr[below(f, sizeof nr / sizeof nr[0])] : (long)next(f);
+}
+
+/* Arguments shaped for what call nr takes. */
+static void pick_args(struct fz *f, long nr, uint64_t a[6])
+{
+	static const uint64_t sizes[] = { sizeof(struct abi_sysinfo),
+					  sizeof(struct abi_frame_stats) };
+	for (int i = 0; i < 6; i++)
+		a[i] = pick_word(f);
+	switch (nr) {
+	case SYS_debug_write: case SYS_sysinfo: case SYS_frame_stats:
+	case SYS_console_read: case SYS_memmap:
+		a[0] = pick_ptr(f);
+		a[1] = below(f, 2) ? sizes[below(f, 2)] - below(f, 2) : pick_size(f);
+		a[2] = below(f, 2) ? 1ull << below(f, 16) : a[2];
+		break;
+	case SYS_send: case SYS_recv: case SYS_call: case SYS_reply_recv:
+	case SYS_poll: case SYS_handle_close:
+		a[0] = pick_handle(f);
+		a[1] = below(f, 2) ? (uint64_t)below(f, 64) << 32 | below(f, 32) : a[1];
+		break;
+	case SYS_sleep_ms:
+		a[0] = below(f, 2) ? below(f, 3) : a[0];
+		break;
+	}
+}
+
+/* Make call nr harmless to the worker itself (the list at the top of the
+ * file); returns the number to call. */
+static long tame(struct fz *f, long nr, uint64_t a[6])
+{
+	switch (nr) {
+	case SYS_debug_write:
+		if (a[1] && a[1] <= 64 * 1024)
+			a[0] = pick_bad_ptr(f);     /* no garbage on the console */
+		break;
+	case SYS_sleep_ms:
+		if (a[0] <= 24ull * 3600 * 1000)
+			a[0] %= 3;
+		break;
+	case SYS_thread_exit:
+		return SYS_yield;
+	case SYS_send: case SYS_call:
+		if (a[0] == sys_pager)
+			pick_request(f, a);
+		/* fall through */
+	case SYS_recv: case SYS_reply_recv:
+		return blocking_ok(a[0]) ? nr : SYS_poll;
+	case SYS_handle_close:
+		if (a[0] == sys_pager)
+			a[0] = 0;
+		break;
+	case SYS_console_read:
+		if (!(a[2] & ~(uint64_t)CONSOLE_NOWAIT))
+			a[2] = CONSOLE_NOWAIT;
+		/* fall through */
+	case SYS_sysinfo: case SYS_frame_stats: case SYS_memmap:
+		if (own_memory(a[0]))
+			a[0] = f->scratch + below(f, 4096);
+		break;
+	}
+	return nr;
+}
+
+static void fz_fail(struct fz *f, const char *what, long nr, const uint64_t a[6],
+		    uint64_t fl, long e)
+{
+	test_fail(NAME, "%s: worker seed 0x%lx flags 0x%x thread %u call %lu: "
+		  "nr %ld (0x%lx, 0x%lx, 0x%lx, 0x%lx, 0x%lx, 0x%lx) rflags |= 0x%lx "
+		  "returned %ld", what, f->seed, f->flags, f->id, f->calls, nr, a[0],
+		  a[1], a[2], a[3], a[4], a[5], fl, e);
+}
+
+/* Check what call nr returned; remember what it made. */
+static void after_call(struct fz *f, long nr, const uint64_t a[6], uint64_t fl,
+		       long e, const struct sys_regs *r)
+{
+	static const struct sys_call_info info[] = SYS_CALL_INFO_INIT;
+	if ((unsigned long)e >= E_COUNT)
+		fz_fail(f, "not an error code", nr, a, fl, e);
+	if (nr < 0 || nr >= SYS_COUNT) {
+		if (e != E_NOSYS)
+			fz_fail(f, "a number out of the table", nr, a, fl, e);
+		return;
+	}
+	if (info[nr].pager_only && e != E_PERM)
+		fz_fail(f, "a pager-only call", nr, a, fl, e);
+	if (e != E_OK)
+		return;
+	if (nr == SYS_call && a[0] == sys_pager) {
+		if (IPC_LABEL_TAG(r->rsi) >= E_COUNT)
+			fz_fail(f, "the pager's answer is not an error code", nr, a, fl,
+				(long)r->rsi);
+		if (IPC_LABEL_TAG(r->rsi) == E_OK)
+			request_made(f, a, r);
+	} else if (nr == SYS_endpoint_create) {
+		uint32_t old = remember(W.live, (uint32_t)r->rdi, f);
+		if (old && sys_handle_close(old) == E_OK)
+			remember(W.stale, old, f);
+	} else if (nr == SYS_handle_close) {
+		remember(W.stale, (uint32_t)a[0], f);
+	}
+}
+
+static void trace(struct fz *f, long nr, const uint64_t a[6], uint64_t fl)
+{
+	printf("fz %u.%lu: %ld 0x%lx 0x%lx 0x%lx 0x%lx 0x%lx 0x%lx fl 0x%lx\n", f->id,
+	       f->calls, nr, a[0], a[1], a[2], a[3], a[4], a[5], fl);
+}
+
+static void one_call(struct fz *f)
+{
+	uint64_t a[6];
+	struct sys_regs r;
+	long nr = pick_nr(f);
+	if (nr == OP_SPIN) {
+		for (unsigned n = below(f, 100000); n; n--)
+			__asm__ volatile("" ::: "memory");
+		return;
+	}
+	if (nr == OP_REQUEST) {
+		nr = SYS_call;
+		a[0] = sys_pager;
+		pick_request(f, a);
+	} else if (nr == OP_BADNR) {
+		nr = pick_bad_nr(f);
+		pick_args(f, nr, a);
+	} else {
+		pick_args(f, nr, a);
+		nr = tame(f, nr, a);
+	}
+	uint64_t fl = pick_rflags(f);
+	if (f->flags & FZ_TRACE)
+		trace(f, nr, a, fl);
+	long e = fz_raw(nr, a, fl, &r);
+	after_call(f, nr, a, fl, e, &r);
+	f->calls++;
+}
+
+/* ---- a worker ---- */
+
+void fz_thread(struct fz *f);
+__asm__(".text\n"
+	"fz_thread_start:\n"
+	"	xor %ebp, %ebp\n"
+	"	and $-16, %rsp\n"
+	"	call fz_thread\n"
+	"	ud2\n");
+extern char fz_thread_start[];
+
+void fz_thread(struct fz *f)
+{
+	while (!f->ready)
+		sys_yield();
+	while (f->calls < f->want)
+		one_call(f);
+	__atomic_fetch_add(&W.done, 1, __ATOMIC_SEQ_CST);
+	for (;;)
+		sys_thread_exit();
+}
+
+#define STACK (64 * 1024)
+
+/* Start fuzzing thread i: its scratch, stack and stream.  The first two
+ * share one CPU, so one can call the kernel while the other waits
+ * preempted; the others go where the kernel puts them. */
+static void start_thread(unsigned i, uint64_t seed, uint64_t calls, unsigned ncpus)
+{
+	struct fz *f = &W.t[i];
+	void *scratch, *stack;
+	f->seed = seed;
+	f->rng = seed ^ (i + 1) * 0xD1B54A32D192ED03ull;
+	f->id = i;
+	f->flags = W.flags;
+	f->want = calls;
+	if (mmap_anon(SCRATCH, &scratch) || mmap_anon(STACK, &stack))
+		test_fail(NAME, "worker: no memory for thread %u", i);
+	f->scratch = (uint64_t)scratch;
+	for (unsigned k = 0; k < POOL; k++)
+		f->pool[k] = f->scratch;
+	int cpu = i < 2 ? (int)(seed % ncpus) : -1;
+	int e = thread_spawn_on(cpu, (uint64_t)fz_thread_start,
+				(uint64_t)stack + STACK - 64, (uint64_t)f, &f->ipc);
+	if (e)
+		test_fail(NAME, "worker: thread_spawn: %s", err_str(e));
+	f->ready = 1;
+}
+
+static int worker(uint64_t seed, uint64_t calls, unsigned flags)
+{
+	static struct abi_sysinfo si;
+	if (sys_sysinfo((uint64_t)&si, sizeof si) || getpid(&W.ppid) < 0)
+		test_fail(NAME, "worker: sysinfo or getpid failed");
+	W.flags = flags;
+	for (unsigned i = 0; i < THREADS; i++)
+		start_thread(i, seed, calls, si.ncpus ? si.ncpus : 1);
+	while (W.done < THREADS)
+		sleep_ms(5);
+	return 0;
+}
+
+/* ---- the controller ---- */
+
+static uint64_t now_ms(void)
+{
+	static struct abi_sysinfo si;
+	if (sys_sysinfo((uint64_t)&si, sizeof si) != E_OK)
+		test_fail(NAME, "sysinfo failed");
+	return si.ticks_ms;
+}
+
+/* A number in decimal or 0x hex; 0 for anything else. */
+static uint64_t number(const char *s)
+{
+	uint64_t v = 0;
+	int hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
+	for (s += hex ? 2 : 0; *s; s++) {
+		int d = *s >= '0' && *s <= '9' ? *s - '0' :
+			hex && *s >= 'a' && *s <= 'f' ? *s - 'a' + 10 : -1;
+		if (d < 0)
+			return 0;
+		v = v * (hex ? 16 : 10) + (uint64_t)d;
+	}
+	return v;
+}
+
+struct job {
+	uint32_t pid;
+	int wild;
+	uint64_t seed, start;
+	unsigned flags;
+};
+
+/* Start worker n of the run; its seed is the run's seed mixed with n. */
+static void start_job(struct job *j, uint64_t n, uint64_t seed, unsigned flags)
+{
+	char s[24], c[24], fl[24];
+	j->wild = (flags & FZ_WILD) || n % WILD_EVERY == WILD_EVERY - 1;
+	j->flags = j->wild ? flags | FZ_WILD : flags;
+	struct fz mix = { .rng = seed + n };
+	j->seed = next(&mix);
+	snprintf(s, sizeof s, "0x%lx", j->seed);
+	snprintf(c, sizeof c, "%u", PER_THREAD);
+	snprintf(fl, sizeof fl, "%u", j->flags);
+	const char *argv[] = { "test_fuzz", "worker", s, c, fl, NULL };
+	printf("fuzz: worker %lu: test_fuzz worker %s %s %s\n", n, s, c, fl);
+	int e = spawnv(argv, &j->pid);
+	if (e)
+		test_fail(NAME, "spawn worker: %s", err_str(e));
+	j->start = now_ms();
+}
+
+struct run {
+	uint64_t calls, planned, workers, faulted, stopped;
+};
+
+#define WILD_MS 3000 /* a wild worker still running then is killed */
+
+/* Judge job j if it ended (or stop it: a wild one after WILD_MS, a tame
+ * one after WORKER_LIMIT_MS is hung); returns 1 once the slot is free. */
+static int reap_job(struct job *j, struct run *run)
+{
+	struct wait_status st;
+	uint64_t planned = THREADS * PER_THREAD;
+	int e = wait_poll(j->pid, &st);
+	if (e == E_AGAIN) {
+		uint64_t ran = now_ms() - j->start;
+		if (!j->wild && ran > WORKER_LIMIT_MS)
+			test_fail(NAME, "worker seed 0x%lx flags 0x%x still running after %lu ms",
+				  j->seed, j->flags, ran);
+		if (!j->wild || ran < WILD_MS)
+			return 0;
+		if ((e = kill(j->pid)) || (e = waitpid(j->pid, &st)))
+			test_fail(NAME, "kill wild worker: %s", err_str(e));
+		run->stopped++;
+		return 1;
+	}
+	if (e)
+		test_fail(NAME, "wait worker: %s", err_str(e));
+	if (st.how == PG_WAIT_EXITED && st.code != 0)
+		test_fail(NAME, "worker seed 0x%lx flags 0x%x: exit status %lu", j->seed,
+			  j->flags, st.code);
+	if (st.how == PG_WAIT_EXITED) {
+		run->calls += planned;
+	} else {
+		printf("fuzz: worker seed 0x%lx flags 0x%x killed (fault 0x%lx addr 0x%lx "
+		       "rip 0x%lx)\n", j->seed, j->flags, st.code, st.addr, st.rip);
+		run->faulted++;
+	}
+	if (!j->wild)
+		run->planned -= planned;
+	return 1;
+}
+
+/* Keep PARALLEL workers busy until total calls are done. */
+static void fuzz(uint64_t total, uint64_t seed, unsigned flags, struct run *run)
+{
+	struct job jobs[PARALLEL];
+	int busy[PARALLEL] = { 0 }, any = 1;
+	while (any) {
+		any = 0;
+		for (unsigned i = 0; i < PARALLEL; i++) {
+			if (busy[i] && reap_job(&jobs[i], run))
+				busy[i] = 0;
+			if (!busy[i] && run->calls + run->planned < total) {
+				start_job(&jobs[i], run->workers++, seed, flags);
+				if (!jobs[i].wild)
+					run->planned += THREADS * PER_THREAD;
+				busy[i] = 1;
+			}
+			any |= busy[i];
+		}
+		sleep_ms(5);
+	}
+}
+
+/* Frames free once unchanged for 250 ms, or after 5 s at most. */
+static uint64_t frames_quiet(void)
+{
+	uint64_t n = frames_available();
+	for (unsigned t = 0, same = 0; same < 250 && t < 5000; t += 10) {
+		sleep_ms(10);
+		uint64_t m = frames_available();
+		same = m == n ? same + 10 : 0;
+		n = m;
+	}
+	return n;
+}
+
+static int controller(uint64_t total, uint64_t seed, unsigned flags, int report_rate)
+{
+	static struct pg_stats a, b;
+	struct run warm = { 0 }, run = { 0 };
+	/* warm up: what the kernel and the pager keep once a worker has run */
+	fuzz(1, seed ^ 0x5A5A, flags & ~FZ_WILD, &warm);
+	TEST_ERR(NAME, pager_stats(&a), E_OK);
+	TEST_ERR(NAME, pager_stats(&b), E_OK);
+	uint64_t before = frames_quiet(), t0 = now_ms();
+	TEST_ERR(NAME, pager_stats(&a), E_OK);
+	fuzz(total, seed, flags, &run);
+	uint64_t ms = now_ms() - t0;
+	uint64_t after = frames_settle(before, 10000);
+	TEST_ERR(NAME, pager_stats(&b), E_OK);
+	if (after != before)
+		test_fail(NAME, "free frames %lu before, %lu after the workers ended "
+			  "(pager holds %lu, held %lu; its tables %lu, were %lu)", before,
+			  after, b.frames_held, a.frames_held, b.pool_frames, a.pool_frames);
+	if (b.processes != a.processes)
+		test_fail(NAME, "%lu processes before, %lu after", a.processes, b.processes);
+	printf("fuzz: %lu calls in %lu ms by %lu workers (%lu killed by a fault, %lu "
+	       "wild ones stopped), seed 0x%lx flags 0x%x; free frames back to %lu\n",
+	       run.calls, ms, run.workers, run.faulted, run.stopped, seed, flags, after);
+	if (report_rate)
+		printf("fuzz: %lu calls per second\n", ms ? run.calls * 1000 / ms : 0);
+	test_pass(NAME);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1 && strcmp(argv[1], "nop") == 0)
+		return 0;
+	if (argc == 5 && strcmp(argv[1], "worker") == 0)
+		return worker(number(argv[2]), number(argv[3]), (unsigned)number(argv[4]));
+	uint64_t total = argc > 1 ? number(argv[1]) : DEFAULT_CALLS;
+	uint64_t seed = argc > 2 ? number(argv[2]) : 1;
+	unsigned flags = argc > 3 ? (unsigned)number(argv[3]) : FZ_DEFAULT;
+	if (!total)
+		test_fail(NAME, "usage: test_fuzz [CALLS [SEED [FLAGS]]]");
+	return controller(total, seed, flags, argc > 1);
+}
