@@ -9,6 +9,7 @@
  *                                       fixed-seed stream; exit status = the
  *                                       calls made
  *   test_fuzz nop                      exits 0 (a child for PG_SPAWN)
+ *   test_fuzz fill | fill1             holds endpoints until killed (below)
  *
  * Every call is a raw `syscall` with a random number (some out of range)
  * and six words drawn from interesting sets (0, -1, small numbers, pointers
@@ -38,12 +39,17 @@
 #define PER_THREAD 2500    /* calls per thread in one worker */
 #define PARALLEL  3        /* workers at once */
 #define WILD_EVERY 4       /* every 4th worker is a wild one */
-#define WORKER_LIMIT_MS (600 * 1000) /* a worker running longer is hung */
+#define WORKER_LIMIT_MS (120 * 1000) /* a tame worker running longer hangs */
 
 #define FZ_NT    0x1  /* set RFLAGS.NT before calls (issue 9 item 1) */
 #define FZ_TF    0x2  /* set RFLAGS.TF: #DB after sysret kills the worker */
 #define FZ_KILLS 0x4  /* bad thread entries, unmapping its own stack... */
 #define FZ_TRACE 0x8  /* print every call before making it */
+#define FZ_NO_FORK   0x10000 /* to narrow a finding down: no PG_FORK, */
+#define FZ_NO_SPAWN  0x20000 /* no PG_SPAWN, */
+#define FZ_NO_THREAD 0x40000 /* no PG_THREAD_SPAWN, */
+#define FZ_NO_EP     0x80000 /* no endpoint_create or PG_SHARED_EP, */
+#define FZ_NO_VM     0x100000 /* no PG_MUNMAP, PG_MFREE, PG_MPROTECT, PG_BRK */
 #define FZ_WILD  (FZ_TF | FZ_KILLS)
 #define FZ_DEFAULT FZ_NT
 
@@ -325,6 +331,20 @@ static uint64_t spawn_buffer(struct fz *f)
 	return n;
 }
 
+/* True if the flags leave request tag out. */
+static int request_off(const struct fz *f, unsigned tag)
+{
+	switch (tag) {
+	case PG_FORK: return f->flags & FZ_NO_FORK;
+	case PG_SPAWN: return f->flags & FZ_NO_SPAWN;
+	case PG_THREAD_SPAWN: return f->flags & FZ_NO_THREAD;
+	case PG_SHARED_EP: return f->flags & FZ_NO_EP;
+	case PG_MUNMAP: case PG_MFREE: case PG_MPROTECT: case PG_BRK:
+		return f->flags & FZ_NO_VM;
+	default: return 0;
+	}
+}
+
 /* A pager request: label (tag and buffer bytes) and words in a[1..5]. */
 static void pick_request(struct fz *f, uint64_t a[6])
 {
@@ -333,6 +353,8 @@ static void pick_request(struct fz *f, uint64_t a[6])
 	uint64_t len = below(f, 8) ? 0 : below(f, 4200);
 	for (int i = 2; i < 6; i++)
 		a[i] = pick_word(f);
+	if (request_off(f, tag))
+		tag = PG_GETPID;
 	switch (tag) {
 	case PG_EXIT: case PG_HALT: case PG_REBOOT:
 		tag = PG_GETPID;
@@ -348,7 +370,7 @@ static void pick_request(struct fz *f, uint64_t a[6])
 		a[5] = below(f, 2) ? below(f, 10) : a[5];
 		break;
 	case PG_FORK:
-		a[2] = below(f, 2) ? (uint64_t)fz_fork_entry : pick_bad_ptr(f);
+		a[2] = below(f, 8) ? (uint64_t)fz_fork_entry : pick_bad_ptr(f);
 		break;
 	case PG_SPAWN:
 		len = spawn_buffer(f);
@@ -395,7 +417,8 @@ static long pick_nr(struct fz *f)
 	unsigned n = below(f, 48);
 	if (n < SYS_COUNT && info[n].pager_only && below(f, 2))
 		n = below(f, 48);
-	if (n == SYS_memmap && below(f, 8))
+	if ((n == SYS_memmap && below(f, 8)) ||
+	    (n == SYS_endpoint_create && (f->flags & FZ_NO_EP)))
 		n = SYS_null;
 	if (n < SYS_COUNT)
 		return n;
@@ -692,6 +715,7 @@ static int reap_job(struct job *j, struct run *run)
 			  j->flags, st.code);
 	if (st.how == PG_WAIT_EXITED) {
 		run->calls += planned;
+		printf("fuzz: worker seed 0x%lx done in %lu ms\n", j->seed, now_ms() - j->start);
 	} else {
 		printf("fuzz: worker seed 0x%lx flags 0x%x killed (fault 0x%lx addr 0x%lx "
 		       "rip 0x%lx)\n", j->seed, j->flags, st.code, st.addr, st.rip);
@@ -737,11 +761,44 @@ static uint64_t frames_quiet(void)
 	return n;
 }
 
+/* "fill D": hold as many endpoints as the handle table takes and, if D,
+ * four children doing the same; then wait to be killed. */
+static int fill(int depth)
+{
+	struct sys_regs r;
+	uint32_t pid;
+	while (sys_endpoint_create_r(&r) == E_OK)
+		;
+	for (int i = 0; depth && i < 4; i++)
+		if (spawn("test_fuzz", "fill", &pid))
+			return 1;
+	for (;;)
+		sleep_ms(1000);
+}
+
+/* The kernel keeps the frames of its small-object classes (kmem.c:
+ * endpoints, spaces) once grown, so the fuzz must not be the first to
+ * grow them: PARALLEL + 1 processes with their children fill their handle
+ * tables at once (more endpoints and spaces than the workers ever hold),
+ * and are killed once the free count is steady. */
+static void prime_kmem(void)
+{
+	uint32_t pid[PARALLEL + 1];
+	int e;
+	for (unsigned i = 0; i <= PARALLEL; i++)
+		TEST_ERR(NAME, spawn("test_fuzz", "fill1", &pid[i]), E_OK);
+	frames_quiet();
+	for (unsigned i = 0; i <= PARALLEL; i++)
+		if ((e = kill(pid[i])) || (e = waitpid(pid[i], NULL)))
+			test_fail(NAME, "stop a filling child: %s", err_str(e));
+}
+
 static int controller(uint64_t total, uint64_t seed, unsigned flags, int report_rate)
 {
 	static struct pg_stats a, b;
 	struct run warm = { 0 }, run = { 0 };
 	/* warm up: what the kernel and the pager keep once a worker has run */
+	prime_kmem();
 	fuzz(1, seed ^ 0x5A5A, flags & ~FZ_WILD, &warm);
 	TEST_ERR(NAME, pager_stats(&a), E_OK);
 	TEST_ERR(NAME, pager_stats(&b), E_OK);
@@ -770,6 +827,8 @@ int main(int argc, char **argv)
 {
 	if (argc > 1 && strcmp(argv[1], "nop") == 0)
 		return 0;
+	if (argc > 1 && strncmp(argv[1], "fill", 4) == 0)
+		return fill(argv[1][4] == '1');
 	if (argc == 5 && strcmp(argv[1], "worker") == 0)
 		return worker(number(argv[2]), number(argv[3]), (unsigned)number(argv[4]));
 	uint64_t total = argc > 1 ? number(argv[1]) : DEFAULT_CALLS;
