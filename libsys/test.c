@@ -7,6 +7,16 @@ void test_pass(const char *name)
 	printf("@@PASS %s\n", name);
 }
 
+void test_skip(const char *name, const char *fmt, ...)
+{
+	char why[256];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof why, fmt, ap);
+	va_end(ap);
+	printf("@@SKIP %s: %s\n", name, why);
+}
+
 void test_fail(const char *name, const char *fmt, ...)
 {
 	char why[512];

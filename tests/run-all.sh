@@ -1,16 +1,19 @@
 #!/bin/sh
 # make test: host unit tests, the QEMU tests, then the shell tests (sh
-# driven over the serial line); one closing line "N passed, N failed" over
-# all three.
+# driven over the serial line); one closing line "N passed, N failed,
+# N skipped" over all three (each stage ends with such a line; the
+# skipped count may be missing there).
 BUILD=$1 ISO=$2
 shift 2
-total_p=0 total_f=0
+total_p=0 total_f=0 total_s=0
 add() {
 	line=$(tail -n 1 "$1")
-	p=$(echo "$line" | sed -nE 's/^([0-9]+) passed, ([0-9]+) failed$/\1/p')
-	f=$(echo "$line" | sed -nE 's/^([0-9]+) passed, ([0-9]+) failed$/\2/p')
+	re='^([0-9]+) passed, ([0-9]+) failed(, ([0-9]+) skipped)?$'
+	p=$(echo "$line" | sed -nE "s/$re/\\1/p")
+	f=$(echo "$line" | sed -nE "s/$re/\\2/p")
+	s=$(echo "$line" | sed -nE "s/$re/\\4/p")
 	if [ -z "$p" ]; then p=0; f=1; fi
-	total_p=$((total_p + p)); total_f=$((total_f + f))
+	total_p=$((total_p + p)); total_f=$((total_f + f)); total_s=$((total_s + ${s:-0}))
 }
 mkdir -p "$BUILD"
 echo "== host unit tests (Check, ASan + UBSan)"
@@ -22,5 +25,5 @@ add "$BUILD/qemu.out"
 echo "== shell tests (expect, over the serial line)"
 BUILD=$BUILD sh tests/shell/run.sh "$ISO" | tee "$BUILD/shell.out" | sed '$d'
 add "$BUILD/shell.out"
-echo "$total_p passed, $total_f failed"
+echo "$total_p passed, $total_f failed, $total_s skipped"
 [ $total_f = 0 ]

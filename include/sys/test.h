@@ -9,6 +9,12 @@
 /* Print "@@PASS name". */
 void test_pass(const char *name);
 
+/* Print "@@SKIP name: <reason>" (a test that cannot run here, such as one
+ * needing more CPUs than the machine has; the run counts it as skipped,
+ * not passed).  The caller then exits 0. */
+void test_skip(const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 /* Print "@@FAIL name: <reason>" and end the process with status 1. */
 _Noreturn void test_fail(const char *name, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
