@@ -9,7 +9,7 @@
  *                                       fixed-seed stream; exit status = the
  *                                       calls made
  *   test_fuzz nop                      exits 0 (a child for PG_SPAWN)
- *   test_fuzz fill | fill1             holds endpoints until killed (below)
+ *   test_fuzz fill | fill1 | fillmem   warm-up children (prime, below)
  *
  * Every call is a raw `syscall` with a random number (some out of range)
  * and six words drawn from interesting sets (0, -1, small numbers, pointers
@@ -776,15 +776,46 @@ static int fill(int depth)
 		sleep_ms(1000);
 }
 
-/* The kernel keeps the frames of its small-object classes (kmem.c:
- * endpoints, spaces) once grown, so the fuzz must not be the first to
- * grow them: PARALLEL + 1 processes with their children fill their handle
- * tables at once (more endpoints and spaces than the workers ever hold),
- * and are killed once the free count is steady. */
-static void prime_kmem(void)
+/* "fillmem": touch fresh pages until only a margin of frames is left (1024
+ * plus 1/32 of memory, for the page tables the pager and this child need
+ * on the way), then exit. */
+static int fill_memory(void)
+{
+	static struct abi_frame_stats fs;
+	if (sys_frame_stats((uint64_t)&fs, sizeof fs))
+		return 1;
+	uint64_t margin = 1024 + fs.total / 32, left = frames_available();
+	while (left > margin + 4096) {
+		volatile char *p;
+		uint64_t n = (left - margin) * 4096 < PG_MMAP_MAX ? (left - margin) * 4096
+								   : PG_MMAP_MAX;
+		if (mmap_anon(n, (void **)&p))
+			return 1;
+		for (uint64_t off = 0; off < n; off += 4096)
+			p[off] = 1;
+		left = frames_available();
+	}
+	return 0;
+}
+
+/* What the kernel and the pager keep for good once grown must have grown
+ * before the first count of free frames: the frames of the kernel's
+ * small-object classes (kmem.c: endpoints, spaces), so PARALLEL + 1
+ * processes with four children each fill their handle tables at once
+ * (more endpoints and spaces than the workers ever hold) and are killed
+ * once the free count is steady; and the page tables of the pager's
+ * window onto every frame it may hold, so one child touches nearly all of
+ * memory (as exit_no_leaks does). */
+static void prime(void)
 {
 	uint32_t pid[PARALLEL + 1];
+	struct wait_status st;
 	int e;
+	TEST_ERR(NAME, spawn("test_fuzz", "fillmem", &pid[0]), E_OK);
+	TEST_ERR(NAME, waitpid(pid[0], &st), E_OK);
+	if (st.how != PG_WAIT_EXITED || st.code != 0)
+		test_fail(NAME, "the child filling memory ended how %d code 0x%lx", st.how,
+			  st.code);
 	for (unsigned i = 0; i <= PARALLEL; i++)
 		TEST_ERR(NAME, spawn("test_fuzz", "fill1", &pid[i]), E_OK);
 	frames_quiet();
@@ -798,7 +829,7 @@ static int controller(uint64_t total, uint64_t seed, unsigned flags, int report_
 	static struct pg_stats a, b;
 	struct run warm = { 0 }, run = { 0 };
 	/* warm up: what the kernel and the pager keep once a worker has run */
-	prime_kmem();
+	prime();
 	fuzz(1, seed ^ 0x5A5A, flags & ~FZ_WILD, &warm);
 	TEST_ERR(NAME, pager_stats(&a), E_OK);
 	TEST_ERR(NAME, pager_stats(&b), E_OK);
@@ -827,6 +858,8 @@ int main(int argc, char **argv)
 {
 	if (argc > 1 && strcmp(argv[1], "nop") == 0)
 		return 0;
+	if (argc > 1 && strcmp(argv[1], "fillmem") == 0)
+		return fill_memory();
 	if (argc > 1 && strncmp(argv[1], "fill", 4) == 0)
 		return fill(argv[1][4] == '1');
 	if (argc == 5 && strcmp(argv[1], "worker") == 0)
