@@ -833,10 +833,10 @@ static int controller(uint64_t total, uint64_t seed, unsigned flags, int report_
 	fuzz(1, seed ^ 0x5A5A, flags & ~FZ_WILD, &warm);
 	TEST_ERR(NAME, pager_stats(&a), E_OK);
 	TEST_ERR(NAME, pager_stats(&b), E_OK);
-	uint64_t before = frames_quiet(), t0 = now_ms();
+	uint64_t before = frames_quiet(), t0 = rdtsc(), hz = tsc_hz();
 	TEST_ERR(NAME, pager_stats(&a), E_OK);
 	fuzz(total, seed, flags, &run);
-	uint64_t ms = now_ms() - t0;
+	uint64_t ms = hz ? (rdtsc() - t0) / (hz / 1000) : 0;
 	uint64_t after = frames_settle(before, 10000);
 	TEST_ERR(NAME, pager_stats(&b), E_OK);
 	if (after != before)
