@@ -15,8 +15,10 @@
  * and six words drawn from interesting sets (0, -1, small numbers, pointers
  * in and out of the worker's mappings, kernel and non-canonical addresses,
  * huge sizes, live, closed and forged handles), made with random RFLAGS
- * bits set (DF, AC, IOPL, ID, ...; NT and TF under flags).  A quarter of
- * the calls are requests to the pager with random labels and words.
+ * bits set (DF, AC, IOPL, ID, ...; NT and TF under flags).  A fifth of
+ * the calls are requests to the pager with random labels and words; sends
+ * and calls also go to an echo thread of the worker, which answers each
+ * with a random label, buffer and words.
  *
  * What would end a worker on purpose is filtered out, or kept for "wild"
  * workers (FZ_WILD): exit, thread_exit, blocking IPC on an endpoint nobody
@@ -127,10 +129,11 @@ static struct {
 	uint32_t stale[LIVE];          /* closed ones */
 	uint32_t kids[LIVE];           /* pids from fuzzed spawn and fork */
 	uint32_t ppid;
+	uint32_t echo;                 /* served by the echo thread */
 	unsigned flags;
 	volatile unsigned done;
 	uint64_t calls;
-	struct fz t[THREADS];
+	struct fz t[THREADS + 1];      /* the last: the echo thread's */
 } W;
 
 static uint64_t next(struct fz *f)
@@ -175,7 +178,8 @@ static int blocking_ok(uint64_t h)
 
 static uint64_t pick_handle(struct fz *f)
 {
-	switch (below(f, 9)) {
+	switch (below(f, 10)) {
+	case 9: return W.echo;
 	case 0: return 0;
 	case 1: return ~0ull;
 	case 2: return below(f, 8);
@@ -476,11 +480,13 @@ static long tame(struct fz *f, long nr, uint64_t a[6])
 	case SYS_send: case SYS_call:
 		if (a[0] == sys_pager)
 			pick_request(f, a);
-		/* fall through */
-	case SYS_recv: case SYS_reply_recv:
-		return blocking_ok(a[0]) ? nr : SYS_poll;
+		return a[0] == W.echo || blocking_ok(a[0]) ? nr : SYS_poll;
+	case SYS_recv: case SYS_reply_recv: case SYS_poll:
+		if (a[0] == W.echo)
+			a[0] = 0;   /* taking a caller from the echo thread strands it */
+		return nr == SYS_poll || blocking_ok(a[0]) ? nr : SYS_poll;
 	case SYS_handle_close:
-		if (a[0] == sys_pager)
+		if (a[0] == sys_pager || a[0] == W.echo)
 			a[0] = 0;
 		break;
 	case SYS_console_read:
@@ -594,9 +600,39 @@ void fz_thread(struct fz *f)
 
 #define STACK (64 * 1024)
 
-/* Start fuzzing thread i: its scratch, stack and stream.  The first two
- * share one CPU, so one can call the kernel while the other waits
- * preempted; the others go where the kernel puts them. */
+/* The echo thread: receives on W.echo and answers every message with a
+ * random label (buffer bytes included), words and RFLAGS bits, so calls
+ * and sends on it always end; it dies with the worker. */
+void fz_echo(struct fz *f);
+__asm__(".text\n"
+	"fz_echo_start:\n"
+	"	xor %ebp, %ebp\n"
+	"	and $-16, %rsp\n"
+	"	call fz_echo\n"
+	"	ud2\n");
+extern char fz_echo_start[];
+
+void fz_echo(struct fz *f)
+{
+	struct sys_regs r;
+	uint64_t a[6] = { W.echo };
+	while (!f->ready)
+		sys_yield();
+	fz_raw(SYS_recv, a, 0, &r);
+	for (;;) {
+		a[0] = W.echo;
+		a[1] = below(f, 4) ? below(f, 64) : IPC_LABEL(below(f, 64), below(f, 4200));
+		for (int i = 2; i < 6; i++)
+			a[i] = pick_word(f);
+		if (fz_raw(SYS_reply_recv, a, pick_rflags(f), &r) != E_OK)
+			sys_yield();
+	}
+}
+
+/* Start fuzzing thread i (i == THREADS: the echo thread): its scratch,
+ * stack and stream.  The first two share one CPU, so one can call the
+ * kernel while the other waits preempted; the others go where the kernel
+ * puts them. */
 static void start_thread(unsigned i, uint64_t seed, uint64_t calls, unsigned ncpus)
 {
 	struct fz *f = &W.t[i];
@@ -612,7 +648,7 @@ static void start_thread(unsigned i, uint64_t seed, uint64_t calls, unsigned ncp
 	for (unsigned k = 0; k < POOL; k++)
 		f->pool[k] = f->scratch;
 	int cpu = i < 2 ? (int)(seed % ncpus) : -1;
-	int e = thread_spawn_on(cpu, (uint64_t)fz_thread_start,
+	int e = thread_spawn_on(cpu, (uint64_t)(i < THREADS ? fz_thread_start : fz_echo_start),
 				(uint64_t)stack + STACK - 64, (uint64_t)f, &f->ipc);
 	if (e)
 		test_fail(NAME, "worker: thread_spawn: %s", err_str(e));
@@ -624,8 +660,12 @@ static int worker(uint64_t seed, uint64_t calls, unsigned flags)
 	static struct abi_sysinfo si;
 	if (sys_sysinfo((uint64_t)&si, sizeof si) || getpid(&W.ppid) < 0)
 		test_fail(NAME, "worker: sysinfo or getpid failed");
+	struct sys_regs r;
 	W.flags = flags;
-	for (unsigned i = 0; i < THREADS; i++)
+	if (sys_endpoint_create_r(&r))
+		test_fail(NAME, "worker: endpoint_create failed");
+	W.echo = (uint32_t)r.rdi;
+	for (unsigned i = 0; i <= THREADS; i++)
 		start_thread(i, seed, calls, si.ncpus ? si.ncpus : 1);
 	while (W.done < THREADS)
 		sleep_ms(5);
@@ -827,22 +867,32 @@ static void prime(void)
 static int controller(uint64_t total, uint64_t seed, unsigned flags, int report_rate)
 {
 	static struct pg_stats a, b;
+	static struct abi_frame_stats fs[2];
 	struct run warm = { 0 }, run = { 0 };
 	/* warm up: what the kernel and the pager keep once a worker has run */
 	prime();
 	fuzz(1, seed ^ 0x5A5A, flags & ~FZ_WILD, &warm);
+	/* touch every page the counting uses before the first count */
 	TEST_ERR(NAME, pager_stats(&a), E_OK);
 	TEST_ERR(NAME, pager_stats(&b), E_OK);
-	uint64_t before = frames_quiet(), t0 = rdtsc(), hz = tsc_hz();
+	TEST_ERR(NAME, sys_frame_stats((uint64_t)&fs[1], sizeof fs[1]), E_OK);
+	uint64_t hz = tsc_hz();
+	TEST_ERR(NAME, sys_frame_stats((uint64_t)&fs[0], sizeof fs[0]), E_OK);
+	uint64_t before = frames_quiet(), t0 = rdtsc();
 	TEST_ERR(NAME, pager_stats(&a), E_OK);
 	fuzz(total, seed, flags, &run);
 	uint64_t ms = hz ? (rdtsc() - t0) / (hz / 1000) : 0;
 	uint64_t after = frames_settle(before, 10000);
 	TEST_ERR(NAME, pager_stats(&b), E_OK);
-	if (after != before)
+	TEST_ERR(NAME, sys_frame_stats((uint64_t)&fs[1], sizeof fs[1]), E_OK);
+	if (after != before) {
+		for (int i = 0; i < ABI_PURPOSES; i++)
+			printf("fuzz: frames of purpose %d: %lu before, %lu after\n", i,
+			       fs[0].by_purpose[i], fs[1].by_purpose[i]);
 		test_fail(NAME, "free frames %lu before, %lu after the workers ended "
 			  "(pager holds %lu, held %lu; its tables %lu, were %lu)", before,
 			  after, b.frames_held, a.frames_held, b.pool_frames, a.pool_frames);
+	}
 	if (b.processes != a.processes)
 		test_fail(NAME, "%lu processes before, %lu after", a.processes, b.processes);
 	printf("fuzz: %lu calls in %lu ms by %lu workers (%lu killed by a fault, %lu "
