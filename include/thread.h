@@ -89,7 +89,9 @@ struct thread *thread_create_idle(unsigned cpu);
  * True if we won: we alone may now wake or run it. */
 bool thread_claim(struct thread *t, int from);
 
-/* End the calling thread; never returns. */
+/* End the calling thread; never returns.  A thread of a space with a pager
+ * first tells the pager (FAULT_THREAD_END, abi/fault.h) unless the pager
+ * ended it. */
 _Noreturn void thread_exit(void);
 
 /* Ask t to end: it is woken if blocked and ends itself at its next kernel

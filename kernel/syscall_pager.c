@@ -227,6 +227,7 @@ int sys_thread_create(const uint64_t a[6], uint64_t out[6])
 	if (e != E_OK)
 		return e;
 	kobj_get(&t->obj); /* ours, while we start it */
+	out[1] = t->tid; /* what its FAULT_THREAD_END notice will name */
 	e = sys_give_handle(&t->obj, RIGHT_CONTROL, out); /* takes the creator's */
 	if (e == E_OK) {
 		sched_wake(t);

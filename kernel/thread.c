@@ -9,6 +9,7 @@
 #include "lib/string.h"
 #include "printk.h"
 #include "abi/syscall.h"
+#include "abi/fault.h"
 
 static _Atomic uint64_t next_tid = 1;
 static _Atomic unsigned next_cpu;
@@ -111,11 +112,31 @@ bool thread_claim(struct thread *t, int from)
 	return atomic_compare_exchange_strong(&t->state, &expected, TS_RUNNABLE);
 }
 
+/* Tell t's pager that t ends (abi/fault.h FAULT_THREAD_END), from t itself
+ * while it can still block: a plain send, so it waits only until the pager
+ * takes it, and carries the space's badge, which no program can send with.
+ * None for the pager's own threads (no pager endpoint) nor for a thread the
+ * pager ended itself (kill set: thread_destroy); if the pager ends us while
+ * we wait, the send is cancelled (E_DEAD) and we go on ending. */
+static void tell_pager(struct thread *t)
+{
+	struct space *s = t->space;
+	if (!s || !s->pager_ep || atomic_load(&t->kill))
+		return;
+	struct ipc_msg m = {
+		.label = FAULT_THREAD_END,
+		.w = { t->ipc_buf_va, 0, 0, t->tid },
+		.badge = s->badge,
+	};
+	ipc_send(s->pager_ep, &m, false);
+}
+
 _Noreturn void thread_exit(void)
 {
 	struct thread *t = sched_current();
 	arch_irq_save();
 	ipc_abandon_caller(t);
+	tell_pager(t);
 	atomic_store(&t->state, TS_DEAD);
 	sched_block(NULL);
 	panic("dead thread %lu ran again", t->tid);

@@ -23,13 +23,17 @@
 enum proc_state { PROC_FREE = 0, PROC_LIVE, PROC_ZOMBIE };
 
 /* One process.  ppid 0: started by the pager itself (the runner).
- * threads[i] is the handle of thread i (0: slot unused); its IPC buffer is
- * at PG_IPC_BUF_BASE + i * PAGE.  status is valid once not LIVE. */
+ * threads[i] is the handle of thread i (0: slot unused), tids[i] its kernel
+ * thread id (what FAULT_THREAD_END names); its IPC buffer is at
+ * PG_IPC_BUF_BASE + i * PAGE.  A slot is freed by the thread's end notice
+ * (proc_thread_ended) or by the process's end.  status is valid once not
+ * LIVE. */
 struct proc {
 	int state;
 	uint32_t pid, ppid;
 	uint32_t space;
 	uint32_t threads[PG_MAX_THREADS];
+	uint64_t tids[PG_MAX_THREADS];
 	struct dp_space mem;               /* regions and pages */
 	uint64_t heap_start, brk;          /* the brk heap: [heap_start, brk) */
 	char name[32];
@@ -62,6 +66,7 @@ struct proc *proc_live(uint32_t pid);
 struct proc *proc_slot(int i);
 int proc_spawn(uint32_t ppid, const char *args, size_t len, uint32_t *pid);
 void proc_end(struct proc *p, int how, uint64_t code, uint64_t addr, uint64_t rip);
+void proc_thread_ended(struct proc *p, uint64_t tid);
 long do_exit(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 long do_getpid(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 long do_thread_spawn(struct proc *p, const struct sys_msg *m, struct sys_msg *r);

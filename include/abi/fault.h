@@ -10,7 +10,18 @@
  *                             w1 = pfn, w2 = generation; the kernel maps it
  *                             and resumes the thread
  *   label = FAULT_REPLY_RESUME: resume without mapping (pager mapped it)
- *   label = FAULT_REPLY_KILL: the thread is ended; w0 = reason (any word) */
+ *   label = FAULT_REPLY_KILL: the thread is ended; w0 = reason (any word)
+ *
+ * Thread-end notice: not a fault and not a call.  When a thread of a space
+ * with a pager endpoint ends (thread_exit, a kill answer, the kernel's own
+ * kill), the dying thread itself sends, before it becomes dead,
+ *   label = FAULT_THREAD_END, w0 = its IPC buffer address (0: none),
+ *   w3 = thread id (as thread_create returned it), badge = the space's badge
+ * with a plain send: it waits for the pager to take it, never for an
+ * answer (the pager's reply goes nowhere).  Notices queue on the endpoint
+ * like any sender, so any number of threads may end at once.  A thread the
+ * pager ended itself (thread_destroy) sends none; one already on its way
+ * may still arrive, naming a thread the pager has forgotten. */
 #ifndef ABI_FAULT_H
 #define ABI_FAULT_H
 
@@ -20,6 +31,7 @@ enum fault_label {
 	FAULT_UD,        /* invalid opcode */
 	FAULT_DE,        /* divide error */
 	FAULT_OTHER,     /* any other exception; w1 holds the vector */
+	FAULT_THREAD_END, /* notice: a thread ended (a send, no answer) */
 };
 
 #define FAULT_ACC_READ    0x1

@@ -41,7 +41,8 @@
 	X(space_create,   22, 2, 1) /* (pager ep, badge) -> space handle */ \
 	X(space_destroy,  23, 1, 1) /* (space) */ \
 	X(thread_create,  24, 6, 1) /* (space, entry, stack, ipc_buf, arg, \
-				       prio | THREAD_PIN(cpu)) -> thread */ \
+				       prio | THREAD_PIN(cpu)) -> thread, \
+				       thread id (abi/fault.h) */ \
 	X(thread_destroy, 25, 1, 1) /* (thread) */ \
 	X(halt,           26, 1, 1) /* (code): stop the machine; under QEMU's \
 				       isa-debug-exit, exit status code*2+1 */ \
