@@ -92,6 +92,20 @@ static void one_round(const char *name, int i)
 			  "(no thread-end notice?)", i, my_threads());
 }
 
+/* Make what stays for good before counting frames, without a thread: the
+ * page tables for the addresses TOGETHER thread stacks get (mmap_anon
+ * places them there again once freed), our globals' page. */
+static void warm_up(const char *name)
+{
+	volatile char *at;
+	size_t size = TOGETHER * (STACK + 4096);
+	TEST_ERR(name, mmap_anon(size, (void **)&at), E_OK);
+	for (size_t off = 0; off < size; off += 4096)
+		at[off] = 1;
+	TEST_ERR(name, mfree((void *)at), E_OK);
+	finished = started = go = 0;
+}
+
 static void slots_reused(void)
 {
 	const char *name = "thread_slots_reused";
@@ -102,13 +116,7 @@ static void slots_reused(void)
 	TEST_ERR(name, ipc_call(sys_pager, &m), E_OK);
 	TEST_ERR(name, (int)IPC_LABEL_TAG(m.label), E_NOSYS);
 	TEST_CHECK(name, my_threads() == 1);
-	/* warm-up without a thread: the page tables for the address the
-	 * stacks will get (the region is placed there again once freed) */
-	void *at;
-	TEST_ERR(name, mmap_anon(STACK, &at), E_OK);
-	*(volatile char *)at = 1;
-	TEST_ERR(name, mfree(at), E_OK);
-	finished = started = go = 0; /* their page too */
+	warm_up(name);
 	uint64_t before = frames_steady(2000);
 	for (int i = 0; i < ROUNDS; i++)
 		one_round(name, i);
@@ -189,6 +197,7 @@ static void exit_reaped(void)
 static void end_together(void)
 {
 	const char *name = "threads_end_together";
+	warm_up(name);
 	uint64_t before = frames_steady(2000);
 	for (int round = 0; round < 5; round++) {
 		go = 0;
