@@ -25,8 +25,10 @@
  *                                                 a later touch kills)
  *   PG_THREAD_SPAWN  w0 = entry, w1 = stack,      w0 = thread index,
  *                    w2 = arg (in rdi),           w1 = its IPC buffer address
- *                    w3 = 0, or cpu + 1 to keep
- *                    the thread on that CPU
+ *                    w3 = 0, or cpu + 1 to keep   (E_NOMEM while
+ *                    the thread on that CPU       PG_MAX_THREADS live; an
+ *                                                 ended thread's index is
+ *                                                 free again)
  *   PG_SPAWN         buffer "name\0arg\0...\0"    w0 = pid (a child of caller)
  *   PG_WAIT          w0 = pid (a child)           w0 = PG_WAIT_EXITED or
  *                                                 PG_WAIT_KILLED, w1 = exit
@@ -71,7 +73,13 @@
  *                                                 (QEMU -no-reboot: it exits)
  *
  * A process's children are destroyed with it; an exited child stays a
- * zombie until its parent waits for it. */
+ * zombie until its parent waits for it.
+ *
+ * Threads: the kernel tells the pager when a thread ends (abi/fault.h
+ * FAULT_THREAD_END: it called thread_exit, or the kernel ended it); the
+ * pager frees its index, handle and IPC buffer page.  A process whose last
+ * thread ends without exit ends as if it had called exit(0), as a Linux
+ * process whose threads all pthread_exit: PG_WAIT_EXITED, status 0. */
 #ifndef ABI_PAGER_H
 #define ABI_PAGER_H
 
