@@ -47,6 +47,8 @@ struct thread {
 	_Atomic int state;             /* enum thread_state */
 	_Atomic int on_cpu;
 	_Atomic bool kill;             /* end at the next chance */
+	_Atomic bool quiet;            /* the pager ended it (thread_destroy):
+					* no FAULT_THREAD_END notice */
 
 	unsigned cpu;
 	bool pinned;                   /* runs on `cpu` only */
@@ -91,12 +93,16 @@ bool thread_claim(struct thread *t, int from);
 
 /* End the calling thread; never returns.  A thread of a space with a pager
  * first tells the pager (FAULT_THREAD_END, abi/fault.h) unless the pager
- * ended it. */
+ * ended it (thread_kill_quiet). */
 _Noreturn void thread_exit(void);
 
 /* Ask t to end: it is woken if blocked and ends itself at its next kernel
  * exit. */
 void thread_kill(struct thread *t);
+
+/* thread_kill for the pager's thread_destroy: t ends without telling the
+ * pager (which knows), and a notice it is waiting to send is cancelled. */
+void thread_kill_quiet(struct thread *t);
 
 /* True (and the thread ended) if a kill is pending: call where a thread
  * returns to ring 3 or wakes from a block. */

@@ -251,7 +251,7 @@ int sys_thread_destroy(const uint64_t a[6], uint64_t out[6])
 		kobj_put(h.obj);
 		return E_INVAL; /* the pager does not end itself this way */
 	}
-	thread_kill(t);
+	thread_kill_quiet(t); /* the pager knows: no end notice */
 	kobj_put(h.obj);
 	return handle_remove(handles(), (uint32_t)a[0]);
 }

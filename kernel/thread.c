@@ -116,12 +116,12 @@ bool thread_claim(struct thread *t, int from)
  * while it can still block: a plain send, so it waits only until the pager
  * takes it, and carries the space's badge, which no program can send with.
  * None for the pager's own threads (no pager endpoint) nor for a thread the
- * pager ended itself (kill set: thread_destroy); if the pager ends us while
- * we wait, the send is cancelled (E_DEAD) and we go on ending. */
+ * pager ended itself (quiet: thread_destroy); if the pager ends us while we
+ * wait, the send is cancelled (E_DEAD) and we go on ending. */
 static void tell_pager(struct thread *t)
 {
 	struct space *s = t->space;
-	if (!s || !s->pager_ep || atomic_load(&t->kill))
+	if (!s || !s->pager_ep || atomic_load(&t->quiet))
 		return;
 	struct ipc_msg m = {
 		.label = FAULT_THREAD_END,
@@ -159,6 +159,12 @@ void thread_kill(struct thread *t)
 	}
 	if (t->cpu != arch_cpu_id())
 		arch_wake_cpu(t->cpu); /* running: it checks at its next exit */
+}
+
+void thread_kill_quiet(struct thread *t)
+{
+	atomic_store(&t->quiet, true); /* before the kill can wake it */
+	thread_kill(t);
 }
 
 /* thread_first_run: a new thread's first kernel code (entry.asm), before
