@@ -14,7 +14,8 @@
  *   threads_end_together  15 threads end at the same moment, 5 rounds, free
  *                         frames back after them; and
  *                         a child whose 16 threads all end at once is
- *                         reaped with status 0
+ *                         reaped with status 0; children killed while
+ *                         their threads end leave no frame behind
  *
  * Waits are bounded at WAIT_MS (far beyond the milliseconds they take), so
  * a missing notice fails with a line instead of hanging the run. */
@@ -172,6 +173,34 @@ static int child_all(void)
 	return 1;
 }
 
+static void nothing(void *arg)
+{
+	(void)arg;
+}
+
+/* Child "storm": start threads that end at once, for ever (waiting a
+ * little whenever every slot is taken), until its parent kills it. */
+static int child_storm(void)
+{
+	for (;;)
+		if (thread_start(nothing, NULL, STACK) != E_OK)
+			sleep_ms(1);
+	return 1;
+}
+
+/* Kill a "storm" child while its threads are ending (notices under way
+ * as the pager destroys its threads); it must be reaped as killed. */
+static void storm(const char *name)
+{
+	struct wait_status st;
+	uint32_t pid;
+	TEST_ERR(name, spawn("test_thread_end", "storm", &pid), E_OK);
+	sleep_ms(30);
+	TEST_ERR(name, kill(pid), E_OK);
+	if (!reap(pid, &st) || st.how != PG_WAIT_KILLED)
+		test_fail(name, "killed storm child: how=%d", st.how);
+}
+
 /* Spawn this program with arg, reap it, check how it ended. */
 static void run_child(const char *name, const char *arg, int how, uint64_t code)
 {
@@ -218,6 +247,14 @@ static void end_together(void)
 	if (after != before)
 		test_fail(name, "free frames %lu before, %lu after", before, after);
 	run_child(name, "all", PG_WAIT_EXITED, 0);
+	storm(name); /* warm-up: what the pager keeps for good */
+	before = frames_steady(2000);
+	for (int i = 0; i < 5; i++)
+		storm(name);
+	after = frames_settle(before, 5000);
+	if (after != before)
+		test_fail(name, "free frames %lu before 5 killed storms, %lu after",
+			  before, after);
 	test_pass(name);
 }
 
@@ -229,6 +266,8 @@ int main(int argc, char **argv)
 		return child_late();
 	if (argc > 1 && strcmp(argv[1], "all") == 0)
 		return child_all();
+	if (argc > 1 && strcmp(argv[1], "storm") == 0)
+		return child_storm();
 	slots_reused();
 	exit_reaped();
 	end_together();
