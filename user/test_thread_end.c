@@ -11,11 +11,11 @@
  *                         (not exit) is reaped with status 0; a child whose
  *                         main thread ends first lives on until its last
  *                         thread exits with its own status
- *   threads_end_together  15 threads end at the same moment, 5 rounds, free
- *                         frames back after them; and
- *                         a child whose 16 threads all end at once is
- *                         reaped with status 0; children killed while
- *                         their threads end leave no frame behind
+ *   threads_end_together  15 threads end at the same moment, 5 rounds,
+ *                         free frames back after them; a child whose 16
+ *                         threads all end at once is reaped with status 0;
+ *                         children killed while their threads end (notices
+ *                         under way) leave no frame behind
  *
  * Waits are bounded at WAIT_MS (far beyond the milliseconds they take), so
  * a missing notice fails with a line instead of hanging the run. */
