@@ -118,7 +118,10 @@ bool thread_claim(struct thread *t, int from)
  * takes it, and carries the space's badge, which no program can send with.
  * None for the pager's own threads (no pager endpoint) nor for a thread the
  * pager ended itself (quiet: thread_destroy); if the pager ends us while we
- * wait, the send is cancelled (E_DEAD) and we go on ending. */
+ * wait, the send is cancelled (E_DEAD) and we go on ending.  Any other kill
+ * is honoured already (we are ending): it must not stop the send, so it is
+ * cleared (a blocking path gives up on a pending kill) and the send made
+ * again. */
 static void tell_pager(struct thread *t)
 {
 	struct space *s = t->space;
@@ -129,7 +132,9 @@ static void tell_pager(struct thread *t)
 		.w = { t->ipc_buf_va, 0, 0, t->tid },
 		.badge = s->badge,
 	};
-	ipc_send(s->pager_ep, &m, false);
+	do
+		atomic_store(&t->kill, false);
+	while (ipc_send(s->pager_ep, &m, false) == E_DEAD && !atomic_load(&t->quiet));
 }
 
 _Noreturn void thread_exit(void)
