@@ -87,6 +87,15 @@ uint64_t arch_thread_stack_init(uint64_t top, uint64_t entry, uint64_t stack,
  * *next_on_cpu to be 0 and set it, continue on the context in *next. */
 void arch_switch(uint64_t *save, const uint64_t *next, _Atomic int *prev_on_cpu,
 		 _Atomic int *next_on_cpu);
+/* FPU/SSE state of a thread: an opaque ARCH_FPU_SIZE-byte area in the
+ * thread, aligned to ARCH_FPU_ALIGN (arch/x86_64/fpu.c: saved at switch-out,
+ * restored lazily at the thread's first FPU instruction).  arch_fpu_init
+ * gives an area the initial state; arch_fpu_leave (before switching away
+ * from the thread owning area) saves it if it is live on this CPU. */
+#define ARCH_FPU_SIZE  512
+#define ARCH_FPU_ALIGN 16
+void arch_fpu_init(void *area);
+void arch_fpu_leave(void *area);
 /* Kernel stack top for entries from ring 3 on this CPU. */
 void arch_set_kstack(uint64_t top);
 /* Enable interrupts, halt until one arrives, disable them again. */
@@ -107,8 +116,19 @@ bool fault_user_exception(unsigned vector, uint64_t error, uint64_t addr, uint64
  * write) the way faults would, for a system call about to copy there.
  * E_FAULT if a page cannot be had (the thread is not killed for it). */
 int fault_in_user(uint64_t va, uint64_t n, bool write);
+/* The pager's answer r to the fault of thread t takes effect (called from
+ * the reply, in the pager's system call): a FAULT_REPLY_MAP is installed in
+ * t's space now.  A mapping the kernel refuses is reported on the console
+ * and dropped: the thread then resumes and faults again. */
+struct thread;
+struct ipc_msg;
+void fault_answer(struct thread *t, const struct ipc_msg *r);
 /* A system call; uframe holds the registers. */
 void syscall_dispatch(void *uframe, uint64_t nr);
+
+/* In-kernel check of the arch entry code: an interrupt taken in ring 0
+ * with a user GS base still finds this CPU's data (arch/x86_64/trap.c). */
+bool arch_selftest_foreign_gs(void);
 
 /* In-kernel test and benchmark runs (ktest.c, kbench.c), before the
  * scheduler starts. They end the QEMU run themselves when final is set

@@ -26,6 +26,7 @@
 #include "timerq.h"
 #include "ipc_msg.h"
 #include "lib/list.h"
+#include "kernel.h"
 
 enum thread_state {
 	TS_RUNNABLE = 1,   /* on a run queue */
@@ -64,10 +65,13 @@ struct thread {
 	int ipc_result;
 	bool is_call;                  /* blocked send is a call */
 	struct thread *caller;         /* whom our next reply goes to (a ref) */
+	bool caller_fault;             /* and its call is a fault message */
 	bool in_fault;                 /* our pending call is a fault message */
 	uint64_t ipc_buf_va, ipc_buf_pfn;
 
 	uint64_t runs;                 /* times switched to */
+	/* FPU/SSE registers while not live in a CPU (arch_fpu_*) */
+	uint8_t fpu[ARCH_FPU_SIZE] __attribute__((aligned(ARCH_FPU_ALIGN)));
 };
 
 #define KSTACK_ORDER 2

@@ -10,6 +10,8 @@
 #include "abi/fault.h"
 #include "abi/syscall.h"
 
+#define FAULT_IN_TRIES 4 /* answers per page a system call waits for */
+
 #define PF_PRESENT 0x01
 #define PF_WRITE   0x02
 #define PF_FETCH   0x10
@@ -37,25 +39,24 @@ static uint64_t access_of(unsigned vector, uint64_t error)
 	return a;
 }
 
-/* Act on the pager's answer in current->msg; returns only to resume. */
+void fault_answer(struct thread *t, const struct ipc_msg *r)
+{
+	if (IPC_LABEL_TAG(r->label) != (unsigned)FAULT_REPLY_MAP)
+		return;
+	int e = space_map(t->space, r->w[0] & ~0xFFFull, r->w[1], (uint32_t)r->w[2],
+			  r->w[0] & (MAP_R | MAP_W | MAP_X));
+	if (e != E_OK)
+		printk("kernel: the pager's mapping of 0x%lx for thread %lu was refused (%s);"
+		       " the thread faults again\n", (uint64_t)(r->w[0] & ~0xFFFul), t->tid, err_str(e));
+}
+
+/* Act on the pager's answer in current->msg (its mapping is already in
+ * place: fault_answer); returns only to resume. */
 static void apply_reply(struct thread *me)
 {
-	const struct ipc_msg *r = &me->msg;
-	switch (IPC_LABEL_TAG(r->label)) {
-	case (unsigned)FAULT_REPLY_MAP: {
-		int e = space_map(me->space, r->w[0] & ~0xFFFull, r->w[1],
-				  (uint32_t)r->w[2], r->w[0] & (MAP_R | MAP_W | MAP_X));
-		if (e == E_OK)
-			return;
-		printk("kernel: thread %lu killed: the pager's mapping was refused (%s)\n",
-		       me->tid, err_str(e));
-		thread_exit();
-	}
-	case (unsigned)FAULT_REPLY_RESUME:
-		return;
-	default: /* FAULT_REPLY_KILL or nonsense: the thread ends */
-		thread_exit();
-	}
+	unsigned tag = IPC_LABEL_TAG(me->msg.label);
+	if (tag != (unsigned)FAULT_REPLY_MAP && tag != (unsigned)FAULT_REPLY_RESUME)
+		thread_exit(); /* FAULT_REPLY_KILL or nonsense: the thread ends */
 }
 
 /* Send the fault message (label, words) of the current thread to its
@@ -90,6 +91,14 @@ bool fault_user_exception(unsigned vector, uint64_t error, uint64_t addr, uint64
 	return true;
 }
 
+/* True if page p of s is mapped as an access (write or not) needs it. */
+static bool page_ready(struct space *s, uint64_t p, bool write, bool *mapped)
+{
+	unsigned rights;
+	*mapped = space_query(s, p, &rights);
+	return *mapped && (!write || (rights & MAP_W));
+}
+
 int fault_in_user(uint64_t va, uint64_t n, bool write)
 {
 	struct thread *me = sched_current();
@@ -97,21 +106,16 @@ int fault_in_user(uint64_t va, uint64_t n, bool write)
 	if (!s->pager_ep || va >= USER_END || n > USER_END - va)
 		return E_FAULT;
 	for (uint64_t p = va & ~0xFFFull; p < va + n; p += 4096) {
-		unsigned rights;
-		bool mapped = space_query(s, p, &rights);
-		if (mapped && (!write || (rights & MAP_W)))
-			continue;
-		uint64_t acc = (write ? FAULT_ACC_WRITE : FAULT_ACC_READ) | FAULT_ACC_SYSCALL |
-			       (mapped ? FAULT_ACC_PRESENT : 0);
-		if (ask_pager(me, FAULT_PAGE, p, acc, 0) != E_OK)
-			return E_FAULT;
-		const struct ipc_msg *r = &me->msg;
-		if (IPC_LABEL_TAG(r->label) == (unsigned)FAULT_REPLY_MAP) {
-			if (space_map(s, r->w[0] & ~0xFFFull, r->w[1], (uint32_t)r->w[2],
-				      r->w[0] & (MAP_R | MAP_W | MAP_X)) != E_OK)
+		/* an answer the kernel refused is asked again, a few times */
+		bool mapped;
+		for (int tries = 0; !page_ready(s, p, write, &mapped); tries++) {
+			uint64_t acc = (write ? FAULT_ACC_WRITE : FAULT_ACC_READ) |
+				       FAULT_ACC_SYSCALL | (mapped ? FAULT_ACC_PRESENT : 0);
+			if (tries == FAULT_IN_TRIES || ask_pager(me, FAULT_PAGE, p, acc, 0) != E_OK)
 				return E_FAULT;
-		} else if (IPC_LABEL_TAG(r->label) != (unsigned)FAULT_REPLY_RESUME) {
-			return E_FAULT;
+			unsigned tag = IPC_LABEL_TAG(me->msg.label);
+			if (tag != (unsigned)FAULT_REPLY_MAP && tag != (unsigned)FAULT_REPLY_RESUME)
+				return E_FAULT;
 		}
 	}
 	return E_OK;

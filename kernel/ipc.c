@@ -42,20 +42,41 @@ static void transfer(struct thread *from, const struct ipc_msg *msg, struct thre
 		       arch_phys_to_virt(from->ipc_buf_pfn << 12), len);
 }
 
-/* Dequeue the first thread on q still in state `from` and claim it (moving
- * it to `to`); NULL if none. ep->lock held. */
-static struct thread *take(struct list_link *q, int from, int to)
+/* Dequeue the first thread on q still in state `from` and claim it; NULL
+ * if none. ep->lock held.  A sender whose message is a call (for_reply)
+ * moves straight to TS_BLOCKED_REPLY, with the reference our reply will
+ * drop taken first: it is never seen runnable in between, so a kill that
+ * lands now finds it blocked and wakes it.  Anything else becomes
+ * TS_RUNNABLE, for us to wake or run. */
+static struct thread *take(struct list_link *q, int from, bool for_reply)
 {
 	while (!list_empty(q)) {
 		struct thread *t = container_of(q->next, struct thread, ep_link);
 		list_del(&t->ep_link);
 		list_init(&t->ep_link);
 		t->waiting_on = NULL;
+		bool reply = for_reply && t->is_call;
+		if (reply)
+			kobj_get(&t->obj);
 		int expected = from;
-		if (atomic_compare_exchange_strong(&t->state, &expected, to))
+		if (atomic_compare_exchange_strong(&t->state, &expected,
+						   reply ? TS_BLOCKED_REPLY : TS_RUNNABLE))
 			return t;
+		if (reply)
+			kobj_put(&t->obj); /* it still holds its running reference */
 	}
 	return NULL;
+}
+
+/* After publishing blocked state st: true if a kill raced with it (the
+ * killer saw us still running) and we took ourselves back: the caller must
+ * not block then.  Otherwise a killer that comes later finds us blocked. */
+static bool killed_meanwhile(struct thread *me, int st)
+{
+	if (!atomic_load(&me->kill) || !thread_claim(me, st))
+		return false;
+	atomic_store(&me->state, TS_RUNNING);
+	return true;
 }
 
 /* Queue current on q in state st and give up the CPU (ep->lock held, and
@@ -64,6 +85,12 @@ static int wait_on(struct endpoint *ep, struct list_link *q, int st, struct thre
 {
 	struct thread *me = sched_current();
 	atomic_store(&me->state, st);
+	if (killed_meanwhile(me, st)) {
+		spin_unlock(&ep->lock);
+		if (next)
+			sched_wake(next);
+		return E_DEAD;
+	}
 	me->waiting_on = ep;
 	list_add(q->prev, &me->ep_link);
 	spin_unlock(&ep->lock);
@@ -81,19 +108,28 @@ static struct thread *here(struct thread *t)
 	return NULL;
 }
 
-/* Current becomes the caller of receiver r and waits for the reply. */
-static void become_caller(struct thread *me, struct thread *r)
+/* Current becomes the caller of receiver r (claimed) and waits for the
+ * reply, running r here if it may; E_DEAD at once if killed meanwhile (r
+ * is then woken and keeps its reply reference, which will find us gone). */
+static int call_and_wait(struct thread *me, struct thread *r)
 {
 	kobj_get(&me->obj);
 	r->caller = me;
+	r->caller_fault = me->in_fault;
 	atomic_store(&me->state, TS_BLOCKED_REPLY);
+	if (killed_meanwhile(me, TS_BLOCKED_REPLY)) {
+		sched_wake(r);
+		return E_DEAD;
+	}
+	sched_block(here(r)); /* fast path: run the receiver here, now */
+	return me->ipc_result;
 }
 
 int ipc_send(struct endpoint *ep, const struct ipc_msg *msg, bool call)
 {
 	struct thread *me = sched_current();
 	unsigned long f = spin_lock_irqsave(&ep->lock);
-	struct thread *r = take(&ep->receivers, TS_BLOCKED_RECV, TS_RUNNABLE);
+	struct thread *r = take(&ep->receivers, TS_BLOCKED_RECV, false);
 	if (!r) {
 		me->msg = *msg;
 		me->is_call = call;
@@ -104,14 +140,13 @@ int ipc_send(struct endpoint *ep, const struct ipc_msg *msg, bool call)
 	spin_unlock(&ep->lock);
 	transfer(me, msg, r);
 	r->ipc_result = E_OK;
-	if (call) {
-		become_caller(me, r);
-		sched_block(here(r)); /* fast path: run the receiver here, now */
-	} else {
+	int e = E_OK;
+	if (call)
+		e = call_and_wait(me, r);
+	else
 		sched_wake(r);
-	}
 	arch_irq_restore(f);
-	return call ? me->ipc_result : E_OK;
+	return e;
 }
 
 void ipc_abandon_caller(struct thread *me)
@@ -132,7 +167,7 @@ int ipc_recv(struct endpoint *ep, bool poll)
 	struct thread *me = sched_current();
 	ipc_abandon_caller(me); /* a receive gives up an unanswered call */
 	unsigned long f = spin_lock_irqsave(&ep->lock);
-	struct thread *s = take(&ep->senders, TS_BLOCKED_SEND, TS_RUNNABLE);
+	struct thread *s = take(&ep->senders, TS_BLOCKED_SEND, true);
 	if (!s) {
 		if (poll) {
 			spin_unlock_irqrestore(&ep->lock, f);
@@ -145,9 +180,8 @@ int ipc_recv(struct endpoint *ep, bool poll)
 	spin_unlock(&ep->lock);
 	transfer(s, &s->msg, me);
 	if (s->is_call) {
-		kobj_get(&s->obj);
-		me->caller = s; /* s stays blocked, now for our reply */
-		atomic_store(&s->state, TS_BLOCKED_REPLY);
+		me->caller = s; /* s stays blocked, now for our reply (take) */
+		me->caller_fault = s->in_fault;
 	} else {
 		s->ipc_result = E_OK;
 		sched_wake(s);
@@ -157,13 +191,18 @@ int ipc_recv(struct endpoint *ep, bool poll)
 }
 
 /* Hand msg to our caller and make it runnable; returns it (to switch to) or
- * NULL if there was none or it is gone. Drops the reply reference. */
+ * NULL if there was none or it is gone. Drops the reply reference.  The
+ * answer to a fault takes effect here, in the replier's call, whether or
+ * not the faulting thread still waits (fault_answer): a pager's later
+ * decisions can never be overtaken by this one. */
 static struct thread *reply(struct thread *me, const struct ipc_msg *msg)
 {
 	struct thread *c = me->caller;
 	if (!c)
 		return NULL;
 	me->caller = NULL;
+	if (me->caller_fault)
+		fault_answer(c, msg);
 	struct thread *run = NULL;
 	if (thread_claim(c, TS_BLOCKED_REPLY)) {
 		transfer(me, msg, c);

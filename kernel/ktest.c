@@ -224,6 +224,8 @@ void ktest_run(const struct boot_info *bi, bool final)
 	test_zeroed();
 	test_misuse();
 	test_vga_mirror();
+	check(arch_selftest_foreign_gs(), "entry_foreign_gs",
+	      "an interrupt in ring 0 with a user GS base lost the per-CPU area");
 	if (!final)
 		return; /* the pager runs the ring-3 tests and ends the run */
 	printk("@@DONE failures=%d\n", failures);

@@ -46,6 +46,7 @@ static void switch_to(struct thread *next)
 		atomic_store(&prev->state, TS_RUNNING);
 		return;
 	}
+	arch_fpu_leave(prev->fpu);
 	next->cpu = arch_cpu_id();
 	next->slice = SCHED_SLICE;
 	next->runs++;
@@ -127,6 +128,13 @@ void sched_sleep_ms(uint64_t ms)
 	struct thread *cur = c->current;
 	spin_lock(&c->lock);
 	atomic_store(&cur->state, TS_SLEEPING);
+	if (atomic_load(&cur->kill) && thread_claim(cur, TS_SLEEPING)) {
+		/* a kill raced with us: it saw us running, so do not sleep */
+		atomic_store(&cur->state, TS_RUNNING);
+		spin_unlock(&c->lock);
+		arch_irq_restore(f);
+		return;
+	}
 	timerq_insert(&c->sleepers, &cur->sleep, sched_ticks() + (ms ? ms : 1));
 	spin_unlock(&c->lock);
 	switch_to(pick_next(c));

@@ -84,6 +84,7 @@ int thread_create(struct space *space, uint64_t entry, uint64_t stack,
 	t->cpu = pin ? pin - 1 : atomic_fetch_add(&next_cpu, 1) % arch_ncpus();
 	uint64_t top = (uint64_t)arch_phys_to_virt((t->kstack_pfn << PAGE_SHIFT) + KSTACK_SIZE);
 	t->ksp = arch_thread_stack_init(top, entry, stack, arg, &t->uframe);
+	arch_fpu_init(t->fpu);
 	kobj_get(&t->obj); /* the running reference, dropped after it dies */
 	*out = t;
 	return E_OK;

@@ -292,11 +292,25 @@ int sleep_ms(unsigned ms)
 	return sys_sleep_ms(ms);
 }
 
+/* The kernel's sysinfo, in a static buffer (large: not on the stack);
+ * NULL if the call failed. */
+static const struct abi_sysinfo *sysinfo(void)
+{
+	static struct abi_sysinfo si;
+	memset(&si, 0, sizeof si);
+	return sys_sysinfo((uint64_t)&si, sizeof si) == E_OK ? &si : NULL;
+}
+
 uint64_t tsc_hz(void)
 {
-	static struct abi_sysinfo si; /* large: not on the stack */
-	memset(&si, 0, sizeof si);
-	return sys_sysinfo((uint64_t)&si, sizeof si) == E_OK ? si.tsc_hz : 0;
+	const struct abi_sysinfo *si = sysinfo();
+	return si ? si->tsc_hz : 0;
+}
+
+unsigned cpu_count(void)
+{
+	const struct abi_sysinfo *si = sysinfo();
+	return si && si->ncpus ? si->ncpus : 1;
 }
 
 int initrd_stat(unsigned index, char *name, size_t max, uint64_t *size)

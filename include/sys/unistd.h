@@ -44,6 +44,9 @@ int sleep_ms(unsigned ms);
 /* The cycle counter's rate in Hz (sysinfo), 0 if unknown. */
 uint64_t tsc_hz(void);
 
+/* The number of CPUs online (sysinfo), at least 1. */
+unsigned cpu_count(void);
+
 /* The name of the index-th file of the initrd into name[0..max), NUL-
  * terminated.  E_NOENT past the last file; E_NOSYS while the pager has no
  * PG_LIST request. */

@@ -45,6 +45,7 @@ struct percpu {
 	unsigned cpu_id;           /* 0 .. ncpus-1, 0 is the BSP */
 	unsigned apic_id;
 	volatile bool online;
+	void *fpu_live;            /* FPU area whose state is in the FPU (fpu.c) */
 	uint64_t gdt[8] __attribute__((aligned(16)));
 	struct tss tss __attribute__((aligned(16)));
 	uint8_t ist_df[IST_SIZE] __attribute__((aligned(16)));
@@ -66,6 +67,10 @@ void keyboard_poll_input(void);
 void vga_init(void);
 void vga_putc(char c);
 void vga_flush_cursor(void);
+
+/* fpu.c */
+void fpu_init_cpu(void);
+void arch_fpu_trap(void *area);
 
 /* gdt.c, idt.c, trap.c */
 void gdt_init_cpu(struct percpu *c);

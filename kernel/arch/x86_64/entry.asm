@@ -14,7 +14,11 @@ section .text
 %define SEL_UCODE_RPL3 0x2B
 %define SEL_UDATA_RPL3 0x23
 %define VEC_SYSCALL 0x100
-%define TF_CS 18*8       ; offset of cs in struct trap_frame
+%define TF_RFLAGS 19*8   ; offset of rflags in struct trap_frame
+%define MSR_GS_BASE 0xC0000101
+; The RFLAGS bits ring 3 may set and keep: CF PF AF ZF SF TF DF OF NT AC ID.
+%define USER_RFLAGS 0x244DD5
+%define RFLAGS_IF_1 0x202               ; IF and the always-one bit 1
 
 extern trap_handler, syscall_handler
 
@@ -76,23 +80,49 @@ trap_common:
 	test qword [rsp + 24], 3          ; cs of the interrupted code
 	jz .kernel
 	swapgs
-.kernel:
 	PUSH_GPRS
 	cld
 	mov rdi, rsp
 	call trap_handler
-	; fall through: return the way we came
+	jmp trap_return
+	; From ring 0 the GS base may still be the user's: an NMI or #DB (both
+	; on IST stacks) can land between a swapgs and the iretq/sysret after
+	; it, or at the first instruction of syscall_entry.  So, as Linux's
+	; paranoid entry does, look at the GS base itself: kernel per-CPU areas
+	; are at negative addresses, and no user GS base is (nothing lets ring
+	; 3 set one).  rbx (callee-saved) remembers whether to swap back.
+.kernel:
+	PUSH_GPRS
+	cld
+	xor ebx, ebx
+	mov ecx, MSR_GS_BASE
+	rdmsr
+	test edx, edx
+	js .kernel_gs
+	swapgs
+	mov ebx, 1
+.kernel_gs:
+	mov rdi, rsp
+	call trap_handler
+	test ebx, ebx
+	jz .kernel_out
+	swapgs
+.kernel_out:
+	POP_GPRS
+	add rsp, 16
+	iretq
 
-; trap_return: rsp points at a trap_frame; restore it and iretq.  New threads
-; start here too.
+; trap_return: rsp points at a trap_frame of ring-3 code; restore it and
+; iretq.  New threads start here too.  RFLAGS goes back to ring 3 with only
+; the bits ring 3 may hold (USER_RFLAGS), IF forced on: IOPL, VM, VIF/VIP
+; never come from a saved frame.
 global trap_return
 trap_return:
+	and qword [rsp + TF_RFLAGS], USER_RFLAGS
+	or qword [rsp + TF_RFLAGS], RFLAGS_IF_1
 	POP_GPRS
 	add rsp, 16                       ; vector and error code
-	test qword [rsp + 8], 3
-	jz .to_kernel
 	swapgs
-.to_kernel:
 	iretq
 
 ; syscall: rcx = user rip, r11 = user rflags, interrupts masked by SFMASK.
@@ -123,6 +153,8 @@ syscall_entry:
 	pop rcx                           ; rip
 	add rsp, 8                        ; cs
 	pop r11                           ; rflags
+	and r11, USER_RFLAGS
+	or r11, RFLAGS_IF_1
 	pop rsp                           ; user rsp (ss is implied)
 	swapgs
 	o64 sysret

@@ -44,6 +44,7 @@ void arch_early_init(struct boot_info *bi)
 	idt_init();
 	idt_load();
 	syscall_init_cpu();
+	fpu_init_cpu();
 	if (boot_mb2_magic != MB2_MAGIC)
 		panic("not started by a multiboot2 loader (magic 0x%lx)", boot_mb2_magic);
 	uint64_t mbi = boot_mb2_info;

@@ -72,6 +72,7 @@ _Noreturn void ap_entry(unsigned cpu)
 	gdt_init_cpu(c);
 	idt_load();
 	syscall_init_cpu();
+	fpu_init_cpu();
 	lapic_init();
 	c->apic_id = lapic_id();
 	atomic_thread_fence(memory_order_seq_cst);

@@ -12,7 +12,10 @@ extern char syscall_entry[], thread_first_entry[];
 extern uint64_t boot_pml4[512];
 
 #define RFLAGS_USER  0x202            /* IF, reserved bit 1 */
-#define SFMASK_BITS  0x40700          /* IF, TF, DF, AC cleared on syscall */
+/* Cleared on syscall entry: IF, TF, DF, AC, NT and IOPL.  NT above all: a
+ * kernel running with the user's NT would fault at its next iretq (to any
+ * thread), in ring 0 with the user's GS base. */
+#define SFMASK_BITS  0x47700
 
 /* syscall_init_cpu: enable syscall/sysret on this CPU. */
 void syscall_init_cpu(void)

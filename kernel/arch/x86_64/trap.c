@@ -66,11 +66,17 @@ void trap_handler(struct trap_frame *tf)
 {
 	bool user = tf->cs & 3;
 	switch (tf->vector) {
-	case 2:
+	case 2: /* on its IST stack: never blocks, never goes to a pager */
 		if (atomic_load(&panicking))
 			halt_forever(); /* another CPU panicked and stopped us */
-		exception(tf);
-		break;
+		printk("NMI on cpu %u\n", arch_cpu_id());
+		trap_dump(tf);
+		panic("NMI");
+	case 7: /* #NM: a thread's first FPU/SSE instruction since it ran */
+		if (!user)
+			exception(tf);
+		arch_fpu_trap(sched_current()->fpu);
+		return;
 	case VEC_SPURIOUS:
 		return;
 	case VEC_TIMER:
@@ -101,6 +107,23 @@ void trap_handler(struct trap_frame *tf)
 	}
 	if (user)
 		thread_check_kill();
+}
+
+/* arch_selftest_foreign_gs: take an interrupt in ring 0 while the GS base
+ * is a user value, as an NMI can between a swapgs and the iretq or sysret
+ * after it: the entry must still reach this CPU's data (the VEC_TLB
+ * handler reads it).  True if it did and GS is the kernel's afterwards. */
+bool arch_selftest_foreign_gs(void)
+{
+	unsigned long f = arch_irq_save();
+	struct percpu *want = this_cpu();
+	uint64_t kernel_gs = rdmsr(MSR_KERNEL_GS);
+	wrmsr(MSR_KERNEL_GS, 0x1000); /* an unmapped user address */
+	__asm__ volatile("swapgs; int %0; swapgs" :: "i"(VEC_TLB) : "memory");
+	bool ok = this_cpu() == want && rdmsr(MSR_KERNEL_GS) == 0x1000;
+	wrmsr(MSR_KERNEL_GS, kernel_gs);
+	arch_irq_restore(f);
+	return ok;
 }
 
 /* Print the frame-pointer chain from rbp. */
