@@ -298,13 +298,20 @@ static unsigned parse(const char *s)
 int main(int argc, char **argv)
 {
 	static struct pg_stats a, b;
+	static struct abi_frame_stats fs;
 	unsigned secs = argc > 1 ? parse(argv[1]) : 0;
 	TEST_ERR(NAME, sys_sysinfo((uint64_t)&si, sizeof si), E_OK);
 	unsigned n = si.ncpus * PER_CPU;
 	n = n < 3 ? 3 : n > WMAX ? WMAX : n;
-	run(n, none); /* warm-up: what the pager and kernel keep for good */
+	printf(NAME ": %u workers at once on %u CPUs, %s%u\n", n, si.ncpus,
+	       secs ? "seconds " : "generations ", secs ? secs : 2);
+	/* warm-up: what the pager and kernel keep for good; and every page of
+	 * ours the counts below touch, touched before them */
+	deadline_ms = generation_left = 0;
+	run(n, none);
 	TEST_ERR(NAME, pager_stats(&a), E_OK);
 	TEST_ERR(NAME, pager_stats(&b), E_OK);
+	TEST_ERR(NAME, sys_frame_stats((uint64_t)&fs, sizeof fs), E_OK);
 	uint64_t before = frames_steady(2000);
 	TEST_ERR(NAME, pager_stats(&a), E_OK);
 	started = ended = 0;
@@ -312,7 +319,6 @@ int main(int argc, char **argv)
 	uint64_t t0 = si.ticks_ms;
 	if (secs) {
 		deadline_ms = si.ticks_ms + secs * 1000ull;
-		printf(NAME ": %u workers on %u CPUs for %u s\n", n, si.ncpus, secs);
 		run(n, until_deadline);
 	} else {
 		generation_left = n;
@@ -322,8 +328,6 @@ int main(int argc, char **argv)
 	uint64_t ms = si.ticks_ms - t0;
 	uint64_t after = frames_settle(before, 5000);
 	TEST_ERR(NAME, pager_stats(&b), E_OK);
-	static struct abi_frame_stats fs;
-	TEST_ERR(NAME, sys_frame_stats((uint64_t)&fs, sizeof fs), E_OK);
 	uint64_t slack = fs.total / 512 + 8; /* the window's page tables, at most */
 	printf(NAME ": %u workers (%u at once), %u rounds each, %lu ms; free frames %lu "
 	       "before, %lu after; pager holds %lu frames, held %lu\n", started, n, ROUNDS,

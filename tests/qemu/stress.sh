@@ -1,0 +1,42 @@
+#!/bin/sh
+# make stress SECS=600: boot an ISO whose init runs only test_stress for
+# SECS seconds (4 CPUs, MEM), then judge the serial log: its "@@PASS
+# stress" line, no @@FAIL, no PANIC, no "kobj: put on dead" complaint,
+# "@@DONE failures=0", QEMU's status for a clean exit, and the kernel's
+# free frames once the workers ended back to at least what they were
+# before (the program's own line; it also checks the pager holds exactly
+# the frames it held).  Ends with "N passed, N failed" like the other
+# test scripts.
+cd "$(dirname "$0")/../.." || exit 1
+. tests/qemu/lib.sh
+SECS=${SECS:-600}
+MEM=${MEM:-512M}
+TIMEOUT=${STRESS_TIMEOUT:-$((SECS * 3 + 300))} # 10x would be hours: the run
+                                               # ends itself at SECS of guest time
+log=$BUILD/qemu/stress.log
+mkdir -p "$BUILD/qemu"
+mkiso "$BUILD/qemu/stress.iso" 1 "stress=$SECS" || exit 1
+echo "stress: $SECS s on $SMP CPUs, $MEM (log $log)"
+boot "$BUILD/qemu/stress.iso" "$MEM" "$log" "$TIMEOUT"
+rc=$?
+pass=0 fail=0
+ok() { echo "PASS $1"; pass=$((pass + 1)); }
+bad() { echo "FAIL $1${2:+: $2}"; fail=$((fail + 1)); }
+if grep -qx '@@PASS stress' "$log"; then ok stress
+else bad stress "$(grep -m1 '@@FAIL' "$log")"; fi
+frames=$(sed -nE 's/.*free frames ([0-9]+) before, ([0-9]+) after.*/\1 \2/p' "$log")
+set -- $frames
+if [ -n "$frames" ] && [ "$2" -ge "$1" ]; then ok "stress_frames_back ($1 before, $2 after)"
+else bad stress_frames_back "free frames before/after: ${frames:-no line}"; fi
+why=""
+[ $rc = 124 ] && why="timed out after ${TIMEOUT}s"
+grep -q '^@@DONE failures=0' "$log" || why="${why:-no @@DONE failures=0 line}"
+grep -q 'PANIC' "$log" && why="PANIC in the log"
+# a reference dropped twice is a kernel bug even when nothing crashes
+grep -q '^kobj: put on dead' "$log" && why="${why:-$(grep -m1 '^kobj: put on dead' "$log")}"
+grep -q '@@FAIL' "$log" && why="${why:-@@FAIL in the log}"
+[ $rc != 1 ] && [ -z "$why" ] && why="QEMU exit status $rc"
+if [ -z "$why" ]; then ok stress_boot; else bad stress_boot "$why (log $log)"; fi
+grep -m1 '^stress: .* workers' "$log"
+echo "$pass passed, $fail failed"
+[ $fail = 0 ]
