@@ -3,16 +3,17 @@
 # SECS seconds (4 CPUs, MEM), then judge the serial log: its "@@PASS
 # stress" line, no @@FAIL, no PANIC, no "kobj: put on dead" complaint,
 # "@@DONE failures=0", QEMU's status for a clean exit, and the kernel's
-# free frames once the workers ended back to at least what they were
-# before (the program's own line; it also checks the pager holds exactly
-# the frames it held).  Ends with "N passed, N failed" like the other
+# free frames once the workers ended back to what they were before, but
+# for page tables the pager's window keeps (the program's own line; it
+# also checks the pager holds exactly the frames it held).  Ends with "N passed, N failed" like the other
 # test scripts.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/qemu/lib.sh
 SECS=${SECS:-600}
 MEM=${MEM:-512M}
-TIMEOUT=${STRESS_TIMEOUT:-$((SECS * 3 + 300))} # 10x would be hours: the run
-                                               # ends itself at SECS of guest time
+# the run ends itself after SECS of guest time; the bound is only against
+# a hang, 10x over (a loaded host slows the guest a lot)
+TIMEOUT=${STRESS_TIMEOUT:-$((SECS * 10 + 600))}
 log=$BUILD/qemu/stress.log
 mkdir -p "$BUILD/qemu"
 mkiso "$BUILD/qemu/stress.iso" 1 "stress=$SECS" || exit 1
@@ -24,10 +25,14 @@ ok() { echo "PASS $1"; pass=$((pass + 1)); }
 bad() { echo "FAIL $1${2:+: $2}"; fail=$((fail + 1)); }
 if grep -qx '@@PASS stress' "$log"; then ok stress
 else bad stress "$(grep -m1 '@@FAIL' "$log")"; fi
-frames=$(sed -nE 's/.*free frames ([0-9]+) before, ([0-9]+) after.*/\1 \2/p' "$log")
+# page tables the pager's window keeps for frames it had never held before
+# may stay; every other frame must be back
+frames=$(sed -nE 's/.*free frames ([0-9]+) before, ([0-9]+) after \(page tables ([-+][0-9]+).*/\1 \2 \3/p' "$log")
 set -- $frames
-if [ -n "$frames" ] && [ "$2" -ge "$1" ]; then ok "stress_frames_back ($1 before, $2 after)"
-else bad stress_frames_back "free frames before/after: ${frames:-no line}"; fi
+pt=$(( ${3:-0} > 0 ? ${3:-0} : 0 ))
+if [ -n "$frames" ] && [ $(($2 + pt)) -ge "$1" ]; then
+	ok "stress_frames_back ($1 before, $2 after, page tables $3)"
+else bad stress_frames_back "free frames before, after, page tables: ${frames:-no line}"; fi
 why=""
 [ $rc = 124 ] && why="timed out after ${TIMEOUT}s"
 grep -q '^@@DONE failures=0' "$log" || why="${why:-no @@DONE failures=0 line}"
