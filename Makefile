@@ -81,7 +81,7 @@ QEMU := qemu-system-x86_64 -machine q35 $(QEMU_ACCEL) -cpu $(QEMU_CPU) \
 
 export ACCEL SMP QEMU_CPU QEMU_EXTRA BUILD
 
-.PHONY: all iso run debug test unit-test qemu-test shell-test bench clean deps help
+.PHONY: all iso run debug test unit-test qemu-test shell-test stress bench clean deps help
 
 all: $(ISO) $(PAGER) $(INITRD)
 
@@ -89,6 +89,7 @@ help:
 	@echo "make run      build everything and boot the ISO (serial console here)"
 	@echo "make test     host unit tests (ASan+UBSan), QEMU tests, shell tests; ends 'N passed, N failed'"
 	@echo "make unit-test / qemu-test / shell-test   one stage of make test"
+	@echo "make stress SECS=600   test_stress alone for SECS seconds on $(SMP) CPUs (MEM=$(MEM))"
 	@echo "make bench    host and QEMU benchmarks, RESULT lines"
 	@echo "make debug    boot halted with a gdb stub on :1234; then: gdb -x $(BUILD)/gdbinit"
 	@echo "make iso      build $(ISO)"
@@ -145,6 +146,10 @@ qemu-test: $(ISO)
 
 shell-test: $(ISO)
 	@sh tests/shell/run.sh $(ISO)
+
+SECS ?= 600
+stress: $(ISO)
+	@MEM=$(MEM) SECS=$(SECS) sh tests/qemu/stress.sh
 
 test: deps
 	@$(MAKE) --no-print-directory $(UNIT_TESTS) $(ISO)

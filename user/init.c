@@ -2,6 +2,8 @@
  *   init test   run every initrd program test_* in turn (spawn, wait),
  *               report each, print "@@DONE failures=N" and exit 1 if any
  *               failed, else 0 (the pager halts the machine with it)
+ *   init stress N   only test_stress N (make stress), then "@@DONE
+ *               failures=N" as for test
  *   init bench  the same for bench_*, then "@@BENCH_DONE"; "init bench
  *               boot-only" runs none
  *   init        start sh if the initrd has it (again when it ends), else
@@ -13,11 +15,11 @@
 
 /* Run name to its end; returns 1 if it exited 0, else 0 (reported with
  * tag, "@@FAIL" in a test run). */
-static int run_one(const char *name, const char *tag)
+static int run_one(const char *name, const char *arg, const char *tag)
 {
 	struct wait_status st;
 	uint32_t pid;
-	int e = spawn(name, NULL, &pid);
+	int e = spawn(name, arg, &pid);
 	if (e) {
 		printf("%s %s: spawn failed: %s\n", tag, name, err_str(e));
 		return 0;
@@ -50,7 +52,7 @@ static int run_all(const char *prefix, const char *tag)
 		if (strncmp(name, prefix, strlen(prefix)) != 0)
 			continue;
 		n++;
-		failures += !run_one(name, tag);
+		failures += !run_one(name, NULL, tag);
 	}
 	if (e != E_NOENT) {
 		printf("%s init: cannot list the initrd: %s\n", tag, err_str(e));
@@ -83,6 +85,11 @@ int main(int argc, char **argv)
 		int failures = run_all("test_", "@@FAIL");
 		printf("@@DONE failures=%d\n", failures);
 		return failures ? 1 : 0;
+	}
+	if (strcmp(mode, "stress") == 0 && argc > 2) {
+		int failures = !run_one("test_stress", argv[2], "@@FAIL");
+		printf("@@DONE failures=%d\n", failures);
+		return failures;
 	}
 	if (strcmp(mode, "bench") == 0) {
 		int skip = argc > 2 && strcmp(argv[2], "boot-only") == 0;
