@@ -266,6 +266,7 @@ int sys_frame_stats(const uint64_t a[6], uint64_t out[6])
 	o.pcp_refills = s.pcp_refills, o.pcp_drains = s.pcp_drains;
 	o.ncpus = s.ncpus;
 	memcpy(o.pcp_cached, s.pcp_cached, sizeof o.pcp_cached);
+	o.oom_drains = s.oom_drains, o.oom_drained = s.oom_drained, o.nomem = s.nomem;
 	if (a[1] < sizeof o)
 		return E_INVAL;
 	return user_out(a[0], &o, sizeof o);

@@ -16,6 +16,11 @@ struct abi_frame_stats {
 	uint64_t pcp_refills, pcp_drains;
 	uint32_t ncpus, pad;
 	uint64_t pcp_cached[ABI_MAX_CPUS];
+	uint64_t oom_drains;  /* order-0 allocations that found their CPU's cache
+			       * and the buddy lists empty and drained every
+			       * other CPU's cache before giving up */
+	uint64_t oom_drained; /* frames those drains gave back */
+	uint64_t nomem;       /* allocations refused for want of memory */
 };
 
 struct abi_sysinfo {

@@ -30,6 +30,10 @@ struct frame_stats {
 	uint64_t pcp_cached[MAX_CPUS];             /* frames in each CPU's cache */
 	uint64_t pcp_refills, pcp_drains;          /* batches moved, all CPUs */
 	unsigned ncpus;                            /* caches reported */
+	uint64_t oom_drains;  /* allocations that found their CPU's cache and the
+			       * lists dry and drained the other CPUs' caches */
+	uint64_t oom_drained; /* frames those drains gave back */
+	uint64_t nomem;       /* allocations refused (E_NOMEM) even so */
 };
 
 /* Set up the allocator over meta (nframes slots, see init_metadata_array),
@@ -39,7 +43,8 @@ void frame_init(struct meta_slot *meta, uint64_t nframes,
 		const struct memrange_set *free_ram, unsigned ncpus);
 
 /* Allocate a block; *pfn = its first frame. Order 0 goes through this CPU's
- * cache. Returns E_OK, E_BADORDER, E_INVAL (purpose) or E_NOMEM. */
+ * cache.  Before E_NOMEM every CPU's cache is drained and the allocation
+ * tried again.  Returns E_OK, E_BADORDER, E_INVAL (purpose) or E_NOMEM. */
 int frame_alloc(const struct frame_alloc_options *opt, uint64_t *pfn);
 
 /* Drop the allocation's reference to the order-`order` block at pfn; on the
