@@ -51,7 +51,11 @@ static void apply_reply(struct thread *me)
 		       me->tid, err_str(e));
 		thread_exit();
 	}
-	case (unsigned)FAULT_REPLY_RESUME:
+	case (unsigned)FAULT_REPLY_RESUME: /* w0: ms to wait before running again */
+		if (r->w[0]) {
+			sched_sleep_ms(r->w[0] < FAULT_RESUME_MAX_MS ? r->w[0] : FAULT_RESUME_MAX_MS);
+			thread_check_kill();
+		}
 		return;
 	default: /* FAULT_REPLY_KILL or nonsense: the thread ends */
 		thread_exit();

@@ -254,7 +254,8 @@ int sys_frame_stats(const uint64_t a[6], uint64_t out[6])
 {
 	(void)out;
 	_Static_assert(FRAME_MAX_ORDER == ABI_MAX_ORDER && PURPOSE_COUNT == ABI_PURPOSES &&
-		       MAX_CPUS == ABI_MAX_CPUS, "abi/stats.h out of step");
+		       MAX_CPUS == ABI_MAX_CPUS && PURPOSE_USER_DATA == ABI_PURPOSE_USER_DATA,
+		       "abi/stats.h out of step");
 	struct frame_stats s;
 	struct abi_frame_stats o;
 	frame_stats(&s);

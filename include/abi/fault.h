@@ -9,7 +9,13 @@
  *   label = FAULT_REPLY_MAP:  w0 = virtual address | MAP_* rights,
  *                             w1 = pfn, w2 = generation; the kernel maps it
  *                             and resumes the thread
- *   label = FAULT_REPLY_RESUME: resume without mapping (pager mapped it)
+ *   label = FAULT_REPLY_RESUME: resume without mapping (pager mapped it);
+ *                             w0 = 0, or milliseconds (at most
+ *                             FAULT_RESUME_MAX_MS) to sleep first: the
+ *                             access then runs again and may fault anew
+ *                             (the pager defers a fault it cannot serve
+ *                             yet, such as one waiting for an OOM
+ *                             victim's frames)
  *   label = FAULT_REPLY_KILL: the thread is ended; w0 = reason (any word) */
 #ifndef ABI_FAULT_H
 #define ABI_FAULT_H
@@ -30,6 +36,8 @@ enum fault_label {
 				 * needs this user page (a buffer it was given);
 				 * a KILL answer then makes the call fail with
 				 * E_FAULT, and the thread lives on */
+
+#define FAULT_RESUME_MAX_MS 1000
 
 enum fault_reply {
 	FAULT_REPLY_MAP = 0xF1000001,

@@ -7,6 +7,7 @@
 #define ABI_MAX_CPUS 64
 #define ABI_MAX_ORDER 10
 #define ABI_PURPOSES 7 /* none, firmware, kernel, page table, kernel data, user data, custom */
+#define ABI_PURPOSE_USER_DATA 5 /* by_purpose[] index of the frames user space holds */
 
 struct abi_frame_stats {
 	uint64_t total, free, poisoned, reserved;
