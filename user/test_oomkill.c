@@ -11,6 +11,7 @@
  * Children are this program run with a mode word (see main).  "Filling"
  * touches pages while more than a margin of frames is free (1024 plus
  * 1/32 of memory, as exit_no_leaks does), which never runs out itself. */
+#include <stdbool.h>
 #include "sys/sys.h"
 #include "sys/ipc.h"
 #include "sys/test.h"
