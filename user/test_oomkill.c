@@ -196,22 +196,46 @@ static void test_syscall(void)
 	test_pass(name);
 }
 
+/* Three children touch share pages each at once, then report ready and
+ * sleep: together they need more than there is, any two of them fit. */
 static void test_one_per_shortage(void)
 {
 	const char *name = "oom_one_per_shortage";
 	char n[24];
 	uint64_t share = (frames_available() - margin()) * 2 / 5;
 	numstr(n, sizeof n, (long)share);
-	const char *argv[] = { "test_oomkill", "touch", n, NULL };
+	const char *argv[] = { "test_oomkill", "small", "0", n, NULL };
 	uint64_t k0 = oom_kills();
 	uint32_t pid[3];
+	bool ready[3] = { 0 }, gone[3] = { 0 };
 	for (int i = 0; i < 3; i++)
 		pid[i] = start(name, argv);
+	for (int left = 3; left > 0;) {
+		struct sys_msg m;
+		struct wait_status st;
+		bool got = ipc_poll(ep, &m) == E_OK;
+		for (int i = 0; i < 3; i++) {
+			if (got && PG_BADGE_PID(m.badge) == pid[i] && !ready[i] && !gone[i])
+				ready[i] = true, left--;
+			if (!gone[i] && wait_poll(pid[i], &st) != E_AGAIN) {
+				if (!killed(st))
+					test_fail(name, "pid %u ended how=%d code %lu", pid[i],
+						  st.how, st.code);
+				left -= !ready[i];
+				gone[i] = true;
+			}
+		}
+		if (!got)
+			sleep_ms(5);
+	}
 	int dead = 0, done = 0;
 	for (int i = 0; i < 3; i++) {
-		struct wait_status st = end_of(name, pid[i]);
-		dead += killed(st);
-		done += exited0(st);
+		dead += gone[i];
+		done += !gone[i];
+		if (!gone[i]) {
+			TEST_ERR(name, kill(pid[i]), E_OK);
+			end_of(name, pid[i]);
+		}
 	}
 	static struct pg_stats s;
 	TEST_ERR(name, pager_stats(&s), E_OK);
