@@ -1,7 +1,7 @@
 /* Running out of memory done right (issue 14), one test per item:
  *   oom_syscall_fails     a system call whose buffer cannot be paged in for
  *                         want of memory fails; the caller lives
- *   oom_one_per_shortage  three processes fault at once as memory runs out:
+ *   oom_one_per_shortage  four processes fault at once as memory runs out:
  *                         one dies, the others wait for its frames and end
  *   oom_kills_largest     a greedy process dies, not the small one that
  *                         faulted last
@@ -18,6 +18,7 @@
 #include "sys/unistd.h"
 
 #define KEY 0x6f6f6d6b696c6cull /* "oomkill": the ready endpoint */
+#define GO_KEY (KEY + 1)       /* children racing wait here for "go" */
 #define MAX_REGIONS 64
 
 static void *regions[MAX_REGIONS];
@@ -97,6 +98,16 @@ static int small(int adj, uint64_t n)
 	return ready_and_sleep();
 }
 
+/* "race N": wait for "go", touch N pages, report ready and sleep. */
+static int race(uint64_t n)
+{
+	uint32_t go;
+	struct sys_msg m;
+	if (shared_ep(GO_KEY, &go) || ipc_recv(go, &m) || touch(n))
+		return 2;
+	return ready_and_sleep();
+}
+
 /* "callfail": fill memory, then hand frame_stats buffers in never-touched
  * pages until a call fails; give everything back; exit 0 if one failed. */
 static int callfail(void)
@@ -120,7 +131,7 @@ static int callfail(void)
 
 /* ---- the parent ---- */
 
-static uint32_t ep;
+static uint32_t ep, go_ep;
 
 static uint32_t start(const char *name, const char *const *argv)
 {
@@ -196,25 +207,31 @@ static void test_syscall(void)
 	test_pass(name);
 }
 
-/* Three children touch share pages each at once, then report ready and
- * sleep: together they need more than there is, any two of them fit. */
+/* RACERS children, started together, touch share pages each, then report
+ * ready and sleep: together they need more than there is, so they run out
+ * at about the same moment; any RACERS - 1 of them fit. */
+#define RACERS 4
 static void test_one_per_shortage(void)
 {
 	const char *name = "oom_one_per_shortage";
 	char n[24];
-	uint64_t share = (frames_available() - margin()) * 2 / 5;
+	uint64_t share = (frames_available() - margin()) * 3 / 10;
 	numstr(n, sizeof n, (long)share);
-	const char *argv[] = { "test_oomkill", "small", "0", n, NULL };
+	const char *argv[] = { "test_oomkill", "race", n, NULL };
 	uint64_t k0 = oom_kills();
-	uint32_t pid[3];
-	bool ready[3] = { 0 }, gone[3] = { 0 };
-	for (int i = 0; i < 3; i++)
+	uint32_t pid[RACERS];
+	bool ready[RACERS] = { 0 }, gone[RACERS] = { 0 };
+	for (int i = 0; i < RACERS; i++)
 		pid[i] = start(name, argv);
-	for (int left = 3; left > 0;) {
+	for (int i = 0; i < RACERS; i++) {
+		struct sys_msg go = { .label = 2 };
+		TEST_ERR(name, ipc_send(go_ep, &go), E_OK);
+	}
+	for (int left = RACERS; left > 0;) {
 		struct sys_msg m;
 		struct wait_status st;
 		bool got = ipc_poll(ep, &m) == E_OK;
-		for (int i = 0; i < 3; i++) {
+		for (int i = 0; i < RACERS; i++) {
 			if (got && PG_BADGE_PID(m.badge) == pid[i] && !ready[i] && !gone[i])
 				ready[i] = true, left--;
 			if (!gone[i] && wait_poll(pid[i], &st) != E_AGAIN) {
@@ -229,7 +246,7 @@ static void test_one_per_shortage(void)
 			sleep_ms(5);
 	}
 	int dead = 0, done = 0;
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < RACERS; i++) {
 		dead += gone[i];
 		done += !gone[i];
 		if (!gone[i]) {
@@ -239,12 +256,12 @@ static void test_one_per_shortage(void)
 	}
 	static struct pg_stats s;
 	TEST_ERR(name, pager_stats(&s), E_OK);
-	printf("%s: 3 processes of %lu pages each: %d killed, %d finished; "
-	       "oom_waits %lu, oom_reaped %lu\n", name, share, dead, done, s.oom_waits,
+	printf("%s: %d processes of %lu pages each: %d killed, %d finished; "
+	       "oom_waits %lu, oom_reaped %lu\n", name, RACERS, share, dead, done, s.oom_waits,
 	       s.oom_reaped);
-	if (dead != 1 || done != 2 || s.oom_kills - k0 != 1)
-		test_fail(name, "%d killed, %d finished, %lu OOM kills: want 1, 2, 1", dead,
-			  done, s.oom_kills - k0);
+	if (dead != 1 || done != RACERS - 1 || s.oom_kills - k0 != 1)
+		test_fail(name, "%d killed, %d finished, %lu OOM kills: want 1, %d, 1", dead,
+			  done, s.oom_kills - k0, RACERS - 1);
 	test_pass(name);
 }
 
@@ -319,11 +336,14 @@ int main(int argc, char **argv)
 		return callfail();
 	if (argc > 2 && strcmp(argv[1], "touch") == 0)
 		return touch((uint64_t)num(argv[2]));
+	if (argc > 2 && strcmp(argv[1], "race") == 0)
+		return race((uint64_t)num(argv[2]));
 	if (argc > 3 && strcmp(argv[1], "hold") == 0)
 		return hold((int)num(argv[2]), (uint64_t)num(argv[3]));
 	if (argc > 3 && strcmp(argv[1], "small") == 0)
 		return small((int)num(argv[2]), (uint64_t)num(argv[3]));
 	TEST_ERR("oom_kills_largest", shared_ep(KEY, &ep), E_OK);
+	TEST_ERR("oom_kills_largest", shared_ep(GO_KEY, &go_ep), E_OK);
 	test_syscall();
 	frames_steady(3000);
 	test_one_per_shortage();
