@@ -113,7 +113,7 @@ static int race(uint64_t n)
 static int callfail(void)
 {
 	static struct abi_frame_stats probe;
-	uint64_t m = margin(), n = 2 * m, i;
+	uint64_t m = margin(), n = 2 * m < PG_MMAP_MAX / 4096 ? 2 * m : PG_MMAP_MAX / 4096, i;
 	char *buf;
 	int e = E_OK;
 	if (sys_frame_stats((uint64_t)&probe, sizeof probe) || fill_to(m) ||
