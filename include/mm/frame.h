@@ -12,6 +12,8 @@
 #include "hooks.h"
 
 #define FRAME_MAX_ORDER 10 /* blocks of 1 .. 1024 frames (4 MiB) */
+#define FRAME_USER_RESERVE 256 /* frames user data leaves for page tables
+				* and kernel objects (frame_set_reserve) */
 
 struct frame_alloc_options {
 	unsigned order;             /* 0 .. FRAME_MAX_ORDER */
@@ -66,6 +68,13 @@ int frame_get_quiet(uint64_t pfn);
  * lists at once; an allocated one is quarantined when its block is freed
  * (the rest of the block still returns).  E_RANGE if pfn has no slot. */
 int mark_poisoned(uint64_t pfn);
+
+/* Keep the last n frames of the buddy lists from user-data allocations
+ * (which then fail with E_NOMEM), for the page tables and kernel objects
+ * that make their mappings: the pager's frame can always be mapped.  The
+ * per-CPU caches of other CPUs are drained before that refusal.  0 (the
+ * default): no reserve. */
+void frame_set_reserve(uint64_t n);
 
 /* Fill *s with a consistent snapshot of the counters. */
 void frame_stats(struct frame_stats *s);

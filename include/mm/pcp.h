@@ -44,11 +44,12 @@ struct pcp_cache *pcp_of(unsigned cpu);
 /* Empty every cache. */
 void pcp_init(void);
 
-/* Pop a free frame into *pfn (refilling first if needed) and claim it:
- * refcount UNUSED -> 1 (frames poisoned meanwhile are skipped); the caller
- * sets up the rest of the slot.  E_NOMEM if the cache is empty and the buddy
- * allocator has nothing. Interrupts must be off; takes c->lock. */
-int pcp_alloc_one(struct pcp_cache *c, uint64_t *pfn);
+/* Pop a free frame into *pfn (refilling first if needed, leaving at least
+ * keep frames in the buddy lists) and claim it: refcount UNUSED -> 1
+ * (frames poisoned meanwhile are skipped); the caller sets up the rest of
+ * the slot.  E_NOMEM if the cache is empty and the buddy allocator has
+ * nothing above keep. Interrupts must be off; takes c->lock. */
+int pcp_alloc_one(struct pcp_cache *c, uint64_t *pfn, uint64_t keep);
 
 /* Push free frame pfn (already REFCOUNT_UNUSED) and drain if above PCP_HIGH.
  * Interrupts must be off; takes c->lock. */

@@ -34,6 +34,7 @@ static struct buddy {
 	uint64_t allocs, frees;             /* blocks, slow path */
 	uint64_t by_purpose[PURPOSE_COUNT]; /* frames, slow path */
 	unsigned ncpus;
+	uint64_t reserve;                   /* listed frames user data may not take */
 } buddy = { .lock = SPINLOCK_INIT };
 
 /* Cached frames quarantined by mark_poisoned whose stack entry their owner
@@ -288,12 +289,12 @@ int mark_poisoned(uint64_t pfn)
 /* ---- per-CPU cache support (see frame_internal.h) ---- */
 
 /* buddy_take_batch: up to n order-0 frames into out[], flagged META_PCP,
- * one lock round; returns how many. */
-unsigned buddy_take_batch(uint64_t *out, unsigned n)
+ * one lock round, never below keep listed; returns how many. */
+unsigned buddy_take_batch(uint64_t *out, unsigned n, uint64_t keep)
 {
 	unsigned i;
 	unsigned long f = spin_lock_irqsave(&buddy.lock);
-	for (i = 0; i < n && take_locked(0, &out[i]); i++)
+	for (i = 0; i < n && buddy.free_frames > keep && take_locked(0, &out[i]); i++)
 		slot_set_flags(slot_of(out[i]), META_PCP);
 	spin_unlock_irqrestore(&buddy.lock, f);
 	return i;
@@ -392,14 +393,16 @@ static unsigned drain_others(unsigned skip)
 }
 
 /* Order-0 frame from this CPU's cache; when it and the lists are dry, the
- * other CPUs' caches are drained and it is tried again.  E_NOMEM. */
+ * other CPUs' caches are drained and it is tried again.  User data never
+ * refills from the last `reserve` listed frames.  E_NOMEM. */
 static int alloc_pcp(enum frame_purpose p, uint64_t *pfn)
 {
 	unsigned long f = arch_irq_save();
 	unsigned cpu = arch_cpu_id();
-	int e = pcp_alloc_one(pcp_of(cpu), pfn);
+	uint64_t keep = p == PURPOSE_USER_DATA ? __atomic_load_n(&buddy.reserve, __ATOMIC_RELAXED) : 0;
+	int e = pcp_alloc_one(pcp_of(cpu), pfn, keep);
 	if (e == E_NOMEM && drain_others(cpu))
-		e = pcp_alloc_one(pcp_of(cpu), pfn);
+		e = pcp_alloc_one(pcp_of(cpu), pfn, keep);
 	if (e == E_OK) {
 		struct meta_slot *s = slot_of(*pfn);
 		s->order = 0;
@@ -665,6 +668,12 @@ void frame_init(struct meta_slot *meta, uint64_t nframes,
 		init_range_locked(free_ram->r[i].start, free_ram->r[i].end);
 	buddy.reserved = nframes - buddy.managed;
 	spin_unlock_irqrestore(&buddy.lock, f);
+}
+
+/* frame_set_reserve: user data leaves the last n listed frames alone. */
+void frame_set_reserve(uint64_t n)
+{
+	__atomic_store_n(&buddy.reserve, n, __ATOMIC_RELAXED);
 }
 
 /* Add the per-CPU counters into st; returns the frames cached. */

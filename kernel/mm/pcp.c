@@ -61,16 +61,22 @@ unsigned pcp_cached_count(const struct pcp_cache *c)
 	return __atomic_load_n(&c->count, __ATOMIC_RELAXED);
 }
 
-/* pcp_batch_refill: up to n frames from the buddy lists onto c's stack. */
-unsigned pcp_batch_refill(struct pcp_cache *c, unsigned n)
+/* Up to n frames from the buddy lists onto c's stack, leaving keep. */
+static unsigned refill_keep(struct pcp_cache *c, unsigned n, uint64_t keep)
 {
 	if (n > PCP_CAPACITY - c->count)
 		n = PCP_CAPACITY - c->count;
-	unsigned got = buddy_take_batch(&c->pfn[c->count], n);
+	unsigned got = buddy_take_batch(&c->pfn[c->count], n, keep);
 	set_count(c, c->count + got);
 	if (got)
 		bump(&c->refills);
 	return got;
+}
+
+/* pcp_batch_refill: up to n frames from the buddy lists onto c's stack. */
+unsigned pcp_batch_refill(struct pcp_cache *c, unsigned n)
+{
+	return refill_keep(c, n, 0);
 }
 
 /* pcp_batch_drain: the n coldest frames (bottom of the stack) go back to
@@ -88,13 +94,14 @@ unsigned pcp_batch_drain(struct pcp_cache *c, unsigned n)
 	return n;
 }
 
-/* Pop and claim (refcount 1) the warmest frame, refilling at the low mark;
- * skips frames poisoned meanwhile.  E_NOMEM when dry.  c->lock held. */
-static int alloc_locked(struct pcp_cache *c, uint64_t *pfn)
+/* Pop and claim (refcount 1) the warmest frame, refilling at the low mark
+ * (leaving keep listed); skips frames poisoned meanwhile.  E_NOMEM when
+ * dry.  c->lock held. */
+static int alloc_locked(struct pcp_cache *c, uint64_t *pfn, uint64_t keep)
 {
 	for (;;) {
 		if (pcp_needs_refill(c))
-			pcp_batch_refill(c, PCP_BATCH);
+			refill_keep(c, PCP_BATCH, keep);
 		if (c->count == 0)
 			return E_NOMEM;
 		uint64_t p = c->pfn[c->count - 1];
@@ -108,10 +115,10 @@ static int alloc_locked(struct pcp_cache *c, uint64_t *pfn)
 }
 
 /* pcp_alloc_one: alloc_locked under the cache's lock. */
-int pcp_alloc_one(struct pcp_cache *c, uint64_t *pfn)
+int pcp_alloc_one(struct pcp_cache *c, uint64_t *pfn, uint64_t keep)
 {
 	spin_lock(&c->lock);
-	int e = alloc_locked(c, pfn);
+	int e = alloc_locked(c, pfn, keep);
 	spin_unlock(&c->lock);
 	return e;
 }

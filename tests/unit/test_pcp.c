@@ -307,6 +307,33 @@ START_TEST(dry_block_alloc_drains_the_others)
 }
 END_TEST
 
+/* User data leaves the reserve alone, on every CPU; the kernel may take it. */
+START_TEST(user_data_leaves_the_reserve)
+{
+	static uint64_t held[3840];
+	struct frame_alloc_options user = { 0, false, PURPOSE_USER_DATA };
+	struct frame_alloc_options pt = { 0, false, PURPOSE_PAGE_TABLE };
+	unsigned n = 0;
+	frame_set_reserve(100);
+	shim_set_cpu(2);
+	held[n++] = falloc(); /* CPU 2's cache holds 63 */
+	shim_set_cpu(0);
+	while (frame_alloc(&user, &held[n]) == E_OK)
+		n++;
+	ck_assert_uint_eq(n, 3840 - 100); /* CPU 2's cache drained for it too */
+	ck_assert_uint_eq(stats().free, 100);
+	ck_assert_uint_eq(stats().nomem, 1);
+	for (int i = 0; i < 100; i++)
+		ck_assert_int_eq(frame_alloc(&pt, &held[n++]), E_OK);
+	ck_assert_int_eq(frame_alloc(&pt, &held[n]), E_NOMEM);
+	audit();
+	for (unsigned i = 0; i < n; i++)
+		ck_assert_int_eq(frame_free(held[i], 0), E_OK);
+	ck_assert_uint_eq(stats().free, 3840);
+	audit();
+}
+END_TEST
+
 /* pcp_drain_all from CPU 0 while CPU 1's owner allocates and frees on its
  * own cache: no frame is lost or handed out twice. */
 static _Atomic int owner_stop;
@@ -460,6 +487,7 @@ int main(void)
 	tcase_add_test(t, dry_cpu_drains_the_others);
 	tcase_add_test(t, dry_block_alloc_drains_the_others);
 	tcase_add_test(t, remote_drain_races_owner);
+	tcase_add_test(t, user_data_leaves_the_reserve);
 	suite_add_tcase(s, t);
 
 	return check_run(s);
