@@ -252,6 +252,24 @@ int kill(uint32_t pid)
 	return pg_call(&m);
 }
 
+int oom_score_adj_set(int value, int *old)
+{
+	struct sys_msg m = { .label = PG_OOM_ADJ, .w = { (uint64_t)(int64_t)value, 1 } };
+	int e = pg_call(&m);
+	if (e == E_OK && old)
+		*old = (int)(int64_t)m.w[0];
+	return e;
+}
+
+int oom_score_adj_get(int *value)
+{
+	struct sys_msg m = { .label = PG_OOM_ADJ };
+	int e = pg_call(&m);
+	if (e == E_OK)
+		*value = (int)(int64_t)m.w[0];
+	return e;
+}
+
 int mprotect(void *addr, size_t size, unsigned rights)
 {
 	struct sys_msg m = { .label = PG_MPROTECT, .w = { (uint64_t)addr, size, rights } };

@@ -42,6 +42,7 @@ static const struct {
 	[PG_LIST]         = { "list",         do_list },
 	[PG_HALT]         = { "halt",         do_halt },
 	[PG_REBOOT]       = { "reboot",       do_reboot },
+	[PG_OOM_ADJ]      = { "oom_adj",      do_oom_adj },
 };
 
 static const pg_handler faults[] = {

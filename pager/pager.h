@@ -38,6 +38,7 @@ struct proc {
 	uint64_t heap_start, brk;          /* the brk heap: [heap_start, brk) */
 	char name[32];
 	struct { int how; uint64_t code, addr, rip; } status;
+	int oom_adj;                       /* oom_score_adj (PG_OOM_ADJ), inherited */
 };
 
 struct pager {
@@ -92,6 +93,12 @@ long do_list(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 /* power.c: stopping the machine for a program. */
 long do_halt(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 long do_reboot(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+
+/* oom.c: running out of memory (see oompolicy.h). */
+bool oom_protected(const struct proc *p);
+bool oom_victim_back(void);
+long oom_no_frame(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+long do_oom_adj(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 
 /* fault.c: fault messages. */
 long fault_page(struct proc *p, const struct sys_msg *m, struct sys_msg *r);

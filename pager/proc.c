@@ -138,6 +138,8 @@ static struct proc *proc_alloc(uint32_t ppid, const char *name, int *err)
 	next_pid++;
 	p->state = PROC_LIVE;
 	p->ppid = ppid;
+	struct proc *parent = proc_live(ppid);
+	p->oom_adj = parent ? parent->oom_adj : 0; /* oom_score_adj is inherited */
 	p->space = (uint32_t)r.rdi;
 	dp_space_init(&p->mem, p->space);
 	dp_stats.processes++;

@@ -8,8 +8,17 @@
  * Answer (the reply half of reply_recv):
  *   label = FAULT_REPLY_MAP:  w0 = virtual address | MAP_* rights,
  *                             w1 = pfn, w2 = generation; the kernel maps it
- *                             and resumes the thread
- *   label = FAULT_REPLY_RESUME: resume without mapping (pager mapped it)
+ *                             at once, in the reply (so no later decision
+ *                             of the pager can be overtaken), and resumes
+ *                             the thread; a mapping it refuses is dropped
+ *                             and the thread faults again
+ *   label = FAULT_REPLY_RESUME: resume without mapping (pager mapped it);
+ *                             w0 = 0, or milliseconds (at most
+ *                             FAULT_RESUME_MAX_MS) to sleep first: the
+ *                             access then runs again and may fault anew
+ *                             (the pager defers a fault it cannot serve
+ *                             yet, such as one waiting for an OOM
+ *                             victim's frames)
  *   label = FAULT_REPLY_KILL: the thread is ended; w0 = reason (any word)
  *
  * Thread-end notice: not a fault and not a call.  When a thread of a space
@@ -42,6 +51,8 @@ enum fault_label {
 				 * needs this user page (a buffer it was given);
 				 * a KILL answer then makes the call fail with
 				 * E_FAULT, and the thread lives on */
+
+#define FAULT_RESUME_MAX_MS 1000
 
 enum fault_reply {
 	FAULT_REPLY_MAP = 0xF1000001,
