@@ -52,7 +52,10 @@ static void switch_to(struct thread *next)
 	next->runs++;
 	atomic_store(&next->state, TS_RUNNING);
 	c->current = next;
-	c->prev = prev;
+	/* Decide now: once arch_switch clears prev->on_cpu, prev may run on
+	 * another CPU (a direct switch), die and be freed there before
+	 * sched_finish_switch runs here. */
+	c->prev = atomic_load(&prev->state) == TS_DEAD ? prev : NULL;
 	c->switches++;
 	arch_set_kstack(next->kstack_pfn ? (uint64_t)arch_phys_to_virt(
 		(next->kstack_pfn << 12) + KSTACK_SIZE) : 0);
@@ -70,7 +73,7 @@ void sched_finish_switch(void)
 	struct cpu_sched *c = me();
 	struct thread *prev = c->prev;
 	c->prev = NULL;
-	if (prev && atomic_load(&prev->state) == TS_DEAD)
+	if (prev)
 		kobj_put(&prev->obj);
 }
 

@@ -151,13 +151,14 @@ _Noreturn void thread_exit(void)
 void thread_kill(struct thread *t)
 {
 	atomic_store(&t->kill, true);
-	ipc_cancel(t);
 	static const int blocked[] = { TS_BLOCKED_SEND, TS_BLOCKED_RECV,
 				       TS_BLOCKED_REPLY, TS_SLEEPING };
 	for (unsigned i = 0; i < sizeof blocked / sizeof blocked[0]; i++) {
 		if (thread_claim(t, blocked[i])) {
 			if (blocked[i] == TS_SLEEPING)
 				sched_cancel_sleep(t);
+			else /* claimed: it cannot run, leave its queue, nor free ep */
+				ipc_cancel(t);
 			t->ipc_result = E_DEAD;
 			sched_wake(t);
 			return;
