@@ -175,8 +175,8 @@ void sched_wake(struct thread *t)
 	spin_lock(&c->lock);
 	atomic_store(&t->state, TS_RUNNABLE);
 	enqueue(c, t);
-	bool kick = c->current == c->idle ||
-		    c->current->rq.prio < t->rq.prio;
+	struct thread *cur = __atomic_load_n(&c->current, __ATOMIC_RELAXED);
+	bool kick = cur == c->idle || cur->rq.prio < t->rq.prio;
 	spin_unlock(&c->lock);
 	if (kick && cpu != arch_cpu_id())
 		arch_wake_cpu(cpu);
