@@ -95,11 +95,18 @@ int runq_set_prio(struct runq *rq, struct runq_node *n, unsigned prio);
 /* Highest non-empty priority, or -1 if rq is empty. */
 int runq_peek_prio(const struct runq *rq);
 
-/* Number of queued nodes (may be read without the lock: a hint). */
-unsigned runq_count(const struct runq *rq);
+/* Number of queued nodes (may be read without the lock: a hint).  Inline:
+ * the IPC fast path asks it on every direct switch. */
+static inline unsigned runq_count(const struct runq *rq)
+{
+	return __atomic_load_n(&rq->count, __ATOMIC_RELAXED);
+}
 
 /* Number of queued nodes runq_steal could take (a hint without the lock). */
-unsigned runq_movable(const struct runq *rq);
+static inline unsigned runq_movable(const struct runq *rq)
+{
+	return __atomic_load_n(&rq->movable, __ATOMIC_RELAXED);
+}
 
 /* Ticks left in n's turn at tick now: whole again if the turn was not
  * charged for RUNQ_SLICE ticks. */

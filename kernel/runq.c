@@ -146,16 +146,6 @@ int runq_peek_prio(const struct runq *rq)
 	return 31 - __builtin_clz(rq->bitmap);
 }
 
-unsigned runq_count(const struct runq *rq)
-{
-	return LOAD(rq->count);
-}
-
-unsigned runq_movable(const struct runq *rq)
-{
-	return LOAD(rq->movable);
-}
-
 uint32_t runq_turn_left(const struct runq_node *n, uint64_t now)
 {
 	if (now >= LOAD(n->charged_at) + RUNQ_SLICE)

@@ -69,16 +69,16 @@ void sched_init_cpu(unsigned cpu)
 	__atomic_store_n(&c->idle, idle, __ATOMIC_RELEASE);
 }
 
-/* Switch from the current thread to next (not on any run queue). */
-static void switch_to(struct thread *next)
+/* Switch from the current thread of c (this CPU's) to next (not on any run
+ * queue). */
+static void switch_to(struct cpu_sched *c, struct thread *next)
 {
-	struct cpu_sched *c = me();
 	struct thread *prev = c->current;
 	if (next == prev) {
 		atomic_store(&prev->state, TS_RUNNING);
 		return;
 	}
-	next->cpu = arch_cpu_id();
+	next->cpu = (unsigned)(c - cpus);
 	next->runs++;
 	atomic_store(&next->state, TS_RUNNING);
 	__atomic_store_n(&c->current, next, __ATOMIC_RELAXED);
@@ -114,7 +114,9 @@ static struct thread *pick_next(struct cpu_sched *c)
 }
 
 /* True if claimed thread t may run on c at once (a direct switch): its turn
- * is not used up, or nothing of its priority or above waits on c. */
+ * is not used up, or nothing of its priority or above waits on c.  The
+ * caller has seen something queued on c (without the lock: a thread queued
+ * a moment ago and missed waits for the next tick). */
 static bool may_run_now(struct cpu_sched *c, struct thread *t)
 {
 	if (runq_turn_left(&t->rq, sched_ticks()))
@@ -129,11 +131,11 @@ void sched_block(struct thread *next)
 {
 	unsigned long f = arch_irq_save();
 	struct cpu_sched *c = me();
-	if (next && !may_run_now(c, next)) {
+	if (next && runq_count(&c->rq) && !may_run_now(c, next)) {
 		sched_wake(next); /* its turn is over: behind its equals */
 		next = NULL;
 	}
-	switch_to(next ? next : pick_next(c));
+	switch_to(c, next ? next : pick_next(c));
 	arch_irq_restore(f);
 }
 
@@ -148,7 +150,7 @@ void sched_yield(void)
 		enqueue(c, cur);
 		spin_unlock(&c->lock);
 	}
-	switch_to(pick_next(c));
+	switch_to(c, pick_next(c));
 	arch_irq_restore(f);
 }
 
@@ -192,7 +194,7 @@ void sched_sleep_ms(uint64_t ms)
 	atomic_store(&cur->state, TS_SLEEPING);
 	timerq_insert(&c->sleepers, &cur->sleep, sched_ticks() + (ms ? ms : 1));
 	spin_unlock(&c->lock);
-	switch_to(pick_next(c));
+	switch_to(c, pick_next(c));
 	arch_irq_restore(f);
 }
 
@@ -282,7 +284,7 @@ _Noreturn void sched_idle_loop(void)
 		if (t == c->idle)
 			t = steal(c);
 		if (t)
-			switch_to(t);
+			switch_to(c, t);
 		else
 			arch_idle_wait();
 	}
