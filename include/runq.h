@@ -109,8 +109,13 @@ static inline unsigned runq_movable(const struct runq *rq)
 }
 
 /* Ticks left in n's turn at tick now: whole again if the turn was not
- * charged for RUNQ_SLICE ticks. */
-uint32_t runq_turn_left(const struct runq_node *n, uint64_t now);
+ * charged for RUNQ_SLICE ticks.  Inline: asked on direct switches. */
+static inline uint32_t runq_turn_left(const struct runq_node *n, uint64_t now)
+{
+	if (now >= __atomic_load_n(&n->charged_at, __ATOMIC_RELAXED) + RUNQ_SLICE)
+		return RUNQ_SLICE; /* blocked a whole turn's length: whole again */
+	return __atomic_load_n(&n->slice, __ATOMIC_RELAXED);
+}
 
 /* Charge one tick (at tick now) to n's turn; true if the turn is used up. */
 bool runq_charge(struct runq_node *n, uint64_t now);

@@ -2,7 +2,6 @@
  * levels, so the highest runnable priority is one bit scan away. */
 #include "runq.h"
 
-#define LOAD(x)     __atomic_load_n(&(x), __ATOMIC_RELAXED)
 #define STORE(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
 
 void runq_init(struct runq *rq)
@@ -144,13 +143,6 @@ int runq_peek_prio(const struct runq *rq)
 	if (!rq->bitmap)
 		return -1;
 	return 31 - __builtin_clz(rq->bitmap);
-}
-
-uint32_t runq_turn_left(const struct runq_node *n, uint64_t now)
-{
-	if (now >= LOAD(n->charged_at) + RUNQ_SLICE)
-		return RUNQ_SLICE; /* blocked a whole turn's length: whole again */
-	return LOAD(n->slice);
 }
 
 bool runq_charge(struct runq_node *n, uint64_t now)
