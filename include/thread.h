@@ -53,9 +53,8 @@ struct thread {
 
 	unsigned cpu;
 	bool pinned;                   /* runs on `cpu` only */
-	struct runq_node rq;
+	struct runq_node rq;           /* also holds the time slice (runq.h) */
 	struct timerq_node sleep;
-	uint32_t slice;                /* ticks left in this time slice */
 
 	uint64_t kstack_pfn;           /* order-2 block: 16 KiB */
 	uint64_t ksp;                  /* saved kernel rsp while switched out */
