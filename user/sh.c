@@ -666,29 +666,46 @@ static const struct {
 };
 #define VM_ROWS (sizeof vm_rows / sizeof vm_rows[0])
 
-static uint64_t vm_get(const struct pg_stats *st, size_t row)
+/* The counter at byte offset off of st. */
+static uint64_t vm_field(const struct pg_stats *st, size_t off)
 {
-	return *(const uint64_t *)((const char *)st + vm_rows[row].off);
+	return *(const uint64_t *)((const char *)st + off);
 }
 
 static void vm_show(bool raw, const struct pg_stats *st)
 {
 	for (size_t i = 0; i < VM_ROWS; i++)
-		stat_line(raw, vm_rows[i].key, vm_get(st, i), vm_rows[i].label);
+		stat_line(raw, vm_rows[i].key, vm_field(st, vm_rows[i].off), vm_rows[i].label);
 	if (sys_frame_stats((uint64_t)&fstats, sizeof fstats) == E_OK)
 		stat_line(raw, "pcp_oom_drains", fstats.oom_drains,
 			  "per-CPU caches drained for want of memory");
 }
 
-/* vmstat N: one line per interval, the first since boot, then the change. */
+/* vmstat N: one line per interval, the first since boot, then the change;
+ * each column names its field (never a position in vm_rows). */
+static const struct {
+	const char *head;
+	size_t off;
+} vm_cols[] = {
+	{ "faults", PGS(faults_total) }, { "zero", PGS(faults_zero) },
+	{ "zread", PGS(faults_zero_read) }, { "file", PGS(faults_file) },
+	{ "stack", PGS(faults_stack) }, { "cow-cp", PGS(cow_copies) },
+	{ "cow-re", PGS(cow_reuses) }, { "forks", PGS(forks) },
+	{ "spawns", PGS(spawns) }, { "exits", PGS(exits) }, { "kills", PGS(kills) },
+	{ "oom", PGS(oom_kills) }, { "oomwt", PGS(oom_waits) },
+};
+#define VM_COLS (sizeof vm_cols / sizeof vm_cols[0])
+
 static void vm_line(const struct pg_stats *now, const struct pg_stats *before, bool head)
 {
-	static const size_t cols[] = { 0, 1, 2, 3, 4, 6, 7, 15, 16, 17, 9, 10, 11 };
-	if (head)
-		printf("  faults    zero zread   file  stack  cow-cp cow-re  forks spawns  exits  kills"
-		       "    oom  oomwt\n");
-	for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
-		printf(i == 0 ? "%8lu" : " %6lu", vm_get(now, cols[i]) - vm_get(before, cols[i]));
+	if (head) {
+		for (size_t i = 0; i < VM_COLS; i++)
+			printf(i == 0 ? "%8s" : " %6s", vm_cols[i].head);
+		printf("\n");
+	}
+	for (size_t i = 0; i < VM_COLS; i++)
+		printf(i == 0 ? "%8lu" : " %6lu",
+		       vm_field(now, vm_cols[i].off) - vm_field(before, vm_cols[i].off));
 	printf("\n");
 }
 
