@@ -67,11 +67,11 @@ PAGER_OBJS := $(patsubst %.c,$(BUILD)/u/%.o,$(wildcard pager/*.c))
 USER_PROGS := $(patsubst user/%.c,%,$(wildcard user/*.c))
 USER_BINS  := $(USER_PROGS:%=$(BUILD)/initrd/%)
 INITRD := $(BUILD)/initrd.tar
-# The pager's pure modules, host-tested (tests/unit/test_{initrd,region,pagetab,cow,demand}.c).
+# The pager's pure modules, host-tested (tests/unit/test_{initrd,region,pagetab,cow,demand,oom}.c).
 PAGER_PURE := pager/initrd.c pager/tree.c pager/region.c pager/pagetab.c \
 	pager/cow.c pager/filecache.c pager/demand.c pager/mem_anon.c pager/mem_file.c \
-	pager/mem_stack.c
-PAGER_UNIT := $(patsubst %,$(BUILD)/unit/test_%,initrd region pagetab cow demand)
+	pager/mem_stack.c pager/oompolicy.c
+PAGER_UNIT := $(patsubst %,$(BUILD)/unit/test_%,initrd region pagetab cow demand oom)
 # ---- end ring 3 (variables) ----
 
 QEMU_ACCEL := $(if $(filter kvm,$(ACCEL)),-accel kvm,-accel tcg)
@@ -81,7 +81,7 @@ QEMU := qemu-system-x86_64 -machine q35 $(QEMU_ACCEL) -cpu $(QEMU_CPU) \
 
 export ACCEL SMP QEMU_CPU QEMU_EXTRA BUILD
 
-.PHONY: all iso run debug test unit-test qemu-test shell-test fuzz bench clean deps help
+.PHONY: all iso run debug test unit-test qemu-test shell-test fuzz stress bench clean deps help
 
 all: $(ISO) $(PAGER) $(INITRD)
 
@@ -90,6 +90,7 @@ help:
 	@echo "make test     host unit tests (ASan+UBSan), QEMU tests, shell tests; ends 'N passed, N failed, N skipped'"
 	@echo "make unit-test / qemu-test / shell-test   one stage of make test"
 	@echo "make fuzz     boot test_fuzz alone for FUZZ_CALLS calls (10^7); prints calls per second"
+	@echo "make stress SECS=600   test_stress alone for SECS seconds on $(SMP) CPUs (MEM=$(MEM))"
 	@echo "make bench    host and QEMU benchmarks, RESULT lines"
 	@echo "make debug    boot halted with a gdb stub on :1234; then: gdb -x $(BUILD)/gdbinit"
 	@echo "make iso      build $(ISO)"
@@ -150,6 +151,10 @@ shell-test: $(ISO)
 # FUZZ_CALLS, FUZZ_SEED, FUZZ_FLAGS, FUZZ_MEM, FUZZ_TIMEOUT: tests/qemu/fuzz.sh
 fuzz: $(ISO)
 	@sh tests/qemu/fuzz.sh
+
+SECS ?= 600
+stress: $(ISO)
+	@MEM=$(MEM) SECS=$(SECS) sh tests/qemu/stress.sh
 
 test: deps
 	@$(MAKE) --no-print-directory $(UNIT_TESTS) $(ISO)

@@ -1,7 +1,9 @@
 /* The scheduler: one run queue per CPU (priorities 0..PRIO_MAX, round robin
- * within a level), a periodic tick for time slices and sleeps, and an idle
- * thread per CPU that halts.  The kernel is not preemptible: a thread in the
- * kernel runs with interrupts off until it blocks or returns to ring 3. */
+ * within a level), a periodic tick for time slices and sleeps, an idle
+ * thread per CPU that halts, and balancing: an idle CPU takes unpinned
+ * threads queued on busy ones, a woken unpinned thread goes to an idle CPU.
+ * The kernel is not preemptible: a thread in the kernel runs with
+ * interrupts off until it blocks or returns to ring 3. */
 #ifndef SCHED_H
 #define SCHED_H
 
@@ -9,7 +11,7 @@
 #include "thread.h"
 
 #define SCHED_HZ    1000 /* tick rate: sleeps have 1 ms resolution */
-#define SCHED_SLICE 10   /* ticks a thread runs before equals get a turn */
+#define SCHED_SLICE RUNQ_SLICE /* ticks a thread runs before equals get a turn */
 
 /* Set up this CPU's run queue and idle thread (the running context). */
 void sched_init_cpu(unsigned cpu);
@@ -17,15 +19,20 @@ void sched_init_cpu(unsigned cpu);
 /* The thread running on this CPU. */
 struct thread *sched_current(void);
 
-/* Make claimed thread t runnable on its CPU (waking that CPU if needed). */
+/* Make claimed thread t runnable at the back of its level, with a new time
+ * slice: on its CPU if pinned or idle there, else on an idle CPU if there
+ * is one, else on its CPU (waking the CPU chosen if needed). */
 void sched_wake(struct thread *t);
 
 /* Give up the CPU: current (already marked blocked or dead by the caller)
- * switches to next if given (a claimed thread, run here at once: the IPC
- * fast path), else to the best runnable thread or idle. */
+ * switches to next if given (a claimed thread, run here at once with what
+ * is left of its time slice: the IPC fast path), else to the best runnable
+ * thread or idle.  A next whose slice is used up while an equal or better
+ * thread waits here is queued (sched_wake) instead. */
 void sched_block(struct thread *next);
 
-/* Current goes to the back of its level and the best thread runs. */
+/* Current goes to the back of its level (a new time slice) and the best
+ * thread runs. */
 void sched_yield(void);
 
 /* Sleep at least ms milliseconds. */
@@ -51,9 +58,10 @@ _Noreturn void sched_idle_loop(void);
 /* Milliseconds since the scheduler started (CPU 0's ticks). */
 uint64_t sched_ticks(void);
 
-/* Per-CPU figures for the shell (later): idle ticks and switches. */
+/* Per-CPU figures (sysinfo): ticks, idle ticks, switches, and threads this
+ * CPU took from others' queues while idle. */
 struct sched_cpu_stats {
-	uint64_t idle_ticks, ticks, switches;
+	uint64_t idle_ticks, ticks, switches, steals;
 };
 void sched_cpu_stats(unsigned cpu, struct sched_cpu_stats *out);
 

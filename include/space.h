@@ -51,6 +51,13 @@ int space_unmap(struct space *s, uint64_t va, uint64_t npages);
  * a page is not mapped (pages before it are changed). */
 int space_protect(struct space *s, uint64_t va, uint64_t npages, unsigned rights);
 
+/* Rights for the pages mapped in npages from va, holes skipped: page i
+ * gets rights if bit i of mask is set, else rights without MAP_W (a
+ * frame the pager shares stays read-only).  *changed = pages changed.
+ * E_FAULT as above, E_INVAL for bad rights. */
+int space_protect_mask(struct space *s, uint64_t va, uint64_t npages, unsigned rights,
+		       const uint64_t *mask, uint64_t *changed);
+
 /* Copy-on-write sharing (fork): every user frame mapped in src within
  * npages from va loses its write right there and is mapped at the same
  * address in dst with src's remaining rights, one more reference each;

@@ -48,12 +48,13 @@ struct thread {
 	_Atomic int state;             /* enum thread_state */
 	_Atomic int on_cpu;
 	_Atomic bool kill;             /* end at the next chance */
+	_Atomic bool quiet;            /* the pager ended it (thread_destroy):
+					* no FAULT_THREAD_END notice */
 
 	unsigned cpu;
 	bool pinned;                   /* runs on `cpu` only */
-	struct runq_node rq;
+	struct runq_node rq;           /* also holds the time slice (runq.h) */
 	struct timerq_node sleep;
-	uint32_t slice;                /* ticks left in this time slice */
 
 	uint64_t kstack_pfn;           /* order-2 block: 16 KiB */
 	uint64_t ksp;                  /* saved kernel rsp while switched out */
@@ -93,12 +94,18 @@ struct thread *thread_create_idle(unsigned cpu);
  * True if we won: we alone may now wake or run it. */
 bool thread_claim(struct thread *t, int from);
 
-/* End the calling thread; never returns. */
+/* End the calling thread; never returns.  A thread of a space with a pager
+ * first tells the pager (FAULT_THREAD_END, abi/fault.h) unless the pager
+ * ended it (thread_kill_quiet). */
 _Noreturn void thread_exit(void);
 
 /* Ask t to end: it is woken if blocked and ends itself at its next kernel
  * exit. */
 void thread_kill(struct thread *t);
+
+/* thread_kill for the pager's thread_destroy: t ends without telling the
+ * pager (which knows), and a notice it is waiting to send is cancelled. */
+void thread_kill_quiet(struct thread *t);
 
 /* True (and the thread ended) if a kill is pending: call where a thread
  * returns to ring 3 or wakes from a block. */

@@ -54,9 +54,19 @@ void fault_answer(struct thread *t, const struct ipc_msg *r)
  * place: fault_answer); returns only to resume. */
 static void apply_reply(struct thread *me)
 {
-	unsigned tag = IPC_LABEL_TAG(me->msg.label);
-	if (tag != (unsigned)FAULT_REPLY_MAP && tag != (unsigned)FAULT_REPLY_RESUME)
-		thread_exit(); /* FAULT_REPLY_KILL or nonsense: the thread ends */
+	const struct ipc_msg *r = &me->msg;
+	switch (IPC_LABEL_TAG(r->label)) {
+	case (unsigned)FAULT_REPLY_MAP:
+		return;
+	case (unsigned)FAULT_REPLY_RESUME: /* w0: ms to wait before running again */
+		if (r->w[0]) {
+			sched_sleep_ms(r->w[0] < FAULT_RESUME_MAX_MS ? r->w[0] : FAULT_RESUME_MAX_MS);
+			thread_check_kill();
+		}
+		return;
+	default: /* FAULT_REPLY_KILL or nonsense: the thread ends */
+		thread_exit();
+	}
 }
 
 /* Send the fault message (label, words) of the current thread to its

@@ -84,15 +84,20 @@ static bool killed_meanwhile(struct thread *me, int st)
 static int wait_on(struct endpoint *ep, struct list_link *q, int st, struct thread *next)
 {
 	struct thread *me = sched_current();
+	/* queued before the state is published: a killer that claims us
+	 * finds us on q (thread_kill cancels after its claim) */
+	me->waiting_on = ep;
+	list_add(q->prev, &me->ep_link);
 	atomic_store(&me->state, st);
 	if (killed_meanwhile(me, st)) {
+		list_del(&me->ep_link);
+		list_init(&me->ep_link);
+		me->waiting_on = NULL;
 		spin_unlock(&ep->lock);
 		if (next)
 			sched_wake(next);
 		return E_DEAD;
 	}
-	me->waiting_on = ep;
-	list_add(q->prev, &me->ep_link);
 	spin_unlock(&ep->lock);
 	sched_block(next);
 	return me->ipc_result;

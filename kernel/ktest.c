@@ -110,10 +110,7 @@ static void exhaust_cpu(void *arg)
 static void drain_cpu(void *unused)
 {
 	(void)unused;
-	struct pcp_cache *c = pcp_of(arch_cpu_id());
-	unsigned long f = arch_irq_save();
-	pcp_batch_drain(c, pcp_cached_count(c));
-	arch_irq_restore(f);
+	pcp_drain_all(pcp_of(arch_cpu_id()));
 }
 
 /* All CPUs at once allocate until memory is exhausted, write a per-CPU
@@ -141,6 +138,88 @@ static void test_exhaust(const char *name, unsigned max_order)
 	      ex.bad_free ? "a free was refused" :
 	      after.free != before.free ? "free count did not return" :
 	      "buddy free lists differ after coalescing");
+}
+
+/* Every CPU but the BSP fills its cache to the high mark (from the lists). */
+static void fill_cache_cpu(void *unused)
+{
+	(void)unused;
+	if (arch_cpu_id() == 0)
+		return;
+	struct pcp_cache *c = pcp_of(arch_cpu_id());
+	unsigned long f = spin_lock_irqsave(&c->lock);
+	pcp_batch_refill(c, PCP_HIGH - c->count);
+	spin_unlock_irqrestore(&c->lock, f);
+}
+
+/* Take every block left in the buddy lists (largest first), chained through
+ * their first words (word 1: the order); returns the chain head. */
+static uint64_t take_lists(void)
+{
+	uint64_t head = ~0ull, pfn;
+	for (int k = FRAME_MAX_ORDER; k >= 0;) {
+		struct frame_alloc_options o = { (unsigned)k, false, PURPOSE_KERNEL_DATA };
+		if (buddy_alloc(&o, &pfn) != E_OK) {
+			k--;
+			continue;
+		}
+		uint64_t *w = P2V(pfn << PAGE_SHIFT);
+		w[0] = head;
+		w[1] = (uint64_t)k;
+		head = pfn;
+	}
+	return head;
+}
+
+static void free_chain(uint64_t head)
+{
+	while (head != ~0ull) {
+		uint64_t *w = P2V(head << PAGE_SHIFT);
+		uint64_t next = w[0];
+		buddy_free(head, (unsigned)w[1]);
+		head = next;
+	}
+}
+
+/* Issue 14, item 2: the other CPUs' caches full, the buddy lists empty and
+ * the BSP's cache empty, an order-0 allocation on the BSP must still get a
+ * frame (by draining the other caches), and count the drain. */
+static void test_remote_drain(void)
+{
+	const char *name = "frames_pcp_remote_drain";
+	if (arch_ncpus() < 4) {
+		printk("@@SKIP %s: needs 4 CPUs\n", name);
+		return;
+	}
+	struct frame_stats before, mid, after;
+	smp_run_all(drain_cpu, NULL);
+	frame_stats(&before);
+	smp_run_all(fill_cache_cpu, NULL);
+	uint64_t chain = take_lists();
+	frame_stats(&mid);
+	uint64_t cached = 0, pfn = 0;
+	for (unsigned c = 1; c < arch_ncpus(); c++)
+		cached += mid.pcp_cached[c];
+	struct frame_alloc_options o = { 0, true, PURPOSE_KERNEL_DATA };
+	int e = frame_alloc(&o, &pfn);
+	frame_stats(&after);
+	if (e == E_OK)
+		frame_free(pfn, 0);
+	free_chain(chain);
+	smp_run_all(drain_cpu, NULL);
+	struct frame_stats end;
+	frame_stats(&end);
+	printk("%s: %lu frames cached on CPUs 1..%u, %lu free in the lists; "
+	       "alloc on CPU 0: %s, %lu drains moved %lu frames\n", name, cached,
+	       arch_ncpus() - 1, mid.free - cached, err_str(e),
+	       after.oom_drains - mid.oom_drains, after.oom_drained - mid.oom_drained);
+	check(e == E_OK && cached == (uint64_t)(arch_ncpus() - 1) * PCP_HIGH &&
+	      mid.free == cached && after.oom_drains == mid.oom_drains + 1 &&
+	      after.oom_drained - mid.oom_drained == cached && end.free == before.free,
+	      name, e != E_OK ? "the allocation failed with frames cached elsewhere" :
+	      mid.free != cached ? "the set-up left frames outside the caches" :
+	      end.free != before.free ? "free count did not return" :
+	      "the drain was not counted as one OOM drain of every cached frame");
 }
 
 /* A zeroed allocation is all zero even when the frame was dirty before. */
@@ -225,6 +304,7 @@ void ktest_run(const struct boot_info *bi, bool final)
 		      "some CPUs did not come online");
 	test_exhaust("frames_smp_exhaust_order0", 0);
 	test_exhaust("frames_smp_exhaust_mixed", 4);
+	test_remote_drain();
 	test_zeroed();
 	test_misuse();
 	test_vga_mirror();

@@ -34,6 +34,7 @@ static void mem_init(struct boot_info *bi)
 		panic("no room for the %lu-byte MetaSlot array", size);
 	init_metadata_array(P2V(meta_pa), ram_end >> PAGE_SHIFT);
 	frame_init(P2V(meta_pa), ram_end >> PAGE_SHIFT, &bi->free_ram, bi->ncpus_found);
+	frame_set_reserve(FRAME_USER_RESERVE);
 	set_purpose((uint64_t)_kernel_start - KERNEL_VMA,
 		    (uint64_t)_kernel_end - KERNEL_VMA, PURPOSE_KERNEL);
 	set_purpose(meta_pa, meta_pa + size, PURPOSE_KERNEL);

@@ -143,6 +143,31 @@ int space_protect(struct space *s, uint64_t va, uint64_t npages, unsigned rights
 	return e;
 }
 
+int space_protect_mask(struct space *s, uint64_t va, uint64_t npages, unsigned rights,
+		       const uint64_t *mask, uint64_t *changed)
+{
+	if (!user_range(va, npages))
+		return E_FAULT;
+	if (rights & ~(MAP_R | MAP_W | MAP_X))
+		return E_INVAL;
+	*changed = 0;
+	for (uint64_t i = 0; i < npages; i += UNMAP_BATCH) {
+		uint64_t n = npages - i < UNMAP_BATCH ? npages - i : UNMAP_BATCH, got = 0;
+		unsigned long f = spin_lock_irqsave(&s->lock);
+		for (uint64_t j = i; j < i + n; j++) {
+			bool w = (mask[j / 64] >> (j % 64)) & 1;
+			unsigned r = w ? rights : rights & ~(unsigned)MAP_W;
+			if (arch_pt_protect(s->root, va + j * PAGE_SIZE, r) == E_OK)
+				got++;
+		}
+		spin_unlock_irqrestore(&s->lock, f);
+		if (got)
+			arch_tlb_shootdown(s->root, atomic_load(&s->cpus), va + i * PAGE_SIZE, n);
+		*changed += got;
+	}
+	return E_OK;
+}
+
 /* arch_pt_share_cow's filter: user frames only (never a kernel-owned
  * IPC buffer or window page), with a reference taken for the new mapping. */
 static bool share_take(uint64_t pa, void *arg)

@@ -254,7 +254,8 @@ int sys_frame_stats(const uint64_t a[6], uint64_t out[6])
 {
 	(void)out;
 	_Static_assert(FRAME_MAX_ORDER == ABI_MAX_ORDER && PURPOSE_COUNT == ABI_PURPOSES &&
-		       MAX_CPUS == ABI_MAX_CPUS, "abi/stats.h out of step");
+		       MAX_CPUS == ABI_MAX_CPUS && PURPOSE_USER_DATA == ABI_PURPOSE_USER_DATA,
+		       "abi/stats.h out of step");
 	struct frame_stats s;
 	struct abi_frame_stats o;
 	frame_stats(&s);
@@ -266,6 +267,7 @@ int sys_frame_stats(const uint64_t a[6], uint64_t out[6])
 	o.pcp_refills = s.pcp_refills, o.pcp_drains = s.pcp_drains;
 	o.ncpus = s.ncpus;
 	memcpy(o.pcp_cached, s.pcp_cached, sizeof o.pcp_cached);
+	o.oom_drains = s.oom_drains, o.oom_drained = s.oom_drained, o.nomem = s.nomem;
 	if (a[1] < sizeof o)
 		return E_INVAL;
 	return user_out(a[0], &o, sizeof o);

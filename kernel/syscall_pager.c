@@ -118,6 +118,26 @@ int sys_map(const uint64_t a[6], uint64_t out[6]) { (void)out; return on_space(a
 int sys_unmap(const uint64_t a[6], uint64_t out[6]) { (void)out; return on_space(a, unmap_op); }
 int sys_protect(const uint64_t a[6], uint64_t out[6]) { (void)out; return on_space(a, protect_op); }
 
+/* protect_mask(space, va, npages, rights, mask): see abi/syscall.h.  The
+ * mask is copied in before any page changes. */
+int sys_protect_mask(const uint64_t a[6], uint64_t out[6])
+{
+	uint64_t mask[PROTECT_MASK_MAX / 64];
+	uint64_t n = a[2];
+	if (n == 0 || n > PROTECT_MASK_MAX || a[3] > UINT32_MAX)
+		return E_INVAL;
+	int e = space_copy_in(cur()->space, mask, a[4], (n + 63) / 64 * sizeof mask[0]);
+	if (e != E_OK)
+		return e;
+	struct handle_entry h;
+	struct space *s;
+	if ((e = space_arg(a[0], &s, &h)) != E_OK)
+		return e;
+	e = space_protect_mask(s, a[1], n, (unsigned)a[3], mask, &out[0]);
+	kobj_put(h.obj);
+	return e;
+}
+
 /* share_cow(dst, src, va, npages): both spaces with CONTROL. */
 int sys_share_cow(const uint64_t a[6], uint64_t out[6])
 {
@@ -227,6 +247,7 @@ int sys_thread_create(const uint64_t a[6], uint64_t out[6])
 	if (e != E_OK)
 		return e;
 	kobj_get(&t->obj); /* ours, while we start it */
+	out[1] = t->tid; /* what its FAULT_THREAD_END notice will name */
 	e = sys_give_handle(&t->obj, RIGHT_CONTROL, out); /* takes the creator's */
 	if (e == E_OK) {
 		sched_wake(t);
@@ -250,7 +271,7 @@ int sys_thread_destroy(const uint64_t a[6], uint64_t out[6])
 		kobj_put(h.obj);
 		return E_INVAL; /* the pager does not end itself this way */
 	}
-	thread_kill(t);
+	thread_kill_quiet(t); /* the pager knows: no end notice */
 	kobj_put(h.obj);
 	return handle_remove(handles(), (uint32_t)a[0]);
 }

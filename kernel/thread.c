@@ -9,6 +9,7 @@
 #include "lib/string.h"
 #include "printk.h"
 #include "abi/syscall.h"
+#include "abi/fault.h"
 
 static _Atomic uint64_t next_tid = 1;
 static _Atomic unsigned next_cpu;
@@ -112,11 +113,36 @@ bool thread_claim(struct thread *t, int from)
 	return atomic_compare_exchange_strong(&t->state, &expected, TS_RUNNABLE);
 }
 
+/* Tell t's pager that t ends (abi/fault.h FAULT_THREAD_END), from t itself
+ * while it can still block: a plain send, so it waits only until the pager
+ * takes it, and carries the space's badge, which no program can send with.
+ * None for the pager's own threads (no pager endpoint) nor for a thread the
+ * pager ended itself (quiet: thread_destroy); if the pager ends us while we
+ * wait, the send is cancelled (E_DEAD) and we go on ending.  Any other kill
+ * is honoured already (we are ending): it must not stop the send, so it is
+ * cleared (a blocking path gives up on a pending kill) and the send made
+ * again. */
+static void tell_pager(struct thread *t)
+{
+	struct space *s = t->space;
+	if (!s || !s->pager_ep || atomic_load(&t->quiet))
+		return;
+	struct ipc_msg m = {
+		.label = FAULT_THREAD_END,
+		.w = { t->ipc_buf_va, 0, 0, t->tid },
+		.badge = s->badge,
+	};
+	do
+		atomic_store(&t->kill, false);
+	while (ipc_send(s->pager_ep, &m, false) == E_DEAD && !atomic_load(&t->quiet));
+}
+
 _Noreturn void thread_exit(void)
 {
 	struct thread *t = sched_current();
 	arch_irq_save();
 	ipc_abandon_caller(t);
+	tell_pager(t);
 	atomic_store(&t->state, TS_DEAD);
 	sched_block(NULL);
 	panic("dead thread %lu ran again", t->tid);
@@ -125,13 +151,14 @@ _Noreturn void thread_exit(void)
 void thread_kill(struct thread *t)
 {
 	atomic_store(&t->kill, true);
-	ipc_cancel(t);
 	static const int blocked[] = { TS_BLOCKED_SEND, TS_BLOCKED_RECV,
 				       TS_BLOCKED_REPLY, TS_SLEEPING };
 	for (unsigned i = 0; i < sizeof blocked / sizeof blocked[0]; i++) {
 		if (thread_claim(t, blocked[i])) {
 			if (blocked[i] == TS_SLEEPING)
 				sched_cancel_sleep(t);
+			else /* claimed: it cannot run, leave its queue, nor free ep */
+				ipc_cancel(t);
 			t->ipc_result = E_DEAD;
 			sched_wake(t);
 			return;
@@ -139,6 +166,12 @@ void thread_kill(struct thread *t)
 	}
 	if (t->cpu != arch_cpu_id())
 		arch_wake_cpu(t->cpu); /* running: it checks at its next exit */
+}
+
+void thread_kill_quiet(struct thread *t)
+{
+	atomic_store(&t->quiet, true); /* before the kill can wake it */
+	thread_kill(t);
 }
 
 /* thread_first_run: a new thread's first kernel code (entry.asm), before

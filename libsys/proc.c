@@ -63,6 +63,7 @@ int thread_spawn_on(int cpu, uint64_t entry, uint64_t stack, uint64_t arg,
 struct thread_block {
 	void (*fn)(void *);
 	void *arg;
+	uint64_t stack; /* the stack's region (mmap_anon), freed at the end */
 };
 
 _Noreturn void libsys_thread_main(struct thread_block *b);
@@ -75,11 +76,31 @@ __asm__(".text\n"
 	"	ud2\n");
 extern char libsys_thread_entry[];
 
+/* Free the region stack (PG_MFREE) and end this thread, running on that
+ * very stack: after the call nothing may touch it, so both system calls
+ * are made from registers alone (musl's __unmapself does the same).  If
+ * the pager refuses, the thread ends all the same. */
+static _Noreturn void free_stack_and_exit(uint64_t pager, uint64_t stack)
+{
+	register uint64_t w1 __asm__("r10") = 0;
+	register uint64_t w2 __asm__("r8") = 0;
+	register uint64_t w3 __asm__("r9") = 0;
+	__asm__ volatile("syscall\n"
+			 "1:	mov %[exit], %%eax\n"
+			 "	syscall\n"
+			 "	jmp 1b\n"
+			 :
+			 : "a"((uint64_t)SYS_call), "D"(pager), "S"((uint64_t)PG_MFREE),
+			   "d"(stack), "r"(w1), "r"(w2), "r"(w3),
+			   [exit] "i"(SYS_thread_exit)
+			 : "rcx", "r11", "memory");
+	__builtin_unreachable();
+}
+
 void libsys_thread_main(struct thread_block *b)
 {
 	b->fn(b->arg);
-	for (;;)
-		sys_thread_exit();
+	free_stack_and_exit(sys_pager, b->stack);
 }
 
 int thread_spawn(uint64_t entry, uint64_t stack, uint64_t arg, uint64_t *ipc_buf)
@@ -97,8 +118,12 @@ int thread_start_on(int cpu, void (*fn)(void *), void *arg, size_t stack_size)
 		(((uint64_t)stack + stack_size - sizeof *b) & ~15ull);
 	b->fn = fn;
 	b->arg = arg;
-	return thread_spawn_on(cpu, (uint64_t)libsys_thread_entry, (uint64_t)b,
-			       (uint64_t)b, NULL);
+	b->stack = (uint64_t)stack;
+	e = thread_spawn_on(cpu, (uint64_t)libsys_thread_entry, (uint64_t)b,
+			    (uint64_t)b, NULL);
+	if (e)
+		mfree(stack);
+	return e;
 }
 
 int thread_start(void (*fn)(void *), void *arg, size_t stack_size)
@@ -225,6 +250,24 @@ int kill(uint32_t pid)
 {
 	struct sys_msg m = { .label = PG_KILL, .w = { pid } };
 	return pg_call(&m);
+}
+
+int oom_score_adj_set(int value, int *old)
+{
+	struct sys_msg m = { .label = PG_OOM_ADJ, .w = { (uint64_t)(int64_t)value, 1 } };
+	int e = pg_call(&m);
+	if (e == E_OK && old)
+		*old = (int)(int64_t)m.w[0];
+	return e;
+}
+
+int oom_score_adj_get(int *value)
+{
+	struct sys_msg m = { .label = PG_OOM_ADJ };
+	int e = pg_call(&m);
+	if (e == E_OK)
+		*value = (int)(int64_t)m.w[0];
+	return e;
 }
 
 int mprotect(void *addr, size_t size, unsigned rights)

@@ -450,6 +450,30 @@ int dp_fork(struct dp_space *parent, struct dp_space *child)
 	return e;
 }
 
+/* One ops call for the present pages of [va, end) within DP_PROTECT_MAX
+ * pages of the present page p: the mask lets MAP_W through only to pages
+ * no one else shares (rights_of); without MAP_R they are unmapped (their
+ * records wait for new rights).  The page after the chunk, or NULL. */
+static struct page *protect_chunk(struct dp_space *s, struct page *p, uint64_t end,
+				  unsigned rights)
+{
+	uint64_t mask[DP_PROTECT_MAX / 64] = { 0 }, va = p->va, last = va;
+	if (end - va > DP_PROTECT_MAX * DP_PAGE)
+		end = va + DP_PROTECT_MAX * DP_PAGE;
+	for (; p && p->va < end; p = pagetab_next(&s->pages, p)) {
+		uint64_t i = (p->va - va) / DP_PAGE;
+		if (!(p->flags & (PAGE_COW | PAGE_ZERO)))
+			mask[i / 64] |= 1ull << (i % 64);
+		last = p->va;
+	}
+	uint64_t n = (last - va) / DP_PAGE + 1;
+	if (rights & MAP_R)
+		ops->protect(s->space, va, n, rights, mask);
+	else
+		ops->unmap(s->space, va, n);
+	return p;
+}
+
 int dp_protect(struct dp_space *s, uint64_t start, uint64_t end, unsigned rights)
 {
 	struct region *r = region_find(&s->regions, start);
@@ -463,13 +487,9 @@ int dp_protect(struct dp_space *s, uint64_t start, uint64_t end, unsigned rights
 		return e;
 	r = region_find(&s->regions, start);
 	r->rights = (uint8_t)rights;
-	for (struct page *p = pagetab_from(&s->pages, start); p && p->va < end;
-	     p = pagetab_next(&s->pages, p)) {
-		if (rights & MAP_R) /* else unmapped: the entry waits for new rights */
-			ops->protect(s->space, p->va, 1, rights_of(r, p));
-		else
-			ops->unmap(s->space, p->va, 1);
-	}
+	struct page *p = pagetab_from(&s->pages, start);
+	while (p && p->va < end)
+		p = protect_chunk(s, p, end, rights);
 	return E_OK;
 }
 

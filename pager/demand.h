@@ -20,6 +20,7 @@
 #include "region.h"
 
 #define DP_PAGE   4096ull
+#define DP_PROTECT_MAX 4096 /* pages in one ops->protect (PROTECT_MASK_MAX) */
 #define DP_AROUND 16 /* extra pages mapped per sequential fault (as Linux
                         * maps 64 KiB around a file fault) */
 
@@ -35,7 +36,11 @@ struct dp_ops {
 	int (*map)(uint32_t space, uint64_t va, uint64_t pfn, uint32_t gen,
 		   unsigned rights);
 	void (*unmap)(uint32_t space, uint64_t va, uint64_t npages);
-	void (*protect)(uint32_t space, uint64_t va, uint64_t npages, unsigned rights);
+	/* Rights for the mapped pages in [va, va + npages pages), npages <=
+	 * DP_PROTECT_MAX, holes skipped: page i gets rights if bit i of mask
+	 * is set, else rights without MAP_W. */
+	void (*protect)(uint32_t space, uint64_t va, uint64_t npages, unsigned rights,
+			const uint64_t *mask);
 	/* Map src's pages in [va, va + npages pages) read-only at the same
 	 * addresses in dst and take MAP_W from them in src. */
 	int (*share)(uint32_t dst, uint32_t src, uint64_t va, uint64_t npages);
@@ -136,7 +141,9 @@ void dp_add_cow_entry(struct page *p, void *arg);
 int dp_fork(struct dp_space *parent, struct dp_space *child);
 
 /* Set the rights of [start, end) inside one lazy region (splitting it);
- * present pages follow.  E_INVAL (not inside one lazy region), E_NOMEM. */
+ * present pages follow, a COW or zero-frame page without MAP_W, with one
+ * ops call per DP_PROTECT_MAX pages that hold a present page (not one per
+ * page).  E_INVAL (not inside one lazy region), E_NOMEM. */
 int dp_protect(struct dp_space *s, uint64_t start, uint64_t end, unsigned rights);
 
 /* Release every page and region of s (its space is gone: no unmapping). */

@@ -1,7 +1,9 @@
 /* Fault messages (abi/fault.h): the demand manager serves them; anything
  * it refuses kills the process with one console line and returns all it
  * held.  A fault on behalf of a system call (FAULT_ACC_SYSCALL) that is
- * refused only fails that call. */
+ * refused only fails that call, also for want of memory.  A fault that
+ * finds no free frame goes to oom.c: a victim is chosen (not necessarily
+ * the faulting process) and the fault waits for its frames. */
 #include "pager.h"
 
 /* Describe a page fault's access bits: "write, not present". */
@@ -23,32 +25,28 @@ static long kill(struct proc *p, const struct sys_msg *m, const char *why)
 	return FAULT_REPLY_KILL; /* the thread is gone already; harmless */
 }
 
-/* Kill p for want of memory; everyone else runs on. */
-static long oom(struct proc *p, const struct sys_msg *m)
-{
-	printf("pid %u killed: out of memory\n", p->pid);
-	dp_stats.kills++;
-	dp_stats.oom_kills++;
-	proc_end(p, PG_WAIT_KILLED, IPC_LABEL_TAG(m->label), m->w[0], m->w[2]);
-	return FAULT_REPLY_KILL;
-}
-
 /* FAULT_PAGE: w0 = address, w1 = access bits, w2 = rip, w3 = thread id. */
 long fault_page(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {
 	struct dp_map map;
 	char why[64];
 	int e = dp_fault(&p->mem, m->w[0], (unsigned)m->w[1], &map);
+	if (e == E_NOMEM && oom_victim_back()) /* frames came back: once more */
+		e = dp_fault(&p->mem, m->w[0], (unsigned)m->w[1], &map);
 	if (e == E_OK) {
 		r->w[0] = map.va | map.rights;
 		r->w[1] = map.pfn;
 		r->w[2] = map.gen;
 		return FAULT_REPLY_MAP;
 	}
+	if (m->w[1] & FAULT_ACC_SYSCALL) {
+		if (e == E_NOMEM)
+			dp_stats.oom_call_fails++;
+		r->w[0] = (uint64_t)e;
+		return FAULT_REPLY_KILL; /* the call fails (E_FAULT), the caller lives */
+	}
 	if (e == E_NOMEM)
-		return oom(p, m);
-	if (m->w[1] & FAULT_ACC_SYSCALL)
-		return FAULT_REPLY_KILL; /* the call fails with E_FAULT */
+		return oom_no_frame(p, m, r);
 	pf_reason(why, sizeof why, m->w[1]);
 	return kill(p, m, why);
 }

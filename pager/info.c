@@ -30,6 +30,8 @@ static void procinfo(const struct proc *c, struct pg_procinfo *out)
 	out->resident = pagetab_count(&c->mem.pages);
 	out->faults = c->mem.faults;
 	fmt_snprintf(out->name, sizeof out->name, "%s", c->name);
+	out->oom_score_adj = c->oom_adj;
+	out->oom_flags = c->state == PROC_LIVE && oom_protected(c) ? PG_OOM_PROTECTED : 0;
 }
 
 /* PG_PS: the processes with pid >= w0, by pid, as struct pg_procinfo in

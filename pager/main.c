@@ -1,6 +1,7 @@
 /* The pager: a receive loop over dispatch tables keyed by message label
  * (the MINIX VM server's shape).  Requests (badge with PG_BADGE_CALL) go to
- * requests[], fault messages (badge = pid) to faults[]. */
+ * requests[], fault messages (badge = pid) to faults[], the kernel's
+ * thread-end notices (badge = pid) to proc_thread_ended. */
 #include "pager.h"
 #include "tree.h"
 
@@ -41,6 +42,7 @@ static const struct {
 	[PG_LIST]         = { "list",         do_list },
 	[PG_HALT]         = { "halt",         do_halt },
 	[PG_REBOOT]       = { "reboot",       do_reboot },
+	[PG_OOM_ADJ]      = { "oom_adj",      do_oom_adj },
 };
 
 static const pg_handler faults[] = {
@@ -66,6 +68,10 @@ static void dispatch(const struct sys_msg *m, struct sys_msg *r)
 			label = E_NOSYS;
 		else
 			label = requests[tag].fn(p, m, r);
+	} else if (tag == FAULT_THREAD_END) {
+		if (p) /* a send: our reply goes nowhere */
+			proc_thread_ended(p, m->w[3]);
+		label = E_OK;
 	} else if (tag >= FAULT_PAGE && tag <= FAULT_OTHER) {
 		label = p ? faults[tag - FAULT_PAGE](p, m, r) : FAULT_REPLY_KILL;
 	} else {

@@ -56,9 +56,13 @@ static void mem_unmap(uint32_t space, uint64_t va, uint64_t n)
 		printf("pager: unmap 0x%lx+%lu: %s\n", va, n, err_str(e));
 }
 
-static void mem_protect(uint32_t space, uint64_t va, uint64_t n, unsigned rights)
+static void mem_protect(uint32_t space, uint64_t va, uint64_t n, unsigned rights,
+			const uint64_t *mask)
 {
-	sys_protect(space, va, n, rights); /* E_NOENT for absent pages: fine */
+	_Static_assert(DP_PROTECT_MAX == PROTECT_MASK_MAX, "one chunk, one call");
+	int e = sys_protect_mask(space, va, n, rights, (uint64_t)(uintptr_t)mask);
+	if (e)
+		printf("pager: protect 0x%lx+%lu: %s\n", va, n, err_str(e));
 }
 
 static int mem_share(uint32_t dst, uint32_t src, uint64_t va, uint64_t n)

@@ -23,17 +23,22 @@
 enum proc_state { PROC_FREE = 0, PROC_LIVE, PROC_ZOMBIE };
 
 /* One process.  ppid 0: started by the pager itself (the runner).
- * threads[i] is the handle of thread i (0: slot unused); its IPC buffer is
- * at PG_IPC_BUF_BASE + i * PAGE.  status is valid once not LIVE. */
+ * threads[i] is the handle of thread i (0: slot unused), tids[i] its kernel
+ * thread id (what FAULT_THREAD_END names); its IPC buffer is at
+ * PG_IPC_BUF_BASE + i * PAGE.  A slot is freed by the thread's end notice
+ * (proc_thread_ended) or by the process's end.  status is valid once not
+ * LIVE. */
 struct proc {
 	int state;
 	uint32_t pid, ppid;
 	uint32_t space;
 	uint32_t threads[PG_MAX_THREADS];
+	uint64_t tids[PG_MAX_THREADS];
 	struct dp_space mem;               /* regions and pages */
 	uint64_t heap_start, brk;          /* the brk heap: [heap_start, brk) */
 	char name[32];
 	struct { int how; uint64_t code, addr, rip; } status;
+	int oom_adj;                       /* oom_score_adj (PG_OOM_ADJ), inherited */
 };
 
 struct pager {
@@ -62,6 +67,7 @@ struct proc *proc_live(uint32_t pid);
 struct proc *proc_slot(int i);
 int proc_spawn(uint32_t ppid, const char *args, size_t len, uint32_t *pid);
 void proc_end(struct proc *p, int how, uint64_t code, uint64_t addr, uint64_t rip);
+void proc_thread_ended(struct proc *p, uint64_t tid);
 long do_exit(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 long do_getpid(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 long do_thread_spawn(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
@@ -87,6 +93,12 @@ long do_list(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 /* power.c: stopping the machine for a program. */
 long do_halt(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 long do_reboot(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+
+/* oom.c: running out of memory (see oompolicy.h). */
+bool oom_protected(const struct proc *p);
+bool oom_victim_back(void);
+long oom_no_frame(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+long do_oom_adj(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 
 /* fault.c: fault messages. */
 long fault_page(struct proc *p, const struct sys_msg *m, struct sys_msg *r);

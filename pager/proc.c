@@ -94,8 +94,10 @@ static int start_thread(struct proc *p, struct pg_startup *st, uint64_t entry,
 	st->ipc_buf = PG_IPC_BUF_BASE;
 	e = sys_thread_create_r(p->space, entry, stack, PG_IPC_BUF_BASE, arg,
 				PRIO_DEFAULT, &r);
-	if (!e)
+	if (!e) {
 		p->threads[0] = (uint32_t)r.rdi;
+		p->tids[0] = r.rsi;
+	}
 	return e;
 }
 
@@ -136,6 +138,8 @@ static struct proc *proc_alloc(uint32_t ppid, const char *name, int *err)
 	next_pid++;
 	p->state = PROC_LIVE;
 	p->ppid = ppid;
+	struct proc *parent = proc_live(ppid);
+	p->oom_adj = parent ? parent->oom_adj : 0; /* oom_score_adj is inherited */
 	p->space = (uint32_t)r.rdi;
 	dp_space_init(&p->mem, p->space);
 	dp_stats.processes++;
@@ -181,6 +185,7 @@ static void teardown(struct proc *p)
 		if (p->threads[i])
 			sys_thread_destroy(p->threads[i]);
 		p->threads[i] = 0;
+		p->tids[i] = 0;
 	}
 	int e = sys_space_destroy(p->space);
 	if (e)
@@ -215,6 +220,28 @@ void proc_end(struct proc *p, int how, uint64_t code, uint64_t addr, uint64_t ri
 	p->state = proc_live(p->ppid) ? PROC_ZOMBIE : PROC_FREE;
 	if (p->ppid == 0)
 		runner_exited(p);
+}
+
+/* FAULT_THREAD_END (abi/fault.h): the kernel says thread tid of p ends.
+ * Its slot is given back (handle, IPC buffer page, index); with its last
+ * thread p ends as if it had called exit(0), as a Linux process whose
+ * threads all end with pthread_exit.  A thread we no longer know (we ended
+ * it ourselves meanwhile) changes nothing. */
+void proc_thread_ended(struct proc *p, uint64_t tid)
+{
+	int i = 0;
+	while (i < PG_MAX_THREADS && !(p->threads[i] && p->tids[i] == tid))
+		i++;
+	if (i == PG_MAX_THREADS)
+		return;
+	sys_thread_destroy(p->threads[i]); /* closes our handle; it ends anyway */
+	sys_unmap(p->space, PG_IPC_BUF_BASE + (uint64_t)i * PAGE, 1);
+	p->threads[i] = 0;
+	p->tids[i] = 0;
+	for (i = 0; i < PG_MAX_THREADS; i++)
+		if (p->threads[i])
+			return;
+	proc_end(p, PG_WAIT_EXITED, 0, 0, 0);
 }
 
 /* PG_EXIT: end the caller's process with status w0. */
@@ -253,6 +280,7 @@ long do_thread_spawn(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	if (e)
 		return e;
 	p->threads[i] = (uint32_t)k.rdi;
+	p->tids[i] = k.rsi;
 	r->w[0] = (uint64_t)i;
 	r->w[1] = ipc;
 	return E_OK;

@@ -11,11 +11,32 @@ static struct region *R(struct tnode *n)
 	return (struct region *)n; /* node is the first member */
 }
 
+static uint64_t max64(uint64_t a, uint64_t b)
+{
+	return a > b ? a : b;
+}
+
+/* The tree's augment: n's subtree bounds and widest hole from its
+ * children's. */
+static void augment(struct tnode *n)
+{
+	struct region *r = R(n), *l = R(n->left), *h = R(n->right);
+	uint64_t gap = 0;
+	r->sub_lo = l ? l->sub_lo : r->start;
+	r->sub_hi = h ? h->sub_hi : r->end;
+	if (l)
+		gap = max64(l->sub_gap, r->start - l->sub_hi);
+	if (h)
+		gap = max64(gap, max64(h->sub_gap, h->sub_lo - r->end));
+	r->sub_gap = gap;
+}
+
 void region_init(struct region_set *s)
 {
 	if (!pool.mem)
 		pool_init(&pool, nodes, sizeof nodes[0], REGION_POOL);
 	tree_init(&s->t);
+	s->t.augment = augment;
 }
 
 struct region *region_find(const struct region_set *s, uint64_t addr)
@@ -81,6 +102,7 @@ int region_split(struct region_set *s, uint64_t at)
 	*hi = *r;
 	hi->node.key = hi->start = at;
 	r->end = at;
+	tree_refresh(&s->t, r->start);
 	return tree_insert(&s->t, &hi->node);
 }
 
@@ -95,29 +117,88 @@ int region_resize(struct region_set *s, uint64_t start, uint64_t end)
 	if (next && next->start < end)
 		return E_BUSY;
 	r->end = end;
+	tree_refresh(&s->t, start);
 	return E_OK;
 }
 
+#define NO_HOLE UINT64_MAX
+
+/* The start of the first hole (the end of the region before it) under n
+ * that begins at or after k and is at least need wide; NO_HOLE if none.
+ * A subtree whose widest hole is too narrow, or that ends at or before k,
+ * is skipped whole, so this visits O(log n) nodes: the path to k, then
+ * one descent into a subtree sure to hold the hole. */
+static uint64_t first_hole(const struct region *n, uint64_t k, uint64_t need)
+{
+	if (!n || n->sub_gap < need || n->sub_hi <= k)
+		return NO_HOLE;
+	tree_steps++;
+	const struct region *l = R(n->node.left), *h = R(n->node.right);
+	uint64_t a = first_hole(l, k, need);
+	if (a != NO_HOLE)
+		return a;
+	if (l && l->sub_hi >= k && n->start - l->sub_hi >= need)
+		return l->sub_hi;
+	if (h && n->end >= k && h->sub_lo - n->end >= need)
+		return n->end;
+	return first_hole(h, k, need);
+}
+
+/* The first fit is either at lo (or just past the region over lo), before
+ * the next region, or in the first wide enough hole after that region, or
+ * after the last region. */
 int region_place(const struct region_set *s, uint64_t size, uint64_t lo,
 		 uint64_t hi, uint64_t *out)
 {
 	if (size == 0 || size % REGION_PAGE || lo % REGION_PAGE || size > hi)
 		return E_INVAL;
 	uint64_t a = lo;
-	struct region *r = R(tree_floor(&s->t, lo));
-	if (!r)
-		r = region_from(s, lo);
-	for (; r; r = region_next(s, r)) {
-		if (r->end + REGION_PAGE <= a)
-			continue; /* below a, its guard page included */
-		if (r->start >= a && r->start - a >= size + REGION_PAGE)
-			break; /* the gap before r fits, a guard page before r */
-		a = r->end + REGION_PAGE;
+	struct region *below = R(tree_floor(&s->t, lo)), *next;
+	if (below && below->end + REGION_PAGE > lo) {
+		a = below->end + REGION_PAGE; /* its guard page */
+		next = region_next(s, below);
+	} else {
+		next = region_from(s, lo);
+	}
+	if (next && (next->start < a || next->start - a < size + REGION_PAGE)) {
+		uint64_t at = first_hole(R(s->t.root), next->end, size + 2 * REGION_PAGE);
+		a = (at == NO_HOLE ? R(s->t.root)->sub_hi : at) + REGION_PAGE;
 	}
 	if (a >= hi || hi - a < size)
 		return E_NOMEM;
 	*out = a;
 	return E_OK;
+}
+
+/* Subtree data of n's subtree right, keys in order without overlaps; its
+ * lowest start and highest end into *lo, *hi. */
+static bool check(const struct region *n, uint64_t *lo, uint64_t *hi)
+{
+	const struct region *l = R(n->node.left), *h = R(n->node.right);
+	uint64_t llo, lhi, hlo, hhi, gap = 0;
+	if (n->node.key != n->start || n->end <= n->start)
+		return false;
+	*lo = n->start;
+	*hi = n->end;
+	if (l) {
+		if (!check(l, &llo, &lhi) || lhi > n->start)
+			return false;
+		*lo = llo;
+		gap = max64(l->sub_gap, n->start - lhi);
+	}
+	if (h) {
+		if (!check(h, &hlo, &hhi) || hlo < n->end)
+			return false;
+		*hi = hhi;
+		gap = max64(gap, max64(h->sub_gap, hlo - n->end));
+	}
+	return n->sub_lo == *lo && n->sub_hi == *hi && n->sub_gap == gap;
+}
+
+bool region_check(const struct region_set *s)
+{
+	uint64_t lo, hi;
+	return tree_check(&s->t) && (!s->t.root || check(R(s->t.root), &lo, &hi));
 }
 
 bool region_is_lazy(const struct region *r)

@@ -25,6 +25,10 @@ struct backing;
 struct region {
 	struct tnode node;    /* key = start */
 	uint64_t start, end;  /* [start, end) */
+	/* Of the subtree under node (kept by the tree, region.c's augment):
+	 * lowest start, highest end, and the widest hole between two of its
+	 * regions next to each other (0 if none): region_place's gap search. */
+	uint64_t sub_lo, sub_hi, sub_gap;
 	uint8_t kind;         /* enum region_kind */
 	uint8_t rights;       /* MAP_* */
 	const struct backing *b; /* how pages are filled; NULL: not lazy */
@@ -67,12 +71,17 @@ int region_resize(struct region_set *s, uint64_t start, uint64_t end);
 
 /* Lowest page-aligned address a >= lo with [a, a + size) inside [lo, hi)
  * and at least one free page between it and every region.  E_INVAL for a
- * zero or unaligned size, E_NOMEM if no gap fits. */
+ * zero or unaligned size, E_NOMEM if no gap fits.  O(log n): a search on
+ * the subtrees' widest holes, not a walk over the regions. */
 int region_place(const struct region_set *s, uint64_t size, uint64_t lo,
 		 uint64_t hi, uint64_t *out);
 
 /* True if r is filled on demand (it has a backing kind). */
 bool region_is_lazy(const struct region *r);
+
+/* True if s's tree and its subtree data (sub_lo, sub_hi, sub_gap) are
+ * right and no two regions overlap (for tests). */
+bool region_check(const struct region_set *s);
 
 /* Region nodes in use in all sets (for leak checks). */
 size_t region_nodes_used(void);

@@ -1,7 +1,8 @@
 /* Starting init, the first program: `init test` when the kernel command
- * line has the word "test", `init bench` (plus "boot-only") for "bench",
- * `init fuzz WORDS...` for "fuzz" (the words after it: test_fuzz's
- * arguments), plain `init` otherwise.  init runs the tests or benchmarks, or keeps a
+ * line has the word "test" (`init stress N` if it also has "stress=N":
+ * make stress), `init bench` (plus "boot-only") for "bench", `init fuzz
+ * WORDS...` for "fuzz" (the words after it: test_fuzz's arguments, make
+ * fuzz), plain `init` otherwise.  init runs the tests or benchmarks, or keeps a
  * shell going; when it ends in a test or bench run, the machine stops with
  * its exit status (halting is a pager-only call). */
 #include "pager.h"
@@ -42,6 +43,23 @@ static size_t fuzz_args(const char *line, char *buf, size_t max)
 	return n;
 }
 
+/* The digits of the word "stress=N" of line (at most 9) into out, NUL-
+ * terminated; false if there is no such word. */
+static bool stress_secs(const char *line, char out[10])
+{
+	static const char key[] = "stress=";
+	for (const char *p = line; *p; p++) {
+		if ((p != line && p[-1] != ' ') || strncmp(p, key, sizeof key - 1))
+			continue;
+		size_t n = 0;
+		for (p += sizeof key - 1; n < 9 && *p >= '0' && *p <= '9'; p++)
+			out[n++] = *p;
+		out[n] = 0;
+		return n > 0;
+	}
+	return false;
+}
+
 void runner_start(void)
 {
 	const char *line = pg.boot->cmdline;
@@ -55,8 +73,15 @@ void runner_start(void)
 	size_t len = sizeof args_none;
 	if (mode == RUN_TEST)
 		selftest_run();
-	if (mode == RUN_TEST)
+	static char args_stress[32] = "init\0stress";
+	char secs[10];
+	if (mode == RUN_TEST && stress_secs(line, secs)) {
+		len = sizeof "init\0stress";
+		memcpy(args_stress + len, secs, strlen(secs) + 1);
+		args = args_stress, len += strlen(secs) + 1;
+	} else if (mode == RUN_TEST) {
 		args = args_test, len = sizeof args_test;
+	}
 	else if (mode == RUN_BENCH && cmdline_has(line, "boot-only"))
 		args = args_boot, len = sizeof args_boot;
 	else if (mode == RUN_BENCH)

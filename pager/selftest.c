@@ -88,6 +88,23 @@ static void check_round(void)
 		failed = 1;
 	}
 	expect("protect bad handle", sys_protect(0xBADBAD, VA, 1, MAP_R), E_BADHANDLE);
+	/* protect_mask: refusals, then a range with holes (a maps 5 of 8) */
+	static uint64_t mask[PROTECT_MASK_MAX / 64] = { 0x0F };
+	expect("protect_mask 0 pages", sys_protect_mask(a, VA, 0, MAP_R, (uint64_t)mask), E_INVAL);
+	expect("protect_mask too many", sys_protect_mask(a, VA, PROTECT_MASK_MAX + 1, MAP_R,
+							 (uint64_t)mask), E_INVAL);
+	expect("protect_mask bad rights", sys_protect_mask(a, VA, 1, 0x80, (uint64_t)mask), E_INVAL);
+	expect("protect_mask bad handle", sys_protect_mask(0xBADBAD, VA, 1, MAP_R,
+							   (uint64_t)mask), E_BADHANDLE);
+	expect("protect_mask kernel mask", sys_protect_mask(a, VA, 1, MAP_R, USER_END), E_FAULT);
+	expect("protect_mask kernel range", sys_protect_mask(a, USER_END, 1, MAP_R,
+							     (uint64_t)mask), E_FAULT);
+	expect("protect_mask", sys_protect_mask_r(a, VA - 4 * PAGE, 8, MAP_R | MAP_W,
+						  (uint64_t)mask, &r), E_OK);
+	if (r.rdi != 5) {
+		printf("@@FAIL pager_kernel_calls: protect_mask changed %lu pages, not 5\n", r.rdi);
+		failed = 1;
+	}
 	expect("unmap kernel range", sys_unmap(a, USER_END, 1), E_FAULT);
 
 	/* give it all back: the frame leaves both spaces and our window */

@@ -4,10 +4,13 @@
 #include "lib/string.h"
 #include "tree.h"
 
+uint64_t tree_steps;
+
 void tree_init(struct tree *t)
 {
 	t->root = NULL;
 	t->count = 0;
+	t->augment = NULL;
 }
 
 static int height(const struct tnode *n)
@@ -15,57 +18,62 @@ static int height(const struct tnode *n)
 	return n ? n->height : 0;
 }
 
-static void update(struct tnode *n)
+/* n's height, and its augmented data if t keeps any, from its children's. */
+static void update(const struct tree *t, struct tnode *n)
 {
 	int l = height(n->left), r = height(n->right);
 	n->height = 1 + (l > r ? l : r);
+	if (t->augment)
+		t->augment(n);
 }
 
-static struct tnode *rotate_right(struct tnode *n)
+static struct tnode *rotate_right(const struct tree *t, struct tnode *n)
 {
 	struct tnode *l = n->left;
 	n->left = l->right;
 	l->right = n;
-	update(n);
-	update(l);
+	update(t, n);
+	update(t, l);
 	return l;
 }
 
-static struct tnode *rotate_left(struct tnode *n)
+static struct tnode *rotate_left(const struct tree *t, struct tnode *n)
 {
 	struct tnode *r = n->right;
 	n->right = r->left;
 	r->left = n;
-	update(n);
-	update(r);
+	update(t, n);
+	update(t, r);
 	return r;
 }
 
 /* Restore the balance at n after one of its subtrees changed by one. */
-static struct tnode *balance(struct tnode *n)
+static struct tnode *balance(const struct tree *t, struct tnode *n)
 {
-	update(n);
+	update(t, n);
 	int b = height(n->left) - height(n->right);
 	if (b > 1) {
 		if (height(n->left->left) < height(n->left->right))
-			n->left = rotate_left(n->left);
-		return rotate_right(n);
+			n->left = rotate_left(t, n->left);
+		return rotate_right(t, n);
 	}
 	if (b < -1) {
 		if (height(n->right->right) < height(n->right->left))
-			n->right = rotate_right(n->right);
-		return rotate_left(n);
+			n->right = rotate_right(t, n->right);
+		return rotate_left(t, n);
 	}
 	return n;
 }
 
 /* One descent: n's links are set only where it goes in, so a node already
  * in the tree (E_BUSY) is left as it is. */
-static struct tnode *insert(struct tnode *at, struct tnode *n, int *err)
+static struct tnode *insert(const struct tree *t, struct tnode *at,
+			    struct tnode *n, int *err)
 {
+	tree_steps++;
 	if (!at) {
 		n->left = n->right = NULL;
-		n->height = 1;
+		update(t, n);
 		return n;
 	}
 	if (n->key == at->key) {
@@ -73,16 +81,16 @@ static struct tnode *insert(struct tnode *at, struct tnode *n, int *err)
 		return at;
 	}
 	if (n->key < at->key)
-		at->left = insert(at->left, n, err);
+		at->left = insert(t, at->left, n, err);
 	else
-		at->right = insert(at->right, n, err);
-	return balance(at);
+		at->right = insert(t, at->right, n, err);
+	return balance(t, at);
 }
 
 int tree_insert(struct tree *t, struct tnode *n)
 {
 	int err = E_OK;
-	t->root = insert(t->root, n, &err);
+	t->root = insert(t, t->root, n, &err);
 	if (err == E_OK)
 		t->count++;
 	return err;
@@ -91,8 +99,10 @@ int tree_insert(struct tree *t, struct tnode *n)
 struct tnode *tree_find(const struct tree *t, uint64_t key)
 {
 	struct tnode *n = t->root;
-	while (n && n->key != key)
+	while (n && n->key != key) {
+		tree_steps++;
 		n = key < n->key ? n->left : n->right;
+	}
 	return n;
 }
 
@@ -100,6 +110,7 @@ struct tnode *tree_floor(const struct tree *t, uint64_t key)
 {
 	struct tnode *n = t->root, *best = NULL;
 	while (n) {
+		tree_steps++;
 		if (n->key == key)
 			return n;
 		if (n->key < key) {
@@ -116,6 +127,7 @@ struct tnode *tree_ceil(const struct tree *t, uint64_t key)
 {
 	struct tnode *n = t->root, *best = NULL;
 	while (n) {
+		tree_steps++;
 		if (n->key == key)
 			return n;
 		if (n->key > key) {
@@ -133,42 +145,63 @@ struct tnode *tree_next(const struct tree *t, const struct tnode *n)
 	return n->key == UINT64_MAX ? NULL : tree_ceil(t, n->key + 1);
 }
 
-/* Unlink the smallest node under n into *min; the new subtree root. */
-static struct tnode *remove_min(struct tnode *n, struct tnode **min)
+/* Recompute the nodes on the path from n down to key, bottom up. */
+static void refresh(const struct tree *t, struct tnode *n, uint64_t key)
 {
+	if (!n)
+		return;
+	tree_steps++;
+	if (key != n->key)
+		refresh(t, key < n->key ? n->left : n->right, key);
+	update(t, n);
+}
+
+void tree_refresh(struct tree *t, uint64_t key)
+{
+	if (t->augment)
+		refresh(t, t->root, key);
+}
+
+/* Unlink the smallest node under n into *min; the new subtree root. */
+static struct tnode *remove_min(const struct tree *t, struct tnode *n,
+				struct tnode **min)
+{
+	tree_steps++;
 	if (!n->left) {
 		*min = n;
 		return n->right;
 	}
-	n->left = remove_min(n->left, min);
-	return balance(n);
+	n->left = remove_min(t, n->left, min);
+	return balance(t, n);
 }
 
-static struct tnode *remove(struct tnode *n, uint64_t key, struct tnode **out)
+static struct tnode *remove(const struct tree *t, struct tnode *n, uint64_t key,
+			    struct tnode **out)
 {
 	if (!n)
 		return NULL;
+	tree_steps++;
 	if (key < n->key) {
-		n->left = remove(n->left, key, out);
+		n->left = remove(t, n->left, key, out);
 	} else if (key > n->key) {
-		n->right = remove(n->right, key, out);
+		n->right = remove(t, n->right, key, out);
 	} else {
 		*out = n;
 		if (!n->left || !n->right)
 			return n->left ? n->left : n->right;
 		struct tnode *m;
-		struct tnode *rest = remove_min(n->right, &m);
+		struct tnode *rest = remove_min(t, n->right, &m);
 		m->left = n->left;
 		m->right = rest;
 		n = m;
 	}
-	return balance(n);
+	return balance(t, n);
 }
 
 struct tnode *tree_remove(struct tree *t, uint64_t key)
 {
 	struct tnode *out = NULL;
-	t->root = remove(t->root, key, &out);
+	t->root = remove(t, t->root, key, &out);
 	if (out)
 		t->count--;
 	return out;

@@ -17,12 +17,21 @@ struct tnode {
 	int height;
 };
 
+/* augment (NULL: none) recomputes data a node keeps about its subtree
+ * from its own fields and its children's (already up to date); the tree
+ * calls it bottom up on every node whose subtree changes. */
 struct tree {
 	struct tnode *root;
 	size_t count;
+	void (*augment)(struct tnode *n);
 };
 
-/* An empty tree. */
+/* Nodes visited by every tree's descents so far (a cost measure for
+ * tests; callers with searches of their own add theirs). */
+extern uint64_t tree_steps;
+
+/* An empty tree without augmented data (set t->augment after, while it is
+ * empty, to keep some). */
 void tree_init(struct tree *t);
 
 /* Insert n (n->key set by the caller).  E_BUSY if the key is taken. */
@@ -42,6 +51,10 @@ struct tnode *tree_next(const struct tree *t, const struct tnode *n);
 
 /* Unlink and return the node with key, or NULL. */
 struct tnode *tree_remove(struct tree *t, uint64_t key);
+
+/* After the fields augment reads changed in the node with key: recompute
+ * the augmented data on its path to the root.  O(log n). */
+void tree_refresh(struct tree *t, uint64_t key);
 
 /* True if t satisfies the invariant (for tests). */
 bool tree_check(const struct tree *t);

@@ -2,6 +2,8 @@
  *   init test   run every initrd program test_* in turn (spawn, wait),
  *               report each, print "@@DONE failures=N" and exit 1 if any
  *               failed, else 0 (the pager halts the machine with it)
+ *   init stress N   only test_stress N (make stress), then "@@DONE
+ *               failures=N" as for test
  *   init bench  the same for bench_*, then "@@BENCH_DONE"; "init bench
  *               boot-only" runs none
  *   init fuzz [ARGS]  run only test_fuzz ARGS, then "@@DONE failures=N"
@@ -41,9 +43,10 @@ static int run_argv(const char *const *argv, const char *tag)
 	return 0;
 }
 
-static int run_one(const char *name, const char *tag)
+/* run_argv with argv = {name, arg} (or {name} if arg is NULL). */
+static int run_one(const char *name, const char *arg, const char *tag)
 {
-	const char *argv[] = { name, NULL };
+	const char *argv[] = { name, arg, NULL };
 	return run_argv(argv, tag);
 }
 
@@ -58,7 +61,7 @@ static int run_all(const char *prefix, const char *tag)
 		if (strncmp(name, prefix, strlen(prefix)) != 0)
 			continue;
 		n++;
-		failures += !run_one(name, tag);
+		failures += !run_one(name, NULL, tag);
 	}
 	if (e != E_NOENT) {
 		printf("%s init: cannot list the initrd: %s\n", tag, err_str(e));
@@ -97,6 +100,11 @@ int main(int argc, char **argv)
 		for (int i = 2; i < argc && i - 1 < PG_MAX_ARGS; i++)
 			args[i - 1] = argv[i];
 		int failures = !run_argv(args, "@@FAIL");
+		printf("@@DONE failures=%d\n", failures);
+		return failures;
+	}
+	if (strcmp(mode, "stress") == 0 && argc > 2) {
+		int failures = !run_one("test_stress", argv[2], "@@FAIL");
 		printf("@@DONE failures=%d\n", failures);
 		return failures;
 	}

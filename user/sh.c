@@ -565,18 +565,54 @@ static int cmd_ps(int argc, char **argv)
 		return usage("ps");
 	size_t n = get_procs();
 	if (!raw)
-		printf("  PID  PPID NAME             STATE   THREADS RESIDENT   FAULTS\n");
+		printf("  PID  PPID NAME             STATE   THREADS RESIDENT   FAULTS OOM_ADJ\n");
 	for (size_t i = 0; i < n; i++) {
 		const struct pg_procinfo *p = &procs[i];
 		const char *state = p->state == PG_PROC_RUNNING ? "running" : "zombie";
+		bool prot = p->oom_flags & PG_OOM_PROTECTED;
+		char adj[12];
+		fmt_snprintf(adj, sizeof adj, "%d", p->oom_score_adj);
 		if (raw)
-			printf("proc %u %u %s %s %u %lu %lu\n", p->pid, p->ppid, p->name,
-			       state, p->threads, p->resident, p->faults);
+			printf("proc %u %u %s %s %u %lu %lu %d %d\n", p->pid, p->ppid, p->name,
+			       state, p->threads, p->resident, p->faults, p->oom_score_adj,
+			       prot);
 		else
-			printf("%5u %5u %-16s %-7s %7u %8lu %8lu\n", p->pid, p->ppid,
-			       p->name, state, p->threads, p->resident, p->faults);
+			printf("%5u %5u %-16s %-7s %7u %8lu %8lu %7s\n", p->pid, p->ppid,
+			       p->name, state, p->threads, p->resident, p->faults,
+			       prot ? "never" : adj);
 	}
 	return n ? 0 : 1;
+}
+
+/* oomadj [N]: the oom_score_adj this shell's programs inherit. */
+static int cmd_oomadj(int argc, char **argv)
+{
+	bool raw = take_raw(&argc, &argv);
+	int now = 0, old = 0;
+	if (argc > 2)
+		return usage("oomadj");
+	if (argc == 2) {
+		const char *a = argv[1];
+		uint64_t v;
+		bool neg = a[0] == '-';
+		if (!parse_num(a + neg, 1000, &v)) {
+			printf("oomadj: bad value '%s' (-1000 .. 1000)\n", a);
+			return 1;
+		}
+		int e = oom_score_adj_set(neg ? -(int)v : (int)v, &old);
+		if (e) {
+			printf("oomadj: %s\n", err_str(e));
+			return 1;
+		}
+	}
+	if (oom_score_adj_get(&now))
+		return 1;
+	if (raw)
+		printf("oom_score_adj %d\n", now);
+	else
+		printf("oom_score_adj %d for the programs started from here (-1000: never "
+		       "killed for want of memory, 1000: first)\n", now);
+	return 0;
 }
 
 static int cmd_kill(int argc, char **argv)
@@ -616,7 +652,11 @@ static const struct {
 	{ "cow_reuses",       PGS(cow_reuses),       "copy-on-write: reuses (last sharer)" },
 	{ "cow_frames",       PGS(cow_frames),       "frames shared through COW now" },
 	{ "kills",            PGS(kills),            "processes killed by a fault" },
-	{ "oom_kills",        PGS(oom_kills),        "  of them for want of memory" },
+	{ "oom_kills",        PGS(oom_kills),        "  of them for want of memory (OOM)" },
+	{ "oom_waits",        PGS(oom_waits),        "faults that waited for an OOM victim's frames" },
+	{ "oom_reaped",       PGS(oom_reaped),       "OOM victims whose frames came back" },
+	{ "oom_timeouts",     PGS(oom_timeouts),     "OOM victims not back in time (another chosen)" },
+	{ "oom_call_fails",   PGS(oom_call_fails),   "system calls failed for want of memory" },
 	{ "forks",            PGS(forks),            "forks" },
 	{ "spawns",           PGS(spawns),           "spawns" },
 	{ "exits",            PGS(exits),            "exits (killed ones too)" },
@@ -626,25 +666,46 @@ static const struct {
 };
 #define VM_ROWS (sizeof vm_rows / sizeof vm_rows[0])
 
-static uint64_t vm_get(const struct pg_stats *st, size_t row)
+/* The counter at byte offset off of st. */
+static uint64_t vm_field(const struct pg_stats *st, size_t off)
 {
-	return *(const uint64_t *)((const char *)st + vm_rows[row].off);
+	return *(const uint64_t *)((const char *)st + off);
 }
 
 static void vm_show(bool raw, const struct pg_stats *st)
 {
 	for (size_t i = 0; i < VM_ROWS; i++)
-		stat_line(raw, vm_rows[i].key, vm_get(st, i), vm_rows[i].label);
+		stat_line(raw, vm_rows[i].key, vm_field(st, vm_rows[i].off), vm_rows[i].label);
+	if (sys_frame_stats((uint64_t)&fstats, sizeof fstats) == E_OK)
+		stat_line(raw, "pcp_oom_drains", fstats.oom_drains,
+			  "per-CPU caches drained for want of memory");
 }
 
-/* vmstat N: one line per interval, the first since boot, then the change. */
+/* vmstat N: one line per interval, the first since boot, then the change;
+ * each column names its field (never a position in vm_rows). */
+static const struct {
+	const char *head;
+	size_t off;
+} vm_cols[] = {
+	{ "faults", PGS(faults_total) }, { "zero", PGS(faults_zero) },
+	{ "zread", PGS(faults_zero_read) }, { "file", PGS(faults_file) },
+	{ "stack", PGS(faults_stack) }, { "cow-cp", PGS(cow_copies) },
+	{ "cow-re", PGS(cow_reuses) }, { "forks", PGS(forks) },
+	{ "spawns", PGS(spawns) }, { "exits", PGS(exits) }, { "kills", PGS(kills) },
+	{ "oom", PGS(oom_kills) }, { "oomwt", PGS(oom_waits) },
+};
+#define VM_COLS (sizeof vm_cols / sizeof vm_cols[0])
+
 static void vm_line(const struct pg_stats *now, const struct pg_stats *before, bool head)
 {
-	static const size_t cols[] = { 0, 1, 2, 3, 4, 5, 6, 10, 11, 12, 8 };
-	if (head)
-		printf("  faults    zero zread   file  stack  cow-cp cow-re  forks spawns  exits  kills\n");
-	for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
-		printf(i == 0 ? "%8lu" : " %6lu", vm_get(now, cols[i]) - vm_get(before, cols[i]));
+	if (head) {
+		for (size_t i = 0; i < VM_COLS; i++)
+			printf(i == 0 ? "%8s" : " %6s", vm_cols[i].head);
+		printf("\n");
+	}
+	for (size_t i = 0; i < VM_COLS; i++)
+		printf(i == 0 ? "%8lu" : " %6lu",
+		       vm_field(now, vm_cols[i].off) - vm_field(before, vm_cols[i].off));
 	printf("\n");
 }
 
@@ -716,6 +777,10 @@ static int cmd_frames(int argc, char **argv)
 	}
 	stat_line(raw, "pcp_refills", fstats.pcp_refills, "refills (batches from the buddy lists)");
 	stat_line(raw, "pcp_drains", fstats.pcp_drains, "drains (batches back)");
+	stat_line(raw, "pcp_oom_drains", fstats.oom_drains,
+		  "drains of every CPU's cache for want of memory");
+	stat_line(raw, "pcp_oom_drained", fstats.oom_drained, "  frames they gave back");
+	stat_line(raw, "nomem", fstats.nomem, "allocations refused for want of memory");
 	stat_line(raw, "allocs", fstats.allocs, "blocks allocated since boot");
 	stat_line(raw, "frees", fstats.frees, "blocks freed since boot");
 	return 0;
@@ -935,9 +1000,10 @@ static int cmd_exit(int argc, char **argv)
 static const struct builtin builtins[] = {
 	{ "help",    "",                  "this list", cmd_help },
 	{ "ls",      "",                  "the programs in the initrd, with sizes", cmd_ls },
-	{ "ps",      "[-r]",              "processes: pid, name, state, resident pages, faults", cmd_ps },
+	{ "ps",      "[-r]",              "processes: pid, name, state, resident pages, faults, oom_score_adj", cmd_ps },
 	{ "kill",    "PID",               "end process PID (one started here) and its children", cmd_kill },
-	{ "vmstat",  "[-r] [SECS [COUNT]]", "pager counters (every SECS seconds; Ctrl-C stops)", cmd_vmstat },
+	{ "vmstat",  "[-r] [SECS [COUNT]]", "pager counters, OOM kills and waits (every SECS s; Ctrl-C stops)", cmd_vmstat },
+	{ "oomadj",  "[-r] [N]",          "show or set (-1000..1000) the oom_score_adj programs started here inherit", cmd_oomadj },
 	{ "frames",  "[-r]",              "frame allocator: free, by purpose, by order, per CPU", cmd_frames },
 	{ "meminfo", "[-r]",              "memory summary in kB, Linux style", cmd_meminfo },
 	{ "memmap",  "[-r]",              "a map of physical memory by kind", cmd_memmap },

@@ -3,7 +3,11 @@
  * output) again and again while spinning threads, preempted by the timer,
  * wait on the same CPU to be resumed through iretq.  Before syscall entry
  * masked NT, the kernel's next iretq faulted in ring 0 with the user's GS
- * base and took the machine down.  The flags come back to ring 3 as set. */
+ * base and took the machine down.  The flags come back to ring 3 as set.
+ * A child that sets TF is killed by its first single-step trap (the trap
+ * comes in ring 3, after sysret), and the system goes on; so is a child
+ * whose stack pointer is not canonical while it makes system calls and is
+ * interrupted (sysret and iretq load it without faulting in ring 0). */
 #include "sys/sys.h"
 #include "sys/test.h"
 #include "sys/unistd.h"
@@ -59,6 +63,38 @@ static void caller(void *arg)
 	__atomic_fetch_add(&callers_done, 1, __ATOMIC_SEQ_CST);
 }
 
+/* Set TF and make a system call: the single-step trap must kill only us. */
+static void trap_flag_child(void)
+{
+	int pid = fork();
+	if (pid < 0)
+		test_fail(NAME, "fork failed");
+	if (pid == 0) {
+		call_with_flags(SYS_yield, 0, 0, 0x100);
+		exit(0); /* not reached: the trap came first */
+	}
+	struct wait_status st;
+	TEST_ERR(NAME, waitpid((uint32_t)pid, &st), E_OK);
+	if (st.how != PG_WAIT_KILLED)
+		test_fail(NAME, "a child with TF set was not killed by its trap (how %d)", st.how);
+}
+
+/* A child spinning in system calls with a non-canonical rsp, killed. */
+static void bad_rsp_child(void)
+{
+	int pid = fork();
+	if (pid < 0)
+		test_fail(NAME, "fork failed");
+	if (pid == 0)
+		__asm__ volatile("mov %0, %%rsp\n"
+				 "1: mov %1, %%eax; syscall; jmp 1b"
+				 :: "r"(0x8000000000001000ul), "i"(SYS_yield));
+	sleep_ms(50);
+	TEST_ERR(NAME, kill((uint32_t)pid), E_OK);
+	struct wait_status st;
+	TEST_ERR(NAME, waitpid((uint32_t)pid, &st), E_OK);
+}
+
 int main(void)
 {
 	static const uint64_t sets[] = { F_NT, F_NT | F_AC, F_NT | F_DF, F_AC | F_DF };
@@ -76,6 +112,8 @@ int main(void)
 		sleep_ms(1);
 	if (bad)
 		test_fail(NAME, "flags after a system call were 0x%lx", bad_flags);
+	trap_flag_child();
+	bad_rsp_child();
 	test_pass(NAME);
 	return 0;
 }

@@ -25,8 +25,10 @@
  *                                                 a later touch kills)
  *   PG_THREAD_SPAWN  w0 = entry, w1 = stack,      w0 = thread index,
  *                    w2 = arg (in rdi),           w1 = its IPC buffer address
- *                    w3 = 0, or cpu + 1 to keep
- *                    the thread on that CPU
+ *                    w3 = 0, or cpu + 1 to keep   (E_NOMEM while
+ *                    the thread on that CPU       PG_MAX_THREADS live; an
+ *                                                 ended thread's index is
+ *                                                 free again)
  *   PG_SPAWN         buffer "name\0arg\0...\0"    w0 = pid (a child of caller)
  *   PG_WAIT          w0 = pid (a child)           w0 = PG_WAIT_EXITED or
  *                                                 PG_WAIT_KILLED, w1 = exit
@@ -69,9 +71,21 @@
  *                                                 QEMU exits with status*2+1)
  *   PG_REBOOT        -                            none: the machine resets
  *                                                 (QEMU -no-reboot: it exits)
+ *   PG_OOM_ADJ       w0 = new oom_score_adj       w0 = the value before
+ *                    (-1000..1000, as a signed    (signed).  Only the
+ *                    word), w1 = 1 to set it,     caller's own; a child
+ *                    0 only to ask                inherits its parent's at
+ *                                                 spawn and fork.  E_INVAL
+ *                                                 out of range
  *
  * A process's children are destroyed with it; an exited child stays a
- * zombie until its parent waits for it. */
+ * zombie until its parent waits for it.
+ *
+ * Threads: the kernel tells the pager when a thread ends (abi/fault.h
+ * FAULT_THREAD_END: it called thread_exit, or the kernel ended it); the
+ * pager frees its index, handle and IPC buffer page.  A process whose last
+ * thread ends without exit ends as if it had called exit(0), as a Linux
+ * process whose threads all pthread_exit: PG_WAIT_EXITED, status 0. */
 #ifndef ABI_PAGER_H
 #define ABI_PAGER_H
 
@@ -100,8 +114,16 @@ enum pg_request {
 	PG_LIST,
 	PG_HALT,
 	PG_REBOOT,
+	PG_OOM_ADJ,
 	PG_COUNT
 };
+
+/* Out of memory: when a fault finds no free frame the pager kills the live
+ * process with the highest score, resident pages + oom_score_adj * (frames
+ * managed) / 1000, never init or the shell, nor one with PG_OOM_ADJ_MIN;
+ * PG_OOM_ADJ_MAX makes a process go first. */
+#define PG_OOM_ADJ_MIN (-1000)
+#define PG_OOM_ADJ_MAX 1000
 
 #define PG_WAIT_EXITED 1
 #define PG_WAIT_KILLED 2 /* w1 = FAULT_* label, or 0 when its parent ended */
@@ -149,6 +171,13 @@ struct pg_stats {
 				    * cache: another process's frame shared */
 	uint64_t pool_frames;      /* frames the pager's own tables hold now
 				    * beyond their fixed part (they shrink) */
+	uint64_t oom_waits;        /* faults told to wait (retry after a short
+				    * sleep) for an OOM victim's frames */
+	uint64_t oom_reaped;       /* OOM victims whose frames were seen back */
+	uint64_t oom_timeouts;     /* victims whose frames were not back in
+				    * time: another was chosen */
+	uint64_t oom_call_fails;   /* system calls failed (not killed) for want
+				    * of a frame for their buffer */
 };
 
 /* PG_PS: one process. */
@@ -160,7 +189,10 @@ struct pg_procinfo {
 	uint64_t resident;         /* pages mapped now */
 	uint64_t faults;
 	char name[PG_NAME_MAX];
+	int32_t oom_score_adj;     /* PG_OOM_ADJ */
+	uint32_t oom_flags;        /* PG_OOM_* */
 };
+#define PG_OOM_PROTECTED 0x1       /* init or the shell: never an OOM victim */
 #define PG_PROC_RUNNING 1
 #define PG_PROC_ZOMBIE  2
 

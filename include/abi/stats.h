@@ -7,6 +7,7 @@
 #define ABI_MAX_CPUS 64
 #define ABI_MAX_ORDER 10
 #define ABI_PURPOSES 7 /* none, firmware, kernel, page table, kernel data, user data, custom */
+#define ABI_PURPOSE_USER_DATA 5 /* by_purpose[] index of the frames user space holds */
 
 struct abi_frame_stats {
 	uint64_t total, free, poisoned, reserved;
@@ -16,6 +17,11 @@ struct abi_frame_stats {
 	uint64_t pcp_refills, pcp_drains;
 	uint32_t ncpus, pad;
 	uint64_t pcp_cached[ABI_MAX_CPUS];
+	uint64_t oom_drains;  /* order-0 allocations that found their CPU's cache
+			       * and the buddy lists empty and drained every
+			       * other CPU's cache before giving up */
+	uint64_t oom_drained; /* frames those drains gave back */
+	uint64_t nomem;       /* allocations refused for want of memory */
 };
 
 struct abi_sysinfo {

@@ -41,7 +41,8 @@
 	X(space_create,   22, 2, 1) /* (pager ep, badge) -> space handle */ \
 	X(space_destroy,  23, 1, 1) /* (space) */ \
 	X(thread_create,  24, 6, 1) /* (space, entry, stack, ipc_buf, arg, \
-				       prio | THREAD_PIN(cpu)) -> thread */ \
+				       prio | THREAD_PIN(cpu)) -> thread, \
+				       thread id (abi/fault.h) */ \
 	X(thread_destroy, 25, 1, 1) /* (thread) */ \
 	X(halt,           26, 1, 1) /* (code): stop the machine; under QEMU's \
 				       isa-debug-exit, exit status code*2+1 */ \
@@ -60,7 +61,13 @@
 				       npages (<= FRAME_ALLOC_MAP_MAX) pages from \
 				       va; (pfn, gen) pairs to buf; stops at a \
 				       page space maps already or when memory \
-				       runs out (E_NOMEM if that was the first) */
+				       runs out (E_NOMEM if that was the first) */ \
+	X(protect_mask,   32, 5, 1) /* (space, va, npages, rights, mask) -> \
+				       pages changed: each page mapped in \
+				       npages (<= PROTECT_MASK_MAX) from va gets \
+				       rights if bit i of the words at mask is \
+				       set, rights without MAP_W if clear; \
+				       holes are skipped (mprotect) */
 
 #define SYS_ENUM(name, nr, nargs, pager) SYS_##name = nr,
 enum { SYSCALL_TABLE(SYS_ENUM) SYS_COUNT };
@@ -96,6 +103,7 @@ enum memmap_kind {
 /* frame_alloc flags */
 #define FRAME_ZEROED 0x1
 #define FRAME_ALLOC_MAP_MAX 64 /* pages in one frame_alloc_map */
+#define PROTECT_MASK_MAX 4096  /* pages in one protect_mask (512 bytes of mask) */
 
 /* Where the pager sees the frames it holds: frame pfn is at
  * PAGER_WINDOW + pfn * 4096 in the pager's space while it holds it. */

@@ -12,6 +12,8 @@
 #include "hooks.h"
 
 #define FRAME_MAX_ORDER 10 /* blocks of 1 .. 1024 frames (4 MiB) */
+#define FRAME_USER_RESERVE 256 /* frames user data leaves for page tables
+				* and kernel objects (frame_set_reserve) */
 
 struct frame_alloc_options {
 	unsigned order;             /* 0 .. FRAME_MAX_ORDER */
@@ -30,6 +32,10 @@ struct frame_stats {
 	uint64_t pcp_cached[MAX_CPUS];             /* frames in each CPU's cache */
 	uint64_t pcp_refills, pcp_drains;          /* batches moved, all CPUs */
 	unsigned ncpus;                            /* caches reported */
+	uint64_t oom_drains;  /* allocations that found their CPU's cache and the
+			       * lists dry and drained the other CPUs' caches */
+	uint64_t oom_drained; /* frames those drains gave back */
+	uint64_t nomem;       /* allocations refused (E_NOMEM) even so */
 };
 
 /* Set up the allocator over meta (nframes slots, see init_metadata_array),
@@ -39,7 +45,8 @@ void frame_init(struct meta_slot *meta, uint64_t nframes,
 		const struct memrange_set *free_ram, unsigned ncpus);
 
 /* Allocate a block; *pfn = its first frame. Order 0 goes through this CPU's
- * cache. Returns E_OK, E_BADORDER, E_INVAL (purpose) or E_NOMEM. */
+ * cache.  Before E_NOMEM every CPU's cache is drained and the allocation
+ * tried again.  Returns E_OK, E_BADORDER, E_INVAL (purpose) or E_NOMEM. */
 int frame_alloc(const struct frame_alloc_options *opt, uint64_t *pfn);
 
 /* Drop the allocation's reference to the order-`order` block at pfn; on the
@@ -61,6 +68,13 @@ int frame_get_quiet(uint64_t pfn);
  * lists at once; an allocated one is quarantined when its block is freed
  * (the rest of the block still returns).  E_RANGE if pfn has no slot. */
 int mark_poisoned(uint64_t pfn);
+
+/* Keep the last n frames of the buddy lists from user-data allocations
+ * (which then fail with E_NOMEM), for the page tables and kernel objects
+ * that make their mappings: the pager's frame can always be mapped.  The
+ * per-CPU caches of other CPUs are drained before that refusal.  0 (the
+ * default): no reserve. */
+void frame_set_reserve(uint64_t n);
 
 /* Fill *s with a consistent snapshot of the counters. */
 void frame_stats(struct frame_stats *s);

@@ -41,8 +41,9 @@ static inline void slot_set_flags(struct meta_slot *s, uint16_t f)
 void meta_attach(struct meta_slot *array, uint64_t nframes);
 
 /* Take up to n order-0 frames out of the buddy lists into out[], marked
- * META_PCP (one lock round). Returns the number taken. */
-unsigned buddy_take_batch(uint64_t *out, unsigned n);
+ * META_PCP (one lock round), leaving at least keep frames listed.  Returns
+ * the number taken. */
+unsigned buddy_take_batch(uint64_t *out, unsigned n, uint64_t keep);
 
 /* Return n cached frames to the buddy lists (one lock round): ghosts are
  * dropped, poisoned frames quarantined, the rest coalesced. */

@@ -1,7 +1,11 @@
 /* Per-CPU page cache for order-0 frames (as Linux's per_cpu_pages and Zircon's
- * page_cache).  Each CPU owns one cache, cache-line aligned, and touches it
- * only with interrupts off on that CPU: no lock is taken on the fast path.
- * The global buddy lock is taken once per batch to refill or drain.
+ * page_cache).  Each CPU owns one cache, cache-line aligned, and uses it
+ * with interrupts off under the cache's own lock, which only a remote drain
+ * (pcp_drain_all from another CPU, when memory runs out) ever contends: the
+ * fast path is one uncontended atomic exchange on a line this CPU owns.
+ * The global buddy lock is taken once per batch to refill or drain, nested
+ * inside a cache lock (order: cache lock, then buddy lock; never two cache
+ * locks at once).
  *
  * Frames in a cache are free: REFCOUNT_UNUSED, flag META_PCP, never coalesced.
  * Sizes: PCP_CAPACITY slots; refill PCP_BATCH frames when the cache is empty
@@ -17,15 +21,18 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "hooks.h"
+#include "lib/spinlock.h"
 
 #define PCP_CAPACITY 256
 #define PCP_BATCH    64
 #define PCP_LOW      0
 #define PCP_HIGH     192
 
+/* lock guards count and pfn[]; the counters are written under it and read
+ * relaxed from any CPU. */
 struct pcp_cache {
 	uint32_t count;                /* frames in pfn[0 .. count) */
-	uint32_t pad_;
+	struct spinlock lock;
 	uint64_t refills, drains;      /* batches moved */
 	uint64_t allocs, frees;        /* served from / returned to this cache */
 	uint64_t pfn[PCP_CAPACITY];    /* LIFO stack: the warmest frame on top */
@@ -37,24 +44,30 @@ struct pcp_cache *pcp_of(unsigned cpu);
 /* Empty every cache. */
 void pcp_init(void);
 
-/* Pop a free frame into *pfn (refilling first if needed) and claim it:
- * refcount UNUSED -> 1 (frames poisoned meanwhile are skipped); the caller
- * sets up the rest of the slot.  E_NOMEM if the cache is empty and the buddy
- * allocator has nothing. Interrupts must be off. */
-int pcp_alloc_one(struct pcp_cache *c, uint64_t *pfn);
+/* Pop a free frame into *pfn (refilling first if needed, leaving at least
+ * keep frames in the buddy lists) and claim it: refcount UNUSED -> 1
+ * (frames poisoned meanwhile are skipped); the caller sets up the rest of
+ * the slot.  E_NOMEM if the cache is empty and the buddy allocator has
+ * nothing above keep. Interrupts must be off; takes c->lock. */
+int pcp_alloc_one(struct pcp_cache *c, uint64_t *pfn, uint64_t keep);
 
-/* Push free frame pfn (already REFCOUNT_UNUSED) and drain if above PCP_HIGH. */
+/* Push free frame pfn (already REFCOUNT_UNUSED) and drain if above PCP_HIGH.
+ * Interrupts must be off; takes c->lock. */
 void pcp_free_one(struct pcp_cache *c, uint64_t pfn);
+
+/* Give every frame of c back to the buddy lists, from any CPU (c->lock,
+ * interrupts off meanwhile).  Returns the number moved. */
+unsigned pcp_drain_all(struct pcp_cache *c);
 
 bool pcp_needs_refill(const struct pcp_cache *c);
 bool pcp_needs_drain(const struct pcp_cache *c);
 
 /* Move up to n frames from the buddy allocator into c (one lock round).
- * Returns the number moved. */
+ * Returns the number moved.  The caller holds c->lock (or is alone). */
 unsigned pcp_batch_refill(struct pcp_cache *c, unsigned n);
 
 /* Move up to n frames from c back to the buddy allocator (one lock round).
- * Returns the number moved. */
+ * Returns the number moved.  The caller holds c->lock (or is alone). */
 unsigned pcp_batch_drain(struct pcp_cache *c, unsigned n);
 
 /* Frames now in c. */

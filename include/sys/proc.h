@@ -36,11 +36,16 @@ int munmap(void *addr, size_t size);
 int mfree(void *addr);
 
 /* A thread of this process at entry with stack pointer stack and rdi = arg;
- * *ipc_buf (if not NULL) gets its IPC buffer.  E_NOMEM past PG_MAX_THREADS. */
+ * *ipc_buf (if not NULL) gets its IPC buffer.  E_NOMEM while PG_MAX_THREADS
+ * threads live (a slot is free again once its thread has ended: it called
+ * sys_thread_exit or was killed).  When the process's last thread ends, the
+ * process ends with exit status 0, as if it had called exit(0). */
 int thread_spawn(uint64_t entry, uint64_t stack, uint64_t arg, uint64_t *ipc_buf);
 
-/* Run fn(arg) on a new thread with a fresh stack of stack_size bytes; the
- * thread ends (sys_thread_exit) when fn returns. */
+/* Run fn(arg) on a new thread with a fresh stack of stack_size bytes (a
+ * mmap_anon region); when fn returns the stack is freed and the thread
+ * ends.  (A thread that calls sys_thread_exit itself leaves its stack
+ * region to the process until it ends.) */
 int thread_start(void (*fn)(void *), void *arg, size_t stack_size);
 /* The same, keeping the thread on CPU cpu (-1: any CPU). */
 int thread_spawn_on(int cpu, uint64_t entry, uint64_t stack, uint64_t arg,

@@ -15,6 +15,13 @@ int fork(void);
 /* End process pid and its children.  E_NOENT: no such process. */
 int kill(uint32_t pid);
 
+/* This process's oom_score_adj (PG_OOM_ADJ_MIN -1000: never killed for
+ * want of memory .. PG_OOM_ADJ_MAX 1000: killed first); children started
+ * afterwards inherit it.  *old (may be NULL) = the value before.  E_INVAL
+ * out of range. */
+int oom_score_adj_set(int value, int *old);
+int oom_score_adj_get(int *value);
+
 /* Set the MAP_* rights of [addr, addr + size) (page-aligned, inside one
  * region).  E_INVAL otherwise. */
 int mprotect(void *addr, size_t size, unsigned rights);

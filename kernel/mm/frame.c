@@ -34,11 +34,17 @@ static struct buddy {
 	uint64_t allocs, frees;             /* blocks, slow path */
 	uint64_t by_purpose[PURPOSE_COUNT]; /* frames, slow path */
 	unsigned ncpus;
+	uint64_t reserve;                   /* listed frames user data may not take */
 } buddy = { .lock = SPINLOCK_INIT };
 
 /* Cached frames quarantined by mark_poisoned whose stack entry their owner
  * CPU has not dropped yet (counted in pcp counts, but not free). */
 static _Atomic uint64_t ghosts;
+
+/* Running out: drains of the other CPUs' caches made because this CPU's
+ * cache and the lists were dry (drain_all_pages in Linux), the frames they
+ * moved, and allocations refused even after that. */
+static _Atomic uint64_t oom_drains, oom_drained, nomem;
 
 /* Allocated order-0 frames by purpose, fast path.  Written only by the
  * owning CPU with interrupts off; one CPU's count may wrap below zero (freed
@@ -283,12 +289,12 @@ int mark_poisoned(uint64_t pfn)
 /* ---- per-CPU cache support (see frame_internal.h) ---- */
 
 /* buddy_take_batch: up to n order-0 frames into out[], flagged META_PCP,
- * one lock round; returns how many. */
-unsigned buddy_take_batch(uint64_t *out, unsigned n)
+ * one lock round, never below keep listed; returns how many. */
+unsigned buddy_take_batch(uint64_t *out, unsigned n, uint64_t keep)
 {
 	unsigned i;
 	unsigned long f = spin_lock_irqsave(&buddy.lock);
-	for (i = 0; i < n && take_locked(0, &out[i]); i++)
+	for (i = 0; i < n && buddy.free_frames > keep && take_locked(0, &out[i]); i++)
 		slot_set_flags(slot_of(out[i]), META_PCP);
 	spin_unlock_irqrestore(&buddy.lock, f);
 	return i;
@@ -370,12 +376,33 @@ static int alloc_block(unsigned k, enum frame_purpose p, uint64_t *pfn)
 	return ok ? E_OK : E_NOMEM;
 }
 
-/* Order-0 frame from this CPU's cache. E_NOMEM if it and the lists are dry. */
+/* Give every CPU's cached frames but skip's back to the buddy lists (each
+ * under its cache's lock), so another CPU can take them.  Counted as one
+ * OOM drain if it moved any; returns the number moved. */
+static unsigned drain_others(unsigned skip)
+{
+	unsigned n = 0;
+	for (unsigned cpu = 0; cpu < buddy.ncpus; cpu++)
+		if (cpu != skip)
+			n += pcp_drain_all(pcp_of(cpu));
+	if (n) {
+		atomic_fetch_add(&oom_drains, 1);
+		atomic_fetch_add(&oom_drained, n);
+	}
+	return n;
+}
+
+/* Order-0 frame from this CPU's cache; when it and the lists are dry, the
+ * other CPUs' caches are drained and it is tried again.  User data never
+ * refills from the last `reserve` listed frames.  E_NOMEM. */
 static int alloc_pcp(enum frame_purpose p, uint64_t *pfn)
 {
 	unsigned long f = arch_irq_save();
 	unsigned cpu = arch_cpu_id();
-	int e = pcp_alloc_one(pcp_of(cpu), pfn);
+	uint64_t keep = p == PURPOSE_USER_DATA ? __atomic_load_n(&buddy.reserve, __ATOMIC_RELAXED) : 0;
+	int e = pcp_alloc_one(pcp_of(cpu), pfn, keep);
+	if (e == E_NOMEM && drain_others(cpu))
+		e = pcp_alloc_one(pcp_of(cpu), pfn, keep);
 	if (e == E_OK) {
 		struct meta_slot *s = slot_of(*pfn);
 		s->order = 0;
@@ -391,14 +418,15 @@ static int alloc_pcp(enum frame_purpose p, uint64_t *pfn)
 }
 
 /* Give this CPU's cached frames back to the buddy lists (so they can merge
- * into large blocks again). True if there were any. */
-static bool drain_local(void)
+ * into large blocks again), and with others, the other CPUs' too.  True
+ * if any moved. */
+static bool drain_for_block(bool others)
 {
 	unsigned long f = arch_irq_save();
-	struct pcp_cache *c = pcp_of(arch_cpu_id());
-	unsigned n = pcp_cached_count(c);
-	if (n)
-		pcp_batch_drain(c, n);
+	unsigned cpu = arch_cpu_id();
+	unsigned n = pcp_drain_all(pcp_of(cpu));
+	if (others)
+		n += drain_others(cpu);
 	arch_irq_restore(f);
 	return n > 0;
 }
@@ -409,7 +437,7 @@ static void zero_block(uint64_t pfn, unsigned k)
 }
 
 /* frame_alloc: order 0 from this CPU's cache, larger orders from the buddy
- * lists (draining this CPU's cache once if they are short). */
+ * lists (draining this CPU's cache, then every CPU's, if they are short). */
 int frame_alloc(const struct frame_alloc_options *opt, uint64_t *pfn)
 {
 	int e = check_opts(opt, pfn);
@@ -419,9 +447,13 @@ int frame_alloc(const struct frame_alloc_options *opt, uint64_t *pfn)
 		e = alloc_pcp(opt->purpose, pfn);
 	} else {
 		e = alloc_block(opt->order, opt->purpose, pfn);
-		if (e == E_NOMEM && drain_local())
+		if (e == E_NOMEM && drain_for_block(false))
+			e = alloc_block(opt->order, opt->purpose, pfn);
+		if (e == E_NOMEM && drain_for_block(true))
 			e = alloc_block(opt->order, opt->purpose, pfn);
 	}
+	if (e == E_NOMEM)
+		atomic_fetch_add(&nomem, 1);
 	if (e == E_OK && opt->zeroed)
 		zero_block(*pfn, opt->order);
 	return e;
@@ -618,6 +650,9 @@ static void buddy_reset(unsigned ncpus)
 	buddy.ncpus = ncpus < MAX_CPUS ? ncpus : MAX_CPUS;
 	memset(cpu_counts, 0, sizeof cpu_counts);
 	atomic_store(&ghosts, 0);
+	atomic_store(&oom_drains, 0);
+	atomic_store(&oom_drained, 0);
+	atomic_store(&nomem, 0);
 	pcp_init();
 }
 
@@ -633,6 +668,12 @@ void frame_init(struct meta_slot *meta, uint64_t nframes,
 		init_range_locked(free_ram->r[i].start, free_ram->r[i].end);
 	buddy.reserved = nframes - buddy.managed;
 	spin_unlock_irqrestore(&buddy.lock, f);
+}
+
+/* frame_set_reserve: user data leaves the last n listed frames alone. */
+void frame_set_reserve(uint64_t n)
+{
+	__atomic_store_n(&buddy.reserve, n, __ATOMIC_RELAXED);
 }
 
 /* Add the per-CPU counters into st; returns the frames cached. */
@@ -673,5 +714,8 @@ void frame_stats(struct frame_stats *st)
 	uint64_t free = buddy.free_frames + sum_cpus(st);
 	uint64_t g = atomic_load(&ghosts); /* may lead a cache's count briefly */
 	st->free = free > g ? free - g : 0;
+	st->oom_drains = atomic_load(&oom_drains);
+	st->oom_drained = atomic_load(&oom_drained);
+	st->nomem = atomic_load(&nomem);
 	spin_unlock_irqrestore(&buddy.lock, f);
 }

@@ -1,16 +1,19 @@
 /* Per-CPU caches of free order-0 frames in front of the buddy allocator.
- * A cache belongs to one CPU and is touched only by that CPU with interrupts
- * off, so the fast path takes no lock; refill and drain move PCP_BATCH
- * frames under one acquisition of the buddy lock (buddy_take_batch,
- * buddy_give_batch).  The counters are single-writer; frame_stats reads
- * them from any CPU (relaxed loads). */
+ * A cache belongs to one CPU, which uses it with interrupts off under the
+ * cache's lock; another CPU takes that lock only to drain the cache when
+ * memory runs out (pcp_drain_all), so on the fast path the lock is an
+ * uncontended exchange on a line this CPU already owns.  Refill and drain
+ * move PCP_BATCH frames under one acquisition of the buddy lock
+ * (buddy_take_batch, buddy_give_batch), nested inside the cache lock.  The
+ * counters are written under the cache lock; frame_stats reads them from
+ * any CPU (relaxed loads). */
 #include "mm/pcp.h"
 #include "mm/frame_internal.h"
 #include "abi/err.h"
 #include "lib/string.h"
 
 /* One cache per CPU, each on its own cache lines (struct alignment); cache
- * i is written only by CPU i with interrupts off. */
+ * i is used by CPU i, and drained by others only when memory runs out. */
 static struct pcp_cache caches[MAX_CPUS];
 
 _Static_assert(PCP_HIGH + 1 <= PCP_CAPACITY, "a push above HIGH must fit");
@@ -58,16 +61,22 @@ unsigned pcp_cached_count(const struct pcp_cache *c)
 	return __atomic_load_n(&c->count, __ATOMIC_RELAXED);
 }
 
-/* pcp_batch_refill: up to n frames from the buddy lists onto c's stack. */
-unsigned pcp_batch_refill(struct pcp_cache *c, unsigned n)
+/* Up to n frames from the buddy lists onto c's stack, leaving keep. */
+static unsigned refill_keep(struct pcp_cache *c, unsigned n, uint64_t keep)
 {
 	if (n > PCP_CAPACITY - c->count)
 		n = PCP_CAPACITY - c->count;
-	unsigned got = buddy_take_batch(&c->pfn[c->count], n);
+	unsigned got = buddy_take_batch(&c->pfn[c->count], n, keep);
 	set_count(c, c->count + got);
 	if (got)
 		bump(&c->refills);
 	return got;
+}
+
+/* pcp_batch_refill: up to n frames from the buddy lists onto c's stack. */
+unsigned pcp_batch_refill(struct pcp_cache *c, unsigned n)
+{
+	return refill_keep(c, n, 0);
 }
 
 /* pcp_batch_drain: the n coldest frames (bottom of the stack) go back to
@@ -85,13 +94,14 @@ unsigned pcp_batch_drain(struct pcp_cache *c, unsigned n)
 	return n;
 }
 
-/* pcp_alloc_one: pop and claim (refcount 1) the warmest frame, refilling at
- * the low mark; skips frames poisoned meanwhile.  E_NOMEM when dry. */
-int pcp_alloc_one(struct pcp_cache *c, uint64_t *pfn)
+/* Pop and claim (refcount 1) the warmest frame, refilling at the low mark
+ * (leaving keep listed); skips frames poisoned meanwhile.  E_NOMEM when
+ * dry.  c->lock held. */
+static int alloc_locked(struct pcp_cache *c, uint64_t *pfn, uint64_t keep)
 {
 	for (;;) {
 		if (pcp_needs_refill(c))
-			pcp_batch_refill(c, PCP_BATCH);
+			refill_keep(c, PCP_BATCH, keep);
 		if (c->count == 0)
 			return E_NOMEM;
 		uint64_t p = c->pfn[c->count - 1];
@@ -104,10 +114,20 @@ int pcp_alloc_one(struct pcp_cache *c, uint64_t *pfn)
 	}
 }
 
+/* pcp_alloc_one: alloc_locked under the cache's lock. */
+int pcp_alloc_one(struct pcp_cache *c, uint64_t *pfn, uint64_t keep)
+{
+	spin_lock(&c->lock);
+	int e = alloc_locked(c, pfn, keep);
+	spin_unlock(&c->lock);
+	return e;
+}
+
 /* pcp_free_one: push free frame pfn, then drain a batch above the high
  * mark. */
 void pcp_free_one(struct pcp_cache *c, uint64_t pfn)
 {
+	spin_lock(&c->lock);
 	if (c->count == PCP_CAPACITY)
 		pcp_batch_drain(c, PCP_BATCH);
 	c->pfn[c->count] = pfn;
@@ -115,4 +135,14 @@ void pcp_free_one(struct pcp_cache *c, uint64_t pfn)
 	bump(&c->frees);
 	if (pcp_needs_drain(c))
 		pcp_batch_drain(c, PCP_BATCH);
+	spin_unlock(&c->lock);
+}
+
+/* pcp_drain_all: every frame of c back to the buddy lists, from any CPU. */
+unsigned pcp_drain_all(struct pcp_cache *c)
+{
+	unsigned long f = spin_lock_irqsave(&c->lock);
+	unsigned n = pcp_batch_drain(c, c->count);
+	spin_unlock_irqrestore(&c->lock, f);
+	return n;
 }

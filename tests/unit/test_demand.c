@@ -79,17 +79,23 @@ static int f_map(uint32_t s, uint64_t va, uint64_t pfn, uint32_t gen, unsigned r
 	return E_OK;
 }
 
+static int unmap_calls, protect_calls;
 static void f_unmap(uint32_t s, uint64_t va, uint64_t n)
 {
+	unmap_calls++;
 	for (uint64_t k = 0; k < n; k++)
 		drop(s, slot(va + k * P));
 }
 
-static void f_protect(uint32_t s, uint64_t va, uint64_t n, unsigned rights)
+static void f_protect(uint32_t s, uint64_t va, uint64_t n, unsigned rights,
+		      const uint64_t *mask)
 {
+	protect_calls++;
+	ck_assert_uint_le(n, DP_PROTECT_MAX);
 	for (uint64_t k = 0; k < n; k++)
 		if (pt[s][slot(va + k * P)].on)
-			pt[s][slot(va + k * P)].rights = rights;
+			pt[s][slot(va + k * P)].rights =
+				(mask[k / 64] >> (k % 64)) & 1 ? rights : rights & ~MAP_W;
 }
 
 /* Like the kernel's share_cow: mapped pages of src lose MAP_W there and
@@ -520,14 +526,76 @@ START_TEST(munmap_protect_unregister)
 }
 END_TEST
 
-/* Thousands of random reads, writes, forks, munmaps and exits against a
- * model of each space's bytes; at the end no frame or entry is left. */
+/* No mapping lets a space write a frame another mapping or the zero frame
+ * also shows (refs: the pager's hold plus one per mapping). */
+static void assert_no_shared_writable(void)
+{
+	for (int s = 0; s < NSPACE; s++)
+		for (int i = 0; i < NVA; i++)
+			if (pt[s][i].on && (pt[s][i].rights & MAP_W))
+				ck_assert_msg(pt[s][i].pfn != zpfn && fr[pt[s][i].pfn].refs == 2,
+					      "space %d page %d writable, frame refs %d", s, i,
+					      fr[pt[s][i].pfn].refs);
+}
+
+/* mprotect of a range with private, COW and zero-frame pages and holes
+ * makes one kernel call (not one per page), and only private pages get
+ * MAP_W back; none, then rights again: one unmap, and faults remap. */
+START_TEST(protect_one_call_cow_stays_read_only)
+{
+	setup();
+	struct dp_space a, b;
+	uint8_t v;
+	dp_space_init(&a, 1);
+	dp_space_init(&b, 2);
+	dp_register_lazy(&a, BASE, NVA * P, MAP_R | MAP_W, &backing_anon, NULL);
+	for (int i = 0; i < 48; i++) { /* 0..31 written, 32..47 read (zero frame) */
+		v = (uint8_t)(i + 1);
+		ck_assert_int_eq(access_page(&a, BASE + i * P, i < 32, &v), E_OK);
+	}
+	ck_assert_int_eq(dp_fork(&a, &b), E_OK);
+	for (int i = 0; i < 16; i += 2) { /* private again: 0, 2, .. 14 */
+		v = (uint8_t)(100 + i);
+		ck_assert_int_eq(access_page(&a, BASE + i * P, true, &v), E_OK);
+	}
+	protect_calls = unmap_calls = 0;
+	ck_assert_int_eq(dp_protect(&a, BASE, BASE + NVA * P, MAP_R), E_OK);
+	ck_assert_int_eq(protect_calls, 1);
+	for (int i = 0; i < 48; i++)
+		ck_assert_uint_eq(pt[1][i].rights, MAP_R);
+	ck_assert_int_eq(dp_protect(&a, BASE, BASE + NVA * P, MAP_R | MAP_W), E_OK);
+	ck_assert_int_eq(protect_calls, 2);
+	for (int i = 0; i < 48; i++)
+		ck_assert_uint_eq(pt[1][i].rights, i < 16 && i % 2 == 0 ? MAP_R | MAP_W : MAP_R);
+	assert_no_shared_writable();
+	ck_assert_int_eq(dp_protect(&a, BASE + 8 * P, BASE + 40 * P, 0), E_OK);
+	ck_assert_int_eq(unmap_calls, 1);
+	ck_assert(pt[1][7].on && !pt[1][8].on && !pt[1][39].on && pt[1][40].on);
+	ck_assert_int_eq(access_page(&a, BASE + 9 * P, false, &v), E_FAULT);
+	ck_assert_int_eq(dp_protect(&a, BASE + 8 * P, BASE + 40 * P, MAP_R | MAP_W), E_OK);
+	ck_assert_int_eq(protect_calls, 3); /* the rest is unmapped: no pages to change */
+	for (int i = 0; i < 48; i++) { /* every page writes right, b keeps its bytes */
+		v = (uint8_t)(200 + i);
+		ck_assert_int_eq(access_page(&a, BASE + i * P, true, &v), E_OK);
+		ck_assert_int_eq(access_page(&b, BASE + i * P, false, &v), E_OK);
+		ck_assert_uint_eq(v, i < 32 ? i + 1 : 0);
+	}
+	assert_no_shared_writable();
+	space_gone(&a);
+	space_gone(&b);
+	assert_no_leaks();
+}
+END_TEST
+
+/* Thousands of random reads, writes, forks, munmaps, mprotects and exits
+ * against a model of each space's bytes and rights; no mapping ever lets
+ * a shared frame be written; at the end no frame or entry is left. */
 START_TEST(random_model)
 {
 	setup();
 	static struct dp_space sp[NSPACE];
 	static bool live[NSPACE];
-	static uint8_t model[NSPACE][NVA];
+	static uint8_t model[NSPACE][NVA], rights[NSPACE][NVA];
 	srand(1234);
 	for (int step = 0; step < 20000; step++) {
 		int s = rand() % NSPACE, i = rand() % NVA, op = rand() % 100;
@@ -538,14 +606,27 @@ START_TEST(random_model)
 			ck_assert_int_eq(dp_register_lazy(&sp[s], BASE, NVA * P, MAP_R | MAP_W,
 							  &backing_anon, NULL), E_OK);
 			memset(model[s], 0, NVA);
+			memset(rights[s], MAP_R | MAP_W, NVA);
 			live[s] = true;
 		} else if (op < 40) {
 			v = (uint8_t)(rand() | 1);
-			ck_assert_int_eq(access_page(&sp[s], va, true, &v), E_OK);
-			model[s][i] = v;
+			bool ok = (rights[s][i] & (MAP_R | MAP_W)) == (MAP_R | MAP_W);
+			ck_assert_int_eq(access_page(&sp[s], va, true, &v), ok ? E_OK : E_FAULT);
+			if (ok)
+				model[s][i] = v;
 		} else if (op < 80) {
-			ck_assert_int_eq(access_page(&sp[s], va, false, &v), E_OK);
-			ck_assert_uint_eq(v, model[s][i]);
+			bool ok = rights[s][i] & MAP_R;
+			ck_assert_int_eq(access_page(&sp[s], va, false, &v), ok ? E_OK : E_FAULT);
+			if (ok)
+				ck_assert_uint_eq(v, model[s][i]);
+		} else if (op < 84) {
+			static const unsigned to[] = { MAP_R | MAP_W, MAP_R | MAP_W, MAP_R, 0 };
+			unsigned r = to[rand() % 4], n = 1 + (unsigned)rand() % 16;
+			struct region *rg = region_find(&sp[s].regions, va);
+			if (va + n * P > rg->end) /* one region (earlier ones split it) */
+				n = (unsigned)((rg->end - va) / P);
+			ck_assert_int_eq(dp_protect(&sp[s], va, va + n * P, r), E_OK);
+			memset(&rights[s][i], (int)r, n);
 		} else if (op < 88) {
 			int c = rand() % NSPACE;
 			if (live[c])
@@ -553,6 +634,7 @@ START_TEST(random_model)
 			dp_space_init(&sp[c], (uint32_t)c);
 			ck_assert_int_eq(dp_fork(&sp[s], &sp[c]), E_OK);
 			memcpy(model[c], model[s], NVA);
+			memcpy(rights[c], rights[s], NVA);
 			live[c] = true;
 		} else if (op < 95) {
 			int n = 1 + rand() % 4;
@@ -564,12 +646,13 @@ START_TEST(random_model)
 			space_gone(&sp[s]);
 			live[s] = false;
 		}
+		assert_no_shared_writable();
 	}
 	for (int s = 0; s < NSPACE; s++)
 		if (live[s])
 			space_gone(&sp[s]);
 	assert_no_leaks();
-	ck_assert_uint_gt(dp_stats.cow_copies, 20);
+	ck_assert_uint_gt(dp_stats.cow_copies, 8);
 	ck_assert_uint_gt(dp_stats.cow_reuses, 5);
 }
 END_TEST
@@ -586,6 +669,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, last_share_freed_on_exit);
 	tcase_add_test(tc, out_of_memory);
 	tcase_add_test(tc, munmap_protect_unregister);
+	tcase_add_test(tc, protect_one_call_cow_stays_read_only);
 	tcase_add_test(tc, random_model);
 	tcase_add_test(tc, text_pages_shared);
 	tcase_add_test(tc, sequential_writes_map_ahead);

@@ -1,8 +1,10 @@
 /* Per-CPU page caches: layout, watermarks and batches, counters, per-CPU
- * separation, LIFO reuse, and poisoned frames inside caches. */
+ * separation, LIFO reuse, poisoned frames inside caches, and draining the
+ * other CPUs' caches when memory runs out (also against a running owner). */
 #include <check.h>
 #include "check_run.h"
 #include <stdint.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include "mm/frame.h"
 #include "mm/pcp.h"
@@ -237,6 +239,146 @@ START_TEST(big_alloc_drains_local_cache)
 }
 END_TEST
 
+/* ---- running out: the other CPUs' caches ---- */
+
+/* CPUs 1..3 hold PCP_HIGH frames each, the lists are empty (held[] took
+ * them through buddy_alloc): *n frames held. */
+static void fill_remote_empty_lists(uint64_t *held, unsigned *n)
+{
+	for (unsigned c = 1; c < 4; c++) {
+		shim_set_cpu(c);
+		ck_assert_uint_eq(pcp_batch_refill(pcp_of(c), PCP_HIGH), PCP_HIGH);
+	}
+	shim_set_cpu(0);
+	struct frame_alloc_options o = { 0, false, PURPOSE_USER_DATA };
+	*n = 0;
+	while (buddy_alloc(&o, &held[*n]) == E_OK)
+		++*n;
+	ck_assert_uint_eq(*n, 3840 - 3 * PCP_HIGH);
+	ck_assert_uint_eq(stats().free, 3 * PCP_HIGH);
+}
+
+START_TEST(dry_cpu_drains_the_others)
+{
+	static uint64_t held[3840];
+	unsigned n;
+	fill_remote_empty_lists(held, &n);
+	struct frame_stats s0 = stats();
+	ck_assert_uint_eq(s0.oom_drains, 0);
+	held[n++] = falloc(); /* CPU 0: own cache and lists dry */
+	struct frame_stats s = stats();
+	ck_assert_uint_eq(s.oom_drains, 1);
+	ck_assert_uint_eq(s.oom_drained, 3 * PCP_HIGH);
+	ck_assert_uint_eq(s.nomem, 0);
+	for (unsigned c = 1; c < 4; c++)
+		ck_assert_uint_eq(cached(c), 0);
+	ck_assert_uint_eq(cached(0), PCP_BATCH - 1);
+	audit();
+	struct frame_alloc_options o = { 0, false, PURPOSE_USER_DATA };
+	while (frame_alloc(&o, &held[n]) == E_OK)
+		n++;
+	ck_assert_uint_eq(n, 3840); /* every frame handed out */
+	s = stats();
+	ck_assert_uint_eq(s.nomem, 1);
+	ck_assert_uint_eq(s.oom_drains, 1); /* nothing cached: no drain counted */
+	ck_assert(shim_irqs_enabled());
+	audit();
+	for (unsigned i = 0; i < n; i++)
+		ck_assert_int_eq(frame_free(held[i], 0), E_OK);
+	ck_assert_uint_eq(stats().free, 3840);
+	audit();
+}
+END_TEST
+
+START_TEST(dry_block_alloc_drains_the_others)
+{
+	static uint64_t held[3840];
+	unsigned n;
+	fill_remote_empty_lists(held, &n);
+	ck_assert_int_eq(frame_free(held[--n], 0), E_OK); /* a lone frame back */
+	struct frame_alloc_options o = { 2, false, PURPOSE_USER_DATA };
+	uint64_t pfn;
+	ck_assert_int_eq(frame_alloc(&o, &pfn), E_OK);
+	ck_assert_uint_eq(stats().oom_drains, 1);
+	ck_assert_int_eq(frame_free(pfn, 2), E_OK);
+	for (unsigned i = 0; i < n; i++)
+		ck_assert_int_eq(buddy_free(held[i], 0), E_OK);
+	audit();
+}
+END_TEST
+
+/* User data leaves the reserve alone, on every CPU; the kernel may take it. */
+START_TEST(user_data_leaves_the_reserve)
+{
+	static uint64_t held[3840];
+	struct frame_alloc_options user = { 0, false, PURPOSE_USER_DATA };
+	struct frame_alloc_options pt = { 0, false, PURPOSE_PAGE_TABLE };
+	unsigned n = 0;
+	frame_set_reserve(100);
+	shim_set_cpu(2);
+	held[n++] = falloc(); /* CPU 2's cache holds 63 */
+	shim_set_cpu(0);
+	while (frame_alloc(&user, &held[n]) == E_OK)
+		n++;
+	ck_assert_uint_eq(n, 3840 - 100); /* CPU 2's cache drained for it too */
+	ck_assert_uint_eq(stats().free, 100);
+	ck_assert_uint_eq(stats().nomem, 1);
+	for (int i = 0; i < 100; i++)
+		ck_assert_int_eq(frame_alloc(&pt, &held[n++]), E_OK);
+	ck_assert_int_eq(frame_alloc(&pt, &held[n]), E_NOMEM);
+	audit();
+	for (unsigned i = 0; i < n; i++)
+		ck_assert_int_eq(frame_free(held[i], 0), E_OK);
+	ck_assert_uint_eq(stats().free, 3840);
+	audit();
+}
+END_TEST
+
+/* pcp_drain_all from CPU 0 while CPU 1's owner allocates and frees on its
+ * own cache: no frame is lost or handed out twice. */
+static _Atomic int owner_stop;
+static _Atomic unsigned owner_rounds;
+
+static void *owner_main(void *arg)
+{
+	(void)arg;
+	shim_set_cpu(1);
+	uint64_t mine[300];
+	struct frame_alloc_options o = { 0, false, PURPOSE_USER_DATA };
+	while (!atomic_load(&owner_stop)) {
+		atomic_fetch_add(&owner_rounds, 1);
+		unsigned n = 0;
+		while (n < 300 && frame_alloc(&o, &mine[n]) == E_OK)
+			n++;
+		for (unsigned i = 0; i < n; i++)
+			if (frame_free(mine[i], 0) != E_OK)
+				return (void *)1;
+	}
+	return NULL;
+}
+
+START_TEST(remote_drain_races_owner)
+{
+	pthread_t t;
+	atomic_store(&owner_stop, 0);
+	atomic_store(&owner_rounds, 0);
+	ck_assert_int_eq(pthread_create(&t, NULL, owner_main, NULL), 0);
+	unsigned moved = 0;
+	while (atomic_load(&owner_rounds) < 300)
+		moved += pcp_drain_all(pcp_of(1));
+	atomic_store(&owner_stop, 1);
+	void *r;
+	ck_assert_int_eq(pthread_join(t, &r), 0);
+	ck_assert_ptr_null(r);
+	ck_assert(shim_irqs_enabled());
+	ck_assert_uint_gt(moved, 0);
+	struct frame_stats s = stats();
+	ck_assert_uint_eq(s.free, 3840);
+	ck_assert_uint_eq(s.allocs, s.frees);
+	audit();
+}
+END_TEST
+
 /* ---- poison and the caches ---- */
 
 START_TEST(poison_frame_in_local_cache)
@@ -342,6 +484,10 @@ int main(void)
 	tcase_add_test(t, poison_frame_in_remote_cache);
 	tcase_add_test(t, poisoned_entry_skipped_on_pop);
 	tcase_add_test(t, poisoned_entry_quarantined_on_drain);
+	tcase_add_test(t, dry_cpu_drains_the_others);
+	tcase_add_test(t, dry_block_alloc_drains_the_others);
+	tcase_add_test(t, remote_drain_races_owner);
+	tcase_add_test(t, user_data_leaves_the_reserve);
 	suite_add_tcase(s, t);
 
 	return check_run(s);

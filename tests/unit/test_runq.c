@@ -1,5 +1,6 @@
 /* kernel/runq.c: priority order, FIFO within a level, push_front, remove,
- * set_prio, and thousands of random operations against an array model.
+ * set_prio, stealing (pinned nodes stay), turns (time slices), and
+ * thousands of random operations against an array model.
  * TEST_SEED=n in the environment replays another random sequence. */
 #include <check.h>
 #include "check_run.h"
@@ -143,6 +144,89 @@ START_TEST(set_prio_moves_to_tail)
 }
 END_TEST
 
+START_TEST(steal_takes_best_unpinned)
+{
+	struct runq rq;
+	struct thr t[5];
+	static const unsigned prio[5] = { 20, 20, 9, 9, 3 };
+	static const bool pin[5] = { true, false, true, false, true };
+	runq_init(&rq);
+	ck_assert_ptr_null(runq_steal(&rq));
+	for (int i = 0; i < 5; i++) {
+		t[i].id = i;
+		runq_node_init(&t[i].rq, prio[i]);
+		ck_assert_int_eq(runq_node_pin(&t[i].rq, pin[i]), E_OK);
+		runq_push(&rq, &t[i].rq);
+	}
+	ck_assert_int_eq(runq_node_pin(&t[0].rq, false), E_BUSY); /* queued */
+	ck_assert_uint_eq(runq_movable(&rq), 2);
+	/* Highest level first, oldest unpinned first; pinned ones stay. */
+	ck_assert_int_eq(id_of(runq_steal(&rq)), 1);
+	ck_assert_int_eq(id_of(runq_steal(&rq)), 3);
+	ck_assert_ptr_null(runq_steal(&rq));
+	ck_assert_uint_eq(runq_movable(&rq), 0);
+	ck_assert_uint_eq(runq_count(&rq), 3);
+	ck_assert_int_eq(runq_peek_prio(&rq), 20);
+	ck_assert_int_eq(id_of(runq_pop(&rq)), 0);
+	ck_assert_int_eq(id_of(runq_pop(&rq)), 2);
+	ck_assert_int_eq(id_of(runq_pop(&rq)), 4);
+	ck_assert_int_eq(runq_peek_prio(&rq), -1);
+	/* An emptied level's bit goes with its last stolen node. */
+	runq_node_pin(&t[1].rq, false);
+	runq_push(&rq, &t[1].rq);
+	ck_assert_int_eq(id_of(runq_steal(&rq)), 1);
+	ck_assert_uint_eq(rq.bitmap, 0);
+}
+END_TEST
+
+/* Charge n for k ticks from tick *now on, one per tick; the last result. */
+static bool charge_ticks(struct runq_node *n, uint64_t *now, int k)
+{
+	bool spent = false;
+	while (k--)
+		spent = runq_charge(n, ++*now);
+	return spent;
+}
+
+START_TEST(turns)
+{
+	struct runq rq;
+	struct thr t = { .id = 0 };
+	uint64_t now = 1000;
+	runq_init(&rq);
+	runq_node_init(&t.rq, 16);
+	ck_assert_uint_eq(runq_turn_left(&t.rq, now), RUNQ_SLICE);
+	/* Charged tick after tick, the turn ends after RUNQ_SLICE of them and
+	 * stays ended while charges keep coming (no refill by running on). */
+	ck_assert(!charge_ticks(&t.rq, &now, RUNQ_SLICE - 1));
+	ck_assert_uint_eq(runq_turn_left(&t.rq, now), 1);
+	ck_assert(charge_ticks(&t.rq, &now, 1));
+	ck_assert(charge_ticks(&t.rq, &now, 50));
+	ck_assert_uint_eq(runq_turn_left(&t.rq, now), 0);
+	/* A direct switch (no queue) or push_front keeps the turn... */
+	ck_assert_int_eq(runq_push_front(&rq, &t.rq), E_OK);
+	runq_pop(&rq);
+	ck_assert_uint_eq(runq_turn_left(&t.rq, now + RUNQ_SLICE - 1), 0);
+	/* ... the back of the queue gives a new one ... */
+	runq_push(&rq, &t.rq);
+	runq_pop(&rq);
+	ck_assert_uint_eq(runq_turn_left(&t.rq, now), RUNQ_SLICE);
+	ck_assert(!charge_ticks(&t.rq, &now, 3));
+	ck_assert_uint_eq(runq_turn_left(&t.rq, now), RUNQ_SLICE - 3);
+	/* ... and so does a block as long as a whole turn: a charge then
+	 * starts from a whole turn. */
+	ck_assert(charge_ticks(&t.rq, &now, RUNQ_SLICE - 3));
+	ck_assert_uint_eq(runq_turn_left(&t.rq, now + RUNQ_SLICE - 1), 0);
+	ck_assert_uint_eq(runq_turn_left(&t.rq, now + RUNQ_SLICE), RUNQ_SLICE);
+	now += 5000;
+	ck_assert(!runq_charge(&t.rq, now));
+	ck_assert_uint_eq(runq_turn_left(&t.rq, now), RUNQ_SLICE - 1);
+	/* A charge stamped later than the caller's clock (another CPU's tick)
+	 * is not mistaken for an old one. */
+	ck_assert_uint_eq(runq_turn_left(&t.rq, now - 3), RUNQ_SLICE - 1);
+}
+END_TEST
+
 /* Model: model[p] lists the ids queued at priority p, oldest first. */
 #define N 64
 static struct runq mrq;
@@ -150,6 +234,7 @@ static struct thr mt[N];
 static int model[RUNQ_LEVELS][N], mlen[RUNQ_LEVELS];
 static int mprio[N];
 static int queued[N];
+static bool mpin[N];
 
 static void model_del(int p, int k)
 {
@@ -189,7 +274,11 @@ static void check_against_model(void)
 		for (int k = mlen[p] - 1; k >= 0; k--, l = l->prev)
 			FAST_EQ(container_of(l, struct thr, rq.link)->id, model[p][k]);
 	}
+	int movable = 0;
+	for (int i = 0; i < N; i++)
+		movable += queued[i] && !mpin[i];
 	FAST_EQ(runq_count(&mrq), total);
+	FAST_EQ(runq_movable(&mrq), movable);
 	FAST_EQ(mrq.bitmap, bits);
 	FAST_EQ(runq_peek_prio(&mrq), model_top());
 	for (int i = 0; i < N; i++) {
@@ -230,6 +319,28 @@ static void op_pop(void)
 	model_del(p, 0);
 }
 
+static void op_steal(void)
+{
+	struct runq_node *n = runq_steal(&mrq);
+	for (int p = PRIO_MAX; p >= 0; p--)
+		for (int k = 0; k < mlen[p]; k++)
+			if (!mpin[model[p][k]]) {
+				FAST_EQ(id_of(n), model[p][k]);
+				queued[model[p][k]] = 0;
+				model_del(p, k);
+				return;
+			}
+	FAST_EQ((uintptr_t)n, 0);
+}
+
+static void op_pin(int id)
+{
+	bool pin = rnd() % 2;
+	FAST_EQ(runq_node_pin(&mt[id].rq, pin), queued[id] ? E_BUSY : E_OK);
+	if (!queued[id])
+		mpin[id] = pin;
+}
+
 static void op_remove(int id)
 {
 	int r = runq_remove(&mrq, &mt[id].rq);
@@ -262,9 +373,10 @@ START_TEST(random_ops_against_model)
 		mprio[i] = (int)(rnd() % 4) * 10;
 		runq_node_init(&mt[i].rq, mprio[i]);
 		queued[i] = 0;
+		mpin[i] = false;
 	}
 	for (int step = 0; step < 400000; step++) {
-		int id = (int)(rnd() % N), op = (int)(rnd() % 16);
+		int id = (int)(rnd() % N), op = (int)(rnd() % 18);
 		if (op < 6)
 			op_push(id, 0);
 		else if (op < 8)
@@ -275,6 +387,10 @@ START_TEST(random_ops_against_model)
 			op_remove(id);
 		else if (op < 15)
 			op_set_prio(id, (int)(rnd() % RUNQ_LEVELS));
+		else if (op == 16)
+			op_steal();
+		else if (op == 17)
+			op_pin(id);
 		else
 			FAST_EQ(id_of(runq_peek(&mrq)),
 				model_top() < 0 ? -1 : model[model_top()][0]);
@@ -299,6 +415,8 @@ int main(void)
 	tcase_add_test(t, round_robin_and_push_front);
 	tcase_add_test(t, misuse_refused);
 	tcase_add_test(t, set_prio_moves_to_tail);
+	tcase_add_test(t, steal_takes_best_unpinned);
+	tcase_add_test(t, turns);
 	tcase_add_test(t, random_ops_against_model);
 	suite_add_tcase(s, t);
 	return check_run(s);

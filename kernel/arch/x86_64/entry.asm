@@ -85,9 +85,9 @@ trap_common:
 	mov rdi, rsp
 	call trap_handler
 	jmp trap_return
-	; From ring 0 the GS base may still be the user's: an NMI or #DB (both
-	; on IST stacks) can land between a swapgs and the iretq/sysret after
-	; it, or at the first instruction of syscall_entry.  So, as Linux's
+	; From ring 0 the GS base may still be the user's: an NMI (on its IST
+	; stack) can land between a swapgs and the iretq/sysret after it, or at
+	; the first instruction of syscall_entry.  So, as Linux's
 	; paranoid entry does, look at the GS base itself: kernel per-CPU areas
 	; are at negative addresses, and no user GS base is (nothing lets ring
 	; 3 set one).  rbx (callee-saved) remembers whether to swap back.
@@ -142,9 +142,12 @@ syscall_entry:
 	cld
 	mov rdi, rsp
 	call syscall_handler
-	; sysret needs a canonical user rip: thread_create and the fault path
-	; only ever set rips below USER_TOP, but never trust it here: anything
-	; else leaves through iretq, which faults in ring 3, not ring 0.
+	; sysret with a non-canonical rip would fault in ring 0 on the user's
+	; stack.  syscall_handler has already ended any thread whose rip is at
+	; or above USER_END (none can be: the last user page is never mapped
+	; and thread_create checks entry points); this is the last guard:
+	; iretq faults on such a rip in ring 0 too, but on the kernel stack,
+	; where the paranoid entry turns it into a panic with a dump.
 	mov rcx, [rsp + 15*8 + 16]        ; rip
 	shr rcx, 47
 	jnz trap_return

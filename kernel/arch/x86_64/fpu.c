@@ -55,6 +55,9 @@ void fpu_init_cpu(void)
 		uint32_t mxcsr = 0x1F80;
 		__asm__ volatile("fninit; ldmxcsr %0" :: "m"(mxcsr));
 		fxsave(fpu_initial);
+		/* ST0-7 and XMM0-15 (bytes 32..415) hold whatever firmware
+		 * left: a new thread starts with them zero */
+		memset(fpu_initial + 32, 0, 416 - 32);
 	}
 	this_cpu()->fpu_live = NULL;
 	stts();

@@ -6,6 +6,8 @@
 #include "memlayout.h"
 #include "kernel.h"
 #include "sched.h"
+#include "printk.h"
+#include "thread.h"
 #include "lib/string.h"
 
 extern char syscall_entry[], thread_first_entry[];
@@ -97,4 +99,9 @@ void syscall_handler(struct trap_frame *tf)
 {
 	syscall_dispatch(tf, tf->rax);
 	thread_check_kill();
+	if (tf->rip >= USER_END) { /* cannot happen; sysret must not see it */
+		printk("kernel: thread %lu ended: return address 0x%lx outside the user half\n",
+		       sched_current()->tid, tf->rip);
+		thread_exit();
+	}
 }

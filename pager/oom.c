@@ -1,0 +1,152 @@
+/* Running out of memory (issue 14): a fault that finds no free frame kills
+ * the process with the highest score (oompolicy.c), then waits for that
+ * victim's frames to come back before choosing another: meanwhile every
+ * fault that finds no frame is answered "resume after OOM_RETRY_MS" (the
+ * kernel sleeps the thread, then it runs the access again and faults
+ * anew), so no second process dies for the same shortage and the pager
+ * never blocks.  The victim's frames are back once the user frames that
+ * dead spaces still hold ("owed") are down to what they were before the
+ * kill.  A system call's fault is never a reason to kill: it fails. */
+#include "pager.h"
+#include "tree.h"
+#include "oompolicy.h"
+
+static struct oom_wait wait_state;
+static bool stuck_told; /* "no process may be killed" printed */
+
+/* Milliseconds since the scheduler started. */
+static uint64_t now_ms(void)
+{
+	static struct abi_sysinfo si; /* large: not on our stack */
+	return sys_sysinfo((uint64_t)&si, sizeof si) == E_OK ? si.ticks_ms : 0;
+}
+
+/* User-data frames allocated that we hold neither for a process nor for
+ * our tables: our image, initrd copy and zero frame (constant), plus the
+ * frames of dead spaces that the kernel has not freed yet.  *total = the
+ * frames the allocator manages. */
+static uint64_t owed_frames(uint64_t *total)
+{
+	static struct abi_frame_stats fs;
+	if (sys_frame_stats((uint64_t)&fs, sizeof fs) != E_OK)
+		return 0;
+	*total = fs.total;
+	uint64_t mine = dp_stats.frames_held + pool_pages_held;
+	uint64_t user = fs.by_purpose[ABI_PURPOSE_USER_DATA];
+	return user > mine ? user - mine : 0;
+}
+
+/* oom_protected: init (started by us) and the shell it keeps. */
+bool oom_protected(const struct proc *p)
+{
+	if (p->ppid == 0)
+		return strcmp(p->name, "init") == 0;
+	const struct proc *parent = proc_live(p->ppid);
+	return strcmp(p->name, "sh") == 0 && parent && parent->ppid == 0 &&
+	       strcmp(parent->name, "init") == 0;
+}
+
+/* The live process to kill (the highest score), or NULL. */
+static struct proc *choose(uint64_t total)
+{
+	static struct oom_cand c[PROC_MAX];
+	static struct proc *who[PROC_MAX];
+	size_t n = 0;
+	for (int i = 0; i < PROC_MAX; i++) {
+		struct proc *q = proc_slot(i);
+		if (q->state != PROC_LIVE)
+			continue;
+		c[n] = (struct oom_cand){ q->pid, pagetab_count(&q->mem.pages),
+					  q->oom_adj, oom_protected(q) };
+		who[n++] = q;
+	}
+	int k = oom_pick(c, n, total);
+	return k < 0 ? NULL : who[k];
+}
+
+/* The fault's answer while it waits: run the access again after ms. */
+static long wait_reply(struct sys_msg *r, uint64_t ms)
+{
+	r->w[0] = ms;
+	dp_stats.oom_waits++;
+	return FAULT_REPLY_RESUME;
+}
+
+/* Kill v for p's fault m, one console line naming it and why; then wait
+ * for its frames (owed: measured just before). */
+static long kill_victim(struct proc *v, struct proc *p, const struct sys_msg *m,
+			uint64_t owed, uint64_t now, struct sys_msg *r)
+{
+	uint32_t vpid = v->pid, ppid = p->pid;
+	printf("pid %u killed: out of memory (%s, %lu resident pages, oom_score_adj %d: %s; "
+	       "pid %u found no free frame at 0x%lx)\n", vpid, v->name,
+	       (uint64_t)pagetab_count(&v->mem.pages), v->oom_adj,
+	       v->oom_adj ? "the highest score with its oom_score_adj" :
+			    "the most resident pages", ppid, m->w[0]);
+	dp_stats.kills++;
+	dp_stats.oom_kills++;
+	if (v == p)
+		proc_end(v, PG_WAIT_KILLED, IPC_LABEL_TAG(m->label), m->w[0], m->w[2]);
+	else
+		proc_end(v, PG_WAIT_KILLED, FAULT_PAGE, 0, 0);
+	oom_wait_start(&wait_state, vpid, owed, now);
+	if (!proc_live(ppid))
+		return FAULT_REPLY_KILL; /* p was v, or one of its children */
+	return wait_reply(r, OOM_RETRY_MS);
+}
+
+/* oom_victim_back: true once (then the fault is worth trying again) when
+ * the last victim's frames have come back. */
+bool oom_victim_back(void)
+{
+	uint64_t total;
+	if (!wait_state.waiting || !oom_wait_back(&wait_state, owed_frames(&total)))
+		return false;
+	dp_stats.oom_reaped++;
+	return true;
+}
+
+/* oom_no_frame: p's fault m found no free frame: wait for the last
+ * victim's frames, or choose and kill a victim.  Returns the reply label. */
+long oom_no_frame(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
+{
+	uint64_t total = 0, owed = owed_frames(&total), now = now_ms();
+	bool timed_out;
+	switch (oom_wait_step(&wait_state, owed, now, &timed_out)) {
+	case OOM_RETRY:
+		dp_stats.oom_reaped++;
+		return wait_reply(r, 0); /* back just now: at once */
+	case OOM_WAIT:
+		return wait_reply(r, OOM_RETRY_MS);
+	case OOM_CHOOSE:
+		break;
+	}
+	if (timed_out) {
+		dp_stats.oom_timeouts++;
+		printf("pager: the frames of pid %u (out of memory) are not back after %u ms; "
+		       "choosing another victim\n", wait_state.victim, OOM_WAIT_MS);
+	}
+	struct proc *v = choose(total);
+	if (!v) {
+		if (!stuck_told)
+			printf("pager: out of memory and no process may be killed; pid %u waits\n",
+			       p->pid);
+		stuck_told = true;
+		return wait_reply(r, OOM_RETRY_MS);
+	}
+	stuck_told = false;
+	return kill_victim(v, p, m, owed, now, r);
+}
+
+/* PG_OOM_ADJ: w1 = 1: set the caller's oom_score_adj to w0 (signed);
+ * w0 = the value before.  E_INVAL out of range or for another w1. */
+long do_oom_adj(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
+{
+	int64_t v = (int64_t)m->w[0];
+	if (m->w[1] > 1 || (m->w[1] == 1 && (v < PG_OOM_ADJ_MIN || v > PG_OOM_ADJ_MAX)))
+		return E_INVAL;
+	r->w[0] = (uint64_t)(int64_t)p->oom_adj;
+	if (m->w[1] == 1)
+		p->oom_adj = (int)v;
+	return E_OK;
+}

@@ -1,0 +1,357 @@
+/* Running out of memory done right (issue 14), one test per item:
+ *   oom_syscall_fails     a system call whose buffer cannot be paged in for
+ *                         want of memory fails; the caller lives
+ *   oom_one_per_shortage  four processes fault at once as memory runs out:
+ *                         one dies, the others wait for its frames and end
+ *   oom_kills_largest     a greedy process dies, not the small one that
+ *                         faulted last
+ *   oom_adj_protects      oom_score_adj -1000: the greedy one is spared
+ *   oom_adj_first         oom_score_adj 1000: a small one dies before the
+ *                         greedy one
+ * Children are this program run with a mode word (see main).  "Filling"
+ * touches pages while more than a margin of frames is free (1024 plus
+ * 1/32 of memory, as exit_no_leaks does), which never runs out itself. */
+#include <stdbool.h>
+#include "sys/sys.h"
+#include "sys/ipc.h"
+#include "sys/test.h"
+#include "sys/unistd.h"
+
+#define KEY 0x6f6f6d6b696c6cull /* "oomkill": the ready endpoint */
+#define GO_KEY (KEY + 1)       /* children racing wait here for "go" */
+#define MAX_REGIONS 64
+
+static void *regions[MAX_REGIONS];
+static int nregions;
+
+static uint64_t margin(void)
+{
+	static struct abi_frame_stats fs;
+	if (sys_frame_stats((uint64_t)&fs, sizeof fs))
+		return 0;
+	return 1024 + fs.total / 32;
+}
+
+static long num(const char *s)
+{
+	long v = 0, sign = 1;
+	if (*s == '-')
+		sign = -1, s++;
+	while (*s >= '0' && *s <= '9')
+		v = v * 10 + (*s++ - '0');
+	return sign * v;
+}
+
+/* Touch n pages of new regions; 1 if a region could not be had. */
+static int touch(uint64_t n)
+{
+	while (n) {
+		uint64_t k = n * 4096 < PG_MMAP_MAX ? n : PG_MMAP_MAX / 4096;
+		volatile char *p;
+		if (nregions == MAX_REGIONS || mmap_anon(k * 4096, (void **)&p))
+			return 1;
+		regions[nregions++] = (void *)p;
+		for (uint64_t i = 0; i < k; i++)
+			p[i * 4096] = 1;
+		n -= k;
+	}
+	return 0;
+}
+
+/* Touch pages until no more than keep frames are free. */
+static int fill_to(uint64_t keep)
+{
+	uint64_t left = frames_available();
+	while (left > keep + 64) {
+		if (touch(left - keep))
+			return 1;
+		left = frames_available();
+	}
+	return 0;
+}
+
+/* Tell the parent we are ready (on the shared endpoint), then sleep until
+ * killed. */
+static int ready_and_sleep(void)
+{
+	uint32_t ep;
+	struct sys_msg m = { .label = 1 };
+	if (shared_ep(KEY, &ep) || ipc_send(ep, &m))
+		return 3;
+	for (;;)
+		sleep_ms(1000);
+}
+
+/* "hold ADJ KEEP": set oom_score_adj, fill memory down to KEEP free. */
+static int hold(int adj, uint64_t keep)
+{
+	if (oom_score_adj_set(adj, NULL) || fill_to(keep))
+		return 2;
+	return ready_and_sleep();
+}
+
+/* "small ADJ N": set oom_score_adj, touch N pages. */
+static int small(int adj, uint64_t n)
+{
+	if (oom_score_adj_set(adj, NULL) || touch(n))
+		return 2;
+	return ready_and_sleep();
+}
+
+/* "race N": wait for "go", touch N pages, report ready and sleep. */
+static int race(uint64_t n)
+{
+	uint32_t go;
+	struct sys_msg m;
+	if (shared_ep(GO_KEY, &go) || ipc_recv(go, &m) || touch(n))
+		return 2;
+	return ready_and_sleep();
+}
+
+/* "callfail": fill memory, then hand frame_stats buffers in never-touched
+ * pages until a call fails; give everything back; exit 0 if one failed. */
+static int callfail(void)
+{
+	static struct abi_frame_stats probe;
+	uint64_t m = margin(), n = 2 * m < PG_MMAP_MAX / 4096 ? 2 * m : PG_MMAP_MAX / 4096, i;
+	char *buf;
+	int e = E_OK;
+	if (sys_frame_stats((uint64_t)&probe, sizeof probe) || fill_to(m) ||
+	    mmap_anon(n * 4096, (void **)&buf))
+		return 2;
+	for (i = 0; i < n && e == E_OK; i++)
+		e = sys_frame_stats((uint64_t)(buf + i * 4096), sizeof probe);
+	mfree(buf);
+	for (int r = 0; r < nregions; r++)
+		mfree(regions[r]);
+	printf("oom_syscall_fails: call %lu of %lu failed with %s; still here\n", i, n,
+	       err_str(e));
+	return e == E_OK ? 4 : 0;
+}
+
+/* ---- the parent ---- */
+
+static uint32_t ep, go_ep;
+
+static uint32_t start(const char *name, const char *const *argv)
+{
+	uint32_t pid;
+	int e = spawnv(argv, &pid);
+	if (e)
+		test_fail(name, "spawn %s: %s", argv[1], err_str(e));
+	return pid;
+}
+
+/* Start a child with argv and wait for its "ready" (it ends: fail). */
+static uint32_t start_ready(const char *name, const char *const *argv)
+{
+	uint32_t pid = start(name, argv);
+	struct sys_msg m;
+	struct wait_status st;
+	for (;;) {
+		if (ipc_poll(ep, &m) == E_OK)
+			return pid;
+		if (wait_poll(pid, &st) != E_AGAIN)
+			test_fail(name, "%s child ended before it was ready (how %d code %lu)",
+				  argv[1], st.how, st.code);
+		sleep_ms(5);
+	}
+}
+
+static struct wait_status end_of(const char *name, uint32_t pid)
+{
+	struct wait_status st;
+	TEST_ERR(name, waitpid(pid, &st), E_OK);
+	return st;
+}
+
+static bool killed(struct wait_status st) { return st.how == PG_WAIT_KILLED; }
+static bool exited0(struct wait_status st)
+{
+	return st.how == PG_WAIT_EXITED && st.code == 0;
+}
+
+static uint64_t oom_kills(void)
+{
+	static struct pg_stats s;
+	return pager_stats(&s) == E_OK ? s.oom_kills : 0;
+}
+
+/* Kill pid (still running: else fail) and reap it. */
+static void stop(const char *name, uint32_t pid)
+{
+	struct wait_status st;
+	if (wait_poll(pid, &st) != E_AGAIN)
+		test_fail(name, "pid %u ended (how %d), it should live", pid, st.how);
+	TEST_ERR(name, kill(pid), E_OK);
+	end_of(name, pid);
+}
+
+static void numstr(char *buf, size_t n, long v)
+{
+	fmt_snprintf(buf, n, "%ld", v);
+}
+
+static void test_syscall(void)
+{
+	const char *name = "oom_syscall_fails";
+	static struct pg_stats a, b;
+	const char *argv[] = { "test_oomkill", "callfail", NULL };
+	TEST_ERR(name, pager_stats(&a), E_OK);
+	struct wait_status st = end_of(name, start(name, argv));
+	TEST_ERR(name, pager_stats(&b), E_OK);
+	if (!exited0(st))
+		test_fail(name, "the caller ended how=%d code %lu (2: set-up, 4: no call "
+			  "failed; killed: the bug)", st.how, st.code);
+	TEST_CHECK(name, b.oom_kills == a.oom_kills && b.oom_call_fails > a.oom_call_fails);
+	test_pass(name);
+}
+
+/* RACERS children, started together, touch share pages each, then report
+ * ready and sleep: together they need more than there is, so they run out
+ * at about the same moment; any RACERS - 1 of them fit. */
+#define RACERS 4
+static void test_one_per_shortage(void)
+{
+	const char *name = "oom_one_per_shortage";
+	char n[24];
+	uint64_t share = (frames_available() - margin()) * 3 / 10;
+	numstr(n, sizeof n, (long)share);
+	const char *argv[] = { "test_oomkill", "race", n, NULL };
+	uint64_t k0 = oom_kills();
+	uint32_t pid[RACERS];
+	bool ready[RACERS] = { 0 }, gone[RACERS] = { 0 };
+	for (int i = 0; i < RACERS; i++)
+		pid[i] = start(name, argv);
+	for (int i = 0; i < RACERS; i++) {
+		struct sys_msg go = { .label = 2 };
+		TEST_ERR(name, ipc_send(go_ep, &go), E_OK);
+	}
+	for (int left = RACERS; left > 0;) {
+		struct sys_msg m;
+		struct wait_status st;
+		bool got = ipc_poll(ep, &m) == E_OK;
+		for (int i = 0; i < RACERS; i++) {
+			if (got && PG_BADGE_PID(m.badge) == pid[i] && !ready[i] && !gone[i])
+				ready[i] = true, left--;
+			if (!gone[i] && wait_poll(pid[i], &st) != E_AGAIN) {
+				if (!killed(st))
+					test_fail(name, "pid %u ended how=%d code %lu", pid[i],
+						  st.how, st.code);
+				left -= !ready[i];
+				gone[i] = true;
+			}
+		}
+		if (!got)
+			sleep_ms(5);
+	}
+	int dead = 0, done = 0;
+	for (int i = 0; i < RACERS; i++) {
+		dead += gone[i];
+		done += !gone[i];
+		if (!gone[i]) {
+			TEST_ERR(name, kill(pid[i]), E_OK);
+			end_of(name, pid[i]);
+		}
+	}
+	static struct pg_stats s;
+	TEST_ERR(name, pager_stats(&s), E_OK);
+	printf("%s: %d processes of %lu pages each: %d killed, %d finished; "
+	       "oom_waits %lu, oom_reaped %lu\n", name, RACERS, share, dead, done, s.oom_waits,
+	       s.oom_reaped);
+	if (dead != 1 || done != RACERS - 1 || s.oom_kills - k0 != 1)
+		test_fail(name, "%d killed, %d finished, %lu OOM kills: want 1, %d, 1", dead,
+			  done, s.oom_kills - k0, RACERS - 1);
+	test_pass(name);
+}
+
+/* A holder with adj filling memory to keep free, then a toucher of n pages:
+ * returns (holder pid, toucher's end). */
+static uint32_t holder(const char *name, int adj, uint64_t keep)
+{
+	char a[24], k[24];
+	numstr(a, sizeof a, adj);
+	numstr(k, sizeof k, (long)keep);
+	const char *argv[] = { "test_oomkill", "hold", a, k, NULL };
+	return start_ready(name, argv);
+}
+
+static struct wait_status toucher(const char *name, uint64_t pages)
+{
+	char n[24];
+	numstr(n, sizeof n, (long)pages);
+	const char *argv[] = { "test_oomkill", "touch", n, NULL };
+	return end_of(name, start(name, argv));
+}
+
+static void test_largest(void)
+{
+	const char *name = "oom_kills_largest";
+	uint64_t m = margin(), k0 = oom_kills();
+	uint32_t h = holder(name, 0, m);
+	struct wait_status s = toucher(name, 2 * m);
+	struct wait_status hs = end_of(name, h);
+	if (!exited0(s) || !killed(hs) || oom_kills() - k0 != 1)
+		test_fail(name, "small toucher how=%d code %lu, greedy holder how=%d, %lu OOM "
+			  "kills: want the greedy one killed, the small one done", s.how, s.code,
+			  hs.how, oom_kills() - k0);
+	test_pass(name);
+}
+
+static void test_adj_protects(void)
+{
+	const char *name = "oom_adj_protects";
+	uint64_t m = margin(), k0 = oom_kills();
+	uint32_t h = holder(name, PG_OOM_ADJ_MIN, m);
+	struct wait_status s = toucher(name, 2 * m);
+	if (!killed(s) || oom_kills() - k0 != 1)
+		test_fail(name, "toucher how=%d, %lu OOM kills: want it killed, the -1000 "
+			  "holder spared", s.how, oom_kills() - k0);
+	stop(name, h);
+	test_pass(name);
+}
+
+static void test_adj_first(void)
+{
+	const char *name = "oom_adj_first";
+	uint64_t m = margin(), k0 = oom_kills();
+	uint32_t h = holder(name, 0, 2 * m);
+	char n[24];
+	numstr(n, sizeof n, (long)m);
+	const char *argv[] = { "test_oomkill", "small", "1000", n, NULL };
+	uint32_t t = start_ready(name, argv);
+	struct wait_status s = toucher(name, 3 * m / 2);
+	struct wait_status ts = end_of(name, t);
+	if (!exited0(s) || !killed(ts) || oom_kills() - k0 != 1)
+		test_fail(name, "toucher how=%d, +1000 process how=%d, %lu OOM kills: want "
+			  "the +1000 one killed before the greedy one", s.how, ts.how,
+			  oom_kills() - k0);
+	stop(name, h);
+	test_pass(name);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1 && strcmp(argv[1], "callfail") == 0)
+		return callfail();
+	if (argc > 2 && strcmp(argv[1], "touch") == 0)
+		return touch((uint64_t)num(argv[2]));
+	if (argc > 2 && strcmp(argv[1], "race") == 0)
+		return race((uint64_t)num(argv[2]));
+	if (argc > 3 && strcmp(argv[1], "hold") == 0)
+		return hold((int)num(argv[2]), (uint64_t)num(argv[3]));
+	if (argc > 3 && strcmp(argv[1], "small") == 0)
+		return small((int)num(argv[2]), (uint64_t)num(argv[3]));
+	TEST_ERR("oom_kills_largest", shared_ep(KEY, &ep), E_OK);
+	TEST_ERR("oom_kills_largest", shared_ep(GO_KEY, &go_ep), E_OK);
+	test_syscall();
+	frames_steady(3000);
+	test_one_per_shortage();
+	frames_steady(3000);
+	test_largest();
+	frames_steady(3000);
+	test_adj_protects();
+	frames_steady(3000);
+	test_adj_first();
+	return 0;
+}
