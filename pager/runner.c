@@ -1,14 +1,14 @@
 /* Starting init, the first program: `init test` when the kernel command
- * line has the word "test" (`init stress N` if it also has "stress=N":
- * make stress), `init bench` (plus "boot-only") for "bench", `init fuzz
- * WORDS...` for "fuzz" (the words after it: test_fuzz's arguments, make
- * fuzz), plain `init` otherwise.  init runs the tests or benchmarks, or keeps a
- * shell going; when it ends in a test or bench run, the machine stops with
- * its exit status (halting is a pager-only call). */
+ * line has the word "test", `init bench` (plus "boot-only") for "bench",
+ * `init only WORDS...` for the word "only" followed by a program and its
+ * arguments (make stress, make fuzz: one program alone), plain `init`
+ * otherwise.  init runs the tests or benchmarks, or keeps a shell going;
+ * when it ends in any run but the plain one, the machine stops with its
+ * exit status (halting is a pager-only call). */
 #include "pager.h"
 #include "lib/cmdline.h"
 
-enum run_mode { RUN_NONE, RUN_TEST, RUN_BENCH, RUN_FUZZ };
+enum run_mode { RUN_NONE, RUN_TEST, RUN_BENCH, RUN_ONLY };
 
 static enum run_mode mode;
 static uint32_t init_pid;
@@ -21,73 +21,55 @@ static _Noreturn void finish(int status)
 		sys_thread_exit();
 }
 
-/* "init\0fuzz\0" and the words after "fuzz" in line, NUL-separated, into
- * buf; returns the bytes used. */
-static size_t fuzz_args(const char *line, char *buf, size_t max)
+/* "init\0only\0" and the words after the word "only" of line, each NUL-
+ * terminated, into buf; returns the bytes used (words that do not fit are
+ * dropped whole). */
+static size_t only_args(const char *line, char *buf, size_t max)
 {
-	static const char head[] = "init\0fuzz";
+	static const char head[] = "init\0only";
 	size_t n = sizeof head;
-	const char *p = line;
 	memcpy(buf, head, n);
-	while (*p && !(strncmp(p, "fuzz", 4) == 0 && (p[4] == ' ' || !p[4]) &&
+	const char *p = line;
+	while (*p && !(strncmp(p, "only", 4) == 0 && (p[4] == ' ' || !p[4]) &&
 		       (p == line || p[-1] == ' ')))
 		p++;
-	for (p += *p ? 4 : 0; *p && n + 1 < max; p++) {
-		if (*p != ' ')
-			buf[n++] = *p;
-		else if (buf[n - 1] != 0)
-			buf[n++] = 0;
+	for (p += *p ? 4 : 0; *p;) {
+		while (*p == ' ')
+			p++;
+		size_t w = 0;
+		while (p[w] && p[w] != ' ')
+			w++;
+		if (w && n + w + 1 <= max) {
+			memcpy(buf + n, p, w);
+			buf[n + w] = 0;
+			n += w + 1;
+		}
+		p += w;
 	}
-	if (buf[n - 1] != 0)
-		buf[n++] = 0;
 	return n;
-}
-
-/* The digits of the word "stress=N" of line (at most 9) into out, NUL-
- * terminated; false if there is no such word. */
-static bool stress_secs(const char *line, char out[10])
-{
-	static const char key[] = "stress=";
-	for (const char *p = line; *p; p++) {
-		if ((p != line && p[-1] != ' ') || strncmp(p, key, sizeof key - 1))
-			continue;
-		size_t n = 0;
-		for (p += sizeof key - 1; n < 9 && *p >= '0' && *p <= '9'; p++)
-			out[n++] = *p;
-		out[n] = 0;
-		return n > 0;
-	}
-	return false;
 }
 
 void runner_start(void)
 {
 	const char *line = pg.boot->cmdline;
-	static char fuzz[128];
-	mode = cmdline_has(line, "test") ? RUN_TEST :
-	       cmdline_has(line, "bench") ? RUN_BENCH :
-	       cmdline_has(line, "fuzz") ? RUN_FUZZ : RUN_NONE;
+	static char only[256];
+	mode = cmdline_has(line, "only") ? RUN_ONLY :
+	       cmdline_has(line, "test") ? RUN_TEST :
+	       cmdline_has(line, "bench") ? RUN_BENCH : RUN_NONE;
 	static const char args_test[] = "init\0test", args_bench[] = "init\0bench",
 			  args_boot[] = "init\0bench\0boot-only", args_none[] = "init";
 	const char *args = args_none;
 	size_t len = sizeof args_none;
 	if (mode == RUN_TEST)
 		selftest_run();
-	static char args_stress[32] = "init\0stress";
-	char secs[10];
-	if (mode == RUN_TEST && stress_secs(line, secs)) {
-		len = sizeof "init\0stress";
-		memcpy(args_stress + len, secs, strlen(secs) + 1);
-		args = args_stress, len += strlen(secs) + 1;
-	} else if (mode == RUN_TEST) {
+	if (mode == RUN_ONLY)
+		args = only, len = only_args(line, only, sizeof only);
+	else if (mode == RUN_TEST)
 		args = args_test, len = sizeof args_test;
-	}
 	else if (mode == RUN_BENCH && cmdline_has(line, "boot-only"))
 		args = args_boot, len = sizeof args_boot;
 	else if (mode == RUN_BENCH)
 		args = args_bench, len = sizeof args_bench;
-	else if (mode == RUN_FUZZ)
-		args = fuzz, len = fuzz_args(line, fuzz, sizeof fuzz);
 	int e = proc_spawn(0, args, len, &init_pid);
 	if (e != E_OK) {
 		printf("pager: cannot start init: %s\n", err_str(e));

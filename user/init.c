@@ -2,11 +2,10 @@
  *   init test   run every initrd program test_* in turn (spawn, wait),
  *               report each, print "@@DONE failures=N" and exit 1 if any
  *               failed, else 0 (the pager halts the machine with it)
- *   init stress N   only test_stress N (make stress), then "@@DONE
- *               failures=N" as for test
  *   init bench  the same for bench_*, then "@@BENCH_DONE"; "init bench
  *               boot-only" runs none
- *   init fuzz [ARGS]  run only test_fuzz ARGS, then "@@DONE failures=N"
+ *   init only PROGRAM [ARGS]  run only PROGRAM with ARGS (make stress,
+ *               make fuzz), then "@@DONE failures=N" as for test
  *   init        start sh if the initrd has it (again when it ends), else
  *               say so and wait */
 #include "sys/sys.h"
@@ -43,13 +42,6 @@ static int run_argv(const char *const *argv, const char *tag)
 	return 0;
 }
 
-/* run_argv with argv = {name, arg} (or {name} if arg is NULL). */
-static int run_one(const char *name, const char *arg, const char *tag)
-{
-	const char *argv[] = { name, arg, NULL };
-	return run_argv(argv, tag);
-}
-
 /* Run every initrd program whose name starts with prefix; returns the
  * number that failed (a list that cannot be read counts as one). */
 static int run_all(const char *prefix, const char *tag)
@@ -61,7 +53,8 @@ static int run_all(const char *prefix, const char *tag)
 		if (strncmp(name, prefix, strlen(prefix)) != 0)
 			continue;
 		n++;
-		failures += !run_one(name, NULL, tag);
+		const char *argv[] = { name, NULL };
+		failures += !run_argv(argv, tag);
 	}
 	if (e != E_NOENT) {
 		printf("%s init: cannot list the initrd: %s\n", tag, err_str(e));
@@ -95,16 +88,11 @@ int main(int argc, char **argv)
 		printf("@@DONE failures=%d\n", failures);
 		return failures ? 1 : 0;
 	}
-	if (strcmp(mode, "fuzz") == 0) {
-		const char *args[PG_MAX_ARGS + 1] = { "test_fuzz" };
-		for (int i = 2; i < argc && i - 1 < PG_MAX_ARGS; i++)
-			args[i - 1] = argv[i];
+	if (strcmp(mode, "only") == 0 && argc > 2) {
+		const char *args[PG_MAX_ARGS + 1] = { 0 };
+		for (int i = 2; i < argc && i - 2 < PG_MAX_ARGS; i++)
+			args[i - 2] = argv[i];
 		int failures = !run_argv(args, "@@FAIL");
-		printf("@@DONE failures=%d\n", failures);
-		return failures;
-	}
-	if (strcmp(mode, "stress") == 0 && argc > 2) {
-		int failures = !run_one("test_stress", argv[2], "@@FAIL");
 		printf("@@DONE failures=%d\n", failures);
 		return failures;
 	}

@@ -14,7 +14,7 @@ MEM=${FUZZ_MEM:-512M}
 TIMEOUT=${FUZZ_TIMEOUT:-14400}
 mkdir -p "$BUILD/qemu"
 log=$BUILD/qemu/fuzz.log
-mkiso "$BUILD/qemu/fuzz.iso" 0 "fuzz $CALLS $SEED $FLAGS" || exit 1
+mkiso "$BUILD/qemu/fuzz.iso" 1 "only test_fuzz $CALLS $SEED $FLAGS" || exit 1
 echo "fuzz: $CALLS calls, seed $SEED, flags $FLAGS, $SMP CPUs, $MEM (log $log)"
 boot "$BUILD/qemu/fuzz.iso" "$MEM" "$log" "$TIMEOUT"
 rc=$?
