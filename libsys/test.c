@@ -96,3 +96,22 @@ uint64_t frames_steady(unsigned ms)
 	}
 	return n;
 }
+
+int touch_until_margin(void)
+{
+	static struct abi_frame_stats fs;
+	if (sys_frame_stats((uint64_t)&fs, sizeof fs))
+		return 1;
+	uint64_t margin = 1024 + fs.total / 32, left = frames_available();
+	while (left > margin + 4096) {
+		volatile char *p;
+		uint64_t n = (left - margin) * 4096 < PG_MMAP_MAX ? (left - margin) * 4096
+								   : PG_MMAP_MAX;
+		if (mmap_anon(n, (void **)&p))
+			return 1;
+		for (uint64_t off = 0; off < n; off += 4096)
+			p[off] = 1;
+		left = frames_available();
+	}
+	return 0;
+}

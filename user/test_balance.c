@@ -83,7 +83,7 @@ int main(void)
 	uint64_t ca[SPINNERS_MAX], cb[SPINNERS_MAX];
 	TEST_ERR(NAME, sys_sysinfo((uint64_t)&a, sizeof a), E_OK);
 	if (a.ncpus < 2) {
-		printf("@@SKIP %s: needs 2 CPUs\n", NAME);
+		test_skip(NAME, "needs 2 CPUs");
 		return 0;
 	}
 	unsigned n = a.ncpus < SPINNERS_MAX ? a.ncpus : SPINNERS_MAX;

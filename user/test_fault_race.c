@@ -85,7 +85,7 @@ static void fork_race(void)
 int main(void)
 {
 	if (cpu_count() < 2) {
-		printf("@@SKIP %s: needs 2 CPUs\n", NAME);
+		test_skip(NAME, "needs 2 CPUs");
 		return 0;
 	}
 	TEST_ERR(NAME, mmap_anon(PAGES * 4096, (void **)&base), E_OK);

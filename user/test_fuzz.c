@@ -816,27 +816,6 @@ static int fill(int depth)
 		sleep_ms(1000);
 }
 
-/* "fillmem": touch fresh pages until only a margin of frames is left (1024
- * plus 1/32 of memory, for the page tables the pager and this child need
- * on the way), then exit. */
-static int fill_memory(void)
-{
-	static struct abi_frame_stats fs;
-	if (sys_frame_stats((uint64_t)&fs, sizeof fs))
-		return 1;
-	uint64_t margin = 1024 + fs.total / 32, left = frames_available();
-	while (left > margin + 4096) {
-		volatile char *p;
-		uint64_t n = (left - margin) * 4096 < PG_MMAP_MAX ? (left - margin) * 4096
-								   : PG_MMAP_MAX;
-		if (mmap_anon(n, (void **)&p))
-			return 1;
-		for (uint64_t off = 0; off < n; off += 4096)
-			p[off] = 1;
-		left = frames_available();
-	}
-	return 0;
-}
 
 /* What the kernel and the pager keep for good once grown must have grown
  * before the first count of free frames: the frames of the kernel's
@@ -909,7 +888,7 @@ int main(int argc, char **argv)
 	if (argc > 1 && strcmp(argv[1], "nop") == 0)
 		return 0;
 	if (argc > 1 && strcmp(argv[1], "fillmem") == 0)
-		return fill_memory();
+		return touch_until_margin(); /* "fillmem" */
 	if (argc > 1 && strncmp(argv[1], "fill", 4) == 0)
 		return fill(argv[1][4] == '1');
 	if (argc == 5 && strcmp(argv[1], "worker") == 0)

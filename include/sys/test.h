@@ -44,6 +44,12 @@ uint64_t frames_available(void);
  * returns the last count seen. */
 uint64_t frames_settle(uint64_t want, unsigned ms);
 
+/* Touch fresh anonymous pages until only a margin of free frames is left
+ * (1024 plus 1/32 of memory, for the page tables the pager and the caller
+ * need on the way); 0, or 1 if a call failed.  Run in a child that exits
+ * after: it primes the page tables and pools that stay for good. */
+int touch_until_margin(void);
+
 /* frames_available() once it has not changed for 25 ms (frames of ended
  * processes come back a little after they end), or after ms at most. */
 uint64_t frames_steady(unsigned ms);
