@@ -94,6 +94,18 @@ struct thread *thread_create_idle(unsigned cpu);
  * True if we won: we alone may now wake or run it. */
 bool thread_claim(struct thread *t, int from);
 
+/* For the current thread me, just after it published blocked state st:
+ * true if a kill raced with it (the killer saw it still running) and it
+ * took itself back (TS_RUNNING again): it must not block then.  Otherwise
+ * a killer that comes later finds it blocked. */
+static inline bool thread_killed_meanwhile(struct thread *me, int st)
+{
+	if (!atomic_load(&me->kill) || !thread_claim(me, st))
+		return false;
+	atomic_store(&me->state, TS_RUNNING);
+	return true;
+}
+
 /* End the calling thread; never returns.  A thread of a space with a pager
  * first tells the pager (FAULT_THREAD_END, abi/fault.h) unless the pager
  * ended it (thread_kill_quiet). */

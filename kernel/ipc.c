@@ -68,17 +68,6 @@ static struct thread *take(struct list_link *q, int from, bool for_reply)
 	return NULL;
 }
 
-/* After publishing blocked state st: true if a kill raced with it (the
- * killer saw us still running) and we took ourselves back: the caller must
- * not block then.  Otherwise a killer that comes later finds us blocked. */
-static bool killed_meanwhile(struct thread *me, int st)
-{
-	if (!atomic_load(&me->kill) || !thread_claim(me, st))
-		return false;
-	atomic_store(&me->state, TS_RUNNING);
-	return true;
-}
-
 /* Queue current on q in state st and give up the CPU (ep->lock held, and
  * released here); switch straight to next if given. */
 static int wait_on(struct endpoint *ep, struct list_link *q, int st, struct thread *next)
@@ -89,7 +78,7 @@ static int wait_on(struct endpoint *ep, struct list_link *q, int st, struct thre
 	me->waiting_on = ep;
 	list_add(q->prev, &me->ep_link);
 	atomic_store(&me->state, st);
-	if (killed_meanwhile(me, st)) {
+	if (thread_killed_meanwhile(me, st)) {
 		list_del(&me->ep_link);
 		list_init(&me->ep_link);
 		me->waiting_on = NULL;
@@ -122,7 +111,7 @@ static int call_and_wait(struct thread *me, struct thread *r)
 	r->caller = me;
 	r->caller_fault = me->in_fault;
 	atomic_store(&me->state, TS_BLOCKED_REPLY);
-	if (killed_meanwhile(me, TS_BLOCKED_REPLY)) {
+	if (thread_killed_meanwhile(me, TS_BLOCKED_REPLY)) {
 		sched_wake(r);
 		return E_DEAD;
 	}

@@ -196,9 +196,7 @@ void sched_sleep_ms(uint64_t ms)
 	struct thread *cur = c->current;
 	spin_lock(&c->lock);
 	atomic_store(&cur->state, TS_SLEEPING);
-	if (atomic_load(&cur->kill) && thread_claim(cur, TS_SLEEPING)) {
-		/* a kill raced with us: it saw us running, so do not sleep */
-		atomic_store(&cur->state, TS_RUNNING);
+	if (thread_killed_meanwhile(cur, TS_SLEEPING)) {
 		spin_unlock(&c->lock);
 		arch_irq_restore(f);
 		return;

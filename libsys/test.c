@@ -7,24 +7,28 @@ void test_pass(const char *name)
 	printf("@@PASS %s\n", name);
 }
 
+/* Print "@@TAG name: <fmt, ap>" as one line. */
+static void report(const char *tag, const char *name, const char *fmt, va_list ap)
+{
+	char why[512];
+	vsnprintf(why, sizeof why, fmt, ap);
+	printf("@@%s %s: %s\n", tag, name, why);
+}
+
 void test_skip(const char *name, const char *fmt, ...)
 {
-	char why[256];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(why, sizeof why, fmt, ap);
+	report("SKIP", name, fmt, ap);
 	va_end(ap);
-	printf("@@SKIP %s: %s\n", name, why);
 }
 
 void test_fail(const char *name, const char *fmt, ...)
 {
-	char why[512];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(why, sizeof why, fmt, ap);
+	report("FAIL", name, fmt, ap);
 	va_end(ap);
-	printf("@@FAIL %s: %s\n", name, why);
 	exit(1);
 }
 
