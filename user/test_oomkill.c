@@ -8,6 +8,11 @@
  *   oom_adj_protects      oom_score_adj -1000: the greedy one is spared
  *   oom_adj_first         oom_score_adj 1000: a small one dies before the
  *                         greedy one
+ *   oom_waits_for_frames  the greedy victim's threads are running on every
+ *                         CPU when it is killed, so its frames come back
+ *                         only after they leave their CPUs (the kernel
+ *                         frees a space when its last thread is off CPU):
+ *                         the touchers that fault meanwhile wait, none dies
  * Children are this program run with a mode word (see main).  "Filling"
  * touches pages while more than a margin of frames is free (1024 plus
  * 1/32 of memory, as exit_no_leaks does), which never runs out itself. */
@@ -88,6 +93,31 @@ static int hold(int adj, uint64_t keep)
 	if (oom_score_adj_set(adj, NULL) || fill_to(keep))
 		return 2;
 	return ready_and_sleep();
+}
+
+static void spin(void *arg)
+{
+	(void)arg;
+	for (;;)
+		__asm__ volatile("pause");
+}
+
+/* "busy KEEP": fill memory down to KEEP free, then spin on every CPU (a
+ * thread pinned to each other CPU, and this one), so that when we are
+ * killed our space outlives the kill until every thread has left its CPU. */
+static int busy(uint64_t keep)
+{
+	if (fill_to(keep))
+		return 2;
+	for (int c = 1; c < (int)cpu_count(); c++)
+		if (thread_start_on(c, spin, NULL, 4096))
+			return 2;
+	uint32_t ep;
+	struct sys_msg m = { .label = 1 };
+	if (shared_ep(KEY, &ep) || ipc_send(ep, &m))
+		return 3;
+	spin(NULL);
+	return 0;
 }
 
 /* "small ADJ N": set oom_score_adj, touch N pages. */
@@ -330,12 +360,55 @@ static void test_adj_first(void)
 	test_pass(name);
 }
 
+/* A busy holder of most of memory, then TOUCHERS touchers that need more
+ * than is left: the holder dies while its threads run, and each toucher
+ * that faults before the holder's frames are back must wait, not die.
+ * Two rounds: without the wait a round loses a toucher about half of the
+ * time (4 of 6 runs at 4 CPUs, 2 of 2 at 2 CPUs). */
+#define TOUCHERS 8
+static void waits_round(const char *name)
+{
+	uint64_t m = margin(), k0 = oom_kills();
+	char k[24], n[24];
+	numstr(k, sizeof k, (long)m);
+	numstr(n, sizeof n, (long)(m / 2));
+	const char *hargv[] = { "test_oomkill", "busy", k, NULL };
+	const char *targv[] = { "test_oomkill", "touch", n, NULL };
+	uint32_t h = start_ready(name, hargv), t[TOUCHERS];
+	for (int i = 0; i < TOUCHERS; i++)
+		t[i] = start(name, targv);
+	int ok = 0;
+	for (int i = 0; i < TOUCHERS; i++)
+		ok += exited0(end_of(name, t[i]));
+	struct wait_status hs = end_of(name, h);
+	static struct pg_stats s;
+	TEST_ERR(name, pager_stats(&s), E_OK);
+	printf("%s: %d of %d touchers done, holder how=%d, %lu OOM kills, oom_waits %lu\n",
+	       name, ok, TOUCHERS, hs.how, s.oom_kills - k0, s.oom_waits);
+	if (ok != TOUCHERS || !killed(hs) || s.oom_kills - k0 != 1)
+		test_fail(name, "want the busy holder killed once and every toucher done");
+}
+
+static void test_waits_for_frames(void)
+{
+	const char *name = "oom_waits_for_frames";
+	if (cpu_count() < 2)
+		test_skip(name, "needs 2 CPUs: the holder must run while the pager kills it");
+	for (int round = 0; round < 2; round++) {
+		waits_round(name);
+		frames_steady(3000);
+	}
+	test_pass(name);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && strcmp(argv[1], "callfail") == 0)
 		return callfail();
 	if (argc > 2 && strcmp(argv[1], "touch") == 0)
 		return touch((uint64_t)num(argv[2]));
+	if (argc > 2 && strcmp(argv[1], "busy") == 0)
+		return busy((uint64_t)num(argv[2]));
 	if (argc > 2 && strcmp(argv[1], "race") == 0)
 		return race((uint64_t)num(argv[2]));
 	if (argc > 3 && strcmp(argv[1], "hold") == 0)
@@ -353,5 +426,7 @@ int main(int argc, char **argv)
 	test_adj_protects();
 	frames_steady(3000);
 	test_adj_first();
+	frames_steady(3000);
+	test_waits_for_frames();
 	return 0;
 }
