@@ -19,7 +19,7 @@ ARCH := kernel/arch/x86_64
 KCFLAGS := -std=gnu11 -O2 -g -ffreestanding -mno-red-zone -mcmodel=kernel \
 	-fno-pic -fno-pie -mgeneral-regs-only -fno-stack-protector \
 	-fno-omit-frame-pointer -fno-strict-aliasing -fno-tree-loop-distribute-patterns -Wall -Wextra -Werror \
-	-Iinclude -MMD -MP
+	-Ikernel/include -Iinclude -MMD -MP
 KLDFLAGS := -nostdlib -n -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments -T $(ARCH)/linker.ld
 
 # Pure logic: compiled unchanged into the kernel and into the host tests.
@@ -35,9 +35,12 @@ KERNEL_OBJS := $(KERNEL_SRCS:%.c=$(BUILD)/k/%.o) $(KERNEL_ASM:%.asm=$(BUILD)/k/%
 KERNEL := $(BUILD)/kernel.elf
 ISO    := $(BUILD)/os.iso
 
+# Headers: include/ holds what crosses a boundary (abi/, sys/, lib/) and is
+# on every include path; kernel/include/ holds the kernel's own headers and is
+# on the kernel's path (and the host tests of kernel modules) only.
 # Host unit tests: one Check binary per tests/unit/test_*.c, each linked with
 # the pure sources and the shims, under AddressSanitizer and UBSan.
-HOST_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -iquote include -Itests/shim \
+HOST_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -iquote kernel/include -iquote include -Itests/shim \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer $(shell pkg-config --cflags check 2>/dev/null)
 HOST_LIBS := $(shell pkg-config --libs check 2>/dev/null) -lpthread
@@ -47,7 +50,7 @@ SHIM_SRCS := $(wildcard tests/shim/*.c)
 HOST_SRCS := $(filter-out lib/string.c,$(PURE_SRCS))
 
 # Host benchmark: the same allocator sources, optimised, no sanitizers.
-BENCH_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -iquote include -Itests/shim
+BENCH_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -iquote kernel/include -iquote include -Itests/shim
 
 # ---- ring 3 (variables): libsys, the pager, user programs, the initrd ----
 # Every user/*.c is a program in the initrd (ustar, named without ".c").
@@ -121,7 +124,7 @@ $(BUILD)/k/%.o: %.c
 
 $(BUILD)/k/%.o: %.asm
 	@mkdir -p $(dir $@)
-	$(NASM) -f elf64 -g -F dwarf -Iinclude/ -MD $(@:.o=.d) $< -o $@
+	$(NASM) -f elf64 -g -F dwarf -Ikernel/include/ -Iinclude/ -MD $(@:.o=.d) $< -o $@
 
 # With a display, QEMU opens a window (the VGA console); without one, the
 # serial console on this terminal is all there is. Ctrl-A X quits QEMU.
@@ -135,7 +138,7 @@ debug: $(ISO)
 	@echo "QEMU waits for gdb: in another terminal run  gdb -x $(BUILD)/gdbinit"
 	$(QEMU) $(RUN_DISPLAY) -cdrom $(ISO) -serial mon:stdio -s -S
 
-$(BUILD)/unit/%: tests/unit/%.c $(HOST_SRCS) $(SHIM_SRCS) lib/string.c $(wildcard include/*/*.h include/*.h tests/shim/*.h tests/unit/*.h)
+$(BUILD)/unit/%: tests/unit/%.c $(HOST_SRCS) $(SHIM_SRCS) lib/string.c $(wildcard include/*/*.h kernel/include/*.h kernel/include/*/*.h tests/shim/*.h tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CFLAGS) $< $(HOST_SRCS) $(SHIM_SRCS) -o $@ $(HOST_LIBS)
 

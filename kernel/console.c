@@ -1,6 +1,6 @@
 /* Console input queue and PS/2 keyboard translation (see console.h). */
 #include "console.h"
-#include "lib/spinlock.h"
+#include "spinlock.h"
 
 /* A ring of CONSOLE_BUF bytes.
  *   lock        guards head, tail and dropped.

@@ -1,6 +1,7 @@
 /* Fault delivery: a ring-3 exception becomes a call on the faulting space's
  * pager endpoint, made on behalf of the faulting thread, which blocks until
  * the pager answers (abi/fault.h). */
+#include "arch_api.h"
 #include "kernel.h"
 #include "space.h"
 #include "sched.h"

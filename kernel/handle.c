@@ -1,4 +1,4 @@
-/* Handle tables (see include/handle.h for the value layout and the locks). */
+/* Handle tables (see kernel/include/handle.h for the value layout and the locks). */
 #include "handle.h"
 #include "lib/string.h"
 

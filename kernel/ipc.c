@@ -6,6 +6,7 @@
 #include "sched.h"
 #include "space.h"
 #include "kmem.h"
+#include "arch_api.h"
 #include "kernel.h"
 #include "lib/string.h"
 #include "abi/syscall.h"

@@ -1,6 +1,7 @@
 /* In-kernel benchmarks, run by the "bench" boot entry: RESULT lines only,
  * nothing passes or fails here. */
 #include <stdatomic.h>
+#include "arch_api.h"
 #include "kernel.h"
 #include "lib/cmdline.h"
 #include "mm/frame.h"

@@ -2,7 +2,7 @@
 #include <stdint.h>
 #include "kmem.h"
 #include "mm/frame.h"
-#include "lib/spinlock.h"
+#include "spinlock.h"
 #include "lib/string.h"
 
 #define KMEM_MIN_SHIFT 5

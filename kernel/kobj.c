@@ -1,4 +1,4 @@
-/* Reference counting for kernel objects (see include/kobj.h). */
+/* Reference counting for kernel objects (see kernel/include/kobj.h). */
 #include "kobj.h"
 #include "printk.h"
 

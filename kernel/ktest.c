@@ -2,6 +2,7 @@
  * "@@PASS name" or "@@FAIL name: reason"; the run ends with "@@DONE" and
  * leaves QEMU through isa-debug-exit.  tests/qemu/run.sh judges the log. */
 #include <stdatomic.h>
+#include "arch_api.h"
 #include "kernel.h"
 #include "lib/cmdline.h"
 #include "memlayout.h"

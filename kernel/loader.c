@@ -1,6 +1,7 @@
 /* Starting the pager: the only ELF the kernel loads.  Its space gets the
  * pager capability, a copy of the initrd, the boot-information page and a
  * stack, all mapped before its first thread runs (abi/boot.h). */
+#include "arch_api.h"
 #include "kernel.h"
 #include "lib/cmdline.h"
 #include "space.h"

@@ -1,5 +1,6 @@
 /* kmain: bring the machine up, hand all free RAM to the frame allocator, start
  * the other CPUs, then run what the command line asks for. */
+#include "arch_api.h"
 #include "kernel.h"
 #include "lib/cmdline.h"
 #include "memlayout.h"

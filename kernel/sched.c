@@ -11,7 +11,7 @@
  * Locks: one run-queue lock per CPU; no code holds two at once. */
 #include "sched.h"
 #include "space.h"
-#include "kernel.h"
+#include "arch_api.h"
 #include "printk.h"
 
 /* One per CPU, cache-line aligned.

@@ -3,7 +3,7 @@
 #include "space.h"
 #include "ipc.h"
 #include "kmem.h"
-#include "kernel.h"
+#include "arch_api.h"
 #include "memlayout.h"
 #include "mm/frame.h"
 #include "abi/syscall.h"

@@ -2,6 +2,7 @@
  * reached through one dispatch table built from that list.  Every argument
  * from ring 3 is checked here or in the object it reaches: bad input is an
  * error code, never a fault or a hang. */
+#include "arch_api.h"
 #include "kernel.h"
 #include "space.h"
 #include "thread.h"

@@ -2,7 +2,7 @@
  * capability before any of these runs): frames, mappings in other spaces,
  * creating and destroying spaces and threads. */
 #include "syscall_impl.h"
-#include "kernel.h"
+#include "arch_api.h"
 #include "ipc.h"
 #include "thread.h"
 #include "memlayout.h"

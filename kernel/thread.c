@@ -3,7 +3,7 @@
 #include "space.h"
 #include "sched.h"
 #include "ipc.h"
-#include "kernel.h"
+#include "arch_api.h"
 #include "memlayout.h"
 #include "mm/frame.h"
 #include "lib/string.h"

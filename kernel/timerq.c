@@ -1,4 +1,4 @@
-/* Sleep queue as a sorted list (see include/timerq.h for why). */
+/* Sleep queue as a sorted list (see kernel/include/timerq.h for why). */
 #include "timerq.h"
 
 void timerq_init(struct timerq *q)

@@ -7,7 +7,7 @@
 #include "mm/frame.h"
 #include "mm/pcp.h"
 #include "mm/frame_internal.h"
-#include "lib/spinlock.h"
+#include "spinlock.h"
 #include "lib/string.h"
 #include "printk.h"
 

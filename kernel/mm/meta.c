@@ -3,7 +3,7 @@
 #include "mm/meta_slot.h"
 #include "mm/frame_internal.h"
 #include "abi/err.h"
-#include "lib/spinlock.h"
+#include "spinlock.h"
 
 struct meta_slot *meta_array;
 uint64_t meta_nframes;

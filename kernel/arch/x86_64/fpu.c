@@ -13,7 +13,7 @@
  * all of it. */
 #include "arch.h"
 #include "cpu.h"
-#include "kernel.h"
+#include "arch_api.h"
 #include "lib/string.h"
 
 #define CR0_MP (1ull << 1)

@@ -1,8 +1,8 @@
-/* The hooks of include/hooks.h, and the per-CPU area they read. */
+/* The hooks of kernel/include/hooks.h, and the per-CPU area they read. */
 #include "arch.h"
 #include "cpu.h"
 #include "memlayout.h"
-#include "lib/spinlock.h"
+#include "spinlock.h"
 
 struct percpu percpu_area[MAX_CPUS];
 unsigned ncpus = 1;

@@ -3,7 +3,7 @@
 #include "lib/cmdline.h"
 #include "cpu.h"
 #include "memlayout.h"
-#include "kernel.h"
+#include "arch_api.h"
 #include "printk.h"
 
 extern uint64_t boot_tsc, boot_mb2_magic, boot_mb2_info;

@@ -5,7 +5,7 @@
 #include "arch.h"
 #include "cpu.h"
 #include "memlayout.h"
-#include "kernel.h"
+#include "arch_api.h"
 #include "mm/frame.h"
 #include "lib/string.h"
 #include "abi/syscall.h"

@@ -8,7 +8,7 @@
 #include "lib/string.h"
 #include "printk.h"
 #include "sched.h"
-#include "kernel.h"
+#include "arch_api.h"
 
 struct tramp_params { /* matches tramp_params in trampoline.asm */
 	uint32_t cr3, efer;

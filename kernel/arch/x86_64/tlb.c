@@ -12,7 +12,7 @@
 #include <stdatomic.h>
 #include "arch.h"
 #include "cpu.h"
-#include "lib/spinlock.h"
+#include "spinlock.h"
 
 struct tlb_req {
 	uint64_t root;            /* the space's PML4 */

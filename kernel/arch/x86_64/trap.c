@@ -4,6 +4,7 @@
 #include "arch.h"
 #include "cpu.h"
 #include "printk.h"
+#include "arch_api.h"
 #include "kernel.h"
 #include "sched.h"
 

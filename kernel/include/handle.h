@@ -25,7 +25,7 @@
 #include "abi/err.h"
 #include "abi/syscall.h"
 #include "kobj.h"
-#include "lib/spinlock.h"
+#include "spinlock.h"
 
 #define HANDLE_MAX        256
 #define HANDLE_INDEX_BITS 8

@@ -21,7 +21,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "hooks.h"
-#include "lib/spinlock.h"
+#include "spinlock.h"
 
 #define PCP_CAPACITY 256
 #define PCP_BATCH    64

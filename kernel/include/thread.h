@@ -26,7 +26,7 @@
 #include "timerq.h"
 #include "ipc_msg.h"
 #include "lib/list.h"
-#include "kernel.h"
+#include "arch_api.h"
 
 enum thread_state {
 	TS_RUNNABLE = 1,   /* on a run queue */

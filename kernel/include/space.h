@@ -16,7 +16,7 @@
 #include <stdint.h>
 #include "kobj.h"
 #include "handle.h"
-#include "lib/spinlock.h"
+#include "spinlock.h"
 
 struct endpoint;
 

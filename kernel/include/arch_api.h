@@ -1,15 +1,17 @@
-/* What the kernel's portable code (main.c, the in-kernel tests and
- * benchmarks) needs from kernel/arch: the boot steps and a few services. */
-#ifndef KERNEL_KERNEL_H
-#define KERNEL_KERNEL_H
+/* What kernel/arch gives the portable kernel: the boot steps, CPUs and
+ * time, user page tables, thread switching and FPU state, and a few
+ * services.  The calls the other way, from arch into the portable kernel,
+ * are in kernel.h; the hooks the pure modules use are in hooks.h. */
+#ifndef KERNEL_ARCH_API_H
+#define KERNEL_ARCH_API_H
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stddef.h>
+#include <stdatomic.h>
 #include "multiboot2.h"
 #include "mm/memrange.h"
 #include "hooks.h"
-#include <stddef.h>
-#include <stdatomic.h>
 
 /* What the early boot learned. */
 struct boot_info {
@@ -31,11 +33,6 @@ void arch_start_cpus(struct boot_info *bi);
 /* Every other CPU enters its scheduler idle loop; then this CPU's scheduler
  * is set up and the call returns (interrupts still off). */
 void smp_start_scheduler(void);
-
-/* Load and start the pager from its GRUB module (loader.c); panics if it
- * cannot. True if there was a pager module. */
-bool pager_present(const struct boot_info *bi);
-void pager_start(const struct boot_info *bi);
 
 /* Test and bench runs end QEMU on panic instead of halting. */
 void arch_set_exit_on_panic(bool on);
@@ -108,32 +105,9 @@ void arch_timer_start(void);
 uint64_t arch_frame_arg(const void *uframe, unsigned i);
 void arch_frame_set_result(void *uframe, int err, const uint64_t out[6]);
 
-/* Portable handlers the arch code calls. */
-/* A ring-3 exception (vector, error code, CR2 for page faults, rip). */
-/* Returns false if there is nobody to send it to (a fault in the pager). */
-bool fault_user_exception(unsigned vector, uint64_t error, uint64_t addr, uint64_t rip);
-/* Have the pager map [va, va + n) of the current space (writable if
- * write) the way faults would, for a system call about to copy there.
- * E_FAULT if a page cannot be had (the thread is not killed for it). */
-int fault_in_user(uint64_t va, uint64_t n, bool write);
-/* The pager's answer r to the fault of thread t takes effect (called from
- * the reply, in the pager's system call): a FAULT_REPLY_MAP is installed in
- * t's space now.  A mapping the kernel refuses is reported on the console
- * and dropped: the thread then resumes and faults again. */
-struct thread;
-struct ipc_msg;
-void fault_answer(struct thread *t, const struct ipc_msg *r);
-/* A system call; uframe holds the registers. */
-void syscall_dispatch(void *uframe, uint64_t nr);
-
 /* In-kernel check of the arch entry code: an interrupt taken in ring 0
  * with a user GS base still finds this CPU's data (arch/x86_64/trap.c). */
 bool arch_selftest_foreign_gs(void);
 
-/* In-kernel test and benchmark runs (ktest.c, kbench.c), before the
- * scheduler starts. They end the QEMU run themselves when final is set
- * (no pager to run the ring-3 part); else they return. */
-void ktest_run(const struct boot_info *bi, bool final);
-void kbench_run(const struct boot_info *bi, bool final);
 
 #endif

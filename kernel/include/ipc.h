@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include "kobj.h"
 #include "thread.h"
-#include "lib/spinlock.h"
+#include "spinlock.h"
 #include "lib/list.h"
 
 struct endpoint {

@@ -1,0 +1,45 @@
+/* The portable kernel's entry points: the calls kernel/arch makes into it
+ * (exceptions, system calls), the fault path the rest of the kernel uses,
+ * and the boot-time runs main.c starts.  What arch gives the portable
+ * kernel is in arch_api.h. */
+#ifndef KERNEL_KERNEL_H
+#define KERNEL_KERNEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct boot_info;
+struct thread;
+struct ipc_msg;
+
+/* Called by kernel/arch. */
+/* A ring-3 exception (vector, error code, CR2 for page faults, rip). */
+/* Returns false if there is nobody to send it to (a fault in the pager). */
+bool fault_user_exception(unsigned vector, uint64_t error, uint64_t addr, uint64_t rip);
+/* A system call; uframe holds the registers. */
+void syscall_dispatch(void *uframe, uint64_t nr);
+
+/* The fault path (fault.c) for system calls and the IPC reply. */
+/* Have the pager map [va, va + n) of the current space (writable if
+ * write) the way faults would, for a system call about to copy there.
+ * E_FAULT if a page cannot be had (the thread is not killed for it). */
+int fault_in_user(uint64_t va, uint64_t n, bool write);
+/* The pager's answer r to the fault of thread t takes effect (called from
+ * the reply, in the pager's system call): a FAULT_REPLY_MAP is installed in
+ * t's space now.  A mapping the kernel refuses is reported on the console
+ * and dropped: the thread then resumes and faults again. */
+void fault_answer(struct thread *t, const struct ipc_msg *r);
+
+/* Called by main.c. */
+/* Load and start the pager from its GRUB module (loader.c); panics if it
+ * cannot. True if there was a pager module. */
+bool pager_present(const struct boot_info *bi);
+void pager_start(const struct boot_info *bi);
+
+/* In-kernel test and benchmark runs (ktest.c, kbench.c), before the
+ * scheduler starts. They end the QEMU run themselves when final is set
+ * (no pager to run the ring-3 part); else they return. */
+void ktest_run(const struct boot_info *bi, bool final);
+void kbench_run(const struct boot_info *bi, bool final);
+
+#endif
