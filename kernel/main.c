@@ -15,11 +15,11 @@ uint64_t frames_ready_cycles; /* TSC when the allocator was ready (bench) */
 
 static void set_purpose(uint64_t start, uint64_t end, enum frame_purpose p)
 {
-	struct frame_range_iter it;
+	struct meta_range_iter it;
 	uint64_t pfn;
 	struct meta_slot *s;
-	frame_range_iter_init(&it, start >> PAGE_SHIFT, (end - 1) >> PAGE_SHIFT);
-	while (frame_range_next(&it, &pfn, &s))
+	meta_range_init(&it, start >> PAGE_SHIFT, (end - 1) >> PAGE_SHIFT);
+	while (meta_range_next(&it, &pfn, &s))
 		if (s->flags & META_RESERVED)
 			s->purpose = (uint8_t)p;
 }
@@ -29,11 +29,11 @@ static void set_purpose(uint64_t start, uint64_t end, enum frame_purpose p)
 static void mem_init(struct boot_info *bi)
 {
 	uint64_t ram_end = bi->mb.ram_end;
-	uint64_t size = metadata_size_for(ram_end);
+	uint64_t size = meta_size_for(ram_end);
 	uint64_t meta_pa = memrange_take(&bi->free_ram, size, PAGE_SIZE, ~0ull);
 	if (!meta_pa)
 		panic("no room for the %lu-byte MetaSlot array", size);
-	init_metadata_array(P2V(meta_pa), ram_end >> PAGE_SHIFT);
+	meta_init_array(P2V(meta_pa), ram_end >> PAGE_SHIFT);
 	frame_init(P2V(meta_pa), ram_end >> PAGE_SHIFT, &bi->free_ram, bi->ncpus_found);
 	frame_set_reserve(FRAME_USER_RESERVE);
 	set_purpose((uint64_t)_kernel_start - KERNEL_VMA,

@@ -85,7 +85,7 @@ int space_map(struct space *s, uint64_t va, uint64_t pfn, uint32_t gen, unsigned
 {
 	if (!user_range(va, 1) || (rights & ~(MAP_R | MAP_W | MAP_X)))
 		return va & (PAGE_SIZE - 1) || va >= USER_END ? E_FAULT : E_INVAL;
-	struct meta_slot *m = get_meta_slot(pfn);
+	struct meta_slot *m = meta_get(pfn);
 	if (!m || frame_get_quiet(pfn) != E_OK)
 		return E_STALE;
 	if (!meta_generation_matches(pfn, gen) || m->purpose != PURPOSE_USER_DATA ||
@@ -173,7 +173,7 @@ int space_protect_mask(struct space *s, uint64_t va, uint64_t npages, unsigned r
 static bool share_take(uint64_t pa, void *arg)
 {
 	(void)arg;
-	struct meta_slot *m = get_meta_slot(pa >> PAGE_SHIFT);
+	struct meta_slot *m = meta_get(pa >> PAGE_SHIFT);
 	if (!m || m->purpose != PURPOSE_USER_DATA)
 		return false;
 	frame_get(pa >> PAGE_SHIFT);

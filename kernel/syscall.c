@@ -19,9 +19,9 @@
 
 #include "syscall_impl.h"
 
-typedef int (*sys_fn)(const uint64_t a[6], uint64_t out[6]);
+typedef int (*ksys_fn)(const uint64_t a[6], uint64_t out[6]);
 
-int sys_lookup(uint64_t h, unsigned type, unsigned need, struct handle_entry *e)
+int ksys_lookup(uint64_t h, unsigned type, unsigned need, struct handle_entry *e)
 {
 	if (h > UINT32_MAX)
 		return E_BADHANDLE;
@@ -48,13 +48,13 @@ static int user_out(uint64_t uva, const void *src, uint64_t n)
 
 #define DEBUG_WRITE_MAX (64 * 1024)
 
-int sys_null(const uint64_t a[6], uint64_t out[6])
+int ksys_null(const uint64_t a[6], uint64_t out[6])
 {
 	(void)a, (void)out;
 	return E_OK;
 }
 
-int sys_debug_write(const uint64_t a[6], uint64_t out[6])
+int ksys_debug_write(const uint64_t a[6], uint64_t out[6])
 {
 	(void)out;
 	uint64_t p = a[0], n = a[1];
@@ -75,7 +75,7 @@ int sys_debug_write(const uint64_t a[6], uint64_t out[6])
 
 #define CONSOLE_POLL_MS 10
 
-int sys_console_read(const uint64_t a[6], uint64_t out[6])
+int ksys_console_read(const uint64_t a[6], uint64_t out[6])
 {
 	char buf[256];
 	uint64_t want = a[1] < sizeof buf ? a[1] : sizeof buf;
@@ -99,7 +99,7 @@ int sys_console_read(const uint64_t a[6], uint64_t out[6])
 static unsigned memmap_kind_of(uint64_t pfn)
 {
 	struct meta_snapshot m;
-	if (frame_meta_debug_snapshot(pfn, &m) != E_OK)
+	if (meta_debug_snapshot(pfn, &m) != E_OK)
 		return MEMMAP_FIRMWARE;
 	if (m.guard & GUARD_POISONED)
 		return MEMMAP_POISONED;
@@ -114,7 +114,7 @@ static unsigned memmap_kind_of(uint64_t pfn)
 	}
 }
 
-int sys_memmap(const uint64_t a[6], uint64_t out[6])
+int ksys_memmap(const uint64_t a[6], uint64_t out[6])
 {
 	uint64_t per = a[2], frames = meta_frame_count();
 	if (per == 0 || per > frames || a[1] > MEMMAP_MAX_CELLS)
@@ -138,7 +138,7 @@ int sys_memmap(const uint64_t a[6], uint64_t out[6])
 	return E_OK;
 }
 
-int sys_yield(const uint64_t a[6], uint64_t out[6])
+int ksys_yield(const uint64_t a[6], uint64_t out[6])
 {
 	(void)a, (void)out;
 	sched_yield();
@@ -147,7 +147,7 @@ int sys_yield(const uint64_t a[6], uint64_t out[6])
 
 #define SLEEP_MAX_MS (24ull * 3600 * 1000)
 
-int sys_sleep_ms(const uint64_t a[6], uint64_t out[6])
+int ksys_sleep_ms(const uint64_t a[6], uint64_t out[6])
 {
 	(void)out;
 	if (a[0] > SLEEP_MAX_MS)
@@ -156,7 +156,7 @@ int sys_sleep_ms(const uint64_t a[6], uint64_t out[6])
 	return E_OK;
 }
 
-int sys_thread_exit(const uint64_t a[6], uint64_t out[6])
+int ksys_thread_exit(const uint64_t a[6], uint64_t out[6])
 {
 	(void)a, (void)out;
 	thread_exit();
@@ -167,7 +167,7 @@ int sys_thread_exit(const uint64_t a[6], uint64_t out[6])
 int send_or_call(const uint64_t a[6], uint64_t out[6], bool call)
 {
 	struct handle_entry h;
-	int e = sys_lookup(a[0], KOBJ_ENDPOINT, RIGHT_SEND, &h);
+	int e = ksys_lookup(a[0], KOBJ_ENDPOINT, RIGHT_SEND, &h);
 	if (e != E_OK)
 		return e;
 	struct ipc_msg m;
@@ -180,13 +180,13 @@ int send_or_call(const uint64_t a[6], uint64_t out[6], bool call)
 	return e;
 }
 
-int sys_send(const uint64_t a[6], uint64_t out[6]) { return send_or_call(a, out, false); }
-int sys_call(const uint64_t a[6], uint64_t out[6]) { return send_or_call(a, out, true); }
+int ksys_send(const uint64_t a[6], uint64_t out[6]) { return send_or_call(a, out, false); }
+int ksys_call(const uint64_t a[6], uint64_t out[6]) { return send_or_call(a, out, true); }
 
 static int recv_common(const uint64_t a[6], uint64_t out[6], int mode)
 {
 	struct handle_entry h;
-	int e = sys_lookup(a[0], KOBJ_ENDPOINT, RIGHT_RECV, &h);
+	int e = ksys_lookup(a[0], KOBJ_ENDPOINT, RIGHT_RECV, &h);
 	if (e != E_OK)
 		return e;
 	struct endpoint *ep = container_of(h.obj, struct endpoint, obj);
@@ -204,11 +204,11 @@ static int recv_common(const uint64_t a[6], uint64_t out[6], int mode)
 	return e;
 }
 
-int sys_recv(const uint64_t a[6], uint64_t out[6]) { return recv_common(a, out, 0); }
-int sys_poll(const uint64_t a[6], uint64_t out[6]) { return recv_common(a, out, 1); }
-int sys_reply_recv(const uint64_t a[6], uint64_t out[6]) { return recv_common(a, out, 2); }
+int ksys_recv(const uint64_t a[6], uint64_t out[6]) { return recv_common(a, out, 0); }
+int ksys_poll(const uint64_t a[6], uint64_t out[6]) { return recv_common(a, out, 1); }
+int ksys_reply_recv(const uint64_t a[6], uint64_t out[6]) { return recv_common(a, out, 2); }
 
-int sys_give_handle(struct kobj *obj, unsigned rights, uint64_t out[6])
+int ksys_give_handle(struct kobj *obj, unsigned rights, uint64_t out[6])
 {
 	uint32_t h;
 	int e = handle_insert(handles(), obj, rights, 0, &h);
@@ -217,21 +217,21 @@ int sys_give_handle(struct kobj *obj, unsigned rights, uint64_t out[6])
 	return e;
 }
 
-int sys_endpoint_create(const uint64_t a[6], uint64_t out[6])
+int ksys_endpoint_create(const uint64_t a[6], uint64_t out[6])
 {
 	(void)a;
 	struct endpoint *ep;
 	int e = endpoint_create(&ep);
-	return e == E_OK ? sys_give_handle(&ep->obj, RIGHT_SEND | RIGHT_RECV, out) : e;
+	return e == E_OK ? ksys_give_handle(&ep->obj, RIGHT_SEND | RIGHT_RECV, out) : e;
 }
 
-int sys_handle_close(const uint64_t a[6], uint64_t out[6])
+int ksys_handle_close(const uint64_t a[6], uint64_t out[6])
 {
 	(void)out;
 	return a[0] > UINT32_MAX ? E_BADHANDLE : handle_remove(handles(), (uint32_t)a[0]);
 }
 
-int sys_sysinfo(const uint64_t a[6], uint64_t out[6])
+int ksys_sysinfo(const uint64_t a[6], uint64_t out[6])
 {
 	(void)out;
 	struct abi_sysinfo si;
@@ -251,7 +251,7 @@ int sys_sysinfo(const uint64_t a[6], uint64_t out[6])
 	return user_out(a[0], &si, sizeof si);
 }
 
-int sys_frame_stats(const uint64_t a[6], uint64_t out[6])
+int ksys_frame_stats(const uint64_t a[6], uint64_t out[6])
 {
 	(void)out;
 	_Static_assert(FRAME_MAX_ORDER == ABI_MAX_ORDER && PURPOSE_COUNT == ABI_PURPOSES &&
@@ -274,9 +274,9 @@ int sys_frame_stats(const uint64_t a[6], uint64_t out[6])
 	return user_out(a[0], &o, sizeof o);
 }
 
-#define SYS_ROW(name, nr, nargs, pager) [nr] = { sys_##name, pager },
+#define SYS_ROW(name, nr, nargs, pager) [nr] = { ksys_##name, pager },
 static const struct {
-	sys_fn fn;
+	ksys_fn fn;
 	bool pager_only;
 } table[SYS_COUNT] = { SYSCALL_TABLE(SYS_ROW) };
 

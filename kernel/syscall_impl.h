@@ -10,7 +10,7 @@
 #include "abi/syscall.h"
 
 #define SYS_DECL(name, nr, nargs, pager) \
-	int sys_##name(const uint64_t a[6], uint64_t out[6]);
+	int ksys_##name(const uint64_t a[6], uint64_t out[6]);
 SYSCALL_TABLE(SYS_DECL)
 #undef SYS_DECL
 
@@ -19,10 +19,10 @@ static inline struct handle_table *handles(void) { return cur()->space->handles;
 
 /* Look handle h up in the caller's table (see handle_lookup); on success
  * e->obj holds a reference the caller drops. */
-int sys_lookup(uint64_t h, unsigned type, unsigned need, struct handle_entry *e);
+int ksys_lookup(uint64_t h, unsigned type, unsigned need, struct handle_entry *e);
 
 /* Name obj in the caller's table with rights; *out[0] = the handle.  The
  * handle's reference replaces the caller's (dropped even on failure). */
-int sys_give_handle(struct kobj *obj, unsigned rights, uint64_t out[6]);
+int ksys_give_handle(struct kobj *obj, unsigned rights, uint64_t out[6]);
 
 #endif

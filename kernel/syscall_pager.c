@@ -15,7 +15,7 @@ static inline uint64_t window(uint64_t pfn) { return PAGER_WINDOW + pfn * PAGE_S
 /* True if (pfn, gen) is a live user frame the pager holds in its window. */
 static bool held(uint64_t pfn, uint64_t gen)
 {
-	struct meta_slot *m = get_meta_slot(pfn);
+	struct meta_slot *m = meta_get(pfn);
 	if (!m || gen > UINT32_MAX || !meta_generation_matches(pfn, (uint32_t)gen) ||
 	    m->purpose != PURPOSE_USER_DATA)
 		return false;
@@ -33,12 +33,12 @@ static int window_frame(uint64_t *pfn, uint32_t *gen)
 	if (e != E_OK)
 		return e;
 	e = space_map_owned(cur()->space, window(*pfn), *pfn, MAP_R | MAP_W);
-	*gen = get_meta_slot(*pfn)->generation;
+	*gen = meta_get(*pfn)->generation;
 	frame_free(*pfn, 0); /* the window mapping holds it now (or nobody) */
 	return e;
 }
 
-int sys_frame_alloc(const uint64_t a[6], uint64_t out[6])
+int ksys_frame_alloc(const uint64_t a[6], uint64_t out[6])
 {
 	(void)a;
 	uint32_t gen;
@@ -48,7 +48,7 @@ int sys_frame_alloc(const uint64_t a[6], uint64_t out[6])
 }
 
 
-int sys_frame_free(const uint64_t a[6], uint64_t out[6])
+int ksys_frame_free(const uint64_t a[6], uint64_t out[6])
 {
 	(void)out;
 	if (!held(a[0], a[1]))
@@ -56,7 +56,7 @@ int sys_frame_free(const uint64_t a[6], uint64_t out[6])
 	return space_unmap(cur()->space, window(a[0]), 1);
 }
 
-int sys_frame_copy(const uint64_t a[6], uint64_t out[6])
+int ksys_frame_copy(const uint64_t a[6], uint64_t out[6])
 {
 	(void)out;
 	if (!held(a[0], a[1]) || !held(a[2], a[3]))
@@ -65,7 +65,7 @@ int sys_frame_copy(const uint64_t a[6], uint64_t out[6])
 	return E_OK;
 }
 
-int sys_frame_zero(const uint64_t a[6], uint64_t out[6])
+int ksys_frame_zero(const uint64_t a[6], uint64_t out[6])
 {
 	(void)out;
 	if (!held(a[0], a[1]))
@@ -77,7 +77,7 @@ int sys_frame_zero(const uint64_t a[6], uint64_t out[6])
 /* The space named by handle h (CONTROL right), with a reference. */
 static int space_arg(uint64_t h, struct space **s, struct handle_entry *e)
 {
-	int r = sys_lookup(h, KOBJ_SPACE, RIGHT_CONTROL, e);
+	int r = ksys_lookup(h, KOBJ_SPACE, RIGHT_CONTROL, e);
 	if (r == E_OK)
 		*s = container_of(e->obj, struct space, obj);
 	return r;
@@ -114,13 +114,13 @@ static int protect_op(struct space *s, const uint64_t a[6])
 	return a[3] > UINT32_MAX ? E_INVAL : space_protect(s, a[1], a[2], (unsigned)a[3]);
 }
 
-int sys_map(const uint64_t a[6], uint64_t out[6]) { (void)out; return on_space(a, map_op); }
-int sys_unmap(const uint64_t a[6], uint64_t out[6]) { (void)out; return on_space(a, unmap_op); }
-int sys_protect(const uint64_t a[6], uint64_t out[6]) { (void)out; return on_space(a, protect_op); }
+int ksys_map(const uint64_t a[6], uint64_t out[6]) { (void)out; return on_space(a, map_op); }
+int ksys_unmap(const uint64_t a[6], uint64_t out[6]) { (void)out; return on_space(a, unmap_op); }
+int ksys_protect(const uint64_t a[6], uint64_t out[6]) { (void)out; return on_space(a, protect_op); }
 
 /* protect_mask(space, va, npages, rights, mask): see abi/syscall.h.  The
  * mask is copied in before any page changes. */
-int sys_protect_mask(const uint64_t a[6], uint64_t out[6])
+int ksys_protect_mask(const uint64_t a[6], uint64_t out[6])
 {
 	uint64_t mask[PROTECT_MASK_MAX / 64];
 	uint64_t n = a[2];
@@ -139,7 +139,7 @@ int sys_protect_mask(const uint64_t a[6], uint64_t out[6])
 }
 
 /* share_cow(dst, src, va, npages): both spaces with CONTROL. */
-int sys_share_cow(const uint64_t a[6], uint64_t out[6])
+int ksys_share_cow(const uint64_t a[6], uint64_t out[6])
 {
 	struct handle_entry hd, hs;
 	struct space *dst, *src;
@@ -158,7 +158,7 @@ int sys_share_cow(const uint64_t a[6], uint64_t out[6])
 /* frame_alloc_map(space, va, npages, rights, buf): see abi/syscall.h.  The
  * buffer is written (zeros) before any frame is taken, so that the copy of
  * the results cannot fail with frames the pager would never hear of. */
-int sys_frame_alloc_map(const uint64_t a[6], uint64_t out[6])
+int ksys_frame_alloc_map(const uint64_t a[6], uint64_t out[6])
 {
 	uint64_t pairs[2 * FRAME_ALLOC_MAP_MAX] = { 0 };
 	uint64_t n = a[2], i = 0;
@@ -192,14 +192,14 @@ int sys_frame_alloc_map(const uint64_t a[6], uint64_t out[6])
 	return e;
 }
 
-int sys_handle_grant(const uint64_t a[6], uint64_t out[6])
+int ksys_handle_grant(const uint64_t a[6], uint64_t out[6])
 {
 	struct handle_entry hs, ho;
 	struct space *s;
 	int e = space_arg(a[0], &s, &hs);
 	if (e != E_OK)
 		return e;
-	e = sys_lookup(a[1], HANDLE_ANY_TYPE, 0, &ho);
+	e = ksys_lookup(a[1], HANDLE_ANY_TYPE, 0, &ho);
 	if (e == E_OK) {
 		uint32_t v = 0;
 		e = (a[2] & ~(uint64_t)ho.rights) ? E_PERM :
@@ -211,30 +211,30 @@ int sys_handle_grant(const uint64_t a[6], uint64_t out[6])
 	return e;
 }
 
-int sys_space_create(const uint64_t a[6], uint64_t out[6])
+int ksys_space_create(const uint64_t a[6], uint64_t out[6])
 {
 	struct handle_entry h;
-	int e = sys_lookup(a[0], KOBJ_ENDPOINT, 0, &h);
+	int e = ksys_lookup(a[0], KOBJ_ENDPOINT, 0, &h);
 	if (e != E_OK)
 		return e;
 	struct space *s;
 	e = space_create(container_of(h.obj, struct endpoint, obj), a[1], &s);
 	kobj_put(h.obj);
-	return e == E_OK ? sys_give_handle(&s->obj, RIGHT_CONTROL, out) : e;
+	return e == E_OK ? ksys_give_handle(&s->obj, RIGHT_CONTROL, out) : e;
 }
 
-int sys_space_destroy(const uint64_t a[6], uint64_t out[6])
+int ksys_space_destroy(const uint64_t a[6], uint64_t out[6])
 {
 	(void)out;
 	struct handle_entry h;
-	int e = sys_lookup(a[0], KOBJ_SPACE, RIGHT_CONTROL, &h);
+	int e = ksys_lookup(a[0], KOBJ_SPACE, RIGHT_CONTROL, &h);
 	if (e != E_OK)
 		return e;
 	kobj_put(h.obj);
 	return handle_remove(handles(), (uint32_t)a[0]);
 }
 
-int sys_thread_create(const uint64_t a[6], uint64_t out[6])
+int ksys_thread_create(const uint64_t a[6], uint64_t out[6])
 {
 	struct handle_entry h;
 	struct space *s;
@@ -248,7 +248,7 @@ int sys_thread_create(const uint64_t a[6], uint64_t out[6])
 		return e;
 	kobj_get(&t->obj); /* ours, while we start it */
 	out[1] = t->tid; /* what its FAULT_THREAD_END notice will name */
-	e = sys_give_handle(&t->obj, RIGHT_CONTROL, out); /* takes the creator's */
+	e = ksys_give_handle(&t->obj, RIGHT_CONTROL, out); /* takes the creator's */
 	if (e == E_OK) {
 		sched_wake(t);
 	} else { /* never ran: nobody else holds its running reference */
@@ -259,11 +259,11 @@ int sys_thread_create(const uint64_t a[6], uint64_t out[6])
 	return e;
 }
 
-int sys_thread_destroy(const uint64_t a[6], uint64_t out[6])
+int ksys_thread_destroy(const uint64_t a[6], uint64_t out[6])
 {
 	(void)out;
 	struct handle_entry h;
-	int e = sys_lookup(a[0], KOBJ_THREAD, RIGHT_CONTROL, &h);
+	int e = ksys_lookup(a[0], KOBJ_THREAD, RIGHT_CONTROL, &h);
 	if (e != E_OK)
 		return e;
 	struct thread *t = container_of(h.obj, struct thread, obj);
@@ -276,14 +276,14 @@ int sys_thread_destroy(const uint64_t a[6], uint64_t out[6])
 	return handle_remove(handles(), (uint32_t)a[0]);
 }
 
-int sys_halt(const uint64_t a[6], uint64_t out[6])
+int ksys_halt(const uint64_t a[6], uint64_t out[6])
 {
 	(void)out;
 	printk("kernel: halt requested by the pager (code %lu)\n", a[0]);
 	arch_exit((unsigned)(a[0] & 0x7F));
 }
 
-int sys_reboot(const uint64_t a[6], uint64_t out[6])
+int ksys_reboot(const uint64_t a[6], uint64_t out[6])
 {
 	(void)a, (void)out;
 	printk("kernel: reboot requested by the pager\n");

@@ -32,10 +32,10 @@ static int load_ok(const struct elf64_phdr *p, size_t len, uint64_t limit)
 		return 0;
 	if (p->p_filesz > p->p_memsz)
 		return 0;
-	if (p->p_vaddr < ELF_PAGE || p->p_vaddr > limit ||
+	if (p->p_vaddr < PAGE_SIZE || p->p_vaddr > limit ||
 	    p->p_memsz > limit - p->p_vaddr)
 		return 0;
-	return p->p_vaddr % ELF_PAGE == p->p_offset % ELF_PAGE;
+	return p->p_vaddr % PAGE_SIZE == p->p_offset % PAGE_SIZE;
 }
 
 static unsigned seg_flags(uint32_t pf)
@@ -48,12 +48,12 @@ static unsigned seg_flags(uint32_t pf)
 static int overlaps(const struct elf_image *img, unsigned n,
 		    const struct elf_segment *s)
 {
-	uint64_t first = s->vaddr / ELF_PAGE;
-	uint64_t last = (s->vaddr + s->memsz - 1) / ELF_PAGE;
+	uint64_t first = s->vaddr / PAGE_SIZE;
+	uint64_t last = (s->vaddr + s->memsz - 1) / PAGE_SIZE;
 	for (unsigned i = 0; i < n; i++) {
 		const struct elf_segment *o = &img->seg[i];
-		uint64_t ofirst = o->vaddr / ELF_PAGE;
-		uint64_t olast = (o->vaddr + o->memsz - 1) / ELF_PAGE;
+		uint64_t ofirst = o->vaddr / PAGE_SIZE;
+		uint64_t olast = (o->vaddr + o->memsz - 1) / PAGE_SIZE;
 		if (first <= olast && ofirst <= last)
 			return 1;
 	}

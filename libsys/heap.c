@@ -10,12 +10,12 @@
  * exactly one list, bins[bin_of(size)], linked through its payload.
  * Not thread-safe: one thread per process uses the heap. */
 #include "sys/malloc.h"
+#include "abi/page.h"
 
 #define HDR       16ull
 #define MIN_CHUNK 32ull
 #define USED      1ull
 #define NBINS     24
-#define PAGE      4096ull
 #define GROW_MIN  (64ull * 1024)
 #define TRIM_MIN  (256ull * 1024)
 #define ALLOC_MAX (1ull << 46)
@@ -97,7 +97,7 @@ static void trim(struct chunk *c)
 {
 	if (after(c) != epilogue() || csize(c) < TRIM_MIN)
 		return;
-	uint64_t new_end = up((uint64_t)c + MIN_CHUNK + HDR, PAGE);
+	uint64_t new_end = up((uint64_t)c + MIN_CHUNK + HDR, PAGE_SIZE);
 	if (new_end >= heap_end || heap_brk(new_end) != new_end)
 		return;
 	heap_end = new_end;
@@ -123,7 +123,7 @@ static void shrink(struct chunk *c, uint64_t need)
 static int heap_init(void)
 {
 	uint64_t b = heap_brk(0), start = up(b, 16);
-	if (b == 0 || heap_brk(up(start + HDR, PAGE)) < start + HDR)
+	if (b == 0 || heap_brk(up(start + HDR, PAGE_SIZE)) < start + HDR)
 		return 0;
 	heap_start = start;
 	heap_end = start + HDR;
@@ -138,7 +138,7 @@ static struct chunk *extend(uint64_t need)
 {
 	if (!heap_start && !heap_init())
 		return NULL;
-	uint64_t new_end = up(heap_end + (need > GROW_MIN ? need : GROW_MIN), PAGE);
+	uint64_t new_end = up(heap_end + (need > GROW_MIN ? need : GROW_MIN), PAGE_SIZE);
 	if (heap_brk(new_end) < new_end)
 		return NULL;
 	struct chunk *c = epilogue();

@@ -28,7 +28,7 @@ static void run_flush(struct run *r)
 
 static void run_add(struct run *r, uint64_t va)
 {
-	if (r->n && r->start + r->n * DP_PAGE == va) {
+	if (r->n && r->start + r->n * PAGE_SIZE == va) {
 		r->n++;
 		return;
 	}
@@ -120,7 +120,7 @@ void dp_release_range(struct dp_space *s, uint64_t start, uint64_t end)
 	struct run run = { .space = s->space };
 	struct page old;
 	for (struct page *p = pagetab_from(&s->pages, start); p && p->va < end;
-	     p = pagetab_from(&s->pages, old.va + DP_PAGE)) {
+	     p = pagetab_from(&s->pages, old.va + PAGE_SIZE)) {
 		old.va = p->va;
 		run_add(&run, old.va);
 		if (own(s, old.va) == E_OK && pagetab_remove(&s->pages, old.va, &old))
@@ -178,7 +178,7 @@ static bool allowed(const struct region *r, unsigned acc)
 /* The page index of va in r's segment (whose bytes start at fdata). */
 static uint64_t seg_page(const struct region *r, uint64_t va)
 {
-	return (va - (r->fvaddr & ~(DP_PAGE - 1))) / DP_PAGE;
+	return (va - (r->fvaddr & ~(PAGE_SIZE - 1))) / PAGE_SIZE;
 }
 
 /* Read-only program pages come from (and go to) the page cache. */
@@ -253,7 +253,7 @@ static int demand(struct dp_space *s, struct region *r, uint64_t va,
 int dp_try_demand_page(struct dp_space *s, uint64_t va, unsigned acc,
 		       struct dp_map *m)
 {
-	va &= ~(DP_PAGE - 1);
+	va &= ~(PAGE_SIZE - 1);
 	struct region *r = region_find(&s->regions, va);
 	if (!allowed(r, acc))
 		return E_FAULT;
@@ -267,7 +267,7 @@ int dp_try_demand_page(struct dp_space *s, uint64_t va, unsigned acc,
 
 int dp_handle_cow_fault(struct dp_space *s, uint64_t va, struct dp_map *m)
 {
-	va &= ~(DP_PAGE - 1);
+	va &= ~(PAGE_SIZE - 1);
 	struct region *r = region_find(&s->regions, va);
 	if (!pagetab_lookup(&s->pages, va) || !allowed(r, FAULT_ACC_WRITE))
 		return E_FAULT;
@@ -285,7 +285,7 @@ int dp_handle_cow_fault(struct dp_space *s, uint64_t va, struct dp_map *m)
 		if (p->flags & PAGE_ZERO) {
 			(*r->b->count)++;
 		} else {
-			memcpy(ops->window(pfn), ops->window(p->pfn), DP_PAGE);
+			memcpy(ops->window(pfn), ops->window(p->pfn), PAGE_SIZE);
 			cow_release(p->pfn); /* not the last: it was shared */
 			dp_stats.cow_copies++;
 		}
@@ -310,15 +310,15 @@ static unsigned around_zero(struct dp_space *s, struct region *r, uint64_t at,
 	struct dp_frame f[DP_AROUND];
 	unsigned got = ops->alloc_map(s->space, at, n, r->rights, f), k;
 	for (k = 0; k < got; k++) {
-		if (own(s, at + k * DP_PAGE) ||
-		    pagetab_insert(&s->pages, at + k * DP_PAGE, f[k].pfn,
+		if (own(s, at + k * PAGE_SIZE) ||
+		    pagetab_insert(&s->pages, at + k * PAGE_SIZE, f[k].pfn,
 				   (uint32_t)f[k].gen, 0))
 			break;
 		dp_stats.frames_held++;
 		(*r->b->count)++;
 	}
 	if (k < got) { /* no room to record the rest: give them back */
-		ops->unmap(s->space, at + k * DP_PAGE, got - k);
+		ops->unmap(s->space, at + k * PAGE_SIZE, got - k);
 		for (unsigned j = k; j < got; j++)
 			ops->free(f[j].pfn, (uint32_t)f[j].gen);
 	}
@@ -331,11 +331,11 @@ static unsigned around_each(struct dp_space *s, struct region *r, uint64_t at,
 			    unsigned n, unsigned acc)
 {
 	struct dp_map m;
-	for (unsigned k = 0; k < n; k++, at += DP_PAGE) {
+	for (unsigned k = 0; k < n; k++, at += PAGE_SIZE) {
 		if (demand(s, r, at, acc, &m))
 			return k;
 		if (ops->map(s->space, at, m.pfn, m.gen, m.rights)) {
-			dp_release_range(s, at, at + DP_PAGE);
+			dp_release_range(s, at, at + PAGE_SIZE);
 			return k;
 		}
 	}
@@ -350,20 +350,20 @@ static void fault_around(struct dp_space *s, struct region *r, uint64_t va,
 			 unsigned acc)
 {
 	unsigned n = 0;
-	while (n < DP_AROUND && va + (n + 1) * DP_PAGE < r->end &&
-	       !pagetab_lookup(&s->pages, va + (n + 1) * DP_PAGE))
+	while (n < DP_AROUND && va + (n + 1) * PAGE_SIZE < r->end &&
+	       !pagetab_lookup(&s->pages, va + (n + 1) * PAGE_SIZE))
 		n++;
 	bool zero_frame = r->b->zero_read && have_zero &&
 			  !(acc & (FAULT_ACC_WRITE | FAULT_ACC_EXEC));
 	bool zero_fill = !r->b->fill && !r->b->check && !zero_frame;
-	unsigned got = !n ? 0 : zero_fill ? around_zero(s, r, va + DP_PAGE, n) :
-			    around_each(s, r, va + DP_PAGE, n, acc);
-	s->last_fault = va + got * DP_PAGE;
+	unsigned got = !n ? 0 : zero_fill ? around_zero(s, r, va + PAGE_SIZE, n) :
+			    around_each(s, r, va + PAGE_SIZE, n, acc);
+	s->last_fault = va + got * PAGE_SIZE;
 }
 
 int dp_fault(struct dp_space *s, uint64_t addr, unsigned acc, struct dp_map *m)
 {
-	uint64_t va = addr & ~(DP_PAGE - 1);
+	uint64_t va = addr & ~(PAGE_SIZE - 1);
 	struct region *r = region_find(&s->regions, va);
 	if (!allowed(r, acc))
 		return E_FAULT;
@@ -376,7 +376,7 @@ int dp_fault(struct dp_space *s, uint64_t addr, unsigned acc, struct dp_map *m)
 		answer(r, p, m);
 		return E_OK;
 	}
-	bool sequential = s->last_fault + DP_PAGE == va;
+	bool sequential = s->last_fault + PAGE_SIZE == va;
 	int e = demand(s, r, va, acc, m);
 	s->last_fault = va;
 	if (e == E_OK && sequential && r->kind != REGION_STACK)
@@ -387,7 +387,7 @@ int dp_fault(struct dp_space *s, uint64_t addr, unsigned acc, struct dp_map *m)
 int dp_mark_cow_range(struct dp_space *s, struct dp_space *dst, uint64_t start,
 		      uint64_t end)
 {
-	return ops->share(dst->space, s->space, start, (end - start) / DP_PAGE);
+	return ops->share(dst->space, s->space, start, (end - start) / PAGE_SIZE);
 }
 
 struct fork_ctx {
@@ -458,15 +458,15 @@ static struct page *protect_chunk(struct dp_space *s, struct page *p, uint64_t e
 				  unsigned rights)
 {
 	uint64_t mask[DP_PROTECT_MAX / 64] = { 0 }, va = p->va, last = va;
-	if (end - va > DP_PROTECT_MAX * DP_PAGE)
-		end = va + DP_PROTECT_MAX * DP_PAGE;
+	if (end - va > DP_PROTECT_MAX * PAGE_SIZE)
+		end = va + DP_PROTECT_MAX * PAGE_SIZE;
 	for (; p && p->va < end; p = pagetab_next(&s->pages, p)) {
-		uint64_t i = (p->va - va) / DP_PAGE;
+		uint64_t i = (p->va - va) / PAGE_SIZE;
 		if (!(p->flags & (PAGE_COW | PAGE_ZERO)))
 			mask[i / 64] |= 1ull << (i % 64);
 		last = p->va;
 	}
-	uint64_t n = (last - va) / DP_PAGE + 1;
+	uint64_t n = (last - va) / PAGE_SIZE + 1;
 	if (rights & MAP_R)
 		ops->protect(s->space, va, n, rights, mask);
 	else
@@ -477,7 +477,7 @@ static struct page *protect_chunk(struct dp_space *s, struct page *p, uint64_t e
 int dp_protect(struct dp_space *s, uint64_t start, uint64_t end, unsigned rights)
 {
 	struct region *r = region_find(&s->regions, start);
-	if ((start | end) % DP_PAGE || end <= start || !r || !r->b || end > r->end ||
+	if ((start | end) % PAGE_SIZE || end <= start || !r || !r->b || end > r->end ||
 	    (rights & ~(MAP_R | MAP_W | MAP_X)))
 		return E_INVAL;
 	int e = region_split(&s->regions, start);

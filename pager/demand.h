@@ -18,8 +18,8 @@
 #include "abi/pager.h"
 #include "pagetab.h"
 #include "region.h"
+#include "abi/page.h"
 
-#define DP_PAGE   4096ull
 #define DP_PROTECT_MAX 4096 /* pages in one ops->protect (PROTECT_MASK_MAX) */
 #define DP_AROUND 16 /* extra pages mapped per sequential fault (as Linux
                         * maps 64 KiB around a file fault) */

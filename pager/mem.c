@@ -5,7 +5,7 @@
 /* Where the pager sees frame pfn while it holds it. */
 void *mem_window(uint64_t pfn)
 {
-	return (void *)(PAGER_WINDOW + pfn * PAGE);
+	return (void *)(PAGER_WINDOW + pfn * PAGE_SIZE);
 }
 
 static int mem_alloc(uint64_t *pfn, uint32_t *gen)
@@ -33,7 +33,7 @@ static void mem_free(uint64_t pfn, uint32_t gen);
 
 void mem_pool_free(void *page, uint64_t gen)
 {
-	mem_free(((uint64_t)(uintptr_t)page - PAGER_WINDOW) / PAGE, (uint32_t)gen);
+	mem_free(((uint64_t)(uintptr_t)page - PAGER_WINDOW) / PAGE_SIZE, (uint32_t)gen);
 }
 
 static void mem_free(uint64_t pfn, uint32_t gen)

@@ -9,7 +9,7 @@ static void file_fill(const struct region *r, uint64_t va, uint8_t *page)
 {
 	uint64_t lo = va > r->fvaddr ? va : r->fvaddr;
 	uint64_t fend = r->fvaddr + r->filesz;
-	uint64_t hi = va + DP_PAGE < fend ? va + DP_PAGE : fend;
+	uint64_t hi = va + PAGE_SIZE < fend ? va + PAGE_SIZE : fend;
 	if (lo < hi)
 		memcpy(page + (lo - va), r->fdata + (lo - r->fvaddr), hi - lo);
 }

@@ -6,7 +6,7 @@
 /* E_FAULT for the guard page, else E_OK. */
 static int stack_check(const struct region *r, uint64_t va)
 {
-	return va < r->start + DP_PAGE ? E_FAULT : E_OK;
+	return va < r->start + PAGE_SIZE ? E_FAULT : E_OK;
 }
 
 const struct backing backing_stack = {

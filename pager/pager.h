@@ -16,16 +16,16 @@
 #include "sys/sys.h"
 #include "initrd.h"
 #include "demand.h"
+#include "abi/page.h"
 
 #define PROC_MAX   64
-#define PAGE       4096ull
 
 enum proc_state { PROC_FREE = 0, PROC_LIVE, PROC_ZOMBIE };
 
 /* One process.  ppid 0: started by the pager itself (the runner).
  * threads[i] is the handle of thread i (0: slot unused), tids[i] its kernel
  * thread id (what FAULT_THREAD_END names); its IPC buffer is at
- * PG_IPC_BUF_BASE + i * PAGE.  A slot is freed by the thread's end notice
+ * PG_IPC_BUF_BASE + i * PAGE_SIZE.  A slot is freed by the thread's end notice
  * (proc_thread_ended) or by the process's end.  status is valid once not
  * LIVE. */
 struct proc {

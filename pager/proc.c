@@ -27,8 +27,8 @@ struct proc *proc_live(uint32_t pid)
 static int load_segment(struct proc *p, const uint8_t *img,
 			const struct elf_segment *s)
 {
-	uint64_t start = s->vaddr & ~(PAGE - 1);
-	uint64_t end = (s->vaddr + s->memsz + PAGE - 1) & ~(PAGE - 1);
+	uint64_t start = s->vaddr & ~(PAGE_SIZE - 1);
+	uint64_t end = (s->vaddr + s->memsz + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
 	struct region *r;
 	int e = dp_register_lazy(&p->mem, start, end - start, s->flags, &backing_file, &r);
 	if (e)
@@ -36,8 +36,8 @@ static int load_segment(struct proc *p, const uint8_t *img,
 	r->fdata = img + s->offset;
 	r->fvaddr = s->vaddr;
 	r->filesz = s->filesz;
-	if (end + PAGE > p->heap_start)
-		p->heap_start = p->brk = end + PAGE; /* a guard page before the heap */
+	if (end + PAGE_SIZE > p->heap_start)
+		p->heap_start = p->brk = end + PAGE_SIZE; /* a guard page before the heap */
 	return E_OK;
 }
 
@@ -69,9 +69,9 @@ static int add_fixed(struct proc *p, const struct pg_startup *from,
 	if (from) /* fork: the stack came with the copy */
 		e = e == E_BUSY ? E_OK : e;
 	if (!e)
-		e = dp_register_fixed(&p->mem, PG_IPC_BUF_BASE, PG_MAX_THREADS * PAGE, 0);
+		e = dp_register_fixed(&p->mem, PG_IPC_BUF_BASE, PG_MAX_THREADS * PAGE_SIZE, 0);
 	if (!e)
-		e = dp_register_fixed(&p->mem, PG_STARTUP_VA, PAGE, MAP_R);
+		e = dp_register_fixed(&p->mem, PG_STARTUP_VA, PAGE_SIZE, MAP_R);
 	if (!e)
 		e = mem_fixed_page(p, PG_STARTUP_VA, MAP_R, (void **)st);
 	if (!e && from)
@@ -235,7 +235,7 @@ void proc_thread_ended(struct proc *p, uint64_t tid)
 	if (i == PG_MAX_THREADS)
 		return;
 	sys_thread_destroy(p->threads[i]); /* closes our handle; it ends anyway */
-	sys_unmap(p->space, PG_IPC_BUF_BASE + (uint64_t)i * PAGE, 1);
+	sys_unmap(p->space, PG_IPC_BUF_BASE + (uint64_t)i * PAGE_SIZE, 1);
 	p->threads[i] = 0;
 	p->tids[i] = 0;
 	for (i = 0; i < PG_MAX_THREADS; i++)
@@ -272,7 +272,7 @@ long do_thread_spawn(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 		i++;
 	if (i == PG_MAX_THREADS)
 		return E_NOMEM;
-	uint64_t ipc = PG_IPC_BUF_BASE + (uint64_t)i * PAGE;
+	uint64_t ipc = PG_IPC_BUF_BASE + (uint64_t)i * PAGE_SIZE;
 	if (m->w[3] > 255)
 		return E_INVAL;
 	int e = sys_thread_create_r(p->space, m->w[0], m->w[1], ipc, m->w[2],

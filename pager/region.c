@@ -66,7 +66,7 @@ static bool range_free(const struct region_set *s, uint64_t start, uint64_t end)
 int region_add(struct region_set *s, uint64_t start, uint64_t end,
 	       unsigned kind, unsigned rights)
 {
-	if ((start | end) % REGION_PAGE || end <= start)
+	if ((start | end) % PAGE_SIZE || end <= start)
 		return E_INVAL;
 	if (!range_free(s, start, end))
 		return E_BUSY;
@@ -91,7 +91,7 @@ int region_remove(struct region_set *s, uint64_t start)
 
 int region_split(struct region_set *s, uint64_t at)
 {
-	if (at % REGION_PAGE)
+	if (at % PAGE_SIZE)
 		return E_INVAL;
 	struct region *r = region_find(s, at);
 	if (!r || r->start == at)
@@ -111,7 +111,7 @@ int region_resize(struct region_set *s, uint64_t start, uint64_t end)
 	struct region *r = R(tree_find(&s->t, start));
 	if (!r)
 		return E_NOENT;
-	if (end % REGION_PAGE || end <= start)
+	if (end % PAGE_SIZE || end <= start)
 		return E_INVAL;
 	struct region *next = region_next(s, r);
 	if (next && next->start < end)
@@ -150,19 +150,19 @@ static uint64_t first_hole(const struct region *n, uint64_t k, uint64_t need)
 int region_place(const struct region_set *s, uint64_t size, uint64_t lo,
 		 uint64_t hi, uint64_t *out)
 {
-	if (size == 0 || size % REGION_PAGE || lo % REGION_PAGE || size > hi)
+	if (size == 0 || size % PAGE_SIZE || lo % PAGE_SIZE || size > hi)
 		return E_INVAL;
 	uint64_t a = lo;
 	struct region *below = R(tree_floor(&s->t, lo)), *next;
-	if (below && below->end + REGION_PAGE > lo) {
-		a = below->end + REGION_PAGE; /* its guard page */
+	if (below && below->end + PAGE_SIZE > lo) {
+		a = below->end + PAGE_SIZE; /* its guard page */
 		next = region_next(s, below);
 	} else {
 		next = region_from(s, lo);
 	}
-	if (next && (next->start < a || next->start - a < size + REGION_PAGE)) {
-		uint64_t at = first_hole(R(s->t.root), next->end, size + 2 * REGION_PAGE);
-		a = (at == NO_HOLE ? R(s->t.root)->sub_hi : at) + REGION_PAGE;
+	if (next && (next->start < a || next->start - a < size + PAGE_SIZE)) {
+		uint64_t at = first_hole(R(s->t.root), next->end, size + 2 * PAGE_SIZE);
+		a = (at == NO_HOLE ? R(s->t.root)->sub_hi : at) + PAGE_SIZE;
 	}
 	if (a >= hi || hi - a < size)
 		return E_NOMEM;

@@ -8,9 +8,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "tree.h"
+#include "abi/page.h"
 
 #define REGION_POOL 4096
-#define REGION_PAGE 4096ull
 
 enum region_kind {
 	REGION_IMAGE = 1, /* an ELF segment, filled from the initrd on first touch */

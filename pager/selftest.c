@@ -51,9 +51,9 @@ static void check_round(void)
 	expect("share into itself", sys_share_cow(a, a, VA, 1), E_INVAL);
 	expect("share bad dst", sys_share_cow(0xBADBAD, a, VA, 1), E_BADHANDLE);
 	expect("share bad src", sys_share_cow(b, pg.ep, VA, 1), E_BADHANDLE);
-	expect("share past USER_END", sys_share_cow(b, a, USER_END - PAGE, 2), E_FAULT);
+	expect("share past USER_END", sys_share_cow(b, a, USER_END - PAGE_SIZE, 2), E_FAULT);
 	expect("share absurd size", sys_share_cow(b, a, VA, ~0ull >> 1), E_FAULT);
-	expect("share", sys_share_cow_r(b, a, VA - 8 * PAGE, 64, &r), E_OK);
+	expect("share", sys_share_cow_r(b, a, VA - 8 * PAGE_SIZE, 64, &r), E_OK);
 	if (r.rdi != 1) {
 		printf("@@FAIL pager_kernel_calls: share_cow shared %lu pages, not 1\n", r.rdi);
 		failed = 1;
@@ -71,9 +71,9 @@ static void check_round(void)
 	expect("alloc_map bad rights", sys_frame_alloc_map(a, VA, 1, 0x80, (uint64_t)pairs), E_INVAL);
 	expect("alloc_map bad handle", sys_frame_alloc_map(0xBADBAD, VA, 1, MAP_R,
 							   (uint64_t)pairs), E_BADHANDLE);
-	expect("alloc_map kernel buffer", sys_frame_alloc_map(a, VA - 4 * PAGE, 1, MAP_R,
+	expect("alloc_map kernel buffer", sys_frame_alloc_map(a, VA - 4 * PAGE_SIZE, 1, MAP_R,
 							      USER_END), E_FAULT);
-	expect("alloc_map", sys_frame_alloc_map_r(a, VA - 4 * PAGE, 8, MAP_R | MAP_W,
+	expect("alloc_map", sys_frame_alloc_map_r(a, VA - 4 * PAGE_SIZE, 8, MAP_R | MAP_W,
 						  (uint64_t)pairs, &r), E_OK);
 	if (r.rdi != 4) { /* VA is mapped: the run stops before it */
 		printf("@@FAIL pager_kernel_calls: frame_alloc_map made %lu pages, not 4\n", r.rdi);
@@ -99,7 +99,7 @@ static void check_round(void)
 	expect("protect_mask kernel mask", sys_protect_mask(a, VA, 1, MAP_R, USER_END), E_FAULT);
 	expect("protect_mask kernel range", sys_protect_mask(a, USER_END, 1, MAP_R,
 							     (uint64_t)mask), E_FAULT);
-	expect("protect_mask", sys_protect_mask_r(a, VA - 4 * PAGE, 8, MAP_R | MAP_W,
+	expect("protect_mask", sys_protect_mask_r(a, VA - 4 * PAGE_SIZE, 8, MAP_R | MAP_W,
 						  (uint64_t)mask, &r), E_OK);
 	if (r.rdi != 5) {
 		printf("@@FAIL pager_kernel_calls: protect_mask changed %lu pages, not 5\n", r.rdi);

@@ -3,7 +3,7 @@
 
 static uint64_t page_up(uint64_t x)
 {
-	return (x + PAGE - 1) & ~(PAGE - 1);
+	return (x + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
 }
 
 /* PG_MMAP_ANON: a new lazy R|W region of w0 bytes (rounded up to pages)
@@ -38,7 +38,7 @@ long do_munmap(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {
 	(void)r;
 	uint64_t addr = m->w[0], size = page_up(m->w[1]);
-	if (addr % PAGE || m->w[1] == 0 || size < m->w[1] || !lazy_range(p, addr, size))
+	if (addr % PAGE_SIZE || m->w[1] == 0 || size < m->w[1] || !lazy_range(p, addr, size))
 		return E_INVAL;
 	dp_release_range(&p->mem, addr, addr + size);
 	return E_OK;
@@ -63,7 +63,7 @@ long do_mprotect(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {
 	(void)r;
 	uint64_t addr = m->w[0], size = page_up(m->w[1]);
-	if (addr % PAGE || m->w[1] == 0 || size < m->w[1] || m->w[2] > 7 ||
+	if (addr % PAGE_SIZE || m->w[1] == 0 || size < m->w[1] || m->w[2] > 7 ||
 	    !lazy_range(p, addr, size))
 		return E_INVAL;
 	return dp_protect(&p->mem, addr, addr + size, (unsigned)m->w[2]);
@@ -74,7 +74,7 @@ long do_mprotect(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 static int heap_set(struct proc *p, uint64_t want)
 {
 	uint64_t start = p->heap_start, old_end = page_up(p->brk);
-	if (!start || want < start || want > PG_MMAP_BASE - PAGE)
+	if (!start || want < start || want > PG_MMAP_BASE - PAGE_SIZE)
 		return E_INVAL;
 	uint64_t new_end = page_up(want);
 	int e = E_OK;

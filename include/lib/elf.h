@@ -6,8 +6,8 @@
  * PT_DYNAMIC) whose every PT_LOAD segment with memsz > 0
  *   - has its file bytes [offset, offset + filesz) inside the image,
  *   - has filesz <= memsz,
- *   - lies in [ELF_PAGE, user_limit) without wrapping (page 0 stays unmapped),
- *   - has vaddr % ELF_PAGE == offset % ELF_PAGE,
+ *   - lies in [PAGE_SIZE, user_limit) without wrapping (page 0 stays unmapped),
+ *   - has vaddr % PAGE_SIZE == offset % PAGE_SIZE,
  *   - shares no page with another segment (the pager maps whole pages, each
  *     from one segment),
  * has 1 .. ELF_MAX_SEGMENTS such segments, and its entry point in the file
@@ -20,9 +20,9 @@
 #include <stdint.h>
 #include "abi/err.h"
 #include "abi/syscall.h"
+#include "abi/page.h"
 
 #define ELF_MAX_SEGMENTS 16
-#define ELF_PAGE         4096ull
 #define ELF_USER_LIMIT   0x00007FFFFFFFF000ull /* a sensible user_limit */
 
 /* Segment permissions: the same bits as the MAP_* mapping rights. */

@@ -52,8 +52,7 @@
 #define AP_TRAMPOLINE_PA  0x8000
 #define BOOT_MAP_LIMIT    0x40000000 /* boot.asm maps the first 1 GiB */
 
-#define PAGE_SIZE   4096
-#define PAGE_SHIFT  12
+#include "abi/page.h"
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>

@@ -157,7 +157,7 @@ static void quarantine_locked(uint64_t pfn)
  * no poisoned frame; quarantine the poisoned frames. */
 static void release_split_locked(uint64_t pfn, unsigned k)
 {
-	if (!block_phys_has_poison_guard(pfn, k)) {
+	if (!meta_block_has_poison_guard(pfn, k)) {
 		insert_locked(pfn, k);
 	} else if (k == 0) {
 		quarantine_locked(pfn);

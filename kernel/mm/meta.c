@@ -30,8 +30,8 @@ static const struct frame_vtable default_vtable = {
 	.on_last_ref = default_on_last_ref,
 };
 
-/* metadata_size_for: slot bytes for ram_bytes of RAM, page-rounded. */
-uint64_t metadata_size_for(uint64_t ram_bytes)
+/* meta_size_for: slot bytes for ram_bytes of RAM, page-rounded. */
+uint64_t meta_size_for(uint64_t ram_bytes)
 {
 	uint64_t bytes = (ram_bytes >> 12) * sizeof(struct meta_slot);
 	return (bytes + 4095) & ~4095ull;
@@ -44,8 +44,8 @@ void meta_attach(struct meta_slot *array, uint64_t nframes)
 	meta_nframes = nframes;
 }
 
-/* init_metadata_array: every slot reserved (PURPOSE_FIRMWARE), no guard. */
-void init_metadata_array(struct meta_slot *array, uint64_t nframes)
+/* meta_init_array: every slot reserved (PURPOSE_FIRMWARE), no guard. */
+void meta_init_array(struct meta_slot *array, uint64_t nframes)
 {
 	const struct meta_slot reserved = {
 		.flags = META_RESERVED,
@@ -56,8 +56,8 @@ void init_metadata_array(struct meta_slot *array, uint64_t nframes)
 	meta_attach(array, nframes);
 }
 
-/* get_meta_slot: pfn's slot, or NULL outside the array. */
-struct meta_slot *get_meta_slot(uint64_t pfn)
+/* meta_get: pfn's slot, or NULL outside the array. */
+struct meta_slot *meta_get(uint64_t pfn)
 {
 	return pfn < meta_nframes ? &meta_array[pfn] : NULL;
 }
@@ -71,7 +71,7 @@ uint64_t meta_frame_count(void)
 /* meta_generation_matches: allocated (head or tail) with generation gen. */
 bool meta_generation_matches(uint64_t pfn, uint32_t gen)
 {
-	struct meta_slot *s = get_meta_slot(pfn);
+	struct meta_slot *s = meta_get(pfn);
 	if (!s)
 		return false;
 	uint32_t r = atomic_load(&s->refcount);
@@ -80,9 +80,9 @@ bool meta_generation_matches(uint64_t pfn, uint32_t gen)
 	return __atomic_load_n(&s->generation, __ATOMIC_RELAXED) == gen;
 }
 
-/* block_phys_has_poison_guard: any poisoned frame in [pfn, pfn + 2^order)
+/* meta_block_has_poison_guard: any poisoned frame in [pfn, pfn + 2^order)
  * that has a slot. */
-bool block_phys_has_poison_guard(uint64_t pfn, unsigned order)
+bool meta_block_has_poison_guard(uint64_t pfn, unsigned order)
 {
 	uint64_t end = pfn + (1ull << order);
 	for (uint64_t p = pfn; p < end && p < meta_nframes; p++)
@@ -91,10 +91,10 @@ bool block_phys_has_poison_guard(uint64_t pfn, unsigned order)
 	return false;
 }
 
-/* frame_meta_debug_snapshot: copy pfn's fields; E_RANGE without a slot. */
-int frame_meta_debug_snapshot(uint64_t pfn, struct meta_snapshot *out)
+/* meta_debug_snapshot: copy pfn's fields; E_RANGE without a slot. */
+int meta_debug_snapshot(uint64_t pfn, struct meta_snapshot *out)
 {
-	struct meta_slot *s = get_meta_slot(pfn);
+	struct meta_slot *s = meta_get(pfn);
 	if (!s)
 		return E_RANGE;
 	out->pfn = pfn;
@@ -108,9 +108,8 @@ int frame_meta_debug_snapshot(uint64_t pfn, struct meta_snapshot *out)
 	return E_OK;
 }
 
-/* frame_range_iter_init: frames first..last, last clamped to the array. */
-void frame_range_iter_init(struct frame_range_iter *it, uint64_t first,
-			   uint64_t last)
+/* meta_range_init: frames first..last, last clamped to the array. */
+void meta_range_init(struct meta_range_iter *it, uint64_t first, uint64_t last)
 {
 	if (meta_nframes == 0) {
 		it->next = it->last = 0;
@@ -124,9 +123,8 @@ void frame_range_iter_init(struct frame_range_iter *it, uint64_t first,
 	it->done = first > last;
 }
 
-/* frame_range_next: the next frame and its slot; false once past last. */
-bool frame_range_next(struct frame_range_iter *it, uint64_t *pfn,
-		      struct meta_slot **slot)
+/* meta_range_next: the next frame and its slot; false once past last. */
+bool meta_range_next(struct meta_range_iter *it, uint64_t *pfn, struct meta_slot **slot)
 {
 	if (it->done)
 		return false;
@@ -175,7 +173,7 @@ int meta_register_vtable(const struct frame_vtable *vt)
 /* meta_set_vtable: E_RANGE without a slot, E_INVAL if vt is unregistered. */
 int meta_set_vtable(uint64_t pfn, const struct frame_vtable *vt)
 {
-	struct meta_slot *s = get_meta_slot(pfn);
+	struct meta_slot *s = meta_get(pfn);
 	if (!s)
 		return E_RANGE;
 	if (vt && !vt_registered((uintptr_t)vt))

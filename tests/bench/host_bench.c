@@ -6,7 +6,7 @@
  *   host_buddy_alloc_free     order-0 buddy_alloc + buddy_free (global lock)
  *   host_*_2t                 the same on 2 threads (2 CPUs) at once, per
  *                             pair per thread
- *   host_meta_setup_per_gib   init_metadata_array + frame_init, per GiB */
+ *   host_meta_setup_per_gib   meta_init_array + frame_init, per GiB */
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <stdio.h>
@@ -123,17 +123,17 @@ static double two_threads(alloc_fn af, free_fn ff)
 static double meta_setup_us_per_gib(void)
 {
 	const uint64_t ram = 4 * GIB, n = ram >> 12;
-	struct meta_slot *m = aligned_alloc(4096, metadata_size_for(ram));
+	struct meta_slot *m = aligned_alloc(4096, meta_size_for(ram));
 	if (!m)
 		abort();
-	memset(m, 0, metadata_size_for(ram));
+	memset(m, 0, meta_size_for(ram));
 	struct memrange_set fr = { 0 };
 	memrange_add(&fr, 1 * MIB, 640 * MIB);
 	memrange_add(&fr, 641 * MIB, ram);
 	double v[RUNS];
 	for (int r = 0; r < RUNS; r++) {
 		double t0 = now_ns();
-		init_metadata_array(m, n);
+		meta_init_array(m, n);
 		frame_init(m, n, &fr, 2);
 		v[r] = (now_ns() - t0) / 1e3 / (ram / GIB);
 	}

@@ -58,10 +58,10 @@ void shim_mm_init(uint64_t ram_bytes, uint64_t free_start, uint64_t free_end,
 	shim_mm_fini();
 	shim_arena_init(ram_bytes);
 	uint64_t nframes = ram_bytes >> 12;
-	meta = aligned_alloc(4096, metadata_size_for(ram_bytes));
+	meta = aligned_alloc(4096, meta_size_for(ram_bytes));
 	if (!meta)
 		abort();
-	init_metadata_array(meta, nframes);
+	meta_init_array(meta, nframes);
 	struct memrange_set fr = { 0 };
 	memrange_add(&fr, free_start, free_end);
 	frame_init(meta, nframes, &fr, ncpus);

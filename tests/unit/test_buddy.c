@@ -87,9 +87,9 @@ START_TEST(init_greedy_largest_aligned_blocks)
 	uint64_t want[FRAME_MAX_ORDER + 1] = { [8] = 1, [9] = 1, [10] = 3 };
 	for (int k = 0; k <= FRAME_MAX_ORDER; k++)
 		ck_assert_uint_eq(s.free_blocks[k], want[k]);
-	ck_assert_uint_eq(get_meta_slot(255)->flags, META_RESERVED);
-	ck_assert_uint_eq(get_meta_slot(256)->flags, META_FREE_HEAD);
-	ck_assert_uint_eq(get_meta_slot(256)->order, 8);
+	ck_assert_uint_eq(meta_get(255)->flags, META_RESERVED);
+	ck_assert_uint_eq(meta_get(256)->flags, META_FREE_HEAD);
+	ck_assert_uint_eq(meta_get(256)->order, 8);
 	audit();
 }
 END_TEST
@@ -99,8 +99,8 @@ START_TEST(init_unaligned_and_multiple_ranges)
 	shim_set_cpu(0);
 	shim_arena_init(8 * MIB);
 	uint64_t n = 2048;
-	struct meta_slot *m = aligned_alloc(4096, metadata_size_for(n * 4096));
-	init_metadata_array(m, n);
+	struct meta_slot *m = aligned_alloc(4096, meta_size_for(n * 4096));
+	meta_init_array(m, n);
 	struct memrange_set fr = { 0 };
 	memrange_add(&fr, 0x1234, 0x5010);          /* frames 2, 3, 4 */
 	memrange_add(&fr, 0x7000, 0x8000);          /* frame 7 */
@@ -268,7 +268,7 @@ START_TEST(purposes_counted)
 	for (int i = 0; i < 4; i++) {
 		struct frame_alloc_options o = { (unsigned)i, false, ps[i] };
 		ck_assert_int_eq(frame_alloc(&o, &pfn[i]), E_OK);
-		ck_assert_uint_eq(get_meta_slot(pfn[i])->purpose, ps[i]);
+		ck_assert_uint_eq(meta_get(pfn[i])->purpose, ps[i]);
 	}
 	struct frame_stats s = stats();
 	for (int i = 0; i < 4; i++)
@@ -331,18 +331,18 @@ START_TEST(refcount_get_put)
 	uint64_t pfn = falloc(1);
 	ck_assert_int_eq(frame_get(pfn), E_OK);
 	ck_assert_int_eq(frame_get(pfn), E_OK);
-	ck_assert_uint_eq(get_meta_slot(pfn)->refcount, 3);
+	ck_assert_uint_eq(meta_get(pfn)->refcount, 3);
 	struct frame_stats s0 = stats();
 	ck_assert_int_eq(frame_free(pfn, 1), E_OK);
 	ck_assert_int_eq(frame_free(pfn, 1), E_OK);
 	struct frame_stats s = stats();
 	ck_assert_mem_eq(&s, &s0, sizeof s); /* still allocated */
-	ck_assert_uint_eq(get_meta_slot(pfn)->refcount, 1);
+	ck_assert_uint_eq(meta_get(pfn)->refcount, 1);
 	ck_assert_int_eq(frame_free(pfn, 1), E_OK);
 	s = stats();
 	ck_assert_uint_eq(s.free, s0.free + 2);
-	ck_assert_uint_eq(get_meta_slot(pfn)->refcount, REFCOUNT_UNUSED);
-	ck_assert_uint_eq(get_meta_slot(pfn + 1)->refcount, REFCOUNT_UNUSED);
+	ck_assert_uint_eq(meta_get(pfn)->refcount, REFCOUNT_UNUSED);
+	ck_assert_uint_eq(meta_get(pfn + 1)->refcount, REFCOUNT_UNUSED);
 	ck_assert_uint_eq(shim_console_len(), 0);
 	audit();
 }
@@ -361,7 +361,7 @@ static void take_before(struct before *b, uint64_t pfn)
 	frame_stats(&b->st);
 	b->pfn = pfn;
 	for (int i = 0; i < 4; i++)
-		if (frame_meta_debug_snapshot(pfn + i, &b->snap[i]) != E_OK)
+		if (meta_debug_snapshot(pfn + i, &b->snap[i]) != E_OK)
 			memset(&b->snap[i], 0, sizeof b->snap[i]);
 	shim_console_clear();
 }
@@ -372,7 +372,7 @@ static void expect_unchanged(const struct before *b, const char *line)
 	ck_assert_mem_eq(&s, &b->st, sizeof s);
 	for (int i = 0; i < 4; i++) {
 		struct meta_snapshot now;
-		if (frame_meta_debug_snapshot(b->pfn + i, &now) != E_OK)
+		if (meta_debug_snapshot(b->pfn + i, &now) != E_OK)
 			memset(&now, 0, sizeof now);
 		ck_assert_mem_eq(&now, &b->snap[i], sizeof now);
 	}
@@ -459,7 +459,7 @@ END_TEST
 START_TEST(refuse_refcount_overflow)
 {
 	uint64_t pfn = falloc(0);
-	struct meta_slot *s = get_meta_slot(pfn);
+	struct meta_slot *s = meta_get(pfn);
 	atomic_store(&s->refcount, REFCOUNT_MAX - 1);
 	ck_assert_int_eq(frame_get(pfn), E_OK);
 	ck_assert_uint_eq(s->refcount, REFCOUNT_MAX);
@@ -504,8 +504,8 @@ START_TEST(poison_free_frame_in_buddy)
 	for (unsigned k = 0; k < FRAME_MAX_ORDER; k++) /* the carved pieces */
 		ck_assert_uint_eq(s.free_blocks[k], 1);
 	ck_assert_uint_eq(s.free_blocks[FRAME_MAX_ORDER], 0);
-	ck_assert_uint_eq(get_meta_slot(5)->flags, META_QUARANTINE);
-	ck_assert(block_phys_has_poison_guard(4, 1));
+	ck_assert_uint_eq(meta_get(5)->flags, META_QUARANTINE);
+	ck_assert(meta_block_has_poison_guard(4, 1));
 	audit();
 	ck_assert_int_eq(mark_poisoned(5), E_OK); /* idempotent */
 	ck_assert_uint_eq(stats().poisoned, 1);
@@ -537,8 +537,8 @@ START_TEST(poison_allocated_block_rest_returns)
 	ck_assert_int_eq(mark_poisoned(b + 2), E_OK);
 	struct frame_stats s = stats();
 	ck_assert_uint_eq(s.poisoned, 0); /* still in use */
-	ck_assert(get_meta_slot(b + 2)->guard & GUARD_POISONED);
-	ck_assert_uint_eq(get_meta_slot(b + 2)->flags, META_TAIL);
+	ck_assert(meta_get(b + 2)->guard & GUARD_POISONED);
+	ck_assert_uint_eq(meta_get(b + 2)->flags, META_TAIL);
 	audit();
 	uint64_t free_before = s.free;
 	ck_assert_int_eq(frame_free(b, 3), E_OK);
@@ -546,8 +546,8 @@ START_TEST(poison_allocated_block_rest_returns)
 	ck_assert_uint_eq(s.poisoned, 1);
 	ck_assert_uint_eq(s.free, free_before + 7);
 	ck_assert_uint_eq(s.total, 1023);
-	ck_assert_uint_eq(get_meta_slot(b + 2)->flags, META_QUARANTINE);
-	ck_assert(get_meta_slot(b + 2)->guard & GUARD_POISONED); /* sticky */
+	ck_assert_uint_eq(meta_get(b + 2)->flags, META_QUARANTINE);
+	ck_assert(meta_get(b + 2)->guard & GUARD_POISONED); /* sticky */
 	audit();
 	static uint64_t held[1024];
 	unsigned n = exhaust(0, held, 1024);
@@ -568,7 +568,7 @@ START_TEST(poison_allocated_order0_via_cache_path)
 	ck_assert_int_eq(frame_free(a, 0), E_OK);
 	ck_assert_uint_eq(pcp_cached_count(pcp_of(0)), cached); /* not cached */
 	ck_assert_uint_eq(stats().poisoned, 1);
-	ck_assert_uint_eq(get_meta_slot(a)->flags, META_QUARANTINE);
+	ck_assert_uint_eq(meta_get(a)->flags, META_QUARANTINE);
 	ck_assert_uint_ne(falloc(0), a);
 	audit();
 }
@@ -580,8 +580,8 @@ START_TEST(poison_reserved_frame_stays_reserved)
 	ck_assert_int_eq(mark_poisoned(2000), E_OK); /* reserved (> 4 MiB) */
 	struct frame_stats s = stats();
 	ck_assert_mem_eq(&s, &s0, sizeof s);
-	ck_assert_uint_eq(get_meta_slot(2000)->flags, META_RESERVED);
-	ck_assert(get_meta_slot(2000)->guard & GUARD_POISONED);
+	ck_assert_uint_eq(meta_get(2000)->flags, META_RESERVED);
+	ck_assert(meta_get(2000)->guard & GUARD_POISONED);
 	audit();
 }
 END_TEST
@@ -590,8 +590,8 @@ START_TEST(poison_before_init_is_quarantined)
 {
 	shim_set_cpu(0);
 	shim_arena_init(8 * MIB);
-	struct meta_slot *m = aligned_alloc(4096, metadata_size_for(8 * MIB));
-	init_metadata_array(m, 2048);
+	struct meta_slot *m = aligned_alloc(4096, meta_size_for(8 * MIB));
+	meta_init_array(m, 2048);
 	atomic_fetch_or(&m[700].guard, GUARD_POISONED);
 	struct memrange_set fr = { 0 };
 	memrange_add(&fr, 0, 8 * MIB);

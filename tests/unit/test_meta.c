@@ -56,26 +56,26 @@ END_TEST
 
 START_TEST(size_for_ram)
 {
-	ck_assert_uint_eq(metadata_size_for(0), 0);
-	ck_assert_uint_eq(metadata_size_for(4095), 0);      /* no whole frame */
-	ck_assert_uint_eq(metadata_size_for(4096), 4096);   /* 64 B -> a page */
-	ck_assert_uint_eq(metadata_size_for(64 * 4096), 4096);
-	ck_assert_uint_eq(metadata_size_for(65 * 4096), 8192);
-	ck_assert_uint_eq(metadata_size_for(1ull << 30), 16 * MIB);
-	ck_assert_uint_eq(metadata_size_for((1ull << 30) + 4096), 16 * MIB + 4096);
-	ck_assert_uint_eq(metadata_size_for(512 * MIB + 123), 8 * MIB);
+	ck_assert_uint_eq(meta_size_for(0), 0);
+	ck_assert_uint_eq(meta_size_for(4095), 0);      /* no whole frame */
+	ck_assert_uint_eq(meta_size_for(4096), 4096);   /* 64 B -> a page */
+	ck_assert_uint_eq(meta_size_for(64 * 4096), 4096);
+	ck_assert_uint_eq(meta_size_for(65 * 4096), 8192);
+	ck_assert_uint_eq(meta_size_for(1ull << 30), 16 * MIB);
+	ck_assert_uint_eq(meta_size_for((1ull << 30) + 4096), 16 * MIB + 4096);
+	ck_assert_uint_eq(meta_size_for(512 * MIB + 123), 8 * MIB);
 }
 END_TEST
 
 START_TEST(init_marks_every_slot_reserved)
 {
 	uint64_t n = 100;
-	struct meta_slot *a = aligned_alloc(4096, metadata_size_for(n * 4096));
-	memset(a, 0xAB, metadata_size_for(n * 4096));
-	init_metadata_array(a, n);
+	struct meta_slot *a = aligned_alloc(4096, meta_size_for(n * 4096));
+	memset(a, 0xAB, meta_size_for(n * 4096));
+	meta_init_array(a, n);
 	ck_assert_uint_eq(meta_frame_count(), n);
 	for (uint64_t i = 0; i < n; i++) {
-		struct meta_slot *s = get_meta_slot(i);
+		struct meta_slot *s = meta_get(i);
 		ck_assert_ptr_eq(s, &a[i]);
 		ck_assert_uint_eq(s->flags, META_RESERVED);
 		ck_assert_uint_eq(s->purpose, PURPOSE_FIRMWARE);
@@ -86,8 +86,8 @@ START_TEST(init_marks_every_slot_reserved)
 		ck_assert_uint_eq(s->owner, 0);
 		ck_assert_uint_eq(s->private_[0] | s->private_[1], 0);
 	}
-	ck_assert_ptr_null(get_meta_slot(n));
-	ck_assert_ptr_null(get_meta_slot(UINT64_MAX));
+	ck_assert_ptr_null(meta_get(n));
+	ck_assert_ptr_null(meta_get(UINT64_MAX));
 	free(a);
 }
 END_TEST
@@ -95,19 +95,19 @@ END_TEST
 static unsigned iter_count(uint64_t first, uint64_t last, uint64_t *lo,
 			   uint64_t *hi)
 {
-	struct frame_range_iter it;
+	struct meta_range_iter it;
 	struct meta_slot *s;
 	uint64_t pfn, expect = first;
 	unsigned n = 0;
-	frame_range_iter_init(&it, first, last);
-	while (frame_range_next(&it, &pfn, &s)) {
+	meta_range_init(&it, first, last);
+	while (meta_range_next(&it, &pfn, &s)) {
 		ck_assert_uint_eq(pfn, expect++);
-		ck_assert_ptr_eq(s, get_meta_slot(pfn));
+		ck_assert_ptr_eq(s, meta_get(pfn));
 		if (n++ == 0)
 			*lo = pfn;
 		*hi = pfn;
 	}
-	ck_assert(!frame_range_next(&it, &pfn, &s)); /* stays done */
+	ck_assert(!meta_range_next(&it, &pfn, &s)); /* stays done */
 	return n;
 }
 
@@ -130,16 +130,16 @@ END_TEST
 START_TEST(snapshot_fields)
 {
 	struct meta_snapshot snap;
-	ck_assert_int_eq(frame_meta_debug_snapshot(meta_frame_count(), &snap),
+	ck_assert_int_eq(meta_debug_snapshot(meta_frame_count(), &snap),
 			 E_RANGE);
-	ck_assert_int_eq(frame_meta_debug_snapshot(0, &snap), E_OK);
+	ck_assert_int_eq(meta_debug_snapshot(0, &snap), E_OK);
 	ck_assert_uint_eq(snap.flags, META_RESERVED);
 	ck_assert_uint_eq(snap.purpose, PURPOSE_FIRMWARE);
 
 	struct frame_alloc_options o = { 2, false, PURPOSE_USER_DATA };
 	uint64_t pfn;
 	ck_assert_int_eq(frame_alloc(&o, &pfn), E_OK);
-	ck_assert_int_eq(frame_meta_debug_snapshot(pfn, &snap), E_OK);
+	ck_assert_int_eq(meta_debug_snapshot(pfn, &snap), E_OK);
 	ck_assert_uint_eq(snap.pfn, pfn);
 	ck_assert_uint_eq(snap.refcount, 1);
 	ck_assert_uint_eq(snap.flags, META_HEAD);
@@ -147,11 +147,11 @@ START_TEST(snapshot_fields)
 	ck_assert_uint_eq(snap.purpose, PURPOSE_USER_DATA);
 	ck_assert_uint_eq(snap.generation, 1);
 	ck_assert_uint_eq(snap.guard, 0);
-	ck_assert_int_eq(frame_meta_debug_snapshot(pfn + 3, &snap), E_OK);
+	ck_assert_int_eq(meta_debug_snapshot(pfn + 3, &snap), E_OK);
 	ck_assert_uint_eq(snap.flags, META_TAIL);
 	ck_assert_uint_eq(snap.refcount, 0);
 	ck_assert_int_eq(frame_free(pfn, 2), E_OK);
-	ck_assert_int_eq(frame_meta_debug_snapshot(pfn, &snap), E_OK);
+	ck_assert_int_eq(meta_debug_snapshot(pfn, &snap), E_OK);
 	ck_assert_uint_eq(snap.refcount, REFCOUNT_UNUSED);
 	ck_assert_uint_eq(snap.purpose, PURPOSE_NONE);
 }
@@ -160,7 +160,7 @@ END_TEST
 START_TEST(generation_bumps_and_stales)
 {
 	uint64_t pfn = alloc_ok(0);
-	uint32_t g = get_meta_slot(pfn)->generation;
+	uint32_t g = meta_get(pfn)->generation;
 	ck_assert_uint_eq(g, 1);
 	ck_assert(meta_generation_matches(pfn, g));
 	ck_assert(!meta_generation_matches(pfn, g + 1));
@@ -168,7 +168,7 @@ START_TEST(generation_bumps_and_stales)
 	ck_assert(!meta_generation_matches(pfn, g)); /* free: no handle matches */
 	uint64_t again = alloc_ok(0);
 	ck_assert_uint_eq(again, pfn); /* the per-CPU cache is LIFO */
-	ck_assert_uint_eq(get_meta_slot(pfn)->generation, g + 1);
+	ck_assert_uint_eq(meta_get(pfn)->generation, g + 1);
 	ck_assert(!meta_generation_matches(pfn, g)); /* the stale handle */
 	ck_assert(meta_generation_matches(pfn, g + 1));
 
@@ -184,16 +184,16 @@ END_TEST
 START_TEST(poison_guard_query)
 {
 	uint64_t p = 256 + 37; /* some free frame */
-	ck_assert(!block_phys_has_poison_guard(256, 10));
-	atomic_fetch_or(&get_meta_slot(p)->guard, GUARD_POISONED);
+	ck_assert(!meta_block_has_poison_guard(256, 10));
+	atomic_fetch_or(&meta_get(p)->guard, GUARD_POISONED);
 	for (unsigned k = 0; k <= FRAME_MAX_ORDER; k++) {
 		uint64_t head = p & ~((1ull << k) - 1);
-		ck_assert(block_phys_has_poison_guard(head, k));
+		ck_assert(meta_block_has_poison_guard(head, k));
 	}
-	ck_assert(!block_phys_has_poison_guard(p + 1, 0));
-	ck_assert(!block_phys_has_poison_guard(p - 1, 0));
-	ck_assert(!block_phys_has_poison_guard(256 + 64, 6));
-	ck_assert(!block_phys_has_poison_guard(meta_frame_count() - 1, 4));
+	ck_assert(!meta_block_has_poison_guard(p + 1, 0));
+	ck_assert(!meta_block_has_poison_guard(p - 1, 0));
+	ck_assert(!meta_block_has_poison_guard(256 + 64, 6));
+	ck_assert(!meta_block_has_poison_guard(meta_frame_count() - 1, 4));
 }
 END_TEST
 
@@ -224,7 +224,7 @@ static const struct frame_vtable unregistered_vt = { rec_unmap, rec_last_ref };
 START_TEST(vtable_default_for_zero_word)
 {
 	uint64_t pfn = alloc_ok(0);
-	struct meta_slot *s = get_meta_slot(pfn);
+	struct meta_slot *s = meta_get(pfn);
 	ck_assert_uint_eq(s->vtable, 0);
 	const struct frame_vtable *vt = meta_vtable(s);
 	ck_assert_ptr_nonnull(vt);
@@ -241,15 +241,15 @@ START_TEST(vtable_registered_called_on_last_ref)
 	ck_assert_int_eq(meta_register_vtable(&rec_vt), E_OK);
 	uint64_t pfn = alloc_ok(2);
 	ck_assert_int_eq(meta_set_vtable(pfn, &rec_vt), E_OK);
-	ck_assert_ptr_eq(meta_vtable(get_meta_slot(pfn)), &rec_vt);
+	ck_assert_ptr_eq(meta_vtable(meta_get(pfn)), &rec_vt);
 	ck_assert_int_eq(frame_get(pfn), E_OK);
 	ck_assert_int_eq(frame_free(pfn, 2), E_OK);
 	ck_assert_uint_eq(last_ref_calls, 0); /* not the last reference */
 	ck_assert_int_eq(frame_free(pfn, 2), E_OK);
 	ck_assert_uint_eq(last_ref_calls, 1);
 	ck_assert_uint_eq(last_ref_pfn, pfn);
-	ck_assert_ptr_eq(last_ref_slot, get_meta_slot(pfn));
-	ck_assert_uint_eq(get_meta_slot(pfn)->vtable, 0); /* not inherited */
+	ck_assert_ptr_eq(last_ref_slot, meta_get(pfn));
+	ck_assert_uint_eq(meta_get(pfn)->vtable, 0); /* not inherited */
 	ck_assert_uint_eq(unmap_calls, 0);
 
 	uint64_t q = alloc_ok(0); /* order 0, per-CPU path */
@@ -258,7 +258,7 @@ START_TEST(vtable_registered_called_on_last_ref)
 	ck_assert_uint_eq(last_ref_calls, 2);
 	ck_assert_uint_eq(last_ref_pfn, q);
 	ck_assert_uint_eq(alloc_ok(0), q);
-	ck_assert_uint_eq(get_meta_slot(q)->vtable, 0);
+	ck_assert_uint_eq(meta_get(q)->vtable, 0);
 }
 END_TEST
 
@@ -266,11 +266,11 @@ START_TEST(vtable_garbage_word_never_called)
 {
 	ck_assert_int_eq(meta_register_vtable(&rec_vt), E_OK);
 	uint64_t a = alloc_ok(0), b = alloc_ok(0);
-	get_meta_slot(a)->vtable = (uintptr_t)&unregistered_vt; /* plausible */
-	get_meta_slot(b)->vtable = 0xdeadbeefcafef00dull;     /* wild */
-	ck_assert_ptr_ne(meta_vtable(get_meta_slot(a)), &unregistered_vt);
-	ck_assert_ptr_ne(meta_vtable(get_meta_slot(a)), &rec_vt);
-	ck_assert_ptr_nonnull(meta_vtable(get_meta_slot(b))->on_last_ref);
+	meta_get(a)->vtable = (uintptr_t)&unregistered_vt; /* plausible */
+	meta_get(b)->vtable = 0xdeadbeefcafef00dull;     /* wild */
+	ck_assert_ptr_ne(meta_vtable(meta_get(a)), &unregistered_vt);
+	ck_assert_ptr_ne(meta_vtable(meta_get(a)), &rec_vt);
+	ck_assert_ptr_nonnull(meta_vtable(meta_get(b))->on_last_ref);
 	ck_assert_int_eq(frame_free(a, 0), E_OK);
 	ck_assert_int_eq(frame_free(b, 0), E_OK);
 	ck_assert_uint_eq(last_ref_calls, 0);
@@ -281,13 +281,13 @@ START_TEST(vtable_set_refuses_unregistered)
 {
 	uint64_t pfn = alloc_ok(0);
 	ck_assert_int_eq(meta_set_vtable(pfn, &unregistered_vt), E_INVAL);
-	ck_assert_uint_eq(get_meta_slot(pfn)->vtable, 0);
+	ck_assert_uint_eq(meta_get(pfn)->vtable, 0);
 	ck_assert_int_eq(meta_register_vtable(&rec_vt), E_OK);
 	ck_assert_int_eq(meta_set_vtable(pfn, &rec_vt), E_OK);
 	ck_assert_int_eq(meta_set_vtable(pfn, &unregistered_vt), E_INVAL);
-	ck_assert_uint_eq(get_meta_slot(pfn)->vtable, (uintptr_t)&rec_vt);
+	ck_assert_uint_eq(meta_get(pfn)->vtable, (uintptr_t)&rec_vt);
 	ck_assert_int_eq(meta_set_vtable(pfn, NULL), E_OK);
-	ck_assert_uint_eq(get_meta_slot(pfn)->vtable, 0);
+	ck_assert_uint_eq(meta_get(pfn)->vtable, 0);
 	ck_assert_int_eq(meta_set_vtable(meta_frame_count(), &rec_vt), E_RANGE);
 }
 END_TEST

@@ -85,9 +85,9 @@ START_TEST(refill_at_low_mark_by_one_batch)
 	ck_assert_uint_eq(cached(0), PCP_BATCH - 1);
 	ck_assert_uint_eq(s.pcp_cached[0], PCP_BATCH - 1);
 	ck_assert_uint_eq(s.free, s0.free - 1);
-	ck_assert_uint_eq(get_meta_slot(first)->flags, META_HEAD);
+	ck_assert_uint_eq(meta_get(first)->flags, META_HEAD);
 	for (unsigned i = 0; i < cached(0); i++)
-		ck_assert_uint_eq(get_meta_slot(pcp_of(0)->pfn[i])->flags, META_PCP);
+		ck_assert_uint_eq(meta_get(pcp_of(0)->pfn[i])->flags, META_PCP);
 	audit();
 	for (unsigned i = 1; i < PCP_BATCH; i++) /* empty it: no refill */
 		falloc();
@@ -392,7 +392,7 @@ START_TEST(poison_frame_in_local_cache)
 	ck_assert_uint_eq(s.poisoned, 1);
 	ck_assert_uint_eq(s.free, s0.free - 1);
 	ck_assert_uint_eq(s.total, s0.total - 1);
-	ck_assert_uint_eq(get_meta_slot(victim)->flags, META_QUARANTINE);
+	ck_assert_uint_eq(meta_get(victim)->flags, META_QUARANTINE);
 	audit();
 	ck_assert_uint_eq(falloc(), top);
 	static uint64_t held[3840];
@@ -428,7 +428,7 @@ START_TEST(poison_frame_in_remote_cache)
 	s = stats();
 	ck_assert_uint_eq(s.free, s0.free - 1);
 	ck_assert_uint_eq(s.poisoned, 1);
-	ck_assert_uint_eq(get_meta_slot(victim)->flags, META_QUARANTINE);
+	ck_assert_uint_eq(meta_get(victim)->flags, META_QUARANTINE);
 	audit();
 }
 END_TEST
@@ -440,14 +440,14 @@ START_TEST(poisoned_entry_skipped_on_pop)
 	uint64_t a = falloc(), b = falloc();
 	ffree(a);
 	ffree(b); /* b on top */
-	atomic_fetch_or(&get_meta_slot(b)->guard, GUARD_POISONED);
+	atomic_fetch_or(&meta_get(b)->guard, GUARD_POISONED);
 	struct frame_stats s0 = stats();
 	ck_assert_uint_eq(falloc(), a);
 	struct frame_stats s = stats();
 	ck_assert_uint_eq(s.poisoned, 1);
 	ck_assert_uint_eq(s.free, s0.free - 2);
 	ck_assert_uint_eq(s.allocs, s0.allocs + 1);
-	ck_assert_uint_eq(get_meta_slot(b)->flags, META_QUARANTINE);
+	ck_assert_uint_eq(meta_get(b)->flags, META_QUARANTINE);
 	audit();
 }
 END_TEST
@@ -456,13 +456,13 @@ START_TEST(poisoned_entry_quarantined_on_drain)
 {
 	uint64_t a = falloc();
 	ffree(a);
-	atomic_fetch_or(&get_meta_slot(a)->guard, GUARD_POISONED);
+	atomic_fetch_or(&meta_get(a)->guard, GUARD_POISONED);
 	struct pcp_cache *c = pcp_of(0);
 	pcp_batch_drain(c, pcp_cached_count(c));
 	struct frame_stats s = stats();
 	ck_assert_uint_eq(s.poisoned, 1);
 	ck_assert_uint_eq(s.free, s.total);
-	ck_assert_uint_eq(get_meta_slot(a)->flags, META_QUARANTINE);
+	ck_assert_uint_eq(meta_get(a)->flags, META_QUARANTINE);
 	audit();
 }
 END_TEST

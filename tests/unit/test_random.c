@@ -291,9 +291,9 @@ START_TEST(random_sequence_with_misuse_and_poison)
 	ck_assert_uint_eq(s.free, s.total);
 	unsigned guarded = 0;
 	for (uint64_t p = FIRST_FREE; p < NFRAMES; p++)
-		if (get_meta_slot(p)->guard & GUARD_POISONED) {
+		if (meta_get(p)->guard & GUARD_POISONED) {
 			guarded++;
-			ck_assert_uint_eq(get_meta_slot(p)->flags, META_QUARANTINE);
+			ck_assert_uint_eq(meta_get(p)->flags, META_QUARANTINE);
 		}
 	ck_assert_uint_eq(guarded, s.poisoned);
 }
@@ -523,7 +523,7 @@ START_TEST(threads_with_concurrent_poisoning)
 	ck_assert_uint_gt(s.poisoned, 0);
 	unsigned guarded = 0;
 	for (uint64_t p = FIRST_FREE; p < NFRAMES; p++) {
-		bool g = get_meta_slot(p)->guard & GUARD_POISONED;
+		bool g = meta_get(p)->guard & GUARD_POISONED;
 		guarded += g;
 		ck_assert_uint_eq(g, atomic_load(&poison_seq[p]) != 0);
 	}

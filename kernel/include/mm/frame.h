@@ -38,7 +38,7 @@ struct frame_stats {
 	uint64_t nomem;       /* allocations refused (E_NOMEM) even so */
 };
 
-/* Set up the allocator over meta (nframes slots, see init_metadata_array),
+/* Set up the allocator over meta (nframes slots, see meta_init_array),
  * freeing every page-aligned byte range in free_ram into the buddy lists.
  * Frames outside free_ram stay reserved forever. ncpus caches are set up. */
 void frame_init(struct meta_slot *meta, uint64_t nframes,

@@ -19,7 +19,7 @@
 #include <stdint.h>
 #include "mm/meta_slot.h"
 
-extern struct meta_slot *meta_array; /* set by init_metadata_array */
+extern struct meta_slot *meta_array; /* set by meta_init_array */
 extern uint64_t meta_nframes;
 
 static inline struct meta_slot *slot_of(uint64_t pfn)

@@ -84,22 +84,22 @@ struct meta_snapshot {
 };
 
 /* Inclusive iterator over frames first..last. */
-struct frame_range_iter {
+struct meta_range_iter {
 	uint64_t next, last;
 	bool done;
 };
 
 /* Bytes of MetaSlot array needed for frames [0, ram_bytes / 4096), rounded up
  * to a whole page. */
-uint64_t metadata_size_for(uint64_t ram_bytes);
+uint64_t meta_size_for(uint64_t ram_bytes);
 
-/* Take over array (metadata_size_for(nframes * 4096) bytes) for nframes frames
+/* Take over array (meta_size_for(nframes * 4096) bytes) for nframes frames
  * and mark every slot reserved (PURPOSE_FIRMWARE).  frame_init then frees the
  * usable ranges into the buddy allocator. */
-void init_metadata_array(struct meta_slot *array, uint64_t nframes);
+void meta_init_array(struct meta_slot *array, uint64_t nframes);
 
 /* Slot of pfn, or NULL if pfn is outside the array. */
-struct meta_slot *get_meta_slot(uint64_t pfn);
+struct meta_slot *meta_get(uint64_t pfn);
 
 /* Frames covered by the array. */
 uint64_t meta_frame_count(void);
@@ -108,15 +108,15 @@ uint64_t meta_frame_count(void);
 bool meta_generation_matches(uint64_t pfn, uint32_t gen);
 
 /* True if any frame in the order-`order` block at pfn is poisoned. */
-bool block_phys_has_poison_guard(uint64_t pfn, unsigned order);
+bool meta_block_has_poison_guard(uint64_t pfn, unsigned order);
 
 /* Fill *out with pfn's fields. E_RANGE if pfn has no slot. */
-int frame_meta_debug_snapshot(uint64_t pfn, struct meta_snapshot *out);
+int meta_debug_snapshot(uint64_t pfn, struct meta_snapshot *out);
 
 /* Iterate frames first..last inclusive (clamped to the array). */
-void frame_range_iter_init(struct frame_range_iter *it, uint64_t first, uint64_t last);
+void meta_range_init(struct meta_range_iter *it, uint64_t first, uint64_t last);
 /* Next frame: true and *pfn, *slot set; false when done. */
-bool frame_range_next(struct frame_range_iter *it, uint64_t *pfn, struct meta_slot **slot);
+bool meta_range_next(struct meta_range_iter *it, uint64_t *pfn, struct meta_slot **slot);
 
 /* Register vt as a valid vtable (up to META_MAX_VTABLES). E_NOMEM if full. */
 #define META_MAX_VTABLES 8
