@@ -13,42 +13,16 @@
 
 #define FAULT_IN_TRIES 4 /* answers per page a system call waits for */
 
-#define PF_PRESENT 0x01
-#define PF_WRITE   0x02
-#define PF_FETCH   0x10
-
-static uint64_t label_of(unsigned vector)
-{
-	switch (vector) {
-	case 14: return FAULT_PAGE;
-	case 13: return FAULT_GP;
-	case 6: return FAULT_UD;
-	case 0: return FAULT_DE;
-	default: return FAULT_OTHER;
-	}
-}
-
-static uint64_t access_of(unsigned vector, uint64_t error)
-{
-	if (vector != 14)
-		return vector == 13 || vector == 6 || vector == 0 ? 0 : vector;
-	uint64_t a = (error & PF_WRITE) ? FAULT_ACC_WRITE : FAULT_ACC_READ;
-	if (error & PF_FETCH)
-		a = FAULT_ACC_EXEC;
-	if (error & PF_PRESENT)
-		a |= FAULT_ACC_PRESENT;
-	return a;
-}
-
 void fault_answer(struct thread *t, const struct ipc_msg *r)
 {
 	if (IPC_LABEL_TAG(r->label) != (unsigned)FAULT_REPLY_MAP)
 		return;
-	int e = space_map(t->space, r->w[0] & ~0xFFFull, r->w[1], (uint32_t)r->w[2],
-			  r->w[0] & (MAP_R | MAP_W | MAP_X));
+	uint64_t va = r->w[FAULT_MAP_VA] & ~(PAGE_SIZE - 1);
+	int e = space_map(t->space, va, r->w[FAULT_MAP_PFN], (uint32_t)r->w[FAULT_MAP_GEN],
+			  r->w[FAULT_MAP_VA] & (MAP_R | MAP_W | MAP_X));
 	if (e != E_OK)
 		printk("kernel: the pager's mapping of 0x%lx for thread %lu was refused (%s);"
-		       " the thread faults again\n", (uint64_t)(r->w[0] & ~0xFFFul), t->tid, err_str(e));
+		       " the thread faults again\n", va, t->tid, err_str(e));
 }
 
 /* Act on the pager's answer in current->msg (its mapping is already in
@@ -59,27 +33,32 @@ static void apply_reply(struct thread *me)
 	switch (IPC_LABEL_TAG(r->label)) {
 	case (unsigned)FAULT_REPLY_MAP:
 		return;
-	case (unsigned)FAULT_REPLY_RESUME: /* w0: ms to wait before running again */
-		if (r->w[0]) {
-			sched_sleep_ms(r->w[0] < FAULT_RESUME_MAX_MS ? r->w[0] : FAULT_RESUME_MAX_MS);
+	case (unsigned)FAULT_REPLY_RESUME: {
+		uint64_t ms = r->w[FAULT_RESUME_MS]; /* to wait before running again */
+		if (ms) {
+			sched_sleep_ms(ms < FAULT_RESUME_MAX_MS ? ms : FAULT_RESUME_MAX_MS);
 			thread_check_kill();
 		}
 		return;
+	}
 	default: /* FAULT_REPLY_KILL or nonsense: the thread ends */
 		thread_exit();
 	}
 }
 
-/* Send the fault message (label, words) of the current thread to its
- * pager and wait for the answer, left in current->msg.  E_DEAD if the pager
- * is gone; the thread ends here if it was killed meanwhile. */
+/* Send the fault message (label, address, access bits, ip) of the current
+ * thread to its pager and wait for the answer, left in current->msg.  E_DEAD
+ * if the pager is gone; the thread ends here if it was killed meanwhile. */
 static int ask_pager(struct thread *me, uint64_t label, uint64_t addr, uint64_t access,
 		     uint64_t rip)
 {
 	struct space *s = me->space;
 	struct ipc_msg m = {
 		.label = label,
-		.w = { addr, access, rip, me->tid },
+		.w = {
+			[FAULT_MSG_ADDR] = addr, [FAULT_MSG_ACCESS] = access,
+			[FAULT_MSG_IP] = rip, [FAULT_MSG_TID] = me->tid,
+		},
 		.badge = s->badge,
 	};
 	me->in_fault = true;
@@ -89,12 +68,12 @@ static int ask_pager(struct thread *me, uint64_t label, uint64_t addr, uint64_t 
 	return e;
 }
 
-bool fault_user_exception(unsigned vector, uint64_t error, uint64_t addr, uint64_t rip)
+bool fault_user_exception(uint64_t label, uint64_t access, uint64_t addr, uint64_t rip)
 {
 	struct thread *me = sched_current();
 	if (!me->space || !me->space->pager_ep)
 		return false;
-	if (ask_pager(me, label_of(vector), addr, access_of(vector, error), rip) != E_OK) {
+	if (ask_pager(me, label, addr, access, rip) != E_OK) {
 		printk("kernel: thread %lu killed: its pager is gone\n", me->tid);
 		thread_exit();
 	}
@@ -116,7 +95,7 @@ int fault_in_user(uint64_t va, uint64_t n, bool write)
 	struct space *s = me->space;
 	if (!s->pager_ep || va >= USER_END || n > USER_END - va)
 		return E_FAULT;
-	for (uint64_t p = va & ~0xFFFull; p < va + n; p += 4096) {
+	for (uint64_t p = va & ~(PAGE_SIZE - 1); p < va + n; p += PAGE_SIZE) {
 		/* an answer the kernel refused is asked again, a few times */
 		bool mapped;
 		for (int tries = 0; !page_ready(s, p, write, &mapped); tries++) {

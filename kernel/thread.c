@@ -129,7 +129,7 @@ static void tell_pager(struct thread *t)
 		return;
 	struct ipc_msg m = {
 		.label = FAULT_THREAD_END,
-		.w = { t->ipc_buf_va, 0, 0, t->tid },
+		.w = { [FAULT_END_IPC_BUF] = t->ipc_buf_va, [FAULT_MSG_TID] = t->tid },
 		.badge = s->badge,
 	};
 	do

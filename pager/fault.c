@@ -19,35 +19,36 @@ static void pf_reason(char *buf, size_t n, uint64_t acc)
 static long kill(struct proc *p, const struct sys_msg *m, const char *why)
 {
 	uint32_t label = IPC_LABEL_TAG(m->label);
-	printf("pid %u killed: %s addr 0x%lx rip 0x%lx\n", p->pid, why, m->w[0], m->w[2]);
+	printf("pid %u killed: %s addr 0x%lx rip 0x%lx\n", p->pid, why,
+	       m->w[FAULT_MSG_ADDR], m->w[FAULT_MSG_IP]);
 	dp_stats.kills++;
-	proc_end(p, PG_WAIT_KILLED, label, m->w[0], m->w[2]);
+	proc_end(p, PG_WAIT_KILLED, label, m->w[FAULT_MSG_ADDR], m->w[FAULT_MSG_IP]);
 	return FAULT_REPLY_KILL; /* the thread is gone already; harmless */
 }
 
-/* FAULT_PAGE: w0 = address, w1 = access bits, w2 = rip, w3 = thread id. */
+/* FAULT_PAGE: the address and access bits in m (abi/fault.h slots). */
 long fault_page(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {
 	struct dp_map map;
 	char why[64];
-	int e = dp_fault(&p->mem, m->w[0], (unsigned)m->w[1], &map);
+	int e = dp_fault(&p->mem, m->w[FAULT_MSG_ADDR], (unsigned)m->w[FAULT_MSG_ACCESS], &map);
 	if (e == E_NOMEM && oom_victim_back()) /* frames came back: once more */
-		e = dp_fault(&p->mem, m->w[0], (unsigned)m->w[1], &map);
+		e = dp_fault(&p->mem, m->w[FAULT_MSG_ADDR], (unsigned)m->w[FAULT_MSG_ACCESS], &map);
 	if (e == E_OK) {
-		r->w[0] = map.va | map.rights;
-		r->w[1] = map.pfn;
-		r->w[2] = map.gen;
+		r->w[FAULT_MAP_VA] = map.va | map.rights;
+		r->w[FAULT_MAP_PFN] = map.pfn;
+		r->w[FAULT_MAP_GEN] = map.gen;
 		return FAULT_REPLY_MAP;
 	}
-	if (m->w[1] & FAULT_ACC_SYSCALL) {
+	if (m->w[FAULT_MSG_ACCESS] & FAULT_ACC_SYSCALL) {
 		if (e == E_NOMEM)
 			dp_stats.oom_call_fails++;
-		r->w[0] = (uint64_t)e;
+		r->w[FAULT_KILL_REASON] = (uint64_t)e;
 		return FAULT_REPLY_KILL; /* the call fails (E_FAULT), the caller lives */
 	}
 	if (e == E_NOMEM)
 		return oom_no_frame(p, m, r);
-	pf_reason(why, sizeof why, m->w[1]);
+	pf_reason(why, sizeof why, m->w[FAULT_MSG_ACCESS]);
 	return kill(p, m, why);
 }
 
@@ -61,7 +62,7 @@ long fault_fatal(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	case FAULT_UD: return kill(p, m, "invalid opcode");
 	case FAULT_DE: return kill(p, m, "divide error");
 	default:
-		fmt_snprintf(why, sizeof why, "exception %lu", m->w[1]);
+		fmt_snprintf(why, sizeof why, "exception %lu", m->w[FAULT_MSG_ACCESS]);
 		return kill(p, m, why);
 	}
 }

@@ -70,7 +70,7 @@ static void dispatch(const struct sys_msg *m, struct sys_msg *r)
 			label = requests[tag].fn(p, m, r);
 	} else if (tag == FAULT_THREAD_END) {
 		if (p) /* a send: our reply goes nowhere */
-			proc_thread_ended(p, m->w[3]);
+			proc_thread_ended(p, m->w[FAULT_MSG_TID]);
 		label = E_OK;
 	} else if (tag >= FAULT_PAGE && tag <= FAULT_OTHER) {
 		label = p ? faults[tag - FAULT_PAGE](p, m, r) : FAULT_REPLY_KILL;

@@ -67,7 +67,7 @@ static struct proc *choose(uint64_t total)
 /* The fault's answer while it waits: run the access again after ms. */
 static long wait_reply(struct sys_msg *r, uint64_t ms)
 {
-	r->w[0] = ms;
+	r->w[FAULT_RESUME_MS] = ms;
 	dp_stats.oom_waits++;
 	return FAULT_REPLY_RESUME;
 }
@@ -82,11 +82,12 @@ static long kill_victim(struct proc *v, struct proc *p, const struct sys_msg *m,
 	       "pid %u found no free frame at 0x%lx)\n", vpid, v->name,
 	       (uint64_t)pagetab_count(&v->mem.pages), v->oom_adj,
 	       v->oom_adj ? "the highest score with its oom_score_adj" :
-			    "the most resident pages", ppid, m->w[0]);
+			    "the most resident pages", ppid, m->w[FAULT_MSG_ADDR]);
 	dp_stats.kills++;
 	dp_stats.oom_kills++;
 	if (v == p)
-		proc_end(v, PG_WAIT_KILLED, IPC_LABEL_TAG(m->label), m->w[0], m->w[2]);
+		proc_end(v, PG_WAIT_KILLED, IPC_LABEL_TAG(m->label), m->w[FAULT_MSG_ADDR],
+			 m->w[FAULT_MSG_IP]);
 	else
 		proc_end(v, PG_WAIT_KILLED, FAULT_PAGE, 0, 0);
 	oom_wait_start(&wait_state, vpid, owed, now);

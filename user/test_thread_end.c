@@ -113,7 +113,7 @@ static void slots_reused(void)
 	_Static_assert(ROUNDS > PG_MAX_THREADS, "more threads than slots");
 	/* a request can never pass for the kernel's notice: it carries
 	 * PG_BADGE_CALL, so it is an unknown request */
-	struct sys_msg m = { .label = FAULT_THREAD_END, .w = { 0, 0, 0, 1 } };
+	struct sys_msg m = { .label = FAULT_THREAD_END, .w = { [FAULT_MSG_TID] = 1 } };
 	TEST_ERR(name, ipc_call(sys_pager, &m), E_OK);
 	TEST_ERR(name, (int)IPC_LABEL_TAG(m.label), E_NOSYS);
 	TEST_CHECK(name, my_threads() == 1);

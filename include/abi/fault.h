@@ -2,30 +2,36 @@
  * space's pager endpoint on behalf of the faulting thread, which blocks
  * until the pager answers with reply_recv.
  *
+ * The words of both are named by the slots below (w[FAULT_MSG_ADDR], ...).
+ *
  * Fault message (badge = the space's badge given at space_create):
- *   label = FAULT_*; w0 = address (CR2 for page faults, else 0)
- *   w1 = access bits (FAULT_ACC_*), w2 = RIP, w3 = thread id
+ *   label = FAULT_*; FAULT_MSG_ADDR = address (CR2 for page faults, else 0),
+ *   FAULT_MSG_ACCESS = access bits (FAULT_ACC_*), FAULT_MSG_IP = the
+ *   faulting instruction, FAULT_MSG_TID = thread id
  * Answer (the reply half of reply_recv):
- *   label = FAULT_REPLY_MAP:  w0 = virtual address | MAP_* rights,
- *                             w1 = pfn, w2 = generation; the kernel maps it
+ *   label = FAULT_REPLY_MAP:  FAULT_MAP_VA = virtual address | MAP_* rights,
+ *                             FAULT_MAP_PFN = pfn, FAULT_MAP_GEN =
+ *                             generation; the kernel maps it
  *                             at once, in the reply (so no later decision
  *                             of the pager can be overtaken), and resumes
  *                             the thread; a mapping it refuses is dropped
  *                             and the thread faults again
  *   label = FAULT_REPLY_RESUME: resume without mapping (pager mapped it);
- *                             w0 = 0, or milliseconds (at most
+ *                             FAULT_RESUME_MS = 0, or milliseconds (at most
  *                             FAULT_RESUME_MAX_MS) to sleep first: the
  *                             access then runs again and may fault anew
  *                             (the pager defers a fault it cannot serve
  *                             yet, such as one waiting for an OOM
  *                             victim's frames)
- *   label = FAULT_REPLY_KILL: the thread is ended; w0 = reason (any word)
+ *   label = FAULT_REPLY_KILL: the thread is ended; FAULT_KILL_REASON =
+ *                             reason (any word)
  *
  * Thread-end notice: not a fault and not a call.  When a thread of a space
  * with a pager endpoint ends (thread_exit, a kill answer, the kernel's own
  * kill), the dying thread itself sends, before it becomes dead,
- *   label = FAULT_THREAD_END, w0 = its IPC buffer address (0: none),
- *   w3 = thread id (as thread_create returned it), badge = the space's badge
+ *   label = FAULT_THREAD_END, FAULT_END_IPC_BUF = its IPC buffer address
+ *   (0: none), FAULT_MSG_TID = thread id (as thread_create returned it),
+ *   badge = the space's badge
  * with a plain send: it waits for the pager to take it, never for an
  * answer (the pager's reply goes nowhere).  Notices queue on the endpoint
  * like any sender, so any number of threads may end at once.  A thread the
@@ -39,8 +45,26 @@ enum fault_label {
 	FAULT_GP,        /* general protection, privileged instruction */
 	FAULT_UD,        /* invalid opcode */
 	FAULT_DE,        /* divide error */
-	FAULT_OTHER,     /* any other exception; w1 holds the vector */
+	FAULT_OTHER,     /* any other exception; FAULT_MSG_ACCESS holds the vector */
 	FAULT_THREAD_END, /* notice: a thread ended (a send, no answer) */
+};
+
+/* The words (w[]) of a fault message and of a FAULT_THREAD_END notice. */
+enum fault_msg_slot {
+	FAULT_MSG_ADDR = 0,    /* the address accessed (CR2), else 0 */
+	FAULT_MSG_ACCESS = 1,  /* FAULT_ACC_* bits (FAULT_OTHER: the vector) */
+	FAULT_MSG_IP = 2,      /* the faulting instruction */
+	FAULT_MSG_TID = 3,     /* the thread, in faults and notices */
+	FAULT_END_IPC_BUF = 0, /* FAULT_THREAD_END: its IPC buffer (0: none) */
+};
+
+/* The words (w[]) of the pager's answer, by reply label. */
+enum fault_reply_slot {
+	FAULT_MAP_VA = 0,      /* FAULT_REPLY_MAP: virtual address | MAP_* rights */
+	FAULT_MAP_PFN = 1,     /* FAULT_REPLY_MAP: the frame */
+	FAULT_MAP_GEN = 2,     /* FAULT_REPLY_MAP: the frame's generation */
+	FAULT_RESUME_MS = 0,   /* FAULT_REPLY_RESUME: ms to wait first (0: none) */
+	FAULT_KILL_REASON = 0, /* FAULT_REPLY_KILL: any word */
 };
 
 #define FAULT_ACC_READ    0x1

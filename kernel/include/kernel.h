@@ -13,9 +13,12 @@ struct thread;
 struct ipc_msg;
 
 /* Called by kernel/arch. */
-/* A ring-3 exception (vector, error code, CR2 for page faults, rip). */
-/* Returns false if there is nobody to send it to (a fault in the pager). */
-bool fault_user_exception(unsigned vector, uint64_t error, uint64_t addr, uint64_t rip);
+/* A ring-3 exception, as arch decoded it: label FAULT_*, access FAULT_ACC_*
+ * bits (FAULT_OTHER: the vector), the address accessed (else 0), the
+ * faulting instruction (abi/fault.h).  Sends it to the thread's pager and
+ * returns to resume; false if there is nobody to send it to (a fault in
+ * the pager). */
+bool fault_user_exception(uint64_t label, uint64_t access, uint64_t addr, uint64_t rip);
 /* A system call; uframe holds the registers. */
 void syscall_dispatch(void *uframe, uint64_t nr);
 

@@ -7,6 +7,7 @@
 #include "arch_api.h"
 #include "kernel.h"
 #include "sched.h"
+#include "abi/fault.h"
 
 static const char *const exc_names[32] = {
 	"#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
@@ -48,12 +49,43 @@ static _Noreturn void halt_forever(void)
 
 void tlb_poll(void);
 
+#define PF_PRESENT 0x01 /* #PF error code: a protection fault */
+#define PF_WRITE   0x02
+#define PF_FETCH   0x10
+
+/* The portable kernel's label (abi/fault.h FAULT_*) for an exception. */
+static uint64_t fault_label(uint64_t vector)
+{
+	switch (vector) {
+	case 14: return FAULT_PAGE;
+	case 13: return FAULT_GP;
+	case 6: return FAULT_UD;
+	case 0: return FAULT_DE;
+	default: return FAULT_OTHER;
+	}
+}
+
+/* FAULT_ACC_* bits for a #PF error code; 0 for #GP, #UD, #DE; the vector
+ * itself for any other (FAULT_OTHER). */
+static uint64_t fault_access(uint64_t vector, uint64_t error)
+{
+	if (vector != 14)
+		return vector == 13 || vector == 6 || vector == 0 ? 0 : vector;
+	uint64_t a = (error & PF_WRITE) ? FAULT_ACC_WRITE : FAULT_ACC_READ;
+	if (error & PF_FETCH)
+		a = FAULT_ACC_EXEC;
+	if (error & PF_PRESENT)
+		a |= FAULT_ACC_PRESENT;
+	return a;
+}
+
 /* An exception: ring 3 faults go to the pager as messages; anything in ring
  * 0, or in the pager itself, is fatal with a full dump. */
 static void exception(struct trap_frame *tf)
 {
 	uint64_t cr2 = tf->vector == 14 ? read_cr2() : 0;
-	if ((tf->cs & 3) && fault_user_exception((unsigned)tf->vector, tf->error, cr2, tf->rip))
+	if ((tf->cs & 3) && fault_user_exception(fault_label(tf->vector),
+						  fault_access(tf->vector, tf->error), cr2, tf->rip))
 		return;
 	printk("EXCEPTION %s (vector %lu) error 0x%lx rip 0x%lx cr2 0x%lx cpu %u%s\n",
 	       exc_names[tf->vector], tf->vector, tf->error, tf->rip, read_cr2(),
