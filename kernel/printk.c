@@ -1,4 +1,5 @@
 /* printk and panic: format a line, hand it to the console hook whole. */
+#include <stdarg.h>
 #include <stdbool.h>
 #include "printk.h"
 #include "lib/fmt.h"
@@ -6,7 +7,7 @@
 
 #define PRINTK_LINE 512
 
-int vprintk(const char *fmt, va_list ap)
+static int vprintk(const char *fmt, va_list ap)
 {
 	char buf[PRINTK_LINE];
 	int n = fmt_vsnprintf(buf, sizeof buf, fmt, ap);

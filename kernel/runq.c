@@ -36,11 +36,11 @@ int runq_node_pin(struct runq_node *n, bool pinned)
 	return E_OK;
 }
 
-/* Link n into its level: first (front) or last. */
-static void enqueue(struct runq *rq, struct runq_node *n, int front)
+/* Link n in last of its level. */
+static void enqueue(struct runq *rq, struct runq_node *n)
 {
 	struct list_link *h = &rq->level[n->prio];
-	list_add(front ? h : h->prev, &n->link);
+	list_add(h->prev, &n->link);
 	rq->bitmap |= 1u << n->prio;
 	STORE(rq->count, rq->count + 1);
 	if (!n->pinned)
@@ -64,19 +64,12 @@ int runq_push(struct runq *rq, struct runq_node *n)
 	if (n->on)
 		return E_BUSY;
 	STORE(n->slice, RUNQ_SLICE);
-	enqueue(rq, n, 0);
+	enqueue(rq, n);
 	return E_OK;
 }
 
-int runq_push_front(struct runq *rq, struct runq_node *n)
-{
-	if (n->on)
-		return E_BUSY;
-	enqueue(rq, n, 1);
-	return E_OK;
-}
-
-struct runq_node *runq_peek(struct runq *rq)
+/* The node runq_pop would return, left queued; NULL if empty. */
+static struct runq_node *peek(struct runq *rq)
 {
 	int p = runq_peek_prio(rq);
 	if (p < 0)
@@ -86,7 +79,7 @@ struct runq_node *runq_peek(struct runq *rq)
 
 struct runq_node *runq_pop(struct runq *rq)
 {
-	struct runq_node *n = runq_peek(rq);
+	struct runq_node *n = peek(rq);
 	if (n)
 		dequeue(rq, n);
 	return n;
@@ -117,26 +110,6 @@ struct runq_node *runq_steal(struct runq *rq)
 	return NULL;
 }
 
-int runq_remove(struct runq *rq, struct runq_node *n)
-{
-	if (n->on != rq)
-		return E_NOENT;
-	dequeue(rq, n);
-	return E_OK;
-}
-
-int runq_set_prio(struct runq *rq, struct runq_node *n, unsigned prio)
-{
-	if (n->on && n->on != rq)
-		return E_INVAL;
-	int queued = n->on != NULL;
-	if (queued)
-		dequeue(rq, n);
-	n->prio = clamp_prio(prio);
-	if (queued)
-		enqueue(rq, n, 0);
-	return E_OK;
-}
 
 int runq_peek_prio(const struct runq *rq)
 {

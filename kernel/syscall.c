@@ -164,7 +164,7 @@ int ksys_thread_exit(const uint64_t a[6], uint64_t out[6])
 
 /* ---- IPC ---- */
 
-int send_or_call(const uint64_t a[6], uint64_t out[6], bool call)
+static int send_or_call(const uint64_t a[6], uint64_t out[6], bool call)
 {
 	struct handle_entry h;
 	int e = ksys_lookup(a[0], KOBJ_ENDPOINT, RIGHT_SEND, &h);

@@ -63,11 +63,6 @@ uint64_t timerq_next_deadline(const struct timerq *q)
 	return node_of(q->head.next)->deadline;
 }
 
-unsigned timerq_count(const struct timerq *q)
-{
-	return q->count;
-}
-
 bool timerq_queued(const struct timerq_node *n)
 {
 	return n->on != NULL;

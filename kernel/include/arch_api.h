@@ -34,9 +34,6 @@ void arch_start_cpus(struct boot_info *bi);
  * is set up and the call returns (interrupts still off). */
 void smp_start_scheduler(void);
 
-/* Test and bench runs end QEMU on panic instead of halting. */
-void arch_set_exit_on_panic(bool on);
-
 unsigned arch_ncpus(void);
 uint64_t arch_cycles(void);          /* TSC, ordered */
 uint64_t arch_cycles_per_sec(void);  /* calibrated TSC rate */
@@ -53,9 +50,6 @@ void arch_vga_row(unsigned back, char *out, size_t n);
 
 /* Reset the machine; never returns. */
 _Noreturn void arch_reboot(void);
-
-/* Halt this CPU forever, waking only for interrupts. */
-_Noreturn void arch_idle(void);
 
 /* User page tables (arch/x86_64/pt.c).  root is a PML4's physical address;
  * the caller serialises changes to one root and invalidates TLBs. */

@@ -5,11 +5,9 @@
 #ifndef PRINTK_H
 #define PRINTK_H
 
-#include <stdarg.h>
 #include <stddef.h>
 
 int printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-int vprintk(const char *fmt, va_list ap);
 
 /* Print "PANIC: <message>" and stop every CPU (arch_halt_all). */
 _Noreturn void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

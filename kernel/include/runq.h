@@ -18,14 +18,14 @@
  *   movable   number of queued nodes that are not pinned
  * struct runq_node (embedded in the caller's thread struct)
  *   on        the run queue holding the node, NULL when not queued
- *   prio      0 .. PRIO_MAX; changed only through runq_set_prio
+ *   prio      0 .. PRIO_MAX, set by runq_node_init
  *   pinned    runq_steal never takes it; changed only while not queued
  *   slice     ticks left in the node's turn, 0 .. RUNQ_SLICE
  *   charged_at  the tick of the turn's last charge
  *
  * Turns: a node pushed to the tail of its level starts a new turn of
- * RUNQ_SLICE ticks; anything else (push_front, a direct switch outside the
- * queue) keeps what is left.  A turn not charged for RUNQ_SLICE ticks (its
+ * RUNQ_SLICE ticks; anything else (a direct switch outside the queue)
+ * keeps what is left.  A turn not charged for RUNQ_SLICE ticks (its
  * owner blocked that long) is whole again. */
 #ifndef RUNQ_H
 #define RUNQ_H
@@ -70,27 +70,13 @@ int runq_node_pin(struct runq_node *n, bool pinned);
  * turn.  E_BUSY if n is already on a run queue. */
 int runq_push(struct runq *rq, struct runq_node *n);
 
-/* Queue n at the head of its level (it runs before its equals: a thread
- * preempted before its turn ended), keeping its turn.  E_BUSY if queued. */
-int runq_push_front(struct runq *rq, struct runq_node *n);
-
 /* Dequeue and return the oldest node of the highest non-empty level;
  * NULL if rq is empty. */
 struct runq_node *runq_pop(struct runq *rq);
 
-/* The node runq_pop would return, left queued; NULL if empty. */
-struct runq_node *runq_peek(struct runq *rq);
-
 /* Dequeue and return the node runq_pop would return if pinned nodes were
  * not there (an idle CPU taking work); NULL if no queued node is movable. */
 struct runq_node *runq_steal(struct runq *rq);
-
-/* Dequeue n.  E_NOENT if n is not on rq. */
-int runq_remove(struct runq *rq, struct runq_node *n);
-
-/* Change n's priority (clamped to PRIO_MAX); a queued n moves to the tail
- * of its new level.  E_INVAL if n is queued on a run queue other than rq. */
-int runq_set_prio(struct runq *rq, struct runq_node *n, unsigned prio);
 
 /* Highest non-empty priority, or -1 if rq is empty. */
 int runq_peek_prio(const struct runq *rq);

@@ -52,9 +52,6 @@ struct timerq_node *timerq_pop_expired(struct timerq *q, uint64_t now);
 /* Earliest queued deadline; UINT64_MAX if q is empty. */
 uint64_t timerq_next_deadline(const struct timerq *q);
 
-/* Number of queued nodes. */
-unsigned timerq_count(const struct timerq *q);
-
 /* True while n is on a timer queue. */
 bool timerq_queued(const struct timerq_node *n);
 

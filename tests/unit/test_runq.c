@@ -1,6 +1,5 @@
-/* kernel/runq.c: priority order, FIFO within a level, push_front, remove,
- * set_prio, stealing (pinned nodes stay), turns (time slices), and
- * thousands of random operations against an array model.
+/* kernel/runq.c: priority order, FIFO within a level, stealing (pinned
+ * nodes stay), turns (time slices), and thousands of random operations against an array model.
  * TEST_SEED=n in the environment replays another random sequence. */
 #include <check.h>
 #include "check_run.h"
@@ -37,7 +36,6 @@ START_TEST(empty)
 	struct runq rq;
 	runq_init(&rq);
 	ck_assert_ptr_null(runq_pop(&rq));
-	ck_assert_ptr_null(runq_peek(&rq));
 	ck_assert_int_eq(runq_peek_prio(&rq), -1);
 	ck_assert_uint_eq(runq_count(&rq), 0);
 }
@@ -58,7 +56,6 @@ START_TEST(priority_then_fifo)
 	ck_assert_int_eq(runq_peek_prio(&rq), 31);
 	static const int order[6] = { 1, 4, 5, 0, 2, 3 };
 	for (int i = 0; i < 6; i++) {
-		ck_assert_int_eq(id_of(runq_peek(&rq)), order[i]);
 		struct runq_node *n = runq_pop(&rq);
 		ck_assert_int_eq(id_of(n), order[i]);
 		ck_assert_ptr_null(n->on);
@@ -68,7 +65,7 @@ START_TEST(priority_then_fifo)
 }
 END_TEST
 
-START_TEST(round_robin_and_push_front)
+START_TEST(round_robin)
 {
 	struct runq rq;
 	struct thr t[3];
@@ -84,12 +81,6 @@ START_TEST(round_robin_and_push_front)
 		ck_assert_int_eq(id_of(n), k % 3);
 		runq_push(&rq, n);
 	}
-	/* A preempted thread goes back to the head of its level. */
-	struct runq_node *n = runq_pop(&rq);
-	ck_assert_int_eq(id_of(n), 0);
-	ck_assert_int_eq(runq_push_front(&rq, n), E_OK);
-	ck_assert_int_eq(id_of(runq_pop(&rq)), 0);
-	ck_assert_int_eq(id_of(runq_pop(&rq)), 1);
 }
 END_TEST
 
@@ -101,46 +92,14 @@ START_TEST(misuse_refused)
 	runq_init(&b);
 	runq_node_init(&t.rq, 200);
 	ck_assert_uint_eq(t.rq.prio, PRIO_MAX); /* clamped */
-	ck_assert_int_eq(runq_remove(&a, &t.rq), E_NOENT);
 	ck_assert_int_eq(runq_push(&a, &t.rq), E_OK);
 	ck_assert_int_eq(runq_push(&a, &t.rq), E_BUSY);
-	ck_assert_int_eq(runq_push_front(&a, &t.rq), E_BUSY);
 	ck_assert_int_eq(runq_push(&b, &t.rq), E_BUSY);
-	ck_assert_int_eq(runq_remove(&b, &t.rq), E_NOENT);
-	ck_assert_int_eq(runq_set_prio(&b, &t.rq, 3), E_INVAL);
 	ck_assert_uint_eq(runq_count(&a), 1);
 	ck_assert_uint_eq(runq_count(&b), 0);
-	ck_assert_int_eq(runq_remove(&a, &t.rq), E_OK);
-	ck_assert_int_eq(runq_remove(&a, &t.rq), E_NOENT);
+	ck_assert_int_eq(id_of(runq_pop(&a)), 1);
 	ck_assert_uint_eq(runq_count(&a), 0);
 	ck_assert_int_eq(runq_peek_prio(&a), -1);
-}
-END_TEST
-
-START_TEST(set_prio_moves_to_tail)
-{
-	struct runq rq;
-	struct thr t[3];
-	runq_init(&rq);
-	for (int i = 0; i < 3; i++) {
-		t[i].id = i;
-		runq_node_init(&t[i].rq, i == 0 ? 5 : 9);
-		runq_push(&rq, &t[i].rq);
-	}
-	ck_assert_int_eq(runq_set_prio(&rq, &t[0].rq, 9), E_OK);
-	ck_assert_int_eq(id_of(runq_pop(&rq)), 1);
-	ck_assert_int_eq(id_of(runq_pop(&rq)), 2);
-	ck_assert_int_eq(id_of(runq_pop(&rq)), 0);
-	/* An unqueued node just takes the new priority. */
-	ck_assert_int_eq(runq_set_prio(&rq, &t[1].rq, 2), E_OK);
-	ck_assert_uint_eq(t[1].rq.prio, 2);
-	ck_assert_ptr_null(t[1].rq.on);
-	ck_assert_uint_eq(runq_count(&rq), 0);
-	/* Emptying a level by set_prio clears its bit. */
-	runq_push(&rq, &t[2].rq);
-	runq_set_prio(&rq, &t[2].rq, 1);
-	ck_assert_int_eq(runq_peek_prio(&rq), 1);
-	ck_assert_uint_eq(rq.bitmap, 1u << 1);
 }
 END_TEST
 
@@ -203,9 +162,7 @@ START_TEST(turns)
 	ck_assert(charge_ticks(&t.rq, &now, 1));
 	ck_assert(charge_ticks(&t.rq, &now, 50));
 	ck_assert_uint_eq(runq_turn_left(&t.rq, now), 0);
-	/* A direct switch (no queue) or push_front keeps the turn... */
-	ck_assert_int_eq(runq_push_front(&rq, &t.rq), E_OK);
-	runq_pop(&rq);
+	/* A direct switch (no queue) keeps the turn... */
 	ck_assert_uint_eq(runq_turn_left(&t.rq, now + RUNQ_SLICE - 1), 0);
 	/* ... the back of the queue gives a new one ... */
 	runq_push(&rq, &t.rq);
@@ -240,14 +197,6 @@ static void model_del(int p, int k)
 {
 	memmove(&model[p][k], &model[p][k + 1], (mlen[p] - k - 1) * sizeof(int));
 	mlen[p]--;
-}
-
-static int model_find(int p, int id)
-{
-	for (int k = 0; k < mlen[p]; k++)
-		if (model[p][k] == id)
-			return k;
-	return -1;
 }
 
 static int model_top(void)
@@ -287,22 +236,16 @@ static void check_against_model(void)
 	}
 }
 
-static void op_push(int id, int front)
+static void op_push(int id)
 {
-	int r = front ? runq_push_front(&mrq, &mt[id].rq) : runq_push(&mrq, &mt[id].rq);
+	int r = runq_push(&mrq, &mt[id].rq);
 	if (queued[id]) {
 		FAST_EQ(r, E_BUSY);
 		return;
 	}
 	FAST_EQ(r, E_OK);
 	int p = mprio[id];
-	if (front) {
-		memmove(&model[p][1], &model[p][0], mlen[p] * sizeof(int));
-		model[p][0] = id;
-	} else {
-		model[p][mlen[p]] = id;
-	}
-	mlen[p]++;
+	model[p][mlen[p]++] = id;
 	queued[id] = 1;
 }
 
@@ -341,59 +284,28 @@ static void op_pin(int id)
 		mpin[id] = pin;
 }
 
-static void op_remove(int id)
-{
-	int r = runq_remove(&mrq, &mt[id].rq);
-	if (!queued[id]) {
-		FAST_EQ(r, E_NOENT);
-		return;
-	}
-	FAST_EQ(r, E_OK);
-	model_del(mprio[id], model_find(mprio[id], id));
-	queued[id] = 0;
-}
-
-static void op_set_prio(int id, int prio)
-{
-	FAST_EQ(runq_set_prio(&mrq, &mt[id].rq, prio), E_OK);
-	if (queued[id]) {
-		model_del(mprio[id], model_find(mprio[id], id));
-		model[prio][mlen[prio]++] = id;
-	}
-	mprio[id] = prio;
-}
-
 START_TEST(random_ops_against_model)
 {
 	runq_init(&mrq);
 	memset(mlen, 0, sizeof mlen);
 	for (int i = 0; i < N; i++) {
 		mt[i].id = i;
-		/* Few distinct priorities at first, so levels hold many nodes. */
-		mprio[i] = (int)(rnd() % 4) * 10;
+		/* Half on four levels, so levels hold many nodes; half anywhere. */
+		mprio[i] = i % 2 ? (int)(rnd() % 4) * 10 : (int)(rnd() % RUNQ_LEVELS);
 		runq_node_init(&mt[i].rq, mprio[i]);
 		queued[i] = 0;
 		mpin[i] = false;
 	}
 	for (int step = 0; step < 400000; step++) {
-		int id = (int)(rnd() % N), op = (int)(rnd() % 18);
-		if (op < 6)
-			op_push(id, 0);
-		else if (op < 8)
-			op_push(id, 1);
-		else if (op < 12)
+		int id = (int)(rnd() % N), op = (int)(rnd() % 14);
+		if (op < 7)
+			op_push(id);
+		else if (op < 11)
 			op_pop();
-		else if (op < 14)
-			op_remove(id);
-		else if (op < 15)
-			op_set_prio(id, (int)(rnd() % RUNQ_LEVELS));
-		else if (op == 16)
+		else if (op < 13)
 			op_steal();
-		else if (op == 17)
-			op_pin(id);
 		else
-			FAST_EQ(id_of(runq_peek(&mrq)),
-				model_top() < 0 ? -1 : model[model_top()][0]);
+			op_pin(id);
 		if (step % 16 == 0)
 			check_against_model();
 	}
@@ -412,9 +324,8 @@ int main(void)
 	tcase_set_timeout(t, 60);
 	tcase_add_test(t, empty);
 	tcase_add_test(t, priority_then_fifo);
-	tcase_add_test(t, round_robin_and_push_front);
+	tcase_add_test(t, round_robin);
 	tcase_add_test(t, misuse_refused);
-	tcase_add_test(t, set_prio_moves_to_tail);
 	tcase_add_test(t, steal_takes_best_unpinned);
 	tcase_add_test(t, turns);
 	tcase_add_test(t, random_ops_against_model);

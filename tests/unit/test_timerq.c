@@ -37,7 +37,7 @@ START_TEST(empty)
 	ck_assert_uint_eq(timerq_next_deadline(&q), UINT64_MAX);
 	ck_assert_ptr_null(timerq_pop_expired(&q, 0));
 	ck_assert_ptr_null(timerq_pop_expired(&q, UINT64_MAX));
-	ck_assert_uint_eq(timerq_count(&q), 0);
+	ck_assert_uint_eq(q.count, 0);
 }
 END_TEST
 
@@ -54,7 +54,7 @@ START_TEST(order_and_ties)
 		ck_assert_int_eq(timerq_insert(&q, &s[i].tq, dl[i]), E_OK);
 		ck_assert(timerq_queued(&s[i].tq));
 	}
-	ck_assert_uint_eq(timerq_count(&q), 7);
+	ck_assert_uint_eq(q.count, 7);
 	ck_assert_uint_eq(timerq_next_deadline(&q), 0);
 	ck_assert_int_eq(id_of(timerq_pop_expired(&q, 0)), 6);
 	ck_assert_ptr_null(timerq_pop_expired(&q, 9));
@@ -68,7 +68,7 @@ START_TEST(order_and_ties)
 	ck_assert_ptr_null(timerq_pop_expired(&q, 1000));
 	ck_assert_uint_eq(timerq_next_deadline(&q), UINT64_MAX);
 	ck_assert_int_eq(id_of(timerq_pop_expired(&q, UINT64_MAX)), 5);
-	ck_assert_uint_eq(timerq_count(&q), 0);
+	ck_assert_uint_eq(q.count, 0);
 	ck_assert(!timerq_queued(&s[5].tq));
 }
 END_TEST
@@ -91,11 +91,11 @@ START_TEST(remove_and_misuse)
 	ck_assert_int_eq(timerq_remove(&q, &a.tq), E_OK); /* woken early */
 	ck_assert_int_eq(timerq_remove(&q, &a.tq), E_NOENT);
 	ck_assert_uint_eq(timerq_next_deadline(&q), 6);
-	ck_assert_uint_eq(timerq_count(&q), 1);
+	ck_assert_uint_eq(q.count, 1);
 	ck_assert_int_eq(timerq_insert(&q, &a.tq, 6), E_OK); /* re-arm */
 	ck_assert_int_eq(id_of(timerq_pop_expired(&q, 6)), 2);
 	ck_assert_int_eq(id_of(timerq_pop_expired(&q, 6)), 1);
-	ck_assert_uint_eq(timerq_count(&other), 0);
+	ck_assert_uint_eq(other.count, 0);
 }
 END_TEST
 
@@ -115,7 +115,7 @@ static void check_against_model(void)
 	l = mq.head.prev;
 	for (int k = nq - 1; k >= 0; k--, l = l->prev)
 		FAST_EQ(container_of(l, struct sleeper, tq.link)->id, order[k]);
-	FAST_EQ(timerq_count(&mq), nq);
+	FAST_EQ(mq.count, nq);
 	FAST_EQ(timerq_next_deadline(&mq),
 		nq ? ms[order[0]].tq.deadline : UINT64_MAX);
 	for (int i = 0; i < N; i++)

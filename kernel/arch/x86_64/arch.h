@@ -76,7 +76,6 @@ void arch_fpu_trap(void *area);
 void gdt_init_cpu(struct percpu *c);
 void idt_init(void);
 void idt_load(void);
-void trap_dump(const struct trap_frame *tf);
 
 /* percpu.c */
 extern struct percpu percpu_area[MAX_CPUS];

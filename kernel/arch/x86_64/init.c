@@ -78,17 +78,10 @@ void arch_start_cpus(struct boot_info *bi)
 	smp_run_all(flush_tlb, NULL);
 }
 
-void arch_set_exit_on_panic(bool on) { exit_on_panic = on; }
 unsigned arch_ncpus(void) { return ncpus; }
 uint64_t arch_cycles(void) { return rdtsc_ordered(); }
 uint64_t arch_cycles_per_sec(void) { return tsc_hz; }
 _Noreturn void arch_exit(unsigned code) { qemu_exit((uint8_t)code); __builtin_unreachable(); }
-
-_Noreturn void arch_idle(void)
-{
-	for (;;)
-		__asm__ volatile("sti; hlt" ::: "memory");
-}
 
 /* arch_reboot: pulse the reset line through the keyboard controller; if that
  * does not take, triple-fault with an empty IDT. */

@@ -27,7 +27,7 @@ bool exit_on_panic; /* test and bench runs end QEMU instead of hanging */
 #define VEC_SPURIOUS 0xFF
 
 /* trap_dump: print every register of tf, one fixed format. */
-void trap_dump(const struct trap_frame *tf)
+static void trap_dump(const struct trap_frame *tf)
 {
 	printk("  rip %016lx  cs %04lx  rflags %016lx\n", tf->rip, tf->cs, tf->rflags);
 	printk("  rsp %016lx  ss %04lx  cr2 %016lx  cr3 %016lx\n", tf->rsp, tf->ss,
