@@ -55,6 +55,7 @@ static void attach(struct ksm_item *it, struct ksm_dup *d)
 		d->items->prev = it;
 	d->items = it;
 	ksm.sharing += d->nitems++ >= 1;
+	ksm.st.pages_merged++;
 	it->age = 0;
 	it->skip = 0;
 	set_state(it, IT_STABLE);
@@ -342,6 +343,7 @@ static bool try_zero(struct ksm_item *it, const struct ksm_page *pg)
 	    ksm.ops->remap(it->owner, va_of(it), now.frame, KSM_ZERO_FRAME))
 		return false;
 	set_state(it, IT_ZERO);
+	ksm.st.pages_merged++;
 	it->age = it->skip = 0;
 	return true;
 }
@@ -358,14 +360,15 @@ static void backoff(struct ksm_item *it)
 }
 
 /* Smart scan skips it's page this pass: no checksum (the cost saved),
- * but it goes in the unstable tree under its last one, so a twin that
- * comes meanwhile still finds it (the merge compares the bytes). */
+ * but if its last scan found it unchanged it goes in the unstable tree
+ * under its last one, so a twin that comes meanwhile still finds it (the
+ * merge compares the bytes). */
 static void skipped(struct ksm_item *it, const struct ksm_page *pg)
 {
 	it->skip--;
 	ksm.st.pages_skipped++;
-	if (!it->hashed || pg->kind != KSM_PG_PRIVATE)
-		return;
+	if (it->state != IT_UNSTABLE || pg->kind != KSM_PG_PRIVATE)
+		return; /* only a page unchanged at its last scan */
 	struct key k = { ksm.st.domains ? ksm.owners[it->owner].domain : 0, it->hash,
 			 pg->bytes };
 	if (try_unstable(it, pg, &k))
@@ -446,11 +449,8 @@ unsigned ksm_scan(unsigned n)
 		uint32_t o = ksm.cur_owner;
 		uint64_t va = ksm.cur_va;
 		if (ksm.cur_owner >= KSM_OWNERS || !ksm.ops->next(&o, &va)) {
-			bool none = ksm.pass_pages == 0;
-			end_pass();
-			if (none)
-				break; /* nothing to scan at all */
-			continue;
+			end_pass(); /* a batch ends with its pass, as Linux's */
+			break;
 		}
 		ksm.pass_pages++;
 		forget_range(key_of(ksm.cur_owner, ksm.cur_va), key_of(o, va));

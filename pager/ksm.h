@@ -73,7 +73,8 @@ uint64_t ksm_hash(const void *page);
  * settings take Linux's defaults. */
 void ksm_init(const struct ksm_ops *ops);
 
-/* Scan up to n pages (the next batch); returns pages scanned. */
+/* Scan up to n pages (the next batch), stopping at the end of a full
+ * scan; returns the pages looked at. */
 unsigned ksm_scan(unsigned n);
 
 /* Frame frame (a merged one) lost its last page: forget it.  The caller

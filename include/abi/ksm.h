@@ -40,6 +40,7 @@ struct ksm_stats {
 	uint64_t rmap_items;         /* pages KSM tracks now */
 	uint64_t merges_failed;      /* compare after write-protect differed */
 	uint64_t page_compares;      /* full 4 KiB compares (tree searches) */
+	uint64_t pages_merged;       /* pages KSM found merged or merged itself */
 	/* settings */
 	uint32_t run, pages_to_scan, sleep_ms, max_page_sharing;
 	uint32_t use_zero_pages, domains, advisor_secs, advisor_cpu;

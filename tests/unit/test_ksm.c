@@ -212,7 +212,7 @@ static void scan_passes(int n)
 {
 	uint64_t end = stats().full_scans + (uint64_t)n;
 	while (stats().full_scans < end)
-		ksm_scan(1);
+		ksm_scan(7);
 }
 
 static void owner_exit(int o)
