@@ -15,10 +15,10 @@
 #include "sys/unistd.h"
 
 #define PAGES 128
-#define GENS  24
+#define ROUNDS 20000
 
 static volatile uint64_t *buf;
-static volatile uint32_t last[PAGES];
+static volatile uint64_t last[PAGES];
 static volatile int writer_done;
 
 static struct ksm_stats ks;
@@ -40,14 +40,23 @@ static void fill_page(int i, uint64_t v)
 		buf[i * 512 + w] = v;
 }
 
+/* The writer: on the upper half of the pages, over and over, make a page
+ * equal to the merged lower half (word 0 back to 0), and eight steps
+ * (random moments) later write a new word 0.  The scanner, running flat out, merges such a page
+ * while it is equal; a write landing between its compare and its remap
+ * must fault and be copied after the merge, never lost. */
 static void writer(void *arg)
 {
 	(void)arg;
-	for (uint32_t g = 1; g <= GENS; g++)
-		for (int i = 0; i < PAGES; i++) {
-			fill_page(i, g);
-			last[i] = g;
-		}
+	for (uint32_t c = 1; c <= ROUNDS; c++) {
+		int i = PAGES / 2 + (int)(c % 64), j = PAGES / 2 + (int)((c + 56) % 64);
+		buf[i * 512] = 0; /* equal to the merged half now */
+		last[i] = 0;
+		for (uint64_t t = rdtsc(), d = (c * 2654435761u) % 400000; rdtsc() - t < d;)
+			;
+		buf[j * 512] = c; /* set to 0 eight steps ago: maybe being merged */
+		last[j] = c;
+	}
 	writer_done = 1;
 }
 
@@ -62,25 +71,30 @@ static void test_writer(void)
 	}
 	TEST_ERR(name, mmap_anon(PAGES * 4096, (void **)&buf), E_OK);
 	for (int i = 0; i < PAGES; i++)
-		fill_page(i, 0);
+		fill_page(i, 0x5a5a5a5a5a5a5a5aull);
+	for (int i = 0; i < PAGES; i++)
+		buf[i * 512] = last[i] = 0;
 	TEST_ERR(name, pg_madvise((void *)buf, PAGES * 4096, MADV_MERGEABLE), E_OK);
 	set(KSM_CTL_PAGES_TO_SCAN, 64);
 	set(KSM_CTL_RUN, 1);
-	for (int t = 0; t < 6000 && stats(0)->pages_sharing < PAGES / 2; t++)
+	for (int t = 0; t < 6000 && stats(0)->pages_sharing < PAGES - 1; t++)
 		sleep_ms(10);
 	uint64_t merged0 = ks.pages_merged;
 	TEST_ERR(name, thread_start_on(1, writer, NULL, 16384), E_OK);
-	for (int t = 0; t < 60000 && !writer_done; t++)
+	for (int t = 0; t < 120000 && !writer_done; t++)
 		sleep_ms(1);
 	TEST_CHECK(name, writer_done);
 	uint64_t merged = stats(0)->pages_merged - merged0;
 	set(KSM_CTL_RUN, 0);
 	for (int i = 0; i < PAGES; i++)
-		for (int w = 0; w < 512; w++)
-			if (buf[i * 512 + w] != last[i])
-				test_fail(name, "page %d word %d: %lu, last written %u", i, w,
-					  buf[i * 512 + w], last[i]);
+		for (int w = 0; w < 512; w++) {
+			uint64_t want = w ? 0x5a5a5a5a5a5a5a5aull : last[i];
+			if (buf[i * 512 + w] != want)
+				test_fail(name, "page %d word %d: 0x%lx, last written 0x%lx", i,
+					  w, buf[i * 512 + w], want);
+		}
 	printf("test_ksm_race: %lu merges while the writer ran\n", merged);
+	TEST_CHECK(name, merged > 0);
 	set(KSM_CTL_RUN, 2);
 	mfree((void *)buf);
 	test_pass(name);
