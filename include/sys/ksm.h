@@ -27,4 +27,11 @@ int ksm_process(int on);
  * now on; returns the domain (> 0) or minus an error. */
 int ksm_new_domain(void);
 
+/* Print the statistics and settings: "key value" lines when raw, else
+ * one labelled line each. */
+void ksm_stats_print(const struct ksm_stats *st, int raw);
+
+/* The KSM_CTL_* key named name ("run", "pages_to_scan", ...), or 0. */
+unsigned ksm_ctl_key(const char *name);
+
 #endif
