@@ -17,7 +17,7 @@
 #include "ksm.h"
 #include "abi/ksm.h"
 
-#define KSMD_CHUNK    8  /* pages between two polls */
+#define KSMD_CHUNK    2  /* pages between two polls */
 #define KSMD_BATCH_MS 10 /* longest batch */
 
 static uint32_t ksmd_pid;     /* 0: not running */
