@@ -334,6 +334,10 @@ int main(void)
 	TEST_ERR("ksm", shared_ep(KEY_ACK, &ack_ep), E_OK);
 	for (int k = 0; k < MAXKIDS; k++)
 		TEST_ERR("ksm", shared_ep(KEY_CMD + (uint64_t)k, &cmd_ep[k]), E_OK);
+	set(KSM_CTL_RUN, 2);
+	set(KSM_CTL_DOMAINS, 1);
+	set(KSM_CTL_MAX_PAGE_SHARING, 256);
+	set(KSM_CTL_USE_ZERO_PAGES, 0);
 	set(KSM_CTL_PAGES_TO_SCAN, 1000);
 	set(KSM_CTL_SLEEP_MS, 0);
 	test_bad();

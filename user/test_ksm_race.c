@@ -199,6 +199,10 @@ static void test_oom(void)
 
 int main(void)
 {
+	set(KSM_CTL_RUN, 2);
+	set(KSM_CTL_DOMAINS, 1);
+	set(KSM_CTL_MAX_PAGE_SHARING, 256);
+	set(KSM_CTL_USE_ZERO_PAGES, 0);
 	set(KSM_CTL_SLEEP_MS, 0);
 	test_writer();
 	test_inherit();
