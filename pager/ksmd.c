@@ -278,7 +278,10 @@ long do_ksm_scan(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 /* ---- requests ---- */
 
 /* PG_MADVISE: MADV_MERGEABLE / MADV_UNMERGEABLE on [w0, w0 + w1), which
- * must lie in lazy regions with no hole. */
+ * must lie in lazy regions with no hole.  Whole regions: every region the
+ * range touches (not split: a split heap could no longer grow with brk,
+ * and mfree frees one region); merging is invisible to the bytes, so a
+ * few pages more or less only change what the scanner looks at. */
 long do_madvise(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {
 	(void)r;
@@ -293,15 +296,14 @@ long do_madvise(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 			return E_INVAL;
 		a = rg->end;
 	}
-	int e = region_split(&p->mem.regions, start);
-	if (e == E_OK)
-		e = region_split(&p->mem.regions, end);
-	if (e)
-		return e;
+	int e = E_OK;
 	for (struct region *rg = region_find(&p->mem.regions, start); rg && rg->start < end;
-	     rg = region_next(&p->mem.regions, rg))
+	     rg = region_next(&p->mem.regions, rg)) {
 		rg->mergeable = m->w[2] == MADV_MERGEABLE;
-	return m->w[2] == MADV_UNMERGEABLE ? unmerge_range(p, start, end) : E_OK;
+		if (m->w[2] == MADV_UNMERGEABLE && e == E_OK)
+			e = unmerge_range(p, rg->start, rg->end);
+	}
+	return e;
 }
 
 /* The setting key now (for PG_KSM_CTL's answer). */

@@ -317,7 +317,15 @@ static void test_bad(void)
 	TEST_ERR(name, pg_madvise(p, 4096, 77), E_INVAL);
 	TEST_ERR(name, pg_madvise((void *)0x1000, 4096, MADV_MERGEABLE), E_INVAL);
 	TEST_ERR(name, pg_madvise(p, 1ull << 46, MADV_MERGEABLE), E_INVAL);
-	TEST_ERR(name, pg_madvise(p, 4096, MADV_MERGEABLE), E_OK);
+	static struct pg_region_info v[64];
+	size_t n0, n1;
+	TEST_ERR(name, pager_pmap(sys_pid, v, 64, &n0), E_OK);
+	TEST_ERR(name, pg_madvise((char *)p + 4096, 4096, MADV_MERGEABLE), E_OK);
+	TEST_ERR(name, pager_pmap(sys_pid, v, 64, &n1), E_OK);
+	TEST_CHECK(name, n1 == n0); /* the whole region, not split */
+	for (size_t i = 0; i < n1; i++)
+		if (v[i].start == (uint64_t)p)
+			TEST_CHECK(name, v[i].mergeable && v[i].end == (uint64_t)p + 4 * 4096);
 	TEST_ERR(name, pg_madvise(p, 4 * 4096, MADV_UNMERGEABLE), E_OK);
 	TEST_ERR(name, ksm_ctl(KSM_CTL_RUN, 3, 0, NULL), E_INVAL);
 	TEST_ERR(name, ksm_ctl(0, 1, 0, NULL), E_INVAL);

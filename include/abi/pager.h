@@ -79,13 +79,13 @@
  *                                                 out of range
  *   PG_MADVISE       w0 = addr, w1 = len,         -  MADV_MERGEABLE (12): KSM may
  *                    w2 = advice (Linux's         merge the anonymous pages of
- *                    numbers, abi/ksm.h)          [addr, addr+len) (regions split
- *                                                 at its ends); MADV_UNMERGEABLE
- *                                                 (13): not any more, and its
- *                                                 merged pages get private
- *                                                 copies.  E_INVAL other advice,
- *                                                 unaligned or outside lazy
- *                                                 regions; E_NOMEM
+ *                    numbers, abi/ksm.h)          the regions [addr, addr+len)
+ *                                                 touches (whole regions);
+ *                                                 MADV_UNMERGEABLE (13): not any
+ *                                                 more, and their merged pages
+ *                                                 get private copies.  E_INVAL
+ *                                                 other advice, unaligned or
+ *                                                 outside lazy regions; E_NOMEM
  *   PG_KSM_CTL       w0 = KSM_CTL_* key,          w0 = the value before (see
  *                    w1 = value (w2: a second)    abi/ksm.h; E_INVAL, E_BUSY)
  *   PG_KSM_STATS     w0 = pid (0: the caller)     buffer: struct ksm_stats
