@@ -20,6 +20,7 @@
 static volatile uint64_t *buf;
 static volatile uint64_t last[PAGES];
 static volatile int writer_done;
+static volatile uint64_t lost; /* writes the writer did not read back */
 
 static struct ksm_stats ks;
 static struct ksm_stats *stats(uint32_t pid)
@@ -42,7 +43,8 @@ static void fill_page(int i, uint64_t v)
 
 /* The writer: on the upper half of the pages, over and over, make a page
  * equal to the merged lower half (word 0 back to 0), and eight steps
- * (random moments) later write a new word 0.  The scanner, running flat out, merges such a page
+ * (random moments) later write a new word 0; each time it comes back to
+ * a page it checks the page still holds its last write.  The scanner, running flat out, merges such a page
  * while it is equal; a write landing between its compare and its remap
  * must fault and be copied after the merge, never lost. */
 static void writer(void *arg)
@@ -50,10 +52,12 @@ static void writer(void *arg)
 	(void)arg;
 	for (uint32_t c = 1; c <= ROUNDS; c++) {
 		int i = PAGES / 2 + (int)(c % 64), j = PAGES / 2 + (int)((c + 56) % 64);
+		lost += buf[i * 512] != last[i]; /* every write seen when next here */
 		buf[i * 512] = 0; /* equal to the merged half now */
 		last[i] = 0;
 		for (uint64_t t = rdtsc(), d = (c * 2654435761u) % 400000; rdtsc() - t < d;)
 			;
+		lost += buf[j * 512] != last[j];
 		buf[j * 512] = c; /* set to 0 eight steps ago: maybe being merged */
 		last[j] = c;
 	}
@@ -86,6 +90,8 @@ static void test_writer(void)
 	TEST_CHECK(name, writer_done);
 	uint64_t merged = stats(0)->pages_merged - merged0;
 	set(KSM_CTL_RUN, 0);
+	if (lost)
+		test_fail(name, "%lu writes lost while pages merged", lost);
 	for (int i = 0; i < PAGES; i++)
 		for (int w = 0; w < 512; w++) {
 			uint64_t want = w ? 0x5a5a5a5a5a5a5a5aull : last[i];
