@@ -485,14 +485,19 @@ uint32_t ksm_domain(uint32_t owner)
 	return owner < KSM_OWNERS ? ksm.owners[owner].domain : 0;
 }
 
-void ksm_reset(void)
+void ksm_stop(void)
 {
-	forget_range(0, UINT64_MAX);
 	unstable_drop(ksm.unstable);
 	ksm.unstable = NULL;
 	ksm.cur_owner = 0;
 	ksm.cur_va = 0;
 	ksm.pass_pages = 0;
+}
+
+void ksm_reset(void)
+{
+	forget_range(0, UINT64_MAX);
+	ksm_stop();
 }
 
 void ksm_init(const struct ksm_ops *ops)

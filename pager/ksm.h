@@ -92,6 +92,10 @@ void ksm_owner_gone(uint32_t owner);
 void ksm_set_domain(uint32_t owner, uint32_t domain);
 uint32_t ksm_domain(uint32_t owner);
 
+/* The scanner stops (run 0): the unstable tree goes, with the forgotten
+ * items it kept; the next scan starts a new pass. */
+void ksm_stop(void);
+
 /* Forget every item and the unstable tree; merged frames stay (for run
  * 2 the caller unmerges every page first, then calls this). */
 void ksm_reset(void);

@@ -331,10 +331,12 @@ long do_ksm_ctl(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	int e = ksm_set(key, m->w[1], m->w[2]);
 	if (e || key != KSM_CTL_RUN)
 		return e;
-	if (m->w[1] == 1)
+	if (m->w[1] == 1) {
 		ksmd_start();
-	else
+	} else {
 		ksmd_stop();
+		ksm_stop();
+	}
 	return m->w[1] == 2 ? unmerge_all() : E_OK;
 }
 

@@ -184,16 +184,16 @@ static void set(unsigned key, uint64_t v)
 	TEST_ERR("ksm", ksm_ctl(key, v, 0, NULL), E_OK);
 }
 
+static struct pg_stats pst;
 static uint64_t held(void)
 {
-	static struct pg_stats st;
-	pager_stats(&st);
-	return st.frames_held;
+	pager_stats(&pst);
+	return pst.frames_held;
 }
 
 static void test_merge_write_exit(void)
 {
-	uint64_t held0 = held();
+	uint64_t held0 = held(), pool0 = pst.pool_frames, free0 = frames_steady(2000);
 	start_kids("ksm_merge_4x1024", 4, 1024, 64, 1, MAXKIDS);
 	uint64_t free1 = frames_steady(2000);
 	set(KSM_CTL_RUN, 1);
@@ -220,6 +220,13 @@ static void test_merge_write_exit(void)
 	TEST_CHECK("ksm_exit_frees", ks.pages_sharing == 0);
 	if (held() != held0)
 		test_fail("ksm_exit_frees", "frames_held %lu, %lu before", held(), held0);
+	if (pst.pool_frames != pool0) /* KSM's items and nodes too */
+		test_fail("ksm_exit_frees", "pool_frames %lu, %lu before", pst.pool_frames, pool0);
+	/* the kernel's count too; the page tables of the pager's window onto
+	 * frames it never held before stay (one per 512 frames) */
+	uint64_t free3 = frames_settle(free0, 3000);
+	if (free3 + 24 < free0)
+		test_fail("ksm_exit_frees", "free frames %lu, %lu before", free3, free0);
 	test_pass("ksm_exit_frees");
 }
 

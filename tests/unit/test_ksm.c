@@ -451,6 +451,12 @@ START_TEST(smart_scan_backoff)
 	struct ksm_stats s = stats();
 	ck_assert_uint_gt(s.pages_skipped, 8);
 	ck_assert_uint_lt(s.pages_scanned, 12 * 8);
+	ksm_scan(3);
+	ksm_owner_gone(0); /* its items in the unstable tree: dead until it goes */
+	ksm_stop();
+	ck_assert(ksm_check());
+	ck_assert_uint_eq(stats().rmap_items, 0);
+	alive[0] = true;
 	mergeable(1, 0, 1);
 	fill(1, 0, 13);
 	scan_passes(20);
