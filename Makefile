@@ -70,11 +70,12 @@ PAGER_OBJS := $(patsubst %.c,$(BUILD)/u/%.o,$(wildcard pager/*.c))
 USER_PROGS := $(patsubst user/%.c,%,$(wildcard user/*.c))
 USER_BINS  := $(USER_PROGS:%=$(BUILD)/initrd/%)
 INITRD := $(BUILD)/initrd.tar
-# The pager's pure modules, host-tested (tests/unit/test_{initrd,region,pagetab,cow,demand,oom}.c).
+# The pager's pure modules, host-tested (tests/unit/test_{initrd,region,pagetab,cow,demand,oom,ksm}.c).
 PAGER_PURE := pager/initrd.c pager/tree.c pager/region.c pager/pagetab.c \
 	pager/cow.c pager/filecache.c pager/demand.c pager/mem_anon.c pager/mem_file.c \
-	pager/mem_stack.c pager/oompolicy.c
-PAGER_UNIT := $(patsubst %,$(BUILD)/unit/test_%,initrd region pagetab cow demand oom)
+	pager/mem_stack.c pager/oompolicy.c pager/ksm.c pager/ksm_avl.c pager/ksm_ctl.c \
+	pager/ksm_hash.c
+PAGER_UNIT := $(patsubst %,$(BUILD)/unit/test_%,initrd region pagetab cow demand oom ksm)
 # ---- end ring 3 (variables) ----
 
 QEMU_ACCEL := $(if $(filter kvm,$(ACCEL)),-accel kvm,-accel tcg)
@@ -167,8 +168,15 @@ $(BUILD)/bench/host-bench: tests/bench/host_bench.c $(HOST_SRCS) $(SHIM_SRCS)
 	@mkdir -p $(dir $@)
 	$(CC) $(BENCH_CFLAGS) $< $(HOST_SRCS) $(SHIM_SRCS) -o $@ -lpthread
 
-bench: deps $(BUILD)/bench/host-bench $(ISO)
+# KSM's pure module, the same way (its own binary: pager sources).
+KSM_BENCH_SRCS := pager/ksm.c pager/ksm_avl.c pager/ksm_ctl.c pager/ksm_hash.c pager/tree.c
+$(BUILD)/bench/host-ksm: tests/bench/host_ksm.c $(KSM_BENCH_SRCS) $(wildcard pager/ksm*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(BENCH_CFLAGS) -Ipager $< $(KSM_BENCH_SRCS) -o $@
+
+bench: deps $(BUILD)/bench/host-bench $(BUILD)/bench/host-ksm $(ISO)
 	@$(BUILD)/bench/host-bench
+	@$(BUILD)/bench/host-ksm
 	@sh tests/qemu/bench.sh $(ISO)
 
 clean:

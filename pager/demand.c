@@ -79,13 +79,26 @@ int dp_register_fixed(struct dp_space *s, uint64_t start, uint64_t size,
 	return region_add(&s->regions, start, start + size, REGION_FIXED, rights);
 }
 
+void (*dp_ksm_last)(uint64_t pfn, uint32_t gen);
+
+/* After p let go of its share: a merged frame with only KSM's share left
+ * goes back to KSM. */
+static void ksm_unshared(const struct page *p)
+{
+	if ((p->flags & PAGE_KSM) && !(p->flags & PAGE_ZERO) && dp_ksm_last &&
+	    cow_count(p->pfn) == 1)
+		dp_ksm_last(p->pfn, p->gen);
+}
+
 /* Give back the pager's share of the page p (already unrecorded). */
 static void release(const struct page *p)
 {
 	if (p->flags & PAGE_ZERO)
 		return;
-	if ((p->flags & PAGE_COW) && cow_is_cow(p->pfn) && !cow_release(p->pfn))
+	if ((p->flags & PAGE_COW) && cow_is_cow(p->pfn) && !cow_release(p->pfn)) {
+		ksm_unshared(p);
 		return; /* others still share it */
+	}
 	if (p->flags & PAGE_CACHED)
 		filecache_drop(p->pfn);
 	ops->free(p->pfn, p->gen);
@@ -287,6 +300,7 @@ int dp_handle_cow_fault(struct dp_space *s, uint64_t va, struct dp_map *m)
 		} else {
 			memcpy(ops->window(pfn), ops->window(p->pfn), PAGE_SIZE);
 			cow_release(p->pfn); /* not the last: it was shared */
+			ksm_unshared(p);
 			dp_stats.cow_copies++;
 		}
 		p->pfn = pfn;
@@ -419,6 +433,7 @@ static int fork_region(struct dp_space *parent, struct dp_space *child,
 	c->fdata = r->fdata;
 	c->fvaddr = r->fvaddr;
 	c->filesz = r->filesz;
+	c->mergeable = r->mergeable;
 	return dp_mark_cow_range(parent, child, r->start, r->end);
 }
 
@@ -505,6 +520,40 @@ void dp_destroy(struct dp_space *s)
 	struct region *r;
 	while ((r = region_from(&s->regions, 0)))
 		region_remove(&s->regions, r->start);
+}
+
+int dp_replace_page(struct dp_space *s, uint64_t va, uint64_t expect, uint64_t pfn,
+		    uint32_t gen, uint32_t flags)
+{
+	struct region *r = region_find(&s->regions, va);
+	struct page *p = pagetab_lookup(&s->pages, va);
+	if (!r || !p || p->pfn != expect)
+		return E_AGAIN;
+	int e = own(s, va);
+	if (e)
+		return e;
+	p = pagetab_lookup(&s->pages, va);
+	if (flags & PAGE_ZERO) {
+		if (!have_zero)
+			return E_NOMEM;
+		pfn = zero_pfn;
+		gen = zero_gen;
+	} else if (cow_mark(pfn)) {
+		return E_NOMEM;
+	}
+	struct page old = *p;
+	p->pfn = pfn;
+	p->gen = gen;
+	p->flags = flags;
+	e = ops->map(s->space, va, pfn, gen, r->rights & ~MAP_W);
+	if (e) {
+		*p = old;
+		if (!(flags & PAGE_ZERO))
+			cow_release(pfn);
+		return e;
+	}
+	release(&old);
+	return E_OK;
 }
 
 unsigned dp_share_count(const struct dp_space *s, uint64_t va)

@@ -154,6 +154,19 @@ void dp_destroy(struct dp_space *s);
  * (0 if no such page; the zero frame counts 1). */
 unsigned dp_share_count(const struct dp_space *s, uint64_t va);
 
+/* KSM (ksm.h, ksmd.c): a merged frame's pages are PAGE_COW | PAGE_KSM,
+ * and KSM holds one share more.  When a page lets go of such a frame and
+ * only KSM's share is left, dp_ksm_last(pfn, gen) is called (NULL: none). */
+extern void (*dp_ksm_last)(uint64_t pfn, uint32_t gen);
+
+/* Put frame (pfn, gen) with flags (PAGE_COW | PAGE_KSM: one more share
+ * of a merged frame; PAGE_ZERO | PAGE_KSM: the zero frame, pfn and gen
+ * ignored) at s's page va, mapped read-only, in place of its frame,
+ * which must be expect; the old frame's share is released.  E_AGAIN (no
+ * such page, or another frame), E_NOMEM, or the kernel's error. */
+int dp_replace_page(struct dp_space *s, uint64_t va, uint64_t expect, uint64_t pfn,
+		    uint32_t gen, uint32_t flags);
+
 /* Pages of s present in [start, end). */
 uint64_t dp_resident(const struct dp_space *s, uint64_t start, uint64_t end);
 

@@ -32,6 +32,7 @@ static void procinfo(const struct proc *c, struct pg_procinfo *out)
 	fmt_snprintf(out->name, sizeof out->name, "%s", c->name);
 	out->oom_score_adj = c->oom_adj;
 	out->oom_flags = c->state == PROC_LIVE && oom_protected(c) ? PG_OOM_PROTECTED : 0;
+	out->ksm_merging_pages = c->state == PROC_LIVE ? ksmd_merging(c) : 0;
 }
 
 /* PG_PS: the processes with pid >= w0, by pid, as struct pg_procinfo in
@@ -77,6 +78,12 @@ long do_pmap(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 		out[n].rights = rg->rights;
 		out[n].backing = rg->b ? rg->b->kind : 0;
 		out[n].resident = dp_resident(&t->mem, rg->start, rg->end);
+		out[n].merged = 0;
+		for (struct page *pg = pagetab_from(&t->mem.pages, rg->start);
+		     pg && pg->va < rg->end; pg = pagetab_next(&t->mem.pages, pg))
+			out[n].merged += (pg->flags & (PAGE_KSM | PAGE_ZERO)) == PAGE_KSM;
+		out[n].mergeable = rg->mergeable || t->ksm_all;
+		out[n].pad = 0;
 	}
 	pg.reply_len = n * sizeof *out;
 	r->w[0] = n;

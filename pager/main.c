@@ -43,6 +43,12 @@ static const struct {
 	[PG_HALT]         = { "halt",         do_halt },
 	[PG_REBOOT]       = { "reboot",       do_reboot },
 	[PG_OOM_ADJ]      = { "oom_adj",      do_oom_adj },
+	[PG_MADVISE]      = { "madvise",      do_madvise },
+	[PG_KSM_CTL]      = { "ksm_ctl",      do_ksm_ctl },
+	[PG_KSM_STATS]    = { "ksm_stats",    do_ksm_stats },
+	[PG_KSM_PROCESS]  = { "ksm_process",  do_ksm_process },
+	[PG_KSM_DOMAIN]   = { "ksm_domain",   do_ksm_domain },
+	[PG_KSM_SCAN]     = { "ksm_scan",     do_ksm_scan },
 };
 
 static const pg_handler faults[] = {
@@ -80,14 +86,31 @@ static void dispatch(const struct sys_msg *m, struct sys_msg *r)
 	r->label = IPC_LABEL((uint32_t)label, pg.reply_len);
 }
 
-/* Receive, dispatch, answer with one reply_recv; forever. */
+static struct sys_msg early; /* taken by pager_poll, served next */
+static bool have_early;
+
+/* Only between sends (a scan batch of ksmd.c): taking a call here makes
+ * it the one the next reply answers. */
+bool pager_poll(void)
+{
+	if (!have_early && ipc_poll(pg.ep, &early) == E_OK)
+		have_early = true;
+	return have_early;
+}
+
+/* Receive (or take the message pager_poll took), dispatch, answer with
+ * one reply_recv; forever. */
 static _Noreturn void serve(void)
 {
 	struct sys_msg in, out;
 	bool replying = false;
 	int errors = 0;
 	for (;;) {
-		int e = replying ? ipc_reply_recv(pg.ep, &out, &in) : ipc_recv(pg.ep, &in);
+		int e = E_OK;
+		if (have_early)
+			in = early, have_early = false;
+		else
+			e = replying ? ipc_reply_recv(pg.ep, &out, &in) : ipc_recv(pg.ep, &in);
 		if (e) {
 			printf("pager: receive: %s\n", err_str(e));
 			replying = false;
@@ -130,6 +153,7 @@ void pager_main(const struct abi_bootinfo *bi)
 	}
 	printf("pager: up on %u CPUs, %lu of %lu frames free, initrd %lu bytes\n",
 	       bi->ncpus, bi->free_frames, bi->total_frames, bi->initrd_size);
+	ksmd_init();
 	runner_start();
 	serve();
 }

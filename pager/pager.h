@@ -39,6 +39,7 @@ struct proc {
 	char name[32];
 	struct { int how; uint64_t code, addr, rip; } status;
 	int oom_adj;                       /* oom_score_adj (PG_OOM_ADJ), inherited */
+	bool ksm_all;                      /* ksm_process(on): inherited by fork */
 };
 
 struct pager {
@@ -103,6 +104,23 @@ long do_oom_adj(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 /* fault.c: fault messages. */
 long fault_page(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 long fault_fatal(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+
+/* ksmd.c: same-page merging (ksm.h) on the system, and its requests. */
+void ksmd_init(void);
+void ksmd_proc_new(struct proc *p, const struct proc *parent);
+void ksmd_fork(struct proc *parent, struct proc *child);
+void ksmd_proc_gone(struct proc *p);
+uint64_t ksmd_merging(const struct proc *p);
+long do_madvise(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+long do_ksm_ctl(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+long do_ksm_stats(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+long do_ksm_process(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+long do_ksm_domain(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+long do_ksm_scan(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+
+/* main.c: take a message that waits, if any, to serve next (ksmd.c polls
+ * between scan chunks); true if one is taken. */
+bool pager_poll(void);
 
 /* runner.c: the test and bench runs. */
 void runner_start(void);

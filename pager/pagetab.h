@@ -21,6 +21,9 @@
 #define PAGE_COW  0x1 /* the frame is shared (cow.c counts), mapped read-only */
 #define PAGE_ZERO 0x2 /* the shared zero frame, mapped read-only */
 #define PAGE_CACHED 0x4 /* with PAGE_COW: a program-text frame in filecache.c */
+#define PAGE_KSM  0x8 /* with PAGE_COW: a frame KSM merged (ksm.h), which
+                     * holds one more share of it; with PAGE_ZERO: KSM put
+                     * the zero frame there */
 
 struct page {
 	uint64_t va;

@@ -140,6 +140,7 @@ static struct proc *proc_alloc(uint32_t ppid, const char *name, int *err)
 	p->ppid = ppid;
 	struct proc *parent = proc_live(ppid);
 	p->oom_adj = parent ? parent->oom_adj : 0; /* oom_score_adj is inherited */
+	ksmd_proc_new(p, parent);
 	p->space = (uint32_t)r.rdi;
 	dp_space_init(&p->mem, p->space);
 	dp_stats.processes++;
@@ -191,6 +192,7 @@ static void teardown(struct proc *p)
 	if (e)
 		printf("pager: space_destroy pid %u: %s\n", p->pid, err_str(e));
 	dp_destroy(&p->mem);
+	ksmd_proc_gone(p);
 	for (int i = 0; i < SHARED_MAX; i++) {
 		if (shared[i].ep && shared[i].maker == p->pid) {
 			sys_handle_close(shared[i].ep);
@@ -375,6 +377,7 @@ long do_fork(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	e = sp ? dp_fork(&p->mem, &c->mem) : E_INVAL;
 	c->heap_start = p->heap_start;
 	c->brk = p->brk;
+	ksmd_fork(p, c);
 	if (!e)
 		e = add_fixed(c, mem_window(sp->pfn), &st);
 	if (!e)

@@ -31,6 +31,7 @@ struct region {
 	uint64_t sub_lo, sub_hi, sub_gap;
 	uint8_t kind;         /* enum region_kind */
 	uint8_t rights;       /* MAP_* */
+	uint8_t mergeable;    /* MADV_MERGEABLE: KSM may merge its pages */
 	const struct backing *b; /* how pages are filled; NULL: not lazy */
 	const uint8_t *fdata; /* REGION_IMAGE: bytes for [fvaddr, fvaddr + filesz) */
 	uint64_t fvaddr, filesz;

@@ -14,6 +14,7 @@
  * lines (for scripts and tests) instead of the human form. */
 #include <stdbool.h>
 #include "sys/sys.h"
+#include "sys/ksm.h"
 #include "sys/test.h"
 #include "sys/unistd.h"
 
@@ -565,7 +566,7 @@ static int cmd_ps(int argc, char **argv)
 		return usage("ps");
 	size_t n = get_procs();
 	if (!raw)
-		printf("  PID  PPID NAME             STATE   THREADS RESIDENT   FAULTS OOM_ADJ\n");
+		printf("  PID  PPID NAME             STATE   THREADS RESIDENT   FAULTS OOM_ADJ  MERGED\n");
 	for (size_t i = 0; i < n; i++) {
 		const struct pg_procinfo *p = &procs[i];
 		const char *state = p->state == PG_PROC_RUNNING ? "running" : "zombie";
@@ -573,13 +574,13 @@ static int cmd_ps(int argc, char **argv)
 		char adj[12];
 		fmt_snprintf(adj, sizeof adj, "%d", p->oom_score_adj);
 		if (raw)
-			printf("proc %u %u %s %s %u %lu %lu %d %d\n", p->pid, p->ppid, p->name,
-			       state, p->threads, p->resident, p->faults, p->oom_score_adj,
-			       prot);
-		else
-			printf("%5u %5u %-16s %-7s %7u %8lu %8lu %7s\n", p->pid, p->ppid,
+			printf("proc %u %u %s %s %u %lu %lu %d %d %lu\n", p->pid, p->ppid,
 			       p->name, state, p->threads, p->resident, p->faults,
-			       prot ? "never" : adj);
+			       p->oom_score_adj, prot, p->ksm_merging_pages);
+		else
+			printf("%5u %5u %-16s %-7s %7u %8lu %8lu %7s %7lu\n", p->pid, p->ppid,
+			       p->name, state, p->threads, p->resident, p->faults,
+			       prot ? "never" : adj, p->ksm_merging_pages);
 	}
 	return n ? 0 : 1;
 }
@@ -679,6 +680,13 @@ static void vm_show(bool raw, const struct pg_stats *st)
 	if (sys_frame_stats((uint64_t)&fstats, sizeof fstats) == E_OK)
 		stat_line(raw, "pcp_oom_drains", fstats.oom_drains,
 			  "per-CPU caches drained for want of memory");
+	static struct ksm_stats ks;
+	if (ksm_stats(0, &ks) == E_OK) {
+		stat_line(raw, "ksm_pages_shared", ks.pages_shared, "KSM: merged frames");
+		stat_line(raw, "ksm_pages_sharing", ks.pages_sharing, "KSM: pages sharing them (less one each)");
+		stat_line(raw, "ksm_zero_pages", ks.ksm_zero_pages, "KSM: pages mapped to the zero frame");
+		stat_line(raw, "ksm_full_scans", ks.full_scans, "KSM: full scans");
+	}
 }
 
 /* vmstat N: one line per interval, the first since boot, then the change;
@@ -888,7 +896,7 @@ static int cmd_pmap(int argc, char **argv)
 	}
 	if (!raw)
 		printf("pid %lu (%s): %lu regions\n  START            END              "
-		       "     SIZE RIGHTS BACKING RESIDENT\n", pid, proc_name((uint32_t)pid), n);
+		       "     SIZE RIGHTS BACKING RESIDENT   MERGED\n", pid, proc_name((uint32_t)pid), n);
 	for (size_t i = 0; i < n; i++) {
 		char rights[4] = { v[i].rights & MAP_R ? 'r' : '-', v[i].rights & MAP_W ? 'w' : '-',
 				   v[i].rights & MAP_X ? 'x' : '-', 0 };
@@ -896,17 +904,50 @@ static int cmd_pmap(int argc, char **argv)
 		total += v[i].resident;
 		bytes += v[i].end - v[i].start;
 		if (raw)
-			printf("region %lx %lx %s %s %lu\n", v[i].start, v[i].end, rights, b,
-			       v[i].resident);
+			printf("region %lx %lx %s %s %lu %lu\n", v[i].start, v[i].end, rights, b,
+			       v[i].resident, v[i].merged);
 		else
-			printf("  %016lx %016lx %7lu KiB %s    %-7s %8lu\n", v[i].start,
-			       v[i].end, (v[i].end - v[i].start) >> 10, rights, b, v[i].resident);
+			printf("  %016lx %016lx %7lu KiB %s    %-7s %8lu %8lu%s\n", v[i].start,
+			       v[i].end, (v[i].end - v[i].start) >> 10, rights, b, v[i].resident,
+			       v[i].merged, v[i].mergeable ? " mergeable" : "");
 	}
 	if (raw)
 		printf("regions %lu\nresident %lu\n", (uint64_t)n, total);
 	else
 		printf("  total %lu KiB mapped, %lu pages resident\n", bytes >> 10, total);
 	return 0;
+}
+
+/* ksm [-r]: the statistics; ksm KEY VALUE [CPU%]: a control. */
+static int cmd_ksm(int argc, char **argv)
+{
+	static struct ksm_stats st;
+	bool raw = take_raw(&argc, &argv);
+	unsigned k = argc > 1 ? ksm_ctl_key(argv[1]) : 0;
+	uint64_t v = 0, cpu = 0;
+	if (argc == 1) {
+		if (ksm_stats(0, &st))
+			return 1;
+		ksm_stats_print(&st, raw);
+		return 0;
+	}
+	if (k == KSM_CTL_DOMAINS && argc == 3)
+		v = strcmp(argv[2], "on") == 0 ? 1 : strcmp(argv[2], "off") == 0 ? 0 : 2;
+	else if (argc == 3 || argc == 4)
+		v = parse_num(argv[2], KSM_PAGES_MAX, &v) ? v : KSM_PAGES_MAX + 1;
+	if (k == KSM_CTL_ADVISOR && argc == 4) {
+		size_t n = strlen(argv[3]);
+		if (n && argv[3][n - 1] == '%')
+			argv[3][n - 1] = 0;
+		if (!parse_num(argv[3], 100, &cpu))
+			return usage("ksm");
+	}
+	if (!k || argc != (k == KSM_CTL_ADVISOR ? 4 : 3))
+		return usage("ksm");
+	int e = ksm_ctl(k, v, cpu, NULL);
+	if (e)
+		printf("ksm: %s: %s\n", argv[1], err_str(e));
+	return e ? 1 : 0;
 }
 
 static int cmd_uptime(int argc, char **argv)
@@ -1008,6 +1049,8 @@ static const struct builtin builtins[] = {
 	{ "meminfo", "[-r]",              "memory summary in kB, Linux style", cmd_meminfo },
 	{ "memmap",  "[-r]",              "a map of physical memory by kind", cmd_memmap },
 	{ "pmap",    "[-r] PID",          "regions of process PID: range, rights, backing, resident", cmd_pmap },
+	{ "ksm",     "[-r] [run 0|1|2 | pages_to_scan N | sleep_ms N | advisor SECS CPU% | domains on|off]",
+	  "same-page merging: statistics, or set a control", cmd_ksm },
 	{ "uptime",  "[-r]",              "time since boot", cmd_uptime },
 	{ "cpus",    "[-r]",              "per CPU: idle and busy time, threads run", cmd_cpus },
 	{ "echo",    "[WORDS...]",        "print the words", cmd_echo },

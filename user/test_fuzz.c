@@ -24,7 +24,8 @@
  * workers (FZ_WILD): exit, thread_exit, blocking IPC on an endpoint nobody
  * serves (made a poll), long sleeps, console_read without NOWAIT, writes
  * into the worker's own stack and globals, closing the pager handle,
- * PG_EXIT, PG_HALT, PG_REBOOT, killing itself.  A worker killed by a fault
+ * PG_EXIT, PG_HALT, PG_REBOOT, PG_KSM_CTL (the machine's KSM settings),
+ * killing itself.  A worker killed by a fault
  * is counted and replaced; the kernel must never panic, every call must
  * return an enum err, pager-only calls E_PERM, unknown numbers E_NOSYS.
  *
@@ -362,6 +363,9 @@ static void pick_request(struct fz *f, uint64_t a[6])
 	switch (tag) {
 	case PG_EXIT: case PG_HALT: case PG_REBOOT:
 		tag = PG_GETPID;
+		break;
+	case PG_KSM_CTL: /* the machine's KSM settings: not a worker's to fuzz */
+		tag = PG_KSM_STATS;
 		break;
 	case PG_KILL: case PG_WAIT:
 		a[2] = pick_pid(f);

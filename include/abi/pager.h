@@ -77,6 +77,30 @@
  *                    0 only to ask                inherits its parent's at
  *                                                 spawn and fork.  E_INVAL
  *                                                 out of range
+ *   PG_MADVISE       w0 = addr, w1 = len,         -  MADV_MERGEABLE (12): KSM may
+ *                    w2 = advice (Linux's         merge the anonymous pages of
+ *                    numbers, abi/ksm.h)          the regions [addr, addr+len)
+ *                                                 touches (whole regions);
+ *                                                 MADV_UNMERGEABLE (13): not any
+ *                                                 more, and their merged pages
+ *                                                 get private copies.  E_INVAL
+ *                                                 other advice, unaligned or
+ *                                                 outside lazy regions; E_NOMEM
+ *   PG_KSM_CTL       w0 = KSM_CTL_* key,          w0 = the value before (see
+ *                    w1 = value (w2: a second)    abi/ksm.h; E_INVAL, E_BUSY)
+ *   PG_KSM_STATS     w0 = pid (0: the caller)     buffer: struct ksm_stats
+ *   PG_KSM_PROCESS   w0 = 1 on, 0 off, 2 ask      w0 = the setting before: with
+ *                                                 it every anonymous region of
+ *                                                 the caller, now and later, is
+ *                                                 mergeable (PR_SET_MEMORY_MERGE;
+ *                                                 inherited by fork)
+ *   PG_KSM_DOMAIN    -                            w0 = a new merge domain for the
+ *                                                 caller and its future children
+ *                                                 (fork and spawn inherit it)
+ *   PG_KSM_SCAN      -                            only from the pager's ksmd: one
+ *                                                 batch of the scanner; w0 = ms
+ *                                                 to sleep before the next
+ *                                                 (E_PERM for anyone else)
  *
  * A process's children are destroyed with it; an exited child stays a
  * zombie until its parent waits for it.
@@ -115,6 +139,12 @@ enum pg_request {
 	PG_HALT,
 	PG_REBOOT,
 	PG_OOM_ADJ,
+	PG_MADVISE,
+	PG_KSM_CTL,
+	PG_KSM_STATS,
+	PG_KSM_PROCESS,
+	PG_KSM_DOMAIN,
+	PG_KSM_SCAN,
 	PG_COUNT
 };
 
@@ -191,6 +221,7 @@ struct pg_procinfo {
 	char name[PG_NAME_MAX];
 	int32_t oom_score_adj;     /* PG_OOM_ADJ */
 	uint32_t oom_flags;        /* PG_OOM_* */
+	uint64_t ksm_merging_pages; /* pages mapping a KSM-merged or zero frame */
 };
 #define PG_OOM_PROTECTED 0x1       /* init or the shell: never an OOM victim */
 #define PG_PROC_RUNNING 1
@@ -202,6 +233,8 @@ struct pg_region_info {
 	uint32_t rights;           /* MAP_* */
 	uint32_t backing;          /* PG_BACK_* */
 	uint64_t resident;         /* pages present */
+	uint64_t merged;           /* of them, mapping a KSM-merged frame */
+	uint32_t mergeable, pad;   /* MADV_MERGEABLE (or ksm_process) */
 };
 #define PG_BACK_ANON  1
 #define PG_BACK_FILE  2

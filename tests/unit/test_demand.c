@@ -473,6 +473,75 @@ START_TEST(last_share_freed_on_exit)
 }
 END_TEST
 
+/* KSM's side (ksmd.c): dp_replace_page puts a merged frame (KSM holding
+ * one share) in place of a page's frame; writes copy; when the last page
+ * lets go, dp_ksm_last hands the frame back. */
+static int ksm_last_calls;
+static uint32_t ksm_gen;
+static void ksm_last(uint64_t pfn, uint32_t gen)
+{
+	ck_assert_uint_eq(gen, ksm_gen);
+	ck_assert_uint_eq(cow_count(pfn), 1);
+	ksm_last_calls++;
+	ck_assert(cow_release(pfn));
+	f_free(pfn, gen);
+}
+
+START_TEST(ksm_merged_frame)
+{
+	setup();
+	struct dp_space a, b, c;
+	uint8_t v = 9;
+	uint64_t k;
+	dp_space_init(&a, 1);
+	dp_space_init(&b, 2);
+	dp_space_init(&c, 3);
+	dp_ksm_last = ksm_last;
+	ksm_last_calls = 0;
+	dp_register_lazy(&a, BASE, 4 * P, MAP_R | MAP_W, &backing_anon, NULL);
+	dp_register_lazy(&b, BASE, 4 * P, MAP_R | MAP_W, &backing_anon, NULL);
+	access_page(&a, BASE, true, &v);
+	access_page(&b, BASE, true, &v);
+	uint64_t fa = pt[1][0].pfn, fb = pt[2][0].pfn;
+	ck_assert_int_eq(f_alloc(&k, &ksm_gen), E_OK);
+	memcpy(fr[k].data, fr[fa].data, P);
+	ck_assert_int_eq(dp_replace_page(&a, BASE, fb, k, ksm_gen, PAGE_COW | PAGE_KSM), E_AGAIN);
+	ck_assert_int_eq(dp_replace_page(&a, BASE, fa, k, ksm_gen, PAGE_COW | PAGE_KSM), E_OK);
+	ck_assert_int_eq(dp_replace_page(&b, BASE, fb, k, ksm_gen, PAGE_COW | PAGE_KSM), E_OK);
+	ck_assert_int_eq(fr[fa].refs, 0); /* the old frames are free */
+	ck_assert_int_eq(fr[fb].refs, 0);
+	ck_assert_int_eq(fr[k].refs, 3);  /* KSM's hold and two mappings */
+	ck_assert_uint_eq(cow_count(k), 3);
+	ck_assert_uint_eq(pt[1][0].rights, MAP_R);
+	v = 10;
+	ck_assert_int_eq(access_page(&a, BASE, true, &v), E_OK); /* a copy */
+	ck_assert_uint_ne(pt[1][0].pfn, k);
+	ck_assert_int_eq(ksm_last_calls, 0);
+	ck_assert_int_eq(dp_fork(&b, &c), E_OK); /* the leaf shared: no count yet */
+	ck_assert_int_eq(access_page(&c, BASE, false, &v), E_OK);
+	ck_assert_uint_eq(v, 9);
+	v = 11;
+	ck_assert_int_eq(access_page(&c, BASE, true, &v), E_OK); /* c copies */
+	ck_assert_int_eq(ksm_last_calls, 0);
+	space_gone(&b);                   /* the last page of k */
+	ck_assert_int_eq(ksm_last_calls, 1);
+	ck_assert_int_eq(fr[k].refs, 0);
+	/* the zero frame, KSM's: a write gives a private page */
+	access_page(&c, BASE + P, true, &v);
+	memset(fr[pt[3][1].pfn].data, 0, P);
+	ck_assert_int_eq(dp_replace_page(&c, BASE + P, pt[3][1].pfn, 0, 0, PAGE_ZERO | PAGE_KSM), E_OK);
+	ck_assert_uint_eq(pt[3][1].pfn, zpfn);
+	ck_assert_int_eq(access_page(&c, BASE + P, true, &v), E_OK);
+	ck_assert_uint_ne(pt[3][1].pfn, zpfn);
+	ck_assert_int_eq(access_page(&a, BASE, false, &v), E_OK);
+	ck_assert_uint_eq(v, 10);
+	space_gone(&a);
+	space_gone(&c);
+	dp_ksm_last = NULL;
+	assert_no_leaks();
+}
+END_TEST
+
 START_TEST(out_of_memory)
 {
 	setup();
@@ -668,6 +737,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, fork_cow_copy_then_reuse);
 	tcase_add_test(tc, last_share_freed_on_exit);
 	tcase_add_test(tc, out_of_memory);
+	tcase_add_test(tc, ksm_merged_frame);
 	tcase_add_test(tc, munmap_protect_unregister);
 	tcase_add_test(tc, protect_one_call_cow_stays_read_only);
 	tcase_add_test(tc, random_model);

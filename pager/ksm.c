@@ -1,0 +1,517 @@
+/* KSM: the scanner, its trees, merging.  See ksm.h. */
+#include "abi/err.h"
+#include "lib/string.h"
+#include "ksm_int.h"
+
+struct ksm_state ksm;
+
+static struct ksm_item item_mem[KSM_ITEM_POOL];
+static struct ksm_stable stable_mem[256];
+static struct ksm_dup dup_mem[256];
+static struct pool item_pool, stable_pool, dup_pool;
+static const uint8_t zeros[KSM_PAGE];
+
+#define VPN_BITS 35
+static uint64_t key_of(uint32_t owner, uint64_t va)
+{
+	return (uint64_t)owner << VPN_BITS | va / KSM_PAGE;
+}
+
+static uint64_t va_of(const struct ksm_item *it)
+{
+	return (it->node.key & ((1ull << VPN_BITS) - 1)) * KSM_PAGE;
+}
+
+static uint64_t hash(const void *page)
+{
+	return ksm.ops->hash ? ksm.ops->hash(page) : ksm_hash(page);
+}
+
+static int compare(const uint8_t *a, const uint8_t *b)
+{
+	ksm.st.page_compares++;
+	return memcmp(a, b, KSM_PAGE);
+}
+
+/* ---- item states and counters ---- */
+
+static void set_state(struct ksm_item *it, unsigned s)
+{
+	struct ksm_owner *o = &ksm.owners[it->owner];
+	bool was = it->state == IT_STABLE || it->state == IT_ZERO;
+	bool is = s == IT_STABLE || s == IT_ZERO;
+	ksm.count[it->state]--;
+	ksm.count[s]++;
+	o->merging += (uint64_t)is - (uint64_t)was;
+	it->state = (uint8_t)s;
+}
+
+static void attach(struct ksm_item *it, struct ksm_dup *d)
+{
+	it->dup = d;
+	it->prev = NULL;
+	it->next = d->items;
+	if (d->items)
+		d->items->prev = it;
+	d->items = it;
+	ksm.sharing += d->nitems++ >= 1;
+	ksm.st.pages_merged++;
+	it->age = 0;
+	it->skip = 0;
+	set_state(it, IT_STABLE);
+}
+
+static void detach(struct ksm_item *it)
+{
+	struct ksm_dup *d = it->dup;
+	if (it->prev)
+		it->prev->next = it->next;
+	else
+		d->items = it->next;
+	if (it->next)
+		it->next->prev = it->prev;
+	ksm.sharing -= --d->nitems >= 1;
+	it->dup = NULL;
+	set_state(it, IT_NEW);
+}
+
+/* The item of (owner, va), made if new; NULL if the pool is dry. */
+static struct ksm_item *item_get(uint32_t owner, uint64_t key)
+{
+	struct ksm_item *it = (struct ksm_item *)tree_find(&ksm.items, key);
+	if (it)
+		return it;
+	if (!(it = pool_get(&item_pool)))
+		return NULL;
+	it->node.key = key;
+	it->owner = owner;
+	it->state = IT_NEW;
+	ksm.count[IT_NEW]++;
+	ksm.owners[owner].items++;
+	tree_insert(&ksm.items, &it->node);
+	return it;
+}
+
+/* Forget it: out of the items tree and its dup; freed now, or when the
+ * unstable tree holding it is dropped. */
+static void forget(struct ksm_item *it)
+{
+	if (it->dup)
+		detach(it);
+	set_state(it, IT_NEW);
+	ksm.count[IT_NEW]--;
+	ksm.owners[it->owner].items--;
+	tree_remove(&ksm.items, it->node.key);
+	if (it->in_tree)
+		it->dead = 1;
+	else
+		pool_put(&item_pool, it);
+}
+
+/* Forget the items with keys in [lo, hi): their pages are gone. */
+static void forget_range(uint64_t lo, uint64_t hi)
+{
+	struct tnode *t;
+	while ((t = tree_ceil(&ksm.items, lo)) && t->key < hi)
+		forget((struct ksm_item *)t);
+}
+
+/* ---- the trees ---- */
+
+struct key {
+	uint32_t dom;
+	uint64_t hash;
+	const uint8_t *bytes;
+};
+
+static int order(const struct key *k, uint32_t dom, uint64_t h)
+{
+	if (k->dom != dom)
+		return k->dom < dom ? -1 : 1;
+	if (k->hash != h)
+		return k->hash < h ? -1 : 1;
+	return 0;
+}
+
+static int stable_cmp(const void *key, const struct kavl *n, void *ctx)
+{
+	(void)ctx;
+	const struct key *k = key;
+	const struct ksm_stable *s = (const struct ksm_stable *)n;
+	int c = order(k, s->dom, s->hash);
+	return c ? c : compare(k->bytes, ksm.ops->frame_bytes(s->dups->node.key));
+}
+
+/* An unstable node that is no longer a candidate (merged, forgotten,
+ * gone) still steers searches by its checksum; between equal checksums
+ * it sorts after every key. */
+static int unstable_cmp(const void *key, const struct kavl *n, void *ctx)
+{
+	(void)ctx;
+	const struct key *k = key;
+	const struct ksm_item *it = (const struct ksm_item *)((const char *)n -
+		__builtin_offsetof(struct ksm_item, un));
+	int c = order(k, it->dom, it->hash);
+	struct ksm_page pg;
+	if (c)
+		return c;
+	if (it->dead || it->state != IT_UNSTABLE ||
+	    !ksm.ops->page(it->owner, va_of(it), &pg) || pg.kind != KSM_PG_PRIVATE)
+		return -1;
+	return compare(k->bytes, pg.bytes);
+}
+
+static struct ksm_item *item_of(struct kavl *n)
+{
+	return n ? (struct ksm_item *)((char *)n - __builtin_offsetof(struct ksm_item, un)) : NULL;
+}
+
+/* Drop this pass's unstable tree: its dead items are freed. */
+static void unstable_drop(struct kavl *n)
+{
+	if (!n)
+		return;
+	unstable_drop(n->l);
+	unstable_drop(n->r);
+	struct ksm_item *it = item_of(n);
+	it->in_tree = 0;
+	if (it->dead)
+		pool_put(&item_pool, it);
+}
+
+/* A new dup of frame in stable node s (made and put in the tree if NULL,
+ * for key k); NULL if a pool is dry. */
+static struct ksm_dup *dup_new(struct ksm_stable *s, const struct key *k, uint64_t frame)
+{
+	struct ksm_dup *d = pool_get(&dup_pool);
+	if (!d)
+		return NULL;
+	if (!s) {
+		struct kavl *found = NULL;
+		if (!(s = pool_get(&stable_pool))) {
+			pool_put(&dup_pool, d);
+			return NULL;
+		}
+		s->dom = k->dom;
+		s->hash = k->hash;
+		ksm.stable = kavl_insert(ksm.stable, &s->avl, k, stable_cmp, NULL, &found);
+		if (found) { /* the contents are there already: one more dup */
+			pool_put(&stable_pool, s);
+			s = (struct ksm_stable *)found;
+		}
+	}
+	d->node.key = frame;
+	d->head = s;
+	d->next = s->dups;
+	s->dups = d;
+	ksm.chains += ++s->ndups == 2;
+	tree_insert(&ksm.dups, &d->node);
+	ksm.st.pages_shared++;
+	return d;
+}
+
+void ksm_frame_gone(uint64_t frame)
+{
+	struct ksm_dup *d = (struct ksm_dup *)tree_find(&ksm.dups, frame), **pp;
+	if (!d)
+		return;
+	while (d->items)
+		detach(d->items);
+	struct ksm_stable *s = d->head;
+	for (pp = &s->dups; *pp != d; pp = &(*pp)->next)
+		;
+	*pp = d->next;
+	ksm.chains -= s->ndups-- == 2;
+	if (!s->ndups) {
+		struct key k = { s->dom, s->hash, ksm.ops->frame_bytes(frame) };
+		struct kavl *gone = NULL;
+		s->dups = d; /* stable_cmp reads the bytes through the first dup */
+		ksm.stable = kavl_remove(ksm.stable, &k, stable_cmp, NULL, &gone);
+		pool_put(&stable_pool, s);
+	}
+	tree_remove(&ksm.dups, frame);
+	pool_put(&dup_pool, d);
+	ksm.st.pages_shared--;
+}
+
+bool ksm_is_merged(uint64_t frame)
+{
+	return tree_find(&ksm.dups, frame) != NULL;
+}
+
+/* ---- merging ---- */
+
+/* Write-protect it's page, then read it again: still frame expect? */
+static bool protect(struct ksm_item *it, uint64_t expect, struct ksm_page *now)
+{
+	ksm.ops->wrprotect(it->owner, va_of(it));
+	return ksm.ops->page(it->owner, va_of(it), now) && now->kind == KSM_PG_PRIVATE &&
+	       now->frame == expect;
+}
+
+/* Merge it's page (pg) into dup d: protect, compare in full, remap. */
+static bool merge_into(struct ksm_item *it, const struct ksm_page *pg, struct ksm_dup *d)
+{
+	struct ksm_page now;
+	if (!protect(it, pg->frame, &now) ||
+	    compare(now.bytes, ksm.ops->frame_bytes(d->node.key))) {
+		ksm.st.merges_failed++;
+		return false;
+	}
+	if (ksm.ops->remap(it->owner, va_of(it), now.frame, d->node.key))
+		return false;
+	attach(it, d);
+	return true;
+}
+
+/* it's page (pg) becomes a new frame of content k: a new dup (in stable
+ * node s, or a new one).  For chains and pairs. */
+static struct ksm_dup *merge_new(struct ksm_item *it, const struct ksm_page *pg,
+				 struct ksm_stable *s, const struct key *k)
+{
+	struct ksm_page now;
+	uint64_t f;
+	if (!protect(it, pg->frame, &now) || compare(now.bytes, k->bytes)) {
+		ksm.st.merges_failed++;
+		return NULL;
+	}
+	if (ksm.ops->frame_new(now.bytes, &f))
+		return NULL;
+	struct ksm_dup *d = dup_new(s, k, f);
+	if (!d || ksm.ops->remap(it->owner, va_of(it), now.frame, f)) {
+		if (d)
+			ksm_frame_gone(f);
+		ksm.ops->frame_put(f);
+		return NULL;
+	}
+	attach(it, d);
+	return d;
+}
+
+/* Look it's page up in the stable tree and join a frame with room, or
+ * start one more frame of a full chain.  True if merged. */
+static bool try_stable(struct ksm_item *it, const struct ksm_page *pg, const struct key *k)
+{
+	struct ksm_stable *s = (struct ksm_stable *)kavl_find(ksm.stable, k, stable_cmp, NULL);
+	if (!s)
+		return false;
+	for (struct ksm_dup *d = s->dups; d; d = d->next)
+		if (d->nitems < ksm.st.max_page_sharing)
+			return merge_into(it, pg, d);
+	return merge_new(it, pg, s, k) != NULL;
+}
+
+/* it's page equals u's (in the unstable tree): both move to a new frame. */
+static bool merge_pair(struct ksm_item *it, const struct ksm_page *pg,
+		       struct ksm_item *u, const struct key *k)
+{
+	struct ksm_page up;
+	struct kavl *gone = NULL;
+	if (!ksm.ops->page(u->owner, va_of(u), &up) || up.kind != KSM_PG_PRIVATE)
+		return false;
+	struct key uk = { k->dom, k->hash, up.bytes };
+	ksm.unstable = kavl_remove(ksm.unstable, &uk, unstable_cmp, NULL, &gone);
+	if (gone == &u->un) {
+		u->in_tree = 0;
+	} else if (gone) { /* cannot be: keys in the tree differ; put it back */
+		struct kavl *found = NULL;
+		ksm.unstable = kavl_insert(ksm.unstable, gone, &uk, unstable_cmp, NULL, &found);
+	}
+	ksm.ops->wrprotect(it->owner, va_of(it)); /* both before any compare */
+	struct ksm_dup *d = merge_new(u, &up, NULL, &uk);
+	return d && merge_into(it, pg, d);
+}
+
+/* Look it's page up in the unstable tree: merge with a match, else go in. */
+static bool try_unstable(struct ksm_item *it, const struct ksm_page *pg, const struct key *k)
+{
+	struct kavl *found = NULL;
+	ksm.unstable = kavl_insert(ksm.unstable, &it->un, k, unstable_cmp, NULL, &found);
+	if (found)
+		return merge_pair(it, pg, item_of(found), k);
+	it->in_tree = 1;
+	it->dom = k->dom;
+	set_state(it, IT_UNSTABLE);
+	return false;
+}
+
+/* A page of zeros maps the zero frame. */
+static bool try_zero(struct ksm_item *it, const struct ksm_page *pg)
+{
+	struct ksm_page now;
+	if (!protect(it, pg->frame, &now) || compare(now.bytes, zeros) ||
+	    ksm.ops->remap(it->owner, va_of(it), now.frame, KSM_ZERO_FRAME))
+		return false;
+	set_state(it, IT_ZERO);
+	ksm.st.pages_merged++;
+	it->age = it->skip = 0;
+	return true;
+}
+
+/* Smart scan: a page that failed to merge again waits longer. */
+static void backoff(struct ksm_item *it)
+{
+	if (it->age < 8)
+		it->age++;
+	if (it->age >= 3) {
+		unsigned n = 1u << (it->age - 3);
+		it->skip = (uint8_t)(n < KSM_SKIP_MAX ? n : KSM_SKIP_MAX);
+	}
+}
+
+/* Smart scan skips it's page this pass: no checksum (the cost saved),
+ * but if its last scan found it unchanged it goes in the unstable tree
+ * under its last one, so a twin that comes meanwhile still finds it (the
+ * merge compares the bytes). */
+static void skipped(struct ksm_item *it, const struct ksm_page *pg)
+{
+	it->skip--;
+	ksm.st.pages_skipped++;
+	if (it->state != IT_UNSTABLE || pg->kind != KSM_PG_PRIVATE)
+		return; /* only a page unchanged at its last scan */
+	struct key k = { ksm.st.domains ? ksm.owners[it->owner].domain : 0, it->hash,
+			 pg->bytes };
+	if (try_unstable(it, pg, &k))
+		it->age = 0;
+}
+
+/* True if it is merged already (its frame known), after bookkeeping. */
+static bool still_merged(struct ksm_item *it, const struct ksm_page *pg)
+{
+	if (it->dup && !(pg->kind == KSM_PG_MERGED && pg->frame == it->dup->node.key))
+		detach(it);
+	if (it->state == IT_ZERO && pg->kind != KSM_PG_ZERO)
+		set_state(it, IT_NEW);
+	if (it->dup || it->state == IT_ZERO)
+		return true;
+	if (pg->kind == KSM_PG_MERGED) { /* merged before we met it: a fork */
+		struct ksm_dup *d = (struct ksm_dup *)tree_find(&ksm.dups, pg->frame);
+		if (d)
+			attach(it, d);
+		return true;
+	}
+	if (pg->kind == KSM_PG_ZERO) {
+		set_state(it, IT_ZERO);
+		return true;
+	}
+	return false;
+}
+
+/* One scan step on the page at (owner, va). */
+static void scan_one(uint32_t owner, uint64_t va)
+{
+	struct ksm_item *it = item_get(owner, key_of(owner, va));
+	struct ksm_page pg;
+	if (!it || !ksm.ops->page(owner, va, &pg))
+		return;
+	if (it->skip && !it->dup && it->state != IT_ZERO) {
+		skipped(it, &pg);
+		return;
+	}
+	ksm.st.pages_scanned++;
+	if (still_merged(it, &pg))
+		return;
+	struct key k = { ksm.st.domains ? ksm.owners[owner].domain : 0, hash(pg.bytes),
+			 pg.bytes };
+	if (ksm.st.use_zero_pages && k.hash == ksm.zero_hash && try_zero(it, &pg))
+		return;
+	bool changed = !it->hashed || it->hash != k.hash;
+	it->hash = k.hash;
+	it->hashed = 1;
+	if (try_stable(it, &pg, &k))
+		return;
+	if (changed) {
+		set_state(it, IT_VOLATILE);
+		backoff(it);
+	} else if (!try_unstable(it, &pg, &k)) {
+		backoff(it);
+	} else {
+		it->age = 0;
+	}
+}
+
+static void end_pass(void)
+{
+	forget_range(key_of(ksm.cur_owner, ksm.cur_va), UINT64_MAX);
+	unstable_drop(ksm.unstable);
+	ksm.unstable = NULL;
+	ksm.cur_owner = 0;
+	ksm.cur_va = 0;
+	ksm.pass_pages = 0;
+	ksm.st.full_scans++;
+	ksm.pass_ended = true;
+}
+
+unsigned ksm_scan(unsigned n)
+{
+	unsigned done = 0;
+	while (done < n) {
+		uint32_t o = ksm.cur_owner;
+		uint64_t va = ksm.cur_va;
+		if (ksm.cur_owner >= KSM_OWNERS || !ksm.ops->next(&o, &va)) {
+			end_pass(); /* a batch ends with its pass, as Linux's */
+			break;
+		}
+		ksm.pass_pages++;
+		forget_range(key_of(ksm.cur_owner, ksm.cur_va), key_of(o, va));
+		ksm.cur_owner = o;
+		ksm.cur_va = va + KSM_PAGE;
+		if (ksm.cur_va >> (VPN_BITS + 12)) {
+			ksm.cur_owner = o + 1;
+			ksm.cur_va = 0;
+		}
+		scan_one(o, va);
+		done++;
+	}
+	return done;
+}
+
+void ksm_owner_gone(uint32_t owner)
+{
+	if (owner >= KSM_OWNERS)
+		return;
+	forget_range(key_of(owner, 0), key_of(owner + 1, 0));
+	ksm.owners[owner].domain = 0;
+}
+
+void ksm_set_domain(uint32_t owner, uint32_t domain)
+{
+	if (owner < KSM_OWNERS)
+		ksm.owners[owner].domain = domain;
+}
+
+uint32_t ksm_domain(uint32_t owner)
+{
+	return owner < KSM_OWNERS ? ksm.owners[owner].domain : 0;
+}
+
+void ksm_stop(void)
+{
+	unstable_drop(ksm.unstable);
+	ksm.unstable = NULL;
+	ksm.cur_owner = 0;
+	ksm.cur_va = 0;
+	ksm.pass_pages = 0;
+}
+
+void ksm_reset(void)
+{
+	forget_range(0, UINT64_MAX);
+	ksm_stop();
+}
+
+void ksm_init(const struct ksm_ops *ops)
+{
+	memset(&ksm, 0, sizeof ksm);
+	ksm.ops = ops;
+	tree_init(&ksm.items);
+	tree_init(&ksm.dups);
+	pool_init(&item_pool, item_mem, sizeof item_mem[0], KSM_ITEM_POOL);
+	pool_init(&stable_pool, stable_mem, sizeof stable_mem[0], 256);
+	pool_init(&dup_pool, dup_mem, sizeof dup_mem[0], 256);
+	ksm.zero_hash = hash(zeros);
+	ksm.st.pages_to_scan = 100;
+	ksm.st.sleep_ms = 20;
+	ksm.st.max_page_sharing = 256;
+	ksm.st.domains = 1;
+}

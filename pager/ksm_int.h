@@ -1,0 +1,69 @@
+/* KSM's internal state, shared by ksm.c (scanning, merging) and
+ * ksm_ctl.c (settings, statistics, the advisor).  Pure. */
+#ifndef PAGER_KSM_INT_H
+#define PAGER_KSM_INT_H
+
+#include "ksm.h"
+#include "ksm_avl.h"
+#include "tree.h"
+
+enum item_state { IT_NEW, IT_VOLATILE, IT_UNSTABLE, IT_STABLE, IT_ZERO, IT_STATES };
+
+struct ksm_dup;
+
+/* One mergeable page KSM has seen ("rmap item").  In the items tree by
+ * (owner, page); in this pass's unstable tree while in_tree (also after
+ * it merged or was forgotten: the tree is only ever dropped whole, so a
+ * forgotten item stays allocated, dead, until the pass ends); on its
+ * dup's list while merged. */
+struct ksm_item {
+	struct tnode node;           /* key: owner << 35 | va / 4096 */
+	struct kavl un;              /* unstable tree */
+	struct ksm_item *prev, *next; /* the dup's items */
+	struct ksm_dup *dup;
+	uint64_t hash;               /* checksum at its last scan */
+	uint32_t owner, dom;         /* dom: its domain when it went in the tree */
+	uint8_t state, in_tree, dead, hashed;
+	uint8_t age, skip;           /* smart scan: failed passes, passes to skip */
+};
+
+/* One content in the stable tree: the merged frames (dups) holding it. */
+struct ksm_stable {
+	struct kavl avl;
+	uint64_t hash;
+	uint32_t dom;
+	unsigned ndups;
+	struct ksm_dup *dups;
+};
+
+/* One merged frame; in the dups tree by frame. */
+struct ksm_dup {
+	struct tnode node;           /* key: frame */
+	struct ksm_stable *head;
+	struct ksm_dup *next;
+	struct ksm_item *items;
+	unsigned nitems;
+};
+
+struct ksm_owner {
+	uint32_t domain;
+	uint64_t items, merging;
+};
+
+struct ksm_state {
+	const struct ksm_ops *ops;
+	struct tree items, dups;
+	struct kavl *stable, *unstable;
+	uint32_t cur_owner;          /* where the scan goes on */
+	uint64_t cur_va;
+	uint64_t pass_pages;         /* pages scanned in this pass */
+	uint64_t count[IT_STATES];
+	uint64_t sharing, chains, zero_hash;
+	struct ksm_stats st;         /* the cumulative counters */
+	struct ksm_owner owners[KSM_OWNERS];
+	uint64_t adv_ns, adv_pages;  /* this pass, for the advisor */
+	bool pass_ended;
+};
+extern struct ksm_state ksm;
+
+#endif

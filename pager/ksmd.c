@@ -1,0 +1,385 @@
+/* KSM on the system: the ops of the pure scanner (ksm.h) on the pager's
+ * processes, page tables and frames, the requests (PG_MADVISE, PG_KSM_*)
+ * and ksmd, the process that paces the scanner.
+ *
+ * The pager stays one thread.  ksmd sends PG_KSM_SCAN; the pager scans a
+ * batch of pages_to_scan pages in chunks of KSMD_CHUNK and, after each
+ * chunk, polls its endpoint: a fault or request that came in ends the
+ * batch and is served next (pager_poll), so a fault waits at most one
+ * chunk.  A batch also ends after KSMD_BATCH_MS.  Merges are therefore
+ * atomic with respect to faults: between write-protect, compare and remap
+ * no fault is served.  A merged frame is a frame the pager holds (counted
+ * in frames_held) with one COW share for KSM; its pages are PAGE_COW |
+ * PAGE_KSM, so a write copies (cow.c), and when the last page lets go
+ * (write, unmap, unmerge, exit) dp_ksm_last gives the frame back. */
+#include "pager.h"
+#include "cow.h"
+#include "ksm.h"
+#include "abi/ksm.h"
+
+#define KSMD_CHUNK    2  /* pages between two polls */
+#define KSMD_BATCH_MS 10 /* longest batch */
+
+static uint32_t ksmd_pid;     /* 0: not running */
+static uint32_t next_domain = 1;
+static uint64_t tsc_per_ms;
+
+/* A frame's identity for ksm.h: (generation, pfn). */
+static uint64_t fid(uint64_t pfn, uint32_t gen) { return (uint64_t)gen << 32 | pfn; }
+static uint64_t fpfn(uint64_t id) { return id & 0xFFFFFFFFull; }
+static uint32_t fgen(uint64_t id) { return (uint32_t)(id >> 32); }
+
+static inline uint64_t tsc(void)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return (uint64_t)hi << 32 | lo;
+}
+
+static uint32_t owner_of(const struct proc *p)
+{
+	return (uint32_t)(p - proc_slot(0));
+}
+
+static struct proc *owner_proc(uint32_t o)
+{
+	struct proc *p = o < PROC_MAX ? proc_slot((int)o) : NULL;
+	return p && p->state == PROC_LIVE && p->pid != ksmd_pid ? p : NULL;
+}
+
+/* KSM may merge the pages of r: anonymous or heap, readable and writable,
+ * opted in (never text, stacks, fixed pages). */
+static bool region_ok(const struct proc *p, const struct region *r)
+{
+	return r && r->b && (r->kind == REGION_ANON || r->kind == REGION_HEAP) &&
+	       (r->rights & (MAP_R | MAP_W)) == (MAP_R | MAP_W) &&
+	       (r->mergeable || p->ksm_all);
+}
+
+/* A page KSM looks at: not program text, not a zero page of a read. */
+static bool page_ok(const struct page *pg)
+{
+	return !(pg->flags & PAGE_CACHED) &&
+	       (!(pg->flags & PAGE_ZERO) || (pg->flags & PAGE_KSM));
+}
+
+static bool k_next(uint32_t *owner, uint64_t *va)
+{
+	for (uint32_t o = *owner; o < PROC_MAX; o++, *va = 0) {
+		struct proc *p = owner_proc(o);
+		if (!p)
+			continue;
+		uint64_t at = *va;
+		struct region *r = region_find(&p->mem.regions, at);
+		for (r = r ? r : region_from(&p->mem.regions, at); r;
+		     r = region_next(&p->mem.regions, r)) {
+			if (!region_ok(p, r))
+				continue;
+			for (struct page *pg = pagetab_from(&p->mem.pages, at > r->start ? at : r->start);
+			     pg && pg->va < r->end; pg = pagetab_next(&p->mem.pages, pg))
+				if (page_ok(pg)) {
+					*owner = o;
+					*va = pg->va;
+					return true;
+				}
+		}
+	}
+	return false;
+}
+
+static bool k_page(uint32_t o, uint64_t va, struct ksm_page *out)
+{
+	struct proc *p = owner_proc(o);
+	if (!p)
+		return false;
+	struct page *pg = pagetab_lookup(&p->mem.pages, va);
+	if (!pg || !page_ok(pg) || !region_ok(p, region_find(&p->mem.regions, va)))
+		return false;
+	out->frame = fid(pg->pfn, pg->gen);
+	out->kind = (pg->flags & PAGE_ZERO) ? KSM_PG_ZERO :
+		    (pg->flags & PAGE_KSM) ? KSM_PG_MERGED : KSM_PG_PRIVATE;
+	out->bytes = out->kind == KSM_PG_ZERO ? NULL : mem_window(pg->pfn);
+	return true;
+}
+
+/* Only a private page is writable anywhere: protect takes MAP_W from its
+ * one mapping and shoots the TLBs down before it returns. */
+static void k_wrprotect(uint32_t o, uint64_t va)
+{
+	struct proc *p = owner_proc(o);
+	struct page *pg = p ? pagetab_lookup(&p->mem.pages, va) : NULL;
+	struct region *r = p ? region_find(&p->mem.regions, va) : NULL;
+	if (pg && r && !(pg->flags & (PAGE_COW | PAGE_ZERO)))
+		sys_protect(p->space, va, 1, r->rights & ~MAP_W);
+}
+
+static int k_remap(uint32_t o, uint64_t va, uint64_t expect, uint64_t frame)
+{
+	struct proc *p = owner_proc(o);
+	struct page *pg = p ? pagetab_lookup(&p->mem.pages, va) : NULL;
+	if (!pg || pg->gen != fgen(expect))
+		return E_AGAIN;
+	if (frame == KSM_ZERO_FRAME)
+		return dp_replace_page(&p->mem, va, fpfn(expect), 0, 0, PAGE_ZERO | PAGE_KSM);
+	return dp_replace_page(&p->mem, va, fpfn(expect), fpfn(frame), fgen(frame),
+			       PAGE_COW | PAGE_KSM);
+}
+
+static int k_frame_new(const uint8_t *bytes, uint64_t *frame)
+{
+	struct sys_regs r;
+	int e = sys_frame_alloc_r(FRAME_ZEROED, &r);
+	if (e)
+		return e;
+	memcpy(mem_window(r.rdi), bytes, PAGE_SIZE);
+	dp_stats.frames_held++;
+	*frame = fid(r.rdi, (uint32_t)r.rsi);
+	return E_OK;
+}
+
+static const uint8_t *k_frame_bytes(uint64_t frame)
+{
+	return mem_window(fpfn(frame));
+}
+
+static void k_frame_put(uint64_t frame)
+{
+	sys_frame_free(fpfn(frame), fgen(frame));
+	dp_stats.frames_held--;
+}
+
+/* dp_ksm_last: the merged frame's last page let go; KSM's share goes. */
+static void last_share(uint64_t pfn, uint32_t gen)
+{
+	ksm_frame_gone(fid(pfn, gen));
+	cow_release(pfn);
+	k_frame_put(fid(pfn, gen));
+}
+
+static const struct ksm_ops ops = {
+	k_next, k_page, k_wrprotect, k_remap, k_frame_new, k_frame_bytes, k_frame_put, NULL,
+};
+
+void ksmd_init(void)
+{
+	ksm_init(&ops);
+	dp_ksm_last = last_share;
+	tsc_per_ms = pg.boot->tsc_hz / 1000 ? pg.boot->tsc_hz / 1000 : 1;
+}
+
+/* ---- processes ---- */
+
+void ksmd_proc_new(struct proc *p, const struct proc *parent)
+{
+	ksm_set_domain(owner_of(p), parent ? ksm_domain(owner_of(parent)) : 0);
+}
+
+void ksmd_fork(struct proc *parent, struct proc *child)
+{
+	child->ksm_all = parent->ksm_all;
+}
+
+void ksmd_proc_gone(struct proc *p)
+{
+	ksm_owner_gone(owner_of(p));
+	if (p->pid == ksmd_pid)
+		ksmd_pid = 0;
+}
+
+/* ---- unmerging ---- */
+
+/* Give p's merged pages in [start, end) private copies.  E_NOMEM. */
+static int unmerge_range(struct proc *p, uint64_t start, uint64_t end)
+{
+	struct page *pg;
+	for (uint64_t va = start; (pg = pagetab_from(&p->mem.pages, va)) && pg->va < end;
+	     va = pg->va + PAGE_SIZE) {
+		if (!(pg->flags & PAGE_KSM))
+			continue;
+		struct dp_map m;
+		va = pg->va;
+		int e = dp_handle_cow_fault(&p->mem, va, &m);
+		if (e == E_OK)
+			e = sys_map(p->space, m.va, m.pfn, m.gen, m.rights);
+		if (e == E_NOMEM)
+			return e;
+		pg = pagetab_lookup(&p->mem.pages, va);
+		if (!pg)
+			break;
+	}
+	return E_OK;
+}
+
+static int unmerge_all(void)
+{
+	int e = E_OK;
+	for (int i = 0; i < PROC_MAX && e == E_OK; i++)
+		if (proc_slot(i)->state == PROC_LIVE)
+			e = unmerge_range(proc_slot(i), 0, PG_STACK_TOP);
+	if (e == E_OK)
+		ksm_reset();
+	return e;
+}
+
+/* ---- ksmd ---- */
+
+static void ksmd_start(void)
+{
+	uint32_t pid;
+	static const char args[] = "ksmd";
+	if (ksmd_pid || proc_spawn(0, args, sizeof args, &pid) != E_OK)
+		return;
+	ksmd_pid = pid;
+	struct proc *k = proc_live(pid);
+	if (k)
+		k->oom_adj = PG_OOM_ADJ_MIN; /* never the OOM victim */
+}
+
+static void ksmd_stop(void)
+{
+	struct proc *k = ksmd_pid ? proc_live(ksmd_pid) : NULL;
+	ksmd_pid = 0;
+	if (k)
+		proc_end(k, PG_WAIT_KILLED, 0, 0, 0);
+}
+
+/* One batch: pages_to_scan pages at most, a chunk at a time, until a
+ * message waits or KSMD_BATCH_MS pass. */
+static void batch(void)
+{
+	struct ksm_stats st;
+	ksm_get_stats(&st, KSM_OWNERS);
+	uint64_t t0 = tsc(), done = 0;
+	while (done < st.pages_to_scan) {
+		unsigned n = st.pages_to_scan - done < KSMD_CHUNK ? st.pages_to_scan - done :
+			     KSMD_CHUNK;
+		unsigned got = ksm_scan(n);
+		done += got;
+		if (got < n || pager_poll() || tsc() - t0 > KSMD_BATCH_MS * tsc_per_ms)
+			break;
+	}
+	ksm_account((tsc() - t0) * 1000000 / tsc_per_ms, (unsigned)done);
+}
+
+/* PG_KSM_SCAN from ksmd: w0 = 0 (a send): scan a batch; w0 = 1 (a call):
+ * w0 = milliseconds to sleep. */
+long do_ksm_scan(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
+{
+	struct ksm_stats st;
+	if (p->pid != ksmd_pid)
+		return E_PERM;
+	ksm_get_stats(&st, KSM_OWNERS);
+	if (m->w[0] == 0 && st.run == 1)
+		batch();
+	r->w[0] = st.sleep_ms;
+	return E_OK;
+}
+
+/* ---- requests ---- */
+
+/* PG_MADVISE: MADV_MERGEABLE / MADV_UNMERGEABLE on [w0, w0 + w1), which
+ * must lie in lazy regions with no hole.  Whole regions: every region the
+ * range touches (not split: a split heap could no longer grow with brk,
+ * and mfree frees one region); merging is invisible to the bytes, so a
+ * few pages more or less only change what the scanner looks at. */
+long do_madvise(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
+{
+	(void)r;
+	uint64_t start = m->w[0], end = m->w[0] + ((m->w[1] + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1));
+	if (m->w[2] != MADV_MERGEABLE && m->w[2] != MADV_UNMERGEABLE)
+		return E_INVAL;
+	if (start % PAGE_SIZE || !m->w[1] || end <= start || end > PG_STACK_TOP)
+		return E_INVAL;
+	for (uint64_t a = start; a < end;) {
+		struct region *rg = region_find(&p->mem.regions, a);
+		if (!rg || !rg->b)
+			return E_INVAL;
+		a = rg->end;
+	}
+	int e = E_OK;
+	for (struct region *rg = region_find(&p->mem.regions, start); rg && rg->start < end;
+	     rg = region_next(&p->mem.regions, rg)) {
+		rg->mergeable = m->w[2] == MADV_MERGEABLE;
+		if (m->w[2] == MADV_UNMERGEABLE && e == E_OK)
+			e = unmerge_range(p, rg->start, rg->end);
+	}
+	return e;
+}
+
+/* The setting key now (for PG_KSM_CTL's answer). */
+static uint64_t setting(unsigned key)
+{
+	struct ksm_stats s;
+	ksm_get_stats(&s, KSM_OWNERS);
+	switch (key) {
+	case KSM_CTL_RUN: return s.run;
+	case KSM_CTL_PAGES_TO_SCAN: return s.pages_to_scan;
+	case KSM_CTL_SLEEP_MS: return s.sleep_ms;
+	case KSM_CTL_MAX_PAGE_SHARING: return s.max_page_sharing;
+	case KSM_CTL_USE_ZERO_PAGES: return s.use_zero_pages;
+	case KSM_CTL_ADVISOR: return s.advisor_secs;
+	case KSM_CTL_DOMAINS: return s.domains;
+	}
+	return 0;
+}
+
+long do_ksm_ctl(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
+{
+	(void)p;
+	unsigned key = m->w[0] < KSM_CTL_COUNT ? (unsigned)m->w[0] : 0;
+	r->w[0] = setting(key);
+	int e = ksm_set(key, m->w[1], m->w[2]);
+	if (e || key != KSM_CTL_RUN)
+		return e;
+	if (m->w[1] == 1) {
+		ksmd_start();
+	} else {
+		ksmd_stop();
+		ksm_stop();
+	}
+	return m->w[1] == 2 ? unmerge_all() : E_OK;
+}
+
+long do_ksm_stats(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
+{
+	(void)r;
+	struct proc *t = m->w[0] == 0 ? p :
+			 m->w[0] <= UINT32_MAX ? proc_live((uint32_t)m->w[0]) : NULL;
+	if (!t)
+		return E_NOENT;
+	struct ksm_stats *out = (void *)PAGER_IPC_BUF;
+	ksm_get_stats(out, owner_of(t));
+	out->ksm_process = t->ksm_all;
+	pg.reply_len = sizeof *out;
+	return E_OK;
+}
+
+long do_ksm_process(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
+{
+	r->w[0] = p->ksm_all;
+	if (m->w[0] > 2)
+		return E_INVAL;
+	if (m->w[0] < 2)
+		p->ksm_all = m->w[0] == 1;
+	return E_OK;
+}
+
+/* PG_KSM_DOMAIN: the caller's merged pages are unmerged first, so that no
+ * frame stays shared with its old domain. */
+long do_ksm_domain(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
+{
+	(void)m;
+	int e = unmerge_range(p, 0, PG_STACK_TOP);
+	if (e)
+		return e;
+	ksm_set_domain(owner_of(p), next_domain);
+	r->w[0] = next_domain++;
+	return E_OK;
+}
+
+uint64_t ksmd_merging(const struct proc *p)
+{
+	struct ksm_stats s;
+	ksm_get_stats(&s, owner_of(p));
+	return s.ksm_merging_pages;
+}

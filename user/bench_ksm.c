@@ -1,0 +1,161 @@
+/* KSM benchmarks (RESULT lines; they report, never judge):
+ *   ksm_time_to_steady_us   run 1 until 4 processes' 4096 pages of 64
+ *                           contents are merged (pages_to_scan 1000,
+ *                           sleep_ms 0), microseconds (looked at every
+ *                           10 ms)
+ *   ksm_merged_write        a write to a merged page (a COW fault), cycles,
+ *                           median of 256
+ *   ksm_scan_per_page       scanner cost per page scanned (4096 unique
+ *                           pages, two full scans), cycles
+ *   ksm_fault_idle / ksm_fault_idle_p99 / ksm_fault_scanning /
+ *   ksm_fault_scanning_p99  demand-zero fault round trip, median and 99th
+ *                           percentile, with KSM off and while it scans
+ *                           flat out, cycles */
+#include "sys/sys.h"
+#include "sys/ksm.h"
+#include "sys/test.h"
+#include "sys/unistd.h"
+
+#define KEY 0x6b736d62656e6368ull
+#define FAULTS 2048
+
+static uint32_t ep, cmd;
+static uint64_t t[FAULTS];
+
+/* A child: pages pages, distinct contents (0: all unique), then wait. */
+static int child(uint64_t pages, uint64_t distinct, uint64_t salt)
+{
+	volatile uint64_t *p;
+	struct sys_msg m;
+	if (shared_ep(KEY, &ep) || shared_ep(KEY + 1, &cmd) || mmap_anon(pages * 4096, (void **)&p))
+		return 1;
+	for (uint64_t i = 0; i < pages * 512; i++) {
+		uint64_t c = distinct ? i / 512 % distinct : i / 512 + (salt << 20);
+		p[i] = (c + 1) * 0x9E3779B97F4A7C15ull + i % 512;
+	}
+	pg_madvise((void *)p, pages * 4096, MADV_MERGEABLE);
+	sys_send(ep, 0, 0, 0, 0, 0);
+	return ipc_recv(cmd, &m) ? 2 : 0;
+}
+
+static uint32_t kids[4];
+
+static void start(uint64_t distinct)
+{
+	struct sys_msg m;
+	for (int k = 0; k < 4; k++) {
+		int pid = fork();
+		if (pid == 0)
+			exit(child(1024, distinct, (uint64_t)k));
+		kids[k] = (uint32_t)pid;
+	}
+	for (int k = 0; k < 4; k++)
+		ipc_recv(ep, &m);
+}
+
+static void stop(void)
+{
+	struct wait_status st;
+	for (int k = 0; k < 4; k++)
+		sys_send(cmd, 0, 0, 0, 0, 0);
+	for (int k = 0; k < 4; k++)
+		waitpid(kids[k], &st);
+}
+
+static void faults(const char *name);
+static struct ksm_stats ks;
+static struct ksm_stats *stats(void)
+{
+	ksm_stats(0, &ks);
+	return &ks;
+}
+
+static void result(const char *name, uint64_t v, const char *unit)
+{
+	printf("RESULT name=%s value=%lu unit=%s\n", name, v, unit);
+}
+
+static void time_to_steady(void)
+{
+	start(64);
+	uint64_t t0 = rdtsc();
+	ksm_ctl(KSM_CTL_RUN, 1, 0, NULL);
+	while (stats()->pages_sharing < 4032 && rdtsc() - t0 < 60 * tsc_hz())
+		sleep_ms(10); /* each look ends a batch: not too often */
+	result("ksm_time_to_steady_us", (rdtsc() - t0) * 1000000 / tsc_hz(), "us");
+	ksm_ctl(KSM_CTL_RUN, 2, 0, NULL);
+	stop();
+}
+
+static void merged_write(void)
+{
+	volatile uint64_t *p;
+	if (mmap_anon(256 * 4096, (void **)&p))
+		return;
+	for (int i = 0; i < 256 * 512; i++)
+		p[i] = (uint64_t)(i / 512 % 4) << 32 | (uint64_t)(i % 512);
+	pg_madvise((void *)p, 256 * 4096, MADV_MERGEABLE);
+	ksm_ctl(KSM_CTL_RUN, 1, 0, NULL);
+	for (uint64_t t0 = rdtsc(); stats()->pages_sharing < 252 && rdtsc() - t0 < 60 * tsc_hz();)
+		sleep_ms(1);
+	ksm_ctl(KSM_CTL_RUN, 0, 0, NULL);
+	for (int i = 0; i < 256; i++) {
+		uint64_t t0 = rdtsc();
+		p[i * 512 + 1] = 1;
+		t[i] = rdtsc() - t0;
+	}
+	result("ksm_merged_write", median_u64(t, 256), "cycles");
+	ksm_ctl(KSM_CTL_RUN, 2, 0, NULL);
+	mfree((void *)p);
+}
+
+static void scan_cost(void)
+{
+	start(0);
+	uint64_t s0 = stats()->pages_scanned, f0 = ks.full_scans, t0 = rdtsc();
+	ksm_ctl(KSM_CTL_RUN, 1, 0, NULL);
+	while (stats()->full_scans < f0 + 2 && rdtsc() - t0 < 60 * tsc_hz())
+		sleep_ms(1);
+	uint64_t cycles = rdtsc() - t0, pages = ks.pages_scanned - s0;
+	result("ksm_scan_per_page", pages ? cycles / pages : 0, "cycles");
+	faults("ksm_fault_scanning"); /* the scanner keeps running meanwhile */
+	ksm_ctl(KSM_CTL_RUN, 2, 0, NULL);
+	stop();
+}
+
+/* Demand-zero faults in a scattered order (no fault-around): median and
+ * 99th percentile. */
+static void faults(const char *name)
+{
+	void *base;
+	char p99[64];
+	if (mmap_anon(FAULTS * 4096ull, &base))
+		return;
+	for (int i = 0; i < FAULTS; i++) {
+		volatile char *p = (volatile char *)base + (uint64_t)i * 1021 % FAULTS * 4096;
+		uint64_t t0 = rdtsc();
+		*p = 1;
+		t[i] = rdtsc() - t0;
+	}
+	mfree(base);
+	uint64_t med = median_u64(t, FAULTS); /* sorts t */
+	result(name, med, "cycles");
+	fmt_snprintf(p99, sizeof p99, "%s_p99", name);
+	result(p99, t[FAULTS * 99 / 100], "cycles");
+}
+
+int main(void)
+{
+	if (shared_ep(KEY, &ep) || shared_ep(KEY + 1, &cmd))
+		return 1;
+	ksm_ctl(KSM_CTL_PAGES_TO_SCAN, 1000, 0, NULL);
+	ksm_ctl(KSM_CTL_SLEEP_MS, 0, 0, NULL);
+	faults("ksm_fault_idle");
+	time_to_steady();
+	merged_write();
+	scan_cost();
+	ksm_ctl(KSM_CTL_RUN, 0, 0, NULL);
+	ksm_ctl(KSM_CTL_PAGES_TO_SCAN, 100, 0, NULL);
+	ksm_ctl(KSM_CTL_SLEEP_MS, 20, 0, NULL);
+	return 0;
+}
