@@ -70,11 +70,11 @@ PAGER_OBJS := $(patsubst %.c,$(BUILD)/u/%.o,$(wildcard pager/*.c))
 USER_PROGS := $(patsubst user/%.c,%,$(wildcard user/*.c))
 USER_BINS  := $(USER_PROGS:%=$(BUILD)/initrd/%)
 INITRD := $(BUILD)/initrd.tar
-# The pager's pure modules, host-tested (tests/unit/test_{initrd,region,pagetab,cow,demand,oom}.c).
-PAGER_PURE := pager/initrd.c pager/tree.c pager/region.c pager/pagetab.c \
+# The pager's pure modules, host-tested (tests/unit/test_{initrd,region,pagetab,cow,demand,oom,pool}.c).
+PAGER_PURE := pager/initrd.c pager/tree.c pager/pool.c pager/region.c pager/pagetab.c \
 	pager/cow.c pager/filecache.c pager/demand.c pager/mem_anon.c pager/mem_file.c \
 	pager/mem_stack.c pager/oompolicy.c
-PAGER_UNIT := $(patsubst %,$(BUILD)/unit/test_%,initrd region pagetab cow demand oom)
+PAGER_UNIT := $(patsubst %,$(BUILD)/unit/test_%,initrd region pagetab cow demand oom pool)
 # ---- end ring 3 (variables) ----
 
 QEMU_ACCEL := $(if $(filter kvm,$(ACCEL)),-accel kvm,-accel tcg)

@@ -2,6 +2,7 @@
  * PG_PMAP), answered in our IPC buffer. */
 #include "pager.h"
 #include "cow.h"
+#include "pool.h"
 
 /* PG_STATS: struct pg_stats in the reply buffer: the demand manager's
  * counters plus the COW table's size now. */

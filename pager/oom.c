@@ -8,7 +8,7 @@
  * dead spaces still hold ("owed") are down to what they were before the
  * kill.  A system call's fault is never a reason to kill: it fails. */
 #include "pager.h"
-#include "tree.h"
+#include "pool.h"
 #include "oompolicy.h"
 
 static struct oom_wait wait_state;
