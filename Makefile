@@ -72,8 +72,8 @@ USER_BINS  := $(USER_PROGS:%=$(BUILD)/initrd/%)
 INITRD := $(BUILD)/initrd.tar
 # The pager's pure modules, host-tested (tests/unit/test_{initrd,region,pagetab,cow,demand,oom,pool}.c).
 PAGER_PURE := pager/initrd.c pager/tree.c pager/pool.c pager/region.c pager/pagetab.c \
-	pager/cow.c pager/filecache.c pager/demand.c pager/mem_anon.c pager/mem_file.c \
-	pager/mem_stack.c pager/oompolicy.c
+	pager/cow.c pager/filecache.c pager/demand.c pager/backing_anon.c pager/backing_file.c \
+	pager/backing_stack.c pager/oompolicy.c
 PAGER_UNIT := $(patsubst %,$(BUILD)/unit/test_%,initrd region pagetab cow demand oom pool)
 # ---- end ring 3 (variables) ----
 
