@@ -131,6 +131,39 @@ void dp_release_range(struct dp_space *s, uint64_t start, uint64_t end)
 	run_flush(&run);
 }
 
+int dp_resize(struct dp_space *s, uint64_t start, uint64_t end)
+{
+	struct region *r = region_find(&s->regions, start);
+	if (!r || r->start != start)
+		return E_NOENT;
+	if (end < r->end)
+		dp_release_range(s, end, r->end);
+	if (end == start)
+		return region_remove(&s->regions, start);
+	return region_resize(&s->regions, start, end);
+}
+
+struct region *dp_region(const struct dp_space *s, uint64_t va)
+{
+	return region_find(&s->regions, va);
+}
+
+int dp_place(const struct dp_space *s, uint64_t size, uint64_t lo, uint64_t hi,
+	     uint64_t *at)
+{
+	return region_place(&s->regions, size, lo, hi, at);
+}
+
+const struct page *dp_page(const struct dp_space *s, uint64_t va)
+{
+	return pagetab_lookup(&s->pages, va);
+}
+
+uint64_t dp_pages(const struct dp_space *s)
+{
+	return pagetab_count(&s->pages);
+}
+
 int dp_unregister_lazy(struct dp_space *s, uint64_t start)
 {
 	struct region *r = region_find(&s->regions, start);

@@ -105,6 +105,26 @@ int dp_unregister_lazy(struct dp_space *s, uint64_t start);
 /* Unmap and release every page in [start, end); regions stay. */
 void dp_release_range(struct dp_space *s, uint64_t start, uint64_t end);
 
+/* Move the end of the region starting at start to end: the pages past a
+ * lower end are unmapped and released; end == start removes the region.
+ * E_NOENT (no region starts there), E_INVAL (unaligned), E_BUSY (it would
+ * overlap another). */
+int dp_resize(struct dp_space *s, uint64_t start, uint64_t end);
+
+/* The region holding va, or NULL. */
+struct region *dp_region(const struct dp_space *s, uint64_t va);
+
+/* Where a new region of size bytes fits in [lo, hi): *at (region_place).
+ * E_INVAL (zero or unaligned size), E_NOMEM (no gap). */
+int dp_place(const struct dp_space *s, uint64_t size, uint64_t lo, uint64_t hi,
+	     uint64_t *at);
+
+/* The record of s's page at va, or NULL. */
+const struct page *dp_page(const struct dp_space *s, uint64_t va);
+
+/* Pages s holds a frame for. */
+uint64_t dp_pages(const struct dp_space *s);
+
 /* Record frame (pfn, gen), held by the pager, as the page at va (already
  * mapped by the caller).  E_BUSY, E_NOMEM, E_INVAL as pagetab_insert. */
 int dp_add_page(struct dp_space *s, uint64_t va, uint64_t pfn, uint32_t gen);
