@@ -143,7 +143,7 @@ int dp_resize(struct dp_space *s, uint64_t start, uint64_t end)
 	return region_resize(&s->regions, start, end);
 }
 
-struct region *dp_region(const struct dp_space *s, uint64_t va)
+struct region *dp_region(struct dp_space *s, uint64_t va)
 {
 	return region_find(&s->regions, va);
 }

@@ -112,7 +112,7 @@ void dp_release_range(struct dp_space *s, uint64_t start, uint64_t end);
 int dp_resize(struct dp_space *s, uint64_t start, uint64_t end);
 
 /* The region holding va, or NULL. */
-struct region *dp_region(const struct dp_space *s, uint64_t va);
+struct region *dp_region(struct dp_space *s, uint64_t va);
 
 /* Where a new region of size bytes fits in [lo, hi): *at (region_place).
  * E_INVAL (zero or unaligned size), E_NOMEM (no gap). */
