@@ -283,10 +283,7 @@ static int demand(struct dp_space *s, struct region *r, uint64_t va,
 	return E_OK;
 }
 
-/* A write to the present read-only page at va: a private frame if it is
- * the zero frame or really shared, else the same frame made writable.
- * E_FAULT (no such page or region not writable), E_NOMEM. */
-static int dp_handle_cow_fault(struct dp_space *s, uint64_t va, struct dp_map *m)
+int dp_handle_cow_fault(struct dp_space *s, uint64_t va, struct dp_map *m)
 {
 	va &= ~(PAGE_SIZE - 1);
 	struct region *r = region_find(&s->regions, va);
