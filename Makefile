@@ -70,12 +70,12 @@ PAGER_OBJS := $(patsubst %.c,$(BUILD)/u/%.o,$(wildcard pager/*.c))
 USER_PROGS := $(patsubst user/%.c,%,$(wildcard user/*.c))
 USER_BINS  := $(USER_PROGS:%=$(BUILD)/initrd/%)
 INITRD := $(BUILD)/initrd.tar
-# The pager's pure modules, host-tested (tests/unit/test_{initrd,region,pagetab,cow,demand,oom,ksm}.c).
-PAGER_PURE := pager/initrd.c pager/tree.c pager/region.c pager/pagetab.c \
-	pager/cow.c pager/filecache.c pager/demand.c pager/mem_anon.c pager/mem_file.c \
-	pager/mem_stack.c pager/oompolicy.c pager/ksm.c pager/ksm_avl.c pager/ksm_ctl.c \
+# The pager's pure modules, host-tested (tests/unit/test_{initrd,region,pagetab,cow,demand,oom,pool,ksm}.c).
+PAGER_PURE := pager/initrd.c pager/tree.c pager/pool.c pager/region.c pager/pagetab.c \
+	pager/cow.c pager/filecache.c pager/demand.c pager/backing_anon.c pager/backing_file.c \
+	pager/backing_stack.c pager/oompolicy.c pager/ksm.c pager/ksm_avl.c pager/ksm_ctl.c \
 	pager/ksm_hash.c
-PAGER_UNIT := $(patsubst %,$(BUILD)/unit/test_%,initrd region pagetab cow demand oom ksm)
+PAGER_UNIT := $(patsubst %,$(BUILD)/unit/test_%,initrd region pagetab cow demand oom pool ksm)
 # ---- end ring 3 (variables) ----
 
 QEMU_ACCEL := $(if $(filter kvm,$(ACCEL)),-accel kvm,-accel tcg)

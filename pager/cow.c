@@ -2,6 +2,7 @@
 #include "abi/err.h"
 #include "cow.h"
 #include "tree.h"
+#include "pool.h"
 
 struct cow_entry {
 	struct tnode node; /* key = pfn */

@@ -144,6 +144,39 @@ void dp_release_range(struct dp_space *s, uint64_t start, uint64_t end)
 	run_flush(&run);
 }
 
+int dp_resize(struct dp_space *s, uint64_t start, uint64_t end)
+{
+	struct region *r = region_find(&s->regions, start);
+	if (!r || r->start != start)
+		return E_NOENT;
+	if (end < r->end)
+		dp_release_range(s, end, r->end);
+	if (end == start)
+		return region_remove(&s->regions, start);
+	return region_resize(&s->regions, start, end);
+}
+
+struct region *dp_region(struct dp_space *s, uint64_t va)
+{
+	return region_find(&s->regions, va);
+}
+
+int dp_place(const struct dp_space *s, uint64_t size, uint64_t lo, uint64_t hi,
+	     uint64_t *at)
+{
+	return region_place(&s->regions, size, lo, hi, at);
+}
+
+const struct page *dp_page(const struct dp_space *s, uint64_t va)
+{
+	return pagetab_lookup(&s->pages, va);
+}
+
+uint64_t dp_pages(const struct dp_space *s)
+{
+	return pagetab_count(&s->pages);
+}
+
 int dp_unregister_lazy(struct dp_space *s, uint64_t start)
 {
 	struct region *r = region_find(&s->regions, start);
@@ -261,21 +294,6 @@ static int demand(struct dp_space *s, struct region *r, uint64_t va,
 	p = pagetab_lookup(&s->pages, va);
 	answer(r, p, m);
 	return E_OK;
-}
-
-int dp_try_demand_page(struct dp_space *s, uint64_t va, unsigned acc,
-		       struct dp_map *m)
-{
-	va &= ~(PAGE_SIZE - 1);
-	struct region *r = region_find(&s->regions, va);
-	if (!allowed(r, acc))
-		return E_FAULT;
-	struct page *p = pagetab_lookup(&s->pages, va);
-	if (p) { /* another thread's fault got here first */
-		answer(r, p, m);
-		return E_OK;
-	}
-	return demand(s, r, va, acc, m);
 }
 
 int dp_handle_cow_fault(struct dp_space *s, uint64_t va, struct dp_map *m)
@@ -398,8 +416,11 @@ int dp_fault(struct dp_space *s, uint64_t addr, unsigned acc, struct dp_map *m)
 	return e;
 }
 
-int dp_mark_cow_range(struct dp_space *s, struct dp_space *dst, uint64_t start,
-		      uint64_t end)
+/* The mappings' half of COW sharing: one kernel call write-protects the
+ * pages of s in [start, end) and maps them read-only in dst.  Returns the
+ * kernel's error (E_NOMEM). */
+static int dp_mark_cow_range(struct dp_space *s, struct dp_space *dst, uint64_t start,
+			     uint64_t end)
 {
 	return ops->share(dst->space, s->space, start, (end - start) / PAGE_SIZE);
 }
@@ -409,11 +430,12 @@ struct fork_ctx {
 	const struct region *r; /* the region of the last page seen */
 };
 
-/* pagetab_clone's step, on each entry of a leaf that becomes shared: a
- * page of a lazy region becomes copy-on-write (its frame's count moves
- * only when a sharer takes its own copy of the leaf: own()).  Fixed pages
- * (startup page, IPC buffers) stay as they are. */
-void dp_add_cow_entry(struct page *p, void *arg)
+/* The records' half, pagetab_clone's step (arg: struct fork_ctx), on each
+ * entry of a leaf that becomes shared: a page of a lazy region becomes
+ * copy-on-write (its frame's count moves only when a sharer takes its own
+ * copy of the leaf: own()).  Fixed pages (startup page, IPC buffers) and
+ * the zero frame stay as they are. */
+static void dp_add_cow_entry(struct page *p, void *arg)
 {
 	struct fork_ctx *f = arg;
 	if (!f->r || p->va < f->r->start || p->va >= f->r->end)

@@ -105,6 +105,26 @@ int dp_unregister_lazy(struct dp_space *s, uint64_t start);
 /* Unmap and release every page in [start, end); regions stay. */
 void dp_release_range(struct dp_space *s, uint64_t start, uint64_t end);
 
+/* Move the end of the region starting at start to end: the pages past a
+ * lower end are unmapped and released; end == start removes the region.
+ * E_NOENT (no region starts there), E_INVAL (unaligned), E_BUSY (it would
+ * overlap another). */
+int dp_resize(struct dp_space *s, uint64_t start, uint64_t end);
+
+/* The region holding va, or NULL. */
+struct region *dp_region(struct dp_space *s, uint64_t va);
+
+/* Where a new region of size bytes fits in [lo, hi): *at (region_place).
+ * E_INVAL (zero or unaligned size), E_NOMEM (no gap). */
+int dp_place(const struct dp_space *s, uint64_t size, uint64_t lo, uint64_t hi,
+	     uint64_t *at);
+
+/* The record of s's page at va, or NULL. */
+const struct page *dp_page(const struct dp_space *s, uint64_t va);
+
+/* Pages s holds a frame for. */
+uint64_t dp_pages(const struct dp_space *s);
+
 /* Record frame (pfn, gen), held by the pager, as the page at va (already
  * mapped by the caller).  E_BUSY, E_NOMEM, E_INVAL as pagetab_insert. */
 int dp_add_page(struct dp_space *s, uint64_t va, uint64_t pfn, uint32_t gen);
@@ -114,27 +134,10 @@ int dp_add_page(struct dp_space *s, uint64_t va, uint64_t pfn, uint32_t gen);
  * frame or table entry). */
 int dp_fault(struct dp_space *s, uint64_t addr, unsigned acc, struct dp_map *m);
 
-/* A not-present page at va: a new page from its region's backing (or the
- * zero frame for a read), recorded; *m = its mapping.  E_FAULT, E_NOMEM. */
-int dp_try_demand_page(struct dp_space *s, uint64_t va, unsigned acc,
-		       struct dp_map *m);
-
 /* A write to the present read-only page at va: a private frame if it is
  * the zero frame or really shared, else the same frame made writable.
  * E_FAULT (no such page or region not writable), E_NOMEM. */
 int dp_handle_cow_fault(struct dp_space *s, uint64_t va, struct dp_map *m);
-
-/* The mappings' half of COW sharing: one kernel call write-protects the
- * pages of s in [start, end) and maps them read-only in dst.  Returns the
- * kernel's error (E_NOMEM). */
-int dp_mark_cow_range(struct dp_space *s, struct dp_space *dst, uint64_t start,
-		      uint64_t end);
-
-/* The records' half, for pagetab_clone (arg: struct fork_ctx): an entry
- * of a leaf the child now shares becomes PAGE_COW if it lies in a lazy
- * region (not the zero frame, not a fixed page).  Share counts in cow.c
- * follow when a sharer takes its own copy of the leaf. */
-void dp_add_cow_entry(struct page *p, void *arg);
 
 /* Make child a copy-on-write copy of parent's lazy regions and pages.  On
  * failure child holds part of it; dp_destroy it.  E_NOMEM. */

@@ -2,6 +2,7 @@
 #include "abi/err.h"
 #include "filecache.h"
 #include "tree.h"
+#include "pool.h"
 
 #define FILECACHE_POOL 256
 

@@ -2,6 +2,7 @@
  * PG_PMAP), answered in our IPC buffer. */
 #include "pager.h"
 #include "cow.h"
+#include "pool.h"
 
 /* PG_STATS: struct pg_stats in the reply buffer: the demand manager's
  * counters plus the COW table's size now. */
@@ -27,7 +28,7 @@ static void procinfo(const struct proc *c, struct pg_procinfo *out)
 	out->state = c->state == PROC_LIVE ? PG_PROC_RUNNING : PG_PROC_ZOMBIE;
 	for (int i = 0; i < PG_MAX_THREADS; i++)
 		out->threads += c->threads[i] != 0;
-	out->resident = pagetab_count(&c->mem.pages);
+	out->resident = dp_pages(&c->mem);
 	out->faults = c->mem.faults;
 	fmt_snprintf(out->name, sizeof out->name, "%s", c->name);
 	out->oom_score_adj = c->oom_adj;

@@ -5,6 +5,7 @@
 
 #include "ksm.h"
 #include "ksm_avl.h"
+#include "pool.h"
 #include "tree.h"
 
 enum item_state { IT_NEW, IT_VOLATILE, IT_UNSTABLE, IT_STABLE, IT_ZERO, IT_STATES };

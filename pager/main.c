@@ -3,7 +3,7 @@
  * requests[], fault messages (badge = pid) to faults[], the kernel's
  * thread-end notices (badge = pid) to proc_thread_ended. */
 #include "pager.h"
-#include "tree.h"
+#include "pool.h"
 
 struct pager pg;
 

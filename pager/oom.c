@@ -8,7 +8,7 @@
  * dead spaces still hold ("owed") are down to what they were before the
  * kill.  A system call's fault is never a reason to kill: it fails. */
 #include "pager.h"
-#include "tree.h"
+#include "pool.h"
 #include "oompolicy.h"
 
 static struct oom_wait wait_state;
@@ -56,7 +56,7 @@ static struct proc *choose(uint64_t total)
 		struct proc *q = proc_slot(i);
 		if (q->state != PROC_LIVE)
 			continue;
-		c[n] = (struct oom_cand){ q->pid, pagetab_count(&q->mem.pages),
+		c[n] = (struct oom_cand){ q->pid, dp_pages(&q->mem),
 					  q->oom_adj, oom_protected(q) };
 		who[n++] = q;
 	}
@@ -80,7 +80,7 @@ static long kill_victim(struct proc *v, struct proc *p, const struct sys_msg *m,
 	uint32_t vpid = v->pid, ppid = p->pid;
 	printf("pid %u killed: out of memory (%s, %lu resident pages, oom_score_adj %d: %s; "
 	       "pid %u found no free frame at 0x%lx)\n", vpid, v->name,
-	       (uint64_t)pagetab_count(&v->mem.pages), v->oom_adj,
+	       dp_pages(&v->mem), v->oom_adj,
 	       v->oom_adj ? "the highest score with its oom_score_adj" :
 			    "the most resident pages", ppid, m->w[FAULT_MSG_ADDR]);
 	dp_stats.kills++;

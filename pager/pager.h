@@ -56,7 +56,7 @@ typedef long (*pg_handler)(struct proc *p, const struct sys_msg *m,
 
 /* mem.c: the demand manager's frames and mappings. */
 void *mem_window(uint64_t pfn);
-/* The node pools' pages (tree.h pool_grow, pool_shrink): a frame of our
+/* The node pools' pages (pool.h pool_grow, pool_shrink): a frame of our
  * window (NULL if memory is out), its generation the cookie. */
 void *mem_pool_page(uint64_t *gen);
 void mem_pool_free(void *page, uint64_t gen);

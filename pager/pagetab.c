@@ -3,7 +3,7 @@
 #include "abi/err.h"
 #include "lib/string.h"
 #include "pagetab.h"
-#include "tree.h"
+#include "pool.h"
 
 #define VA_LIMIT   (1ull << 47)
 #define LEAF_BITS  7
@@ -11,11 +11,10 @@
 #define NODE_BITS  8
 #define NODE_N     (1u << NODE_BITS)
 #define LEVELS     4 /* of nodes: 7 + 4 * 8 = 39 >= 35 page-number bits */
-#define FIXED      (~0ull) /* the cookie of a page from the fixed array */
 
 /* Both kinds of page start with the same head. */
 struct head {
-	uint64_t cookie; /* pool_grow's, or FIXED */
+	uint64_t pool;   /* the pool's word (POOL_WORD): keep it */
 	uint32_t count;  /* slots or entries in use */
 	uint32_t refs;   /* leaves: tables referring to it (0 or 1: private) */
 	uint32_t cows;   /* leaves while shared: PAGE_COW entries */
@@ -33,87 +32,19 @@ struct pt_leaf {
 };
 
 _Static_assert(LEAF_N == 1u << LEAF_BITS, "PAGETAB_LEAF is 2^LEAF_BITS");
-_Static_assert(LEAF_N == 1u << LEAF_BITS, "PAGETAB_LEAF is 2^LEAF_BITS");
-_Static_assert(sizeof(struct pt_node) <= 4096 && sizeof(struct pt_leaf) <= 4096,
+_Static_assert(sizeof(struct pt_node) <= POOL_PAGE && sizeof(struct pt_leaf) <= POOL_PAGE,
 	       "a node and a leaf fit a page");
 
-static _Alignas(4096) char fixed[PAGETAB_PAGES][4096];
-static size_t fixed_used;   /* fixed pages ever handed out */
-static void *free_pages;    /* free list of pages (fixed or grown) */
-static size_t pages_used;   /* pages all tables hold */
+static _Alignas(POOL_PAGE) char fixed[PAGETAB_PAGES][POOL_PAGE];
+static struct pool pages;   /* of whole pages: fixed, then grown */
 static size_t shared_cows;  /* PAGE_COW entries in shared leaves */
 
-/* A zeroed page with its cookie set; NULL if none. */
-static void *page_get(void)
+/* The pool of table pages, set up at first use. */
+static struct pool *table_pages(void)
 {
-	struct head *h = free_pages;
-	uint64_t cookie = FIXED;
-	if (h)
-		free_pages = *(void **)h, cookie = ((uint64_t *)h)[1];
-	else if (fixed_used < PAGETAB_PAGES)
-		h = (struct head *)fixed[fixed_used++];
-	else if (pool_grow && (h = pool_grow(&cookie)))
-		pool_pages_held++;
-	if (!h)
-		return NULL;
-	memset(h, 0, 4096);
-	h->cookie = cookie;
-	pages_used++;
-	return h;
-}
-
-/* Give page h back: fixed pages to the free list, grown ones to the kernel
- * (or to the free list when there is no pool_shrink). */
-static void page_put(void *h)
-{
-	uint64_t cookie = ((struct head *)h)->cookie;
-	pages_used--;
-	if (cookie != FIXED && pool_shrink) {
-		pool_pages_held--;
-		pool_shrink(h, cookie);
-		return;
-	}
-	((uint64_t *)h)[1] = cookie;
-	*(void **)h = free_pages;
-	free_pages = h;
-}
-
-/* Grow the free list until n pages can be had; false if pool_grow runs dry
- * (what was grown stays on the free list until page_trim). */
-static bool page_reserve(size_t n)
-{
-	size_t have = PAGETAB_PAGES - fixed_used;
-	for (void *p = free_pages; p && have < n; p = *(void **)p)
-		have++;
-	while (have < n) {
-		uint64_t cookie;
-		void *h = pool_grow ? pool_grow(&cookie) : NULL;
-		if (!h)
-			return false;
-		pool_pages_held++;
-		((uint64_t *)h)[1] = cookie;
-		*(void **)h = free_pages;
-		free_pages = h;
-		have++;
-	}
-	return true;
-}
-
-/* Give the free grown pages back to the kernel. */
-static void page_trim(void)
-{
-	void **link = &free_pages;
-	while (*link && pool_shrink) {
-		void *h = *link;
-		uint64_t cookie = ((uint64_t *)h)[1];
-		if (cookie == FIXED) {
-			link = (void **)h;
-			continue;
-		}
-		*link = *(void **)h;
-		pool_pages_held--;
-		pool_shrink(h, cookie);
-	}
+	if (!pages.mem)
+		pool_init(&pages, fixed, POOL_PAGE, PAGETAB_PAGES);
+	return &pages;
 }
 
 static unsigned index_at(uint64_t pn, int level) /* level LEVELS-1 .. 0 */
@@ -198,11 +129,11 @@ int pagetab_own(struct pagetab *t, uint64_t va,
 	struct pt_leaf *l = slot ? *slot : NULL, *c;
 	if (!shared(l))
 		return E_OK;
-	if (!(c = page_get()))
+	if (!(c = pool_get(table_pages())))
 		return E_NOMEM;
-	uint64_t cookie = c->h.cookie;
+	uint64_t pool = c->h.pool;
 	memcpy(c, l, sizeof *l);
-	c->h.cookie = cookie;
+	c->h.pool = pool;
 	c->h.refs = 1;
 	unshare(l);
 	*slot = c;
@@ -214,7 +145,7 @@ int pagetab_own(struct pagetab *t, uint64_t va,
 
 struct page *pagetab_lookup(const struct pagetab *t, uint64_t va)
 {
-	if (va % 4096 || va >= VA_LIMIT)
+	if (va % PAGE_SIZE || va >= VA_LIMIT)
 		return NULL;
 	uint64_t pn = va >> 12;
 	struct pt_leaf *l = leaf_of(t, pn);
@@ -238,13 +169,13 @@ static void prune(struct pagetab *t, uint64_t pn)
 			continue;
 		if (((struct head *)child)->count)
 			return;
-		page_put(child);
+		pool_put(&pages, child);
 		t->nodes -= level > 0;
 		path[level]->slot[index_at(pn, level)] = NULL;
 		path[level]->h.count--;
 	}
 	if (t->root && !t->root->h.count) {
-		page_put(t->root);
+		pool_put(&pages, t->root);
 		t->nodes--;
 		t->root = NULL;
 	}
@@ -253,11 +184,11 @@ static void prune(struct pagetab *t, uint64_t pn)
 int pagetab_insert(struct pagetab *t, uint64_t va, uint64_t pfn, uint32_t gen,
 		   uint32_t flags)
 {
-	if (va % 4096 || va >= VA_LIMIT)
+	if (va % PAGE_SIZE || va >= VA_LIMIT)
 		return E_INVAL;
 	uint64_t pn = va >> 12;
 	if (!t->root) {
-		if (!(t->root = page_get()))
+		if (!(t->root = pool_get(table_pages())))
 			return E_NOMEM;
 		t->nodes++;
 	}
@@ -265,7 +196,7 @@ int pagetab_insert(struct pagetab *t, uint64_t va, uint64_t pfn, uint32_t gen,
 	for (int level = LEVELS - 1; level >= 0; level--) {
 		void **s = &n->slot[index_at(pn, level)];
 		if (!*s) {
-			if (!(*s = page_get())) {
+			if (!(*s = pool_get(table_pages()))) {
 				prune(t, pn);
 				return E_NOMEM;
 			}
@@ -338,7 +269,7 @@ struct page *pagetab_from(const struct pagetab *t, uint64_t va)
 
 struct page *pagetab_next(const struct pagetab *t, const struct page *p)
 {
-	return pagetab_from(t, p->va + 4096);
+	return pagetab_from(t, p->va + PAGE_SIZE);
 }
 
 /* A copy of the node n at level whose leaves are shared; its pages are
@@ -346,10 +277,10 @@ struct page *pagetab_next(const struct pagetab *t, const struct page *p)
 static struct pt_node *copy(struct pt_node *n, int level,
 			    void (*fn)(struct page *, void *), void *arg)
 {
-	struct pt_node *d = page_get();
-	uint64_t cookie = d->h.cookie;
+	struct pt_node *d = pool_get(table_pages());
+	uint64_t pool = d->h.pool;
 	d->h = n->h;
-	d->h.cookie = cookie;
+	d->h.pool = pool;
 	for (unsigned i = 0; i < NODE_N; i++) {
 		if (!n->slot[i])
 			continue;
@@ -366,8 +297,8 @@ static struct pt_node *copy(struct pt_node *n, int level,
 int pagetab_clone(struct pagetab *dst, struct pagetab *src,
 		  void (*shared_fn)(struct page *p, void *arg), void *arg)
 {
-	if (!page_reserve(src->nodes)) {
-		page_trim();
+	if (!pool_reserve(table_pages(), src->nodes)) {
+		pool_trim(&pages);
 		return E_NOMEM;
 	}
 	dst->root = src->root ? copy(src->root, LEVELS - 1, shared_fn, arg) : NULL;
@@ -394,7 +325,7 @@ static void destroy(void *n, int level,
 			if (node->slot[i])
 				destroy(node->slot[i], level - 1, release, arg);
 	}
-	page_put(n);
+	pool_put(&pages, n);
 }
 
 void pagetab_destroy(struct pagetab *t, void (*release)(const struct page *p, void *arg),
@@ -412,7 +343,7 @@ size_t pagetab_count(const struct pagetab *t)
 
 size_t pagetab_pages_used(void)
 {
-	return pages_used;
+	return pages.inuse;
 }
 
 size_t pagetab_shared_entries(void)

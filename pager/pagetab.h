@@ -9,7 +9,7 @@
  * an entry in a shared leaf is added, changed or removed, the table takes
  * a copy of its own (pagetab_own); insert and remove refuse otherwise.
  * Pure (host-tested).  Its 4 KiB pages come from a fixed array of
- * PAGETAB_PAGES, then from pool_grow (tree.h), and go back to pool_shrink. */
+ * PAGETAB_PAGES, then from pool_grow (pool.h), and go back to pool_shrink. */
 #ifndef PAGER_PAGETAB_H
 #define PAGER_PAGETAB_H
 

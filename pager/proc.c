@@ -372,7 +372,7 @@ long do_fork(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	struct proc *c = proc_alloc(p->pid, p->name, &e);
 	if (!c)
 		return e;
-	struct page *sp = pagetab_lookup(&p->mem.pages, PG_STARTUP_VA);
+	const struct page *sp = dp_page(&p->mem, PG_STARTUP_VA);
 	struct pg_startup *st;
 	e = sp ? dp_fork(&p->mem, &c->mem) : E_INVAL;
 	c->heap_start = p->heap_start;

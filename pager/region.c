@@ -2,6 +2,7 @@
 #include "abi/err.h"
 #include "lib/string.h"
 #include "region.h"
+#include "pool.h"
 
 static struct region nodes[REGION_POOL];
 static struct pool pool;

@@ -15,7 +15,7 @@ long do_mmap_anon(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	if (size == 0 || size > PG_MMAP_MAX)
 		return E_INVAL;
 	size = page_up(size);
-	int e = region_place(&p->mem.regions, size, PG_MMAP_BASE, PG_MMAP_LIMIT, &at);
+	int e = dp_place(&p->mem, size, PG_MMAP_BASE, PG_MMAP_LIMIT, &at);
 	if (!e)
 		e = dp_register_lazy(&p->mem, at, size, MAP_R | MAP_W, &backing_anon, NULL);
 	if (!e)
@@ -26,7 +26,7 @@ long do_mmap_anon(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 /* The lazy region holding all of [addr, addr + size), or NULL. */
 static struct region *lazy_range(struct proc *p, uint64_t addr, uint64_t size)
 {
-	struct region *rg = region_find(&p->mem.regions, addr);
+	struct region *rg = dp_region(&p->mem, addr);
 	if (!rg || !region_is_lazy(rg) || size > rg->end - addr)
 		return NULL;
 	return rg;
@@ -49,7 +49,7 @@ long do_munmap(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 long do_mfree(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {
 	(void)r;
-	struct region *rg = region_find(&p->mem.regions, m->w[0]);
+	struct region *rg = dp_region(&p->mem, m->w[0]);
 	if (!rg || rg->start != m->w[0])
 		return E_NOENT;
 	if (rg->kind != REGION_ANON)
@@ -81,13 +81,8 @@ static int heap_set(struct proc *p, uint64_t want)
 	if (new_end > old_end && old_end == start)
 		e = dp_register_lazy(&p->mem, start, new_end - start, MAP_R | MAP_W,
 				     &backing_heap, NULL);
-	else if (new_end > old_end)
-		e = region_resize(&p->mem.regions, start, new_end);
-	else if (new_end < old_end)
-		dp_release_range(&p->mem, new_end, old_end);
-	if (e == E_OK && new_end < old_end)
-		e = new_end == start ? region_remove(&p->mem.regions, start) :
-				       region_resize(&p->mem.regions, start, new_end);
+	else if (new_end != old_end)
+		e = dp_resize(&p->mem, start, new_end);
 	if (e)
 		return e == E_BUSY ? E_NOMEM : e;
 	p->brk = want;

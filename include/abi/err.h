@@ -1,5 +1,5 @@
 /* One error enum for the whole system: kernel internals, system calls and
- * (later) the pager all return these.  E_OK is 0; every error is positive. */
+ * the pager all return these.  E_OK is 0; every error is positive. */
 #ifndef ABI_ERR_H
 #define ABI_ERR_H
 

@@ -595,6 +595,37 @@ START_TEST(munmap_protect_unregister)
 }
 END_TEST
 
+/* dp_resize (the brk heap): a lower end releases the pages past it, a
+ * higher one lets faults in again, the start itself removes the region. */
+START_TEST(resize_moves_the_end)
+{
+	setup();
+	struct dp_space s;
+	uint8_t v = 5;
+	dp_space_init(&s, 1);
+	dp_register_lazy(&s, BASE, 4 * P, MAP_R | MAP_W, &backing_heap, NULL);
+	for (int i = 0; i < 4; i++)
+		ck_assert_int_eq(access_page(&s, BASE + i * P, true, &v), E_OK);
+	ck_assert_uint_eq(dp_pages(&s), 4);
+	ck_assert_int_eq(dp_resize(&s, BASE, BASE + 2 * P), E_OK);
+	ck_assert(pt[1][1].on && !pt[1][2].on && !pt[1][3].on);
+	ck_assert_uint_eq(dp_pages(&s), 2);
+	ck_assert_ptr_null(dp_page(&s, BASE + 2 * P));
+	ck_assert_ptr_nonnull(dp_page(&s, BASE + P));
+	ck_assert_int_eq(access_page(&s, BASE + 2 * P, false, &v), E_FAULT);
+	ck_assert_int_eq(dp_resize(&s, BASE, BASE + 6 * P), E_OK);
+	ck_assert_int_eq(access_page(&s, BASE + 5 * P, false, &v), E_OK);
+	ck_assert_uint_eq(v, 0);
+	ck_assert_int_eq(dp_resize(&s, BASE + P, BASE + 3 * P), E_NOENT);
+	ck_assert_ptr_eq(dp_region(&s, BASE + 5 * P), dp_region(&s, BASE));
+	ck_assert_int_eq(dp_resize(&s, BASE, BASE), E_OK);
+	ck_assert_ptr_null(dp_region(&s, BASE));
+	ck_assert_uint_eq(dp_pages(&s), 0);
+	space_gone(&s);
+	assert_no_leaks();
+}
+END_TEST
+
 /* No mapping lets a space write a frame another mapping or the zero frame
  * also shows (refs: the pager's hold plus one per mapping). */
 static void assert_no_shared_writable(void)
@@ -739,6 +770,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, out_of_memory);
 	tcase_add_test(tc, ksm_merged_frame);
 	tcase_add_test(tc, munmap_protect_unregister);
+	tcase_add_test(tc, resize_moves_the_end);
 	tcase_add_test(tc, protect_one_call_cow_stays_read_only);
 	tcase_add_test(tc, random_model);
 	tcase_add_test(tc, text_pages_shared);

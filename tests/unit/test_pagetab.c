@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include "abi/err.h"
 #include "pagetab.h"
+#include "pool.h"
 
 #define P   4096ull
 #define TOP (1ull << 47) /* the first page past the user half */

@@ -1,5 +1,5 @@
 /* The kernel's own page tables at boot: extend the direct map to all RAM and
- * drop the identity map.  (Address spaces for user programs come later.) */
+ * drop the identity map.  (User address spaces: pt.c.) */
 #include "arch.h"
 #include "cpu.h"
 #include "memlayout.h"
