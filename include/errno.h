@@ -1,0 +1,48 @@
+/* errno and its values (Linux's numbers).  errno is one variable for the
+ * whole process (not per thread: threads here have no thread-local
+ * storage yet); a failed call sets it, a successful one leaves it. */
+#ifndef _ERRNO_H
+#define _ERRNO_H
+
+extern int errno;
+
+#define EPERM    1
+#define ENOENT   2
+#define ESRCH    3
+#define EINTR    4
+#define EIO      5
+#define ENXIO    6
+#define E2BIG    7
+#define ENOEXEC  8
+#define EBADF    9
+#define ECHILD  10
+#define EAGAIN  11
+#define EWOULDBLOCK EAGAIN
+#define ENOMEM  12
+#define EACCES  13
+#define EFAULT  14
+#define EBUSY   16
+#define EEXIST  17
+#define ENODEV  19
+#define ENOTDIR 20
+#define EISDIR  21
+#define EINVAL  22
+#define ENFILE  23
+#define EMFILE  24
+#define ENOTTY  25
+#define EFBIG   27
+#define ENOSPC  28
+#define ESPIPE  29
+#define EROFS   30
+#define EPIPE   32
+#define EDOM    33
+#define ERANGE  34
+#define EDEADLK 35
+#define ENAMETOOLONG 36
+#define ENOSYS  38
+#define EOVERFLOW 75
+#define EOPNOTSUPP 95
+#define ENOTSUP EOPNOTSUPP
+#define ETIMEDOUT 110
+
+#endif
