@@ -43,6 +43,13 @@ static const struct {
 	[PG_HALT]         = { "halt",         do_halt },
 	[PG_REBOOT]       = { "reboot",       do_reboot },
 	[PG_OOM_ADJ]      = { "oom_adj",      do_oom_adj },
+	[PG_MADVISE]      = { "madvise",      do_madvise },
+	[PG_MMAP]         = { "mmap",         do_mmap },
+	[PG_UNMAP]        = { "unmap",        do_unmap },
+	[PG_PROTECT]      = { "protect",      do_protect },
+	[PG_MINCORE]      = { "mincore",      do_mincore },
+	[PG_PAGEINFO]     = { "pageinfo",     do_pageinfo },
+	[PG_FREAD]        = { "fread",        do_fread },
 };
 
 static const pg_handler faults[] = {

@@ -84,6 +84,16 @@ long do_mfree(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 long do_mprotect(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 long do_brk(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 
+/* mman.c: POSIX memory requests (issue 12). */
+long do_mmap(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+long do_unmap(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+long do_protect(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+long do_madvise(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+int vm_madvise(struct proc *p, uint64_t start, uint64_t end, unsigned advice);
+long do_mincore(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+long do_pageinfo(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+long do_fread(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+
 /* info.c: statistics, process list, region list. */
 long do_stats(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 long do_ps(struct proc *p, const struct sys_msg *m, struct sys_msg *r);

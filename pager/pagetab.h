@@ -21,6 +21,7 @@
 #define PAGE_COW  0x1 /* the frame is shared (cow.c counts), mapped read-only */
 #define PAGE_ZERO 0x2 /* the shared zero frame, mapped read-only */
 #define PAGE_CACHED 0x4 /* with PAGE_COW: a program-text frame in filecache.c */
+#define PAGE_SHARED 0x8 /* a MAP_SHARED object's frame (mem_shared.c holds it) */
 
 struct page {
 	uint64_t va;

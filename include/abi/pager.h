@@ -195,6 +195,7 @@ enum pg_request {
 #define PG_STACK_SIZE   (1ull << 20)
 #define PG_IPC_BUF_BASE 0x00007FFFFF000000ull
 #define PG_STARTUP_VA   0x00007FFFFFFFE000ull
+#define PG_USER_END     0x00007FFFFFFFF000ull /* the last user page is never mapped */
 
 /* PG_MMAP's w3: the file's PG_LIST index + 1 in the low bits, the offset
  * (page-aligned) above. */
@@ -273,6 +274,7 @@ struct pg_region_info {
 #define PG_BACK_FILE  2
 #define PG_BACK_STACK 3
 #define PG_BACK_HEAP  4
+#define PG_BACK_SHARED 5 /* MAP_SHARED anonymous memory */
 
 /* The startup page: the main thread starts at the ELF entry with
  * rdi = PG_STARTUP_VA and rsp = PG_STACK_TOP. */
