@@ -260,6 +260,10 @@ $(PAGER_UNIT): HOST_SRCS += $(PAGER_PURE)
 $(PAGER_UNIT): HOST_CFLAGS += -Ipager
 $(PAGER_UNIT): $(PAGER_PURE) $(wildcard pager/*.h)
 
+# libsys's printf %f/%e/%g, against the host's printf.
+$(BUILD)/unit/test_fltfmt: HOST_SRCS += libsys/fltfmt.c
+$(BUILD)/unit/test_fltfmt: libsys/fltfmt.c
+
 .SECONDARY: $(USER_PROGS:%=$(BUILD)/u/user/%.o) $(USER_PROGS:%=$(BUILD)/u/user/%.elf) \
 	$(EXTRA_PROGS:%=$(BUILD)/x/%.o) $(EXTRA_PROGS:%=$(BUILD)/x/%.elf)
 -include $(shell find $(BUILD)/u $(BUILD)/p $(BUILD)/x -name '*.d' 2>/dev/null)

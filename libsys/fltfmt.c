@@ -10,21 +10,40 @@
 
 #define SIG_MAX 17
 
+/* Powers of ten a double holds exactly. */
 static const double pow10[] = {
 	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
-	1e13, 1e14, 1e15, 1e16, 1e17,
+	1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 };
+
+/* x >= 0 rounded to an integer, a tie to even (as glibc, which rounds the
+ * exact binary value: a tie here is one when x was computed exactly). */
+static uint64_t round_even(double x)
+{
+	uint64_t m = (uint64_t)x;
+	double rem = x - (double)m;
+	return m + (rem > 0.5 || (rem == 0.5 && (m & 1)));
+}
 
 /* v > 0 as n (1..SIG_MAX) significant digits (rounded) into d[], and the
  * decimal exponent of the first: v ~ d[0].d[1]d[2].. * 10^*e10. */
 static void sig_digits(double v, int n, char *d, int *e10)
 {
 	int e = 0;
-	while (v >= 1e16) { v /= 1e16; e += 16; }
-	while (v >= 10) { v /= 10; e++; }
-	while (v < 1e-16) { v *= 1e16; e -= 16; }
-	while (v < 1) { v *= 10; e--; }
-	uint64_t m = (uint64_t)(v * pow10[n - 1] + 0.5);
+	double w = v;
+	while (w >= 1e16) { w /= 1e16; e += 16; }
+	while (w >= 10) { w /= 10; e++; }
+	while (w < 1e-16) { w *= 1e16; e -= 16; }
+	while (w < 1) { w *= 10; e--; }
+	/* one rounding from v where an exact power of ten does it */
+	int k = n - 1 - e;
+	double scaled = k >= 0 && k <= 22 ? v * pow10[k] :
+			k < 0 && -k <= 22 ? v / pow10[-k] : w * pow10[n - 1];
+	uint64_t m = round_even(scaled);
+	if (m < (uint64_t)pow10[n - 1]) { /* the estimate of e was one too high */
+		m = k + 1 <= 22 && k + 1 >= 0 ? round_even(v * pow10[k + 1]) : m * 10;
+		e--;
+	}
 	if (m >= (uint64_t)pow10[n]) {
 		m = (m + 5) / 10;
 		e++;
@@ -68,13 +87,18 @@ static void add_u64(struct buf *b, uint64_t v, int min_digits)
 static void fixed(struct buf *b, double v, int prec)
 {
 	int p = prec < SIG_MAX ? prec : SIG_MAX;
-	if (v * pow10[p] < 1e17) { /* exact integer arithmetic from here */
-		uint64_t m = (uint64_t)(v * pow10[p] + 0.5), scale = (uint64_t)pow10[p];
-		add_u64(b, m / scale, 1);
+	if (v < 1.8e19) { /* integer part exact; the fraction rounded once */
+		uint64_t ip = (uint64_t)v, scale = (uint64_t)pow10[p];
+		uint64_t fm = round_even((v - (double)ip) * pow10[p]);
+		if (fm >= scale) {
+			ip++;
+			fm -= scale;
+		}
+		add_u64(b, ip, 1);
 		if (prec)
 			add(b, '.');
 		if (p)
-			add_u64(b, m % scale, p);
+			add_u64(b, fm, p);
 		add_zeros(b, prec - p);
 		return;
 	}
