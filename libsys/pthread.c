@@ -19,9 +19,9 @@ struct libsys_pthread {
 	volatile int done;
 };
 
-/* The main thread's pthread_self (it has no block). */
+/* What pthread_self returns: threads have no thread-local storage here
+ * to tell them apart (docs/ARCHITECTURE.md, departures). */
 static struct libsys_pthread main_thread;
-static struct libsys_pthread *volatile current_hint;
 
 static void run(void *arg)
 {
@@ -66,7 +66,7 @@ int pthread_join(pthread_t t, void **ret)
 
 pthread_t pthread_self(void)
 {
-	return current_hint ? current_hint : &main_thread;
+	return &main_thread;
 }
 
 int pthread_equal(pthread_t a, pthread_t b)
