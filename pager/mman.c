@@ -112,7 +112,7 @@ static int place(struct proc *p, uint64_t addr, struct mmap_req *q)
 		return map_at(p, q);
 	}
 	q->at = addr & ~(PAGE - 1);
-	if (q->at >= MMAP_MIN && q->at + q->size <= PG_USER_END && q->at + q->size > q->at &&
+	if (q->at >= MMAP_MIN && q->at + q->size <= PG_IPC_BUF_BASE && q->at + q->size > q->at &&
 	    (e = map_at(p, q)) != E_BUSY)
 		return e;
 	e = region_place(&p->mem.regions, q->size, PG_MMAP_BASE, PG_MMAP_LIMIT, &q->at);
@@ -140,8 +140,9 @@ static int mmap_check(const struct sys_msg *m, struct mmap_req *q)
 	    (addr % PAGE || addr < MMAP_MIN))
 		return addr % PAGE ? E_INVAL : E_PERM;
 	if ((q->flags & (LX_MAP_FIXED | LX_MAP_FIXED_NOREPLACE)) &&
-	    addr + page_up(len) > PG_USER_END)
-		return E_NOMEM;
+	    addr + page_up(len) > PG_IPC_BUF_BASE)
+		return E_NOMEM; /* past the user half, or where the pager puts
+				 * thread IPC buffers and the startup page */
 	if (q->file && type != LX_MAP_PRIVATE && (prot & MAP_W))
 		return E_PERM; /* the file is open read-only: EACCES */
 	/* heuristic overcommit: no single mapping larger than memory unless

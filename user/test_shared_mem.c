@@ -92,6 +92,11 @@ static void shm_fork_counts(void)
 	CHECK(c->child_pfn == pi.pfn);
 	pi = info(c);
 	CHECK(!(pi.flags & PGI_COW) && (pi.flags & PGI_WRITABLE) && pi.mapcount == 1);
+	/* the object still holds the frame after the child's end: dropping
+	 * our mapping of it (MADV_DONTNEED) and touching it again finds the
+	 * count, not a new zero page */
+	CHECK(madvise(c, PG, MADV_DONTNEED) == 0);
+	CHECK(c->total == 2 * COUNT && info(c).pfn == pi.pfn);
 	/* a part unmapped keeps the rest; the last mapper frees the frames */
 	c->child_ok = 7;
 	CHECK(munmap((char *)c + PG, 3 * PG) == 0);
