@@ -88,8 +88,13 @@ static void fixed(struct buf *b, double v, int prec)
 {
 	int p = prec < SIG_MAX ? prec : SIG_MAX;
 	if (v < 1.8e19) { /* integer part exact; the fraction rounded once */
-		uint64_t ip = (uint64_t)v, scale = (uint64_t)pow10[p];
-		uint64_t fm = round_even((v - (double)ip) * pow10[p]);
+		uint64_t ip = (uint64_t)v, scale = (uint64_t)pow10[p], fm = 0;
+		if (p) {
+			fm = round_even((v - (double)ip) * pow10[p]);
+		} else { /* no fraction: the tie goes to the even integer */
+			ip = round_even(v);
+			fm = 0;
+		}
 		if (fm >= scale) {
 			ip++;
 			fm -= scale;
