@@ -114,7 +114,9 @@
  *   PG_PAGEINFO      w0 = addr, w1 = pages        buffer: struct pg_page_info
  *                    (<= PG_INFO_MAX_PAGES)       per page (a hole: flags 0)
  *   PG_FREAD         w0 = PG_LIST index, w1 =     w0 = bytes; buffer: the
- *                    offset, w2 = len (<= 4096)   file's bytes (0 at its end)
+ *                    offset, w2 = len (<= 4096),  file's bytes (0 at its end);
+ *                    w3 = the caller's buffer     E_FAULT if that is not
+ *                    (checked writable)           writable memory
  *
  * A process's children are destroyed with it; an exited child stays a
  * zombie until its parent waits for it.
