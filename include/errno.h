@@ -1,10 +1,12 @@
-/* errno and its values (Linux's numbers).  errno is one variable for the
- * whole process (not per thread: threads here have no thread-local
- * storage yet); a failed call sets it, a successful one leaves it. */
+/* errno and its values (Linux's numbers).  errno is per thread: libsys
+ * finds the calling thread's from its stack pointer (threads made with
+ * thread_start or pthread_create; the main thread has its own); a failed
+ * call sets it, a successful one leaves it. */
 #ifndef _ERRNO_H
 #define _ERRNO_H
 
-extern int errno;
+int *__errno_location(void);
+#define errno (*__errno_location())
 
 #define EPERM    1
 #define ENOENT   2

@@ -8,6 +8,18 @@
  * or else the pager's answer (the reply label). */
 int libsys_pg_call(struct sys_msg *m);
 
+/* What a thread started by thread_start has of its own: its stack
+ * [lo, hi), errno, and its pthread_t. */
+struct libsys_tls {
+	int used, err;
+	uint64_t lo, hi;
+	void *self;
+};
+
+/* The calling thread's slot, found by its stack pointer; NULL for the main
+ * thread (and threads made with thread_spawn directly). */
+struct libsys_tls *libsys_tls(void);
+
 /* errno's value for an enum err (E_OK: 0). */
 int libsys_errno(int e);
 

@@ -29,7 +29,13 @@ unsigned cpu_count(void);
 int initrd_stat(unsigned index, char *name, size_t max, uint64_t *size);
 int pager_ps(uint32_t first, struct pg_procinfo *v, size_t max, size_t *n);
 
-int errno;
+static int errno_main;
+
+int *__errno_location(void)
+{
+	struct libsys_tls *t = libsys_tls();
+	return t ? &t->err : &errno_main;
+}
 
 int libsys_errno(int e)
 {

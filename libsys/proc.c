@@ -68,6 +68,7 @@ struct thread_block {
 	void (*fn)(void *);
 	void *arg;
 	uint64_t stack; /* the stack's region (mmap_anon), freed at the end */
+	struct libsys_tls *tls; /* its slot (libsys_tls) */
 };
 
 _Noreturn void libsys_thread_main(struct thread_block *b);
@@ -101,9 +102,44 @@ static _Noreturn void free_stack_and_exit(uint64_t pager, uint64_t stack)
 	__builtin_unreachable();
 }
 
+/* Each thread thread_start made: its stack's bounds and what is its own
+ * (errno, pthread_self); found from the stack pointer (libsys_tls).  A
+ * slot is claimed before the thread starts and freed when its function
+ * returns. */
+static struct libsys_tls tls[PG_MAX_THREADS];
+
+static struct libsys_tls *tls_claim(uint64_t lo, uint64_t hi)
+{
+	for (int i = 0; i < PG_MAX_THREADS; i++)
+		if (!__atomic_exchange_n(&tls[i].used, 1, __ATOMIC_ACQUIRE)) {
+			tls[i].lo = lo;
+			tls[i].hi = hi;
+			tls[i].err = 0;
+			tls[i].self = NULL;
+			return &tls[i];
+		}
+	return NULL; /* never: threads are fewer than slots */
+}
+
+static void tls_free(struct libsys_tls *t)
+{
+	if (t)
+		__atomic_store_n(&t->used, 0, __ATOMIC_RELEASE);
+}
+
+struct libsys_tls *libsys_tls(void)
+{
+	uint64_t sp = (uint64_t)__builtin_frame_address(0);
+	for (int i = 0; i < PG_MAX_THREADS; i++)
+		if (tls[i].used && sp >= tls[i].lo && sp < tls[i].hi)
+			return &tls[i];
+	return NULL; /* the main thread */
+}
+
 void libsys_thread_main(struct thread_block *b)
 {
 	b->fn(b->arg);
+	tls_free(b->tls);
 	free_stack_and_exit(sys_pager, b->stack);
 }
 
@@ -123,10 +159,13 @@ int thread_start_on(int cpu, void (*fn)(void *), void *arg, size_t stack_size)
 	b->fn = fn;
 	b->arg = arg;
 	b->stack = (uint64_t)stack;
+	b->tls = tls_claim((uint64_t)stack, (uint64_t)stack + stack_size);
 	e = thread_spawn_on(cpu, (uint64_t)libsys_thread_entry, (uint64_t)b,
 			    (uint64_t)b, NULL);
-	if (e)
+	if (e) {
+		tls_free(b->tls);
 		mfree(stack);
+	}
 	return e;
 }
 

@@ -7,6 +7,7 @@
 #include "abi/err.h"
 #include "abi/syscall.h"
 #include "sys/syscall.h"
+#include "libsys.h"
 
 int thread_start(void (*fn)(void *), void *arg, size_t stack_size);
 int sleep_ms(unsigned ms);
@@ -19,13 +20,15 @@ struct libsys_pthread {
 	volatile int done;
 };
 
-/* What pthread_self returns: threads have no thread-local storage here
- * to tell them apart (docs/ARCHITECTURE.md, departures). */
+/* The main thread's pthread_t (it has no block). */
 static struct libsys_pthread main_thread;
 
 static void run(void *arg)
 {
 	struct libsys_pthread *t = arg;
+	struct libsys_tls *me = libsys_tls();
+	if (me)
+		me->self = t;
 	t->ret = t->fn(t->arg);
 	__atomic_store_n(&t->done, 1, __ATOMIC_RELEASE);
 }
@@ -66,7 +69,8 @@ int pthread_join(pthread_t t, void **ret)
 
 pthread_t pthread_self(void)
 {
-	return &main_thread;
+	struct libsys_tls *me = libsys_tls();
+	return me && me->self ? me->self : &main_thread;
 }
 
 int pthread_equal(pthread_t a, pthread_t b)
