@@ -111,7 +111,7 @@ QEMU := qemu-system-x86_64 -machine q35 $(QEMU_ACCEL) -cpu $(QEMU_CPU) \
 	-smp $(SMP) -m $(MEM) -no-reboot \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 $(QEMU_EXTRA)
 
-export ACCEL SMP QEMU_CPU QEMU_EXTRA BUILD
+export ACCEL SMP QEMU_CPU QEMU_EXTRA BUILD PROGRAMS
 
 .PHONY: all iso run debug test unit-test qemu-test shell-test fuzz stress bench clean deps help
 
