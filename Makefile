@@ -53,28 +53,60 @@ HOST_SRCS := $(filter-out lib/string.c,$(PURE_SRCS))
 BENCH_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -iquote kernel/include -iquote include -Itests/shim
 
 # ---- ring 3 (variables): libsys, the pager, user programs, the initrd ----
-# Every user/*.c is a program in the initrd (ustar, named without ".c").
-# No SSE in ring 3: the kernel does not save FPU state yet.
-UCFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-pic -fno-pie -static -nostdlib \
-	-mgeneral-regs-only -fno-stack-protector -fno-asynchronous-unwind-tables \
-	-fno-strict-aliasing -fno-tree-loop-distribute-patterns \
-	-Wall -Wextra -Werror -Iinclude -MMD -MP
+# Every user/*.c is a program in the initrd (ustar, named without ".c"), and
+# so is every .c in PROGRAMS=dir (a user's own programs, beside ours).
+# Ring 3 compiles against the project's headers only (-nostdinc): include/
+# (POSIX names: stdio.h, sys/mman.h, ...) and the compiler's freestanding
+# headers (stdint.h, stddef.h, stdarg.h, limits.h, float.h).  Programs and
+# their libsys use SSE and the x87 (the kernel keeps each thread's state);
+# the pager and the libsys copy it links keep -mgeneral-regs-only, so a
+# pager thread never owns FPU state (no FXSAVE on its switches).
+GCC_INC := $(shell $(CC) -print-file-name=include)
+UBASE := -std=gnu11 -O2 -g -ffreestanding -fno-pic -fno-pie -static -nostdlib \
+	-nostdinc -isystem $(GCC_INC) -fno-stack-protector \
+	-fno-asynchronous-unwind-tables -fno-strict-aliasing \
+	-fno-tree-loop-distribute-patterns -Iinclude -MMD -MP
+UCFLAGS := $(UBASE) -Wall -Wextra -Werror
+PCFLAGS := $(UBASE) -mgeneral-regs-only -Wall -Wextra -Werror
+# A user's program (PROGRAMS=dir): warnings, not errors, for legal C.
+XCFLAGS := $(UBASE) -Wall -Wextra
 ULDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
 	--build-id=none -T libsys/user.ld
 LIBSYS_SRCS := $(filter-out libsys/crt0.c,$(wildcard libsys/*.c)) \
 	lib/fmt.c lib/string.c lib/err.c lib/elf.c lib/cmdline.c
+# Floating point lives only in the programs' libsys.
+LIBSYS_FP := libsys/fltfmt.c libsys/libm.c
 LIBSYS := $(BUILD)/u/libsys.a
+LIBSYS_PAGER := $(BUILD)/p/libsys.a
 CRT0   := $(BUILD)/u/libsys/crt0.o
 PAGER  := $(BUILD)/pager.elf
-PAGER_OBJS := $(patsubst %.c,$(BUILD)/u/%.o,$(wildcard pager/*.c))
+PAGER_OBJS := $(patsubst %.c,$(BUILD)/p/%.o,$(wildcard pager/*.c))
 USER_PROGS := $(patsubst user/%.c,%,$(wildcard user/*.c))
-USER_BINS  := $(USER_PROGS:%=$(BUILD)/initrd/%)
+PROGRAMS ?=
+EXTRA_SRCS := $(if $(PROGRAMS),$(wildcard $(PROGRAMS)/*.c))
+EXTRA_PROGS := $(patsubst %.c,%,$(notdir $(EXTRA_SRCS)))
+CLASH := $(filter $(USER_PROGS),$(EXTRA_PROGS))
+ifneq ($(CLASH),)
+$(error PROGRAMS=$(PROGRAMS): $(CLASH) has the name of a program in user/; rename it)
+endif
+ifneq ($(PROGRAMS),)
+ifeq ($(EXTRA_SRCS),)
+$(error PROGRAMS=$(PROGRAMS): no .c files there)
+endif
+endif
+ALL_PROGS := $(sort $(USER_PROGS) $(EXTRA_PROGS))
+USER_BINS  := $(ALL_PROGS:%=$(BUILD)/initrd/%)
 INITRD := $(BUILD)/initrd.tar
+# The initrd's program list: rewritten when it changes (PROGRAMS=...), so
+# the archive is rebuilt with or without a user's programs.
+INITRD_LIST := $(BUILD)/initrd.list
+$(shell mkdir -p $(BUILD); echo '$(ALL_PROGS)' | cmp -s - $(INITRD_LIST) || \
+	echo '$(ALL_PROGS)' > $(INITRD_LIST))
 # The pager's pure modules, host-tested (tests/unit/test_{initrd,region,pagetab,cow,demand,oom,pool,ksm}.c).
 PAGER_PURE := pager/initrd.c pager/tree.c pager/pool.c pager/region.c pager/pagetab.c \
 	pager/cow.c pager/filecache.c pager/demand.c pager/backing_anon.c pager/backing_file.c \
-	pager/backing_stack.c pager/oompolicy.c pager/ksm.c pager/ksm_avl.c pager/ksm_ctl.c \
-	pager/ksm_hash.c
+	pager/backing_stack.c pager/backing_shared.c pager/oompolicy.c pager/ksm.c \
+	pager/ksm_avl.c pager/ksm_ctl.c pager/ksm_hash.c
 PAGER_UNIT := $(patsubst %,$(BUILD)/unit/test_%,initrd region pagetab cow demand oom pool ksm)
 # ---- end ring 3 (variables) ----
 
@@ -83,7 +115,7 @@ QEMU := qemu-system-x86_64 -machine q35 $(QEMU_ACCEL) -cpu $(QEMU_CPU) \
 	-smp $(SMP) -m $(MEM) -no-reboot \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 $(QEMU_EXTRA)
 
-export ACCEL SMP QEMU_CPU QEMU_EXTRA BUILD
+export ACCEL SMP QEMU_CPU QEMU_EXTRA BUILD PROGRAMS
 
 .PHONY: all iso run debug test unit-test qemu-test shell-test fuzz stress bench clean deps help
 
@@ -107,12 +139,15 @@ deps:
 
 iso: $(ISO)
 
-$(ISO): $(KERNEL) grub.cfg $(PAGER) $(INITRD)
-	@mkdir -p $(BUILD)/iso/boot/grub
+# iso/ is the ISO's file tree (boot/grub/grub.cfg); the built kernel, pager
+# and initrd join it in $(BUILD)/iso.
+ISO_TREE := $(shell find iso -type f)
+$(ISO): $(KERNEL) $(ISO_TREE) $(PAGER) $(INITRD)
+	@rm -rf $(BUILD)/iso && mkdir -p $(BUILD)/iso/boot
+	cp -R iso/. $(BUILD)/iso/
 	cp $(KERNEL) $(BUILD)/iso/boot/kernel.elf
 	cp $(PAGER) $(BUILD)/iso/boot/pager.elf
 	cp $(INITRD) $(BUILD)/iso/boot/initrd.tar
-	cp grub.cfg $(BUILD)/iso/boot/grub/grub.cfg
 	grub-mkrescue -o $@ $(BUILD)/iso 2>$(BUILD)/grub-mkrescue.log || \
 		{ cat $(BUILD)/grub-mkrescue.log; exit 1; }
 
@@ -131,8 +166,12 @@ $(BUILD)/k/%.o: %.asm
 # serial console on this terminal is all there is. Ctrl-A X quits QEMU.
 RUN_DISPLAY := $(if $(DISPLAY),,-display none)
 
+# QEMU's isa-debug-exit ends with status*2+1 (halt = 0 gives 1): make run
+# gives back the status the machine halted with (0 after `halt`).
 run: deps $(ISO)
-	$(QEMU) $(RUN_DISPLAY) -cdrom $(ISO) -serial mon:stdio
+	@$(QEMU) $(RUN_DISPLAY) -cdrom $(ISO) -serial mon:stdio; rc=$$?; \
+	if [ $$((rc % 2)) = 1 ]; then rc=$$(((rc - 1) / 2)); fi; \
+	[ $$rc = 0 ] || echo "make run: the machine stopped with status $$rc"; exit $$rc
 
 debug: $(ISO)
 	@printf 'file %s\ntarget remote :1234\n' $(KERNEL) > $(BUILD)/gdbinit
@@ -187,30 +226,58 @@ $(BUILD)/u/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(UCFLAGS) -c $< -o $@
 
+$(BUILD)/p/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(PCFLAGS) -c $< -o $@
+
+# A user's program: a compile error names the file and stops the build.
+$(BUILD)/x/%.o: $(PROGRAMS)/%.c
+	@mkdir -p $(dir $@)
+	@$(CC) $(XCFLAGS) -c $< -o $@ || \
+		{ echo "*** PROGRAMS: $< does not compile (errors above)"; exit 1; }
+
 $(LIBSYS): $(LIBSYS_SRCS:%.c=$(BUILD)/u/%.o)
 	rm -f $@
 	ar rcs $@ $^
 
-$(PAGER): $(PAGER_OBJS) $(LIBSYS) libsys/user.ld
-	$(LD) $(ULDFLAGS) -o $@ $(PAGER_OBJS) $(LIBSYS)
+$(LIBSYS_PAGER): $(filter-out $(LIBSYS_FP:%.c=$(BUILD)/p/%.o),$(LIBSYS_SRCS:%.c=$(BUILD)/p/%.o))
+	rm -f $@
+	ar rcs $@ $^
+
+$(PAGER): $(PAGER_OBJS) $(LIBSYS_PAGER) libsys/user.ld
+	$(LD) $(ULDFLAGS) -o $@ $(PAGER_OBJS) $(LIBSYS_PAGER)
 
 $(BUILD)/u/user/%.elf: $(BUILD)/u/user/%.o $(CRT0) $(LIBSYS) libsys/user.ld
 	$(LD) $(ULDFLAGS) -o $@ $(CRT0) $< $(LIBSYS)
 
-$(BUILD)/initrd/%: $(BUILD)/u/user/%.elf
-	@mkdir -p $(dir $@)
-	strip --strip-debug -o $@ $<
+$(BUILD)/x/%.elf: $(BUILD)/x/%.o $(CRT0) $(LIBSYS) libsys/user.ld
+	@$(LD) $(ULDFLAGS) -o $@ $(CRT0) $< $(LIBSYS) || \
+		{ echo "*** PROGRAMS: $(PROGRAMS)/$*.c does not link (errors above)"; exit 1; }
 
-$(INITRD): $(USER_BINS)
+# initrd/NAME from ELF: the debug sections stripped.
+define initrd_bin
+$(BUILD)/initrd/$(1): $(2)
+	@mkdir -p $$(dir $$@)
+	strip --strip-debug -o $$@ $$<
+endef
+$(foreach p,$(USER_PROGS),$(eval $(call initrd_bin,$(p),$(BUILD)/u/user/$(p).elf)))
+$(foreach p,$(EXTRA_PROGS),$(eval $(call initrd_bin,$(p),$(BUILD)/x/$(p).elf)))
+
+$(INITRD): $(USER_BINS) $(INITRD_LIST)
 	tar --format=ustar --owner=0 --group=0 --numeric-owner --mtime=@0 \
-		-C $(BUILD)/initrd -cf $@ $(sort $(USER_PROGS))
+		-C $(BUILD)/initrd -cf $@ $(ALL_PROGS)
 
 $(PAGER_UNIT): HOST_SRCS += $(PAGER_PURE)
 $(PAGER_UNIT): HOST_CFLAGS += -Ipager
 $(PAGER_UNIT): $(PAGER_PURE) $(wildcard pager/*.h)
 
-.SECONDARY: $(USER_PROGS:%=$(BUILD)/u/user/%.o) $(USER_PROGS:%=$(BUILD)/u/user/%.elf)
--include $(shell find $(BUILD)/u -name '*.d' 2>/dev/null)
+# libsys's printf %f/%e/%g, against the host's printf.
+$(BUILD)/unit/test_fltfmt: HOST_SRCS += libsys/fltfmt.c
+$(BUILD)/unit/test_fltfmt: libsys/fltfmt.c
+
+.SECONDARY: $(USER_PROGS:%=$(BUILD)/u/user/%.o) $(USER_PROGS:%=$(BUILD)/u/user/%.elf) \
+	$(EXTRA_PROGS:%=$(BUILD)/x/%.o) $(EXTRA_PROGS:%=$(BUILD)/x/%.elf)
+-include $(shell find $(BUILD)/u $(BUILD)/p $(BUILD)/x -name '*.d' 2>/dev/null)
 # ---- end ring 3 (rules) ----
 
 -include $(shell find $(BUILD)/k -name '*.d' 2>/dev/null)

@@ -60,6 +60,28 @@ static void put_num(struct out *o, uint64_t v, bool neg, unsigned base,
 		pad(o, ' ', s->width - body);
 }
 
+int (*fmt_float)(char *buf, size_t cap, char conv, int prec, bool *neg,
+		 va_list *ap);
+
+/* A formatted number's text (digits, point, exponent) with the sign and
+ * the padding the spec asks for ('0' pads between sign and digits). */
+static void put_float(struct out *o, const char *txt, int n, bool neg, struct spec *s)
+{
+	char sign = neg ? '-' : s->plus ? '+' : s->space ? ' ' : 0;
+	int body = n + (sign != 0);
+	bool digits = txt[0] >= '0' && txt[0] <= '9';
+	if (!s->left && !(s->zero && digits))
+		pad(o, ' ', s->width - body);
+	if (sign)
+		put(o, sign);
+	if (!s->left && s->zero && digits)
+		pad(o, '0', s->width - body);
+	for (int i = 0; i < n; i++)
+		put(o, txt[i]);
+	if (s->left)
+		pad(o, ' ', s->width - body);
+}
+
 static void put_str(struct out *o, const char *str, struct spec *s)
 {
 	if (!str)
@@ -174,6 +196,15 @@ static void convert(struct out *o, char c, int len, struct spec *s, va_list *ap)
 		pad(o, ' ', s->left ? s->width - 1 : 0);
 		break;
 	case '%': put(o, '%'); break;
+	case 'f': case 'F': case 'e': case 'E': case 'g': case 'G':
+		if (fmt_float) {
+			char txt[400];
+			bool neg = false;
+			int n = fmt_float(txt, sizeof txt, c, s->prec, &neg, ap);
+			put_float(o, txt, n, neg, s);
+			break;
+		}
+		/* fall through */
 	default: /* unknown: print it verbatim so the mistake is visible */
 		put(o, '%');
 		if (c)

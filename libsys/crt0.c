@@ -2,6 +2,7 @@
  * (abi/pager.h; libsys reads it where it needs it: sys/proc.h), runs
  * main(argc, argv), then exits with main's return value. */
 #include "sys/sys.h"
+#include "libsys.h"
 
 int main(int argc, char **argv);
 _Noreturn void libsys_start(const struct pg_startup *st);
@@ -25,5 +26,6 @@ void libsys_start(const struct pg_startup *st)
 		for (;;)
 			sys_thread_exit();
 	}
+	libsys_float_init();
 	exit(main((int)st->argc, (char **)st->argv));
 }

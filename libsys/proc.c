@@ -1,27 +1,31 @@
 /* Requests to the pager (abi/pager.h): process, thread and memory calls. */
 #include "sys/sys.h"
 #include "sys/unistd.h"
+#include "libsys.h"
 
 /* Call the pager with *m; the reply replaces *m.  Returns the IPC error, or
  * else the pager's answer (the reply label). */
-static int pg_call(struct sys_msg *m)
+int libsys_pg_call(struct sys_msg *m)
 {
 	int e = ipc_call(sys_pager, m);
 	return e ? e : (int)IPC_LABEL_TAG(m->label);
 }
 
+void libsys_run_atexit(void);
+
 void exit(int status)
 {
+	libsys_run_atexit();
 	struct sys_msg m = { .label = PG_EXIT, .w = { (uint64_t)(int64_t)status } };
-	pg_call(&m);
+	libsys_pg_call(&m);
 	for (;;) /* the pager refused: at least stop this thread */
 		sys_thread_exit();
 }
 
-int getpid(uint32_t *ppid)
+int pgreq_getpid(uint32_t *ppid)
 {
 	struct sys_msg m = { .label = PG_GETPID };
-	int e = pg_call(&m);
+	int e = libsys_pg_call(&m);
 	if (e == E_OK && ppid)
 		*ppid = (uint32_t)m.w[1];
 	return e == E_OK ? (int)m.w[0] : -e;
@@ -30,22 +34,22 @@ int getpid(uint32_t *ppid)
 int mmap_anon(size_t size, void **addr)
 {
 	struct sys_msg m = { .label = PG_MMAP_ANON, .w = { size } };
-	int e = pg_call(&m);
+	int e = libsys_pg_call(&m);
 	if (e == E_OK)
 		*addr = (void *)m.w[0];
 	return e;
 }
 
-int munmap(void *addr, size_t size)
+int pgreq_munmap(void *addr, size_t size)
 {
 	struct sys_msg m = { .label = PG_MUNMAP, .w = { (uint64_t)addr, size } };
-	return pg_call(&m);
+	return libsys_pg_call(&m);
 }
 
 int mfree(void *addr)
 {
 	struct sys_msg m = { .label = PG_MFREE, .w = { (uint64_t)addr } };
-	return pg_call(&m);
+	return libsys_pg_call(&m);
 }
 
 int thread_spawn_on(int cpu, uint64_t entry, uint64_t stack, uint64_t arg,
@@ -53,7 +57,7 @@ int thread_spawn_on(int cpu, uint64_t entry, uint64_t stack, uint64_t arg,
 {
 	struct sys_msg m = { .label = PG_THREAD_SPAWN,
 			     .w = { entry, stack, arg, (uint64_t)(cpu + 1) } };
-	int e = pg_call(&m);
+	int e = libsys_pg_call(&m);
 	if (e == E_OK && ipc_buf)
 		*ipc_buf = m.w[1];
 	return e;
@@ -64,6 +68,7 @@ struct thread_block {
 	void (*fn)(void *);
 	void *arg;
 	uint64_t stack; /* the stack's region (mmap_anon), freed at the end */
+	struct libsys_tls *tls; /* its slot (libsys_tls) */
 };
 
 _Noreturn void libsys_thread_main(struct thread_block *b);
@@ -97,9 +102,44 @@ static _Noreturn void free_stack_and_exit(uint64_t pager, uint64_t stack)
 	__builtin_unreachable();
 }
 
+/* Each thread thread_start made: its stack's bounds and what is its own
+ * (errno, pthread_self); found from the stack pointer (libsys_tls).  A
+ * slot is claimed before the thread starts and freed when its function
+ * returns. */
+static struct libsys_tls tls[PG_MAX_THREADS];
+
+static struct libsys_tls *tls_claim(uint64_t lo, uint64_t hi)
+{
+	for (int i = 0; i < PG_MAX_THREADS; i++)
+		if (!__atomic_exchange_n(&tls[i].used, 1, __ATOMIC_ACQUIRE)) {
+			tls[i].lo = lo;
+			tls[i].hi = hi;
+			tls[i].err = 0;
+			tls[i].self = NULL;
+			return &tls[i];
+		}
+	return NULL; /* never: threads are fewer than slots */
+}
+
+static void tls_free(struct libsys_tls *t)
+{
+	if (t)
+		__atomic_store_n(&t->used, 0, __ATOMIC_RELEASE);
+}
+
+struct libsys_tls *libsys_tls(void)
+{
+	uint64_t sp = (uint64_t)__builtin_frame_address(0);
+	for (int i = 0; i < PG_MAX_THREADS; i++)
+		if (tls[i].used && sp >= tls[i].lo && sp < tls[i].hi)
+			return &tls[i];
+	return NULL; /* the main thread */
+}
+
 void libsys_thread_main(struct thread_block *b)
 {
 	b->fn(b->arg);
+	tls_free(b->tls);
 	free_stack_and_exit(sys_pager, b->stack);
 }
 
@@ -119,10 +159,13 @@ int thread_start_on(int cpu, void (*fn)(void *), void *arg, size_t stack_size)
 	b->fn = fn;
 	b->arg = arg;
 	b->stack = (uint64_t)stack;
+	b->tls = tls_claim((uint64_t)stack, (uint64_t)stack + stack_size);
 	e = thread_spawn_on(cpu, (uint64_t)libsys_thread_entry, (uint64_t)b,
 			    (uint64_t)b, NULL);
-	if (e)
+	if (e) {
+		tls_free(b->tls);
 		mfree(stack);
+	}
 	return e;
 }
 
@@ -153,7 +196,7 @@ int spawnv(const char *const argv[], uint32_t *pid)
 	if (n == 0)
 		return E_INVAL;
 	struct sys_msg m = { .label = IPC_LABEL(PG_SPAWN, len) };
-	int e = pg_call(&m);
+	int e = libsys_pg_call(&m);
 	if (e == E_OK)
 		*pid = (uint32_t)m.w[0];
 	return e;
@@ -168,7 +211,7 @@ int spawn(const char *name, const char *arg, uint32_t *pid)
 int wait_poll(uint32_t pid, struct wait_status *st)
 {
 	struct sys_msg m = { .label = PG_WAIT, .w = { pid } };
-	int e = pg_call(&m);
+	int e = libsys_pg_call(&m);
 	if (e == E_OK && st) {
 		st->how = (int)m.w[0];
 		st->code = m.w[1];
@@ -178,7 +221,7 @@ int wait_poll(uint32_t pid, struct wait_status *st)
 	return e;
 }
 
-int waitpid(uint32_t pid, struct wait_status *st)
+int pgreq_waitpid(uint32_t pid, struct wait_status *st)
 {
 	int e;
 	while ((e = wait_poll(pid, st)) == E_AGAIN)
@@ -189,7 +232,7 @@ int waitpid(uint32_t pid, struct wait_status *st)
 int shared_ep(uint64_t key, uint32_t *handle)
 {
 	struct sys_msg m = { .label = PG_SHARED_EP, .w = { key } };
-	int e = pg_call(&m);
+	int e = libsys_pg_call(&m);
 	if (e == E_OK)
 		*handle = (uint32_t)m.w[0];
 	return e;
@@ -232,7 +275,7 @@ __asm__(".text\n"
 	"	jmp *0(%rdi)\n");
 extern char fork_resume[];
 
-int fork(void)
+int pgreq_fork(void)
 {
 	struct fork_ctx ctx;
 	uint64_t rsp;
@@ -242,20 +285,20 @@ int fork(void)
 	struct sys_msg m = { .label = PG_FORK,
 			     .w = { (uint64_t)fork_resume, (rsp - 128) & ~15ull,
 				    (uint64_t)&ctx } };
-	int e = pg_call(&m);
+	int e = libsys_pg_call(&m);
 	return e ? -e : (int)m.w[0];
 }
 
-int kill(uint32_t pid)
+int pgreq_kill(uint32_t pid)
 {
 	struct sys_msg m = { .label = PG_KILL, .w = { pid } };
-	return pg_call(&m);
+	return libsys_pg_call(&m);
 }
 
 int oom_score_adj_set(int value, int *old)
 {
 	struct sys_msg m = { .label = PG_OOM_ADJ, .w = { (uint64_t)(int64_t)value, 1 } };
-	int e = pg_call(&m);
+	int e = libsys_pg_call(&m);
 	if (e == E_OK && old)
 		*old = (int)(int64_t)m.w[0];
 	return e;
@@ -264,22 +307,22 @@ int oom_score_adj_set(int value, int *old)
 int oom_score_adj_get(int *value)
 {
 	struct sys_msg m = { .label = PG_OOM_ADJ };
-	int e = pg_call(&m);
+	int e = libsys_pg_call(&m);
 	if (e == E_OK)
 		*value = (int)(int64_t)m.w[0];
 	return e;
 }
 
-int mprotect(void *addr, size_t size, unsigned rights)
+int pgreq_mprotect(void *addr, size_t size, unsigned rights)
 {
 	struct sys_msg m = { .label = PG_MPROTECT, .w = { (uint64_t)addr, size, rights } };
-	return pg_call(&m);
+	return libsys_pg_call(&m);
 }
 
 int brk(uint64_t want, uint64_t *now)
 {
 	struct sys_msg m = { .label = PG_BRK, .w = { want } };
-	int e = pg_call(&m);
+	int e = libsys_pg_call(&m);
 	if (e == E_OK && now)
 		*now = m.w[0];
 	return e;
@@ -289,7 +332,7 @@ int brk(uint64_t want, uint64_t *now)
  * to out; *len = bytes copied. */
 static int pg_call_buf(struct sys_msg *m, void *out, size_t max, size_t *len)
 {
-	int e = pg_call(m);
+	int e = libsys_pg_call(m);
 	size_t n = IPC_LABEL_LEN(m->label);
 	if (n > max)
 		n = max;
@@ -323,11 +366,6 @@ int pager_pmap(uint32_t pid, struct pg_region_info *v, size_t max, size_t *n)
 	int e = pg_call_buf(&m, v, max * sizeof *v, &len);
 	*n = len / sizeof *v;
 	return e;
-}
-
-int wait(uint32_t pid, struct wait_status *st)
-{
-	return waitpid(pid, st);
 }
 
 int sleep_ms(unsigned ms)
@@ -377,11 +415,11 @@ int initrd_name(unsigned index, char *name, size_t max)
 int machine_halt(int status)
 {
 	struct sys_msg m = { .label = PG_HALT, .w = { (uint64_t)status } };
-	return pg_call(&m);
+	return libsys_pg_call(&m);
 }
 
 int machine_reboot(void)
 {
 	struct sys_msg m = { .label = PG_REBOOT };
-	return pg_call(&m);
+	return libsys_pg_call(&m);
 }

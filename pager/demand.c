@@ -56,7 +56,7 @@ void dp_space_init(struct dp_space *s, uint32_t space)
 int dp_register_lazy(struct dp_space *s, uint64_t start, uint64_t size,
 		     unsigned rights, const struct backing *b, struct region **out)
 {
-	unsigned kind = b == &backing_file ? REGION_IMAGE :
+	unsigned kind = b == &backing_file || b == &backing_mapfile ? REGION_IMAGE :
 			b == &backing_stack ? REGION_STACK :
 			b == &backing_heap ? REGION_HEAP : REGION_ANON;
 	if (start + size < start)
@@ -93,8 +93,8 @@ static void ksm_unshared(const struct page *p)
 /* Give back the pager's share of the page p (already unrecorded). */
 static void release(const struct page *p)
 {
-	if (p->flags & PAGE_ZERO)
-		return;
+	if (p->flags & (PAGE_ZERO | PAGE_SHARED))
+		return; /* the zero frame, or a shared object's: not ours */
 	if ((p->flags & PAGE_COW) && cow_is_cow(p->pfn) && !cow_release(p->pfn)) {
 		ksm_unshared(p);
 		return; /* others still share it */
@@ -182,8 +182,12 @@ int dp_unregister_lazy(struct dp_space *s, uint64_t start)
 	struct region *r = region_find(&s->regions, start);
 	if (!r || r->start != start)
 		return E_NOENT;
+	struct shm *o = r->shm;
 	dp_release_range(s, r->start, r->end);
-	return region_remove(&s->regions, start);
+	int e = region_remove(&s->regions, start);
+	if (o)
+		shm_put(o, ops);
+	return e;
 }
 
 int dp_add_page(struct dp_space *s, uint64_t va, uint64_t pfn, uint32_t gen)
@@ -267,7 +271,12 @@ static int demand(struct dp_space *s, struct region *r, uint64_t va,
 		e = own(s, va);
 	if (e)
 		return e;
-	if (cacheable(r, va) && filecache_find(cache_key(r, va), &pfn, &gen)) {
+	if (r->shm) {
+		if ((e = shm_frame(r->shm, (va - r->shm_va0) / PAGE_SIZE, ops, &pfn, &gen)))
+			return e;
+		if (pagetab_insert(&s->pages, va, pfn, gen, PAGE_SHARED))
+			return E_NOMEM;
+	} else if (cacheable(r, va) && filecache_find(cache_key(r, va), &pfn, &gen)) {
 		if ((e = demand_cached(s, va, pfn, gen)))
 			return e;
 	} else if (r->b->zero_read && have_zero && !(acc & (FAULT_ACC_WRITE | FAULT_ACC_EXEC))) {
@@ -387,7 +396,7 @@ static void fault_around(struct dp_space *s, struct region *r, uint64_t va,
 		n++;
 	bool zero_frame = r->b->zero_read && have_zero &&
 			  !(acc & (FAULT_ACC_WRITE | FAULT_ACC_EXEC));
-	bool zero_fill = !r->b->fill && !r->b->check && !zero_frame;
+	bool zero_fill = !r->b->fill && !r->b->check && !zero_frame && !r->shm;
 	unsigned got = !n ? 0 : zero_fill ? around_zero(s, r, va + PAGE_SIZE, n) :
 			    around_each(s, r, va + PAGE_SIZE, n, acc);
 	s->last_fault = va + got * PAGE_SIZE;
@@ -440,7 +449,7 @@ static void dp_add_cow_entry(struct page *p, void *arg)
 	struct fork_ctx *f = arg;
 	if (!f->r || p->va < f->r->start || p->va >= f->r->end)
 		f->r = region_find(&f->parent->regions, p->va);
-	if (f->r && f->r->b && !(p->flags & PAGE_ZERO))
+	if (f->r && f->r->b && !(p->flags & (PAGE_ZERO | PAGE_SHARED)))
 		p->flags |= PAGE_COW;
 }
 
@@ -449,6 +458,9 @@ static int fork_region(struct dp_space *parent, struct dp_space *child,
 		       const struct region *r)
 {
 	struct region *c;
+	if (r->shm) /* shared, not copied: the child faults the same frames in */
+		return dp_register_shared(child, r->start, r->end - r->start, r->rights,
+					  r->shm, r->shm_va0);
 	int e = dp_register_lazy(child, r->start, r->end - r->start, r->rights, r->b, &c);
 	if (e)
 		return e;
@@ -487,6 +499,18 @@ int dp_fork(struct dp_space *parent, struct dp_space *child)
 	return e;
 }
 
+/* region_split at at; the new upper part of a shared region holds a
+ * reference of its own.  E_INVAL, E_NOMEM. */
+static int split(struct dp_space *s, uint64_t at)
+{
+	struct region *r = region_find(&s->regions, at);
+	bool splits = r && r->start != at;
+	int e = region_split(&s->regions, at);
+	if (e == E_OK && splits && r->shm)
+		shm_get(r->shm);
+	return e;
+}
+
 /* One ops call for the present pages of [va, end) within DP_PROTECT_MAX
  * pages of the present page p: the mask lets MAP_W through only to pages
  * no one else shares (rights_of); without MAP_R they are unmapped (their
@@ -517,9 +541,9 @@ int dp_protect(struct dp_space *s, uint64_t start, uint64_t end, unsigned rights
 	if ((start | end) % PAGE_SIZE || end <= start || !r || !r->b || end > r->end ||
 	    (rights & ~(MAP_R | MAP_W | MAP_X)))
 		return E_INVAL;
-	int e = region_split(&s->regions, start);
+	int e = split(s, start);
 	if (e == E_OK)
-		e = region_split(&s->regions, end);
+		e = split(s, end);
 	if (e)
 		return e;
 	r = region_find(&s->regions, start);
@@ -540,8 +564,12 @@ void dp_destroy(struct dp_space *s)
 {
 	pagetab_destroy(&s->pages, release_entry, NULL);
 	struct region *r;
-	while ((r = region_from(&s->regions, 0)))
+	while ((r = region_from(&s->regions, 0))) {
+		struct shm *o = r->shm;
 		region_remove(&s->regions, r->start);
+		if (o)
+			shm_put(o, ops);
+	}
 }
 
 int dp_replace_page(struct dp_space *s, uint64_t va, uint64_t expect, uint64_t pfn,
@@ -595,4 +623,198 @@ uint64_t dp_resident(const struct dp_space *s, uint64_t start, uint64_t end)
 	     p = pagetab_next(&s->pages, p))
 		n++;
 	return n;
+}
+
+void dp_shm_put(struct shm *o)
+{
+	shm_put(o, ops);
+}
+
+int dp_register_shared(struct dp_space *s, uint64_t start, uint64_t size,
+		       unsigned rights, struct shm *o, uint64_t va0)
+{
+	struct region *r;
+	int e = dp_register_lazy(s, start, size, rights, &backing_shared, &r);
+	if (e)
+		return e;
+	r->shm = o;
+	r->shm_va0 = va0;
+	shm_get(o);
+	return E_OK;
+}
+
+/* Merge r with the region after it if they are alike (region_merge_next);
+ * the merged-away part's reference on a shared object goes.  True if
+ * merged. */
+static bool merge(struct dp_space *s, struct region *r)
+{
+	struct shm *o = r->shm;
+	if (!region_merge_next(&s->regions, r))
+		return false;
+	if (o)
+		shm_put(o, ops); /* r still holds one: never the last */
+	return true;
+}
+
+/* From the region just below start, each with its next, up to the one
+ * after end. */
+void dp_merge_around(struct dp_space *s, uint64_t start, uint64_t end)
+{
+	struct region *r = start ? region_find(&s->regions, start - PAGE_SIZE) : NULL;
+	if (!r)
+		r = region_find(&s->regions, start);
+	while (r && r->start < end) {
+		uint64_t at = r->start;
+		if (merge(s, r))
+			r = region_find(&s->regions, at); /* and again with the new next */
+		else
+			r = region_next(&s->regions, r);
+	}
+}
+
+bool dp_covered(const struct dp_space *s, uint64_t start, uint64_t end)
+{
+	uint64_t at = start;
+	while (at < end) {
+		struct region *r = region_find(&s->regions, at);
+		if (!r)
+			return false;
+		at = r->end;
+	}
+	return true;
+}
+
+/* True if a fixed region (startup page, IPC buffers) meets [start, end). */
+static bool meets_fixed(const struct dp_space *s, uint64_t start, uint64_t end)
+{
+	struct region *r = region_find(&s->regions, start);
+	if (!r)
+		r = region_from(&s->regions, start);
+	for (; r && r->start < end; r = region_next(&s->regions, r))
+		if (!r->b)
+			return true;
+	return false;
+}
+
+int dp_unmap(struct dp_space *s, uint64_t start, uint64_t end)
+{
+	if (meets_fixed(s, start, end))
+		return E_INVAL;
+	int e = split(s, start);
+	if (e == E_OK)
+		e = split(s, end);
+	if (e)
+		return e;
+	struct region *r;
+	while ((r = region_find(&s->regions, start)) ||
+	       ((r = region_from(&s->regions, start)) && r->start < end))
+		dp_unregister_lazy(s, r->start);
+	return E_OK;
+}
+
+int dp_protect_range(struct dp_space *s, uint64_t start, uint64_t end,
+		     unsigned rights)
+{
+	if (!dp_covered(s, start, end))
+		return E_NOMEM;
+	if (meets_fixed(s, start, end))
+		return E_INVAL;
+	uint64_t at = start;
+	while (at < end) {
+		struct region *r = region_find(&s->regions, at);
+		uint64_t to = r->end < end ? r->end : end;
+		int e = dp_protect(s, at, to, rights);
+		if (e)
+			return e;
+		at = to;
+	}
+	dp_merge_around(s, start, end);
+	return E_OK;
+}
+
+void dp_dontneed(struct dp_space *s, uint64_t start, uint64_t end)
+{
+	struct region *r = region_find(&s->regions, start);
+	if (!r)
+		r = region_from(&s->regions, start);
+	for (; r && r->start < end; r = region_next(&s->regions, r)) {
+		if (!r->b)
+			continue;
+		uint64_t a = r->start > start ? r->start : start;
+		uint64_t b = r->end < end ? r->end : end;
+		dp_release_range(s, a, b);
+	}
+}
+
+/* Give the absent pages of [va, end) in r (readable, lazy) their frames
+ * and mappings: zero-fill runs with alloc_map, the rest as faults would. */
+static int populate_region(struct dp_space *s, struct region *r, uint64_t va,
+			   uint64_t end)
+{
+	unsigned acc = (r->rights & MAP_W) ? FAULT_ACC_WRITE : FAULT_ACC_READ;
+	bool zero_fill = !r->b->fill && !r->b->check && !r->shm && (r->rights & MAP_W);
+	while (va < end) {
+		unsigned n = 0;
+		while (n < DP_AROUND && va + n * PAGE_SIZE < end &&
+		       !pagetab_lookup(&s->pages, va + n * PAGE_SIZE))
+			n++;
+		if (!n) {
+			va += PAGE_SIZE;
+			continue;
+		}
+		unsigned got = zero_fill ? around_zero(s, r, va, n) : around_each(s, r, va, n, acc);
+		if (got < n && !pagetab_lookup(&s->pages, va + got * PAGE_SIZE))
+			return E_NOMEM;
+		va += (uint64_t)got * PAGE_SIZE;
+	}
+	return E_OK;
+}
+
+int dp_populate(struct dp_space *s, uint64_t start, uint64_t end)
+{
+	struct region *r = region_find(&s->regions, start);
+	if (!r)
+		r = region_from(&s->regions, start);
+	for (; r && r->start < end; r = region_next(&s->regions, r)) {
+		if (!r->b || !(r->rights & MAP_R))
+			continue;
+		uint64_t a = r->start > start ? r->start : start;
+		uint64_t b = r->end < end ? r->end : end;
+		if (r->b->check) /* the stack: its guard page is never filled */
+			a = a > r->start + PAGE_SIZE ? a : r->start + PAGE_SIZE;
+		int e = a < b ? populate_region(s, r, a, b) : E_OK;
+		if (e)
+			return e;
+	}
+	return E_OK;
+}
+
+void dp_page_info(const struct dp_space *s, uint64_t va, struct pg_page_info *out)
+{
+	const struct region *r = region_find(&s->regions, va);
+	const struct page *p = pagetab_lookup(&s->pages, va);
+	memset(out, 0, sizeof *out);
+	if (r)
+		out->flags |= PGI_MAPPED;
+	if (r && r->kind == REGION_IMAGE)
+		out->flags |= PGI_FILE;
+	if (!p)
+		return;
+	out->flags |= PGI_PRESENT;
+	out->pfn = p->pfn;
+	if (r && (r->rights & MAP_R) && (rights_of(r, p) & MAP_W))
+		out->flags |= PGI_WRITABLE;
+	if (p->flags & PAGE_ZERO)
+		out->flags |= PGI_ZERO;
+	if (p->flags & PAGE_KSM)
+		out->flags |= PGI_KSM;
+	if (p->flags & PAGE_SHARED) {
+		out->flags |= PGI_SHARED;
+		out->mapcount = r && r->shm ? shm_users(r->shm) : 1;
+		return;
+	}
+	unsigned n = dp_share_count(s, va);
+	if ((p->flags & PAGE_COW) && n > 1)
+		out->flags |= PGI_COW;
+	out->mapcount = n;
 }

@@ -61,7 +61,28 @@ struct backing {
 	void (*fill)(const struct region *r, uint64_t va, uint8_t *page);
 	uint64_t *count;
 };
-extern const struct backing backing_anon, backing_heap, backing_file, backing_stack;
+extern const struct backing backing_anon, backing_heap, backing_file, backing_stack,
+	backing_shared, backing_mapfile;
+
+/* A MAP_SHARED anonymous object (backing_shared.c): its frames by page index
+ * (a page table keyed by index * 4096), and the regions referring to it. */
+struct shm {
+	uint32_t refs;
+	struct pagetab pages;
+};
+
+/* A new object with one reference; NULL when all SHM objects are in use. */
+struct shm *shm_new(void);
+/* One more reference; drop one (the last frees every frame with ops). */
+void shm_get(struct shm *o);
+void shm_put(struct shm *o, const struct dp_ops *ops);
+/* The frame of page index (a zeroed one made now if it has none).
+ * E_NOMEM, E_INVAL (index out of range). */
+int shm_frame(struct shm *o, uint64_t index, const struct dp_ops *ops,
+	      uint64_t *pfn, uint32_t *gen);
+/* Regions referring to o (its mappings); objects in use (leak checks). */
+unsigned shm_users(const struct shm *o);
+size_t shm_objects_used(void);
 
 /* One address space.  space is the kernel handle the ops get. */
 struct dp_space {
@@ -148,6 +169,46 @@ int dp_fork(struct dp_space *parent, struct dp_space *child);
  * ops call per DP_PROTECT_MAX pages that hold a present page (not one per
  * page).  E_INVAL (not inside one lazy region), E_NOMEM. */
 int dp_protect(struct dp_space *s, uint64_t start, uint64_t end, unsigned rights);
+
+/* A MAP_SHARED region [start, start + size) of object o (its page 0 at
+ * va0), taking a reference on o.  Errors as dp_register_lazy. */
+int dp_register_shared(struct dp_space *s, uint64_t start, uint64_t size,
+		       unsigned rights, struct shm *o, uint64_t va0);
+
+/* Drop a reference on o (shm_put with the ops of dp_init). */
+void dp_shm_put(struct shm *o);
+
+/* Merge the regions around [start, end) that are alike (after a change
+ * split them or put one next to another), as Linux merges its areas. */
+void dp_merge_around(struct dp_space *s, uint64_t start, uint64_t end);
+
+/* True if every page of [start, end) lies in a region (fixed ones too). */
+bool dp_covered(const struct dp_space *s, uint64_t start, uint64_t end);
+
+/* munmap: [start, end) (page-aligned) leaves every region it meets
+ * (regions split, the pages released, shared objects unreferenced); holes
+ * are no error.  E_INVAL if it meets a fixed region (nothing changed),
+ * E_NOMEM (no node for a split). */
+int dp_unmap(struct dp_space *s, uint64_t start, uint64_t end);
+
+/* mprotect over several regions: every page of [start, end) must be in a
+ * lazy region (else E_NOMEM, nothing changed; a fixed one: E_INVAL); each
+ * part gets rights as dp_protect gives them, then neighbours that became
+ * alike merge again. */
+int dp_protect_range(struct dp_space *s, uint64_t start, uint64_t end,
+		     unsigned rights);
+
+/* MADV_DONTNEED: release the pages of [start, end) in lazy regions (a
+ * private page reads zero or its file again, a shared one its object). */
+void dp_dontneed(struct dp_space *s, uint64_t start, uint64_t end);
+
+/* MAP_POPULATE, MADV_WILLNEED: give every absent page of [start, end) in a
+ * readable lazy region its frame and mapping now (written ones if the
+ * region is writable).  E_NOMEM when memory ran out (part is done). */
+int dp_populate(struct dp_space *s, uint64_t start, uint64_t end);
+
+/* What s has at va (struct pg_page_info, abi/pager.h). */
+void dp_page_info(const struct dp_space *s, uint64_t va, struct pg_page_info *out);
 
 /* Release every page and region of s (its space is gone: no unmapping). */
 void dp_destroy(struct dp_space *s);

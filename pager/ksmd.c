@@ -56,10 +56,11 @@ static bool region_ok(const struct proc *p, const struct region *r)
 	       (r->mergeable || p->ksm_all);
 }
 
-/* A page KSM looks at: not program text, not a zero page of a read. */
+/* A page KSM looks at: not program text, not MAP_SHARED memory (a merge
+ * would make it copy-on-write), not a zero page of a read. */
 static bool page_ok(const struct page *pg)
 {
-	return !(pg->flags & PAGE_CACHED) &&
+	return !(pg->flags & (PAGE_CACHED | PAGE_SHARED)) &&
 	       (!(pg->flags & PAGE_ZERO) || (pg->flags & PAGE_KSM));
 }
 
@@ -277,30 +278,24 @@ long do_ksm_scan(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 
 /* ---- requests ---- */
 
-/* PG_MADVISE: MADV_MERGEABLE / MADV_UNMERGEABLE on [w0, w0 + w1), which
- * must lie in lazy regions with no hole.  Whole regions: every region the
- * range touches (not split: a split heap could no longer grow with brk,
- * and mfree frees one region); merging is invisible to the bytes, so a
- * few pages more or less only change what the scanner looks at. */
-long do_madvise(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
+/* ksm_madvise: MADV_MERGEABLE (on) or MADV_UNMERGEABLE on [start, end)
+ * (page-aligned; mman.c's do_madvise checked it).  Whole regions: every
+ * lazy region the range touches (not split: a split heap could no longer
+ * grow with brk, and mfree frees one region); merging is invisible to the
+ * bytes, so a few pages more or less only change what the scanner looks
+ * at.  Holes and regions without lazy backing are skipped (as Linux skips
+ * what it cannot merge); the caller answers E_NOMEM for a hole. */
+int ksm_madvise(struct proc *p, uint64_t start, uint64_t end, bool on)
 {
-	(void)r;
-	uint64_t start = m->w[0], end = m->w[0] + ((m->w[1] + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1));
-	if (m->w[2] != MADV_MERGEABLE && m->w[2] != MADV_UNMERGEABLE)
-		return E_INVAL;
-	if (start % PAGE_SIZE || !m->w[1] || end <= start || end > PG_STACK_TOP)
-		return E_INVAL;
-	for (uint64_t a = start; a < end;) {
-		struct region *rg = region_find(&p->mem.regions, a);
-		if (!rg || !rg->b)
-			return E_INVAL;
-		a = rg->end;
-	}
 	int e = E_OK;
-	for (struct region *rg = region_find(&p->mem.regions, start); rg && rg->start < end;
-	     rg = region_next(&p->mem.regions, rg)) {
-		rg->mergeable = m->w[2] == MADV_MERGEABLE;
-		if (m->w[2] == MADV_UNMERGEABLE && e == E_OK)
+	struct region *rg = region_find(&p->mem.regions, start);
+	if (!rg)
+		rg = region_from(&p->mem.regions, start);
+	for (; rg && rg->start < end; rg = region_next(&p->mem.regions, rg)) {
+		if (!rg->b)
+			continue;
+		rg->mergeable = on;
+		if (!on && e == E_OK)
 			e = unmerge_range(p, rg->start, rg->end);
 	}
 	return e;

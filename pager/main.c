@@ -49,6 +49,12 @@ static const struct {
 	[PG_KSM_PROCESS]  = { "ksm_process",  do_ksm_process },
 	[PG_KSM_DOMAIN]   = { "ksm_domain",   do_ksm_domain },
 	[PG_KSM_SCAN]     = { "ksm_scan",     do_ksm_scan },
+	[PG_MMAP]         = { "mmap",         do_mmap },
+	[PG_UNMAP]        = { "unmap",        do_unmap },
+	[PG_PROTECT]      = { "protect",      do_protect },
+	[PG_MINCORE]      = { "mincore",      do_mincore },
+	[PG_PAGEINFO]     = { "pageinfo",     do_pageinfo },
+	[PG_FREAD]        = { "fread",        do_fread },
 };
 
 static const pg_handler faults[] = {

@@ -85,6 +85,16 @@ long do_mfree(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 long do_mprotect(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 long do_brk(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 
+/* mman.c: POSIX memory requests (issue 12). */
+long do_mmap(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+long do_unmap(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+long do_protect(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+long do_madvise(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+int vm_madvise(struct proc *p, uint64_t start, uint64_t end, unsigned advice);
+long do_mincore(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+long do_pageinfo(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+long do_fread(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+
 /* info.c: statistics, process list, region list. */
 long do_stats(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 long do_ps(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
@@ -111,7 +121,7 @@ void ksmd_proc_new(struct proc *p, const struct proc *parent);
 void ksmd_fork(struct proc *parent, struct proc *child);
 void ksmd_proc_gone(struct proc *p);
 uint64_t ksmd_merging(const struct proc *p);
-long do_madvise(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+int ksm_madvise(struct proc *p, uint64_t start, uint64_t end, bool on);
 long do_ksm_ctl(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 long do_ksm_stats(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 long do_ksm_process(struct proc *p, const struct sys_msg *m, struct sys_msg *r);

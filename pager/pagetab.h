@@ -24,6 +24,7 @@
 #define PAGE_KSM  0x8 /* with PAGE_COW: a frame KSM merged (ksm.h), which
                      * holds one more share of it; with PAGE_ZERO: KSM put
                      * the zero frame there */
+#define PAGE_SHARED 0x10 /* a MAP_SHARED object's frame (backing_shared.c holds it) */
 
 struct page {
 	uint64_t va;

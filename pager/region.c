@@ -107,6 +107,27 @@ int region_split(struct region_set *s, uint64_t at)
 	return tree_insert(&s->t, &hi->node);
 }
 
+/* True if a and b (a just below b) hold the same kind of memory. */
+static bool same_kind(const struct region *a, const struct region *b)
+{
+	return a->end == b->start && a->kind == b->kind && a->rights == b->rights &&
+	       a->b == b->b && a->fdata == b->fdata && a->fvaddr == b->fvaddr &&
+	       a->filesz == b->filesz && a->shm == b->shm && a->shm_va0 == b->shm_va0;
+}
+
+bool region_merge_next(struct region_set *s, struct region *r)
+{
+	struct region *next = region_next(s, r);
+	if (!next || !same_kind(r, next))
+		return false;
+	uint64_t start = r->start, end = next->end;
+	region_remove(s, next->start);
+	r = R(tree_find(&s->t, start));
+	r->end = end;
+	tree_refresh(&s->t, start);
+	return true;
+}
+
 int region_resize(struct region_set *s, uint64_t start, uint64_t end)
 {
 	struct region *r = R(tree_find(&s->t, start));

@@ -21,6 +21,7 @@ enum region_kind {
 };
 
 struct backing;
+struct shm;
 
 struct region {
 	struct tnode node;    /* key = start */
@@ -35,6 +36,11 @@ struct region {
 	const struct backing *b; /* how pages are filled; NULL: not lazy */
 	const uint8_t *fdata; /* REGION_IMAGE: bytes for [fvaddr, fvaddr + filesz) */
 	uint64_t fvaddr, filesz;
+	/* MAP_SHARED memory (backing_shared.c): the object and the address its
+	 * page 0 is at (both unchanged by a split: each part holds its own
+	 * reference on shm). */
+	struct shm *shm;
+	uint64_t shm_va0;
 };
 
 struct region_set {
@@ -65,6 +71,12 @@ int region_remove(struct region_set *s, uint64_t start);
  * its fields.  E_OK also when a region
  * starts at at or none holds it; E_INVAL unaligned; E_NOMEM no node. */
 int region_split(struct region_set *s, uint64_t at);
+
+/* If the region after r starts at r's end and is the same kind of memory
+ * (kind, rights, backing, file bytes, shared object), make r cover both
+ * (as Linux merges neighbouring areas) and return true; the other region
+ * is gone (its node back in the pool). */
+bool region_merge_next(struct region_set *s, struct region *r);
 
 /* Move the end of the region starting at start to end.  E_NOENT (no such
  * region), E_INVAL (unaligned or not above start), E_BUSY (overlap). */

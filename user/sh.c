@@ -879,7 +879,7 @@ static int cmd_memmap(int argc, char **argv)
 static int cmd_pmap(int argc, char **argv)
 {
 	static struct pg_region_info v[IPC_BUF_MAX / sizeof(struct pg_region_info)];
-	static const char *const backing[] = { "fixed", "anon", "file", "stack", "heap" };
+	static const char *const backing[] = { "fixed", "anon", "file", "stack", "heap", "shared" };
 	bool raw = take_raw(&argc, &argv);
 	uint64_t pid, total = 0, bytes = 0;
 	size_t n;
@@ -900,7 +900,7 @@ static int cmd_pmap(int argc, char **argv)
 	for (size_t i = 0; i < n; i++) {
 		char rights[4] = { v[i].rights & MAP_R ? 'r' : '-', v[i].rights & MAP_W ? 'w' : '-',
 				   v[i].rights & MAP_X ? 'x' : '-', 0 };
-		const char *b = v[i].backing <= PG_BACK_HEAP ? backing[v[i].backing] : "?";
+		const char *b = v[i].backing <= PG_BACK_SHARED ? backing[v[i].backing] : "?";
 		total += v[i].resident;
 		bytes += v[i].end - v[i].start;
 		if (raw)

@@ -52,7 +52,8 @@
 #define FZ_NO_SPAWN  0x20000 /* no PG_SPAWN, */
 #define FZ_NO_THREAD 0x40000 /* no PG_THREAD_SPAWN, */
 #define FZ_NO_EP     0x80000 /* no endpoint_create or PG_SHARED_EP, */
-#define FZ_NO_VM     0x100000 /* no PG_MUNMAP, PG_MFREE, PG_MPROTECT, PG_BRK */
+#define FZ_NO_VM     0x100000 /* no PG_MUNMAP, PG_MFREE, PG_MPROTECT, PG_BRK, nor the
+				 * POSIX PG_MMAP, PG_UNMAP, PG_PROTECT, PG_MADVISE */
 #define FZ_WILD  (FZ_TF | FZ_KILLS)
 #define FZ_DEFAULT FZ_NT
 
@@ -287,6 +288,49 @@ static int own_memory(uint64_t p)
 	return p >= PG_MMAP_BASE - 4096 && p < PG_MMAP_BASE + (1ull << 32);
 }
 
+/* True if [p, p + n) meets the worker's own memory (n 0 counts as 1;
+ * a range that wraps or runs past the user half meets it). */
+static int own_range(uint64_t p, uint64_t n)
+{
+	uint64_t end = p + (n ? n : 1);
+	if (end < p || end > PG_STARTUP_VA - 4096)
+		return 1;
+	return own_memory(p) || own_memory(end - 1) ||
+	       (p < PG_IMAGE_BASE && end > PG_IMAGE_BASE) ||
+	       (p < PG_MMAP_BASE && end > PG_MMAP_BASE) ||
+	       (p < PG_STACK_TOP - 2 * PG_STACK_SIZE && end > PG_STACK_TOP - 2 * PG_STACK_SIZE);
+}
+
+/* PG_MMAP's address (a hint, or fixed): 0, a page in an area of its own
+ * (past the worker's scratch), sometimes unaligned, or one the pager must
+ * refuse or ignore.  Never one of pick_bad_ptr's, which other calls count
+ * on staying unmapped. */
+static uint64_t pick_map_addr(struct fz *f)
+{
+	static const uint64_t refused[] = { 0, 4096, KERN_MAP, 0x0000800000000000ull,
+					    USER_END, ~0ull - 4095 };
+	switch (below(f, 4)) {
+	case 0: return 0;
+	case 1: return refused[below(f, sizeof refused / sizeof refused[0])];
+	default: return PG_MMAP_BASE + (8ull << 30) + below(f, 1u << 16) * 4096 +
+			(below(f, 16) ? 0 : below(f, 4096));
+	}
+}
+
+/* PG_MMAP's prot | flags << 32 (Linux's values): mostly anonymous, private
+ * or shared, sometimes fixed, populated only when small; or random bits. */
+static uint64_t pick_mmap_flags(struct fz *f, uint64_t size)
+{
+	static const uint32_t fl[] = { 0x22, 0x21, 0x32, 0x100022, 0x8022, 0x4022,
+				       0x8021, 0x02, 0x01, 0x23, 0x00, 0x20 };
+	uint64_t prot = below(f, 8) ? below(f, 8) : next(f) & 0xffffffff;
+	uint32_t flags = below(f, 8) ? fl[below(f, sizeof fl / sizeof fl[0])] :
+				       (uint32_t)next(f);
+	if (size > (64u << 10))
+		flags &= ~0x8000u; /* MAP_POPULATE of a little memory only */
+	return prot | (uint64_t)flags << 32;
+}
+
 /* An address for munmap, mfree, mprotect: the thread's own scratch and
  * regions, anything refused, and (wild) the worker's own memory. */
 static uint64_t pick_region(struct fz *f)
@@ -345,6 +389,7 @@ static int request_off(const struct fz *f, unsigned tag)
 	case PG_THREAD_SPAWN: return f->flags & FZ_NO_THREAD;
 	case PG_SHARED_EP: return f->flags & FZ_NO_EP;
 	case PG_MUNMAP: case PG_MFREE: case PG_MPROTECT: case PG_BRK:
+	case PG_MMAP: case PG_UNMAP: case PG_PROTECT: case PG_MADVISE:
 		return f->flags & FZ_NO_VM;
 	default: return 0;
 	}
@@ -396,6 +441,25 @@ static void pick_request(struct fz *f, uint64_t a[6])
 	case PG_MMAP_ANON:
 		a[2] = below(f, 2) ? 4096 * (1 + below(f, 64)) : pick_size(f);
 		break;
+	case PG_UNMAP: case PG_PROTECT: case PG_MADVISE: case PG_MINCORE:
+	case PG_PAGEINFO:
+		a[2] = pick_region(f);
+		a[3] = below(f, 2) ? 4096 * (1 + below(f, 4)) : pick_size(f);
+		a[4] = below(f, 2) ? below(f, 16) : a[4];
+		if (tag == PG_MADVISE && a[4] == 3 && a[3] > (64u << 10))
+			a[4] = 4; /* MADV_WILLNEED of a little memory only */
+		if (own_range(a[2], a[3]) && !(f->flags & FZ_KILLS))
+			a[2] = pick_bad_ptr(f);
+		break;
+	case PG_MMAP:
+		a[2] = pick_map_addr(f);
+		a[3] = below(f, 2) ? 4096 * (1 + below(f, 64)) : pick_size(f);
+		a[4] = pick_mmap_flags(f, a[3]);
+		a[5] = below(f, 2) ? 0 : below(f, 2) ? 1 + below(f, 40) : a[5];
+		if ((a[4] >> 32) & 0x100010 && own_range(a[2], a[3]) &&
+		    !(f->flags & FZ_KILLS))
+			a[2] = 0; /* MAP_FIXED never over itself */
+		break;
 	}
 	a[1] = (uint64_t)tag | len << 32;
 	if (below(f, 32) == 0)
@@ -406,7 +470,7 @@ static void pick_request(struct fz *f, uint64_t a[6])
 static void request_made(struct fz *f, const uint64_t a[6], const struct sys_regs *r)
 {
 	switch (IPC_LABEL_TAG(a[1])) {
-	case PG_MMAP_ANON: f->pool[below(f, POOL)] = r->rdx; break;
+	case PG_MMAP_ANON: case PG_MMAP: f->pool[below(f, POOL)] = r->rdx; break;
 	case PG_SHARED_EP: remember(W.live, (uint32_t)r->rdx, f); break;
 	case PG_SPAWN: case PG_FORK: remember(W.kids, (uint32_t)r->rdx, f); break;
 	}

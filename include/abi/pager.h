@@ -102,6 +102,46 @@
  *                                                 to sleep before the next
  *                                                 (E_PERM for anyone else)
  *
+ *
+ * POSIX memory (issue 12; libsys's sys/mman.h, Linux's numbers and rules;
+ * these answer E_INVAL, E_NOMEM, E_FAULT, E_BUSY (MAP_FIXED_NOREPLACE:
+ * EEXIST), E_PERM (EACCES), E_NOENT (EBADF: no such file)):
+ *   PG_MADVISE       w0 = addr, w1 = len,         -  MADV_DONTNEED: pages
+ *                    w2 = advice (MADV_*)         dropped (private ones
+ *                                                 read zero, or the file,
+ *                                                 next); MADV_FREE the same
+ *                                                 (freed at once, not lazily);
+ *                                                 MADV_WILLNEED: faulted in
+ *                                                 now; NORMAL, RANDOM,
+ *                                                 SEQUENTIAL, (UN)MERGEABLE
+ *                                                 (the KSM branch), DOFORK:
+ *                                                 accepted.  E_NOMEM if part
+ *                                                 of the range is unmapped
+ *   PG_MMAP          w0 = addr (hint, or fixed),  w0 = the mapping's address.
+ *                    w1 = len, w2 = prot |        file: PG_LIST index + 1
+ *                    flags << 32 (PROT_*, MAP_*   (0: anonymous) in the low
+ *                    as Linux), w3 = file offset  12 bits of w3
+ *                    | file
+ *   PG_UNMAP         w0 = addr, w1 = len          -  munmap: the range leaves
+ *                                                 every region it meets
+ *                                                 (regions split), frames
+ *                                                 freed; a hole is no error
+ *   PG_PROTECT       w0 = addr, w1 = len,         -  mprotect over any range
+ *                    w2 = PROT_*                  of mapped pages (regions
+ *                                                 split and merge again);
+ *                                                 E_NOMEM if a page of it is
+ *                                                 unmapped (nothing changed)
+ *   PG_MINCORE       w0 = addr, w1 = len          buffer: one byte per page
+ *                    (<= PG_INFO_MAX_MINCORE      (1 = resident); E_NOMEM
+ *                    pages), w2 = the caller's    for an unmapped page,
+ *                    vector (checked writable)    E_FAULT for a bad vector
+ *   PG_PAGEINFO      w0 = addr, w1 = pages        buffer: struct pg_page_info
+ *                    (<= PG_INFO_MAX_PAGES)       per page (a hole: flags 0)
+ *   PG_FREAD         w0 = PG_LIST index, w1 =     w0 = bytes; buffer: the
+ *                    offset, w2 = len (<= 4096),  file's bytes (0 at its end);
+ *                    w3 = the caller's buffer     E_FAULT if that is not
+ *                    (checked writable)           writable memory
+ *
  * A process's children are destroyed with it; an exited child stays a
  * zombie until its parent waits for it.
  *
@@ -145,6 +185,13 @@ enum pg_request {
 	PG_KSM_PROCESS,
 	PG_KSM_DOMAIN,
 	PG_KSM_SCAN,
+
+	PG_MMAP,
+	PG_UNMAP,
+	PG_PROTECT,
+	PG_MINCORE,
+	PG_PAGEINFO,
+	PG_FREAD,
 	PG_COUNT
 };
 
@@ -180,6 +227,28 @@ enum pg_request {
 #define PG_STACK_SIZE   (1ull << 20)
 #define PG_IPC_BUF_BASE 0x00007FFFFF000000ull
 #define PG_STARTUP_VA   0x00007FFFFFFFE000ull
+#define PG_USER_END     0x00007FFFFFFFF000ull /* the last user page is never mapped */
+
+/* PG_MMAP's w3: the file's PG_LIST index + 1 in the low bits, the offset
+ * (page-aligned) above. */
+#define PG_MMAP_FILE_MASK 0xFFFull
+#define PG_INFO_MAX_MINCORE 4096  /* pages in one PG_MINCORE */
+#define PG_INFO_MAX_PAGES   256   /* pages in one PG_PAGEINFO */
+
+/* PG_PAGEINFO: one page, as Linux's /proc/PID/pagemap and kpagecount. */
+struct pg_page_info {
+	uint64_t pfn;       /* the frame (0 when not present) */
+	uint32_t flags;     /* PGI_* */
+	uint32_t mapcount;  /* mappings (of any process) that share the frame */
+};
+#define PGI_PRESENT  0x01 /* the pager gave the page a frame */
+#define PGI_WRITABLE 0x02 /* mapped writable now (a write will not fault) */
+#define PGI_ZERO     0x04 /* the shared zero frame */
+#define PGI_COW      0x08 /* a copy-on-write share: a write copies it */
+#define PGI_KSM      0x10 /* merged by KSM (a merged frame, or KSM put the zero frame there) */
+#define PGI_SHARED   0x20 /* MAP_SHARED memory: writes seen by every mapper */
+#define PGI_FILE     0x40 /* filled from an initrd file */
+#define PGI_MAPPED   0x80 /* inside a mapping (a region) */
 
 /* PG_STATS: the pager's counters, all since boot. */
 struct pg_stats {
@@ -240,6 +309,7 @@ struct pg_region_info {
 #define PG_BACK_FILE  2
 #define PG_BACK_STACK 3
 #define PG_BACK_HEAP  4
+#define PG_BACK_SHARED 5 /* MAP_SHARED anonymous memory */
 
 /* The startup page: the main thread starts at the ELF entry with
  * rdi = PG_STARTUP_VA and rsp = PG_STACK_TOP. */

@@ -12,25 +12,38 @@
 /* What the pager says about this process, read from the read-only startup
  * page every time (never cached: a forked child's memory is a copy of its
  * parent's, but its startup page is its own). */
-#define sys_startup (*(const volatile struct pg_startup *)PG_STARTUP_VA)
-#define sys_pager   (sys_startup.pager)            /* pager endpoint handle */
-#define sys_pid     (sys_startup.pid)
-#define sys_ipc_buf ((void *)sys_startup.ipc_buf)  /* main thread's IPC buffer */
+#include "sys/startup.h"
+
+/* The pager's own names for process calls whose POSIX namesakes
+ * (unistd.h, sys/wait.h, signal.h, sys/mman.h) differ: the pgreq_*
+ * functions; a program that includes no POSIX header may still call them
+ * by the short names below (getpid, munmap, waitpid, wait, kill, fork,
+ * mprotect), which a POSIX header gives their POSIX meaning. */
+int pgreq_getpid(uint32_t *ppid);
+int pgreq_munmap(void *addr, size_t size);
+struct wait_status;
+int pgreq_waitpid(uint32_t pid, struct wait_status *st);
 
 /* End the process with status; never returns. */
 _Noreturn void exit(int status);
 
 /* This process's pid (also in sys_pid), or minus an error; the parent's
  * pid in *ppid if not NULL. */
-int getpid(uint32_t *ppid);
+#ifndef LIBSYS_POSIX_NAMES
+static inline int getpid(uint32_t *ppid) { return pgreq_getpid(ppid); }
+#endif
 
 /* A new lazy zero-fill R|W region of size bytes (rounded up to pages) at
  * *addr.  E_INVAL for 0 or more than PG_MMAP_MAX, E_NOMEM when full. */
 int mmap_anon(size_t size, void **addr);
 
 /* Unmap the pages of [addr, addr + size) and free their frames; they read
- * zero at the next touch.  E_INVAL unless page-aligned inside one region. */
-int munmap(void *addr, size_t size);
+ * zero at the next touch (the region stays: PG_MUNMAP; POSIX munmap, in
+ * sys/mman.h, removes the range).  E_INVAL unless page-aligned inside one
+ * region. */
+#ifndef LIBSYS_POSIX_NAMES
+static inline int munmap(void *addr, size_t size) { return pgreq_munmap(addr, size); }
+#endif
 
 /* Remove the region that starts at addr.  E_NOENT if there is none. */
 int mfree(void *addr);
@@ -69,7 +82,12 @@ struct wait_status {
 };
 
 /* Wait until child pid ends (polls the pager).  E_NOENT: not our child. */
-int waitpid(uint32_t pid, struct wait_status *st);
+#ifndef LIBSYS_POSIX_NAMES
+static inline int waitpid(uint32_t pid, struct wait_status *st)
+{
+	return pgreq_waitpid(pid, st);
+}
+#endif
 
 /* The handle of the shared endpoint named key (send and receive rights;
  * messages sent through it carry our pid as the badge). */

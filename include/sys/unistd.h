@@ -10,10 +10,16 @@
 /* Fork: the child gets a copy-on-write copy of this process and resumes
  * here on one thread.  Returns the child's pid in the parent, 0 in the
  * child, minus an error (E_NOMEM, ...) if there is no child. */
-int fork(void);
+int pgreq_fork(void);
+#ifndef LIBSYS_POSIX_NAMES
+static inline int fork(void) { return pgreq_fork(); }
+#endif
 
 /* End process pid and its children.  E_NOENT: no such process. */
-int kill(uint32_t pid);
+int pgreq_kill(uint32_t pid);
+#ifndef LIBSYS_POSIX_NAMES
+static inline int kill(uint32_t pid) { return pgreq_kill(pid); }
+#endif
 
 /* This process's oom_score_adj (PG_OOM_ADJ_MIN -1000: never killed for
  * want of memory .. PG_OOM_ADJ_MAX 1000: killed first); children started
@@ -24,7 +30,13 @@ int oom_score_adj_get(int *value);
 
 /* Set the MAP_* rights of [addr, addr + size) (page-aligned, inside one
  * region).  E_INVAL otherwise. */
-int mprotect(void *addr, size_t size, unsigned rights);
+int pgreq_mprotect(void *addr, size_t size, unsigned rights);
+#ifndef LIBSYS_POSIX_NAMES
+static inline int mprotect(void *addr, size_t size, unsigned rights)
+{
+	return pgreq_mprotect(addr, size, rights);
+}
+#endif
 
 /* Move the heap's break to want (0: only ask); *now = the break after.
  * E_NOMEM if it cannot grow that far. */
@@ -43,7 +55,12 @@ int pager_pmap(uint32_t pid, struct pg_region_info *v, size_t max, size_t *n);
 int wait_poll(uint32_t pid, struct wait_status *st);
 
 /* Wait until child pid ends; like waitpid. */
-int wait(uint32_t pid, struct wait_status *st);
+#ifndef LIBSYS_POSIX_NAMES
+static inline int wait(uint32_t pid, struct wait_status *st)
+{
+	return pgreq_waitpid(pid, st);
+}
+#endif
 
 /* Sleep for ms milliseconds. */
 int sleep_ms(unsigned ms);

@@ -9,7 +9,7 @@ QEMU_CPU=${QEMU_CPU:-qemu64}
 
 # mkiso OUT ENTRY EXTRA: an ISO of build/kernel.elf (with the pager and the
 # initrd as GRUB modules) whose default entry is
-# grub.cfg's entry number ENTRY with EXTRA appended to the kernel command line.
+# iso/boot/grub/grub.cfg's entry number ENTRY with EXTRA appended to the kernel command line.
 mkiso() {
 	out=$1 entry=$2 extra=$3
 	dir=$BUILD/qemu/iso-$(basename "$out" .iso)
@@ -20,7 +20,7 @@ mkiso() {
 	cp "$BUILD/initrd.tar" "$dir/boot/initrd.tar"
 	sed -e "s/^set default=.*/set default=$entry/" \
 	    -e "s|^\(\s*multiboot2 /boot/kernel.elf.*\)$|\1 $extra|" \
-	    grub.cfg > "$dir/boot/grub/grub.cfg"
+	    iso/boot/grub/grub.cfg > "$dir/boot/grub/grub.cfg"
 	grub-mkrescue -o "$out" "$dir" >"$dir.log" 2>&1 || { cat "$dir.log"; return 1; }
 }
 

@@ -14,6 +14,14 @@ ok() { echo "PASS $1"; pass=$((pass + 1)); }
 skipped() { echo "SKIP $1${2:+: $2}"; skip=$((skip + 1)); }
 bad() { echo "FAIL $1${2:+: $2}"; fail=$((fail + 1)); }
 
+# A user's programs (make test PROGRAMS=dir): the @@PASS names their
+# test_*.c print literally must appear too.
+programs_tests=$BUILD/qemu/programs.tests
+: > "$programs_tests"
+if [ -n "$PROGRAMS" ]; then
+	cat "$PROGRAMS"/test_*.c 2>/dev/null | grep -o '@@PASS [A-Za-z0-9_.-]*' |
+		sed 's/^@@PASS //' | sort -u > "$programs_tests"
+fi
 mkiso "$BUILD/qemu/test.iso" 1 "" || exit 1
 for mem in $MEMS; do
 	log=$BUILD/qemu/test-$mem.log
@@ -21,7 +29,7 @@ for mem in $MEMS; do
 	rc=$?
 	# kernel.tests: the in-kernel tests; user.tests: the ring-3 test
 	# programs the pager runs (user/test_*.c)
-	for list in tests/qemu/kernel.tests tests/qemu/user.tests; do
+	for list in tests/qemu/kernel.tests tests/qemu/user.tests "$programs_tests"; do
 		while read -r name; do
 			[ -n "$name" ] || continue
 			if grep -qx "@@PASS $name" "$log"; then ok "$name@$mem"

@@ -757,6 +757,152 @@ START_TEST(random_model)
 }
 END_TEST
 
+/* Regions of s (for split/merge checks). */
+static int region_count(struct dp_space *s)
+{
+	int n = 0;
+	for (struct region *r = region_from(&s->regions, 0); r; r = region_next(&s->regions, r))
+		n++;
+	return n;
+}
+
+START_TEST(shared_fork_never_cow)
+{
+	setup();
+	struct dp_space a, b;
+	uint8_t v = 5;
+	dp_space_init(&a, 1);
+	dp_space_init(&b, 2);
+	struct shm *o = shm_new();
+	ck_assert_ptr_nonnull(o);
+	ck_assert_int_eq(dp_register_shared(&a, BASE, 4 * P, MAP_R | MAP_W, o, BASE), E_OK);
+	dp_shm_put(o); /* the region's reference is the one left */
+	ck_assert_int_eq(access_page(&a, BASE, true, &v), E_OK);
+	ck_assert_int_eq(dp_fork(&a, &b), E_OK);
+	ck_assert_uint_eq(shm_users(o), 2);
+	/* the parent keeps writing without a fault; the child sees it */
+	ck_assert_uint_eq(pt[1][0].rights, MAP_R | MAP_W);
+	v = 6;
+	ck_assert_int_eq(access_page(&a, BASE, true, &v), E_OK);
+	ck_assert_int_eq(access_page(&b, BASE, false, &v), E_OK);
+	ck_assert_uint_eq(v, 6);
+	ck_assert_uint_eq(pt[2][0].pfn, pt[1][0].pfn);
+	v = 7; /* the child writes: the same frame, no copy */
+	ck_assert_int_eq(access_page(&b, BASE, true, &v), E_OK);
+	ck_assert_uint_eq(pt[2][0].pfn, pt[1][0].pfn);
+	ck_assert_int_eq(access_page(&a, BASE, false, &v), E_OK);
+	ck_assert_uint_eq(v, 7);
+	ck_assert_uint_eq(dp_stats.cow_copies, 0);
+	/* a page the child faults in first is the parent's too */
+	v = 8;
+	ck_assert_int_eq(access_page(&b, BASE + 2 * P, true, &v), E_OK);
+	ck_assert_int_eq(access_page(&a, BASE + 2 * P, false, &v), E_OK);
+	ck_assert_uint_eq(v, 8);
+	struct pg_page_info pi;
+	dp_page_info(&b, BASE, &pi);
+	ck_assert_uint_eq(pi.flags & (PGI_SHARED | PGI_COW | PGI_WRITABLE), PGI_SHARED | PGI_WRITABLE);
+	ck_assert_uint_eq(pi.mapcount, 2);
+	/* a split gives the new part its own reference; unmapping the
+	 * parent's keeps the frames for the child */
+	ck_assert_int_eq(dp_unmap(&a, BASE + P, BASE + 2 * P), E_OK);
+	ck_assert_uint_eq(shm_users(o), 3);
+	f_unmap(1, BASE, NVA);
+	dp_destroy(&a);
+	ck_assert_uint_eq(shm_users(o), 1);
+	ck_assert_int_eq(access_page(&b, BASE, false, &v), E_OK);
+	ck_assert_uint_eq(v, 7);
+	space_gone(&b);
+	ck_assert_uint_eq(shm_objects_used(), 0);
+	ck_assert_uint_eq(dp_stats.frames_held, 0);
+	assert_no_leaks();
+}
+END_TEST
+
+START_TEST(unmap_protect_across_regions)
+{
+	setup();
+	struct dp_space s;
+	uint8_t v = 1;
+	dp_space_init(&s, 1);
+	ck_assert_int_eq(dp_register_lazy(&s, BASE, 8 * P, MAP_R | MAP_W, &backing_anon, NULL), E_OK);
+	ck_assert_int_eq(dp_register_lazy(&s, BASE + 8 * P, 4 * P, MAP_R, &backing_anon, NULL), E_OK);
+	for (int i = 0; i < 8; i++)
+		ck_assert_int_eq(access_page(&s, BASE + i * P, true, &v), E_OK);
+	/* the middle of the first: two left, its frames back */
+	ck_assert_int_eq(dp_unmap(&s, BASE + 2 * P, BASE + 4 * P), E_OK);
+	ck_assert_int_eq(region_count(&s), 3);
+	ck_assert_ptr_null(region_find(&s.regions, BASE + 3 * P));
+	ck_assert(!pt[1][2].on && !pt[1][3].on && pt[1][4].on);
+	ck_assert_uint_eq(dp_stats.frames_held, 6);
+	/* mprotect over the hole: E_NOMEM, nothing changed */
+	ck_assert_int_eq(dp_protect_range(&s, BASE, BASE + 6 * P, MAP_R), E_NOMEM);
+	ck_assert_uint_eq(pt[1][0].rights, MAP_R | MAP_W);
+	/* across the second and third: [4,6) RW [6,12) R; then all RW merges */
+	ck_assert_int_eq(dp_protect_range(&s, BASE + 6 * P, BASE + 10 * P, MAP_R), E_OK);
+	ck_assert_int_eq(region_count(&s), 3);
+	ck_assert_uint_eq(pt[1][6].rights, MAP_R);
+	ck_assert_int_eq(access_page(&s, BASE + 7 * P, true, &v), E_FAULT);
+	ck_assert_int_eq(dp_protect_range(&s, BASE + 4 * P, BASE + 12 * P, MAP_R | MAP_W), E_OK);
+	ck_assert_int_eq(region_count(&s), 2);
+	ck_assert_int_eq(access_page(&s, BASE + 11 * P, true, &v), E_OK);
+	/* munmap across both and a hole */
+	ck_assert_int_eq(dp_unmap(&s, BASE + P, BASE + 11 * P), E_OK);
+	ck_assert_int_eq(region_count(&s), 2);
+	ck_assert_uint_eq(dp_stats.frames_held, 2);
+	/* a fixed region is refused whole */
+	ck_assert_int_eq(dp_register_fixed(&s, BASE + 20 * P, P, MAP_R), E_OK);
+	ck_assert_int_eq(dp_unmap(&s, BASE, BASE + 21 * P), E_INVAL);
+	ck_assert_int_eq(region_count(&s), 3);
+	space_gone(&s);
+	assert_no_leaks();
+}
+END_TEST
+
+START_TEST(dontneed_populate_page_info)
+{
+	setup();
+	struct dp_space s, c;
+	uint8_t v = 3;
+	struct pg_page_info pi;
+	dp_space_init(&s, 1);
+	dp_space_init(&c, 2);
+	ck_assert_int_eq(dp_register_lazy(&s, BASE, 40 * P, MAP_R | MAP_W, &backing_anon, NULL), E_OK);
+	dp_page_info(&s, BASE, &pi);
+	ck_assert_uint_eq(pi.flags, PGI_MAPPED);
+	ck_assert_int_eq(dp_populate(&s, BASE, BASE + 40 * P), E_OK);
+	for (int i = 0; i < 40; i++)
+		ck_assert(pt[1][i].on && (pt[1][i].rights & MAP_W));
+	ck_assert_int_eq(access_page(&s, BASE + 5 * P, true, &v), E_OK);
+	dp_dontneed(&s, BASE + 4 * P, BASE + 6 * P);
+	ck_assert(!pt[1][4].on && !pt[1][5].on && pt[1][6].on);
+	ck_assert_int_eq(access_page(&s, BASE + 5 * P, false, &v), E_OK);
+	ck_assert_uint_eq(v, 0);
+	dp_page_info(&s, BASE + 5 * P, &pi);
+	ck_assert_uint_eq(pi.flags, PGI_MAPPED | PGI_PRESENT | PGI_ZERO);
+	/* fork: a COW share with two mappings; a write splits it */
+	v = 9;
+	ck_assert_int_eq(access_page(&s, BASE, true, &v), E_OK);
+	uint64_t pfn = pt[1][0].pfn;
+	ck_assert_int_eq(dp_fork(&s, &c), E_OK);
+	dp_page_info(&c, BASE, &pi);
+	ck_assert_uint_eq(pi.flags, PGI_MAPPED | PGI_PRESENT | PGI_COW);
+	ck_assert_uint_eq(pi.pfn, pfn);
+	ck_assert_uint_eq(pi.mapcount, 2);
+	ck_assert_int_eq(access_page(&c, BASE, true, &v), E_OK);
+	dp_page_info(&c, BASE, &pi);
+	ck_assert_uint_eq(pi.flags, PGI_MAPPED | PGI_PRESENT | PGI_WRITABLE);
+	ck_assert_uint_ne(pi.pfn, pfn);
+	ck_assert_uint_eq(pi.mapcount, 1);
+	dp_page_info(&s, BASE, &pi);
+	ck_assert_uint_eq(pi.mapcount, 1);
+	ck_assert(dp_covered(&s, BASE, BASE + 40 * P));
+	ck_assert(!dp_covered(&s, BASE, BASE + 41 * P));
+	space_gone(&c);
+	space_gone(&s);
+	assert_no_leaks();
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("demand");
@@ -775,6 +921,9 @@ static Suite *suite(void)
 	tcase_add_test(tc, random_model);
 	tcase_add_test(tc, text_pages_shared);
 	tcase_add_test(tc, sequential_writes_map_ahead);
+	tcase_add_test(tc, shared_fork_never_cow);
+	tcase_add_test(tc, unmap_protect_across_regions);
+	tcase_add_test(tc, dontneed_populate_page_info);
 	suite_add_tcase(s, tc);
 	return s;
 }

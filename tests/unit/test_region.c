@@ -101,6 +101,42 @@ START_TEST(overlap_split_resize)
 }
 END_TEST
 
+START_TEST(split_then_merge)
+{
+	struct region_set s;
+	region_init(&s);
+	size_t used = region_nodes_used();
+	ck_assert_int_eq(region_add(&s, 10 * P, 20 * P, REGION_ANON, 3), E_OK);
+	ck_assert_int_eq(region_split(&s, 12 * P), E_OK);
+	ck_assert_int_eq(region_split(&s, 15 * P), E_OK);
+	ck_assert_uint_eq(s.t.count, 3);
+	struct region *r = region_find(&s, 12 * P);
+	r->rights = 1;
+	/* unlike neighbours stay apart */
+	ck_assert(!region_merge_next(&s, region_find(&s, 10 * P)));
+	ck_assert(!region_merge_next(&s, r));
+	r->rights = 3;
+	ck_assert(region_merge_next(&s, region_find(&s, 10 * P)));
+	ck_assert_uint_eq(s.t.count, 2);
+	ck_assert_uint_eq(region_find(&s, 10 * P)->end, 15 * P);
+	ck_assert(region_check(&s));
+	ck_assert(region_merge_next(&s, region_find(&s, 10 * P)));
+	ck_assert_uint_eq(s.t.count, 1);
+	ck_assert_uint_eq(region_find(&s, 19 * P)->start, 10 * P);
+	ck_assert(region_check(&s));
+	/* not adjacent, or another kind: no merge */
+	ck_assert_int_eq(region_add(&s, 21 * P, 22 * P, REGION_ANON, 3), E_OK);
+	ck_assert(!region_merge_next(&s, region_find(&s, 10 * P)));
+	ck_assert_int_eq(region_add(&s, 20 * P, 21 * P, REGION_HEAP, 3), E_OK);
+	ck_assert(!region_merge_next(&s, region_find(&s, 10 * P)));
+	ck_assert(!region_merge_next(&s, region_find(&s, 21 * P)));
+	ck_assert_ptr_null(region_next(&s, region_find(&s, 21 * P)));
+	while (region_from(&s, 0))
+		region_remove(&s, region_from(&s, 0)->start);
+	ck_assert_uint_eq(region_nodes_used(), used);
+}
+END_TEST
+
 START_TEST(place_first_fit_with_guards)
 {
 	struct region_set s;
@@ -245,6 +281,7 @@ int main(void)
 	Suite *s = suite_create("region");
 	TCase *t = tcase_create("region");
 	tcase_add_test(t, add_find_remove);
+	tcase_add_test(t, split_then_merge);
 	tcase_add_test(t, add_refuses_bad_ranges);
 	tcase_add_test(t, set_fills_up);
 	tcase_add_test(t, overlap_split_resize);

@@ -1,0 +1,37 @@
+/* <stdio.h> for ring 3: formatted output to the console (unbuffered: each
+ * printf is one write, so fflush has nothing to do), %f %e %g included.
+ * stdout and stderr both go to the console; there is no file output. */
+#ifndef _STDIO_H
+#define _STDIO_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#define EOF (-1)
+#define BUFSIZ 1024
+
+typedef struct libsys_file FILE;
+extern FILE *const stdin, *const stdout, *const stderr;
+#define stdin stdin
+#define stdout stdout
+#define stderr stderr
+
+int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int vprintf(const char *fmt, va_list ap);
+int fprintf(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int vfprintf(FILE *f, const char *fmt, va_list ap);
+int sprintf(char *buf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int vsprintf(char *buf, const char *fmt, va_list ap);
+int snprintf(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+int puts(const char *s);
+int fputs(const char *s, FILE *f);
+int putchar(int c);
+int fputc(int c, FILE *f);
+int putc(int c, FILE *f);
+int fflush(FILE *f);
+size_t fwrite(const void *p, size_t size, size_t n, FILE *f);
+void perror(const char *s);
+
+#endif

@@ -1,0 +1,50 @@
+/* The C library's <stdlib.h> for ring 3 (libsys). */
+#ifndef _STDLIB_H
+#define _STDLIB_H
+
+#include <stddef.h>
+
+#define EXIT_SUCCESS 0
+#define EXIT_FAILURE 1
+#define RAND_MAX 0x7fffffff
+
+void *malloc(size_t n);
+void free(void *p);
+void *calloc(size_t n, size_t size);
+void *realloc(void *p, size_t n);
+void *aligned_alloc(size_t align, size_t size);
+int posix_memalign(void **out, size_t align, size_t size);
+
+_Noreturn void exit(int status);
+_Noreturn void _Exit(int status);
+/* Ends the process as killed by SIGABRT (a console line says so). */
+_Noreturn void abort(void);
+int atexit(void (*fn)(void));
+
+int atoi(const char *s);
+long atol(const char *s);
+long long atoll(const char *s);
+long strtol(const char *s, char **end, int base);
+unsigned long strtoul(const char *s, char **end, int base);
+long long strtoll(const char *s, char **end, int base);
+unsigned long long strtoull(const char *s, char **end, int base);
+double strtod(const char *s, char **end);
+double atof(const char *s);
+
+int rand(void);
+void srand(unsigned seed);
+int rand_r(unsigned *seed);
+
+void qsort(void *base, size_t n, size_t size,
+	   int (*cmp)(const void *, const void *));
+void *bsearch(const void *key, const void *base, size_t n, size_t size,
+	      int (*cmp)(const void *, const void *));
+
+int abs(int v);
+long labs(long v);
+long long llabs(long long v);
+
+/* No environment: always NULL. */
+char *getenv(const char *name);
+
+#endif

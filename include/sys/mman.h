@@ -1,0 +1,70 @@
+/* Memory mappings, as Linux's <sys/mman.h> (same names, same values): every
+ * call returns 0 (mmap: the address) or -1 (MAP_FAILED) with errno set.
+ *
+ * mmap: PROT_NONE/READ/WRITE/EXEC; exactly one of MAP_PRIVATE, MAP_SHARED;
+ * MAP_ANONYMOUS (fd -1) or an initrd file opened read-only (MAP_PRIVATE, or
+ * MAP_SHARED without PROT_WRITE: nobody can write it); MAP_FIXED,
+ * MAP_FIXED_NOREPLACE, MAP_POPULATE, MAP_NORESERVE (without it a private
+ * writable mapping larger than all of memory is ENOMEM, as Linux's
+ * heuristic overcommit).  MAP_SHARED|MAP_ANONYMOUS memory is shared with
+ * children after fork, never copy-on-write.  munmap/mprotect/madvise work
+ * on any page-aligned range, across regions and holes. */
+#ifndef _SYS_MMAN_H
+#define _SYS_MMAN_H
+
+#include <sys/types.h>
+#include "abi/pager.h"
+
+#define PROT_NONE  0x0
+#define PROT_READ  0x1
+#define PROT_WRITE 0x2
+#define PROT_EXEC  0x4
+
+#define MAP_SHARED          0x01
+#define MAP_PRIVATE         0x02
+#define MAP_SHARED_VALIDATE 0x03
+#define MAP_TYPE            0x0f
+#define MAP_FIXED           0x10
+#define MAP_ANONYMOUS       0x20
+#define MAP_ANON            MAP_ANONYMOUS
+#define MAP_GROWSDOWN       0x0100
+#define MAP_DENYWRITE       0x0800
+#define MAP_EXECUTABLE      0x1000
+#define MAP_LOCKED          0x2000
+#define MAP_NORESERVE       0x4000
+#define MAP_POPULATE        0x8000
+#define MAP_NONBLOCK        0x10000
+#define MAP_STACK           0x20000
+#define MAP_HUGETLB         0x40000
+#define MAP_FIXED_NOREPLACE 0x100000
+
+#define MAP_FAILED ((void *)-1)
+
+#define MADV_NORMAL       0
+#define MADV_RANDOM       1
+#define MADV_SEQUENTIAL   2
+#define MADV_WILLNEED     3
+#define MADV_DONTNEED     4
+#define MADV_FREE         8
+#define MADV_REMOVE       9
+#define MADV_DONTFORK    10
+#define MADV_DOFORK      11
+#define MADV_MERGEABLE   12
+#define MADV_UNMERGEABLE 13
+#define MADV_HUGEPAGE    14
+#define MADV_NOHUGEPAGE  15
+
+void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off);
+int munmap(void *addr, size_t len);
+int mprotect(void *addr, size_t len, int prot);
+int madvise(void *addr, size_t len, int advice);
+int mincore(void *addr, size_t len, unsigned char *vec);
+
+/* Introspection (not POSIX; Linux's /proc/self/pagemap and kpagecount in
+ * one call): one struct pg_page_info per page of [addr, addr + len)
+ * (abi/pager.h: PGI_PRESENT, PGI_WRITABLE, PGI_ZERO, PGI_COW, PGI_KSM,
+ * PGI_SHARED, the frame number and how many mappings share the frame).
+ * 0, or -1 with errno (EINVAL unaligned, EFAULT bad out). */
+int page_info(const void *addr, size_t len, struct pg_page_info *out);
+
+#endif

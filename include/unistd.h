@@ -1,0 +1,43 @@
+/* Processes, files and sleeping, with POSIX names over the pager's
+ * requests.  Failures return -1 with errno set. */
+#ifndef _UNISTD_H
+#define _UNISTD_H
+
+#include <sys/types.h>
+
+#define LIBSYS_POSIX_NAMES 1
+
+#define STDIN_FILENO  0
+#define STDOUT_FILENO 1
+#define STDERR_FILENO 2
+
+#define SEEK_SET 0
+#define SEEK_CUR 1
+#define SEEK_END 2
+
+#define _SC_CLK_TCK            2
+#define _SC_PAGESIZE          30
+#define _SC_PAGE_SIZE         _SC_PAGESIZE
+#define _SC_NPROCESSORS_CONF  83
+#define _SC_NPROCESSORS_ONLN  84
+#define _SC_PHYS_PAGES        85
+
+/* A copy-on-write copy of this process; 0 in the child, its pid in the
+ * parent, -1 (ENOMEM, EAGAIN) if none. */
+pid_t fork(void);
+pid_t getpid(void);
+pid_t getppid(void);
+int getpagesize(void);
+long sysconf(int name);
+unsigned sleep(unsigned seconds);
+int usleep(useconds_t usec);
+_Noreturn void _exit(int status);
+
+/* Initrd files (fcntl.h open) and the console: 0 reads typed bytes, 1 and
+ * 2 write to the console. */
+ssize_t read(int fd, void *buf, size_t count);
+ssize_t write(int fd, const void *buf, size_t count);
+off_t lseek(int fd, off_t off, int whence);
+int close(int fd);
+
+#endif

@@ -1,0 +1,148 @@
+/* Initrd files for programs: open, read, lseek, close (read-only: the
+ * initrd is the only file system), and the console as fds 0, 1 and 2.
+ * A descriptor is a slot of a small table in this process (copied by
+ * fork, like Linux's); the pager knows a file by its PG_LIST index. */
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include "abi/err.h"
+#include "lib/string.h"
+#include "sys/startup.h"
+#include "libsys.h"
+
+int initrd_stat(unsigned index, char *name, size_t max, uint64_t *size);
+int console_read(char *buf, size_t len, unsigned flags);
+int console_write(const char *buf, size_t len);
+
+#define FD_MAX 32
+static struct {
+	int used;
+	unsigned index;    /* PG_LIST index */
+	uint64_t size, pos;
+} fds[FD_MAX];
+
+/* The file called name: its index and size.  E_NOENT. */
+static int find_file(const char *name, unsigned *index, uint64_t *size)
+{
+	char buf[256];
+	for (unsigned i = 0;; i++) {
+		int e = initrd_stat(i, buf, sizeof buf, size);
+		if (e)
+			return e;
+		if (!strcmp(buf, name)) {
+			*index = i;
+			return E_OK;
+		}
+	}
+}
+
+int open(const char *path, int flags, ...)
+{
+	unsigned index;
+	uint64_t size;
+	while (*path == '/')
+		path++;
+	if ((flags & O_ACCMODE) != O_RDONLY || (flags & (O_CREAT | O_TRUNC))) {
+		errno = find_file(path, &index, &size) ? ENOENT : EROFS;
+		if (flags & O_CREAT)
+			errno = EROFS;
+		return -1;
+	}
+	int e = find_file(path, &index, &size);
+	if (e)
+		return libsys_fail(e);
+	for (int fd = 3; fd < FD_MAX; fd++)
+		if (!fds[fd].used) {
+			fds[fd].used = 1;
+			fds[fd].index = index;
+			fds[fd].size = size;
+			fds[fd].pos = 0;
+			return fd;
+		}
+	errno = EMFILE;
+	return -1;
+}
+
+static int fd_ok(int fd)
+{
+	return fd >= 3 && fd < FD_MAX && fds[fd].used;
+}
+
+uint64_t libsys_fd_file(int fd)
+{
+	return fd_ok(fd) ? fds[fd].index + 1ull : 0;
+}
+
+/* Up to 4096 bytes of file fd at its position into buf. */
+static long read_chunk(int fd, char *buf, size_t n)
+{
+	if (n > 4096)
+		n = 4096;
+	struct sys_msg m = { .label = PG_FREAD,
+			     .w = { fds[fd].index, fds[fd].pos, n, (uint64_t)buf } };
+	int e = libsys_pg_call(&m);
+	if (e)
+		return -e;
+	size_t got = m.w[0] < n ? m.w[0] : n;
+	memcpy(buf, sys_ipc_buf, got);
+	fds[fd].pos += got;
+	return (long)got;
+}
+
+ssize_t read(int fd, void *buf, size_t count)
+{
+	if (fd == 0) {
+		int n = console_read(buf, count, 0);
+		return n < 0 ? libsys_fail(-n) : n;
+	}
+	if (!fd_ok(fd)) {
+		errno = EBADF;
+		return -1;
+	}
+	size_t done = 0;
+	while (done < count) {
+		long n = read_chunk(fd, (char *)buf + done, count - done);
+		if (n < 0)
+			return done ? (ssize_t)done : libsys_fail((int)-n);
+		if (n == 0)
+			break;
+		done += (size_t)n;
+	}
+	return (ssize_t)done;
+}
+
+ssize_t write(int fd, const void *buf, size_t count)
+{
+	if (fd == 1 || fd == 2) {
+		int n = console_write(buf, count);
+		return n < 0 ? libsys_fail(-n) : n;
+	}
+	errno = fd_ok(fd) ? EBADF : EBADF; /* files are read-only */
+	return -1;
+}
+
+off_t lseek(int fd, off_t off, int whence)
+{
+	if (!fd_ok(fd)) {
+		errno = fd >= 0 && fd < 3 ? ESPIPE : EBADF;
+		return -1;
+	}
+	int64_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ?
+		       (int64_t)fds[fd].pos : whence == SEEK_END ? (int64_t)fds[fd].size : -1;
+	if (base < 0 || base + off < 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	fds[fd].pos = (uint64_t)(base + off);
+	return (off_t)fds[fd].pos;
+}
+
+int close(int fd)
+{
+	if (!fd_ok(fd)) {
+		errno = fd >= 0 && fd < 3 ? 0 : EBADF;
+		return fd >= 0 && fd < 3 ? 0 : -1;
+	}
+	fds[fd].used = 0;
+	return 0;
+}

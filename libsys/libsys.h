@@ -1,0 +1,36 @@
+/* libsys's internals shared between its files (not for programs). */
+#ifndef LIBSYS_LIBSYS_H
+#define LIBSYS_LIBSYS_H
+
+#include "sys/ipc.h"
+
+/* Call the pager with *m; the reply replaces *m.  Returns the IPC error,
+ * or else the pager's answer (the reply label). */
+int libsys_pg_call(struct sys_msg *m);
+
+/* What a thread started by thread_start has of its own: its stack
+ * [lo, hi), errno, and its pthread_t. */
+struct libsys_tls {
+	int used, err;
+	uint64_t lo, hi;
+	void *self;
+};
+
+/* The calling thread's slot, found by its stack pointer; NULL for the main
+ * thread (and threads made with thread_spawn directly). */
+struct libsys_tls *libsys_tls(void);
+
+/* errno's value for an enum err (E_OK: 0). */
+int libsys_errno(int e);
+
+/* Set errno from e and return -1 (e != E_OK), or return 0. */
+int libsys_fail(int e);
+
+/* The file behind fd as PG_MMAP's w3 wants it (PG_LIST index + 1), 0 if
+ * fd is not an open initrd file. */
+uint64_t libsys_fd_file(int fd);
+
+/* fmt.c's float conversions (fltfmt.c); set by crt0 before main. */
+void libsys_float_init(void);
+
+#endif

@@ -1,0 +1,337 @@
+/* POSIX names over the pager's requests (unistd.h, sys/wait.h, signal.h,
+ * sys/mman.h, fcntl.h): argument checks as Linux makes them, enum err
+ * turned into errno, -1 on failure. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "abi/err.h"
+#include "abi/fault.h"
+#include "abi/stats.h"
+#include "lib/string.h"
+#include "sys/startup.h"
+#include "libsys.h"
+
+/* The old pager-named calls these are built on (sys/proc.h, sys/unistd.h). */
+struct wait_status {
+	int how;
+	uint64_t code, addr, rip;
+};
+int pgreq_getpid(uint32_t *ppid);
+int pgreq_fork(void);
+int pgreq_kill(uint32_t pid);
+int pgreq_waitpid(uint32_t pid, struct wait_status *st);
+int wait_poll(uint32_t pid, struct wait_status *st);
+int sleep_ms(unsigned ms);
+unsigned cpu_count(void);
+int initrd_stat(unsigned index, char *name, size_t max, uint64_t *size);
+int pager_ps(uint32_t first, struct pg_procinfo *v, size_t max, size_t *n);
+
+static int errno_main;
+
+int *__errno_location(void)
+{
+	struct libsys_tls *t = libsys_tls();
+	return t ? &t->err : &errno_main;
+}
+
+int libsys_errno(int e)
+{
+	switch (e) {
+	case E_OK: return 0;
+	case E_NOMEM: return ENOMEM;
+	case E_INVAL: case E_RANGE: case E_BADORDER: return EINVAL;
+	case E_PERM: return EACCES;
+	case E_BADHANDLE: return EBADF;
+	case E_FAULT: return EFAULT;
+	case E_BUSY: return EEXIST;
+	case E_NOSYS: return ENOSYS;
+	case E_AGAIN: return EAGAIN;
+	case E_NOENT: return ENOENT;
+	case E_DEAD: return ESRCH;
+	case E_NOEXEC: return ENOEXEC;
+	case E_OVERFLOW: return EOVERFLOW;
+	default: return EINVAL;
+	}
+}
+
+int libsys_fail(int e)
+{
+	if (e == E_OK)
+		return 0;
+	errno = libsys_errno(e);
+	return -1;
+}
+
+/* ---- sys/mman.h ---- */
+
+#define PAGE_SZ 4096ul
+
+void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+	uint64_t file = 0;
+	if (!(flags & MAP_ANONYMOUS)) {
+		file = libsys_fd_file(fd);
+		if (!file) {
+			errno = EBADF;
+			return MAP_FAILED;
+		}
+	}
+	if (off < 0 || (off & (PAGE_SZ - 1))) {
+		errno = EINVAL;
+		return MAP_FAILED;
+	}
+	struct sys_msg m = { .label = PG_MMAP,
+			     .w = { (uint64_t)addr, len,
+				    (uint32_t)prot | (uint64_t)(uint32_t)flags << 32,
+				    (uint64_t)off | file } };
+	int e = libsys_pg_call(&m);
+	if (e) {
+		errno = e == E_BUSY ? EEXIST : libsys_errno(e);
+		return MAP_FAILED;
+	}
+	return (void *)m.w[0];
+}
+
+int munmap(void *addr, size_t len)
+{
+	struct sys_msg m = { .label = PG_UNMAP, .w = { (uint64_t)addr, len } };
+	return libsys_fail(libsys_pg_call(&m));
+}
+
+int mprotect(void *addr, size_t len, int prot)
+{
+	struct sys_msg m = { .label = PG_PROTECT,
+			     .w = { (uint64_t)addr, len, (uint64_t)(uint32_t)prot } };
+	return libsys_fail(libsys_pg_call(&m));
+}
+
+int madvise(void *addr, size_t len, int advice)
+{
+	struct sys_msg m = { .label = PG_MADVISE,
+			     .w = { (uint64_t)addr, len, (uint64_t)(uint32_t)advice } };
+	return libsys_fail(libsys_pg_call(&m));
+}
+
+int mincore(void *addr, size_t len, unsigned char *vec)
+{
+	uint64_t a = (uint64_t)addr, pages = (len + PAGE_SZ - 1) / PAGE_SZ;
+	if (a & (PAGE_SZ - 1))
+		return libsys_fail(E_INVAL);
+	if (len > (1ull << 47))
+		return libsys_fail(E_NOMEM);
+	while (pages) {
+		uint64_t n = pages < PG_INFO_MAX_MINCORE ? pages : PG_INFO_MAX_MINCORE;
+		struct sys_msg m = { .label = PG_MINCORE,
+				     .w = { a, n * PAGE_SZ, (uint64_t)vec } };
+		int e = libsys_pg_call(&m);
+		if (e)
+			return libsys_fail(e);
+		memcpy(vec, sys_ipc_buf, n);
+		vec += n, a += n * PAGE_SZ, pages -= n;
+	}
+	return 0;
+}
+
+int page_info(const void *addr, size_t len, struct pg_page_info *out)
+{
+	uint64_t a = (uint64_t)addr, pages = (len + PAGE_SZ - 1) / PAGE_SZ;
+	if (a & (PAGE_SZ - 1))
+		return libsys_fail(E_INVAL);
+	while (pages) {
+		uint64_t n = pages < PG_INFO_MAX_PAGES ? pages : PG_INFO_MAX_PAGES;
+		struct sys_msg m = { .label = PG_PAGEINFO, .w = { a, n } };
+		int e = libsys_pg_call(&m);
+		if (e)
+			return libsys_fail(e);
+		memcpy(out, sys_ipc_buf, n * sizeof *out);
+		out += n, a += n * PAGE_SZ, pages -= n;
+	}
+	return 0;
+}
+
+/* ---- unistd.h: processes ---- */
+
+/* The children this process forked, for wait(-1) and waitpid(-1). */
+#define KIDS_MAX 64
+static pid_t kids[KIDS_MAX];
+
+static void kid_add(pid_t pid)
+{
+	for (int i = 0; i < KIDS_MAX; i++)
+		if (!kids[i]) {
+			kids[i] = pid;
+			return;
+		}
+}
+
+static void kid_forget(pid_t pid)
+{
+	for (int i = 0; i < KIDS_MAX; i++)
+		if (kids[i] == pid)
+			kids[i] = 0;
+}
+
+pid_t fork(void)
+{
+	int pid = pgreq_fork();
+	if (pid < 0) {
+		errno = libsys_errno(-pid);
+		return -1;
+	}
+	if (pid == 0)
+		memset(kids, 0, sizeof kids); /* the child has none yet */
+	else
+		kid_add(pid);
+	return pid;
+}
+
+pid_t getpid(void)
+{
+	return (pid_t)sys_pid;
+}
+
+pid_t getppid(void)
+{
+	uint32_t ppid = 0;
+	pgreq_getpid(&ppid);
+	return (pid_t)ppid;
+}
+
+int getpagesize(void)
+{
+	return (int)PAGE_SZ;
+}
+
+/* Frames of RAM (frame_stats), 0 if unknown. */
+static long phys_pages(void)
+{
+	static struct abi_frame_stats fs;
+	return sys_frame_stats((uint64_t)&fs, sizeof fs) == E_OK ? (long)fs.total : 0;
+}
+
+long sysconf(int name)
+{
+	switch (name) {
+	case _SC_PAGESIZE: return (long)PAGE_SZ;
+	case _SC_NPROCESSORS_CONF:
+	case _SC_NPROCESSORS_ONLN: return (long)cpu_count();
+	case _SC_PHYS_PAGES: return phys_pages();
+	case _SC_CLK_TCK: return 1000;
+	default:
+		errno = EINVAL;
+		return -1;
+	}
+}
+
+unsigned sleep(unsigned seconds)
+{
+	sys_sleep_ms((uint64_t)seconds * 1000);
+	return 0;
+}
+
+int usleep(useconds_t usec)
+{
+	return libsys_fail(sys_sleep_ms((usec + 999) / 1000));
+}
+
+_Noreturn void exit(int status);
+void _exit(int status)
+{
+	exit(status);
+}
+
+/* ---- sys/wait.h ---- */
+
+/* A wait_status as Linux's status word: a fault is the signal it raises. */
+static int status_word(const struct wait_status *st)
+{
+	if (st->how == PG_WAIT_EXITED)
+		return (int)(st->code & 0xff) << 8;
+	switch (st->code) {
+	case FAULT_PAGE: case FAULT_GP: return SIGSEGV;
+	case FAULT_UD: return SIGILL;
+	case FAULT_DE: return SIGFPE;
+	default: return SIGKILL;
+	}
+}
+
+/* One look at child pid: its pid (ended; *status set), 0 (runs), -1. */
+static pid_t wait_one(pid_t pid, int *status, int block)
+{
+	struct wait_status st;
+	int e = block ? pgreq_waitpid((uint32_t)pid, &st) : wait_poll((uint32_t)pid, &st);
+	if (e == E_AGAIN)
+		return 0;
+	kid_forget(pid);
+	if (e) {
+		errno = ECHILD;
+		return -1;
+	}
+	if (status)
+		*status = status_word(&st);
+	return pid;
+}
+
+pid_t waitpid(pid_t pid, int *status, int options)
+{
+	if (options & ~WNOHANG) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (pid > 0)
+		return wait_one(pid, status, !(options & WNOHANG));
+	if (pid != -1) {
+		errno = EINVAL; /* process groups: none here */
+		return -1;
+	}
+	for (;;) {
+		int any = 0;
+		for (int i = 0; i < KIDS_MAX; i++) {
+			if (!kids[i])
+				continue;
+			any = 1;
+			pid_t got = wait_one(kids[i], status, 0);
+			if (got > 0)
+				return got;
+		}
+		if (!any) {
+			errno = ECHILD;
+			return -1;
+		}
+		if (options & WNOHANG)
+			return 0;
+		sleep_ms(1);
+	}
+}
+
+pid_t wait(int *status)
+{
+	return waitpid(-1, status, 0);
+}
+
+/* ---- signal.h ---- */
+
+int kill(pid_t pid, int sig)
+{
+	if (pid <= 0 || sig < 0 || sig > 64) {
+		errno = pid <= 0 && sig >= 0 && sig <= 64 ? ESRCH : EINVAL;
+		return -1;
+	}
+	if (sig == 0) { /* exists?  A child of ours that lives, or ourselves */
+		struct pg_procinfo pi;
+		size_t n = 0;
+		if (pager_ps((uint32_t)pid, &pi, 1, &n) == E_OK && n == 1 &&
+		    pi.pid == (uint32_t)pid && pi.state == PG_PROC_RUNNING)
+			return 0;
+		errno = ESRCH;
+		return -1;
+	}
+	int e = pgreq_kill((uint32_t)pid);
+	if (e == E_OK)
+		return 0;
+	errno = e == E_NOENT ? ESRCH : e == E_PERM ? EPERM : libsys_errno(e);
+	return -1;
+}
