@@ -109,7 +109,10 @@ static unsigned memmap_kind_of(uint64_t pfn)
 	case PURPOSE_FIRMWARE: return MEMMAP_FIRMWARE;
 	case PURPOSE_PAGE_TABLE: return MEMMAP_PAGE_TABLE;
 	/* a process's page is mapped twice: there and in the pager's window */
-	case PURPOSE_USER_DATA: return m.refcount > 2 ? MEMMAP_SHARED : MEMMAP_USER;
+	case PURPOSE_USER_DATA:
+		if (ksm_frame_tagged(m.vtable))
+			return MEMMAP_MERGED;
+		return m.refcount > 2 ? MEMMAP_SHARED : MEMMAP_USER;
 	default: return MEMMAP_KERNEL;
 	}
 }

@@ -25,4 +25,12 @@ int ksys_lookup(uint64_t h, unsigned type, unsigned need, struct handle_entry *e
  * handle's reference replaces the caller's (dropped even on failure). */
 int ksys_give_handle(struct kobj *obj, unsigned rights, uint64_t out[6]);
 
+/* True if (pfn, gen) is a live user frame the caller holds in its window
+ * (syscall_pager.c). */
+bool ksys_window_held(uint64_t pfn, uint64_t gen);
+
+/* True if a MetaSlot's vtable word is the tag of merged frames
+ * (syscall_ksm.c). */
+bool ksm_frame_tagged(uintptr_t vtable);
+
 #endif

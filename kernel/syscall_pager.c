@@ -23,6 +23,8 @@ static bool held(uint64_t pfn, uint64_t gen)
 	return space_lookup(cur()->space, window(pfn), &pa) && pa == pfn << PAGE_SHIFT;
 }
 
+bool ksys_window_held(uint64_t pfn, uint64_t gen) { return held(pfn, gen); }
+
 static void *frame_ptr(uint64_t pfn) { return arch_phys_to_virt(pfn << PAGE_SHIFT); }
 
 /* A new zeroed user frame held by the caller's window. */

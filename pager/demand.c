@@ -90,8 +90,9 @@ static void ksm_unshared(const struct page *p)
 		dp_ksm_last(p->pfn, p->gen);
 }
 
-/* Give back the pager's share of the page p (already unrecorded). */
-static void release(const struct page *p)
+/* Give back the pager's share of the page p (already unrecorded); freed:
+ * the kernel dropped the pager's hold already (ksm_merge). */
+static void release_freed(const struct page *p, bool freed)
 {
 	if (p->flags & (PAGE_ZERO | PAGE_SHARED))
 		return; /* the zero frame, or a shared object's: not ours */
@@ -101,8 +102,21 @@ static void release(const struct page *p)
 	}
 	if (p->flags & PAGE_CACHED)
 		filecache_drop(p->pfn);
-	ops->free(p->pfn, p->gen);
+	if (!freed)
+		ops->free(p->pfn, p->gen);
 	dp_stats.frames_held--;
+}
+
+static void release(const struct page *p)
+{
+	release_freed(p, false);
+}
+
+/* True if p holds the last share of its frame (release would free it). */
+static bool last_share(const struct page *p)
+{
+	return !(p->flags & PAGE_ZERO) &&
+	       !((p->flags & PAGE_COW) && cow_is_cow(p->pfn) && cow_count(p->pfn) > 1);
 }
 
 /* pagetab_own's step: an entry of the private copy is one more record of
@@ -817,4 +831,38 @@ void dp_page_info(const struct dp_space *s, uint64_t va, struct pg_page_info *ou
 	if ((p->flags & PAGE_COW) && n > 1)
 		out->flags |= PGI_COW;
 	out->mapcount = n;
+}
+int dp_merge_page(struct dp_space *s, uint64_t va, uint64_t expect, uint64_t pfn,
+		  uint32_t gen, uint32_t flags)
+{
+	struct region *r = region_find(&s->regions, va);
+	struct page *p = pagetab_lookup(&s->pages, va);
+	if (!r || !p || p->pfn != expect || !ops->merge)
+		return E_AGAIN;
+	int e = own(s, va);
+	if (e)
+		return e;
+	p = pagetab_lookup(&s->pages, va);
+	if (flags & PAGE_ZERO) {
+		if (!have_zero)
+			return E_NOMEM;
+		pfn = zero_pfn;
+		gen = zero_gen;
+	} else if (cow_mark(pfn)) {
+		return E_NOMEM;
+	}
+	bool last = last_share(p) && !(p->flags & PAGE_CACHED);
+	unsigned how = (last ? KSM_MERGE_FREE : 0) | (flags & PAGE_ZERO ? 0 : KSM_MERGE_TAG);
+	e = ops->merge(s->space, va, p->pfn, p->gen, pfn, gen, how);
+	if (e) {
+		if (!(flags & PAGE_ZERO))
+			cow_release(pfn);
+		return e;
+	}
+	struct page old = *p;
+	p->pfn = pfn;
+	p->gen = gen;
+	p->flags = flags;
+	release_freed(&old, last);
+	return E_OK;
 }

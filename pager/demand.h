@@ -49,6 +49,12 @@ struct dp_ops {
 	 * page mapped already, or when memory runs out). */
 	unsigned (*alloc_map)(uint32_t space, uint64_t va, unsigned n, unsigned rights,
 			      struct dp_frame *out);
+	/* KSM's merge (NULL: none): if va maps (pfn, gen), take its write
+	 * right, compare its bytes with (tpfn, tgen)'s and if equal map that
+	 * read-only there; how: KSM_MERGE_FREE (drop the pager's hold on pfn
+	 * too) | KSM_MERGE_TAG.  E_AGAIN (another frame, or other bytes). */
+	int (*merge)(uint32_t space, uint64_t va, uint64_t pfn, uint32_t gen, uint64_t tpfn,
+		     uint32_t tgen, unsigned how);
 };
 
 /* A kind of memory.  check (may be NULL) refuses a page with E_FAULT
@@ -230,6 +236,14 @@ extern void (*dp_ksm_last)(uint64_t pfn, uint32_t gen);
  * such page, or another frame), E_NOMEM, or the kernel's error. */
 int dp_replace_page(struct dp_space *s, uint64_t va, uint64_t expect, uint64_t pfn,
 		    uint32_t gen, uint32_t flags);
+
+/* dp_replace_page's job done by ops->merge, which also checks, after
+ * taking the page's write right, that its bytes equal (pfn, gen)'s (the
+ * zero frame's for PAGE_ZERO).  The old frame's last share goes in the
+ * same call.  E_AGAIN also when the bytes differ (the page stays
+ * read-only); other errors as dp_replace_page. */
+int dp_merge_page(struct dp_space *s, uint64_t va, uint64_t expect, uint64_t pfn,
+		  uint32_t gen, uint32_t flags);
 
 /* Pages of s present in [start, end). */
 uint64_t dp_resident(const struct dp_space *s, uint64_t start, uint64_t end);

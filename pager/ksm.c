@@ -241,44 +241,37 @@ bool ksm_is_merged(uint64_t frame)
 
 /* ---- merging ---- */
 
-/* Write-protect it's page, then read it again: still frame expect? */
-static bool protect(struct ksm_item *it, uint64_t expect, struct ksm_page *now)
+/* Merge it's page, which held frame expect when looked at, into frame
+ * (ops->merge: write-protect, compare in full, remap).  True if done. */
+static bool merge(struct ksm_item *it, uint64_t expect, uint64_t frame)
 {
-	ksm.ops->wrprotect(it->owner, va_of(it));
-	return ksm.ops->page(it->owner, va_of(it), now) && now->kind == KSM_PG_PRIVATE &&
-	       now->frame == expect;
+	ksm.st.page_compares++;
+	if (ksm.ops->merge(it->owner, va_of(it), expect, frame) == E_OK)
+		return true;
+	ksm.st.merges_failed++;
+	return false;
 }
 
-/* Merge it's page (pg) into dup d: protect, compare in full, remap. */
+/* Merge it's page (pg) into dup d. */
 static bool merge_into(struct ksm_item *it, const struct ksm_page *pg, struct ksm_dup *d)
 {
-	struct ksm_page now;
-	if (!protect(it, pg->frame, &now) ||
-	    compare(now.bytes, ksm.ops->frame_bytes(d->node.key))) {
-		ksm.st.merges_failed++;
-		return false;
-	}
-	if (ksm.ops->remap(it->owner, va_of(it), now.frame, d->node.key))
+	if (!merge(it, pg->frame, d->node.key))
 		return false;
 	attach(it, d);
 	return true;
 }
 
-/* it's page (pg) becomes a new frame of content k: a new dup (in stable
- * node s, or a new one).  For chains and pairs. */
+/* it's page (pg) becomes a new frame of content k (a copy of its bytes
+ * now, then merged as any other): a new dup (in stable node s, or a new
+ * one).  For chains and pairs. */
 static struct ksm_dup *merge_new(struct ksm_item *it, const struct ksm_page *pg,
 				 struct ksm_stable *s, const struct key *k)
 {
-	struct ksm_page now;
 	uint64_t f;
-	if (!protect(it, pg->frame, &now) || compare(now.bytes, k->bytes)) {
-		ksm.st.merges_failed++;
-		return NULL;
-	}
-	if (ksm.ops->frame_new(now.bytes, &f))
+	if (ksm.ops->frame_new(pg->bytes, &f))
 		return NULL;
 	struct ksm_dup *d = dup_new(s, k, f);
-	if (!d || ksm.ops->remap(it->owner, va_of(it), now.frame, f)) {
+	if (!d || !merge(it, pg->frame, f)) {
 		if (d)
 			ksm_frame_gone(f);
 		ksm.ops->frame_put(f);
@@ -317,7 +310,6 @@ static bool merge_pair(struct ksm_item *it, const struct ksm_page *pg,
 		struct kavl *found = NULL;
 		ksm.unstable = kavl_insert(ksm.unstable, gone, &uk, unstable_cmp, NULL, &found);
 	}
-	ksm.ops->wrprotect(it->owner, va_of(it)); /* both before any compare */
 	struct ksm_dup *d = merge_new(u, &up, NULL, &uk);
 	return d && merge_into(it, pg, d);
 }
@@ -338,9 +330,7 @@ static bool try_unstable(struct ksm_item *it, const struct ksm_page *pg, const s
 /* A page of zeros maps the zero frame. */
 static bool try_zero(struct ksm_item *it, const struct ksm_page *pg)
 {
-	struct ksm_page now;
-	if (!protect(it, pg->frame, &now) || compare(now.bytes, zeros) ||
-	    ksm.ops->remap(it->owner, va_of(it), now.frame, KSM_ZERO_FRAME))
+	if (compare(pg->bytes, zeros) || !merge(it, pg->frame, KSM_ZERO_FRAME))
 		return false;
 	set_state(it, IT_ZERO);
 	ksm.st.pages_merged++;

@@ -13,7 +13,8 @@
  * (domain, checksum, bytes): the checksum orders, the bytes decide, so a
  * lookup costs O(log n) checksum compares and full compares only between
  * equal checksums.  Every merge write-protects the page first, then
- * compares all 4096 bytes with the target, then remaps (ops).
+ * compares all 4096 bytes with the target, then remaps (ops->merge, one
+ * kernel call on the system).
  *
  * A merged frame ("dup") has at most max_page_sharing items; more pages of
  * the same contents get a second frame in the same stable node (a chain).
@@ -51,12 +52,13 @@ struct ksm_ops {
 	bool (*next)(uint32_t *owner, uint64_t *va);
 	/* The page at (owner, va) now; false if it is gone or not mergeable. */
 	bool (*page)(uint32_t owner, uint64_t va, struct ksm_page *pg);
-	/* Take write access from the page in every mapping (TLB shot down). */
-	void (*wrprotect)(uint32_t owner, uint64_t va);
-	/* Map frame (a merged frame, or KSM_ZERO_FRAME) read-only at (owner,
-	 * va) instead of its frame expect, which it gives up.  E_AGAIN if the
-	 * page no longer holds expect; E_NOMEM. */
-	int (*remap)(uint32_t owner, uint64_t va, uint64_t expect, uint64_t frame);
+	/* The merge, in this order: take write access from the page at
+	 * (owner, va) in every mapping (TLB shot down); if it still holds
+	 * frame expect, compare its 4096 bytes with frame's (a merged frame,
+	 * or KSM_ZERO_FRAME); if equal, map frame read-only there instead of
+	 * expect, which it gives up.  E_AGAIN if the page no longer holds
+	 * expect or the bytes differ (it stays read-only); E_NOMEM. */
+	int (*merge)(uint32_t owner, uint64_t va, uint64_t expect, uint64_t frame);
 	/* A new frame holding a copy of bytes, held by this module.  E_NOMEM. */
 	int (*frame_new)(const uint8_t *bytes, uint64_t *frame);
 	const uint8_t *(*frame_bytes)(uint64_t frame);

@@ -6,9 +6,10 @@
  * batch of pages_to_scan pages in chunks of KSMD_CHUNK and, after each
  * chunk, polls its endpoint: a fault or request that came in ends the
  * batch and is served next (pager_poll), so a fault waits at most one
- * chunk.  A batch also ends after KSMD_BATCH_MS.  Merges are therefore
- * atomic with respect to faults: between write-protect, compare and remap
- * no fault is served.  A merged frame is a frame the pager holds (counted
+ * chunk.  A batch also ends after KSMD_BATCH_MS.  A merge is one kernel
+ * call (ksm_merge: write-protect, compare, remap), during which the pager
+ * serves no fault: a write after the write-protect waits, and is served
+ * afterwards by COW.  A merged frame is a frame the pager holds (counted
  * in frames_held) with one COW share for KSM; its pages are PAGE_COW |
  * PAGE_KSM, so a write copies (cow.c), and when the last page lets go
  * (write, unmap, unmerge, exit) dp_ksm_last gives the frame back. */
@@ -103,27 +104,18 @@ static bool k_page(uint32_t o, uint64_t va, struct ksm_page *out)
 	return true;
 }
 
-/* Only a private page is writable anywhere: protect takes MAP_W from its
- * one mapping and shoots the TLBs down before it returns. */
-static void k_wrprotect(uint32_t o, uint64_t va)
-{
-	struct proc *p = owner_proc(o);
-	struct page *pg = p ? pagetab_lookup(&p->mem.pages, va) : NULL;
-	struct region *r = p ? region_find(&p->mem.regions, va) : NULL;
-	if (pg && r && !(pg->flags & (PAGE_COW | PAGE_ZERO)))
-		sys_protect(p->space, va, 1, r->rights & ~MAP_W);
-}
-
-static int k_remap(uint32_t o, uint64_t va, uint64_t expect, uint64_t frame)
+/* One ksm_merge call (dp_merge_page): write-protect, compare, remap, and
+ * the old frame's last share freed. */
+static int k_merge(uint32_t o, uint64_t va, uint64_t expect, uint64_t frame)
 {
 	struct proc *p = owner_proc(o);
 	struct page *pg = p ? pagetab_lookup(&p->mem.pages, va) : NULL;
 	if (!pg || pg->gen != fgen(expect))
 		return E_AGAIN;
 	if (frame == KSM_ZERO_FRAME)
-		return dp_replace_page(&p->mem, va, fpfn(expect), 0, 0, PAGE_ZERO | PAGE_KSM);
-	return dp_replace_page(&p->mem, va, fpfn(expect), fpfn(frame), fgen(frame),
-			       PAGE_COW | PAGE_KSM);
+		return dp_merge_page(&p->mem, va, fpfn(expect), 0, 0, PAGE_ZERO | PAGE_KSM);
+	return dp_merge_page(&p->mem, va, fpfn(expect), fpfn(frame), fgen(frame),
+			     PAGE_COW | PAGE_KSM);
 }
 
 static int k_frame_new(const uint8_t *bytes, uint64_t *frame)
@@ -158,7 +150,7 @@ static void last_share(uint64_t pfn, uint32_t gen)
 }
 
 static const struct ksm_ops ops = {
-	k_next, k_page, k_wrprotect, k_remap, k_frame_new, k_frame_bytes, k_frame_put, NULL,
+	k_next, k_page, k_merge, k_frame_new, k_frame_bytes, k_frame_put, NULL,
 };
 
 void ksmd_init(void)

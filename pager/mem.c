@@ -80,9 +80,15 @@ static unsigned mem_alloc_map(uint32_t space, uint64_t va, unsigned n,
 	return (unsigned)r.rdi;
 }
 
+static int mem_merge(uint32_t space, uint64_t va, uint64_t pfn, uint32_t gen,
+		     uint64_t tpfn, uint32_t tgen, unsigned how)
+{
+	return sys_ksm_merge(space, va | how, pfn, gen, tpfn, tgen);
+}
+
 static const struct dp_ops ops = {
 	mem_alloc, mem_free, mem_window, mem_map, mem_unmap, mem_protect, mem_share,
-	mem_alloc_map,
+	mem_alloc_map, mem_merge,
 };
 
 /* Set up the demand manager with a shared zero frame.  E_NOMEM. */

@@ -820,9 +820,9 @@ static int cmd_meminfo(int argc, char **argv)
 
 #define MAP_COLS  64
 #define MAP_CELLS 1024
-static const char map_chars[MEMMAP_KINDS] = { '.', '#', 'K', 'P', 'U', 'S', 'X' };
+static const char map_chars[MEMMAP_KINDS] = { '.', '#', 'K', 'P', 'U', 'S', 'X', 'M' };
 static const char *const map_names[MEMMAP_KINDS] = {
-	"free", "firmware", "kernel", "page_table", "user", "shared", "poisoned" };
+	"free", "firmware", "kernel", "page_table", "user", "shared", "poisoned", "merged" };
 
 /* Fill cells[] from the kernel with about MAP_CELLS cells; *per = frames
  * per cell.  Returns the number of cells, 0 on error (said). */
@@ -871,8 +871,9 @@ static int cmd_memmap(int argc, char **argv)
 		printf("%5lu MiB %.*s\n", i * per * KIB_PER_FRAME / 1024,
 		       (int)(n - i < MAP_COLS ? n - i : MAP_COLS), map + i);
 	printf("legend: . free %lu   # firmware %lu   K kernel %lu   P page tables %lu\n"
-	       "        U user %lu   S shared (COW, zero page) %lu   X poisoned %lu\n",
-	       count[0], count[1], count[2], count[3], count[4], count[5], count[6]);
+	       "        U user %lu   S shared (COW, zero page) %lu   M merged (KSM) %lu"
+	       "   X poisoned %lu\n",
+	       count[0], count[1], count[2], count[3], count[4], count[5], count[7], count[6]);
 	return 0;
 }
 

@@ -67,7 +67,15 @@
 				       npages (<= PROTECT_MASK_MAX) from va gets \
 				       rights if bit i of the words at mask is \
 				       set, rights without MAP_W if clear; \
-				       holes are skipped (mprotect) */
+				       holes are skipped (mprotect) */ \
+	X(ksm_merge,      33, 6, 1) /* (space, va | KSM_MERGE_* flags, pfn, \
+				       gen, target pfn, target gen) -> how: \
+				       if va maps (pfn, gen), take MAP_W from \
+				       it (TLB shot down), compare its 4096 \
+				       bytes with the target's, and if equal \
+				       map the target read-only there instead; \
+				       E_AGAIN if not (how: KSM_MERGE_GONE or \
+				       _DIFFER; the page stays read-only) */
 
 #define SYS_ENUM(name, nr, nargs, pager) SYS_##name = nr,
 enum { SYSCALL_TABLE(SYS_ENUM) SYS_COUNT };
@@ -93,9 +101,15 @@ enum memmap_kind {
 	MEMMAP_USER, MEMMAP_SHARED /* user frames mapped in more than one
 				      process (every one is also mapped in
 				      the pager's window) */,
-	MEMMAP_POISONED, MEMMAP_KINDS
+	MEMMAP_POISONED, MEMMAP_MERGED /* frames KSM merged pages into */,
+	MEMMAP_KINDS
 };
 #define MEMMAP_MAX_CELLS 65536
+
+/* ksm_merge flags (in va's low bits) and answers */
+#define KSM_MERGE_FREE 0x1 /* merged: drop the caller's window of pfn too */
+#define KSM_MERGE_TAG  0x2 /* merged: tag the target for memmap (MEMMAP_MERGED) */
+enum { KSM_MERGE_GONE, KSM_MERGE_DIFFER, KSM_MERGE_DONE };
 
 /* console_read flags */
 #define CONSOLE_NOWAIT 0x1 /* E_AGAIN at once when nothing was typed */

@@ -134,7 +134,7 @@ static unsigned f_alloc_map(uint32_t s, uint64_t va, unsigned n, unsigned rights
 }
 
 static const struct dp_ops ops = { f_alloc, f_free, f_window, f_map, f_unmap,
-				   f_protect, f_share, f_alloc_map };
+				   f_protect, f_share, f_alloc_map, NULL };
 static uint64_t zpfn;
 
 static void setup(void)
