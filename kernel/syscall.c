@@ -225,10 +225,58 @@ int ksys_endpoint_create(const uint64_t a[6], uint64_t out[6])
 	return e == E_OK ? ksys_give_handle(&ep->obj, RIGHT_SEND | RIGHT_RECV, out) : e;
 }
 
+/* Closing a saved call's handle answers it E_DEAD (the one who saved it
+ * gave it up), as receiving again does for an unsaved one. */
 int ksys_handle_close(const uint64_t a[6], uint64_t out[6])
 {
 	(void)out;
-	return a[0] > UINT32_MAX ? E_BADHANDLE : handle_remove(handles(), (uint32_t)a[0]);
+	struct handle_entry h;
+	int e = ksys_lookup(a[0], HANDLE_ANY_TYPE, 0, &h);
+	if (e != E_OK)
+		return e;
+	e = handle_remove(handles(), (uint32_t)a[0]);
+	if (e == E_OK && (h.rights & RIGHT_REPLY))
+		ipc_abandon_saved(container_of(h.obj, struct thread, obj));
+	kobj_put(h.obj);
+	return e;
+}
+
+/* reply_save: the call we received becomes a handle; we may receive again
+ * (a server's deferred answer, as PG_WAIT's: the pager answers when the
+ * child ends). */
+int ksys_reply_save(const uint64_t a[6], uint64_t out[6])
+{
+	(void)a;
+	unsigned long f = arch_irq_save();
+	struct thread *c = ipc_take_caller(cur());
+	arch_irq_restore(f);
+	if (!c)
+		return E_INVAL;
+	uint32_t v = 0;
+	int e = handle_insert(handles(), &c->obj, RIGHT_REPLY, 0, &v);
+	if (e != E_OK)
+		ipc_abandon_saved(c);
+	kobj_put(&c->obj); /* the reply reference: the handle holds its own */
+	out[0] = v;
+	return e;
+}
+
+/* reply_send: answer a saved call and close its handle. */
+int ksys_reply_send(const uint64_t a[6], uint64_t out[6])
+{
+	(void)out;
+	struct handle_entry h;
+	int e = ksys_lookup(a[0], KOBJ_THREAD, RIGHT_REPLY, &h);
+	if (e != E_OK)
+		return e;
+	struct ipc_msg m;
+	e = ipc_msg_from_args(a, 0, &m);
+	if (e == E_OK)
+		e = handle_remove(handles(), (uint32_t)a[0]);
+	if (e == E_OK) /* the one who removed it answers: at most once */
+		e = ipc_reply_saved(cur(), container_of(h.obj, struct thread, obj), &m);
+	kobj_put(h.obj);
+	return e;
 }
 
 int ksys_sysinfo(const uint64_t a[6], uint64_t out[6])
