@@ -73,8 +73,6 @@ int ksys_debug_write(const uint64_t a[6], uint64_t out[6])
 	return E_OK;
 }
 
-#define CONSOLE_POLL_MS 10
-
 int ksys_console_read(const uint64_t a[6], uint64_t out[6])
 {
 	char buf[256];
@@ -83,13 +81,9 @@ int ksys_console_read(const uint64_t a[6], uint64_t out[6])
 		return E_OK;
 	if (a[2] & ~(uint64_t)CONSOLE_NOWAIT)
 		return E_INVAL;
-	size_t n;
-	while (!(n = console_take(buf, want))) {
-		if (a[2] & CONSOLE_NOWAIT)
-			return E_AGAIN;
-		sched_sleep_ms(CONSOLE_POLL_MS); /* input is polled by the tick anyway */
-		thread_check_kill();
-	}
+	size_t n = console_wait_take(buf, want, a[2] & CONSOLE_NOWAIT);
+	if (!n)
+		return E_AGAIN;
 	int e = user_out(a[0], buf, n);
 	out[0] = e == E_OK ? n : 0;
 	return e;

@@ -76,6 +76,11 @@ void arch_timer_start(void)
 	lapic_timer_start(SCHED_HZ);
 }
 
+void arch_timer_oneshot(uint64_t us)
+{
+	lapic_timer_oneshot(us);
+}
+
 static uint64_t *arg_reg(struct trap_frame *tf, unsigned i)
 {
 	uint64_t *regs[6] = { &tf->rdi, &tf->rsi, &tf->rdx, &tf->r10, &tf->r8, &tf->r9 };
