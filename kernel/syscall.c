@@ -322,17 +322,11 @@ static const struct {
 	bool pager_only;
 } table[SYS_COUNT] = { SYSCALL_TABLE(SYS_ROW) };
 
-void syscall_dispatch(void *uframe, uint64_t nr)
+int syscall_dispatch(uint64_t nr, const uint64_t a[6], uint64_t out[6])
 {
-	uint64_t a[6], out[6] = { 0 };
-	for (unsigned i = 0; i < 6; i++)
-		a[i] = arch_frame_arg(uframe, i);
-	int e;
 	if (nr >= SYS_COUNT || !table[nr].fn)
-		e = E_NOSYS;
-	else if (table[nr].pager_only && !cur()->space->is_pager)
-		e = E_PERM;
-	else
-		e = table[nr].fn(a, out);
-	arch_frame_set_result(uframe, e, out);
+		return E_NOSYS;
+	if (table[nr].pager_only && !cur()->space->is_pager)
+		return E_PERM;
+	return table[nr].fn(a, out);
 }

@@ -100,9 +100,6 @@ void arch_timer_start(void);
 /* Instead of the tick: one timer interrupt after us microseconds (0: none
  * at all), for an idle CPU. */
 void arch_timer_oneshot(uint64_t us);
-/* Registers of a user frame: system-call arguments 0..5, results. */
-uint64_t arch_frame_arg(const void *uframe, unsigned i);
-void arch_frame_set_result(void *uframe, int err, const uint64_t out[6]);
 
 /* In-kernel check of the arch entry code: an interrupt taken in ring 0
  * with a user GS base still finds this CPU's data (arch/x86_64/trap.c). */
