@@ -26,10 +26,11 @@
  *             here, when the current halt began (0: not halted), and the
  *             cycles halted before it (statistics; read racily). */
 struct cpu_sched {
+	struct thread *current; /* first: sched_current (sched.h) reads it */
 	struct spinlock lock;
 	struct runq rq;
 	struct timerq sleepers;
-	struct thread *current, *idle, *prev;
+	struct thread *idle, *prev;
 	bool ticking;
 	uint64_t ticks, switches, steals;
 	uint64_t started, idle_since, idle_cycles;
@@ -37,9 +38,16 @@ struct cpu_sched {
 
 static struct cpu_sched cpus[MAX_CPUS];
 
-static inline struct cpu_sched *me(void) { return &cpus[arch_cpu_id()]; }
+/* This CPU's part: one load through the CPU-local pointer once the CPU has
+ * joined the scheduler, by CPU number before. */
+static inline struct cpu_sched *me(void)
+{
+	struct cpu_sched *c = arch_cpu_local();
+	return c ? c : &cpus[arch_cpu_id()];
+}
 
-struct thread *sched_current(void) { return me()->current; }
+_Static_assert(__builtin_offsetof(struct cpu_sched, current) == 0,
+	       "sched_current reads the first word");
 
 /* True if cpu looks idle: running its idle thread with nothing queued
  * (read without its lock: a hint). */
@@ -79,6 +87,7 @@ void sched_init_cpu(unsigned cpu)
 	__atomic_compare_exchange_n(&clock_start, &zero, arch_cycles(), false,
 				    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
 	c->started = arch_cycles();
+	arch_set_cpu_local(c); /* called on cpu itself */
 	c->ticking = true; /* the caller starts the tick next */
 	runq_init(&c->rq);
 	timerq_init(&c->sleepers);

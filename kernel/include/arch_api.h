@@ -93,6 +93,10 @@ void arch_set_kstack(uint64_t top);
 void arch_idle_wait(void);
 /* Send this CPU's wake/reschedule interrupt to cpu. */
 void arch_wake_cpu(unsigned cpu);
+/* One pointer per CPU for the portable kernel (the scheduler's per-CPU
+ * state), reached in a load or two: NULL until set on that CPU. */
+void *arch_cpu_local(void);
+void arch_set_cpu_local(void *p);
 /* True if console input raises interrupts (else CPU 0's tick polls it). */
 bool arch_console_interrupts(void);
 /* Start this CPU's periodic scheduler tick (SCHED_HZ). */

@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 #include "thread.h"
+#include "arch_api.h"
 
 #define SCHED_HZ    1000 /* tick rate: sleeps have 1 ms resolution */
 #define SCHED_SLICE RUNQ_SLICE /* ticks a thread runs before equals get a turn */
@@ -16,8 +17,14 @@
 /* Set up this CPU's run queue and idle thread (the running context). */
 void sched_init_cpu(unsigned cpu);
 
-/* The thread running on this CPU. */
-struct thread *sched_current(void);
+/* The thread running on this CPU (NULL before the scheduler starts here):
+ * the first word of this CPU's scheduler part, the CPU-local pointer.
+ * Inline: the IPC and fault paths ask for it often. */
+static inline struct thread *sched_current(void)
+{
+	struct thread **cur = arch_cpu_local();
+	return cur ? *cur : NULL;
+}
 
 /* Make claimed thread t runnable at the back of its level, with a new time
  * slice: on its CPU if pinned or idle there, else on an idle CPU if there

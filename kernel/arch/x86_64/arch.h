@@ -48,6 +48,7 @@ struct percpu {
 	unsigned apic_id;
 	volatile bool online;
 	void *fpu_live;            /* FPU area whose state is in the FPU (fpu.c) */
+	void *cpu_local;           /* arch_cpu_local: the scheduler's per-CPU part */
 	uint64_t gdt[8] __attribute__((aligned(16)));
 	struct tss tss __attribute__((aligned(16)));
 	uint8_t ist_df[IST_SIZE] __attribute__((aligned(16)));
