@@ -9,6 +9,13 @@ MEM      ?= 512M
 ACCEL    ?= tcg
 QEMU_CPU ?= qemu64
 QEMU_EXTRA ?=
+# ICOUNT=1: QEMU counts guest instructions (-icount shift=0,sleep=off): the
+# guest's TSC then reads executed instructions, the same on every run and
+# machine (make bench ICOUNT=1; one vCPU thread runs every CPU in turn).
+ICOUNT ?=
+ifeq ($(ICOUNT),1)
+QEMU_EXTRA += -icount shift=0,sleep=off
+endif
 
 CC   := gcc
 LD   := ld
@@ -127,7 +134,7 @@ help:
 	@echo "make unit-test / qemu-test / shell-test   one stage of make test"
 	@echo "make fuzz     boot test_fuzz alone for FUZZ_CALLS calls (10^7); prints calls per second"
 	@echo "make stress SECS=600   test_stress alone for SECS seconds on $(SMP) CPUs (MEM=$(MEM))"
-	@echo "make bench    host and QEMU benchmarks, RESULT lines"
+	@echo "make bench    host and QEMU benchmarks, RESULT lines (ICOUNT=1: in guest instructions)"
 	@echo "make debug    boot halted with a gdb stub on :1234; then: gdb -x $(BUILD)/gdbinit"
 	@echo "make iso      build $(ISO)"
 	@echo "make deps     install missing Debian packages (apt-get, as root or via sudo)"

@@ -31,6 +31,14 @@ size_t console_take(char *dst, size_t n)
 	return got;
 }
 
+bool console_has_input(void)
+{
+	unsigned long f = spin_lock_irqsave(&in.lock);
+	bool any = in.tail != in.head;
+	spin_unlock_irqrestore(&in.lock, f);
+	return any;
+}
+
 uint64_t console_dropped(void)
 {
 	return in.dropped;

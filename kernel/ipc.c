@@ -241,3 +241,36 @@ void ipc_cancel(struct thread *t)
 	}
 	spin_unlock_irqrestore(&ep->lock, f);
 }
+
+struct thread *ipc_take_caller(struct thread *me)
+{
+	struct thread *c = me->caller;
+	if (!c || me->caller_fault)
+		return NULL;
+	me->caller = NULL;
+	return c;
+}
+
+int ipc_reply_saved(struct thread *me, struct thread *c, const struct ipc_msg *msg)
+{
+	unsigned long f = arch_irq_save();
+	int e = E_DEAD;
+	if (thread_claim(c, TS_BLOCKED_REPLY)) {
+		transfer(me, msg, c);
+		c->ipc_result = E_OK;
+		sched_wake(c);
+		e = E_OK;
+	}
+	arch_irq_restore(f);
+	return e;
+}
+
+void ipc_abandon_saved(struct thread *c)
+{
+	unsigned long f = arch_irq_save();
+	if (thread_claim(c, TS_BLOCKED_REPLY)) {
+		c->ipc_result = E_DEAD;
+		sched_wake(c);
+	}
+	arch_irq_restore(f);
+}

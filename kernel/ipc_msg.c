@@ -14,9 +14,12 @@ int ipc_msg_from_args(const uint64_t a[6], uint64_t badge, struct ipc_msg *m)
 
 void ipc_msg_to_regs(const struct ipc_msg *m, uint64_t out[6])
 {
-	out[0] = m->badge;
+	out[0] = m->badge; /* word by word: no memcpy call on the IPC path */
 	out[1] = m->label;
-	memcpy(&out[2], m->w, sizeof m->w);
+	out[2] = m->w[0];
+	out[3] = m->w[1];
+	out[4] = m->w[2];
+	out[5] = m->w[3];
 }
 
 unsigned ipc_msg_copy_len(uint64_t label, bool sender_buf, bool receiver_buf,

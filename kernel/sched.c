@@ -19,20 +19,35 @@
  *             and to steal).
  *   current   written only by this CPU (atomically: others read it as a
  *             hint of whether this CPU is idle).
- *   prev      the thread we just switched away from, for sched_finish_switch. */
+ *   prev      the thread we just switched away from, for sched_finish_switch.
+ *   ticking   the periodic tick runs (false while idle: a one-shot timer
+ *             for the first sleeper's deadline, or none); this CPU's only.
+ *   started, idle_since, idle_cycles   TSC: when the scheduler started
+ *             here, when the current halt began (0: not halted), and the
+ *             cycles halted before it (statistics; read racily). */
 struct cpu_sched {
+	struct thread *current; /* first: sched_current (sched.h) reads it */
 	struct spinlock lock;
 	struct runq rq;
 	struct timerq sleepers;
-	struct thread *current, *idle, *prev;
-	uint64_t ticks, idle_ticks, switches, steals;
+	struct thread *idle, *prev;
+	bool ticking;
+	uint64_t ticks, switches, steals;
+	uint64_t started, idle_since, idle_cycles;
 } __attribute__((aligned(64)));
 
 static struct cpu_sched cpus[MAX_CPUS];
 
-static inline struct cpu_sched *me(void) { return &cpus[arch_cpu_id()]; }
+/* This CPU's part: one load through the CPU-local pointer once the CPU has
+ * joined the scheduler, by CPU number before. */
+static inline struct cpu_sched *me(void)
+{
+	struct cpu_sched *c = arch_cpu_local();
+	return c ? c : &cpus[arch_cpu_id()];
+}
 
-struct thread *sched_current(void) { return me()->current; }
+_Static_assert(__builtin_offsetof(struct cpu_sched, current) == 0,
+	       "sched_current reads the first word");
 
 /* True if cpu looks idle: running its idle thread with nothing queued
  * (read without its lock: a hint). */
@@ -53,15 +68,27 @@ static void enqueue(struct cpu_sched *c, struct thread *t)
 	runq_push(&c->rq, &t->rq);
 }
 
-/* The system clock: CPU 0's tick count.  Sleep deadlines use it too, not
- * the sleeper's CPU's own count: the CPUs' timers drift apart (under TCG
- * by whole ticks), and a sleep must last at least what was asked by the
- * clock everyone reads. */
-uint64_t sched_ticks(void) { return __atomic_load_n(&cpus[0].ticks, __ATOMIC_RELAXED); }
+/* The system clock, in ms: the TSC (one clock for every CPU, also under
+ * QEMU) since the boot CPU's scheduler started.  Sleep deadlines and time
+ * slices use it; it runs on while every timer is stopped (idle CPUs have
+ * no tick). */
+static uint64_t clock_start, cycles_per_ms = 1;
+
+uint64_t sched_ticks(void)
+{
+	return (arch_cycles() - clock_start) / cycles_per_ms;
+}
 
 void sched_init_cpu(unsigned cpu)
 {
 	struct cpu_sched *c = &cpus[cpu];
+	uint64_t cpm = arch_cycles_per_sec() / 1000, zero = 0; /* the first CPU here */
+	__atomic_store_n(&cycles_per_ms, cpm ? cpm : 1, __ATOMIC_RELAXED); /* starts the clock */
+	__atomic_compare_exchange_n(&clock_start, &zero, arch_cycles(), false,
+				    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+	c->started = arch_cycles();
+	arch_set_cpu_local(c); /* called on cpu itself */
+	c->ticking = true; /* the caller starts the tick next */
 	runq_init(&c->rq);
 	timerq_init(&c->sleepers);
 	struct thread *idle = thread_create_idle(cpu);
@@ -191,12 +218,28 @@ void sched_wake(struct thread *t)
 
 void sched_sleep_ms(uint64_t ms)
 {
+	sched_sleep_ms_unless(ms, NULL);
+}
+
+/* True if current (just published TS_SLEEPING) took itself back because
+ * ready() says there is no need to sleep.  If a waker claimed it first,
+ * it sleeps on and the waker's wake ends it at once. */
+static bool ready_meanwhile(struct thread *cur, bool (*ready)(void))
+{
+	if (!ready || !ready() || !thread_claim(cur, TS_SLEEPING))
+		return false;
+	atomic_store(&cur->state, TS_RUNNING);
+	return true;
+}
+
+void sched_sleep_ms_unless(uint64_t ms, bool (*ready)(void))
+{
 	unsigned long f = arch_irq_save();
 	struct cpu_sched *c = me();
 	struct thread *cur = c->current;
 	spin_lock(&c->lock);
 	atomic_store(&cur->state, TS_SLEEPING);
-	if (thread_killed_meanwhile(cur, TS_SLEEPING)) {
+	if (thread_killed_meanwhile(cur, TS_SLEEPING) || ready_meanwhile(cur, ready)) {
 		spin_unlock(&c->lock);
 		arch_irq_restore(f);
 		return;
@@ -218,6 +261,8 @@ static void wake_sleepers(struct cpu_sched *c)
 			enqueue(c, t);
 	}
 }
+
+static void kick_idle(struct cpu_sched *c);
 
 bool sched_should_yield(void)
 {
@@ -242,13 +287,38 @@ bool sched_tick(void)
 	int best = runq_peek_prio(&c->rq);
 	spin_unlock(&c->lock);
 	struct thread *cur = c->current;
-	if (cur == c->idle) {
-		c->idle_ticks++;
+	if (cur == c->idle)
 		return best >= 0;
-	}
+	kick_idle(c);
 	struct thread *payer = cur->caller ? cur->caller : cur;
 	bool spent = runq_charge(&payer->rq, sched_ticks());
 	return best > (int)cur->rq.prio || (best == (int)cur->rq.prio && spent);
+}
+
+/* Idle CPUs have no tick to look for work with: while threads another CPU
+ * could take wait in c's queue (woken sleepers, preempted threads), the
+ * first idle CPU is woken, once per tick of c, to steal one. */
+static void kick_idle(struct cpu_sched *c)
+{
+	if (!runq_movable(&c->rq))
+		return;
+	unsigned self = arch_cpu_id(), n = arch_ncpus();
+	for (unsigned i = 1; i < n; i++) {
+		unsigned cpu = (self + i) % n;
+		if (cpu_idle(cpu)) {
+			arch_wake_cpu(cpu);
+			return;
+		}
+	}
+}
+
+bool sched_wake_sleeper(struct thread *t)
+{
+	if (!thread_claim(t, TS_SLEEPING))
+		return false;
+	sched_cancel_sleep(t);
+	sched_wake(t);
+	return true;
 }
 
 /* Remove a killed sleeper from its CPU's sleep queue (thread.c). */
@@ -282,8 +352,27 @@ static struct thread *steal(struct cpu_sched *c)
 	return NULL;
 }
 
-/* Run this CPU's queue, else take work from a busy CPU, else halt until
- * the next interrupt (the tick, or a wake IPI) and look again. */
+/* Stop c's tick: one timer interrupt at the first sleeper's deadline (by
+ * the TSC clock; if it comes early the loop sets it again), or none. */
+static void tick_stop(struct cpu_sched *c)
+{
+	if (c == &cpus[0] && !arch_console_interrupts())
+		return; /* its tick polls the console */
+	spin_lock(&c->lock);
+	uint64_t deadline = timerq_next_deadline(&c->sleepers);
+	spin_unlock(&c->lock);
+	uint64_t us = 0;
+	if (deadline != UINT64_MAX) {
+		uint64_t at = clock_start + deadline * cycles_per_ms, now = arch_cycles();
+		us = at > now ? (at - now) * 1000 / cycles_per_ms + 1 : 1;
+	}
+	arch_timer_oneshot(us);
+	c->ticking = false;
+}
+
+/* Run this CPU's queue, else take work from a busy CPU, else stop the
+ * tick and halt until an interrupt (a sleeper's deadline, a wake IPI, a
+ * device) and look again.  A thread found restarts the tick. */
 _Noreturn void sched_idle_loop(void)
 {
 	struct cpu_sched *c = me();
@@ -292,17 +381,32 @@ _Noreturn void sched_idle_loop(void)
 		struct thread *t = pick_next(c);
 		if (t == c->idle)
 			t = steal(c);
-		if (t)
+		if (t) {
+			if (!c->ticking) {
+				arch_timer_start();
+				c->ticking = true;
+			}
 			switch_to(c, t);
-		else
-			arch_idle_wait();
+			continue;
+		}
+		tick_stop(c);
+		uint64_t t0 = arch_cycles();
+		__atomic_store_n(&c->idle_since, t0, __ATOMIC_RELAXED);
+		arch_idle_wait();
+		__atomic_store_n(&c->idle_since, 0, __ATOMIC_RELAXED);
+		__atomic_fetch_add(&c->idle_cycles, arch_cycles() - t0, __ATOMIC_RELAXED);
 	}
 }
 
 void sched_cpu_stats(unsigned cpu, struct sched_cpu_stats *out)
 {
-	out->idle_ticks = cpus[cpu].idle_ticks;
-	out->ticks = cpus[cpu].ticks;
+	struct cpu_sched *c = &cpus[cpu];
+	uint64_t now = arch_cycles(), since = __atomic_load_n(&c->idle_since, __ATOMIC_RELAXED);
+	uint64_t idle = __atomic_load_n(&c->idle_cycles, __ATOMIC_RELAXED);
+	if (since && since < now)
+		idle += now - since; /* halted now */
+	out->idle_ticks = idle / cycles_per_ms;
+	out->ticks = c->started ? (now - c->started) / cycles_per_ms : 0;
 	out->switches = cpus[cpu].switches;
 	out->steals = cpus[cpu].steals;
 }

@@ -17,10 +17,20 @@ static void drop_leaf(uint64_t pa, void *arg)
 	frame_free(pa >> PAGE_SHIFT, 0);
 }
 
+/* Every call saved in t (reply_save) is answered E_DEAD: nobody is left
+ * to answer it.  No thread runs in the space: nobody changes t. */
+static void abandon_saved_calls(struct handle_table *t)
+{
+	for (unsigned i = 0; i < HANDLE_MAX; i++)
+		if (t->ent[i].obj && (t->ent[i].rights & RIGHT_REPLY))
+			ipc_abandon_saved(container_of(t->ent[i].obj, struct thread, obj));
+}
+
 /* Last reference gone (no thread runs in s any more). */
 static void space_destroy(struct kobj *o)
 {
 	struct space *s = container_of(o, struct space, obj);
+	abandon_saved_calls(s->handles);
 	handle_table_destroy(s->handles);
 	frame_free(s->handles_pfn, HANDLES_ORDER);
 	arch_pt_destroy(s->root, drop_leaf, NULL);

@@ -73,8 +73,6 @@ int ksys_debug_write(const uint64_t a[6], uint64_t out[6])
 	return E_OK;
 }
 
-#define CONSOLE_POLL_MS 10
-
 int ksys_console_read(const uint64_t a[6], uint64_t out[6])
 {
 	char buf[256];
@@ -83,13 +81,9 @@ int ksys_console_read(const uint64_t a[6], uint64_t out[6])
 		return E_OK;
 	if (a[2] & ~(uint64_t)CONSOLE_NOWAIT)
 		return E_INVAL;
-	size_t n;
-	while (!(n = console_take(buf, want))) {
-		if (a[2] & CONSOLE_NOWAIT)
-			return E_AGAIN;
-		sched_sleep_ms(CONSOLE_POLL_MS); /* input is polled by the tick anyway */
-		thread_check_kill();
-	}
+	size_t n = console_wait_take(buf, want, a[2] & CONSOLE_NOWAIT);
+	if (!n)
+		return E_AGAIN;
 	int e = user_out(a[0], buf, n);
 	out[0] = e == E_OK ? n : 0;
 	return e;
@@ -228,10 +222,58 @@ int ksys_endpoint_create(const uint64_t a[6], uint64_t out[6])
 	return e == E_OK ? ksys_give_handle(&ep->obj, RIGHT_SEND | RIGHT_RECV, out) : e;
 }
 
+/* Closing a saved call's handle answers it E_DEAD (the one who saved it
+ * gave it up), as receiving again does for an unsaved one. */
 int ksys_handle_close(const uint64_t a[6], uint64_t out[6])
 {
 	(void)out;
-	return a[0] > UINT32_MAX ? E_BADHANDLE : handle_remove(handles(), (uint32_t)a[0]);
+	struct handle_entry h;
+	int e = ksys_lookup(a[0], HANDLE_ANY_TYPE, 0, &h);
+	if (e != E_OK)
+		return e;
+	e = handle_remove(handles(), (uint32_t)a[0]);
+	if (e == E_OK && (h.rights & RIGHT_REPLY))
+		ipc_abandon_saved(container_of(h.obj, struct thread, obj));
+	kobj_put(h.obj);
+	return e;
+}
+
+/* reply_save: the call we received becomes a handle; we may receive again
+ * (a server's deferred answer, as PG_WAIT's: the pager answers when the
+ * child ends). */
+int ksys_reply_save(const uint64_t a[6], uint64_t out[6])
+{
+	(void)a;
+	unsigned long f = arch_irq_save();
+	struct thread *c = ipc_take_caller(cur());
+	arch_irq_restore(f);
+	if (!c)
+		return E_INVAL;
+	uint32_t v = 0;
+	int e = handle_insert(handles(), &c->obj, RIGHT_REPLY, 0, &v);
+	if (e != E_OK)
+		ipc_abandon_saved(c);
+	kobj_put(&c->obj); /* the reply reference: the handle holds its own */
+	out[0] = v;
+	return e;
+}
+
+/* reply_send: answer a saved call and close its handle. */
+int ksys_reply_send(const uint64_t a[6], uint64_t out[6])
+{
+	(void)out;
+	struct handle_entry h;
+	int e = ksys_lookup(a[0], KOBJ_THREAD, RIGHT_REPLY, &h);
+	if (e != E_OK)
+		return e;
+	struct ipc_msg m;
+	e = ipc_msg_from_args(a, 0, &m);
+	if (e == E_OK)
+		e = handle_remove(handles(), (uint32_t)a[0]);
+	if (e == E_OK) /* the one who removed it answers: at most once */
+		e = ipc_reply_saved(cur(), container_of(h.obj, struct thread, obj), &m);
+	kobj_put(h.obj);
+	return e;
 }
 
 int ksys_sysinfo(const uint64_t a[6], uint64_t out[6])
@@ -283,17 +325,11 @@ static const struct {
 	bool pager_only;
 } table[SYS_COUNT] = { SYSCALL_TABLE(SYS_ROW) };
 
-void syscall_dispatch(void *uframe, uint64_t nr)
+int syscall_dispatch(uint64_t nr, const uint64_t a[6], uint64_t out[6])
 {
-	uint64_t a[6], out[6] = { 0 };
-	for (unsigned i = 0; i < 6; i++)
-		a[i] = arch_frame_arg(uframe, i);
-	int e;
 	if (nr >= SYS_COUNT || !table[nr].fn)
-		e = E_NOSYS;
-	else if (table[nr].pager_only && !cur()->space->is_pager)
-		e = E_PERM;
-	else
-		e = table[nr].fn(a, out);
-	arch_frame_set_result(uframe, e, out);
+		return E_NOSYS;
+	if (table[nr].pager_only && !cur()->space->is_pager)
+		return E_PERM;
+	return table[nr].fn(a, out);
 }

@@ -204,7 +204,7 @@ int ksys_handle_grant(const uint64_t a[6], uint64_t out[6])
 	e = ksys_lookup(a[1], HANDLE_ANY_TYPE, 0, &ho);
 	if (e == E_OK) {
 		uint32_t v = 0;
-		e = (a[2] & ~(uint64_t)ho.rights) ? E_PERM :
+		e = (a[2] & ~(uint64_t)ho.rights) || (ho.rights & RIGHT_REPLY) ? E_PERM :
 		    handle_insert(s->handles, ho.obj, (unsigned)a[2], a[3], &v);
 		out[0] = v;
 		kobj_put(ho.obj);

@@ -11,10 +11,21 @@
  * `uword` tells the compiler so (and that it may alias anything). */
 typedef uint64_t __attribute__((may_alias, aligned(1))) uword;
 
+/* Whole pages (frames zeroed, COW copies) go as one `rep stosq`/`rep
+ * movsq`, as Linux's clear_page and copy_page do on CPUs without ERMS:
+ * 512 steps a page where the 64-byte rounds take ~700 (zero) and ~1,300
+ * (copy) instructions. */
+#define REP_MIN 4096
+
 void *memset(void *d, int c, size_t n)
 {
 	unsigned char *p = d;
 	uint64_t w = 0x0101010101010101ull * (unsigned char)c;
+	if (n >= REP_MIN && !((uintptr_t)p & 7)) {
+		size_t q = n / 8;
+		__asm__ volatile("rep stosq" : "+D"(p), "+c"(q) : "a"(w) : "memory");
+		n %= 8;
+	}
 	for (; n >= 64; n -= 64, p += 64) {
 		uword *q = (uword *)p;
 		q[0] = w, q[1] = w, q[2] = w, q[3] = w;
@@ -31,6 +42,11 @@ void *memcpy(void *d, const void *s, size_t n)
 {
 	unsigned char *dp = d;
 	const unsigned char *sp = s;
+	if (n >= REP_MIN && !(((uintptr_t)dp | (uintptr_t)sp) & 7)) {
+		size_t q = n / 8;
+		__asm__ volatile("rep movsq" : "+D"(dp), "+S"(sp), "+c"(q) : : "memory");
+		n %= 8;
+	}
 	for (; n >= 64; n -= 64, dp += 64, sp += 64) {
 		uword *q = (uword *)dp;
 		const uword *r = (const uword *)sp;

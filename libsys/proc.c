@@ -221,11 +221,25 @@ int wait_poll(uint32_t pid, struct wait_status *st)
 	return e;
 }
 
+/* The pager answers when the child ends; it says E_AGAIN only when it
+ * cannot keep the call (another thread of ours waits already), and then
+ * we ask again. */
 int pgreq_waitpid(uint32_t pid, struct wait_status *st)
 {
 	int e;
-	while ((e = wait_poll(pid, st)) == E_AGAIN)
+	struct sys_msg m;
+	for (;;) {
+		m = (struct sys_msg){ .label = PG_WAIT, .w = { pid, PG_WAIT_BLOCK } };
+		if ((e = libsys_pg_call(&m)) != E_AGAIN)
+			break;
 		sys_sleep_ms(1);
+	}
+	if (e == E_OK && st) {
+		st->how = (int)m.w[0];
+		st->code = m.w[1];
+		st->addr = m.w[2];
+		st->rip = m.w[3];
+	}
 	return e;
 }
 

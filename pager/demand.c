@@ -277,7 +277,7 @@ static int demand_cached(struct dp_space *s, uint64_t va, uint64_t pfn, uint32_t
 static int demand(struct dp_space *s, struct region *r, uint64_t va,
 		  unsigned acc, struct dp_map *m)
 {
-	struct page *p;
+	struct page np = { .va = va }; /* what we insert: the answer, no lookup after */
 	uint64_t pfn;
 	uint32_t gen;
 	int e = r->b->check ? r->b->check(r, va) : E_OK;
@@ -290,13 +290,16 @@ static int demand(struct dp_space *s, struct region *r, uint64_t va,
 			return e;
 		if (pagetab_insert(&s->pages, va, pfn, gen, PAGE_SHARED))
 			return E_NOMEM;
+		np = (struct page){ va, pfn, gen, PAGE_SHARED };
 	} else if (cacheable(r, va) && filecache_find(cache_key(r, va), &pfn, &gen)) {
 		if ((e = demand_cached(s, va, pfn, gen)))
 			return e;
+		np = (struct page){ va, pfn, gen, PAGE_COW | PAGE_CACHED };
 	} else if (r->b->zero_read && have_zero && !(acc & (FAULT_ACC_WRITE | FAULT_ACC_EXEC))) {
 		if (pagetab_insert(&s->pages, va, zero_pfn, zero_gen, PAGE_ZERO))
 			return E_NOMEM;
 		dp_stats.faults_zero_read++;
+		np = (struct page){ va, zero_pfn, zero_gen, PAGE_ZERO };
 	} else {
 		unsigned flags = 0;
 		if (ops->alloc(&pfn, &gen))
@@ -313,21 +316,36 @@ static int demand(struct dp_space *s, struct region *r, uint64_t va,
 		}
 		dp_stats.frames_held++;
 		(*r->b->count)++;
+		np = (struct page){ va, pfn, gen, flags };
 	}
-	p = pagetab_lookup(&s->pages, va);
-	answer(r, p, m);
+	answer(r, &np, m);
 	return E_OK;
 }
+
+static int cow_fault(struct dp_space *s, struct region *r, struct page *p,
+		     struct dp_map *m);
 
 int dp_handle_cow_fault(struct dp_space *s, uint64_t va, struct dp_map *m)
 {
 	va &= ~(PAGE_SIZE - 1);
 	struct region *r = region_find(&s->regions, va);
-	if (!pagetab_lookup(&s->pages, va) || !allowed(r, FAULT_ACC_WRITE))
-		return E_FAULT;
-	if (own(s, va))
-		return E_NOMEM;
 	struct page *p = pagetab_lookup(&s->pages, va);
+	if (!p || !allowed(r, FAULT_ACC_WRITE))
+		return E_FAULT;
+	return cow_fault(s, r, p, m);
+}
+
+/* The write fault on present page p of r (allowed): a private copy, or
+ * the page made writable if no one else shares it. */
+static int cow_fault(struct dp_space *s, struct region *r, struct page *p,
+		     struct dp_map *m)
+{
+	uint64_t va = p->va;
+	if (pagetab_is_shared(&s->pages, va)) { /* our own leaf first: p moves */
+		if (own(s, va))
+			return E_NOMEM;
+		p = pagetab_lookup(&s->pages, va);
+	}
 	bool shared = (p->flags & PAGE_ZERO) ||
 		      ((p->flags & PAGE_COW) && cow_count(p->pfn) > 1);
 	if (shared) {
@@ -426,7 +444,7 @@ int dp_fault(struct dp_space *s, uint64_t addr, unsigned acc, struct dp_map *m)
 	dp_stats.faults_total++;
 	struct page *p = pagetab_lookup(&s->pages, va);
 	if (p && (acc & FAULT_ACC_WRITE) && (p->flags & (PAGE_COW | PAGE_ZERO)))
-		return dp_handle_cow_fault(s, va, m);
+		return cow_fault(s, r, p, m); /* allowed() checked the write */
 	if (p) {
 		answer(r, p, m);
 		return E_OK;
@@ -686,7 +704,7 @@ void dp_merge_around(struct dp_space *s, uint64_t start, uint64_t end)
 	}
 }
 
-bool dp_covered(const struct dp_space *s, uint64_t start, uint64_t end)
+bool dp_covered(struct dp_space *s, uint64_t start, uint64_t end)
 {
 	uint64_t at = start;
 	while (at < end) {
@@ -699,7 +717,7 @@ bool dp_covered(const struct dp_space *s, uint64_t start, uint64_t end)
 }
 
 /* True if a fixed region (startup page, IPC buffers) meets [start, end). */
-static bool meets_fixed(const struct dp_space *s, uint64_t start, uint64_t end)
+static bool meets_fixed(struct dp_space *s, uint64_t start, uint64_t end)
 {
 	struct region *r = region_find(&s->regions, start);
 	if (!r)
@@ -803,7 +821,7 @@ int dp_populate(struct dp_space *s, uint64_t start, uint64_t end)
 	return E_OK;
 }
 
-void dp_page_info(const struct dp_space *s, uint64_t va, struct pg_page_info *out)
+void dp_page_info(struct dp_space *s, uint64_t va, struct pg_page_info *out)
 {
 	const struct region *r = region_find(&s->regions, va);
 	const struct page *p = pagetab_lookup(&s->pages, va);

@@ -189,7 +189,7 @@ void dp_shm_put(struct shm *o);
 void dp_merge_around(struct dp_space *s, uint64_t start, uint64_t end);
 
 /* True if every page of [start, end) lies in a region (fixed ones too). */
-bool dp_covered(const struct dp_space *s, uint64_t start, uint64_t end);
+bool dp_covered(struct dp_space *s, uint64_t start, uint64_t end);
 
 /* munmap: [start, end) (page-aligned) leaves every region it meets
  * (regions split, the pages released, shared objects unreferenced); holes
@@ -214,7 +214,7 @@ void dp_dontneed(struct dp_space *s, uint64_t start, uint64_t end);
 int dp_populate(struct dp_space *s, uint64_t start, uint64_t end);
 
 /* What s has at va (struct pg_page_info, abi/pager.h). */
-void dp_page_info(const struct dp_space *s, uint64_t va, struct pg_page_info *out);
+void dp_page_info(struct dp_space *s, uint64_t va, struct pg_page_info *out);
 
 /* Release every page and region of s (its space is gone: no unmapping). */
 void dp_destroy(struct dp_space *s);

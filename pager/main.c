@@ -65,8 +65,9 @@ static const pg_handler faults[] = {
 	[FAULT_OTHER - FAULT_PAGE] = fault_fatal,
 };
 
-/* Handle one message m, filling the reply r. */
-static void dispatch(const struct sys_msg *m, struct sys_msg *r)
+/* Handle one message m, filling the reply r; false if the call was saved
+ * to be answered later (PG_DEFERRED): then there is no reply now. */
+static bool dispatch(const struct sys_msg *m, struct sys_msg *r)
 {
 	uint32_t tag = IPC_LABEL_TAG(m->label);
 	struct proc *p = proc_live(PG_BADGE_PID(m->badge));
@@ -80,6 +81,7 @@ static void dispatch(const struct sys_msg *m, struct sys_msg *r)
 			label = E_NOSYS;
 		else
 			label = requests[tag].fn(p, m, r);
+		dp_stats.requests++;
 	} else if (tag == FAULT_THREAD_END) {
 		if (p) /* a send: our reply goes nowhere */
 			proc_thread_ended(p, m->w[FAULT_MSG_TID]);
@@ -90,6 +92,7 @@ static void dispatch(const struct sys_msg *m, struct sys_msg *r)
 		label = E_INVAL;
 	}
 	r->label = IPC_LABEL((uint32_t)label, pg.reply_len);
+	return label != PG_DEFERRED;
 }
 
 static struct sys_msg early; /* taken by pager_poll, served next */
@@ -127,8 +130,7 @@ static _Noreturn void serve(void)
 			continue;
 		}
 		errors = 0;
-		dispatch(&in, &out);
-		replying = true;
+		replying = dispatch(&in, &out);
 	}
 }
 

@@ -40,6 +40,8 @@ struct proc {
 	struct { int how; uint64_t code, addr, rip; } status;
 	int oom_adj;                       /* oom_score_adj (PG_OOM_ADJ), inherited */
 	bool ksm_all;                      /* ksm_process(on): inherited by fork */
+	uint32_t wait_reply, wait_pid;     /* a thread's PG_WAIT for child wait_pid,
+					    * saved (reply_save) until it ends */
 };
 
 struct pager {
@@ -53,6 +55,9 @@ extern struct pager pg;
 
 typedef long (*pg_handler)(struct proc *p, const struct sys_msg *m,
 			   struct sys_msg *r);
+/* A handler's answer when it saved the call to answer later (reply_save):
+ * the receive loop then receives without replying. */
+#define PG_DEFERRED 0x7FFFFFFFL
 
 /* mem.c: the demand manager's frames and mappings. */
 void *mem_window(uint64_t pfn);

@@ -188,6 +188,9 @@ static void teardown(struct proc *p)
 		p->threads[i] = 0;
 		p->tids[i] = 0;
 	}
+	if (p->wait_reply) /* its waiting thread is ended: nobody to answer */
+		sys_handle_close(p->wait_reply);
+	p->wait_reply = 0;
 	int e = sys_space_destroy(p->space);
 	if (e)
 		printf("pager: space_destroy pid %u: %s\n", p->pid, err_str(e));
@@ -200,6 +203,8 @@ static void teardown(struct proc *p)
 		}
 	}
 }
+
+static void wait_answer(struct proc *c);
 
 /* End p (how = PG_WAIT_*): its children first, then all it holds.  It
  * stays a zombie while its parent lives; the runner hears of ppid 0. */
@@ -220,6 +225,7 @@ void proc_end(struct proc *p, int how, uint64_t code, uint64_t addr, uint64_t ri
 	p->status.addr = addr;
 	p->status.rip = rip;
 	p->state = proc_live(p->ppid) ? PROC_ZOMBIE : PROC_FREE;
+	wait_answer(p);
 	if (p->ppid == 0)
 		runner_exited(p);
 }
@@ -306,24 +312,56 @@ long do_spawn(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	return e;
 }
 
-/* PG_WAIT: how child w0 ended (and the child is forgotten); E_AGAIN while
- * it runs, E_NOENT if it is not the caller's child. */
+/* The PG_WAIT answer for ended child c: its status. */
+static void wait_status(const struct proc *c, struct sys_msg *r)
+{
+	r->w[0] = (uint64_t)c->status.how;
+	r->w[1] = c->status.code;
+	r->w[2] = c->status.addr;
+	r->w[3] = c->status.rip;
+}
+
+/* PG_WAIT: how child w0 ended (and the child is forgotten); E_NOENT if it
+ * is not the caller's child.  While it runs: E_AGAIN, or with
+ * PG_WAIT_BLOCK the call is saved (one per process) and answered by
+ * wait_answer when the child ends; the caller uses no CPU meanwhile. */
 long do_wait(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {
 	for (int i = 0; i < PROC_MAX; i++) {
 		struct proc *c = &procs[i];
 		if (c->state == PROC_FREE || c->pid != m->w[0] || c->ppid != p->pid)
 			continue;
-		if (c->state == PROC_LIVE)
-			return E_AGAIN;
-		r->w[0] = (uint64_t)c->status.how;
-		r->w[1] = c->status.code;
-		r->w[2] = c->status.addr;
-		r->w[3] = c->status.rip;
+		if (c->state == PROC_LIVE) {
+			struct sys_regs k;
+			if (m->w[1] != PG_WAIT_BLOCK || p->wait_reply || sys_reply_save_r(&k))
+				return E_AGAIN;
+			p->wait_reply = (uint32_t)k.rdi;
+			p->wait_pid = c->pid;
+			return PG_DEFERRED;
+		}
+		wait_status(c, r);
 		c->state = PROC_FREE;
 		return E_OK;
 	}
 	return E_NOENT;
+}
+
+/* Zombie c just ended: answer its parent's saved PG_WAIT for it, if any
+ * (c is then forgotten); a waiter that is gone (killed) leaves c a
+ * zombie. */
+static void wait_answer(struct proc *c)
+{
+	struct proc *p = proc_live(c->ppid);
+	if (c->state != PROC_ZOMBIE || !p || !p->wait_reply || p->wait_pid != c->pid)
+		return;
+	struct sys_msg r = { 0 };
+	wait_status(c, &r);
+	uint32_t h = p->wait_reply;
+	p->wait_reply = 0;
+	if (sys_reply_send(h, E_OK, r.w[0], r.w[1], r.w[2], r.w[3]) == E_OK) {
+		c->state = PROC_FREE;
+		dp_stats.waits_blocked++;
+	}
 }
 
 /* Our handle of the shared endpoint key, made now if new; 0 if full. */

@@ -38,12 +38,18 @@ void region_init(struct region_set *s)
 		pool_init(&pool, nodes, sizeof nodes[0], REGION_POOL);
 	tree_init(&s->t);
 	s->t.augment = augment;
+	s->last = NULL;
 }
 
-struct region *region_find(const struct region_set *s, uint64_t addr)
+struct region *region_find(struct region_set *s, uint64_t addr)
 {
-	struct region *r = R(tree_floor(&s->t, addr));
-	return r && addr < r->end ? r : NULL;
+	struct region *r = s->last;
+	if (r && addr >= r->start && addr < r->end)
+		return r;
+	r = R(tree_floor(&s->t, addr));
+	if (!r || addr >= r->end)
+		return NULL;
+	return s->last = r;
 }
 
 struct region *region_from(const struct region_set *s, uint64_t addr)
@@ -86,6 +92,7 @@ int region_remove(struct region_set *s, uint64_t start)
 	struct tnode *n = tree_remove(&s->t, start);
 	if (!n)
 		return E_NOENT;
+	s->last = NULL;
 	pool_put(&pool, n);
 	return E_OK;
 }

@@ -45,6 +45,9 @@ struct region {
 
 struct region_set {
 	struct tree t;
+	struct region *last; /* the region region_find found last (faults
+			      * come in runs in one region): looked at
+			      * first; cleared when a region is removed */
 };
 
 /* An empty set. */
@@ -56,7 +59,7 @@ int region_add(struct region_set *s, uint64_t start, uint64_t end,
 	       unsigned kind, unsigned rights);
 
 /* The region holding addr, or NULL. */
-struct region *region_find(const struct region_set *s, uint64_t addr);
+struct region *region_find(struct region_set *s, uint64_t addr);
 
 /* The first region (lowest start) at or after addr, or NULL. */
 struct region *region_from(const struct region_set *s, uint64_t addr);

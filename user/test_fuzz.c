@@ -414,6 +414,8 @@ static void pick_request(struct fz *f, uint64_t a[6])
 		break;
 	case PG_KILL: case PG_WAIT:
 		a[2] = pick_pid(f);
+		if (tag == PG_WAIT) /* a blocking wait could hold the thread for good */
+			a[3] = 0;
 		if (tag == PG_KILL && (uint32_t)a[2] == sys_pid && !(f->flags & FZ_KILLS))
 			a[2] = 0;
 		break;
@@ -480,14 +482,24 @@ static void request_made(struct fz *f, const uint64_t a[6], const struct sys_reg
 
 enum { OP_REQUEST = 1000, OP_BADNR, OP_SPIN };
 
+/* The table's entry for call number nr; NULL for a number out of it (the
+ * numbers may have gaps: other branches own some). */
+static const struct sys_call_info *call_info(long nr)
+{
+	static const struct sys_call_info info[] = SYS_CALL_INFO_INIT;
+	for (unsigned i = 0; i < sizeof info / sizeof info[0]; i++)
+		if (info[i].nr == nr)
+			return &info[i];
+	return NULL;
+}
+
 /* A call number: the table's (memmap, slow on big machines, seldom;
  * pager-only calls half as often), a pager request, a number out of the
  * table, or a spell of spinning in ring 3 (so the timer preempts). */
 static long pick_nr(struct fz *f)
 {
-	static const struct sys_call_info info[] = SYS_CALL_INFO_INIT;
 	unsigned n = below(f, 48);
-	if (n < SYS_COUNT && info[n].pager_only && below(f, 2))
+	if (call_info(n) && call_info(n)->pager_only && below(f, 2))
 		n = below(f, 48);
 	if ((n == SYS_memmap && below(f, 8)) ||
 	    (n == SYS_endpoint_create && (f->flags & FZ_NO_EP)))
@@ -582,15 +594,15 @@ static void fz_fail(struct fz *f, const char *what, long nr, const uint64_t a[6]
 static void after_call(struct fz *f, long nr, const uint64_t a[6], uint64_t fl,
 		       long e, const struct sys_regs *r)
 {
-	static const struct sys_call_info info[] = SYS_CALL_INFO_INIT;
+	const struct sys_call_info *info = call_info(nr);
 	if ((unsigned long)e >= E_COUNT)
 		fz_fail(f, "not an error code", nr, a, fl, e);
-	if (nr < 0 || nr >= SYS_COUNT) {
+	if (!info) {
 		if (e != E_NOSYS)
 			fz_fail(f, "a number out of the table", nr, a, fl, e);
 		return;
 	}
-	if (info[nr].pager_only && e != E_PERM)
+	if (info->pager_only && e != E_PERM)
 		fz_fail(f, "a pager-only call", nr, a, fl, e);
 	if (e != E_OK)
 		return;
@@ -600,6 +612,11 @@ static void after_call(struct fz *f, long nr, const uint64_t a[6], uint64_t fl,
 				(long)r->rsi);
 		if (IPC_LABEL_TAG(r->rsi) == E_OK)
 			request_made(f, a, r);
+	} else if (nr == SYS_reply_save) { /* answered at once: a kept call strands its caller */
+		uint32_t h = (uint32_t)r->rdi;
+		long e2 = below(f, 2) ? sys_handle_close(h) : sys_reply_send(h, below(f, 64), 0, 0, 0, 0);
+		if (e2 != E_OK && e2 != E_DEAD)
+			fz_fail(f, "answering a saved call", nr, a, fl, e2);
 	} else if (nr == SYS_endpoint_create) {
 		uint32_t old = remember(W.live, (uint32_t)r->rdi, f);
 		if (old && sys_handle_close(old) == E_OK)

@@ -30,11 +30,16 @@
  *                                                 ended thread's index is
  *                                                 free again)
  *   PG_SPAWN         buffer "name\0arg\0...\0"    w0 = pid (a child of caller)
- *   PG_WAIT          w0 = pid (a child)           w0 = PG_WAIT_EXITED or
- *                                                 PG_WAIT_KILLED, w1 = exit
- *                                                 status or FAULT_* label,
+ *   PG_WAIT          w0 = pid (a child),          w0 = PG_WAIT_EXITED or
+ *                    w1 = PG_WAIT_BLOCK to wait   PG_WAIT_KILLED, w1 = exit
+ *                    until it ends (0: ask)       status or FAULT_* label,
  *                                                 w2 = fault addr, w3 = rip;
- *                                                 E_AGAIN while it runs
+ *                                                 E_AGAIN while it runs (with
+ *                                                 PG_WAIT_BLOCK only when
+ *                                                 another thread of the
+ *                                                 caller waits already, or
+ *                                                 the pager cannot keep the
+ *                                                 call: ask again later)
  *   PG_SHARED_EP     w0 = key                     w0 = handle of the endpoint
  *                                                 named key (RIGHT_SEND |
  *                                                 RIGHT_RECV, badge = caller's
@@ -204,6 +209,7 @@ enum pg_request {
 
 #define PG_WAIT_EXITED 1
 #define PG_WAIT_KILLED 2 /* w1 = FAULT_* label, or 0 when its parent ended */
+#define PG_WAIT_BLOCK  1 /* PG_WAIT's w1: the answer comes when the child ends */
 
 /* Limits. */
 #define PG_MMAP_MAX    (256ull << 20) /* bytes in one PG_MMAP_ANON */
@@ -277,6 +283,8 @@ struct pg_stats {
 				    * time: another was chosen */
 	uint64_t oom_call_fails;   /* system calls failed (not killed) for want
 				    * of a frame for their buffer */
+	uint64_t requests;         /* PG_* requests served (all processes) */
+	uint64_t waits_blocked;    /* PG_WAITs answered when the child ended */
 };
 
 /* PG_PS: one process. */

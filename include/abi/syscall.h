@@ -75,7 +75,17 @@
 				       bytes with the target's, and if equal \
 				       map the target read-only there instead; \
 				       E_AGAIN if not (how: KSM_MERGE_GONE or \
-				       _DIFFER; the page stays read-only) */
+				       _DIFFER; the page stays read-only) */ \
+	X(reply_save,     37, 0, 0) /* -> handle (RIGHT_REPLY) of the call we \
+				       received and have not answered (not a \
+				       fault): we may receive again and answer \
+				       it later with reply_send; E_INVAL if \
+				       there is none.  Closing the handle, or \
+				       our space ending, answers it E_DEAD */ \
+	X(reply_send,     38, 6, 0) /* (reply handle, label, w0..w3): answer \
+				       the saved call and close the handle; \
+				       never blocks; E_DEAD if the caller is \
+				       gone (killed) */
 
 #define SYS_ENUM(name, nr, nargs, pager) SYS_##name = nr,
 enum { SYSCALL_TABLE(SYS_ENUM) SYS_COUNT };
@@ -88,7 +98,8 @@ enum { SYSCALL_TABLE(SYS_ENUM) SYS_COUNT };
 #define RIGHT_SEND    0x1 /* endpoint: send and call */
 #define RIGHT_RECV    0x2 /* endpoint: receive */
 #define RIGHT_CONTROL 0x4 /* space or thread: destroy, map into, ... */
-#define RIGHT_ALL     0x7
+#define RIGHT_REPLY   0x8 /* thread: answer its saved call (reply_save) */
+#define RIGHT_ALL     0xF
 
 /* Mapping rights (map, protect, and fault replies). */
 #define MAP_R 0x1

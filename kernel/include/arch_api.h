@@ -93,11 +93,17 @@ void arch_set_kstack(uint64_t top);
 void arch_idle_wait(void);
 /* Send this CPU's wake/reschedule interrupt to cpu. */
 void arch_wake_cpu(unsigned cpu);
-/* Start this CPU's scheduler tick (SCHED_HZ). */
+/* One pointer per CPU for the portable kernel (the scheduler's per-CPU
+ * state), reached in a load or two: NULL until set on that CPU. */
+void *arch_cpu_local(void);
+void arch_set_cpu_local(void *p);
+/* True if console input raises interrupts (else CPU 0's tick polls it). */
+bool arch_console_interrupts(void);
+/* Start this CPU's periodic scheduler tick (SCHED_HZ). */
 void arch_timer_start(void);
-/* Registers of a user frame: system-call arguments 0..5, results. */
-uint64_t arch_frame_arg(const void *uframe, unsigned i);
-void arch_frame_set_result(void *uframe, int err, const uint64_t out[6]);
+/* Instead of the tick: one timer interrupt after us microseconds (0: none
+ * at all), for an idle CPU. */
+void arch_timer_oneshot(uint64_t us);
 
 /* In-kernel check of the arch entry code: an interrupt taken in ring 0
  * with a user GS base still finds this CPU's data (arch/x86_64/trap.c). */

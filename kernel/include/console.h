@@ -15,6 +15,14 @@ void console_input(char c);
 /* Move up to n queued bytes to dst; returns how many (0 if none). */
 size_t console_take(char *dst, size_t n);
 
+/* True if a byte is queued. */
+bool console_has_input(void);
+/* Kernel only (console_wait.c): wait until a byte is queued, then take up
+ * to n; with nowait 0 at once if none.  Wakes for input (interrupts) or
+ * after a while anyway. */
+size_t console_wait_take(char *dst, size_t n, bool nowait);
+/* Kernel only: input was queued (interrupt handlers): wake the readers. */
+void console_input_notify(void);
 /* Bytes dropped because the queue was full. */
 uint64_t console_dropped(void);
 

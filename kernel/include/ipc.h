@@ -37,6 +37,16 @@ int ipc_reply_recv(struct endpoint *ep, const struct ipc_msg *msg);
  * with E_DEAD.  (Receiving again, or ending, does this.) */
 void ipc_abandon_caller(struct thread *me);
 
+/* Saved calls (reply_save): the caller of the call `me` received and has
+ * not answered, taken out of me with its reply reference (now the
+ * caller's of this function); NULL if there is none or it is a fault
+ * (fault answers take effect at reply time, in ipc_reply_recv). */
+struct thread *ipc_take_caller(struct thread *me);
+/* Answer saved caller c with msg (from me's registers and IPC buffer) and
+ * wake it; E_DEAD if it no longer waits (killed).  Keeps the reference. */
+int ipc_reply_saved(struct thread *me, struct thread *c, const struct ipc_msg *msg);
+/* Give up saved caller c: it wakes with E_DEAD if it still waits. */
+void ipc_abandon_saved(struct thread *c);
 /* Remove t from the endpoint queue it waits on, if any. */
 void ipc_cancel(struct thread *t);
 

@@ -19,8 +19,9 @@ struct ipc_msg;
  * returns to resume; false if there is nobody to send it to (a fault in
  * the pager). */
 bool fault_user_exception(uint64_t label, uint64_t access, uint64_t addr, uint64_t rip);
-/* A system call; uframe holds the registers. */
-void syscall_dispatch(void *uframe, uint64_t nr);
+/* System call nr with arguments a; its results go to out (zeroed by the
+ * caller).  Returns the enum err for rax. */
+int syscall_dispatch(uint64_t nr, const uint64_t a[6], uint64_t out[6]);
 
 /* The fault path (fault.c) for system calls and the IPC reply. */
 /* Have the pager map [va, va + n) of the current space (writable if

@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 #include "thread.h"
+#include "arch_api.h"
 
 #define SCHED_HZ    1000 /* tick rate: sleeps have 1 ms resolution */
 #define SCHED_SLICE RUNQ_SLICE /* ticks a thread runs before equals get a turn */
@@ -16,8 +17,14 @@
 /* Set up this CPU's run queue and idle thread (the running context). */
 void sched_init_cpu(unsigned cpu);
 
-/* The thread running on this CPU. */
-struct thread *sched_current(void);
+/* The thread running on this CPU (NULL before the scheduler starts here):
+ * the first word of this CPU's scheduler part, the CPU-local pointer.
+ * Inline: the IPC and fault paths ask for it often. */
+static inline struct thread *sched_current(void)
+{
+	struct thread **cur = arch_cpu_local();
+	return cur ? *cur : NULL;
+}
 
 /* Make claimed thread t runnable at the back of its level, with a new time
  * slice: on its CPU if pinned or idle there, else on an idle CPU if there
@@ -37,6 +44,13 @@ void sched_yield(void);
 
 /* Sleep at least ms milliseconds. */
 void sched_sleep_ms(uint64_t ms);
+/* Sleep at most ms milliseconds, or until sched_wake_sleeper wakes us;
+ * not at all if ready() (asked after we are published asleep: a waker
+ * that makes ready() true before it calls sched_wake_sleeper is never
+ * missed).  ready may be NULL. */
+void sched_sleep_ms_unless(uint64_t ms, bool (*ready)(void));
+/* Wake t early if it sleeps (claimed, as a kill does); false if not. */
+bool sched_wake_sleeper(struct thread *t);
 
 /* Timer tick on this CPU (interrupts off); true if the current thread
  * should give up the CPU. */
@@ -55,10 +69,11 @@ bool sched_should_yield(void);
 /* Run this CPU's scheduler loop as its idle thread; never returns. */
 _Noreturn void sched_idle_loop(void);
 
-/* Milliseconds since the scheduler started (CPU 0's ticks). */
+/* Milliseconds since the scheduler started (the TSC clock). */
 uint64_t sched_ticks(void);
 
-/* Per-CPU figures (sysinfo): ticks, idle ticks, switches, and threads this
+/* Per-CPU figures (sysinfo): ms since its scheduler started (`ticks`), ms
+ * halted (`idle_ticks`), switches, and threads this
  * CPU took from others' queues while idle. */
 struct sched_cpu_stats {
 	uint64_t idle_ticks, ticks, switches, steals;

@@ -69,6 +69,28 @@ START_TEST(memcpy_matches_libc)
 }
 END_TEST
 
+/* Page-sized and longer (the `rep` path for aligned ends, the rounds
+ * otherwise), at every alignment. */
+START_TEST(pages_match_libc)
+{
+	static unsigned char p[3 * 4096 + 64], q[3 * 4096 + 64], w[3 * 4096 + 64];
+	static const size_t len[] = { 4095, 4096, 4097, 4103, 8192, 8192 + 61 };
+	rng_state = rng_env_seed(17);
+	for (size_t off = 0; off < 9; off++)
+		for (size_t i = 0; i < sizeof len / sizeof len[0]; i++) {
+			fill_random(p, sizeof p);
+			fill_random(q, sizeof q);
+			memcpy(w, p, sizeof p);
+			ck_assert_ptr_eq(k_memcpy(p + off, q + 8, len[i]), p + off);
+			memcpy(w + off, q + 8, len[i]);
+			ck_assert_msg(!memcmp(p, w, sizeof p), "memcpy off %zu n %zu", off, len[i]);
+			ck_assert_ptr_eq(k_memset(p + off, 0x5a, len[i]), p + off);
+			memset(w + off, 0x5a, len[i]);
+			ck_assert_msg(!memcmp(p, w, sizeof p), "memset off %zu n %zu", off, len[i]);
+		}
+}
+END_TEST
+
 /* Overlap in both directions, by every distance up to 70. */
 START_TEST(memmove_overlaps_like_libc)
 {
@@ -127,6 +149,7 @@ int main(void)
 	TCase *t = tcase_create("core");
 	tcase_add_test(t, memset_matches_libc);
 	tcase_add_test(t, memcpy_matches_libc);
+	tcase_add_test(t, pages_match_libc);
 	tcase_add_test(t, memmove_overlaps_like_libc);
 	tcase_add_test(t, memcmp_sign_matches_libc);
 	tcase_add_test(t, str_functions);

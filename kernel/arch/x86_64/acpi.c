@@ -51,6 +51,38 @@ static const struct sdt_header *find_table(const struct rsdp *r, const char *sig
 	return NULL;
 }
 
+/* acpi_find_ioapic: the I/O APIC whose interrupt inputs start at GSI 0
+ * (its physical address; 0 if the MADT has none), and for each ISA IRQ
+ * 0..15 its GSI and MPS flags (polarity, trigger) from the interrupt source
+ * overrides (identity and 0 without one). */
+uint64_t acpi_find_ioapic(const void *rsdp, uint32_t gsi[16], uint16_t flags[16])
+{
+	uint64_t addr = 0;
+	for (unsigned i = 0; i < 16; i++)
+		gsi[i] = i, flags[i] = 0;
+	const struct rsdp *r = rsdp;
+	if (!r || memcmp(r->sig, "RSD PTR ", 8) || !checksum_ok(r, 20))
+		return 0;
+	const struct sdt_header *madt = find_table(r, "APIC");
+	if (!madt)
+		return 0;
+	const uint8_t *p = (const uint8_t *)madt + sizeof *madt + 8;
+	const uint8_t *end = (const uint8_t *)madt + madt->length;
+	for (; p + 2 <= end && p[1] >= 2 && p + p[1] <= end; p += p[1]) {
+		uint32_t a, base;
+		if (p[0] == 1 && p[1] >= 12) { /* I/O APIC */
+			memcpy(&a, p + 4, 4);
+			memcpy(&base, p + 8, 4);
+			if (base == 0)
+				addr = a;
+		} else if (p[0] == 2 && p[1] >= 10 && p[2] == 0 && p[3] < 16) {
+			memcpy(&gsi[p[3]], p + 4, 4); /* ISA source override */
+			memcpy(&flags[p[3]], p + 8, 2);
+		}
+	}
+	return addr;
+}
+
 /* acpi_find_cpus: store the APIC ids of the enabled CPUs in the MADT, boot
  * CPU first; returns how many (at most max). With no usable MADT, returns 1
  * (only the boot CPU). */

@@ -79,6 +79,43 @@ void lapic_broadcast_nmi(void)
 	wr(LAPIC_ICR_LO, ICR_DEST_OTHERS | ICR_ASSERT | ICR_NMI);
 }
 
+/* ---- I/O APIC: the legacy device interrupts, to the boot CPU ---- */
+
+#define IOAPIC_REDIR(n) (0x10 + 2 * (n))
+#define REDIR_LOW_ACTIVE (1u << 13)
+#define REDIR_LEVEL      (1u << 15)
+
+static volatile uint32_t *ioapic;
+static uint32_t isa_gsi[16];
+static uint16_t isa_flags[16];
+
+static void ioapic_write(unsigned reg, uint32_t v)
+{
+	ioapic[0] = reg;
+	ioapic[4] = v;
+}
+
+/* ioapic_init: find the I/O APIC (MADT); false if there is none. */
+bool ioapic_init(const void *rsdp)
+{
+	uint64_t pa = acpi_find_ioapic(rsdp, isa_gsi, isa_flags);
+	if (!pa)
+		return false;
+	ioapic = P2V(pa);
+	return true;
+}
+
+/* ioapic_route_isa: deliver ISA IRQ irq as vector vec to the CPU with
+ * apic_id (fixed, physical), with the polarity and trigger the MADT gives
+ * it (ISA default: edge, active high). */
+void ioapic_route_isa(unsigned irq, unsigned vec, unsigned apic_id)
+{
+	unsigned pol = isa_flags[irq] & 3, trig = (isa_flags[irq] >> 2) & 3;
+	uint32_t low = vec | (pol == 3 ? REDIR_LOW_ACTIVE : 0) | (trig == 3 ? REDIR_LEVEL : 0);
+	ioapic_write(IOAPIC_REDIR(isa_gsi[irq]) + 1, apic_id << 24);
+	ioapic_write(IOAPIC_REDIR(isa_gsi[irq]), low);
+}
+
 static uint32_t timer_ticks_per_ms; /* LAPIC timer counts per ms, divide by 16 */
 
 /* lapic_timer_calibrate: count LAPIC timer ticks over 10 ms of TSC (BSP). */
@@ -99,6 +136,22 @@ void lapic_timer_start(unsigned hz)
 	wr(LAPIC_TIMER_DIV, 0x3);
 	wr(LAPIC_LVT_TIMER, VEC_TIMER | LVT_PERIODIC);
 	wr(LAPIC_TIMER_INIT, timer_ticks_per_ms * 1000 / hz);
+}
+
+/* lapic_timer_oneshot: one interrupt on VEC_TIMER after `us` microseconds
+ * (at least one timer count; capped at what the 32-bit count holds); 0
+ * stops the timer. */
+void lapic_timer_oneshot(uint64_t us)
+{
+	if (!us) {
+		wr(LAPIC_TIMER_INIT, 0);
+		return;
+	}
+	uint64_t max = 0xFFFFFFFFull / timer_ticks_per_ms * 1000;
+	uint64_t count = (us < max ? us : max) * timer_ticks_per_ms / 1000;
+	wr(LAPIC_TIMER_DIV, 0x3);
+	wr(LAPIC_LVT_TIMER, VEC_TIMER); /* one-shot */
+	wr(LAPIC_TIMER_INIT, count ? (uint32_t)count : 1);
 }
 
 /* lapic_ipi: send a fixed interrupt with vector vec to the CPU with apic_id. */

@@ -19,6 +19,8 @@
 #define VEC_TIMER 0x20 /* local APIC timer tick */
 #define VEC_WAKE  0xF0 /* IPI: wake a halted CPU / reschedule */
 #define VEC_TLB   0xF1 /* IPI: TLB shootdown request in this CPU's mailbox */
+#define VEC_KBD   0x31 /* I/O APIC: PS/2 keyboard, ISA IRQ 1 */
+#define VEC_COM1  0x34 /* I/O APIC: COM1, ISA IRQ 4 */
 #define VEC_SYSCALL 0x100 /* trap_frame.vector of a frame built by syscall */
 
 #define IST_DOUBLE_FAULT 1
@@ -46,6 +48,7 @@ struct percpu {
 	unsigned apic_id;
 	volatile bool online;
 	void *fpu_live;            /* FPU area whose state is in the FPU (fpu.c) */
+	void *cpu_local;           /* arch_cpu_local: the scheduler's per-CPU part */
 	uint64_t gdt[8] __attribute__((aligned(16)));
 	struct tss tss __attribute__((aligned(16)));
 	uint8_t ist_df[IST_SIZE] __attribute__((aligned(16)));
@@ -100,6 +103,12 @@ void lapic_send_ipi(unsigned apic_id, uint32_t icr_low);
 void lapic_broadcast_nmi(void);
 void lapic_timer_calibrate(void);
 void lapic_timer_start(unsigned hz);
+void lapic_timer_oneshot(uint64_t us);
+uint64_t acpi_find_ioapic(const void *rsdp, uint32_t gsi[16], uint16_t flags[16]);
+bool ioapic_init(const void *rsdp);
+void ioapic_route_isa(unsigned irq, unsigned vec, unsigned apic_id);
+bool console_irqs_start(const void *rsdp);
+extern bool console_by_irq;
 void lapic_ipi(unsigned apic_id, unsigned vec);
 void lapic_eoi(void);
 unsigned acpi_find_cpus(const void *rsdp, unsigned apic_ids[], unsigned max);

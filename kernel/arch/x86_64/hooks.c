@@ -25,6 +25,16 @@ void *arch_phys_to_virt(uint64_t pa)
 	return P2V(pa);
 }
 
+void *arch_cpu_local(void)
+{
+	return percpu_ready ? this_cpu()->cpu_local : NULL;
+}
+
+void arch_set_cpu_local(void *p)
+{
+	this_cpu()->cpu_local = p;
+}
+
 unsigned arch_cpu_id(void)
 {
 	return percpu_ready ? this_cpu()->cpu_id : 0;

@@ -62,6 +62,8 @@ void arch_early_init(struct boot_info *bi)
 	lapic_init();
 	lapic_timer_calibrate();
 	bi->ncpus_found = acpi_find_cpus(bi->mb.rsdp, bi->apic_ids, MAX_CPUS);
+	if (!console_irqs_start(bi->mb.rsdp))
+		printk("console: no I/O APIC, input polled\n");
 	percpu_area[0].apic_id = bi->apic_ids[0];
 }
 

@@ -1,4 +1,6 @@
-/* COM1 serial port, 115200 8N1, polled. */
+/* COM1 serial port, 115200 8N1; input by interrupt (IRQ 4 through the I/O
+ * APIC, and the PS/2 keyboard's IRQ 1), or polled by CPU 0's tick when
+ * there is no I/O APIC. */
 #include "cpu.h"
 #include "arch.h"
 #include "console.h"
@@ -30,6 +32,50 @@ void serial_poll_input(void)
 {
 	while (inb(COM1 + 5) & 0x01)
 		console_input((char)inb(COM1));
+}
+
+bool console_by_irq;
+
+bool arch_console_interrupts(void) { return console_by_irq; }
+
+/* Wait (bounded) for the PS/2 controller: input buffer empty (write) or
+ * output buffer full (read). */
+static bool ps2_wait(bool for_read)
+{
+	for (int i = 0; i < 100000; i++) {
+		uint8_t st = inb(0x64);
+		if (for_read ? (st & 1) : !(st & 2))
+			return true;
+		cpu_pause();
+	}
+	return false;
+}
+
+/* console_irqs_start: route COM1 (IRQ 4) and the keyboard (IRQ 1) to the
+ * boot CPU through the I/O APIC and let them interrupt; false (input stays
+ * polled) without an I/O APIC. */
+bool console_irqs_start(const void *rsdp)
+{
+	if (!ioapic_init(rsdp))
+		return false;
+	unsigned bsp = lapic_id();
+	ioapic_route_isa(4, VEC_COM1, bsp);
+	ioapic_route_isa(1, VEC_KBD, bsp);
+	outb(0x64, 0x20); /* the controller's configuration byte: IRQ 1 on */
+	if (ps2_wait(true)) {
+		uint8_t cfg = inb(0x60) | 0x01;
+		if (ps2_wait(false)) {
+			outb(0x64, 0x60);
+			if (ps2_wait(false))
+				outb(0x60, cfg);
+		}
+	}
+	outb(COM1 + 1, 0x01);    /* interrupt when a byte is received */
+	outb(COM1 + 4, 0x0B);    /* DTR | RTS | OUT2 (the IRQ line) */
+	console_by_irq = true;
+	serial_poll_input();     /* what came before */
+	keyboard_poll_input();
+	return true;
 }
 
 /* keyboard_poll_input: queue what the PS/2 keyboard typed (mouse bytes,

@@ -76,29 +76,21 @@ void arch_timer_start(void)
 	lapic_timer_start(SCHED_HZ);
 }
 
-static uint64_t *arg_reg(struct trap_frame *tf, unsigned i)
+void arch_timer_oneshot(uint64_t us)
 {
-	uint64_t *regs[6] = { &tf->rdi, &tf->rsi, &tf->rdx, &tf->r10, &tf->r8, &tf->r9 };
-	return regs[i];
+	lapic_timer_oneshot(us);
 }
 
-uint64_t arch_frame_arg(const void *uframe, unsigned i)
-{
-	return i < 6 ? *arg_reg((struct trap_frame *)uframe, i) : 0;
-}
-
-void arch_frame_set_result(void *uframe, int err, const uint64_t out[6])
-{
-	struct trap_frame *tf = uframe;
-	tf->rax = (uint64_t)err;
-	for (unsigned i = 0; i < 6; i++)
-		*arg_reg(tf, i) = out[i];
-}
-
-/* syscall_handler: entry.asm's call for every system call. */
+/* syscall_handler: entry.asm's call for every system call: the arguments
+ * from the frame's registers, the results back into them (every result
+ * register is written: 0 where the call gives nothing). */
 void syscall_handler(struct trap_frame *tf)
 {
-	syscall_dispatch(tf, tf->rax);
+	uint64_t a[6] = { tf->rdi, tf->rsi, tf->rdx, tf->r10, tf->r8, tf->r9 };
+	uint64_t out[6] = { 0 };
+	tf->rax = (uint64_t)syscall_dispatch(tf->rax, a, out);
+	tf->rdi = out[0], tf->rsi = out[1], tf->rdx = out[2];
+	tf->r10 = out[3], tf->r8 = out[4], tf->r9 = out[5];
 	thread_check_kill();
 	if (tf->rip >= USER_END) { /* cannot happen; sysret must not see it */
 		printk("kernel: thread %lu ended: return address 0x%lx outside the user half\n",

@@ -8,6 +8,7 @@
 #include "kernel.h"
 #include "sched.h"
 #include "abi/fault.h"
+#include "console.h"
 
 static const char *const exc_names[32] = {
 	"#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
@@ -114,9 +115,10 @@ void trap_handler(struct trap_frame *tf)
 		return;
 	case VEC_TIMER:
 		lapic_eoi();
-		if (arch_cpu_id() == 0) { /* console input is polled, 1 kHz */
+		if (arch_cpu_id() == 0 && !console_by_irq) { /* no I/O APIC: polled */
 			serial_poll_input();
 			keyboard_poll_input();
+			console_input_notify();
 		}
 		if (sched_tick() && user)
 			sched_yield();
@@ -129,6 +131,20 @@ void trap_handler(struct trap_frame *tf)
 	case VEC_TLB:
 		lapic_eoi();
 		tlb_poll();
+		break;
+	case VEC_COM1:
+		serial_poll_input();
+		lapic_eoi();
+		console_input_notify();
+		if (user && sched_should_yield())
+			sched_yield();
+		break;
+	case VEC_KBD:
+		keyboard_poll_input();
+		lapic_eoi();
+		console_input_notify();
+		if (user && sched_should_yield())
+			sched_yield();
 		break;
 	default:
 		if (tf->vector < 32) {

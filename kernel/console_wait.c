@@ -1,0 +1,58 @@
+/* Waiting for console input: a reader sleeps until an input interrupt
+ * wakes it (console_input_notify), not in a polling loop.  Up to
+ * WAITERS_MAX readers wait at once (the shell is the one reader; more
+ * sleep in short turns). */
+#include "console.h"
+#include "sched.h"
+#include "spinlock.h"
+
+#define WAITERS_MAX 4
+#define WAIT_MS     1000 /* a wake-up lost anyway costs at most this */
+#define POLL_MS     10   /* without interrupts, or with every slot taken */
+
+/* lock guards waiters[]: a slot holds a reader between its registering and
+ * its waking (it clears its own slot, so a waker never claims a thread
+ * that sleeps for another reason). */
+static struct spinlock lock;
+static struct thread *waiters[WAITERS_MAX];
+
+/* Register t; its slot, or -1 if all are taken. */
+static int enlist(struct thread *t)
+{
+	unsigned long f = spin_lock_irqsave(&lock);
+	int slot = -1;
+	for (int i = 0; i < WAITERS_MAX && slot < 0; i++)
+		if (!waiters[i])
+			waiters[slot = i] = t;
+	spin_unlock_irqrestore(&lock, f);
+	return slot;
+}
+
+static void delist(int slot)
+{
+	unsigned long f = spin_lock_irqsave(&lock);
+	waiters[slot] = NULL;
+	spin_unlock_irqrestore(&lock, f);
+}
+
+size_t console_wait_take(char *dst, size_t n, bool nowait)
+{
+	size_t got;
+	while (!(got = console_take(dst, n)) && !nowait) {
+		int slot = arch_console_interrupts() ? enlist(sched_current()) : -1;
+		sched_sleep_ms_unless(slot < 0 ? POLL_MS : WAIT_MS, console_has_input);
+		if (slot >= 0)
+			delist(slot);
+		thread_check_kill();
+	}
+	return got;
+}
+
+void console_input_notify(void)
+{
+	unsigned long f = spin_lock_irqsave(&lock);
+	for (int i = 0; i < WAITERS_MAX; i++)
+		if (waiters[i])
+			sched_wake_sleeper(waiters[i]);
+	spin_unlock_irqrestore(&lock, f);
+}

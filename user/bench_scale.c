@@ -1,0 +1,131 @@
+/* Fault scaling: 1, 2 and 4 processes (as many as there are CPUs), each
+ * touching 4,096 fresh pages in a scattered order from a thread pinned to
+ * its own CPU, all started at once; reports the aggregate pages per second
+ * and its ratio to one process.  The same with COW faults: each process
+ * first fills its pages, forks a child that keeps them shared, then
+ * writes them all.  The program runs itself as the workers
+ * ("worker MODE CPU PARENT").  Benchmarks report, they never fail. */
+#include "sys/sys.h"
+#include "sys/test.h"
+#include "sys/unistd.h"
+
+#define PAGES 4096
+#define MAXN  4
+#define KEY_GO   0x5CA1E00000ull
+#define KEY_RES  0x5CA1F00000ull
+#define KEY_HOLD 0x5CA1D00000ull
+
+static volatile char *mem;
+static uint32_t go, res;
+static volatile int done;
+
+static unsigned num(const char *s)
+{
+	unsigned v = 0;
+	while (*s >= '0' && *s <= '9')
+		v = v * 10 + (unsigned)(*s++ - '0');
+	return v;
+}
+
+/* The measured part, on a thread pinned to this worker's CPU: wait for
+ * the go, touch every page once (scattered), send (t0, t1). */
+static void toucher(void *arg)
+{
+	(void)arg;
+	struct sys_msg m;
+	if (ipc_recv(go, &m) == E_OK) {
+		uint64_t t0 = rdtsc();
+		for (int i = 0; i < PAGES; i++)
+			mem[(uint64_t)i * 1031 % PAGES * 4096] = 2;
+		uint64_t t1 = rdtsc();
+		m = (struct sys_msg){ .label = 1, .w = { t0, t1 } };
+		ipc_send(res, &m);
+	}
+	done = 1;
+}
+
+/* A worker: its pages (filled and shared with a waiting child for COW),
+ * then the pinned toucher; the child is let go after. */
+static int worker(int cow, unsigned cpu, unsigned parent)
+{
+	uint32_t hold = 0;
+	int child = -1;
+	if (shared_ep(KEY_GO | parent, &go) || shared_ep(KEY_RES | parent, &res) ||
+	    mmap_anon(PAGES * 4096ull, (void **)&mem))
+		return 1;
+	if (cow) {
+		for (int i = 0; i < PAGES; i++)
+			mem[i * 4096ull] = 1;
+		uint64_t key = KEY_HOLD | (uint64_t)sys_pid << 8; /* ours, not the child's */
+		if (shared_ep(key, &hold))
+			return 1;
+		child = fork();
+		if (child == 0) { /* keeps every page shared until let go */
+			struct sys_msg m;
+			if (shared_ep(key, &hold) == E_OK)
+				ipc_recv(hold, &m);
+			exit(0);
+		}
+	}
+	if (thread_start_on((int)cpu, toucher, NULL, 16 * 1024))
+		return 1;
+	while (!done)
+		sleep_ms(1);
+	if (child > 0) {
+		struct sys_msg m = { .label = 1 };
+		ipc_send(hold, &m);
+		waitpid((uint32_t)child, NULL);
+	}
+	return 0;
+}
+
+/* Start n workers, release them together, return the aggregate pages per
+ * second (0 if something failed). */
+static uint64_t run(const char *mode, unsigned n, uint64_t hz)
+{
+	char cpu[8], parent[16];
+	uint32_t pid[MAXN];
+	snprintf(parent, sizeof parent, "%u", sys_pid);
+	for (unsigned i = 0; i < n; i++) {
+		snprintf(cpu, sizeof cpu, "%u", i);
+		const char *argv[] = { "bench_scale", "worker", mode, cpu, parent, NULL };
+		if (spawnv(argv, &pid[i]))
+			return 0;
+	}
+	struct sys_msg m = { .label = 1 };
+	for (unsigned i = 0; i < n; i++) /* each send meets one waiting worker */
+		ipc_send(go, &m);
+	uint64_t first = ~0ull, last = 0;
+	for (unsigned i = 0; i < n; i++) {
+		if (ipc_recv(res, &m))
+			return 0;
+		first = m.w[0] < first ? m.w[0] : first;
+		last = m.w[1] > last ? m.w[1] : last;
+	}
+	for (unsigned i = 0; i < n; i++)
+		waitpid(pid[i], NULL);
+	return last > first ? (uint64_t)n * PAGES * hz / (last - first) : 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 4 && strcmp(argv[1], "worker") == 0)
+		return worker(strcmp(argv[2], "cow") == 0, num(argv[3]), num(argv[4]));
+	uint64_t hz = tsc_hz();
+	unsigned ncpu = cpu_count();
+	if (shared_ep(KEY_GO | sys_pid, &go) || shared_ep(KEY_RES | sys_pid, &res))
+		return 1;
+	const char *modes[] = { "zero", "cow" };
+	for (int k = 0; k < 2; k++) {
+		uint64_t one = 0;
+		for (unsigned n = 1; n <= MAXN && n <= ncpu; n *= 2) {
+			uint64_t rate = run(modes[k], n, hz);
+			if (n == 1)
+				one = rate;
+			printf("RESULT name=scale_%s_%up value=%lu unit=pages/s\n", modes[k], n, rate);
+			printf("RESULT name=scale_%s_%up_ratio value=%lu.%02lu unit=x\n", modes[k], n,
+			       one ? rate / one : 0, one ? rate * 100 / one % 100 : 0);
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,93 @@
+/* Waiting costs nothing (issue 11): a parent in waitpid uses no CPU while
+ * its child runs.  The pager keeps the PG_WAIT call (reply_save) and
+ * answers it when the child ends; before, libsys asked every millisecond.
+ * Measured by the pager's request count (pg_stats.requests) across a wait
+ * for a child that sleeps 500 ms: a handful with the kept call, hundreds
+ * when polled.  Also: a kept call answered later (reply_send) and one
+ * given up (handle_close: the caller gets E_DEAD); reply_save with no
+ * call to keep is E_INVAL. */
+#include "sys/sys.h"
+#include "sys/test.h"
+#include "sys/unistd.h"
+
+#define NAME "wait_uses_no_cpu"
+#define NAME_SAVE "reply_save_later"
+#define CHILD_MS 500
+#define MAX_REQUESTS 50 /* polling every ms makes >= CHILD_MS / 2 */
+
+static uint32_t ep;
+static volatile int got, label_seen = -1;
+
+static void caller(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < 2; i++) {
+		struct sys_msg m = { .label = 1 };
+		int e = ipc_call(ep, &m);
+		label_seen = e ? -e : (int)IPC_LABEL_TAG(m.label);
+		__atomic_fetch_add(&got, 1, __ATOMIC_SEQ_CST);
+	}
+}
+
+static void wait_got(int n)
+{
+	while (got < n)
+		sleep_ms(1);
+}
+
+static void saved_calls(void)
+{
+	struct sys_regs r;
+	struct sys_msg m;
+	TEST_ERR(NAME_SAVE, sys_reply_save_r(&r), E_INVAL); /* no call to keep */
+	TEST_ERR(NAME_SAVE, sys_reply_send(12345, 0, 0, 0, 0, 0), E_BADHANDLE);
+	TEST_ERR(NAME_SAVE, sys_endpoint_create_r(&r), E_OK);
+	ep = (uint32_t)r.rdi;
+	TEST_ERR(NAME_SAVE, thread_start(caller, NULL, 16 * 1024), E_OK);
+	/* the first call is kept, then given up: the caller gets E_DEAD */
+	TEST_ERR(NAME_SAVE, ipc_recv(ep, &m), E_OK);
+	TEST_ERR(NAME_SAVE, sys_reply_save_r(&r), E_OK);
+	uint32_t h = (uint32_t)r.rdi;
+	TEST_ERR(NAME_SAVE, sys_reply_save_r(&r), E_INVAL); /* nothing left */
+	TEST_ERR(NAME_SAVE, sys_handle_close(h), E_OK);
+	wait_got(1);
+	TEST_CHECK(NAME_SAVE, label_seen == -E_DEAD);
+	/* the second is kept across another receive, then answered */
+	TEST_ERR(NAME_SAVE, ipc_recv(ep, &m), E_OK);
+	TEST_ERR(NAME_SAVE, sys_reply_save_r(&r), E_OK);
+	h = (uint32_t)r.rdi;
+	TEST_ERR(NAME_SAVE, sys_poll(ep), E_AGAIN); /* does not give it up */
+	TEST_CHECK(NAME_SAVE, got == 1);
+	TEST_ERR(NAME_SAVE, sys_reply_send(h, 9, 0, 0, 0, 0), E_OK);
+	wait_got(2);
+	TEST_CHECK(NAME_SAVE, label_seen == 9);
+	TEST_ERR(NAME_SAVE, sys_reply_send(h, 9, 0, 0, 0, 0), E_BADHANDLE);
+	test_pass(NAME_SAVE);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1) { /* the child: sleep, then exit 7 */
+		sleep_ms(CHILD_MS);
+		return 7;
+	}
+	(void)argv;
+	struct pg_stats a, b;
+	struct wait_status st;
+	uint32_t pid;
+	char ms[16];
+	saved_calls();
+	snprintf(ms, sizeof ms, "%u", CHILD_MS);
+	TEST_ERR(NAME, pager_stats(&a), E_OK);
+	TEST_ERR(NAME, spawn("test_waitidle", ms, &pid), E_OK);
+	TEST_ERR(NAME, waitpid(pid, &st), E_OK);
+	TEST_ERR(NAME, pager_stats(&b), E_OK);
+	TEST_CHECK(NAME, st.how == PG_WAIT_EXITED && st.code == 7);
+	uint64_t n = b.requests - a.requests;
+	printf("%s: %lu pager requests while waiting %u ms\n", NAME, n, CHILD_MS);
+	if (n > MAX_REQUESTS)
+		test_fail(NAME, "%lu pager requests during one waitpid (at most %u)",
+			  n, MAX_REQUESTS);
+	test_pass(NAME);
+	return 0;
+}
