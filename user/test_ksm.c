@@ -320,10 +320,11 @@ static void test_bad(void)
 	void *p;
 	TEST_ERR(name, mmap_anon(4 * 4096, &p), E_OK);
 	TEST_ERR(name, pg_madvise((char *)p + 1, 4096, MADV_MERGEABLE), E_INVAL);
-	TEST_ERR(name, pg_madvise(p, 0, MADV_MERGEABLE), E_INVAL);
+	/* as Linux: an empty range is no error, a hole is ENOMEM */
+	TEST_ERR(name, pg_madvise(p, 0, MADV_MERGEABLE), E_OK);
 	TEST_ERR(name, pg_madvise(p, 4096, 77), E_INVAL);
-	TEST_ERR(name, pg_madvise((void *)0x1000, 4096, MADV_MERGEABLE), E_INVAL);
-	TEST_ERR(name, pg_madvise(p, 1ull << 46, MADV_MERGEABLE), E_INVAL);
+	TEST_ERR(name, pg_madvise((void *)0x1000, 4096, MADV_MERGEABLE), E_NOMEM);
+	TEST_ERR(name, pg_madvise(p, PG_USER_END, MADV_MERGEABLE), E_INVAL); /* past the user half */
 	static struct pg_region_info v[64];
 	size_t n0, n1;
 	TEST_ERR(name, pager_pmap(sys_pid, v, 64, &n0), E_OK);
