@@ -15,10 +15,7 @@
 #include "libsys.h"
 
 /* The old pager-named calls these are built on (sys/proc.h, sys/unistd.h). */
-struct wait_status {
-	int how;
-	uint64_t code, addr, rip;
-};
+#include "sys/wait_status.h"
 int pgreq_getpid(uint32_t *ppid);
 int pgreq_fork(void);
 int pgreq_kill(uint32_t pid);
@@ -154,26 +151,6 @@ int page_info(const void *addr, size_t len, struct pg_page_info *out)
 
 /* ---- unistd.h: processes ---- */
 
-/* The children this process forked, for wait(-1) and waitpid(-1). */
-#define KIDS_MAX 64
-static pid_t kids[KIDS_MAX];
-
-static void kid_add(pid_t pid)
-{
-	for (int i = 0; i < KIDS_MAX; i++)
-		if (!kids[i]) {
-			kids[i] = pid;
-			return;
-		}
-}
-
-static void kid_forget(pid_t pid)
-{
-	for (int i = 0; i < KIDS_MAX; i++)
-		if (kids[i] == pid)
-			kids[i] = 0;
-}
-
 pid_t fork(void)
 {
 	int pid = pgreq_fork();
@@ -181,10 +158,6 @@ pid_t fork(void)
 		errno = libsys_errno(-pid);
 		return -1;
 	}
-	if (pid == 0)
-		memset(kids, 0, sizeof kids); /* the child has none yet */
-	else
-		kid_add(pid);
 	return pid;
 }
 
@@ -258,53 +231,26 @@ static int status_word(const struct wait_status *st)
 	}
 }
 
-/* One look at child pid: its pid (ended; *status set), 0 (runs), -1. */
-static pid_t wait_one(pid_t pid, int *status, int block)
+/* waitpid: child pid, or any child (-1); WNOHANG: 0 while it runs.  The
+ * pager keeps a blocking call and answers when a child ends. */
+pid_t waitpid(pid_t pid, int *status, int options)
 {
+	if ((options & ~WNOHANG) || pid == 0 || pid < -1) {
+		errno = EINVAL; /* process groups: none here */
+		return -1;
+	}
+	uint32_t which = pid == -1 ? PG_WAIT_ANY : (uint32_t)pid;
 	struct wait_status st;
-	int e = block ? pgreq_waitpid((uint32_t)pid, &st) : wait_poll((uint32_t)pid, &st);
+	int e = (options & WNOHANG) ? wait_poll(which, &st) : pgreq_waitpid(which, &st);
 	if (e == E_AGAIN)
 		return 0;
-	kid_forget(pid);
 	if (e) {
 		errno = ECHILD;
 		return -1;
 	}
 	if (status)
 		*status = status_word(&st);
-	return pid;
-}
-
-pid_t waitpid(pid_t pid, int *status, int options)
-{
-	if (options & ~WNOHANG) {
-		errno = EINVAL;
-		return -1;
-	}
-	if (pid > 0)
-		return wait_one(pid, status, !(options & WNOHANG));
-	if (pid != -1) {
-		errno = EINVAL; /* process groups: none here */
-		return -1;
-	}
-	for (;;) {
-		int any = 0;
-		for (int i = 0; i < KIDS_MAX; i++) {
-			if (!kids[i])
-				continue;
-			any = 1;
-			pid_t got = wait_one(kids[i], status, 0);
-			if (got > 0)
-				return got;
-		}
-		if (!any) {
-			errno = ECHILD;
-			return -1;
-		}
-		if (options & WNOHANG)
-			return 0;
-		sleep_ms(1);
-	}
+	return (pid_t)st.pid;
 }
 
 pid_t wait(int *status)

@@ -208,16 +208,24 @@ int spawn(const char *name, const char *arg, uint32_t *pid)
 	return spawnv(argv, pid);
 }
 
+/* PG_WAIT's answer m into *st (if st). */
+static void wait_status_of(const struct sys_msg *m, struct wait_status *st)
+{
+	if (!st)
+		return;
+	st->pid = (uint32_t)(m->w[0] >> 32);
+	st->how = (int)(uint32_t)m->w[0];
+	st->code = m->w[1];
+	st->addr = m->w[2];
+	st->rip = m->w[3];
+}
+
 int wait_poll(uint32_t pid, struct wait_status *st)
 {
 	struct sys_msg m = { .label = PG_WAIT, .w = { pid } };
 	int e = libsys_pg_call(&m);
-	if (e == E_OK && st) {
-		st->how = (int)m.w[0];
-		st->code = m.w[1];
-		st->addr = m.w[2];
-		st->rip = m.w[3];
-	}
+	if (e == E_OK)
+		wait_status_of(&m, st);
 	return e;
 }
 
@@ -234,12 +242,8 @@ int pgreq_waitpid(uint32_t pid, struct wait_status *st)
 			break;
 		sys_sleep_ms(1);
 	}
-	if (e == E_OK && st) {
-		st->how = (int)m.w[0];
-		st->code = m.w[1];
-		st->addr = m.w[2];
-		st->rip = m.w[3];
-	}
+	if (e == E_OK)
+		wait_status_of(&m, st);
 	return e;
 }
 

@@ -315,35 +315,40 @@ long do_spawn(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 /* The PG_WAIT answer for ended child c: its status. */
 static void wait_status(const struct proc *c, struct sys_msg *r)
 {
-	r->w[0] = (uint64_t)c->status.how;
+	r->w[0] = (uint64_t)c->status.how | (uint64_t)c->pid << 32;
 	r->w[1] = c->status.code;
 	r->w[2] = c->status.addr;
 	r->w[3] = c->status.rip;
 }
 
-/* PG_WAIT: how child w0 ended (and the child is forgotten); E_NOENT if it
- * is not the caller's child.  While it runs: E_AGAIN, or with
- * PG_WAIT_BLOCK the call is saved (one per process) and answered by
- * wait_answer when the child ends; the caller uses no CPU meanwhile. */
+/* PG_WAIT: how child w0 (PG_WAIT_ANY: any child) ended, and the child is
+ * forgotten; E_NOENT if there is no such child of the caller.  While it
+ * runs: E_AGAIN, or with PG_WAIT_BLOCK the call is saved (one per
+ * process) and answered by wait_answer when the child ends; the caller
+ * uses no CPU meanwhile. */
 long do_wait(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {
+	bool any = m->w[0] == PG_WAIT_ANY, running = false;
 	for (int i = 0; i < PROC_MAX; i++) {
 		struct proc *c = &procs[i];
-		if (c->state == PROC_FREE || c->pid != m->w[0] || c->ppid != p->pid)
+		if (c->state == PROC_FREE || c->ppid != p->pid || (!any && c->pid != m->w[0]))
 			continue;
 		if (c->state == PROC_LIVE) {
-			struct sys_regs k;
-			if (m->w[1] != PG_WAIT_BLOCK || p->wait_reply || sys_reply_save_r(&k))
-				return E_AGAIN;
-			p->wait_reply = (uint32_t)k.rdi;
-			p->wait_pid = c->pid;
-			return PG_DEFERRED;
+			running = true;
+			continue;
 		}
 		wait_status(c, r);
 		c->state = PROC_FREE;
 		return E_OK;
 	}
-	return E_NOENT;
+	struct sys_regs k;
+	if (!running)
+		return E_NOENT;
+	if (m->w[1] != PG_WAIT_BLOCK || p->wait_reply || sys_reply_save_r(&k))
+		return E_AGAIN;
+	p->wait_reply = (uint32_t)k.rdi;
+	p->wait_pid = (uint32_t)m->w[0];
+	return PG_DEFERRED;
 }
 
 /* Zombie c just ended: answer its parent's saved PG_WAIT for it, if any
@@ -352,7 +357,8 @@ long do_wait(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 static void wait_answer(struct proc *c)
 {
 	struct proc *p = proc_live(c->ppid);
-	if (c->state != PROC_ZOMBIE || !p || !p->wait_reply || p->wait_pid != c->pid)
+	if (c->state != PROC_ZOMBIE || !p || !p->wait_reply ||
+	    (p->wait_pid != c->pid && p->wait_pid != PG_WAIT_ANY))
 		return;
 	struct sys_msg r = { 0 };
 	wait_status(c, &r);

@@ -5,13 +5,16 @@
  * for a child that sleeps 500 ms: a handful with the kept call, hundreds
  * when polled.  Also: a kept call answered later (reply_send) and one
  * given up (handle_close: the caller gets E_DEAD); reply_save with no
- * call to keep is E_INVAL. */
+ * call to keep is E_INVAL.  wait_any_uses_no_cpu: the same for a wait for
+ * any child (PG_WAIT_ANY, POSIX wait(-1)): two children, each pid comes
+ * back once, then E_NOENT (no child left). */
 #include "sys/sys.h"
 #include "sys/test.h"
 #include "sys/unistd.h"
 
 #define NAME "wait_uses_no_cpu"
 #define NAME_SAVE "reply_save_later"
+#define NAME_ANY "wait_any_uses_no_cpu"
 #define CHILD_MS 500
 #define MAX_REQUESTS 50 /* polling every ms makes >= CHILD_MS / 2 */
 
@@ -65,10 +68,41 @@ static void saved_calls(void)
 	test_pass(NAME_SAVE);
 }
 
+/* Two children sleeping CHILD_MS and 2 * CHILD_MS; wait for any, twice. */
+static void wait_any(void)
+{
+	struct pg_stats a, b;
+	struct wait_status st;
+	uint32_t pid[2];
+	char ms[2][16];
+	for (int i = 0; i < 2; i++) {
+		snprintf(ms[i], sizeof ms[i], "%u", (i + 1) * CHILD_MS);
+		TEST_ERR(NAME_ANY, spawn("test_waitidle", ms[i], &pid[i]), E_OK);
+	}
+	TEST_ERR(NAME_ANY, pager_stats(&a), E_OK);
+	for (int i = 0; i < 2; i++) {
+		TEST_ERR(NAME_ANY, waitpid(PG_WAIT_ANY, &st), E_OK);
+		if (st.pid != pid[i] || st.how != PG_WAIT_EXITED || st.code != 7)
+			test_fail(NAME_ANY, "wait %d: pid %u how %d code %lu, want pid %u exited 7",
+				  i, st.pid, st.how, st.code, pid[i]);
+	}
+	TEST_ERR(NAME_ANY, pager_stats(&b), E_OK);
+	TEST_ERR(NAME_ANY, waitpid(PG_WAIT_ANY, &st), E_NOENT);
+	uint64_t n = b.requests - a.requests;
+	printf("%s: %lu pager requests while waiting for two children\n", NAME_ANY, n);
+	if (n > MAX_REQUESTS)
+		test_fail(NAME_ANY, "%lu pager requests during two waits (at most %u)", n,
+			  MAX_REQUESTS);
+	test_pass(NAME_ANY);
+}
+
 int main(int argc, char **argv)
 {
-	if (argc > 1) { /* the child: sleep, then exit 7 */
-		sleep_ms(CHILD_MS);
+	if (argc > 1) { /* the child: sleep argv[1] ms, then exit 7 */
+		unsigned ms = 0;
+		for (const char *c = argv[1]; *c >= '0' && *c <= '9'; c++)
+			ms = ms * 10 + (unsigned)(*c - '0');
+		sleep_ms(ms);
 		return 7;
 	}
 	(void)argv;
@@ -89,5 +123,6 @@ int main(int argc, char **argv)
 		test_fail(NAME, "%lu pager requests during one waitpid (at most %u)",
 			  n, MAX_REQUESTS);
 	test_pass(NAME);
+	wait_any();
 	return 0;
 }

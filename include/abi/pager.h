@@ -30,8 +30,9 @@
  *                                                 ended thread's index is
  *                                                 free again)
  *   PG_SPAWN         buffer "name\0arg\0...\0"    w0 = pid (a child of caller)
- *   PG_WAIT          w0 = pid (a child),          w0 = PG_WAIT_EXITED or
- *                    w1 = PG_WAIT_BLOCK to wait   PG_WAIT_KILLED, w1 = exit
+ *   PG_WAIT          w0 = pid (a child), or   w0 = PG_WAIT_EXITED or
+ *                    PG_WAIT_ANY: any child;      PG_WAIT_KILLED | the
+ *                    w1 = PG_WAIT_BLOCK to wait   child's pid << 32, w1 = exit
  *                    until it ends (0: ask)       status or FAULT_* label,
  *                                                 w2 = fault addr, w3 = rip;
  *                                                 E_AGAIN while it runs (with
@@ -210,6 +211,7 @@ enum pg_request {
 #define PG_WAIT_EXITED 1
 #define PG_WAIT_KILLED 2 /* w1 = FAULT_* label, or 0 when its parent ended */
 #define PG_WAIT_BLOCK  1 /* PG_WAIT's w1: the answer comes when the child ends */
+#define PG_WAIT_ANY    0 /* PG_WAIT's w0: whichever child ends first (wait(-1)) */
 
 /* Limits. */
 #define PG_MMAP_MAX    (256ull << 20) /* bytes in one PG_MMAP_ANON */

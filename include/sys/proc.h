@@ -13,6 +13,7 @@
  * page every time (never cached: a forked child's memory is a copy of its
  * parent's, but its startup page is its own). */
 #include "sys/startup.h"
+#include "sys/wait_status.h"
 
 /* The pager's own names for process calls whose POSIX namesakes
  * (unistd.h, sys/wait.h, signal.h, sys/mman.h) differ: the pgreq_*
@@ -74,14 +75,8 @@ int spawnv(const char *const argv[], uint32_t *pid);
 /* spawnv with argv = {name, arg} (or just {name} if arg is NULL). */
 int spawn(const char *name, const char *arg, uint32_t *pid);
 
-/* How a child ended (abi/pager.h PG_WAIT). */
-struct wait_status {
-	int how;           /* PG_WAIT_EXITED or PG_WAIT_KILLED */
-	uint64_t code;     /* exit status, or the FAULT_* label */
-	uint64_t addr, rip;
-};
-
-/* Wait until child pid ends (polls the pager).  E_NOENT: not our child. */
+/* Wait until child pid (PG_WAIT_ANY: any child) ends; the pager answers
+ * when it does.  E_NOENT: no such child. */
 #ifndef LIBSYS_POSIX_NAMES
 static inline int waitpid(uint32_t pid, struct wait_status *st)
 {
