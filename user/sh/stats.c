@@ -216,7 +216,10 @@ int cmd_vmstat(int argc, char **argv)
 int cmd_frames(int argc, char **argv)
 {
 	static const char *const purpose[ABI_PURPOSES] = {
-		"none", "firmware", "kernel", "page_table", "kernel_data", "user_data", "custom" };
+		[ABI_PURPOSE_NONE] = "none", [ABI_PURPOSE_FIRMWARE] = "firmware",
+		[ABI_PURPOSE_KERNEL] = "kernel", [ABI_PURPOSE_PAGE_TABLE] = "page_table",
+		[ABI_PURPOSE_KERNEL_DATA] = "kernel_data", [ABI_PURPOSE_USER_DATA] = "user_data",
+		[ABI_PURPOSE_CUSTOM] = "custom" };
 	bool raw = sh_take_raw(&argc, &argv);
 	char key[32];
 	if (argc > 1)
@@ -231,21 +234,21 @@ int cmd_frames(int argc, char **argv)
 	stat_line(raw, "poisoned", fstats.poisoned, "poisoned (out of service)");
 	if (!raw)
 		printf("used, by purpose:\n");
-	for (int p = 1; p < ABI_PURPOSES; p++) {
+	for (int p = ABI_PURPOSE_NONE + 1; p < ABI_PURPOSES; p++) {
 		fmt_snprintf(key, sizeof key, "used_%s", purpose[p]);
-		stat_line(raw, key, fstats.by_purpose[p], key + 5);
+		stat_line(raw, key, fstats.by_purpose[p], purpose[p]);
 	}
 	if (!raw)
 		printf("free blocks, by order (order n = 2^n frames):\n");
 	for (int o = 0; o <= ABI_MAX_ORDER; o++) {
 		fmt_snprintf(key, sizeof key, "free_blocks_order%d", o);
-		stat_line(raw, key, fstats.free_blocks[o], key + 12);
+		stat_line(raw, key, fstats.free_blocks[o], key + strlen("free_blocks_"));
 	}
 	if (!raw)
 		printf("per-CPU caches:\n");
 	for (unsigned c = 0; c < fstats.ncpus && c < ABI_MAX_CPUS; c++) {
 		fmt_snprintf(key, sizeof key, "pcp_cached_cpu%u", c);
-		stat_line(raw, key, fstats.pcp_cached[c], key + 11);
+		stat_line(raw, key, fstats.pcp_cached[c], key + strlen("pcp_cached_"));
 	}
 	stat_line(raw, "pcp_refills", fstats.pcp_refills, "refills (batches from the buddy lists)");
 	stat_line(raw, "pcp_drains", fstats.pcp_drains, "drains (batches back)");
@@ -266,17 +269,18 @@ int cmd_meminfo(int argc, char **argv)
 		return sh_usage("meminfo");
 	if (get_pager_stats(&st) || get_frame_stats())
 		return 1;
-	uint64_t *u = fstats.by_purpose, user_data = u[5];
+	uint64_t *u = fstats.by_purpose, user_data = u[ABI_PURPOSE_USER_DATA];
 	uint64_t pager = user_data > st.frames_held ? user_data - st.frames_held : 0;
 	stat_kb(raw, "MemTotal", fstats.total, "managed by the frame allocator");
 	stat_kb(raw, "MemFree", fstats.free, "");
 	stat_kb(raw, "MemUsed", fstats.total - fstats.free, "");
-	stat_kb(raw, "Kernel", u[0] + u[2] + u[4] + u[6], "kernel stacks and objects");
-	stat_kb(raw, "PageTables", u[3], "");
+	stat_kb(raw, "Kernel", u[ABI_PURPOSE_NONE] + u[ABI_PURPOSE_KERNEL] +
+		u[ABI_PURPOSE_KERNEL_DATA] + u[ABI_PURPOSE_CUSTOM], "kernel stacks and objects");
+	stat_kb(raw, "PageTables", u[ABI_PURPOSE_PAGE_TABLE], "");
 	stat_kb(raw, "Pager", pager, "the pager itself: image, initrd copy, pools, zero frame");
 	stat_kb(raw, "User", st.frames_held, "pages of processes");
 	stat_kb(raw, "CowShared", st.cow_frames, "of them shared through copy-on-write");
-	stat_kb(raw, "Firmware", u[1], "");
+	stat_kb(raw, "Firmware", u[ABI_PURPOSE_FIRMWARE], "");
 	stat_kb(raw, "Reserved", fstats.reserved, "not in MemTotal: kernel image, MetaSlots, holes");
 	stat_kb(raw, "Poisoned", fstats.poisoned, "");
 	return 0;
@@ -284,9 +288,14 @@ int cmd_meminfo(int argc, char **argv)
 
 #define MAP_COLS  64
 #define MAP_CELLS 1024
-static const char map_chars[MEMMAP_KINDS] = { '.', '#', 'K', 'P', 'U', 'S', 'X', 'M' };
+static const char map_chars[MEMMAP_KINDS] = {
+	[MEMMAP_FREE] = '.', [MEMMAP_FIRMWARE] = '#', [MEMMAP_KERNEL] = 'K',
+	[MEMMAP_PAGE_TABLE] = 'P', [MEMMAP_USER] = 'U', [MEMMAP_SHARED] = 'S',
+	[MEMMAP_POISONED] = 'X', [MEMMAP_MERGED] = 'M' };
 static const char *const map_names[MEMMAP_KINDS] = {
-	"free", "firmware", "kernel", "page_table", "user", "shared", "poisoned", "merged" };
+	[MEMMAP_FREE] = "free", [MEMMAP_FIRMWARE] = "firmware", [MEMMAP_KERNEL] = "kernel",
+	[MEMMAP_PAGE_TABLE] = "page_table", [MEMMAP_USER] = "user", [MEMMAP_SHARED] = "shared",
+	[MEMMAP_POISONED] = "poisoned", [MEMMAP_MERGED] = "merged" };
 
 /* Fill cells[] from the kernel with about MAP_CELLS cells; *per = frames
  * per cell.  Returns the number of cells, 0 on error (said). */
@@ -337,14 +346,18 @@ int cmd_memmap(int argc, char **argv)
 	printf("legend: . free %lu   # firmware %lu   K kernel %lu   P page tables %lu\n"
 	       "        U user %lu   S shared (COW, zero page) %lu   M merged (KSM) %lu"
 	       "   X poisoned %lu\n",
-	       count[0], count[1], count[2], count[3], count[4], count[5], count[7], count[6]);
+	       count[MEMMAP_FREE], count[MEMMAP_FIRMWARE], count[MEMMAP_KERNEL],
+	       count[MEMMAP_PAGE_TABLE], count[MEMMAP_USER], count[MEMMAP_SHARED],
+	       count[MEMMAP_MERGED], count[MEMMAP_POISONED]);
 	return 0;
 }
 
 int cmd_pmap(int argc, char **argv)
 {
 	static struct pg_region_info v[IPC_BUF_MAX / sizeof(struct pg_region_info)];
-	static const char *const backing[] = { "fixed", "anon", "file", "stack", "heap", "shared" };
+	static const char *const backing[] = {
+		[PG_BACK_FIXED] = "fixed", [PG_BACK_ANON] = "anon", [PG_BACK_FILE] = "file",
+		[PG_BACK_STACK] = "stack", [PG_BACK_HEAP] = "heap", [PG_BACK_SHARED] = "shared" };
 	bool raw = sh_take_raw(&argc, &argv);
 	uint64_t pid, total = 0, bytes = 0;
 	size_t n;
