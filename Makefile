@@ -61,7 +61,9 @@ BENCH_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -iquote kernel/include -iquote i
 
 # ---- ring 3 (variables): libsys, the pager, user programs, the initrd ----
 # Every user/*.c is a program in the initrd (ustar, named without ".c"), and
-# so is every .c in PROGRAMS=dir (a user's own programs, beside ours).
+# so is every directory user/NAME/ (program NAME, linked from all its .c
+# files; its own headers beside them), and every .c in PROGRAMS=dir (a
+# user's own programs, beside ours).
 # Ring 3 compiles against the project's headers only (-nostdinc): include/
 # (POSIX names: stdio.h, sys/mman.h, ...) and the compiler's freestanding
 # headers (stdint.h, stddef.h, stdarg.h, limits.h, float.h).  Programs and
@@ -88,7 +90,14 @@ LIBSYS_PAGER := $(BUILD)/p/libsys.a
 CRT0   := $(BUILD)/u/libsys/crt0.o
 PAGER  := $(BUILD)/pager.elf
 PAGER_OBJS := $(patsubst %.c,$(BUILD)/p/%.o,$(wildcard pager/*.c))
-USER_PROGS := $(patsubst user/%.c,%,$(wildcard user/*.c))
+USER_ONE   := $(patsubst user/%.c,%,$(wildcard user/*.c))
+USER_MULTI := $(patsubst user/%/,%,$(sort $(dir $(wildcard user/*/*.c))))
+USER_PROGS := $(USER_ONE) $(USER_MULTI)
+ifneq ($(filter $(USER_ONE),$(USER_MULTI)),)
+$(error user/: $(filter $(USER_ONE),$(USER_MULTI)) is both a .c file and a directory)
+endif
+# The objects of user program $(1): user/$(1).c's, or those of user/$(1)/*.c.
+user_objs = $(if $(filter $(1),$(USER_MULTI)),$(patsubst %.c,$(BUILD)/u/%.o,$(wildcard user/$(1)/*.c)),$(BUILD)/u/user/$(1).o)
 PROGRAMS ?=
 EXTRA_SRCS := $(if $(PROGRAMS),$(wildcard $(PROGRAMS)/*.c))
 EXTRA_PROGS := $(patsubst %.c,%,$(notdir $(EXTRA_SRCS)))
@@ -254,8 +263,11 @@ $(LIBSYS_PAGER): $(filter-out $(LIBSYS_FP:%.c=$(BUILD)/p/%.o),$(LIBSYS_SRCS:%.c=
 $(PAGER): $(PAGER_OBJS) $(LIBSYS_PAGER) libsys/user.ld
 	$(LD) $(ULDFLAGS) -o $@ $(PAGER_OBJS) $(LIBSYS_PAGER)
 
-$(BUILD)/u/user/%.elf: $(BUILD)/u/user/%.o $(CRT0) $(LIBSYS) libsys/user.ld
-	$(LD) $(ULDFLAGS) -o $@ $(CRT0) $< $(LIBSYS)
+define user_elf
+$(BUILD)/u/user/$(1).elf: $(2) $(CRT0) $(LIBSYS) libsys/user.ld
+	$(LD) $(ULDFLAGS) -o $$@ $(CRT0) $(2) $(LIBSYS)
+endef
+$(foreach p,$(USER_PROGS),$(eval $(call user_elf,$(p),$(call user_objs,$(p)))))
 
 $(BUILD)/x/%.elf: $(BUILD)/x/%.o $(CRT0) $(LIBSYS) libsys/user.ld
 	@$(LD) $(ULDFLAGS) -o $@ $(CRT0) $< $(LIBSYS) || \
@@ -282,7 +294,7 @@ $(PAGER_UNIT): $(PAGER_PURE) $(wildcard pager/*.h)
 $(BUILD)/unit/test_fltfmt: HOST_SRCS += libsys/fltfmt.c
 $(BUILD)/unit/test_fltfmt: libsys/fltfmt.c
 
-.SECONDARY: $(USER_PROGS:%=$(BUILD)/u/user/%.o) $(USER_PROGS:%=$(BUILD)/u/user/%.elf) \
+.SECONDARY: $(foreach p,$(USER_PROGS),$(call user_objs,$(p))) $(USER_PROGS:%=$(BUILD)/u/user/%.elf) \
 	$(EXTRA_PROGS:%=$(BUILD)/x/%.o) $(EXTRA_PROGS:%=$(BUILD)/x/%.elf)
 -include $(shell find $(BUILD)/u $(BUILD)/p $(BUILD)/x -name '*.d' 2>/dev/null)
 # ---- end ring 3 (rules) ----

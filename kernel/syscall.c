@@ -302,6 +302,10 @@ int ksys_frame_stats(const uint64_t a[6], uint64_t out[6])
 	_Static_assert(FRAME_MAX_ORDER == ABI_MAX_ORDER && PURPOSE_COUNT == ABI_PURPOSES &&
 		       MAX_CPUS == ABI_MAX_CPUS && PURPOSE_USER_DATA == ABI_PURPOSE_USER_DATA,
 		       "abi/stats.h out of step");
+	_Static_assert(PURPOSE_NONE == ABI_PURPOSE_NONE && PURPOSE_FIRMWARE == ABI_PURPOSE_FIRMWARE &&
+		       PURPOSE_KERNEL == ABI_PURPOSE_KERNEL && PURPOSE_PAGE_TABLE == ABI_PURPOSE_PAGE_TABLE &&
+		       PURPOSE_KERNEL_DATA == ABI_PURPOSE_KERNEL_DATA && PURPOSE_CUSTOM == ABI_PURPOSE_CUSTOM,
+		       "abi/stats.h purposes out of step");
 	struct frame_stats s;
 	struct abi_frame_stats o;
 	frame_stats(&s);

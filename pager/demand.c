@@ -56,12 +56,9 @@ void dp_space_init(struct dp_space *s, uint32_t space)
 int dp_register_lazy(struct dp_space *s, uint64_t start, uint64_t size,
 		     unsigned rights, const struct backing *b, struct region **out)
 {
-	unsigned kind = b == &backing_file || b == &backing_mapfile ? REGION_IMAGE :
-			b == &backing_stack ? REGION_STACK :
-			b == &backing_heap ? REGION_HEAP : REGION_ANON;
 	if (start + size < start)
 		return E_INVAL;
-	int e = region_add(&s->regions, start, start + size, kind, rights);
+	int e = region_add(&s->regions, start, start + size, b->kind, rights);
 	if (e)
 		return e;
 	struct region *r = region_find(&s->regions, start);
@@ -76,7 +73,7 @@ int dp_register_fixed(struct dp_space *s, uint64_t start, uint64_t size,
 {
 	if (start + size < start)
 		return E_INVAL;
-	return region_add(&s->regions, start, start + size, REGION_FIXED, rights);
+	return region_add(&s->regions, start, start + size, PG_BACK_FIXED, rights);
 }
 
 void (*dp_ksm_last)(uint64_t pfn, uint32_t gen);
@@ -248,7 +245,7 @@ static uint64_t seg_page(const struct region *r, uint64_t va)
 /* Read-only program pages come from (and go to) the page cache. */
 static bool cacheable(const struct region *r, uint64_t va)
 {
-	return r->kind == REGION_IMAGE && !(r->rights & MAP_W) &&
+	return r->kind == PG_BACK_FILE && !(r->rights & MAP_W) &&
 	       (uintptr_t)r->fdata < (1ull << 47) && seg_page(r, va) < (1u << 16);
 }
 
@@ -452,7 +449,7 @@ int dp_fault(struct dp_space *s, uint64_t addr, unsigned acc, struct dp_map *m)
 	bool sequential = s->last_fault + PAGE_SIZE == va;
 	int e = demand(s, r, va, acc, m);
 	s->last_fault = va;
-	if (e == E_OK && sequential && r->kind != REGION_STACK)
+	if (e == E_OK && sequential && r->kind != PG_BACK_STACK)
 		fault_around(s, r, va, acc);
 	return e;
 }
@@ -828,7 +825,7 @@ void dp_page_info(struct dp_space *s, uint64_t va, struct pg_page_info *out)
 	memset(out, 0, sizeof *out);
 	if (r)
 		out->flags |= PGI_MAPPED;
-	if (r && r->kind == REGION_IMAGE)
+	if (r && r->kind == PG_BACK_FILE)
 		out->flags |= PGI_FILE;
 	if (!p)
 		return;

@@ -77,7 +77,7 @@ long do_pmap(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 		out[n].start = rg->start;
 		out[n].end = rg->end;
 		out[n].rights = rg->rights;
-		out[n].backing = rg->b ? rg->b->kind : 0;
+		out[n].backing = rg->kind;
 		out[n].resident = dp_resident(&t->mem, rg->start, rg->end);
 		out[n].merged = 0;
 		for (struct page *pg = pagetab_from(&t->mem.pages, rg->start);

@@ -52,7 +52,8 @@ static struct proc *owner_proc(uint32_t o)
  * opted in (never text, stacks, fixed pages). */
 static bool region_ok(const struct proc *p, const struct region *r)
 {
-	return r && r->b && (r->kind == REGION_ANON || r->kind == REGION_HEAP) &&
+	return r && r->b && (r->kind == PG_BACK_ANON || r->kind == PG_BACK_SHARED ||
+			   r->kind == PG_BACK_HEAP) &&
 	       (r->rights & (MAP_R | MAP_W)) == (MAP_R | MAP_W) &&
 	       (r->mergeable || p->ksm_all);
 }

@@ -215,7 +215,7 @@ int vm_madvise(struct proc *p, uint64_t s, uint64_t e, unsigned advice)
 		for (struct region *rg = region_find(&p->mem.regions, s) ?:
 			 region_from(&p->mem.regions, s);
 		     rg && rg->start < e; rg = region_next(&p->mem.regions, rg))
-			if (rg->b && (rg->shm || rg->kind == REGION_IMAGE))
+			if (rg->b && (rg->shm || rg->kind == PG_BACK_FILE))
 				return E_INVAL;
 		dp_dontneed(&p->mem, s, e);
 		return E_OK;

@@ -9,16 +9,9 @@
 #include <stdint.h>
 #include "tree.h"
 #include "abi/page.h"
+#include "abi/pager.h"
 
 #define REGION_POOL 4096
-
-enum region_kind {
-	REGION_IMAGE = 1, /* an ELF segment, filled from the initrd on first touch */
-	REGION_ANON,      /* lazy zero-fill (mmap_anon) */
-	REGION_STACK,     /* lazy zero-fill, grows down, lowest page a guard */
-	REGION_FIXED,     /* pager-placed pages (startup page, IPC buffers) */
-	REGION_HEAP,      /* lazy zero-fill, moved by brk */
-};
 
 struct backing;
 struct shm;
@@ -30,11 +23,12 @@ struct region {
 	 * lowest start, highest end, and the widest hole between two of its
 	 * regions next to each other (0 if none): region_place's gap search. */
 	uint64_t sub_lo, sub_hi, sub_gap;
-	uint8_t kind;         /* enum region_kind */
+	uint8_t kind;         /* PG_BACK_* (abi/pager.h): its backing's kind, or
+			       * PG_BACK_FIXED (no backing: pager-placed pages) */
 	uint8_t rights;       /* MAP_* */
 	uint8_t mergeable;    /* MADV_MERGEABLE: KSM may merge its pages */
 	const struct backing *b; /* how pages are filled; NULL: not lazy */
-	const uint8_t *fdata; /* REGION_IMAGE: bytes for [fvaddr, fvaddr + filesz) */
+	const uint8_t *fdata; /* PG_BACK_FILE: bytes for [fvaddr, fvaddr + filesz) */
 	uint64_t fvaddr, filesz;
 	/* MAP_SHARED memory (backing_shared.c): the object and the address its
 	 * page 0 is at (both unchanged by a split: each part holds its own

@@ -52,7 +52,7 @@ long do_mfree(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	struct region *rg = dp_region(&p->mem, m->w[0]);
 	if (!rg || rg->start != m->w[0])
 		return E_NOENT;
-	if (rg->kind != REGION_ANON)
+	if (rg->kind != PG_BACK_ANON && rg->kind != PG_BACK_SHARED)
 		return E_INVAL;
 	return dp_unregister_lazy(&p->mem, rg->start);
 }

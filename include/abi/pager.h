@@ -315,6 +315,7 @@ struct pg_region_info {
 	uint64_t merged;           /* of them, mapping a KSM-merged frame */
 	uint32_t mergeable, pad;   /* MADV_MERGEABLE (or ksm_process) */
 };
+#define PG_BACK_FIXED 0 /* pager-placed pages (startup page, IPC buffers) */
 #define PG_BACK_ANON  1
 #define PG_BACK_FILE  2
 #define PG_BACK_STACK 3

@@ -6,8 +6,15 @@
 
 #define ABI_MAX_CPUS 64
 #define ABI_MAX_ORDER 10
-#define ABI_PURPOSES 7 /* none, firmware, kernel, page table, kernel data, user data, custom */
-#define ABI_PURPOSE_USER_DATA 5 /* by_purpose[] index of the frames user space holds */
+/* What frames are used for: the indexes of by_purpose[]. */
+#define ABI_PURPOSE_NONE        0 /* free */
+#define ABI_PURPOSE_FIRMWARE    1
+#define ABI_PURPOSE_KERNEL      2 /* kernel image, boot structures, MetaSlot array */
+#define ABI_PURPOSE_PAGE_TABLE  3
+#define ABI_PURPOSE_KERNEL_DATA 4
+#define ABI_PURPOSE_USER_DATA   5 /* the frames user space (the pager included) holds */
+#define ABI_PURPOSE_CUSTOM      6
+#define ABI_PURPOSES            7
 
 struct abi_frame_stats {
 	uint64_t total, free, poisoned, reserved;

@@ -12,18 +12,18 @@ START_TEST(add_find_remove)
 {
 	struct region_set s;
 	region_init(&s);
-	ck_assert_int_eq(region_add(&s, 10 * P, 20 * P, REGION_ANON, 3), E_OK);
-	ck_assert_int_eq(region_add(&s, 0x400000, 0x401000, REGION_IMAGE, 5), E_OK);
-	ck_assert_int_eq(region_add(&s, 30 * P, 31 * P, REGION_STACK, 3), E_OK);
+	ck_assert_int_eq(region_add(&s, 10 * P, 20 * P, PG_BACK_ANON, 3), E_OK);
+	ck_assert_int_eq(region_add(&s, 0x400000, 0x401000, PG_BACK_FILE, 5), E_OK);
+	ck_assert_int_eq(region_add(&s, 30 * P, 31 * P, PG_BACK_STACK, 3), E_OK);
 	ck_assert_uint_eq(s.t.count, 3);
 	ck_assert(tree_check(&s.t));
 	ck_assert_uint_eq(region_from(&s, 0)->start, 10 * P); /* sorted */
 	ck_assert_uint_eq(region_next(&s, region_from(&s, 0))->start, 30 * P);
 	ck_assert_ptr_null(region_find(&s, 10 * P - 1));
-	ck_assert_uint_eq(region_find(&s, 10 * P)->kind, REGION_ANON);
-	ck_assert_uint_eq(region_find(&s, 20 * P - 1)->kind, REGION_ANON);
+	ck_assert_uint_eq(region_find(&s, 10 * P)->kind, PG_BACK_ANON);
+	ck_assert_uint_eq(region_find(&s, 20 * P - 1)->kind, PG_BACK_ANON);
 	ck_assert_ptr_null(region_find(&s, 20 * P));
-	ck_assert_uint_eq(region_find(&s, 0x400fff)->kind, REGION_IMAGE);
+	ck_assert_uint_eq(region_find(&s, 0x400fff)->kind, PG_BACK_FILE);
 	ck_assert_int_eq(region_remove(&s, 11 * P), E_NOENT);
 	ck_assert_int_eq(region_remove(&s, 10 * P), E_OK);
 	ck_assert_ptr_null(region_find(&s, 15 * P));
@@ -36,17 +36,17 @@ START_TEST(add_refuses_bad_ranges)
 {
 	struct region_set s;
 	region_init(&s);
-	ck_assert_int_eq(region_add(&s, 1, P, REGION_ANON, 3), E_INVAL);
-	ck_assert_int_eq(region_add(&s, P, P + 1, REGION_ANON, 3), E_INVAL);
-	ck_assert_int_eq(region_add(&s, P, P, REGION_ANON, 3), E_INVAL);
-	ck_assert_int_eq(region_add(&s, 2 * P, P, REGION_ANON, 3), E_INVAL);
-	ck_assert_int_eq(region_add(&s, 10 * P, 20 * P, REGION_ANON, 3), E_OK);
-	ck_assert_int_eq(region_add(&s, 19 * P, 21 * P, REGION_ANON, 3), E_BUSY);
-	ck_assert_int_eq(region_add(&s, 9 * P, 11 * P, REGION_ANON, 3), E_BUSY);
-	ck_assert_int_eq(region_add(&s, 12 * P, 13 * P, REGION_ANON, 3), E_BUSY);
-	ck_assert_int_eq(region_add(&s, 0, 30 * P, REGION_ANON, 3), E_BUSY);
-	ck_assert_int_eq(region_add(&s, 20 * P, 21 * P, REGION_ANON, 3), E_OK); /* adjacent */
-	ck_assert_int_eq(region_add(&s, 9 * P, 10 * P, REGION_ANON, 3), E_OK);
+	ck_assert_int_eq(region_add(&s, 1, P, PG_BACK_ANON, 3), E_INVAL);
+	ck_assert_int_eq(region_add(&s, P, P + 1, PG_BACK_ANON, 3), E_INVAL);
+	ck_assert_int_eq(region_add(&s, P, P, PG_BACK_ANON, 3), E_INVAL);
+	ck_assert_int_eq(region_add(&s, 2 * P, P, PG_BACK_ANON, 3), E_INVAL);
+	ck_assert_int_eq(region_add(&s, 10 * P, 20 * P, PG_BACK_ANON, 3), E_OK);
+	ck_assert_int_eq(region_add(&s, 19 * P, 21 * P, PG_BACK_ANON, 3), E_BUSY);
+	ck_assert_int_eq(region_add(&s, 9 * P, 11 * P, PG_BACK_ANON, 3), E_BUSY);
+	ck_assert_int_eq(region_add(&s, 12 * P, 13 * P, PG_BACK_ANON, 3), E_BUSY);
+	ck_assert_int_eq(region_add(&s, 0, 30 * P, PG_BACK_ANON, 3), E_BUSY);
+	ck_assert_int_eq(region_add(&s, 20 * P, 21 * P, PG_BACK_ANON, 3), E_OK); /* adjacent */
+	ck_assert_int_eq(region_add(&s, 9 * P, 10 * P, PG_BACK_ANON, 3), E_OK);
 	ck_assert_uint_eq(s.t.count, 3);
 }
 END_TEST
@@ -57,11 +57,11 @@ START_TEST(set_fills_up)
 	region_init(&s);
 	for (unsigned i = 0; i < REGION_POOL; i++)
 		ck_assert_int_eq(region_add(&s, (2 * i + 1) * P, (2 * i + 2) * P,
-					    REGION_ANON, 3), E_OK);
+					    PG_BACK_ANON, 3), E_OK);
 	ck_assert(tree_check(&s.t));
-	ck_assert_int_eq(region_add(&s, 100000 * P, 100001 * P, REGION_ANON, 3), E_NOMEM);
+	ck_assert_int_eq(region_add(&s, 100000 * P, 100001 * P, PG_BACK_ANON, 3), E_NOMEM);
 	ck_assert_int_eq(region_remove(&s, 5 * P), E_OK);
-	ck_assert_int_eq(region_add(&s, 100000 * P, 100001 * P, REGION_ANON, 3), E_OK);
+	ck_assert_int_eq(region_add(&s, 100000 * P, 100001 * P, PG_BACK_ANON, 3), E_OK);
 	ck_assert_uint_eq(region_find(&s, (2 * 4000 + 1) * P)->start, (2 * 4000 + 1) * P);
 	ck_assert_ptr_null(region_find(&s, (2 * 4000 + 2) * P));
 }
@@ -71,19 +71,19 @@ START_TEST(overlap_split_resize)
 {
 	struct region_set s;
 	region_init(&s);
-	ck_assert_int_eq(region_add(&s, 10 * P, 20 * P, REGION_ANON, 3), E_OK);
-	ck_assert_int_eq(region_add(&s, 19 * P, 21 * P, REGION_ANON, 3), E_BUSY);
-	ck_assert_int_eq(region_add(&s, 5 * P, 11 * P, REGION_ANON, 3), E_BUSY);
-	ck_assert_int_eq(region_add(&s, 5 * P, 30 * P, REGION_ANON, 3), E_BUSY);
-	ck_assert_int_eq(region_add(&s, 12 * P, 13 * P, REGION_ANON, 3), E_BUSY);
-	ck_assert_int_eq(region_add(&s, 20 * P, 21 * P, REGION_STACK, 3), E_OK);
-	ck_assert_int_eq(region_add(&s, 9 * P, 10 * P, REGION_HEAP, 3), E_OK);
+	ck_assert_int_eq(region_add(&s, 10 * P, 20 * P, PG_BACK_ANON, 3), E_OK);
+	ck_assert_int_eq(region_add(&s, 19 * P, 21 * P, PG_BACK_ANON, 3), E_BUSY);
+	ck_assert_int_eq(region_add(&s, 5 * P, 11 * P, PG_BACK_ANON, 3), E_BUSY);
+	ck_assert_int_eq(region_add(&s, 5 * P, 30 * P, PG_BACK_ANON, 3), E_BUSY);
+	ck_assert_int_eq(region_add(&s, 12 * P, 13 * P, PG_BACK_ANON, 3), E_BUSY);
+	ck_assert_int_eq(region_add(&s, 20 * P, 21 * P, PG_BACK_STACK, 3), E_OK);
+	ck_assert_int_eq(region_add(&s, 9 * P, 10 * P, PG_BACK_HEAP, 3), E_OK);
 	/* split inside, at a start (no-op), and where nothing is */
 	ck_assert_int_eq(region_split(&s, 14 * P), E_OK);
 	ck_assert_uint_eq(region_find(&s, 14 * P - 1)->end, 14 * P);
 	ck_assert_uint_eq(region_find(&s, 14 * P)->start, 14 * P);
 	ck_assert_uint_eq(region_find(&s, 14 * P)->end, 20 * P);
-	ck_assert_uint_eq(region_find(&s, 14 * P)->kind, REGION_ANON);
+	ck_assert_uint_eq(region_find(&s, 14 * P)->kind, PG_BACK_ANON);
 	ck_assert_int_eq(region_split(&s, 14 * P), E_OK);
 	ck_assert_int_eq(region_split(&s, 50 * P), E_OK);
 	ck_assert_int_eq(region_split(&s, 14 * P + 1), E_INVAL);
@@ -95,8 +95,8 @@ START_TEST(overlap_split_resize)
 	ck_assert_int_eq(region_resize(&s, 14 * P, 20 * P), E_OK);
 	ck_assert_int_eq(region_resize(&s, 14 * P, 14 * P), E_INVAL);
 	ck_assert_int_eq(region_resize(&s, 15 * P, 16 * P), E_NOENT);
-	ck_assert_uint_eq(region_find(&s, 20 * P)->kind, REGION_STACK);
-	ck_assert_uint_eq(region_find(&s, 10 * P - 1)->kind, REGION_HEAP);
+	ck_assert_uint_eq(region_find(&s, 20 * P)->kind, PG_BACK_STACK);
+	ck_assert_uint_eq(region_find(&s, 10 * P - 1)->kind, PG_BACK_HEAP);
 	ck_assert(tree_check(&s.t));
 }
 END_TEST
@@ -106,7 +106,7 @@ START_TEST(split_then_merge)
 	struct region_set s;
 	region_init(&s);
 	size_t used = region_nodes_used();
-	ck_assert_int_eq(region_add(&s, 10 * P, 20 * P, REGION_ANON, 3), E_OK);
+	ck_assert_int_eq(region_add(&s, 10 * P, 20 * P, PG_BACK_ANON, 3), E_OK);
 	ck_assert_int_eq(region_split(&s, 12 * P), E_OK);
 	ck_assert_int_eq(region_split(&s, 15 * P), E_OK);
 	ck_assert_uint_eq(s.t.count, 3);
@@ -125,9 +125,9 @@ START_TEST(split_then_merge)
 	ck_assert_uint_eq(region_find(&s, 19 * P)->start, 10 * P);
 	ck_assert(region_check(&s));
 	/* not adjacent, or another kind: no merge */
-	ck_assert_int_eq(region_add(&s, 21 * P, 22 * P, REGION_ANON, 3), E_OK);
+	ck_assert_int_eq(region_add(&s, 21 * P, 22 * P, PG_BACK_ANON, 3), E_OK);
 	ck_assert(!region_merge_next(&s, region_find(&s, 10 * P)));
-	ck_assert_int_eq(region_add(&s, 20 * P, 21 * P, REGION_HEAP, 3), E_OK);
+	ck_assert_int_eq(region_add(&s, 20 * P, 21 * P, PG_BACK_HEAP, 3), E_OK);
 	ck_assert(!region_merge_next(&s, region_find(&s, 10 * P)));
 	ck_assert(!region_merge_next(&s, region_find(&s, 21 * P)));
 	ck_assert_ptr_null(region_next(&s, region_find(&s, 21 * P)));
@@ -145,13 +145,13 @@ START_TEST(place_first_fit_with_guards)
 	const uint64_t lo = 100 * P, hi = 200 * P;
 	ck_assert_int_eq(region_place(&s, 10 * P, lo, hi, &a), E_OK);
 	ck_assert_uint_eq(a, lo);
-	ck_assert_int_eq(region_add(&s, a, a + 10 * P, REGION_ANON, 3), E_OK);
+	ck_assert_int_eq(region_add(&s, a, a + 10 * P, PG_BACK_ANON, 3), E_OK);
 	ck_assert_int_eq(region_place(&s, 10 * P, lo, hi, &a), E_OK);
 	ck_assert_uint_eq(a, lo + 11 * P); /* one guard page */
-	ck_assert_int_eq(region_add(&s, a, a + 10 * P, REGION_ANON, 3), E_OK);
+	ck_assert_int_eq(region_add(&s, a, a + 10 * P, PG_BACK_ANON, 3), E_OK);
 	/* a region below lo, and one leaving a gap too small for size+guard */
-	ck_assert_int_eq(region_add(&s, 10 * P, 20 * P, REGION_IMAGE, 5), E_OK);
-	ck_assert_int_eq(region_add(&s, 125 * P, 130 * P, REGION_ANON, 3), E_OK);
+	ck_assert_int_eq(region_add(&s, 10 * P, 20 * P, PG_BACK_FILE, 5), E_OK);
+	ck_assert_int_eq(region_add(&s, 125 * P, 130 * P, PG_BACK_ANON, 3), E_OK);
 	ck_assert_int_eq(region_place(&s, 3 * P, lo, hi, &a), E_OK);
 	ck_assert_uint_eq(a, 131 * P);  /* 122..124 would touch 125 */
 	ck_assert_int_eq(region_place(&s, 2 * P, lo, hi, &a), E_OK);
@@ -219,10 +219,10 @@ START_TEST(place_agrees_with_walk)
 			ck_assert_int_eq(place_linear(&s, size, lo, hi, &b), e);
 			if (e == E_OK) {
 				ck_assert_uint_eq(a, b);
-				ck_assert_int_eq(region_add(&s, a, a + size, REGION_ANON, 3), E_OK);
+				ck_assert_int_eq(region_add(&s, a, a + size, PG_BACK_ANON, 3), E_OK);
 			}
 		} else if (k == 4) {
-			region_add(&s, at, at + size, REGION_ANON, 3); /* may be E_BUSY */
+			region_add(&s, at, at + size, PG_BACK_ANON, 3); /* may be E_BUSY */
 		} else if (k == 5 && r) {
 			ck_assert_int_eq(region_remove(&s, r->start), E_OK);
 		} else if (k == 6) {
@@ -250,12 +250,12 @@ START_TEST(mmap_costs_n_log_n_steps)
 	const unsigned n = 2000, log2n = 11;
 	const uint64_t lo = 1000 * P, hi = 1ull << 40;
 	uint64_t a, starts[2000];
-	region_add(&s, 10 * P, 20 * P, REGION_IMAGE, 5); /* program, below */
-	region_add(&s, hi, hi + 256 * P, REGION_STACK, 3); /* stack, above */
+	region_add(&s, 10 * P, 20 * P, PG_BACK_FILE, 5); /* program, below */
+	region_add(&s, hi, hi + 256 * P, PG_BACK_STACK, 3); /* stack, above */
 	uint64_t before = tree_steps;
 	for (unsigned i = 0; i < n; i++) {
 		ck_assert_int_eq(region_place(&s, P, lo, hi, &a), E_OK);
-		ck_assert_int_eq(region_add(&s, a, a + P, REGION_ANON, 3), E_OK);
+		ck_assert_int_eq(region_add(&s, a, a + P, PG_BACK_ANON, 3), E_OK);
 		starts[i] = a;
 	}
 	uint64_t fill = tree_steps - before;
@@ -267,7 +267,7 @@ START_TEST(mmap_costs_n_log_n_steps)
 		ck_assert_int_eq(region_place(&s, P, lo, hi, &a), E_OK);
 		ck_assert_uint_eq(a, i < n / 2 ? starts[2 * i] :
 					       starts[n - 1] + (i - n / 2 + 1) * 2 * P);
-		ck_assert_int_eq(region_add(&s, a, a + P, REGION_ANON, 3), E_OK);
+		ck_assert_int_eq(region_add(&s, a, a + P, PG_BACK_ANON, 3), E_OK);
 	}
 	uint64_t refill = tree_steps - before;
 	ck_assert(region_check(&s));
