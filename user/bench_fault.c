@@ -3,7 +3,8 @@
  * frame, map, resume).  Pages are touched in a scattered order (stride
  * 1021 pages) so the pager's fault-around never maps one ahead of time:
  * every touch is one whole round trip. */
-#include "sys/sys.h"
+#include <stdio.h>
+#include <sys/mman.h>
 #include "sys/test.h"
 
 #define PAGES  4096
@@ -13,9 +14,10 @@ static uint64_t t[PAGES * PASSES];
 
 int main(void)
 {
-	void *base;
-	if (mmap_anon(PAGES * 4096ull, &base)) {
-		printf("bench_fault: mmap_anon failed\n");
+	void *base = mmap(NULL, PAGES * 4096ull, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (base == MAP_FAILED) {
+		printf("bench_fault: mmap failed\n");
 		return 1;
 	}
 	for (int pass = 0; pass < PASSES; pass++) {
@@ -26,8 +28,9 @@ int main(void)
 			*p = 1;
 			t[pass * PAGES + i] = rdtsc() - t0;
 		}
-		munmap(base, PAGES * 4096ull);
+		madvise(base, PAGES * 4096ull, MADV_DONTNEED); /* fresh again */
 	}
+	munmap(base, PAGES * 4096ull);
 	bench_result("page_fault_roundtrip", median_u64(t, PAGES * PASSES));
 	return 0;
 }

@@ -1,5 +1,8 @@
 /* IPC round trip between two spaces: median cycles of one call answered by
  * reply_recv.  The program runs itself as the server ("server <pid>"). */
+#include <stdio.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include "sys/sys.h"
 #include "sys/test.h"
 
@@ -35,9 +38,9 @@ int main(int argc, char **argv)
 	}
 	char arg[16];
 	uint32_t ep, pid;
-	snprintf(arg, sizeof arg, "%u", sys_pid);
+	snprintf(arg, sizeof arg, "%d", getpid());
 	const char *args[] = { argv[0], "server", arg, NULL };
-	if (shared_ep(key(sys_pid), &ep) || spawnv(args, &pid)) {
+	if (shared_ep(key((uint32_t)getpid()), &ep) || spawnv(args, &pid)) {
 		printf("bench_ipc: setup failed\n");
 		return 1;
 	}
@@ -56,7 +59,7 @@ int main(int argc, char **argv)
 	}
 	m = (struct sys_msg){ .label = STOP };
 	ipc_send(ep, &m);
-	waitpid(pid, NULL);
+	waitpid((pid_t)pid, NULL, 0);
 	bench_result("ipc_call_reply_roundtrip", median_u64(t, N));
 	return 0;
 }

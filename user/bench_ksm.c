@@ -1,7 +1,7 @@
 /* KSM benchmarks (RESULT lines; they report, never judge):
  *   ksm_time_to_steady_us   run 1 until 4 processes' 4096 pages of 64
  *                           contents are merged (pages_to_scan 1000,
- *                           sleep_ms 0), microseconds (looked at every
+ *                           KSM sleep 0 ms), microseconds (looked at every
  *                           10 ms)
  *   ksm_merged_write        a write to a merged page (a COW fault), cycles,
  *                           median of 256
@@ -11,6 +11,11 @@
  *   ksm_fault_scanning_p99  demand-zero fault round trip, median and 99th
  *                           percentile, with KSM off and while it scans
  *                           flat out, cycles */
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include "sys/sys.h"
 #include "sys/ksm.h"
 #include "sys/test.h"
@@ -27,13 +32,17 @@ static int child(uint64_t pages, uint64_t distinct, uint64_t salt)
 {
 	volatile uint64_t *p;
 	struct sys_msg m;
-	if (shared_ep(KEY, &ep) || shared_ep(KEY + 1, &cmd) || mmap_anon(pages * 4096, (void **)&p))
+	if (shared_ep(KEY, &ep) || shared_ep(KEY + 1, &cmd))
+		return 1;
+	p = mmap(NULL, pages * 4096,
+		 PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
 		return 1;
 	for (uint64_t i = 0; i < pages * 512; i++) {
 		uint64_t c = distinct ? i / 512 % distinct : i / 512 + (salt << 20);
 		p[i] = (c + 1) * 0x9E3779B97F4A7C15ull + i % 512;
 	}
-	pg_madvise((void *)p, pages * 4096, MADV_MERGEABLE);
+	madvise((void *)p, pages * 4096, MADV_MERGEABLE);
 	sys_send(ep, 0, 0, 0, 0, 0);
 	return ipc_recv(cmd, &m) ? 2 : 0;
 }
@@ -44,7 +53,7 @@ static void start(uint64_t distinct)
 {
 	struct sys_msg m;
 	for (int k = 0; k < 4; k++) {
-		int pid = fork();
+		pid_t pid = fork();
 		if (pid == 0)
 			exit(child(1024, distinct, (uint64_t)k));
 		kids[k] = (uint32_t)pid;
@@ -55,11 +64,10 @@ static void start(uint64_t distinct)
 
 static void stop(void)
 {
-	struct wait_status st;
 	for (int k = 0; k < 4; k++)
 		sys_send(cmd, 0, 0, 0, 0, 0);
 	for (int k = 0; k < 4; k++)
-		waitpid(kids[k], &st);
+		waitpid((pid_t)kids[k], NULL, 0);
 }
 
 static void faults(const char *name);
@@ -81,7 +89,7 @@ static void time_to_steady(void)
 	uint64_t t0 = rdtsc();
 	ksm_ctl(KSM_CTL_RUN, 1, 0, NULL);
 	while (stats()->pages_sharing < 4032 && rdtsc() - t0 < 60 * tsc_hz())
-		sleep_ms(10); /* each look ends a batch: not too often */
+		usleep(10000); /* each look ends a batch: not too often */
 	result("ksm_time_to_steady_us", (rdtsc() - t0) * 1000000 / tsc_hz(), "us");
 	ksm_ctl(KSM_CTL_RUN, 2, 0, NULL);
 	stop();
@@ -89,15 +97,17 @@ static void time_to_steady(void)
 
 static void merged_write(void)
 {
-	volatile uint64_t *p;
-	if (mmap_anon(256 * 4096, (void **)&p))
+	volatile uint64_t *p = mmap(NULL, 256 * 4096,
+				    PROT_READ | PROT_WRITE,
+				    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
 		return;
 	for (int i = 0; i < 256 * 512; i++)
 		p[i] = (uint64_t)(i / 512 % 4) << 32 | (uint64_t)(i % 512);
-	pg_madvise((void *)p, 256 * 4096, MADV_MERGEABLE);
+	madvise((void *)p, 256 * 4096, MADV_MERGEABLE);
 	ksm_ctl(KSM_CTL_RUN, 1, 0, NULL);
 	for (uint64_t t0 = rdtsc(); stats()->pages_sharing < 252 && rdtsc() - t0 < 60 * tsc_hz();)
-		sleep_ms(1);
+		usleep(1000);
 	ksm_ctl(KSM_CTL_RUN, 0, 0, NULL);
 	for (int i = 0; i < 256; i++) {
 		uint64_t t0 = rdtsc();
@@ -106,7 +116,7 @@ static void merged_write(void)
 	}
 	result("ksm_merged_write", median_u64(t, 256), "cycles");
 	ksm_ctl(KSM_CTL_RUN, 2, 0, NULL);
-	mfree((void *)p);
+	munmap((void *)p, 256 * 4096);
 }
 
 static void scan_cost(void)
@@ -115,7 +125,7 @@ static void scan_cost(void)
 	uint64_t s0 = stats()->pages_scanned, f0 = ks.full_scans, t0 = rdtsc();
 	ksm_ctl(KSM_CTL_RUN, 1, 0, NULL);
 	while (stats()->full_scans < f0 + 2 && rdtsc() - t0 < 60 * tsc_hz())
-		sleep_ms(1);
+		usleep(1000);
 	uint64_t cycles = rdtsc() - t0, pages = ks.pages_scanned - s0;
 	result("ksm_scan_per_page", pages ? cycles / pages : 0, "cycles");
 	faults("ksm_fault_scanning"); /* the scanner keeps running meanwhile */
@@ -127,9 +137,10 @@ static void scan_cost(void)
  * 99th percentile. */
 static void faults(const char *name)
 {
-	void *base;
 	char p99[64];
-	if (mmap_anon(FAULTS * 4096ull, &base))
+	void *base = mmap(NULL, FAULTS * 4096ull,
+			  PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (base == MAP_FAILED)
 		return;
 	for (int i = 0; i < FAULTS; i++) {
 		volatile char *p = (volatile char *)base + (uint64_t)i * 1021 % FAULTS * 4096;
@@ -137,10 +148,10 @@ static void faults(const char *name)
 		*p = 1;
 		t[i] = rdtsc() - t0;
 	}
-	mfree(base);
+	munmap(base, FAULTS * 4096ull);
 	uint64_t med = median_u64(t, FAULTS); /* sorts t */
 	result(name, med, "cycles");
-	fmt_snprintf(p99, sizeof p99, "%s_p99", name);
+	snprintf(p99, sizeof p99, "%s_p99", name);
 	result(p99, t[FAULTS * 99 / 100], "cycles");
 }
 

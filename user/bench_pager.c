@@ -5,6 +5,11 @@
  * child waits until the parent has its figure, so that its exit is not
  * counted: the same fork plus the child's exit and the wait is reported
  * apart), and spawn-to-exit of a small program (this one run as "nop"). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include "sys/sys.h"
 #include "sys/test.h"
 #include "sys/unistd.h"
@@ -22,8 +27,9 @@ static uint64_t t[PAGES * PASSES];
  * is a real fault, not one the pager's fault-around already served. */
 static uint64_t fault_median(int write)
 {
-	volatile char *p;
-	if (mmap_anon(PAGES * 4096ull, (void **)&p))
+	volatile char *p = mmap(NULL, PAGES * 4096ull, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
 		return 0;
 	for (int pass = 0; pass < PASSES; pass++) {
 		for (int i = 0; i < PAGES; i++) {
@@ -34,26 +40,27 @@ static uint64_t fault_median(int write)
 				(void)p[at];
 			t[pass * PAGES + i] = rdtsc() - t0;
 		}
-		munmap((void *)p, PAGES * 4096ull);
+		madvise((void *)p, PAGES * 4096ull, MADV_DONTNEED); /* fresh again */
 	}
-	mfree((void *)p);
+	munmap((void *)p, PAGES * 4096ull);
 	return median_u64(t, PAGES * PASSES);
 }
 
 /* Median over 5 passes of (cycles to touch 4096 fresh pages in order) / 4096. */
 static uint64_t touch_per_page(void)
 {
-	volatile char *p;
-	if (mmap_anon(PAGES * 4096ull, (void **)&p))
+	volatile char *p = mmap(NULL, PAGES * 4096ull, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
 		return 0;
 	for (int pass = 0; pass < 5; pass++) {
 		uint64_t t0 = rdtsc();
 		for (int i = 0; i < PAGES; i++)
 			p[i * 4096ull] = 1;
 		t[pass] = (rdtsc() - t0) / PAGES;
-		munmap((void *)p, PAGES * 4096ull);
+		madvise((void *)p, PAGES * 4096ull, MADV_DONTNEED); /* fresh again */
 	}
-	mfree((void *)p);
+	munmap((void *)p, PAGES * 4096ull);
 	return median_u64(t, 5);
 }
 
@@ -61,13 +68,13 @@ static uint64_t touch_per_page(void)
  * reports it) the first time, then the parent times FORKS forks. */
 static void fork_benches(uint64_t hz)
 {
-	volatile char *p;
-	struct wait_status st;
-	if (mmap_anon(PAGES * 4096ull, (void **)&p))
+	volatile char *p = mmap(NULL, PAGES * 4096ull, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
 		return;
 	for (int i = 0; i < PAGES; i++)
 		p[i * 4096ull] = 1;
-	int pid = fork();
+	pid_t pid = fork();
 	if (pid == 0) {
 		for (int i = 0; i < PAGES; i++) {
 			uint64_t t0 = rdtsc();
@@ -78,7 +85,7 @@ static void fork_benches(uint64_t hz)
 		exit(0);
 	}
 	if (pid > 0)
-		waitpid((uint32_t)pid, &st);
+		waitpid(pid, NULL, 0);
 	uint64_t f[FORKS], w[FORKS];
 	uint32_t ep;
 	struct sys_msg go = { .label = 1 };
@@ -95,7 +102,7 @@ static void fork_benches(uint64_t hz)
 		f[k] = rdtsc() - t0;
 		ipc_send(ep, &go);
 		if (pid > 0)
-			waitpid((uint32_t)pid, &st);
+			waitpid(pid, NULL, 0);
 		w[k] = rdtsc() - t0;
 	}
 	uint64_t m = median_u64(f, FORKS);
@@ -103,7 +110,7 @@ static void fork_benches(uint64_t hz)
 	printf("RESULT name=pager_fork_16m_us value=%lu unit=us\n",
 	       hz ? m * 1000000 / hz : 0);
 	bench_result("pager_fork_exit_wait_16m", median_u64(w, FORKS));
-	mfree((void *)p);
+	munmap((void *)p, PAGES * 4096ull);
 }
 
 /* Median cycles from spawn to the child's exit being seen (polled). */

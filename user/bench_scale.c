@@ -5,6 +5,12 @@
  * first fills its pages, forks a child that keeps them shared, then
  * writes them all.  The program runs itself as the workers
  * ("worker MODE CPU PARENT").  Benchmarks report, they never fail. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include "sys/sys.h"
 #include "sys/test.h"
 #include "sys/unistd.h"
@@ -49,14 +55,18 @@ static void toucher(void *arg)
 static int worker(int cow, unsigned cpu, unsigned parent)
 {
 	uint32_t hold = 0;
-	int child = -1;
-	if (shared_ep(KEY_GO | parent, &go) || shared_ep(KEY_RES | parent, &res) ||
-	    mmap_anon(PAGES * 4096ull, (void **)&mem))
+	pid_t child = -1;
+	if (shared_ep(KEY_GO | parent, &go) || shared_ep(KEY_RES | parent, &res))
+		return 1;
+	mem = mmap(NULL, PAGES * 4096ull,
+		   PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		   -1, 0);
+	if (mem == MAP_FAILED)
 		return 1;
 	if (cow) {
 		for (int i = 0; i < PAGES; i++)
 			mem[i * 4096ull] = 1;
-		uint64_t key = KEY_HOLD | (uint64_t)sys_pid << 8; /* ours, not the child's */
+		uint64_t key = KEY_HOLD | (uint64_t)getpid() << 8; /* ours, not the child's */
 		if (shared_ep(key, &hold))
 			return 1;
 		child = fork();
@@ -70,11 +80,11 @@ static int worker(int cow, unsigned cpu, unsigned parent)
 	if (thread_start_on((int)cpu, toucher, NULL, 16 * 1024))
 		return 1;
 	while (!done)
-		sleep_ms(1);
+		usleep(1000);
 	if (child > 0) {
 		struct sys_msg m = { .label = 1 };
 		ipc_send(hold, &m);
-		waitpid((uint32_t)child, NULL);
+		waitpid(child, NULL, 0);
 	}
 	return 0;
 }
@@ -85,7 +95,7 @@ static uint64_t run(const char *mode, unsigned n, uint64_t hz)
 {
 	char cpu[8], parent[16];
 	uint32_t pid[MAXN];
-	snprintf(parent, sizeof parent, "%u", sys_pid);
+	snprintf(parent, sizeof parent, "%d", getpid());
 	for (unsigned i = 0; i < n; i++) {
 		snprintf(cpu, sizeof cpu, "%u", i);
 		const char *argv[] = { "bench_scale", "worker", mode, cpu, parent, NULL };
@@ -103,7 +113,7 @@ static uint64_t run(const char *mode, unsigned n, uint64_t hz)
 		last = m.w[1] > last ? m.w[1] : last;
 	}
 	for (unsigned i = 0; i < n; i++)
-		waitpid(pid[i], NULL);
+		waitpid((pid_t)pid[i], NULL, 0);
 	return last > first ? (uint64_t)n * PAGES * hz / (last - first) : 0;
 }
 
@@ -112,8 +122,9 @@ int main(int argc, char **argv)
 	if (argc > 4 && strcmp(argv[1], "worker") == 0)
 		return worker(strcmp(argv[2], "cow") == 0, num(argv[3]), num(argv[4]));
 	uint64_t hz = tsc_hz();
-	unsigned ncpu = cpu_count();
-	if (shared_ep(KEY_GO | sys_pid, &go) || shared_ep(KEY_RES | sys_pid, &res))
+	unsigned ncpu = (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
+	uint32_t me = (uint32_t)getpid();
+	if (shared_ep(KEY_GO | me, &go) || shared_ep(KEY_RES | me, &res))
 		return 1;
 	const char *modes[] = { "zero", "cow" };
 	for (int k = 0; k < 2; k++) {

@@ -3,7 +3,11 @@
  * faults, frames the pager holds for processes, the kernel's free frames.
  * The pager's "pid N killed: out of memory" line ends it; the system
  * stays up. */
-#include "sys/sys.h"
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include "sys/test.h"
 #include "sys/unistd.h"
 
@@ -23,13 +27,14 @@ int main(void)
 	static struct pg_stats a;
 	uint64_t total = 0, free0 = frames_available();
 	pager_stats(&a);
-	printf("hog: pid %u, %lu frames free; touching memory until the pager kills me\n",
-	       sys_pid, free0);
+	printf("hog: pid %d, %lu frames free; touching memory until the pager kills me\n",
+	       getpid(), free0);
 	for (;;) {
-		volatile char *p;
-		int e = mmap_anon(PG_MMAP_MAX, (void **)&p);
-		if (e) {
-			printf("hog: mmap_anon: %s after %lu MiB\n", err_str(e), total >> 20);
+		/* MAP_NORESERVE: each mapping may be larger than RAM (lazy) */
+		volatile char *p = mmap(NULL, PG_MMAP_MAX, PROT_READ | PROT_WRITE,
+					MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		if (p == MAP_FAILED) {
+			printf("hog: mmap: %s after %lu MiB\n", strerror(errno), total >> 20);
 			return 1;
 		}
 		for (uint64_t off = 0; off < PG_MMAP_MAX; off += 4096) {

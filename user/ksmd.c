@@ -2,9 +2,9 @@
  * KSM stops.  It only paces the scanner: each send of PG_KSM_SCAN (w0 =
  * 0) lets the pager scan one batch between the faults and requests it
  * serves; the call with w0 = 1 waits for that batch to end and answers
- * how long to sleep before the next one (sleep_ms). */
+ * how long to sleep before the next one (in ms). */
+#include <unistd.h>
 #include "sys/sys.h"
-#include "sys/unistd.h"
 
 int main(void)
 {
@@ -14,6 +14,6 @@ int main(void)
 		    ipc_call(sys_pager, &m) || IPC_LABEL_TAG(m.label) != E_OK)
 			return 1;
 		if (m.w[0])
-			sleep_ms((unsigned)m.w[0]);
+			usleep((useconds_t)m.w[0] * 1000);
 	}
 }

@@ -5,6 +5,11 @@
  * stop changing; then one process writes one page and copy-on-write gives
  * it a private copy again.  KSM's settings are put back at the end. */
 #include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include "sys/sys.h"
 #include "sys/ksm.h"
 #include "sys/test.h"
@@ -19,19 +24,22 @@ static int child(uint64_t pages, uint64_t distinct)
 {
 	volatile uint64_t *p;
 	struct sys_msg m;
-	if (shared_ep(KEY, &ep) || shared_ep(KEY + 1, &cmd) ||
-	    mmap_anon(pages * 4096, (void **)&p))
+	if (shared_ep(KEY, &ep) || shared_ep(KEY + 1, &cmd))
+		return 1;
+	p = mmap(NULL, pages * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		 -1, 0);
+	if (p == MAP_FAILED)
 		return 1;
 	for (uint64_t i = 0; i < pages * 512; i++)
 		p[i] = (i / 512 % distinct + 1) * 0x9E3779B97F4A7C15ull + i % 512;
-	if (pg_madvise((void *)p, pages * 4096, MADV_MERGEABLE))
+	if (madvise((void *)p, pages * 4096, MADV_MERGEABLE))
 		return 2;
 	sys_send(ep, 0, 0, 0, 0, 0);              /* filled */
 	if (ipc_recv(cmd, &m))
 		return 3;
 	if (m.w[0] == 1) {                        /* write one page */
 		p[0] = 0x777;
-		sys_send(ep, 0, sys_pid, 0, 0, 0);
+		sys_send(ep, 0, (uint64_t)getpid(), 0, 0, 0);
 		if (ipc_recv(cmd, &m))
 			return 3;
 	}
@@ -65,7 +73,6 @@ int main(int argc, char **argv)
 {
 	uint64_t procs = 4, pages = 4096, distinct = 64, old_run, old_pts, old_sleep;
 	struct sys_msg m;
-	struct wait_status st;
 	if (!arg(argc, argv, 1, MAXP, &procs) || !arg(argc, argv, 2, 65536, &pages) ||
 	    !arg(argc, argv, 3, 65536, &distinct) || pages < procs) {
 		printf("usage: ksmdemo [PROCS 1..16] [PAGES] [DISTINCT]\n");
@@ -74,7 +81,7 @@ int main(int argc, char **argv)
 	if (shared_ep(KEY, &ep) || shared_ep(KEY + 1, &cmd))
 		return 1;
 	for (uint64_t k = 0; k < procs; k++) {
-		int pid = fork();
+		pid_t pid = fork();
 		if (pid == 0)
 			exit(child(pages / procs, distinct));
 		kids[k] = pid > 0 ? (uint32_t)pid : 0;
@@ -89,13 +96,13 @@ int main(int argc, char **argv)
 	ksm_ctl(KSM_CTL_RUN, 1, 0, &old_run);
 	uint64_t t0 = rdtsc(), hz = tsc_hz(), last = ~0ull, same = 0;
 	for (int sec = 1; sec <= 60 && same < 2; sec++) {
-		sleep_ms(1000);
+		sleep(1);
 		struct ksm_stats s;
 		ksm_stats(0, &s);
 		same = s.pages_sharing == last ? same + 1 : 0;
 		last = s.pages_sharing;
 		char when[16];
-		fmt_snprintf(when, sizeof when, "%ds:", sec);
+		snprintf(when, sizeof when, "%ds:", sec);
 		show(when, free0);
 	}
 	printf("ksmdemo: steady after %lu ms\n", (rdtsc() - t0) * 1000 / (hz ? hz : 1));
@@ -106,13 +113,13 @@ int main(int argc, char **argv)
 	pager_stats(&b);
 	printf("ksmdemo: process %lu wrote one page: COW copies +%lu\n", m.w[0],
 	       b.cow_copies - a.cow_copies);
-	sleep_ms(500);
+	usleep(500000);
 	show("after:", free0);
 	for (uint64_t k = 0; k < procs; k++)
 		sys_send(cmd, 0, 0, 0, 0, 0);             /* exit */
 	for (uint64_t k = 0; k < procs; k++)
 		if (kids[k])
-			waitpid(kids[k], &st);
+			waitpid((pid_t)kids[k], NULL, 0);
 	ksm_ctl(KSM_CTL_RUN, old_run == 1 ? 1 : 0, 0, NULL);
 	ksm_ctl(KSM_CTL_PAGES_TO_SCAN, old_pts, 0, NULL);
 	ksm_ctl(KSM_CTL_SLEEP_MS, old_sleep, 0, NULL);

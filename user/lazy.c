@@ -1,7 +1,11 @@
 /* lazy N [SECS]: map N MiB (default 16) of lazy memory, touch every page,
  * and show which pager counters moved; then keep it SECS seconds (default
  * 0) before exiting, to look at it with ps, meminfo or memmap. */
-#include "sys/sys.h"
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include "sys/test.h"
 #include "sys/unistd.h"
 
@@ -24,10 +28,10 @@ int main(int argc, char **argv)
 	t0 = rdtsc();
 	while (left) {
 		uint64_t n = left < PG_MMAP_MAX ? left : PG_MMAP_MAX;
-		volatile char *p;
-		int e = mmap_anon(n, (void **)&p);
-		if (e) {
-			printf("lazy: mmap_anon: %s\n", err_str(e));
+		volatile char *p = mmap(NULL, n, PROT_READ | PROT_WRITE,
+					MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		if (p == MAP_FAILED) {
+			printf("lazy: mmap: %s\n", strerror(errno));
 			return 1;
 		}
 		printf("lazy: mapped %lu MiB at %p, nothing resident yet\n", n >> 20, (void *)p);
@@ -46,7 +50,7 @@ int main(int argc, char **argv)
 	uint64_t hold = number(argc > 2 ? argv[2] : NULL, 0);
 	if (hold) {
 		printf("lazy: keeping it for %lu s\n", hold);
-		sleep_ms((unsigned)(hold > 3600 ? 3600000 : hold * 1000));
+		sleep((unsigned)(hold > 3600 ? 3600 : hold));
 	}
 	return 0;
 }

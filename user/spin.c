@@ -1,7 +1,8 @@
 /* spin [SECONDS]: keep a CPU busy for SECONDS (default: until killed),
  * saying so once a second: the program to try Ctrl-C and kill on.  Exit
  * status 2 on a bad argument. */
-#include "sys/sys.h"
+#include <stdio.h>
+#include <unistd.h>
 #include "sys/test.h"
 #include "sys/unistd.h"
 
@@ -16,7 +17,7 @@ int main(int argc, char **argv)
 		secs = secs * 10 + (uint64_t)(*s - '0');
 	if (!hz)
 		hz = 1000000000;
-	printf("spin: pid %u busy %s\n", sys_pid, secs ? "for a while" : "until killed");
+	printf("spin: pid %d busy %s\n", getpid(), secs ? "for a while" : "until killed");
 	uint64_t t0 = rdtsc();
 	for (uint64_t s = 1; secs == 0 || s <= secs; s++) {
 		while (rdtsc() - t0 < s * hz)

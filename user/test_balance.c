@@ -9,6 +9,9 @@
  * calls them one by one, and an IPC call runs a waiting receiver on the
  * caller's CPU.  The spinner answers with a poll (a receive gives up the
  * unanswered call) and spins there.  Without balancing they stay there. */
+#include <stdio.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include "sys/sys.h"
 #include "sys/test.h"
 #include "sys/unistd.h"
@@ -60,8 +63,9 @@ static void snapshot(struct abi_sysinfo *si, uint64_t *count, unsigned n)
 static void start(unsigned n)
 {
 	struct sys_regs r;
-	void *mem;
-	TEST_ERR(NAME, mmap_anon(4096, &mem), E_OK);
+	void *mem = mmap(NULL, 4096,
+			 PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	TEST_CHECK(NAME, mem != MAP_FAILED);
 	sh = mem;
 	TEST_ERR(NAME, sys_endpoint_create_r(&r), E_OK);
 	sh->ep = (uint32_t)r.rdi;
@@ -70,11 +74,11 @@ static void start(unsigned n)
 	for (unsigned i = 0; i < n; i++)
 		TEST_ERR(NAME, thread_start(spinner, (void *)(uint64_t)i, 16 * 1024), E_OK);
 	while (sh->ready != (int)n)
-		sleep_ms(1);
-	sleep_ms(50); /* from ready to blocked in recv */
+		usleep(1000);
+	usleep(50000); /* from ready to blocked in recv */
 	TEST_ERR(NAME, thread_start_on(0, gatherer, (void *)(uint64_t)n, 16 * 1024), E_OK);
 	while (!sh->gathered)
-		sleep_ms(1);
+		usleep(1000);
 }
 
 int main(void)
@@ -88,13 +92,13 @@ int main(void)
 	}
 	unsigned n = a.ncpus < SPINNERS_MAX ? a.ncpus : SPINNERS_MAX;
 	start(n);
-	sleep_ms(200);
+	usleep(200000);
 	snapshot(&a, ca, n);
-	sleep_ms(WINDOW_MS);
+	usleep(WINDOW_MS * 1000);
 	snapshot(&b, cb, n);
 	sh->stop = 1;
 	while (sh->done != (int)n + 1)
-		sleep_ms(1);
+		usleep(1000);
 	unsigned busy = 0, stalled = 0;
 	printf("%s: %u spinners; per cpu idle/ticks over the window:", NAME, n);
 	for (unsigned c = 0; c < a.ncpus; c++) {

@@ -4,6 +4,8 @@
  * (PG_STATS) and read zero around
  * the written word; 10 000 more only read are all zero, are served by the
  * shared zero frame (faults_zero_read), and take no frames of their own. */
+#include <stdio.h>
+#include <sys/mman.h>
 #include "sys/sys.h"
 #include "sys/test.h"
 #include "sys/unistd.h"
@@ -20,9 +22,11 @@ static struct pg_stats a, b;
 
 int main(void)
 {
-	volatile uint64_t *w, *r;
-	TEST_ERR(NAME, mmap_anon(PAGES * 4096, (void **)&w), E_OK);
-	TEST_ERR(NAME, mmap_anon(PAGES * 4096, (void **)&r), E_OK);
+	volatile uint64_t *w = mmap(NULL, PAGES * 4096, PROT_READ | PROT_WRITE,
+				    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	volatile uint64_t *r = mmap(NULL, PAGES * 4096, PROT_READ | PROT_WRITE,
+				    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	TEST_CHECK(NAME, w != MAP_FAILED && r != MAP_FAILED);
 	TEST_ERR(NAME, pager_stats(&b), E_OK); /* fault in what the calls use */
 	TEST_ERR(NAME, pager_stats(&a), E_OK);
 	for (uint64_t i = 0; i < PAGES; i++)

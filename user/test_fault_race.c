@@ -7,6 +7,11 @@
  * flight during the fork must be copy-on-write like any other.  (When the
  * faulting thread installed its answer itself whenever it next ran, the
  * answer landed after the fork, writable, on a frame the child shared.) */
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include "sys/sys.h"
 #include "sys/test.h"
 #include "sys/unistd.h"
@@ -39,7 +44,7 @@ static void writer(void *arg)
 /* In the child: pages near the fork point hold no epoch after ours. */
 static _Noreturn void child_check(uint64_t at)
 {
-	sleep_ms(5); /* let the parent's writers rewrite pages meanwhile */
+	usleep(5000); /* let the parent's writers rewrite pages meanwhile */
 	uint64_t mine = epoch, lo = at > 1024 ? at - 1024 : 0;
 	for (uint64_t j = lo; j < at + 64 && j < PAGES; j++) {
 		uint64_t v = *(volatile uint64_t *)word(j);
@@ -54,7 +59,7 @@ static _Noreturn void child_check(uint64_t at)
 
 static void fork_race(void)
 {
-	int cpus = (int)cpu_count();
+	int cpus = (int)sysconf(_SC_NPROCESSORS_ONLN);
 	for (int w = 0; w < WRITERS; w++)
 		TEST_ERR(NAME, thread_start_on(cpus > 1 ? 1 + w % (cpus - 1) : 0, writer, NULL,
 					       16384), E_OK);
@@ -66,15 +71,15 @@ static void fork_race(void)
 			sys_yield();
 			continue;
 		}
-		int pid = fork();
+		pid_t pid = fork();
 		if (pid == 0)
 			child_check(at);
 		epoch++;
 		if (pid < 0)
 			test_fail(NAME, "fork failed");
-		struct wait_status st;
-		TEST_ERR(NAME, waitpid((uint32_t)pid, &st), E_OK);
-		if (st.how != PG_WAIT_EXITED || st.code != 0)
+		int st = 0;
+		TEST_CHECK(NAME, waitpid(pid, &st, 0) == pid);
+		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
 			test_fail(NAME, "a child saw its parent's write made after fork");
 		forks++;
 		last = at;
@@ -84,11 +89,13 @@ static void fork_race(void)
 
 int main(void)
 {
-	if (cpu_count() < 2) {
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2) {
 		test_skip(NAME, "needs 2 CPUs");
 		return 0;
 	}
-	TEST_ERR(NAME, mmap_anon(PAGES * 4096, (void **)&base), E_OK);
+	base = mmap(NULL, PAGES * 4096,
+		    PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	TEST_CHECK(NAME, base != MAP_FAILED);
 	fork_race();
 	test_pass(NAME);
 	return 0;

@@ -8,6 +8,11 @@
  *   ksm_oom_greedy         memory runs out while KSM runs: the OOM kill
  *                          still picks the greedy process; the merged one
  *                          lives with its bytes */
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <stdbool.h>
 #include "sys/sys.h"
 #include "sys/ksm.h"
@@ -73,20 +78,21 @@ static void test_writer(void)
 		test_skip(name, "needs 2 CPUs");
 		return;
 	}
-	TEST_ERR(name, mmap_anon(PAGES * 4096, (void **)&buf), E_OK);
+	buf = mmap(NULL, PAGES * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	TEST_CHECK(name, buf != MAP_FAILED);
 	for (int i = 0; i < PAGES; i++)
 		fill_page(i, 0x5a5a5a5a5a5a5a5aull);
 	for (int i = 0; i < PAGES; i++)
 		buf[i * 512] = last[i] = 0;
-	TEST_ERR(name, pg_madvise((void *)buf, PAGES * 4096, MADV_MERGEABLE), E_OK);
+	TEST_CHECK(name, madvise((void *)buf, PAGES * 4096, MADV_MERGEABLE) == 0);
 	set(KSM_CTL_PAGES_TO_SCAN, 64);
 	set(KSM_CTL_RUN, 1);
 	for (int t = 0; t < 6000 && stats(0)->pages_sharing < PAGES - 1; t++)
-		sleep_ms(10);
+		usleep(10000);
 	uint64_t merged0 = ks.pages_merged;
 	TEST_ERR(name, thread_start_on(1, writer, NULL, 16384), E_OK);
 	for (int t = 0; t < 120000 && !writer_done; t++)
-		sleep_ms(1);
+		usleep(1000);
 	TEST_CHECK(name, writer_done);
 	uint64_t merged = stats(0)->pages_merged - merged0;
 	set(KSM_CTL_RUN, 0);
@@ -102,7 +108,7 @@ static void test_writer(void)
 	printf("test_ksm_race: %lu merges while the writer ran\n", merged);
 	TEST_CHECK(name, merged > 0);
 	set(KSM_CTL_RUN, 2);
-	mfree((void *)buf);
+	munmap((void *)buf, PAGES * 4096);
 	test_pass(name);
 }
 
@@ -110,11 +116,11 @@ static void test_writer(void)
  * each, never madvised. */
 static int inherit_child(void)
 {
-	volatile uint64_t *p;
 	if (ksm_process(1) != 0)
 		return 1;
-	int pid = fork();
-	if (mmap_anon(64 * 4096, (void **)&p))
+	pid_t pid = fork();
+	volatile uint64_t *p = mmap(NULL, 64 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
 		return 2;
 	for (int i = 0; i < 64 * 512; i++)
 		p[i] = 7;
@@ -122,35 +128,35 @@ static int inherit_child(void)
 		if (ksm_process(2) != 1)
 			exit(3);
 		for (int t = 0; t < 6000 && stats(0)->ksm_merging_pages < 64; t++)
-			sleep_ms(10);
+			usleep(10000);
 		exit(ks.ksm_merging_pages == 64 && ks.ksm_process ? 0 : 4);
 	}
-	struct wait_status st;
+	int st = 0;
 	for (int t = 0; t < 6000 && stats(0)->ksm_merging_pages < 64; t++)
-		sleep_ms(10);
+		usleep(10000);
 	if (ks.ksm_merging_pages != 64)
 		return 5;
-	if (pid < 0 || waitpid((uint32_t)pid, &st) || st.how != PG_WAIT_EXITED)
+	if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
 		return 6;
 	for (int i = 0; i < 64 * 512; i++)
 		if (p[i] != 7)
 			return 7;
-	return (int)st.code;
+	return WEXITSTATUS(st);
 }
 
 static void test_inherit(void)
 {
 	const char *name = "ksm_process_inherit";
-	struct wait_status st;
+	int st = 0;
 	set(KSM_CTL_PAGES_TO_SCAN, 1000);
 	set(KSM_CTL_RUN, 1);
-	int pid = fork();
+	pid_t pid = fork();
 	if (pid == 0)
 		exit(inherit_child());
 	TEST_CHECK(name, pid > 0);
-	TEST_ERR(name, waitpid((uint32_t)pid, &st), E_OK);
-	if (st.how != PG_WAIT_EXITED || st.code)
-		test_fail(name, "child ended how %d code %lu", st.how, st.code);
+	TEST_CHECK(name, waitpid(pid, &st, 0) == pid);
+	if (!WIFEXITED(st) || WEXITSTATUS(st))
+		test_fail(name, "child ended with status 0x%x (exit %d)", st, WEXITSTATUS(st));
 	TEST_CHECK(name, ksm_process(2) == 0); /* the parent never asked */
 	set(KSM_CTL_RUN, 2);
 	test_pass(name);
@@ -160,18 +166,18 @@ static void test_oom(void)
 {
 	const char *name = "ksm_oom_greedy";
 	static struct pg_stats a, b;
-	struct wait_status st;
+	int st = 0;
 	uint32_t hog;
-	int pid = fork();
+	pid_t pid = fork();
 	if (pid == 0) { /* 1024 pages of 4 contents, merged, then checked */
-		volatile uint64_t *p;
-		if (mmap_anon(1024 * 4096, (void **)&p))
+		volatile uint64_t *p = mmap(NULL, 1024 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED)
 			exit(1);
 		for (int i = 0; i < 1024 * 512; i++)
 			p[i] = (uint64_t)(i / 512 % 4) << 32 | (uint64_t)(i % 512);
-		pg_madvise((void *)p, 1024 * 4096, MADV_MERGEABLE);
+		madvise((void *)p, 1024 * 4096, MADV_MERGEABLE);
 		for (int t = 0; t < 6000 && stats(0)->ksm_merging_pages < 1024; t++)
-			sleep_ms(10);
+			usleep(10000);
 		if (ks.ksm_merging_pages != 1024)
 			exit(2);
 		uint32_t ep;
@@ -190,15 +196,15 @@ static void test_oom(void)
 	TEST_ERR(name, ipc_recv(ep, &m), E_OK); /* merged */
 	TEST_ERR(name, pager_stats(&a), E_OK);
 	TEST_ERR(name, spawn("test_oom", "hog", &hog), E_OK);
-	TEST_ERR(name, waitpid(hog, &st), E_OK);
+	TEST_CHECK(name, waitpid((pid_t)hog, &st, 0) == (pid_t)hog);
 	TEST_ERR(name, pager_stats(&b), E_OK);
-	if (st.how != PG_WAIT_KILLED || b.oom_kills != a.oom_kills + 1)
-		test_fail(name, "hog ended how %d; oom_kills +%lu", st.how,
+	if (!WIFSIGNALED(st) || b.oom_kills != a.oom_kills + 1)
+		test_fail(name, "hog ended with status 0x%x; oom_kills +%lu", st,
 			  b.oom_kills - a.oom_kills);
 	sys_send(ep, 0, 0, 0, 0, 0);
-	TEST_ERR(name, waitpid((uint32_t)pid, &st), E_OK);
-	if (st.how != PG_WAIT_EXITED || st.code)
-		test_fail(name, "merged child ended how %d code %lu", st.how, st.code);
+	TEST_CHECK(name, waitpid(pid, &st, 0) == pid);
+	if (!WIFEXITED(st) || WEXITSTATUS(st))
+		test_fail(name, "merged child ended with status 0x%x", st);
 	set(KSM_CTL_RUN, 2);
 	test_pass(name);
 }

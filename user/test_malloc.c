@@ -1,7 +1,11 @@
 /* malloc over PG_BRK in ring 3: many blocks of many sizes keep their
  * bytes, calloc zeroes, realloc moves and keeps, everything freed
  * coalesces, and a large free gives the break back. */
-#include "sys/sys.h"
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "sys/malloc.h"
 #include "sys/test.h"
 #include "sys/unistd.h"
 

@@ -2,6 +2,9 @@
  * a timing measurement), and two threads spinning on one CPU both make
  * progress (ring 3 is preempted at the end of a time slice: without it the
  * first to run would starve the other for good). */
+#include <stdio.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include "sys/sys.h"
 #include "sys/test.h"
 #include "sys/unistd.h"
@@ -34,28 +37,29 @@ static uint64_t now_ms(void)
 int main(void)
 {
 	uint64_t t0 = now_ms();
-	TEST_ERR(NAME, sleep_ms(50), E_OK);
+	TEST_CHECK(NAME, usleep(50000) == 0);
 	uint64_t slept = now_ms() - t0;
 	if (slept < 50)
-		test_fail(NAME, "sleep_ms(50) returned after %lu ms", slept);
+		test_fail(NAME, "usleep(50000) returned after %lu ms", slept);
 	TEST_ERR(NAME, sys_sleep_ms(1ull << 40), E_INVAL); /* absurd */
 
-	void *mem;
 	static struct abi_sysinfo si;
 	TEST_ERR(NAME, sys_sysinfo((uint64_t)&si, sizeof si), E_OK);
 	int cpu = si.ncpus > 1 ? 1 : 0; /* not the boot CPU, if there is another */
-	TEST_ERR(NAME, mmap_anon(4096, &mem), E_OK);
+	void *mem = mmap(NULL, 4096,
+			 PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	TEST_CHECK(NAME, mem != MAP_FAILED);
 	sp = mem;
 	TEST_ERR(NAME, thread_start_on(cpu, spinner, (void *)0, 64 * 1024), E_OK);
 	TEST_ERR(NAME, thread_start_on(cpu, spinner, (void *)1, 64 * 1024), E_OK);
 	/* wait until both have counted, for at most ~5 s of ticks */
 	uint64_t start = now_ms();
 	while ((!sp->count[0] || !sp->count[1]) && now_ms() - start < 5000)
-		sleep_ms(10);
+		usleep(10000);
 	uint64_t a = sp->count[0], b = sp->count[1];
 	sp->stop = 1;
 	while (sp->done != 2)
-		sleep_ms(1);
+		usleep(1000);
 	if (!a || !b)
 		test_fail(NAME, "one of two threads on one CPU never ran (%lu, %lu)", a, b);
 	printf("sched: slept %lu ms for 50; two spinners on cpu %d counted %lu and %lu\n",

@@ -15,6 +15,10 @@
 #include <sys/types.h>
 #include "abi/pager.h"
 
+/* As unistd.h: munmap and mprotect get their POSIX meaning here, not
+ * sys/proc.h's (include the POSIX headers before the sys/ ones). */
+#define LIBSYS_POSIX_NAMES 1
+
 #define PROT_NONE  0x0
 #define PROT_READ  0x1
 #define PROT_WRITE 0x2
