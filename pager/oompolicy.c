@@ -38,6 +38,7 @@ void oom_wait_start(struct oom_wait *w, uint32_t victim, uint64_t owed0, uint64_
 	w->victim = victim;
 	w->owed0 = owed0;
 	w->deadline = now + OOM_WAIT_MS;
+	w->low = UINT64_MAX;
 }
 
 /* oom_wait_back: the victim's frames are back. */
@@ -49,7 +50,10 @@ bool oom_wait_back(struct oom_wait *w, uint64_t owed)
 	return true;
 }
 
-/* oom_wait_step: back -> RETRY (once), pending -> WAIT, else CHOOSE. */
+/* oom_wait_step: back -> RETRY (once), pending -> WAIT, else CHOOSE.  The
+ * deadline moves on while owed falls (the victim's frames are coming back,
+ * as slowly as a big space is torn down: Linux's OOM reaper, too, waits
+ * while it makes progress). */
 enum oom_step oom_wait_step(struct oom_wait *w, uint64_t owed, uint64_t now,
 			    bool *timed_out)
 {
@@ -58,6 +62,10 @@ enum oom_step oom_wait_step(struct oom_wait *w, uint64_t owed, uint64_t now,
 		return OOM_CHOOSE;
 	if (oom_wait_back(w, owed))
 		return OOM_RETRY;
+	if (w->low != UINT64_MAX && owed < w->low)
+		w->deadline = now + OOM_WAIT_MS;
+	if (owed < w->low)
+		w->low = owed;
 	if (now < w->deadline)
 		return OOM_WAIT;
 	w->waiting = false;

@@ -9,8 +9,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define OOM_WAIT_MS  5000 /* longest wait for a victim's frames (very generous:
-			   * they come back once its threads leave their CPUs) */
+#define OOM_WAIT_MS  5000 /* longest wait for a victim's frames without one
+			   * coming back (very generous: they come back once
+			   * its threads leave their CPUs, then as fast as the
+			   * kernel frees them) */
 #define OOM_RETRY_MS 5    /* a waiting fault runs again after this sleep */
 
 /* A process as the victim choice sees it. */
@@ -36,7 +38,8 @@ struct oom_wait {
 	bool waiting;
 	uint32_t victim;
 	uint64_t owed0;      /* owed just before the victim was killed */
-	uint64_t deadline;   /* ms: give up waiting then */
+	uint64_t deadline;   /* ms: give up waiting then, unless frames come back */
+	uint64_t low;        /* the lowest owed seen since (UINT64_MAX: none yet) */
 };
 
 enum oom_step {

@@ -43,11 +43,19 @@ static bool f_page(uint32_t o, uint64_t va, struct ksm_page *pg)
 	return true;
 }
 
-static void f_wrprotect(uint32_t o, uint64_t va) { (void)o, (void)va; }
-
-static int f_remap(uint32_t o, uint64_t va, uint64_t expect, uint64_t frame)
+static const uint8_t *frame_bytes(uint64_t f)
 {
-	(void)o, (void)expect;
+	return f < PAGES ? mem[f] : kmem[f - PAGES];
+}
+
+/* The merge as the kernel does it (no other writer here): the page still
+ * holds expect, the bytes are compared in full, then remapped. */
+static int f_merge(uint32_t o, uint64_t va, uint64_t expect, uint64_t frame)
+{
+	(void)o;
+	if (frame_of[va / KSM_PAGE] != expect ||
+	    (frame != KSM_ZERO_FRAME && memcmp(frame_bytes(expect), frame_bytes(frame), KSM_PAGE)))
+		return E_AGAIN;
 	frame_of[va / KSM_PAGE] = frame;
 	return E_OK;
 }
@@ -62,8 +70,8 @@ static int f_frame_new(const uint8_t *bytes, uint64_t *frame)
 static const uint8_t *f_bytes(uint64_t f) { return kmem[f - PAGES]; }
 static void f_put(uint64_t f) { (void)f; }
 
-static const struct ksm_ops ops = { f_next, f_page, f_wrprotect, f_remap, f_frame_new,
-				    f_bytes, f_put, NULL };
+static const struct ksm_ops ops = { f_next, f_page, f_merge, f_frame_new, f_bytes, f_put,
+				    NULL };
 
 static int cmp_u64(const void *a, const void *b)
 {

@@ -97,6 +97,21 @@ START_TEST(wait_until_back)
 }
 END_TEST
 
+START_TEST(wait_extends_while_frames_come_back)
+{
+	struct oom_wait w = { 0 };
+	bool to;
+	oom_wait_start(&w, 7, 100, 1000);
+	ck_assert_int_eq(oom_wait_step(&w, 5000, 1001, &to), OOM_WAIT);
+	/* frames coming back just before the deadline: it moves on */
+	ck_assert_int_eq(oom_wait_step(&w, 4000, 1000 + OOM_WAIT_MS - 1, &to), OOM_WAIT);
+	ck_assert_int_eq(oom_wait_step(&w, 4000, 1000 + OOM_WAIT_MS + 10, &to), OOM_WAIT);
+	/* no progress for OOM_WAIT_MS: another victim */
+	ck_assert_int_eq(oom_wait_step(&w, 4000, 1000 + 2 * OOM_WAIT_MS, &to), OOM_CHOOSE);
+	ck_assert(to && !w.waiting);
+}
+END_TEST
+
 START_TEST(wait_bounded)
 {
 	struct oom_wait w = { 0 };
@@ -121,6 +136,7 @@ int main(void)
 	tcase_add_test(t, pick_tie_younger);
 	tcase_add_test(t, wait_until_back);
 	tcase_add_test(t, wait_bounded);
+	tcase_add_test(t, wait_extends_while_frames_come_back);
 	suite_add_tcase(s, t);
 	return check_run(s);
 }
