@@ -1,4 +1,4 @@
-/* printf-style formatting, freestanding: used by printk and, later, libsys. */
+/* printf-style formatting, freestanding: used by printk and libsys. */
 #include <stdint.h>
 #include <stdbool.h>
 #include "lib/fmt.h"

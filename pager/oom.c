@@ -86,10 +86,10 @@ static long kill_victim(struct proc *v, struct proc *p, const struct sys_msg *m,
 	dp_stats.kills++;
 	dp_stats.oom_kills++;
 	if (v == p)
-		proc_end(v, PG_WAIT_KILLED, IPC_LABEL_TAG(m->label), m->w[FAULT_MSG_ADDR],
+		proc_end(v, PG_WAIT_KILLED, PG_KILLED_OOM, m->w[FAULT_MSG_ADDR],
 			 m->w[FAULT_MSG_IP]);
 	else
-		proc_end(v, PG_WAIT_KILLED, FAULT_PAGE, 0, 0);
+		proc_end(v, PG_WAIT_KILLED, PG_KILLED_OOM, 0, 0);
 	oom_wait_start(&wait_state, vpid, owed, now);
 	if (!proc_live(ppid))
 		return FAULT_REPLY_KILL; /* p was v, or one of its children */

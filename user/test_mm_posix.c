@@ -208,8 +208,8 @@ static void noreserve_oom(void)
 	CHECK(pager_stats(&a) == 0);
 	int st = in_child(fill_all, &len);
 	CHECK(pager_stats(&b) == 0);
-	if (!WIFSIGNALED(st) || b.oom_kills != a.oom_kills + 1)
-		test_fail(name, "child status 0x%x, oom_kills +%lu: not the OOM kill",
+	if (!WIFSIGNALED(st) || WTERMSIG(st) != SIGKILL || b.oom_kills != a.oom_kills + 1)
+		test_fail(name, "child status 0x%x, oom_kills +%lu: not the OOM kill (SIGKILL)",
 			  st, b.oom_kills - a.oom_kills);
 	uint64_t after = frames_settle(before - 256 - before / 256, 5000);
 	printf("mm_noreserve_oom: %zu MiB mapped, child killed; %lu of %lu frames back\n",

@@ -209,7 +209,9 @@ enum pg_request {
 #define PG_OOM_ADJ_MAX 1000
 
 #define PG_WAIT_EXITED 1
-#define PG_WAIT_KILLED 2 /* w1 = FAULT_* label, or 0 when its parent ended */
+#define PG_WAIT_KILLED 2 /* w1 = FAULT_* label, PG_KILLED_OOM, or 0 (killed, or
+			  * its parent ended) */
+#define PG_KILLED_OOM 0x100 /* PG_WAIT_KILLED's w1: the OOM killer (SIGKILL) */
 #define PG_WAIT_BLOCK  1 /* PG_WAIT's w1: the answer comes when the child ends */
 #define PG_WAIT_ANY    0 /* PG_WAIT's w0: whichever child ends first (wait(-1)) */
 

@@ -1,4 +1,4 @@
-/* printf-style formatting shared by the kernel (printk) and, later, libsys.
+/* printf-style formatting shared by the kernel (printk) and libsys.
  * Supports %d %i %u %x %X %o %p %s %c %%, flags '-' '0' '+' ' ', width and
  * precision (also '*'), length modifiers hh h l ll z t j; %f %F %e %E %g
  * %G where fmt_float is set (libsys does, for programs: the kernel and the

@@ -60,6 +60,8 @@ static void describe_end(const struct wait_status *st, char *buf, size_t n)
 	else if (st->code >= FAULT_PAGE && st->code <= FAULT_OTHER)
 		fmt_snprintf(buf, n, "killed by the pager (%s at 0x%lx, rip 0x%lx)",
 			     names[st->code - FAULT_PAGE], st->addr, st->rip);
+	else if (st->code == PG_KILLED_OOM)
+		fmt_snprintf(buf, n, "killed: out of memory");
 	else
 		fmt_snprintf(buf, n, "killed");
 }
