@@ -149,6 +149,7 @@ help:
 	@echo "make deps     install missing Debian packages (apt-get, as root or via sudo)"
 	@echo "make clean    remove $(BUILD)/"
 	@echo "variables: ACCEL=tcg|kvm SMP=$(SMP) MEM=$(MEM) QEMU_CPU=$(QEMU_CPU) QEMU_EXTRA=..."
+	@echo "           PROGRAMS=dir: every .c there is a program in the initrd too (run, test)"
 
 deps:
 	@sh tests/deps.sh
