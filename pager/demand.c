@@ -601,40 +601,6 @@ void dp_destroy(struct dp_space *s)
 	}
 }
 
-int dp_replace_page(struct dp_space *s, uint64_t va, uint64_t expect, uint64_t pfn,
-		    uint32_t gen, uint32_t flags)
-{
-	struct region *r = region_find(&s->regions, va);
-	struct page *p = pagetab_lookup(&s->pages, va);
-	if (!r || !p || p->pfn != expect)
-		return E_AGAIN;
-	int e = own(s, va);
-	if (e)
-		return e;
-	p = pagetab_lookup(&s->pages, va);
-	if (flags & PAGE_ZERO) {
-		if (!have_zero)
-			return E_NOMEM;
-		pfn = zero_pfn;
-		gen = zero_gen;
-	} else if (cow_mark(pfn)) {
-		return E_NOMEM;
-	}
-	struct page old = *p;
-	p->pfn = pfn;
-	p->gen = gen;
-	p->flags = flags;
-	e = ops->map(s->space, va, pfn, gen, r->rights & ~MAP_W);
-	if (e) {
-		*p = old;
-		if (!(flags & PAGE_ZERO))
-			cow_release(pfn);
-		return e;
-	}
-	release(&old);
-	return E_OK;
-}
-
 unsigned dp_share_count(const struct dp_space *s, uint64_t va)
 {
 	const struct page *p = pagetab_lookup(&s->pages, va);

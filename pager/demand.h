@@ -229,19 +229,14 @@ unsigned dp_share_count(const struct dp_space *s, uint64_t va);
  * only KSM's share is left, dp_ksm_last(pfn, gen) is called (NULL: none). */
 extern void (*dp_ksm_last)(uint64_t pfn, uint32_t gen);
 
-/* Put frame (pfn, gen) with flags (PAGE_COW | PAGE_KSM: one more share
- * of a merged frame; PAGE_ZERO | PAGE_KSM: the zero frame, pfn and gen
- * ignored) at s's page va, mapped read-only, in place of its frame,
- * which must be expect; the old frame's share is released.  E_AGAIN (no
- * such page, or another frame), E_NOMEM, or the kernel's error. */
-int dp_replace_page(struct dp_space *s, uint64_t va, uint64_t expect, uint64_t pfn,
-		    uint32_t gen, uint32_t flags);
-
-/* dp_replace_page's job done by ops->merge, which also checks, after
- * taking the page's write right, that its bytes equal (pfn, gen)'s (the
- * zero frame's for PAGE_ZERO).  The old frame's last share goes in the
- * same call.  E_AGAIN also when the bytes differ (the page stays
- * read-only); other errors as dp_replace_page. */
+/* KSM (ksmd.c): put (pfn, gen) with flags (PAGE_COW | PAGE_KSM: a merged
+ * frame, one share more; PAGE_ZERO | PAGE_KSM: the zero frame, pfn/gen
+ * ignored) at s's page va, mapped read-only, in place of its frame, which
+ * must be expect.  ops->merge does it, and checks, after taking the page's
+ * write right, that its bytes equal (pfn, gen)'s (the zero frame's for
+ * PAGE_ZERO); the old frame's last share goes in the same call.  E_AGAIN
+ * (no such page, another frame, or other bytes: the page stays
+ * read-only), E_NOMEM, or the kernel's error. */
 int dp_merge_page(struct dp_space *s, uint64_t va, uint64_t expect, uint64_t pfn,
 		  uint32_t gen, uint32_t flags);
 

@@ -133,8 +133,23 @@ static unsigned f_alloc_map(uint32_t s, uint64_t va, unsigned n, unsigned rights
 	return k;
 }
 
+/* The kernel's ksm_merge: if (s, va) still maps pfn and its bytes equal
+ * the target's, map the target read-only there; KSM_MERGE_FREE drops the
+ * pager's hold on pfn too. */
+static int f_merge(uint32_t s, uint64_t va, uint64_t pfn, uint32_t gen, uint64_t tpfn,
+		   uint32_t tgen, unsigned how)
+{
+	int i = slot(va);
+	if (!pt[s][i].on || pt[s][i].pfn != pfn || memcmp(fr[pfn].data, fr[tpfn].data, P))
+		return E_AGAIN;
+	f_map(s, va, tpfn, tgen, MAP_R);
+	if (how & KSM_MERGE_FREE)
+		f_free(pfn, gen);
+	return E_OK;
+}
+
 static const struct dp_ops ops = { f_alloc, f_free, f_window, f_map, f_unmap,
-				   f_protect, f_share, f_alloc_map, NULL };
+				   f_protect, f_share, f_alloc_map, f_merge };
 static uint64_t zpfn;
 
 static void setup(void)
@@ -473,7 +488,7 @@ START_TEST(last_share_freed_on_exit)
 }
 END_TEST
 
-/* KSM's side (ksmd.c): dp_replace_page puts a merged frame (KSM holding
+/* KSM's side (ksmd.c): dp_merge_page puts a merged frame (KSM holding
  * one share) in place of a page's frame; writes copy; when the last page
  * lets go, dp_ksm_last hands the frame back. */
 static int ksm_last_calls;
@@ -505,9 +520,9 @@ START_TEST(ksm_merged_frame)
 	uint64_t fa = pt[1][0].pfn, fb = pt[2][0].pfn;
 	ck_assert_int_eq(f_alloc(&k, &ksm_gen), E_OK);
 	memcpy(fr[k].data, fr[fa].data, P);
-	ck_assert_int_eq(dp_replace_page(&a, BASE, fb, k, ksm_gen, PAGE_COW | PAGE_KSM), E_AGAIN);
-	ck_assert_int_eq(dp_replace_page(&a, BASE, fa, k, ksm_gen, PAGE_COW | PAGE_KSM), E_OK);
-	ck_assert_int_eq(dp_replace_page(&b, BASE, fb, k, ksm_gen, PAGE_COW | PAGE_KSM), E_OK);
+	ck_assert_int_eq(dp_merge_page(&a, BASE, fb, k, ksm_gen, PAGE_COW | PAGE_KSM), E_AGAIN);
+	ck_assert_int_eq(dp_merge_page(&a, BASE, fa, k, ksm_gen, PAGE_COW | PAGE_KSM), E_OK);
+	ck_assert_int_eq(dp_merge_page(&b, BASE, fb, k, ksm_gen, PAGE_COW | PAGE_KSM), E_OK);
 	ck_assert_int_eq(fr[fa].refs, 0); /* the old frames are free */
 	ck_assert_int_eq(fr[fb].refs, 0);
 	ck_assert_int_eq(fr[k].refs, 3);  /* KSM's hold and two mappings */
@@ -529,7 +544,7 @@ START_TEST(ksm_merged_frame)
 	/* the zero frame, KSM's: a write gives a private page */
 	access_page(&c, BASE + P, true, &v);
 	memset(fr[pt[3][1].pfn].data, 0, P);
-	ck_assert_int_eq(dp_replace_page(&c, BASE + P, pt[3][1].pfn, 0, 0, PAGE_ZERO | PAGE_KSM), E_OK);
+	ck_assert_int_eq(dp_merge_page(&c, BASE + P, pt[3][1].pfn, 0, 0, PAGE_ZERO | PAGE_KSM), E_OK);
 	ck_assert_uint_eq(pt[3][1].pfn, zpfn);
 	ck_assert_int_eq(access_page(&c, BASE + P, true, &v), E_OK);
 	ck_assert_uint_ne(pt[3][1].pfn, zpfn);
