@@ -7,7 +7,8 @@
 #include "spinlock.h"
 
 #define WAITERS_MAX 4
-#define WAIT_MS     1000 /* a wake-up lost anyway costs at most this */
+#define WAIT_MS     50   /* a wake-up lost anyway costs at most this (1 s made a
+			    * 4 KiB pasted line take minutes once: lost wakes?) */
 #define POLL_MS     10   /* without interrupts, or with every slot taken */
 
 /* lock guards waiters[]: a slot holds a reader between its registering and
