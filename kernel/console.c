@@ -21,6 +21,14 @@ void console_input(char c)
 	spin_unlock_irqrestore(&in.lock, f);
 }
 
+size_t console_room(void)
+{
+	unsigned long f = spin_lock_irqsave(&in.lock);
+	size_t room = CONSOLE_BUF - (size_t)(in.head - in.tail);
+	spin_unlock_irqrestore(&in.lock, f);
+	return room;
+}
+
 size_t console_take(char *dst, size_t n)
 {
 	unsigned long f = spin_lock_irqsave(&in.lock);

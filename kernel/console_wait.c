@@ -7,8 +7,7 @@
 #include "spinlock.h"
 
 #define WAITERS_MAX 4
-#define WAIT_MS     50   /* a wake-up lost anyway costs at most this (1 s made a
-			    * 4 KiB pasted line take minutes once: lost wakes?) */
+#define WAIT_MS     1000 /* a safety net: input wakes the reader */
 #define POLL_MS     10   /* without interrupts, or with every slot taken */
 
 /* lock guards waiters[]: a slot holds a reader between its registering and
@@ -46,6 +45,8 @@ size_t console_wait_take(char *dst, size_t n, bool nowait)
 			delist(slot);
 		thread_check_kill();
 	}
+	if (got)
+		arch_console_poll(); /* what the devices held back meanwhile */
 	return got;
 }
 

@@ -99,6 +99,9 @@ void *arch_cpu_local(void);
 void arch_set_cpu_local(void *p);
 /* True if console input raises interrupts (else CPU 0's tick polls it). */
 bool arch_console_interrupts(void);
+/* Queue the console input the devices held back while the queue was full
+ * (a reader has just made room). */
+void arch_console_poll(void);
 /* Start this CPU's periodic scheduler tick (SCHED_HZ). */
 void arch_timer_start(void);
 /* Instead of the tick: one timer interrupt after us microseconds (0: none

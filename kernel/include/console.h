@@ -7,10 +7,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CONSOLE_BUF 1024 /* bytes queued; input beyond that is dropped */
+#define CONSOLE_BUF 1024 /* bytes queued */
 
 /* A byte typed or received: queued (dropped when the queue is full). */
 void console_input(char c);
+
+/* Bytes the queue has room for.  The devices that can hold input back (the
+ * UART, the PS/2 controller) hand over no more than this, so input typed
+ * ahead of a reader waits in them instead of being dropped. */
+size_t console_room(void);
 
 /* Move up to n queued bytes to dst; returns how many (0 if none). */
 size_t console_take(char *dst, size_t n);

@@ -24,7 +24,11 @@ START_TEST(queue_fifo_and_overflow)
 	for (int i = 0; i < CONSOLE_BUF + 5; i++)
 		console_input((char)i);
 	ck_assert_uint_eq(console_dropped(), dropped + 5);
-	ck_assert_uint_eq(console_take(buf, sizeof buf), CONSOLE_BUF);
+	ck_assert_uint_eq(console_room(), 0);
+	ck_assert_uint_eq(console_take(buf, 3), 3);
+	ck_assert_uint_eq(console_room(), 3); /* a take makes room */
+	ck_assert_uint_eq(console_take(buf + 3, sizeof buf - 3), CONSOLE_BUF - 3);
+	ck_assert_uint_eq(console_room(), CONSOLE_BUF);
 	for (int i = 0; i < CONSOLE_BUF; i++)
 		ck_assert_int_eq(buf[i], (char)i); /* oldest kept, newest dropped */
 }

@@ -4,6 +4,7 @@
 #include "cpu.h"
 #include "arch.h"
 #include "console.h"
+#include "spinlock.h"
 
 #define COM1 0x3F8
 
@@ -27,11 +28,29 @@ void serial_putc(char c)
 	outb(COM1, (uint8_t)c);
 }
 
-/* serial_poll_input: queue every byte COM1 has received. */
+/* One reader of the input devices at a time: the interrupt handlers (or
+ * CPU 0's tick) and a reader making room (arch_console_poll). */
+static struct spinlock input_lock;
+
+/* serial_poll_input: queue the bytes COM1 has received, as many as the
+ * console queue has room for.  The rest stay in the UART, and the line
+ * (QEMU, a terminal) holds back behind it: typed-ahead input waits
+ * instead of being dropped, until a reader makes room. */
 void serial_poll_input(void)
 {
-	while (inb(COM1 + 5) & 0x01)
+	unsigned long f = spin_lock_irqsave(&input_lock);
+	while (console_room() && (inb(COM1 + 5) & 0x01))
 		console_input((char)inb(COM1));
+	spin_unlock_irqrestore(&input_lock, f);
+}
+
+/* arch_console_poll: after a reader made room, take what the devices held
+ * back.  (Their interrupt lines stay raised while they hold input, and an
+ * edge-triggered I/O APIC pin does not fire again for that.) */
+void arch_console_poll(void)
+{
+	serial_poll_input();
+	keyboard_poll_input();
 }
 
 bool console_by_irq;
@@ -78,12 +97,14 @@ bool console_irqs_start(const void *rsdp)
 	return true;
 }
 
-/* keyboard_poll_input: queue what the PS/2 keyboard typed (mouse bytes,
- * flagged in the status register, are dropped). */
+/* keyboard_poll_input: queue what the PS/2 keyboard typed while the
+ * console queue has room for a key's bytes (mouse bytes, flagged in the
+ * status register, are dropped). */
 void keyboard_poll_input(void)
 {
+	unsigned long f = spin_lock_irqsave(&input_lock);
 	uint8_t st;
-	while ((st = inb(0x64)) & 0x01) {
+	while (console_room() >= 4 && ((st = inb(0x64)) & 0x01)) {
 		uint8_t sc = inb(0x60);
 		char out[4];
 		if (st & 0x20)
@@ -92,4 +113,5 @@ void keyboard_poll_input(void)
 		for (int i = 0; i < n; i++)
 			console_input(out[i]);
 	}
+	spin_unlock_irqrestore(&input_lock, f);
 }

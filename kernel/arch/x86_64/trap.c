@@ -116,8 +116,7 @@ void trap_handler(struct trap_frame *tf)
 	case VEC_TIMER:
 		lapic_eoi();
 		if (arch_cpu_id() == 0 && !console_by_irq) { /* no I/O APIC: polled */
-			serial_poll_input();
-			keyboard_poll_input();
+			arch_console_poll();
 			console_input_notify();
 		}
 		if (sched_tick() && user)
