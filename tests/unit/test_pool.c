@@ -49,15 +49,21 @@ static void unhook(void)
 		free(pages[i]);
 }
 
-/* Nodes of a 64-byte pool: the static two, then the grown pages'. */
+/* The small-node pool of most tests: 64-byte nodes, two of them static,
+ * then grown pages of PER_PAGE nodes, at most pages_allowed at once. */
 #define PER_PAGE ((POOL_PAGE - 48) / 64)
+
+static void small_pool(struct pool *p, int pages_allowed)
+{
+	static char mem[2][64];
+	pool_init(p, mem, 64, 2);
+	hooks(pages_allowed);
+}
 
 START_TEST(pool_grows_by_pages)
 {
-	static char mem[2][64];
 	struct pool p;
-	pool_init(&p, mem, 64, 2);
-	hooks(2);
+	small_pool(&p, 2);
 	unsigned char *got[2 + 2 * 64];
 	unsigned n = 0;
 	while (n < sizeof got / sizeof got[0] && (got[n] = pool_get(&p)))
@@ -94,10 +100,8 @@ END_TEST
  * used first, so grown pages empty out when use falls. */
 START_TEST(pool_shrinks_page_by_page)
 {
-	static char mem[2][64];
 	struct pool p;
-	pool_init(&p, mem, 64, 2);
-	hooks(8);
+	small_pool(&p, 8);
 	void *got[2 + 3 * PER_PAGE];
 	unsigned n = 0;
 	while (n < 2 + 3 * PER_PAGE)
@@ -120,10 +124,8 @@ END_TEST
  * pool_trim gives back what it did not use. */
 START_TEST(pool_reserve_promises)
 {
-	static char mem[2][64];
 	struct pool p;
-	pool_init(&p, mem, 64, 2);
-	hooks(2);
+	small_pool(&p, 2);
 	ck_assert(pool_reserve(&p, 2));
 	ck_assert_int_eq(pages_given, 0);      /* the static two suffice */
 	ck_assert(pool_reserve(&p, 3));
