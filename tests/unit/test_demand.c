@@ -213,13 +213,20 @@ static void assert_no_leaks(void)
 	ck_assert_uint_eq(region_nodes_used(), 0);
 }
 
+/* Space id with an anonymous read-write region of pages pages at BASE. */
+static void anon_space(struct dp_space *s, uint32_t id, uint64_t pages)
+{
+	dp_space_init(s, id);
+	ck_assert_int_eq(dp_register_lazy(s, BASE, pages * P, MAP_R | MAP_W, &backing_anon,
+					  NULL), E_OK);
+}
+
 START_TEST(zero_read_then_write)
 {
 	setup();
 	struct dp_space s;
 	uint8_t v = 0;
-	dp_space_init(&s, 1);
-	ck_assert_int_eq(dp_register_lazy(&s, BASE, 4 * P, MAP_R | MAP_W, &backing_anon, NULL), E_OK);
+	anon_space(&s, 1, 4);
 	ck_assert_int_eq(access_page(&s, BASE, false, &v), E_OK);
 	ck_assert_uint_eq(pt[1][0].pfn, zpfn); /* the shared zero frame, read-only */
 	ck_assert_uint_eq(pt[1][0].rights, MAP_R);
@@ -369,8 +376,7 @@ START_TEST(sequential_writes_map_ahead)
 	setup();
 	struct dp_space s, t;
 	struct dp_map m;
-	dp_space_init(&s, 2);
-	ck_assert_int_eq(dp_register_lazy(&s, BASE, 40 * P, MAP_R | MAP_W, &backing_anon, NULL), E_OK);
+	anon_space(&s, 2, 40);
 	alloc_map_calls = 0;
 	ck_assert_int_eq(dp_fault(&s, BASE, FAULT_ACC_WRITE, &m), E_OK);
 	ck_assert_int_eq(alloc_map_calls, 0); /* not sequential yet */
@@ -391,8 +397,7 @@ START_TEST(sequential_writes_map_ahead)
 	ck_assert_uint_eq(pagetab_count(&s.pages), 40);
 	ck_assert_int_eq(alloc_map_calls, 3);
 	/* reads in order map the zero frame, one by one */
-	dp_space_init(&t, 3);
-	ck_assert_int_eq(dp_register_lazy(&t, BASE, 8 * P, MAP_R | MAP_W, &backing_anon, NULL), E_OK);
+	anon_space(&t, 3, 8);
 	ck_assert_int_eq(dp_fault(&t, BASE, FAULT_ACC_READ, &m), E_OK);
 	ck_assert_int_eq(dp_fault(&t, BASE + P, FAULT_ACC_READ, &m), E_OK);
 	ck_assert_int_eq(alloc_map_calls, 3);
@@ -400,8 +405,7 @@ START_TEST(sequential_writes_map_ahead)
 	ck_assert_uint_eq(pt[3][5].rights, MAP_R);
 	space_gone(&t);
 	/* frames run out inside a run: what was mapped is recorded, no more */
-	dp_space_init(&t, 4);
-	ck_assert_int_eq(dp_register_lazy(&t, BASE, 8 * P, MAP_R | MAP_W, &backing_anon, NULL), E_OK);
+	anon_space(&t, 4, 8);
 	frames_left = 3;
 	ck_assert_int_eq(dp_fault(&t, BASE, FAULT_ACC_WRITE, &m), E_OK);
 	ck_assert_int_eq(dp_fault(&t, BASE + P, FAULT_ACC_WRITE, &m), E_OK);
@@ -437,9 +441,8 @@ START_TEST(fork_cow_copy_then_reuse)
 	setup();
 	struct dp_space a, b;
 	uint8_t v = 5;
-	dp_space_init(&a, 1);
+	anon_space(&a, 1, 4);
 	dp_space_init(&b, 2);
-	ck_assert_int_eq(dp_register_lazy(&a, BASE, 4 * P, MAP_R | MAP_W, &backing_anon, NULL), E_OK);
 	ck_assert_int_eq(access_page(&a, BASE, true, &v), E_OK);
 	uint64_t f = pt[1][0].pfn;
 	ck_assert_int_eq(dp_fork(&a, &b), E_OK);
@@ -474,9 +477,8 @@ START_TEST(last_share_freed_on_exit)
 	setup();
 	struct dp_space a, b;
 	uint8_t v = 1;
-	dp_space_init(&a, 1);
+	anon_space(&a, 1, 4);
 	dp_space_init(&b, 2);
-	dp_register_lazy(&a, BASE, 4 * P, MAP_R | MAP_W, &backing_anon, NULL);
 	access_page(&a, BASE, true, &v);
 	uint64_t f = pt[1][0].pfn;
 	ck_assert_int_eq(dp_fork(&a, &b), E_OK);
@@ -508,13 +510,11 @@ START_TEST(ksm_merged_frame)
 	struct dp_space a, b, c;
 	uint8_t v = 9;
 	uint64_t k;
-	dp_space_init(&a, 1);
-	dp_space_init(&b, 2);
+	anon_space(&a, 1, 4);
+	anon_space(&b, 2, 4);
 	dp_space_init(&c, 3);
 	dp_ksm_last = ksm_last;
 	ksm_last_calls = 0;
-	dp_register_lazy(&a, BASE, 4 * P, MAP_R | MAP_W, &backing_anon, NULL);
-	dp_register_lazy(&b, BASE, 4 * P, MAP_R | MAP_W, &backing_anon, NULL);
 	access_page(&a, BASE, true, &v);
 	access_page(&b, BASE, true, &v);
 	uint64_t fa = pt[1][0].pfn, fb = pt[2][0].pfn;
@@ -562,9 +562,8 @@ START_TEST(out_of_memory)
 	setup();
 	struct dp_space a, b;
 	uint8_t v = 1;
-	dp_space_init(&a, 1);
+	anon_space(&a, 1, 8);
 	dp_space_init(&b, 2);
-	dp_register_lazy(&a, BASE, 8 * P, MAP_R | MAP_W, &backing_anon, NULL);
 	access_page(&a, BASE, true, &v);
 	ck_assert_int_eq(dp_fork(&a, &b), E_OK);
 	frames_left = 0;
@@ -586,8 +585,7 @@ START_TEST(munmap_protect_unregister)
 	setup();
 	struct dp_space s;
 	uint8_t v = 3;
-	dp_space_init(&s, 1);
-	dp_register_lazy(&s, BASE, 8 * P, MAP_R | MAP_W, &backing_anon, NULL);
+	anon_space(&s, 1, 8);
 	for (int i = 0; i < 8; i++)
 		ck_assert_int_eq(access_page(&s, BASE + i * P, true, &v), E_OK);
 	dp_release_range(&s, BASE + 2 * P, BASE + 4 * P);
@@ -661,9 +659,8 @@ START_TEST(protect_one_call_cow_stays_read_only)
 	setup();
 	struct dp_space a, b;
 	uint8_t v;
-	dp_space_init(&a, 1);
+	anon_space(&a, 1, NVA);
 	dp_space_init(&b, 2);
-	dp_register_lazy(&a, BASE, NVA * P, MAP_R | MAP_W, &backing_anon, NULL);
 	for (int i = 0; i < 48; i++) { /* 0..31 written, 32..47 read (zero frame) */
 		v = (uint8_t)(i + 1);
 		ck_assert_int_eq(access_page(&a, BASE + i * P, i < 32, &v), E_OK);
@@ -717,9 +714,7 @@ START_TEST(random_model)
 		uint64_t va = BASE + (uint64_t)i * P;
 		uint8_t v;
 		if (!live[s]) {
-			dp_space_init(&sp[s], (uint32_t)s);
-			ck_assert_int_eq(dp_register_lazy(&sp[s], BASE, NVA * P, MAP_R | MAP_W,
-							  &backing_anon, NULL), E_OK);
+			anon_space(&sp[s], (uint32_t)s, NVA);
 			memset(model[s], 0, NVA);
 			memset(rights[s], MAP_R | MAP_W, NVA);
 			live[s] = true;
@@ -838,8 +833,7 @@ START_TEST(unmap_protect_across_regions)
 	setup();
 	struct dp_space s;
 	uint8_t v = 1;
-	dp_space_init(&s, 1);
-	ck_assert_int_eq(dp_register_lazy(&s, BASE, 8 * P, MAP_R | MAP_W, &backing_anon, NULL), E_OK);
+	anon_space(&s, 1, 8);
 	ck_assert_int_eq(dp_register_lazy(&s, BASE + 8 * P, 4 * P, MAP_R, &backing_anon, NULL), E_OK);
 	for (int i = 0; i < 8; i++)
 		ck_assert_int_eq(access_page(&s, BASE + i * P, true, &v), E_OK);
@@ -879,9 +873,8 @@ START_TEST(dontneed_populate_page_info)
 	struct dp_space s, c;
 	uint8_t v = 3;
 	struct pg_page_info pi;
-	dp_space_init(&s, 1);
+	anon_space(&s, 1, 40);
 	dp_space_init(&c, 2);
-	ck_assert_int_eq(dp_register_lazy(&s, BASE, 40 * P, MAP_R | MAP_W, &backing_anon, NULL), E_OK);
 	dp_page_info(&s, BASE, &pi);
 	ck_assert_uint_eq(pi.flags, PGI_MAPPED);
 	ck_assert_int_eq(dp_populate(&s, BASE, BASE + 40 * P), E_OK);
