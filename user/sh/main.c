@@ -35,6 +35,19 @@ bool sh_parse_num(const char *s, uint64_t max, uint64_t *out)
 	return true;
 }
 
+/* Parse a pid (1 .. UINT32_MAX) from s for command cmd; false (said:
+ * "cmd: bad pid 's'") if it is not one. */
+bool sh_parse_pid(const char *cmd, const char *s, uint32_t *pid)
+{
+	uint64_t v;
+	if (!sh_parse_num(s, UINT32_MAX, &v) || v == 0) {
+		printf("%s: bad pid '%s'\n", cmd, s);
+		return false;
+	}
+	*pid = (uint32_t)v;
+	return true;
+}
+
 /* Take a leading -r from argv; returns true if it was there (argc, argv
  * then skip it). */
 bool sh_take_raw(int *argc, char ***argv)
@@ -293,20 +306,18 @@ static int cmd_oomadj(int argc, char **argv)
 
 static int cmd_kill(int argc, char **argv)
 {
-	uint64_t pid;
+	uint32_t pid;
 	if (argc != 2)
 		return sh_usage("kill");
-	if (!sh_parse_num(argv[1], UINT32_MAX, &pid) || pid == 0) {
-		printf("kill: bad pid '%s'\n", argv[1]);
+	if (!sh_parse_pid("kill", argv[1], &pid))
 		return 1;
-	}
-	int e = kill((uint32_t)pid);
+	int e = kill(pid);
 	if (e == E_NOENT)
-		printf("kill: no such process: %lu\n", pid);
+		printf("kill: no such process: %u\n", pid);
 	else if (e == E_PERM)
-		printf("kill: %lu: not started from this shell (permission denied)\n", pid);
+		printf("kill: %u: not started from this shell (permission denied)\n", pid);
 	else if (e)
-		printf("kill: %lu: %s\n", pid, err_str(e));
+		printf("kill: %u: %s\n", pid, err_str(e));
 	return e ? 1 : 0;
 }
 

@@ -29,6 +29,10 @@ bool ed_nap_ctrl_c(unsigned ms);
 /* Parse a decimal number in [0, max] from all of s; false if it is not. */
 bool sh_parse_num(const char *s, uint64_t max, uint64_t *out);
 
+/* Parse a pid (1 .. UINT32_MAX) from s; false (said, as "cmd: bad pid")
+ * if it is not one. */
+bool sh_parse_pid(const char *cmd, const char *s, uint32_t *pid);
+
 /* Take a leading -r from argv; true if it was there (argc, argv skip it). */
 bool sh_take_raw(int *argc, char ***argv);
 

@@ -359,22 +359,21 @@ int cmd_pmap(int argc, char **argv)
 		[PG_BACK_FIXED] = "fixed", [PG_BACK_ANON] = "anon", [PG_BACK_FILE] = "file",
 		[PG_BACK_STACK] = "stack", [PG_BACK_HEAP] = "heap", [PG_BACK_SHARED] = "shared" };
 	bool raw = sh_take_raw(&argc, &argv);
-	uint64_t pid, total = 0, bytes = 0;
+	uint64_t total = 0, bytes = 0;
+	uint32_t pid;
 	size_t n;
 	if (argc != 2)
 		return sh_usage("pmap");
-	if (!sh_parse_num(argv[1], UINT32_MAX, &pid) || pid == 0) {
-		printf("pmap: bad pid '%s'\n", argv[1]);
+	if (!sh_parse_pid("pmap", argv[1], &pid))
 		return 1;
-	}
-	int e = pager_pmap((uint32_t)pid, v, sizeof v / sizeof v[0], &n);
+	int e = pager_pmap(pid, v, sizeof v / sizeof v[0], &n);
 	if (e) {
 		printf("pmap: %s: %s\n", argv[1], e == E_NOENT ? "no such process" : err_str(e));
 		return 1;
 	}
 	if (!raw)
-		printf("pid %lu (%s): %lu regions\n  START            END              "
-		       "     SIZE RIGHTS BACKING RESIDENT   MERGED\n", pid, proc_name((uint32_t)pid), n);
+		printf("pid %u (%s): %lu regions\n  START            END              "
+		       "     SIZE RIGHTS BACKING RESIDENT   MERGED\n", pid, proc_name(pid), n);
 	for (size_t i = 0; i < n; i++) {
 		char rights[4] = { v[i].rights & MAP_R ? 'r' : '-', v[i].rights & MAP_W ? 'w' : '-',
 				   v[i].rights & MAP_X ? 'x' : '-', 0 };
