@@ -28,9 +28,9 @@ static int cmp_int(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static void libc(void)
+/* Strings, numbers, qsort, sysconf, clock_gettime. */
+static void strings_numbers(void)
 {
-	name = "posix_libc";
 	char buf[64], *end;
 	CHECK(strtol("  -123xyz", &end, 10) == -123 && *end == 'x');
 	CHECK(strtoul("0x1f", NULL, 0) == 31 && strtol("077", NULL, 0) == 63);
@@ -57,7 +57,12 @@ static void libc(void)
 	usleep(2000);
 	CHECK(clock_gettime(CLOCK_MONOTONIC, &b) == 0);
 	CHECK(b.tv_sec > a.tv_sec || (b.tv_sec == a.tv_sec && b.tv_nsec > a.tv_nsec));
-	/* processes */
+}
+
+/* fork + wait(-1) and exit codes, kill, abort (assert) and a fault
+ * ending a child as killed. */
+static void processes(void)
+{
 	pid_t me = getpid(), kids[3];
 	for (int i = 0; i < 3; i++) {
 		kids[i] = fork();
@@ -104,11 +109,25 @@ static void libc(void)
 	if (w == 0)
 		w = waitpid(p, &st, 0);
 	CHECK(w == p && WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV);
+}
+
+/* An initrd file through open, read and close. */
+static void files(void)
+{
+	char buf[4];
 	int fd = open("/test_posix_libc", O_RDONLY);
 	CHECK(fd >= 3 && read(fd, buf, 4) == 4 && !memcmp(buf, "\177ELF", 4));
 	CHECK(close(fd) == 0);
 	errno = 0;
 	CHECK(close(fd) == -1 && errno == EBADF);
+}
+
+static void libc(void)
+{
+	name = "posix_libc";
+	strings_numbers();
+	processes();
+	files();
 	test_pass(name);
 }
 
