@@ -8,11 +8,9 @@
 #include "abi/err.h"
 #include "lib/string.h"
 #include "sys/startup.h"
+#include "sys/stdio.h"  /* console_read, console_write */
+#include "sys/unistd.h" /* initrd_stat */
 #include "libsys.h"
-
-int initrd_stat(unsigned index, char *name, size_t max, uint64_t *size);
-int console_read(char *buf, size_t len, unsigned flags);
-int console_write(const char *buf, size_t len);
 
 #define FD_MAX 32
 static struct {

@@ -12,12 +12,10 @@
 #include <unistd.h>
 #include "lib/fmt.h"
 #include "sys/startup.h"
+#include "sys/unistd.h" /* pgreq_kill, tsc_hz */
 #include "libsys.h"
 
-int console_write(const char *buf, size_t len);
-uint64_t tsc_hz(void);
-int pgreq_kill(uint32_t pid);
-void *heap_alloc(size_t n);
+int console_write(const char *buf, size_t len); /* sys/stdio.h's (its macros clash) */
 
 /* ---- string.h ---- */
 
@@ -302,7 +300,6 @@ int atexit(void (*fn)(void))
 	return 0;
 }
 
-/* exit()'s first step (proc.c): the atexit functions, last first. */
 void libsys_run_atexit(void)
 {
 	while (atexit_n > 0)

@@ -30,6 +30,9 @@ int libsys_fail(int e);
  * fd is not an open initrd file. */
 uint64_t libsys_fd_file(int fd);
 
+/* exit()'s first step (proc.c): the atexit functions, last first. */
+void libsys_run_atexit(void);
+
 /* fmt.c's float conversions (fltfmt.c); set by crt0 before main. */
 void libsys_float_init(void);
 

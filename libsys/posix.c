@@ -12,19 +12,8 @@
 #include "abi/stats.h"
 #include "lib/string.h"
 #include "sys/startup.h"
+#include "sys/unistd.h" /* the pager-named calls these are built on */
 #include "libsys.h"
-
-/* The old pager-named calls these are built on (sys/proc.h, sys/unistd.h). */
-#include "sys/wait_status.h"
-int pgreq_getpid(uint32_t *ppid);
-int pgreq_fork(void);
-int pgreq_kill(uint32_t pid);
-int pgreq_waitpid(uint32_t pid, struct wait_status *st);
-int wait_poll(uint32_t pid, struct wait_status *st);
-int sleep_ms(unsigned ms);
-unsigned cpu_count(void);
-int initrd_stat(unsigned index, char *name, size_t max, uint64_t *size);
-int pager_ps(uint32_t first, struct pg_procinfo *v, size_t max, size_t *n);
 
 static int errno_main;
 

@@ -11,8 +11,6 @@ int libsys_pg_call(struct sys_msg *m)
 	return e ? e : (int)IPC_LABEL_TAG(m->label);
 }
 
-void libsys_run_atexit(void);
-
 void exit(int status)
 {
 	libsys_run_atexit();

@@ -7,10 +7,8 @@
 #include "abi/err.h"
 #include "abi/syscall.h"
 #include "sys/syscall.h"
+#include "sys/unistd.h" /* thread_start, sleep_ms */
 #include "libsys.h"
-
-int thread_start(void (*fn)(void *), void *arg, size_t stack_size);
-int sleep_ms(unsigned ms);
 
 #define PTHREAD_STACK (256u << 10)
 
