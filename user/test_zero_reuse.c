@@ -15,15 +15,16 @@
 #define DIRTY 2000
 #define FRESH 3000
 
-static void dirty(uint64_t pages)
+/* Map pages new pages and fill them with 0xA5; MAP_FAILED if mmap failed. */
+static volatile uint64_t *dirty(uint64_t pages)
 {
 	volatile uint64_t *p = mmap(NULL, pages * 4096,
 				    PROT_READ | PROT_WRITE,
 				    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (p == MAP_FAILED)
-		exit(2);
-	for (uint64_t i = 0; i < pages * 512; i++)
-		p[i] = 0xA5A5A5A5A5A5A5A5ull;
+	if (p != MAP_FAILED)
+		for (uint64_t i = 0; i < pages * 512; i++)
+			p[i] = 0xA5A5A5A5A5A5A5A5ull;
+	return p;
 }
 
 /* Write the first word of FRESH new pages; the rest must be zero. */
@@ -48,30 +49,22 @@ int main(int argc, char **argv)
 	(void)argv;
 	int st = 0;
 	uint32_t pid;
-	if (argc > 1) {
-		dirty(DIRTY);
-		return 0;
-	}
+	if (argc > 1)
+		return dirty(DIRTY) == MAP_FAILED ? 2 : 0;
 	TEST_ERR(NAME, spawn("test_zero_reuse", "dirty", &pid), E_OK);
 	TEST_CHECK(NAME, waitpid((pid_t)pid, &st, 0) == (pid_t)pid);
 	TEST_CHECK(NAME, WIFEXITED(st) && WEXITSTATUS(st) == 0);
 	frames_steady(2000);
 	check_fresh("another process's exit");
 
-	volatile uint64_t *p = mmap(NULL, DIRTY * 4096ull,
-				    PROT_READ | PROT_WRITE,
-				    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	volatile uint64_t *p = dirty(DIRTY);
 	TEST_CHECK(NAME, p != MAP_FAILED);
-	for (uint64_t i = 0; i < DIRTY * 512ull; i++)
-		p[i] = 0xA5A5A5A5A5A5A5A5ull;
 	TEST_CHECK(NAME, madvise((void *)p, DIRTY * 4096ull, MADV_DONTNEED) == 0);
 	check_fresh("MADV_DONTNEED");
 
 	pid_t child = fork();
-	if (child == 0) {
-		dirty(DIRTY / 2);
-		exit(0);
-	}
+	if (child == 0)
+		exit(dirty(DIRTY / 2) == MAP_FAILED ? 2 : 0);
 	TEST_CHECK(NAME, child > 0);
 	TEST_CHECK(NAME, waitpid(child, &st, 0) == child);
 	TEST_CHECK(NAME, WIFEXITED(st) && WEXITSTATUS(st) == 0);
