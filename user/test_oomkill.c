@@ -75,13 +75,19 @@ static int fill_to(uint64_t keep)
 	return 0;
 }
 
-/* Tell the parent we are ready (on the shared endpoint), then sleep until
- * killed. */
-static int ready_and_sleep(void)
+/* Tell the parent we are ready (on the shared endpoint); false if we
+ * could not. */
+static bool tell_ready(void)
 {
 	uint32_t ep;
 	struct sys_msg m = { .label = 1 };
-	if (shared_ep(KEY, &ep) || ipc_send(ep, &m))
+	return shared_ep(KEY, &ep) == E_OK && ipc_send(ep, &m) == E_OK;
+}
+
+/* tell_ready, then sleep until killed; 3 if the parent was not told. */
+static int ready_and_sleep(void)
+{
+	if (!tell_ready())
 		return 3;
 	for (;;)
 		sleep_ms(1000);
@@ -112,9 +118,7 @@ static int busy(uint64_t keep)
 	for (int c = 1; c < (int)cpu_count(); c++)
 		if (thread_start_on(c, spin, NULL, 4096))
 			return 2;
-	uint32_t ep;
-	struct sys_msg m = { .label = 1 };
-	if (shared_ep(KEY, &ep) || ipc_send(ep, &m))
+	if (!tell_ready())
 		return 3;
 	spin(NULL);
 	return 0;
