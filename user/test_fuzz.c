@@ -395,6 +395,44 @@ static int request_off(const struct fz *f, unsigned tag)
 	}
 }
 
+/* pick_request's words for the memory requests (other tags: a[] left
+ * alone): a region or a wild address, a size, rights, advice or flags;
+ * without FZ_KILLS, never a range of this process's own memory. */
+static void pick_memory_words(struct fz *f, unsigned tag, uint64_t a[6])
+{
+	switch (tag) {
+	case PG_MUNMAP: case PG_MFREE: case PG_MPROTECT:
+		a[2] = pick_region(f);
+		a[3] = below(f, 2) ? 4096 * (1 + below(f, 4)) : pick_size(f);
+		a[4] = below(f, 2) ? below(f, 8) : a[4];
+		if (own_memory(a[2]) && !(f->flags & FZ_KILLS))
+			a[2] = pick_bad_ptr(f);
+		break;
+	case PG_MMAP_ANON:
+		a[2] = below(f, 2) ? 4096 * (1 + below(f, 64)) : pick_size(f);
+		break;
+	case PG_UNMAP: case PG_PROTECT: case PG_MADVISE: case PG_MINCORE:
+	case PG_PAGEINFO:
+		a[2] = pick_region(f);
+		a[3] = below(f, 2) ? 4096 * (1 + below(f, 4)) : pick_size(f);
+		a[4] = below(f, 2) ? below(f, 16) : a[4];
+		if (tag == PG_MADVISE && a[4] == 3 && a[3] > (64u << 10))
+			a[4] = 4; /* MADV_WILLNEED of a little memory only */
+		if (own_range(a[2], a[3]) && !(f->flags & FZ_KILLS))
+			a[2] = pick_bad_ptr(f);
+		break;
+	case PG_MMAP:
+		a[2] = pick_map_addr(f);
+		a[3] = below(f, 2) ? 4096 * (1 + below(f, 64)) : pick_size(f);
+		a[4] = pick_mmap_flags(f, a[3]);
+		a[5] = below(f, 2) ? 0 : below(f, 2) ? 1 + below(f, 40) : a[5];
+		if ((a[4] >> 32) & 0x100010 && own_range(a[2], a[3]) &&
+		    !(f->flags & FZ_KILLS))
+			a[2] = 0; /* MAP_FIXED never over itself */
+		break;
+	}
+}
+
 /* A pager request: label (tag and buffer bytes) and words in a[1..5]. */
 static void pick_request(struct fz *f, uint64_t a[6])
 {
@@ -433,34 +471,8 @@ static void pick_request(struct fz *f, uint64_t a[6])
 	case PG_SHARED_EP:
 		a[2] = below(f, 2) ? below(f, 8) : a[2];
 		break;
-	case PG_MUNMAP: case PG_MFREE: case PG_MPROTECT:
-		a[2] = pick_region(f);
-		a[3] = below(f, 2) ? 4096 * (1 + below(f, 4)) : pick_size(f);
-		a[4] = below(f, 2) ? below(f, 8) : a[4];
-		if (own_memory(a[2]) && !(f->flags & FZ_KILLS))
-			a[2] = pick_bad_ptr(f);
-		break;
-	case PG_MMAP_ANON:
-		a[2] = below(f, 2) ? 4096 * (1 + below(f, 64)) : pick_size(f);
-		break;
-	case PG_UNMAP: case PG_PROTECT: case PG_MADVISE: case PG_MINCORE:
-	case PG_PAGEINFO:
-		a[2] = pick_region(f);
-		a[3] = below(f, 2) ? 4096 * (1 + below(f, 4)) : pick_size(f);
-		a[4] = below(f, 2) ? below(f, 16) : a[4];
-		if (tag == PG_MADVISE && a[4] == 3 && a[3] > (64u << 10))
-			a[4] = 4; /* MADV_WILLNEED of a little memory only */
-		if (own_range(a[2], a[3]) && !(f->flags & FZ_KILLS))
-			a[2] = pick_bad_ptr(f);
-		break;
-	case PG_MMAP:
-		a[2] = pick_map_addr(f);
-		a[3] = below(f, 2) ? 4096 * (1 + below(f, 64)) : pick_size(f);
-		a[4] = pick_mmap_flags(f, a[3]);
-		a[5] = below(f, 2) ? 0 : below(f, 2) ? 1 + below(f, 40) : a[5];
-		if ((a[4] >> 32) & 0x100010 && own_range(a[2], a[3]) &&
-		    !(f->flags & FZ_KILLS))
-			a[2] = 0; /* MAP_FIXED never over itself */
+	default:
+		pick_memory_words(f, tag, a);
 		break;
 	}
 	a[1] = (uint64_t)tag | len << 32;
