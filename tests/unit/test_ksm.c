@@ -186,6 +186,17 @@ static void mergeable(int o, int from, int to)
 		pages[o][p].mergeable = true;
 }
 
+/* Owners 0 .. owners - 1: pages 0 .. n - 1 mergeable, page p filled with
+ * the byte base + p % period. */
+static void mergeable_filled(int owners, int n, int base, int period)
+{
+	for (int o = 0; o < owners; o++) {
+		mergeable(o, 0, n);
+		for (int p = 0; p < n; p++)
+			fill(o, p, (uint8_t)(base + p % period));
+	}
+}
+
 static int frames_used(void)
 {
 	int n = 0;
@@ -258,11 +269,7 @@ static struct ksm_stats stats(void)
 START_TEST(merges_identical_pages)
 {
 	setup();
-	for (int o = 0; o < OWNERS; o++) {
-		mergeable(o, 0, 16);
-		for (int p = 0; p < 16; p++)
-			fill(o, p, (uint8_t)(1 + p % 4));
-	}
+	mergeable_filled(OWNERS, 16, 1, 4);
 	ck_assert_int_eq(frames_used(), 64);
 	scan_passes(1);
 	ck_assert_uint_eq(stats().pages_shared, 0); /* first pass: checksums only */
@@ -301,9 +308,7 @@ END_TEST
 START_TEST(volatile_never_merged)
 {
 	setup();
-	mergeable(0, 0, 4);
-	for (int p = 0; p < 4; p++)
-		fill(0, p, 9);
+	mergeable_filled(1, 4, 9, 1);
 	for (int round = 0; round < 30; round++) {
 		write_byte(0, 0, 5, (uint8_t)round);
 		write_byte(0, 0, 6, 9);
@@ -340,11 +345,7 @@ START_TEST(forced_hash_collision)
 {
 	setup();
 	forced_hash_on = 1;
-	for (int o = 0; o < 2; o++) {
-		mergeable(o, 0, 40);
-		for (int p = 0; p < 40; p++)
-			fill(o, p, (uint8_t)(p % 20));
-	}
+	mergeable_filled(2, 40, 0, 20);
 	write_byte(1, 3, KSM_PAGE - 1, 0x77); /* differs in its last byte */
 	scan_passes(3);
 	struct ksm_stats s = stats();
@@ -366,9 +367,7 @@ START_TEST(chains_past_max_page_sharing)
 {
 	setup();
 	ck_assert_int_eq(ksm_set(KSM_CTL_MAX_PAGE_SHARING, 4, 0), E_OK);
-	mergeable(0, 0, 10);
-	for (int p = 0; p < 10; p++)
-		fill(0, p, 3);
+	mergeable_filled(1, 10, 3, 1);
 	scan_passes(4);
 	struct ksm_stats s = stats();
 	ck_assert_uint_eq(s.pages_shared, 3);
@@ -392,10 +391,7 @@ END_TEST
 START_TEST(write_after_merge)
 {
 	setup();
-	for (int o = 0; o < 3; o++) {
-		mergeable(o, 0, 1);
-		fill(o, 0, 0x41);
-	}
+	mergeable_filled(3, 1, 0x41, 1);
 	scan_passes(2);
 	ck_assert_uint_eq(stats().pages_sharing, 2);
 	write_byte(1, 0, 10, 0x42);
@@ -416,11 +412,7 @@ END_TEST
 START_TEST(unmerge_everything)
 {
 	setup();
-	for (int o = 0; o < OWNERS; o++) {
-		mergeable(o, 0, 8);
-		for (int p = 0; p < 8; p++)
-			fill(o, p, (uint8_t)(p % 2));
-	}
+	mergeable_filled(OWNERS, 8, 0, 2);
 	ksm_set(KSM_CTL_USE_ZERO_PAGES, 1, 0);
 	scan_passes(2);
 	ck_assert_uint_eq(stats().pages_shared, 1);
@@ -443,9 +435,7 @@ END_TEST
 START_TEST(smart_scan_backoff)
 {
 	setup();
-	mergeable(0, 0, 8);
-	for (int p = 0; p < 8; p++)
-		fill(0, p, (uint8_t)(10 + p));
+	mergeable_filled(1, 8, 10, 8);
 	scan_passes(12);
 	struct ksm_stats s = stats();
 	ck_assert_uint_gt(s.pages_skipped, 8);
@@ -472,11 +462,7 @@ START_TEST(domains_apart)
 	setup();
 	ksm_set_domain(0, 1);
 	ksm_set_domain(1, 2);
-	for (int o = 0; o < 2; o++) {
-		mergeable(o, 0, 2);
-		fill(o, 0, 0x55);
-		fill(o, 1, 0x55);
-	}
+	mergeable_filled(2, 2, 0x55, 1);
 	scan_passes(3);
 	ck_assert_uint_eq(stats().pages_shared, 2);
 	ck_assert_int_ne(pages[0][0].frame, pages[1][0].frame);
@@ -499,10 +485,7 @@ START_TEST(write_during_merge)
 {
 	for (int when = 0; when < 2; when++) {
 		setup();
-		for (int o = 0; o < 2; o++) {
-			mergeable(o, 0, 1);
-			fill(o, 0, 0x30);
-		}
+		mergeable_filled(2, 1, 0x30, 1);
 		scan_passes(1);
 		armed_owner = 1;
 		armed_page = 0;
@@ -521,11 +504,7 @@ START_TEST(fork_and_exit_return_frames)
 {
 	setup();
 	alive[2] = alive[3] = false;
-	for (int o = 0; o < 2; o++) {
-		mergeable(o, 0, 6);
-		for (int p = 0; p < 6; p++)
-			fill(o, p, (uint8_t)(p % 3));
-	}
+	mergeable_filled(2, 6, 0, 3);
 	scan_passes(2);
 	ck_assert_int_eq(frames_used(), 3);
 	fork_owner(0, 2);
@@ -614,9 +593,7 @@ START_TEST(advisor)
 	setup();
 	ck_assert_int_eq(ksm_set(KSM_CTL_ADVISOR, 1, 0), E_INVAL);
 	ck_assert_int_eq(ksm_set(KSM_CTL_ADVISOR, 1, 25), E_OK);
-	mergeable(0, 0, 40);
-	for (int p = 0; p < 40; p++)
-		fill(0, p, (uint8_t)p);
+	mergeable_filled(1, 40, 0, 40);
 	ksm_account(1000, ksm_scan(100));
 	ck_assert_uint_ne(stats().pages_to_scan, 100);
 }
