@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include "abi/err.h"
 #include "abi/fault.h"
+#include "abi/page.h"
 #include "abi/stats.h"
 #include "lib/string.h"
 #include "sys/startup.h"
@@ -53,8 +54,6 @@ int libsys_fail(int e)
 
 /* ---- sys/mman.h ---- */
 
-#define PAGE_SZ 4096ul
-
 void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 {
 	uint64_t file = 0;
@@ -65,7 +64,7 @@ void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 			return MAP_FAILED;
 		}
 	}
-	if (off < 0 || (off & (PAGE_SZ - 1))) {
+	if (off < 0 || (off & (PAGE_SIZE - 1))) {
 		errno = EINVAL;
 		return MAP_FAILED;
 	}
@@ -103,28 +102,28 @@ int madvise(void *addr, size_t len, int advice)
 
 int mincore(void *addr, size_t len, unsigned char *vec)
 {
-	uint64_t a = (uint64_t)addr, pages = (len + PAGE_SZ - 1) / PAGE_SZ;
-	if (a & (PAGE_SZ - 1))
+	uint64_t a = (uint64_t)addr, pages = (len + PAGE_SIZE - 1) / PAGE_SIZE;
+	if (a & (PAGE_SIZE - 1))
 		return libsys_fail(E_INVAL);
 	if (len > (1ull << 47))
 		return libsys_fail(E_NOMEM);
 	while (pages) {
 		uint64_t n = pages < PG_INFO_MAX_MINCORE ? pages : PG_INFO_MAX_MINCORE;
 		struct sys_msg m = { .label = PG_MINCORE,
-				     .w = { a, n * PAGE_SZ, (uint64_t)vec } };
+				     .w = { a, n * PAGE_SIZE, (uint64_t)vec } };
 		int e = libsys_pg_call(&m);
 		if (e)
 			return libsys_fail(e);
 		memcpy(vec, sys_ipc_buf, n);
-		vec += n, a += n * PAGE_SZ, pages -= n;
+		vec += n, a += n * PAGE_SIZE, pages -= n;
 	}
 	return 0;
 }
 
 int page_info(const void *addr, size_t len, struct pg_page_info *out)
 {
-	uint64_t a = (uint64_t)addr, pages = (len + PAGE_SZ - 1) / PAGE_SZ;
-	if (a & (PAGE_SZ - 1))
+	uint64_t a = (uint64_t)addr, pages = (len + PAGE_SIZE - 1) / PAGE_SIZE;
+	if (a & (PAGE_SIZE - 1))
 		return libsys_fail(E_INVAL);
 	while (pages) {
 		uint64_t n = pages < PG_INFO_MAX_PAGES ? pages : PG_INFO_MAX_PAGES;
@@ -133,7 +132,7 @@ int page_info(const void *addr, size_t len, struct pg_page_info *out)
 		if (e)
 			return libsys_fail(e);
 		memcpy(out, sys_ipc_buf, n * sizeof *out);
-		out += n, a += n * PAGE_SZ, pages -= n;
+		out += n, a += n * PAGE_SIZE, pages -= n;
 	}
 	return 0;
 }
@@ -164,7 +163,7 @@ pid_t getppid(void)
 
 int getpagesize(void)
 {
-	return (int)PAGE_SZ;
+	return (int)PAGE_SIZE;
 }
 
 /* Frames of RAM (frame_stats), 0 if unknown. */
@@ -177,7 +176,7 @@ static long phys_pages(void)
 long sysconf(int name)
 {
 	switch (name) {
-	case _SC_PAGESIZE: return (long)PAGE_SZ;
+	case _SC_PAGESIZE: return (long)PAGE_SIZE;
 	case _SC_NPROCESSORS_CONF:
 	case _SC_NPROCESSORS_ONLN: return (long)cpu_count();
 	case _SC_PHYS_PAGES: return phys_pages();
