@@ -2,6 +2,8 @@
 #ifndef _LIMITS_H
 #define _LIMITS_H
 
+#include "abi/page.h" /* PAGE_SIZE (and PAGE_SHIFT), defined once */
+
 #define CHAR_BIT   8
 #define SCHAR_MIN  (-128)
 #define SCHAR_MAX  127
@@ -21,7 +23,6 @@
 #define LLONG_MAX  __LONG_LONG_MAX__
 #define ULLONG_MAX (LLONG_MAX * 2ull + 1ull)
 #define SSIZE_MAX  LONG_MAX
-#define PAGE_SIZE  4096
 #define PATH_MAX   256
 
 #endif
