@@ -447,7 +447,7 @@ static void *poisoner_main(void *arg)
 {
 	uint64_t r = (uint64_t)(uintptr_t)arg;
 	shim_set_cpu(NTHREADS);
-	while (!atomic_load(&stop_poisoner)) {
+	do { /* once at least: on a busy host the workers may end first */
 		r ^= r >> 12, r ^= r << 25, r ^= r >> 27;
 		uint64_t pfn = FIRST_FREE + (r * 0x2545F4914F6CDD1Dull) % MANAGED;
 		mark_poisoned(pfn);
@@ -455,7 +455,7 @@ static void *poisoner_main(void *arg)
 			atomic_store(&poison_seq[pfn], atomic_fetch_add(&seq_clock, 1));
 		for (volatile int i = 0; i < 20000; i++)
 			;
-	}
+	} while (!atomic_load(&stop_poisoner));
 	return NULL;
 }
 
