@@ -1,4 +1,5 @@
 /* Test and benchmark helpers (sys/test.h). */
+#include <stdlib.h>
 #include "sys/sys.h"
 #include "sys/test.h"
 
@@ -32,36 +33,17 @@ void test_fail(const char *name, const char *fmt, ...)
 	exit(1);
 }
 
-/* Move v[i] down the max-heap v[0..n) to its place. */
-static void sift_down(uint64_t *v, size_t i, size_t n)
+static int cmp_u64(const void *a, const void *b)
 {
-	for (;;) {
-		size_t c = 2 * i + 1;
-		if (c >= n)
-			return;
-		if (c + 1 < n && v[c + 1] > v[c])
-			c++;
-		if (v[i] >= v[c])
-			return;
-		uint64_t t = v[i];
-		v[i] = v[c];
-		v[c] = t;
-		i = c;
-	}
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return (x > y) - (x < y);
 }
 
 uint64_t median_u64(uint64_t *v, size_t n)
 {
 	if (n == 0)
 		return 0;
-	for (size_t i = n / 2; i-- > 0;)
-		sift_down(v, i, n);
-	for (size_t end = n - 1; end > 0; end--) {
-		uint64_t t = v[0];
-		v[0] = v[end];
-		v[end] = t;
-		sift_down(v, 0, end);
-	}
+	qsort(v, n, sizeof *v, cmp_u64);
 	return v[n / 2];
 }
 
