@@ -73,8 +73,13 @@ uint64_t frames_settle(uint64_t want, unsigned ms)
 
 uint64_t frames_steady(unsigned ms)
 {
+	return frames_quiet(25, ms);
+}
+
+uint64_t frames_quiet(unsigned quiet, unsigned ms)
+{
 	uint64_t n = frames_available();
-	for (unsigned t = 0, same = 0; same < 25 && t < ms; t += 5) {
+	for (unsigned t = 0, same = 0; same < quiet && t < ms; t += 5) {
 		sys_sleep_ms(5);
 		uint64_t m = frames_available();
 		same = m == n ? same + 5 : 0;

@@ -17,19 +17,6 @@
 #define NAME   "exit_no_leaks"
 #define ROUNDS 200
 
-/* frames_available() once unchanged for quiet ms, or after ms at most. */
-static uint64_t frames_quiet(unsigned quiet, unsigned ms)
-{
-	uint64_t n = frames_available();
-	for (unsigned t = 0, same = 0; same < quiet && t < ms; t += 10) {
-		usleep(10000);
-		uint64_t m = frames_available();
-		same = m == n ? same + 10 : 0;
-		n = m;
-	}
-	return n;
-}
-
 static int child(void)
 {
 	char *h = malloc(20000);

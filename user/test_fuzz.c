@@ -885,19 +885,6 @@ static void fuzz(uint64_t total, uint64_t seed, unsigned flags, struct run *run)
 	}
 }
 
-/* Frames free once unchanged for 250 ms, or after 5 s at most. */
-static uint64_t frames_quiet(void)
-{
-	uint64_t n = frames_available();
-	for (unsigned t = 0, same = 0; same < 250 && t < 5000; t += 10) {
-		sleep_ms(10);
-		uint64_t m = frames_available();
-		same = m == n ? same + 10 : 0;
-		n = m;
-	}
-	return n;
-}
-
 /* "fill D": hold as many endpoints as the handle table takes and, if D,
  * four children doing the same; then wait to be killed. */
 static int fill(int depth)
@@ -934,7 +921,7 @@ static void prime(void)
 			  st.code);
 	for (unsigned i = 0; i <= PARALLEL; i++)
 		TEST_ERR(NAME, spawn("test_fuzz", "fill1", &pid[i]), E_OK);
-	frames_quiet();
+	frames_quiet(250, 5000);
 	for (unsigned i = 0; i <= PARALLEL; i++)
 		if ((e = kill(pid[i])) || (e = waitpid(pid[i], NULL)))
 			test_fail(NAME, "stop a filling child: %s", err_str(e));
@@ -954,7 +941,7 @@ static int controller(uint64_t total, uint64_t seed, unsigned flags, int report_
 	TEST_ERR(NAME, sys_frame_stats((uint64_t)&fs[1], sizeof fs[1]), E_OK);
 	uint64_t hz = tsc_hz();
 	TEST_ERR(NAME, sys_frame_stats((uint64_t)&fs[0], sizeof fs[0]), E_OK);
-	uint64_t before = frames_quiet(), t0 = rdtsc();
+	uint64_t before = frames_quiet(250, 5000), t0 = rdtsc();
 	TEST_ERR(NAME, pager_stats(&a), E_OK);
 	fuzz(total, seed, flags, &run);
 	uint64_t ms = hz ? (rdtsc() - t0) / (hz / 1000) : 0;

@@ -54,6 +54,10 @@ int touch_until_margin(void);
  * processes come back a little after they end), or after ms at most. */
 uint64_t frames_steady(unsigned ms);
 
+/* frames_steady with another quiet time: frames_available() once it has
+ * not changed for quiet ms, or after ms at most. */
+uint64_t frames_quiet(unsigned quiet, unsigned ms);
+
 /* The cycle counter. */
 static inline uint64_t rdtsc(void)
 {
