@@ -49,7 +49,12 @@ uint64_t median_u64(uint64_t *v, size_t n)
 
 void bench_result(const char *name, uint64_t value)
 {
-	printf("RESULT name=%s value=%lu unit=cycles\n", name, value);
+	bench_result_unit(name, value, "cycles");
+}
+
+void bench_result_unit(const char *name, uint64_t value, const char *unit)
+{
+	printf("RESULT name=%s value=%lu unit=%s\n", name, value, unit);
 }
 
 uint64_t frames_available(void)

@@ -78,11 +78,6 @@ static struct ksm_stats *stats(void)
 	return &ks;
 }
 
-static void result(const char *name, uint64_t v, const char *unit)
-{
-	printf("RESULT name=%s value=%lu unit=%s\n", name, v, unit);
-}
-
 static void time_to_steady(void)
 {
 	start(64);
@@ -90,7 +85,7 @@ static void time_to_steady(void)
 	ksm_ctl(KSM_CTL_RUN, 1, 0, NULL);
 	while (stats()->pages_sharing < 4032 && rdtsc() - t0 < 60 * tsc_hz())
 		usleep(10000); /* each look ends a batch: not too often */
-	result("ksm_time_to_steady_us", (rdtsc() - t0) * 1000000 / tsc_hz(), "us");
+	bench_result_unit("ksm_time_to_steady_us", (rdtsc() - t0) * 1000000 / tsc_hz(), "us");
 	ksm_ctl(KSM_CTL_RUN, 2, 0, NULL);
 	stop();
 }
@@ -114,7 +109,7 @@ static void merged_write(void)
 		p[i * 512 + 1] = 1;
 		t[i] = rdtsc() - t0;
 	}
-	result("ksm_merged_write", median_u64(t, 256), "cycles");
+	bench_result("ksm_merged_write", median_u64(t, 256));
 	ksm_ctl(KSM_CTL_RUN, 2, 0, NULL);
 	munmap((void *)p, 256 * 4096);
 }
@@ -127,7 +122,7 @@ static void scan_cost(void)
 	while (stats()->full_scans < f0 + 2 && rdtsc() - t0 < 60 * tsc_hz())
 		usleep(1000);
 	uint64_t cycles = rdtsc() - t0, pages = ks.pages_scanned - s0;
-	result("ksm_scan_per_page", pages ? cycles / pages : 0, "cycles");
+	bench_result("ksm_scan_per_page", pages ? cycles / pages : 0);
 	faults("ksm_fault_scanning"); /* the scanner keeps running meanwhile */
 	ksm_ctl(KSM_CTL_RUN, 2, 0, NULL);
 	stop();
@@ -150,9 +145,9 @@ static void faults(const char *name)
 	}
 	munmap(base, FAULTS * 4096ull);
 	uint64_t med = median_u64(t, FAULTS); /* sorts t */
-	result(name, med, "cycles");
+	bench_result(name, med);
 	snprintf(p99, sizeof p99, "%s_p99", name);
-	result(p99, t[FAULTS * 99 / 100], "cycles");
+	bench_result(p99, t[FAULTS * 99 / 100]);
 }
 
 int main(void)

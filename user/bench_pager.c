@@ -107,8 +107,7 @@ static void fork_benches(uint64_t hz)
 	}
 	uint64_t m = median_u64(f, FORKS);
 	bench_result("pager_fork_16m", m);
-	printf("RESULT name=pager_fork_16m_us value=%lu unit=us\n",
-	       hz ? m * 1000000 / hz : 0);
+	bench_result_unit("pager_fork_16m_us", hz ? m * 1000000 / hz : 0, "us");
 	bench_result("pager_fork_exit_wait_16m", median_u64(w, FORKS));
 	munmap((void *)p, PAGES * 4096ull);
 }

@@ -72,4 +72,7 @@ uint64_t median_u64(uint64_t *v, size_t n);
 /* Print "RESULT name=<name> value=<value> unit=cycles". */
 void bench_result(const char *name, uint64_t value);
 
+/* Print "RESULT name=<name> value=<value> unit=<unit>". */
+void bench_result_unit(const char *name, uint64_t value, const char *unit);
+
 #endif
