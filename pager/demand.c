@@ -8,6 +8,11 @@
 #include "filecache.h"
 
 struct pg_stats dp_stats;
+/* The share lock: what spaces share (cow.c's table, filecache.c, the
+ * shared objects of backing_shared.c, the references of shared page-table
+ * leaves, KSM's dp_ksm_last) while faults of several spaces run at once
+ * (demand.h).  Held for short steps, never across an ops call that waits. */
+static struct lock share;
 static const struct dp_ops *ops;
 static uint64_t zero_pfn;
 static uint32_t zero_gen;
@@ -101,7 +106,7 @@ static void release_freed(const struct page *p, bool freed)
 		filecache_drop(p->pfn);
 	if (!freed)
 		ops->free(p->pfn, p->gen);
-	dp_stats.frames_held--;
+	STAT_SUB(dp_stats.frames_held, 1);
 }
 
 static void release(const struct page *p)
@@ -127,8 +132,8 @@ static void owned(struct page *p, void *arg)
 
 /* Before an entry near va changes: if its leaf is shared since a fork, s
  * takes its own copy (then each COW frame in it has one more share).
- * E_NOMEM. */
-static int own(struct dp_space *s, uint64_t va)
+ * E_NOMEM.  The share lock held (or no fault running). */
+static int own_locked(struct dp_space *s, uint64_t va)
 {
 	if (!pagetab_is_shared(&s->pages, va))
 		return E_OK;
@@ -136,6 +141,18 @@ static int own(struct dp_space *s, uint64_t va)
 	if (e == E_OK)
 		e = pagetab_own(&s->pages, va, owned, NULL);
 	cow_trim();
+	return e;
+}
+
+/* own_locked, taking the share lock if the leaf is shared (a leaf s alone
+ * holds stays so: only a fork, never concurrent with a fault, shares it). */
+static int own(struct dp_space *s, uint64_t va)
+{
+	if (!pagetab_is_shared(&s->pages, va))
+		return E_OK;
+	lock_take(&share);
+	int e = own_locked(s, va);
+	lock_give(&share);
 	return e;
 }
 
@@ -207,7 +224,7 @@ int dp_add_page(struct dp_space *s, uint64_t va, uint64_t pfn, uint32_t gen)
 	if (e == E_OK)
 		e = pagetab_insert(&s->pages, va, pfn, gen, 0);
 	if (e == E_OK)
-		dp_stats.frames_held++;
+		STAT_ADD(dp_stats.frames_held, 1);
 	return e;
 }
 
@@ -266,57 +283,86 @@ static int demand_cached(struct dp_space *s, uint64_t va, uint64_t pfn, uint32_t
 		cow_release(pfn);
 		return E_NOMEM;
 	}
-	dp_stats.text_shared++;
+	STAT_ADD(dp_stats.text_shared, 1);
 	return E_OK;
 }
 
-/* A new page at va of r for access acc, recorded in s. */
-static int demand(struct dp_space *s, struct region *r, uint64_t va,
-		  unsigned acc, struct dp_map *m)
+/* A fresh frame for r's page at va, filled, recorded in s as *np; with
+ * cache, offered to the page cache (the share lock held). */
+static int fresh(struct dp_space *s, struct region *r, uint64_t va, bool cache,
+		 struct page *np)
 {
-	struct page np = { .va = va }; /* what we insert: the answer, no lookup after */
 	uint64_t pfn;
 	uint32_t gen;
-	int e = r->b->check ? r->b->check(r, va) : E_OK;
-	if (!e)
-		e = own(s, va);
-	if (e)
-		return e;
+	unsigned flags = 0;
+	if (ops->alloc(&pfn, &gen))
+		return E_NOMEM;
+	if (r->b->fill)
+		r->b->fill(r, va, ops->window(pfn));
+	if (cache && filecache_add(cache_key(r, va), pfn, gen) == E_OK)
+		flags = PAGE_COW | PAGE_CACHED; /* alone: not in cow.c yet */
+	if (pagetab_insert(&s->pages, va, pfn, gen, flags)) {
+		if (flags)
+			filecache_drop(pfn);
+		ops->free(pfn, gen);
+		return E_NOMEM;
+	}
+	STAT_ADD(dp_stats.frames_held, 1);
+	STAT_ADD(*r->b->count, 1);
+	*np = (struct page){ va, pfn, gen, flags };
+	return E_OK;
+}
+
+/* A new page at va of r that other spaces may share too: a shared
+ * object's frame, or cached program text (the share lock held). */
+static int demand_shared(struct dp_space *s, struct region *r, uint64_t va,
+			 struct page *np)
+{
+	uint64_t pfn;
+	uint32_t gen;
+	int e;
 	if (r->shm) {
 		if ((e = shm_frame(r->shm, (va - r->shm_va0) / PAGE_SIZE, ops, &pfn, &gen)))
 			return e;
 		if (pagetab_insert(&s->pages, va, pfn, gen, PAGE_SHARED))
 			return E_NOMEM;
-		np = (struct page){ va, pfn, gen, PAGE_SHARED };
-	} else if (cacheable(r, va) && filecache_find(cache_key(r, va), &pfn, &gen)) {
-		if ((e = demand_cached(s, va, pfn, gen)))
-			return e;
-		np = (struct page){ va, pfn, gen, PAGE_COW | PAGE_CACHED };
+		*np = (struct page){ va, pfn, gen, PAGE_SHARED };
+		return E_OK;
+	}
+	if (!filecache_find(cache_key(r, va), &pfn, &gen))
+		return fresh(s, r, va, true, np);
+	if ((e = demand_cached(s, va, pfn, gen)))
+		return e;
+	*np = (struct page){ va, pfn, gen, PAGE_COW | PAGE_CACHED };
+	return E_OK;
+}
+
+/* A new page at va of r for access acc, recorded in s.  Only a page others
+ * may share takes the share lock: an anonymous page is s's alone. */
+static int demand(struct dp_space *s, struct region *r, uint64_t va,
+		  unsigned acc, struct dp_map *m)
+{
+	struct page np; /* what we insert: the answer, no lookup after */
+	int e = r->b->check ? r->b->check(r, va) : E_OK;
+	if (!e)
+		e = own(s, va);
+	if (e)
+		return e;
+	if (r->shm || cacheable(r, va)) {
+		lock_take(&share);
+		e = demand_shared(s, r, va, &np);
+		lock_give(&share);
 	} else if (r->b->zero_read && have_zero && !(acc & (FAULT_ACC_WRITE | FAULT_ACC_EXEC))) {
 		if (pagetab_insert(&s->pages, va, zero_pfn, zero_gen, PAGE_ZERO))
 			return E_NOMEM;
-		dp_stats.faults_zero_read++;
+		STAT_ADD(dp_stats.faults_zero_read, 1);
 		np = (struct page){ va, zero_pfn, zero_gen, PAGE_ZERO };
 	} else {
-		unsigned flags = 0;
-		if (ops->alloc(&pfn, &gen))
-			return E_NOMEM;
-		if (r->b->fill)
-			r->b->fill(r, va, ops->window(pfn));
-		if (cacheable(r, va) && filecache_add(cache_key(r, va), pfn, gen) == E_OK)
-			flags = PAGE_COW | PAGE_CACHED; /* alone: not in cow.c yet */
-		if (pagetab_insert(&s->pages, va, pfn, gen, flags)) {
-			if (flags)
-				filecache_drop(pfn);
-			ops->free(pfn, gen);
-			return E_NOMEM;
-		}
-		dp_stats.frames_held++;
-		(*r->b->count)++;
-		np = (struct page){ va, pfn, gen, flags };
+		e = fresh(s, r, va, false, &np);
 	}
-	answer(r, &np, m);
-	return E_OK;
+	if (e == E_OK)
+		answer(r, &np, m);
+	return e;
 }
 
 static int cow_fault(struct dp_space *s, struct region *r, struct page *p,
@@ -333,13 +379,14 @@ int dp_handle_cow_fault(struct dp_space *s, uint64_t va, struct dp_map *m)
 }
 
 /* The write fault on present page p of r (allowed): a private copy, or
- * the page made writable if no one else shares it. */
-static int cow_fault(struct dp_space *s, struct region *r, struct page *p,
-		     struct dp_map *m)
+ * the page made writable if no one else shares it (the share lock held:
+ * whether others share it is theirs to change too). */
+static int cow_fault_locked(struct dp_space *s, struct region *r, struct page *p,
+			    struct dp_map *m)
 {
 	uint64_t va = p->va;
 	if (pagetab_is_shared(&s->pages, va)) { /* our own leaf first: p moves */
-		if (own(s, va))
+		if (own_locked(s, va))
 			return E_NOMEM;
 		p = pagetab_lookup(&s->pages, va);
 	}
@@ -350,14 +397,14 @@ static int cow_fault(struct dp_space *s, struct region *r, struct page *p,
 		uint32_t gen;
 		if (ops->alloc(&pfn, &gen))
 			return E_NOMEM;
-		dp_stats.frames_held++;
+		STAT_ADD(dp_stats.frames_held, 1);
 		if (p->flags & PAGE_ZERO) {
-			(*r->b->count)++;
+			STAT_ADD(*r->b->count, 1);
 		} else {
 			memcpy(ops->window(pfn), ops->window(p->pfn), PAGE_SIZE);
 			cow_release(p->pfn); /* not the last: it was shared */
 			ksm_unshared(p);
-			dp_stats.cow_copies++;
+			STAT_ADD(dp_stats.cow_copies, 1);
 		}
 		p->pfn = pfn;
 		p->gen = gen;
@@ -365,11 +412,20 @@ static int cow_fault(struct dp_space *s, struct region *r, struct page *p,
 		cow_release(p->pfn);
 		if (p->flags & PAGE_CACHED)
 			filecache_drop(p->pfn); /* private and writable now */
-		dp_stats.cow_reuses++;
+		STAT_ADD(dp_stats.cow_reuses, 1);
 	}
 	p->flags = 0;
 	answer(r, p, m);
 	return E_OK;
+}
+
+static int cow_fault(struct dp_space *s, struct region *r, struct page *p,
+		     struct dp_map *m)
+{
+	lock_take(&share);
+	int e = cow_fault_locked(s, r, p, m);
+	lock_give(&share);
+	return e;
 }
 
 /* Map n zero-fill pages of r from at with one alloc_map call and record
@@ -384,8 +440,8 @@ static unsigned around_zero(struct dp_space *s, struct region *r, uint64_t at,
 		    pagetab_insert(&s->pages, at + k * PAGE_SIZE, f[k].pfn,
 				   (uint32_t)f[k].gen, 0))
 			break;
-		dp_stats.frames_held++;
-		(*r->b->count)++;
+		STAT_ADD(dp_stats.frames_held, 1);
+		STAT_ADD(*r->b->count, 1);
 	}
 	if (k < got) { /* no room to record the rest: give them back */
 		ops->unmap(s->space, at + k * PAGE_SIZE, got - k);
@@ -405,7 +461,12 @@ static unsigned around_each(struct dp_space *s, struct region *r, uint64_t at,
 		if (demand(s, r, at, acc, &m))
 			return k;
 		if (ops->map(s->space, at, m.pfn, m.gen, m.rights)) {
-			dp_release_range(s, at, at + PAGE_SIZE);
+			struct page old; /* demand made its leaf ours */
+			if (pagetab_remove(&s->pages, at, &old)) {
+				lock_take(&share);
+				release(&old);
+				lock_give(&share);
+			}
 			return k;
 		}
 	}
@@ -438,7 +499,7 @@ int dp_fault(struct dp_space *s, uint64_t addr, unsigned acc, struct dp_map *m)
 	if (!allowed(r, acc))
 		return E_FAULT;
 	s->faults++;
-	dp_stats.faults_total++;
+	STAT_ADD(dp_stats.faults_total, 1);
 	struct page *p = pagetab_lookup(&s->pages, va);
 	if (p && (acc & FAULT_ACC_WRITE) && (p->flags & (PAGE_COW | PAGE_ZERO)))
 		return cow_fault(s, r, p, m); /* allowed() checked the write */

@@ -19,6 +19,7 @@
 #include "pagetab.h"
 #include "region.h"
 #include "abi/page.h"
+#include "lock.h"
 
 #define DP_PROTECT_MAX 4096 /* pages in one ops->protect (PROTECT_MASK_MAX) */
 #define DP_AROUND 16 /* extra pages mapped per sequential fault (as Linux
