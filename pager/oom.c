@@ -113,9 +113,7 @@ long oom_no_frame(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {
 	uint64_t total = 0, owed = owed_frames(&total), now = now_ms();
 	bool timed_out;
-	bool was = wait_state.waiting; uint64_t o0 = wait_state.owed0;
-	enum oom_step st = oom_wait_step(&wait_state, owed, now, &timed_out);
-	switch (st) {
+	switch (oom_wait_step(&wait_state, owed, now, &timed_out)) {
 	case OOM_RETRY:
 		STAT_ADD(dp_stats.oom_reaped, 1);
 		return wait_reply(r, 0); /* back just now: at once */
