@@ -419,11 +419,23 @@ static int cow_fault_locked(struct dp_space *s, struct region *r, struct page *p
 	return E_OK;
 }
 
+/* Put the answer m in place in s's mappings.  If the kernel refuses (no
+ * page for its tables), the access faults again. */
+static void install(const struct dp_space *s, const struct dp_map *m)
+{
+	ops->map(s->space, m->va, m->pfn, m->gen, m->rights);
+}
+
+/* cow_fault_locked, its answer installed before the share lock goes: once
+ * a frame's share count fell, another space may make the frame writable,
+ * and s must not map it any more by then. */
 static int cow_fault(struct dp_space *s, struct region *r, struct page *p,
 		     struct dp_map *m)
 {
 	lock_take(&share);
 	int e = cow_fault_locked(s, r, p, m);
+	if (e == E_OK)
+		install(s, m);
 	lock_give(&share);
 	return e;
 }
@@ -505,10 +517,13 @@ int dp_fault(struct dp_space *s, uint64_t addr, unsigned acc, struct dp_map *m)
 		return cow_fault(s, r, p, m); /* allowed() checked the write */
 	if (p) {
 		answer(r, p, m);
+		install(s, m);
 		return E_OK;
 	}
 	bool sequential = s->last_fault + PAGE_SIZE == va;
 	int e = demand(s, r, va, acc, m);
+	if (e == E_OK)
+		install(s, m);
 	s->last_fault = va;
 	if (e == E_OK && sequential && r->kind != PG_BACK_STACK)
 		fault_around(s, r, va, acc);

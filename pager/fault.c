@@ -37,10 +37,11 @@ long fault_page(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	if (e == E_NOMEM && oom_victim_back()) /* frames came back: once more */
 		e = dp_fault(&p->mem, m->w[FAULT_MSG_ADDR], (unsigned)m->w[FAULT_MSG_ACCESS], &map);
 	if (e == E_OK) {
-		r->w[FAULT_MAP_VA] = map.va | map.rights;
-		r->w[FAULT_MAP_PFN] = map.pfn;
-		r->w[FAULT_MAP_GEN] = map.gen;
-		return FAULT_REPLY_MAP;
+		/* dp_fault mapped it, under our locks, not the reply: another
+		 * pager thread may change this space (a fork's write-protect) as
+		 * soon as we let go, and an answer installed after would undo it */
+		r->w[FAULT_RESUME_MS] = 0;
+		return FAULT_REPLY_RESUME;
 	}
 	if (m->w[FAULT_MSG_ACCESS] & FAULT_ACC_SYSCALL) {
 		if (e == E_NOMEM)
