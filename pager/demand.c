@@ -131,27 +131,18 @@ static void owned(struct page *p, void *arg)
 }
 
 /* Before an entry near va changes: if its leaf is shared since a fork, s
- * takes its own copy (then each COW frame in it has one more share).
- * E_NOMEM.  The share lock held (or no fault running). */
-static int own_locked(struct dp_space *s, uint64_t va)
-{
-	if (!pagetab_is_shared(&s->pages, va))
-		return E_OK;
-	int e = cow_reserve(PAGETAB_LEAF);
-	if (e == E_OK)
-		e = pagetab_own(&s->pages, va, owned, NULL);
-	cow_trim();
-	return e;
-}
-
-/* own_locked, taking the share lock if the leaf is shared (a leaf s alone
- * holds stays so: only a fork, never concurrent with a fault, shares it). */
+ * takes its own copy (then each COW frame in it has one more share), under
+ * the share lock (a leaf s alone holds stays so: only a fork, never
+ * concurrent with a fault, shares it).  E_NOMEM. */
 static int own(struct dp_space *s, uint64_t va)
 {
 	if (!pagetab_is_shared(&s->pages, va))
 		return E_OK;
 	lock_take(&share);
-	int e = own_locked(s, va);
+	int e = cow_reserve(PAGETAB_LEAF);
+	if (e == E_OK)
+		e = pagetab_own(&s->pages, va, owned, NULL);
+	cow_trim();
 	lock_give(&share);
 	return e;
 }
@@ -378,47 +369,6 @@ int dp_handle_cow_fault(struct dp_space *s, uint64_t va, struct dp_map *m)
 	return cow_fault(s, r, p, m);
 }
 
-/* The write fault on present page p of r (allowed): a private copy, or
- * the page made writable if no one else shares it (the share lock held:
- * whether others share it is theirs to change too). */
-static int cow_fault_locked(struct dp_space *s, struct region *r, struct page *p,
-			    struct dp_map *m)
-{
-	uint64_t va = p->va;
-	if (pagetab_is_shared(&s->pages, va)) { /* our own leaf first: p moves */
-		if (own_locked(s, va))
-			return E_NOMEM;
-		p = pagetab_lookup(&s->pages, va);
-	}
-	bool shared = (p->flags & PAGE_ZERO) ||
-		      ((p->flags & PAGE_COW) && cow_count(p->pfn) > 1);
-	if (shared) {
-		uint64_t pfn;
-		uint32_t gen;
-		if (ops->alloc(&pfn, &gen))
-			return E_NOMEM;
-		STAT_ADD(dp_stats.frames_held, 1);
-		if (p->flags & PAGE_ZERO) {
-			STAT_ADD(*r->b->count, 1);
-		} else {
-			memcpy(ops->window(pfn), ops->window(p->pfn), PAGE_SIZE);
-			cow_release(p->pfn); /* not the last: it was shared */
-			ksm_unshared(p);
-			STAT_ADD(dp_stats.cow_copies, 1);
-		}
-		p->pfn = pfn;
-		p->gen = gen;
-	} else if (p->flags & PAGE_COW) {
-		cow_release(p->pfn);
-		if (p->flags & PAGE_CACHED)
-			filecache_drop(p->pfn); /* private and writable now */
-		STAT_ADD(dp_stats.cow_reuses, 1);
-	}
-	p->flags = 0;
-	answer(r, p, m);
-	return E_OK;
-}
-
 /* Put the answer m in place in s's mappings.  If the kernel refuses (no
  * page for its tables), the access faults again. */
 static void install(const struct dp_space *s, const struct dp_map *m)
@@ -426,18 +376,63 @@ static void install(const struct dp_space *s, const struct dp_map *m)
 	ops->map(s->space, m->va, m->pfn, m->gen, m->rights);
 }
 
-/* cow_fault_locked, its answer installed before the share lock goes: once
- * a frame's share count fell, another space may make the frame writable,
- * and s must not map it any more by then. */
+/* True if no one else shares p's frame (the share lock held): a write may
+ * make it writable where it is; a COW share is given up first. */
+static bool reuse_locked(struct page *p)
+{
+	if ((p->flags & PAGE_ZERO) || ((p->flags & PAGE_COW) && cow_count(p->pfn) > 1))
+		return false;
+	if (p->flags & PAGE_COW) {
+		cow_release(p->pfn);
+		if (p->flags & PAGE_CACHED)
+			filecache_drop(p->pfn); /* private and writable now */
+		STAT_ADD(dp_stats.cow_reuses, 1);
+	}
+	return true;
+}
+
+/* The write fault on present page p of r (allowed): the page made writable
+ * if no one else shares its frame, else a private copy, installed (m)
+ * before s gives up its share of the old frame: from then on another
+ * space may make that frame writable, and s must not map it any more.
+ * The copy is made without the share lock: s's share keeps the old frame
+ * read-only everywhere meanwhile. */
 static int cow_fault(struct dp_space *s, struct region *r, struct page *p,
 		     struct dp_map *m)
 {
+	uint64_t va = p->va;
+	if (own(s, va)) /* our own leaf first: p moves */
+		return E_NOMEM;
+	p = pagetab_lookup(&s->pages, va);
 	lock_take(&share);
-	int e = cow_fault_locked(s, r, p, m);
-	if (e == E_OK)
-		install(s, m);
+	bool reuse = reuse_locked(p);
 	lock_give(&share);
-	return e;
+	if (!reuse) {
+		struct page old = *p;
+		uint64_t pfn;
+		uint32_t gen;
+		if (ops->alloc(&pfn, &gen))
+			return E_NOMEM;
+		STAT_ADD(dp_stats.frames_held, 1);
+		if (old.flags & PAGE_ZERO)
+			STAT_ADD(*r->b->count, 1);
+		else
+			memcpy(ops->window(pfn), ops->window(old.pfn), PAGE_SIZE);
+		*p = (struct page){ va, pfn, gen, 0 };
+		answer(r, p, m);
+		install(s, m);
+		if (!(old.flags & PAGE_ZERO)) {
+			lock_take(&share);
+			release(&old); /* our share (the last one, if the others left meanwhile) */
+			lock_give(&share);
+			STAT_ADD(dp_stats.cow_copies, 1);
+		}
+		return E_OK;
+	}
+	p->flags = 0;
+	answer(r, p, m);
+	install(s, m);
+	return E_OK;
 }
 
 /* Map n zero-fill pages of r from at with one alloc_map call and record

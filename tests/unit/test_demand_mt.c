@@ -4,7 +4,8 @@
  * with no fault running.  Spaces forked from one parent share page-table
  * leaves and COW frames, so the threads meet in demand.c's share lock,
  * cow.c, pagetab.c's leaf references and the node pools.  Run under ASan
- * and UBSan; each page's bytes and every frame's references are checked.
+ * and UBSan; each page's bytes and every frame's references are checked,
+ * and no frame is ever mapped writable in one space and mapped in another.
  * The machine is a fake like test_demand.c's, behind one mutex. */
 #include <check.h>
 #include <pthread.h>
@@ -56,10 +57,23 @@ static void drop_locked(uint32_t s, int i)
 	pt[s][i].on = false;
 }
 
+/* A frame mapped writable in one space is mapped in no other: else that
+ * space would see the writer's bytes (a COW copy installed too late). */
+static void check_private(uint32_t s, int i, uint64_t pfn)
+{
+	for (uint32_t o = 0; o < NSPACE; o++)
+		for (int j = 0; j < 2 * NVA; j++)
+			if ((o != s || j != i) && pt[o][j].on && pt[o][j].pfn == pfn)
+				ck_abort_msg("frame %lu writable in space %u, mapped in %u too",
+					     (unsigned long)pfn, s, o);
+}
+
 static void map_locked(uint32_t s, uint64_t va, uint64_t pfn, uint32_t gen, unsigned rights)
 {
 	ck_assert(fr[pfn].held && fr[pfn].gen == gen);
 	int i = slot(va);
+	if (rights & MAP_W)
+		check_private(s, i, pfn);
 	fr[pfn].refs++;
 	drop_locked(s, i);
 	pt[s][i].on = true;
