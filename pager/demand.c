@@ -328,13 +328,8 @@ static int demand_shared(struct dp_space *s, struct region *r, uint64_t va,
 	return E_OK;
 }
 
-static void install(const struct dp_space *s, const struct dp_map *m);
-static unsigned zero_fill(struct dp_space *s, struct region *r, uint64_t at, unsigned n,
-			  struct dp_frame *f);
-
-/* A new page at va of r for access acc, recorded in s and mapped (m).
- * Only a page others may share takes the share lock: an anonymous page is
- * s's alone. */
+/* A new page at va of r for access acc, recorded in s.  Only a page others
+ * may share takes the share lock: an anonymous page is s's alone. */
 static int demand(struct dp_space *s, struct region *r, uint64_t va,
 		  unsigned acc, struct dp_map *m)
 {
@@ -344,15 +339,6 @@ static int demand(struct dp_space *s, struct region *r, uint64_t va,
 		e = own(s, va);
 	if (e)
 		return e;
-	if (!r->shm && !cacheable(r, va) && !r->b->fill &&
-	    !(r->b->zero_read && have_zero && !(acc & (FAULT_ACC_WRITE | FAULT_ACC_EXEC)))) {
-		struct dp_frame f; /* zero-fill: frame and mapping in one call */
-		if (zero_fill(s, r, va, 1, &f) != 1)
-			return E_NOMEM;
-		np = (struct page){ va, f.pfn, (uint32_t)f.gen, 0 };
-		answer(r, &np, m);
-		return E_OK;
-	}
 	if (r->shm || cacheable(r, va)) {
 		lock_take(&share);
 		e = demand_shared(s, r, va, &np);
@@ -365,10 +351,8 @@ static int demand(struct dp_space *s, struct region *r, uint64_t va,
 	} else {
 		e = fresh(s, r, va, false, &np);
 	}
-	if (e == E_OK) {
+	if (e == E_OK)
 		answer(r, &np, m);
-		install(s, m);
-	}
 	return e;
 }
 
@@ -452,10 +436,11 @@ static int cow_fault(struct dp_space *s, struct region *r, struct page *p,
 }
 
 /* Map n zero-fill pages of r from at with one alloc_map call and record
- * them (their frames in f); returns how many. */
-static unsigned zero_fill(struct dp_space *s, struct region *r, uint64_t at, unsigned n,
-			  struct dp_frame *f)
+ * them; returns how many. */
+static unsigned around_zero(struct dp_space *s, struct region *r, uint64_t at,
+			    unsigned n)
 {
+	struct dp_frame f[DP_AROUND];
 	unsigned got = ops->alloc_map(s->space, at, n, r->rights, f), k;
 	for (k = 0; k < got; k++) {
 		if (own(s, at + k * PAGE_SIZE) ||
@@ -473,23 +458,25 @@ static unsigned zero_fill(struct dp_space *s, struct region *r, uint64_t at, uns
 	return k;
 }
 
-static unsigned around_zero(struct dp_space *s, struct region *r, uint64_t at,
-			    unsigned n)
-{
-	struct dp_frame f[DP_AROUND];
-	return zero_fill(s, r, at, n, f);
-}
-
 /* Map the n pages of r from at one by one, as faults would; returns how
- * many (a page the kernel would not map stays recorded: a touch faults
- * and maps it). */
+ * many. */
 static unsigned around_each(struct dp_space *s, struct region *r, uint64_t at,
 			    unsigned n, unsigned acc)
 {
 	struct dp_map m;
-	for (unsigned k = 0; k < n; k++, at += PAGE_SIZE)
+	for (unsigned k = 0; k < n; k++, at += PAGE_SIZE) {
 		if (demand(s, r, at, acc, &m))
 			return k;
+		if (ops->map(s->space, at, m.pfn, m.gen, m.rights)) {
+			struct page old; /* demand made its leaf ours */
+			if (pagetab_remove(&s->pages, at, &old)) {
+				lock_take(&share);
+				release(&old);
+				lock_give(&share);
+			}
+			return k;
+		}
+	}
 	return n;
 }
 
@@ -530,6 +517,8 @@ int dp_fault(struct dp_space *s, uint64_t addr, unsigned acc, struct dp_map *m)
 	}
 	bool sequential = s->last_fault + PAGE_SIZE == va;
 	int e = demand(s, r, va, acc, m);
+	if (e == E_OK)
+		install(s, m);
 	s->last_fault = va;
 	if (e == E_OK && sequential && r->kind != PG_BACK_STACK)
 		fault_around(s, r, va, acc);
