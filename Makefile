@@ -118,12 +118,12 @@ INITRD := $(BUILD)/initrd.tar
 INITRD_LIST := $(BUILD)/initrd.list
 $(shell mkdir -p $(BUILD); echo '$(ALL_PROGS)' | cmp -s - $(INITRD_LIST) || \
 	echo '$(ALL_PROGS)' > $(INITRD_LIST))
-# The pager's pure modules, host-tested (tests/unit/test_{initrd,region,pagetab,cow,demand,oom,pool,ksm}.c).
+# The pager's pure modules, host-tested (tests/unit/test_{initrd,region,pagetab,cow,demand,demand_mt,oom,pool,ksm}.c).
 PAGER_PURE := pager/initrd.c pager/tree.c pager/pool.c pager/region.c pager/pagetab.c \
 	pager/cow.c pager/filecache.c pager/demand.c pager/backing_anon.c pager/backing_file.c \
 	pager/backing_stack.c pager/backing_shared.c pager/oompolicy.c pager/ksm.c \
 	pager/ksm_avl.c pager/ksm_ctl.c pager/ksm_hash.c
-PAGER_UNIT := $(patsubst %,$(BUILD)/unit/test_%,initrd region pagetab cow demand oom pool ksm)
+PAGER_UNIT := $(patsubst %,$(BUILD)/unit/test_%,initrd region pagetab cow demand demand_mt oom pool ksm)
 # ---- end ring 3 (variables) ----
 
 QEMU_ACCEL := $(if $(filter kvm,$(ACCEL)),-accel kvm,-accel tcg)

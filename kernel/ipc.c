@@ -69,6 +69,24 @@ static struct thread *take(struct list_link *q, int from, bool for_reply)
 	return NULL;
 }
 
+/* A receiver pinned to this CPU goes to the front of q (ep->lock held): a
+ * message is served on the CPU it was sent from when it can be (the pager
+ * has a thread per CPU), with no other CPU woken. */
+static void local_first(struct list_link *q)
+{
+	unsigned cpu = arch_cpu_id();
+	for (struct list_link *l = q->next; l != q; l = l->next) {
+		struct thread *t = container_of(l, struct thread, ep_link);
+		if (t->pinned && t->cpu == cpu) {
+			if (l != q->next) {
+				list_del(l);
+				list_add(q, l);
+			}
+			return;
+		}
+	}
+}
+
 /* Queue current on q in state st and give up the CPU (ep->lock held, and
  * released here); switch straight to next if given. */
 static int wait_on(struct endpoint *ep, struct list_link *q, int st, struct thread *next)
@@ -124,6 +142,7 @@ int ipc_send(struct endpoint *ep, const struct ipc_msg *msg, bool call)
 {
 	struct thread *me = sched_current();
 	unsigned long f = spin_lock_irqsave(&ep->lock);
+	local_first(&ep->receivers);
 	struct thread *r = take(&ep->receivers, TS_BLOCKED_RECV, false);
 	if (!r) {
 		me->msg = *msg;

@@ -89,6 +89,20 @@ static bool map_bootinfo(struct space *s, const struct boot_info *bi, uint64_t i
 	return true;
 }
 
+/* Pager thread i (abi/boot.h): its stack, then the thread, pinned to CPU
+ * i, running; panics if memory runs out. */
+static void start_thread(struct space *s, uint64_t entry, unsigned i)
+{
+	uint64_t size = i ? PAGER_THREAD_STACK : PAGER_STACK_SIZE;
+	struct thread *t;
+	if (!map_bytes(s, PAGER_STACK_TOP_OF(i) - size, NULL, 0, size, MAP_R | MAP_W) ||
+	    thread_create(s, entry, PAGER_STACK_TOP_OF(i), PAGER_IPC_BUF_OF(i), BOOTINFO_VA,
+			  (PRIO_DEFAULT + 4) | THREAD_PIN(i), &t) != E_OK)
+		panic("no memory for pager thread %u", i);
+	kobj_put(&t->obj); /* its running reference keeps the thread */
+	sched_wake(t);
+}
+
 bool pager_present(const struct boot_info *bi)
 {
 	return find_module(bi, "pager") != NULL;
@@ -111,19 +125,14 @@ void pager_start(const struct boot_info *bi)
 	const struct mb2_module *rd = find_module(bi, "initrd");
 	uint64_t rd_size = rd ? rd->end - rd->start : 0;
 	if (!load_segments(s, img, &el) ||
-	    !map_bytes(s, PAGER_STACK_TOP - PAGER_STACK_SIZE, NULL, 0, PAGER_STACK_SIZE,
-		       MAP_R | MAP_W) ||
 	    (rd && !map_bytes(s, INITRD_VA, arch_phys_to_virt(rd->start), rd_size,
 			      rd_size, MAP_R)) ||
 	    !map_bootinfo(s, bi, rd_size))
 		panic("no memory to load the pager");
-	struct thread *t;
-	if (thread_create(s, el.entry, PAGER_STACK_TOP, PAGER_IPC_BUF, BOOTINFO_VA,
-			  PRIO_DEFAULT + 4, &t) != E_OK)
-		panic("no memory for the pager's thread");
-	kobj_put(&s->obj); /* the thread keeps the space */
-	kobj_put(&t->obj); /* its running reference keeps the thread */
-	printk("kernel: pager started (%lu KiB image, initrd %lu KiB)\n",
-	       (pm->end - pm->start) >> 10, rd_size >> 10);
-	sched_wake(t);
+	unsigned n = arch_ncpus() < PAGER_THREADS_MAX ? arch_ncpus() : PAGER_THREADS_MAX;
+	for (unsigned i = 0; i < n; i++)
+		start_thread(s, el.entry, i);
+	kobj_put(&s->obj); /* its threads keep the space */
+	printk("kernel: pager started (%lu KiB image, initrd %lu KiB, %u threads)\n",
+	       (pm->end - pm->start) >> 10, rd_size >> 10, n);
 }

@@ -37,7 +37,7 @@ static void shm_free_frame(const struct page *p, void *arg)
 {
 	const struct dp_ops *ops = arg;
 	ops->free(p->pfn, p->gen);
-	dp_stats.frames_held--;
+	STAT_SUB(dp_stats.frames_held, 1);
 }
 
 void shm_put(struct shm *o, const struct dp_ops *ops)
@@ -65,8 +65,8 @@ int shm_frame(struct shm *o, uint64_t index, const struct dp_ops *ops,
 		ops->free(*pfn, *gen);
 		return E_NOMEM;
 	}
-	dp_stats.frames_held++;
-	dp_stats.faults_zero++;
+	STAT_ADD(dp_stats.frames_held, 1);
+	STAT_ADD(dp_stats.faults_zero, 1);
 	return E_OK;
 }
 

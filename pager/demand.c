@@ -8,6 +8,11 @@
 #include "filecache.h"
 
 struct pg_stats dp_stats;
+/* The share lock: what spaces share (cow.c's table, filecache.c, the
+ * shared objects of backing_shared.c, the references of shared page-table
+ * leaves, KSM's dp_ksm_last) while faults of several spaces run at once
+ * (demand.h).  Held for short steps, never across an ops call that waits. */
+static struct lock share;
 static const struct dp_ops *ops;
 static uint64_t zero_pfn;
 static uint32_t zero_gen;
@@ -101,7 +106,7 @@ static void release_freed(const struct page *p, bool freed)
 		filecache_drop(p->pfn);
 	if (!freed)
 		ops->free(p->pfn, p->gen);
-	dp_stats.frames_held--;
+	STAT_SUB(dp_stats.frames_held, 1);
 }
 
 static void release(const struct page *p)
@@ -126,16 +131,19 @@ static void owned(struct page *p, void *arg)
 }
 
 /* Before an entry near va changes: if its leaf is shared since a fork, s
- * takes its own copy (then each COW frame in it has one more share).
- * E_NOMEM. */
+ * takes its own copy (then each COW frame in it has one more share), under
+ * the share lock (a leaf s alone holds stays so: only a fork, never
+ * concurrent with a fault, shares it).  E_NOMEM. */
 static int own(struct dp_space *s, uint64_t va)
 {
 	if (!pagetab_is_shared(&s->pages, va))
 		return E_OK;
+	lock_take(&share);
 	int e = cow_reserve(PAGETAB_LEAF);
 	if (e == E_OK)
 		e = pagetab_own(&s->pages, va, owned, NULL);
 	cow_trim();
+	lock_give(&share);
 	return e;
 }
 
@@ -207,7 +215,7 @@ int dp_add_page(struct dp_space *s, uint64_t va, uint64_t pfn, uint32_t gen)
 	if (e == E_OK)
 		e = pagetab_insert(&s->pages, va, pfn, gen, 0);
 	if (e == E_OK)
-		dp_stats.frames_held++;
+		STAT_ADD(dp_stats.frames_held, 1);
 	return e;
 }
 
@@ -266,57 +274,86 @@ static int demand_cached(struct dp_space *s, uint64_t va, uint64_t pfn, uint32_t
 		cow_release(pfn);
 		return E_NOMEM;
 	}
-	dp_stats.text_shared++;
+	STAT_ADD(dp_stats.text_shared, 1);
 	return E_OK;
 }
 
-/* A new page at va of r for access acc, recorded in s. */
-static int demand(struct dp_space *s, struct region *r, uint64_t va,
-		  unsigned acc, struct dp_map *m)
+/* A fresh frame for r's page at va, filled, recorded in s as *np; with
+ * cache, offered to the page cache (the share lock held). */
+static int fresh(struct dp_space *s, struct region *r, uint64_t va, bool cache,
+		 struct page *np)
 {
-	struct page np = { .va = va }; /* what we insert: the answer, no lookup after */
 	uint64_t pfn;
 	uint32_t gen;
-	int e = r->b->check ? r->b->check(r, va) : E_OK;
-	if (!e)
-		e = own(s, va);
-	if (e)
-		return e;
+	unsigned flags = 0;
+	if (ops->alloc(&pfn, &gen))
+		return E_NOMEM;
+	if (r->b->fill)
+		r->b->fill(r, va, ops->window(pfn));
+	if (cache && filecache_add(cache_key(r, va), pfn, gen) == E_OK)
+		flags = PAGE_COW | PAGE_CACHED; /* alone: not in cow.c yet */
+	if (pagetab_insert(&s->pages, va, pfn, gen, flags)) {
+		if (flags)
+			filecache_drop(pfn);
+		ops->free(pfn, gen);
+		return E_NOMEM;
+	}
+	STAT_ADD(dp_stats.frames_held, 1);
+	STAT_ADD(*r->b->count, 1);
+	*np = (struct page){ va, pfn, gen, flags };
+	return E_OK;
+}
+
+/* A new page at va of r that other spaces may share too: a shared
+ * object's frame, or cached program text (the share lock held). */
+static int demand_shared(struct dp_space *s, struct region *r, uint64_t va,
+			 struct page *np)
+{
+	uint64_t pfn;
+	uint32_t gen;
+	int e;
 	if (r->shm) {
 		if ((e = shm_frame(r->shm, (va - r->shm_va0) / PAGE_SIZE, ops, &pfn, &gen)))
 			return e;
 		if (pagetab_insert(&s->pages, va, pfn, gen, PAGE_SHARED))
 			return E_NOMEM;
-		np = (struct page){ va, pfn, gen, PAGE_SHARED };
-	} else if (cacheable(r, va) && filecache_find(cache_key(r, va), &pfn, &gen)) {
-		if ((e = demand_cached(s, va, pfn, gen)))
-			return e;
-		np = (struct page){ va, pfn, gen, PAGE_COW | PAGE_CACHED };
+		*np = (struct page){ va, pfn, gen, PAGE_SHARED };
+		return E_OK;
+	}
+	if (!filecache_find(cache_key(r, va), &pfn, &gen))
+		return fresh(s, r, va, true, np);
+	if ((e = demand_cached(s, va, pfn, gen)))
+		return e;
+	*np = (struct page){ va, pfn, gen, PAGE_COW | PAGE_CACHED };
+	return E_OK;
+}
+
+/* A new page at va of r for access acc, recorded in s.  Only a page others
+ * may share takes the share lock: an anonymous page is s's alone. */
+static int demand(struct dp_space *s, struct region *r, uint64_t va,
+		  unsigned acc, struct dp_map *m)
+{
+	struct page np; /* what we insert: the answer, no lookup after */
+	int e = r->b->check ? r->b->check(r, va) : E_OK;
+	if (!e)
+		e = own(s, va);
+	if (e)
+		return e;
+	if (r->shm || cacheable(r, va)) {
+		lock_take(&share);
+		e = demand_shared(s, r, va, &np);
+		lock_give(&share);
 	} else if (r->b->zero_read && have_zero && !(acc & (FAULT_ACC_WRITE | FAULT_ACC_EXEC))) {
 		if (pagetab_insert(&s->pages, va, zero_pfn, zero_gen, PAGE_ZERO))
 			return E_NOMEM;
-		dp_stats.faults_zero_read++;
+		STAT_ADD(dp_stats.faults_zero_read, 1);
 		np = (struct page){ va, zero_pfn, zero_gen, PAGE_ZERO };
 	} else {
-		unsigned flags = 0;
-		if (ops->alloc(&pfn, &gen))
-			return E_NOMEM;
-		if (r->b->fill)
-			r->b->fill(r, va, ops->window(pfn));
-		if (cacheable(r, va) && filecache_add(cache_key(r, va), pfn, gen) == E_OK)
-			flags = PAGE_COW | PAGE_CACHED; /* alone: not in cow.c yet */
-		if (pagetab_insert(&s->pages, va, pfn, gen, flags)) {
-			if (flags)
-				filecache_drop(pfn);
-			ops->free(pfn, gen);
-			return E_NOMEM;
-		}
-		dp_stats.frames_held++;
-		(*r->b->count)++;
-		np = (struct page){ va, pfn, gen, flags };
+		e = fresh(s, r, va, false, &np);
 	}
-	answer(r, &np, m);
-	return E_OK;
+	if (e == E_OK)
+		answer(r, &np, m);
+	return e;
 }
 
 static int cow_fault(struct dp_space *s, struct region *r, struct page *p,
@@ -332,43 +369,69 @@ int dp_handle_cow_fault(struct dp_space *s, uint64_t va, struct dp_map *m)
 	return cow_fault(s, r, p, m);
 }
 
-/* The write fault on present page p of r (allowed): a private copy, or
- * the page made writable if no one else shares it. */
+/* Put the answer m in place in s's mappings.  If the kernel refuses (no
+ * page for its tables), the access faults again. */
+static void install(const struct dp_space *s, const struct dp_map *m)
+{
+	ops->map(s->space, m->va, m->pfn, m->gen, m->rights);
+}
+
+/* True if no one else shares p's frame (the share lock held): a write may
+ * make it writable where it is; a COW share is given up first. */
+static bool reuse_locked(struct page *p)
+{
+	if ((p->flags & PAGE_ZERO) || ((p->flags & PAGE_COW) && cow_count(p->pfn) > 1))
+		return false;
+	if (p->flags & PAGE_COW) {
+		cow_release(p->pfn);
+		if (p->flags & PAGE_CACHED)
+			filecache_drop(p->pfn); /* private and writable now */
+		STAT_ADD(dp_stats.cow_reuses, 1);
+	}
+	return true;
+}
+
+/* The write fault on present page p of r (allowed): the page made writable
+ * if no one else shares its frame, else a private copy, installed (m)
+ * before s gives up its share of the old frame: from then on another
+ * space may make that frame writable, and s must not map it any more.
+ * The copy is made without the share lock: s's share keeps the old frame
+ * read-only everywhere meanwhile. */
 static int cow_fault(struct dp_space *s, struct region *r, struct page *p,
 		     struct dp_map *m)
 {
 	uint64_t va = p->va;
-	if (pagetab_is_shared(&s->pages, va)) { /* our own leaf first: p moves */
-		if (own(s, va))
-			return E_NOMEM;
-		p = pagetab_lookup(&s->pages, va);
-	}
-	bool shared = (p->flags & PAGE_ZERO) ||
-		      ((p->flags & PAGE_COW) && cow_count(p->pfn) > 1);
-	if (shared) {
+	if (own(s, va)) /* our own leaf first: p moves */
+		return E_NOMEM;
+	p = pagetab_lookup(&s->pages, va);
+	lock_take(&share);
+	bool reuse = reuse_locked(p);
+	lock_give(&share);
+	if (!reuse) {
+		struct page old = *p;
 		uint64_t pfn;
 		uint32_t gen;
 		if (ops->alloc(&pfn, &gen))
 			return E_NOMEM;
-		dp_stats.frames_held++;
-		if (p->flags & PAGE_ZERO) {
-			(*r->b->count)++;
-		} else {
-			memcpy(ops->window(pfn), ops->window(p->pfn), PAGE_SIZE);
-			cow_release(p->pfn); /* not the last: it was shared */
-			ksm_unshared(p);
-			dp_stats.cow_copies++;
+		STAT_ADD(dp_stats.frames_held, 1);
+		if (old.flags & PAGE_ZERO)
+			STAT_ADD(*r->b->count, 1);
+		else
+			memcpy(ops->window(pfn), ops->window(old.pfn), PAGE_SIZE);
+		*p = (struct page){ va, pfn, gen, 0 };
+		answer(r, p, m);
+		install(s, m);
+		if (!(old.flags & PAGE_ZERO)) {
+			lock_take(&share);
+			release(&old); /* our share (the last one, if the others left meanwhile) */
+			lock_give(&share);
+			STAT_ADD(dp_stats.cow_copies, 1);
 		}
-		p->pfn = pfn;
-		p->gen = gen;
-	} else if (p->flags & PAGE_COW) {
-		cow_release(p->pfn);
-		if (p->flags & PAGE_CACHED)
-			filecache_drop(p->pfn); /* private and writable now */
-		dp_stats.cow_reuses++;
+		return E_OK;
 	}
 	p->flags = 0;
 	answer(r, p, m);
+	install(s, m);
 	return E_OK;
 }
 
@@ -384,8 +447,8 @@ static unsigned around_zero(struct dp_space *s, struct region *r, uint64_t at,
 		    pagetab_insert(&s->pages, at + k * PAGE_SIZE, f[k].pfn,
 				   (uint32_t)f[k].gen, 0))
 			break;
-		dp_stats.frames_held++;
-		(*r->b->count)++;
+		STAT_ADD(dp_stats.frames_held, 1);
+		STAT_ADD(*r->b->count, 1);
 	}
 	if (k < got) { /* no room to record the rest: give them back */
 		ops->unmap(s->space, at + k * PAGE_SIZE, got - k);
@@ -405,7 +468,12 @@ static unsigned around_each(struct dp_space *s, struct region *r, uint64_t at,
 		if (demand(s, r, at, acc, &m))
 			return k;
 		if (ops->map(s->space, at, m.pfn, m.gen, m.rights)) {
-			dp_release_range(s, at, at + PAGE_SIZE);
+			struct page old; /* demand made its leaf ours */
+			if (pagetab_remove(&s->pages, at, &old)) {
+				lock_take(&share);
+				release(&old);
+				lock_give(&share);
+			}
 			return k;
 		}
 	}
@@ -438,16 +506,19 @@ int dp_fault(struct dp_space *s, uint64_t addr, unsigned acc, struct dp_map *m)
 	if (!allowed(r, acc))
 		return E_FAULT;
 	s->faults++;
-	dp_stats.faults_total++;
+	STAT_ADD(dp_stats.faults_total, 1);
 	struct page *p = pagetab_lookup(&s->pages, va);
 	if (p && (acc & FAULT_ACC_WRITE) && (p->flags & (PAGE_COW | PAGE_ZERO)))
 		return cow_fault(s, r, p, m); /* allowed() checked the write */
 	if (p) {
 		answer(r, p, m);
+		install(s, m);
 		return E_OK;
 	}
 	bool sequential = s->last_fault + PAGE_SIZE == va;
 	int e = demand(s, r, va, acc, m);
+	if (e == E_OK)
+		install(s, m);
 	s->last_fault = va;
 	if (e == E_OK && sequential && r->kind != PG_BACK_STACK)
 		fault_around(s, r, va, acc);

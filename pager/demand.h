@@ -19,6 +19,7 @@
 #include "pagetab.h"
 #include "region.h"
 #include "abi/page.h"
+#include "lock.h"
 
 #define DP_PROTECT_MAX 4096 /* pages in one ops->protect (PROTECT_MASK_MAX) */
 #define DP_AROUND 16 /* extra pages mapped per sequential fault (as Linux
@@ -156,9 +157,13 @@ uint64_t dp_pages(const struct dp_space *s);
  * mapped by the caller).  E_BUSY, E_NOMEM, E_INVAL as pagetab_insert. */
 int dp_add_page(struct dp_space *s, uint64_t va, uint64_t pfn, uint32_t gen);
 
-/* Serve a fault at addr with access bits acc (FAULT_ACC_*): *m = the
- * mapping to install.  E_FAULT (no region allows it: kill), E_NOMEM (no
- * frame or table entry). */
+/* Serve a fault at addr with access bits acc (FAULT_ACC_*): the mapping
+ * *m is put in place (ops->map) before this returns, so no answer lands
+ * after a later change to the space (the pager's threads: the caller
+ * holds the space's lock; a COW answer goes in under the share lock).
+ * E_FAULT (no region allows it: kill), E_NOMEM (no frame or table entry).
+ * Faults of different spaces may run at once; anything else only while
+ * no fault runs. */
 int dp_fault(struct dp_space *s, uint64_t addr, unsigned acc, struct dp_map *m);
 
 /* A write to the present read-only page at va: a private frame if it is

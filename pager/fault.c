@@ -21,7 +21,7 @@ static long kill(struct proc *p, const struct sys_msg *m, const char *why)
 	uint32_t label = IPC_LABEL_TAG(m->label);
 	printf("pid %u killed: %s addr 0x%lx rip 0x%lx\n", p->pid, why,
 	       m->w[FAULT_MSG_ADDR], m->w[FAULT_MSG_IP]);
-	dp_stats.kills++;
+	STAT_ADD(dp_stats.kills, 1);
 	proc_end(p, PG_WAIT_KILLED, label, m->w[FAULT_MSG_ADDR], m->w[FAULT_MSG_IP]);
 	return FAULT_REPLY_KILL; /* the thread is gone already; harmless */
 }
@@ -32,17 +32,20 @@ long fault_page(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	struct dp_map map;
 	char why[64];
 	int e = dp_fault(&p->mem, m->w[FAULT_MSG_ADDR], (unsigned)m->w[FAULT_MSG_ACCESS], &map);
+	if (e != E_OK && !pg_alone())
+		return PG_ALONE; /* a kill, a failed call or OOM: once more, alone */
 	if (e == E_NOMEM && oom_victim_back()) /* frames came back: once more */
 		e = dp_fault(&p->mem, m->w[FAULT_MSG_ADDR], (unsigned)m->w[FAULT_MSG_ACCESS], &map);
 	if (e == E_OK) {
-		r->w[FAULT_MAP_VA] = map.va | map.rights;
-		r->w[FAULT_MAP_PFN] = map.pfn;
-		r->w[FAULT_MAP_GEN] = map.gen;
-		return FAULT_REPLY_MAP;
+		/* dp_fault mapped it, under our locks, not the reply: another
+		 * pager thread may change this space (a fork's write-protect) as
+		 * soon as we let go, and an answer installed after would undo it */
+		r->w[FAULT_RESUME_MS] = 0;
+		return FAULT_REPLY_RESUME;
 	}
 	if (m->w[FAULT_MSG_ACCESS] & FAULT_ACC_SYSCALL) {
 		if (e == E_NOMEM)
-			dp_stats.oom_call_fails++;
+			STAT_ADD(dp_stats.oom_call_fails, 1);
 		r->w[FAULT_KILL_REASON] = (uint64_t)e;
 		return FAULT_REPLY_KILL; /* the call fails (E_FAULT), the caller lives */
 	}
@@ -52,7 +55,8 @@ long fault_page(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	return kill(p, m, why);
 }
 
-/* Every other fault kills: #GP (privileged instructions too), #UD, #DE. */
+/* Every other fault kills: #GP (privileged instructions too), #UD, #DE
+ * (served alone: main.c sends only page faults to be served beside others). */
 long fault_fatal(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {
 	char why[64];

@@ -11,11 +11,11 @@ long do_stats(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	(void)p;
 	(void)m;
 	(void)r;
-	struct pg_stats *out = (void *)PAGER_IPC_BUF;
+	struct pg_stats *out = pg_self()->ipc_buf;
 	memcpy(out, &dp_stats, sizeof dp_stats);
 	out->cow_frames = cow_shared_frames() + pagetab_shared_entries();
 	out->pool_frames = pool_pages_held;
-	pg.reply_len = sizeof dp_stats;
+	pg_self()->reply_len = sizeof dp_stats;
 	return E_OK;
 }
 
@@ -41,7 +41,7 @@ static void procinfo(const struct proc *c, struct pg_procinfo *out)
 long do_ps(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {
 	(void)p;
-	struct pg_procinfo *out = (void *)PAGER_IPC_BUF;
+	struct pg_procinfo *out = pg_self()->ipc_buf;
 	size_t n = 0, max = IPC_BUF_MAX / sizeof *out;
 	uint64_t from = m->w[0];
 	while (n < max) {
@@ -57,7 +57,7 @@ long do_ps(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 		procinfo(best, &out[n++]);
 		from = (uint64_t)best->pid + 1;
 	}
-	pg.reply_len = n * sizeof *out;
+	pg_self()->reply_len = n * sizeof *out;
 	r->w[0] = n;
 	return E_OK;
 }
@@ -70,7 +70,7 @@ long do_pmap(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 			 m->w[0] <= UINT32_MAX ? proc_live((uint32_t)m->w[0]) : NULL;
 	if (!t)
 		return E_NOENT;
-	struct pg_region_info *out = (void *)PAGER_IPC_BUF;
+	struct pg_region_info *out = pg_self()->ipc_buf;
 	size_t n = 0, max = IPC_BUF_MAX / sizeof *out;
 	for (struct region *rg = region_from(&t->mem.regions, 0); rg && n < max;
 	     rg = region_next(&t->mem.regions, rg), n++) {
@@ -86,7 +86,7 @@ long do_pmap(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 		out[n].mergeable = rg->mergeable || t->ksm_all;
 		out[n].pad = 0;
 	}
-	pg.reply_len = n * sizeof *out;
+	pg_self()->reply_len = n * sizeof *out;
 	r->w[0] = n;
 	return E_OK;
 }
@@ -102,8 +102,8 @@ long do_list(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 		if ((e = initrd_next(pg.initrd, pg.initrd_size, &pos, &f)) != E_OK)
 			return e;
 	size_t n = strlen(f.name);
-	memcpy((void *)PAGER_IPC_BUF, f.name, n);
-	pg.reply_len = n;
+	memcpy(pg_self()->ipc_buf, f.name, n);
+	pg_self()->reply_len = n;
 	r->w[0] = f.size;
 	return E_OK;
 }

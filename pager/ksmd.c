@@ -126,7 +126,7 @@ static int k_frame_new(const uint8_t *bytes, uint64_t *frame)
 	if (e)
 		return e;
 	memcpy(mem_window(r.rdi), bytes, PAGE_SIZE);
-	dp_stats.frames_held++;
+	STAT_ADD(dp_stats.frames_held, 1);
 	*frame = fid(r.rdi, (uint32_t)r.rsi);
 	return E_OK;
 }
@@ -139,7 +139,7 @@ static const uint8_t *k_frame_bytes(uint64_t frame)
 static void k_frame_put(uint64_t frame)
 {
 	sys_frame_free(fpfn(frame), fgen(frame));
-	dp_stats.frames_held--;
+	STAT_SUB(dp_stats.frames_held, 1);
 }
 
 /* dp_ksm_last: the merged frame's last page let go; KSM's share goes. */
@@ -335,10 +335,10 @@ long do_ksm_stats(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 			 m->w[0] <= UINT32_MAX ? proc_live((uint32_t)m->w[0]) : NULL;
 	if (!t)
 		return E_NOENT;
-	struct ksm_stats *out = (void *)PAGER_IPC_BUF;
+	struct ksm_stats *out = pg_self()->ipc_buf;
 	ksm_get_stats(out, owner_of(t));
 	out->ksm_process = t->ksm_all;
-	pg.reply_len = sizeof *out;
+	pg_self()->reply_len = sizeof *out;
 	return E_OK;
 }
 

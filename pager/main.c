@@ -1,11 +1,28 @@
 /* The pager: a receive loop over dispatch tables keyed by message label
- * (the MINIX VM server's shape).  Requests (badge with PG_BADGE_CALL) go to
- * requests[], fault messages (badge = pid) to faults[], the kernel's
- * thread-end notices (badge = pid) to proc_thread_ended. */
+ * (the MINIX VM server's shape), run by a thread per CPU on one endpoint
+ * (the kernel hands a message to the receiver on the sender's CPU first).
+ * Requests (badge with PG_BADGE_CALL) go to requests[], fault messages
+ * (badge = pid) to faults[], the kernel's thread-end notices (badge = pid)
+ * to proc_thread_ended.  Page faults run side by side (pg.big for reading,
+ * the process's lock); the rest one at a time (pg.big for writing). */
 #include "pager.h"
 #include "pool.h"
 
 struct pager pg;
+static struct pg_thread threads[PAGER_THREADS_MAX];
+
+/* pg.big's nap: a millisecond off the CPU. */
+static void nap(void)
+{
+	sys_sleep_ms(1);
+}
+
+struct pg_thread *pg_self(void)
+{
+	uint64_t sp;
+	__asm__("mov %%rsp, %0" : "=r"(sp));
+	return &threads[(PAGER_STACK_TOP - 1 - sp) / PAGER_STACK_STRIDE];
+}
 
 _Noreturn void pager_main(const struct abi_bootinfo *bi);
 
@@ -65,15 +82,14 @@ static const pg_handler faults[] = {
 	[FAULT_OTHER - FAULT_PAGE] = fault_fatal,
 };
 
-/* Handle one message m, filling the reply r; false if the call was saved
- * to be answered later (PG_DEFERRED): then there is no reply now. */
-static bool dispatch(const struct sys_msg *m, struct sys_msg *r)
+/* Serve m, filling r, with pg.big held for writing. */
+static long serve_alone(struct pg_thread *me, const struct sys_msg *m, struct sys_msg *r)
 {
 	uint32_t tag = IPC_LABEL_TAG(m->label);
 	struct proc *p = proc_live(PG_BADGE_PID(m->badge));
 	long label;
 	memset(r, 0, sizeof *r);
-	pg.reply_len = 0;
+	me->reply_len = 0; /* (again: after a PG_ALONE) */
 	if (m->badge & PG_BADGE_CALL) {
 		if (!p)
 			label = E_DEAD;
@@ -81,7 +97,7 @@ static bool dispatch(const struct sys_msg *m, struct sys_msg *r)
 			label = E_NOSYS;
 		else
 			label = requests[tag].fn(p, m, r);
-		dp_stats.requests++;
+		STAT_ADD(dp_stats.requests, 1);
 	} else if (tag == FAULT_THREAD_END) {
 		if (p) /* a send: our reply goes nowhere */
 			proc_thread_ended(p, m->w[FAULT_MSG_TID]);
@@ -91,33 +107,66 @@ static bool dispatch(const struct sys_msg *m, struct sys_msg *r)
 	} else {
 		label = E_INVAL;
 	}
-	r->label = IPC_LABEL((uint32_t)label, pg.reply_len);
+	return label;
+}
+
+/* Serve the page fault m beside other threads: pg.big for reading, its
+ * process's lock; PG_ALONE if it must be served alone after all. */
+static long serve_fault(const struct sys_msg *m, struct sys_msg *r)
+{
+	rw_read(&pg.big);
+	struct proc *p = proc_live(PG_BADGE_PID(m->badge));
+	long label = PG_ALONE;
+	if (p) {
+		lock_take(&p->lock);
+		memset(r, 0, sizeof *r);
+		label = fault_page(p, m, r);
+		lock_give(&p->lock);
+	}
+	rw_read_done(&pg.big);
+	return label;
+}
+
+/* Handle one message m, filling the reply r; false if the call was saved
+ * to be answered later (PG_DEFERRED): then there is no reply now. */
+static bool dispatch(struct pg_thread *me, const struct sys_msg *m, struct sys_msg *r)
+{
+	long label = PG_ALONE;
+	me->reply_len = 0;
+	if (!(m->badge & PG_BADGE_CALL) && IPC_LABEL_TAG(m->label) == FAULT_PAGE)
+		label = serve_fault(m, r);
+	if (label == PG_ALONE) {
+		rw_write(&pg.big);
+		me->alone = true;
+		label = serve_alone(me, m, r);
+		me->alone = false;
+		rw_write_done(&pg.big);
+	}
+	r->label = IPC_LABEL((uint32_t)label, me->reply_len);
 	return label != PG_DEFERRED;
 }
 
-static struct sys_msg early; /* taken by pager_poll, served next */
-static bool have_early;
-
-/* Only between sends (a scan batch of ksmd.c): taking a call here makes
- * it the one the next reply answers. */
 bool pager_poll(void)
 {
-	if (!have_early && ipc_poll(pg.ep, &early) == E_OK)
-		have_early = true;
-	return have_early;
+	struct pg_thread *me = pg_self();
+	rw_write_done(&pg.big); /* the faults waiting come in */
+	rw_write(&pg.big);
+	if (!me->have_early && ipc_poll(pg.ep, &me->early) == E_OK)
+		me->have_early = true;
+	return me->have_early;
 }
 
 /* Receive (or take the message pager_poll took), dispatch, answer with
  * one reply_recv; forever. */
-static _Noreturn void serve(void)
+static _Noreturn void serve(struct pg_thread *me)
 {
 	struct sys_msg in, out;
 	bool replying = false;
 	int errors = 0;
 	for (;;) {
 		int e = E_OK;
-		if (have_early)
-			in = early, have_early = false;
+		if (me->have_early)
+			in = me->early, me->have_early = false;
 		else
 			e = replying ? ipc_reply_recv(pg.ep, &out, &in) : ipc_recv(pg.ep, &in);
 		if (e) {
@@ -130,7 +179,7 @@ static _Noreturn void serve(void)
 			continue;
 		}
 		errors = 0;
-		replying = dispatch(&in, &out);
+		replying = dispatch(me, &in, &out);
 	}
 }
 
@@ -138,8 +187,16 @@ static _Noreturn void serve(void)
  * serve requests and faults. */
 void pager_main(const struct abi_bootinfo *bi)
 {
+	struct pg_thread *me = pg_self();
+	me->ipc_buf = (void *)PAGER_IPC_BUF_OF(me - threads);
+	if (me != threads) { /* thread 0 sets up; the others then serve */
+		while (!__atomic_load_n(&pg.up, __ATOMIC_ACQUIRE))
+			sys_sleep_ms(1);
+		serve(me);
+	}
 	struct sys_regs r;
 	pg.boot = bi;
+	pg.big.nap = nap;
 	if (bi->magic != BOOTINFO_MAGIC) {
 		printf("pager: bad boot information\n");
 		sys_halt(1);
@@ -163,5 +220,6 @@ void pager_main(const struct abi_bootinfo *bi)
 	       bi->ncpus, bi->free_frames, bi->total_frames, bi->initrd_size);
 	ksmd_init();
 	runner_start();
-	serve();
+	__atomic_store_n(&pg.up, true, __ATOMIC_RELEASE);
+	serve(me);
 }

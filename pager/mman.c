@@ -278,10 +278,10 @@ long do_mincore(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 		return E_NOMEM;
 	if (!user_writable(p, m->w[2], (e - s) / PAGE_SIZE))
 		return E_FAULT;
-	uint8_t *out = (void *)PAGER_IPC_BUF;
+	uint8_t *out = pg_self()->ipc_buf;
 	for (uint64_t va = s; va < e; va += PAGE_SIZE)
 		*out++ = pagetab_lookup(&p->mem.pages, va) != NULL;
-	pg.reply_len = (e - s) / PAGE_SIZE;
+	pg_self()->reply_len = (e - s) / PAGE_SIZE;
 	return E_OK;
 }
 
@@ -292,10 +292,10 @@ long do_pageinfo(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	uint64_t n = m->w[1], va = m->w[0];
 	if (va % PAGE_SIZE || n == 0 || n > PG_INFO_MAX_PAGES || va + n * PAGE_SIZE > PG_USER_END)
 		return E_INVAL;
-	struct pg_page_info *out = (void *)PAGER_IPC_BUF;
+	struct pg_page_info *out = pg_self()->ipc_buf;
 	for (uint64_t i = 0; i < n; i++)
 		dp_page_info(&p->mem, va + i * PAGE_SIZE, &out[i]);
-	pg.reply_len = n * sizeof *out;
+	pg_self()->reply_len = n * sizeof *out;
 	return E_OK;
 }
 
@@ -314,8 +314,8 @@ long do_fread(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 		n = m->w[2];
 	if (n && !user_writable(p, m->w[3], n))
 		return E_FAULT;
-	memcpy((void *)PAGER_IPC_BUF, f.data + m->w[1], n);
-	pg.reply_len = n;
+	memcpy(pg_self()->ipc_buf, f.data + m->w[1], n);
+	pg_self()->reply_len = n;
 	r->w[0] = n;
 	return E_OK;
 }

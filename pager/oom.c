@@ -68,7 +68,7 @@ static struct proc *choose(uint64_t total)
 static long wait_reply(struct sys_msg *r, uint64_t ms)
 {
 	r->w[FAULT_RESUME_MS] = ms;
-	dp_stats.oom_waits++;
+	STAT_ADD(dp_stats.oom_waits, 1);
 	return FAULT_REPLY_RESUME;
 }
 
@@ -83,8 +83,8 @@ static long kill_victim(struct proc *v, struct proc *p, const struct sys_msg *m,
 	       dp_pages(&v->mem), v->oom_adj,
 	       v->oom_adj ? "the highest score with its oom_score_adj" :
 			    "the most resident pages", ppid, m->w[FAULT_MSG_ADDR]);
-	dp_stats.kills++;
-	dp_stats.oom_kills++;
+	STAT_ADD(dp_stats.kills, 1);
+	STAT_ADD(dp_stats.oom_kills, 1);
 	if (v == p)
 		proc_end(v, PG_WAIT_KILLED, PG_KILLED_OOM, m->w[FAULT_MSG_ADDR],
 			 m->w[FAULT_MSG_IP]);
@@ -103,7 +103,7 @@ bool oom_victim_back(void)
 	uint64_t total;
 	if (!wait_state.waiting || !oom_wait_back(&wait_state, owed_frames(&total)))
 		return false;
-	dp_stats.oom_reaped++;
+	STAT_ADD(dp_stats.oom_reaped, 1);
 	return true;
 }
 
@@ -115,7 +115,7 @@ long oom_no_frame(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	bool timed_out;
 	switch (oom_wait_step(&wait_state, owed, now, &timed_out)) {
 	case OOM_RETRY:
-		dp_stats.oom_reaped++;
+		STAT_ADD(dp_stats.oom_reaped, 1);
 		return wait_reply(r, 0); /* back just now: at once */
 	case OOM_WAIT:
 		return wait_reply(r, OOM_RETRY_MS);
@@ -123,7 +123,7 @@ long oom_no_frame(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 		break;
 	}
 	if (timed_out) {
-		dp_stats.oom_timeouts++;
+		STAT_ADD(dp_stats.oom_timeouts, 1);
 		printf("pager: the frames of pid %u (out of memory) are not back after %u ms; "
 		       "choosing another victim\n", wait_state.victim, OOM_WAIT_MS);
 	}

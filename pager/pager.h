@@ -1,8 +1,13 @@
 /* The pager's internals: its global state, the process table, and the
  * handlers main.c's dispatch tables call.
  *
- * The pager is one thread: everything here runs from the receive loop, so
- * nothing needs a lock.  A handler gets the sender's process and message
+ * The pager runs a thread per CPU (main.c), all in the same receive loop.
+ * A page fault is served under pg.big taken for reading and its process's
+ * lock, so faults of different processes run at once; every other message
+ * (and a fault that must kill or wait for memory: PG_ALONE) is served
+ * under pg.big taken for writing, alone, as if the pager were one thread.
+ * The rules are in docs/ARCHITECTURE.md ("The pager's threads").
+ * A handler gets the sender's process and message
  * and fills the reply's words; it returns the reply label (an enum err for
  * requests, FAULT_REPLY_* for faults).  A reply always goes out, also when
  * the handler ended the caller: the kernel drops a reply to a dead thread,
@@ -17,6 +22,7 @@
 #include "initrd.h"
 #include "demand.h"
 #include "abi/page.h"
+#include "lock.h"
 
 #define PROC_MAX   64
 
@@ -29,6 +35,7 @@ enum proc_state { PROC_FREE = 0, PROC_LIVE, PROC_ZOMBIE };
  * (proc_thread_ended) or by the process's end.  status is valid once not
  * LIVE. */
 struct proc {
+	struct lock lock;                  /* its faults, one at a time (read mode) */
 	int state;
 	uint32_t pid, ppid;
 	uint32_t space;
@@ -49,15 +56,38 @@ struct pager {
 	const struct abi_bootinfo *boot;
 	const void *initrd;
 	size_t initrd_size;
-	size_t reply_len;                  /* bytes of our IPC buffer in the reply */
+	struct rwlock big;                 /* read: a page fault; write: the rest */
+	bool up;                           /* set up: the other threads serve too */
 };
 extern struct pager pg;
+
+/* One pager thread's own state (pg_self). */
+struct pg_thread {
+	void *ipc_buf;                     /* its IPC buffer: a request's bytes in,
+					    * the reply's out */
+	size_t reply_len;                  /* bytes of ipc_buf in the reply */
+	bool alone;                        /* holds pg.big for writing */
+	bool have_early;                   /* early: taken by pager_poll, served next */
+	struct sys_msg early;
+};
+
+/* The calling thread's state (found from its stack pointer). */
+struct pg_thread *pg_self(void);
+
+/* True if the caller holds pg.big for writing (may touch anything). */
+static inline bool pg_alone(void)
+{
+	return pg_self()->alone;
+}
 
 typedef long (*pg_handler)(struct proc *p, const struct sys_msg *m,
 			   struct sys_msg *r);
 /* A handler's answer when it saved the call to answer later (reply_save):
  * the receive loop then receives without replying. */
 #define PG_DEFERRED 0x7FFFFFFFL
+/* A fault handler's answer under pg.big for reading when it must do more
+ * (kill, wait for memory): it is called again, alone. */
+#define PG_ALONE 0x7FFFFFFEL
 
 /* mem.c: the demand manager's frames and mappings. */
 void *mem_window(uint64_t pfn);
@@ -133,8 +163,9 @@ long do_ksm_process(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 long do_ksm_domain(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 long do_ksm_scan(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 
-/* main.c: take a message that waits, if any, to serve next (ksmd.c polls
- * between scan chunks); true if one is taken. */
+/* main.c: between two steps of a long request (ksmd.c's scan chunks): let
+ * the faults that wait in, then take a message that waits, if any, to
+ * serve next; true if one is taken. */
 bool pager_poll(void);
 
 /* runner.c: the test and bench runs. */

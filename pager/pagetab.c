@@ -73,9 +73,13 @@ static bool present(const struct pt_leaf *l, unsigned i)
 	return l->present[i / 64] >> (i % 64) & 1;
 }
 
+/* refs is read without the pager's share lock by a fault on a leaf of its
+ * own table while another table's fault, holding the lock, may drop its
+ * reference (unshare): hence the atomic load and release decrement; 1 read
+ * here means the leaf is ours alone, and stays so. */
 static bool shared(const struct pt_leaf *l)
 {
-	return l && l->h.refs > 1;
+	return l && __atomic_load_n(&l->h.refs, __ATOMIC_ACQUIRE) > 1;
 }
 
 /* The slot that points at page number pn's leaf, or NULL if the path to
@@ -118,7 +122,7 @@ static void share(struct pt_leaf *l, void (*fn)(struct page *, void *), void *ar
 /* One table stops referring to the shared leaf l. */
 static void unshare(struct pt_leaf *l)
 {
-	if (--l->h.refs == 1)
+	if (__atomic_sub_fetch(&l->h.refs, 1, __ATOMIC_RELEASE) == 1)
 		shared_cows -= l->h.cows;
 }
 

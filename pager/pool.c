@@ -37,6 +37,7 @@ void pool_init(struct pool *p, void *mem, size_t size, size_t cap)
 	p->pages = 0;
 	p->partial = NULL;
 	p->spare = NULL;
+	p->lock = (struct lock){ 0 };
 }
 
 static bool whole(const struct pool *p)
@@ -107,7 +108,7 @@ static bool grow(struct pool *p)
 	lay_out(p, page, cookie);
 	p->avail += per_page(p);
 	p->pages++;
-	pool_pages_held++;
+	STAT_ADD(pool_pages_held, 1);
 	return true;
 }
 
@@ -116,21 +117,25 @@ static void shrink(struct pool *p, void *page, uint64_t cookie)
 {
 	p->avail -= per_page(p);
 	p->pages--;
-	pool_pages_held--;
+	STAT_SUB(pool_pages_held, 1);
 	pool_shrink(page, cookie);
 }
 
 bool pool_reserve(struct pool *p, size_t n)
 {
+	lock_take(&p->lock);
 	while (p->avail < n && grow(p))
 		;
-	return p->avail >= n;
+	bool ok = p->avail >= n;
+	lock_give(&p->lock);
+	return ok;
 }
 
 void pool_trim(struct pool *p)
 {
 	if (!pool_shrink)
 		return;
+	lock_take(&p->lock);
 	for (struct spare *s = p->spare, *next; s; s = next) {
 		next = s->next;
 		shrink(p, s, s->cookie);
@@ -143,6 +148,7 @@ void pool_trim(struct pool *p)
 			shrink(p, g, g->cookie);
 		}
 	}
+	lock_give(&p->lock);
 }
 
 void *pool_get(struct pool *p)
@@ -182,15 +188,19 @@ static void *take_grown(struct pool *p)
 /* The static nodes first, so grown pages empty out when use falls. */
 void *pool_take(struct pool *p)
 {
+	lock_take(&p->lock);
 	void *n = p->free;
 	if (n)
 		p->free = *(void **)n;
 	else if (p->used < p->cap)
 		n = p->mem + p->size * p->used++;
-	else if (!(n = take_grown(p)))
-		return NULL;
-	p->inuse++;
-	p->avail--;
+	else
+		n = take_grown(p);
+	if (n) {
+		p->inuse++;
+		p->avail--;
+	}
+	lock_give(&p->lock);
 	return n;
 }
 
@@ -220,12 +230,14 @@ static void put_grown(struct pool *p, void *n)
 
 void pool_put(struct pool *p, void *n)
 {
+	lock_take(&p->lock);
 	p->inuse--;
 	p->avail++;
 	if (in_mem(p, n)) {
 		*(void **)n = p->free;
 		p->free = n;
-		return;
+	} else {
+		put_grown(p, n);
 	}
-	put_grown(p, n);
+	lock_give(&p->lock);
 }

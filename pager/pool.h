@@ -7,7 +7,8 @@
  * follows what is in use.  Small nodes share a grown page (a head at its
  * start keeps the page's free list); a node of POOL_PAGE bytes is a whole
  * page, and the pool keeps that page's cookie in the node's first word
- * (POOL_WORD) for as long as the node is in use. */
+ * (POOL_WORD) for as long as the node is in use.  Each pool has its own
+ * lock (the pager's threads share the pools), taken by every call. */
 #ifndef PAGER_POOL_H
 #define PAGER_POOL_H
 
@@ -15,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "abi/page.h"
+#include "lock.h"
 
 #define POOL_PAGE PAGE_SIZE
 
@@ -32,6 +34,7 @@ struct pool {
 	size_t pages;             /* grown pages held */
 	struct pool_page *partial; /* small nodes: grown pages with a free node */
 	void *spare;              /* whole pages: grown pages not in use */
+	struct lock lock;         /* guards all of the above */
 };
 
 /* Where pools get and give back pages: pool_grow returns a 4 KiB-aligned

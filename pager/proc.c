@@ -143,7 +143,7 @@ static struct proc *proc_alloc(uint32_t ppid, const char *name, int *err)
 	ksmd_proc_new(p, parent);
 	p->space = (uint32_t)r.rdi;
 	dp_space_init(&p->mem, p->space);
-	dp_stats.processes++;
+	STAT_ADD(dp_stats.processes, 1);
 	fmt_snprintf(p->name, sizeof p->name, "%s", name);
 	return p;
 }
@@ -173,7 +173,7 @@ int proc_spawn(uint32_t ppid, const char *args, size_t len, uint32_t *pid)
 		return e;
 	}
 	*pid = p->pid;
-	dp_stats.spawns++;
+	STAT_ADD(dp_stats.spawns, 1);
 	return E_OK;
 }
 
@@ -218,8 +218,8 @@ void proc_end(struct proc *p, int how, uint64_t code, uint64_t addr, uint64_t ri
 		procs[i].state = PROC_FREE;
 	}
 	teardown(p);
-	dp_stats.exits++;
-	dp_stats.processes--;
+	STAT_ADD(dp_stats.exits, 1);
+	STAT_SUB(dp_stats.processes, 1);
 	p->status.how = how;
 	p->status.code = code;
 	p->status.addr = addr;
@@ -302,7 +302,7 @@ long do_spawn(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	size_t len = IPC_LABEL_LEN(m->label);
 	if (len == 0 || len > PG_SPAWN_MAX)
 		return E_INVAL;
-	memcpy(args, (const void *)PAGER_IPC_BUF, len);
+	memcpy(args, pg_self()->ipc_buf, len);
 	if (args[len - 1] != '\0' || args[0] == '\0')
 		return E_INVAL;
 	uint32_t pid;
@@ -366,7 +366,7 @@ static void wait_answer(struct proc *c)
 	p->wait_reply = 0;
 	if (sys_reply_send(h, E_OK, r.w[0], r.w[1], r.w[2], r.w[3]) == E_OK) {
 		c->state = PROC_FREE;
-		dp_stats.waits_blocked++;
+		STAT_ADD(dp_stats.waits_blocked, 1);
 	}
 }
 
@@ -431,7 +431,7 @@ long do_fork(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 		proc_end(c, PG_WAIT_KILLED, 0, 0, 0);
 		return e;
 	}
-	dp_stats.forks++;
+	STAT_ADD(dp_stats.forks, 1);
 	r->w[0] = c->pid;
 	return E_OK;
 }

@@ -161,7 +161,7 @@ static uint64_t first_hole(const struct region *n, uint64_t k, uint64_t need)
 {
 	if (!n || n->sub_gap < need || n->sub_hi <= k)
 		return NO_HOLE;
-	tree_steps++;
+	STAT_ADD(tree_steps, 1);
 	const struct region *l = R(n->node.left), *h = R(n->node.right);
 	uint64_t a = first_hole(l, k, need);
 	if (a != NO_HOLE)

@@ -68,7 +68,7 @@ static struct tnode *balance(const struct tree *t, struct tnode *n)
 static struct tnode *insert(const struct tree *t, struct tnode *at,
 			    struct tnode *n, int *err)
 {
-	tree_steps++;
+	STAT_ADD(tree_steps, 1);
 	if (!at) {
 		n->left = n->right = NULL;
 		update(t, n);
@@ -98,7 +98,7 @@ struct tnode *tree_find(const struct tree *t, uint64_t key)
 {
 	struct tnode *n = t->root;
 	while (n && n->key != key) {
-		tree_steps++;
+		STAT_ADD(tree_steps, 1);
 		n = key < n->key ? n->left : n->right;
 	}
 	return n;
@@ -108,7 +108,7 @@ struct tnode *tree_floor(const struct tree *t, uint64_t key)
 {
 	struct tnode *n = t->root, *best = NULL;
 	while (n) {
-		tree_steps++;
+		STAT_ADD(tree_steps, 1);
 		if (n->key == key)
 			return n;
 		if (n->key < key) {
@@ -125,7 +125,7 @@ struct tnode *tree_ceil(const struct tree *t, uint64_t key)
 {
 	struct tnode *n = t->root, *best = NULL;
 	while (n) {
-		tree_steps++;
+		STAT_ADD(tree_steps, 1);
 		if (n->key == key)
 			return n;
 		if (n->key > key) {
@@ -148,7 +148,7 @@ static void refresh(const struct tree *t, struct tnode *n, uint64_t key)
 {
 	if (!n)
 		return;
-	tree_steps++;
+	STAT_ADD(tree_steps, 1);
 	if (key != n->key)
 		refresh(t, key < n->key ? n->left : n->right, key);
 	update(t, n);
@@ -164,7 +164,7 @@ void tree_refresh(struct tree *t, uint64_t key)
 static struct tnode *remove_min(const struct tree *t, struct tnode *n,
 				struct tnode **min)
 {
-	tree_steps++;
+	STAT_ADD(tree_steps, 1);
 	if (!n->left) {
 		*min = n;
 		return n->right;
@@ -178,7 +178,7 @@ static struct tnode *remove(const struct tree *t, struct tnode *n, uint64_t key,
 {
 	if (!n)
 		return NULL;
-	tree_steps++;
+	STAT_ADD(tree_steps, 1);
 	if (key < n->key) {
 		n->left = remove(t, n->left, key, out);
 	} else if (key > n->key) {

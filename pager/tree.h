@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "lock.h"
 
 struct tnode {
 	struct tnode *left, *right;
@@ -28,7 +29,8 @@ struct tree {
 };
 
 /* Nodes visited by every tree's descents so far (a cost measure for
- * tests; callers with searches of their own add theirs). */
+ * tests; callers with searches of their own add theirs, with STAT_ADD:
+ * the pager's threads search at once). */
 extern uint64_t tree_steps;
 
 /* An empty tree without augmented data (set t->augment after, while it is

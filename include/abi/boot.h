@@ -1,10 +1,13 @@
 /* What the kernel gives the pager at start: the boot-information page, the
  * initrd, and where they are in the pager's space.
  *
- * The pager's first thread starts at its ELF entry with rdi = BOOTINFO_VA,
- * rsp = PAGER_STACK_TOP (16-byte aligned), and its IPC buffer at
- * PAGER_IPC_BUF.  Its space holds the pager capability: only it may make
- * the calls marked pager_only in abi/syscall.h. */
+ * The pager runs one thread per CPU (at most PAGER_THREADS_MAX), thread i
+ * pinned to CPU i.  Each starts at the ELF entry with rdi = BOOTINFO_VA,
+ * rsp = PAGER_STACK_TOP_OF(i) (16-byte aligned; PAGER_STACK_SIZE bytes of
+ * stack for thread 0, PAGER_THREAD_STACK for the others, each in its own
+ * PAGER_STACK_STRIDE slot, so a thread's rsp tells which it is) and its IPC
+ * buffer at PAGER_IPC_BUF_OF(i).  Its space holds the pager capability:
+ * only it may make the calls marked pager_only in abi/syscall.h. */
 #ifndef ABI_BOOT_H
 #define ABI_BOOT_H
 
@@ -15,6 +18,11 @@
 #define PAGER_IPC_BUF    0x00007FFFFFFFB000ull
 #define PAGER_STACK_TOP  0x00007FFFFFF00000ull
 #define PAGER_STACK_SIZE (256ull * 1024)        /* mapped at start */
+#define PAGER_THREADS_MAX  64
+#define PAGER_THREAD_STACK (64ull * 1024)     /* threads 1.. */
+#define PAGER_STACK_STRIDE (1ull << 20)
+#define PAGER_STACK_TOP_OF(i) (PAGER_STACK_TOP - (uint64_t)(i) * PAGER_STACK_STRIDE)
+#define PAGER_IPC_BUF_OF(i)   (PAGER_IPC_BUF - (uint64_t)(i) * 4096)
 #define INITRD_VA        0x0000200000000000ull /* read-only copy of the initrd */
 
 struct abi_bootinfo {

@@ -278,7 +278,7 @@ START_TEST(file_pages_and_bss)
 		ck_assert_uint_eq(fr[m.pfn].data[i], 0); /* .bss */
 	ck_assert_uint_eq(dp_stats.faults_file, 3);
 	ck_assert_int_eq(dp_fault(&s, BASE, FAULT_ACC_EXEC, &m), E_FAULT); /* not X */
-	dp_destroy(&s);
+	space_gone(&s);
 	assert_no_leaks();
 }
 END_TEST
@@ -340,7 +340,7 @@ START_TEST(text_pages_shared)
 	ck_assert_uint_eq(fr[m.pfn].data[0x900], text_file[0x2900]);
 	/* the first process ends: the frame stays for the other, and a third
 	 * process still finds it */
-	dp_destroy(&a);
+	space_gone(&a);
 	ck_assert(fr[x].held);
 	program(&c, 4);
 	ck_assert_int_eq(dp_fault(&c, BASE + 2 * P, FAULT_ACC_READ, &m), E_OK);
@@ -361,9 +361,9 @@ START_TEST(text_pages_shared)
 	ck_assert_int_eq(dp_fault(&a, BASE + 2 * P, FAULT_ACC_READ, &m), E_OK);
 	ck_assert_uint_ne(m.pfn, x);
 	ck_assert_uint_eq(fr[m.pfn].data[0], text_file[0x2000]);
-	dp_destroy(&a);
-	dp_destroy(&b);
-	dp_destroy(&c);
+	space_gone(&a);
+	space_gone(&b);
+	space_gone(&c);
 	assert_no_leaks();
 }
 END_TEST
@@ -431,7 +431,7 @@ START_TEST(stack_guard)
 	ck_assert_int_eq(dp_fault(&s, BASE + 10, FAULT_ACC_WRITE, &m), E_FAULT);
 	ck_assert_int_eq(dp_fault(&s, BASE - 8, FAULT_ACC_WRITE, &m), E_FAULT);
 	ck_assert_uint_eq(dp_stats.faults_stack, 2);
-	dp_destroy(&s);
+	space_gone(&s);
 	assert_no_leaks();
 }
 END_TEST
