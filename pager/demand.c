@@ -376,11 +376,12 @@ static void install(const struct dp_space *s, const struct dp_map *m)
 	ops->map(s->space, m->va, m->pfn, m->gen, m->rights);
 }
 
-/* True if no one else shares p's frame (the share lock held): a write may
- * make it writable where it is; a COW share is given up first. */
+/* True if no one else shares p's frame (not the zero frame; the share
+ * lock held): a write may make it writable where it is; a COW share is
+ * given up first. */
 static bool reuse_locked(struct page *p)
 {
-	if ((p->flags & PAGE_ZERO) || ((p->flags & PAGE_COW) && cow_count(p->pfn) > 1))
+	if ((p->flags & PAGE_COW) && cow_count(p->pfn) > 1)
 		return false;
 	if (p->flags & PAGE_COW) {
 		cow_release(p->pfn);
@@ -401,12 +402,17 @@ static int cow_fault(struct dp_space *s, struct region *r, struct page *p,
 		     struct dp_map *m)
 {
 	uint64_t va = p->va;
-	if (own(s, va)) /* our own leaf first: p moves */
-		return E_NOMEM;
-	p = pagetab_lookup(&s->pages, va);
-	lock_take(&share);
-	bool reuse = reuse_locked(p);
-	lock_give(&share);
+	if (pagetab_is_shared(&s->pages, va)) { /* our own leaf first: p moves */
+		if (own(s, va))
+			return E_NOMEM;
+		p = pagetab_lookup(&s->pages, va);
+	}
+	bool reuse = false;
+	if (!(p->flags & PAGE_ZERO)) {
+		lock_take(&share);
+		reuse = reuse_locked(p);
+		lock_give(&share);
+	}
 	if (!reuse) {
 		struct page old = *p;
 		uint64_t pfn;

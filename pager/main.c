@@ -146,6 +146,8 @@ static bool dispatch(struct pg_thread *me, const struct sys_msg *m, struct sys_m
 	return label != PG_DEFERRED;
 }
 
+/* Only while serving a send (ksmd.c's scan batch): a call taken here is
+ * the one this thread's next reply answers. */
 bool pager_poll(void)
 {
 	struct pg_thread *me = pg_self();

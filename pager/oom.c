@@ -73,9 +73,11 @@ static long wait_reply(struct sys_msg *r, uint64_t ms)
 }
 
 /* Kill v for p's fault m, one console line naming it and why; then wait
- * for its frames (owed: measured just before). */
+ * for its frames (owed: measured just before), the wait's clock started
+ * once we have let go of them (giving back a 4 GiB victim's frames takes
+ * the pager seconds under TCG: that must not eat the kernel's time). */
 static long kill_victim(struct proc *v, struct proc *p, const struct sys_msg *m,
-			uint64_t owed, uint64_t now, struct sys_msg *r)
+			uint64_t owed, struct sys_msg *r)
 {
 	uint32_t vpid = v->pid, ppid = p->pid;
 	printf("pid %u killed: out of memory (%s, %lu resident pages, oom_score_adj %d: %s; "
@@ -90,7 +92,7 @@ static long kill_victim(struct proc *v, struct proc *p, const struct sys_msg *m,
 			 m->w[FAULT_MSG_IP]);
 	else
 		proc_end(v, PG_WAIT_KILLED, PG_KILLED_OOM, 0, 0);
-	oom_wait_start(&wait_state, vpid, owed, now);
+	oom_wait_start(&wait_state, vpid, owed, now_ms());
 	if (!proc_live(ppid))
 		return FAULT_REPLY_KILL; /* p was v, or one of its children */
 	return wait_reply(r, OOM_RETRY_MS);
@@ -136,7 +138,7 @@ long oom_no_frame(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 		return wait_reply(r, OOM_RETRY_MS);
 	}
 	stuck_told = false;
-	return kill_victim(v, p, m, owed, now, r);
+	return kill_victim(v, p, m, owed, r);
 }
 
 /* PG_OOM_ADJ: w1 = 1: set the caller's oom_score_adj to w0 (signed);
