@@ -1,7 +1,6 @@
 /* pager/demand.c with its backings: faults of each kind, COW after fork,
- * release, and a randomized model test.  The ops are a fake machine:
- * frames with reference counts (the pager's hold plus one per mapping),
- * page tables per space, like the kernel's. */
+ * release, and a randomized model test, on the fake machine of
+ * fake_machine.h. */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,144 +11,11 @@
 #include "demand.h"
 #include "filecache.h"
 
-#define P      4096ull
 #define NF     512
 #define NSPACE 8
 #define NVA    64
-#define BASE   0x10000000ull
+#include "fake_machine.h"
 
-static struct { int refs; bool held; uint32_t gen; uint8_t data[P]; } fr[NF];
-static struct { bool on; uint64_t pfn; unsigned rights; } pt[NSPACE][NVA];
-static int frames_left; /* fail alloc when 0 (out of memory) */
-
-static int f_alloc(uint64_t *pfn, uint32_t *gen)
-{
-	if (frames_left == 0)
-		return E_NOMEM;
-	for (uint64_t i = 1; i < NF; i++) {
-		if (fr[i].refs)
-			continue;
-		frames_left--;
-		fr[i].refs = 1;
-		fr[i].held = true;
-		memset(fr[i].data, 0, P);
-		*pfn = i;
-		*gen = ++fr[i].gen;
-		return E_OK;
-	}
-	return E_NOMEM;
-}
-
-static void f_free(uint64_t pfn, uint32_t gen)
-{
-	ck_assert(fr[pfn].held && fr[pfn].gen == gen);
-	fr[pfn].held = false;
-	if (--fr[pfn].refs == 0 && frames_left >= 0)
-		frames_left++;
-}
-
-static void *f_window(uint64_t pfn)
-{
-	ck_assert(fr[pfn].held);
-	return fr[pfn].data;
-}
-
-static int slot(uint64_t va)
-{
-	ck_assert(va >= BASE && va < BASE + NVA * P && va % P == 0);
-	return (int)((va - BASE) / P);
-}
-
-static void drop(uint32_t s, int i)
-{
-	if (pt[s][i].on && --fr[pt[s][i].pfn].refs == 0 && frames_left >= 0)
-		frames_left++;
-	pt[s][i].on = false;
-}
-
-static int f_map(uint32_t s, uint64_t va, uint64_t pfn, uint32_t gen, unsigned rights)
-{
-	ck_assert(fr[pfn].held && fr[pfn].gen == gen);
-	int i = slot(va);
-	fr[pfn].refs++;
-	drop(s, i);
-	pt[s][i].on = true;
-	pt[s][i].pfn = pfn;
-	pt[s][i].rights = rights;
-	return E_OK;
-}
-
-static int unmap_calls, protect_calls;
-static void f_unmap(uint32_t s, uint64_t va, uint64_t n)
-{
-	unmap_calls++;
-	for (uint64_t k = 0; k < n; k++)
-		drop(s, slot(va + k * P));
-}
-
-static void f_protect(uint32_t s, uint64_t va, uint64_t n, unsigned rights,
-		      const uint64_t *mask)
-{
-	protect_calls++;
-	ck_assert_uint_le(n, DP_PROTECT_MAX);
-	for (uint64_t k = 0; k < n; k++)
-		if (pt[s][slot(va + k * P)].on)
-			pt[s][slot(va + k * P)].rights =
-				(mask[k / 64] >> (k % 64)) & 1 ? rights : rights & ~MAP_W;
-}
-
-/* Like the kernel's share_cow: mapped pages of src lose MAP_W there and
- * appear read-only in dst, one more frame reference each. */
-static int f_share(uint32_t dst, uint32_t src, uint64_t va, uint64_t n)
-{
-	ck_assert_uint_ne(dst, src);
-	for (uint64_t k = 0; k < n; k++) {
-		int i = slot(va + k * P);
-		if (!pt[src][i].on)
-			continue;
-		pt[src][i].rights &= ~MAP_W;
-		fr[pt[src][i].pfn].refs++;
-		drop(dst, i);
-		pt[dst][i] = pt[src][i];
-	}
-	return E_OK;
-}
-
-/* Like the kernel's frame_alloc_map: alloc then map, page by page, until
- * a page is mapped already or frames run out. */
-static int alloc_map_calls;
-static unsigned f_alloc_map(uint32_t s, uint64_t va, unsigned n, unsigned rights,
-			    struct dp_frame *out)
-{
-	unsigned k;
-	alloc_map_calls++;
-	for (k = 0; k < n; k++) {
-		uint32_t gen;
-		if (pt[s][slot(va + k * P)].on || f_alloc(&out[k].pfn, &gen))
-			break;
-		out[k].gen = gen;
-		f_map(s, va + k * P, out[k].pfn, gen, rights);
-	}
-	return k;
-}
-
-/* The kernel's ksm_merge: if (s, va) still maps pfn and its bytes equal
- * the target's, map the target read-only there; KSM_MERGE_FREE drops the
- * pager's hold on pfn too. */
-static int f_merge(uint32_t s, uint64_t va, uint64_t pfn, uint32_t gen, uint64_t tpfn,
-		   uint32_t tgen, unsigned how)
-{
-	int i = slot(va);
-	if (!pt[s][i].on || pt[s][i].pfn != pfn || memcmp(fr[pfn].data, fr[tpfn].data, P))
-		return E_AGAIN;
-	f_map(s, va, tpfn, tgen, MAP_R);
-	if (how & KSM_MERGE_FREE)
-		f_free(pfn, gen);
-	return E_OK;
-}
-
-static const struct dp_ops ops = { f_alloc, f_free, f_window, f_map, f_unmap,
-				   f_protect, f_share, f_alloc_map, f_merge };
 static uint64_t zpfn;
 
 static void setup(void)
@@ -161,7 +27,7 @@ static void setup(void)
 	uint32_t zgen;
 	f_alloc(&zpfn, &zgen);
 	frames_left = 100000;
-	dp_init(&ops, zpfn, zgen);
+	dp_init(&fm_ops, zpfn, zgen);
 }
 
 /* The machine's access: fault until the mapping allows it (like the CPU
@@ -197,7 +63,7 @@ static int access_page(struct dp_space *s, uint64_t va, bool write, uint8_t *val
 static void space_gone(struct dp_space *s)
 {
 	for (int i = 0; i < NVA; i++)
-		drop(s->space, i);
+		fm_drop(s->space, i);
 	dp_destroy(s);
 }
 

@@ -6,165 +6,40 @@
  * cow.c, pagetab.c's leaf references and the node pools.  Run under ASan
  * and UBSan; each page's bytes and every frame's references are checked,
  * and no frame is ever mapped writable in one space and mapped in another.
- * The machine is a fake like test_demand.c's, behind one mutex. */
-#include <check.h>
-#include <pthread.h>
-#include <string.h>
-#include "abi/err.h"
+ * The machine is fake_machine.h's. */
 #include "abi/fault.h"
-#include "abi/syscall.h"
 #include "cow.h"
-#include "demand.h"
 
-#define P        4096ull
-#define NF       2304  /* 2 regions x 4 spaces x NVA, and a margin */
+#define NF       2304  /* 2 regions x 4 spaces x REGION, and a margin */
 #define NSPACE   4
-#define NVA      256   /* pages per region */
-#define BASE     0x10000000ull
-#define FRESH    (BASE + NVA * P) /* a second region, never touched before */
+#define REGION   256   /* pages per region */
+#define NVA      (2 * REGION)
 #define ROUNDS   3
+#include "fake_machine.h"
 
-static pthread_mutex_t machine = PTHREAD_MUTEX_INITIALIZER;
-static struct { int refs; bool held; uint32_t gen; uint8_t data[P]; } fr[NF];
-static struct { bool on; uint64_t pfn; unsigned rights; } pt[NSPACE][2 * NVA];
-
-static int slot(uint64_t va)
-{
-	ck_assert(va >= BASE && va < BASE + 2 * NVA * P && va % P == 0);
-	return (int)((va - BASE) / P);
-}
-
-/* (machine held) */
-static int alloc_locked(uint64_t *pfn, uint32_t *gen)
-{
-	for (uint64_t i = 1; i < NF; i++) {
-		if (fr[i].refs)
-			continue;
-		fr[i].refs = 1;
-		fr[i].held = true;
-		memset(fr[i].data, 0, P);
-		*pfn = i;
-		*gen = ++fr[i].gen;
-		return E_OK;
-	}
-	return E_NOMEM;
-}
-
-static void drop_locked(uint32_t s, int i)
-{
-	if (pt[s][i].on)
-		fr[pt[s][i].pfn].refs--;
-	pt[s][i].on = false;
-}
+#define FRESH    (BASE + REGION * P) /* a second region, never touched before */
 
 /* A frame mapped writable in one space is mapped in no other: else that
  * space would see the writer's bytes (a COW copy installed too late). */
 static void check_private(uint32_t s, int i, uint64_t pfn)
 {
 	for (uint32_t o = 0; o < NSPACE; o++)
-		for (int j = 0; j < 2 * NVA; j++)
+		for (int j = 0; j < NVA; j++)
 			if ((o != s || j != i) && pt[o][j].on && pt[o][j].pfn == pfn)
 				ck_abort_msg("frame %lu writable in space %u, mapped in %u too",
 					     (unsigned long)pfn, s, o);
 }
 
-static void map_locked(uint32_t s, uint64_t va, uint64_t pfn, uint32_t gen, unsigned rights)
+/* f_map, checking check_private's rule first. */
+static int map_private(uint32_t s, uint64_t va, uint64_t pfn, uint32_t gen, unsigned rights)
 {
-	ck_assert(fr[pfn].held && fr[pfn].gen == gen);
-	int i = slot(va);
+	pthread_mutex_lock(&machine);
 	if (rights & MAP_W)
-		check_private(s, i, pfn);
-	fr[pfn].refs++;
-	drop_locked(s, i);
-	pt[s][i].on = true;
-	pt[s][i].pfn = pfn;
-	pt[s][i].rights = rights;
-}
-
-static int f_alloc(uint64_t *pfn, uint32_t *gen)
-{
-	pthread_mutex_lock(&machine);
-	int e = alloc_locked(pfn, gen);
-	pthread_mutex_unlock(&machine);
-	return e;
-}
-
-static void f_free(uint64_t pfn, uint32_t gen)
-{
-	pthread_mutex_lock(&machine);
-	ck_assert(fr[pfn].held && fr[pfn].gen == gen);
-	fr[pfn].held = false;
-	fr[pfn].refs--;
-	pthread_mutex_unlock(&machine);
-}
-
-static void *f_window(uint64_t pfn)
-{
-	ck_assert(pfn < NF);
-	return fr[pfn].data;
-}
-
-static int f_map(uint32_t s, uint64_t va, uint64_t pfn, uint32_t gen, unsigned rights)
-{
-	pthread_mutex_lock(&machine);
-	map_locked(s, va, pfn, gen, rights);
+		check_private(s, slot(va), pfn);
+	fm_map_locked(s, va, pfn, gen, rights);
 	pthread_mutex_unlock(&machine);
 	return E_OK;
 }
-
-static void f_unmap(uint32_t s, uint64_t va, uint64_t n)
-{
-	pthread_mutex_lock(&machine);
-	for (uint64_t k = 0; k < n; k++)
-		drop_locked(s, slot(va + k * P));
-	pthread_mutex_unlock(&machine);
-}
-
-static void f_protect(uint32_t s, uint64_t va, uint64_t n, unsigned rights,
-		      const uint64_t *mask)
-{
-	pthread_mutex_lock(&machine);
-	for (uint64_t k = 0; k < n; k++)
-		if (pt[s][slot(va + k * P)].on)
-			pt[s][slot(va + k * P)].rights =
-				(mask[k / 64] >> (k % 64)) & 1 ? rights : rights & ~MAP_W;
-	pthread_mutex_unlock(&machine);
-}
-
-static int f_share(uint32_t dst, uint32_t src, uint64_t va, uint64_t n)
-{
-	pthread_mutex_lock(&machine);
-	for (uint64_t k = 0; k < n; k++) {
-		int i = slot(va + k * P);
-		if (!pt[src][i].on)
-			continue;
-		pt[src][i].rights &= ~MAP_W;
-		fr[pt[src][i].pfn].refs++;
-		drop_locked(dst, i);
-		pt[dst][i] = pt[src][i];
-	}
-	pthread_mutex_unlock(&machine);
-	return E_OK;
-}
-
-static unsigned f_alloc_map(uint32_t s, uint64_t va, unsigned n, unsigned rights,
-			    struct dp_frame *out)
-{
-	unsigned k;
-	pthread_mutex_lock(&machine);
-	for (k = 0; k < n; k++) {
-		uint32_t gen;
-		if (pt[s][slot(va + k * P)].on || alloc_locked(&out[k].pfn, &gen))
-			break;
-		out[k].gen = gen;
-		map_locked(s, va + k * P, out[k].pfn, gen, rights);
-	}
-	pthread_mutex_unlock(&machine);
-	return k;
-}
-
-static const struct dp_ops ops = { f_alloc, f_free, f_window, f_map, f_unmap,
-				   f_protect, f_share, f_alloc_map, NULL };
 
 /* A space and the lock its faults take (the pager's process lock). */
 static struct dp_space spaces[NSPACE];
@@ -195,7 +70,7 @@ static void access_word(uint32_t s, uint64_t va, bool write, uint64_t *val)
 		pthread_mutex_lock(&space_lock[s]);
 		int e = dp_fault(&spaces[s], va, acc, &m);
 		if (e == E_OK)
-			f_map(s, m.va, m.pfn, m.gen, m.rights);
+			map_private(s, m.va, m.pfn, m.gen, m.rights);
 		pthread_mutex_unlock(&space_lock[s]);
 		ck_assert_int_eq(e, E_OK);
 	}
@@ -214,13 +89,13 @@ static void *worker(void *arg)
 {
 	uint32_t s = (uint32_t)(uintptr_t)arg;
 	for (int round = 0; round < ROUNDS; round++) {
-		for (int k = 0; k < NVA; k++) {
-			int page = (int)((k * 37u + s * 11u) % NVA);
+		for (int k = 0; k < REGION; k++) {
+			int page = (int)((k * 37u + s * 11u) % REGION);
 			uint64_t v = value(s, page, round);
 			access_word(s, BASE + (uint64_t)page * P, true, &v);
 			access_word(s, FRESH + (uint64_t)k * P, true, &v);
 		}
-		for (int page = 0; page < NVA; page++) {
+		for (int page = 0; page < REGION; page++) {
 			uint64_t v = 0;
 			access_word(s, BASE + (uint64_t)page * P, false, &v);
 			ck_assert_uint_eq(v, value(s, page, round));
@@ -234,7 +109,7 @@ static void *worker(void *arg)
 static void *reader(void *arg)
 {
 	(void)arg;
-	for (int k = 0; k < NVA; k++) {
+	for (int k = 0; k < REGION; k++) {
 		uint64_t v;
 		access_word(0, FRESH + (uint64_t)k * P, false, &v);
 	}
@@ -247,21 +122,24 @@ START_TEST(faults_of_forked_spaces_at_once)
 	uint64_t zpfn;
 	memset(&dp_stats, 0, sizeof dp_stats);
 	f_alloc(&zpfn, &zgen);
+	static struct dp_ops ops;
+	ops = fm_ops;
+	ops.map = map_private;
 	dp_init(&ops, zpfn, zgen);
 	for (uint32_t s = 0; s < NSPACE; s++) {
 		pthread_mutex_init(&space_lock[s], NULL);
 		dp_space_init(&spaces[s], s);
 	}
-	ck_assert_int_eq(dp_register_lazy(&spaces[0], BASE, NVA * P, MAP_R | MAP_W,
+	ck_assert_int_eq(dp_register_lazy(&spaces[0], BASE, REGION * P, MAP_R | MAP_W,
 					  &backing_anon, NULL), E_OK);
-	for (int page = 0; page < NVA; page++) {
+	for (int page = 0; page < REGION; page++) {
 		uint64_t v = value(0, page, 99);
 		access_word(0, BASE + (uint64_t)page * P, true, &v);
 	}
 	for (uint32_t s = 1; s < NSPACE; s++) /* leaves and frames shared by 4 */
 		ck_assert_int_eq(dp_fork(&spaces[0], &spaces[s]), E_OK);
 	for (uint32_t s = 0; s < NSPACE; s++)
-		ck_assert_int_eq(dp_register_lazy(&spaces[s], FRESH, NVA * P, MAP_R | MAP_W,
+		ck_assert_int_eq(dp_register_lazy(&spaces[s], FRESH, REGION * P, MAP_R | MAP_W,
 						  &backing_anon, NULL), E_OK);
 	pthread_t t[NSPACE + 2];
 	for (uint32_t s = 1; s < NSPACE; s++)
@@ -273,9 +151,9 @@ START_TEST(faults_of_forked_spaces_at_once)
 		ck_assert_int_eq(pthread_join(t[s], NULL), 0);
 
 	/* each space holds its own copy of every page of both regions */
-	ck_assert_uint_eq(dp_stats.frames_held, NSPACE * 2 * NVA);
+	ck_assert_uint_eq(dp_stats.frames_held, NSPACE * 2 * REGION);
 	for (uint32_t s = 0; s < NSPACE; s++) {
-		f_unmap(s, BASE, 2 * NVA); /* the space dies: its mappings, then pages */
+		f_unmap(s, BASE, NVA); /* the space dies: its mappings, then pages */
 		dp_destroy(&spaces[s]);
 	}
 	for (int i = 1; i < NF; i++)

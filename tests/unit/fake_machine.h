@@ -1,0 +1,194 @@
+/* A fake machine for the demand manager's host tests (test_demand.c, one
+ * thread; test_demand_mt.c, several): frames with reference counts (the
+ * pager's hold plus one per mapping) and a page table per space, like the
+ * kernel's, behind one mutex, and struct dp_ops on them (fm_ops).
+ *
+ * The including file defines NF (frames), NSPACE, NVA (pages per space,
+ * from BASE) before including it.  frames_left: allocations left before
+ * alloc fails (E_NOMEM), or negative for no limit. */
+#ifndef TESTS_FAKE_MACHINE_H
+#define TESTS_FAKE_MACHINE_H
+
+#include <check.h>
+#include <pthread.h>
+#include <string.h>
+#include "abi/err.h"
+#include "abi/syscall.h"
+#include "demand.h"
+
+#define P    4096ull
+#define BASE 0x10000000ull
+
+static pthread_mutex_t machine = PTHREAD_MUTEX_INITIALIZER;
+static struct { int refs; bool held; uint32_t gen; uint8_t data[P]; } fr[NF];
+static struct { bool on; uint64_t pfn; unsigned rights; } pt[NSPACE][NVA];
+static int frames_left = -1;
+static int unmap_calls, protect_calls, alloc_map_calls; /* calls seen */
+
+static int slot(uint64_t va)
+{
+	ck_assert(va >= BASE && va < BASE + NVA * P && va % P == 0);
+	return (int)((va - BASE) / P);
+}
+
+/* The fm_*_locked functions: the machine's mutex held. */
+static int fm_alloc_locked(uint64_t *pfn, uint32_t *gen)
+{
+	if (frames_left == 0)
+		return E_NOMEM;
+	for (uint64_t i = 1; i < NF; i++) {
+		if (fr[i].refs)
+			continue;
+		frames_left--;
+		fr[i].refs = 1;
+		fr[i].held = true;
+		memset(fr[i].data, 0, P);
+		*pfn = i;
+		*gen = ++fr[i].gen;
+		return E_OK;
+	}
+	return E_NOMEM;
+}
+
+static void fm_unref_locked(uint64_t pfn)
+{
+	if (--fr[pfn].refs == 0 && frames_left >= 0)
+		frames_left++;
+}
+
+static void fm_drop_locked(uint32_t s, int i)
+{
+	if (pt[s][i].on)
+		fm_unref_locked(pt[s][i].pfn);
+	pt[s][i].on = false;
+}
+
+static void fm_map_locked(uint32_t s, uint64_t va, uint64_t pfn, uint32_t gen, unsigned rights)
+{
+	ck_assert(fr[pfn].held && fr[pfn].gen == gen);
+	int i = slot(va);
+	fr[pfn].refs++;
+	fm_drop_locked(s, i);
+	pt[s][i].on = true;
+	pt[s][i].pfn = pfn;
+	pt[s][i].rights = rights;
+}
+
+/* The kernel drops space s's mapping of page i (the space ends). */
+static inline void fm_drop(uint32_t s, int i)
+{
+	pthread_mutex_lock(&machine);
+	fm_drop_locked(s, i);
+	pthread_mutex_unlock(&machine);
+}
+
+static int f_alloc(uint64_t *pfn, uint32_t *gen)
+{
+	pthread_mutex_lock(&machine);
+	int e = fm_alloc_locked(pfn, gen);
+	pthread_mutex_unlock(&machine);
+	return e;
+}
+
+static void f_free(uint64_t pfn, uint32_t gen)
+{
+	pthread_mutex_lock(&machine);
+	ck_assert(fr[pfn].held && fr[pfn].gen == gen);
+	fr[pfn].held = false;
+	fm_unref_locked(pfn);
+	pthread_mutex_unlock(&machine);
+}
+
+static void *f_window(uint64_t pfn)
+{
+	ck_assert(pfn < NF && fr[pfn].held);
+	return fr[pfn].data;
+}
+
+static int f_map(uint32_t s, uint64_t va, uint64_t pfn, uint32_t gen, unsigned rights)
+{
+	pthread_mutex_lock(&machine);
+	fm_map_locked(s, va, pfn, gen, rights);
+	pthread_mutex_unlock(&machine);
+	return E_OK;
+}
+
+static void f_unmap(uint32_t s, uint64_t va, uint64_t n)
+{
+	pthread_mutex_lock(&machine);
+	unmap_calls++;
+	for (uint64_t k = 0; k < n; k++)
+		fm_drop_locked(s, slot(va + k * P));
+	pthread_mutex_unlock(&machine);
+}
+
+static void f_protect(uint32_t s, uint64_t va, uint64_t n, unsigned rights,
+		      const uint64_t *mask)
+{
+	pthread_mutex_lock(&machine);
+	protect_calls++;
+	ck_assert_uint_le(n, DP_PROTECT_MAX);
+	for (uint64_t k = 0; k < n; k++)
+		if (pt[s][slot(va + k * P)].on)
+			pt[s][slot(va + k * P)].rights =
+				(mask[k / 64] >> (k % 64)) & 1 ? rights : rights & ~MAP_W;
+	pthread_mutex_unlock(&machine);
+}
+
+/* Like the kernel's share_cow: mapped pages of src lose MAP_W there and
+ * appear read-only in dst, one more frame reference each. */
+static int f_share(uint32_t dst, uint32_t src, uint64_t va, uint64_t n)
+{
+	ck_assert_uint_ne(dst, src);
+	pthread_mutex_lock(&machine);
+	for (uint64_t k = 0; k < n; k++) {
+		int i = slot(va + k * P);
+		if (!pt[src][i].on)
+			continue;
+		pt[src][i].rights &= ~MAP_W;
+		fr[pt[src][i].pfn].refs++;
+		fm_drop_locked(dst, i);
+		pt[dst][i] = pt[src][i];
+	}
+	pthread_mutex_unlock(&machine);
+	return E_OK;
+}
+
+/* Like the kernel's frame_alloc_map: alloc then map, page by page, until
+ * a page is mapped already or frames run out. */
+static unsigned f_alloc_map(uint32_t s, uint64_t va, unsigned n, unsigned rights,
+			    struct dp_frame *out)
+{
+	unsigned k;
+	pthread_mutex_lock(&machine);
+	alloc_map_calls++;
+	for (k = 0; k < n; k++) {
+		uint32_t gen;
+		if (pt[s][slot(va + k * P)].on || fm_alloc_locked(&out[k].pfn, &gen))
+			break;
+		out[k].gen = gen;
+		fm_map_locked(s, va + k * P, out[k].pfn, gen, rights);
+	}
+	pthread_mutex_unlock(&machine);
+	return k;
+}
+
+/* The kernel's ksm_merge: if (s, va) still maps pfn and its bytes equal
+ * the target's, map the target read-only there; KSM_MERGE_FREE drops the
+ * pager's hold on pfn too. */
+static int f_merge(uint32_t s, uint64_t va, uint64_t pfn, uint32_t gen, uint64_t tpfn,
+		   uint32_t tgen, unsigned how)
+{
+	int i = slot(va);
+	if (!pt[s][i].on || pt[s][i].pfn != pfn || memcmp(fr[pfn].data, fr[tpfn].data, P))
+		return E_AGAIN;
+	f_map(s, va, tpfn, tgen, MAP_R);
+	if (how & KSM_MERGE_FREE)
+		f_free(pfn, gen);
+	return E_OK;
+}
+
+static const struct dp_ops fm_ops = { f_alloc, f_free, f_window, f_map, f_unmap,
+				      f_protect, f_share, f_alloc_map, f_merge };
+
+#endif
