@@ -182,7 +182,9 @@ void ksmd_proc_gone(struct proc *p)
 
 /* ---- unmerging ---- */
 
-/* Give p's merged pages in [start, end) private copies.  E_NOMEM. */
+/* Give p's merged pages in [start, end) private copies, mapped with their
+ * region's rights (read-only in a read-only region; a PROT_NONE page stays
+ * unmapped, its record waits for new rights).  E_NOMEM. */
 static int unmerge_range(struct proc *p, uint64_t start, uint64_t end)
 {
 	struct page *pg;
@@ -192,8 +194,8 @@ static int unmerge_range(struct proc *p, uint64_t start, uint64_t end)
 			continue;
 		struct dp_map m;
 		va = pg->va;
-		int e = dp_handle_cow_fault(&p->mem, va, &m);
-		if (e == E_OK)
+		int e = dp_unshare(&p->mem, va, &m);
+		if (e == E_OK && (m.rights & MAP_R))
 			e = sys_map(p->space, m.va, m.pfn, m.gen, m.rights);
 		if (e == E_NOMEM)
 			return e;
@@ -271,26 +273,45 @@ long do_ksm_scan(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 
 /* ---- requests ---- */
 
-/* ksm_madvise: MADV_MERGEABLE (on) or MADV_UNMERGEABLE on [start, end)
- * (page-aligned; mman.c's do_madvise checked it).  Whole regions: every
- * lazy region the range touches (not split: a split heap could no longer
- * grow with brk, and mfree frees one region); merging is invisible to the
- * bytes, so a few pages more or less only change what the scanner looks
- * at.  Holes and regions without lazy backing are skipped (as Linux skips
- * what it cannot merge); the caller answers E_NOMEM for a hole. */
+/* Regions KSM's madvise marks: private anonymous memory and the heap (as
+ * Linux, which leaves files, stacks and MAP_SHARED memory alone). */
+static bool advisable(const struct region *r)
+{
+	return r->b && (r->kind == PG_BACK_ANON || r->kind == PG_BACK_HEAP);
+}
+
+/* Split the advisable region holding at there, unless it is marked on
+ * already.  E_NOMEM (no region node). */
+static int split_at(struct proc *p, uint64_t at, bool on)
+{
+	struct region *r = region_find(&p->mem.regions, at);
+	if (!r || r->start == at || !advisable(r) || r->mergeable == on)
+		return E_OK;
+	return region_split(&p->mem.regions, at);
+}
+
+/* ksm_madvise: MADV_MERGEABLE (on) or MADV_UNMERGEABLE on exactly the
+ * pages [start, end) (page-aligned; mman.c's do_madvise checked it), as
+ * Linux: the advisable regions there are split at the range's edges and
+ * marked (neighbours marked alike merge again, dp_merge_around);
+ * unmerging gives the range's merged pages private copies.  Holes and
+ * other regions are skipped; the caller answers E_NOMEM for a hole. */
 int ksm_madvise(struct proc *p, uint64_t start, uint64_t end, bool on)
 {
-	int e = E_OK;
+	int e = split_at(p, start, on);
+	if (e == E_OK)
+		e = split_at(p, end, on);
+	if (e)
+		return e;
 	struct region *rg = region_find(&p->mem.regions, start);
 	if (!rg)
 		rg = region_from(&p->mem.regions, start);
-	for (; rg && rg->start < end; rg = region_next(&p->mem.regions, rg)) {
-		if (!rg->b)
-			continue;
-		rg->mergeable = on;
-		if (!on && e == E_OK)
-			e = unmerge_range(p, rg->start, rg->end);
-	}
+	for (; rg && rg->start < end; rg = region_next(&p->mem.regions, rg))
+		if (advisable(rg))
+			rg->mergeable = on;
+	if (!on)
+		e = unmerge_range(p, start, end);
+	dp_merge_around(&p->mem, start, end);
 	return e;
 }
 

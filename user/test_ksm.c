@@ -13,6 +13,12 @@
  *                         read their bytes, writes stay their own
  *   ksm_domains           identical pages of two domains never share a frame
  *   ksm_madvise_bad       bad madvise requests are refused
+ *   ksm_madvise_range     MADV_MERGEABLE on half a mapping merges only that
+ *                         half (the region is split there); UNMERGEABLE on
+ *                         a part of it unmerges exactly that part
+ *   ksm_unmerge_readonly  merged pages of a region made read-only after the
+ *                         merge: UNMERGEABLE and run 2 give them private
+ *                         copies (read-only, bytes kept)
  * Children get commands on their own shared endpoint and answer on one. */
 #include <stdbool.h>
 #include "sys/sys.h"
@@ -330,11 +336,10 @@ static void test_bad(void)
 	TEST_ERR(name, pager_pmap(sys_pid, v, 64, &n0), E_OK);
 	TEST_ERR(name, pg_madvise((char *)p + 4096, 4096, MADV_MERGEABLE), E_OK);
 	TEST_ERR(name, pager_pmap(sys_pid, v, 64, &n1), E_OK);
-	TEST_CHECK(name, n1 == n0); /* the whole region, not split */
-	for (size_t i = 0; i < n1; i++)
-		if (v[i].start == (uint64_t)p)
-			TEST_CHECK(name, v[i].mergeable && v[i].end == (uint64_t)p + 4 * 4096);
+	TEST_CHECK(name, n1 == n0 + 2); /* split at both ends of the range */
 	TEST_ERR(name, pg_madvise(p, 4 * 4096, MADV_UNMERGEABLE), E_OK);
+	TEST_ERR(name, pager_pmap(sys_pid, v, 64, &n1), E_OK);
+	TEST_CHECK(name, n1 == n0); /* one region again */
 	TEST_ERR(name, ksm_ctl(KSM_CTL_RUN, 3, 0, NULL), E_INVAL);
 	TEST_ERR(name, ksm_ctl(0, 1, 0, NULL), E_INVAL);
 	TEST_ERR(name, ksm_ctl(KSM_CTL_PAGES_TO_SCAN, 0, 0, NULL), E_INVAL);
@@ -342,6 +347,124 @@ static void test_bad(void)
 	TEST_CHECK(name, ipc_call(sys_pager, &m) == E_OK && IPC_LABEL_TAG(m.label) == E_PERM);
 	TEST_ERR(name, ksm_stats(99999, &ks), E_NOENT);
 	mfree(p);
+	test_pass(name);
+}
+
+/* Wait (60 s at most, a liveness bound) for n more full scans. */
+static void wait_scans(const char *name, uint64_t n)
+{
+	uint64_t f0 = stats()->full_scans;
+	for (int t = 0; t < 6000 && stats()->full_scans < f0 + n; t++)
+		sleep_ms(10);
+	if (ks.full_scans < f0 + n)
+		test_fail(name, "full_scans %lu, want %lu", ks.full_scans, f0 + n);
+}
+
+int page_info(const void *addr, size_t len, struct pg_page_info *out); /* sys/mman.h's */
+
+static struct pg_page_info pinfo[64];
+
+/* Bit i set if page i of the n (<= 64) from p is merged (PGI_KSM). */
+static uint64_t ksm_pages(const char *name, volatile void *p, unsigned n)
+{
+	uint64_t bits = 0;
+	TEST_ERR(name, page_info((const void *)p, n * 4096ul, pinfo), 0);
+	for (unsigned i = 0; i < n; i++)
+		bits |= (uint64_t)((pinfo[i].flags & PGI_KSM) != 0) << i;
+	return bits;
+}
+
+/* The regions of this process inside [p, p + n pages): how many; *merge =
+ * bit i set if page i is in a mergeable region. */
+static size_t regions_in(const char *name, volatile void *p, unsigned n, uint64_t *merge)
+{
+	static struct pg_region_info v[64];
+	size_t nv, in = 0;
+	uint64_t lo = (uint64_t)p, hi = lo + n * 4096ul;
+	TEST_ERR(name, pager_pmap(sys_pid, v, 64, &nv), E_OK);
+	*merge = 0;
+	for (size_t i = 0; i < nv; i++) {
+		if (v[i].end <= lo || v[i].start >= hi)
+			continue;
+		in++;
+		for (uint64_t va = v[i].start; va < v[i].end; va += 4096)
+			if (v[i].mergeable && va >= lo && va < hi)
+				*merge |= 1ull << ((va - lo) / 4096);
+	}
+	return in;
+}
+
+/* 64 pages of 8 contents, page i holding content i % 8 (salt s). */
+static volatile uint64_t *pages64(const char *name, uint64_t s)
+{
+	void *p;
+	TEST_ERR(name, mmap_anon(64 * 4096, &p), E_OK);
+	fill(p, 64, 8, s);
+	return p;
+}
+
+#define LOW32 0xFFFFFFFFull
+
+/* Only the advised half of one mapping merges; unmerging pages 8-15
+ * unmerges exactly those. */
+static void test_range(void)
+{
+	const char *name = "ksm_madvise_range";
+	volatile uint64_t *p = pages64(name, 5);
+	uint64_t mm;
+	TEST_ERR(name, pg_madvise((void *)p, 32 * 4096, MADV_MERGEABLE), E_OK);
+	TEST_CHECK(name, regions_in(name, p, 64, &mm) == 2 && mm == LOW32);
+	set(KSM_CTL_RUN, 1);
+	wait_scans(name, 3); /* two to merge, one more to see the rest */
+	if (stats()->pages_shared != 8 || ks.pages_sharing != 24)
+		test_fail(name, "pages_shared %lu pages_sharing %lu, want 8 24",
+			  ks.pages_shared, ks.pages_sharing);
+	TEST_CHECK(name, ksm_pages(name, p, 64) == LOW32);
+	struct ksm_stats me;
+	TEST_ERR(name, ksm_stats(0, &me), E_OK);
+	TEST_CHECK(name, me.ksm_merging_pages == 32);
+	set(KSM_CTL_RUN, 0);
+	TEST_ERR(name, pg_madvise((char *)p + 8 * 4096, 8 * 4096, MADV_UNMERGEABLE), E_OK);
+	TEST_CHECK(name, ksm_pages(name, p, 64) == (LOW32 & ~0xFF00ull));
+	/* [0, 8) and [16, 32) mergeable, [8, 16) and [32, 64) not */
+	TEST_CHECK(name, regions_in(name, p, 64, &mm) == 4 && mm == (LOW32 & ~0xFF00ull));
+	TEST_CHECK(name, verify(p, 64, 8, 5));
+	set(KSM_CTL_RUN, 2);
+	TEST_CHECK(name, ksm_pages(name, p, 64) == 0);
+	TEST_ERR(name, pg_madvise((void *)p, 64 * 4096, MADV_UNMERGEABLE), E_OK);
+	TEST_CHECK(name, regions_in(name, p, 64, &mm) == 1 && mm == 0); /* one again */
+	mfree((void *)p);
+	test_pass(name);
+}
+
+/* Merge, make the region read-only, unmerge: private read-only copies. */
+static void test_readonly(void)
+{
+	const char *name = "ksm_unmerge_readonly";
+	volatile uint64_t *p = pages64(name, 6);
+	TEST_ERR(name, pg_madvise((void *)p, 64 * 4096, MADV_MERGEABLE), E_OK);
+	set(KSM_CTL_RUN, 1);
+	wait_merged(name, 8, 56);
+	set(KSM_CTL_RUN, 0);
+	TEST_ERR(name, pgreq_mprotect((void *)p, 32 * 4096, MAP_R), E_OK);
+	TEST_ERR(name, pg_madvise((void *)p, 16 * 4096, MADV_UNMERGEABLE), E_OK);
+	TEST_CHECK(name, ksm_pages(name, p, 64) == ~0xFFFFull);
+	for (unsigned i = 0; i < 16; i++)
+		TEST_CHECK(name, (pinfo[i].flags & (PGI_PRESENT | PGI_WRITABLE | PGI_COW)) ==
+				 PGI_PRESENT);
+	set(KSM_CTL_RUN, 2); /* the rest, the read-only half too */
+	TEST_CHECK(name, ksm_pages(name, p, 64) == 0);
+	TEST_CHECK(name, stats()->pages_shared == 0);
+	TEST_CHECK(name, verify(p, 64, 8, 6));
+	TEST_ERR(name, pgreq_mprotect((void *)p, 16 * 4096, MAP_R | MAP_W), E_OK); /* two */
+	TEST_ERR(name, pgreq_mprotect((char *)p + 16 * 4096, 16 * 4096, MAP_R | MAP_W), E_OK);
+	p[0] = override[0] = 0x726f;
+	TEST_CHECK(name, verify(p, 64, 8, 6));
+	override[0] = 0;
+	uint64_t mm;
+	TEST_ERR(name, pg_madvise((void *)p, 64 * 4096, MADV_UNMERGEABLE), E_OK);
+	TEST_CHECK(name, regions_in(name, p, 64, &mm) == 1 && mm == 0); /* for mfree */
+	mfree((void *)p);
 	test_pass(name);
 }
 
@@ -357,6 +480,8 @@ int main(void)
 	set(KSM_CTL_PAGES_TO_SCAN, 1000);
 	set(KSM_CTL_SLEEP_MS, 0);
 	test_bad();
+	test_range();
+	test_readonly();
 	test_merge_write_exit();
 	test_volatile();
 	test_run2();
