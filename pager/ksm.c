@@ -27,10 +27,22 @@ static uint64_t hash(const void *page)
 	return ksm.ops->hash ? ksm.ops->hash(page) : ksm_hash(page);
 }
 
+typedef uint64_t __attribute__((aligned(1), may_alias)) kword;
+
+/* memcmp's order of two pages: eight words at a time (their differences
+ * or-ed), memcmp only over the 64 bytes where they first differ. */
 static int compare(const uint8_t *a, const uint8_t *b)
 {
+	const kword *x = (const kword *)a, *y = (const kword *)b;
 	ksm.st.page_compares++;
-	return memcmp(a, b, KSM_PAGE);
+	for (unsigned i = 0; i < KSM_PAGE / 8; i += 8) {
+		uint64_t d = (x[i] ^ y[i]) | (x[i + 1] ^ y[i + 1]) | (x[i + 2] ^ y[i + 2]) |
+			     (x[i + 3] ^ y[i + 3]) | (x[i + 4] ^ y[i + 4]) |
+			     (x[i + 5] ^ y[i + 5]) | (x[i + 6] ^ y[i + 6]) | (x[i + 7] ^ y[i + 7]);
+		if (d)
+			return memcmp(a + i * 8, b + i * 8, 64);
+	}
+	return 0;
 }
 
 /* ---- item states and counters ---- */

@@ -2,11 +2,11 @@
  * processes, page tables and frames, the requests (PG_MADVISE, PG_KSM_*)
  * and ksmd, the process that paces the scanner.
  *
- * The pager stays one thread.  ksmd sends PG_KSM_SCAN; the pager scans a
- * batch of pages_to_scan pages in chunks of KSMD_CHUNK and, after each
- * chunk, polls its endpoint: a fault or request that came in ends the
- * batch and is served next (pager_poll), so a fault waits at most one
- * chunk.  A batch also ends after KSMD_BATCH_MS.  A merge is one kernel
+ * The pager stays one thread.  ksmd calls PG_KSM_SCAN; the pager saves
+ * the reply, scans a batch of pages_to_scan pages in chunks of KSMD_CHUNK
+ * and, after each chunk, polls its endpoint: a fault or request that came
+ * in ends the batch and is served next (pager_poll), so a fault waits at
+ * most one chunk.  A batch also ends after KSMD_BATCH_MS.  A merge is one kernel
  * call (ksm_merge: write-protect, compare, remap), during which the pager
  * serves no fault: a write after the write-protect waits, and is served
  * afterwards by COW.  A merged frame is a frame the pager holds (counted
@@ -257,18 +257,27 @@ static void batch(void)
 	ksm_account((tsc() - t0) * 1000000 / tsc_per_ms, (unsigned)done);
 }
 
-/* PG_KSM_SCAN from ksmd: w0 = 0 (a send): scan a batch; w0 = 1 (a call):
- * w0 = milliseconds to sleep. */
+/* PG_KSM_SCAN from ksmd, a call: the pager saves the reply (so that
+ * polling between chunks may take other calls), scans a batch and then
+ * answers w0 = milliseconds to sleep.  (w0 = 0, a send: a batch, no
+ * answer owed; the first version's protocol, whose following call ended
+ * every batch after one chunk.) */
 long do_ksm_scan(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {
 	struct ksm_stats st;
+	struct sys_regs k;
 	if (p->pid != ksmd_pid)
 		return E_PERM;
 	ksm_get_stats(&st, KSM_OWNERS);
-	if (m->w[0] == 0 && st.run == 1)
+	bool saved = m->w[0] == 1 && (m->badge & PG_BADGE_CALL) && sys_reply_save_r(&k) == E_OK;
+	if ((m->w[0] == 0 || saved) && st.run == 1)
 		batch();
-	r->w[0] = st.sleep_ms;
-	return E_OK;
+	if (!saved) {
+		r->w[0] = st.sleep_ms;
+		return E_OK;
+	}
+	sys_reply_send((uint32_t)k.rdi, E_OK, st.sleep_ms, 0, 0, 0);
+	return PG_DEFERRED;
 }
 
 /* ---- requests ---- */
