@@ -18,8 +18,9 @@
 #include "ksm.h"
 #include "abi/ksm.h"
 
-#define KSMD_CHUNK    2  /* pages between two polls */
+#define KSMD_CHUNK    1  /* pages between two polls */
 #define KSMD_BATCH_MS 10 /* longest batch */
+#define KSMD_BACKOFF_MS 1 /* ksmd's least sleep after a fault ended a batch */
 
 static uint32_t ksmd_pid;     /* 0: not running */
 static uint32_t next_domain = 1;
@@ -240,8 +241,8 @@ static void ksmd_stop(void)
 }
 
 /* One batch: pages_to_scan pages at most, a chunk at a time, until a
- * message waits or KSMD_BATCH_MS pass. */
-static void batch(void)
+ * message waits or KSMD_BATCH_MS pass.  True if a fault ended it. */
+static bool batch(void)
 {
 	struct ksm_stats st;
 	ksm_get_stats(&st, KSM_OWNERS);
@@ -255,6 +256,8 @@ static void batch(void)
 			break;
 	}
 	ksm_account((tsc() - t0) * 1000000 / tsc_per_ms, (unsigned)done);
+	const struct sys_msg *m = pager_polled();
+	return m && !(m->badge & PG_BADGE_CALL);
 }
 
 /* PG_KSM_SCAN from ksmd, a call: the pager saves the reply (so that
@@ -270,13 +273,13 @@ long do_ksm_scan(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 		return E_PERM;
 	ksm_get_stats(&st, KSM_OWNERS);
 	bool saved = m->w[0] == 1 && (m->badge & PG_BADGE_CALL) && sys_reply_save_r(&k) == E_OK;
-	if ((m->w[0] == 0 || saved) && st.run == 1)
-		batch();
+	bool faulted = (m->w[0] == 0 || saved) && st.run == 1 && batch();
+	uint64_t sleep = faulted && st.sleep_ms < KSMD_BACKOFF_MS ? KSMD_BACKOFF_MS : st.sleep_ms;
 	if (!saved) {
-		r->w[0] = st.sleep_ms;
+		r->w[0] = sleep;
 		return E_OK;
 	}
-	sys_reply_send((uint32_t)k.rdi, E_OK, st.sleep_ms, 0, 0, 0);
+	sys_reply_send((uint32_t)k.rdi, E_OK, sleep, 0, 0, 0);
 	return PG_DEFERRED;
 }
 

@@ -107,6 +107,12 @@ bool pager_poll(void)
 	return have_early;
 }
 
+/* The message pager_poll took (NULL if none): to be served next. */
+const struct sys_msg *pager_polled(void)
+{
+	return have_early ? &early : NULL;
+}
+
 /* Receive (or take the message pager_poll took), dispatch, answer with
  * one reply_recv; forever. */
 static _Noreturn void serve(void)
