@@ -3,10 +3,15 @@
  * and ksmd, the process that paces the scanner.
  *
  * The pager stays one thread.  ksmd calls PG_KSM_SCAN; the pager saves
- * the reply, scans a batch of pages_to_scan pages in chunks of KSMD_CHUNK
- * and, after each chunk, polls its endpoint: a fault or request that came
- * in ends the batch and is served next (pager_poll), so a fault waits at
- * most one chunk.  A batch also ends after KSMD_BATCH_MS.  A merge is one kernel
+ * the reply, scans a batch of pages_to_scan pages and polls its endpoint
+ * every KSMD_POLL_US of scanning: a fault or request that came in ends the
+ * batch and is served next (pager_poll), so a fault waits about that long
+ * at most.  The scanner gives way to faults (as Linux's ksmd runs at a
+ * lower priority): a batch a fault ended gets ksmd a sleep of 1 ms, then
+ * 2, 4 .. KSMD_BACKOFF_MS while faults keep ending batches, so that the
+ * pager mostly waits for them in receive, where a fault takes its fast
+ * path (a direct switch, no wake-up of another CPU).  A batch also ends
+ * after KSMD_BATCH_MS.  A merge is one kernel
  * call (ksm_merge: write-protect, compare, remap), during which the pager
  * serves no fault: a write after the write-protect waits, and is served
  * afterwards by COW.  A merged frame is a frame the pager holds (counted
@@ -18,11 +23,13 @@
 #include "ksm.h"
 #include "abi/ksm.h"
 
-#define KSMD_CHUNK    1  /* pages between two polls */
-#define KSMD_BATCH_MS 10 /* longest batch */
-#define KSMD_BACKOFF_MS 1 /* ksmd's least sleep after a fault ended a batch */
+#define KSMD_POLL_US    20 /* scanning between two polls of the endpoint */
+#define KSMD_BATCH_MS   10 /* longest batch */
+#define KSMD_BACKOFF_MS 16 /* ksmd's longest sleep while faults end its batches */
 
 static uint32_t ksmd_pid;     /* 0: not running */
+static unsigned backoff_ms;   /* ksmd's least sleep: 1, 2, 4 .. KSMD_BACKOFF_MS
+			       * ms while each batch ends with a fault, else 0 */
 static uint32_t next_domain = 1;
 static uint64_t tsc_per_ms;
 
@@ -240,20 +247,26 @@ static void ksmd_stop(void)
 		proc_end(k, PG_WAIT_KILLED, 0, 0, 0);
 }
 
-/* One batch: pages_to_scan pages at most, a chunk at a time, until a
- * message waits or KSMD_BATCH_MS pass.  True if a fault ended it. */
+/* One batch: pages_to_scan pages at most, a page at a time, polling the
+ * endpoint every KSMD_POLL_US (a system call per page would cost more than
+ * many pages' scans), until a message waits or KSMD_BATCH_MS pass.  True
+ * if a fault ended it. */
 static bool batch(void)
 {
 	struct ksm_stats st;
 	ksm_get_stats(&st, KSM_OWNERS);
-	uint64_t t0 = tsc(), done = 0;
-	while (done < st.pages_to_scan) {
-		unsigned n = st.pages_to_scan - done < KSMD_CHUNK ? st.pages_to_scan - done :
-			     KSMD_CHUNK;
-		unsigned got = ksm_scan(n);
-		done += got;
-		if (got < n || pager_poll() || tsc() - t0 > KSMD_BATCH_MS * tsc_per_ms)
+	uint64_t t0 = tsc(), polled = t0, now = t0, done = 0;
+	uint64_t poll_every = tsc_per_ms * KSMD_POLL_US / 1000;
+	while (done < st.pages_to_scan && now - t0 <= KSMD_BATCH_MS * tsc_per_ms) {
+		if (!ksm_scan(1))
 			break;
+		done++;
+		now = tsc();
+		if (now - polled >= poll_every) {
+			polled = now;
+			if (pager_poll())
+				break;
+		}
 	}
 	ksm_account((tsc() - t0) * 1000000 / tsc_per_ms, (unsigned)done);
 	const struct sys_msg *m = pager_polled();
@@ -274,7 +287,9 @@ long do_ksm_scan(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	ksm_get_stats(&st, KSM_OWNERS);
 	bool saved = m->w[0] == 1 && (m->badge & PG_BADGE_CALL) && sys_reply_save_r(&k) == E_OK;
 	bool faulted = (m->w[0] == 0 || saved) && st.run == 1 && batch();
-	uint64_t sleep = faulted && st.sleep_ms < KSMD_BACKOFF_MS ? KSMD_BACKOFF_MS : st.sleep_ms;
+	backoff_ms = !faulted ? 0 : !backoff_ms ? 1 :
+		     backoff_ms * 2 < KSMD_BACKOFF_MS ? backoff_ms * 2 : KSMD_BACKOFF_MS;
+	uint64_t sleep = st.sleep_ms > backoff_ms ? st.sleep_ms : backoff_ms;
 	if (!saved) {
 		r->w[0] = sleep;
 		return E_OK;
