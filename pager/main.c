@@ -98,8 +98,9 @@ static bool dispatch(const struct sys_msg *m, struct sys_msg *r)
 static struct sys_msg early; /* taken by pager_poll, served next */
 static bool have_early;
 
-/* Only between sends (a scan batch of ksmd.c): taking a call here makes
- * it the one the next reply answers. */
+/* Only while no reply is owed (ksmd.c's scan batch runs with ksmd's call
+ * saved by reply_save): taking a call here makes it the one the next
+ * reply answers. */
 bool pager_poll(void)
 {
 	if (!have_early && ipc_poll(pg.ep, &early) == E_OK)
