@@ -11,13 +11,13 @@
  * 2, 4 .. KSMD_BACKOFF_MS while faults keep ending batches, so that the
  * pager mostly waits for them in receive, where a fault takes its fast
  * path (a direct switch, no wake-up of another CPU).  A batch also ends
- * after KSMD_BATCH_MS.  A merge is one kernel
- * call (ksm_merge: write-protect, compare, remap), during which the pager
- * serves no fault: a write after the write-protect waits, and is served
- * afterwards by COW.  A merged frame is a frame the pager holds (counted
- * in frames_held) with one COW share for KSM; its pages are PAGE_COW |
- * PAGE_KSM, so a write copies (cow.c), and when the last page lets go
- * (write, unmap, unmerge, exit) dp_ksm_last gives the frame back. */
+ * after KSMD_BATCH_MS.  A merge is one kernel call (ksm_merge:
+ * write-protect, compare, remap), during which the pager serves no fault:
+ * a write after the write-protect waits, and is served afterwards by COW.
+ * A merged frame is a frame the pager holds (counted in frames_held) with
+ * one COW share for KSM; its pages are PAGE_COW | PAGE_KSM, so a write
+ * copies (cow.c), and when the last page lets go (write, unmap, unmerge,
+ * exit) dp_ksm_last gives the frame back. */
 #include "pager.h"
 #include "cow.h"
 #include "ksm.h"
@@ -274,7 +274,7 @@ static bool batch(void)
 }
 
 /* PG_KSM_SCAN from ksmd, a call: the pager saves the reply (so that
- * polling between chunks may take other calls), scans a batch and then
+ * polling during the batch may take other calls), scans a batch and then
  * answers w0 = milliseconds to sleep.  (w0 = 0, a send: a batch, no
  * answer owed; the first version's protocol, whose following call ended
  * every batch after one chunk.) */
@@ -328,8 +328,10 @@ int ksm_madvise(struct proc *p, uint64_t start, uint64_t end, bool on)
 	int e = split_at(p, start, on);
 	if (e == E_OK)
 		e = split_at(p, end, on);
-	if (e)
+	if (e) {
+		dp_merge_around(&p->mem, start, end); /* undo a split */
 		return e;
+	}
 	struct region *rg = region_find(&p->mem.regions, start);
 	if (!rg)
 		rg = region_from(&p->mem.regions, start);
