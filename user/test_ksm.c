@@ -19,6 +19,8 @@
  *   ksm_madvise_range     MADV_MERGEABLE on half a mapping merges only that
  *                         half (the region is split there); UNMERGEABLE on
  *                         a part of it unmerges exactly that part
+ *   ksm_madvise_heap      MADV_MERGEABLE on the middle of the brk heap
+ *                         splits it; brk still grows it and shrinks it
  *   ksm_unmerge_readonly  merged pages of a region made read-only after the
  *                         merge: UNMERGEABLE and run 2 give them private
  *                         copies (read-only, bytes kept)
@@ -494,6 +496,25 @@ static void test_range(void)
 	test_pass(name);
 }
 
+/* The heap split by madvise still moves with brk (its last part grows,
+ * a shrink goes across the parts). */
+static void test_heap(void)
+{
+	const char *name = "ksm_madvise_heap";
+	uint64_t b0, b1, mm;
+	TEST_ERR(name, brk(0, &b0), E_OK);
+	uint64_t base = (b0 + 4095) & ~4095ull;
+	TEST_ERR(name, brk(base + 8 * 4096, &b1), E_OK);
+	TEST_ERR(name, pg_madvise((void *)(base + 2 * 4096), 4 * 4096, MADV_MERGEABLE), E_OK);
+	TEST_CHECK(name, regions_in(name, (void *)base, 8, &mm) == 3 && mm == 0x3C);
+	TEST_ERR(name, brk(base + 16 * 4096, &b1), E_OK);
+	((volatile char *)base)[15 * 4096] = 1;
+	TEST_CHECK(name, regions_in(name, (void *)base, 16, &mm) == 3 && mm == 0x3C);
+	TEST_ERR(name, brk(b0, &b1), E_OK);
+	TEST_CHECK(name, b1 == b0 && regions_in(name, (void *)base, 16, &mm) == 0);
+	test_pass(name);
+}
+
 /* Merge, make the region read-only, unmerge: private read-only copies. */
 static void test_readonly(void)
 {
@@ -538,6 +559,7 @@ int main(void)
 	set(KSM_CTL_SLEEP_MS, 0);
 	test_bad();
 	test_range();
+	test_heap();
 	test_readonly();
 	test_merge_write_exit();
 	test_volatile();
