@@ -7,7 +7,6 @@
 #include "memlayout.h"
 #include "mm/frame.h"
 #include "mm/meta_slot.h"
-#include "lib/string.h"
 
 /* Merged frames carry this vtable (its hooks do what the default ones do):
  * a tag that every allocation clears, read by memmap. */
@@ -28,6 +27,21 @@ static void tag(uint64_t pfn)
 }
 
 static void *bytes(uint64_t pfn) { return arch_phys_to_virt(pfn << PAGE_SHIFT); }
+
+/* True if frames a and b hold the same 4096 bytes: eight words at a time,
+ * their differences or-ed (half the instructions of memcmp's loop). */
+static bool page_equal(uint64_t a, uint64_t b)
+{
+	const uint64_t *x = bytes(a), *y = bytes(b);
+	for (unsigned i = 0; i < PAGE_SIZE / 8; i += 8) {
+		uint64_t d = (x[i] ^ y[i]) | (x[i + 1] ^ y[i + 1]) | (x[i + 2] ^ y[i + 2]) |
+			     (x[i + 3] ^ y[i + 3]) | (x[i + 4] ^ y[i + 4]) |
+			     (x[i + 5] ^ y[i + 5]) | (x[i + 6] ^ y[i + 6]) | (x[i + 7] ^ y[i + 7]);
+		if (d)
+			return false;
+	}
+	return true;
+}
 
 /* Take MAP_W from s's page va if it maps pfn (TLB shot down before this
  * returns); *rights = its rights now.  E_AGAIN if va maps another frame
@@ -96,7 +110,7 @@ int ksys_ksm_merge(const uint64_t a[6], uint64_t out[6])
 	struct space *s = container_of(h.obj, struct space, obj);
 	unsigned rights;
 	e = wrprotect(s, va, a[2], &rights);
-	if (e == E_OK && memcmp(bytes(a[2]), bytes(a[4]), PAGE_SIZE) != 0) {
+	if (e == E_OK && !page_equal(a[2], a[4])) {
 		out[0] = KSM_MERGE_DIFFER;
 		e = E_AGAIN;
 	}

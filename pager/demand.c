@@ -359,12 +359,12 @@ static int demand(struct dp_space *s, struct region *r, uint64_t va,
 static int cow_fault(struct dp_space *s, struct region *r, struct page *p,
 		     struct dp_map *m);
 
-int dp_handle_cow_fault(struct dp_space *s, uint64_t va, struct dp_map *m)
+int dp_unshare(struct dp_space *s, uint64_t va, struct dp_map *m)
 {
 	va &= ~(PAGE_SIZE - 1);
 	struct region *r = region_find(&s->regions, va);
 	struct page *p = pagetab_lookup(&s->pages, va);
-	if (!p || !allowed(r, FAULT_ACC_WRITE))
+	if (!p || !r || !r->b)
 		return E_FAULT;
 	return cow_fault(s, r, p, m);
 }

@@ -166,10 +166,11 @@ int dp_add_page(struct dp_space *s, uint64_t va, uint64_t pfn, uint32_t gen);
  * no fault runs. */
 int dp_fault(struct dp_space *s, uint64_t addr, unsigned acc, struct dp_map *m);
 
-/* A write to the present read-only page at va: a private frame if it is
- * the zero frame or really shared, else the same frame made writable.
- * E_FAULT (no such page or region not writable), E_NOMEM. */
-int dp_handle_cow_fault(struct dp_space *s, uint64_t va, struct dp_map *m);
+/* Unshare the present page at va (KSM's unmerge, Linux's FAULT_FLAG_UNSHARE):
+ * a private frame if it is the zero frame or really shared, else the same
+ * frame; *m maps it with the region's rights, also in a read-only region.
+ * E_FAULT (no such page, or not in a lazy region), E_NOMEM. */
+int dp_unshare(struct dp_space *s, uint64_t va, struct dp_map *m);
 
 /* Make child a copy-on-write copy of parent's lazy regions and pages.  On
  * failure child holds part of it; dp_destroy it.  E_NOMEM. */

@@ -27,10 +27,22 @@ static uint64_t hash(const void *page)
 	return ksm.ops->hash ? ksm.ops->hash(page) : ksm_hash(page);
 }
 
+typedef uint64_t __attribute__((aligned(1), may_alias)) kword;
+
+/* memcmp's order of two pages: eight words at a time (their differences
+ * or-ed), memcmp only over the 64 bytes where they first differ. */
 static int compare(const uint8_t *a, const uint8_t *b)
 {
+	const kword *x = (const kword *)a, *y = (const kword *)b;
 	ksm.st.page_compares++;
-	return memcmp(a, b, KSM_PAGE);
+	for (unsigned i = 0; i < KSM_PAGE / 8; i += 8) {
+		uint64_t d = (x[i] ^ y[i]) | (x[i + 1] ^ y[i + 1]) | (x[i + 2] ^ y[i + 2]) |
+			     (x[i + 3] ^ y[i + 3]) | (x[i + 4] ^ y[i + 4]) |
+			     (x[i + 5] ^ y[i + 5]) | (x[i + 6] ^ y[i + 6]) | (x[i + 7] ^ y[i + 7]);
+		if (d)
+			return memcmp(a + i * 8, b + i * 8, 64);
+	}
+	return 0;
 }
 
 /* ---- item states and counters ---- */
@@ -133,6 +145,14 @@ static int order(const struct key *k, uint32_t dom, uint64_t h)
 	return 0;
 }
 
+/* The stable tree by (domain, checksum) only: no bytes compared. */
+static int stable_hash_cmp(const void *key, const struct kavl *n, void *ctx)
+{
+	(void)ctx;
+	const struct ksm_stable *s = (const struct ksm_stable *)n;
+	return order(key, s->dom, s->hash);
+}
+
 static int stable_cmp(const void *key, const struct kavl *n, void *ctx)
 {
 	(void)ctx;
@@ -194,6 +214,10 @@ static struct ksm_dup *dup_new(struct ksm_stable *s, const struct key *k, uint64
 		}
 		s->dom = k->dom;
 		s->hash = k->hash;
+		struct ksm_stable *t = (struct ksm_stable *)kavl_find(ksm.stable, k,
+								    stable_hash_cmp, NULL);
+		if (t)
+			s->twin = t->twin = 1;
 		ksm.stable = kavl_insert(ksm.stable, &s->avl, k, stable_cmp, NULL, &found);
 		if (found) { /* the contents are there already: one more dup */
 			pool_put(&stable_pool, s);
@@ -281,17 +305,32 @@ static struct ksm_dup *merge_new(struct ksm_item *it, const struct ksm_page *pg,
 	return d;
 }
 
-/* Look it's page up in the stable tree and join a frame with room, or
- * start one more frame of a full chain.  True if merged. */
-static bool try_stable(struct ksm_item *it, const struct ksm_page *pg, const struct key *k)
+/* Join a frame of stable node s with room, or start one more frame of a
+ * full chain.  True if merged. */
+static bool join_stable(struct ksm_item *it, const struct ksm_page *pg,
+			struct ksm_stable *s, const struct key *k)
 {
-	struct ksm_stable *s = (struct ksm_stable *)kavl_find(ksm.stable, k, stable_cmp, NULL);
-	if (!s)
-		return false;
 	for (struct ksm_dup *d = s->dups; d; d = d->next)
 		if (d->nitems < ksm.st.max_page_sharing)
 			return merge_into(it, pg, d);
 	return merge_new(it, pg, s, k) != NULL;
+}
+
+/* Look it's page up in the stable tree and join it.  The node of its
+ * checksum, if no other node has that checksum, is the only candidate:
+ * the merge compares the bytes in full (ops->merge), so the pager's own
+ * compare is skipped; a collision fails that merge, and the page goes on
+ * as one not found.  A new frame of a full chain copies the page's bytes,
+ * so they are compared first.  True if merged. */
+static bool try_stable(struct ksm_item *it, const struct ksm_page *pg, const struct key *k)
+{
+	struct ksm_stable *s = (struct ksm_stable *)kavl_find(ksm.stable, k, stable_hash_cmp,
+							      NULL);
+	if (s && !s->twin && s->dups->nitems < ksm.st.max_page_sharing)
+		return join_stable(it, pg, s, k);
+	if (s)
+		s = (struct ksm_stable *)kavl_find(ksm.stable, k, stable_cmp, NULL);
+	return s && join_stable(it, pg, s, k);
 }
 
 /* it's page equals u's (in the unstable tree): both move to a new frame. */

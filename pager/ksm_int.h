@@ -28,11 +28,15 @@ struct ksm_item {
 	uint8_t age, skip;           /* smart scan: failed passes, passes to skip */
 };
 
-/* One content in the stable tree: the merged frames (dups) holding it. */
+/* One content in the stable tree: the merged frames (dups) holding it.
+ * twin: another node has (or had) the same domain and checksum; set on
+ * both when the second comes, never cleared (a stale one only costs a
+ * compare). */
 struct ksm_stable {
 	struct kavl avl;
 	uint64_t hash;
 	uint32_t dom;
+	uint8_t twin;
 	unsigned ndups;
 	struct ksm_dup *dups;
 };

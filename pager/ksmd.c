@@ -2,26 +2,35 @@
  * processes, page tables and frames, the requests (PG_MADVISE, PG_KSM_*)
  * and ksmd, the process that paces the scanner.
  *
- * The pager stays one thread.  ksmd sends PG_KSM_SCAN; the pager scans a
- * batch of pages_to_scan pages in chunks of KSMD_CHUNK and, after each
- * chunk, polls its endpoint: a fault or request that came in ends the
- * batch and is served next (pager_poll), so a fault waits at most one
- * chunk.  A batch also ends after KSMD_BATCH_MS.  A merge is one kernel
- * call (ksm_merge: write-protect, compare, remap), during which the pager
- * serves no fault: a write after the write-protect waits, and is served
- * afterwards by COW.  A merged frame is a frame the pager holds (counted
- * in frames_held) with one COW share for KSM; its pages are PAGE_COW |
- * PAGE_KSM, so a write copies (cow.c), and when the last page lets go
- * (write, unmap, unmerge, exit) dp_ksm_last gives the frame back. */
+ * ksmd calls PG_KSM_SCAN; the pager thread that takes it saves the reply
+ * and scans a batch of pages_to_scan pages alone (pg.big held for
+ * writing, main.c).  Every KSMD_POLL_US of scanning it calls pager_poll:
+ * the faults the other pager threads hold meanwhile come in then, and a
+ * fault or request that came to this thread ends the batch and is served
+ * next, so a fault waits about that long at most.  The scanner gives way to faults (as Linux's ksmd runs at a
+ * lower priority): a batch a fault ended gets ksmd a sleep of 1 ms, then
+ * 2, 4 .. KSMD_BACKOFF_MS while faults keep ending batches, so that the
+ * pager mostly waits for them in receive, where a fault takes its fast
+ * path (a direct switch, no wake-up of another CPU).  A batch also ends
+ * after KSMD_BATCH_MS.  A merge is one kernel call (ksm_merge:
+ * write-protect, compare, remap), during which the pager serves no fault:
+ * a write after the write-protect waits, and is served afterwards by COW.
+ * A merged frame is a frame the pager holds (counted in frames_held) with
+ * one COW share for KSM; its pages are PAGE_COW | PAGE_KSM, so a write
+ * copies (cow.c), and when the last page lets go (write, unmap, unmerge,
+ * exit) dp_ksm_last gives the frame back. */
 #include "pager.h"
 #include "cow.h"
 #include "ksm.h"
 #include "abi/ksm.h"
 
-#define KSMD_CHUNK    2  /* pages between two polls */
-#define KSMD_BATCH_MS 10 /* longest batch */
+#define KSMD_POLL_US    20 /* scanning between two polls of the endpoint */
+#define KSMD_BATCH_MS   10 /* longest batch */
+#define KSMD_BACKOFF_MS 16 /* ksmd's longest sleep while faults end its batches */
 
 static uint32_t ksmd_pid;     /* 0: not running */
+static unsigned backoff_ms;   /* ksmd's least sleep: 1, 2, 4 .. KSMD_BACKOFF_MS
+			       * ms while each batch ends with a fault, else 0 */
 static uint32_t next_domain = 1;
 static uint64_t tsc_per_ms;
 
@@ -182,7 +191,9 @@ void ksmd_proc_gone(struct proc *p)
 
 /* ---- unmerging ---- */
 
-/* Give p's merged pages in [start, end) private copies.  E_NOMEM. */
+/* Give p's merged pages in [start, end) private copies, mapped with their
+ * region's rights (read-only in a read-only region; a PROT_NONE page stays
+ * unmapped, its record waits for new rights).  E_NOMEM. */
 static int unmerge_range(struct proc *p, uint64_t start, uint64_t end)
 {
 	struct page *pg;
@@ -192,8 +203,8 @@ static int unmerge_range(struct proc *p, uint64_t start, uint64_t end)
 			continue;
 		struct dp_map m;
 		va = pg->va;
-		int e = dp_handle_cow_fault(&p->mem, va, &m);
-		if (e == E_OK)
+		int e = dp_unshare(&p->mem, va, &m);
+		if (e == E_OK && (m.rights & MAP_R))
 			e = sys_map(p->space, m.va, m.pfn, m.gen, m.rights);
 		if (e == E_NOMEM)
 			return e;
@@ -237,60 +248,100 @@ static void ksmd_stop(void)
 		proc_end(k, PG_WAIT_KILLED, 0, 0, 0);
 }
 
-/* One batch: pages_to_scan pages at most, a chunk at a time, until a
- * message waits or KSMD_BATCH_MS pass. */
-static void batch(void)
+/* One batch: pages_to_scan pages at most, a page at a time, polling the
+ * endpoint every KSMD_POLL_US (a system call per page would cost more than
+ * many pages' scans), until a message waits or KSMD_BATCH_MS pass.  True
+ * if a fault ended it. */
+static bool batch(void)
 {
 	struct ksm_stats st;
 	ksm_get_stats(&st, KSM_OWNERS);
-	uint64_t t0 = tsc(), done = 0;
-	while (done < st.pages_to_scan) {
-		unsigned n = st.pages_to_scan - done < KSMD_CHUNK ? st.pages_to_scan - done :
-			     KSMD_CHUNK;
-		unsigned got = ksm_scan(n);
-		done += got;
-		if (got < n || pager_poll() || tsc() - t0 > KSMD_BATCH_MS * tsc_per_ms)
+	uint64_t t0 = tsc(), polled = t0, now = t0, done = 0;
+	uint64_t poll_every = tsc_per_ms * KSMD_POLL_US / 1000;
+	while (done < st.pages_to_scan && now - t0 <= KSMD_BATCH_MS * tsc_per_ms) {
+		if (!ksm_scan(1))
 			break;
+		done++;
+		now = tsc();
+		if (now - polled >= poll_every) {
+			polled = now;
+			if (pager_poll())
+				break;
+		}
 	}
 	ksm_account((tsc() - t0) * 1000000 / tsc_per_ms, (unsigned)done);
+	const struct sys_msg *m = pager_polled();
+	return m && !(m->badge & PG_BADGE_CALL);
 }
 
-/* PG_KSM_SCAN from ksmd: w0 = 0 (a send): scan a batch; w0 = 1 (a call):
- * w0 = milliseconds to sleep. */
+/* PG_KSM_SCAN from ksmd, a call: the pager saves the reply (so that
+ * polling during the batch may take other calls), scans a batch and then
+ * answers w0 = milliseconds to sleep.  (w0 = 0, a send: a batch, no
+ * answer owed; the first version's protocol, whose following call ended
+ * every batch after one chunk.) */
 long do_ksm_scan(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {
 	struct ksm_stats st;
+	struct sys_regs k;
 	if (p->pid != ksmd_pid)
 		return E_PERM;
 	ksm_get_stats(&st, KSM_OWNERS);
-	if (m->w[0] == 0 && st.run == 1)
-		batch();
-	r->w[0] = st.sleep_ms;
-	return E_OK;
+	bool saved = m->w[0] == 1 && (m->badge & PG_BADGE_CALL) && sys_reply_save_r(&k) == E_OK;
+	bool faulted = (m->w[0] == 0 || saved) && st.run == 1 && batch();
+	backoff_ms = !faulted ? 0 : !backoff_ms ? 1 :
+		     backoff_ms * 2 < KSMD_BACKOFF_MS ? backoff_ms * 2 : KSMD_BACKOFF_MS;
+	uint64_t sleep = st.sleep_ms > backoff_ms ? st.sleep_ms : backoff_ms;
+	if (!saved) {
+		r->w[0] = sleep;
+		return E_OK;
+	}
+	sys_reply_send((uint32_t)k.rdi, E_OK, sleep, 0, 0, 0);
+	return PG_DEFERRED;
 }
 
 /* ---- requests ---- */
 
-/* ksm_madvise: MADV_MERGEABLE (on) or MADV_UNMERGEABLE on [start, end)
- * (page-aligned; mman.c's do_madvise checked it).  Whole regions: every
- * lazy region the range touches (not split: a split heap could no longer
- * grow with brk, and mfree frees one region); merging is invisible to the
- * bytes, so a few pages more or less only change what the scanner looks
- * at.  Holes and regions without lazy backing are skipped (as Linux skips
- * what it cannot merge); the caller answers E_NOMEM for a hole. */
+/* Regions KSM's madvise marks: private anonymous memory and the heap (as
+ * Linux, which leaves files, stacks and MAP_SHARED memory alone). */
+static bool advisable(const struct region *r)
+{
+	return r->b && (r->kind == PG_BACK_ANON || r->kind == PG_BACK_HEAP);
+}
+
+/* Split the advisable region holding at there, unless it is marked on
+ * already.  E_NOMEM (no region node). */
+static int split_at(struct proc *p, uint64_t at, bool on)
+{
+	struct region *r = region_find(&p->mem.regions, at);
+	if (!r || r->start == at || !advisable(r) || r->mergeable == on)
+		return E_OK;
+	return region_split(&p->mem.regions, at);
+}
+
+/* ksm_madvise: MADV_MERGEABLE (on) or MADV_UNMERGEABLE on exactly the
+ * pages [start, end) (page-aligned; mman.c's do_madvise checked it), as
+ * Linux: the advisable regions there are split at the range's edges and
+ * marked (neighbours marked alike merge again, dp_merge_around);
+ * unmerging gives the range's merged pages private copies.  Holes and
+ * other regions are skipped; the caller answers E_NOMEM for a hole. */
 int ksm_madvise(struct proc *p, uint64_t start, uint64_t end, bool on)
 {
-	int e = E_OK;
+	int e = split_at(p, start, on);
+	if (e == E_OK)
+		e = split_at(p, end, on);
+	if (e) {
+		dp_merge_around(&p->mem, start, end); /* undo a split */
+		return e;
+	}
 	struct region *rg = region_find(&p->mem.regions, start);
 	if (!rg)
 		rg = region_from(&p->mem.regions, start);
-	for (; rg && rg->start < end; rg = region_next(&p->mem.regions, rg)) {
-		if (!rg->b)
-			continue;
-		rg->mergeable = on;
-		if (!on && e == E_OK)
-			e = unmerge_range(p, rg->start, rg->end);
-	}
+	for (; rg && rg->start < end; rg = region_next(&p->mem.regions, rg))
+		if (advisable(rg))
+			rg->mergeable = on;
+	if (!on)
+		e = unmerge_range(p, start, end);
+	dp_merge_around(&p->mem, start, end);
 	return e;
 }
 

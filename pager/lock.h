@@ -23,6 +23,7 @@ struct lock {
 struct rwlock {
 	int state;   /* readers inside, or -1: a writer */
 	int writers; /* writers waiting */
+	int readers; /* readers waiting */
 	void (*nap)(void); /* how a long wait gives the CPU up (NULL: spin) */
 };
 
@@ -56,13 +57,15 @@ static inline void rw_wait(const struct rwlock *l, unsigned *turns)
 
 static inline void rw_read(struct rwlock *l)
 {
+	__atomic_fetch_add(&l->readers, 1, __ATOMIC_RELAXED);
 	for (unsigned turns = 0;; rw_wait(l, &turns)) {
 		int s = __atomic_load_n(&l->state, __ATOMIC_RELAXED);
 		if (s >= 0 && !__atomic_load_n(&l->writers, __ATOMIC_RELAXED) &&
 		    __atomic_compare_exchange_n(&l->state, &s, s + 1, false,
 						__ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
-			return;
+			break;
 	}
+	__atomic_fetch_sub(&l->readers, 1, __ATOMIC_RELAXED);
 }
 
 static inline void rw_read_done(struct rwlock *l)
@@ -85,6 +88,18 @@ static inline void rw_write(struct rwlock *l)
 static inline void rw_write_done(struct rwlock *l)
 {
 	__atomic_store_n(&l->state, 0, __ATOMIC_RELEASE);
+}
+
+/* A writer in the middle of a long task lets the readers that wait now in
+ * (for up to RW_SPINS turns: a napping one comes in at a later yield),
+ * then writes again once they are done. */
+static inline void rw_write_yield(struct rwlock *l)
+{
+	rw_write_done(l);
+	for (unsigned turns = 0;
+	     __atomic_load_n(&l->readers, __ATOMIC_RELAXED) && turns < RW_SPINS; turns++)
+		lock_relax();
+	rw_write(l);
 }
 
 /* Statistics counters bumped by several threads at once. */

@@ -146,16 +146,23 @@ static bool dispatch(struct pg_thread *me, const struct sys_msg *m, struct sys_m
 	return label != PG_DEFERRED;
 }
 
-/* Only while serving a send (ksmd.c's scan batch): a call taken here is
- * the one this thread's next reply answers. */
+/* Only while no reply is owed (ksmd.c's scan batch runs with ksmd's call
+ * saved by reply_save): a call taken here is the one this thread's next
+ * reply answers. */
 bool pager_poll(void)
 {
 	struct pg_thread *me = pg_self();
-	rw_write_done(&pg.big); /* the faults waiting come in */
-	rw_write(&pg.big);
+	rw_write_yield(&pg.big); /* the faults waiting come in */
 	if (!me->have_early && ipc_poll(pg.ep, &me->early) == E_OK)
 		me->have_early = true;
 	return me->have_early;
+}
+
+/* The message pager_poll took (NULL if none): to be served next. */
+const struct sys_msg *pager_polled(void)
+{
+	struct pg_thread *me = pg_self();
+	return me->have_early ? &me->early : NULL;
 }
 
 /* Receive (or take the message pager_poll took), dispatch, answer with

@@ -167,6 +167,7 @@ long do_ksm_scan(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
  * the faults that wait in, then take a message that waits, if any, to
  * serve next; true if one is taken. */
 bool pager_poll(void);
+const struct sys_msg *pager_polled(void);
 
 /* runner.c: the test and bench runs. */
 void runner_start(void);

@@ -70,9 +70,9 @@ int region_remove(struct region_set *s, uint64_t start);
 int region_split(struct region_set *s, uint64_t at);
 
 /* If the region after r starts at r's end and is the same kind of memory
- * (kind, rights, backing, file bytes, shared object), make r cover both
- * (as Linux merges neighbouring areas) and return true; the other region
- * is gone (its node back in the pool). */
+ * (kind, rights, KSM's mergeable, backing, file bytes, shared object),
+ * make r cover both (as Linux merges neighbouring areas) and return true;
+ * the other region is gone (its node back in the pool). */
 bool region_merge_next(struct region_set *s, struct region *r);
 
 /* Move the end of the region starting at start to end.  E_NOENT (no such

@@ -69,20 +69,24 @@ long do_mprotect(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	return dp_protect(&p->mem, addr, addr + size, (unsigned)m->w[2]);
 }
 
-/* Move p's break to want: the heap region [heap_start, page_up(brk))
- * grows (lazily) or shrinks (pages freed).  E_INVAL, E_NOMEM. */
+/* Move p's break to want: the heap [heap_start, page_up(brk)) grows
+ * (its last region, lazily) or shrinks (pages freed); it may be several
+ * regions (mprotect, madvise split it).  E_INVAL, E_NOMEM. */
 static int heap_set(struct proc *p, uint64_t want)
 {
 	uint64_t start = p->heap_start, old_end = page_up(p->brk);
 	if (!start || want < start || want > PG_MMAP_BASE - PAGE_SIZE)
 		return E_INVAL;
 	uint64_t new_end = page_up(want);
+	struct region *last = old_end > start ? dp_region(&p->mem, old_end - PAGE_SIZE) : NULL;
 	int e = E_OK;
-	if (new_end > old_end && old_end == start)
-		e = dp_register_lazy(&p->mem, start, new_end - start, MAP_R | MAP_W,
+	if (new_end > old_end && !last)
+		e = dp_register_lazy(&p->mem, old_end, new_end - old_end, MAP_R | MAP_W,
 				     &backing_heap, NULL);
-	else if (new_end != old_end)
-		e = dp_resize(&p->mem, start, new_end);
+	else if (new_end > old_end)
+		e = dp_resize(&p->mem, last->start, new_end);
+	else if (new_end < old_end)
+		e = dp_unmap(&p->mem, new_end, old_end);
 	if (e)
 		return e == E_BUSY ? E_NOMEM : e;
 	p->brk = want;

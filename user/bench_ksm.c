@@ -10,7 +10,9 @@
  *   ksm_fault_idle / ksm_fault_idle_p99 / ksm_fault_scanning /
  *   ksm_fault_scanning_p99  demand-zero fault round trip, median and 99th
  *                           percentile, with KSM off and while it scans
- *                           flat out, cycles */
+ *                           flat out, cycles
+ *   ksm_scanned_while_faulting  pages the scanner scanned meanwhile (it
+ *                           gives way to faults: ksmd's backoff) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -123,7 +125,9 @@ static void scan_cost(void)
 		usleep(1000);
 	uint64_t cycles = rdtsc() - t0, pages = ks.pages_scanned - s0;
 	bench_result("ksm_scan_per_page", pages ? cycles / pages : 0);
+	uint64_t s1 = stats()->pages_scanned;
 	faults("ksm_fault_scanning"); /* the scanner keeps running meanwhile */
+	bench_result_unit("ksm_scanned_while_faulting", stats()->pages_scanned - s1, "pages");
 	ksm_ctl(KSM_CTL_RUN, 2, 0, NULL);
 	stop();
 }

@@ -13,12 +13,25 @@
  *                         read their bytes, writes stay their own
  *   ksm_domains           identical pages of two domains never share a frame
  *   ksm_madvise_bad       bad madvise requests are refused
+ *   ksm_memmap_merged     memmap shows the 8 merged frames of the run 2
+ *                         test as merged (one frame per cell: at 128M),
+ *                         none after run 2
+ *   ksm_madvise_range     MADV_MERGEABLE on half a mapping merges only that
+ *                         half (the region is split there); UNMERGEABLE on
+ *                         a part of it unmerges exactly that part
+ *   ksm_madvise_heap      MADV_MERGEABLE on the middle of the brk heap
+ *                         splits it; brk still grows it and shrinks it
+ *   ksm_unmerge_readonly  merged pages of a region made read-only after the
+ *                         merge: UNMERGEABLE and run 2 give them private
+ *                         copies (read-only, bytes kept)
  * Children get commands on their own shared endpoint and answer on one. */
 #include <stdbool.h>
 #include "sys/sys.h"
 #include "sys/ksm.h"
 #include "sys/test.h"
 #include "sys/unistd.h"
+
+int page_info(const void *addr, size_t len, struct pg_page_info *out); /* sys/mman.h's */
 
 #define KEY_ACK  0x6b736d00ull
 #define KEY_CMD  0x6b736d10ull /* + child index */
@@ -185,10 +198,41 @@ static void set(unsigned key, uint64_t v)
 }
 
 static struct pg_stats pst;
+static struct pg_region_info own_v[64];
+static struct pg_page_info own_pi[64];
+
+/* Frames of this process's own: its present pages, less the zero frame. */
+static uint64_t own_frames(void)
+{
+	uint64_t own = 0;
+	size_t n = 0;
+	if (pager_pmap(sys_pid, own_v, 64, &n))
+		test_fail("ksm", "pager_pmap failed");
+	for (size_t k = 0; k < n; k++)
+		for (uint64_t va = own_v[k].start; va < own_v[k].end; va += 64 * 4096) {
+			uint64_t pages = (own_v[k].end - va) / 4096;
+			pages = pages < 64 ? pages : 64;
+			if (page_info((void *)va, pages * 4096, own_pi))
+				test_fail("ksm", "page_info failed");
+			for (uint64_t i = 0; i < pages; i++)
+				own += (own_pi[i].flags & (PGI_PRESENT | PGI_ZERO)) == PGI_PRESENT;
+		}
+	return own;
+}
+
+/* The frames the pager holds less this process's own: the test's own
+ * text, data and stack pages come in when first touched (a function first
+ * run between two looks faults its text page in: no leak, but
+ * frames_held counts it).  Looked at twice: the first look brings in the
+ * pages of the answers themselves. */
 static uint64_t held(void)
 {
-	pager_stats(&pst);
-	return pst.frames_held;
+	uint64_t own = 0;
+	for (int i = 0; i < 2; i++) {
+		pager_stats(&pst);
+		own = own_frames();
+	}
+	return pst.frames_held - own;
 }
 
 static void test_merge_write_exit(void)
@@ -262,14 +306,37 @@ static void test_volatile(void)
 	test_pass(name);
 }
 
+/* Frames memmap shows as merged (KSM), one frame per cell; UINT64_MAX
+ * when the machine has too many frames for that. */
+static uint64_t memmap_merged(void)
+{
+	uint8_t *cells;
+	struct sys_regs r;
+	uint64_t n = UINT64_MAX;
+	if (mmap_anon(MEMMAP_MAX_CELLS, (void **)&cells))
+		return n;
+	if (sys_memmap_r((uint64_t)cells, MEMMAP_MAX_CELLS, 1, &r) == E_OK) /* E_INVAL: */
+		for (uint64_t i = n = 0; i < r.rdi; i++)                    /* too many */
+			n += cells[i] == MEMMAP_MERGED;
+	mfree(cells);
+	return n;
+}
+
 static void test_run2(void)
 {
 	const char *name = "ksm_unmerge_run2";
 	start_kids(name, 2, 256, 8, 2, MAXKIDS);
 	set(KSM_CTL_RUN, 1);
 	wait_merged(name, 8, 512 - 8);
-	uint64_t free1 = frames_steady(2000);
+	uint64_t free1 = frames_steady(2000), m1 = memmap_merged();
+	if (m1 != UINT64_MAX && m1 != 8) /* at 128M: one cell per frame */
+		test_fail("ksm_memmap_merged", "%lu merged frames in memmap, not 8", m1);
 	set(KSM_CTL_RUN, 2);
+	uint64_t m2 = memmap_merged();
+	if (m2 != UINT64_MAX && m2 != 0)
+		test_fail("ksm_memmap_merged", "%lu merged frames in memmap after run 2", m2);
+	printf("test_ksm: memmap merged frames %ld, after run 2 %ld\n", (long)m1, (long)m2);
+	test_pass("ksm_memmap_merged");
 	TEST_CHECK(name, stats()->pages_shared == 0 && ks.pages_sharing == 0);
 	TEST_CHECK(name, ks.run == 2 && ks.rmap_items == 0);
 	uint64_t free2 = frames_steady(2000);
@@ -330,11 +397,10 @@ static void test_bad(void)
 	TEST_ERR(name, pager_pmap(sys_pid, v, 64, &n0), E_OK);
 	TEST_ERR(name, pg_madvise((char *)p + 4096, 4096, MADV_MERGEABLE), E_OK);
 	TEST_ERR(name, pager_pmap(sys_pid, v, 64, &n1), E_OK);
-	TEST_CHECK(name, n1 == n0); /* the whole region, not split */
-	for (size_t i = 0; i < n1; i++)
-		if (v[i].start == (uint64_t)p)
-			TEST_CHECK(name, v[i].mergeable && v[i].end == (uint64_t)p + 4 * 4096);
+	TEST_CHECK(name, n1 == n0 + 2); /* split at both ends of the range */
 	TEST_ERR(name, pg_madvise(p, 4 * 4096, MADV_UNMERGEABLE), E_OK);
+	TEST_ERR(name, pager_pmap(sys_pid, v, 64, &n1), E_OK);
+	TEST_CHECK(name, n1 == n0); /* one region again */
 	TEST_ERR(name, ksm_ctl(KSM_CTL_RUN, 3, 0, NULL), E_INVAL);
 	TEST_ERR(name, ksm_ctl(0, 1, 0, NULL), E_INVAL);
 	TEST_ERR(name, ksm_ctl(KSM_CTL_PAGES_TO_SCAN, 0, 0, NULL), E_INVAL);
@@ -342,6 +408,141 @@ static void test_bad(void)
 	TEST_CHECK(name, ipc_call(sys_pager, &m) == E_OK && IPC_LABEL_TAG(m.label) == E_PERM);
 	TEST_ERR(name, ksm_stats(99999, &ks), E_NOENT);
 	mfree(p);
+	test_pass(name);
+}
+
+/* Wait (60 s at most, a liveness bound) for n more full scans. */
+static void wait_scans(const char *name, uint64_t n)
+{
+	uint64_t f0 = stats()->full_scans;
+	for (int t = 0; t < 6000 && stats()->full_scans < f0 + n; t++)
+		sleep_ms(10);
+	if (ks.full_scans < f0 + n)
+		test_fail(name, "full_scans %lu, want %lu", ks.full_scans, f0 + n);
+}
+
+static struct pg_page_info pinfo[64];
+
+/* Bit i set if page i of the n (<= 64) from p is merged (PGI_KSM). */
+static uint64_t ksm_pages(const char *name, volatile void *p, unsigned n)
+{
+	uint64_t bits = 0;
+	TEST_ERR(name, page_info((const void *)p, n * 4096ul, pinfo), 0);
+	for (unsigned i = 0; i < n; i++)
+		bits |= (uint64_t)((pinfo[i].flags & PGI_KSM) != 0) << i;
+	return bits;
+}
+
+/* The regions of this process inside [p, p + n pages): how many; *merge =
+ * bit i set if page i is in a mergeable region. */
+static size_t regions_in(const char *name, volatile void *p, unsigned n, uint64_t *merge)
+{
+	static struct pg_region_info v[64];
+	size_t nv, in = 0;
+	uint64_t lo = (uint64_t)p, hi = lo + n * 4096ul;
+	TEST_ERR(name, pager_pmap(sys_pid, v, 64, &nv), E_OK);
+	*merge = 0;
+	for (size_t i = 0; i < nv; i++) {
+		if (v[i].end <= lo || v[i].start >= hi)
+			continue;
+		in++;
+		for (uint64_t va = v[i].start; va < v[i].end; va += 4096)
+			if (v[i].mergeable && va >= lo && va < hi)
+				*merge |= 1ull << ((va - lo) / 4096);
+	}
+	return in;
+}
+
+/* 64 pages of 8 contents, page i holding content i % 8 (salt s). */
+static volatile uint64_t *pages64(const char *name, uint64_t s)
+{
+	void *p;
+	TEST_ERR(name, mmap_anon(64 * 4096, &p), E_OK);
+	fill(p, 64, 8, s);
+	return p;
+}
+
+#define LOW32 0xFFFFFFFFull
+
+/* Only the advised half of one mapping merges; unmerging pages 8-15
+ * unmerges exactly those. */
+static void test_range(void)
+{
+	const char *name = "ksm_madvise_range";
+	volatile uint64_t *p = pages64(name, 5);
+	uint64_t mm;
+	TEST_ERR(name, pg_madvise((void *)p, 32 * 4096, MADV_MERGEABLE), E_OK);
+	TEST_CHECK(name, regions_in(name, p, 64, &mm) == 2 && mm == LOW32);
+	set(KSM_CTL_RUN, 1);
+	wait_scans(name, 3); /* two to merge, one more to see the rest */
+	if (stats()->pages_shared != 8 || ks.pages_sharing != 24)
+		test_fail(name, "pages_shared %lu pages_sharing %lu, want 8 24",
+			  ks.pages_shared, ks.pages_sharing);
+	TEST_CHECK(name, ksm_pages(name, p, 64) == LOW32);
+	struct ksm_stats me;
+	TEST_ERR(name, ksm_stats(0, &me), E_OK);
+	TEST_CHECK(name, me.ksm_merging_pages == 32);
+	set(KSM_CTL_RUN, 0);
+	TEST_ERR(name, pg_madvise((char *)p + 8 * 4096, 8 * 4096, MADV_UNMERGEABLE), E_OK);
+	TEST_CHECK(name, ksm_pages(name, p, 64) == (LOW32 & ~0xFF00ull));
+	/* [0, 8) and [16, 32) mergeable, [8, 16) and [32, 64) not */
+	TEST_CHECK(name, regions_in(name, p, 64, &mm) == 4 && mm == (LOW32 & ~0xFF00ull));
+	TEST_CHECK(name, verify(p, 64, 8, 5));
+	set(KSM_CTL_RUN, 2);
+	TEST_CHECK(name, ksm_pages(name, p, 64) == 0);
+	TEST_ERR(name, pg_madvise((void *)p, 64 * 4096, MADV_UNMERGEABLE), E_OK);
+	TEST_CHECK(name, regions_in(name, p, 64, &mm) == 1 && mm == 0); /* one again */
+	mfree((void *)p);
+	test_pass(name);
+}
+
+/* The heap split by madvise still moves with brk (its last part grows,
+ * a shrink goes across the parts). */
+static void test_heap(void)
+{
+	const char *name = "ksm_madvise_heap";
+	uint64_t b0, b1, mm;
+	TEST_ERR(name, brk(0, &b0), E_OK);
+	uint64_t base = (b0 + 4095) & ~4095ull;
+	TEST_ERR(name, brk(base + 8 * 4096, &b1), E_OK);
+	TEST_ERR(name, pg_madvise((void *)(base + 2 * 4096), 4 * 4096, MADV_MERGEABLE), E_OK);
+	TEST_CHECK(name, regions_in(name, (void *)base, 8, &mm) == 3 && mm == 0x3C);
+	TEST_ERR(name, brk(base + 16 * 4096, &b1), E_OK);
+	((volatile char *)base)[15 * 4096] = 1;
+	TEST_CHECK(name, regions_in(name, (void *)base, 16, &mm) == 3 && mm == 0x3C);
+	TEST_ERR(name, brk(b0, &b1), E_OK);
+	TEST_CHECK(name, b1 == b0 && regions_in(name, (void *)base, 16, &mm) == 0);
+	test_pass(name);
+}
+
+/* Merge, make the region read-only, unmerge: private read-only copies. */
+static void test_readonly(void)
+{
+	const char *name = "ksm_unmerge_readonly";
+	volatile uint64_t *p = pages64(name, 6);
+	TEST_ERR(name, pg_madvise((void *)p, 64 * 4096, MADV_MERGEABLE), E_OK);
+	set(KSM_CTL_RUN, 1);
+	wait_merged(name, 8, 56);
+	set(KSM_CTL_RUN, 0);
+	TEST_ERR(name, pgreq_mprotect((void *)p, 32 * 4096, MAP_R), E_OK);
+	TEST_ERR(name, pg_madvise((void *)p, 16 * 4096, MADV_UNMERGEABLE), E_OK);
+	TEST_CHECK(name, ksm_pages(name, p, 64) == ~0xFFFFull);
+	for (unsigned i = 0; i < 16; i++)
+		TEST_CHECK(name, (pinfo[i].flags & (PGI_PRESENT | PGI_WRITABLE | PGI_COW)) ==
+				 PGI_PRESENT);
+	set(KSM_CTL_RUN, 2); /* the rest, the read-only half too */
+	TEST_CHECK(name, ksm_pages(name, p, 64) == 0);
+	TEST_CHECK(name, stats()->pages_shared == 0);
+	TEST_CHECK(name, verify(p, 64, 8, 6));
+	TEST_ERR(name, pgreq_mprotect((void *)p, 16 * 4096, MAP_R | MAP_W), E_OK); /* two */
+	TEST_ERR(name, pgreq_mprotect((char *)p + 16 * 4096, 16 * 4096, MAP_R | MAP_W), E_OK);
+	p[0] = override[0] = 0x726f;
+	TEST_CHECK(name, verify(p, 64, 8, 6));
+	override[0] = 0;
+	uint64_t mm;
+	TEST_ERR(name, pg_madvise((void *)p, 64 * 4096, MADV_UNMERGEABLE), E_OK);
+	TEST_CHECK(name, regions_in(name, p, 64, &mm) == 1 && mm == 0); /* for mfree */
+	mfree((void *)p);
 	test_pass(name);
 }
 
@@ -357,6 +558,9 @@ int main(void)
 	set(KSM_CTL_PAGES_TO_SCAN, 1000);
 	set(KSM_CTL_SLEEP_MS, 0);
 	test_bad();
+	test_range();
+	test_heap();
+	test_readonly();
 	test_merge_write_exit();
 	test_volatile();
 	test_run2();

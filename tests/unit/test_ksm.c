@@ -362,6 +362,34 @@ START_TEST(forced_hash_collision)
 }
 END_TEST
 
+/* A checksum only one stable node has: the pager does not compare the
+ * bytes, the merge does (f_merge, as the kernel), so a page colliding
+ * with that node (other bytes, the same forced checksum) is turned away
+ * by the merge, and a third page of the node's contents still joins. */
+START_TEST(collision_with_single_stable_node)
+{
+	setup();
+	forced_hash_on = 1;
+	mergeable(0, 0, 3);
+	fill(0, 0, 1);
+	fill(0, 1, 1);
+	fill(0, 2, 9);
+	scan_passes(2);
+	ck_assert_uint_eq(stats().pages_shared, 1);
+	uint64_t failed = stats().merges_failed, compares = stats().page_compares;
+	mergeable(1, 0, 2);
+	fill(1, 0, 2); /* collides */
+	fill(1, 1, 1); /* the node's contents */
+	scan_passes(2);
+	ck_assert(!merged[pages[1][0].frame]);
+	ck_assert(merged[pages[1][1].frame] && pages[1][1].frame == pages[0][0].frame);
+	ck_assert_uint_gt(stats().merges_failed, failed);
+	ck_assert_uint_eq(stats().pages_sharing, 2);
+	ck_assert_uint_lt(stats().page_compares - compares, 12);
+	check_model();
+}
+END_TEST
+
 /* max_page_sharing: more pages of one content get a chain of frames. */
 START_TEST(chains_past_max_page_sharing)
 {
@@ -638,6 +666,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, volatile_never_merged);
 	tcase_add_test(tc, last_byte_differs);
 	tcase_add_test(tc, forced_hash_collision);
+	tcase_add_test(tc, collision_with_single_stable_node);
 	tcase_add_test(tc, chains_past_max_page_sharing);
 	tcase_add_test(tc, write_after_merge);
 	tcase_add_test(tc, unmerge_everything);
