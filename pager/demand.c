@@ -369,11 +369,13 @@ int dp_unshare(struct dp_space *s, uint64_t va, struct dp_map *m)
 	return cow_fault(s, r, p, m);
 }
 
-/* Put the answer m in place in s's mappings.  If the kernel refuses (no
+/* Put the answer m in place in s's mappings (none without MAP_R: a
+ * PROT_NONE page keeps its record, unmapped).  If the kernel refuses (no
  * page for its tables), the access faults again. */
 static void install(const struct dp_space *s, const struct dp_map *m)
 {
-	ops->map(s->space, m->va, m->pfn, m->gen, m->rights);
+	if (m->rights & MAP_R)
+		ops->map(s->space, m->va, m->pfn, m->gen, m->rights);
 }
 
 /* True if no one else shares p's frame (not the zero frame; the share

@@ -168,8 +168,9 @@ int dp_fault(struct dp_space *s, uint64_t addr, unsigned acc, struct dp_map *m);
 
 /* Unshare the present page at va (KSM's unmerge, Linux's FAULT_FLAG_UNSHARE):
  * a private frame if it is the zero frame or really shared, else the same
- * frame; *m maps it with the region's rights, also in a read-only region.
- * E_FAULT (no such page, or not in a lazy region), E_NOMEM. */
+ * frame, mapped (*m) with the region's rights, also in a read-only region
+ * (not at all without MAP_R).  E_FAULT (no such page, or not in a lazy
+ * region), E_NOMEM. */
 int dp_unshare(struct dp_space *s, uint64_t va, struct dp_map *m);
 
 /* Make child a copy-on-write copy of parent's lazy regions and pages.  On

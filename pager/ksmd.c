@@ -203,9 +203,7 @@ static int unmerge_range(struct proc *p, uint64_t start, uint64_t end)
 			continue;
 		struct dp_map m;
 		va = pg->va;
-		int e = dp_unshare(&p->mem, va, &m);
-		if (e == E_OK && (m.rights & MAP_R))
-			e = sys_map(p->space, m.va, m.pfn, m.gen, m.rights);
+		int e = dp_unshare(&p->mem, va, &m); /* mapped there too */
 		if (e == E_NOMEM)
 			return e;
 		pg = pagetab_lookup(&p->mem.pages, va);
