@@ -246,11 +246,20 @@ static void ksmd_stop(void)
 		proc_end(k, PG_WAIT_KILLED, 0, 0, 0);
 }
 
-/* One batch: pages_to_scan pages at most, a page at a time, polling the
- * endpoint every KSMD_POLL_US (a system call per page would cost more than
- * many pages' scans), until a message waits or KSMD_BATCH_MS pass.  True
- * if a fault ended it. */
-static bool batch(void)
+/* True while ksmd (pid) is the one running and the scanner is on: after a
+ * poll, another pager thread may have served `ksm run 0|2` meanwhile. */
+static bool scanning(uint32_t pid)
+{
+	struct ksm_stats st;
+	ksm_get_stats(&st, KSM_OWNERS);
+	return ksmd_pid == pid && st.run == 1;
+}
+
+/* One batch for ksmd (pid): pages_to_scan pages at most, a page at a time,
+ * polling the endpoint every KSMD_POLL_US (a system call per page would
+ * cost more than many pages' scans), until a message waits, the scanner
+ * is stopped meanwhile or KSMD_BATCH_MS pass.  True if a fault ended it. */
+static bool batch(uint32_t pid)
 {
 	struct ksm_stats st;
 	ksm_get_stats(&st, KSM_OWNERS);
@@ -263,7 +272,7 @@ static bool batch(void)
 		now = tsc();
 		if (now - polled >= poll_every) {
 			polled = now;
-			if (pager_poll())
+			if (pager_poll() || !scanning(pid))
 				break;
 		}
 	}
@@ -285,7 +294,7 @@ long do_ksm_scan(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 		return E_PERM;
 	ksm_get_stats(&st, KSM_OWNERS);
 	bool saved = m->w[0] == 1 && (m->badge & PG_BADGE_CALL) && sys_reply_save_r(&k) == E_OK;
-	bool faulted = (m->w[0] == 0 || saved) && st.run == 1 && batch();
+	bool faulted = (m->w[0] == 0 || saved) && st.run == 1 && batch(p->pid);
 	backoff_ms = !faulted ? 0 : !backoff_ms ? 1 :
 		     backoff_ms * 2 < KSMD_BACKOFF_MS ? backoff_ms * 2 : KSMD_BACKOFF_MS;
 	uint64_t sleep = st.sleep_ms > backoff_ms ? st.sleep_ms : backoff_ms;
