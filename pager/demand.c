@@ -761,10 +761,8 @@ bool dp_covered(struct dp_space *s, uint64_t start, uint64_t end)
 /* True if a fixed region (startup page, IPC buffers) meets [start, end). */
 static bool meets_fixed(struct dp_space *s, uint64_t start, uint64_t end)
 {
-	struct region *r = region_find(&s->regions, start);
-	if (!r)
-		r = region_from(&s->regions, start);
-	for (; r && r->start < end; r = region_next(&s->regions, r))
+	for (struct region *r = region_first(&s->regions, start); r && r->start < end;
+	     r = region_next(&s->regions, r))
 		if (!r->b)
 			return true;
 	return false;
@@ -780,8 +778,7 @@ int dp_unmap(struct dp_space *s, uint64_t start, uint64_t end)
 	if (e)
 		return e;
 	struct region *r;
-	while ((r = region_find(&s->regions, start)) ||
-	       ((r = region_from(&s->regions, start)) && r->start < end))
+	while ((r = region_first(&s->regions, start)) && r->start < end)
 		dp_unregister_lazy(s, r->start);
 	return E_OK;
 }
@@ -806,18 +803,32 @@ int dp_protect_range(struct dp_space *s, uint64_t start, uint64_t end,
 	return E_OK;
 }
 
-void dp_dontneed(struct dp_space *s, uint64_t start, uint64_t end)
+/* Run fn on the part [a, b) of each lazy region that meets [start, end),
+ * in order; fn's first error ends the walk and is returned. */
+static int each_lazy_part(struct dp_space *s, uint64_t start, uint64_t end,
+			  int (*fn)(struct dp_space *s, struct region *r, uint64_t a, uint64_t b))
 {
-	struct region *r = region_find(&s->regions, start);
-	if (!r)
-		r = region_from(&s->regions, start);
-	for (; r && r->start < end; r = region_next(&s->regions, r)) {
+	for (struct region *r = region_first(&s->regions, start); r && r->start < end;
+	     r = region_next(&s->regions, r)) {
 		if (!r->b)
 			continue;
-		uint64_t a = r->start > start ? r->start : start;
-		uint64_t b = r->end < end ? r->end : end;
-		dp_release_range(s, a, b);
+		int e = fn(s, r, r->start > start ? r->start : start, r->end < end ? r->end : end);
+		if (e)
+			return e;
 	}
+	return E_OK;
+}
+
+static int release_part(struct dp_space *s, struct region *r, uint64_t a, uint64_t b)
+{
+	(void)r;
+	dp_release_range(s, a, b);
+	return E_OK;
+}
+
+void dp_dontneed(struct dp_space *s, uint64_t start, uint64_t end)
+{
+	each_lazy_part(s, start, end, release_part);
 }
 
 /* Give the absent pages of [va, end) in r (readable, lazy) their frames
@@ -844,23 +855,20 @@ static int populate_region(struct dp_space *s, struct region *r, uint64_t va,
 	return E_OK;
 }
 
+/* populate_region for the readable part [a, b) of r, its stack guard page
+ * left out (never filled). */
+static int populate_part(struct dp_space *s, struct region *r, uint64_t a, uint64_t b)
+{
+	if (!(r->rights & MAP_R))
+		return E_OK;
+	if (r->b->check && a < r->start + PAGE_SIZE)
+		a = r->start + PAGE_SIZE;
+	return a < b ? populate_region(s, r, a, b) : E_OK;
+}
+
 int dp_populate(struct dp_space *s, uint64_t start, uint64_t end)
 {
-	struct region *r = region_find(&s->regions, start);
-	if (!r)
-		r = region_from(&s->regions, start);
-	for (; r && r->start < end; r = region_next(&s->regions, r)) {
-		if (!r->b || !(r->rights & MAP_R))
-			continue;
-		uint64_t a = r->start > start ? r->start : start;
-		uint64_t b = r->end < end ? r->end : end;
-		if (r->b->check) /* the stack: its guard page is never filled */
-			a = a > r->start + PAGE_SIZE ? a : r->start + PAGE_SIZE;
-		int e = a < b ? populate_region(s, r, a, b) : E_OK;
-		if (e)
-			return e;
-	}
-	return E_OK;
+	return each_lazy_part(s, start, end, populate_part);
 }
 
 void dp_page_info(struct dp_space *s, uint64_t va, struct pg_page_info *out)

@@ -340,10 +340,8 @@ int ksm_madvise(struct proc *p, uint64_t start, uint64_t end, bool on)
 		dp_merge_around(&p->mem, start, end); /* undo a split */
 		return e;
 	}
-	struct region *rg = region_find(&p->mem.regions, start);
-	if (!rg)
-		rg = region_from(&p->mem.regions, start);
-	for (; rg && rg->start < end; rg = region_next(&p->mem.regions, rg))
+	for (struct region *rg = region_first(&p->mem.regions, start); rg && rg->start < end;
+	     rg = region_next(&p->mem.regions, rg))
 		if (advisable(rg))
 			rg->mergeable = on;
 	if (!on)

@@ -57,6 +57,12 @@ struct region *region_from(const struct region_set *s, uint64_t addr)
 	return R(tree_ceil(&s->t, addr));
 }
 
+struct region *region_first(struct region_set *s, uint64_t addr)
+{
+	struct region *r = region_find(s, addr);
+	return r ? r : region_from(s, addr);
+}
+
 struct region *region_next(const struct region_set *s, const struct region *r)
 {
 	return R(tree_next(&s->t, &r->node));

@@ -58,6 +58,10 @@ struct region *region_find(struct region_set *s, uint64_t addr);
 /* The first region (lowest start) at or after addr, or NULL. */
 struct region *region_from(const struct region_set *s, uint64_t addr);
 
+/* The first region that meets [addr, ...): the one holding addr, else
+ * the first after it; NULL if none (a walk over a range starts here). */
+struct region *region_first(struct region_set *s, uint64_t addr);
+
 /* The region after r, or NULL. */
 struct region *region_next(const struct region_set *s, const struct region *r);
 
