@@ -119,18 +119,23 @@ int space_unmap(struct space *s, uint64_t va, uint64_t npages)
 	if (!user_range(va, npages))
 		return E_FAULT;
 	while (npages) {
-		uint64_t n = npages < UNMAP_BATCH ? npages : UNMAP_BATCH, got = 0;
+		uint64_t n = npages < UNMAP_BATCH ? npages : UNMAP_BATCH, got = 0, i = 0;
 		uint64_t old[UNMAP_BATCH];
 		unsigned long f = spin_lock_irqsave(&s->lock);
-		for (uint64_t i = 0; i < n; i++)
-			if (arch_pt_unmap(s->root, va + i * PAGE_SIZE, &old[got]) == E_OK)
+		while (i < n) {
+			uint64_t hole = arch_pt_hole(s->root, va + i * PAGE_SIZE);
+			if (hole)
+				i += hole; /* no table: nothing mapped there */
+			else if (arch_pt_unmap(s->root, va + i++ * PAGE_SIZE, &old[got]) == E_OK)
 				got++;
+		}
+		n = i < npages ? i : npages;
 		s->resident -= got;
 		spin_unlock_irqrestore(&s->lock, f);
 		if (got)
 			arch_tlb_shootdown(s->root, atomic_load(&s->cpus), va, n);
-		for (uint64_t i = 0; i < got; i++)
-			frame_free(old[i] >> PAGE_SHIFT, 0);
+		for (uint64_t j = 0; j < got; j++)
+			frame_free(old[j] >> PAGE_SHIFT, 0);
 		va += n * PAGE_SIZE;
 		npages -= n;
 	}
@@ -209,7 +214,8 @@ static void unlock_two(struct space *a, struct space *b, unsigned long f)
 
 /* One page table's worth (a 2 MiB block) at a time: the locks are held
  * for at most 512 entries, and src's changed entries are shot down before
- * the next block. */
+ * the next block.  Where src has no table at all, the whole hole is passed
+ * in one step (a fork of a huge lazy region took minutes block by block). */
 int space_share_cow(struct space *dst, struct space *src, uint64_t va,
 		    uint64_t npages, uint64_t *shared)
 {
@@ -219,13 +225,19 @@ int space_share_cow(struct space *dst, struct space *src, uint64_t va,
 	if (dst == src)
 		return E_INVAL;
 	while (npages) {
-		uint64_t n = 512 - ((va >> PAGE_SHIFT) & 511), before = *shared;
+		uint64_t before = *shared;
 		bool wp = false;
+		int e = E_OK;
+		unsigned long f = lock_two(dst, src);
+		uint64_t n = arch_pt_hole(src->root, va); /* nothing to share there */
+		bool hole = n != 0;
+		if (!hole)
+			n = 512 - ((va >> PAGE_SHIFT) & 511);
 		if (n > npages)
 			n = npages;
-		unsigned long f = lock_two(dst, src);
-		int e = arch_pt_share_cow(src->root, dst->root, va, n, share_take, NULL,
-					  shared, &wp);
+		if (!hole)
+			e = arch_pt_share_cow(src->root, dst->root, va, n, share_take, NULL,
+					      shared, &wp);
 		dst->resident += *shared - before;
 		unlock_two(dst, src, f);
 		if (wp)

@@ -125,6 +125,24 @@ bool arch_pt_lookup(uint64_t root, uint64_t va, uint64_t *pa, unsigned *rights)
 	return true;
 }
 
+/* arch_pt_hole: how many pages from va to the end of the biggest table
+ * missing around it (its page table missing: to the next 2 MiB line, its
+ * page directory: the next 1 GiB, ...); 0 if va's page table exists.
+ * Walks over huge lazy ranges skip what was never mapped with it. */
+uint64_t arch_pt_hole(uint64_t root, uint64_t va)
+{
+	uint64_t *t = table(root);
+	for (int level = 3; level > 0; level--) {
+		uint64_t e = t[(va >> (12 + 9 * level)) & 511];
+		if (!(e & PTE_P)) {
+			uint64_t span = 1ull << (9 * level); /* pages under one entry */
+			return span - ((va >> PAGE_SHIFT) & (span - 1));
+		}
+		t = table(e & PTE_ADDR);
+	}
+	return 0;
+}
+
 /* arch_pt_share_cow: for each page of [va, va + npages pages), all inside
  * one page table (one 2 MiB-aligned block), that src maps, dst does not,
  * and take(frame, arg) accepts: take MAP_W from it in src and map the same
