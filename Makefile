@@ -32,7 +32,7 @@ KLDFLAGS := -nostdlib -n -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-se
 # Pure logic: compiled unchanged into the kernel and into the host tests.
 PURE_SRCS := $(wildcard kernel/mm/*.c) $(wildcard lib/*.c) kernel/printk.c \
 	kernel/kobj.c kernel/handle.c kernel/runq.c kernel/timerq.c kernel/ipc_msg.c \
-	kernel/console.c kernel/kmem.c \
+	kernel/console.c kernel/kmem.c kernel/futex.c \
 	kernel/multiboot2.c
 KERNEL_SRCS := $(PURE_SRCS) $(filter-out $(PURE_SRCS),$(wildcard kernel/*.c)) \
 	$(wildcard $(ARCH)/*.c)

@@ -30,7 +30,7 @@ int ksys_lookup(uint64_t h, unsigned type, unsigned need, struct handle_entry *e
 
 /* Copies between the kernel and the caller's memory.  A page not mapped
  * yet (lazy) is first asked of the pager, as a fault would be. */
-static int user_in(void *dst, uint64_t uva, uint64_t n)
+int user_in(void *dst, uint64_t uva, uint64_t n)
 {
 	int e = space_copy_in(cur()->space, dst, uva, n);
 	if (e == E_FAULT && fault_in_user(uva, n, false) == E_OK)

@@ -25,6 +25,10 @@ int ksys_lookup(uint64_t h, unsigned type, unsigned need, struct handle_entry *e
  * handle's reference replaces the caller's (dropped even on failure). */
 int ksys_give_handle(struct kobj *obj, unsigned rights, uint64_t out[6]);
 
+/* Copy n bytes from the caller's uva to dst, asking the pager to page the
+ * buffer in if it must (syscall.c); E_FAULT if it cannot be read. */
+int user_in(void *dst, uint64_t uva, uint64_t n);
+
 /* True if (pfn, gen) is a live user frame the caller holds in its window
  * (syscall_pager.c). */
 bool ksys_window_held(uint64_t pfn, uint64_t gen);

@@ -20,6 +20,7 @@ static const char *const names[E_COUNT] = {
 	[E_NOENT] = "no such object",
 	[E_DEAD] = "peer is gone",
 	[E_NOEXEC] = "not an executable",
+	[E_TIMEDOUT] = "timed out",
 };
 
 /* err_str: readable name of e; "unknown error" for anything out of range. */

@@ -39,6 +39,7 @@ int libsys_errno(int e)
 	case E_NOENT: return ENOENT;
 	case E_DEAD: return ESRCH;
 	case E_NOEXEC: return ENOEXEC;
+	case E_TIMEDOUT: return ETIMEDOUT;
 	case E_OVERFLOW: return EOVERFLOW;
 	default: return EINVAL;
 	}

@@ -1,9 +1,13 @@
 /* POSIX threads over thread_start (sys/proc.h): a joinable thread has a
- * block on the heap that outlives its stack; join waits for its done flag
- * (1 ms sleeps) and frees it.  Mutexes spin a little, then yield. */
+ * block on the heap that outlives its stack; join sleeps on its done flag
+ * (a futex) and frees it.  Mutexes are Drepper's three-state futex mutex
+ * ("Futexes Are Tricky"); a condition variable is a sequence number its
+ * waiters sleep on. */
 #include <errno.h>
 #include <pthread.h>
+#include <limits.h>
 #include <stdlib.h>
+#include <time.h>
 #include "abi/err.h"
 #include "abi/syscall.h"
 #include "sys/syscall.h"
@@ -15,7 +19,7 @@
 struct libsys_pthread {
 	void *(*fn)(void *);
 	void *arg, *ret;
-	volatile int done;
+	volatile unsigned done; /* a futex: 1 once fn returned */
 };
 
 /* The main thread's pthread_t (it has no block). */
@@ -29,6 +33,18 @@ static void run(void *arg)
 		me->self = t;
 	t->ret = t->fn(t->arg);
 	__atomic_store_n(&t->done, 1, __ATOMIC_RELEASE);
+	futex_wake(&t->done, INT_MAX); /* t may be freed by now: only its address is used */
+}
+
+int futex_wait(volatile void *word, uint32_t val, uint64_t ms)
+{
+	return sys_futex_wait((uint64_t)(uintptr_t)word, val, ms);
+}
+
+unsigned futex_wake(volatile void *word, unsigned n)
+{
+	struct sys_regs r;
+	return sys_futex_wake_r((uint64_t)(uintptr_t)word, n, &r) ? 0 : (unsigned)r.rdi;
 }
 
 int pthread_create(pthread_t *out, const pthread_attr_t *attr,
@@ -58,7 +74,7 @@ int pthread_join(pthread_t t, void **ret)
 	if (!t || t == &main_thread)
 		return EINVAL;
 	while (!__atomic_load_n(&t->done, __ATOMIC_ACQUIRE))
-		sleep_ms(1);
+		futex_wait(&t->done, 0, FUTEX_FOREVER);
 	if (ret)
 		*ret = t->ret;
 	free(t);
@@ -90,23 +106,88 @@ int pthread_mutex_destroy(pthread_mutex_t *m)
 
 int pthread_mutex_trylock(pthread_mutex_t *m)
 {
-	return __atomic_exchange_n(&m->locked, 1, __ATOMIC_ACQUIRE) ? EBUSY : 0;
+	int free = 0;
+	return __atomic_compare_exchange_n(&m->locked, &free, 1, 0, __ATOMIC_ACQUIRE,
+					   __ATOMIC_RELAXED) ? 0 : EBUSY;
 }
 
+/* Free -> 1 at once; else mark it 2 (a sleeper may wait) and sleep until
+ * a swap to 2 finds it free. */
 int pthread_mutex_lock(pthread_mutex_t *m)
 {
-	for (int spins = 0; pthread_mutex_trylock(m); spins++) {
-		if (spins < 100)
-			__builtin_ia32_pause();
-		else
-			sys_yield();
+	for (int spins = 0; spins < 100; spins++) {
+		if (pthread_mutex_trylock(m) == 0)
+			return 0;
+		__builtin_ia32_pause();
 	}
+	while (__atomic_exchange_n(&m->locked, 2, __ATOMIC_ACQUIRE) != 0)
+		futex_wait(&m->locked, 2, FUTEX_FOREVER);
 	return 0;
 }
 
 int pthread_mutex_unlock(pthread_mutex_t *m)
 {
-	__atomic_store_n(&m->locked, 0, __ATOMIC_RELEASE);
+	if (__atomic_exchange_n(&m->locked, 0, __ATOMIC_RELEASE) == 2)
+		futex_wake(&m->locked, 1);
+	return 0;
+}
+
+int pthread_cond_init(pthread_cond_t *c, const pthread_condattr_t *attr)
+{
+	(void)attr;
+	c->seq = 0;
+	return 0;
+}
+
+int pthread_cond_destroy(pthread_cond_t *c)
+{
+	(void)c;
+	return 0;
+}
+
+/* Sleep on c's sequence number as read while m was held: a signal after we
+ * let go of m changes it, so it cannot be missed; ms as futex_wait. */
+static int cond_wait_ms(pthread_cond_t *c, pthread_mutex_t *m, uint64_t ms)
+{
+	unsigned seq = __atomic_load_n(&c->seq, __ATOMIC_ACQUIRE);
+	pthread_mutex_unlock(m);
+	int e = futex_wait(&c->seq, seq, ms);
+	/* 2, not 1: other waiters may sleep on m since we took it back */
+	while (__atomic_exchange_n(&m->locked, 2, __ATOMIC_ACQUIRE) != 0)
+		futex_wait(&m->locked, 2, FUTEX_FOREVER);
+	return e == E_TIMEDOUT ? ETIMEDOUT : 0;
+}
+
+int pthread_cond_wait(pthread_cond_t *c, pthread_mutex_t *m)
+{
+	return cond_wait_ms(c, m, FUTEX_FOREVER);
+}
+
+int pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m,
+			   const struct timespec *abstime)
+{
+	struct timespec now;
+	if (!abstime || abstime->tv_nsec < 0 || abstime->tv_nsec >= 1000000000)
+		return EINVAL;
+	clock_gettime(CLOCK_REALTIME, &now);
+	int64_t ms = (int64_t)(abstime->tv_sec - now.tv_sec) * 1000 +
+		     (abstime->tv_nsec - now.tv_nsec + 999999) / 1000000;
+	if (ms <= 0)
+		return ETIMEDOUT;
+	return cond_wait_ms(c, m, (uint64_t)ms > FUTEX_MAX_MS ? FUTEX_MAX_MS : (uint64_t)ms);
+}
+
+int pthread_cond_signal(pthread_cond_t *c)
+{
+	__atomic_fetch_add(&c->seq, 1, __ATOMIC_RELEASE);
+	futex_wake(&c->seq, 1);
+	return 0;
+}
+
+int pthread_cond_broadcast(pthread_cond_t *c)
+{
+	__atomic_fetch_add(&c->seq, 1, __ATOMIC_RELEASE);
+	futex_wake(&c->seq, INT_MAX);
 	return 0;
 }
 

@@ -22,8 +22,9 @@
  *
  * What would end a worker on purpose is filtered out, or kept for "wild"
  * workers (FZ_WILD): exit, thread_exit, blocking IPC on an endpoint nobody
- * serves (made a poll), long sleeps, console_read without NOWAIT, writes
- * into the worker's own stack and globals, closing the pager handle,
+ * serves (made a poll), long sleeps and futex waits, console_read without
+ * NOWAIT, writes into the worker's own stack and globals, closing the
+ * pager handle,
  * PG_EXIT, PG_HALT, PG_REBOOT, PG_KSM_CTL (the machine's KSM settings),
  * killing itself.  A worker killed by a fault
  * is counted and replaced; the kernel must never panic, every call must
@@ -551,6 +552,11 @@ static void pick_args(struct fz *f, long nr, uint64_t a[6])
 	case SYS_sleep_ms:
 		a[0] = below(f, 2) ? below(f, 3) : a[0];
 		break;
+	case SYS_futex_wait: case SYS_futex_wake:
+		a[0] = pick_ptr(f);
+		a[1] = below(f, 2) ? below(f, 3) : a[1];
+		a[2] = below(f, 2) ? below(f, 3) : a[2];
+		break;
 	}
 }
 
@@ -566,6 +572,10 @@ static long tame(struct fz *f, long nr, uint64_t a[6])
 	case SYS_sleep_ms:
 		if (a[0] <= 24ull * 3600 * 1000)
 			a[0] %= 3;
+		break;
+	case SYS_futex_wait: /* no long waits: nobody may wake it */
+		if (a[2] <= FUTEX_MAX_MS || a[2] == FUTEX_FOREVER)
+			a[2] %= 3;
 		break;
 	case SYS_thread_exit:
 		return SYS_yield;

@@ -23,6 +23,7 @@ enum err {
 	E_NOENT,      /* no such object or file */
 	E_DEAD,       /* the other side is gone */
 	E_NOEXEC,     /* not a valid executable */
+	E_TIMEDOUT,   /* the time given ran out first */
 	E_COUNT
 };
 

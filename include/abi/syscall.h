@@ -76,6 +76,15 @@
 				       map the target read-only there instead; \
 				       E_AGAIN if not (how: KSM_MERGE_GONE or \
 				       _DIFFER; the page stays read-only) */ \
+	X(futex_wait,     35, 3, 0) /* (addr, val, ms): if the 32-bit word at \
+				       addr still holds val, sleep until a \
+				       futex_wake of addr by a thread of this \
+				       space (E_OK), or ms pass (E_TIMEDOUT; \
+				       FUTEX_FOREVER: no limit); E_AGAIN at \
+				       once if it holds another value */ \
+	X(futex_wake,     36, 2, 0) /* (addr, n) -> woken: wake up to n \
+				       threads of this space waiting at addr, \
+				       oldest first */ \
 	X(reply_save,     37, 0, 0) /* -> handle (RIGHT_REPLY) of the call we \
 				       received and have not answered (not a \
 				       fault): we may receive again and answer \
@@ -124,6 +133,10 @@ enum { KSM_MERGE_GONE, KSM_MERGE_DIFFER, KSM_MERGE_DONE };
 
 /* console_read flags */
 #define CONSOLE_NOWAIT 0x1 /* E_AGAIN at once when nothing was typed */
+
+/* futex_wait's ms for "until woken"; any other ms is at most a day. */
+#define FUTEX_FOREVER (~0ull)
+#define FUTEX_MAX_MS  (24ull * 3600 * 1000)
 
 /* frame_alloc flags */
 #define FRAME_ZEROED 0x1

@@ -66,6 +66,15 @@ int thread_spawn_on(int cpu, uint64_t entry, uint64_t stack, uint64_t arg,
 		    uint64_t *ipc_buf);
 int thread_start_on(int cpu, void (*fn)(void *), void *arg, size_t stack_size);
 
+/* Futexes (the kernel's futex_wait/futex_wake on a 32-bit word of this
+ * process): futex_wait sleeps while *word == val until a futex_wake of word
+ * (E_OK; also a wake meant for an earlier waiter: check the word again),
+ * ms milliseconds (E_TIMEDOUT; FUTEX_FOREVER: no limit) or at once if
+ * *word != val (E_AGAIN).  futex_wake wakes up to n waiters, oldest first,
+ * and returns how many it woke. */
+int futex_wait(volatile void *word, uint32_t val, uint64_t ms);
+unsigned futex_wake(volatile void *word, unsigned n);
+
 /* Start the initrd program argv[0] with the NULL-terminated argv as a
  * child; *pid = its pid.  Main thread only (uses sys_ipc_buf).  E_NOENT: no
  * such program, E_NOEXEC: not a valid ELF, E_INVAL: more than PG_MAX_ARGS

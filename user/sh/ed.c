@@ -1,15 +1,102 @@
 /* sh's line editor: console input read ahead, history, the editor's keys
  * (backspace, Ctrl-U, Ctrl-C, up/down arrows; see main.c), and the
  * history command.  The kernel does not echo; the editor does. */
+#include <limits.h>
+#include <pthread.h>
+#include <time.h>
 #include "sh.h"
 
 #define HIST_MAX 16  /* lines remembered for the arrows */
 #define CTRL(c)  ((c) & 0x1F)
 
-/* ---- console input: typed bytes not used yet, read ahead ---- */
+/* ---- console input: typed bytes not used yet, read ahead ----
+ *
+ * A reader thread is the shell's one console reader: it moves what is
+ * typed into inq as it comes, so that Ctrl-C reaches a foreground program
+ * while the main thread sleeps in waitpid, and a wait that a key may cut
+ * short (ed_nap_ctrl_c) sleeps on a futex instead of polling.  Under
+ * inq_lock: inq, fg_pid, fg_hit, and the two sequence numbers the threads
+ * sleep on: in_seq (bytes arrived: the main thread) and out_seq (bytes
+ * taken: the reader, while inq is full). */
 
+static pthread_mutex_t inq_lock = PTHREAD_MUTEX_INITIALIZER;
 static char inq[1024];
 static size_t inq_head, inq_len;
+static volatile unsigned in_seq, out_seq;
+static uint32_t fg_pid; /* the foreground program: Ctrl-C kills it */
+static bool fg_hit;     /* and Ctrl-C did */
+
+/* Append n typed bytes (inq_lock held, room for them); a Ctrl-C while a
+ * foreground program runs drops what was typed before it and returns that
+ * program's pid, to be killed: 0 if none. */
+static uint32_t in_put(const char *buf, size_t n)
+{
+	uint32_t kill_pid = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (buf[i] == CTRL('C') && fg_pid && !fg_hit) {
+			inq_head = (inq_head + inq_len) % sizeof inq;
+			inq_len = 0;
+			kill_pid = fg_pid;
+			fg_hit = true;
+			continue;
+		}
+		inq[(inq_head + inq_len++) % sizeof inq] = buf[i];
+	}
+	in_seq++;
+	return kill_pid;
+}
+
+static void reader(void *arg)
+{
+	(void)arg;
+	char buf[64];
+	for (;;) {
+		pthread_mutex_lock(&inq_lock);
+		size_t room = sizeof inq - inq_len;
+		unsigned taken = out_seq;
+		pthread_mutex_unlock(&inq_lock);
+		if (room == 0) {
+			futex_wait(&out_seq, taken, FUTEX_FOREVER);
+			continue;
+		}
+		int n = console_read(buf, room < sizeof buf ? room : sizeof buf, 0);
+		if (n <= 0) {
+			sleep_ms(100); /* no console to read: do not spin */
+			continue;
+		}
+		pthread_mutex_lock(&inq_lock); /* only we add: room is still there */
+		uint32_t pid = in_put(buf, (size_t)n);
+		pthread_mutex_unlock(&inq_lock);
+		futex_wake(&in_seq, INT_MAX);
+		if (pid) {
+			int k = kill(pid);
+			if (k && k != E_NOENT)
+				printf("sh: kill %u: %s\n", pid, err_str(k));
+		}
+	}
+}
+
+bool ed_start(void)
+{
+	return thread_start(reader, NULL, 16384) == E_OK;
+}
+
+void ed_fg_begin(uint32_t pid)
+{
+	pthread_mutex_lock(&inq_lock);
+	fg_pid = pid;
+	fg_hit = false;
+	pthread_mutex_unlock(&inq_lock);
+}
+
+bool ed_fg_end(void)
+{
+	pthread_mutex_lock(&inq_lock);
+	bool hit = fg_hit;
+	fg_pid = 0;
+	pthread_mutex_unlock(&inq_lock);
+	return hit;
+}
 
 /* Echo and other output of the line editor, written in one go. */
 static char outbuf[256];
@@ -31,54 +118,67 @@ static void out_str(const char *s)
 	}
 }
 
-/* Move whatever has been typed into the queue (at most what fits);
- * flags as console_read (CONSOLE_NOWAIT: do not wait). */
-static void in_fill(unsigned flags)
-{
-	char buf[64];
-	size_t room = sizeof inq - inq_len;
-	int n = console_read(buf, room < sizeof buf ? room : sizeof buf, flags);
-	for (int i = 0; i < n; i++)
-		inq[(inq_head + inq_len++) % sizeof inq] = buf[i];
-}
-
 /* The next typed byte, waiting for one. */
 static char in_getc(void)
 {
+	pthread_mutex_lock(&inq_lock);
 	while (inq_len == 0) {
+		unsigned seq = in_seq;
+		pthread_mutex_unlock(&inq_lock);
 		out_flush();
-		in_fill(0);
+		futex_wait(&in_seq, seq, FUTEX_FOREVER);
+		pthread_mutex_lock(&inq_lock);
 	}
+	bool was_full = inq_len == sizeof inq;
 	char c = inq[inq_head];
 	inq_head = (inq_head + 1) % sizeof inq;
 	inq_len--;
+	out_seq++;
+	pthread_mutex_unlock(&inq_lock);
+	if (was_full)
+		futex_wake(&out_seq, 1);
 	return c;
 }
 
-/* True if Ctrl-C has been typed (without waiting); it and everything typed
- * before it are dropped, what follows stays for the next prompt. */
-bool ed_ctrl_c(void)
+/* True if Ctrl-C is in inq (inq_lock held): it and everything before it
+ * are dropped, what follows stays for the next prompt. */
+static bool take_ctrl_c(void)
 {
-	in_fill(CONSOLE_NOWAIT);
 	for (size_t i = 0; i < inq_len; i++) {
 		if (inq[(inq_head + i) % sizeof inq] == CTRL('C')) {
 			inq_head = (inq_head + i + 1) % sizeof inq;
 			inq_len -= i + 1;
+			out_seq++;
 			return true;
 		}
 	}
 	return false;
 }
 
-/* Sleep ms milliseconds, in short naps; true (early) if Ctrl-C was typed. */
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
 bool ed_nap_ctrl_c(unsigned ms)
 {
-	for (unsigned t = 0; t < ms; t += 20) {
-		if (ed_ctrl_c())
-			return true;
-		sleep_ms(ms - t < 20 ? ms - t : 20);
+	uint64_t end = now_ms() + ms;
+	pthread_mutex_lock(&inq_lock);
+	bool hit;
+	for (;;) {
+		uint64_t now = now_ms();
+		if ((hit = take_ctrl_c()) || now >= end)
+			break;
+		unsigned seq = in_seq;
+		pthread_mutex_unlock(&inq_lock);
+		futex_wait(&in_seq, seq, end - now);
+		pthread_mutex_lock(&inq_lock);
 	}
-	return ed_ctrl_c();
+	pthread_mutex_unlock(&inq_lock);
+	futex_wake(&out_seq, 1); /* in case the reader waited for room */
+	return hit;
 }
 
 /* ---- history ---- */

@@ -152,19 +152,11 @@ static void spawn_error(const char *name, int e)
 static void wait_fg(uint32_t pid, const char *name)
 {
 	struct wait_status st;
-	bool interrupted = false;
-	int e;
-	while ((e = wait_poll(pid, &st)) == E_AGAIN) {
-		if (!interrupted && ed_ctrl_c()) {
-			interrupted = true;
-			int k = kill(pid);
-			printf("^C\n");
-			if (k && k != E_NOENT)
-				printf("sh: kill %u: %s\n", pid, err_str(k));
-			continue;
-		}
-		sleep_ms(10);
-	}
+	ed_fg_begin(pid);
+	int e = waitpid(pid, &st); /* the pager answers when pid ends */
+	bool interrupted = ed_fg_end();
+	if (interrupted)
+		printf("^C\n");
 	if (e) {
 		printf("sh: %s: wait: %s\n", name, err_str(e));
 		return;
@@ -455,6 +447,8 @@ int main(void)
 {
 	static char line[LINE_MAX];
 	printf("sh: pid %u; 'help' lists the commands\n", sys_pid);
+	if (!ed_start())
+		printf("sh: no console reader thread: input will not be read\n");
 	for (;;) {
 		jobs_reap();
 		printf(PROMPT);

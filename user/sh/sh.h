@@ -17,12 +17,20 @@
  * the history; false if it was dropped (Ctrl-C, too long: said so). */
 bool ed_read_line(char *line);
 
-/* True if Ctrl-C has been typed (without waiting); it and everything
- * typed before it are dropped. */
-bool ed_ctrl_c(void);
+/* Start the console reader thread (once, first thing); false if it could
+ * not start. */
+bool ed_start(void);
 
-/* Sleep ms milliseconds, in short naps; true (early) if Ctrl-C was typed. */
+/* Sleep ms milliseconds, or until Ctrl-C is typed (true; it and everything
+ * typed before it are dropped). */
 bool ed_nap_ctrl_c(unsigned ms);
+
+/* pid runs in the foreground from now: a Ctrl-C kills it (the reader
+ * thread does, while the main thread waits for it). */
+void ed_fg_begin(uint32_t pid);
+
+/* The foreground program ended; true if a Ctrl-C killed it. */
+bool ed_fg_end(void);
 
 /* ---- main.c ---- */
 

@@ -128,6 +128,8 @@ static const struct {
 	{ "processes",        PGS(processes),        "processes alive" },
 	{ "frames_held",      PGS(frames_held),      "frames the pager gave to processes" },
 	{ "pool_frames",      PGS(pool_frames),      "frames the pager's own tables grew by" },
+	{ "requests",         PGS(requests),         "requests served (mmap, fork, waitpid, ...)" },
+	{ "waits_blocked",    PGS(waits_blocked),    "waitpid calls answered when the child ended" },
 };
 #define VM_ROWS (sizeof vm_rows / sizeof vm_rows[0])
 

@@ -1,0 +1,72 @@
+/* futex_wait and futex_wake: the sleeping half of futexes (futex.c queues
+ * the waiters).  The lost-wake-up rule: a waiter is queued *before* it
+ * reads the word, and a waker changes the word before it wakes, so either
+ * the waiter reads the new value (E_AGAIN) or the waker finds it queued.
+ * A waiter marks itself woken in its thread (futex_woken) so that a wake
+ * landing between its queueing and its sleep ends the sleep at once
+ * (sched_sleep_ms_unless looks again after publishing the sleep). */
+#include "syscall_impl.h"
+#include "futex.h"
+#include "thread.h"
+
+static bool woken_meanwhile(void)
+{
+	return atomic_load(&sched_current()->futex_woken);
+}
+
+/* Under the waiter's bucket lock, so the thread cannot end meanwhile. */
+static void wake_one(struct futex_waiter *w)
+{
+	struct thread *t = w->thread;
+	atomic_store(&t->futex_woken, true);
+	sched_wake_sleeper(t);
+}
+
+/* Sleep until woken, killed, or ms have passed (E_TIMEDOUT). */
+static int sleep_woken(struct thread *me, uint64_t ms)
+{
+	uint64_t end = ms == FUTEX_FOREVER ? 0 : sched_ticks() + ms;
+	while (!atomic_load(&me->futex_woken) && !atomic_load(&me->kill)) {
+		uint64_t now = sched_ticks(), nap = FUTEX_MAX_MS;
+		if (end) {
+			if (now >= end)
+				return E_TIMEDOUT;
+			nap = end - now;
+		}
+		sched_sleep_ms_unless(nap, woken_meanwhile);
+	}
+	return E_OK;
+}
+
+/* futex_wait(addr, val, ms): see abi/syscall.h. */
+int ksys_futex_wait(const uint64_t a[6], uint64_t out[6])
+{
+	(void)out;
+	uint64_t va = a[0], ms = a[2];
+	if ((va & 3) || (ms > FUTEX_MAX_MS && ms != FUTEX_FOREVER))
+		return E_INVAL;
+	struct thread *me = cur();
+	struct futex_waiter w = { .space = me->space, .va = va, .thread = me };
+	atomic_store(&me->futex_woken, false);
+	futex_enqueue(&w);
+	uint32_t now;
+	int e = user_in(&now, va, sizeof now);
+	if (e == E_OK && now != (uint32_t)a[1])
+		e = E_AGAIN;
+	if (e == E_OK)
+		e = sleep_woken(me, ms);
+	if (futex_leave(&w))
+		e = E_OK; /* a waker counted us: say so, whatever else happened */
+	thread_check_kill();
+	return e;
+}
+
+/* futex_wake(addr, n) -> woken: see abi/syscall.h. */
+int ksys_futex_wake(const uint64_t a[6], uint64_t out[6])
+{
+	if (a[0] & 3)
+		return E_INVAL;
+	unsigned n = a[1] > UINT32_MAX ? UINT32_MAX : (unsigned)a[1];
+	out[0] = futex_wake(cur()->space, a[0], n, wake_one);
+	return E_OK;
+}
