@@ -31,9 +31,7 @@ int endpoint_create(struct endpoint **out)
 	return E_OK;
 }
 
-/* Move msg to t: registers, then the IPC buffer bytes the label asks for
- * (none unless both threads have a buffer). */
-static void transfer(struct thread *from, const struct ipc_msg *msg, struct thread *to)
+void ipc_transfer(struct thread *from, const struct ipc_msg *msg, struct thread *to)
 {
 	to->msg = *msg;
 	unsigned len = ipc_msg_copy_len(msg->label, from->ipc_buf_pfn, to->ipc_buf_pfn,
@@ -152,7 +150,7 @@ int ipc_send(struct endpoint *ep, const struct ipc_msg *msg, bool call)
 		return e;
 	}
 	spin_unlock(&ep->lock);
-	transfer(me, msg, r);
+	ipc_transfer(me, msg, r);
 	r->ipc_result = E_OK;
 	int e = E_OK;
 	if (call)
@@ -192,7 +190,7 @@ int ipc_recv(struct endpoint *ep, bool poll)
 		return e;
 	}
 	spin_unlock(&ep->lock);
-	transfer(s, &s->msg, me);
+	ipc_transfer(s, &s->msg, me);
 	if (s->is_call) {
 		me->caller = s; /* s stays blocked, now for our reply (take) */
 		me->caller_fault = s->in_fault;
@@ -219,7 +217,7 @@ static struct thread *reply(struct thread *me, const struct ipc_msg *msg)
 		fault_answer(c, msg);
 	struct thread *run = NULL;
 	if (thread_claim(c, TS_BLOCKED_REPLY)) {
-		transfer(me, msg, c);
+		ipc_transfer(me, msg, c);
 		c->ipc_result = E_OK;
 		run = c;
 	}
@@ -275,7 +273,7 @@ int ipc_reply_saved(struct thread *me, struct thread *c, const struct ipc_msg *m
 	unsigned long f = arch_irq_save();
 	int e = E_DEAD;
 	if (thread_claim(c, TS_BLOCKED_REPLY)) {
-		transfer(me, msg, c);
+		ipc_transfer(me, msg, c);
 		c->ipc_result = E_OK;
 		sched_wake(c);
 		e = E_OK;
