@@ -65,6 +65,17 @@ static inline void move_msg(struct thread *from, const struct ipc_msg *msg, stru
 		       arch_phys_to_virt(from->ipc_buf_pfn << 12), len);
 }
 
+/* ipc_msg_to_regs inline. */
+static inline void msg_to_regs(const struct ipc_msg *m, uint64_t out[6])
+{
+	out[0] = m->badge;
+	out[1] = m->label;
+	out[2] = m->w[0];
+	out[3] = m->w[1];
+	out[4] = m->w[2];
+	out[5] = m->w[3];
+}
+
 /* The receiver on ep (lock held) a call from `cpu` would be served by,
  * as ipc_send chooses it (local_first, then the oldest): one pinned to
  * cpu, else the oldest if it is not pinned elsewhere; NULL if that one
@@ -148,7 +159,7 @@ int fastpath_call(const uint64_t a[6], uint64_t out[6])
 		return FASTPATH_SLOW;
 	int e = call_switch(me, r, &m);
 	if (e == E_OK)
-		ipc_msg_to_regs(&me->msg, out);
+		msg_to_regs(&me->msg, out);
 	return e;
 }
 
@@ -228,7 +239,7 @@ int fastpath_reply_recv(const uint64_t a[6], uint64_t out[6])
 		sched_switch_direct(c);
 		e = me->ipc_result;
 		if (e == E_OK)
-			ipc_msg_to_regs(&me->msg, out);
+			msg_to_regs(&me->msg, out);
 	}
 	kobj_put(&ep->obj);
 	return e;

@@ -121,7 +121,7 @@ static void switch_to(struct cpu_sched *c, struct thread *next)
 	/* the struct sits at the bottom of its kernel stack (idle: none) */
 	arch_set_kstack(next->kstack_pfn ? (uint64_t)next + KSTACK_SIZE : 0);
 	if (next->space != prev->space)
-		space_switch(prev->space, next->space);
+		space_switch(prev->space, next->space, c->id);
 	arch_switch(&prev->ksp, &next->ksp, &prev->on_cpu, &next->on_cpu);
 	sched_finish_switch();
 }
