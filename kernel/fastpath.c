@@ -113,7 +113,7 @@ static int call_switch(struct thread *me, struct thread *r, const struct ipc_msg
 {
 	move_msg(me, msg, r);
 	r->ipc_result = E_OK;
-	kobj_get(&me->obj); /* the reply reference, dropped by the replier */
+	kobj_get_held(&me->obj); /* the reply reference, dropped by the replier */
 	r->caller = me;
 	r->caller_fault = me->in_fault;
 	atomic_store(&me->state, TS_BLOCKED_REPLY);
@@ -182,9 +182,10 @@ static struct endpoint *recv_endpoint(struct thread *me, uint64_t h)
 	struct endpoint *ep = NULL;
 	spin_lock(&t->lock);
 	struct handle_entry *e = handle_find_locked(t, (uint32_t)h);
-	if (e && e->type == KOBJ_ENDPOINT && (e->rights & RIGHT_RECV) &&
-	    kobj_get(e->obj) == E_OK)
+	if (e && e->type == KOBJ_ENDPOINT && (e->rights & RIGHT_RECV)) {
+		kobj_get_held(e->obj); /* the live entry holds one */
 		ep = container_of(e->obj, struct endpoint, obj);
+	}
 	spin_unlock(&t->lock);
 	return ep;
 }
@@ -199,6 +200,9 @@ static int answer_and_wait(struct thread *me, struct thread *c, struct endpoint 
 	me->caller = NULL; /* before we are queued: a sender may set it then */
 	move_msg(me, msg, c);
 	c->ipc_result = E_OK;
+	/* the reply reference: c, claimed by us and not woken yet, cannot
+	 * die meanwhile, so its running reference stays */
+	kobj_put_held(&c->obj);
 	me->waiting_on = ep;
 	list_add(ep->receivers.prev, &me->ep_link);
 	atomic_store(&me->state, TS_BLOCKED_RECV);
@@ -234,7 +238,6 @@ int fastpath_reply_recv(const uint64_t a[6], uint64_t out[6])
 	}
 	struct ipc_msg m = { a[1], { a[2], a[3], a[4], a[5] }, 0 };
 	int e = answer_and_wait(me, c, ep, &m);
-	kobj_put(&c->obj); /* the reply reference; c's running one keeps it */
 	if (e == E_OK) {
 		sched_switch_direct(c);
 		e = me->ipc_result;
