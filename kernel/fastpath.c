@@ -46,7 +46,7 @@ static inline bool label_fast(uint64_t label)
 	return !(label >> 45) && IPC_LABEL_LEN(label) <= FASTPATH_BUF_MAX;
 }
 
-/* ipc_transfer inline: the words, then the buffer bytes (at most
+/* ipc.c's transfer, inline: the words, then the buffer bytes (at most
  * FASTPATH_BUF_MAX) if both threads have a buffer; the label `to` sees
  * says how many were copied. */
 static inline void move_msg(struct thread *from, const struct ipc_msg *msg, struct thread *to)

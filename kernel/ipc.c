@@ -31,7 +31,9 @@ int endpoint_create(struct endpoint **out)
 	return E_OK;
 }
 
-void ipc_transfer(struct thread *from, const struct ipc_msg *msg, struct thread *to)
+/* Move msg to t: registers, then the IPC buffer bytes the label asks for
+ * (none unless both threads have a buffer). */
+static void transfer(struct thread *from, const struct ipc_msg *msg, struct thread *to)
 {
 	to->msg = *msg;
 	unsigned len = ipc_msg_copy_len(msg->label, from->ipc_buf_pfn, to->ipc_buf_pfn,
@@ -150,7 +152,7 @@ int ipc_send(struct endpoint *ep, const struct ipc_msg *msg, bool call)
 		return e;
 	}
 	spin_unlock(&ep->lock);
-	ipc_transfer(me, msg, r);
+	transfer(me, msg, r);
 	r->ipc_result = E_OK;
 	int e = E_OK;
 	if (call)
@@ -190,7 +192,7 @@ int ipc_recv(struct endpoint *ep, bool poll)
 		return e;
 	}
 	spin_unlock(&ep->lock);
-	ipc_transfer(s, &s->msg, me);
+	transfer(s, &s->msg, me);
 	if (s->is_call) {
 		me->caller = s; /* s stays blocked, now for our reply (take) */
 		me->caller_fault = s->in_fault;
@@ -217,7 +219,7 @@ static struct thread *reply(struct thread *me, const struct ipc_msg *msg)
 		fault_answer(c, msg);
 	struct thread *run = NULL;
 	if (thread_claim(c, TS_BLOCKED_REPLY)) {
-		ipc_transfer(me, msg, c);
+		transfer(me, msg, c);
 		c->ipc_result = E_OK;
 		run = c;
 	}
@@ -273,7 +275,7 @@ int ipc_reply_saved(struct thread *me, struct thread *c, const struct ipc_msg *m
 	unsigned long f = arch_irq_save();
 	int e = E_DEAD;
 	if (thread_claim(c, TS_BLOCKED_REPLY)) {
-		ipc_transfer(me, msg, c);
+		transfer(me, msg, c);
 		c->ipc_result = E_OK;
 		sched_wake(c);
 		e = E_OK;

@@ -47,11 +47,6 @@ struct thread *ipc_take_caller(struct thread *me);
 int ipc_reply_saved(struct thread *me, struct thread *c, const struct ipc_msg *msg);
 /* Give up saved caller c: it wakes with E_DEAD if it still waits. */
 void ipc_abandon_saved(struct thread *c);
-/* Move msg from `from` to `to`: the registers, then the IPC buffer bytes
- * the label asks for (none unless both threads have a buffer; the label
- * `to` sees then says 0). */
-void ipc_transfer(struct thread *from, const struct ipc_msg *msg, struct thread *to);
-
 /* Remove t from the endpoint queue it waits on, if any. */
 void ipc_cancel(struct thread *t);
 
