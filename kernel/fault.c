@@ -6,6 +6,7 @@
 #include "space.h"
 #include "sched.h"
 #include "ipc.h"
+#include "fastpath.h"
 #include "printk.h"
 #include "memlayout.h"
 #include "abi/fault.h"
@@ -62,7 +63,9 @@ static int ask_pager(struct thread *me, uint64_t label, uint64_t addr, uint64_t 
 		.badge = s->badge,
 	};
 	me->in_fault = true;
-	int e = ipc_send(s->pager_ep, &m, true);
+	int e = fastpath_fault(me, s->pager_ep, &m);
+	if (e == FASTPATH_SLOW)
+		e = ipc_send(s->pager_ep, &m, true);
 	me->in_fault = false;
 	thread_check_kill();
 	return e;

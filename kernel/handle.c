@@ -45,14 +45,10 @@ void handle_table_init(struct handle_table *t)
 	}
 }
 
-/* The live entry value names, or NULL (lock held).  Any 32-bit value is
- * safe here: the index is masked, so it is always inside the table. */
+/* The live entry value names, or NULL (lock held). */
 static struct handle_entry *find(struct handle_table *t, uint32_t value)
 {
-	struct handle_entry *e = &t->ent[value & HANDLE_INDEX_MASK];
-	if (!e->obj || e->gen != value >> HANDLE_INDEX_BITS)
-		return NULL;
-	return e;
+	return handle_find_locked(t, value);
 }
 
 /* Take a free slot for obj (lock held): its index, or HANDLE_NIL with *err

@@ -20,6 +20,7 @@
  *   current   written only by this CPU (atomically: others read it as a
  *             hint of whether this CPU is idle).
  *   prev      the thread we just switched away from, for sched_finish_switch.
+ *   id        the CPU's number (c - cpus, without the division).
  *   ticking   the periodic tick runs (false while idle: a one-shot timer
  *             for the first sleeper's deadline, or none); this CPU's only.
  *   started, idle_since, idle_cycles   TSC: when the scheduler started
@@ -31,6 +32,7 @@ struct cpu_sched {
 	struct runq rq;
 	struct timerq sleepers;
 	struct thread *idle, *prev;
+	unsigned id; /* this CPU's number */
 	bool ticking;
 	uint64_t ticks, switches, steals;
 	uint64_t started, idle_since, idle_cycles;
@@ -87,6 +89,7 @@ void sched_init_cpu(unsigned cpu)
 	__atomic_compare_exchange_n(&clock_start, &zero, arch_cycles(), false,
 				    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
 	c->started = arch_cycles();
+	c->id = cpu;
 	arch_set_cpu_local(c); /* called on cpu itself */
 	c->ticking = true; /* the caller starts the tick next */
 	runq_init(&c->rq);
@@ -106,7 +109,7 @@ static void switch_to(struct cpu_sched *c, struct thread *next)
 		return;
 	}
 	arch_fpu_leave(prev->fpu);
-	next->cpu = (unsigned)(c - cpus);
+	next->cpu = c->id;
 	next->runs++;
 	atomic_store(&next->state, TS_RUNNING);
 	__atomic_store_n(&c->current, next, __ATOMIC_RELAXED);
@@ -115,10 +118,10 @@ static void switch_to(struct cpu_sched *c, struct thread *next)
 	 * sched_finish_switch runs here. */
 	c->prev = atomic_load(&prev->state) == TS_DEAD ? prev : NULL;
 	c->switches++;
-	arch_set_kstack(next->kstack_pfn ? (uint64_t)arch_phys_to_virt(
-		(next->kstack_pfn << 12) + KSTACK_SIZE) : 0);
+	/* the struct sits at the bottom of its kernel stack (idle: none) */
+	arch_set_kstack(next->kstack_pfn ? (uint64_t)next + KSTACK_SIZE : 0);
 	if (next->space != prev->space)
-		space_switch(prev->space, next->space);
+		space_switch(prev->space, next->space, c->id);
 	arch_switch(&prev->ksp, &next->ksp, &prev->on_cpu, &next->on_cpu);
 	sched_finish_switch();
 }
@@ -156,6 +159,19 @@ static bool may_run_now(struct cpu_sched *c, struct thread *t)
 	int best = runq_peek_prio(&c->rq);
 	spin_unlock(&c->lock);
 	return best < (int)t->rq.prio;
+}
+
+bool sched_direct_ok(const struct thread *t)
+{
+	struct cpu_sched *c = me();
+	if (t->pinned && t->cpu != c->id)
+		return false;
+	return !runq_count(&c->rq) || runq_turn_left(&t->rq, sched_ticks());
+}
+
+void sched_switch_direct(struct thread *next)
+{
+	switch_to(me(), next);
 }
 
 void sched_block(struct thread *next)

@@ -284,9 +284,8 @@ int space_copy_out(struct space *s, uint64_t uva, const void *src, uint64_t n)
 	return e;
 }
 
-void space_switch(struct space *from, struct space *to)
+void space_switch(struct space *from, struct space *to, unsigned cpu)
 {
-	unsigned cpu = arch_cpu_id();
 	if (to)
 		atomic_fetch_or(&to->cpus, 1ull << cpu);
 	arch_load_root(to ? to->root : 0);

@@ -8,6 +8,7 @@
 #include "thread.h"
 #include "sched.h"
 #include "ipc.h"
+#include "fastpath.h"
 #include "handle.h"
 #include "memlayout.h"
 #include "mm/frame.h"
@@ -178,7 +179,14 @@ static int send_or_call(const uint64_t a[6], uint64_t out[6], bool call)
 }
 
 int ksys_send(const uint64_t a[6], uint64_t out[6]) { return send_or_call(a, out, false); }
-int ksys_call(const uint64_t a[6], uint64_t out[6]) { return send_or_call(a, out, true); }
+
+/* call and reply_recv try the fast path first (fastpath.c): it does the
+ * common case or nothing at all. */
+int ksys_call(const uint64_t a[6], uint64_t out[6])
+{
+	int e = fastpath_call(a, out);
+	return e != FASTPATH_SLOW ? e : send_or_call(a, out, true);
+}
 
 static int recv_common(const uint64_t a[6], uint64_t out[6], int mode)
 {
@@ -203,7 +211,12 @@ static int recv_common(const uint64_t a[6], uint64_t out[6], int mode)
 
 int ksys_recv(const uint64_t a[6], uint64_t out[6]) { return recv_common(a, out, 0); }
 int ksys_poll(const uint64_t a[6], uint64_t out[6]) { return recv_common(a, out, 1); }
-int ksys_reply_recv(const uint64_t a[6], uint64_t out[6]) { return recv_common(a, out, 2); }
+
+int ksys_reply_recv(const uint64_t a[6], uint64_t out[6])
+{
+	int e = fastpath_reply_recv(a, out);
+	return e != FASTPATH_SLOW ? e : recv_common(a, out, 2);
+}
 
 int ksys_give_handle(struct kobj *obj, unsigned rights, uint64_t out[6])
 {
@@ -329,11 +342,21 @@ static const struct {
 	bool pager_only;
 } table[SYS_COUNT] = { SYSCALL_TABLE(SYS_ROW) };
 
+/* A pager-only call: E_PERM unless the caller is the pager.  Apart, so
+ * that the common path of syscall_dispatch saves no registers. */
+static __attribute__((noinline)) int dispatch_pager(uint64_t nr, const uint64_t a[6],
+						   uint64_t out[6])
+{
+	if (!cur()->space->is_pager)
+		return E_PERM;
+	return table[nr].fn(a, out);
+}
+
 int syscall_dispatch(uint64_t nr, const uint64_t a[6], uint64_t out[6])
 {
 	if (nr >= SYS_COUNT || !table[nr].fn)
 		return E_NOSYS;
-	if (table[nr].pager_only && !cur()->space->is_pager)
-		return E_PERM;
+	if (table[nr].pager_only)
+		return dispatch_pager(nr, a, out);
 	return table[nr].fn(a, out);
 }

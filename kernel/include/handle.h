@@ -69,6 +69,17 @@ int handle_insert(struct handle_table *t, struct kobj *obj, unsigned rights,
 int handle_lookup(struct handle_table *t, uint32_t value, unsigned type,
 		  unsigned need, struct handle_entry *out);
 
+/* The live entry value names in t, or NULL; t->lock must be held (the
+ * IPC fast path looks up under the lock without taking a reference: see
+ * kernel/fastpath.c).  Any 32-bit value is safe: the index is masked. */
+static inline struct handle_entry *handle_find_locked(struct handle_table *t, uint32_t value)
+{
+	struct handle_entry *e = &t->ent[value & HANDLE_INDEX_MASK];
+	if (!e->obj || e->gen != value >> HANDLE_INDEX_BITS)
+		return NULL;
+	return e;
+}
+
 /* Close value: the slot is freed and its reference dropped.
  * E_BADHANDLE if value is not live. */
 int handle_remove(struct handle_table *t, uint32_t value);

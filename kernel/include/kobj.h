@@ -4,7 +4,8 @@
  * struct kobj
  *   refs  number of references: one per handle naming the object, one per
  *         kernel pointer that outlives a lock (a running thread, a lookup in
- *         progress).  Changed only by atomic compare-and-swap: no lock
+ *         progress).  Changed only atomically (compare-and-swap; the
+ *         fast forms below, an add or a subtract): no lock
  *         guards it, and get/put are safe under any other lock.
  *   type  KOBJ_*; fixed at kobj_init.
  * Invariant: refs >= 1 while anyone may reach the object; the put that
@@ -50,6 +51,23 @@ int kobj_get(struct kobj *o);
 /* Drop one reference; the last one calls the type's destroy function.
  * Returns E_DOUBLEFREE (reported, nothing changed) if refs was already 0. */
 int kobj_put(struct kobj *o);
+
+/* The IPC fast path's forms, one atomic instruction inline, for a caller
+ * that knows more than kobj_get/kobj_put can check.  kobj_get_held: o
+ * already has a reference that cannot go meanwhile (a running thread's
+ * own, a live handle's under its table lock), so refs >= 1, and it is far
+ * from KOBJ_REFS_MAX (every reference is a thread, a handle or a kernel
+ * pointer: memory ends long before 2^31).  kobj_put_held: another
+ * reference stays after this one (this put is never the last). */
+static inline void kobj_get_held(struct kobj *o)
+{
+	atomic_fetch_add_explicit(&o->refs, 1, memory_order_relaxed);
+}
+
+static inline void kobj_put_held(struct kobj *o)
+{
+	atomic_fetch_sub_explicit(&o->refs, 1, memory_order_release);
+}
 
 /* Current reference count (a snapshot, for reports and tests). */
 uint32_t kobj_refs(struct kobj *o);

@@ -38,6 +38,15 @@ void sched_wake(struct thread *t);
  * thread waits here is queued (sched_wake) instead. */
 void sched_block(struct thread *next);
 
+/* The IPC fast path's two halves of sched_block(next).  sched_direct_ok:
+ * true if blocked thread t, once claimed, may run on this CPU at once (not
+ * pinned elsewhere; nothing waits in this CPU's queue, or t's slice is not
+ * used up: a stricter form of sched_block's rule, read without the lock).
+ * sched_switch_direct: current (published blocked, interrupts off) hands
+ * this CPU straight to claimed next, for which sched_direct_ok held. */
+bool sched_direct_ok(const struct thread *t);
+void sched_switch_direct(struct thread *next);
+
 /* Current goes to the back of its level (a new time slice) and the best
  * thread runs. */
 void sched_yield(void);

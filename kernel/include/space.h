@@ -83,6 +83,6 @@ int space_copy_in(struct space *s, void *dst, uint64_t uva, uint64_t n);
 int space_copy_out(struct space *s, uint64_t uva, const void *src, uint64_t n);
 
 /* Load s (NULL: kernel only) on this CPU, maintaining the CPU masks. */
-void space_switch(struct space *from, struct space *to);
+void space_switch(struct space *from, struct space *to, unsigned cpu);
 
 #endif

@@ -25,9 +25,15 @@ void *arch_phys_to_virt(uint64_t pa)
 	return P2V(pa);
 }
 
+/* One gs-relative load: every CPU sets its GS base (percpu_init) before
+ * anything asks (the BSP third in arch_early_init, an AP first thing in
+ * ap_entry), and cpu_local is NULL until the scheduler sets it. */
 void *arch_cpu_local(void)
 {
-	return percpu_ready ? this_cpu()->cpu_local : NULL;
+	void *p;
+	__asm__ volatile("mov %%gs:%c1, %0" : "=r"(p)
+			 : "i"(__builtin_offsetof(struct percpu, cpu_local)));
+	return p;
 }
 
 void arch_set_cpu_local(void *p)

@@ -91,7 +91,8 @@ void syscall_handler(struct trap_frame *tf)
 	tf->rax = (uint64_t)syscall_dispatch(tf->rax, a, out);
 	tf->rdi = out[0], tf->rsi = out[1], tf->rdx = out[2];
 	tf->r10 = out[3], tf->r8 = out[4], tf->r9 = out[5];
-	thread_check_kill();
+	if (atomic_load(&sched_current()->kill)) /* thread_check_kill, inline */
+		thread_exit();
 	if (tf->rip >= USER_END) { /* cannot happen; sysret must not see it */
 		printk("kernel: thread %lu ended: return address 0x%lx outside the user half\n",
 		       sched_current()->tid, tf->rip);
