@@ -13,6 +13,7 @@
 #include "space.h"
 #include "arch_api.h"
 #include "printk.h"
+#include "mm/frame.h"
 
 /* One per CPU, cache-line aligned.
  *   lock      guards rq and sleepers (taken by other CPUs to wake threads
@@ -386,9 +387,11 @@ static void tick_stop(struct cpu_sched *c)
 	c->ticking = false;
 }
 
-/* Run this CPU's queue, else take work from a busy CPU, else stop the
- * tick and halt until an interrupt (a sleeper's deadline, a wake IPI, a
- * device) and look again.  A thread found restarts the tick. */
+/* Run this CPU's queue, else take work from a busy CPU, else zero a free
+ * frame ahead (one page, then a window for interrupts and a look at the
+ * queue again; at most PCP_ZERO_MAX ready), else stop the tick and halt
+ * until an interrupt (a sleeper's deadline, a wake IPI, a device) and
+ * look again.  A thread found restarts the tick. */
 _Noreturn void sched_idle_loop(void)
 {
 	struct cpu_sched *c = me();
@@ -403,6 +406,10 @@ _Noreturn void sched_idle_loop(void)
 				c->ticking = true;
 			}
 			switch_to(c, t);
+			continue;
+		}
+		if (frame_idle_zero()) {
+			arch_irq_window();
 			continue;
 		}
 		tick_stop(c);

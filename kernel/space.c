@@ -114,6 +114,21 @@ int space_map_owned(struct space *s, uint64_t va, uint64_t pfn, unsigned rights)
 	return e == E_OK ? install(s, va, pfn, rights) : e;
 }
 
+int space_map_new(struct space *s, uint64_t va, uint64_t pfn, unsigned rights)
+{
+	int e = E_FAULT;
+	if (user_range(va, 1)) {
+		unsigned long f = spin_lock_irqsave(&s->lock);
+		e = arch_pt_map_new(s->root, va, pfn << PAGE_SHIFT, rights);
+		if (e == E_OK)
+			s->resident++;
+		spin_unlock_irqrestore(&s->lock, f);
+	}
+	if (e != E_OK)
+		frame_free(pfn, 0);
+	return e;
+}
+
 int space_unmap(struct space *s, uint64_t va, uint64_t npages)
 {
 	if (!user_range(va, npages))

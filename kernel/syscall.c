@@ -331,6 +331,8 @@ int ksys_frame_stats(const uint64_t a[6], uint64_t out[6])
 	o.ncpus = s.ncpus;
 	memcpy(o.pcp_cached, s.pcp_cached, sizeof o.pcp_cached);
 	o.oom_drains = s.oom_drains, o.oom_drained = s.oom_drained, o.nomem = s.nomem;
+	o.zero_ready = s.zero_ready, o.zero_hits = s.zero_hits;
+	o.zero_misses = s.zero_misses, o.zero_made = s.zero_made;
 	if (a[1] < sizeof o)
 		return E_INVAL;
 	return user_out(a[0], &o, sizeof o);

@@ -194,6 +194,37 @@ int ksys_frame_alloc_map(const uint64_t a[6], uint64_t out[6])
 	return e;
 }
 
+/* frame_alloc_map1(space, va, rights, flags): see abi/syscall.h.  The
+ * frame's allocation reference goes to the window mapping, one more to
+ * the mapping in space; if that fails, unmapping the window frees it. */
+int ksys_frame_alloc_map1(const uint64_t a[6], uint64_t out[6])
+{
+	if ((a[2] & ~(uint64_t)(MAP_R | MAP_W | MAP_X)) || (a[3] & ~(uint64_t)FRAME_ZEROED))
+		return E_INVAL;
+	if ((a[1] & (PAGE_SIZE - 1)) || a[1] >= USER_END)
+		return E_FAULT;
+	struct handle_entry h;
+	struct space *s;
+	int e = space_arg(a[0], &s, &h);
+	if (e != E_OK)
+		return e;
+	struct frame_alloc_options o = { 0, true, PURPOSE_USER_DATA };
+	uint64_t pfn;
+	if ((e = frame_alloc(&o, &pfn)) == E_OK) {
+		uint32_t gen = meta_get(pfn)->generation;
+		frame_get(pfn); /* allocated just now: cannot fail */
+		e = space_map_new(cur()->space, window(pfn), pfn, MAP_R | MAP_W);
+		if (e != E_OK)
+			frame_free(pfn, 0);
+		else if ((e = space_map_new(s, a[1], pfn, (unsigned)a[2])) != E_OK)
+			space_unmap(cur()->space, window(pfn), 1);
+		out[0] = e == E_OK ? pfn : 0;
+		out[1] = e == E_OK ? gen : 0;
+	}
+	kobj_put(h.obj);
+	return e;
+}
+
 int ksys_handle_grant(const uint64_t a[6], uint64_t out[6])
 {
 	struct handle_entry hs, ho;

@@ -328,10 +328,35 @@ static int demand_shared(struct dp_space *s, struct region *r, uint64_t va,
 	return E_OK;
 }
 
+/* A zero-fill page of r at va, its frame taken and mapped by one kernel
+ * call (alloc_map1: no zeroing on the way if the kernel has a pre-zeroed
+ * frame ready), recorded in s as *np.  E_BUSY: the kernel maps va already
+ * (nothing taken; the caller goes the long way, which replaces it). */
+static int fresh_mapped(struct dp_space *s, struct region *r, uint64_t va,
+			struct page *np)
+{
+	uint64_t pfn;
+	uint32_t gen;
+	int e = ops->alloc_map1(s->space, va, rights_of(r, &(struct page){ .flags = 0 }),
+				&pfn, &gen);
+	if (e)
+		return e == E_BUSY ? E_BUSY : E_NOMEM;
+	if (pagetab_insert(&s->pages, va, pfn, gen, 0)) {
+		ops->unmap(s->space, va, 1);
+		ops->free(pfn, gen);
+		return E_NOMEM;
+	}
+	STAT_ADD(dp_stats.frames_held, 1);
+	STAT_ADD(*r->b->count, 1);
+	*np = (struct page){ va, pfn, gen, 0 };
+	return E_OK;
+}
+
 /* A new page at va of r for access acc, recorded in s.  Only a page others
- * may share takes the share lock: an anonymous page is s's alone. */
+ * may share takes the share lock: an anonymous page is s's alone.  With
+ * mapped, a zero-fill page is mapped here too (*mapped says so). */
 static int demand(struct dp_space *s, struct region *r, uint64_t va,
-		  unsigned acc, struct dp_map *m)
+		  unsigned acc, struct dp_map *m, bool *mapped)
 {
 	struct page np; /* what we insert: the answer, no lookup after */
 	int e = r->b->check ? r->b->check(r, va) : E_OK;
@@ -348,6 +373,9 @@ static int demand(struct dp_space *s, struct region *r, uint64_t va,
 			return E_NOMEM;
 		STAT_ADD(dp_stats.faults_zero_read, 1);
 		np = (struct page){ va, zero_pfn, zero_gen, PAGE_ZERO };
+	} else if (mapped && !r->b->fill && ops->alloc_map1 &&
+		   (e = fresh_mapped(s, r, va, &np)) != E_BUSY) {
+		*mapped = e == E_OK;
 	} else {
 		e = fresh(s, r, va, false, &np);
 	}
@@ -473,7 +501,7 @@ static unsigned around_each(struct dp_space *s, struct region *r, uint64_t at,
 {
 	struct dp_map m;
 	for (unsigned k = 0; k < n; k++, at += PAGE_SIZE) {
-		if (demand(s, r, at, acc, &m))
+		if (demand(s, r, at, acc, &m, NULL))
 			return k;
 		if (ops->map(s->space, at, m.pfn, m.gen, m.rights)) {
 			struct page old; /* demand made its leaf ours */
@@ -523,9 +551,9 @@ int dp_fault(struct dp_space *s, uint64_t addr, unsigned acc, struct dp_map *m)
 		install(s, m);
 		return E_OK;
 	}
-	bool sequential = s->last_fault + PAGE_SIZE == va;
-	int e = demand(s, r, va, acc, m);
-	if (e == E_OK)
+	bool sequential = s->last_fault + PAGE_SIZE == va, mapped = false;
+	int e = demand(s, r, va, acc, m, &mapped);
+	if (e == E_OK && !mapped)
 		install(s, m);
 	s->last_fault = va;
 	if (e == E_OK && sequential && r->kind != PG_BACK_STACK)

@@ -56,6 +56,11 @@ struct dp_ops {
 	 * too) | KSM_MERGE_TAG.  E_AGAIN (another frame, or other bytes). */
 	int (*merge)(uint32_t space, uint64_t va, uint64_t pfn, uint32_t gen, uint64_t tpfn,
 		     uint32_t tgen, unsigned how);
+	/* alloc and map in one call (NULL: the two calls): a new zeroed frame
+	 * held like alloc's and mapped at va with rights, where nothing is
+	 * mapped.  E_NOMEM (or another error) with nothing taken. */
+	int (*alloc_map1)(uint32_t space, uint64_t va, unsigned rights, uint64_t *pfn,
+			  uint32_t *gen);
 };
 
 /* A kind of memory.  check (may be NULL) refuses a page with E_FAULT

@@ -86,9 +86,21 @@ static int mem_merge(uint32_t space, uint64_t va, uint64_t pfn, uint32_t gen,
 	return sys_ksm_merge(space, va | how, pfn, gen, tpfn, tgen);
 }
 
+static int mem_alloc_map1(uint32_t space, uint64_t va, unsigned rights, uint64_t *pfn,
+			  uint32_t *gen)
+{
+	struct sys_regs r;
+	int e = sys_frame_alloc_map1_r(space, va, rights, FRAME_ZEROED, &r);
+	if (e == E_OK) {
+		*pfn = r.rdi;
+		*gen = (uint32_t)r.rsi;
+	}
+	return e;
+}
+
 static const struct dp_ops ops = {
 	mem_alloc, mem_free, mem_window, mem_map, mem_unmap, mem_protect, mem_share,
-	mem_alloc_map, mem_merge,
+	mem_alloc_map, mem_merge, mem_alloc_map1,
 };
 
 /* Set up the demand manager with a shared zero frame.  E_NOMEM. */

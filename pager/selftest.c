@@ -26,6 +26,38 @@ static uint64_t free_frames(void)
 	return sys_frame_stats((uint64_t)&fs, sizeof fs) == E_OK ? fs.free : 0;
 }
 
+/* frame_alloc_map1 in space a (which maps VA): refusals taking nothing,
+ * then a zeroed frame held in our window and mapped, which only a's end
+ * gives back. */
+static void check_alloc_map1(uint32_t a)
+{
+	struct sys_regs r;
+	const uint64_t at = VA + 16 * PAGE_SIZE;
+	expect("alloc_map1 bad rights", sys_frame_alloc_map1(a, at, 0x80, 0), E_INVAL);
+	expect("alloc_map1 bad flags", sys_frame_alloc_map1(a, at, MAP_R, 0x100), E_INVAL);
+	expect("alloc_map1 kernel va", sys_frame_alloc_map1(a, USER_END, MAP_R, 0), E_FAULT);
+	expect("alloc_map1 unaligned va", sys_frame_alloc_map1(a, at + 8, MAP_R, 0), E_FAULT);
+	expect("alloc_map1 bad handle", sys_frame_alloc_map1(0xBADBAD, at, MAP_R, 0), E_BADHANDLE);
+	expect("alloc_map1 not a space", sys_frame_alloc_map1(pg.ep, at, MAP_R, 0), E_BADHANDLE);
+	uint64_t before = free_frames();
+	expect("alloc_map1 at a mapped page", sys_frame_alloc_map1(a, VA, MAP_R, 0), E_BUSY);
+	if (free_frames() != before) {
+		printf("@@FAIL pager_kernel_calls: a refused frame_alloc_map1 kept a frame\n");
+		failed = 1;
+	}
+	expect("alloc_map1", sys_frame_alloc_map1_r(a, at, MAP_R | MAP_W, FRAME_ZEROED, &r), E_OK);
+	const uint64_t *w = mem_window(r.rdi);
+	for (int i = 0; i < 512; i++)
+		if (w[i]) {
+			printf("@@FAIL pager_kernel_calls: frame_alloc_map1 frame not zero\n");
+			failed = 1;
+			break;
+		}
+	struct sys_regs r2;
+	expect("alloc_map1 again", sys_frame_alloc_map1_r(a, at, MAP_R, 0, &r2), E_BUSY);
+	expect("alloc_map1 frame is ours", sys_frame_free(r.rdi, r.rsi), E_OK);
+}
+
 /* One round of every check; everything it makes is given back. */
 static void check_round(void)
 {
@@ -87,6 +119,7 @@ static void check_round(void)
 		printf("@@FAIL pager_kernel_calls: frame_alloc_map mapped over a page\n");
 		failed = 1;
 	}
+	check_alloc_map1(a);
 	expect("protect bad handle", sys_protect(0xBADBAD, VA, 1, MAP_R), E_BADHANDLE);
 	/* protect_mask: refusals, then a range with holes (a maps 5 of 8) */
 	static uint64_t mask[PROTECT_MASK_MAX / 64] = { 0x0F };

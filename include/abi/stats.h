@@ -29,6 +29,11 @@ struct abi_frame_stats {
 			       * other CPU's cache before giving up */
 	uint64_t oom_drained; /* frames those drains gave back */
 	uint64_t nomem;       /* allocations refused for want of memory */
+	uint64_t zero_ready;  /* free frames idle CPUs zeroed ahead, waiting in
+			       * their caches (counted in free too) */
+	uint64_t zero_hits;   /* zeroed one-frame requests served pre-zeroed */
+	uint64_t zero_misses; /* ... that zeroed on the spot (none ready) */
+	uint64_t zero_made;   /* frames idle CPUs zeroed ahead since boot */
 };
 
 struct abi_sysinfo {

@@ -76,6 +76,15 @@
 				       map the target read-only there instead; \
 				       E_AGAIN if not (how: KSM_MERGE_GONE or \
 				       _DIFFER; the page stays read-only) */ \
+	X(frame_alloc_map1,34, 4, 1) /* (space, va, rights, flags) -> pfn, \
+				       gen: frame_alloc and map in one entry, \
+				       no buffer: a new zeroed frame (a \
+				       pre-zeroed one if ready) held in the \
+				       caller's window and mapped at va in \
+				       space; flags 0 or FRAME_ZEROED. \
+				       E_INVAL (rights, flags), E_FAULT (va \
+				       not a user page), E_BUSY (va mapped \
+				       already), E_NOMEM: nothing taken */ \
 	X(futex_wait,     35, 3, 0) /* (addr, val, ms): if the 32-bit word at \
 				       addr still holds val, sleep until a \
 				       futex_wake of addr by a thread of this \

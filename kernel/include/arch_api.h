@@ -55,6 +55,9 @@ _Noreturn void arch_reboot(void);
  * the caller serialises changes to one root and invalidates TLBs. */
 uint64_t arch_pt_create(void);
 int arch_pt_map(uint64_t root, uint64_t va, uint64_t pa, unsigned rights, uint64_t *old);
+/* arch_pt_map where nothing is mapped yet: E_BUSY (nothing changed) if va
+ * is mapped, E_NOMEM if a table could not be allocated. */
+int arch_pt_map_new(uint64_t root, uint64_t va, uint64_t pa, unsigned rights);
 int arch_pt_unmap(uint64_t root, uint64_t va, uint64_t *old);
 int arch_pt_protect(uint64_t root, uint64_t va, unsigned rights);
 bool arch_pt_lookup(uint64_t root, uint64_t va, uint64_t *pa, unsigned *rights);
@@ -92,6 +95,9 @@ void arch_fpu_leave(void *area);
 void arch_set_kstack(uint64_t top);
 /* Enable interrupts, halt until one arrives, disable them again. */
 void arch_idle_wait(void);
+/* With interrupts off: let any pending interrupt in, then off again (an
+ * idle CPU between two pieces of background work). */
+void arch_irq_window(void);
 /* Send this CPU's wake/reschedule interrupt to cpu. */
 void arch_wake_cpu(unsigned cpu);
 /* One pointer per CPU for the portable kernel (the scheduler's per-CPU

@@ -71,6 +71,11 @@ int space_share_cow(struct space *dst, struct space *src, uint64_t va,
  * user-frame checks: the caller already holds the reference it passes. */
 int space_map_owned(struct space *s, uint64_t va, uint64_t pfn, unsigned rights);
 
+/* Map pfn at va in s where nothing is mapped yet; the caller's reference
+ * to pfn becomes the mapping's, and is dropped on any failure: E_FAULT
+ * (va not a user page), E_BUSY (va is mapped: unchanged), E_NOMEM. */
+int space_map_new(struct space *s, uint64_t va, uint64_t pfn, unsigned rights);
+
 /* True and *rights = its MAP_* rights if va is mapped in s. */
 bool space_query(struct space *s, uint64_t va, unsigned *rights);
 

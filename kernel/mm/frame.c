@@ -75,6 +75,11 @@ static inline bool poisoned(const struct meta_slot *s)
 	return atomic_load(&s->guard) & GUARD_POISONED;
 }
 
+static void zero_block(uint64_t pfn, unsigned k)
+{
+	memset(arch_phys_to_virt(pfn << 12), 0, 4096ull << k);
+}
+
 static void report(const char *what, uint64_t pfn, int e)
 {
 	printk("frame: refused %s of pfn 0x%lx: %s\n", what, pfn, err_str(e));
@@ -342,6 +347,21 @@ bool frame_pcp_claim(uint64_t pfn)
 	return false;
 }
 
+/* frame_zero_cached: a ghost (quarantined meanwhile, refcount no longer
+ * UNUSED) is left alone; else zero the frame and mark it, by CAS on the
+ * flags so that a concurrent make_ghost_locked (which claims the refcount
+ * first, then writes QUARANTINE) always ends with QUARANTINE. */
+void frame_zero_cached(uint64_t pfn)
+{
+	struct meta_slot *s = slot_of(pfn);
+	if (atomic_load(&s->refcount) != REFCOUNT_UNUSED || poisoned(s))
+		return;
+	zero_block(pfn, 0);
+	uint16_t pcp = META_PCP;
+	__atomic_compare_exchange_n(&s->flags, &pcp, META_PCP | META_ZEROED, false,
+				    __ATOMIC_RELAXED, __ATOMIC_RELAXED);
+}
+
 /* ---- allocation ---- */
 
 static int check_opts(const struct frame_alloc_options *opt,
@@ -392,17 +412,19 @@ static unsigned drain_others(unsigned skip)
 	return n;
 }
 
-/* Order-0 frame from this CPU's cache; when it and the lists are dry, the
- * other CPUs' caches are drained and it is tried again.  User data never
- * refills from the last `reserve` listed frames.  E_NOMEM. */
-static int alloc_pcp(enum frame_purpose p, uint64_t *pfn)
+/* Order-0 frame from this CPU's cache (a pre-zeroed one first if
+ * want_zero; *zeroed says whether it is one); when the cache and the lists
+ * are dry, the other CPUs' caches are drained and it is tried again.  User
+ * data never refills from the last `reserve` listed frames.  E_NOMEM. */
+static int alloc_pcp(enum frame_purpose p, bool want_zero, uint64_t *pfn,
+		     bool *zeroed)
 {
 	unsigned long f = arch_irq_save();
 	unsigned cpu = arch_cpu_id();
 	uint64_t keep = p == PURPOSE_USER_DATA ? __atomic_load_n(&buddy.reserve, __ATOMIC_RELAXED) : 0;
-	int e = pcp_alloc_one(pcp_of(cpu), pfn, keep);
+	int e = pcp_alloc_one(pcp_of(cpu), pfn, keep, want_zero, zeroed);
 	if (e == E_NOMEM && drain_others(cpu))
-		e = pcp_alloc_one(pcp_of(cpu), pfn, keep);
+		e = pcp_alloc_one(pcp_of(cpu), pfn, keep, want_zero, zeroed);
 	if (e == E_OK) {
 		struct meta_slot *s = slot_of(*pfn);
 		s->order = 0;
@@ -410,7 +432,7 @@ static int alloc_pcp(enum frame_purpose p, uint64_t *pfn)
 		s->vtable = 0;
 		__atomic_store_n(&s->generation, s->generation + 1,
 				 __ATOMIC_RELAXED);
-		slot_set_flags(s, META_HEAD);
+		slot_set_flags(s, META_HEAD); /* not META_ZEROED: it is the owner's now */
 		bump(&cpu_counts[cpu].by_purpose[p], 1);
 	}
 	arch_irq_restore(f);
@@ -431,20 +453,17 @@ static bool drain_for_block(bool others)
 	return n > 0;
 }
 
-static void zero_block(uint64_t pfn, unsigned k)
-{
-	memset(arch_phys_to_virt(pfn << 12), 0, 4096ull << k);
-}
-
-/* frame_alloc: order 0 from this CPU's cache, larger orders from the buddy
- * lists (draining this CPU's cache, then every CPU's, if they are short). */
+/* frame_alloc: order 0 from this CPU's cache (a zeroed request takes a
+ * pre-zeroed frame if one is ready), larger orders from the buddy lists
+ * (draining this CPU's cache, then every CPU's, if they are short). */
 int frame_alloc(const struct frame_alloc_options *opt, uint64_t *pfn)
 {
 	int e = check_opts(opt, pfn);
 	if (e)
 		return e;
+	bool zeroed = false;
 	if (opt->order == 0) {
-		e = alloc_pcp(opt->purpose, pfn);
+		e = alloc_pcp(opt->purpose, opt->zeroed, pfn, &zeroed);
 	} else {
 		e = alloc_block(opt->order, opt->purpose, pfn);
 		if (e == E_NOMEM && drain_for_block(false))
@@ -454,9 +473,21 @@ int frame_alloc(const struct frame_alloc_options *opt, uint64_t *pfn)
 	}
 	if (e == E_NOMEM)
 		atomic_fetch_add(&nomem, 1);
-	if (e == E_OK && opt->zeroed)
+	if (e == E_OK && opt->zeroed && !zeroed)
 		zero_block(*pfn, opt->order);
 	return e;
+}
+
+/* frame_idle_zero: one free frame of this CPU's cache zeroed for later
+ * (see pcp_zero_one); false if enough are ready or none is free.  User
+ * data's reserve is left listed, as allocations for it would. */
+bool frame_idle_zero(void)
+{
+	unsigned long f = arch_irq_save();
+	bool done = pcp_zero_one(pcp_of(arch_cpu_id()),
+				 __atomic_load_n(&buddy.reserve, __ATOMIC_RELAXED));
+	arch_irq_restore(f);
+	return done;
 }
 
 /* buddy_alloc: frame_alloc without the per-CPU cache. */
@@ -690,6 +721,10 @@ static uint64_t sum_cpus(struct frame_stats *st)
 		st->frees += ld(&c->frees);
 		st->pcp_refills += ld(&c->refills);
 		st->pcp_drains += ld(&c->drains);
+		st->zero_ready += pcp_zeroed_count(c);
+		st->zero_hits += ld(&c->zero_hits);
+		st->zero_misses += ld(&c->zero_misses);
+		st->zero_made += ld(&c->zero_made);
 		for (int p = 0; p < PURPOSE_COUNT; p++)
 			st->by_purpose[p] += ld(&cpu_counts[cpu].by_purpose[p]);
 	}

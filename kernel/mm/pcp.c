@@ -6,7 +6,8 @@
  * move PCP_BATCH frames under one acquisition of the buddy lock
  * (buddy_take_batch, buddy_give_batch), nested inside the cache lock.  The
  * counters are written under the cache lock; frame_stats reads them from
- * any CPU (relaxed loads). */
+ * any CPU (relaxed loads).  The bottom zcount entries are pre-zeroed frames
+ * (see pcp.h), made by an idle CPU with pcp_zero_one. */
 #include "mm/pcp.h"
 #include "mm/frame_internal.h"
 #include "abi/err.h"
@@ -29,6 +30,11 @@ static inline void bump(uint64_t *p)
 static inline void set_count(struct pcp_cache *c, uint32_t n)
 {
 	__atomic_store_n(&c->count, n, __ATOMIC_RELAXED);
+}
+
+static inline void set_zcount(struct pcp_cache *c, uint32_t n)
+{
+	__atomic_store_n(&c->zcount, n, __ATOMIC_RELAXED);
 }
 
 /* pcp_of: the cache of CPU cpu (cpu < MAX_CPUS). */
@@ -79,35 +85,78 @@ unsigned pcp_batch_refill(struct pcp_cache *c, unsigned n)
 	return refill_keep(c, n, 0);
 }
 
-/* pcp_batch_drain: the n coldest frames (bottom of the stack) go back to
- * the buddy lists; the warm ones stay. */
+/* Give the n entries at pfn[at ..] back to the buddy lists and close the
+ * gap (count updated; zcount is the caller's). */
+static void give_back(struct pcp_cache *c, unsigned at, unsigned n)
+{
+	buddy_give_batch(&c->pfn[at], n);
+	memmove(&c->pfn[at], &c->pfn[at + n], (c->count - at - n) * sizeof c->pfn[0]);
+	set_count(c, c->count - n);
+}
+
+/* pcp_batch_drain: the n coldest dirty frames (just above the zeroed ones)
+ * go back to the buddy lists, the warm ones stay; zeroed frames go only
+ * when n asks for more than the dirty ones. */
 unsigned pcp_batch_drain(struct pcp_cache *c, unsigned n)
 {
 	if (n > c->count)
 		n = c->count;
 	if (n == 0)
 		return 0;
-	buddy_give_batch(c->pfn, n);
-	memmove(c->pfn, c->pfn + n, (c->count - n) * sizeof c->pfn[0]);
-	set_count(c, c->count - n);
+	unsigned dirty = c->count - c->zcount, nd = n < dirty ? n : dirty;
+	if (nd)
+		give_back(c, c->zcount, nd);
+	if (n > nd) {
+		give_back(c, 0, n - nd);
+		set_zcount(c, c->zcount - (n - nd));
+	}
 	bump(&c->drains);
 	return n;
 }
 
-/* Pop and claim (refcount 1) the warmest frame, refilling at the low mark
- * (leaving keep listed); skips frames poisoned meanwhile.  E_NOMEM when
- * dry.  c->lock held. */
-static int alloc_locked(struct pcp_cache *c, uint64_t *pfn, uint64_t keep)
+/* The top dirty frame off the stack; refills from the lists (leaving
+ * keep) when there is none.  False if there is none even so. */
+static bool pop_dirty(struct pcp_cache *c, uint64_t keep, uint64_t *p)
+{
+	if (c->count == c->zcount)
+		refill_keep(c, PCP_BATCH, keep);
+	if (c->count == c->zcount)
+		return false;
+	*p = c->pfn[c->count - 1];
+	set_count(c, c->count - 1);
+	return true;
+}
+
+/* The warmest zeroed frame off the stack (the top dirty one fills its
+ * place).  False if none is ready. */
+static bool pop_zeroed(struct pcp_cache *c, uint64_t *p)
+{
+	if (c->zcount == 0)
+		return false;
+	*p = c->pfn[c->zcount - 1];
+	c->pfn[c->zcount - 1] = c->pfn[c->count - 1];
+	set_zcount(c, c->zcount - 1);
+	set_count(c, c->count - 1);
+	return true;
+}
+
+/* Pop and claim (refcount 1) a frame: zeroed first if want_zero, else
+ * dirty first, refilling when no dirty one is there (leaving keep
+ * listed); skips frames poisoned meanwhile.  *zeroed from the frame's
+ * mark.  E_NOMEM when dry.  c->lock held. */
+static int alloc_locked(struct pcp_cache *c, uint64_t *pfn, uint64_t keep,
+			bool want_zero, bool *zeroed)
 {
 	for (;;) {
-		if (pcp_needs_refill(c))
-			refill_keep(c, PCP_BATCH, keep);
-		if (c->count == 0)
+		uint64_t p;
+		if (!(want_zero && pop_zeroed(c, &p)) && !pop_dirty(c, keep, &p) &&
+		    !pop_zeroed(c, &p))
 			return E_NOMEM;
-		uint64_t p = c->pfn[c->count - 1];
-		set_count(c, c->count - 1);
 		if (frame_pcp_claim(p)) {
+			*zeroed = slot_flags(slot_of(p)) & META_ZEROED;
 			bump(&c->allocs);
+			if (want_zero)
+				bump(*zeroed ? &c->zero_hits : &c->zero_misses);
 			*pfn = p;
 			return E_OK;
 		}
@@ -115,12 +164,39 @@ static int alloc_locked(struct pcp_cache *c, uint64_t *pfn, uint64_t keep)
 }
 
 /* pcp_alloc_one: alloc_locked under the cache's lock. */
-int pcp_alloc_one(struct pcp_cache *c, uint64_t *pfn, uint64_t keep)
+int pcp_alloc_one(struct pcp_cache *c, uint64_t *pfn, uint64_t keep,
+		  bool want_zero, bool *zeroed)
 {
 	spin_lock(&c->lock);
-	int e = alloc_locked(c, pfn, keep);
+	int e = alloc_locked(c, pfn, keep, want_zero, zeroed);
 	spin_unlock(&c->lock);
 	return e;
+}
+
+/* pcp_zero_one: the coldest dirty frame (just above the zeroed ones) is
+ * zeroed where it lies and joins them: nothing moves, count stays. */
+bool pcp_zero_one(struct pcp_cache *c, uint64_t keep)
+{
+	spin_lock(&c->lock);
+	bool done = false;
+	if (c->zcount < PCP_ZERO_MAX) {
+		if (c->count == c->zcount)
+			refill_keep(c, PCP_ZERO_MAX - c->zcount, keep);
+		if (c->count > c->zcount) {
+			frame_zero_cached(c->pfn[c->zcount]);
+			set_zcount(c, c->zcount + 1);
+			bump(&c->zero_made);
+			done = true;
+		}
+	}
+	spin_unlock(&c->lock);
+	return done;
+}
+
+/* pcp_zeroed_count: zeroed frames ready in c (ghosts included), any CPU. */
+unsigned pcp_zeroed_count(const struct pcp_cache *c)
+{
+	return __atomic_load_n(&c->zcount, __ATOMIC_RELAXED);
 }
 
 /* pcp_free_one: push free frame pfn, then drain a batch above the high

@@ -256,7 +256,7 @@ static uint64_t audit_single(struct audit *a, uint64_t p)
 {
 	uint16_t f = meta_array[p].flags;
 	uint32_t r = meta_array[p].refcount;
-	if (f == META_PCP && r == REFCOUNT_UNUSED)
+	if ((f == META_PCP || f == (META_PCP | META_ZEROED)) && r == REFCOUNT_UNUSED)
 		return a->pcp++, 1;
 	if (f == META_QUARANTINE && r == 0 && (meta_array[p].guard & GUARD_POISONED))
 		return a->quar++, 1;
@@ -281,6 +281,35 @@ static bool audit_walk(struct audit *a)
 	return true;
 }
 
+/* True if every byte of frame p is zero. */
+static bool frame_is_zero(uint64_t p)
+{
+	const uint64_t *w = arch_phys_to_virt(p << 12);
+	for (int i = 0; i < 512; i++)
+		if (w[i])
+			return false;
+	return true;
+}
+
+/* Cache entry i of c (frame p): a PCP frame or a ghost; the zeroed ones
+ * (META_ZEROED) only below zcount, and all their bytes zero.  Counts the
+ * PCP frames and ghosts. */
+static bool audit_entry(struct audit *a, const struct pcp_cache *c, unsigned i,
+			uint64_t p, uint64_t *in_caches, uint64_t *ghosts)
+{
+	uint16_t f = meta_array[p].flags;
+	if (f == META_QUARANTINE)
+		return ++*ghosts, true;
+	if (f != META_PCP && f != (META_PCP | META_ZEROED))
+		return fail(a, "pfn 0x%lx: cached, flags 0x%lx", p, f);
+	if (!(f & META_ZEROED) != (i >= c->zcount))
+		return fail(a, "pfn 0x%lx: zeroed mark and place disagree, entry %lu", p, i);
+	if ((f & META_ZEROED) && !frame_is_zero(p))
+		return fail(a, "pfn 0x%lx: marked zeroed, bytes not zero %lu", p, 0);
+	++*in_caches;
+	return true;
+}
+
 /* Every META_PCP frame sits in exactly one cache; entries are PCP frames
  * or ghosts (quarantined); returns the ghost count via *ghosts. */
 static bool audit_caches(struct audit *a, uint64_t *ghosts)
@@ -290,20 +319,19 @@ static bool audit_caches(struct audit *a, uint64_t *ghosts)
 	*ghosts = 0;
 	for (unsigned cpu = 0; cpu < MAX_CPUS; cpu++) {
 		struct pcp_cache *c = pcp_of(cpu);
+		if (c->zcount > c->count) {
+			free(seen);
+			return fail(a, "cpu %lu: zcount above count %lu", cpu, c->zcount);
+		}
 		for (unsigned i = 0; i < c->count; i++) {
 			uint64_t p = c->pfn[i];
 			if (p >= a->nframes || seen[p]++) {
 				free(seen);
 				return fail(a, "pfn 0x%lx: cached twice (cpu %lu)", p, cpu);
 			}
-			if (meta_array[p].flags == META_PCP)
-				in_caches++;
-			else if (meta_array[p].flags == META_QUARANTINE)
-				++*ghosts;
-			else {
+			if (!audit_entry(a, c, i, p, &in_caches, ghosts)) {
 				free(seen);
-				return fail(a, "pfn 0x%lx: cached, flags 0x%lx", p,
-					    meta_array[p].flags);
+				return false;
 			}
 		}
 	}

@@ -23,7 +23,7 @@ static pthread_mutex_t machine = PTHREAD_MUTEX_INITIALIZER;
 static struct { int refs; bool held; uint32_t gen; uint8_t data[P]; } fr[NF];
 static struct { bool on; uint64_t pfn; unsigned rights; } pt[NSPACE][NVA];
 static int frames_left = -1;
-static int unmap_calls, protect_calls, alloc_map_calls; /* calls seen */
+static int unmap_calls, protect_calls, alloc_map_calls, alloc_map1_calls; /* calls seen */
 
 static int slot(uint64_t va)
 {
@@ -188,7 +188,22 @@ static int f_merge(uint32_t s, uint64_t va, uint64_t pfn, uint32_t gen, uint64_t
 	return E_OK;
 }
 
+/* Like the kernel's frame_alloc_map1: E_BUSY if va is mapped, else alloc
+ * (E_NOMEM: nothing taken) and map. */
+static int f_alloc_map1(uint32_t s, uint64_t va, unsigned rights, uint64_t *pfn,
+			uint32_t *gen)
+{
+	pthread_mutex_lock(&machine);
+	alloc_map1_calls++;
+	int e = pt[s][slot(va)].on ? E_BUSY : fm_alloc_locked(pfn, gen);
+	if (e == E_OK)
+		fm_map_locked(s, va, *pfn, *gen, rights);
+	pthread_mutex_unlock(&machine);
+	return e;
+}
+
 static const struct dp_ops fm_ops = { f_alloc, f_free, f_window, f_map, f_unmap,
-				      f_protect, f_share, f_alloc_map, f_merge };
+				      f_protect, f_share, f_alloc_map, f_merge,
+				      f_alloc_map1 };
 
 #endif

@@ -423,6 +423,46 @@ START_TEST(ksm_merged_frame)
 }
 END_TEST
 
+/* A write to a new anonymous page: one alloc_map1 call takes the frame and
+ * maps it (no separate alloc and map); where the kernel maps the page
+ * already (E_BUSY), the long way replaces that mapping. */
+START_TEST(zero_write_one_call)
+{
+	setup();
+	struct dp_space s;
+	uint8_t v = 7;
+	anon_space(&s, 1, 8);
+	alloc_map1_calls = 0;
+	struct dp_map m;
+	ck_assert_int_eq(dp_fault(&s, BASE + 2 * P, FAULT_ACC_WRITE, &m), E_OK);
+	ck_assert_int_eq(alloc_map1_calls, 1);
+	ck_assert(pt[1][2].on);
+	ck_assert_uint_eq(pt[1][2].pfn, m.pfn);
+	ck_assert_uint_eq(pt[1][2].rights, MAP_R | MAP_W);
+	ck_assert_uint_eq(fr[m.pfn].refs, 2); /* the pager's hold and the mapping */
+	ck_assert_uint_eq(dp_stats.frames_held, 1);
+	ck_assert_int_eq(access_page(&s, BASE + 2 * P, true, &v), E_OK);
+	ck_assert_int_eq(alloc_map1_calls, 1); /* present now */
+	uint64_t stray;
+	uint32_t sgen;
+	ck_assert_int_eq(f_alloc(&stray, &sgen), E_OK); /* a mapping without a record */
+	f_map(1, BASE + 5 * P, stray, sgen, MAP_R);
+	f_free(stray, sgen);
+	ck_assert_int_eq(dp_fault(&s, BASE + 5 * P, FAULT_ACC_WRITE, &m), E_OK);
+	ck_assert_int_eq(alloc_map1_calls, 2);
+	ck_assert_uint_eq(pt[1][5].pfn, m.pfn);
+	ck_assert_uint_ne(m.pfn, stray);
+	ck_assert_uint_eq(fr[stray].refs, 0);
+	frames_left = 0; /* no frame: nothing recorded, nothing mapped */
+	ck_assert_int_eq(dp_fault(&s, BASE + 7 * P, FAULT_ACC_WRITE, &m), E_NOMEM);
+	ck_assert(!pt[1][7].on);
+	ck_assert_uint_eq(dp_stats.frames_held, 2);
+	frames_left = 100000;
+	space_gone(&s);
+	assert_no_leaks();
+}
+END_TEST
+
 START_TEST(out_of_memory)
 {
 	setup();
@@ -788,6 +828,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, fork_cow_copy_then_reuse);
 	tcase_add_test(tc, last_share_freed_on_exit);
 	tcase_add_test(tc, out_of_memory);
+	tcase_add_test(tc, zero_write_one_call);
 	tcase_add_test(tc, ksm_merged_frame);
 	tcase_add_test(tc, munmap_protect_unregister);
 	tcase_add_test(tc, resize_moves_the_end);

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 #include "mm/frame.h"
 #include "mm/pcp.h"
 #include "shim.h"
@@ -467,6 +468,232 @@ START_TEST(poisoned_entry_quarantined_on_drain)
 }
 END_TEST
 
+/* ---- pre-zeroed frames (an idle CPU's work) ---- */
+
+static uint64_t zalloc(void)
+{
+	struct frame_alloc_options o = { 0, true, PURPOSE_USER_DATA };
+	uint64_t pfn = ~0ull;
+	ck_assert_int_eq(frame_alloc(&o, &pfn), E_OK);
+	ck_assert(shim_irqs_enabled());
+	return pfn;
+}
+
+static uint8_t *bytes(uint64_t pfn)
+{
+	return arch_phys_to_virt(pfn << 12);
+}
+
+static bool all_zero(uint64_t pfn)
+{
+	for (int i = 0; i < 4096; i++)
+		if (bytes(pfn)[i])
+			return false;
+	return true;
+}
+
+/* Allocate n frames, fill each with 0xA5, free them all: the cache then
+ * holds dirty frames. */
+static void dirty_frames(unsigned n)
+{
+	static uint64_t held[512];
+	ck_assert_uint_le(n, 512);
+	for (unsigned i = 0; i < n; i++) {
+		held[i] = falloc();
+		memset(bytes(held[i]), 0xA5, 4096);
+	}
+	for (unsigned i = 0; i < n; i++)
+		ffree(held[i]);
+}
+
+/* Zero frames the way an idle CPU does, until it stops; returns how many. */
+static unsigned idle_zero_all(void)
+{
+	unsigned n = 0;
+	while (frame_idle_zero())
+		n++;
+	ck_assert(shim_irqs_enabled());
+	return n;
+}
+
+START_TEST(idle_zeroing_is_bounded_and_counts_stay_exact)
+{
+	dirty_frames(100);
+	struct frame_stats s0 = stats();
+	ck_assert_uint_eq(idle_zero_all(), PCP_ZERO_MAX);
+	ck_assert(!frame_idle_zero()); /* enough ready: the CPU may halt */
+	struct frame_stats s = stats();
+	ck_assert_uint_eq(s.free, s0.free); /* still free frames */
+	ck_assert_uint_eq(s.pcp_cached[0], s0.pcp_cached[0]);
+	ck_assert_uint_eq(s.zero_ready, PCP_ZERO_MAX);
+	ck_assert_uint_eq(s.zero_made, PCP_ZERO_MAX);
+	ck_assert_uint_eq(pcp_zeroed_count(pcp_of(0)), PCP_ZERO_MAX);
+	audit(); /* every marked frame's bytes are zero */
+}
+END_TEST
+
+START_TEST(idle_zeroing_refills_an_empty_cache)
+{
+	ck_assert_uint_eq(cached(0), 0);
+	ck_assert_uint_eq(idle_zero_all(), PCP_ZERO_MAX);
+	struct frame_stats s = stats();
+	ck_assert_uint_eq(s.free, 3840);
+	ck_assert_uint_eq(cached(0), PCP_ZERO_MAX);
+	ck_assert_uint_eq(s.zero_ready, PCP_ZERO_MAX);
+	audit();
+}
+END_TEST
+
+START_TEST(zeroed_request_takes_a_ready_frame)
+{
+	dirty_frames(PCP_ZERO_MAX);
+	idle_zero_all();
+	struct frame_stats s0 = stats();
+	uint64_t p = zalloc();
+	ck_assert(all_zero(p));
+	ck_assert_uint_eq(meta_get(p)->flags, META_HEAD); /* the mark is gone */
+	struct frame_stats s = stats();
+	ck_assert_uint_eq(s.zero_hits, s0.zero_hits + 1);
+	ck_assert_uint_eq(s.zero_misses, s0.zero_misses);
+	ck_assert_uint_eq(s.zero_ready, PCP_ZERO_MAX - 1);
+	ck_assert_uint_eq(s.free, s0.free - 1);
+	audit();
+	ffree(p);
+	audit();
+}
+END_TEST
+
+/* The frame a program wrote and freed goes back dirty: it is never taken
+ * for a zeroed one, and a zeroed request that finds none ready zeroes it. */
+START_TEST(freed_frame_is_dirty_again)
+{
+	idle_zero_all();
+	static uint64_t ready[PCP_ZERO_MAX];
+	for (unsigned i = 0; i < PCP_ZERO_MAX; i++) {
+		ready[i] = zalloc();
+		ck_assert(all_zero(ready[i]));
+	}
+	struct frame_stats s = stats();
+	ck_assert_uint_eq(s.zero_hits, PCP_ZERO_MAX);
+	ck_assert_uint_eq(s.zero_ready, 0);
+	for (unsigned i = 0; i < PCP_ZERO_MAX; i++) {
+		memset(bytes(ready[i]), 0x5A, 4096);
+		ffree(ready[i]);
+		ck_assert_uint_eq(meta_get(ready[i])->flags, META_PCP);
+	}
+	ck_assert_uint_eq(stats().zero_ready, 0);
+	audit();
+	for (unsigned i = 0; i < PCP_ZERO_MAX; i++) {
+		uint64_t p = zalloc();
+		ck_assert_msg(all_zero(p), "frame 0x%lx handed out dirty", (unsigned long)p);
+	}
+	s = stats();
+	ck_assert_uint_eq(s.zero_misses, PCP_ZERO_MAX);
+	ck_assert_uint_eq(s.zero_hits, PCP_ZERO_MAX);
+	audit();
+}
+END_TEST
+
+START_TEST(dirty_request_leaves_ready_frames)
+{
+	dirty_frames(PCP_ZERO_MAX + 10);
+	idle_zero_all();
+	for (unsigned i = 0; i < 10 + PCP_BATCH; i++)
+		falloc(); /* the dirty ones, then a refill */
+	ck_assert_uint_eq(stats().zero_ready, PCP_ZERO_MAX);
+	audit();
+}
+END_TEST
+
+START_TEST(drain_gives_dirty_frames_back_first)
+{
+	dirty_frames(PCP_ZERO_MAX);
+	idle_zero_all();
+	static uint64_t held[PCP_HIGH];
+	for (unsigned i = 0; i < PCP_HIGH; i++)
+		held[i] = falloc(); /* dirty ones from refills */
+	for (unsigned i = 0; i < PCP_HIGH; i++)
+		ffree(held[i]); /* above the high mark: a drain */
+	struct frame_stats s = stats();
+	ck_assert_uint_gt(s.pcp_drains, 0);
+	ck_assert_uint_eq(s.zero_ready, PCP_ZERO_MAX);
+	audit();
+	pcp_batch_drain(pcp_of(0), cached(0)); /* everything */
+	s = stats();
+	ck_assert_uint_eq(s.zero_ready, 0);
+	ck_assert_uint_eq(s.free, 3840);
+	audit(); /* the lists keep no mark */
+}
+END_TEST
+
+START_TEST(remote_drain_takes_ready_frames)
+{
+	shim_set_cpu(2);
+	idle_zero_all();
+	shim_set_cpu(0);
+	static uint64_t held[3840];
+	unsigned n = 0;
+	struct frame_alloc_options o = { 0, false, PURPOSE_USER_DATA };
+	while (frame_alloc(&o, &held[n]) == E_OK)
+		n++;
+	ck_assert_uint_eq(n, 3840); /* CPU 2's ready frames too */
+	ck_assert_uint_eq(stats().zero_ready, 0);
+	for (unsigned i = 0; i < n; i++)
+		ffree(held[i]);
+	audit();
+}
+END_TEST
+
+START_TEST(poisoned_ready_frame_never_handed_out)
+{
+	idle_zero_all();
+	uint64_t victim = pcp_of(0)->pfn[3];
+	ck_assert_uint_eq(meta_get(victim)->flags, META_PCP | META_ZEROED);
+	struct frame_stats s0 = stats();
+	ck_assert_int_eq(mark_poisoned(victim), E_OK);
+	ck_assert_uint_eq(meta_get(victim)->flags, META_QUARANTINE);
+	ck_assert_uint_eq(stats().free, s0.free - 1);
+	audit();
+	for (unsigned i = 0; i < PCP_ZERO_MAX - 1; i++)
+		ck_assert_uint_ne(zalloc(), victim);
+	struct frame_stats s = stats();
+	ck_assert_uint_eq(s.zero_hits, PCP_ZERO_MAX - 1);
+	ck_assert_uint_eq(s.zero_ready, 0); /* the ghost was dropped on a pop */
+	ck_assert_uint_ne(zalloc(), victim);
+	ck_assert_uint_eq(stats().zero_misses, 1);
+	audit();
+}
+END_TEST
+
+/* The idle CPU takes no frame user data may not have. */
+START_TEST(idle_zeroing_leaves_the_reserve)
+{
+	frame_set_reserve(3840 - 10);
+	ck_assert_uint_eq(idle_zero_all(), 10);
+	frame_set_reserve(0);
+	audit();
+}
+END_TEST
+
+/* Zeroed requests larger than a page, and from the buddy allocator, are
+ * zeroed as before. */
+START_TEST(block_zeroed_requests_still_zeroed)
+{
+	struct frame_alloc_options o = { 2, false, PURPOSE_KERNEL_DATA };
+	uint64_t p;
+	ck_assert_int_eq(frame_alloc(&o, &p), E_OK);
+	memset(bytes(p), 0xA5, 4 * 4096);
+	ck_assert_int_eq(frame_free(p, 2), E_OK);
+	o.zeroed = true;
+	uint64_t q;
+	ck_assert_int_eq(frame_alloc(&o, &q), E_OK);
+	for (int i = 0; i < 4; i++)
+		ck_assert(all_zero(q + i));
+	ck_assert_int_eq(frame_free(q, 2), E_OK);
+	audit();
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("pcp");
@@ -488,6 +715,16 @@ int main(void)
 	tcase_add_test(t, dry_block_alloc_drains_the_others);
 	tcase_add_test(t, remote_drain_races_owner);
 	tcase_add_test(t, user_data_leaves_the_reserve);
+	tcase_add_test(t, idle_zeroing_is_bounded_and_counts_stay_exact);
+	tcase_add_test(t, idle_zeroing_refills_an_empty_cache);
+	tcase_add_test(t, zeroed_request_takes_a_ready_frame);
+	tcase_add_test(t, freed_frame_is_dirty_again);
+	tcase_add_test(t, dirty_request_leaves_ready_frames);
+	tcase_add_test(t, drain_gives_dirty_frames_back_first);
+	tcase_add_test(t, remote_drain_takes_ready_frames);
+	tcase_add_test(t, poisoned_ready_frame_never_handed_out);
+	tcase_add_test(t, idle_zeroing_leaves_the_reserve);
+	tcase_add_test(t, block_zeroed_requests_still_zeroed);
 	suite_add_tcase(s, t);
 
 	return check_run(s);

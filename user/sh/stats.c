@@ -258,6 +258,10 @@ int cmd_frames(int argc, char **argv)
 		  "drains of every CPU's cache for want of memory");
 	stat_line(raw, "pcp_oom_drained", fstats.oom_drained, "  frames they gave back");
 	stat_line(raw, "nomem", fstats.nomem, "allocations refused for want of memory");
+	stat_line(raw, "zero_ready", fstats.zero_ready, "free frames zeroed ahead by idle CPUs");
+	stat_line(raw, "zero_hits", fstats.zero_hits, "zeroed requests served pre-zeroed");
+	stat_line(raw, "zero_misses", fstats.zero_misses, "  zeroed on the spot (none ready)");
+	stat_line(raw, "zero_made", fstats.zero_made, "frames zeroed ahead since boot");
 	stat_line(raw, "allocs", fstats.allocs, "blocks allocated since boot");
 	stat_line(raw, "frees", fstats.frees, "blocks freed since boot");
 	return 0;

@@ -93,6 +93,19 @@ int arch_pt_map(uint64_t root, uint64_t va, uint64_t pa, unsigned rights, uint64
 	return E_OK;
 }
 
+/* arch_pt_map_new: map va -> pa only if va maps nothing (one walk).
+ * E_BUSY if it does, E_NOMEM if a table could not be allocated. */
+int arch_pt_map_new(uint64_t root, uint64_t va, uint64_t pa, unsigned rights)
+{
+	uint64_t *pte = walk(root, va, true);
+	if (!pte)
+		return E_NOMEM;
+	if (*pte & PTE_P)
+		return E_BUSY;
+	*pte = pa | leaf_bits(rights);
+	return E_OK;
+}
+
 /* arch_pt_unmap: remove va's mapping; *old = its frame. E_NOENT if none. */
 int arch_pt_unmap(uint64_t root, uint64_t va, uint64_t *old)
 {

@@ -71,6 +71,11 @@ void arch_idle_wait(void)
 	__asm__ volatile("sti; hlt; cli" ::: "memory");
 }
 
+void arch_irq_window(void)
+{
+	__asm__ volatile("sti; nop; cli" ::: "memory");
+}
+
 void arch_timer_start(void)
 {
 	lapic_timer_start(SCHED_HZ);

@@ -36,6 +36,11 @@ struct frame_stats {
 			       * lists dry and drained the other CPUs' caches */
 	uint64_t oom_drained; /* frames those drains gave back */
 	uint64_t nomem;       /* allocations refused (E_NOMEM) even so */
+	uint64_t zero_ready;  /* pre-zeroed frames waiting in the caches (free,
+			       * counted in free and pcp_cached too) */
+	uint64_t zero_hits;   /* zeroed order-0 requests served pre-zeroed */
+	uint64_t zero_misses; /* ... that had to zero on the spot */
+	uint64_t zero_made;   /* frames idle CPUs zeroed ahead */
 };
 
 /* Set up the allocator over meta (nframes slots, see meta_init_array),
@@ -48,6 +53,12 @@ void frame_init(struct meta_slot *meta, uint64_t nframes,
  * cache.  Before E_NOMEM every CPU's cache is drained and the allocation
  * tried again.  Returns E_OK, E_BADORDER, E_INVAL (purpose) or E_NOMEM. */
 int frame_alloc(const struct frame_alloc_options *opt, uint64_t *pfn);
+
+/* Idle work for this CPU: zero one free frame ahead and keep it in its
+ * cache for a later zeroed request (at most PCP_ZERO_MAX ready per CPU).
+ * Returns false, doing nothing, when enough are ready or no frame is free:
+ * then the CPU may halt.  One page per call. */
+bool frame_idle_zero(void);
 
 /* Drop the allocation's reference to the order-`order` block at pfn; on the
  * last reference the block returns to the allocator (order 0 via this CPU's

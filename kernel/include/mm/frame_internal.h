@@ -49,6 +49,10 @@ unsigned buddy_take_batch(uint64_t *out, unsigned n, uint64_t keep);
  * dropped, poisoned frames quarantined, the rest coalesced. */
 void buddy_give_batch(const uint64_t *pfns, unsigned n);
 
+/* Zero free cached frame pfn and mark it META_ZEROED, unless it is a ghost
+ * (then nothing).  Its cache's lock held, interrupts off. */
+void frame_zero_cached(uint64_t pfn);
+
 /* Claim a frame popped from a cache: refcount UNUSED -> 1.  False if it is
  * a ghost (quarantined by mark_poisoned) or poisoned (quarantined now). */
 bool frame_pcp_claim(uint64_t pfn);

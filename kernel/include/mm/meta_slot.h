@@ -6,6 +6,8 @@
  *   free, head of a buddy block   REFCOUNT_UNUSED, META_FREE_HEAD, order = k
  *   free, inside a buddy block    REFCOUNT_UNUSED, 0
  *   free, in a per-CPU cache      REFCOUNT_UNUSED, META_PCP
+ *   free, cached and pre-zeroed   REFCOUNT_UNUSED, META_PCP | META_ZEROED
+ *     (an idle CPU zeroed it; any allocation or free clears the mark)
  *   allocated, head of a block    1 .. REFCOUNT_MAX, META_HEAD, order = k
  *   allocated, tail of a block    0, META_TAIL
  *   reserved (firmware, kernel,   0, META_RESERVED
@@ -34,6 +36,7 @@
 #define META_TAIL       0x0008
 #define META_RESERVED   0x0010
 #define META_QUARANTINE 0x0020
+#define META_ZEROED     0x0040 /* with META_PCP: every byte is zero */
 
 /* guard bits */
 #define GUARD_POISONED  0x1u

@@ -14,7 +14,16 @@
  * in either direction; after a refill the cache holds 64 and after a drain
  * 129, so alloc/free ping-pong anywhere between LOW and HIGH never touches
  * the lock (the 128-frame gap is the hysteresis).  HIGH + 1 <= CAPACITY so a
- * push always fits; at most 193 frames (772 KiB) sit idle per CPU. */
+ * push always fits; at most 193 frames (772 KiB) sit idle per CPU.
+ *
+ * Pre-zeroed frames: the bottom zcount entries of the stack (pfn[0 ..
+ * zcount)) are frames an idle CPU zeroed (pcp_zero_one; flag META_ZEROED
+ * in their slots), the rest dirty.  A request for a zeroed frame takes one
+ * of those first (a hit) and zeroes a dirty one only if none is ready (a
+ * miss); any other request takes a dirty frame first.  An idle CPU keeps
+ * at most PCP_ZERO_MAX (64: 256 KiB, a burst of faults' worth) ready, then
+ * halts.  They are still free, cached frames: count covers them; a drain
+ * gives the dirty ones back first, and the lists do not keep the mark. */
 #ifndef MM_PCP_H
 #define MM_PCP_H
 
@@ -27,14 +36,18 @@
 #define PCP_BATCH    64
 #define PCP_LOW      0
 #define PCP_HIGH     192
+#define PCP_ZERO_MAX 64
 
 /* lock guards count and pfn[]; the counters are written under it and read
  * relaxed from any CPU. */
 struct pcp_cache {
 	uint32_t count;                /* frames in pfn[0 .. count) */
+	uint32_t zcount;               /* of which pfn[0 .. zcount) are zeroed */
 	struct spinlock lock;
 	uint64_t refills, drains;      /* batches moved */
 	uint64_t allocs, frees;        /* served from / returned to this cache */
+	uint64_t zero_hits, zero_misses; /* zeroed requests: ready / not */
+	uint64_t zero_made;            /* frames zeroed by pcp_zero_one */
 	uint64_t pfn[PCP_CAPACITY];    /* LIFO stack: the warmest frame on top */
 } __attribute__((aligned(64)));
 
@@ -47,9 +60,23 @@ void pcp_init(void);
 /* Pop a free frame into *pfn (refilling first if needed, leaving at least
  * keep frames in the buddy lists) and claim it: refcount UNUSED -> 1
  * (frames poisoned meanwhile are skipped); the caller sets up the rest of
- * the slot.  E_NOMEM if the cache is empty and the buddy allocator has
- * nothing above keep. Interrupts must be off; takes c->lock. */
-int pcp_alloc_one(struct pcp_cache *c, uint64_t *pfn, uint64_t keep);
+ * the slot.  want_zero: a pre-zeroed frame first (counted as a hit or a
+ * miss); *zeroed = whether the frame is one (its META_ZEROED mark: the
+ * caller must zero it otherwise).  E_NOMEM if the cache is empty and the
+ * buddy allocator has nothing above keep. Interrupts must be off; takes
+ * c->lock. */
+int pcp_alloc_one(struct pcp_cache *c, uint64_t *pfn, uint64_t keep,
+		  bool want_zero, bool *zeroed);
+
+/* Idle work: zero one dirty frame of c (refilling from the lists first,
+ * leaving keep, if c has none) and count it ready.  False, doing nothing,
+ * if PCP_ZERO_MAX are ready or no frame is there.  One page per call, so
+ * the caller can look for work in between.  Interrupts must be off;
+ * takes c->lock. */
+bool pcp_zero_one(struct pcp_cache *c, uint64_t keep);
+
+/* Pre-zeroed frames ready in c, any CPU. */
+unsigned pcp_zeroed_count(const struct pcp_cache *c);
 
 /* Push free frame pfn (already REFCOUNT_UNUSED) and drain if above PCP_HIGH.
  * Interrupts must be off; takes c->lock. */
@@ -66,7 +93,8 @@ bool pcp_needs_drain(const struct pcp_cache *c);
  * Returns the number moved.  The caller holds c->lock (or is alone). */
 unsigned pcp_batch_refill(struct pcp_cache *c, unsigned n);
 
-/* Move up to n frames from c back to the buddy allocator (one lock round).
+/* Move up to n frames from c back to the buddy allocator (one lock round):
+ * the coldest dirty ones, then (only if n asks for more) the zeroed ones.
  * Returns the number moved.  The caller holds c->lock (or is alone). */
 unsigned pcp_batch_drain(struct pcp_cache *c, unsigned n);
 
