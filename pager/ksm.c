@@ -19,7 +19,7 @@ static uint64_t key_of(uint32_t owner, uint64_t va)
 
 static uint64_t va_of(const struct ksm_item *it)
 {
-	return (it->node.key & ((1ull << VPN_BITS) - 1)) * KSM_PAGE;
+	return (it->key & ((1ull << VPN_BITS) - 1)) * KSM_PAGE;
 }
 
 static uint64_t hash(const void *page)
@@ -87,24 +87,53 @@ static void detach(struct ksm_item *it)
 	set_state(it, IT_NEW);
 }
 
-/* The item of (owner, va), made if new; NULL if the pool is dry. */
+/* Put new item it on the items list just before at (NULL: at the end). */
+static void list_insert(struct ksm_item *it, struct ksm_item *at)
+{
+	struct ksm_owner *o = &ksm.owners[it->owner];
+	it->lnext = at;
+	it->lprev = at ? at->lprev : ksm.last;
+	*(it->lprev ? &it->lprev->lnext : &ksm.first) = it;
+	*(at ? &at->lprev : &ksm.last) = it;
+	if (!o->head || o->head == at)
+		o->head = it; /* the owner's items follow each other */
+	ksm.nitems++;
+}
+
+static void list_remove(struct ksm_item *it)
+{
+	struct ksm_owner *o = &ksm.owners[it->owner];
+	if (o->head == it)
+		o->head = it->lnext && it->lnext->owner == it->owner ? it->lnext : NULL;
+	if (ksm.cur == it)
+		ksm.cur = it->lnext;
+	*(it->lprev ? &it->lprev->lnext : &ksm.first) = it->lnext;
+	*(it->lnext ? &it->lnext->lprev : &ksm.last) = it->lprev;
+	ksm.nitems--;
+}
+
+/* The item of (owner, va) at the scan's cursor (key: the cursor's page,
+ * ksm.cur the first item at or after it), made if new; the cursor moves
+ * past it.  NULL if the pool is dry. */
 static struct ksm_item *item_get(uint32_t owner, uint64_t key)
 {
-	struct ksm_item *it = (struct ksm_item *)tree_find(&ksm.items, key);
-	if (it)
+	struct ksm_item *it = ksm.cur;
+	if (it && it->key == key) {
+		ksm.cur = it->lnext;
 		return it;
+	}
 	if (!(it = pool_get(&item_pool)))
 		return NULL;
-	it->node.key = key;
+	it->key = key;
 	it->owner = owner;
 	it->state = IT_NEW;
 	ksm.count[IT_NEW]++;
 	ksm.owners[owner].items++;
-	tree_insert(&ksm.items, &it->node);
+	list_insert(it, ksm.cur);
 	return it;
 }
 
-/* Forget it: out of the items tree and its dup; freed now, or when the
+/* Forget it: off the items list and its dup; freed now, or when the
  * unstable tree holding it is dropped. */
 static void forget(struct ksm_item *it)
 {
@@ -113,19 +142,21 @@ static void forget(struct ksm_item *it)
 	set_state(it, IT_NEW);
 	ksm.count[IT_NEW]--;
 	ksm.owners[it->owner].items--;
-	tree_remove(&ksm.items, it->node.key);
+	list_remove(it);
 	if (it->in_tree)
 		it->dead = 1;
 	else
 		pool_put(&item_pool, it);
 }
 
-/* Forget the items with keys in [lo, hi): their pages are gone. */
-static void forget_range(uint64_t lo, uint64_t hi)
+/* Forget the items from it on with keys below hi: their pages are gone. */
+static void forget_from(struct ksm_item *it, uint64_t hi)
 {
-	struct tnode *t;
-	while ((t = tree_ceil(&ksm.items, lo)) && t->key < hi)
-		forget((struct ksm_item *)t);
+	while (it && it->key < hi) {
+		struct ksm_item *n = it->lnext;
+		forget(it);
+		it = n;
+	}
 }
 
 /* ---- the trees ---- */
@@ -459,14 +490,21 @@ static void scan_one(uint32_t owner, uint64_t va)
 	}
 }
 
-static void end_pass(void)
+/* The scan starts a new pass at the first item. */
+static void rewind(void)
 {
-	forget_range(key_of(ksm.cur_owner, ksm.cur_va), UINT64_MAX);
-	unstable_drop(ksm.unstable);
-	ksm.unstable = NULL;
 	ksm.cur_owner = 0;
 	ksm.cur_va = 0;
+	ksm.cur = ksm.first;
 	ksm.pass_pages = 0;
+}
+
+static void end_pass(void)
+{
+	forget_from(ksm.cur, UINT64_MAX);
+	unstable_drop(ksm.unstable);
+	ksm.unstable = NULL;
+	rewind();
 	ksm.st.full_scans++;
 	ksm.pass_ended = true;
 }
@@ -482,7 +520,7 @@ unsigned ksm_scan(unsigned n)
 			break;
 		}
 		ksm.pass_pages++;
-		forget_range(key_of(ksm.cur_owner, ksm.cur_va), key_of(o, va));
+		forget_from(ksm.cur, key_of(o, va));
 		ksm.cur_owner = o;
 		ksm.cur_va = va + KSM_PAGE;
 		if (ksm.cur_va >> (VPN_BITS + 12)) {
@@ -499,7 +537,7 @@ void ksm_owner_gone(uint32_t owner)
 {
 	if (owner >= KSM_OWNERS)
 		return;
-	forget_range(key_of(owner, 0), key_of(owner + 1, 0));
+	forget_from(ksm.owners[owner].head, key_of(owner + 1, 0));
 	ksm.owners[owner].domain = 0;
 }
 
@@ -518,14 +556,12 @@ void ksm_stop(void)
 {
 	unstable_drop(ksm.unstable);
 	ksm.unstable = NULL;
-	ksm.cur_owner = 0;
-	ksm.cur_va = 0;
-	ksm.pass_pages = 0;
+	rewind();
 }
 
 void ksm_reset(void)
 {
-	forget_range(0, UINT64_MAX);
+	forget_from(ksm.first, UINT64_MAX);
 	ksm_stop();
 }
 
@@ -533,7 +569,6 @@ void ksm_init(const struct ksm_ops *ops)
 {
 	memset(&ksm, 0, sizeof ksm);
 	ksm.ops = ops;
-	tree_init(&ksm.items);
 	tree_init(&ksm.dups);
 	pool_init(&item_pool, item_mem, sizeof item_mem[0], KSM_ITEM_POOL);
 	pool_init(&stable_pool, stable_mem, sizeof stable_mem[0], 256);
