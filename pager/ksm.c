@@ -457,33 +457,32 @@ static bool still_merged(struct ksm_item *it, const struct ksm_page *pg)
 	return false;
 }
 
-/* One scan step on the page at (owner, va). */
-static void scan_one(uint32_t owner, uint64_t va)
+/* One scan step on the page at (owner, va), which holds pg. */
+static void scan_one(uint32_t owner, uint64_t va, const struct ksm_page *pg)
 {
 	struct ksm_item *it = item_get(owner, key_of(owner, va));
-	struct ksm_page pg;
-	if (!it || !ksm.ops->page(owner, va, &pg))
+	if (!it)
 		return;
 	if (it->skip && !it->dup && it->state != IT_ZERO) {
-		skipped(it, &pg);
+		skipped(it, pg);
 		return;
 	}
 	ksm.st.pages_scanned++;
-	if (still_merged(it, &pg))
+	if (still_merged(it, pg))
 		return;
-	struct key k = { ksm.st.domains ? ksm.owners[owner].domain : 0, hash(pg.bytes),
-			 pg.bytes };
-	if (ksm.st.use_zero_pages && k.hash == ksm.zero_hash && try_zero(it, &pg))
+	struct key k = { ksm.st.domains ? ksm.owners[owner].domain : 0, hash(pg->bytes),
+			 pg->bytes };
+	if (ksm.st.use_zero_pages && k.hash == ksm.zero_hash && try_zero(it, pg))
 		return;
 	bool changed = !it->hashed || it->hash != k.hash;
 	it->hash = k.hash;
 	it->hashed = 1;
-	if (try_stable(it, &pg, &k))
+	if (try_stable(it, pg, &k))
 		return;
 	if (changed) {
 		set_state(it, IT_VOLATILE);
 		backoff(it);
-	} else if (!try_unstable(it, &pg, &k)) {
+	} else if (!try_unstable(it, pg, &k)) {
 		backoff(it);
 	} else {
 		it->age = 0;
@@ -515,7 +514,8 @@ unsigned ksm_scan(unsigned n)
 	while (done < n) {
 		uint32_t o = ksm.cur_owner;
 		uint64_t va = ksm.cur_va;
-		if (ksm.cur_owner >= KSM_OWNERS || !ksm.ops->next(&o, &va)) {
+		struct ksm_page pg;
+		if (ksm.cur_owner >= KSM_OWNERS || !ksm.ops->next(&o, &va, &pg)) {
 			end_pass(); /* a batch ends with its pass, as Linux's */
 			break;
 		}
@@ -527,7 +527,7 @@ unsigned ksm_scan(unsigned n)
 			ksm.cur_owner = o + 1;
 			ksm.cur_va = 0;
 		}
-		scan_one(o, va);
+		scan_one(o, va, &pg);
 		done++;
 	}
 	return done;

@@ -75,7 +75,9 @@ static bool page_ok(const struct page *pg)
 	       (!(pg->flags & PAGE_ZERO) || (pg->flags & PAGE_KSM));
 }
 
-static bool k_next(uint32_t *owner, uint64_t *va)
+static void describe(const struct page *pg, struct ksm_page *out);
+
+static bool k_next(uint32_t *owner, uint64_t *va, struct ksm_page *out)
 {
 	for (uint32_t o = *owner; o < PROC_MAX; o++, *va = 0) {
 		struct proc *p = owner_proc(o);
@@ -92,6 +94,7 @@ static bool k_next(uint32_t *owner, uint64_t *va)
 				if (page_ok(pg)) {
 					*owner = o;
 					*va = pg->va;
+					describe(pg, out);
 					return true;
 				}
 		}
@@ -107,11 +110,17 @@ static bool k_page(uint32_t o, uint64_t va, struct ksm_page *out)
 	struct page *pg = pagetab_lookup(&p->mem.pages, va);
 	if (!pg || !page_ok(pg) || !region_ok(p, region_find(&p->mem.regions, va)))
 		return false;
+	describe(pg, out);
+	return true;
+}
+
+/* What pg holds, for ksm.h. */
+static void describe(const struct page *pg, struct ksm_page *out)
+{
 	out->frame = fid(pg->pfn, pg->gen);
 	out->kind = (pg->flags & PAGE_ZERO) ? KSM_PG_ZERO :
 		    (pg->flags & PAGE_KSM) ? KSM_PG_MERGED : KSM_PG_PRIVATE;
 	out->bytes = out->kind == KSM_PG_ZERO ? NULL : mem_window(pg->pfn);
-	return true;
 }
 
 /* One ksm_merge call (dp_merge_page): write-protect, compare, remap, and

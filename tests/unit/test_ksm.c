@@ -96,14 +96,16 @@ static void fire_armed(int when)
 	}
 }
 
-static bool f_next(uint32_t *owner, uint64_t *va)
+static bool f_page(uint32_t o, uint64_t va, struct ksm_page *out);
+
+static bool f_next(uint32_t *owner, uint64_t *va, struct ksm_page *pg)
 {
 	for (uint32_t o = *owner; o < OWNERS; o++, *va = 0)
 		for (int p = *va ? page_of(*va) : 0; p >= 0 && p < PAGES && alive[o]; p++)
 			if (pages[o][p].present && pages[o][p].mergeable) {
 				*owner = o;
 				*va = va_of(p);
-				return true;
+				return f_page(o, *va, pg);
 			}
 	return false;
 }
