@@ -33,6 +33,7 @@ static unsigned backoff_ms;   /* ksmd's least sleep: 1, 2, 4 .. KSMD_BACKOFF_MS
 			       * ms while each batch ends with a fault, else 0 */
 static uint32_t next_domain = 1;
 static uint64_t tsc_per_ms;
+static uint64_t last_merge_tsc; /* ksm_stats.last_merge_tsc */
 
 /* A frame's identity for ksm.h: (generation, pfn). */
 static uint64_t fid(uint64_t pfn, uint32_t gen) { return (uint64_t)gen << 32 | pfn; }
@@ -131,10 +132,13 @@ static int k_merge(uint32_t o, uint64_t va, uint64_t expect, uint64_t frame)
 	struct page *pg = p ? pagetab_lookup(&p->mem.pages, va) : NULL;
 	if (!pg || pg->gen != fgen(expect))
 		return E_AGAIN;
-	if (frame == KSM_ZERO_FRAME)
-		return dp_merge_page(&p->mem, va, fpfn(expect), 0, 0, PAGE_ZERO | PAGE_KSM);
-	return dp_merge_page(&p->mem, va, fpfn(expect), fpfn(frame), fgen(frame),
-			     PAGE_COW | PAGE_KSM);
+	int e = frame == KSM_ZERO_FRAME ?
+		dp_merge_page(&p->mem, va, fpfn(expect), 0, 0, PAGE_ZERO | PAGE_KSM) :
+		dp_merge_page(&p->mem, va, fpfn(expect), fpfn(frame), fgen(frame),
+			      PAGE_COW | PAGE_KSM);
+	if (e == E_OK)
+		last_merge_tsc = tsc();
+	return e;
 }
 
 static int k_frame_new(const uint8_t *bytes, uint64_t *frame)
@@ -403,6 +407,7 @@ long do_ksm_stats(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	struct ksm_stats *out = pg_self()->ipc_buf;
 	ksm_get_stats(out, owner_of(t));
 	out->ksm_process = t->ksm_all;
+	out->last_merge_tsc = last_merge_tsc;
 	pg_self()->reply_len = sizeof *out;
 	return E_OK;
 }
