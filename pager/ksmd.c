@@ -268,30 +268,41 @@ static bool scanning(uint32_t pid)
 	return ksmd_pid == pid && st.run == 1;
 }
 
+/* True if a fault waits for pg.big in another pager thread (the batch
+ * holds it for writing). */
+static bool fault_waits(void)
+{
+	return __atomic_load_n(&pg.big.readers, __ATOMIC_RELAXED) != 0;
+}
+
 /* One batch for ksmd (pid): pages_to_scan pages at most, a page at a time,
  * polling the endpoint every KSMD_POLL_US (a system call per page would
- * cost more than many pages' scans), until a message waits, the scanner
- * is stopped meanwhile or KSMD_BATCH_MS pass.  True if a fault ended it. */
+ * cost more than many pages' scans), until a message waits, a fault waits
+ * in another pager thread (looked at after every page: it comes in at
+ * once), the scanner is stopped meanwhile or KSMD_BATCH_MS pass.  True if
+ * a fault ended it. */
 static bool batch(uint32_t pid)
 {
 	struct ksm_stats st;
 	ksm_get_stats(&st, KSM_OWNERS);
 	uint64_t t0 = tsc(), polled = t0, now = t0, done = 0;
 	uint64_t poll_every = tsc_per_ms * KSMD_POLL_US / 1000;
+	bool waited = false;
 	while (done < st.pages_to_scan && now - t0 <= KSMD_BATCH_MS * tsc_per_ms) {
 		if (!ksm_scan(1))
 			break;
 		done++;
 		now = tsc();
-		if (now - polled >= poll_every) {
+		waited = fault_waits();
+		if (waited || now - polled >= poll_every) {
 			polled = now;
-			if (pager_poll() || !scanning(pid))
+			if (pager_poll() || waited || !scanning(pid))
 				break;
 		}
 	}
 	ksm_account((tsc() - t0) * 1000000 / tsc_per_ms, (unsigned)done);
 	const struct sys_msg *m = pager_polled();
-	return m && !(m->badge & PG_BADGE_CALL);
+	return waited || (m && !(m->badge & PG_BADGE_CALL));
 }
 
 /* PG_KSM_SCAN from ksmd, a call: the pager saves the reply (so that
