@@ -90,7 +90,9 @@ static bool k_next(uint32_t *owner, uint64_t *va, struct ksm_page *out)
 		     r = region_next(&p->mem.regions, r)) {
 			if (!region_ok(p, r))
 				continue;
-			for (struct page *pg = pagetab_from(&p->mem.pages, at > r->start ? at : r->start);
+			uint64_t from = at > r->start ? at : r->start;
+			struct page *pg = pagetab_lookup(&p->mem.pages, from); /* mostly there */
+			for (pg = pg ? pg : pagetab_from(&p->mem.pages, from);
 			     pg && pg->va < r->end; pg = pagetab_next(&p->mem.pages, pg))
 				if (page_ok(pg)) {
 					*owner = o;
