@@ -364,6 +364,43 @@ static bool try_stable(struct ksm_item *it, const struct ksm_page *pg, const str
 	return s && join_stable(it, pg, s, k);
 }
 
+/* True if pages a and b agree on a sample of their bytes: 8 blocks of
+ * 64 bytes spread over the page, the first and the last among them. */
+static bool sample_equal(const uint8_t *a, const uint8_t *b)
+{
+	for (unsigned blk = 0; blk < KSM_PAGE / 64; blk += 9) {
+		const kword *x = (const kword *)(a + blk * 64), *y = (const kword *)(b + blk * 64);
+		if ((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2]) | (x[3] ^ y[3]) |
+		    (x[4] ^ y[4]) | (x[5] ^ y[5]) | (x[6] ^ y[6]) | (x[7] ^ y[7]))
+			return false;
+	}
+	return true;
+}
+
+/* A page scanned before whose last checksum is now a stable node's (the
+ * second pass's common case: its twin merged meanwhile) joins that node
+ * without a new checksum, if the node is the only one with that checksum,
+ * one of its frames has room and a sample of the page still matches it:
+ * the merge compares all 4096 bytes (ops->merge), so a page that changed
+ * outside the sample fails the merge and goes on as usual (left
+ * read-only, as any failed merge).  True if merged; *tried if a merge
+ * failed. */
+static bool quick_stable(struct ksm_item *it, const struct ksm_page *pg, uint32_t dom,
+			 bool *tried)
+{
+	struct key k = { dom, it->hash, pg->bytes };
+	struct ksm_stable *s = (struct ksm_stable *)kavl_find(ksm.stable, &k, stable_hash_cmp,
+							      NULL);
+	if (!s || s->twin || !sample_equal(pg->bytes, ksm.ops->frame_bytes(s->dups->node.key)))
+		return false;
+	for (struct ksm_dup *d = s->dups; d; d = d->next)
+		if (d->nitems < ksm.st.max_page_sharing) {
+			*tried = !merge_into(it, pg, d);
+			return !*tried;
+		}
+	return false;
+}
+
 /* it's page equals u's (in the unstable tree): both move to a new frame. */
 static bool merge_pair(struct ksm_item *it, const struct ksm_page *pg,
 		       struct ksm_item *u, const struct key *k)
@@ -470,15 +507,18 @@ static void scan_one(uint32_t owner, uint64_t va, const struct ksm_page *pg)
 	ksm.st.pages_scanned++;
 	if (still_merged(it, pg))
 		return;
-	struct key k = { ksm.st.domains ? ksm.owners[owner].domain : 0, hash(pg->bytes),
-			 pg->bytes };
+	uint32_t dom = ksm.st.domains ? ksm.owners[owner].domain : 0;
+	bool tried = false;
+	if (it->hashed && quick_stable(it, pg, dom, &tried))
+		return;
+	struct key k = { dom, hash(pg->bytes), pg->bytes };
 	if (ksm.st.use_zero_pages && k.hash == ksm.zero_hash && try_zero(it, pg))
 		return;
 	bool changed = !it->hashed || it->hash != k.hash;
 	it->hash = k.hash;
 	it->hashed = 1;
-	if (try_stable(it, pg, &k))
-		return;
+	if (!(tried && !changed) && try_stable(it, pg, &k))
+		return; /* (unchanged after a failed quick merge: the same node fails again) */
 	if (changed) {
 		set_state(it, IT_VOLATILE);
 		backoff(it);
