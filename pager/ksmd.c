@@ -5,9 +5,11 @@
  * ksmd calls PG_KSM_SCAN; the pager thread that takes it saves the reply
  * and scans a batch of pages_to_scan pages alone (pg.big held for
  * writing, main.c).  Every KSMD_POLL_US of scanning it calls pager_poll:
- * the faults the other pager threads hold meanwhile come in then, and a
- * fault or request that came to this thread ends the batch and is served
- * next, so a fault waits about that long at most.  The scanner gives way to faults (as Linux's ksmd runs at a
+ * a fault or request that came to this thread ends the batch and is
+ * served next, so a fault waits about that long at most.  A fault that
+ * another pager thread holds, waiting for pg.big, is seen after the page
+ * being scanned: the batch polls then (letting it in) and ends.  The
+ * scanner gives way to faults (as Linux's ksmd runs at a
  * lower priority): a batch a fault ended gets ksmd a sleep of 1 ms, then
  * 2, 4 .. KSMD_BACKOFF_MS while faults keep ending batches, so that the
  * pager mostly waits for them in receive, where a fault takes its fast
