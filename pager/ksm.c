@@ -530,7 +530,7 @@ static void scan_one(uint32_t owner, uint64_t va, const struct ksm_page *pg)
 }
 
 /* The scan starts a new pass at the first item. */
-static void rewind(void)
+static void scan_restart(void)
 {
 	ksm.cur_owner = 0;
 	ksm.cur_va = 0;
@@ -543,7 +543,7 @@ static void end_pass(void)
 	forget_from(ksm.cur, UINT64_MAX);
 	unstable_drop(ksm.unstable);
 	ksm.unstable = NULL;
-	rewind();
+	scan_restart();
 	ksm.st.full_scans++;
 	ksm.pass_ended = true;
 }
@@ -596,7 +596,7 @@ void ksm_stop(void)
 {
 	unstable_drop(ksm.unstable);
 	ksm.unstable = NULL;
-	rewind();
+	scan_restart();
 }
 
 void ksm_reset(void)
