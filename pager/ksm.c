@@ -19,7 +19,7 @@ static uint64_t key_of(uint32_t owner, uint64_t va)
 
 static uint64_t va_of(const struct ksm_item *it)
 {
-	return (it->node.key & ((1ull << VPN_BITS) - 1)) * KSM_PAGE;
+	return (it->key & ((1ull << VPN_BITS) - 1)) * KSM_PAGE;
 }
 
 static uint64_t hash(const void *page)
@@ -87,24 +87,53 @@ static void detach(struct ksm_item *it)
 	set_state(it, IT_NEW);
 }
 
-/* The item of (owner, va), made if new; NULL if the pool is dry. */
+/* Put new item it on the items list just before at (NULL: at the end). */
+static void list_insert(struct ksm_item *it, struct ksm_item *at)
+{
+	struct ksm_owner *o = &ksm.owners[it->owner];
+	it->lnext = at;
+	it->lprev = at ? at->lprev : ksm.last;
+	*(it->lprev ? &it->lprev->lnext : &ksm.first) = it;
+	*(at ? &at->lprev : &ksm.last) = it;
+	if (!o->head || o->head == at)
+		o->head = it; /* the owner's items follow each other */
+	ksm.nitems++;
+}
+
+static void list_remove(struct ksm_item *it)
+{
+	struct ksm_owner *o = &ksm.owners[it->owner];
+	if (o->head == it)
+		o->head = it->lnext && it->lnext->owner == it->owner ? it->lnext : NULL;
+	if (ksm.cur == it)
+		ksm.cur = it->lnext;
+	*(it->lprev ? &it->lprev->lnext : &ksm.first) = it->lnext;
+	*(it->lnext ? &it->lnext->lprev : &ksm.last) = it->lprev;
+	ksm.nitems--;
+}
+
+/* The item of (owner, va) at the scan's cursor (key: the cursor's page,
+ * ksm.cur the first item at or after it), made if new; the cursor moves
+ * past it.  NULL if the pool is dry. */
 static struct ksm_item *item_get(uint32_t owner, uint64_t key)
 {
-	struct ksm_item *it = (struct ksm_item *)tree_find(&ksm.items, key);
-	if (it)
+	struct ksm_item *it = ksm.cur;
+	if (it && it->key == key) {
+		ksm.cur = it->lnext;
 		return it;
+	}
 	if (!(it = pool_get(&item_pool)))
 		return NULL;
-	it->node.key = key;
+	it->key = key;
 	it->owner = owner;
 	it->state = IT_NEW;
 	ksm.count[IT_NEW]++;
 	ksm.owners[owner].items++;
-	tree_insert(&ksm.items, &it->node);
+	list_insert(it, ksm.cur);
 	return it;
 }
 
-/* Forget it: out of the items tree and its dup; freed now, or when the
+/* Forget it: off the items list and its dup; freed now, or when the
  * unstable tree holding it is dropped. */
 static void forget(struct ksm_item *it)
 {
@@ -113,19 +142,21 @@ static void forget(struct ksm_item *it)
 	set_state(it, IT_NEW);
 	ksm.count[IT_NEW]--;
 	ksm.owners[it->owner].items--;
-	tree_remove(&ksm.items, it->node.key);
+	list_remove(it);
 	if (it->in_tree)
 		it->dead = 1;
 	else
 		pool_put(&item_pool, it);
 }
 
-/* Forget the items with keys in [lo, hi): their pages are gone. */
-static void forget_range(uint64_t lo, uint64_t hi)
+/* Forget the items from it on with keys below hi: their pages are gone. */
+static void forget_from(struct ksm_item *it, uint64_t hi)
 {
-	struct tnode *t;
-	while ((t = tree_ceil(&ksm.items, lo)) && t->key < hi)
-		forget((struct ksm_item *)t);
+	while (it && it->key < hi) {
+		struct ksm_item *n = it->lnext;
+		forget(it);
+		it = n;
+	}
 }
 
 /* ---- the trees ---- */
@@ -333,6 +364,43 @@ static bool try_stable(struct ksm_item *it, const struct ksm_page *pg, const str
 	return s && join_stable(it, pg, s, k);
 }
 
+/* True if pages a and b agree on a sample of their bytes: 8 blocks of
+ * 64 bytes spread over the page, the first and the last among them. */
+static bool sample_equal(const uint8_t *a, const uint8_t *b)
+{
+	for (unsigned blk = 0; blk < KSM_PAGE / 64; blk += 9) {
+		const kword *x = (const kword *)(a + blk * 64), *y = (const kword *)(b + blk * 64);
+		if ((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2]) | (x[3] ^ y[3]) |
+		    (x[4] ^ y[4]) | (x[5] ^ y[5]) | (x[6] ^ y[6]) | (x[7] ^ y[7]))
+			return false;
+	}
+	return true;
+}
+
+/* A page scanned before whose last checksum is now a stable node's (the
+ * second pass's common case: its twin merged meanwhile) joins that node
+ * without a new checksum, if the node is the only one with that checksum,
+ * one of its frames has room and a sample of the page still matches it:
+ * the merge compares all 4096 bytes (ops->merge), so a page that changed
+ * outside the sample fails the merge and goes on as usual (left
+ * read-only, as any failed merge).  True if merged; *tried if a merge
+ * failed. */
+static bool quick_stable(struct ksm_item *it, const struct ksm_page *pg, uint32_t dom,
+			 bool *tried)
+{
+	struct key k = { dom, it->hash, pg->bytes };
+	struct ksm_stable *s = (struct ksm_stable *)kavl_find(ksm.stable, &k, stable_hash_cmp,
+							      NULL);
+	if (!s || s->twin || !sample_equal(pg->bytes, ksm.ops->frame_bytes(s->dups->node.key)))
+		return false;
+	for (struct ksm_dup *d = s->dups; d; d = d->next)
+		if (d->nitems < ksm.st.max_page_sharing) {
+			*tried = !merge_into(it, pg, d);
+			return !*tried;
+		}
+	return false;
+}
+
 /* it's page equals u's (in the unstable tree): both move to a new frame. */
 static bool merge_pair(struct ksm_item *it, const struct ksm_page *pg,
 		       struct ksm_item *u, const struct key *k)
@@ -426,47 +494,56 @@ static bool still_merged(struct ksm_item *it, const struct ksm_page *pg)
 	return false;
 }
 
-/* One scan step on the page at (owner, va). */
-static void scan_one(uint32_t owner, uint64_t va)
+/* One scan step on the page at (owner, va), which holds pg. */
+static void scan_one(uint32_t owner, uint64_t va, const struct ksm_page *pg)
 {
 	struct ksm_item *it = item_get(owner, key_of(owner, va));
-	struct ksm_page pg;
-	if (!it || !ksm.ops->page(owner, va, &pg))
+	if (!it)
 		return;
 	if (it->skip && !it->dup && it->state != IT_ZERO) {
-		skipped(it, &pg);
+		skipped(it, pg);
 		return;
 	}
 	ksm.st.pages_scanned++;
-	if (still_merged(it, &pg))
+	if (still_merged(it, pg))
 		return;
-	struct key k = { ksm.st.domains ? ksm.owners[owner].domain : 0, hash(pg.bytes),
-			 pg.bytes };
-	if (ksm.st.use_zero_pages && k.hash == ksm.zero_hash && try_zero(it, &pg))
+	uint32_t dom = ksm.st.domains ? ksm.owners[owner].domain : 0;
+	bool tried = false;
+	if (it->hashed && quick_stable(it, pg, dom, &tried))
+		return;
+	struct key k = { dom, hash(pg->bytes), pg->bytes };
+	if (ksm.st.use_zero_pages && k.hash == ksm.zero_hash && try_zero(it, pg))
 		return;
 	bool changed = !it->hashed || it->hash != k.hash;
 	it->hash = k.hash;
 	it->hashed = 1;
-	if (try_stable(it, &pg, &k))
-		return;
+	if (!(tried && !changed) && try_stable(it, pg, &k))
+		return; /* (unchanged after a failed quick merge: the same node fails again) */
 	if (changed) {
 		set_state(it, IT_VOLATILE);
 		backoff(it);
-	} else if (!try_unstable(it, &pg, &k)) {
+	} else if (!try_unstable(it, pg, &k)) {
 		backoff(it);
 	} else {
 		it->age = 0;
 	}
 }
 
-static void end_pass(void)
+/* The scan starts a new pass at the first item. */
+static void scan_restart(void)
 {
-	forget_range(key_of(ksm.cur_owner, ksm.cur_va), UINT64_MAX);
-	unstable_drop(ksm.unstable);
-	ksm.unstable = NULL;
 	ksm.cur_owner = 0;
 	ksm.cur_va = 0;
+	ksm.cur = ksm.first;
 	ksm.pass_pages = 0;
+}
+
+static void end_pass(void)
+{
+	forget_from(ksm.cur, UINT64_MAX);
+	unstable_drop(ksm.unstable);
+	ksm.unstable = NULL;
+	scan_restart();
 	ksm.st.full_scans++;
 	ksm.pass_ended = true;
 }
@@ -477,19 +554,20 @@ unsigned ksm_scan(unsigned n)
 	while (done < n) {
 		uint32_t o = ksm.cur_owner;
 		uint64_t va = ksm.cur_va;
-		if (ksm.cur_owner >= KSM_OWNERS || !ksm.ops->next(&o, &va)) {
+		struct ksm_page pg;
+		if (ksm.cur_owner >= KSM_OWNERS || !ksm.ops->next(&o, &va, &pg)) {
 			end_pass(); /* a batch ends with its pass, as Linux's */
 			break;
 		}
 		ksm.pass_pages++;
-		forget_range(key_of(ksm.cur_owner, ksm.cur_va), key_of(o, va));
+		forget_from(ksm.cur, key_of(o, va));
 		ksm.cur_owner = o;
 		ksm.cur_va = va + KSM_PAGE;
 		if (ksm.cur_va >> (VPN_BITS + 12)) {
 			ksm.cur_owner = o + 1;
 			ksm.cur_va = 0;
 		}
-		scan_one(o, va);
+		scan_one(o, va, &pg);
 		done++;
 	}
 	return done;
@@ -499,7 +577,7 @@ void ksm_owner_gone(uint32_t owner)
 {
 	if (owner >= KSM_OWNERS)
 		return;
-	forget_range(key_of(owner, 0), key_of(owner + 1, 0));
+	forget_from(ksm.owners[owner].head, key_of(owner + 1, 0));
 	ksm.owners[owner].domain = 0;
 }
 
@@ -518,14 +596,12 @@ void ksm_stop(void)
 {
 	unstable_drop(ksm.unstable);
 	ksm.unstable = NULL;
-	ksm.cur_owner = 0;
-	ksm.cur_va = 0;
-	ksm.pass_pages = 0;
+	scan_restart();
 }
 
 void ksm_reset(void)
 {
-	forget_range(0, UINT64_MAX);
+	forget_from(ksm.first, UINT64_MAX);
 	ksm_stop();
 }
 
@@ -533,7 +609,6 @@ void ksm_init(const struct ksm_ops *ops)
 {
 	memset(&ksm, 0, sizeof ksm);
 	ksm.ops = ops;
-	tree_init(&ksm.items);
 	tree_init(&ksm.dups);
 	pool_init(&item_pool, item_mem, sizeof item_mem[0], KSM_ITEM_POOL);
 	pool_init(&stable_pool, stable_mem, sizeof stable_mem[0], 256);

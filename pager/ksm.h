@@ -48,8 +48,10 @@ struct ksm_page {
 
 struct ksm_ops {
 	/* The first mergeable page at or after (*owner, *va) in (owner, va)
-	 * order, into (*owner, *va); false if none is left. */
-	bool (*next)(uint32_t *owner, uint64_t *va);
+	 * order, into (*owner, *va), and what it holds now into *pg (as
+	 * page() would say: the scan's one look-up per page); false if none
+	 * is left. */
+	bool (*next)(uint32_t *owner, uint64_t *va, struct ksm_page *pg);
 	/* The page at (owner, va) now; false if it is gone or not mergeable. */
 	bool (*page)(uint32_t owner, uint64_t va, struct ksm_page *pg);
 	/* The merge, in this order: take write access from the page at

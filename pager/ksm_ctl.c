@@ -52,7 +52,7 @@ int ksm_set(unsigned key, uint64_t v, uint64_t v2)
 
 void ksm_get_stats(struct ksm_stats *s, uint32_t owner)
 {
-	uint64_t items = ksm.items.count, size = sizeof(struct ksm_item);
+	uint64_t items = ksm.nitems, size = sizeof(struct ksm_item);
 	*s = ksm.st;
 	s->pages_sharing = ksm.sharing;
 	s->pages_unshared = ksm.count[IT_UNSTABLE];
@@ -99,7 +99,7 @@ void ksm_account(uint64_t ns, unsigned scanned)
 	ksm.pass_ended = false;
 	if (ksm.st.advisor_secs && ksm.adv_pages) {
 		uint64_t per = ksm.adv_ns / ksm.adv_pages;
-		ksm.st.pages_to_scan = ksm_advise(ksm.items.count, per ? per : 1,
+		ksm.st.pages_to_scan = ksm_advise(ksm.nitems, per ? per : 1,
 						  ksm.st.sleep_ms,
 						  ksm.st.advisor_secs * 1000ull,
 						  ksm.st.advisor_cpu);
@@ -133,12 +133,32 @@ static bool check_stable(const struct kavl *n, uint64_t *dups, uint64_t *items,
 	       check_stable(n->r, dups, items, sharing, chains);
 }
 
+/* The items list: keys strictly increasing, links both ways, each owner's
+ * head its first item, n items. */
+static bool check_items(void)
+{
+	const struct ksm_item *prev = NULL;
+	uint64_t n = 0;
+	bool cur_seen = !ksm.cur;
+	for (const struct ksm_item *it = ksm.first; it; prev = it, it = it->lnext, n++) {
+		if (it->lprev != prev || (prev && prev->key >= it->key) ||
+		    it->owner >= KSM_OWNERS ||
+		    (ksm.owners[it->owner].head == it) != (!prev || prev->owner != it->owner))
+			return false;
+		cur_seen |= it == ksm.cur;
+	}
+	for (unsigned o = 0; o < KSM_OWNERS; o++)
+		if (ksm.owners[o].head && ksm.owners[o].head->owner != o)
+			return false;
+	return prev == ksm.last && n == ksm.nitems && cur_seen;
+}
+
 bool ksm_check(void)
 {
 	unsigned long n = 0;
 	uint64_t dups = 0, items = 0, sharing = 0, chains = 0, total = 0;
 	if (!kavl_check(ksm.stable, &n) || !kavl_check(ksm.unstable, &n) ||
-	    !tree_check(&ksm.items) || !tree_check(&ksm.dups))
+	    !check_items() || !tree_check(&ksm.dups))
 		return false;
 	if (!check_stable(ksm.stable, &dups, &items, &sharing, &chains))
 		return false;
@@ -146,5 +166,5 @@ bool ksm_check(void)
 		total += ksm.count[i];
 	return dups == ksm.st.pages_shared && dups == ksm.dups.count &&
 	       items == ksm.count[IT_STABLE] && sharing == ksm.sharing &&
-	       chains == ksm.chains && total == ksm.items.count;
+	       chains == ksm.chains && total == ksm.nitems;
 }

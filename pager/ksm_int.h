@@ -12,13 +12,14 @@ enum item_state { IT_NEW, IT_VOLATILE, IT_UNSTABLE, IT_STABLE, IT_ZERO, IT_STATE
 
 struct ksm_dup;
 
-/* One mergeable page KSM has seen ("rmap item").  In the items tree by
- * (owner, page); in this pass's unstable tree while in_tree (also after
- * it merged or was forgotten: the tree is only ever dropped whole, so a
- * forgotten item stays allocated, dead, until the pass ends); on its
+/* One mergeable page KSM has seen ("rmap item").  On the items list in
+ * (owner, page) order; in this pass's unstable tree while in_tree (also
+ * after it merged or was forgotten: the tree is only ever dropped whole,
+ * so a forgotten item stays allocated, dead, until the pass ends); on its
  * dup's list while merged. */
 struct ksm_item {
-	struct tnode node;           /* key: owner << 35 | va / 4096 */
+	uint64_t key;                /* owner << 35 | va / 4096 */
+	struct ksm_item *lprev, *lnext; /* the items list, by key */
 	struct kavl un;              /* unstable tree */
 	struct ksm_item *prev, *next; /* the dup's items */
 	struct ksm_dup *dup;
@@ -53,14 +54,20 @@ struct ksm_dup {
 struct ksm_owner {
 	uint32_t domain;
 	uint64_t items, merging;
+	struct ksm_item *head;       /* its first item on the list, or NULL */
 };
 
 struct ksm_state {
 	const struct ksm_ops *ops;
-	struct tree items, dups;
+	struct ksm_item *first, *last; /* the items list, by key */
+	uint64_t nitems;
+	struct tree dups;
 	struct kavl *stable, *unstable;
 	uint32_t cur_owner;          /* where the scan goes on */
 	uint64_t cur_va;
+	struct ksm_item *cur;        /* the first item at or after the cursor
+				      * (NULL: none), so that a scan step finds
+				      * its item without a search */
 	uint64_t pass_pages;         /* pages scanned in this pass */
 	uint64_t count[IT_STATES];
 	uint64_t sharing, chains, zero_hash;

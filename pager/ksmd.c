@@ -5,9 +5,11 @@
  * ksmd calls PG_KSM_SCAN; the pager thread that takes it saves the reply
  * and scans a batch of pages_to_scan pages alone (pg.big held for
  * writing, main.c).  Every KSMD_POLL_US of scanning it calls pager_poll:
- * the faults the other pager threads hold meanwhile come in then, and a
- * fault or request that came to this thread ends the batch and is served
- * next, so a fault waits about that long at most.  The scanner gives way to faults (as Linux's ksmd runs at a
+ * a fault or request that came to this thread ends the batch and is
+ * served next, so a fault waits about that long at most.  A fault that
+ * another pager thread holds, waiting for pg.big, is seen after the page
+ * being scanned: the batch polls then (letting it in) and ends.  The
+ * scanner gives way to faults (as Linux's ksmd runs at a
  * lower priority): a batch a fault ended gets ksmd a sleep of 1 ms, then
  * 2, 4 .. KSMD_BACKOFF_MS while faults keep ending batches, so that the
  * pager mostly waits for them in receive, where a fault takes its fast
@@ -33,6 +35,7 @@ static unsigned backoff_ms;   /* ksmd's least sleep: 1, 2, 4 .. KSMD_BACKOFF_MS
 			       * ms while each batch ends with a fault, else 0 */
 static uint32_t next_domain = 1;
 static uint64_t tsc_per_ms;
+static uint64_t last_merge_tsc; /* ksm_stats.last_merge_tsc */
 
 /* A frame's identity for ksm.h: (generation, pfn). */
 static uint64_t fid(uint64_t pfn, uint32_t gen) { return (uint64_t)gen << 32 | pfn; }
@@ -75,7 +78,9 @@ static bool page_ok(const struct page *pg)
 	       (!(pg->flags & PAGE_ZERO) || (pg->flags & PAGE_KSM));
 }
 
-static bool k_next(uint32_t *owner, uint64_t *va)
+static void describe(const struct page *pg, struct ksm_page *out);
+
+static bool k_next(uint32_t *owner, uint64_t *va, struct ksm_page *out)
 {
 	for (uint32_t o = *owner; o < PROC_MAX; o++, *va = 0) {
 		struct proc *p = owner_proc(o);
@@ -87,11 +92,14 @@ static bool k_next(uint32_t *owner, uint64_t *va)
 		     r = region_next(&p->mem.regions, r)) {
 			if (!region_ok(p, r))
 				continue;
-			for (struct page *pg = pagetab_from(&p->mem.pages, at > r->start ? at : r->start);
+			uint64_t from = at > r->start ? at : r->start;
+			struct page *pg = pagetab_lookup(&p->mem.pages, from); /* mostly there */
+			for (pg = pg ? pg : pagetab_from(&p->mem.pages, from);
 			     pg && pg->va < r->end; pg = pagetab_next(&p->mem.pages, pg))
 				if (page_ok(pg)) {
 					*owner = o;
 					*va = pg->va;
+					describe(pg, out);
 					return true;
 				}
 		}
@@ -107,11 +115,17 @@ static bool k_page(uint32_t o, uint64_t va, struct ksm_page *out)
 	struct page *pg = pagetab_lookup(&p->mem.pages, va);
 	if (!pg || !page_ok(pg) || !region_ok(p, region_find(&p->mem.regions, va)))
 		return false;
+	describe(pg, out);
+	return true;
+}
+
+/* What pg holds, for ksm.h. */
+static void describe(const struct page *pg, struct ksm_page *out)
+{
 	out->frame = fid(pg->pfn, pg->gen);
 	out->kind = (pg->flags & PAGE_ZERO) ? KSM_PG_ZERO :
 		    (pg->flags & PAGE_KSM) ? KSM_PG_MERGED : KSM_PG_PRIVATE;
 	out->bytes = out->kind == KSM_PG_ZERO ? NULL : mem_window(pg->pfn);
-	return true;
 }
 
 /* One ksm_merge call (dp_merge_page): write-protect, compare, remap, and
@@ -122,10 +136,13 @@ static int k_merge(uint32_t o, uint64_t va, uint64_t expect, uint64_t frame)
 	struct page *pg = p ? pagetab_lookup(&p->mem.pages, va) : NULL;
 	if (!pg || pg->gen != fgen(expect))
 		return E_AGAIN;
-	if (frame == KSM_ZERO_FRAME)
-		return dp_merge_page(&p->mem, va, fpfn(expect), 0, 0, PAGE_ZERO | PAGE_KSM);
-	return dp_merge_page(&p->mem, va, fpfn(expect), fpfn(frame), fgen(frame),
-			     PAGE_COW | PAGE_KSM);
+	int e = frame == KSM_ZERO_FRAME ?
+		dp_merge_page(&p->mem, va, fpfn(expect), 0, 0, PAGE_ZERO | PAGE_KSM) :
+		dp_merge_page(&p->mem, va, fpfn(expect), fpfn(frame), fgen(frame),
+			      PAGE_COW | PAGE_KSM);
+	if (e == E_OK)
+		last_merge_tsc = tsc();
+	return e;
 }
 
 static int k_frame_new(const uint8_t *bytes, uint64_t *frame)
@@ -255,30 +272,41 @@ static bool scanning(uint32_t pid)
 	return ksmd_pid == pid && st.run == 1;
 }
 
+/* True if a fault waits for pg.big in another pager thread (the batch
+ * holds it for writing). */
+static bool fault_waits(void)
+{
+	return __atomic_load_n(&pg.big.readers, __ATOMIC_RELAXED) != 0;
+}
+
 /* One batch for ksmd (pid): pages_to_scan pages at most, a page at a time,
  * polling the endpoint every KSMD_POLL_US (a system call per page would
- * cost more than many pages' scans), until a message waits, the scanner
- * is stopped meanwhile or KSMD_BATCH_MS pass.  True if a fault ended it. */
+ * cost more than many pages' scans), until a message waits, a fault waits
+ * in another pager thread (looked at after every page: it comes in at
+ * once), the scanner is stopped meanwhile or KSMD_BATCH_MS pass.  True if
+ * a fault ended it. */
 static bool batch(uint32_t pid)
 {
 	struct ksm_stats st;
 	ksm_get_stats(&st, KSM_OWNERS);
 	uint64_t t0 = tsc(), polled = t0, now = t0, done = 0;
 	uint64_t poll_every = tsc_per_ms * KSMD_POLL_US / 1000;
+	bool waited = false;
 	while (done < st.pages_to_scan && now - t0 <= KSMD_BATCH_MS * tsc_per_ms) {
 		if (!ksm_scan(1))
 			break;
 		done++;
 		now = tsc();
-		if (now - polled >= poll_every) {
+		waited = fault_waits();
+		if (waited || now - polled >= poll_every) {
 			polled = now;
-			if (pager_poll() || !scanning(pid))
+			if (pager_poll() || waited || !scanning(pid))
 				break;
 		}
 	}
 	ksm_account((tsc() - t0) * 1000000 / tsc_per_ms, (unsigned)done);
 	const struct sys_msg *m = pager_polled();
-	return m && !(m->badge & PG_BADGE_CALL);
+	return waited || (m && !(m->badge & PG_BADGE_CALL));
 }
 
 /* PG_KSM_SCAN from ksmd, a call: the pager saves the reply (so that
@@ -394,6 +422,7 @@ long do_ksm_stats(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	struct ksm_stats *out = pg_self()->ipc_buf;
 	ksm_get_stats(out, owner_of(t));
 	out->ksm_process = t->ksm_all;
+	out->last_merge_tsc = last_merge_tsc;
 	pg_self()->reply_len = sizeof *out;
 	return E_OK;
 }

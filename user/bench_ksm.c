@@ -1,8 +1,12 @@
 /* KSM benchmarks (RESULT lines; they report, never judge):
  *   ksm_time_to_steady_us   run 1 until 4 processes' 4096 pages of 64
- *                           contents are merged (pages_to_scan 1000,
- *                           KSM sleep 0 ms), microseconds (looked at every
- *                           10 ms)
+ *                           contents are merged (pages_to_scan 1000, KSM
+ *                           sleep 0 ms): from run 1 to the last merge (the
+ *                           pager's clock of it, ksm_stats.last_merge_tsc),
+ *                           microseconds, median of STEADY_ROUNDS rounds;
+ *                           _min and _max; _seen: when the bench, looking
+ *                           every 10 ms, saw it (the older figure, which
+ *                           moves in steps of the look)
  *   ksm_merged_write        a write to a merged page (a COW fault), cycles,
  *                           median of 256
  *   ksm_scan_per_page       scanner cost per page scanned (4096 unique
@@ -10,10 +14,16 @@
  *   ksm_fault_idle / ksm_fault_idle_p99 / ksm_fault_scanning /
  *   ksm_fault_scanning_p99  demand-zero fault round trip, median and 99th
  *                           percentile, with KSM off and while it scans
- *                           flat out, cycles
- *   ksm_scanned_while_faulting  pages the scanner scanned meanwhile (it
- *                           gives way to faults: ksmd's backoff) */
-#include <stdio.h>
+ *                           flat out, cycles: FAULT_ROUNDS rounds, each
+ *                           FAULTS faults idle and then FAULTS faults
+ *                           scanning (so that a busy host weighs on both
+ *                           alike), the median over the rounds
+ *   ksm_fault_ratio_p50_pct / ksm_fault_ratio_p99_pct  scanning / idle of
+ *                           each round, percent, median over the rounds;
+ *                           _max: the worst round
+ *   ksm_scanned_while_faulting  pages the scanner scanned meanwhile, median
+ *                           of the rounds (it gives way to faults: ksmd's
+ *                           backoff) */
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
@@ -25,6 +35,8 @@
 
 #define KEY 0x6b736d62656e6368ull
 #define FAULTS 2048
+#define FAULT_ROUNDS 7
+#define STEADY_ROUNDS 3
 
 static uint32_t ep, cmd;
 static uint64_t t[FAULTS];
@@ -72,7 +84,11 @@ static void stop(void)
 		waitpid((pid_t)kids[k], NULL, 0);
 }
 
-static void faults(const char *name);
+struct lat {
+	uint64_t p50, p99;
+};
+
+static struct lat faults(void);
 static struct ksm_stats ks;
 static struct ksm_stats *stats(void)
 {
@@ -82,14 +98,29 @@ static struct ksm_stats *stats(void)
 
 static void time_to_steady(void)
 {
-	start(64);
-	uint64_t t0 = rdtsc();
-	ksm_ctl(KSM_CTL_RUN, 1, 0, NULL);
-	while (stats()->pages_sharing < 4032 && rdtsc() - t0 < 60 * tsc_hz())
-		usleep(10000); /* each look ends a batch: not too often */
-	bench_result_unit("ksm_time_to_steady_us", (rdtsc() - t0) * 1000000 / tsc_hz(), "us");
-	ksm_ctl(KSM_CTL_RUN, 2, 0, NULL);
-	stop();
+	uint64_t last[STEADY_ROUNDS], seen[STEADY_ROUNDS];
+	for (int r = 0; r < STEADY_ROUNDS; r++) {
+		start(64);
+		uint64_t t0 = rdtsc();
+		ksm_ctl(KSM_CTL_RUN, 1, 0, NULL);
+		while (stats()->pages_sharing < 4032 && rdtsc() - t0 < 60 * tsc_hz())
+			usleep(10000); /* each look ends a batch: not too often */
+		uint64_t t1 = rdtsc();
+		uint64_t at = ks.last_merge_tsc > t0 && ks.last_merge_tsc < t1 ? ks.last_merge_tsc : t1;
+		last[r] = (at - t0) * 1000000 / tsc_hz();
+		seen[r] = (t1 - t0) * 1000000 / tsc_hz();
+		ksm_ctl(KSM_CTL_RUN, 2, 0, NULL);
+		stop();
+	}
+	uint64_t lo = last[0], hi = last[0];
+	for (int r = 1; r < STEADY_ROUNDS; r++) {
+		lo = last[r] < lo ? last[r] : lo;
+		hi = last[r] > hi ? last[r] : hi;
+	}
+	bench_result_unit("ksm_time_to_steady_us", median_u64(last, STEADY_ROUNDS), "us");
+	bench_result_unit("ksm_time_to_steady_min_us", lo, "us");
+	bench_result_unit("ksm_time_to_steady_max_us", hi, "us");
+	bench_result_unit("ksm_time_to_steady_seen_us", median_u64(seen, STEADY_ROUNDS), "us");
 }
 
 static void merged_write(void)
@@ -116,6 +147,46 @@ static void merged_write(void)
 	munmap((void *)p, 256 * 4096);
 }
 
+/* Wait until the scanner has scanned again (ksmd started, scanning). */
+static void scanner_going(void)
+{
+	uint64_t s0 = stats()->pages_scanned;
+	for (uint64_t t0 = rdtsc(); stats()->pages_scanned == s0 && rdtsc() - t0 < 10 * tsc_hz();)
+		usleep(1000);
+}
+
+/* FAULT_ROUNDS rounds of faults with KSM off, then with the scanner on
+ * (started afresh: every page new to it, so it scans at full price). */
+static void fault_rounds(void)
+{
+	static uint64_t i50[FAULT_ROUNDS], i99[FAULT_ROUNDS], s50[FAULT_ROUNDS],
+		s99[FAULT_ROUNDS], r50[FAULT_ROUNDS], r99[FAULT_ROUNDS], scanned[FAULT_ROUNDS];
+	uint64_t m50 = 0, m99 = 0;
+	for (int r = 0; r < FAULT_ROUNDS; r++) {
+		ksm_ctl(KSM_CTL_RUN, 2, 0, NULL);
+		struct lat idle = faults();
+		ksm_ctl(KSM_CTL_RUN, 1, 0, NULL);
+		scanner_going();
+		uint64_t s1 = stats()->pages_scanned;
+		struct lat busy = faults(); /* the scanner keeps running meanwhile */
+		scanned[r] = stats()->pages_scanned - s1;
+		i50[r] = idle.p50, i99[r] = idle.p99, s50[r] = busy.p50, s99[r] = busy.p99;
+		r50[r] = busy.p50 * 100 / (idle.p50 ? idle.p50 : 1);
+		r99[r] = busy.p99 * 100 / (idle.p99 ? idle.p99 : 1);
+		m50 = r50[r] > m50 ? r50[r] : m50;
+		m99 = r99[r] > m99 ? r99[r] : m99;
+	}
+	bench_result("ksm_fault_idle", median_u64(i50, FAULT_ROUNDS));
+	bench_result("ksm_fault_idle_p99", median_u64(i99, FAULT_ROUNDS));
+	bench_result("ksm_fault_scanning", median_u64(s50, FAULT_ROUNDS));
+	bench_result("ksm_fault_scanning_p99", median_u64(s99, FAULT_ROUNDS));
+	bench_result_unit("ksm_fault_ratio_p50_pct", median_u64(r50, FAULT_ROUNDS), "%");
+	bench_result_unit("ksm_fault_ratio_p99_pct", median_u64(r99, FAULT_ROUNDS), "%");
+	bench_result_unit("ksm_fault_ratio_p50_max_pct", m50, "%");
+	bench_result_unit("ksm_fault_ratio_p99_max_pct", m99, "%");
+	bench_result_unit("ksm_scanned_while_faulting", median_u64(scanned, FAULT_ROUNDS), "pages");
+}
+
 static void scan_cost(void)
 {
 	start(0);
@@ -125,22 +196,20 @@ static void scan_cost(void)
 		usleep(1000);
 	uint64_t cycles = rdtsc() - t0, pages = ks.pages_scanned - s0;
 	bench_result("ksm_scan_per_page", pages ? cycles / pages : 0);
-	uint64_t s1 = stats()->pages_scanned;
-	faults("ksm_fault_scanning"); /* the scanner keeps running meanwhile */
-	bench_result_unit("ksm_scanned_while_faulting", stats()->pages_scanned - s1, "pages");
+	fault_rounds();
 	ksm_ctl(KSM_CTL_RUN, 2, 0, NULL);
 	stop();
 }
 
 /* Demand-zero faults in a scattered order (no fault-around): median and
  * 99th percentile. */
-static void faults(const char *name)
+static struct lat faults(void)
 {
-	char p99[64];
+	struct lat l = { 0, 0 };
 	void *base = mmap(NULL, FAULTS * 4096ull,
 			  PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (base == MAP_FAILED)
-		return;
+		return l;
 	for (int i = 0; i < FAULTS; i++) {
 		volatile char *p = (volatile char *)base + (uint64_t)i * 1021 % FAULTS * 4096;
 		uint64_t t0 = rdtsc();
@@ -148,10 +217,9 @@ static void faults(const char *name)
 		t[i] = rdtsc() - t0;
 	}
 	munmap(base, FAULTS * 4096ull);
-	uint64_t med = median_u64(t, FAULTS); /* sorts t */
-	bench_result(name, med);
-	snprintf(p99, sizeof p99, "%s_p99", name);
-	bench_result(p99, t[FAULTS * 99 / 100]);
+	l.p50 = median_u64(t, FAULTS); /* sorts t */
+	l.p99 = t[FAULTS * 99 / 100];
+	return l;
 }
 
 int main(void)
@@ -160,7 +228,6 @@ int main(void)
 		return 1;
 	ksm_ctl(KSM_CTL_PAGES_TO_SCAN, 1000, 0, NULL);
 	ksm_ctl(KSM_CTL_SLEEP_MS, 0, 0, NULL);
-	faults("ksm_fault_idle");
 	time_to_steady();
 	merged_write();
 	scan_cost();

@@ -50,6 +50,8 @@ struct ksm_stats {
 	int64_t ksm_process_profit;
 	uint32_t ksm_process;        /* ksm_process(on) set */
 	uint32_t domain;
+	uint64_t last_merge_tsc;     /* the TSC when the scanner last merged a page
+				      * (0: never), for benchmarks */
 };
 
 #endif

@@ -22,7 +22,9 @@ static uint8_t (*kmem)[KSM_PAGE]; /* merged frames */
 static uint64_t frame_of[PAGES];  /* < PAGES: private, else PAGES + merged index */
 static unsigned nk;
 
-static bool f_next(uint32_t *o, uint64_t *va)
+static bool f_page(uint32_t o, uint64_t va, struct ksm_page *pg);
+
+static bool f_next(uint32_t *o, uint64_t *va, struct ksm_page *pg)
 {
 	if (*o > 0)
 		return false;
@@ -30,7 +32,7 @@ static bool f_next(uint32_t *o, uint64_t *va)
 	if (p >= PAGES)
 		return false;
 	*va = p * KSM_PAGE;
-	return true;
+	return f_page(*o, *va, pg);
 }
 
 static bool f_page(uint32_t o, uint64_t va, struct ksm_page *pg)
