@@ -114,6 +114,36 @@ static void release(const struct page *p)
 	release_freed(p, false);
 }
 
+/* release for a caller without the share lock (a request beside faults):
+ * taken only if p's frame may be shared (a private frame touches nothing
+ * other spaces see). */
+static void release_unlocked(const struct page *p)
+{
+	if (!(p->flags & (PAGE_COW | PAGE_CACHED))) {
+		release(p);
+		return;
+	}
+	lock_take(&share);
+	release(p);
+	lock_give(&share);
+}
+
+/* A shared object's references, taken and dropped under the share lock
+ * (the last one frees the object's frames). */
+static void obj_get(struct shm *o)
+{
+	lock_take(&share);
+	shm_get(o);
+	lock_give(&share);
+}
+
+static void obj_put(struct shm *o)
+{
+	lock_take(&share);
+	shm_put(o, ops);
+	lock_give(&share);
+}
+
 /* True if p holds the last share of its frame (release would free it). */
 static bool last_share(const struct page *p)
 {
@@ -156,7 +186,7 @@ void dp_release_range(struct dp_space *s, uint64_t start, uint64_t end)
 		old.va = p->va;
 		run_add(&run, old.va);
 		if (own(s, old.va) == E_OK && pagetab_remove(&s->pages, old.va, &old))
-			release(&old);
+			release_unlocked(&old);
 		/* else out of memory: the record stays; its page maps again on
 		 * a touch, and goes when the process does */
 	}
@@ -205,7 +235,7 @@ int dp_unregister_lazy(struct dp_space *s, uint64_t start)
 	dp_release_range(s, r->start, r->end);
 	int e = region_remove(&s->regions, start);
 	if (o)
-		shm_put(o, ops);
+		obj_put(o);
 	return e;
 }
 
@@ -615,7 +645,7 @@ static int split(struct dp_space *s, uint64_t at)
 	bool splits = r && r->start != at;
 	int e = region_split(&s->regions, at);
 	if (e == E_OK && splits && r->shm)
-		shm_get(r->shm);
+		obj_get(r->shm);
 	return e;
 }
 
@@ -680,7 +710,8 @@ void dp_destroy(struct dp_space *s)
 	}
 }
 
-unsigned dp_share_count(const struct dp_space *s, uint64_t va)
+/* dp_share_count with the share lock held. */
+static unsigned share_count_locked(const struct dp_space *s, uint64_t va)
 {
 	const struct page *p = pagetab_lookup(&s->pages, va);
 	if (!p)
@@ -688,6 +719,22 @@ unsigned dp_share_count(const struct dp_space *s, uint64_t va)
 	if (!(p->flags & PAGE_COW))
 		return 1;
 	return cow_count(p->pfn) - 1 + pagetab_sharers(&s->pages, va);
+}
+
+unsigned dp_share_count(const struct dp_space *s, uint64_t va)
+{
+	lock_take(&share);
+	unsigned n = share_count_locked(s, va);
+	lock_give(&share);
+	return n;
+}
+
+uint64_t dp_shared_frames(void)
+{
+	lock_take(&share);
+	uint64_t n = cow_shared_frames() + pagetab_shared_entries();
+	lock_give(&share);
+	return n;
 }
 
 uint64_t dp_resident(const struct dp_space *s, uint64_t start, uint64_t end)
@@ -699,9 +746,17 @@ uint64_t dp_resident(const struct dp_space *s, uint64_t start, uint64_t end)
 	return n;
 }
 
+struct shm *dp_shm_new(void)
+{
+	lock_take(&share);
+	struct shm *o = shm_new();
+	lock_give(&share);
+	return o;
+}
+
 void dp_shm_put(struct shm *o)
 {
-	shm_put(o, ops);
+	obj_put(o);
 }
 
 int dp_register_shared(struct dp_space *s, uint64_t start, uint64_t size,
@@ -713,7 +768,7 @@ int dp_register_shared(struct dp_space *s, uint64_t start, uint64_t size,
 		return e;
 	r->shm = o;
 	r->shm_va0 = va0;
-	shm_get(o);
+	obj_get(o);
 	return E_OK;
 }
 
@@ -726,7 +781,7 @@ static bool merge(struct dp_space *s, struct region *r)
 	if (!region_merge_next(&s->regions, r))
 		return false;
 	if (o)
-		shm_put(o, ops); /* r still holds one: never the last */
+		obj_put(o); /* r still holds one: never the last */
 	return true;
 }
 
@@ -890,15 +945,17 @@ void dp_page_info(struct dp_space *s, uint64_t va, struct pg_page_info *out)
 		out->flags |= PGI_ZERO;
 	if (p->flags & PAGE_KSM)
 		out->flags |= PGI_KSM;
+	lock_take(&share); /* other spaces' faults change these counts */
 	if (p->flags & PAGE_SHARED) {
 		out->flags |= PGI_SHARED;
 		out->mapcount = r && r->shm ? shm_users(r->shm) : 1;
-		return;
+	} else {
+		unsigned n = share_count_locked(s, va);
+		if ((p->flags & PAGE_COW) && n > 1)
+			out->flags |= PGI_COW;
+		out->mapcount = n;
 	}
-	unsigned n = dp_share_count(s, va);
-	if ((p->flags & PAGE_COW) && n > 1)
-		out->flags |= PGI_COW;
-	out->mapcount = n;
+	lock_give(&share);
 }
 int dp_merge_page(struct dp_space *s, uint64_t va, uint64_t expect, uint64_t pfn,
 		  uint32_t gen, uint32_t flags)

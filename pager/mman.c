@@ -90,7 +90,7 @@ static int map_at(struct proc *p, const struct mmap_req *q)
 	}
 	if (type == LX_MAP_PRIVATE)
 		return dp_register_lazy(&p->mem, q->at, q->size, q->rights, &backing_anon, NULL);
-	struct shm *o = shm_new();
+	struct shm *o = dp_shm_new();
 	if (!o)
 		return E_NOMEM;
 	int e = dp_register_shared(&p->mem, q->at, q->size, q->rights, o, q->at);
@@ -241,6 +241,8 @@ long do_madvise(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 		return E_INVAL;
 	if (!user_range(m->w[0], m->w[1], &s, &e))
 		return E_INVAL;
+	if ((advice == LX_MADV_MERGEABLE || advice == LX_MADV_UNMERGEABLE) && !pg_alone())
+		return PG_ALONE; /* KSM's: alone (nothing changed yet) */
 	int err = advice == LX_MADV_MERGEABLE || advice == LX_MADV_UNMERGEABLE ?
 		  ksm_madvise(p, s, e, advice == LX_MADV_MERGEABLE) :
 		  vm_madvise(p, s, e, advice);
