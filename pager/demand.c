@@ -18,6 +18,8 @@ static uint64_t zero_pfn;
 static uint32_t zero_gen;
 static bool have_zero;
 
+#define RELEASE_BATCH 64 /* pages dp_release_range unmaps, then releases */
+
 /* A run of consecutive pages for one unmap call. */
 struct run {
 	uint32_t space;
@@ -114,18 +116,22 @@ static void release(const struct page *p)
 	release_freed(p, false);
 }
 
-/* release for a caller without the share lock (a request beside faults):
- * taken only if p's frame may be shared (a private frame touches nothing
- * other spaces see). */
-static void release_unlocked(const struct page *p)
+/* release the n pages of gone[] (unmapped already) for a caller without
+ * the share lock (a request beside faults), taking it only if a frame
+ * there may be shared (a private frame touches nothing other spaces see).
+ * *n = 0. */
+static void release_unlocked(const struct page *gone, unsigned *n)
 {
-	if (!(p->flags & (PAGE_COW | PAGE_CACHED))) {
-		release(p);
-		return;
-	}
-	lock_take(&share);
-	release(p);
-	lock_give(&share);
+	bool shared = false;
+	for (unsigned i = 0; i < *n; i++)
+		shared |= (gone[i].flags & (PAGE_COW | PAGE_CACHED)) != 0;
+	if (shared)
+		lock_take(&share);
+	for (unsigned i = 0; i < *n; i++)
+		release(&gone[i]);
+	if (shared)
+		lock_give(&share);
+	*n = 0;
 }
 
 /* A shared object's references, taken and dropped under the share lock
@@ -177,20 +183,30 @@ static int own(struct dp_space *s, uint64_t va)
 	return e;
 }
 
+/* The pages are unmapped before their shares go: once a COW share is
+ * given up, another space's fault may make the frame writable there, and
+ * s must not map it any more (as cow_fault installs its copy first). */
 void dp_release_range(struct dp_space *s, uint64_t start, uint64_t end)
 {
 	struct run run = { .space = s->space };
-	struct page old;
+	struct page gone[RELEASE_BATCH];
+	unsigned n = 0;
+	uint64_t va;
 	for (struct page *p = pagetab_from(&s->pages, start); p && p->va < end;
-	     p = pagetab_from(&s->pages, old.va + PAGE_SIZE)) {
-		old.va = p->va;
-		run_add(&run, old.va);
-		if (own(s, old.va) == E_OK && pagetab_remove(&s->pages, old.va, &old))
-			release_unlocked(&old);
+	     p = pagetab_from(&s->pages, va + PAGE_SIZE)) {
+		va = p->va;
+		if (n == RELEASE_BATCH) {
+			run_flush(&run);
+			release_unlocked(gone, &n);
+		}
+		run_add(&run, va);
+		if (own(s, va) == E_OK && pagetab_remove(&s->pages, va, &gone[n]))
+			n++;
 		/* else out of memory: the record stays; its page maps again on
 		 * a touch, and goes when the process does */
 	}
 	run_flush(&run);
+	release_unlocked(gone, &n);
 }
 
 int dp_resize(struct dp_space *s, uint64_t start, uint64_t end)
