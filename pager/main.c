@@ -130,7 +130,7 @@ static long serve_beside(struct pg_thread *me, pg_handler fn, const struct sys_m
 	struct proc *p = proc_live(PG_BADGE_PID(m->badge));
 	long label = PG_ALONE;
 	if (p) {
-		lock_take(&p->lock);
+		lock_take_nap(&p->lock, nap);
 		memset(r, 0, sizeof *r);
 		me->reply_len = 0;
 		label = fn(p, m, r);
