@@ -94,6 +94,21 @@ typedef long (*pg_handler)(struct proc *p, const struct sys_msg *m,
  * anything: it is called again, alone. */
 #define PG_ALONE 0x7FFFFFFEL
 
+/* Frames a BESIDE request may free (pages of the range resident now);
+ * past it the request answers PG_ALONE before it changes anything and is
+ * run alone.  Each frame the pager frees is a TLB shootdown on every CPU
+ * where another pager thread runs at that moment (its window mapping goes);
+ * a writer's waiters nap instead (lock.h).  Under TCG on a loaded host an
+ * IPI waits for the target's host time slice: a 128-page munmap beside
+ * three busy pager threads took seconds. */
+#define PG_BESIDE_FREES 16
+
+/* True if freeing the pages of [start, end) of p should run alone. */
+static inline bool pg_frees_many(struct proc *p, uint64_t start, uint64_t end)
+{
+	return !pg_alone() && dp_resident(&p->mem, start, end) > PG_BESIDE_FREES;
+}
+
 /* mem.c: the demand manager's frames and mappings. */
 void *mem_window(uint64_t pfn);
 /* The node pools' pages (pool.h pool_grow, pool_shrink): a frame of our
