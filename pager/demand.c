@@ -18,6 +18,8 @@ static uint64_t zero_pfn;
 static uint32_t zero_gen;
 static bool have_zero;
 
+#define RELEASE_BATCH 64 /* pages dp_release_range unmaps, then releases */
+
 /* A run of consecutive pages for one unmap call. */
 struct run {
 	uint32_t space;
@@ -114,6 +116,40 @@ static void release(const struct page *p)
 	release_freed(p, false);
 }
 
+/* release the n pages of gone[] (unmapped already) for a caller without
+ * the share lock (a request beside faults), taking it only if a frame
+ * there may be shared (a private frame touches nothing other spaces see).
+ * *n = 0. */
+static void release_unlocked(const struct page *gone, unsigned *n)
+{
+	bool shared = false;
+	for (unsigned i = 0; i < *n; i++)
+		shared |= (gone[i].flags & (PAGE_COW | PAGE_CACHED)) != 0;
+	if (shared)
+		lock_take(&share);
+	for (unsigned i = 0; i < *n; i++)
+		release(&gone[i]);
+	if (shared)
+		lock_give(&share);
+	*n = 0;
+}
+
+/* A shared object's references, taken and dropped under the share lock
+ * (the last one frees the object's frames). */
+static void obj_get(struct shm *o)
+{
+	lock_take(&share);
+	shm_get(o);
+	lock_give(&share);
+}
+
+static void obj_put(struct shm *o)
+{
+	lock_take(&share);
+	shm_put(o, ops);
+	lock_give(&share);
+}
+
 /* True if p holds the last share of its frame (release would free it). */
 static bool last_share(const struct page *p)
 {
@@ -147,20 +183,30 @@ static int own(struct dp_space *s, uint64_t va)
 	return e;
 }
 
+/* The pages are unmapped before their shares go: once a COW share is
+ * given up, another space's fault may make the frame writable there, and
+ * s must not map it any more (as cow_fault installs its copy first). */
 void dp_release_range(struct dp_space *s, uint64_t start, uint64_t end)
 {
 	struct run run = { .space = s->space };
-	struct page old;
+	struct page gone[RELEASE_BATCH];
+	unsigned n = 0;
+	uint64_t va;
 	for (struct page *p = pagetab_from(&s->pages, start); p && p->va < end;
-	     p = pagetab_from(&s->pages, old.va + PAGE_SIZE)) {
-		old.va = p->va;
-		run_add(&run, old.va);
-		if (own(s, old.va) == E_OK && pagetab_remove(&s->pages, old.va, &old))
-			release(&old);
+	     p = pagetab_from(&s->pages, va + PAGE_SIZE)) {
+		va = p->va;
+		if (n == RELEASE_BATCH) {
+			run_flush(&run);
+			release_unlocked(gone, &n);
+		}
+		run_add(&run, va);
+		if (own(s, va) == E_OK && pagetab_remove(&s->pages, va, &gone[n]))
+			n++;
 		/* else out of memory: the record stays; its page maps again on
 		 * a touch, and goes when the process does */
 	}
 	run_flush(&run);
+	release_unlocked(gone, &n);
 }
 
 int dp_resize(struct dp_space *s, uint64_t start, uint64_t end)
@@ -205,7 +251,7 @@ int dp_unregister_lazy(struct dp_space *s, uint64_t start)
 	dp_release_range(s, r->start, r->end);
 	int e = region_remove(&s->regions, start);
 	if (o)
-		shm_put(o, ops);
+		obj_put(o);
 	return e;
 }
 
@@ -643,7 +689,7 @@ static int split(struct dp_space *s, uint64_t at)
 	bool splits = r && r->start != at;
 	int e = region_split(&s->regions, at);
 	if (e == E_OK && splits && r->shm)
-		shm_get(r->shm);
+		obj_get(r->shm);
 	return e;
 }
 
@@ -708,7 +754,8 @@ void dp_destroy(struct dp_space *s)
 	}
 }
 
-unsigned dp_share_count(const struct dp_space *s, uint64_t va)
+/* dp_share_count with the share lock held. */
+static unsigned share_count_locked(const struct dp_space *s, uint64_t va)
 {
 	const struct page *p = pagetab_lookup(&s->pages, va);
 	if (!p)
@@ -716,6 +763,22 @@ unsigned dp_share_count(const struct dp_space *s, uint64_t va)
 	if (!(p->flags & PAGE_COW))
 		return 1;
 	return cow_count(p->pfn) - 1 + pagetab_sharers(&s->pages, va);
+}
+
+unsigned dp_share_count(const struct dp_space *s, uint64_t va)
+{
+	lock_take(&share);
+	unsigned n = share_count_locked(s, va);
+	lock_give(&share);
+	return n;
+}
+
+uint64_t dp_shared_frames(void)
+{
+	lock_take(&share);
+	uint64_t n = cow_shared_frames() + pagetab_shared_entries();
+	lock_give(&share);
+	return n;
 }
 
 uint64_t dp_resident(const struct dp_space *s, uint64_t start, uint64_t end)
@@ -727,9 +790,17 @@ uint64_t dp_resident(const struct dp_space *s, uint64_t start, uint64_t end)
 	return n;
 }
 
+struct shm *dp_shm_new(void)
+{
+	lock_take(&share);
+	struct shm *o = shm_new();
+	lock_give(&share);
+	return o;
+}
+
 void dp_shm_put(struct shm *o)
 {
-	shm_put(o, ops);
+	obj_put(o);
 }
 
 int dp_register_shared(struct dp_space *s, uint64_t start, uint64_t size,
@@ -741,7 +812,7 @@ int dp_register_shared(struct dp_space *s, uint64_t start, uint64_t size,
 		return e;
 	r->shm = o;
 	r->shm_va0 = va0;
-	shm_get(o);
+	obj_get(o);
 	return E_OK;
 }
 
@@ -754,7 +825,7 @@ static bool merge(struct dp_space *s, struct region *r)
 	if (!region_merge_next(&s->regions, r))
 		return false;
 	if (o)
-		shm_put(o, ops); /* r still holds one: never the last */
+		obj_put(o); /* r still holds one: never the last */
 	return true;
 }
 
@@ -918,15 +989,17 @@ void dp_page_info(struct dp_space *s, uint64_t va, struct pg_page_info *out)
 		out->flags |= PGI_ZERO;
 	if (p->flags & PAGE_KSM)
 		out->flags |= PGI_KSM;
+	lock_take(&share); /* other spaces' faults change these counts */
 	if (p->flags & PAGE_SHARED) {
 		out->flags |= PGI_SHARED;
 		out->mapcount = r && r->shm ? shm_users(r->shm) : 1;
-		return;
+	} else {
+		unsigned n = share_count_locked(s, va);
+		if ((p->flags & PAGE_COW) && n > 1)
+			out->flags |= PGI_COW;
+		out->mapcount = n;
 	}
-	unsigned n = dp_share_count(s, va);
-	if ((p->flags & PAGE_COW) && n > 1)
-		out->flags |= PGI_COW;
-	out->mapcount = n;
+	lock_give(&share);
 }
 int dp_merge_page(struct dp_space *s, uint64_t va, uint64_t expect, uint64_t pfn,
 		  uint32_t gen, uint32_t flags)

@@ -9,7 +9,13 @@
  * out (its window mapping, dp_ops.alloc .. dp_ops.free) for as long as any
  * page of any space records the frame; each mapping holds its own in the
  * kernel.  A frame recorded by one page only is not in the COW table; a
- * shared one is there with its share count. */
+ * shared one is there with its share count.
+ *
+ * Threads: calls on one space run one at a time (the pager's process
+ * lock); calls on different spaces may run at once, all but dp_fork,
+ * dp_destroy and dp_merge_page (those only while nothing else runs): what
+ * spaces share (cow.c, filecache.c, shared objects, shared page-table
+ * leaves, KSM's dp_ksm_last) is touched under demand.c's share lock. */
 #ifndef PAGER_DEMAND_H
 #define PAGER_DEMAND_H
 
@@ -83,7 +89,9 @@ struct shm {
 	struct pagetab pages;
 };
 
-/* A new object with one reference; NULL when all SHM objects are in use. */
+/* A new object with one reference; NULL when all SHM objects are in use.
+ * The shm_* calls want the share lock (or nothing else running): beside
+ * other spaces' calls use dp_shm_new, dp_shm_put. */
 struct shm *shm_new(void);
 /* One more reference; drop one (the last frees every frame with ops). */
 void shm_get(struct shm *o);
@@ -166,9 +174,7 @@ int dp_add_page(struct dp_space *s, uint64_t va, uint64_t pfn, uint32_t gen);
  * *m is put in place (ops->map) before this returns, so no answer lands
  * after a later change to the space (the pager's threads: the caller
  * holds the space's lock; a COW answer goes in under the share lock).
- * E_FAULT (no region allows it: kill), E_NOMEM (no frame or table entry).
- * Faults of different spaces may run at once; anything else only while
- * no fault runs. */
+ * E_FAULT (no region allows it: kill), E_NOMEM (no frame or table entry). */
 int dp_fault(struct dp_space *s, uint64_t addr, unsigned acc, struct dp_map *m);
 
 /* Unshare the present page at va (KSM's unmerge, Linux's FAULT_FLAG_UNSHARE):
@@ -193,7 +199,9 @@ int dp_protect(struct dp_space *s, uint64_t start, uint64_t end, unsigned rights
 int dp_register_shared(struct dp_space *s, uint64_t start, uint64_t size,
 		       unsigned rights, struct shm *o, uint64_t va0);
 
-/* Drop a reference on o (shm_put with the ops of dp_init). */
+/* shm_new, and dropping a reference on o (shm_put with the ops of
+ * dp_init), under the share lock. */
+struct shm *dp_shm_new(void);
 void dp_shm_put(struct shm *o);
 
 /* Merge the regions around [start, end) that are alike (after a change
@@ -235,6 +243,10 @@ void dp_destroy(struct dp_space *s);
  * of the leaves holding it, plus the other tables sharing this one's
  * (0 if no such page; the zero frame counts 1). */
 unsigned dp_share_count(const struct dp_space *s, uint64_t va);
+
+/* Frames shared through COW now (pg_stats.cow_frames): cow.c's shared
+ * frames plus the COW entries of shared page-table leaves. */
+uint64_t dp_shared_frames(void);
 
 /* KSM (ksm.h, ksmd.c): a merged frame's pages are PAGE_COW | PAGE_KSM,
  * and KSM holds one share more.  When a page lets go of such a frame and

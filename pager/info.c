@@ -1,20 +1,23 @@
 /* Statistics, the process list and a process's regions (PG_STATS, PG_PS,
  * PG_PMAP), answered in our IPC buffer. */
 #include "pager.h"
-#include "cow.h"
 #include "pool.h"
 
 /* PG_STATS: struct pg_stats in the reply buffer: the demand manager's
- * counters plus the COW table's size now. */
+ * counters (read a word at a time: other threads bump them meanwhile)
+ * plus the COW table's size now. */
 long do_stats(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {
 	(void)p;
 	(void)m;
 	(void)r;
 	struct pg_stats *out = pg_self()->ipc_buf;
-	memcpy(out, &dp_stats, sizeof dp_stats);
-	out->cow_frames = cow_shared_frames() + pagetab_shared_entries();
-	out->pool_frames = pool_pages_held;
+	_Static_assert(sizeof dp_stats % sizeof(uint64_t) == 0, "counters of 64 bits");
+	uint64_t *to = (uint64_t *)out, *from = (uint64_t *)&dp_stats;
+	for (size_t i = 0; i < sizeof dp_stats / sizeof *to; i++)
+		to[i] = __atomic_load_n(&from[i], __ATOMIC_RELAXED);
+	out->cow_frames = dp_shared_frames();
+	out->pool_frames = __atomic_load_n(&pool_pages_held, __ATOMIC_RELAXED);
 	pg_self()->reply_len = sizeof dp_stats;
 	return E_OK;
 }
@@ -70,6 +73,8 @@ long do_pmap(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 			 m->w[0] <= UINT32_MAX ? proc_live((uint32_t)m->w[0]) : NULL;
 	if (!t)
 		return E_NOENT;
+	if (t != p && !pg_alone())
+		return PG_ALONE; /* another process's regions: its lock is not ours */
 	struct pg_region_info *out = pg_self()->ipc_buf;
 	size_t n = 0, max = IPC_BUF_MAX / sizeof *out;
 	for (struct region *rg = region_from(&t->mem.regions, 0); rg && n < max;

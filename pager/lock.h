@@ -41,6 +41,20 @@ static inline void lock_take(struct lock *l)
 			lock_relax();
 }
 
+/* lock_take for a lock that may be held long (a process's lock across a
+ * munmap of many pages): after RW_SPINS turns, nap (if not NULL) between
+ * tries, as a long wait for a struct rwlock does. */
+static inline void lock_take_nap(struct lock *l, void (*nap)(void))
+{
+	unsigned turns = 0;
+	while (__atomic_exchange_n(&l->held, 1, __ATOMIC_ACQUIRE))
+		while (__atomic_load_n(&l->held, __ATOMIC_RELAXED))
+			if (++turns % RW_SPINS == 0 && nap)
+				nap();
+			else
+				lock_relax();
+}
+
 static inline void lock_give(struct lock *l)
 {
 	__atomic_store_n(&l->held, 0, __ATOMIC_RELEASE);

@@ -3,8 +3,10 @@
  * (the kernel hands a message to the receiver on the sender's CPU first).
  * Requests (badge with PG_BADGE_CALL) go to requests[], fault messages
  * (badge = pid) to faults[], the kernel's thread-end notices (badge = pid)
- * to proc_thread_ended.  Page faults run side by side (pg.big for reading,
- * the process's lock); the rest one at a time (pg.big for writing). */
+ * to proc_thread_ended.  Page faults, and the requests that touch only the
+ * caller's own regions and pages (BESIDE below), run side by side (pg.big
+ * for reading, the process's lock); the rest one at a time (pg.big for
+ * writing). */
 #include "pager.h"
 #include "pool.h"
 
@@ -36,42 +38,50 @@ __asm__(".section .text.start, \"ax\", @progbits\n"
 	"	ud2\n"
 	".previous\n");
 
+/* How a request is served: BESIDE faults and other such requests (it
+ * touches only the caller's own regions and pages, and what spaces share
+ * under demand.c's share lock; it may still answer PG_ALONE, before it
+ * changes anything, to be run again alone), or ALONE (it creates, ends or
+ * looks into other processes, or touches KSM's or the OOM state). */
+enum { ALONE, BESIDE };
+
 static const struct {
 	const char *name;
 	pg_handler fn;
+	bool beside;
 } requests[PG_COUNT] = {
-	[PG_EXIT]         = { "exit",         do_exit },
-	[PG_GETPID]       = { "getpid",       do_getpid },
-	[PG_MMAP_ANON]    = { "mmap_anon",    do_mmap_anon },
-	[PG_MUNMAP]       = { "munmap",       do_munmap },
-	[PG_MFREE]        = { "mfree",        do_mfree },
-	[PG_THREAD_SPAWN] = { "thread_spawn", do_thread_spawn },
-	[PG_SPAWN]        = { "spawn",        do_spawn },
-	[PG_WAIT]         = { "wait",         do_wait },
-	[PG_SHARED_EP]    = { "shared_ep",    do_shared_ep },
-	[PG_FORK]         = { "fork",         do_fork },
-	[PG_KILL]         = { "kill",         do_kill },
-	[PG_MPROTECT]     = { "mprotect",     do_mprotect },
-	[PG_BRK]          = { "brk",          do_brk },
-	[PG_STATS]        = { "stats",        do_stats },
-	[PG_PS]           = { "ps",           do_ps },
-	[PG_PMAP]         = { "pmap",         do_pmap },
-	[PG_LIST]         = { "list",         do_list },
-	[PG_HALT]         = { "halt",         do_halt },
-	[PG_REBOOT]       = { "reboot",       do_reboot },
-	[PG_OOM_ADJ]      = { "oom_adj",      do_oom_adj },
-	[PG_MADVISE]      = { "madvise",      do_madvise },
-	[PG_KSM_CTL]      = { "ksm_ctl",      do_ksm_ctl },
-	[PG_KSM_STATS]    = { "ksm_stats",    do_ksm_stats },
-	[PG_KSM_PROCESS]  = { "ksm_process",  do_ksm_process },
-	[PG_KSM_DOMAIN]   = { "ksm_domain",   do_ksm_domain },
-	[PG_KSM_SCAN]     = { "ksm_scan",     do_ksm_scan },
-	[PG_MMAP]         = { "mmap",         do_mmap },
-	[PG_UNMAP]        = { "unmap",        do_unmap },
-	[PG_PROTECT]      = { "protect",      do_protect },
-	[PG_MINCORE]      = { "mincore",      do_mincore },
-	[PG_PAGEINFO]     = { "pageinfo",     do_pageinfo },
-	[PG_FREAD]        = { "fread",        do_fread },
+	[PG_EXIT]         = { "exit",         do_exit,       ALONE },
+	[PG_GETPID]       = { "getpid",       do_getpid,     BESIDE },
+	[PG_MMAP_ANON]    = { "mmap_anon",    do_mmap_anon,  BESIDE },
+	[PG_MUNMAP]       = { "munmap",       do_munmap,     BESIDE },
+	[PG_MFREE]        = { "mfree",        do_mfree,      BESIDE },
+	[PG_THREAD_SPAWN] = { "thread_spawn", do_thread_spawn, ALONE },
+	[PG_SPAWN]        = { "spawn",        do_spawn,      ALONE },
+	[PG_WAIT]         = { "wait",         do_wait,       ALONE },
+	[PG_SHARED_EP]    = { "shared_ep",    do_shared_ep,  ALONE },
+	[PG_FORK]         = { "fork",         do_fork,       ALONE },
+	[PG_KILL]         = { "kill",         do_kill,       ALONE },
+	[PG_MPROTECT]     = { "mprotect",     do_mprotect,   BESIDE },
+	[PG_BRK]          = { "brk",          do_brk,        BESIDE },
+	[PG_STATS]        = { "stats",        do_stats,      BESIDE },
+	[PG_PS]           = { "ps",           do_ps,         ALONE },
+	[PG_PMAP]         = { "pmap",         do_pmap,       BESIDE },
+	[PG_LIST]         = { "list",         do_list,       BESIDE },
+	[PG_HALT]         = { "halt",         do_halt,       ALONE },
+	[PG_REBOOT]       = { "reboot",       do_reboot,     ALONE },
+	[PG_OOM_ADJ]      = { "oom_adj",      do_oom_adj,    BESIDE },
+	[PG_MADVISE]      = { "madvise",      do_madvise,    BESIDE },
+	[PG_KSM_CTL]      = { "ksm_ctl",      do_ksm_ctl,    ALONE },
+	[PG_KSM_STATS]    = { "ksm_stats",    do_ksm_stats,  ALONE },
+	[PG_KSM_PROCESS]  = { "ksm_process",  do_ksm_process, ALONE },
+	[PG_KSM_DOMAIN]   = { "ksm_domain",   do_ksm_domain, ALONE },
+	[PG_KSM_SCAN]     = { "ksm_scan",     do_ksm_scan,   ALONE },
+	[PG_MMAP]         = { "mmap",         do_mmap,       BESIDE },
+	[PG_UNMAP]        = { "unmap",        do_unmap,      BESIDE },
+	[PG_PROTECT]      = { "protect",      do_protect,    BESIDE },
+	[PG_MINCORE]      = { "mincore",      do_mincore,    BESIDE },
+	[PG_PAGEINFO]     = { "pageinfo",     do_pageinfo,   BESIDE },
+	[PG_FREAD]        = { "fread",        do_fread,      BESIDE },
 };
 
 static const pg_handler faults[] = {
@@ -110,21 +120,35 @@ static long serve_alone(struct pg_thread *me, const struct sys_msg *m, struct sy
 	return label;
 }
 
-/* Serve the page fault m beside other threads: pg.big for reading, its
- * process's lock; PG_ALONE if it must be served alone after all. */
-static long serve_fault(const struct sys_msg *m, struct sys_msg *r)
+/* Serve m, a page fault or a BESIDE request (fn), beside other threads:
+ * pg.big for reading, its process's lock; PG_ALONE if it must be served
+ * alone after all (also when its process is gone: serve_alone answers). */
+static long serve_beside(struct pg_thread *me, pg_handler fn, const struct sys_msg *m,
+			 struct sys_msg *r)
 {
 	rw_read(&pg.big);
 	struct proc *p = proc_live(PG_BADGE_PID(m->badge));
 	long label = PG_ALONE;
 	if (p) {
-		lock_take(&p->lock);
+		lock_take_nap(&p->lock, nap);
 		memset(r, 0, sizeof *r);
-		label = fault_page(p, m, r);
+		me->reply_len = 0;
+		label = fn(p, m, r);
 		lock_give(&p->lock);
 	}
 	rw_read_done(&pg.big);
+	if (label != PG_ALONE && (m->badge & PG_BADGE_CALL))
+		STAT_ADD(dp_stats.requests, 1);
 	return label;
+}
+
+/* The handler to run m beside other threads, or NULL: alone. */
+static pg_handler beside(const struct sys_msg *m)
+{
+	uint32_t tag = IPC_LABEL_TAG(m->label);
+	if (!(m->badge & PG_BADGE_CALL))
+		return tag == FAULT_PAGE ? fault_page : NULL;
+	return tag < PG_COUNT && requests[tag].beside ? requests[tag].fn : NULL;
 }
 
 /* Handle one message m, filling the reply r; false if the call was saved
@@ -132,9 +156,10 @@ static long serve_fault(const struct sys_msg *m, struct sys_msg *r)
 static bool dispatch(struct pg_thread *me, const struct sys_msg *m, struct sys_msg *r)
 {
 	long label = PG_ALONE;
+	pg_handler fn = beside(m);
 	me->reply_len = 0;
-	if (!(m->badge & PG_BADGE_CALL) && IPC_LABEL_TAG(m->label) == FAULT_PAGE)
-		label = serve_fault(m, r);
+	if (fn)
+		label = serve_beside(me, fn, m, r);
 	if (label == PG_ALONE) {
 		rw_write(&pg.big);
 		me->alone = true;

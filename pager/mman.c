@@ -90,7 +90,7 @@ static int map_at(struct proc *p, const struct mmap_req *q)
 	}
 	if (type == LX_MAP_PRIVATE)
 		return dp_register_lazy(&p->mem, q->at, q->size, q->rights, &backing_anon, NULL);
-	struct shm *o = shm_new();
+	struct shm *o = dp_shm_new();
 	if (!o)
 		return E_NOMEM;
 	int e = dp_register_shared(&p->mem, q->at, q->size, q->rights, o, q->at);
@@ -167,6 +167,9 @@ long do_mmap(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	else if (!q.file)
 		return E_BADHANDLE; /* EBADF */
 	int e = mmap_check(m, &q);
+	if (e == E_OK && (q.flags & LX_MAP_FIXED) && !(q.flags & LX_MAP_FIXED_NOREPLACE) &&
+	    pg_frees_many(p, m->w[0], m->w[0] + q.size))
+		return PG_ALONE; /* it replaces many pages */
 	if (e == E_OK)
 		e = place(p, m->w[0], &q);
 	if (e)
@@ -186,6 +189,8 @@ long do_unmap(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	uint64_t s, e;
 	if (m->w[0] % PAGE_SIZE || m->w[1] == 0 || !user_range(m->w[0], m->w[1], &s, &e))
 		return E_INVAL;
+	if (pg_frees_many(p, s, e))
+		return PG_ALONE;
 	return dp_unmap(&p->mem, s, e);
 }
 
@@ -241,6 +246,10 @@ long do_madvise(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 		return E_INVAL;
 	if (!user_range(m->w[0], m->w[1], &s, &e))
 		return E_INVAL;
+	if ((advice == LX_MADV_MERGEABLE || advice == LX_MADV_UNMERGEABLE) && !pg_alone())
+		return PG_ALONE; /* KSM's: alone (nothing changed yet) */
+	if ((advice == LX_MADV_DONTNEED || advice == LX_MADV_FREE) && pg_frees_many(p, s, e))
+		return PG_ALONE;
 	int err = advice == LX_MADV_MERGEABLE || advice == LX_MADV_UNMERGEABLE ?
 		  ksm_madvise(p, s, e, advice == LX_MADV_MERGEABLE) :
 		  vm_madvise(p, s, e, advice);

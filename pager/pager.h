@@ -2,10 +2,13 @@
  * handlers main.c's dispatch tables call.
  *
  * The pager runs a thread per CPU (main.c), all in the same receive loop.
- * A page fault is served under pg.big taken for reading and its process's
- * lock, so faults of different processes run at once; every other message
- * (and a fault that must kill or wait for memory: PG_ALONE) is served
- * under pg.big taken for writing, alone, as if the pager were one thread.
+ * A page fault, and a request that touches only its caller's own regions
+ * and pages (mmap, munmap, mprotect, brk, madvise, the statistics: main.c's
+ * BESIDE), is served under pg.big taken for reading and its process's
+ * lock, so those of different processes run at once; every other message
+ * (and a fault or request that must kill, wait for memory or look into
+ * another process: PG_ALONE) is served under pg.big taken for writing,
+ * alone, as if the pager were one thread.
  * The rules are in docs/ARCHITECTURE.md ("The pager's threads").
  * A handler gets the sender's process and message
  * and fills the reply's words; it returns the reply label (an enum err for
@@ -35,7 +38,8 @@ enum proc_state { PROC_FREE = 0, PROC_LIVE, PROC_ZOMBIE };
  * (proc_thread_ended) or by the process's end.  status is valid once not
  * LIVE. */
 struct proc {
-	struct lock lock;                  /* its faults, one at a time (read mode) */
+	struct lock lock;                  /* its faults and BESIDE requests, one
+					    * at a time (pg.big read) */
 	int state;
 	uint32_t pid, ppid;
 	uint32_t space;
@@ -85,9 +89,25 @@ typedef long (*pg_handler)(struct proc *p, const struct sys_msg *m,
 /* A handler's answer when it saved the call to answer later (reply_save):
  * the receive loop then receives without replying. */
 #define PG_DEFERRED 0x7FFFFFFFL
-/* A fault handler's answer under pg.big for reading when it must do more
- * (kill, wait for memory): it is called again, alone. */
+/* A handler's answer under pg.big for reading when it must do more (kill,
+ * wait for memory, look into another process), given before it changed
+ * anything: it is called again, alone. */
 #define PG_ALONE 0x7FFFFFFEL
+
+/* Frames a BESIDE request may free (pages of the range resident now);
+ * past it the request answers PG_ALONE before it changes anything and is
+ * run alone.  Each frame the pager frees is a TLB shootdown on every CPU
+ * where another pager thread runs at that moment (its window mapping goes);
+ * a writer's waiters nap instead (lock.h).  Under TCG on a loaded host an
+ * IPI waits for the target's host time slice: a 128-page munmap beside
+ * three busy pager threads took seconds. */
+#define PG_BESIDE_FREES 16
+
+/* True if freeing the pages of [start, end) of p should run alone. */
+static inline bool pg_frees_many(struct proc *p, uint64_t start, uint64_t end)
+{
+	return !pg_alone() && dp_resident(&p->mem, start, end) > PG_BESIDE_FREES;
+}
 
 /* mem.c: the demand manager's frames and mappings. */
 void *mem_window(uint64_t pfn);

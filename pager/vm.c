@@ -40,6 +40,8 @@ long do_munmap(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	uint64_t addr = m->w[0], size = page_up(m->w[1]);
 	if (addr % PAGE_SIZE || m->w[1] == 0 || size < m->w[1] || !lazy_range(p, addr, size))
 		return E_INVAL;
+	if (pg_frees_many(p, addr, addr + size))
+		return PG_ALONE;
 	dp_release_range(&p->mem, addr, addr + size);
 	return E_OK;
 }
@@ -54,6 +56,8 @@ long do_mfree(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 		return E_NOENT;
 	if (rg->kind != PG_BACK_ANON && rg->kind != PG_BACK_SHARED)
 		return E_INVAL;
+	if (pg_frees_many(p, rg->start, rg->end))
+		return PG_ALONE;
 	return dp_unregister_lazy(&p->mem, rg->start);
 }
 
@@ -78,6 +82,8 @@ static int heap_set(struct proc *p, uint64_t want)
 	if (!start || want < start || want > PG_MMAP_BASE - PAGE_SIZE)
 		return E_INVAL;
 	uint64_t new_end = page_up(want);
+	if (new_end < old_end && pg_frees_many(p, new_end, old_end))
+		return PG_ALONE;
 	struct region *last = old_end > start ? dp_region(&p->mem, old_end - PAGE_SIZE) : NULL;
 	int e = E_OK;
 	if (new_end > old_end && !last)
@@ -97,6 +103,8 @@ static int heap_set(struct proc *p, uint64_t want)
 long do_brk(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {
 	int e = m->w[0] ? heap_set(p, m->w[0]) : E_OK;
+	if (e == PG_ALONE)
+		return PG_ALONE;
 	if (e == E_OK)
 		r->w[0] = p->brk;
 	return e;
