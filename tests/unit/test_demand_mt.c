@@ -149,10 +149,13 @@ static void *reader(void *arg)
 	return NULL;
 }
 
-START_TEST(faults_of_forked_spaces_at_once)
+/* The demand manager on the fake machine, with the checking map and
+ * protect (no frame writable in one space while mapped in another). */
+static uint32_t zgen;
+static uint64_t zpfn; /* the zero frame */
+
+static void init_private_dp(void)
 {
-	uint32_t zgen;
-	uint64_t zpfn;
 	memset(&dp_stats, 0, sizeof dp_stats);
 	f_alloc(&zpfn, &zgen);
 	static struct dp_ops ops;
@@ -160,6 +163,11 @@ START_TEST(faults_of_forked_spaces_at_once)
 	ops.map = map_private;
 	ops.protect = protect_private;
 	dp_init(&ops, zpfn, zgen);
+}
+
+START_TEST(faults_of_forked_spaces_at_once)
+{
+	init_private_dp();
 	for (uint32_t s = 0; s < NSPACE; s++) {
 		pthread_mutex_init(&space_lock[s], NULL);
 		dp_space_init(&spaces[s], s);
@@ -460,15 +468,7 @@ static void requests_run(uint64_t zpfn)
 
 START_TEST(requests_beside_faults)
 {
-	uint32_t zgen;
-	uint64_t zpfn;
-	memset(&dp_stats, 0, sizeof dp_stats);
-	f_alloc(&zpfn, &zgen);
-	static struct dp_ops ops;
-	ops = fm_ops;
-	ops.map = map_private;
-	ops.protect = protect_private;
-	dp_init(&ops, zpfn, zgen);
+	init_private_dp();
 	for (int rep = 0; rep < REPS; rep++)
 		requests_run(zpfn);
 	f_free(zpfn, zgen);
