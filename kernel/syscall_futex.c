@@ -38,23 +38,36 @@ static int sleep_woken(struct thread *me, uint64_t ms)
 	return E_OK;
 }
 
-/* futex_wait(addr, val, ms): see abi/syscall.h. */
+#define QUEUE_TRIES 4 /* the word's page taken away between the two reads */
+
+/* futex_wait(addr, val, ms): see abi/syscall.h.  The word is read twice:
+ * first with the pager's help (a lazy page is paged in; a kill may end
+ * the thread right there, so it must not be queued yet), then, queued,
+ * without it (space_copy_in never blocks, so nothing between the queueing
+ * and futex_leave can end the thread and leave its waiter behind). */
 int ksys_futex_wait(const uint64_t a[6], uint64_t out[6])
 {
 	(void)out;
 	uint64_t va = a[0], ms = a[2];
+	uint32_t val = (uint32_t)a[1], now;
 	if ((va & 3) || (ms > FUTEX_MAX_MS && ms != FUTEX_FOREVER))
 		return E_INVAL;
 	struct thread *me = cur();
 	struct futex_waiter w = { .space = me->space, .va = va, .thread = me };
-	atomic_store(&me->futex_woken, false);
-	futex_enqueue(&w);
-	uint32_t now;
-	int e = user_in(&now, va, sizeof now);
-	if (e == E_OK && now != (uint32_t)a[1])
-		e = E_AGAIN;
-	if (e == E_OK)
-		e = sleep_woken(me, ms);
+	for (int tries = 0;; tries++) {
+		int e = user_in(&now, va, sizeof now);
+		if (e != E_OK || now != val)
+			return e != E_OK ? e : E_AGAIN;
+		atomic_store(&me->futex_woken, false);
+		futex_enqueue(&w);
+		if (space_copy_in(me->space, &now, va, sizeof now) == E_OK)
+			break;
+		if (futex_leave(&w))
+			return E_OK;
+		if (tries == QUEUE_TRIES)
+			return E_FAULT;
+	}
+	int e = now != val ? E_AGAIN : sleep_woken(me, ms);
 	if (futex_leave(&w))
 		e = E_OK; /* a waker counted us: say so, whatever else happened */
 	thread_check_kill();

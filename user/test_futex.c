@@ -19,7 +19,13 @@
  *                     millisecond made hundreds) and leave the CPUs idle
  *   futex_kill        a child whose threads sleep in futex_wait for good
  *                     is killed, and one exits while they sleep: both are
- *                     reaped and every frame comes back */
+ *                     reaped and every frame comes back; then children
+ *                     whose threads wait on words of pages never touched
+ *                     (each wait asks the pager first) are killed mid-way,
+ *                     20 times, and futexes of every bucket are used after:
+ *                     a waiter left queued by a thread that ended while its
+ *                     word was paged in corrupted the queues (the fuzzer
+ *                     found it as a kernel page fault in futex_wake) */
 #include <limits.h>
 #include <pthread.h>
 #include <string.h>
@@ -284,11 +290,56 @@ static int child_sleeps(bool exit_early)
 	return 3;
 }
 
+/* Threads that wait a millisecond on a word of a fresh page, again and
+ * again: most of their time goes in asking the pager for the page. */
+static void lazy_waiter(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		void *m;
+		if (mmap_anon(1 << 20, &m) != E_OK)
+			continue;
+		for (int i = 0; i < 256; i++)
+			futex_wait((uint32_t *)m + i * 1024, 0, 1);
+	}
+}
+
+static int child_lazy(void)
+{
+	for (int i = 0; i < 3; i++)
+		thread_start(lazy_waiter, NULL, 16384);
+	lazy_waiter(NULL);
+	return 0;
+}
+
+/* Every bucket's queue used: waits of 0 ms and wakes on 4096 words. */
+static void all_buckets(void *arg)
+{
+	(void)arg;
+	static volatile uint32_t words[4096];
+	for (int i = 0; i < 4096; i++) {
+		futex_wait(&words[i], 0, 0);
+		futex_wake(&words[i], 1);
+	}
+	__atomic_fetch_add(&returned, 1, __ATOMIC_SEQ_CST);
+}
+
 static void kill_waiters(void)
 {
 	const char *name = "futex_kill";
 	struct wait_status st;
 	uint32_t pid;
+	for (int round = 0; round < 20; round++) {
+		TEST_ERR(name, spawn("test_futex", "lazy", &pid), E_OK);
+		sleep_ms(5 + 7 * (round % 5));
+		TEST_ERR(name, kill(pid), E_OK);
+		TEST_ERR(name, waitpid(pid, &st), E_OK);
+		returned = 0;
+		for (int i = 0; i < 3; i++)
+			TEST_ERR(name, thread_start(all_buckets, NULL, 16384), E_OK);
+		all_buckets(NULL);
+		until_returned(name, 4);
+	}
 	sleep_ms(50);
 	uint64_t before = frames_steady(2000);
 	TEST_ERR(name, spawn("test_futex", "sleeps", &pid), E_OK);
@@ -312,6 +363,8 @@ int main(int argc, char **argv)
 		return child_sleeps(false);
 	if (argc > 1 && strcmp(argv[1], "exits") == 0)
 		return child_sleeps(true);
+	if (argc > 1 && strcmp(argv[1], "lazy") == 0)
+		return child_lazy();
 	calls();
 	wake_n();
 	private_key();
