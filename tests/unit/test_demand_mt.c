@@ -165,6 +165,18 @@ static void init_private_dp(void)
 	dp_init(&ops, zpfn, zgen);
 }
 
+/* Once every space is gone: no frame but the zero frame referenced, no
+ * COW entry, page-table page or held frame left. */
+static void assert_all_released(void)
+{
+	for (int i = 1; i < NF; i++)
+		if ((uint64_t)i != zpfn)
+			ck_assert_msg(fr[i].refs == 0, "frame %d refs %d", i, fr[i].refs);
+	ck_assert_uint_eq(cow_entries(), 0);
+	ck_assert_uint_eq(pagetab_pages_used(), 0);
+	ck_assert_uint_eq(dp_stats.frames_held, 0);
+}
+
 START_TEST(faults_of_forked_spaces_at_once)
 {
 	init_private_dp();
@@ -198,12 +210,7 @@ START_TEST(faults_of_forked_spaces_at_once)
 		f_unmap(s, BASE, NVA); /* the space dies: its mappings, then pages */
 		dp_destroy(&spaces[s]);
 	}
-	for (int i = 1; i < NF; i++)
-		if ((uint64_t)i != zpfn)
-			ck_assert_msg(fr[i].refs == 0, "frame %d refs %d", i, fr[i].refs);
-	ck_assert_uint_eq(cow_entries(), 0);
-	ck_assert_uint_eq(pagetab_pages_used(), 0);
-	ck_assert_uint_eq(dp_stats.frames_held, 0);
+	assert_all_released();
 	f_free(zpfn, zgen);
 }
 END_TEST
@@ -404,7 +411,7 @@ static void *own_faulter(void *arg)
 
 /* One run: space 0 with BASE written and SHARED, forked three times, a
  * FRESH region each; the threads; every word checked; all destroyed. */
-static void requests_run(uint64_t zpfn)
+static void requests_run(void)
 {
 	for (uint32_t s = 0; s < NSPACE; s++) {
 		pthread_mutex_init(&space_lock[s], NULL);
@@ -456,21 +463,16 @@ static void requests_run(uint64_t zpfn)
 		f_unmap(s, BASE, NVA);
 		dp_destroy(&spaces[s]);
 	}
-	for (int i = 1; i < NF; i++)
-		if ((uint64_t)i != zpfn)
-			ck_assert_msg(fr[i].refs == 0, "frame %d refs %d", i, fr[i].refs);
-	ck_assert_uint_eq(cow_entries(), 0);
-	ck_assert_uint_eq(pagetab_pages_used(), 0);
+	assert_all_released();
 	ck_assert_uint_eq(shm_objects_used(), 0);
 	ck_assert_uint_eq(region_nodes_used(), 0);
-	ck_assert_uint_eq(dp_stats.frames_held, 0);
 }
 
 START_TEST(requests_beside_faults)
 {
 	init_private_dp();
 	for (int rep = 0; rep < REPS; rep++)
-		requests_run(zpfn);
+		requests_run();
 	f_free(zpfn, zgen);
 }
 END_TEST
