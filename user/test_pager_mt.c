@@ -16,8 +16,8 @@
  *                        ones) on the other CPUs: every page checked; it
  *                        prints how many pages the others touched meanwhile
  * and after each, the free frames are what they were before (no leak;
- * first a child fills memory once, so the tables that stay for good, like
- * the kernel's for the pager's window on every frame, are there before). */
+ * first a child fills memory once, so what stays for good once grown, like
+ * the kernel's small-object pages, is there before). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
