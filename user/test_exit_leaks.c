@@ -113,7 +113,7 @@ int main(int argc, char **argv)
 	fill_memory();
 	TEST_ERR(NAME, pager_stats(&b), E_OK);
 	uint64_t pt = page_tables_settle(fs[0].by_purpose[ABI_PURPOSE_PAGE_TABLE], 30000);
-	if (pt != fs[0].by_purpose[ABI_PURPOSE_PAGE_TABLE])
+	if (pt > fs[0].by_purpose[ABI_PURPOSE_PAGE_TABLE]) /* (fewer: a space ended) */
 		test_fail(NAME, "%lu page-table frames after a child held nearly every frame, "
 			  "%lu before (the pager's window grew its tables?)", pt,
 			  fs[0].by_purpose[ABI_PURPOSE_PAGE_TABLE]);
