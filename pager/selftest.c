@@ -148,10 +148,10 @@ static void check_round(void)
 	expect("space_destroy again", sys_space_destroy(a), E_BADHANDLE);
 }
 
-/* Two rounds: the first also warms what the kernel keeps for good (the
- * page tables of our window onto the frames it uses, which the second
- * round gets again from the per-CPU cache); free frames must come back
- * exactly over the second. */
+/* Two rounds: the first also warms what the kernel keeps for good once
+ * grown (the pages of its small-object classes; our window's page tables
+ * are all there from the start); free frames must come back exactly over
+ * the second. */
 void selftest_run(void)
 {
 	check_round();

@@ -16,8 +16,8 @@
  *                        ones) on the other CPUs: every page checked; it
  *                        prints how many pages the others touched meanwhile
  * and after each, the free frames are what they were before (no leak;
- * first a child fills memory once, so the tables that stay for good, like
- * the kernel's for the pager's window on every frame, are there before). */
+ * first a child fills memory once, so what stays for good once grown, like
+ * the kernel's small-object pages, is there before). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,19 +104,42 @@ static void start_all(const char *name, const char *mode, pid_t *pid, int n)
 	}
 }
 
-/* The free frames once things settle must be before's: no frame leaked. */
+static struct abi_frame_stats fs[2];
+
+static void snap(int i)
+{
+	sys_frame_stats((uint64_t)&fs[i], sizeof fs[i]);
+}
+
+/* The free frames once nothing has changed for a while, and the counters
+ * then (for no_leak's report). */
+static uint64_t frames_before(void)
+{
+	uint64_t n = frames_steady(3000);
+	snap(0);
+	return n;
+}
+
+/* The free frames once things settle must be before's: no frame leaked.
+ * If not, the frames of each purpose before -> after. */
 static void no_leak(const char *name, uint64_t before)
 {
 	uint64_t after = frames_settle(before, 30000);
-	if (after != before)
-		test_fail(name, "free frames %lu before, %lu after", before, after);
+	if (after == before)
+		return;
+	snap(1);
+	for (int p = 0; p < ABI_PURPOSES; p++)
+		if (fs[0].by_purpose[p] != fs[1].by_purpose[p])
+			printf("%s: frames of purpose %d: %lu -> %lu\n", name, p,
+			       fs[0].by_purpose[p], fs[1].by_purpose[p]);
+	test_fail(name, "free frames %lu before, %lu after", before, after);
 }
 
 static void test_storm(void)
 {
 	const char *name = "pager_mt_storm";
 	pid_t pid[PROCS];
-	uint64_t before = frames_steady(3000);
+	uint64_t before = frames_before();
 	start_all(name, "storm", pid, PROCS);
 	for (int i = 0; i < PROCS; i++) {
 		int st;
@@ -173,7 +196,7 @@ static int same_pages(void)
 static void test_same_pages(void)
 {
 	const char *name = "pager_mt_same_pages";
-	uint64_t before = frames_steady(3000);
+	uint64_t before = frames_before();
 	const char *argv[] = { "test_pager_mt", "same", NULL };
 	uint32_t c;
 	int st;
@@ -214,7 +237,7 @@ static void test_kill_storm(void)
 	pid_t pid[16];
 	if (n > 16)
 		n = 16;
-	uint64_t before = frames_steady(3000);
+	uint64_t before = frames_before();
 	for (int round = 0; round < 3; round++) {
 		start_all(name, "fault", pid, (int)n);
 		sleep_ms(200);
@@ -429,7 +452,7 @@ static void test_map_loop(void)
 	ml->stop = 0; /* its frame, the object's, made now */
 	/* (measured with our mappings made and touched: the kernel's page
 	 * tables for them stay when they go) */
-	uint64_t before = frames_steady(3000);
+	uint64_t before = frames_before();
 	pid_t pid[ML_MAX + 1];
 	for (unsigned i = 0; i <= nf; i++) {
 		pid[i] = fork();
@@ -481,6 +504,8 @@ int main(int argc, char **argv)
 	if (argc == 2 && strcmp(argv[1], "same") == 0)
 		return same_pages();
 	touch_data();
+	snap(0); /* (fs is in .bss: its pages touched now, not between counts) */
+	snap(1);
 	const char *warm[] = { "test_pager_mt", "warm", NULL };
 	uint32_t w;
 	int st;

@@ -62,6 +62,7 @@ int arch_pt_unmap(uint64_t root, uint64_t va, uint64_t *old);
 int arch_pt_protect(uint64_t root, uint64_t va, unsigned rights);
 bool arch_pt_lookup(uint64_t root, uint64_t va, uint64_t *pa, unsigned *rights);
 uint64_t arch_pt_hole(uint64_t root, uint64_t va);
+int arch_pt_prepare(uint64_t root, uint64_t va);
 int arch_pt_share_cow(uint64_t src, uint64_t dst, uint64_t va, uint64_t npages,
 		      bool (*take)(uint64_t pa, void *arg), void *arg,
 		      uint64_t *shared, bool *wrprotected);

@@ -11,6 +11,9 @@
 /* Kernel-virtual address of physical address pa (the direct map). */
 void *arch_phys_to_virt(uint64_t pa);
 
+/* Physical address of va, a kernel-virtual address arch_phys_to_virt gave. */
+uint64_t arch_virt_to_phys(const void *va);
+
 /* Index of the CPU running the caller, 0 .. MAX_CPUS-1. */
 unsigned arch_cpu_id(void);
 

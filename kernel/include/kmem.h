@@ -1,7 +1,9 @@
 /* Small kernel objects (endpoints, spaces): power-of-two size classes from
  * 32 to 2048 bytes, carved from order-0 frames of the frame allocator.
- * Freed objects go back on their class's free list; frames are kept.
- *   lock (one per class) guards the class's free list. */
+ * A freed object goes back to its page; a page with no object left goes
+ * back to the frame allocator (none is kept for later).
+ *   lock (one per class) guards the class's list of pages with a free
+ *   object, and the free lists and counts of those pages. */
 #ifndef KMEM_H
 #define KMEM_H
 

@@ -76,6 +76,16 @@ int space_map_owned(struct space *s, uint64_t va, uint64_t pfn, unsigned rights)
  * (va not a user page), E_BUSY (va is mapped: unchanged), E_NOMEM. */
 int space_map_new(struct space *s, uint64_t va, uint64_t pfn, unsigned rights);
 
+/* Make s's page tables for va now, mapping nothing: a later mapping at va
+ * allocates no table (tables stay until s ends).  E_FAULT (va not a user
+ * page), E_NOMEM. */
+int space_prepare(struct space *s, uint64_t va);
+
+/* Make the page tables of the pager's window in s (PAGER_WINDOW + pfn *
+ * 4096) for every frame the allocator manages, once, before the pager
+ * runs.  E_NOMEM. */
+int space_window_prepare(struct space *s);
+
 /* True and *rights = its MAP_* rights if va is mapped in s. */
 bool space_query(struct space *s, uint64_t va, unsigned *rights);
 

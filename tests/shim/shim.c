@@ -89,6 +89,16 @@ void *arch_phys_to_virt(uint64_t pa)
 	return arena + pa;
 }
 
+uint64_t arch_virt_to_phys(const void *va)
+{
+	const unsigned char *p = va;
+	if (p < arena || p >= arena + arena_bytes) {
+		fprintf(stderr, "shim: %p outside the arena\n", va);
+		abort();
+	}
+	return (uint64_t)(p - arena);
+}
+
 void shim_set_cpu(unsigned cpu)
 {
 	if (cpu >= MAX_CPUS)

@@ -59,7 +59,44 @@ START_TEST(frames_come_from_the_allocator)
 	ck_assert_uint_eq(b.by_purpose[PURPOSE_KERNEL_DATA] - a.by_purpose[PURPOSE_KERNEL_DATA], 2);
 	kmem_free(p, 2048);
 	kmem_free(q, 2048);
+	frame_stats(&b);
+	ck_assert_uint_eq(a.free - b.free, 1); /* r's frame stays, p's and q's went */
 	kmem_free(r, 2048);
+	frame_stats(&b);
+	ck_assert_uint_eq(b.free, a.free);
+	ck_assert_uint_eq(b.by_purpose[PURPOSE_KERNEL_DATA], a.by_purpose[PURPOSE_KERNEL_DATA]);
+}
+END_TEST
+
+/* A page goes back to the frame allocator when its last object is freed,
+ * whatever the order of the frees, and objects of a page that still has
+ * some in use are reused before a new page is taken. */
+START_TEST(empty_pages_go_back)
+{
+	enum { N = 300, SZ = 128 }; /* 32 per page: 10 pages, the last partly */
+	static void *p[N];
+	struct frame_stats a, b;
+	frame_stats(&a);
+	for (int i = 0; i < N; i++)
+		ck_assert_ptr_nonnull(p[i] = kmem_alloc(SZ));
+	frame_stats(&b);
+	ck_assert_uint_eq(a.free - b.free, (N + 31) / 32);
+	for (int i = 0; i < N; i += 2) /* every page keeps half of its objects */
+		kmem_free(p[i], SZ);
+	frame_stats(&b);
+	ck_assert_uint_eq(a.free - b.free, (N + 31) / 32);
+	for (int i = 0; i < N; i += 2) /* refilled from those pages */
+		ck_assert_ptr_nonnull(p[i] = kmem_alloc(SZ));
+	frame_stats(&b);
+	ck_assert_uint_eq(a.free - b.free, (N + 31) / 32);
+	for (int i = N - 1; i >= 0; i -= 3)
+		kmem_free(p[i], SZ);
+	for (int i = 0; i < N; i++)
+		if ((N - 1 - i) % 3)
+			kmem_free(p[i], SZ);
+	frame_stats(&b);
+	ck_assert_uint_eq(b.free, a.free);
+	ck_assert_uint_eq(b.by_purpose[PURPOSE_KERNEL_DATA], a.by_purpose[PURPOSE_KERNEL_DATA]);
 }
 END_TEST
 
@@ -71,6 +108,7 @@ int main(void)
 	tcase_add_test(t, sizes_and_limits);
 	tcase_add_test(t, no_overlap_reuse_zeroed);
 	tcase_add_test(t, frames_come_from_the_allocator);
+	tcase_add_test(t, empty_pages_go_back);
 	suite_add_tcase(s, t);
 	return check_run(s);
 }

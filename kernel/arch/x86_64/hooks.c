@@ -25,6 +25,11 @@ void *arch_phys_to_virt(uint64_t pa)
 	return P2V(pa);
 }
 
+uint64_t arch_virt_to_phys(const void *va)
+{
+	return V2P(va);
+}
+
 /* One gs-relative load: every CPU sets its GS base (percpu_init) before
  * anything asks (the BSP third in arch_early_init, an AP first thing in
  * ap_entry), and cpu_local is NULL until the scheduler sets it. */

@@ -55,6 +55,14 @@ static uint64_t *walk(uint64_t root, uint64_t va, bool create)
 	return &t[(va >> 12) & 511];
 }
 
+/* arch_pt_prepare: make every table down to the one holding va's leaf,
+ * mapping nothing.  E_NOMEM if a table could not be allocated (those made
+ * stay, as every table does until the space ends). */
+int arch_pt_prepare(uint64_t root, uint64_t va)
+{
+	return walk(root, va, true) ? E_OK : E_NOMEM;
+}
+
 /* PTE_NX if the CPU has no-execute turned on (EFER.NXE), read once: the
  * MSR read is a slow exit under emulation and paging.c sets NXE at boot,
  * before any user table exists. */
