@@ -15,7 +15,16 @@
  *                         the touchers that fault meanwhile wait, none dies
  * Children are this program run with a mode word (see main).  "Filling"
  * touches pages while more than a margin of frames is free (1024 plus
- * 1/32 of memory, as exit_no_leaks does), which never runs out itself. */
+ * 1/32 of memory, as exit_no_leaks does), which never runs out itself.
+ * The touchers that must make memory run out "grab": they touch pages
+ * until an OOM kill has happened, not a fixed count, so that memory runs
+ * out however many frames are free and however their turns fall (fixed
+ * counts fitted now and then on a loaded host: eight touchers that ran
+ * one after another, or frames of the last test that came back after the
+ * holder had filled memory; then nobody was killed and the test waited for
+ * ever for a victim).  A victim the test waits for must have been killed
+ * by the time the toucher that saw the kill has ended: if it still runs,
+ * the test fails instead of waiting (victim_end). */
 #include <stdbool.h>
 #include "sys/sys.h"
 #include "sys/ipc.h"
@@ -25,6 +34,7 @@
 #define KEY 0x6f6f6d6b696c6cull /* "oomkill": the ready endpoint */
 #define GO_KEY (KEY + 1)       /* children racing wait here for "go" */
 #define MAX_REGIONS 64
+#define GRAB_STEP 64 /* pages grab touches between looks at the kill count */
 
 static void *regions[MAX_REGIONS];
 static int nregions;
@@ -59,6 +69,41 @@ static int touch(uint64_t n)
 		for (uint64_t i = 0; i < k; i++)
 			p[i * 4096] = 1;
 		n -= k;
+	}
+	return 0;
+}
+
+static uint64_t oom_kills(void)
+{
+	static struct pg_stats s;
+	return pager_stats(&s) == E_OK ? s.oom_kills : 0;
+}
+
+/* "grab K0": touch pages, GRAB_STEP at a time, until the pager's OOM kill
+ * count is no longer K0 (the parent's look before it started anything
+ * that holds memory): 0 then.  5 if every frame the kernel manages was
+ * touched with no kill (memory ran out with nobody killed: the parent
+ * fails then, it does not wait), 2 if a region could not be had. */
+static int grab(uint64_t k0)
+{
+	static struct abi_frame_stats fs;
+	const uint64_t per = PG_MMAP_MAX / 4096; /* pages in a region */
+	uint64_t used = per;                     /* of the last region */
+	volatile char *p = NULL;
+	if (sys_frame_stats((uint64_t)&fs, sizeof fs))
+		return 2;
+	for (uint64_t n = 0; oom_kills() == k0; n += GRAB_STEP) {
+		if (n > fs.total)
+			return 5;
+		if (used == per) {
+			if (nregions == MAX_REGIONS || mmap_anon(PG_MMAP_MAX, (void **)&p))
+				return 2;
+			regions[nregions++] = (void *)p;
+			used = 0;
+		}
+		for (uint64_t i = used; i < used + GRAB_STEP; i++)
+			p[i * 4096] = 1;
+		used += GRAB_STEP;
 	}
 	return 0;
 }
@@ -205,12 +250,6 @@ static bool exited0(struct wait_status st)
 	return st.how == PG_WAIT_EXITED && st.code == 0;
 }
 
-static uint64_t oom_kills(void)
-{
-	static struct pg_stats s;
-	return pager_stats(&s) == E_OK ? s.oom_kills : 0;
-}
-
 /* Kill pid (still running: else fail) and reap it. */
 static void stop(const char *name, uint32_t pid)
 {
@@ -299,8 +338,7 @@ static void test_one_per_shortage(void)
 	test_pass(name);
 }
 
-/* A holder with adj filling memory to keep free, then a toucher of n pages:
- * returns (holder pid, toucher's end). */
+/* A holder with adj filling memory to keep free (started, ready): its pid. */
 static uint32_t holder(const char *name, int adj, uint64_t keep)
 {
 	char a[24], k[24];
@@ -310,12 +348,34 @@ static uint32_t holder(const char *name, int adj, uint64_t keep)
 	return start_ready(name, argv);
 }
 
-static struct wait_status toucher(const char *name, uint64_t pages)
+/* Start a toucher that grabs memory until an OOM kill after k0 (a count
+ * read before anything was started to hold memory): its pid. */
+static uint32_t start_grab(const char *name, uint64_t k0)
 {
-	char n[24];
-	numstr(n, sizeof n, (long)pages);
-	const char *argv[] = { "test_oomkill", "touch", n, NULL };
-	return end_of(name, start(name, argv));
+	char k[24];
+	numstr(k, sizeof k, (long)k0);
+	const char *argv[] = { "test_oomkill", "grab", k, NULL };
+	return start(name, argv);
+}
+
+/* How a toucher started with start_grab(k0) ended. */
+static struct wait_status toucher(const char *name, uint64_t k0)
+{
+	return end_of(name, start_grab(name, k0));
+}
+
+/* How pid, which an OOM kill should have ended, ended: the kill (and the
+ * end of the process) came before any toucher saw it, so once the
+ * touchers have ended it is over.  If pid still runs, nobody waits for a
+ * kill that did not come: we kill it and say how = -1 (the caller's check
+ * then fails). */
+static struct wait_status victim_end(const char *name, uint32_t pid)
+{
+	struct wait_status st;
+	if (wait_poll(pid, &st) != E_AGAIN)
+		return st;
+	stop(name, pid);
+	return (struct wait_status){ .how = -1 };
 }
 
 static void test_largest(void)
@@ -323,8 +383,8 @@ static void test_largest(void)
 	const char *name = "oom_kills_largest";
 	uint64_t m = margin(), k0 = oom_kills();
 	uint32_t h = holder(name, 0, m);
-	struct wait_status s = toucher(name, 2 * m);
-	struct wait_status hs = end_of(name, h);
+	struct wait_status s = toucher(name, k0);
+	struct wait_status hs = victim_end(name, h);
 	if (!exited0(s) || !killed(hs) || oom_kills() - k0 != 1)
 		test_fail(name, "small toucher how=%d code %lu, greedy holder how=%d, %lu OOM "
 			  "kills: want the greedy one killed, the small one done", s.how, s.code,
@@ -337,7 +397,7 @@ static void test_adj_protects(void)
 	const char *name = "oom_adj_protects";
 	uint64_t m = margin(), k0 = oom_kills();
 	uint32_t h = holder(name, PG_OOM_ADJ_MIN, m);
-	struct wait_status s = toucher(name, 2 * m);
+	struct wait_status s = toucher(name, k0);
 	if (!killed(s) || oom_kills() - k0 != 1)
 		test_fail(name, "toucher how=%d, %lu OOM kills: want it killed, the -1000 "
 			  "holder spared", s.how, oom_kills() - k0);
@@ -354,8 +414,8 @@ static void test_adj_first(void)
 	numstr(n, sizeof n, (long)m);
 	const char *argv[] = { "test_oomkill", "small", "1000", n, NULL };
 	uint32_t t = start_ready(name, argv);
-	struct wait_status s = toucher(name, 3 * m / 2);
-	struct wait_status ts = end_of(name, t);
+	struct wait_status s = toucher(name, k0);
+	struct wait_status ts = victim_end(name, t);
 	if (!exited0(s) || !killed(ts) || oom_kills() - k0 != 1)
 		test_fail(name, "toucher how=%d, +1000 process how=%d, %lu OOM kills: want "
 			  "the +1000 one killed before the greedy one", s.how, ts.how,
@@ -364,27 +424,25 @@ static void test_adj_first(void)
 	test_pass(name);
 }
 
-/* A busy holder of most of memory, then TOUCHERS touchers that need more
- * than is left: the holder dies while its threads run, and each toucher
- * that faults before the holder's frames are back must wait, not die.
+/* A busy holder of most of memory, then TOUCHERS touchers that grab what
+ * is left: the holder dies while its threads run, and each toucher that
+ * faults before the holder's frames are back must wait, not die.
  * Two rounds: without the wait a round loses a toucher about half of the
  * time (4 of 6 runs at 4 CPUs, 2 of 2 at 2 CPUs). */
 #define TOUCHERS 8
 static void waits_round(const char *name)
 {
 	uint64_t m = margin(), k0 = oom_kills();
-	char k[24], n[24];
+	char k[24];
 	numstr(k, sizeof k, (long)m);
-	numstr(n, sizeof n, (long)(m / 2));
 	const char *hargv[] = { "test_oomkill", "busy", k, NULL };
-	const char *targv[] = { "test_oomkill", "touch", n, NULL };
 	uint32_t h = start_ready(name, hargv), t[TOUCHERS];
 	for (int i = 0; i < TOUCHERS; i++)
-		t[i] = start(name, targv);
+		t[i] = start_grab(name, k0);
 	int ok = 0;
 	for (int i = 0; i < TOUCHERS; i++)
 		ok += exited0(end_of(name, t[i]));
-	struct wait_status hs = end_of(name, h);
+	struct wait_status hs = victim_end(name, h);
 	static struct pg_stats s;
 	TEST_ERR(name, pager_stats(&s), E_OK);
 	printf("%s: %d of %d touchers done, holder how=%d, %lu OOM kills, oom_waits %lu\n",
@@ -411,8 +469,8 @@ int main(int argc, char **argv)
 {
 	if (argc > 1 && strcmp(argv[1], "callfail") == 0)
 		return callfail();
-	if (argc > 2 && strcmp(argv[1], "touch") == 0)
-		return touch((uint64_t)num(argv[2]));
+	if (argc > 2 && strcmp(argv[1], "grab") == 0)
+		return grab((uint64_t)num(argv[2]));
 	if (argc > 2 && strcmp(argv[1], "busy") == 0)
 		return busy((uint64_t)num(argv[2]));
 	if (argc > 2 && strcmp(argv[1], "race") == 0)
