@@ -32,7 +32,7 @@
 #include "sys/unistd.h"
 
 #define KEY 0x6f6f6d6b696c6cull /* "oomkill": the ready endpoint */
-#define GO_KEY (KEY + 1)       /* children racing wait here for "go" */
+#define GO_KEY (KEY + 1)       /* children racing or grabbing wait here for "go" */
 #define MAX_REGIONS 64
 #define GRAB_STEP 64 /* pages grab touches between looks at the kill count */
 
@@ -79,18 +79,23 @@ static uint64_t oom_kills(void)
 	return pager_stats(&s) == E_OK ? s.oom_kills : 0;
 }
 
-/* "grab K0": touch pages, GRAB_STEP at a time, until the pager's OOM kill
- * count is no longer K0 (the parent's look before it started anything
- * that holds memory): 0 then.  5 if every frame the kernel manages was
- * touched with no kill (memory ran out with nobody killed: the parent
- * fails then, it does not wait), 2 if a region could not be had. */
+/* "grab K0": wait for "go" (the parent has started every toucher: no
+ * spawn of its finds memory gone), then touch pages, GRAB_STEP at a time,
+ * until the pager's OOM kill count is no longer K0 (the parent's look
+ * before it started anything that holds memory): 0 then.  5 if every
+ * frame the kernel manages was touched with no kill (memory ran out with
+ * nobody killed: the parent fails then, it does not wait), 2 if set-up
+ * failed. */
 static int grab(uint64_t k0)
 {
 	static struct abi_frame_stats fs;
 	const uint64_t per = PG_MMAP_MAX / 4096; /* pages in a region */
 	uint64_t used = per;                     /* of the last region */
 	volatile char *p = NULL;
-	if (sys_frame_stats((uint64_t)&fs, sizeof fs))
+	uint32_t go;
+	struct sys_msg m;
+	if (sys_frame_stats((uint64_t)&fs, sizeof fs) || shared_ep(GO_KEY, &go) ||
+	    ipc_recv(go, &m))
 		return 2;
 	for (uint64_t n = 0; oom_kills() == k0; n += GRAB_STEP) {
 		if (n > fs.total)
@@ -260,6 +265,15 @@ static void stop(const char *name, uint32_t pid)
 	end_of(name, pid);
 }
 
+/* Say "go" to n children waiting for it. */
+static void go(const char *name, int n)
+{
+	for (int i = 0; i < n; i++) {
+		struct sys_msg m = { .label = 2 };
+		TEST_ERR(name, ipc_send(go_ep, &m), E_OK);
+	}
+}
+
 static void numstr(char *buf, size_t n, long v)
 {
 	fmt_snprintf(buf, n, "%ld", v);
@@ -296,10 +310,7 @@ static void test_one_per_shortage(void)
 	bool ready[RACERS] = { 0 }, gone[RACERS] = { 0 };
 	for (int i = 0; i < RACERS; i++)
 		pid[i] = start(name, argv);
-	for (int i = 0; i < RACERS; i++) {
-		struct sys_msg go = { .label = 2 };
-		TEST_ERR(name, ipc_send(go_ep, &go), E_OK);
-	}
+	go(name, RACERS);
 	for (int left = RACERS; left > 0;) {
 		struct sys_msg m;
 		struct wait_status st;
@@ -348,8 +359,9 @@ static uint32_t holder(const char *name, int adj, uint64_t keep)
 	return start_ready(name, argv);
 }
 
-/* Start a toucher that grabs memory until an OOM kill after k0 (a count
- * read before anything was started to hold memory): its pid. */
+/* Start a toucher that, once told "go", grabs memory until an OOM kill
+ * after k0 (a count read before anything was started to hold memory):
+ * its pid. */
 static uint32_t start_grab(const char *name, uint64_t k0)
 {
 	char k[24];
@@ -358,10 +370,12 @@ static uint32_t start_grab(const char *name, uint64_t k0)
 	return start(name, argv);
 }
 
-/* How a toucher started with start_grab(k0) ended. */
+/* How a toucher that grabbed until an OOM kill after k0 ended. */
 static struct wait_status toucher(const char *name, uint64_t k0)
 {
-	return end_of(name, start_grab(name, k0));
+	uint32_t pid = start_grab(name, k0);
+	go(name, 1);
+	return end_of(name, pid);
 }
 
 /* How pid, which an OOM kill should have ended, ended: the kill (and the
@@ -439,6 +453,7 @@ static void waits_round(const char *name)
 	uint32_t h = start_ready(name, hargv), t[TOUCHERS];
 	for (int i = 0; i < TOUCHERS; i++)
 		t[i] = start_grab(name, k0);
+	go(name, TOUCHERS);
 	int ok = 0;
 	for (int i = 0; i < TOUCHERS; i++)
 		ok += exited0(end_of(name, t[i]));
