@@ -79,14 +79,15 @@ static uint64_t oom_kills(void)
 	return pager_stats(&s) == E_OK ? s.oom_kills : 0;
 }
 
-/* "grab K0": wait for "go" (the parent has started every toucher: no
- * spawn of its finds memory gone), then touch pages, GRAB_STEP at a time,
- * until the pager's OOM kill count is no longer K0 (the parent's look
- * before it started anything that holds memory): 0 then.  5 if every
- * frame the kernel manages was touched with no kill (memory ran out with
- * nobody killed: the parent fails then, it does not wait), 2 if set-up
- * failed. */
-static int grab(uint64_t k0)
+/* "grab K0 AFTER": wait for "go" (the parent has started every toucher:
+ * no spawn of its finds memory gone), then touch pages, GRAB_STEP at a
+ * time, until the pager's OOM kill count is no longer K0 (the parent's
+ * look before it started anything that holds memory), then AFTER pages
+ * more (work still to do once the victim is chosen, whose faults may come
+ * before its frames are back): 0 then.  5 if every frame the kernel
+ * manages was touched with no kill (memory ran out with nobody killed:
+ * the parent fails then, it does not wait), 2 if set-up failed. */
+static int grab(uint64_t k0, uint64_t after)
 {
 	static struct abi_frame_stats fs;
 	const uint64_t per = PG_MMAP_MAX / 4096; /* pages in a region */
@@ -110,7 +111,7 @@ static int grab(uint64_t k0)
 			p[i * 4096] = 1;
 		used += GRAB_STEP;
 	}
-	return 0;
+	return touch(after) ? 2 : 0;
 }
 
 /* Touch pages until no more than keep frames are free. */
@@ -360,20 +361,21 @@ static uint32_t holder(const char *name, int adj, uint64_t keep)
 }
 
 /* Start a toucher that, once told "go", grabs memory until an OOM kill
- * after k0 (a count read before anything was started to hold memory):
- * its pid. */
-static uint32_t start_grab(const char *name, uint64_t k0)
+ * after k0 (a count read before anything was started to hold memory),
+ * then touches after pages more: its pid. */
+static uint32_t start_grab(const char *name, uint64_t k0, uint64_t after)
 {
-	char k[24];
+	char k[24], a[24];
 	numstr(k, sizeof k, (long)k0);
-	const char *argv[] = { "test_oomkill", "grab", k, NULL };
+	numstr(a, sizeof a, (long)after);
+	const char *argv[] = { "test_oomkill", "grab", k, a, NULL };
 	return start(name, argv);
 }
 
 /* How a toucher that grabbed until an OOM kill after k0 ended. */
 static struct wait_status toucher(const char *name, uint64_t k0)
 {
-	uint32_t pid = start_grab(name, k0);
+	uint32_t pid = start_grab(name, k0, 0);
 	go(name, 1);
 	return end_of(name, pid);
 }
@@ -446,22 +448,24 @@ static void test_adj_first(void)
 #define TOUCHERS 8
 static void waits_round(const char *name)
 {
-	uint64_t m = margin(), k0 = oom_kills();
+	static struct pg_stats s0, s;
+	TEST_ERR(name, pager_stats(&s0), E_OK);
+	uint64_t m = margin(), k0 = s0.oom_kills;
 	char k[24];
 	numstr(k, sizeof k, (long)m);
 	const char *hargv[] = { "test_oomkill", "busy", k, NULL };
 	uint32_t h = start_ready(name, hargv), t[TOUCHERS];
 	for (int i = 0; i < TOUCHERS; i++)
-		t[i] = start_grab(name, k0);
+		t[i] = start_grab(name, k0, m / 2);
 	go(name, TOUCHERS);
 	int ok = 0;
 	for (int i = 0; i < TOUCHERS; i++)
 		ok += exited0(end_of(name, t[i]));
 	struct wait_status hs = victim_end(name, h);
-	static struct pg_stats s;
 	TEST_ERR(name, pager_stats(&s), E_OK);
-	printf("%s: %d of %d touchers done, holder how=%d, %lu OOM kills, oom_waits %lu\n",
-	       name, ok, TOUCHERS, hs.how, s.oom_kills - k0, s.oom_waits);
+	printf("%s: %d of %d touchers done, holder how=%d, %lu OOM kills, %lu faults told "
+	       "to wait\n", name, ok, TOUCHERS, hs.how, s.oom_kills - k0,
+	       s.oom_waits - s0.oom_waits);
 	if (ok != TOUCHERS || !killed(hs) || s.oom_kills - k0 != 1)
 		test_fail(name, "want the busy holder killed once and every toucher done");
 }
@@ -484,8 +488,8 @@ int main(int argc, char **argv)
 {
 	if (argc > 1 && strcmp(argv[1], "callfail") == 0)
 		return callfail();
-	if (argc > 2 && strcmp(argv[1], "grab") == 0)
-		return grab((uint64_t)num(argv[2]));
+	if (argc > 3 && strcmp(argv[1], "grab") == 0)
+		return grab((uint64_t)num(argv[2]), (uint64_t)num(argv[3]));
 	if (argc > 2 && strcmp(argv[1], "busy") == 0)
 		return busy((uint64_t)num(argv[2]));
 	if (argc > 2 && strcmp(argv[1], "race") == 0)
