@@ -18,13 +18,13 @@
  * 1/32 of memory, as exit_no_leaks does), which never runs out itself.
  * The touchers that must make memory run out "grab": they touch pages
  * until an OOM kill has happened, not a fixed count, so that memory runs
- * out however many frames are free and however their turns fall (fixed
- * counts fitted now and then on a loaded host: eight touchers that ran
- * one after another, or frames of the last test that came back after the
- * holder had filled memory; then nobody was killed and the test waited for
- * ever for a victim).  A victim the test waits for must have been killed
- * by the time the toucher that saw the kill has ended: if it still runs,
- * the test fails instead of waiting (victim_end). */
+ * out however many frames are free and however their turns fall.  With
+ * fixed counts the test hung now and then on a loaded host: the eight
+ * touchers of a waits_for_frames round (m/2 pages each: two fit in the m
+ * left) never held enough at once, nobody was killed, and the test waited
+ * for ever for the spinning holder.  A victim the test waits for must
+ * have been killed by the time the toucher that saw the kill has ended:
+ * if it still runs, it is killed and the test fails (victim_end). */
 #include <stdbool.h>
 #include "sys/sys.h"
 #include "sys/ipc.h"
