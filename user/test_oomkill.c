@@ -441,10 +441,10 @@ static void test_adj_first(void)
 }
 
 /* A busy holder of most of memory, then TOUCHERS touchers that grab what
- * is left: the holder dies while its threads run, and each toucher that
- * faults before the holder's frames are back must wait, not die.
- * Two rounds: without the wait a round loses a toucher about half of the
- * time (4 of 6 runs at 4 CPUs, 2 of 2 at 2 CPUs). */
+ * is left and touch m/2 pages more: the holder dies while its threads
+ * run, and each toucher that faults before the holder's frames are back
+ * must wait, not die.  Two rounds: without the wait a round loses a
+ * toucher about half of the time (3 of 5 boots, at 2 and 4 CPUs). */
 #define TOUCHERS 8
 static void waits_round(const char *name)
 {
