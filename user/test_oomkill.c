@@ -79,41 +79,6 @@ static uint64_t oom_kills(void)
 	return pager_stats(&s) == E_OK ? s.oom_kills : 0;
 }
 
-/* "grab K0 AFTER": wait for "go" (the parent has started every toucher:
- * no spawn of its finds memory gone), then touch pages, GRAB_STEP at a
- * time, until the pager's OOM kill count is no longer K0 (the parent's
- * look before it started anything that holds memory), then AFTER pages
- * more (work still to do once the victim is chosen, whose faults may come
- * before its frames are back): 0 then.  5 if every frame the kernel
- * manages was touched with no kill (memory ran out with nobody killed:
- * the parent fails then, it does not wait), 2 if set-up failed. */
-static int grab(uint64_t k0, uint64_t after)
-{
-	static struct abi_frame_stats fs;
-	const uint64_t per = PG_MMAP_MAX / 4096; /* pages in a region */
-	uint64_t used = per;                     /* of the last region */
-	volatile char *p = NULL;
-	uint32_t go;
-	struct sys_msg m;
-	if (sys_frame_stats((uint64_t)&fs, sizeof fs) || shared_ep(GO_KEY, &go) ||
-	    ipc_recv(go, &m))
-		return 2;
-	for (uint64_t n = 0; oom_kills() == k0; n += GRAB_STEP) {
-		if (n > fs.total)
-			return 5;
-		if (used == per) {
-			if (nregions == MAX_REGIONS || mmap_anon(PG_MMAP_MAX, (void **)&p))
-				return 2;
-			regions[nregions++] = (void *)p;
-			used = 0;
-		}
-		for (uint64_t i = used; i < used + GRAB_STEP; i++)
-			p[i * 4096] = 1;
-		used += GRAB_STEP;
-	}
-	return touch(after) ? 2 : 0;
-}
-
 /* Touch pages until no more than keep frames are free. */
 static int fill_to(uint64_t keep)
 {
@@ -133,6 +98,47 @@ static bool tell_ready(void)
 	uint32_t ep;
 	struct sys_msg m = { .label = 1 };
 	return shared_ep(KEY, &ep) == E_OK && ipc_send(ep, &m) == E_OK;
+}
+
+/* "grab K0 AFTER": set up (every buffer a call of ours fills touched,
+ * while memory is still there: a call whose buffer cannot be paged in
+ * then fails), say ready, wait for "go" (every toucher is ready: the
+ * parent's "go"s all find a receiver), then touch pages, GRAB_STEP at a
+ * time, until the pager's OOM kill count is no longer K0 (the parent's
+ * look before it started anything that holds memory), then AFTER pages
+ * more (work still to do once the victim is chosen, whose faults may come
+ * before its frames are back): 0 then.  5 if every frame the kernel
+ * manages was touched with no kill (memory ran out with nobody killed:
+ * the parent fails then, it does not wait), 2 or 3 if set-up failed. */
+static int grab(uint64_t k0, uint64_t after)
+{
+	static struct abi_frame_stats fs;
+	const uint64_t per = PG_MMAP_MAX / 4096; /* pages in a region */
+	uint64_t used = per;                     /* of the last region */
+	volatile char *p = NULL;
+	uint32_t go;
+	struct sys_msg m;
+	if (sys_frame_stats((uint64_t)&fs, sizeof fs) || shared_ep(GO_KEY, &go))
+		return 2;
+	(void)oom_kills(); /* its buffer */
+	if (!tell_ready())
+		return 3;
+	if (ipc_recv(go, &m))
+		return 2;
+	for (uint64_t n = 0; oom_kills() == k0; n += GRAB_STEP) {
+		if (n > fs.total)
+			return 5;
+		if (used == per) {
+			if (nregions == MAX_REGIONS || mmap_anon(PG_MMAP_MAX, (void **)&p))
+				return 2;
+			regions[nregions++] = (void *)p;
+			used = 0;
+		}
+		for (uint64_t i = used; i < used + GRAB_STEP; i++)
+			p[i * 4096] = 1;
+		used += GRAB_STEP;
+	}
+	return touch(after) ? 2 : 0;
 }
 
 /* tell_ready, then sleep until killed; 3 if the parent was not told. */
@@ -360,16 +366,16 @@ static uint32_t holder(const char *name, int adj, uint64_t keep)
 	return start_ready(name, argv);
 }
 
-/* Start a toucher that, once told "go", grabs memory until an OOM kill
- * after k0 (a count read before anything was started to hold memory),
- * then touches after pages more: its pid. */
+/* Start a toucher and wait for its ready: once told "go", it grabs
+ * memory until an OOM kill after k0 (a count read before anything was
+ * started to hold memory), then touches after pages more.  Its pid. */
 static uint32_t start_grab(const char *name, uint64_t k0, uint64_t after)
 {
 	char k[24], a[24];
 	numstr(k, sizeof k, (long)k0);
 	numstr(a, sizeof a, (long)after);
 	const char *argv[] = { "test_oomkill", "grab", k, a, NULL };
-	return start(name, argv);
+	return start_ready(name, argv);
 }
 
 /* How a toucher that grabbed until an OOM kill after k0 ended. */
