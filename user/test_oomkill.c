@@ -450,7 +450,7 @@ static void test_adj_first(void)
  * is left and touch m/2 pages more: the holder dies while its threads
  * run, and each toucher that faults before the holder's frames are back
  * must wait, not die.  Two rounds: without the wait a round loses a
- * toucher about half of the time (3 of 5 boots, at 2 and 4 CPUs). */
+ * toucher more often than not (5 of 7 boots, at 2 and 4 CPUs). */
 #define TOUCHERS 8
 static void waits_round(const char *name)
 {
