@@ -15,7 +15,16 @@
  *                         the touchers that fault meanwhile wait, none dies
  * Children are this program run with a mode word (see main).  "Filling"
  * touches pages while more than a margin of frames is free (1024 plus
- * 1/32 of memory, as exit_no_leaks does), which never runs out itself. */
+ * 1/32 of memory, as exit_no_leaks does), which never runs out itself.
+ * The touchers that must make memory run out "grab": they touch pages
+ * until an OOM kill has happened, not a fixed count, so that memory runs
+ * out however many frames are free and however their turns fall.  With
+ * fixed counts the test hung now and then on a loaded host: the eight
+ * touchers of a waits_for_frames round (m/2 pages each: two fit in the m
+ * left) never held enough at once, nobody was killed, and the test waited
+ * for ever for the spinning holder.  A victim the test waits for must
+ * have been killed by the time the toucher that saw the kill has ended:
+ * if it still runs, it is killed and the test fails (victim_end). */
 #include <stdbool.h>
 #include "sys/sys.h"
 #include "sys/ipc.h"
@@ -23,8 +32,9 @@
 #include "sys/unistd.h"
 
 #define KEY 0x6f6f6d6b696c6cull /* "oomkill": the ready endpoint */
-#define GO_KEY (KEY + 1)       /* children racing wait here for "go" */
+#define GO_KEY (KEY + 1)       /* children racing or grabbing wait here for "go" */
 #define MAX_REGIONS 64
+#define GRAB_STEP 64 /* pages grab touches between looks at the kill count */
 
 static void *regions[MAX_REGIONS];
 static int nregions;
@@ -63,6 +73,12 @@ static int touch(uint64_t n)
 	return 0;
 }
 
+static uint64_t oom_kills(void)
+{
+	static struct pg_stats s;
+	return pager_stats(&s) == E_OK ? s.oom_kills : 0;
+}
+
 /* Touch pages until no more than keep frames are free. */
 static int fill_to(uint64_t keep)
 {
@@ -82,6 +98,47 @@ static bool tell_ready(void)
 	uint32_t ep;
 	struct sys_msg m = { .label = 1 };
 	return shared_ep(KEY, &ep) == E_OK && ipc_send(ep, &m) == E_OK;
+}
+
+/* "grab K0 AFTER": set up (every buffer a call of ours fills touched,
+ * while memory is still there: a call whose buffer cannot be paged in
+ * then fails), say ready, wait for "go" (every toucher is ready: the
+ * parent's "go"s all find a receiver), then touch pages, GRAB_STEP at a
+ * time, until the pager's OOM kill count is no longer K0 (the parent's
+ * look before it started anything that holds memory), then AFTER pages
+ * more (work still to do once the victim is chosen, whose faults may come
+ * before its frames are back): 0 then.  5 if every frame the kernel
+ * manages was touched with no kill (memory ran out with nobody killed:
+ * the parent fails then, it does not wait), 2 or 3 if set-up failed. */
+static int grab(uint64_t k0, uint64_t after)
+{
+	static struct abi_frame_stats fs;
+	const uint64_t per = PG_MMAP_MAX / 4096; /* pages in a region */
+	uint64_t used = per;                     /* of the last region */
+	volatile char *p = NULL;
+	uint32_t go;
+	struct sys_msg m;
+	if (sys_frame_stats((uint64_t)&fs, sizeof fs) || shared_ep(GO_KEY, &go))
+		return 2;
+	(void)oom_kills(); /* its buffer */
+	if (!tell_ready())
+		return 3;
+	if (ipc_recv(go, &m))
+		return 2;
+	for (uint64_t n = 0; oom_kills() == k0; n += GRAB_STEP) {
+		if (n > fs.total)
+			return 5;
+		if (used == per) {
+			if (nregions == MAX_REGIONS || mmap_anon(PG_MMAP_MAX, (void **)&p))
+				return 2;
+			regions[nregions++] = (void *)p;
+			used = 0;
+		}
+		for (uint64_t i = used; i < used + GRAB_STEP; i++)
+			p[i * 4096] = 1;
+		used += GRAB_STEP;
+	}
+	return touch(after) ? 2 : 0;
 }
 
 /* tell_ready, then sleep until killed; 3 if the parent was not told. */
@@ -205,12 +262,6 @@ static bool exited0(struct wait_status st)
 	return st.how == PG_WAIT_EXITED && st.code == 0;
 }
 
-static uint64_t oom_kills(void)
-{
-	static struct pg_stats s;
-	return pager_stats(&s) == E_OK ? s.oom_kills : 0;
-}
-
 /* Kill pid (still running: else fail) and reap it. */
 static void stop(const char *name, uint32_t pid)
 {
@@ -219,6 +270,15 @@ static void stop(const char *name, uint32_t pid)
 		test_fail(name, "pid %u ended (how %d), it should live", pid, st.how);
 	TEST_ERR(name, kill(pid), E_OK);
 	end_of(name, pid);
+}
+
+/* Say "go" to n children waiting for it. */
+static void go(const char *name, int n)
+{
+	for (int i = 0; i < n; i++) {
+		struct sys_msg m = { .label = 2 };
+		TEST_ERR(name, ipc_send(go_ep, &m), E_OK);
+	}
 }
 
 static void numstr(char *buf, size_t n, long v)
@@ -257,10 +317,7 @@ static void test_one_per_shortage(void)
 	bool ready[RACERS] = { 0 }, gone[RACERS] = { 0 };
 	for (int i = 0; i < RACERS; i++)
 		pid[i] = start(name, argv);
-	for (int i = 0; i < RACERS; i++) {
-		struct sys_msg go = { .label = 2 };
-		TEST_ERR(name, ipc_send(go_ep, &go), E_OK);
-	}
+	go(name, RACERS);
 	for (int left = RACERS; left > 0;) {
 		struct sys_msg m;
 		struct wait_status st;
@@ -299,8 +356,7 @@ static void test_one_per_shortage(void)
 	test_pass(name);
 }
 
-/* A holder with adj filling memory to keep free, then a toucher of n pages:
- * returns (holder pid, toucher's end). */
+/* A holder with adj filling memory to keep free (started, ready): its pid. */
 static uint32_t holder(const char *name, int adj, uint64_t keep)
 {
 	char a[24], k[24];
@@ -310,12 +366,38 @@ static uint32_t holder(const char *name, int adj, uint64_t keep)
 	return start_ready(name, argv);
 }
 
-static struct wait_status toucher(const char *name, uint64_t pages)
+/* Start a toucher and wait for its ready: once told "go", it grabs
+ * memory until an OOM kill after k0 (a count read before anything was
+ * started to hold memory), then touches after pages more.  Its pid. */
+static uint32_t start_grab(const char *name, uint64_t k0, uint64_t after)
 {
-	char n[24];
-	numstr(n, sizeof n, (long)pages);
-	const char *argv[] = { "test_oomkill", "touch", n, NULL };
-	return end_of(name, start(name, argv));
+	char k[24], a[24];
+	numstr(k, sizeof k, (long)k0);
+	numstr(a, sizeof a, (long)after);
+	const char *argv[] = { "test_oomkill", "grab", k, a, NULL };
+	return start_ready(name, argv);
+}
+
+/* How a toucher that grabbed until an OOM kill after k0 ended. */
+static struct wait_status toucher(const char *name, uint64_t k0)
+{
+	uint32_t pid = start_grab(name, k0, 0);
+	go(name, 1);
+	return end_of(name, pid);
+}
+
+/* How pid, which an OOM kill should have ended, ended: the kill (and the
+ * end of the process) came before any toucher saw it, so once the
+ * touchers have ended it is over.  If pid still runs, nobody waits for a
+ * kill that did not come: we kill it and say how = -1 (the caller's check
+ * then fails). */
+static struct wait_status victim_end(const char *name, uint32_t pid)
+{
+	struct wait_status st;
+	if (wait_poll(pid, &st) != E_AGAIN)
+		return st;
+	stop(name, pid);
+	return (struct wait_status){ .how = -1 };
 }
 
 static void test_largest(void)
@@ -323,8 +405,8 @@ static void test_largest(void)
 	const char *name = "oom_kills_largest";
 	uint64_t m = margin(), k0 = oom_kills();
 	uint32_t h = holder(name, 0, m);
-	struct wait_status s = toucher(name, 2 * m);
-	struct wait_status hs = end_of(name, h);
+	struct wait_status s = toucher(name, k0);
+	struct wait_status hs = victim_end(name, h);
 	if (!exited0(s) || !killed(hs) || oom_kills() - k0 != 1)
 		test_fail(name, "small toucher how=%d code %lu, greedy holder how=%d, %lu OOM "
 			  "kills: want the greedy one killed, the small one done", s.how, s.code,
@@ -337,7 +419,7 @@ static void test_adj_protects(void)
 	const char *name = "oom_adj_protects";
 	uint64_t m = margin(), k0 = oom_kills();
 	uint32_t h = holder(name, PG_OOM_ADJ_MIN, m);
-	struct wait_status s = toucher(name, 2 * m);
+	struct wait_status s = toucher(name, k0);
 	if (!killed(s) || oom_kills() - k0 != 1)
 		test_fail(name, "toucher how=%d, %lu OOM kills: want it killed, the -1000 "
 			  "holder spared", s.how, oom_kills() - k0);
@@ -354,8 +436,8 @@ static void test_adj_first(void)
 	numstr(n, sizeof n, (long)m);
 	const char *argv[] = { "test_oomkill", "small", "1000", n, NULL };
 	uint32_t t = start_ready(name, argv);
-	struct wait_status s = toucher(name, 3 * m / 2);
-	struct wait_status ts = end_of(name, t);
+	struct wait_status s = toucher(name, k0);
+	struct wait_status ts = victim_end(name, t);
 	if (!exited0(s) || !killed(ts) || oom_kills() - k0 != 1)
 		test_fail(name, "toucher how=%d, +1000 process how=%d, %lu OOM kills: want "
 			  "the +1000 one killed before the greedy one", s.how, ts.how,
@@ -364,31 +446,32 @@ static void test_adj_first(void)
 	test_pass(name);
 }
 
-/* A busy holder of most of memory, then TOUCHERS touchers that need more
- * than is left: the holder dies while its threads run, and each toucher
- * that faults before the holder's frames are back must wait, not die.
- * Two rounds: without the wait a round loses a toucher about half of the
- * time (4 of 6 runs at 4 CPUs, 2 of 2 at 2 CPUs). */
+/* A busy holder of most of memory, then TOUCHERS touchers that grab what
+ * is left and touch m/2 pages more: the holder dies while its threads
+ * run, and each toucher that faults before the holder's frames are back
+ * must wait, not die.  Two rounds: without the wait a round loses a
+ * toucher more often than not (5 of 7 boots, at 2 and 4 CPUs). */
 #define TOUCHERS 8
 static void waits_round(const char *name)
 {
-	uint64_t m = margin(), k0 = oom_kills();
-	char k[24], n[24];
+	static struct pg_stats s0, s;
+	TEST_ERR(name, pager_stats(&s0), E_OK);
+	uint64_t m = margin(), k0 = s0.oom_kills;
+	char k[24];
 	numstr(k, sizeof k, (long)m);
-	numstr(n, sizeof n, (long)(m / 2));
 	const char *hargv[] = { "test_oomkill", "busy", k, NULL };
-	const char *targv[] = { "test_oomkill", "touch", n, NULL };
 	uint32_t h = start_ready(name, hargv), t[TOUCHERS];
 	for (int i = 0; i < TOUCHERS; i++)
-		t[i] = start(name, targv);
+		t[i] = start_grab(name, k0, m / 2);
+	go(name, TOUCHERS);
 	int ok = 0;
 	for (int i = 0; i < TOUCHERS; i++)
 		ok += exited0(end_of(name, t[i]));
-	struct wait_status hs = end_of(name, h);
-	static struct pg_stats s;
+	struct wait_status hs = victim_end(name, h);
 	TEST_ERR(name, pager_stats(&s), E_OK);
-	printf("%s: %d of %d touchers done, holder how=%d, %lu OOM kills, oom_waits %lu\n",
-	       name, ok, TOUCHERS, hs.how, s.oom_kills - k0, s.oom_waits);
+	printf("%s: %d of %d touchers done, holder how=%d, %lu OOM kills, %lu faults told "
+	       "to wait\n", name, ok, TOUCHERS, hs.how, s.oom_kills - k0,
+	       s.oom_waits - s0.oom_waits);
 	if (ok != TOUCHERS || !killed(hs) || s.oom_kills - k0 != 1)
 		test_fail(name, "want the busy holder killed once and every toucher done");
 }
@@ -411,8 +494,8 @@ int main(int argc, char **argv)
 {
 	if (argc > 1 && strcmp(argv[1], "callfail") == 0)
 		return callfail();
-	if (argc > 2 && strcmp(argv[1], "touch") == 0)
-		return touch((uint64_t)num(argv[2]));
+	if (argc > 3 && strcmp(argv[1], "grab") == 0)
+		return grab((uint64_t)num(argv[2]), (uint64_t)num(argv[3]));
 	if (argc > 2 && strcmp(argv[1], "busy") == 0)
 		return busy((uint64_t)num(argv[2]));
 	if (argc > 2 && strcmp(argv[1], "race") == 0)

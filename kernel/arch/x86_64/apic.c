@@ -130,12 +130,17 @@ void lapic_timer_calibrate(void)
 	timer_ticks_per_ms = used / 10 ? used / 10 : 1;
 }
 
-/* lapic_timer_start: periodic interrupt on VEC_TIMER every 1000/hz ms. */
+/* lapic_timer_start: periodic interrupt on VEC_TIMER every 1000/hz ms.
+ * The count first, then the mode: the other order made the timer periodic
+ * with the count a one-shot had left (as little as 1 us) until the next
+ * write, and QEMU's main loop, which delivers timer expiries holding the
+ * lock every CPU needs for that write, then fell behind for good on a
+ * loaded host: every CPU stopped (test_oomkill hung now and then). */
 void lapic_timer_start(unsigned hz)
 {
 	wr(LAPIC_TIMER_DIV, 0x3);
-	wr(LAPIC_LVT_TIMER, VEC_TIMER | LVT_PERIODIC);
 	wr(LAPIC_TIMER_INIT, timer_ticks_per_ms * 1000 / hz);
+	wr(LAPIC_LVT_TIMER, VEC_TIMER | LVT_PERIODIC);
 }
 
 /* lapic_timer_oneshot: one interrupt on VEC_TIMER after `us` microseconds
@@ -150,7 +155,7 @@ void lapic_timer_oneshot(uint64_t us)
 	uint64_t max = 0xFFFFFFFFull / timer_ticks_per_ms * 1000;
 	uint64_t count = (us < max ? us : max) * timer_ticks_per_ms / 1000;
 	wr(LAPIC_TIMER_DIV, 0x3);
-	wr(LAPIC_LVT_TIMER, VEC_TIMER); /* one-shot */
+	wr(LAPIC_LVT_TIMER, VEC_TIMER); /* one-shot first: never periodic with count */
 	wr(LAPIC_TIMER_INIT, count ? (uint32_t)count : 1);
 }
 
