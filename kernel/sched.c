@@ -175,6 +175,27 @@ void sched_switch_direct(struct thread *next)
 	switch_to(me(), next);
 }
 
+/* switch_to for sched_switch_fast: the same steps (prev is blocked, not
+ * dead: nothing for sched_finish_switch), arch_switch_fast at the end. */
+_Noreturn void sched_switch_fast(struct thread *next, unsigned how)
+{
+	struct cpu_sched *c = me();
+	struct thread *prev = c->current;
+	arch_fpu_leave(prev->fpu);
+	next->cpu = c->id;
+	next->runs++;
+	atomic_store(&next->state, TS_RUNNING);
+	__atomic_store_n(&c->current, next, __ATOMIC_RELAXED);
+	c->switches++;
+	arch_set_kstack((uint64_t)next + KSTACK_SIZE);
+	if (next->space != prev->space)
+		space_switch(prev->space, next->space, c->id);
+	unsigned next_how = next->resume;
+	arch_switch_fast(&prev->ksp, prev->uframe, &prev->on_cpu, &next->on_cpu,
+			 next_how ? (uint64_t)next->uframe : next->ksp,
+			 ARCH_SWITCH_HOWS(how, next_how));
+}
+
 void sched_block(struct thread *next)
 {
 	unsigned long f = arch_irq_save();

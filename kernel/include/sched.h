@@ -47,6 +47,15 @@ void sched_block(struct thread *next);
 bool sched_direct_ok(const struct thread *t);
 void sched_switch_direct(struct thread *next);
 
+/* sched_switch_direct for a current thread blocked with resume = how
+ * (THREAD_RESUME_SYSCALL or _FAULT, fastpath.h) straight from ring 3's
+ * entry: nothing of its kernel stack is kept but its user frame, and it
+ * goes on at arch_resume_syscall or arch_resume_fault when switched to
+ * (arch_switch_fast).  Never returns.  next is a user thread; if it
+ * blocked so too (next->resume), it goes back to ring 3 from its frame
+ * without unwinding anything. */
+_Noreturn void sched_switch_fast(struct thread *next, unsigned how);
+
 /* Current goes to the back of its level (a new time slice) and the best
  * thread runs. */
 void sched_yield(void);
