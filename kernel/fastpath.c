@@ -95,10 +95,11 @@ static struct thread *receiver_here(struct endpoint *ep, unsigned cpu)
 
 /* Take the receiver of ep (lock held) for a call, claimed and off the
  * queue, if the fast path may switch to it; NULL with nothing changed. */
-static struct thread *claim_receiver(struct endpoint *ep)
+static struct thread *claim_receiver(struct cpu_sched *here, struct thread *me,
+				     struct endpoint *ep)
 {
-	struct thread *r = receiver_here(ep, arch_cpu_id());
-	if (!r || !sched_direct_ok(r) || !thread_claim(r, TS_BLOCKED_RECV))
+	struct thread *r = receiver_here(ep, me->cpu); /* me runs here: its cpu is ours */
+	if (!r || !sched_direct_ok(here, r) || !thread_claim(r, TS_BLOCKED_RECV))
 		return NULL;
 	list_del(&r->ep_link);
 	list_init(&r->ep_link);
@@ -112,8 +113,8 @@ static struct thread *claim_receiver(struct endpoint *ep)
  * (sched_switch_fast: it goes on in fastpath_resume or fault_resume) and
  * this returns only E_DEAD (a kill came in first); with 0 it returns the
  * answer's result, the reply in me->msg. */
-static int call_switch(struct thread *me, struct thread *r, const struct ipc_msg *msg,
-		       unsigned how)
+static int call_switch(struct cpu_sched *here, struct thread *me, struct thread *r,
+		       const struct ipc_msg *msg, unsigned how)
 {
 	move_msg(me, msg, r);
 	r->ipc_result = E_OK;
@@ -128,7 +129,7 @@ static int call_switch(struct thread *me, struct thread *r, const struct ipc_msg
 		return E_DEAD;
 	}
 	if (how)
-		sched_switch_fast(r, how);
+		sched_switch_fast(here, r, how);
 	sched_switch_direct(r);
 	return me->ipc_result;
 }
@@ -147,7 +148,8 @@ static int call_switch(struct thread *me, struct thread *r, const struct ipc_msg
 int fastpath_call(uint64_t h, uint64_t label, uint64_t w0, uint64_t w1, uint64_t w2,
 		  uint64_t w3)
 {
-	struct thread *me = sched_current();
+	struct cpu_sched *here = sched_here();
+	struct thread *me = sched_current_of(here);
 	if (h > UINT32_MAX || !label_fast(label) ||
 	    atomic_load_explicit(&me->kill, memory_order_relaxed))
 		return FASTPATH_SLOW;
@@ -160,13 +162,13 @@ int fastpath_call(uint64_t h, uint64_t label, uint64_t w0, uint64_t w1, uint64_t
 		struct endpoint *ep = container_of(e->obj, struct endpoint, obj);
 		m = (struct ipc_msg){ label, { w0, w1, w2, w3 }, e->badge };
 		spin_lock(&ep->lock);
-		r = claim_receiver(ep);
+		r = claim_receiver(here, me, ep);
 		spin_unlock(&ep->lock);
 	}
 	spin_unlock(&t->lock);
 	if (!r)
 		return FASTPATH_SLOW;
-	return call_switch(me, r, &m, THREAD_RESUME_SYSCALL);
+	return call_switch(here, me, r, &m, THREAD_RESUME_SYSCALL);
 }
 
 int fastpath_fault(struct thread *me, struct endpoint *ep, const struct ipc_msg *m,
@@ -174,10 +176,11 @@ int fastpath_fault(struct thread *me, struct endpoint *ep, const struct ipc_msg 
 {
 	if (atomic_load_explicit(&me->kill, memory_order_relaxed))
 		return FASTPATH_SLOW;
+	struct cpu_sched *here = sched_here();
 	spin_lock(&ep->lock);
-	struct thread *r = claim_receiver(ep);
+	struct thread *r = claim_receiver(here, me, ep);
 	spin_unlock(&ep->lock);
-	return r ? call_switch(me, r, m, how) : FASTPATH_SLOW;
+	return r ? call_switch(here, me, r, m, how) : FASTPATH_SLOW;
 }
 
 /* Endpoint h names in me's table with the receive right, with a
@@ -230,12 +233,13 @@ static int answer_and_wait(struct thread *me, struct thread *c, struct endpoint 
 int fastpath_reply_recv(uint64_t h, uint64_t label, uint64_t w0, uint64_t w1, uint64_t w2,
 			uint64_t w3)
 {
-	struct thread *me = sched_current();
+	struct cpu_sched *here = sched_here();
+	struct thread *me = sched_current_of(here);
 	struct thread *c = me->caller;
 	if (!c || h > UINT32_MAX || !label_fast(label) ||
 	    atomic_load_explicit(&me->kill, memory_order_relaxed) ||
 	    (me->caller_fault && IPC_LABEL_TAG(label) == (unsigned)FAULT_REPLY_MAP) ||
-	    !sched_direct_ok(c))
+	    !sched_direct_ok(here, c))
 		return FASTPATH_SLOW;
 	struct endpoint *ep = recv_endpoint(me, h);
 	if (!ep)
@@ -250,7 +254,7 @@ int fastpath_reply_recv(uint64_t h, uint64_t label, uint64_t w0, uint64_t w1, ui
 	me->resume_ep = ep; /* dropped when we go on (fastpath_resume) */
 	int e = answer_and_wait(me, c, ep, &m);
 	if (e == E_OK)
-		sched_switch_fast(c, THREAD_RESUME_SYSCALL);
+		sched_switch_fast(here, c, THREAD_RESUME_SYSCALL);
 	me->resume_ep = NULL;
 	kobj_put(&ep->obj);
 	return e;

@@ -162,9 +162,8 @@ static bool may_run_now(struct cpu_sched *c, struct thread *t)
 	return best < (int)t->rq.prio;
 }
 
-bool sched_direct_ok(const struct thread *t)
+bool sched_direct_ok(struct cpu_sched *c, const struct thread *t)
 {
-	struct cpu_sched *c = me();
 	if (t->pinned && t->cpu != c->id)
 		return false;
 	return !runq_count(&c->rq) || runq_turn_left(&t->rq, sched_ticks());
@@ -177,9 +176,8 @@ void sched_switch_direct(struct thread *next)
 
 /* switch_to for sched_switch_fast: the same steps (prev is blocked, not
  * dead: nothing for sched_finish_switch), arch_switch_fast at the end. */
-_Noreturn void sched_switch_fast(struct thread *next, unsigned how)
+_Noreturn void sched_switch_fast(struct cpu_sched *c, struct thread *next, unsigned how)
 {
-	struct cpu_sched *c = me();
 	struct thread *prev = c->current;
 	arch_fpu_leave(prev->fpu);
 	next->cpu = c->id;
@@ -192,7 +190,7 @@ _Noreturn void sched_switch_fast(struct thread *next, unsigned how)
 		space_switch(prev->space, next->space, c->id);
 	unsigned next_how = next->resume;
 	arch_switch_fast(&prev->ksp, prev->uframe, &prev->on_cpu, &next->on_cpu,
-			 next_how ? (uint64_t)next->uframe : next->ksp,
+			 next_how ? next->uframe : (const void *)&next->ksp,
 			 ARCH_SWITCH_HOWS(how, next_how));
 }
 

@@ -98,7 +98,11 @@ struct thread *thread_create_idle(unsigned cpu);
 
 /* Claim t out of blocked state `from` (compare-and-swap to TS_RUNNABLE).
  * True if we won: we alone may now wake or run it. */
-bool thread_claim(struct thread *t, int from);
+static inline bool thread_claim(struct thread *t, int from)
+{
+	int expected = from;
+	return atomic_compare_exchange_strong(&t->state, &expected, TS_RUNNABLE);
+}
 
 /* For the current thread me, just after it published blocked state st:
  * true if a kill raced with it (the killer saw it still running) and it

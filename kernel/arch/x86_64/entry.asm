@@ -226,15 +226,17 @@ arch_switch:
 	ret
 
 ; void arch_switch_fast(uint64_t *save, void *uframe, int *prev_on_cpu,
-;                       int *next_on_cpu, uint64_t next_sp, uint64_t hows)
+;                       int *next_on_cpu, uint64_t next, uint64_t hows)
 ; The IPC fast path's switch (arch_api.h).  This thread's context becomes
 ; six dummy callee-saved slots and a return address right below its user
 ; frame: the resume stub its `how` (hows & 0xFF: 1 syscall, 2 fault)
 ; names.  We are on this stack, deeper down, and never come back, so the
 ; slots (syscall_handler's frame) are free.  Then the hand-over of
 ; arch_switch; then the next thread from its saved context (next how 0:
-; rsp = next_sp, pop, ret) or straight from its user frame (rsp = next_sp
-; = the frame) at the resume function its how names.
+; next = where it is saved, read after the claim as arch_switch does: it
+; may still be on its way off another CPU; rsp = that, pop, ret) or
+; straight from its user frame (rsp = next = the frame) at the resume
+; function its how names.
 %define RESUME_SYSCALL 1
 global arch_switch_fast
 arch_switch_fast:
@@ -254,13 +256,14 @@ arch_switch_fast:
 	pause
 	jmp .claim
 .claimed:
-	mov rsp, r8
 	shr r9, 8
 	jz .context
+	mov rsp, r8
 	cmp r9b, RESUME_SYSCALL
 	je resume_syscall_direct
 	jmp resume_fault_direct
 .context:
+	mov rsp, [r8]                     ; read only now: saved as it left its CPU
 	pop r15
 	pop r14
 	pop r13
