@@ -507,12 +507,13 @@ static int cow_fault(struct dp_space *s, struct region *r, struct page *p,
 		struct page old = *p;
 		uint64_t pfn;
 		uint32_t gen;
-		if (ops->alloc(&pfn, &gen))
+		bool zero = old.flags & PAGE_ZERO, copied = !zero && ops->alloc_copy;
+		if (copied ? ops->alloc_copy(old.pfn, old.gen, &pfn, &gen) : ops->alloc(&pfn, &gen))
 			return E_NOMEM;
 		STAT_ADD(dp_stats.frames_held, 1);
-		if (old.flags & PAGE_ZERO)
+		if (zero)
 			STAT_ADD(*r->b->count, 1);
-		else
+		else if (!copied)
 			memcpy(ops->window(pfn), ops->window(old.pfn), PAGE_SIZE);
 		*p = (struct page){ va, pfn, gen, 0 };
 		answer(r, p, m);

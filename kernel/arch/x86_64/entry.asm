@@ -149,10 +149,9 @@ syscall_entry:
 	; (the thread goes on in resume_syscall_*); FASTPATH_SLOW sends the
 	; call to the generic dispatch, which reads the frame; anything else
 	; is the call's error, with no results.
-	cmp rax, SYS_CALL
-	je syscall_fast_call
-	cmp rax, SYS_REPLY_RECV
-	je syscall_fast_reply_recv
+	lea rcx, [rax - SYS_CALL]         ; rcx is free: the user rip is saved
+	cmp rcx, SYS_REPLY_RECV - SYS_CALL
+	jbe syscall_fast                  ; one of the two (unsigned compare)
 syscall_generic:
 	mov rdi, rsp
 	call syscall_handler
@@ -176,12 +175,13 @@ syscall_exit:
 	pop rsp                           ; user rsp (ss is implied)
 	swapgs
 	o64 sysret
-syscall_fast_call:
+syscall_fast:
+	cmp eax, SYS_CALL
 	mov rcx, r10
+	jne syscall_fast_reply_recv
 	call fastpath_call
 	jmp syscall_fast_back
 syscall_fast_reply_recv:
-	mov rcx, r10
 	call fastpath_reply_recv
 syscall_fast_back:
 	cmp eax, FASTPATH_SLOW

@@ -161,10 +161,11 @@ void arch_resume_syscall(struct trap_frame *tf)
 		bad_return(tf);
 }
 /* arch_resume_fault: the same for a thread that blocked in the fast path's
- * fault call: the rest of the exception (trap_handler's end), then iretq. */
+ * fault call: the rest of the exception, then iretq.  trap_handler's last
+ * kill check is fault_resume's (nothing after it can block; a kill that
+ * comes later sends its wake-up interrupt, which checks on its way out). */
 void arch_resume_fault(struct trap_frame *tf)
 {
 	(void)tf;
 	fault_resume();
-	thread_check_kill();
 }
