@@ -28,8 +28,16 @@
  * (thread_killed_meanwhile), with the generic path's answer (E_DEAD, the
  * other thread woken); the caller recorded in the server (`caller`), so a
  * tick while the server works is charged to the caller; the switch itself
- * is the scheduler's (sched_switch_direct: the FPU ownership compare, the
- * kernel stack, the address space, a dead thread's reference). */
+ * is the scheduler's (sched_switch_fast: the FPU ownership compare, the
+ * kernel stack, the address space).
+ *
+ * The direct return: call, reply_recv and a ring-3 fault block here for
+ * good (thread->resume, set before the blocked state is published): the
+ * thread's kernel stack keeps only its user frame, and it goes on in
+ * arch_resume_syscall (fastpath_resume_ep) or fault_resume, straight from
+ * the switch of a thread that takes the fast path back to it, or through
+ * arch_switch's return when anything else wakes it (sched.h,
+ * sched_switch_fast; arch_api.h, arch_switch_fast). */
 #include "fastpath.h"
 #include "handle.h"
 #include "sched.h"
