@@ -28,8 +28,16 @@
  * (thread_killed_meanwhile), with the generic path's answer (E_DEAD, the
  * other thread woken); the caller recorded in the server (`caller`), so a
  * tick while the server works is charged to the caller; the switch itself
- * is the scheduler's (sched_switch_direct: the FPU ownership compare, the
- * kernel stack, the address space, a dead thread's reference). */
+ * is the scheduler's (sched_switch_fast: the FPU ownership compare, the
+ * kernel stack, the address space).
+ *
+ * The direct return: call, reply_recv and a ring-3 fault block here for
+ * good (thread->resume, set before the blocked state is published): the
+ * thread's kernel stack keeps only its user frame, and it goes on in
+ * arch_resume_syscall (fastpath_resume_ep) or fault_resume, straight from
+ * the switch of a thread that takes the fast path back to it, or through
+ * arch_switch's return when anything else wakes it (sched.h,
+ * sched_switch_fast; arch_api.h, arch_switch_fast). */
 #include "fastpath.h"
 #include "handle.h"
 #include "sched.h"
@@ -95,10 +103,11 @@ static struct thread *receiver_here(struct endpoint *ep, unsigned cpu)
 
 /* Take the receiver of ep (lock held) for a call, claimed and off the
  * queue, if the fast path may switch to it; NULL with nothing changed. */
-static struct thread *claim_receiver(struct endpoint *ep)
+static struct thread *claim_receiver(struct cpu_sched *here, struct thread *me,
+				     struct endpoint *ep)
 {
-	struct thread *r = receiver_here(ep, arch_cpu_id());
-	if (!r || !sched_direct_ok(r) || !thread_claim(r, TS_BLOCKED_RECV))
+	struct thread *r = receiver_here(ep, me->cpu); /* me runs here: its cpu is ours */
+	if (!r || !sched_direct_ok(here, r) || !thread_claim(r, TS_BLOCKED_RECV))
 		return NULL;
 	list_del(&r->ep_link);
 	list_init(&r->ep_link);
@@ -108,19 +117,27 @@ static struct thread *claim_receiver(struct endpoint *ep)
 
 /* Hand msg to claimed receiver r as a call from me and wait for the reply,
  * running r here at once: ipc.c's call_and_wait with a direct switch.
- * The reply is in me->msg when this returns E_OK. */
-static int call_switch(struct thread *me, struct thread *r, const struct ipc_msg *msg)
+ * With how = THREAD_RESUME_SYSCALL or _FAULT me blocks for good here
+ * (sched_switch_fast: it goes on in fastpath_resume or fault_resume) and
+ * this returns only E_DEAD (a kill came in first); with 0 it returns the
+ * answer's result, the reply in me->msg. */
+static int call_switch(struct cpu_sched *here, struct thread *me, struct thread *r,
+		       const struct ipc_msg *msg, unsigned how)
 {
 	move_msg(me, msg, r);
 	r->ipc_result = E_OK;
 	kobj_get_held(&me->obj); /* the reply reference, dropped by the replier */
 	r->caller = me;
 	r->caller_fault = me->in_fault;
+	me->resume = (uint8_t)how; /* before the state: a claimer reads it */
 	atomic_store(&me->state, TS_BLOCKED_REPLY);
 	if (thread_killed_meanwhile(me, TS_BLOCKED_REPLY)) {
+		me->resume = THREAD_RESUME_NONE;
 		sched_wake(r); /* it answers a caller that is gone */
 		return E_DEAD;
 	}
+	if (how)
+		sched_switch_fast(here, r, how);
 	sched_switch_direct(r);
 	return me->ipc_result;
 }
@@ -136,41 +153,42 @@ static int call_switch(struct thread *me, struct thread *r, const struct ipc_msg
  * are let go and the endpoint is not touched again.  Another thread of the
  * process may close the handle meanwhile (on another CPU): it waits for
  * the table lock, and the call then counts as made before the close. */
-int fastpath_call(const uint64_t a[6], uint64_t out[6])
+int fastpath_call(uint64_t h, uint64_t label, uint64_t w0, uint64_t w1, uint64_t w2,
+		  uint64_t w3)
 {
-	struct thread *me = sched_current();
-	if (a[0] > UINT32_MAX || !label_fast(a[1]) ||
+	struct cpu_sched *here = sched_here();
+	struct thread *me = sched_current_of(here);
+	if (h > UINT32_MAX || !label_fast(label) ||
 	    atomic_load_explicit(&me->kill, memory_order_relaxed))
 		return FASTPATH_SLOW;
 	struct handle_table *t = me->space->handles;
 	struct thread *r = NULL;
 	struct ipc_msg m;
 	spin_lock(&t->lock);
-	struct handle_entry *h = handle_find_locked(t, (uint32_t)a[0]);
-	if (h && h->type == KOBJ_ENDPOINT && (h->rights & RIGHT_SEND)) {
-		struct endpoint *ep = container_of(h->obj, struct endpoint, obj);
-		m = (struct ipc_msg){ a[1], { a[2], a[3], a[4], a[5] }, h->badge };
+	struct handle_entry *e = handle_find_locked(t, (uint32_t)h);
+	if (e && e->type == KOBJ_ENDPOINT && (e->rights & RIGHT_SEND)) {
+		struct endpoint *ep = container_of(e->obj, struct endpoint, obj);
+		m = (struct ipc_msg){ label, { w0, w1, w2, w3 }, e->badge };
 		spin_lock(&ep->lock);
-		r = claim_receiver(ep);
+		r = claim_receiver(here, me, ep);
 		spin_unlock(&ep->lock);
 	}
 	spin_unlock(&t->lock);
 	if (!r)
 		return FASTPATH_SLOW;
-	int e = call_switch(me, r, &m);
-	if (e == E_OK)
-		msg_to_regs(&me->msg, out);
-	return e;
+	return call_switch(here, me, r, &m, THREAD_RESUME_SYSCALL);
 }
 
-int fastpath_fault(struct thread *me, struct endpoint *ep, const struct ipc_msg *m)
+int fastpath_fault(struct thread *me, struct endpoint *ep, const struct ipc_msg *m,
+		   unsigned how)
 {
 	if (atomic_load_explicit(&me->kill, memory_order_relaxed))
 		return FASTPATH_SLOW;
+	struct cpu_sched *here = sched_here();
 	spin_lock(&ep->lock);
-	struct thread *r = claim_receiver(ep);
+	struct thread *r = claim_receiver(here, me, ep);
 	spin_unlock(&ep->lock);
-	return r ? call_switch(me, r, m) : FASTPATH_SLOW;
+	return r ? call_switch(here, me, r, m, how) : FASTPATH_SLOW;
 }
 
 /* Endpoint h names in me's table with the receive right, with a
@@ -205,8 +223,10 @@ static int answer_and_wait(struct thread *me, struct thread *c, struct endpoint 
 	kobj_put_held(&c->obj);
 	me->waiting_on = ep;
 	list_add(ep->receivers.prev, &me->ep_link);
+	me->resume = THREAD_RESUME_SYSCALL; /* before the state: a claimer reads it */
 	atomic_store(&me->state, TS_BLOCKED_RECV);
 	if (thread_killed_meanwhile(me, TS_BLOCKED_RECV)) {
+		me->resume = THREAD_RESUME_NONE;
 		list_del(&me->ep_link);
 		list_init(&me->ep_link);
 		me->waiting_on = NULL;
@@ -218,16 +238,18 @@ static int answer_and_wait(struct thread *me, struct thread *c, struct endpoint 
 	return E_OK;
 }
 
-int fastpath_reply_recv(const uint64_t a[6], uint64_t out[6])
+int fastpath_reply_recv(uint64_t h, uint64_t label, uint64_t w0, uint64_t w1, uint64_t w2,
+			uint64_t w3)
 {
-	struct thread *me = sched_current();
+	struct cpu_sched *here = sched_here();
+	struct thread *me = sched_current_of(here);
 	struct thread *c = me->caller;
-	if (!c || a[0] > UINT32_MAX || !label_fast(a[1]) ||
+	if (!c || h > UINT32_MAX || !label_fast(label) ||
 	    atomic_load_explicit(&me->kill, memory_order_relaxed) ||
-	    (me->caller_fault && IPC_LABEL_TAG(a[1]) == (unsigned)FAULT_REPLY_MAP) ||
-	    !sched_direct_ok(c))
+	    (me->caller_fault && IPC_LABEL_TAG(label) == (unsigned)FAULT_REPLY_MAP) ||
+	    !sched_direct_ok(here, c))
 		return FASTPATH_SLOW;
-	struct endpoint *ep = recv_endpoint(me, a[0]);
+	struct endpoint *ep = recv_endpoint(me, h);
 	if (!ep)
 		return FASTPATH_SLOW;
 	spin_lock(&ep->lock);
@@ -236,14 +258,19 @@ int fastpath_reply_recv(const uint64_t a[6], uint64_t out[6])
 		kobj_put(&ep->obj);
 		return FASTPATH_SLOW;
 	}
-	struct ipc_msg m = { a[1], { a[2], a[3], a[4], a[5] }, 0 };
+	struct ipc_msg m = { label, { w0, w1, w2, w3 }, 0 };
+	me->resume_ep = ep; /* dropped when we go on (fastpath_resume) */
 	int e = answer_and_wait(me, c, ep, &m);
-	if (e == E_OK) {
-		sched_switch_direct(c);
-		e = me->ipc_result;
-		if (e == E_OK)
-			msg_to_regs(&me->msg, out);
-	}
+	if (e == E_OK)
+		sched_switch_fast(here, c, THREAD_RESUME_SYSCALL);
+	me->resume_ep = NULL;
 	kobj_put(&ep->obj);
 	return e;
+}
+
+void fastpath_resume_ep(struct thread *me)
+{
+	struct endpoint *ep = me->resume_ep;
+	me->resume_ep = NULL;
+	kobj_put(&ep->obj);
 }

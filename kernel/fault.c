@@ -47,11 +47,21 @@ static void apply_reply(struct thread *me)
 	}
 }
 
+/* After the fault call of ask_pager, with its result e. */
+static int asked(struct thread *me, int e)
+{
+	me->in_fault = false;
+	thread_check_kill();
+	return e;
+}
+
 /* Send the fault message (label, address, access bits, ip) of the current
  * thread to its pager and wait for the answer, left in current->msg.  E_DEAD
- * if the pager is gone; the thread ends here if it was killed meanwhile. */
+ * if the pager is gone; the thread ends here if it was killed meanwhile.
+ * With how = THREAD_RESUME_FAULT (a fault from ring 3) a call by the fast
+ * path does not come back: the thread goes on in fault_resume. */
 static int ask_pager(struct thread *me, uint64_t label, uint64_t addr, uint64_t access,
-		     uint64_t rip)
+		     uint64_t rip, unsigned how)
 {
 	struct space *s = me->space;
 	struct ipc_msg m = {
@@ -63,12 +73,20 @@ static int ask_pager(struct thread *me, uint64_t label, uint64_t addr, uint64_t 
 		.badge = s->badge,
 	};
 	me->in_fault = true;
-	int e = fastpath_fault(me, s->pager_ep, &m);
+	int e = fastpath_fault(me, s->pager_ep, &m, how);
 	if (e == FASTPATH_SLOW)
 		e = ipc_send(s->pager_ep, &m, true);
-	me->in_fault = false;
-	thread_check_kill();
-	return e;
+	return asked(me, e);
+}
+
+/* The answer (result e, message in me->msg) to a ring-3 exception. */
+static void answered(struct thread *me, int e)
+{
+	if (e != E_OK) {
+		printk("kernel: thread %lu killed: its pager is gone\n", me->tid);
+		thread_exit();
+	}
+	apply_reply(me);
 }
 
 bool fault_user_exception(uint64_t label, uint64_t access, uint64_t addr, uint64_t rip)
@@ -76,12 +94,15 @@ bool fault_user_exception(uint64_t label, uint64_t access, uint64_t addr, uint64
 	struct thread *me = sched_current();
 	if (!me->space || !me->space->pager_ep)
 		return false;
-	if (ask_pager(me, label, addr, access, rip) != E_OK) {
-		printk("kernel: thread %lu killed: its pager is gone\n", me->tid);
-		thread_exit();
-	}
-	apply_reply(me);
+	answered(me, ask_pager(me, label, addr, access, rip, THREAD_RESUME_FAULT));
 	return true;
+}
+
+void fault_resume(void)
+{
+	struct thread *me = sched_current();
+	me->resume = THREAD_RESUME_NONE;
+	answered(me, asked(me, me->ipc_result));
 }
 
 /* True if page p of s is mapped as an access (write or not) needs it. */
@@ -104,7 +125,7 @@ int fault_in_user(uint64_t va, uint64_t n, bool write)
 		for (int tries = 0; !page_ready(s, p, write, &mapped); tries++) {
 			uint64_t acc = (write ? FAULT_ACC_WRITE : FAULT_ACC_READ) |
 				       FAULT_ACC_SYSCALL | (mapped ? FAULT_ACC_PRESENT : 0);
-			if (tries == FAULT_IN_TRIES || ask_pager(me, FAULT_PAGE, p, acc, 0) != E_OK)
+			if (tries == FAULT_IN_TRIES || ask_pager(me, FAULT_PAGE, p, acc, 0, 0) != E_OK)
 				return E_FAULT;
 			unsigned tag = IPC_LABEL_TAG(me->msg.label);
 			if (tag != (unsigned)FAULT_REPLY_MAP && tag != (unsigned)FAULT_REPLY_RESUME)

@@ -162,9 +162,8 @@ static bool may_run_now(struct cpu_sched *c, struct thread *t)
 	return best < (int)t->rq.prio;
 }
 
-bool sched_direct_ok(const struct thread *t)
+bool sched_direct_ok(struct cpu_sched *c, const struct thread *t)
 {
-	struct cpu_sched *c = me();
 	if (t->pinned && t->cpu != c->id)
 		return false;
 	return !runq_count(&c->rq) || runq_turn_left(&t->rq, sched_ticks());
@@ -173,6 +172,26 @@ bool sched_direct_ok(const struct thread *t)
 void sched_switch_direct(struct thread *next)
 {
 	switch_to(me(), next);
+}
+
+/* switch_to for sched_switch_fast: the same steps (prev is blocked, not
+ * dead: nothing for sched_finish_switch), arch_switch_fast at the end. */
+_Noreturn void sched_switch_fast(struct cpu_sched *c, struct thread *next, unsigned how)
+{
+	struct thread *prev = c->current;
+	arch_fpu_leave(prev->fpu);
+	next->cpu = c->id;
+	next->runs++;
+	atomic_store(&next->state, TS_RUNNING);
+	__atomic_store_n(&c->current, next, __ATOMIC_RELAXED);
+	c->switches++;
+	arch_set_kstack((uint64_t)next + KSTACK_SIZE);
+	if (next->space != prev->space)
+		space_switch(prev->space, next->space, c->id);
+	unsigned next_how = next->resume;
+	arch_switch_fast(&prev->ksp, prev->uframe, &prev->on_cpu, &next->on_cpu,
+			 next_how ? next->uframe : (const void *)&next->ksp,
+			 ARCH_SWITCH_HOWS(how, next_how));
 }
 
 void sched_block(struct thread *next)

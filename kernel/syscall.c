@@ -184,8 +184,7 @@ int ksys_send(const uint64_t a[6], uint64_t out[6]) { return send_or_call(a, out
  * common case or nothing at all. */
 int ksys_call(const uint64_t a[6], uint64_t out[6])
 {
-	int e = fastpath_call(a, out);
-	return e != FASTPATH_SLOW ? e : send_or_call(a, out, true);
+	return send_or_call(a, out, true); /* the fast path was tried first */
 }
 
 static int recv_common(const uint64_t a[6], uint64_t out[6], int mode)
@@ -214,8 +213,7 @@ int ksys_poll(const uint64_t a[6], uint64_t out[6]) { return recv_common(a, out,
 
 int ksys_reply_recv(const uint64_t a[6], uint64_t out[6])
 {
-	int e = fastpath_reply_recv(a, out);
-	return e != FASTPATH_SLOW ? e : recv_common(a, out, 2);
+	return recv_common(a, out, 2); /* the fast path was tried first */
 }
 
 int ksys_give_handle(struct kobj *obj, unsigned rights, uint64_t out[6])

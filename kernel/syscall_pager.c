@@ -50,6 +50,27 @@ int ksys_frame_alloc(const uint64_t a[6], uint64_t out[6])
 }
 
 
+int ksys_frame_alloc_copy(const uint64_t a[6], uint64_t out[6])
+{
+	if (!held(a[0], a[1]))
+		return E_STALE;
+	/* not zeroed: the copy overwrites every byte before the frame is
+	 * mapped anywhere, so no one sees what it held before */
+	struct frame_alloc_options o = { 0, false, PURPOSE_USER_DATA };
+	uint64_t pfn;
+	int e = frame_alloc(&o, &pfn);
+	if (e != E_OK)
+		return e;
+	memcpy(frame_ptr(pfn), frame_ptr(a[0]), PAGE_SIZE);
+	e = space_map_owned(cur()->space, window(pfn), pfn, MAP_R | MAP_W);
+	out[0] = pfn;
+	out[1] = meta_get(pfn)->generation;
+	frame_free(pfn, 0); /* the window mapping holds it now (or nobody) */
+	if (e != E_OK)
+		out[0] = out[1] = 0;
+	return e;
+}
+
 int ksys_frame_free(const uint64_t a[6], uint64_t out[6])
 {
 	(void)out;

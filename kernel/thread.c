@@ -107,11 +107,6 @@ struct thread *thread_create_idle(unsigned cpu)
 	return t;
 }
 
-bool thread_claim(struct thread *t, int from)
-{
-	int expected = from;
-	return atomic_compare_exchange_strong(&t->state, &expected, TS_RUNNABLE);
-}
 
 /* Tell t's pager that t ends (abi/fault.h FAULT_THREAD_END), from t itself
  * while it can still block: a plain send, so it waits only until the pager

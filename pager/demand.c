@@ -170,10 +170,8 @@ static void owned(struct page *p, void *arg)
  * takes its own copy (then each COW frame in it has one more share), under
  * the share lock (a leaf s alone holds stays so: only a fork, never
  * concurrent with a fault, shares it).  E_NOMEM. */
-static int own(struct dp_space *s, uint64_t va)
+static int own_shared(struct dp_space *s, uint64_t va)
 {
-	if (!pagetab_is_shared(&s->pages, va))
-		return E_OK;
 	lock_take(&share);
 	int e = cow_reserve(PAGETAB_LEAF);
 	if (e == E_OK)
@@ -181,6 +179,21 @@ static int own(struct dp_space *s, uint64_t va)
 	cow_trim();
 	lock_give(&share);
 	return e;
+}
+
+static int own(struct dp_space *s, uint64_t va)
+{
+	return pagetab_is_shared(&s->pages, va) ? own_shared(s, va) : E_OK;
+}
+
+/* own() for va whose leaf hint (pagetab_lookup_leaf) is *leaf: no walk
+ * when the leaf is ours; if it was shared, *leaf is no hint any more. */
+static int own_at(struct dp_space *s, uint64_t va, void **leaf)
+{
+	if (!pagetab_leaf_shared(*leaf))
+		return E_OK;
+	*leaf = NULL;
+	return own_shared(s, va);
 }
 
 /* The pages are unmapped before their shares go: once a COW share is
@@ -378,7 +391,7 @@ static int demand_shared(struct dp_space *s, struct region *r, uint64_t va,
  * call (alloc_map1: no zeroing on the way if the kernel has a pre-zeroed
  * frame ready), recorded in s as *np.  E_BUSY: the kernel maps va already
  * (nothing taken; the caller goes the long way, which replaces it). */
-static int fresh_mapped(struct dp_space *s, struct region *r, uint64_t va,
+static int fresh_mapped(struct dp_space *s, struct region *r, uint64_t va, void *leaf,
 			struct page *np)
 {
 	uint64_t pfn;
@@ -387,7 +400,7 @@ static int fresh_mapped(struct dp_space *s, struct region *r, uint64_t va,
 				&pfn, &gen);
 	if (e)
 		return e == E_BUSY ? E_BUSY : E_NOMEM;
-	if (pagetab_insert(&s->pages, va, pfn, gen, 0)) {
+	if (pagetab_insert_hint(&s->pages, leaf, va, pfn, gen, 0)) {
 		ops->unmap(s->space, va, 1);
 		ops->free(pfn, gen);
 		return E_NOMEM;
@@ -400,14 +413,15 @@ static int fresh_mapped(struct dp_space *s, struct region *r, uint64_t va,
 
 /* A new page at va of r for access acc, recorded in s.  Only a page others
  * may share takes the share lock: an anonymous page is s's alone.  With
- * mapped, a zero-fill page is mapped here too (*mapped says so). */
+ * mapped, a zero-fill page is mapped here too (*mapped says so).  leaf:
+ * va's leaf hint from the lookup that found no page (pagetab.h). */
 static int demand(struct dp_space *s, struct region *r, uint64_t va,
-		  unsigned acc, struct dp_map *m, bool *mapped)
+		  unsigned acc, struct dp_map *m, bool *mapped, void *leaf)
 {
 	struct page np; /* what we insert: the answer, no lookup after */
 	int e = r->b->check ? r->b->check(r, va) : E_OK;
 	if (!e)
-		e = own(s, va);
+		e = own_at(s, va, &leaf);
 	if (e)
 		return e;
 	if (r->shm || cacheable(r, va)) {
@@ -415,12 +429,12 @@ static int demand(struct dp_space *s, struct region *r, uint64_t va,
 		e = demand_shared(s, r, va, &np);
 		lock_give(&share);
 	} else if (r->b->zero_read && have_zero && !(acc & (FAULT_ACC_WRITE | FAULT_ACC_EXEC))) {
-		if (pagetab_insert(&s->pages, va, zero_pfn, zero_gen, PAGE_ZERO))
+		if (pagetab_insert_hint(&s->pages, leaf, va, zero_pfn, zero_gen, PAGE_ZERO))
 			return E_NOMEM;
 		STAT_ADD(dp_stats.faults_zero_read, 1);
 		np = (struct page){ va, zero_pfn, zero_gen, PAGE_ZERO };
 	} else if (mapped && !r->b->fill && ops->alloc_map1 &&
-		   (e = fresh_mapped(s, r, va, &np)) != E_BUSY) {
+		   (e = fresh_mapped(s, r, va, leaf, &np)) != E_BUSY) {
 		*mapped = e == E_OK;
 	} else {
 		e = fresh(s, r, va, false, &np);
@@ -493,12 +507,13 @@ static int cow_fault(struct dp_space *s, struct region *r, struct page *p,
 		struct page old = *p;
 		uint64_t pfn;
 		uint32_t gen;
-		if (ops->alloc(&pfn, &gen))
+		bool zero = old.flags & PAGE_ZERO, copied = !zero && ops->alloc_copy;
+		if (copied ? ops->alloc_copy(old.pfn, old.gen, &pfn, &gen) : ops->alloc(&pfn, &gen))
 			return E_NOMEM;
 		STAT_ADD(dp_stats.frames_held, 1);
-		if (old.flags & PAGE_ZERO)
+		if (zero)
 			STAT_ADD(*r->b->count, 1);
-		else
+		else if (!copied)
 			memcpy(ops->window(pfn), ops->window(old.pfn), PAGE_SIZE);
 		*p = (struct page){ va, pfn, gen, 0 };
 		answer(r, p, m);
@@ -547,7 +562,9 @@ static unsigned around_each(struct dp_space *s, struct region *r, uint64_t at,
 {
 	struct dp_map m;
 	for (unsigned k = 0; k < n; k++, at += PAGE_SIZE) {
-		if (demand(s, r, at, acc, &m, NULL))
+		void *leaf;
+		pagetab_lookup_leaf(&s->pages, at, &leaf);
+		if (demand(s, r, at, acc, &m, NULL, leaf))
 			return k;
 		if (ops->map(s->space, at, m.pfn, m.gen, m.rights)) {
 			struct page old; /* demand made its leaf ours */
@@ -589,7 +606,8 @@ int dp_fault(struct dp_space *s, uint64_t addr, unsigned acc, struct dp_map *m)
 		return E_FAULT;
 	s->faults++;
 	STAT_ADD(dp_stats.faults_total, 1);
-	struct page *p = pagetab_lookup(&s->pages, va);
+	void *leaf; /* where va's entry goes: no second walk to insert it */
+	struct page *p = pagetab_lookup_leaf(&s->pages, va, &leaf);
 	if (p && (acc & FAULT_ACC_WRITE) && (p->flags & (PAGE_COW | PAGE_ZERO)))
 		return cow_fault(s, r, p, m); /* allowed() checked the write */
 	if (p) {
@@ -598,7 +616,7 @@ int dp_fault(struct dp_space *s, uint64_t addr, unsigned acc, struct dp_map *m)
 		return E_OK;
 	}
 	bool sequential = s->last_fault + PAGE_SIZE == va, mapped = false;
-	int e = demand(s, r, va, acc, m, &mapped);
+	int e = demand(s, r, va, acc, m, &mapped, leaf);
 	if (e == E_OK && !mapped)
 		install(s, m);
 	s->last_fault = va;

@@ -67,6 +67,11 @@ struct dp_ops {
 	 * mapped.  E_NOMEM (or another error) with nothing taken. */
 	int (*alloc_map1)(uint32_t space, uint64_t va, unsigned rights, uint64_t *pfn,
 			  uint32_t *gen);
+	/* alloc and a copy of held frame (src, src_gen) in one call (NULL:
+	 * alloc, then a copy through the window): a new frame held like
+	 * alloc's with src's bytes, never zeroed first.  E_NOMEM (or another
+	 * error) with nothing taken. */
+	int (*alloc_copy)(uint64_t src, uint32_t src_gen, uint64_t *pfn, uint32_t *gen);
 };
 
 /* A kind of memory.  check (may be NULL) refuses a page with E_FAULT

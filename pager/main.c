@@ -98,7 +98,7 @@ static long serve_alone(struct pg_thread *me, const struct sys_msg *m, struct sy
 	uint32_t tag = IPC_LABEL_TAG(m->label);
 	struct proc *p = proc_live(PG_BADGE_PID(m->badge));
 	long label;
-	memset(r, 0, sizeof *r);
+	*r = (struct sys_msg){ 0 };
 	me->reply_len = 0; /* (again: after a PG_ALONE) */
 	if (m->badge & PG_BADGE_CALL) {
 		if (!p)
@@ -131,7 +131,7 @@ static long serve_beside(struct pg_thread *me, pg_handler fn, const struct sys_m
 	long label = PG_ALONE;
 	if (p) {
 		lock_take_nap(&p->lock, nap);
-		memset(r, 0, sizeof *r);
+		*r = (struct sys_msg){ 0 };
 		me->reply_len = 0;
 		label = fn(p, m, r);
 		lock_give(&p->lock);

@@ -98,9 +98,20 @@ static int mem_alloc_map1(uint32_t space, uint64_t va, unsigned rights, uint64_t
 	return e;
 }
 
+static int mem_alloc_copy(uint64_t src, uint32_t src_gen, uint64_t *pfn, uint32_t *gen)
+{
+	struct sys_regs r;
+	int e = sys_frame_alloc_copy_r(src, src_gen, &r);
+	if (e == E_OK) {
+		*pfn = r.rdi;
+		*gen = (uint32_t)r.rsi;
+	}
+	return e;
+}
+
 static const struct dp_ops ops = {
 	mem_alloc, mem_free, mem_window, mem_map, mem_unmap, mem_protect, mem_share,
-	mem_alloc_map, mem_merge, mem_alloc_map1,
+	mem_alloc_map, mem_merge, mem_alloc_map1, mem_alloc_copy,
 };
 
 /* Set up the demand manager with a shared zero frame.  E_NOMEM. */

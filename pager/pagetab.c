@@ -157,6 +157,48 @@ struct page *pagetab_lookup(const struct pagetab *t, uint64_t va)
 	return l && present(l, i) ? &l->e[i] : NULL;
 }
 
+struct page *pagetab_lookup_leaf(const struct pagetab *t, uint64_t va, void **leaf)
+{
+	*leaf = NULL;
+	if (va % PAGE_SIZE || va >= VA_LIMIT)
+		return NULL;
+	uint64_t pn = va >> 12;
+	struct pt_leaf *l = leaf_of(t, pn);
+	unsigned i = pn & (LEAF_N - 1);
+	*leaf = l;
+	return l && present(l, i) ? &l->e[i] : NULL;
+}
+
+bool pagetab_leaf_shared(const void *leaf)
+{
+	return shared(leaf);
+}
+
+/* Fill free entry i of l (ours alone) for page va. */
+static void fill(struct pagetab *t, struct pt_leaf *l, unsigned i, uint64_t va, uint64_t pfn,
+		 uint32_t gen, uint32_t flags)
+{
+	l->present[i / 64] |= 1ull << (i % 64);
+	l->h.count++;
+	l->e[i] = (struct page){ va, pfn, gen, flags };
+	t->count++;
+}
+
+int pagetab_insert_hint(struct pagetab *t, void *leaf, uint64_t va, uint64_t pfn,
+			uint32_t gen, uint32_t flags)
+{
+	struct pt_leaf *l = leaf;
+	if (!l)
+		return pagetab_insert(t, va, pfn, gen, flags);
+	unsigned i = (va >> 12) & (LEAF_N - 1);
+	if (va % PAGE_SIZE || va >= VA_LIMIT)
+		return E_INVAL;
+	if (present(l, i) || shared(l))
+		return E_BUSY;
+	fill(t, l, i, va, pfn, gen, flags);
+	return E_OK;
+}
+
 /* Drop the empty pages on pn's path, leaf upward (the path may stop short:
  * an insert that ran out of pages). */
 static void prune(struct pagetab *t, uint64_t pn)
@@ -213,10 +255,7 @@ int pagetab_insert(struct pagetab *t, uint64_t va, uint64_t pfn, uint32_t gen,
 	unsigned i = pn & (LEAF_N - 1);
 	if (present(l, i) || shared(l))
 		return E_BUSY;
-	l->present[i / 64] |= 1ull << (i % 64);
-	l->h.count++;
-	l->e[i] = (struct page){ va, pfn, gen, flags };
-	t->count++;
+	fill(t, l, i, va, pfn, gen, flags);
 	return E_OK;
 }
 

@@ -53,6 +53,18 @@ int pagetab_insert(struct pagetab *t, uint64_t va, uint64_t pfn, uint32_t gen,
 /* The entry of the page at va, or NULL. */
 struct page *pagetab_lookup(const struct pagetab *t, uint64_t va);
 
+/* pagetab_lookup that also gives, in *leaf, the leaf where va's entry is
+ * or goes (NULL if there is none yet): a hint for the two calls below,
+ * valid until t next changes (an insert, remove, own or prune).  A fault
+ * that looks a page up, finds none and inserts it walks the tree once. */
+struct page *pagetab_lookup_leaf(const struct pagetab *t, uint64_t va, void **leaf);
+/* pagetab_is_shared of va, from its leaf hint. */
+bool pagetab_leaf_shared(const void *leaf);
+/* pagetab_insert with the leaf hint pagetab_lookup_leaf gave for va (t
+ * unchanged since): no walk if the leaf exists; NULL: the whole walk. */
+int pagetab_insert_hint(struct pagetab *t, void *leaf, uint64_t va, uint64_t pfn,
+			uint32_t gen, uint32_t flags);
+
 /* The first entry at or after va, or NULL; the one after p. */
 struct page *pagetab_from(const struct pagetab *t, uint64_t va);
 struct page *pagetab_next(const struct pagetab *t, const struct page *p);

@@ -58,6 +58,41 @@ static void check_alloc_map1(uint32_t a)
 	expect("alloc_map1 frame is ours", sys_frame_free(r.rdi, r.rsi), E_OK);
 }
 
+/* frame_alloc_copy: refusals taking nothing (a stale generation, a frame
+ * we do not hold, a kernel frame), then a new frame, not the source,
+ * held in our window, with every byte of the source (a pattern no
+ * zeroed or stale frame has), and the source unchanged. */
+static void check_alloc_copy(void)
+{
+	struct sys_regs r, c;
+	expect("frame_alloc", sys_frame_alloc_r(FRAME_ZEROED, &r), E_OK);
+	uint64_t *src = mem_window(r.rdi);
+	for (int i = 0; i < 512; i++)
+		src[i] = 0x9E3779B97F4A7C15ull * (uint64_t)(i + 1);
+	uint64_t before = free_frames();
+	expect("alloc_copy stale", sys_frame_alloc_copy(r.rdi, r.rsi + 1), E_STALE);
+	expect("alloc_copy not held", sys_frame_alloc_copy(1, 0), E_STALE);
+	expect("alloc_copy huge gen", sys_frame_alloc_copy(r.rdi, 1ull << 40), E_STALE);
+	if (free_frames() != before) {
+		printf("@@FAIL pager_kernel_calls: a refused frame_alloc_copy kept a frame\n");
+		failed = 1;
+	}
+	expect("alloc_copy", sys_frame_alloc_copy_r(r.rdi, r.rsi, &c), E_OK);
+	const uint64_t *dst = mem_window(c.rdi);
+	if (c.rdi == r.rdi) {
+		printf("@@FAIL pager_kernel_calls: frame_alloc_copy gave its source back\n");
+		failed = 1;
+	}
+	for (int i = 0; i < 512 && c.rdi != r.rdi; i++)
+		if (dst[i] != 0x9E3779B97F4A7C15ull * (uint64_t)(i + 1) || src[i] != dst[i]) {
+			printf("@@FAIL pager_kernel_calls: frame_alloc_copy word %d differs\n", i);
+			failed = 1;
+			break;
+		}
+	expect("alloc_copy frame is ours", sys_frame_free(c.rdi, c.rsi), E_OK);
+	expect("alloc_copy source stays ours", sys_frame_free(r.rdi, r.rsi), E_OK);
+}
+
 /* One round of every check; everything it makes is given back. */
 static void check_round(void)
 {
@@ -120,6 +155,7 @@ static void check_round(void)
 		failed = 1;
 	}
 	check_alloc_map1(a);
+	check_alloc_copy();
 	expect("protect bad handle", sys_protect(0xBADBAD, VA, 1, MAP_R), E_BADHANDLE);
 	/* protect_mask: refusals, then a range with holes (a maps 5 of 8) */
 	static uint64_t mask[PROTECT_MASK_MAX / 64] = { 0x0F };

@@ -103,7 +103,14 @@
 	X(reply_send,     38, 6, 0) /* (reply handle, label, w0..w3): answer \
 				       the saved call and close the handle; \
 				       never blocks; E_DEAD if the caller is \
-				       gone (killed) */
+				       gone (killed) */ \
+	X(frame_alloc_copy,39, 2, 1) /* (src pfn, gen) -> pfn, gen: a new \
+				       frame held in the caller's window with \
+				       a copy of the 4096 bytes of held frame \
+				       (src pfn, gen), not zeroed first (every \
+				       byte is the copy's before anyone sees \
+				       it): a COW copy in one entry. E_STALE \
+				       (src not held), E_NOMEM */
 
 #define SYS_ENUM(name, nr, nargs, pager) SYS_##name = nr,
 enum { SYSCALL_TABLE(SYS_ENUM) SYS_COUNT };

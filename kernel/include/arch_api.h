@@ -83,6 +83,19 @@ uint64_t arch_thread_stack_init(uint64_t top, uint64_t entry, uint64_t stack,
  * *next_on_cpu to be 0 and set it, continue on the context in *next. */
 void arch_switch(uint64_t *save, const uint64_t *next, _Atomic int *prev_on_cpu,
 		 _Atomic int *next_on_cpu);
+/* The IPC fast path's switch, which never returns.  This thread (blocked,
+ * its user frame at uframe) is left so that a later switch to it goes on
+ * at arch_resume_syscall (how = THREAD_RESUME_SYSCALL) or
+ * arch_resume_fault (THREAD_RESUME_FAULT) on its own stack, which returns
+ * to ring 3 from that frame: nothing of its kernel stack but the frame is
+ * kept.  *save gets that context; then *prev_on_cpu is cleared and
+ * *next_on_cpu claimed as arch_switch does, and the next thread goes on:
+ * if next_how is 0, from its saved context (next = &its ksp, read after the
+ * claim); else it blocked here too and goes on from its user frame (next),
+ * at the function next_how names, without unwinding anything. */
+_Noreturn void arch_switch_fast(uint64_t *save, void *uframe, _Atomic int *prev_on_cpu,
+				_Atomic int *next_on_cpu, const void *next, uint64_t how_next_how);
+#define ARCH_SWITCH_HOWS(how, next_how) ((uint64_t)(how) | (uint64_t)(next_how) << 8)
 /* FPU/SSE state of a thread: an opaque ARCH_FPU_SIZE-byte area in the
  * thread, aligned to ARCH_FPU_ALIGN (arch/x86_64/fpu.c: saved at switch-out,
  * restored lazily at the thread's first FPU instruction).  arch_fpu_init

@@ -19,6 +19,10 @@ struct ipc_msg;
  * returns to resume; false if there is nobody to send it to (a fault in
  * the pager). */
 bool fault_user_exception(uint64_t label, uint64_t access, uint64_t addr, uint64_t rip);
+/* The rest of fault_user_exception for a thread whose fault call went by
+ * the IPC fast path and blocked it for good (THREAD_RESUME_FAULT): run
+ * when it goes on, then the exception returns to ring 3. */
+void fault_resume(void);
 /* System call nr with arguments a; its results go to out (zeroed by the
  * caller).  Returns the enum err for rax. */
 int syscall_dispatch(uint64_t nr, const uint64_t a[6], uint64_t out[6]);

@@ -11,6 +11,8 @@
 #include "thread.h"
 #include "arch_api.h"
 
+struct cpu_sched;
+
 #define SCHED_HZ    1000 /* tick rate: sleeps have 1 ms resolution */
 #define SCHED_SLICE RUNQ_SLICE /* ticks a thread runs before equals get a turn */
 
@@ -39,13 +41,34 @@ void sched_wake(struct thread *t);
 void sched_block(struct thread *next);
 
 /* The IPC fast path's two halves of sched_block(next).  sched_direct_ok:
- * true if blocked thread t, once claimed, may run on this CPU at once (not
+ * true if blocked thread t, once claimed, may run on this CPU (here) at once (not
  * pinned elsewhere; nothing waits in this CPU's queue, or t's slice is not
  * used up: a stricter form of sched_block's rule, read without the lock).
  * sched_switch_direct: current (published blocked, interrupts off) hands
  * this CPU straight to claimed next, for which sched_direct_ok held. */
-bool sched_direct_ok(const struct thread *t);
+bool sched_direct_ok(struct cpu_sched *here, const struct thread *t);
 void sched_switch_direct(struct thread *next);
+
+/* This CPU's part of the scheduler (here, for the calls above and below:
+ * the fast path asks several things and reads it once) and its current
+ * thread.  One load each. */
+static inline struct cpu_sched *sched_here(void)
+{
+	return arch_cpu_local();
+}
+static inline struct thread *sched_current_of(struct cpu_sched *here)
+{
+	return *(struct thread **)here;
+}
+
+/* sched_switch_direct for a current thread blocked with resume = how
+ * (THREAD_RESUME_SYSCALL or _FAULT, fastpath.h) straight from ring 3's
+ * entry: nothing of its kernel stack is kept but its user frame, and it
+ * goes on at arch_resume_syscall or arch_resume_fault when switched to
+ * (arch_switch_fast).  Never returns.  next is a user thread; if it
+ * blocked so too (next->resume), it goes back to ring 3 from its frame
+ * without unwinding anything. */
+_Noreturn void sched_switch_fast(struct cpu_sched *here, struct thread *next, unsigned how);
 
 /* Current goes to the back of its level (a new time slice) and the best
  * thread runs. */

@@ -14,7 +14,9 @@
  *   cpu, rq    under the run-queue lock of `cpu`.
  *   ep_link, waiting_on    under the lock of the endpoint it waits on.
  *   msg, ipc_result, caller   by the thread itself, or by the one that
- *              claimed it, before the wake. */
+ *              claimed it, before the wake.
+ *   resume, resume_ep   by the thread itself, before it publishes a
+ *              blocked state (read by whoever claims it). */
 #ifndef THREAD_H
 #define THREAD_H
 
@@ -68,6 +70,9 @@ struct thread {
 	struct thread *caller;         /* whom our next reply goes to (a ref) */
 	bool caller_fault;             /* and its call is a fault message */
 	bool in_fault;                 /* our pending call is a fault message */
+	uint8_t resume;                /* how it goes on when switched to:
+					* THREAD_RESUME_* (fastpath.h) */
+	struct endpoint *resume_ep;    /* a reference dropped when it goes on */
 	uint64_t ipc_buf_va, ipc_buf_pfn;
 
 	uint64_t runs;                 /* times switched to */
@@ -93,7 +98,11 @@ struct thread *thread_create_idle(unsigned cpu);
 
 /* Claim t out of blocked state `from` (compare-and-swap to TS_RUNNABLE).
  * True if we won: we alone may now wake or run it. */
-bool thread_claim(struct thread *t, int from);
+static inline bool thread_claim(struct thread *t, int from)
+{
+	int expected = from;
+	return atomic_compare_exchange_strong(&t->state, &expected, TS_RUNNABLE);
+}
 
 /* For the current thread me, just after it published blocked state st:
  * true if a kill raced with it (the killer saw it still running) and it

@@ -23,7 +23,7 @@ static pthread_mutex_t machine = PTHREAD_MUTEX_INITIALIZER;
 static struct { int refs; bool held; uint32_t gen; uint8_t data[P]; } fr[NF];
 static struct { bool on; uint64_t pfn; unsigned rights; } pt[NSPACE][NVA];
 static int frames_left = -1;
-static int unmap_calls, protect_calls, alloc_map_calls, alloc_map1_calls; /* calls seen */
+static int unmap_calls, protect_calls, alloc_map_calls, alloc_map1_calls, alloc_copy_calls; /* calls seen */
 
 static int slot(uint64_t va)
 {
@@ -202,8 +202,22 @@ static int f_alloc_map1(uint32_t s, uint64_t va, unsigned rights, uint64_t *pfn,
 	return e;
 }
 
+/* Like the kernel's frame_alloc_copy: E_STALE unless (src, src_gen) is
+ * held, else alloc (E_NOMEM: nothing taken) with src's bytes. */
+static int f_alloc_copy(uint64_t src, uint32_t src_gen, uint64_t *pfn, uint32_t *gen)
+{
+	pthread_mutex_lock(&machine);
+	alloc_copy_calls++;
+	int e = src < NF && fr[src].held && fr[src].gen == src_gen ? fm_alloc_locked(pfn, gen) :
+		E_STALE;
+	if (e == E_OK)
+		memcpy(fr[*pfn].data, fr[src].data, P);
+	pthread_mutex_unlock(&machine);
+	return e;
+}
+
 static const struct dp_ops fm_ops = { f_alloc, f_free, f_window, f_map, f_unmap,
 				      f_protect, f_share, f_alloc_map, f_merge,
-				      f_alloc_map1 };
+				      f_alloc_map1, f_alloc_copy };
 
 #endif

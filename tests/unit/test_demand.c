@@ -311,6 +311,7 @@ START_TEST(fork_cow_copy_then_reuse)
 	dp_space_init(&b, 2);
 	ck_assert_int_eq(access_page(&a, BASE, true, &v), E_OK);
 	uint64_t f = pt[1][0].pfn;
+	memset(fr[f].data + 1, 0xA7, P - 1); /* the rest of the page: the copy's too */
 	ck_assert_int_eq(dp_fork(&a, &b), E_OK);
 	ck_assert_uint_eq(pt[1][0].rights, MAP_R); /* parent write-protected */
 	ck_assert_uint_eq(pt[2][0].pfn, f);
@@ -318,8 +319,12 @@ START_TEST(fork_cow_copy_then_reuse)
 	ck_assert_uint_eq(dp_share_count(&b, BASE), 2);
 	ck_assert_int_eq(fr[f].refs, 3); /* pager + two mappings */
 	v = 6;
+	alloc_copy_calls = 0;
 	ck_assert_int_eq(access_page(&b, BASE, true, &v), E_OK); /* child copies */
 	ck_assert_uint_ne(pt[2][0].pfn, f);
+	ck_assert_int_eq(alloc_copy_calls, 1); /* frame and copy in one call */
+	for (uint64_t i = 1; i < P; i++)
+		ck_assert_uint_eq(fr[pt[2][0].pfn].data[i], 0xA7);
 	ck_assert_uint_eq(dp_stats.cow_copies, 1);
 	ck_assert_uint_eq(dp_share_count(&a, BASE), 1); /* the parent's alone */
 	ck_assert_uint_eq(dp_share_count(&b, BASE), 1);

@@ -14,6 +14,7 @@
 
 /* Pages one entry alone needs: the root, three nodes, a leaf. */
 #define PATH 5
+#define LEAF_SPAN (PAGETAB_LEAF * P) /* the bytes one leaf covers */
 
 START_TEST(insert_lookup_remove)
 {
@@ -188,6 +189,49 @@ START_TEST(clone_shares_leaves)
 }
 END_TEST
 
+/* The leaf hint: a lookup that finds nothing gives the leaf the entry
+ * goes in (NULL if none yet); an insert with it lands where a plain one
+ * would (the entry is found by a plain lookup, in the right leaf: a
+ * neighbour of the same leaf is untouched), refuses a present entry or a
+ * shared leaf as insert does, and NULL walks the whole way. */
+START_TEST(leaf_hint)
+{
+	struct pagetab a, b;
+	void *leaf, *leaf2;
+	pagetab_init(&a);
+	pagetab_init(&b);
+	ck_assert_ptr_null(pagetab_lookup_leaf(&a, 0x400000, &leaf));
+	ck_assert_ptr_null(leaf); /* an empty table has no leaf */
+	ck_assert(!pagetab_leaf_shared(leaf));
+	ck_assert_int_eq(pagetab_insert_hint(&a, leaf, 0x400000, 70, 1, 0), E_OK);
+	ck_assert_ptr_null(pagetab_lookup_leaf(&a, 0x401000, &leaf));
+	ck_assert_ptr_nonnull(leaf); /* 0x400000's leaf holds 0x401000 too */
+	ck_assert_ptr_null(pagetab_lookup_leaf(&a, 0x400000 + LEAF_SPAN, &leaf2));
+	ck_assert_ptr_null(leaf2); /* the next leaf does not exist yet */
+	ck_assert_int_eq(pagetab_insert_hint(&a, leaf, 0x401000, 71, 2, 0), E_OK);
+	ck_assert_uint_eq(pagetab_lookup(&a, 0x401000)->pfn, 71);
+	ck_assert_uint_eq(pagetab_lookup(&a, 0x401000)->gen, 2);
+	ck_assert_uint_eq(pagetab_lookup(&a, 0x401000)->va, 0x401000);
+	ck_assert_uint_eq(pagetab_lookup(&a, 0x400000)->pfn, 70);
+	ck_assert_ptr_null(pagetab_lookup(&a, 0x402000));
+	ck_assert_uint_eq(pagetab_count(&a), 2);
+	ck_assert_ptr_nonnull(pagetab_lookup_leaf(&a, 0x401000, &leaf2));
+	ck_assert_ptr_eq(leaf2, leaf);
+	ck_assert_int_eq(pagetab_insert_hint(&a, leaf, 0x401000, 72, 3, 0), E_BUSY);
+	ck_assert_int_eq(pagetab_insert_hint(&a, leaf, 0x401800, 72, 3, 0), E_INVAL);
+	ck_assert_uint_eq(pagetab_pages_used(), PATH);
+	/* a fork shares the leaf: an insert through the hint is refused */
+	ck_assert_int_eq(pagetab_clone(&b, &a, mark, &(size_t){ 0 }), E_OK);
+	ck_assert(pagetab_leaf_shared(leaf));
+	ck_assert_int_eq(pagetab_insert_hint(&a, leaf, 0x403000, 73, 4, 0), E_BUSY);
+	ck_assert_ptr_null(pagetab_lookup(&b, 0x403000));
+	pagetab_destroy(&b, released, NULL);
+	ck_assert(!pagetab_leaf_shared(leaf));
+	pagetab_destroy(&a, released, NULL);
+	ck_assert_uint_eq(pagetab_pages_used(), 0);
+}
+END_TEST
+
 /* Out of pages for the copy's nodes: E_NOMEM, nothing shared or taken. */
 START_TEST(clone_out_of_pages)
 {
@@ -263,6 +307,7 @@ int main(void)
 	tcase_add_test(t, random_against_model);
 	tcase_add_test(t, clone_shares_leaves);
 	tcase_add_test(t, clone_out_of_pages);
+	tcase_add_test(t, leaf_hint);
 	suite_add_tcase(s, t);
 	return check_run(s);
 }

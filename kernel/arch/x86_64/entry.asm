@@ -21,6 +21,10 @@ section .text
 %define RFLAGS_IF_1 0x202               ; IF and the always-one bit 1
 
 extern trap_handler, syscall_handler
+extern fastpath_call, fastpath_reply_recv, syscall_fast_error
+%define SYS_CALL 7                     ; abi/syscall.h
+%define SYS_REPLY_RECV 8
+%define FASTPATH_SLOW -1               ; fastpath.h
 
 ; Vectors where the CPU pushes an error code.
 %define HAS_ERR(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
@@ -140,8 +144,18 @@ syscall_entry:
 	push VEC_SYSCALL                  ; vector
 	PUSH_GPRS
 	cld
+	; call and reply_recv try the IPC fast path first, straight from the
+	; argument registers (still the user's): taken, it does not come back
+	; (the thread goes on in resume_syscall_*); FASTPATH_SLOW sends the
+	; call to the generic dispatch, which reads the frame; anything else
+	; is the call's error, with no results.
+	lea rcx, [rax - SYS_CALL]         ; rcx is free: the user rip is saved
+	cmp rcx, SYS_REPLY_RECV - SYS_CALL
+	jbe syscall_fast                  ; one of the two (unsigned compare)
+syscall_generic:
 	mov rdi, rsp
 	call syscall_handler
+syscall_exit:
 	; sysret with a non-canonical rip would fault in ring 0 on the user's
 	; stack.  syscall_handler has already ended any thread whose rip is at
 	; or above USER_END (none can be: the last user page is never mapped
@@ -161,6 +175,21 @@ syscall_entry:
 	pop rsp                           ; user rsp (ss is implied)
 	swapgs
 	o64 sysret
+syscall_fast:
+	cmp eax, SYS_CALL
+	mov rcx, r10
+	jne syscall_fast_reply_recv
+	call fastpath_call
+	jmp syscall_fast_back
+syscall_fast_reply_recv:
+	call fastpath_reply_recv
+syscall_fast_back:
+	cmp eax, FASTPATH_SLOW
+	je syscall_generic
+	mov rdi, rsp
+	mov esi, eax
+	call syscall_fast_error
+	jmp syscall_exit
 
 ; void arch_switch(uint64_t *save, const uint64_t *next, int *prev_on_cpu,
 ;                  int *next_on_cpu)
@@ -195,6 +224,72 @@ arch_switch:
 	pop rbx
 	pop rbp
 	ret
+
+; void arch_switch_fast(uint64_t *save, void *uframe, int *prev_on_cpu,
+;                       int *next_on_cpu, uint64_t next, uint64_t hows)
+; The IPC fast path's switch (arch_api.h).  This thread's context becomes
+; six dummy callee-saved slots and a return address right below its user
+; frame: the resume stub its `how` (hows & 0xFF: 1 syscall, 2 fault)
+; names.  We are on this stack, deeper down, and never come back, so the
+; slots (syscall_handler's frame) are free.  Then the hand-over of
+; arch_switch; then the next thread from its saved context (next how 0:
+; next = where it is saved, read after the claim as arch_switch does: it
+; may still be on its way off another CPU; rsp = that, pop, ret) or
+; straight from its user frame (rsp = next = the frame) at the resume
+; function its how names.
+%define RESUME_SYSCALL 1
+global arch_switch_fast
+arch_switch_fast:
+	lea rax, [rsi - 7*8]
+	mov [rdi], rax                    ; save: the dummy context
+	lea rax, [rel resume_syscall_entry]
+	lea r10, [rel resume_fault_entry]
+	cmp r9b, RESUME_SYSCALL
+	cmovne rax, r10
+	mov [rsi - 8], rax                ; its return address
+	mov dword [rdx], 0                ; off this CPU: its stack is not ours now
+	mov r10d, 1
+.claim:
+	xor eax, eax
+	lock cmpxchg [rcx], r10d
+	jz .claimed
+	pause
+	jmp .claim
+.claimed:
+	shr r9, 8
+	jz .context
+	mov rsp, r8
+	cmp r9b, RESUME_SYSCALL
+	je resume_syscall_direct
+	jmp resume_fault_direct
+.context:
+	mov rsp, [r8]                     ; read only now: saved as it left its CPU
+	pop r15
+	pop r14
+	pop r13
+	pop r12
+	pop rbx
+	pop rbp
+	ret
+
+; A thread that blocked in arch_switch_fast goes on here (rsp = its user
+; frame): through arch_switch's ret (after finishing that switch), or
+; straight from arch_switch_fast (nothing to finish: that switch leaves no
+; dead thread behind).
+extern sched_finish_switch, arch_resume_syscall, arch_resume_fault
+resume_syscall_entry:
+	call sched_finish_switch
+resume_syscall_direct:
+	mov rdi, rsp
+	call arch_resume_syscall
+	jmp syscall_exit
+
+resume_fault_entry:
+	call sched_finish_switch
+resume_fault_direct:
+	mov rdi, rsp
+	call arch_resume_fault
+	jmp trap_return
 
 ; First code of a new thread after arch_switch: finish the switch in C, then
 ; enter ring 3 through its trap frame, which sits right above.

@@ -10,6 +10,8 @@
 #include "printk.h"
 #include "thread.h"
 #include "lib/string.h"
+#include "fastpath.h"
+#include "abi/syscall.h"
 
 extern char syscall_entry[], thread_first_entry[];
 extern uint64_t boot_pml4[512];
@@ -86,21 +88,84 @@ void arch_timer_oneshot(uint64_t us)
 	lapic_timer_oneshot(us);
 }
 
-/* syscall_handler: entry.asm's call for every system call: the arguments
- * from the frame's registers, the results back into them (every result
- * register is written: 0 where the call gives nothing). */
-void syscall_handler(struct trap_frame *tf)
+/* A return address at or above USER_END, which sysret must not see (none
+ * can be: the last user page is never mapped): the thread ends. */
+static _Noreturn __attribute__((noinline)) void bad_return(struct trap_frame *tf)
 {
-	uint64_t a[6] = { tf->rdi, tf->rsi, tf->rdx, tf->r10, tf->r8, tf->r9 };
-	uint64_t out[6] = { 0 };
-	tf->rax = (uint64_t)syscall_dispatch(tf->rax, a, out);
+	printk("kernel: thread %lu ended: return address 0x%lx outside the user half\n",
+	       sched_current()->tid, tf->rip);
+	thread_exit();
+}
+
+/* The end of every system call: the result and the six result registers
+ * into the frame; a pending kill or an impossible return address ends the
+ * thread here. */
+static inline void syscall_out(struct trap_frame *tf, int e, const uint64_t out[6])
+{
+	tf->rax = (uint64_t)e;
 	tf->rdi = out[0], tf->rsi = out[1], tf->rdx = out[2];
 	tf->r10 = out[3], tf->r8 = out[4], tf->r9 = out[5];
 	if (atomic_load(&sched_current()->kill)) /* thread_check_kill, inline */
 		thread_exit();
-	if (tf->rip >= USER_END) { /* cannot happen; sysret must not see it */
-		printk("kernel: thread %lu ended: return address 0x%lx outside the user half\n",
-		       sched_current()->tid, tf->rip);
-		thread_exit();
+	if (tf->rip >= USER_END) /* cannot happen; sysret must not see it */
+		bad_return(tf);
+}
+
+/* syscall_handler: entry.asm's call for every system call (but the IPC
+ * fast path's: see syscall_fast_error): the arguments from the frame's
+ * registers, the results back into them (every result register is
+ * written: 0 where the call gives nothing). */
+void syscall_handler(struct trap_frame *tf)
+{
+	uint64_t a[6] = { tf->rdi, tf->rsi, tf->rdx, tf->r10, tf->r8, tf->r9 };
+	uint64_t out[6] = { 0 };
+	syscall_out(tf, syscall_dispatch(tf->rax, a, out), out);
+}
+
+/* syscall_fast_error: entry.asm's, when fastpath_call or
+ * fastpath_reply_recv (tried first, straight from the registers) return
+ * an error: it has no results. */
+void syscall_fast_error(struct trap_frame *tf, int e)
+{
+	static const uint64_t none[6];
+	syscall_out(tf, e, none);
+}
+
+/* The current thread, from arch code: one gs-relative load (the scheduler
+ * runs here: sched_current). */
+static inline struct thread *current(void)
+{
+	return *(struct thread **)this_cpu()->cpu_local;
+}
+
+/* arch_resume_syscall: entry.asm's, for a thread that blocked in the IPC
+ * fast path's call or reply_recv, when it goes on (tf: its frame): the
+ * call's result and the message received, as syscall_out writes them. */
+void arch_resume_syscall(struct trap_frame *tf)
+{
+	struct thread *me = current();
+	me->resume = THREAD_RESUME_NONE;
+	if (me->resume_ep)
+		fastpath_resume_ep(me);
+	int e = me->ipc_result;
+	tf->rax = (uint64_t)e;
+	if (e == E_OK) {
+		tf->rdi = me->msg.badge, tf->rsi = me->msg.label, tf->rdx = me->msg.w[0];
+		tf->r10 = me->msg.w[1], tf->r8 = me->msg.w[2], tf->r9 = me->msg.w[3];
+	} else {
+		tf->rdi = tf->rsi = tf->rdx = tf->r10 = tf->r8 = tf->r9 = 0;
 	}
+	if (atomic_load_explicit(&me->kill, memory_order_relaxed))
+		thread_exit();
+	if (tf->rip >= USER_END) /* as syscall_out */
+		bad_return(tf);
+}
+/* arch_resume_fault: the same for a thread that blocked in the fast path's
+ * fault call: the rest of the exception, then iretq.  trap_handler's last
+ * kill check is fault_resume's (nothing after it can block; a kill that
+ * comes later sends its wake-up interrupt, which checks on its way out). */
+void arch_resume_fault(struct trap_frame *tf)
+{
+	(void)tf;
+	fault_resume();
 }
