@@ -204,11 +204,20 @@ static int merge_entry(struct abi_ksm_merge *m, struct handle_entry *h, struct s
 	return e;
 }
 
-/* ksm_merge_many(buf, n): see abi/syscall.h.  The merges are done one
- * after the other exactly as ksm_merge does each (write-protect and
+/* True if the caller's word at stop (0: none) is non-zero now. */
+static bool stop_now(uint64_t stop)
+{
+	uint32_t v = 0;
+	return stop && space_copy_in(cur()->space, &v, stop, sizeof v) == E_OK && v;
+}
+
+/* ksm_merge_many(buf, n, stop): see abi/syscall.h.  The merges are done
+ * one after the other exactly as ksm_merge does each (write-protect and
  * shootdown, full compare, remap and shootdown); what the batch saves is
  * the system call, the space's lookup while the entries name the same
- * space, and the window's TLB work (one shootdown round at the end). */
+ * space, and the window's TLB work (one shootdown round at the end).  The
+ * pager's stop word (its count of faults waiting for the batch's lock)
+ * ends the call after the merge in progress. */
 int ksys_ksm_merge_many(const uint64_t a[6], uint64_t out[6])
 {
 	struct abi_ksm_merge m[KSM_MERGE_MANY_MAX];
@@ -222,6 +231,11 @@ int ksys_ksm_merge_many(const uint64_t a[6], uint64_t out[6])
 	struct handle_entry h;
 	struct space *s = NULL;
 	for (unsigned i = 0; i < n; i++) {
+		if (i && stop_now(a[2])) {
+			m[i].err = E_BUSY;
+			m[i].how = KSM_MERGE_GONE;
+			continue;
+		}
 		m[i].err = (uint32_t)merge_entry(&m[i], &h, &s, &handle);
 		if (m[i].err != E_OK)
 			continue;

@@ -357,7 +357,7 @@ static void flush(bool cancel)
 			ksm.q[i].it->dup->live = 1;
 	for (unsigned i = 0; i < n; i++)
 		if (cancel || res[i] != E_OK)
-			merge_undo(ksm.q[i].it, ksm.q[i].frame, !cancel);
+			merge_undo(ksm.q[i].it, ksm.q[i].frame, !cancel && res[i] != E_BUSY);
 }
 
 void ksm_flush(void)

@@ -73,7 +73,8 @@ struct ksm_ops {
 	 * flush, in the order queued; E_OK if queued (the scanner counts the
 	 * page merged until the flush says otherwise), else merge's error at
 	 * once.  flush: do the n queued merges (n <= KSM_QUEUE), in order,
-	 * each exactly as merge does it; res[i] = the i-th one's answer; with
+	 * each exactly as merge does it; res[i] = the i-th one's answer, or
+	 * E_BUSY: not tried (dropped, as by cancel: a fault waits); with
 	 * cancel, do none of them (the queue dropped: what queue took is
 	 * given back). */
 	int (*queue)(uint32_t owner, uint64_t va, uint64_t expect, uint64_t frame);

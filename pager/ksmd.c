@@ -185,7 +185,10 @@ static int k_queue(uint32_t o, uint64_t va, uint64_t expect, uint64_t frame)
  * the pager's half of each. */
 static void k_flush(int *res, unsigned n, bool cancel)
 {
-	int e = cancel ? E_AGAIN : sys_ksm_merge_many((uint64_t)mreq, n);
+	/* with other pager threads, a fault waiting for pg.big stops the
+	 * call after the merge in progress (the rest: E_BUSY, dropped) */
+	uint64_t stop = pg.boot->ncpus > 1 ? (uint64_t)&pg.big.readers : 0;
+	int e = cancel ? E_AGAIN : sys_ksm_merge_many((uint64_t)mreq, n, stop);
 	bool merged = false;
 	for (unsigned i = 0; i < n; i++) {
 		res[i] = e ? e : (int)mreq[i].err;

@@ -70,7 +70,7 @@ static void want_merge(const struct abi_ksm_merge *m, const char *what, int err,
 /* ksm_merge_many in space a: the call's refusals, then one batch of
  * entries each refused its own way (the space looked up again after a
  * bad handle), a page whose bytes differ, and a merge that frees the old
- * frame (KSM_MERGE_FREE). */
+ * frame (KSM_MERGE_FREE); the stop word. */
 static void check_merge_many(uint32_t a)
 {
 	static struct abi_ksm_merge m[8];
@@ -83,10 +83,10 @@ static void check_merge_many(uint32_t a)
 	}
 	((uint8_t *)mem_window(f[2]))[7] = 1; /* f[2] differs from f[0], f[1] */
 	expect("merge map", sys_map(a, at, f[0], g[0], MAP_R | MAP_W), E_OK);
-	expect("merge_many 0", sys_ksm_merge_many((uint64_t)m, 0), E_INVAL);
-	expect("merge_many too many", sys_ksm_merge_many((uint64_t)m, KSM_MERGE_MANY_MAX + 1),
+	expect("merge_many 0", sys_ksm_merge_many((uint64_t)m, 0, 0), E_INVAL);
+	expect("merge_many too many", sys_ksm_merge_many((uint64_t)m, KSM_MERGE_MANY_MAX + 1, 0),
 	       E_INVAL);
-	expect("merge_many kernel buffer", sys_ksm_merge_many(USER_END, 1), E_FAULT);
+	expect("merge_many kernel buffer", sys_ksm_merge_many(USER_END, 1, 0), E_FAULT);
 	for (int i = 0; i < 8; i++)
 		m[i] = (struct abi_ksm_merge){ a, at, f[0], g[0], f[1], g[1], 99, 99 };
 	m[0].va |= 0x100;       /* no such flag */
@@ -97,7 +97,7 @@ static void check_merge_many(uint32_t a)
 	m[5].va = at + PAGE_SIZE; /* nothing mapped there */
 	m[6].tpfn = f[2], m[6].tgen = g[2];
 	m[7].va |= KSM_MERGE_FREE;
-	expect("merge_many", sys_ksm_merge_many_r((uint64_t)m, 8, &r), E_OK);
+	expect("merge_many", sys_ksm_merge_many_r((uint64_t)m, 8, 0, &r), E_OK);
 	if (r.rdi != 1) {
 		printf("@@FAIL pager_kernel_calls: merge_many merged %lu pages, not 1\n", r.rdi);
 		failed = 1;
@@ -110,6 +110,13 @@ static void check_merge_many(uint32_t a)
 	want_merge(&m[5], "merge no page", E_AGAIN, KSM_MERGE_GONE);
 	want_merge(&m[6], "merge other bytes", E_AGAIN, KSM_MERGE_DIFFER);
 	want_merge(&m[7], "merge", E_OK, KSM_MERGE_DONE);
+	static uint32_t stop = 1; /* the rest not tried after the first */
+	m[0].va = m[1].va = at | 0x100;
+	expect("merge_many stopped", sys_ksm_merge_many((uint64_t)m, 2, (uint64_t)&stop), E_OK);
+	want_merge(&m[0], "merge before the stop", E_INVAL, KSM_MERGE_GONE);
+	want_merge(&m[1], "merge after the stop", E_BUSY, KSM_MERGE_GONE);
+	expect("merge_many bad stop", sys_ksm_merge_many((uint64_t)m, 2, USER_END), E_OK);
+	want_merge(&m[1], "merge, stop unreadable", E_INVAL, KSM_MERGE_GONE);
 	expect("merged: the old frame freed", sys_frame_free(f[0], g[0]), E_STALE);
 	expect("merged frame is ours", sys_frame_free(f[1], g[1]), E_OK);
 	expect("other frame is ours", sys_frame_free(f[2], g[2]), E_OK);

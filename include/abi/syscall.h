@@ -106,14 +106,18 @@
 				       the saved call and close the handle; \
 				       never blocks; E_DEAD if the caller is \
 				       gone (killed) */ \
-	X(ksm_merge_many, 39, 2, 1) /* (buf, n) -> merged: n (<= \
+	X(ksm_merge_many, 39, 3, 1) /* (buf, n, stop) -> merged: n (<= \
 				       KSM_MERGE_MANY_MAX) ksm_merge calls in \
 				       one, in order, from the struct \
 				       abi_ksm_merge array at buf; each entry's \
 				       err and how written back; the window \
 				       holds KSM_MERGE_FREE drops go with one \
-				       TLB shootdown at the end.  E_INVAL (n), \
-				       E_FAULT (buf) before any merge */
+				       TLB shootdown at the end.  stop: 0, or \
+				       the address of a 32-bit word of ours \
+				       read after each merge: once non-zero, \
+				       the rest are not tried (err E_BUSY). \
+				       E_INVAL (n), E_FAULT (buf) before any \
+				       merge */
 
 #define SYS_ENUM(name, nr, nargs, pager) SYS_##name = nr,
 enum { SYSCALL_TABLE(SYS_ENUM) SYS_COUNT };
