@@ -351,7 +351,9 @@ static bool batch(uint32_t pid)
 	struct ksm_stats st;
 	ksm_get_stats(&st, KSM_OWNERS);
 	uint64_t t0 = tsc(), polled = t0, now = t0, done = 0;
-	uint64_t poll_every = tsc_per_ms * KSMD_POLL_US / 1000;
+	/* on one CPU nothing else runs during the batch (the pager thread
+	 * outranks every program): nothing to poll for */
+	uint64_t poll_every = pg.boot->ncpus > 1 ? tsc_per_ms * KSMD_POLL_US / 1000 : UINT64_MAX;
 	bool waited = false;
 	while (done < st.pages_to_scan && now - t0 <= KSMD_BATCH_MS * tsc_per_ms) {
 		if (!ksm_scan(1))
