@@ -48,12 +48,10 @@ static bool page_equal(uint64_t a, uint64_t b)
  * or none. */
 static int wrprotect(struct space *s, uint64_t va, uint64_t pfn, unsigned *rights)
 {
-	uint64_t pa;
+	uint64_t pa = pfn << PAGE_SHIFT;
 	unsigned long f = spin_lock_irqsave(&s->lock);
-	bool ok = arch_pt_lookup(s->root, va, &pa, rights) && pa == pfn << PAGE_SHIFT;
+	bool ok = arch_pt_replace_if(s->root, va, pa, pa, MAP_W, rights) == E_OK;
 	bool was_w = ok && (*rights & MAP_W);
-	if (was_w)
-		arch_pt_protect(s->root, va, *rights & ~(unsigned)MAP_W);
 	spin_unlock_irqrestore(&s->lock, f);
 	if (was_w)
 		arch_tlb_shootdown(s->root, atomic_load(&s->cpus), va, 1);
@@ -62,29 +60,24 @@ static int wrprotect(struct space *s, uint64_t va, uint64_t pfn, unsigned *right
 }
 
 /* Map target read-only at va in place of pfn (still there: checked again
- * under the lock); the old frame's mapping reference is dropped after
- * the shootdown.  E_AGAIN, E_NOMEM. */
-static int replace(struct space *s, uint64_t va, uint64_t pfn, uint64_t target,
-		   unsigned rights)
+ * under the lock), with its rights less MAP_W; the old frame's mapping
+ * reference is dropped after the shootdown.  E_AGAIN, or frame_get's
+ * error. */
+static int replace(struct space *s, uint64_t va, uint64_t pfn, uint64_t target)
 {
-	uint64_t pa, old = 0;
 	unsigned r;
 	int e = frame_get(target);
 	if (e != E_OK)
 		return e;
 	unsigned long f = spin_lock_irqsave(&s->lock);
-	if (!arch_pt_lookup(s->root, va, &pa, &r) || pa != pfn << PAGE_SHIFT)
-		e = E_AGAIN;
-	else
-		e = arch_pt_map(s->root, va, target << PAGE_SHIFT, rights, &old);
+	e = arch_pt_replace_if(s->root, va, pfn << PAGE_SHIFT, target << PAGE_SHIFT, MAP_W, &r);
 	spin_unlock_irqrestore(&s->lock, f);
 	if (e != E_OK) {
 		frame_free(target, 0);
-		return e;
+		return E_AGAIN;
 	}
 	arch_tlb_shootdown(s->root, atomic_load(&s->cpus), va, 1);
-	if (old)
-		frame_free(old >> PAGE_SHIFT, 0);
+	frame_free(pfn, 0); /* the old mapping's reference */
 	return E_OK;
 }
 
@@ -101,7 +94,7 @@ static int merge_one(struct space *s, uint64_t va, uint64_t pfn, uint64_t target
 		e = E_AGAIN;
 	}
 	if (e == E_OK)
-		e = replace(s, va, pfn, target, rights);
+		e = replace(s, va, pfn, target);
 	if (e == E_OK)
 		*how = KSM_MERGE_DONE;
 	return e;
