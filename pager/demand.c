@@ -1019,12 +1019,12 @@ void dp_page_info(struct dp_space *s, uint64_t va, struct pg_page_info *out)
 	}
 	lock_give(&share);
 }
-int dp_merge_page(struct dp_space *s, uint64_t va, uint64_t expect, uint64_t pfn,
-		  uint32_t gen, uint32_t flags)
+int dp_merge_prepare(struct dp_space *s, uint64_t va, uint64_t expect, uint64_t pfn,
+		     uint32_t gen, uint32_t flags, struct dp_merge *m)
 {
 	struct region *r = region_find(&s->regions, va);
 	struct page *p = pagetab_lookup(&s->pages, va);
-	if (!r || !p || p->pfn != expect || !ops->merge)
+	if (!r || !p || p->pfn != expect)
 		return E_AGAIN;
 	int e = own(s, va);
 	if (e)
@@ -1039,17 +1039,41 @@ int dp_merge_page(struct dp_space *s, uint64_t va, uint64_t expect, uint64_t pfn
 		return E_NOMEM;
 	}
 	bool last = last_share(p) && !(p->flags & PAGE_CACHED);
-	unsigned how = (last ? KSM_MERGE_FREE : 0) | (flags & PAGE_ZERO ? 0 : KSM_MERGE_TAG);
-	e = ops->merge(s->space, va, p->pfn, p->gen, pfn, gen, how);
-	if (e) {
-		if (!(flags & PAGE_ZERO))
-			cow_release(pfn);
-		return e;
+	m->va = va;
+	m->old_pfn = p->pfn;
+	m->old_gen = p->gen;
+	m->pfn = pfn;
+	m->gen = gen;
+	m->flags = flags;
+	m->how = (last ? KSM_MERGE_FREE : 0) | (flags & PAGE_ZERO ? 0 : KSM_MERGE_TAG);
+	return E_OK;
+}
+
+void dp_merge_commit(struct dp_space *s, const struct dp_merge *m, int e)
+{
+	struct page *p = e ? NULL : pagetab_lookup(&s->pages, m->va);
+	if (!p) {
+		if (!(m->flags & PAGE_ZERO))
+			cow_release(m->pfn);
+		return;
 	}
 	struct page old = *p;
-	p->pfn = pfn;
-	p->gen = gen;
-	p->flags = flags;
-	release_freed(&old, last);
-	return E_OK;
+	p->pfn = m->pfn;
+	p->gen = m->gen;
+	p->flags = m->flags;
+	release_freed(&old, m->how & KSM_MERGE_FREE);
+}
+
+int dp_merge_page(struct dp_space *s, uint64_t va, uint64_t expect, uint64_t pfn,
+		  uint32_t gen, uint32_t flags)
+{
+	struct dp_merge m;
+	if (!ops->merge)
+		return E_AGAIN;
+	int e = dp_merge_prepare(s, va, expect, pfn, gen, flags, &m);
+	if (e)
+		return e;
+	e = ops->merge(s->space, va, m.old_pfn, m.old_gen, m.pfn, m.gen, m.how);
+	dp_merge_commit(s, &m, e);
+	return e;
 }

@@ -269,6 +269,21 @@ extern void (*dp_ksm_last)(uint64_t pfn, uint32_t gen);
 int dp_merge_page(struct dp_space *s, uint64_t va, uint64_t expect, uint64_t pfn,
 		  uint32_t gen, uint32_t flags);
 
+/* dp_merge_page in two halves, for merges batched in one kernel call
+ * (ksm_merge_many): prepare checks the page and takes the target's share
+ * (E_AGAIN, E_NOMEM: nothing taken) and fills *m (the kernel call's
+ * arguments); commit, after the kernel's answer e for it, updates the
+ * page's record (e == E_OK) or gives the share back.  Nothing else may
+ * change s between the two (the other merges of the batch may). */
+struct dp_merge {
+	uint64_t va, old_pfn, pfn;
+	uint32_t old_gen, gen, flags;
+	unsigned how; /* KSM_MERGE_FREE (the old frame's last share), _TAG */
+};
+int dp_merge_prepare(struct dp_space *s, uint64_t va, uint64_t expect, uint64_t pfn,
+		     uint32_t gen, uint32_t flags, struct dp_merge *m);
+void dp_merge_commit(struct dp_space *s, const struct dp_merge *m, int e);
+
 /* Pages of s present in [start, end). */
 uint64_t dp_resident(const struct dp_space *s, uint64_t start, uint64_t end);
 

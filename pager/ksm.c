@@ -70,6 +70,9 @@ static void attach(struct ksm_item *it, struct ksm_dup *d)
 	ksm.st.pages_merged++;
 	it->age = 0;
 	it->skip = 0;
+	it->slow = 0;
+	if (!ksm.ops->queue)
+		d->live = 1; /* queued: when the flush has done it */
 	set_state(it, IT_STABLE);
 }
 
@@ -256,6 +259,7 @@ static struct ksm_dup *dup_new(struct ksm_stable *s, const struct key *k, uint64
 		}
 	}
 	d->node.key = frame;
+	d->live = 0;
 	d->head = s;
 	d->next = s->dups;
 	s->dups = d;
@@ -301,10 +305,69 @@ bool ksm_is_merged(uint64_t frame)
 static bool merge(struct ksm_item *it, uint64_t expect, uint64_t frame)
 {
 	ksm.st.page_compares++;
-	if (ksm.ops->merge(it->owner, va_of(it), expect, frame) == E_OK)
+	if (ksm.ops->queue) {
+		if (ksm.ops->queue(it->owner, va_of(it), expect, frame) == E_OK) {
+			ksm.q[ksm.nq].it = it;
+			ksm.q[ksm.nq++].frame = frame;
+			return true; /* done, until ksm_flush says otherwise */
+		}
+	} else if (ksm.ops->merge(it->owner, va_of(it), expect, frame) == E_OK) {
 		return true;
+	}
 	ksm.st.merges_failed++;
 	return false;
+}
+
+static void backoff(struct ksm_item *it);
+
+/* A queued merge of it into frame failed: it is not merged after all,
+ * and a new frame that no merge went into goes back (as merge_new's
+ * failure). */
+static void merge_undo(struct ksm_item *it, uint64_t frame, bool failed)
+{
+	ksm.st.pages_merged--;
+	if (frame == KSM_ZERO_FRAME) {
+		set_state(it, IT_NEW);
+	} else if (it->dup) {
+		struct ksm_dup *d = it->dup;
+		detach(it);
+		if (!d->nitems && !d->live) {
+			ksm_frame_gone(frame);
+			ksm.ops->frame_put(frame);
+		}
+	}
+	if (failed) {
+		ksm.st.merges_failed++;
+		it->slow = 1;
+		backoff(it);
+	}
+}
+
+static void flush(bool cancel)
+{
+	unsigned n = ksm.nq;
+	int res[KSM_QUEUE];
+	if (!n)
+		return;
+	ksm.ops->flush(res, n, cancel);
+	ksm.nq = 0;
+	for (unsigned i = 0; i < n; i++)
+		if (!cancel && res[i] == E_OK && ksm.q[i].frame != KSM_ZERO_FRAME &&
+		    ksm.q[i].it->dup)
+			ksm.q[i].it->dup->live = 1;
+	for (unsigned i = 0; i < n; i++)
+		if (cancel || res[i] != E_OK)
+			merge_undo(ksm.q[i].it, ksm.q[i].frame, !cancel && res[i] != E_BUSY);
+}
+
+void ksm_flush(void)
+{
+	flush(false);
+}
+
+void ksm_cancel(void)
+{
+	flush(true);
 }
 
 /* Merge it's page (pg) into dup d. */
@@ -347,23 +410,6 @@ static bool join_stable(struct ksm_item *it, const struct ksm_page *pg,
 	return merge_new(it, pg, s, k) != NULL;
 }
 
-/* Look it's page up in the stable tree and join it.  The node of its
- * checksum, if no other node has that checksum, is the only candidate:
- * the merge compares the bytes in full (ops->merge), so the pager's own
- * compare is skipped; a collision fails that merge, and the page goes on
- * as one not found.  A new frame of a full chain copies the page's bytes,
- * so they are compared first.  True if merged. */
-static bool try_stable(struct ksm_item *it, const struct ksm_page *pg, const struct key *k)
-{
-	struct ksm_stable *s = (struct ksm_stable *)kavl_find(ksm.stable, k, stable_hash_cmp,
-							      NULL);
-	if (s && !s->twin && s->dups->nitems < ksm.st.max_page_sharing)
-		return join_stable(it, pg, s, k);
-	if (s)
-		s = (struct ksm_stable *)kavl_find(ksm.stable, k, stable_cmp, NULL);
-	return s && join_stable(it, pg, s, k);
-}
-
 /* True if pages a and b agree on a sample of their bytes: 8 blocks of
  * 64 bytes spread over the page, the first and the last among them. */
 static bool sample_equal(const uint8_t *a, const uint8_t *b)
@@ -375,6 +421,26 @@ static bool sample_equal(const uint8_t *a, const uint8_t *b)
 			return false;
 	}
 	return true;
+}
+
+/* Look it's page up in the stable tree and join it.  The node of its
+ * checksum, if no other node has that checksum, is the only candidate:
+ * if a sample of the bytes matches, the merge compares them in full
+ * (ops->merge), so the pager's own compare is skipped; a collision fails
+ * that merge, and the page goes on as one not found (a queued merge: at
+ * its next scan, with the pager's compare).  The sample turns most
+ * collisions away at once.  A new frame of a full chain copies the page's bytes,
+ * so they are compared first.  True if merged. */
+static bool try_stable(struct ksm_item *it, const struct ksm_page *pg, const struct key *k)
+{
+	struct ksm_stable *s = (struct ksm_stable *)kavl_find(ksm.stable, k, stable_hash_cmp,
+							      NULL);
+	if (s && !s->twin && !it->slow && s->dups->nitems < ksm.st.max_page_sharing &&
+	    sample_equal(pg->bytes, ksm.ops->frame_bytes(s->dups->node.key)))
+		return join_stable(it, pg, s, k);
+	if (s)
+		s = (struct ksm_stable *)kavl_find(ksm.stable, k, stable_cmp, NULL);
+	return s && join_stable(it, pg, s, k);
 }
 
 /* A page scanned before whose last checksum is now a stable node's (the
@@ -509,7 +575,7 @@ static void scan_one(uint32_t owner, uint64_t va, const struct ksm_page *pg)
 		return;
 	uint32_t dom = ksm.st.domains ? ksm.owners[owner].domain : 0;
 	bool tried = false;
-	if (it->hashed && quick_stable(it, pg, dom, &tried))
+	if (it->hashed && !it->slow && quick_stable(it, pg, dom, &tried))
 		return;
 	struct key k = { dom, hash(pg->bytes), pg->bytes };
 	if (ksm.st.use_zero_pages && k.hash == ksm.zero_hash && try_zero(it, pg))
@@ -540,6 +606,7 @@ static void scan_restart(void)
 
 static void end_pass(void)
 {
+	ksm_flush();
 	forget_from(ksm.cur, UINT64_MAX);
 	unstable_drop(ksm.unstable);
 	ksm.unstable = NULL;
@@ -568,6 +635,8 @@ unsigned ksm_scan(unsigned n)
 			ksm.cur_va = 0;
 		}
 		scan_one(o, va, &pg);
+		if (ksm.nq > KSM_QUEUE - 2)
+			ksm_flush(); /* a step queues two merges at most */
 		done++;
 	}
 	return done;
@@ -577,6 +646,7 @@ void ksm_owner_gone(uint32_t owner)
 {
 	if (owner >= KSM_OWNERS)
 		return;
+	ksm_flush();
 	forget_from(ksm.owners[owner].head, key_of(owner + 1, 0));
 	ksm.owners[owner].domain = 0;
 }
@@ -594,6 +664,7 @@ uint32_t ksm_domain(uint32_t owner)
 
 void ksm_stop(void)
 {
+	ksm_flush();
 	unstable_drop(ksm.unstable);
 	ksm.unstable = NULL;
 	scan_restart();
@@ -601,6 +672,7 @@ void ksm_stop(void)
 
 void ksm_reset(void)
 {
+	ksm_flush();
 	forget_from(ksm.first, UINT64_MAX);
 	ksm_stop();
 }

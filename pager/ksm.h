@@ -68,7 +68,20 @@ struct ksm_ops {
 	void (*frame_put)(uint64_t frame);
 	/* The checksum (NULL: ksm_hash); tests force collisions with it. */
 	uint64_t (*hash)(const void *page);
+	/* Batched merges (both NULL: each merge is done at once by merge).
+	 * queue: the merge that merge describes, to be done by the next
+	 * flush, in the order queued; E_OK if queued (the scanner counts the
+	 * page merged until the flush says otherwise), else merge's error at
+	 * once.  flush: do the n queued merges (n <= KSM_QUEUE), in order,
+	 * each exactly as merge does it; res[i] = the i-th one's answer, or
+	 * E_BUSY: not tried (dropped, as by cancel: a fault waits); with
+	 * cancel, do none of them (the queue dropped: what queue took is
+	 * given back). */
+	int (*queue)(uint32_t owner, uint64_t va, uint64_t expect, uint64_t frame);
+	void (*flush)(int *res, unsigned n, bool cancel);
 };
+
+#define KSM_QUEUE 16            /* merges queued at most (one flush) */
 
 /* The checksum: 64 bits over 4096 bytes, general registers only. */
 uint64_t ksm_hash(const void *page);
@@ -78,8 +91,20 @@ uint64_t ksm_hash(const void *page);
 void ksm_init(const struct ksm_ops *ops);
 
 /* Scan up to n pages (the next batch), stopping at the end of a full
- * scan; returns the pages looked at. */
+ * scan; returns the pages looked at.  With ops->queue, merges may be left
+ * queued: the caller calls ksm_flush before anything else may change a
+ * page or a frame (a pass's end, a full queue, ksm_stop, ksm_reset and
+ * ksm_owner_gone flush by themselves). */
 unsigned ksm_scan(unsigned n);
+
+/* Do the queued merges (ops->flush); a page whose merge failed is not
+ * merged after all (a merged frame left without pages goes back). */
+void ksm_flush(void);
+
+/* Drop the queued merges, undone (a fault waits: it must not wait for
+ * them): their pages are not merged, not counted failed, and are tried
+ * again at their next scan. */
+void ksm_cancel(void);
 
 /* Frame frame (a merged one) lost its last page: forget it.  The caller
  * then frees it (this module does not call frame_put for it). */

@@ -27,6 +27,11 @@ struct ksm_item {
 	uint32_t owner, dom;         /* dom: its domain when it went in the tree */
 	uint8_t state, in_tree, dead, hashed;
 	uint8_t age, skip;           /* smart scan: failed passes, passes to skip */
+	uint8_t slow;                /* a queued merge of it failed: no merge
+				      * without the pager's own compare (the
+				      * quick join, a single stable node) until
+				      * it merges, since its failure comes too
+				      * late to try the next way in that step */
 };
 
 /* One content in the stable tree: the merged frames (dups) holding it.
@@ -49,6 +54,8 @@ struct ksm_dup {
 	struct ksm_dup *next;
 	struct ksm_item *items;
 	unsigned nitems;
+	uint8_t live;                /* a merge into it was done (not only
+				      * queued): pages may map it */
 };
 
 struct ksm_owner {
@@ -75,6 +82,12 @@ struct ksm_state {
 	struct ksm_owner owners[KSM_OWNERS];
 	uint64_t adv_ns, adv_pages;  /* this pass, for the advisor */
 	bool pass_ended;
+	struct {                     /* merges queued (ops->queue), counted
+				      * done until ksm_flush says otherwise */
+		struct ksm_item *it;
+		uint64_t frame;
+	} q[KSM_QUEUE];
+	unsigned nq;
 };
 extern struct ksm_state ksm;
 

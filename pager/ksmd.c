@@ -145,6 +145,61 @@ static int k_merge(uint32_t o, uint64_t va, uint64_t expect, uint64_t frame)
 	return e;
 }
 
+/* The merges queued for one ksm_merge_many call: the pager's half of
+ * each (dp_merge_prepare: the page checked, the target's share taken)
+ * and the kernel's. */
+_Static_assert(KSM_QUEUE <= KSM_MERGE_MANY_MAX, "a flush is one ksm_merge_many call");
+static struct {
+	struct proc *p;
+	struct dp_merge m;
+} mq[KSM_QUEUE];
+static struct abi_ksm_merge mreq[KSM_QUEUE];
+static unsigned nmq;
+
+static int k_queue(uint32_t o, uint64_t va, uint64_t expect, uint64_t frame)
+{
+	struct proc *p = owner_proc(o);
+	struct page *pg = p ? pagetab_lookup(&p->mem.pages, va) : NULL;
+	if (!pg || pg->gen != fgen(expect) || nmq == KSM_QUEUE)
+		return E_AGAIN;
+	struct dp_merge *m = &mq[nmq].m;
+	int e = frame == KSM_ZERO_FRAME ?
+		dp_merge_prepare(&p->mem, va, fpfn(expect), 0, 0, PAGE_ZERO | PAGE_KSM, m) :
+		dp_merge_prepare(&p->mem, va, fpfn(expect), fpfn(frame), fgen(frame),
+				 PAGE_COW | PAGE_KSM, m);
+	if (e)
+		return e;
+	mq[nmq].p = p;
+	struct abi_ksm_merge *q = &mreq[nmq++];
+	q->space = p->mem.space;
+	q->va = va | m->how;
+	q->pfn = m->old_pfn;
+	q->gen = m->old_gen;
+	q->tpfn = m->pfn;
+	q->tgen = m->gen;
+	q->err = E_AGAIN;
+	return E_OK;
+}
+
+/* The queued merges in one ksm_merge_many call (or none: cancel), then
+ * the pager's half of each. */
+static void k_flush(int *res, unsigned n, bool cancel)
+{
+	/* with other pager threads, a fault waiting for pg.big stops the
+	 * call after the merge in progress (the rest: E_BUSY, dropped) */
+	uint64_t stop = pg.boot->ncpus > 1 ? (uint64_t)&pg.big.readers : 0;
+	int e = cancel ? E_AGAIN : sys_ksm_merge_many((uint64_t)mreq, n, stop);
+	bool merged = false;
+	for (unsigned i = 0; i < n; i++) {
+		res[i] = e ? e : (int)mreq[i].err;
+		merged |= res[i] == E_OK;
+		dp_merge_commit(&mq[i].p->mem, &mq[i].m, res[i]);
+	}
+	nmq = 0;
+	if (merged)
+		last_merge_tsc = tsc();
+}
+
 static int k_frame_new(const uint8_t *bytes, uint64_t *frame)
 {
 	struct sys_regs r;
@@ -177,7 +232,7 @@ static void last_share(uint64_t pfn, uint32_t gen)
 }
 
 static const struct ksm_ops ops = {
-	k_next, k_page, k_merge, k_frame_new, k_frame_bytes, k_frame_put, NULL,
+	k_next, k_page, k_merge, k_frame_new, k_frame_bytes, k_frame_put, NULL, k_queue, k_flush,
 };
 
 void ksmd_init(void)
@@ -279,6 +334,12 @@ static bool fault_waits(void)
 	return __atomic_load_n(&pg.big.readers, __ATOMIC_RELAXED) != 0;
 }
 
+/* True if a request waits for pg.big (for writing) in another thread. */
+static bool request_waits(void)
+{
+	return __atomic_load_n(&pg.big.writers, __ATOMIC_RELAXED) != 0;
+}
+
 /* One batch for ksmd (pid): pages_to_scan pages at most, a page at a time,
  * polling the endpoint every KSMD_POLL_US (a system call per page would
  * cost more than many pages' scans), until a message waits, a fault waits
@@ -290,7 +351,9 @@ static bool batch(uint32_t pid)
 	struct ksm_stats st;
 	ksm_get_stats(&st, KSM_OWNERS);
 	uint64_t t0 = tsc(), polled = t0, now = t0, done = 0;
-	uint64_t poll_every = tsc_per_ms * KSMD_POLL_US / 1000;
+	/* on one CPU nothing else runs during the batch (the pager thread
+	 * outranks every program): nothing to poll for */
+	uint64_t poll_every = pg.boot->ncpus > 1 ? tsc_per_ms * KSMD_POLL_US / 1000 : UINT64_MAX;
 	bool waited = false;
 	while (done < st.pages_to_scan && now - t0 <= KSMD_BATCH_MS * tsc_per_ms) {
 		if (!ksm_scan(1))
@@ -300,10 +363,16 @@ static bool batch(uint32_t pid)
 		waited = fault_waits();
 		if (waited || now - polled >= poll_every) {
 			polled = now;
-			if (pager_poll() || waited || !scanning(pid))
+			bool let_in = waited || request_waits();
+			if (waited)
+				ksm_cancel(); /* the fault does not wait for them */
+			else if (let_in)
+				ksm_flush();
+			if (pager_poll(let_in) || waited || !scanning(pid))
 				break;
 		}
 	}
+	ksm_flush();
 	ksm_account((tsc() - t0) * 1000000 / tsc_per_ms, (unsigned)done);
 	const struct sys_msg *m = pager_polled();
 	return waited || (m && !(m->badge & PG_BADGE_CALL));

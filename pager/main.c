@@ -174,10 +174,11 @@ static bool dispatch(struct pg_thread *me, const struct sys_msg *m, struct sys_m
 /* Only while no reply is owed (ksmd.c's scan batch runs with ksmd's call
  * saved by reply_save): a call taken here is the one this thread's next
  * reply answers. */
-bool pager_poll(void)
+bool pager_poll(bool let_in)
 {
 	struct pg_thread *me = pg_self();
-	rw_write_yield(&pg.big); /* the faults waiting come in */
+	if (let_in)
+		rw_write_yield(&pg.big); /* the faults waiting come in */
 	if (!me->have_early && ipc_poll(pg.ep, &me->early) == E_OK)
 		me->have_early = true;
 	return me->have_early;

@@ -184,9 +184,10 @@ long do_ksm_domain(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 long do_ksm_scan(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 
 /* main.c: between two steps of a long request (ksmd.c's scan chunks): let
- * the faults that wait in, then take a message that waits, if any, to
+ * the faults and requests that wait for pg.big in (let_in; else pg.big
+ * stays held throughout), then take a message that waits, if any, to
  * serve next; true if one is taken. */
-bool pager_poll(void);
+bool pager_poll(bool let_in);
 const struct sys_msg *pager_polled(void);
 
 /* runner.c: the test and bench runs. */

@@ -93,6 +93,70 @@ static void check_alloc_copy(void)
 	expect("alloc_copy source stays ours", sys_frame_free(r.rdi, r.rsi), E_OK);
 }
 
+static void want_merge(const struct abi_ksm_merge *m, const char *what, int err, unsigned how)
+{
+	expect(what, (int)m->err, err);
+	if (m->how != how) {
+		printf("@@FAIL pager_kernel_calls: %s: how %u, not %u\n", what, m->how, how);
+		failed = 1;
+	}
+}
+
+/* ksm_merge_many in space a: the call's refusals, then one batch of
+ * entries each refused its own way (the space looked up again after a
+ * bad handle), a page whose bytes differ, and a merge that frees the old
+ * frame (KSM_MERGE_FREE); the stop word. */
+static void check_merge_many(uint32_t a)
+{
+	static struct abi_ksm_merge m[8];
+	struct sys_regs r;
+	const uint64_t at = VA + 32 * PAGE_SIZE;
+	uint64_t f[3], g[3];
+	for (int i = 0; i < 3; i++) {
+		expect("merge frame_alloc", sys_frame_alloc_r(FRAME_ZEROED, &r), E_OK);
+		f[i] = r.rdi, g[i] = r.rsi;
+	}
+	((uint8_t *)mem_window(f[2]))[7] = 1; /* f[2] differs from f[0], f[1] */
+	expect("merge map", sys_map(a, at, f[0], g[0], MAP_R | MAP_W), E_OK);
+	expect("merge_many 0", sys_ksm_merge_many((uint64_t)m, 0, 0), E_INVAL);
+	expect("merge_many too many", sys_ksm_merge_many((uint64_t)m, KSM_MERGE_MANY_MAX + 1, 0),
+	       E_INVAL);
+	expect("merge_many kernel buffer", sys_ksm_merge_many(USER_END, 1, 0), E_FAULT);
+	for (int i = 0; i < 8; i++)
+		m[i] = (struct abi_ksm_merge){ a, at, f[0], g[0], f[1], g[1], 99, 99 };
+	m[0].va |= 0x100;       /* no such flag */
+	m[1].va = USER_END;
+	m[2].tpfn = f[0], m[2].tgen = g[0];
+	m[3].gen = g[0] + 1;    /* stale */
+	m[4].space = 0xBADBAD;
+	m[5].va = at + PAGE_SIZE; /* nothing mapped there */
+	m[6].tpfn = f[2], m[6].tgen = g[2];
+	m[7].va |= KSM_MERGE_FREE;
+	expect("merge_many", sys_ksm_merge_many_r((uint64_t)m, 8, 0, &r), E_OK);
+	if (r.rdi != 1) {
+		printf("@@FAIL pager_kernel_calls: merge_many merged %lu pages, not 1\n", r.rdi);
+		failed = 1;
+	}
+	want_merge(&m[0], "merge bad flag", E_INVAL, KSM_MERGE_GONE);
+	want_merge(&m[1], "merge kernel va", E_FAULT, KSM_MERGE_GONE);
+	want_merge(&m[2], "merge into itself", E_STALE, KSM_MERGE_GONE);
+	want_merge(&m[3], "merge stale", E_STALE, KSM_MERGE_GONE);
+	want_merge(&m[4], "merge bad handle", E_BADHANDLE, KSM_MERGE_GONE);
+	want_merge(&m[5], "merge no page", E_AGAIN, KSM_MERGE_GONE);
+	want_merge(&m[6], "merge other bytes", E_AGAIN, KSM_MERGE_DIFFER);
+	want_merge(&m[7], "merge", E_OK, KSM_MERGE_DONE);
+	static uint32_t stop = 1; /* the rest not tried after the first */
+	m[0].va = m[1].va = at | 0x100;
+	expect("merge_many stopped", sys_ksm_merge_many((uint64_t)m, 2, (uint64_t)&stop), E_OK);
+	want_merge(&m[0], "merge before the stop", E_INVAL, KSM_MERGE_GONE);
+	want_merge(&m[1], "merge after the stop", E_BUSY, KSM_MERGE_GONE);
+	expect("merge_many bad stop", sys_ksm_merge_many((uint64_t)m, 2, USER_END), E_OK);
+	want_merge(&m[1], "merge, stop unreadable", E_INVAL, KSM_MERGE_GONE);
+	expect("merged: the old frame freed", sys_frame_free(f[0], g[0]), E_STALE);
+	expect("merged frame is ours", sys_frame_free(f[1], g[1]), E_OK);
+	expect("other frame is ours", sys_frame_free(f[2], g[2]), E_OK);
+}
+
 /* One round of every check; everything it makes is given back. */
 static void check_round(void)
 {
@@ -175,6 +239,7 @@ static void check_round(void)
 		failed = 1;
 	}
 	expect("unmap kernel range", sys_unmap(a, USER_END, 1), E_FAULT);
+	check_merge_many(a);
 
 	/* give it all back: the frame leaves both spaces and our window */
 	expect("frame_free", sys_frame_free(pfn, gen), E_OK);

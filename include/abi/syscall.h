@@ -15,6 +15,8 @@
 #ifndef ABI_SYSCALL_H
 #define ABI_SYSCALL_H
 
+#include <stdint.h>
+
 #define SYSCALL_TABLE(X) \
 	X(null,            0, 0, 0) /* nothing: measures the entry/exit path */ \
 	X(debug_write,     1, 2, 0) /* (buf, len): console output */ \
@@ -110,7 +112,19 @@
 				       (src pfn, gen), not zeroed first (every \
 				       byte is the copy's before anyone sees \
 				       it): a COW copy in one entry. E_STALE \
-				       (src not held), E_NOMEM */
+				       (src not held), E_NOMEM */ \
+	X(ksm_merge_many, 40, 3, 1) /* (buf, n, stop) -> merged: n (<= \
+				       KSM_MERGE_MANY_MAX) ksm_merge calls in \
+				       one, in order, from the struct \
+				       abi_ksm_merge array at buf; each entry's \
+				       err and how written back; the window \
+				       holds KSM_MERGE_FREE drops go with one \
+				       TLB shootdown at the end.  stop: 0, or \
+				       the address of a 32-bit word of ours \
+				       read after each merge: once non-zero, \
+				       the rest are not tried (err E_BUSY). \
+				       E_INVAL (n), E_FAULT (buf) before any \
+				       merge */
 
 #define SYS_ENUM(name, nr, nargs, pager) SYS_##name = nr,
 enum { SYSCALL_TABLE(SYS_ENUM) SYS_COUNT };
@@ -146,6 +160,17 @@ enum memmap_kind {
 #define KSM_MERGE_FREE 0x1 /* merged: drop the caller's window of pfn too */
 #define KSM_MERGE_TAG  0x2 /* merged: tag the target for memmap (MEMMAP_MERGED) */
 enum { KSM_MERGE_GONE, KSM_MERGE_DIFFER, KSM_MERGE_DONE };
+
+/* One merge of ksm_merge_many: ksm_merge's arguments, and its answer. */
+#define KSM_MERGE_MANY_MAX 16
+struct abi_ksm_merge {
+	uint64_t space;      /* handle of the space */
+	uint64_t va;         /* | KSM_MERGE_* flags */
+	uint64_t pfn, gen;   /* the frame va must map */
+	uint64_t tpfn, tgen; /* the target frame */
+	uint32_t err;        /* out: ksm_merge's error (E_OK: merged) */
+	uint32_t how;        /* out: KSM_MERGE_GONE, _DIFFER or _DONE */
+};
 
 /* console_read flags */
 #define CONSOLE_NOWAIT 0x1 /* E_AGAIN at once when nothing was typed */

@@ -60,6 +60,10 @@ int arch_pt_map(uint64_t root, uint64_t va, uint64_t pa, unsigned rights, uint64
 int arch_pt_map_new(uint64_t root, uint64_t va, uint64_t pa, unsigned rights);
 int arch_pt_unmap(uint64_t root, uint64_t va, uint64_t *old);
 int arch_pt_protect(uint64_t root, uint64_t va, unsigned rights);
+/* If va maps pa: newpa there instead, rights less clear (*rights: the old
+ * ones); else E_NOENT, nothing changed.  One walk (KSM's merge). */
+int arch_pt_replace_if(uint64_t root, uint64_t va, uint64_t pa, uint64_t newpa, unsigned clear,
+		       unsigned *rights);
 bool arch_pt_lookup(uint64_t root, uint64_t va, uint64_t *pa, unsigned *rights);
 uint64_t arch_pt_hole(uint64_t root, uint64_t va);
 int arch_pt_prepare(uint64_t root, uint64_t va);

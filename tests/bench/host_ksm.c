@@ -73,7 +73,7 @@ static const uint8_t *f_bytes(uint64_t f) { return kmem[f - PAGES]; }
 static void f_put(uint64_t f) { (void)f; }
 
 static const struct ksm_ops ops = { f_next, f_page, f_merge, f_frame_new, f_bytes, f_put,
-				    NULL };
+				    NULL, NULL, NULL };
 
 static int cmp_u64(const void *a, const void *b)
 {

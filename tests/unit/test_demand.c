@@ -428,6 +428,58 @@ START_TEST(ksm_merged_frame)
 }
 END_TEST
 
+/* Merges batched (ksmd.c, ksm_merge_many): every page prepared first,
+ * then the kernel's merges, then the commits.  A frame shared by fork
+ * has two pages in the batch: neither is its last share when prepared
+ * (no KSM_MERGE_FREE), so the second commit frees it; a merge that fails
+ * gives the target's share back; no frame leaks. */
+START_TEST(ksm_merges_batched)
+{
+	setup();
+	struct dp_space a, b, c;
+	struct dp_merge m[3];
+	uint8_t v = 9;
+	uint64_t k;
+	anon_space(&a, 1, 4);
+	anon_space(&b, 2, 4);
+	dp_space_init(&c, 3);
+	dp_ksm_last = ksm_last;
+	ksm_last_calls = 0;
+	access_page(&a, BASE, true, &v);
+	access_page(&b, BASE, true, &v);
+	ck_assert_int_eq(dp_fork(&a, &c), E_OK);
+	uint64_t fa = pt[1][0].pfn, fb = pt[2][0].pfn;
+	ck_assert_int_eq(f_alloc(&k, &ksm_gen), E_OK);
+	memcpy(fr[k].data, fr[fa].data, P);
+	fr[fb].data[7] ^= 1; /* b's page differs: its merge fails */
+	ck_assert_int_eq(dp_merge_prepare(&a, BASE, fa, k, ksm_gen, PAGE_COW | PAGE_KSM, &m[0]), E_OK);
+	ck_assert_int_eq(dp_merge_prepare(&c, BASE, fa, k, ksm_gen, PAGE_COW | PAGE_KSM, &m[1]), E_OK);
+	ck_assert_int_eq(dp_merge_prepare(&b, BASE, fb, k, ksm_gen, PAGE_COW | PAGE_KSM, &m[2]), E_OK);
+	ck_assert_uint_eq(m[0].how & KSM_MERGE_FREE, 0); /* c shares fa */
+	ck_assert_uint_eq(m[1].how & KSM_MERGE_FREE, 0);
+	ck_assert_uint_eq(m[2].how & KSM_MERGE_FREE, KSM_MERGE_FREE);
+	struct dp_space *sp[3] = { &a, &c, &b };
+	int e[3];
+	for (int i = 0; i < 3; i++)
+		e[i] = f_merge(sp[i]->space, m[i].va, m[i].old_pfn, m[i].old_gen, m[i].pfn, m[i].gen,
+			       m[i].how);
+	ck_assert_int_eq(e[0], E_OK);
+	ck_assert_int_eq(e[1], E_OK);
+	ck_assert_int_eq(e[2], E_AGAIN);
+	for (int i = 0; i < 3; i++)
+		dp_merge_commit(sp[i], &m[i], e[i]);
+	ck_assert_int_eq(fr[fa].refs, 0); /* freed by the second commit */
+	ck_assert_uint_eq(cow_count(k), 3); /* KSM's share and a's and c's */
+	ck_assert_uint_eq(pt[2][0].pfn, fb);
+	space_gone(&a);
+	space_gone(&c);
+	ck_assert_int_eq(ksm_last_calls, 1);
+	space_gone(&b);
+	dp_ksm_last = NULL;
+	assert_no_leaks();
+}
+END_TEST
+
 /* A write to a new anonymous page: one alloc_map1 call takes the frame and
  * maps it (no separate alloc and map); where the kernel maps the page
  * already (E_BUSY), the long way replaces that mapping. */
@@ -835,6 +887,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, out_of_memory);
 	tcase_add_test(tc, zero_write_one_call);
 	tcase_add_test(tc, ksm_merged_frame);
+	tcase_add_test(tc, ksm_merges_batched);
 	tcase_add_test(tc, munmap_protect_unregister);
 	tcase_add_test(tc, resize_moves_the_end);
 	tcase_add_test(tc, protect_one_call_cow_stays_read_only);

@@ -86,10 +86,27 @@ static void fill(int o, int p, uint8_t v)
 	memset(model[o][p], v, KSM_PAGE);
 }
 
+static bool in_flush, armed_later; /* f_flush runs; an armed write waits for it */
+
+/* True if a write to (o, p) needs the pager (a fault: COW or a new page). */
+static bool needs_pager(int o, int p)
+{
+	struct fpage *pg = &pages[o][p];
+	return !pg->present || pg->wp || pg->frame == ZERO || refs[pg->frame] > 1 ||
+	       merged[pg->frame];
+}
+
+/* The armed write, by "another CPU".  During a flush (the pager in its
+ * batch) a write that faults waits for the pager: it lands after the
+ * flush, as the system serves it. */
 static void fire_armed(int when)
 {
 	if (armed_owner >= 0 && armed_when == when) {
 		int o = armed_owner;
+		if (in_flush && alive[o] && needs_pager(o, armed_page)) {
+			armed_later = true;
+			return;
+		}
 		armed_owner = -1;
 		if (alive[o] && pages[o][armed_page].present)
 			write_byte(o, armed_page, 100, 0xEE);
@@ -125,9 +142,13 @@ static bool f_page(uint32_t o, uint64_t va, struct ksm_page *out)
 /* ksm_merge as the kernel does it: write-protect (a write armed for
  * "before" lands in the bytes, one armed for "after" copies), then the
  * frame and the bytes checked, then the remap. */
+static bool fail_merges; /* every merge fails (E_AGAIN), as if each page changed */
+
 static int f_merge(uint32_t o, uint64_t va, uint64_t expect, uint64_t frame)
 {
 	struct fpage *pg = &pages[o][page_of(va)];
+	if (fail_merges)
+		return E_AGAIN;
 	fire_armed(0);
 	pg->wp = true;
 	fire_armed(1);
@@ -169,12 +190,68 @@ static uint64_t f_hash(const void *page)
 	return forced_hash_on ? 42 : ksm_hash(page);
 }
 
+/* Queued merges (the pager's ksm_merge_many): checked as the pager's
+ * dp_merge_prepare does, done in order by f_flush. */
+static struct { uint32_t o; uint64_t va, expect, frame; } fq[KSM_QUEUE];
+static unsigned nfq, flushes, flushed, most_flushed;
+
+static int f_queue(uint32_t o, uint64_t va, uint64_t expect, uint64_t frame)
+{
+	struct fpage *pg = &pages[o][page_of(va)];
+	ck_assert_uint_lt(nfq, KSM_QUEUE);
+	if (!pg->present || (uint64_t)pg->frame != expect)
+		return E_AGAIN;
+	fq[nfq].o = o, fq[nfq].va = va, fq[nfq].expect = expect, fq[nfq++].frame = frame;
+	return E_OK;
+}
+
+static unsigned stop_after; /* the next flush tries this many (0: all), E_BUSY for the rest */
+
+static void f_flush(int *res, unsigned n, bool cancel)
+{
+	ck_assert_uint_eq(n, nfq);
+	if (stop_after && !cancel) {
+		for (unsigned i = stop_after; i < n; i++)
+			res[i] = E_BUSY;
+		n = n < stop_after ? n : stop_after;
+		stop_after = 0;
+	}
+	if (cancel) {
+		for (unsigned i = 0; i < n; i++)
+			res[i] = E_AGAIN;
+		nfq = 0;
+		return;
+	}
+	in_flush = true;
+	for (unsigned i = 0; i < n; i++)
+		res[i] = f_merge(fq[i].o, fq[i].va, fq[i].expect, fq[i].frame);
+	in_flush = false;
+	nfq = 0;
+	flushes++;
+	flushed += n;
+	most_flushed = n > most_flushed ? n : most_flushed;
+	if (armed_later) { /* the fault served after the batch */
+		armed_later = false;
+		fire_armed(armed_when);
+	}
+}
+
 static const struct ksm_ops fops = {
-	f_next, f_page, f_merge, f_frame_new, f_frame_bytes, f_frame_put, f_hash,
+	f_next, f_page, f_merge, f_frame_new, f_frame_bytes, f_frame_put, f_hash, NULL, NULL,
 };
 
-static void setup(void)
+static const struct ksm_ops fops_queued = {
+	f_next, f_page, f_merge, f_frame_new, f_frame_bytes, f_frame_put, f_hash,
+	f_queue, f_flush,
+};
+
+/* Every test runs twice (a loop test): _i 0 merges one by one, _i 1
+ * queues them (ops->queue, ops->flush), as the pager does. */
+#define setup() setup_mode(_i)
+static void setup_mode(int queued)
 {
+	nfq = flushes = flushed = most_flushed = stop_after = 0;
+	fail_merges = in_flush = armed_later = false;
 	memset(pages, 0, sizeof pages);
 	memset(used, 0, sizeof used);
 	memset(model, 0, sizeof model);
@@ -182,7 +259,7 @@ static void setup(void)
 	forced_hash_on = 0;
 	for (int o = 0; o < OWNERS; o++)
 		alive[o] = true;
-	ksm_init(&fops);
+	ksm_init(queued ? &fops_queued : &fops);
 }
 
 static void mergeable(int o, int from, int to)
@@ -369,7 +446,8 @@ END_TEST
 
 /* A checksum only one stable node has: the pager does not compare the
  * bytes, the merge does (f_merge, as the kernel), so a page colliding
- * with that node (other bytes, the same forced checksum) is turned away
+ * with that node (other bytes outside the sample the pager looks at, the
+ * same forced checksum) is turned away
  * by the merge, and a third page of the node's contents still joins. */
 START_TEST(collision_with_single_stable_node)
 {
@@ -383,7 +461,8 @@ START_TEST(collision_with_single_stable_node)
 	ck_assert_uint_eq(stats().pages_shared, 1);
 	uint64_t failed = stats().merges_failed, compares = stats().page_compares;
 	mergeable(1, 0, 2);
-	fill(1, 0, 2); /* collides */
+	fill(1, 0, 1);
+	write_byte(1, 0, 64 + 5, 2); /* collides; the same sample (block 1 is not in it) */
 	fill(1, 1, 1); /* the node's contents */
 	scan_passes(2);
 	ck_assert(!merged[pages[1][0].frame]);
@@ -580,8 +659,10 @@ START_TEST(random_model)
 			pages[o][p].mergeable = !pages[o][p].mergeable;
 		else if (r < 55)
 			unmerge_page(o, p);
-		else if (r < 85)
+		else if (r < 85) {
 			ksm_scan((unsigned)(rnd() % 64) + 1);
+			ksm_flush(); /* before any page changes, as the pager */
+		}
 		else if (r < 87) {
 			int c = (int)(rnd() % OWNERS);
 			if (!alive[c])
@@ -710,30 +791,134 @@ START_TEST(hash_sees_every_byte)
 }
 END_TEST
 
+/* Queued merges that all fail (every page changed before its
+ * write-protect) are undone at the flush: no page counted merged, the new
+ * frames made for the pairs given back, the trees consistent; the next
+ * passes merge them. */
+START_TEST(queued_merges_undone)
+{
+	setup();
+	mergeable_filled(OWNERS, 16, 1, 4);
+	scan_passes(1);
+	fail_merges = true;
+	scan_passes(1);
+	struct ksm_stats s = stats();
+	ck_assert_uint_eq(s.pages_shared, 0);
+	ck_assert_uint_eq(s.pages_sharing, 0);
+	ck_assert_uint_gt(s.merges_failed, 0);
+	ck_assert_int_eq(frames_used(), 64);
+	check_model();
+	fail_merges = false;
+	scan_passes(12);
+	ck_assert_uint_eq(stats().pages_shared, 4);
+	ck_assert_uint_eq(stats().pages_sharing, 60);
+	ck_assert_int_eq(frames_used(), 4);
+	check_model();
+}
+END_TEST
+
+/* With ops->queue the merges of a pass go in batches (one flush for many
+ * pages), and a write that lands between a batch's merges (before the
+ * write-protect of its page) fails that merge alone. */
+START_TEST(queued_merges_batched)
+{
+	setup();
+	mergeable_filled(OWNERS, 16, 1, 4);
+	scan_passes(1);
+	armed_owner = 3, armed_page = 15, armed_when = 0;
+	scan_passes(1);
+	if (_i) {
+		ck_assert_uint_gt(flushes, 0);
+		ck_assert_uint_ge(most_flushed, KSM_QUEUE - 2);
+		ck_assert_uint_lt(flushes, flushed);
+	}
+	ck_assert_int_eq(armed_owner, -1);
+	ck_assert_uint_eq(stats().pages_sharing, 59);
+	ck_assert(!merged[pages[3][15].frame]);
+	ck_assert_int_eq(mem[pages[3][15].frame][100], 0xEE);
+	check_model();
+}
+END_TEST
+
+/* Queued merges dropped (ksm_cancel: a fault waits) are undone without
+ * a merge: nothing counted merged or failed, the new frames given back;
+ * the next pass merges them. */
+START_TEST(queued_merges_cancelled)
+{
+	setup();
+	mergeable_filled(OWNERS, 16, 1, 4);
+	scan_passes(1);
+	ksm_scan(10); /* 10 merges queued, fewer than a flush takes */
+	if (_i)
+		ck_assert_uint_gt(ksm.nq, 0);
+	ksm_cancel();
+	ck_assert_uint_eq(ksm.nq, 0);
+	ck_assert_uint_eq(stats().merges_failed, 0);
+	if (_i) { /* no merge was done */
+		ck_assert_uint_eq(stats().pages_shared, 0);
+		ck_assert_uint_eq(stats().pages_sharing, 0);
+		ck_assert_int_eq(frames_used(), 64);
+	}
+	check_model();
+	scan_passes(3);
+	ck_assert_uint_eq(stats().pages_shared, 4);
+	ck_assert_uint_eq(stats().pages_sharing, 60);
+	ck_assert_int_eq(frames_used(), 4);
+	ck_assert_uint_eq(stats().merges_failed, 0);
+	check_model();
+}
+END_TEST
+
+/* A flush stopped early (a fault waits: the kernel's stop word) leaves
+ * the rest undone, not failed; they merge at their next scan. */
+START_TEST(queued_merges_stopped)
+{
+	setup();
+	mergeable_filled(OWNERS, 16, 1, 4);
+	scan_passes(1);
+	stop_after = 3;
+	scan_passes(1);
+	ck_assert_uint_eq(stats().merges_failed, 0);
+	if (_i)
+		ck_assert_uint_lt(stats().pages_sharing, 60);
+	check_model();
+	scan_passes(3);
+	ck_assert_uint_eq(stats().pages_shared, 4);
+	ck_assert_uint_eq(stats().pages_sharing, 60);
+	ck_assert_int_eq(frames_used(), 4);
+	ck_assert_uint_eq(stats().merges_failed, 0);
+	check_model();
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("ksm");
 	TCase *tc = tcase_create("core");
 	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, merges_identical_pages);
-	tcase_add_test(tc, only_mergeable_pages);
-	tcase_add_test(tc, volatile_never_merged);
-	tcase_add_test(tc, last_byte_differs);
-	tcase_add_test(tc, forced_hash_collision);
-	tcase_add_test(tc, collision_with_single_stable_node);
-	tcase_add_test(tc, chains_past_max_page_sharing);
-	tcase_add_test(tc, write_after_merge);
-	tcase_add_test(tc, unmerge_everything);
-	tcase_add_test(tc, smart_scan_backoff);
-	tcase_add_test(tc, domains_apart);
-	tcase_add_test(tc, write_during_merge);
-	tcase_add_test(tc, fork_and_exit_return_frames);
-	tcase_add_test(tc, random_model);
-	tcase_add_test(tc, advisor);
-	tcase_add_test(tc, settings_checked);
-	tcase_add_test(tc, hash_sees_every_byte);
-	tcase_add_test(tc, stable_join_without_checksum);
-	tcase_add_test(tc, stable_join_changed_outside_sample);
+	tcase_add_loop_test(tc, merges_identical_pages, 0, 2);
+	tcase_add_loop_test(tc, only_mergeable_pages, 0, 2);
+	tcase_add_loop_test(tc, volatile_never_merged, 0, 2);
+	tcase_add_loop_test(tc, last_byte_differs, 0, 2);
+	tcase_add_loop_test(tc, forced_hash_collision, 0, 2);
+	tcase_add_loop_test(tc, collision_with_single_stable_node, 0, 2);
+	tcase_add_loop_test(tc, chains_past_max_page_sharing, 0, 2);
+	tcase_add_loop_test(tc, write_after_merge, 0, 2);
+	tcase_add_loop_test(tc, unmerge_everything, 0, 2);
+	tcase_add_loop_test(tc, smart_scan_backoff, 0, 2);
+	tcase_add_loop_test(tc, domains_apart, 0, 2);
+	tcase_add_loop_test(tc, write_during_merge, 0, 2);
+	tcase_add_loop_test(tc, fork_and_exit_return_frames, 0, 2);
+	tcase_add_loop_test(tc, random_model, 0, 2);
+	tcase_add_loop_test(tc, advisor, 0, 2);
+	tcase_add_loop_test(tc, settings_checked, 0, 2);
+	tcase_add_loop_test(tc, hash_sees_every_byte, 0, 2);
+	tcase_add_loop_test(tc, stable_join_without_checksum, 0, 2);
+	tcase_add_loop_test(tc, stable_join_changed_outside_sample, 0, 2);
+	tcase_add_loop_test(tc, queued_merges_undone, 0, 2);
+	tcase_add_loop_test(tc, queued_merges_batched, 0, 2);
+	tcase_add_loop_test(tc, queued_merges_cancelled, 0, 2);
+	tcase_add_loop_test(tc, queued_merges_stopped, 0, 2);
 	suite_add_tcase(s, tc);
 	return s;
 }

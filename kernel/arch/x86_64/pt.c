@@ -135,6 +135,21 @@ int arch_pt_protect(uint64_t root, uint64_t va, unsigned rights)
 	return E_OK;
 }
 
+/* arch_pt_replace_if: if va maps pa, map newpa there instead (pa again:
+ * only the rights change) with its rights less clear; *rights = the
+ * rights it had.  One walk.  E_NOENT (nothing changed) if va maps
+ * another frame or none. */
+int arch_pt_replace_if(uint64_t root, uint64_t va, uint64_t pa, uint64_t newpa, unsigned clear,
+		       unsigned *rights)
+{
+	uint64_t *pte = walk(root, va, false);
+	if (!pte || !(*pte & PTE_P) || (*pte & PTE_ADDR) != pa)
+		return E_NOENT;
+	*rights = pte_rights(*pte);
+	*pte = newpa | leaf_bits(*rights & ~clear);
+	return E_OK;
+}
+
 /* arch_pt_lookup: frame and rights of va; false if not mapped. */
 bool arch_pt_lookup(uint64_t root, uint64_t va, uint64_t *pa, unsigned *rights)
 {
