@@ -53,6 +53,10 @@ struct proc {
 	bool ksm_all;                      /* ksm_process(on): inherited by fork */
 	uint32_t wait_reply, wait_pid;     /* a thread's PG_WAIT for child wait_pid,
 					    * saved (reply_save) until it ends */
+	uint64_t maxrss;                   /* once ended: its peak resident pages */
+	uint64_t cfaults, cmaxrss;         /* of its waited-for children (and
+					    * theirs): faults, the highest peak
+					    * (getrusage RUSAGE_CHILDREN) */
 };
 
 struct pager {
@@ -149,6 +153,7 @@ int vm_madvise(struct proc *p, uint64_t start, uint64_t end, unsigned advice);
 long do_mincore(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 long do_pageinfo(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 long do_fread(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+long do_mremap(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 
 /* info.c: statistics, process list, region list. */
 long do_stats(struct proc *p, const struct sys_msg *m, struct sys_msg *r);

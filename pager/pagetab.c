@@ -56,6 +56,7 @@ void pagetab_init(struct pagetab *t)
 {
 	t->root = NULL;
 	t->count = 0;
+	t->peak = 0;
 	t->nodes = 0;
 }
 
@@ -216,7 +217,8 @@ int pagetab_insert(struct pagetab *t, uint64_t va, uint64_t pfn, uint32_t gen,
 	l->present[i / 64] |= 1ull << (i % 64);
 	l->h.count++;
 	l->e[i] = (struct page){ va, pfn, gen, flags };
-	t->count++;
+	if (++t->count > t->peak)
+		t->peak = t->count;
 	return E_OK;
 }
 
@@ -307,6 +309,7 @@ int pagetab_clone(struct pagetab *dst, struct pagetab *src,
 	}
 	dst->root = src->root ? copy(src->root, LEVELS - 1, shared_fn, arg) : NULL;
 	dst->count = src->count;
+	dst->peak = src->count;
 	dst->nodes = src->nodes;
 	return E_OK;
 }
@@ -343,6 +346,11 @@ void pagetab_destroy(struct pagetab *t, void (*release)(const struct page *p, vo
 size_t pagetab_count(const struct pagetab *t)
 {
 	return t->count;
+}
+
+size_t pagetab_peak(const struct pagetab *t)
+{
+	return t->peak;
 }
 
 size_t pagetab_pages_used(void)

@@ -103,7 +103,15 @@
 	X(reply_send,     38, 6, 0) /* (reply handle, label, w0..w3): answer \
 				       the saved call and close the handle; \
 				       never blocks; E_DEAD if the caller is \
-				       gone (killed) */
+				       gone (killed) */ \
+	X(cpu_pin,        41, 1, 0) /* (pin) -> cpu, pinned: pin CPU_PIN_ASK \
+				       changes nothing, CPU_PIN_ANY lets the \
+				       calling thread run on any CPU, a CPU \
+				       number keeps it on that CPU only (it \
+				       moves there now).  cpu = the CPU it \
+				       runs on after that, pinned = its CPU + \
+				       1 if pinned, else 0.  E_INVAL: no such \
+				       CPU.  (39, 40: reserved) */
 
 #define SYS_ENUM(name, nr, nargs, pager) SYS_##name = nr,
 enum { SYSCALL_TABLE(SYS_ENUM) SYS_COUNT };
@@ -146,6 +154,10 @@ enum { KSM_MERGE_GONE, KSM_MERGE_DIFFER, KSM_MERGE_DONE };
 /* futex_wait's ms for "until woken"; any other ms is at most a day. */
 #define FUTEX_FOREVER (~0ull)
 #define FUTEX_MAX_MS  (24ull * 3600 * 1000)
+
+/* cpu_pin's pin word besides a CPU number */
+#define CPU_PIN_ASK (~0ull)
+#define CPU_PIN_ANY (~0ull - 1)
 
 /* frame_alloc flags */
 #define FRAME_ZEROED 0x1
