@@ -330,7 +330,8 @@ int munlock(const void *addr, size_t len)
 }
 
 /* MCL_CURRENT: fault in every mapping the process has (its program,
- * heap, stack and mmaps; not the pager-placed pages). */
+ * heap and mmaps; not the pager-placed pages, nor the stack's ungrown
+ * part). */
 static int lock_all_current(void)
 {
 	static struct pg_region_info v[IPC_BUF_MAX / sizeof(struct pg_region_info)];
@@ -341,6 +342,9 @@ static int lock_all_current(void)
 	for (size_t i = 0; i < n; i++) {
 		if (v[i].backing == PG_BACK_FIXED || !(v[i].rights & MAP_R))
 			continue;
+		if (v[i].backing == PG_BACK_STACK)
+			continue; /* resident as far as it has grown (Linux's stack
+				   * area is that part too); it grows on faults */
 		if (lock_pages(v[i].start, v[i].end - v[i].start, 1))
 			return -1;
 	}
