@@ -42,7 +42,8 @@ static void apply_reply(struct thread *me)
 		}
 		return;
 	}
-	default: /* FAULT_REPLY_KILL or nonsense: the thread ends */
+	default: /* FAULT_REPLY_KILL or nonsense (a FAULT_REPLY_SIGNAL not
+		  * delivered): the thread ends */
 		thread_exit();
 	}
 }
@@ -79,6 +80,13 @@ bool fault_user_exception(uint64_t label, uint64_t access, uint64_t addr, uint64
 	if (ask_pager(me, label, addr, access, rip) != E_OK) {
 		printk("kernel: thread %lu killed: its pager is gone\n", me->tid);
 		thread_exit();
+	}
+	if (IPC_LABEL_TAG(me->msg.label) == (unsigned)FAULT_REPLY_SIGNAL) {
+		if (signal_deliver(&me->msg))
+			return true; /* it resumes in its handler */
+		/* the handler cannot run: the same fault once more, to be killed */
+		if (ask_pager(me, label, addr, access | FAULT_ACC_NOSIGNAL, rip) != E_OK)
+			thread_exit();
 	}
 	apply_reply(me);
 	return true;

@@ -33,8 +33,10 @@ uint64_t libsys_fd_file(int fd);
 /* Descriptors a process may have open (files.c; RLIMIT_NOFILE). */
 #define LIBSYS_FD_MAX 32
 
-/* The signal mask sigprocmask keeps (signal.c); sigsetjmp saves it. */
-extern unsigned long libsys_sigmask;
+/* The calling thread's blocked signals (signal.c; sigsetjmp saves them,
+ * siglongjmp puts them back). */
+unsigned long libsys_sigmask_get(void);
+void libsys_sigmask_set(unsigned long set);
 
 /* mlockall(MCL_FUTURE) is on: mmap populates (posix2.c). */
 extern int libsys_mlock_future;

@@ -62,13 +62,13 @@ int libsys_sigsetjmp_mask(sigjmp_buf env, int savemask)
 {
 	env->__mask_saved = savemask != 0;
 	if (savemask)
-		env->__mask = libsys_sigmask;
+		env->__mask = libsys_sigmask_get();
 	return 0;
 }
 
 void siglongjmp(sigjmp_buf env, int val)
 {
 	if (env->__mask_saved)
-		libsys_sigmask = env->__mask;
+		libsys_sigmask_set(env->__mask);
 	longjmp(env, val);
 }

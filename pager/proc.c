@@ -432,6 +432,8 @@ long do_fork(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	e = sp ? dp_fork(&p->mem, &c->mem) : E_INVAL;
 	c->heap_start = p->heap_start;
 	c->brk = p->brk;
+	c->sig_handled = p->sig_handled; /* the same handlers, at the same addresses */
+	c->sig_entry = p->sig_entry;
 	ksmd_fork(p, c);
 	if (!e)
 		e = add_fixed(c, mem_window(sp->pfn), &st);

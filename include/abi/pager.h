@@ -158,6 +158,11 @@
  *                                                 E_FAULT unless [addr,
  *                                                 addr + old len) is in one
  *                                                 mapping; E_INVAL bad flags
+ *   PG_SIGACTION     w0 = signals with a handler  -  a fault raising one of
+ *                    (bit sig - 1), w1 = the      them (abi/signal.h) is
+ *                    entry threads resume at      answered FAULT_REPLY_SIGNAL
+ *                    (below PG_USER_END)          instead of killing; fork
+ *                                                 inherits both.  E_INVAL
  *
  * A process's children are destroyed with it; an exited child stays a
  * zombie until its parent waits for it.
@@ -210,6 +215,7 @@ enum pg_request {
 	PG_PAGEINFO,
 	PG_FREAD,
 	PG_MREMAP,
+	PG_SIGACTION,
 	PG_COUNT
 };
 

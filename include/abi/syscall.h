@@ -111,7 +111,17 @@
 				       moves there now).  cpu = the CPU it \
 				       runs on after that, pinned = its CPU + \
 				       1 if pinned, else 0.  E_INVAL: no such \
-				       CPU.  (39, 40: reserved) */
+				       CPU.  (39, 40: reserved) */ \
+	X(sigreturn,      42, 1, 0) /* (ucontext): end a signal handler: \
+				       every register and the blocked set \
+				       back from the struct abi_ucontext there \
+				       (abi/signal.h); returns to that rip, \
+				       not to the caller.  E_FAULT: unreadable, \
+				       E_INVAL: rip outside the user half */ \
+	X(sigmask,        43, 2, 0) /* (how, set) -> old: the calling \
+				       thread's blocked signals (ABI_SIG_*; \
+				       abi/signal.h); set ignored when how is \
+				       ~0 (only ask).  E_INVAL: how */
 
 #define SYS_ENUM(name, nr, nargs, pager) SYS_##name = nr,
 enum { SYSCALL_TABLE(SYS_ENUM) SYS_COUNT };

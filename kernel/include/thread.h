@@ -71,6 +71,8 @@ struct thread {
 	uint64_t ipc_buf_va, ipc_buf_pfn;
 
 	uint64_t runs;                 /* times switched to */
+	uint64_t sigblocked;           /* signals whose handlers may not run
+					* now (abi/signal.h); the thread's own */
 	_Atomic bool futex_woken;      /* a futex_wake took us (syscall_futex.c) */
 	/* FPU/SSE registers while not live in a CPU (arch_fpu_*) */
 	uint8_t fpu[ARCH_FPU_SIZE] __attribute__((aligned(ARCH_FPU_ALIGN)));
