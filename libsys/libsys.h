@@ -46,6 +46,11 @@ extern int libsys_mlock_future;
 struct timespec;
 int libsys_ms_until(const struct timespec *abstime, uint64_t *ms);
 
+/* The heap's lock (malloc.c): malloc, free, calloc, realloc take it; fork
+ * holds it across the copy. */
+void libsys_heap_lock(void);
+void libsys_heap_unlock(void);
+
 /* exit()'s first step (proc.c): the atexit functions, last first. */
 void libsys_run_atexit(void);
 

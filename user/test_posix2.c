@@ -9,9 +9,10 @@
  *                   waited-for children; getrlimit/setrlimit
  *   posix2_sem      sem_wait sleeps until sem_post, trywait, timedwait,
  *                   producer/consumer counts
- *   posix2_pthread  pthread_once, barriers, attr stack size (a thread using
- *                   more stack than the default), detach, pthread_exit,
- *                   mutex_timedlock, spin locks */
+ *   posix2_pthread  pthread_once, barriers, malloc/free from four threads
+ *                   at once, attr stack size (a thread using more stack
+ *                   than the default), detach (threads freeing their own
+ *                   blocks), pthread_exit, mutex_timedlock, spin locks */
 #include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -403,6 +404,32 @@ static void *detached(void *arg)
 	return NULL;
 }
 
+/* malloc and free from several threads at once: each block keeps its
+ * owner's pattern while it lives. */
+static void *heap_user(void *arg)
+{
+	unsigned seed = (unsigned)(long)arg;
+	unsigned char *live[16] = { 0 };
+	size_t len[16] = { 0 };
+	for (int i = 0; i < 4000; i++) {
+		int k = rand_r(&seed) % 16;
+		if (live[k]) {
+			for (size_t j = 0; j < len[k]; j++)
+				if (live[k][j] != (unsigned char)(k + (long)arg))
+					return (void *)1l;
+			free(live[k]);
+		}
+		len[k] = 1 + rand_r(&seed) % 3000;
+		live[k] = malloc(len[k]);
+		if (!live[k])
+			return (void *)2l;
+		memset(live[k], k + (int)(long)arg, len[k]);
+	}
+	for (int k = 0; k < 16; k++)
+		free(live[k]);
+	return NULL;
+}
+
 static pthread_mutex_t held = PTHREAD_MUTEX_INITIALIZER;
 static void *try_timed(void *arg)
 {
@@ -433,6 +460,13 @@ static void threads(void)
 	CHECK(pthread_barrier_destroy(&bar) == 0);
 	pthread_once(&once, once_fn);
 	CHECK(once_runs == 1);
+
+	for (int i = 0; i < NT; i++)
+		CHECK(pthread_create(&t[i], NULL, heap_user, (void *)(long)(i * 37 + 1)) == 0);
+	for (int i = 0; i < NT; i++) {
+		void *r;
+		CHECK(pthread_join(t[i], &r) == 0 && r == NULL);
+	}
 
 	pthread_attr_t a;
 	size_t sz;
