@@ -1,14 +1,44 @@
 /* POSIX threads over the system's threads (at most PG_MAX_THREADS per
- * process, the main one included): create, join, exit by returning, self,
- * mutexes and condition variables, all waiting asleep on futexes (the
- * kernel's futex_wait/futex_wake).  Errors are returned, not put in errno. */
+ * process, the main one included): create (with a stack size and detached
+ * state from the attributes), join, detach, pthread_exit or return, self,
+ * once, mutexes (timed too), condition variables, barriers and spin locks,
+ * all waiting asleep on futexes (the kernel's futex_wait/futex_wake).
+ * Errors are returned, not put in errno.  Not there: read-write locks,
+ * thread-specific data (pthread_key_*), cancellation, recursive mutexes. */
 #ifndef _PTHREAD_H
 #define _PTHREAD_H
 
 #include <sys/types.h>
+#include <sched.h>
+#include <time.h>
 
 typedef struct libsys_pthread *pthread_t;
-typedef struct { int unused; } pthread_attr_t;
+typedef struct {
+	size_t stacksize;  /* 0: the default (PTHREAD_STACK_DEFAULT) */
+	int detachstate;   /* PTHREAD_CREATE_* */
+	int pad;
+	unsigned long __reserved[5];
+} pthread_attr_t;
+#define PTHREAD_CREATE_JOINABLE 0
+#define PTHREAD_CREATE_DETACHED 1
+#define PTHREAD_STACK_MIN     16384
+#define PTHREAD_STACK_DEFAULT (256u << 10)
+#define PTHREAD_BARRIER_SERIAL_THREAD (-1)
+#define PTHREAD_ONCE_INIT 0
+#define PTHREAD_MUTEX_NORMAL     0
+#define PTHREAD_MUTEX_DEFAULT    0
+#define PTHREAD_MUTEX_ERRORCHECK 2
+#define PTHREAD_PROCESS_PRIVATE  0
+#define PTHREAD_PROCESS_SHARED   1
+/* 0 not run, 1 running (others sleep on it), 2 done */
+typedef volatile int pthread_once_t;
+/* gen: bumped when the last of count arrives (the others sleep on it) */
+typedef struct {
+	unsigned count;
+	volatile unsigned arrived, gen;
+} pthread_barrier_t;
+typedef struct { int unused; } pthread_barrierattr_t;
+typedef volatile int pthread_spinlock_t;
 /* locked: 0 free, 1 held, 2 held and someone may sleep on it */
 typedef struct { volatile int locked; } pthread_mutex_t;
 typedef struct { int unused; } pthread_mutexattr_t;
@@ -17,8 +47,6 @@ typedef struct { int unused; } pthread_mutexattr_t;
 typedef struct { volatile unsigned seq; } pthread_cond_t;
 typedef struct { int unused; } pthread_condattr_t;
 #define PTHREAD_COND_INITIALIZER { 0 }
-
-struct timespec;
 
 int pthread_create(pthread_t *t, const pthread_attr_t *attr,
 		   void *(*fn)(void *), void *arg);
@@ -38,6 +66,45 @@ int pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m,
 			   const struct timespec *abstime);
 int pthread_cond_signal(pthread_cond_t *c);
 int pthread_cond_broadcast(pthread_cond_t *c);
-int sched_yield(void);
+
+int pthread_attr_init(pthread_attr_t *a);
+int pthread_attr_destroy(pthread_attr_t *a);
+/* EINVAL below PTHREAD_STACK_MIN. */
+int pthread_attr_setstacksize(pthread_attr_t *a, size_t size);
+int pthread_attr_getstacksize(const pthread_attr_t *a, size_t *size);
+int pthread_attr_setdetachstate(pthread_attr_t *a, int state);
+int pthread_attr_getdetachstate(const pthread_attr_t *a, int *state);
+/* The thread frees its own block when it ends; it cannot be joined.
+ * EINVAL if it was detached already (or is the main thread). */
+int pthread_detach(pthread_t t);
+/* End the calling thread with ret (what pthread_join gets); the main
+ * thread ends too (the process ends once its last thread has). */
+_Noreturn void pthread_exit(void *ret);
+/* fn runs once for *once, however many threads call at the same time;
+ * all return after it did. */
+int pthread_once(pthread_once_t *once, void (*fn)(void));
+/* pthread_mutex_lock until abstime (CLOCK_REALTIME): ETIMEDOUT, EINVAL. */
+int pthread_mutex_timedlock(pthread_mutex_t *m, const struct timespec *abstime);
+int pthread_mutexattr_init(pthread_mutexattr_t *a);
+int pthread_mutexattr_destroy(pthread_mutexattr_t *a);
+/* NORMAL (DEFAULT) only: ENOTSUP for the others. */
+int pthread_mutexattr_settype(pthread_mutexattr_t *a, int type);
+int pthread_condattr_init(pthread_condattr_t *a);
+int pthread_condattr_destroy(pthread_condattr_t *a);
+/* count threads meet: each pthread_barrier_wait sleeps until count have
+ * called; one of them gets PTHREAD_BARRIER_SERIAL_THREAD, the others 0.
+ * EINVAL count 0; attr must be NULL or PROCESS_PRIVATE. */
+int pthread_barrier_init(pthread_barrier_t *b, const pthread_barrierattr_t *attr,
+			 unsigned count);
+int pthread_barrier_destroy(pthread_barrier_t *b);
+int pthread_barrier_wait(pthread_barrier_t *b);
+int pthread_barrierattr_init(pthread_barrierattr_t *a);
+int pthread_barrierattr_destroy(pthread_barrierattr_t *a);
+/* Spin locks (spinning, never asleep). */
+int pthread_spin_init(pthread_spinlock_t *l, int pshared);
+int pthread_spin_destroy(pthread_spinlock_t *l);
+int pthread_spin_lock(pthread_spinlock_t *l);
+int pthread_spin_trylock(pthread_spinlock_t *l);
+int pthread_spin_unlock(pthread_spinlock_t *l);
 
 #endif

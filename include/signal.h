@@ -1,9 +1,24 @@
-/* Signals: only their numbers, and kill with SIGKILL (or 0: does pid
- * exist).  There are no handlers. */
+/* Signals.  Handlers run for the signals a fault raises in the thread
+ * that faulted (synchronous, as Linux delivers them): SIGSEGV (a page
+ * fault: si_addr = the address, si_code SEGV_MAPERR outside any mapping,
+ * SEGV_ACCERR against its protection; a general protection fault: si_addr
+ * 0, SI_KERNEL), SIGILL (invalid opcode, ILL_ILLOPN), SIGFPE (divide
+ * error FPE_INTDIV, x87/SSE exceptions), SIGBUS (alignment check),
+ * SIGTRAP (int3).  The handler may return (the registers come back from
+ * its ucontext_t, which it may change; the faulting instruction runs
+ * again), or leave with siglongjmp or longjmp.  While it runs its signal
+ * is blocked (unless SA_NODEFER) with sa_mask: a fault raising a blocked
+ * signal ends the process as without a handler, and so does a fault
+ * whose frame cannot be written to the thread's stack.  The blocked set
+ * is per thread (sigprocmask, pthread_sigmask); a new thread and a fork
+ * child start with none blocked.  raise() calls the handler at once.
+ * Not there: asynchronous signals (kill always ends the process: SIGKILL),
+ * sigaltstack, sigsuspend, pending signals, SA_ONSTACK. */
 #ifndef _SIGNAL_H
 #define _SIGNAL_H
 
 #include <sys/types.h>
+#include <sys/ucontext.h>
 
 #define LIBSYS_POSIX_NAMES 1
 
@@ -22,7 +37,124 @@
 #define SIGPIPE 13
 #define SIGALRM 14
 #define SIGTERM 15
+#define SIGSTKFLT 16
 #define SIGCHLD 17
+#define SIGCONT 18
+#define SIGSTOP 19
+#define SIGTSTP 20
+#define SIGTTIN 21
+#define SIGTTOU 22
+#define SIGURG  23
+#define SIGXCPU 24
+#define SIGXFSZ 25
+#define SIGVTALRM 26
+#define SIGPROF 27
+#define SIGWINCH 28
+#define SIGIO   29
+#define SIGPOLL SIGIO
+#define SIGPWR  30
+#define SIGSYS  31
+
+#define SIG_BLOCK   0
+#define SIG_UNBLOCK 1
+#define SIG_SETMASK 2
+#define _NSIG 65
+#define NSIG _NSIG
+
+/* A set of signals 1..64 (bit sig - 1). */
+typedef unsigned long sigset_t;
+
+/* The set operations: 0, or -1 with EINVAL (sig not 1..64). */
+int sigemptyset(sigset_t *set);
+int sigfillset(sigset_t *set);
+int sigaddset(sigset_t *set, int sig);
+int sigdelset(sigset_t *set, int sig);
+int sigismember(const sigset_t *set, int sig);
+/* The process's signal mask (one for all its threads): how = SIG_BLOCK,
+ * SIG_UNBLOCK or SIG_SETMASK with set (may be NULL: only ask); *old (may be
+ * NULL) = the mask before.  SIGKILL and SIGSTOP are never blocked.  0, or
+ * -1 with EINVAL. */
+int sigprocmask(int how, const sigset_t *set, sigset_t *old);
+/* sigprocmask, returning the error instead of setting errno. */
+int pthread_sigmask(int how, const sigset_t *set, sigset_t *old);
+
+typedef void (*sighandler_t)(int);
+#define SIG_DFL ((sighandler_t)0)
+#define SIG_IGN ((sighandler_t)1)
+#define SIG_ERR ((sighandler_t)-1)
+
+typedef int sig_atomic_t;
+
+union sigval {
+	int sival_int;
+	void *sival_ptr;
+};
+
+/* Linux's layout: si_addr at offset 16, 128 bytes in all. */
+typedef struct {
+	int si_signo;
+	int si_errno;
+	int si_code;
+	int __pad0;
+	union {
+		void *si_addr;
+		struct {
+			pid_t si_pid;
+			uid_t si_uid;
+			int si_status;
+		};
+		union sigval si_value;
+		long __pad[14];
+	};
+} siginfo_t;
+
+/* si_code values */
+#define SI_USER     0
+#define SI_KERNEL   0x80
+#define SI_TKILL    (-6)
+#define SEGV_MAPERR 1
+#define SEGV_ACCERR 2
+#define BUS_ADRALN  1
+#define BUS_ADRERR  2
+#define ILL_ILLOPC  1
+#define ILL_ILLOPN  2
+#define FPE_INTDIV  1
+#define FPE_INTOVF  2
+#define FPE_FLTDIV  3
+#define FPE_FLTINV  7
+#define TRAP_BRKPT  1
+
+struct sigaction {
+	union {
+		void (*sa_handler)(int);
+		void (*sa_sigaction)(int, siginfo_t *, void *);
+	};
+	sigset_t sa_mask;
+	int sa_flags;
+	void (*sa_restorer)(void);
+};
+
+#define SA_NOCLDSTOP 0x00000001
+#define SA_NOCLDWAIT 0x00000002
+#define SA_SIGINFO   0x00000004
+#define SA_RESTORER  0x04000000
+#define SA_ONSTACK   0x08000000
+#define SA_RESTART   0x10000000
+#define SA_NODEFER   0x40000000
+#define SA_RESETHAND 0x80000000
+#define SA_NOMASK    SA_NODEFER
+#define SA_ONESHOT   SA_RESETHAND
+
+/* The action for sig (1..64): act (may be NULL: only ask), *old (may be
+ * NULL) = the one before.  -1 with EINVAL: no such signal, or SIGKILL or
+ * SIGSTOP. */
+int sigaction(int sig, const struct sigaction *act, struct sigaction *old);
+/* sigaction with sa_handler = handler, SA_RESTART; the handler before, or
+ * SIG_ERR (errno EINVAL). */
+sighandler_t signal(int sig, sighandler_t handler);
+/* Run sig's handler now in this thread (SIG_IGN: nothing); SIG_DFL: the
+ * process ends (abort() for SIGABRT, else as kill). */
+int raise(int sig);
 
 /* End process pid and its children (SIGKILL, SIGTERM: the same here), or
  * only check it exists (0).  -1 with ESRCH, EPERM (not ours), EINVAL. */

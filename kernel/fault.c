@@ -42,7 +42,8 @@ static void apply_reply(struct thread *me)
 		}
 		return;
 	}
-	default: /* FAULT_REPLY_KILL or nonsense: the thread ends */
+	default: /* FAULT_REPLY_KILL or nonsense (a FAULT_REPLY_SIGNAL not
+		  * delivered): the thread ends */
 		thread_exit();
 	}
 }
@@ -79,9 +80,17 @@ static int ask_pager(struct thread *me, uint64_t label, uint64_t addr, uint64_t 
 	return asked(me, e);
 }
 
-/* The answer (result e, message in me->msg) to a ring-3 exception. */
+/* The answer (result e, message in me->msg) to the ring-3 exception in
+ * me->fault.  A signal that cannot be delivered (signal.c) sends the same
+ * fault once more, marked FAULT_ACC_NOSIGNAL, and the pager kills. */
 static void answered(struct thread *me, int e)
 {
+	if (e == E_OK && IPC_LABEL_TAG(me->msg.label) == (unsigned)FAULT_REPLY_SIGNAL) {
+		if (signal_deliver(&me->msg))
+			return; /* it resumes in its handler */
+		const struct fault_asked *f = &me->fault;
+		e = ask_pager(me, f->label, f->addr, f->access | FAULT_ACC_NOSIGNAL, f->rip, 0);
+	}
 	if (e != E_OK) {
 		printk("kernel: thread %lu killed: its pager is gone\n", me->tid);
 		thread_exit();
@@ -94,6 +103,7 @@ bool fault_user_exception(uint64_t label, uint64_t access, uint64_t addr, uint64
 	struct thread *me = sched_current();
 	if (!me->space || !me->space->pager_ep)
 		return false;
+	me->fault = (struct fault_asked){ label, addr, access, rip };
 	answered(me, ask_pager(me, label, addr, access, rip, THREAD_RESUME_FAULT));
 	return true;
 }

@@ -221,6 +221,27 @@ void sched_yield(void)
 	arch_irq_restore(f);
 }
 
+void sched_pin_current(unsigned cpu, bool pin)
+{
+	unsigned long f = arch_irq_save();
+	struct cpu_sched *c = me();
+	struct thread *cur = c->current;
+	cur->pinned = pin;
+	if (pin && cpu != c->id) { /* as sched_yield, queued on cpu instead */
+		struct cpu_sched *to = &cpus[cpu];
+		spin_lock(&to->lock);
+		atomic_store(&cur->state, TS_RUNNABLE);
+		enqueue(to, cur);
+		struct thread *there = __atomic_load_n(&to->current, __ATOMIC_RELAXED);
+		bool kick = there == to->idle || there->rq.prio < cur->rq.prio;
+		spin_unlock(&to->lock);
+		if (kick)
+			arch_wake_cpu(cpu);
+		switch_to(c, pick_next(c));
+	}
+	arch_irq_restore(f);
+}
+
 /* The CPU whose queue woken thread t joins: its own if pinned or idle, else
  * the first idle CPU after it, else its own. */
 static unsigned wake_target(const struct thread *t)

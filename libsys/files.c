@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include "abi/err.h"
 #include "lib/string.h"
 #include "sys/startup.h"
@@ -12,7 +13,7 @@
 #include "sys/unistd.h" /* initrd_stat */
 #include "libsys.h"
 
-#define FD_MAX 32
+#define FD_MAX LIBSYS_FD_MAX
 static struct {
 	int used;
 	unsigned index;    /* PG_LIST index */
@@ -142,5 +143,64 @@ int close(int fd)
 		return fd >= 0 && fd < 3 ? 0 : -1;
 	}
 	fds[fd].used = 0;
+	return 0;
+}
+
+/* ---- sys/stat.h ---- */
+
+/* *st for a file of mode and size; ino: its PG_LIST index + 1 (0: none). */
+static void fill_stat(struct stat *st, mode_t mode, uint64_t size, uint64_t ino)
+{
+	memset(st, 0, sizeof *st);
+	st->st_dev = 1;
+	st->st_ino = ino;
+	st->st_nlink = 1;
+	st->st_mode = mode;
+	st->st_size = (off_t)size;
+	st->st_blksize = 4096;
+	st->st_blocks = (blkcnt_t)((size + 511) / 512);
+}
+
+int stat(const char *path, struct stat *st)
+{
+	unsigned index;
+	uint64_t size;
+	if (!path || !st) {
+		errno = EFAULT;
+		return -1;
+	}
+	while (*path == '/')
+		path++;
+	if (!*path) {
+		fill_stat(st, S_IFDIR | 0555, 0, 0);
+		return 0;
+	}
+	int e = find_file(path, &index, &size);
+	if (e)
+		return libsys_fail(e);
+	fill_stat(st, S_IFREG | 0444, size, index + 1ull);
+	return 0;
+}
+
+int lstat(const char *path, struct stat *st)
+{
+	return stat(path, st);
+}
+
+int fstat(int fd, struct stat *st)
+{
+	if (!st) {
+		errno = EFAULT;
+		return -1;
+	}
+	if (fd >= 0 && fd < 3) {
+		fill_stat(st, S_IFCHR | 0620, 0, 0);
+		return 0;
+	}
+	if (!fd_ok(fd)) {
+		errno = EBADF;
+		return -1;
+	}
+	fill_stat(st, S_IFREG | 0444, fds[fd].size, fds[fd].index + 1ull);
 	return 0;
 }

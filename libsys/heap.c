@@ -8,7 +8,7 @@
  * Invariants: sizes are multiples of 16 and at least MIN_CHUNK; no two
  * free chunks are adjacent (free coalesces); every free chunk is on
  * exactly one list, bins[bin_of(size)], linked through its payload.
- * Not thread-safe: one thread per process uses the heap. */
+ * Not thread-safe by itself: libsys's malloc.c calls it under a lock. */
 #include "sys/malloc.h"
 #include "abi/page.h"
 

@@ -30,6 +30,27 @@ int libsys_fail(int e);
  * fd is not an open initrd file. */
 uint64_t libsys_fd_file(int fd);
 
+/* Descriptors a process may have open (files.c; RLIMIT_NOFILE). */
+#define LIBSYS_FD_MAX 32
+
+/* The calling thread's blocked signals (signal.c; sigsetjmp saves them,
+ * siglongjmp puts them back). */
+unsigned long libsys_sigmask_get(void);
+void libsys_sigmask_set(unsigned long set);
+
+/* mlockall(MCL_FUTURE) is on: mmap populates (posix2.c). */
+extern int libsys_mlock_future;
+
+/* Milliseconds from now to abstime (CLOCK_REALTIME) into *ms, at most
+ * FUTEX_MAX_MS: 0, or EINVAL (bad abstime), ETIMEDOUT (past). */
+struct timespec;
+int libsys_ms_until(const struct timespec *abstime, uint64_t *ms);
+
+/* The heap's lock (malloc.c): malloc, free, calloc, realloc take it; fork
+ * holds it across the copy. */
+void libsys_heap_lock(void);
+void libsys_heap_unlock(void);
+
 /* exit()'s first step (proc.c): the atexit functions, last first. */
 void libsys_run_atexit(void);
 

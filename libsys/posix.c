@@ -69,6 +69,8 @@ void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 		errno = EINVAL;
 		return MAP_FAILED;
 	}
+	if (libsys_mlock_future)
+		flags |= MAP_POPULATE; /* mlockall(MCL_FUTURE) */
 	struct sys_msg m = { .label = PG_MMAP,
 			     .w = { (uint64_t)addr, len,
 				    (uint32_t)prot | (uint64_t)(uint32_t)flags << 32,

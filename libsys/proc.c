@@ -295,13 +295,17 @@ int pgreq_fork(void)
 {
 	struct fork_ctx ctx;
 	uint64_t rsp;
-	if (fork_save(&ctx))
+	libsys_heap_lock(); /* no other thread's half-done malloc in the copy */
+	if (fork_save(&ctx)) {
+		libsys_heap_unlock();
 		return 0; /* the child, on its copy of this stack */
+	}
 	__asm__ volatile("mov %%rsp, %0" : "=r"(rsp));
 	struct sys_msg m = { .label = PG_FORK,
 			     .w = { (uint64_t)fork_resume, (rsp - 128) & ~15ull,
 				    (uint64_t)&ctx } };
 	int e = libsys_pg_call(&m);
+	libsys_heap_unlock();
 	return e ? -e : (int)m.w[0];
 }
 

@@ -5,6 +5,7 @@
  * waiters sleep on. */
 #include <errno.h>
 #include <pthread.h>
+#include <setjmp.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <time.h>
@@ -14,12 +15,15 @@
 #include "sys/unistd.h" /* thread_start, sleep_ms */
 #include "libsys.h"
 
-#define PTHREAD_STACK (256u << 10)
-
+/* done: a futex: RUNNING, then DONE once fn returned (join sleeps on it),
+ * or DETACHED (whoever comes second of the thread's end and the detach
+ * frees the block). */
+enum { RUNNING, DONE, DETACHED };
 struct libsys_pthread {
 	void *(*fn)(void *);
 	void *arg, *ret;
-	volatile unsigned done; /* a futex: 1 once fn returned */
+	volatile unsigned done;
+	jmp_buf exit_jb; /* pthread_exit jumps back to run */
 };
 
 /* The main thread's pthread_t (it has no block). */
@@ -31,9 +35,28 @@ static void run(void *arg)
 	struct libsys_tls *me = libsys_tls();
 	if (me)
 		me->self = t;
-	t->ret = t->fn(t->arg);
-	__atomic_store_n(&t->done, 1, __ATOMIC_RELEASE);
-	futex_wake(&t->done, INT_MAX); /* t may be freed by now: only its address is used */
+	if (!setjmp(t->exit_jb))
+		t->ret = t->fn(t->arg);
+	unsigned running = RUNNING;
+	if (__atomic_compare_exchange_n(&t->done, &running, DONE, 0, __ATOMIC_ACQ_REL,
+					__ATOMIC_ACQUIRE))
+		futex_wake(&t->done, INT_MAX); /* t may be freed by now: only its address is used */
+	else
+		free(t); /* detached */
+}
+
+int libsys_ms_until(const struct timespec *abstime, uint64_t *ms)
+{
+	struct timespec now;
+	if (!abstime || abstime->tv_nsec < 0 || abstime->tv_nsec >= 1000000000)
+		return EINVAL;
+	clock_gettime(CLOCK_REALTIME, &now);
+	int64_t left = (int64_t)(abstime->tv_sec - now.tv_sec) * 1000 +
+		       (abstime->tv_nsec - now.tv_nsec + 999999) / 1000000;
+	if (left <= 0)
+		return ETIMEDOUT;
+	*ms = (uint64_t)left > FUTEX_MAX_MS ? FUTEX_MAX_MS : (uint64_t)left;
+	return 0;
 }
 
 int futex_wait(volatile void *word, uint32_t val, uint64_t ms)
@@ -50,15 +73,16 @@ unsigned futex_wake(volatile void *word, unsigned n)
 int pthread_create(pthread_t *out, const pthread_attr_t *attr,
 		   void *(*fn)(void *), void *arg)
 {
-	(void)attr;
+	size_t stack = attr && attr->stacksize ? attr->stacksize : PTHREAD_STACK_DEFAULT;
 	struct libsys_pthread *t = calloc(1, sizeof *t);
 	if (!t)
 		return EAGAIN;
 	t->fn = fn;
 	t->arg = arg;
+	t->done = attr && attr->detachstate == PTHREAD_CREATE_DETACHED ? DETACHED : RUNNING;
 	int e;
 	/* a joined thread's slot frees a moment after it ended: retry a while */
-	for (int tries = 0; (e = thread_start(run, t, PTHREAD_STACK)) == E_NOMEM &&
+	for (int tries = 0; (e = thread_start(run, t, stack)) == E_NOMEM &&
 			    tries < 200; tries++)
 		sleep_ms(1);
 	if (e) {
@@ -71,10 +95,13 @@ int pthread_create(pthread_t *out, const pthread_attr_t *attr,
 
 int pthread_join(pthread_t t, void **ret)
 {
-	if (!t || t == &main_thread)
+	if (!t || t == &main_thread || t == pthread_self())
+		return t == pthread_self() ? EDEADLK : EINVAL;
+	unsigned st;
+	while ((st = __atomic_load_n(&t->done, __ATOMIC_ACQUIRE)) == RUNNING)
+		futex_wait(&t->done, RUNNING, FUTEX_FOREVER);
+	if (st == DETACHED)
 		return EINVAL;
-	while (!__atomic_load_n(&t->done, __ATOMIC_ACQUIRE))
-		futex_wait(&t->done, 0, FUTEX_FOREVER);
 	if (ret)
 		*ret = t->ret;
 	free(t);
@@ -90,6 +117,118 @@ pthread_t pthread_self(void)
 int pthread_equal(pthread_t a, pthread_t b)
 {
 	return a == b;
+}
+
+int pthread_detach(pthread_t t)
+{
+	unsigned running = RUNNING;
+	if (!t || t == &main_thread)
+		return EINVAL;
+	if (__atomic_compare_exchange_n(&t->done, &running, DETACHED, 0, __ATOMIC_ACQ_REL,
+					__ATOMIC_ACQUIRE))
+		return 0; /* it frees itself when it ends */
+	if (running == DETACHED)
+		return EINVAL;
+	free(t); /* it ended already: nobody will join it */
+	return 0;
+}
+
+void pthread_exit(void *ret)
+{
+	pthread_t t = pthread_self();
+	if (t == &main_thread)
+		for (;;)
+			sys_thread_exit();
+	t->ret = ret;
+	longjmp(t->exit_jb, 1);
+}
+
+int pthread_attr_init(pthread_attr_t *a)
+{
+	*a = (pthread_attr_t){ .stacksize = PTHREAD_STACK_DEFAULT,
+			       .detachstate = PTHREAD_CREATE_JOINABLE };
+	return 0;
+}
+
+int pthread_attr_destroy(pthread_attr_t *a)
+{
+	(void)a;
+	return 0;
+}
+
+int pthread_attr_setstacksize(pthread_attr_t *a, size_t size)
+{
+	if (size < PTHREAD_STACK_MIN || size > PG_MMAP_MAX)
+		return EINVAL;
+	a->stacksize = size;
+	return 0;
+}
+
+int pthread_attr_getstacksize(const pthread_attr_t *a, size_t *size)
+{
+	*size = a->stacksize ? a->stacksize : PTHREAD_STACK_DEFAULT;
+	return 0;
+}
+
+int pthread_attr_setdetachstate(pthread_attr_t *a, int state)
+{
+	if (state != PTHREAD_CREATE_JOINABLE && state != PTHREAD_CREATE_DETACHED)
+		return EINVAL;
+	a->detachstate = state;
+	return 0;
+}
+
+int pthread_attr_getdetachstate(const pthread_attr_t *a, int *state)
+{
+	*state = a->detachstate;
+	return 0;
+}
+
+/* 0 -> 1: we run fn, then 2 and wake the others; they sleep while 1. */
+int pthread_once(pthread_once_t *once, void (*fn)(void))
+{
+	int st = 0;
+	if (__atomic_load_n(once, __ATOMIC_ACQUIRE) == 2)
+		return 0;
+	if (__atomic_compare_exchange_n(once, &st, 1, 0, __ATOMIC_ACQUIRE, __ATOMIC_ACQUIRE)) {
+		fn();
+		__atomic_store_n(once, 2, __ATOMIC_RELEASE);
+		futex_wake(once, INT_MAX);
+		return 0;
+	}
+	while ((st = __atomic_load_n(once, __ATOMIC_ACQUIRE)) == 1)
+		futex_wait(once, 1, FUTEX_FOREVER);
+	return 0;
+}
+
+int pthread_mutexattr_init(pthread_mutexattr_t *a)
+{
+	a->unused = 0;
+	return 0;
+}
+
+int pthread_mutexattr_destroy(pthread_mutexattr_t *a)
+{
+	(void)a;
+	return 0;
+}
+
+int pthread_mutexattr_settype(pthread_mutexattr_t *a, int type)
+{
+	(void)a;
+	return type == PTHREAD_MUTEX_NORMAL ? 0 : ENOTSUP;
+}
+
+int pthread_condattr_init(pthread_condattr_t *a)
+{
+	a->unused = 0;
+	return 0;
+}
+
+int pthread_condattr_destroy(pthread_condattr_t *a)
+{
+	(void)a;
+	return 0;
 }
 
 int pthread_mutex_init(pthread_mutex_t *m, const pthread_mutexattr_t *attr)
@@ -122,6 +261,20 @@ int pthread_mutex_lock(pthread_mutex_t *m)
 	}
 	while (__atomic_exchange_n(&m->locked, 2, __ATOMIC_ACQUIRE) != 0)
 		futex_wait(&m->locked, 2, FUTEX_FOREVER);
+	return 0;
+}
+
+int pthread_mutex_timedlock(pthread_mutex_t *m, const struct timespec *abstime)
+{
+	uint64_t ms;
+	if (pthread_mutex_trylock(m) == 0)
+		return 0;
+	while (__atomic_exchange_n(&m->locked, 2, __ATOMIC_ACQUIRE) != 0) {
+		int e = libsys_ms_until(abstime, &ms);
+		if (e)
+			return e;
+		futex_wait(&m->locked, 2, ms);
+	}
 	return 0;
 }
 
@@ -166,15 +319,9 @@ int pthread_cond_wait(pthread_cond_t *c, pthread_mutex_t *m)
 int pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m,
 			   const struct timespec *abstime)
 {
-	struct timespec now;
-	if (!abstime || abstime->tv_nsec < 0 || abstime->tv_nsec >= 1000000000)
-		return EINVAL;
-	clock_gettime(CLOCK_REALTIME, &now);
-	int64_t ms = (int64_t)(abstime->tv_sec - now.tv_sec) * 1000 +
-		     (abstime->tv_nsec - now.tv_nsec + 999999) / 1000000;
-	if (ms <= 0)
-		return ETIMEDOUT;
-	return cond_wait_ms(c, m, (uint64_t)ms > FUTEX_MAX_MS ? FUTEX_MAX_MS : (uint64_t)ms);
+	uint64_t ms;
+	int e = libsys_ms_until(abstime, &ms);
+	return e ? e : cond_wait_ms(c, m, ms);
 }
 
 int pthread_cond_signal(pthread_cond_t *c)
@@ -194,5 +341,80 @@ int pthread_cond_broadcast(pthread_cond_t *c)
 int sched_yield(void)
 {
 	sys_yield();
+	return 0;
+}
+
+/* ---- barriers and spin locks ---- */
+
+int pthread_barrier_init(pthread_barrier_t *b, const pthread_barrierattr_t *attr,
+			 unsigned count)
+{
+	if (count == 0 || (attr && attr->unused != PTHREAD_PROCESS_PRIVATE))
+		return EINVAL;
+	*b = (pthread_barrier_t){ .count = count };
+	return 0;
+}
+
+int pthread_barrier_destroy(pthread_barrier_t *b)
+{
+	return __atomic_load_n(&b->arrived, __ATOMIC_RELAXED) ? EBUSY : 0;
+}
+
+/* The generation is read before arriving: the last arrival resets the
+ * count and then bumps it, so a waiter cannot miss its round's end. */
+int pthread_barrier_wait(pthread_barrier_t *b)
+{
+	unsigned gen = __atomic_load_n(&b->gen, __ATOMIC_ACQUIRE);
+	if (__atomic_add_fetch(&b->arrived, 1, __ATOMIC_ACQ_REL) == b->count) {
+		__atomic_store_n(&b->arrived, 0, __ATOMIC_RELAXED);
+		__atomic_store_n(&b->gen, gen + 1, __ATOMIC_RELEASE);
+		futex_wake(&b->gen, INT_MAX);
+		return PTHREAD_BARRIER_SERIAL_THREAD;
+	}
+	while (__atomic_load_n(&b->gen, __ATOMIC_ACQUIRE) == gen)
+		futex_wait(&b->gen, gen, FUTEX_FOREVER);
+	return 0;
+}
+
+int pthread_barrierattr_init(pthread_barrierattr_t *a)
+{
+	a->unused = PTHREAD_PROCESS_PRIVATE;
+	return 0;
+}
+
+int pthread_barrierattr_destroy(pthread_barrierattr_t *a)
+{
+	(void)a;
+	return 0;
+}
+
+int pthread_spin_init(pthread_spinlock_t *l, int pshared)
+{
+	(void)pshared; /* a spin lock in MAP_SHARED memory works across processes */
+	*l = 0;
+	return 0;
+}
+
+int pthread_spin_destroy(pthread_spinlock_t *l)
+{
+	return *l ? EBUSY : 0;
+}
+
+int pthread_spin_trylock(pthread_spinlock_t *l)
+{
+	return __atomic_exchange_n(l, 1, __ATOMIC_ACQUIRE) ? EBUSY : 0;
+}
+
+int pthread_spin_lock(pthread_spinlock_t *l)
+{
+	while (__atomic_exchange_n(l, 1, __ATOMIC_ACQUIRE))
+		while (__atomic_load_n(l, __ATOMIC_RELAXED))
+			__builtin_ia32_pause();
+	return 0;
+}
+
+int pthread_spin_unlock(pthread_spinlock_t *l)
+{
+	__atomic_store_n(l, 0, __ATOMIC_RELEASE);
 	return 0;
 }

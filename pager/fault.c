@@ -15,11 +15,16 @@ static void pf_reason(char *buf, size_t n, uint64_t acc)
 		     (acc & FAULT_ACC_PRESENT) ? "protection" : "not present");
 }
 
-/* Kill p for the fault in m: print the reason line, end the process. */
-static long kill(struct proc *p, const struct sys_msg *m, const char *why)
+/* Kill p for the fault in m: print the reason line, end the process.
+ * Unless p has a handler for the fault's signal: then run it (signal.c). */
+static long kill(struct proc *p, const struct sys_msg *m, struct sys_msg *r, const char *why)
 {
 	uint32_t label = IPC_LABEL_TAG(m->label);
-	printf("pid %u killed: %s addr 0x%lx rip 0x%lx\n", p->pid, why,
+	long sig = sig_fault(p, m, r);
+	if (sig)
+		return sig;
+	printf("pid %u killed: %s%s addr 0x%lx rip 0x%lx\n", p->pid, why,
+	       (m->w[FAULT_MSG_ACCESS] & FAULT_ACC_NOSIGNAL) ? " (its signal blocked, or no stack for the handler)" : "",
 	       m->w[FAULT_MSG_ADDR], m->w[FAULT_MSG_IP]);
 	STAT_ADD(dp_stats.kills, 1);
 	proc_end(p, PG_WAIT_KILLED, label, m->w[FAULT_MSG_ADDR], m->w[FAULT_MSG_IP]);
@@ -52,7 +57,7 @@ long fault_page(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	if (e == E_NOMEM)
 		return oom_no_frame(p, m, r);
 	pf_reason(why, sizeof why, m->w[FAULT_MSG_ACCESS]);
-	return kill(p, m, why);
+	return kill(p, m, r, why);
 }
 
 /* Every other fault kills: #GP (privileged instructions too), #UD, #DE
@@ -60,13 +65,13 @@ long fault_page(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 long fault_fatal(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {
 	char why[64];
-	(void)r;
 	switch (IPC_LABEL_TAG(m->label)) {
-	case FAULT_GP: return kill(p, m, "general protection");
-	case FAULT_UD: return kill(p, m, "invalid opcode");
-	case FAULT_DE: return kill(p, m, "divide error");
+	case FAULT_GP: return kill(p, m, r, "general protection");
+	case FAULT_UD: return kill(p, m, r, "invalid opcode");
+	case FAULT_DE: return kill(p, m, r, "divide error");
 	default:
-		fmt_snprintf(why, sizeof why, "exception %lu", m->w[FAULT_MSG_ACCESS]);
-		return kill(p, m, why);
+		fmt_snprintf(why, sizeof why, "exception %lu",
+			     m->w[FAULT_MSG_ACCESS] & ~FAULT_ACC_NOSIGNAL);
+		return kill(p, m, r, why);
 	}
 }

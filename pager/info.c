@@ -33,6 +33,9 @@ static void procinfo(const struct proc *c, struct pg_procinfo *out)
 		out->threads += c->threads[i] != 0;
 	out->resident = dp_pages(&c->mem);
 	out->faults = c->mem.faults;
+	out->maxrss = c->state == PROC_LIVE ? pagetab_peak(&c->mem.pages) : c->maxrss;
+	out->cfaults = c->cfaults;
+	out->cmaxrss = c->cmaxrss;
 	fmt_snprintf(out->name, sizeof out->name, "%s", c->name);
 	out->oom_score_adj = c->oom_adj;
 	out->oom_flags = c->state == PROC_LIVE && oom_protected(c) ? PG_OOM_PROTECTED : 0;

@@ -82,6 +82,8 @@ static const struct {
 	[PG_MINCORE]      = { "mincore",      do_mincore,    BESIDE },
 	[PG_PAGEINFO]     = { "pageinfo",     do_pageinfo,   BESIDE },
 	[PG_FREAD]        = { "fread",        do_fread,      BESIDE },
+	[PG_MREMAP]       = { "mremap",       do_mremap,     BESIDE },
+	[PG_SIGACTION]    = { "sigaction",    do_sigaction,  ALONE },
 };
 
 static const pg_handler faults[] = {

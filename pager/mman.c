@@ -194,6 +194,51 @@ long do_unmap(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	return dp_unmap(&p->mem, s, e);
 }
 
+#define LX_MREMAP_MAYMOVE   1
+#define LX_MREMAP_FIXED     2
+#define LX_MREMAP_DONTUNMAP 4
+
+/* mremap's growth in place: the region rg ending at old_end takes
+ * [old_end, new_end) if that is free.  E_NOMEM if not (or rg is the heap
+ * or a stack, which grow their own way). */
+static int grow_in_place(struct proc *p, struct region *rg, uint64_t old_end,
+			 uint64_t new_end)
+{
+	struct region *next = region_from(&p->mem.regions, old_end);
+	if (rg->end != old_end || new_end < old_end || new_end > PG_IPC_BUF_BASE ||
+	    (next && next->start < new_end))
+		return E_NOMEM;
+	if (rg->kind != PG_BACK_ANON && rg->kind != PG_BACK_SHARED && rg->kind != PG_BACK_FILE)
+		return E_NOMEM;
+	return dp_resize(&p->mem, rg->start, new_end);
+}
+
+/* PG_MREMAP: w0 = old address, w1 = old length, w2 = new length, w3 =
+ * MREMAP_* flags; w0 = the address (the same: mappings never move here). */
+long do_mremap(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
+{
+	uint64_t a = m->w[0], olen = page_up(m->w[1]), nlen = page_up(m->w[2]);
+	uint64_t flags = m->w[3];
+	if ((flags & ~(uint64_t)(LX_MREMAP_MAYMOVE | LX_MREMAP_FIXED | LX_MREMAP_DONTUNMAP)) ||
+	    ((flags & (LX_MREMAP_FIXED | LX_MREMAP_DONTUNMAP)) && !(flags & LX_MREMAP_MAYMOVE)) ||
+	    a % PAGE_SIZE || nlen < m->w[2] || olen < m->w[1] || nlen == 0 || olen == 0)
+		return E_INVAL;
+	if (flags & (LX_MREMAP_FIXED | LX_MREMAP_DONTUNMAP))
+		return E_NOMEM; /* they move the mapping: not done here */
+	struct region *rg = region_find(&p->mem.regions, a);
+	if (!rg || !rg->b || olen > rg->end - a)
+		return E_FAULT; /* [a, a + olen) is not one mapping */
+	r->w[0] = a;
+	if (nlen == olen)
+		return E_OK;
+	if (nlen < olen) {
+		if (pg_frees_many(p, a + nlen, a + olen))
+			return PG_ALONE;
+		return dp_unmap(&p->mem, a + nlen, a + olen);
+	}
+	return grow_in_place(p, rg, a + olen, a + nlen);
+}
+
 /* PG_PROTECT: mprotect. */
 long do_protect(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {

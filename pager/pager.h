@@ -53,6 +53,13 @@ struct proc {
 	bool ksm_all;                      /* ksm_process(on): inherited by fork */
 	uint32_t wait_reply, wait_pid;     /* a thread's PG_WAIT for child wait_pid,
 					    * saved (reply_save) until it ends */
+	uint64_t maxrss;                   /* once ended: its peak resident pages */
+	uint64_t sig_handled, sig_entry;   /* PG_SIGACTION: signals with a handler
+					    * (bit sig - 1) and where threads
+					    * enter one; inherited by fork */
+	uint64_t cfaults, cmaxrss;         /* of its waited-for children (and
+					    * theirs): faults, the highest peak
+					    * (getrusage RUSAGE_CHILDREN) */
 };
 
 struct pager {
@@ -149,6 +156,12 @@ int vm_madvise(struct proc *p, uint64_t start, uint64_t end, unsigned advice);
 long do_mincore(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 long do_pageinfo(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 long do_fread(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+long do_mremap(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+long do_sigaction(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+/* signal.c: if p has a handler for the signal the fault in m raises (and
+ * m is not a fault back from a handler that could not run), the
+ * FAULT_REPLY_SIGNAL answer in r; else 0: kill as without one. */
+long sig_fault(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 
 /* info.c: statistics, process list, region list. */
 long do_stats(struct proc *p, const struct sys_msg *m, struct sys_msg *r);

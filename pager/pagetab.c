@@ -56,6 +56,7 @@ void pagetab_init(struct pagetab *t)
 {
 	t->root = NULL;
 	t->count = 0;
+	t->peak = 0;
 	t->nodes = 0;
 }
 
@@ -181,7 +182,8 @@ static void fill(struct pagetab *t, struct pt_leaf *l, unsigned i, uint64_t va, 
 	l->present[i / 64] |= 1ull << (i % 64);
 	l->h.count++;
 	l->e[i] = (struct page){ va, pfn, gen, flags };
-	t->count++;
+	if (++t->count > t->peak)
+		t->peak = t->count;
 }
 
 int pagetab_insert_hint(struct pagetab *t, void *leaf, uint64_t va, uint64_t pfn,
@@ -346,6 +348,7 @@ int pagetab_clone(struct pagetab *dst, struct pagetab *src,
 	}
 	dst->root = src->root ? copy(src->root, LEVELS - 1, shared_fn, arg) : NULL;
 	dst->count = src->count;
+	dst->peak = src->count;
 	dst->nodes = src->nodes;
 	return E_OK;
 }
@@ -382,6 +385,11 @@ void pagetab_destroy(struct pagetab *t, void (*release)(const struct page *p, vo
 size_t pagetab_count(const struct pagetab *t)
 {
 	return t->count;
+}
+
+size_t pagetab_peak(const struct pagetab *t)
+{
+	return t->peak;
 }
 
 size_t pagetab_pages_used(void)

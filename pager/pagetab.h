@@ -38,6 +38,8 @@ struct pt_node;
 struct pagetab {
 	struct pt_node *root;
 	size_t count;         /* entries */
+	size_t peak;          /* the most entries it held at once (getrusage's
+			       * ru_maxrss) */
 	size_t nodes;         /* its nodes (leaves may be shared) */
 };
 
@@ -99,6 +101,9 @@ void pagetab_destroy(struct pagetab *t, void (*release)(const struct page *p, vo
 /* Pages recorded in t; 4 KiB pages all tables hold (for leak checks);
  * PAGE_COW entries in shared leaves, once per leaf (a statistic). */
 size_t pagetab_count(const struct pagetab *t);
+/* The most pages t recorded at once since pagetab_init (a clone starts
+ * at the count it copied). */
+size_t pagetab_peak(const struct pagetab *t);
 size_t pagetab_pages_used(void);
 size_t pagetab_shared_entries(void);
 

@@ -206,6 +206,16 @@ static void teardown(struct proc *p)
 
 static void wait_answer(struct proc *c);
 
+/* Zombie c is reaped by its parent p: p's children's counters get c's. */
+static void reaped(struct proc *p, struct proc *c)
+{
+	p->cfaults += c->mem.faults + c->cfaults;
+	uint64_t peak = c->maxrss > c->cmaxrss ? c->maxrss : c->cmaxrss;
+	if (peak > p->cmaxrss)
+		p->cmaxrss = peak;
+	c->state = PROC_FREE;
+}
+
 /* End p (how = PG_WAIT_*): its children first, then all it holds.  It
  * stays a zombie while its parent lives; the runner hears of ppid 0. */
 void proc_end(struct proc *p, int how, uint64_t code, uint64_t addr, uint64_t rip)
@@ -217,6 +227,7 @@ void proc_end(struct proc *p, int how, uint64_t code, uint64_t addr, uint64_t ri
 			proc_end(&procs[i], PG_WAIT_KILLED, 0, 0, 0);
 		procs[i].state = PROC_FREE;
 	}
+	p->maxrss = pagetab_peak(&p->mem.pages);
 	teardown(p);
 	STAT_ADD(dp_stats.exits, 1);
 	STAT_SUB(dp_stats.processes, 1);
@@ -338,7 +349,7 @@ long do_wait(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 			continue;
 		}
 		wait_status(c, r);
-		c->state = PROC_FREE;
+		reaped(p, c);
 		return E_OK;
 	}
 	struct sys_regs k;
@@ -365,7 +376,7 @@ static void wait_answer(struct proc *c)
 	uint32_t h = p->wait_reply;
 	p->wait_reply = 0;
 	if (sys_reply_send(h, E_OK, r.w[0], r.w[1], r.w[2], r.w[3]) == E_OK) {
-		c->state = PROC_FREE;
+		reaped(p, c);
 		STAT_ADD(dp_stats.waits_blocked, 1);
 	}
 }
@@ -421,6 +432,8 @@ long do_fork(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	e = sp ? dp_fork(&p->mem, &c->mem) : E_INVAL;
 	c->heap_start = p->heap_start;
 	c->brk = p->brk;
+	c->sig_handled = p->sig_handled; /* the same handlers, at the same addresses */
+	c->sig_entry = p->sig_entry;
 	ksmd_fork(p, c);
 	if (!e)
 		e = add_fixed(c, mem_window(sp->pfn), &st);

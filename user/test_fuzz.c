@@ -26,6 +26,8 @@
  * NOWAIT, writes into the worker's own stack and globals, closing the
  * pager handle,
  * PG_EXIT, PG_HALT, PG_REBOOT, PG_KSM_CTL (the machine's KSM settings),
+ * sigreturn from a readable frame and PG_SIGACTION with handlers (a fault
+ * would then run random code),
  * killing itself.  A worker killed by a fault
  * is counted and replaced; the kernel must never panic, every call must
  * return an enum err, pager-only calls E_PERM, unknown numbers E_NOSYS.
@@ -451,6 +453,9 @@ static void pick_request(struct fz *f, uint64_t a[6])
 	case PG_KSM_CTL: /* the machine's KSM settings: not a worker's to fuzz */
 		tag = PG_KSM_STATS;
 		break;
+	case PG_SIGACTION: /* a fault would enter a random address: no handlers */
+		a[2] = 0;
+		break;
 	case PG_KILL: case PG_WAIT:
 		a[2] = pick_pid(f);
 		if (tag == PG_WAIT) /* a blocking wait could hold the thread for good */
@@ -579,6 +584,9 @@ static long tame(struct fz *f, long nr, uint64_t a[6])
 		break;
 	case SYS_thread_exit:
 		return SYS_yield;
+	case SYS_sigreturn: /* a frame it can read would send it anywhere */
+		a[0] = pick_bad_ptr(f);
+		break;
 	case SYS_send: case SYS_call:
 		if (a[0] == sys_pager)
 			pick_request(f, a);

@@ -25,6 +25,15 @@
  *                             victim's frames)
  *   label = FAULT_REPLY_KILL: the thread is ended; FAULT_KILL_REASON =
  *                             reason (any word)
+ *   label = FAULT_REPLY_SIGNAL: run the process's signal handler
+ *                             (abi/signal.h): FAULT_SIG_ENTRY = the user
+ *                             address to enter, FAULT_SIG_INFO = signal
+ *                             number | si_code << 8, FAULT_SIG_ADDR =
+ *                             si_addr.  If the signal is blocked in the
+ *                             thread, or the frame cannot be written to its
+ *                             stack, the kernel sends the same fault again
+ *                             with FAULT_ACC_NOSIGNAL, and the pager kills
+ *                             the process as without a handler
  *
  * Thread-end notice: not a fault and not a call.  When a thread of a space
  * with a pager endpoint ends (thread_exit, a kill answer, the kernel's own
@@ -65,6 +74,9 @@ enum fault_reply_slot {
 	FAULT_MAP_GEN = 2,     /* FAULT_REPLY_MAP: the frame's generation */
 	FAULT_RESUME_MS = 0,   /* FAULT_REPLY_RESUME: ms to wait first (0: none) */
 	FAULT_KILL_REASON = 0, /* FAULT_REPLY_KILL: any word */
+	FAULT_SIG_ENTRY = 0,   /* FAULT_REPLY_SIGNAL: where the thread resumes */
+	FAULT_SIG_INFO = 1,    /* FAULT_REPLY_SIGNAL: signo | si_code << 8 */
+	FAULT_SIG_ADDR = 2,    /* FAULT_REPLY_SIGNAL: si_addr */
 };
 
 #define FAULT_ACC_READ    0x1
@@ -75,6 +87,9 @@ enum fault_reply_slot {
 				 * needs this user page (a buffer it was given);
 				 * a KILL answer then makes the call fail with
 				 * E_FAULT, and the thread lives on */
+#define FAULT_ACC_NOSIGNAL 0x80000000ul /* the fault came back: its signal
+				 * handler could not run (the signal was
+				 * blocked, or the stack was bad): kill */
 
 #define FAULT_RESUME_MAX_MS 1000
 
@@ -82,6 +97,7 @@ enum fault_reply {
 	FAULT_REPLY_MAP = 0xF1000001,
 	FAULT_REPLY_RESUME,
 	FAULT_REPLY_KILL,
+	FAULT_REPLY_SIGNAL,
 };
 
 #endif

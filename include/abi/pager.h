@@ -147,6 +147,22 @@
  *                    offset, w2 = len (<= 4096),  file's bytes (0 at its end);
  *                    w3 = the caller's buffer     E_FAULT if that is not
  *                    (checked writable)           writable memory
+ *   PG_MREMAP        w0 = addr, w1 = old len,     w0 = addr: the mapping
+ *                    w2 = new len, w3 =           shrinks (its tail
+ *                    MREMAP_* flags               unmapped) or grows in
+ *                                                 place (anonymous, shared
+ *                                                 or file mappings whose
+ *                                                 next pages are free); it
+ *                                                 never moves: E_NOMEM
+ *                                                 then, also with MAYMOVE.
+ *                                                 E_FAULT unless [addr,
+ *                                                 addr + old len) is in one
+ *                                                 mapping; E_INVAL bad flags
+ *   PG_SIGACTION     w0 = signals with a handler  -  a fault raising one of
+ *                    (bit sig - 1), w1 = the      them (abi/signal.h) is
+ *                    entry threads resume at      answered FAULT_REPLY_SIGNAL
+ *                    (below PG_USER_END)          instead of killing; fork
+ *                                                 inherits both.  E_INVAL
  *
  * A process's children are destroyed with it; an exited child stays a
  * zombie until its parent waits for it.
@@ -198,6 +214,8 @@ enum pg_request {
 	PG_MINCORE,
 	PG_PAGEINFO,
 	PG_FREAD,
+	PG_MREMAP,
+	PG_SIGACTION,
 	PG_COUNT
 };
 
@@ -303,6 +321,9 @@ struct pg_procinfo {
 	int32_t oom_score_adj;     /* PG_OOM_ADJ */
 	uint32_t oom_flags;        /* PG_OOM_* */
 	uint64_t ksm_merging_pages; /* pages mapping a KSM-merged or zero frame */
+	uint64_t maxrss;           /* the most pages it had mapped at once */
+	uint64_t cfaults, cmaxrss; /* of its children it waited for (and of
+				    * theirs): faults, the highest maxrss */
 };
 #define PG_OOM_PROTECTED 0x1       /* init or the shell: never an OOM victim */
 #define PG_PROC_RUNNING 1

@@ -124,7 +124,25 @@
 				       read after each merge: once non-zero, \
 				       the rest are not tried (err E_BUSY). \
 				       E_INVAL (n), E_FAULT (buf) before any \
-				       merge */
+				       merge */ \
+	X(cpu_pin,        41, 1, 0) /* (pin) -> cpu, pinned: pin CPU_PIN_ASK \
+				       changes nothing, CPU_PIN_ANY lets the \
+				       calling thread run on any CPU, a CPU \
+				       number keeps it on that CPU only (it \
+				       moves there now).  cpu = the CPU it \
+				       runs on after that, pinned = its CPU + \
+				       1 if pinned, else 0.  E_INVAL: no such \
+				       CPU. */ \
+	X(sigreturn,      42, 1, 0) /* (ucontext): end a signal handler: \
+				       every register and the blocked set \
+				       back from the struct abi_ucontext there \
+				       (abi/signal.h); returns to that rip, \
+				       not to the caller.  E_FAULT: unreadable, \
+				       E_INVAL: rip outside the user half */ \
+	X(sigmask,        43, 2, 0) /* (how, set) -> old: the calling \
+				       thread's blocked signals (ABI_SIG_*; \
+				       abi/signal.h); set ignored when how is \
+				       ~0 (only ask).  E_INVAL: how */
 
 #define SYS_ENUM(name, nr, nargs, pager) SYS_##name = nr,
 enum { SYSCALL_TABLE(SYS_ENUM) SYS_COUNT };
@@ -178,6 +196,10 @@ struct abi_ksm_merge {
 /* futex_wait's ms for "until woken"; any other ms is at most a day. */
 #define FUTEX_FOREVER (~0ull)
 #define FUTEX_MAX_MS  (24ull * 3600 * 1000)
+
+/* cpu_pin's pin word besides a CPU number */
+#define CPU_PIN_ASK (~0ull)
+#define CPU_PIN_ANY (~0ull - 1)
 
 /* frame_alloc flags */
 #define FRAME_ZEROED 0x1

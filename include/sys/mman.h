@@ -58,11 +58,57 @@
 #define MADV_HUGEPAGE    14
 #define MADV_NOHUGEPAGE  15
 
+#define POSIX_MADV_NORMAL     0
+#define POSIX_MADV_RANDOM     1
+#define POSIX_MADV_SEQUENTIAL 2
+#define POSIX_MADV_WILLNEED   3
+#define POSIX_MADV_DONTNEED   4
+
+#define MREMAP_MAYMOVE   1
+#define MREMAP_FIXED     2
+#define MREMAP_DONTUNMAP 4
+
+#define MS_ASYNC      1
+#define MS_INVALIDATE 2
+#define MS_SYNC       4
+
+#define MCL_CURRENT 1
+#define MCL_FUTURE  2
+#define MCL_ONFAULT 4
+
 void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off);
 int munmap(void *addr, size_t len);
 int mprotect(void *addr, size_t len, int prot);
 int madvise(void *addr, size_t len, int advice);
 int mincore(void *addr, size_t len, unsigned char *vec);
+
+/* mremap: shrink a mapping (its tail is unmapped) or grow it in place
+ * (anonymous, MAP_SHARED or file mappings, when the pages after it are
+ * free); the pages it has stay where they are.  Mappings never move here:
+ * when growth in place is impossible it fails with ENOMEM, with or
+ * without MREMAP_MAYMOVE (MREMAP_FIXED, MREMAP_DONTUNMAP: ENOMEM too).
+ * EFAULT unless [old, old + old_len) lies in one mapping; EINVAL as Linux
+ * (unaligned old, zero lengths, unknown flags). */
+void *mremap(void *old, size_t old_len, size_t new_len, int flags, ...);
+/* msync: memory is anonymous or a read-only initrd file, so there is
+ * nothing to write back: the range is checked (EINVAL unaligned or bad
+ * flags, ENOMEM a page of it unmapped, EBUSY MS_INVALIDATE of locked
+ * memory never: nothing is locked apart) and 0 returned. */
+int msync(void *addr, size_t len, int flags);
+/* mlock: the pages of the range (addr rounded down) are faulted in now and
+ * stay resident (the pager never evicts a page; only munmap, MADV_DONTNEED
+ * and exit free them).  ENOMEM a page unmapped, EAGAIN some page could not
+ * be made resident (out of memory).  munlock checks the range.  mlockall:
+ * MCL_CURRENT faults in every mapping now; MCL_FUTURE makes later mmaps
+ * MAP_POPULATE; munlockall ends MCL_FUTURE. */
+int mlock(const void *addr, size_t len);
+int mlock2(const void *addr, size_t len, unsigned flags);
+int munlock(const void *addr, size_t len);
+int mlockall(int flags);
+int munlockall(void);
+/* madvise that returns the error instead of setting errno; as glibc,
+ * POSIX_MADV_DONTNEED drops nothing (it only checks the range). */
+int posix_madvise(void *addr, size_t len, int advice);
 
 /* Introspection (not POSIX; Linux's /proc/self/pagemap and kpagecount in
  * one call): one struct pg_page_info per page of [addr, addr + len)

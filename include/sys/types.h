@@ -15,5 +15,11 @@ typedef unsigned int useconds_t;
 typedef long time_t;
 typedef long suseconds_t;
 typedef int clockid_t;
+typedef unsigned long dev_t;
+typedef unsigned long ino_t;
+typedef unsigned long nlink_t;
+typedef long blksize_t;
+typedef long blkcnt_t;
+typedef int id_t;
 
 #endif

@@ -83,6 +83,14 @@ void arch_load_root(uint64_t root);
  * user register frame. */
 uint64_t arch_thread_stack_init(uint64_t top, uint64_t entry, uint64_t stack,
 				uint64_t arg, void **uframe);
+/* The user registers in a thread's frame as abi/signal.h's gregs (REG_*
+ * order; also TRAPNO and ERR), and back (rip, rsp, rflags and the fifteen
+ * others; rflags is cut to what ring 3 may hold on the way out). */
+void arch_uregs_get(const void *uframe, uint64_t *gregs);
+void arch_uregs_set(void *uframe, const uint64_t *gregs);
+/* Leave the kernel for ring 3 with every register of uframe, the current
+ * thread's frame (iretq, not sysret: rcx and r11 come back too). */
+_Noreturn void arch_user_return(void *uframe);
 /* Save this thread's kernel context in *save, clear *prev_on_cpu, wait for
  * *next_on_cpu to be 0 and set it, continue on the context in *next. */
 void arch_switch(uint64_t *save, const uint64_t *next, _Atomic int *prev_on_cpu,

@@ -32,6 +32,13 @@ int syscall_dispatch(uint64_t nr, const uint64_t a[6], uint64_t out[6]);
  * write) the way faults would, for a system call about to copy there.
  * E_FAULT if a page cannot be had (the thread is not killed for it). */
 int fault_in_user(uint64_t va, uint64_t n, bool write);
+
+/* signal.c: run the signal handler the pager's answer r names on the
+ * current thread (a frame on its user stack, its registers set to enter
+ * the handler); false, with nothing changed, if the signal is blocked or
+ * the frame cannot be written. */
+struct ipc_msg;
+bool signal_deliver(const struct ipc_msg *r);
 /* The pager's answer r to the fault of thread t takes effect (called from
  * the reply, in the pager's system call): a FAULT_REPLY_MAP is installed in
  * t's space now.  A mapping the kernel refuses is reported on the console

@@ -74,6 +74,10 @@ _Noreturn void sched_switch_fast(struct cpu_sched *here, struct thread *next, un
  * thread runs. */
 void sched_yield(void);
 
+/* Keep the current thread on cpu only (pin true; moving it there now, a
+ * yield) or let it run on any CPU (pin false: cpu unused). cpu < ncpus. */
+void sched_pin_current(unsigned cpu, bool pin);
+
 /* Sleep at least ms milliseconds. */
 void sched_sleep_ms(uint64_t ms);
 /* Sleep at most ms milliseconds, or until sched_wake_sleeper wakes us;

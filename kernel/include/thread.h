@@ -70,12 +70,17 @@ struct thread {
 	struct thread *caller;         /* whom our next reply goes to (a ref) */
 	bool caller_fault;             /* and its call is a fault message */
 	bool in_fault;                 /* our pending call is a fault message */
+	struct fault_asked {           /* the ring-3 exception last sent */
+		uint64_t label, addr, access, rip;
+	} fault;
 	uint8_t resume;                /* how it goes on when switched to:
 					* THREAD_RESUME_* (fastpath.h) */
 	struct endpoint *resume_ep;    /* a reference dropped when it goes on */
 	uint64_t ipc_buf_va, ipc_buf_pfn;
 
 	uint64_t runs;                 /* times switched to */
+	uint64_t sigblocked;           /* signals whose handlers may not run
+					* now (abi/signal.h); the thread's own */
 	_Atomic bool futex_woken;      /* a futex_wake took us (syscall_futex.c) */
 	/* FPU/SSE registers while not live in a CPU (arch_fpu_*) */
 	uint8_t fpu[ARCH_FPU_SIZE] __attribute__((aligned(ARCH_FPU_ALIGN)));

@@ -43,6 +43,33 @@ START_TEST(insert_lookup_remove)
 }
 END_TEST
 
+/* The peak (getrusage's ru_maxrss) is the most entries held at once: it
+ * stays when entries go, grows only past itself. */
+START_TEST(peak_kept)
+{
+	struct pagetab t;
+	struct page out;
+	pagetab_init(&t);
+	ck_assert_uint_eq(pagetab_peak(&t), 0);
+	for (uint64_t i = 0; i < 10; i++)
+		ck_assert_int_eq(pagetab_insert(&t, 0x400000 + i * P, i, 1, 0), E_OK);
+	ck_assert_uint_eq(pagetab_peak(&t), 10);
+	for (uint64_t i = 0; i < 6; i++)
+		ck_assert(pagetab_remove(&t, 0x400000 + i * P, &out));
+	ck_assert_uint_eq(pagetab_count(&t), 4);
+	ck_assert_uint_eq(pagetab_peak(&t), 10);
+	for (uint64_t i = 0; i < 5; i++)
+		ck_assert_int_eq(pagetab_insert(&t, 0x400000 + i * P, i, 1, 0), E_OK);
+	ck_assert_uint_eq(pagetab_peak(&t), 10);
+	ck_assert_int_eq(pagetab_insert(&t, 0x400000 + 5 * P, 5, 1, 0), E_OK);
+	ck_assert_int_eq(pagetab_insert(&t, 0x400000 + 10 * P, 10, 1, 0), E_OK);
+	ck_assert_uint_eq(pagetab_peak(&t), 11);
+	for (uint64_t i = 0; i <= 10; i++)
+		ck_assert(pagetab_remove(&t, 0x400000 + i * P, &out));
+	ck_assert_uint_eq(pagetab_pages_used(), 0);
+}
+END_TEST
+
 /* Entries far apart (other roots' slots, other nodes) come out in order,
  * and the walk starts right at or after the address asked. */
 START_TEST(walk_across_holes)
@@ -302,6 +329,7 @@ int main(void)
 	TCase *t = tcase_create("pagetab");
 	tcase_set_timeout(t, 60);
 	tcase_add_test(t, insert_lookup_remove);
+	tcase_add_test(t, peak_kept);
 	tcase_add_test(t, walk_across_holes);
 	tcase_add_test(t, out_of_pages);
 	tcase_add_test(t, random_against_model);

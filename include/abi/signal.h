@@ -1,0 +1,68 @@
+/* Synchronous fault signals: what the kernel puts on a thread's user stack
+ * when the pager answers a fault with FAULT_REPLY_SIGNAL (abi/fault.h),
+ * and what sigreturn takes back.  The layouts follow Linux's x86_64
+ * ucontext_t (gregs in REG_* order) and siginfo_t for the fields there
+ * are, so <signal.h>'s ucontext_t and siginfo_t are these.
+ *
+ * Delivery: the frame is built below the interrupted rsp minus the 128-byte
+ * red zone, 64-byte aligned; the thread resumes at the entry the pager
+ * named with rsp = the frame, rdi = signal number, rsi = &frame->info, rdx
+ * = &frame->uc, DF and TF clear, and the signal is added to its blocked
+ * set.  sigreturn(&frame->uc) puts back every register of uc.uc_mcontext
+ * (rip, rsp, rflags and the fifteen others, as possibly changed by the
+ * handler) and the blocked set from uc.uc_sigmask. */
+#ifndef ABI_SIGNAL_H
+#define ABI_SIGNAL_H
+
+#include <stdint.h>
+
+/* gregs indices (Linux's REG_*) */
+enum {
+	ABI_REG_R8, ABI_REG_R9, ABI_REG_R10, ABI_REG_R11, ABI_REG_R12, ABI_REG_R13,
+	ABI_REG_R14, ABI_REG_R15, ABI_REG_RDI, ABI_REG_RSI, ABI_REG_RBP, ABI_REG_RBX,
+	ABI_REG_RDX, ABI_REG_RAX, ABI_REG_RCX, ABI_REG_RSP, ABI_REG_RIP, ABI_REG_EFL,
+	ABI_REG_CSGSFS, ABI_REG_ERR, ABI_REG_TRAPNO, ABI_REG_OLDMASK, ABI_REG_CR2,
+	ABI_NGREG
+};
+
+struct abi_stack {
+	uint64_t ss_sp;
+	int32_t ss_flags, pad;
+	uint64_t ss_size;
+};
+
+struct abi_mcontext {
+	uint64_t gregs[ABI_NGREG];
+	uint64_t fpregs;        /* 0: the FPU state is kept by the entry code */
+	uint64_t reserved1[8];
+};
+
+struct abi_ucontext {
+	uint64_t uc_flags;
+	uint64_t uc_link;
+	struct abi_stack uc_stack;
+	struct abi_mcontext uc_mcontext;
+	uint64_t uc_sigmask;    /* signals 1..64, bit sig - 1 */
+};
+
+struct abi_siginfo {
+	int32_t si_signo, si_errno, si_code, pad;
+	uint64_t si_addr;       /* the faulting address (page faults), else
+				 * the faulting instruction (SIGILL, SIGFPE) */
+	uint64_t reserved[14];  /* 128 bytes, as Linux's */
+};
+
+struct abi_sigframe {
+	struct abi_ucontext uc;
+	struct abi_siginfo info;
+} __attribute__((aligned(64)));
+
+/* Signals that can never be blocked (SIGKILL, SIGSTOP). */
+#define ABI_SIG_UNBLOCKABLE ((1ull << (9 - 1)) | (1ull << (19 - 1)))
+
+/* sigmask's how (Linux's SIG_BLOCK, SIG_UNBLOCK, SIG_SETMASK) */
+#define ABI_SIG_BLOCK   0
+#define ABI_SIG_UNBLOCK 1
+#define ABI_SIG_SETMASK 2
+
+#endif

@@ -1,0 +1,81 @@
+/* <sys/resource.h>: resource usage and limits with Linux's layout and
+ * numbers.
+ *
+ * getrusage: ru_minflt = the page faults the pager served for the process
+ * (every fault is minor: nothing is read from a disk, so ru_majflt is 0),
+ * ru_maxrss = the most pages it had mapped at once, in KiB; RUSAGE_CHILDREN:
+ * the sum of the faults and the highest maxrss of the children it waited
+ * for (and of theirs).  RUSAGE_THREAD is RUSAGE_SELF.  Time is not
+ * measured per process: ru_utime and ru_stime are 0, and so is every other
+ * field.
+ *
+ * Limits are what the system has, and cannot be changed except where
+ * noted: RLIMIT_STACK 1 MiB (the main stack's fixed size), RLIMIT_NOFILE
+ * the descriptor table's size, RLIMIT_CORE 0 (no core dumps), every other
+ * RLIM_INFINITY.  setrlimit to the values there already succeeds; raising
+ * a limit past its maximum is EPERM; any other change EINVAL. */
+#ifndef _SYS_RESOURCE_H
+#define _SYS_RESOURCE_H
+
+#include <sys/types.h>
+#include <sys/time.h>
+
+#define RUSAGE_SELF     0
+#define RUSAGE_CHILDREN (-1)
+#define RUSAGE_THREAD   1
+
+struct rusage {
+	struct timeval ru_utime;
+	struct timeval ru_stime;
+	long ru_maxrss;   /* KiB */
+	long ru_ixrss;
+	long ru_idrss;
+	long ru_isrss;
+	long ru_minflt;
+	long ru_majflt;
+	long ru_nswap;
+	long ru_inblock;
+	long ru_oublock;
+	long ru_msgsnd;
+	long ru_msgrcv;
+	long ru_nsignals;
+	long ru_nvcsw;
+	long ru_nivcsw;
+};
+
+typedef unsigned long rlim_t;
+#define RLIM_INFINITY  (~0ul)
+#define RLIM_SAVED_MAX RLIM_INFINITY
+#define RLIM_SAVED_CUR RLIM_INFINITY
+
+struct rlimit {
+	rlim_t rlim_cur;
+	rlim_t rlim_max;
+};
+
+#define RLIMIT_CPU        0
+#define RLIMIT_FSIZE      1
+#define RLIMIT_DATA       2
+#define RLIMIT_STACK      3
+#define RLIMIT_CORE       4
+#define RLIMIT_RSS        5
+#define RLIMIT_NPROC      6
+#define RLIMIT_NOFILE     7
+#define RLIMIT_MEMLOCK    8
+#define RLIMIT_AS         9
+#define RLIMIT_LOCKS     10
+#define RLIMIT_SIGPENDING 11
+#define RLIMIT_MSGQUEUE  12
+#define RLIMIT_NICE      13
+#define RLIMIT_RTPRIO    14
+#define RLIMIT_RTTIME    15
+#define RLIMIT_NLIMITS   16
+#define RLIM_NLIMITS     RLIMIT_NLIMITS
+
+/* 0, or -1 with EINVAL (who), EFAULT (usage NULL). */
+int getrusage(int who, struct rusage *usage);
+/* 0, or -1 with EINVAL (resource), EFAULT (NULL). */
+int getrlimit(int resource, struct rlimit *rlim);
+int setrlimit(int resource, const struct rlimit *rlim);
+
+#endif

@@ -1,0 +1,52 @@
+/* <sys/time.h>: gettimeofday (the clock of clock_gettime(CLOCK_REALTIME):
+ * time since boot, there being no calendar clock) and the timeval macros. */
+#ifndef _SYS_TIME_H
+#define _SYS_TIME_H
+
+#include <sys/types.h>
+#include <time.h>
+
+struct timeval {
+	time_t tv_sec;
+	suseconds_t tv_usec;
+};
+
+/* Ignored (always zero), as on Linux. */
+struct timezone {
+	int tz_minuteswest;
+	int tz_dsttime;
+};
+
+/* *tv = the time; tz (obsolete) gets zeros.  0, or -1 with EINVAL. */
+int gettimeofday(struct timeval *tv, void *tz);
+
+#define timerisset(t) ((t)->tv_sec || (t)->tv_usec)
+#define timerclear(t) ((t)->tv_sec = (t)->tv_usec = 0)
+#define timercmp(a, b, CMP) \
+	(((a)->tv_sec == (b)->tv_sec) ? ((a)->tv_usec CMP (b)->tv_usec) : \
+					((a)->tv_sec CMP (b)->tv_sec))
+#define timeradd(a, b, res) \
+	do { \
+		(res)->tv_sec = (a)->tv_sec + (b)->tv_sec; \
+		(res)->tv_usec = (a)->tv_usec + (b)->tv_usec; \
+		if ((res)->tv_usec >= 1000000) { \
+			(res)->tv_sec++; \
+			(res)->tv_usec -= 1000000; \
+		} \
+	} while (0)
+#define timersub(a, b, res) \
+	do { \
+		(res)->tv_sec = (a)->tv_sec - (b)->tv_sec; \
+		(res)->tv_usec = (a)->tv_usec - (b)->tv_usec; \
+		if ((res)->tv_usec < 0) { \
+			(res)->tv_sec--; \
+			(res)->tv_usec += 1000000; \
+		} \
+	} while (0)
+
+#define TIMEVAL_TO_TIMESPEC(tv, ts) \
+	do { (ts)->tv_sec = (tv)->tv_sec; (ts)->tv_nsec = (tv)->tv_usec * 1000; } while (0)
+#define TIMESPEC_TO_TIMEVAL(tv, ts) \
+	do { (tv)->tv_sec = (ts)->tv_sec; (tv)->tv_usec = (ts)->tv_nsec / 1000; } while (0)
+
+#endif

@@ -1,0 +1,380 @@
+/* More of Linux's C library for small test programs: <inttypes.h>'s
+ * calls, <sched.h> (CPU and affinity over the kernel's cpu_pin),
+ * <sys/time.h>, <sys/resource.h> (usage from the pager's per-process
+ * counters, the limits the system has), and the rest of <sys/mman.h>
+ * (mremap, msync, mlock, posix_madvise) over the pager's requests. */
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/time.h>
+#include <unistd.h>
+#include "abi/err.h"
+#include "abi/page.h"
+#include "abi/syscall.h"
+#include "sys/syscall.h"
+#include "sys/startup.h"
+#include "sys/unistd.h" /* pager_ps, pager_pmap, cpu_count */
+#include "libsys.h"
+
+/* ---- inttypes.h ---- */
+
+intmax_t imaxabs(intmax_t v)
+{
+	return v < 0 ? -v : v;
+}
+
+imaxdiv_t imaxdiv(intmax_t n, intmax_t d)
+{
+	return (imaxdiv_t){ n / d, n % d };
+}
+
+intmax_t strtoimax(const char *s, char **end, int base)
+{
+	return strtoll(s, end, base);
+}
+
+uintmax_t strtoumax(const char *s, char **end, int base)
+{
+	return strtoull(s, end, base);
+}
+
+/* ---- sched.h ---- */
+
+int __sched_cpucount(size_t size, const cpu_set_t *set)
+{
+	int n = 0;
+	for (size_t i = 0; i < size / sizeof(unsigned long); i++)
+		for (unsigned long w = set->__bits[i]; w; w &= w - 1)
+			n++; /* no libgcc here for __builtin_popcountl */
+	return n;
+}
+
+int __sched_cpuequal(size_t size, const cpu_set_t *a, const cpu_set_t *b)
+{
+	for (size_t i = 0; i < size / sizeof(unsigned long); i++)
+		if (a->__bits[i] != b->__bits[i])
+			return 0;
+	return 1;
+}
+
+/* cpu_pin(pin): *cpu = where the thread runs, *pinned = its CPU + 1 or 0. */
+static int cpu_pin(uint64_t pin, unsigned *cpu, unsigned *pinned)
+{
+	struct sys_regs r;
+	int e = sys_cpu_pin_r(pin, &r);
+	if (e == E_OK) {
+		*cpu = (unsigned)r.rdi;
+		if (pinned)
+			*pinned = (unsigned)r.rsi;
+	}
+	return e;
+}
+
+int sched_getcpu(void)
+{
+	unsigned cpu;
+	int e = cpu_pin(CPU_PIN_ASK, &cpu, NULL);
+	return e ? libsys_fail(e) : (int)cpu;
+}
+
+/* pid names the calling thread: 0 or the process's pid. */
+static int own_pid(pid_t pid)
+{
+	if (pid == 0 || pid == getpid())
+		return 1;
+	errno = ESRCH;
+	return 0;
+}
+
+int sched_getaffinity(pid_t pid, size_t size, cpu_set_t *set)
+{
+	unsigned cpu, pinned, n = cpu_count();
+	if (!own_pid(pid))
+		return -1;
+	if (size * 8 < n || size % sizeof(unsigned long)) {
+		errno = EINVAL;
+		return -1;
+	}
+	int e = cpu_pin(CPU_PIN_ASK, &cpu, &pinned);
+	if (e)
+		return libsys_fail(e);
+	CPU_ZERO_S(size, set);
+	for (unsigned i = 0; i < n; i++)
+		if (!pinned || pinned == i + 1)
+			CPU_SET_S(i, size, set);
+	return 0;
+}
+
+int sched_setaffinity(pid_t pid, size_t size, const cpu_set_t *set)
+{
+	unsigned n = cpu_count(), first = n, in = 0, cpu;
+	if (!own_pid(pid))
+		return -1;
+	for (unsigned i = 0; i < n; i++) {
+		if (!CPU_ISSET_S(i, size, set))
+			continue;
+		in++;
+		if (first == n)
+			first = i;
+	}
+	if (!in) {
+		errno = EINVAL;
+		return -1;
+	}
+	return libsys_fail(cpu_pin(in == n ? CPU_PIN_ANY : first, &cpu, NULL));
+}
+
+int sched_get_priority_max(int policy)
+{
+	if (policy != SCHED_OTHER) {
+		errno = EINVAL;
+		return -1;
+	}
+	return 0;
+}
+
+int sched_get_priority_min(int policy)
+{
+	return sched_get_priority_max(policy);
+}
+
+/* ---- sys/time.h ---- */
+
+int gettimeofday(struct timeval *tv, void *tz)
+{
+	struct timespec ts;
+	if (tz)
+		*(struct timezone *)tz = (struct timezone){ 0, 0 };
+	if (!tv)
+		return 0;
+	if (clock_gettime(CLOCK_REALTIME, &ts))
+		return -1;
+	tv->tv_sec = ts.tv_sec;
+	tv->tv_usec = ts.tv_nsec / 1000;
+	return 0;
+}
+
+/* ---- sys/resource.h ---- */
+
+int getrusage(int who, struct rusage *u)
+{
+	struct pg_procinfo pi;
+	size_t n = 0;
+	if (who != RUSAGE_SELF && who != RUSAGE_CHILDREN && who != RUSAGE_THREAD) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (!u) {
+		errno = EFAULT;
+		return -1;
+	}
+	int e = pager_ps(sys_pid, &pi, 1, &n);
+	if (e == E_OK && (n != 1 || pi.pid != sys_pid))
+		e = E_NOENT;
+	if (e)
+		return libsys_fail(e);
+	*u = (struct rusage){ 0 };
+	uint64_t pages = who == RUSAGE_CHILDREN ? pi.cmaxrss : pi.maxrss;
+	u->ru_maxrss = (long)(pages * (PAGE_SIZE / 1024));
+	u->ru_minflt = (long)(who == RUSAGE_CHILDREN ? pi.cfaults : pi.faults);
+	return 0;
+}
+
+/* The fixed limit of resource r into *l; false if r is no resource. */
+static int limit_of(int r, struct rlimit *l)
+{
+	rlim_t v = RLIM_INFINITY;
+	if (r < 0 || r >= RLIMIT_NLIMITS)
+		return 0;
+	if (r == RLIMIT_STACK)
+		v = PG_STACK_SIZE;
+	else if (r == RLIMIT_NOFILE)
+		v = LIBSYS_FD_MAX;
+	else if (r == RLIMIT_CORE)
+		v = 0;
+	l->rlim_cur = l->rlim_max = v;
+	return 1;
+}
+
+int getrlimit(int resource, struct rlimit *rlim)
+{
+	struct rlimit l;
+	if (!limit_of(resource, &l)) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (!rlim) {
+		errno = EFAULT;
+		return -1;
+	}
+	*rlim = l;
+	return 0;
+}
+
+int setrlimit(int resource, const struct rlimit *rlim)
+{
+	struct rlimit l;
+	if (!limit_of(resource, &l) || (rlim && rlim->rlim_cur > rlim->rlim_max)) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (!rlim) {
+		errno = EFAULT;
+		return -1;
+	}
+	if (rlim->rlim_cur == l.rlim_cur && rlim->rlim_max == l.rlim_max)
+		return 0;
+	errno = rlim->rlim_max > l.rlim_max ? EPERM : EINVAL;
+	return -1;
+}
+
+/* ---- sys/mman.h: mremap, msync, mlock, posix_madvise ---- */
+
+void *mremap(void *old, size_t old_len, size_t new_len, int flags, ...)
+{
+	struct sys_msg m = { .label = PG_MREMAP,
+			     .w = { (uint64_t)old, old_len, new_len, (uint64_t)(uint32_t)flags } };
+	int e = libsys_pg_call(&m);
+	if (e) {
+		errno = libsys_errno(e);
+		return MAP_FAILED;
+	}
+	return (void *)m.w[0];
+}
+
+int msync(void *addr, size_t len, int flags)
+{
+	if ((uint64_t)addr % PAGE_SIZE || (flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) ||
+	    ((flags & MS_ASYNC) && (flags & MS_SYNC))) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (madvise(addr, len, MADV_NORMAL) == 0) /* only the range check */
+		return 0;
+	if (errno == EINVAL)
+		errno = ENOMEM; /* past the user half: unmapped, as Linux says */
+	return -1;
+}
+
+int libsys_mlock_future; /* MCL_FUTURE: mmap adds MAP_POPULATE (posix.c) */
+
+/* [*a, *a + *len) widened to whole pages (addr rounded down). */
+static void page_range(const void *addr, size_t len, uint64_t *a, size_t *n)
+{
+	*a = (uint64_t)addr & ~(PAGE_SIZE - 1);
+	*n = (len + ((uint64_t)addr - *a) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+}
+
+/* 0 if every page of [a, a + n) is resident (mincore), else -1 with EAGAIN
+ * (or mincore's error). */
+static int all_resident(uint64_t a, size_t n)
+{
+	unsigned char vec[256];
+	while (n) {
+		size_t k = n < sizeof vec * PAGE_SIZE ? n : sizeof vec * PAGE_SIZE;
+		if (mincore((void *)a, k, vec))
+			return -1;
+		for (size_t i = 0; i < k / PAGE_SIZE; i++)
+			if (!(vec[i] & 1)) {
+				errno = EAGAIN;
+				return -1;
+			}
+		a += k, n -= k;
+	}
+	return 0;
+}
+
+/* Fault [a, a + n) in (MADV_WILLNEED) and check that it all is resident. */
+static int lock_pages(uint64_t a, size_t n, int populate)
+{
+	if (!n)
+		return 0;
+	if (madvise((void *)a, n, populate ? MADV_WILLNEED : MADV_NORMAL)) {
+		if (errno == EINVAL)
+			errno = ENOMEM;
+		return -1;
+	}
+	return populate ? all_resident(a, n) : 0;
+}
+
+int mlock(const void *addr, size_t len)
+{
+	uint64_t a;
+	size_t n;
+	page_range(addr, len, &a, &n);
+	return lock_pages(a, n, 1);
+}
+
+int mlock2(const void *addr, size_t len, unsigned flags)
+{
+	uint64_t a;
+	size_t n;
+	if (flags & ~1u) { /* MLOCK_ONFAULT: lock pages as they fault in */
+		errno = EINVAL;
+		return -1;
+	}
+	page_range(addr, len, &a, &n);
+	return lock_pages(a, n, !(flags & 1u));
+}
+
+int munlock(const void *addr, size_t len)
+{
+	uint64_t a;
+	size_t n;
+	page_range(addr, len, &a, &n);
+	return lock_pages(a, n, 0);
+}
+
+/* MCL_CURRENT: fault in every mapping the process has (its program,
+ * heap and mmaps; not the pager-placed pages, nor the stack's ungrown
+ * part). */
+static int lock_all_current(void)
+{
+	static struct pg_region_info v[IPC_BUF_MAX / sizeof(struct pg_region_info)];
+	size_t n = 0;
+	int e = pager_pmap(sys_pid, v, sizeof v / sizeof v[0], &n);
+	if (e)
+		return libsys_fail(e);
+	for (size_t i = 0; i < n; i++) {
+		if (v[i].backing == PG_BACK_FIXED || !(v[i].rights & MAP_R))
+			continue;
+		if (v[i].backing == PG_BACK_STACK)
+			continue; /* resident as far as it has grown (Linux's stack
+				   * area is that part too); it grows on faults */
+		if (lock_pages(v[i].start, v[i].end - v[i].start, 1))
+			return -1;
+	}
+	return 0;
+}
+
+int mlockall(int flags)
+{
+	if (!flags || (flags & ~(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT)) ||
+	    flags == MCL_ONFAULT) {
+		errno = EINVAL;
+		return -1;
+	}
+	if ((flags & MCL_CURRENT) && !(flags & MCL_ONFAULT) && lock_all_current())
+		return -1;
+	if (flags & MCL_FUTURE)
+		libsys_mlock_future = !(flags & MCL_ONFAULT);
+	return 0;
+}
+
+int munlockall(void)
+{
+	libsys_mlock_future = 0;
+	return 0;
+}
+
+int posix_madvise(void *addr, size_t len, int advice)
+{
+	if (advice < POSIX_MADV_NORMAL || advice > POSIX_MADV_DONTNEED)
+		return EINVAL;
+	int e = madvise(addr, len, advice == POSIX_MADV_DONTNEED ? MADV_NORMAL : advice);
+	return e ? errno : 0;
+}
