@@ -52,9 +52,10 @@ HOST_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -iquote kernel/include -i
 	-fno-omit-frame-pointer $(shell pkg-config --cflags check 2>/dev/null)
 HOST_LIBS := $(shell pkg-config --libs check 2>/dev/null) -lpthread
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))
-# test_demand_mt once more under ThreadSanitizer (rule below): a data race
-# is reported (exit status 66) even in a run where the threads did not collide.
-UNIT_TESTS += $(BUILD)/unit/tsan_demand_mt
+# test_demand_mt and test_lock once more under ThreadSanitizer (rule below):
+# a data race is reported (exit status 66) even in a run where the threads
+# did not collide.
+UNIT_TESTS += $(BUILD)/unit/tsan_demand_mt $(BUILD)/unit/tsan_lock
 SHIM_SRCS := $(wildcard tests/shim/*.c)
 # The host links libc's string functions instead of lib/string.c.
 HOST_SRCS := $(filter-out lib/string.c,$(PURE_SRCS))
@@ -122,11 +123,11 @@ INITRD_LIST := $(BUILD)/initrd.list
 $(shell mkdir -p $(BUILD); echo '$(ALL_PROGS)' | cmp -s - $(INITRD_LIST) || \
 	echo '$(ALL_PROGS)' > $(INITRD_LIST))
 # The pager's pure modules, host-tested (tests/unit/test_{initrd,region,pagetab,cow,demand,demand_mt,oom,pool,ksm}.c).
-PAGER_PURE := pager/initrd.c pager/tree.c pager/pool.c pager/region.c pager/pagetab.c \
+PAGER_PURE := pager/lock.c pager/initrd.c pager/tree.c pager/pool.c pager/region.c pager/pagetab.c \
 	pager/cow.c pager/filecache.c pager/demand.c pager/backing_anon.c pager/backing_file.c \
 	pager/backing_stack.c pager/backing_shared.c pager/oompolicy.c pager/ksm.c \
 	pager/ksm_avl.c pager/ksm_ctl.c pager/ksm_hash.c
-PAGER_UNIT := $(patsubst %,$(BUILD)/unit/test_%,initrd region pagetab cow demand demand_mt oom pool ksm)
+PAGER_UNIT := $(patsubst %,$(BUILD)/unit/test_%,lock initrd region pagetab cow demand demand_mt oom pool ksm)
 # ---- end ring 3 (variables) ----
 
 QEMU_ACCEL := $(if $(filter kvm,$(ACCEL)),-accel kvm,-accel tcg)
@@ -295,7 +296,7 @@ $(PAGER_UNIT): HOST_CFLAGS += -Ipager
 $(PAGER_UNIT): $(PAGER_PURE) $(wildcard pager/*.h)
 
 TSAN_CFLAGS = $(filter-out -fsanitize=% -fno-sanitize-recover=all,$(HOST_CFLAGS)) -fsanitize=thread
-$(BUILD)/unit/tsan_demand_mt: tests/unit/test_demand_mt.c $(HOST_SRCS) $(PAGER_PURE) $(SHIM_SRCS) \
+$(BUILD)/unit/tsan_%: tests/unit/test_%.c $(HOST_SRCS) $(PAGER_PURE) $(SHIM_SRCS) \
 		$(wildcard pager/*.h tests/unit/*.h include/*/*.h kernel/include/*.h tests/shim/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(TSAN_CFLAGS) -Ipager -DREPS=2 $< $(HOST_SRCS) $(PAGER_PURE) $(SHIM_SRCS) -o $@ $(HOST_LIBS)

@@ -198,6 +198,29 @@ int space_unmap(struct space *s, uint64_t va, uint64_t npages)
 	return E_OK;
 }
 
+unsigned space_unmap_list(struct space *s, const uint64_t *va, unsigned n)
+{
+	uint64_t old[SPACE_UNMAP_LIST_MAX];
+	unsigned got = 0;
+	unsigned long f = spin_lock_irqsave(&s->lock);
+	for (unsigned i = 0; i < n && i < SPACE_UNMAP_LIST_MAX; i++)
+		if (arch_pt_unmap(s->root, va[i], &old[got]) == E_OK)
+			got++;
+	s->resident -= got;
+	spin_unlock_irqrestore(&s->lock, f);
+	if (!got)
+		return 0;
+	/* scattered pages: one full flush on the others, page by page here */
+	uint64_t others = atomic_load(&s->cpus) & ~(1ull << arch_cpu_id());
+	if (others)
+		arch_tlb_shootdown(s->root, others, 0, 33);
+	for (unsigned i = 0; i < n && i < SPACE_UNMAP_LIST_MAX; i++)
+		arch_tlb_shootdown(s->root, 0, va[i], 1);
+	for (unsigned i = 0; i < got; i++)
+		frame_free(old[i] >> PAGE_SHIFT, 0);
+	return got;
+}
+
 int space_protect(struct space *s, uint64_t va, uint64_t npages, unsigned rights)
 {
 	if (!user_range(va, npages))

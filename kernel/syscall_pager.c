@@ -79,6 +79,23 @@ int ksys_frame_free(const uint64_t a[6], uint64_t out[6])
 	return space_unmap(cur()->space, window(a[0]), 1);
 }
 
+int ksys_frame_free_many(const uint64_t a[6], uint64_t out[6])
+{
+	_Static_assert(FRAME_FREE_MANY_MAX <= SPACE_UNMAP_LIST_MAX, "one list");
+	uint64_t n = a[1], pairs[2 * FRAME_FREE_MANY_MAX], va[FRAME_FREE_MANY_MAX];
+	if (n == 0 || n > FRAME_FREE_MANY_MAX)
+		return E_INVAL;
+	int e = user_in(pairs, a[0], n * 2 * sizeof pairs[0]);
+	if (e != E_OK)
+		return e;
+	unsigned k = 0;
+	for (uint64_t i = 0; i < n; i++)
+		if (held(pairs[2 * i], pairs[2 * i + 1]))
+			va[k++] = window(pairs[2 * i]);
+	out[0] = space_unmap_list(cur()->space, va, k);
+	return E_OK;
+}
+
 int ksys_frame_copy(const uint64_t a[6], uint64_t out[6])
 {
 	(void)out;

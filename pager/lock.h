@@ -1,14 +1,16 @@
-/* The pager's locks: spin locks between its threads (one per CPU, each
- * pinned, at a priority above every program: a holder is never preempted
- * by a waiter, so waiting is spinning).  Pure (host-tested with pthreads).
+/* The pager's locks between its threads (one per CPU, each pinned, at a
+ * priority above every program: a holder is never preempted by a
+ * waiter).  Pure (host-tested with pthreads and Linux futexes).
  *
  * struct lock      mutual exclusion.
  * struct rwlock    many readers or one writer; a waiting writer holds new
- *                  readers back (requests are not starved by faults).  A
- *                  long wait naps (nap, if set) after RW_SPINS turns: a
- *                  thread spinning in the pager keeps the pager's space
- *                  loaded on its CPU, so every frame the writer frees would
- *                  cost that CPU a TLB shootdown.
+ *                  readers back (requests are not starved by faults).
+ * A wait spins RW_SPINS turns, then sleeps (lock_sleep, a futex wait) until
+ * the holder's release wakes it: a thread spinning in the pager keeps the
+ * pager's space loaded on its CPU, so every frame the holder frees (its
+ * window mapping goes) would cost that CPU a TLB shootdown, and under TCG
+ * on a busy host each one waits for that vCPU's host time slice.  A
+ * sleeping thread leaves its CPU (the idle loop loads no space).
  * Zeroed memory is an unlocked lock.  The rules (what each lock guards, the
  * order they nest in) are in docs/ARCHITECTURE.md, "The pager's threads". */
 #ifndef PAGER_LOCK_H
@@ -16,15 +18,22 @@
 
 #include <stdbool.h>
 
+/* How a long wait leaves the CPU: sleep while *word == val (may return
+ * early or spuriously), and wake n of the sleepers at word.  Set once,
+ * before a second thread runs; NULL (the default): waits only spin. */
+extern void (*lock_sleep)(int *word, int val);
+extern void (*lock_wake)(int *word, int n);
+
 struct lock {
-	int held;
+	int held; /* 0 free, 1 held, 2 held and someone may sleep on it */
 };
 
 struct rwlock {
-	int state;   /* readers inside, or -1: a writer */
-	int writers; /* writers waiting */
-	int readers; /* readers waiting */
-	void (*nap)(void); /* how a long wait gives the CPU up (NULL: spin) */
+	int state;    /* readers inside, or -1: a writer */
+	int writers;  /* writers waiting */
+	int readers;  /* readers waiting */
+	int sleepers; /* waiters asleep or about to be */
+	int seq;      /* bumped by a release that finds sleepers: their futex word */
 };
 
 #define RW_SPINS 2048
@@ -36,43 +45,69 @@ static inline void lock_relax(void)
 
 static inline void lock_take(struct lock *l)
 {
-	while (__atomic_exchange_n(&l->held, 1, __ATOMIC_ACQUIRE))
-		while (__atomic_load_n(&l->held, __ATOMIC_RELAXED))
-			lock_relax();
-}
-
-/* lock_take for a lock that may be held long (a process's lock across a
- * munmap of many pages): after RW_SPINS turns, nap (if not NULL) between
- * tries, as a long wait for a struct rwlock does. */
-static inline void lock_take_nap(struct lock *l, void (*nap)(void))
-{
-	unsigned turns = 0;
-	while (__atomic_exchange_n(&l->held, 1, __ATOMIC_ACQUIRE))
-		while (__atomic_load_n(&l->held, __ATOMIC_RELAXED))
-			if (++turns % RW_SPINS == 0 && nap)
-				nap();
-			else
-				lock_relax();
+	int v = 0;
+	if (__atomic_compare_exchange_n(&l->held, &v, 1, false, __ATOMIC_ACQUIRE,
+					__ATOMIC_RELAXED))
+		return;
+	for (unsigned turns = 0; turns < RW_SPINS || !lock_sleep; turns++) {
+		v = 0;
+		if (!__atomic_load_n(&l->held, __ATOMIC_RELAXED) &&
+		    __atomic_compare_exchange_n(&l->held, &v, 1, false, __ATOMIC_ACQUIRE,
+						__ATOMIC_RELAXED))
+			return;
+		lock_relax();
+	}
+	/* Taken with 2 from here on (other sleepers are not known): our give
+	 * then wakes the next one. */
+	while (__atomic_exchange_n(&l->held, 2, __ATOMIC_ACQUIRE))
+		lock_sleep(&l->held, 2);
 }
 
 static inline void lock_give(struct lock *l)
 {
-	__atomic_store_n(&l->held, 0, __ATOMIC_RELEASE);
+	if (__atomic_exchange_n(&l->held, 0, __ATOMIC_RELEASE) == 2)
+		lock_wake(&l->held, 1);
 }
 
-/* One turn of waiting for l: a pause, or a nap every RW_SPINS turns. */
-static inline void rw_wait(const struct rwlock *l, unsigned *turns)
+/* Whether a reader (writer false) or a writer could take l now. */
+static inline bool rw_open(const struct rwlock *l, bool writer)
 {
-	if (++*turns % RW_SPINS == 0 && l->nap)
-		l->nap();
-	else
+	int s = __atomic_load_n(&l->state, __ATOMIC_SEQ_CST);
+	return writer ? s == 0 : s >= 0 && !__atomic_load_n(&l->writers, __ATOMIC_SEQ_CST);
+}
+
+/* One turn of waiting for l: a pause, or after RW_SPINS turns a sleep
+ * until a release.  The sleeper counts itself before it looks at the lock
+ * and a release changes the lock before it looks at the count (both
+ * sequentially consistent), so either the sleeper sees the release or the
+ * release sees the sleeper and bumps seq, which ends or prevents its
+ * sleep. */
+static inline void rw_wait(struct rwlock *l, unsigned *turns, bool writer)
+{
+	if (++*turns < RW_SPINS || !lock_sleep) {
 		lock_relax();
+		return;
+	}
+	__atomic_fetch_add(&l->sleepers, 1, __ATOMIC_SEQ_CST);
+	int seq = __atomic_load_n(&l->seq, __ATOMIC_SEQ_CST);
+	if (!rw_open(l, writer))
+		lock_sleep(&l->seq, seq);
+	__atomic_fetch_sub(&l->sleepers, 1, __ATOMIC_SEQ_CST);
+}
+
+/* After a release: wake every sleeper (they look again). */
+static inline void rw_wake(struct rwlock *l)
+{
+	if (__atomic_load_n(&l->sleepers, __ATOMIC_SEQ_CST)) {
+		__atomic_fetch_add(&l->seq, 1, __ATOMIC_SEQ_CST);
+		lock_wake(&l->seq, __INT_MAX__);
+	}
 }
 
 static inline void rw_read(struct rwlock *l)
 {
 	__atomic_fetch_add(&l->readers, 1, __ATOMIC_RELAXED);
-	for (unsigned turns = 0;; rw_wait(l, &turns)) {
+	for (unsigned turns = 0;; rw_wait(l, &turns, false)) {
 		int s = __atomic_load_n(&l->state, __ATOMIC_RELAXED);
 		if (s >= 0 && !__atomic_load_n(&l->writers, __ATOMIC_RELAXED) &&
 		    __atomic_compare_exchange_n(&l->state, &s, s + 1, false,
@@ -84,28 +119,30 @@ static inline void rw_read(struct rwlock *l)
 
 static inline void rw_read_done(struct rwlock *l)
 {
-	__atomic_fetch_sub(&l->state, 1, __ATOMIC_RELEASE);
+	if (__atomic_sub_fetch(&l->state, 1, __ATOMIC_SEQ_CST) == 0)
+		rw_wake(l); /* readers wait only for writers: only a writer can sleep */
 }
 
 static inline void rw_write(struct rwlock *l)
 {
-	__atomic_fetch_add(&l->writers, 1, __ATOMIC_RELAXED);
-	for (unsigned turns = 0;; rw_wait(l, &turns)) {
+	__atomic_fetch_add(&l->writers, 1, __ATOMIC_SEQ_CST);
+	for (unsigned turns = 0;; rw_wait(l, &turns, true)) {
 		int s = 0;
 		if (__atomic_compare_exchange_n(&l->state, &s, -1, false, __ATOMIC_ACQUIRE,
 						__ATOMIC_RELAXED))
 			break;
 	}
-	__atomic_fetch_sub(&l->writers, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_sub(&l->writers, 1, __ATOMIC_SEQ_CST);
 }
 
 static inline void rw_write_done(struct rwlock *l)
 {
-	__atomic_store_n(&l->state, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&l->state, 0, __ATOMIC_SEQ_CST);
+	rw_wake(l);
 }
 
 /* A writer in the middle of a long task lets the readers that wait now in
- * (for up to RW_SPINS turns: a napping one comes in at a later yield),
+ * (for up to RW_SPINS turns: a sleeping one may come in at a later yield),
  * then writes again once they are done. */
 static inline void rw_write_yield(struct rwlock *l)
 {

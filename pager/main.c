@@ -13,10 +13,15 @@
 struct pager pg;
 static struct pg_thread threads[PAGER_THREADS_MAX];
 
-/* pg.big's nap: a millisecond off the CPU. */
-static void nap(void)
+/* lock.h's long waits: a futex of our space. */
+static void lock_futex_wait(int *word, int val)
 {
-	sys_sleep_ms(1);
+	sys_futex_wait((uint64_t)(uintptr_t)word, (uint32_t)val, FUTEX_FOREVER);
+}
+
+static void lock_futex_wake(int *word, int n)
+{
+	sys_futex_wake((uint64_t)(uintptr_t)word, (uint64_t)n);
 }
 
 struct pg_thread *pg_self(void)
@@ -132,12 +137,13 @@ static long serve_beside(struct pg_thread *me, pg_handler fn, const struct sys_m
 	struct proc *p = proc_live(PG_BADGE_PID(m->badge));
 	long label = PG_ALONE;
 	if (p) {
-		lock_take_nap(&p->lock, nap);
+		lock_take(&p->lock);
 		*r = (struct sys_msg){ 0 };
 		me->reply_len = 0;
 		label = fn(p, m, r);
 		lock_give(&p->lock);
 	}
+	mem_flush();
 	rw_read_done(&pg.big);
 	if (label != PG_ALONE && (m->badge & PG_BADGE_CALL))
 		STAT_ADD(dp_stats.requests, 1);
@@ -167,6 +173,7 @@ static bool dispatch(struct pg_thread *me, const struct sys_msg *m, struct sys_m
 		me->alone = true;
 		label = serve_alone(me, m, r);
 		me->alone = false;
+		mem_flush();
 		rw_write_done(&pg.big);
 	}
 	r->label = IPC_LABEL((uint32_t)label, me->reply_len);
@@ -233,7 +240,8 @@ void pager_main(const struct abi_bootinfo *bi)
 	}
 	struct sys_regs r;
 	pg.boot = bi;
-	pg.big.nap = nap;
+	lock_sleep = lock_futex_wait;
+	lock_wake = lock_futex_wake;
 	if (bi->magic != BOOTINFO_MAGIC) {
 		printf("pager: bad boot information\n");
 		sys_halt(1);

@@ -8,10 +8,14 @@ void *mem_window(uint64_t pfn)
 	return (void *)(PAGER_WINDOW + pfn * PAGE_SIZE);
 }
 
+/* A frame from the kernel; if memory is out, again after giving back the
+ * frames this thread has given up. */
 static int mem_alloc(uint64_t *pfn, uint32_t *gen)
 {
 	struct sys_regs r;
 	int e = sys_frame_alloc_r(FRAME_ZEROED, &r);
+	if (e == E_NOMEM && mem_flush())
+		e = sys_frame_alloc_r(FRAME_ZEROED, &r);
 	if (e == E_OK) {
 		*pfn = r.rdi;
 		*gen = (uint32_t)r.rsi;
@@ -36,11 +40,32 @@ void mem_pool_free(void *page, uint64_t gen)
 	mem_free(((uint64_t)(uintptr_t)page - PAGER_WINDOW) / PAGE_SIZE, (uint32_t)gen);
 }
 
+/* Frames given up wait in the thread's gone[] and go back together
+ * (frame_free_many): one TLB shootdown for up to FRAME_FREE_MANY_MAX, where
+ * each frame alone cost an IPI round to every CPU running a pager thread. */
 static void mem_free(uint64_t pfn, uint32_t gen)
 {
-	int e = sys_frame_free(pfn, gen);
-	if (e)
-		printf("pager: frame_free %lu: %s\n", pfn, err_str(e));
+	struct pg_thread *me = pg_self();
+	if (me->ngone == FRAME_FREE_MANY_MAX)
+		mem_flush();
+	me->gone[2 * me->ngone] = pfn;
+	me->gone[2 * me->ngone + 1] = gen;
+	me->ngone++;
+}
+
+bool mem_flush(void)
+{
+	struct pg_thread *me = pg_self();
+	unsigned n = me->ngone;
+	if (!n)
+		return false;
+	struct sys_regs r;
+	int e = sys_frame_free_many_r((uint64_t)(uintptr_t)me->gone, n, &r);
+	me->ngone = 0;
+	if (e != E_OK || r.rdi != n)
+		printf("pager: frame_free_many: %s, %lu of %u freed\n", err_str(e),
+		       e == E_OK ? r.rdi : 0, n);
+	return true;
 }
 
 static int mem_map(uint32_t space, uint64_t va, uint64_t pfn, uint32_t gen,
@@ -75,7 +100,10 @@ static unsigned mem_alloc_map(uint32_t space, uint64_t va, unsigned n,
 {
 	struct sys_regs r;
 	_Static_assert(sizeof *out == 16, "a (pfn, gen) pair as the kernel writes it");
-	if (sys_frame_alloc_map_r(space, va, n, rights, (uint64_t)out, &r) != E_OK)
+	int e = sys_frame_alloc_map_r(space, va, n, rights, (uint64_t)out, &r);
+	if (e == E_NOMEM && mem_flush())
+		e = sys_frame_alloc_map_r(space, va, n, rights, (uint64_t)out, &r);
+	if (e != E_OK)
 		return 0;
 	return (unsigned)r.rdi;
 }
@@ -91,6 +119,8 @@ static int mem_alloc_map1(uint32_t space, uint64_t va, unsigned rights, uint64_t
 {
 	struct sys_regs r;
 	int e = sys_frame_alloc_map1_r(space, va, rights, FRAME_ZEROED, &r);
+	if (e == E_NOMEM && mem_flush())
+		e = sys_frame_alloc_map1_r(space, va, rights, FRAME_ZEROED, &r);
 	if (e == E_OK) {
 		*pfn = r.rdi;
 		*gen = (uint32_t)r.rsi;
@@ -102,6 +132,8 @@ static int mem_alloc_copy(uint64_t src, uint32_t src_gen, uint64_t *pfn, uint32_
 {
 	struct sys_regs r;
 	int e = sys_frame_alloc_copy_r(src, src_gen, &r);
+	if (e == E_NOMEM && mem_flush())
+		e = sys_frame_alloc_copy_r(src, src_gen, &r);
 	if (e == E_OK) {
 		*pfn = r.rdi;
 		*gen = (uint32_t)r.rsi;

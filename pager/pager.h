@@ -80,6 +80,8 @@ struct pg_thread {
 	bool alone;                        /* holds pg.big for writing */
 	bool have_early;                   /* early: taken by pager_poll, served next */
 	struct sys_msg early;
+	unsigned ngone;                    /* frames in gone[], for mem_flush */
+	uint64_t gone[2 * FRAME_FREE_MANY_MAX]; /* (pfn, gen) pairs given up */
 };
 
 /* The calling thread's state (found from its stack pointer). */
@@ -123,6 +125,9 @@ void *mem_window(uint64_t pfn);
 void *mem_pool_page(uint64_t *gen);
 void mem_pool_free(void *page, uint64_t gen);
 int mem_init(void);
+/* Give the frames this thread gave up (they wait in its gone[]) back to
+ * the kernel; false if there were none.  Before pg.big is let go. */
+bool mem_flush(void);
 int mem_fixed_page(struct proc *p, uint64_t va, unsigned rights, void **win);
 
 /* proc.c: the process table and the process requests. */

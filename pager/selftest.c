@@ -157,6 +157,32 @@ static void check_merge_many(uint32_t a)
 	expect("other frame is ours", sys_frame_free(f[2], g[2]), E_OK);
 }
 
+/* frame_free_many: refusals that free nothing, then a batch with a stale
+ * pair, a frame not ours and one listed twice: only the held ones go. */
+static void check_free_many(void)
+{
+	static uint64_t pairs[2 * (FRAME_FREE_MANY_MAX + 1)];
+	struct sys_regs r;
+	for (int i = 0; i < 3; i++) {
+		expect("free_many frame_alloc", sys_frame_alloc_r(FRAME_ZEROED, &r), E_OK);
+		pairs[2 * i] = r.rdi, pairs[2 * i + 1] = r.rsi;
+	}
+	expect("free_many 0", sys_frame_free_many((uint64_t)pairs, 0), E_INVAL);
+	expect("free_many too many", sys_frame_free_many((uint64_t)pairs, FRAME_FREE_MANY_MAX + 1),
+	       E_INVAL);
+	expect("free_many kernel buffer", sys_frame_free_many(USER_END, 1), E_FAULT);
+	pairs[6] = pairs[0], pairs[7] = pairs[1] + 1; /* stale */
+	pairs[8] = 1, pairs[9] = 0;                   /* not ours */
+	pairs[10] = pairs[2], pairs[11] = pairs[3];   /* twice */
+	expect("free_many", sys_frame_free_many_r((uint64_t)pairs, 6, &r), E_OK);
+	if (r.rdi != 3) {
+		printf("@@FAIL pager_kernel_calls: frame_free_many freed %lu frames, not 3\n", r.rdi);
+		failed = 1;
+	}
+	for (int i = 0; i < 3; i++)
+		expect("free_many: freed", sys_frame_free(pairs[2 * i], pairs[2 * i + 1]), E_STALE);
+}
+
 /* One round of every check; everything it makes is given back. */
 static void check_round(void)
 {
@@ -240,6 +266,7 @@ static void check_round(void)
 	}
 	expect("unmap kernel range", sys_unmap(a, USER_END, 1), E_FAULT);
 	check_merge_many(a);
+	check_free_many();
 
 	/* give it all back: the frame leaves both spaces and our window */
 	expect("frame_free", sys_frame_free(pfn, gen), E_OK);

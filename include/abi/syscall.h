@@ -142,7 +142,14 @@
 	X(sigmask,        43, 2, 0) /* (how, set) -> old: the calling \
 				       thread's blocked signals (ABI_SIG_*; \
 				       abi/signal.h); set ignored when how is \
-				       ~0 (only ask).  E_INVAL: how */
+				       ~0 (only ask).  E_INVAL: how */ \
+	X(frame_free_many,44, 2, 1) /* (buf, n) -> freed: frame_free for each \
+				       of the n (<= FRAME_FREE_MANY_MAX) (pfn, \
+				       gen) pairs at buf, with one TLB \
+				       shootdown for all; a pair the caller \
+				       does not hold is skipped (freed counts \
+				       the others).  E_INVAL (n), E_FAULT \
+				       (buf) before any is freed */
 
 #define SYS_ENUM(name, nr, nargs, pager) SYS_##name = nr,
 enum { SYSCALL_TABLE(SYS_ENUM) SYS_COUNT };
@@ -178,6 +185,9 @@ enum memmap_kind {
 #define KSM_MERGE_FREE 0x1 /* merged: drop the caller's window of pfn too */
 #define KSM_MERGE_TAG  0x2 /* merged: tag the target for memmap (MEMMAP_MERGED) */
 enum { KSM_MERGE_GONE, KSM_MERGE_DIFFER, KSM_MERGE_DONE };
+
+/* Frames one frame_free_many gives back at most. */
+#define FRAME_FREE_MANY_MAX 64
 
 /* One merge of ksm_merge_many: ksm_merge's arguments, and its answer. */
 #define KSM_MERGE_MANY_MAX 16
