@@ -375,6 +375,7 @@ static void wait_answer(struct proc *c)
 	wait_status(c, &r);
 	uint32_t h = p->wait_reply;
 	p->wait_reply = 0;
+	mem_flush(); /* the child's frames are back before its parent hears */
 	if (sys_reply_send(h, E_OK, r.w[0], r.w[1], r.w[2], r.w[3]) == E_OK) {
 		reaped(p, c);
 		STAT_ADD(dp_stats.waits_blocked, 1);
