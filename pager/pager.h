@@ -105,11 +105,10 @@ typedef long (*pg_handler)(struct proc *p, const struct sys_msg *m,
 
 /* Frames a BESIDE request may free (pages of the range resident now);
  * past it the request answers PG_ALONE before it changes anything and is
- * run alone.  Each frame the pager frees is a TLB shootdown on every CPU
- * where another pager thread runs at that moment (its window mapping goes);
- * a writer's waiters nap instead (lock.h).  Under TCG on a loaded host an
- * IPI waits for the target's host time slice: a 128-page munmap beside
- * three busy pager threads took seconds. */
+ * run alone.  Freed frames go back FRAME_FREE_MANY_MAX at a time, each
+ * batch a TLB shootdown on every CPU where another pager thread runs at
+ * that moment; under TCG on a loaded host an IPI waits for the target's
+ * host time slice.  (64 here was no faster in pager_mt_map_loop at -smp 8.) */
 #define PG_BESIDE_FREES 16
 
 /* True if freeing the pages of [start, end) of p should run alone. */
