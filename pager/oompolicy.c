@@ -39,6 +39,7 @@ void oom_wait_start(struct oom_wait *w, uint32_t victim, uint64_t owed0, uint64_
 	w->owed0 = owed0;
 	w->deadline = now + OOM_WAIT_MS;
 	w->low = UINT64_MAX;
+	w->asked = now;
 }
 
 /* oom_wait_back: the victim's frames are back. */
@@ -62,6 +63,11 @@ enum oom_step oom_wait_step(struct oom_wait *w, uint64_t owed, uint64_t now,
 		return OOM_CHOOSE;
 	if (oom_wait_back(w, owed))
 		return OOM_RETRY;
+	if (now > w->asked + OOM_WAIT_MS) { /* nobody waited: a later shortage */
+		w->waiting = false;
+		return OOM_CHOOSE;
+	}
+	w->asked = now;
 	if (w->low != UINT64_MAX && owed < w->low)
 		w->deadline = now + OOM_WAIT_MS;
 	if (owed < w->low)

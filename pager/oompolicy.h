@@ -40,6 +40,7 @@ struct oom_wait {
 	uint64_t owed0;      /* owed just before the victim was killed */
 	uint64_t deadline;   /* ms: give up waiting then, unless frames come back */
 	uint64_t low;        /* the lowest owed seen since (UINT64_MAX: none yet) */
+	uint64_t asked;      /* ms: the wait's start or its last step */
 };
 
 enum oom_step {
@@ -57,7 +58,8 @@ bool oom_wait_back(struct oom_wait *w, uint64_t owed);
 
 /* What to do with a fault that found no free frame, given owed and now.
  * Returns OOM_RETRY once (the wait ends), OOM_WAIT until the deadline,
- * then OOM_CHOOSE (*timed_out set if a wait ended so). */
+ * then OOM_CHOOSE (*timed_out set if a wait ended so; a wait no fault
+ * stepped for OOM_WAIT_MS is over: its shortage ended, nothing timed out). */
 enum oom_step oom_wait_step(struct oom_wait *w, uint64_t owed, uint64_t now,
 			    bool *timed_out);
 

@@ -125,6 +125,24 @@ START_TEST(wait_bounded)
 }
 END_TEST
 
+/* A wait no fault stepped for a whole OOM_WAIT_MS (its shortage ended;
+ * the victim's frames were used again since) is over: a later shortage
+ * chooses without a time-out (no console line blaming the old victim). */
+START_TEST(stale_wait_is_not_a_timeout)
+{
+	struct oom_wait w = { 0 };
+	bool to;
+	oom_wait_start(&w, 7, 100, 1000);
+	ck_assert_int_eq(oom_wait_step(&w, 5000, 1000 + 10 * OOM_WAIT_MS, &to), OOM_CHOOSE);
+	ck_assert(!to && !w.waiting);
+	/* stepped meanwhile: past the deadline is a time-out */
+	oom_wait_start(&w, 7, 100, 1000);
+	ck_assert_int_eq(oom_wait_step(&w, 5000, 1000 + OOM_WAIT_MS / 2, &to), OOM_WAIT);
+	ck_assert_int_eq(oom_wait_step(&w, 5000, 1000 + OOM_WAIT_MS * 5 / 4, &to), OOM_CHOOSE);
+	ck_assert(to);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("oom");
@@ -137,6 +155,7 @@ int main(void)
 	tcase_add_test(t, wait_until_back);
 	tcase_add_test(t, wait_bounded);
 	tcase_add_test(t, wait_extends_while_frames_come_back);
+	tcase_add_test(t, stale_wait_is_not_a_timeout);
 	suite_add_tcase(s, t);
 	return check_run(s);
 }
