@@ -143,7 +143,8 @@ static long serve_beside(struct pg_thread *me, pg_handler fn, const struct sys_m
 		label = fn(p, m, r);
 		lock_give(&p->lock);
 	}
-	mem_flush();
+	if (me->ngone)
+		mem_flush();
 	rw_read_done(&pg.big);
 	if (label != PG_ALONE && (m->badge & PG_BADGE_CALL))
 		STAT_ADD(dp_stats.requests, 1);
@@ -173,7 +174,8 @@ static bool dispatch(struct pg_thread *me, const struct sys_msg *m, struct sys_m
 		me->alone = true;
 		label = serve_alone(me, m, r);
 		me->alone = false;
-		mem_flush();
+		if (me->ngone)
+			mem_flush();
 		rw_write_done(&pg.big);
 	}
 	r->label = IPC_LABEL((uint32_t)label, me->reply_len);
