@@ -198,24 +198,35 @@ int space_unmap(struct space *s, uint64_t va, uint64_t npages)
 	return E_OK;
 }
 
-unsigned space_unmap_list(struct space *s, const uint64_t *va, unsigned n)
+unsigned space_unmap_frames(struct space *s, uint64_t base, const uint64_t *pairs, unsigned n)
 {
-	uint64_t old[SPACE_UNMAP_LIST_MAX];
+	uint64_t old[SPACE_UNMAP_LIST_MAX], va[SPACE_UNMAP_LIST_MAX];
 	unsigned got = 0;
+	n = n < SPACE_UNMAP_LIST_MAX ? n : SPACE_UNMAP_LIST_MAX;
 	unsigned long f = spin_lock_irqsave(&s->lock);
-	for (unsigned i = 0; i < n && i < SPACE_UNMAP_LIST_MAX; i++)
-		if (arch_pt_unmap(s->root, va[i], &old[got]) == E_OK)
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t pfn = pairs[2 * i], pa;
+		unsigned rights;
+		va[got] = base + pfn * PAGE_SIZE;
+		/* the mapping holds a reference: while we see it under the
+		 * lock, the frame cannot be freed and handed out again */
+		if (meta_user_frame(pfn, pairs[2 * i + 1]) && user_range(va[got], 1) &&
+		    arch_pt_lookup(s->root, va[got], &pa, &rights) && pa == pfn << PAGE_SHIFT &&
+		    arch_pt_unmap(s->root, va[got], &old[got]) == E_OK)
 			got++;
+	}
 	s->resident -= got;
 	spin_unlock_irqrestore(&s->lock, f);
 	if (!got)
 		return 0;
-	/* scattered pages: one full flush on the others, page by page here */
+	/* scattered pages: one full flush everywhere (here too) if another
+	 * CPU has s loaded or there are many, else page by page here */
 	uint64_t others = atomic_load(&s->cpus) & ~(1ull << arch_cpu_id());
-	if (others)
+	if (others || got > 32)
 		arch_tlb_shootdown(s->root, others, 0, 33);
-	for (unsigned i = 0; i < n && i < SPACE_UNMAP_LIST_MAX; i++)
-		arch_tlb_shootdown(s->root, 0, va[i], 1);
+	else
+		for (unsigned i = 0; i < got; i++)
+			arch_tlb_shootdown(s->root, 0, va[i], 1);
 	for (unsigned i = 0; i < got; i++)
 		frame_free(old[i] >> PAGE_SHIFT, 0);
 	return got;

@@ -15,12 +15,23 @@ static inline uint64_t window(uint64_t pfn) { return PAGER_WINDOW + pfn * PAGE_S
 /* True if (pfn, gen) is a live user frame the pager holds in its window. */
 static bool held(uint64_t pfn, uint64_t gen)
 {
-	struct meta_slot *m = meta_get(pfn);
-	if (!m || gen > UINT32_MAX || !meta_generation_matches(pfn, (uint32_t)gen) ||
-	    m->purpose != PURPOSE_USER_DATA)
-		return false;
 	uint64_t pa;
-	return space_lookup(cur()->space, window(pfn), &pa) && pa == pfn << PAGE_SHIFT;
+	return meta_user_frame(pfn, gen) && space_lookup(cur()->space, window(pfn), &pa) &&
+	       pa == pfn << PAGE_SHIFT;
+}
+
+/* held, and a reference of ours taken (drop it with frame_free(pfn, 0)):
+ * another pager thread's free of the frame, and its reuse by someone else,
+ * cannot then come between the check and our reading or writing it.  The
+ * generation is checked again once the reference is ours. */
+static bool hold(uint64_t pfn, uint64_t gen)
+{
+	if (!held(pfn, gen) || frame_get_quiet(pfn) != E_OK)
+		return false;
+	if (meta_user_frame(pfn, gen))
+		return true;
+	frame_free(pfn, 0);
+	return false;
 }
 
 bool ksys_window_held(uint64_t pfn, uint64_t gen) { return held(pfn, gen); }
@@ -52,16 +63,18 @@ int ksys_frame_alloc(const uint64_t a[6], uint64_t out[6])
 
 int ksys_frame_alloc_copy(const uint64_t a[6], uint64_t out[6])
 {
-	if (!held(a[0], a[1]))
+	if (!hold(a[0], a[1]))
 		return E_STALE;
 	/* not zeroed: the copy overwrites every byte before the frame is
 	 * mapped anywhere, so no one sees what it held before */
 	struct frame_alloc_options o = { 0, false, PURPOSE_USER_DATA };
 	uint64_t pfn;
 	int e = frame_alloc(&o, &pfn);
+	if (e == E_OK)
+		memcpy(frame_ptr(pfn), frame_ptr(a[0]), PAGE_SIZE);
+	frame_free(a[0], 0); /* hold's reference */
 	if (e != E_OK)
 		return e;
-	memcpy(frame_ptr(pfn), frame_ptr(a[0]), PAGE_SIZE);
 	e = space_map_owned(cur()->space, window(pfn), pfn, MAP_R | MAP_W);
 	out[0] = pfn;
 	out[1] = meta_get(pfn)->generation;
@@ -74,43 +87,43 @@ int ksys_frame_alloc_copy(const uint64_t a[6], uint64_t out[6])
 int ksys_frame_free(const uint64_t a[6], uint64_t out[6])
 {
 	(void)out;
-	if (!held(a[0], a[1]))
-		return E_STALE;
-	return space_unmap(cur()->space, window(a[0]), 1);
+	return space_unmap_frames(cur()->space, PAGER_WINDOW, a, 1) ? E_OK : E_STALE;
 }
 
 int ksys_frame_free_many(const uint64_t a[6], uint64_t out[6])
 {
 	_Static_assert(FRAME_FREE_MANY_MAX <= SPACE_UNMAP_LIST_MAX, "one list");
-	uint64_t n = a[1], pairs[2 * FRAME_FREE_MANY_MAX], va[FRAME_FREE_MANY_MAX];
+	uint64_t n = a[1], pairs[2 * FRAME_FREE_MANY_MAX];
 	if (n == 0 || n > FRAME_FREE_MANY_MAX)
 		return E_INVAL;
 	int e = user_in(pairs, a[0], n * 2 * sizeof pairs[0]);
 	if (e != E_OK)
 		return e;
-	unsigned k = 0;
-	for (uint64_t i = 0; i < n; i++)
-		if (held(pairs[2 * i], pairs[2 * i + 1]))
-			va[k++] = window(pairs[2 * i]);
-	out[0] = space_unmap_list(cur()->space, va, k);
+	out[0] = space_unmap_frames(cur()->space, PAGER_WINDOW, pairs, (unsigned)n);
 	return E_OK;
 }
 
 int ksys_frame_copy(const uint64_t a[6], uint64_t out[6])
 {
 	(void)out;
-	if (!held(a[0], a[1]) || !held(a[2], a[3]))
+	if (!hold(a[0], a[1]))
 		return E_STALE;
-	memcpy(frame_ptr(a[0]), frame_ptr(a[2]), PAGE_SIZE);
-	return E_OK;
+	bool src = hold(a[2], a[3]);
+	if (src) {
+		memcpy(frame_ptr(a[0]), frame_ptr(a[2]), PAGE_SIZE);
+		frame_free(a[2], 0);
+	}
+	frame_free(a[0], 0);
+	return src ? E_OK : E_STALE;
 }
 
 int ksys_frame_zero(const uint64_t a[6], uint64_t out[6])
 {
 	(void)out;
-	if (!held(a[0], a[1]))
+	if (!hold(a[0], a[1]))
 		return E_STALE;
 	memset(frame_ptr(a[0]), 0, PAGE_SIZE);
+	frame_free(a[0], 0);
 	return E_OK;
 }
 

@@ -47,12 +47,14 @@ int space_map(struct space *s, uint64_t va, uint64_t pfn, uint32_t gen, unsigned
  * drop the frames' references.  E_FAULT for a range outside the user half. */
 int space_unmap(struct space *s, uint64_t va, uint64_t npages);
 
-/* Unmap the n (<= SPACE_UNMAP_LIST_MAX) single pages at va[] (pages not
- * mapped are skipped) with one TLB shootdown for all, then drop their
- * frames' references.  Returns how many were mapped.  The addresses must
- * be user pages (the caller checks). */
+/* Unmap base + pfn * 4096 for each of the n (<= SPACE_UNMAP_LIST_MAX)
+ * (pfn, gen) pairs at pairs whose page there maps that live user frame
+ * with that generation (checked under s's lock, so another thread's free
+ * and reuse of the frame cannot come between), with one TLB shootdown
+ * for all; then drop the frames' references.  Returns how many. */
 #define SPACE_UNMAP_LIST_MAX 64
-unsigned space_unmap_list(struct space *s, const uint64_t *va, unsigned n);
+unsigned space_unmap_frames(struct space *s, uint64_t base, const uint64_t *pairs,
+			    unsigned n);
 
 /* Change the rights of npages mapped from va.  E_FAULT as above, E_NOENT if
  * a page is not mapped (pages before it are changed). */

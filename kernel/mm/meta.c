@@ -80,6 +80,13 @@ bool meta_generation_matches(uint64_t pfn, uint32_t gen)
 	return __atomic_load_n(&s->generation, __ATOMIC_RELAXED) == gen;
 }
 
+bool meta_user_frame(uint64_t pfn, uint64_t gen)
+{
+	struct meta_slot *m = meta_get(pfn);
+	return m && gen <= UINT32_MAX && meta_generation_matches(pfn, (uint32_t)gen) &&
+	       m->purpose == PURPOSE_USER_DATA;
+}
+
 /* meta_block_has_poison_guard: any poisoned frame in [pfn, pfn + 2^order)
  * that has a slot. */
 bool meta_block_has_poison_guard(uint64_t pfn, unsigned order)

@@ -110,6 +110,10 @@ uint64_t meta_frame_count(void);
 /* True if pfn is allocated (not free, not reserved) and its generation is gen. */
 bool meta_generation_matches(uint64_t pfn, uint32_t gen);
 
+/* True if (pfn, gen) is the handle of a live user-data frame (gen must fit
+ * in 32 bits): what the pager's frame calls accept. */
+bool meta_user_frame(uint64_t pfn, uint64_t gen);
+
 /* True if any frame in the order-`order` block at pfn is poisoned. */
 bool meta_block_has_poison_guard(uint64_t pfn, unsigned order);
 
