@@ -148,16 +148,6 @@ int pagetab_own(struct pagetab *t, uint64_t va,
 	return E_OK;
 }
 
-struct page *pagetab_lookup(const struct pagetab *t, uint64_t va)
-{
-	if (va % PAGE_SIZE || va >= VA_LIMIT)
-		return NULL;
-	uint64_t pn = va >> 12;
-	struct pt_leaf *l = leaf_of(t, pn);
-	unsigned i = pn & (LEAF_N - 1);
-	return l && present(l, i) ? &l->e[i] : NULL;
-}
-
 struct page *pagetab_lookup_leaf(const struct pagetab *t, uint64_t va, void **leaf)
 {
 	*leaf = NULL;
@@ -168,6 +158,12 @@ struct page *pagetab_lookup_leaf(const struct pagetab *t, uint64_t va, void **le
 	unsigned i = pn & (LEAF_N - 1);
 	*leaf = l;
 	return l && present(l, i) ? &l->e[i] : NULL;
+}
+
+struct page *pagetab_lookup(const struct pagetab *t, uint64_t va)
+{
+	void *leaf;
+	return pagetab_lookup_leaf(t, va, &leaf);
 }
 
 bool pagetab_leaf_shared(const void *leaf)
