@@ -132,26 +132,11 @@ static int install(struct space *s, uint64_t va, uint64_t pfn, unsigned rights)
 	return E_OK;
 }
 
-/* A reference on user frame (pfn, gen) for a mapping: E_STALE (no such
- * frame now, not user data, not a single page). */
-static int take_user_frame(uint64_t pfn, uint32_t gen)
-{
-	struct meta_slot *m = meta_get(pfn);
-	if (!m || frame_get_quiet(pfn) != E_OK)
-		return E_STALE;
-	if (!meta_generation_matches(pfn, gen) || m->purpose != PURPOSE_USER_DATA ||
-	    !(m->flags & META_HEAD) || m->order != 0) {
-		frame_free(pfn, m->order);
-		return E_STALE;
-	}
-	return E_OK;
-}
-
 int space_map(struct space *s, uint64_t va, uint64_t pfn, uint32_t gen, unsigned rights)
 {
 	if (!user_range(va, 1) || (rights & ~(MAP_R | MAP_W | MAP_X)))
 		return va & (PAGE_SIZE - 1) || va >= USER_END ? E_FAULT : E_INVAL;
-	int e = take_user_frame(pfn, gen);
+	int e = frame_get_user(pfn, gen);
 	return e == E_OK ? install(s, va, pfn, rights) : e;
 }
 
@@ -162,7 +147,7 @@ int space_map_fresh(struct space *s, uint64_t va, uint64_t pfn, uint32_t gen,
 		return E_FAULT;
 	if (!(rights & MAP_R) || (rights & ~(MAP_R | MAP_W | MAP_X)))
 		return E_INVAL;
-	int e = take_user_frame(pfn, gen);
+	int e = frame_get_user(pfn, gen);
 	if (e != E_OK)
 		return e;
 	unsigned long f = spin_lock_irqsave(&s->lock);
