@@ -64,6 +64,7 @@ void pagetab_init(struct pagetab *t)
 static struct pt_leaf *leaf_of(const struct pagetab *t, uint64_t pn)
 {
 	struct pt_node *n = t->root;
+#pragma GCC unroll 4 /* every fault looks up its page: no loop counter */
 	for (int level = LEVELS - 1; n && level >= 0; level--)
 		n = n->slot[index_at(pn, level)];
 	return (struct pt_leaf *)n;

@@ -61,6 +61,7 @@ static __attribute__((noinline)) uint64_t *walk_missing(uint64_t root, uint64_t 
 static inline uint64_t *walk(uint64_t root, uint64_t va, bool create)
 {
 	uint64_t *t = table(root);
+#pragma GCC unroll 3
 	for (int level = 3; level > 0; level--) {
 		uint64_t e = t[(va >> (12 + 9 * level)) & 511];
 		if (__builtin_expect(!(e & PTE_P), 0))
