@@ -611,6 +611,8 @@ int dp_fault_reply(struct dp_space *s, uint64_t addr, unsigned acc, struct dp_ma
 		   bool *reply)
 {
 	uint64_t va = addr & ~(PAGE_SIZE - 1);
+	if (reply)
+		*reply = false;
 	struct region *r = region_find(&s->regions, va);
 	if (!allowed(r, acc))
 		return E_FAULT;
@@ -626,8 +628,6 @@ int dp_fault_reply(struct dp_space *s, uint64_t addr, unsigned acc, struct dp_ma
 		return E_OK;
 	}
 	bool sequential = s->last_fault + PAGE_SIZE == va, mapped = false;
-	if (reply)
-		*reply = false;
 	int e = demand(s, r, va, acc, m, &mapped, sequential ? NULL : reply, leaf);
 	if (e == E_OK && !mapped && !(reply && *reply))
 		install(s, m);
