@@ -39,6 +39,7 @@
  * arch_switch's return when anything else wakes it (sched.h,
  * sched_switch_fast; arch_api.h, arch_switch_fast). */
 #include "fastpath.h"
+#include "kernel.h"
 #include "handle.h"
 #include "sched.h"
 #include "space.h"
@@ -249,6 +250,13 @@ int fastpath_reply_recv(uint64_t h, uint64_t label, uint64_t w0, uint64_t w1, ui
 	    (me->caller_fault && IPC_LABEL_TAG(label) == (unsigned)FAULT_REPLY_MAP) ||
 	    !sched_direct_ok(here, c))
 		return FASTPATH_SLOW;
+	if (me->caller_fault && IPC_LABEL_TAG(label) == (unsigned)FAULT_REPLY_INSTALL) {
+		/* before the claim, as the generic path does it (which, if we
+		 * go there, finds the page mapped and does nothing more) */
+		int e = fault_install(c, w0, w1, w2);
+		if (e)
+			return e;
+	}
 	struct endpoint *ep = recv_endpoint(me, h);
 	if (!ep)
 		return FASTPATH_SLOW;

@@ -26,6 +26,17 @@ void fault_answer(struct thread *t, const struct ipc_msg *r)
 		       " the thread faults again\n", va, t->tid, err_str(e));
 }
 
+int fault_install(struct thread *c, uint64_t pfn, uint64_t gen, uint64_t rights)
+{
+	if (gen > UINT32_MAX)
+		return E_STALE;
+	if (rights > UINT32_MAX)
+		return E_INVAL;
+	int e = space_map_fresh(c->space, c->fault_va, pfn, (uint32_t)gen, (unsigned)rights,
+				c->fault_seq);
+	return e == E_FAULT || e == E_INVAL || e == E_STALE ? e : E_OK;
+}
+
 /* Act on the pager's answer in current->msg (its mapping is already in
  * place: fault_answer); returns only to resume. */
 static void apply_reply(struct thread *me)
@@ -33,6 +44,7 @@ static void apply_reply(struct thread *me)
 	const struct ipc_msg *r = &me->msg;
 	switch (IPC_LABEL_TAG(r->label)) {
 	case (unsigned)FAULT_REPLY_MAP:
+	case (unsigned)FAULT_REPLY_INSTALL: /* installed, or it faults again */
 		return;
 	case (unsigned)FAULT_REPLY_RESUME: {
 		uint64_t ms = r->w[FAULT_RESUME_MS]; /* to wait before running again */
@@ -74,6 +86,8 @@ static int ask_pager(struct thread *me, uint64_t label, uint64_t addr, uint64_t 
 		.badge = s->badge,
 	};
 	me->in_fault = true;
+	me->fault_va = label == (uint64_t)FAULT_PAGE ? addr & ~(PAGE_SIZE - 1) : USER_END;
+	me->fault_seq = __atomic_load_n(&s->unmaps, __ATOMIC_RELAXED);
 	int e = fastpath_fault(me, s->pager_ep, &m, how);
 	if (e == FASTPATH_SLOW)
 		e = ipc_send(s->pager_ep, &m, true);
@@ -138,7 +152,8 @@ int fault_in_user(uint64_t va, uint64_t n, bool write)
 			if (tries == FAULT_IN_TRIES || ask_pager(me, FAULT_PAGE, p, acc, 0, 0) != E_OK)
 				return E_FAULT;
 			unsigned tag = IPC_LABEL_TAG(me->msg.label);
-			if (tag != (unsigned)FAULT_REPLY_MAP && tag != (unsigned)FAULT_REPLY_RESUME)
+			if (tag != (unsigned)FAULT_REPLY_MAP && tag != (unsigned)FAULT_REPLY_RESUME &&
+			    tag != (unsigned)FAULT_REPLY_INSTALL)
 				return E_FAULT;
 		}
 	}

@@ -9,6 +9,10 @@
 #include "mm/frame.h"
 #include "mm/pcp.h"
 #include "printk.h"
+#include "space.h"
+#include "thread.h"
+#include "mm/meta_slot.h"
+#include "abi/syscall.h"
 #include "lib/fmt.h"
 #include "lib/string.h"
 
@@ -266,6 +270,58 @@ static void test_misuse(void)
 	      "a bad free was not refused, or changed the counts");
 }
 
+/* A fault answer installed at reply time (FAULT_REPLY_INSTALL,
+ * fault_install): refused as the map call refuses (stale frame, bad
+ * rights, a kernel address or no page fault), and not put in place if
+ * the space was unmapped or protected since the fault, or if the page is
+ * mapped already; a good one maps the page with the rights asked.  The
+ * frame counts come back to where they were. */
+static void test_fault_install(void)
+{
+	static struct thread t;
+	const uint64_t va = 0x400000;
+	struct frame_stats a, b;
+	struct frame_alloc_options user = { 0, true, PURPOSE_USER_DATA };
+	struct frame_alloc_options kern = { 0, false, PURPOSE_KERNEL_DATA };
+	uint64_t pfn, kpfn, pa;
+	unsigned rights = 0;
+	bool ok = true;
+	frame_stats(&a);
+	if (space_create(NULL, 0, &t.space) != E_OK || frame_alloc(&user, &pfn) != E_OK ||
+	    frame_alloc(&kern, &kpfn) != E_OK) {
+		check(false, "fault_install_checked", "no memory for the test");
+		return;
+	}
+	uint32_t gen = meta_get(pfn)->generation, kgen = meta_get(kpfn)->generation;
+	t.fault_seq = t.space->unmaps;
+	t.fault_va = va;
+	ok &= fault_install(&t, pfn, gen + 1, MAP_R) == E_STALE;
+	ok &= fault_install(&t, pfn, gen + (1ull << 32), MAP_R) == E_STALE;
+	ok &= fault_install(&t, kpfn, kgen, MAP_R) == E_STALE;
+	ok &= fault_install(&t, pfn, gen, MAP_R | 0x80) == E_INVAL;
+	ok &= fault_install(&t, pfn, gen, MAP_W) == E_INVAL;
+	ok &= fault_install(&t, pfn, gen, MAP_R | (1ull << 32)) == E_INVAL;
+	t.fault_va = USER_END; /* not a page fault, or a kernel address */
+	ok &= fault_install(&t, pfn, gen, MAP_R) == E_FAULT;
+	t.fault_va = va;
+	ok &= !space_query(t.space, va, &rights);
+	space_unmap(t.space, va + PAGE_SIZE, 1); /* the space changed since */
+	ok &= fault_install(&t, pfn, gen, MAP_R) == E_OK && !space_query(t.space, va, &rights);
+	t.fault_seq = t.space->unmaps;
+	ok &= fault_install(&t, pfn, gen, MAP_R) == E_OK && space_lookup(t.space, va, &pa) &&
+	      pa >> PAGE_SHIFT == pfn && space_query(t.space, va, &rights) && rights == MAP_R;
+	ok &= fault_install(&t, kpfn, kgen, MAP_R) == E_STALE; /* checked before "mapped" */
+	ok &= fault_install(&t, pfn, gen, MAP_R | MAP_W) == E_OK && /* mapped: left alone */
+	      space_query(t.space, va, &rights) && rights == MAP_R;
+	frame_free(pfn, 0);
+	frame_free(kpfn, 0);
+	kobj_put(&t.space->obj);
+	t.space = NULL;
+	frame_stats(&b);
+	check(ok && a.free == b.free, "fault_install_checked",
+	      "a bad or stale fault answer was installed, or a good one was not");
+}
+
 /* The VGA mirror holds exactly the lines the serial console got: print
  * three lines, read the last three VGA rows back. */
 static void test_vga_mirror(void)
@@ -308,6 +364,7 @@ void ktest_run(const struct boot_info *bi, bool final)
 	test_remote_drain();
 	test_zeroed();
 	test_misuse();
+	test_fault_install();
 	test_vga_mirror();
 	check(arch_selftest_foreign_gs(), "entry_foreign_gs",
 	      "an interrupt in ring 0 with a user GS base lost the per-CPU area");

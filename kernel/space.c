@@ -136,15 +136,28 @@ int space_map(struct space *s, uint64_t va, uint64_t pfn, uint32_t gen, unsigned
 {
 	if (!user_range(va, 1) || (rights & ~(MAP_R | MAP_W | MAP_X)))
 		return va & (PAGE_SIZE - 1) || va >= USER_END ? E_FAULT : E_INVAL;
-	struct meta_slot *m = meta_get(pfn);
-	if (!m || frame_get_quiet(pfn) != E_OK)
-		return E_STALE;
-	if (!meta_generation_matches(pfn, gen) || m->purpose != PURPOSE_USER_DATA ||
-	    !(m->flags & META_HEAD) || m->order != 0) {
-		frame_free(pfn, m->order);
-		return E_STALE;
-	}
-	return install(s, va, pfn, rights);
+	int e = frame_get_user(pfn, gen);
+	return e == E_OK ? install(s, va, pfn, rights) : e;
+}
+
+int space_map_fresh(struct space *s, uint64_t va, uint64_t pfn, uint32_t gen,
+		    unsigned rights, uint32_t seq)
+{
+	if (!user_range(va, 1))
+		return E_FAULT;
+	if (!(rights & MAP_R) || (rights & ~(MAP_R | MAP_W | MAP_X)))
+		return E_INVAL;
+	int e = frame_get_user(pfn, gen);
+	if (e != E_OK)
+		return e;
+	unsigned long f = spin_lock_irqsave(&s->lock);
+	e = s->unmaps != seq ? E_AGAIN : arch_pt_map_new(s->root, va, pfn << PAGE_SHIFT, rights);
+	if (e == E_OK)
+		s->resident++;
+	spin_unlock_irqrestore(&s->lock, f);
+	if (e != E_OK)
+		frame_free(pfn, 0);
+	return e;
 }
 
 int space_map_owned(struct space *s, uint64_t va, uint64_t pfn, unsigned rights)
@@ -187,6 +200,7 @@ int space_unmap(struct space *s, uint64_t va, uint64_t npages)
 		}
 		n = i < npages ? i : npages;
 		s->resident -= got;
+		s->unmaps++;
 		spin_unlock_irqrestore(&s->lock, f);
 		if (got)
 			arch_tlb_shootdown(s->root, atomic_load(&s->cpus), va, n);
@@ -241,6 +255,7 @@ int space_protect(struct space *s, uint64_t va, uint64_t npages, unsigned rights
 	int e = E_OK;
 	unsigned long f = spin_lock_irqsave(&s->lock);
 	uint64_t i;
+	s->unmaps++;
 	for (i = 0; i < npages && e == E_OK; i++)
 		e = arch_pt_protect(s->root, va + i * PAGE_SIZE, rights);
 	spin_unlock_irqrestore(&s->lock, f);
@@ -259,6 +274,7 @@ int space_protect_mask(struct space *s, uint64_t va, uint64_t npages, unsigned r
 	for (uint64_t i = 0; i < npages; i += UNMAP_BATCH) {
 		uint64_t n = npages - i < UNMAP_BATCH ? npages - i : UNMAP_BATCH, got = 0;
 		unsigned long f = spin_lock_irqsave(&s->lock);
+		s->unmaps++;
 		for (uint64_t j = i; j < i + n; j++) {
 			bool w = (mask[j / 64] >> (j % 64)) & 1;
 			unsigned r = w ? rights : rights & ~(unsigned)MAP_W;

@@ -15,6 +15,7 @@
 #include "mm/pcp.h"
 #include "lib/string.h"
 #include "abi/syscall.h"
+#include "abi/fault.h"
 #include "abi/stats.h"
 #include "console.h"
 
@@ -196,7 +197,12 @@ static int recv_common(const uint64_t a[6], uint64_t out[6], int mode)
 	struct endpoint *ep = container_of(h.obj, struct endpoint, obj);
 	struct ipc_msg m;
 	if (mode == 2) {
+		struct thread *me = cur();
 		e = ipc_msg_from_args(a, 0, &m);
+		if (e == E_OK && me->caller && me->caller_fault &&
+		    IPC_LABEL_TAG(m.label) == (unsigned)FAULT_REPLY_INSTALL)
+			e = fault_install(me->caller, m.w[FAULT_INST_PFN], m.w[FAULT_INST_GEN],
+					  m.w[FAULT_INST_RIGHTS]);
 		if (e == E_OK)
 			e = ipc_reply_recv(ep, &m);
 	} else {

@@ -413,10 +413,12 @@ static int fresh_mapped(struct dp_space *s, struct region *r, uint64_t va, void 
 
 /* A new page at va of r for access acc, recorded in s.  Only a page others
  * may share takes the share lock: an anonymous page is s's alone.  With
- * mapped, a zero-fill page is mapped here too (*mapped says so).  leaf:
- * va's leaf hint from the lookup that found no page (pagetab.h). */
+ * mapped, a zero-fill page is mapped here too (*mapped says so); with
+ * reply, a zero-frame read is left to the caller's answer (*reply says
+ * so).  leaf: va's leaf hint from the lookup that found no page
+ * (pagetab.h). */
 static int demand(struct dp_space *s, struct region *r, uint64_t va,
-		  unsigned acc, struct dp_map *m, bool *mapped, void *leaf)
+		  unsigned acc, struct dp_map *m, bool *mapped, bool *reply, void *leaf)
 {
 	struct page np; /* what we insert: the answer, no lookup after */
 	int e = r->b->check ? r->b->check(r, va) : E_OK;
@@ -433,6 +435,8 @@ static int demand(struct dp_space *s, struct region *r, uint64_t va,
 			return E_NOMEM;
 		STAT_ADD(dp_stats.faults_zero_read, 1);
 		np = (struct page){ va, zero_pfn, zero_gen, PAGE_ZERO };
+		if (reply)
+			*reply = true;
 	} else if (mapped && !r->b->fill && ops->alloc_map1 &&
 		   (e = fresh_mapped(s, r, va, leaf, &np)) != E_BUSY) {
 		*mapped = e == E_OK;
@@ -564,7 +568,7 @@ static unsigned around_each(struct dp_space *s, struct region *r, uint64_t at,
 	for (unsigned k = 0; k < n; k++, at += PAGE_SIZE) {
 		void *leaf;
 		pagetab_lookup_leaf(&s->pages, at, &leaf);
-		if (demand(s, r, at, acc, &m, NULL, leaf))
+		if (demand(s, r, at, acc, &m, NULL, NULL, leaf))
 			return k;
 		if (ops->map(s->space, at, m.pfn, m.gen, m.rights)) {
 			struct page old; /* demand made its leaf ours */
@@ -600,7 +604,15 @@ static void fault_around(struct dp_space *s, struct region *r, uint64_t va,
 
 int dp_fault(struct dp_space *s, uint64_t addr, unsigned acc, struct dp_map *m)
 {
+	return dp_fault_reply(s, addr, acc, m, NULL);
+}
+
+int dp_fault_reply(struct dp_space *s, uint64_t addr, unsigned acc, struct dp_map *m,
+		   bool *reply)
+{
 	uint64_t va = addr & ~(PAGE_SIZE - 1);
+	if (reply)
+		*reply = false;
 	struct region *r = region_find(&s->regions, va);
 	if (!allowed(r, acc))
 		return E_FAULT;
@@ -616,8 +628,8 @@ int dp_fault(struct dp_space *s, uint64_t addr, unsigned acc, struct dp_map *m)
 		return E_OK;
 	}
 	bool sequential = s->last_fault + PAGE_SIZE == va, mapped = false;
-	int e = demand(s, r, va, acc, m, &mapped, leaf);
-	if (e == E_OK && !mapped)
+	int e = demand(s, r, va, acc, m, &mapped, sequential ? NULL : reply, leaf);
+	if (e == E_OK && !mapped && !(reply && *reply))
 		install(s, m);
 	s->last_fault = va;
 	if (e == E_OK && sequential && r->kind != PG_BACK_STACK)

@@ -182,6 +182,13 @@ int dp_add_page(struct dp_space *s, uint64_t va, uint64_t pfn, uint32_t gen);
  * E_FAULT (no region allows it: kill), E_NOMEM (no frame or table entry). */
 int dp_fault(struct dp_space *s, uint64_t addr, unsigned acc, struct dp_map *m);
 
+/* dp_fault, but a read that gets the zero frame is not mapped when reply
+ * is given: *reply says the caller must install *m itself (in its fault
+ * answer, FAULT_REPLY_INSTALL: the kernel refuses it if the space changed
+ * meanwhile, and the access then faults again); otherwise *reply = false. */
+int dp_fault_reply(struct dp_space *s, uint64_t addr, unsigned acc, struct dp_map *m,
+		   bool *reply);
+
 /* Unshare the present page at va (KSM's unmerge, Linux's FAULT_FLAG_UNSHARE):
  * a private frame if it is the zero frame or really shared, else the same
  * frame, mapped (*m) with the region's rights, also in a read-only region

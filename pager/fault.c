@@ -36,11 +36,21 @@ long fault_page(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {
 	struct dp_map map;
 	char why[64];
-	int e = dp_fault(&p->mem, m->w[FAULT_MSG_ADDR], (unsigned)m->w[FAULT_MSG_ACCESS], &map);
+	bool reply = false;
+	int e = dp_fault_reply(&p->mem, m->w[FAULT_MSG_ADDR], (unsigned)m->w[FAULT_MSG_ACCESS],
+			       &map, &reply);
 	if (e != E_OK && !pg_alone())
 		return PG_ALONE; /* a kill, a failed call or OOM: once more, alone */
 	if (e == E_NOMEM && oom_victim_back()) /* frames came back: once more */
 		e = dp_fault(&p->mem, m->w[FAULT_MSG_ADDR], (unsigned)m->w[FAULT_MSG_ACCESS], &map);
+	if (e == E_OK && reply) {
+		/* the zero frame, read-only: installed in our reply if nothing
+		 * was unmapped or protected in the space meanwhile (abi/fault.h) */
+		r->w[FAULT_INST_PFN] = map.pfn;
+		r->w[FAULT_INST_GEN] = map.gen;
+		r->w[FAULT_INST_RIGHTS] = map.rights;
+		return FAULT_REPLY_INSTALL;
+	}
 	if (e == E_OK) {
 		/* dp_fault mapped it, under our locks, not the reply: another
 		 * pager thread may change this space (a fork's write-protect) as

@@ -16,6 +16,23 @@
  *                             of the pager can be overtaken), and resumes
  *                             the thread; a mapping it refuses is dropped
  *                             and the thread faults again
+ *   label = FAULT_REPLY_INSTALL: FAULT_INST_PFN = pfn, FAULT_INST_GEN =
+ *                             generation, FAULT_INST_RIGHTS = MAP_* rights
+ *                             (MAP_R required): for FAULT_PAGE only; the
+ *                             kernel maps the frame at the faulting page
+ *                             inside the pager's reply_recv, checked as the
+ *                             map call checks it, and only if nothing is
+ *                             mapped there and nothing of the space was
+ *                             unmapped or protected since the fault was
+ *                             sent (else nothing is mapped and the access
+ *                             faults again: a pager with a thread per CPU
+ *                             may answer after letting go of its locks).
+ *                             A bad answer (E_STALE frame, E_INVAL rights,
+ *                             E_FAULT: not a page fault, or a kernel
+ *                             address) fails the reply_recv before anything
+ *                             is answered or received; the thread still
+ *                             waits, and a receive gives its call up (the
+ *                             thread ends, or its system call fails)
  *   label = FAULT_REPLY_RESUME: resume without mapping (pager mapped it);
  *                             FAULT_RESUME_MS = 0, or milliseconds (at most
  *                             FAULT_RESUME_MAX_MS) to sleep first: the
@@ -77,6 +94,9 @@ enum fault_reply_slot {
 	FAULT_SIG_ENTRY = 0,   /* FAULT_REPLY_SIGNAL: where the thread resumes */
 	FAULT_SIG_INFO = 1,    /* FAULT_REPLY_SIGNAL: signo | si_code << 8 */
 	FAULT_SIG_ADDR = 2,    /* FAULT_REPLY_SIGNAL: si_addr */
+	FAULT_INST_PFN = 0,    /* FAULT_REPLY_INSTALL: the frame */
+	FAULT_INST_GEN = 1,    /* FAULT_REPLY_INSTALL: its generation */
+	FAULT_INST_RIGHTS = 2, /* FAULT_REPLY_INSTALL: MAP_* rights */
 };
 
 #define FAULT_ACC_READ    0x1
@@ -98,6 +118,7 @@ enum fault_reply {
 	FAULT_REPLY_RESUME,
 	FAULT_REPLY_KILL,
 	FAULT_REPLY_SIGNAL,
+	FAULT_REPLY_INSTALL,
 };
 
 #endif

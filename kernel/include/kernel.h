@@ -44,6 +44,12 @@ bool signal_deliver(const struct ipc_msg *r);
  * t's space now.  A mapping the kernel refuses is reported on the console
  * and dropped: the thread then resumes and faults again. */
 void fault_answer(struct thread *t, const struct ipc_msg *r);
+/* A FAULT_REPLY_INSTALL answer (frame pfn, gen, rights) to the fault call
+ * of c (waiting for it, kept by the replier's reference), put in place at
+ * once if it may be (space_map_fresh).  E_OK (mapped, or refused for a
+ * change meanwhile: the access faults again), or the bad answer's error
+ * (E_STALE, E_INVAL, E_FAULT): nothing mapped, nothing answered. */
+int fault_install(struct thread *c, uint64_t pfn, uint64_t gen, uint64_t rights);
 
 /* Called by main.c. */
 /* Load and start the pager from its GRUB module (loader.c); panics if it

@@ -7,7 +7,10 @@
  *   handles   the process's handle table (its own lock).
  *   pager_ep  endpoint its faults are sent to (a reference; NULL for the
  *             pager, whose faults are fatal).
- *   badge     the badge fault messages carry: the pager's name for it. */
+ *   badge     the badge fault messages carry: the pager's name for it.
+ *   unmaps    bumped (under lock) by every unmap and protect: a fault
+ *             answer installed at reply time (space_map_fresh) is refused
+ *             if it moved since the fault was sent. */
 #ifndef SPACE_H
 #define SPACE_H
 
@@ -31,6 +34,7 @@ struct space {
 	uint64_t badge;
 	bool is_pager;
 	uint64_t resident;
+	uint32_t unmaps;
 };
 
 /* A new empty space whose faults go to pager_ep (may be NULL) with badge.
@@ -42,6 +46,14 @@ int space_create(struct endpoint *pager_ep, uint64_t badge, struct space **out);
  * a page in the user half), E_STALE (handle does not name a live user
  * frame), E_NOMEM. */
 int space_map(struct space *s, uint64_t va, uint64_t pfn, uint32_t gen, unsigned rights);
+
+/* A fault answer installed at reply time: space_map's checks (MAP_R
+ * required), then frame (pfn, gen) mapped at va only if nothing is mapped
+ * there and s->unmaps is still seq (nothing unmapped or protected since
+ * the fault was sent).  E_FAULT, E_INVAL, E_STALE (bad answer); E_BUSY,
+ * E_AGAIN, E_NOMEM (nothing mapped: the access faults again). */
+int space_map_fresh(struct space *s, uint64_t va, uint64_t pfn, uint32_t gen,
+		    unsigned rights, uint32_t seq);
 
 /* Unmap npages from va (holes are skipped), shoot down stale TLB entries,
  * drop the frames' references.  E_FAULT for a range outside the user half. */

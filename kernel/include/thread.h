@@ -73,6 +73,9 @@ struct thread {
 	struct fault_asked {           /* the ring-3 exception last sent */
 		uint64_t label, addr, access, rip;
 	} fault;
+	uint64_t fault_va;             /* the page our last fault call asked
+					* for (USER_END: not a page fault) */
+	uint32_t fault_seq;            /* its space's unmaps then (space.h) */
 	uint8_t resume;                /* how it goes on when switched to:
 					* THREAD_RESUME_* (fastpath.h) */
 	struct endpoint *resume_ep;    /* a reference dropped when it goes on */

@@ -561,6 +561,20 @@ int frame_get_quiet(uint64_t pfn)
 	return e == E_OK ? get_ref(slot_of(pfn)) : e;
 }
 
+int frame_get_user(uint64_t pfn, uint32_t gen)
+{
+	if (pfn >= meta_nframes)
+		return E_STALE;
+	struct meta_slot *s = slot_of(pfn);
+	if (!(slot_flags(s) & META_HEAD) || get_ref(s) != E_OK)
+		return E_STALE;
+	if (__atomic_load_n(&s->generation, __ATOMIC_RELAXED) == gen &&
+	    s->purpose == PURPOSE_USER_DATA && s->order == 0 && (slot_flags(s) & META_HEAD))
+		return E_OK; /* held by us now: none of these changes */
+	frame_free(pfn, s->order);
+	return E_STALE;
+}
+
 /* frame_get: one more reference to the allocated block at pfn. */
 int frame_get(uint64_t pfn)
 {

@@ -112,6 +112,41 @@ START_TEST(zero_read_then_write)
 }
 END_TEST
 
+/* dp_fault_reply: a read that gets the zero frame is left to the caller's
+ * answer (nothing mapped, *reply set, the record made); asked again (the
+ * kernel refused the answer) the recorded page is mapped here; a
+ * sequential read (fault-around maps beside it) and a write map as
+ * dp_fault does. */
+START_TEST(zero_read_in_reply)
+{
+	setup();
+	struct dp_space s;
+	struct dp_map m;
+	bool reply = false;
+	anon_space(&s, 1, 8);
+	ck_assert_int_eq(dp_fault_reply(&s, BASE + 2 * P + 8, FAULT_ACC_READ, &m, &reply), E_OK);
+	ck_assert(reply);
+	ck_assert(!pt[1][2].on);
+	ck_assert_uint_eq(m.va, BASE + 2 * P);
+	ck_assert_uint_eq(m.pfn, zpfn);
+	ck_assert_uint_eq(m.rights, MAP_R);
+	ck_assert_uint_eq(dp_stats.faults_zero_read, 1);
+	ck_assert_int_eq(dp_fault_reply(&s, BASE + 2 * P, FAULT_ACC_READ, &m, &reply), E_OK);
+	ck_assert(!reply);
+	ck_assert(pt[1][2].on);
+	ck_assert_uint_eq(pt[1][2].pfn, zpfn);
+	ck_assert_int_eq(dp_fault_reply(&s, BASE + 3 * P, FAULT_ACC_READ, &m, &reply), E_OK);
+	ck_assert(!reply); /* sequential after the last demand fault */
+	ck_assert(pt[1][3].on);
+	ck_assert_int_eq(dp_fault_reply(&s, BASE + 6 * P, FAULT_ACC_WRITE, &m, &reply), E_OK);
+	ck_assert(!reply);
+	ck_assert(pt[1][6].on);
+	ck_assert_uint_ne(pt[1][6].pfn, zpfn);
+	space_gone(&s);
+	assert_no_leaks();
+}
+END_TEST
+
 START_TEST(file_pages_and_bss)
 {
 	setup();
@@ -880,6 +915,7 @@ static Suite *suite(void)
 	TCase *tc = tcase_create("core");
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, zero_read_then_write);
+	tcase_add_test(tc, zero_read_in_reply);
 	tcase_add_test(tc, file_pages_and_bss);
 	tcase_add_test(tc, stack_guard);
 	tcase_add_test(tc, fork_cow_copy_then_reuse);

@@ -217,6 +217,7 @@ arch_switch:
 	jmp .claim
 .claimed:
 	mov rsp, [rsi]
+switch_restore:                           ; a saved context (rsp at it): both switches
 	pop r15
 	pop r14
 	pop r13
@@ -264,13 +265,7 @@ arch_switch_fast:
 	jmp resume_fault_direct
 .context:
 	mov rsp, [r8]                     ; read only now: saved as it left its CPU
-	pop r15
-	pop r14
-	pop r13
-	pop r12
-	pop rbx
-	pop rbp
-	ret
+	jmp switch_restore
 
 ; A thread that blocked in arch_switch_fast goes on here (rsp = its user
 ; frame): through arch_switch's ret (after finishing that switch), or

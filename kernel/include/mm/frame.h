@@ -75,6 +75,12 @@ int frame_get(uint64_t pfn);
  * ring 3, where a stale one is the caller's mistake, not the kernel's. */
 int frame_get_quiet(uint64_t pfn);
 
+/* One more reference to the single user-data page (pfn, gen) a frame
+ * handle from ring 3 names: frame_get_quiet, then the generation, purpose
+ * and order checked with the reference held (nothing kept if one fails).
+ * E_STALE for any failure. */
+int frame_get_user(uint64_t pfn, uint32_t gen);
+
 /* Take pfn out of service for good.  A free frame is removed from the free
  * lists at once; an allocated one is quarantined when its block is freed
  * (the rest of the block still returns).  E_RANGE if pfn has no slot. */
