@@ -230,6 +230,7 @@ unsigned space_unmap_frames(struct space *s, uint64_t base, const uint64_t *pair
 			got++;
 	}
 	s->resident -= got;
+	s->unmaps++;
 	spin_unlock_irqrestore(&s->lock, f);
 	if (!got)
 		return 0;
