@@ -39,6 +39,7 @@
 #include "sys/test.h"
 #include "sys/unistd.h"
 #include "sys/sigprobe.h"
+#include "abi/ksm.h"
 
 #define NAME "fuzz"
 #define DEFAULT_CALLS 100000
@@ -438,6 +439,27 @@ static void pick_memory_words(struct fz *f, unsigned tag, uint64_t a[6])
 	}
 }
 
+/* PG_KSM_CTL's key and values (a[2..4]) that the pager must refuse
+ * (E_INVAL; after_call checks): a key out of the table, or a value out of
+ * its key's range.  A worker never changes the machine's settings. */
+static void ksm_ctl_refused(struct fz *f, uint64_t a[6])
+{
+	uint64_t big = (uint64_t)1 << (32 + below(f, 32));
+	a[2] = below(f, KSM_CTL_COUNT + 1);
+	switch (a[2]) {
+	case KSM_CTL_RUN: a[3] = 3 + below(f, 4) + (below(f, 2) ? big : 0); break;
+	case KSM_CTL_PAGES_TO_SCAN: a[3] = below(f, 2) ? 0 : KSM_PAGES_MAX + 1 + big; break;
+	case KSM_CTL_SLEEP_MS: a[3] = KSM_SLEEP_MAX + 1 + (below(f, 2) ? big : 0); break;
+	case KSM_CTL_MAX_PAGE_SHARING: a[3] = below(f, 2) ? below(f, 2) : KSM_SHARING_MAX + 1; break;
+	case KSM_CTL_USE_ZERO_PAGES: case KSM_CTL_DOMAINS: a[3] = 2 + below(f, 2) * big; break;
+	case KSM_CTL_ADVISOR:
+		a[3] = below(f, 2) ? 3601 + big : below(f, 3600);
+		a[4] = a[3] > 3600 ? a[4] : below(f, 2) ? 0 : 101 + big;
+		break;
+	default: a[2] = below(f, 2) ? 0 : KSM_CTL_COUNT + below(f, 2) * big; break;
+	}
+}
+
 /* A pager request: label (tag and buffer bytes) and words in a[1..5]. */
 static void pick_request(struct fz *f, uint64_t a[6])
 {
@@ -452,8 +474,8 @@ static void pick_request(struct fz *f, uint64_t a[6])
 	case PG_EXIT: case PG_HALT: case PG_REBOOT:
 		tag = PG_GETPID;
 		break;
-	case PG_KSM_CTL: /* the machine's KSM settings: not a worker's to fuzz */
-		tag = PG_KSM_STATS;
+	case PG_KSM_CTL: /* the machine's KSM settings: only values it must refuse */
+		ksm_ctl_refused(f, a);
 		break;
 	case PG_SIGACTION: /* tame workers never fault: any handlers, an entry
 			    * that ends the thread; wild ones: any entry */
@@ -666,6 +688,10 @@ static void after_call(struct fz *f, long nr, const uint64_t a[6], uint64_t fl,
 				(long)r->rsi);
 		if (IPC_LABEL_TAG(r->rsi) == E_OK)
 			request_made(f, a, r);
+		if (IPC_LABEL_TAG(a[1]) == PG_KSM_CTL && IPC_LABEL_TAG(r->rsi) != E_INVAL &&
+		    !(a[1] >> 45))
+			fz_fail(f, "PG_KSM_CTL took a value out of range", nr, a, fl,
+				(long)r->rsi);
 	} else if (nr == SYS_reply_save) { /* answered at once: a kept call strands its caller */
 		uint32_t h = (uint32_t)r->rdi;
 		long e2 = below(f, 2) ? sys_handle_close(h) : sys_reply_send(h, below(f, 64), 0, 0, 0, 0);

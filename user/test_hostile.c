@@ -4,7 +4,9 @@
  *   hostile_compat_mode      a far return into the 32-bit user code
  *                            selector, then `syscall` there (with no
  *                            CSTAR entry, the CPU would jump to address 0
- *                            in ring 0): the child must be killed by #GP
+ *                            in ring 0): the child must be killed by #GP;
+ *                            and TF with `mov ss` right before `syscall`:
+ *                            killed by #DB in ring 3, nothing in ring 0
  *   hostile_sigreturn        sigreturn with random frames (sys/sigprobe.h):
  *                            kernel, non-canonical and top-page rips and
  *                            rsps refused (E_INVAL), unreadable frames
@@ -16,10 +18,13 @@
  *   hostile_frame_races      one thread in sigreturn and futex_wait on a
  *                            page that others mprotect to PROT_NONE and
  *                            back, unmap and map again, wake; the child is
- *                            killed while its threads wait for ever
+ *                            killed while its threads wait for ever, or
+ *                            exits meanwhile (status 0)
  *   hostile_mm_sizes         huge, negative and wrapping sizes and
  *                            addresses to every memory request: errors,
- *                            no kill */
+ *                            no kill
+ *   hostile_halt_refused     PG_HALT and PG_REBOOT from a program other
+ *                            than init and the shell: E_PERM */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,6 +72,28 @@ __asm__(".text\n"
 	"	ud2\n"
 	".code64\n");
 
+/* TF on, then `mov ss` right before `syscall`: the single-step trap mov ss
+ * holds back for one instruction must not land in ring 0 at the entry
+ * (CVE-2018-8897's shape, with TF for the debug registers). */
+extern char hz_movss[];
+__asm__(".text\n"
+	"hz_movss:\n"
+	"	pushfq\n"
+	"	orq $0x100, (%rsp)\n"
+	"	mov %ss, %ecx\n"
+	"	xor %eax, %eax\n"              /* the null call */
+	"	popfq\n"
+	"	mov %ecx, %ss\n"
+	"	syscall\n"
+	"	ud2\n");
+
+static int child_movss(void)
+{
+	((void (*)(void))hz_movss)();
+	printf("@@FAIL hostile_compat_mode: came back from single-stepping\n");
+	return 1;
+}
+
 static int child_compat(void)
 {
 	((void (*)(void))hz_compat)();
@@ -85,6 +112,10 @@ static void test_compat(void)
 		test_fail(name, "the child ended how %d code 0x%lx, want killed by #GP (no "
 			  "32-bit code segment)", st.how, st.code);
 	TEST_CHECK(name, frames_settle(before, 10000) == before);
+	run_child(name, "movss", &st);
+	if (st.how != PG_WAIT_KILLED || st.code != FAULT_OTHER)
+		test_fail(name, "mov ss, syscall with TF: the child ended how %d code 0x%lx "
+			  "rip 0x%lx, want killed by #DB", st.how, st.code, st.rip);
 	test_pass(name);
 }
 
@@ -275,7 +306,9 @@ static void race_mangle(void *arg)
 	}
 }
 
-static int child_races(int with_sigreturn)
+/* with_sigreturn: two threads in sigreturn too; exit_ms: the main thread
+ * exits (status 0) after that long, with its threads in the kernel */
+static int child_races(int with_sigreturn, int exit_ms)
 {
 	uint8_t *p = mmap(NULL, 2 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
@@ -292,16 +325,28 @@ static int child_races(int with_sigreturn)
 			return 3;
 	if (thread_start(race_mangle, (void *)5, 16384))
 		return 4;
+	if (exit_ms) {
+		sleep_ms((uint64_t)exit_ms);
+		exit(0);
+	}
 	for (;;)
 		sleep_ms(1000);
 }
 
 /* Start a racing child, let it run, kill it: it must still be running,
- * and end killed. */
+ * and end killed.  Every third round it exits by itself instead. */
 static void race_round(const char *name, int round)
 {
 	struct wait_status st;
 	uint32_t pid;
+	if (round % 3 == 2) {
+		TEST_ERR(name, spawn("test_hostile", "races_exit", &pid), E_OK);
+		TEST_ERR(name, pgreq_waitpid(pid, &st), E_OK);
+		if (st.how != PG_WAIT_EXITED || st.code != 0)
+			test_fail(name, "round %d: the exiting child ended how %d code 0x%lx addr "
+				  "0x%lx rip 0x%lx", round, st.how, st.code, st.addr, st.rip);
+		return;
+	}
 	TEST_ERR(name, spawn("test_hostile", round % 2 ? "races" : "races_sr", &pid), E_OK);
 	sleep_ms(150 + 50 * (uint64_t)round);
 	int e = wait_poll(pid, &st);
@@ -416,15 +461,31 @@ static void test_sizes(void)
 	test_pass(name);
 }
 
+/* ---- stopping the machine ---- */
+
+/* PG_HALT and PG_REBOOT from an ordinary program: E_PERM, and the machine
+ * runs on (before, any process could stop it). */
+static void test_halt(void)
+{
+	const char *name = "hostile_halt_refused";
+	TEST_ERR(name, machine_halt(3), E_PERM);
+	TEST_ERR(name, machine_reboot(), E_PERM);
+	test_pass(name);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1) {
 		if (!strcmp(argv[1], "compat"))
 			return child_compat();
+		if (!strcmp(argv[1], "movss"))
+			return child_movss();
 		if (!strcmp(argv[1], "sigreturn"))
 			return child_sigreturn();
 		if (!strcmp(argv[1], "races") || !strcmp(argv[1], "races_sr"))
-			return child_races(!strcmp(argv[1], "races_sr"));
+			return child_races(!strcmp(argv[1], "races_sr"), 0);
+		if (!strcmp(argv[1], "races_exit"))
+			return child_races(1, 200);
 		if (!strcmp(argv[1], "sizes"))
 			return child_sizes();
 		return 1;
@@ -436,5 +497,6 @@ int main(int argc, char **argv)
 	test_sizes();
 	test_races();
 	test_compat();
+	test_halt();
 	return 0;
 }
