@@ -1018,17 +1018,20 @@ static int reap_job(struct job *j, struct run *run)
 	return 1;
 }
 
-/* Keep PARALLEL workers busy until total calls are done. */
+/* Keep PARALLEL workers busy until total calls are done, or (when the
+ * flags make every worker wild: TF or 4, whose calls do not count) until
+ * WILD_EVERY times the workers that would have made them have run. */
 static void fuzz(uint64_t total, uint64_t seed, unsigned flags, struct run *run)
 {
 	struct job jobs[PARALLEL];
 	int busy[PARALLEL] = { 0 }, any = 1;
+	uint64_t most = total / (THREADS * PER_THREAD) * WILD_EVERY + WILD_EVERY;
 	while (any) {
 		any = 0;
 		for (unsigned i = 0; i < PARALLEL; i++) {
 			if (busy[i] && reap_job(&jobs[i], run))
 				busy[i] = 0;
-			if (!busy[i] && run->calls + run->planned < total) {
+			if (!busy[i] && run->calls + run->planned < total && run->workers < most) {
 				start_job(&jobs[i], run->workers++, seed, flags);
 				if (!jobs[i].wild)
 					run->planned += THREADS * PER_THREAD;
