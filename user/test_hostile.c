@@ -6,7 +6,12 @@
  *                            CSTAR entry, the CPU would jump to address 0
  *                            in ring 0): the child must be killed by #GP;
  *                            and TF with `mov ss` right before `syscall`:
- *                            killed by #DB in ring 3, nothing in ring 0
+ *                            killed by #DB in ring 3, nothing in ring 0;
+ *                            running on a non-canonical, kernel or zero
+ *                            rsp through interrupts and system calls;
+ *                            an unmasked x87 error pending over switches:
+ *                            killed by #MF (QEMU's TCG raises no #XM, so
+ *                            SSE's is not tried)
  *   hostile_sigreturn        sigreturn with random frames (sys/sigprobe.h):
  *                            kernel, non-canonical and top-page rips and
  *                            rsps refused (E_INVAL), unreadable frames
@@ -94,6 +99,55 @@ static int child_movss(void)
 	return 1;
 }
 
+/* Run with rsp at a (non-canonical, kernel, zero) address: spin while the
+ * timer interrupts and returns (iretq), make system calls (sysret puts it
+ * back), then take the real stack again and exit 0. */
+extern char hz_badrsp[];
+__asm__(".text\n"
+	"hz_badrsp:\n"                  /* rdi = the rsp to run with */
+	"	push %rbx\n"
+	"	push %r12\n"
+	"	mov %rsp, %rbx\n"
+	"	mov %rdi, %rsp\n"
+	"	mov $3000000, %ecx\n"
+	"1:	dec %ecx\n"
+	"	jnz 1b\n"
+	"	mov $200, %r12d\n"
+	"2:	xor %eax, %eax\n"             /* null */
+	"	syscall\n"
+	"	mov $2, %eax\n"               /* yield */
+	"	syscall\n"
+	"	dec %r12d\n"
+	"	jnz 2b\n"
+	"	mov %rbx, %rsp\n"
+	"	pop %r12\n"
+	"	pop %rbx\n"
+	"	ret\n");
+
+static int child_badrsp(void)
+{
+	static const uint64_t rsps[] = { 0x0000800000000000ull, 0xFFFF800000001000ull,
+					 0xFFFFFFFF80100000ull, 0, USER_END, 0x8000000000000000ull };
+	for (unsigned i = 0; i < sizeof rsps / sizeof rsps[0]; i++)
+		((void (*)(uint64_t))hz_badrsp)(rsps[i]);
+	return 0;
+}
+
+/* An unmasked x87 divide-by-zero left pending over a switch (the kernel
+ * saves and restores the state with it), then fwait: #MF in ring 3. */
+static int child_x87(void)
+{
+	uint16_t cw = 0x037F & ~0x4; /* ZE unmasked */
+	volatile double one = 1.0, zero = 0.0;
+	__asm__ volatile("fldcw %0" :: "m"(cw));
+	__asm__ volatile("fldl %0; fdivl %1; fstp %%st(1)" :: "m"(one), "m"(zero));
+	for (int i = 0; i < 20; i++)
+		sys_yield();
+	__asm__ volatile("fwait");
+	printf("@@FAIL hostile_compat_mode: no #MF\n");
+	return 1;
+}
+
 static int child_compat(void)
 {
 	((void (*)(void))hz_compat)();
@@ -116,6 +170,13 @@ static void test_compat(void)
 	if (st.how != PG_WAIT_KILLED || st.code != FAULT_OTHER)
 		test_fail(name, "mov ss, syscall with TF: the child ended how %d code 0x%lx "
 			  "rip 0x%lx, want killed by #DB", st.how, st.code, st.rip);
+	run_child(name, "badrsp", &st);
+	if (st.how != PG_WAIT_EXITED || st.code != 0)
+		test_fail(name, "running on a bad rsp: the child ended how %d code 0x%lx addr "
+			  "0x%lx rip 0x%lx", st.how, st.code, st.addr, st.rip);
+	run_child(name, "x87", &st);
+	if (st.how != PG_WAIT_KILLED || st.code != FAULT_OTHER)
+		test_fail(name, "x87 error: the child ended how %d code 0x%lx", st.how, st.code);
 	test_pass(name);
 }
 
@@ -480,6 +541,10 @@ int main(int argc, char **argv)
 			return child_compat();
 		if (!strcmp(argv[1], "movss"))
 			return child_movss();
+		if (!strcmp(argv[1], "badrsp"))
+			return child_badrsp();
+		if (!strcmp(argv[1], "x87"))
+			return child_x87();
 		if (!strcmp(argv[1], "sigreturn"))
 			return child_sigreturn();
 		if (!strcmp(argv[1], "races") || !strcmp(argv[1], "races_sr"))
