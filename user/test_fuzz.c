@@ -38,6 +38,8 @@
 #include "sys/sys.h"
 #include "sys/test.h"
 #include "sys/unistd.h"
+#include "sys/sigprobe.h"
+#include "abi/ksm.h"
 
 #define NAME "fuzz"
 #define DEFAULT_CALLS 100000
@@ -127,6 +129,7 @@ struct fz {
 	volatile int ready;
 	uint64_t pool[POOL];           /* regions from fuzzed PG_MMAP_ANON */
 	uint64_t calls, want;
+	struct sigret_probe sr;        /* sigreturn's frames (OP_SIGRET) */
 };
 
 static struct {
@@ -436,6 +439,27 @@ static void pick_memory_words(struct fz *f, unsigned tag, uint64_t a[6])
 	}
 }
 
+/* PG_KSM_CTL's key and values (a[2..4]) that the pager must refuse
+ * (E_INVAL; after_call checks): a key out of the table, or a value out of
+ * its key's range.  A worker never changes the machine's settings. */
+static void ksm_ctl_refused(struct fz *f, uint64_t a[6])
+{
+	uint64_t big = (uint64_t)1 << (32 + below(f, 32));
+	a[2] = below(f, KSM_CTL_COUNT + 1);
+	switch (a[2]) {
+	case KSM_CTL_RUN: a[3] = 3 + below(f, 4) + (below(f, 2) ? big : 0); break;
+	case KSM_CTL_PAGES_TO_SCAN: a[3] = below(f, 2) ? 0 : KSM_PAGES_MAX + 1 + big; break;
+	case KSM_CTL_SLEEP_MS: a[3] = KSM_SLEEP_MAX + 1 + (below(f, 2) ? big : 0); break;
+	case KSM_CTL_MAX_PAGE_SHARING: a[3] = below(f, 2) ? below(f, 2) : KSM_SHARING_MAX + 1; break;
+	case KSM_CTL_USE_ZERO_PAGES: case KSM_CTL_DOMAINS: a[3] = 2 + below(f, 2) * big; break;
+	case KSM_CTL_ADVISOR:
+		a[3] = below(f, 2) ? 3601 + big : below(f, 3600);
+		a[4] = a[3] > 3600 ? a[4] : below(f, 2) ? 0 : 101 + big;
+		break;
+	default: a[2] = below(f, 2) ? 0 : KSM_CTL_COUNT + below(f, 2) * big; break;
+	}
+}
+
 /* A pager request: label (tag and buffer bytes) and words in a[1..5]. */
 static void pick_request(struct fz *f, uint64_t a[6])
 {
@@ -450,11 +474,14 @@ static void pick_request(struct fz *f, uint64_t a[6])
 	case PG_EXIT: case PG_HALT: case PG_REBOOT:
 		tag = PG_GETPID;
 		break;
-	case PG_KSM_CTL: /* the machine's KSM settings: not a worker's to fuzz */
-		tag = PG_KSM_STATS;
+	case PG_KSM_CTL: /* the machine's KSM settings: only values it must refuse */
+		ksm_ctl_refused(f, a);
 		break;
-	case PG_SIGACTION: /* a fault would enter a random address: no handlers */
-		a[2] = 0;
+	case PG_SIGACTION: /* tame workers never fault: any handlers, an entry
+			    * that ends the thread; wild ones: any entry */
+		a[2] = below(f, 2) ? a[2] : below(f, 2) ? 0 : 1ull << below(f, 8);
+		if (!(f->flags & FZ_KILLS) || below(f, 2))
+			a[3] = (uint64_t)fz_thread_entry;
 		break;
 	case PG_KILL: case PG_WAIT:
 		a[2] = pick_pid(f);
@@ -498,7 +525,7 @@ static void request_made(struct fz *f, const uint64_t a[6], const struct sys_reg
 
 /* ---- one call ---- */
 
-enum { OP_REQUEST = 1000, OP_BADNR, OP_SPIN };
+enum { OP_REQUEST = 1000, OP_BADNR, OP_SPIN, OP_SIGRET };
 
 /* The table's entry for call number nr; NULL for a number out of it (the
  * numbers may have gaps: other branches own some). */
@@ -512,19 +539,27 @@ static const struct sys_call_info *call_info(long nr)
 }
 
 /* A call number: the table's (memmap, slow on big machines, seldom;
- * pager-only calls half as often), a pager request, a number out of the
- * table, or a spell of spinning in ring 3 (so the timer preempts). */
+ * pager-only calls half as often; sigreturn half the time from a frame
+ * it can read, OP_SIGRET), a pager request (a fifth), a number out of the
+ * table, or a spell of spinning in ring 3 (so the timer preempts).  The
+ * picks beyond the table are counted from SYS_COUNT, so they keep their
+ * share as the table grows (they were fixed numbers once, and with 44
+ * calls no pick was ever a request). */
+#define PICK_MORE 20 /* picks beyond the table: 14 requests, 3 bad numbers, 3 spins */
 static long pick_nr(struct fz *f)
 {
-	unsigned n = below(f, 48);
-	if (call_info(n) && call_info(n)->pager_only && below(f, 2))
-		n = below(f, 48);
+	unsigned n = below(f, SYS_COUNT + PICK_MORE);
+	if (n < SYS_COUNT && call_info(n) && call_info(n)->pager_only && below(f, 2))
+		n = below(f, SYS_COUNT + PICK_MORE);
 	if ((n == SYS_memmap && below(f, 8)) ||
 	    (n == SYS_endpoint_create && (f->flags & FZ_NO_EP)))
 		n = SYS_null;
+	if (n == SYS_sigreturn && below(f, 2))
+		return OP_SIGRET;
 	if (n < SYS_COUNT)
 		return n;
-	return n < 42 ? OP_REQUEST : n < 46 ? OP_BADNR : OP_SPIN;
+	n -= SYS_COUNT;
+	return n < 14 ? OP_REQUEST : n < 17 ? OP_BADNR : OP_SPIN;
 }
 
 static long pick_bad_nr(struct fz *f)
@@ -561,6 +596,17 @@ static void pick_args(struct fz *f, long nr, uint64_t a[6])
 		a[0] = pick_ptr(f);
 		a[1] = below(f, 2) ? below(f, 3) : a[1];
 		a[2] = below(f, 2) ? below(f, 3) : a[2];
+		break;
+	case SYS_cpu_pin:
+		a[0] = below(f, 4) == 0 ? a[0] : below(f, 2) ? CPU_PIN_ASK - below(f, 2) :
+		       below(f, 10);
+		break;
+	case SYS_sigmask:
+		a[0] = below(f, 2) ? below(f, 4) : below(f, 2) ? ~0ull : a[0];
+		break;
+	case SYS_frame_alloc_copy: case SYS_ksm_merge_many:
+		a[0] = below(f, 2) ? pick_ptr(f) : a[0];
+		a[1] = below(f, 2) ? below(f, 20) : a[1];
 		break;
 	}
 }
@@ -642,6 +688,10 @@ static void after_call(struct fz *f, long nr, const uint64_t a[6], uint64_t fl,
 				(long)r->rsi);
 		if (IPC_LABEL_TAG(r->rsi) == E_OK)
 			request_made(f, a, r);
+		if (IPC_LABEL_TAG(a[1]) == PG_KSM_CTL && IPC_LABEL_TAG(r->rsi) != E_INVAL &&
+		    !(a[1] >> 45))
+			fz_fail(f, "PG_KSM_CTL took a value out of range", nr, a, fl,
+				(long)r->rsi);
 	} else if (nr == SYS_reply_save) { /* answered at once: a kept call strands its caller */
 		uint32_t h = (uint32_t)r->rdi;
 		long e2 = below(f, 2) ? sys_handle_close(h) : sys_reply_send(h, below(f, 64), 0, 0, 0, 0);
@@ -654,6 +704,88 @@ static void after_call(struct fz *f, long nr, const uint64_t a[6], uint64_t fl,
 	} else if (nr == SYS_handle_close) {
 		remember(W.stale, (uint32_t)a[0], f);
 	}
+}
+
+static uint64_t next_cb(void *f)
+{
+	return next(f);
+}
+
+/* A rip or rsp sigreturn must refuse: the kernel half, non-canonical, the
+ * last user page and above. */
+static uint64_t pick_bad_rip(struct fz *f)
+{
+	static const uint64_t p[] = { USER_END, KERN_MAP, KERN_TEXT + 0x100000,
+				      0x0000800000000000ull, 0x8000000000000000ull,
+				      0xFFFF7FFFFFFFF000ull, ~0ull - 8191 };
+	return p[below(f, sizeof p / sizeof p[0])] + 8 + below(f, 4000);
+}
+
+/* A user rip a wild worker's frame may take: never its own code (where
+ * random registers could print anything), but memory that is not code,
+ * or nothing at all. */
+static uint64_t pick_wild_rip(struct fz *f)
+{
+	uint64_t r = next(f);
+	switch (below(f, 5)) {
+	case 0: return r % 8192;
+	case 1: return f->scratch + r % SCRATCH;
+	case 2: return PG_STARTUP_VA + r % 4096;
+	case 3: return USER_END - 1 - r % 16;
+	default: return PG_MMAP_BASE + (1ull << 42) + (r % (1ull << 40));
+	}
+}
+
+/* sigreturn from a frame it can read (sys/sigprobe.h): every register,
+ * RFLAGS word (TF only under FZ_TF), selector and FPU state at random.
+ * A tame worker's frame returns to the probe's landing pad on its own
+ * stack, where the registers, filtered RFLAGS, cs/ss and the FPU image
+ * must be the frame's, or has a rip or rsp the kernel must refuse
+ * (E_INVAL); a wild one's may go anywhere. */
+static void fz_sigreturn(struct fz *f)
+{
+	static const uint64_t sel[] = { 0, 0x23, 0x2B, 0x3 };
+	struct sigret_probe *p = &f->sr;
+	uint64_t *g = p->uc.uc_mcontext.gregs;
+	for (unsigned i = 0; i < ABI_NGREG; i++)
+		g[i] = below(f, 2) ? next(f) : pick_word(f);
+	p->uc.uc_flags = pick_word(f), p->uc.uc_link = pick_word(f);
+	p->uc.uc_mcontext.fpregs = pick_word(f);
+	p->uc.uc_sigmask = below(f, 2) ? 0 : next(f);
+	if (!(f->flags & FZ_TF) || below(f, 8))
+		g[ABI_REG_EFL] &= ~0x100ull;
+	g[ABI_REG_RIP] = SIGRET_LAND, g[ABI_REG_RSP] = SIGRET_HERE;
+	unsigned how = below(f, 8);
+	if (how == 0)
+		g[ABI_REG_RIP] = pick_bad_rip(f);
+	else if (how == 1)
+		g[ABI_REG_RSP] = pick_bad_rip(f);
+	else if (how == 2 && (f->flags & FZ_KILLS))
+		g[ABI_REG_RIP] = pick_wild_rip(f), g[ABI_REG_RSP] = pick_ptr(f);
+	for (unsigned i = 0; i < 4; i++)
+		p->set_seg[i] = (f->flags & FZ_KILLS) && below(f, 16) == 0 ? next(f) & 0xFFFF :
+				sel[below(f, 4)];
+	sigret_random_fpu(p, next_cb, f);
+	if (f->flags & FZ_TRACE)
+		printf("fz %u.%lu: sigreturn rip 0x%lx rsp 0x%lx rflags 0x%lx\n", f->id, f->calls,
+		       g[ABI_REG_RIP], g[ABI_REG_RSP], g[ABI_REG_EFL]);
+	uint64_t e = sigret_probe(p), rip = g[ABI_REG_RIP], rsp = g[ABI_REG_RSP];
+	const char *why = NULL;
+	if (rip >= USER_END || rsp > USER_END)
+		why = e == E_INVAL ? NULL : "a bad rip or rsp was not refused";
+	else if (e != SIGRET_LANDED)
+		why = "a good frame was refused";
+	else if (!(why = sigret_check(p))) {
+		struct sys_regs r;
+		if (sys_sigmask_r(~0ull, 0, &r) != E_OK ||
+		    r.rdi != (p->uc.uc_sigmask & ~ABI_SIG_UNBLOCKABLE))
+			why = "the blocked set is not the frame's";
+		sys_sigmask(ABI_SIG_SETMASK, 0);
+	}
+	if (why)
+		test_fail(NAME, "sigreturn: %s: worker seed 0x%lx flags 0x%x thread %u call "
+			  "%lu: rip 0x%lx rsp 0x%lx rflags 0x%lx returned 0x%lx", why, f->seed,
+			  f->flags, f->id, f->calls, rip, rsp, g[ABI_REG_EFL], e);
 }
 
 static void trace(struct fz *f, long nr, const uint64_t a[6], uint64_t fl)
@@ -670,6 +802,11 @@ static void one_call(struct fz *f)
 	if (nr == OP_SPIN) {
 		for (unsigned n = below(f, 100000); n; n--)
 			__asm__ volatile("" ::: "memory");
+		return;
+	}
+	if (nr == OP_SIGRET) {
+		fz_sigreturn(f);
+		f->calls++;
 		return;
 	}
 	if (nr == OP_REQUEST) {
@@ -881,17 +1018,20 @@ static int reap_job(struct job *j, struct run *run)
 	return 1;
 }
 
-/* Keep PARALLEL workers busy until total calls are done. */
+/* Keep PARALLEL workers busy until total calls are done, or (when the
+ * flags make every worker wild: TF or 4, whose calls do not count) until
+ * WILD_EVERY times the workers that would have made them have run. */
 static void fuzz(uint64_t total, uint64_t seed, unsigned flags, struct run *run)
 {
 	struct job jobs[PARALLEL];
 	int busy[PARALLEL] = { 0 }, any = 1;
+	uint64_t most = total / (THREADS * PER_THREAD) * WILD_EVERY + WILD_EVERY;
 	while (any) {
 		any = 0;
 		for (unsigned i = 0; i < PARALLEL; i++) {
 			if (busy[i] && reap_job(&jobs[i], run))
 				busy[i] = 0;
-			if (!busy[i] && run->calls + run->planned < total) {
+			if (!busy[i] && run->calls + run->planned < total && run->workers < most) {
 				start_job(&jobs[i], run->workers++, seed, flags);
 				if (!jobs[i].wild)
 					run->planned += THREADS * PER_THREAD;

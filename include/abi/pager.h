@@ -76,7 +76,9 @@
  *                                                 (under QEMU's isa-debug-exit
  *                                                 QEMU exits with status*2+1)
  *   PG_REBOOT        -                            none: the machine resets
- *                                                 (QEMU -no-reboot: it exits)
+ *                                                 (QEMU -no-reboot: it exits).
+ *                                                 Both only from init and
+ *                                                 the shell: E_PERM else
  *   PG_OOM_ADJ       w0 = new oom_score_adj       w0 = the value before
  *                    (-1000..1000, as a signed    (signed).  Only the
  *                    word), w1 = 1 to set it,     caller's own; a child

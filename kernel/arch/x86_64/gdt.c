@@ -18,7 +18,11 @@ void gdt_init_cpu(struct percpu *c)
 	c->gdt[0] = 0;
 	c->gdt[1] = 0x00AF9A000000FFFF; /* kernel code 64 */
 	c->gdt[2] = 0x00CF92000000FFFF; /* kernel data */
-	c->gdt[3] = 0x00CFFA000000FFFF; /* user code 32 (unused, for sysret layout) */
+	/* 0x18: the slot sysret's layout puts a 32-bit user code segment in
+	 * (STAR), left null: sysret to 64-bit mode never reads it, and a
+	 * usable one let ring 3 far-return into compatibility mode, where
+	 * `syscall` enters ring 0 at CSTAR (the user's stack, GS unswapped) */
+	c->gdt[3] = 0;
 	c->gdt[4] = 0x00CFF2000000FFFF; /* user data */
 	c->gdt[5] = 0x00AFFA000000FFFF; /* user code 64 */
 	memset(&c->tss, 0, sizeof c->tss);

@@ -28,6 +28,10 @@ void syscall_init_cpu(void)
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | 1); /* SCE */
 	wrmsr(0xC0000081, ((uint64_t)SEL_UCODE32 << 48) | ((uint64_t)SEL_KCODE << 32)); /* STAR */
 	wrmsr(0xC0000082, (uint64_t)syscall_entry);  /* LSTAR */
+	/* CSTAR: `syscall` from compatibility mode.  No 32-bit user code
+	 * segment exists (gdt.c), so none can come; were one to, it enters
+	 * like any system call (never address 0 in ring 0, as with CSTAR 0) */
+	wrmsr(0xC0000083, (uint64_t)syscall_entry);
 	wrmsr(0xC0000084, SFMASK_BITS);               /* SFMASK */
 }
 
