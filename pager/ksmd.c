@@ -36,6 +36,7 @@ static unsigned backoff_ms;   /* ksmd's least sleep: 1, 2, 4 .. KSMD_BACKOFF_MS
 static uint32_t next_domain = 1;
 static uint64_t tsc_per_ms;
 static uint64_t last_merge_tsc; /* ksm_stats.last_merge_tsc */
+struct { uint64_t batches, in_batch, in_merge, in_poll, polls, letins, waited, gap, last_end, merges, calls, req; } dbg;
 
 /* A frame's identity for ksm.h: (generation, pfn). */
 static uint64_t fid(uint64_t pfn, uint32_t gen) { return (uint64_t)gen << 32 | pfn; }
@@ -188,7 +189,9 @@ static void k_flush(int *res, unsigned n, bool cancel)
 	/* with other pager threads, a fault waiting for pg.big stops the
 	 * call after the merge in progress (the rest: E_BUSY, dropped) */
 	uint64_t stop = pg.boot->ncpus > 1 ? (uint64_t)&pg.big.readers : 0;
+	uint64_t d0 = tsc();
 	int e = cancel ? E_AGAIN : sys_ksm_merge_many((uint64_t)mreq, n, stop);
+	dbg.in_merge += tsc() - d0; dbg.calls++; dbg.merges += n;
 	bool merged = false;
 	for (unsigned i = 0; i < n; i++) {
 		res[i] = e ? e : (int)mreq[i].err;
@@ -312,19 +315,15 @@ static void ksmd_start(void)
 
 static void ksmd_stop(void)
 {
+	if (dbg.batches)
+		printf("KSMDBG batches %lu in_batch %lu us merge %lu us (%lu calls %lu merges) poll %lu us (%lu polls %lu letin %lu waited) gap %lu us\n",
+		       dbg.batches, dbg.in_batch * 1000 / tsc_per_ms, dbg.in_merge * 1000 / tsc_per_ms, dbg.calls, dbg.merges,
+		       dbg.in_poll * 1000 / tsc_per_ms, dbg.polls, dbg.letins, dbg.waited, dbg.gap * 1000 / tsc_per_ms);
+	memset(&dbg, 0, sizeof dbg);
 	struct proc *k = ksmd_pid ? proc_live(ksmd_pid) : NULL;
 	ksmd_pid = 0;
 	if (k)
 		proc_end(k, PG_WAIT_KILLED, 0, 0, 0);
-}
-
-/* True while ksmd (pid) is the one running and the scanner is on: after a
- * poll, another pager thread may have served `ksm run 0|2` meanwhile. */
-static bool scanning(uint32_t pid)
-{
-	struct ksm_stats st;
-	ksm_get_stats(&st, KSM_OWNERS);
-	return ksmd_pid == pid && st.run == 1;
 }
 
 /* True if a fault waits for pg.big in another pager thread (the batch
@@ -340,42 +339,81 @@ static bool request_waits(void)
 	return __atomic_load_n(&pg.big.writers, __ATOMIC_RELAXED) != 0;
 }
 
+/* How a batch ended. */
+enum batch_end {
+	END_DONE,    /* pages_to_scan pages, or the end of a full scan */
+	END_FAULT,   /* a fault waited (ksmd backs off) */
+	END_OTHER,   /* a message or a request waits, the time is up, or
+		      * the scanner was stopped */
+};
+
 /* One batch for ksmd (pid): pages_to_scan pages at most, a page at a time,
  * polling the endpoint every KSMD_POLL_US (a system call per page would
  * cost more than many pages' scans), until a message waits, a fault waits
  * in another pager thread (looked at after every page: it comes in at
- * once), the scanner is stopped meanwhile or KSMD_BATCH_MS pass.  True if
- * a fault ended it. */
-static bool batch(uint32_t pid)
+ * once), a request waits in another pager thread (seen at the next poll:
+ * the batch ends, so that the request has pg.big when the call returns,
+ * rather than losing every yield to the batch, which never sleeps), the
+ * scanner is stopped meanwhile or the batch has used the call's time
+ * (until deadline). */
+static enum batch_end batch(uint32_t pid, uint64_t deadline)
 {
 	struct ksm_stats st;
 	ksm_get_stats(&st, KSM_OWNERS);
 	uint64_t t0 = tsc(), polled = t0, now = t0, done = 0;
+	if (dbg.last_end) dbg.gap += t0 - dbg.last_end;
+	dbg.batches++;
 	/* on one CPU nothing else runs during the batch (the pager thread
 	 * outranks every program): nothing to poll for */
 	uint64_t poll_every = pg.boot->ncpus > 1 ? tsc_per_ms * KSMD_POLL_US / 1000 : UINT64_MAX;
-	bool waited = false;
-	while (done < st.pages_to_scan && now - t0 <= KSMD_BATCH_MS * tsc_per_ms) {
+	enum batch_end end = END_DONE;
+	while (done < st.pages_to_scan) {
+		if (now > deadline) {
+			end = END_OTHER;
+			break;
+		}
 		if (!ksm_scan(1))
 			break;
 		done++;
 		now = tsc();
-		waited = fault_waits();
-		if (waited || now - polled >= poll_every) {
+		if (fault_waits()) {
+			ksm_cancel(); /* the fault does not wait for them */
+			pager_poll(true); /* it comes in */
+			end = END_FAULT;
+			break;
+		}
+		if (now - polled >= poll_every) {
 			polled = now;
-			bool let_in = waited || request_waits();
-			if (waited)
-				ksm_cancel(); /* the fault does not wait for them */
-			else if (let_in)
-				ksm_flush();
-			if (pager_poll(let_in) || waited || !scanning(pid))
+			dbg.polls++;
+			if (request_waits() || pager_poll(false)) {
+				end = END_OTHER;
 				break;
+			}
 		}
 	}
 	ksm_flush();
+	dbg.last_end = tsc(); dbg.in_batch += dbg.last_end - t0;
 	ksm_account((tsc() - t0) * 1000000 / tsc_per_ms, (unsigned)done);
+	(void)pid;
+	return end;
+}
+
+/* ksmd's batches for one PG_KSM_SCAN: one batch; with more than one CPU
+ * and sleep_ms 0, more batches back to back while each ends normally, up
+ * to KSMD_BATCH_MS in all (ksmd would call again at once: its round trip,
+ * a wake-up of its CPU, is saved).  True if a fault ended the last. */
+static bool batches(uint32_t pid)
+{
+	struct ksm_stats st;
+	ksm_get_stats(&st, KSM_OWNERS);
+	uint64_t deadline = tsc() + KSMD_BATCH_MS * tsc_per_ms;
+	enum batch_end end;
+	do
+		end = batch(pid, deadline);
+	while (end == END_DONE && st.sleep_ms == 0 && backoff_ms == 0 && pg.boot->ncpus > 1 &&
+	       tsc() < deadline);
 	const struct sys_msg *m = pager_polled();
-	return waited || (m && !(m->badge & PG_BADGE_CALL));
+	return end == END_FAULT || (m && !(m->badge & PG_BADGE_CALL));
 }
 
 /* PG_KSM_SCAN from ksmd, a call: the pager saves the reply (so that
@@ -391,7 +429,7 @@ long do_ksm_scan(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 		return E_PERM;
 	ksm_get_stats(&st, KSM_OWNERS);
 	bool saved = m->w[0] == 1 && (m->badge & PG_BADGE_CALL) && sys_reply_save_r(&k) == E_OK;
-	bool faulted = (m->w[0] == 0 || saved) && st.run == 1 && batch(p->pid);
+	bool faulted = (m->w[0] == 0 || saved) && st.run == 1 && batches(p->pid);
 	backoff_ms = !faulted ? 0 : !backoff_ms ? 1 :
 		     backoff_ms * 2 < KSMD_BACKOFF_MS ? backoff_ms * 2 : KSMD_BACKOFF_MS;
 	uint64_t sleep = st.sleep_ms > backoff_ms ? st.sleep_ms : backoff_ms;
