@@ -29,6 +29,7 @@
 #define KSMD_POLL_US    20 /* scanning between two polls of the endpoint */
 #define KSMD_BATCH_MS   10 /* longest batch */
 #define KSMD_BACKOFF_MS 16 /* ksmd's longest sleep while faults end its batches */
+#define KSMD_YIELD_MS   4  /* longest wait for a request to take pg.big */
 
 static uint32_t ksmd_pid;     /* 0: not running */
 static unsigned backoff_ms;   /* ksmd's least sleep: 1, 2, 4 .. KSMD_BACKOFF_MS
@@ -36,7 +37,6 @@ static unsigned backoff_ms;   /* ksmd's least sleep: 1, 2, 4 .. KSMD_BACKOFF_MS
 static uint32_t next_domain = 1;
 static uint64_t tsc_per_ms;
 static uint64_t last_merge_tsc; /* ksm_stats.last_merge_tsc */
-struct { uint64_t batches, in_batch, in_merge, in_poll, polls, letins, waited, gap, last_end, merges, calls, req; } dbg;
 
 /* A frame's identity for ksm.h: (generation, pfn). */
 static uint64_t fid(uint64_t pfn, uint32_t gen) { return (uint64_t)gen << 32 | pfn; }
@@ -189,9 +189,7 @@ static void k_flush(int *res, unsigned n, bool cancel)
 	/* with other pager threads, a fault waiting for pg.big stops the
 	 * call after the merge in progress (the rest: E_BUSY, dropped) */
 	uint64_t stop = pg.boot->ncpus > 1 ? (uint64_t)&pg.big.readers : 0;
-	uint64_t d0 = tsc();
 	int e = cancel ? E_AGAIN : sys_ksm_merge_many((uint64_t)mreq, n, stop);
-	dbg.in_merge += tsc() - d0; dbg.calls++; dbg.merges += n;
 	bool merged = false;
 	for (unsigned i = 0; i < n; i++) {
 		res[i] = e ? e : (int)mreq[i].err;
@@ -315,15 +313,19 @@ static void ksmd_start(void)
 
 static void ksmd_stop(void)
 {
-	if (dbg.batches)
-		printf("KSMDBG batches %lu in_batch %lu us merge %lu us (%lu calls %lu merges) poll %lu us (%lu polls %lu letin %lu waited) gap %lu us\n",
-		       dbg.batches, dbg.in_batch * 1000 / tsc_per_ms, dbg.in_merge * 1000 / tsc_per_ms, dbg.calls, dbg.merges,
-		       dbg.in_poll * 1000 / tsc_per_ms, dbg.polls, dbg.letins, dbg.waited, dbg.gap * 1000 / tsc_per_ms);
-	memset(&dbg, 0, sizeof dbg);
 	struct proc *k = ksmd_pid ? proc_live(ksmd_pid) : NULL;
 	ksmd_pid = 0;
 	if (k)
 		proc_end(k, PG_WAIT_KILLED, 0, 0, 0);
+}
+
+/* True while ksmd (pid) is the one running and the scanner is on: after
+ * letting a request in, `ksm run 0|2` may have been served meanwhile. */
+static bool scanning(uint32_t pid)
+{
+	struct ksm_stats st;
+	ksm_get_stats(&st, KSM_OWNERS);
+	return ksmd_pid == pid && st.run == 1;
 }
 
 /* True if a fault waits for pg.big in another pager thread (the batch
@@ -339,11 +341,29 @@ static bool request_waits(void)
 	return __atomic_load_n(&pg.big.writers, __ATOMIC_RELAXED) != 0;
 }
 
+/* Give pg.big (held for writing by the batch; the merge queue flushed)
+ * to the request that waits for it, and take it back after: a waiting
+ * writer may be off its CPU (a nap), and one that wakes to find the batch
+ * holding the lock again goes back to sleep, so a plain release and
+ * retake would keep it out until the batch ends.  Waits until another
+ * thread has taken the lock (or the writers waiting are fewer), at most
+ * KSMD_YIELD_MS. */
+static void let_request_in(void)
+{
+	int w = __atomic_load_n(&pg.big.writers, __ATOMIC_RELAXED);
+	uint64_t until = tsc() + KSMD_YIELD_MS * tsc_per_ms;
+	rw_write_done(&pg.big);
+	while (__atomic_load_n(&pg.big.state, __ATOMIC_RELAXED) == 0 &&
+	       __atomic_load_n(&pg.big.writers, __ATOMIC_RELAXED) >= w && tsc() < until)
+		lock_relax();
+	rw_write(&pg.big);
+}
+
 /* How a batch ended. */
 enum batch_end {
 	END_DONE,    /* pages_to_scan pages, or the end of a full scan */
 	END_FAULT,   /* a fault waited (ksmd backs off) */
-	END_OTHER,   /* a message or a request waits, the time is up, or
+	END_OTHER,   /* a message came, the time is up, nothing to scan, or
 		      * the scanner was stopped */
 };
 
@@ -351,18 +371,16 @@ enum batch_end {
  * polling the endpoint every KSMD_POLL_US (a system call per page would
  * cost more than many pages' scans), until a message waits, a fault waits
  * in another pager thread (looked at after every page: it comes in at
- * once), a request waits in another pager thread (seen at the next poll:
- * the batch ends, so that the request has pg.big when the call returns,
- * rather than losing every yield to the batch, which never sleeps), the
- * scanner is stopped meanwhile or the batch has used the call's time
- * (until deadline). */
+ * once), the scanner is stopped meanwhile (by a request let in) or the
+ * batch has used the call's time (until deadline).  A request waiting for
+ * pg.big in another pager thread (looked at after every page too) is let
+ * in once the queued merges are flushed (let_request_in), and the batch
+ * goes on after it. */
 static enum batch_end batch(uint32_t pid, uint64_t deadline)
 {
 	struct ksm_stats st;
 	ksm_get_stats(&st, KSM_OWNERS);
 	uint64_t t0 = tsc(), polled = t0, now = t0, done = 0;
-	if (dbg.last_end) dbg.gap += t0 - dbg.last_end;
-	dbg.batches++;
 	/* on one CPU nothing else runs during the batch (the pager thread
 	 * outranks every program): nothing to poll for */
 	uint64_t poll_every = pg.boot->ncpus > 1 ? tsc_per_ms * KSMD_POLL_US / 1000 : UINT64_MAX;
@@ -372,8 +390,10 @@ static enum batch_end batch(uint32_t pid, uint64_t deadline)
 			end = END_OTHER;
 			break;
 		}
-		if (!ksm_scan(1))
+		if (!ksm_scan(1)) { /* a pass ended */
+			end = done ? END_DONE : END_OTHER; /* nothing to scan: no more */
 			break;
+		}
 		done++;
 		now = tsc();
 		if (fault_waits()) {
@@ -382,36 +402,41 @@ static enum batch_end batch(uint32_t pid, uint64_t deadline)
 			end = END_FAULT;
 			break;
 		}
-		if (now - polled >= poll_every) {
+		bool req = request_waits();
+		if (req || now - polled >= poll_every) {
 			polled = now;
-			dbg.polls++;
-			if (request_waits() || pager_poll(false)) {
+			if (req) {
+				ksm_flush(); /* nothing queued while others run */
+				let_request_in();
+			}
+			if (pager_poll(false) || (req && !scanning(pid))) {
 				end = END_OTHER;
 				break;
 			}
 		}
 	}
 	ksm_flush();
-	dbg.last_end = tsc(); dbg.in_batch += dbg.last_end - t0;
 	ksm_account((tsc() - t0) * 1000000 / tsc_per_ms, (unsigned)done);
-	(void)pid;
 	return end;
 }
 
 /* ksmd's batches for one PG_KSM_SCAN: one batch; with more than one CPU
- * and sleep_ms 0, more batches back to back while each ends normally, up
- * to KSMD_BATCH_MS in all (ksmd would call again at once: its round trip,
- * a wake-up of its CPU, is saved).  True if a fault ended the last. */
+ * and sleep_ms 0, more batches back to back while each ends normally
+ * (pages_to_scan pages, or a pass), until KSMD_BATCH_MS have passed:
+ * ksmd would call again at once, and its round trip (a wake-up of its
+ * CPU, then of a pager thread) is saved.  On one CPU, one batch per call
+ * as before (ksmd's round trip is where programs run).  True if a fault
+ * ended the last batch. */
 static bool batches(uint32_t pid)
 {
-	struct ksm_stats st;
-	ksm_get_stats(&st, KSM_OWNERS);
 	uint64_t deadline = tsc() + KSMD_BATCH_MS * tsc_per_ms;
+	struct ksm_stats st;
 	enum batch_end end;
-	do
+	do {
 		end = batch(pid, deadline);
-	while (end == END_DONE && st.sleep_ms == 0 && backoff_ms == 0 && pg.boot->ncpus > 1 &&
-	       tsc() < deadline);
+		ksm_get_stats(&st, KSM_OWNERS); /* a request let in may change it */
+	} while (end == END_DONE && st.sleep_ms == 0 && backoff_ms == 0 && pg.boot->ncpus > 1 &&
+		 tsc() < deadline);
 	const struct sys_msg *m = pager_polled();
 	return end == END_FAULT || (m && !(m->badge & PG_BADGE_CALL));
 }
