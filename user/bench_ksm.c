@@ -29,6 +29,7 @@
  *   ksm_scanned_while_faulting  pages the scanner scanned meanwhile, median
  *                           of the rounds (it gives way to faults: ksmd's
  *                           backoff) */
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
@@ -114,6 +115,8 @@ static void time_to_steady(void)
 		uint64_t at = ks.last_merge_tsc > t0 && ks.last_merge_tsc < t1 ? ks.last_merge_tsc : t1;
 		last[r] = (at - t0) * 1000000 / tsc_hz();
 		seen[r] = (t1 - t0) * 1000000 / tsc_hz();
+		printf("bench_ksm: round %d: last merge %lu us, seen %lu us, %lu full scans, %lu sharing\n",
+		       r, last[r], seen[r], ks.full_scans, ks.pages_sharing);
 		ksm_ctl(KSM_CTL_RUN, 2, 0, NULL);
 		stop();
 	}
