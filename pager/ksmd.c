@@ -8,13 +8,17 @@
  * a fault or request that came to this thread ends the batch and is
  * served next, so a fault waits about that long at most.  A fault that
  * another pager thread holds, waiting for pg.big, is seen after the page
- * being scanned: the batch polls then (letting it in) and ends.  The
- * scanner gives way to faults (as Linux's ksmd runs at a
- * lower priority): a batch a fault ended gets ksmd a sleep of 1 ms, then
- * 2, 4 .. KSMD_BACKOFF_MS while faults keep ending batches, so that the
- * pager mostly waits for them in receive, where a fault takes its fast
- * path (a direct switch, no wake-up of another CPU).  A batch also ends
- * after KSMD_BATCH_MS.  A merge is one kernel call (ksm_merge:
+ * being scanned: the batch polls then (letting it in) and ends.  A
+ * request that waits for pg.big in another pager thread is seen there
+ * too: the queued merges are flushed, it is let in, and the batch goes
+ * on.  With more than one CPU and sleep_ms 0, one call scans batch after
+ * batch for up to KSMD_BATCH_MS.  The scanner gives way to faults (as
+ * Linux's ksmd runs at a lower priority): a batch a fault ended gets
+ * ksmd a sleep of 1 ms, then 2, 4 .. KSMD_BACKOFF_MS while faults keep
+ * ending batches, so that the pager mostly waits for them in receive,
+ * where a fault takes its fast path (a direct switch, no wake-up of
+ * another CPU).  A call also ends
+ * after KSMD_BATCH_MS.  Merges go to the kernel (ksm_merge_many:
  * write-protect, compare, remap), during which the pager serves no fault:
  * a write after the write-protect waits, and is served afterwards by COW.
  * A merged frame is a frame the pager holds (counted in frames_held) with
