@@ -8,13 +8,17 @@
  * a fault or request that came to this thread ends the batch and is
  * served next, so a fault waits about that long at most.  A fault that
  * another pager thread holds, waiting for pg.big, is seen after the page
- * being scanned: the batch polls then (letting it in) and ends.  The
- * scanner gives way to faults (as Linux's ksmd runs at a
- * lower priority): a batch a fault ended gets ksmd a sleep of 1 ms, then
- * 2, 4 .. KSMD_BACKOFF_MS while faults keep ending batches, so that the
- * pager mostly waits for them in receive, where a fault takes its fast
- * path (a direct switch, no wake-up of another CPU).  A batch also ends
- * after KSMD_BATCH_MS.  A merge is one kernel call (ksm_merge:
+ * being scanned: the batch polls then (letting it in) and ends.  A
+ * request that waits for pg.big in another pager thread is seen there
+ * too: the queued merges are flushed, it is let in, and the batch goes
+ * on.  With more than one CPU and sleep_ms 0, one call scans batch after
+ * batch for up to KSMD_BATCH_MS.  The scanner gives way to faults (as
+ * Linux's ksmd runs at a lower priority): a batch a fault ended gets
+ * ksmd a sleep of 1 ms, then 2, 4 .. KSMD_BACKOFF_MS while faults keep
+ * ending batches, so that the pager mostly waits for them in receive,
+ * where a fault takes its fast path (a direct switch, no wake-up of
+ * another CPU).  A call also ends
+ * after KSMD_BATCH_MS.  Merges go to the kernel (ksm_merge_many:
  * write-protect, compare, remap), during which the pager serves no fault:
  * a write after the write-protect waits, and is served afterwards by COW.
  * A merged frame is a frame the pager holds (counted in frames_held) with
@@ -29,6 +33,7 @@
 #define KSMD_POLL_US    20 /* scanning between two polls of the endpoint */
 #define KSMD_BATCH_MS   10 /* longest batch */
 #define KSMD_BACKOFF_MS 16 /* ksmd's longest sleep while faults end its batches */
+#define KSMD_YIELD_MS   4  /* longest wait for a request to take pg.big */
 
 static uint32_t ksmd_pid;     /* 0: not running */
 static unsigned backoff_ms;   /* ksmd's least sleep: 1, 2, 4 .. KSMD_BACKOFF_MS
@@ -318,8 +323,8 @@ static void ksmd_stop(void)
 		proc_end(k, PG_WAIT_KILLED, 0, 0, 0);
 }
 
-/* True while ksmd (pid) is the one running and the scanner is on: after a
- * poll, another pager thread may have served `ksm run 0|2` meanwhile. */
+/* True while ksmd (pid) is the one running and the scanner is on: after
+ * letting a request in, `ksm run 0|2` may have been served meanwhile. */
 static bool scanning(uint32_t pid)
 {
 	struct ksm_stats st;
@@ -340,13 +345,42 @@ static bool request_waits(void)
 	return __atomic_load_n(&pg.big.writers, __ATOMIC_RELAXED) != 0;
 }
 
+/* Give pg.big (held for writing by the batch; the merge queue flushed)
+ * to the request that waits for it, and take it back after: a waiting
+ * writer may be off its CPU (a nap), and one that wakes to find the batch
+ * holding the lock again goes back to sleep, so a plain release and
+ * retake would keep it out until the batch ends.  Waits until another
+ * thread has taken the lock (or the writers waiting are fewer), at most
+ * KSMD_YIELD_MS. */
+static void let_request_in(void)
+{
+	int w = __atomic_load_n(&pg.big.writers, __ATOMIC_RELAXED);
+	uint64_t until = tsc() + KSMD_YIELD_MS * tsc_per_ms;
+	rw_write_done(&pg.big);
+	while (__atomic_load_n(&pg.big.state, __ATOMIC_RELAXED) == 0 &&
+	       __atomic_load_n(&pg.big.writers, __ATOMIC_RELAXED) >= w && tsc() < until)
+		lock_relax();
+	rw_write(&pg.big);
+}
+
+/* How a batch ended. */
+enum batch_end {
+	END_DONE,    /* pages_to_scan pages, or the end of a full scan */
+	END_FAULT,   /* a fault waited (ksmd backs off) */
+	END_OTHER,   /* a message came, the time is up, nothing to scan, or
+		      * the scanner was stopped */
+};
+
 /* One batch for ksmd (pid): pages_to_scan pages at most, a page at a time,
  * polling the endpoint every KSMD_POLL_US (a system call per page would
  * cost more than many pages' scans), until a message waits, a fault waits
  * in another pager thread (looked at after every page: it comes in at
- * once), the scanner is stopped meanwhile or KSMD_BATCH_MS pass.  True if
- * a fault ended it. */
-static bool batch(uint32_t pid)
+ * once), the scanner is stopped meanwhile (by a request let in) or the
+ * batch has used the call's time (until deadline).  A request waiting for
+ * pg.big in another pager thread (looked at after every page too) is let
+ * in once the queued merges are flushed (let_request_in), and the batch
+ * goes on after it. */
+static enum batch_end batch(uint32_t pid, uint64_t deadline)
 {
 	struct ksm_stats st;
 	ksm_get_stats(&st, KSM_OWNERS);
@@ -354,28 +388,61 @@ static bool batch(uint32_t pid)
 	/* on one CPU nothing else runs during the batch (the pager thread
 	 * outranks every program): nothing to poll for */
 	uint64_t poll_every = pg.boot->ncpus > 1 ? tsc_per_ms * KSMD_POLL_US / 1000 : UINT64_MAX;
-	bool waited = false;
-	while (done < st.pages_to_scan && now - t0 <= KSMD_BATCH_MS * tsc_per_ms) {
-		if (!ksm_scan(1))
+	enum batch_end end = END_DONE;
+	while (done < st.pages_to_scan) {
+		if (now > deadline) {
+			end = END_OTHER;
 			break;
+		}
+		if (!ksm_scan(1)) { /* a pass ended */
+			end = done ? END_DONE : END_OTHER; /* nothing to scan: no more */
+			break;
+		}
 		done++;
 		now = tsc();
-		waited = fault_waits();
-		if (waited || now - polled >= poll_every) {
+		if (fault_waits()) {
+			ksm_cancel(); /* the fault does not wait for them */
+			pager_poll(true); /* it comes in */
+			end = END_FAULT;
+			break;
+		}
+		bool req = request_waits();
+		if (req || now - polled >= poll_every) {
 			polled = now;
-			bool let_in = waited || request_waits();
-			if (waited)
-				ksm_cancel(); /* the fault does not wait for them */
-			else if (let_in)
-				ksm_flush();
-			if (pager_poll(let_in) || waited || !scanning(pid))
+			if (req) {
+				ksm_flush(); /* nothing queued while others run */
+				let_request_in();
+			}
+			if (pager_poll(false) || (req && !scanning(pid))) {
+				end = END_OTHER;
 				break;
+			}
 		}
 	}
 	ksm_flush();
 	ksm_account((tsc() - t0) * 1000000 / tsc_per_ms, (unsigned)done);
+	return end;
+}
+
+/* ksmd's batches for one PG_KSM_SCAN: one batch; with more than one CPU
+ * and sleep_ms 0, more batches back to back while each ends normally
+ * (pages_to_scan pages, or a pass), until KSMD_BATCH_MS have passed:
+ * ksmd would call again at once, and its round trip (a wake-up of its
+ * CPU, then of a pager thread) is saved.  On one CPU, one batch per call
+ * as before (ksmd's round trip is where programs run).  True if a fault
+ * ended the last batch. */
+static bool batches(uint32_t pid)
+{
+	uint64_t deadline = tsc() + KSMD_BATCH_MS * tsc_per_ms;
+	struct ksm_stats st;
+	enum batch_end end;
+	do {
+		end = batch(pid, deadline);
+		ksm_get_stats(&st, KSM_OWNERS); /* a request let in may change it */
+	} while (end == END_DONE && st.sleep_ms == 0 && backoff_ms == 0 && pg.boot->ncpus > 1 &&
+		 tsc() < deadline);
 	const struct sys_msg *m = pager_polled();
-	return waited || (m && !(m->badge & PG_BADGE_CALL));
+	return end == END_FAULT || (m && !(m->badge & PG_BADGE_CALL));
 }
 
 /* PG_KSM_SCAN from ksmd, a call: the pager saves the reply (so that
@@ -391,7 +458,7 @@ long do_ksm_scan(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 		return E_PERM;
 	ksm_get_stats(&st, KSM_OWNERS);
 	bool saved = m->w[0] == 1 && (m->badge & PG_BADGE_CALL) && sys_reply_save_r(&k) == E_OK;
-	bool faulted = (m->w[0] == 0 || saved) && st.run == 1 && batch(p->pid);
+	bool faulted = (m->w[0] == 0 || saved) && st.run == 1 && batches(p->pid);
 	backoff_ms = !faulted ? 0 : !backoff_ms ? 1 :
 		     backoff_ms * 2 < KSMD_BACKOFF_MS ? backoff_ms * 2 : KSMD_BACKOFF_MS;
 	uint64_t sleep = st.sleep_ms > backoff_ms ? st.sleep_ms : backoff_ms;

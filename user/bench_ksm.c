@@ -9,6 +9,11 @@
  *                           moves in steps of the look)
  *   ksm_merged_write        a write to a merged page (a COW fault), cycles,
  *                           median of 256
+ *   ksm_plain_cow_write     for scale: a write to a page shared by fork
+ *                           (an ordinary COW fault), the same layout,
+ *                           cycles, median of 256; each such write comes
+ *                           right after a merged one, so that a busy host
+ *                           weighs on both alike
  *   ksm_scan_per_page       scanner cost per page scanned (4096 unique
  *                           pages, two full scans), cycles
  *   ksm_fault_idle / ksm_fault_idle_p99 / ksm_fault_scanning /
@@ -24,6 +29,7 @@
  *   ksm_scanned_while_faulting  pages the scanner scanned meanwhile, median
  *                           of the rounds (it gives way to faults: ksmd's
  *                           backoff) */
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
@@ -109,6 +115,8 @@ static void time_to_steady(void)
 		uint64_t at = ks.last_merge_tsc > t0 && ks.last_merge_tsc < t1 ? ks.last_merge_tsc : t1;
 		last[r] = (at - t0) * 1000000 / tsc_hz();
 		seen[r] = (t1 - t0) * 1000000 / tsc_hz();
+		printf("bench_ksm: round %d: last merge %lu us, seen %lu us, %lu full scans, %lu sharing\n",
+		       r, last[r], seen[r], ks.full_scans, ks.pages_sharing);
 		ksm_ctl(KSM_CTL_RUN, 2, 0, NULL);
 		stop();
 	}
@@ -123,28 +131,59 @@ static void time_to_steady(void)
 	bench_result_unit("ksm_time_to_steady_seen_us", median_u64(seen, STEADY_ROUNDS), "us");
 }
 
-static void merged_write(void)
+static volatile uint64_t *fill256(void)
 {
 	volatile uint64_t *p = mmap(NULL, 256 * 4096,
 				    PROT_READ | PROT_WRITE,
 				    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
-		return;
+		return NULL;
 	for (int i = 0; i < 256 * 512; i++)
 		p[i] = (uint64_t)(i / 512 % 4) << 32 | (uint64_t)(i % 512);
-	madvise((void *)p, 256 * 4096, MADV_MERGEABLE);
-	ksm_ctl(KSM_CTL_RUN, 1, 0, NULL);
-	for (uint64_t t0 = rdtsc(); stats()->pages_sharing < 252 && rdtsc() - t0 < 60 * tsc_hz();)
-		usleep(1000);
-	ksm_ctl(KSM_CTL_RUN, 0, 0, NULL);
-	for (int i = 0; i < 256; i++) {
-		uint64_t t0 = rdtsc();
-		p[i * 512 + 1] = 1;
-		t[i] = rdtsc() - t0;
+	return p;
+}
+
+/* 256 pages of 4 contents merged, and 256 pages a forked child shares:
+ * a write to each, in turns. */
+static void merged_write(void)
+{
+	static uint64_t tp[256];
+	struct sys_msg m;
+	volatile uint64_t *c = fill256(), *p;
+	if (!c)
+		return;
+	pid_t pid = fork();
+	if (pid == 0) {
+		if (shared_ep(KEY + 1, &cmd))
+			exit(1);
+		exit(ipc_recv(cmd, &m) ? 2 : 0);
 	}
-	bench_result("ksm_merged_write", median_u64(t, 256));
-	ksm_ctl(KSM_CTL_RUN, 2, 0, NULL);
-	munmap((void *)p, 256 * 4096);
+	p = fill256();
+	if (p && pid > 0) {
+		madvise((void *)p, 256 * 4096, MADV_MERGEABLE);
+		ksm_ctl(KSM_CTL_RUN, 1, 0, NULL);
+		for (uint64_t t0 = rdtsc(); stats()->pages_sharing < 252 && rdtsc() - t0 < 60 * tsc_hz();)
+			usleep(1000);
+		ksm_ctl(KSM_CTL_RUN, 0, 0, NULL);
+		for (int i = 0; i < 256; i++) {
+			uint64_t t0 = rdtsc();
+			p[i * 512 + 1] = 1;
+			uint64_t t1 = rdtsc();
+			c[i * 512 + 1] = 1;
+			uint64_t t2 = rdtsc();
+			t[i] = t1 - t0, tp[i] = t2 - t1;
+		}
+		bench_result("ksm_merged_write", median_u64(t, 256));
+		bench_result("ksm_plain_cow_write", median_u64(tp, 256));
+		ksm_ctl(KSM_CTL_RUN, 2, 0, NULL);
+	}
+	if (pid > 0) {
+		sys_send(cmd, 0, 0, 0, 0, 0);
+		waitpid(pid, NULL, 0);
+	}
+	if (p)
+		munmap((void *)p, 256 * 4096);
+	munmap((void *)c, 256 * 4096);
 }
 
 /* Wait until the scanner has scanned again (ksmd started, scanning). */
