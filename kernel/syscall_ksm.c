@@ -43,14 +43,18 @@ static bool page_equal(uint64_t a, uint64_t b)
 	return true;
 }
 
-/* Take MAP_W from s's page va if it maps pfn (TLB shot down before this
- * returns); *rights = its rights now.  E_AGAIN if va maps another frame
- * or none. */
-static int wrprotect(struct space *s, uint64_t va, uint64_t pfn, unsigned *rights)
+/* Take MAP_W from s's page va if it maps pfn of generation gen (TLB shot
+ * down before this returns); *rights = its rights now.  E_AGAIN if va
+ * maps another frame or none.  The generation is checked under the lock
+ * while va maps the frame: its mapping's reference keeps it from being
+ * freed and handed out again meanwhile. */
+static int wrprotect(struct space *s, uint64_t va, uint64_t pfn, uint64_t gen,
+		     unsigned *rights)
 {
 	uint64_t pa = pfn << PAGE_SHIFT;
 	unsigned long f = spin_lock_irqsave(&s->lock);
-	bool ok = arch_pt_replace_if(s->root, va, pa, pa, MAP_W, rights) == E_OK;
+	bool ok = meta_user_frame(pfn, gen) &&
+		  arch_pt_replace_if(s->root, va, pa, pa, MAP_W, rights) == E_OK;
 	bool was_w = ok && (*rights & MAP_W);
 	spin_unlock_irqrestore(&s->lock, f);
 	if (was_w)
@@ -59,18 +63,20 @@ static int wrprotect(struct space *s, uint64_t va, uint64_t pfn, unsigned *right
 	return ok ? E_OK : E_AGAIN;
 }
 
-/* Map target read-only at va in place of pfn (still there: checked again
- * under the lock), with its rights less MAP_W; the old frame's mapping
- * reference is dropped after the shootdown.  E_AGAIN, or frame_get's
- * error. */
+/* Map target (whose reference the caller passes to the mapping)
+ * read-only at va in place of pfn, if va still maps pfn read-only
+ * (checked again under the lock: a write let in since the compare must
+ * not be lost), with its rights less MAP_W; the old frame's mapping
+ * reference is dropped after the shootdown.  E_AGAIN (the reference is
+ * dropped). */
 static int replace(struct space *s, uint64_t va, uint64_t pfn, uint64_t target)
 {
 	unsigned r;
-	int e = frame_get(target);
-	if (e != E_OK)
-		return e;
+	uint64_t pa;
 	unsigned long f = spin_lock_irqsave(&s->lock);
-	e = arch_pt_replace_if(s->root, va, pfn << PAGE_SHIFT, target << PAGE_SHIFT, MAP_W, &r);
+	int e = arch_pt_lookup(s->root, va, &pa, &r) && pa == pfn << PAGE_SHIFT && !(r & MAP_W)
+			? arch_pt_replace_if(s->root, va, pa, target << PAGE_SHIFT, MAP_W, &r)
+			: E_NOENT;
 	spin_unlock_irqrestore(&s->lock, f);
 	if (e != E_OK) {
 		frame_free(target, 0);
@@ -81,20 +87,28 @@ static int replace(struct space *s, uint64_t va, uint64_t pfn, uint64_t target)
 	return E_OK;
 }
 
-/* The merge proper, for both calls: (pfn) mapped at va in s ->
- * write-protect, compare with target, replace.  *how: KSM_MERGE_*. */
-static int merge_one(struct space *s, uint64_t va, uint64_t pfn, uint64_t target,
-		     uint32_t *how)
+/* The merge proper, for both calls: (pfn, gen) mapped at va in s ->
+ * write-protect, compare with (target, tgen), replace.  The target's
+ * reference is taken first and its generation checked after (as map
+ * does): it cannot be freed and handed to someone else between the
+ * compare and the mapping.  *how: KSM_MERGE_*. */
+static int merge_one(struct space *s, uint64_t va, uint64_t pfn, uint64_t gen,
+		     uint64_t target, uint64_t tgen, uint32_t *how)
 {
-	unsigned rights;
+	unsigned rights = 0;
 	*how = KSM_MERGE_GONE;
-	int e = wrprotect(s, va, pfn, &rights);
+	if (frame_get_quiet(target) != E_OK)
+		return E_STALE;
+	int e = meta_user_frame(target, tgen) ? wrprotect(s, va, pfn, gen, &rights) : E_STALE;
 	if (e == E_OK && !page_equal(pfn, target)) {
 		*how = KSM_MERGE_DIFFER;
 		e = E_AGAIN;
 	}
-	if (e == E_OK)
-		e = replace(s, va, pfn, target);
+	if (e != E_OK) {
+		frame_free(target, 0);
+		return e;
+	}
+	e = replace(s, va, pfn, target);
 	if (e == E_OK)
 		*how = KSM_MERGE_DONE;
 	return e;
@@ -120,7 +134,7 @@ int ksys_ksm_merge(const uint64_t a[6], uint64_t out[6])
 	if (e != E_OK)
 		return e;
 	uint32_t how;
-	e = merge_one(container_of(h.obj, struct space, obj), va, a[2], a[4], &how);
+	e = merge_one(container_of(h.obj, struct space, obj), va, a[2], a[3], a[4], a[5], &how);
 	kobj_put(h.obj);
 	out[0] = how;
 	if (e != E_OK)
@@ -130,42 +144,6 @@ int ksys_ksm_merge(const uint64_t a[6], uint64_t out[6])
 	if (fl & KSM_MERGE_FREE)
 		space_unmap(cur()->space, PAGER_WINDOW + a[2] * PAGE_SIZE, 1);
 	return E_OK;
-}
-
-/* A user frame of generation gen: for ksm_merge_many, which (unlike
- * ksm_merge) does not look the frames up in the caller's window: the
- * page's frame is checked against s's mapping under s's lock, and the
- * target gets a reference of its own (replace) before it is mapped, as
- * for map. */
-static bool user_frame(uint64_t pfn, uint64_t gen)
-{
-	struct meta_slot *m = meta_get(pfn);
-	return m && gen <= UINT32_MAX && meta_generation_matches(pfn, (uint32_t)gen) &&
-	       m->purpose == PURPOSE_USER_DATA;
-}
-
-/* Drop the caller's window holds of the n frames (KSM_MERGE_FREE): one
- * pass under the lock, then the TLB: each page on this CPU, and if
- * another CPU runs the pager now, one full flush there (one IPI round for
- * the batch, not one per page). */
-static void window_drop(const uint64_t *pfns, unsigned n)
-{
-	struct space *s = cur()->space;
-	uint64_t old[KSM_MERGE_MANY_MAX];
-	unsigned got = 0;
-	unsigned long f = spin_lock_irqsave(&s->lock);
-	for (unsigned i = 0; i < n; i++)
-		if (arch_pt_unmap(s->root, PAGER_WINDOW + pfns[i] * PAGE_SIZE, &old[got]) == E_OK)
-			got++;
-	s->resident -= got;
-	spin_unlock_irqrestore(&s->lock, f);
-	uint64_t others = atomic_load(&s->cpus) & ~(1ull << arch_cpu_id());
-	if (others)
-		arch_tlb_shootdown(s->root, others, 0, 33);
-	for (unsigned i = 0; i < n; i++)
-		arch_tlb_shootdown(s->root, 0, PAGER_WINDOW + pfns[i] * PAGE_SIZE, 1);
-	for (unsigned i = 0; i < got; i++)
-		frame_free(old[i] >> PAGE_SHIFT, 0);
 }
 
 /* One entry of ksm_merge_many; *sp and h: the space of the previous entry
@@ -179,7 +157,11 @@ static int merge_entry(struct abi_ksm_merge *m, struct handle_entry *h, struct s
 		return E_INVAL;
 	if (va >= USER_END)
 		return E_FAULT;
-	if (m->pfn == m->tpfn || !user_frame(m->pfn, m->gen) || !user_frame(m->tpfn, m->tgen))
+	/* unlike ksm_merge, the frames are not looked up in the caller's
+	 * window: the page's frame is checked against s's mapping under s's
+	 * lock (wrprotect), the target's after a reference is ours */
+	if (m->pfn == m->tpfn || !meta_user_frame(m->pfn, m->gen) ||
+	    !meta_user_frame(m->tpfn, m->tgen))
 		return E_STALE;
 	if (!*sp || *handle != m->space) {
 		if (*sp)
@@ -191,7 +173,7 @@ static int merge_entry(struct abi_ksm_merge *m, struct handle_entry *h, struct s
 		*sp = container_of(h->obj, struct space, obj);
 		*handle = m->space;
 	}
-	int e = merge_one(*sp, va, m->pfn, m->tpfn, &m->how);
+	int e = merge_one(*sp, va, m->pfn, m->gen, m->tpfn, m->tgen, &m->how);
 	if (e == E_OK && (fl & KSM_MERGE_TAG))
 		tag(m->tpfn);
 	return e;
@@ -214,12 +196,14 @@ static bool stop_now(uint64_t stop)
 int ksys_ksm_merge_many(const uint64_t a[6], uint64_t out[6])
 {
 	struct abi_ksm_merge m[KSM_MERGE_MANY_MAX];
-	uint64_t n = a[1], drop[KSM_MERGE_MANY_MAX], handle = 0;
+	uint64_t n = a[1], drop[2 * KSM_MERGE_MANY_MAX], handle = 0;
 	unsigned ndrop = 0, merged = 0;
 	out[0] = 0;
 	if (n == 0 || n > KSM_MERGE_MANY_MAX)
 		return E_INVAL;
-	if (space_copy_in(cur()->space, m, a[0], n * sizeof m[0]) != E_OK)
+	/* read, and written back once unchanged: no E_FAULT after a merge */
+	if (space_copy_in(cur()->space, m, a[0], n * sizeof m[0]) != E_OK ||
+	    space_copy_out(cur()->space, a[0], m, n * sizeof m[0]) != E_OK)
 		return E_FAULT;
 	struct handle_entry h;
 	struct space *s = NULL;
@@ -233,13 +217,16 @@ int ksys_ksm_merge_many(const uint64_t a[6], uint64_t out[6])
 		if (m[i].err != E_OK)
 			continue;
 		merged++;
-		if (m[i].va & KSM_MERGE_FREE)
-			drop[ndrop++] = m[i].pfn;
+		if (m[i].va & KSM_MERGE_FREE) {
+			drop[2 * ndrop] = m[i].pfn;
+			drop[2 * ndrop++ + 1] = m[i].gen;
+		}
 	}
 	if (s)
 		kobj_put(h.obj);
-	if (ndrop)
-		window_drop(drop, ndrop);
+	if (ndrop) /* the window's holds: one shootdown round for the batch */
+		space_unmap_frames(cur()->space, PAGER_WINDOW, drop, ndrop);
 	out[0] = merged;
-	return space_copy_out(cur()->space, a[0], m, n * sizeof m[0]) == E_OK ? E_OK : E_FAULT;
+	space_copy_out(cur()->space, a[0], m, n * sizeof m[0]); /* writable: checked */
+	return E_OK;
 }
