@@ -7,7 +7,7 @@
 cd "$(dirname "$0")/../.." || exit 1
 . tests/qemu/lib.sh
 MEMS=${TEST_MEMS:-"128M 1G 4G"}
-TIMEOUT=${TEST_TIMEOUT:-600}
+TIMEOUT=${TEST_TIMEOUT:-1200} # per boot: a liveness bound, generous (a loaded 2-core host took over 600 s at 4G)
 mkdir -p "$BUILD/qemu"
 pass=0 fail=0 skip=0
 ok() { echo "PASS $1"; pass=$((pass + 1)); }
