@@ -2,6 +2,7 @@
 #ifndef LIBSYS_LIBSYS_H
 #define LIBSYS_LIBSYS_H
 
+#include <stddef.h>
 #include "sys/ipc.h"
 
 /* Call the pager with *m; the reply replaces *m.  Returns the IPC error,
@@ -53,6 +54,14 @@ void libsys_heap_unlock(void);
 
 /* exit()'s first step (proc.c): the atexit functions, last first. */
 void libsys_run_atexit(void);
+
+/* Thread-local storage (tls.c): the bytes a thread's TLS block needs (0:
+ * the program has no __thread variables), setting one up in block (that
+ * many bytes) and loading its thread pointer as the FS base (returned),
+ * and the calling thread's thread pointer (0 without TLS). */
+size_t libsys_tls_size(void);
+uint64_t libsys_tls_init(void *block);
+uint64_t libsys_tls_tp(void);
 
 /* fmt.c's float conversions (fltfmt.c); set by crt0 before main. */
 void libsys_float_init(void);

@@ -142,7 +142,12 @@
 	X(sigmask,        43, 2, 0) /* (how, set) -> old: the calling \
 				       thread's blocked signals (ABI_SIG_*; \
 				       abi/signal.h); set ignored when how is \
-				       ~0 (only ask).  E_INVAL: how */
+				       ~0 (only ask).  E_INVAL: how */ \
+	X(set_fs_base,    49, 1, 0) /* (base): the calling thread's FS base \
+				       (its TLS thread pointer), kept across \
+				       switches; a new thread and a fork \
+				       child start with 0.  E_INVAL: base not \
+				       below USER_END */
 
 #define SYS_ENUM(name, nr, nargs, pager) SYS_##name = nr,
 enum { SYSCALL_TABLE(SYS_ENUM) SYS_COUNT };
