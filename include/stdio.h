@@ -6,6 +6,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #define EOF (-1)
 #define BUFSIZ 1024
@@ -33,5 +34,9 @@ int putc(int c, FILE *f);
 int fflush(FILE *f);
 size_t fwrite(const void *p, size_t size, size_t n, FILE *f);
 void perror(const char *s);
+/* Reading from strings: %d %i %u %o %x %c %s %[set] %n %p %f %e %g, with
+ * '*', a width and the hh h l ll j z t L modifiers. */
+int sscanf(const char *s, const char *fmt, ...) __attribute__((format(scanf, 2, 3)));
+int vsscanf(const char *s, const char *fmt, va_list ap);
 
 #endif

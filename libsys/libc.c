@@ -275,9 +275,18 @@ void *aligned_alloc(size_t align, size_t size)
 {
 	if (align <= 16)
 		return malloc(size);
-	/* over-allocate; the waste is never returned (rare in tests) */
-	char *p = malloc(size + align);
-	return p ? (void *)(((uintptr_t)p + align - 1) & ~(uintptr_t)(align - 1)) : NULL;
+	if (size > SIZE_MAX / 2 || align > SIZE_MAX / 4) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	/* over-allocate; the word before the aligned block says how far back
+	 * the real one starts (malloc.c's free and realloc read it) */
+	char *p = malloc(size + align + 16);
+	if (!p)
+		return NULL;
+	char *a = (char *)(((uintptr_t)p + 16 + align - 1) & ~(uintptr_t)(align - 1));
+	((uint64_t *)a)[-1] = (uint64_t)(a - p) << 4 | LIBSYS_ALIGNED;
+	return a;
 }
 
 int posix_memalign(void **out, size_t align, size_t size)

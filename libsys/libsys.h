@@ -52,6 +52,11 @@ int libsys_ms_until(const struct timespec *abstime, uint64_t *ms);
 void libsys_heap_lock(void);
 void libsys_heap_unlock(void);
 
+/* aligned_alloc's mark, in the word before a block it returns (where a
+ * heap chunk's size word is, whose bit 1 is always clear): bits 4.. hold
+ * the distance back to the malloc'd block. */
+#define LIBSYS_ALIGNED 2ull
+
 /* exit()'s first step (proc.c): the atexit functions, last first. */
 void libsys_run_atexit(void);
 

@@ -183,7 +183,10 @@ long sysconf(int name)
 	case _SC_NPROCESSORS_CONF:
 	case _SC_NPROCESSORS_ONLN: return (long)cpu_count();
 	case _SC_PHYS_PAGES: return phys_pages();
-	case _SC_CLK_TCK: return 1000;
+	case _SC_CLK_TCK: return 100; /* Linux's USER_HZ */
+	case _SC_OPEN_MAX: return LIBSYS_FD_MAX;
+	case _SC_ARG_MAX: return PG_SPAWN_MAX;
+	case _SC_CHILD_MAX: return 64;
 	default:
 		errno = EINVAL;
 		return -1;

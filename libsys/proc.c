@@ -347,7 +347,7 @@ int pgreq_mprotect(void *addr, size_t size, unsigned rights)
 	return libsys_pg_call(&m);
 }
 
-int brk(uint64_t want, uint64_t *now)
+int pgreq_brk(uint64_t want, uint64_t *now)
 {
 	struct sys_msg m = { .label = PG_BRK, .w = { want } };
 	int e = libsys_pg_call(&m);
