@@ -7,9 +7,11 @@
 
 static long double x87_exp2(long double x) /* 2^x */
 {
-	long double r;
-	__asm__("fld %%st(0)\n\tfrndint\n\tfsub %%st, %%st(1)\n\tfxch\n\tf2xm1\n\t"
-		"fld1\n\tfaddp\n\tfscale\n\tfstp %%st(1)" : "=t"(r) : "0"(x));
+	long double n, r;
+	__asm__("frndint" : "=t"(n) : "0"(x));
+	__asm__("f2xm1" : "=t"(r) : "0"(x - n)); /* |x - n| <= 0.5 */
+	r += 1;
+	__asm__("fscale" : "=t"(r) : "0"(r), "u"(n));
 	return r;
 }
 
