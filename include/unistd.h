@@ -58,5 +58,9 @@ ssize_t read(int fd, void *buf, size_t count);
 ssize_t write(int fd, const void *buf, size_t count);
 off_t lseek(int fd, off_t off, int whence);
 int close(int fd);
+/* The size of a shared memory object (shm_open); EINVAL for an initrd
+ * file (read-only), EBADF.  truncate: EROFS (the initrd). */
+int ftruncate(int fd, off_t len);
+int truncate(const char *path, off_t len);
 
 #endif

@@ -2,6 +2,7 @@
  * <stdlib.h> (numbers, rand, qsort, abort), <stdio.h> (the console as
  * stdout and stderr), <assert.h>, <time.h>.  Floating point is in libm.c. */
 #include <assert.h>
+#include <signal.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -325,7 +326,7 @@ void abort(void)
 {
 	printf("pid %u: abort\n", sys_pid);
 	for (;;)
-		pgreq_kill(sys_pid); /* killed: WIFSIGNALED (SIGKILL) */
+		pgreq_kill_sig(sys_pid, SIGABRT); /* WIFSIGNALED, WTERMSIG SIGABRT */
 }
 
 void libsys_assert_fail(const char *expr, const char *file, int line, const char *fn)
@@ -440,13 +441,31 @@ int clock_gettime(clockid_t clk, struct timespec *ts)
 	return 0;
 }
 
+/* Sleep at least ns nanoseconds by CLOCK_MONOTONIC (the clock programs
+ * measure with): the kernel's sleep counts timer ticks, which may end a
+ * little before the cycle counter says, so sleep again for what is left. */
+void libsys_sleep_ns(uint64_t ns)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	uint64_t end = (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec + ns;
+	for (;;) {
+		sys_sleep_ms((ns + 999999) / 1000000);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		uint64_t t = (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec;
+		if (t >= end)
+			return;
+		ns = end - t;
+	}
+}
+
 int nanosleep(const struct timespec *req, struct timespec *rem)
 {
 	if (req->tv_sec < 0 || req->tv_nsec < 0 || req->tv_nsec >= 1000000000) {
 		errno = EINVAL;
 		return -1;
 	}
-	sys_sleep_ms((uint64_t)req->tv_sec * 1000 + (uint64_t)(req->tv_nsec + 999999) / 1000000);
+	libsys_sleep_ns((uint64_t)req->tv_sec * 1000000000ull + (uint64_t)req->tv_nsec);
 	if (rem)
 		rem->tv_sec = 0, rem->tv_nsec = 0;
 	return 0;

@@ -31,6 +31,18 @@ int libsys_fail(int e);
  * fd is not an open initrd file. */
 uint64_t libsys_fd_file(int fd);
 
+/* Shared memory objects (shm.c) behind descriptors (files.c): the fd's
+ * object (its number + 1; 0: none); a new fd for object shm (-1 EMFILE);
+ * an fd of object shm closed; its size; n bytes read (write: 0) or written
+ * (1) at pos, the count done. */
+int libsys_fd_shm(int fd);
+int libsys_fd_new_shm(int shm);
+void libsys_shm_close(int shm);
+uint64_t libsys_shm_size(int shm);
+size_t libsys_shm_rw(int shm, uint64_t pos, void *buf, size_t n, int write);
+/* mmap of a descriptor of object shm (off page-aligned, >= 0). */
+void *libsys_shm_mmap(int shm, size_t len, int prot, int flags, long off);
+
 /* Descriptors a process may have open (files.c; RLIMIT_NOFILE). */
 #define LIBSYS_FD_MAX 32
 
@@ -67,6 +79,10 @@ void libsys_run_atexit(void);
 size_t libsys_tls_size(void);
 uint64_t libsys_tls_init(void *block);
 uint64_t libsys_tls_tp(void);
+
+/* Sleep at least ns nanoseconds as CLOCK_MONOTONIC counts them (libc.c:
+ * nanosleep, usleep, sleep). */
+void libsys_sleep_ns(uint64_t ns);
 
 /* fmt.c's float conversions (fltfmt.c); set by crt0 before main. */
 void libsys_float_init(void);

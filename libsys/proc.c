@@ -319,7 +319,12 @@ int pgreq_fork(void)
 
 int pgreq_kill(uint32_t pid)
 {
-	struct sys_msg m = { .label = PG_KILL, .w = { pid } };
+	return pgreq_kill_sig(pid, 0);
+}
+
+int pgreq_kill_sig(uint32_t pid, int sig)
+{
+	struct sys_msg m = { .label = PG_KILL, .w = { pid, (uint64_t)sig } };
 	return libsys_pg_call(&m);
 }
 

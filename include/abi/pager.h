@@ -55,8 +55,8 @@
  *                                                 the caller's registers in
  *                                                 memory first and resumes
  *                                                 from them in the child)
- *   PG_KILL          w0 = pid                     -  (the process and its
- *                                                 children end; E_NOENT;
+ *   PG_KILL          w0 = pid, w1 = signal        -  (the process and its
+ *                    (0: SIGKILL)                 children end; E_NOENT;
  *                                                 E_PERM unless the caller is
  *                                                 it or an ancestor)
  *   PG_MPROTECT      w0 = addr, w1 = size,        -  (inside one region)
@@ -230,6 +230,9 @@ enum pg_request {
 #define PG_WAIT_KILLED 2 /* w1 = FAULT_* label, PG_KILLED_OOM, or 0 (killed, or
 			  * its parent ended) */
 #define PG_KILLED_OOM 0x100 /* PG_WAIT_KILLED's w1: the OOM killer (SIGKILL) */
+#define PG_KILLED_SIGNAL 0x200 /* PG_WAIT_KILLED's w1: PG_KILLED_SIGNAL | signo:
+				  ended by PG_KILL with signal signo (kill,
+				  raise, abort) */
 #define PG_WAIT_BLOCK  1 /* PG_WAIT's w1: the answer comes when the child ends */
 #define PG_WAIT_ANY    0 /* PG_WAIT's w0: whichever child ends first (wait(-1)) */
 

@@ -17,6 +17,8 @@ static inline int fork(void) { return pgreq_fork(); }
 
 /* End process pid and its children.  E_NOENT: no such process. */
 int pgreq_kill(uint32_t pid);
+/* The same, its wait status saying signal sig (1..64) ended it. */
+int pgreq_kill_sig(uint32_t pid, int sig);
 #ifndef LIBSYS_POSIX_NAMES
 static inline int kill(uint32_t pid) { return pgreq_kill(pid); }
 #endif
