@@ -1,5 +1,7 @@
-/* Time: CLOCK_MONOTONIC (and CLOCK_REALTIME, the same clock: seconds since
- * boot) from the cycle counter; nanosleep in milliseconds. */
+/* Time from the cycle counter: CLOCK_MONOTONIC counts from boot,
+ * CLOCK_REALTIME is the calendar (UTC: the RTC the kernel read at boot,
+ * plus the cycles since; never set); nanosleep sleeps at least as long
+ * as CLOCK_MONOTONIC says. */
 #ifndef _TIME_H
 #define _TIME_H
 

@@ -422,19 +422,28 @@ void perror(const char *s)
 
 int clock_gettime(clockid_t clk, struct timespec *ts)
 {
-	static uint64_t hz;
+	static uint64_t hz, epoch, epoch_tsc;
 	if (clk != CLOCK_MONOTONIC && clk != CLOCK_REALTIME) {
 		errno = EINVAL;
 		return -1;
 	}
-	if (!hz)
-		hz = tsc_hz();
+	if (!__atomic_load_n(&hz, __ATOMIC_ACQUIRE)) { /* epoch first, then hz */
+		libsys_rtc(&epoch, &epoch_tsc);
+		__atomic_store_n(&hz, tsc_hz(), __ATOMIC_RELEASE);
+	}
 	uint32_t lo, hi;
 	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
 	uint64_t t = (uint64_t)hi << 32 | lo;
 	if (!hz) {
 		errno = EINVAL;
 		return -1;
+	}
+	if (clk == CLOCK_REALTIME && epoch && t >= epoch_tsc) {
+		/* the calendar: the RTC at boot plus the cycles since */
+		t -= epoch_tsc;
+		ts->tv_sec = (time_t)(epoch + t / hz);
+		ts->tv_nsec = (long)((t % hz) * 1000000000ull / hz);
+		return 0;
 	}
 	ts->tv_sec = (time_t)(t / hz);
 	ts->tv_nsec = (long)((t % hz) * 1000000000ull / hz); /* < 2^64 below 18 GHz */

@@ -80,6 +80,10 @@ size_t libsys_tls_size(void);
 uint64_t libsys_tls_init(void *block);
 uint64_t libsys_tls_tp(void);
 
+/* The calendar seconds the kernel read at boot (0: none) and the cycle
+ * counter then (sysinfo; CLOCK_REALTIME counts from them). */
+void libsys_rtc(uint64_t *epoch, uint64_t *tsc);
+
 /* Sleep at least ns nanoseconds as CLOCK_MONOTONIC counts them (libc.c:
  * nanosleep, usleep, sleep). */
 void libsys_sleep_ns(uint64_t ns);

@@ -421,6 +421,13 @@ uint64_t tsc_hz(void)
 	return si ? si->tsc_hz : 0;
 }
 
+void libsys_rtc(uint64_t *epoch, uint64_t *tsc)
+{
+	const struct abi_sysinfo *si = sysinfo();
+	*epoch = si ? si->rtc_epoch : 0;
+	*tsc = si ? si->rtc_tsc : 0;
+}
+
 unsigned cpu_count(void)
 {
 	const struct abi_sysinfo *si = sysinfo();
