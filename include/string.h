@@ -29,6 +29,7 @@ size_t strxfrm(char *d, const char *s, size_t n);
 void *memrchr(const void *s, int c, size_t n);
 void *mempcpy(void *d, const void *s, size_t n);
 char *stpcpy(char *d, const char *s);
+char *strsignal(int sig);
 #include <strings.h>
 
 #endif

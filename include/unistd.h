@@ -24,6 +24,8 @@
 #define _SC_NPROCESSORS_CONF  83
 #define _SC_NPROCESSORS_ONLN  84
 #define _SC_PHYS_PAGES        85
+#define _SC_AVPHYS_PAGES      86
+#define _SC_LEVEL1_DCACHE_LINESIZE 190
 
 /* A copy-on-write copy of this process; 0 in the child, its pid in the
  * parent, -1 (ENOMEM, EAGAIN) if none. */
@@ -58,6 +60,8 @@ ssize_t read(int fd, void *buf, size_t count);
 ssize_t write(int fd, const void *buf, size_t count);
 off_t lseek(int fd, off_t off, int whence);
 int close(int fd);
+ssize_t pread(int fd, void *buf, size_t count, off_t off);
+ssize_t pwrite(int fd, const void *buf, size_t count, off_t off);
 /* The size of a shared memory object (shm_open); EINVAL for an initrd
  * file (read-only), EBADF.  truncate: EROFS (the initrd). */
 int ftruncate(int fd, off_t len);

@@ -241,3 +241,30 @@ int fstat(int fd, struct stat *st)
 		fill_stat(st, S_IFREG | 0444, fds[fd].size, fds[fd].index + 1ull);
 	return 0;
 }
+
+/* pread/pwrite: at off, the descriptor's position unchanged. */
+ssize_t pread(int fd, void *buf, size_t count, off_t off)
+{
+	if (!fd_ok(fd) || off < 0) {
+		errno = fd >= 0 && fd < 3 ? ESPIPE : fd_ok(fd) ? EINVAL : EBADF;
+		return -1;
+	}
+	uint64_t pos = fds[fd].pos;
+	fds[fd].pos = (uint64_t)off;
+	ssize_t n = read(fd, buf, count);
+	fds[fd].pos = pos;
+	return n;
+}
+
+ssize_t pwrite(int fd, const void *buf, size_t count, off_t off)
+{
+	if (!fd_ok(fd) || off < 0) {
+		errno = fd >= 0 && fd < 3 ? ESPIPE : fd_ok(fd) ? EINVAL : EBADF;
+		return -1;
+	}
+	uint64_t pos = fds[fd].pos;
+	fds[fd].pos = (uint64_t)off;
+	ssize_t n = write(fd, buf, count);
+	fds[fd].pos = pos;
+	return n;
+}

@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <malloc.h>
 #include <stdarg.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -574,4 +575,123 @@ void *sbrk(intptr_t incr)
 	}
 	pthread_mutex_unlock(&brk_lock);
 	return ret;
+}
+
+/* ---- stdio: the console is unbuffered, so buffering calls have nothing
+ * to change; stdin reads the console (read(0)) ---- */
+
+int setvbuf(FILE *f, char *buf, int mode, size_t size)
+{
+	(void)f, (void)buf, (void)size;
+	return mode == _IONBF || mode == _IOLBF || mode == _IOFBF ? 0 : -1;
+}
+
+void setbuf(FILE *f, char *buf) { setvbuf(f, buf, buf ? _IOFBF : _IONBF, BUFSIZ); }
+void setlinebuf(FILE *f) { setvbuf(f, NULL, _IOLBF, 0); }
+
+int fileno(FILE *f)
+{
+	if (f == stdin || f == stdout || f == stderr)
+		return f == stdin ? 0 : f == stdout ? 1 : 2;
+	errno = EBADF;
+	return -1;
+}
+
+int vdprintf(int fd, const char *fmt, va_list ap)
+{
+	char buf[1024];
+	int n = vsnprintf(buf, sizeof buf, fmt, ap);
+	if (n < 0)
+		return n;
+	if ((size_t)n < sizeof buf)
+		return write(fd, buf, (size_t)n) < 0 ? -1 : n;
+	char *big = malloc((size_t)n + 1);
+	if (!big)
+		return -1;
+	vsnprintf(big, (size_t)n + 1, fmt, ap);
+	int r = write(fd, big, (size_t)n) < 0 ? -1 : n;
+	free(big);
+	return r;
+}
+
+int dprintf(int fd, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vdprintf(fd, fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+static int in_eof, in_err;
+
+int fgetc(FILE *f)
+{
+	unsigned char c;
+	if (f != stdin) {
+		errno = EBADF;
+		return EOF;
+	}
+	ssize_t n = read(0, &c, 1);
+	if (n == 1)
+		return c;
+	if (n == 0)
+		in_eof = 1;
+	else
+		in_err = 1;
+	return EOF;
+}
+
+int getc(FILE *f) { return fgetc(f); }
+int getchar(void) { return fgetc(stdin); }
+
+char *fgets(char *s, int size, FILE *f)
+{
+	int i = 0;
+	while (i < size - 1) {
+		int c = fgetc(f);
+		if (c == EOF)
+			break;
+		s[i++] = (char)c;
+		if (c == '\n')
+			break;
+	}
+	if (i == 0 || size <= 0)
+		return NULL;
+	s[i] = 0;
+	return s;
+}
+
+int feof(FILE *f) { return f == stdin && in_eof; }
+int ferror(FILE *f) { return f == stdin && in_err; }
+void clearerr(FILE *f) { if (f == stdin) in_eof = in_err = 0; }
+
+/* ---- string.h: signal names ---- */
+
+char *strsignal(int sig)
+{
+	static const char *const names[] = {
+		"Unknown signal 0", "Hangup", "Interrupt", "Quit", "Illegal instruction",
+		"Trace/breakpoint trap", "Aborted", "Bus error", "Floating point exception",
+		"Killed", "User defined signal 1", "Segmentation fault", "User defined signal 2",
+		"Broken pipe", "Alarm clock", "Terminated", "Stack fault", "Child exited",
+		"Continued", "Stopped (signal)", "Stopped", "Stopped (tty input)",
+		"Stopped (tty output)", "Urgent I/O condition", "CPU time limit exceeded",
+		"File size limit exceeded", "Virtual timer expired", "Profiling timer expired",
+		"Window changed", "I/O possible", "Power failure", "Bad system call",
+	};
+	static char buf[32];
+	if (sig >= 0 && sig < (int)(sizeof names / sizeof names[0]))
+		return (char *)names[sig];
+	snprintf(buf, sizeof buf, sig >= 34 && sig <= 64 ? "Real-time signal %d" : "Unknown signal %d",
+		 sig >= 34 && sig <= 64 ? sig - 34 : sig);
+	return buf;
+}
+
+void psignal(int sig, const char *s)
+{
+	if (s && *s)
+		fprintf(stderr, "%s: %s\n", s, strsignal(sig));
+	else
+		fprintf(stderr, "%s\n", strsignal(sig));
 }

@@ -189,6 +189,8 @@ long sysconf(int name)
 	case _SC_OPEN_MAX: return LIBSYS_FD_MAX;
 	case _SC_ARG_MAX: return PG_SPAWN_MAX;
 	case _SC_CHILD_MAX: return 64;
+	case _SC_AVPHYS_PAGES: return phys_pages();
+	case _SC_LEVEL1_DCACHE_LINESIZE: return 64;
 	default:
 		errno = EINVAL;
 		return -1;

@@ -122,6 +122,27 @@ int shm_open(const char *name, int oflag, mode_t mode)
 	return fd;
 }
 
+/* memfd_create: an object with no name (MFD_CLOEXEC, MFD_ALLOW_SEALING
+ * accepted, nothing else: EINVAL), gone with its last descriptor. */
+int memfd_create(const char *name, unsigned flags)
+{
+	if (!name || (flags & ~3u)) {
+		errno = EINVAL;
+		return -1;
+	}
+	int i = create("");
+	if (i < 0)
+		return -1;
+	objs[i].named = 0;
+	int fd = libsys_fd_new_shm(i + 1);
+	if (fd < 0) {
+		release(i);
+		return -1;
+	}
+	objs[i].fds++;
+	return fd;
+}
+
 int shm_unlink(const char *name)
 {
 	const char *n = shm_name(name);

@@ -119,6 +119,11 @@ int posix_madvise(void *addr, size_t len, int advice);
  * ENOMEM.  Errors as Linux: EEXIST, ENOENT, EINVAL, ENFILE, EMFILE. */
 int shm_open(const char *name, int oflag, mode_t mode);
 int shm_unlink(const char *name);
+/* An unnamed shared memory object (Linux): as shm_open's, gone with its
+ * last descriptor and mapping.  flags: MFD_CLOEXEC, MFD_ALLOW_SEALING. */
+#define MFD_CLOEXEC       1u
+#define MFD_ALLOW_SEALING 2u
+int memfd_create(const char *name, unsigned flags);
 
 /* Introspection (not POSIX; Linux's /proc/self/pagemap and kpagecount in
  * one call): one struct pg_page_info per page of [addr, addr + len)
