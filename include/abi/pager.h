@@ -247,7 +247,7 @@ enum pg_request {
  *   0x0000_0000_0040_0000  program image (PT_LOAD segments)
  *   0x0000_1000_0000_0000  PG_MMAP_ANON regions, placed upward, a free
  *                          guard page between any two regions
- *   0x0000_7FFF_EFF0_0000  main stack: PG_STACK_SIZE, lazy, ends at
+ *   0x0000_7FFF_EF80_0000  main stack: PG_STACK_SIZE, lazy, ends at
  *   0x0000_7FFF_F000_0000  PG_STACK_TOP
  *   0x0000_7FFF_FF00_0000  IPC buffers: thread i's at PG_IPC_BUF_BASE + i*4096
  *   0x0000_7FFF_FFFF_E000  the startup page (read-only), PG_STARTUP_VA */
@@ -255,7 +255,7 @@ enum pg_request {
 #define PG_MMAP_BASE    0x0000100000000000ull
 #define PG_MMAP_LIMIT   0x0000700000000000ull
 #define PG_STACK_TOP    0x00007FFFF0000000ull
-#define PG_STACK_SIZE   (1ull << 20)
+#define PG_STACK_SIZE   (8ull << 20) /* Linux's default RLIMIT_STACK */
 #define PG_IPC_BUF_BASE 0x00007FFFFF000000ull
 #define PG_STARTUP_VA   0x00007FFFFFFFE000ull
 #define PG_USER_END     0x00007FFFFFFFF000ull /* the last user page is never mapped */
