@@ -8,7 +8,6 @@
 #include <limits.h>
 #include <malloc.h>
 #include <stdarg.h>
-#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,6 +123,8 @@ lldiv_t lldiv(long long a, long long b) { return (lldiv_t){ a / b, a % b }; }
 /* ---- sscanf: %d %i %u %o %x %X %c %s %[...] %n %p %f %e %g, with *, a
  * width and the hh h l ll j z t L modifiers ---- */
 
+/* The set of a %[...] conversion at *fmt (just past '['); *fmt moves past
+ * its ']'.  0 if it has none. */
 static int scan_set(const char **fmt, unsigned char set[256])
 {
 	const char *f = *fmt;
@@ -148,128 +149,157 @@ static int scan_set(const char **fmt, unsigned char set[256])
 	return 1;
 }
 
-static void store_int(va_list *ap, int size, unsigned long long v)
+/* One conversion's state: what it reads, where it stores. */
+struct scan {
+	const char *s;   /* the input, at the conversion */
+	va_list *ap;
+	int skip, size;  /* '*'; -2 hh, -1 h, 0 int, 1 l, 2 ll/j/z/t/L */
+	size_t width;    /* 0: none */
+};
+
+static void store_int(struct scan *c, unsigned long long v)
 {
-	switch (size) {
-	case -2: *va_arg(*ap, signed char *) = (signed char)v; break;
-	case -1: *va_arg(*ap, short *) = (short)v; break;
-	case 0: *va_arg(*ap, int *) = (int)v; break;
-	default: *va_arg(*ap, long long *) = (long long)v; break;
+	switch (c->size) {
+	case -2: *va_arg(*c->ap, signed char *) = (signed char)v; break;
+	case -1: *va_arg(*c->ap, short *) = (short)v; break;
+	case 0: *va_arg(*c->ap, int *) = (int)v; break;
+	default: *va_arg(*c->ap, long long *) = (long long)v; break;
 	}
+}
+
+/* %c: width (1) bytes, no NUL; 0, or -1 at the input's end. */
+static int scan_chars(struct scan *c)
+{
+	size_t k = c->width ? c->width : 1;
+	char *out = c->skip ? NULL : va_arg(*c->ap, char *);
+	for (size_t i = 0; i < k; i++, c->s++) {
+		if (!*c->s)
+			return -1;
+		if (out)
+			out[i] = *c->s;
+	}
+	return 0;
+}
+
+/* %s and %[: the longest run of bytes in set, NUL-terminated; -1 if none. */
+static int scan_run(struct scan *c, const unsigned char set[256])
+{
+	char *out = c->skip ? NULL : va_arg(*c->ap, char *);
+	size_t i = 0, lim = c->width ? c->width : (size_t)-1;
+	for (; *c->s && set[(unsigned char)*c->s] && i < lim; i++, c->s++)
+		if (out)
+			out[i] = *c->s;
+	if (!i)
+		return -1;
+	if (out)
+		out[i] = 0;
+	return 0;
+}
+
+/* A number for conversion conv (integers in their base, %p, floats);
+ * -1 if the input does not start with one. */
+static int scan_number(struct scan *c, char conv)
+{
+	char buf[512], *end;
+	size_t w = c->width && c->width < sizeof buf ? c->width : sizeof buf - 1;
+	strncpy(buf, c->s, w);
+	buf[w] = 0;
+	if (strchr("feEgGaA", conv)) {
+		double v = strtod(buf, &end);
+		if (end == buf)
+			return -1;
+		if (!c->skip && c->size > 1)
+			*va_arg(*c->ap, long double *) = v;
+		else if (!c->skip && c->size == 1)
+			*va_arg(*c->ap, double *) = v;
+		else if (!c->skip)
+			*va_arg(*c->ap, float *) = (float)v;
+	} else {
+		int base = conv == 'd' || conv == 'u' ? 10 : conv == 'o' ? 8 : conv == 'i' ? 0 : 16;
+		unsigned long long v = conv == 'd' || conv == 'i' ?
+			(unsigned long long)strtoll(buf, &end, base) : strtoull(buf, &end, base);
+		if (end == buf)
+			return -1;
+		if (!c->skip && conv == 'p')
+			*va_arg(*c->ap, void **) = (void *)(uintptr_t)v;
+		else if (!c->skip)
+			store_int(c, v);
+	}
+	c->s += end - buf;
+	return 0;
+}
+
+/* The conversion at *fmt (just past '%' and the flags): 1 stored, 0 done
+ * without storing, -1 a mismatch, -2 the input ended first. */
+static int scan_one(struct scan *c, const char **fmt, const char *start)
+{
+	char conv = **fmt;
+	if (conv == 'n') {
+		if (!c->skip)
+			store_int(c, (unsigned long long)(c->s - start));
+		return 0;
+	}
+	if (conv != 'c' && conv != '[')
+		while (isspace((unsigned char)*c->s))
+			c->s++;
+	if (!*c->s)
+		return -2;
+	unsigned char set[256];
+	int r;
+	if (conv == 'c') {
+		r = scan_chars(c);
+	} else if (conv == '[') {
+		(*fmt)++;
+		if (!scan_set(fmt, set))
+			return -1;
+		(*fmt)--;
+		r = scan_run(c, set);
+	} else if (conv == 's') {
+		for (int i = 0; i < 256; i++)
+			set[i] = i && !isspace(i);
+		r = scan_run(c, set);
+	} else if (strchr("diouxXpfeEgGaA", conv) && conv) {
+		r = scan_number(c, conv);
+	} else {
+		return -1;
+	}
+	return r ? r : !c->skip;
 }
 
 int vsscanf(const char *s, const char *fmt, va_list ap0)
 {
 	va_list ap;
 	va_copy(ap, ap0);
-	const char *start = s;
+	struct scan c = { .s = s, .ap = &ap };
 	int n = 0;
 	for (; *fmt; fmt++) {
 		if (isspace((unsigned char)*fmt)) {
-			while (isspace((unsigned char)*s))
-				s++;
+			while (isspace((unsigned char)*c.s))
+				c.s++;
 			continue;
 		}
 		if (*fmt != '%' || fmt[1] == '%') {
-			if (*fmt == '%')
-				fmt++;
-			if (*s != *fmt)
+			fmt += *fmt == '%';
+			if (*c.s != *fmt)
 				break;
-			s++;
+			c.s++;
 			continue;
 		}
 		fmt++;
-		int skip = *fmt == '*';
-		if (skip)
-			fmt++;
-		size_t width = 0;
-		while (isdigit((unsigned char)*fmt))
-			width = width * 10 + (size_t)(*fmt++ - '0');
-		int size = 0;
-		for (;; fmt++) {
-			if (*fmt == 'h') size--;
-			else if (*fmt == 'l' || *fmt == 'j' || *fmt == 'z' || *fmt == 't' || *fmt == 'L' || *fmt == 'q') size++;
-			else break;
+		c.skip = *fmt == '*';
+		fmt += c.skip;
+		for (c.width = 0; isdigit((unsigned char)*fmt); fmt++)
+			c.width = c.width * 10 + (size_t)(*fmt - '0');
+		for (c.size = 0; strchr("hljztLq", *fmt) && *fmt; fmt++)
+			c.size += *fmt == 'h' ? -1 : 1;
+		int r = scan_one(&c, &fmt, s);
+		if (r == -2) {
+			n = n ? n : -1;
+			break;
 		}
-		char c = *fmt;
-		if (c == 'n') {
-			if (!skip)
-				store_int(&ap, size, (unsigned long long)(s - start));
-			continue;
-		}
-		if (c != 'c' && c != '[')
-			while (isspace((unsigned char)*s))
-				s++;
-		if (!*s)
-			return n ? n : -1;
-		char buf[512];
-		size_t w = width && width < sizeof buf ? width : sizeof buf - 1;
-		if (c == 'c') {
-			size_t k = width ? width : 1;
-			char *out = skip ? NULL : va_arg(ap, char *);
-			for (size_t i = 0; i < k; i++, s++) {
-				if (!*s)
-					return n ? n : -1;
-				if (out)
-					out[i] = *s;
-			}
-			n += !skip;
-			continue;
-		}
-		if (c == 's' || c == '[') {
-			unsigned char set[256];
-			if (c == '[') {
-				fmt++;
-				if (!scan_set(&fmt, set))
-					break;
-				fmt--;
-			} else {
-				for (int i = 0; i < 256; i++)
-					set[i] = !isspace(i) && i;
-			}
-			char *out = skip ? NULL : va_arg(ap, char *);
-			size_t i = 0;
-			size_t lim = width ? width : (size_t)-1;
-			for (; *s && set[(unsigned char)*s] && i < lim; i++, s++)
-				if (out)
-					out[i] = *s;
-			if (!i)
-				break;
-			if (out)
-				out[i] = 0;
-			n += !skip;
-			continue;
-		}
-		strncpy(buf, s, w);
-		buf[w] = 0;
-		char *end;
-		if (c == 'f' || c == 'e' || c == 'g' || c == 'E' || c == 'G' || c == 'a') {
-			double v = strtod(buf, &end);
-			if (end == buf)
-				break;
-			if (!skip) {
-				if (size > 1) *va_arg(ap, long double *) = v;
-				else if (size == 1) *va_arg(ap, double *) = v;
-				else *va_arg(ap, float *) = (float)v;
-			}
-		} else {
-			int base = c == 'd' || c == 'u' ? 10 : c == 'o' ? 8 :
-				   c == 'x' || c == 'X' || c == 'p' ? 16 : c == 'i' ? 0 : -1;
-			if (base < 0)
-				break;
-			unsigned long long v = c == 'd' || c == 'i' ? (unsigned long long)strtoll(buf, &end, base)
-								   : strtoull(buf, &end, base);
-			if (end == buf)
-				break;
-			if (!skip) {
-				if (c == 'p')
-					*va_arg(ap, void **) = (void *)(uintptr_t)v;
-				else
-					store_int(&ap, size, v);
-			}
-		}
-		s += end - buf;
-		n += !skip;
+		if (r < 0)
+			break;
+		n += r;
 	}
 	va_end(ap);
 	return n;
