@@ -2,9 +2,10 @@
  * process, the main one included): create (with a stack size and detached
  * state from the attributes), join, detach, pthread_exit or return, self,
  * once, mutexes (timed too), condition variables, barriers and spin locks,
- * all waiting asleep on futexes (the kernel's futex_wait/futex_wake).
- * Errors are returned, not put in errno.  Not there: read-write locks,
- * thread-specific data (pthread_key_*), cancellation, recursive mutexes. */
+ * all waiting asleep on futexes (the kernel's futex_wait/futex_wake);
+ * normal, recursive and error-checking mutexes; read-write locks;
+ * thread-specific data (pthread_key_*).  Errors are returned, not put in
+ * errno.  Not there: cancellation, process-shared objects. */
 #ifndef _PTHREAD_H
 #define _PTHREAD_H
 
@@ -27,7 +28,12 @@ typedef struct {
 #define PTHREAD_ONCE_INIT 0
 #define PTHREAD_MUTEX_NORMAL     0
 #define PTHREAD_MUTEX_DEFAULT    0
+#define PTHREAD_MUTEX_RECURSIVE  1
 #define PTHREAD_MUTEX_ERRORCHECK 2
+#define PTHREAD_MUTEX_RECURSIVE_NP  PTHREAD_MUTEX_RECURSIVE
+#define PTHREAD_MUTEX_ERRORCHECK_NP PTHREAD_MUTEX_ERRORCHECK
+#define PTHREAD_KEYS_MAX 128
+#define PTHREAD_DESTRUCTOR_ITERATIONS 4
 #define PTHREAD_PROCESS_PRIVATE  0
 #define PTHREAD_PROCESS_SHARED   1
 /* 0 not run, 1 running (others sleep on it), 2 done */
@@ -39,14 +45,35 @@ typedef struct {
 } pthread_barrier_t;
 typedef struct { int unused; } pthread_barrierattr_t;
 typedef volatile int pthread_spinlock_t;
-/* locked: 0 free, 1 held, 2 held and someone may sleep on it */
-typedef struct { volatile int locked; } pthread_mutex_t;
-typedef struct { int unused; } pthread_mutexattr_t;
-#define PTHREAD_MUTEX_INITIALIZER { 0 }
+/* locked: 0 free, 1 held, 2 held and someone may sleep on it; type
+ * PTHREAD_MUTEX_*; owner and count: the holder of a recursive or
+ * error-checking one and how many times it holds it */
+typedef struct {
+	volatile int locked;
+	int type;
+	struct libsys_pthread *owner;
+	unsigned count;
+} pthread_mutex_t;
+typedef struct { int unused; } pthread_mutexattr_t; /* unused: the type */
+#define PTHREAD_MUTEX_INITIALIZER { 0, 0, 0, 0 }
+#define PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP { 0, PTHREAD_MUTEX_RECURSIVE, 0, 0 }
+#define PTHREAD_ERRORCHECK_MUTEX_INITIALIZER_NP { 0, PTHREAD_MUTEX_ERRORCHECK, 0, 0 }
 /* seq: bumped by every signal and broadcast (waiters sleep on it) */
 typedef struct { volatile unsigned seq; } pthread_cond_t;
 typedef struct { int unused; } pthread_condattr_t;
 #define PTHREAD_COND_INITIALIZER { 0 }
+/* readers inside, a writer inside (owner), writers waiting (they keep new
+ * readers out) */
+typedef struct {
+	pthread_mutex_t lock;
+	pthread_cond_t readable, writable;
+	unsigned readers, writers_waiting;
+	int writer;
+	struct libsys_pthread *owner;
+} pthread_rwlock_t;
+typedef struct { int unused; } pthread_rwlockattr_t;
+#define PTHREAD_RWLOCK_INITIALIZER { PTHREAD_MUTEX_INITIALIZER, { 0 }, { 0 }, 0, 0, 0, 0 }
+typedef unsigned pthread_key_t;
 
 int pthread_create(pthread_t *t, const pthread_attr_t *attr,
 		   void *(*fn)(void *), void *arg);
@@ -87,8 +114,9 @@ int pthread_once(pthread_once_t *once, void (*fn)(void));
 int pthread_mutex_timedlock(pthread_mutex_t *m, const struct timespec *abstime);
 int pthread_mutexattr_init(pthread_mutexattr_t *a);
 int pthread_mutexattr_destroy(pthread_mutexattr_t *a);
-/* NORMAL (DEFAULT) only: ENOTSUP for the others. */
+/* NORMAL (DEFAULT), RECURSIVE, ERRORCHECK: EINVAL for others. */
 int pthread_mutexattr_settype(pthread_mutexattr_t *a, int type);
+int pthread_mutexattr_gettype(const pthread_mutexattr_t *a, int *type);
 int pthread_condattr_init(pthread_condattr_t *a);
 int pthread_condattr_destroy(pthread_condattr_t *a);
 /* count threads meet: each pthread_barrier_wait sleeps until count have
@@ -106,5 +134,26 @@ int pthread_spin_destroy(pthread_spinlock_t *l);
 int pthread_spin_lock(pthread_spinlock_t *l);
 int pthread_spin_trylock(pthread_spinlock_t *l);
 int pthread_spin_unlock(pthread_spinlock_t *l);
+/* Read-write locks: many readers or one writer; a writer waiting keeps
+ * new readers out.  try*: EBUSY; wrlock by the writer itself: EDEADLK;
+ * unlock of a lock not held: EPERM; timed*: on CLOCK_REALTIME. */
+int pthread_rwlock_init(pthread_rwlock_t *l, const pthread_rwlockattr_t *attr);
+int pthread_rwlock_destroy(pthread_rwlock_t *l);
+int pthread_rwlock_rdlock(pthread_rwlock_t *l);
+int pthread_rwlock_tryrdlock(pthread_rwlock_t *l);
+int pthread_rwlock_timedrdlock(pthread_rwlock_t *l, const struct timespec *abstime);
+int pthread_rwlock_wrlock(pthread_rwlock_t *l);
+int pthread_rwlock_trywrlock(pthread_rwlock_t *l);
+int pthread_rwlock_timedwrlock(pthread_rwlock_t *l, const struct timespec *abstime);
+int pthread_rwlock_unlock(pthread_rwlock_t *l);
+int pthread_rwlockattr_init(pthread_rwlockattr_t *a);
+int pthread_rwlockattr_destroy(pthread_rwlockattr_t *a);
+/* Thread-specific data: PTHREAD_KEYS_MAX keys (EAGAIN past them); a
+ * thread's non-NULL values are passed to the key's destructor when it
+ * ends (return or pthread_exit), PTHREAD_DESTRUCTOR_ITERATIONS rounds. */
+int pthread_key_create(pthread_key_t *key, void (*destructor)(void *));
+int pthread_key_delete(pthread_key_t key);
+void *pthread_getspecific(pthread_key_t key);
+int pthread_setspecific(pthread_key_t key, const void *value);
 
 #endif

@@ -160,4 +160,7 @@ int raise(int sig);
  * only check it exists (0).  -1 with ESRCH, EPERM (not ours), EINVAL. */
 int kill(pid_t pid, int sig);
 
+/* "name: description" of sig on stderr (strsignal's words). */
+void psignal(int sig, const char *s);
+
 #endif

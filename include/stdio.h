@@ -6,6 +6,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #define EOF (-1)
 #define BUFSIZ 1024
@@ -33,5 +34,27 @@ int putc(int c, FILE *f);
 int fflush(FILE *f);
 size_t fwrite(const void *p, size_t size, size_t n, FILE *f);
 void perror(const char *s);
+/* Reading from strings: %d %i %u %o %x %c %s %[set] %n %p %f %e %g, with
+ * '*', a width and the hh h l ll j z t L modifiers. */
+int sscanf(const char *s, const char *fmt, ...) __attribute__((format(scanf, 2, 3)));
+/* The console is unbuffered: the buffering calls accept any mode and
+ * change nothing.  stdin reads typed bytes (fgetc, fgets, getchar). */
+#define _IOFBF 0
+#define _IOLBF 1
+#define _IONBF 2
+int setvbuf(FILE *f, char *buf, int mode, size_t size);
+void setbuf(FILE *f, char *buf);
+void setlinebuf(FILE *f);
+int fileno(FILE *f);
+int dprintf(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int vdprintf(int fd, const char *fmt, va_list ap);
+int fgetc(FILE *f);
+int getc(FILE *f);
+int getchar(void);
+char *fgets(char *s, int size, FILE *f);
+int feof(FILE *f);
+int ferror(FILE *f);
+void clearerr(FILE *f);
+int vsscanf(const char *s, const char *fmt, va_list ap);
 
 #endif

@@ -18,5 +18,18 @@ char *strdup(const char *s);
 size_t strspn(const char *s, const char *accept);
 size_t strcspn(const char *s, const char *reject);
 char *strerror(int errnum);
+char *strtok(char *s, const char *delim);
+char *strtok_r(char *s, const char *delim, char **save);
+char *strsep(char **sp, const char *delim);
+char *strndup(const char *s, size_t n);
+char *strpbrk(const char *s, const char *accept);
+char *strcasestr(const char *h, const char *n);
+int strcoll(const char *a, const char *b);
+size_t strxfrm(char *d, const char *s, size_t n);
+void *memrchr(const void *s, int c, size_t n);
+void *mempcpy(void *d, const void *s, size_t n);
+char *stpcpy(char *d, const char *s);
+char *strsignal(int sig);
+#include <strings.h>
 
 #endif

@@ -1,5 +1,7 @@
-/* Time: CLOCK_MONOTONIC (and CLOCK_REALTIME, the same clock: seconds since
- * boot) from the cycle counter; nanosleep in milliseconds. */
+/* Time from the cycle counter: CLOCK_MONOTONIC counts from boot,
+ * CLOCK_REALTIME is the calendar (UTC: the RTC the kernel read at boot,
+ * plus the cycles since; never set); nanosleep sleeps at least as long
+ * as CLOCK_MONOTONIC says. */
 #ifndef _TIME_H
 #define _TIME_H
 
@@ -15,6 +17,27 @@ struct timespec {
 };
 
 typedef long clock_t;
+
+/* Broken-down time: UTC only (no time zones: localtime is gmtime). */
+struct tm {
+	int tm_sec, tm_min, tm_hour, tm_mday, tm_mon, tm_year, tm_wday, tm_yday, tm_isdst;
+	long tm_gmtoff;
+	const char *tm_zone;
+};
+struct tm *gmtime(const time_t *t);
+struct tm *gmtime_r(const time_t *t, struct tm *tm);
+struct tm *localtime(const time_t *t);
+struct tm *localtime_r(const time_t *t, struct tm *tm);
+time_t mktime(struct tm *tm);
+time_t timegm(struct tm *tm);
+size_t strftime(char *s, size_t max, const char *fmt, const struct tm *tm);
+char *asctime(const struct tm *tm);
+char *asctime_r(const struct tm *tm, char *buf);
+char *ctime(const time_t *t);
+char *ctime_r(const time_t *t, char *buf);
+double difftime(time_t a, time_t b);
+/* 1 ns for both clocks (the cycle counter). */
+int clock_getres(clockid_t clk, struct timespec *res);
 
 int clock_gettime(clockid_t clk, struct timespec *ts);
 int nanosleep(const struct timespec *req, struct timespec *rem);

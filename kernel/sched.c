@@ -110,6 +110,8 @@ static void switch_to(struct cpu_sched *c, struct thread *next)
 		return;
 	}
 	arch_fpu_leave(prev->fpu);
+	if (prev->fs_base | next->fs_base)
+		arch_set_fs_base(next->fs_base);
 	next->cpu = c->id;
 	next->runs++;
 	atomic_store(&next->state, TS_RUNNING);
@@ -180,6 +182,8 @@ _Noreturn void sched_switch_fast(struct cpu_sched *c, struct thread *next, unsig
 {
 	struct thread *prev = c->current;
 	arch_fpu_leave(prev->fpu);
+	if (prev->fs_base | next->fs_base)
+		arch_set_fs_base(next->fs_base);
 	next->cpu = c->id;
 	next->runs++;
 	atomic_store(&next->state, TS_RUNNING);

@@ -301,6 +301,7 @@ int ksys_sysinfo(const uint64_t a[6], uint64_t out[6])
 	si.ticks_ms = sched_ticks();
 	si.tsc_hz = arch_cycles_per_sec();
 	si.ncpus = arch_ncpus();
+	arch_rtc_time(&si.rtc_epoch, &si.rtc_tsc);
 	for (unsigned c = 0; c < si.ncpus && c < ABI_MAX_CPUS; c++) {
 		struct sched_cpu_stats st;
 		sched_cpu_stats(c, &st);

@@ -4,6 +4,7 @@
 #include "arch_api.h"
 #include "sched.h"
 #include "thread.h"
+#include "memlayout.h"
 
 int ksys_cpu_pin(const uint64_t a[6], uint64_t out[6])
 {
@@ -18,6 +19,20 @@ int ksys_cpu_pin(const uint64_t a[6], uint64_t out[6])
 	unsigned long f = arch_irq_save(); /* no move between the two reads */
 	out[0] = arch_cpu_id();
 	out[1] = me->pinned ? me->cpu + 1ull : 0;
+	arch_irq_restore(f);
+	return E_OK;
+}
+
+/* set_fs_base (45): the calling thread's FS base, loaded now and at every
+ * switch to it (the TLS thread pointer).  E_INVAL outside the user half. */
+int ksys_set_fs_base(const uint64_t a[6], uint64_t out[6])
+{
+	(void)out;
+	if (a[0] >= USER_END)
+		return E_INVAL;
+	unsigned long f = arch_irq_save();
+	cur()->fs_base = a[0];
+	arch_set_fs_base(a[0]);
 	arch_irq_restore(f);
 	return E_OK;
 }

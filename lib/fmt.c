@@ -22,7 +22,7 @@ static void pad(struct out *o, char c, int n)
 }
 
 struct spec {
-	bool left, zero, plus, space;
+	bool left, zero, plus, space, alt; /* alt: '#' */
 	int width, prec; /* prec < 0: none */
 };
 
@@ -107,6 +107,7 @@ static void parse_spec(const char **fmt, struct spec *s, va_list *ap)
 		else if (*f == '0') s->zero = true;
 		else if (*f == '+') s->plus = true;
 		else if (*f == ' ') s->space = true;
+		else if (*f == '#') s->alt = true;
 		else break;
 	}
 	if (*f == '*') {
@@ -182,9 +183,12 @@ static void convert(struct out *o, char c, int len, struct spec *s, va_list *ap)
 		break;
 	}
 	case 'u': put_num(o, get_unsigned(ap, len), false, 10, false, 0, s); break;
-	case 'x': put_num(o, get_unsigned(ap, len), false, 16, false, 0, s); break;
-	case 'X': put_num(o, get_unsigned(ap, len), false, 16, true, 0, s); break;
-	case 'o': put_num(o, get_unsigned(ap, len), false, 8, false, 0, s); break;
+	case 'x': case 'X': case 'o': { /* '#': 0x, 0X or 0 before a non-zero value */
+		uint64_t v = get_unsigned(ap, len);
+		const char *alt = !s->alt || !v ? 0 : c == 'x' ? "0x" : c == 'X' ? "0X" : "0";
+		put_num(o, v, false, c == 'o' ? 8 : 16, c == 'X', alt, s);
+		break;
+	}
 	case 'p':
 		put_num(o, (uintptr_t)va_arg(*ap, void *), false, 16, false, "0x", s);
 		break;

@@ -2,6 +2,8 @@
  * (abi/pager.h; libsys reads it where it needs it: sys/proc.h), runs
  * main(argc, argv), then exits with main's return value. */
 #include "sys/sys.h"
+#include "sys/unistd.h"
+#include "abi/err.h"
 #include "libsys.h"
 
 int main(int argc, char **argv);
@@ -27,5 +29,15 @@ void libsys_start(const struct pg_startup *st)
 			sys_thread_exit();
 	}
 	libsys_float_init();
+	size_t tls = libsys_tls_size();
+	void *block;
+	if (tls) { /* the main thread's __thread variables */
+		if (mmap_anon(tls, &block) != E_OK) {
+			static const char msg[] = "crt0: no memory for TLS\n";
+			sys_debug_write((uint64_t)msg, sizeof msg - 1);
+			exit(127);
+		}
+		libsys_tls_init(block);
+	}
 	exit(main((int)st->argc, (char **)st->argv));
 }

@@ -1,5 +1,6 @@
 /* Initrd files for programs: open, read, lseek, close (read-only: the
- * initrd is the only file system), and the console as fds 0, 1 and 2.
+ * initrd is the only file system), the console as fds 0, 1 and 2, and
+ * shared memory objects (shm.c: shm_open's descriptors, read-write).
  * A descriptor is a slot of a small table in this process (copied by
  * fork, like Linux's); the pager knows a file by its PG_LIST index. */
 #include <errno.h>
@@ -16,6 +17,7 @@
 #define FD_MAX LIBSYS_FD_MAX
 static struct {
 	int used;
+	int shm;           /* shm.c's object + 1, or 0: an initrd file */
 	unsigned index;    /* PG_LIST index */
 	uint64_t size, pos;
 } fds[FD_MAX];
@@ -53,6 +55,7 @@ int open(const char *path, int flags, ...)
 	for (int fd = 3; fd < FD_MAX; fd++)
 		if (!fds[fd].used) {
 			fds[fd].used = 1;
+			fds[fd].shm = 0;
 			fds[fd].index = index;
 			fds[fd].size = size;
 			fds[fd].pos = 0;
@@ -69,7 +72,25 @@ static int fd_ok(int fd)
 
 uint64_t libsys_fd_file(int fd)
 {
-	return fd_ok(fd) ? fds[fd].index + 1ull : 0;
+	return fd_ok(fd) && !fds[fd].shm ? fds[fd].index + 1ull : 0;
+}
+
+int libsys_fd_shm(int fd)
+{
+	return fd_ok(fd) ? fds[fd].shm : 0;
+}
+
+int libsys_fd_new_shm(int shm)
+{
+	for (int fd = 3; fd < FD_MAX; fd++)
+		if (!fds[fd].used) {
+			fds[fd].used = 1;
+			fds[fd].shm = shm;
+			fds[fd].pos = 0;
+			return fd;
+		}
+	errno = EMFILE;
+	return -1;
 }
 
 /* Up to 4096 bytes of file fd at its position into buf. */
@@ -98,6 +119,11 @@ ssize_t read(int fd, void *buf, size_t count)
 		errno = EBADF;
 		return -1;
 	}
+	if (fds[fd].shm) {
+		size_t n = libsys_shm_rw(fds[fd].shm, fds[fd].pos, buf, count, 0);
+		fds[fd].pos += n;
+		return (ssize_t)n;
+	}
 	size_t done = 0;
 	while (done < count) {
 		long n = read_chunk(fd, (char *)buf + done, count - done);
@@ -116,7 +142,12 @@ ssize_t write(int fd, const void *buf, size_t count)
 		int n = console_write(buf, count);
 		return n < 0 ? libsys_fail(-n) : n;
 	}
-	errno = fd_ok(fd) ? EBADF : EBADF; /* files are read-only */
+	if (fd_ok(fd) && fds[fd].shm) {
+		size_t n = libsys_shm_rw(fds[fd].shm, fds[fd].pos, (void *)buf, count, 1);
+		fds[fd].pos += n;
+		return n || !count ? (ssize_t)n : libsys_fail(E_NOMEM);
+	}
+	errno = EBADF; /* initrd files are read-only */
 	return -1;
 }
 
@@ -126,8 +157,9 @@ off_t lseek(int fd, off_t off, int whence)
 		errno = fd >= 0 && fd < 3 ? ESPIPE : EBADF;
 		return -1;
 	}
+	uint64_t size = fds[fd].shm ? libsys_shm_size(fds[fd].shm) : fds[fd].size;
 	int64_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ?
-		       (int64_t)fds[fd].pos : whence == SEEK_END ? (int64_t)fds[fd].size : -1;
+		       (int64_t)fds[fd].pos : whence == SEEK_END ? (int64_t)size : -1;
 	if (base < 0 || base + off < 0) {
 		errno = EINVAL;
 		return -1;
@@ -143,6 +175,8 @@ int close(int fd)
 		return fd >= 0 && fd < 3 ? 0 : -1;
 	}
 	fds[fd].used = 0;
+	if (fds[fd].shm)
+		libsys_shm_close(fds[fd].shm);
 	return 0;
 }
 
@@ -201,6 +235,36 @@ int fstat(int fd, struct stat *st)
 		errno = EBADF;
 		return -1;
 	}
-	fill_stat(st, S_IFREG | 0444, fds[fd].size, fds[fd].index + 1ull);
+	if (fds[fd].shm)
+		fill_stat(st, S_IFREG | 0600, libsys_shm_size(fds[fd].shm), 0);
+	else
+		fill_stat(st, S_IFREG | 0444, fds[fd].size, fds[fd].index + 1ull);
 	return 0;
+}
+
+/* pread/pwrite: at off, the descriptor's position unchanged. */
+ssize_t pread(int fd, void *buf, size_t count, off_t off)
+{
+	if (!fd_ok(fd) || off < 0) {
+		errno = fd >= 0 && fd < 3 ? ESPIPE : fd_ok(fd) ? EINVAL : EBADF;
+		return -1;
+	}
+	uint64_t pos = fds[fd].pos;
+	fds[fd].pos = (uint64_t)off;
+	ssize_t n = read(fd, buf, count);
+	fds[fd].pos = pos;
+	return n;
+}
+
+ssize_t pwrite(int fd, const void *buf, size_t count, off_t off)
+{
+	if (!fd_ok(fd) || off < 0) {
+		errno = fd >= 0 && fd < 3 ? ESPIPE : fd_ok(fd) ? EINVAL : EBADF;
+		return -1;
+	}
+	uint64_t pos = fds[fd].pos;
+	fds[fd].pos = (uint64_t)off;
+	ssize_t n = write(fd, buf, count);
+	fds[fd].pos = pos;
+	return n;
 }

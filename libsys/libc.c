@@ -2,6 +2,7 @@
  * <stdlib.h> (numbers, rand, qsort, abort), <stdio.h> (the console as
  * stdout and stderr), <assert.h>, <time.h>.  Floating point is in libm.c. */
 #include <assert.h>
+#include <signal.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -275,9 +276,18 @@ void *aligned_alloc(size_t align, size_t size)
 {
 	if (align <= 16)
 		return malloc(size);
-	/* over-allocate; the waste is never returned (rare in tests) */
-	char *p = malloc(size + align);
-	return p ? (void *)(((uintptr_t)p + align - 1) & ~(uintptr_t)(align - 1)) : NULL;
+	if (size > SIZE_MAX / 2 || align > SIZE_MAX / 4) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	/* over-allocate; the word before the aligned block says how far back
+	 * the real one starts (malloc.c's free and realloc read it) */
+	char *p = malloc(size + align + 16);
+	if (!p)
+		return NULL;
+	char *a = (char *)(((uintptr_t)p + 16 + align - 1) & ~(uintptr_t)(align - 1));
+	((uint64_t *)a)[-1] = (uint64_t)(a - p) << 4 | LIBSYS_ALIGNED;
+	return a;
 }
 
 int posix_memalign(void **out, size_t align, size_t size)
@@ -316,7 +326,7 @@ void abort(void)
 {
 	printf("pid %u: abort\n", sys_pid);
 	for (;;)
-		pgreq_kill(sys_pid); /* killed: WIFSIGNALED (SIGKILL) */
+		pgreq_kill_sig(sys_pid, SIGABRT); /* WIFSIGNALED, WTERMSIG SIGABRT */
 }
 
 void libsys_assert_fail(const char *expr, const char *file, int line, const char *fn)
@@ -412,13 +422,15 @@ void perror(const char *s)
 
 int clock_gettime(clockid_t clk, struct timespec *ts)
 {
-	static uint64_t hz;
+	static uint64_t hz, epoch, epoch_tsc;
 	if (clk != CLOCK_MONOTONIC && clk != CLOCK_REALTIME) {
 		errno = EINVAL;
 		return -1;
 	}
-	if (!hz)
-		hz = tsc_hz();
+	if (!__atomic_load_n(&hz, __ATOMIC_ACQUIRE)) { /* epoch first, then hz */
+		libsys_rtc(&epoch, &epoch_tsc);
+		__atomic_store_n(&hz, tsc_hz(), __ATOMIC_RELEASE);
+	}
 	uint32_t lo, hi;
 	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
 	uint64_t t = (uint64_t)hi << 32 | lo;
@@ -426,9 +438,34 @@ int clock_gettime(clockid_t clk, struct timespec *ts)
 		errno = EINVAL;
 		return -1;
 	}
+	if (clk == CLOCK_REALTIME && epoch && t >= epoch_tsc) {
+		/* the calendar: the RTC at boot plus the cycles since */
+		t -= epoch_tsc;
+		ts->tv_sec = (time_t)(epoch + t / hz);
+		ts->tv_nsec = (long)((t % hz) * 1000000000ull / hz);
+		return 0;
+	}
 	ts->tv_sec = (time_t)(t / hz);
 	ts->tv_nsec = (long)((t % hz) * 1000000000ull / hz); /* < 2^64 below 18 GHz */
 	return 0;
+}
+
+/* Sleep at least ns nanoseconds by CLOCK_MONOTONIC (the clock programs
+ * measure with): the kernel's sleep counts timer ticks, which may end a
+ * little before the cycle counter says, so sleep again for what is left. */
+void libsys_sleep_ns(uint64_t ns)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	uint64_t end = (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec + ns;
+	for (;;) {
+		sys_sleep_ms((ns + 999999) / 1000000);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		uint64_t t = (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec;
+		if (t >= end)
+			return;
+		ns = end - t;
+	}
 }
 
 int nanosleep(const struct timespec *req, struct timespec *rem)
@@ -437,7 +474,7 @@ int nanosleep(const struct timespec *req, struct timespec *rem)
 		errno = EINVAL;
 		return -1;
 	}
-	sys_sleep_ms((uint64_t)req->tv_sec * 1000 + (uint64_t)(req->tv_nsec + 999999) / 1000000);
+	libsys_sleep_ns((uint64_t)req->tv_sec * 1000000000ull + (uint64_t)req->tv_nsec);
 	if (rem)
 		rem->tv_sec = 0, rem->tv_nsec = 0;
 	return 0;

@@ -2,6 +2,7 @@
 #ifndef LIBSYS_LIBSYS_H
 #define LIBSYS_LIBSYS_H
 
+#include <stddef.h>
 #include "sys/ipc.h"
 
 /* Call the pager with *m; the reply replaces *m.  Returns the IPC error,
@@ -30,6 +31,18 @@ int libsys_fail(int e);
  * fd is not an open initrd file. */
 uint64_t libsys_fd_file(int fd);
 
+/* Shared memory objects (shm.c) behind descriptors (files.c): the fd's
+ * object (its number + 1; 0: none); a new fd for object shm (-1 EMFILE);
+ * an fd of object shm closed; its size; n bytes read (write: 0) or written
+ * (1) at pos, the count done. */
+int libsys_fd_shm(int fd);
+int libsys_fd_new_shm(int shm);
+void libsys_shm_close(int shm);
+uint64_t libsys_shm_size(int shm);
+size_t libsys_shm_rw(int shm, uint64_t pos, void *buf, size_t n, int write);
+/* mmap of a descriptor of object shm (off page-aligned, >= 0). */
+void *libsys_shm_mmap(int shm, size_t len, int prot, int flags, long off);
+
 /* Descriptors a process may have open (files.c; RLIMIT_NOFILE). */
 #define LIBSYS_FD_MAX 32
 
@@ -51,8 +64,29 @@ int libsys_ms_until(const struct timespec *abstime, uint64_t *ms);
 void libsys_heap_lock(void);
 void libsys_heap_unlock(void);
 
+/* aligned_alloc's mark, in the word before a block it returns (where a
+ * heap chunk's size word is, whose bit 1 is always clear): bits 4.. hold
+ * the distance back to the malloc'd block. */
+#define LIBSYS_ALIGNED 2ull
+
 /* exit()'s first step (proc.c): the atexit functions, last first. */
 void libsys_run_atexit(void);
+
+/* Thread-local storage (tls.c): the bytes a thread's TLS block needs (0:
+ * the program has no __thread variables), setting one up in block (that
+ * many bytes) and loading its thread pointer as the FS base (returned),
+ * and the calling thread's thread pointer (0 without TLS). */
+size_t libsys_tls_size(void);
+uint64_t libsys_tls_init(void *block);
+uint64_t libsys_tls_tp(void);
+
+/* The calendar seconds the kernel read at boot (0: none) and the cycle
+ * counter then (sysinfo; CLOCK_REALTIME counts from them). */
+void libsys_rtc(uint64_t *epoch, uint64_t *tsc);
+
+/* Sleep at least ns nanoseconds as CLOCK_MONOTONIC counts them (libc.c:
+ * nanosleep, usleep, sleep). */
+void libsys_sleep_ns(uint64_t ns);
 
 /* fmt.c's float conversions (fltfmt.c); set by crt0 before main. */
 void libsys_float_init(void);

@@ -6,7 +6,9 @@
 #include "abi/syscall.h"
 #include "sys/malloc.h"
 #include "sys/unistd.h"
+#include <errno.h>
 #include "libsys.h"
+#include "lib/string.h"
 
 static volatile int heap_lock;
 
@@ -33,8 +35,8 @@ void libsys_heap_unlock(void)
 uint64_t heap_brk(uint64_t want)
 {
 	uint64_t now = 0;
-	if (brk(want, &now) != E_OK && want)
-		brk(0, &now);
+	if (pgreq_brk(want, &now) != E_OK && want)
+		pgreq_brk(0, &now);
 	return now;
 }
 
@@ -43,13 +45,34 @@ void *malloc(size_t n)
 	libsys_heap_lock();
 	void *p = heap_alloc(n);
 	libsys_heap_unlock();
+	if (!p)
+		errno = ENOMEM;
 	return p;
+}
+
+/* The block malloc gave for p (p itself, unless aligned_alloc made it). */
+static void *real_block(void *p)
+{
+	uint64_t w = ((uint64_t *)p)[-1];
+	return w & LIBSYS_ALIGNED ? (char *)p - (w >> 4) : p;
+}
+
+/* The bytes p may use: its chunk's size less the header (heap.c: a 16-byte
+ * header, the next chunk's first word not ours), less aligned_alloc's
+ * offset. */
+size_t malloc_usable_size(void *p)
+{
+	if (!p)
+		return 0;
+	char *r = real_block(p);
+	return (size_t)((((uint64_t *)r)[-1] & ~15ull) - 16 - (uint64_t)((char *)p - r));
 }
 
 void free(void *p)
 {
 	if (!p)
 		return;
+	p = real_block(p);
 	libsys_heap_lock();
 	heap_free(p);
 	libsys_heap_unlock();
@@ -60,11 +83,22 @@ void *calloc(size_t n, size_t size)
 	libsys_heap_lock();
 	void *p = heap_calloc(n, size);
 	libsys_heap_unlock();
+	if (!p)
+		errno = ENOMEM;
 	return p;
 }
 
 void *realloc(void *p, size_t n)
 {
+	if (p && real_block(p) != p) { /* aligned_alloc's: move it */
+		void *q = malloc(n);
+		size_t have = malloc_usable_size(p);
+		if (q) {
+			memcpy(q, p, have < n ? have : n);
+			free(p);
+		}
+		return q;
+	}
 	libsys_heap_lock();
 	void *q = heap_realloc(p, n);
 	libsys_heap_unlock();

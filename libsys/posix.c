@@ -58,6 +58,8 @@ int libsys_fail(int e)
 void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 {
 	uint64_t file = 0;
+	if (!(flags & MAP_ANONYMOUS) && libsys_fd_shm(fd) && off >= 0 && !(off & (PAGE_SIZE - 1)))
+		return libsys_shm_mmap(libsys_fd_shm(fd), len, prot, flags, off);
 	if (!(flags & MAP_ANONYMOUS)) {
 		file = libsys_fd_file(fd);
 		if (!file) {
@@ -183,7 +185,12 @@ long sysconf(int name)
 	case _SC_NPROCESSORS_CONF:
 	case _SC_NPROCESSORS_ONLN: return (long)cpu_count();
 	case _SC_PHYS_PAGES: return phys_pages();
-	case _SC_CLK_TCK: return 1000;
+	case _SC_CLK_TCK: return 100; /* Linux's USER_HZ */
+	case _SC_OPEN_MAX: return LIBSYS_FD_MAX;
+	case _SC_ARG_MAX: return PG_SPAWN_MAX;
+	case _SC_CHILD_MAX: return 64;
+	case _SC_AVPHYS_PAGES: return phys_pages();
+	case _SC_LEVEL1_DCACHE_LINESIZE: return 64;
 	default:
 		errno = EINVAL;
 		return -1;
@@ -192,13 +199,14 @@ long sysconf(int name)
 
 unsigned sleep(unsigned seconds)
 {
-	sys_sleep_ms((uint64_t)seconds * 1000);
+	libsys_sleep_ns((uint64_t)seconds * 1000000000ull);
 	return 0;
 }
 
 int usleep(useconds_t usec)
 {
-	return libsys_fail(sys_sleep_ms((usec + 999) / 1000));
+	libsys_sleep_ns((uint64_t)usec * 1000);
+	return 0;
 }
 
 _Noreturn void exit(int status);
@@ -214,6 +222,8 @@ static int status_word(const struct wait_status *st)
 {
 	if (st->how == PG_WAIT_EXITED)
 		return (int)(st->code & 0xff) << 8;
+	if ((st->code & ~0xffull) == PG_KILLED_SIGNAL)
+		return (int)(st->code & 0x7f);
 	switch (st->code) {
 	case FAULT_PAGE: case FAULT_GP: return SIGSEGV;
 	case FAULT_UD: return SIGILL;
@@ -266,7 +276,7 @@ int kill(pid_t pid, int sig)
 		errno = ESRCH;
 		return -1;
 	}
-	int e = pgreq_kill((uint32_t)pid);
+	int e = pgreq_kill_sig((uint32_t)pid, sig);
 	if (e == E_OK)
 		return 0;
 	errno = e == E_NOENT ? ESRCH : e == E_PERM ? EPERM : libsys_errno(e);

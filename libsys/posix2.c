@@ -7,7 +7,9 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <sched.h>
+#include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/time.h>
@@ -234,11 +236,97 @@ int setrlimit(int resource, const struct rlimit *rlim)
 
 /* ---- sys/mman.h: mremap, msync, mlock, posix_madvise ---- */
 
+/* The region holding [a, a + len) into *out; E_FAULT if no one region
+ * holds all of it, E_NOMEM if the list cannot be read. */
+static int region_of(uint64_t a, size_t len, struct pg_region_info *out)
+{
+	enum { MAX = 1024 };
+	struct pg_region_info *v = malloc(MAX * sizeof *v);
+	size_t n = 0;
+	int e = v ? pager_pmap((uint32_t)getpid(), v, MAX, &n) : E_NOMEM;
+	if (!e) {
+		e = E_FAULT;
+		for (size_t i = 0; i < n; i++)
+			if (a >= v[i].start && a + len <= v[i].end && a + len > a) {
+				*out = v[i];
+				e = E_OK;
+				break;
+			}
+	}
+	free(v);
+	return e;
+}
+
+/* mremap's move, as Linux does it for private mappings: a new mapping
+ * (at dst with MREMAP_FIXED, else anywhere) with the old one's protection,
+ * the resident pages' bytes copied over, the old range unmapped (with
+ * MREMAP_DONTUNMAP: emptied, reading zero).  MAP_SHARED memory would stop
+ * being shared, and pager-placed pages cannot go: ENOMEM, EINVAL. */
+static void *mremap_move(char *old, size_t old_len, size_t new_len, int flags, char *dst)
+{
+	struct pg_region_info r;
+	int e = region_of((uint64_t)old, old_len, &r);
+	if (e) {
+		errno = libsys_errno(e);
+		return MAP_FAILED;
+	}
+	if (r.backing == PG_BACK_SHARED || r.backing == PG_BACK_FIXED) {
+		errno = r.backing == PG_BACK_SHARED ? ENOMEM : EINVAL;
+		return MAP_FAILED;
+	}
+	int prot = (r.rights & MAP_R ? PROT_READ : 0) | (r.rights & MAP_W ? PROT_WRITE : 0) |
+		   (r.rights & MAP_X ? PROT_EXEC : 0);
+	char *n = mmap(dst, new_len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | (dst ? MAP_FIXED : 0), -1, 0);
+	if (n == MAP_FAILED)
+		return MAP_FAILED;
+	size_t keep = old_len < new_len ? old_len : new_len;
+	size_t pages = (keep + PAGE_SIZE - 1) / PAGE_SIZE;
+	unsigned char vec[64];
+	if (!(r.rights & MAP_R))
+		mprotect(old, old_len, PROT_READ); /* it goes away: let us read it */
+	for (size_t p = 0; p < pages; p += sizeof vec) {
+		size_t k = pages - p < sizeof vec ? pages - p : sizeof vec;
+		if (mincore(old + p * PAGE_SIZE, k * PAGE_SIZE, vec))
+			memset(vec, 1, sizeof vec);
+		for (size_t i = 0; i < k; i++) {
+			size_t off = (p + i) * PAGE_SIZE;
+			if (vec[i] & 1)
+				memcpy(n + off, old + off, keep - off < PAGE_SIZE ? keep - off : PAGE_SIZE);
+		}
+	}
+	if (prot != (PROT_READ | PROT_WRITE))
+		mprotect(n, new_len, prot);
+	if (flags & MREMAP_DONTUNMAP) {
+		madvise(old, old_len, MADV_DONTNEED);
+		if (!(r.rights & MAP_R))
+			mprotect(old, old_len, prot);
+	} else {
+		munmap(old, old_len);
+	}
+	return n;
+}
+
 void *mremap(void *old, size_t old_len, size_t new_len, int flags, ...)
 {
+	char *dst = NULL;
+	if (flags & MREMAP_FIXED) {
+		va_list ap;
+		va_start(ap, flags);
+		dst = va_arg(ap, char *);
+		va_end(ap);
+		uint64_t d = (uint64_t)dst, o = (uint64_t)old;
+		if (!(flags & MREMAP_MAYMOVE) || d % PAGE_SIZE || !new_len ||
+		    (d < o + old_len && o < d + new_len)) {
+			errno = EINVAL;
+			return MAP_FAILED;
+		}
+	}
 	struct sys_msg m = { .label = PG_MREMAP,
 			     .w = { (uint64_t)old, old_len, new_len, (uint64_t)(uint32_t)flags } };
 	int e = libsys_pg_call(&m);
+	if (e == E_NOMEM && (flags & MREMAP_MAYMOVE))
+		return mremap_move(old, old_len, new_len, flags, dst);
 	if (e) {
 		errno = libsys_errno(e);
 		return MAP_FAILED;

@@ -67,6 +67,7 @@ struct thread_block {
 	void *arg;
 	uint64_t stack; /* the stack's region (mmap_anon), freed at the end */
 	struct libsys_tls *tls; /* its slot (libsys_tls) */
+	void *tls_block;        /* its __thread block (NULL: none), below b */
 };
 
 _Noreturn void libsys_thread_main(struct thread_block *b);
@@ -136,6 +137,8 @@ struct libsys_tls *libsys_tls(void)
 
 void libsys_thread_main(struct thread_block *b)
 {
+	if (b->tls_block)
+		libsys_tls_init(b->tls_block);
 	b->fn(b->arg);
 	tls_free(b->tls);
 	free_stack_and_exit(sys_pager, b->stack);
@@ -149,16 +152,19 @@ int thread_spawn(uint64_t entry, uint64_t stack, uint64_t arg, uint64_t *ipc_buf
 int thread_start_on(int cpu, void (*fn)(void *), void *arg, size_t stack_size)
 {
 	void *stack;
-	int e = mmap_anon(stack_size, &stack);
+	size_t tls_size = libsys_tls_size(); /* the TLS block sits above the stack */
+	int e = mmap_anon(stack_size + tls_size, &stack);
 	if (e)
 		return e;
-	struct thread_block *b = (struct thread_block *)
-		(((uint64_t)stack + stack_size - sizeof *b) & ~15ull);
+	uint64_t top = (uint64_t)stack + stack_size + tls_size;
+	struct thread_block *b = (struct thread_block *)((top - sizeof *b) & ~15ull);
 	b->fn = fn;
 	b->arg = arg;
 	b->stack = (uint64_t)stack;
+	b->tls_block = tls_size ? (char *)stack + stack_size : NULL;
+	uint64_t sp = tls_size ? (uint64_t)stack + stack_size : (uint64_t)b;
 	b->tls = tls_claim((uint64_t)stack, (uint64_t)stack + stack_size);
-	e = thread_spawn_on(cpu, (uint64_t)libsys_thread_entry, (uint64_t)b,
+	e = thread_spawn_on(cpu, (uint64_t)libsys_thread_entry, sp,
 			    (uint64_t)b, NULL);
 	if (e) {
 		tls_free(b->tls);
@@ -294,9 +300,11 @@ extern char fork_resume[];
 int pgreq_fork(void)
 {
 	struct fork_ctx ctx;
-	uint64_t rsp;
+	uint64_t rsp, tp = libsys_tls_tp();
 	libsys_heap_lock(); /* no other thread's half-done malloc in the copy */
 	if (fork_save(&ctx)) {
+		if (tp) /* the child's thread starts without an FS base */
+			sys_set_fs_base(tp);
 		libsys_heap_unlock();
 		return 0; /* the child, on its copy of this stack */
 	}
@@ -311,7 +319,12 @@ int pgreq_fork(void)
 
 int pgreq_kill(uint32_t pid)
 {
-	struct sys_msg m = { .label = PG_KILL, .w = { pid } };
+	return pgreq_kill_sig(pid, 0);
+}
+
+int pgreq_kill_sig(uint32_t pid, int sig)
+{
+	struct sys_msg m = { .label = PG_KILL, .w = { pid, (uint64_t)sig } };
 	return libsys_pg_call(&m);
 }
 
@@ -339,7 +352,7 @@ int pgreq_mprotect(void *addr, size_t size, unsigned rights)
 	return libsys_pg_call(&m);
 }
 
-int brk(uint64_t want, uint64_t *now)
+int pgreq_brk(uint64_t want, uint64_t *now)
 {
 	struct sys_msg m = { .label = PG_BRK, .w = { want } };
 	int e = libsys_pg_call(&m);
@@ -406,6 +419,13 @@ uint64_t tsc_hz(void)
 {
 	const struct abi_sysinfo *si = sysinfo();
 	return si ? si->tsc_hz : 0;
+}
+
+void libsys_rtc(uint64_t *epoch, uint64_t *tsc)
+{
+	const struct abi_sysinfo *si = sysinfo();
+	*epoch = si ? si->rtc_epoch : 0;
+	*tsc = si ? si->rtc_tsc : 0;
 }
 
 unsigned cpu_count(void)

@@ -8,6 +8,7 @@
 #include <setjmp.h>
 #include <limits.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include "abi/err.h"
 #include "abi/syscall.h"
@@ -24,7 +25,10 @@ struct libsys_pthread {
 	void *arg, *ret;
 	volatile unsigned done;
 	jmp_buf exit_jb; /* pthread_exit jumps back to run */
+	void *keys[PTHREAD_KEYS_MAX]; /* pthread_setspecific's values */
 };
+
+static void run_key_destructors(struct libsys_pthread *t);
 
 /* The main thread's pthread_t (it has no block). */
 static struct libsys_pthread main_thread;
@@ -37,6 +41,7 @@ static void run(void *arg)
 		me->self = t;
 	if (!setjmp(t->exit_jb))
 		t->ret = t->fn(t->arg);
+	run_key_destructors(t);
 	unsigned running = RUNNING;
 	if (__atomic_compare_exchange_n(&t->done, &running, DONE, 0, __ATOMIC_ACQ_REL,
 					__ATOMIC_ACQUIRE))
@@ -203,7 +208,7 @@ int pthread_once(pthread_once_t *once, void (*fn)(void))
 
 int pthread_mutexattr_init(pthread_mutexattr_t *a)
 {
-	a->unused = 0;
+	a->unused = PTHREAD_MUTEX_NORMAL;
 	return 0;
 }
 
@@ -215,8 +220,17 @@ int pthread_mutexattr_destroy(pthread_mutexattr_t *a)
 
 int pthread_mutexattr_settype(pthread_mutexattr_t *a, int type)
 {
-	(void)a;
-	return type == PTHREAD_MUTEX_NORMAL ? 0 : ENOTSUP;
+	if (type != PTHREAD_MUTEX_NORMAL && type != PTHREAD_MUTEX_RECURSIVE &&
+	    type != PTHREAD_MUTEX_ERRORCHECK)
+		return EINVAL;
+	a->unused = type;
+	return 0;
+}
+
+int pthread_mutexattr_gettype(const pthread_mutexattr_t *a, int *type)
+{
+	*type = a->unused;
+	return 0;
 }
 
 int pthread_condattr_init(pthread_condattr_t *a)
@@ -233,8 +247,10 @@ int pthread_condattr_destroy(pthread_condattr_t *a)
 
 int pthread_mutex_init(pthread_mutex_t *m, const pthread_mutexattr_t *attr)
 {
-	(void)attr;
 	m->locked = 0;
+	m->type = attr ? attr->unused : PTHREAD_MUTEX_NORMAL;
+	m->owner = NULL;
+	m->count = 0;
 	return 0;
 }
 
@@ -243,19 +259,61 @@ int pthread_mutex_destroy(pthread_mutex_t *m)
 	return m->locked ? EBUSY : 0;
 }
 
-int pthread_mutex_trylock(pthread_mutex_t *m)
+static int raw_trylock(pthread_mutex_t *m)
 {
 	int free = 0;
 	return __atomic_compare_exchange_n(&m->locked, &free, 1, 0, __ATOMIC_ACQUIRE,
 					   __ATOMIC_RELAXED) ? 0 : EBUSY;
 }
 
-/* Free -> 1 at once; else mark it 2 (a sleeper may wait) and sleep until
- * a swap to 2 finds it free. */
+/* A recursive or error-checking mutex the caller holds: the recursive one
+ * counts once more (1), the other refuses (EDEADLK); 0 if not held. */
+static int owned_again(pthread_mutex_t *m, int deadlock)
+{
+	if (m->type == PTHREAD_MUTEX_NORMAL || m->owner != pthread_self())
+		return 0;
+	if (m->type == PTHREAD_MUTEX_ERRORCHECK)
+		return deadlock;
+	m->count++;
+	return 1;
+}
+
+static int took(pthread_mutex_t *m)
+{
+	if (m->type != PTHREAD_MUTEX_NORMAL) {
+		m->owner = pthread_self();
+		m->count = 1;
+	}
+	return 0;
+}
+
+int pthread_mutex_trylock(pthread_mutex_t *m)
+{
+	int again = owned_again(m, EBUSY);
+	if (again)
+		return again == 1 ? 0 : again;
+	return raw_trylock(m) ? EBUSY : took(m);
+}
+
+static int raw_lock(pthread_mutex_t *m);
+
+/* NORMAL: no owner kept; RECURSIVE counts; ERRORCHECK: EDEADLK on
+ * relocking, EPERM unlocking what the caller does not hold. */
 int pthread_mutex_lock(pthread_mutex_t *m)
 {
+	int again = owned_again(m, EDEADLK);
+	if (again)
+		return again == 1 ? 0 : again;
+	raw_lock(m);
+	return took(m);
+}
+
+/* Free -> 1 at once; else mark it 2 (a sleeper may wait) and sleep until
+ * a swap to 2 finds it free. */
+static int raw_lock(pthread_mutex_t *m)
+{
 	for (int spins = 0; spins < 100; spins++) {
-		if (pthread_mutex_trylock(m) == 0)
+		if (raw_trylock(m) == 0)
 			return 0;
 		__builtin_ia32_pause();
 	}
@@ -267,19 +325,29 @@ int pthread_mutex_lock(pthread_mutex_t *m)
 int pthread_mutex_timedlock(pthread_mutex_t *m, const struct timespec *abstime)
 {
 	uint64_t ms;
-	if (pthread_mutex_trylock(m) == 0)
-		return 0;
+	int again = owned_again(m, EDEADLK);
+	if (again)
+		return again == 1 ? 0 : again;
+	if (raw_trylock(m) == 0)
+		return took(m);
 	while (__atomic_exchange_n(&m->locked, 2, __ATOMIC_ACQUIRE) != 0) {
 		int e = libsys_ms_until(abstime, &ms);
 		if (e)
 			return e;
 		futex_wait(&m->locked, 2, ms);
 	}
-	return 0;
+	return took(m);
 }
 
 int pthread_mutex_unlock(pthread_mutex_t *m)
 {
+	if (m->type != PTHREAD_MUTEX_NORMAL) {
+		if (m->owner != pthread_self() || !m->locked)
+			return EPERM;
+		if (--m->count)
+			return 0;
+		m->owner = NULL;
+	}
 	if (__atomic_exchange_n(&m->locked, 0, __ATOMIC_RELEASE) == 2)
 		futex_wake(&m->locked, 1);
 	return 0;
@@ -416,5 +484,177 @@ int pthread_spin_lock(pthread_spinlock_t *l)
 int pthread_spin_unlock(pthread_spinlock_t *l)
 {
 	__atomic_store_n(l, 0, __ATOMIC_RELEASE);
+	return 0;
+}
+
+/* ---- thread-specific data: a value per key in each thread's block ---- */
+
+static pthread_mutex_t key_lock = PTHREAD_MUTEX_INITIALIZER;
+static unsigned char key_used[PTHREAD_KEYS_MAX];
+static void (*key_dtor[PTHREAD_KEYS_MAX])(void *);
+
+int pthread_key_create(pthread_key_t *key, void (*dtor)(void *))
+{
+	pthread_mutex_lock(&key_lock);
+	for (unsigned k = 0; k < PTHREAD_KEYS_MAX; k++)
+		if (!key_used[k]) {
+			key_used[k] = 1;
+			key_dtor[k] = dtor;
+			pthread_mutex_unlock(&key_lock);
+			*key = k;
+			return 0;
+		}
+	pthread_mutex_unlock(&key_lock);
+	return EAGAIN;
+}
+
+/* The values other threads hold under key stay where they are (POSIX:
+ * the program must have dealt with them). */
+int pthread_key_delete(pthread_key_t key)
+{
+	if (key >= PTHREAD_KEYS_MAX || !key_used[key])
+		return EINVAL;
+	pthread_mutex_lock(&key_lock);
+	key_used[key] = 0;
+	key_dtor[key] = NULL;
+	pthread_self()->keys[key] = NULL;
+	pthread_mutex_unlock(&key_lock);
+	return 0;
+}
+
+void *pthread_getspecific(pthread_key_t key)
+{
+	return key < PTHREAD_KEYS_MAX ? pthread_self()->keys[key] : NULL;
+}
+
+int pthread_setspecific(pthread_key_t key, const void *value)
+{
+	if (key >= PTHREAD_KEYS_MAX || !key_used[key])
+		return EINVAL;
+	pthread_self()->keys[key] = (void *)value;
+	return 0;
+}
+
+/* At a thread's end: each non-NULL value with a destructor is set to NULL
+ * and passed to it, for up to PTHREAD_DESTRUCTOR_ITERATIONS rounds. */
+static void run_key_destructors(struct libsys_pthread *t)
+{
+	for (int round = 0; round < PTHREAD_DESTRUCTOR_ITERATIONS; round++) {
+		int any = 0;
+		for (unsigned k = 0; k < PTHREAD_KEYS_MAX; k++) {
+			void *v = t->keys[k];
+			void (*dtor)(void *) = key_dtor[k];
+			if (!v || !dtor || !key_used[k])
+				continue;
+			t->keys[k] = NULL;
+			dtor(v);
+			any = 1;
+		}
+		if (!any)
+			return;
+	}
+}
+
+/* ---- read-write locks: a mutex and two condition variables; waiting
+ * writers keep new readers out (no writer starves) ---- */
+
+int pthread_rwlock_init(pthread_rwlock_t *l, const pthread_rwlockattr_t *attr)
+{
+	(void)attr;
+	memset(l, 0, sizeof *l);
+	return 0;
+}
+
+int pthread_rwlock_destroy(pthread_rwlock_t *l)
+{
+	return l->readers || l->writer ? EBUSY : 0;
+}
+
+static int rw_read(pthread_rwlock_t *l, int try, const struct timespec *abstime)
+{
+	int e = 0;
+	pthread_mutex_lock(&l->lock);
+	while (l->writer || l->writers_waiting) {
+		if (try) {
+			e = EBUSY;
+			break;
+		}
+		e = abstime ? pthread_cond_timedwait(&l->readable, &l->lock, abstime)
+			    : pthread_cond_wait(&l->readable, &l->lock);
+		if (e)
+			break;
+	}
+	if (!e)
+		l->readers++;
+	pthread_mutex_unlock(&l->lock);
+	return e;
+}
+
+static int rw_write(pthread_rwlock_t *l, int try, const struct timespec *abstime)
+{
+	int e = 0;
+	pthread_mutex_lock(&l->lock);
+	if (l->writer && l->owner == pthread_self())
+		e = EDEADLK;
+	while (!e && (l->writer || l->readers)) {
+		if (try) {
+			e = EBUSY;
+			break;
+		}
+		l->writers_waiting++;
+		e = abstime ? pthread_cond_timedwait(&l->writable, &l->lock, abstime)
+			    : pthread_cond_wait(&l->writable, &l->lock);
+		l->writers_waiting--;
+	}
+	if (!e) {
+		l->writer = 1;
+		l->owner = pthread_self();
+	} else if (!l->writers_waiting) {
+		pthread_cond_broadcast(&l->readable);
+	}
+	pthread_mutex_unlock(&l->lock);
+	return e;
+}
+
+int pthread_rwlock_rdlock(pthread_rwlock_t *l) { return rw_read(l, 0, NULL); }
+int pthread_rwlock_tryrdlock(pthread_rwlock_t *l) { return rw_read(l, 1, NULL); }
+int pthread_rwlock_timedrdlock(pthread_rwlock_t *l, const struct timespec *t) { return rw_read(l, 0, t); }
+int pthread_rwlock_wrlock(pthread_rwlock_t *l) { return rw_write(l, 0, NULL); }
+int pthread_rwlock_trywrlock(pthread_rwlock_t *l) { return rw_write(l, 1, NULL); }
+int pthread_rwlock_timedwrlock(pthread_rwlock_t *l, const struct timespec *t) { return rw_write(l, 0, t); }
+
+/* Readers leave one by one; the last wakes a writer.  A writer leaving
+ * wakes a waiting writer, else every reader.  EPERM if not held. */
+int pthread_rwlock_unlock(pthread_rwlock_t *l)
+{
+	int e = 0;
+	pthread_mutex_lock(&l->lock);
+	if (l->writer) {
+		l->writer = 0;
+		l->owner = NULL;
+	} else if (l->readers) {
+		l->readers--;
+	} else {
+		e = EPERM;
+	}
+	if (!e && !l->readers) {
+		if (l->writers_waiting)
+			pthread_cond_signal(&l->writable);
+		else
+			pthread_cond_broadcast(&l->readable);
+	}
+	pthread_mutex_unlock(&l->lock);
+	return e;
+}
+
+int pthread_rwlockattr_init(pthread_rwlockattr_t *a)
+{
+	a->unused = 0;
+	return 0;
+}
+
+int pthread_rwlockattr_destroy(pthread_rwlockattr_t *a)
+{
+	(void)a;
 	return 0;
 }

@@ -213,12 +213,37 @@ static int grow_in_place(struct proc *p, struct region *rg, uint64_t old_end,
 	return dp_resize(&p->mem, rg->start, new_end);
 }
 
+/* mremap(a, 0, nlen, MREMAP_MAYMOVE) as Linux: a new mapping of nlen
+ * bytes of the MAP_SHARED object a lies in, from a's page on, placed as
+ * mmap places (w0 = its address); both see the same frames.  E_INVAL if a
+ * is not in shared memory. */
+static int mremap_alias(struct proc *p, uint64_t a, uint64_t nlen, struct sys_msg *r)
+{
+	struct region *rg = region_find(&p->mem.regions, a);
+	if (!rg || !rg->shm || rg->kind != PG_BACK_SHARED)
+		return E_INVAL;
+	uint64_t at;
+	int e = region_place(&p->mem.regions, nlen, PG_MMAP_BASE, PG_MMAP_LIMIT, &at);
+	if (e)
+		return e;
+	/* the new region's page at `at` is the object's page at a */
+	e = dp_register_shared(&p->mem, at, nlen, rg->rights, rg->shm, at - (a - rg->shm_va0));
+	if (!e)
+		r->w[0] = at;
+	return e;
+}
+
 /* PG_MREMAP: w0 = old address, w1 = old length, w2 = new length, w3 =
- * MREMAP_* flags; w0 = the address (the same: mappings never move here). */
+ * MREMAP_* flags; w0 = the address (the same: mappings never move here,
+ * libsys moves private ones itself), or with an old length of 0 and
+ * MREMAP_MAYMOVE, a second mapping of shared memory (mremap_alias). */
 long do_mremap(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {
 	uint64_t a = m->w[0], olen = page_up(m->w[1]), nlen = page_up(m->w[2]);
 	uint64_t flags = m->w[3];
+	if (m->w[1] == 0 && flags == LX_MREMAP_MAYMOVE && a % PAGE_SIZE == 0 && nlen &&
+	    nlen >= m->w[2] && nlen <= PG_MMAP_LIMIT - PG_MMAP_BASE)
+		return mremap_alias(p, a, nlen, r);
 	if ((flags & ~(uint64_t)(LX_MREMAP_MAYMOVE | LX_MREMAP_FIXED | LX_MREMAP_DONTUNMAP)) ||
 	    ((flags & (LX_MREMAP_FIXED | LX_MREMAP_DONTUNMAP)) && !(flags & LX_MREMAP_MAYMOVE)) ||
 	    a % PAGE_SIZE || nlen < m->w[2] || olen < m->w[1] || nlen == 0 || olen == 0)

@@ -464,15 +464,20 @@ static bool is_ancestor(const struct proc *a, const struct proc *t)
 }
 
 /* PG_KILL: end process w0 and its children; only the process itself or an
- * ancestor may (E_PERM), E_NOENT if there is no such live process. */
+ * ancestor may (E_PERM), E_NOENT if there is no such live process.  w1: the
+ * signal that ends it (1..64; 0 or SIGKILL (9): killed, code 0), which its
+ * wait status reports as PG_KILLED_SIGNAL | w1; E_INVAL above 64. */
 long do_kill(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {
 	(void)r;
+	uint64_t sig = m->w[1];
+	if (sig > 64)
+		return E_INVAL;
 	struct proc *t = m->w[0] <= UINT32_MAX ? proc_live((uint32_t)m->w[0]) : NULL;
 	if (!t)
 		return E_NOENT;
 	if (!is_ancestor(p, t))
 		return E_PERM;
-	proc_end(t, PG_WAIT_KILLED, 0, 0, 0);
+	proc_end(t, PG_WAIT_KILLED, sig && sig != 9 ? PG_KILLED_SIGNAL | sig : 0, 0, 0);
 	return E_OK;
 }

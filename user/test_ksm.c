@@ -502,15 +502,15 @@ static void test_heap(void)
 {
 	const char *name = "ksm_madvise_heap";
 	uint64_t b0, b1, mm;
-	TEST_ERR(name, brk(0, &b0), E_OK);
+	TEST_ERR(name, pgreq_brk(0, &b0), E_OK);
 	uint64_t base = (b0 + 4095) & ~4095ull;
-	TEST_ERR(name, brk(base + 8 * 4096, &b1), E_OK);
+	TEST_ERR(name, pgreq_brk(base + 8 * 4096, &b1), E_OK);
 	TEST_ERR(name, pg_madvise((void *)(base + 2 * 4096), 4 * 4096, MADV_MERGEABLE), E_OK);
 	TEST_CHECK(name, regions_in(name, (void *)base, 8, &mm) == 3 && mm == 0x3C);
-	TEST_ERR(name, brk(base + 16 * 4096, &b1), E_OK);
+	TEST_ERR(name, pgreq_brk(base + 16 * 4096, &b1), E_OK);
 	((volatile char *)base)[15 * 4096] = 1;
 	TEST_CHECK(name, regions_in(name, (void *)base, 16, &mm) == 3 && mm == 0x3C);
-	TEST_ERR(name, brk(b0, &b1), E_OK);
+	TEST_ERR(name, pgreq_brk(b0, &b1), E_OK);
 	TEST_CHECK(name, b1 == b0 && regions_in(name, (void *)base, 16, &mm) == 0);
 	test_pass(name);
 }

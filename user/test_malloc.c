@@ -19,7 +19,7 @@ static size_t size_of(int i) { return (size_t)(i * 97 % 3000) + (i % 50 == 0 ? 2
 int main(void)
 {
 	uint64_t brk0, brk1, brk2;
-	TEST_ERR(NAME, brk(0, &brk0), E_OK);
+	TEST_ERR(NAME, pgreq_brk(0, &brk0), E_OK);
 	for (int i = 0; i < N; i++) {
 		blk[i] = i % 3 ? malloc(size_of(i)) : calloc(1, size_of(i));
 		TEST_CHECK(NAME, blk[i] && ((uint64_t)blk[i] & 15) == 0);
@@ -38,12 +38,12 @@ int main(void)
 				test_fail(NAME, "block %d byte %lu lost after realloc", i, k);
 	}
 	TEST_CHECK(NAME, heap_check() == 0);
-	TEST_ERR(NAME, brk(0, &brk1), E_OK);
+	TEST_ERR(NAME, pgreq_brk(0, &brk1), E_OK);
 	for (int i = 1; i < N; i += 2)
 		free(blk[i]);
 	TEST_CHECK(NAME, heap_check() == 0);
 	TEST_CHECK(NAME, heap_free_bytes() + 16 == heap_size());
-	TEST_ERR(NAME, brk(0, &brk2), E_OK);
+	TEST_ERR(NAME, pgreq_brk(0, &brk2), E_OK);
 	if (brk1 <= brk0 || brk2 >= brk1 || brk2 > brk0 + 16384)
 		test_fail(NAME, "break 0x%lx, 0x%lx in use, 0x%lx after free", brk0,
 			  brk1, brk2);

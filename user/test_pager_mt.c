@@ -355,10 +355,10 @@ static int ml_step(uint64_t it)
 	if (f != p + 3 * q || w[3 * q / 8] || fill_check(w + 3 * q / 8, ML_PAGES / 4, 0x58, it))
 		return 36;
 	uint64_t brk0, brk1;
-	if (brk(0, &brk0) || brk(brk0 + 16 * 4096, &brk1) || brk1 != brk0 + 16 * 4096)
+	if (pgreq_brk(0, &brk0) || pgreq_brk(brk0 + 16 * 4096, &brk1) || brk1 != brk0 + 16 * 4096)
 		return 37;
 	volatile uint64_t *h = (volatile uint64_t *)((brk0 + 4095) & ~4095ull);
-	if (fill_check(h, 8, 0x59, it) || brk(brk0, &brk1) || brk1 != brk0)
+	if (fill_check(h, 8, 0x59, it) || pgreq_brk(brk0, &brk1) || brk1 != brk0)
 		return 38;
 	if (munmap(p, len))
 		return 39;

@@ -255,7 +255,7 @@ static void rusage(void)
 	CHECK(getrusage(42, &c1) == -1 && errno == EINVAL);
 
 	struct rlimit rl;
-	CHECK(getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur == 1u << 20 && rl.rlim_max == 1u << 20);
+	CHECK(getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur == 8u << 20 && rl.rlim_max == 8u << 20);
 	CHECK(getrlimit(RLIMIT_CORE, &rl) == 0 && rl.rlim_cur == 0);
 	CHECK(getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur >= 3 && rl.rlim_cur < 100000);
 	CHECK(getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur == RLIM_INFINITY);

@@ -1,9 +1,9 @@
 /* The rest of <sys/mman.h> as Linux programs use it:
  *   posix2_mremap  shrink (the tail is gone), grow in place keeping the
  *                  pages (same frames, same bytes; the new part reads zero
- *                  and is writable), growth blocked by a neighbour (ENOMEM,
- *                  with MREMAP_MAYMOVE too), MAP_SHARED growth seen by a
- *                  child, errors
+ *                  and is writable), growth blocked by a neighbour (ENOMEM;
+ *                  MREMAP_MAYMOVE moves it, MREMAP_FIXED back), MAP_SHARED
+ *                  growth seen by a child, errors
  *   posix2_msync   checks only: 0 mapped, ENOMEM a hole, EINVAL flags
  *   posix2_mlock   mlock faults the range in (mincore), munlock, ENOMEM
  *                  for a hole; mlockall(MCL_CURRENT|MCL_FUTURE) faults
@@ -71,18 +71,28 @@ static void remap(void)
 	CHECK(mincore(p + 4 * PG, PG, &v) == -1 && errno == ENOMEM);
 	CHECK(mremap(p, 4 * PG, 4 * PG, 0) == p);
 
-	/* a neighbour right after: no growth in place, and no moving */
+	/* a neighbour right after: no growth in place; MREMAP_MAYMOVE moves
+	 * it (the bytes with it, the old place unmapped), MREMAP_FIXED moves
+	 * it back */
 	CHECK(mmap(p + 4 * PG, PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE,
 		   -1, 0) == p + 4 * PG);
 	CHECK(mremap(p, 4 * PG, 8 * PG, 0) == MAP_FAILED && errno == ENOMEM);
-	CHECK(mremap(p, 4 * PG, 8 * PG, MREMAP_MAYMOVE) == MAP_FAILED && errno == ENOMEM);
-	CHECK(p[0] == 'a' && p[3 * PG] == 'd'); /* untouched by the failures */
+	CHECK(p[0] == 'a' && p[3 * PG] == 'd'); /* untouched by the failure */
+	char *q = mremap(p, 4 * PG, 8 * PG, MREMAP_MAYMOVE);
+	CHECK(q != MAP_FAILED && q != p);
+	if (q == MAP_FAILED || q == p)
+		return;
+	CHECK(q[0] == 'a' && q[3 * PG + PG - 1] == 'd' && q[7 * PG] == 0);
+	CHECK(mincore(p, PG, &v) == -1 && errno == ENOMEM);
+	CHECK(mremap(q, 8 * PG, 4 * PG, MREMAP_MAYMOVE | MREMAP_FIXED, p) == p);
+	CHECK(p[0] == 'a' && p[3 * PG] == 'd');
+	CHECK(mincore(q, PG, &v) == -1 && errno == ENOMEM);
 
 	/* errors as Linux */
 	CHECK(mremap(p + 1, PG, 2 * PG, 0) == MAP_FAILED && errno == EINVAL);
 	CHECK(mremap(p, PG, 0, 0) == MAP_FAILED && errno == EINVAL);
 	CHECK(mremap(p, PG, 2 * PG, 0x100) == MAP_FAILED && errno == EINVAL);
-	CHECK(mremap(p, PG, 2 * PG, MREMAP_FIXED) == MAP_FAILED && errno == EINVAL);
+	CHECK(mremap(p, PG, 2 * PG, MREMAP_FIXED, p + 8 * PG) == MAP_FAILED && errno == EINVAL);
 	CHECK(mremap(p, 6 * PG, 8 * PG, 0) == MAP_FAILED && errno == EFAULT); /* past the mapping */
 	CHECK(mremap(p + 64 * PG, PG, 2 * PG, 0) == MAP_FAILED && errno == EFAULT);
 	CHECK(munmap(p, 5 * PG) == 0);

@@ -55,8 +55,8 @@
  *                                                 the caller's registers in
  *                                                 memory first and resumes
  *                                                 from them in the child)
- *   PG_KILL          w0 = pid                     -  (the process and its
- *                                                 children end; E_NOENT;
+ *   PG_KILL          w0 = pid, w1 = signal        -  (the process and its
+ *                    (0: SIGKILL)                 children end; E_NOENT;
  *                                                 E_PERM unless the caller is
  *                                                 it or an ancestor)
  *   PG_MPROTECT      w0 = addr, w1 = size,        -  (inside one region)
@@ -232,6 +232,9 @@ enum pg_request {
 #define PG_WAIT_KILLED 2 /* w1 = FAULT_* label, PG_KILLED_OOM, or 0 (killed, or
 			  * its parent ended) */
 #define PG_KILLED_OOM 0x100 /* PG_WAIT_KILLED's w1: the OOM killer (SIGKILL) */
+#define PG_KILLED_SIGNAL 0x200 /* PG_WAIT_KILLED's w1: PG_KILLED_SIGNAL | signo:
+				  ended by PG_KILL with signal signo (kill,
+				  raise, abort) */
 #define PG_WAIT_BLOCK  1 /* PG_WAIT's w1: the answer comes when the child ends */
 #define PG_WAIT_ANY    0 /* PG_WAIT's w0: whichever child ends first (wait(-1)) */
 
@@ -246,7 +249,7 @@ enum pg_request {
  *   0x0000_0000_0040_0000  program image (PT_LOAD segments)
  *   0x0000_1000_0000_0000  PG_MMAP_ANON regions, placed upward, a free
  *                          guard page between any two regions
- *   0x0000_7FFF_EFF0_0000  main stack: PG_STACK_SIZE, lazy, ends at
+ *   0x0000_7FFF_EF80_0000  main stack: PG_STACK_SIZE, lazy, ends at
  *   0x0000_7FFF_F000_0000  PG_STACK_TOP
  *   0x0000_7FFF_FF00_0000  IPC buffers: thread i's at PG_IPC_BUF_BASE + i*4096
  *   0x0000_7FFF_FFFF_E000  the startup page (read-only), PG_STARTUP_VA */
@@ -254,7 +257,7 @@ enum pg_request {
 #define PG_MMAP_BASE    0x0000100000000000ull
 #define PG_MMAP_LIMIT   0x0000700000000000ull
 #define PG_STACK_TOP    0x00007FFFF0000000ull
-#define PG_STACK_SIZE   (1ull << 20)
+#define PG_STACK_SIZE   (8ull << 20) /* Linux's default RLIMIT_STACK */
 #define PG_IPC_BUF_BASE 0x00007FFFFF000000ull
 #define PG_STARTUP_VA   0x00007FFFFFFFE000ull
 #define PG_USER_END     0x00007FFFFFFFF000ull /* the last user page is never mapped */

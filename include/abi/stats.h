@@ -43,6 +43,8 @@ struct abi_sysinfo {
 	struct {
 		uint64_t idle_ticks, ticks, switches;
 	} cpu[ABI_MAX_CPUS];
+	uint64_t rtc_epoch;     /* calendar seconds (UTC) read at boot, 0: none */
+	uint64_t rtc_tsc;       /* the cycle counter when it was read */
 };
 
 #endif

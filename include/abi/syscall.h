@@ -149,7 +149,12 @@
 				       shootdown for all; a pair the caller \
 				       does not hold is skipped (freed counts \
 				       the others).  E_INVAL (n), E_FAULT \
-				       (buf) before any is freed */
+				       (buf) before any is freed */ \
+	X(set_fs_base,    45, 1, 0) /* (base): the calling thread's FS base \
+				       (its TLS thread pointer), kept across \
+				       switches; a new thread and a fork \
+				       child start with 0.  E_INVAL: base not \
+				       below USER_END */
 
 #define SYS_ENUM(name, nr, nargs, pager) SYS_##name = nr,
 enum { SYSCALL_TABLE(SYS_ENUM) SYS_COUNT };

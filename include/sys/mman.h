@@ -109,6 +109,21 @@ int munlockall(void);
 /* madvise that returns the error instead of setting errno; as glibc,
  * POSIX_MADV_DONTNEED drops nothing (it only checks the range). */
 int posix_madvise(void *addr, size_t len, int advice);
+/* POSIX shared memory (libsys/shm.c): an object by name ("/name"; O_RDONLY
+ * or O_RDWR, O_CREAT, O_EXCL, O_TRUNC), sized with ftruncate, mapped
+ * MAP_SHARED by any descriptor of it (and by fork children, who inherit
+ * descriptors, mappings and names) with the same frames; read, write,
+ * lseek, fstat work on it too.  Names belong to the process that made
+ * them and its later fork children (no name is seen by an unrelated
+ * process); at most 16 objects of 1 GiB; a MAP_FIXED mapping of one is
+ * ENOMEM.  Errors as Linux: EEXIST, ENOENT, EINVAL, ENFILE, EMFILE. */
+int shm_open(const char *name, int oflag, mode_t mode);
+int shm_unlink(const char *name);
+/* An unnamed shared memory object (Linux): as shm_open's, gone with its
+ * last descriptor and mapping.  flags: MFD_CLOEXEC, MFD_ALLOW_SEALING. */
+#define MFD_CLOEXEC       1u
+#define MFD_ALLOW_SEALING 2u
+int memfd_create(const char *name, unsigned flags);
 
 /* Introspection (not POSIX; Linux's /proc/self/pagemap and kpagecount in
  * one call): one struct pg_page_info per page of [addr, addr + len)

@@ -10,7 +10,7 @@
  * field.
  *
  * Limits are what the system has, and cannot be changed except where
- * noted: RLIMIT_STACK 1 MiB (the main stack's fixed size), RLIMIT_NOFILE
+ * noted: RLIMIT_STACK 8 MiB (the main stack's fixed size), RLIMIT_NOFILE
  * the descriptor table's size, RLIMIT_CORE 0 (no core dumps), every other
  * RLIM_INFINITY.  setrlimit to the values there already succeeds; raising
  * a limit past its maximum is EPERM; any other change EINVAL. */

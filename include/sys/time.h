@@ -1,5 +1,5 @@
 /* <sys/time.h>: gettimeofday (the clock of clock_gettime(CLOCK_REALTIME):
- * time since boot, there being no calendar clock) and the timeval macros. */
+ * the calendar, UTC) and the timeval macros. */
 #ifndef _SYS_TIME_H
 #define _SYS_TIME_H
 

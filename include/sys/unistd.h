@@ -17,6 +17,8 @@ static inline int fork(void) { return pgreq_fork(); }
 
 /* End process pid and its children.  E_NOENT: no such process. */
 int pgreq_kill(uint32_t pid);
+/* The same, its wait status saying signal sig (1..64) ended it. */
+int pgreq_kill_sig(uint32_t pid, int sig);
 #ifndef LIBSYS_POSIX_NAMES
 static inline int kill(uint32_t pid) { return pgreq_kill(pid); }
 #endif
@@ -39,8 +41,12 @@ static inline int mprotect(void *addr, size_t size, unsigned rights)
 #endif
 
 /* Move the heap's break to want (0: only ask); *now = the break after.
- * E_NOMEM if it cannot grow that far. */
-int brk(uint64_t want, uint64_t *now);
+ * E_NOMEM if it cannot grow that far.  (malloc's heap; unistd.h's POSIX
+ * brk and sbrk move a break of their own.) */
+int pgreq_brk(uint64_t want, uint64_t *now);
+#ifndef LIBSYS_POSIX_NAMES
+static inline int brk(uint64_t want, uint64_t *now) { return pgreq_brk(want, now); }
+#endif
 
 /* The pager's counters (abi/pager.h struct pg_stats). */
 int pager_stats(struct pg_stats *st);

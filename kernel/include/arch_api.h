@@ -117,6 +117,11 @@ _Noreturn void arch_switch_fast(uint64_t *save, void *uframe, _Atomic int *prev_
 #define ARCH_FPU_ALIGN 16
 void arch_fpu_init(void *area);
 void arch_fpu_leave(void *area);
+/* The calendar time read from the RTC at boot (seconds since 1970 UTC; 0
+ * if unreadable) and the cycle counter (arch_cycles) at that moment. */
+void arch_rtc_time(uint64_t *epoch, uint64_t *cycles);
+/* Load this CPU's FS base (the ring-3 thread pointer: set_fs_base). */
+void arch_set_fs_base(uint64_t base);
 /* Kernel stack top for entries from ring 3 on this CPU. */
 void arch_set_kstack(uint64_t top);
 /* Enable interrupts, halt until one arrives, disable them again. */

@@ -82,6 +82,8 @@ struct thread {
 	uint64_t ipc_buf_va, ipc_buf_pfn;
 
 	uint64_t runs;                 /* times switched to */
+	uint64_t fs_base;              /* ring 3's FS base (set_fs_base): its
+					* thread pointer for TLS; 0 at creation */
 	uint64_t sigblocked;           /* signals whose handlers may not run
 					* now (abi/signal.h); the thread's own */
 	_Atomic bool futex_woken;      /* a futex_wake took us (syscall_futex.c) */

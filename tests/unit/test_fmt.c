@@ -36,6 +36,8 @@ START_TEST(width_and_flags)
 	SAME("[%.3d] [%8.3d]", 7, 7);
 	SAME("[%*d] [%-*d]", 6, 1, 6, 1);
 	SAME("[%*d]", -6, 1);
+	SAME("[%#x] [%#X] [%#o] [%#x] [%#o] [%#10x] [%-#8o] [%#010x]", 255u, 255u, 8u, 0u, 0u, 0xabu, 9u, 0x1fu);
+	SAME("[%#lx] [%#llo]", 0x123456789abcul, 0777ull);
 }
 END_TEST
 

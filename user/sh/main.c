@@ -75,6 +75,8 @@ static void describe_end(const struct wait_status *st, char *buf, size_t n)
 			     names[st->code - FAULT_PAGE], st->addr, st->rip);
 	else if (st->code == PG_KILLED_OOM)
 		fmt_snprintf(buf, n, "killed: out of memory");
+	else if ((st->code & ~0xffull) == PG_KILLED_SIGNAL)
+		fmt_snprintf(buf, n, "killed by signal %d", (int)(st->code & 0xff));
 	else
 		fmt_snprintf(buf, n, "killed");
 }

@@ -91,6 +91,9 @@ static inline struct percpu *this_cpu(void)
 	return c;
 }
 
+/* rtc.c: read the CMOS clock once (boot) */
+void rtc_init(void);
+
 /* tsc.c */
 extern uint64_t tsc_hz;
 void tsc_calibrate(void);

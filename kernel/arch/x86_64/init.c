@@ -61,6 +61,7 @@ void arch_early_init(struct boot_info *bi)
 	paging_extend_direct_map(top, take_low_page);
 	lapic_init();
 	lapic_timer_calibrate();
+	rtc_init();
 	bi->ncpus_found = acpi_find_cpus(bi->mb.rsdp, bi->apic_ids, MAX_CPUS);
 	if (!console_irqs_start(bi->mb.rsdp))
 		printk("console: no I/O APIC, input polled\n");

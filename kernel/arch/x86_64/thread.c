@@ -53,6 +53,11 @@ uint64_t arch_thread_stack_init(uint64_t top, uint64_t entry, uint64_t stack,
 	return (uint64_t)sw;
 }
 
+void arch_set_fs_base(uint64_t base)
+{
+	wrmsr(MSR_FS_BASE, base);
+}
+
 void arch_set_kstack(uint64_t top)
 {
 	struct percpu *c = this_cpu();

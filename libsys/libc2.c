@@ -1,0 +1,727 @@
+/* More of the C library a Linux program expects: <string.h>/<strings.h>
+ * (strtok, strndup, strcasecmp, ...), <stdlib.h> (div, ldiv), <stdio.h>
+ * (sscanf), <time.h> (struct tm: gmtime, mktime, strftime, clock_getres,
+ * difftime), <unistd.h> and <sys/utsname.h> (ids, uname, hostname, cwd,
+ * isatty), <malloc.h> (memalign, malloc_usable_size). */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <malloc.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/utsname.h>
+#include <sys/mman.h>
+#include <pthread.h>
+#include <stdint.h>
+
+/* ---- strings ---- */
+
+char *strtok_r(char *s, const char *delim, char **save)
+{
+	if (!s)
+		s = *save;
+	s += strspn(s, delim);
+	if (!*s) {
+		*save = s;
+		return NULL;
+	}
+	char *end = s + strcspn(s, delim);
+	if (*end)
+		*end++ = 0;
+	*save = end;
+	return s;
+}
+
+char *strtok(char *s, const char *delim)
+{
+	static char *save;
+	return strtok_r(s, delim, &save);
+}
+
+char *strsep(char **sp, const char *delim)
+{
+	char *s = *sp;
+	if (!s)
+		return NULL;
+	char *end = s + strcspn(s, delim);
+	*sp = *end ? end + 1 : NULL;
+	*end = 0;
+	return s;
+}
+
+char *strndup(const char *s, size_t n)
+{
+	size_t len = strnlen(s, n);
+	char *d = malloc(len + 1);
+	if (d) {
+		memcpy(d, s, len);
+		d[len] = 0;
+	}
+	return d;
+}
+
+char *strpbrk(const char *s, const char *accept)
+{
+	s += strcspn(s, accept);
+	return *s ? (char *)s : NULL;
+}
+
+int strcoll(const char *a, const char *b) { return strcmp(a, b); }
+
+size_t strxfrm(char *d, const char *s, size_t n)
+{
+	size_t len = strlen(s);
+	if (n)
+		strncpy(d, s, n);
+	return len;
+}
+
+void *memrchr(const void *s, int c, size_t n)
+{
+	const unsigned char *p = s;
+	while (n--)
+		if (p[n] == (unsigned char)c)
+			return (void *)(p + n);
+	return NULL;
+}
+
+void *mempcpy(void *d, const void *s, size_t n) { return (char *)memcpy(d, s, n) + n; }
+char *stpcpy(char *d, const char *s) { size_t n = strlen(s); memcpy(d, s, n + 1); return d + n; }
+
+char *strcasestr(const char *h, const char *n)
+{
+	size_t len = strlen(n);
+	for (; *h; h++)
+		if (!strncasecmp(h, n, len))
+			return (char *)h;
+	return len ? NULL : (char *)h;
+}
+
+int strncasecmp(const char *a, const char *b, size_t n)
+{
+	for (; n; n--, a++, b++) {
+		int d = tolower((unsigned char)*a) - tolower((unsigned char)*b);
+		if (d || !*a)
+			return d;
+	}
+	return 0;
+}
+
+int strcasecmp(const char *a, const char *b) { return strncasecmp(a, b, (size_t)-1); }
+
+/* ---- stdlib ---- */
+
+div_t div(int a, int b) { return (div_t){ a / b, a % b }; }
+ldiv_t ldiv(long a, long b) { return (ldiv_t){ a / b, a % b }; }
+lldiv_t lldiv(long long a, long long b) { return (lldiv_t){ a / b, a % b }; }
+
+/* ---- sscanf: %d %i %u %o %x %X %c %s %[...] %n %p %f %e %g, with *, a
+ * width and the hh h l ll j z t L modifiers ---- */
+
+/* The set of a %[...] conversion at *fmt (just past '['); *fmt moves past
+ * its ']'.  0 if it has none. */
+static int scan_set(const char **fmt, unsigned char set[256])
+{
+	const char *f = *fmt;
+	int neg = *f == '^';
+	if (neg)
+		f++;
+	memset(set, neg, 256);
+	if (*f == ']')
+		set[(unsigned char)*f++] = !neg;
+	for (; *f && *f != ']'; f++) {
+		if (f[1] == '-' && f[2] && f[2] != ']') {
+			for (int c = (unsigned char)f[0]; c <= (unsigned char)f[2]; c++)
+				set[c] = !neg;
+			f += 2;
+		} else {
+			set[(unsigned char)*f] = !neg;
+		}
+	}
+	if (*f != ']')
+		return 0;
+	*fmt = f + 1;
+	return 1;
+}
+
+/* One conversion's state: what it reads, where it stores. */
+struct scan {
+	const char *s;   /* the input, at the conversion */
+	va_list *ap;
+	int skip, size;  /* '*'; -2 hh, -1 h, 0 int, 1 l, 2 ll/j/z/t/L */
+	size_t width;    /* 0: none */
+};
+
+static void store_int(struct scan *c, unsigned long long v)
+{
+	switch (c->size) {
+	case -2: *va_arg(*c->ap, signed char *) = (signed char)v; break;
+	case -1: *va_arg(*c->ap, short *) = (short)v; break;
+	case 0: *va_arg(*c->ap, int *) = (int)v; break;
+	default: *va_arg(*c->ap, long long *) = (long long)v; break;
+	}
+}
+
+/* %c: width (1) bytes, no NUL; 0, or -1 at the input's end. */
+static int scan_chars(struct scan *c)
+{
+	size_t k = c->width ? c->width : 1;
+	char *out = c->skip ? NULL : va_arg(*c->ap, char *);
+	for (size_t i = 0; i < k; i++, c->s++) {
+		if (!*c->s)
+			return -1;
+		if (out)
+			out[i] = *c->s;
+	}
+	return 0;
+}
+
+/* %s and %[: the longest run of bytes in set, NUL-terminated; -1 if none. */
+static int scan_run(struct scan *c, const unsigned char set[256])
+{
+	char *out = c->skip ? NULL : va_arg(*c->ap, char *);
+	size_t i = 0, lim = c->width ? c->width : (size_t)-1;
+	for (; *c->s && set[(unsigned char)*c->s] && i < lim; i++, c->s++)
+		if (out)
+			out[i] = *c->s;
+	if (!i)
+		return -1;
+	if (out)
+		out[i] = 0;
+	return 0;
+}
+
+/* A number for conversion conv (integers in their base, %p, floats);
+ * -1 if the input does not start with one. */
+static int scan_number(struct scan *c, char conv)
+{
+	char buf[512], *end;
+	size_t w = c->width && c->width < sizeof buf ? c->width : sizeof buf - 1;
+	strncpy(buf, c->s, w);
+	buf[w] = 0;
+	if (strchr("feEgGaA", conv)) {
+		double v = strtod(buf, &end);
+		if (end == buf)
+			return -1;
+		if (!c->skip && c->size > 1)
+			*va_arg(*c->ap, long double *) = v;
+		else if (!c->skip && c->size == 1)
+			*va_arg(*c->ap, double *) = v;
+		else if (!c->skip)
+			*va_arg(*c->ap, float *) = (float)v;
+	} else {
+		int base = conv == 'd' || conv == 'u' ? 10 : conv == 'o' ? 8 : conv == 'i' ? 0 : 16;
+		unsigned long long v = conv == 'd' || conv == 'i' ?
+			(unsigned long long)strtoll(buf, &end, base) : strtoull(buf, &end, base);
+		if (end == buf)
+			return -1;
+		if (!c->skip && conv == 'p')
+			*va_arg(*c->ap, void **) = (void *)(uintptr_t)v;
+		else if (!c->skip)
+			store_int(c, v);
+	}
+	c->s += end - buf;
+	return 0;
+}
+
+/* The conversion at *fmt (just past '%' and the flags): 1 stored, 0 done
+ * without storing, -1 a mismatch, -2 the input ended first. */
+static int scan_one(struct scan *c, const char **fmt, const char *start)
+{
+	char conv = **fmt;
+	if (conv == 'n') {
+		if (!c->skip)
+			store_int(c, (unsigned long long)(c->s - start));
+		return 0;
+	}
+	if (conv != 'c' && conv != '[')
+		while (isspace((unsigned char)*c->s))
+			c->s++;
+	if (!*c->s)
+		return -2;
+	unsigned char set[256];
+	int r;
+	if (conv == 'c') {
+		r = scan_chars(c);
+	} else if (conv == '[') {
+		(*fmt)++;
+		if (!scan_set(fmt, set))
+			return -1;
+		(*fmt)--;
+		r = scan_run(c, set);
+	} else if (conv == 's') {
+		for (int i = 0; i < 256; i++)
+			set[i] = i && !isspace(i);
+		r = scan_run(c, set);
+	} else if (strchr("diouxXpfeEgGaA", conv) && conv) {
+		r = scan_number(c, conv);
+	} else {
+		return -1;
+	}
+	return r ? r : !c->skip;
+}
+
+int vsscanf(const char *s, const char *fmt, va_list ap0)
+{
+	va_list ap;
+	va_copy(ap, ap0);
+	struct scan c = { .s = s, .ap = &ap };
+	int n = 0;
+	for (; *fmt; fmt++) {
+		if (isspace((unsigned char)*fmt)) {
+			while (isspace((unsigned char)*c.s))
+				c.s++;
+			continue;
+		}
+		if (*fmt != '%' || fmt[1] == '%') {
+			fmt += *fmt == '%';
+			if (*c.s != *fmt)
+				break;
+			c.s++;
+			continue;
+		}
+		fmt++;
+		c.skip = *fmt == '*';
+		fmt += c.skip;
+		for (c.width = 0; isdigit((unsigned char)*fmt); fmt++)
+			c.width = c.width * 10 + (size_t)(*fmt - '0');
+		for (c.size = 0; strchr("hljztLq", *fmt) && *fmt; fmt++)
+			c.size += *fmt == 'h' ? -1 : 1;
+		int r = scan_one(&c, &fmt, s);
+		if (r == -2) {
+			n = n ? n : -1;
+			break;
+		}
+		if (r < 0)
+			break;
+		n += r;
+	}
+	va_end(ap);
+	return n;
+}
+
+int sscanf(const char *s, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsscanf(s, fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+/* ---- time: UTC only (no time zones) ---- */
+
+int clock_getres(clockid_t clk, struct timespec *res)
+{
+	if (clk != CLOCK_MONOTONIC && clk != CLOCK_REALTIME) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (res) {
+		res->tv_sec = 0;
+		res->tv_nsec = 1;
+	}
+	return 0;
+}
+
+double difftime(time_t a, time_t b) { return (double)a - (double)b; }
+
+
+/* Days from 1970-01-01 to y-m-d (m 1..12): Howard Hinnant's days_from_civil. */
+static long days_from_civil(long y, long m, long d)
+{
+	y -= m <= 2;
+	long era = (y >= 0 ? y : y - 399) / 400;
+	long yoe = y - era * 400;
+	long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+struct tm *gmtime_r(const time_t *t, struct tm *tm)
+{
+	long days = *t / 86400, secs = *t % 86400;
+	if (secs < 0) {
+		secs += 86400;
+		days--;
+	}
+	tm->tm_hour = (int)(secs / 3600);
+	tm->tm_min = (int)(secs / 60 % 60);
+	tm->tm_sec = (int)(secs % 60);
+	tm->tm_wday = (int)((4 + days % 7 + 7) % 7);
+	long z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
+	long doe = z - era * 146097;
+	long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	long mp = (5 * doy + 2) / 153;
+	long d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9;
+	long y = yoe + era * 400 + (m <= 2);
+	tm->tm_year = (int)(y - 1900);
+	tm->tm_mon = (int)(m - 1);
+	tm->tm_mday = (int)d;
+	tm->tm_yday = (int)(days - days_from_civil(y, 1, 1));
+	tm->tm_isdst = 0;
+	tm->tm_gmtoff = 0;
+	tm->tm_zone = "UTC";
+	return tm;
+}
+
+struct tm *gmtime(const time_t *t)
+{
+	static struct tm tm;
+	return gmtime_r(t, &tm);
+}
+
+struct tm *localtime_r(const time_t *t, struct tm *tm) { return gmtime_r(t, tm); }
+struct tm *localtime(const time_t *t) { return gmtime(t); }
+
+time_t timegm(struct tm *tm)
+{
+	long y = tm->tm_year + 1900L + tm->tm_mon / 12, m = tm->tm_mon % 12;
+	if (m < 0) {
+		m += 12;
+		y--;
+	}
+	time_t t = (time_t)days_from_civil(y, m + 1, 1) * 86400 + (time_t)(tm->tm_mday - 1) * 86400 +
+		   tm->tm_hour * 3600L + tm->tm_min * 60L + tm->tm_sec;
+	gmtime_r(&t, tm);
+	return t;
+}
+
+time_t mktime(struct tm *tm) { return timegm(tm); }
+
+static const char *const wday_name[] = { "Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday" };
+static const char *const mon_name[] = { "January", "February", "March", "April", "May", "June", "July",
+					"August", "September", "October", "November", "December" };
+
+/* %Y %m %d %H %M %S %y %e %j %a %A %b %B %h %p %F %T %D %R %c %x %X %s %u %w %Z %z %n %t %%. */
+size_t strftime(char *s, size_t max, const char *fmt, const struct tm *tm)
+{
+	size_t n = 0;
+	char tmp[64];
+	for (; *fmt; fmt++) {
+		const char *add = tmp;
+		if (*fmt != '%') {
+			tmp[0] = *fmt;
+			tmp[1] = 0;
+		} else {
+			switch (*++fmt) {
+			case 'Y': snprintf(tmp, sizeof tmp, "%d", tm->tm_year + 1900); break;
+			case 'y': snprintf(tmp, sizeof tmp, "%02d", (tm->tm_year + 1900) % 100); break;
+			case 'C': snprintf(tmp, sizeof tmp, "%02d", (tm->tm_year + 1900) / 100); break;
+			case 'm': snprintf(tmp, sizeof tmp, "%02d", tm->tm_mon + 1); break;
+			case 'd': snprintf(tmp, sizeof tmp, "%02d", tm->tm_mday); break;
+			case 'e': snprintf(tmp, sizeof tmp, "%2d", tm->tm_mday); break;
+			case 'j': snprintf(tmp, sizeof tmp, "%03d", tm->tm_yday + 1); break;
+			case 'H': snprintf(tmp, sizeof tmp, "%02d", tm->tm_hour); break;
+			case 'I': snprintf(tmp, sizeof tmp, "%02d", (tm->tm_hour + 11) % 12 + 1); break;
+			case 'M': snprintf(tmp, sizeof tmp, "%02d", tm->tm_min); break;
+			case 'S': snprintf(tmp, sizeof tmp, "%02d", tm->tm_sec); break;
+			case 'p': add = tm->tm_hour < 12 ? "AM" : "PM"; break;
+			case 'a': snprintf(tmp, 4, "%s", wday_name[tm->tm_wday % 7]); break;
+			case 'A': add = wday_name[tm->tm_wday % 7]; break;
+			case 'b': case 'h': snprintf(tmp, 4, "%s", mon_name[tm->tm_mon % 12]); break;
+			case 'B': add = mon_name[tm->tm_mon % 12]; break;
+			case 'u': snprintf(tmp, sizeof tmp, "%d", tm->tm_wday ? tm->tm_wday : 7); break;
+			case 'w': snprintf(tmp, sizeof tmp, "%d", tm->tm_wday); break;
+			case 'F': strftime(tmp, sizeof tmp, "%Y-%m-%d", tm); break;
+			case 'T': strftime(tmp, sizeof tmp, "%H:%M:%S", tm); break;
+			case 'R': strftime(tmp, sizeof tmp, "%H:%M", tm); break;
+			case 'D': case 'x': strftime(tmp, sizeof tmp, "%m/%d/%y", tm); break;
+			case 'X': strftime(tmp, sizeof tmp, "%H:%M:%S", tm); break;
+			case 'c': strftime(tmp, sizeof tmp, "%a %b %e %H:%M:%S %Y", tm); break;
+			case 's': { struct tm c = *tm; snprintf(tmp, sizeof tmp, "%ld", (long)timegm(&c)); break; }
+			case 'Z': add = "UTC"; break;
+			case 'z': add = "+0000"; break;
+			case 'n': add = "\n"; break;
+			case 't': add = "\t"; break;
+			case '%': add = "%"; break;
+			default: return 0;
+			}
+		}
+		size_t len = strlen(add);
+		if (n + len >= max)
+			return 0;
+		memcpy(s + n, add, len);
+		n += len;
+	}
+	if (n >= max)
+		return 0;
+	s[n] = 0;
+	return n;
+}
+
+char *asctime_r(const struct tm *tm, char *buf)
+{
+	strftime(buf, 26, "%a %b %e %H:%M:%S %Y\n", tm);
+	return buf;
+}
+
+char *ctime_r(const time_t *t, char *buf)
+{
+	struct tm tm;
+	return asctime_r(gmtime_r(t, &tm), buf);
+}
+
+char *asctime(const struct tm *tm) { static char buf[32]; return asctime_r(tm, buf); }
+char *ctime(const time_t *t) { static char buf[32]; return ctime_r(t, buf); }
+
+/* ---- unistd: one user (root), one directory, the console a terminal ---- */
+
+uid_t getuid(void) { return 0; }
+uid_t geteuid(void) { return 0; }
+gid_t getgid(void) { return 0; }
+gid_t getegid(void) { return 0; }
+pid_t getpgrp(void) { return getpid(); }
+pid_t getsid(pid_t pid) { (void)pid; return 1; }
+
+int isatty(int fd)
+{
+	if (fd >= 0 && fd <= 2)
+		return 1;
+	errno = fd < 0 || fd >= 32 ? EBADF : ENOTTY;
+	return 0;
+}
+
+char *getcwd(char *buf, size_t size)
+{
+	if (!buf) {
+		buf = malloc(size > 2 ? size : 2);
+		if (!buf) {
+			errno = ENOMEM;
+			return NULL;
+		}
+	} else if (size < 2) {
+		errno = size ? ERANGE : EINVAL;
+		return NULL;
+	}
+	strcpy(buf, "/");
+	return buf;
+}
+
+int gethostname(char *name, size_t len)
+{
+	const char *h = "microkernel";
+	if (len <= strlen(h)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	strcpy(name, h);
+	return 0;
+}
+
+int uname(struct utsname *u)
+{
+	memset(u, 0, sizeof *u);
+	strcpy(u->sysname, "microkernel");
+	strcpy(u->nodename, "microkernel");
+	strcpy(u->release, "1.0");
+	strcpy(u->version, "#1");
+	strcpy(u->machine, "x86_64");
+	return 0;
+}
+
+/* ---- malloc.h ---- */
+
+void *memalign(size_t align, size_t size)
+{
+	void *p = NULL;
+	int e = posix_memalign(&p, align < sizeof(void *) ? sizeof(void *) : align, size);
+	if (e)
+		errno = e;
+	return p;
+}
+
+void *valloc(size_t size) { return memalign(4096, size); }
+void *pvalloc(size_t size) { return memalign(4096, (size + 4095) & ~(size_t)4095); }
+
+/* ---- brk and sbrk: a break of their own, in a reserved (PROT_NONE)
+ * range placed on first use; malloc keeps the pager's heap (PG_BRK), so
+ * neither moves the other's memory.  Pages below the break are read-write
+ * and read zero when first reached again after a shrink (as Linux). ---- */
+
+#define BRK_RESERVE (1ul << 30)
+static char *brk_base, *brk_cur;
+static pthread_mutex_t brk_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static uintptr_t page_up(uintptr_t a) { return (a + 4095) & ~(uintptr_t)4095; }
+
+/* Reserve the break's range on first use (locked): 0, or -1 ENOMEM. */
+static int brk_reserve(void)
+{
+	if (brk_base)
+		return 0;
+	void *r = mmap(NULL, BRK_RESERVE, PROT_NONE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (r == MAP_FAILED)
+		return errno = ENOMEM, -1;
+	brk_base = brk_cur = r;
+	return 0;
+}
+
+/* Move the break to want (locked): 0, or -1 with ENOMEM. */
+static int brk_move(char *want)
+{
+	if (brk_reserve())
+		return -1;
+	if (want < brk_base || want > brk_base + BRK_RESERVE)
+		return errno = ENOMEM, -1;
+	uintptr_t old_end = page_up((uintptr_t)brk_cur), new_end = page_up((uintptr_t)want);
+	if (new_end > old_end &&
+	    mprotect((void *)old_end, new_end - old_end, PROT_READ | PROT_WRITE))
+		return errno = ENOMEM, -1;
+	if (new_end < old_end) {
+		madvise((void *)new_end, old_end - new_end, MADV_DONTNEED);
+		mprotect((void *)new_end, old_end - new_end, PROT_NONE);
+	}
+	brk_cur = want;
+	return 0;
+}
+
+int brk(void *addr)
+{
+	pthread_mutex_lock(&brk_lock);
+	int r = brk_move(addr);
+	pthread_mutex_unlock(&brk_lock);
+	return r;
+}
+
+void *sbrk(intptr_t incr)
+{
+	void *ret = (void *)-1;
+	pthread_mutex_lock(&brk_lock);
+	if (brk_reserve() == 0) {
+		char *old = brk_cur;
+		if ((incr > 0 && (uintptr_t)incr > BRK_RESERVE) ||
+		    (incr < 0 && (uintptr_t)-incr > (uintptr_t)(brk_cur - brk_base)))
+			errno = ENOMEM;
+		else if (brk_move(brk_cur + incr) == 0)
+			ret = old;
+	}
+	pthread_mutex_unlock(&brk_lock);
+	return ret;
+}
+
+/* ---- stdio: the console is unbuffered, so buffering calls have nothing
+ * to change; stdin reads the console (read(0)) ---- */
+
+int setvbuf(FILE *f, char *buf, int mode, size_t size)
+{
+	(void)f, (void)buf, (void)size;
+	return mode == _IONBF || mode == _IOLBF || mode == _IOFBF ? 0 : -1;
+}
+
+void setbuf(FILE *f, char *buf) { setvbuf(f, buf, buf ? _IOFBF : _IONBF, BUFSIZ); }
+void setlinebuf(FILE *f) { setvbuf(f, NULL, _IOLBF, 0); }
+
+int fileno(FILE *f)
+{
+	if (f == stdin || f == stdout || f == stderr)
+		return f == stdin ? 0 : f == stdout ? 1 : 2;
+	errno = EBADF;
+	return -1;
+}
+
+int vdprintf(int fd, const char *fmt, va_list ap)
+{
+	char buf[1024];
+	int n = vsnprintf(buf, sizeof buf, fmt, ap);
+	if (n < 0)
+		return n;
+	if ((size_t)n < sizeof buf)
+		return write(fd, buf, (size_t)n) < 0 ? -1 : n;
+	char *big = malloc((size_t)n + 1);
+	if (!big)
+		return -1;
+	vsnprintf(big, (size_t)n + 1, fmt, ap);
+	int r = write(fd, big, (size_t)n) < 0 ? -1 : n;
+	free(big);
+	return r;
+}
+
+int dprintf(int fd, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vdprintf(fd, fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+static int in_eof, in_err;
+
+int fgetc(FILE *f)
+{
+	unsigned char c;
+	if (f != stdin) {
+		errno = EBADF;
+		return EOF;
+	}
+	ssize_t n = read(0, &c, 1);
+	if (n == 1)
+		return c;
+	if (n == 0)
+		in_eof = 1;
+	else
+		in_err = 1;
+	return EOF;
+}
+
+int getc(FILE *f) { return fgetc(f); }
+int getchar(void) { return fgetc(stdin); }
+
+char *fgets(char *s, int size, FILE *f)
+{
+	int i = 0;
+	while (i < size - 1) {
+		int c = fgetc(f);
+		if (c == EOF)
+			break;
+		s[i++] = (char)c;
+		if (c == '\n')
+			break;
+	}
+	if (i == 0 || size <= 0)
+		return NULL;
+	s[i] = 0;
+	return s;
+}
+
+int feof(FILE *f) { return f == stdin && in_eof; }
+int ferror(FILE *f) { return f == stdin && in_err; }
+void clearerr(FILE *f) { if (f == stdin) in_eof = in_err = 0; }
+
+/* ---- string.h: signal names ---- */
+
+char *strsignal(int sig)
+{
+	static const char *const names[] = {
+		"Unknown signal 0", "Hangup", "Interrupt", "Quit", "Illegal instruction",
+		"Trace/breakpoint trap", "Aborted", "Bus error", "Floating point exception",
+		"Killed", "User defined signal 1", "Segmentation fault", "User defined signal 2",
+		"Broken pipe", "Alarm clock", "Terminated", "Stack fault", "Child exited",
+		"Continued", "Stopped (signal)", "Stopped", "Stopped (tty input)",
+		"Stopped (tty output)", "Urgent I/O condition", "CPU time limit exceeded",
+		"File size limit exceeded", "Virtual timer expired", "Profiling timer expired",
+		"Window changed", "I/O possible", "Power failure", "Bad system call",
+	};
+	static char buf[32];
+	if (sig >= 0 && sig < (int)(sizeof names / sizeof names[0]))
+		return (char *)names[sig];
+	snprintf(buf, sizeof buf, sig >= 34 && sig <= 64 ? "Real-time signal %d" : "Unknown signal %d",
+		 sig >= 34 && sig <= 64 ? sig - 34 : sig);
+	return buf;
+}
+
+void psignal(int sig, const char *s)
+{
+	if (s && *s)
+		fprintf(stderr, "%s: %s\n", s, strsignal(sig));
+	else
+		fprintf(stderr, "%s\n", strsignal(sig));
+}
