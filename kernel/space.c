@@ -140,6 +140,23 @@ int space_map(struct space *s, uint64_t va, uint64_t pfn, uint32_t gen, unsigned
 	return e == E_OK ? install(s, va, pfn, rights) : e;
 }
 
+/* Map pfn (the caller passes its reference: dropped on failure) at va
+ * where nothing is mapped yet; with seq, only if s has had no unmap or
+ * protect since the count was seq (E_AGAIN). */
+static int map_new(struct space *s, uint64_t va, uint64_t pfn, unsigned rights,
+		   const uint32_t *seq)
+{
+	unsigned long f = spin_lock_irqsave(&s->lock);
+	int e = seq && s->unmaps != *seq ? E_AGAIN
+					 : arch_pt_map_new(s->root, va, pfn << PAGE_SHIFT, rights);
+	if (e == E_OK)
+		s->resident++;
+	spin_unlock_irqrestore(&s->lock, f);
+	if (e != E_OK)
+		frame_free(pfn, 0);
+	return e;
+}
+
 int space_map_fresh(struct space *s, uint64_t va, uint64_t pfn, uint32_t gen,
 		    unsigned rights, uint32_t seq)
 {
@@ -148,16 +165,7 @@ int space_map_fresh(struct space *s, uint64_t va, uint64_t pfn, uint32_t gen,
 	if (!(rights & MAP_R) || (rights & ~(MAP_R | MAP_W | MAP_X)))
 		return E_INVAL;
 	int e = frame_get_user(pfn, gen);
-	if (e != E_OK)
-		return e;
-	unsigned long f = spin_lock_irqsave(&s->lock);
-	e = s->unmaps != seq ? E_AGAIN : arch_pt_map_new(s->root, va, pfn << PAGE_SHIFT, rights);
-	if (e == E_OK)
-		s->resident++;
-	spin_unlock_irqrestore(&s->lock, f);
-	if (e != E_OK)
-		frame_free(pfn, 0);
-	return e;
+	return e == E_OK ? map_new(s, va, pfn, rights, &seq) : e;
 }
 
 int space_map_owned(struct space *s, uint64_t va, uint64_t pfn, unsigned rights)
@@ -170,17 +178,10 @@ int space_map_owned(struct space *s, uint64_t va, uint64_t pfn, unsigned rights)
 
 int space_map_new(struct space *s, uint64_t va, uint64_t pfn, unsigned rights)
 {
-	int e = E_FAULT;
-	if (user_range(va, 1)) {
-		unsigned long f = spin_lock_irqsave(&s->lock);
-		e = arch_pt_map_new(s->root, va, pfn << PAGE_SHIFT, rights);
-		if (e == E_OK)
-			s->resident++;
-		spin_unlock_irqrestore(&s->lock, f);
-	}
-	if (e != E_OK)
-		frame_free(pfn, 0);
-	return e;
+	if (user_range(va, 1))
+		return map_new(s, va, pfn, rights, NULL);
+	frame_free(pfn, 0);
+	return E_FAULT;
 }
 
 int space_unmap(struct space *s, uint64_t va, uint64_t npages)
