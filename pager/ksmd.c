@@ -347,9 +347,9 @@ static bool request_waits(void)
 
 /* Give pg.big (held for writing by the batch; the merge queue flushed)
  * to the request that waits for it, and take it back after: a waiting
- * writer may be off its CPU (a nap), and one that wakes to find the batch
- * holding the lock again goes back to sleep, so a plain release and
- * retake would keep it out until the batch ends.  Waits until another
+ * writer may be off its CPU (asleep on the lock), and one that wakes to
+ * find the batch holding the lock again goes back to sleep, so a plain
+ * release and retake would keep it out until the batch ends.  Waits until another
  * thread has taken the lock (or the writers waiting are fewer), at most
  * KSMD_YIELD_MS. */
 static void let_request_in(void)
