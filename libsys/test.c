@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include "sys/sys.h"
 #include "sys/test.h"
+#include "sys/unistd.h"
 
 void test_pass(const char *name)
 {
@@ -110,4 +111,19 @@ int touch_until_margin(void)
 		left = frames_available();
 	}
 	return 0;
+}
+
+void touch_image(void)
+{
+	static struct pg_region_info v[64];
+	size_t n;
+	if (pager_pmap(0, v, 64, &n))
+		return;
+	for (size_t i = 0; i < n; i++)
+		if (v[i].backing == PG_BACK_FILE)
+			for (uint64_t a = v[i].start; a < v[i].end; a += 4096) {
+				uint8_t b = *(volatile uint8_t *)a;
+				if (v[i].rights & MAP_W)
+					*(volatile uint8_t *)a = b;
+			}
 }

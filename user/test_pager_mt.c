@@ -481,21 +481,6 @@ static void test_map_loop(void)
 	test_pass(name);
 }
 
-/* Touch every page of our data and bss now (the writable regions of our
- * program file): one first touched during a test would count as a frame
- * leaked (which test touches which page depends on the link's layout). */
-static void touch_data(void)
-{
-	static struct pg_region_info v[64];
-	size_t n;
-	if (pager_pmap(0, v, 64, &n))
-		return;
-	for (size_t i = 0; i < n; i++)
-		if (v[i].backing == PG_BACK_FILE && (v[i].rights & MAP_W))
-			for (uint64_t a = v[i].start; a < v[i].end; a += 4096)
-				*(volatile uint8_t *)a = *(volatile uint8_t *)a;
-}
-
 int main(int argc, char **argv)
 {
 	if (argc == 3 && strcmp(argv[1], "storm") == 0)
@@ -506,7 +491,7 @@ int main(int argc, char **argv)
 		return touch_until_margin();
 	if (argc == 2 && strcmp(argv[1], "same") == 0)
 		return same_pages();
-	touch_data();
+	touch_image();
 	snap(0); /* (fs is in .bss: its pages touched now, not between counts) */
 	snap(1);
 	const char *warm[] = { "test_pager_mt", "warm", NULL };

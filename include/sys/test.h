@@ -50,6 +50,11 @@ uint64_t frames_settle(uint64_t want, unsigned ms);
  * after: it primes the page tables and pools that stay for good. */
 int touch_until_margin(void);
 
+/* Every page of the caller's program image: text read, data written.  A
+ * test that counts frames calls it first: a page of its own that it
+ * touched first between two counts would look like a lost frame. */
+void touch_image(void);
+
 /* frames_available() once it has not changed for 25 ms (frames of ended
  * processes come back a little after they end), or after ms at most. */
 uint64_t frames_steady(unsigned ms);
