@@ -100,6 +100,20 @@ void sched_init_cpu(unsigned cpu)
 	__atomic_store_n(&c->idle, idle, __ATOMIC_RELEASE);
 }
 
+/* The first steps of both switches (switch_to, sched_switch_fast): prev's
+ * FPU state left, next's FS base, next made this CPU's current. */
+static inline void switch_begin(struct cpu_sched *c, struct thread *prev,
+				struct thread *next)
+{
+	arch_fpu_leave(prev->fpu);
+	if (prev->fs_base | next->fs_base)
+		arch_set_fs_base(next->fs_base);
+	next->cpu = c->id;
+	next->runs++;
+	atomic_store(&next->state, TS_RUNNING);
+	__atomic_store_n(&c->current, next, __ATOMIC_RELAXED);
+}
+
 /* Switch from the current thread of c (this CPU's) to next (not on any run
  * queue). */
 static void switch_to(struct cpu_sched *c, struct thread *next)
@@ -109,13 +123,7 @@ static void switch_to(struct cpu_sched *c, struct thread *next)
 		atomic_store(&prev->state, TS_RUNNING);
 		return;
 	}
-	arch_fpu_leave(prev->fpu);
-	if (prev->fs_base | next->fs_base)
-		arch_set_fs_base(next->fs_base);
-	next->cpu = c->id;
-	next->runs++;
-	atomic_store(&next->state, TS_RUNNING);
-	__atomic_store_n(&c->current, next, __ATOMIC_RELAXED);
+	switch_begin(c, prev, next);
 	/* Decide now: once arch_switch clears prev->on_cpu, prev may run on
 	 * another CPU (a direct switch), die and be freed there before
 	 * sched_finish_switch runs here. */
@@ -181,13 +189,7 @@ void sched_switch_direct(struct thread *next)
 _Noreturn void sched_switch_fast(struct cpu_sched *c, struct thread *next, unsigned how)
 {
 	struct thread *prev = c->current;
-	arch_fpu_leave(prev->fpu);
-	if (prev->fs_base | next->fs_base)
-		arch_set_fs_base(next->fs_base);
-	next->cpu = c->id;
-	next->runs++;
-	atomic_store(&next->state, TS_RUNNING);
-	__atomic_store_n(&c->current, next, __ATOMIC_RELAXED);
+	switch_begin(c, prev, next);
 	c->switches++;
 	arch_set_kstack((uint64_t)next + KSTACK_SIZE);
 	if (next->space != prev->space)
