@@ -293,14 +293,23 @@ int mark_poisoned(uint64_t pfn)
 
 /* ---- per-CPU cache support (see frame_internal.h) ---- */
 
+/* *count += d in the buddy lock's hold: frame_stats (which sums the lists
+ * and the caches' counts in a hold of it) never sees a moving frame in
+ * both places or in neither. */
+static void move_count_locked(uint32_t *count, int d)
+{
+	__atomic_store_n(count, (uint32_t)((int)*count + d), __ATOMIC_RELAXED);
+}
+
 /* buddy_take_batch: up to n order-0 frames into out[], flagged META_PCP,
  * one lock round, never below keep listed; returns how many. */
-unsigned buddy_take_batch(uint64_t *out, unsigned n, uint64_t keep)
+unsigned buddy_take_batch(uint64_t *out, unsigned n, uint64_t keep, uint32_t *count)
 {
 	unsigned i;
 	unsigned long f = spin_lock_irqsave(&buddy.lock);
 	for (i = 0; i < n && buddy.free_frames > keep && take_locked(0, &out[i]); i++)
 		slot_set_flags(slot_of(out[i]), META_PCP);
+	move_count_locked(count, (int)i);
 	spin_unlock_irqrestore(&buddy.lock, f);
 	return i;
 }
@@ -321,11 +330,12 @@ static void give_one_locked(uint64_t pfn)
 }
 
 /* buddy_give_batch: cached frames back, one lock round. */
-void buddy_give_batch(const uint64_t *pfns, unsigned n)
+void buddy_give_batch(const uint64_t *pfns, unsigned n, uint32_t *count)
 {
 	unsigned long f = spin_lock_irqsave(&buddy.lock);
 	for (unsigned i = 0; i < n; i++)
 		give_one_locked(pfns[i]);
+	move_count_locked(count, -(int)n);
 	spin_unlock_irqrestore(&buddy.lock, f);
 }
 

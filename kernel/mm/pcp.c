@@ -4,9 +4,11 @@
  * memory runs out (pcp_drain_all), so on the fast path the lock is an
  * uncontended exchange on a line this CPU already owns.  Refill and drain
  * move PCP_BATCH frames under one acquisition of the buddy lock
- * (buddy_take_batch, buddy_give_batch), nested inside the cache lock.  The
- * counters are written under the cache lock; frame_stats reads them from
- * any CPU (relaxed loads).  The bottom zcount entries are pre-zeroed frames
+ * (buddy_take_batch, buddy_give_batch), nested inside the cache lock, and
+ * the count moves in that hold of the buddy lock too (frame_stats, under
+ * it, sees a batch in the lists or in the cache, never both or neither).
+ * The counters are written under the cache lock; frame_stats reads them
+ * from any CPU (relaxed loads).  The bottom zcount entries are pre-zeroed frames
  * (see pcp.h), made by an idle CPU with pcp_zero_one. */
 #include "mm/pcp.h"
 #include "mm/frame_internal.h"
@@ -72,8 +74,7 @@ static unsigned refill_keep(struct pcp_cache *c, unsigned n, uint64_t keep)
 {
 	if (n > PCP_CAPACITY - c->count)
 		n = PCP_CAPACITY - c->count;
-	unsigned got = buddy_take_batch(&c->pfn[c->count], n, keep);
-	set_count(c, c->count + got);
+	unsigned got = buddy_take_batch(&c->pfn[c->count], n, keep, &c->count);
 	if (got)
 		bump(&c->refills);
 	return got;
@@ -89,9 +90,9 @@ unsigned pcp_batch_refill(struct pcp_cache *c, unsigned n)
  * gap (count updated; zcount is the caller's). */
 static void give_back(struct pcp_cache *c, unsigned at, unsigned n)
 {
-	buddy_give_batch(&c->pfn[at], n);
-	memmove(&c->pfn[at], &c->pfn[at + n], (c->count - at - n) * sizeof c->pfn[0]);
-	set_count(c, c->count - n);
+	unsigned above = c->count - at - n;
+	buddy_give_batch(&c->pfn[at], n, &c->count);
+	memmove(&c->pfn[at], &c->pfn[at + n], above * sizeof c->pfn[0]);
 }
 
 /* pcp_batch_drain: the n coldest dirty frames (just above the zeroed ones)

@@ -380,6 +380,53 @@ START_TEST(remote_drain_races_owner)
 }
 END_TEST
 
+/* A batch moving between the lists and a cache is counted in one place
+ * at every instant: frame_stats, called while CPU 1's owner refills and
+ * drains its cache over and over, always sees all 3840 frames free (the
+ * cache's count used to move after the buddy lock was let go: a reader in
+ * between saw a drained batch twice, a refilled one not at all). */
+static void *mover_main(void *arg)
+{
+	(void)arg;
+	shim_set_cpu(1);
+	struct pcp_cache *c = pcp_of(1);
+	while (!atomic_load(&owner_stop)) {
+		atomic_fetch_add(&owner_rounds, 1);
+		unsigned long f = spin_lock_irqsave(&c->lock);
+		pcp_batch_refill(c, PCP_BATCH);
+		spin_unlock_irqrestore(&c->lock, f);
+		f = spin_lock_irqsave(&c->lock);
+		pcp_batch_drain(c, c->count);
+		spin_unlock_irqrestore(&c->lock, f);
+	}
+	return NULL;
+}
+
+START_TEST(moving_batch_counted_once)
+{
+	pthread_t t;
+	atomic_store(&owner_stop, 0);
+	atomic_store(&owner_rounds, 0);
+	ck_assert_int_eq(pthread_create(&t, NULL, mover_main, NULL), 0);
+	unsigned wrong = 0, reads = 0;
+	uint64_t seen = 3840;
+	while (atomic_load(&owner_rounds) < 20000) {
+		uint64_t f = stats().free;
+		reads++;
+		if (f != 3840) {
+			wrong++;
+			seen = f;
+		}
+	}
+	atomic_store(&owner_stop, 1);
+	ck_assert_int_eq(pthread_join(t, NULL), 0);
+	ck_assert_msg(wrong == 0, "%u of %u reads wrong (e.g. %lu free)", wrong, reads,
+		      (unsigned long)seen);
+	ck_assert_uint_eq(stats().free, 3840);
+	audit();
+}
+END_TEST
+
 /* ---- poison and the caches ---- */
 
 START_TEST(poison_frame_in_local_cache)
@@ -714,6 +761,7 @@ int main(void)
 	tcase_add_test(t, dry_cpu_drains_the_others);
 	tcase_add_test(t, dry_block_alloc_drains_the_others);
 	tcase_add_test(t, remote_drain_races_owner);
+	tcase_add_test(t, moving_batch_counted_once);
 	tcase_add_test(t, user_data_leaves_the_reserve);
 	tcase_add_test(t, idle_zeroing_is_bounded_and_counts_stay_exact);
 	tcase_add_test(t, idle_zeroing_refills_an_empty_cache);

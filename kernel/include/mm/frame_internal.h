@@ -41,13 +41,16 @@ static inline void slot_set_flags(struct meta_slot *s, uint16_t f)
 void meta_attach(struct meta_slot *array, uint64_t nframes);
 
 /* Take up to n order-0 frames out of the buddy lists into out[], marked
- * META_PCP (one lock round), leaving at least keep frames listed.  Returns
+ * META_PCP (one lock round), leaving at least keep frames listed; *count
+ * (the cache's) grows by the number taken in that same hold, so that
+ * frame_stats never counts a moving frame twice or not at all.  Returns
  * the number taken. */
-unsigned buddy_take_batch(uint64_t *out, unsigned n, uint64_t keep);
+unsigned buddy_take_batch(uint64_t *out, unsigned n, uint64_t keep, uint32_t *count);
 
 /* Return n cached frames to the buddy lists (one lock round): ghosts are
- * dropped, poisoned frames quarantined, the rest coalesced. */
-void buddy_give_batch(const uint64_t *pfns, unsigned n);
+ * dropped, poisoned frames quarantined, the rest coalesced; *count drops
+ * by n in that same hold. */
+void buddy_give_batch(const uint64_t *pfns, unsigned n, uint32_t *count);
 
 /* Zero free cached frame pfn and mark it META_ZEROED, unless it is a ghost
  * (then nothing).  Its cache's lock held, interrupts off. */
