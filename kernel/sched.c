@@ -106,7 +106,13 @@ static inline void switch_begin(struct cpu_sched *c, struct thread *prev,
 				struct thread *next)
 {
 	arch_fpu_leave(prev->fpu);
-	if (prev->fs_base | next->fs_base)
+	/* the data selectors are the thread's (a value left by one thread
+	 * was another's to read); loading them sets the FS base too */
+	uint64_t segs = arch_segs_get();
+	prev->segs = segs;
+	if (segs != next->segs)
+		arch_segs_set(next->segs, next->fs_base);
+	else if (prev->fs_base | next->fs_base)
 		arch_set_fs_base(next->fs_base);
 	next->cpu = c->id;
 	next->runs++;
@@ -337,10 +343,12 @@ bool sched_should_yield(void)
 }
 
 /* The tick is charged to the running thread's turn, or to its caller's
- * while it works on a call (the caller holds its reference till the reply;
- * only the running thread changes its caller, and the tick came from ring
- * 3).  The thread yields to a better one, or to an equal once the turn is
- * used up. */
+ * while it works on a call and the caller still waits for the reply (the
+ * caller holds its reference till the reply; only the running thread
+ * changes its caller, and the tick came from ring 3; a caller a killer
+ * woke meanwhile may be charged by its own CPU too: at worst a slice
+ * counted twice, never memory).  The thread yields to a better one, or to
+ * an equal once the turn is used up. */
 bool sched_tick(void)
 {
 	struct cpu_sched *c = me();
@@ -353,7 +361,8 @@ bool sched_tick(void)
 	if (cur == c->idle)
 		return best >= 0;
 	kick_idle(c);
-	struct thread *payer = cur->caller ? cur->caller : cur;
+	struct thread *payer = cur->caller &&
+			       atomic_load(&cur->caller->state) == TS_BLOCKED_REPLY ? cur->caller : cur;
 	bool spent = runq_charge(&payer->rq, sched_ticks());
 	return best > (int)cur->rq.prio || (best == (int)cur->rq.prio && spent);
 }

@@ -25,10 +25,11 @@ static void wake_one(struct futex_waiter *w)
 /* Sleep until woken, killed, or ms have passed (E_TIMEDOUT). */
 static int sleep_woken(struct thread *me, uint64_t ms)
 {
-	uint64_t end = ms == FUTEX_FOREVER ? 0 : sched_ticks() + ms;
+	bool forever = ms == FUTEX_FOREVER;
+	uint64_t end = forever ? 0 : sched_ticks() + ms;
 	while (!atomic_load(&me->futex_woken) && !atomic_load(&me->kill)) {
 		uint64_t now = sched_ticks(), nap = FUTEX_MAX_MS;
-		if (end) {
+		if (!forever) {
 			if (now >= end)
 				return E_TIMEDOUT;
 			nap = end - now;

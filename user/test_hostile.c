@@ -29,7 +29,13 @@
  *                            addresses to every memory request: errors,
  *                            no kill
  *   hostile_halt_refused     PG_HALT and PG_REBOOT from a program other
- *                            than init and the shell: E_PERM */
+ *                            than init and the shell: E_PERM
+ *   hostile_selectors        two threads on one CPU load their own data
+ *                            selectors (ds, es, gs) and switch back and
+ *                            forth: each keeps its own, and a new thread
+ *                            starts with null ones (one thread's values
+ *                            were the next one's to read) */
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -534,6 +540,65 @@ static void test_halt(void)
 	test_pass(name);
 }
 
+/* ---- data selectors ---- */
+
+#define SEL_USER_DATA 0x23 /* the GDT's user data descriptor, RPL 3 */
+#define SEL_ROUNDS 2000
+
+static uint64_t segs_now(void)
+{
+	uint16_t ds, es, fs, gs;
+	__asm__ volatile("mov %%ds, %0\n\tmov %%es, %1\n\tmov %%fs, %2\n\tmov %%gs, %3"
+			 : "=r"(ds), "=r"(es), "=r"(fs), "=r"(gs));
+	return ds | (uint64_t)es << 16 | (uint64_t)fs << 32 | (uint64_t)gs << 48;
+}
+
+struct sel_arg {
+	uint16_t sel;          /* loaded into ds, es and gs (fs holds TLS) */
+	uint64_t first, wrong; /* the selectors found at the start; a bad set */
+	volatile int done, bad;
+};
+
+static void sel_loop(void *arg)
+{
+	struct sel_arg *a = arg;
+	a->first = segs_now();
+	__asm__ volatile("mov %0, %%ds\n\tmov %0, %%es\n\tmov %0, %%gs" :: "r"(a->sel));
+	uint64_t want = segs_now();
+	for (int i = 0; i < SEL_ROUNDS && !a->bad; i++) {
+		sched_yield();
+		uint64_t now = segs_now();
+		if (now != want) {
+			a->wrong = now;
+			a->bad = 1;
+		}
+	}
+	__asm__ volatile("mov %0, %%ds\n\tmov %0, %%es\n\tmov %0, %%gs" :: "r"(0));
+	a->done = 1;
+}
+
+static void test_selectors(void)
+{
+	const char *name = "hostile_selectors";
+	/* (a null selector with RPL 3 would not do: an iretq to ring 3 nulls
+	 * it, as the CPU does for any descriptor below ring 3's privilege) */
+	static struct sel_arg a[2] = { { .sel = SEL_USER_DATA }, { .sel = 0 } };
+	for (int i = 0; i < 2; i++)
+		if (thread_start_on(0, sel_loop, &a[i], 16384))
+			test_fail(name, "thread_start_on failed");
+	while (!a[0].done || !a[1].done)
+		usleep(1000);
+	for (int i = 0; i < 2; i++) {
+		if (a[i].bad)
+			test_fail(name, "thread %d (selector 0x%x) found 0x%016lx after a switch", i,
+				  a[i].sel, a[i].wrong);
+		if (a[i].first & 0xFFFF0000FFFFFFFFull)
+			test_fail(name, "thread %d started with selectors 0x%016lx, not null", i,
+				  a[i].first);
+	}
+	test_pass(name);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1) {
@@ -563,5 +628,6 @@ int main(int argc, char **argv)
 	test_races();
 	test_compat();
 	test_halt();
+	test_selectors();
 	return 0;
 }

@@ -122,6 +122,12 @@ void arch_fpu_leave(void *area);
 void arch_rtc_time(uint64_t *epoch, uint64_t *cycles);
 /* Load this CPU's FS base (the ring-3 thread pointer: set_fs_base). */
 void arch_set_fs_base(uint64_t base);
+
+/* The data selectors ring 3 left loaded (ds, es, fs, gs: 16 bits each,
+ * from bit 0), and loading such a set back (fs_base then written: loading
+ * fs clears the FS base).  The context switch keeps them per thread. */
+uint64_t arch_segs_get(void);
+void arch_segs_set(uint64_t segs, uint64_t fs_base);
 /* Kernel stack top for entries from ring 3 on this CPU. */
 void arch_set_kstack(uint64_t top);
 /* Enable interrupts, halt until one arrives, disable them again. */

@@ -84,6 +84,9 @@ struct thread {
 	uint64_t runs;                 /* times switched to */
 	uint64_t fs_base;              /* ring 3's FS base (set_fs_base): its
 					* thread pointer for TLS; 0 at creation */
+	uint64_t segs;                 /* ring 3's data selectors while
+					* switched out (arch_segs_get); 0 at
+					* creation */
 	uint64_t sigblocked;           /* signals whose handlers may not run
 					* now (abi/signal.h); the thread's own */
 	_Atomic bool futex_woken;      /* a futex_wake took us (syscall_futex.c) */

@@ -58,6 +58,28 @@ void arch_set_fs_base(uint64_t base)
 	wrmsr(MSR_FS_BASE, base);
 }
 
+uint64_t arch_segs_get(void)
+{
+	uint16_t ds, es, fs, gs;
+	__asm__ volatile("mov %%ds, %0\n\tmov %%es, %1\n\tmov %%fs, %2\n\tmov %%gs, %3"
+			 : "=r"(ds), "=r"(es), "=r"(fs), "=r"(gs));
+	return ds | (uint64_t)es << 16 | (uint64_t)fs << 32 | (uint64_t)gs << 48;
+}
+
+/* Interrupts are off (a switch): gs is loaded between two swapgs, so that
+ * the base its load clears is ring 3's (always 0 here), not the kernel's
+ * per-CPU one.  Every value came from ring 3, which could load it: a
+ * null selector or a user descriptor of DPL 3, fine to load in ring 0. */
+void arch_segs_set(uint64_t segs, uint64_t fs_base)
+{
+	__asm__ volatile("mov %0, %%ds\n\tmov %1, %%es\n\tmov %2, %%fs\n\t"
+			 "swapgs\n\tmov %3, %%gs\n\tswapgs"
+			 :: "r"((uint16_t)segs), "r"((uint16_t)(segs >> 16)),
+			    "r"((uint16_t)(segs >> 32)), "r"((uint16_t)(segs >> 48))
+			 : "memory");
+	wrmsr(MSR_FS_BASE, fs_base);
+}
+
 void arch_set_kstack(uint64_t top)
 {
 	struct percpu *c = this_cpu();
