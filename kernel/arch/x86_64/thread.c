@@ -60,10 +60,13 @@ void arch_set_fs_base(uint64_t base)
 
 uint64_t arch_segs_get(void)
 {
-	uint16_t ds, es, fs, gs;
-	__asm__ volatile("mov %%ds, %0\n\tmov %%es, %1\n\tmov %%fs, %2\n\tmov %%gs, %3"
-			 : "=r"(ds), "=r"(es), "=r"(fs), "=r"(gs));
-	return ds | (uint64_t)es << 16 | (uint64_t)fs << 32 | (uint64_t)gs << 48;
+	uint64_t segs, t;
+	/* a 32-bit mov from a segment register zeroes the upper bits */
+	__asm__ volatile("mov %%ds, %k0\n\tmov %%es, %k1\n\tshl $16, %k1\n\tor %k1, %k0\n\t"
+			 "mov %%gs, %k1\n\tshl $16, %k1\n\tmov %%fs, %w1\n\tshl $32, %1\n\t"
+			 "or %1, %0"
+			 : "=&r"(segs), "=&r"(t));
+	return segs;
 }
 
 /* Interrupts are off (a switch): gs is loaded between two swapgs, so that
