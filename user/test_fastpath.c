@@ -14,8 +14,9 @@
  *                      queued
  *   fastpath_pinned    a server thread pinned to CPU 1 and callers pinned
  *                      to CPU 0 (receiver and caller elsewhere) and CPU 1
- *   fastpath_kill_race callers killed in the middle of their calls; the
- *                      server then still answers exactly */
+ *   fastpath_kill_race callers killed in the middle of their calls (every
+ *                      other one calling a server pinned to another
+ *                      CPU); the server then still answers exactly */
 #include <stdio.h>
 #include <string.h>
 #include <signal.h>
@@ -340,11 +341,12 @@ static void test_pinned(uint32_t ep_pinned, unsigned ncpus)
 	test_pass(N_PINNED);
 }
 
-/* "caller <parent>": call the server without end (until killed). */
-static int caller(uint32_t parent)
+/* "caller <parent> <which>": call the server's endpoint which (0: the
+ * main server, 1: its worker pinned to CPU 1) without end (until killed). */
+static int caller(uint32_t parent, unsigned which)
 {
 	uint32_t ep;
-	if (shared_ep(key(parent, 0), &ep))
+	if (shared_ep(key(parent, which), &ep))
 		return 1;
 	for (unsigned i = 0;; i++)
 		if (call_once(ep, sys_ipc_buf, i, sizes[i % NSIZES], sizes[(i / 3) % NSIZES], 0,
@@ -352,22 +354,28 @@ static int caller(uint32_t parent)
 			return 2;
 }
 
-static void test_kill(uint32_t ep, const char *self, const char *parent)
+/* Callers killed in the middle of their calls, every other round (with 2
+ * CPUs) calling the worker pinned to CPU 1: its reply then takes the slow
+ * path while the caller may sit in the direct return elsewhere. */
+static void test_kill(const uint32_t ep[2], unsigned ncpus, const char *self,
+		      const char *parent)
 {
-	for (unsigned round = 0; round < 6; round++) {
+	for (unsigned round = 0; round < 12; round++) {
 		uint32_t pid;
 		int st = 0;
-		const char *args[] = { self, "caller", parent, NULL };
+		unsigned which = ncpus >= 2 ? round % 2 : 0;
+		const char *args[] = { self, "caller", parent, which ? "1" : "0", NULL };
 		TEST_ERR(N_KILL, spawnv(args, &pid), E_OK);
-		sys_sleep_ms(5 + round * 3);
+		sys_sleep_ms(5 + round * 2);
 		TEST_CHECK(N_KILL, kill((pid_t)pid, SIGKILL) == 0);
 		TEST_CHECK(N_KILL, waitpid((pid_t)pid, &st, 0) == (pid_t)pid);
 		if (WIFEXITED(st))
 			test_fail(N_KILL, "the caller ended by itself (status %d): a call failed",
 				  WEXITSTATUS(st));
-		const char *why = all_sizes(ep, sys_ipc_buf, 1, 200000 + round * 1000, false);
+		const char *why = all_sizes(ep[which], sys_ipc_buf, 1, 200000 + round * 1000,
+					    false);
 		if (why)
-			test_fail(N_KILL, "after kill %u: %s", round, why);
+			test_fail(N_KILL, "after kill %u (endpoint %u): %s", round, which, why);
 	}
 	test_pass(N_KILL);
 }
@@ -384,8 +392,8 @@ int main(int argc, char **argv)
 {
 	if (argc > 2 && strcmp(argv[1], "server") == 0)
 		return server(number(argv[2]));
-	if (argc > 2 && strcmp(argv[1], "caller") == 0)
-		return caller(number(argv[2]));
+	if (argc > 3 && strcmp(argv[1], "caller") == 0)
+		return caller(number(argv[2]), number(argv[3]) ? 1 : 0);
 	char me[16];
 	uint32_t ep, ep_pinned, pid;
 	int st = 0;
@@ -399,7 +407,7 @@ int main(int argc, char **argv)
 	test_sizes(ep);
 	test_queued(ep);
 	test_pinned(ep_pinned, si.ncpus);
-	test_kill(ep, argv[0], me);
+	test_kill((const uint32_t[2]){ ep, ep_pinned }, si.ncpus, argv[0], me);
 	stop(ep);
 	if (si.ncpus >= 2)
 		stop(ep_pinned);
