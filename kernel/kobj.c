@@ -45,8 +45,8 @@ int kobj_get(struct kobj *o)
 	uint32_t r = atomic_load_explicit(&o->refs, memory_order_relaxed);
 	do {
 		if (r == 0) {
-			printk("kobj: get on dead %s object %p\n",
-			       kobj_type_name(o->type), (void *)o);
+			printk("kobj: get on dead %s object %p from %p\n",
+			       kobj_type_name(o->type), (void *)o, __builtin_return_address(0));
 			return E_DEAD;
 		}
 		if (r >= KOBJ_REFS_MAX)
@@ -63,8 +63,8 @@ int kobj_put(struct kobj *o)
 	uint32_t r = atomic_load_explicit(&o->refs, memory_order_relaxed);
 	do {
 		if (r == 0) {
-			printk("kobj: put on dead %s object %p\n",
-			       kobj_type_name(o->type), (void *)o);
+			printk("kobj: put on dead %s object %p from %p\n",
+			       kobj_type_name(o->type), (void *)o, __builtin_return_address(0));
 			return E_DOUBLEFREE;
 		}
 	} while (!atomic_compare_exchange_weak_explicit(&o->refs, &r, r - 1,
