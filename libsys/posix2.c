@@ -132,16 +132,17 @@ int sched_setaffinity(pid_t pid, size_t size, const cpu_set_t *set)
 
 int sched_get_priority_max(int policy)
 {
-	if (policy != SCHED_OTHER) {
+	if (policy < SCHED_OTHER || policy > SCHED_RR) {
 		errno = EINVAL;
 		return -1;
 	}
-	return 0;
+	return policy == SCHED_OTHER ? 0 : 99; /* Linux's ranges */
 }
 
 int sched_get_priority_min(int policy)
 {
-	return sched_get_priority_max(policy);
+	int max = sched_get_priority_max(policy);
+	return max > 0 ? 1 : max;
 }
 
 /* ---- sys/time.h ---- */
@@ -186,7 +187,7 @@ int getrusage(int who, struct rusage *u)
 	return 0;
 }
 
-/* The fixed limit of resource r into *l; false if r is no resource. */
+/* The system's limit of resource r into *l; false if r is no resource. */
 static int limit_of(int r, struct rlimit *l)
 {
 	rlim_t v = RLIM_INFINITY;
@@ -202,6 +203,10 @@ static int limit_of(int r, struct rlimit *l)
 	return 1;
 }
 
+/* The process's limits as setrlimit left them (fork copies them). */
+static struct rlimit limits[RLIMIT_NLIMITS];
+static unsigned char limit_set[RLIMIT_NLIMITS];
+
 int getrlimit(int resource, struct rlimit *rlim)
 {
 	struct rlimit l;
@@ -213,14 +218,14 @@ int getrlimit(int resource, struct rlimit *rlim)
 		errno = EFAULT;
 		return -1;
 	}
-	*rlim = l;
+	*rlim = limit_set[resource] ? limits[resource] : l;
 	return 0;
 }
 
 int setrlimit(int resource, const struct rlimit *rlim)
 {
-	struct rlimit l;
-	if (!limit_of(resource, &l) || (rlim && rlim->rlim_cur > rlim->rlim_max)) {
+	struct rlimit sys;
+	if (!limit_of(resource, &sys) || (rlim && rlim->rlim_cur > rlim->rlim_max)) {
 		errno = EINVAL;
 		return -1;
 	}
@@ -228,10 +233,32 @@ int setrlimit(int resource, const struct rlimit *rlim)
 		errno = EFAULT;
 		return -1;
 	}
-	if (rlim->rlim_cur == l.rlim_cur && rlim->rlim_max == l.rlim_max)
-		return 0;
-	errno = rlim->rlim_max > l.rlim_max ? EPERM : EINVAL;
-	return -1;
+	/* root may raise a hard limit, but not past what the system has
+	 * where that is fixed: the stack's size, the descriptor table */
+	if ((resource == RLIMIT_STACK || resource == RLIMIT_NOFILE) &&
+	    rlim->rlim_max > sys.rlim_max) {
+		errno = EPERM;
+		return -1;
+	}
+	limits[resource] = *rlim;
+	limit_set[resource] = 1;
+	return 0;
+}
+
+int prlimit(pid_t pid, int resource, const struct rlimit *new_limit, struct rlimit *old)
+{
+	struct rlimit l;
+	if (pid != 0 && pid != getpid()) {
+		errno = ESRCH;
+		return -1;
+	}
+	if (getrlimit(resource, &l))
+		return -1;
+	if (new_limit && setrlimit(resource, new_limit))
+		return -1;
+	if (old)
+		*old = l;
+	return 0;
 }
 
 /* ---- sys/mman.h: mremap, msync, mlock, posix_madvise ---- */

@@ -15,6 +15,8 @@
 #define LX_MAP_FIXED           0x10
 #define LX_MAP_ANONYMOUS       0x20
 #define LX_MAP_NORESERVE       0x4000
+/* The swap heuristic overcommit counts as there (mmap_check). */
+#define OVERCOMMIT_SWAP (32ull << 30)
 #define LX_MAP_POPULATE        0x8000
 #define LX_MAP_HUGETLB         0x40000
 #define LX_MAP_FIXED_NOREPLACE 0x100000
@@ -145,11 +147,14 @@ static int mmap_check(const struct sys_msg *m, struct mmap_req *q)
 				 * thread IPC buffers and the startup page */
 	if (q->file && type != LX_MAP_PRIVATE && (prot & MAP_W))
 		return E_PERM; /* the file is open read-only: EACCES */
-	/* heuristic overcommit: no single mapping larger than memory unless
-	 * MAP_NORESERVE (as Linux's vm.overcommit_memory=0) */
+	/* heuristic overcommit: no single mapping larger than memory plus
+	 * OVERCOMMIT_SWAP unless MAP_NORESERVE (Linux's vm.overcommit_memory=0
+	 * compares with RAM + swap; we have no swap, but count as if, so that
+	 * a sparse mapping of a few GiB works at any memory size, as on the
+	 * machines Linux programs are written on) */
 	bool commits = (prot & MAP_W) || type != LX_MAP_PRIVATE;
 	if (commits && !(q->flags & LX_MAP_NORESERVE) &&
-	    page_up(len) / PAGE_SIZE > pg.boot->total_frames)
+	    page_up(len) / PAGE_SIZE > pg.boot->total_frames + OVERCOMMIT_SWAP / PAGE_SIZE)
 		return E_NOMEM;
 	return E_OK;
 }
