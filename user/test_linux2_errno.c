@@ -29,6 +29,11 @@ int main(void)
 	CHECK(strcmp(strerror(EBADF), "Bad file descriptor") == 0);
 	CHECK(strcmp(strerror(EAGAIN), "Resource temporarily unavailable") == 0);
 	CHECK(strcmp(strerror(0), "Success") == 0);
+	CHECK(strcmp(strerror(ERANGE), "Numerical result out of range") == 0);
+	CHECK(strcmp(strerror(ETIMEDOUT), "Connection timed out") == 0);
+	CHECK(strcmp(strerror(EDEADLK), "Resource deadlock avoided") == 0);
+	CHECK(strcmp(strerror(EBUSY), "Device or resource busy") == 0);
+	CHECK(strcmp(strerror(EINTR), "Interrupted system call") == 0);
 	CHECK(strerror(123456) != NULL && strlen(strerror(123456)) > 0);
 	char buf[64];
 	CHECK(strerror_r(ENOENT, buf, sizeof buf) != 0 || 1);

@@ -105,6 +105,12 @@ int main(void)
 	CHECK(waitid(P_PID, (id_t)c, &si, WEXITED) == 0);
 	CHECK(si.si_code == CLD_KILLED && si.si_status == SIGTERM);
 
+	/* waitpid(0): any child of our group; WUNTRACED changes nothing */
+	c = fork();
+	if (c == 0)
+		_exit(21);
+	CHECK(waitpid(0, &st, WUNTRACED) == c && WIFEXITED(st) && WEXITSTATUS(st) == 21);
+
 	/* waitpid(-1) takes any; ECHILD when none left */
 	pid_t a = fork();
 	if (a == 0)
