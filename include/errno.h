@@ -46,6 +46,10 @@ int *__errno_location(void);
 #define EOPNOTSUPP 95
 #define ENOTSUP EOPNOTSUPP
 #define ETIMEDOUT 110
+/* argv[0], and its part after the last '/' (glibc's names; crt0 sets
+ * them). */
+extern char *program_invocation_name, *program_invocation_short_name;
+
 /* The rest of Linux's common numbers (strerror knows them all). */
 #define E2BIG   7
 #define ENOTBLK 15

@@ -108,4 +108,12 @@ pid_t getpgid(pid_t pid);
 #define _SC_MONOTONIC_CLOCK  149
 #define _SC_HOST_NAME_MAX    180
 
+/* POSIX getopt (getopt.h: getopt_long), and the calling thread's id:
+ * the pid for the main thread, a distinct larger number for each other
+ * thread while it runs. */
+int getopt(int argc, char *const argv[], const char *optstring);
+extern char *optarg;
+extern int optind, opterr, optopt;
+pid_t gettid(void);
+
 #endif

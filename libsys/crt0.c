@@ -41,5 +41,7 @@ void libsys_start(const struct pg_startup *st)
 		}
 		libsys_tls_init(block);
 	}
-	exit(main((int)st->argc, (char **)st->argv, environ)); /* envp: environ */
+	char **argv = (char **)st->argv;
+	libsys_set_progname(st->argc ? argv[0] : NULL);
+	exit(main((int)st->argc, argv, environ)); /* envp: environ */
 }

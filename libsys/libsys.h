@@ -79,6 +79,8 @@ void libsys_run_atexit(int status);
 void libsys_mark_start(void);
 /* crt0's first step: libsys_mark_start, and printf's %m. */
 void libsys_libc_init(void);
+/* program_invocation_name and _short_name from argv[0] (NULL: ""). */
+void libsys_set_progname(char *argv0);
 
 /* Thread-local storage (tls.c): the bytes a thread's TLS block needs (0:
  * the program has no __thread variables), setting one up in block (that

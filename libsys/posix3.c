@@ -1,18 +1,25 @@
-/* More of the Linux C library for programs compiled unchanged (session
- * 9's second set of Linux test programs, user/test_linux2_*.c): the
+/* More of the Linux C library for programs compiled unchanged (the
+ * second set of Linux test programs, user/test_linux2_*.c): the
  * environment, the rest of the wait family, sysinfo, scheduling policy
- * answers, nice values, prlimit, sessions and groups, vfork. */
+ * answers, nice values, sessions and groups, vfork, err.h, gettid,
+ * getauxval, times, getrandom, getopt. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <getopt.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/auxv.h>
+#include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/sysinfo.h>
+#include <sys/times.h>
 #include <sys/wait.h>
 #include "abi/err.h"
 #include "abi/page.h"
@@ -392,4 +399,253 @@ int setpriority(int which, id_t who, int prio)
 		return -1;
 	}
 	return 0;
+}
+
+/* ---- program names, err.h ---- */
+
+char *program_invocation_name = "", *program_invocation_short_name = "";
+
+void libsys_set_progname(char *argv0)
+{
+	if (!argv0)
+		return;
+	program_invocation_name = argv0;
+	char *slash = strrchr(argv0, '/');
+	program_invocation_short_name = slash ? slash + 1 : argv0;
+}
+
+static void vwarn_as(int with_errno, const char *fmt, va_list ap)
+{
+	int e = errno;
+	fprintf(stderr, "%s: ", program_invocation_short_name);
+	if (fmt) {
+		vfprintf(stderr, fmt, ap);
+		if (with_errno)
+			fprintf(stderr, ": ");
+	}
+	if (with_errno)
+		fprintf(stderr, "%s", strerror(e));
+	fprintf(stderr, "\n");
+}
+
+void vwarn(const char *fmt, va_list ap) { vwarn_as(1, fmt, ap); }
+void vwarnx(const char *fmt, va_list ap) { vwarn_as(0, fmt, ap); }
+void verr(int status, const char *fmt, va_list ap) { vwarn_as(1, fmt, ap); exit(status); }
+void verrx(int status, const char *fmt, va_list ap) { vwarn_as(0, fmt, ap); exit(status); }
+
+void warn(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vwarn_as(1, fmt, ap);
+	va_end(ap);
+}
+
+void warnx(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vwarn_as(0, fmt, ap);
+	va_end(ap);
+}
+
+void err(int status, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vwarn_as(1, fmt, ap);
+	va_end(ap);
+	exit(status);
+}
+
+void errx(int status, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vwarn_as(0, fmt, ap);
+	va_end(ap);
+	exit(status);
+}
+
+/* ---- gettid, getauxval, times, getrandom ---- */
+
+pid_t gettid(void)
+{
+	struct libsys_tls *t = libsys_tls();
+	if (!t)
+		return getpid();
+	/* the slot's place in proc.c's table, above any pid */
+	unsigned slot = (unsigned)(((uintptr_t)t / sizeof *t) % 256);
+	return (pid_t)((unsigned)getpid() | (slot + 1) << 22);
+}
+
+static uint64_t rng_state;
+
+static uint64_t rng_next(void)
+{
+	uint64_t x = __atomic_load_n(&rng_state, __ATOMIC_RELAXED);
+	if (!x) {
+		uint32_t lo, hi;
+		__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+		x = ((uint64_t)hi << 32 | lo) ^ ((uint64_t)getpid() << 40) ^ 0x9e3779b97f4a7c15ull;
+	}
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	__atomic_store_n(&rng_state, x, __ATOMIC_RELAXED);
+	return x;
+}
+
+ssize_t getrandom(void *buf, size_t len, unsigned flags)
+{
+	if (flags & ~(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE)) {
+		errno = EINVAL;
+		return -1;
+	}
+	unsigned char *p = buf;
+	for (size_t i = 0; i < len; i += 8) {
+		uint64_t r = rng_next();
+		size_t n = len - i < 8 ? len - i : 8;
+		memcpy(p + i, &r, n);
+	}
+	return (ssize_t)len;
+}
+
+int getentropy(void *buf, size_t len)
+{
+	if (len > 256) {
+		errno = EIO;
+		return -1;
+	}
+	getrandom(buf, len, 0);
+	return 0;
+}
+
+unsigned long getauxval(unsigned long type)
+{
+	static unsigned char random16[16];
+	switch (type) {
+	case AT_PAGESZ: return PAGE_SIZE;
+	case AT_CLKTCK: return 100;
+	case AT_HWCAP: case AT_HWCAP2: case AT_SECURE: return 0;
+	case AT_RANDOM:
+		if (!random16[0] && !random16[1])
+			getrandom(random16, sizeof random16, 0);
+		return (unsigned long)random16;
+	case AT_EXECFN: return (unsigned long)program_invocation_name;
+	default:
+		errno = ENOENT;
+		return 0;
+	}
+}
+
+clock_t times(struct tms *buf)
+{
+	struct timespec up, cpu;
+	clock_gettime(CLOCK_MONOTONIC, &up);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu);
+	if (buf) {
+		memset(buf, 0, sizeof *buf);
+		buf->tms_utime = (clock_t)(cpu.tv_sec * 100 + cpu.tv_nsec / 10000000);
+	}
+	return (clock_t)(up.tv_sec * 100 + up.tv_nsec / 10000000);
+}
+
+/* ---- getopt ---- */
+
+char *optarg;
+int optind = 1, opterr = 1, optopt;
+static int optpos; /* the next letter in argv[optind] (0: a new word) */
+
+int getopt(int argc, char *const argv[], const char *optstring)
+{
+	const char *spec = optstring;
+	int colon = 0;
+	if (*spec == '+' || *spec == '-')
+		spec++;
+	if (*spec == ':')
+		colon = 1, spec++;
+	optarg = NULL;
+	if (optind == 0)
+		optind = 1, optpos = 0; /* glibc's reset */
+	if (!optpos) {
+		if (optind >= argc || !argv[optind] || argv[optind][0] != '-' || !argv[optind][1])
+			return -1;
+		if (!strcmp(argv[optind], "--")) {
+			optind++;
+			return -1;
+		}
+		optpos = 1;
+	}
+	int c = argv[optind][optpos++];
+	const char *at = c != ':' ? strchr(spec, c) : NULL;
+	int last = !argv[optind][optpos];
+	if (!at) {
+		optopt = c;
+		if (last)
+			optind++, optpos = 0;
+		if (opterr && !colon)
+			fprintf(stderr, "%s: invalid option -- '%c'\n", argv[0], c);
+		return '?';
+	}
+	if (at[1] == ':') {
+		if (!last) {
+			optarg = (char *)argv[optind] + optpos;
+		} else if (at[2] != ':') {
+			if (optind + 1 >= argc) {
+				optopt = c;
+				optind++, optpos = 0;
+				if (opterr && !colon)
+					fprintf(stderr, "%s: option requires an argument -- '%c'\n",
+						argv[0], c);
+				return colon ? ':' : '?';
+			}
+			optarg = (char *)argv[++optind];
+		}
+		optind++, optpos = 0;
+		return c;
+	}
+	if (last)
+		optind++, optpos = 0;
+	return c;
+}
+
+int getopt_long(int argc, char *const argv[], const char *optstring,
+		const struct option *longopts, int *longindex)
+{
+	if (optind == 0)
+		optind = 1, optpos = 0;
+	const char *w = optind < argc && !optpos ? argv[optind] : NULL;
+	if (!w || strncmp(w, "--", 2) || !w[2])
+		return getopt(argc, argv, optstring);
+	const char *name = w + 2, *eq = strchr(name, '=');
+	size_t len = eq ? (size_t)(eq - name) : strlen(name);
+	optind++;
+	optarg = NULL;
+	for (int i = 0; longopts && longopts[i].name; i++) {
+		const struct option *o = &longopts[i];
+		if (strncmp(o->name, name, len) || o->name[len])
+			continue;
+		if (longindex)
+			*longindex = i;
+		if (eq && o->has_arg != no_argument)
+			optarg = (char *)eq + 1;
+		else if (o->has_arg == required_argument) {
+			if (optind >= argc) {
+				if (opterr)
+					fprintf(stderr, "%s: option '--%s' requires an argument\n",
+						argv[0], o->name);
+				return optstring[0] == ':' ? ':' : '?';
+			}
+			optarg = argv[optind++];
+		}
+		if (o->flag) {
+			*o->flag = o->val;
+			return 0;
+		}
+		return o->val;
+	}
+	if (opterr)
+		fprintf(stderr, "%s: unrecognized option '%s'\n", argv[0], w);
+	return '?';
 }

@@ -5,8 +5,8 @@
  * MAP_ANONYMOUS (fd -1) or an initrd file opened read-only (MAP_PRIVATE, or
  * MAP_SHARED without PROT_WRITE: nobody can write it); MAP_FIXED,
  * MAP_FIXED_NOREPLACE, MAP_POPULATE, MAP_NORESERVE (without it a private
- * writable mapping larger than all of memory is ENOMEM, as Linux's
- * heuristic overcommit).  MAP_SHARED|MAP_ANONYMOUS memory is shared with
+ * writable mapping larger than all of memory plus 32 GiB is ENOMEM, as
+ * Linux's heuristic overcommit with that much swap).  MAP_SHARED|MAP_ANONYMOUS memory is shared with
  * children after fork, never copy-on-write.  munmap/mprotect/madvise work
  * on any page-aligned range, across regions and holes. */
 #ifndef _SYS_MMAN_H
