@@ -79,6 +79,12 @@ void libsys_run_atexit(int status);
 void libsys_mark_start(void);
 /* crt0's first step: libsys_mark_start, and printf's %m. */
 void libsys_libc_init(void);
+/* 0 if grow more bytes of address space (data: of writable private
+ * memory too) stay within RLIMIT_AS (and RLIMIT_DATA) as the program set
+ * them; else -1 with ENOMEM.  Free of cost while both are infinite. */
+int libsys_limit_room(uint64_t grow, int data);
+/* A program has set a finite RLIMIT_AS or RLIMIT_DATA. */
+extern int libsys_limited;
 /* program_invocation_name and _short_name from argv[0] (NULL: ""). */
 void libsys_set_progname(char *argv0);
 

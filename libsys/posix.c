@@ -74,6 +74,8 @@ void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 		errno = EINVAL;
 		return MAP_FAILED;
 	}
+	if (libsys_limit_room(len, (prot & PROT_WRITE) && !(flags & MAP_SHARED)))
+		return MAP_FAILED; /* RLIMIT_AS, RLIMIT_DATA */
 	if (libsys_mlock_future)
 		flags |= MAP_POPULATE; /* mlockall(MCL_FUTURE) */
 	struct sys_msg m = { .label = PG_MMAP,

@@ -242,6 +242,8 @@ int setrlimit(int resource, const struct rlimit *rlim)
 	}
 	limits[resource] = *rlim;
 	limit_set[resource] = 1;
+	libsys_limited = (limit_set[RLIMIT_AS] && limits[RLIMIT_AS].rlim_cur != RLIM_INFINITY) ||
+			 (limit_set[RLIMIT_DATA] && limits[RLIMIT_DATA].rlim_cur != RLIM_INFINITY);
 	return 0;
 }
 
@@ -492,4 +494,51 @@ int posix_madvise(void *addr, size_t len, int advice)
 		return EINVAL;
 	int e = madvise(addr, len, advice == POSIX_MADV_DONTNEED ? MADV_NORMAL : advice);
 	return e ? errno : 0;
+}
+
+/* ---- RLIMIT_AS and RLIMIT_DATA, once a program lowered them ---- */
+
+int libsys_limited;
+
+/* The address space and the data (writable private memory, the heap)
+ * this process has mapped now, in bytes, from PG_PMAP; the stack counts
+ * its grown pages only, as Linux's stack area.  false if unknown. */
+static int mapped_now(uint64_t *as, uint64_t *data)
+{
+	static struct pg_region_info v[256];
+	static volatile int busy; /* v is one buffer: one caller at a time */
+	size_t n = 0;
+	while (__atomic_exchange_n(&busy, 1, __ATOMIC_ACQUIRE))
+		__builtin_ia32_pause();
+	int e = pager_pmap((uint32_t)getpid(), v, 256, &n);
+	*as = *data = 0;
+	for (size_t i = 0; !e && i < n; i++) {
+		uint64_t len = v[i].end - v[i].start;
+		if (v[i].backing == PG_BACK_STACK)
+			len = v[i].resident * PAGE_SIZE;
+		*as += len;
+		if ((v[i].rights & MAP_W) &&
+		    (v[i].backing == PG_BACK_ANON || v[i].backing == PG_BACK_HEAP))
+			*data += len;
+	}
+	__atomic_store_n(&busy, 0, __ATOMIC_RELEASE);
+	return !e;
+}
+
+int libsys_limit_room(uint64_t grow, int data)
+{
+	rlim_t as_max = limit_set[RLIMIT_AS] ? limits[RLIMIT_AS].rlim_cur : RLIM_INFINITY;
+	rlim_t data_max = data && limit_set[RLIMIT_DATA] ? limits[RLIMIT_DATA].rlim_cur
+							   : RLIM_INFINITY;
+	uint64_t as, dat;
+	if (!libsys_limited || (as_max == RLIM_INFINITY && data_max == RLIM_INFINITY))
+		return 0;
+	if (!mapped_now(&as, &dat))
+		return 0;
+	if ((as_max != RLIM_INFINITY && (grow > as_max || as > as_max - grow)) ||
+	    (data_max != RLIM_INFINITY && (grow > data_max || dat > data_max - grow))) {
+		errno = ENOMEM;
+		return -1;
+	}
+	return 0;
 }

@@ -14,8 +14,10 @@
  * RLIMIT_CORE 0 (no core dumps), every other RLIM_INFINITY.  setrlimit
  * changes them per process (fork copies them) as Linux checks: EINVAL
  * when rlim_cur > rlim_max, EPERM when raising RLIMIT_NOFILE or
- * RLIMIT_STACK past the system's value; the limits are reported, not
- * enforced. */
+ * RLIMIT_STACK past the system's value.  Enforced: RLIMIT_AS (all the
+ * address space mapped, the stack's grown part only) and RLIMIT_DATA
+ * (writable private memory and malloc's heap) on mmap and malloc's heap
+ * growth (ENOMEM); the rest are reported only. */
 #ifndef _SYS_RESOURCE_H
 #define _SYS_RESOURCE_H
 
