@@ -26,7 +26,9 @@ enum {
 	LX_MADV_NORMAL, LX_MADV_RANDOM, LX_MADV_SEQUENTIAL, LX_MADV_WILLNEED,
 	LX_MADV_DONTNEED, LX_MADV_FREE = 8, LX_MADV_REMOVE, LX_MADV_DONTFORK,
 	LX_MADV_DOFORK, LX_MADV_MERGEABLE, LX_MADV_UNMERGEABLE, LX_MADV_HUGEPAGE,
-	LX_MADV_NOHUGEPAGE,
+	LX_MADV_NOHUGEPAGE, LX_MADV_DONTDUMP, LX_MADV_DODUMP, LX_MADV_WIPEONFORK,
+	LX_MADV_KEEPONFORK, LX_MADV_COLD, LX_MADV_PAGEOUT, LX_MADV_POPULATE_READ,
+	LX_MADV_POPULATE_WRITE,
 };
 
 static uint64_t page_up(uint64_t x)
@@ -300,12 +302,15 @@ int vm_madvise(struct proc *p, uint64_t s, uint64_t e, unsigned advice)
 		dp_dontneed(&p->mem, s, e);
 		return E_OK;
 	case LX_MADV_WILLNEED:
+	case LX_MADV_POPULATE_READ: case LX_MADV_POPULATE_WRITE:
 		dp_populate(&p->mem, s, e); /* best effort: a hint */
 		return E_OK;
 	case LX_MADV_NORMAL: case LX_MADV_RANDOM: case LX_MADV_SEQUENTIAL:
 	case LX_MADV_DONTFORK: case LX_MADV_DOFORK: case LX_MADV_HUGEPAGE:
-	case LX_MADV_NOHUGEPAGE:
-		return E_OK; /* accepted; nothing to do here */
+	case LX_MADV_NOHUGEPAGE: case LX_MADV_DONTDUMP: case LX_MADV_DODUMP:
+	case LX_MADV_KEEPONFORK: case LX_MADV_COLD: case LX_MADV_PAGEOUT:
+		return E_OK; /* accepted; nothing to do here (no swap to page
+			      * out to, no core dumps; DONTFORK is not kept) */
 	default:
 		return E_INVAL;
 	}

@@ -42,6 +42,13 @@ int main(void)
 	CHECK(madvise(m, len, MADV_RANDOM) == 0);
 	CHECK(madvise(m, len, MADV_WILLNEED) == 0);
 	CHECK((unsigned char)m[len - 1] == 0xab);
+	/* advice that changes nothing a program sees: contents stay */
+	CHECK(madvise(m, len, MADV_DONTDUMP) == 0 && madvise(m, len, MADV_DODUMP) == 0);
+	CHECK(madvise(m, len, MADV_COLD) == 0 && madvise(m, len, MADV_PAGEOUT) == 0);
+	CHECK(madvise(m, len, MADV_DONTFORK) == 0 && madvise(m, len, MADV_DOFORK) == 0);
+	CHECK(madvise(m, len, MADV_HUGEPAGE) == 0 || errno == EINVAL);
+	CHECK(madvise(m, len, MADV_NOHUGEPAGE) == 0 || errno == EINVAL);
+	CHECK((unsigned char)m[0] == 0xab && (unsigned char)m[len - 1] == 0xab);
 
 	CHECK(madvise(m + 4 * pg, 8 * pg, MADV_DONTNEED) == 0);
 	CHECK(resident(m, len) == 24);
@@ -63,6 +70,9 @@ int main(void)
 	CHECK(u != MAP_FAILED);
 	CHECK(madvise(u, 16 * pg, MADV_WILLNEED) == 0);
 	CHECK(u[15 * pg] == 0);
+	/* MADV_POPULATE_WRITE: resident at once, zero */
+	CHECK(madvise(u, 8 * pg, MADV_POPULATE_WRITE) == 0);
+	CHECK(resident(u, 8 * pg) == 8 && u[7 * pg] == 0);
 	CHECK(posix_madvise(u, 16 * pg, POSIX_MADV_SEQUENTIAL) == 0);
 	CHECK(posix_madvise(u, 16 * pg, POSIX_MADV_DONTNEED) == 0);
 	CHECK(posix_madvise(u, 16 * pg, 12345) == EINVAL);

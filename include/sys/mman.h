@@ -57,6 +57,14 @@
 #define MADV_UNMERGEABLE 13
 #define MADV_HUGEPAGE    14
 #define MADV_NOHUGEPAGE  15
+#define MADV_DONTDUMP    16
+#define MADV_DODUMP      17
+#define MADV_WIPEONFORK  18
+#define MADV_KEEPONFORK  19
+#define MADV_COLD        20
+#define MADV_PAGEOUT     21
+#define MADV_POPULATE_READ  22
+#define MADV_POPULATE_WRITE 23
 
 #define POSIX_MADV_NORMAL     0
 #define POSIX_MADV_RANDOM     1
