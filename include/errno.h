@@ -46,5 +46,44 @@ int *__errno_location(void);
 #define EOPNOTSUPP 95
 #define ENOTSUP EOPNOTSUPP
 #define ETIMEDOUT 110
+/* argv[0], and its part after the last '/' (glibc's names; crt0 sets
+ * them). */
+extern char *program_invocation_name, *program_invocation_short_name;
+
+/* The rest of Linux's common numbers (strerror knows them all). */
+#define E2BIG   7
+#define ENOTBLK 15
+#define EXDEV   18
+#define ETXTBSY 26
+#define EMLINK  31
+#define ENOLCK  37
+#define ENOTEMPTY 39
+#define ELOOP   40
+#define ENOMSG  42
+#define EIDRM   43
+#define ENOSTR  60
+#define ENODATA 61
+#define ETIME   62
+#define EPROTO  71
+#define EBADMSG 74
+#define EILSEQ  84
+#define ENOTSOCK 88
+#define EMSGSIZE 90
+#define EPROTONOSUPPORT 93
+#define EAFNOSUPPORT 97
+#define EADDRINUSE 98
+#define ENETUNREACH 101
+#define ECONNRESET 104
+#define ENOBUFS 105
+#define EISCONN 106
+#define ENOTCONN 107
+#define ECONNREFUSED 111
+#define EHOSTUNREACH 113
+#define EALREADY 114
+#define EINPROGRESS 115
+#define EDQUOT  122
+#define ECANCELED 125
+#define EOWNERDEAD 130
+#define ENOTRECOVERABLE 131
 
 #endif

@@ -24,5 +24,11 @@
 #define ULLONG_MAX (LLONG_MAX * 2ull + 1ull)
 #define SSIZE_MAX  LONG_MAX
 #define PATH_MAX   256
+#define HOST_NAME_MAX  64
+#define LOGIN_NAME_MAX 256
+#define NAME_MAX   255
+#define IOV_MAX    1024
+#define NGROUPS_MAX 65536
+#define PIPE_BUF   4096
 
 #endif

@@ -59,8 +59,8 @@ typedef struct { int unused; } pthread_mutexattr_t; /* unused: the type */
 #define PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP { 0, PTHREAD_MUTEX_RECURSIVE, 0, 0 }
 #define PTHREAD_ERRORCHECK_MUTEX_INITIALIZER_NP { 0, PTHREAD_MUTEX_ERRORCHECK, 0, 0 }
 /* seq: bumped by every signal and broadcast (waiters sleep on it) */
-typedef struct { volatile unsigned seq; } pthread_cond_t;
-typedef struct { int unused; } pthread_condattr_t;
+typedef struct { volatile unsigned seq; int clock; } pthread_cond_t;
+typedef struct { int clock; } pthread_condattr_t; /* CLOCK_REALTIME or _MONOTONIC */
 #define PTHREAD_COND_INITIALIZER { 0 }
 /* readers inside, a writer inside (owner), writers waiting (they keep new
  * readers out) */
@@ -88,7 +88,9 @@ int pthread_mutex_unlock(pthread_mutex_t *m);
 int pthread_cond_init(pthread_cond_t *c, const pthread_condattr_t *attr);
 int pthread_cond_destroy(pthread_cond_t *c);
 int pthread_cond_wait(pthread_cond_t *c, pthread_mutex_t *m);
-/* abstime on CLOCK_REALTIME, which here is the time since boot */
+/* abstime on the condition's clock (CLOCK_REALTIME unless
+ * pthread_condattr_setclock said CLOCK_MONOTONIC); ETIMEDOUT only once
+ * that clock has passed abstime. */
 int pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m,
 			   const struct timespec *abstime);
 int pthread_cond_signal(pthread_cond_t *c);
@@ -119,6 +121,44 @@ int pthread_mutexattr_settype(pthread_mutexattr_t *a, int type);
 int pthread_mutexattr_gettype(const pthread_mutexattr_t *a, int *type);
 int pthread_condattr_init(pthread_condattr_t *a);
 int pthread_condattr_destroy(pthread_condattr_t *a);
+/* CLOCK_REALTIME or CLOCK_MONOTONIC (EINVAL for others). */
+int pthread_condattr_setclock(pthread_condattr_t *a, clockid_t clk);
+int pthread_condattr_getclock(const pthread_condattr_t *a, clockid_t *clk);
+int pthread_condattr_setpshared(pthread_condattr_t *a, int pshared);
+int pthread_condattr_getpshared(const pthread_condattr_t *a, int *pshared);
+int pthread_mutexattr_setpshared(pthread_mutexattr_t *a, int pshared);
+int pthread_mutexattr_getpshared(const pthread_mutexattr_t *a, int *pshared);
+/* A stack of size bytes at addr: the thread gets a stack of that size
+ * (libsys maps it; the memory at addr is not used).  getstack answers
+ * what setstack set.  EINVAL below PTHREAD_STACK_MIN. */
+int pthread_attr_setstack(pthread_attr_t *a, void *addr, size_t size);
+int pthread_attr_getstack(const pthread_attr_t *a, void **addr, size_t *size);
+int pthread_attr_setguardsize(pthread_attr_t *a, size_t size);
+int pthread_attr_getguardsize(const pthread_attr_t *a, size_t *size);
+int pthread_attr_setscope(pthread_attr_t *a, int scope);
+int pthread_attr_getscope(const pthread_attr_t *a, int *scope);
+int pthread_attr_setinheritsched(pthread_attr_t *a, int inherit);
+int pthread_attr_getinheritsched(const pthread_attr_t *a, int *inherit);
+int pthread_attr_setschedpolicy(pthread_attr_t *a, int policy);
+int pthread_attr_getschedpolicy(const pthread_attr_t *a, int *policy);
+int pthread_attr_setschedparam(pthread_attr_t *a, const struct sched_param *p);
+int pthread_attr_getschedparam(const pthread_attr_t *a, struct sched_param *p);
+#define PTHREAD_SCOPE_SYSTEM  0
+#define PTHREAD_SCOPE_PROCESS 1
+#define PTHREAD_INHERIT_SCHED  0
+#define PTHREAD_EXPLICIT_SCHED 1
+/* Thread t's attributes now: its stack (address and size), detach state. */
+int pthread_getattr_np(pthread_t t, pthread_attr_t *a);
+/* sched_setaffinity/sched_getaffinity for t, which must be the caller
+ * (ESRCH otherwise: affinity is set by the thread itself). */
+int pthread_setaffinity_np(pthread_t t, size_t size, const cpu_set_t *set);
+int pthread_getaffinity_np(pthread_t t, size_t size, cpu_set_t *set);
+int pthread_setschedparam(pthread_t t, int policy, const struct sched_param *p);
+int pthread_getschedparam(pthread_t t, int *policy, struct sched_param *p);
+int pthread_setname_np(pthread_t t, const char *name);
+int pthread_getname_np(pthread_t t, char *name, size_t len);
+int pthread_getconcurrency(void);
+int pthread_setconcurrency(int level);
 /* count threads meet: each pthread_barrier_wait sleeps until count have
  * called; one of them gets PTHREAD_BARRIER_SERIAL_THREAD, the others 0.
  * EINVAL count 0; attr must be NULL or PROCESS_PRIVATE. */

@@ -64,8 +64,16 @@ int sched_getaffinity(pid_t pid, size_t size, cpu_set_t *set);
  * CPU; else the lowest online CPU in it (the thread moves there now).  -1
  * with EINVAL (no online CPU in the set), ESRCH (pid not 0 nor ours). */
 int sched_setaffinity(pid_t pid, size_t size, const cpu_set_t *set);
-/* Priorities: SCHED_OTHER only, priority 0 (as Linux's default). */
+/* Priorities: every thread runs as SCHED_OTHER, priority 0 (Linux's
+ * default).  The ranges are Linux's (SCHED_FIFO and SCHED_RR 1..99);
+ * setting SCHED_OTHER with priority 0 succeeds, any other policy is
+ * EPERM (as for a user without CAP_SYS_NICE). */
 int sched_get_priority_max(int policy);
 int sched_get_priority_min(int policy);
+int sched_getscheduler(pid_t pid);
+int sched_setscheduler(pid_t pid, int policy, const struct sched_param *p);
+int sched_getparam(pid_t pid, struct sched_param *p);
+int sched_setparam(pid_t pid, const struct sched_param *p);
+int sched_rr_get_interval(pid_t pid, struct timespec *t);
 
 #endif

@@ -3,6 +3,7 @@
 #define _STDLIB_H
 
 #include <stddef.h>
+#include <alloca.h> /* as glibc's stdlib.h */
 
 #define EXIT_SUCCESS 0
 #define EXIT_FAILURE 1
@@ -51,7 +52,19 @@ int abs(int v);
 long labs(long v);
 long long llabs(long long v);
 
-/* No environment: always NULL. */
+/* The environment (environ, unistd.h): a process starts with an empty
+ * one (the spawner passes none); fork copies it.  setenv/unsetenv: -1
+ * with EINVAL for a name that is empty or holds '='; putenv keeps the
+ * string itself; clearenv empties it (environ NULL, as glibc). */
 char *getenv(const char *name);
+char *secure_getenv(const char *name);
+int setenv(const char *name, const char *value, int overwrite);
+int unsetenv(const char *name);
+int putenv(char *string);
+int clearenv(void);
+/* fn(status, arg) at exit(), in the one reverse order with atexit's. */
+int on_exit(void (*fn)(int, void *), void *arg);
+float strtof(const char *s, char **end);
+long double strtold(const char *s, char **end);
 
 #endif

@@ -30,6 +30,15 @@ void *memrchr(const void *s, int c, size_t n);
 void *mempcpy(void *d, const void *s, size_t n);
 char *stpcpy(char *d, const char *s);
 char *strsignal(int sig);
+void *memmem(const void *h, size_t hlen, const void *n, size_t nlen);
+/* strerror into buf: glibc's GNU form (the text, maybe not in buf) with
+ * _GNU_SOURCE, else POSIX's (0, or ERANGE when buf is too small). */
+int __xpg_strerror_r(int errnum, char *buf, size_t len);
+#ifdef _GNU_SOURCE
+char *strerror_r(int errnum, char *buf, size_t len);
+#else
+#define strerror_r __xpg_strerror_r
+#endif
 #include <strings.h>
 
 #endif

@@ -4,4 +4,8 @@
 #include <string.h>
 int strcasecmp(const char *a, const char *b);
 int strncasecmp(const char *a, const char *b, size_t n);
+/* The 1-based index of the lowest set bit, 0 for 0. */
+int ffs(int v);
+int ffsl(long v);
+int ffsll(long long v);
 #endif

@@ -9,6 +9,17 @@
 
 #define CLOCK_REALTIME  0
 #define CLOCK_MONOTONIC 1
+/* The CPU-time clocks count the time since the process (the thread)
+ * started, not its CPU time: no CPU time is kept per thread.  The
+ * others are CLOCK_MONOTONIC (RAW, COARSE, BOOTTIME) or CLOCK_REALTIME
+ * (COARSE). */
+#define CLOCK_PROCESS_CPUTIME_ID 2
+#define CLOCK_THREAD_CPUTIME_ID  3
+#define CLOCK_MONOTONIC_RAW      4
+#define CLOCK_REALTIME_COARSE    5
+#define CLOCK_MONOTONIC_COARSE   6
+#define CLOCK_BOOTTIME           7
+#define TIMER_ABSTIME            1
 #define CLOCKS_PER_SEC  1000000l
 
 struct timespec {
@@ -41,6 +52,10 @@ int clock_getres(clockid_t clk, struct timespec *res);
 
 int clock_gettime(clockid_t clk, struct timespec *ts);
 int nanosleep(const struct timespec *req, struct timespec *rem);
+/* A relative or (TIMER_ABSTIME) absolute sleep on clk: 0, or the error
+ * (EINVAL: bad clock, flags or nanoseconds), not errno. */
+int clock_nanosleep(clockid_t clk, int flags, const struct timespec *req,
+		    struct timespec *rem);
 time_t time(time_t *t);
 clock_t clock(void);
 

@@ -67,4 +67,53 @@ ssize_t pwrite(int fd, const void *buf, size_t count, off_t off);
 int ftruncate(int fd, off_t len);
 int truncate(const char *path, off_t len);
 
+/* linux2: the environment (stdlib.h: getenv, setenv), vfork (a fork:
+ * the child gets its own copy of memory, which is what vfork's rules
+ * let a program rely on anyway), setsid and setpgid (one session and
+ * group per process: its pid). */
+extern char **environ;
+pid_t vfork(void);
+pid_t setsid(void);
+int setpgid(pid_t pid, pid_t pgid);
+pid_t getpgid(pid_t pid);
+
+/* More sysconf names (Linux's numbers): limits as libsys has them,
+ * the POSIX options it provides as 200809L, -1 (no limit) else. */
+#define _SC_NGROUPS_MAX        3
+#define _SC_STREAM_MAX         5
+#define _SC_TZNAME_MAX         6
+#define _SC_JOB_CONTROL        7
+#define _SC_SAVED_IDS          8
+#define _SC_VERSION           29
+#define _SC_SEM_NSEMS_MAX     32
+#define _SC_SEM_VALUE_MAX     33
+#define _SC_LINE_MAX          43
+#define _SC_IOV_MAX           60
+#define _SC_THREADS           67
+#define _SC_THREAD_SAFE_FUNCTIONS 68
+#define _SC_GETPW_R_SIZE_MAX  70
+#define _SC_LOGIN_NAME_MAX    71
+#define _SC_TTY_NAME_MAX      72
+#define _SC_THREAD_DESTRUCTOR_ITERATIONS 73
+#define _SC_THREAD_KEYS_MAX   74
+#define _SC_THREAD_STACK_MIN  75
+#define _SC_THREAD_THREADS_MAX 76
+#define _SC_MAPPED_FILES      16
+#define _SC_MEMLOCK           17
+#define _SC_MEMLOCK_RANGE     18
+#define _SC_MEMORY_PROTECTION 19
+#define _SC_SEMAPHORES        21
+#define _SC_SHARED_MEMORY_OBJECTS 22
+#define _SC_TIMERS            11
+#define _SC_MONOTONIC_CLOCK  149
+#define _SC_HOST_NAME_MAX    180
+
+/* POSIX getopt (getopt.h: getopt_long), and the calling thread's id:
+ * the pid for the main thread, a distinct larger number for each other
+ * thread while it runs. */
+int getopt(int argc, char *const argv[], const char *optstring);
+extern char *optarg;
+extern int optind, opterr, optopt;
+pid_t gettid(void);
+
 #endif

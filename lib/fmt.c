@@ -62,6 +62,7 @@ static void put_num(struct out *o, uint64_t v, bool neg, unsigned base,
 
 int (*fmt_float)(char *buf, size_t cap, char conv, int prec, bool *neg,
 		 va_list *ap);
+const char *(*fmt_errstr)(void);
 
 /* A formatted number's text (digits, point, exponent) with the sign and
  * the padding the spec asks for ('0' pads between sign and digits). */
@@ -147,6 +148,9 @@ static int parse_len(const char **fmt)
 	} else if (*f == 'z' || *f == 't' || *f == 'j') {
 		len = 8;
 		f++;
+	} else if (*f == 'L') { /* long double: fmt_float reads it */
+		len = 16;
+		f++;
 	}
 	*fmt = f;
 	return len;
@@ -200,11 +204,20 @@ static void convert(struct out *o, char c, int len, struct spec *s, va_list *ap)
 		pad(o, ' ', s->left ? s->width - 1 : 0);
 		break;
 	case '%': put(o, '%'); break;
-	case 'f': case 'F': case 'e': case 'E': case 'g': case 'G':
+	case 'm':
+		if (fmt_errstr) {
+			put_str(o, fmt_errstr(), s);
+			break;
+		}
+		put(o, '%');
+		put(o, c);
+		break;
+	case 'f': case 'F': case 'e': case 'E': case 'g': case 'G': case 'a': case 'A':
 		if (fmt_float) {
 			char txt[400];
-			bool neg = false;
-			int n = fmt_float(txt, sizeof txt, c, s->prec, &neg, ap);
+			bool neg = false; /* bit 7 of the conversion: a long double */
+			int n = fmt_float(txt, sizeof txt, (char)(len == 16 ? c | 0x80 : c),
+					  s->prec, &neg, ap);
 			put_float(o, txt, n, neg, s);
 			break;
 		}

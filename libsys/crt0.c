@@ -1,12 +1,13 @@
 /* Process start for user programs: _start gets rdi = the startup page
  * (abi/pager.h; libsys reads it where it needs it: sys/proc.h), runs
  * main(argc, argv), then exits with main's return value. */
+#include <unistd.h> /* environ */
 #include "sys/sys.h"
 #include "sys/unistd.h"
 #include "abi/err.h"
 #include "libsys.h"
 
-int main(int argc, char **argv);
+int main(int argc, char **argv, char **envp);
 _Noreturn void libsys_start(const struct pg_startup *st);
 
 __asm__(".section .text.start, \"ax\", @progbits\n"
@@ -28,6 +29,7 @@ void libsys_start(const struct pg_startup *st)
 		for (;;)
 			sys_thread_exit();
 	}
+	libsys_libc_init();
 	libsys_float_init();
 	size_t tls = libsys_tls_size();
 	void *block;
@@ -39,5 +41,7 @@ void libsys_start(const struct pg_startup *st)
 		}
 		libsys_tls_init(block);
 	}
-	exit(main((int)st->argc, (char **)st->argv));
+	char **argv = (char **)st->argv;
+	libsys_set_progname(st->argc ? argv[0] : NULL);
+	exit(main((int)st->argc, argv, environ)); /* envp: environ */
 }

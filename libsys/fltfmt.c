@@ -1,4 +1,4 @@
-/* printf's %f %F %e %E %g %G for programs (lib/fmt.c's fmt_float hook).
+/* printf's %f %F %e %E %g %G %a %A (and with L, a long double) for programs (lib/fmt.c's fmt_float hook).
  * Up to 17 significant digits are exact to the double's rounding; further
  * digits print as zeros.  Only in the programs' libsys: the pager is built
  * without floating-point registers. */
@@ -173,11 +173,53 @@ static void general(struct buf *b, double v, int prec, bool upper)
 	b->n = k;
 }
 
+/* %a: v >= 0 as 0x1.hhhp+d (normal) or 0x0.hhhp-1022 (subnormal), the
+ * 13 hex digits of the fraction rounded (a tie to even) to prec, or all
+ * but their trailing zeros when prec < 0. */
+static void hex(struct buf *b, double v, int prec, bool upper)
+{
+	union { double d; uint64_t u; } x = { v };
+	uint64_t frac = x.u & ((1ull << 52) - 1);
+	int e = (int)(x.u >> 52), lead = e != 0;
+	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+	e = v == 0 ? 0 : e ? e - 1023 : -1022;
+	if (prec >= 0 && prec < 13) { /* round to prec hex digits */
+		int drop = 4 * (13 - prec);
+		uint64_t half = 1ull << (drop - 1), rest = frac & ((1ull << drop) - 1);
+		frac >>= drop;
+		if (rest > half || (rest == half && (frac & 1)))
+			frac++;
+		if (frac >> (4 * prec)) { /* carried into the leading digit */
+			frac &= (1ull << (4 * prec)) - 1;
+			lead++;
+		}
+		frac <<= drop;
+	}
+	add(b, '0');
+	add(b, upper ? 'X' : 'x');
+	add(b, digits[lead]);
+	int n = 13;
+	if (prec < 0)
+		while (n > 0 && !((frac >> (4 * (13 - n))) & 15))
+			n--;
+	else
+		n = prec;
+	if (n)
+		add(b, '.');
+	for (int i = 0; i < n; i++)
+		add(b, i < 13 ? digits[(frac >> (48 - 4 * i)) & 15] : '0');
+	add(b, upper ? 'P' : 'p');
+	add(b, e < 0 ? '-' : '+');
+	add_u64(b, (uint64_t)(e < 0 ? -e : e), 1);
+}
+
 static int format(char *out, size_t cap, char conv, int prec, bool *neg, va_list *ap)
 {
-	double v = va_arg(*ap, double);
+	/* lib/fmt.c marks a long double argument (%Lf) with bit 7 */
+	double v = (conv & 0x80) ? (double)va_arg(*ap, long double) : va_arg(*ap, double);
+	conv &= 0x7f;
 	struct buf b = { out, 0, (int)cap };
-	bool upper = conv == 'F' || conv == 'E' || conv == 'G';
+	bool upper = conv == 'F' || conv == 'E' || conv == 'G' || conv == 'A';
 	*neg = __builtin_signbit(v) != 0;
 	if (*neg)
 		v = -v;
@@ -185,6 +227,8 @@ static int format(char *out, size_t cap, char conv, int prec, bool *neg, va_list
 		const char *t = v != v ? (upper ? "NAN" : "nan") : (upper ? "INF" : "inf");
 		while (*t)
 			add(&b, *t++);
+	} else if (conv == 'a' || conv == 'A') {
+		hex(&b, v, prec > 300 ? 300 : prec, upper);
 	} else {
 		if (prec < 0)
 			prec = 6;

@@ -1,6 +1,7 @@
 /* The rest of the C library for programs: <string.h> beyond lib/string.c,
  * <stdlib.h> (numbers, rand, qsort, abort), <stdio.h> (the console as
  * stdout and stderr), <assert.h>, <time.h>.  Floating point is in libm.c. */
+#define _GNU_SOURCE /* strerror_r's GNU form */
 #include <assert.h>
 #include <signal.h>
 #include <errno.h>
@@ -111,27 +112,104 @@ size_t strcspn(const char *s, const char *reject)
 	return n;
 }
 
+/* glibc's texts for Linux's numbers (0..133 where they are common). */
+static const char *const err_text[] = {
+	[0] = "Success", [EPERM] = "Operation not permitted",
+	[ENOENT] = "No such file or directory", [ESRCH] = "No such process",
+	[EINTR] = "Interrupted system call", [EIO] = "Input/output error",
+	[ENXIO] = "No such device or address", [E2BIG] = "Argument list too long",
+	[ENOEXEC] = "Exec format error", [EBADF] = "Bad file descriptor",
+	[ECHILD] = "No child processes", [EAGAIN] = "Resource temporarily unavailable",
+	[ENOMEM] = "Cannot allocate memory", [EACCES] = "Permission denied",
+	[EFAULT] = "Bad address", [ENOTBLK] = "Block device required",
+	[EBUSY] = "Device or resource busy", [EEXIST] = "File exists",
+	[EXDEV] = "Invalid cross-device link", [ENODEV] = "No such device",
+	[ENOTDIR] = "Not a directory", [EISDIR] = "Is a directory",
+	[EINVAL] = "Invalid argument", [ENFILE] = "Too many open files in system",
+	[EMFILE] = "Too many open files", [ENOTTY] = "Inappropriate ioctl for device",
+	[ETXTBSY] = "Text file busy", [EFBIG] = "File too large",
+	[ENOSPC] = "No space left on device", [ESPIPE] = "Illegal seek",
+	[EROFS] = "Read-only file system", [EMLINK] = "Too many links",
+	[EPIPE] = "Broken pipe", [EDOM] = "Numerical argument out of domain",
+	[ERANGE] = "Numerical result out of range",
+	[EDEADLK] = "Resource deadlock avoided", [ENAMETOOLONG] = "File name too long",
+	[ENOLCK] = "No locks available", [ENOSYS] = "Function not implemented",
+	[ENOTEMPTY] = "Directory not empty",
+	[ELOOP] = "Too many levels of symbolic links",
+	[ENOMSG] = "No message of desired type", [EIDRM] = "Identifier removed",
+	[ENOSTR] = "Device not a stream", [ENODATA] = "No data available",
+	[ETIME] = "Timer expired", [EPROTO] = "Protocol error",
+	[EOVERFLOW] = "Value too large for defined data type",
+	[EBADMSG] = "Bad message",
+	[EILSEQ] = "Invalid or incomplete multibyte or wide character",
+	[ENOTSOCK] = "Socket operation on non-socket", [EMSGSIZE] = "Message too long",
+	[EPROTONOSUPPORT] = "Protocol not supported",
+	[EOPNOTSUPP] = "Operation not supported",
+	[EAFNOSUPPORT] = "Address family not supported by protocol",
+	[EADDRINUSE] = "Address already in use", [ENETUNREACH] = "Network is unreachable",
+	[ECONNRESET] = "Connection reset by peer",
+	[ENOBUFS] = "No buffer space available",
+	[EISCONN] = "Transport endpoint is already connected",
+	[ENOTCONN] = "Transport endpoint is not connected",
+	[ETIMEDOUT] = "Connection timed out", [ECONNREFUSED] = "Connection refused",
+	[EHOSTUNREACH] = "No route to host", [EALREADY] = "Operation already in progress",
+	[EINPROGRESS] = "Operation now in progress", [EDQUOT] = "Disk quota exceeded",
+	[ECANCELED] = "Operation canceled", [EOWNERDEAD] = "Owner died",
+	[ENOTRECOVERABLE] = "State not recoverable",
+};
+
+/* The text for e into buf (len bytes, truncated): "Unknown error N"
+ * for a number without one.  0, or ERANGE if it did not fit. */
+static int err_text_into(int e, char *buf, size_t len)
+{
+	const char *t = e >= 0 && (size_t)e < sizeof err_text / sizeof err_text[0]
+			? err_text[e] : NULL;
+	int n = t ? snprintf(buf, len, "%s", t) : snprintf(buf, len, "Unknown error %d", e);
+	return n >= 0 && (size_t)n < len ? 0 : ERANGE;
+}
+
 char *strerror(int e)
 {
-	switch (e) {
-	case 0: return "Success";
-	case EPERM: return "Operation not permitted";
-	case ENOENT: return "No such file or directory";
-	case ESRCH: return "No such process";
-	case EBADF: return "Bad file descriptor";
-	case ECHILD: return "No child processes";
-	case EAGAIN: return "Resource temporarily unavailable";
-	case ENOMEM: return "Cannot allocate memory";
-	case EACCES: return "Permission denied";
-	case EFAULT: return "Bad address";
-	case EEXIST: return "File exists";
-	case EINVAL: return "Invalid argument";
-	case EMFILE: return "Too many open files";
-	case EROFS: return "Read-only file system";
-	case ENOSYS: return "Function not implemented";
-	default: return "Unknown error";
-	}
+	static char unknown[32];
+	if (e >= 0 && (size_t)e < sizeof err_text / sizeof err_text[0] && err_text[e])
+		return (char *)err_text[e];
+	err_text_into(e, unknown, sizeof unknown);
+	return unknown;
 }
+
+char *strerror_r(int e, char *buf, size_t len)
+{
+	if (e >= 0 && (size_t)e < sizeof err_text / sizeof err_text[0] && err_text[e])
+		return (char *)err_text[e];
+	if (len)
+		err_text_into(e, buf, len);
+	return buf;
+}
+
+int __xpg_strerror_r(int e, char *buf, size_t len)
+{
+	if (!len)
+		return ERANGE;
+	int r = err_text_into(e, buf, len);
+	if (!(e >= 0 && (size_t)e < sizeof err_text / sizeof err_text[0] && err_text[e]))
+		return EINVAL;
+	return r;
+}
+
+void *memmem(const void *h, size_t hlen, const void *n, size_t nlen)
+{
+	const char *hp = h;
+	if (!nlen)
+		return (void *)h;
+	for (size_t i = 0; i + nlen <= hlen; i++)
+		if (hp[i] == *(const char *)n && !memcmp(hp + i, n, nlen))
+			return (void *)(hp + i);
+	return NULL;
+}
+
+int ffs(int v) { return __builtin_ffs(v); }
+int ffsl(long v) { return __builtin_ffsl(v); }
+int ffsll(long long v) { return __builtin_ffsll(v); }
 
 /* ---- stdlib.h ---- */
 
@@ -270,7 +348,6 @@ void *bsearch(const void *key, const void *base, size_t n, size_t size,
 int abs(int v) { return v < 0 ? -v : v; }
 long labs(long v) { return v < 0 ? -v : v; }
 long long llabs(long long v) { return v < 0 ? -v : v; }
-char *getenv(const char *name) { (void)name; return NULL; }
 
 void *aligned_alloc(size_t align, size_t size)
 {
@@ -298,22 +375,44 @@ int posix_memalign(void **out, size_t align, size_t size)
 	return *out ? 0 : ENOMEM;
 }
 
-#define ATEXIT_MAX 32
-static void (*atexit_fns[ATEXIT_MAX])(void);
+#define ATEXIT_MAX 64
+/* atexit's fn, or on_exit's onx with its arg: one list, run backwards */
+static struct {
+	void (*fn)(void);
+	void (*onx)(int, void *);
+	void *arg;
+} atexit_fns[ATEXIT_MAX];
 static int atexit_n;
 
 int atexit(void (*fn)(void))
 {
 	if (atexit_n == ATEXIT_MAX)
 		return -1;
-	atexit_fns[atexit_n++] = fn;
+	atexit_fns[atexit_n].fn = fn;
+	atexit_fns[atexit_n++].onx = NULL;
 	return 0;
 }
 
-void libsys_run_atexit(void)
+int on_exit(void (*fn)(int, void *), void *arg)
 {
-	while (atexit_n > 0)
-		atexit_fns[--atexit_n]();
+	if (atexit_n == ATEXIT_MAX)
+		return -1;
+	atexit_fns[atexit_n].fn = NULL;
+	atexit_fns[atexit_n].onx = fn;
+	atexit_fns[atexit_n++].arg = arg;
+	return 0;
+}
+
+void libsys_run_atexit(int status)
+{
+	/* a handler may register another: it runs next, as glibc's */
+	while (atexit_n > 0) {
+		int i = --atexit_n;
+		if (atexit_fns[i].onx)
+			atexit_fns[i].onx(status, atexit_fns[i].arg);
+		else
+			atexit_fns[i].fn();
+	}
 }
 
 void _Exit(int status)
@@ -324,6 +423,17 @@ void _Exit(int status)
 
 void abort(void)
 {
+	/* a SIGABRT handler runs first (it may leave by longjmp); when it
+	 * returns, or with SIG_IGN, the process still ends by SIGABRT */
+	struct sigaction sa;
+	if (sigaction(SIGABRT, NULL, &sa) == 0 && sa.sa_handler != SIG_DFL &&
+	    sa.sa_handler != SIG_IGN) {
+		sigset_t s;
+		sigemptyset(&s);
+		sigaddset(&s, SIGABRT);
+		sigprocmask(SIG_UNBLOCK, &s, NULL);
+		raise(SIGABRT);
+	}
 	printf("pid %u: abort\n", sys_pid);
 	for (;;)
 		pgreq_kill_sig(sys_pid, SIGABRT); /* WIFSIGNALED, WTERMSIG SIGABRT */
@@ -420,10 +530,58 @@ void perror(const char *s)
 
 /* ---- time.h ---- */
 
+static inline uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return (uint64_t)hi << 32 | lo;
+}
+
+/* The cycle counter when this process started (crt0) or was forked. */
+static uint64_t start_tsc;
+
+void libsys_mark_start(void)
+{
+	start_tsc = rdtsc();
+}
+
+static const char *errno_text(void)
+{
+	return strerror(errno);
+}
+
+void libsys_libc_init(void)
+{
+	libsys_mark_start();
+	fmt_errstr = errno_text;
+}
+
+/* The clock clk stands for: CLOCK_REALTIME, CLOCK_MONOTONIC or
+ * CLOCK_PROCESS_CPUTIME_ID; -1 if it is no clock. */
+static int clock_kind(clockid_t clk)
+{
+	switch (clk) {
+	case CLOCK_REALTIME:
+	case CLOCK_REALTIME_COARSE:
+		return CLOCK_REALTIME;
+	case CLOCK_MONOTONIC:
+	case CLOCK_MONOTONIC_RAW:
+	case CLOCK_MONOTONIC_COARSE:
+	case CLOCK_BOOTTIME:
+		return CLOCK_MONOTONIC;
+	case CLOCK_PROCESS_CPUTIME_ID:
+	case CLOCK_THREAD_CPUTIME_ID:
+		return CLOCK_PROCESS_CPUTIME_ID;
+	default:
+		return -1;
+	}
+}
+
 int clock_gettime(clockid_t clk, struct timespec *ts)
 {
 	static uint64_t hz, epoch, epoch_tsc;
-	if (clk != CLOCK_MONOTONIC && clk != CLOCK_REALTIME) {
+	clk = clock_kind(clk);
+	if (clk < 0) {
 		errno = EINVAL;
 		return -1;
 	}
@@ -431,9 +589,7 @@ int clock_gettime(clockid_t clk, struct timespec *ts)
 		libsys_rtc(&epoch, &epoch_tsc);
 		__atomic_store_n(&hz, tsc_hz(), __ATOMIC_RELEASE);
 	}
-	uint32_t lo, hi;
-	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	uint64_t t = (uint64_t)hi << 32 | lo;
+	uint64_t t = rdtsc();
 	if (!hz) {
 		errno = EINVAL;
 		return -1;
@@ -445,6 +601,8 @@ int clock_gettime(clockid_t clk, struct timespec *ts)
 		ts->tv_nsec = (long)((t % hz) * 1000000000ull / hz);
 		return 0;
 	}
+	if (clk == CLOCK_PROCESS_CPUTIME_ID) /* the time since it started */
+		t = t >= start_tsc && start_tsc ? t - start_tsc : 0;
 	ts->tv_sec = (time_t)(t / hz);
 	ts->tv_nsec = (long)((t % hz) * 1000000000ull / hz); /* < 2^64 below 18 GHz */
 	return 0;
@@ -489,9 +647,35 @@ time_t time(time_t *t)
 	return ts.tv_sec;
 }
 
+int clock_nanosleep(clockid_t clk, int flags, const struct timespec *req,
+		    struct timespec *rem)
+{
+	struct timespec now;
+	int kind = clock_kind(clk);
+	if (kind < 0 || kind == CLOCK_PROCESS_CPUTIME_ID || (flags & ~TIMER_ABSTIME) ||
+	    req->tv_sec < 0 || req->tv_nsec < 0 || req->tv_nsec >= 1000000000)
+		return kind == CLOCK_PROCESS_CPUTIME_ID ? ENOTSUP : EINVAL;
+	if (!(flags & TIMER_ABSTIME)) {
+		libsys_sleep_ns((uint64_t)req->tv_sec * 1000000000ull + (uint64_t)req->tv_nsec);
+		if (rem)
+			rem->tv_sec = 0, rem->tv_nsec = 0;
+		return 0;
+	}
+	for (;;) {
+		clock_gettime(kind, &now);
+		int64_t left = (int64_t)(req->tv_sec - now.tv_sec) * 1000000000ll +
+			       (req->tv_nsec - now.tv_nsec);
+		if (left <= 0)
+			return 0;
+		libsys_sleep_ns((uint64_t)left);
+	}
+}
+
+/* The process's CPU time as CLOCK_PROCESS_CPUTIME_ID counts it (the time
+ * since it started), in microseconds. */
 clock_t clock(void)
 {
 	struct timespec ts = { 0, 0 };
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
 	return (clock_t)(ts.tv_sec * CLOCKS_PER_SEC + ts.tv_nsec / 1000);
 }

@@ -318,7 +318,7 @@ int sscanf(const char *s, const char *fmt, ...)
 
 int clock_getres(clockid_t clk, struct timespec *res)
 {
-	if (clk != CLOCK_MONOTONIC && clk != CLOCK_REALTIME) {
+	if (clk < CLOCK_REALTIME || clk > CLOCK_BOOTTIME) {
 		errno = EINVAL;
 		return -1;
 	}

@@ -58,6 +58,8 @@ extern int libsys_mlock_future;
  * FUTEX_MAX_MS: 0, or EINVAL (bad abstime), ETIMEDOUT (past). */
 struct timespec;
 int libsys_ms_until(const struct timespec *abstime, uint64_t *ms);
+/* The same on clock clk (CLOCK_REALTIME or CLOCK_MONOTONIC). */
+int libsys_ms_until_on(int clk, const struct timespec *abstime, uint64_t *ms);
 
 /* The heap's lock (malloc.c): malloc, free, calloc, realloc take it; fork
  * holds it across the copy. */
@@ -70,7 +72,21 @@ void libsys_heap_unlock(void);
 #define LIBSYS_ALIGNED 2ull
 
 /* exit()'s first step (proc.c): the atexit functions, last first. */
-void libsys_run_atexit(void);
+void libsys_run_atexit(int status);
+
+/* Note the cycle counter as the process's start (crt0; fork's child):
+ * CLOCK_PROCESS_CPUTIME_ID and clock() count from it. */
+void libsys_mark_start(void);
+/* crt0's first step: libsys_mark_start, and printf's %m. */
+void libsys_libc_init(void);
+/* 0 if grow more bytes of address space (data: of writable private
+ * memory too) stay within RLIMIT_AS (and RLIMIT_DATA) as the program set
+ * them; else -1 with ENOMEM.  Free of cost while both are infinite. */
+int libsys_limit_room(uint64_t grow, int data);
+/* A program has set a finite RLIMIT_AS or RLIMIT_DATA. */
+extern int libsys_limited;
+/* program_invocation_name and _short_name from argv[0] (NULL: ""). */
+void libsys_set_progname(char *argv0);
 
 /* Thread-local storage (tls.c): the bytes a thread's TLS block needs (0:
  * the program has no __thread variables), setting one up in block (that

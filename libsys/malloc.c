@@ -35,6 +35,9 @@ void libsys_heap_unlock(void)
 uint64_t heap_brk(uint64_t want)
 {
 	uint64_t now = 0;
+	if (libsys_limited && want && pgreq_brk(0, &now) == E_OK && want > now &&
+	    libsys_limit_room(want - now, 1))
+		return now; /* RLIMIT_AS, RLIMIT_DATA: the heap stays */
 	if (pgreq_brk(want, &now) != E_OK && want)
 		pgreq_brk(0, &now);
 	return now;

@@ -5,6 +5,9 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <pthread.h> /* the thread limits */
+#include <stdlib.h> /* _Exit */
+#include <sys/sysinfo.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "abi/err.h"
@@ -71,6 +74,8 @@ void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 		errno = EINVAL;
 		return MAP_FAILED;
 	}
+	if (libsys_limit_room(len, (prot & PROT_WRITE) && !(flags & MAP_SHARED)))
+		return MAP_FAILED; /* RLIMIT_AS, RLIMIT_DATA */
 	if (libsys_mlock_future)
 		flags |= MAP_POPULATE; /* mlockall(MCL_FUTURE) */
 	struct sys_msg m = { .label = PG_MMAP,
@@ -151,6 +156,8 @@ pid_t fork(void)
 		errno = libsys_errno(-pid);
 		return -1;
 	}
+	if (pid == 0)
+		libsys_mark_start();
 	return pid;
 }
 
@@ -189,8 +196,30 @@ long sysconf(int name)
 	case _SC_OPEN_MAX: return LIBSYS_FD_MAX;
 	case _SC_ARG_MAX: return PG_SPAWN_MAX;
 	case _SC_CHILD_MAX: return 64;
-	case _SC_AVPHYS_PAGES: return phys_pages();
+	case _SC_AVPHYS_PAGES: return get_avphys_pages(); /* free frames now */
 	case _SC_LEVEL1_DCACHE_LINESIZE: return 64;
+	case _SC_NGROUPS_MAX: return 65536;
+	case _SC_STREAM_MAX: return 16;
+	case _SC_TZNAME_MAX: return 6;
+	case _SC_LINE_MAX: return 2048;
+	case _SC_IOV_MAX: return 1024;
+	case _SC_GETPW_R_SIZE_MAX: return 1024;
+	case _SC_LOGIN_NAME_MAX: return 256;
+	case _SC_TTY_NAME_MAX: return 32;
+	case _SC_HOST_NAME_MAX: return 64;
+	case _SC_THREAD_DESTRUCTOR_ITERATIONS: return PTHREAD_DESTRUCTOR_ITERATIONS;
+	case _SC_THREAD_KEYS_MAX: return PTHREAD_KEYS_MAX;
+	case _SC_THREAD_STACK_MIN: return PTHREAD_STACK_MIN;
+	case _SC_THREAD_THREADS_MAX: return PG_MAX_THREADS;
+	case _SC_SEM_VALUE_MAX: return 0x7fffffff;
+	case _SC_SEM_NSEMS_MAX: return -1; /* no limit */
+	case _SC_VERSION: case _SC_THREADS: case _SC_THREAD_SAFE_FUNCTIONS:
+	case _SC_MAPPED_FILES: case _SC_MEMLOCK: case _SC_MEMLOCK_RANGE:
+	case _SC_MEMORY_PROTECTION: case _SC_SEMAPHORES: case _SC_SHARED_MEMORY_OBJECTS:
+	case _SC_TIMERS: case _SC_MONOTONIC_CLOCK:
+		return 200809L;
+	case _SC_JOB_CONTROL: case _SC_SAVED_IDS:
+		return 1;
 	default:
 		errno = EINVAL;
 		return -1;
@@ -209,10 +238,9 @@ int usleep(useconds_t usec)
 	return 0;
 }
 
-_Noreturn void exit(int status);
 void _exit(int status)
 {
-	exit(status);
+	_Exit(status); /* no atexit handlers */
 }
 
 /* ---- sys/wait.h ---- */
@@ -236,11 +264,13 @@ static int status_word(const struct wait_status *st)
  * pager keeps a blocking call and answers when a child ends. */
 pid_t waitpid(pid_t pid, int *status, int options)
 {
-	if ((options & ~WNOHANG) || pid == 0 || pid < -1) {
-		errno = EINVAL; /* process groups: none here */
+	/* no stopped children: WUNTRACED and WCONTINUED change nothing;
+	 * every child is in the caller's group (0, -getpgrp()) */
+	if ((options & ~(WNOHANG | WUNTRACED | WCONTINUED)) || (pid < -1 && -pid != getpgrp())) {
+		errno = pid < -1 ? ECHILD : EINVAL;
 		return -1;
 	}
-	uint32_t which = pid == -1 ? PG_WAIT_ANY : (uint32_t)pid;
+	uint32_t which = pid <= 0 ? PG_WAIT_ANY : (uint32_t)pid;
 	struct wait_status st;
 	int e = (options & WNOHANG) ? wait_poll(which, &st) : pgreq_waitpid(which, &st);
 	if (e == E_AGAIN)

@@ -132,16 +132,17 @@ int sched_setaffinity(pid_t pid, size_t size, const cpu_set_t *set)
 
 int sched_get_priority_max(int policy)
 {
-	if (policy != SCHED_OTHER) {
+	if (policy < SCHED_OTHER || policy > SCHED_RR) {
 		errno = EINVAL;
 		return -1;
 	}
-	return 0;
+	return policy == SCHED_OTHER ? 0 : 99; /* Linux's ranges */
 }
 
 int sched_get_priority_min(int policy)
 {
-	return sched_get_priority_max(policy);
+	int max = sched_get_priority_max(policy);
+	return max > 0 ? 1 : max;
 }
 
 /* ---- sys/time.h ---- */
@@ -186,7 +187,7 @@ int getrusage(int who, struct rusage *u)
 	return 0;
 }
 
-/* The fixed limit of resource r into *l; false if r is no resource. */
+/* The system's limit of resource r into *l; false if r is no resource. */
 static int limit_of(int r, struct rlimit *l)
 {
 	rlim_t v = RLIM_INFINITY;
@@ -202,6 +203,10 @@ static int limit_of(int r, struct rlimit *l)
 	return 1;
 }
 
+/* The process's limits as setrlimit left them (fork copies them). */
+static struct rlimit limits[RLIMIT_NLIMITS];
+static unsigned char limit_set[RLIMIT_NLIMITS];
+
 int getrlimit(int resource, struct rlimit *rlim)
 {
 	struct rlimit l;
@@ -213,14 +218,14 @@ int getrlimit(int resource, struct rlimit *rlim)
 		errno = EFAULT;
 		return -1;
 	}
-	*rlim = l;
+	*rlim = limit_set[resource] ? limits[resource] : l;
 	return 0;
 }
 
 int setrlimit(int resource, const struct rlimit *rlim)
 {
-	struct rlimit l;
-	if (!limit_of(resource, &l) || (rlim && rlim->rlim_cur > rlim->rlim_max)) {
+	struct rlimit sys;
+	if (!limit_of(resource, &sys) || (rlim && rlim->rlim_cur > rlim->rlim_max)) {
 		errno = EINVAL;
 		return -1;
 	}
@@ -228,10 +233,34 @@ int setrlimit(int resource, const struct rlimit *rlim)
 		errno = EFAULT;
 		return -1;
 	}
-	if (rlim->rlim_cur == l.rlim_cur && rlim->rlim_max == l.rlim_max)
-		return 0;
-	errno = rlim->rlim_max > l.rlim_max ? EPERM : EINVAL;
-	return -1;
+	/* root may raise a hard limit, but not past what the system has
+	 * where that is fixed: the stack's size, the descriptor table */
+	if ((resource == RLIMIT_STACK || resource == RLIMIT_NOFILE) &&
+	    rlim->rlim_max > sys.rlim_max) {
+		errno = EPERM;
+		return -1;
+	}
+	limits[resource] = *rlim;
+	limit_set[resource] = 1;
+	libsys_limited = (limit_set[RLIMIT_AS] && limits[RLIMIT_AS].rlim_cur != RLIM_INFINITY) ||
+			 (limit_set[RLIMIT_DATA] && limits[RLIMIT_DATA].rlim_cur != RLIM_INFINITY);
+	return 0;
+}
+
+int prlimit(pid_t pid, int resource, const struct rlimit *new_limit, struct rlimit *old)
+{
+	struct rlimit l;
+	if (pid != 0 && pid != getpid()) {
+		errno = ESRCH;
+		return -1;
+	}
+	if (getrlimit(resource, &l))
+		return -1;
+	if (new_limit && setrlimit(resource, new_limit))
+		return -1;
+	if (old)
+		*old = l;
+	return 0;
 }
 
 /* ---- sys/mman.h: mremap, msync, mlock, posix_madvise ---- */
@@ -465,4 +494,51 @@ int posix_madvise(void *addr, size_t len, int advice)
 		return EINVAL;
 	int e = madvise(addr, len, advice == POSIX_MADV_DONTNEED ? MADV_NORMAL : advice);
 	return e ? errno : 0;
+}
+
+/* ---- RLIMIT_AS and RLIMIT_DATA, once a program lowered them ---- */
+
+int libsys_limited;
+
+/* The address space and the data (writable private memory, the heap)
+ * this process has mapped now, in bytes, from PG_PMAP; the stack counts
+ * its grown pages only, as Linux's stack area.  false if unknown. */
+static int mapped_now(uint64_t *as, uint64_t *data)
+{
+	static struct pg_region_info v[256];
+	static volatile int busy; /* v is one buffer: one caller at a time */
+	size_t n = 0;
+	while (__atomic_exchange_n(&busy, 1, __ATOMIC_ACQUIRE))
+		__builtin_ia32_pause();
+	int e = pager_pmap((uint32_t)getpid(), v, 256, &n);
+	*as = *data = 0;
+	for (size_t i = 0; !e && i < n; i++) {
+		uint64_t len = v[i].end - v[i].start;
+		if (v[i].backing == PG_BACK_STACK)
+			len = v[i].resident * PAGE_SIZE;
+		*as += len;
+		if ((v[i].rights & MAP_W) &&
+		    (v[i].backing == PG_BACK_ANON || v[i].backing == PG_BACK_HEAP))
+			*data += len;
+	}
+	__atomic_store_n(&busy, 0, __ATOMIC_RELEASE);
+	return !e;
+}
+
+int libsys_limit_room(uint64_t grow, int data)
+{
+	rlim_t as_max = limit_set[RLIMIT_AS] ? limits[RLIMIT_AS].rlim_cur : RLIM_INFINITY;
+	rlim_t data_max = data && limit_set[RLIMIT_DATA] ? limits[RLIMIT_DATA].rlim_cur
+							   : RLIM_INFINITY;
+	uint64_t as, dat;
+	if (!libsys_limited || (as_max == RLIM_INFINITY && data_max == RLIM_INFINITY))
+		return 0;
+	if (!mapped_now(&as, &dat))
+		return 0;
+	if ((as_max != RLIM_INFINITY && (grow > as_max || as > as_max - grow)) ||
+	    (data_max != RLIM_INFINITY && (grow > data_max || dat > data_max - grow))) {
+		errno = ENOMEM;
+		return -1;
+	}
+	return 0;
 }

@@ -13,7 +13,7 @@ int libsys_pg_call(struct sys_msg *m)
 
 void exit(int status)
 {
-	libsys_run_atexit();
+	libsys_run_atexit(status);
 	struct sys_msg m = { .label = PG_EXIT, .w = { (uint64_t)(int64_t)status } };
 	libsys_pg_call(&m);
 	for (;;) /* the pager refused: at least stop this thread */

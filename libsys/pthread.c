@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 #include "abi/err.h"
+#include "abi/pager.h"
 #include "abi/syscall.h"
 #include "sys/syscall.h"
 #include "sys/unistd.h" /* thread_start, sleep_ms */
@@ -26,6 +27,7 @@ struct libsys_pthread {
 	volatile unsigned done;
 	jmp_buf exit_jb; /* pthread_exit jumps back to run */
 	void *keys[PTHREAD_KEYS_MAX]; /* pthread_setspecific's values */
+	uint64_t stack_lo, stack_hi;  /* its stack (pthread_getattr_np) */
 };
 
 static void run_key_destructors(struct libsys_pthread *t);
@@ -37,8 +39,11 @@ static void run(void *arg)
 {
 	struct libsys_pthread *t = arg;
 	struct libsys_tls *me = libsys_tls();
-	if (me)
+	if (me) {
 		me->self = t;
+		t->stack_lo = me->lo;
+		t->stack_hi = me->hi;
+	}
 	if (!setjmp(t->exit_jb))
 		t->ret = t->fn(t->arg);
 	run_key_destructors(t);
@@ -52,10 +57,15 @@ static void run(void *arg)
 
 int libsys_ms_until(const struct timespec *abstime, uint64_t *ms)
 {
+	return libsys_ms_until_on(CLOCK_REALTIME, abstime, ms);
+}
+
+int libsys_ms_until_on(int clk, const struct timespec *abstime, uint64_t *ms)
+{
 	struct timespec now;
 	if (!abstime || abstime->tv_nsec < 0 || abstime->tv_nsec >= 1000000000)
 		return EINVAL;
-	clock_gettime(CLOCK_REALTIME, &now);
+	clock_gettime(clk, &now);
 	int64_t left = (int64_t)(abstime->tv_sec - now.tv_sec) * 1000 +
 		       (abstime->tv_nsec - now.tv_nsec + 999999) / 1000000;
 	if (left <= 0)
@@ -235,7 +245,7 @@ int pthread_mutexattr_gettype(const pthread_mutexattr_t *a, int *type)
 
 int pthread_condattr_init(pthread_condattr_t *a)
 {
-	a->unused = 0;
+	a->clock = CLOCK_REALTIME;
 	return 0;
 }
 
@@ -355,8 +365,8 @@ int pthread_mutex_unlock(pthread_mutex_t *m)
 
 int pthread_cond_init(pthread_cond_t *c, const pthread_condattr_t *attr)
 {
-	(void)attr;
 	c->seq = 0;
+	c->clock = attr ? attr->clock : CLOCK_REALTIME;
 	return 0;
 }
 
@@ -388,8 +398,15 @@ int pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m,
 			   const struct timespec *abstime)
 {
 	uint64_t ms;
-	int e = libsys_ms_until(abstime, &ms);
-	return e ? e : cond_wait_ms(c, m, ms);
+	int e = libsys_ms_until_on(c->clock, abstime, &ms);
+	if (e)
+		return e;
+	/* a futex sleep may end a little early by the clock: ETIMEDOUT only
+	 * once the clock has passed abstime (wait out the rest) */
+	while ((e = cond_wait_ms(c, m, ms)) == ETIMEDOUT &&
+	       libsys_ms_until_on(c->clock, abstime, &ms) == 0)
+		;
+	return e;
 }
 
 int pthread_cond_signal(pthread_cond_t *c)
@@ -657,4 +674,35 @@ int pthread_rwlockattr_destroy(pthread_rwlockattr_t *a)
 {
 	(void)a;
 	return 0;
+}
+
+/* ---- attributes of a running thread ---- */
+
+int pthread_getattr_np(pthread_t t, pthread_attr_t *a)
+{
+	pthread_attr_init(a);
+	if (!t || t == &main_thread) {
+		a->stacksize = PG_STACK_SIZE;
+		a->__reserved[0] = PG_STACK_TOP - PG_STACK_SIZE;
+		return 0;
+	}
+	a->stacksize = t->stack_hi - t->stack_lo;
+	a->__reserved[0] = t->stack_lo;
+	if (__atomic_load_n(&t->done, __ATOMIC_ACQUIRE) == DETACHED)
+		a->detachstate = PTHREAD_CREATE_DETACHED;
+	return 0;
+}
+
+int pthread_attr_setstack(pthread_attr_t *a, void *addr, size_t size)
+{
+	int e = pthread_attr_setstacksize(a, size);
+	if (!e)
+		a->__reserved[0] = (unsigned long)addr;
+	return e;
+}
+
+int pthread_attr_getstack(const pthread_attr_t *a, void **addr, size_t *size)
+{
+	*addr = (void *)a->__reserved[0];
+	return pthread_attr_getstacksize(a, size);
 }

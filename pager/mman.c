@@ -15,6 +15,8 @@
 #define LX_MAP_FIXED           0x10
 #define LX_MAP_ANONYMOUS       0x20
 #define LX_MAP_NORESERVE       0x4000
+/* The swap heuristic overcommit counts as there (mmap_check). */
+#define OVERCOMMIT_SWAP (32ull << 30)
 #define LX_MAP_POPULATE        0x8000
 #define LX_MAP_HUGETLB         0x40000
 #define LX_MAP_FIXED_NOREPLACE 0x100000
@@ -24,7 +26,9 @@ enum {
 	LX_MADV_NORMAL, LX_MADV_RANDOM, LX_MADV_SEQUENTIAL, LX_MADV_WILLNEED,
 	LX_MADV_DONTNEED, LX_MADV_FREE = 8, LX_MADV_REMOVE, LX_MADV_DONTFORK,
 	LX_MADV_DOFORK, LX_MADV_MERGEABLE, LX_MADV_UNMERGEABLE, LX_MADV_HUGEPAGE,
-	LX_MADV_NOHUGEPAGE,
+	LX_MADV_NOHUGEPAGE, LX_MADV_DONTDUMP, LX_MADV_DODUMP, LX_MADV_WIPEONFORK,
+	LX_MADV_KEEPONFORK, LX_MADV_COLD, LX_MADV_PAGEOUT, LX_MADV_POPULATE_READ,
+	LX_MADV_POPULATE_WRITE,
 };
 
 static uint64_t page_up(uint64_t x)
@@ -145,11 +149,14 @@ static int mmap_check(const struct sys_msg *m, struct mmap_req *q)
 				 * thread IPC buffers and the startup page */
 	if (q->file && type != LX_MAP_PRIVATE && (prot & MAP_W))
 		return E_PERM; /* the file is open read-only: EACCES */
-	/* heuristic overcommit: no single mapping larger than memory unless
-	 * MAP_NORESERVE (as Linux's vm.overcommit_memory=0) */
+	/* heuristic overcommit: no single mapping larger than memory plus
+	 * OVERCOMMIT_SWAP unless MAP_NORESERVE (Linux's vm.overcommit_memory=0
+	 * compares with RAM + swap; we have no swap, but count as if, so that
+	 * a sparse mapping of a few GiB works at any memory size, as on the
+	 * machines Linux programs are written on) */
 	bool commits = (prot & MAP_W) || type != LX_MAP_PRIVATE;
 	if (commits && !(q->flags & LX_MAP_NORESERVE) &&
-	    page_up(len) / PAGE_SIZE > pg.boot->total_frames)
+	    page_up(len) / PAGE_SIZE > pg.boot->total_frames + OVERCOMMIT_SWAP / PAGE_SIZE)
 		return E_NOMEM;
 	return E_OK;
 }
@@ -295,12 +302,15 @@ int vm_madvise(struct proc *p, uint64_t s, uint64_t e, unsigned advice)
 		dp_dontneed(&p->mem, s, e);
 		return E_OK;
 	case LX_MADV_WILLNEED:
+	case LX_MADV_POPULATE_READ: case LX_MADV_POPULATE_WRITE:
 		dp_populate(&p->mem, s, e); /* best effort: a hint */
 		return E_OK;
 	case LX_MADV_NORMAL: case LX_MADV_RANDOM: case LX_MADV_SEQUENTIAL:
 	case LX_MADV_DONTFORK: case LX_MADV_DOFORK: case LX_MADV_HUGEPAGE:
-	case LX_MADV_NOHUGEPAGE:
-		return E_OK; /* accepted; nothing to do here */
+	case LX_MADV_NOHUGEPAGE: case LX_MADV_DONTDUMP: case LX_MADV_DODUMP:
+	case LX_MADV_KEEPONFORK: case LX_MADV_COLD: case LX_MADV_PAGEOUT:
+		return E_OK; /* accepted; nothing to do here (no swap to page
+			      * out to, no core dumps; DONTFORK is not kept) */
 	default:
 		return E_INVAL;
 	}

@@ -6,7 +6,7 @@
  *   mm_mprotect_kill   mprotect(PROT_READ), then a write: SIGSEGV, at that address
  *   mm_fixed_replace   MAP_FIXED over a mapping replaces it; NOREPLACE: EEXIST
  *   mm_unmap_middle    munmap of a region's middle leaves two regions
- *   mm_noreserve_oom   more than RAM: ENOMEM, with MAP_NORESERVE it maps, and
+ *   mm_noreserve_oom   more than RAM + 32 GiB: ENOMEM, with MAP_NORESERVE it maps, and
  *                      touching it all ends in the OOM kill
  *   mm_dontneed        MADV_DONTNEED: zeros after, not resident
  *   mm_mincore         mincore before/after a touch; MAP_POPULATE, WILLNEED
@@ -198,7 +198,9 @@ static void noreserve_oom(void)
 	name = "mm_noreserve_oom";
 	size_t len = (size_t)sysconf(_SC_PHYS_PAGES) * PG * 2;
 	CHECK(len > 0);
-	FAILS(mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+	/* past RAM + the 32 GiB heuristic overcommit counts as swap */
+	size_t over = len / 2 + (32ul << 30) + PG;
+	FAILS(mmap(NULL, over, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
 	      ENOMEM);
 	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);

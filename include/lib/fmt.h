@@ -1,7 +1,7 @@
 /* printf-style formatting shared by the kernel (printk) and libsys.
  * Supports %d %i %u %x %X %o %p %s %c %%, flags '-' '0' '+' ' ', width and
- * precision (also '*'), length modifiers hh h l ll z t j; %f %F %e %E %g
- * %G where fmt_float is set (libsys does, for programs: the kernel and the
+ * precision (also '*'), length modifiers hh h l ll z t j (L: a long
+ * double); %f %F %e %E %g %G %a %A where fmt_float is set (libsys does, for programs: the kernel and the
  * pager have no floating-point registers to spare). */
 #ifndef LIB_FMT_H
 #define LIB_FMT_H
@@ -17,10 +17,15 @@ int fmt_snprintf(char *buf, size_t size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /* The floating-point conversions: format the double taken from *ap for
- * conversion conv (f F e E g G) with precision prec (-1: none) into
+ * conversion conv (f F e E g G a A; with bit 7 set, the argument is a
+ * long double) with precision prec (-1: none) into
  * buf[0..cap), without sign (*neg tells it); returns the length.  NULL:
  * such a conversion prints verbatim and takes no argument. */
 extern int (*fmt_float)(char *buf, size_t cap, char conv, int prec, bool *neg,
 			va_list *ap);
+
+/* glibc's %m: the text for errno (libsys sets it for programs); NULL: %m
+ * prints verbatim. */
+extern const char *(*fmt_errstr)(void);
 
 #endif

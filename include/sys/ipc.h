@@ -73,4 +73,29 @@ static inline int ipc_reply_recv(uint32_t ep, const struct sys_msg *reply,
 	return e;
 }
 
+/* Linux's System V IPC names (sys/shm.h: shmget and friends), for the
+ * programs that include <sys/ipc.h> for them. */
+#include <sys/types.h>
+typedef int key_t;
+struct ipc_perm {
+	key_t __key;
+	uid_t uid;
+	gid_t gid;
+	uid_t cuid;
+	gid_t cgid;
+	unsigned int mode;
+	unsigned short __seq, __pad2;
+	unsigned long __unused1, __unused2;
+};
+#define IPC_PRIVATE ((key_t)0)
+#define IPC_CREAT  01000
+#define IPC_EXCL   02000
+#define IPC_NOWAIT 04000
+#define IPC_RMID 0
+#define IPC_SET  1
+#define IPC_STAT 2
+#define IPC_INFO 3
+/* A key from path and id: here from the path's characters (no inodes). */
+key_t ftok(const char *path, int id);
+
 #endif

@@ -5,8 +5,8 @@
  * MAP_ANONYMOUS (fd -1) or an initrd file opened read-only (MAP_PRIVATE, or
  * MAP_SHARED without PROT_WRITE: nobody can write it); MAP_FIXED,
  * MAP_FIXED_NOREPLACE, MAP_POPULATE, MAP_NORESERVE (without it a private
- * writable mapping larger than all of memory is ENOMEM, as Linux's
- * heuristic overcommit).  MAP_SHARED|MAP_ANONYMOUS memory is shared with
+ * writable mapping larger than all of memory plus 32 GiB is ENOMEM, as
+ * Linux's heuristic overcommit with that much swap).  MAP_SHARED|MAP_ANONYMOUS memory is shared with
  * children after fork, never copy-on-write.  munmap/mprotect/madvise work
  * on any page-aligned range, across regions and holes. */
 #ifndef _SYS_MMAN_H
@@ -57,6 +57,14 @@
 #define MADV_UNMERGEABLE 13
 #define MADV_HUGEPAGE    14
 #define MADV_NOHUGEPAGE  15
+#define MADV_DONTDUMP    16
+#define MADV_DODUMP      17
+#define MADV_WIPEONFORK  18
+#define MADV_KEEPONFORK  19
+#define MADV_COLD        20
+#define MADV_PAGEOUT     21
+#define MADV_POPULATE_READ  22
+#define MADV_POPULATE_WRITE 23
 
 #define POSIX_MADV_NORMAL     0
 #define POSIX_MADV_RANDOM     1

@@ -9,11 +9,15 @@
  * measured per process: ru_utime and ru_stime are 0, and so is every other
  * field.
  *
- * Limits are what the system has, and cannot be changed except where
- * noted: RLIMIT_STACK 8 MiB (the main stack's fixed size), RLIMIT_NOFILE
- * the descriptor table's size, RLIMIT_CORE 0 (no core dumps), every other
- * RLIM_INFINITY.  setrlimit to the values there already succeeds; raising
- * a limit past its maximum is EPERM; any other change EINVAL. */
+ * Limits start as what the system has: RLIMIT_STACK 8 MiB (the main
+ * stack's fixed size), RLIMIT_NOFILE the descriptor table's size,
+ * RLIMIT_CORE 0 (no core dumps), every other RLIM_INFINITY.  setrlimit
+ * changes them per process (fork copies them) as Linux checks: EINVAL
+ * when rlim_cur > rlim_max, EPERM when raising RLIMIT_NOFILE or
+ * RLIMIT_STACK past the system's value.  Enforced: RLIMIT_AS (all the
+ * address space mapped, the stack's grown part only) and RLIMIT_DATA
+ * (writable private memory and malloc's heap) on mmap and malloc's heap
+ * growth (ENOMEM); the rest are reported only. */
 #ifndef _SYS_RESOURCE_H
 #define _SYS_RESOURCE_H
 
@@ -77,5 +81,17 @@ int getrusage(int who, struct rusage *usage);
 /* 0, or -1 with EINVAL (resource), EFAULT (NULL). */
 int getrlimit(int resource, struct rlimit *rlim);
 int setrlimit(int resource, const struct rlimit *rlim);
+/* getrlimit and setrlimit of the caller (pid 0 or getpid()) in one:
+ * *old (if old) gets the limit before *new (if new) is set.  ESRCH for
+ * another pid. */
+int prlimit(pid_t pid, int resource, const struct rlimit *new_limit,
+	    struct rlimit *old);
+/* Nice values: every process runs at 0; setting 0 succeeds, another
+ * value EACCES. */
+#define PRIO_PROCESS 0
+#define PRIO_PGRP    1
+#define PRIO_USER    2
+int getpriority(int which, id_t who);
+int setpriority(int which, id_t who, int prio);
 
 #endif

@@ -22,4 +22,34 @@
 pid_t waitpid(pid_t pid, int *status, int options);
 pid_t wait(int *status);
 
+/* wait4/wait3: waitpid, and *ru (if ru) the child's usage as far as it is
+ * kept (getrusage: ru_minflt, ru_maxrss of the child and the children it
+ * waited for). */
+struct rusage;
+pid_t wait3(int *status, int options, struct rusage *ru);
+pid_t wait4(pid_t pid, int *status, int options, struct rusage *ru);
+
+/* waitid: P_PID or P_ALL (P_PGID: the caller's children, one group),
+ * WEXITED required; *info: si_signo SIGCHLD, si_code CLD_EXITED or
+ * CLD_KILLED, si_status the exit code or signal, si_pid, si_uid 0
+ * (all 0 with WNOHANG when no child has ended).  WNOWAIT, WSTOPPED and
+ * WCONTINUED are EINVAL (no stopped children; an ended child cannot be
+ * left waitable). */
+#include <signal.h>
+typedef enum { P_ALL = 0, P_PID = 1, P_PGID = 2 } idtype_t;
+#define WSTOPPED   2
+#define WUNTRACED  2
+#define WEXITED    4
+#define WCONTINUED 8
+#define WNOWAIT    0x01000000
+#ifndef CLD_EXITED
+#define CLD_EXITED    1
+#define CLD_KILLED    2
+#define CLD_DUMPED    3
+#define CLD_TRAPPED   4
+#define CLD_STOPPED   5
+#define CLD_CONTINUED 6
+#endif
+int waitid(idtype_t idtype, id_t id, siginfo_t *info, int options);
+
 #endif

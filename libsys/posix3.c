@@ -1,0 +1,651 @@
+/* More of the Linux C library for programs compiled unchanged (the
+ * second set of Linux test programs, user/test_linux2_*.c): the
+ * environment, the rest of the wait family, sysinfo, scheduling policy
+ * answers, nice values, sessions and groups, vfork, err.h, gettid,
+ * getauxval, times, getrandom, getopt. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/auxv.h>
+#include <sys/random.h>
+#include <sys/resource.h>
+#include <sys/sysinfo.h>
+#include <sys/times.h>
+#include <sys/wait.h>
+#include "abi/err.h"
+#include "abi/page.h"
+#include "abi/stats.h"
+#include "abi/syscall.h"
+#include "sys/syscall.h"
+#include "sys/unistd.h"
+#include "libsys.h"
+
+/* ---- the environment ---- */
+
+static char *no_env[1];
+char **environ = no_env;
+static char **env_owned; /* environ when it is our malloc'd array */
+static size_t env_cap;
+
+/* The index of name's entry (len bytes of name), or -1. */
+static long env_find(const char *name, size_t len)
+{
+	for (long i = 0; environ && environ[i]; i++)
+		if (!strncmp(environ[i], name, len) && environ[i][len] == '=')
+			return i;
+	return -1;
+}
+
+static size_t env_count(void)
+{
+	size_t n = 0;
+	while (environ && environ[n])
+		n++;
+	return n;
+}
+
+/* Room for one more entry in an array of our own: 0, or -1 (ENOMEM). */
+static int env_grow(void)
+{
+	size_t n = env_count();
+	if (environ == env_owned && n + 2 <= env_cap)
+		return 0;
+	size_t cap = (n + 2) * 2;
+	char **v = malloc(cap * sizeof *v);
+	if (!v) {
+		errno = ENOMEM;
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++)
+		v[i] = environ[i];
+	v[n] = NULL;
+	if (environ == env_owned)
+		free(env_owned);
+	environ = env_owned = v;
+	env_cap = cap;
+	return 0;
+}
+
+/* Put entry s ("name=value", name len bytes) in place of name's, or at
+ * the end. */
+static int env_put(char *s, size_t len)
+{
+	long i = env_find(s, len);
+	if (i >= 0) {
+		environ[i] = s;
+		return 0;
+	}
+	if (env_grow())
+		return -1;
+	size_t n = env_count();
+	environ[n] = s;
+	environ[n + 1] = NULL;
+	return 0;
+}
+
+static int name_ok(const char *name)
+{
+	if (!name || !*name || strchr(name, '=')) {
+		errno = EINVAL;
+		return 0;
+	}
+	return 1;
+}
+
+char *getenv(const char *name)
+{
+	size_t len = strlen(name);
+	long i = env_find(name, len);
+	return i >= 0 ? environ[i] + len + 1 : NULL;
+}
+
+char *secure_getenv(const char *name)
+{
+	return getenv(name);
+}
+
+int setenv(const char *name, const char *value, int overwrite)
+{
+	if (!name_ok(name))
+		return -1;
+	size_t len = strlen(name), vlen = strlen(value);
+	if (env_find(name, len) >= 0 && !overwrite)
+		return 0;
+	char *s = malloc(len + vlen + 2);
+	if (!s) {
+		errno = ENOMEM;
+		return -1;
+	}
+	memcpy(s, name, len);
+	s[len] = '=';
+	memcpy(s + len + 1, value, vlen + 1);
+	if (env_put(s, len)) {
+		free(s);
+		return -1;
+	}
+	return 0; /* the old string is leaked, as glibc: a program may hold it */
+}
+
+int unsetenv(const char *name)
+{
+	if (!name_ok(name))
+		return -1;
+	size_t len = strlen(name);
+	long i;
+	while ((i = env_find(name, len)) >= 0)
+		for (; environ[i]; i++)
+			environ[i] = environ[i + 1];
+	return 0;
+}
+
+int putenv(char *string)
+{
+	char *eq = strchr(string, '=');
+	if (!eq) {
+		unsetenv(string); /* glibc: a name alone removes it */
+		return 0;
+	}
+	if (eq == string) {
+		errno = EINVAL;
+		return -1;
+	}
+	return env_put(string, (size_t)(eq - string));
+}
+
+int clearenv(void)
+{
+	if (environ == env_owned)
+		free(env_owned);
+	env_owned = NULL;
+	env_cap = 0;
+	environ = NULL;
+	return 0;
+}
+
+/* ---- sys/wait.h ---- */
+
+pid_t wait4(pid_t pid, int *status, int options, struct rusage *ru)
+{
+	struct rusage before, after;
+	if (ru && getrusage(RUSAGE_CHILDREN, &before))
+		return -1;
+	pid_t r = waitpid(pid, status, options);
+	if (r > 0 && ru) {
+		memset(ru, 0, sizeof *ru);
+		if (getrusage(RUSAGE_CHILDREN, &after) == 0) {
+			ru->ru_minflt = after.ru_minflt - before.ru_minflt;
+			ru->ru_maxrss = after.ru_maxrss;
+		}
+	}
+	return r;
+}
+
+pid_t wait3(int *status, int options, struct rusage *ru)
+{
+	return wait4(-1, status, options, ru);
+}
+
+int waitid(idtype_t idtype, id_t id, siginfo_t *info, int options)
+{
+	if (!(options & WEXITED) || (options & ~(WEXITED | WNOHANG)) ||
+	    (idtype != P_ALL && idtype != P_PID && idtype != P_PGID) ||
+	    (idtype == P_PID && (id == 0 || id > INT32_MAX))) {
+		errno = EINVAL;
+		return -1;
+	}
+	int st;
+	pid_t r = waitpid(idtype == P_PID ? (pid_t)id : -1, &st, options & WNOHANG);
+	if (r < 0)
+		return -1;
+	memset(info, 0, sizeof *info);
+	if (r == 0)
+		return 0; /* WNOHANG, none ended: si_pid 0 */
+	info->si_signo = SIGCHLD;
+	info->si_pid = r;
+	info->si_uid = 0;
+	if (WIFEXITED(st)) {
+		info->si_code = CLD_EXITED;
+		info->si_status = WEXITSTATUS(st);
+	} else {
+		info->si_code = CLD_KILLED;
+		info->si_status = WTERMSIG(st);
+	}
+	return 0;
+}
+
+/* ---- unistd.h: vfork, sessions and groups ---- */
+
+pid_t vfork(void)
+{
+	return fork();
+}
+
+pid_t setsid(void)
+{
+	return getpid();
+}
+
+int setpgid(pid_t pid, pid_t pgid)
+{
+	if (pid < 0 || pgid < 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	return 0;
+}
+
+pid_t getpgid(pid_t pid)
+{
+	if (pid < 0) {
+		errno = ESRCH;
+		return -1;
+	}
+	return pid ? pid : getpid();
+}
+
+/* ---- sys/sysinfo.h ---- */
+
+static int frames(struct abi_frame_stats *fs)
+{
+	return sys_frame_stats((uint64_t)fs, sizeof *fs) == E_OK;
+}
+
+long get_phys_pages(void)
+{
+	static struct abi_frame_stats fs;
+	return frames(&fs) ? (long)fs.total : 0;
+}
+
+long get_avphys_pages(void)
+{
+	static struct abi_frame_stats fs;
+	return frames(&fs) ? (long)fs.free : 0;
+}
+
+int get_nprocs(void)
+{
+	return (int)cpu_count();
+}
+
+int get_nprocs_conf(void)
+{
+	return (int)cpu_count();
+}
+
+/* The number of processes alive (PG_PS, 32 at a time). */
+static unsigned count_procs(void)
+{
+	struct pg_procinfo v[32];
+	uint32_t first = 0;
+	unsigned total = 0;
+	for (;;) {
+		size_t n = 0;
+		if (pager_ps(first, v, 32, &n) != E_OK || n == 0)
+			break;
+		total += (unsigned)n;
+		first = v[n - 1].pid + 1;
+		if (n < 32)
+			break;
+	}
+	return total;
+}
+
+int sysinfo(struct sysinfo *info)
+{
+	static struct abi_frame_stats fs;
+	struct timespec up;
+	if (!info) {
+		errno = EFAULT;
+		return -1;
+	}
+	memset(info, 0, sizeof *info);
+	if (!frames(&fs)) {
+		errno = EINVAL;
+		return -1;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &up);
+	info->uptime = up.tv_sec;
+	info->totalram = fs.total * PAGE_SIZE;
+	info->freeram = fs.free * PAGE_SIZE;
+	info->procs = (unsigned short)count_procs();
+	info->mem_unit = 1;
+	return 0;
+}
+
+/* ---- sched.h: policies ---- */
+
+static int own_or_any(pid_t pid)
+{
+	if (pid < 0) {
+		errno = EINVAL;
+		return 0;
+	}
+	return 1;
+}
+
+int sched_getscheduler(pid_t pid)
+{
+	return own_or_any(pid) ? SCHED_OTHER : -1;
+}
+
+int sched_getparam(pid_t pid, struct sched_param *p)
+{
+	if (!own_or_any(pid))
+		return -1;
+	if (!p) {
+		errno = EINVAL;
+		return -1;
+	}
+	p->sched_priority = 0;
+	return 0;
+}
+
+int sched_setscheduler(pid_t pid, int policy, const struct sched_param *p)
+{
+	if (!own_or_any(pid))
+		return -1;
+	if (!p || policy < 0 || policy > SCHED_RR) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (policy != SCHED_OTHER || p->sched_priority != 0) {
+		errno = policy == SCHED_OTHER ? EINVAL : EPERM;
+		return -1;
+	}
+	return 0;
+}
+
+int sched_setparam(pid_t pid, const struct sched_param *p)
+{
+	return sched_setscheduler(pid, SCHED_OTHER, p);
+}
+
+int sched_rr_get_interval(pid_t pid, struct timespec *t)
+{
+	if (!own_or_any(pid))
+		return -1;
+	t->tv_sec = 0;
+	t->tv_nsec = 10000000; /* the scheduler's 10 ms tick */
+	return 0;
+}
+
+/* ---- sys/resource.h: nice values ---- */
+
+int getpriority(int which, id_t who)
+{
+	(void)who;
+	if (which < PRIO_PROCESS || which > PRIO_USER) {
+		errno = EINVAL;
+		return -1;
+	}
+	return 0;
+}
+
+int setpriority(int which, id_t who, int prio)
+{
+	if (getpriority(which, who) == -1)
+		return -1;
+	if (prio != 0) {
+		errno = EACCES;
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- program names, err.h ---- */
+
+char *program_invocation_name = "", *program_invocation_short_name = "";
+
+void libsys_set_progname(char *argv0)
+{
+	if (!argv0)
+		return;
+	program_invocation_name = argv0;
+	char *slash = strrchr(argv0, '/');
+	program_invocation_short_name = slash ? slash + 1 : argv0;
+}
+
+static void vwarn_as(int with_errno, const char *fmt, va_list ap)
+{
+	int e = errno;
+	fprintf(stderr, "%s: ", program_invocation_short_name);
+	if (fmt) {
+		vfprintf(stderr, fmt, ap);
+		if (with_errno)
+			fprintf(stderr, ": ");
+	}
+	if (with_errno)
+		fprintf(stderr, "%s", strerror(e));
+	fprintf(stderr, "\n");
+}
+
+void vwarn(const char *fmt, va_list ap) { vwarn_as(1, fmt, ap); }
+void vwarnx(const char *fmt, va_list ap) { vwarn_as(0, fmt, ap); }
+void verr(int status, const char *fmt, va_list ap) { vwarn_as(1, fmt, ap); exit(status); }
+void verrx(int status, const char *fmt, va_list ap) { vwarn_as(0, fmt, ap); exit(status); }
+
+void warn(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vwarn_as(1, fmt, ap);
+	va_end(ap);
+}
+
+void warnx(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vwarn_as(0, fmt, ap);
+	va_end(ap);
+}
+
+void err(int status, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vwarn_as(1, fmt, ap);
+	va_end(ap);
+	exit(status);
+}
+
+void errx(int status, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vwarn_as(0, fmt, ap);
+	va_end(ap);
+	exit(status);
+}
+
+/* ---- gettid, getauxval, times, getrandom ---- */
+
+pid_t gettid(void)
+{
+	struct libsys_tls *t = libsys_tls();
+	if (!t)
+		return getpid();
+	/* the slot's place in proc.c's table, above any pid */
+	unsigned slot = (unsigned)(((uintptr_t)t / sizeof *t) % 256);
+	return (pid_t)((unsigned)getpid() | (slot + 1) << 22);
+}
+
+static uint64_t rng_state;
+
+static uint64_t rng_next(void)
+{
+	uint64_t x = __atomic_load_n(&rng_state, __ATOMIC_RELAXED);
+	if (!x) {
+		uint32_t lo, hi;
+		__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+		x = ((uint64_t)hi << 32 | lo) ^ ((uint64_t)getpid() << 40) ^ 0x9e3779b97f4a7c15ull;
+	}
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	__atomic_store_n(&rng_state, x, __ATOMIC_RELAXED);
+	return x;
+}
+
+ssize_t getrandom(void *buf, size_t len, unsigned flags)
+{
+	if (flags & ~(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE)) {
+		errno = EINVAL;
+		return -1;
+	}
+	unsigned char *p = buf;
+	for (size_t i = 0; i < len; i += 8) {
+		uint64_t r = rng_next();
+		size_t n = len - i < 8 ? len - i : 8;
+		memcpy(p + i, &r, n);
+	}
+	return (ssize_t)len;
+}
+
+int getentropy(void *buf, size_t len)
+{
+	if (len > 256) {
+		errno = EIO;
+		return -1;
+	}
+	getrandom(buf, len, 0);
+	return 0;
+}
+
+unsigned long getauxval(unsigned long type)
+{
+	static unsigned char random16[16];
+	switch (type) {
+	case AT_PAGESZ: return PAGE_SIZE;
+	case AT_CLKTCK: return 100;
+	case AT_HWCAP: case AT_HWCAP2: case AT_SECURE: return 0;
+	case AT_RANDOM:
+		if (!random16[0] && !random16[1])
+			getrandom(random16, sizeof random16, 0);
+		return (unsigned long)random16;
+	case AT_EXECFN: return (unsigned long)program_invocation_name;
+	default:
+		errno = ENOENT;
+		return 0;
+	}
+}
+
+clock_t times(struct tms *buf)
+{
+	struct timespec up, cpu;
+	clock_gettime(CLOCK_MONOTONIC, &up);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu);
+	if (buf) {
+		memset(buf, 0, sizeof *buf);
+		buf->tms_utime = (clock_t)(cpu.tv_sec * 100 + cpu.tv_nsec / 10000000);
+	}
+	return (clock_t)(up.tv_sec * 100 + up.tv_nsec / 10000000);
+}
+
+/* ---- getopt ---- */
+
+char *optarg;
+int optind = 1, opterr = 1, optopt;
+static int optpos; /* the next letter in argv[optind] (0: a new word) */
+
+int getopt(int argc, char *const argv[], const char *optstring)
+{
+	const char *spec = optstring;
+	int colon = 0;
+	if (*spec == '+' || *spec == '-')
+		spec++;
+	if (*spec == ':')
+		colon = 1, spec++;
+	optarg = NULL;
+	if (optind == 0)
+		optind = 1, optpos = 0; /* glibc's reset */
+	if (!optpos) {
+		if (optind >= argc || !argv[optind] || argv[optind][0] != '-' || !argv[optind][1])
+			return -1;
+		if (!strcmp(argv[optind], "--")) {
+			optind++;
+			return -1;
+		}
+		optpos = 1;
+	}
+	int c = argv[optind][optpos++];
+	const char *at = c != ':' ? strchr(spec, c) : NULL;
+	int last = !argv[optind][optpos];
+	if (!at) {
+		optopt = c;
+		if (last)
+			optind++, optpos = 0;
+		if (opterr && !colon)
+			fprintf(stderr, "%s: invalid option -- '%c'\n", argv[0], c);
+		return '?';
+	}
+	if (at[1] == ':') {
+		if (!last) {
+			optarg = (char *)argv[optind] + optpos;
+		} else if (at[2] != ':') {
+			if (optind + 1 >= argc) {
+				optopt = c;
+				optind++, optpos = 0;
+				if (opterr && !colon)
+					fprintf(stderr, "%s: option requires an argument -- '%c'\n",
+						argv[0], c);
+				return colon ? ':' : '?';
+			}
+			optarg = (char *)argv[++optind];
+		}
+		optind++, optpos = 0;
+		return c;
+	}
+	if (last)
+		optind++, optpos = 0;
+	return c;
+}
+
+int getopt_long(int argc, char *const argv[], const char *optstring,
+		const struct option *longopts, int *longindex)
+{
+	if (optind == 0)
+		optind = 1, optpos = 0;
+	const char *w = optind < argc && !optpos ? argv[optind] : NULL;
+	if (!w || strncmp(w, "--", 2) || !w[2])
+		return getopt(argc, argv, optstring);
+	const char *name = w + 2, *eq = strchr(name, '=');
+	size_t len = eq ? (size_t)(eq - name) : strlen(name);
+	optind++;
+	optarg = NULL;
+	for (int i = 0; longopts && longopts[i].name; i++) {
+		const struct option *o = &longopts[i];
+		if (strncmp(o->name, name, len) || o->name[len])
+			continue;
+		if (longindex)
+			*longindex = i;
+		if (eq && o->has_arg != no_argument)
+			optarg = (char *)eq + 1;
+		else if (o->has_arg == required_argument) {
+			if (optind >= argc) {
+				if (opterr)
+					fprintf(stderr, "%s: option '--%s' requires an argument\n",
+						argv[0], o->name);
+				return optstring[0] == ':' ? ':' : '?';
+			}
+			optarg = argv[optind++];
+		}
+		if (o->flag) {
+			*o->flag = o->val;
+			return 0;
+		}
+		return o->val;
+	}
+	if (opterr)
+		fprintf(stderr, "%s: unrecognized option '%s'\n", argv[0], w);
+	return '?';
+}
