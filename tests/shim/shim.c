@@ -118,9 +118,22 @@ unsigned long arch_irq_save(void)
 	return was_on;
 }
 
+static __thread void (*on_restore)(void);
+static __thread bool in_restore_hook;
+
+void shim_on_irq_restore(void (*fn)(void))
+{
+	on_restore = fn;
+}
+
 void arch_irq_restore(unsigned long flags)
 {
 	irqs_off = !flags;
+	if (on_restore && !in_restore_hook) {
+		in_restore_hook = true;
+		on_restore();
+		in_restore_hook = false;
+	}
 }
 
 bool shim_irqs_enabled(void)

@@ -32,6 +32,11 @@ void shim_set_cpu(unsigned cpu);
 /* True while this thread's simulated interrupts are enabled. */
 bool shim_irqs_enabled(void);
 
+/* fn runs at every arch_irq_restore of this thread (so right after each
+ * spin_unlock_irqrestore: between a lock's release and what the code does
+ * next), not within itself; NULL: none. */
+void shim_on_irq_restore(void (*fn)(void));
+
 /* Captured console text (NUL-terminated), its length, and a reset. */
 const char *shim_console(void);
 size_t shim_console_len(void);
