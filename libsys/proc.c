@@ -14,6 +14,7 @@ int libsys_pg_call(struct sys_msg *m)
 void exit(int status)
 {
 	libsys_run_atexit();
+	libsys_stdio_flush_all();
 	struct sys_msg m = { .label = PG_EXIT, .w = { (uint64_t)(int64_t)status } };
 	libsys_pg_call(&m);
 	for (;;) /* the pager refused: at least stop this thread */
