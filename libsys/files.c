@@ -196,7 +196,7 @@ static long read_chunk(struct ofd *o, char *buf, size_t n)
 	if (e)
 		return -e;
 	size_t got = m.w[0] < n ? m.w[0] : n;
-	memcpy(buf, sys_ipc_buf, got);
+	memcpy(buf, libsys_ipc_buf(), got);
 	o->pos += got;
 	return (long)got;
 }

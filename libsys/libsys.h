@@ -10,12 +10,17 @@
 int libsys_pg_call(struct sys_msg *m);
 
 /* What a thread started by thread_start has of its own: its stack
- * [lo, hi), errno, and its pthread_t. */
+ * [lo, hi), errno, its pthread_t, and its IPC buffer. */
 struct libsys_tls {
 	int used, err;
 	uint64_t lo, hi;
 	void *self;
+	uint64_t ipc;
 };
+
+/* The calling thread's IPC buffer (a request's bytes out, a reply's in):
+ * sys_ipc_buf for the main thread (and threads of thread_spawn). */
+void *libsys_ipc_buf(void);
 
 /* The calling thread's slot, found by its stack pointer; NULL for the main
  * thread (and threads made with thread_spawn directly). */

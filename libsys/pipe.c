@@ -78,7 +78,7 @@ long libsys_pipe_read(unsigned id, void *buf, size_t count, int nonblock)
 		if (e)
 			return done ? (long)done : libsys_fail(e);
 		size_t got = m.w[0] < n ? m.w[0] : n;
-		memcpy((char *)buf + done, sys_ipc_buf, got);
+		memcpy((char *)buf + done, libsys_ipc_buf(), got);
 		done += got;
 		if (got < n || done == count)
 			return (long)done;
@@ -101,7 +101,7 @@ static long broken_pipe(void)
 static long write_chunk(unsigned id, const char *p, size_t n, unsigned flags)
 {
 	for (;;) {
-		memcpy(sys_ipc_buf, p, n);
+		memcpy(libsys_ipc_buf(), p, n);
 		struct sys_msg m = { .label = IPC_LABEL(PG_PIPE_WRITE, n), .w = { id, flags } };
 		int e = libsys_pg_call(&m);
 		if (e == E_OK && m.w[1] == PG_PIPE_RETRY)

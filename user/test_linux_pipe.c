@@ -1,10 +1,11 @@
 /* Pipes as a Linux program uses them (compiles unchanged against glibc):
  * a parent and child talking through pipes, EOF once the writers are
  * closed, exited or killed, EPIPE and SIGPIPE, O_NONBLOCK, fcntl, dup,
- * and bad descriptors and pointers. */
+ * bad descriptors and pointers, and threads of one process. */
 #define _GNU_SOURCE /* pipe2, dup3 */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -314,6 +315,59 @@ static void bad_args(void)
 		printf("@@PASS %s\n", T);
 }
 
+/* Threads: one writes 200 KiB in pieces, another reads them back (and
+ * waits on the empty pipe), the main thread answers on a second pipe. */
+static int tp[2], tq[2];
+
+static void *thread_writer(void *arg)
+{
+	(void)arg;
+	static unsigned char buf[5000];
+	for (int i = 0; i < 40; i++) {
+		memset(buf, i, sizeof buf);
+		if (write(tp[1], buf, sizeof buf) != sizeof buf)
+			return (void *)1;
+	}
+	close(tp[1]);
+	return NULL;
+}
+
+static void *thread_reader(void *arg)
+{
+	(void)arg;
+	static unsigned char buf[5000];
+	char c;
+	long bad = 0;
+	for (int i = 0; i < 40; i++) {
+		if (read_all(tp[0], buf, sizeof buf) != sizeof buf)
+			return (void *)2;
+		for (size_t k = 0; k < sizeof buf; k++)
+			bad += buf[k] != i;
+	}
+	if (bad || read(tp[0], buf, 1) != 0)
+		return (void *)3;
+	if (read(tq[0], &c, 1) != 1 || c != '!') /* waits for main */
+		return (void *)4;
+	return NULL;
+}
+
+static void thread_cases(void)
+{
+	const char *T = "linux_pipe_threads";
+	int before = fails;
+	pthread_t w, r;
+	void *rw = (void *)9, *rr = (void *)9;
+	CHECK(T, pipe(tp) == 0 && pipe(tq) == 0);
+	CHECK(T, pthread_create(&r, NULL, thread_reader, NULL) == 0);
+	CHECK(T, pthread_create(&w, NULL, thread_writer, NULL) == 0);
+	CHECK(T, pthread_join(w, &rw) == 0 && rw == NULL);
+	CHECK(T, write(tq[1], "!", 1) == 1);
+	CHECK(T, pthread_join(r, &rr) == 0 && rr == NULL);
+	close(tp[0]), close(tq[0]), close(tq[1]);
+	if (fails == before)
+		printf("@@PASS %s\n", T);
+}
+
 int main(void)
 {
 	printf("linux_pipe: pipes between processes\n");
@@ -322,5 +376,6 @@ int main(void)
 	sigpipe_cases();
 	nonblock_cases();
 	bad_args();
+	thread_cases();
 	return fails != 0;
 }
