@@ -92,7 +92,8 @@ static void settle(struct pipe *q)
 	memset(q, 0, sizeof *q);
 }
 
-/* True if [va, va + n) lies in lazy regions of p with rights `need`. */
+/* True if [va, va + n) lies in regions of p with rights `need`: lazy
+ * ones, or for reading also fixed ones (the startup page: argv). */
 static bool user_ok(struct proc *p, uint64_t va, uint64_t n, unsigned need)
 {
 	uint64_t end = va + n;
@@ -100,7 +101,7 @@ static bool user_ok(struct proc *p, uint64_t va, uint64_t n, unsigned need)
 		return false;
 	while (va < end) {
 		struct region *rg = region_find(&p->mem.regions, va);
-		if (!rg || !rg->b || (rg->rights & need) != need)
+		if (!rg || (!rg->b && (need & MAP_W)) || (rg->rights & need) != need)
 			return false;
 		va = rg->end;
 	}

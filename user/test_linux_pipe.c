@@ -253,12 +253,24 @@ static void nonblock_cases(void)
 static void *volatile bad_low = (void *)16, *volatile bad_high = (void *)0x7ffffffff000ull;
 static void *volatile null_ptr;
 
-static void bad_args(void)
+static void bad_args(const char *arg0)
 {
 	const char *T = "linux_pipe_badargs";
 	int before = fails, p[2];
 	char buf[8];
 	CHECK(T, pipe(p) == 0);
+	/* Good memory of every kind: a literal, the stack, the heap, argv. */
+	char *heap = malloc(100), back[100];
+	size_t alen = strlen(arg0);
+	CHECK(T, heap != NULL);
+	if (heap) {
+		memset(heap, 'h', 100);
+		CHECK(T, write(p[1], heap, 100) == 100 && read(p[0], heap, 100) == 100);
+		free(heap);
+	}
+	CHECK(T, write(p[1], "lit", 3) == 3 && read(p[0], back, 3) == 3);
+	CHECK(T, alen < sizeof back && write(p[1], arg0, alen) == (ssize_t)alen);
+	CHECK(T, read(p[0], back, sizeof back) == (ssize_t)alen && memcmp(back, arg0, alen) == 0);
 	errno = 0;
 	CHECK(T, read(p[1], buf, 1) == -1 && errno == EBADF);   /* write end */
 	errno = 0;
@@ -368,14 +380,15 @@ static void thread_cases(void)
 		printf("@@PASS %s\n", T);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	(void)argc;
 	printf("linux_pipe: pipes between processes\n");
 	fork_talk();
 	eof_cases();
 	sigpipe_cases();
 	nonblock_cases();
-	bad_args();
+	bad_args(argv[0]);
 	thread_cases();
 	return fails != 0;
 }
