@@ -5,7 +5,9 @@
  * process's end drops its own).  A read of an empty pipe, or a write that
  * does not fit, saves the call (reply_save) and is answered PG_PIPE_RETRY
  * when that may have changed; the caller waits off the CPU and asks again.
- * Every request runs alone (pg.big for writing). */
+ * The requests run beside faults and other requests (pg.big for reading,
+ * the caller's lock): pipes_lock, a leaf, guards the table; fork and a
+ * process's end (pipe_fork, pipe_proc_gone) run alone. */
 #include "pager.h"
 
 #define PIPE_MAX      64
@@ -26,6 +28,7 @@ struct pipe {
 };
 
 static struct pipe pipes[PIPE_MAX];
+static struct lock pipes_lock;
 
 /* The pipe id names, if p holds one of its ends, and p's holder slot. */
 static struct pipe *pipe_of(struct proc *p, uint64_t id, int *slot)
@@ -124,7 +127,7 @@ static void ring_copy(struct pipe *q, uint32_t at, uint8_t *buf, uint32_t n, boo
 
 /* PG_PIPE_NEW: a pipe whose two ends the caller holds once each; w0 = its
  * id.  E_NOMEM (no slot or frame). */
-long do_pipe_new(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
+static long pipe_new(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {
 	(void)m;
 	int id = 0;
@@ -153,7 +156,7 @@ long do_pipe_new(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 /* PG_PIPE_REF: w0 = id, w1 = end (0 read, 1 write), w2 = +1 (a descriptor
  * of that end duplicated) or -1 (one closed).  E_BADHANDLE unless the
  * caller holds that end, E_INVAL. */
-long do_pipe_ref(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
+static long pipe_ref(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {
 	(void)r;
 	int s;
@@ -180,7 +183,7 @@ long do_pipe_ref(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
  * fit).  No bytes: only check that [w3, w3 + w2) is readable memory of
  * the caller.  w0 = bytes written.  E_DEAD: no reader (EPIPE); E_AGAIN
  * (non-blocking, no room); else no room saves the call (PG_PIPE_RETRY). */
-long do_pipe_write(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
+static long pipe_write(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {
 	int s;
 	struct pipe *q = pipe_of(p, m->w[0], &s);
@@ -209,7 +212,7 @@ long do_pipe_write(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
  * caller's buffer at w3 (checked writable), in the reply buffer; w0 =
  * bytes, 0 at the end of file (no writer left).  w2 = PG_PIPE_NONBLOCK:
  * E_AGAIN when empty; else an empty pipe saves the call (PG_PIPE_RETRY). */
-long do_pipe_read(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
+static long pipe_read(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {
 	int s;
 	struct pipe *q = pipe_of(p, m->w[0], &s);
@@ -232,30 +235,69 @@ long do_pipe_read(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	return E_OK;
 }
 
+/* The four requests, under pipes_lock. */
+long do_pipe_new(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
+{
+	lock_take(&pipes_lock);
+	long label = pipe_new(p, m, r);
+	lock_give(&pipes_lock);
+	return label;
+}
+
+long do_pipe_ref(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
+{
+	lock_take(&pipes_lock);
+	long label = pipe_ref(p, m, r);
+	lock_give(&pipes_lock);
+	return label;
+}
+
+long do_pipe_write(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
+{
+	lock_take(&pipes_lock);
+	long label = pipe_write(p, m, r);
+	lock_give(&pipes_lock);
+	return label;
+}
+
+long do_pipe_read(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
+{
+	lock_take(&pipes_lock);
+	long label = pipe_read(p, m, r);
+	lock_give(&pipes_lock);
+	return label;
+}
+
 /* fork: child gets the same holds of every pipe as parent.  E_NOMEM if
  * a pipe has no room for another holder (the fork fails). */
 int pipe_fork(struct proc *parent, struct proc *child)
 {
-	for (int id = 0; id < PIPE_MAX; id++) {
+	int e = E_OK;
+	lock_take(&pipes_lock);
+	for (int id = 0; id < PIPE_MAX && !e; id++) {
 		int s, c;
 		struct pipe *q = pipe_of(parent, (uint64_t)id, &s);
 		if (!q)
 			continue;
-		if ((c = free_holder(q)) < 0)
-			return E_NOMEM;
+		if ((c = free_holder(q)) < 0) {
+			e = E_NOMEM; /* (the child's end drops what it got) */
+			break;
+		}
 		q->hold[c].pid = child->pid;
 		q->hold[c].r = q->hold[s].r;
 		q->hold[c].w = q->hold[s].w;
 		q->readers += q->hold[s].r;
 		q->writers += q->hold[s].w;
 	}
-	return E_OK;
+	lock_give(&pipes_lock);
+	return e;
 }
 
 /* p ends (exit, kill, fault): its saved calls are dropped and the ends it
  * held closed, as if it had closed every descriptor. */
 void pipe_proc_gone(struct proc *p)
 {
+	lock_take(&pipes_lock);
 	for (int id = 0; id < PIPE_MAX; id++) {
 		struct pipe *q = &pipes[id];
 		if (!q->used)
@@ -274,4 +316,5 @@ void pipe_proc_gone(struct proc *p)
 		q->hold[s].pid = q->hold[s].r = q->hold[s].w = 0;
 		settle(q);
 	}
+	lock_give(&pipes_lock);
 }
