@@ -5,6 +5,7 @@
  * isatty), <malloc.h> (memalign, malloc_usable_size). */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <malloc.h>
 #include <stdarg.h>
@@ -485,7 +486,7 @@ int isatty(int fd)
 {
 	if (libsys_fd_console(fd))
 		return 1;
-	errno = fd < 0 || fd >= 32 ? EBADF : ENOTTY;
+	errno = fcntl(fd, F_GETFD) < 0 ? EBADF : ENOTTY;
 	return 0;
 }
 

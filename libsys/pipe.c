@@ -21,11 +21,7 @@ int pipe2(int fd[2], int flags)
 		errno = EINVAL;
 		return -1;
 	}
-	if (!fd || (uintptr_t)fd < 4096 || (uintptr_t)fd > PG_USER_END - 2 * sizeof(int)) {
-		errno = EFAULT;
-		return -1;
-	}
-	struct sys_msg m = { .label = PG_PIPE_NEW };
+	struct sys_msg m = { .label = PG_PIPE_NEW, .w = { (uint64_t)fd } }; /* (checked) */
 	int e = libsys_pg_call(&m);
 	if (e) {
 		errno = e == E_NOMEM ? ENFILE : libsys_errno(e);

@@ -126,10 +126,12 @@ static void ring_copy(struct pipe *q, uint32_t at, uint8_t *buf, uint32_t n, boo
 }
 
 /* PG_PIPE_NEW: a pipe whose two ends the caller holds once each; w0 = its
- * id.  E_NOMEM (no slot or frame). */
+ * id.  w0 in: the caller's int[2] (checked writable: E_FAULT).  E_NOMEM
+ * (no slot or frame). */
 static long pipe_new(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {
-	(void)m;
+	if (!user_ok(p, m->w[0], 2 * sizeof(int), MAP_W))
+		return E_FAULT;
 	int id = 0;
 	while (id < PIPE_MAX && pipes[id].used)
 		id++;

@@ -251,7 +251,7 @@ static void nonblock_cases(void)
 
 /* Bad descriptors and pointers: error codes, never a crash. */
 static void *volatile bad_low = (void *)16, *volatile bad_high = (void *)0x7ffffffff000ull;
-static void *volatile null_ptr;
+static void *volatile null_ptr, *volatile bad_mid = (void *)0x500000000000ull;
 
 static void bad_args(const char *arg0)
 {
@@ -302,6 +302,10 @@ static void bad_args(const char *arg0)
 	errno = 0;
 	CHECK(T, pipe((int *)bad_low) == -1 && errno == EFAULT);
 	errno = 0;
+	CHECK(T, pipe((int *)bad_mid) == -1 && errno == EFAULT);
+	errno = 0;
+	CHECK(T, isatty(p[0]) == 0 && errno == ENOTTY);
+	errno = 0;
 	CHECK(T, pipe2(p, 0x7777) == -1 && errno == EINVAL);
 	CHECK(T, write(p[1], "q", 0) == 0);
 	CHECK(T, read(p[0], buf, 0) == 0);
@@ -311,6 +315,8 @@ static void bad_args(const char *arg0)
 	CHECK(T, read(p[0], buf, 1) == -1 && errno == EBADF); /* closed */
 	errno = 0;
 	CHECK(T, close(p[1]) == -1 && errno == EBADF);
+	errno = 0;
+	CHECK(T, isatty(p[1]) == 0 && errno == EBADF);
 	/* Descriptors run out: EMFILE, and all of them close again. */
 	static int fds[2048][2];
 	int made = 0;

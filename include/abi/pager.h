@@ -170,8 +170,8 @@
  * per process, how many of its descriptors name each end; fork copies the
  * parent's, a process's end closes its own.  E_BADHANDLE (EBADF) unless
  * the caller holds the end named):
- *   PG_PIPE_NEW      -                            w0 = pipe id (the caller
- *                                                 holds each end once);
+ *   PG_PIPE_NEW      w0 = the caller's int[2]     w0 = pipe id (the caller
+ *                    (checked writable: E_FAULT)  holds each end once);
  *                                                 E_NOMEM
  *   PG_PIPE_REF      w0 = id, w1 = end (0 read,   -  one descriptor of the
  *                    1 write), w2 = +1 or -1      end more (dup) or less
