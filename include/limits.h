@@ -5,6 +5,7 @@
 #include "abi/page.h" /* PAGE_SIZE (and PAGE_SHIFT), defined once */
 
 #define CHAR_BIT   8
+#define PIPE_BUF   4096 /* bytes a pipe write keeps together */
 #define SCHAR_MIN  (-128)
 #define SCHAR_MAX  127
 #define UCHAR_MAX  255

@@ -1,6 +1,9 @@
-/* <stdio.h> for ring 3: formatted output to the console (unbuffered: each
- * printf is one write, so fflush has nothing to do), %f %e %g included.
- * stdout and stderr both go to the console; there is no file output. */
+/* <stdio.h> for ring 3: streams over descriptors (libsys/stdio.c).
+ * stdout and stderr are unbuffered unless setvbuf says otherwise (one
+ * printf is one write); streams of fopen and fdopen are fully buffered
+ * (BUFSIZ), stdin too unless it is the console.  exit() flushes them all.
+ * fopen opens initrd files (read-only: "w" and "a" fail EROFS); fdopen
+ * any descriptor (a pipe).  %f %e %g included. */
 #ifndef _STDIO_H
 #define _STDIO_H
 
@@ -10,6 +13,12 @@
 
 #define EOF (-1)
 #define BUFSIZ 1024
+
+#ifndef SEEK_SET
+#define SEEK_SET 0
+#define SEEK_CUR 1
+#define SEEK_END 2
+#endif
 
 typedef struct libsys_file FILE;
 extern FILE *const stdin, *const stdout, *const stderr;
@@ -37,8 +46,8 @@ void perror(const char *s);
 /* Reading from strings: %d %i %u %o %x %c %s %[set] %n %p %f %e %g, with
  * '*', a width and the hh h l ll j z t L modifiers. */
 int sscanf(const char *s, const char *fmt, ...) __attribute__((format(scanf, 2, 3)));
-/* The console is unbuffered: the buffering calls accept any mode and
- * change nothing.  stdin reads typed bytes (fgetc, fgets, getchar). */
+/* Buffering: setvbuf before or after use (what is buffered is written
+ * out first); a NULL buf with _IOFBF/_IOLBF: one of BUFSIZ on first use. */
 #define _IOFBF 0
 #define _IOLBF 1
 #define _IONBF 2
@@ -56,5 +65,15 @@ int feof(FILE *f);
 int ferror(FILE *f);
 void clearerr(FILE *f);
 int vsscanf(const char *s, const char *fmt, va_list ap);
+FILE *fopen(const char *path, const char *mode);
+FILE *fdopen(int fd, const char *mode);
+int fclose(FILE *f);
+size_t fread(void *p, size_t size, size_t n, FILE *f);
+int ungetc(int c, FILE *f);
+ssize_t getline(char **line, size_t *cap, FILE *f);
+ssize_t getdelim(char **line, size_t *cap, int delim, FILE *f);
+int fseek(FILE *f, long off, int whence);
+long ftell(FILE *f);
+void rewind(FILE *f);
 
 #endif

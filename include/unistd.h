@@ -54,8 +54,9 @@ int gethostname(char *name, size_t len);
 int brk(void *addr);
 void *sbrk(intptr_t incr);
 
-/* Initrd files (fcntl.h open) and the console: 0 reads typed bytes, 1 and
- * 2 write to the console. */
+/* Initrd files (fcntl.h open), pipes and the console: 0 reads typed
+ * bytes, 1 and 2 write to the console (until dup2 puts something else
+ * there). */
 ssize_t read(int fd, void *buf, size_t count);
 ssize_t write(int fd, const void *buf, size_t count);
 off_t lseek(int fd, off_t off, int whence);
@@ -65,6 +66,23 @@ ssize_t pwrite(int fd, const void *buf, size_t count, off_t off);
 /* The size of a shared memory object (shm_open); EINVAL for an initrd
  * file (read-only), EBADF.  truncate: EROFS (the initrd). */
 int ftruncate(int fd, off_t len);
+
+/* Pipes: fd[0] reads what fd[1] writes (64 KiB held; a write of up to
+ * PIPE_BUF bytes is never interleaved with another).  A read of an empty
+ * pipe waits (no CPU) for a write, or returns 0 once no write end is open
+ * anywhere (closed, or its process ended); a write to a full pipe waits;
+ * with no read end left it raises SIGPIPE (unless ignored or caught) and
+ * fails EPIPE.  O_NONBLOCK: EAGAIN instead of waiting.  Descriptors are
+ * inherited by fork.  pipe2 flags: O_CLOEXEC, O_NONBLOCK (EINVAL else).
+ * EFAULT, EMFILE, ENFILE (no pipe left in the pager). */
+int pipe(int fd[2]);
+int pipe2(int fd[2], int flags);
+/* Another descriptor naming oldfd's open file (the lowest free; dup2:
+ * newfd, closed first if open; dup3: the same with O_CLOEXEC, EINVAL if
+ * oldfd == newfd).  EBADF, EMFILE. */
+int dup(int oldfd);
+int dup2(int oldfd, int newfd);
+int dup3(int oldfd, int newfd, int flags);
 int truncate(const char *path, off_t len);
 
 /* linux2: the environment (stdlib.h: getenv, setenv), vfork (a fork:

@@ -1,9 +1,12 @@
-/* Initrd files for programs: open, read, lseek, close (read-only: the
- * initrd is the only file system), the console as fds 0, 1 and 2, and
- * shared memory objects (shm.c: shm_open's descriptors, read-write).
- * A descriptor is a slot of a small table in this process (copied by
- * fork, like Linux's); the pager knows a file by its PG_LIST index. */
+/* Descriptors: initrd files (open, read, lseek, close; read-only: the
+ * initrd is the only file system), the console (fds 0, 1 and 2 at the
+ * start), shared memory objects (shm.c: shm_open's, read-write) and pipes
+ * (pipe.c); dup, dup2, dup3, fcntl.  A descriptor is a slot of a small
+ * table in this process naming an open file description (shared by dups,
+ * copied by fork, like Linux's); the pager knows a file by its PG_LIST
+ * index, a pipe by its id. */
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <unistd.h>
 #include <sys/stat.h>
@@ -15,12 +18,106 @@
 #include "libsys.h"
 
 #define FD_MAX LIBSYS_FD_MAX
-static struct {
-	int used;
-	int shm;           /* shm.c's object + 1, or 0: an initrd file */
-	unsigned index;    /* PG_LIST index */
+
+enum { OFD_FREE, OFD_CONSOLE, OFD_FILE, OFD_SHM, OFD_PIPE };
+
+/* An open file description: what dup'd descriptors share (the position,
+ * O_NONBLOCK); refs descriptors name it.  A pipe's end is held in the
+ * pager once per description (pipe.c). */
+static struct ofd {
+	int refs, kind, flags;  /* flags: O_ACCMODE | O_NONBLOCK */
+	int shm;                /* shm.c's object + 1 */
+	unsigned index;         /* PG_LIST index; a pipe's id */
 	uint64_t size, pos;
-} fds[FD_MAX];
+} ofds[FD_MAX] = {
+	{ 1, OFD_CONSOLE, O_RDWR, 0, 0, 0, 0 },
+	{ 1, OFD_CONSOLE, O_RDWR, 0, 0, 0, 0 },
+	{ 1, OFD_CONSOLE, O_RDWR, 0, 0, 0, 0 },
+};
+
+static struct {
+	struct ofd *o;
+	int cloexec;
+} fds[FD_MAX] = { { &ofds[0], 0 }, { &ofds[1], 0 }, { &ofds[2], 0 } };
+
+static int table_lock;
+
+static void lock(void)
+{
+	while (__atomic_exchange_n(&table_lock, 1, __ATOMIC_ACQUIRE))
+		__builtin_ia32_pause();
+}
+
+static void unlock(void)
+{
+	__atomic_store_n(&table_lock, 0, __ATOMIC_RELEASE);
+}
+
+/* The description fd names, or NULL (errno EBADF). */
+static struct ofd *ofd_of(int fd)
+{
+	if (fd < 0 || fd >= FD_MAX || !fds[fd].o) {
+		errno = EBADF;
+		return NULL;
+	}
+	return fds[fd].o;
+}
+
+/* The lowest free descriptor >= from naming o (lock held); -1 EMFILE. */
+static int fd_take(int from, struct ofd *o, int cloexec)
+{
+	for (int fd = from; fd < FD_MAX; fd++)
+		if (!fds[fd].o) {
+			fds[fd].o = o;
+			fds[fd].cloexec = cloexec;
+			o->refs++;
+			return fd;
+		}
+	errno = EMFILE;
+	return -1;
+}
+
+/* A new description of kind with flags and a descriptor for it: the fd,
+ * or -1 (EMFILE). */
+static int fd_new(int kind, int flags, int shm, unsigned index, uint64_t size)
+{
+	lock();
+	struct ofd *o = NULL;
+	for (int i = 0; i < FD_MAX && !o; i++)
+		if (!ofds[i].refs)
+			o = &ofds[i];
+	int fd = -1;
+	errno = EMFILE;
+	if (o) {
+		*o = (struct ofd){ 0, kind, flags, shm, index, size, 0 };
+		fd = fd_take(0, o, (flags & O_CLOEXEC) != 0);
+		o->flags &= ~O_CLOEXEC;
+	}
+	unlock();
+	return fd;
+}
+
+/* fd no longer names its description (lock held); the description itself
+ * goes with its last descriptor: *gone = it (closed after unlock). */
+static void fd_drop(int fd, struct ofd *gone)
+{
+	struct ofd *o = fds[fd].o;
+	fds[fd].o = NULL;
+	gone->kind = OFD_FREE;
+	if (--o->refs == 0) {
+		*gone = *o;
+		o->kind = OFD_FREE;
+	}
+}
+
+/* Release what description o (now unnamed) held. */
+static void ofd_close(const struct ofd *o)
+{
+	if (o->kind == OFD_SHM)
+		libsys_shm_close(o->shm);
+	else if (o->kind == OFD_PIPE)
+		libsys_pipe_ref(o->index, (o->flags & O_ACCMODE) == O_WRONLY, -1);
+}
 
 /* The file called name: its index and size.  E_NOENT. */
 static int find_file(const char *name, unsigned *index, uint64_t *size)
@@ -41,6 +138,10 @@ int open(const char *path, int flags, ...)
 {
 	unsigned index;
 	uint64_t size;
+	if (!path) {
+		errno = EFAULT;
+		return -1;
+	}
 	while (*path == '/')
 		path++;
 	if ((flags & O_ACCMODE) != O_RDONLY || (flags & (O_CREAT | O_TRUNC))) {
@@ -52,81 +153,77 @@ int open(const char *path, int flags, ...)
 	int e = find_file(path, &index, &size);
 	if (e)
 		return libsys_fail(e);
-	for (int fd = 3; fd < FD_MAX; fd++)
-		if (!fds[fd].used) {
-			fds[fd].used = 1;
-			fds[fd].shm = 0;
-			fds[fd].index = index;
-			fds[fd].size = size;
-			fds[fd].pos = 0;
-			return fd;
-		}
-	errno = EMFILE;
-	return -1;
+	return fd_new(OFD_FILE, flags & (O_NONBLOCK | O_CLOEXEC), 0, index, size);
 }
 
 static int fd_ok(int fd)
 {
-	return fd >= 3 && fd < FD_MAX && fds[fd].used;
+	return fd >= 0 && fd < FD_MAX && fds[fd].o;
 }
 
 uint64_t libsys_fd_file(int fd)
 {
-	return fd_ok(fd) && !fds[fd].shm ? fds[fd].index + 1ull : 0;
+	return fd_ok(fd) && fds[fd].o->kind == OFD_FILE ? fds[fd].o->index + 1ull : 0;
 }
 
 int libsys_fd_shm(int fd)
 {
-	return fd_ok(fd) ? fds[fd].shm : 0;
+	return fd_ok(fd) && fds[fd].o->kind == OFD_SHM ? fds[fd].o->shm : 0;
 }
 
 int libsys_fd_new_shm(int shm)
 {
-	for (int fd = 3; fd < FD_MAX; fd++)
-		if (!fds[fd].used) {
-			fds[fd].used = 1;
-			fds[fd].shm = shm;
-			fds[fd].pos = 0;
-			return fd;
-		}
-	errno = EMFILE;
-	return -1;
+	return fd_new(OFD_SHM, O_RDWR, shm, 0, 0);
 }
 
-/* Up to 4096 bytes of file fd at its position into buf. */
-static long read_chunk(int fd, char *buf, size_t n)
+int libsys_fd_new_pipe(unsigned id, int write_end, int flags)
+{
+	return fd_new(OFD_PIPE, (write_end ? O_WRONLY : O_RDONLY) | flags, 0, id, 0);
+}
+
+int libsys_fd_console(int fd)
+{
+	return fd_ok(fd) && fds[fd].o->kind == OFD_CONSOLE;
+}
+
+/* Up to 4096 bytes of file o at its position into buf. */
+static long read_chunk(struct ofd *o, char *buf, size_t n)
 {
 	if (n > 4096)
 		n = 4096;
-	struct sys_msg m = { .label = PG_FREAD,
-			     .w = { fds[fd].index, fds[fd].pos, n, (uint64_t)buf } };
+	struct sys_msg m = { .label = PG_FREAD, .w = { o->index, o->pos, n, (uint64_t)buf } };
 	int e = libsys_pg_call(&m);
 	if (e)
 		return -e;
 	size_t got = m.w[0] < n ? m.w[0] : n;
-	memcpy(buf, sys_ipc_buf, got);
-	fds[fd].pos += got;
+	memcpy(buf, libsys_ipc_buf(), got);
+	o->pos += got;
 	return (long)got;
 }
 
 ssize_t read(int fd, void *buf, size_t count)
 {
-	if (fd == 0) {
-		int n = console_read(buf, count, 0);
-		return n < 0 ? libsys_fail(-n) : n;
-	}
-	if (!fd_ok(fd)) {
+	struct ofd *o = ofd_of(fd);
+	if (!o)
+		return -1;
+	if ((o->flags & O_ACCMODE) == O_WRONLY) {
 		errno = EBADF;
 		return -1;
 	}
-	if (fds[fd].shm) {
-		size_t n = libsys_shm_rw(fds[fd].shm, fds[fd].pos, buf, count, 0);
-		fds[fd].pos += n;
+	if (o->kind == OFD_CONSOLE) {
+		int n = console_read(buf, count, 0);
+		return n < 0 ? libsys_fail(-n) : n;
+	}
+	if (o->kind == OFD_PIPE)
+		return libsys_pipe_read(o->index, buf, count, o->flags & O_NONBLOCK);
+	if (o->kind == OFD_SHM) {
+		size_t n = libsys_shm_rw(o->shm, o->pos, buf, count, 0);
+		o->pos += n;
 		return (ssize_t)n;
 	}
 	size_t done = 0;
 	while (done < count) {
-		long n = read_chunk(fd, (char *)buf + done, count - done);
+		long n = read_chunk(o, (char *)buf + done, count - done);
 		if (n < 0)
 			return done ? (ssize_t)done : libsys_fail((int)-n);
 		if (n == 0)
@@ -138,46 +235,150 @@ ssize_t read(int fd, void *buf, size_t count)
 
 ssize_t write(int fd, const void *buf, size_t count)
 {
-	if (fd == 1 || fd == 2) {
+	struct ofd *o = ofd_of(fd);
+	if (!o)
+		return -1;
+	if ((o->flags & O_ACCMODE) == O_RDONLY) {
+		errno = EBADF; /* initrd files are read-only */
+		return -1;
+	}
+	if (o->kind == OFD_CONSOLE) {
 		int n = console_write(buf, count);
 		return n < 0 ? libsys_fail(-n) : n;
 	}
-	if (fd_ok(fd) && fds[fd].shm) {
-		size_t n = libsys_shm_rw(fds[fd].shm, fds[fd].pos, (void *)buf, count, 1);
-		fds[fd].pos += n;
-		return n || !count ? (ssize_t)n : libsys_fail(E_NOMEM);
+	if (o->kind == OFD_PIPE)
+		return libsys_pipe_write(o->index, buf, count, o->flags & O_NONBLOCK);
+	size_t n = libsys_shm_rw(o->shm, o->pos, (void *)buf, count, 1);
+	o->pos += n;
+	return n || !count ? (ssize_t)n : libsys_fail(E_NOMEM);
+}
+
+/* True (errno ESPIPE) if o cannot seek: the console or a pipe. */
+static int unseekable(const struct ofd *o)
+{
+	if (o->kind == OFD_CONSOLE || o->kind == OFD_PIPE) {
+		errno = ESPIPE;
+		return 1;
 	}
-	errno = EBADF; /* initrd files are read-only */
-	return -1;
+	return 0;
 }
 
 off_t lseek(int fd, off_t off, int whence)
 {
-	if (!fd_ok(fd)) {
-		errno = fd >= 0 && fd < 3 ? ESPIPE : EBADF;
+	struct ofd *o = ofd_of(fd);
+	if (!o || unseekable(o))
 		return -1;
-	}
-	uint64_t size = fds[fd].shm ? libsys_shm_size(fds[fd].shm) : fds[fd].size;
+	uint64_t size = o->kind == OFD_SHM ? libsys_shm_size(o->shm) : o->size;
 	int64_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ?
-		       (int64_t)fds[fd].pos : whence == SEEK_END ? (int64_t)size : -1;
+		       (int64_t)o->pos : whence == SEEK_END ? (int64_t)size : -1;
 	if (base < 0 || base + off < 0) {
 		errno = EINVAL;
 		return -1;
 	}
-	fds[fd].pos = (uint64_t)(base + off);
-	return (off_t)fds[fd].pos;
+	o->pos = (uint64_t)(base + off);
+	return (off_t)o->pos;
 }
 
 int close(int fd)
 {
+	struct ofd gone;
+	lock();
 	if (!fd_ok(fd)) {
-		errno = fd >= 0 && fd < 3 ? 0 : EBADF;
-		return fd >= 0 && fd < 3 ? 0 : -1;
+		unlock();
+		errno = EBADF;
+		return -1;
 	}
-	fds[fd].used = 0;
-	if (fds[fd].shm)
-		libsys_shm_close(fds[fd].shm);
+	fd_drop(fd, &gone);
+	unlock();
+	ofd_close(&gone);
 	return 0;
+}
+
+/* dup2/dup3's work: newfd names oldfd's description (closing what it
+ * named first), cloexec its flag. */
+static int dup_to(int oldfd, int newfd, int cloexec)
+{
+	struct ofd gone = { .kind = OFD_FREE };
+	lock();
+	if (!fd_ok(oldfd) || newfd < 0 || newfd >= FD_MAX) {
+		unlock();
+		errno = EBADF;
+		return -1;
+	}
+	if (oldfd != newfd) {
+		struct ofd *o = fds[oldfd].o;
+		o->refs++; /* kept while newfd's old description goes */
+		if (fds[newfd].o)
+			fd_drop(newfd, &gone);
+		fds[newfd].o = o;
+		fds[newfd].cloexec = cloexec;
+	}
+	unlock();
+	ofd_close(&gone);
+	return newfd;
+}
+
+int dup(int oldfd)
+{
+	return fcntl(oldfd, F_DUPFD, 0);
+}
+
+int dup2(int oldfd, int newfd)
+{
+	return dup_to(oldfd, newfd, 0);
+}
+
+int dup3(int oldfd, int newfd, int flags)
+{
+	if (oldfd == newfd || (flags & ~O_CLOEXEC)) {
+		errno = EINVAL;
+		return -1;
+	}
+	return dup_to(oldfd, newfd, (flags & O_CLOEXEC) != 0);
+}
+
+/* fcntl's descriptor-table commands, lock held. */
+static int fcntl_locked(int fd, int cmd, long arg)
+{
+	struct ofd *o = fds[fd].o;
+	switch (cmd) {
+	case F_DUPFD:
+	case F_DUPFD_CLOEXEC:
+		if (arg < 0 || arg >= FD_MAX) {
+			errno = EINVAL;
+			return -1;
+		}
+		return fd_take((int)arg, o, cmd == F_DUPFD_CLOEXEC);
+	case F_GETFD:
+		return fds[fd].cloexec ? FD_CLOEXEC : 0;
+	case F_SETFD:
+		fds[fd].cloexec = (arg & FD_CLOEXEC) != 0;
+		return 0;
+	case F_GETFL:
+		return o->flags;
+	case F_SETFL: /* only O_NONBLOCK changes (O_APPEND means nothing here) */
+		o->flags = (o->flags & ~O_NONBLOCK) | ((int)arg & O_NONBLOCK);
+		return 0;
+	default:
+		errno = EINVAL;
+		return -1;
+	}
+}
+
+int fcntl(int fd, int cmd, ...)
+{
+	va_list ap;
+	va_start(ap, cmd);
+	long arg = va_arg(ap, long);
+	va_end(ap);
+	lock();
+	int r = -1;
+	if (fd_ok(fd))
+		r = fcntl_locked(fd, cmd, arg);
+	else
+		errno = EBADF;
+	unlock();
+	return r;
 }
 
 /* ---- sys/stat.h ---- */
@@ -227,44 +428,49 @@ int fstat(int fd, struct stat *st)
 		errno = EFAULT;
 		return -1;
 	}
-	if (fd >= 0 && fd < 3) {
-		fill_stat(st, S_IFCHR | 0620, 0, 0);
-		return 0;
-	}
-	if (!fd_ok(fd)) {
-		errno = EBADF;
+	struct ofd *o = ofd_of(fd);
+	if (!o)
 		return -1;
-	}
-	if (fds[fd].shm)
-		fill_stat(st, S_IFREG | 0600, libsys_shm_size(fds[fd].shm), 0);
+	if (o->kind == OFD_CONSOLE)
+		fill_stat(st, S_IFCHR | 0620, 0, 0);
+	else if (o->kind == OFD_PIPE)
+		fill_stat(st, S_IFIFO | 0600, 0, 0);
+	else if (o->kind == OFD_SHM)
+		fill_stat(st, S_IFREG | 0600, libsys_shm_size(o->shm), 0);
 	else
-		fill_stat(st, S_IFREG | 0444, fds[fd].size, fds[fd].index + 1ull);
+		fill_stat(st, S_IFREG | 0444, o->size, o->index + 1ull);
 	return 0;
 }
 
 /* pread/pwrite: at off, the descriptor's position unchanged. */
 ssize_t pread(int fd, void *buf, size_t count, off_t off)
 {
-	if (!fd_ok(fd) || off < 0) {
-		errno = fd >= 0 && fd < 3 ? ESPIPE : fd_ok(fd) ? EINVAL : EBADF;
+	struct ofd *o = ofd_of(fd);
+	if (!o || unseekable(o))
+		return -1;
+	if (off < 0) {
+		errno = EINVAL;
 		return -1;
 	}
-	uint64_t pos = fds[fd].pos;
-	fds[fd].pos = (uint64_t)off;
+	uint64_t pos = o->pos;
+	o->pos = (uint64_t)off;
 	ssize_t n = read(fd, buf, count);
-	fds[fd].pos = pos;
+	o->pos = pos;
 	return n;
 }
 
 ssize_t pwrite(int fd, const void *buf, size_t count, off_t off)
 {
-	if (!fd_ok(fd) || off < 0) {
-		errno = fd >= 0 && fd < 3 ? ESPIPE : fd_ok(fd) ? EINVAL : EBADF;
+	struct ofd *o = ofd_of(fd);
+	if (!o || unseekable(o))
+		return -1;
+	if (off < 0) {
+		errno = EINVAL;
 		return -1;
 	}
-	uint64_t pos = fds[fd].pos;
-	fds[fd].pos = (uint64_t)off;
+	uint64_t pos = o->pos;
+	o->pos = (uint64_t)off;
 	ssize_t n = write(fd, buf, count);
-	fds[fd].pos = pos;
+	o->pos = pos;
 	return n;
 }

@@ -445,28 +445,7 @@ void libsys_assert_fail(const char *expr, const char *file, int line, const char
 	abort();
 }
 
-/* ---- stdio.h: the console as stdout and stderr ---- */
-
-struct libsys_file {
-	int fd;
-};
-static struct libsys_file files[3] = { { 0 }, { 1 }, { 2 } };
-FILE *const stdin = &files[0], *const stdout = &files[1], *const stderr = &files[2];
-
-int vfprintf(FILE *f, const char *fmt, va_list ap)
-{
-	(void)f;
-	return vprintf(fmt, ap);
-}
-
-int fprintf(FILE *f, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vfprintf(f, fmt, ap);
-	va_end(ap);
-	return n;
-}
+/* ---- stdio.h: string formatting (streams: stdio.c) ---- */
 
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 {
@@ -496,36 +475,12 @@ int sprintf(char *buf, const char *fmt, ...)
 	return n;
 }
 
-int fputs(const char *s, FILE *f)
-{
-	(void)f;
-	return console_write(s, strlen(s)) < 0 ? EOF : 0;
-}
-
-int putchar(int c)
-{
-	char ch = (char)c;
-	return console_write(&ch, 1) < 0 ? EOF : (unsigned char)c;
-}
-
-int fputc(int c, FILE *f) { (void)f; return putchar(c); }
-int putc(int c, FILE *f) { (void)f; return putchar(c); }
-int fflush(FILE *f) { (void)f; return 0; }
-
-size_t fwrite(const void *p, size_t size, size_t n, FILE *f)
-{
-	(void)f;
-	if (!size || !n)
-		return 0;
-	return console_write(p, size * n) < 0 ? 0 : n;
-}
-
 void perror(const char *s)
 {
 	if (s && *s)
-		printf("%s: %s\n", s, strerror(errno));
+		fprintf(stderr, "%s: %s\n", s, strerror(errno));
 	else
-		printf("%s\n", strerror(errno));
+		fprintf(stderr, "%s\n", strerror(errno));
 }
 
 /* ---- time.h ---- */

@@ -5,6 +5,7 @@
  * isatty), <malloc.h> (memalign, malloc_usable_size). */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <malloc.h>
 #include <stdarg.h>
@@ -15,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/utsname.h>
+#include "libsys.h" /* libsys_fd_console */
 #include <sys/mman.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -482,9 +484,9 @@ pid_t getsid(pid_t pid) { (void)pid; return 1; }
 
 int isatty(int fd)
 {
-	if (fd >= 0 && fd <= 2)
+	if (libsys_fd_console(fd))
 		return 1;
-	errno = fd < 0 || fd >= 32 ? EBADF : ENOTTY;
+	errno = fcntl(fd, F_GETFD) < 0 ? EBADF : ENOTTY;
 	return 0;
 }
 
@@ -607,25 +609,7 @@ void *sbrk(intptr_t incr)
 	return ret;
 }
 
-/* ---- stdio: the console is unbuffered, so buffering calls have nothing
- * to change; stdin reads the console (read(0)) ---- */
-
-int setvbuf(FILE *f, char *buf, int mode, size_t size)
-{
-	(void)f, (void)buf, (void)size;
-	return mode == _IONBF || mode == _IOLBF || mode == _IOFBF ? 0 : -1;
-}
-
-void setbuf(FILE *f, char *buf) { setvbuf(f, buf, buf ? _IOFBF : _IONBF, BUFSIZ); }
-void setlinebuf(FILE *f) { setvbuf(f, NULL, _IOLBF, 0); }
-
-int fileno(FILE *f)
-{
-	if (f == stdin || f == stdout || f == stderr)
-		return f == stdin ? 0 : f == stdout ? 1 : 2;
-	errno = EBADF;
-	return -1;
-}
+/* ---- stdio: printing to a descriptor ---- */
 
 int vdprintf(int fd, const char *fmt, va_list ap)
 {
@@ -652,49 +636,6 @@ int dprintf(int fd, const char *fmt, ...)
 	va_end(ap);
 	return n;
 }
-
-static int in_eof, in_err;
-
-int fgetc(FILE *f)
-{
-	unsigned char c;
-	if (f != stdin) {
-		errno = EBADF;
-		return EOF;
-	}
-	ssize_t n = read(0, &c, 1);
-	if (n == 1)
-		return c;
-	if (n == 0)
-		in_eof = 1;
-	else
-		in_err = 1;
-	return EOF;
-}
-
-int getc(FILE *f) { return fgetc(f); }
-int getchar(void) { return fgetc(stdin); }
-
-char *fgets(char *s, int size, FILE *f)
-{
-	int i = 0;
-	while (i < size - 1) {
-		int c = fgetc(f);
-		if (c == EOF)
-			break;
-		s[i++] = (char)c;
-		if (c == '\n')
-			break;
-	}
-	if (i == 0 || size <= 0)
-		return NULL;
-	s[i] = 0;
-	return s;
-}
-
-int feof(FILE *f) { return f == stdin && in_eof; }
-int ferror(FILE *f) { return f == stdin && in_err; }
-void clearerr(FILE *f) { if (f == stdin) in_eof = in_err = 0; }
 
 /* ---- string.h: signal names ---- */
 

@@ -10,12 +10,17 @@
 int libsys_pg_call(struct sys_msg *m);
 
 /* What a thread started by thread_start has of its own: its stack
- * [lo, hi), errno, and its pthread_t. */
+ * [lo, hi), errno, its pthread_t, and its IPC buffer. */
 struct libsys_tls {
 	int used, err;
 	uint64_t lo, hi;
 	void *self;
+	uint64_t ipc;
 };
+
+/* The calling thread's IPC buffer (a request's bytes out, a reply's in):
+ * sys_ipc_buf for the main thread (and threads of thread_spawn). */
+void *libsys_ipc_buf(void);
 
 /* The calling thread's slot, found by its stack pointer; NULL for the main
  * thread (and threads made with thread_spawn directly). */
@@ -42,6 +47,19 @@ uint64_t libsys_shm_size(int shm);
 size_t libsys_shm_rw(int shm, uint64_t pos, void *buf, size_t n, int write);
 /* mmap of a descriptor of object shm (off page-aligned, >= 0). */
 void *libsys_shm_mmap(int shm, size_t len, int prot, int flags, long off);
+
+/* Pipes (pipe.c over PG_PIPE_*) behind descriptors (files.c): a new fd
+ * for an end of pipe id (flags: O_NONBLOCK, O_CLOEXEC; -1 EMFILE); one
+ * description of an end more or less (delta +1/-1); read and write as
+ * read(2)/write(2) (-1 with errno).  libsys_fd_console: fd is the console. */
+int libsys_fd_new_pipe(unsigned id, int write_end, int flags);
+int libsys_pipe_ref(unsigned id, int write_end, int delta);
+long libsys_pipe_read(unsigned id, void *buf, size_t count, int nonblock);
+long libsys_pipe_write(unsigned id, const void *buf, size_t count, int nonblock);
+int libsys_fd_console(int fd);
+
+/* Write out every stdio stream's buffered bytes (exit; fflush(NULL)). */
+void libsys_stdio_flush_all(void);
 
 /* Descriptors a process may have open (files.c; RLIMIT_NOFILE). */
 #define LIBSYS_FD_MAX 32

@@ -14,6 +14,7 @@ int libsys_pg_call(struct sys_msg *m)
 void exit(int status)
 {
 	libsys_run_atexit(status);
+	libsys_stdio_flush_all();
 	struct sys_msg m = { .label = PG_EXIT, .w = { (uint64_t)(int64_t)status } };
 	libsys_pg_call(&m);
 	for (;;) /* the pager refused: at least stop this thread */
@@ -68,6 +69,7 @@ struct thread_block {
 	uint64_t stack; /* the stack's region (mmap_anon), freed at the end */
 	struct libsys_tls *tls; /* its slot (libsys_tls) */
 	void *tls_block;        /* its __thread block (NULL: none), below b */
+	uint32_t ipc_set;       /* 1 once tls->ipc is set: the thread waits for it */
 };
 
 _Noreturn void libsys_thread_main(struct thread_block *b);
@@ -115,6 +117,7 @@ static struct libsys_tls *tls_claim(uint64_t lo, uint64_t hi)
 			tls[i].hi = hi;
 			tls[i].err = 0;
 			tls[i].self = NULL;
+			tls[i].ipc = 0;
 			return &tls[i];
 		}
 	return NULL; /* never: threads are fewer than slots */
@@ -135,8 +138,16 @@ struct libsys_tls *libsys_tls(void)
 	return NULL; /* the main thread */
 }
 
+void *libsys_ipc_buf(void)
+{
+	struct libsys_tls *t = libsys_tls();
+	return t && t->ipc ? (void *)t->ipc : sys_ipc_buf;
+}
+
 void libsys_thread_main(struct thread_block *b)
 {
+	while (!__atomic_load_n(&b->ipc_set, __ATOMIC_ACQUIRE)) /* its IPC buffer known */
+		sys_futex_wait((uint64_t)&b->ipc_set, 0, FUTEX_FOREVER);
 	if (b->tls_block)
 		libsys_tls_init(b->tls_block);
 	b->fn(b->arg);
@@ -164,12 +175,19 @@ int thread_start_on(int cpu, void (*fn)(void *), void *arg, size_t stack_size)
 	b->tls_block = tls_size ? (char *)stack + stack_size : NULL;
 	uint64_t sp = tls_size ? (uint64_t)stack + stack_size : (uint64_t)b;
 	b->tls = tls_claim((uint64_t)stack, (uint64_t)stack + stack_size);
+	b->ipc_set = 0;
+	uint64_t ipc = 0;
 	e = thread_spawn_on(cpu, (uint64_t)libsys_thread_entry, sp,
-			    (uint64_t)b, NULL);
+			    (uint64_t)b, &ipc);
 	if (e) {
 		tls_free(b->tls);
 		mfree(stack);
+		return e;
 	}
+	if (b->tls)
+		b->tls->ipc = ipc;
+	__atomic_store_n(&b->ipc_set, 1, __ATOMIC_RELEASE);
+	sys_futex_wake((uint64_t)&b->ipc_set, 1); /* (b may be gone: no matter) */
 	return e;
 }
 

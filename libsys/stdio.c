@@ -1,32 +1,58 @@
-/* printf for ring 3: format with lib/fmt.c into a stack buffer, write it
- * with one sys_debug_write. */
-#include "sys/sys.h"
+/* stdio streams for ring 3 (FILE over read/write of a descriptor):
+ * stdin, stdout and stderr, fopen (initrd files, read-only), fdopen (a
+ * pipe, any descriptor), buffered reads and writes, fflush, fclose.
+ * stdout and stderr are unbuffered unless setvbuf says otherwise, and one
+ * printf is one write (lines of several processes do not mix on the
+ * console); other streams are fully buffered (BUFSIZ), stdin too unless
+ * it is the console (read a byte at a time, as typed).  exit() flushes
+ * every stream.  printf's text is formatted with lib/fmt.c. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "lib/fmt.h"
+#include "sys/syscall.h"
+#include "libsys.h"
 
-int vprintf(const char *fmt, va_list ap)
+#define F_READ  1
+#define F_WRITE 2
+#define F_EOF   4
+#define F_ERR   8
+#define F_OWNBUF 16 /* buf is ours to free */
+
+struct libsys_file {
+	int fd, flags, mode;         /* mode: _IOFBF, _IOLBF, _IONBF; -1: not chosen */
+	unsigned char *buf;
+	size_t size;                 /* of buf */
+	size_t rpos, rlen;           /* read: buf[rpos, rlen) not yet taken */
+	size_t wlen;                 /* write: buf[0, wlen) not yet written */
+	int ungot;                   /* ungetc's byte, or EOF */
+	struct libsys_file *next;    /* every stream (flush_all) */
+};
+
+static struct libsys_file files[3] = {
+	{ 0, F_READ, -1, NULL, 0, 0, 0, 0, EOF, &files[1] },
+	{ 1, F_WRITE, _IONBF, NULL, 0, 0, 0, 0, EOF, &files[2] },
+	{ 2, F_WRITE, _IONBF, NULL, 0, 0, 0, 0, EOF, NULL },
+};
+FILE *const stdin = &files[0], *const stdout = &files[1], *const stderr = &files[2];
+static struct libsys_file *all = &files[0];
+static int list_lock;
+
+static void list_take(void)
 {
-	char buf[1024];
-	int n = fmt_vsnprintf(buf, sizeof buf, fmt, ap);
-	if (n < 0)
-		return n;
-	if ((size_t)n >= sizeof buf)
-		n = sizeof buf - 1;
-	sys_debug_write((uint64_t)buf, (uint64_t)n);
-	return n;
+	while (__atomic_exchange_n(&list_lock, 1, __ATOMIC_ACQUIRE))
+		__builtin_ia32_pause();
 }
 
-int printf(const char *fmt, ...)
+static void list_give(void)
 {
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vprintf(fmt, ap);
-	va_end(ap);
-	return n;
+	__atomic_store_n(&list_lock, 0, __ATOMIC_RELEASE);
 }
 
-int puts(const char *s)
-{
-	return printf("%s\n", s);
-}
+/* ---- the console's bytes ---- */
 
 int console_read(char *buf, size_t len, unsigned flags)
 {
@@ -39,4 +65,455 @@ int console_write(const char *buf, size_t len)
 {
 	int e = sys_debug_write((uint64_t)buf, len);
 	return e ? -e : (int)len;
+}
+
+/* ---- buffers ---- */
+
+/* Write all of p[0..n) to f's descriptor: 0, or EOF (F_ERR set). */
+static int write_all(FILE *f, const unsigned char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(f->fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			f->flags |= F_ERR;
+			return EOF;
+		}
+		p += w, n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Write out f's buffered bytes: 0 or EOF. */
+static int flush_out(FILE *f)
+{
+	size_t n = f->wlen;
+	f->wlen = 0;
+	return n ? write_all(f, f->buf, n) : 0;
+}
+
+/* Give f its buffering mode and buffer if it has none yet (no memory:
+ * it runs unbuffered). */
+static void need_buf(FILE *f)
+{
+	if (f->mode < 0)
+		f->mode = libsys_fd_console(f->fd) ? _IONBF : _IOFBF;
+	if (f->mode == _IONBF || f->buf)
+		return;
+	f->buf = malloc(BUFSIZ);
+	if (!f->buf) {
+		f->mode = _IONBF;
+		return;
+	}
+	f->size = BUFSIZ;
+	f->flags |= F_OWNBUF;
+}
+
+/* Bytes p[0..n) out through f's buffer: n, or less on an error. */
+static size_t put_bytes(FILE *f, const void *p, size_t n)
+{
+	if (!(f->flags & F_WRITE)) {
+		f->flags |= F_ERR;
+		errno = EBADF;
+		return 0;
+	}
+	f->rpos = f->rlen = 0; /* (a read buffer is dropped) */
+	f->ungot = EOF;
+	need_buf(f);
+	if (f->mode == _IONBF || n >= f->size) {
+		if (flush_out(f) || write_all(f, p, n))
+			return 0;
+		return n;
+	}
+	if (f->wlen + n > f->size && flush_out(f))
+		return 0;
+	memcpy(f->buf + f->wlen, p, n);
+	f->wlen += n;
+	if (f->mode == _IOLBF && memchr(p, '\n', n) && flush_out(f))
+		return 0;
+	return n;
+}
+
+/* Refill f's read buffer (or read one byte unbuffered into it): bytes
+ * there now, 0 at the end (F_EOF) or on an error (F_ERR). */
+static size_t fill(FILE *f)
+{
+	unsigned char one;
+	if (!(f->flags & F_READ)) {
+		f->flags |= F_ERR;
+		errno = EBADF;
+		return 0;
+	}
+	if (f->wlen && flush_out(f))
+		return 0;
+	need_buf(f);
+	unsigned char *b = f->mode == _IONBF ? &one : f->buf;
+	size_t size = f->mode == _IONBF ? 1 : f->size;
+	ssize_t n;
+	do
+		n = read(f->fd, b, size);
+	while (n < 0 && errno == EINTR);
+	if (n <= 0) {
+		f->flags |= n ? F_ERR : F_EOF;
+		return 0;
+	}
+	if (f->mode == _IONBF) { /* the one byte is taken at once */
+		f->ungot = b[0];
+		return 1;
+	}
+	f->rpos = 0;
+	f->rlen = (size_t)n;
+	return (size_t)n;
+}
+
+/* ---- reading ---- */
+
+int fgetc(FILE *f)
+{
+	if (f->ungot != EOF) {
+		int c = f->ungot;
+		f->ungot = EOF;
+		return c;
+	}
+	if (f->rpos == f->rlen && !fill(f))
+		return EOF;
+	if (f->ungot != EOF) {
+		int c = f->ungot;
+		f->ungot = EOF;
+		return c;
+	}
+	return f->buf[f->rpos++];
+}
+
+int getc(FILE *f) { return fgetc(f); }
+int getchar(void) { return fgetc(stdin); }
+
+int ungetc(int c, FILE *f)
+{
+	if (c == EOF || f->ungot != EOF)
+		return EOF;
+	f->ungot = (unsigned char)c;
+	f->flags &= ~F_EOF;
+	return (unsigned char)c;
+}
+
+char *fgets(char *s, int size, FILE *f)
+{
+	int i = 0;
+	if (!s || size <= 0)
+		return NULL;
+	while (i < size - 1) {
+		int c = fgetc(f);
+		if (c == EOF)
+			break;
+		s[i++] = (char)c;
+		if (c == '\n')
+			break;
+	}
+	if (i == 0)
+		return NULL;
+	s[i] = 0;
+	return s;
+}
+
+size_t fread(void *p, size_t size, size_t n, FILE *f)
+{
+	if (!size || !n)
+		return 0;
+	size_t want = size * n, got = 0;
+	unsigned char *out = p;
+	if (f->ungot != EOF && want) {
+		out[got++] = (unsigned char)f->ungot;
+		f->ungot = EOF;
+	}
+	while (got < want) {
+		if (f->rpos == f->rlen && !fill(f))
+			break;
+		if (f->ungot != EOF) { /* unbuffered: one byte */
+			out[got++] = (unsigned char)f->ungot;
+			f->ungot = EOF;
+			continue;
+		}
+		size_t k = f->rlen - f->rpos;
+		if (k > want - got)
+			k = want - got;
+		memcpy(out + got, f->buf + f->rpos, k);
+		f->rpos += k;
+		got += k;
+	}
+	return got / size;
+}
+
+ssize_t getline(char **line, size_t *cap, FILE *f)
+{
+	return getdelim(line, cap, '\n', f);
+}
+
+ssize_t getdelim(char **line, size_t *cap, int delim, FILE *f)
+{
+	if (!line || !cap) {
+		errno = EINVAL;
+		return -1;
+	}
+	size_t n = 0;
+	for (;;) {
+		if (!*line || n + 2 > *cap) {
+			size_t c = *cap < 64 ? 128 : *cap * 2;
+			char *b = realloc(*line, c);
+			if (!b) {
+				errno = ENOMEM;
+				return -1;
+			}
+			*line = b, *cap = c;
+		}
+		int c = fgetc(f);
+		if (c == EOF)
+			break;
+		(*line)[n++] = (char)c;
+		if (c == delim)
+			break;
+	}
+	(*line)[n] = 0;
+	return n ? (ssize_t)n : -1;
+}
+
+/* ---- writing ---- */
+
+size_t fwrite(const void *p, size_t size, size_t n, FILE *f)
+{
+	if (!size || !n)
+		return 0;
+	return put_bytes(f, p, size * n) / size;
+}
+
+int fputc(int c, FILE *f)
+{
+	unsigned char ch = (unsigned char)c;
+	return put_bytes(f, &ch, 1) == 1 ? ch : EOF;
+}
+
+int putc(int c, FILE *f) { return fputc(c, f); }
+int putchar(int c) { return fputc(c, stdout); }
+
+int fputs(const char *s, FILE *f)
+{
+	size_t n = strlen(s);
+	return put_bytes(f, s, n) == n ? 0 : EOF;
+}
+
+int vfprintf(FILE *f, const char *fmt, va_list ap)
+{
+	char buf[1024], *out = buf;
+	va_list again;
+	va_copy(again, ap);
+	int n = fmt_vsnprintf(buf, sizeof buf, fmt, ap);
+	if (n >= (int)sizeof buf) {
+		out = malloc((size_t)n + 1);
+		if (out)
+			fmt_vsnprintf(out, (size_t)n + 1, fmt, again);
+		else
+			out = buf, n = sizeof buf - 1;
+	}
+	va_end(again);
+	if (n < 0)
+		return n;
+	size_t put = put_bytes(f, out, (size_t)n);
+	if (out != buf)
+		free(out);
+	return put == (size_t)n ? n : -1;
+}
+
+int fprintf(FILE *f, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vfprintf(f, fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+int vprintf(const char *fmt, va_list ap)
+{
+	return vfprintf(stdout, fmt, ap);
+}
+
+int printf(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vfprintf(stdout, fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+int puts(const char *s)
+{
+	return printf("%s\n", s) < 0 ? EOF : 1;
+}
+
+/* ---- streams ---- */
+
+int fflush(FILE *f)
+{
+	if (!f) {
+		libsys_stdio_flush_all();
+		return 0;
+	}
+	if (f->flags & F_WRITE)
+		return flush_out(f);
+	return 0;
+}
+
+void libsys_stdio_flush_all(void)
+{
+	list_take();
+	for (FILE *f = all; f; f = f->next)
+		if (f->wlen)
+			flush_out(f);
+	list_give();
+}
+
+/* The F_READ/F_WRITE of mode ("r", "w+", "ab", ...) and the open(2)
+ * flags it means; -1 (EINVAL) for a bad mode. */
+static int parse_mode(const char *mode, int *oflags)
+{
+	int plus = mode && strchr(mode, '+') != NULL;
+	switch (mode ? mode[0] : 0) {
+	case 'r': *oflags = plus ? O_RDWR : O_RDONLY; return plus ? F_READ | F_WRITE : F_READ;
+	case 'w': *oflags = (plus ? O_RDWR : O_WRONLY) | O_CREAT | O_TRUNC; break;
+	case 'a': *oflags = (plus ? O_RDWR : O_WRONLY) | O_CREAT | O_APPEND; break;
+	default: errno = EINVAL; return -1;
+	}
+	return plus ? F_READ | F_WRITE : F_WRITE;
+}
+
+/* A new stream over fd with rw (F_READ/F_WRITE), or NULL (ENOMEM). */
+static FILE *stream_new(int fd, int rw)
+{
+	FILE *f = calloc(1, sizeof *f);
+	if (!f) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	f->fd = fd;
+	f->flags = rw;
+	f->mode = -1;
+	f->ungot = EOF;
+	list_take();
+	f->next = all;
+	all = f;
+	list_give();
+	return f;
+}
+
+FILE *fopen(const char *path, const char *mode)
+{
+	int oflags;
+	int rw = parse_mode(mode, &oflags);
+	if (rw < 0)
+		return NULL;
+	int fd = open(path, oflags, 0666);
+	if (fd < 0)
+		return NULL;
+	FILE *f = stream_new(fd, rw);
+	if (!f)
+		close(fd);
+	return f;
+}
+
+FILE *fdopen(int fd, const char *mode)
+{
+	int oflags;
+	int rw = parse_mode(mode, &oflags);
+	if (rw < 0)
+		return NULL;
+	int fl = fcntl(fd, F_GETFL);
+	if (fl < 0)
+		return NULL;
+	int acc = fl & O_ACCMODE;
+	if (((rw & F_READ) && acc == O_WRONLY) || ((rw & F_WRITE) && acc == O_RDONLY)) {
+		errno = EINVAL;
+		return NULL;
+	}
+	return stream_new(fd, rw);
+}
+
+int fclose(FILE *f)
+{
+	int r = (f->flags & F_WRITE) ? flush_out(f) : 0;
+	if (close(f->fd))
+		r = EOF;
+	if (f->flags & F_OWNBUF)
+		free(f->buf);
+	f->buf = NULL;
+	f->size = f->wlen = f->rpos = f->rlen = 0;
+	f->flags &= ~F_OWNBUF;
+	if (f == stdin || f == stdout || f == stderr)
+		return r; /* static: stays in the list, its descriptor closed */
+	list_take();
+	for (FILE **pp = &all; *pp; pp = &(*pp)->next)
+		if (*pp == f) {
+			*pp = f->next;
+			break;
+		}
+	list_give();
+	free(f);
+	return r;
+}
+
+int feof(FILE *f) { return (f->flags & F_EOF) != 0; }
+int ferror(FILE *f) { return (f->flags & F_ERR) != 0; }
+void clearerr(FILE *f) { f->flags &= ~(F_EOF | F_ERR); }
+int fileno(FILE *f) { return f->fd; }
+
+int setvbuf(FILE *f, char *buf, int mode, size_t size)
+{
+	if (mode != _IONBF && mode != _IOLBF && mode != _IOFBF)
+		return -1;
+	if (f->wlen && flush_out(f))
+		return -1;
+	if (f->flags & F_OWNBUF)
+		free(f->buf);
+	f->flags &= ~F_OWNBUF;
+	f->buf = NULL;
+	f->size = f->rpos = f->rlen = 0;
+	f->mode = mode;
+	if (mode != _IONBF && buf && size) {
+		f->buf = (unsigned char *)buf;
+		f->size = size;
+	}
+	return 0;
+}
+
+void setbuf(FILE *f, char *buf) { setvbuf(f, buf, buf ? _IOFBF : _IONBF, BUFSIZ); }
+void setlinebuf(FILE *f) { setvbuf(f, NULL, _IOLBF, 0); }
+
+/* Seeking: the buffers are written out or dropped first. */
+int fseek(FILE *f, long off, int whence)
+{
+	if ((f->flags & F_WRITE) && flush_out(f))
+		return -1;
+	if (whence == SEEK_CUR)
+		off -= (long)(f->rlen - f->rpos) + (f->ungot != EOF);
+	if (lseek(f->fd, off, whence) < 0)
+		return -1;
+	f->rpos = f->rlen = 0;
+	f->ungot = EOF;
+	f->flags &= ~F_EOF;
+	return 0;
+}
+
+long ftell(FILE *f)
+{
+	off_t pos = lseek(f->fd, 0, SEEK_CUR);
+	if (pos < 0)
+		return -1;
+	return (long)pos - (long)(f->rlen - f->rpos) - (f->ungot != EOF) + (long)f->wlen;
+}
+
+void rewind(FILE *f)
+{
+	fseek(f, 0, SEEK_SET);
+	clearerr(f);
 }

@@ -89,6 +89,10 @@ static const struct {
 	[PG_FREAD]        = { "fread",        do_fread,      BESIDE },
 	[PG_MREMAP]       = { "mremap",       do_mremap,     BESIDE },
 	[PG_SIGACTION]    = { "sigaction",    do_sigaction,  ALONE },
+	[PG_PIPE_NEW]     = { "pipe_new",     do_pipe_new,   BESIDE },
+	[PG_PIPE_REF]     = { "pipe_ref",     do_pipe_ref,   BESIDE },
+	[PG_PIPE_WRITE]   = { "pipe_write",   do_pipe_write, BESIDE },
+	[PG_PIPE_READ]    = { "pipe_read",    do_pipe_read,  BESIDE },
 };
 
 static const pg_handler faults[] = {

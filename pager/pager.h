@@ -167,6 +167,15 @@ long do_sigaction(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
  * FAULT_REPLY_SIGNAL answer in r; else 0: kill as without one. */
 long sig_fault(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 
+/* pipe.c: pipes (PG_PIPE_*); fork copies the parent's ends (E_NOMEM: no
+ * room), a process's end closes its own and drops its saved calls. */
+long do_pipe_new(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+long do_pipe_ref(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+long do_pipe_write(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+long do_pipe_read(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+int pipe_fork(struct proc *parent, struct proc *child);
+void pipe_proc_gone(struct proc *p);
+
 /* info.c: statistics, process list, region list. */
 long do_stats(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 long do_ps(struct proc *p, const struct sys_msg *m, struct sys_msg *r);

@@ -196,6 +196,7 @@ static void teardown(struct proc *p)
 		printf("pager: space_destroy pid %u: %s\n", p->pid, err_str(e));
 	dp_destroy(&p->mem);
 	ksmd_proc_gone(p);
+	pipe_proc_gone(p); /* its pipe ends close: readers see EOF */
 	for (int i = 0; i < SHARED_MAX; i++) {
 		if (shared[i].ep && shared[i].maker == p->pid) {
 			sys_handle_close(shared[i].ep);
@@ -436,6 +437,8 @@ long do_fork(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	c->sig_handled = p->sig_handled; /* the same handlers, at the same addresses */
 	c->sig_entry = p->sig_entry;
 	ksmd_fork(p, c);
+	if (!e)
+		e = pipe_fork(p, c); /* its descriptors name the same pipes */
 	if (!e)
 		e = add_fixed(c, mem_window(sp->pfn), &st);
 	if (!e)

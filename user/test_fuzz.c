@@ -504,6 +504,11 @@ static void pick_request(struct fz *f, uint64_t a[6])
 	case PG_SHARED_EP:
 		a[2] = below(f, 2) ? below(f, 8) : a[2];
 		break;
+	case PG_PIPE_READ: case PG_PIPE_WRITE: /* a pipe of our own, empty or full,
+						* would hold the thread for good */
+		a[2] = below(f, 2) ? below(f, 4) : a[2];
+		a[tag == PG_PIPE_READ ? 4 : 3] |= PG_PIPE_NONBLOCK;
+		break;
 	default:
 		pick_memory_words(f, tag, a);
 		break;

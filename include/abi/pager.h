@@ -166,6 +166,31 @@
  *                    (below PG_USER_END)          instead of killing; fork
  *                                                 inherits both.  E_INVAL
  *
+ * Pipes (pager/pipe.c; the pager keeps the bytes and who holds each end:
+ * per process, how many of its descriptors name each end; fork copies the
+ * parent's, a process's end closes its own.  E_BADHANDLE (EBADF) unless
+ * the caller holds the end named):
+ *   PG_PIPE_NEW      w0 = the caller's int[2]     w0 = pipe id (the caller
+ *                    (checked writable: E_FAULT)  holds each end once);
+ *                                                 E_NOMEM
+ *   PG_PIPE_REF      w0 = id, w1 = end (0 read,   -  one descriptor of the
+ *                    1 write), w2 = +1 or -1      end more (dup) or less
+ *                                                 (close); the last of all
+ *                                                 gives the frames back
+ *   PG_PIPE_WRITE    w0 = id, w1 = NONBLOCK |     w0 = bytes written (all:
+ *                    PARTIAL; buffer: 1..4096     a write is atomic unless
+ *                    bytes (none: only check      PARTIAL).  E_DEAD no
+ *                    [w3, w3 + w2) readable)      reader, E_AGAIN full and
+ *                                                 NONBLOCK, E_FAULT; full:
+ *                                                 saved, answered w1 =
+ *                                                 PG_PIPE_RETRY when read
+ *   PG_PIPE_READ     w0 = id, w1 = len (<= 4096), w0 = bytes, 0 at EOF (no
+ *                    w2 = NONBLOCK, w3 = the      writer); buffer: them.
+ *                    caller's buffer (checked     Empty: E_AGAIN, or saved
+ *                    writable)                    and answered w1 =
+ *                                                 PG_PIPE_RETRY when written
+ *                                                 or the writers are gone
+ *
  * A process's children are destroyed with it; an exited child stays a
  * zombie until its parent waits for it.
  *
@@ -218,6 +243,10 @@ enum pg_request {
 	PG_FREAD,
 	PG_MREMAP,
 	PG_SIGACTION,
+	PG_PIPE_NEW,
+	PG_PIPE_REF,
+	PG_PIPE_WRITE,
+	PG_PIPE_READ,
 	PG_COUNT
 };
 
@@ -237,6 +266,15 @@ enum pg_request {
 				  raise, abort) */
 #define PG_WAIT_BLOCK  1 /* PG_WAIT's w1: the answer comes when the child ends */
 #define PG_WAIT_ANY    0 /* PG_WAIT's w0: whichever child ends first (wait(-1)) */
+
+/* Pipes (PG_PIPE_*): a pipe holds PG_PIPE_SIZE bytes; a write of up to
+ * PG_PIPE_BUF bytes goes in whole (never interleaved with another's). */
+#define PG_PIPE_SIZE     65536
+#define PG_PIPE_BUF      4096
+#define PG_PIPE_NONBLOCK 1 /* PG_PIPE_WRITE's w1, PG_PIPE_READ's w2: E_AGAIN, no wait */
+#define PG_PIPE_PARTIAL  2 /* PG_PIPE_WRITE's w1: what fits may go (a write
+			    * of more than PG_PIPE_BUF in all, as Linux) */
+#define PG_PIPE_RETRY    1 /* a saved call's answer (w1): ask again */
 
 /* Limits. */
 #define PG_MMAP_MAX    (256ull << 20) /* bytes in one PG_MMAP_ANON */

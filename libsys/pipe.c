@@ -1,0 +1,135 @@
+/* Pipes over the pager's PG_PIPE_* requests: the pager keeps the bytes
+ * and who holds each end, and saves a call that must wait (an empty pipe
+ * read, a full one written) until it may go on, so a waiting thread uses
+ * no CPU.  Bytes travel in the IPC buffer, PG_PIPE_BUF at a time.
+ * Descriptors (files.c) name an end; each open file description of an
+ * end is one hold in the pager. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+#include "abi/err.h"
+#include "abi/pager.h"
+#include "lib/string.h"
+#include "sys/startup.h"
+#include "sys/unistd.h" /* sleep_ms */
+#include "libsys.h"
+
+int pipe2(int fd[2], int flags)
+{
+	if (flags & ~(O_CLOEXEC | O_NONBLOCK)) {
+		errno = EINVAL;
+		return -1;
+	}
+	struct sys_msg m = { .label = PG_PIPE_NEW, .w = { (uint64_t)fd } }; /* (checked) */
+	int e = libsys_pg_call(&m);
+	if (e) {
+		errno = e == E_NOMEM ? ENFILE : libsys_errno(e);
+		return -1;
+	}
+	unsigned id = (unsigned)m.w[0];
+	int r = libsys_fd_new_pipe(id, 0, flags);
+	int w = r < 0 ? -1 : libsys_fd_new_pipe(id, 1, flags);
+	if (w < 0) {
+		if (r >= 0)
+			close(r); /* gives up the read end */
+		else
+			libsys_pipe_ref(id, 0, -1);
+		libsys_pipe_ref(id, 1, -1);
+		errno = EMFILE;
+		return -1;
+	}
+	fd[0] = r;
+	fd[1] = w;
+	return 0;
+}
+
+int pipe(int fd[2])
+{
+	return pipe2(fd, 0);
+}
+
+int libsys_pipe_ref(unsigned id, int write_end, int delta)
+{
+	struct sys_msg m = { .label = PG_PIPE_REF,
+			     .w = { id, write_end ? 1 : 0, (uint64_t)(int64_t)delta } };
+	return libsys_pg_call(&m);
+}
+
+long libsys_pipe_read(unsigned id, void *buf, size_t count, int nonblock)
+{
+	size_t done = 0;
+	for (;;) {
+		size_t n = count - done > PG_PIPE_BUF ? PG_PIPE_BUF : count - done;
+		struct sys_msg m = { .label = PG_PIPE_READ,
+				     .w = { id, n, nonblock || done ? PG_PIPE_NONBLOCK : 0,
+					    (uint64_t)buf + done } };
+		int e = libsys_pg_call(&m);
+		if (e == E_OK && m.w[1] == PG_PIPE_RETRY)
+			continue; /* woken: the pipe changed */
+		if (e == E_BUSY) { /* the pager's waiting list is full */
+			sleep_ms(1);
+			continue;
+		}
+		if (e)
+			return done ? (long)done : libsys_fail(e);
+		size_t got = m.w[0] < n ? m.w[0] : n;
+		memcpy((char *)buf + done, libsys_ipc_buf(), got);
+		done += got;
+		if (got < n || done == count)
+			return (long)done;
+	}
+}
+
+/* A write found no reader: SIGPIPE (its default ends the process), then
+ * EPIPE if it returns (ignored or caught). */
+static long broken_pipe(void)
+{
+	struct sigaction a;
+	if (sigaction(SIGPIPE, NULL, &a) == 0 && a.sa_handler != SIG_IGN)
+		raise(SIGPIPE);
+	errno = EPIPE;
+	return -1;
+}
+
+/* One chunk (<= PG_PIPE_BUF bytes at p) into pipe id: bytes taken, or
+ * minus an enum err. */
+static long write_chunk(unsigned id, const char *p, size_t n, unsigned flags)
+{
+	for (;;) {
+		memcpy(libsys_ipc_buf(), p, n);
+		struct sys_msg m = { .label = IPC_LABEL(PG_PIPE_WRITE, n), .w = { id, flags } };
+		int e = libsys_pg_call(&m);
+		if (e == E_OK && m.w[1] == PG_PIPE_RETRY)
+			continue;
+		if (e == E_BUSY) {
+			sleep_ms(1);
+			continue;
+		}
+		return e ? -e : (long)m.w[0];
+	}
+}
+
+long libsys_pipe_write(unsigned id, const void *buf, size_t count, int nonblock)
+{
+	if (!count)
+		return 0;
+	/* First: is buf readable, and is anyone reading? */
+	struct sys_msg m = { .label = PG_PIPE_WRITE, .w = { id, 0, count, (uint64_t)buf } };
+	int e = libsys_pg_call(&m);
+	if (e)
+		return e == E_DEAD ? broken_pipe() : libsys_fail(e);
+	unsigned flags = (nonblock ? PG_PIPE_NONBLOCK : 0) |
+			 (count > PG_PIPE_BUF ? PG_PIPE_PARTIAL : 0);
+	size_t done = 0;
+	while (done < count) {
+		size_t n = count - done > PG_PIPE_BUF ? PG_PIPE_BUF : count - done;
+		long got = write_chunk(id, (const char *)buf + done, n, flags);
+		if (got < 0 && done)
+			return (long)done;
+		if (got < 0)
+			return got == -E_DEAD ? broken_pipe() : libsys_fail((int)-got);
+		done += (size_t)got;
+	}
+	return (long)done;
+}
