@@ -45,6 +45,7 @@
 #include "space.h"
 #include "arch_api.h"
 #include "lib/string.h"
+#include "memlayout.h"
 #include "abi/fault.h"
 #include "abi/syscall.h"
 
@@ -104,8 +105,8 @@ static struct thread *receiver_here(struct endpoint *ep, unsigned cpu)
 
 /* Take the receiver of ep (lock held) for a call, claimed and off the
  * queue, if the fast path may switch to it; NULL with nothing changed. */
-static struct thread *claim_receiver(struct cpu_sched *here, struct thread *me,
-				     struct endpoint *ep)
+static inline __attribute__((always_inline)) struct thread *
+claim_receiver(struct cpu_sched *here, struct thread *me, struct endpoint *ep)
 {
 	struct thread *r = receiver_here(ep, me->cpu); /* me runs here: its cpu is ours */
 	if (!r || !sched_direct_ok(here, r) || !thread_claim(r, TS_BLOCKED_RECV))
@@ -116,16 +117,11 @@ static struct thread *claim_receiver(struct cpu_sched *here, struct thread *me,
 	return r;
 }
 
-/* Hand msg to claimed receiver r as a call from me and wait for the reply,
- * running r here at once: ipc.c's call_and_wait with a direct switch.
- * With how = THREAD_RESUME_SYSCALL or _FAULT me blocks for good here
- * (sched_switch_fast: it goes on in fastpath_resume or fault_resume) and
- * this returns only E_DEAD (a kill came in first); with 0 it returns the
- * answer's result, the reply in me->msg. */
-static int call_switch(struct cpu_sched *here, struct thread *me, struct thread *r,
-		       const struct ipc_msg *msg, unsigned how)
+/* call_switch's second half, r's message in place: wait for the reply,
+ * running r here at once. */
+static inline __attribute__((always_inline)) int
+call_block(struct cpu_sched *here, struct thread *me, struct thread *r, unsigned how)
 {
-	move_msg(me, msg, r);
 	r->ipc_result = E_OK;
 	kobj_get_held(&me->obj); /* the reply reference, dropped by the replier */
 	r->caller = me;
@@ -143,6 +139,18 @@ static int call_switch(struct cpu_sched *here, struct thread *me, struct thread 
 	return me->ipc_result;
 }
 
+/* Hand msg to claimed receiver r as a call from me and wait for the reply,
+ * running r here at once: ipc.c's call_and_wait with a direct switch.
+ * With how = THREAD_RESUME_SYSCALL or _FAULT me blocks for good here
+ * (sched_switch_fast: it goes on in fastpath_resume or fault_resume) and
+ * this returns only E_DEAD (a kill came in first); with 0 it returns the
+ * answer's result, the reply in me->msg. */
+static int call_switch(struct cpu_sched *here, struct thread *me, struct thread *r,
+		       const struct ipc_msg *msg, unsigned how)
+{
+	move_msg(me, msg, r);
+	return call_block(here, me, r, how);
+}
 /* The caller's endpoint handle is looked up under its table's lock
  * without taking a reference, and that is safe: the entry is live while
  * the lock is held, and the entry holds a reference, so the endpoint
@@ -190,6 +198,32 @@ int fastpath_fault(struct thread *me, struct endpoint *ep, const struct ipc_msg 
 	struct thread *r = claim_receiver(here, me, ep);
 	spin_unlock(&ep->lock);
 	return r ? call_switch(here, me, r, m, how) : FASTPATH_SLOW;
+}
+
+int fastpath_page_fault(struct cpu_sched *here, struct thread *me, uint64_t addr,
+			uint64_t access, uint64_t rip)
+{
+	struct space *s = me->space;
+	struct endpoint *ep = s->pager_ep;
+	if (atomic_load_explicit(&me->kill, memory_order_relaxed))
+		return FASTPATH_SLOW;
+	spin_lock(&ep->lock);
+	struct thread *r = claim_receiver(here, me, ep);
+	spin_unlock(&ep->lock);
+	if (!r)
+		return FASTPATH_SLOW;
+	/* fault.c's ask_pager and call_switch's message, written in place:
+	 * r is ours (claimed) and cannot run before we switch to it */
+	me->in_fault = true;
+	me->fault_va = addr & ~(PAGE_SIZE - 1);
+	me->fault_seq = __atomic_load_n(&s->unmaps, __ATOMIC_RELAXED);
+	r->msg.label = FAULT_PAGE; /* no buffer bytes */
+	r->msg.w[FAULT_MSG_ADDR] = addr;
+	r->msg.w[FAULT_MSG_ACCESS] = access;
+	r->msg.w[FAULT_MSG_IP] = rip;
+	r->msg.w[FAULT_MSG_TID] = me->tid;
+	r->msg.badge = s->badge;
+	return call_block(here, me, r, THREAD_RESUME_FAULT);
 }
 
 /* Endpoint h names in me's table with the receive right, with a

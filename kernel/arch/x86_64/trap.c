@@ -111,6 +111,10 @@ void trap_handler(struct trap_frame *tf)
 			exception(tf);
 		arch_fpu_trap(sched_current()->fpu);
 		return;
+	case 14: /* #PF: the common case of ring 3's faults first */
+		if (!user || !fault_user_page(fault_access(14, tf->error), read_cr2(), tf->rip))
+			exception(tf);
+		break;
 	case VEC_SPURIOUS:
 		return;
 	case VEC_TIMER:
