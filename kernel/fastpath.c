@@ -200,20 +200,26 @@ int fastpath_fault(struct thread *me, struct endpoint *ep, const struct ipc_msg 
 	return r ? call_switch(here, me, r, m, how) : FASTPATH_SLOW;
 }
 
-int fastpath_page_fault(struct cpu_sched *here, struct thread *me, uint64_t addr,
-			uint64_t access, uint64_t rip)
+bool fault_user_page(uint64_t access, uint64_t addr, uint64_t rip)
 {
+	struct cpu_sched *here = sched_here();
+	struct thread *me = sched_current_of(here);
 	struct space *s = me->space;
-	struct endpoint *ep = s->pager_ep;
-	if (atomic_load_explicit(&me->kill, memory_order_relaxed))
-		return FASTPATH_SLOW;
-	spin_lock(&ep->lock);
-	struct thread *r = claim_receiver(here, me, ep);
-	spin_unlock(&ep->lock);
-	if (!r)
-		return FASTPATH_SLOW;
-	/* fault.c's ask_pager and call_switch's message, written in place:
-	 * r is ours (claimed) and cannot run before we switch to it */
+	struct endpoint *ep;
+	if (!s || !(ep = s->pager_ep))
+		return false;
+	struct thread *r = NULL;
+	if (!atomic_load_explicit(&me->kill, memory_order_relaxed)) {
+		spin_lock(&ep->lock);
+		r = claim_receiver(here, me, ep);
+		spin_unlock(&ep->lock);
+	}
+	if (!r) /* fault.c's generic delivery */
+		return fault_user_exception(FAULT_PAGE, access, addr, rip);
+	/* fault_user_exception's and ask_pager's fields and call_switch's
+	 * message, written in place: r is ours (claimed) and cannot run
+	 * before we switch to it */
+	me->fault = (struct fault_asked){ FAULT_PAGE, addr, access, rip };
 	me->in_fault = true;
 	me->fault_va = addr & ~(PAGE_SIZE - 1);
 	me->fault_seq = __atomic_load_n(&s->unmaps, __ATOMIC_RELAXED);
@@ -223,7 +229,9 @@ int fastpath_page_fault(struct cpu_sched *here, struct thread *me, uint64_t addr
 	r->msg.w[FAULT_MSG_IP] = rip;
 	r->msg.w[FAULT_MSG_TID] = me->tid;
 	r->msg.badge = s->badge;
-	return call_block(here, me, r, THREAD_RESUME_FAULT);
+	me->ipc_result = call_block(here, me, r, THREAD_RESUME_FAULT);
+	fault_resume(); /* E_DEAD: a kill came in first; the thread ends there */
+	return true;
 }
 
 /* Endpoint h names in me's table with the receive right, with a

@@ -122,23 +122,6 @@ bool fault_user_exception(uint64_t label, uint64_t access, uint64_t addr, uint64
 	return true;
 }
 
-bool fault_user_page(uint64_t access, uint64_t addr, uint64_t rip)
-{
-	struct cpu_sched *here = sched_here();
-	struct thread *me = sched_current_of(here);
-	struct space *s = me->space;
-	if (!s || !s->pager_ep)
-		return false;
-	me->fault = (struct fault_asked){ FAULT_PAGE, addr, access, rip };
-	int e = fastpath_page_fault(here, me, addr, access, rip);
-	if (e == FASTPATH_SLOW)
-		e = ask_pager(me, FAULT_PAGE, addr, access, rip, THREAD_RESUME_FAULT);
-	else
-		e = asked(me, e); /* E_DEAD: a kill came in first */
-	answered(me, e);
-	return true;
-}
-
 void fault_resume(void)
 {
 	struct thread *me = sched_current();

@@ -143,8 +143,8 @@ int space_map(struct space *s, uint64_t va, uint64_t pfn, uint32_t gen, unsigned
 /* Map pfn (the caller passes its reference: dropped on failure) at va
  * where nothing is mapped yet; with seq, only if s has had no unmap or
  * protect since the count was seq (E_AGAIN). */
-static int map_new(struct space *s, uint64_t va, uint64_t pfn, unsigned rights,
-		   const uint32_t *seq)
+static inline __attribute__((always_inline)) int
+map_new(struct space *s, uint64_t va, uint64_t pfn, unsigned rights, const uint32_t *seq)
 {
 	unsigned long f = spin_lock_irqsave(&s->lock);
 	int e = seq && s->unmaps != *seq ? E_AGAIN

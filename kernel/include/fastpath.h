@@ -51,15 +51,4 @@ void fastpath_resume_ep(struct thread *me);
 int fastpath_fault(struct thread *me, struct endpoint *ep, const struct ipc_msg *m,
 		   unsigned how);
 
-/* fastpath_fault for a ring-3 page fault of current thread me (here: this
- * CPU's scheduler part) at addr (access bits, faulting instruction rip),
- * its space having a pager: the message is written straight into the
- * receiver and the fault fields of me (in_fault, fault_va, fault_seq) set
- * as ask_pager sets them.  FASTPATH_SLOW having changed nothing, or E_DEAD
- * (a kill came in first); when taken it does not return: me goes on in
- * fault_resume. */
-struct cpu_sched;
-int fastpath_page_fault(struct cpu_sched *here, struct thread *me, uint64_t addr,
-			uint64_t access, uint64_t rip);
-
 #endif
