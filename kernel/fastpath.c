@@ -295,9 +295,9 @@ int fastpath_reply_recv(uint64_t h, uint64_t label, uint64_t w0, uint64_t w1, ui
 	if (me->caller_fault && IPC_LABEL_TAG(label) == (unsigned)FAULT_REPLY_INSTALL) {
 		/* before the claim, as the generic path does it (which, if we
 		 * go there, finds the page mapped and does nothing more) */
-		int e = fault_install(c, w0, w1, w2);
-		if (e)
-			return e;
+		int e = space_map_fresh(c->space, c->fault_va, w0, w1, w2, c->fault_seq);
+		if (e == E_FAULT || e == E_INVAL || e == E_STALE)
+			return e; /* the others: nothing mapped, it faults again */
 	}
 	struct endpoint *ep = recv_endpoint(me, h);
 	if (!ep)

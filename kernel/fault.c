@@ -28,12 +28,7 @@ void fault_answer(struct thread *t, const struct ipc_msg *r)
 
 int fault_install(struct thread *c, uint64_t pfn, uint64_t gen, uint64_t rights)
 {
-	if (gen > UINT32_MAX)
-		return E_STALE;
-	if (rights > UINT32_MAX)
-		return E_INVAL;
-	int e = space_map_fresh(c->space, c->fault_va, pfn, (uint32_t)gen, (unsigned)rights,
-				c->fault_seq);
+	int e = space_map_fresh(c->space, c->fault_va, pfn, gen, rights, c->fault_seq);
 	return e == E_FAULT || e == E_INVAL || e == E_STALE ? e : E_OK;
 }
 

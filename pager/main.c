@@ -138,7 +138,8 @@ static long serve_beside(struct pg_thread *me, pg_handler fn, const struct sys_m
 	long label = PG_ALONE;
 	if (p) {
 		lock_take(&p->lock);
-		*r = (struct sys_msg){ 0 };
+		if (fn != fault_page) /* it clears what it does not answer with */
+			*r = (struct sys_msg){ 0 };
 		me->reply_len = 0;
 		label = fn(p, m, r);
 		lock_give(&p->lock);
