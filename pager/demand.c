@@ -417,8 +417,9 @@ static int fresh_mapped(struct dp_space *s, struct region *r, uint64_t va, void 
  * reply, a zero-frame read is left to the caller's answer (*reply says
  * so).  leaf: va's leaf hint from the lookup that found no page
  * (pagetab.h). */
-static inline __attribute__((always_inline)) int demand(struct dp_space *s, struct region *r, uint64_t va,
-		  unsigned acc, struct dp_map *m, bool *mapped, bool *reply, void *leaf)
+static inline __attribute__((always_inline)) int
+demand(struct dp_space *s, struct region *r, uint64_t va, unsigned acc, struct dp_map *m,
+       bool *mapped, bool *reply, void *leaf)
 {
 	struct page np; /* what we insert: the answer, no lookup after */
 	int e = r->b->check ? r->b->check(r, va) : E_OK;
