@@ -28,7 +28,9 @@ void fault_answer(struct thread *t, const struct ipc_msg *r)
 
 int fault_install(struct thread *c, uint64_t pfn, uint64_t gen, uint64_t rights)
 {
+	unsigned long f = arch_irq_save();
 	int e = space_map_fresh(c->space, c->fault_va, pfn, gen, rights, c->fault_seq);
+	arch_irq_restore(f);
 	return e == E_FAULT || e == E_INVAL || e == E_STALE ? e : E_OK;
 }
 
@@ -119,7 +121,7 @@ bool fault_user_exception(uint64_t label, uint64_t access, uint64_t addr, uint64
 
 void fault_resume(void)
 {
-	struct thread *me = sched_current();
+	struct thread *me = sched_current_of(sched_here());
 	me->resume = THREAD_RESUME_NONE;
 	unsigned tag = IPC_LABEL_TAG(me->msg.label);
 	if (me->ipc_result == E_OK &&

@@ -143,8 +143,8 @@ int space_map(struct space *s, uint64_t va, uint64_t pfn, uint32_t gen, unsigned
 /* Map pfn (the caller passes its reference: dropped on failure) at va
  * where nothing is mapped yet; with seq, only if s has had no unmap or
  * protect since the count was seq (E_AGAIN). */
-static inline __attribute__((always_inline)) int
-map_new(struct space *s, uint64_t va, uint64_t pfn, unsigned rights, const uint32_t *seq)
+static int map_new(struct space *s, uint64_t va, uint64_t pfn, unsigned rights,
+		   const uint32_t *seq)
 {
 	unsigned long f = spin_lock_irqsave(&s->lock);
 	int e = seq && s->unmaps != *seq ? E_AGAIN
@@ -162,12 +162,23 @@ int space_map_fresh(struct space *s, uint64_t va, uint64_t pfn, uint64_t gen,
 {
 	if (gen > UINT32_MAX)
 		return E_STALE;
-	if (!user_range(va, 1))
+	if ((va & (PAGE_SIZE - 1)) || va >= USER_END) /* user_range(va, 1) */
 		return E_FAULT;
 	if (!(rights & MAP_R) || (rights & ~(uint64_t)(MAP_R | MAP_W | MAP_X)))
 		return E_INVAL;
 	int e = frame_get_user(pfn, (uint32_t)gen);
-	return e == E_OK ? map_new(s, va, pfn, (unsigned)rights, &seq) : e;
+	if (e)
+		return e;
+	/* map_new without the interrupt save: they are off (space.h) */
+	spin_lock(&s->lock);
+	e = s->unmaps != seq ? E_AGAIN : arch_pt_map_new(s->root, va, pfn << PAGE_SHIFT,
+							 (unsigned)rights);
+	if (e == E_OK)
+		s->resident++;
+	spin_unlock(&s->lock);
+	if (e != E_OK)
+		frame_free(pfn, 0);
+	return e;
 }
 
 int space_map_owned(struct space *s, uint64_t va, uint64_t pfn, unsigned rights)

@@ -31,7 +31,9 @@ struct pg_thread *pg_self(void)
 	return &threads[(PAGER_STACK_TOP - 1 - sp) / PAGER_STACK_STRIDE];
 }
 
-_Noreturn void pager_main(const struct abi_bootinfo *bi);
+/* used: only _start's assembly calls it (the Makefile builds the pager
+ * with -flto, which would otherwise drop it) */
+_Noreturn void pager_main(const struct abi_bootinfo *bi) __attribute__((used));
 
 /* The kernel starts us with rdi = BOOTINFO_VA and a 16-byte aligned rsp. */
 __asm__(".section .text.start, \"ax\", @progbits\n"

@@ -52,7 +52,9 @@ int space_map(struct space *s, uint64_t va, uint64_t pfn, uint32_t gen, unsigned
  * E_INVAL above 32), then frame (pfn, gen) mapped at va only if nothing is mapped
  * there and s->unmaps is still seq (nothing unmapped or protected since
  * the fault was sent).  E_FAULT, E_INVAL, E_STALE (bad answer); E_BUSY,
- * E_AGAIN, E_NOMEM (nothing mapped: the access faults again). */
+ * E_AGAIN, E_NOMEM (nothing mapped: the access faults again).  Interrupts
+ * must be off (the reply paths of system calls run so; fault_install
+ * turns them off for anyone else). */
 int space_map_fresh(struct space *s, uint64_t va, uint64_t pfn, uint64_t gen,
 		    uint64_t rights, uint32_t seq);
 
