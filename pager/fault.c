@@ -5,6 +5,7 @@
  * finds no free frame goes to oom.c: a victim is chosen (not necessarily
  * the faulting process) and the fault waits for its frames. */
 #include "pager.h"
+#include "hot.h"
 
 /* Describe a page fault's access bits: "write, not present". */
 static void pf_reason(char *buf, size_t n, uint64_t acc)
@@ -34,7 +35,7 @@ static long kill(struct proc *p, const struct sys_msg *m, struct sys_msg *r, con
 /* FAULT_PAGE: the address and access bits in m (abi/fault.h slots).  The
  * reply r comes uncleared (main.c's serve_beside leaves it to us): every
  * word of the answer is written. */
-long fault_page(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
+PG_HOT long fault_page(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {
 	struct dp_map map;
 	char why[64];

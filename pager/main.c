@@ -9,8 +9,9 @@
  * writing). */
 #include "pager.h"
 #include "pool.h"
+#include "hot.h"
 
-struct pager pg;
+PG_HOT_DATA struct pager pg;
 static struct pg_thread threads[PAGER_THREADS_MAX];
 
 /* lock.h's long waits: a futex of our space. */
@@ -207,7 +208,7 @@ const struct sys_msg *pager_polled(void)
 
 /* Receive (or take the message pager_poll took), dispatch, answer with
  * one reply_recv; forever. */
-static _Noreturn void serve(struct pg_thread *me)
+static PG_HOT _Noreturn void serve(struct pg_thread *me)
 {
 	struct sys_msg in, out;
 	bool replying = false;

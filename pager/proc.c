@@ -3,6 +3,7 @@
  * process requests of abi/pager.h. */
 #include "lib/elf.h"
 #include "pager.h"
+#include "hot.h"
 
 #define PPID_NONE 0xFFFFFFFFu /* no parent, not the runner's */
 
@@ -16,10 +17,10 @@ static struct { uint32_t ep, maker; uint64_t key; } shared[SHARED_MAX];
 /* slot_hint[pid % PROC_MAX]: the slot proc_alloc last gave a pid of that
  * residue (written alone, read under pg.big like the table): most look-ups
  * (every fault's) find their process at once. */
-static uint8_t slot_hint[PROC_MAX];
+static PG_HOT_DATA uint8_t slot_hint[PROC_MAX];
 
 /* The live process pid, or NULL. */
-struct proc *proc_live(uint32_t pid)
+PG_HOT struct proc *proc_live(uint32_t pid)
 {
 	struct proc *h = &procs[slot_hint[pid % PROC_MAX]];
 	if (h->state == PROC_LIVE && h->pid == pid)
