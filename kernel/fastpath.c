@@ -19,7 +19,10 @@
  *               another CPU or its slice used up while something waits
  *               here; the caller killed meanwhile; a sender already queued
  *               on the endpoint (the next message is taken at once).
- *   fault       a kill pending; the receiver conditions of call.
+ *   fault       a kill pending; the receiver conditions of call.  A page
+ *               fault from ring 3 takes fault_user_page, the same path
+ *               written out for it (its message straight into the
+ *               receiver); fault.c's ask_pager takes fastpath_fault.
  *
  * What the fast path keeps of the generic path's rules: the reply
  * reference on the caller, taken before the caller publishes
@@ -151,6 +154,7 @@ static int call_switch(struct cpu_sched *here, struct thread *me, struct thread 
 	move_msg(me, msg, r);
 	return call_block(here, me, r, how);
 }
+
 /* The caller's endpoint handle is looked up under its table's lock
  * without taking a reference, and that is safe: the entry is live while
  * the lock is held, and the entry holds a reference, so the endpoint

@@ -34,7 +34,8 @@ static long kill(struct proc *p, const struct sys_msg *m, struct sys_msg *r, con
 
 /* FAULT_PAGE: the address and access bits in m (abi/fault.h slots).  The
  * reply r comes uncleared (main.c's serve_beside leaves it to us): every
- * word of the answer is written. */
+ * word of the answer is written (a PG_ALONE is served again by
+ * serve_alone, which clears it). */
 PG_HOT long fault_page(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {
 	struct dp_map map;
