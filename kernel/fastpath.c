@@ -19,7 +19,10 @@
  *               another CPU or its slice used up while something waits
  *               here; the caller killed meanwhile; a sender already queued
  *               on the endpoint (the next message is taken at once).
- *   fault       a kill pending; the receiver conditions of call.
+ *   fault       a kill pending; the receiver conditions of call.  A page
+ *               fault from ring 3 takes fault_user_page, the same path
+ *               written out for it (its message straight into the
+ *               receiver); fault.c's ask_pager takes fastpath_fault.
  *
  * What the fast path keeps of the generic path's rules: the reply
  * reference on the caller, taken before the caller publishes
@@ -45,6 +48,7 @@
 #include "space.h"
 #include "arch_api.h"
 #include "lib/string.h"
+#include "memlayout.h"
 #include "abi/fault.h"
 #include "abi/syscall.h"
 
@@ -104,8 +108,8 @@ static struct thread *receiver_here(struct endpoint *ep, unsigned cpu)
 
 /* Take the receiver of ep (lock held) for a call, claimed and off the
  * queue, if the fast path may switch to it; NULL with nothing changed. */
-static struct thread *claim_receiver(struct cpu_sched *here, struct thread *me,
-				     struct endpoint *ep)
+static inline __attribute__((always_inline)) struct thread *
+claim_receiver(struct cpu_sched *here, struct thread *me, struct endpoint *ep)
 {
 	struct thread *r = receiver_here(ep, me->cpu); /* me runs here: its cpu is ours */
 	if (!r || !sched_direct_ok(here, r) || !thread_claim(r, TS_BLOCKED_RECV))
@@ -116,16 +120,11 @@ static struct thread *claim_receiver(struct cpu_sched *here, struct thread *me,
 	return r;
 }
 
-/* Hand msg to claimed receiver r as a call from me and wait for the reply,
- * running r here at once: ipc.c's call_and_wait with a direct switch.
- * With how = THREAD_RESUME_SYSCALL or _FAULT me blocks for good here
- * (sched_switch_fast: it goes on in fastpath_resume or fault_resume) and
- * this returns only E_DEAD (a kill came in first); with 0 it returns the
- * answer's result, the reply in me->msg. */
-static int call_switch(struct cpu_sched *here, struct thread *me, struct thread *r,
-		       const struct ipc_msg *msg, unsigned how)
+/* call_switch's second half, r's message in place: wait for the reply,
+ * running r here at once. */
+static inline __attribute__((always_inline)) int
+call_block(struct cpu_sched *here, struct thread *me, struct thread *r, unsigned how)
 {
-	move_msg(me, msg, r);
 	r->ipc_result = E_OK;
 	kobj_get_held(&me->obj); /* the reply reference, dropped by the replier */
 	r->caller = me;
@@ -141,6 +140,19 @@ static int call_switch(struct cpu_sched *here, struct thread *me, struct thread 
 		sched_switch_fast(here, r, how);
 	sched_switch_direct(r);
 	return me->ipc_result;
+}
+
+/* Hand msg to claimed receiver r as a call from me and wait for the reply,
+ * running r here at once: ipc.c's call_and_wait with a direct switch.
+ * With how = THREAD_RESUME_SYSCALL or _FAULT me blocks for good here
+ * (sched_switch_fast: it goes on in fastpath_resume or fault_resume) and
+ * this returns only E_DEAD (a kill came in first); with 0 it returns the
+ * answer's result, the reply in me->msg. */
+static int call_switch(struct cpu_sched *here, struct thread *me, struct thread *r,
+		       const struct ipc_msg *msg, unsigned how)
+{
+	move_msg(me, msg, r);
+	return call_block(here, me, r, how);
 }
 
 /* The caller's endpoint handle is looked up under its table's lock
@@ -190,6 +202,40 @@ int fastpath_fault(struct thread *me, struct endpoint *ep, const struct ipc_msg 
 	struct thread *r = claim_receiver(here, me, ep);
 	spin_unlock(&ep->lock);
 	return r ? call_switch(here, me, r, m, how) : FASTPATH_SLOW;
+}
+
+bool fault_user_page(uint64_t access, uint64_t addr, uint64_t rip)
+{
+	struct cpu_sched *here = sched_here();
+	struct thread *me = sched_current_of(here);
+	struct space *s = me->space;
+	struct endpoint *ep;
+	if (!s || !(ep = s->pager_ep))
+		return false;
+	struct thread *r = NULL;
+	if (!atomic_load_explicit(&me->kill, memory_order_relaxed)) {
+		spin_lock(&ep->lock);
+		r = claim_receiver(here, me, ep);
+		spin_unlock(&ep->lock);
+	}
+	if (!r) /* fault.c's generic delivery */
+		return fault_user_exception(FAULT_PAGE, access, addr, rip);
+	/* fault_user_exception's and ask_pager's fields and call_switch's
+	 * message, written in place: r is ours (claimed) and cannot run
+	 * before we switch to it */
+	me->fault = (struct fault_asked){ FAULT_PAGE, addr, access, rip };
+	me->in_fault = true;
+	me->fault_va = addr & ~(PAGE_SIZE - 1);
+	me->fault_seq = __atomic_load_n(&s->unmaps, __ATOMIC_RELAXED);
+	r->msg.label = FAULT_PAGE; /* no buffer bytes */
+	r->msg.w[FAULT_MSG_ADDR] = addr;
+	r->msg.w[FAULT_MSG_ACCESS] = access;
+	r->msg.w[FAULT_MSG_IP] = rip;
+	r->msg.w[FAULT_MSG_TID] = me->tid;
+	r->msg.badge = s->badge;
+	me->ipc_result = call_block(here, me, r, THREAD_RESUME_FAULT);
+	fault_resume(); /* E_DEAD: a kill came in first; the thread ends there */
+	return true;
 }
 
 /* Endpoint h names in me's table with the receive right, with a
@@ -253,9 +299,9 @@ int fastpath_reply_recv(uint64_t h, uint64_t label, uint64_t w0, uint64_t w1, ui
 	if (me->caller_fault && IPC_LABEL_TAG(label) == (unsigned)FAULT_REPLY_INSTALL) {
 		/* before the claim, as the generic path does it (which, if we
 		 * go there, finds the page mapped and does nothing more) */
-		int e = fault_install(c, w0, w1, w2);
-		if (e)
-			return e;
+		int e = space_map_fresh(c->space, c->fault_va, w0, w1, w2, c->fault_seq);
+		if (e == E_FAULT || e == E_INVAL || e == E_STALE)
+			return e; /* the others: nothing mapped, it faults again */
 	}
 	struct endpoint *ep = recv_endpoint(me, h);
 	if (!ep)

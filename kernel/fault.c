@@ -28,12 +28,9 @@ void fault_answer(struct thread *t, const struct ipc_msg *r)
 
 int fault_install(struct thread *c, uint64_t pfn, uint64_t gen, uint64_t rights)
 {
-	if (gen > UINT32_MAX)
-		return E_STALE;
-	if (rights > UINT32_MAX)
-		return E_INVAL;
-	int e = space_map_fresh(c->space, c->fault_va, pfn, (uint32_t)gen, (unsigned)rights,
-				c->fault_seq);
+	unsigned long f = arch_irq_save();
+	int e = space_map_fresh(c->space, c->fault_va, pfn, gen, rights, c->fault_seq);
+	arch_irq_restore(f);
 	return e == E_FAULT || e == E_INVAL || e == E_STALE ? e : E_OK;
 }
 
@@ -124,8 +121,18 @@ bool fault_user_exception(uint64_t label, uint64_t access, uint64_t addr, uint64
 
 void fault_resume(void)
 {
-	struct thread *me = sched_current();
+	struct thread *me = sched_current_of(sched_here());
 	me->resume = THREAD_RESUME_NONE;
+	unsigned tag = IPC_LABEL_TAG(me->msg.label);
+	if (me->ipc_result == E_OK &&
+	    (tag == (unsigned)FAULT_REPLY_INSTALL || tag == (unsigned)FAULT_REPLY_MAP ||
+	     (tag == (unsigned)FAULT_REPLY_RESUME && !me->msg.w[FAULT_RESUME_MS]))) {
+		/* the common answers: asked and answered with nothing to do */
+		me->in_fault = false;
+		if (__atomic_load_n(&me->kill, __ATOMIC_RELAXED))
+			thread_check_kill();
+		return;
+	}
 	answered(me, asked(me, me->ipc_result));
 }
 

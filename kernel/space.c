@@ -157,15 +157,28 @@ static int map_new(struct space *s, uint64_t va, uint64_t pfn, unsigned rights,
 	return e;
 }
 
-int space_map_fresh(struct space *s, uint64_t va, uint64_t pfn, uint32_t gen,
-		    unsigned rights, uint32_t seq)
+int space_map_fresh(struct space *s, uint64_t va, uint64_t pfn, uint64_t gen,
+		    uint64_t rights, uint32_t seq)
 {
-	if (!user_range(va, 1))
+	if (gen > UINT32_MAX)
+		return E_STALE;
+	if ((va & (PAGE_SIZE - 1)) || va >= USER_END) /* user_range(va, 1) */
 		return E_FAULT;
-	if (!(rights & MAP_R) || (rights & ~(MAP_R | MAP_W | MAP_X)))
+	if (!(rights & MAP_R) || (rights & ~(uint64_t)(MAP_R | MAP_W | MAP_X)))
 		return E_INVAL;
-	int e = frame_get_user(pfn, gen);
-	return e == E_OK ? map_new(s, va, pfn, rights, &seq) : e;
+	int e = frame_get_user(pfn, (uint32_t)gen);
+	if (e)
+		return e;
+	/* map_new without the interrupt save: they are off (space.h) */
+	spin_lock(&s->lock);
+	e = s->unmaps != seq ? E_AGAIN : arch_pt_map_new(s->root, va, pfn << PAGE_SHIFT,
+							 (unsigned)rights);
+	if (e == E_OK)
+		s->resident++;
+	spin_unlock(&s->lock);
+	if (e != E_OK)
+		frame_free(pfn, 0);
+	return e;
 }
 
 int space_map_owned(struct space *s, uint64_t va, uint64_t pfn, unsigned rights)

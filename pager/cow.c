@@ -3,6 +3,7 @@
 #include "cow.h"
 #include "tree.h"
 #include "pool.h"
+#include "hot.h"
 
 struct cow_entry {
 	struct tnode node; /* key = pfn */
@@ -11,7 +12,7 @@ struct cow_entry {
 
 static struct cow_entry nodes[COW_POOL];
 static struct pool pool;
-static struct tree table;
+static PG_HOT_DATA struct tree table;
 static size_t shared; /* entries with shares >= 2 */
 
 static struct cow_entry *lookup(uint64_t pfn)
@@ -53,7 +54,7 @@ void cow_trim(void)
 	pool_trim(&pool);
 }
 
-bool cow_release(uint64_t pfn)
+PG_HOT bool cow_release(uint64_t pfn)
 {
 	struct cow_entry *c = lookup(pfn);
 	if (!c)

@@ -6,17 +6,18 @@
 #include "cow.h"
 #include "demand.h"
 #include "filecache.h"
+#include "hot.h"
 
-struct pg_stats dp_stats;
+PG_HOT_DATA struct pg_stats dp_stats;
 /* The share lock: what spaces share (cow.c's table, filecache.c, the
  * shared objects of backing_shared.c, the references of shared page-table
  * leaves, KSM's dp_ksm_last) while faults of several spaces run at once
  * (demand.h).  Held for short steps, never across an ops call that waits. */
-static struct lock share;
-static const struct dp_ops *ops;
-static uint64_t zero_pfn;
-static uint32_t zero_gen;
-static bool have_zero;
+static PG_HOT_DATA struct lock share;
+static PG_HOT_DATA const struct dp_ops *ops;
+static PG_HOT_DATA uint64_t zero_pfn;
+static PG_HOT_DATA uint32_t zero_gen;
+static PG_HOT_DATA bool have_zero;
 
 #define RELEASE_BATCH 64 /* pages dp_release_range unmaps, then releases */
 
@@ -96,7 +97,7 @@ static void ksm_unshared(const struct page *p)
 
 /* Give back the pager's share of the page p (already unrecorded); freed:
  * the kernel dropped the pager's hold already (ksm_merge). */
-static void release_freed(const struct page *p, bool freed)
+static PG_HOT void release_freed(const struct page *p, bool freed)
 {
 	if (p->flags & (PAGE_ZERO | PAGE_SHARED))
 		return; /* the zero frame, or a shared object's: not ours */
@@ -417,8 +418,9 @@ static int fresh_mapped(struct dp_space *s, struct region *r, uint64_t va, void 
  * reply, a zero-frame read is left to the caller's answer (*reply says
  * so).  leaf: va's leaf hint from the lookup that found no page
  * (pagetab.h). */
-static int demand(struct dp_space *s, struct region *r, uint64_t va,
-		  unsigned acc, struct dp_map *m, bool *mapped, bool *reply, void *leaf)
+static inline __attribute__((always_inline)) int
+demand(struct dp_space *s, struct region *r, uint64_t va, unsigned acc, struct dp_map *m,
+       bool *mapped, bool *reply, void *leaf)
 {
 	struct page np; /* what we insert: the answer, no lookup after */
 	int e = r->b->check ? r->b->check(r, va) : E_OK;
@@ -492,8 +494,8 @@ static bool reuse_locked(struct page *p)
  * space may make that frame writable, and s must not map it any more.
  * The copy is made without the share lock: s's share keeps the old frame
  * read-only everywhere meanwhile. */
-static int cow_fault(struct dp_space *s, struct region *r, struct page *p,
-		     struct dp_map *m)
+static PG_HOT int cow_fault(struct dp_space *s, struct region *r, struct page *p,
+			    struct dp_map *m)
 {
 	uint64_t va = p->va;
 	if (pagetab_is_shared(&s->pages, va)) { /* our own leaf first: p moves */
@@ -607,7 +609,7 @@ int dp_fault(struct dp_space *s, uint64_t addr, unsigned acc, struct dp_map *m)
 	return dp_fault_reply(s, addr, acc, m, NULL);
 }
 
-int dp_fault_reply(struct dp_space *s, uint64_t addr, unsigned acc, struct dp_map *m,
+PG_HOT int dp_fault_reply(struct dp_space *s, uint64_t addr, unsigned acc, struct dp_map *m,
 		   bool *reply)
 {
 	uint64_t va = addr & ~(PAGE_SIZE - 1);

@@ -5,6 +5,7 @@
  * finds no free frame goes to oom.c: a victim is chosen (not necessarily
  * the faulting process) and the fault waits for its frames. */
 #include "pager.h"
+#include "hot.h"
 
 /* Describe a page fault's access bits: "write, not present". */
 static void pf_reason(char *buf, size_t n, uint64_t acc)
@@ -31,8 +32,11 @@ static long kill(struct proc *p, const struct sys_msg *m, struct sys_msg *r, con
 	return FAULT_REPLY_KILL; /* the thread is gone already; harmless */
 }
 
-/* FAULT_PAGE: the address and access bits in m (abi/fault.h slots). */
-long fault_page(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
+/* FAULT_PAGE: the address and access bits in m (abi/fault.h slots).  The
+ * reply r comes uncleared (main.c's serve_beside leaves it to us): every
+ * word of the answer is written (a PG_ALONE is served again by
+ * serve_alone, which clears it). */
+PG_HOT long fault_page(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {
 	struct dp_map map;
 	char why[64];
@@ -49,15 +53,17 @@ long fault_page(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 		r->w[FAULT_INST_PFN] = map.pfn;
 		r->w[FAULT_INST_GEN] = map.gen;
 		r->w[FAULT_INST_RIGHTS] = map.rights;
+		r->w[3] = 0;
 		return FAULT_REPLY_INSTALL;
 	}
 	if (e == E_OK) {
 		/* dp_fault mapped it, under our locks, not the reply: another
 		 * pager thread may change this space (a fork's write-protect) as
 		 * soon as we let go, and an answer installed after would undo it */
-		r->w[FAULT_RESUME_MS] = 0;
+		r->w[FAULT_RESUME_MS] = r->w[1] = r->w[2] = r->w[3] = 0;
 		return FAULT_REPLY_RESUME;
 	}
+	*r = (struct sys_msg){ 0 };
 	if (m->w[FAULT_MSG_ACCESS] & FAULT_ACC_SYSCALL) {
 		if (e == E_NOMEM)
 			STAT_ADD(dp_stats.oom_call_fails, 1);

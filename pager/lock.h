@@ -106,6 +106,11 @@ static inline void rw_wake(struct rwlock *l)
 
 static inline void rw_read(struct rwlock *l)
 {
+	int s0 = __atomic_load_n(&l->state, __ATOMIC_RELAXED);
+	if (s0 >= 0 && !__atomic_load_n(&l->writers, __ATOMIC_RELAXED) &&
+	    __atomic_compare_exchange_n(&l->state, &s0, s0 + 1, false, __ATOMIC_ACQUIRE,
+					__ATOMIC_RELAXED))
+		return; /* in at once: never counted as waiting (rw_write_yield) */
 	__atomic_fetch_add(&l->readers, 1, __ATOMIC_RELAXED);
 	for (unsigned turns = 0;; rw_wait(l, &turns, false)) {
 		int s = __atomic_load_n(&l->state, __ATOMIC_RELAXED);

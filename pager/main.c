@@ -9,8 +9,9 @@
  * writing). */
 #include "pager.h"
 #include "pool.h"
+#include "hot.h"
 
-struct pager pg;
+PG_HOT_DATA struct pager pg;
 static struct pg_thread threads[PAGER_THREADS_MAX];
 
 /* lock.h's long waits: a futex of our space. */
@@ -31,7 +32,9 @@ struct pg_thread *pg_self(void)
 	return &threads[(PAGER_STACK_TOP - 1 - sp) / PAGER_STACK_STRIDE];
 }
 
-_Noreturn void pager_main(const struct abi_bootinfo *bi);
+/* used: only _start's assembly calls it (the Makefile builds the pager
+ * with -flto, which would otherwise drop it) */
+_Noreturn void pager_main(const struct abi_bootinfo *bi) __attribute__((used));
 
 /* The kernel starts us with rdi = BOOTINFO_VA and a 16-byte aligned rsp. */
 __asm__(".section .text.start, \"ax\", @progbits\n"
@@ -142,7 +145,8 @@ static long serve_beside(struct pg_thread *me, pg_handler fn, const struct sys_m
 	long label = PG_ALONE;
 	if (p) {
 		lock_take(&p->lock);
-		*r = (struct sys_msg){ 0 };
+		if (fn != fault_page) /* it clears what it does not answer with */
+			*r = (struct sys_msg){ 0 };
 		me->reply_len = 0;
 		label = fn(p, m, r);
 		lock_give(&p->lock);
@@ -208,7 +212,7 @@ const struct sys_msg *pager_polled(void)
 
 /* Receive (or take the message pager_poll took), dispatch, answer with
  * one reply_recv; forever. */
-static _Noreturn void serve(struct pg_thread *me)
+static PG_HOT _Noreturn void serve(struct pg_thread *me)
 {
 	struct sys_msg in, out;
 	bool replying = false;

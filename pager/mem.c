@@ -1,6 +1,7 @@
 /* The demand manager's ops on the real system: frames through the pager's
  * window, mappings through the pager-only system calls. */
 #include "pager.h"
+#include "hot.h"
 
 /* Where the pager sees frame pfn while it holds it. */
 void *mem_window(uint64_t pfn)
@@ -68,7 +69,7 @@ bool mem_flush(void)
 	return true;
 }
 
-static int mem_map(uint32_t space, uint64_t va, uint64_t pfn, uint32_t gen,
+static PG_HOT int mem_map(uint32_t space, uint64_t va, uint64_t pfn, uint32_t gen,
 		   unsigned rights)
 {
 	return sys_map(space, va, pfn, gen, rights);
@@ -114,7 +115,7 @@ static int mem_merge(uint32_t space, uint64_t va, uint64_t pfn, uint32_t gen,
 	return sys_ksm_merge(space, va | how, pfn, gen, tpfn, tgen);
 }
 
-static int mem_alloc_map1(uint32_t space, uint64_t va, unsigned rights, uint64_t *pfn,
+static PG_HOT int mem_alloc_map1(uint32_t space, uint64_t va, unsigned rights, uint64_t *pfn,
 			  uint32_t *gen)
 {
 	struct sys_regs r;
@@ -128,7 +129,7 @@ static int mem_alloc_map1(uint32_t space, uint64_t va, unsigned rights, uint64_t
 	return e;
 }
 
-static int mem_alloc_copy(uint64_t src, uint32_t src_gen, uint64_t *pfn, uint32_t *gen)
+static PG_HOT int mem_alloc_copy(uint64_t src, uint32_t src_gen, uint64_t *pfn, uint32_t *gen)
 {
 	struct sys_regs r;
 	int e = sys_frame_alloc_copy_r(src, src_gen, &r);

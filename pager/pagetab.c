@@ -4,6 +4,7 @@
 #include "lib/string.h"
 #include "pagetab.h"
 #include "pool.h"
+#include "hot.h"
 
 #define VA_LIMIT   (1ull << 47)
 #define LEAF_BITS  7
@@ -165,7 +166,7 @@ lookup_leaf(const struct pagetab *t, uint64_t va, void **leaf)
 	return l && present(l, i) ? &l->e[i] : NULL;
 }
 
-struct page *pagetab_lookup_leaf(const struct pagetab *t, uint64_t va, void **leaf)
+PG_HOT struct page *pagetab_lookup_leaf(const struct pagetab *t, uint64_t va, void **leaf)
 {
 	return lookup_leaf(t, va, leaf);
 }
@@ -192,7 +193,7 @@ static void fill(struct pagetab *t, struct pt_leaf *l, unsigned i, uint64_t va, 
 		t->peak = t->count;
 }
 
-int pagetab_insert_hint(struct pagetab *t, void *leaf, uint64_t va, uint64_t pfn,
+PG_HOT int pagetab_insert_hint(struct pagetab *t, void *leaf, uint64_t va, uint64_t pfn,
 			uint32_t gen, uint32_t flags)
 {
 	struct pt_leaf *l = leaf;

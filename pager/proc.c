@@ -3,6 +3,7 @@
  * process requests of abi/pager.h. */
 #include "lib/elf.h"
 #include "pager.h"
+#include "hot.h"
 
 #define PPID_NONE 0xFFFFFFFFu /* no parent, not the runner's */
 
@@ -13,9 +14,17 @@ static uint32_t next_pid = 1;
 #define SHARED_MAX 16
 static struct { uint32_t ep, maker; uint64_t key; } shared[SHARED_MAX];
 
+/* slot_hint[pid % PROC_MAX]: the slot proc_alloc last gave a pid of that
+ * residue (written alone, read under pg.big like the table): most look-ups
+ * (every fault's) find their process at once. */
+static PG_HOT_DATA uint8_t slot_hint[PROC_MAX];
+
 /* The live process pid, or NULL. */
-struct proc *proc_live(uint32_t pid)
+PG_HOT struct proc *proc_live(uint32_t pid)
 {
+	struct proc *h = &procs[slot_hint[pid % PROC_MAX]];
+	if (h->state == PROC_LIVE && h->pid == pid)
+		return h;
 	for (int i = 0; i < PROC_MAX; i++)
 		if (procs[i].state == PROC_LIVE && procs[i].pid == pid)
 			return &procs[i];
@@ -137,6 +146,7 @@ static struct proc *proc_alloc(uint32_t ppid, const char *name, int *err)
 		return NULL;
 	next_pid++;
 	p->state = PROC_LIVE;
+	slot_hint[p->pid % PROC_MAX] = (uint8_t)(p - procs);
 	p->ppid = ppid;
 	struct proc *parent = proc_live(ppid);
 	p->oom_adj = parent ? parent->oom_adj : 0; /* oom_score_adj is inherited */

@@ -3,6 +3,7 @@
 #include "lib/string.h"
 #include "region.h"
 #include "pool.h"
+#include "hot.h"
 
 static struct region nodes[REGION_POOL];
 static struct pool pool;
@@ -41,7 +42,7 @@ void region_init(struct region_set *s)
 	s->last = NULL;
 }
 
-struct region *region_find(struct region_set *s, uint64_t addr)
+PG_HOT struct region *region_find(struct region_set *s, uint64_t addr)
 {
 	struct region *r = s->last;
 	if (r && addr >= r->start && addr < r->end)

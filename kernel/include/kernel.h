@@ -19,6 +19,9 @@ struct ipc_msg;
  * returns to resume; false if there is nobody to send it to (a fault in
  * the pager). */
 bool fault_user_exception(uint64_t label, uint64_t access, uint64_t addr, uint64_t rip);
+/* fault_user_exception for a page fault (label FAULT_PAGE), by the IPC
+ * fast path when it can (fastpath.c; the rest by fault_user_exception). */
+bool fault_user_page(uint64_t access, uint64_t addr, uint64_t rip);
 /* The rest of fault_user_exception for a thread whose fault call went by
  * the IPC fast path and blocked it for good (THREAD_RESUME_FAULT): run
  * when it goes on, then the exception returns to ring 3. */

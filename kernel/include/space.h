@@ -48,12 +48,15 @@ int space_create(struct endpoint *pager_ep, uint64_t badge, struct space **out);
 int space_map(struct space *s, uint64_t va, uint64_t pfn, uint32_t gen, unsigned rights);
 
 /* A fault answer installed at reply time: space_map's checks (MAP_R
- * required), then frame (pfn, gen) mapped at va only if nothing is mapped
+ * required; gen and rights as the pager gave them, 64 bits: E_STALE and
+ * E_INVAL above 32), then frame (pfn, gen) mapped at va only if nothing is mapped
  * there and s->unmaps is still seq (nothing unmapped or protected since
  * the fault was sent).  E_FAULT, E_INVAL, E_STALE (bad answer); E_BUSY,
- * E_AGAIN, E_NOMEM (nothing mapped: the access faults again). */
-int space_map_fresh(struct space *s, uint64_t va, uint64_t pfn, uint32_t gen,
-		    unsigned rights, uint32_t seq);
+ * E_AGAIN, E_NOMEM (nothing mapped: the access faults again).  Interrupts
+ * must be off (the reply paths of system calls run so; fault_install
+ * turns them off for anyone else). */
+int space_map_fresh(struct space *s, uint64_t va, uint64_t pfn, uint64_t gen,
+		    uint64_t rights, uint32_t seq);
 
 /* Unmap npages from va (holes are skipped), shoot down stale TLB entries,
  * drop the frames' references.  E_FAULT for a range outside the user half. */

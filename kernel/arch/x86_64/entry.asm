@@ -40,9 +40,19 @@ isr_stub_%1:
 
 %assign v 0
 %rep 256
+%if v != 14
 	STUB v
+%endif
 %assign v v + 1
 %endrep
+
+; From here on the code every fault and fast IPC runs (the #PF stub, the
+; trap and system-call entries and exits, the switches): kept with the C
+; functions of that path at the start of the kernel's text (linker.ld), on
+; as few pages as possible (each page touched after a CR3 write is a refill
+; of QEMU's soft TLB).
+section .text.hot
+	STUB 14
 
 %macro PUSH_GPRS 0
 	push rax

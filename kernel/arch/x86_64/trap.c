@@ -99,6 +99,12 @@ static void exception(struct trap_frame *tf)
 void trap_handler(struct trap_frame *tf)
 {
 	bool user = tf->cs & 3;
+	/* ring 3's page faults first: the IPC fast path's delivery (fastpath.c) */
+	if (tf->vector == 14 && user &&
+	    fault_user_page(fault_access(14, tf->error), read_cr2(), tf->rip)) {
+		thread_check_kill();
+		return;
+	}
 	switch (tf->vector) {
 	case 2: /* on its IST stack: never blocks, never goes to a pager */
 		if (atomic_load(&panicking))
@@ -111,6 +117,9 @@ void trap_handler(struct trap_frame *tf)
 			exception(tf);
 		arch_fpu_trap(sched_current()->fpu);
 		return;
+	case 14:
+		exception(tf); /* in ring 0, or in a space with no pager */
+		break;
 	case VEC_SPURIOUS:
 		return;
 	case VEC_TIMER:
