@@ -265,8 +265,9 @@ static int status_word(const struct wait_status *st)
 pid_t waitpid(pid_t pid, int *status, int options)
 {
 	/* no stopped children: WUNTRACED and WCONTINUED change nothing;
-	 * every child is in the caller's group (0, -getpgrp()) */
-	if ((options & ~(WNOHANG | WUNTRACED | WCONTINUED)) || (pid < -1 && -pid != getpgrp())) {
+	 * every child is in the caller's group (0, -getpgrp(), which is
+	 * -getpid(): libc2.c's getpgrp is not in the pager's libsys) */
+	if ((options & ~(WNOHANG | WUNTRACED | WCONTINUED)) || (pid < -1 && -pid != getpid())) {
 		errno = pid < -1 ? ECHILD : EINVAL;
 		return -1;
 	}
