@@ -89,6 +89,7 @@ static const struct {
 	[PG_FREAD]        = { "fread",        do_fread,      BESIDE },
 	[PG_MREMAP]       = { "mremap",       do_mremap,     BESIDE },
 	[PG_SIGACTION]    = { "sigaction",    do_sigaction,  ALONE },
+	[PG_SIG_ALARM]    = { "sig_alarm",    do_sig_alarm,  ALONE },
 };
 
 static const pg_handler faults[] = {
@@ -238,6 +239,8 @@ void pager_main(const struct abi_bootinfo *bi)
 	if (me != threads) { /* thread 0 sets up; the others then serve */
 		while (!__atomic_load_n(&pg.up, __ATOMIC_ACQUIRE))
 			sys_sleep_ms(1);
+		if ((unsigned)(me - threads) == bi->ncpus)
+			sig_timer_main(); /* the one after the per-CPU threads */
 		serve(me);
 	}
 	struct sys_regs r;
