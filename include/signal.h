@@ -18,8 +18,9 @@
  * (sigprocmask, pthread_sigmask); a new thread and a fork child start with
  * none blocked.  SIG_DFL: the process ends by the signal, but SIGCHLD,
  * SIGURG, SIGWINCH and SIGCONT, which are ignored.
- * Not there: sigaltstack, SA_ONSTACK, SA_RESTART (interrupted calls
- * return EINTR), queued real-time signals, stop and continue, si_pid. */
+ * SA_RESTART repeats an interrupted waitpid; other calls return EINTR.
+ * Not there: sigaltstack, SA_ONSTACK, queued real-time signals, stop and
+ * continue, si_pid. */
 #ifndef _SIGNAL_H
 #define _SIGNAL_H
 
