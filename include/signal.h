@@ -4,16 +4,23 @@
  * SEGV_ACCERR against its protection; a general protection fault: si_addr
  * 0, SI_KERNEL), SIGILL (invalid opcode, ILL_ILLOPN), SIGFPE (divide
  * error FPE_INTDIV, x87/SSE exceptions), SIGBUS (alignment check),
- * SIGTRAP (int3).  The handler may return (the registers come back from
- * its ucontext_t, which it may change; the faulting instruction runs
- * again), or leave with siglongjmp or longjmp.  While it runs its signal
- * is blocked (unless SA_NODEFER) with sa_mask: a fault raising a blocked
- * signal ends the process as without a handler, and so does a fault
- * whose frame cannot be written to the thread's stack.  The blocked set
- * is per thread (sigprocmask, pthread_sigmask); a new thread and a fork
- * child start with none blocked.  raise() calls the handler at once.
- * Not there: asynchronous signals (kill always ends the process: SIGKILL),
- * sigaltstack, sigsuspend, pending signals, SA_ONSTACK. */
+ * SIGTRAP (int3); and for signals sent by kill, raise, pthread_kill,
+ * alarm, setitimer and a child's end (SIGCHLD), asynchronously in one
+ * thread that does not block the signal (interrupting it anywhere in its
+ * code, or ending its sleep, futex wait, pause, sigsuspend, console read
+ * or blocked waitpid with EINTR).  A signal every thread blocks stays
+ * pending (one per number) until one unblocks it.  The handler may return
+ * (the registers come back from its ucontext_t, which it may change), or
+ * leave with siglongjmp or longjmp.  While it runs its signal is blocked
+ * (unless SA_NODEFER) with sa_mask; a fault raising a blocked signal ends
+ * the process as without a handler, and so does a frame that cannot be
+ * written to the thread's stack (SIGSEGV).  The blocked set is per thread
+ * (sigprocmask, pthread_sigmask); a new thread and a fork child start with
+ * none blocked.  SIG_DFL: the process ends by the signal, but SIGCHLD,
+ * SIGURG, SIGWINCH and SIGCONT, which are ignored.
+ * SA_RESTART repeats an interrupted waitpid; other calls return EINTR.
+ * Not there: sigaltstack, SA_ONSTACK, queued real-time signals, stop and
+ * continue, si_pid. */
 #ifndef _SIGNAL_H
 #define _SIGNAL_H
 
@@ -152,12 +159,23 @@ int sigaction(int sig, const struct sigaction *act, struct sigaction *old);
 /* sigaction with sa_handler = handler, SA_RESTART; the handler before, or
  * SIG_ERR (errno EINVAL). */
 sighandler_t signal(int sig, sighandler_t handler);
-/* Run sig's handler now in this thread (SIG_IGN: nothing); SIG_DFL: the
- * process ends (abort() for SIGABRT, else as kill). */
+/* sig to the calling thread: its handler runs before raise returns
+ * unless the thread blocks sig (then when it unblocks it); SIG_IGN:
+ * nothing; SIG_DFL: the process ends (abort() for SIGABRT, else as kill). */
 int raise(int sig);
 
-/* End process pid and its children (SIGKILL, SIGTERM: the same here), or
- * only check it exists (0).  -1 with ESRCH, EPERM (not ours), EINVAL. */
+/* The signals pending on this thread (blocked ones).  0. */
+int sigpending(sigset_t *set);
+/* Wait with mask blocked until a handler has run: -1 with EINTR, the
+ * mask before back. */
+int sigsuspend(const sigset_t *mask);
+struct libsys_pthread;
+/* raise for the calling thread; another thread of the process: kill to
+ * the process (the pager picks the thread).  0 or an errno value. */
+int pthread_kill(struct libsys_pthread *t, int sig);
+
+/* Send sig to process pid (see above: a handler runs, or it is ignored,
+ * or the process and its children end), or only check it exists (0).  -1 with ESRCH, EPERM (not ours), EINVAL. */
 int kill(pid_t pid, int sig);
 
 /* "name: description" of sig on stderr (strsignal's words). */

@@ -34,8 +34,15 @@ pid_t getpid(void);
 pid_t getppid(void);
 int getpagesize(void);
 long sysconf(int name);
+/* sleep: the seconds not slept (a handled signal came), else 0; usleep:
+ * 0, or -1 with EINTR. */
 unsigned sleep(unsigned seconds);
 int usleep(useconds_t usec);
+/* Wait for a signal whose handler runs: -1 with EINTR. */
+int pause(void);
+/* SIGALRM to this process in seconds (0: cancel the one set); returns the
+ * seconds the one set before had left (0: none). */
+unsigned alarm(unsigned seconds);
 _Noreturn void _exit(int status);
 /* One user: root (0); the console is a terminal (fds 0-2); the one
  * directory is "/". */

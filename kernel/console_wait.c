@@ -5,6 +5,7 @@
 #include "console.h"
 #include "sched.h"
 #include "spinlock.h"
+#include "ksignal.h"
 
 #define WAITERS_MAX 4
 #define WAIT_MS     1000 /* a safety net: input wakes the reader */
@@ -35,15 +36,23 @@ static void delist(int slot)
 	spin_unlock_irqrestore(&lock, f);
 }
 
+/* A reader's ready(): input came, or a signal to take (E_INTR). */
+static bool input_or_signal(void)
+{
+	return console_has_input() || signal_ready_now();
+}
+
 size_t console_wait_take(char *dst, size_t n, bool nowait)
 {
 	size_t got;
 	while (!(got = console_take(dst, n)) && !nowait) {
 		int slot = arch_console_interrupts() ? enlist(sched_current()) : -1;
-		sched_sleep_ms_unless(slot < 0 ? POLL_MS : WAIT_MS, console_has_input);
+		sched_sleep_ms_unless(slot < 0 ? POLL_MS : WAIT_MS, input_or_signal);
 		if (slot >= 0)
 			delist(slot);
 		thread_check_kill();
+		if (signal_ready_now())
+			break; /* nothing taken: the caller says E_INTR */
 	}
 	if (got)
 		arch_console_poll(); /* what the devices held back meanwhile */

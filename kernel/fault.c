@@ -109,6 +109,15 @@ static void answered(struct thread *me, int e)
 	apply_reply(me);
 }
 
+_Noreturn void fault_no_signal_frame(uint64_t rip)
+{
+	struct thread *me = sched_current();
+	me->fault = (struct fault_asked){ FAULT_GP, 0, FAULT_ACC_NOSIGNAL, rip };
+	if (me->space && me->space->pager_ep)
+		ask_pager(me, FAULT_GP, 0, FAULT_ACC_NOSIGNAL, rip, 0);
+	thread_exit(); /* the pager killed the process, or is gone */
+}
+
 bool fault_user_exception(uint64_t label, uint64_t access, uint64_t addr, uint64_t rip)
 {
 	struct thread *me = sched_current();

@@ -90,14 +90,15 @@ static bool map_bootinfo(struct space *s, const struct boot_info *bi, uint64_t i
 }
 
 /* Pager thread i (abi/boot.h): its stack, then the thread, pinned to CPU
- * i, running; panics if memory runs out. */
+ * i (the one after the per-CPU threads, the pager's alarm thread: to CPU
+ * 0), running; panics if memory runs out. */
 static void start_thread(struct space *s, uint64_t entry, unsigned i)
 {
 	uint64_t size = i ? PAGER_THREAD_STACK : PAGER_STACK_SIZE;
 	struct thread *t;
 	if (!map_bytes(s, PAGER_STACK_TOP_OF(i) - size, NULL, 0, size, MAP_R | MAP_W) ||
 	    thread_create(s, entry, PAGER_STACK_TOP_OF(i), PAGER_IPC_BUF_OF(i), BOOTINFO_VA,
-			  (PRIO_DEFAULT + 4) | THREAD_PIN(i), &t) != E_OK)
+			  (PRIO_DEFAULT + 4) | THREAD_PIN(i < arch_ncpus() ? i : 0), &t) != E_OK)
 		panic("no memory for pager thread %u", i);
 	kobj_put(&t->obj); /* its running reference keeps the thread */
 	sched_wake(t);
@@ -131,7 +132,7 @@ void pager_start(const struct boot_info *bi)
 			      rd_size, MAP_R)) ||
 	    !map_bootinfo(s, bi, rd_size))
 		panic("no memory to load the pager");
-	unsigned n = arch_ncpus() < PAGER_THREADS_MAX ? arch_ncpus() : PAGER_THREADS_MAX;
+	unsigned n = arch_ncpus() < PAGER_THREADS_MAX ? arch_ncpus() + 1 : PAGER_THREADS_MAX;
 	for (unsigned i = 0; i < n; i++)
 		start_thread(s, el.entry, i);
 	kobj_put(&s->obj); /* its threads keep the space */

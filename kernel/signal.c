@@ -1,9 +1,14 @@
-/* Synchronous fault signals (abi/signal.h): when the pager answers a fault
- * with FAULT_REPLY_SIGNAL, the faulting thread resumes in its process's
- * signal entry with a frame on its own user stack; sigreturn puts the
- * registers back from it, sigmask sets the blocked set.  Every user
- * address is checked: a frame that cannot be written is no delivery (the
- * pager then kills, fault.c), a bad sigreturn frame an error. */
+/* Signals (abi/signal.h).  Synchronous fault signals: when the pager
+ * answers a fault with FAULT_REPLY_SIGNAL, the faulting thread resumes in
+ * its process's signal entry with a frame on its own user stack.
+ * Asynchronous ones: the pager (policy: which thread, which action) posts
+ * a signal to a thread (sig_post); the kernel keeps it pending in the
+ * thread, ends an interruptible wait (E_INTR), and on the thread's next
+ * way back to ring 3 builds the same frame (signal_deliver_pending).
+ * sigreturn puts the registers back from the frame, sigmask sets the
+ * blocked set, sigsuspend waits for a signal.  Every user address is
+ * checked: a frame that cannot be written is no delivery (the pager then
+ * kills, fault.c), a bad sigreturn frame an error. */
 #include "kernel.h"
 #include "arch_api.h"
 #include "sched.h"
@@ -15,6 +20,7 @@
 #include "abi/fault.h"
 #include "abi/signal.h"
 #include "syscall_impl.h"
+#include "ksignal.h"
 
 #define RED_ZONE 128
 #define RFLAGS_TF 0x100
@@ -29,21 +35,22 @@ static int frame_out(struct thread *me, uint64_t sp, const struct abi_sigframe *
 	return e;
 }
 
-bool signal_deliver(const struct ipc_msg *r)
+/* Write the frame of signal sig (si_code code, si_addr addr) below the
+ * interrupted rsp of me, keeping blocked set mask in it, and set me's
+ * registers to enter entry; sig is then blocked.  False, with nothing
+ * changed, if the stack pointer or the frame's memory is bad. */
+static bool push_frame(struct thread *me, uint64_t entry, unsigned sig, int code,
+		       uint64_t addr, uint64_t mask)
 {
-	struct thread *me = sched_current();
-	uint64_t entry = r->w[FAULT_SIG_ENTRY], sig = r->w[FAULT_SIG_INFO] & 0xff;
-	if (sig < 1 || sig > 64 || entry >= USER_END || ((me->sigblocked >> (sig - 1)) & 1))
-		return false;
 	struct abi_sigframe f;
 	memset(&f, 0, sizeof f);
 	uint64_t *g = f.uc.uc_mcontext.gregs;
 	arch_uregs_get(me->uframe, g);
-	g[ABI_REG_CR2] = r->w[FAULT_SIG_ADDR];
-	g[ABI_REG_OLDMASK] = f.uc.uc_sigmask = me->sigblocked;
+	g[ABI_REG_CR2] = addr;
+	g[ABI_REG_OLDMASK] = f.uc.uc_sigmask = mask;
 	f.info.si_signo = (int32_t)sig;
-	f.info.si_code = (int32_t)(r->w[FAULT_SIG_INFO] >> 8);
-	f.info.si_addr = r->w[FAULT_SIG_ADDR];
+	f.info.si_code = code;
+	f.info.si_addr = addr;
 	uint64_t rsp = g[ABI_REG_RSP];
 	if (rsp > USER_END || rsp < RED_ZONE + 2 * sizeof f)
 		return false;
@@ -61,6 +68,46 @@ bool signal_deliver(const struct ipc_msg *r)
 	return true;
 }
 
+bool signal_deliver(const struct ipc_msg *r)
+{
+	struct thread *me = sched_current();
+	uint64_t entry = r->w[FAULT_SIG_ENTRY], sig = r->w[FAULT_SIG_INFO] & 0xff;
+	if (sig < 1 || sig > 64 || entry >= USER_END || ((me->sigblocked >> (sig - 1)) & 1))
+		return false;
+	return push_frame(me, entry, (unsigned)sig, (int32_t)(r->w[FAULT_SIG_INFO] >> 8),
+			  r->w[FAULT_SIG_ADDR], me->sigblocked);
+}
+
+void signal_deliver_pending(void *uframe)
+{
+	struct thread *me = sched_current();
+	(void)uframe; /* me->uframe: every frame from ring 3 is the one at the top */
+	uint64_t ready = *(volatile uint64_t *)&me->sigpending & ~me->sigblocked;
+	uint64_t mask = me->sigsuspended ? me->sigsaved : me->sigblocked;
+	if (!ready) {
+		if (me->sigsuspended)
+			me->sigblocked = mask;
+		me->sigsuspended = false;
+		return;
+	}
+	unsigned sig = (unsigned)__builtin_ctzll(ready) + 1;
+	__atomic_fetch_and(&me->sigpending, ~(1ull << (sig - 1)), __ATOMIC_SEQ_CST);
+	uint64_t entry = *(volatile uint64_t *)&me->sig_entry;
+	if (entry && entry < USER_END && push_frame(me, entry, sig, 0 /* SI_USER */, 0, mask)) {
+		me->sigsuspended = false;
+		return;
+	}
+	me->sigsuspended = false;
+	uint64_t g[ABI_NGREG];
+	arch_uregs_get(me->uframe, g);
+	fault_no_signal_frame(g[ABI_REG_RIP]);
+}
+
+bool signal_ready_now(void)
+{
+	return thread_sig_ready(sched_current());
+}
+
 int ksys_sigreturn(const uint64_t a[6], uint64_t out[6])
 {
 	(void)out;
@@ -74,6 +121,7 @@ int ksys_sigreturn(const uint64_t a[6], uint64_t out[6])
 	arch_uregs_set(me->uframe, g);
 	me->sigblocked = uc.uc_sigmask & ~ABI_SIG_UNBLOCKABLE;
 	thread_check_kill();
+	signal_on_return(me->uframe);
 	arch_user_return(me->uframe);
 }
 
@@ -85,10 +133,74 @@ int ksys_sigmask(const uint64_t a[6], uint64_t out[6])
 	case ABI_SIG_BLOCK: me->sigblocked |= set; break;
 	case ABI_SIG_UNBLOCK: me->sigblocked &= ~set; break;
 	case ABI_SIG_SETMASK: me->sigblocked = set; break;
+	case ABI_SIG_RAISE:
+		if (!a[2] || a[2] >= USER_END)
+			return E_INVAL;
+		__atomic_store_n(&me->sig_entry, a[2], __ATOMIC_RELAXED);
+		__atomic_fetch_or(&me->sigpending, set & ~ABI_SIG_UNBLOCKABLE, __ATOMIC_SEQ_CST);
+		break;
 	case ~0ull: break;
 	default: return E_INVAL;
 	}
 	me->sigblocked &= ~ABI_SIG_UNBLOCKABLE;
 	out[0] = old;
+	out[1] = *(volatile uint64_t *)&me->sigpending;
 	return E_OK;
+}
+
+#define SUSPEND_NAP_MS (3600ull * 1000) /* woken by the post, not by this */
+
+int ksys_sigsuspend(const uint64_t a[6], uint64_t out[6])
+{
+	(void)out;
+	struct thread *me = cur();
+	if (!me->sigsuspended)
+		me->sigsaved = me->sigblocked;
+	me->sigsuspended = true; /* the delivery on the way out ends it */
+	me->sigblocked = a[0] & ~ABI_SIG_UNBLOCKABLE;
+	while (!thread_sig_ready(me)) {
+		sched_sleep_ms_unless(SUSPEND_NAP_MS, signal_ready_now);
+		thread_check_kill();
+	}
+	return E_INTR;
+}
+
+/* Make t leave an interruptible wait, or enter the kernel if it runs
+ * elsewhere, so that it takes its signal soon. */
+static void kick(struct thread *t)
+{
+	if (thread_claim(t, TS_SLEEPING)) {
+		sched_cancel_sleep(t);
+		sched_wake(t);
+	} else if (t->cpu != arch_cpu_id()) {
+		arch_wake_cpu(t->cpu);
+	}
+}
+
+int ksys_sig_post(const uint64_t a[6], uint64_t out[6])
+{
+	(void)out;
+	uint64_t sig = a[1], entry = a[2], bit = 1ull << ((sig - 1) & 63);
+	if (sig < 1 || sig > 64 || (bit & ABI_SIG_UNBLOCKABLE) || !entry ||
+	    entry >= USER_END || (a[3] & ~(uint64_t)SIG_POST_FORCE))
+		return E_INVAL;
+	struct handle_entry h;
+	int e = ksys_lookup(a[0], KOBJ_THREAD, RIGHT_CONTROL, &h);
+	if (e != E_OK)
+		return e;
+	struct thread *t = container_of(h.obj, struct thread, obj);
+	bool blocked = (t->sigblocked & bit) != 0; /* its own: a racy look */
+	if (t->space == cur()->space) {
+		e = E_INVAL; /* not to the pager itself */
+	} else if (blocked && !(a[3] & SIG_POST_FORCE)) {
+		e = E_BUSY;
+	} else {
+		__atomic_store_n(&t->sig_entry, entry, __ATOMIC_RELAXED);
+		__atomic_fetch_or(&t->sigpending, bit, __ATOMIC_SEQ_CST);
+		if (!blocked)
+			kick(t);
+		e = blocked ? E_BUSY : E_OK;
+	}
+	kobj_put(h.obj);
+	return e;
 }

@@ -20,6 +20,7 @@
 #include "console.h"
 
 #include "syscall_impl.h"
+#include "ksignal.h"
 
 typedef int (*ksys_fn)(const uint64_t a[6], uint64_t out[6]);
 
@@ -85,7 +86,7 @@ int ksys_console_read(const uint64_t a[6], uint64_t out[6])
 		return E_INVAL;
 	size_t n = console_wait_take(buf, want, a[2] & CONSOLE_NOWAIT);
 	if (!n)
-		return E_AGAIN;
+		return signal_ready_now() ? E_INTR : E_AGAIN;
 	int e = user_out(a[0], buf, n);
 	out[0] = e == E_OK ? n : 0;
 	return e;
@@ -148,11 +149,15 @@ int ksys_yield(const uint64_t a[6], uint64_t out[6])
 
 int ksys_sleep_ms(const uint64_t a[6], uint64_t out[6])
 {
-	(void)out;
 	if (a[0] > SLEEP_MAX_MS)
 		return E_INVAL;
-	sched_sleep_ms(a[0]);
-	return E_OK;
+	uint64_t end = sched_ticks() + a[0];
+	sched_sleep_ms_unless(a[0], signal_ready_now);
+	if (!signal_ready_now())
+		return E_OK;
+	uint64_t now = sched_ticks();
+	out[0] = end > now ? end - now : 0; /* what was left (nanosleep's rem) */
+	return E_INTR;
 }
 
 int ksys_thread_exit(const uint64_t a[6], uint64_t out[6])

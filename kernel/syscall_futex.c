@@ -8,10 +8,11 @@
 #include "syscall_impl.h"
 #include "futex.h"
 #include "thread.h"
+#include "ksignal.h"
 
 static bool woken_meanwhile(void)
 {
-	return atomic_load(&sched_current()->futex_woken);
+	return atomic_load(&sched_current()->futex_woken) || signal_ready_now();
 }
 
 /* Under the waiter's bucket lock, so the thread cannot end meanwhile. */
@@ -22,12 +23,15 @@ static void wake_one(struct futex_waiter *w)
 	sched_wake_sleeper(t);
 }
 
-/* Sleep until woken, killed, or ms have passed (E_TIMEDOUT). */
+/* Sleep until woken, killed, a signal (E_INTR), or ms have passed
+ * (E_TIMEDOUT). */
 static int sleep_woken(struct thread *me, uint64_t ms)
 {
 	bool forever = ms == FUTEX_FOREVER;
 	uint64_t end = forever ? 0 : sched_ticks() + ms;
 	while (!atomic_load(&me->futex_woken) && !atomic_load(&me->kill)) {
+		if (thread_sig_ready(me))
+			return E_INTR;
 		uint64_t now = sched_ticks(), nap = FUTEX_MAX_MS;
 		if (!forever) {
 			if (now >= end)

@@ -8,6 +8,7 @@
 #include "mm/frame.h"
 #include "lib/string.h"
 #include "printk.h"
+#include "ksignal.h"
 #include "abi/syscall.h"
 #include "abi/fault.h"
 
@@ -175,6 +176,7 @@ void thread_first_run(void)
 {
 	sched_finish_switch();
 	thread_check_kill();
+	signal_on_return(sched_current()->uframe); /* posted before its start */
 }
 
 void thread_check_kill(void)

@@ -21,6 +21,7 @@ static const char *const names[E_COUNT] = {
 	[E_DEAD] = "peer is gone",
 	[E_NOEXEC] = "not an executable",
 	[E_TIMEDOUT] = "timed out",
+	[E_INTR] = "interrupted by a signal",
 };
 
 /* err_str: readable name of e; "unknown error" for anything out of range. */

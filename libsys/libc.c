@@ -565,19 +565,22 @@ int clock_gettime(clockid_t clk, struct timespec *ts)
 
 /* Sleep at least ns nanoseconds by CLOCK_MONOTONIC (the clock programs
  * measure with): the kernel's sleep counts timer ticks, which may end a
- * little before the cycle counter says, so sleep again for what is left. */
-void libsys_sleep_ns(uint64_t ns)
+ * little before the cycle counter says, so sleep again for what is left.
+ * A signal whose handler ran ends it early: the nanoseconds left, else 0. */
+uint64_t libsys_sleep_ns(uint64_t ns)
 {
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	uint64_t end = (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec + ns;
 	for (;;) {
-		sys_sleep_ms((ns + 999999) / 1000000);
+		int e = sys_sleep_ms((ns + 999999) / 1000000);
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		uint64_t t = (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec;
 		if (t >= end)
-			return;
+			return 0;
 		ns = end - t;
+		if (e == E_INTR)
+			return ns;
 	}
 }
 
@@ -587,9 +590,15 @@ int nanosleep(const struct timespec *req, struct timespec *rem)
 		errno = EINVAL;
 		return -1;
 	}
-	libsys_sleep_ns((uint64_t)req->tv_sec * 1000000000ull + (uint64_t)req->tv_nsec);
+	uint64_t left = libsys_sleep_ns((uint64_t)req->tv_sec * 1000000000ull +
+					(uint64_t)req->tv_nsec);
 	if (rem)
-		rem->tv_sec = 0, rem->tv_nsec = 0;
+		rem->tv_sec = (time_t)(left / 1000000000ull),
+		rem->tv_nsec = (long)(left % 1000000000ull);
+	if (left) {
+		errno = EINTR;
+		return -1;
+	}
 	return 0;
 }
 

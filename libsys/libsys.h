@@ -66,6 +66,9 @@ void libsys_stdio_flush_all(void);
 
 /* The calling thread's blocked signals (signal.c; sigsetjmp saves them,
  * siglongjmp puts them back). */
+/* Set (never cleared here) when a handler with SA_RESTART ran: a call
+ * that restarts as on Linux clears it, and calls again on E_INTR if set. */
+extern volatile int libsys_sig_restart;
 unsigned long libsys_sigmask_get(void);
 void libsys_sigmask_set(unsigned long set);
 
@@ -119,8 +122,9 @@ uint64_t libsys_tls_tp(void);
 void libsys_rtc(uint64_t *epoch, uint64_t *tsc);
 
 /* Sleep at least ns nanoseconds as CLOCK_MONOTONIC counts them (libc.c:
- * nanosleep, usleep, sleep). */
-void libsys_sleep_ns(uint64_t ns);
+ * nanosleep, usleep, sleep); a handled signal ends it early: returns the
+ * nanoseconds left then, else 0. */
+uint64_t libsys_sleep_ns(uint64_t ns);
 
 /* fmt.c's float conversions (fltfmt.c); set by crt0 before main. */
 void libsys_float_init(void);

@@ -43,6 +43,7 @@ int libsys_errno(int e)
 	case E_DEAD: return ESRCH;
 	case E_NOEXEC: return ENOEXEC;
 	case E_TIMEDOUT: return ETIMEDOUT;
+	case E_INTR: return EINTR;
 	case E_OVERFLOW: return EOVERFLOW;
 	default: return EINVAL;
 	}
@@ -228,13 +229,16 @@ long sysconf(int name)
 
 unsigned sleep(unsigned seconds)
 {
-	libsys_sleep_ns((uint64_t)seconds * 1000000000ull);
-	return 0;
+	uint64_t left = libsys_sleep_ns((uint64_t)seconds * 1000000000ull);
+	return (unsigned)((left + 999999999ull) / 1000000000ull);
 }
 
 int usleep(useconds_t usec)
 {
-	libsys_sleep_ns((uint64_t)usec * 1000);
+	if (libsys_sleep_ns((uint64_t)usec * 1000)) {
+		errno = EINTR;
+		return -1;
+	}
 	return 0;
 }
 
@@ -273,11 +277,15 @@ pid_t waitpid(pid_t pid, int *status, int options)
 	}
 	uint32_t which = pid <= 0 ? PG_WAIT_ANY : (uint32_t)pid;
 	struct wait_status st;
-	int e = (options & WNOHANG) ? wait_poll(which, &st) : pgreq_waitpid(which, &st);
+	int e;
+	do { /* interrupted: again if the handler had SA_RESTART, as Linux */
+		libsys_sig_restart = 0;
+		e = (options & WNOHANG) ? wait_poll(which, &st) : pgreq_waitpid(which, &st);
+	} while (e == E_INTR && libsys_sig_restart);
 	if (e == E_AGAIN)
 		return 0;
 	if (e) {
-		errno = ECHILD;
+		errno = e == E_INTR ? EINTR : ECHILD;
 		return -1;
 	}
 	if (status)

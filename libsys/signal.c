@@ -8,6 +8,8 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <unistd.h>
+#include <pthread.h>
+#include <sys/time.h>
 #include "abi/err.h"
 #include "abi/pager.h"
 #include "abi/signal.h"
@@ -58,14 +60,23 @@ int sigismember(const sigset_t *set, int sig)
 	return (int)((*set >> (sig - 1)) & 1);
 }
 
-/* The kernel's sigmask: how (ABI_SIG_*, ~0: only ask), set; the old set. */
-static int sigmask(uint64_t how, uint64_t set, uint64_t *old)
+/* The kernel's sigmask: how (ABI_SIG_*, ~0: only ask), set, entry (for
+ * ABI_SIG_RAISE); the old set, the pending set. */
+static int sigmask2(uint64_t how, uint64_t set, uint64_t entry, uint64_t *old,
+		    uint64_t *pending)
 {
 	struct sys_regs r;
-	int e = sys_sigmask_r(how, set, &r);
+	int e = sys_sigmask_r(how, set, entry, &r);
 	if (e == E_OK && old)
 		*old = r.rdi;
+	if (e == E_OK && pending)
+		*pending = r.rsi;
 	return e;
+}
+
+static int sigmask(uint64_t how, uint64_t set, uint64_t *old)
+{
+	return sigmask2(how, set, 0, old, NULL);
 }
 
 unsigned long libsys_sigmask_get(void)
@@ -106,6 +117,7 @@ int sigprocmask(int how, const sigset_t *set, sigset_t *old)
 /* ---- handlers ---- */
 
 static struct sigaction actions[_NSIG];
+volatile int libsys_sig_restart;
 static struct { volatile int locked; } act_lock;
 
 static int has_handler(const struct sigaction *a)
@@ -115,16 +127,26 @@ static int has_handler(const struct sigaction *a)
 
 void libsys_sigtramp(void);
 
-/* Tell the pager which signals have a handler now (act_lock held). */
+/* Tell the pager which signals have a handler and which are ignored
+ * now (act_lock held). */
 static int tell_pager(void)
 {
-	uint64_t mask = 0;
-	for (int s = 1; s < _NSIG; s++)
+	uint64_t mask = 0, ign = 0;
+	for (int s = 1; s < _NSIG; s++) {
 		if (has_handler(&actions[s]))
 			mask |= 1ull << (s - 1);
+		else if (actions[s].sa_handler == SIG_IGN)
+			ign |= 1ull << (s - 1);
+	}
 	struct sys_msg m = { .label = PG_SIGACTION,
-			     .w = { mask, mask ? (uint64_t)libsys_sigtramp : 0 } };
+			     .w = { mask, mask ? (uint64_t)libsys_sigtramp : 0, ign } };
 	return libsys_pg_call(&m);
+}
+
+/* The pager's view of a: handled, ignored, default. */
+static int disposition(const struct sigaction *a)
+{
+	return has_handler(a) ? 2 : a->sa_handler == SIG_IGN;
 }
 
 int sigaction(int sig, const struct sigaction *act, struct sigaction *old)
@@ -143,7 +165,7 @@ int sigaction(int sig, const struct sigaction *act, struct sigaction *old)
 	if (act) {
 		struct sigaction before = actions[sig];
 		actions[sig] = *act;
-		if (has_handler(act) != has_handler(&before) && (e = tell_pager()))
+		if (disposition(act) != disposition(&before) && (e = tell_pager()))
 			actions[sig] = before;
 	}
 	__atomic_store_n(&act_lock.locked, 0, __ATOMIC_RELEASE);
@@ -176,16 +198,33 @@ static void run_handler(int sig, siginfo_t *si, void *uc)
 		block |= 1ull << (sig - 1);
 	if (block)
 		sigmask(ABI_SIG_BLOCK, block, NULL);
+	if (a.sa_flags & SA_RESTART)
+		libsys_sig_restart = 1;
 	if (a.sa_flags & SA_SIGINFO)
 		a.sa_sigaction(sig, si, uc);
 	else
 		a.sa_handler(sig);
 }
 
-/* libsys_sigtramp's C half: called with the kernel's arguments. */
+/* True if sig's default action is to ignore it. */
+static int ignored_by_default(int sig)
+{
+	return sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || sig == SIGCONT;
+}
+
+/* libsys_sigtramp's C half: called with the kernel's arguments.  A
+ * signal whose handler went away after it was sent takes its action now:
+ * ignored, or the end of the process by that signal. */
 void libsys_sig_entry(int sig, siginfo_t *si, void *uc)
 {
-	if (sig >= 1 && sig < _NSIG)
+	if (sig < 1 || sig >= _NSIG)
+		return;
+	sighandler_t h = actions[sig].sa_handler;
+	if (h == SIG_IGN || (h == SIG_DFL && ignored_by_default(sig)))
+		return;
+	if (h == SIG_DFL)
+		kill(getpid(), sig);
+	else
 		run_handler(sig, si, uc);
 }
 
@@ -209,24 +248,129 @@ __asm__(".text\n"
 	"	ud2\n" /* sigreturn refused the frame: SIGILL, then the end */
 	".size libsys_sigtramp, .-libsys_sigtramp\n");
 
+/* raise: the handler runs in this thread on the way out of the kernel
+ * call that makes sig pending (at once unless blocked: then when it is
+ * unblocked), as Linux's tgkill to itself. */
 int raise(int sig)
 {
 	if (bad_sig(sig))
 		return -1;
 	struct sigaction a = actions[sig];
-	if (a.sa_handler == SIG_IGN)
+	if (a.sa_handler == SIG_IGN || (a.sa_handler == SIG_DFL && ignored_by_default(sig)))
 		return 0;
-	if (a.sa_handler == SIG_DFL) {
-		if (sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || sig == SIGCONT)
-			return 0; /* ignored by default */
+	uint64_t blocked = 0;
+	sigmask(~0ull, 0, &blocked);
+	if (a.sa_handler == SIG_DFL && !((blocked >> (sig - 1)) & 1)) {
 		if (sig == SIGABRT)
 			abort();
 		return kill(getpid(), sig);
 	}
-	siginfo_t si = { .si_signo = sig, .si_code = SI_TKILL, .si_pid = getpid() };
-	uint64_t old = 0;
-	sigmask(~0ull, 0, &old);
-	run_handler(sig, &si, NULL);
-	sigmask(ABI_SIG_SETMASK, old, NULL);
+	return libsys_fail(sigmask2(ABI_SIG_RAISE, 1ull << (sig - 1),
+				    (uint64_t)libsys_sigtramp, NULL, NULL));
+}
+
+int pthread_kill(pthread_t t, int sig)
+{
+	if (sig < 0 || sig >= _NSIG)
+		return EINVAL;
+	if (sig == 0)
+		return 0;
+	int r = t == pthread_self() ? raise(sig) : kill(getpid(), sig);
+	return r ? errno : 0;
+}
+
+int sigpending(sigset_t *set)
+{
+	uint64_t pending = 0;
+	int e = sigmask2(~0ull, 0, 0, NULL, &pending);
+	if (e)
+		return libsys_fail(e);
+	*set = pending;
+	return 0;
+}
+
+int sigsuspend(const sigset_t *mask)
+{
+	sys_sigsuspend(*mask);
+	errno = EINTR;
+	return -1;
+}
+
+int pause(void)
+{
+	uint64_t now = 0;
+	sigmask(~0ull, 0, &now);
+	sys_sigsuspend(now);
+	errno = EINTR;
+	return -1;
+}
+
+/* alarm and setitimer(ITIMER_REAL): the pager keeps one timer per
+ * process (PG_SIG_ALARM: w0 = ms from now, 0: none; w1 = the interval
+ * in ms; answers the ms that were left and the interval before). */
+static int alarm_call(uint64_t ms, uint64_t interval, uint64_t *left, uint64_t *old_iv)
+{
+	struct sys_msg m = { .label = PG_SIG_ALARM, .w = { ms, interval } };
+	int e = libsys_pg_call(&m);
+	if (e == E_OK) {
+		*left = m.w[0];
+		*old_iv = m.w[1];
+	}
+	return e;
+}
+
+unsigned alarm(unsigned seconds)
+{
+	uint64_t left = 0, iv = 0;
+	if (alarm_call((uint64_t)seconds * 1000, 0, &left, &iv))
+		return 0;
+	return (unsigned)((left + 999) / 1000);
+}
+
+static uint64_t tv_ms(const struct timeval *tv)
+{
+	return (uint64_t)tv->tv_sec * 1000 + ((uint64_t)tv->tv_usec + 999) / 1000;
+}
+
+static void ms_tv(uint64_t ms, struct timeval *tv)
+{
+	tv->tv_sec = (time_t)(ms / 1000);
+	tv->tv_usec = (suseconds_t)(ms % 1000 * 1000);
+}
+
+int setitimer(int which, const struct itimerval *nv, struct itimerval *ov)
+{
+	if (which != ITIMER_REAL || !nv || nv->it_value.tv_sec < 0 ||
+	    nv->it_value.tv_usec < 0 || nv->it_value.tv_usec >= 1000000 ||
+	    nv->it_interval.tv_sec < 0 || nv->it_interval.tv_usec < 0 ||
+	    nv->it_interval.tv_usec >= 1000000) {
+		errno = EINVAL;
+		return -1;
+	}
+	uint64_t left = 0, iv = 0;
+	int e = alarm_call(tv_ms(&nv->it_value), tv_ms(&nv->it_interval), &left, &iv);
+	if (e)
+		return libsys_fail(e);
+	if (ov) {
+		ms_tv(left, &ov->it_value);
+		ms_tv(iv, &ov->it_interval);
+	}
+	return 0;
+}
+
+int getitimer(int which, struct itimerval *cur)
+{
+	if (which != ITIMER_REAL) {
+		errno = EINVAL;
+		return -1;
+	}
+	uint64_t left = 0, iv = 0;
+	struct sys_msg m = { .label = PG_SIG_ALARM, .w = { 0, 0, 1 } }; /* w2: only ask */
+	int e = libsys_pg_call(&m);
+	if (e)
+		return libsys_fail(e);
+	left = m.w[0], iv = m.w[1];
+	ms_tv(left, &cur->it_value);
+	ms_tv(iv, &cur->it_interval);
 	return 0;
 }

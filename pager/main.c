@@ -96,6 +96,7 @@ static const struct {
 	[PG_PIPE_REF]     = { "pipe_ref",     do_pipe_ref,   BESIDE },
 	[PG_PIPE_WRITE]   = { "pipe_write",   do_pipe_write, BESIDE },
 	[PG_PIPE_READ]    = { "pipe_read",    do_pipe_read,  BESIDE },
+	[PG_SIG_ALARM]    = { "sig_alarm",    do_sig_alarm,  ALONE },
 };
 
 static const pg_handler faults[] = {
@@ -246,6 +247,8 @@ void pager_main(const struct abi_bootinfo *bi)
 	if (me != threads) { /* thread 0 sets up; the others then serve */
 		while (!__atomic_load_n(&pg.up, __ATOMIC_ACQUIRE))
 			sys_sleep_ms(1);
+		if ((unsigned)(me - threads) == bi->ncpus)
+			sig_timer_main(); /* the one after the per-CPU threads */
 		serve(me);
 	}
 	struct sys_regs r;

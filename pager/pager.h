@@ -57,6 +57,10 @@ struct proc {
 	uint64_t sig_handled, sig_entry;   /* PG_SIGACTION: signals with a handler
 					    * (bit sig - 1) and where threads
 					    * enter one; inherited by fork */
+	uint64_t sig_ignored;              /* PG_SIGACTION: SIG_IGN; inherited */
+	uint64_t alarm_at, alarm_iv;       /* PG_SIG_ALARM: SIGALRM at alarm_at
+					    * (ms of the cycle counter; 0:
+					    * none), then every alarm_iv ms */
 	uint64_t cfaults, cmaxrss;         /* of its waited-for children (and
 					    * theirs): faults, the highest peak
 					    * (getrusage RUSAGE_CHILDREN) */
@@ -166,6 +170,17 @@ long do_sigaction(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
  * m is not a fault back from a handler that could not run), the
  * FAULT_REPLY_SIGNAL answer in r; else 0: kill as without one. */
 long sig_fault(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+/* What signal sig (0: SIGKILL's code 0) does to p. */
+enum sig_action { SIG_ACT_IGNORE, SIG_ACT_HANDLE, SIG_ACT_END };
+enum sig_action sig_action(const struct proc *p, int sig);
+/* Send sig to p: its handler runs in one of its threads (sig_post), or
+ * nothing happens, or p ends by sig (pg.big held for writing). */
+void sig_send(struct proc *p, int sig);
+/* A child of parent just ended: SIGCHLD to parent if it handles it. */
+void sig_child_ended(struct proc *parent);
+long do_sig_alarm(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+/* The alarm thread's loop (the pager thread after the per-CPU ones). */
+_Noreturn void sig_timer_main(void);
 
 /* pipe.c: pipes (PG_PIPE_*); fork copies the parent's ends (E_NOMEM: no
  * room), a process's end closes its own and drops its saved calls. */

@@ -246,8 +246,11 @@ void proc_end(struct proc *p, int how, uint64_t code, uint64_t addr, uint64_t ri
 	p->status.code = code;
 	p->status.addr = addr;
 	p->status.rip = rip;
-	p->state = proc_live(p->ppid) ? PROC_ZOMBIE : PROC_FREE;
-	wait_answer(p);
+	struct proc *parent = proc_live(p->ppid);
+	p->state = parent ? PROC_ZOMBIE : PROC_FREE;
+	wait_answer(p); /* may reap p */
+	if (parent)
+		sig_child_ended(parent);
 	if (p->ppid == 0)
 		runner_exited(p);
 }
@@ -446,6 +449,7 @@ long do_fork(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	c->brk = p->brk;
 	c->sig_handled = p->sig_handled; /* the same handlers, at the same addresses */
 	c->sig_entry = p->sig_entry;
+	c->sig_ignored = p->sig_ignored; /* the alarm is not inherited */
 	ksmd_fork(p, c);
 	if (!e)
 		e = pipe_fork(p, c); /* its descriptors name the same pipes */
@@ -476,10 +480,11 @@ static bool is_ancestor(const struct proc *a, const struct proc *t)
 	return false;
 }
 
-/* PG_KILL: end process w0 and its children; only the process itself or an
- * ancestor may (E_PERM), E_NOENT if there is no such live process.  w1: the
- * signal that ends it (1..64; 0 or SIGKILL (9): killed, code 0), which its
- * wait status reports as PG_KILLED_SIGNAL | w1; E_INVAL above 64. */
+/* PG_KILL: signal w1 (1..64; 0: SIGKILL's code 0) to process w0: its
+ * handler runs, or it is ignored (sig_action), or the process and its
+ * children end, which only the process itself or an ancestor may (E_PERM),
+ * with wait status PG_KILLED_SIGNAL | w1 (0 for 0 and SIGKILL).  E_NOENT if
+ * there is no such live process, E_INVAL above 64. */
 long do_kill(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {
 	(void)r;
@@ -489,8 +494,8 @@ long do_kill(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	struct proc *t = m->w[0] <= UINT32_MAX ? proc_live((uint32_t)m->w[0]) : NULL;
 	if (!t)
 		return E_NOENT;
-	if (!is_ancestor(p, t))
+	if (sig_action(t, (int)sig) == SIG_ACT_END && !is_ancestor(p, t))
 		return E_PERM;
-	proc_end(t, PG_WAIT_KILLED, sig && sig != 9 ? PG_KILLED_SIGNAL | sig : 0, 0, 0);
+	sig_send(t, (int)sig);
 	return E_OK;
 }

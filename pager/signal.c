@@ -1,14 +1,29 @@
-/* Synchronous fault signals: a process that registered handlers
+/* Signals, the policy half (the kernel's is kernel/signal.c).
+ *
+ * Synchronous fault signals: a process that registered handlers
  * (PG_SIGACTION) has a fault that would kill it answered with
  * FAULT_REPLY_SIGNAL instead; the kernel then runs the handler on the
  * faulting thread (abi/signal.h).  A fault that comes back marked
  * FAULT_ACC_NOSIGNAL (the signal was blocked: the handler itself faulted,
- * or the frame could not be written) kills as without a handler. */
+ * or the frame could not be written) kills as without a handler.
+ *
+ * Asynchronous signals (kill, SIGCHLD, alarm): sig_send decides the action
+ * from what PG_SIGACTION said (handled, ignored, else Linux's default:
+ * ignore SIGCHLD, SIGURG, SIGWINCH, SIGCONT, end the process for the
+ * rest) and, for a handled one, the thread: the first that does not block
+ * it (sig_post says E_BUSY for one that does), else the first thread,
+ * where it stays pending until unblocked.  A blocked waitpid of a
+ * one-thread process is answered E_INTR.  Alarms (PG_SIG_ALARM) are
+ * per-process deadlines a pager thread of their own (sig_timer_main)
+ * waits for. */
 #include "pager.h"
 #include "abi/signal.h"
+#include "abi/syscall.h"
 
 /* Linux's signal numbers and si_code values. */
 enum { SIGILL_ = 4, SIGTRAP_ = 5, SIGBUS_ = 7, SIGFPE_ = 8, SIGSEGV_ = 11 };
+enum { SIGKILL_ = 9, SIGALRM_ = 14, SIGCHLD_ = 17, SIGCONT_ = 18, SIGSTOP_ = 19,
+       SIGURG_ = 23, SIGWINCH_ = 28 };
 enum { SEGV_MAPERR_ = 1, SEGV_ACCERR_ = 2, ILL_ILLOPN_ = 2, FPE_INTDIV_ = 1,
        FPE_FLTINV_ = 7, BUS_ADRALN_ = 1, TRAP_BRKPT_ = 1, SI_KERNEL_ = 0x80 };
 
@@ -55,7 +70,8 @@ long sig_fault(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	return FAULT_REPLY_SIGNAL;
 }
 
-/* PG_SIGACTION: w0 = signals with a handler, w1 = the entry. */
+/* PG_SIGACTION: w0 = signals with a handler, w1 = the entry, w2 =
+ * signals ignored (SIG_IGN). */
 long do_sigaction(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {
 	(void)r;
@@ -63,5 +79,143 @@ long do_sigaction(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 		return E_INVAL;
 	p->sig_handled = m->w[0];
 	p->sig_entry = m->w[1];
+	p->sig_ignored = m->w[2] & ~m->w[0];
 	return E_OK;
+}
+
+enum sig_action sig_action(const struct proc *p, int sig)
+{
+	uint64_t bit = 1ull << (sig - 1);
+	if (sig == 0 || sig == SIGKILL_ || sig == SIGSTOP_)
+		return SIG_ACT_END;
+	if ((p->sig_handled & bit) && p->sig_entry)
+		return SIG_ACT_HANDLE;
+	if ((p->sig_ignored & bit) || sig == SIGCHLD_ || sig == SIGURG_ ||
+	    sig == SIGWINCH_ || sig == SIGCONT_)
+		return SIG_ACT_IGNORE;
+	return SIG_ACT_END;
+}
+
+/* The thread of a one-thread process waiting in PG_WAIT: its wait ends
+ * with E_INTR, as a blocking system call a handler interrupts. */
+static void interrupt_wait(struct proc *p)
+{
+	int n = 0;
+	for (int i = 0; i < PG_MAX_THREADS; i++)
+		n += p->threads[i] != 0;
+	if (!p->wait_reply || n != 1)
+		return;
+	uint32_t h = p->wait_reply;
+	p->wait_reply = 0;
+	sys_reply_send(h, E_INTR, 0, 0, 0, 0);
+}
+
+/* Post handled signal sig to a thread of p (see the top). */
+static void post(struct proc *p, int sig)
+{
+	int first = -1;
+	for (int i = 0; i < PG_MAX_THREADS; i++) {
+		if (!p->threads[i])
+			continue;
+		if (first < 0)
+			first = i;
+		if (sys_sig_post(p->threads[i], (uint64_t)sig, p->sig_entry, 0) == E_OK) {
+			interrupt_wait(p);
+			return;
+		}
+	}
+	if (first >= 0)
+		sys_sig_post(p->threads[first], (uint64_t)sig, p->sig_entry, SIG_POST_FORCE);
+}
+
+void sig_send(struct proc *p, int sig)
+{
+	switch (sig_action(p, sig)) {
+	case SIG_ACT_HANDLE:
+		post(p, sig);
+		break;
+	case SIG_ACT_END:
+		proc_end(p, PG_WAIT_KILLED, sig && sig != SIGKILL_ ? PG_KILLED_SIGNAL | (uint64_t)sig : 0,
+			 0, 0);
+		break;
+	case SIG_ACT_IGNORE:
+		break;
+	}
+}
+
+void sig_child_ended(struct proc *parent)
+{
+	if (sig_action(parent, SIGCHLD_) == SIG_ACT_HANDLE)
+		post(parent, SIGCHLD_);
+}
+
+/* ---- alarms ---- */
+
+#define ALARM_MAX_MS (100ull * 365 * 24 * 3600 * 1000) /* alarm(UINT_MAX) fits */
+
+static uint32_t timer_seq; /* the timer thread's futex word: bumped by a change */
+
+static uint64_t ms_now(void)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	uint64_t per_ms = pg.boot->tsc_hz / 1000 ? pg.boot->tsc_hz / 1000 : 1;
+	return ((uint64_t)hi << 32 | lo) / per_ms;
+}
+
+/* PG_SIG_ALARM: w0 = ms until SIGALRM (0: none), w1 = then every w1 ms (0:
+ * once), w2 = 1: only ask.  Answers w0 = the ms the one before had left
+ * (0: none), w1 = its interval. */
+long do_sig_alarm(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
+{
+	uint64_t now = ms_now();
+	r->w[0] = p->alarm_at ? (p->alarm_at > now ? p->alarm_at - now : 1) : 0;
+	r->w[1] = p->alarm_iv;
+	if (m->w[2] == 1)
+		return E_OK;
+	if (m->w[0] > ALARM_MAX_MS || m->w[1] > ALARM_MAX_MS || m->w[2])
+		return E_INVAL;
+	p->alarm_at = m->w[0] ? now + m->w[0] : 0;
+	p->alarm_iv = m->w[0] ? m->w[1] : 0;
+	__atomic_add_fetch(&timer_seq, 1, __ATOMIC_RELEASE);
+	sys_futex_wake((uint64_t)(uintptr_t)&timer_seq, 1);
+	return E_OK;
+}
+
+/* Send SIGALRM to every process whose alarm is due at now (pg.big held
+ * for writing); the ms until the next one (FUTEX_FOREVER: none). */
+static uint64_t fire_alarms(uint64_t now)
+{
+	uint64_t next = FUTEX_FOREVER;
+	for (int i = 0; i < PROC_MAX; i++) {
+		struct proc *p = proc_slot(i);
+		if (p->state != PROC_LIVE || !p->alarm_at)
+			continue;
+		if (p->alarm_at <= now) {
+			p->alarm_at = p->alarm_iv ? now + p->alarm_iv : 0;
+			sig_send(p, SIGALRM_); /* may end p */
+			if (p->state != PROC_LIVE || !p->alarm_at)
+				continue;
+		}
+		uint64_t left = p->alarm_at - now;
+		if (left < next)
+			next = left;
+	}
+	return next > FUTEX_MAX_MS && next != FUTEX_FOREVER ? FUTEX_MAX_MS : next;
+}
+
+_Noreturn void sig_timer_main(void)
+{
+	struct pg_thread *me = pg_self();
+	for (;;) {
+		uint32_t seq = __atomic_load_n(&timer_seq, __ATOMIC_ACQUIRE);
+		rw_write(&pg.big);
+		me->alone = true;
+		uint64_t next = fire_alarms(ms_now());
+		me->alone = false;
+		if (me->ngone)
+			mem_flush();
+		rw_write_done(&pg.big);
+		sys_futex_wait((uint64_t)(uintptr_t)&timer_seq, seq, next);
+	}
 }

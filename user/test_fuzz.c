@@ -27,7 +27,8 @@
  * pager handle,
  * PG_EXIT, PG_HALT, PG_REBOOT, PG_KSM_CTL (the machine's KSM settings),
  * sigreturn from a readable frame and PG_SIGACTION with handlers (a fault
- * would then run random code),
+ * would then run random code), sigsuspend (nobody signals it), a raise
+ * (sigmask ABI_SIG_RAISE) of any signal, PG_SIG_ALARM setting an alarm,
  * killing itself.  A worker killed by a fault
  * is counted and replaced; the kernel must never panic, every call must
  * return an enum err, pager-only calls E_PERM, unknown numbers E_NOSYS.
@@ -482,6 +483,12 @@ static void pick_request(struct fz *f, uint64_t a[6])
 		a[2] = below(f, 2) ? a[2] : below(f, 2) ? 0 : 1ull << below(f, 8);
 		if (!(f->flags & FZ_KILLS) || below(f, 2))
 			a[3] = (uint64_t)fz_thread_entry;
+		if (!(f->flags & FZ_KILLS)) /* a child's end would enter it */
+			a[2] &= ~(1ull << (17 - 1));
+		break;
+	case PG_SIG_ALARM: /* SIGALRM's default action would end a tame worker */
+		if (!(f->flags & FZ_KILLS) || below(f, 2))
+			a[4] = 1; /* only ask */
 		break;
 	case PG_KILL: case PG_WAIT:
 		a[2] = pick_pid(f);
@@ -634,7 +641,12 @@ static long tame(struct fz *f, long nr, uint64_t a[6])
 			a[2] %= 3;
 		break;
 	case SYS_thread_exit:
+	case SYS_sigsuspend: /* nobody sends it a signal: it would wait for good */
 		return SYS_yield;
+	case SYS_sigmask: /* a raise would enter any code */
+		if (a[0] == ABI_SIG_RAISE)
+			a[1] = 0;
+		break;
 	case SYS_sigreturn: /* a frame it can read would send it anywhere */
 		a[0] = pick_bad_ptr(f);
 		break;
@@ -782,10 +794,10 @@ static void fz_sigreturn(struct fz *f)
 		why = "a good frame was refused";
 	else if (!(why = sigret_check(p))) {
 		struct sys_regs r;
-		if (sys_sigmask_r(~0ull, 0, &r) != E_OK ||
+		if (sys_sigmask_r(~0ull, 0, 0, &r) != E_OK ||
 		    r.rdi != (p->uc.uc_sigmask & ~ABI_SIG_UNBLOCKABLE))
 			why = "the blocked set is not the frame's";
-		sys_sigmask(ABI_SIG_SETMASK, 0);
+		sys_sigmask(ABI_SIG_SETMASK, 0, 0);
 	}
 	if (why)
 		test_fail(NAME, "sigreturn: %s: worker seed 0x%lx flags 0x%x thread %u call "

@@ -221,10 +221,10 @@ static const char *one_sigreturn(struct sigret_probe *p, uint64_t *s)
 	if (why)
 		return why;
 	struct sys_regs r;
-	if (sys_sigmask_r(~0ull, 0, &r) != E_OK ||
+	if (sys_sigmask_r(~0ull, 0, 0, &r) != E_OK ||
 	    r.rdi != (p->uc.uc_sigmask & ~ABI_SIG_UNBLOCKABLE))
 		return "the blocked set is not the frame's";
-	return sys_sigmask(ABI_SIG_SETMASK, 0) == E_OK ? NULL : "sigmask failed";
+	return sys_sigmask(ABI_SIG_SETMASK, 0, 0) == E_OK ? NULL : "sigmask failed";
 }
 
 #define SR_ROUNDS 3000

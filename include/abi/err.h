@@ -24,6 +24,7 @@ enum err {
 	E_DEAD,       /* the other side is gone */
 	E_NOEXEC,     /* not a valid executable */
 	E_TIMEDOUT,   /* the time given ran out first */
+	E_INTR,       /* a signal came: the wait ended early */
 	E_COUNT
 };
 

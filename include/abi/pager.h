@@ -55,10 +55,13 @@
  *                                                 the caller's registers in
  *                                                 memory first and resumes
  *                                                 from them in the child)
- *   PG_KILL          w0 = pid, w1 = signal        -  (the process and its
- *                    (0: SIGKILL)                 children end; E_NOENT;
- *                                                 E_PERM unless the caller is
- *                                                 it or an ancestor)
+ *   PG_KILL          w0 = pid, w1 = signal        -  a handled signal runs
+ *                    (0: SIGKILL)                 its handler (sig_post), an
+ *                                                 ignored one nothing; else
+ *                                                 the process and its
+ *                                                 children end (E_PERM
+ *                                                 unless the caller is it
+ *                                                 or an ancestor); E_NOENT
  *   PG_MPROTECT      w0 = addr, w1 = size,        -  (inside one region)
  *                    w2 = MAP_* rights
  *   PG_BRK           w0 = new break (0: query)    w0 = the break: the heap
@@ -163,8 +166,13 @@
  *   PG_SIGACTION     w0 = signals with a handler  -  a fault raising one of
  *                    (bit sig - 1), w1 = the      them (abi/signal.h) is
  *                    entry threads resume at      answered FAULT_REPLY_SIGNAL
- *                    (below PG_USER_END)          instead of killing; fork
- *                                                 inherits both.  E_INVAL
+ *                    (below PG_USER_END), w2 =    instead of killing, and
+ *                    signals ignored (SIG_IGN)    PG_KILL runs the handler
+ *                                                 (sig_post); fork inherits
+ *                                                 all three.  E_INVAL
+ *   PG_SIG_ALARM     w0 = ms until SIGALRM (0:    w0 = ms the alarm before
+ *                    cancel), w1 = interval ms    had left (0: none), w1 =
+ *                    (0: once), w2 = 1: only ask  its interval.  E_INVAL
  *
  * Pipes (pager/pipe.c; the pager keeps the bytes and who holds each end:
  * per process, how many of its descriptors name each end; fork copies the
@@ -247,6 +255,7 @@ enum pg_request {
 	PG_PIPE_REF,
 	PG_PIPE_WRITE,
 	PG_PIPE_READ,
+	PG_SIG_ALARM,
 	PG_COUNT
 };
 

@@ -64,5 +64,10 @@ struct abi_sigframe {
 #define ABI_SIG_BLOCK   0
 #define ABI_SIG_UNBLOCK 1
 #define ABI_SIG_SETMASK 2
+#define ABI_SIG_RAISE   3 /* make set pending on the caller (raise) */
+
+/* sig_post's flags: make the signal pending even if the thread blocks it
+ * (the pager's choice when every thread of the process blocks it). */
+#define SIG_POST_FORCE 0x1
 
 #endif

@@ -21,7 +21,9 @@
 	X(null,            0, 0, 0) /* nothing: measures the entry/exit path */ \
 	X(debug_write,     1, 2, 0) /* (buf, len): console output */ \
 	X(yield,           2, 0, 0) \
-	X(sleep_ms,        3, 1, 0) /* (ms) */ \
+	X(sleep_ms,        3, 1, 0) /* (ms) -> left: E_INTR (left = the ms \
+				       not slept) when a signal it does not \
+				       block came */ \
 	X(thread_exit,     4, 0, 0) /* the calling thread ends */ \
 	X(send,            5, 6, 0) /* (ep, label, w0..w3) */ \
 	X(recv,            6, 1, 0) /* (ep) -> badge, label, w0..w3 */ \
@@ -50,7 +52,8 @@
 				       isa-debug-exit, exit status code*2+1 */ \
 	X(console_read,   27, 3, 0) /* (buf, len, flags) -> bytes read: waits \
 				       for at least one typed byte (serial or \
-				       keyboard) unless flags has CONSOLE_NOWAIT */ \
+				       keyboard) unless flags has CONSOLE_NOWAIT; \
+				       E_INTR: a signal came first */ \
 	X(memmap,         28, 3, 0) /* (buf, len, frames per cell) -> cells: \
 				       one MEMMAP_* byte per cell of frames */ \
 	X(reboot,         29, 0, 1) \
@@ -139,10 +142,14 @@
 				       (abi/signal.h); returns to that rip, \
 				       not to the caller.  E_FAULT: unreadable, \
 				       E_INVAL: rip outside the user half */ \
-	X(sigmask,        43, 2, 0) /* (how, set) -> old: the calling \
-				       thread's blocked signals (ABI_SIG_*; \
-				       abi/signal.h); set ignored when how is \
-				       ~0 (only ask).  E_INVAL: how */ \
+	X(sigmask,        43, 3, 0) /* (how, set, entry) -> old, pending: \
+				       the calling thread's blocked signals \
+				       (ABI_SIG_*; abi/signal.h); set ignored \
+				       when how is ~0 (only ask); how \
+				       ABI_SIG_RAISE makes set pending on the \
+				       caller, its handlers entered at entry. \
+				       pending: the caller's pending set. \
+				       E_INVAL: how, entry */ \
 	X(frame_free_many,44, 2, 1) /* (buf, n) -> freed: frame_free for each \
 				       of the n (<= FRAME_FREE_MANY_MAX) (pfn, \
 				       gen) pairs at buf, with one TLB \
@@ -154,7 +161,19 @@
 				       (its TLS thread pointer), kept across \
 				       switches; a new thread and a fork \
 				       child start with 0.  E_INVAL: base not \
-				       below USER_END */
+				       below USER_END */ \
+	X(sigsuspend,     46, 1, 0) /* (mask): wait with the blocked set \
+				       mask until a signal it lets through is \
+				       pending; always E_INTR, the handler \
+				       entered with the blocked set of before \
+				       in its frame (abi/signal.h) */ \
+	X(sig_post,       47, 4, 1) /* (thread, sig, entry, flags): make sig \
+				       (1..64) pending on thread, its handler \
+				       entered at entry; wakes it from an \
+				       interruptible wait (E_INTR there). \
+				       E_BUSY: the thread blocks sig (nothing \
+				       done unless flags has SIG_POST_FORCE). \
+				       E_INVAL sig, entry, flags */
 
 #define SYS_ENUM(name, nr, nargs, pager) SYS_##name = nr,
 enum { SYSCALL_TABLE(SYS_ENUM) SYS_COUNT };

@@ -20,6 +20,19 @@ struct timezone {
 /* *tv = the time; tz (obsolete) gets zeros.  0, or -1 with EINVAL. */
 int gettimeofday(struct timeval *tv, void *tz);
 
+/* Interval timers: ITIMER_REAL only (SIGALRM when it runs out, then every
+ * it_interval if not zero), in milliseconds (a value below 1 ms is 1 ms).
+ * setitimer: 0, or -1 with EINVAL (another timer, bad fields). */
+#define ITIMER_REAL    0
+#define ITIMER_VIRTUAL 1
+#define ITIMER_PROF    2
+struct itimerval {
+	struct timeval it_interval;
+	struct timeval it_value;
+};
+int setitimer(int which, const struct itimerval *nv, struct itimerval *ov);
+int getitimer(int which, struct itimerval *cur);
+
 #define timerisset(t) ((t)->tv_sec || (t)->tv_usec)
 #define timerclear(t) ((t)->tv_sec = (t)->tv_usec = 0)
 #define timercmp(a, b, CMP) \

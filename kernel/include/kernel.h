@@ -42,6 +42,9 @@ int fault_in_user(uint64_t va, uint64_t n, bool write);
  * the frame cannot be written. */
 struct ipc_msg;
 bool signal_deliver(const struct ipc_msg *r);
+/* fault.c: the current thread's signal frame could not be written: the
+ * pager kills its process as for a #GP at rip no handler may take. */
+_Noreturn void fault_no_signal_frame(uint64_t rip);
 /* The pager's answer r to the fault of thread t takes effect (called from
  * the reply, in the pager's system call): a FAULT_REPLY_MAP is installed in
  * t's space now.  A mapping the kernel refuses is reported on the console

@@ -89,6 +89,14 @@ struct thread {
 					* creation */
 	uint64_t sigblocked;           /* signals whose handlers may not run
 					* now (abi/signal.h); the thread's own */
+	uint64_t sigpending;           /* posted, not yet delivered (bit sig -
+					* 1): set by anyone (sig_post, raise),
+					* cleared by the thread itself */
+	uint64_t sig_entry;            /* where its handlers are entered (the
+					* last sig_post's or raise's entry) */
+	uint64_t sigsaved;             /* sigsuspend: the blocked set to put
+					* back, while sigsuspended */
+	bool sigsuspended;
 	_Atomic bool futex_woken;      /* a futex_wake took us (syscall_futex.c) */
 	/* FPU/SSE registers while not live in a CPU (arch_fpu_*) */
 	uint8_t fpu[ARCH_FPU_SIZE] __attribute__((aligned(ARCH_FPU_ALIGN)));
@@ -127,6 +135,15 @@ static inline bool thread_killed_meanwhile(struct thread *me, int st)
 		return false;
 	atomic_store(&me->state, TS_RUNNING);
 	return true;
+}
+
+/* True if t has a pending signal it does not block: an interruptible
+ * wait ends (E_INTR) and the way back to ring 3 enters its handler. */
+/* (a plain volatile load: aligned 8 bytes are atomic on x86_64, and the
+ * locked posts and state changes around it order it) */
+static inline bool thread_sig_ready(struct thread *t)
+{
+	return (*(volatile uint64_t *)&t->sigpending & ~t->sigblocked) != 0;
 }
 
 /* End the calling thread; never returns.  A thread of a space with a pager

@@ -11,6 +11,7 @@
 #include "thread.h"
 #include "lib/string.h"
 #include "fastpath.h"
+#include "ksignal.h"
 #include "abi/syscall.h"
 
 extern char syscall_entry[], thread_first_entry[];
@@ -141,6 +142,7 @@ static inline void syscall_out(struct trap_frame *tf, int e, const uint64_t out[
 	tf->r10 = out[3], tf->r8 = out[4], tf->r9 = out[5];
 	if (atomic_load(&sched_current()->kill)) /* thread_check_kill, inline */
 		thread_exit();
+	signal_on_return(tf);
 	if (tf->rip >= USER_END) /* cannot happen; sysret must not see it */
 		bad_return(tf);
 }
@@ -191,6 +193,7 @@ void arch_resume_syscall(struct trap_frame *tf)
 	}
 	if (atomic_load_explicit(&me->kill, memory_order_relaxed))
 		thread_exit();
+	signal_on_return(tf);
 	if (tf->rip >= USER_END) /* as syscall_out */
 		bad_return(tf);
 }
@@ -200,6 +203,6 @@ void arch_resume_syscall(struct trap_frame *tf)
  * comes later sends its wake-up interrupt, which checks on its way out). */
 void arch_resume_fault(struct trap_frame *tf)
 {
-	(void)tf;
 	fault_resume();
+	signal_on_return(tf);
 }

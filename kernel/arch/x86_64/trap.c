@@ -9,6 +9,7 @@
 #include "sched.h"
 #include "abi/fault.h"
 #include "console.h"
+#include "ksignal.h"
 
 static const char *const exc_names[32] = {
 	"#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
@@ -162,8 +163,10 @@ void trap_handler(struct trap_frame *tf)
 			lapic_eoi();
 		}
 	}
-	if (user)
+	if (user) {
 		thread_check_kill();
+		signal_on_return(tf);
+	}
 }
 
 /* arch_selftest_foreign_gs: take an interrupt in ring 0 while the GS base

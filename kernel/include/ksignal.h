@@ -1,0 +1,29 @@
+/* Asynchronous signals (kernel/signal.c): the check on every way back to
+ * ring 3.  Kept inline: on the system-call exit it is one load and a
+ * test when nothing is pending. */
+#ifndef KERNEL_KSIGNAL_H
+#define KERNEL_KSIGNAL_H
+
+#include <stdbool.h>
+#include "sched.h"
+#include "thread.h"
+
+/* Enter the handler of the lowest pending signal the current thread does
+ * not block, on its user frame uframe (abi/signal.h's frame, as fault
+ * signals build it); then end a sigsuspend.  A frame that cannot be
+ * written ends the process (the pager kills it as for a #GP: SIGSEGV). */
+void signal_deliver_pending(void *uframe);
+
+/* signal_deliver_pending if there is anything to deliver: called on every
+ * way back to ring 3 (system-call exit, interrupt and exception return,
+ * the IPC fast path's resumes, sigreturn). */
+static inline void signal_on_return(void *uframe)
+{
+	if (__builtin_expect(thread_sig_ready(sched_current()), 0))
+		signal_deliver_pending(uframe);
+}
+
+/* True if the current thread has a signal to take: a sleep's ready(). */
+bool signal_ready_now(void);
+
+#endif
