@@ -104,6 +104,7 @@ void trap_handler(struct trap_frame *tf)
 	if (tf->vector == 14 && user &&
 	    fault_user_page(fault_access(14, tf->error), read_cr2(), tf->rip)) {
 		thread_check_kill();
+		signal_on_return(tf);
 		return;
 	}
 	switch (tf->vector) {
