@@ -7,6 +7,7 @@
 #include "sched.h"
 #include "ipc.h"
 #include "fastpath.h"
+#include "ksignal.h"
 #include "printk.h"
 #include "memlayout.h"
 #include "abi/fault.h"
@@ -140,9 +141,11 @@ void fault_resume(void)
 		me->in_fault = false;
 		if (__atomic_load_n(&me->kill, __ATOMIC_RELAXED))
 			thread_check_kill();
+		signal_on_return(me, me->uframe);
 		return;
 	}
 	answered(me, asked(me, me->ipc_result));
+	signal_on_return(me, me->uframe);
 }
 
 /* True if page p of s is mapped as an access (write or not) needs it. */

@@ -37,6 +37,7 @@ struct cpu_sched {
 	bool ticking;
 	uint64_t ticks, switches, steals;
 	uint64_t started, idle_since, idle_cycles;
+	uint64_t live_segs; /* the data selectors loaded now (arch_segs_get) */
 } __attribute__((aligned(64)));
 
 static struct cpu_sched cpus[MAX_CPUS];
@@ -90,6 +91,7 @@ void sched_init_cpu(unsigned cpu)
 	__atomic_compare_exchange_n(&clock_start, &zero, arch_cycles(), false,
 				    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
 	c->started = arch_cycles();
+	c->live_segs = arch_segs_get();
 	c->id = cpu;
 	arch_set_cpu_local(c); /* called on cpu itself */
 	c->ticking = true; /* the caller starts the tick next */
@@ -107,12 +109,15 @@ static inline void switch_begin(struct cpu_sched *c, struct thread *prev,
 {
 	arch_fpu_leave(prev->fpu);
 	/* the data selectors are the thread's (a value left by one thread
-	 * was another's to read); loading them sets the FS base too */
-	uint64_t segs = arch_segs_get();
-	prev->segs = segs;
-	if (segs != next->segs)
+	 * was another's to read): a program's thread leaving has its saved
+	 * (the pager's threads and idle load none: what is live stays so),
+	 * next's are loaded unless live already, which sets the FS base too */
+	if (prev->user_segs)
+		c->live_segs = prev->segs = arch_segs_get();
+	if (next->segs != c->live_segs) {
 		arch_segs_set(next->segs, next->fs_base);
-	else if (prev->fs_base | next->fs_base)
+		c->live_segs = next->segs;
+	} else if (prev->fs_base | next->fs_base)
 		arch_set_fs_base(next->fs_base);
 	next->cpu = c->id;
 	next->runs++;

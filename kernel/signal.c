@@ -121,7 +121,7 @@ int ksys_sigreturn(const uint64_t a[6], uint64_t out[6])
 	arch_uregs_set(me->uframe, g);
 	me->sigblocked = uc.uc_sigmask & ~ABI_SIG_UNBLOCKABLE;
 	thread_check_kill();
-	signal_on_return(me->uframe);
+	signal_on_return(me, me->uframe);
 	arch_user_return(me->uframe);
 }
 

@@ -76,6 +76,7 @@ int thread_create(struct space *space, uint64_t entry, uint64_t stack,
 		return E_DEAD;
 	}
 	t->space = space;
+	t->user_segs = space->pager_ep != NULL;
 	int e = map_ipc_buf(t, space, ipc_buf);
 	if (e != E_OK) {
 		kobj_put(&t->obj);
@@ -176,7 +177,8 @@ void thread_first_run(void)
 {
 	sched_finish_switch();
 	thread_check_kill();
-	signal_on_return(sched_current()->uframe); /* posted before its start */
+	struct thread *me = sched_current();
+	signal_on_return(me, me->uframe); /* posted before its start */
 }
 
 void thread_check_kill(void)

@@ -42,12 +42,9 @@ void region_init(struct region_set *s)
 	s->last = NULL;
 }
 
-PG_HOT struct region *region_find(struct region_set *s, uint64_t addr)
+struct region *region_find_tree(struct region_set *s, uint64_t addr)
 {
-	struct region *r = s->last;
-	if (r && addr >= r->start && addr < r->end)
-		return r;
-	r = R(tree_floor(&s->t, addr));
+	struct region *r = R(tree_floor(&s->t, addr));
 	if (!r || addr >= r->end)
 		return NULL;
 	return s->last = r;

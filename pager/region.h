@@ -52,8 +52,18 @@ void region_init(struct region_set *s);
 int region_add(struct region_set *s, uint64_t start, uint64_t end,
 	       unsigned kind, unsigned rights);
 
-/* The region holding addr, or NULL. */
-struct region *region_find(struct region_set *s, uint64_t addr);
+/* region_find past the region found last: the tree's answer. */
+struct region *region_find_tree(struct region_set *s, uint64_t addr);
+
+/* The region holding addr, or NULL.  Inline: a fault's run in one region
+ * finds it in last. */
+static inline struct region *region_find(struct region_set *s, uint64_t addr)
+{
+	struct region *r = s->last;
+	if (r && addr >= r->start && addr < r->end)
+		return r;
+	return region_find_tree(s, addr);
+}
 
 /* The first region (lowest start) at or after addr, or NULL. */
 struct region *region_from(const struct region_set *s, uint64_t addr);

@@ -24,7 +24,8 @@ bool fault_user_exception(uint64_t label, uint64_t access, uint64_t addr, uint64
 bool fault_user_page(uint64_t access, uint64_t addr, uint64_t rip);
 /* The rest of fault_user_exception for a thread whose fault call went by
  * the IPC fast path and blocked it for good (THREAD_RESUME_FAULT): run
- * when it goes on, then the exception returns to ring 3. */
+ * when it goes on (a pending signal taken on its user frame), then the
+ * exception returns to ring 3. */
 void fault_resume(void);
 /* System call nr with arguments a; its results go to out (zeroed by the
  * caller).  Returns the enum err for rax. */

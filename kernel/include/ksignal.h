@@ -14,12 +14,13 @@
  * written ends the process (the pager kills it as for a #GP: SIGSEGV). */
 void signal_deliver_pending(void *uframe);
 
-/* signal_deliver_pending if there is anything to deliver: called on every
+/* signal_deliver_pending if the current thread me has anything to
+ * deliver: called on every
  * way back to ring 3 (system-call exit, interrupt and exception return,
  * the IPC fast path's resumes, sigreturn). */
-static inline void signal_on_return(void *uframe)
+static inline void signal_on_return(struct thread *me, void *uframe)
 {
-	if (__builtin_expect(thread_sig_ready(sched_current()), 0))
+	if (__builtin_expect(thread_sig_ready(me), 0))
 		signal_deliver_pending(uframe);
 }
 

@@ -87,6 +87,9 @@ struct thread {
 	uint64_t segs;                 /* ring 3's data selectors while
 					* switched out (arch_segs_get); 0 at
 					* creation */
+	bool user_segs;                /* a program's thread (its space has a
+					* pager): its selectors are saved at a
+					* switch; the pager never loads one */
 	uint64_t sigblocked;           /* signals whose handlers may not run
 					* now (abi/signal.h); the thread's own */
 	uint64_t sigpending;           /* posted, not yet delivered (bit sig -

@@ -140,9 +140,10 @@ static inline void syscall_out(struct trap_frame *tf, int e, const uint64_t out[
 	tf->rax = (uint64_t)e;
 	tf->rdi = out[0], tf->rsi = out[1], tf->rdx = out[2];
 	tf->r10 = out[3], tf->r8 = out[4], tf->r9 = out[5];
-	if (atomic_load(&sched_current()->kill)) /* thread_check_kill, inline */
+	struct thread *me = sched_current();
+	if (atomic_load(&me->kill)) /* thread_check_kill, inline */
 		thread_exit();
-	signal_on_return(tf);
+	signal_on_return(me, tf);
 	if (tf->rip >= USER_END) /* cannot happen; sysret must not see it */
 		bad_return(tf);
 }
@@ -193,7 +194,7 @@ void arch_resume_syscall(struct trap_frame *tf)
 	}
 	if (atomic_load_explicit(&me->kill, memory_order_relaxed))
 		thread_exit();
-	signal_on_return(tf);
+	signal_on_return(me, tf);
 	if (tf->rip >= USER_END) /* as syscall_out */
 		bad_return(tf);
 }
@@ -203,6 +204,6 @@ void arch_resume_syscall(struct trap_frame *tf)
  * comes later sends its wake-up interrupt, which checks on its way out). */
 void arch_resume_fault(struct trap_frame *tf)
 {
+	(void)tf; /* the thread's uframe: fault_resume takes a signal there */
 	fault_resume();
-	signal_on_return(tf);
 }

@@ -103,8 +103,7 @@ void trap_handler(struct trap_frame *tf)
 	/* ring 3's page faults first: the IPC fast path's delivery (fastpath.c) */
 	if (tf->vector == 14 && user &&
 	    fault_user_page(fault_access(14, tf->error), read_cr2(), tf->rip)) {
-		thread_check_kill();
-		signal_on_return(tf);
+		thread_check_kill(); /* a signal: fault_resume took it */
 		return;
 	}
 	switch (tf->vector) {
@@ -166,7 +165,7 @@ void trap_handler(struct trap_frame *tf)
 	}
 	if (user) {
 		thread_check_kill();
-		signal_on_return(tf);
+		signal_on_return(sched_current(), tf);
 	}
 }
 
