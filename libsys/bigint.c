@@ -94,6 +94,21 @@ int bn_cmp(const struct bn *a, const struct bn *b)
 	return 0;
 }
 
+/* a = a + b. */
+void bn_add(struct bn *a, const struct bn *b)
+{
+	uint64_t carry = 0;
+	int n = a->n > b->n ? a->n : b->n;
+	for (int i = 0; i < n; i++) {
+		uint64_t t = carry + (i < a->n ? a->d[i] : 0) + (i < b->n ? b->d[i] : 0);
+		a->d[i] = (uint32_t)t;
+		carry = t >> 32;
+	}
+	a->n = n;
+	if (carry && a->n < BN_LIMBS)
+		a->d[a->n++] = (uint32_t)carry;
+}
+
 /* a = a - b, where a >= b. */
 void bn_sub(struct bn *a, const struct bn *b)
 {

@@ -21,6 +21,7 @@ uint32_t bn_divmod(struct bn *a, uint32_t m);
 void bn_shl(struct bn *a, unsigned bits);
 void bn_shr1(struct bn *a);
 int bn_cmp(const struct bn *a, const struct bn *b);
+void bn_add(struct bn *a, const struct bn *b);
 void bn_sub(struct bn *a, const struct bn *b);
 int bn_bitlen(const struct bn *a);
 int bn_is_zero(const struct bn *a);

@@ -263,19 +263,34 @@ double floor(double x)
 	if (!(fabs(x) < 4503599627370496.0)) /* 2^52: integral already, or NaN */
 		return x;
 	double t = (double)(long long)x;
-	return t > x ? t - 1 : t;
+	if (t > x)
+		t -= 1;
+	return t == 0 ? __builtin_copysign(0.0, x) : t; /* floor(-0.0) is -0 */
 }
 
 double ceil(double x)
 {
-	return -floor(-x);
+	if (!(fabs(x) < 4503599627370496.0))
+		return x;
+	double t = (double)(long long)x;
+	if (t < x)
+		t += 1;
+	return t == 0 ? __builtin_copysign(0.0, x) : t; /* ceil(-0.5) is -0 */
 }
 
+/* x - n*y with n = x/y truncated, exactly (the x87's partial remainder,
+ * repeated until complete); the sign of x. */
 double fmod(double x, double y)
 {
-	if (y == 0)
+	if (isnan(x) || isnan(y) || isinf(x) || y == 0)
 		return NAN;
-	double q = x / y;
-	q = q < 0 ? ceil(q) : floor(q);
-	return x - q * y;
+	if (isinf(y))
+		return x;
+	long double r;
+	__asm__("1: fprem\n\t"
+		"fnstsw %%ax\n\t"
+		"testw $0x400, %%ax\n\t" /* C2: only partly reduced */
+		"jnz 1b"
+		: "=t"(r) : "0"((long double)x), "u"((long double)y) : "ax", "cc");
+	return (double)r;
 }
