@@ -87,8 +87,9 @@ ULDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
 	--build-id=none -T libsys/user.ld
 LIBSYS_SRCS := $(filter-out libsys/crt0.c,$(wildcard libsys/*.c)) \
 	lib/fmt.c lib/string.c lib/err.c lib/elf.c lib/cmdline.c
-# Floating point lives only in the programs' libsys.
-LIBSYS_FP := libsys/fltfmt.c libsys/libm.c libsys/libm2.c libsys/libc2.c libsys/trig.c
+# Floating point (and strftime, beside libc2.c) lives only in the programs' libsys.
+LIBSYS_FP := libsys/fltfmt.c libsys/libm.c libsys/libm2.c libsys/libc2.c libsys/trig.c \
+	libsys/strftime.c
 LIBSYS := $(BUILD)/u/libsys.a
 LIBSYS_PAGER := $(BUILD)/p/libsys.a
 CRT0   := $(BUILD)/u/libsys/crt0.o
@@ -319,6 +320,15 @@ $(BUILD)/unit/libm_lsm.o: $(LIBM_UNIT) libsys/bigint.h
 	rm -f $@.tmp
 $(BUILD)/unit/test_libm: HOST_SRCS += $(BUILD)/unit/libm_lsm.o
 $(BUILD)/unit/test_libm: $(BUILD)/unit/libm_lsm.o
+
+# libsys's strftime against the host's, renamed lsc_strftime the same way.
+$(BUILD)/unit/strftime_lsc.o: libsys/strftime.c
+	@mkdir -p $(BUILD)/unit
+	$(CC) $(HOST_CFLAGS) -fno-builtin -c libsys/strftime.c -o $@.tmp
+	objcopy --redefine-sym strftime=lsc_strftime $@.tmp $@
+	rm -f $@.tmp
+$(BUILD)/unit/test_strftime: HOST_SRCS += $(BUILD)/unit/strftime_lsc.o
+$(BUILD)/unit/test_strftime: $(BUILD)/unit/strftime_lsc.o
 
 .SECONDARY: $(foreach p,$(USER_PROGS),$(call user_objs,$(p))) $(USER_PROGS:%=$(BUILD)/u/user/%.elf) \
 	$(EXTRA_PROGS:%=$(BUILD)/x/%.o) $(EXTRA_PROGS:%=$(BUILD)/x/%.elf)
