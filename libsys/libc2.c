@@ -479,7 +479,14 @@ void *memalign(size_t align, size_t size)
 }
 
 void *valloc(size_t size) { return memalign(4096, size); }
-void *pvalloc(size_t size) { return memalign(4096, (size + 4095) & ~(size_t)4095); }
+void *pvalloc(size_t size)
+{
+	if (size > SIZE_MAX - 4095) { /* the round-up would wrap to 0 */
+		errno = ENOMEM;
+		return NULL;
+	}
+	return memalign(4096, (size + 4095) & ~(size_t)4095);
+}
 
 /* ---- brk and sbrk: a break of their own, in a reserved (PROT_NONE)
  * range placed on first use; malloc keeps the pager's heap (PG_BRK), so
@@ -571,17 +578,21 @@ int fileno(FILE *f)
 int vdprintf(int fd, const char *fmt, va_list ap)
 {
 	char buf[1024];
-	int n = vsnprintf(buf, sizeof buf, fmt, ap);
-	if (n < 0)
-		return n;
-	if ((size_t)n < sizeof buf)
-		return write(fd, buf, (size_t)n) < 0 ? -1 : n;
-	char *big = malloc((size_t)n + 1);
-	if (!big)
-		return -1;
-	vsnprintf(big, (size_t)n + 1, fmt, ap);
-	int r = write(fd, big, (size_t)n) < 0 ? -1 : n;
-	free(big);
+	va_list again; /* ap is read twice when the text is long */
+	va_copy(again, ap);
+	int n = vsnprintf(buf, sizeof buf, fmt, ap), r = n;
+	if (n >= 0 && (size_t)n < sizeof buf) {
+		r = write(fd, buf, (size_t)n) < 0 ? -1 : n;
+	} else if (n >= 0) {
+		char *big = malloc((size_t)n + 1);
+		r = -1;
+		if (big) {
+			vsnprintf(big, (size_t)n + 1, fmt, again);
+			r = write(fd, big, (size_t)n) < 0 ? -1 : n;
+			free(big);
+		}
+	}
+	va_end(again);
 	return r;
 }
 
