@@ -89,7 +89,7 @@ LIBSYS_SRCS := $(filter-out libsys/crt0.c,$(wildcard libsys/*.c)) \
 	lib/fmt.c lib/string.c lib/err.c lib/elf.c lib/cmdline.c
 # Floating point (and strftime, beside libc2.c) lives only in the programs' libsys.
 LIBSYS_FP := libsys/fltfmt.c libsys/libm.c libsys/libm2.c libsys/libc2.c libsys/trig.c \
-	libsys/strftime.c
+	libsys/strftime.c libsys/libm3.c
 LIBSYS := $(BUILD)/u/libsys.a
 LIBSYS_PAGER := $(BUILD)/p/libsys.a
 CRT0   := $(BUILD)/u/libsys/crt0.o
@@ -309,7 +309,7 @@ $(BUILD)/unit/test_fltfmt: libsys/fltfmt.c libsys/bigint.c libsys/bigint.h
 # libsys's strtod and <math.h> (libm.c, libm2.c) against the host's glibc:
 # one relocatable object whose every global symbol is renamed lsm_NAME, so
 # both libraries link into one test program.
-LIBM_UNIT := libsys/libm.c libsys/libm2.c libsys/bigint.c libsys/trig.c
+LIBM_UNIT := libsys/libm.c libsys/libm2.c libsys/bigint.c libsys/trig.c libsys/libm3.c
 $(BUILD)/unit/libm_lsm.o: $(LIBM_UNIT) libsys/bigint.h
 	@mkdir -p $(BUILD)/unit/lsm
 	for f in $(LIBM_UNIT); do $(CC) $(HOST_CFLAGS) -fno-builtin -c $$f \

@@ -10,6 +10,9 @@
 
 #define EOF (-1)
 #define BUFSIZ 1024
+#ifndef FILENAME_MAX
+#define FILENAME_MAX 4096 /* glibc's: a buffer for any path name */
+#endif
 
 typedef struct libsys_file FILE;
 extern FILE *const stdin, *const stdout, *const stderr;

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include "bigint.h"
+#include "libm_in.h"
 
 /* ---- strtod: exact decimal (and hexadecimal) to double ---- */
 
@@ -30,8 +31,9 @@ static double make_double(uint64_t q, long b)
 
 /* N * 2^e2 / M (N, M > 0) rounded to the nearest double, a tie to even: the
  * 53-bit quotient by long division, the remainder rounds it.  *erange is
- * set on overflow (HUGE_VAL) and on a result below DBL_MIN that is inexact. */
-static double bn_ratio(const struct bn *N0, const struct bn *M0, long e2, int *erange)
+ * set on overflow (HUGE_VAL) and on a result below DBL_MIN that is inexact.
+ * (fma, libm3.c, rounds its exact sum with it too.) */
+double libsys_bn_ratio(const struct bn *N0, const struct bn *M0, long e2, int *erange)
 {
 	long b = (long)bn_bitlen(N0) - bn_bitlen(M0) + e2 - 53;
 	/* the value is in [2^(b+52), 2^(b+54)) */
@@ -162,7 +164,7 @@ static double dec_value(const char **pp, int *erange)
 	}
 	bn_set(&M, 1);
 	bn_mul_pow5(E >= 0 ? &N : &M, (unsigned)(E >= 0 ? E : -E));
-	return bn_ratio(&N, &M, E, erange); /* 10^E = 5^E * 2^E */
+	return libsys_bn_ratio(&N, &M, E, erange); /* 10^E = 5^E * 2^E */
 }
 
 /* Hexadecimal digits [. digits] [p exp] at *pp, past "0x" (as dec_value). */
@@ -200,7 +202,7 @@ static double hex_value(const char **pp, int *erange)
 	struct bn N, M;
 	bn_set(&N, m * 2 + (uint64_t)sticky); /* the sticky bit below the last */
 	bn_set(&M, 1);
-	return bn_ratio(&N, &M, e2 - 1, erange);
+	return libsys_bn_ratio(&N, &M, e2 - 1, erange);
 }
 
 /* C99's strtod: decimal and hexadecimal, correctly rounded (to nearest),

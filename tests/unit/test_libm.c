@@ -373,6 +373,48 @@ START_TEST(math_random_vs_host)
 }
 END_TEST
 
+double lsm_fma(double, double, double), lsm_nextafter(double, double), lsm_erf(double);
+double lsm_erfc(double), lsm_asinh(double), lsm_acosh(double), lsm_atanh(double);
+double lsm_logb(double);
+int lsm_ilogb(double);
+
+/* fma exact (random operands whose product and sum cancel, overflow or
+ * go subnormal), nextafter/logb/ilogb exact; erf, erfc and the inverse
+ * hyperbolic functions within a few ulps of the host. */
+START_TEST(more_math_vs_host)
+{
+	rng_state = rng_env_seed(0xf3a);
+	for (int i = 0; i < 200000; i++) {
+		double x = ldexp(rand_double(-1, 1), (int)(rnd() % 200) - 100);
+		double y = ldexp(rand_double(-1, 1), (int)(rnd() % 200) - 100);
+		double z = i % 3 == 0 ? -x * y : ldexp(rand_double(-1, 1), (int)(rnd() % 400) - 200);
+		if (i % 7 == 1)
+			x = ldexp(x, 900);
+		if (i % 7 == 2)
+			y = ldexp(y, -950);
+		double a = lsm_fma(x, y, z), b = fma(x, y, z);
+		ck_assert_msg(bits(a) == bits(b), "fma(%a, %a, %a) = %a, host %a", x, y, z, a, b);
+		double t = i % 5 ? y : x;
+		ck_assert(bits(lsm_nextafter(x, t)) == bits(nextafter(x, t)));
+		ck_assert(bits(lsm_logb(x)) == bits(logb(x)) && lsm_ilogb(y) == ilogb(y));
+	}
+	ck_assert(bits(lsm_fma(0x1p-1074, 0.5, 0)) == bits(fma(0x1p-1074, 0.5, 0)));
+	ck_assert(bits(lsm_fma(0x1p1023, 4, -0x1p1023)) == bits(fma(0x1p1023, 4, -0x1p1023)));
+	ck_assert(bits(lsm_nextafter(0, -1)) == bits(nextafter(0, -1)));
+	ck_assert(lsm_ilogb(0) == ilogb(0) && lsm_ilogb(INFINITY) == ilogb(INFINITY));
+	for (int i = 0; i < 200000; i++) {
+		double x = i % 2 ? rand_double(-7, 7) : ldexp(rand_double(-1, 1), (int)(rnd() % 40) - 30);
+		ck_assert_msg(ulps(lsm_erf(x), erf(x)) <= 2, "erf(%.17g) = %.17g, host %.17g", x, lsm_erf(x), erf(x));
+		double xc = i % 3 ? x : rand_double(-6, 27);
+		ck_assert_msg(ulps(lsm_erfc(xc), erfc(xc)) <= 4, "erfc(%.17g) = %.17g, host %.17g", xc, lsm_erfc(xc), erfc(xc));
+		ck_assert_msg(ulps(lsm_asinh(x), asinh(x)) <= 2, "asinh(%.17g)", x);
+		ck_assert_msg(ulps(lsm_atanh(x / 7), atanh(x / 7)) <= 2, "atanh(%.17g)", x / 7);
+		double c = 1 + fabs(x) * (i % 4 ? 1 : 1e10);
+		ck_assert_msg(ulps(lsm_acosh(c), acosh(c)) <= 2, "acosh(%.17g) = %.17g, host %.17g", c, lsm_acosh(c), acosh(c));
+	}
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("libm");
@@ -382,6 +424,7 @@ int main(void)
 	tcase_add_test(t, strtod_random_vs_host);
 	tcase_add_test(t, math_glibc_table);
 	tcase_add_test(t, math_random_vs_host);
+	tcase_add_test(t, more_math_vs_host);
 	suite_add_tcase(s, t);
 	return check_run(s);
 }
