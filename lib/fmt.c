@@ -200,7 +200,7 @@ static void convert(struct out *o, char c, int len, struct spec *s, va_list *ap)
 		pad(o, ' ', s->left ? s->width - 1 : 0);
 		break;
 	case '%': put(o, '%'); break;
-	case 'f': case 'F': case 'e': case 'E': case 'g': case 'G':
+	case 'f': case 'F': case 'e': case 'E': case 'g': case 'G': case 'a': case 'A':
 		if (fmt_float) {
 			char txt[400];
 			bool neg = false;

@@ -1,4 +1,4 @@
-/* printf's %f %F %e %E %g %G for programs (lib/fmt.c's fmt_float hook):
+/* printf's %f %F %e %E %g %G %a %A for programs (lib/fmt.c's fmt_float hook):
  * the double's exact decimal value (a big integer, libsys/bigint.c), rounded
  * at the asked digit with ties to even, as glibc prints at any precision.
  * Only in the programs' libsys: the pager is built without floating-point
@@ -179,11 +179,50 @@ static void general(struct buf *b, double v, int prec, bool upper)
 	b->n = k;
 }
 
+/* %a: v >= 0 as 0xh.hhhp+d, the 52 fraction bits in hex (prec of them,
+ * rounded to even, or all but trailing zeros when prec < 0); a carry
+ * leaves a lead digit 2, a subnormal has 0 and exponent -1022, as glibc. */
+static void hexa(struct buf *b, double v, int prec, bool upper)
+{
+	union { double d; uint64_t u; } x = { v };
+	uint64_t m = x.u & ((1ull << 52) - 1);
+	int ex = (int)(x.u >> 52) & 0x7ff, lead = ex != 0, n = 13;
+	int e = ex ? ex - 1023 : m ? -1022 : 0;
+	if (prec >= 0 && prec < 13) {
+		int drop = 4 * (13 - prec);
+		uint64_t rem = m & ((1ull << drop) - 1), half = 1ull << (drop - 1);
+		m >>= drop;
+		uint64_t odd = prec ? m & 1 : (uint64_t)lead & 1; /* the last digit kept */
+		if (rem > half || (rem == half && odd))
+			m++;
+		if (m >> (4 * prec)) { /* carried into the lead digit */
+			lead++;
+			m &= (1ull << (4 * prec)) - 1;
+		}
+		n = prec;
+	} else if (prec < 0) {
+		for (; n > 0 && (m & 15) == 0; n--)
+			m >>= 4;
+	}
+	const char *hex = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+	add(b, '0');
+	add(b, upper ? 'X' : 'x');
+	add(b, (char)('0' + lead));
+	if (n > 0 || prec > 0)
+		add(b, '.');
+	for (int i = n - 1; i >= 0; i--)
+		add(b, hex[(m >> (4 * i)) & 15]);
+	add_zeros(b, prec - n);
+	add(b, upper ? 'P' : 'p');
+	add(b, e < 0 ? '-' : '+');
+	add_u64(b, (uint64_t)(e < 0 ? -e : e), 1);
+}
+
 static int format(char *out, size_t cap, char conv, int prec, bool *neg, va_list *ap)
 {
 	double v = va_arg(*ap, double);
 	struct buf b = { out, 0, (int)cap };
-	bool upper = conv == 'F' || conv == 'E' || conv == 'G';
+	bool upper = conv == 'F' || conv == 'E' || conv == 'G' || conv == 'A';
 	*neg = __builtin_signbit(v) != 0;
 	if (*neg)
 		v = -v;
@@ -191,6 +230,8 @@ static int format(char *out, size_t cap, char conv, int prec, bool *neg, va_list
 		const char *t = v != v ? (upper ? "NAN" : "nan") : (upper ? "INF" : "inf");
 		while (*t)
 			add(&b, *t++);
+	} else if (conv == 'a' || conv == 'A') {
+		hexa(&b, v, prec > 300 ? 300 : prec, conv == 'A');
 	} else {
 		if (prec < 0)
 			prec = 6;

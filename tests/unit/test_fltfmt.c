@@ -99,6 +99,24 @@ static const struct {
 	{ "%10.3f", -3.14159, "    -3.142" },
 	{ "%-12.4e|", 12345.678, "1.2346e+04  |" },
 	{ "%+.2g", -0.0, "-0" },
+	{ "%a", 12.0, "0x1.8p+3" },
+	{ "%A", 12.0, "0X1.8P+3" },
+	{ "%.0a", 12.0, "0x2p+3" },
+	{ "%a", 0.0, "0x0p+0" },
+	{ "%a", -0.0, "-0x0p+0" },
+	{ "%.3a", 0.1, "0x1.99ap-4" },
+	{ "%a", 1.0/3, "0x1.5555555555555p-2" },
+	{ "%.0a", 0x1.8p+0, "0x2p+0" },
+	{ "%.1a", 0x1.28p+0, "0x1.2p+0" },
+	{ "%.1a", 0x1.38p+0, "0x1.4p+0" },
+	{ "%a", 4.9406564584124654e-324, "0x0.0000000000001p-1022" },
+	{ "%.15a", 4.9406564584124654e-324, "0x0.000000000000100p-1022" },
+	{ "%a", 1e-310, "0x0.012688b70e62bp-1022" },
+	{ "%.1a", 0x1.fffffffffffffp+1023, "0x2.0p+1023" },
+	{ "%20a", 12.0, "            0x1.8p+3" },
+	{ "%-12.2a|", 0.1, "0x1.9ap-4   |" },
+	{ "%+a", 1.0, "+0x1p+0" },
+	{ "%A", -1e300, "-0X1.7E43C8800759CP+996" },
 };
 
 START_TEST(glibc_table)
@@ -132,7 +150,7 @@ START_TEST(random_bits_any_precision)
 	libsys_float_init();
 	rng_state = rng_env_seed(777);
 	char f[16];
-	static const char conv[] = "feg";
+	static const char conv[] = "fega";
 	for (int i = 0; i < 30000; i++) {
 		uint64_t u = rnd();
 		double v;
@@ -140,10 +158,10 @@ START_TEST(random_bits_any_precision)
 		if (v != v)
 			continue;
 		int prec = (int)(rnd() % 41);
-		char c = conv[i % 3];
+		char c = conv[i % 4];
 		if (c == 'f' && (v > 1e60 || v < -1e60))
 			c = 'e';
-		snprintf(f, sizeof f, i % 7 ? "%%.%d%c" : "%%.17g", prec, c);
+		snprintf(f, sizeof f, i % 7 ? "%%.%d%c" : i % 2 ? "%%a" : "%%.17g", prec, c);
 		same(f, v);
 	}
 }
