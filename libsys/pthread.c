@@ -399,13 +399,7 @@ int pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m,
 {
 	uint64_t ms;
 	int e = libsys_ms_until(abstime, &ms);
-	if (e)
-		return e;
-	e = cond_wait_ms(c, m, ms);
-	/* a wait clamped to FUTEX_MAX_MS ends before abstime: a spurious wakeup */
-	if (e == ETIMEDOUT && libsys_ms_until(abstime, &ms) == 0)
-		return 0;
-	return e;
+	return e ? e : cond_wait_ms(c, m, ms);
 }
 
 int pthread_cond_signal(pthread_cond_t *c)
