@@ -87,8 +87,9 @@ ULDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
 	--build-id=none -T libsys/user.ld
 LIBSYS_SRCS := $(filter-out libsys/crt0.c,$(wildcard libsys/*.c)) \
 	lib/fmt.c lib/string.c lib/err.c lib/elf.c lib/cmdline.c
-# Floating point lives only in the programs' libsys.
-LIBSYS_FP := libsys/fltfmt.c libsys/libm.c libsys/libm2.c libsys/libc2.c
+# Floating point (and strftime, beside libc2.c) lives only in the programs' libsys.
+LIBSYS_FP := libsys/fltfmt.c libsys/libm.c libsys/libm2.c libsys/libc2.c libsys/trig.c \
+	libsys/strftime.c libsys/libm3.c
 LIBSYS := $(BUILD)/u/libsys.a
 LIBSYS_PAGER := $(BUILD)/p/libsys.a
 CRT0   := $(BUILD)/u/libsys/crt0.o
@@ -307,8 +308,32 @@ $(BUILD)/unit/tsan_%: tests/unit/test_%.c $(HOST_SRCS) $(PAGER_PURE) $(SHIM_SRCS
 	$(CC) $(TSAN_CFLAGS) -Ipager -DREPS=2 $< $(HOST_SRCS) $(PAGER_PURE) $(SHIM_SRCS) -o $@ $(HOST_LIBS)
 
 # libsys's printf %f/%e/%g, against the host's printf.
-$(BUILD)/unit/test_fltfmt: HOST_SRCS += libsys/fltfmt.c
-$(BUILD)/unit/test_fltfmt: libsys/fltfmt.c
+$(BUILD)/unit/test_fltfmt: HOST_SRCS += libsys/fltfmt.c libsys/bigint.c
+$(BUILD)/unit/test_fltfmt: libsys/fltfmt.c libsys/bigint.c libsys/bigint.h
+
+# libsys's strtod and <math.h> (libm.c, libm2.c) against the host's glibc:
+# one relocatable object whose every global symbol is renamed lsm_NAME, so
+# both libraries link into one test program.
+LIBM_UNIT := libsys/libm.c libsys/libm2.c libsys/bigint.c libsys/trig.c libsys/libm3.c
+$(BUILD)/unit/libm_lsm.o: $(LIBM_UNIT) libsys/bigint.h
+	@mkdir -p $(BUILD)/unit/lsm
+	for f in $(LIBM_UNIT); do $(CC) $(HOST_CFLAGS) -fno-builtin -c $$f \
+		-o $(BUILD)/unit/lsm/$$(basename $$f .c).o || exit 1; done
+	$(LD) -r -o $@.tmp $(patsubst libsys/%.c,$(BUILD)/unit/lsm/%.o,$(LIBM_UNIT))
+	nm -g --defined-only $@.tmp | awk '{ print $$3, "lsm_" $$3 }' > $@.syms
+	objcopy --redefine-syms=$@.syms $@.tmp $@
+	rm -f $@.tmp
+$(BUILD)/unit/test_libm: HOST_SRCS += $(BUILD)/unit/libm_lsm.o
+$(BUILD)/unit/test_libm: $(BUILD)/unit/libm_lsm.o
+
+# libsys's strftime against the host's, renamed lsc_strftime the same way.
+$(BUILD)/unit/strftime_lsc.o: libsys/strftime.c
+	@mkdir -p $(BUILD)/unit
+	$(CC) $(HOST_CFLAGS) -fno-builtin -c libsys/strftime.c -o $@.tmp
+	objcopy --redefine-sym strftime=lsc_strftime $@.tmp $@
+	rm -f $@.tmp
+$(BUILD)/unit/test_strftime: HOST_SRCS += $(BUILD)/unit/strftime_lsc.o
+$(BUILD)/unit/test_strftime: $(BUILD)/unit/strftime_lsc.o
 
 .SECONDARY: $(foreach p,$(USER_PROGS),$(call user_objs,$(p))) $(USER_PROGS:%=$(BUILD)/u/user/%.elf) \
 	$(EXTRA_PROGS:%=$(BUILD)/x/%.o) $(EXTRA_PROGS:%=$(BUILD)/x/%.elf)

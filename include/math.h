@@ -34,6 +34,14 @@
 #define FP_ZERO      2
 #define FP_SUBNORMAL 3
 #define FP_NORMAL    4
+#define FP_ILOGB0   (-2147483647 - 1)
+#define FP_ILOGBNAN (-2147483647 - 1)
+#define isgreater(x, y)      __builtin_isgreater(x, y)
+#define isgreaterequal(x, y) __builtin_isgreaterequal(x, y)
+#define isless(x, y)         __builtin_isless(x, y)
+#define islessequal(x, y)    __builtin_islessequal(x, y)
+#define islessgreater(x, y)  __builtin_islessgreater(x, y)
+#define isunordered(x, y)    __builtin_isunordered(x, y)
 
 double fabs(double x);
 double sqrt(double x);
@@ -98,5 +106,36 @@ float fminf(float a, float b);
 float fmaxf(float a, float b);
 float hypotf(float x, float y);
 float cbrtf(float x);
+/* libsys/libm3.c */
+double nextafter(double x, double y);
+float nextafterf(float x, float y);
+double fma(double x, double y, double z);
+float fmaf(float x, float y, float z);
+double erf(double x);
+double erfc(double x);
+double asinh(double x);
+double acosh(double x);
+double atanh(double x);
+double logb(double x);
+int ilogb(double x);
+long long llrint(double x);
+float asinf(float x);
+float acosf(float x);
+float sinhf(float x);
+float coshf(float x);
+float tanhf(float x);
+float asinhf(float x);
+float acoshf(float x);
+float atanhf(float x);
+float exp2f(float x);
+float expm1f(float x);
+float log1pf(float x);
+float erff(float x);
+float erfcf(float x);
+float ldexpf(float x, int e);
+float frexpf(float x, int *e);
+float rintf(float x);
+long lroundf(float x);
+float modff(float x, float *ip);
 
 #endif

@@ -13,6 +13,9 @@
 
 #define EOF (-1)
 #define BUFSIZ 1024
+#ifndef FILENAME_MAX
+#define FILENAME_MAX 4096 /* glibc's: a buffer for any path name */
+#endif
 
 #ifndef SEEK_SET
 #define SEEK_SET 0

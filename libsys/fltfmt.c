@@ -1,56 +1,83 @@
-/* printf's %f %F %e %E %g %G %a %A (and with L, a long double) for programs (lib/fmt.c's fmt_float hook).
- * Up to 17 significant digits are exact to the double's rounding; further
- * digits print as zeros.  Only in the programs' libsys: the pager is built
- * without floating-point registers. */
+/* printf's %f %F %e %E %g %G %a %A (with L a long double, printed as its
+ * double) for programs (lib/fmt.c's fmt_float hook):
+ * the double's exact decimal value (a big integer, libsys/bigint.c), rounded
+ * at the asked digit with ties to even, as glibc prints at any precision.
+ * Only in the programs' libsys: the pager is built without floating-point
+ * registers. */
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include "lib/fmt.h"
 #include "libsys.h"
+#include "bigint.h"
 
-#define SIG_MAX 17
+/* A double's exact decimal form has at most 767 significant digits. */
+#define DIG_MAX 800
 
-/* Powers of ten a double holds exactly. */
-static const double pow10[] = {
-	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
-	1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
-};
-
-/* x >= 0 rounded to an integer, a tie to even (as glibc, which rounds the
- * exact binary value: a tie here is one when x was computed exactly). */
-static uint64_t round_even(double x)
+/* v > 0 (finite) exactly: v = 0.d[0]d[1]..d[n-1] x 10^*pt with d[0] != '0'
+ * and no trailing zeros; returns n.  v = m * 2^e is m << e when e >= 0, and
+ * m * 5^-e with -e decimals when e < 0. */
+static int exact_digits(double v, char *d, int *pt)
 {
-	uint64_t m = (uint64_t)x;
-	double rem = x - (double)m;
-	return m + (rem > 0.5 || (rem == 0.5 && (m & 1)));
+	union { double d; uint64_t u; } b = { v };
+	uint64_t m = b.u & ((1ull << 52) - 1);
+	int ex = (int)(b.u >> 52) & 0x7ff, frac = 0;
+	if (ex)
+		m |= 1ull << 52;
+	else
+		ex = 1;
+	int e = ex - 1075;
+	struct bn N;
+	bn_set(&N, m);
+	if (e >= 0) {
+		bn_shl(&N, (unsigned)e);
+	} else {
+		bn_mul_pow5(&N, (unsigned)-e);
+		frac = -e;
+	}
+	int n = 0; /* digits, least significant first */
+	while (!bn_is_zero(&N)) {
+		uint32_t r = bn_divmod(&N, 1000000000u);
+		for (int k = 0; k < 9 && n < DIG_MAX; k++, r /= 10)
+			d[n++] = (char)('0' + r % 10);
+	}
+	while (n > 0 && d[n - 1] == '0') /* the last chunk's leading zeros */
+		n--;
+	*pt = n - frac;
+	int lo = 0;
+	while (lo < n && d[lo] == '0')
+		lo++;
+	for (int i = 0, j = n - 1; i < j; i++, j--) {
+		char t = d[i];
+		d[i] = d[j];
+		d[j] = t;
+	}
+	return n - lo;
 }
 
-/* v > 0 as n (1..SIG_MAX) significant digits (rounded) into d[], and the
- * decimal exponent of the first: v ~ d[0].d[1]d[2].. * 10^*e10. */
-static void sig_digits(double v, int n, char *d, int *e10)
+/* d[0..n) (the value 0.d x 10^*pt) rounded to its first keep digits, a tie
+ * to even on the exact value; returns the new count (0: rounded to zero).
+ * A carry out of d[0] makes it "1" with *pt one higher. */
+static int round_to(char *d, int n, int *pt, int keep)
 {
-	int e = 0;
-	double w = v;
-	while (w >= 1e16) { w /= 1e16; e += 16; }
-	while (w >= 10) { w /= 10; e++; }
-	while (w < 1e-16) { w *= 1e16; e -= 16; }
-	while (w < 1) { w *= 10; e--; }
-	/* one rounding from v where an exact power of ten does it */
-	int k = n - 1 - e;
-	double scaled = k >= 0 && k <= 22 ? v * pow10[k] :
-			k < 0 && -k <= 22 ? v / pow10[-k] : w * pow10[n - 1];
-	uint64_t m = round_even(scaled);
-	if (m < (uint64_t)pow10[n - 1]) { /* the estimate of e was one too high */
-		m = k + 1 <= 22 && k + 1 >= 0 ? round_even(v * pow10[k + 1]) : m * 10;
-		e--;
+	if (keep >= n)
+		return n;
+	if (keep < 0) /* below a tenth of the last kept place */
+		return 0;
+	bool up = d[keep] > '5' ||
+		  (d[keep] == '5' && (keep + 1 < n || (keep > 0 && ((d[keep - 1] - '0') & 1))));
+	if (!up)
+		return keep;
+	int i = keep - 1;
+	while (i >= 0 && d[i] == '9')
+		i--;
+	if (i < 0) {
+		d[0] = '1';
+		(*pt)++;
+		return 1;
 	}
-	if (m >= (uint64_t)pow10[n]) {
-		m = (m + 5) / 10;
-		e++;
-	}
-	for (int i = n - 1; i >= 0; i--, m /= 10)
-		d[i] = (char)('0' + m % 10);
-	*e10 = e;
+	d[i]++;
+	return i + 1;
 }
 
 struct buf {
@@ -86,49 +113,27 @@ static void add_u64(struct buf *b, uint64_t v, int min_digits)
 /* %f: v >= 0 with prec digits after the point. */
 static void fixed(struct buf *b, double v, int prec)
 {
-	int p = prec < SIG_MAX ? prec : SIG_MAX;
-	if (v < 1.8e19) { /* integer part exact; the fraction rounded once */
-		uint64_t ip = (uint64_t)v, scale = (uint64_t)pow10[p], fm = 0;
-		if (p) {
-			fm = round_even((v - (double)ip) * pow10[p]);
-		} else { /* no fraction: the tie goes to the even integer */
-			ip = round_even(v);
-			fm = 0;
-		}
-		if (fm >= scale) {
-			ip++;
-			fm -= scale;
-		}
-		add_u64(b, ip, 1);
-		if (prec)
-			add(b, '.');
-		if (p)
-			add_u64(b, fm, p);
-		add_zeros(b, prec - p);
-		return;
-	}
-	char d[SIG_MAX];
-	int e;
-	sig_digits(v, SIG_MAX, d, &e); /* e >= 16 here unless prec is large */
-	for (int i = 0; i <= e; i++)
-		add(b, i < SIG_MAX ? d[i] : '0');
+	char d[DIG_MAX];
+	int pt = 0, n = v == 0 ? 0 : exact_digits(v, d, &pt);
+	n = round_to(d, n, &pt, pt + prec);
+	if (pt <= 0)
+		add(b, '0');
+	for (int i = 0; i < pt; i++)
+		add(b, i < n ? d[i] : '0');
 	if (prec)
 		add(b, '.');
-	for (int i = e + 1; i < e + 1 + prec; i++)
-		add(b, i >= 0 && i < SIG_MAX ? d[i] : '0');
+	for (int i = pt; i < pt + prec; i++)
+		add(b, i >= 0 && i < n ? d[i] : '0');
 }
 
 /* %e: v >= 0 as d.ddd (prec digits) e+XX. */
 static void expo(struct buf *b, double v, int prec, bool upper)
 {
-	char d[SIG_MAX];
-	int e = 0, n = prec + 1 < SIG_MAX ? prec + 1 : SIG_MAX;
-	if (v == 0)
-		for (int i = 0; i < n; i++)
-			d[i] = '0';
-	else
-		sig_digits(v, n, d, &e);
-	add(b, d[0]);
+	char d[DIG_MAX];
+	int pt = 1, n = v == 0 ? 0 : exact_digits(v, d, &pt);
+	n = round_to(d, n, &pt, prec + 1);
+	int e = pt - 1;
+	add(b, n > 0 ? d[0] : '0');
 	if (prec)
 		add(b, '.');
 	for (int i = 1; i <= prec; i++)
@@ -142,9 +147,11 @@ static void expo(struct buf *b, double v, int prec, bool upper)
 static void general(struct buf *b, double v, int prec, bool upper)
 {
 	int P = prec == 0 ? 1 : prec, x = 0;
-	if (v != 0) {
-		char d[SIG_MAX];
-		sig_digits(v, P < SIG_MAX ? P : SIG_MAX, d, &x);
+	if (v != 0) { /* the exponent %e would print */
+		char d[DIG_MAX];
+		int pt;
+		round_to(d, exact_digits(v, d, &pt), &pt, P);
+		x = pt - 1;
 	}
 	int start = b->n;
 	if (x < -4 || x >= P)
@@ -173,41 +180,40 @@ static void general(struct buf *b, double v, int prec, bool upper)
 	b->n = k;
 }
 
-/* %a: v >= 0 as 0x1.hhhp+d (normal) or 0x0.hhhp-1022 (subnormal), the
- * 13 hex digits of the fraction rounded (a tie to even) to prec, or all
- * but their trailing zeros when prec < 0. */
-static void hex(struct buf *b, double v, int prec, bool upper)
+/* %a: v >= 0 as 0xh.hhhp+d, the 52 fraction bits in hex (prec of them,
+ * rounded to even, or all but trailing zeros when prec < 0); a carry
+ * leaves a lead digit 2, a subnormal has 0 and exponent -1022, as glibc. */
+static void hexa(struct buf *b, double v, int prec, bool upper)
 {
 	union { double d; uint64_t u; } x = { v };
-	uint64_t frac = x.u & ((1ull << 52) - 1);
-	int e = (int)(x.u >> 52), lead = e != 0;
-	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
-	e = v == 0 ? 0 : e ? e - 1023 : -1022;
-	if (prec >= 0 && prec < 13) { /* round to prec hex digits */
+	uint64_t m = x.u & ((1ull << 52) - 1);
+	int ex = (int)(x.u >> 52) & 0x7ff, lead = ex != 0, n = 13;
+	int e = ex ? ex - 1023 : m ? -1022 : 0;
+	if (prec >= 0 && prec < 13) {
 		int drop = 4 * (13 - prec);
-		uint64_t half = 1ull << (drop - 1), rest = frac & ((1ull << drop) - 1);
-		frac >>= drop;
-		if (rest > half || (rest == half && (frac & 1)))
-			frac++;
-		if (frac >> (4 * prec)) { /* carried into the leading digit */
-			frac &= (1ull << (4 * prec)) - 1;
+		uint64_t rem = m & ((1ull << drop) - 1), half = 1ull << (drop - 1);
+		m >>= drop;
+		uint64_t odd = prec ? m & 1 : (uint64_t)lead & 1; /* the last digit kept */
+		if (rem > half || (rem == half && odd))
+			m++;
+		if (m >> (4 * prec)) { /* carried into the lead digit */
 			lead++;
+			m &= (1ull << (4 * prec)) - 1;
 		}
-		frac <<= drop;
+		n = prec;
+	} else if (prec < 0) {
+		for (; n > 0 && (m & 15) == 0; n--)
+			m >>= 4;
 	}
+	const char *hex = upper ? "0123456789ABCDEF" : "0123456789abcdef";
 	add(b, '0');
 	add(b, upper ? 'X' : 'x');
-	add(b, digits[lead]);
-	int n = 13;
-	if (prec < 0)
-		while (n > 0 && !((frac >> (4 * (13 - n))) & 15))
-			n--;
-	else
-		n = prec;
-	if (n)
+	add(b, (char)('0' + lead));
+	if (n > 0 || prec > 0)
 		add(b, '.');
-	for (int i = 0; i < n; i++)
-		add(b, i < 13 ? digits[(frac >> (48 - 4 * i)) & 15] : '0');
+	for (int i = n - 1; i >= 0; i--)
+		add(b, hex[(m >> (4 * i)) & 15]);
+	add_zeros(b, prec - n);
 	add(b, upper ? 'P' : 'p');
 	add(b, e < 0 ? '-' : '+');
 	add_u64(b, (uint64_t)(e < 0 ? -e : e), 1);
@@ -228,7 +234,7 @@ static int format(char *out, size_t cap, char conv, int prec, bool *neg, va_list
 		while (*t)
 			add(&b, *t++);
 	} else if (conv == 'a' || conv == 'A') {
-		hex(&b, v, prec > 300 ? 300 : prec, upper);
+		hexa(&b, v, prec > 300 ? 300 : prec, conv == 'A');
 	} else {
 		if (prec < 0)
 			prec = 6;

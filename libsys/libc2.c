@@ -397,66 +397,7 @@ time_t timegm(struct tm *tm)
 
 time_t mktime(struct tm *tm) { return timegm(tm); }
 
-static const char *const wday_name[] = { "Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday" };
-static const char *const mon_name[] = { "January", "February", "March", "April", "May", "June", "July",
-					"August", "September", "October", "November", "December" };
-
-/* %Y %m %d %H %M %S %y %e %j %a %A %b %B %h %p %F %T %D %R %c %x %X %s %u %w %Z %z %n %t %%. */
-size_t strftime(char *s, size_t max, const char *fmt, const struct tm *tm)
-{
-	size_t n = 0;
-	char tmp[64];
-	for (; *fmt; fmt++) {
-		const char *add = tmp;
-		if (*fmt != '%') {
-			tmp[0] = *fmt;
-			tmp[1] = 0;
-		} else {
-			switch (*++fmt) {
-			case 'Y': snprintf(tmp, sizeof tmp, "%d", tm->tm_year + 1900); break;
-			case 'y': snprintf(tmp, sizeof tmp, "%02d", (tm->tm_year + 1900) % 100); break;
-			case 'C': snprintf(tmp, sizeof tmp, "%02d", (tm->tm_year + 1900) / 100); break;
-			case 'm': snprintf(tmp, sizeof tmp, "%02d", tm->tm_mon + 1); break;
-			case 'd': snprintf(tmp, sizeof tmp, "%02d", tm->tm_mday); break;
-			case 'e': snprintf(tmp, sizeof tmp, "%2d", tm->tm_mday); break;
-			case 'j': snprintf(tmp, sizeof tmp, "%03d", tm->tm_yday + 1); break;
-			case 'H': snprintf(tmp, sizeof tmp, "%02d", tm->tm_hour); break;
-			case 'I': snprintf(tmp, sizeof tmp, "%02d", (tm->tm_hour + 11) % 12 + 1); break;
-			case 'M': snprintf(tmp, sizeof tmp, "%02d", tm->tm_min); break;
-			case 'S': snprintf(tmp, sizeof tmp, "%02d", tm->tm_sec); break;
-			case 'p': add = tm->tm_hour < 12 ? "AM" : "PM"; break;
-			case 'a': snprintf(tmp, 4, "%s", wday_name[tm->tm_wday % 7]); break;
-			case 'A': add = wday_name[tm->tm_wday % 7]; break;
-			case 'b': case 'h': snprintf(tmp, 4, "%s", mon_name[tm->tm_mon % 12]); break;
-			case 'B': add = mon_name[tm->tm_mon % 12]; break;
-			case 'u': snprintf(tmp, sizeof tmp, "%d", tm->tm_wday ? tm->tm_wday : 7); break;
-			case 'w': snprintf(tmp, sizeof tmp, "%d", tm->tm_wday); break;
-			case 'F': strftime(tmp, sizeof tmp, "%Y-%m-%d", tm); break;
-			case 'T': strftime(tmp, sizeof tmp, "%H:%M:%S", tm); break;
-			case 'R': strftime(tmp, sizeof tmp, "%H:%M", tm); break;
-			case 'D': case 'x': strftime(tmp, sizeof tmp, "%m/%d/%y", tm); break;
-			case 'X': strftime(tmp, sizeof tmp, "%H:%M:%S", tm); break;
-			case 'c': strftime(tmp, sizeof tmp, "%a %b %e %H:%M:%S %Y", tm); break;
-			case 's': { struct tm c = *tm; snprintf(tmp, sizeof tmp, "%ld", (long)timegm(&c)); break; }
-			case 'Z': add = "UTC"; break;
-			case 'z': add = "+0000"; break;
-			case 'n': add = "\n"; break;
-			case 't': add = "\t"; break;
-			case '%': add = "%"; break;
-			default: return 0;
-			}
-		}
-		size_t len = strlen(add);
-		if (n + len >= max)
-			return 0;
-		memcpy(s + n, add, len);
-		n += len;
-	}
-	if (n >= max)
-		return 0;
-	s[n] = 0;
-	return n;
-}
+/* strftime: libsys/strftime.c. */
 
 char *asctime_r(const struct tm *tm, char *buf)
 {
@@ -540,7 +481,14 @@ void *memalign(size_t align, size_t size)
 }
 
 void *valloc(size_t size) { return memalign(4096, size); }
-void *pvalloc(size_t size) { return memalign(4096, (size + 4095) & ~(size_t)4095); }
+void *pvalloc(size_t size)
+{
+	if (size > SIZE_MAX - 4095) { /* the round-up would wrap to 0 */
+		errno = ENOMEM;
+		return NULL;
+	}
+	return memalign(4096, (size + 4095) & ~(size_t)4095);
+}
 
 /* ---- brk and sbrk: a break of their own, in a reserved (PROT_NONE)
  * range placed on first use; malloc keeps the pager's heap (PG_BRK), so
@@ -614,17 +562,21 @@ void *sbrk(intptr_t incr)
 int vdprintf(int fd, const char *fmt, va_list ap)
 {
 	char buf[1024];
-	int n = vsnprintf(buf, sizeof buf, fmt, ap);
-	if (n < 0)
-		return n;
-	if ((size_t)n < sizeof buf)
-		return write(fd, buf, (size_t)n) < 0 ? -1 : n;
-	char *big = malloc((size_t)n + 1);
-	if (!big)
-		return -1;
-	vsnprintf(big, (size_t)n + 1, fmt, ap);
-	int r = write(fd, big, (size_t)n) < 0 ? -1 : n;
-	free(big);
+	va_list again; /* ap is read twice when the text is long */
+	va_copy(again, ap);
+	int n = vsnprintf(buf, sizeof buf, fmt, ap), r = n;
+	if (n >= 0 && (size_t)n < sizeof buf) {
+		r = write(fd, buf, (size_t)n) < 0 ? -1 : n;
+	} else if (n >= 0) {
+		char *big = malloc((size_t)n + 1);
+		r = -1;
+		if (big) {
+			vsnprintf(big, (size_t)n + 1, fmt, again);
+			r = write(fd, big, (size_t)n) < 0 ? -1 : n;
+			free(big);
+		}
+	}
+	va_end(again);
 	return r;
 }
 

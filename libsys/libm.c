@@ -4,155 +4,264 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include "bigint.h"
+#include "libm_in.h"
 
-static int lower(int c) { return c | 32; }
+/* ---- strtod: exact decimal (and hexadecimal) to double ---- */
 
-/* s matches word (lower case) case-blind at its start: its length, or 0. */
-static int word_at(const char *s, const char *word)
+#define DEC_MAX 800       /* significant digits kept; more only leave a sticky 1 */
+#define EXP_CLAMP 100000L /* an exponent past this gives 0 or inf all the same */
+
+/* a = b << s if s >= 0, else b itself (and the other side is shifted). */
+static void shift_pair(struct bn *n, struct bn *m, long s)
 {
-	int n = 0;
-	for (; word[n]; n++)
-		if (lower(s[n]) != word[n])
+	if (s >= 0)
+		bn_shl(n, (unsigned)s);
+	else
+		bn_shl(m, (unsigned)-s);
+}
+
+/* The bits of q * 2^b (q < 2^53, b >= -1074; q < 2^52 only when b is). */
+static double make_double(uint64_t q, long b)
+{
+	union { double d; uint64_t u; } v;
+	v.u = q < (1ull << 52) ? q : ((uint64_t)(b + 1075) << 52) | (q & ((1ull << 52) - 1));
+	return v.d;
+}
+
+/* N * 2^e2 / M (N, M > 0) rounded to the nearest double, a tie to even: the
+ * 53-bit quotient by long division, the remainder rounds it.  *erange is
+ * set on overflow (HUGE_VAL) and on a result below DBL_MIN that is inexact.
+ * (fma, libm3.c, rounds its exact sum with it too.) */
+double libsys_bn_ratio(const struct bn *N0, const struct bn *M0, long e2, int *erange)
+{
+	long b = (long)bn_bitlen(N0) - bn_bitlen(M0) + e2 - 53;
+	/* the value is in [2^(b+52), 2^(b+54)) */
+	if (b + 52 >= 1024) { *erange = 1; return HUGE_VAL; }
+	if (b + 54 <= -1075) { *erange = 1; return 0; }
+	struct bn N = *N0, M = *M0;
+	shift_pair(&N, &M, e2 - b);
+	bn_shl(&M, 53);
+	if (bn_cmp(&N, &M) >= 0) /* a 54-bit quotient: one more to the exponent */
+		b++;
+	if (b < -1074) /* subnormal: fewer bits, the last one 2^-1074 */
+		b = -1074;
+	N = *N0, M = *M0;
+	shift_pair(&N, &M, e2 - b);
+	bn_shl(&M, 53);
+	uint64_t q = 0;
+	for (int i = 53; i >= 0; i--) {
+		if (bn_cmp(&N, &M) >= 0) {
+			bn_sub(&N, &M);
+			q |= 1ull << i;
+		}
+		if (i)
+			bn_shr1(&M);
+	}
+	int inexact = !bn_is_zero(&N);
+	bn_shl(&N, 1); /* twice the remainder against the divisor: past half? */
+	int c = bn_cmp(&N, &M);
+	if (c > 0 || (c == 0 && (q & 1)))
+		q++;
+	if (q == 1ull << 53) {
+		q >>= 1;
+		b++;
+	}
+	if (b > 971) { *erange = 1; return HUGE_VAL; }
+	if (q < (1ull << 52) && inexact)
+		*erange = 1;
+	return make_double(q, b);
+}
+
+/* Case-insensitive: does p start with the lower-case word w? */
+static int word(const char *p, const char *w)
+{
+	for (; *w; p++, w++)
+		if ((*p | 32) != *w)
 			return 0;
-	return n;
+	return 1;
 }
 
-/* A hexadecimal float after "0x": digits, '.', 'p' exponent. */
-static long double hex_float(const char *p, const char **endp, int *any)
+static int hexval(char c)
 {
-	long double v = 0;
-	long exp2 = 0;
-	int frac = 0;
-	for (;; p++) {
-		int c = lower(*p), d;
-		if (*p >= '0' && *p <= '9')
-			d = *p - '0';
-		else if (c >= 'a' && c <= 'f')
-			d = c - 'a' + 10;
-		else if (*p == '.' && !frac) {
-			frac = 1;
-			continue;
-		} else
-			break;
-		if (v < 0x1p63L)
-			v = v * 16 + d, exp2 -= frac ? 4 : 0;
-		else if (!frac)
-			exp2 += 4; /* digits past the precision */
-		*any = 1;
-	}
-	if (*any && lower(*p) == 'p') {
-		char *q;
-		long x = strtol(p + 1, &q, 10);
-		if (q != p + 1)
-			p = q, exp2 += x;
-	}
-	*endp = p;
-	if (exp2 > 20000)
-		exp2 = 20000;
-	if (exp2 < -20000)
-		exp2 = -20000;
-	for (; exp2 > 0; exp2--)
-		v *= 2;
-	for (; exp2 < 0; exp2++)
-		v /= 2;
-	return v;
+	if (c >= '0' && c <= '9') return c - '0';
+	if ((c | 32) >= 'a' && (c | 32) <= 'f') return (c | 32) - 'a' + 10;
+	return -1;
 }
 
-/* Decimal digits, '.', 'e' exponent: up to 19 significant digits in an
- * integer, then one multiplication or division by a power of ten in the
- * x87's 64-bit precision (exact up to 10^27), rounded once to double. */
-static long double dec_float(const char *p, const char **endp, int *any)
+/* An exponent's [+-]digits after *pp's letter, clamped to +-EXP_CLAMP; *pp
+ * moves past it only when there is one. */
+static long read_exp(const char **pp)
 {
+	const char *p = *pp + 1;
+	int neg = *p == '-';
+	if (*p == '-' || *p == '+')
+		p++;
+	if (*p < '0' || *p > '9')
+		return 0;
+	long x = 0;
+	for (; *p >= '0' && *p <= '9'; p++)
+		if (x < EXP_CLAMP)
+			x = x * 10 + (*p - '0');
+	*pp = p;
+	return neg ? -x : x;
+}
+
+/* Decimal digits [. digits] [e exp] at *pp (at least one digit; else 0
+ * and *pp unmoved): the value D * 10^E made exact in big integers. */
+static double dec_value(const char **pp, int *erange)
+{
+	const char *p = *pp;
+	char dig[DEC_MAX + 1];
+	int nd = 0, seen = 0, sticky = 0;
+	long E = 0;
+	for (; *p >= '0' && *p <= '9'; p++, seen = 1) {
+		if (nd < DEC_MAX) {
+			if (nd || *p != '0')
+				dig[nd++] = (char)(*p - '0');
+		} else {
+			E++;
+			sticky |= *p != '0';
+		}
+	}
+	if (*p == '.') {
+		for (p++; *p >= '0' && *p <= '9'; p++, seen = 1) {
+			if (nd < DEC_MAX) {
+				if (nd || *p != '0')
+					dig[nd++] = (char)(*p - '0');
+				E--;
+			} else {
+				sticky |= *p != '0';
+			}
+		}
+	}
+	if (!seen)
+		return 0;
+	if ((*p | 32) == 'e')
+		E += read_exp(&p);
+	*pp = p;
+	if (sticky) { /* past the digits a half-way point needs: only "more" counts */
+		dig[nd++] = 1;
+		E--;
+	}
+	while (nd && dig[nd - 1] == 0) {
+		nd--;
+		E++;
+	}
+	if (nd == 0)
+		return 0;
+	if (nd + E > 310) { *erange = 1; return HUGE_VAL; }
+	if (nd + E <= -324) { *erange = 1; return 0; }
+	struct bn N, M;
+	bn_set(&N, 0);
+	for (int i = 0; i < nd;) {
+		uint32_t chunk = 0, scale = 1;
+		for (int k = 0; k < 9 && i < nd; k++, i++) {
+			chunk = chunk * 10 + (uint32_t)dig[i];
+			scale *= 10;
+		}
+		bn_mul_add(&N, scale, chunk);
+	}
+	bn_set(&M, 1);
+	bn_mul_pow5(E >= 0 ? &N : &M, (unsigned)(E >= 0 ? E : -E));
+	return libsys_bn_ratio(&N, &M, E, erange); /* 10^E = 5^E * 2^E */
+}
+
+/* Hexadecimal digits [. digits] [p exp] at *pp, past "0x" (as dec_value). */
+static double hex_value(const char **pp, int *erange)
+{
+	const char *p = *pp;
 	uint64_t m = 0;
-	long exp10 = 0;
-	int digits = 0, frac = 0;
-	for (;; p++) {
-		if (*p == '.' && !frac) {
-			frac = 1;
-			continue;
-		}
-		if (*p < '0' || *p > '9')
-			break;
-		*any = 1;
-		if (m == 0 && *p == '0') {
-			exp10 -= frac;
-			continue;
-		}
-		if (digits < 19) {
-			m = m * 10 + (uint64_t)(*p - '0');
-			digits++;
-			exp10 -= frac;
-		} else if (!frac)
-			exp10++;
-	}
-	if (*any && lower(*p) == 'e') {
-		char *q;
-		long x = strtol(p + 1, &q, 10);
-		if (q != p + 1) {
-			p = q;
-			exp10 += x > 100000 ? 100000 : x < -100000 ? -100000 : x;
+	long e2 = 0;
+	int seen = 0, sticky = 0, v;
+	for (; (v = hexval(*p)) >= 0; p++, seen = 1) {
+		if (m >> 56 == 0) {
+			m = m * 16 + (uint64_t)v;
+		} else {
+			e2 += 4;
+			sticky |= v != 0;
 		}
 	}
-	*endp = p;
-	long double v = (long double)m, pw = 1, ten = 10;
-	long e = exp10 < 0 ? -exp10 : exp10;
+	if (*p == '.') {
+		for (p++; (v = hexval(*p)) >= 0; p++, seen = 1) {
+			if (m >> 56 == 0) {
+				m = m * 16 + (uint64_t)v;
+				e2 -= 4;
+			} else {
+				sticky |= v != 0;
+			}
+		}
+	}
+	if (!seen)
+		return 0;
+	if ((*p | 32) == 'p')
+		e2 += read_exp(&p);
+	*pp = p;
 	if (m == 0)
 		return 0;
-	for (; e; e >>= 1, ten *= ten) /* 10^|exp10| by squaring */
-		if (e & 1)
-			pw *= ten;
-	return exp10 < 0 ? v / pw : v * pw;
+	struct bn N, M;
+	bn_set(&N, m * 2 + (uint64_t)sticky); /* the sticky bit below the last */
+	bn_set(&M, 1);
+	return libsys_bn_ratio(&N, &M, e2 - 1, erange);
 }
 
-long double strtold(const char *s, char **end)
+/* C99's strtod: decimal and hexadecimal, correctly rounded (to nearest),
+ * "inf", "infinity", "nan", "nan(chars)" in any case; ERANGE with +-HUGE_VAL
+ * on overflow, with 0 or a subnormal on underflow. */
+double strtod(const char *s, char **end)
 {
-	const char *p = s, *q;
-	long double v;
-	int neg = 0, any = 0, n;
+	const char *p = s, *start;
+	int neg = 0, erange = 0;
+	double v = 0;
 	while (*p == ' ' || (*p >= '\t' && *p <= '\r'))
 		p++;
 	if (*p == '-' || *p == '+')
 		neg = *p++ == '-';
-	if ((n = word_at(p, "infinity")) || (n = word_at(p, "inf"))) {
-		v = __builtin_infl(), q = p + n, any = 1;
-	} else if ((n = word_at(p, "nan"))) {
-		v = __builtin_nanl(""), q = p + n, any = 1;
-		if (*q == '(') { /* nan(chars) */
-			const char *r = q + 1;
-			while ((*r >= '0' && *r <= '9') || (lower(*r) >= 'a' && lower(*r) <= 'z') || *r == '_')
-				r++;
-			if (*r == ')')
-				q = r + 1;
+	start = p;
+	if (word(p, "inf")) {
+		p += word(p, "infinity") ? 8 : 3;
+		v = HUGE_VAL;
+	} else if (word(p, "nan")) {
+		p += 3;
+		if (*p == '(') {
+			const char *q = p + 1;
+			while ((*q >= '0' && *q <= '9') || ((*q | 32) >= 'a' && (*q | 32) <= 'z') || *q == '_')
+				q++;
+			if (*q == ')')
+				p = q + 1;
 		}
-	} else if (p[0] == '0' && lower(p[1]) == 'x') {
-		v = hex_float(p + 2, &q, &any);
-		if (!any) /* "0x" alone: the 0 */
-			v = 0, q = p + 1, any = 1;
+		v = NAN;
+	} else if (p[0] == '0' && (p[1] | 32) == 'x') {
+		const char *q = p + 2;
+		v = hex_value(&q, &erange);
+		p = q != p + 2 ? q : p + 1; /* "0x" alone is the 0 */
 	} else {
-		v = dec_float(p, &q, &any);
+		v = dec_value(&p, &erange);
 	}
+	if (p == start) /* no number: +0, end at s */
+		neg = 0, p = s;
 	if (end)
-		*end = (char *)(any ? q : s);
+		*end = (char *)p;
+	if (erange)
+		errno = ERANGE;
 	return neg ? -v : v;
 }
 
-double strtod(const char *s, char **end)
+/* strtold: strtod's double (a long double has more bits; the value is the
+ * double nearest the text). */
+long double strtold(const char *s, char **end)
 {
-	char *e;
-	long double v = strtold(s, &e);
-	double d = (double)v;
-	if (end)
-		*end = e;
-	if (e != s && (__builtin_isinf(d) != __builtin_isinf(v) ||
-		       (d == 0 && v != 0) || (v != 0 && __builtin_fabs(d) < 0x1p-1022)))
-		errno = ERANGE;
-	return d;
+	return strtod(s, end);
 }
 
+/* strtof: strtod's double rounded to float (a tie of the float's rounding
+ * that the double rounded first can land one float ulp off glibc's);
+ * ERANGE when the float overflows or underflows to 0 but the double did
+ * not. */
 float strtof(const char *s, char **end)
 {
 	char *e;
-	long double v = strtold(s, &e);
+	double v = strtod(s, &e);
 	float f = (float)v;
 	if (end)
 		*end = e;
@@ -179,19 +288,34 @@ double floor(double x)
 	if (!(fabs(x) < 4503599627370496.0)) /* 2^52: integral already, or NaN */
 		return x;
 	double t = (double)(long long)x;
-	return t > x ? t - 1 : t;
+	if (t > x)
+		t -= 1;
+	return t == 0 ? __builtin_copysign(0.0, x) : t; /* floor(-0.0) is -0 */
 }
 
 double ceil(double x)
 {
-	return -floor(-x);
+	if (!(fabs(x) < 4503599627370496.0))
+		return x;
+	double t = (double)(long long)x;
+	if (t < x)
+		t += 1;
+	return t == 0 ? __builtin_copysign(0.0, x) : t; /* ceil(-0.5) is -0 */
 }
 
+/* x - n*y with n = x/y truncated, exactly (the x87's partial remainder,
+ * repeated until complete); the sign of x. */
 double fmod(double x, double y)
 {
-	if (y == 0)
+	if (isnan(x) || isnan(y) || isinf(x) || y == 0)
 		return NAN;
-	double q = x / y;
-	q = q < 0 ? ceil(q) : floor(q);
-	return x - q * y;
+	if (isinf(y))
+		return x;
+	long double r;
+	__asm__("1: fprem\n\t"
+		"fnstsw %%ax\n\t"
+		"testw $0x400, %%ax\n\t" /* C2: only partly reduced */
+		"jnz 1b"
+		: "=t"(r) : "0"((long double)x), "u"((long double)y) : "ax", "cc");
+	return (double)r;
 }

@@ -4,6 +4,7 @@
  * and the rounding and splitting functions in plain C. */
 #include <math.h>
 #include <stdint.h>
+#include "libm_in.h"
 
 static long double x87_exp2(long double x) /* 2^x */
 {
@@ -22,9 +23,42 @@ static long double x87_log2(long double x) /* log2 x, x > 0 */
 	return r;
 }
 
-double sin(double x) { long double r; __asm__("fsin" : "=t"(r) : "0"((long double)x)); return isfinite(x) ? (double)r : NAN; }
-double cos(double x) { long double r; __asm__("fcos" : "=t"(r) : "0"((long double)x)); return isfinite(x) ? (double)r : NAN; }
-double tan(double x) { long double r; __asm__("fptan\n\tfstp %%st(0)" : "=t"(r) : "0"((long double)x)); return isfinite(x) ? (double)r : NAN; }
+/* sin, cos, tan: |x| reduced exactly to r in [-pi/4, pi/4] and quadrant k
+ * (libsys/trig.c), then the x87 on r, where it is accurate. */
+static long double x87_sin(long double r) { __asm__("fsin" : "+t"(r)); return r; }
+static long double x87_cos(long double r) { __asm__("fcos" : "+t"(r)); return r; }
+static long double x87_tan(long double r) { __asm__("fptan\n\tfstp %%st(0)" : "+t"(r)); return r; }
+
+double sin(double x)
+{
+	if (!isfinite(x)) return NAN;
+	if (fabs(x) < 0.785) return (double)x87_sin(x);
+	long double r, s;
+	int k = libsys_rem_pio2(fabs(x), &r);
+	s = k & 1 ? x87_cos(r) : x87_sin(r);
+	s = k & 2 ? -s : s;
+	return (double)(x < 0 ? -s : s);
+}
+
+double cos(double x)
+{
+	if (!isfinite(x)) return NAN;
+	if (fabs(x) < 0.785) return (double)x87_cos(x);
+	long double r, c;
+	int k = libsys_rem_pio2(fabs(x), &r);
+	c = k & 1 ? -x87_sin(r) : x87_cos(r);
+	return (double)(k & 2 ? -c : c);
+}
+
+double tan(double x)
+{
+	if (!isfinite(x)) return NAN;
+	if (fabs(x) < 0.785) return (double)x87_tan(x);
+	long double r, t;
+	int k = libsys_rem_pio2(fabs(x), &r);
+	t = k & 1 ? -1 / x87_tan(r) : x87_tan(r);
+	return (double)(x < 0 ? -t : t);
+}
 
 double atan2(double y, double x)
 {
@@ -51,7 +85,26 @@ double exp(double x)
 	return (double)x87_exp2((long double)x * 1.44269504088896340735992468100189214L);
 }
 
-double expm1(double x) { return fabs(x) < 1e-5 ? x + x * x / 2 + x * x * x / 6 : exp(x) - 1; }
+/* e^x - 1 for |x| <= ~0.69 on f2xm1 (no cancellation), else exp(x) - 1 in
+ * long double. */
+static long double x87_expm1(long double x)
+{
+	long double t = x * 1.44269504088896340735992468100189214L, r;
+	if (t > -1 && t < 1) {
+		__asm__("f2xm1" : "=t"(r) : "0"(t));
+		return r;
+	}
+	return x87_exp2(t) - 1;
+}
+
+double expm1(double x)
+{
+	if (isnan(x) || x == 0 || fabs(x) < 0x1p-54) return x; /* keeps -0 */
+	if (isinf(x)) return x > 0 ? x : -1;
+	if (x > 710) return HUGE_VAL;
+	if (x < -60) return -1;
+	return (double)x87_expm1(x);
+}
 
 double log2(double x)
 {
@@ -63,10 +116,24 @@ double log2(double x)
 
 double log(double x) { return isnan(x) || x <= 0 || isinf(x) ? log2(x) : (double)(x87_log2(x) * 0.693147180559945309417232121458176568L); }
 double log10(double x) { return isnan(x) || x <= 0 || isinf(x) ? log2(x) : (double)(x87_log2(x) * 0.301029995663981195213738894724493027L); }
-double log1p(double x) { return fabs(x) < 1e-5 ? x - x * x / 2 + x * x * x / 3 : log(1 + x); }
+/* ln(1 + x): fyl2xp1 for |x| < 1 - sqrt(2)/2 (where it is exact), else
+ * log2 of 1 + x formed in long double. */
+double log1p(double x)
+{
+	if (isnan(x) || x == 0 || fabs(x) < 0x1p-54) return x;
+	if (x == -1) return -HUGE_VAL;
+	if (x < -1) return NAN;
+	if (isinf(x)) return x;
+	long double r;
+	if (fabs(x) < 0.29) {
+		__asm__("fldln2\n\tfxch\n\tfyl2xp1" : "=t"(r) : "0"((long double)x));
+		return (double)r;
+	}
+	return (double)(x87_log2(1 + (long double)x) * 0.693147180559945309417232121458176568L);
+}
 
-double trunc(double x) { return fabs(x) < 4503599627370496.0 ? (double)(int64_t)x : x; }
-double round(double x) { double t = trunc(x); return fabs(x - t) >= 0.5 ? t + (x > 0 ? 1 : -1) : t; }
+double trunc(double x) { return fabs(x) < 4503599627370496.0 ? copysign((double)(int64_t)x, x) : x; }
+double round(double x) { double t = trunc(x); return fabs(x - t) >= 0.5 ? t + (x > 0 ? 1 : -1) : t; } /* t keeps x's sign */
 long lround(double x) { return (long)round(x); }
 long long llround(double x) { return (long long)round(x); }
 double rint(double x) { long double r; __asm__("frndint" : "=t"(r) : "0"((long double)x)); return (double)r; }
@@ -79,12 +146,14 @@ double pow(double x, double y)
 {
 	if (y == 0 || x == 1) return 1;
 	if (isnan(x) || isnan(y)) return NAN;
-	if (x == 0) return y < 0 ? HUGE_VAL : 0;
-	int yint = trunc(y) == y, odd = yint && fabs(y) < 9007199254740992.0 && ((int64_t)y & 1);
-	if (x < 0 && !yint) return NAN;
-	if (isinf(y)) return (fabs(x) > 1) == (y > 0) ? HUGE_VAL : 0;
-	long double ax = x < 0 ? -(long double)x : x;
+	int yint = isfinite(y) && trunc(y) == y;
+	int odd = yint && fabs(y) < 9007199254740992.0 && ((int64_t)y & 1);
+	if (isinf(y)) /* C99 F.9.4.4: |x| == 1 gives 1 (x == -1 too) */
+		return fabs(x) == 1 ? 1 : (fabs(x) > 1) == (y > 0) ? HUGE_VAL : 0;
 	if (isinf(x)) { double r = y > 0 ? HUGE_VAL : 0; return x < 0 && odd ? -r : r; }
+	if (x == 0) { double r = y < 0 ? HUGE_VAL : 0; return odd ? copysign(r, x) : r; }
+	if (x < 0 && !yint) return NAN;
+	long double ax = x < 0 ? -(long double)x : x;
 	if (yint && fabs(y) <= 64) { /* exact by squaring */
 		long double r = 1, b = ax;
 		for (int64_t n = (int64_t)fabs(y); n; n >>= 1, b *= b)
@@ -112,14 +181,55 @@ double hypot(double x, double y)
 }
 
 long double sqrtl(long double x) { long double r; __asm__("fsqrt" : "=t"(r) : "0"(x)); return r; }
-double sinh(double x) { double e = exp(x); return (e - 1 / e) / 2; }
-double cosh(double x) { double e = exp(x); return (e + 1 / e) / 2; }
-double tanh(double x) { if (fabs(x) > 20) return x > 0 ? 1 : -1; double e = exp(2 * x); return (e - 1) / (e + 1); }
+/* sinh, cosh, tanh in long double: from e^|x| - 1 below 1 (no cancellation),
+ * from e^|x| above (which does not overflow there before the result). */
+double sinh(double x)
+{
+	double a = fabs(x);
+	if (!isfinite(x) || a < 0x1p-28) return x;
+	long double r;
+	if (a < 1) {
+		long double e = x87_expm1(a);
+		r = (e + e / (e + 1)) / 2;
+	} else {
+		long double e = x87_exp2(a * 1.44269504088896340735992468100189214L);
+		r = (e - 1 / e) / 2;
+	}
+	return (double)(x < 0 ? -r : r);
+}
+
+double cosh(double x)
+{
+	double a = fabs(x);
+	if (isnan(x)) return x;
+	if (isinf(x)) return HUGE_VAL;
+	long double e = x87_exp2(a * 1.44269504088896340735992468100189214L);
+	return (double)((e + 1 / e) / 2);
+}
+
+double tanh(double x)
+{
+	double a = fabs(x);
+	if (isnan(x) || a < 0x1p-28) return x;
+	if (a > 22) return x > 0 ? 1 : -1;
+	long double e = x87_expm1(2 * (long double)a), r = e / (e + 2);
+	return (double)(x < 0 ? -r : r);
+}
 double fmin(double a, double b) { return isnan(a) ? b : isnan(b) ? a : a < b ? a : b; }
 double fmax(double a, double b) { return isnan(a) ? b : isnan(b) ? a : a > b ? a : b; }
 double fdim(double a, double b) { return a > b ? a - b : 0; }
 double copysign(double x, double y) { return __builtin_copysign(x, y); }
-double remainder(double x, double y) { return x - y * rint(x / y); }
+/* x - n*y with n = x/y rounded to nearest (even), exactly: fprem1's
+ * partial remainder until complete. */
+double remainder(double x, double y)
+{
+	if (isnan(x) || isnan(y) || isinf(x) || y == 0) return NAN;
+	if (isinf(y)) return x;
+	long double r;
+	__asm__("1: fprem1\n\tfnstsw %%ax\n\ttestw $0x400, %%ax\n\tjnz 1b"
+		: "=t"(r) : "0"((long double)x), "u"((long double)y) : "ax", "cc");
+	return (double)r;
+}
 
 double modf(double x, double *ip)
 {

@@ -105,5 +105,7 @@ void *realloc(void *p, size_t n)
 	libsys_heap_lock();
 	void *q = heap_realloc(p, n);
 	libsys_heap_unlock();
+	if (!q && n) /* as malloc: the old block stays */
+		errno = ENOMEM;
 	return q;
 }

@@ -381,11 +381,21 @@ int pthread_cond_destroy(pthread_cond_t *c)
 static int cond_wait_ms(pthread_cond_t *c, pthread_mutex_t *m, uint64_t ms)
 {
 	unsigned seq = __atomic_load_n(&c->seq, __ATOMIC_ACQUIRE);
+	unsigned count = m->count; /* a recursive mutex's depth, given back after */
+	if (m->type != PTHREAD_MUTEX_NORMAL) {
+		if (m->owner != pthread_self() || !m->locked)
+			return EPERM;
+		m->count = 1; /* let go of it fully */
+	}
 	pthread_mutex_unlock(m);
 	int e = futex_wait(&c->seq, seq, ms);
 	/* 2, not 1: other waiters may sleep on m since we took it back */
 	while (__atomic_exchange_n(&m->locked, 2, __ATOMIC_ACQUIRE) != 0)
 		futex_wait(&m->locked, 2, FUTEX_FOREVER);
+	if (m->type != PTHREAD_MUTEX_NORMAL) { /* ours again, as deep as before */
+		m->owner = pthread_self();
+		m->count = count;
+	}
 	return e == E_TIMEDOUT ? ETIMEDOUT : 0;
 }
 
