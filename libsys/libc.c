@@ -424,16 +424,18 @@ void _Exit(int status)
 void abort(void)
 {
 	/* a SIGABRT handler runs first (it may leave by longjmp); when it
-	 * returns, or with SIG_IGN, the process still ends by SIGABRT */
+	 * returns, or with none or SIG_IGN, the process ends by SIGABRT: the
+	 * disposition goes back to the default first, as on Linux, so that
+	 * the kill below ends the process instead of running the handler */
+	sigset_t s;
+	sigemptyset(&s);
+	sigaddset(&s, SIGABRT);
+	sigprocmask(SIG_UNBLOCK, &s, NULL);
 	struct sigaction sa;
 	if (sigaction(SIGABRT, NULL, &sa) == 0 && sa.sa_handler != SIG_DFL &&
-	    sa.sa_handler != SIG_IGN) {
-		sigset_t s;
-		sigemptyset(&s);
-		sigaddset(&s, SIGABRT);
-		sigprocmask(SIG_UNBLOCK, &s, NULL);
+	    sa.sa_handler != SIG_IGN)
 		raise(SIGABRT);
-	}
+	signal(SIGABRT, SIG_DFL);
 	printf("pid %u: abort\n", sys_pid);
 	for (;;)
 		pgreq_kill_sig(sys_pid, SIGABRT); /* WIFSIGNALED, WTERMSIG SIGABRT */
