@@ -494,8 +494,12 @@ static void pick_request(struct fz *f, uint64_t a[6])
 		a[2] = pick_pid(f);
 		if (tag == PG_WAIT) /* a blocking wait could hold the thread for good */
 			a[3] = 0;
-		if (tag == PG_KILL && (uint32_t)a[2] == sys_pid && !(f->flags & FZ_KILLS))
-			a[2] = 0;
+		/* a handled signal may go to any process: another worker's
+		 * handler (fz_thread_entry) would end its thread, and a thread
+		 * of it waiting for that one would wait for good; a tame
+		 * worker signals only its own children (or nobody: pid 0) */
+		if (tag == PG_KILL && !(f->flags & FZ_KILLS))
+			a[2] = below(f, 2) ? pick_u32(W.kids, LIVE, f) : 0;
 		break;
 	case PG_THREAD_SPAWN:
 		if (!(f->flags & FZ_KILLS) || below(f, 2))
