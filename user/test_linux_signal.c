@@ -200,6 +200,7 @@ static void ign(void)
 	CHECK(kill(getpid(), SIGUSR1) == 0);
 	CHECK(raise(SIGUSR1) == 0);
 	sh->ready = 0;
+	sh->done = 0; /* before the fork: the child may look first */
 	pid_t pid = fork(); /* SIG_IGN is inherited */
 	if (pid == 0) {
 		sh->ready = 1;
@@ -207,7 +208,6 @@ static void ign(void)
 			sched_yield();
 		_exit(0);
 	}
-	sh->done = 0;
 	wait_ready();
 	for (int i = 0; i < 10; i++)
 		CHECK(kill(pid, SIGUSR1) == 0);
