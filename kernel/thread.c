@@ -19,6 +19,14 @@ static _Atomic unsigned next_cpu;
 static void thread_destroy(struct kobj *o)
 {
 	struct thread *t = container_of(o, struct thread, obj);
+	int st = atomic_load(&t->state);
+	if ((st != 0 && st != TS_DEAD) || !list_empty(&t->ep_link) ||
+	    timerq_queued(&t->sleep) || atomic_load(&t->on_cpu))
+		/* a reference dropped too many: the thread is still in use */
+		printk("kobj: thread %lu destroyed while in use (state %d%s%s%s)\n",
+		       t->tid, st, list_empty(&t->ep_link) ? "" : ", queued",
+		       timerq_queued(&t->sleep) ? ", sleeping" : "",
+		       atomic_load(&t->on_cpu) ? ", on a CPU" : "");
 	if (t->ipc_buf_pfn)
 		frame_free(t->ipc_buf_pfn, 0);
 	if (t->space)

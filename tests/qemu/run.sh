@@ -50,7 +50,8 @@ for mem in $MEMS; do
 	grep -q 'PANIC' "$log" && why="PANIC in the log"
 	# a kernel object's reference dropped or taken when dead is a kernel
 	# bug even when nothing crashed (yet)
-	grep -q '^kobj: .* on dead' "$log" && why="${why:-$(grep -m1 '^kobj: .* on dead' "$log")}"
+	grep -Eq '^kobj: .* (on dead|while in use)' "$log" &&
+		why="${why:-$(grep -Em1 '^kobj: .* (on dead|while in use)' "$log")}"
 	grep -q '@@FAIL' "$log" && why="${why:-@@FAIL in the log}"
 	[ $rc != 1 ] && [ -z "$why" ] && why="QEMU exit status $rc"
 	if [ -z "$why" ]; then ok "boot@$mem"; else bad "boot@$mem" "$why (log $log)"; fi

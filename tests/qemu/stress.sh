@@ -1,7 +1,7 @@
 #!/bin/sh
 # make stress SECS=600: boot an ISO whose init runs only test_stress for
 # SECS seconds (4 CPUs, MEM), then judge the serial log: its "@@PASS
-# stress" line, no @@FAIL, no PANIC, no "kobj: put on dead" complaint,
+# stress" line, no @@FAIL, no PANIC, no "kobj: ... on dead" or "... while in use" complaint,
 # "@@DONE failures=0" and QEMU's status for a clean exit.  test_stress
 # itself checks that the frames came back once its workers ended.  Ends
 # with "N passed, N failed, N skipped" like the other test scripts.
@@ -28,7 +28,8 @@ why=""
 grep -q '^@@DONE failures=0' "$log" || why="${why:-no @@DONE failures=0 line}"
 grep -q 'PANIC' "$log" && why="PANIC in the log"
 # a reference dropped twice is a kernel bug even when nothing crashes
-grep -q '^kobj: put on dead' "$log" && why="${why:-$(grep -m1 '^kobj: put on dead' "$log")}"
+grep -Eq '^kobj: .* (on dead|while in use)' "$log" &&
+	why="${why:-$(grep -Em1 '^kobj: .* (on dead|while in use)' "$log")}"
 grep -q '@@FAIL' "$log" && why="${why:-@@FAIL in the log}"
 [ $rc != 1 ] && [ -z "$why" ] && why="QEMU exit status $rc"
 if [ -z "$why" ]; then ok stress_boot; else bad stress_boot "$why (log $log)"; fi
