@@ -144,7 +144,7 @@ all: $(ISO) $(PAGER) $(INITRD)
 
 help:
 	@echo "make run      build everything and boot the ISO (serial console here)"
-	@echo "make test     host unit tests (ASan+UBSan), QEMU tests, shell tests; ends 'N passed, N failed, N skipped'"
+	@echo "make test     host unit tests (ASan+UBSan), QEMU tests, shell tests; ends 'N passed, N failed'"
 	@echo "make unit-test / qemu-test / shell-test   one stage of make test"
 	@echo "make fuzz     boot test_fuzz alone for FUZZ_CALLS calls (10^7); prints calls per second"
 	@echo "make stress SECS=600   test_stress alone for SECS seconds on $(SMP) CPUs (MEM=$(MEM))"
