@@ -15,6 +15,8 @@
 #include "abi/signal.h"
 #include "abi/syscall.h"
 #include "sys/syscall.h"
+#include "sys/startup.h"
+#include "lib/string.h"
 #include "libsys.h"
 
 static int bad_sig(int sig)
@@ -212,9 +214,22 @@ static int ignored_by_default(int sig)
 	return sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || sig == SIGCONT;
 }
 
+/* The calling thread's own IPC buffer, or NULL while a new thread does
+ * not know it yet (libsys_ipc_buf would name the main thread's). */
+static void *own_ipc_buf(void)
+{
+	struct libsys_tls *t = libsys_tls();
+	return !t ? sys_ipc_buf : t->ipc ? (void *)t->ipc : NULL;
+}
+
 /* libsys_sigtramp's C half: called with the kernel's arguments.  A
  * signal whose handler went away after it was sent takes its action now:
- * ignored, or the end of the process by that signal. */
+ * ignored, or the end of the process by that signal.  The thread's IPC
+ * buffer is kept aside meanwhile: the signal may have come between a
+ * pager request and libsys's copy of its answer out of the buffer (a
+ * pipe read's bytes), or between the copy of a request's bytes in and
+ * the call, and a handler's own requests (write, read: async-signal-safe)
+ * would replace them (hunt_sig_ipc_buffer). */
 void libsys_sig_entry(int sig, siginfo_t *si, void *uc)
 {
 	if (sig < 1 || sig >= _NSIG)
@@ -222,10 +237,17 @@ void libsys_sig_entry(int sig, siginfo_t *si, void *uc)
 	sighandler_t h = actions[sig].sa_handler;
 	if (h == SIG_IGN || (h == SIG_DFL && ignored_by_default(sig)))
 		return;
-	if (h == SIG_DFL)
+	if (h == SIG_DFL) {
 		kill(getpid(), sig);
-	else
-		run_handler(sig, si, uc);
+		return;
+	}
+	uint8_t saved[IPC_BUF_MAX];
+	void *ipc = own_ipc_buf();
+	if (ipc)
+		memcpy(saved, ipc, sizeof saved);
+	run_handler(sig, si, uc);
+	if (ipc)
+		memcpy(ipc, saved, sizeof saved);
 }
 
 /* Entered by the kernel with rsp = the frame (64-byte aligned), rdi = sig,
