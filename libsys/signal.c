@@ -120,6 +120,19 @@ int sigprocmask(int how, const sigset_t *set, sigset_t *old)
 
 static struct sigaction actions[_NSIG];
 volatile int libsys_sig_restart;
+static unsigned main_sig_eintr; /* the main thread's libsys_sig_eintr */
+
+/* Where the calling thread counts its handlers without SA_RESTART. */
+static unsigned *sig_eintr_count(void)
+{
+	struct libsys_tls *t = libsys_tls();
+	return t ? &t->sig_eintr : &main_sig_eintr;
+}
+
+unsigned libsys_sig_eintr(void)
+{
+	return *(volatile unsigned *)sig_eintr_count();
+}
 static struct { volatile int locked; } act_lock;
 
 static int has_handler(const struct sigaction *a)
@@ -202,6 +215,8 @@ static void run_handler(int sig, siginfo_t *si, void *uc)
 		sigmask(ABI_SIG_BLOCK, block, NULL);
 	if (a.sa_flags & SA_RESTART)
 		libsys_sig_restart = 1;
+	else
+		++*(volatile unsigned *)sig_eintr_count();
 	if (a.sa_flags & SA_SIGINFO)
 		a.sa_sigaction(sig, si, uc);
 	else

@@ -121,6 +121,7 @@ static void post(struct proc *p, int sig)
 			first = i;
 		if (sys_sig_post(p->threads[i], (uint64_t)sig, p->sig_entry, 0) == E_OK) {
 			interrupt_wait(p);
+			pipe_interrupt(p); /* its waiting pipe calls too */
 			return;
 		}
 	}
