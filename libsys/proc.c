@@ -2,6 +2,7 @@
 #include "sys/sys.h"
 #include "sys/unistd.h"
 #include "libsys.h"
+#include "abi/signal.h"
 
 /* Call the pager with *m; the reply replaces *m.  Returns the IPC error, or
  * else the pager's answer (the reply label). */
@@ -144,6 +145,21 @@ void *libsys_ipc_buf(void)
 	return t && t->ipc ? (void *)t->ipc : sys_ipc_buf;
 }
 
+/* An ending thread takes no signal any more: after tls_free a handler
+ * would take it for the main thread (libsys_tls: the main thread's IPC
+ * buffer), and after PG_MFREE of its stack there is nowhere to write the
+ * frame (the kernel then ends the whole process by SIGSEGV:
+ * hunt_signal_storm).  What is pending here goes to the process again,
+ * so another thread takes it. */
+static void signals_off(void)
+{
+	struct sys_regs r;
+	if (sys_sigmask_r(ABI_SIG_SETMASK, ~0ull, 0, &r) != E_OK)
+		return;
+	for (uint64_t p = r.rsi; p; p &= p - 1)
+		pgreq_kill_sig(sys_pid, __builtin_ctzll(p) + 1);
+}
+
 void libsys_thread_main(struct thread_block *b)
 {
 	while (!__atomic_load_n(&b->ipc_set, __ATOMIC_ACQUIRE)) /* its IPC buffer known */
@@ -151,6 +167,7 @@ void libsys_thread_main(struct thread_block *b)
 	if (b->tls_block)
 		libsys_tls_init(b->tls_block);
 	b->fn(b->arg);
+	signals_off();
 	tls_free(b->tls);
 	free_stack_and_exit(sys_pager, b->stack);
 }
