@@ -67,9 +67,6 @@ void libsys_stdio_flush_all(void);
 
 /* The calling thread's blocked signals (signal.c; sigsetjmp saves them,
  * siglongjmp puts them back). */
-/* Set (never cleared here) when a handler with SA_RESTART ran: a call
- * that restarts as on Linux clears it, and calls again on E_INTR if set. */
-extern volatile int libsys_sig_restart;
 /* How many handlers without SA_RESTART have run in the calling thread (it
  * wraps): a waiting call the pager answers E_INTR (pipe.c) fails EINTR
  * if this changed during the call, else asks again. */

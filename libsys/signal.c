@@ -119,7 +119,6 @@ int sigprocmask(int how, const sigset_t *set, sigset_t *old)
 /* ---- handlers ---- */
 
 static struct sigaction actions[_NSIG];
-volatile int libsys_sig_restart;
 static unsigned main_sig_eintr; /* the main thread's libsys_sig_eintr */
 
 /* Where the calling thread counts its handlers without SA_RESTART. */
@@ -213,9 +212,7 @@ static void run_handler(int sig, siginfo_t *si, void *uc)
 		block |= 1ull << (sig - 1);
 	if (block)
 		sigmask(ABI_SIG_BLOCK, block, NULL);
-	if (a.sa_flags & SA_RESTART)
-		libsys_sig_restart = 1;
-	else
+	if (!(a.sa_flags & SA_RESTART))
 		++*(volatile unsigned *)sig_eintr_count();
 	if (a.sa_flags & SA_SIGINFO)
 		a.sa_sigaction(sig, si, uc);

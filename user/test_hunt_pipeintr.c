@@ -1,5 +1,6 @@
-/* hunt_pipe_eintr: a signal interrupts a read of an empty pipe and a
- * write to a full one, as on Linux: the handler runs while the call
+/* hunt_pipe_eintr: a signal interrupts a read of an empty pipe, a
+ * write to a full one and a waitpid in a process of two threads, as on
+ * Linux: the handler runs while the call
  * waits; without SA_RESTART the call fails EINTR, with SA_RESTART it goes
  * on waiting and then completes.  The classic time-out (alarm, then a
  * blocking read) used to wait for good: the pager kept the call saved and
@@ -103,6 +104,20 @@ static int body(void)
 	CHECK(read(q[0], &c, 1) == 1 && c == 'y' && got == 1);
 	CHECK(pthread_join(th, NULL) == 0);
 	CHECK(waitpid(pid, &st, 0) == pid && WIFEXITED(st));
+	/* waitpid in a process of two threads: SIGALRM (no SA_RESTART) goes
+	 * to the waiting thread, which fails EINTR; the child still runs */
+	CHECK(pthread_sigmask(SIG_UNBLOCK, &set, NULL) == 0);
+	got = 0;
+	CHECK(pthread_create(&th, NULL, spinner, NULL) == 0);
+	pid = fork();
+	if (pid == 0) {
+		pause();
+		_exit(0);
+	}
+	alarm(1);
+	CHECK(waitpid(pid, &st, 0) == -1 && errno == EINTR && got == 1);
+	CHECK(pthread_join(th, NULL) == 0);
+	CHECK(kill(pid, SIGKILL) == 0 && waitpid(pid, &st, 0) == pid);
 	return 0;
 }
 
@@ -119,7 +134,7 @@ int main(void)
 	if (waitpid(pid, &st, WNOHANG) == 0) {
 		kill(pid, SIGKILL);
 		waitpid(pid, &st, 0);
-		printf("@@FAIL " T ": a pipe call still waits a minute after its signal\n");
+		printf("@@FAIL " T ": a pipe call or waitpid still waits a minute after its signal\n");
 		return 1;
 	}
 	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
