@@ -30,7 +30,7 @@
 #include "sys/test.h"
 
 #define T "hunt_signal_storm"
-#define WORKERS 18
+#define WORKERS 14
 #define PARALLEL 3
 #define KINDS 7
 #define WAIT_MS 60000
@@ -379,9 +379,12 @@ int main(int argc, char **argv)
 	pid_t snd = fork();
 	if (snd == 0)
 		sender(seed ^ 0xabc);
+	uint64_t t0 = now_ms();
 	run_workers(KINDS, seed ^ 1); /* warm-up: what stays for good */
-	uint64_t before = frames_quiet(250, 5000);
+	uint64_t t1 = now_ms(), before = frames_quiet(250, 5000), t2 = now_ms();
 	run_workers(n, seed);
+	printf(T ": warm-up %lu ms, quiet %lu ms, run %lu ms\n", (unsigned long)(t1 - t0),
+	       (unsigned long)(t2 - t1), (unsigned long)(now_ms() - t2));
 	kill(snd, SIGKILL);
 	int st;
 	waitpid(snd, &st, 0);
