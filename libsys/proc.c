@@ -142,7 +142,16 @@ struct libsys_tls *libsys_tls(void)
 void *libsys_ipc_buf(void)
 {
 	struct libsys_tls *t = libsys_tls();
-	return t && t->ipc ? (void *)t->ipc : sys_ipc_buf;
+	if (!t)
+		return sys_ipc_buf;
+	/* A new thread learns its buffer from its creator, after
+	 * PG_THREAD_SPAWN; a signal handler may run in it before that, and
+	 * must not take the main thread's, which the main thread may be
+	 * using (hunt_sig_ipc_new_thread): wait for it (the creator stores
+	 * it as soon as its request returns). */
+	while (!__atomic_load_n(&t->ipc, __ATOMIC_ACQUIRE))
+		sys_yield();
+	return (void *)t->ipc;
 }
 
 /* An ending thread takes no signal any more: after tls_free a handler

@@ -226,13 +226,6 @@ static int ignored_by_default(int sig)
 	return sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || sig == SIGCONT;
 }
 
-/* The calling thread's own IPC buffer, or NULL while a new thread does
- * not know it yet (libsys_ipc_buf would name the main thread's). */
-static void *own_ipc_buf(void)
-{
-	struct libsys_tls *t = libsys_tls();
-	return !t ? sys_ipc_buf : t->ipc ? (void *)t->ipc : NULL;
-}
 
 /* libsys_sigtramp's C half: called with the kernel's arguments.  A
  * signal whose handler went away after it was sent takes its action now:
@@ -254,12 +247,10 @@ void libsys_sig_entry(int sig, siginfo_t *si, void *uc)
 		return;
 	}
 	uint8_t saved[IPC_BUF_MAX];
-	void *ipc = own_ipc_buf();
-	if (ipc)
-		memcpy(saved, ipc, sizeof saved);
+	void *ipc = libsys_ipc_buf(); /* the thread's own (a new one waits) */
+	memcpy(saved, ipc, sizeof saved);
 	run_handler(sig, si, uc);
-	if (ipc)
-		memcpy(ipc, saved, sizeof saved);
+	memcpy(ipc, saved, sizeof saved);
 }
 
 /* Entered by the kernel with rsp = the frame (64-byte aligned), rdi = sig,

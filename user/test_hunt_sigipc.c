@@ -13,6 +13,7 @@
  * copy faults).  Runs unchanged on Linux. */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -24,14 +25,17 @@
 #include <unistd.h>
 
 #define T "hunt_sig_ipc_buffer"
+#define T2 "hunt_sig_ipc_new_thread"
 #define TOTAL (1024 * 1024)
 
 static int selfp[2];
 static volatile sig_atomic_t handled;
 
+static const char *cur = T;
+
 static void fail(const char *fmt, long a, long b, long c)
 {
-	printf("@@FAIL " T ": ");
+	printf("@@FAIL %s: ", cur);
 	printf(fmt, a, b, c);
 	printf("\n");
 	exit(1);
@@ -97,12 +101,57 @@ static void sender(pid_t a, pid_t b)
 	}
 }
 
-int main(void)
+static volatile int churning;
+
+/* A short-lived thread that takes SIGUSR1 (new threads here start with
+ * none blocked; on Linux they inherit the creator's mask). */
+static void *short_lived(void *arg)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+	for (volatile int i = 0; i < 1000; i++)
+		;
+	return arg;
+}
+
+/* Threads made and joined one after another; this one blocks SIGUSR1. */
+static void *churn(void *arg)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	while (churning) {
+		pthread_t t;
+		if (pthread_create(&t, NULL, short_lived, NULL) == 0)
+			pthread_join(t, NULL);
+	}
+	return arg;
+}
+
+/* Part 1 (name T): the reader takes the signals.  Part 2 (with_threads,
+ * T2): the reader and a thread that makes short-lived threads block
+ * SIGUSR1, so the new threads take it, from their first instruction on
+ * (a handler in a thread that did not know its own IPC buffer yet used
+ * the main thread's). */
+static void run(int with_threads, const char *name)
 {
 	static const size_t sizes[] = { 4096, 1, 333, 4095, 8192, 17 };
 	int d[2];
-	printf(T ": a handler's pipe I/O during a read's copy\n");
-	handle_usr1();
+	pthread_t ch;
+	handled = 0;
+	cur = name;
+	if (with_threads) {
+		sigset_t set;
+		sigemptyset(&set);
+		sigaddset(&set, SIGUSR1);
+		pthread_sigmask(SIG_BLOCK, &set, NULL);
+		churning = 1;
+		if (pthread_create(&ch, NULL, churn, NULL))
+			fail("pthread_create", 0, 0, 0);
+	}
 	if (pipe(d))
 		fail("pipe", 0, 0, 0);
 	pid_t w = fork();
@@ -142,9 +191,26 @@ int main(void)
 	if (waitpid(s, &st, 0) != s || waitpid(w, &st, 0) != w ||
 	    !WIFEXITED(st) || WEXITSTATUS(st) != 0)
 		fail("writer ended with status 0x%lx", st, 0, 0);
-	printf(T ": %ld bytes checked, %ld handler runs here\n", (long)o, (long)handled);
+	if (with_threads) {
+		churning = 0;
+		pthread_join(ch, NULL);
+		sigset_t set;
+		sigemptyset(&set);
+		sigaddset(&set, SIGUSR1);
+		pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+	}
+	printf("%s: %ld bytes checked, %ld handler runs\n", name, (long)o, (long)handled);
 	if (!handled)
 		fail("no handler ran: the test proved nothing", 0, 0, 0);
-	printf("@@PASS " T "\n");
+	printf("@@PASS %s\n", name);
+	close(d[0]);
+}
+
+int main(void)
+{
+	printf(T ": a handler's pipe I/O during a read's copy\n");
+	handle_usr1();
+	run(0, T);
+	run(1, T2);
 	return 0;
 }
