@@ -154,13 +154,14 @@ void *libsys_ipc_buf(void)
 	return (void *)t->ipc;
 }
 
-/* An ending thread takes no signal any more: after tls_free a handler
- * would take it for the main thread (libsys_tls: the main thread's IPC
- * buffer), and after PG_MFREE of its stack there is nowhere to write the
- * frame (the kernel then ends the whole process by SIGSEGV:
+/* An ending thread takes no signal any more (libsys.h): after tls_free a
+ * handler would take it for the main thread (libsys_tls: the main
+ * thread's IPC buffer), and after PG_MFREE of its stack there is nowhere
+ * to write the frame (the kernel then ends the whole process by SIGSEGV:
  * hunt_signal_storm).  What is pending here goes to the process again,
- * so another thread takes it. */
-static void signals_off(void)
+ * so another thread takes it (a signal posted to a thread that ended
+ * without this is lost with it). */
+void libsys_signals_off(void)
 {
 	struct sys_regs r;
 	if (sys_sigmask_r(ABI_SIG_SETMASK, ~0ull, 0, &r) != E_OK)
@@ -176,7 +177,7 @@ void libsys_thread_main(struct thread_block *b)
 	if (b->tls_block)
 		libsys_tls_init(b->tls_block);
 	b->fn(b->arg);
-	signals_off();
+	libsys_signals_off();
 	tls_free(b->tls);
 	free_stack_and_exit(sys_pager, b->stack);
 }
