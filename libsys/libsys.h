@@ -16,6 +16,7 @@ struct libsys_tls {
 	uint64_t lo, hi;
 	void *self;
 	uint64_t ipc;
+	unsigned sig_eintr; /* libsys_sig_eintr's count for this thread */
 };
 
 /* The calling thread's IPC buffer (a request's bytes out, a reply's in):
@@ -66,9 +67,13 @@ void libsys_stdio_flush_all(void);
 
 /* The calling thread's blocked signals (signal.c; sigsetjmp saves them,
  * siglongjmp puts them back). */
-/* Set (never cleared here) when a handler with SA_RESTART ran: a call
- * that restarts as on Linux clears it, and calls again on E_INTR if set. */
-extern volatile int libsys_sig_restart;
+/* How many handlers without SA_RESTART have run in the calling thread (it
+ * wraps): a waiting call the pager answers E_INTR (pipe.c) fails EINTR
+ * if this changed during the call, else asks again. */
+unsigned libsys_sig_eintr(void);
+/* The calling thread, about to end, blocks every signal and sends what
+ * was pending on it to its process again (another thread takes it). */
+void libsys_signals_off(void);
 unsigned long libsys_sigmask_get(void);
 void libsys_sigmask_set(unsigned long set);
 

@@ -64,9 +64,12 @@ long libsys_pipe_read(unsigned id, void *buf, size_t count, int nonblock)
 		struct sys_msg m = { .label = PG_PIPE_READ,
 				     .w = { id, n, nonblock || done ? PG_PIPE_NONBLOCK : 0,
 					    (uint64_t)buf + done } };
+		unsigned mark = libsys_sig_eintr();
 		int e = libsys_pg_call(&m);
 		if (e == E_OK && m.w[1] == PG_PIPE_RETRY)
 			continue; /* woken: the pipe changed */
+		if (e == E_INTR && libsys_sig_eintr() == mark)
+			continue; /* a signal, but no handler here wants EINTR */
 		if (e == E_BUSY) { /* the pager's waiting list is full */
 			sleep_ms(1);
 			continue;
@@ -99,9 +102,12 @@ static long write_chunk(unsigned id, const char *p, size_t n, unsigned flags)
 	for (;;) {
 		memcpy(libsys_ipc_buf(), p, n);
 		struct sys_msg m = { .label = IPC_LABEL(PG_PIPE_WRITE, n), .w = { id, flags } };
+		unsigned mark = libsys_sig_eintr();
 		int e = libsys_pg_call(&m);
 		if (e == E_OK && m.w[1] == PG_PIPE_RETRY)
 			continue;
+		if (e == E_INTR && libsys_sig_eintr() == mark)
+			continue; /* as in libsys_pipe_read */
 		if (e == E_BUSY) {
 			sleep_ms(1);
 			continue;

@@ -278,10 +278,13 @@ pid_t waitpid(pid_t pid, int *status, int options)
 	uint32_t which = pid <= 0 ? PG_WAIT_ANY : (uint32_t)pid;
 	struct wait_status st;
 	int e;
-	do { /* interrupted: again if the handler had SA_RESTART, as Linux */
-		libsys_sig_restart = 0;
+	do { /* interrupted: again unless a handler without SA_RESTART ran
+	      * in this thread (EINTR), as Linux */
+		unsigned mark = libsys_sig_eintr();
 		e = (options & WNOHANG) ? wait_poll(which, &st) : pgreq_waitpid(which, &st);
-	} while (e == E_INTR && libsys_sig_restart);
+		if (e != E_INTR || libsys_sig_eintr() != mark)
+			break;
+	} while (1);
 	if (e == E_AGAIN)
 		return 0;
 	if (e) {

@@ -2,6 +2,7 @@
 #include "sys/sys.h"
 #include "sys/unistd.h"
 #include "libsys.h"
+#include "abi/signal.h"
 
 /* Call the pager with *m; the reply replaces *m.  Returns the IPC error, or
  * else the pager's answer (the reply label). */
@@ -141,7 +142,32 @@ struct libsys_tls *libsys_tls(void)
 void *libsys_ipc_buf(void)
 {
 	struct libsys_tls *t = libsys_tls();
-	return t && t->ipc ? (void *)t->ipc : sys_ipc_buf;
+	if (!t)
+		return sys_ipc_buf;
+	/* A new thread learns its buffer from its creator, after
+	 * PG_THREAD_SPAWN; a signal handler may run in it before that, and
+	 * must not take the main thread's, which the main thread may be
+	 * using (hunt_sig_ipc_new_thread): wait for it (the creator stores
+	 * it as soon as its request returns). */
+	while (!__atomic_load_n(&t->ipc, __ATOMIC_ACQUIRE))
+		sys_yield();
+	return (void *)t->ipc;
+}
+
+/* An ending thread takes no signal any more (libsys.h): after tls_free a
+ * handler would take it for the main thread (libsys_tls: the main
+ * thread's IPC buffer), and after PG_MFREE of its stack there is nowhere
+ * to write the frame (the kernel then ends the whole process by SIGSEGV:
+ * hunt_signal_storm).  What is pending here goes to the process again,
+ * so another thread takes it (a signal posted to a thread that ended
+ * without this is lost with it). */
+void libsys_signals_off(void)
+{
+	struct sys_regs r;
+	if (sys_sigmask_r(ABI_SIG_SETMASK, ~0ull, 0, &r) != E_OK)
+		return;
+	for (uint64_t p = r.rsi; p; p &= p - 1)
+		pgreq_kill_sig(sys_pid, __builtin_ctzll(p) + 1);
 }
 
 void libsys_thread_main(struct thread_block *b)
@@ -151,6 +177,7 @@ void libsys_thread_main(struct thread_block *b)
 	if (b->tls_block)
 		libsys_tls_init(b->tls_block);
 	b->fn(b->arg);
+	libsys_signals_off();
 	tls_free(b->tls);
 	free_stack_and_exit(sys_pager, b->stack);
 }

@@ -151,9 +151,11 @@ int pthread_detach(pthread_t t)
 void pthread_exit(void *ret)
 {
 	pthread_t t = pthread_self();
-	if (t == &main_thread)
+	if (t == &main_thread) {
+		libsys_signals_off(); /* not lost with this thread: others take them */
 		for (;;)
 			sys_thread_exit();
+	}
 	t->ret = ret;
 	longjmp(t->exit_jb, 1);
 }

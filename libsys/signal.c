@@ -15,6 +15,8 @@
 #include "abi/signal.h"
 #include "abi/syscall.h"
 #include "sys/syscall.h"
+#include "sys/startup.h"
+#include "lib/string.h"
 #include "libsys.h"
 
 static int bad_sig(int sig)
@@ -117,7 +119,19 @@ int sigprocmask(int how, const sigset_t *set, sigset_t *old)
 /* ---- handlers ---- */
 
 static struct sigaction actions[_NSIG];
-volatile int libsys_sig_restart;
+static unsigned main_sig_eintr; /* the main thread's libsys_sig_eintr */
+
+/* Where the calling thread counts its handlers without SA_RESTART. */
+static unsigned *sig_eintr_count(void)
+{
+	struct libsys_tls *t = libsys_tls();
+	return t ? &t->sig_eintr : &main_sig_eintr;
+}
+
+unsigned libsys_sig_eintr(void)
+{
+	return *(volatile unsigned *)sig_eintr_count();
+}
 static struct { volatile int locked; } act_lock;
 
 static int has_handler(const struct sigaction *a)
@@ -198,8 +212,8 @@ static void run_handler(int sig, siginfo_t *si, void *uc)
 		block |= 1ull << (sig - 1);
 	if (block)
 		sigmask(ABI_SIG_BLOCK, block, NULL);
-	if (a.sa_flags & SA_RESTART)
-		libsys_sig_restart = 1;
+	if (!(a.sa_flags & SA_RESTART))
+		++*(volatile unsigned *)sig_eintr_count();
 	if (a.sa_flags & SA_SIGINFO)
 		a.sa_sigaction(sig, si, uc);
 	else
@@ -212,9 +226,15 @@ static int ignored_by_default(int sig)
 	return sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || sig == SIGCONT;
 }
 
+
 /* libsys_sigtramp's C half: called with the kernel's arguments.  A
  * signal whose handler went away after it was sent takes its action now:
- * ignored, or the end of the process by that signal. */
+ * ignored, or the end of the process by that signal.  The thread's IPC
+ * buffer is kept aside meanwhile: the signal may have come between a
+ * pager request and libsys's copy of its answer out of the buffer (a
+ * pipe read's bytes), or between the copy of a request's bytes in and
+ * the call, and a handler's own requests (write, read: async-signal-safe)
+ * would replace them (hunt_sig_ipc_buffer). */
 void libsys_sig_entry(int sig, siginfo_t *si, void *uc)
 {
 	if (sig < 1 || sig >= _NSIG)
@@ -222,10 +242,15 @@ void libsys_sig_entry(int sig, siginfo_t *si, void *uc)
 	sighandler_t h = actions[sig].sa_handler;
 	if (h == SIG_IGN || (h == SIG_DFL && ignored_by_default(sig)))
 		return;
-	if (h == SIG_DFL)
+	if (h == SIG_DFL) {
 		kill(getpid(), sig);
-	else
-		run_handler(sig, si, uc);
+		return;
+	}
+	uint8_t saved[IPC_BUF_MAX];
+	void *ipc = libsys_ipc_buf(); /* the thread's own (a new one waits) */
+	memcpy(saved, ipc, sizeof saved);
+	run_handler(sig, si, uc);
+	memcpy(ipc, saved, sizeof saved);
 }
 
 /* Entered by the kernel with rsp = the frame (64-byte aligned), rdi = sig,

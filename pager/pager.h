@@ -190,6 +190,8 @@ long do_pipe_write(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 long do_pipe_read(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 int pipe_fork(struct proc *parent, struct proc *child);
 void pipe_proc_gone(struct proc *p);
+/* A signal was posted to p: its saved pipe calls are answered E_INTR (signal.c). */
+void pipe_interrupt(struct proc *p);
 
 /* info.c: statistics, process list, region list. */
 long do_stats(struct proc *p, const struct sys_msg *m, struct sys_msg *r);

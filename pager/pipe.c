@@ -295,6 +295,29 @@ int pipe_fork(struct proc *parent, struct proc *child)
 	return e;
 }
 
+/* A handled signal was posted to a thread of p (signal.c's post): every
+ * saved call of p's is answered E_INTR, so that a thread waiting in a
+ * pipe read or write takes its signal now, as a Linux read of an empty
+ * pipe is interrupted (alarm as a time-out would otherwise wait for good:
+ * the signal stays pending behind the saved call).  libsys asks again
+ * unless a handler without SA_RESTART ran in that thread (then EINTR). */
+void pipe_interrupt(struct proc *p)
+{
+	lock_take(&pipes_lock);
+	for (int id = 0; id < PIPE_MAX; id++) {
+		struct pipe *q = &pipes[id];
+		for (int i = 0; q->used && i < PIPE_WAITERS; i++) {
+			struct pipe_waiter *w[2] = { &q->rwait[i], &q->wwait[i] };
+			for (int k = 0; k < 2; k++)
+				if (w[k]->reply && w[k]->pid == p->pid) {
+					sys_reply_send(w[k]->reply, E_INTR, 0, 0, 0, 0);
+					w[k]->reply = 0;
+				}
+		}
+	}
+	lock_give(&pipes_lock);
+}
+
 /* p ends (exit, kill, fault): its saved calls are dropped and the ends it
  * held closed, as if it had closed every descriptor. */
 void pipe_proc_gone(struct proc *p)

@@ -96,14 +96,15 @@ enum sig_action sig_action(const struct proc *p, int sig)
 	return SIG_ACT_END;
 }
 
-/* The thread of a one-thread process waiting in PG_WAIT: its wait ends
- * with E_INTR, as a blocking system call a handler interrupts. */
+/* The thread of p waiting in PG_WAIT: its wait ends with E_INTR, as a
+ * blocking system call a handler interrupts (libsys waits again unless a
+ * handler without SA_RESTART ran in that thread: in a process of several
+ * threads the signal may have gone to another one).  Once only for a
+ * one-thread process: a multi-threaded one whose waiting thread took the
+ * signal waited until the child ended (alarm as a time-out, for good). */
 static void interrupt_wait(struct proc *p)
 {
-	int n = 0;
-	for (int i = 0; i < PG_MAX_THREADS; i++)
-		n += p->threads[i] != 0;
-	if (!p->wait_reply || n != 1)
+	if (!p->wait_reply)
 		return;
 	uint32_t h = p->wait_reply;
 	p->wait_reply = 0;
@@ -121,6 +122,7 @@ static void post(struct proc *p, int sig)
 			first = i;
 		if (sys_sig_post(p->threads[i], (uint64_t)sig, p->sig_entry, 0) == E_OK) {
 			interrupt_wait(p);
+			pipe_interrupt(p); /* its waiting pipe calls too */
 			return;
 		}
 	}
