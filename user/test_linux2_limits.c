@@ -236,16 +236,21 @@ static void threads500(void)
 	test_pass(name);
 }
 
-/* limits_kill_threads: thread k faults for ever on pages of its own. */
+/* limits_kill_threads: thread k faults for ever on pages of its own,
+ * once all are made (fault_go: the making is not slowed by the faults). */
+static volatile int fault_go;
+
 static void *thr_fault(void *arg)
 {
 	int k = (int)(long)arg;
 	unsigned char *m = thr_mem + (size_t)k * OWN_PAGES * 4096;
+	while (!__atomic_load_n(&fault_go, __ATOMIC_ACQUIRE))
+		futex_wait(&fault_go, 0, FUTEX_FOREVER);
 	for (;;) {
 		for (int i = 0; i < OWN_PAGES; i++)
 			m[i * 4096] = (unsigned char)k;
 		madvise(m, OWN_PAGES * 4096, MADV_DONTNEED); /* faults again next */
-		if (__atomic_add_fetch(&sh->faulting[k], 1, __ATOMIC_RELEASE) == 2)
+		if (__atomic_add_fetch(&sh->faulting[k], 1, __ATOMIC_RELEASE) == 1)
 			__atomic_add_fetch(&sh->ready, 1, __ATOMIC_RELEASE);
 		sched_yield(); /* the others (and our parent) get their turn soon */
 	}
@@ -266,6 +271,8 @@ static _Noreturn void fault_child(void)
 		if (pthread_create(&t, &a, thr_fault, (void *)(long)k))
 			_exit(3);
 	}
+	__atomic_store_n(&fault_go, 1, __ATOMIC_RELEASE);
+	futex_wake(&fault_go, 0x7FFFFFFF);
 	for (;;)
 		pause();
 }
@@ -279,7 +286,7 @@ static void kill_round(const char *name, int round)
 	if (c == 0)
 		fault_child();
 	if (!wait_count(&sh->ready, NKILL))
-		test_fail(name, "round %d: %d of %d threads faulted twice", round, sh->ready,
+		test_fail(name, "round %d: %d of %d threads are faulting", round, sh->ready,
 			  NKILL);
 	TEST_CHECK(name, kill(c, SIGKILL) == 0);
 	int st;
