@@ -1,25 +1,39 @@
-/* Handle tables (see kernel/include/handle.h for the value layout and the locks). */
+/* Handle tables (see kernel/include/handle.h for the value layout, the
+ * chunks and the locks). */
 #include "handle.h"
 #include "lib/string.h"
 
 _Static_assert(sizeof(struct handle_entry) == 24, "handle entry size");
 _Static_assert(sizeof(struct handle_table) <= 2 * 4096, "table fits 2 pages");
+_Static_assert(HANDLE_CHUNK * sizeof(struct handle_entry) <= 4096, "chunk fits a page");
 _Static_assert(HANDLE_MAX == 1u << HANDLE_INDEX_BITS, "index bits");
-_Static_assert(HANDLE_MAX < HANDLE_NIL, "free-list links fit 16 bits");
+_Static_assert(HANDLE_MAX % HANDLE_CHUNK == 0, "ordinary tables: whole chunks");
+_Static_assert(HANDLE_BIG_MAX < HANDLE_NIL + 1u, "free-list links fit 16 bits");
 
-static uint32_t make_value(uint32_t idx, uint32_t gen)
+void *(*handle_page_alloc)(void);
+void (*handle_page_free)(void *page);
+
+/* The chunk every dir entry not grown names: all free, never written. */
+static struct handle_entry handle_no_chunk[HANDLE_CHUNK];
+
+static uint32_t make_value(const struct handle_table *t, uint32_t idx, uint32_t gen)
 {
-	return gen << HANDLE_INDEX_BITS | idx;
+	return gen << t->bits | idx;
+}
+
+static uint32_t gen_max(const struct handle_table *t)
+{
+	return 0xFFFFFFFFu >> t->bits;
 }
 
 /* Append slot idx to the free list (lock held). */
 static void free_push(struct handle_table *t, uint16_t idx)
 {
-	t->ent[idx].next_free = HANDLE_NIL;
+	handle_slot(t, idx)->next_free = HANDLE_NIL;
 	if (t->free_head == HANDLE_NIL)
 		t->free_head = idx;
 	else
-		t->ent[t->free_tail].next_free = idx;
+		handle_slot(t, t->free_tail)->next_free = idx;
 	t->free_tail = idx;
 }
 
@@ -28,21 +42,50 @@ static uint16_t free_pop(struct handle_table *t)
 {
 	uint16_t idx = t->free_head;
 	if (idx != HANDLE_NIL) {
-		t->free_head = t->ent[idx].next_free;
+		t->free_head = handle_slot(t, idx)->next_free;
 		if (t->free_head == HANDLE_NIL)
 			t->free_tail = HANDLE_NIL;
 	}
 	return idx;
 }
 
+/* Make chunk c of t real with the entries at ch (lock held, or t not
+ * shared yet): its slots join the free list, generation 1. */
+static void add_chunk(struct handle_table *t, struct handle_entry *ch)
+{
+	unsigned c = t->nchunks++;
+	t->dir[c] = ch;
+	for (unsigned i = 0; i < HANDLE_CHUNK; i++) {
+		uint32_t idx = c * HANDLE_CHUNK + i;
+		ch[i] = (struct handle_entry){ .gen = 1 };
+		if (idx < HANDLE_NIL) /* the big table's last slot is the NIL */
+			free_push(t, (uint16_t)idx);
+	}
+}
+
 void handle_table_init(struct handle_table *t)
 {
 	memset(t, 0, sizeof *t);
+	t->bits = HANDLE_INDEX_BITS;
+	t->mask = HANDLE_INDEX_MASK;
+	t->max_chunks = HANDLE_MAX / HANDLE_CHUNK;
 	t->free_head = t->free_tail = HANDLE_NIL;
-	for (uint16_t i = 0; i < HANDLE_MAX; i++) {
-		t->ent[i].gen = 1;
-		free_push(t, i);
+	for (unsigned c = 0; c < HANDLE_DIR_MAX; c++)
+		t->dir[c] = handle_no_chunk;
+	add_chunk(t, t->first);
+}
+
+int handle_table_make_big(struct handle_table *t)
+{
+	unsigned long f = spin_lock_irqsave(&t->lock);
+	int err = t->count || t->nchunks != 1 ? E_BUSY : E_OK;
+	if (err == E_OK) {
+		t->bits = HANDLE_BIG_BITS;
+		t->mask = (1u << HANDLE_BIG_BITS) - 1;
+		t->max_chunks = HANDLE_DIR_MAX;
 	}
+	spin_unlock_irqrestore(&t->lock, f);
+	return err;
 }
 
 /* The live entry value names, or NULL (lock held). */
@@ -52,7 +95,7 @@ static struct handle_entry *find(struct handle_table *t, uint32_t value)
 }
 
 /* Take a free slot for obj (lock held): its index, or HANDLE_NIL with *err
- * set.  On success obj has one more reference. */
+ * set (E_NOMEM: no free slot).  On success obj has one more reference. */
 static uint16_t claim(struct handle_table *t, struct kobj *obj, int *err)
 {
 	if (t->dead) {
@@ -68,6 +111,28 @@ static uint16_t claim(struct handle_table *t, struct kobj *obj, int *err)
 	return idx;
 }
 
+/* t is full: add a chunk if it may have one more (lock held on entry and
+ * on return, let go meanwhile for the allocation).  False if it may not
+ * or no page is left; true also when another thread grew t meanwhile. */
+static bool grow(struct handle_table *t, unsigned long *f)
+{
+	if (t->nchunks >= t->max_chunks || !handle_page_alloc)
+		return false;
+	spin_unlock_irqrestore(&t->lock, *f);
+	struct handle_entry *ch = handle_page_alloc();
+	*f = spin_lock_irqsave(&t->lock);
+	if (!ch)
+		return false;
+	if (t->free_head == HANDLE_NIL && !t->dead && t->nchunks < t->max_chunks) {
+		add_chunk(t, ch);
+		return true;
+	}
+	spin_unlock_irqrestore(&t->lock, *f); /* not needed any more */
+	handle_page_free(ch);
+	*f = spin_lock_irqsave(&t->lock);
+	return true;
+}
+
 int handle_insert(struct handle_table *t, struct kobj *obj, unsigned rights,
 		  uint64_t badge, uint32_t *value)
 {
@@ -76,15 +141,18 @@ int handle_insert(struct handle_table *t, struct kobj *obj, unsigned rights,
 		return E_INVAL;
 	int err;
 	unsigned long f = spin_lock_irqsave(&t->lock);
-	uint16_t idx = claim(t, obj, &err);
+	uint16_t idx;
+	while ((idx = claim(t, obj, &err)) == HANDLE_NIL && err == E_NOMEM &&
+	       t->free_head == HANDLE_NIL && grow(t, &f))
+		;
 	if (idx != HANDLE_NIL) {
-		struct handle_entry *e = &t->ent[idx];
+		struct handle_entry *e = handle_slot(t, idx);
 		e->obj = obj;
 		e->badge = badge;
 		e->type = obj->type;
 		e->rights = (uint8_t)rights;
 		t->count++;
-		*value = make_value(idx, e->gen);
+		*value = make_value(t, idx, e->gen);
 	}
 	spin_unlock_irqrestore(&t->lock, f);
 	return err;
@@ -108,16 +176,17 @@ int handle_lookup(struct handle_table *t, uint32_t value, unsigned type,
 	return err;
 }
 
-/* Free e's slot, bumping its generation; returns the object (lock held). */
-static struct kobj *release(struct handle_table *t, struct handle_entry *e)
+/* Free slot idx, bumping its generation; returns the object (lock held). */
+static struct kobj *release(struct handle_table *t, uint16_t idx)
 {
+	struct handle_entry *e = handle_slot(t, idx);
 	struct kobj *obj = e->obj;
 	e->obj = NULL;
 	e->badge = 0;
 	e->type = KOBJ_NONE;
 	e->rights = 0;
-	e->gen = e->gen >= HANDLE_GEN_MAX ? 1 : e->gen + 1;
-	free_push(t, (uint16_t)(e - t->ent));
+	e->gen = e->gen >= gen_max(t) ? 1 : e->gen + 1;
+	free_push(t, idx);
 	t->count--;
 	return obj;
 }
@@ -126,7 +195,7 @@ int handle_remove(struct handle_table *t, uint32_t value)
 {
 	unsigned long f = spin_lock_irqsave(&t->lock);
 	struct handle_entry *e = find(t, value);
-	struct kobj *obj = e ? release(t, e) : NULL;
+	struct kobj *obj = e ? release(t, (uint16_t)(value & t->mask)) : NULL;
 	spin_unlock_irqrestore(&t->lock, f);
 	if (!obj)
 		return E_BADHANDLE;
@@ -134,20 +203,35 @@ int handle_remove(struct handle_table *t, uint32_t value)
 	return E_OK;
 }
 
-/* One slot at a time, so kobj_put always runs without the lock. */
+/* One slot at a time, so kobj_put always runs without the lock; then the
+ * grown chunks go (nobody can insert any more, and no value finds a live
+ * entry: chunk 0 alone, all free, stays). */
 void handle_table_destroy(struct handle_table *t)
 {
 	unsigned long f0 = spin_lock_irqsave(&t->lock);
 	t->dead = 1;
+	unsigned slots = handle_table_slots(t); /* no chunk is added once dead */
 	spin_unlock_irqrestore(&t->lock, f0);
-	for (unsigned i = 0; i < HANDLE_MAX; i++) {
+	for (unsigned i = 0; i < slots; i++) {
 		unsigned long f = spin_lock_irqsave(&t->lock);
-		struct handle_entry *e = &t->ent[i];
-		struct kobj *obj = e->obj ? release(t, e) : NULL;
+		struct handle_entry *e = handle_slot(t, i);
+		struct kobj *obj = e->obj ? release(t, (uint16_t)i) : NULL;
 		spin_unlock_irqrestore(&t->lock, f);
 		if (obj)
 			kobj_put(obj);
 	}
+	unsigned long f = spin_lock_irqsave(&t->lock);
+	t->free_head = t->free_tail = HANDLE_NIL; /* chunk 0's slots only */
+	for (unsigned i = 0; i < HANDLE_CHUNK; i++)
+		free_push(t, (uint16_t)i);
+	while (t->nchunks > 1) {
+		struct handle_entry *ch = t->dir[--t->nchunks];
+		t->dir[t->nchunks] = handle_no_chunk;
+		spin_unlock_irqrestore(&t->lock, f);
+		handle_page_free(ch);
+		f = spin_lock_irqsave(&t->lock);
+	}
+	spin_unlock_irqrestore(&t->lock, f);
 }
 
 unsigned handle_count(struct handle_table *t)

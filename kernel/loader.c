@@ -123,6 +123,7 @@ void pager_start(const struct boot_info *bi)
 	if (space_create(NULL, 0, &s) != E_OK)
 		panic("no memory for the pager's space");
 	s->is_pager = true;
+	handle_table_make_big(s->handles); /* empty: cannot fail */
 	if (space_window_prepare(s) != E_OK)
 		panic("no memory for the page tables of the pager's window");
 	const struct mb2_module *rd = find_module(bi, "initrd");

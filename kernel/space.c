@@ -4,6 +4,7 @@
 #include "ipc.h"
 #include "kmem.h"
 #include "arch_api.h"
+#include "hooks.h"
 #include "memlayout.h"
 #include "mm/frame.h"
 #include "abi/syscall.h"
@@ -21,9 +22,26 @@ static void drop_leaf(uint64_t pa, void *arg)
  * to answer it.  No thread runs in the space: nobody changes t. */
 static void abandon_saved_calls(struct handle_table *t)
 {
-	for (unsigned i = 0; i < HANDLE_MAX; i++)
-		if (t->ent[i].obj && (t->ent[i].rights & RIGHT_REPLY))
-			ipc_abandon_saved(container_of(t->ent[i].obj, struct thread, obj));
+	for (unsigned i = 0; i < handle_table_slots(t); i++) {
+		struct handle_entry *e = handle_slot(t, i);
+		if (e->obj && (e->rights & RIGHT_REPLY))
+			ipc_abandon_saved(container_of(e->obj, struct thread, obj));
+	}
+}
+
+/* A grown handle-table chunk: a zeroed kernel page (handle.h). */
+static void *handle_page_get(void)
+{
+	struct frame_alloc_options o = { 0, true, PURPOSE_KERNEL_DATA };
+	uint64_t pfn;
+	if (frame_alloc(&o, &pfn) != E_OK)
+		return NULL;
+	return arch_phys_to_virt(pfn << PAGE_SHIFT);
+}
+
+static void handle_page_put(void *page)
+{
+	frame_free(arch_virt_to_phys(page) >> PAGE_SHIFT, 0);
 }
 
 /* Last reference gone (no thread runs in s any more). */
@@ -42,8 +60,11 @@ static void space_destroy(struct kobj *o)
 int space_create(struct endpoint *pager_ep, uint64_t badge, struct space **out)
 {
 	static _Atomic bool registered;
-	if (!atomic_exchange(&registered, true))
+	if (!atomic_exchange(&registered, true)) {
 		kobj_set_destroy(KOBJ_SPACE, space_destroy);
+		handle_page_free = handle_page_put;
+		handle_page_alloc = handle_page_get;
+	}
 	struct space *s = kmem_alloc(sizeof *s);
 	if (!s)
 		return E_NOMEM;

@@ -109,16 +109,23 @@ static _Noreturn void free_stack_and_exit(uint64_t pager, uint64_t stack)
  * slot is claimed before the thread starts and freed when its function
  * returns. */
 static struct libsys_tls tls[PG_MAX_THREADS];
+static unsigned tls_top; /* no slot at or above it was ever used: scans stop
+			  * there (the array's pages past it stay untouched) */
 
 static struct libsys_tls *tls_claim(uint64_t lo, uint64_t hi)
 {
-	for (int i = 0; i < PG_MAX_THREADS; i++)
+	for (unsigned i = 0; i < PG_MAX_THREADS; i++)
 		if (!__atomic_exchange_n(&tls[i].used, 1, __ATOMIC_ACQUIRE)) {
 			tls[i].lo = lo;
 			tls[i].hi = hi;
 			tls[i].err = 0;
 			tls[i].self = NULL;
 			tls[i].ipc = 0;
+			unsigned top = __atomic_load_n(&tls_top, __ATOMIC_RELAXED);
+			while (top < i + 1 &&
+			       !__atomic_compare_exchange_n(&tls_top, &top, i + 1, false,
+							    __ATOMIC_RELEASE, __ATOMIC_RELAXED))
+				;
 			return &tls[i];
 		}
 	return NULL; /* never: threads are fewer than slots */
@@ -133,7 +140,8 @@ static void tls_free(struct libsys_tls *t)
 struct libsys_tls *libsys_tls(void)
 {
 	uint64_t sp = (uint64_t)__builtin_frame_address(0);
-	for (int i = 0; i < PG_MAX_THREADS; i++)
+	unsigned top = __atomic_load_n(&tls_top, __ATOMIC_ACQUIRE);
+	for (unsigned i = 0; i < top; i++)
 		if (tls[i].used && sp >= tls[i].lo && sp < tls[i].hi)
 			return &tls[i];
 	return NULL; /* the main thread */

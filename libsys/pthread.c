@@ -97,7 +97,7 @@ int pthread_create(pthread_t *out, const pthread_attr_t *attr,
 	t->done = attr && attr->detachstate == PTHREAD_CREATE_DETACHED ? DETACHED : RUNNING;
 	int e;
 	/* a joined thread's slot frees a moment after it ended: retry a while */
-	for (int tries = 0; (e = thread_start(run, t, stack)) == E_NOMEM &&
+	for (int tries = 0; (e = thread_start(run, t, stack)) == E_AGAIN &&
 			    tries < 200; tries++)
 		sleep_ms(1);
 	if (e) {

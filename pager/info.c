@@ -29,8 +29,7 @@ static void procinfo(const struct proc *c, struct pg_procinfo *out)
 	out->pid = c->pid;
 	out->ppid = c->ppid;
 	out->state = c->state == PROC_LIVE ? PG_PROC_RUNNING : PG_PROC_ZOMBIE;
-	for (int i = 0; i < PG_MAX_THREADS; i++)
-		out->threads += c->threads[i] != 0;
+	out->threads = c->nthreads;
 	out->resident = dp_pages(&c->mem);
 	out->faults = c->mem.faults;
 	out->maxrss = c->state == PROC_LIVE ? pagetab_peak(&c->mem.pages) : c->maxrss;
@@ -52,9 +51,9 @@ long do_ps(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	uint64_t from = m->w[0];
 	while (n < max) {
 		const struct proc *best = NULL;
-		for (int i = 0; i < PROC_MAX; i++) {
+		for (int i = 0; i < proc_slots(); i++) {
 			const struct proc *c = proc_slot(i);
-			if (c->state != PROC_FREE && c->pid >= from &&
+			if (c && c->state != PROC_FREE && c->pid >= from &&
 			    (!best || c->pid < best->pid))
 				best = c;
 		}

@@ -56,12 +56,12 @@ static inline uint64_t tsc(void)
 
 static uint32_t owner_of(const struct proc *p)
 {
-	return (uint32_t)(p - proc_slot(0));
+	return p->slot;
 }
 
 static struct proc *owner_proc(uint32_t o)
 {
-	struct proc *p = o < PROC_MAX ? proc_slot((int)o) : NULL;
+	struct proc *p = o < (uint32_t)proc_slots() ? proc_slot((int)o) : NULL;
 	return p && p->state == PROC_LIVE && p->pid != ksmd_pid ? p : NULL;
 }
 
@@ -87,7 +87,7 @@ static void describe(const struct page *pg, struct ksm_page *out);
 
 static bool k_next(uint32_t *owner, uint64_t *va, struct ksm_page *out)
 {
-	for (uint32_t o = *owner; o < PROC_MAX; o++, *va = 0) {
+	for (uint32_t o = *owner; o < (uint32_t)proc_slots(); o++, *va = 0) {
 		struct proc *p = owner_proc(o);
 		if (!p)
 			continue;
@@ -293,8 +293,8 @@ static int unmerge_range(struct proc *p, uint64_t start, uint64_t end)
 static int unmerge_all(void)
 {
 	int e = E_OK;
-	for (int i = 0; i < PROC_MAX && e == E_OK; i++)
-		if (proc_slot(i)->state == PROC_LIVE)
+	for (int i = 0; i < proc_slots() && e == E_OK; i++)
+		if (proc_slot(i) && proc_slot(i)->state == PROC_LIVE)
 			e = unmerge_range(proc_slot(i), 0, PG_STACK_TOP);
 	if (e == E_OK)
 		ksm_reset();

@@ -182,6 +182,7 @@ static bool dispatch(struct pg_thread *me, const struct sys_msg *m, struct sys_m
 		rw_write(&pg.big);
 		me->alone = true;
 		label = serve_alone(me, m, r);
+		proc_sweep(); /* the processes it ended are let go of now */
 		me->alone = false;
 		if (me->ngone)
 			mem_flush();

@@ -46,22 +46,27 @@ bool oom_protected(const struct proc *p)
 	       strcmp(parent->name, "init") == 0;
 }
 
-/* The live process to kill (the highest score), or NULL. */
+/* The live process to kill (the highest score), or NULL: oom_pick over
+ * two at a time, the best so far and the next (it needs no memory). */
 static struct proc *choose(uint64_t total)
 {
-	static struct oom_cand c[PROC_MAX];
-	static struct proc *who[PROC_MAX];
-	size_t n = 0;
-	for (int i = 0; i < PROC_MAX; i++) {
+	struct oom_cand c[2];
+	struct proc *best = NULL;
+	for (int i = 0; i < proc_slots(); i++) {
 		struct proc *q = proc_slot(i);
-		if (q->state != PROC_LIVE)
+		if (!q || q->state != PROC_LIVE)
 			continue;
-		c[n] = (struct oom_cand){ q->pid, dp_pages(&q->mem),
-					  q->oom_adj, oom_protected(q) };
-		who[n++] = q;
+		struct oom_cand cand = { q->pid, dp_pages(&q->mem), q->oom_adj,
+					 oom_protected(q) };
+		if (oom_score(&cand, total) == 0)
+			continue; /* never chosen */
+		c[best ? 1 : 0] = cand;
+		if (!best || oom_pick(c, 2, total) == 1) {
+			c[0] = cand;
+			best = q;
+		}
 	}
-	int k = oom_pick(c, n, total);
-	return k < 0 ? NULL : who[k];
+	return best;
 }
 
 /* The fault's answer while it waits: run the access again after ms. */

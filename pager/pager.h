@@ -27,24 +27,44 @@
 #include "abi/page.h"
 #include "lock.h"
 
-#define PROC_MAX   64
+/* Processes at once: at most PROC_LIMIT (the slot table's pages, 512
+ * slots each, come as needed); before that, memory is the limit. */
+#define PROC_SLOTS_PAGE 512
+#define PROC_LIMIT (128 * PROC_SLOTS_PAGE)
 
 enum proc_state { PROC_FREE = 0, PROC_LIVE, PROC_ZOMBIE };
 
-/* One process.  ppid 0: started by the pager itself (the runner).
- * threads[i] is the handle of thread i (0: slot unused), tids[i] its kernel
- * thread id (what FAULT_THREAD_END names); its IPC buffer is at
- * PG_IPC_BUF_BASE + i * PAGE_SIZE.  A slot is freed by the thread's end notice
- * (proc_thread_ended) or by the process's end.  status is valid once not
- * LIVE. */
+/* Thread slots, PROC_THR_CHUNK to a chunk: h[i] is the handle of the
+ * thread (0: slot unused), tid[i] its kernel thread id (what
+ * FAULT_THREAD_END names). */
+#define PROC_THR_CHUNK 64
+struct thr_chunk {
+	uint32_t h[PROC_THR_CHUNK];
+	uint64_t tid[PROC_THR_CHUNK];
+};
+_Static_assert(PG_MAX_THREADS % PROC_THR_CHUNK == 0, "whole chunks");
+
+/* One process, a node of proc.c's pool, named by its slot (proc_slot)
+ * and found by pid (proc_live).  ppid 0: started by the pager itself (the
+ * runner).  Thread slot i (proc_thr) is thr[i / PROC_THR_CHUNK]'s entry:
+ * chunk 0 is thr0, the others grow (pool nodes) as threads are started
+ * and stay until the process ends; nthr slots have a chunk, nthreads are
+ * in use.  Slot i's IPC buffer is at PG_IPC_BUF_BASE + i * PAGE_SIZE.  A
+ * slot is freed by the thread's end notice (proc_thread_ended) or by the
+ * process's end.  status is valid once not LIVE.  Once FREE it is no
+ * longer found, and its memory goes back after the message that freed it
+ * (proc_sweep). */
 struct proc {
 	struct lock lock;                  /* its faults and BESIDE requests, one
 					    * at a time (pg.big read) */
 	int state;
 	uint32_t pid, ppid;
 	uint32_t space;
-	uint32_t threads[PG_MAX_THREADS];
-	uint64_t tids[PG_MAX_THREADS];
+	uint32_t slot;                     /* proc_slot(slot) is this */
+	struct proc *hash_next;            /* proc.c's pid hash chain */
+	uint32_t nthr, nthreads;
+	struct thr_chunk *thr[PG_MAX_THREADS / PROC_THR_CHUNK];
+	struct thr_chunk thr0;
 	struct dp_space mem;               /* regions and pages */
 	uint64_t heap_start, brk;          /* the brk heap: [heap_start, brk) */
 	char name[32];
@@ -135,7 +155,23 @@ int mem_fixed_page(struct proc *p, uint64_t va, unsigned rights, void **win);
 
 /* proc.c: the process table and the process requests. */
 struct proc *proc_live(uint32_t pid);
+/* Slots 0 .. proc_slots() - 1 may hold a process (the loops over all
+ * processes stop there); proc_slot(i) is the one in slot i, or NULL. */
+int proc_slots(void);
 struct proc *proc_slot(int i);
+/* Give the memory of the processes made FREE back (pg.big held for
+ * writing, at the end of a message: nobody holds them any more). */
+void proc_sweep(void);
+
+/* The handle of p's thread slot i (i < p->nthr; 0: unused) and its tid. */
+static inline uint32_t *proc_thr(struct proc *p, unsigned i)
+{
+	return &p->thr[i / PROC_THR_CHUNK]->h[i % PROC_THR_CHUNK];
+}
+static inline uint64_t *proc_thr_tid(struct proc *p, unsigned i)
+{
+	return &p->thr[i / PROC_THR_CHUNK]->tid[i % PROC_THR_CHUNK];
+}
 int proc_spawn(uint32_t ppid, const char *args, size_t len, uint32_t *pid);
 void proc_end(struct proc *p, int how, uint64_t code, uint64_t addr, uint64_t rip);
 void proc_thread_ended(struct proc *p, uint64_t tid);

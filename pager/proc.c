@@ -7,28 +7,106 @@
 
 #define PPID_NONE 0xFFFFFFFFu /* no parent, not the runner's */
 
-static struct proc procs[PROC_MAX];
+#include "pool.h"
+
 static uint32_t next_pid = 1;
+
+/* The slot table: slot i is slot_page[i / PROC_SLOTS_PAGE]'s entry, NULL
+ * while free; page 0 is ours, the others come from mem_pool_page when
+ * first needed and stay.  slot_top: no slot at or above it is in use. */
+static struct proc *slots0[PROC_SLOTS_PAGE];
+static struct proc **slot_page[PROC_LIMIT / PROC_SLOTS_PAGE] = { slots0 };
+static uint32_t slot_top;
+static uint32_t unswept; /* processes made FREE since the last proc_sweep */
+
+/* The processes' nodes, and the thread chunks past chunk 0. */
+#define PROC_POOL 8
+static struct proc proc_mem[PROC_POOL];
+static struct pool proc_pool, thr_pool;
+
+/* The processes by pid: chain pid_hash[pid % PID_HASH] (written alone,
+ * read under pg.big like the rest: every fault finds its process here). */
+#define PID_HASH 1024
+static struct proc *pid_hash[PID_HASH];
 
 /* A shared endpoint (PG_SHARED_EP): our handle, its key and its maker. */
 #define SHARED_MAX 16
 static struct { uint32_t ep, maker; uint64_t key; } shared[SHARED_MAX];
 
-/* slot_hint[pid % PROC_MAX]: the slot proc_alloc last gave a pid of that
- * residue (written alone, read under pg.big like the table): most look-ups
- * (every fault's) find their process at once. */
-static PG_HOT_DATA uint8_t slot_hint[PROC_MAX];
-
 /* The live process pid, or NULL. */
 PG_HOT struct proc *proc_live(uint32_t pid)
 {
-	struct proc *h = &procs[slot_hint[pid % PROC_MAX]];
-	if (h->state == PROC_LIVE && h->pid == pid)
-		return h;
-	for (int i = 0; i < PROC_MAX; i++)
-		if (procs[i].state == PROC_LIVE && procs[i].pid == pid)
-			return &procs[i];
+	for (struct proc *q = pid_hash[pid % PID_HASH]; q; q = q->hash_next)
+		if (q->pid == pid)
+			return q->state == PROC_LIVE ? q : NULL;
 	return NULL;
+}
+
+int proc_slots(void)
+{
+	return (int)slot_top;
+}
+
+/* Slot i of the process table (0 <= i < proc_slots()), NULL if free. */
+struct proc *proc_slot(int i)
+{
+	struct proc **pg = slot_page[(unsigned)i / PROC_SLOTS_PAGE];
+	return pg ? pg[(unsigned)i % PROC_SLOTS_PAGE] : NULL;
+}
+
+/* A free slot (its page made if need be): its index, or -1 if none. */
+static int slot_find(void)
+{
+	for (uint32_t i = 0; i < PROC_LIMIT; i += PROC_SLOTS_PAGE) {
+		struct proc ***pg = &slot_page[i / PROC_SLOTS_PAGE];
+		uint64_t gen;
+		if (!*pg && (*pg = mem_pool_page(&gen)) != NULL)
+			memset(*pg, 0, PAGE_SIZE); /* kept for good: gen not needed */
+		if (!*pg)
+			return -1;
+		for (uint32_t j = 0; j < PROC_SLOTS_PAGE; j++)
+			if (!(*pg)[j])
+				return (int)(i + j);
+	}
+	return -1;
+}
+
+/* Make p FREE: it is no longer found, and its memory goes at the next
+ * proc_sweep. */
+static void proc_forget(struct proc *p)
+{
+	if (p->state != PROC_FREE)
+		unswept++;
+	p->state = PROC_FREE;
+}
+
+/* Take p out of the pid hash. */
+static void hash_remove(struct proc *p)
+{
+	struct proc **at = &pid_hash[p->pid % PID_HASH];
+	while (*at && *at != p)
+		at = &(*at)->hash_next;
+	if (*at)
+		*at = p->hash_next;
+}
+
+void proc_sweep(void)
+{
+	if (!unswept)
+		return;
+	unswept = 0;
+	uint32_t top = 0;
+	for (uint32_t i = 0; i < slot_top; i++) {
+		struct proc *p = proc_slot((int)i);
+		if (p && p->state == PROC_FREE) {
+			hash_remove(p);
+			slot_page[i / PROC_SLOTS_PAGE][i % PROC_SLOTS_PAGE] = NULL;
+			pool_put(&proc_pool, p);
+		} else if (p) {
+			top = i + 1;
+		}
+	}
+	slot_top = top;
 }
 
 /* Register segment s of the program file at img as a lazy region of p,
@@ -78,7 +156,8 @@ static int add_fixed(struct proc *p, const struct pg_startup *from,
 	if (from) /* fork: the stack came with the copy */
 		e = e == E_BUSY ? E_OK : e;
 	if (!e)
-		e = dp_register_fixed(&p->mem, PG_IPC_BUF_BASE, PG_MAX_THREADS * PAGE_SIZE, 0);
+		e = dp_register_fixed(&p->mem, PG_IPC_BUF_BASE,
+				      (uint64_t)PG_MAX_THREADS * PAGE_SIZE, 0);
 	if (!e)
 		e = dp_register_fixed(&p->mem, PG_STARTUP_VA, PAGE_SIZE, MAP_R);
 	if (!e)
@@ -104,8 +183,9 @@ static int start_thread(struct proc *p, struct pg_startup *st, uint64_t entry,
 	e = sys_thread_create_r(p->space, entry, stack, PG_IPC_BUF_BASE, arg,
 				PRIO_DEFAULT, &r);
 	if (!e) {
-		p->threads[0] = (uint32_t)r.rdi;
-		p->tids[0] = r.rsi;
+		*proc_thr(p, 0) = (uint32_t)r.rdi;
+		*proc_thr_tid(p, 0) = r.rsi;
+		p->nthreads = 1;
 	}
 	return e;
 }
@@ -122,31 +202,45 @@ static int start_process(struct proc *p, uint64_t entry, const char *args, size_
 	return start_thread(p, st, entry, PG_STACK_TOP, PG_STARTUP_VA);
 }
 
-/* Slot i of the process table (0 <= i < PROC_MAX). */
-struct proc *proc_slot(int i)
+/* The pools, once. */
+static void pools_init(void)
 {
-	return &procs[i];
+	static bool done;
+	if (done)
+		return;
+	done = true;
+	pool_init(&proc_pool, proc_mem, sizeof proc_mem[0], PROC_POOL);
+	pool_init(&thr_pool, NULL, sizeof(struct thr_chunk), 0);
 }
 
-/* A free slot made into a LIVE process with a new space, or NULL. */
+/* A free slot made into a LIVE process with a new space, or NULL: E_AGAIN
+ * when PROC_LIMIT are there, E_NOMEM (no memory for it), or the kernel's
+ * error. */
 static struct proc *proc_alloc(uint32_t ppid, const char *name, int *err)
 {
-	struct proc *p = NULL;
 	struct sys_regs r;
-	for (int i = 0; i < PROC_MAX && !p; i++)
-		if (procs[i].state == PROC_FREE)
-			p = &procs[i];
-	*err = E_NOMEM;
+	pools_init();
+	int slot = slot_find();
+	*err = slot < 0 && slot_page[PROC_LIMIT / PROC_SLOTS_PAGE - 1] ? E_AGAIN : E_NOMEM;
+	struct proc *p = slot < 0 ? NULL : pool_get(&proc_pool);
 	if (!p)
 		return NULL;
-	memset(p, 0, sizeof *p);
 	p->pid = next_pid;
 	*err = sys_space_create_r(pg.ep, p->pid, &r);
-	if (*err)
+	if (*err) {
+		pool_put(&proc_pool, p);
 		return NULL;
+	}
 	next_pid++;
 	p->state = PROC_LIVE;
-	slot_hint[p->pid % PROC_MAX] = (uint8_t)(p - procs);
+	p->slot = (uint32_t)slot;
+	slot_page[slot / PROC_SLOTS_PAGE][slot % PROC_SLOTS_PAGE] = p;
+	if ((uint32_t)slot >= slot_top)
+		slot_top = (uint32_t)slot + 1;
+	p->hash_next = pid_hash[p->pid % PID_HASH];
+	pid_hash[p->pid % PID_HASH] = p;
+	p->thr[0] = &p->thr0;
+	p->nthr = PROC_THR_CHUNK;
 	p->ppid = ppid;
 	struct proc *parent = proc_live(ppid);
 	p->oom_adj = parent ? parent->oom_adj : 0; /* oom_score_adj is inherited */
@@ -192,12 +286,16 @@ int proc_spawn(uint32_t ppid, const char *args, size_t len, uint32_t *pid)
  * (with its mappings) once its last thread has. */
 static void teardown(struct proc *p)
 {
-	for (int i = 0; i < PG_MAX_THREADS; i++) {
-		if (p->threads[i])
-			sys_thread_destroy(p->threads[i]);
-		p->threads[i] = 0;
-		p->tids[i] = 0;
+	for (unsigned i = 0; i < p->nthr; i++) {
+		if (*proc_thr(p, i))
+			sys_thread_destroy(*proc_thr(p, i));
+		*proc_thr(p, i) = 0;
+		*proc_thr_tid(p, i) = 0;
 	}
+	for (unsigned c = 1; c < p->nthr / PROC_THR_CHUNK; c++)
+		pool_put(&thr_pool, p->thr[c]);
+	p->nthr = PROC_THR_CHUNK;
+	p->nthreads = 0;
 	if (p->wait_reply) /* its waiting thread is ended: nobody to answer */
 		sys_handle_close(p->wait_reply);
 	p->wait_reply = 0;
@@ -224,19 +322,20 @@ static void reaped(struct proc *p, struct proc *c)
 	uint64_t peak = c->maxrss > c->cmaxrss ? c->maxrss : c->cmaxrss;
 	if (peak > p->cmaxrss)
 		p->cmaxrss = peak;
-	c->state = PROC_FREE;
+	proc_forget(c);
 }
 
 /* End p (how = PG_WAIT_*): its children first, then all it holds.  It
  * stays a zombie while its parent lives; the runner hears of ppid 0. */
 void proc_end(struct proc *p, int how, uint64_t code, uint64_t addr, uint64_t rip)
 {
-	for (int i = 0; i < PROC_MAX; i++) {
-		if (procs[i].ppid != p->pid)
+	for (int i = 0; i < proc_slots(); i++) {
+		struct proc *c = proc_slot(i);
+		if (!c || c->state == PROC_FREE || c->ppid != p->pid)
 			continue;
-		if (procs[i].state == PROC_LIVE)
-			proc_end(&procs[i], PG_WAIT_KILLED, 0, 0, 0);
-		procs[i].state = PROC_FREE;
+		if (c->state == PROC_LIVE)
+			proc_end(c, PG_WAIT_KILLED, 0, 0, 0);
+		proc_forget(c);
 	}
 	p->maxrss = pagetab_peak(&p->mem.pages);
 	teardown(p);
@@ -247,7 +346,9 @@ void proc_end(struct proc *p, int how, uint64_t code, uint64_t addr, uint64_t ri
 	p->status.addr = addr;
 	p->status.rip = rip;
 	struct proc *parent = proc_live(p->ppid);
-	p->state = parent ? PROC_ZOMBIE : PROC_FREE;
+	p->state = PROC_ZOMBIE;
+	if (!parent)
+		proc_forget(p);
 	wait_answer(p); /* may reap p */
 	if (parent)
 		sig_child_ended(parent);
@@ -262,19 +363,17 @@ void proc_end(struct proc *p, int how, uint64_t code, uint64_t addr, uint64_t ri
  * it ourselves meanwhile) changes nothing. */
 void proc_thread_ended(struct proc *p, uint64_t tid)
 {
-	int i = 0;
-	while (i < PG_MAX_THREADS && !(p->threads[i] && p->tids[i] == tid))
+	unsigned i = 0;
+	while (i < p->nthr && !(*proc_thr(p, i) && *proc_thr_tid(p, i) == tid))
 		i++;
-	if (i == PG_MAX_THREADS)
+	if (i == p->nthr)
 		return;
-	sys_thread_destroy(p->threads[i]); /* closes our handle; it ends anyway */
+	sys_thread_destroy(*proc_thr(p, i)); /* closes our handle; it ends anyway */
 	sys_unmap(p->space, PG_IPC_BUF_BASE + (uint64_t)i * PAGE_SIZE, 1);
-	p->threads[i] = 0;
-	p->tids[i] = 0;
-	for (i = 0; i < PG_MAX_THREADS; i++)
-		if (p->threads[i])
-			return;
-	proc_end(p, PG_WAIT_EXITED, 0, 0, 0);
+	*proc_thr(p, i) = 0;
+	*proc_thr_tid(p, i) = 0;
+	if (--p->nthreads == 0)
+		proc_end(p, PG_WAIT_EXITED, 0, 0, 0);
 }
 
 /* PG_EXIT: end the caller's process with status w0. */
@@ -294,26 +393,50 @@ long do_getpid(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	return E_OK;
 }
 
+/* A free thread slot of p, a chunk grown if all are in use: its index;
+ * -1 with *err = E_AGAIN (PG_MAX_THREADS in use) or E_NOMEM. */
+static int thr_slot(struct proc *p, int *err)
+{
+	unsigned i = 0;
+	if (p->nthreads < p->nthr) {
+		while (*proc_thr(p, i))
+			i++;
+		return (int)i;
+	}
+	*err = E_AGAIN;
+	if (p->nthr == PG_MAX_THREADS)
+		return -1;
+	*err = E_NOMEM;
+	struct thr_chunk *c = pool_get(&thr_pool);
+	if (!c)
+		return -1;
+	p->thr[p->nthr / PROC_THR_CHUNK] = c;
+	i = p->nthr;
+	p->nthr += PROC_THR_CHUNK;
+	return (int)i;
+}
+
 /* PG_THREAD_SPAWN: a thread at w0 with stack w1 and rdi = w2 in the
- * caller's space.  E_NOMEM when PG_MAX_THREADS slots are used; the
- * kernel's E_INVAL for addresses outside the user half. */
+ * caller's space.  E_AGAIN when PG_MAX_THREADS slots are used, E_NOMEM
+ * (no memory for its slot or the kernel's thread); the kernel's E_INVAL
+ * for addresses outside the user half. */
 long do_thread_spawn(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {
 	struct sys_regs k;
-	int i = 0;
-	while (i < PG_MAX_THREADS && p->threads[i])
-		i++;
-	if (i == PG_MAX_THREADS)
-		return E_NOMEM;
-	uint64_t ipc = PG_IPC_BUF_BASE + (uint64_t)i * PAGE_SIZE;
 	if (m->w[3] > 255)
 		return E_INVAL;
-	int e = sys_thread_create_r(p->space, m->w[0], m->w[1], ipc, m->w[2],
-				    PRIO_DEFAULT | (m->w[3] << 8), &k);
+	int e = E_OK;
+	int i = thr_slot(p, &e);
+	if (i < 0)
+		return e;
+	uint64_t ipc = PG_IPC_BUF_BASE + (uint64_t)i * PAGE_SIZE;
+	e = sys_thread_create_r(p->space, m->w[0], m->w[1], ipc, m->w[2],
+				PRIO_DEFAULT | (m->w[3] << 8), &k);
 	if (e)
 		return e;
-	p->threads[i] = (uint32_t)k.rdi;
-	p->tids[i] = k.rsi;
+	*proc_thr(p, (unsigned)i) = (uint32_t)k.rdi;
+	*proc_thr_tid(p, (unsigned)i) = k.rsi;
+	p->nthreads++;
 	r->w[0] = (uint64_t)i;
 	r->w[1] = ipc;
 	return E_OK;
@@ -354,9 +477,10 @@ static void wait_status(const struct proc *c, struct sys_msg *r)
 long do_wait(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {
 	bool any = m->w[0] == PG_WAIT_ANY, running = false;
-	for (int i = 0; i < PROC_MAX; i++) {
-		struct proc *c = &procs[i];
-		if (c->state == PROC_FREE || c->ppid != p->pid || (!any && c->pid != m->w[0]))
+	for (int i = 0; i < proc_slots(); i++) {
+		struct proc *c = proc_slot(i);
+		if (!c || c->state == PROC_FREE || c->ppid != p->pid ||
+		    (!any && c->pid != m->w[0]))
 			continue;
 		if (c->state == PROC_LIVE) {
 			running = true;
@@ -472,7 +596,7 @@ long do_fork(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 /* True if a is t or one of t's ancestors. */
 static bool is_ancestor(const struct proc *a, const struct proc *t)
 {
-	for (int depth = 0; t && depth <= PROC_MAX; depth++) {
+	for (int depth = 0; t && depth <= proc_slots(); depth++) {
 		if (t == a)
 			return true;
 		t = t->ppid ? proc_live(t->ppid) : NULL;

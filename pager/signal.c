@@ -114,20 +114,21 @@ static void interrupt_wait(struct proc *p)
 /* Post handled signal sig to a thread of p (see the top). */
 static void post(struct proc *p, int sig)
 {
-	int first = -1;
-	for (int i = 0; i < PG_MAX_THREADS; i++) {
-		if (!p->threads[i])
+	uint32_t first = 0;
+	for (unsigned i = 0; i < p->nthr; i++) {
+		uint32_t h = *proc_thr(p, i);
+		if (!h)
 			continue;
-		if (first < 0)
-			first = i;
-		if (sys_sig_post(p->threads[i], (uint64_t)sig, p->sig_entry, 0) == E_OK) {
+		if (!first)
+			first = h;
+		if (sys_sig_post(h, (uint64_t)sig, p->sig_entry, 0) == E_OK) {
 			interrupt_wait(p);
 			pipe_interrupt(p); /* its waiting pipe calls too */
 			return;
 		}
 	}
-	if (first >= 0)
-		sys_sig_post(p->threads[first], (uint64_t)sig, p->sig_entry, SIG_POST_FORCE);
+	if (first)
+		sys_sig_post(first, (uint64_t)sig, p->sig_entry, SIG_POST_FORCE);
 }
 
 void sig_send(struct proc *p, int sig)
@@ -189,9 +190,9 @@ long do_sig_alarm(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 static uint64_t fire_alarms(uint64_t now)
 {
 	uint64_t next = FUTEX_FOREVER;
-	for (int i = 0; i < PROC_MAX; i++) {
+	for (int i = 0; i < proc_slots(); i++) {
 		struct proc *p = proc_slot(i);
-		if (p->state != PROC_LIVE || !p->alarm_at)
+		if (!p || p->state != PROC_LIVE || !p->alarm_at)
 			continue;
 		if (p->alarm_at <= now) {
 			p->alarm_at = p->alarm_iv ? now + p->alarm_iv : 0;
@@ -214,6 +215,7 @@ _Noreturn void sig_timer_main(void)
 		rw_write(&pg.big);
 		me->alone = true;
 		uint64_t next = fire_alarms(ms_now());
+		proc_sweep();
 		me->alone = false;
 		if (me->ngone)
 			mem_flush();

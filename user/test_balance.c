@@ -17,7 +17,7 @@
 #include "sys/unistd.h"
 
 #define NAME "balance_idle_cpus"
-#define SPINNERS_MAX (PG_MAX_THREADS - 4) /* main, gatherer, and room */
+#define SPINNERS_MAX 12 /* the old 16-thread limit less main, gatherer, room */
 #define WINDOW_MS 500
 
 struct shared {

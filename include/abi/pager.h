@@ -287,7 +287,8 @@ enum pg_request {
 
 /* Limits. */
 #define PG_MMAP_MAX    (256ull << 20) /* bytes in one PG_MMAP_ANON */
-#define PG_MAX_THREADS 16             /* per process, the first included */
+#define PG_MAX_THREADS 4032           /* per process, the first included (the
+				       * IPC buffers' 16 MiB hold 4094) */
 #define PG_MAX_ARGS    8              /* argv entries, name included */
 #define PG_SPAWN_MAX   512            /* bytes of a PG_SPAWN buffer */
 

@@ -34,9 +34,37 @@ static void fake_destroy(struct kobj *o)
 	((struct fake *)o)->destroyed++;
 }
 
+/* Grown chunks come from here: pages_out counts those not given back;
+ * pages_left (when >= 0) is how many more may be had. */
+static atomic_long pages_out, pages_left = -1;
+
+static void *test_page_alloc(void)
+{
+	if (atomic_load(&pages_left) >= 0 && atomic_fetch_sub(&pages_left, 1) <= 0) {
+		atomic_fetch_add(&pages_left, 1);
+		return NULL;
+	}
+	void *p = aligned_alloc(4096, 4096);
+	ck_assert_ptr_nonnull(p);
+	memset(p, 0, 4096);
+	atomic_fetch_add(&pages_out, 1);
+	return p;
+}
+
+static void test_page_free(void *p)
+{
+	ck_assert_ptr_nonnull(p);
+	atomic_fetch_sub(&pages_out, 1);
+	free(p);
+}
+
 static void setup(void)
 {
 	rng_state = rng_env_seed(0x9E3779B97F4A7C15ull);
+	handle_page_alloc = test_page_alloc;
+	handle_page_free = test_page_free;
+	atomic_store(&pages_out, 0);
+	atomic_store(&pages_left, -1);
 	for (unsigned t = KOBJ_SPACE; t < KOBJ_TYPE_COUNT; t++)
 		kobj_set_destroy(t, fake_destroy);
 	handle_table_init(&tbl);
@@ -183,8 +211,9 @@ START_TEST(freed_slots_reused_oldest_first)
 	fake_init(&f, KOBJ_SPACE);
 	uint32_t v1 = insert_ok(&f, 0, 0);
 	ck_assert_int_eq(handle_remove(&tbl, v1), E_OK);
-	/* Every other slot is handed out before v1's slot comes back. */
-	for (unsigned i = 0; i < HANDLE_MAX - 1; i++) {
+	/* Every other slot is handed out before v1's slot comes back (the
+	 * table has not grown: chunk 0's). */
+	for (unsigned i = 0; i < handle_table_slots(&tbl) - 1; i++) {
 		uint32_t v = insert_ok(&f, 0, 0);
 		ck_assert_uint_ne(v & HANDLE_INDEX_MASK, v1 & HANDLE_INDEX_MASK);
 		ck_assert_int_eq(handle_remove(&tbl, v), E_OK);
@@ -221,13 +250,13 @@ START_TEST(generation_wraps_past_zero)
 {
 	struct fake f;
 	fake_init(&f, KOBJ_SPACE);
-	for (unsigned i = 0; i < HANDLE_MAX; i++)
-		tbl.ent[i].gen = HANDLE_GEN_MAX;
+	for (unsigned i = 0; i < handle_table_slots(&tbl); i++)
+		handle_slot(&tbl, i)->gen = HANDLE_GEN_MAX;
 	uint32_t v = insert_ok(&f, 0, 0);
 	ck_assert_uint_eq(v >> HANDLE_INDEX_BITS, HANDLE_GEN_MAX);
 	unsigned idx = v & HANDLE_INDEX_MASK;
 	handle_remove(&tbl, v);
-	ck_assert_uint_eq(tbl.ent[idx].gen, 1);
+	ck_assert_uint_eq(handle_slot(&tbl, idx)->gen, 1);
 	struct handle_entry e;
 	ck_assert_int_eq(handle_lookup(&tbl, v, HANDLE_ANY_TYPE, 0, &e), E_BADHANDLE);
 	ck_assert_int_eq(handle_lookup(&tbl, idx, HANDLE_ANY_TYPE, 0, &e), E_BADHANDLE);
@@ -571,11 +600,239 @@ START_TEST(concurrent_threads)
 }
 END_TEST
 
+/* The table's grown chunks go back without touching its objects (a test's
+ * fakes may be gone by now). */
+static void teardown(void)
+{
+	while (tbl.nchunks > 1) {
+		tbl.nchunks--;
+		test_page_free(tbl.dir[tbl.nchunks]);
+	}
+}
+
+/* An ordinary table grows past chunk 0 on demand, up to HANDLE_MAX and no
+ * further, with one page per chunk. */
+START_TEST(small_table_grows_to_its_max)
+{
+	struct fake f;
+	fake_init(&f, KOBJ_ENDPOINT);
+	ck_assert_uint_eq(handle_table_slots(&tbl), HANDLE_CHUNK);
+	for (unsigned i = 0; i < HANDLE_CHUNK; i++)
+		insert_ok(&f, 0, i);
+	ck_assert_int_eq(atomic_load(&pages_out), 0);
+	insert_ok(&f, 0, 0);
+	ck_assert_int_eq(atomic_load(&pages_out), 1);
+	for (unsigned i = HANDLE_CHUNK + 1; i < HANDLE_MAX; i++)
+		insert_ok(&f, 0, i);
+	uint32_t v;
+	ck_assert_int_eq(handle_insert(&tbl, &f.k, 0, 0, &v), E_NOMEM);
+	ck_assert_int_eq(atomic_load(&pages_out), (HANDLE_MAX / HANDLE_CHUNK) - 1);
+	handle_table_destroy(&tbl);
+	ck_assert_int_eq(atomic_load(&pages_out), 0);
+	ck_assert_uint_eq(kobj_refs(&f.k), 1);
+}
+END_TEST
+
+/* No page to grow by: E_NOMEM, nothing taken; with pages again it grows. */
+START_TEST(grow_fails_cleanly)
+{
+	struct fake f;
+	fake_init(&f, KOBJ_ENDPOINT);
+	ck_assert_int_eq(handle_table_make_big(&tbl), E_OK);
+	for (unsigned i = 0; i < HANDLE_CHUNK; i++)
+		insert_ok(&f, 0, i);
+	atomic_store(&pages_left, 0);
+	uint32_t v;
+	ck_assert_int_eq(handle_insert(&tbl, &f.k, 0, 0, &v), E_NOMEM);
+	ck_assert_uint_eq(kobj_refs(&f.k), 1 + HANDLE_CHUNK);
+	ck_assert_uint_eq(handle_count(&tbl), HANDLE_CHUNK);
+	ck_assert_uint_eq(handle_table_slots(&tbl), HANDLE_CHUNK);
+	atomic_store(&pages_left, 1);
+	v = insert_ok(&f, 0, 7);
+	ck_assert_uint_eq(v & 0xFFFF, HANDLE_CHUNK);
+	ck_assert_uint_eq(v >> HANDLE_BIG_BITS, 1);
+	handle_table_destroy(&tbl);
+	ck_assert_int_eq(atomic_load(&pages_out), 0);
+}
+END_TEST
+
+/* make_big only on an empty table. */
+START_TEST(make_big_only_when_empty)
+{
+	struct fake f;
+	fake_init(&f, KOBJ_ENDPOINT);
+	uint32_t v = insert_ok(&f, 0, 0);
+	ck_assert_int_eq(handle_table_make_big(&tbl), E_BUSY);
+	ck_assert_uint_eq(v >> HANDLE_INDEX_BITS, 1);
+	ck_assert_int_eq(handle_remove(&tbl, v), E_OK);
+	ck_assert_int_eq(handle_table_make_big(&tbl), E_OK);
+	v = insert_ok(&f, 0, 0);
+	ck_assert_uint_eq(v & 0xFFFF, 1); /* slot 0 went to the back (FIFO) */
+	ck_assert_uint_eq(v >> HANDLE_BIG_BITS, 1);
+}
+END_TEST
+
+/* The pager's table: HANDLE_BIG_MAX handles, each value distinct and
+ * naming its own badge; one more is E_NOMEM; the 0xFFFF index never names
+ * anything; every grown page comes back at destroy. */
+START_TEST(big_table_fills_and_empties)
+{
+	static uint32_t v[HANDLE_BIG_MAX];
+	static uint8_t seen[1u << HANDLE_BIG_BITS];
+	struct fake f;
+	fake_init(&f, KOBJ_THREAD);
+	ck_assert_int_eq(handle_table_make_big(&tbl), E_OK);
+	for (unsigned i = 0; i < HANDLE_BIG_MAX; i++) {
+		FAST_EQ(handle_insert(&tbl, &f.k, RIGHT_CONTROL, i, &v[i]), E_OK);
+		FAST_EQ(seen[v[i] & 0xFFFF]++, 0);
+		FAST_EQ(v[i] >> HANDLE_BIG_BITS, 1);
+	}
+	ck_assert_int_eq(seen[0xFFFF], 0);
+	uint32_t x;
+	ck_assert_int_eq(handle_insert(&tbl, &f.k, 0, 0, &x), E_NOMEM);
+	ck_assert_int_eq(atomic_load(&pages_out), HANDLE_DIR_MAX - 1);
+	ck_assert_uint_eq(handle_count(&tbl), HANDLE_BIG_MAX);
+	struct handle_entry e;
+	for (unsigned i = 0; i < HANDLE_BIG_MAX; i++) {
+		FAST_EQ(handle_lookup(&tbl, v[i], KOBJ_THREAD, RIGHT_CONTROL, &e), E_OK);
+		FAST_EQ(e.badge, i);
+		kobj_put(e.obj);
+	}
+	for (uint32_t g = 0; g < 4; g++)
+		FAST_EQ(handle_lookup(&tbl, g << 16 | 0xFFFF, HANDLE_ANY_TYPE, 0, &e),
+			E_BADHANDLE);
+	/* close every other one: stale values fail, the others still work,
+	 * and reuse brings generation 2 */
+	for (unsigned i = 0; i < HANDLE_BIG_MAX; i += 2)
+		FAST_EQ(handle_remove(&tbl, v[i]), E_OK);
+	for (unsigned i = 0; i < HANDLE_BIG_MAX; i++) {
+		int want = i % 2 ? E_OK : E_BADHANDLE;
+		FAST_EQ(handle_lookup(&tbl, v[i], HANDLE_ANY_TYPE, 0, &e), want);
+		if (want == E_OK)
+			kobj_put(e.obj);
+	}
+	FAST_EQ(handle_insert(&tbl, &f.k, 0, 0, &x), E_OK);
+	ck_assert_uint_eq(x, 2u << 16 | (v[0] & 0xFFFF)); /* oldest free first */
+	handle_table_destroy(&tbl);
+	ck_assert_int_eq(atomic_load(&pages_out), 0);
+	ck_assert_uint_eq(kobj_refs(&f.k), 1);
+	ck_assert_int_eq(handle_lookup(&tbl, v[1], HANDLE_ANY_TYPE, 0, &e), E_BADHANDLE);
+}
+END_TEST
+
+/* Big table: a slot at generation 0xFFFF wraps to 1, never 0. */
+START_TEST(big_generation_wraps)
+{
+	struct fake f;
+	fake_init(&f, KOBJ_SPACE);
+	ck_assert_int_eq(handle_table_make_big(&tbl), E_OK);
+	for (unsigned i = 0; i < handle_table_slots(&tbl); i++)
+		handle_slot(&tbl, i)->gen = HANDLE_BIG_GEN_MAX;
+	uint32_t v = insert_ok(&f, 0, 0);
+	ck_assert_uint_eq(v >> HANDLE_BIG_BITS, HANDLE_BIG_GEN_MAX);
+	ck_assert_int_eq(handle_remove(&tbl, v), E_OK);
+	ck_assert_uint_eq(handle_slot(&tbl, v & 0xFFFF)->gen, 1);
+	struct handle_entry e;
+	ck_assert_int_eq(handle_lookup(&tbl, v, HANDLE_ANY_TYPE, 0, &e), E_BADHANDLE);
+	ck_assert_int_eq(handle_lookup(&tbl, v & 0xFFFF, HANDLE_ANY_TYPE, 0, &e), E_BADHANDLE);
+}
+END_TEST
+
+/* A grown big table against a model under random operations and random
+ * 32-bit values (also indexes of chunks not grown yet): exactly the live
+ * values are found, each naming its own object. */
+#define BIG_N 3000
+static uint32_t big_val[BIG_N];
+static struct fake big_obj[BIG_N];
+
+START_TEST(big_table_random_against_model)
+{
+	ck_assert_int_eq(handle_table_make_big(&tbl), E_OK);
+	for (unsigned i = 0; i < BIG_N; i++)
+		fake_init(&big_obj[i], KOBJ_ENDPOINT);
+	memset(big_val, 0, sizeof big_val);
+	struct handle_entry e;
+	for (unsigned step = 0; step < 200000; step++) {
+		unsigned k = (unsigned)(rnd() % BIG_N);
+		unsigned op = (unsigned)(rnd() % 4);
+		if (op == 0 && !big_val[k]) {
+			FAST_EQ(handle_insert(&tbl, &big_obj[k].k, RIGHT_SEND, k, &big_val[k]), E_OK);
+		} else if (op == 1 && big_val[k]) {
+			FAST_EQ(handle_remove(&tbl, big_val[k]), E_OK);
+			FAST_EQ(handle_remove(&tbl, big_val[k]), E_BADHANDLE);
+			big_val[k] = 0;
+		} else if (op == 2 && big_val[k]) {
+			FAST_EQ(handle_lookup(&tbl, big_val[k], KOBJ_ENDPOINT, RIGHT_SEND, &e), E_OK);
+			FAST_EQ(e.badge, k);
+			FAST_EQ(e.obj == &big_obj[k].k, 1);
+			kobj_put(e.obj);
+		} else {
+			uint32_t r = (uint32_t)rnd();
+			if (rnd() % 2) /* near a live value: another generation */
+				r = (big_val[k] & 0xFFFF) | (r & 0xFFFF0000u);
+			int got = handle_lookup(&tbl, r, HANDLE_ANY_TYPE, 0, &e);
+			if (got == E_OK) {
+				unsigned b = (unsigned)e.badge;
+				FAST_EQ(b < BIG_N, 1);
+				FAST_EQ(big_val[b], r);
+				kobj_put(e.obj);
+			}
+		}
+	}
+	unsigned live = 0;
+	for (unsigned i = 0; i < BIG_N; i++)
+		live += big_val[i] != 0;
+	ck_assert_uint_eq(handle_count(&tbl), live);
+	handle_table_destroy(&tbl);
+	ck_assert_int_eq(atomic_load(&pages_out), 0);
+	for (unsigned i = 0; i < BIG_N; i++)
+		FAST_EQ(kobj_refs(&big_obj[i].k), 1);
+}
+END_TEST
+
+/* Threads fill a big table at once from empty, racing to grow it: every
+ * handle distinct, no chunk grown twice (pages held = chunks grown), the
+ * loser's pages given back. */
+#define GROW_THREADS 4
+#define GROW_EACH 2000
+static uint32_t grow_vals[GROW_THREADS][GROW_EACH];
+static struct fake grow_obj;
+
+static void *grow_worker(void *arg)
+{
+	unsigned me = (unsigned)(uintptr_t)arg;
+	for (unsigned i = 0; i < GROW_EACH; i++)
+		FAST_EQ(handle_insert(&tbl, &grow_obj.k, 0, me, &grow_vals[me][i]), E_OK);
+	return NULL;
+}
+
+START_TEST(big_table_grows_concurrently)
+{
+	static uint8_t seen[1u << HANDLE_BIG_BITS];
+	fake_init(&grow_obj, KOBJ_ENDPOINT);
+	ck_assert_int_eq(handle_table_make_big(&tbl), E_OK);
+	pthread_t th[GROW_THREADS];
+	for (unsigned i = 0; i < GROW_THREADS; i++)
+		pthread_create(&th[i], NULL, grow_worker, (void *)(uintptr_t)i);
+	for (unsigned i = 0; i < GROW_THREADS; i++)
+		pthread_join(th[i], NULL);
+	ck_assert_uint_eq(handle_count(&tbl), GROW_THREADS * GROW_EACH);
+	ck_assert_int_eq(atomic_load(&pages_out), tbl.nchunks - 1);
+	ck_assert_uint_eq(tbl.nchunks, (GROW_THREADS * GROW_EACH + HANDLE_CHUNK - 1) / HANDLE_CHUNK);
+	for (unsigned t = 0; t < GROW_THREADS; t++)
+		for (unsigned i = 0; i < GROW_EACH; i++)
+			FAST_EQ(seen[grow_vals[t][i] & 0xFFFF]++, 0);
+	handle_table_destroy(&tbl);
+	ck_assert_int_eq(atomic_load(&pages_out), 0);
+	ck_assert_uint_eq(kobj_refs(&grow_obj.k), 1);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("handle");
 	TCase *t = tcase_create("handle");
-	tcase_add_checked_fixture(t, setup, NULL);
+	tcase_add_checked_fixture(t, setup, teardown);
 	tcase_set_timeout(t, 120);
 	tcase_add_test(t, insert_lookup_remove);
 	tcase_add_test(t, type_and_rights_checked);
@@ -590,6 +847,13 @@ int main(void)
 	tcase_add_test(t, refcount_overflow);
 	tcase_add_test(t, random_ops_against_model);
 	tcase_add_test(t, concurrent_threads);
+	tcase_add_test(t, small_table_grows_to_its_max);
+	tcase_add_test(t, grow_fails_cleanly);
+	tcase_add_test(t, make_big_only_when_empty);
+	tcase_add_test(t, big_table_fills_and_empties);
+	tcase_add_test(t, big_generation_wraps);
+	tcase_add_test(t, big_table_random_against_model);
+	tcase_add_test(t, big_table_grows_concurrently);
 	suite_add_tcase(s, t);
 	return check_run(s);
 }
