@@ -15,30 +15,7 @@
 #include "printk.h"
 #include "mm/frame.h"
 
-/* One per CPU, cache-line aligned.
- *   lock      guards rq and sleepers (taken by other CPUs to wake threads
- *             and to steal).
- *   current   written only by this CPU (atomically: others read it as a
- *             hint of whether this CPU is idle).
- *   prev      the thread we just switched away from, for sched_finish_switch.
- *   id        the CPU's number (c - cpus, without the division).
- *   ticking   the periodic tick runs (false while idle: a one-shot timer
- *             for the first sleeper's deadline, or none); this CPU's only.
- *   started, idle_since, idle_cycles   TSC: when the scheduler started
- *             here, when the current halt began (0: not halted), and the
- *             cycles halted before it (statistics; read racily). */
-struct cpu_sched {
-	struct thread *current; /* first: sched_current (sched.h) reads it */
-	struct spinlock lock;
-	struct runq rq;
-	struct timerq sleepers;
-	struct thread *idle, *prev;
-	unsigned id; /* this CPU's number */
-	bool ticking;
-	uint64_t ticks, switches, steals;
-	uint64_t started, idle_since, idle_cycles;
-	uint64_t live_segs; /* the data selectors loaded now (arch_segs_get) */
-} __attribute__((aligned(64)));
+/* One per CPU (struct cpu_sched: sched.h). */
 
 static struct cpu_sched cpus[MAX_CPUS];
 
@@ -181,13 +158,6 @@ static bool may_run_now(struct cpu_sched *c, struct thread *t)
 	int best = runq_peek_prio(&c->rq);
 	spin_unlock(&c->lock);
 	return best < (int)t->rq.prio;
-}
-
-bool sched_direct_ok(struct cpu_sched *c, const struct thread *t)
-{
-	if (t->pinned && t->cpu != c->id)
-		return false;
-	return !runq_count(&c->rq) || runq_turn_left(&t->rq, sched_ticks());
 }
 
 void sched_switch_direct(struct thread *next)

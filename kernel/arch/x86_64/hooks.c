@@ -1,5 +1,6 @@
 /* The hooks of kernel/include/hooks.h, and the per-CPU area they read. */
 #include "arch.h"
+#include "arch_api.h"
 #include "cpu.h"
 #include "memlayout.h"
 #include "spinlock.h"
@@ -30,16 +31,15 @@ uint64_t arch_virt_to_phys(const void *va)
 	return V2P(va);
 }
 
-/* One gs-relative load: every CPU sets its GS base (percpu_init) before
- * anything asks (the BSP third in arch_early_init, an AP first thing in
- * ap_entry), and cpu_local is NULL until the scheduler sets it. */
-void *arch_cpu_local(void)
-{
-	void *p;
-	__asm__ volatile("mov %%gs:%c1, %0" : "=r"(p)
-			 : "i"(__builtin_offsetof(struct percpu, cpu_local)));
-	return p;
-}
+/* arch_inline.h's gs-relative loads and stores (arch_cpu_local: every CPU
+ * sets its GS base, percpu_init, before anything asks: the BSP third in
+ * arch_early_init, an AP first thing in ap_entry; cpu_local is NULL until
+ * the scheduler sets it). */
+_Static_assert(__builtin_offsetof(struct percpu, kstack_top) == ARCH_PCPU_KSTACK, "kstack_top");
+_Static_assert(__builtin_offsetof(struct percpu, fpu_live) == ARCH_PCPU_FPU_LIVE, "fpu_live");
+_Static_assert(__builtin_offsetof(struct percpu, cpu_local) == ARCH_PCPU_CPU_LOCAL, "cpu_local");
+_Static_assert(__builtin_offsetof(struct percpu, tss) + 4 == ARCH_PCPU_RSP0, "tss.rsp[0]");
+_Static_assert(ARCH_KERNEL_VMA == KERNEL_VMA, "KERNEL_VMA");
 
 void arch_set_cpu_local(void *p)
 {

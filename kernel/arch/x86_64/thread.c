@@ -84,20 +84,6 @@ void arch_segs_set(uint64_t segs, uint64_t fs_base)
 	wrmsr(MSR_FS_BASE, fs_base);
 }
 
-void arch_set_kstack(uint64_t top)
-{
-	struct percpu *c = this_cpu();
-	c->kstack_top = top;
-	c->tss.rsp[0] = top;
-}
-
-void arch_load_root(uint64_t root)
-{
-	uint64_t want = root ? root : (uint64_t)boot_pml4 - KERNEL_VMA;
-	if ((read_cr3() & ~0xFFFull) != want)
-		write_cr3(want);
-}
-
 void arch_wake_cpu(unsigned cpu)
 {
 	lapic_ipi(percpu_area[cpu].apic_id, VEC_WAKE);
