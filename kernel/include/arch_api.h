@@ -141,6 +141,11 @@ void arch_wake_cpu(unsigned cpu);
  * state), reached in one load (arch_cpu_local, inline: arch_inline.h):
  * NULL until set on that CPU. */
 void arch_set_cpu_local(void *p);
+/* Storage for the portable kernel's part of CPU cpu (the scheduler's),
+ * ARCH_CPU_AREA_SIZE bytes (arch_inline.h), 64-byte aligned, zero at
+ * boot, in the page of the arch's own per-CPU data that every switch
+ * touches. */
+void *arch_cpu_area(unsigned cpu);
 /* True if console input raises interrupts (else CPU 0's tick polls it). */
 bool arch_console_interrupts(void);
 /* Queue the console input the devices held back while the queue was full

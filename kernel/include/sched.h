@@ -14,14 +14,14 @@
 #include "timerq.h"
 #include "spinlock.h"
 
-/* The scheduler's part of a CPU (sched.c's cpus[]; here for the fast
+/* The scheduler's part of a CPU (in arch_cpu_area; here for the fast
  * path's inline checks), one per CPU, cache-line aligned.
  *   lock      guards rq and sleepers (taken by other CPUs to wake threads
  *             and to steal).
  *   current   written only by this CPU (atomically: others read it as a
  *             hint of whether this CPU is idle).
  *   prev      the thread we just switched away from, for sched_finish_switch.
- *   id        the CPU's number (c - cpus, without the division).
+ *   id        the CPU's number.
  *   ticking   the periodic tick runs (false while idle: a one-shot timer
  *             for the first sleeper's deadline, or none); this CPU's only.
  *   started, idle_since, idle_cycles   TSC: when the scheduler started

@@ -41,6 +41,14 @@ _Static_assert(__builtin_offsetof(struct percpu, cpu_local) == ARCH_PCPU_CPU_LOC
 _Static_assert(__builtin_offsetof(struct percpu, tss) + 4 == ARCH_PCPU_RSP0, "tss.rsp[0]");
 _Static_assert(ARCH_KERNEL_VMA == KERNEL_VMA, "KERNEL_VMA");
 
+_Static_assert(__builtin_offsetof(struct percpu, cpu_area) + ARCH_CPU_AREA_SIZE <= 1024,
+	       "the hot head of struct percpu fits its first KiB");
+
+void *arch_cpu_area(unsigned cpu)
+{
+	return percpu_area[cpu].cpu_area;
+}
+
 void arch_set_cpu_local(void *p)
 {
 	this_cpu()->cpu_local = p;

@@ -13,6 +13,8 @@
 #define ARCH_PCPU_CPU_LOCAL 0x30 /* cpu_local */
 #define ARCH_PCPU_RSP0      0x84 /* tss.rsp[0] */
 #define ARCH_KERNEL_VMA     0xFFFFFFFF80000000ull /* memlayout.h's KERNEL_VMA */
+/* arch_cpu_area's size: struct percpu's cpu_area, right after its TSS */
+#define ARCH_CPU_AREA_SIZE  768
 
 /* One pointer per CPU for the portable kernel (the scheduler's per-CPU
  * state): NULL until set on that CPU.  Every CPU sets its GS base
