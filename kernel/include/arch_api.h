@@ -124,9 +124,9 @@ void arch_rtc_time(uint64_t *epoch, uint64_t *cycles);
 void arch_set_fs_base(uint64_t base);
 
 /* The data selectors ring 3 left loaded (ds, es, fs, gs: 16 bits each,
- * from bit 0), and loading such a set back (fs_base then written: loading
- * fs clears the FS base).  The context switch keeps them per thread. */
-uint64_t arch_segs_get(void);
+ * from bit 0: arch_segs_get, inline, arch_inline.h), and loading such a
+ * set back (fs_base then written: loading fs clears the FS base).  The
+ * context switch keeps them per thread. */
 void arch_segs_set(uint64_t segs, uint64_t fs_base);
 /* arch_set_kstack(top): kernel stack top for entries from ring 3 on this
  * CPU; inline (arch_inline.h). */
@@ -163,7 +163,7 @@ bool arch_selftest_foreign_gs(void);
 
 /* The calls every switch and fast IPC makes, inline (kernel/arch/<arch>/
  * include/, on the kernel's include path): arch_cpu_local,
- * arch_set_kstack, arch_fpu_leave, arch_load_root. */
+ * arch_set_kstack, arch_fpu_leave, arch_segs_get, arch_load_root. */
 #include "arch_inline.h"
 
 #endif

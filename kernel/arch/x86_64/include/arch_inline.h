@@ -1,6 +1,6 @@
 /* x86_64's inline part of arch_api.h (included at its end): the per-CPU
- * reads and writes and the root load that every switch and every fast
- * IPC or fault makes, as a gs-relative load or store in the caller instead
+ * reads and writes, the selector read and the root load that every switch
+ * and every fast IPC or fault makes, as a gs-relative load or store in the caller instead
  * of a call.  The ARCH_PCPU_* offsets are struct percpu's (arch.h; checked
  * in hooks.c). */
 #ifndef ARCH_X86_64_ARCH_INLINE_H
@@ -45,6 +45,19 @@ static inline void arch_fpu_leave(void *area)
 	__asm__ volatile("mov %%gs:%c1, %0" : "=r"(live) : "i"(ARCH_PCPU_FPU_LIVE));
 	if (live == area)
 		arch_fpu_save_live(area);
+}
+
+/* The data selectors ring 3 left loaded (ds, es, fs, gs: 16 bits each,
+ * from bit 0): read at every switch away from a program's thread. */
+static inline uint64_t arch_segs_get(void)
+{
+	uint64_t segs, t;
+	/* a 32-bit mov from a segment register zeroes the upper bits */
+	__asm__ volatile("mov %%ds, %k0\n\tmov %%es, %k1\n\tshl $16, %k1\n\tor %k1, %k0\n\t"
+			 "mov %%gs, %k1\n\tshl $16, %k1\n\tmov %%fs, %w1\n\tshl $32, %1\n\t"
+			 "or %1, %0"
+			 : "=&r"(segs), "=&r"(t));
+	return segs;
 }
 
 extern uint64_t boot_pml4[512];
