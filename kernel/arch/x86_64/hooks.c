@@ -7,7 +7,9 @@
 
 struct percpu percpu_area[MAX_CPUS];
 unsigned ncpus = 1;
-static bool percpu_ready; /* GS base is valid on the BSP */
+/* GS base is valid on the BSP; in .data (not .bss): arch_cpu_id reads it
+ * on every fault that takes a frame, and .data's page is read anyway */
+static __attribute__((section(".data"))) bool percpu_ready;
 
 /* percpu_init: set this CPU's GS base to its per-CPU area. */
 void percpu_init(unsigned cpu_id, unsigned apic_id)
