@@ -140,7 +140,6 @@ bool sched_should_yield(void);
 /* Run this CPU's scheduler loop as its idle thread; never returns. */
 _Noreturn void sched_idle_loop(void);
 
-
 /* Per-CPU figures (sysinfo): ms since its scheduler started (`ticks`), ms
  * halted (`idle_ticks`), switches, and threads this
  * CPU took from others' queues while idle. */
