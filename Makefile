@@ -26,7 +26,7 @@ ARCH := kernel/arch/x86_64
 KCFLAGS := -std=gnu11 -O2 -g -ffreestanding -mno-red-zone -mcmodel=kernel \
 	-fno-pic -fno-pie -mgeneral-regs-only -fno-stack-protector -ffunction-sections \
 	-fno-omit-frame-pointer -fno-strict-aliasing -fno-tree-loop-distribute-patterns -Wall -Wextra -Werror \
-	-Ikernel/include -Iinclude -MMD -MP
+	-Ikernel/include -I$(ARCH)/include -Iinclude -MMD -MP
 KLDFLAGS := -nostdlib -n -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments -T $(ARCH)/linker.ld
 
 # Pure logic: compiled unchanged into the kernel and into the host tests.

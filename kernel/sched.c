@@ -15,39 +15,20 @@
 #include "printk.h"
 #include "mm/frame.h"
 
-/* One per CPU, cache-line aligned.
- *   lock      guards rq and sleepers (taken by other CPUs to wake threads
- *             and to steal).
- *   current   written only by this CPU (atomically: others read it as a
- *             hint of whether this CPU is idle).
- *   prev      the thread we just switched away from, for sched_finish_switch.
- *   id        the CPU's number (c - cpus, without the division).
- *   ticking   the periodic tick runs (false while idle: a one-shot timer
- *             for the first sleeper's deadline, or none); this CPU's only.
- *   started, idle_since, idle_cycles   TSC: when the scheduler started
- *             here, when the current halt began (0: not halted), and the
- *             cycles halted before it (statistics; read racily). */
-struct cpu_sched {
-	struct thread *current; /* first: sched_current (sched.h) reads it */
-	struct spinlock lock;
-	struct runq rq;
-	struct timerq sleepers;
-	struct thread *idle, *prev;
-	unsigned id; /* this CPU's number */
-	bool ticking;
-	uint64_t ticks, switches, steals;
-	uint64_t started, idle_since, idle_cycles;
-	uint64_t live_segs; /* the data selectors loaded now (arch_segs_get) */
-} __attribute__((aligned(64)));
-
-static struct cpu_sched cpus[MAX_CPUS];
+/* CPU i's part (struct cpu_sched: sched.h), kept by the arch beside its
+ * own per-CPU data (arch_cpu_area). */
+static inline struct cpu_sched *cpu_at(unsigned i)
+{
+	return arch_cpu_area(i);
+}
+_Static_assert(sizeof(struct cpu_sched) <= ARCH_CPU_AREA_SIZE, "fits arch_cpu_area");
 
 /* This CPU's part: one load through the CPU-local pointer once the CPU has
  * joined the scheduler, by CPU number before. */
 static inline struct cpu_sched *me(void)
 {
 	struct cpu_sched *c = arch_cpu_local();
-	return c ? c : &cpus[arch_cpu_id()];
+	return c ? c : cpu_at(arch_cpu_id());
 }
 
 _Static_assert(__builtin_offsetof(struct cpu_sched, current) == 0,
@@ -57,7 +38,7 @@ _Static_assert(__builtin_offsetof(struct cpu_sched, current) == 0,
  * (read without its lock: a hint). */
 static bool cpu_idle(unsigned cpu)
 {
-	struct cpu_sched *c = &cpus[cpu];
+	struct cpu_sched *c = cpu_at(cpu);
 	struct thread *idle = __atomic_load_n(&c->idle, __ATOMIC_RELAXED);
 	return idle && __atomic_load_n(&c->current, __ATOMIC_RELAXED) == idle &&
 	       runq_count(&c->rq) == 0;
@@ -67,7 +48,7 @@ static bool cpu_idle(unsigned cpu)
  * held; t claimed, on no queue). */
 static void enqueue(struct cpu_sched *c, struct thread *t)
 {
-	t->cpu = (unsigned)(c - cpus);
+	t->cpu = c->id;
 	runq_node_pin(&t->rq, t->pinned);
 	runq_push(&c->rq, &t->rq);
 }
@@ -76,7 +57,10 @@ static void enqueue(struct cpu_sched *c, struct thread *t)
  * QEMU) since the boot CPU's scheduler started.  Sleep deadlines and time
  * slices use it; it runs on while every timer is stopped (idle CPUs have
  * no tick). */
-static uint64_t clock_start, cycles_per_ms = 1;
+static uint64_t cycles_per_ms = 1;
+/* in .data beside cycles_per_ms (not .bss): one page for sched_ticks,
+ * which the fast path's sched_direct_ok asks when something is queued */
+static __attribute__((section(".data"))) uint64_t clock_start;
 
 uint64_t sched_ticks(void)
 {
@@ -85,7 +69,7 @@ uint64_t sched_ticks(void)
 
 void sched_init_cpu(unsigned cpu)
 {
-	struct cpu_sched *c = &cpus[cpu];
+	struct cpu_sched *c = cpu_at(cpu);
 	uint64_t cpm = arch_cycles_per_sec() / 1000, zero = 0; /* the first CPU here */
 	__atomic_store_n(&cycles_per_ms, cpm ? cpm : 1, __ATOMIC_RELAXED); /* starts the clock */
 	__atomic_compare_exchange_n(&clock_start, &zero, arch_cycles(), false,
@@ -140,8 +124,7 @@ static void switch_to(struct cpu_sched *c, struct thread *next)
 	 * sched_finish_switch runs here. */
 	c->prev = atomic_load(&prev->state) == TS_DEAD ? prev : NULL;
 	c->switches++;
-	/* the struct sits at the bottom of its kernel stack (idle: none) */
-	arch_set_kstack(next->kstack_pfn ? (uint64_t)next + KSTACK_SIZE : 0);
+	arch_set_kstack(thread_kstack_top(next)); /* idle: none */
 	if (next->space != prev->space)
 		space_switch(prev->space, next->space, c->id);
 	arch_switch(&prev->ksp, &next->ksp, &prev->on_cpu, &next->on_cpu);
@@ -183,13 +166,6 @@ static bool may_run_now(struct cpu_sched *c, struct thread *t)
 	return best < (int)t->rq.prio;
 }
 
-bool sched_direct_ok(struct cpu_sched *c, const struct thread *t)
-{
-	if (t->pinned && t->cpu != c->id)
-		return false;
-	return !runq_count(&c->rq) || runq_turn_left(&t->rq, sched_ticks());
-}
-
 void sched_switch_direct(struct thread *next)
 {
 	switch_to(me(), next);
@@ -202,7 +178,7 @@ _Noreturn void sched_switch_fast(struct cpu_sched *c, struct thread *next, unsig
 	struct thread *prev = c->current;
 	switch_begin(c, prev, next);
 	c->switches++;
-	arch_set_kstack((uint64_t)next + KSTACK_SIZE);
+	arch_set_kstack((uint64_t)next); /* a user thread: thread_kstack_top */
 	if (next->space != prev->space)
 		space_switch(prev->space, next->space, c->id);
 	unsigned next_how = next->resume;
@@ -245,7 +221,7 @@ void sched_pin_current(unsigned cpu, bool pin)
 	struct thread *cur = c->current;
 	cur->pinned = pin;
 	if (pin && cpu != c->id) { /* as sched_yield, queued on cpu instead */
-		struct cpu_sched *to = &cpus[cpu];
+		struct cpu_sched *to = cpu_at(cpu);
 		spin_lock(&to->lock);
 		atomic_store(&cur->state, TS_RUNNABLE);
 		enqueue(to, cur);
@@ -278,7 +254,7 @@ void sched_wake(struct thread *t)
 {
 	unsigned long f = arch_irq_save();
 	unsigned cpu = wake_target(t);
-	struct cpu_sched *c = &cpus[cpu];
+	struct cpu_sched *c = cpu_at(cpu);
 	spin_lock(&c->lock);
 	atomic_store(&t->state, TS_RUNNABLE);
 	enqueue(c, t);
@@ -401,7 +377,7 @@ bool sched_wake_sleeper(struct thread *t)
 /* Remove a killed sleeper from its CPU's sleep queue (thread.c). */
 void sched_cancel_sleep(struct thread *t)
 {
-	struct cpu_sched *c = &cpus[t->cpu];
+	struct cpu_sched *c = cpu_at(t->cpu);
 	unsigned long f = spin_lock_irqsave(&c->lock);
 	if (timerq_queued(&t->sleep))
 		timerq_remove(&c->sleepers, &t->sleep);
@@ -415,7 +391,7 @@ static struct thread *steal(struct cpu_sched *c)
 {
 	unsigned self = arch_cpu_id(), n = arch_ncpus();
 	for (unsigned i = 1; i < n; i++) {
-		struct cpu_sched *v = &cpus[(self + i) % n];
+		struct cpu_sched *v = cpu_at((self + i) % n);
 		if (!runq_movable(&v->rq))
 			continue;
 		spin_lock(&v->lock);
@@ -433,7 +409,7 @@ static struct thread *steal(struct cpu_sched *c)
  * the TSC clock; if it comes early the loop sets it again), or none. */
 static void tick_stop(struct cpu_sched *c)
 {
-	if (c == &cpus[0] && !arch_console_interrupts())
+	if (c == cpu_at(0) && !arch_console_interrupts())
 		return; /* its tick polls the console */
 	spin_lock(&c->lock);
 	uint64_t deadline = timerq_next_deadline(&c->sleepers);
@@ -483,13 +459,13 @@ _Noreturn void sched_idle_loop(void)
 
 void sched_cpu_stats(unsigned cpu, struct sched_cpu_stats *out)
 {
-	struct cpu_sched *c = &cpus[cpu];
+	struct cpu_sched *c = cpu_at(cpu);
 	uint64_t now = arch_cycles(), since = __atomic_load_n(&c->idle_since, __ATOMIC_RELAXED);
 	uint64_t idle = __atomic_load_n(&c->idle_cycles, __ATOMIC_RELAXED);
 	if (since && since < now)
 		idle += now - since; /* halted now */
 	out->idle_ticks = idle / cycles_per_ms;
 	out->ticks = c->started ? (now - c->started) / cycles_per_ms : 0;
-	out->switches = cpus[cpu].switches;
-	out->steals = cpus[cpu].steals;
+	out->switches = cpu_at(cpu)->switches;
+	out->steals = cpu_at(cpu)->steals;
 }

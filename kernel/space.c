@@ -425,12 +425,3 @@ int space_copy_out(struct space *s, uint64_t uva, const void *src, uint64_t n)
 	spin_unlock_irqrestore(&s->lock, f);
 	return e;
 }
-
-void space_switch(struct space *from, struct space *to, unsigned cpu)
-{
-	if (to)
-		atomic_fetch_or(&to->cpus, 1ull << cpu);
-	arch_load_root(to ? to->root : 0);
-	if (from)
-		atomic_fetch_and(&from->cpus, ~(1ull << cpu));
-}

@@ -31,11 +31,12 @@ static void thread_destroy(struct kobj *o)
 		frame_free(t->ipc_buf_pfn, 0);
 	if (t->space)
 		kobj_put(&t->space->obj);
-	uint64_t pfn = t->kstack_pfn; /* the struct lives at the stack bottom */
+	uint64_t pfn = t->kstack_pfn; /* the struct lives at the stack top */
 	frame_free(pfn, KSTACK_ORDER);
 }
 
-/* A thread struct at the bottom of a fresh kernel stack; NULL if no memory. */
+/* A thread struct at the top of a fresh kernel stack (thread.h); NULL if
+ * no memory. */
 static struct thread *alloc_thread(void)
 {
 	static _Atomic bool registered;
@@ -45,7 +46,8 @@ static struct thread *alloc_thread(void)
 	uint64_t pfn;
 	if (frame_alloc(&o, &pfn) != E_OK)
 		return NULL;
-	struct thread *t = arch_phys_to_virt(pfn << PAGE_SHIFT);
+	struct thread *t = (struct thread *)((char *)arch_phys_to_virt(pfn << PAGE_SHIFT) +
+					     KSTACK_SIZE - THREAD_SLOT);
 	memset(t, 0, sizeof *t);
 	kobj_init(&t->obj, KOBJ_THREAD);
 	t->kstack_pfn = pfn;
@@ -93,8 +95,7 @@ int thread_create(struct space *space, uint64_t entry, uint64_t stack,
 	runq_node_init(&t->rq, prio);
 	t->pinned = pin != 0;
 	t->cpu = pin ? pin - 1 : atomic_fetch_add(&next_cpu, 1) % arch_ncpus();
-	uint64_t top = (uint64_t)arch_phys_to_virt((t->kstack_pfn << PAGE_SHIFT) + KSTACK_SIZE);
-	t->ksp = arch_thread_stack_init(top, entry, stack, arg, &t->uframe);
+	t->ksp = arch_thread_stack_init(thread_kstack_top(t), entry, stack, arg, &t->uframe);
 	arch_fpu_init(t->fpu);
 	kobj_get(&t->obj); /* the running reference, dropped after it dies */
 	*out = t;

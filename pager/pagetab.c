@@ -59,6 +59,8 @@ void pagetab_init(struct pagetab *t)
 	t->count = 0;
 	t->peak = 0;
 	t->nodes = 0;
+	t->hint_key = 0;
+	t->hint = NULL;
 }
 
 /* The leaf holding page number pn, or NULL. */
@@ -150,31 +152,45 @@ int pagetab_own(struct pagetab *t, uint64_t va,
 	return E_OK;
 }
 
-/* The body of both lookups, inline in each: a call from pagetab_lookup
- * to pagetab_lookup_leaf (GCC does not inline it) cost the fault path 7
- * instructions per page touched in order. */
-static inline __attribute__((always_inline)) struct page *
-lookup_leaf(const struct pagetab *t, uint64_t va, void **leaf)
+/* leaf_of through t's hint (pagetab.h), which a walk to a bottom node
+ * sets. */
+static inline __attribute__((always_inline)) struct pt_leaf *
+leaf_hinted(struct pagetab *t, uint64_t pn)
+{
+	uint64_t key = (pn >> (LEAF_BITS + NODE_BITS)) + 1;
+	if (t->hint_key == key)
+		return t->hint->slot[index_at(pn, 0)];
+	struct pt_node *n = t->root;
+#pragma GCC unroll 3
+	for (int level = LEVELS - 1; n && level > 0; level--)
+		n = n->slot[index_at(pn, level)];
+	if (!n)
+		return NULL;
+	t->hint = n;
+	t->hint_key = key;
+	return n->slot[index_at(pn, 0)];
+}
+
+PG_HOT struct page *pagetab_lookup_leaf(struct pagetab *t, uint64_t va, void **leaf)
 {
 	*leaf = NULL;
 	if (va % PAGE_SIZE || va >= VA_LIMIT)
 		return NULL;
 	uint64_t pn = va >> 12;
-	struct pt_leaf *l = leaf_of(t, pn);
+	struct pt_leaf *l = leaf_hinted(t, pn);
 	unsigned i = pn & (LEAF_N - 1);
 	*leaf = l;
 	return l && present(l, i) ? &l->e[i] : NULL;
 }
 
-PG_HOT struct page *pagetab_lookup_leaf(const struct pagetab *t, uint64_t va, void **leaf)
-{
-	return lookup_leaf(t, va, leaf);
-}
-
 struct page *pagetab_lookup(const struct pagetab *t, uint64_t va)
 {
-	void *leaf;
-	return lookup_leaf(t, va, &leaf);
+	if (va % PAGE_SIZE || va >= VA_LIMIT)
+		return NULL;
+	uint64_t pn = va >> 12;
+	struct pt_leaf *l = leaf_of(t, pn);
+	unsigned i = pn & (LEAF_N - 1);
+	return l && present(l, i) ? &l->e[i] : NULL;
 }
 
 bool pagetab_leaf_shared(const void *leaf)
@@ -213,6 +229,7 @@ PG_HOT int pagetab_insert_hint(struct pagetab *t, void *leaf, uint64_t va, uint6
 static void prune(struct pagetab *t, uint64_t pn)
 {
 	struct pt_node *path[LEVELS];
+	t->hint_key = 0; /* the node it names may go */
 	void *n = t->root;
 	for (int level = LEVELS - 1; level >= 0; level--) {
 		path[level] = n;
@@ -357,6 +374,7 @@ int pagetab_clone(struct pagetab *dst, struct pagetab *src,
 	dst->count = src->count;
 	dst->peak = src->count;
 	dst->nodes = src->nodes;
+	dst->hint_key = 0; /* its nodes are copies */
 	return E_OK;
 }
 

@@ -41,6 +41,14 @@ struct pagetab {
 	size_t peak;          /* the most entries it held at once (getrusage's
 			       * ru_maxrss) */
 	size_t nodes;         /* its nodes (leaves may be shared) */
+	/* pagetab_lookup_leaf's hint: the bottom node (the one over leaves)
+	 * it last walked to, for the page numbers pn with pn >> 15 ==
+	 * hint_key - 1 (0: none; all zero is a valid empty hint).  Nodes are
+	 * a table's own (fork copies them) and go only in prune and destroy,
+	 * which drop it: the faults of one space in the same 128 MiB skip
+	 * the upper three levels and their pages. */
+	uint64_t hint_key;
+	struct pt_node *hint;
 };
 
 /* An empty table. */
@@ -58,8 +66,10 @@ struct page *pagetab_lookup(const struct pagetab *t, uint64_t va);
 /* pagetab_lookup that also gives, in *leaf, the leaf where va's entry is
  * or goes (NULL if there is none yet): a hint for the two calls below,
  * valid until t next changes (an insert, remove, own or prune).  A fault
- * that looks a page up, finds none and inserts it walks the tree once. */
-struct page *pagetab_lookup_leaf(const struct pagetab *t, uint64_t va, void **leaf);
+ * that looks a page up, finds none and inserts it walks the tree once;
+ * from the bottom node of the last such walk if va is under it (t's
+ * hint_key, which this sets: call it with what guards t's changes). */
+struct page *pagetab_lookup_leaf(struct pagetab *t, uint64_t va, void **leaf);
 /* pagetab_is_shared of va, from its leaf hint. */
 bool pagetab_leaf_shared(const void *leaf);
 /* pagetab_insert with the leaf hint pagetab_lookup_leaf gave for va (t

@@ -74,8 +74,8 @@ void arch_pt_destroy(uint64_t root, void (*leaf)(uint64_t pa, void *arg), void *
 int arch_copy_from_user(uint64_t root, void *dst, uint64_t src, size_t n);
 int arch_copy_to_user(uint64_t root, uint64_t dst, const void *src, size_t n);
 void arch_tlb_shootdown(uint64_t root, uint64_t cpus, uint64_t va, uint64_t npages);
-/* Load root on this CPU (0: the kernel-only tables). */
-void arch_load_root(uint64_t root);
+/* arch_load_root(root): load root on this CPU (0: the kernel-only
+ * tables); inline (arch_inline.h). */
 
 /* Threads, arch side (arch/x86_64/thread.c, entry.asm). */
 /* Lay out a new kernel stack ending at top so that switching to the returned
@@ -111,12 +111,12 @@ _Noreturn void arch_switch_fast(uint64_t *save, void *uframe, _Atomic int *prev_
 /* FPU/SSE state of a thread: an opaque ARCH_FPU_SIZE-byte area in the
  * thread, aligned to ARCH_FPU_ALIGN (arch/x86_64/fpu.c: saved at switch-out,
  * restored lazily at the thread's first FPU instruction).  arch_fpu_init
- * gives an area the initial state; arch_fpu_leave (before switching away
- * from the thread owning area) saves it if it is live on this CPU. */
+ * gives an area the initial state; arch_fpu_leave(area) (before switching
+ * away from the thread owning area; inline, arch_inline.h) saves it if it
+ * is live on this CPU. */
 #define ARCH_FPU_SIZE  512
 #define ARCH_FPU_ALIGN 16
 void arch_fpu_init(void *area);
-void arch_fpu_leave(void *area);
 /* The calendar time read from the RTC at boot (seconds since 1970 UTC; 0
  * if unreadable) and the cycle counter (arch_cycles) at that moment. */
 void arch_rtc_time(uint64_t *epoch, uint64_t *cycles);
@@ -124,12 +124,12 @@ void arch_rtc_time(uint64_t *epoch, uint64_t *cycles);
 void arch_set_fs_base(uint64_t base);
 
 /* The data selectors ring 3 left loaded (ds, es, fs, gs: 16 bits each,
- * from bit 0), and loading such a set back (fs_base then written: loading
- * fs clears the FS base).  The context switch keeps them per thread. */
-uint64_t arch_segs_get(void);
+ * from bit 0: arch_segs_get, inline, arch_inline.h), and loading such a
+ * set back (fs_base then written: loading fs clears the FS base).  The
+ * context switch keeps them per thread. */
 void arch_segs_set(uint64_t segs, uint64_t fs_base);
-/* Kernel stack top for entries from ring 3 on this CPU. */
-void arch_set_kstack(uint64_t top);
+/* arch_set_kstack(top): kernel stack top for entries from ring 3 on this
+ * CPU; inline (arch_inline.h). */
 /* Enable interrupts, halt until one arrives, disable them again. */
 void arch_idle_wait(void);
 /* With interrupts off: let any pending interrupt in, then off again (an
@@ -138,9 +138,14 @@ void arch_irq_window(void);
 /* Send this CPU's wake/reschedule interrupt to cpu. */
 void arch_wake_cpu(unsigned cpu);
 /* One pointer per CPU for the portable kernel (the scheduler's per-CPU
- * state), reached in a load or two: NULL until set on that CPU. */
-void *arch_cpu_local(void);
+ * state), reached in one load (arch_cpu_local, inline: arch_inline.h):
+ * NULL until set on that CPU. */
 void arch_set_cpu_local(void *p);
+/* Storage for the portable kernel's part of CPU cpu (the scheduler's),
+ * ARCH_CPU_AREA_SIZE bytes (arch_inline.h), 64-byte aligned, zero at
+ * boot, in the page of the arch's own per-CPU data that every switch
+ * touches. */
+void *arch_cpu_area(unsigned cpu);
 /* True if console input raises interrupts (else CPU 0's tick polls it). */
 bool arch_console_interrupts(void);
 /* Queue the console input the devices held back while the queue was full
@@ -156,5 +161,9 @@ void arch_timer_oneshot(uint64_t us);
  * with a user GS base still finds this CPU's data (arch/x86_64/trap.c). */
 bool arch_selftest_foreign_gs(void);
 
+/* The calls every switch and fast IPC makes, inline (kernel/arch/<arch>/
+ * include/, on the kernel's include path): arch_cpu_local,
+ * arch_set_kstack, arch_fpu_leave, arch_segs_get, arch_load_root. */
+#include "arch_inline.h"
 
 #endif

@@ -10,8 +10,38 @@
 #include <stdint.h>
 #include "thread.h"
 #include "arch_api.h"
+#include "runq.h"
+#include "timerq.h"
+#include "spinlock.h"
 
-struct cpu_sched;
+/* The scheduler's part of a CPU (in arch_cpu_area; here for the fast
+ * path's inline checks), one per CPU, cache-line aligned.
+ *   lock      guards rq and sleepers (taken by other CPUs to wake threads
+ *             and to steal).
+ *   current   written only by this CPU (atomically: others read it as a
+ *             hint of whether this CPU is idle).
+ *   prev      the thread we just switched away from, for sched_finish_switch.
+ *   id        the CPU's number.
+ *   ticking   the periodic tick runs (false while idle: a one-shot timer
+ *             for the first sleeper's deadline, or none); this CPU's only.
+ *   started, idle_since, idle_cycles   TSC: when the scheduler started
+ *             here, when the current halt began (0: not halted), and the
+ *             cycles halted before it (statistics; read racily). */
+struct cpu_sched {
+	struct thread *current; /* first: sched_current (sched.h) reads it */
+	struct spinlock lock;
+	struct runq rq;
+	struct timerq sleepers;
+	struct thread *idle, *prev;
+	unsigned id; /* this CPU's number */
+	bool ticking;
+	uint64_t ticks, switches, steals;
+	uint64_t started, idle_since, idle_cycles;
+	uint64_t live_segs; /* the data selectors loaded now (arch_segs_get) */
+} __attribute__((aligned(64)));
+
+/* Milliseconds since the scheduler started (the TSC clock). */
+uint64_t sched_ticks(void);
 
 #define SCHED_HZ    1000 /* tick rate: sleeps have 1 ms resolution */
 #define SCHED_SLICE RUNQ_SLICE /* ticks a thread runs before equals get a turn */
@@ -46,7 +76,12 @@ void sched_block(struct thread *next);
  * used up: a stricter form of sched_block's rule, read without the lock).
  * sched_switch_direct: current (published blocked, interrupts off) hands
  * this CPU straight to claimed next, for which sched_direct_ok held. */
-bool sched_direct_ok(struct cpu_sched *here, const struct thread *t);
+static inline bool sched_direct_ok(struct cpu_sched *here, const struct thread *t)
+{
+	if (t->pinned && t->cpu != here->id)
+		return false;
+	return !runq_count(&here->rq) || runq_turn_left(&t->rq, sched_ticks());
+}
 void sched_switch_direct(struct thread *next);
 
 /* This CPU's part of the scheduler (here, for the calls above and below:
@@ -104,9 +139,6 @@ bool sched_should_yield(void);
 
 /* Run this CPU's scheduler loop as its idle thread; never returns. */
 _Noreturn void sched_idle_loop(void);
-
-/* Milliseconds since the scheduler started (the TSC clock). */
-uint64_t sched_ticks(void);
 
 /* Per-CPU figures (sysinfo): ms since its scheduler started (`ticks`), ms
  * halted (`idle_ticks`), switches, and threads this

@@ -20,6 +20,7 @@
 #include "kobj.h"
 #include "handle.h"
 #include "spinlock.h"
+#include "arch_api.h"
 
 struct endpoint;
 
@@ -121,7 +122,16 @@ bool space_lookup(struct space *s, uint64_t va, uint64_t *pa);
 int space_copy_in(struct space *s, void *dst, uint64_t uva, uint64_t n);
 int space_copy_out(struct space *s, uint64_t uva, const void *src, uint64_t n);
 
-/* Load s (NULL: kernel only) on this CPU, maintaining the CPU masks. */
-void space_switch(struct space *from, struct space *to, unsigned cpu);
+/* Load s (NULL: kernel only) on this CPU, maintaining the CPU masks.
+ * Inline: both switches of every fault and round trip run it. */
+static inline void space_switch(struct space *from, struct space *to, unsigned cpu)
+{
+	uint64_t bit = 1ull << cpu;
+	if (to)
+		atomic_fetch_or(&to->cpus, bit);
+	arch_load_root(to ? to->root : 0);
+	if (from)
+		atomic_fetch_and(&from->cpus, ~bit);
+}
 
 #endif

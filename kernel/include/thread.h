@@ -105,8 +105,22 @@ struct thread {
 	uint8_t fpu[ARCH_FPU_SIZE] __attribute__((aligned(ARCH_FPU_ALIGN)));
 };
 
+/* A thread's kernel stack is an order-2 block with the struct at its top
+ * (THREAD_SLOT bytes): the stack grows down from the struct's address, so
+ * the struct, the user frame just below it and the stack's busy end share
+ * one page (under TCG every page touched after a CR3 write is a soft-TLB
+ * refill: one page per thread per switch, not two). */
 #define KSTACK_ORDER 2
 #define KSTACK_SIZE (4096u << KSTACK_ORDER)
+#define THREAD_SLOT ((sizeof(struct thread) + 63) & ~(size_t)63)
+_Static_assert(THREAD_SLOT <= 2048, "the thread struct leaves the stack 14 KiB");
+
+/* The top of t's kernel stack: its own address (0 for an idle thread,
+ * which runs on its CPU's boot stack). */
+static inline uint64_t thread_kstack_top(const struct thread *t)
+{
+	return t->kstack_pfn ? (uint64_t)t : 0;
+}
 
 /* Create a thread in space (which gains a reference) that enters ring 3 at
  * entry with stack pointer stack and first argument arg; its IPC buffer

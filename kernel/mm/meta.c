@@ -5,8 +5,10 @@
 #include "abi/err.h"
 #include "spinlock.h"
 
-struct meta_slot *meta_array;
-uint64_t meta_nframes;
+/* in .data, not .bss: in the kernel the page of the few other words a
+ * fault's install reads (pt.c's NX bit), one soft-TLB refill under TCG */
+__attribute__((section(".data"))) struct meta_slot *meta_array;
+__attribute__((section(".data"))) uint64_t meta_nframes;
 
 /* Registered vtables.  Written only under vt_lock, append-only (a slot once
  * set never changes), read lock-free. */

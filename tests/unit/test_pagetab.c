@@ -259,6 +259,37 @@ START_TEST(leaf_hint)
 }
 END_TEST
 
+/* pagetab_lookup_leaf's hint (the bottom node of its last walk) is
+ * dropped when nodes go: the pages of a removed path, reused for another
+ * 128 MiB, are not read as the old one's. */
+START_TEST(lookup_hint_dropped)
+{
+	struct pagetab a;
+	struct page out;
+	void *leaf;
+	const uint64_t far = 0x400000 + (128ull << 20); /* another bottom node */
+	pagetab_init(&a);
+	ck_assert_int_eq(pagetab_insert(&a, 0x400000, 70, 1, 0), E_OK);
+	ck_assert_uint_eq(pagetab_lookup_leaf(&a, 0x400000, &leaf)->pfn, 70);
+	ck_assert_ptr_nonnull(pagetab_lookup_leaf(&a, 0x400000, &leaf)); /* by the hint */
+	ck_assert(pagetab_remove(&a, 0x400000, &out)); /* the whole path goes */
+	ck_assert_uint_eq(pagetab_pages_used(), 0);
+	ck_assert_int_eq(pagetab_insert(&a, far, 71, 2, 0), E_OK);
+	ck_assert_ptr_null(pagetab_lookup_leaf(&a, 0x400000, &leaf));
+	ck_assert_ptr_null(leaf);
+	ck_assert_uint_eq(pagetab_lookup_leaf(&a, far, &leaf)->pfn, 71);
+	ck_assert_int_eq(pagetab_insert_hint(&a, leaf, far + P, 72, 3, 0), E_OK);
+	ck_assert_ptr_null(pagetab_lookup_leaf(&a, 0x400000, &leaf));
+	ck_assert_int_eq(pagetab_insert_hint(&a, leaf, 0x400000, 73, 4, 0), E_OK);
+	ck_assert_uint_eq(pagetab_lookup_leaf(&a, 0x400000, &leaf)->pfn, 73);
+	ck_assert_uint_eq(pagetab_lookup_leaf(&a, far + P, &leaf)->pfn, 72);
+	ck_assert_uint_eq(pagetab_lookup(&a, far)->pfn, 71);
+	pagetab_destroy(&a, released, NULL);
+	ck_assert_ptr_null(pagetab_lookup_leaf(&a, far, &leaf));
+	ck_assert_uint_eq(pagetab_pages_used(), 0);
+}
+END_TEST
+
 /* Out of pages for the copy's nodes: E_NOMEM, nothing shared or taken. */
 START_TEST(clone_out_of_pages)
 {
@@ -306,6 +337,12 @@ START_TEST(random_against_model)
 		}
 		struct page *p = pagetab_lookup(&t, va);
 		ck_assert(model[i] ? p && p->pfn == model[i] - 1 : !p);
+		/* the fault path's lookup, through its hint, agrees */
+		int j = rand() % N;
+		void *leaf;
+		uint64_t vj = (j % 2 ? 0x10000000ull : 0x7F0000000000ull) + (uint64_t)j * 3 * P;
+		p = pagetab_lookup_leaf(&t, vj, &leaf);
+		ck_assert(model[j] ? p && p->pfn == model[j] - 1 : !p);
 	}
 	size_t n = 0, walked = 0;
 	for (int i = 0; i < N; i++)
@@ -336,6 +373,7 @@ int main(void)
 	tcase_add_test(t, clone_shares_leaves);
 	tcase_add_test(t, clone_out_of_pages);
 	tcase_add_test(t, leaf_hint);
+	tcase_add_test(t, lookup_hint_dropped);
 	suite_add_tcase(s, t);
 	return check_run(s);
 }

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "hooks.h"
+#include "arch_inline.h"
 
 /* Segment selectors (gdt.c); the order suits syscall/sysret. */
 #define SEL_KCODE 0x08
@@ -51,9 +52,12 @@ struct percpu {
 	void *cpu_local;           /* arch_cpu_local: the scheduler's per-CPU part */
 	uint64_t gdt[8] __attribute__((aligned(16)));
 	struct tss tss __attribute__((aligned(16)));
+	/* arch_cpu_area: the scheduler's part, in the page of the fields
+	 * above (the fast path touches both at every switch) */
+	uint8_t cpu_area[ARCH_CPU_AREA_SIZE] __attribute__((aligned(64)));
 	uint8_t ist_df[IST_SIZE] __attribute__((aligned(16)));
 	uint8_t ist_nmi[IST_SIZE] __attribute__((aligned(16)));
-};
+} __attribute__((aligned(1024))); /* its first 1 KiB never straddles two pages */
 
 struct trap_frame {
 	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;

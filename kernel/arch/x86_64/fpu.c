@@ -68,13 +68,11 @@ void arch_fpu_init(void *area)
 	memcpy(area, fpu_initial, ARCH_FPU_SIZE);
 }
 
-void arch_fpu_leave(void *area)
+/* arch_fpu_leave's slow half (arch_inline.h): area is live here. */
+void arch_fpu_save_live(void *area)
 {
-	struct percpu *c = this_cpu();
-	if (c->fpu_live != area)
-		return;
 	fxsave(area);
-	c->fpu_live = NULL;
+	this_cpu()->fpu_live = NULL;
 	stts();
 }
 

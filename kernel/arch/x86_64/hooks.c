@@ -1,12 +1,15 @@
 /* The hooks of kernel/include/hooks.h, and the per-CPU area they read. */
 #include "arch.h"
+#include "arch_api.h"
 #include "cpu.h"
 #include "memlayout.h"
 #include "spinlock.h"
 
 struct percpu percpu_area[MAX_CPUS];
 unsigned ncpus = 1;
-static bool percpu_ready; /* GS base is valid on the BSP */
+/* GS base is valid on the BSP; in .data (not .bss): arch_cpu_id reads it
+ * on every fault that takes a frame, and .data's page is read anyway */
+static __attribute__((section(".data"))) bool percpu_ready;
 
 /* percpu_init: set this CPU's GS base to its per-CPU area. */
 void percpu_init(unsigned cpu_id, unsigned apic_id)
@@ -30,15 +33,22 @@ uint64_t arch_virt_to_phys(const void *va)
 	return V2P(va);
 }
 
-/* One gs-relative load: every CPU sets its GS base (percpu_init) before
- * anything asks (the BSP third in arch_early_init, an AP first thing in
- * ap_entry), and cpu_local is NULL until the scheduler sets it. */
-void *arch_cpu_local(void)
+/* arch_inline.h's gs-relative loads and stores (arch_cpu_local: every CPU
+ * sets its GS base, percpu_init, before anything asks: the BSP third in
+ * arch_early_init, an AP first thing in ap_entry; cpu_local is NULL until
+ * the scheduler sets it). */
+_Static_assert(__builtin_offsetof(struct percpu, kstack_top) == ARCH_PCPU_KSTACK, "kstack_top");
+_Static_assert(__builtin_offsetof(struct percpu, fpu_live) == ARCH_PCPU_FPU_LIVE, "fpu_live");
+_Static_assert(__builtin_offsetof(struct percpu, cpu_local) == ARCH_PCPU_CPU_LOCAL, "cpu_local");
+_Static_assert(__builtin_offsetof(struct percpu, tss) + 4 == ARCH_PCPU_RSP0, "tss.rsp[0]");
+_Static_assert(ARCH_KERNEL_VMA == KERNEL_VMA, "KERNEL_VMA");
+
+_Static_assert(__builtin_offsetof(struct percpu, cpu_area) + ARCH_CPU_AREA_SIZE <= 1024,
+	       "the hot head of struct percpu fits its first KiB");
+
+void *arch_cpu_area(unsigned cpu)
 {
-	void *p;
-	__asm__ volatile("mov %%gs:%c1, %0" : "=r"(p)
-			 : "i"(__builtin_offsetof(struct percpu, cpu_local)));
-	return p;
+	return percpu_area[cpu].cpu_area;
 }
 
 void arch_set_cpu_local(void *p)

@@ -59,17 +59,6 @@ void arch_set_fs_base(uint64_t base)
 	wrmsr(MSR_FS_BASE, base);
 }
 
-uint64_t arch_segs_get(void)
-{
-	uint64_t segs, t;
-	/* a 32-bit mov from a segment register zeroes the upper bits */
-	__asm__ volatile("mov %%ds, %k0\n\tmov %%es, %k1\n\tshl $16, %k1\n\tor %k1, %k0\n\t"
-			 "mov %%gs, %k1\n\tshl $16, %k1\n\tmov %%fs, %w1\n\tshl $32, %1\n\t"
-			 "or %1, %0"
-			 : "=&r"(segs), "=&r"(t));
-	return segs;
-}
-
 /* Interrupts are off (a switch): gs is loaded between two swapgs, so that
  * the base its load clears is ring 3's (always 0 here), not the kernel's
  * per-CPU one.  Every value came from ring 3, which could load it: a
@@ -82,20 +71,6 @@ void arch_segs_set(uint64_t segs, uint64_t fs_base)
 			    "r"((uint16_t)(segs >> 32)), "r"((uint16_t)(segs >> 48))
 			 : "memory");
 	wrmsr(MSR_FS_BASE, fs_base);
-}
-
-void arch_set_kstack(uint64_t top)
-{
-	struct percpu *c = this_cpu();
-	c->kstack_top = top;
-	c->tss.rsp[0] = top;
-}
-
-void arch_load_root(uint64_t root)
-{
-	uint64_t want = root ? root : (uint64_t)boot_pml4 - KERNEL_VMA;
-	if ((read_cr3() & ~0xFFFull) != want)
-		write_cr3(want);
 }
 
 void arch_wake_cpu(unsigned cpu)

@@ -28,6 +28,11 @@ cow)
 	args="start=$before,end=$after,mark=$store" ;;
 *) echo "usage: $0 read|zero|cow [WINDOW]"; exit 2 ;;
 esac
+# the start instruction's bytes: the pager's text has other code at the
+# same address, which must not open a window
+start=${args#start=}; start=${start%%,*}
+sb=$(objdump -d "$BUILD/initrd/bench_pager" | awk -v a="$start:" '$1 == a {for (i = 2; i <= NF && $i ~ /^[0-9a-f][0-9a-f]$/; i++) printf "%s", $i; exit}')
+args="$args,startbytes=$sb"
 fp_out=$fp_dir/$kind.txt
 QEMU_EXTRA="-icount shift=0,sleep=off -plugin $fp_dir/fault_pages.so,$args,skip=$win,n=1,out=$fp_out"
 SMP=1
