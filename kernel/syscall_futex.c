@@ -78,22 +78,18 @@ static int queued_read(struct space *s, uint64_t va, bool sh, struct futex_waite
 	return e != E_OK ? e : k.space == w->space && k.va == w->va ? E_OK : E_AGAIN;
 }
 
-/* futex_wait(addr | FUTEX_SHARED?, val, ms): see abi/syscall.h.  The word
- * is read twice: first with the pager's help (a lazy page is paged in; a
- * kill may end the thread right there, so it must not be queued yet),
- * then, queued, without it (space_copy_in never blocks, so nothing between
- * the queueing and futex_leave can end the thread and leave its waiter
- * behind).  A shared word's key is the frame its page maps at the first
- * read; the second read checks it still does. */
-int ksys_futex_wait(const uint64_t a[6], uint64_t out[6])
+/* futex_wait's body for one kind of key (sh: FUTEX_SHARED), inlined
+ * twice so the private one is the code it was before shared keys.  The
+ * word is read twice: first with the pager's help (a lazy page is paged
+ * in; a kill may end the thread right there, so it must not be queued
+ * yet), then, queued, without it (space_copy_in never blocks, so nothing
+ * between the queueing and futex_leave can end the thread and leave its
+ * waiter behind).  A shared word's key is the frame its page maps at the
+ * first read; the second read checks it still does. */
+static inline __attribute__((always_inline)) int
+wait_on(struct thread *me, uint64_t va, uint32_t val, uint64_t ms, bool sh)
 {
-	(void)out;
-	uint64_t va = a[0] & ~FUTEX_SHARED, ms = a[2];
-	bool sh = a[0] & FUTEX_SHARED;
-	uint32_t val = (uint32_t)a[1], now;
-	if ((va & 3) || (ms > FUTEX_MAX_MS && ms != FUTEX_FOREVER))
-		return E_INVAL;
-	struct thread *me = cur();
+	uint32_t now;
 	struct futex_waiter w = { .space = me->space, .va = va, .thread = me };
 	for (int tries = 0;; tries++) {
 		int e = user_in(&now, va, sizeof now);
@@ -123,29 +119,48 @@ int ksys_futex_wait(const uint64_t a[6], uint64_t out[6])
 	return e;
 }
 
-/* futex_wake(addr | FUTEX_SHARED?, n) -> woken: see abi/syscall.h.  A
- * shared word's page is paged in if it is not mapped here yet (it is a
- * frame others may wait on). */
+/* futex_wait(addr | FUTEX_SHARED?, val, ms): see abi/syscall.h. */
+int ksys_futex_wait(const uint64_t a[6], uint64_t out[6])
+{
+	(void)out;
+	uint64_t va = a[0], ms = a[2];
+	if (ms > FUTEX_MAX_MS && ms != FUTEX_FOREVER)
+		return E_INVAL;
+	if (__builtin_expect(va & 3, 0)) /* the private path: this test only */
+		return (va & 3) == FUTEX_SHARED
+			       ? wait_on(cur(), va & ~3ull, (uint32_t)a[1], ms, true)
+			       : E_INVAL;
+	return wait_on(cur(), va, (uint32_t)a[1], ms, false);
+}
+
+/* futex_wake of a FUTEX_SHARED word: its page is paged in if it is not
+ * mapped here yet (it is a frame others may wait on), then the waiters of
+ * its key (the frame's, or the private one) are woken. */
+static __attribute__((noinline)) int wake_shared(uint64_t va, unsigned n, uint64_t out[6])
+{
+	struct futex_waiter k;
+	uint32_t word;
+	int e = E_FAULT;
+	for (int tries = 0; tries <= QUEUE_TRIES; tries++) {
+		if ((e = shared_key(cur()->space, va, &k, &word)) == E_OK)
+			break;
+		if ((e = user_in(&word, va, sizeof word)) != E_OK)
+			return e;
+		e = E_FAULT;
+	}
+	if (e != E_OK)
+		return e;
+	out[0] = futex_wake(k.space, k.va, n, wake_one);
+	return E_OK;
+}
+
+/* futex_wake(addr | FUTEX_SHARED?, n) -> woken: see abi/syscall.h. */
 int ksys_futex_wake(const uint64_t a[6], uint64_t out[6])
 {
-	uint64_t va = a[0] & ~FUTEX_SHARED;
-	if (va & 3)
-		return E_INVAL;
+	uint64_t va = a[0];
 	unsigned n = a[1] > UINT32_MAX ? UINT32_MAX : (unsigned)a[1];
-	struct futex_waiter k = { .space = cur()->space, .va = va };
-	if (a[0] & FUTEX_SHARED) {
-		uint32_t word;
-		int e = E_FAULT;
-		for (int tries = 0; tries <= QUEUE_TRIES && e != E_OK; tries++) {
-			if ((e = shared_key(cur()->space, va, &k, &word)) == E_OK)
-				break;
-			if ((e = user_in(&word, va, sizeof word)) != E_OK)
-				return e;
-			e = E_FAULT;
-		}
-		if (e != E_OK)
-			return e;
-	}
-	out[0] = futex_wake(k.space, k.va, n, wake_one);
+	if (__builtin_expect(va & 3, 0)) /* the private path: this test only */
+		return (va & 3) == FUTEX_SHARED ? wake_shared(va & ~3ull, n, out) : E_INVAL;
+	out[0] = futex_wake(cur()->space, va, n, wake_one);
 	return E_OK;
 }
