@@ -4,8 +4,11 @@
  * once, mutexes (timed too), condition variables, barriers and spin locks,
  * all waiting asleep on futexes (the kernel's futex_wait/futex_wake);
  * normal, recursive and error-checking mutexes; read-write locks;
- * thread-specific data (pthread_key_*).  Errors are returned, not put in
- * errno.  Not there: cancellation, process-shared objects. */
+ * thread-specific data (pthread_key_*).  Mutexes, condition variables and
+ * barriers made with PTHREAD_PROCESS_SHARED attributes work between
+ * processes when they lie in MAP_SHARED memory (futexes keyed by the
+ * frame).  Errors are returned, not put in errno.  Not there:
+ * cancellation, process-shared read-write locks. */
 #ifndef _PTHREAD_H
 #define _PTHREAD_H
 
@@ -38,29 +41,35 @@ typedef struct {
 #define PTHREAD_PROCESS_SHARED   1
 /* 0 not run, 1 running (others sleep on it), 2 done */
 typedef volatile int pthread_once_t;
-/* gen: bumped when the last of count arrives (the others sleep on it) */
+/* gen: bumped when the last of count arrives (the others sleep on it);
+ * pshared: PTHREAD_PROCESS_* */
 typedef struct {
 	unsigned count;
 	volatile unsigned arrived, gen;
+	int pshared;
 } pthread_barrier_t;
-typedef struct { int unused; } pthread_barrierattr_t;
+typedef struct { int unused; } pthread_barrierattr_t; /* unused: pshared */
 typedef volatile int pthread_spinlock_t;
 /* locked: 0 free, 1 held, 2 held and someone may sleep on it; type
  * PTHREAD_MUTEX_*; owner and count: the holder of a recursive or
- * error-checking one and how many times it holds it */
+ * error-checking one (its thread, and for a process-shared one its pid in
+ * the top bits) and how many times it holds it; pshared:
+ * PTHREAD_PROCESS_* */
 typedef struct {
 	volatile int locked;
 	int type;
 	struct libsys_pthread *owner;
 	unsigned count;
+	int pshared;
 } pthread_mutex_t;
-typedef struct { int unused; } pthread_mutexattr_t; /* unused: the type */
-#define PTHREAD_MUTEX_INITIALIZER { 0, 0, 0, 0 }
-#define PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP { 0, PTHREAD_MUTEX_RECURSIVE, 0, 0 }
-#define PTHREAD_ERRORCHECK_MUTEX_INITIALIZER_NP { 0, PTHREAD_MUTEX_ERRORCHECK, 0, 0 }
+typedef struct { int unused, pshared; } pthread_mutexattr_t; /* unused: the type */
+#define PTHREAD_MUTEX_INITIALIZER { 0, 0, 0, 0, 0 }
+#define PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP { 0, PTHREAD_MUTEX_RECURSIVE, 0, 0, 0 }
+#define PTHREAD_ERRORCHECK_MUTEX_INITIALIZER_NP { 0, PTHREAD_MUTEX_ERRORCHECK, 0, 0, 0 }
 /* seq: bumped by every signal and broadcast (waiters sleep on it) */
-typedef struct { volatile unsigned seq; int clock; } pthread_cond_t;
-typedef struct { int clock; } pthread_condattr_t; /* CLOCK_REALTIME or _MONOTONIC */
+typedef struct { volatile unsigned seq; int clock; int pshared; } pthread_cond_t;
+/* clock: CLOCK_REALTIME or _MONOTONIC; pshared: PTHREAD_PROCESS_* */
+typedef struct { int clock, pshared; } pthread_condattr_t;
 #define PTHREAD_COND_INITIALIZER { 0 }
 /* readers inside, a writer inside (owner), writers waiting (they keep new
  * readers out) */
@@ -128,6 +137,8 @@ int pthread_condattr_setpshared(pthread_condattr_t *a, int pshared);
 int pthread_condattr_getpshared(const pthread_condattr_t *a, int *pshared);
 int pthread_mutexattr_setpshared(pthread_mutexattr_t *a, int pshared);
 int pthread_mutexattr_getpshared(const pthread_mutexattr_t *a, int *pshared);
+int pthread_barrierattr_setpshared(pthread_barrierattr_t *a, int pshared);
+int pthread_barrierattr_getpshared(const pthread_barrierattr_t *a, int *pshared);
 /* A stack of size bytes at addr: the thread gets a stack of that size
  * (libsys maps it; the memory at addr is not used).  getstack answers
  * what setstack set.  EINVAL below PTHREAD_STACK_MIN. */

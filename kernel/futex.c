@@ -1,6 +1,7 @@
 /* Futex wait queues: a fixed table of buckets, each a spinlock and a FIFO
- * list of waiters, chosen by a hash of (space, address).  Waiters of
- * different keys may share a bucket; futex_wake compares the whole key. */
+ * list of waiters, chosen by a hash of the key (space, address, or for
+ * shared memory tagged generation, physical address: futex.h).  Waiters
+ * of different keys may share a bucket; futex_wake compares the whole key. */
 #include "futex.h"
 #include "spinlock.h"
 
@@ -22,6 +23,17 @@ static struct bucket *lock_bucket(const void *space, uint64_t va, unsigned long 
 	if (!b->q.next)
 		list_init(&b->q);
 	return b;
+}
+
+void futex_key_shared(uint64_t pa, uint32_t gen, const void **space, uint64_t *va)
+{
+	*space = (const void *)(((uintptr_t)gen << 1) | 1);
+	*va = pa;
+}
+
+bool futex_key_is_shared(const void *space)
+{
+	return (uintptr_t)space & 1;
 }
 
 void futex_enqueue(struct futex_waiter *w)

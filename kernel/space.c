@@ -410,6 +410,26 @@ bool space_lookup(struct space *s, uint64_t va, uint64_t *pa)
 	return ok;
 }
 
+int space_futex_word(struct space *s, uint64_t va, uint64_t *pa, uint32_t *gen,
+		     bool *shared, uint32_t *word)
+{
+	unsigned rights;
+	int e = E_FAULT;
+	unsigned long f = spin_lock_irqsave(&s->lock);
+	if (va < USER_END && !(va & 3) && arch_pt_lookup(s->root, va, pa, &rights))
+		e = arch_copy_from_user(s->root, word, va, sizeof *word);
+	if (e == E_OK) {
+		/* the mapping's reference keeps the frame from being freed
+		 * (and its generation from moving) while we hold the lock */
+		struct meta_slot *m = meta_get(*pa >> PAGE_SHIFT);
+		*shared = m && (__atomic_load_n(&m->flags, __ATOMIC_RELAXED) & META_SHARED);
+		*gen = m ? m->generation : 0;
+		*pa |= va & (PAGE_SIZE - 1);
+	}
+	spin_unlock_irqrestore(&s->lock, f);
+	return e;
+}
+
 int space_copy_in(struct space *s, void *dst, uint64_t uva, uint64_t n)
 {
 	unsigned long f = spin_lock_irqsave(&s->lock);

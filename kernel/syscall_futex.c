@@ -45,27 +45,64 @@ static int sleep_woken(struct thread *me, uint64_t ms)
 
 #define QUEUE_TRIES 4 /* the word's page taken away between the two reads */
 
-/* futex_wait(addr, val, ms): see abi/syscall.h.  The word is read twice:
- * first with the pager's help (a lazy page is paged in; a kill may end
- * the thread right there, so it must not be queued yet), then, queued,
- * without it (space_copy_in never blocks, so nothing between the queueing
- * and futex_leave can end the thread and leave its waiter behind). */
-int ksys_futex_wait(const uint64_t a[6], uint64_t out[6])
+/* A FUTEX_SHARED word's key and value, read together under its space's
+ * lock (space_futex_word): a frame of shared memory gives the frame's key
+ * (futex_key_shared), any other page the private key (space, va), as
+ * Linux keys a futex without FUTEX_PRIVATE_FLAG in private memory.
+ * Never blocks.  E_FAULT if the page is not mapped now. */
+static int shared_key(struct space *s, uint64_t va, struct futex_waiter *w, uint32_t *word)
 {
-	(void)out;
-	uint64_t va = a[0], ms = a[2];
-	uint32_t val = (uint32_t)a[1], now;
-	if ((va & 3) || (ms > FUTEX_MAX_MS && ms != FUTEX_FOREVER))
-		return E_INVAL;
-	struct thread *me = cur();
+	uint64_t pa;
+	uint32_t gen;
+	bool shared;
+	int e = space_futex_word(s, va, &pa, &gen, &shared, word);
+	if (e != E_OK)
+		return e;
+	if (shared)
+		futex_key_shared(pa, gen, &w->space, &w->va);
+	else
+		w->space = s, w->va = va;
+	return E_OK;
+}
+
+/* The read made while queued (never blocks): the word, and for a
+ * FUTEX_SHARED one, E_AGAIN if the page maps another frame than the one
+ * w was queued for (unmapped and mapped again meanwhile). */
+static int queued_read(struct space *s, uint64_t va, bool sh, struct futex_waiter *w,
+		       uint32_t *now)
+{
+	if (!sh)
+		return space_copy_in(s, now, va, sizeof *now);
+	struct futex_waiter k = *w;
+	int e = shared_key(s, va, &k, now);
+	return e != E_OK ? e : k.space == w->space && k.va == w->va ? E_OK : E_AGAIN;
+}
+
+/* futex_wait's body for one kind of key (sh: FUTEX_SHARED), inlined
+ * twice so the private one is the code it was before shared keys.  The
+ * word is read twice: first with the pager's help (a lazy page is paged
+ * in; a kill may end the thread right there, so it must not be queued
+ * yet), then, queued, without it (space_copy_in never blocks, so nothing
+ * between the queueing and futex_leave can end the thread and leave its
+ * waiter behind).  A shared word's key is the frame its page maps at the
+ * first read; the second read checks it still does. */
+static inline __attribute__((always_inline)) int
+wait_on(struct thread *me, uint64_t va, uint32_t val, uint64_t ms, bool sh)
+{
+	uint32_t now;
 	struct futex_waiter w = { .space = me->space, .va = va, .thread = me };
 	for (int tries = 0;; tries++) {
 		int e = user_in(&now, va, sizeof now);
 		if (e != E_OK || now != val)
 			return e != E_OK ? e : E_AGAIN;
+		if (sh && shared_key(me->space, va, &w, &now) != E_OK) {
+			if (tries == QUEUE_TRIES)
+				return E_FAULT;
+			continue; /* gone again since user_in: page it in again */
+		}
 		atomic_store(&me->futex_woken, false);
 		futex_enqueue(&w);
-		if (space_copy_in(me->space, &now, va, sizeof now) == E_OK)
+		if (queued_read(me->space, va, sh, &w, &now) == E_OK)
 			break;
 		if (futex_leave(&w))
 			return E_OK;
@@ -73,18 +110,57 @@ int ksys_futex_wait(const uint64_t a[6], uint64_t out[6])
 			return E_FAULT;
 	}
 	int e = now != val ? E_AGAIN : sleep_woken(me, ms);
-	if (futex_leave(&w))
+	if (futex_leave(&w)) {
 		e = E_OK; /* a waker counted us: say so, whatever else happened */
+		if (atomic_load(&me->kill)) /* we end without using the wake: */
+			futex_wake(w.space, w.va, 1, wake_one); /* pass it on */
+	}
 	thread_check_kill();
 	return e;
 }
 
-/* futex_wake(addr, n) -> woken: see abi/syscall.h. */
+/* futex_wait(addr | FUTEX_SHARED?, val, ms): see abi/syscall.h. */
+int ksys_futex_wait(const uint64_t a[6], uint64_t out[6])
+{
+	(void)out;
+	uint64_t va = a[0], ms = a[2];
+	if (ms > FUTEX_MAX_MS && ms != FUTEX_FOREVER)
+		return E_INVAL;
+	if (__builtin_expect(va & 3, 0)) /* the private path: this test only */
+		return (va & 3) == FUTEX_SHARED
+			       ? wait_on(cur(), va & ~3ull, (uint32_t)a[1], ms, true)
+			       : E_INVAL;
+	return wait_on(cur(), va, (uint32_t)a[1], ms, false);
+}
+
+/* futex_wake of a FUTEX_SHARED word: its page is paged in if it is not
+ * mapped here yet (it is a frame others may wait on), then the waiters of
+ * its key (the frame's, or the private one) are woken. */
+static __attribute__((noinline)) int wake_shared(uint64_t va, unsigned n, uint64_t out[6])
+{
+	struct futex_waiter k;
+	uint32_t word;
+	int e = E_FAULT;
+	for (int tries = 0; tries <= QUEUE_TRIES; tries++) {
+		if ((e = shared_key(cur()->space, va, &k, &word)) == E_OK)
+			break;
+		if ((e = user_in(&word, va, sizeof word)) != E_OK)
+			return e;
+		e = E_FAULT;
+	}
+	if (e != E_OK)
+		return e;
+	out[0] = futex_wake(k.space, k.va, n, wake_one);
+	return E_OK;
+}
+
+/* futex_wake(addr | FUTEX_SHARED?, n) -> woken: see abi/syscall.h. */
 int ksys_futex_wake(const uint64_t a[6], uint64_t out[6])
 {
-	if (a[0] & 3)
-		return E_INVAL;
+	uint64_t va = a[0];
 	unsigned n = a[1] > UINT32_MAX ? UINT32_MAX : (unsigned)a[1];
-	out[0] = futex_wake(cur()->space, a[0], n, wake_one);
+	if (__builtin_expect(va & 3, 0)) /* the private path: this test only */
+		return (va & 3) == FUTEX_SHARED ? wake_shared(va & ~3ull, n, out) : E_INVAL;
+	out[0] = futex_wake(cur()->space, va, n, wake_one);
 	return E_OK;
 }

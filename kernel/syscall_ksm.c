@@ -97,6 +97,11 @@ static int merge_one(struct space *s, uint64_t va, uint64_t pfn, uint64_t gen,
 {
 	unsigned rights = 0;
 	*how = KSM_MERGE_GONE;
+	/* never a frame of MAP_SHARED memory: its futexes are keyed by it,
+	 * and its sharers must go on seeing each other's writes */
+	struct meta_slot *ms = meta_get(pfn);
+	if (!ms || (__atomic_load_n(&ms->flags, __ATOMIC_RELAXED) & META_SHARED))
+		return E_AGAIN;
 	if (frame_get_quiet(target) != E_OK)
 		return E_STALE;
 	int e = meta_user_frame(target, tgen) ? wrprotect(s, va, pfn, gen, &rights) : E_STALE;

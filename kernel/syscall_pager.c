@@ -38,13 +38,16 @@ bool ksys_window_held(uint64_t pfn, uint64_t gen) { return held(pfn, gen); }
 
 static void *frame_ptr(uint64_t pfn) { return arch_phys_to_virt(pfn << PAGE_SHIFT); }
 
-/* A new zeroed user frame held by the caller's window. */
-static int window_frame(uint64_t *pfn, uint32_t *gen)
+/* A new zeroed user frame held by the caller's window; shared: marked
+ * META_SHARED (before anyone but us can see it). */
+static int window_frame(uint64_t *pfn, uint32_t *gen, bool shared)
 {
 	struct frame_alloc_options o = { 0, true, PURPOSE_USER_DATA };
 	int e = frame_alloc(&o, pfn);
 	if (e != E_OK)
 		return e;
+	if (shared)
+		__atomic_fetch_or(&meta_get(*pfn)->flags, META_SHARED, __ATOMIC_RELAXED);
 	e = space_map_owned(cur()->space, window(*pfn), *pfn, MAP_R | MAP_W);
 	*gen = meta_get(*pfn)->generation;
 	frame_free(*pfn, 0); /* the window mapping holds it now (or nobody) */
@@ -53,9 +56,8 @@ static int window_frame(uint64_t *pfn, uint32_t *gen)
 
 int ksys_frame_alloc(const uint64_t a[6], uint64_t out[6])
 {
-	(void)a;
 	uint32_t gen;
-	int e = window_frame(&out[0], &gen);
+	int e = window_frame(&out[0], &gen, a[0] & FRAME_SHARED);
 	out[1] = gen;
 	return e;
 }
@@ -229,7 +231,7 @@ int ksys_frame_alloc_map(const uint64_t a[6], uint64_t out[6])
 		unsigned r;
 		if (space_query(s, va, &r))
 			break; /* mapped already: stop here, no error */
-		if ((e = window_frame(&pfn, &gen)) != E_OK)
+		if ((e = window_frame(&pfn, &gen, false)) != E_OK)
 			break;
 		if ((e = space_map_owned(s, va, pfn, (unsigned)a[3])) != E_OK) {
 			space_unmap(cur()->space, window(pfn), 1);

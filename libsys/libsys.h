@@ -46,6 +46,10 @@ int libsys_fd_new_shm(int shm);
 void libsys_shm_close(int shm);
 uint64_t libsys_shm_size(int shm);
 size_t libsys_shm_rw(int shm, uint64_t pos, void *buf, size_t n, int write);
+/* The pager's object named n (no '/', flags PG_PSH_*) opened: its whole
+ * mapping (PG_PSH_SPAN bytes) at *base, *made = 1 if it was made now.
+ * -1 with errno (EEXIST, ENOENT, EINVAL, ENOMEM). */
+int libsys_psh_open(const char *n, uint64_t flags, char **base, int *made);
 /* mmap of a descriptor of object shm (off page-aligned, >= 0). */
 void *libsys_shm_mmap(int shm, size_t len, int prot, int flags, long off);
 
@@ -79,6 +83,11 @@ void libsys_sigmask_set(unsigned long set);
 
 /* mlockall(MCL_FUTURE) is on: mmap populates (posix2.c). */
 extern int libsys_mlock_future;
+
+/* futex_wait and futex_wake (sys/proc.h) with FUTEX_SHARED if sh: the
+ * word may be shared memory of several processes. */
+int libsys_futex_wait(volatile void *word, uint32_t val, uint64_t ms, int sh);
+unsigned libsys_futex_wake(volatile void *word, unsigned n, int sh);
 
 /* Milliseconds from now to abstime (CLOCK_REALTIME) into *ms, at most
  * FUTEX_MAX_MS: 0, or EINVAL (bad abstime), ETIMEDOUT (past). */

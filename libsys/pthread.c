@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 #include "abi/err.h"
+#include "sys/startup.h"
 #include "abi/pager.h"
 #include "abi/syscall.h"
 #include "sys/syscall.h"
@@ -83,6 +84,18 @@ unsigned futex_wake(volatile void *word, unsigned n)
 {
 	struct sys_regs r;
 	return sys_futex_wake_r((uint64_t)(uintptr_t)word, n, &r) ? 0 : (unsigned)r.rdi;
+}
+
+int libsys_futex_wait(volatile void *word, uint32_t val, uint64_t ms, int sh)
+{
+	return sys_futex_wait((uint64_t)(uintptr_t)word | (sh ? FUTEX_SHARED : 0), val, ms);
+}
+
+unsigned libsys_futex_wake(volatile void *word, unsigned n, int sh)
+{
+	struct sys_regs r;
+	uint64_t a = (uint64_t)(uintptr_t)word | (sh ? FUTEX_SHARED : 0);
+	return sys_futex_wake_r(a, n, &r) ? 0 : (unsigned)r.rdi;
 }
 
 int pthread_create(pthread_t *out, const pthread_attr_t *attr,
@@ -221,6 +234,7 @@ int pthread_once(pthread_once_t *once, void (*fn)(void))
 int pthread_mutexattr_init(pthread_mutexattr_t *a)
 {
 	a->unused = PTHREAD_MUTEX_NORMAL;
+	a->pshared = PTHREAD_PROCESS_PRIVATE;
 	return 0;
 }
 
@@ -248,6 +262,7 @@ int pthread_mutexattr_gettype(const pthread_mutexattr_t *a, int *type)
 int pthread_condattr_init(pthread_condattr_t *a)
 {
 	a->clock = CLOCK_REALTIME;
+	a->pshared = PTHREAD_PROCESS_PRIVATE;
 	return 0;
 }
 
@@ -263,6 +278,7 @@ int pthread_mutex_init(pthread_mutex_t *m, const pthread_mutexattr_t *attr)
 	m->type = attr ? attr->unused : PTHREAD_MUTEX_NORMAL;
 	m->owner = NULL;
 	m->count = 0;
+	m->pshared = attr ? attr->pshared : PTHREAD_PROCESS_PRIVATE;
 	return 0;
 }
 
@@ -278,11 +294,22 @@ static int raw_trylock(pthread_mutex_t *m)
 					   __ATOMIC_RELAXED) ? 0 : EBUSY;
 }
 
+/* The caller as m's owner: its thread, and for a process-shared m its
+ * process in the top bits (a fork child's thread has its parent's
+ * address; user addresses stay below bit 47). */
+static struct libsys_pthread *me_for(const pthread_mutex_t *m)
+{
+	uintptr_t id = (uintptr_t)pthread_self();
+	if (m->pshared)
+		id ^= (uintptr_t)(uint32_t)sys_pid << 47;
+	return (struct libsys_pthread *)id;
+}
+
 /* A recursive or error-checking mutex the caller holds: the recursive one
  * counts once more (1), the other refuses (EDEADLK); 0 if not held. */
 static int owned_again(pthread_mutex_t *m, int deadlock)
 {
-	if (m->type == PTHREAD_MUTEX_NORMAL || m->owner != pthread_self())
+	if (m->type == PTHREAD_MUTEX_NORMAL || m->owner != me_for(m))
 		return 0;
 	if (m->type == PTHREAD_MUTEX_ERRORCHECK)
 		return deadlock;
@@ -293,7 +320,7 @@ static int owned_again(pthread_mutex_t *m, int deadlock)
 static int took(pthread_mutex_t *m)
 {
 	if (m->type != PTHREAD_MUTEX_NORMAL) {
-		m->owner = pthread_self();
+		m->owner = me_for(m);
 		m->count = 1;
 	}
 	return 0;
@@ -330,7 +357,7 @@ static int raw_lock(pthread_mutex_t *m)
 		__builtin_ia32_pause();
 	}
 	while (__atomic_exchange_n(&m->locked, 2, __ATOMIC_ACQUIRE) != 0)
-		futex_wait(&m->locked, 2, FUTEX_FOREVER);
+		libsys_futex_wait(&m->locked, 2, FUTEX_FOREVER, m->pshared);
 	return 0;
 }
 
@@ -346,7 +373,7 @@ int pthread_mutex_timedlock(pthread_mutex_t *m, const struct timespec *abstime)
 		int e = libsys_ms_until(abstime, &ms);
 		if (e)
 			return e;
-		futex_wait(&m->locked, 2, ms);
+		libsys_futex_wait(&m->locked, 2, ms, m->pshared);
 	}
 	return took(m);
 }
@@ -354,14 +381,14 @@ int pthread_mutex_timedlock(pthread_mutex_t *m, const struct timespec *abstime)
 int pthread_mutex_unlock(pthread_mutex_t *m)
 {
 	if (m->type != PTHREAD_MUTEX_NORMAL) {
-		if (m->owner != pthread_self() || !m->locked)
+		if (m->owner != me_for(m) || !m->locked)
 			return EPERM;
 		if (--m->count)
 			return 0;
 		m->owner = NULL;
 	}
 	if (__atomic_exchange_n(&m->locked, 0, __ATOMIC_RELEASE) == 2)
-		futex_wake(&m->locked, 1);
+		libsys_futex_wake(&m->locked, 1, m->pshared);
 	return 0;
 }
 
@@ -369,6 +396,7 @@ int pthread_cond_init(pthread_cond_t *c, const pthread_condattr_t *attr)
 {
 	c->seq = 0;
 	c->clock = attr ? attr->clock : CLOCK_REALTIME;
+	c->pshared = attr ? attr->pshared : PTHREAD_PROCESS_PRIVATE;
 	return 0;
 }
 
@@ -385,17 +413,17 @@ static int cond_wait_ms(pthread_cond_t *c, pthread_mutex_t *m, uint64_t ms)
 	unsigned seq = __atomic_load_n(&c->seq, __ATOMIC_ACQUIRE);
 	unsigned count = m->count; /* a recursive mutex's depth, given back after */
 	if (m->type != PTHREAD_MUTEX_NORMAL) {
-		if (m->owner != pthread_self() || !m->locked)
+		if (m->owner != me_for(m) || !m->locked)
 			return EPERM;
 		m->count = 1; /* let go of it fully */
 	}
 	pthread_mutex_unlock(m);
-	int e = futex_wait(&c->seq, seq, ms);
+	int e = libsys_futex_wait(&c->seq, seq, ms, c->pshared);
 	/* 2, not 1: other waiters may sleep on m since we took it back */
 	while (__atomic_exchange_n(&m->locked, 2, __ATOMIC_ACQUIRE) != 0)
-		futex_wait(&m->locked, 2, FUTEX_FOREVER);
+		libsys_futex_wait(&m->locked, 2, FUTEX_FOREVER, m->pshared);
 	if (m->type != PTHREAD_MUTEX_NORMAL) { /* ours again, as deep as before */
-		m->owner = pthread_self();
+		m->owner = me_for(m);
 		m->count = count;
 	}
 	return e == E_TIMEDOUT ? ETIMEDOUT : 0;
@@ -424,14 +452,14 @@ int pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m,
 int pthread_cond_signal(pthread_cond_t *c)
 {
 	__atomic_fetch_add(&c->seq, 1, __ATOMIC_RELEASE);
-	futex_wake(&c->seq, 1);
+	libsys_futex_wake(&c->seq, 1, c->pshared);
 	return 0;
 }
 
 int pthread_cond_broadcast(pthread_cond_t *c)
 {
 	__atomic_fetch_add(&c->seq, 1, __ATOMIC_RELEASE);
-	futex_wake(&c->seq, INT_MAX);
+	libsys_futex_wake(&c->seq, INT_MAX, c->pshared);
 	return 0;
 }
 
@@ -446,9 +474,9 @@ int sched_yield(void)
 int pthread_barrier_init(pthread_barrier_t *b, const pthread_barrierattr_t *attr,
 			 unsigned count)
 {
-	if (count == 0 || (attr && attr->unused != PTHREAD_PROCESS_PRIVATE))
+	if (count == 0)
 		return EINVAL;
-	*b = (pthread_barrier_t){ .count = count };
+	*b = (pthread_barrier_t){ .count = count, .pshared = attr ? attr->unused : 0 };
 	return 0;
 }
 
@@ -465,11 +493,11 @@ int pthread_barrier_wait(pthread_barrier_t *b)
 	if (__atomic_add_fetch(&b->arrived, 1, __ATOMIC_ACQ_REL) == b->count) {
 		__atomic_store_n(&b->arrived, 0, __ATOMIC_RELAXED);
 		__atomic_store_n(&b->gen, gen + 1, __ATOMIC_RELEASE);
-		futex_wake(&b->gen, INT_MAX);
+		libsys_futex_wake(&b->gen, INT_MAX, b->pshared);
 		return PTHREAD_BARRIER_SERIAL_THREAD;
 	}
 	while (__atomic_load_n(&b->gen, __ATOMIC_ACQUIRE) == gen)
-		futex_wait(&b->gen, gen, FUTEX_FOREVER);
+		libsys_futex_wait(&b->gen, gen, FUTEX_FOREVER, b->pshared);
 	return 0;
 }
 

@@ -1,6 +1,6 @@
 /* The rest of <pthread.h>'s attribute calls as glibc answers them on
  * Linux for an ordinary program: condition variable clocks, process-
- * shared flags (PTHREAD_PROCESS_PRIVATE only), guard size, scope,
+ * shared flags, guard size, scope,
  * scheduling (SCHED_OTHER, priority 0), affinity of the calling thread,
  * names, concurrency. */
 #define _GNU_SOURCE
@@ -24,33 +24,52 @@ int pthread_condattr_getclock(const pthread_condattr_t *a, clockid_t *clk)
 	return 0;
 }
 
+/* PTHREAD_PROCESS_SHARED: the object works between processes when it
+ * lies in MAP_SHARED memory (its futexes are then keyed by the frame). */
+static int pshared_ok(int pshared)
+{
+	return pshared == PTHREAD_PROCESS_PRIVATE || pshared == PTHREAD_PROCESS_SHARED;
+}
+
 int pthread_condattr_setpshared(pthread_condattr_t *a, int pshared)
 {
-	(void)a;
-	if (pshared == PTHREAD_PROCESS_PRIVATE)
-		return 0;
-	return pshared == PTHREAD_PROCESS_SHARED ? ENOTSUP : EINVAL;
+	if (!pshared_ok(pshared))
+		return EINVAL;
+	a->pshared = pshared;
+	return 0;
 }
 
 int pthread_condattr_getpshared(const pthread_condattr_t *a, int *pshared)
 {
-	(void)a;
-	*pshared = PTHREAD_PROCESS_PRIVATE;
+	*pshared = a->pshared;
 	return 0;
 }
 
 int pthread_mutexattr_setpshared(pthread_mutexattr_t *a, int pshared)
 {
-	(void)a;
-	if (pshared == PTHREAD_PROCESS_PRIVATE)
-		return 0;
-	return pshared == PTHREAD_PROCESS_SHARED ? ENOTSUP : EINVAL;
+	if (!pshared_ok(pshared))
+		return EINVAL;
+	a->pshared = pshared;
+	return 0;
 }
 
 int pthread_mutexattr_getpshared(const pthread_mutexattr_t *a, int *pshared)
 {
-	(void)a;
-	*pshared = PTHREAD_PROCESS_PRIVATE;
+	*pshared = a->pshared;
+	return 0;
+}
+
+int pthread_barrierattr_setpshared(pthread_barrierattr_t *a, int pshared)
+{
+	if (!pshared_ok(pshared))
+		return EINVAL;
+	a->unused = pshared;
+	return 0;
+}
+
+int pthread_barrierattr_getpshared(const pthread_barrierattr_t *a, int *pshared)
+{
+	*pshared = a->unused;
 	return 0;
 }
 

@@ -1,11 +1,16 @@
-/* Unnamed semaphores (semaphore.h) on the kernel's futexes: the count is
- * the futex word; a waiter announces itself in waiters before it sleeps
+/* Semaphores (semaphore.h) on the kernel's futexes: the count is
+ * the futex word (FUTEX_SHARED for a pshared or named one); a waiter announces itself in waiters before it sleeps
  * while the count reads 0, and sem_post wakes one only if someone may
  * sleep.  (Both orders are sequentially consistent: a post either sees
  * the waiter or the waiter sees the new count, and futex_wait compares the
  * word again before it sleeps.) */
 #include <errno.h>
+#include <fcntl.h>
 #include <semaphore.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/mman.h>
+#include "abi/pager.h"
 #include "abi/err.h"
 #include "abi/syscall.h"
 #include "sys/proc.h"
@@ -17,11 +22,7 @@ int sem_init(sem_t *sem, int pshared, unsigned value)
 		errno = EINVAL;
 		return -1;
 	}
-	if (pshared) { /* futexes wake only threads of the waker's process */
-		errno = ENOSYS;
-		return -1;
-	}
-	*sem = (sem_t){ .value = value };
+	*sem = (sem_t){ .value = value, .pshared = pshared != 0 };
 	return 0;
 }
 
@@ -56,7 +57,7 @@ static int sem_take(sem_t *sem, const struct timespec *abstime)
 		}
 		__atomic_add_fetch(&sem->waiters, 1, __ATOMIC_SEQ_CST);
 		if (__atomic_load_n(&sem->value, __ATOMIC_SEQ_CST) == 0)
-			futex_wait(&sem->value, 0, ms);
+			libsys_futex_wait(&sem->value, 0, ms, sem->pshared);
 		__atomic_sub_fetch(&sem->waiters, 1, __ATOMIC_SEQ_CST);
 	}
 }
@@ -88,7 +89,7 @@ int sem_post(sem_t *sem)
 	} while (!__atomic_compare_exchange_n(&sem->value, &v, v + 1, 1, __ATOMIC_SEQ_CST,
 					      __ATOMIC_RELAXED));
 	if (__atomic_load_n(&sem->waiters, __ATOMIC_SEQ_CST))
-		futex_wake(&sem->value, 1);
+		libsys_futex_wake(&sem->value, 1, sem->pshared);
 	return 0;
 }
 
@@ -96,4 +97,89 @@ int sem_getvalue(sem_t *sem, int *value)
 {
 	*value = (int)__atomic_load_n(&sem->value, __ATOMIC_RELAXED);
 	return 0;
+}
+
+/* ---- named semaphores: shared memory objects "sem.NAME" ---- */
+
+#define SEM_PAGE 4096
+
+/* "sem." and name without its leading slashes into buf; -1 (errno) if
+ * name is empty, has another '/', or is too long. */
+static int sem_objname(const char *name, char buf[256])
+{
+	if (!name) {
+		errno = EINVAL;
+		return -1;
+	}
+	while (*name == '/')
+		name++;
+	size_t n = strlen(name);
+	if (!n || strchr(name, '/')) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (n + 4 > 255) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(buf, "sem.", 4);
+	memcpy(buf + 4, name, n + 1);
+	return 0;
+}
+
+/* sem_open: the object's first page mapped here; the process that made
+ * the object puts value in and then says ready (others wait for that). */
+sem_t *sem_open(const char *name, int oflag, ...)
+{
+	char obj[256];
+	unsigned value = 0;
+	if (oflag & O_CREAT) {
+		va_list ap;
+		va_start(ap, oflag);
+		(void)va_arg(ap, unsigned); /* mode: one user */
+		value = va_arg(ap, unsigned);
+		va_end(ap);
+		if (value > SEM_VALUE_MAX) {
+			errno = EINVAL;
+			return SEM_FAILED;
+		}
+	}
+	if (sem_objname(name, obj))
+		return SEM_FAILED;
+	uint64_t fl = (oflag & O_CREAT) ? PG_PSH_CREAT : 0;
+	if ((oflag & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
+		fl |= PG_PSH_EXCL;
+	char *base;
+	int made;
+	if (libsys_psh_open(obj, fl, &base, &made))
+		return SEM_FAILED;
+	sem_t *s = mremap(base, 0, SEM_PAGE, MREMAP_MAYMOVE);
+	munmap(base, PG_PSH_SPAN);
+	if (s == MAP_FAILED)
+		return SEM_FAILED;
+	if (made) {
+		s->pshared = 1;
+		s->value = value;
+		__atomic_store_n(&s->ready, 1, __ATOMIC_RELEASE);
+		libsys_futex_wake(&s->ready, INT32_MAX, 1);
+	}
+	while (!__atomic_load_n(&s->ready, __ATOMIC_ACQUIRE))
+		libsys_futex_wait(&s->ready, 0, FUTEX_FOREVER, 1);
+	return s;
+}
+
+int sem_close(sem_t *sem)
+{
+	return munmap(sem, SEM_PAGE);
+}
+
+int sem_unlink(const char *name)
+{
+	char obj[256];
+	if (sem_objname(name, obj))
+		return -1;
+	size_t len = strlen(obj) + 1;
+	memcpy(libsys_ipc_buf(), obj, len);
+	struct sys_msg m = { .label = IPC_LABEL(PG_PSH_UNLINK, len) };
+	return libsys_fail(libsys_pg_call(&m));
 }

@@ -1,33 +1,34 @@
 /* POSIX shared memory: shm_open, shm_unlink, ftruncate, and mmap of such a
- * descriptor (posix.c calls libsys_shm_mmap).  An object is a MAP_SHARED
- * anonymous region of SHM_SPAN bytes (MAP_NORESERVE: frames only for the
- * pages touched) that this process keeps mapped while the object has a
- * name or a descriptor; mmap gives a second mapping of its pages
- * (mremap(addr, 0, len, MREMAP_MAYMOVE): the pager's alias), so every
- * mapping, and every process that inherited one by fork, sees the same
- * frames.  The names live in this process (copied by fork, like the
- * descriptors): a child sees the objects its parent had at the fork, but
- * objects made after it, or by an unrelated process, are not found. */
+ * descriptor (posix.c calls libsys_shm_mmap).  The names are the pager's,
+ * one namespace for every process (PG_PSH_*): an open maps the whole
+ * object (PG_PSH_SPAN bytes, MAP_SHARED; frames only for the pages
+ * touched) in this process, kept while a descriptor of it is open here;
+ * mmap gives a second mapping of its pages (mremap(addr, 0, len,
+ * MREMAP_MAYMOVE): the pager's alias), so every mapping, in every process,
+ * sees the same frames.  The object's size is the pager's too.  The table
+ * of objects open here grows with malloc (fork copies it, with the
+ * descriptors and the mappings). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <sys/mman.h>
 #include <unistd.h>
 #include "abi/err.h"
+#include "abi/pager.h"
 #include <string.h>
 #include "libsys.h"
 
-#define SHM_NAMES 16
-#define SHM_SPAN  (1ull << 30) /* the largest object */
+#define SHM_SPAN  PG_PSH_SPAN /* the largest object */
 #define SHM_NAME_MAX 255
 
-static struct {
-	int used, named;  /* named: not shm_unlink'ed */
+struct obj {
+	int used;
 	unsigned fds;     /* descriptors open on it */
 	char *base;       /* its pages, mapped here */
-	uint64_t size;
-	char name[SHM_NAME_MAX + 1];
-} objs[SHM_NAMES];
+};
+static struct obj *objs;
+static int nobjs;
 
 /* name without its leading slashes, or NULL (errno) if it is not a valid
  * object name: empty, another '/', too long. */
@@ -51,38 +52,71 @@ static const char *shm_name(const char *name)
 	return name;
 }
 
-static int lookup(const char *name)
-{
-	for (int i = 0; i < SHM_NAMES; i++)
-		if (objs[i].used && objs[i].named && !strcmp(objs[i].name, name))
-			return i;
-	return -1;
-}
-
-/* Drop object i once it has neither a name nor a descriptor (its pages
- * live on in the mappings made of it). */
+/* Drop object i once it has no descriptor (its pages live on in the
+ * mappings made of it, its name in the pager). */
 static void release(int i)
 {
-	if (objs[i].named || objs[i].fds)
+	if (objs[i].fds)
 		return;
 	munmap(objs[i].base, SHM_SPAN);
 	objs[i].used = 0;
 }
 
-static int create(const char *name)
+/* A free entry for base (the table grows: ENOMEM). */
+static int slot_for(char *base)
 {
-	for (int i = 0; i < SHM_NAMES; i++)
-		if (!objs[i].used) {
-			void *b = mmap(NULL, SHM_SPAN, PROT_READ | PROT_WRITE,
-				       MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-			if (b == MAP_FAILED)
-				return -1;
-			objs[i] = (typeof(objs[i])){ .used = 1, .named = 1, .base = b };
-			strcpy(objs[i].name, name);
-			return i;
+	int i = 0;
+	while (i < nobjs && objs[i].used)
+		i++;
+	if (i == nobjs) {
+		int n = nobjs ? 2 * nobjs : 16;
+		struct obj *t = realloc(objs, (size_t)n * sizeof *t);
+		if (!t) {
+			errno = ENOMEM;
+			return -1;
 		}
-	errno = ENFILE;
-	return -1;
+		memset(t + nobjs, 0, (size_t)(n - nobjs) * sizeof *t);
+		objs = t;
+		nobjs = n;
+	}
+	objs[i] = (struct obj){ .used = 1, .base = base };
+	return i;
+}
+
+/* The pager's size of object i (set: to size); the size before. */
+static uint64_t obj_size(int i, int set, uint64_t size)
+{
+	struct sys_msg m = { .label = PG_PSH_SIZE,
+			     .w = { (uint64_t)(uintptr_t)objs[i].base, size, (uint64_t)set } };
+	return libsys_pg_call(&m) == E_OK ? m.w[0] : 0;
+}
+
+int libsys_psh_open(const char *n, uint64_t flags, char **base, int *made)
+{
+	size_t len = strlen(n) + 1;
+	memcpy(libsys_ipc_buf(), n, len);
+	struct sys_msg m = { .label = IPC_LABEL(PG_PSH_OPEN, len), .w = { flags } };
+	int e = libsys_pg_call(&m);
+	if (e) {
+		errno = e == E_BUSY ? EEXIST : libsys_errno(e);
+		return -1;
+	}
+	*base = (char *)(uintptr_t)m.w[0];
+	*made = (int)m.w[1];
+	return 0;
+}
+
+/* Object named n opened here (flags PG_PSH_*): its index, *made as
+ * libsys_psh_open's; -1 with errno. */
+static int open_obj(const char *n, uint64_t flags, int *made)
+{
+	char *base;
+	if (libsys_psh_open(n, flags, &base, made))
+		return -1;
+	int i = slot_for(base);
+	if (i < 0)
+		munmap(base, SHM_SPAN);
+	return i;
 }
 
 /* shm_open: O_RDONLY or O_RDWR, O_CREAT, O_EXCL, O_TRUNC; mode is kept
@@ -98,16 +132,11 @@ int shm_open(const char *name, int oflag, mode_t mode)
 		errno = EINVAL;
 		return -1;
 	}
-	int i = lookup(n);
-	if (i >= 0 && (oflag & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL)) {
-		errno = EEXIST;
-		return -1;
-	}
-	if (i < 0 && !(oflag & O_CREAT)) {
-		errno = ENOENT;
-		return -1;
-	}
-	if (i < 0 && (i = create(n)) < 0)
+	uint64_t fl = (oflag & O_CREAT) ? PG_PSH_CREAT : 0;
+	if ((oflag & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
+		fl |= PG_PSH_EXCL;
+	int made, i = open_obj(n, fl, &made);
+	if (i < 0)
 		return -1;
 	int fd = libsys_fd_new_shm(i + 1);
 	if (fd < 0) {
@@ -115,25 +144,32 @@ int shm_open(const char *name, int oflag, mode_t mode)
 		return -1;
 	}
 	objs[i].fds++;
-	if ((oflag & O_TRUNC) && (oflag & O_ACCMODE) == O_RDWR && objs[i].size) {
-		memset(objs[i].base, 0, objs[i].size);
-		objs[i].size = 0;
+	uint64_t size;
+	if ((oflag & O_TRUNC) && (oflag & O_ACCMODE) == O_RDWR && (size = obj_size(i, 0, 0))) {
+		memset(objs[i].base, 0, size);
+		obj_size(i, 1, 0);
 	}
 	return fd;
 }
 
 /* memfd_create: an object with no name (MFD_CLOEXEC, MFD_ALLOW_SEALING
- * accepted, nothing else: EINVAL), gone with its last descriptor. */
+ * accepted, nothing else: EINVAL), gone with its last descriptor and
+ * mapping. */
 int memfd_create(const char *name, unsigned flags)
 {
 	if (!name || (flags & ~3u)) {
 		errno = EINVAL;
 		return -1;
 	}
-	int i = create("");
-	if (i < 0)
+	void *b = mmap(NULL, SHM_SPAN, PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (b == MAP_FAILED)
 		return -1;
-	objs[i].named = 0;
+	int i = slot_for(b);
+	if (i < 0) {
+		munmap(b, SHM_SPAN);
+		return -1;
+	}
 	int fd = libsys_fd_new_shm(i + 1);
 	if (fd < 0) {
 		release(i);
@@ -143,19 +179,17 @@ int memfd_create(const char *name, unsigned flags)
 	return fd;
 }
 
+/* shm_unlink: the name goes for every process (ENOENT: none); the object
+ * lives on while it is open or mapped. */
 int shm_unlink(const char *name)
 {
 	const char *n = shm_name(name);
 	if (!n)
 		return -1;
-	int i = lookup(n);
-	if (i < 0) {
-		errno = ENOENT;
-		return -1;
-	}
-	objs[i].named = 0;
-	release(i);
-	return 0;
+	size_t len = strlen(n) + 1;
+	memcpy(libsys_ipc_buf(), n, len);
+	struct sys_msg m = { .label = IPC_LABEL(PG_PSH_UNLINK, len) };
+	return libsys_fail(libsys_pg_call(&m));
 }
 
 void libsys_shm_close(int shm)
@@ -166,27 +200,28 @@ void libsys_shm_close(int shm)
 
 uint64_t libsys_shm_size(int shm)
 {
-	return objs[shm - 1].size;
+	return obj_size(shm - 1, 0, 0);
 }
 
 size_t libsys_shm_rw(int shm, uint64_t pos, void *buf, size_t n, int write)
 {
-	uint64_t size = objs[shm - 1].size;
+	uint64_t size = obj_size(shm - 1, 0, 0);
+	char *base = objs[shm - 1].base;
 	if (write) {
 		if (pos >= SHM_SPAN)
 			return 0;
 		if (n > SHM_SPAN - pos)
 			n = SHM_SPAN - pos;
-		memcpy(objs[shm - 1].base + pos, buf, n);
+		memcpy(base + pos, buf, n);
 		if (pos + n > size)
-			objs[shm - 1].size = pos + n;
+			obj_size(shm - 1, 1, pos + n);
 		return n;
 	}
 	if (pos >= size)
 		return 0;
 	if (n > size - pos)
 		n = size - pos;
-	memcpy(buf, objs[shm - 1].base + pos, n);
+	memcpy(buf, base + pos, n);
 	return n;
 }
 
@@ -208,10 +243,9 @@ int ftruncate(int fd, off_t len)
 		errno = EFBIG;
 		return -1;
 	}
-	uint64_t old = objs[shm - 1].size;
+	uint64_t old = obj_size(shm - 1, 1, (uint64_t)len);
 	if ((uint64_t)len < old)
 		memset(objs[shm - 1].base + len, 0, old - (uint64_t)len);
-	objs[shm - 1].size = (uint64_t)len;
 	return 0;
 }
 
@@ -236,7 +270,7 @@ void *libsys_shm_mmap(int shm, size_t len, int prot, int flags, long off)
 		char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (p == MAP_FAILED)
 			return p;
-		uint64_t size = objs[shm - 1].size;
+		uint64_t size = obj_size(shm - 1, 0, 0);
 		if ((uint64_t)off < size)
 			memcpy(p, src, size - (uint64_t)off < len ? size - (uint64_t)off : len);
 		if (prot != (PROT_READ | PROT_WRITE))

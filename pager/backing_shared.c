@@ -3,14 +3,31 @@
  * made) holds one reference, and each mapper records the object's frames
  * in its page table as PAGE_SHARED pages: mapped with the region's rights,
  * never copy-on-write, never freed by a mapper (release() skips them).
- * The last reference frees the frames.  Pure: frames come through dp_ops. */
+ * The last reference frees the frames.  Objects come from a pool (its
+ * own SHM_MAX, then pages pool_grow gives: as many as memory holds).
+ * Objects of shm_open have a name in one namespace for every process (a
+ * reference each: an unlinked object lives on while it is mapped), and a
+ * size (ftruncate's).  Pure: frames come through dp_ops. */
 #include "abi/err.h"
 #include "lib/string.h"
 #include "demand.h"
+#include "pool.h"
 
-#define SHM_MAX 256
+#define SHM_MAX 256 /* objects of the pool's own array; more grow it */
+#define SHM_NAMES_FIXED 16 /* names of the pool's own array; more grow it */
 
 static struct shm objs[SHM_MAX];
+static struct pool obj_pool;
+
+/* A name of the global namespace (shm_open): one reference on obj. */
+struct shm_name {
+	struct shm_name *next;
+	struct shm *obj;
+	char name[SHM_NAME_MAX + 1];
+};
+static struct shm_name name_mem[SHM_NAMES_FIXED];
+static struct pool name_pool;
+static struct shm_name *names; /* the namespace: a list, newest first */
 
 const struct backing backing_shared = {
 	.kind = PG_BACK_SHARED, .zero_read = false, .count = &dp_stats.faults_zero,
@@ -18,14 +35,14 @@ const struct backing backing_shared = {
 
 struct shm *shm_new(void)
 {
-	for (int i = 0; i < SHM_MAX; i++)
-		if (!objs[i].refs) {
-			memset(&objs[i], 0, sizeof objs[i]);
-			objs[i].refs = 1;
-			pagetab_init(&objs[i].pages);
-			return &objs[i];
-		}
-	return NULL;
+	if (!obj_pool.mem)
+		pool_init(&obj_pool, objs, sizeof objs[0], SHM_MAX);
+	struct shm *o = pool_get(&obj_pool);
+	if (!o)
+		return NULL;
+	o->refs = 1;
+	pagetab_init(&o->pages);
+	return o;
 }
 
 void shm_get(struct shm *o)
@@ -45,6 +62,7 @@ void shm_put(struct shm *o, const struct dp_ops *ops)
 	if (--o->refs)
 		return;
 	pagetab_destroy(&o->pages, shm_free_frame, (void *)ops);
+	pool_put(&obj_pool, o);
 }
 
 int shm_frame(struct shm *o, uint64_t index, const struct dp_ops *ops,
@@ -59,7 +77,8 @@ int shm_frame(struct shm *o, uint64_t index, const struct dp_ops *ops,
 		*gen = p->gen;
 		return E_OK;
 	}
-	if (ops->alloc(pfn, gen))
+	/* marked shared for the kernel: futexes in it are keyed by the frame */
+	if ((ops->alloc_shared ? ops->alloc_shared : ops->alloc)(pfn, gen))
 		return E_NOMEM;
 	if (pagetab_insert(&o->pages, key, *pfn, *gen, 0)) {
 		ops->free(*pfn, *gen);
@@ -77,8 +96,55 @@ unsigned shm_users(const struct shm *o)
 
 size_t shm_objects_used(void)
 {
-	size_t n = 0;
-	for (int i = 0; i < SHM_MAX; i++)
-		n += objs[i].refs != 0;
+	return obj_pool.mem ? obj_pool.inuse : 0;
+}
+
+static struct shm_name **name_slot(const char *name)
+{
+	struct shm_name **n = &names;
+	while (*n && strcmp((*n)->name, name))
+		n = &(*n)->next;
 	return n;
+}
+
+struct shm *shm_lookup(const char *name)
+{
+	struct shm_name *n = *name_slot(name);
+	return n ? n->obj : NULL;
+}
+
+int shm_link(const char *name, struct shm *o)
+{
+	size_t len = strlen(name);
+	if (len == 0 || len > SHM_NAME_MAX)
+		return E_INVAL;
+	if (*name_slot(name))
+		return E_BUSY;
+	if (!name_pool.mem)
+		pool_init(&name_pool, name_mem, sizeof name_mem[0], SHM_NAMES_FIXED);
+	struct shm_name *n = pool_get(&name_pool);
+	if (!n)
+		return E_NOMEM;
+	memcpy(n->name, name, len + 1);
+	n->obj = o;
+	o->refs++;
+	n->next = names;
+	names = n;
+	return E_OK;
+}
+
+int shm_unlink_name(const char *name, const struct dp_ops *ops)
+{
+	struct shm_name **at = name_slot(name), *n = *at;
+	if (!n)
+		return E_NOENT;
+	*at = n->next;
+	shm_put(n->obj, ops);
+	pool_put(&name_pool, n);
+	return E_OK;
+}
+
+size_t shm_names_used(void)
+{
+	return name_pool.mem ? name_pool.inuse : 0;
 }

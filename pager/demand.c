@@ -835,6 +835,30 @@ void dp_shm_put(struct shm *o)
 	obj_put(o);
 }
 
+struct shm *dp_shm_lookup(const char *name)
+{
+	lock_take(&share);
+	struct shm *o = shm_lookup(name);
+	lock_give(&share);
+	return o;
+}
+
+int dp_shm_link(const char *name, struct shm *o)
+{
+	lock_take(&share);
+	int e = shm_link(name, o);
+	lock_give(&share);
+	return e;
+}
+
+int dp_shm_unlink(const char *name)
+{
+	lock_take(&share);
+	int e = shm_unlink_name(name, ops);
+	lock_give(&share);
+	return e;
+}
+
 int dp_register_shared(struct dp_space *s, uint64_t start, uint64_t size,
 		       unsigned rights, struct shm *o, uint64_t va0)
 {

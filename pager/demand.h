@@ -72,6 +72,9 @@ struct dp_ops {
 	 * alloc's with src's bytes, never zeroed first.  E_NOMEM (or another
 	 * error) with nothing taken. */
 	int (*alloc_copy)(uint64_t src, uint32_t src_gen, uint64_t *pfn, uint32_t *gen);
+	/* alloc for a frame of a shared object (NULL: alloc): the kernel
+	 * marks it shared (FRAME_SHARED: futexes keyed by the frame). */
+	int (*alloc_shared)(uint64_t *pfn, uint32_t *gen);
 };
 
 /* A kind of memory.  check (may be NULL) refuses a page with E_FAULT
@@ -92,7 +95,9 @@ extern const struct backing backing_anon, backing_heap, backing_file, backing_st
 struct shm {
 	uint32_t refs;
 	struct pagetab pages;
+	uint64_t size; /* shm_open objects: ftruncate's size (the pager only keeps it) */
 };
+#define SHM_NAME_MAX 255 /* bytes of a name, the NUL not counted */
 
 /* A new object with one reference; NULL when all SHM objects are in use.
  * The shm_* calls want the share lock (or nothing else running): beside
@@ -108,6 +113,16 @@ int shm_frame(struct shm *o, uint64_t index, const struct dp_ops *ops,
 /* Regions referring to o (its mappings); objects in use (leak checks). */
 unsigned shm_users(const struct shm *o);
 size_t shm_objects_used(void);
+
+/* The namespace of shm_open, one for all processes (share lock, or alone):
+ * the object named name, or NULL; name it o (one more reference on o:
+ * E_BUSY the name is taken, E_INVAL empty or longer than SHM_NAME_MAX,
+ * E_NOMEM); take the name away (its reference dropped, with ops: E_NOENT
+ * no such name); names in use. */
+struct shm *shm_lookup(const char *name);
+int shm_link(const char *name, struct shm *o);
+int shm_unlink_name(const char *name, const struct dp_ops *ops);
+size_t shm_names_used(void);
 
 /* One address space.  space is the kernel handle the ops get. */
 struct dp_space {
@@ -215,6 +230,10 @@ int dp_register_shared(struct dp_space *s, uint64_t start, uint64_t size,
  * dp_init), under the share lock. */
 struct shm *dp_shm_new(void);
 void dp_shm_put(struct shm *o);
+/* The namespace calls above under the share lock (and dp_init's ops). */
+struct shm *dp_shm_lookup(const char *name);
+int dp_shm_link(const char *name, struct shm *o);
+int dp_shm_unlink(const char *name);
 
 /* Merge the regions around [start, end) that are alike (after a change
  * split them or put one next to another), as Linux merges its areas. */

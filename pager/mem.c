@@ -11,17 +11,28 @@ void *mem_window(uint64_t pfn)
 
 /* A frame from the kernel; if memory is out, again after giving back the
  * frames this thread has given up. */
-static int mem_alloc(uint64_t *pfn, uint32_t *gen)
+static int alloc_flags(uint64_t *pfn, uint32_t *gen, uint64_t flags)
 {
 	struct sys_regs r;
-	int e = sys_frame_alloc_r(FRAME_ZEROED, &r);
+	int e = sys_frame_alloc_r(flags, &r);
 	if (e == E_NOMEM && mem_flush())
-		e = sys_frame_alloc_r(FRAME_ZEROED, &r);
+		e = sys_frame_alloc_r(flags, &r);
 	if (e == E_OK) {
 		*pfn = r.rdi;
 		*gen = (uint32_t)r.rsi;
 	}
 	return e;
+}
+
+static int mem_alloc(uint64_t *pfn, uint32_t *gen)
+{
+	return alloc_flags(pfn, gen, FRAME_ZEROED);
+}
+
+/* A frame of a shared object: the kernel keys futexes in it by the frame. */
+static int mem_alloc_shared(uint64_t *pfn, uint32_t *gen)
+{
+	return alloc_flags(pfn, gen, FRAME_ZEROED | FRAME_SHARED);
 }
 
 void *mem_pool_page(uint64_t *gen)
@@ -144,7 +155,7 @@ static PG_HOT int mem_alloc_copy(uint64_t src, uint32_t src_gen, uint64_t *pfn, 
 
 static const struct dp_ops ops = {
 	mem_alloc, mem_free, mem_window, mem_map, mem_unmap, mem_protect, mem_share,
-	mem_alloc_map, mem_merge, mem_alloc_map1, mem_alloc_copy,
+	mem_alloc_map, mem_merge, mem_alloc_map1, mem_alloc_copy, mem_alloc_shared,
 };
 
 /* Set up the demand manager with a shared zero frame.  E_NOMEM. */

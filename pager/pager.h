@@ -221,6 +221,9 @@ _Noreturn void sig_timer_main(void);
 /* pipe.c: pipes (PG_PIPE_*); fork copies the parent's ends (E_NOMEM: no
  * room), a process's end closes its own and drops its saved calls. */
 long do_pipe_new(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+long do_psh_open(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+long do_psh_unlink(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+long do_psh_size(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 long do_pipe_ref(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 long do_pipe_write(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 long do_pipe_read(struct proc *p, const struct sys_msg *m, struct sys_msg *r);

@@ -57,7 +57,13 @@ static void calls(void)
 	TEST_ERR(name, futex_wait(&word, 6, FUTEX_FOREVER), E_AGAIN);
 	TEST_ERR(name, futex_wait(&word, 7, 5), E_TIMEDOUT);
 	TEST_ERR(name, futex_wait(&word, 7, 0), E_TIMEDOUT);
-	TEST_ERR(name, futex_wait((char *)&word + 1, 7, 5), E_INVAL);
+	TEST_ERR(name, futex_wait((char *)&word + 2, 7, 5), E_INVAL);
+	TEST_ERR(name, futex_wait((char *)&word + 3, 7, 5), E_INVAL);
+	/* FUTEX_SHARED (bit 0) on private memory: the private key */
+	TEST_ERR(name, sys_futex_wait((uint64_t)&word | FUTEX_SHARED, 6, 5), E_AGAIN);
+	TEST_ERR(name, sys_futex_wait((uint64_t)&word | FUTEX_SHARED, 7, 5), E_TIMEDOUT);
+	TEST_ERR(name, sys_futex_wake((uint64_t)&word | FUTEX_SHARED, 1), E_OK);
+	TEST_ERR(name, sys_futex_wake(0x1000 | FUTEX_SHARED, 1), E_FAULT);
 	TEST_ERR(name, futex_wait(&word, 7, FUTEX_MAX_MS + 1), E_INVAL);
 	TEST_ERR(name, futex_wait((void *)0xffff800000001000ull, 0, 5), E_FAULT);
 	TEST_ERR(name, futex_wait((void *)0x1000, 0, 5), E_FAULT);

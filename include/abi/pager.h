@@ -199,6 +199,24 @@
  *                                                 PG_PIPE_RETRY when written
  *                                                 or the writers are gone
  *
+ * Named shared memory (pager/pshm.c; one namespace for every process):
+ *   PG_PSH_OPEN      buffer: the name (no '/',    w0 = address of a new
+ *                    1..255 bytes and its NUL),   PG_PSH_SPAN-byte MAP_SHARED
+ *                    w0 = PG_PSH_CREAT |          read-write mapping of the
+ *                    PG_PSH_EXCL                  whole object (it holds the
+ *                                                 object: munmap lets go),
+ *                                                 w1 = 1 if made now.
+ *                                                 E_NOENT, E_BUSY (EXCL and
+ *                                                 it exists), E_INVAL name,
+ *                                                 E_NOMEM
+ *   PG_PSH_UNLINK    buffer: the name             -  the name goes; the object
+ *                                                 lives while mapped. E_NOENT
+ *   PG_PSH_SIZE      w0 = an address in a         w0 = the object's size
+ *                    mapping of the object,       (ftruncate's, kept here
+ *                    w1 = new size, w2 = 1 set,   for every process) before.
+ *                    0 only ask                   E_INVAL not shared memory,
+ *                                                 E_RANGE past PG_PSH_SPAN
+ *
  * A process's children are destroyed with it; an exited child stays a
  * zombie until its parent waits for it.
  *
@@ -256,6 +274,9 @@ enum pg_request {
 	PG_PIPE_WRITE,
 	PG_PIPE_READ,
 	PG_SIG_ALARM,
+	PG_PSH_OPEN,
+	PG_PSH_UNLINK,
+	PG_PSH_SIZE,
 	PG_COUNT
 };
 
@@ -289,6 +310,9 @@ enum pg_request {
 #define PG_MMAP_MAX    (256ull << 20) /* bytes in one PG_MMAP_ANON */
 #define PG_MAX_THREADS 4032           /* per process, the first included (the
 				       * IPC buffers' 16 MiB hold 4094) */
+#define PG_PSH_SPAN    (1ull << 30)   /* a named object's largest size */
+#define PG_PSH_CREAT   1              /* PG_PSH_OPEN's w0: make it if missing */
+#define PG_PSH_EXCL    2              /* ... and only if missing (E_BUSY) */
 #define PG_MAX_ARGS    8              /* argv entries, name included */
 #define PG_SPAWN_MAX   512            /* bytes of a PG_SPAWN buffer */
 

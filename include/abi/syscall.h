@@ -35,7 +35,10 @@
 	X(sysinfo,        12, 2, 0) /* (buf, len): struct sysinfo */ \
 	X(frame_stats,    13, 2, 0) /* (buf, len): struct abi_frame_stats */ \
 	X(handle_grant,   14, 4, 1) /* (space, h, rights, badge) -> handle there */ \
-	X(frame_alloc,    15, 1, 1) /* (flags) -> pfn, generation */ \
+	X(frame_alloc,    15, 1, 1) /* (flags) -> pfn, generation: flags \
+				       FRAME_SHARED marks a frame of \
+				       MAP_SHARED memory (futexes keyed by \
+				       the frame, never KSM-merged) */ \
 	X(frame_free,     16, 2, 1) /* (pfn, generation) */ \
 	X(frame_copy,     17, 4, 1) /* (dst pfn, gen, src pfn, gen) */ \
 	X(frame_zero,     18, 2, 1) /* (pfn, gen) */ \
@@ -90,15 +93,21 @@
 				       E_INVAL (rights, flags), E_FAULT (va \
 				       not a user page), E_BUSY (va mapped \
 				       already), E_NOMEM: nothing taken */ \
-	X(futex_wait,     35, 3, 0) /* (addr, val, ms): if the 32-bit word at \
-				       addr still holds val, sleep until a \
-				       futex_wake of addr by a thread of this \
-				       space (E_OK), or ms pass (E_TIMEDOUT; \
+	X(futex_wait,     35, 3, 0) /* (addr | FUTEX_SHARED?, val, ms): if \
+				       the 32-bit word at addr still holds \
+				       val, sleep until a futex_wake of the \
+				       word (E_OK), or ms pass (E_TIMEDOUT; \
 				       FUTEX_FOREVER: no limit); E_AGAIN at \
-				       once if it holds another value */ \
-	X(futex_wake,     36, 2, 0) /* (addr, n) -> woken: wake up to n \
-				       threads of this space waiting at addr, \
-				       oldest first */ \
+				       once if it holds another value.  The \
+				       word is this space's (a wake by a \
+				       thread of this space), or with \
+				       FUTEX_SHARED, if its page is a frame of \
+				       MAP_SHARED memory, the frame's (a wake \
+				       by any process mapping it, anywhere) */ \
+	X(futex_wake,     36, 2, 0) /* (addr | FUTEX_SHARED?, n) -> woken: \
+				       wake up to n threads waiting at the \
+				       word (keyed as futex_wait), oldest \
+				       first */ \
 	X(reply_save,     37, 0, 0) /* -> handle (RIGHT_REPLY) of the call we \
 				       received and have not answered (not a \
 				       fault): we may receive again and answer \
@@ -229,6 +238,9 @@ struct abi_ksm_merge {
 
 /* futex_wait's ms for "until woken"; any other ms is at most a day. */
 #define FUTEX_FOREVER (~0ull)
+/* futex_wait's and futex_wake's flag in addr's low bits: the word may be
+ * shared memory (Linux's futexes without FUTEX_PRIVATE_FLAG). */
+#define FUTEX_SHARED 0x1ull
 #define FUTEX_MAX_MS  (24ull * 3600 * 1000)
 
 /* cpu_pin's pin word besides a CPU number */
@@ -237,6 +249,7 @@ struct abi_ksm_merge {
 
 /* frame_alloc flags */
 #define FRAME_ZEROED 0x1
+#define FRAME_SHARED 0x2 /* frame_alloc: a frame of MAP_SHARED memory */
 #define FRAME_ALLOC_MAP_MAX 64 /* pages in one frame_alloc_map */
 #define PROTECT_MASK_MAX 4096  /* pages in one protect_mask (512 bytes of mask) */
 

@@ -1,8 +1,12 @@
-/* Futex wait queues (kernel/futex.c): threads sleeping at a 32-bit word of
- * their address space until another thread of that space wakes the word
- * (Linux's FUTEX_PRIVATE_FLAG: the key is the space and the address, so
- * a word shared between two processes is two different futexes).  Pure:
- * the queueing compiles on the host; the sleeping is syscall_futex.c's. */
+/* Futex wait queues (kernel/futex.c): threads sleeping at a 32-bit word
+ * until another thread wakes the word.  A key is two words, (space, va):
+ * for a private futex (Linux's FUTEX_PRIVATE_FLAG, or any word outside
+ * shared memory) the address space and the virtual address, so the same
+ * word of two processes is two futexes; for a word in a frame of shared
+ * memory (futex_key_shared) the frame's generation (tagged odd: no space
+ * pointer is) and the word's physical address, the same in every process
+ * mapping the frame, at whatever address.  Pure: the queueing compiles on
+ * the host; the sleeping is syscall_futex.c's. */
 #ifndef KERNEL_FUTEX_H
 #define KERNEL_FUTEX_H
 
@@ -19,6 +23,15 @@ struct futex_waiter {
 	void *thread;
 	bool woken;
 };
+
+/* The key of the word at physical address pa in a shared frame of
+ * generation gen: *space (odd, never a space's address) and *va.  A frame
+ * freed and handed out again has another generation, so its old waiters
+ * are never woken by the frame's next owner. */
+void futex_key_shared(uint64_t pa, uint32_t gen, const void **space, uint64_t *va);
+
+/* True if (space, va) is a key futex_key_shared made. */
+bool futex_key_is_shared(const void *space);
 
 /* Queue w (space, va and thread filled in) at the tail of its key's queue. */
 void futex_enqueue(struct futex_waiter *w);

@@ -117,6 +117,13 @@ bool space_query(struct space *s, uint64_t va, unsigned *rights);
 /* True and *pa = the frame's physical address if va is mapped in s. */
 bool space_lookup(struct space *s, uint64_t va, uint64_t *pa);
 
+/* Futex lookup, under s's lock: the frame va maps (*pa: its physical
+ * address plus va's offset in the page; *gen: its generation; *shared:
+ * marked META_SHARED) and the 32-bit word at va (*word).  Never blocks.
+ * E_FAULT if va's page is not mapped (or va is not 4-byte aligned). */
+int space_futex_word(struct space *s, uint64_t va, uint64_t *pa, uint32_t *gen,
+		     bool *shared, uint32_t *word);
+
 /* Copy between a kernel buffer and user memory of s; E_FAULT if any byte is
  * not mapped for the user (writable, when writing). Never faults. */
 int space_copy_in(struct space *s, void *dst, uint64_t uva, uint64_t n);

@@ -20,7 +20,7 @@
 #define BASE 0x10000000ull
 
 static pthread_mutex_t machine = PTHREAD_MUTEX_INITIALIZER;
-static struct { int refs; bool held; uint32_t gen; uint8_t data[P]; } fr[NF];
+static struct { int refs; bool held, shared; uint32_t gen; uint8_t data[P]; } fr[NF];
 static struct { bool on; uint64_t pfn; unsigned rights; } pt[NSPACE][NVA];
 static int frames_left = -1;
 static int unmap_calls, protect_calls, alloc_map_calls, alloc_map1_calls, alloc_copy_calls; /* calls seen */
@@ -42,6 +42,7 @@ static int fm_alloc_locked(uint64_t *pfn, uint32_t *gen)
 		frames_left--;
 		fr[i].refs = 1;
 		fr[i].held = true;
+		fr[i].shared = false;
 		memset(fr[i].data, 0, P);
 		*pfn = i;
 		*gen = ++fr[i].gen;
@@ -216,8 +217,19 @@ static int f_alloc_copy(uint64_t src, uint32_t src_gen, uint64_t *pfn, uint32_t 
 	return e;
 }
 
+/* A frame of a shared object: marked as the kernel marks META_SHARED. */
+static int f_alloc_shared(uint64_t *pfn, uint32_t *gen)
+{
+	pthread_mutex_lock(&machine);
+	int e = fm_alloc_locked(pfn, gen);
+	if (e == E_OK)
+		fr[*pfn].shared = true;
+	pthread_mutex_unlock(&machine);
+	return e;
+}
+
 static const struct dp_ops fm_ops = { f_alloc, f_free, f_window, f_map, f_unmap,
 				      f_protect, f_share, f_alloc_map, f_merge,
-				      f_alloc_map1, f_alloc_copy };
+				      f_alloc_map1, f_alloc_copy, f_alloc_shared };
 
 #endif

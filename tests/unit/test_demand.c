@@ -10,6 +10,8 @@
 #include "cow.h"
 #include "demand.h"
 #include "filecache.h"
+#include "pool.h"
+#include <stdio.h>
 
 #define NF     512
 #define NSPACE 8
@@ -826,6 +828,83 @@ START_TEST(shared_fork_never_cow)
 }
 END_TEST
 
+static void *page_grow(uint64_t *cookie)
+{
+	*cookie = 0;
+	return aligned_alloc(4096, 4096);
+}
+
+static void page_shrink(void *page, uint64_t cookie)
+{
+	(void)cookie;
+	free(page);
+}
+
+/* shm_open's namespace: one for all spaces (two unrelated ones here find
+ * the same object by name and share its frames, marked shared for the
+ * kernel's futex keys); a name is a reference, so an unlinked object
+ * lives while mapped; names and objects past the pools' own arrays. */
+START_TEST(shm_names_global)
+{
+	setup();
+	struct dp_space a, b;
+	uint8_t v = 9;
+	dp_space_init(&a, 1);
+	dp_space_init(&b, 2);
+	struct shm *o = dp_shm_new();
+	ck_assert_ptr_nonnull(o);
+	ck_assert_int_eq(dp_shm_link("obj", o), E_OK);
+	dp_shm_put(o); /* the name's reference is the one left */
+	ck_assert_int_eq(dp_shm_link("obj", o), E_BUSY);
+	ck_assert_int_eq(dp_shm_link("", o), E_INVAL);
+	ck_assert_ptr_null(dp_shm_lookup("other"));
+	ck_assert_ptr_eq(dp_shm_lookup("obj"), o);
+	ck_assert_int_eq(dp_register_shared(&a, BASE, 2 * P, MAP_R | MAP_W, o, BASE), E_OK);
+	ck_assert_int_eq(access_page(&a, BASE + P, true, &v), E_OK);
+	ck_assert(fr[pt[1][1].pfn].shared); /* futexes in it: the frame's */
+	/* b, not a's child, finds it by name, at another address */
+	ck_assert_int_eq(dp_register_shared(&b, BASE + 8 * P, 2 * P, MAP_R | MAP_W,
+					    dp_shm_lookup("obj"), BASE + 8 * P), E_OK);
+	ck_assert_uint_eq(shm_users(o), 3);
+	ck_assert_int_eq(dp_shm_unlink("obj"), E_OK);
+	ck_assert_int_eq(dp_shm_unlink("obj"), E_NOENT);
+	ck_assert_ptr_null(dp_shm_lookup("obj"));
+	ck_assert_uint_eq(shm_users(o), 2); /* alive while mapped */
+	v = 0;
+	ck_assert_int_eq(access_page(&b, BASE + 9 * P, false, &v), E_OK);
+	ck_assert_uint_eq(v, 9);
+	ck_assert_uint_eq(pt[2][9].pfn, pt[1][1].pfn);
+	space_gone(&a);
+	space_gone(&b);
+	ck_assert_uint_eq(shm_objects_used(), 0);
+	/* more names and objects than the pools' own arrays */
+	pool_grow = page_grow;
+	pool_shrink = page_shrink;
+	enum { MANY = 300 };
+	static struct shm *many[MANY];
+	char n[16];
+	for (int i = 0; i < MANY; i++) {
+		snprintf(n, sizeof n, "o%d", i);
+		ck_assert_ptr_nonnull(many[i] = dp_shm_new());
+		ck_assert_int_eq(dp_shm_link(n, many[i]), E_OK);
+		dp_shm_put(many[i]);
+	}
+	ck_assert_uint_eq(shm_names_used(), MANY);
+	ck_assert_uint_eq(shm_objects_used(), MANY);
+	for (int i = MANY - 1; i >= 0; i--) {
+		snprintf(n, sizeof n, "o%d", i);
+		ck_assert_ptr_eq(dp_shm_lookup(n), many[i]);
+		ck_assert_int_eq(dp_shm_unlink(n), E_OK);
+	}
+	ck_assert_uint_eq(shm_names_used(), 0);
+	ck_assert_uint_eq(shm_objects_used(), 0);
+	pool_grow = NULL;
+	pool_shrink = NULL;
+	ck_assert_uint_eq(dp_stats.frames_held, 0);
+	assert_no_leaks();
+}
+END_TEST
+
 START_TEST(unmap_protect_across_regions)
 {
 	setup();
@@ -931,6 +1010,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, text_pages_shared);
 	tcase_add_test(tc, sequential_writes_map_ahead);
 	tcase_add_test(tc, shared_fork_never_cow);
+	tcase_add_test(tc, shm_names_global);
 	tcase_add_test(tc, unmap_protect_across_regions);
 	tcase_add_test(tc, dontneed_populate_page_info);
 	suite_add_tcase(s, tc);

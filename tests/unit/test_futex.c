@@ -61,6 +61,38 @@ START_TEST(whole_key)
 }
 END_TEST
 
+/* Keys of shared frames: the same (frame, generation, offset) is one key
+ * whichever space made it; another offset, another generation (the frame
+ * freed and handed out again) or a private key with the same numbers is
+ * another futex. */
+START_TEST(frame_keys)
+{
+	static int space_a;
+	const void *ks[4];
+	uint64_t kv[4];
+	futex_key_shared(0x123000 + 8, 7, &ks[0], &kv[0]); /* process A's view */
+	futex_key_shared(0x123000 + 8, 7, &ks[1], &kv[1]); /* process B's */
+	futex_key_shared(0x123000 + 8, 8, &ks[2], &kv[2]); /* reused frame */
+	futex_key_shared(0x123000 + 12, 7, &ks[3], &kv[3]); /* next word */
+	ck_assert(ks[0] == ks[1] && kv[0] == kv[1]);
+	ck_assert(futex_key_is_shared(ks[0]));
+	ck_assert(!futex_key_is_shared(&space_a));
+	ck_assert(ks[2] != ks[0]);
+	ck_assert(kv[3] != kv[0]);
+	struct futex_waiter w[5];
+	nseen = 0;
+	for (int i = 0; i < 4; i++)
+		waiter(&w[i], ks[i], kv[i]);
+	waiter(&w[4], &space_a, kv[0]); /* private, same number */
+	ck_assert_uint_eq(futex_wake(ks[1], kv[1], 10, record), 2); /* A's and B's */
+	ck_assert_ptr_eq(seen[0], &w[0]);
+	ck_assert_ptr_eq(seen[1], &w[1]);
+	ck_assert(futex_leave(&w[0]) && futex_leave(&w[1]));
+	for (int i = 2; i < 5; i++)
+		ck_assert(!futex_leave(&w[i]));
+}
+END_TEST
+
 /* Many keys share the 64 buckets: each wake finds its own waiter only. */
 START_TEST(shared_buckets)
 {
@@ -132,6 +164,7 @@ int main(void)
 	tcase_set_timeout(t, 120);
 	tcase_add_test(t, oldest_first_at_most_n);
 	tcase_add_test(t, whole_key);
+	tcase_add_test(t, frame_keys);
 	tcase_add_test(t, shared_buckets);
 	tcase_add_test(t, wake_and_leave_race);
 	suite_add_tcase(s, t);

@@ -37,6 +37,10 @@
 #define META_RESERVED   0x0010
 #define META_QUARANTINE 0x0020
 #define META_ZEROED     0x0040 /* with META_PCP: every byte is zero */
+#define META_SHARED     0x0080 /* with META_HEAD: a frame of MAP_SHARED memory
+				  (frame_alloc's FRAME_SHARED): futexes in it
+				  are keyed by the frame; KSM never replaces
+				  it.  Gone when the frame is freed */
 
 /* guard bits */
 #define GUARD_POISONED  0x1u
