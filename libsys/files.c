@@ -1,6 +1,7 @@
 /* Descriptors: initrd files (open, read, lseek, close; read-only: the
- * initrd is the only file system), the console (fds 0, 1 and 2 at the
- * start), shared memory objects (shm.c: shm_open's, read-write) and pipes
+ * initrd is the only file system), /dev/null, /dev/zero, /dev/random and
+ * /dev/urandom (here in libsys: no pager state), the console (fds 0, 1
+ * and 2 at the start), shared memory objects (shm.c: shm_open's, read-write) and pipes
  * (pipe.c); dup, dup2, dup3, fcntl.  A descriptor is a slot of a small
  * table in this process naming an open file description (shared by dups,
  * copied by fork, like Linux's); the pager knows a file by its PG_LIST
@@ -19,7 +20,28 @@
 
 #define FD_MAX LIBSYS_FD_MAX
 
-enum { OFD_FREE, OFD_CONSOLE, OFD_FILE, OFD_SHM, OFD_PIPE };
+enum { OFD_FREE, OFD_CONSOLE, OFD_FILE, OFD_SHM, OFD_PIPE, OFD_NULL, OFD_ZERO,
+       OFD_RANDOM };
+
+/* The devices under /dev: name, kind, minor number (Linux's, major 1). */
+static const struct dev {
+	const char *name;
+	int kind, minor;
+} devs[] = {
+	{ "dev/null", OFD_NULL, 3 },
+	{ "dev/zero", OFD_ZERO, 5 },
+	{ "dev/random", OFD_RANDOM, 8 },
+	{ "dev/urandom", OFD_RANDOM, 9 },
+};
+
+/* The device called path (no leading '/'), or NULL. */
+static const struct dev *dev_find(const char *path)
+{
+	for (size_t i = 0; i < sizeof devs / sizeof devs[0]; i++)
+		if (!strcmp(path, devs[i].name))
+			return &devs[i];
+	return NULL;
+}
 
 /* An open file description: what dup'd descriptors share (the position,
  * O_NONBLOCK); refs descriptors name it.  A pipe's end is held in the
@@ -144,6 +166,10 @@ int open(const char *path, int flags, ...)
 	}
 	while (*path == '/')
 		path++;
+	const struct dev *d = dev_find(path);
+	if (d) /* O_CREAT, O_TRUNC: nothing to do, as Linux's */
+		return fd_new(d->kind, flags & (O_ACCMODE | O_NONBLOCK | O_CLOEXEC), 0,
+			      (unsigned)d->minor, 0);
 	if ((flags & O_ACCMODE) != O_RDONLY || (flags & (O_CREAT | O_TRUNC))) {
 		errno = find_file(path, &index, &size) ? ENOENT : EROFS;
 		if (flags & O_CREAT)
@@ -181,6 +207,14 @@ int libsys_fd_new_pipe(unsigned id, int write_end, int flags)
 	return fd_new(OFD_PIPE, (write_end ? O_WRONLY : O_RDONLY) | flags, 0, id, 0);
 }
 
+int libsys_fd_zero(int fd)
+{
+	if (!fd_ok(fd))
+		return 0;
+	int k = fds[fd].o->kind;
+	return k == OFD_ZERO ? 1 : k == OFD_NULL || k == OFD_RANDOM ? -1 : 0;
+}
+
 int libsys_fd_console(int fd)
 {
 	return fd_ok(fd) && fds[fd].o->kind == OFD_CONSOLE;
@@ -201,6 +235,54 @@ static long read_chunk(struct ofd *o, char *buf, size_t n)
 	return (long)got;
 }
 
+/* How many bytes from buf the caller may write (write: 1) or read: the
+ * pager's PG_IO_CHECK, at most count. */
+static size_t user_room(const void *buf, size_t count, int write)
+{
+	struct sys_msg m = { .label = PG_IO_CHECK, .w = { (uint64_t)buf, count, write != 0 } };
+	if (libsys_pg_call(&m))
+		return 0;
+	return m.w[0] < count ? (size_t)m.w[0] : count;
+}
+
+#define RW_MAX 0x7ffff000ul /* Linux's most bytes in one read or write */
+
+/* The next word of /dev/urandom's generator (splitmix64 over the cycle
+ * counter: unpredictable enough for seeds, not for keys). */
+static uint64_t random_word(void)
+{
+	static uint64_t state;
+	uint32_t lo, hi;
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	uint64_t z = __atomic_add_fetch(&state, 0x9e3779b97f4a7c15ull ^ ((uint64_t)hi << 32 | lo),
+					__ATOMIC_RELAXED);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+/* read of /dev/zero or /dev/urandom: count bytes (at most RW_MAX) into
+ * buf, as many as are writable memory (none: EFAULT). */
+static ssize_t dev_fill(int kind, void *buf, size_t count)
+{
+	if (!count)
+		return 0;
+	size_t n = user_room(buf, count > RW_MAX ? RW_MAX : count, 1);
+	if (!n) {
+		errno = EFAULT;
+		return -1;
+	}
+	if (kind == OFD_ZERO) {
+		memset(buf, 0, n);
+		return (ssize_t)n;
+	}
+	for (size_t i = 0; i < n; i += 8) {
+		uint64_t w = random_word();
+		memcpy((char *)buf + i, &w, n - i < 8 ? n - i : 8);
+	}
+	return (ssize_t)n;
+}
+
 ssize_t read(int fd, void *buf, size_t count)
 {
 	struct ofd *o = ofd_of(fd);
@@ -216,6 +298,10 @@ ssize_t read(int fd, void *buf, size_t count)
 	}
 	if (o->kind == OFD_PIPE)
 		return libsys_pipe_read(o->index, buf, count, o->flags & O_NONBLOCK);
+	if (o->kind == OFD_NULL)
+		return 0;
+	if (o->kind == OFD_ZERO || o->kind == OFD_RANDOM)
+		return dev_fill(o->kind, buf, count);
 	if (o->kind == OFD_SHM) {
 		size_t n = libsys_shm_rw(o->shm, o->pos, buf, count, 0);
 		o->pos += n;
@@ -248,6 +334,16 @@ ssize_t write(int fd, const void *buf, size_t count)
 	}
 	if (o->kind == OFD_PIPE)
 		return libsys_pipe_write(o->index, buf, count, o->flags & O_NONBLOCK);
+	if (o->kind == OFD_NULL || o->kind == OFD_ZERO)
+		return count > RW_MAX ? (ssize_t)RW_MAX : (ssize_t)count; /* never read */
+	if (o->kind == OFD_RANDOM) { /* read as Linux's adds it to the pool */
+		size_t n = count ? user_room(buf, count > RW_MAX ? RW_MAX : count, 0) : 0;
+		if (count && !n) {
+			errno = EFAULT;
+			return -1;
+		}
+		return (ssize_t)n;
+	}
 	size_t n = libsys_shm_rw(o->shm, o->pos, (void *)buf, count, 1);
 	o->pos += n;
 	return n || !count ? (ssize_t)n : libsys_fail(E_NOMEM);
@@ -268,6 +364,8 @@ off_t lseek(int fd, off_t off, int whence)
 	struct ofd *o = ofd_of(fd);
 	if (!o || unseekable(o))
 		return -1;
+	if (o->kind >= OFD_NULL) /* Linux's devices stay at 0 */
+		return 0;
 	uint64_t size = o->kind == OFD_SHM ? libsys_shm_size(o->shm) : o->size;
 	int64_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ?
 		       (int64_t)o->pos : whence == SEEK_END ? (int64_t)size : -1;
@@ -396,6 +494,15 @@ static void fill_stat(struct stat *st, mode_t mode, uint64_t size, uint64_t ino)
 	st->st_blocks = (blkcnt_t)((size + 511) / 512);
 }
 
+/* *st for the device of minor number minor (major 1, as Linux's). */
+static void dev_stat(struct stat *st, unsigned minor)
+{
+	fill_stat(st, S_IFCHR | 0666, 0, 100 + minor);
+	st->st_dev = 5;
+	st->st_rdev = (dev_t)(1u << 8 | minor);
+	st->st_blocks = 0;
+}
+
 int stat(const char *path, struct stat *st)
 {
 	unsigned index;
@@ -406,8 +513,13 @@ int stat(const char *path, struct stat *st)
 	}
 	while (*path == '/')
 		path++;
-	if (!*path) {
+	if (!*path || !strcmp(path, "dev") || !strcmp(path, "dev/")) {
 		fill_stat(st, S_IFDIR | 0555, 0, 0);
+		return 0;
+	}
+	const struct dev *d = dev_find(path);
+	if (d) {
+		dev_stat(st, (unsigned)d->minor);
 		return 0;
 	}
 	int e = find_file(path, &index, &size);
@@ -437,6 +549,8 @@ int fstat(int fd, struct stat *st)
 		fill_stat(st, S_IFIFO | 0600, 0, 0);
 	else if (o->kind == OFD_SHM)
 		fill_stat(st, S_IFREG | 0600, libsys_shm_size(o->shm), 0);
+	else if (o->kind >= OFD_NULL)
+		dev_stat(st, o->index);
 	else
 		fill_stat(st, S_IFREG | 0444, o->size, o->index + 1ull);
 	return 0;

@@ -57,6 +57,9 @@ int libsys_pipe_ref(unsigned id, int write_end, int delta);
 long libsys_pipe_read(unsigned id, void *buf, size_t count, int nonblock);
 long libsys_pipe_write(unsigned id, const void *buf, size_t count, int nonblock);
 int libsys_fd_console(int fd);
+/* mmap's view of fd: 1 /dev/zero (anonymous memory), -1 another device
+ * (ENODEV), 0 anything else. */
+int libsys_fd_zero(int fd);
 
 /* Write out every stdio stream's buffered bytes (exit; fflush(NULL)). */
 void libsys_stdio_flush_all(void);

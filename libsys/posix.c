@@ -62,6 +62,20 @@ int libsys_fail(int e)
 void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 {
 	uint64_t file = 0;
+	int zero = flags & MAP_ANONYMOUS ? 0 : libsys_fd_zero(fd);
+	if (zero < 0) {
+		errno = ENODEV;
+		return MAP_FAILED;
+	}
+	if (zero) { /* /dev/zero: anonymous memory, private or shared */
+		if (off < 0 || (off & (PAGE_SIZE - 1))) {
+			errno = EINVAL;
+			return MAP_FAILED;
+		}
+		flags |= MAP_ANONYMOUS;
+		fd = -1;
+		off = 0;
+	}
 	if (!(flags & MAP_ANONYMOUS) && libsys_fd_shm(fd) && off >= 0 && !(off & (PAGE_SIZE - 1)))
 		return libsys_shm_mmap(libsys_fd_shm(fd), len, prot, flags, off);
 	if (!(flags & MAP_ANONYMOUS)) {

@@ -189,6 +189,9 @@ long do_pipe_ref(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 long do_pipe_write(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 long do_pipe_read(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 int pipe_fork(struct proc *parent, struct proc *child);
+/* PG_IO_CHECK: how much of a range is the caller's memory (libsys checks
+ * a buffer it fills itself: read of /dev/zero). */
+long do_io_check(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 void pipe_proc_gone(struct proc *p);
 
 /* info.c: statistics, process list, region list. */

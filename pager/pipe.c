@@ -95,20 +95,32 @@ static void settle(struct pipe *q)
 	memset(q, 0, sizeof *q);
 }
 
-/* True if [va, va + n) lies in regions of p with rights `need`: lazy
- * ones, or for reading also fixed ones (the startup page: argv). */
+/* How many bytes of [va, va + n) from va lie in regions of p with rights
+ * `need`: lazy ones, or for reading also fixed ones (the startup page:
+ * argv).  A range past the user half counts up to its end. */
+static uint64_t user_span(struct proc *p, uint64_t va, uint64_t n, unsigned need)
+{
+	uint64_t start = va, end = va + n;
+	if (va >= PG_USER_END)
+		return 0;
+	if (end < va || end > PG_USER_END)
+		end = PG_USER_END;
+	while (va < end) {
+		struct region *rg = region_find(&p->mem.regions, va);
+		if (!rg || (!rg->b && (need & MAP_W)) || (rg->rights & need) != need)
+			break;
+		va = rg->end;
+	}
+	return (va < end ? va : end) - start;
+}
+
+/* True if [va, va + n) lies in regions of p with rights `need`. */
 static bool user_ok(struct proc *p, uint64_t va, uint64_t n, unsigned need)
 {
 	uint64_t end = va + n;
 	if (end < va || end > PG_USER_END)
 		return false;
-	while (va < end) {
-		struct region *rg = region_find(&p->mem.regions, va);
-		if (!rg || (!rg->b && (need & MAP_W)) || (rg->rights & need) != need)
-			return false;
-		va = rg->end;
-	}
-	return true;
+	return user_span(p, va, n, need) == n;
 }
 
 /* Copy n bytes between the ring at offset at and buf (to_ring: into it). */
@@ -268,6 +280,14 @@ long do_pipe_read(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	long label = pipe_read(p, m, r);
 	lock_give(&pipes_lock);
 	return label;
+}
+
+long do_io_check(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
+{
+	if (m->w[2] > 1)
+		return E_INVAL;
+	r->w[0] = user_span(p, m->w[0], m->w[1], m->w[2] ? MAP_R | MAP_W : MAP_R);
+	return E_OK;
 }
 
 /* fork: child gets the same holds of every pipe as parent.  E_NOMEM if

@@ -199,6 +199,13 @@
  *                                                 PG_PIPE_RETRY when written
  *                                                 or the writers are gone
  *
+ * Checks and waits for libsys's descriptors (pager/pipe.c):
+ *   PG_IO_CHECK      w0 = addr, w1 = len, w2 =    w0 = how many bytes from
+ *                    0 readable, 1 writable       addr are memory of the
+ *                                                 caller with those rights
+ *                                                 (a prefix of the range;
+ *                                                 0: none)
+ *
  * A process's children are destroyed with it; an exited child stays a
  * zombie until its parent waits for it.
  *
@@ -256,6 +263,7 @@ enum pg_request {
 	PG_PIPE_WRITE,
 	PG_PIPE_READ,
 	PG_SIG_ALARM,
+	PG_IO_CHECK,
 	PG_COUNT
 };
 
