@@ -92,6 +92,17 @@ int ksys_console_read(const uint64_t a[6], uint64_t out[6])
 	return e;
 }
 
+int ksys_console_poll(const uint64_t a[6], uint64_t out[6])
+{
+	if (a[0] > FUTEX_MAX_MS && a[0] != FUTEX_FOREVER)
+		return E_INVAL;
+	int r = console_wait_input(a[0]);
+	if (r < 0)
+		return E_INTR;
+	out[0] = (uint64_t)r;
+	return E_OK;
+}
+
 /* What frame pfn is, for memmap. */
 static unsigned memmap_kind_of(uint64_t pfn)
 {

@@ -207,6 +207,17 @@ int libsys_fd_new_pipe(unsigned id, int write_end, int flags)
 	return fd_new(OFD_PIPE, (write_end ? O_WRONLY : O_RDONLY) | flags, 0, id, 0);
 }
 
+int libsys_fd_poll(int fd, unsigned *id, int *flags)
+{
+	if (!fd_ok(fd))
+		return LIBSYS_POLL_BAD;
+	struct ofd *o = fds[fd].o;
+	*id = o->index;
+	*flags = o->flags;
+	return o->kind == OFD_CONSOLE ? LIBSYS_POLL_CONSOLE :
+	       o->kind == OFD_PIPE ? LIBSYS_POLL_PIPE : LIBSYS_POLL_READY;
+}
+
 int libsys_fd_zero(int fd)
 {
 	if (!fd_ok(fd))
@@ -235,9 +246,7 @@ static long read_chunk(struct ofd *o, char *buf, size_t n)
 	return (long)got;
 }
 
-/* How many bytes from buf the caller may write (write: 1) or read: the
- * pager's PG_IO_CHECK, at most count. */
-static size_t user_room(const void *buf, size_t count, int write)
+size_t libsys_user_room(const void *buf, size_t count, int write)
 {
 	struct sys_msg m = { .label = PG_IO_CHECK, .w = { (uint64_t)buf, count, write != 0 } };
 	if (libsys_pg_call(&m))
@@ -267,7 +276,7 @@ static ssize_t dev_fill(int kind, void *buf, size_t count)
 {
 	if (!count)
 		return 0;
-	size_t n = user_room(buf, count > RW_MAX ? RW_MAX : count, 1);
+	size_t n = libsys_user_room(buf, count > RW_MAX ? RW_MAX : count, 1);
 	if (!n) {
 		errno = EFAULT;
 		return -1;
@@ -337,7 +346,7 @@ ssize_t write(int fd, const void *buf, size_t count)
 	if (o->kind == OFD_NULL || o->kind == OFD_ZERO)
 		return count > RW_MAX ? (ssize_t)RW_MAX : (ssize_t)count; /* never read */
 	if (o->kind == OFD_RANDOM) { /* read as Linux's adds it to the pool */
-		size_t n = count ? user_room(buf, count > RW_MAX ? RW_MAX : count, 0) : 0;
+		size_t n = count ? libsys_user_room(buf, count > RW_MAX ? RW_MAX : count, 0) : 0;
 		if (count && !n) {
 			errno = EFAULT;
 			return -1;

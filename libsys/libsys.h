@@ -57,6 +57,17 @@ int libsys_pipe_ref(unsigned id, int write_end, int delta);
 long libsys_pipe_read(unsigned id, void *buf, size_t count, int nonblock);
 long libsys_pipe_write(unsigned id, const void *buf, size_t count, int nonblock);
 int libsys_fd_console(int fd);
+/* How many bytes from buf the caller may write (write: 1) or read: the
+ * pager's PG_IO_CHECK, at most count (0 for a bad pointer). */
+size_t libsys_user_room(const void *buf, size_t count, int write);
+/* poll's view of fd (poll.c): LIBSYS_POLL_BAD (not open), _CONSOLE,
+ * _PIPE (*id: the pipe, *flags: O_ACCMODE says the end) or _READY (a file
+ * or a device: never waits). */
+enum { LIBSYS_POLL_BAD, LIBSYS_POLL_CONSOLE, LIBSYS_POLL_PIPE, LIBSYS_POLL_READY };
+int libsys_fd_poll(int fd, unsigned *id, int *flags);
+/* Handlers run so far in this process (signal.c): ppoll and pselect see
+ * whether one ran while their mask was being set. */
+extern volatile unsigned libsys_sig_handled;
 /* mmap's view of fd: 1 /dev/zero (anonymous memory), -1 another device
  * (ENODEV), 0 anything else. */
 int libsys_fd_zero(int fd);

@@ -118,6 +118,7 @@ int sigprocmask(int how, const sigset_t *set, sigset_t *old)
 
 static struct sigaction actions[_NSIG];
 volatile int libsys_sig_restart;
+volatile unsigned libsys_sig_handled;
 static struct { volatile int locked; } act_lock;
 
 static int has_handler(const struct sigaction *a)
@@ -200,6 +201,7 @@ static void run_handler(int sig, siginfo_t *si, void *uc)
 		sigmask(ABI_SIG_BLOCK, block, NULL);
 	if (a.sa_flags & SA_RESTART)
 		libsys_sig_restart = 1;
+	__atomic_add_fetch(&libsys_sig_handled, 1, __ATOMIC_RELAXED);
 	if (a.sa_flags & SA_SIGINFO)
 		a.sa_sigaction(sig, si, uc);
 	else

@@ -98,6 +98,7 @@ static const struct {
 	[PG_PIPE_READ]    = { "pipe_read",    do_pipe_read,  BESIDE },
 	[PG_SIG_ALARM]    = { "sig_alarm",    do_sig_alarm,  ALONE },
 	[PG_IO_CHECK]     = { "io_check",     do_io_check,   BESIDE },
+	[PG_IO_POLL]      = { "io_poll",      do_io_poll,    BESIDE },
 };
 
 static const pg_handler faults[] = {

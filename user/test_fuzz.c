@@ -515,6 +515,10 @@ static void pick_request(struct fz *f, uint64_t a[6])
 	case PG_SHARED_EP:
 		a[2] = below(f, 2) ? below(f, 8) : a[2];
 		break;
+	case PG_IO_POLL: /* no long waits: nothing it polls may change */
+		if (a[2] <= PG_POLL_MAX_MS || a[2] == PG_POLL_FOREVER)
+			a[2] %= 3;
+		break;
 	case PG_PIPE_READ: case PG_PIPE_WRITE: /* a pipe of our own, empty or full,
 						* would hold the thread for good */
 		a[2] = below(f, 2) ? below(f, 4) : a[2];
@@ -643,6 +647,10 @@ static long tame(struct fz *f, long nr, uint64_t a[6])
 	case SYS_futex_wait: /* no long waits: nobody may wake it */
 		if (a[2] <= FUTEX_MAX_MS || a[2] == FUTEX_FOREVER)
 			a[2] %= 3;
+		break;
+	case SYS_console_poll: /* nobody types: no long waits */
+		if (a[0] <= FUTEX_MAX_MS || a[0] == FUTEX_FOREVER)
+			a[0] %= 3;
 		break;
 	case SYS_thread_exit:
 	case SYS_sigsuspend: /* nobody sends it a signal: it would wait for good */

@@ -205,6 +205,15 @@
  *                                                 caller with those rights
  *                                                 (a prefix of the range;
  *                                                 0: none)
+ *   PG_IO_POLL       w0 = timeout ms (0: do not   w0 = entries ready; buffer:
+ *                    wait; PG_POLL_FOREVER);      the entries, revents set.
+ *                    buffer: struct pg_poll per   None ready: saved, answered
+ *                    pipe end                     PG_PIPE_RETRY (w1) when a
+ *                                                 pipe named changes (ask
+ *                                                 again), E_TIMEDOUT, or
+ *                                                 E_INTR (a handled signal
+ *                                                 to the process); E_BUSY:
+ *                                                 no room to wait
  *
  * A process's children are destroyed with it; an exited child stays a
  * zombie until its parent waits for it.
@@ -264,6 +273,7 @@ enum pg_request {
 	PG_PIPE_READ,
 	PG_SIG_ALARM,
 	PG_IO_CHECK,
+	PG_IO_POLL,
 	PG_COUNT
 };
 
@@ -292,6 +302,19 @@ enum pg_request {
 #define PG_PIPE_PARTIAL  2 /* PG_PIPE_WRITE's w1: what fits may go (a write
 			    * of more than PG_PIPE_BUF in all, as Linux) */
 #define PG_PIPE_RETRY    1 /* a saved call's answer (w1): ask again */
+
+/* PG_IO_POLL: one pipe end and its poll(2) events (Linux's POLL* bits). */
+struct pg_poll {
+	uint16_t id, end;       /* pipe id; 0 read end, 1 write end */
+	uint16_t events, revents;
+};
+#define PG_POLLIN   0x001
+#define PG_POLLOUT  0x004
+#define PG_POLLERR  0x008
+#define PG_POLLHUP  0x010
+#define PG_POLLNVAL 0x020
+#define PG_POLL_FOREVER (~0ull)
+#define PG_POLL_MAX_MS  (24ull * 3600 * 1000) /* a finite timeout: at most a day */
 
 /* Limits. */
 #define PG_MMAP_MAX    (256ull << 20) /* bytes in one PG_MMAP_ANON */

@@ -173,7 +173,14 @@
 				       interruptible wait (E_INTR there). \
 				       E_BUSY: the thread blocks sig (nothing \
 				       done unless flags has SIG_POST_FORCE). \
-				       E_INVAL sig, entry, flags */
+				       E_INVAL sig, entry, flags */ \
+	X(console_poll,   48, 1, 0) /* (ms) -> ready: 1 at once if a typed \
+				       byte waits to be read (console_read), \
+				       else wait up to ms (FUTEX_FOREVER: no \
+				       limit; at most FUTEX_MAX_MS otherwise) \
+				       for one; 0 when ms pass.  Takes no \
+				       byte.  E_INTR: a signal came first, \
+				       E_INVAL: ms */
 
 #define SYS_ENUM(name, nr, nargs, pager) SYS_##name = nr,
 enum { SYSCALL_TABLE(SYS_ENUM) SYS_COUNT };
