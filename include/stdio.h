@@ -71,6 +71,11 @@ int vsscanf(const char *s, const char *fmt, va_list ap);
 FILE *fopen(const char *path, const char *mode);
 FILE *fdopen(int fd, const char *mode);
 int fclose(FILE *f);
+/* A stream on a pipe to ("w") or from ("r") command line cmd run as
+ * system() runs it; pclose closes it and waits: the wait status, or -1
+ * (ECHILD: not a popen stream). */
+FILE *popen(const char *cmd, const char *mode);
+int pclose(FILE *f);
 size_t fread(void *p, size_t size, size_t n, FILE *f);
 int ungetc(int c, FILE *f);
 ssize_t getline(char **line, size_t *cap, FILE *f);

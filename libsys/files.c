@@ -207,6 +207,95 @@ int libsys_fd_new_pipe(unsigned id, int write_end, int flags)
 	return fd_new(OFD_PIPE, (write_end ? O_WRONLY : O_RDONLY) | flags, 0, id, 0);
 }
 
+/* ---- exec: the descriptors the new image keeps ---- */
+
+/* A description as exec carries it, and a descriptor naming one. */
+struct carry_ofd {
+	int32_t kind, flags;
+	uint32_t index, pad;
+	uint64_t size, pos;
+};
+struct carry_fd {
+	int16_t fd, ofd;
+};
+
+/* True if some descriptor without FD_CLOEXEC names o (lock held). */
+static int kept(const struct ofd *o)
+{
+	for (int fd = 0; fd < FD_MAX; fd++)
+		if (fds[fd].o == o && !fds[fd].cloexec)
+			return 1;
+	return 0;
+}
+
+size_t libsys_fd_export(void *buf, size_t cap, struct pg_exec_drop *drops, uint32_t *ndrops)
+{
+	uint16_t counts[2] = { 0, 0 }; /* descriptions, descriptors */
+	size_t need = sizeof counts;
+	char *b = buf;
+	*ndrops = 0;
+	lock();
+	for (int i = 0; i < FD_MAX; i++) {
+		struct ofd *o = &ofds[i];
+		if (!o->refs)
+			continue;
+		if (o->kind == OFD_PIPE && !kept(o))
+			drops[(*ndrops)++] = (struct pg_exec_drop){ (uint16_t)o->index,
+								    (o->flags & O_ACCMODE) == O_WRONLY };
+		if (o->kind == OFD_SHM || !kept(o)) /* shm objects live in our memory */
+			continue;
+		struct carry_ofd c = { o->kind, o->flags, o->index, (uint32_t)i, o->size, o->pos };
+		if (need + sizeof c <= cap)
+			memcpy(b + need, &c, sizeof c);
+		need += sizeof c;
+		counts[0]++;
+	}
+	for (int fd = 0; fd < FD_MAX; fd++) {
+		struct ofd *o = fds[fd].o;
+		if (!o || fds[fd].cloexec || o->kind == OFD_SHM)
+			continue;
+		struct carry_fd c = { (int16_t)fd, (int16_t)(o - ofds) };
+		if (need + sizeof c <= cap)
+			memcpy(b + need, &c, sizeof c);
+		need += sizeof c;
+		counts[1]++;
+	}
+	unlock();
+	if (sizeof counts <= cap)
+		memcpy(b, counts, sizeof counts);
+	return need;
+}
+
+void libsys_fd_import(const void *buf, size_t len)
+{
+	uint16_t counts[2];
+	const char *b = buf;
+	if (len < sizeof counts)
+		return;
+	memcpy(counts, b, sizeof counts);
+	size_t ofd_at = sizeof counts, fd_at = ofd_at + counts[0] * sizeof(struct carry_ofd);
+	if (counts[0] > FD_MAX || counts[1] > FD_MAX ||
+	    fd_at + counts[1] * sizeof(struct carry_fd) > len)
+		return;
+	memset(ofds, 0, sizeof ofds);
+	memset(fds, 0, sizeof fds);
+	for (unsigned i = 0; i < counts[0]; i++) {
+		struct carry_ofd c;
+		memcpy(&c, b + ofd_at + i * sizeof c, sizeof c);
+		if (c.pad < FD_MAX) /* at the same place: descriptors name it so */
+			ofds[c.pad] = (struct ofd){ 0, c.kind, c.flags, 0, c.index, c.size, c.pos };
+	}
+	for (unsigned i = 0; i < counts[1]; i++) {
+		struct carry_fd c;
+		memcpy(&c, b + fd_at + i * sizeof c, sizeof c);
+		if (c.fd < 0 || c.fd >= FD_MAX || c.ofd < 0 || c.ofd >= FD_MAX ||
+		    ofds[c.ofd].kind == OFD_FREE)
+			continue;
+		fds[c.fd].o = &ofds[c.ofd];
+		ofds[c.ofd].refs++;
+	}
+}
+
 int libsys_fd_poll(int fd, unsigned *id, int *flags)
 {
 	if (!fd_ok(fd))

@@ -173,6 +173,15 @@ int sigaction(int sig, const struct sigaction *act, struct sigaction *old)
 	return libsys_fail(e);
 }
 
+unsigned long libsys_sig_ignored(void)
+{
+	unsigned long set = 0;
+	for (int s = 1; s < _NSIG && s <= 64; s++)
+		if (actions[s].sa_handler == SIG_IGN)
+			set |= 1ul << (s - 1);
+	return set;
+}
+
 sighandler_t signal(int sig, sighandler_t handler)
 {
 	struct sigaction a = { .sa_handler = handler, .sa_flags = SA_RESTART }, old;

@@ -99,6 +99,7 @@ static const struct {
 	[PG_SIG_ALARM]    = { "sig_alarm",    do_sig_alarm,  ALONE },
 	[PG_IO_CHECK]     = { "io_check",     do_io_check,   BESIDE },
 	[PG_IO_POLL]      = { "io_poll",      do_io_poll,    BESIDE },
+	[PG_IO_EXEC]      = { "io_exec",      do_io_exec,    ALONE },
 };
 
 static const pg_handler faults[] = {

@@ -200,9 +200,15 @@ long do_io_check(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
  * whose time ran out (pipe_poll_expire: the ms until the next deadline,
  * PG_POLL_FOREVER: none), a handled signal p's (pipe_interrupt). */
 long do_io_poll(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+/* proc.c: PG_IO_EXEC, exec of an initrd program in the caller's process. */
+long do_io_exec(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 uint64_t pipe_poll_expire(uint64_t now);
 void pipe_interrupt(struct proc *p);
 void pipe_proc_gone(struct proc *p);
+/* p execs: its saved calls are dropped, and of its ends the n in drops
+ * (close-on-exec descriptors') let go; the rest stay held. */
+struct pg_exec_drop;
+void pipe_proc_exec(struct proc *p, const struct pg_exec_drop *drops, uint32_t n);
 
 /* info.c: statistics, process list, region list. */
 long do_stats(struct proc *p, const struct sys_msg *m, struct sys_msg *r);

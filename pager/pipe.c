@@ -437,11 +437,9 @@ int pipe_fork(struct proc *parent, struct proc *child)
 	return e;
 }
 
-/* p ends (exit, kill, fault): its saved calls are dropped and the ends it
- * held closed, as if it had closed every descriptor. */
-void pipe_proc_gone(struct proc *p)
+/* Drop p's saved calls (pipes_lock held): its threads are gone. */
+static void drop_saved(struct proc *p)
 {
-	lock_take(&pipes_lock);
 	for (int i = 0; i < POLLERS_MAX; i++)
 		if (pollers[i].reply && pollers[i].pid == p->pid)
 			sys_handle_close(pollers[i].reply), pollers[i].reply = 0;
@@ -455,6 +453,41 @@ void pipe_proc_gone(struct proc *p)
 			if (q->wwait[i].reply && q->wwait[i].pid == p->pid)
 				sys_handle_close(q->wwait[i].reply), q->wwait[i].reply = 0;
 		}
+	}
+}
+
+void pipe_proc_exec(struct proc *p, const struct pg_exec_drop *drops, uint32_t n)
+{
+	lock_take(&pipes_lock);
+	drop_saved(p);
+	for (uint32_t i = 0; i < n; i++) {
+		int s;
+		struct pipe *q = pipe_of(p, drops[i].id, &s);
+		if (!q || drops[i].end > 1)
+			continue;
+		uint32_t *mine = drops[i].end ? &q->hold[s].w : &q->hold[s].r;
+		uint32_t *all = drops[i].end ? &q->writers : &q->readers;
+		if (!*mine)
+			continue;
+		(*mine)--;
+		(*all)--;
+		if (!q->hold[s].r && !q->hold[s].w)
+			q->hold[s].pid = 0;
+		settle(q);
+	}
+	lock_give(&pipes_lock);
+}
+
+/* p ends (exit, kill, fault): its saved calls are dropped and the ends it
+ * held closed, as if it had closed every descriptor. */
+void pipe_proc_gone(struct proc *p)
+{
+	lock_take(&pipes_lock);
+	drop_saved(p);
+	for (int id = 0; id < PIPE_MAX; id++) {
+		struct pipe *q = &pipes[id];
+		if (!q->used)
+			continue;
 		int s;
 		if (!pipe_of(p, (uint64_t)id, &s))
 			continue;

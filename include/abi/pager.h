@@ -214,6 +214,17 @@
  *                                                 E_INTR (a handled signal
  *                                                 to the process); E_BUSY:
  *                                                 no room to wait
+ *   PG_IO_EXEC       w0 = A, w1 = D; buffer:      none on success: the
+ *                    A bytes "name\0arg\0...\0" caller's image is replaced
+ *                    (as PG_SPAWN's), D struct    (same pid, parent,
+ *                    pg_exec_drop (pipe ends      children, pipe ends but
+ *                    its close-on-exec            the D dropped, ignored
+ *                    descriptors held), then up   signals, alarm; handlers
+ *                    to PG_EXEC_MAX bytes for     back to default; every
+ *                    the new image's startup      thread but a new first one
+ *                    page (exec_carry)            gone).  E_NOENT, E_NOEXEC,
+ *                                                 E_INVAL, E_NOMEM: the
+ *                                                 caller is unchanged
  *
  * A process's children are destroyed with it; an exited child stays a
  * zombie until its parent waits for it.
@@ -274,6 +285,7 @@ enum pg_request {
 	PG_SIG_ALARM,
 	PG_IO_CHECK,
 	PG_IO_POLL,
+	PG_IO_EXEC,
 	PG_COUNT
 };
 
@@ -321,6 +333,13 @@ struct pg_poll {
 #define PG_MAX_THREADS 16             /* per process, the first included */
 #define PG_MAX_ARGS    8              /* argv entries, name included */
 #define PG_SPAWN_MAX   512            /* bytes of a PG_SPAWN buffer */
+#define PG_EXEC_MAX    3072           /* PG_IO_EXEC's bytes for the new image */
+
+/* PG_IO_EXEC: a pipe end a close-on-exec descriptor holds, let go when the
+ * exec succeeds. */
+struct pg_exec_drop {
+	uint16_t id, end;
+};
 
 /* Address map of a process (programs link at 0x400000; page 0 is never
  * mapped):
@@ -439,6 +458,9 @@ struct pg_startup {
 	uint32_t argc, pad;
 	uint64_t argv[PG_MAX_ARGS + 1]; /* pointers into this page; NULL ends */
 	char strings[PG_SPAWN_MAX];
+	uint32_t exec_len, pad2;        /* PG_IO_EXEC: libsys's own bytes for */
+	char exec_carry[PG_EXEC_MAX];   /* the new image (descriptors, ...) */
 };
+_Static_assert(sizeof(struct pg_startup) <= 4096, "the startup page is one page");
 
 #endif
