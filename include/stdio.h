@@ -46,9 +46,14 @@ int putc(int c, FILE *f);
 int fflush(FILE *f);
 size_t fwrite(const void *p, size_t size, size_t n, FILE *f);
 void perror(const char *s);
-/* Reading from strings: %d %i %u %o %x %c %s %[set] %n %p %f %e %g, with
- * '*', a width and the hh h l ll j z t L modifiers. */
+/* Reading from strings and streams: %d %i %u %o %x %c %s %[set] %n %p %f
+ * %e %g %a, with '*', a width and the hh h l ll j z t L modifiers; the
+ * conversions stored, EOF if the input ended before the first. */
 int sscanf(const char *s, const char *fmt, ...) __attribute__((format(scanf, 2, 3)));
+int scanf(const char *fmt, ...) __attribute__((format(scanf, 1, 2)));
+int fscanf(FILE *f, const char *fmt, ...) __attribute__((format(scanf, 2, 3)));
+int vscanf(const char *fmt, va_list ap);
+int vfscanf(FILE *f, const char *fmt, va_list ap);
 /* Buffering: setvbuf before or after use (what is buffered is written
  * out first); a NULL buf with _IOFBF/_IOLBF: one of BUFSIZ on first use. */
 #define _IOFBF 0

@@ -515,6 +515,10 @@ static void pick_request(struct fz *f, uint64_t a[6])
 	case PG_SHARED_EP:
 		a[2] = below(f, 2) ? below(f, 8) : a[2];
 		break;
+	case PG_IO_EXEC: /* a program name left in the buffer would replace
+			  * the worker: only malformed requests */
+		a[2] = below(f, 2) ? 0 : PG_SPAWN_MAX + 1 + below(f, 1u << 20);
+		break;
 	case PG_IO_POLL: /* no long waits: nothing it polls may change */
 		if (a[2] <= PG_POLL_MAX_MS || a[2] == PG_POLL_FOREVER)
 			a[2] %= 3;
