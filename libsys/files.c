@@ -391,7 +391,11 @@ ssize_t read(int fd, void *buf, size_t count)
 		return -1;
 	}
 	if (o->kind == OFD_CONSOLE) {
-		int n = console_read(buf, count, 0);
+		int n;
+		do { /* again after a handler with SA_RESTART */
+			libsys_sig_restart = 0;
+			n = console_read(buf, count, 0);
+		} while (n == -E_INTR && libsys_sig_restart);
 		return n < 0 ? libsys_fail(-n) : n;
 	}
 	if (o->kind == OFD_PIPE)

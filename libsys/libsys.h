@@ -76,6 +76,8 @@ extern volatile unsigned libsys_sig_handled;
 struct pg_exec_drop;
 size_t libsys_fd_export(void *buf, size_t cap, struct pg_exec_drop *drops, uint32_t *ndrops);
 void libsys_fd_import(const void *buf, size_t len);
+/* The signals whose handlers have SA_ONSTACK (signal.c). */
+unsigned long libsys_sig_onstack(void);
 /* The signals set to SIG_IGN (bit sig - 1; signal.c): exec keeps them. */
 unsigned long libsys_sig_ignored(void);
 /* crt0, in an image exec started: argv, the environment, descriptors,

@@ -64,9 +64,12 @@ long libsys_pipe_read(unsigned id, void *buf, size_t count, int nonblock)
 		struct sys_msg m = { .label = PG_PIPE_READ,
 				     .w = { id, n, nonblock || done ? PG_PIPE_NONBLOCK : 0,
 					    (uint64_t)buf + done } };
+		libsys_sig_restart = 0;
 		int e = libsys_pg_call(&m);
 		if (e == E_OK && m.w[1] == PG_PIPE_RETRY)
 			continue; /* woken: the pipe changed */
+		if (e == E_INTR && !done && libsys_sig_restart)
+			continue; /* a handler with SA_RESTART ran: again */
 		if (e == E_BUSY) { /* the pager's waiting list is full */
 			sleep_ms(1);
 			continue;
@@ -93,15 +96,19 @@ static long broken_pipe(void)
 }
 
 /* One chunk (<= PG_PIPE_BUF bytes at p) into pipe id: bytes taken, or
- * minus an enum err. */
-static long write_chunk(unsigned id, const char *p, size_t n, unsigned flags)
+ * minus an enum err (E_INTR: a handler interrupted the wait; asked again
+ * if restart and it had SA_RESTART). */
+static long write_chunk(unsigned id, const char *p, size_t n, unsigned flags, int restart)
 {
 	for (;;) {
 		memcpy(libsys_ipc_buf(), p, n);
 		struct sys_msg m = { .label = IPC_LABEL(PG_PIPE_WRITE, n), .w = { id, flags } };
+		libsys_sig_restart = 0;
 		int e = libsys_pg_call(&m);
 		if (e == E_OK && m.w[1] == PG_PIPE_RETRY)
 			continue;
+		if (e == E_INTR && restart && libsys_sig_restart)
+			continue; /* a handler with SA_RESTART ran: again */
 		if (e == E_BUSY) {
 			sleep_ms(1);
 			continue;
@@ -124,7 +131,7 @@ long libsys_pipe_write(unsigned id, const void *buf, size_t count, int nonblock)
 	size_t done = 0;
 	while (done < count) {
 		size_t n = count - done > PG_PIPE_BUF ? PG_PIPE_BUF : count - done;
-		long got = write_chunk(id, (const char *)buf + done, n, flags);
+		long got = write_chunk(id, (const char *)buf + done, n, flags, !done);
 		if (got < 0 && done)
 			return (long)done;
 		if (got < 0)

@@ -1,5 +1,5 @@
 /* poll, ppoll, select, pselect.  Files and /dev files never wait (always
- * ready, as Linux's); the console's input is the kernel's (console_poll);
+ * ready, as Linux's); the console's input is the kernel's (console_read's CONSOLE_POLL);
  * pipes are the pager's: PG_IO_POLL answers their events, or saves the
  * call until one of them changes (PG_PIPE_RETRY: look again), the time
  * runs out (E_TIMEDOUT) or a handled signal comes (E_INTR: EINTR), so a
@@ -71,7 +71,7 @@ static int scan(struct pollfd *fds, nfds_t nfds, struct ask *q)
 			struct sys_regs r;
 			ev = widen(POLLOUT);
 			if (p->events & (POLLIN | POLLRDNORM)) {
-				if (sys_console_poll_r(0, &r) == E_OK && r.rdi)
+				if (sys_console_read_r(0, 0, CONSOLE_POLL, &r) == E_OK && r.rdi)
 					ev |= widen(POLLIN);
 				else
 					q->console = 1;
@@ -145,8 +145,9 @@ static int poll_ms(struct pollfd *fds, nfds_t nfds, uint64_t timeout)
 			e = ask_pager(fds, &q, ms, &ready);
 		} else { /* the console alone */
 			struct sys_regs r;
-			e = sys_console_poll_r(left == FOREVER ? FUTEX_FOREVER :
-					       left > FUTEX_MAX_MS ? FUTEX_MAX_MS : left, &r);
+			e = sys_console_read_r(0, left == FOREVER ? FUTEX_FOREVER :
+					       left > FUTEX_MAX_MS ? FUTEX_MAX_MS : left,
+					       CONSOLE_POLL, &r);
 			if (e == E_OK && r.rdi)
 				e = E_AGAIN; /* typed: scan again */
 		}

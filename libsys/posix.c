@@ -166,13 +166,19 @@ int page_info(const void *addr, size_t len, struct pg_page_info *out)
 
 pid_t fork(void)
 {
+	struct sys_regs ss; /* the alternate stack: the child's thread keeps it */
+	uint64_t onstack = libsys_sig_onstack();
+	int have = sys_sigaltstack_r(0, 0, ABI_SS_ASK, onstack, &ss) == E_OK && ss.rsi;
 	int pid = pgreq_fork();
 	if (pid < 0) {
 		errno = libsys_errno(-pid);
 		return -1;
 	}
-	if (pid == 0)
+	if (pid == 0) {
 		libsys_mark_start();
+		if (have)
+			sys_sigaltstack(ss.rdi, ss.rsi, ABI_SS_SET, onstack);
+	}
 	return pid;
 }
 

@@ -198,12 +198,14 @@ int pipe_fork(struct proc *parent, struct proc *child);
 long do_io_check(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 /* PG_IO_POLL: poll(2) over pipes; the timer thread answers saved polls
  * whose time ran out (pipe_poll_expire: the ms until the next deadline,
- * PG_POLL_FOREVER: none), a handled signal p's (pipe_interrupt). */
+ * PG_POLL_FOREVER: none), a handled signal p's (pipe_interrupt: E_INTR to
+ * p's saved polls, and with one_thread (the thread the signal went to) its
+ * saved pipe reads and writes too). */
 long do_io_poll(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 /* proc.c: PG_IO_EXEC, exec of an initrd program in the caller's process. */
 long do_io_exec(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 uint64_t pipe_poll_expire(uint64_t now);
-void pipe_interrupt(struct proc *p);
+void pipe_interrupt(struct proc *p, bool one_thread);
 void pipe_proc_gone(struct proc *p);
 /* p execs: its saved calls are dropped, and of its ends the n in drops
  * (close-on-exec descriptors') let go; the rest stay held. */

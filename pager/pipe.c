@@ -401,13 +401,28 @@ uint64_t pipe_poll_expire(uint64_t now)
 	return next;
 }
 
-void pipe_interrupt(struct proc *p)
+/* Answer the saved calls of p on list w E_INTR. */
+static void interrupt_list(struct proc *p, struct pipe_waiter *w)
+{
+	for (int i = 0; i < PIPE_WAITERS; i++)
+		if (w[i].reply && w[i].pid == p->pid) {
+			sys_reply_send(w[i].reply, E_INTR, 0, 0, 0, 0);
+			w[i].reply = 0;
+		}
+}
+
+void pipe_interrupt(struct proc *p, bool one_thread)
 {
 	lock_take(&pipes_lock);
 	for (int i = 0; i < POLLERS_MAX; i++)
 		if (pollers[i].reply && pollers[i].pid == p->pid) {
 			sys_reply_send(pollers[i].reply, E_INTR, 0, 0, 0, 0);
 			pollers[i].reply = 0;
+		}
+	for (int id = 0; id < PIPE_MAX && one_thread; id++)
+		if (pipes[id].used) {
+			interrupt_list(p, pipes[id].rwait);
+			interrupt_list(p, pipes[id].wwait);
 		}
 	lock_give(&pipes_lock);
 }

@@ -96,14 +96,20 @@ enum sig_action sig_action(const struct proc *p, int sig)
 	return SIG_ACT_END;
 }
 
-/* The thread of a one-thread process waiting in PG_WAIT: its wait ends
- * with E_INTR, as a blocking system call a handler interrupts. */
-static void interrupt_wait(struct proc *p)
+/* How many threads p has. */
+static int threads_of(const struct proc *p)
 {
 	int n = 0;
 	for (int i = 0; i < PG_MAX_THREADS; i++)
 		n += p->threads[i] != 0;
-	if (!p->wait_reply || n != 1)
+	return n;
+}
+
+/* The thread of a one-thread process waiting in PG_WAIT: its wait ends
+ * with E_INTR, as a blocking system call a handler interrupts. */
+static void interrupt_wait(struct proc *p)
+{
+	if (!p->wait_reply || threads_of(p) != 1)
 		return;
 	uint32_t h = p->wait_reply;
 	p->wait_reply = 0;
@@ -121,7 +127,7 @@ static void post(struct proc *p, int sig)
 			first = i;
 		if (sys_sig_post(p->threads[i], (uint64_t)sig, p->sig_entry, 0) == E_OK) {
 			interrupt_wait(p);
-			pipe_interrupt(p); /* poll and select: EINTR */
+			pipe_interrupt(p, threads_of(p) == 1); /* poll, pipes: EINTR */
 			return;
 		}
 	}

@@ -652,10 +652,6 @@ static long tame(struct fz *f, long nr, uint64_t a[6])
 		if (a[2] <= FUTEX_MAX_MS || a[2] == FUTEX_FOREVER)
 			a[2] %= 3;
 		break;
-	case SYS_console_poll: /* nobody types: no long waits */
-		if (a[0] <= FUTEX_MAX_MS || a[0] == FUTEX_FOREVER)
-			a[0] %= 3;
-		break;
 	case SYS_thread_exit:
 	case SYS_sigsuspend: /* nobody sends it a signal: it would wait for good */
 		return SYS_yield;
@@ -679,7 +675,9 @@ static long tame(struct fz *f, long nr, uint64_t a[6])
 			a[0] = 0;
 		break;
 	case SYS_console_read:
-		if (!(a[2] & ~(uint64_t)CONSOLE_NOWAIT))
+		if (a[2] == CONSOLE_POLL && (a[1] <= FUTEX_MAX_MS || a[1] == FUTEX_FOREVER))
+			a[1] %= 3; /* nobody types: no long waits */
+		else if (!(a[2] & ~(uint64_t)CONSOLE_NOWAIT))
 			a[2] = CONSOLE_NOWAIT;
 		/* fall through */
 	case SYS_sysinfo: case SYS_frame_stats: case SYS_memmap:
