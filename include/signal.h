@@ -18,9 +18,13 @@
  * (sigprocmask, pthread_sigmask); a new thread and a fork child start with
  * none blocked.  SIG_DFL: the process ends by the signal, but SIGCHLD,
  * SIGURG, SIGWINCH and SIGCONT, which are ignored.
- * SA_RESTART repeats an interrupted waitpid; other calls return EINTR.
- * Not there: sigaltstack, SA_ONSTACK, queued real-time signals, stop and
- * continue, si_pid. */
+ * SA_RESTART repeats an interrupted waitpid, pipe read or write and console
+ * read; other calls return EINTR (poll and select always, as Linux's).
+ * sigaltstack gives the calling thread an alternate stack, where the
+ * frames of signals whose handlers have SA_ONSTACK go (a stack overflow's
+ * SIGSEGV can then be handled); a fork child keeps its thread's, exec and
+ * a new thread start without.
+ * Not there: queued real-time signals, stop and continue, si_pid. */
 #ifndef _SIGNAL_H
 #define _SIGNAL_H
 
@@ -140,6 +144,16 @@ struct sigaction {
 	int sa_flags;
 	void (*sa_restorer)(void);
 };
+
+#define SS_ONSTACK  1
+#define SS_DISABLE  2
+#define MINSIGSTKSZ 2048
+#define SIGSTKSZ    8192
+/* The calling thread's alternate signal stack: ss (NULL: unchanged; its
+ * ss_flags 0 or SS_DISABLE) and the one before into old (NULL: not
+ * asked).  0, or -1 with EPERM (on it now), ENOMEM (ss_size below
+ * MINSIGSTKSZ), EINVAL (flags), EFAULT. */
+int sigaltstack(const stack_t *ss, stack_t *old);
 
 #define SA_NOCLDSTOP 0x00000001
 #define SA_NOCLDWAIT 0x00000002

@@ -46,9 +46,14 @@ int putc(int c, FILE *f);
 int fflush(FILE *f);
 size_t fwrite(const void *p, size_t size, size_t n, FILE *f);
 void perror(const char *s);
-/* Reading from strings: %d %i %u %o %x %c %s %[set] %n %p %f %e %g, with
- * '*', a width and the hh h l ll j z t L modifiers. */
+/* Reading from strings and streams: %d %i %u %o %x %c %s %[set] %n %p %f
+ * %e %g %a, with '*', a width and the hh h l ll j z t L modifiers; the
+ * conversions stored, EOF if the input ended before the first. */
 int sscanf(const char *s, const char *fmt, ...) __attribute__((format(scanf, 2, 3)));
+int scanf(const char *fmt, ...) __attribute__((format(scanf, 1, 2)));
+int fscanf(FILE *f, const char *fmt, ...) __attribute__((format(scanf, 2, 3)));
+int vscanf(const char *fmt, va_list ap);
+int vfscanf(FILE *f, const char *fmt, va_list ap);
 /* Buffering: setvbuf before or after use (what is buffered is written
  * out first); a NULL buf with _IOFBF/_IOLBF: one of BUFSIZ on first use. */
 #define _IOFBF 0
@@ -71,6 +76,11 @@ int vsscanf(const char *s, const char *fmt, va_list ap);
 FILE *fopen(const char *path, const char *mode);
 FILE *fdopen(int fd, const char *mode);
 int fclose(FILE *f);
+/* A stream on a pipe to ("w") or from ("r") command line cmd run as
+ * system() runs it; pclose closes it and waits: the wait status, or -1
+ * (ECHILD: not a popen stream). */
+FILE *popen(const char *cmd, const char *mode);
+int pclose(FILE *f);
 size_t fread(void *p, size_t size, size_t n, FILE *f);
 int ungetc(int c, FILE *f);
 ssize_t getline(char **line, size_t *cap, FILE *f);

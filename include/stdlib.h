@@ -21,6 +21,10 @@ _Noreturn void _Exit(int status);
 /* Ends the process as killed by SIGABRT (a console line says so). */
 _Noreturn void abort(void);
 int atexit(void (*fn)(void));
+/* Run command line cmd in a child (fork and exec; no shell: words, quotes
+ * and backslashes only, an operator such as | or > gives status 127) and
+ * wait: its wait status, -1 if no child could be made; cmd NULL: 1. */
+int system(const char *cmd);
 
 int atoi(const char *s);
 long atol(const char *s);

@@ -30,6 +30,18 @@
 /* A copy-on-write copy of this process; 0 in the child, its pid in the
  * parent, -1 (ENOMEM, EAGAIN) if none. */
 pid_t fork(void);
+/* Replace this process's image by initrd program path (leading '/', "./"
+ * and a directory the initrd lacks are dropped: "/bin/sh" is "sh"): the
+ * same pid, parent, children and descriptors without FD_CLOEXEC; handled
+ * signals back to SIG_DFL, ignored ones stay.  Returns only on failure:
+ * -1 with ENOENT (no such program), ENOEXEC, E2BIG, EFAULT, ENOMEM. */
+int execve(const char *path, char *const argv[], char *const envp[]);
+int execv(const char *path, char *const argv[]);
+int execvp(const char *file, char *const argv[]);
+int execvpe(const char *file, char *const argv[], char *const envp[]);
+int execl(const char *path, const char *arg, ...);
+int execlp(const char *file, const char *arg, ...);
+int execle(const char *path, const char *arg, ...);
 pid_t getpid(void);
 pid_t getppid(void);
 int getpagesize(void);

@@ -6,6 +6,8 @@
 #include "sched.h"
 #include "spinlock.h"
 #include "ksignal.h"
+#include "arch_api.h"
+#include "abi/syscall.h"
 
 #define WAITERS_MAX 4
 #define WAIT_MS     1000 /* a safety net: input wakes the reader */
@@ -57,6 +59,28 @@ size_t console_wait_take(char *dst, size_t n, bool nowait)
 	if (got)
 		arch_console_poll(); /* what the devices held back meanwhile */
 	return got;
+}
+
+int console_wait_input(uint64_t ms)
+{
+	uint64_t hz = arch_cycles_per_sec() ? arch_cycles_per_sec() : 1;
+	uint64_t start = arch_cycles();
+	for (;;) {
+		if (console_has_input())
+			return 1;
+		if (signal_ready_now())
+			return -1;
+		uint64_t gone = (arch_cycles() - start) / (hz / 1000 ? hz / 1000 : 1);
+		if (ms != FUTEX_FOREVER && gone >= ms)
+			return 0;
+		uint64_t left = ms == FUTEX_FOREVER ? WAIT_MS : ms - gone;
+		int slot = arch_console_interrupts() ? enlist(sched_current()) : -1;
+		uint64_t nap = slot < 0 ? POLL_MS : WAIT_MS;
+		sched_sleep_ms_unless(left < nap ? left : nap, input_or_signal);
+		if (slot >= 0)
+			delist(slot);
+		thread_check_kill();
+	}
 }
 
 void console_input_notify(void)

@@ -39,6 +39,25 @@ static int frame_out(struct thread *me, uint64_t sp, const struct abi_sigframe *
  * interrupted rsp of me, keeping blocked set mask in it, and set me's
  * registers to enter entry; sig is then blocked.  False, with nothing
  * changed, if the stack pointer or the frame's memory is bad. */
+/* True if rsp lies on me's alternate stack. */
+static bool on_altstack(const struct thread *me, uint64_t rsp)
+{
+	return me->ss_size && rsp > me->ss_sp && rsp - me->ss_sp <= me->ss_size;
+}
+
+/* Where signal sig's frame goes below (the red zone kept unless the frame
+ * starts a fresh alternate stack), and uc_stack as Linux fills it. */
+static uint64_t frame_top(const struct thread *me, unsigned sig, uint64_t rsp,
+			  struct abi_stack *st)
+{
+	st->ss_sp = me->ss_sp;
+	st->ss_size = me->ss_size;
+	st->ss_flags = !me->ss_size ? ABI_SS_DISABLE : on_altstack(me, rsp) ? ABI_SS_ONSTACK : 0;
+	if (me->ss_size && ((me->sigonstack >> (sig - 1)) & 1) && !on_altstack(me, rsp))
+		return me->ss_sp + me->ss_size + RED_ZONE;
+	return rsp;
+}
+
 static bool push_frame(struct thread *me, uint64_t entry, unsigned sig, int code,
 		       uint64_t addr, uint64_t mask)
 {
@@ -51,7 +70,7 @@ static bool push_frame(struct thread *me, uint64_t entry, unsigned sig, int code
 	f.info.si_signo = (int32_t)sig;
 	f.info.si_code = code;
 	f.info.si_addr = addr;
-	uint64_t rsp = g[ABI_REG_RSP];
+	uint64_t rsp = frame_top(me, sig, g[ABI_REG_RSP], &f.uc.uc_stack);
 	if (rsp > USER_END || rsp < RED_ZONE + 2 * sizeof f)
 		return false;
 	uint64_t sp = (rsp - RED_ZONE - sizeof f) & ~63ull;
@@ -145,6 +164,31 @@ int ksys_sigmask(const uint64_t a[6], uint64_t out[6])
 	me->sigblocked &= ~ABI_SIG_UNBLOCKABLE;
 	out[0] = old;
 	out[1] = *(volatile uint64_t *)&me->sigpending;
+	return E_OK;
+}
+
+int ksys_sigaltstack(const uint64_t a[6], uint64_t out[6])
+{
+	struct thread *me = cur();
+	uint64_t g[ABI_NGREG];
+	arch_uregs_get(me->uframe, g);
+	bool on = on_altstack(me, g[ABI_REG_RSP]);
+	if (a[2] != ABI_SS_SET && a[2] != ABI_SS_DISABLE && a[2] != ABI_SS_ASK)
+		return E_INVAL;
+	if (a[2] != ABI_SS_ASK && on)
+		return E_PERM;
+	if (a[2] == ABI_SS_SET && a[1] < ABI_MINSIGSTKSZ)
+		return E_NOMEM;
+	if (a[2] == ABI_SS_SET && (a[0] >= USER_END || a[1] > USER_END - a[0]))
+		return E_INVAL;
+	out[0] = me->ss_sp;
+	out[1] = me->ss_size;
+	out[2] = !me->ss_size ? ABI_SS_DISABLE : on ? ABI_SS_ONSTACK : 0;
+	if (a[2] == ABI_SS_SET)
+		me->ss_sp = a[0], me->ss_size = a[1];
+	else if (a[2] == ABI_SS_DISABLE)
+		me->ss_sp = me->ss_size = 0;
+	me->sigonstack = a[3];
 	return E_OK;
 }
 

@@ -76,10 +76,24 @@ int ksys_debug_write(const uint64_t a[6], uint64_t out[6])
 	return E_OK;
 }
 
+/* console_read's CONSOLE_POLL: wait up to ms for a typed byte. */
+static int console_poll(uint64_t ms, uint64_t out[6])
+{
+	if (ms > FUTEX_MAX_MS && ms != FUTEX_FOREVER)
+		return E_INVAL;
+	int r = console_wait_input(ms);
+	if (r < 0)
+		return E_INTR;
+	out[0] = (uint64_t)r;
+	return E_OK;
+}
+
 int ksys_console_read(const uint64_t a[6], uint64_t out[6])
 {
 	char buf[256];
 	uint64_t want = a[1] < sizeof buf ? a[1] : sizeof buf;
+	if (a[2] == CONSOLE_POLL)
+		return console_poll(a[1], out);
 	if (!want)
 		return E_OK;
 	if (a[2] & ~(uint64_t)CONSOLE_NOWAIT)

@@ -42,6 +42,14 @@ void libsys_start(const struct pg_startup *st)
 		libsys_tls_init(block);
 	}
 	char **argv = (char **)st->argv;
-	libsys_set_progname(st->argc ? argv[0] : NULL);
-	exit(main((int)st->argc, argv, environ)); /* envp: environ */
+	int argc = (int)st->argc;
+	if (st->exec_len) { /* started by exec: what the old image carried */
+		char **v = libsys_exec_resume(st->exec_carry, st->exec_len, &argc);
+		if (v)
+			argv = v;
+		else
+			argc = (int)st->argc;
+	}
+	libsys_set_progname(argc ? argv[0] : NULL);
+	exit(main(argc, argv, environ)); /* envp: environ */
 }

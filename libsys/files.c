@@ -1,6 +1,7 @@
 /* Descriptors: initrd files (open, read, lseek, close; read-only: the
- * initrd is the only file system), the console (fds 0, 1 and 2 at the
- * start), shared memory objects (shm.c: shm_open's, read-write) and pipes
+ * initrd is the only file system), /dev/null, /dev/zero, /dev/random and
+ * /dev/urandom (here in libsys: no pager state), the console (fds 0, 1
+ * and 2 at the start), shared memory objects (shm.c: shm_open's, read-write) and pipes
  * (pipe.c); dup, dup2, dup3, fcntl.  A descriptor is a slot of a small
  * table in this process naming an open file description (shared by dups,
  * copied by fork, like Linux's); the pager knows a file by its PG_LIST
@@ -19,7 +20,28 @@
 
 #define FD_MAX LIBSYS_FD_MAX
 
-enum { OFD_FREE, OFD_CONSOLE, OFD_FILE, OFD_SHM, OFD_PIPE };
+enum { OFD_FREE, OFD_CONSOLE, OFD_FILE, OFD_SHM, OFD_PIPE, OFD_NULL, OFD_ZERO,
+       OFD_RANDOM };
+
+/* The devices under /dev: name, kind, minor number (Linux's, major 1). */
+static const struct dev {
+	const char *name;
+	int kind, minor;
+} devs[] = {
+	{ "dev/null", OFD_NULL, 3 },
+	{ "dev/zero", OFD_ZERO, 5 },
+	{ "dev/random", OFD_RANDOM, 8 },
+	{ "dev/urandom", OFD_RANDOM, 9 },
+};
+
+/* The device called path (no leading '/'), or NULL. */
+static const struct dev *dev_find(const char *path)
+{
+	for (size_t i = 0; i < sizeof devs / sizeof devs[0]; i++)
+		if (!strcmp(path, devs[i].name))
+			return &devs[i];
+	return NULL;
+}
 
 /* An open file description: what dup'd descriptors share (the position,
  * O_NONBLOCK); refs descriptors name it.  A pipe's end is held in the
@@ -144,6 +166,10 @@ int open(const char *path, int flags, ...)
 	}
 	while (*path == '/')
 		path++;
+	const struct dev *d = dev_find(path);
+	if (d) /* O_CREAT, O_TRUNC: nothing to do, as Linux's */
+		return fd_new(d->kind, flags & (O_ACCMODE | O_NONBLOCK | O_CLOEXEC), 0,
+			      (unsigned)d->minor, 0);
 	if ((flags & O_ACCMODE) != O_RDONLY || (flags & (O_CREAT | O_TRUNC))) {
 		errno = find_file(path, &index, &size) ? ENOENT : EROFS;
 		if (flags & O_CREAT)
@@ -181,6 +207,114 @@ int libsys_fd_new_pipe(unsigned id, int write_end, int flags)
 	return fd_new(OFD_PIPE, (write_end ? O_WRONLY : O_RDONLY) | flags, 0, id, 0);
 }
 
+/* ---- exec: the descriptors the new image keeps ---- */
+
+/* A description as exec carries it, and a descriptor naming one. */
+struct carry_ofd {
+	int32_t kind, flags;
+	uint32_t index, pad;
+	uint64_t size, pos;
+};
+struct carry_fd {
+	int16_t fd, ofd;
+};
+
+/* True if some descriptor without FD_CLOEXEC names o (lock held). */
+static int kept(const struct ofd *o)
+{
+	for (int fd = 0; fd < FD_MAX; fd++)
+		if (fds[fd].o == o && !fds[fd].cloexec)
+			return 1;
+	return 0;
+}
+
+size_t libsys_fd_export(void *buf, size_t cap, struct pg_exec_drop *drops, uint32_t *ndrops)
+{
+	uint16_t counts[2] = { 0, 0 }; /* descriptions, descriptors */
+	size_t need = sizeof counts;
+	char *b = buf;
+	*ndrops = 0;
+	lock();
+	for (int i = 0; i < FD_MAX; i++) {
+		struct ofd *o = &ofds[i];
+		if (!o->refs)
+			continue;
+		if (o->kind == OFD_PIPE && !kept(o))
+			drops[(*ndrops)++] = (struct pg_exec_drop){ (uint16_t)o->index,
+								    (o->flags & O_ACCMODE) == O_WRONLY };
+		if (o->kind == OFD_SHM || !kept(o)) /* shm objects live in our memory */
+			continue;
+		struct carry_ofd c = { o->kind, o->flags, o->index, (uint32_t)i, o->size, o->pos };
+		if (need + sizeof c <= cap)
+			memcpy(b + need, &c, sizeof c);
+		need += sizeof c;
+		counts[0]++;
+	}
+	for (int fd = 0; fd < FD_MAX; fd++) {
+		struct ofd *o = fds[fd].o;
+		if (!o || fds[fd].cloexec || o->kind == OFD_SHM)
+			continue;
+		struct carry_fd c = { (int16_t)fd, (int16_t)(o - ofds) };
+		if (need + sizeof c <= cap)
+			memcpy(b + need, &c, sizeof c);
+		need += sizeof c;
+		counts[1]++;
+	}
+	unlock();
+	if (sizeof counts <= cap)
+		memcpy(b, counts, sizeof counts);
+	return need;
+}
+
+void libsys_fd_import(const void *buf, size_t len)
+{
+	uint16_t counts[2];
+	const char *b = buf;
+	if (len < sizeof counts)
+		return;
+	memcpy(counts, b, sizeof counts);
+	size_t ofd_at = sizeof counts, fd_at = ofd_at + counts[0] * sizeof(struct carry_ofd);
+	if (counts[0] > FD_MAX || counts[1] > FD_MAX ||
+	    fd_at + counts[1] * sizeof(struct carry_fd) > len)
+		return;
+	memset(ofds, 0, sizeof ofds);
+	memset(fds, 0, sizeof fds);
+	for (unsigned i = 0; i < counts[0]; i++) {
+		struct carry_ofd c;
+		memcpy(&c, b + ofd_at + i * sizeof c, sizeof c);
+		if (c.pad < FD_MAX) /* at the same place: descriptors name it so */
+			ofds[c.pad] = (struct ofd){ 0, c.kind, c.flags, 0, c.index, c.size, c.pos };
+	}
+	for (unsigned i = 0; i < counts[1]; i++) {
+		struct carry_fd c;
+		memcpy(&c, b + fd_at + i * sizeof c, sizeof c);
+		if (c.fd < 0 || c.fd >= FD_MAX || c.ofd < 0 || c.ofd >= FD_MAX ||
+		    ofds[c.ofd].kind == OFD_FREE)
+			continue;
+		fds[c.fd].o = &ofds[c.ofd];
+		ofds[c.ofd].refs++;
+	}
+}
+
+int libsys_fd_poll(int fd, unsigned *id, int *flags)
+{
+	if (!fd_ok(fd))
+		return LIBSYS_POLL_BAD;
+	struct ofd *o = fds[fd].o;
+	*id = o->index;
+	*flags = o->flags;
+	return o->kind == OFD_CONSOLE ? LIBSYS_POLL_CONSOLE :
+	       o->kind == OFD_PIPE ? LIBSYS_POLL_PIPE : LIBSYS_POLL_READY;
+}
+
+int libsys_fd_zero(int fd)
+{
+	if (!fd_ok(fd))
+		return 0;
+	int k = fds[fd].o->kind;
+	return k == OFD_ZERO ? 1 : k == OFD_NULL || k == OFD_RANDOM ? -1 : 0;
+}
+
 int libsys_fd_console(int fd)
 {
 	return fd_ok(fd) && fds[fd].o->kind == OFD_CONSOLE;
@@ -201,6 +335,52 @@ static long read_chunk(struct ofd *o, char *buf, size_t n)
 	return (long)got;
 }
 
+size_t libsys_user_room(const void *buf, size_t count, int write)
+{
+	struct sys_msg m = { .label = PG_IO_CHECK, .w = { (uint64_t)buf, count, write != 0 } };
+	if (libsys_pg_call(&m))
+		return 0;
+	return m.w[0] < count ? (size_t)m.w[0] : count;
+}
+
+#define RW_MAX 0x7ffff000ul /* Linux's most bytes in one read or write */
+
+/* The next word of /dev/urandom's generator (splitmix64 over the cycle
+ * counter: unpredictable enough for seeds, not for keys). */
+static uint64_t random_word(void)
+{
+	static uint64_t state;
+	uint32_t lo, hi;
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	uint64_t z = __atomic_add_fetch(&state, 0x9e3779b97f4a7c15ull ^ ((uint64_t)hi << 32 | lo),
+					__ATOMIC_RELAXED);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+/* read of /dev/zero or /dev/urandom: count bytes (at most RW_MAX) into
+ * buf, as many as are writable memory (none: EFAULT). */
+static ssize_t dev_fill(int kind, void *buf, size_t count)
+{
+	if (!count)
+		return 0;
+	size_t n = libsys_user_room(buf, count > RW_MAX ? RW_MAX : count, 1);
+	if (!n) {
+		errno = EFAULT;
+		return -1;
+	}
+	if (kind == OFD_ZERO) {
+		memset(buf, 0, n);
+		return (ssize_t)n;
+	}
+	for (size_t i = 0; i < n; i += 8) {
+		uint64_t w = random_word();
+		memcpy((char *)buf + i, &w, n - i < 8 ? n - i : 8);
+	}
+	return (ssize_t)n;
+}
+
 ssize_t read(int fd, void *buf, size_t count)
 {
 	struct ofd *o = ofd_of(fd);
@@ -211,11 +391,20 @@ ssize_t read(int fd, void *buf, size_t count)
 		return -1;
 	}
 	if (o->kind == OFD_CONSOLE) {
-		int n = console_read(buf, count, 0);
+		int n;
+		unsigned mark;
+		do { /* again unless a handler without SA_RESTART ran here */
+			mark = libsys_sig_eintr();
+			n = console_read(buf, count, 0);
+		} while (n == -E_INTR && libsys_sig_eintr() == mark);
 		return n < 0 ? libsys_fail(-n) : n;
 	}
 	if (o->kind == OFD_PIPE)
 		return libsys_pipe_read(o->index, buf, count, o->flags & O_NONBLOCK);
+	if (o->kind == OFD_NULL)
+		return 0;
+	if (o->kind == OFD_ZERO || o->kind == OFD_RANDOM)
+		return dev_fill(o->kind, buf, count);
 	if (o->kind == OFD_SHM) {
 		size_t n = libsys_shm_rw(o->shm, o->pos, buf, count, 0);
 		o->pos += n;
@@ -248,6 +437,16 @@ ssize_t write(int fd, const void *buf, size_t count)
 	}
 	if (o->kind == OFD_PIPE)
 		return libsys_pipe_write(o->index, buf, count, o->flags & O_NONBLOCK);
+	if (o->kind == OFD_NULL || o->kind == OFD_ZERO)
+		return count > RW_MAX ? (ssize_t)RW_MAX : (ssize_t)count; /* never read */
+	if (o->kind == OFD_RANDOM) { /* read as Linux's adds it to the pool */
+		size_t n = count ? libsys_user_room(buf, count > RW_MAX ? RW_MAX : count, 0) : 0;
+		if (count && !n) {
+			errno = EFAULT;
+			return -1;
+		}
+		return (ssize_t)n;
+	}
 	size_t n = libsys_shm_rw(o->shm, o->pos, (void *)buf, count, 1);
 	o->pos += n;
 	return n || !count ? (ssize_t)n : libsys_fail(E_NOMEM);
@@ -268,6 +467,8 @@ off_t lseek(int fd, off_t off, int whence)
 	struct ofd *o = ofd_of(fd);
 	if (!o || unseekable(o))
 		return -1;
+	if (o->kind >= OFD_NULL) /* Linux's devices stay at 0 */
+		return 0;
 	uint64_t size = o->kind == OFD_SHM ? libsys_shm_size(o->shm) : o->size;
 	int64_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ?
 		       (int64_t)o->pos : whence == SEEK_END ? (int64_t)size : -1;
@@ -396,6 +597,15 @@ static void fill_stat(struct stat *st, mode_t mode, uint64_t size, uint64_t ino)
 	st->st_blocks = (blkcnt_t)((size + 511) / 512);
 }
 
+/* *st for the device of minor number minor (major 1, as Linux's). */
+static void dev_stat(struct stat *st, unsigned minor)
+{
+	fill_stat(st, S_IFCHR | 0666, 0, 100 + minor);
+	st->st_dev = 5;
+	st->st_rdev = (dev_t)(1u << 8 | minor);
+	st->st_blocks = 0;
+}
+
 int stat(const char *path, struct stat *st)
 {
 	unsigned index;
@@ -406,8 +616,13 @@ int stat(const char *path, struct stat *st)
 	}
 	while (*path == '/')
 		path++;
-	if (!*path) {
+	if (!*path || !strcmp(path, "dev") || !strcmp(path, "dev/")) {
 		fill_stat(st, S_IFDIR | 0555, 0, 0);
+		return 0;
+	}
+	const struct dev *d = dev_find(path);
+	if (d) {
+		dev_stat(st, (unsigned)d->minor);
 		return 0;
 	}
 	int e = find_file(path, &index, &size);
@@ -437,6 +652,8 @@ int fstat(int fd, struct stat *st)
 		fill_stat(st, S_IFIFO | 0600, 0, 0);
 	else if (o->kind == OFD_SHM)
 		fill_stat(st, S_IFREG | 0600, libsys_shm_size(o->shm), 0);
+	else if (o->kind >= OFD_NULL)
+		dev_stat(st, o->index);
 	else
 		fill_stat(st, S_IFREG | 0444, o->size, o->index + 1ull);
 	return 0;

@@ -62,6 +62,36 @@ int libsys_pipe_ref(unsigned id, int write_end, int delta);
 long libsys_pipe_read(unsigned id, void *buf, size_t count, int nonblock);
 long libsys_pipe_write(unsigned id, const void *buf, size_t count, int nonblock);
 int libsys_fd_console(int fd);
+/* How many bytes from buf the caller may write (write: 1) or read: the
+ * pager's PG_IO_CHECK, at most count (0 for a bad pointer). */
+size_t libsys_user_room(const void *buf, size_t count, int write);
+/* poll's view of fd (poll.c): LIBSYS_POLL_BAD (not open), _CONSOLE,
+ * _PIPE (*id: the pipe, *flags: O_ACCMODE says the end) or _READY (a file
+ * or a device: never waits). */
+enum { LIBSYS_POLL_BAD, LIBSYS_POLL_CONSOLE, LIBSYS_POLL_PIPE, LIBSYS_POLL_READY };
+int libsys_fd_poll(int fd, unsigned *id, int *flags);
+/* Handlers run so far in this process (signal.c): ppoll and pselect see
+ * whether one ran while their mask was being set. */
+extern volatile unsigned libsys_sig_handled;
+/* exec (exec.c): the descriptors without FD_CLOEXEC and what they name,
+ * into buf (the bytes needed, written only if they fit in cap), and in
+ * drops[*ndrops] the pipe ends only close-on-exec descriptors hold (the
+ * pager lets them go when the exec succeeds; at most LIBSYS_FD_MAX).
+ * libsys_fd_import: the new image's table from those bytes. */
+struct pg_exec_drop;
+size_t libsys_fd_export(void *buf, size_t cap, struct pg_exec_drop *drops, uint32_t *ndrops);
+void libsys_fd_import(const void *buf, size_t len);
+/* The signals whose handlers have SA_ONSTACK (signal.c). */
+unsigned long libsys_sig_onstack(void);
+/* The signals set to SIG_IGN (bit sig - 1; signal.c): exec keeps them. */
+unsigned long libsys_sig_ignored(void);
+/* crt0, in an image exec started: argv, the environment, descriptors,
+ * ignored and blocked signals from the startup page's carry bytes; the
+ * new argv, or NULL to keep the startup page's. */
+char **libsys_exec_resume(const char *carry, size_t len, int *argc);
+/* mmap's view of fd: 1 /dev/zero (anonymous memory), -1 another device
+ * (ENODEV), 0 anything else. */
+int libsys_fd_zero(int fd);
 
 /* Write out every stdio stream's buffered bytes (exit; fflush(NULL)). */
 void libsys_stdio_flush_all(void);

@@ -96,8 +96,9 @@ static long broken_pipe(void)
 }
 
 /* One chunk (<= PG_PIPE_BUF bytes at p) into pipe id: bytes taken, or
- * minus an enum err. */
-static long write_chunk(unsigned id, const char *p, size_t n, unsigned flags)
+ * minus an enum err (E_INTR: a handler interrupted the wait; asked again
+ * if restart and it had SA_RESTART). */
+static long write_chunk(unsigned id, const char *p, size_t n, unsigned flags, int restart)
 {
 	for (;;) {
 		memcpy(libsys_ipc_buf(), p, n);
@@ -106,7 +107,7 @@ static long write_chunk(unsigned id, const char *p, size_t n, unsigned flags)
 		int e = libsys_pg_call(&m);
 		if (e == E_OK && m.w[1] == PG_PIPE_RETRY)
 			continue;
-		if (e == E_INTR && libsys_sig_eintr() == mark)
+		if (e == E_INTR && restart && libsys_sig_eintr() == mark)
 			continue; /* as in libsys_pipe_read */
 		if (e == E_BUSY) {
 			sleep_ms(1);
@@ -130,7 +131,7 @@ long libsys_pipe_write(unsigned id, const void *buf, size_t count, int nonblock)
 	size_t done = 0;
 	while (done < count) {
 		size_t n = count - done > PG_PIPE_BUF ? PG_PIPE_BUF : count - done;
-		long got = write_chunk(id, (const char *)buf + done, n, flags);
+		long got = write_chunk(id, (const char *)buf + done, n, flags, !done);
 		if (got < 0 && done)
 			return (long)done;
 		if (got < 0)

@@ -62,6 +62,20 @@ int libsys_fail(int e)
 void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 {
 	uint64_t file = 0;
+	int zero = flags & MAP_ANONYMOUS ? 0 : libsys_fd_zero(fd);
+	if (zero < 0) {
+		errno = ENODEV;
+		return MAP_FAILED;
+	}
+	if (zero) { /* /dev/zero: anonymous memory, private or shared */
+		if (off < 0 || (off & (PAGE_SIZE - 1))) {
+			errno = EINVAL;
+			return MAP_FAILED;
+		}
+		flags |= MAP_ANONYMOUS;
+		fd = -1;
+		off = 0;
+	}
 	if (!(flags & MAP_ANONYMOUS) && libsys_fd_shm(fd) && off >= 0 && !(off & (PAGE_SIZE - 1)))
 		return libsys_shm_mmap(libsys_fd_shm(fd), len, prot, flags, off);
 	if (!(flags & MAP_ANONYMOUS)) {
@@ -152,13 +166,19 @@ int page_info(const void *addr, size_t len, struct pg_page_info *out)
 
 pid_t fork(void)
 {
+	struct sys_regs ss; /* the alternate stack: the child's thread keeps it */
+	uint64_t onstack = libsys_sig_onstack();
+	int have = sys_sigaltstack_r(0, 0, ABI_SS_ASK, onstack, &ss) == E_OK && ss.rsi;
 	int pid = pgreq_fork();
 	if (pid < 0) {
 		errno = libsys_errno(-pid);
 		return -1;
 	}
-	if (pid == 0)
+	if (pid == 0) {
 		libsys_mark_start();
+		if (have)
+			sys_sigaltstack(ss.rdi, ss.rsi, ABI_SS_SET, onstack);
+	}
 	return pid;
 }
 

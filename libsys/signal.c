@@ -132,6 +132,7 @@ unsigned libsys_sig_eintr(void)
 {
 	return *(volatile unsigned *)sig_eintr_count();
 }
+volatile unsigned libsys_sig_handled;
 static struct { volatile int locked; } act_lock;
 
 static int has_handler(const struct sigaction *a)
@@ -178,12 +179,61 @@ int sigaction(int sig, const struct sigaction *act, struct sigaction *old)
 	int e = E_OK;
 	if (act) {
 		struct sigaction before = actions[sig];
+		unsigned long onstack = libsys_sig_onstack();
 		actions[sig] = *act;
 		if (disposition(act) != disposition(&before) && (e = tell_pager()))
 			actions[sig] = before;
+		if (libsys_sig_onstack() != onstack) /* SA_ONSTACK: this thread's kernel view */
+			sys_sigaltstack(0, 0, ABI_SS_ASK, libsys_sig_onstack());
 	}
 	__atomic_store_n(&act_lock.locked, 0, __ATOMIC_RELEASE);
 	return libsys_fail(e);
+}
+
+unsigned long libsys_sig_onstack(void)
+{
+	unsigned long set = 0;
+	for (int s = 1; s < _NSIG && s <= 64; s++)
+		if (has_handler(&actions[s]) && (actions[s].sa_flags & SA_ONSTACK))
+			set |= 1ul << (s - 1);
+	return set;
+}
+
+int sigaltstack(const stack_t *ss, stack_t *old)
+{
+	uint64_t how = ABI_SS_ASK, sp = 0, size = 0;
+	if ((ss && libsys_user_room(ss, sizeof *ss, 0) != sizeof *ss) ||
+	    (old && libsys_user_room(old, sizeof *old, 1) != sizeof *old)) {
+		errno = EFAULT;
+		return -1;
+	}
+	if (ss) {
+		if (ss->ss_flags & ~(SS_DISABLE | SS_ONSTACK)) {
+			errno = EINVAL;
+			return -1;
+		}
+		how = ss->ss_flags & SS_DISABLE ? ABI_SS_DISABLE : ABI_SS_SET;
+		sp = (uint64_t)ss->ss_sp;
+		size = ss->ss_size;
+	}
+	struct sys_regs r;
+	int e = sys_sigaltstack_r(sp, size, how, libsys_sig_onstack(), &r);
+	if (e) {
+		errno = e == E_PERM ? EPERM : libsys_errno(e);
+		return -1;
+	}
+	if (old)
+		*old = (stack_t){ (void *)r.rdi, (int)r.rdx, r.rsi };
+	return 0;
+}
+
+unsigned long libsys_sig_ignored(void)
+{
+	unsigned long set = 0;
+	for (int s = 1; s < _NSIG && s <= 64; s++)
+		if (actions[s].sa_handler == SIG_IGN)
+			set |= 1ul << (s - 1);
+	return set;
 }
 
 sighandler_t signal(int sig, sighandler_t handler)
@@ -214,6 +264,7 @@ static void run_handler(int sig, siginfo_t *si, void *uc)
 		sigmask(ABI_SIG_BLOCK, block, NULL);
 	if (!(a.sa_flags & SA_RESTART))
 		++*(volatile unsigned *)sig_eintr_count();
+	__atomic_add_fetch(&libsys_sig_handled, 1, __ATOMIC_RELAXED);
 	if (a.sa_flags & SA_SIGINFO)
 		a.sa_sigaction(sig, si, uc);
 	else

@@ -100,6 +100,9 @@ static const struct {
 	[PG_PSH_OPEN]     = { "psh_open",     do_psh_open,   ALONE },
 	[PG_PSH_UNLINK]   = { "psh_unlink",   do_psh_unlink, ALONE },
 	[PG_PSH_SIZE]     = { "psh_size",     do_psh_size,   ALONE },
+	[PG_IO_CHECK]     = { "io_check",     do_io_check,   BESIDE },
+	[PG_IO_POLL]      = { "io_poll",      do_io_poll,    BESIDE },
+	[PG_IO_EXEC]      = { "io_exec",      do_io_exec,    ALONE },
 };
 
 static const pg_handler faults[] = {

@@ -215,6 +215,10 @@ void sig_send(struct proc *p, int sig);
 /* A child of parent just ended: SIGCHLD to parent if it handles it. */
 void sig_child_ended(struct proc *parent);
 long do_sig_alarm(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+/* Milliseconds of the cycle counter (deadlines), and wake the alarm
+ * thread to look at the deadlines again (pipe.c's polls). */
+uint64_t sig_ms_now(void);
+void sig_timer_kick(void);
 /* The alarm thread's loop (the pager thread after the per-CPU ones). */
 _Noreturn void sig_timer_main(void);
 
@@ -228,9 +232,23 @@ long do_pipe_ref(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 long do_pipe_write(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 long do_pipe_read(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 int pipe_fork(struct proc *parent, struct proc *child);
-void pipe_proc_gone(struct proc *p);
-/* A signal was posted to p: its saved pipe calls are answered E_INTR (signal.c). */
+/* PG_IO_CHECK: how much of a range is the caller's memory (libsys checks
+ * a buffer it fills itself: read of /dev/zero). */
+long do_io_check(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+/* PG_IO_POLL: poll(2) over pipes; the timer thread answers saved polls
+ * whose time ran out (pipe_poll_expire: the ms until the next deadline,
+ * PG_POLL_FOREVER: none), a handled signal p's (pipe_interrupt: E_INTR to
+ * p's saved polls, pipe reads and writes). */
+long do_io_poll(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+/* proc.c: PG_IO_EXEC, exec of an initrd program in the caller's process. */
+long do_io_exec(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+uint64_t pipe_poll_expire(uint64_t now);
 void pipe_interrupt(struct proc *p);
+void pipe_proc_gone(struct proc *p);
+/* p execs: its saved calls are dropped, and of its ends the n in drops
+ * (close-on-exec descriptors') let go; the rest stay held. */
+struct pg_exec_drop;
+void pipe_proc_exec(struct proc *p, const struct pg_exec_drop *drops, uint32_t n);
 
 /* info.c: statistics, process list, region list. */
 long do_stats(struct proc *p, const struct sys_msg *m, struct sys_msg *r);

@@ -30,6 +30,26 @@ struct pipe {
 static struct pipe pipes[PIPE_MAX];
 static struct lock pipes_lock;
 
+/* A saved PG_IO_POLL: answered PG_PIPE_RETRY when a pipe of mask changes,
+ * E_TIMEDOUT at deadline (ms of sig_ms_now; 0: none), E_INTR when its
+ * process takes a handled signal. */
+#define POLLERS_MAX 64
+static struct poller {
+	uint32_t pid, reply;
+	uint64_t mask, deadline;
+} pollers[POLLERS_MAX];
+
+/* Answer every saved poll waiting on pipe q. */
+static void wake_pollers(struct pipe *q)
+{
+	uint64_t bit = 1ull << (q - pipes);
+	for (int i = 0; i < POLLERS_MAX; i++)
+		if (pollers[i].reply && (pollers[i].mask & bit)) {
+			sys_reply_send(pollers[i].reply, E_OK, 0, PG_PIPE_RETRY, 0, 0);
+			pollers[i].reply = 0;
+		}
+}
+
 /* The pipe id names, if p holds one of its ends, and p's holder slot. */
 static struct pipe *pipe_of(struct proc *p, uint64_t id, int *slot)
 {
@@ -83,6 +103,7 @@ static long wait_on(struct proc *p, struct pipe_waiter *w)
  * an end that just lost its last holder. */
 static void settle(struct pipe *q)
 {
+	wake_pollers(q);
 	if (!q->writers)
 		wake_all(q->rwait); /* readers see the end of file */
 	if (!q->readers)
@@ -95,20 +116,32 @@ static void settle(struct pipe *q)
 	memset(q, 0, sizeof *q);
 }
 
-/* True if [va, va + n) lies in regions of p with rights `need`: lazy
- * ones, or for reading also fixed ones (the startup page: argv). */
+/* How many bytes of [va, va + n) from va lie in regions of p with rights
+ * `need`: lazy ones, or for reading also fixed ones (the startup page:
+ * argv).  A range past the user half counts up to its end. */
+static uint64_t user_span(struct proc *p, uint64_t va, uint64_t n, unsigned need)
+{
+	uint64_t start = va, end = va + n;
+	if (va >= PG_USER_END)
+		return 0;
+	if (end < va || end > PG_USER_END)
+		end = PG_USER_END;
+	while (va < end) {
+		struct region *rg = region_find(&p->mem.regions, va);
+		if (!rg || (!rg->b && (need & MAP_W)) || (rg->rights & need) != need)
+			break;
+		va = rg->end;
+	}
+	return (va < end ? va : end) - start;
+}
+
+/* True if [va, va + n) lies in regions of p with rights `need`. */
 static bool user_ok(struct proc *p, uint64_t va, uint64_t n, unsigned need)
 {
 	uint64_t end = va + n;
 	if (end < va || end > PG_USER_END)
 		return false;
-	while (va < end) {
-		struct region *rg = region_find(&p->mem.regions, va);
-		if (!rg || (!rg->b && (need & MAP_W)) || (rg->rights & need) != need)
-			return false;
-		va = rg->end;
-	}
-	return true;
+	return user_span(p, va, n, need) == n;
 }
 
 /* Copy n bytes between the ring at offset at and buf (to_ring: into it). */
@@ -206,6 +239,7 @@ static long pipe_write(struct proc *p, const struct sys_msg *m, struct sys_msg *
 	ring_copy(q, q->head + q->len, pg_self()->ipc_buf, n, true);
 	q->len += n;
 	wake_all(q->rwait);
+	wake_pollers(q);
 	r->w[0] = n;
 	return E_OK;
 }
@@ -231,8 +265,10 @@ static long pipe_read(struct proc *p, const struct sys_msg *m, struct sys_msg *r
 	q->head = (q->head + n) % PG_PIPE_SIZE;
 	q->len -= n;
 	pg_self()->reply_len = n;
-	if (n)
+	if (n) {
 		wake_all(q->wwait);
+		wake_pollers(q);
+	}
 	r->w[0] = n;
 	return E_OK;
 }
@@ -270,6 +306,134 @@ long do_pipe_read(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	return label;
 }
 
+long do_io_check(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
+{
+	if (m->w[2] > 1)
+		return E_INVAL;
+	r->w[0] = user_span(p, m->w[0], m->w[1], m->w[2] ? MAP_R | MAP_W : MAP_R);
+	return E_OK;
+}
+
+/* The poll(2) events of end `end` of pipe id for p (POLLNVAL: not held). */
+static uint16_t pipe_events(struct proc *p, uint32_t id, uint16_t end)
+{
+	int s;
+	struct pipe *q = pipe_of(p, id, &s);
+	if (!q || end > 1 || !(end ? q->hold[s].w : q->hold[s].r))
+		return PG_POLLNVAL;
+	if (end == 0)
+		return (q->len ? PG_POLLIN : 0) | (q->writers ? 0 : PG_POLLHUP);
+	return (PG_PIPE_SIZE - q->len >= PG_PIPE_BUF ? PG_POLLOUT : 0) |
+	       (q->readers ? 0 : PG_POLLERR);
+}
+
+/* Save p's poll of the pipes in mask until timeout ms pass (PG_POLL_FOREVER:
+ * no limit): PG_DEFERRED, or E_BUSY (no room: libsys naps, asks again). */
+static long poll_wait(struct proc *p, uint64_t mask, uint64_t timeout)
+{
+	for (int i = 0; i < POLLERS_MAX; i++)
+		if (!pollers[i].reply) {
+			struct sys_regs k;
+			if (sys_reply_save_r(&k))
+				return E_BUSY;
+			pollers[i] = (struct poller){ p->pid, (uint32_t)k.rdi, mask,
+						      timeout == PG_POLL_FOREVER ? 0 :
+						      sig_ms_now() + timeout };
+			if (timeout != PG_POLL_FOREVER)
+				sig_timer_kick();
+			return PG_DEFERRED;
+		}
+	return E_BUSY;
+}
+
+/* PG_IO_POLL: the request's struct pg_poll entries get their revents
+ * (POLLIN, POLLOUT, POLLHUP, POLLERR, POLLNVAL) back in the reply buffer;
+ * w0 = entries with some.  None and w0 (the timeout in ms) not 0: the
+ * call is saved until a pipe named changes (PG_PIPE_RETRY), the time
+ * passes (E_TIMEDOUT) or a handled signal comes (E_INTR). */
+static long io_poll(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
+{
+	uint32_t len = IPC_LABEL_LEN(m->label);
+	uint64_t timeout = m->w[0], mask = 0;
+	if (len % sizeof(struct pg_poll) || len > PG_PIPE_BUF ||
+	    (timeout > PG_POLL_MAX_MS && timeout != PG_POLL_FOREVER))
+		return E_INVAL;
+	struct pg_poll *e = pg_self()->ipc_buf;
+	uint32_t n = len / (uint32_t)sizeof *e, ready = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		uint16_t ev = pipe_events(p, e[i].id, e[i].end);
+		e[i].revents = ev & (e[i].events | PG_POLLHUP | PG_POLLERR | PG_POLLNVAL);
+		ready += e[i].revents != 0;
+		if (e[i].id < PIPE_MAX)
+			mask |= 1ull << e[i].id;
+	}
+	if (!ready && timeout)
+		return poll_wait(p, mask, timeout);
+	pg_self()->reply_len = len;
+	r->w[0] = ready;
+	return E_OK;
+}
+
+long do_io_poll(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
+{
+	lock_take(&pipes_lock);
+	long label = io_poll(p, m, r);
+	lock_give(&pipes_lock);
+	return label;
+}
+
+uint64_t pipe_poll_expire(uint64_t now)
+{
+	uint64_t next = PG_POLL_FOREVER;
+	lock_take(&pipes_lock);
+	for (int i = 0; i < POLLERS_MAX; i++) {
+		struct poller *w = &pollers[i];
+		if (!w->reply || !w->deadline)
+			continue;
+		if (w->deadline <= now) {
+			sys_reply_send(w->reply, E_TIMEDOUT, 0, 0, 0, 0);
+			w->reply = 0;
+		} else if (w->deadline - now < next) {
+			next = w->deadline - now;
+		}
+	}
+	lock_give(&pipes_lock);
+	return next;
+}
+
+/* Answer the saved calls of p on list w E_INTR. */
+static void interrupt_list(struct proc *p, struct pipe_waiter *w)
+{
+	for (int i = 0; i < PIPE_WAITERS; i++)
+		if (w[i].reply && w[i].pid == p->pid) {
+			sys_reply_send(w[i].reply, E_INTR, 0, 0, 0, 0);
+			w[i].reply = 0;
+		}
+}
+
+/* A handled signal was posted to a thread of p (signal.c's post): every
+ * saved call of p's is answered E_INTR, so that a thread waiting in a
+ * poll, a pipe read or a write takes its signal now, as on Linux (alarm
+ * as a time-out would otherwise wait for good: the signal stays pending
+ * behind the saved call).  libsys asks a read or write again unless a
+ * handler without SA_RESTART ran in that thread (then EINTR); a poll is
+ * never asked again. */
+void pipe_interrupt(struct proc *p)
+{
+	lock_take(&pipes_lock);
+	for (int i = 0; i < POLLERS_MAX; i++)
+		if (pollers[i].reply && pollers[i].pid == p->pid) {
+			sys_reply_send(pollers[i].reply, E_INTR, 0, 0, 0, 0);
+			pollers[i].reply = 0;
+		}
+	for (int id = 0; id < PIPE_MAX; id++)
+		if (pipes[id].used) {
+			interrupt_list(p, pipes[id].rwait);
+			interrupt_list(p, pipes[id].wwait);
+		}
+	lock_give(&pipes_lock);
+}
+
 /* fork: child gets the same holds of every pipe as parent.  E_NOMEM if
  * a pipe has no room for another holder (the fork fails). */
 int pipe_fork(struct proc *parent, struct proc *child)
@@ -295,34 +459,12 @@ int pipe_fork(struct proc *parent, struct proc *child)
 	return e;
 }
 
-/* A handled signal was posted to a thread of p (signal.c's post): every
- * saved call of p's is answered E_INTR, so that a thread waiting in a
- * pipe read or write takes its signal now, as a Linux read of an empty
- * pipe is interrupted (alarm as a time-out would otherwise wait for good:
- * the signal stays pending behind the saved call).  libsys asks again
- * unless a handler without SA_RESTART ran in that thread (then EINTR). */
-void pipe_interrupt(struct proc *p)
+/* Drop p's saved calls (pipes_lock held): its threads are gone. */
+static void drop_saved(struct proc *p)
 {
-	lock_take(&pipes_lock);
-	for (int id = 0; id < PIPE_MAX; id++) {
-		struct pipe *q = &pipes[id];
-		for (int i = 0; q->used && i < PIPE_WAITERS; i++) {
-			struct pipe_waiter *w[2] = { &q->rwait[i], &q->wwait[i] };
-			for (int k = 0; k < 2; k++)
-				if (w[k]->reply && w[k]->pid == p->pid) {
-					sys_reply_send(w[k]->reply, E_INTR, 0, 0, 0, 0);
-					w[k]->reply = 0;
-				}
-		}
-	}
-	lock_give(&pipes_lock);
-}
-
-/* p ends (exit, kill, fault): its saved calls are dropped and the ends it
- * held closed, as if it had closed every descriptor. */
-void pipe_proc_gone(struct proc *p)
-{
-	lock_take(&pipes_lock);
+	for (int i = 0; i < POLLERS_MAX; i++)
+		if (pollers[i].reply && pollers[i].pid == p->pid)
+			sys_handle_close(pollers[i].reply), pollers[i].reply = 0;
 	for (int id = 0; id < PIPE_MAX; id++) {
 		struct pipe *q = &pipes[id];
 		if (!q->used)
@@ -333,6 +475,41 @@ void pipe_proc_gone(struct proc *p)
 			if (q->wwait[i].reply && q->wwait[i].pid == p->pid)
 				sys_handle_close(q->wwait[i].reply), q->wwait[i].reply = 0;
 		}
+	}
+}
+
+void pipe_proc_exec(struct proc *p, const struct pg_exec_drop *drops, uint32_t n)
+{
+	lock_take(&pipes_lock);
+	drop_saved(p);
+	for (uint32_t i = 0; i < n; i++) {
+		int s;
+		struct pipe *q = pipe_of(p, drops[i].id, &s);
+		if (!q || drops[i].end > 1)
+			continue;
+		uint32_t *mine = drops[i].end ? &q->hold[s].w : &q->hold[s].r;
+		uint32_t *all = drops[i].end ? &q->writers : &q->readers;
+		if (!*mine)
+			continue;
+		(*mine)--;
+		(*all)--;
+		if (!q->hold[s].r && !q->hold[s].w)
+			q->hold[s].pid = 0;
+		settle(q);
+	}
+	lock_give(&pipes_lock);
+}
+
+/* p ends (exit, kill, fault): its saved calls are dropped and the ends it
+ * held closed, as if it had closed every descriptor. */
+void pipe_proc_gone(struct proc *p)
+{
+	lock_take(&pipes_lock);
+	drop_saved(p);
+	for (int id = 0; id < PIPE_MAX; id++) {
+		struct pipe *q = &pipes[id];
+		if (!q->used)
+			continue;
 		int s;
 		if (!pipe_of(p, (uint64_t)id, &s))
 			continue;

@@ -460,6 +460,102 @@ long do_spawn(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	return e;
 }
 
+/* ---- exec ---- */
+
+/* p's image and threads go (its space, regions, frames, saved calls); what
+ * POSIX keeps across exec stays: pid, parent, children, pipe ends, the
+ * ignored signals, the alarm.  The drops[n] pipe ends are let go. */
+static void exec_clear(struct proc *p, const struct pg_exec_drop *drops, uint32_t n)
+{
+	for (int i = 0; i < PG_MAX_THREADS; i++) {
+		if (p->threads[i])
+			sys_thread_destroy(p->threads[i]); /* the caller too */
+		p->threads[i] = 0;
+		p->tids[i] = 0;
+	}
+	if (p->wait_reply)
+		sys_handle_close(p->wait_reply);
+	p->wait_reply = 0;
+	int e = sys_space_destroy(p->space);
+	if (e)
+		printf("pager: exec: space_destroy pid %u: %s\n", p->pid, err_str(e));
+	dp_destroy(&p->mem);
+	ksmd_proc_gone(p);
+	pipe_proc_exec(p, drops, n);
+	p->heap_start = p->brk = 0;
+	p->sig_handled = p->sig_entry = 0; /* handlers back to SIG_DFL */
+}
+
+/* The new image of p in space: program f (parsed as img) with argv args
+ * (len bytes) and libsys's carry bytes on its startup page.  Past the
+ * point of no return: on failure p ends (killed, as Linux's SIGKILL). */
+static void exec_start(struct proc *p, uint32_t space, const struct initrd_file *f,
+		       const struct elf_image *img, const char *args, size_t len,
+		       const char *carry, size_t clen)
+{
+	struct proc *parent = proc_live(p->ppid);
+	p->space = space;
+	dp_space_init(&p->mem, space);
+	ksmd_proc_new(p, parent);
+	fmt_snprintf(p->name, sizeof p->name, "%s", args);
+	int e = E_OK;
+	for (unsigned i = 0; i < img->nsegs && !e; i++)
+		e = load_segment(p, f->data, &img->seg[i]);
+	struct pg_startup *st = NULL;
+	if (!e)
+		e = add_fixed(p, NULL, &st);
+	if (!e) {
+		fill_startup(p, st, 0, args, len);
+		memcpy(st->exec_carry, carry, clen);
+		st->exec_len = (uint32_t)clen;
+		e = start_thread(p, st, img->entry, PG_STACK_TOP, PG_STARTUP_VA);
+	}
+	if (e) {
+		printf("pager: exec of %s in pid %u failed past the point of no return: %s\n",
+		       args, p->pid, err_str(e));
+		proc_end(p, PG_WAIT_KILLED, PG_KILLED_SIGNAL | 9, 0, 0);
+	}
+}
+
+/* PG_IO_EXEC (abi/pager.h): replace the caller's image by an initrd
+ * program.  Everything that can fail for want of the program or memory is
+ * tried first (E_NOENT, E_NOEXEC, E_INVAL, E_NOMEM: the caller goes on
+ * unchanged); after that the reply goes nowhere (its thread is gone). */
+long do_io_exec(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
+{
+	(void)r;
+	static char args[PG_SPAWN_MAX], carry[PG_EXEC_MAX];
+	static struct pg_exec_drop drops[PG_PIPE_BUF / sizeof(struct pg_exec_drop)];
+	size_t len = IPC_LABEL_LEN(m->label), a = m->w[0];
+	const char *buf = pg_self()->ipc_buf;
+	if (a == 0 || a > PG_SPAWN_MAX || m->w[1] > PG_PIPE_BUF / sizeof drops[0] ||
+	    a + m->w[1] * sizeof drops[0] > len)
+		return E_INVAL;
+	uint32_t nd = (uint32_t)m->w[1];
+	size_t clen = len - a - nd * sizeof drops[0];
+	if (clen > PG_EXEC_MAX)
+		return E_INVAL;
+	memcpy(args, buf, a);
+	if (args[a - 1] != '\0' || args[0] == '\0')
+		return E_INVAL;
+	memcpy(drops, buf + a, nd * sizeof drops[0]);
+	memcpy(carry, buf + a + nd * sizeof drops[0], clen);
+	struct initrd_file f;
+	struct elf_image img;
+	int e = initrd_find(pg.initrd, pg.initrd_size, args, &f);
+	if (e)
+		return e == E_NOENT ? E_NOENT : E_NOEXEC;
+	if (elf_parse(f.data, f.size, PG_MMAP_BASE, &img))
+		return E_NOEXEC;
+	struct sys_regs k;
+	e = sys_space_create_r(pg.ep, p->pid, &k);
+	if (e)
+		return e;
+	exec_clear(p, drops, nd);
+	exec_start(p, (uint32_t)k.rdi, &f, &img, args, a, carry, clen);
+	return E_OK; /* to a thread that is gone: dropped */
+}
+
 /* The PG_WAIT answer for ended child c: its status. */
 static void wait_status(const struct proc *c, struct sys_msg *r)
 {

@@ -123,7 +123,7 @@ static void post(struct proc *p, int sig)
 			first = h;
 		if (sys_sig_post(h, (uint64_t)sig, p->sig_entry, 0) == E_OK) {
 			interrupt_wait(p);
-			pipe_interrupt(p); /* its waiting pipe calls too */
+			pipe_interrupt(p); /* its saved polls, pipe reads and writes too */
 			return;
 		}
 	}
@@ -158,7 +158,7 @@ void sig_child_ended(struct proc *parent)
 
 static uint32_t timer_seq; /* the timer thread's futex word: bumped by a change */
 
-static uint64_t ms_now(void)
+uint64_t sig_ms_now(void)
 {
 	uint32_t lo, hi;
 	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
@@ -166,12 +166,18 @@ static uint64_t ms_now(void)
 	return ((uint64_t)hi << 32 | lo) / per_ms;
 }
 
+void sig_timer_kick(void)
+{
+	__atomic_add_fetch(&timer_seq, 1, __ATOMIC_RELEASE);
+	sys_futex_wake((uint64_t)(uintptr_t)&timer_seq, 1);
+}
+
 /* PG_SIG_ALARM: w0 = ms until SIGALRM (0: none), w1 = then every w1 ms (0:
  * once), w2 = 1: only ask.  Answers w0 = the ms the one before had left
  * (0: none), w1 = its interval. */
 long do_sig_alarm(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {
-	uint64_t now = ms_now();
+	uint64_t now = sig_ms_now();
 	r->w[0] = p->alarm_at ? (p->alarm_at > now ? p->alarm_at - now : 1) : 0;
 	r->w[1] = p->alarm_iv;
 	if (m->w[2] == 1)
@@ -214,7 +220,10 @@ _Noreturn void sig_timer_main(void)
 		uint32_t seq = __atomic_load_n(&timer_seq, __ATOMIC_ACQUIRE);
 		rw_write(&pg.big);
 		me->alone = true;
-		uint64_t next = fire_alarms(ms_now());
+		uint64_t now = sig_ms_now(), next = fire_alarms(now);
+		uint64_t polls = pipe_poll_expire(now); /* saved polls' deadlines */
+		if (polls < next)
+			next = polls > FUTEX_MAX_MS ? FUTEX_MAX_MS : polls;
 		proc_sweep();
 		me->alone = false;
 		if (me->ngone)

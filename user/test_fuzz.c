@@ -515,6 +515,14 @@ static void pick_request(struct fz *f, uint64_t a[6])
 	case PG_SHARED_EP:
 		a[2] = below(f, 2) ? below(f, 8) : a[2];
 		break;
+	case PG_IO_EXEC: /* a program name left in the buffer would replace
+			  * the worker: only malformed requests */
+		a[2] = below(f, 2) ? 0 : PG_SPAWN_MAX + 1 + below(f, 1u << 20);
+		break;
+	case PG_IO_POLL: /* no long waits: nothing it polls may change */
+		if (a[2] <= PG_POLL_MAX_MS || a[2] == PG_POLL_FOREVER)
+			a[2] %= 3;
+		break;
 	case PG_PIPE_READ: case PG_PIPE_WRITE: /* a pipe of our own, empty or full,
 						* would hold the thread for good */
 		a[2] = below(f, 2) ? below(f, 4) : a[2];
@@ -667,7 +675,9 @@ static long tame(struct fz *f, long nr, uint64_t a[6])
 			a[0] = 0;
 		break;
 	case SYS_console_read:
-		if (!(a[2] & ~(uint64_t)CONSOLE_NOWAIT))
+		if (a[2] == CONSOLE_POLL && (a[1] <= FUTEX_MAX_MS || a[1] == FUTEX_FOREVER))
+			a[1] %= 3; /* nobody types: no long waits */
+		else if (!(a[2] & ~(uint64_t)CONSOLE_NOWAIT))
 			a[2] = CONSOLE_NOWAIT;
 		/* fall through */
 	case SYS_sysinfo: case SYS_frame_stats: case SYS_memmap:

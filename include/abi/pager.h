@@ -216,6 +216,32 @@
  *                    w1 = new size, w2 = 1 set,   for every process) before.
  *                    0 only ask                   E_INVAL not shared memory,
  *                                                 E_RANGE past PG_PSH_SPAN
+ * Checks and waits for libsys's descriptors (pager/pipe.c):
+ *   PG_IO_CHECK      w0 = addr, w1 = len, w2 =    w0 = how many bytes from
+ *                    0 readable, 1 writable       addr are memory of the
+ *                                                 caller with those rights
+ *                                                 (a prefix of the range;
+ *                                                 0: none)
+ *   PG_IO_POLL       w0 = timeout ms (0: do not   w0 = entries ready; buffer:
+ *                    wait; PG_POLL_FOREVER);      the entries, revents set.
+ *                    buffer: struct pg_poll per   None ready: saved, answered
+ *                    pipe end                     PG_PIPE_RETRY (w1) when a
+ *                                                 pipe named changes (ask
+ *                                                 again), E_TIMEDOUT, or
+ *                                                 E_INTR (a handled signal
+ *                                                 to the process); E_BUSY:
+ *                                                 no room to wait
+ *   PG_IO_EXEC       w0 = A, w1 = D; buffer:      none on success: the
+ *                    A bytes "name\0arg\0...\0" caller's image is replaced
+ *                    (as PG_SPAWN's), D struct    (same pid, parent,
+ *                    pg_exec_drop (pipe ends      children, pipe ends but
+ *                    its close-on-exec            the D dropped, ignored
+ *                    descriptors held), then up   signals, alarm; handlers
+ *                    to PG_EXEC_MAX bytes for     back to default; every
+ *                    the new image's startup      thread but a new first one
+ *                    page (exec_carry)            gone).  E_NOENT, E_NOEXEC,
+ *                                                 E_INVAL, E_NOMEM: the
+ *                                                 caller is unchanged
  *
  * A process's children are destroyed with it; an exited child stays a
  * zombie until its parent waits for it.
@@ -277,6 +303,9 @@ enum pg_request {
 	PG_PSH_OPEN,
 	PG_PSH_UNLINK,
 	PG_PSH_SIZE,
+	PG_IO_CHECK,
+	PG_IO_POLL,
+	PG_IO_EXEC,
 	PG_COUNT
 };
 
@@ -306,6 +335,19 @@ enum pg_request {
 			    * of more than PG_PIPE_BUF in all, as Linux) */
 #define PG_PIPE_RETRY    1 /* a saved call's answer (w1): ask again */
 
+/* PG_IO_POLL: one pipe end and its poll(2) events (Linux's POLL* bits). */
+struct pg_poll {
+	uint16_t id, end;       /* pipe id; 0 read end, 1 write end */
+	uint16_t events, revents;
+};
+#define PG_POLLIN   0x001
+#define PG_POLLOUT  0x004
+#define PG_POLLERR  0x008
+#define PG_POLLHUP  0x010
+#define PG_POLLNVAL 0x020
+#define PG_POLL_FOREVER (~0ull)
+#define PG_POLL_MAX_MS  (24ull * 3600 * 1000) /* a finite timeout: at most a day */
+
 /* Limits. */
 #define PG_MMAP_MAX    (256ull << 20) /* bytes in one PG_MMAP_ANON */
 #define PG_MAX_THREADS 4032           /* per process, the first included (the
@@ -315,6 +357,13 @@ enum pg_request {
 #define PG_PSH_EXCL    2              /* ... and only if missing (E_BUSY) */
 #define PG_MAX_ARGS    8              /* argv entries, name included */
 #define PG_SPAWN_MAX   512            /* bytes of a PG_SPAWN buffer */
+#define PG_EXEC_MAX    3072           /* PG_IO_EXEC's bytes for the new image */
+
+/* PG_IO_EXEC: a pipe end a close-on-exec descriptor holds, let go when the
+ * exec succeeds. */
+struct pg_exec_drop {
+	uint16_t id, end;
+};
 
 /* Address map of a process (programs link at 0x400000; page 0 is never
  * mapped):
@@ -433,6 +482,9 @@ struct pg_startup {
 	uint32_t argc, pad;
 	uint64_t argv[PG_MAX_ARGS + 1]; /* pointers into this page; NULL ends */
 	char strings[PG_SPAWN_MAX];
+	uint32_t exec_len, pad2;        /* PG_IO_EXEC: libsys's own bytes for */
+	char exec_carry[PG_EXEC_MAX];   /* the new image (descriptors, ...) */
 };
+_Static_assert(sizeof(struct pg_startup) <= 4096, "the startup page is one page");
 
 #endif

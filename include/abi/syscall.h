@@ -56,6 +56,7 @@
 	X(console_read,   27, 3, 0) /* (buf, len, flags) -> bytes read: waits \
 				       for at least one typed byte (serial or \
 				       keyboard) unless flags has CONSOLE_NOWAIT; \
+				       CONSOLE_POLL: only waits (below); \
 				       E_INTR: a signal came first */ \
 	X(memmap,         28, 3, 0) /* (buf, len, frames per cell) -> cells: \
 				       one MEMMAP_* byte per cell of frames */ \
@@ -182,7 +183,19 @@
 				       interruptible wait (E_INTR there). \
 				       E_BUSY: the thread blocks sig (nothing \
 				       done unless flags has SIG_POST_FORCE). \
-				       E_INVAL sig, entry, flags */
+				       E_INVAL sig, entry, flags */ \
+	X(sigaltstack,    48, 4, 0) /* (sp, size, how, onstack) -> old sp, \
+				       old size, old flags: the calling \
+				       thread's alternate signal stack \
+				       [sp, sp + size) (how ABI_SS_SET), none \
+				       (ABI_SS_DISABLE) or unchanged \
+				       (ABI_SS_ASK); onstack (always set): the \
+				       signals whose frames go there \
+				       (SA_ONSTACK, bit sig - 1).  old flags: \
+				       ABI_SS_ONSTACK while on it, \
+				       ABI_SS_DISABLE if none.  E_PERM: on it \
+				       now; E_NOMEM: size below \
+				       ABI_MINSIGSTKSZ; E_INVAL: how, range */
 
 #define SYS_ENUM(name, nr, nargs, pager) SYS_##name = nr,
 enum { SYSCALL_TABLE(SYS_ENUM) SYS_COUNT };
@@ -235,6 +248,17 @@ struct abi_ksm_merge {
 
 /* console_read flags */
 #define CONSOLE_NOWAIT 0x1 /* E_AGAIN at once when nothing was typed */
+#define CONSOLE_POLL   0x2 /* take nothing: wait up to len ms (FUTEX_FOREVER:
+			    * no limit, else at most FUTEX_MAX_MS) for a typed
+			    * byte; out[0] = 1 if one waits, 0 when the time
+			    * passed; E_INTR: a signal came first (poll) */
+
+/* sigaltstack's how and old flags (Linux's SS_* values) */
+#define ABI_SS_SET      0
+#define ABI_SS_ONSTACK  1
+#define ABI_SS_DISABLE  2
+#define ABI_SS_ASK      0x100
+#define ABI_MINSIGSTKSZ 2048
 
 /* futex_wait's ms for "until woken"; any other ms is at most a day. */
 #define FUTEX_FOREVER (~0ull)

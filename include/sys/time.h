@@ -62,4 +62,6 @@ int getitimer(int which, struct itimerval *cur);
 #define TIMESPEC_TO_TIMEVAL(tv, ts) \
 	do { (tv)->tv_sec = (ts)->tv_sec; (tv)->tv_usec = (ts)->tv_nsec / 1000; } while (0)
 
+#include <sys/select.h> /* select, as glibc's <sys/time.h> gives it */
+
 #endif

@@ -26,6 +26,10 @@ bool console_has_input(void);
  * to n; with nowait 0 at once if none.  Wakes for input (interrupts) or
  * after a while anyway. */
 size_t console_wait_take(char *dst, size_t n, bool nowait);
+/* Kernel only (console_wait.c): wait up to ms (FUTEX_FOREVER: for good)
+ * until a byte is queued, taking none: 1 if one is, 0 when ms passed, -1
+ * when a signal to take came first. */
+int console_wait_input(uint64_t ms);
 /* Kernel only: input was queued (interrupt handlers): wake the readers. */
 void console_input_notify(void);
 /* Bytes dropped because the queue was full. */

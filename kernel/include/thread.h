@@ -100,6 +100,9 @@ struct thread {
 	uint64_t sigsaved;             /* sigsuspend: the blocked set to put
 					* back, while sigsuspended */
 	bool sigsuspended;
+	uint64_t ss_sp, ss_size;       /* sigaltstack: the alternate stack (size
+					* 0: none), the thread's own */
+	uint64_t sigonstack;           /* signals whose frames go there */
 	_Atomic bool futex_woken;      /* a futex_wake took us (syscall_futex.c) */
 	/* FPU/SSE registers while not live in a CPU (arch_fpu_*) */
 	uint8_t fpu[ARCH_FPU_SIZE] __attribute__((aligned(ARCH_FPU_ALIGN)));
