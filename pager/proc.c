@@ -281,10 +281,9 @@ int proc_spawn(uint32_t ppid, const char *args, size_t len, uint32_t *pid)
 	return E_OK;
 }
 
-/* Return everything p holds: threads, space, frames, shared endpoints.
- * thread_destroy and space_destroy also close our handles; the space goes
- * (with its mappings) once its last thread has. */
-static void teardown(struct proc *p)
+/* End every thread of p (the caller too, if it is one of them) and free
+ * the slot chunks past the first. */
+static void drop_threads(struct proc *p)
 {
 	for (unsigned i = 0; i < p->nthr; i++) {
 		if (*proc_thr(p, i))
@@ -296,6 +295,14 @@ static void teardown(struct proc *p)
 		pool_put(&thr_pool, p->thr[c]);
 	p->nthr = PROC_THR_CHUNK;
 	p->nthreads = 0;
+}
+
+/* Return everything p holds: threads, space, frames, shared endpoints.
+ * thread_destroy and space_destroy also close our handles; the space goes
+ * (with its mappings) once its last thread has. */
+static void teardown(struct proc *p)
+{
+	drop_threads(p);
 	if (p->wait_reply) /* its waiting thread is ended: nobody to answer */
 		sys_handle_close(p->wait_reply);
 	p->wait_reply = 0;
@@ -467,12 +474,7 @@ long do_spawn(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
  * ignored signals, the alarm.  The drops[n] pipe ends are let go. */
 static void exec_clear(struct proc *p, const struct pg_exec_drop *drops, uint32_t n)
 {
-	for (int i = 0; i < PG_MAX_THREADS; i++) {
-		if (p->threads[i])
-			sys_thread_destroy(p->threads[i]); /* the caller too */
-		p->threads[i] = 0;
-		p->tids[i] = 0;
-	}
+	drop_threads(p); /* the caller too */
 	if (p->wait_reply)
 		sys_handle_close(p->wait_reply);
 	p->wait_reply = 0;
