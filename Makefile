@@ -221,8 +221,10 @@ SECS ?= 600
 stress: $(ISO)
 	@MEM=$(MEM) SECS=$(SECS) sh tests/qemu/stress.sh
 
+# the benchmarks are built (not run) too, so that make bench keeps building
 test: deps
-	@$(MAKE) --no-print-directory $(UNIT_TESTS) $(ISO)
+	@$(MAKE) --no-print-directory $(UNIT_TESTS) $(ISO) $(BUILD)/bench/host-bench \
+		$(BUILD)/bench/host-ksm
 	@sh tests/run-all.sh $(BUILD) $(ISO) $(UNIT_TESTS)
 
 $(BUILD)/bench/host-bench: tests/bench/host_bench.c $(HOST_SRCS) $(SHIM_SRCS)
