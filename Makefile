@@ -221,8 +221,10 @@ SECS ?= 600
 stress: $(ISO)
 	@MEM=$(MEM) SECS=$(SECS) sh tests/qemu/stress.sh
 
+# the benchmarks are built (not run) too, so that make bench keeps building
 test: deps
-	@$(MAKE) --no-print-directory $(UNIT_TESTS) $(ISO)
+	@$(MAKE) --no-print-directory $(UNIT_TESTS) $(ISO) $(BUILD)/bench/host-bench \
+		$(BUILD)/bench/host-ksm
 	@sh tests/run-all.sh $(BUILD) $(ISO) $(UNIT_TESTS)
 
 $(BUILD)/bench/host-bench: tests/bench/host_bench.c $(HOST_SRCS) $(SHIM_SRCS)
@@ -230,7 +232,8 @@ $(BUILD)/bench/host-bench: tests/bench/host_bench.c $(HOST_SRCS) $(SHIM_SRCS)
 	$(CC) $(BENCH_CFLAGS) $< $(HOST_SRCS) $(SHIM_SRCS) -o $@ -lpthread
 
 # KSM's pure module, the same way (its own binary: pager sources).
-KSM_BENCH_SRCS := pager/ksm.c pager/ksm_avl.c pager/ksm_ctl.c pager/ksm_hash.c pager/tree.c pager/pool.c
+KSM_BENCH_SRCS := pager/ksm.c pager/ksm_avl.c pager/ksm_ctl.c pager/ksm_hash.c pager/tree.c pager/pool.c \
+		  pager/lock.c
 $(BUILD)/bench/host-ksm: tests/bench/host_ksm.c $(KSM_BENCH_SRCS) $(wildcard pager/ksm*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(BENCH_CFLAGS) -Ipager $< $(KSM_BENCH_SRCS) -o $@
