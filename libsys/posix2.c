@@ -502,7 +502,9 @@ int libsys_limited;
 
 /* The address space and the data (writable private memory, the heap)
  * this process has mapped now, in bytes, from PG_PMAP; the stack counts
- * its grown pages only, as Linux's stack area.  false if unknown. */
+ * its grown pages only, as Linux's stack area, and the pager's fixed
+ * pages (the startup page, the 16 MiB of IPC buffers) the ones there.
+ * false if unknown. */
 static int mapped_now(uint64_t *as, uint64_t *data)
 {
 	static struct pg_region_info v[256];
@@ -514,8 +516,9 @@ static int mapped_now(uint64_t *as, uint64_t *data)
 	*as = *data = 0;
 	for (size_t i = 0; !e && i < n; i++) {
 		uint64_t len = v[i].end - v[i].start;
-		if (v[i].backing == PG_BACK_STACK)
-			len = v[i].resident * PAGE_SIZE;
+		if (v[i].backing == PG_BACK_STACK || v[i].backing == PG_BACK_FIXED)
+			len = v[i].resident * PAGE_SIZE; /* the IPC buffers' area:
+							  * PG_MAX_THREADS pages */
 		*as += len;
 		if ((v[i].rights & MAP_W) &&
 		    (v[i].backing == PG_BACK_ANON || v[i].backing == PG_BACK_HEAP))

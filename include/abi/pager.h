@@ -25,8 +25,9 @@
  *                                                 a later touch kills)
  *   PG_THREAD_SPAWN  w0 = entry, w1 = stack,      w0 = thread index,
  *                    w2 = arg (in rdi),           w1 = its IPC buffer address
- *                    w3 = 0, or cpu + 1 to keep   (E_NOMEM while
- *                    the thread on that CPU       PG_MAX_THREADS live; an
+ *                    w3 = 0, or cpu + 1 to keep   (E_AGAIN while
+ *                    the thread on that CPU       PG_MAX_THREADS live,
+ *                                                 E_NOMEM without memory; an
  *                                                 ended thread's index is
  *                                                 free again)
  *   PG_SPAWN         buffer "name\0arg\0...\0"    w0 = pid (a child of caller)

@@ -50,8 +50,8 @@ static inline int munmap(void *addr, size_t size) { return pgreq_munmap(addr, si
 int mfree(void *addr);
 
 /* A thread of this process at entry with stack pointer stack and rdi = arg;
- * *ipc_buf (if not NULL) gets its IPC buffer.  E_NOMEM while PG_MAX_THREADS
- * threads live (a slot is free again once its thread has ended: it called
+ * *ipc_buf (if not NULL) gets its IPC buffer.  E_AGAIN while PG_MAX_THREADS
+ * threads live, E_NOMEM without memory for it (a slot is free again once its thread has ended: it called
  * sys_thread_exit or was killed).  When the process's last thread ends, the
  * process ends with exit status 0, as if it had called exit(0). */
 int thread_spawn(uint64_t entry, uint64_t stack, uint64_t arg, uint64_t *ipc_buf);
