@@ -262,7 +262,7 @@ static void worker(uint64_t seed)
 	pthread_create(&th[1], NULL, wait_thread, NULL);
 	pthread_create(&th[2], NULL, mem_thread, (void *)(uintptr_t)(seed * 3));
 	uint64_t s = seed;
-	for (int i = 0; i < 40; i++) {
+	for (int i = 0; i < 25; i++) {
 		pid_t c = fork();
 		if (c == 0)
 			_exit(0);
