@@ -14,6 +14,7 @@ int libsys_pg_call(struct sys_msg *m);
 struct libsys_tls {
 	int used, err;
 	uint64_t lo, hi;
+	uint64_t alt_lo, alt_hi; /* its sigaltstack: a handler there is it too */
 	void *self;
 	uint64_t ipc;
 	unsigned sig_eintr; /* libsys_sig_eintr's count for this thread */
@@ -23,8 +24,9 @@ struct libsys_tls {
  * sys_ipc_buf for the main thread (and threads of thread_spawn). */
 void *libsys_ipc_buf(void);
 
-/* The calling thread's slot, found by its stack pointer; NULL for the main
- * thread (and threads made with thread_spawn directly). */
+/* The calling thread's slot, found by its stack pointer (on its stack or
+ * its alternate signal stack); NULL for the main thread (and threads made
+ * with thread_spawn directly). */
 struct libsys_tls *libsys_tls(void);
 
 /* errno's value for an enum err (E_OK: 0). */

@@ -118,6 +118,7 @@ static struct libsys_tls *tls_claim(uint64_t lo, uint64_t hi)
 		if (!__atomic_exchange_n(&tls[i].used, 1, __ATOMIC_ACQUIRE)) {
 			tls[i].lo = lo;
 			tls[i].hi = hi;
+			tls[i].alt_lo = tls[i].alt_hi = 0;
 			tls[i].err = 0;
 			tls[i].self = NULL;
 			tls[i].ipc = 0;
@@ -142,7 +143,8 @@ struct libsys_tls *libsys_tls(void)
 	uint64_t sp = (uint64_t)__builtin_frame_address(0);
 	unsigned top = __atomic_load_n(&tls_top, __ATOMIC_ACQUIRE);
 	for (unsigned i = 0; i < top; i++)
-		if (tls[i].used && sp >= tls[i].lo && sp < tls[i].hi)
+		if (tls[i].used && ((sp >= tls[i].lo && sp < tls[i].hi) ||
+				    (sp >= tls[i].alt_lo && sp < tls[i].alt_hi)))
 			return &tls[i];
 	return NULL; /* the main thread */
 }

@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -195,12 +196,60 @@ static void restart(void)
 	signal(SIGUSR2, SIG_DFL);
 }
 
+/* A thread other than the main one, on its own alternate stack, is still
+ * itself in its handler (pthread_self, and libsys's per-thread state
+ * behind it: its IPC buffer, errno). */
+static volatile pthread_t self_in;
+static void on_usr2(int s)
+{
+	(void)s;
+	char here;
+	where = (uintptr_t)&here;
+	self_in = pthread_self();
+}
+
+static void *alt_thread(void *arg)
+{
+	(void)arg;
+	char *mine = malloc(alt_size);
+	stack_t ss = { mine, 0, alt_size };
+	sigset_t usr2;
+	sigemptyset(&usr2);
+	sigaddset(&usr2, SIGUSR2);
+	CHECK(mine && sigaltstack(&ss, NULL) == 0);
+	CHECK(pthread_sigmask(SIG_UNBLOCK, &usr2, NULL) == 0);
+	CHECK(kill(getpid(), SIGUSR2) == 0); /* only this thread takes it */
+	CHECK(where > (uintptr_t)mine && where <= (uintptr_t)mine + alt_size);
+	CHECK(pthread_equal(self_in, pthread_self()));
+	ss.ss_flags = SS_DISABLE;
+	CHECK(sigaltstack(&ss, NULL) == 0);
+	free(mine);
+	return NULL;
+}
+
+static void thread_alt(void)
+{
+	struct sigaction sa = { 0 };
+	sa.sa_handler = on_usr2;
+	sa.sa_flags = SA_ONSTACK;
+	sigset_t usr2, old;
+	sigemptyset(&usr2);
+	sigaddset(&usr2, SIGUSR2);
+	CHECK(sigaction(SIGUSR2, &sa, NULL) == 0);
+	CHECK(pthread_sigmask(SIG_BLOCK, &usr2, &old) == 0);
+	pthread_t t;
+	CHECK(pthread_create(&t, NULL, alt_thread, NULL) == 0);
+	CHECK(pthread_join(t, NULL) == 0);
+	CHECK(pthread_sigmask(SIG_SETMASK, &old, NULL) == 0);
+}
+
 int main(void)
 {
 	basics();
 	overflow(1);
 	overflow(0);
 	restart();
+	thread_alt();
 	if (!fails)
 		printf("@@PASS linux3_sigstack\n");
 	return fails != 0;
