@@ -78,6 +78,18 @@ static int queued_read(struct space *s, uint64_t va, bool sh, struct futex_waite
 	return e != E_OK ? e : k.space == w->space && k.va == w->va ? E_OK : E_AGAIN;
 }
 
+/* Leave w's queue: true if a waker counted us meanwhile.  A thread being
+ * killed will not use that wake: it passes it on to the next waiter (a
+ * shared word's may be another process's). */
+static bool leave_woken(struct thread *me, struct futex_waiter *w)
+{
+	if (!futex_leave(w))
+		return false;
+	if (atomic_load(&me->kill))
+		futex_wake(w->space, w->va, 1, wake_one);
+	return true;
+}
+
 /* futex_wait's body for one kind of key (sh: FUTEX_SHARED), inlined
  * twice so the private one is the code it was before shared keys.  The
  * word is read twice: first with the pager's help (a lazy page is paged
@@ -104,17 +116,14 @@ wait_on(struct thread *me, uint64_t va, uint32_t val, uint64_t ms, bool sh)
 		futex_enqueue(&w);
 		if (queued_read(me->space, va, sh, &w, &now) == E_OK)
 			break;
-		if (futex_leave(&w))
+		if (leave_woken(me, &w))
 			return E_OK;
 		if (tries == QUEUE_TRIES)
 			return E_FAULT;
 	}
 	int e = now != val ? E_AGAIN : sleep_woken(me, ms);
-	if (futex_leave(&w)) {
+	if (leave_woken(me, &w))
 		e = E_OK; /* a waker counted us: say so, whatever else happened */
-		if (atomic_load(&me->kill)) /* we end without using the wake: */
-			futex_wake(w.space, w.va, 1, wake_one); /* pass it on */
-	}
 	thread_check_kill();
 	return e;
 }

@@ -104,7 +104,10 @@ static int merge_one(struct space *s, uint64_t va, uint64_t pfn, uint64_t gen,
 		return E_AGAIN;
 	if (frame_get_quiet(target) != E_OK)
 		return E_STALE;
-	int e = meta_user_frame(target, tgen) ? wrprotect(s, va, pfn, gen, &rights) : E_STALE;
+	int e = !meta_user_frame(target, tgen) ? E_STALE :
+		/* nor onto one: a private page would see another's writes */
+		(__atomic_load_n(&meta_get(target)->flags, __ATOMIC_RELAXED) & META_SHARED) ? E_AGAIN :
+		wrprotect(s, va, pfn, gen, &rights);
 	if (e == E_OK && !page_equal(pfn, target)) {
 		*how = KSM_MERGE_DIFFER;
 		e = E_AGAIN;
