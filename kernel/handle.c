@@ -176,7 +176,10 @@ int handle_lookup(struct handle_table *t, uint32_t value, unsigned type,
 	return err;
 }
 
-/* Free slot idx, bumping its generation; returns the object (lock held). */
+/* Free slot idx, bumping its generation; returns the object (lock held).
+ * A slot at its last generation is retired instead (never free again): a
+ * generation that wrapped would let a closed value name a new object, and
+ * the pager's table has only 16 bits of it. */
 static struct kobj *release(struct handle_table *t, uint16_t idx)
 {
 	struct handle_entry *e = handle_slot(t, idx);
@@ -185,8 +188,10 @@ static struct kobj *release(struct handle_table *t, uint16_t idx)
 	e->badge = 0;
 	e->type = KOBJ_NONE;
 	e->rights = 0;
-	e->gen = e->gen >= gen_max(t) ? 1 : e->gen + 1;
-	free_push(t, idx);
+	if (e->gen < gen_max(t)) {
+		e->gen++;
+		free_push(t, idx);
+	}
 	t->count--;
 	return obj;
 }

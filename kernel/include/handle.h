@@ -9,8 +9,9 @@
  * generation is bumped when its handle is removed: the old value is stale
  * from then on, also after the slot is reused.  Free slots are reused
  * oldest-first (a FIFO), so one slot comes back only after all other free
- * slots have; a stale value could match again only after 2^24 - 1 (pager:
- * 2^16 - 1) reuses of the same slot.
+ * slots have; a slot whose generation reaches its last value (2^24 - 1,
+ * pager: 2^16 - 1) is retired when that handle is removed, never free
+ * again, so a stale value never matches again.
  *
  * Slots live in chunks of HANDLE_CHUNK entries: dir[c] is chunk c.  Chunk
  * 0 is inside the table (struct handle_table fits in two 4 KiB pages, as

@@ -245,8 +245,9 @@ START_TEST(freed_slots_reused_oldest_first)
 }
 END_TEST
 
-/* White box: a slot at its last generation wraps to 1, never to 0. */
-START_TEST(generation_wraps_past_zero)
+/* White box: a slot at its last generation is retired when closed (never
+ * reused: its generation cannot wrap), and no value names it again. */
+START_TEST(last_generation_retired)
 {
 	struct fake f;
 	fake_init(&f, KOBJ_SPACE);
@@ -256,10 +257,12 @@ START_TEST(generation_wraps_past_zero)
 	ck_assert_uint_eq(v >> HANDLE_INDEX_BITS, HANDLE_GEN_MAX);
 	unsigned idx = v & HANDLE_INDEX_MASK;
 	handle_remove(&tbl, v);
-	ck_assert_uint_eq(handle_slot(&tbl, idx)->gen, 1);
 	struct handle_entry e;
 	ck_assert_int_eq(handle_lookup(&tbl, v, HANDLE_ANY_TYPE, 0, &e), E_BADHANDLE);
 	ck_assert_int_eq(handle_lookup(&tbl, idx, HANDLE_ANY_TYPE, 0, &e), E_BADHANDLE);
+	for (unsigned i = 1; i < HANDLE_MAX; i++) /* every other slot, grown too */
+		ck_assert_uint_ne(insert_ok(&f, 0, 0) & HANDLE_INDEX_MASK, idx);
+	ck_assert_int_eq(handle_lookup(&tbl, v, HANDLE_ANY_TYPE, 0, &e), E_BADHANDLE);
 }
 END_TEST
 
@@ -720,8 +723,8 @@ START_TEST(big_table_fills_and_empties)
 }
 END_TEST
 
-/* Big table: a slot at generation 0xFFFF wraps to 1, never 0. */
-START_TEST(big_generation_wraps)
+/* Big table: a slot at generation 0xFFFF is retired when closed. */
+START_TEST(big_last_generation_retired)
 {
 	struct fake f;
 	fake_init(&f, KOBJ_SPACE);
@@ -731,10 +734,12 @@ START_TEST(big_generation_wraps)
 	uint32_t v = insert_ok(&f, 0, 0);
 	ck_assert_uint_eq(v >> HANDLE_BIG_BITS, HANDLE_BIG_GEN_MAX);
 	ck_assert_int_eq(handle_remove(&tbl, v), E_OK);
-	ck_assert_uint_eq(handle_slot(&tbl, v & 0xFFFF)->gen, 1);
 	struct handle_entry e;
 	ck_assert_int_eq(handle_lookup(&tbl, v, HANDLE_ANY_TYPE, 0, &e), E_BADHANDLE);
 	ck_assert_int_eq(handle_lookup(&tbl, v & 0xFFFF, HANDLE_ANY_TYPE, 0, &e), E_BADHANDLE);
+	uint32_t w = insert_ok(&f, 0, 0); /* another slot: v's is retired */
+	ck_assert_uint_ne(w & 0xFFFF, v & 0xFFFF);
+	ck_assert_int_eq(handle_lookup(&tbl, v, HANDLE_ANY_TYPE, 0, &e), E_BADHANDLE);
 }
 END_TEST
 
@@ -839,7 +844,7 @@ int main(void)
 	tcase_add_test(t, full_table);
 	tcase_add_test(t, stale_after_close_and_reuse);
 	tcase_add_test(t, freed_slots_reused_oldest_first);
-	tcase_add_test(t, generation_wraps_past_zero);
+	tcase_add_test(t, last_generation_retired);
 	tcase_add_test(t, every_index_many_generations);
 	tcase_add_test(t, random_values);
 	tcase_add_test(t, destroy_drops_everything);
@@ -851,7 +856,7 @@ int main(void)
 	tcase_add_test(t, grow_fails_cleanly);
 	tcase_add_test(t, make_big_only_when_empty);
 	tcase_add_test(t, big_table_fills_and_empties);
-	tcase_add_test(t, big_generation_wraps);
+	tcase_add_test(t, big_last_generation_retired);
 	tcase_add_test(t, big_table_random_against_model);
 	tcase_add_test(t, big_table_grows_concurrently);
 	suite_add_tcase(s, t);
