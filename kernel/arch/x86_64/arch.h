@@ -39,8 +39,9 @@ struct tss {
 } __attribute__((packed));
 
 /* Per-CPU area, reached through GS base (gs:0 holds its own address).
- * Written only by its own CPU after boot, except `online`, which the BSP
- * reads while starting the CPU. */
+ * Its fields are written only by its own CPU after boot, except `online`,
+ * which the BSP reads while starting the CPU; the scheduler's part that
+ * follows it (arch_cpu_area) is any CPU's to touch under its lock. */
 struct percpu {
 	struct percpu *self;       /* gs:0  (PCPU_SELF in entry.asm) */
 	uint64_t kstack_top;       /* gs:8  kernel stack of the running thread */
