@@ -126,6 +126,8 @@ static void fopen_file(const char *path)
 	int lines = 0;
 	while (at < (size_t)n && fgets(line, sizeof line, f)) {
 		size_t k = strlen(line); /* (an ELF file has NULs: compare bytes) */
+		if (k > (size_t)n - at) /* past what read() took (a file over 64 KiB) */
+			k = (size_t)n - at;
 		char *nl = memchr(whole + at, '\n', (size_t)n - at);
 		size_t want = nl ? (size_t)(nl - (whole + at)) + 1 : (size_t)n - at;
 		if (want > sizeof line - 1)
