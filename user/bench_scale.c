@@ -21,11 +21,13 @@
 #define PAGES 4096
 #define MAXN  4
 #define ROUNDS 5
+#define SPIN_ITERS 10000 /* mode cpu: of the order of a fault's time under TCG */
 #define KEY_GO   0x5CA1E00000ull
 #define KEY_RES  0x5CA1F00000ull
 #define KEY_HOLD 0x5CA1D00000ull
 
 static volatile char *mem;
+static int spin; /* mode cpu: compute only, no faults (the host's baseline) */
 static uint32_t go, res;
 static volatile uint32_t done; /* futex word: 1 once the toucher ends */
 
@@ -45,8 +47,15 @@ static void toucher(void *arg)
 	struct sys_msg m;
 	if (ipc_recv(go, &m) == E_OK) {
 		uint64_t t0 = rdtsc();
-		for (int i = 0; i < PAGES; i++)
-			mem[(uint64_t)i * 1031 % PAGES * 4096] = 2;
+		if (spin) { /* SPIN_ITERS steps of a register-only hash per "page" */
+			uint64_t x = t0;
+			for (uint64_t i = 0; i < (uint64_t)PAGES * SPIN_ITERS; i++)
+				x = x * 6364136223846793005ull + 1442695040888963407ull;
+			mem[0] = (char)x;
+		} else {
+			for (int i = 0; i < PAGES; i++)
+				mem[(uint64_t)i * 1031 % PAGES * 4096] = 2;
+		}
 		uint64_t t1 = rdtsc();
 		m = (struct sys_msg){ .label = 1, .w = { t0, t1 } };
 		ipc_send(res, &m);
@@ -57,8 +66,10 @@ static void toucher(void *arg)
 
 /* A worker: its pages (filled and shared with a waiting child for COW),
  * then the pinned toucher; the child is let go after. */
-static int worker(int cow, unsigned cpu, unsigned parent)
+static int worker(const char *mode, unsigned cpu, unsigned parent)
 {
+	int cow = strcmp(mode, "cow") == 0;
+	spin = strcmp(mode, "cpu") == 0;
 	uint32_t hold = 0;
 	pid_t child = -1;
 	if (shared_ep(KEY_GO | parent, &go) || shared_ep(KEY_RES | parent, &res))
@@ -143,15 +154,17 @@ static void print_ratio(const char *name, uint64_t a, uint64_t b)
 int main(int argc, char **argv)
 {
 	if (argc > 4 && strcmp(argv[1], "worker") == 0)
-		return worker(strcmp(argv[2], "cow") == 0, num(argv[3]), num(argv[4]));
+		return worker(argv[2], num(argv[3]), num(argv[4]));
 	uint64_t hz = tsc_hz();
 	unsigned ncpu = (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
 	uint32_t me = (uint32_t)getpid();
 	if (shared_ep(KEY_GO | me, &go) || shared_ep(KEY_RES | me, &res))
 		return 1;
-	const char *modes[] = { "zero", "cow" };
+	const char *modes[] = { "cpu", "zero", "cow" };
 	char name[64];
-	for (int k = 0; k < 2; k++) {
+	for (int k = 0; k < 3; k++) {
+		if (argc > 1 && strcmp(argv[1], modes[k]) != 0)
+			continue; /* "bench_scale MODE": that mode only */
 		uint64_t med1 = 0, best1 = 0;
 		for (unsigned n = 1; n <= MAXN && n <= ncpu; n *= 2) {
 			uint64_t rate[ROUNDS];
