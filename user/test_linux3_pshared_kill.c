@@ -17,19 +17,11 @@
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#ifdef __GLIBC__
-static void touch_image(void) {}
-#define FRAMES 0
-#else
-#include <sys/test.h>
-#define FRAMES 1
-#endif
 
 #define T "linux3_pshared_kill"
 #define KIDS 3
 
-static int fails;
-#define CHECK(c) do { if (!(c)) { printf("@@FAIL " T ": line %d: %s (errno %d)\n", __LINE__, #c, errno); fails++; } } while (0)
+#include "linux3_pshared.h"
 
 struct shared {
 	sem_t sem;
@@ -135,8 +127,9 @@ static void remap_wake(void)
 	CHECK(close(fd) == 0 && shm_unlink(name) == 0);
 }
 
-static void run(void)
+static void run(int second)
 {
+	(void)second;
 	struct shared *s = mmap(NULL, sizeof *s, PROT_READ | PROT_WRITE,
 				MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	CHECK(s != MAP_FAILED);
@@ -150,18 +143,5 @@ static void run(void)
 
 int main(void)
 {
-	touch_image();
-	run(); /* a first run: the pager's pools grow for good */
-	long before = sysconf(_SC_AVPHYS_PAGES);
-	run();
-#if FRAMES
-	long after = (long)frames_settle((uint64_t)before, 3000);
-	printf(T ": %ld free frames before, %ld after\n", before, after);
-	CHECK(after >= before);
-#else
-	(void)before;
-#endif
-	if (!fails)
-		printf("@@PASS " T "\n");
-	return fails != 0;
+	return run_twice(run);
 }

@@ -17,13 +17,6 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#ifdef __GLIBC__
-static void touch_image(void) {}
-#define FRAMES 0
-#else
-#include <sys/test.h>
-#define FRAMES 1
-#endif
 
 #define T "linux3_pshared_named"
 #define ROUNDS 500
@@ -31,8 +24,7 @@ static void touch_image(void) {}
 #define OBJ_SIZE (4 * 4096)
 
 extern char **environ;
-static int fails;
-#define CHECK(c) do { if (!(c)) { printf("@@FAIL " T ": line %d: %s (errno %d)\n", __LINE__, #c, errno); fails++; } } while (0)
+#include "linux3_pshared.h"
 
 struct board {
 	char hello[8];
@@ -186,30 +178,20 @@ static void many(const char *self, const char *base)
 	}
 }
 
-static void run(const char *self, int r)
+static const char *prog; /* argv[0]: the players are this program */
+
+static void run(int r)
 {
 	char base[48];
 	snprintf(base, sizeof base, "l3psh.%d.%d", (int)getpid(), r);
-	play(self, base);
-	many(self, base);
+	play(prog, base);
+	many(prog, base);
 }
 
 int main(int argc, char **argv)
 {
 	if (argc == 3)
 		return argv[1][0] == 'c' ? checker(argv[2]) : player(argv[1][0], argv[2]);
-	touch_image();
-	run(argv[0], 0); /* a first run: the pager's pools grow for good */
-	long before = sysconf(_SC_AVPHYS_PAGES);
-	run(argv[0], 1);
-#if FRAMES
-	long after = (long)frames_settle((uint64_t)before, 3000);
-	printf(T ": %ld free frames before, %ld after\n", before, after);
-	CHECK(after >= before);
-#else
-	(void)before;
-#endif
-	if (!fails)
-		printf("@@PASS " T "\n");
-	return fails != 0;
+	prog = argv[0];
+	return run_twice(run);
 }
