@@ -79,7 +79,7 @@ uint64_t frames_settle(uint64_t want, unsigned ms)
 
 uint64_t frames_steady(unsigned ms)
 {
-	return frames_quiet(25, ms);
+	return frames_quiet(250, ms);
 }
 
 uint64_t frames_quiet(unsigned quiet, unsigned ms)

@@ -125,7 +125,7 @@ int main(int argc, char **argv)
 	 * would fault in a frame between the two counts */
 	TEST_ERR(NAME, pager_stats(&a), E_OK);
 	TEST_ERR(NAME, pager_stats(&b), E_OK);
-	uint64_t before = frames_quiet(250, 5000);
+	uint64_t before = frames_steady(5000);
 	frame_stats(&fs[0]);
 	TEST_ERR(NAME, pager_stats(&a), E_OK);
 	rounds(ROUNDS);

@@ -348,7 +348,7 @@ static void kill_waiters(void)
 	}
 	sleep_ms(50);
 	/* a long quiet spell: the 60 helper threads above may still be ending */
-	uint64_t before = frames_quiet(250, 5000);
+	uint64_t before = frames_steady(5000);
 	TEST_ERR(name, spawn("test_futex", "sleeps", &pid), E_OK);
 	sleep_ms(300);
 	TEST_ERR(name, kill(pid), E_OK);

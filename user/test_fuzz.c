@@ -1110,7 +1110,7 @@ static void prime(void)
 			  st.code);
 	for (unsigned i = 0; i <= PARALLEL; i++)
 		TEST_ERR(NAME, spawn("test_fuzz", "fill1", &pid[i]), E_OK);
-	frames_quiet(250, 5000);
+	frames_steady(5000);
 	for (unsigned i = 0; i <= PARALLEL; i++)
 		if ((e = kill(pid[i])) || (e = waitpid(pid[i], NULL)))
 			test_fail(NAME, "stop a filling child: %s", err_str(e));
@@ -1133,7 +1133,7 @@ static int controller(uint64_t total, uint64_t seed, unsigned flags, int report_
 	TEST_ERR(NAME, sys_frame_stats((uint64_t)&fs[1], sizeof fs[1]), E_OK);
 	uint64_t hz = tsc_hz();
 	TEST_ERR(NAME, sys_frame_stats((uint64_t)&fs[0], sizeof fs[0]), E_OK);
-	uint64_t before = frames_quiet(250, 5000), t0 = rdtsc();
+	uint64_t before = frames_steady(5000), t0 = rdtsc();
 	TEST_ERR(NAME, pager_stats(&a), E_OK);
 	fuzz(total, seed, flags, &run);
 	uint64_t ms = hz ? (rdtsc() - t0) / (hz / 1000) : 0;

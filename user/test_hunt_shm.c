@@ -148,7 +148,7 @@ int main(void)
 	/* warm-up: a first object, fork and thread cost the pager pool
 	 * pages for good */
 	for (int w = 0; w < 2; w++) {
-		uint64_t before = w ? frames_quiet(250, 5000) : 0;
+		uint64_t before = w ? frames_steady(5000) : 0;
 		a = mmap(NULL, PAGES * 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 		if (a == MAP_FAILED)
 			test_fail(T, "mmap");

@@ -381,7 +381,7 @@ int main(int argc, char **argv)
 		sender(seed ^ 0xabc);
 	uint64_t t0 = now_ms();
 	run_workers(KINDS, seed ^ 1); /* warm-up: what stays for good */
-	uint64_t t1 = now_ms(), before = frames_quiet(250, 5000), t2 = now_ms();
+	uint64_t t1 = now_ms(), before = frames_steady(5000), t2 = now_ms();
 	run_workers(n, seed);
 	printf(T ": warm-up %lu ms, quiet %lu ms, run %lu ms\n", (unsigned long)(t1 - t0),
 	       (unsigned long)(t2 - t1), (unsigned long)(now_ms() - t2));

@@ -147,7 +147,7 @@ static void fork300(void)
 	struct sigaction sa = { .sa_handler = on_usr1 };
 	TEST_CHECK(name, sigaction(SIGUSR1, &sa, NULL) == 0);
 	fork_round(name, 1);
-	uint64_t before = frames_quiet(250, 5000); /* the last test's ends may still settle */
+	uint64_t before = frames_steady(5000); /* the last test's ends may still settle */
 	fork_round(name, 2);
 	uint64_t after = frames_settle(before, 20000);
 	if (after != before)
@@ -225,7 +225,7 @@ static void threads500(void)
 {
 	const char *name = "limits_threads500";
 	threads_round(name, 1);
-	uint64_t before = frames_quiet(250, 5000); /* the last test's ends may still settle */
+	uint64_t before = frames_steady(5000); /* the last test's ends may still settle */
 	threads_round(name, 2);
 	uint64_t after = frames_settle(before, 20000);
 	if (after != before)
@@ -298,7 +298,7 @@ static void kill_threads(void)
 {
 	const char *name = "limits_kill_threads";
 	kill_round(name, 1);
-	uint64_t before = frames_quiet(250, 5000); /* the last test's ends may still settle */
+	uint64_t before = frames_steady(5000); /* the last test's ends may still settle */
 	kill_round(name, 2);
 	uint64_t after = frames_settle(before, 20000);
 	if (after != before)
@@ -402,7 +402,7 @@ static void exhaust(void)
 	TEST_CHECK(name, sys_frame_stats((uint64_t)&fs, sizeof fs) == E_OK);
 	int small = fs.total <= (256u << 20) / 4096;
 	int max = small ? EXH_MAX : MANY_PROC;
-	uint64_t before = frames_quiet(250, 5000); /* the last test's ends may still settle */
+	uint64_t before = frames_steady(5000); /* the last test's ends may still settle */
 	sh->nproc = sh->nthr = 0;
 	int st;
 	pid_t f = fork();

@@ -55,8 +55,9 @@ int touch_until_margin(void);
  * touched first between two counts would look like a lost frame. */
 void touch_image(void);
 
-/* frames_available() once it has not changed for 25 ms (frames of ended
- * processes come back a little after they end), or after ms at most. */
+/* frames_available() once it has not changed for 250 ms (frames of ended
+ * processes come back a little after they end: 300 children just reaped
+ * took longer than 25 ms on a loaded host), or after ms at most. */
 uint64_t frames_steady(unsigned ms);
 
 /* frames_steady with another quiet time: frames_available() once it has
