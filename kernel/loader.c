@@ -9,6 +9,7 @@
 #include "sched.h"
 #include "memlayout.h"
 #include "mm/frame.h"
+#include "mm/meta_slot.h"
 #include "lib/elf.h"
 #include "lib/string.h"
 #include "printk.h"
@@ -78,6 +79,7 @@ static bool map_bootinfo(struct space *s, const struct boot_info *bi, uint64_t i
 	frame_stats(&st);
 	b->magic = BOOTINFO_MAGIC;
 	b->total_frames = st.total;
+	b->pfn_limit = meta_frame_count();
 	b->free_frames = st.free;
 	b->ram_bytes = memrange_total(&bi->mb.avail);
 	b->tsc_hz = arch_cycles_per_sec();

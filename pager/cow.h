@@ -1,6 +1,8 @@
 /* The copy-on-write table: how many pages share each frame the pager has
- * shared (fork), keyed by frame number in an AVL tree.  A frame not in the
- * table has one user.  Pure (host-tested). */
+ * shared (fork, the text cache, KSM): one 32-bit count per frame, in a
+ * table made at start for every frame number, reached in three loads.
+ * A count of 0 means the frame is not in the table: it has one user.
+ * Callers serialise (demand.c's share lock).  Pure (host-tested). */
 #ifndef PAGER_COW_H
 #define PAGER_COW_H
 
@@ -8,16 +10,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define COW_POOL 8192 /* fixed nodes; beyond them the pool grows */
+/* Make the table for frame numbers below limit, its pages from page (a
+ * zeroed 4 KiB-aligned page, NULL when none is left; its cookie is not
+ * needed: the table lives as long as the pager).  4 bytes per frame, and
+ * a page of pointers per 2 GiB of frame numbers.  E_NOMEM (the table then
+ * covers fewer frames: a mark beyond it fails), E_RANGE for a limit above
+ * COW_PFN_MAX.  Called once; a second call with a limit covered already
+ * does nothing. */
+#define COW_PFN_MAX (1ull << 28) /* 1 TiB of frames */
+int cow_init(uint64_t limit, void *(*page)(uint64_t *cookie));
 
 /* One more page shares pfn: a frame new to the table gets share count 2
- * (its owner and the new sharer).  E_NOMEM when the table is full. */
+ * (its owner and the new sharer).  E_RANGE for a pfn the table does not
+ * cover. */
 int cow_mark(uint64_t pfn);
-
-/* Make sure n more cow_mark calls cannot fail.  E_NOMEM.  cow_trim gives
- * back what a reservation took and did not use. */
-int cow_reserve(size_t n);
-void cow_trim(void);
 
 /* One page stops sharing pfn.  True on the last share (pfn leaves the
  * table); false while others share it, or if pfn was not in the table. */

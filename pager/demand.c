@@ -164,7 +164,7 @@ static void owned(struct page *p, void *arg)
 {
 	(void)arg;
 	if (p->flags & PAGE_COW)
-		cow_mark(p->pfn); /* reserved: cannot fail */
+		cow_mark(p->pfn); /* a frame in use: within the table */
 }
 
 /* Before an entry near va changes: if its leaf is shared since a fork, s
@@ -174,10 +174,7 @@ static void owned(struct page *p, void *arg)
 static int own_shared(struct dp_space *s, uint64_t va)
 {
 	lock_take(&share);
-	int e = cow_reserve(PAGETAB_LEAF);
-	if (e == E_OK)
-		e = pagetab_own(&s->pages, va, owned, NULL);
-	cow_trim();
+	int e = pagetab_own(&s->pages, va, owned, NULL);
 	lock_give(&share);
 	return e;
 }

@@ -8,6 +8,7 @@
  * for reading, the process's lock); the rest one at a time (pg.big for
  * writing). */
 #include "pager.h"
+#include "cow.h"
 #include "pool.h"
 #include "hot.h"
 
@@ -276,9 +277,11 @@ void pager_main(const struct abi_bootinfo *bi)
 	pool_shrink = mem_pool_free; /* processes map */
 	pg.initrd = (const void *)bi->initrd_va;
 	pg.initrd_size = bi->initrd_size;
-	e = mem_init();
+	e = cow_init(bi->pfn_limit, mem_pool_page);
+	if (e == E_OK)
+		e = mem_init();
 	if (e) {
-		printf("pager: no zero frame: %s\n", err_str(e));
+		printf("pager: no COW table or zero frame: %s\n", err_str(e));
 		sys_halt(1);
 	}
 	printf("pager: up on %u CPUs, %lu of %lu frames free, initrd %lu bytes\n",

@@ -35,6 +35,7 @@ struct abi_bootinfo {
 	uint32_t pad;
 	uint64_t initrd_va, initrd_size; /* 0 size: no initrd module */
 	char cmdline[256];       /* kernel command line, NUL-terminated */
+	uint64_t pfn_limit;      /* every frame number is below it */
 };
 
 #endif

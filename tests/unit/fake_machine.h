@@ -11,8 +11,10 @@
 
 #include <check.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 #include "abi/err.h"
+#include "cow.h"
 #include "abi/syscall.h"
 #include "demand.h"
 
@@ -24,6 +26,17 @@ static struct { int refs; bool held, shared; uint32_t gen; uint8_t data[P]; } fr
 static struct { bool on; uint64_t pfn; unsigned rights; } pt[NSPACE][NVA];
 static int frames_left = -1;
 static int unmap_calls, protect_calls, alloc_map_calls, alloc_map1_calls, alloc_copy_calls; /* calls seen */
+
+/* A page for cow.c's table (cow_init): zeroed, page-aligned, kept for
+ * good as the pager keeps it. */
+static inline void *fm_cow_page(uint64_t *cookie)
+{
+	*cookie = 0;
+	void *p = aligned_alloc(P, P);
+	if (p)
+		memset(p, 0, P);
+	return p;
+}
 
 static int slot(uint64_t va)
 {

@@ -1,4 +1,5 @@
-/* pager/cow.c and pager/tree.c: share counts and the AVL tree under them. */
+/* pager/cow.c and pager/tree.c: the share-count table, and the AVL tree
+ * (regions and other tables use it). */
 #include <check.h>
 #include "check_run.h"
 #include <stdlib.h>
@@ -105,12 +106,74 @@ START_TEST(tree_random)
 }
 END_TEST
 
-/* cow_reserve: the static pool's nodes can be promised, one more cannot
- * without a page to grow into. */
-START_TEST(reserve_static)
+/* The table's pages: zeroed, page-aligned; pages_left of them (negative:
+ * no limit). */
+static int pages_left = -1, pages_given;
+static void *page(uint64_t *cookie)
 {
-	ck_assert_int_eq(cow_reserve(COW_POOL), E_OK);
-	ck_assert_int_eq(cow_reserve(COW_POOL + 1), E_NOMEM);
+	*cookie = 0;
+	if (pages_left == 0)
+		return NULL;
+	pages_left -= pages_left > 0;
+	pages_given++;
+	void *p = aligned_alloc(4096, 4096);
+	ck_assert_ptr_nonnull(p);
+	memset(p, 0, 4096);
+	return p;
+}
+
+#define LIMIT (1u << 16)
+static void setup(void)
+{
+	ck_assert_int_eq(cow_init(LIMIT, page), E_OK);
+}
+
+/* Frame numbers beyond the table: a mark refused, nothing counted, and
+ * the last covered frame counted like any other. */
+START_TEST(beyond_the_table)
+{
+	ck_assert_int_eq(cow_mark(LIMIT), E_RANGE);
+	ck_assert_int_eq(cow_mark(~0ull), E_RANGE);
+	ck_assert(!cow_is_cow(LIMIT));
+	ck_assert_uint_eq(cow_count(LIMIT), 1);
+	ck_assert(!cow_release(LIMIT));
+	ck_assert_uint_eq(cow_entries(), 0);
+	ck_assert_int_eq(cow_mark(LIMIT - 1), E_OK);
+	ck_assert_uint_eq(cow_count(LIMIT - 1), 2);
+	ck_assert(!cow_release(LIMIT - 1));
+	ck_assert(cow_release(LIMIT - 1));
+}
+END_TEST
+
+/* The size: a 4 KiB leaf per 1,024 frames plus a middle page per 2^19
+ * frames; a second call for fewer frames takes nothing; a call past what
+ * is there grows it; a limit above COW_PFN_MAX is refused.  (Each test
+ * runs in a process of its own: the table starts empty here.) */
+START_TEST(size_and_growth)
+{
+	ck_assert_int_eq(cow_init((1u << 19) + 1, page), E_OK);
+	ck_assert_int_eq(pages_given, 513 + 2); /* leaves, and two middle pages */
+	ck_assert_int_eq(cow_init(1000, page), E_OK);
+	ck_assert_int_eq(pages_given, 515);
+	ck_assert_int_eq(cow_mark(1u << 19), E_OK);
+	ck_assert_int_eq(cow_mark((1u << 19) + 1023), E_OK); /* the leaf's last frame */
+	ck_assert_int_eq(cow_mark((1u << 19) + 1024), E_RANGE);
+	ck_assert_int_eq(cow_init(COW_PFN_MAX + 1, page), E_RANGE);
+}
+END_TEST
+
+/* Out of pages part way: E_NOMEM, and the frames of the leaves made are
+ * counted, the others refused (never a count in a missing leaf). */
+START_TEST(init_out_of_pages)
+{
+	pages_left = 3; /* a middle page and two leaves */
+	ck_assert_int_eq(cow_init(10000, page), E_NOMEM);
+	ck_assert_int_eq(cow_mark(2047), E_OK);
+	ck_assert_int_eq(cow_mark(2048), E_RANGE);
+	pages_left = -1;
+	ck_assert_int_eq(cow_init(10000, page), E_OK); /* grows on */
+	ck_assert_int_eq(cow_mark(9999), E_OK);
+	ck_assert_uint_eq(cow_count(2047), 2);
 }
 END_TEST
 
@@ -119,12 +182,17 @@ static Suite *suite(void)
 	Suite *s = suite_create("cow");
 	TCase *tc = tcase_create("core");
 	tcase_set_timeout(tc, 60);
+	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, share_counts);
 	tcase_add_test(tc, shared_frames_counted);
 	tcase_add_test(tc, many_frames);
+	tcase_add_test(tc, beyond_the_table);
 	tcase_add_test(tc, tree_random);
-	tcase_add_test(tc, reserve_static);
 	suite_add_tcase(s, tc);
+	TCase *init = tcase_create("init");
+	tcase_add_test(init, size_and_growth);
+	tcase_add_test(init, init_out_of_pages);
+	suite_add_tcase(s, init);
 	return s;
 }
 

@@ -29,6 +29,7 @@ static void setup(void)
 	uint32_t zgen;
 	f_alloc(&zpfn, &zgen);
 	frames_left = 100000;
+	ck_assert_int_eq(cow_init(NF, fm_cow_page), E_OK);
 	dp_init(&fm_ops, zpfn, zgen);
 }
 

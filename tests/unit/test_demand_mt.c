@@ -162,6 +162,7 @@ static void init_private_dp(void)
 	ops = fm_ops;
 	ops.map = map_private;
 	ops.protect = protect_private;
+	ck_assert_int_eq(cow_init(NF, fm_cow_page), E_OK);
 	dp_init(&ops, zpfn, zgen);
 }
 
