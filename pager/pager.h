@@ -84,6 +84,8 @@ struct proc {
 	uint64_t cfaults, cmaxrss;         /* of its waited-for children (and
 					    * theirs): faults, the highest peak
 					    * (getrusage RUSAGE_CHILDREN) */
+	struct proc *end_up;               /* proc_end's walk: where it came from, */
+	uint32_t end_next;                 /* and the next slot to look at */
 };
 
 struct pager {

@@ -332,17 +332,15 @@ static void reaped(struct proc *p, struct proc *c)
 	proc_forget(c);
 }
 
-/* End p (how = PG_WAIT_*): its children first, then all it holds.  It
- * stays a zombie while its parent lives; the runner hears of ppid 0. */
-void proc_end(struct proc *p, int how, uint64_t code, uint64_t addr, uint64_t rip)
+/* End p alone (how = PG_WAIT_*), its live children ended before: its
+ * ended children are forgotten, then all it holds goes.  It stays a
+ * zombie while its parent lives; the runner hears of ppid 0. */
+static void end_one(struct proc *p, int how, uint64_t code, uint64_t addr, uint64_t rip)
 {
 	for (int i = 0; i < proc_slots(); i++) {
 		struct proc *c = proc_slot(i);
-		if (!c || c->state == PROC_FREE || c->ppid != p->pid)
-			continue;
-		if (c->state == PROC_LIVE)
-			proc_end(c, PG_WAIT_KILLED, 0, 0, 0);
-		proc_forget(c);
+		if (c && c->state == PROC_ZOMBIE && c->ppid == p->pid)
+			proc_forget(c);
 	}
 	p->maxrss = pagetab_peak(&p->mem.pages);
 	teardown(p);
@@ -361,6 +359,44 @@ void proc_end(struct proc *p, int how, uint64_t code, uint64_t addr, uint64_t ri
 		sig_child_ended(parent);
 	if (p->ppid == 0)
 		runner_exited(p);
+}
+
+/* A live child of q at or after slot q->end_next (left there, so the
+ * walk comes back to forget it once it has ended), or NULL. */
+static struct proc *live_child(struct proc *q)
+{
+	for (; q->end_next < (uint32_t)proc_slots(); q->end_next++) {
+		struct proc *c = proc_slot((int)q->end_next);
+		if (c && c->state == PROC_LIVE && c->ppid == q->pid)
+			return c;
+	}
+	return NULL;
+}
+
+/* End p (how = PG_WAIT_*) and every live process below it (killed),
+ * each after its children: a walk down the tree whose path is kept in
+ * the processes (end_up, end_next), not on the pager thread's stack, as
+ * a chain of forks can be thousands deep.  Under pg.big written, so no
+ * slot is reused meanwhile. */
+void proc_end(struct proc *p, int how, uint64_t code, uint64_t addr, uint64_t rip)
+{
+	p->end_up = NULL;
+	p->end_next = 0;
+	for (struct proc *q = p; q;) {
+		struct proc *c = live_child(q);
+		if (c) {
+			c->end_up = q;
+			c->end_next = 0;
+			q = c;
+			continue;
+		}
+		struct proc *up = q->end_up;
+		if (q == p)
+			end_one(p, how, code, addr, rip);
+		else
+			end_one(q, PG_WAIT_KILLED, 0, 0, 0);
+		q = up;
+	}
 }
 
 /* FAULT_THREAD_END (abi/fault.h): the kernel says thread tid of p ends.
