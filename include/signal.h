@@ -188,9 +188,15 @@ struct libsys_pthread;
  * the process (the pager picks the thread).  0 or an errno value. */
 int pthread_kill(struct libsys_pthread *t, int sig);
 
-/* Send sig to process pid (see above: a handler runs, or it is ignored,
- * or the process and its children end), or only check it exists (0).  -1 with ESRCH, EPERM (not ours), EINVAL. */
+/* Send sig to process pid (> 0), to the caller's process group (0), to
+ * every process but init, the system's and the caller (-1), or to the
+ * group -pid (see above: a handler runs, or it is ignored, or the process
+ * ends; its children live on, given to init), or only check it exists
+ * (sig 0).  Ending a process is for itself, its ancestors and its group.
+ * -1 with ESRCH, EPERM (none could be signalled), EINVAL.  killpg(g, sig)
+ * is kill(-g, sig). */
 int kill(pid_t pid, int sig);
+int killpg(pid_t pgrp, int sig);
 
 /* "name: description" of sig on stderr (strsignal's words). */
 void psignal(int sig, const char *s);

@@ -225,8 +225,6 @@ uid_t getuid(void) { return 0; }
 uid_t geteuid(void) { return 0; }
 gid_t getgid(void) { return 0; }
 gid_t getegid(void) { return 0; }
-pid_t getpgrp(void) { return getpid(); }
-pid_t getsid(pid_t pid) { (void)pid; return 1; }
 
 int isatty(int fd)
 {

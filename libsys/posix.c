@@ -288,14 +288,17 @@ static int status_word(const struct wait_status *st)
  * pager keeps a blocking call and answers when a child ends. */
 pid_t waitpid(pid_t pid, int *status, int options)
 {
-	/* no stopped children: WUNTRACED and WCONTINUED change nothing;
-	 * every child is in the caller's group (0, -getpgrp(), which is
-	 * -getpid(): libc2.c's getpgrp is not in the pager's libsys) */
-	if ((options & ~(WNOHANG | WUNTRACED | WCONTINUED)) || (pid < -1 && -pid != getpid())) {
-		errno = pid < -1 ? ECHILD : EINVAL;
+	/* no stopped children: WUNTRACED and WCONTINUED change nothing.
+	 * Groups: 0 and our own group wait for any child; another group -g
+	 * for its leader g (a child moved to a group of its own: the shell's
+	 * jobs) */
+	if (options & ~(WNOHANG | WUNTRACED | WCONTINUED)) {
+		errno = EINVAL;
 		return -1;
 	}
-	uint32_t which = pid <= 0 ? PG_WAIT_ANY : (uint32_t)pid;
+	if (pid < -1 && -pid == getpgrp())
+		pid = -1;
+	uint32_t which = pid == 0 || pid == -1 ? PG_WAIT_ANY : pid < -1 ? (uint32_t)-pid : (uint32_t)pid;
 	struct wait_status st;
 	int e;
 	do { /* interrupted: again unless a handler without SA_RESTART ran
@@ -325,20 +328,23 @@ pid_t wait(int *status)
 
 int kill(pid_t pid, int sig)
 {
-	if (pid <= 0 || sig < 0 || sig > 64) {
-		errno = pid <= 0 && sig >= 0 && sig <= 64 ? ESRCH : EINVAL;
+	if (sig < 0 || sig > 64) {
+		errno = EINVAL;
 		return -1;
 	}
-	if (sig == 0) { /* exists?  A child of ours that lives, or ourselves */
+	if (sig == 0) { /* exists?  A process, or a group with a live member */
 		struct pg_procinfo pi;
 		size_t n = 0;
-		if (pager_ps((uint32_t)pid, &pi, 1, &n) == E_OK && n == 1 &&
+		if (pid == 0 || pid == -1)
+			return 0; /* ourselves at least */
+		if (pid < -1 ? pgroup_members(-pid) > 0 :
+		    pager_ps((uint32_t)pid, &pi, 1, &n) == E_OK && n == 1 &&
 		    pi.pid == (uint32_t)pid && pi.state == PG_PROC_RUNNING)
 			return 0;
 		errno = ESRCH;
 		return -1;
 	}
-	int e = pgreq_kill_sig((uint32_t)pid, sig);
+	int e = pgreq_kill_sig(pid, sig);
 	if (e == E_OK)
 		return 0;
 	errno = e == E_NOENT ? ESRCH : e == E_PERM ? EPERM : libsys_errno(e);

@@ -229,27 +229,61 @@ pid_t vfork(void)
 	return fork();
 }
 
+/* The pager's PG_PGID call op on pid (and group g): w0, or -1 with
+ * errno. */
+static long pgid_call(uint64_t op, pid_t pid, pid_t g)
+{
+	if (pid < 0 || g < 0) {
+		errno = pid < 0 && op == PG_PGID_GET ? ESRCH : EINVAL;
+		return -1;
+	}
+	struct sys_msg m = { .label = PG_PGID, .w = { op, (uint64_t)pid, (uint64_t)g } };
+	int e = libsys_pg_call(&m);
+	if (e == E_OK)
+		return (long)m.w[0];
+	errno = e == E_NOENT ? ESRCH : e == E_PERM ? EPERM : libsys_errno(e);
+	return -1;
+}
+
 pid_t setsid(void)
 {
-	return getpid();
+	return (pid_t)pgid_call(PG_PGID_NEWSESSION, 0, 0);
 }
 
 int setpgid(pid_t pid, pid_t pgid)
 {
-	if (pid < 0 || pgid < 0) {
-		errno = EINVAL;
-		return -1;
-	}
-	return 0;
+	return pgid_call(PG_PGID_SET, pid, pgid) < 0 ? -1 : 0;
 }
 
 pid_t getpgid(pid_t pid)
 {
-	if (pid < 0) {
-		errno = ESRCH;
+	return (pid_t)pgid_call(PG_PGID_GET, pid, 0);
+}
+
+long pgroup_members(int g)
+{
+	return pgid_call(PG_PGID_COUNT, g, 0);
+}
+
+pid_t getpgrp(void)
+{
+	return getpgid(0);
+}
+
+/* Sessions are not kept apart from groups: a process that called setsid
+ * leads both, which is what programs look at. */
+pid_t getsid(pid_t pid)
+{
+	return getpgid(pid);
+}
+
+int killpg(pid_t pgrp, int sig)
+{
+	if (pgrp < 0) {
+		errno = EINVAL;
 		return -1;
 	}
-	return pid ? pid : getpid();
+	return kill(-pgrp, sig);
 }
 
 /* ---- sys/sysinfo.h ---- */

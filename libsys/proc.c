@@ -377,9 +377,9 @@ int pgreq_kill(uint32_t pid)
 	return pgreq_kill_sig(pid, 0);
 }
 
-int pgreq_kill_sig(uint32_t pid, int sig)
+int pgreq_kill_sig(int64_t pid, int sig)
 {
-	struct sys_msg m = { .label = PG_KILL, .w = { pid, (uint64_t)sig } };
+	struct sys_msg m = { .label = PG_KILL, .w = { (uint64_t)pid, (uint64_t)sig } };
 	return libsys_pg_call(&m);
 }
 

@@ -104,6 +104,7 @@ static const struct {
 	[PG_IO_CHECK]     = { "io_check",     do_io_check,   BESIDE },
 	[PG_IO_POLL]      = { "io_poll",      do_io_poll,    BESIDE },
 	[PG_IO_EXEC]      = { "io_exec",      do_io_exec,    ALONE },
+	[PG_PGID]         = { "pgid",         do_pgid,       ALONE },
 };
 
 static const pg_handler faults[] = {

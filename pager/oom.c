@@ -39,6 +39,8 @@ static uint64_t owed_frames(uint64_t *total)
 /* oom_protected: init (started by us) and the shell it keeps. */
 bool oom_protected(const struct proc *p)
 {
+	if (p->orphan) /* its parent ended: whatever it is called, not init's shell */
+		return false;
 	if (p->ppid == 0)
 		return strcmp(p->name, "init") == 0;
 	const struct proc *parent = proc_live(p->ppid);

@@ -84,8 +84,11 @@ struct proc {
 	uint64_t cfaults, cmaxrss;         /* of its waited-for children (and
 					    * theirs): faults, the highest peak
 					    * (getrusage RUSAGE_CHILDREN) */
-	struct proc *end_up;               /* proc_end's walk: where it came from, */
-	uint32_t end_next;                 /* and the next slot to look at */
+	uint32_t pgid;                     /* process group: a spawned process
+					    * leads its own, fork inherits */
+	bool orphan;                       /* its parent ended: init's now, and
+					    * nobody waits for it */
+	bool kill_mark;                    /* do_kill: to be signalled */
 };
 
 struct pager {
@@ -185,6 +188,7 @@ long do_wait(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 long do_shared_ep(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 long do_fork(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 long do_kill(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+long do_pgid(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 
 /* vm.c: memory requests. */
 long do_mmap_anon(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
@@ -296,5 +300,6 @@ const struct sys_msg *pager_polled(void);
 void runner_start(void);
 void selftest_run(void);
 void runner_exited(const struct proc *p);
+uint32_t runner_init_pid(void); /* 0 before init is started */
 
 #endif

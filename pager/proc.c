@@ -242,6 +242,7 @@ static struct proc *proc_alloc(uint32_t ppid, const char *name, int *err)
 	p->thr[0] = &p->thr0;
 	p->nthr = PROC_THR_CHUNK;
 	p->ppid = ppid;
+	p->pgid = p->pid; /* a group of its own; fork puts the child in its parent's */
 	struct proc *parent = proc_live(ppid);
 	p->oom_adj = parent ? parent->oom_adj : 0; /* oom_score_adj is inherited */
 	ksmd_proc_new(p, parent);
@@ -332,15 +333,24 @@ static void reaped(struct proc *p, struct proc *c)
 	proc_forget(c);
 }
 
-/* End p alone (how = PG_WAIT_*), its live children ended before: its
- * ended children are forgotten, then all it holds goes.  It stays a
- * zombie while its parent lives; the runner hears of ppid 0. */
-static void end_one(struct proc *p, int how, uint64_t code, uint64_t addr, uint64_t rip)
+/* End p (how = PG_WAIT_*): all it holds goes.  Its live children go on
+ * as orphans, given to init as on Linux (getppid() says init's pid; when
+ * one ends nobody waits for it); its ended children are forgotten.  p
+ * stays a zombie while its parent lives and waits for it (not if p is an
+ * orphan); the runner hears of ppid 0. */
+void proc_end(struct proc *p, int how, uint64_t code, uint64_t addr, uint64_t rip)
 {
+	uint32_t init = runner_init_pid();
 	for (int i = 0; i < proc_slots(); i++) {
 		struct proc *c = proc_slot(i);
-		if (c && c->state == PROC_ZOMBIE && c->ppid == p->pid)
+		if (!c || c->ppid != p->pid || c->state == PROC_FREE)
+			continue;
+		if (c->state == PROC_ZOMBIE) {
 			proc_forget(c);
+		} else {
+			c->ppid = p->pid == init ? PPID_NONE : init;
+			c->orphan = true;
+		}
 	}
 	p->maxrss = pagetab_peak(&p->mem.pages);
 	teardown(p);
@@ -350,53 +360,16 @@ static void end_one(struct proc *p, int how, uint64_t code, uint64_t addr, uint6
 	p->status.code = code;
 	p->status.addr = addr;
 	p->status.rip = rip;
-	struct proc *parent = proc_live(p->ppid);
+	struct proc *parent = p->orphan ? NULL : proc_live(p->ppid);
 	p->state = PROC_ZOMBIE;
-	if (!parent)
+	if (!parent) {
 		proc_forget(p);
-	wait_answer(p); /* may reap p */
-	if (parent)
+	} else {
+		wait_answer(p); /* may reap p */
 		sig_child_ended(parent);
+	}
 	if (p->ppid == 0)
 		runner_exited(p);
-}
-
-/* A live child of q at or after slot q->end_next (left there, so the
- * walk comes back to forget it once it has ended), or NULL. */
-static struct proc *live_child(struct proc *q)
-{
-	for (; q->end_next < (uint32_t)proc_slots(); q->end_next++) {
-		struct proc *c = proc_slot((int)q->end_next);
-		if (c && c->state == PROC_LIVE && c->ppid == q->pid)
-			return c;
-	}
-	return NULL;
-}
-
-/* End p (how = PG_WAIT_*) and every live process below it (killed),
- * each after its children: a walk down the tree whose path is kept in
- * the processes (end_up, end_next), not on the pager thread's stack, as
- * a chain of forks can be thousands deep.  Under pg.big written, so no
- * slot is reused meanwhile. */
-void proc_end(struct proc *p, int how, uint64_t code, uint64_t addr, uint64_t rip)
-{
-	p->end_up = NULL;
-	p->end_next = 0;
-	for (struct proc *q = p; q;) {
-		struct proc *c = live_child(q);
-		if (c) {
-			c->end_up = q;
-			c->end_next = 0;
-			q = c;
-			continue;
-		}
-		struct proc *up = q->end_up;
-		if (q == p)
-			end_one(p, how, code, addr, rip);
-		else
-			end_one(q, PG_WAIT_KILLED, 0, 0, 0);
-		q = up;
-	}
 }
 
 /* FAULT_THREAD_END (abi/fault.h): the kernel says thread tid of p ends.
@@ -703,6 +676,7 @@ long do_fork(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	const struct page *sp = dp_page(&p->mem, PG_STARTUP_VA);
 	struct pg_startup *st;
 	e = sp ? dp_fork(&p->mem, &c->mem) : E_INVAL;
+	c->pgid = p->pgid;
 	c->heap_start = p->heap_start;
 	c->brk = p->brk;
 	c->sig_handled = p->sig_handled; /* the same handlers, at the same addresses */
@@ -725,8 +699,6 @@ long do_fork(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	return E_OK;
 }
 
-/* PG_KILL: end process w0 and its children (status PG_WAIT_KILLED, 0).
- * E_NOENT if no such live process. */
 /* True if a is t or one of t's ancestors. */
 static bool is_ancestor(const struct proc *a, const struct proc *t)
 {
@@ -738,22 +710,114 @@ static bool is_ancestor(const struct proc *a, const struct proc *t)
 	return false;
 }
 
-/* PG_KILL: signal w1 (1..64; 0: SIGKILL's code 0) to process w0: its
- * handler runs, or it is ignored (sig_action), or the process and its
- * children end, which only the process itself or an ancestor may (E_PERM),
- * with wait status PG_KILLED_SIGNAL | w1 (0 for 0 and SIGKILL).  E_NOENT if
- * there is no such live process, E_INVAL above 64. */
+/* May p end t (a signal whose action ends it)?  Itself, a descendant, or
+ * one of its own process group (its orphans stay in it). */
+static bool may_end(const struct proc *p, const struct proc *t)
+{
+	return t->pgid == p->pgid || is_ancestor(p, t);
+}
+
+/* PG_KILL: signal w1 (1..64; 0: SIGKILL's code 0) to w0 as kill(2) takes
+ * it (a signed pid): > 0 that process; 0 the caller's process group; -1
+ * every process but init, the system's (no parent) and the caller; < -1
+ * the group -w0.  Each takes the handler, or ignores it (sig_action), or
+ * ends, which only the process itself, an ancestor or one of its group
+ * may do.  E_OK if one was signalled (the caller last: it may end), else
+ * E_PERM if one was refused, E_NOENT if there was none; E_INVAL above 64. */
 long do_kill(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {
 	(void)r;
 	uint64_t sig = m->w[1];
+	int64_t to = (int64_t)m->w[0];
 	if (sig > 64)
 		return E_INVAL;
-	struct proc *t = m->w[0] <= UINT32_MAX ? proc_live((uint32_t)m->w[0]) : NULL;
-	if (!t)
+	if (to > 0) {
+		struct proc *t = to <= UINT32_MAX ? proc_live((uint32_t)to) : NULL;
+		if (!t)
+			return E_NOENT;
+		if (sig_action(t, (int)sig) == SIG_ACT_END && !may_end(p, t))
+			return E_PERM;
+		sig_send(t, (int)sig);
+		return E_OK;
+	}
+	if (to < -(int64_t)UINT32_MAX)
 		return E_NOENT;
-	if (sig_action(t, (int)sig) == SIG_ACT_END && !is_ancestor(p, t))
-		return E_PERM;
-	sig_send(t, (int)sig);
-	return E_OK;
+	/* who may be signalled is decided for all before any ends (an end
+	 * gives its children to init: no longer ours), the caller last */
+	uint32_t group = to == 0 ? p->pgid : (uint32_t)-to, init = runner_init_pid();
+	int sent = 0, refused = 0;
+	for (int i = 0; i < proc_slots(); i++) {
+		struct proc *t = proc_slot(i);
+		if (!t || t->state != PROC_LIVE)
+			continue;
+		t->kill_mark = to == -1 ? t->pid != init && t->ppid != PPID_NONE &&
+					      t->ppid != 0 && t != p
+					: t->pgid == group;
+		if (t->kill_mark && sig_action(t, (int)sig) == SIG_ACT_END && !may_end(p, t)) {
+			t->kill_mark = false;
+			refused++;
+		}
+	}
+	bool self = p->kill_mark;
+	for (int i = 0; i < proc_slots(); i++) {
+		struct proc *t = proc_slot(i);
+		if (t && t->state == PROC_LIVE && t->kill_mark && t != p) {
+			t->kill_mark = false;
+			sig_send(t, (int)sig);
+			sent++;
+		}
+	}
+	if (self) {
+		p->kill_mark = false;
+		sig_send(p, (int)sig);
+		sent++;
+	}
+	return sent ? E_OK : refused ? E_PERM : E_NOENT;
+}
+
+/* Live processes in group g. */
+static uint64_t group_members(uint64_t g)
+{
+	uint64_t n = 0;
+	for (int i = 0; i < proc_slots(); i++) {
+		struct proc *t = proc_slot(i);
+		n += t && t->state == PROC_LIVE && t->pgid == g;
+	}
+	return n;
+}
+
+/* PG_PGID (abi/pager.h): getpgid, setpgid, setsid, a group's size.
+ * Sessions are not kept apart: setsid makes the caller a new group's
+ * leader. */
+long do_pgid(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
+{
+	uint64_t pid = m->w[1];
+	struct proc *t = pid == 0 ? p : pid <= UINT32_MAX ? proc_live((uint32_t)pid) : NULL;
+	switch (m->w[0]) {
+	case PG_PGID_GET:
+		if (!t)
+			return E_NOENT;
+		r->w[0] = t->pgid;
+		return E_OK;
+	case PG_PGID_SET: {
+		if (!t || (t != p && t->ppid != p->pid))
+			return E_NOENT;
+		uint64_t g = m->w[2] ? m->w[2] : t->pid;
+		if (g > UINT32_MAX || (g != t->pid && !group_members(g)))
+			return E_PERM;
+		t->pgid = (uint32_t)g;
+		return E_OK;
+	}
+	case PG_PGID_COUNT:
+		r->w[0] = group_members(pid);
+		return E_OK;
+	case PG_PGID_NEWSESSION:
+		if (p->pgid == p->pid)
+			return E_PERM;
+		p->pgid = p->pid;
+		r->w[0] = p->pgid;
+		return E_OK;
+	default:
+		return E_INVAL;
+	}
 }

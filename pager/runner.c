@@ -87,3 +87,8 @@ void runner_exited(const struct proc *p)
 		finish(ok ? 0 : 1);
 	printf("pager: init ended (%s)\n", ok ? "status 0" : "failed");
 }
+
+uint32_t runner_init_pid(void)
+{
+	return init_pid;
+}

@@ -1,10 +1,10 @@
-/* A chain of forks thousands deep, killed from its top: each process
- * forks the next and waits; the test kills the first with SIGKILL, which
- * (here, unlike Linux) ends every process below it too.  The pager used
- * to end them by recursing once per generation on a 64 KiB pager thread
- * stack: about 680 deep faulted the pager and panicked the system.  Now:
- * no panic, the first's status is SIGKILL, every frame comes back (the
- * second of two chains counted).  The
+/* A chain of forks thousands deep, in a process group of its own, killed
+ * at once with killpg: each process forks the next and waits.  The pager
+ * used to end a process's descendants with it, recursing once per
+ * generation on a 64 KiB pager thread stack: about 680 deep faulted the
+ * pager and panicked the system (now each process ends alone, its
+ * children given to init).  No panic, the first's status is SIGKILL,
+ * every frame comes back (the second of two chains counted).  The
  * request is made from CPU 1 when there is one (a 64 KiB pager thread
  * serves it); the chain goes as deep as memory allows, up to DEPTH (at
  * 128 MiB below the old overflow's depth; 1 GiB and 4 GiB reach it). */
@@ -59,8 +59,10 @@ static int chain(struct shared *s)
 	pid_t first = fork();
 	if (first < 0)
 		test_fail(NAME, "fork: errno %d", errno);
-	if (first == 0)
+	if (first == 0) {
+		setpgid(0, 0); /* the chain's group: all of it, not us */
 		link_(s);
+	}
 	for (int ms = 0, last = -1, still = 0; !s->done; ms += 10, usleep(10 * 1000)) {
 		if (ms > 600000)
 			test_fail(NAME, "the chain is still growing after 600 s (depth %d)", s->depth);
@@ -71,8 +73,8 @@ static int chain(struct shared *s)
 	}
 	if (s->done == 2 && s->err != ENOMEM && s->err != EAGAIN)
 		test_fail(NAME, "fork failed with errno %d", s->err);
-	if (kill(first, SIGKILL))
-		test_fail(NAME, "kill: errno %d", errno);
+	if (killpg(first, SIGKILL))
+		test_fail(NAME, "killpg: errno %d", errno);
 	int st = 0;
 	if (waitpid(first, &st, 0) != first || !WIFSIGNALED(st) || WTERMSIG(st) != SIGKILL)
 		test_fail(NAME, "the first's status 0x%x", st);

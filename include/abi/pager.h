@@ -56,13 +56,13 @@
  *                                                 the caller's registers in
  *                                                 memory first and resumes
  *                                                 from them in the child)
- *   PG_KILL          w0 = pid, w1 = signal        -  a handled signal runs
- *                    (0: SIGKILL)                 its handler (sig_post), an
- *                                                 ignored one nothing; else
- *                                                 the process and its
- *                                                 children end (E_PERM
- *                                                 unless the caller is it
- *                                                 or an ancestor); E_NOENT
+ *   PG_KILL          w0 = pid as kill(2)'s (0:    -  a handled signal runs
+ *                    the caller's group, -1: all, its handler (sig_post), an
+ *                    -g: group g), w1 = signal    ignored one nothing; else
+ *                    (0: SIGKILL)                 the process ends (E_PERM
+ *                                                 unless the caller is it,
+ *                                                 an ancestor or in its
+ *                                                 group); E_NOENT
  *   PG_MPROTECT      w0 = addr, w1 = size,        -  (inside one region)
  *                    w2 = MAP_* rights
  *   PG_BRK           w0 = new break (0: query)    w0 = the break: the heap
@@ -243,9 +243,21 @@
  *                    page (exec_carry)            gone).  E_NOENT, E_NOEXEC,
  *                                                 E_INVAL, E_NOMEM: the
  *                                                 caller is unchanged
+ *   PG_PGID          w0 = PG_PGID_GET, w1 = pid   w0 = its process group
+ *                    (0: the caller); _SET, w1 =  -  (setpgid: E_NOENT
+ *                    pid (0: caller), w2 = group  unless pid is the caller
+ *                    (0: pid); _NEWSESSION        or its child, E_PERM for
+ *                    (setsid); _COUNT, w1 =       a group nobody leads or
+ *                    group                        is in); setsid: w0 = the
+ *                                                 new group, E_PERM if the
+ *                                                 caller leads one already;
+ *                                                 count: w0 = its live
+ *                                                 processes
  *
- * A process's children are destroyed with it; an exited child stays a
- * zombie until its parent waits for it.
+ * A process's live children outlive it (orphans: init's, getppid() says
+ * init's pid, nobody waits for them); an exited child stays a zombie until
+ * its parent waits for it.  A spawned process leads a process group of its
+ * own; a forked one is in its parent's.
  *
  * Threads: the kernel tells the pager when a thread ends (abi/fault.h
  * FAULT_THREAD_END: it called thread_exit, or the kernel ended it); the
@@ -307,6 +319,7 @@ enum pg_request {
 	PG_IO_CHECK,
 	PG_IO_POLL,
 	PG_IO_EXEC,
+	PG_PGID,
 	PG_COUNT
 };
 
@@ -316,6 +329,11 @@ enum pg_request {
  * PG_OOM_ADJ_MAX makes a process go first. */
 #define PG_OOM_ADJ_MIN (-1000)
 #define PG_OOM_ADJ_MAX 1000
+
+#define PG_PGID_GET 0
+#define PG_PGID_SET 1
+#define PG_PGID_NEWSESSION 2
+#define PG_PGID_COUNT 3 /* w1 = group: w0 = its live processes */
 
 #define PG_WAIT_EXITED 1
 #define PG_WAIT_KILLED 2 /* w1 = FAULT_* label, PG_KILLED_OOM, or 0 (killed, or

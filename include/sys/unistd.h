@@ -18,7 +18,7 @@ static inline int fork(void) { return pgreq_fork(); }
 /* End process pid and its children.  E_NOENT: no such process. */
 int pgreq_kill(uint32_t pid);
 /* The same, its wait status saying signal sig (1..64) ended it. */
-int pgreq_kill_sig(uint32_t pid, int sig);
+int pgreq_kill_sig(int64_t pid, int sig);
 #ifndef LIBSYS_POSIX_NAMES
 static inline int kill(uint32_t pid) { return pgreq_kill(pid); }
 #endif
@@ -53,6 +53,8 @@ int pager_stats(struct pg_stats *st);
 
 /* Up to max processes with pid >= first into v; *n = how many. */
 int pager_ps(uint32_t first, struct pg_procinfo *v, size_t max, size_t *n);
+/* Live processes in process group g, or -1 with errno. */
+long pgroup_members(int g);
 
 /* Up to max regions of process pid into v; *n = how many. */
 int pager_pmap(uint32_t pid, struct pg_region_info *v, size_t max, size_t *n);

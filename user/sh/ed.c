@@ -69,7 +69,7 @@ static void reader(void *arg)
 		pthread_mutex_unlock(&inq_lock);
 		futex_wake(&in_seq, INT_MAX);
 		if (pid) {
-			int k = kill(pid);
+			int k = sh_kill_job(pid);
 			if (k && k != E_NOENT)
 				printf("sh: kill %u: %s\n", pid, err_str(k));
 		}

@@ -298,6 +298,12 @@ static int cmd_oomadj(int argc, char **argv)
 	return 0;
 }
 
+int sh_kill_job(uint32_t pid)
+{
+	int e = pgreq_kill_sig(-(int64_t)pid, 0);
+	return e == E_NOENT ? kill(pid) : e;
+}
+
 static int cmd_kill(int argc, char **argv)
 {
 	uint32_t pid;
@@ -305,7 +311,7 @@ static int cmd_kill(int argc, char **argv)
 		return sh_usage("kill");
 	if (!sh_parse_pid("kill", argv[1], &pid))
 		return 1;
-	int e = kill(pid);
+	int e = sh_kill_job(pid);
 	if (e == E_NOENT)
 		printf("kill: no such process: %u\n", pid);
 	else if (e == E_PERM)
@@ -361,7 +367,7 @@ static const struct builtin builtins[] = {
 	{ "help",    "",                  "this list", cmd_help },
 	{ "ls",      "",                  "the programs in the initrd, with sizes", cmd_ls },
 	{ "ps",      "[-r]",              "processes: pid, name, state, resident pages, faults, oom_score_adj", cmd_ps },
-	{ "kill",    "PID",               "end process PID (one started here) and its children", cmd_kill },
+	{ "kill",    "PID",               "end process PID (one started here) and its group", cmd_kill },
 	{ "vmstat",  "[-r] [SECS [COUNT]]", "pager counters, OOM kills and waits (every SECS s; Ctrl-C stops)", cmd_vmstat },
 	{ "oomadj",  "[-r] [N]",          "show or set (-1000..1000) the oom_score_adj programs started here inherit", cmd_oomadj },
 	{ "frames",  "[-r]",              "frame allocator: free, by purpose, by order, per CPU", cmd_frames },
