@@ -106,8 +106,12 @@ int truncate(const char *path, off_t len);
 
 /* linux2: the environment (stdlib.h: getenv, setenv), vfork (a fork:
  * the child gets its own copy of memory, which is what vfork's rules
- * let a program rely on anyway), setsid and setpgid (one session and
- * group per process: its pid). */
+ * let a program rely on anyway), process groups: setpgid (the caller or
+ * its child, into a group of its own or one that exists: ESRCH, EPERM),
+ * getpgid, getpgrp, setsid (a non-leader leads a new group; sessions are
+ * not kept apart from groups, so getsid is getpgid).  A spawned program
+ * leads its own group, a forked child is in its parent's; a child whose
+ * parent ends is init's (getppid() is 1). */
 extern char **environ;
 pid_t vfork(void);
 pid_t setsid(void);
