@@ -106,6 +106,11 @@ static void on_chld(int sig)
 	errno = saved;
 }
 
+/* The controller's mask before it blocks SIGUSR1 and SIGUSR2 (a worker
+ * it forks has them blocked until its handlers are in place: the sender
+ * may name a worker as soon as it is forked). */
+static sigset_t unblocked;
+
 static void handle(int sig, void (*fn)(int), int flags)
 {
 	struct sigaction a;
@@ -248,6 +253,7 @@ static void worker(uint64_t seed)
 	handle(SIGUSR2, on_usr2, SA_RESTART);
 	handle(SIGALRM, on_alrm, SA_RESTART);
 	handle(SIGCHLD, on_chld, SA_RESTART);
+	sigprocmask(SIG_SETMASK, &unblocked, NULL); /* the sender's storm from here */
 	pid_t echo = fork();
 	if (echo == 0) {
 		handle(SIGCHLD, SIG_DFL, 0);
@@ -376,6 +382,11 @@ int main(int argc, char **argv)
 		test_fail(T, "shared page");
 	printf(T ": %d workers, seed 0x%lx\n", n, (unsigned long)seed);
 	touch_image();
+	sigset_t usr;
+	sigemptyset(&usr);
+	sigaddset(&usr, SIGUSR1);
+	sigaddset(&usr, SIGUSR2);
+	sigprocmask(SIG_BLOCK, &usr, &unblocked);
 	pid_t snd = fork();
 	if (snd == 0)
 		sender(seed ^ 0xabc);

@@ -57,6 +57,7 @@ int main(void)
 	if (pid == 0) {
 		int q[2], r[2];
 		static char big[128 * 1024];
+		setpgid(0, 0); /* a group with its child: killpg ends both */
 		close(ready[0]);
 		if (pipe(q) || pipe(r))
 			_exit(1);
@@ -75,7 +76,7 @@ int main(void)
 		test_fail(T, "child not ready");
 	close(ready[0]);
 	usleep(100 * 1000);
-	if (kill(pid, SIGKILL) || waitpid(pid, &st, 0) != pid || !WIFSIGNALED(st))
+	if (killpg(pid, SIGKILL) || waitpid(pid, &st, 0) != pid || !WIFSIGNALED(st))
 		test_fail(T, "kill");
 	after = frames_settle(before, 3000);
 	printf(T ": %lu of %lu back after kill\n", after, before);
