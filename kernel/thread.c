@@ -32,11 +32,13 @@ static void thread_destroy(struct kobj *o)
 	if (t->space)
 		kobj_put(&t->space->obj);
 	uint64_t pfn = t->kstack_pfn; /* the struct lives at the stack top */
+	arch_kstack_unmap((uint64_t)t + THREAD_SLOT, 1u << KSTACK_ORDER);
 	frame_free(pfn, KSTACK_ORDER);
 }
 
-/* A thread struct at the top of a fresh kernel stack (thread.h); NULL if
- * no memory. */
+/* A thread struct at the top of a fresh kernel stack (thread.h), mapped
+ * with an unmapped guard page below (arch_kstack_map); NULL if no memory.
+ * Holds no lock: the mapping may wait for a TLB shootdown. */
 static struct thread *alloc_thread(void)
 {
 	static _Atomic bool registered;
@@ -46,8 +48,12 @@ static struct thread *alloc_thread(void)
 	uint64_t pfn;
 	if (frame_alloc(&o, &pfn) != E_OK)
 		return NULL;
-	struct thread *t = (struct thread *)((char *)arch_phys_to_virt(pfn << PAGE_SHIFT) +
-					     KSTACK_SIZE - THREAD_SLOT);
+	uint64_t top = arch_kstack_map(pfn, 1u << KSTACK_ORDER);
+	if (!top) {
+		frame_free(pfn, KSTACK_ORDER);
+		return NULL;
+	}
+	struct thread *t = (struct thread *)(top - THREAD_SLOT);
 	memset(t, 0, sizeof *t);
 	kobj_init(&t->obj, KOBJ_THREAD);
 	t->kstack_pfn = pfn;

@@ -112,7 +112,9 @@ struct thread {
  * (THREAD_SLOT bytes): the stack grows down from the struct's address, so
  * the struct, the user frame just below it and the stack's busy end share
  * one page (under TCG every page touched after a CR3 write is a soft-TLB
- * refill: one page per thread per switch, not two). */
+ * refill: one page per thread per switch, not two).  The block is mapped
+ * in the kernel-stack area with an unmapped guard below (arch_kstack_map):
+ * an overflow faults and panics "kernel stack overflow". */
 #define KSTACK_ORDER 2
 #define KSTACK_SIZE (4096u << KSTACK_ORDER)
 #define THREAD_SLOT ((sizeof(struct thread) + 63) & ~(size_t)63)
