@@ -80,8 +80,9 @@ int thread_create(struct space *space, uint64_t entry, uint64_t stack,
 		  uint64_t ipc_buf, uint64_t arg, uint64_t sched, struct thread **out)
 {
 	unsigned prio = sched & 0xFF, pin = (sched >> 8) & 0xFF;
+	uint64_t fs_base = sched >> 16; /* THREAD_FS */
 	if (entry >= USER_END || stack > USER_END || (ipc_buf & 0xFFF) ||
-	    ipc_buf >= USER_END || prio > PRIO_MAX || (sched >> 16) ||
+	    ipc_buf >= USER_END || prio > PRIO_MAX || fs_base >= USER_END ||
 	    pin > arch_ncpus())
 		return E_INVAL;
 	struct thread *t = alloc_thread();
@@ -92,6 +93,7 @@ int thread_create(struct space *space, uint64_t entry, uint64_t stack,
 		return E_DEAD;
 	}
 	t->space = space;
+	t->fs_base = fs_base; /* loaded by its first switch (switch_begin) */
 	t->user_segs = space->pager_ep != NULL;
 	int e = map_ipc_buf(t, space, ipc_buf);
 	if (e != E_OK) {

@@ -31,16 +31,19 @@ void libsys_start(const struct pg_startup *st)
 	}
 	libsys_libc_init();
 	libsys_float_init();
+	/* the main thread's __thread variables and TCB (tls.c): in the image
+	 * when they are few, so a program needs no request for them */
+	static char small[512] __attribute__((aligned(64)));
 	size_t tls = libsys_tls_size();
-	void *block;
-	if (tls) { /* the main thread's __thread variables */
+	void *block = small;
+	if (tls > sizeof small) {
 		if (mmap_anon(tls, &block) != E_OK) {
 			static const char msg[] = "crt0: no memory for TLS\n";
 			sys_debug_write((uint64_t)msg, sizeof msg - 1);
 			exit(127);
 		}
-		libsys_tls_init(block);
 	}
+	libsys_tls_init(block);
 	char **argv = (char **)st->argv;
 	int argc = (int)st->argc;
 	if (st->exec_len) { /* started by exec: what the old image carried */

@@ -32,6 +32,8 @@ struct pg_thread *pg_self(void)
 	return &threads[(PAGER_STACK_TOP - 1 - sp) / PAGER_STACK_STRIDE];
 }
 
+void libsys_tls_shared(void); /* libsys/tls.c */
+
 /* used: only _start's assembly calls it (the Makefile builds the pager
  * with -flto, which would otherwise drop it) */
 _Noreturn void pager_main(const struct abi_bootinfo *bi) __attribute__((used));
@@ -250,6 +252,7 @@ static PG_HOT _Noreturn void serve(struct pg_thread *me)
 void pager_main(const struct abi_bootinfo *bi)
 {
 	struct pg_thread *me = pg_self();
+	libsys_tls_shared(); /* libsys's code finds no slot (tls.c), as the main thread */
 	me->ipc_buf = (void *)PAGER_IPC_BUF_OF(me - threads);
 	if (me != threads) { /* thread 0 sets up; the others then serve */
 		while (!__atomic_load_n(&pg.up, __ATOMIC_ACQUIRE))

@@ -130,9 +130,10 @@ static inline uint64_t thread_kstack_top(const struct thread *t)
 /* Create a thread in space (which gains a reference) that enters ring 3 at
  * entry with stack pointer stack and first argument arg; its IPC buffer
  * page is allocated and mapped at ipc_buf (0: none). sched is a priority,
- * or'ed with THREAD_PIN(cpu) to keep it on one CPU. Not yet runnable.
- * E_INVAL (addresses outside the user half, bad alignment, no such
- * priority or CPU), E_NOMEM. */
+ * or'ed with THREAD_PIN(cpu) to keep it on one CPU and THREAD_FS(base)
+ * for its FS base (abi/syscall.h). Not yet runnable.
+ * E_INVAL (addresses, FS base included, outside the user half, bad
+ * alignment, no such priority or CPU), E_NOMEM. */
 int thread_create(struct space *space, uint64_t entry, uint64_t stack,
 		  uint64_t ipc_buf, uint64_t arg, uint64_t sched, struct thread **out);
 
