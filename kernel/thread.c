@@ -63,6 +63,11 @@ static struct thread *alloc_thread(void)
 	return t;
 }
 
+uint64_t thread_new_key(void)
+{
+	return atomic_fetch_add(&next_tid, 1); /* shared with tids: unique */
+}
+
 /* An IPC buffer frame mapped at va in s; E_OK with nothing done if va is 0. */
 static int map_ipc_buf(struct thread *t, struct space *s, uint64_t va)
 {
@@ -94,6 +99,7 @@ int thread_create(struct space *space, uint64_t entry, uint64_t stack,
 	}
 	t->space = space;
 	t->fs_base = fs_base; /* loaded by its first switch (switch_begin) */
+	t->fs_key = t->tid;
 	t->user_segs = space->pager_ep != NULL;
 	int e = map_ipc_buf(t, space, ipc_buf);
 	if (e != E_OK) {

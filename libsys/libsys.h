@@ -159,13 +159,11 @@ void libsys_set_progname(char *argv0);
  * for the thread with libsys slot slot, returning its thread pointer (the
  * FS base to give it); the main thread's (slot NULL), loaded as the FS
  * base, its thread pointer kept in libsys_main_tp (threads of thread_spawn
- * get it too); a TCB with slot NULL shared by the calling threads (the
- * pager's); the calling thread's thread pointer. */
+ * get it too); the calling thread's thread pointer. */
 size_t libsys_tls_size(void);
 uint64_t libsys_tls_build(void *block, struct libsys_tls *slot);
 uint64_t libsys_tls_init(void *block);
 extern uint64_t libsys_main_tp;
-void libsys_tls_shared(void);
 uint64_t libsys_tls_tp(void);
 
 /* The calendar seconds the kernel read at boot (0: none) and the cycle

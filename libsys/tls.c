@@ -15,7 +15,8 @@
  * FS base never changes in a signal handler (on an alternate stack too),
  * and a new thread or a fork child has it from its first instruction
  * (THREAD_FS: the pager creates the thread with it), so a handler that
- * runs before the thread's first instruction finds its slot too. */
+ * runs before the thread's first instruction finds its slot too.
+ * libsys_tls() itself is in tls_slot.c (the pager has its own). */
 #include "abi/syscall.h"
 #include "sys/syscall.h"
 #include "lib/string.h"
@@ -70,13 +71,6 @@ uint64_t libsys_tls_init(void *block)
 	return tp;
 }
 
-void libsys_tls_shared(void)
-{
-	static struct tcb shared = { 0, NULL };
-	shared.self = (uint64_t)&shared;
-	sys_set_fs_base((uint64_t)&shared);
-}
-
 uint64_t libsys_tls_tp(void)
 {
 	uint64_t tp;
@@ -84,9 +78,3 @@ uint64_t libsys_tls_tp(void)
 	return tp;
 }
 
-struct libsys_tls *libsys_tls(void)
-{
-	struct libsys_tls *t;
-	__asm__ volatile("mov %%fs:8, %0" : "=r"(t));
-	return t;
-}

@@ -32,7 +32,15 @@ struct pg_thread *pg_self(void)
 	return &threads[(PAGER_STACK_TOP - 1 - sp) / PAGER_STACK_STRIDE];
 }
 
-void libsys_tls_shared(void); /* libsys/tls.c */
+/* libsys's code asks for the calling thread's slot (libsys/tls_slot.c
+ * reads it through the FS base): the pager's threads have none, and no FS
+ * base either (the kernel loads none when it switches to them), so this
+ * one replaces libsys's: every pager thread is libsys's "main thread". */
+struct libsys_tls *libsys_tls(void);
+struct libsys_tls *libsys_tls(void)
+{
+	return NULL;
+}
 
 /* used: only _start's assembly calls it (the Makefile builds the pager
  * with -flto, which would otherwise drop it) */
@@ -252,7 +260,6 @@ static PG_HOT _Noreturn void serve(struct pg_thread *me)
 void pager_main(const struct abi_bootinfo *bi)
 {
 	struct pg_thread *me = pg_self();
-	libsys_tls_shared(); /* libsys's code finds no slot (tls.c), as the main thread */
 	me->ipc_buf = (void *)PAGER_IPC_BUF_OF(me - threads);
 	if (me != threads) { /* thread 0 sets up; the others then serve */
 		while (!__atomic_load_n(&pg.up, __ATOMIC_ACQUIRE))

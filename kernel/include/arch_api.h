@@ -128,8 +128,8 @@ void arch_fpu_init(void *area);
 /* The calendar time read from the RTC at boot (seconds since 1970 UTC; 0
  * if unreadable) and the cycle counter (arch_cycles) at that moment. */
 void arch_rtc_time(uint64_t *epoch, uint64_t *cycles);
-/* Load this CPU's FS base (the ring-3 thread pointer: set_fs_base). */
-void arch_set_fs_base(uint64_t base);
+/* arch_set_fs_base(base): load this CPU's FS base (the ring-3 thread
+ * pointer: set_fs_base); inline (arch_inline.h). */
 
 /* The data selectors ring 3 left loaded (ds, es, fs, gs: 16 bits each,
  * from bit 0: arch_segs_get, inline, arch_inline.h), and loading such a
@@ -174,7 +174,8 @@ bool arch_selftest_kstack(void);
 
 /* The calls every switch and fast IPC makes, inline (kernel/arch/<arch>/
  * include/, on the kernel's include path): arch_cpu_local,
- * arch_set_kstack, arch_fpu_leave, arch_segs_get, arch_load_root. */
+ * arch_set_kstack, arch_fpu_leave, arch_segs_get, arch_load_root,
+ * arch_set_fs_base. */
 #include "arch_inline.h"
 
 #endif

@@ -83,7 +83,12 @@ struct thread {
 
 	uint64_t runs;                 /* times switched to */
 	uint64_t fs_base;              /* ring 3's FS base (set_fs_base): its
-					* thread pointer for TLS; 0 at creation */
+					* thread pointer for TLS; THREAD_FS at
+					* creation */
+	uint64_t fs_key;               /* names this thread's fs_base: new
+					* (never used before by any thread)
+					* at creation and at every set_fs_base;
+					* cpu_sched.fs_key says whose is live */
 	uint64_t segs;                 /* ring 3's data selectors while
 					* switched out (arch_segs_get); 0 at
 					* creation */
@@ -126,6 +131,9 @@ static inline uint64_t thread_kstack_top(const struct thread *t)
 {
 	return t->kstack_pfn ? (uint64_t)t : 0;
 }
+
+/* A key never handed out before (for struct thread.fs_key). */
+uint64_t thread_new_key(void);
 
 /* Create a thread in space (which gains a reference) that enters ring 3 at
  * entry with stack pointer stack and first argument arg; its IPC buffer
