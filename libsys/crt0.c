@@ -31,12 +31,15 @@ void libsys_start(const struct pg_startup *st)
 	}
 	libsys_libc_init();
 	libsys_float_init();
-	/* the main thread's __thread variables and TCB (tls.c): in the image
-	 * when they are few, so a program needs no request for them */
-	static char small[512] __attribute__((aligned(64)));
+	/* the main thread's __thread variables and TCB (tls.c): when they are
+	 * few, in this frame, which lives as long as the thread (we never
+	 * return), just as big as they need (a TCB alone: 192 bytes): no
+	 * request, and the stack's first page holds them */
 	size_t tls = libsys_tls_size();
-	void *block = small;
-	if (tls > sizeof small) {
+	void *block;
+	if (tls <= 1024) {
+		block = __builtin_alloca(tls);
+	} else {
 		if (mmap_anon(tls, &block) != E_OK) {
 			static const char msg[] = "crt0: no memory for TLS\n";
 			sys_debug_write((uint64_t)msg, sizeof msg - 1);
