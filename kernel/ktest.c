@@ -340,6 +340,37 @@ static void test_vga_mirror(void)
 	check(same, "vga_mirrors_serial", "VGA text differs from what was printed");
 }
 
+/* The "test kstack_overflow" boot: recurse on a thread-style kernel stack
+ * (arch_kstack_map) until it runs into its guard page; trap.c must print
+ * "kernel stack overflow" and panic (tests/qemu/run.sh checks the log). */
+static unsigned __attribute__((noinline)) overflow_recurse(unsigned depth)
+{
+	volatile char frame[512];
+	frame[0] = (char)depth;
+	frame[511] = (char)depth;
+	if (depth < 1u << 30)
+		return overflow_recurse(depth + 1) + frame[0];
+	return frame[511];
+}
+
+void __attribute__((noreturn, used)) ktest_overflow_entry(void)
+{
+	overflow_recurse(0);
+	panic("kstack_overflow: the recursion returned");
+}
+
+static void test_kstack_overflow(void)
+{
+	struct frame_alloc_options o = { 2, false, PURPOSE_KERNEL_DATA };
+	uint64_t pfn;
+	uint64_t top = frame_alloc(&o, &pfn) == E_OK ? arch_kstack_map(pfn, 4) : 0;
+	if (!top)
+		panic("kstack_overflow: no stack");
+	printk("ktest: overflowing a kernel stack (top 0x%lx) on purpose\n", top);
+	__asm__ volatile("mov %0, %%rsp; xor %%ebp, %%ebp; call ktest_overflow_entry; ud2"
+			 :: "r"(top) : "memory");
+}
+
 /* "test exception": a ring-0 invalid opcode must print a full dump and panic;
  * tests/qemu/run.sh expects exactly that. */
 static void test_exception(void)
@@ -353,6 +384,8 @@ void ktest_run(const struct boot_info *bi, bool final)
 	printk("ktest: %u CPUs, %lu MiB\n", arch_ncpus(), bi->mb.ram_end >> 20);
 	if (cmdline_has(bi->mb.cmdline, "exception"))
 		test_exception();
+	if (cmdline_has(bi->mb.cmdline, "kstack_overflow"))
+		test_kstack_overflow();
 	if (bi->ncpus_found < 2)
 		printk("@@SKIP smp_all_cpus_online: needs 2 CPUs, the MADT lists %u\n",
 		       bi->ncpus_found);
@@ -368,6 +401,8 @@ void ktest_run(const struct boot_info *bi, bool final)
 	test_vga_mirror();
 	check(arch_selftest_foreign_gs(), "entry_foreign_gs",
 	      "an interrupt in ring 0 with a user GS base lost the per-CPU area");
+	check(arch_selftest_kstack(), "kstack_guard",
+	      "a kernel stack's mapping or its unmapped guard page is wrong");
 	if (!final)
 		return; /* the pager runs the ring-3 tests and ends the run */
 	printk("@@DONE failures=%d\n", failures);

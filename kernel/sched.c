@@ -87,7 +87,13 @@ void sched_init_cpu(unsigned cpu)
 }
 
 /* The first steps of both switches (switch_to, sched_switch_fast): prev's
- * FPU state left, next's FS base, next made this CPU's current. */
+ * FPU state left, next's FS base, next made this CPU's current.
+ * The FS base: a program's thread gets its own unless this CPU loaded
+ * exactly that for it last (the same fs_key: then only the pager's
+ * threads or idle ran since, which leave it alone); those load none (what
+ * is live stays: the pager never reads it), so a fault's round trip to
+ * the pager and back writes no MSR.  What a thread does to its own base
+ * (a null selector load) stays its own: no other thread has its key. */
 static inline void switch_begin(struct cpu_sched *c, struct thread *prev,
 				struct thread *next)
 {
@@ -101,8 +107,11 @@ static inline void switch_begin(struct cpu_sched *c, struct thread *prev,
 	if (next->segs != c->live_segs) {
 		arch_segs_set(next->segs, next->fs_base);
 		c->live_segs = next->segs;
-	} else if (prev->fs_base | next->fs_base)
+		c->fs_key = next->fs_key;
+	} else if (next->user_segs && next->fs_key != c->fs_key) {
 		arch_set_fs_base(next->fs_base);
+		c->fs_key = next->fs_key;
+	}
 	next->cpu = c->id;
 	next->runs++;
 	atomic_store(&next->state, TS_RUNNING);

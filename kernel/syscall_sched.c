@@ -31,8 +31,11 @@ int ksys_set_fs_base(const uint64_t a[6], uint64_t out[6])
 	if (a[0] >= USER_END)
 		return E_INVAL;
 	unsigned long f = arch_irq_save();
-	cur()->fs_base = a[0];
+	struct thread *me = cur();
+	me->fs_base = a[0];
+	me->fs_key = thread_new_key(); /* other CPUs' fs_key no longer match */
 	arch_set_fs_base(a[0]);
+	sched_here()->fs_key = me->fs_key;
 	arch_irq_restore(f);
 	return E_OK;
 }

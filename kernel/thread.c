@@ -32,11 +32,13 @@ static void thread_destroy(struct kobj *o)
 	if (t->space)
 		kobj_put(&t->space->obj);
 	uint64_t pfn = t->kstack_pfn; /* the struct lives at the stack top */
+	arch_kstack_unmap((uint64_t)t + THREAD_SLOT, 1u << KSTACK_ORDER);
 	frame_free(pfn, KSTACK_ORDER);
 }
 
-/* A thread struct at the top of a fresh kernel stack (thread.h); NULL if
- * no memory. */
+/* A thread struct at the top of a fresh kernel stack (thread.h), mapped
+ * with an unmapped guard page below (arch_kstack_map); NULL if no memory.
+ * Holds no lock: the mapping may wait for a TLB shootdown. */
 static struct thread *alloc_thread(void)
 {
 	static _Atomic bool registered;
@@ -46,8 +48,12 @@ static struct thread *alloc_thread(void)
 	uint64_t pfn;
 	if (frame_alloc(&o, &pfn) != E_OK)
 		return NULL;
-	struct thread *t = (struct thread *)((char *)arch_phys_to_virt(pfn << PAGE_SHIFT) +
-					     KSTACK_SIZE - THREAD_SLOT);
+	uint64_t top = arch_kstack_map(pfn, 1u << KSTACK_ORDER);
+	if (!top) {
+		frame_free(pfn, KSTACK_ORDER);
+		return NULL;
+	}
+	struct thread *t = (struct thread *)(top - THREAD_SLOT);
 	memset(t, 0, sizeof *t);
 	kobj_init(&t->obj, KOBJ_THREAD);
 	t->kstack_pfn = pfn;
@@ -55,6 +61,11 @@ static struct thread *alloc_thread(void)
 	list_init(&t->ep_link);
 	timerq_node_init(&t->sleep);
 	return t;
+}
+
+uint64_t thread_new_key(void)
+{
+	return atomic_fetch_add(&next_tid, 1); /* shared with tids: unique */
 }
 
 /* An IPC buffer frame mapped at va in s; E_OK with nothing done if va is 0. */
@@ -74,8 +85,9 @@ int thread_create(struct space *space, uint64_t entry, uint64_t stack,
 		  uint64_t ipc_buf, uint64_t arg, uint64_t sched, struct thread **out)
 {
 	unsigned prio = sched & 0xFF, pin = (sched >> 8) & 0xFF;
+	uint64_t fs_base = sched >> 16; /* THREAD_FS */
 	if (entry >= USER_END || stack > USER_END || (ipc_buf & 0xFFF) ||
-	    ipc_buf >= USER_END || prio > PRIO_MAX || (sched >> 16) ||
+	    ipc_buf >= USER_END || prio > PRIO_MAX || fs_base >= USER_END ||
 	    pin > arch_ncpus())
 		return E_INVAL;
 	struct thread *t = alloc_thread();
@@ -86,6 +98,8 @@ int thread_create(struct space *space, uint64_t entry, uint64_t stack,
 		return E_DEAD;
 	}
 	t->space = space;
+	t->fs_base = fs_base; /* loaded by its first switch (switch_begin) */
+	t->fs_key = t->tid;
 	t->user_segs = space->pager_ep != NULL;
 	int e = map_ipc_buf(t, space, ipc_buf);
 	if (e != E_OK) {

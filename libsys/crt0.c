@@ -31,16 +31,22 @@ void libsys_start(const struct pg_startup *st)
 	}
 	libsys_libc_init();
 	libsys_float_init();
+	/* the main thread's __thread variables and TCB (tls.c): when they are
+	 * few, in this frame, which lives as long as the thread (we never
+	 * return), just as big as they need (a TCB alone: 192 bytes): no
+	 * request, and the stack's first page holds them */
 	size_t tls = libsys_tls_size();
 	void *block;
-	if (tls) { /* the main thread's __thread variables */
+	if (tls <= 1024) {
+		block = __builtin_alloca(tls);
+	} else {
 		if (mmap_anon(tls, &block) != E_OK) {
 			static const char msg[] = "crt0: no memory for TLS\n";
 			sys_debug_write((uint64_t)msg, sizeof msg - 1);
 			exit(127);
 		}
-		libsys_tls_init(block);
 	}
+	libsys_tls_init(block);
 	char **argv = (char **)st->argv;
 	int argc = (int)st->argc;
 	if (st->exec_len) { /* started by exec: what the old image carried */

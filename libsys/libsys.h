@@ -14,7 +14,6 @@ int libsys_pg_call(struct sys_msg *m);
 struct libsys_tls {
 	int used, err;
 	uint64_t lo, hi;
-	uint64_t alt_lo, alt_hi; /* its sigaltstack: a handler there is it too */
 	void *self;
 	uint64_t ipc;
 	unsigned sig_eintr; /* libsys_sig_eintr's count for this thread */
@@ -24,9 +23,9 @@ struct libsys_tls {
  * sys_ipc_buf for the main thread (and threads of thread_spawn). */
 void *libsys_ipc_buf(void);
 
-/* The calling thread's slot, found by its stack pointer (on its stack or
- * its alternate signal stack); NULL for the main thread (and threads made
- * with thread_spawn directly). */
+/* The calling thread's slot (its TCB's, tls.c: one load through %fs, in a
+ * signal handler on any stack too); NULL for the main thread (and threads
+ * made with thread_spawn directly). */
 struct libsys_tls *libsys_tls(void);
 
 /* errno's value for an enum err (E_OK: 0). */
@@ -155,12 +154,16 @@ extern int libsys_limited;
 /* program_invocation_name and _short_name from argv[0] (NULL: ""). */
 void libsys_set_progname(char *argv0);
 
-/* Thread-local storage (tls.c): the bytes a thread's TLS block needs (0:
- * the program has no __thread variables), setting one up in block (that
- * many bytes) and loading its thread pointer as the FS base (returned),
- * and the calling thread's thread pointer (0 without TLS). */
+/* Thread-local storage (tls.c): the bytes a thread's TLS block needs
+ * (never 0: the TCB at least); setting one up in block (that many bytes)
+ * for the thread with libsys slot slot, returning its thread pointer (the
+ * FS base to give it); the main thread's (slot NULL), loaded as the FS
+ * base, its thread pointer kept in libsys_main_tp (threads of thread_spawn
+ * get it too); the calling thread's thread pointer. */
 size_t libsys_tls_size(void);
+uint64_t libsys_tls_build(void *block, struct libsys_tls *slot);
 uint64_t libsys_tls_init(void *block);
+extern uint64_t libsys_main_tp;
 uint64_t libsys_tls_tp(void);
 
 /* The calendar seconds the kernel read at boot (0: none) and the cycle

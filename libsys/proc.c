@@ -52,15 +52,24 @@ int mfree(void *addr)
 	return libsys_pg_call(&m);
 }
 
-int thread_spawn_on(int cpu, uint64_t entry, uint64_t stack, uint64_t arg,
-		    uint64_t *ipc_buf)
+/* PG_THREAD_SPAWN: a thread at entry with stack, rdi = arg and FS base
+ * tp, kept on cpu (-1: anywhere); its IPC buffer's address in *ipc_buf. */
+static int spawn_req(int cpu, uint64_t entry, uint64_t stack, uint64_t arg, uint64_t tp,
+		     uint64_t *ipc_buf)
 {
 	struct sys_msg m = { .label = PG_THREAD_SPAWN,
-			     .w = { entry, stack, arg, (uint64_t)(cpu + 1) } };
+			     .w = { entry, stack, arg, (uint64_t)(cpu + 1) | tp << 8 } };
 	int e = libsys_pg_call(&m);
 	if (e == E_OK && ipc_buf)
 		*ipc_buf = m.w[1];
 	return e;
+}
+
+/* Threads of thread_spawn share the main thread's TCB (libsys_tls: NULL). */
+int thread_spawn_on(int cpu, uint64_t entry, uint64_t stack, uint64_t arg,
+		    uint64_t *ipc_buf)
+{
+	return spawn_req(cpu, entry, stack, arg, libsys_main_tp, ipc_buf);
 }
 
 /* What a thread started by thread_start finds at the top of its stack. */
@@ -69,7 +78,6 @@ struct thread_block {
 	void *arg;
 	uint64_t stack; /* the stack's region (mmap_anon), freed at the end */
 	struct libsys_tls *tls; /* its slot (libsys_tls) */
-	void *tls_block;        /* its __thread block (NULL: none), below b */
 	uint32_t ipc_set;       /* 1 once tls->ipc is set: the thread waits for it */
 };
 
@@ -105,30 +113,28 @@ static _Noreturn void free_stack_and_exit(uint64_t pager, uint64_t stack)
 }
 
 /* Each thread thread_start made: its stack's bounds and what is its own
- * (errno, pthread_self); found from the stack pointer (libsys_tls).  A
+ * (errno, pthread_self); its TCB points at it (libsys_tls, tls.c).  A
  * slot is claimed before the thread starts and freed when its function
  * returns. */
 static struct libsys_tls tls[PG_MAX_THREADS];
-static unsigned tls_top; /* no slot at or above it was ever used: scans stop
-			  * there (the array's pages past it stay untouched) */
+static unsigned tls_hint; /* where the next claim starts looking */
 
 static struct libsys_tls *tls_claim(uint64_t lo, uint64_t hi)
 {
-	for (unsigned i = 0; i < PG_MAX_THREADS; i++)
+	unsigned start = __atomic_load_n(&tls_hint, __ATOMIC_RELAXED);
+	for (unsigned k = 0; k < PG_MAX_THREADS; k++) {
+		unsigned i = (start + k) % PG_MAX_THREADS;
 		if (!__atomic_exchange_n(&tls[i].used, 1, __ATOMIC_ACQUIRE)) {
 			tls[i].lo = lo;
 			tls[i].hi = hi;
-			tls[i].alt_lo = tls[i].alt_hi = 0;
 			tls[i].err = 0;
 			tls[i].self = NULL;
 			tls[i].ipc = 0;
-			unsigned top = __atomic_load_n(&tls_top, __ATOMIC_RELAXED);
-			while (top < i + 1 &&
-			       !__atomic_compare_exchange_n(&tls_top, &top, i + 1, false,
-							    __ATOMIC_RELEASE, __ATOMIC_RELAXED))
-				;
+			tls[i].sig_eintr = 0;
+			__atomic_store_n(&tls_hint, (i + 1) % PG_MAX_THREADS, __ATOMIC_RELAXED);
 			return &tls[i];
 		}
+	}
 	return NULL; /* never: threads are fewer than slots */
 }
 
@@ -136,17 +142,6 @@ static void tls_free(struct libsys_tls *t)
 {
 	if (t)
 		__atomic_store_n(&t->used, 0, __ATOMIC_RELEASE);
-}
-
-struct libsys_tls *libsys_tls(void)
-{
-	uint64_t sp = (uint64_t)__builtin_frame_address(0);
-	unsigned top = __atomic_load_n(&tls_top, __ATOMIC_ACQUIRE);
-	for (unsigned i = 0; i < top; i++)
-		if (tls[i].used && ((sp >= tls[i].lo && sp < tls[i].hi) ||
-				    (sp >= tls[i].alt_lo && sp < tls[i].alt_hi)))
-			return &tls[i];
-	return NULL; /* the main thread */
 }
 
 void *libsys_ipc_buf(void)
@@ -184,8 +179,6 @@ void libsys_thread_main(struct thread_block *b)
 {
 	while (!__atomic_load_n(&b->ipc_set, __ATOMIC_ACQUIRE)) /* its IPC buffer known */
 		sys_futex_wait((uint64_t)&b->ipc_set, 0, FUTEX_FOREVER);
-	if (b->tls_block)
-		libsys_tls_init(b->tls_block);
 	b->fn(b->arg);
 	libsys_signals_off();
 	tls_free(b->tls);
@@ -209,13 +202,12 @@ int thread_start_on(int cpu, void (*fn)(void *), void *arg, size_t stack_size)
 	b->fn = fn;
 	b->arg = arg;
 	b->stack = (uint64_t)stack;
-	b->tls_block = tls_size ? (char *)stack + stack_size : NULL;
-	uint64_t sp = tls_size ? (uint64_t)stack + stack_size : (uint64_t)b;
+	uint64_t sp = (uint64_t)stack + stack_size;
 	b->tls = tls_claim((uint64_t)stack, (uint64_t)stack + stack_size);
 	b->ipc_set = 0;
+	uint64_t tp = libsys_tls_build((char *)stack + stack_size, b->tls);
 	uint64_t ipc = 0;
-	e = thread_spawn_on(cpu, (uint64_t)libsys_thread_entry, sp,
-			    (uint64_t)b, &ipc);
+	e = spawn_req(cpu, (uint64_t)libsys_thread_entry, sp, (uint64_t)b, tp, &ipc);
 	if (e) {
 		tls_free(b->tls);
 		mfree(stack);
@@ -355,18 +347,18 @@ extern char fork_resume[];
 int pgreq_fork(void)
 {
 	struct fork_ctx ctx;
-	uint64_t rsp, tp = libsys_tls_tp();
+	uint64_t rsp;
 	libsys_heap_lock(); /* no other thread's half-done malloc in the copy */
 	if (fork_save(&ctx)) {
-		if (tp) /* the child's thread starts without an FS base */
-			sys_set_fs_base(tp);
 		libsys_heap_unlock();
 		return 0; /* the child, on its copy of this stack */
 	}
 	__asm__ volatile("mov %%rsp, %0" : "=r"(rsp));
+	/* the child's thread has our FS base from its first instruction: our
+	 * TCB, copied, names our slot in its copy of the table */
 	struct sys_msg m = { .label = PG_FORK,
 			     .w = { (uint64_t)fork_resume, (rsp - 128) & ~15ull,
-				    (uint64_t)&ctx } };
+				    (uint64_t)&ctx, libsys_tls_tp() } };
 	int e = libsys_pg_call(&m);
 	libsys_heap_unlock();
 	return e ? -e : (int)m.w[0];

@@ -224,11 +224,6 @@ int sigaltstack(const stack_t *ss, stack_t *old)
 	}
 	if (old)
 		*old = (stack_t){ (void *)r.rdi, (int)r.rdx, r.rsi };
-	struct libsys_tls *t = libsys_tls(); /* not on the alternate stack: E_PERM */
-	if (t && how != ABI_SS_ASK) { /* a handler there must find this thread */
-		t->alt_lo = how == ABI_SS_SET ? sp : 0;
-		t->alt_hi = how == ABI_SS_SET ? sp + size : 0;
-	}
 	return 0;
 }
 

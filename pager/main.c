@@ -33,6 +33,16 @@ struct pg_thread *pg_self(void)
 	return &threads[(PAGER_STACK_TOP - 1 - sp) / PAGER_STACK_STRIDE];
 }
 
+/* libsys's code asks for the calling thread's slot (libsys/tls_slot.c
+ * reads it through the FS base): the pager's threads have none, and no FS
+ * base either (the kernel loads none when it switches to them), so this
+ * one replaces libsys's: every pager thread is libsys's "main thread". */
+struct libsys_tls *libsys_tls(void);
+struct libsys_tls *libsys_tls(void)
+{
+	return NULL;
+}
+
 /* used: only _start's assembly calls it (the Makefile builds the pager
  * with -flto, which would otherwise drop it) */
 _Noreturn void pager_main(const struct abi_bootinfo *bi) __attribute__((used));

@@ -168,9 +168,9 @@ static int add_fixed(struct proc *p, const struct pg_startup *from,
 }
 
 /* Grant p its pager handle into st->pager and start its first thread at
- * entry with stack and rdi = arg. */
+ * entry with stack, rdi = arg and FS base fs (0: none; below USER_END). */
 static int start_thread(struct proc *p, struct pg_startup *st, uint64_t entry,
-			uint64_t stack, uint64_t arg)
+			uint64_t stack, uint64_t arg, uint64_t fs)
 {
 	struct sys_regs r;
 	int e = sys_handle_grant_r(p->space, pg.ep, RIGHT_SEND,
@@ -181,7 +181,7 @@ static int start_thread(struct proc *p, struct pg_startup *st, uint64_t entry,
 	st->pid = p->pid;
 	st->ipc_buf = PG_IPC_BUF_BASE;
 	e = sys_thread_create_r(p->space, entry, stack, PG_IPC_BUF_BASE, arg,
-				PRIO_DEFAULT, &r);
+				PRIO_DEFAULT | THREAD_FS(fs), &r);
 	if (!e) {
 		*proc_thr(p, 0) = (uint32_t)r.rdi;
 		*proc_thr_tid(p, 0) = r.rsi;
@@ -199,7 +199,7 @@ static int start_process(struct proc *p, uint64_t entry, const char *args, size_
 	if (e)
 		return e;
 	fill_startup(p, st, 0, args, len);
-	return start_thread(p, st, entry, PG_STACK_TOP, PG_STARTUP_VA);
+	return start_thread(p, st, entry, PG_STACK_TOP, PG_STARTUP_VA, 0);
 }
 
 /* The pools, once. */
@@ -432,14 +432,15 @@ static int thr_slot(struct proc *p, int *err)
 	return (int)i;
 }
 
-/* PG_THREAD_SPAWN: a thread at w0 with stack w1 and rdi = w2 in the
- * caller's space.  E_AGAIN when PG_MAX_THREADS slots are used, E_NOMEM
- * (no memory for its slot or the kernel's thread); the kernel's E_INVAL
- * for addresses outside the user half. */
+/* PG_THREAD_SPAWN: a thread at w0 with stack w1, rdi = w2, pinned to CPU
+ * (w3 & 0xFF) - 1 (0: none) and FS base w3 >> 8 in the caller's space.  E_AGAIN when PG_MAX_THREADS slots are used,
+ * E_NOMEM (no memory for its slot or the kernel's thread); E_INVAL for
+ * addresses outside the user half. */
 long do_thread_spawn(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {
 	struct sys_regs k;
-	if (m->w[3] > 255)
+	uint64_t pin = m->w[3] & 0xFF, fs = m->w[3] >> 8;
+	if (fs >= PG_USER_END)
 		return E_INVAL;
 	int e = E_OK;
 	int i = thr_slot(p, &e);
@@ -447,7 +448,7 @@ long do_thread_spawn(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 		return e;
 	uint64_t ipc = PG_IPC_BUF_BASE + (uint64_t)i * PAGE_SIZE;
 	e = sys_thread_create_r(p->space, m->w[0], m->w[1], ipc, m->w[2],
-				PRIO_DEFAULT | (m->w[3] << 8), &k);
+				PRIO_DEFAULT | (pin << 8) | THREAD_FS(fs), &k);
 	if (e)
 		return e;
 	*proc_thr(p, (unsigned)i) = (uint32_t)k.rdi;
@@ -519,7 +520,7 @@ static void exec_start(struct proc *p, uint32_t space, const struct initrd_file 
 		fill_startup(p, st, 0, args, len);
 		memcpy(st->exec_carry, carry, clen);
 		st->exec_len = (uint32_t)clen;
-		e = start_thread(p, st, img->entry, PG_STACK_TOP, PG_STARTUP_VA);
+		e = start_thread(p, st, img->entry, PG_STACK_TOP, PG_STARTUP_VA, 0);
 	}
 	if (e) {
 		printf("pager: exec of %s in pid %u failed past the point of no return: %s\n",
@@ -670,6 +671,8 @@ long do_shared_ep(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 long do_fork(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {
 	int e;
+	if (m->w[3] >= PG_USER_END) /* the child thread's FS base */
+		return E_INVAL;
 	struct proc *c = proc_alloc(p->pid, p->name, &e);
 	if (!c)
 		return e;
@@ -688,7 +691,7 @@ long do_fork(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	if (!e)
 		e = add_fixed(c, mem_window(sp->pfn), &st);
 	if (!e)
-		e = start_thread(c, st, m->w[0], m->w[1], m->w[2]);
+		e = start_thread(c, st, m->w[0], m->w[1], m->w[2], m->w[3]);
 	if (e) {
 		c->ppid = PPID_NONE;
 		proc_end(c, PG_WAIT_KILLED, 0, 0, 0);

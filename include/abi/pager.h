@@ -26,7 +26,8 @@
  *   PG_THREAD_SPAWN  w0 = entry, w1 = stack,      w0 = thread index,
  *                    w2 = arg (in rdi),           w1 = its IPC buffer address
  *                    w3 = 0, or cpu + 1 to keep   (E_AGAIN while
- *                    the thread on that CPU       PG_MAX_THREADS live,
+ *                    the thread on that CPU,      PG_MAX_THREADS live,
+ *                    | its FS base << 8 (0: none)
  *                                                 E_NOMEM without memory; an
  *                                                 ended thread's index is
  *                                                 free again)
@@ -48,7 +49,8 @@
  *                                                 pid); made on first request,
  *                                                 closed when its maker ends
  *   PG_FORK          w0 = entry, w1 = stack,      w0 = child pid (to the
- *                    w2 = arg                     parent).  The child gets a
+ *                    w2 = arg, w3 = the child     parent).  The child gets a
+ *                    thread's FS base (0: none)
  *                                                 copy-on-write copy of the
  *                                                 whole space and one thread
  *                                                 at entry with rsp = stack,

@@ -48,8 +48,8 @@
 	X(space_create,   22, 2, 1) /* (pager ep, badge) -> space handle */ \
 	X(space_destroy,  23, 1, 1) /* (space) */ \
 	X(thread_create,  24, 6, 1) /* (space, entry, stack, ipc_buf, arg, \
-				       prio | THREAD_PIN(cpu)) -> thread, \
-				       thread id (abi/fault.h) */ \
+				       prio | THREAD_PIN(cpu) | THREAD_FS(base)) \
+				       -> thread, thread id (abi/fault.h) */ \
 	X(thread_destroy, 25, 1, 1) /* (thread) */ \
 	X(halt,           26, 1, 1) /* (code): stop the machine; under QEMU's \
 				       isa-debug-exit, exit status code*2+1 */ \
@@ -286,6 +286,10 @@ struct abi_ksm_merge {
 #define PRIO_MAX     31
 #define PRIO_DEFAULT 16
 #define THREAD_PIN(cpu) (((unsigned long)(cpu) + 1) << 8)
+/* Or'ed in too: the new thread's FS base (set_fs_base) from its first
+ * instruction on, so a signal handler that runs before it has its thread
+ * pointer (libsys's TLS); base < USER_END, 0: none. */
+#define THREAD_FS(base) ((unsigned long)(base) << 16)
 
 /* IPC buffer bytes in the label word (bits 32..44), at most IPC_BUF_MAX;
  * bits 45..63 must be zero. */

@@ -74,6 +74,14 @@ void arch_pt_destroy(uint64_t root, void (*leaf)(uint64_t pa, void *arg), void *
 int arch_copy_from_user(uint64_t root, void *dst, uint64_t src, size_t n);
 int arch_copy_to_user(uint64_t root, uint64_t dst, const void *src, size_t n);
 void arch_tlb_shootdown(uint64_t root, uint64_t cpus, uint64_t va, uint64_t npages);
+
+/* Kernel stacks with an unmapped guard page below (arch/x86_64/kstack.c):
+ * arch_kstack_map maps npages frames from pfn and returns the stack's top
+ * (0: no slot or memory; it may wait for a TLB shootdown, so the caller
+ * holds no spinlock); arch_kstack_unmap undoes it before the frames are
+ * freed. */
+uint64_t arch_kstack_map(uint64_t pfn, unsigned npages);
+void arch_kstack_unmap(uint64_t top, unsigned npages);
 /* arch_load_root(root): load root on this CPU (0: the kernel-only
  * tables); inline (arch_inline.h). */
 
@@ -120,8 +128,8 @@ void arch_fpu_init(void *area);
 /* The calendar time read from the RTC at boot (seconds since 1970 UTC; 0
  * if unreadable) and the cycle counter (arch_cycles) at that moment. */
 void arch_rtc_time(uint64_t *epoch, uint64_t *cycles);
-/* Load this CPU's FS base (the ring-3 thread pointer: set_fs_base). */
-void arch_set_fs_base(uint64_t base);
+/* arch_set_fs_base(base): load this CPU's FS base (the ring-3 thread
+ * pointer: set_fs_base); inline (arch_inline.h). */
 
 /* The data selectors ring 3 left loaded (ds, es, fs, gs: 16 bits each,
  * from bit 0: arch_segs_get, inline, arch_inline.h), and loading such a
@@ -160,10 +168,14 @@ void arch_timer_oneshot(uint64_t us);
 /* In-kernel check of the arch entry code: an interrupt taken in ring 0
  * with a user GS base still finds this CPU's data (arch/x86_64/trap.c). */
 bool arch_selftest_foreign_gs(void);
+/* kstack.c: two kernel stacks mapped, their guards unmapped, both unmapped
+ * again; true if right. */
+bool arch_selftest_kstack(void);
 
 /* The calls every switch and fast IPC makes, inline (kernel/arch/<arch>/
  * include/, on the kernel's include path): arch_cpu_local,
- * arch_set_kstack, arch_fpu_leave, arch_segs_get, arch_load_root. */
+ * arch_set_kstack, arch_fpu_leave, arch_segs_get, arch_load_root,
+ * arch_set_fs_base. */
 #include "arch_inline.h"
 
 #endif

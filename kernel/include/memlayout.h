@@ -7,6 +7,12 @@
  *                        |  KERNEL_VMA + physical address) |
  *  0xFFFF_FFFF_8000_0000 +--------------------------------+  KERNEL_VMA
  *                        |            unused              |
+ *  0xFFFF_E000_4000_0000 +--------------------------------+  KSTACK_END
+ *                        | kernel stacks (kstack.c): 32 KiB|  4 KiB pages,
+ *                        |  slots, the lower half of each  |  NX
+ *                        |  never mapped (the guard)       |
+ *  0xFFFF_E000_0000_0000 +--------------------------------+  KSTACK_BASE
+ *                        |            unused              |
  *  0xFFFF_C000_0000_0000 +--------------------------------+  PHYS_MAP_END
  *                        | direct map of all RAM          |  2 MiB pages,
  *                        |  (PHYS_MAP_BASE + physical)    |  built at boot
@@ -47,6 +53,13 @@
 #define KERNEL_PHYS       0x100000
 #define PHYS_MAP_BASE     0xFFFF800000000000
 #define PHYS_MAP_END      0xFFFFC00000000000 /* 64 TiB of RAM at most */
+/* Kernel stacks: slot i spans KSTACK_BASE + i * KSTACK_SLOT; its lower
+ * KSTACK_GUARD bytes are never mapped, the stack (at most KSTACK_SLOT -
+ * KSTACK_GUARD bytes) sits above them.  One page directory's worth. */
+#define KSTACK_BASE       0xFFFFE00000000000
+#define KSTACK_END        0xFFFFE00040000000
+#define KSTACK_SLOT       0x8000
+#define KSTACK_GUARD      0x4000
 #define USER_TOP          0x00007FFFFFFFFFFF
 #define USER_END          0x00007FFFFFFFF000 /* first address never mapped */
 #define AP_TRAMPOLINE_PA  0x8000

@@ -38,6 +38,10 @@ struct cpu_sched {
 	uint64_t ticks, switches, steals;
 	uint64_t started, idle_since, idle_cycles;
 	uint64_t live_segs; /* the data selectors loaded now (arch_segs_get) */
+	/* the fs_key (thread.h) of the FS base this CPU loaded last (0:
+	 * unknown): while only the pager's threads and idle ran since, which
+	 * never touch it, it is still live */
+	uint64_t fs_key;
 } __attribute__((aligned(64)));
 
 /* Milliseconds since the scheduler started (the TSC clock). */

@@ -83,7 +83,12 @@ struct thread {
 
 	uint64_t runs;                 /* times switched to */
 	uint64_t fs_base;              /* ring 3's FS base (set_fs_base): its
-					* thread pointer for TLS; 0 at creation */
+					* thread pointer for TLS; THREAD_FS at
+					* creation */
+	uint64_t fs_key;               /* names this thread's fs_base: new
+					* (never used before by any thread)
+					* at creation and at every set_fs_base;
+					* cpu_sched.fs_key says whose is live */
 	uint64_t segs;                 /* ring 3's data selectors while
 					* switched out (arch_segs_get); 0 at
 					* creation */
@@ -112,7 +117,9 @@ struct thread {
  * (THREAD_SLOT bytes): the stack grows down from the struct's address, so
  * the struct, the user frame just below it and the stack's busy end share
  * one page (under TCG every page touched after a CR3 write is a soft-TLB
- * refill: one page per thread per switch, not two). */
+ * refill: one page per thread per switch, not two).  The block is mapped
+ * in the kernel-stack area with an unmapped guard below (arch_kstack_map):
+ * an overflow faults and panics "kernel stack overflow". */
 #define KSTACK_ORDER 2
 #define KSTACK_SIZE (4096u << KSTACK_ORDER)
 #define THREAD_SLOT ((sizeof(struct thread) + 63) & ~(size_t)63)
@@ -125,12 +132,16 @@ static inline uint64_t thread_kstack_top(const struct thread *t)
 	return t->kstack_pfn ? (uint64_t)t : 0;
 }
 
+/* A key never handed out before (for struct thread.fs_key). */
+uint64_t thread_new_key(void);
+
 /* Create a thread in space (which gains a reference) that enters ring 3 at
  * entry with stack pointer stack and first argument arg; its IPC buffer
  * page is allocated and mapped at ipc_buf (0: none). sched is a priority,
- * or'ed with THREAD_PIN(cpu) to keep it on one CPU. Not yet runnable.
- * E_INVAL (addresses outside the user half, bad alignment, no such
- * priority or CPU), E_NOMEM. */
+ * or'ed with THREAD_PIN(cpu) to keep it on one CPU and THREAD_FS(base)
+ * for its FS base (abi/syscall.h). Not yet runnable.
+ * E_INVAL (addresses, FS base included, outside the user half, bad
+ * alignment, no such priority or CPU), E_NOMEM. */
 int thread_create(struct space *space, uint64_t entry, uint64_t stack,
 		  uint64_t ipc_buf, uint64_t arg, uint64_t sched, struct thread **out);
 

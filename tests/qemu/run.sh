@@ -70,5 +70,16 @@ if grep -q 'EXCEPTION #UD invalid opcode (vector 6) error 0x0 rip 0x' "$log" &&
 else
 	bad exception_dump "no full dump and panic (status $rc, log $log)"
 fi
+# A kernel stack that overflows must hit its guard page and panic with
+# "kernel stack overflow", not corrupt what lies below it.
+mkiso "$BUILD/qemu/test-kso.iso" 1 "kstack_overflow" || exit 1
+log=$BUILD/qemu/test-kstack-overflow.log
+boot "$BUILD/qemu/test-kso.iso" 128M "$log" "$TIMEOUT"
+rc=$?
+if grep -q '^PANIC: kernel stack overflow' "$log" && [ $rc = 7 ]; then
+	ok kstack_overflow
+else
+	bad kstack_overflow "no kernel stack overflow panic (status $rc, log $log)"
+fi
 echo "$pass passed, $fail failed, $skip skipped"
 [ $fail = 0 ]

@@ -127,6 +127,12 @@ void smp_run_all(void (*fn)(void *), void *arg);
 
 /* paging.c */
 void paging_extend_direct_map(uint64_t limit, uint64_t (*take_page)(void));
+
+/* kstack.c: the kernel-stack area (hooked into boot_pml4 at boot), and
+ * whether va lies in a stack's guard (then *top: that stack's top). */
+void kstack_init(void);
+void kstack_tables(void);
+bool arch_kstack_guard_at(uint64_t va, uint64_t *top);
 void paging_drop_identity(void);
 
 /* Exit QEMU through isa-debug-exit with status (code << 1) | 1. */

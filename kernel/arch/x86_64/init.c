@@ -43,6 +43,7 @@ void arch_early_init(struct boot_info *bi)
 	gdt_init_cpu(&percpu_area[0]);
 	idt_init();
 	idt_load();
+	kstack_init();
 	syscall_init_cpu();
 	fpu_init_cpu();
 	if (boot_mb2_magic != MB2_MAGIC)
@@ -76,6 +77,7 @@ static void flush_tlb(void *unused)
 
 void arch_start_cpus(struct boot_info *bi)
 {
+	kstack_tables();
 	smp_start_aps(bi->apic_ids, bi->ncpus_found);
 	paging_drop_identity();
 	smp_run_all(flush_tlb, NULL);

@@ -90,7 +90,11 @@ static bool start_one(unsigned cpu, unsigned apic)
 	struct tramp_params *p = P2V(AP_TRAMPOLINE_PA + (tramp_params - _trampoline_start));
 	p->cr3 = (uint32_t)read_cr3();
 	p->efer = (uint32_t)(rdmsr(MSR_EFER) & ((1u << 8) | (1u << 11)));
-	p->stack = (uint64_t)P2V((pfn << PAGE_SHIFT) + (PAGE_SIZE << AP_STACK_ORDER));
+	p->stack = arch_kstack_map(pfn, 1u << AP_STACK_ORDER); /* a guard below */
+	if (!p->stack) {
+		frame_free(pfn, AP_STACK_ORDER);
+		return false;
+	}
 	p->entry = (uint64_t)ap_entry;
 	p->cpu = cpu;
 	percpu_area[cpu].kstack_top = p->stack;

@@ -54,11 +54,6 @@ uint64_t arch_thread_stack_init(uint64_t top, uint64_t entry, uint64_t stack,
 	return (uint64_t)sw;
 }
 
-void arch_set_fs_base(uint64_t base)
-{
-	wrmsr(MSR_FS_BASE, base);
-}
-
 /* Interrupts are off (a switch): gs is loaded between two swapgs, so that
  * the base its load clears is ring 3's (always 0 here), not the kernel's
  * per-CPU one.  Every value came from ring 3, which could load it: a

@@ -25,7 +25,7 @@ static _Atomic int shootdown_busy;
 
 static void flush_local(uint64_t root, uint64_t va, uint64_t npages)
 {
-	if ((read_cr3() & ~0xFFFull) != root)
+	if (root && (read_cr3() & ~0xFFFull) != root)
 		return;
 	if (npages > 32) {
 		write_cr3(read_cr3());
@@ -47,7 +47,9 @@ void tlb_poll(void)
 }
 
 /* arch_tlb_shootdown: invalidate [va, va + npages pages) of the space at root
- * on this CPU and on every other CPU in cpus; returns when all are done. */
+ * on this CPU and on every other CPU in cpus; returns when all are done.
+ * Root 0: the kernel half's non-global entries, whatever space is loaded
+ * (kstack.c). */
 void arch_tlb_shootdown(uint64_t root, uint64_t cpus, uint64_t va, uint64_t npages)
 {
 	unsigned long f = arch_irq_save();

@@ -89,6 +89,15 @@ static void exception(struct trap_frame *tf)
 	if ((tf->cs & 3) && fault_user_exception(fault_label(tf->vector),
 						  fault_access(tf->vector, tf->error), cr2, tf->rip))
 		return;
+	uint64_t top;
+	if (!(tf->cs & 3) && (tf->vector == 8 || tf->vector == 14) &&
+	    (arch_kstack_guard_at(read_cr2(), &top) || arch_kstack_guard_at(tf->rsp, &top))) {
+		/* a #PF in the guard cannot push its frame there: #DF, on its IST */
+		printk("EXCEPTION %s (vector %lu) rip 0x%lx rsp 0x%lx cr2 0x%lx cpu %u\n",
+		       exc_names[tf->vector], tf->vector, tf->rip, tf->rsp, read_cr2(),
+		       arch_cpu_id());
+		panic("kernel stack overflow: the stack below 0x%lx ran into its guard page", top);
+	}
 	printk("EXCEPTION %s (vector %lu) error 0x%lx rip 0x%lx cr2 0x%lx cpu %u%s\n",
 	       exc_names[tf->vector], tf->vector, tf->error, tf->rip, read_cr2(),
 	       arch_cpu_id(), (tf->cs & 3) ? " in the pager" : "");
@@ -191,7 +200,9 @@ static void backtrace(uint64_t rbp)
 {
 	extern char _kernel_start[], _kernel_end[];
 	printk("  backtrace:");
+	uint64_t top;
 	for (int i = 0; i < 16 && rbp >= (uint64_t)_kernel_start &&
+			!arch_kstack_guard_at(rbp, &top) && !arch_kstack_guard_at(rbp + 8, &top) &&
 			rbp < 0xFFFFFFFFFFFFF000 && (rbp & 7) == 0; i++) {
 		uint64_t *fp = (uint64_t *)rbp;
 		if (fp[1] < (uint64_t)_kernel_start || fp[1] >= (uint64_t)_kernel_end)

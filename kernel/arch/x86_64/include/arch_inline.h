@@ -34,6 +34,14 @@ static inline void arch_set_kstack(uint64_t top)
 			 :: "r"(top), "i"(ARCH_PCPU_KSTACK), "i"(ARCH_PCPU_RSP0) : "memory");
 }
 
+/* Load this CPU's FS base (the ring-3 thread pointer): a switch to a
+ * program's thread whose base is not live makes it. */
+static inline void arch_set_fs_base(uint64_t base)
+{
+	__asm__ volatile("wrmsr" :: "c"(0xC0000100u), "a"((uint32_t)base),
+			 "d"((uint32_t)(base >> 32)) : "memory");
+}
+
 /* arch_fpu_leave's save, when area is live on this CPU (fpu.c). */
 void arch_fpu_save_live(void *area);
 
