@@ -59,6 +59,9 @@ struct proc {
 					    * at a time (pg.big read) */
 	int state;
 	uint32_t pid, ppid;
+	uint32_t exec_gen;                 /* execs so far (PG_BADGE_GEN_MASK
+					    * wide): in its space's and pager
+					    * handle's badge (PG_BADGE) */
 	uint32_t space;
 	uint32_t slot;                     /* proc_slot(slot) is this */
 	struct proc *hash_next;            /* proc.c's pid hash chain */

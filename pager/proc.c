@@ -174,7 +174,7 @@ static int start_thread(struct proc *p, struct pg_startup *st, uint64_t entry,
 {
 	struct sys_regs r;
 	int e = sys_handle_grant_r(p->space, pg.ep, RIGHT_SEND,
-				   p->pid | PG_BADGE_CALL, &r);
+				   PG_BADGE(p->pid, p->exec_gen) | PG_BADGE_CALL, &r);
 	if (e)
 		return e;
 	st->pager = (uint32_t)r.rdi;
@@ -226,7 +226,7 @@ static struct proc *proc_alloc(uint32_t ppid, const char *name, int *err)
 	if (!p)
 		return NULL;
 	p->pid = next_pid;
-	*err = sys_space_create_r(pg.ep, p->pid, &r);
+	*err = sys_space_create_r(pg.ep, PG_BADGE(p->pid, 0), &r);
 	if (*err) {
 		pool_put(&proc_pool, p);
 		return NULL;
@@ -550,10 +550,12 @@ long do_io_exec(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	if (elf_parse(f.data, f.size, PG_MMAP_BASE, &img))
 		return E_NOEXEC;
 	struct sys_regs k;
-	e = sys_space_create_r(pg.ep, p->pid, &k);
+	uint32_t gen = (p->exec_gen + 1) & PG_BADGE_GEN_MASK;
+	e = sys_space_create_r(pg.ep, PG_BADGE(p->pid, gen), &k);
 	if (e)
 		return e;
 	exec_clear(p, drops, nd);
+	p->exec_gen = gen; /* what the old image's threads sent is now stale */
 	exec_start(p, (uint32_t)k.rdi, &f, &img, args, a, carry, clen);
 	return E_OK; /* to a thread that is gone: dropped */
 }
