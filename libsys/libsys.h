@@ -18,6 +18,10 @@ struct libsys_tls {
 	void *self;
 	uint64_t ipc;
 	unsigned sig_eintr; /* libsys_sig_eintr's count for this thread */
+	unsigned sig_depth; /* handlers of this thread running (nested) */
+	void *sig_save;     /* IPC_BUF_MAX bytes: the outermost handler keeps
+			     * the thread's IPC buffer here (not on a
+			     * possibly small alternate stack) */
 };
 
 /* The calling thread's IPC buffer (a request's bytes out, a reply's in):

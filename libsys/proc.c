@@ -201,8 +201,8 @@ int thread_start_on(int cpu, void (*fn)(void *), void *arg, size_t stack_size)
 {
 	void *stack;
 	size_t tls_size = libsys_tls_size(); /* the TLS block sits above the stack */
-	int e = mmap_anon(stack_size + tls_size, &stack);
-	if (e)
+	int e = mmap_anon(stack_size + tls_size + IPC_BUF_MAX, &stack); /* and then */
+	if (e)                       /* the signal entry's save area (sig_save) */
 		return e;
 	uint64_t top = (uint64_t)stack + stack_size + tls_size;
 	struct thread_block *b = (struct thread_block *)((top - sizeof *b) & ~15ull);
@@ -212,6 +212,10 @@ int thread_start_on(int cpu, void (*fn)(void *), void *arg, size_t stack_size)
 	b->tls_block = tls_size ? (char *)stack + stack_size : NULL;
 	uint64_t sp = tls_size ? (uint64_t)stack + stack_size : (uint64_t)b;
 	b->tls = tls_claim((uint64_t)stack, (uint64_t)stack + stack_size);
+	if (b->tls) {
+		b->tls->sig_depth = 0;
+		b->tls->sig_save = (void *)top;
+	}
 	b->ipc_set = 0;
 	uint64_t ipc = 0;
 	e = thread_spawn_on(cpu, (uint64_t)libsys_thread_entry, sp,
