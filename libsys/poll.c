@@ -132,6 +132,7 @@ static int poll_ms(struct pollfd *fds, nfds_t nfds, uint64_t timeout)
 		return -1;
 	}
 	uint64_t end = timeout == FOREVER ? FOREVER : now_ms() + timeout;
+	unsigned ran = libsys_sig_ran();
 	for (;;) {
 		struct ask q;
 		int ready = scan(fds, nfds, &q);
@@ -151,11 +152,11 @@ static int poll_ms(struct pollfd *fds, nfds_t nfds, uint64_t timeout)
 			if (e == E_OK && r.rdi)
 				e = E_AGAIN; /* typed: scan again */
 		}
-		if (e == E_INTR) {
-			errno = EINTR;
+		if (e == E_INTR && libsys_sig_ran() != ran) {
+			errno = EINTR; /* a handler ran in this thread */
 			return -1;
 		}
-		if (e == E_AGAIN)
+		if (e == E_AGAIN || e == E_INTR) /* (E_INTR: in another thread) */
 			continue;
 		if (e != E_OK && e != E_TIMEDOUT)
 			return libsys_fail(e);
@@ -187,17 +188,17 @@ static int ts_ms(const struct timespec *t, uint64_t *ms)
 }
 
 /* poll_ms with the blocked set mask meanwhile (NULL: unchanged): a handler
- * that ran while the mask was set makes it EINTR at once. */
+ * that ran in this thread while the mask was set makes it EINTR at once. */
 static int poll_masked(struct pollfd *fds, nfds_t nfds, uint64_t ms, const sigset_t *mask)
 {
 	if (!mask)
 		return poll_ms(fds, nfds, ms);
 	sigset_t old;
-	unsigned seen = libsys_sig_handled;
+	unsigned seen = libsys_sig_ran();
 	if (sigprocmask(SIG_SETMASK, mask, &old))
 		return -1;
 	int r;
-	if (libsys_sig_handled != seen) {
+	if (libsys_sig_ran() != seen) {
 		errno = EINTR;
 		r = -1;
 	} else {

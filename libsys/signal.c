@@ -120,6 +120,7 @@ int sigprocmask(int how, const sigset_t *set, sigset_t *old)
 
 static struct sigaction actions[_NSIG];
 static unsigned main_sig_eintr; /* the main thread's libsys_sig_eintr */
+static unsigned main_sig_ran;   /* and its libsys_sig_ran */
 
 /* Where the calling thread counts its handlers without SA_RESTART. */
 static unsigned *sig_eintr_count(void)
@@ -132,7 +133,18 @@ unsigned libsys_sig_eintr(void)
 {
 	return *(volatile unsigned *)sig_eintr_count();
 }
-volatile unsigned libsys_sig_handled;
+
+/* Where the calling thread counts all its handlers. */
+static unsigned *sig_ran_count(void)
+{
+	struct libsys_tls *t = libsys_tls();
+	return t ? &t->sig_ran : &main_sig_ran;
+}
+
+unsigned libsys_sig_ran(void)
+{
+	return *(volatile unsigned *)sig_ran_count();
+}
 static struct { volatile int locked; } act_lock;
 
 static int has_handler(const struct sigaction *a)
@@ -269,7 +281,7 @@ static void run_handler(int sig, siginfo_t *si, void *uc)
 		sigmask(ABI_SIG_BLOCK, block, NULL);
 	if (!(a.sa_flags & SA_RESTART))
 		++*(volatile unsigned *)sig_eintr_count();
-	__atomic_add_fetch(&libsys_sig_handled, 1, __ATOMIC_RELAXED);
+	++*(volatile unsigned *)sig_ran_count();
 	if (a.sa_flags & SA_SIGINFO)
 		a.sa_sigaction(sig, si, uc);
 	else
