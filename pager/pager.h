@@ -73,6 +73,10 @@ struct proc {
 	char name[32];
 	struct { int how; uint64_t code, addr, rip; } status;
 	int oom_adj;                       /* oom_score_adj (PG_OOM_ADJ), inherited */
+	bool kept;                         /* init as we started it, or the sh it
+					    * spawned: oom_protected (never
+					    * by name); not inherited, gone
+					    * with an exec */
 	bool ksm_all;                      /* ksm_process(on): inherited by fork */
 	uint32_t wait_reply, wait_pid;     /* a thread's PG_WAIT for child wait_pid,
 					    * saved (reply_save) until it ends */

@@ -464,6 +464,8 @@ long do_spawn(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	int e = proc_spawn(p->pid, args, len, &pid);
 	if (e == E_OK)
 		r->w[0] = pid;
+	if (e == E_OK && p->kept && p->ppid == 0 && strcmp(args, "sh") == 0)
+		proc_live(pid)->kept = true; /* the shell init keeps: oom_protected */
 	return e;
 }
 
@@ -486,6 +488,7 @@ static void exec_clear(struct proc *p, const struct pg_exec_drop *drops, uint32_
 	pipe_proc_exec(p, drops, n);
 	p->heap_start = p->brk = 0;
 	p->sig_handled = p->sig_entry = 0; /* handlers back to SIG_DFL */
+	p->kept = false; /* whatever it runs now, not what init started */
 }
 
 /* The new image of p in space: program f (parsed as img) with argv args
