@@ -170,6 +170,13 @@ int poll(struct pollfd *fds, nfds_t nfds, int timeout)
 	return poll_ms(fds, nfds, timeout < 0 ? FOREVER : (uint64_t)timeout);
 }
 
+/* s seconds and sub_ms as ms: FOREVER only past some 292 million years
+ * (a wait over PG_POLL_MAX_MS is made of several: poll_ms). */
+static uint64_t secs_ms(uint64_t s, uint64_t sub_ms)
+{
+	return s > FOREVER / 2000 ? FOREVER : s * 1000 + sub_ms;
+}
+
 /* A timespec as ms rounded up (NULL: FOREVER); EINVAL: -1. */
 static int ts_ms(const struct timespec *t, uint64_t *ms)
 {
@@ -181,9 +188,7 @@ static int ts_ms(const struct timespec *t, uint64_t *ms)
 		errno = EINVAL;
 		return -1;
 	}
-	uint64_t s = (uint64_t)t->tv_sec;
-	*ms = s > PG_POLL_MAX_MS / 1000 ? FOREVER :
-	      s * 1000 + ((uint64_t)t->tv_nsec + 999999) / 1000000;
+	*ms = secs_ms((uint64_t)t->tv_sec, ((uint64_t)t->tv_nsec + 999999) / 1000000);
 	return 0;
 }
 
@@ -233,10 +238,12 @@ static int set_ok(fd_set *set, int n)
 static int do_select(int n, fd_set *rd, fd_set *wr, fd_set *ex, uint64_t ms,
 		     const sigset_t *mask)
 {
-	if (n < 0 || n > FD_SETSIZE) {
+	if (n < 0) {
 		errno = EINVAL;
 		return -1;
 	}
+	if (n > FD_SETSIZE) /* as Linux, which takes no more than its table's */
+		n = FD_SETSIZE;
 	if (!set_ok(rd, n) || !set_ok(wr, n) || !set_ok(ex, n)) {
 		errno = EFAULT;
 		return -1;
@@ -287,9 +294,7 @@ int select(int n, fd_set *rd, fd_set *wr, fd_set *ex, struct timeval *tv)
 			errno = EINVAL;
 			return -1;
 		}
-		uint64_t s = (uint64_t)tv->tv_sec;
-		ms = s > PG_POLL_MAX_MS / 1000 ? FOREVER :
-		     s * 1000 + ((uint64_t)tv->tv_usec + 999) / 1000;
+		ms = secs_ms((uint64_t)tv->tv_sec, ((uint64_t)tv->tv_usec + 999) / 1000);
 	}
 	uint64_t start = now_ms();
 	int r = do_select(n, rd, wr, ex, ms, NULL);
