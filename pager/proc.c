@@ -464,8 +464,10 @@ long do_spawn(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	int e = proc_spawn(p->pid, args, len, &pid);
 	if (e == E_OK)
 		r->w[0] = pid;
-	if (e == E_OK && p->kept && p->ppid == 0 && strcmp(args, "sh") == 0)
-		proc_live(pid)->kept = true; /* the shell init keeps: oom_protected */
+	struct proc *c = e == E_OK && p->kept && p->ppid == 0 && strcmp(args, "sh") == 0 ?
+			 proc_live(pid) : NULL;
+	if (c)
+		c->kept = true; /* the shell init keeps: oom_protected */
 	return e;
 }
 
