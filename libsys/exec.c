@@ -125,8 +125,8 @@ static long make_carry(char *buf, size_t cap, char *const argv[], char *const en
 
 int execve(const char *path, char *const argv[], char *const envp[])
 {
-	if (!path || user_strlen(path, 4096) < 0) {
-		errno = EFAULT;
+	if (!path || user_strlen(path, 4096) < 0) { /* Linux's PATH_MAX */
+		errno = path && errno == E2BIG ? ENAMETOOLONG : EFAULT;
 		return -1;
 	}
 	const char *name = program_name(path);

@@ -17,6 +17,11 @@ struct libsys_tls {
 	void *self;
 	uint64_t ipc;
 	unsigned sig_eintr; /* libsys_sig_eintr's count for this thread */
+	unsigned sig_ran;   /* libsys_sig_ran's */
+	unsigned sig_depth; /* handlers of this thread running (nested) */
+	void *sig_save;     /* IPC_BUF_MAX bytes: the outermost handler keeps
+			     * the thread's IPC buffer here (not on a
+			     * possibly small alternate stack) */
 };
 
 /* The calling thread's IPC buffer (a request's bytes out, a reply's in):
@@ -71,9 +76,6 @@ size_t libsys_user_room(const void *buf, size_t count, int write);
  * or a device: never waits). */
 enum { LIBSYS_POLL_BAD, LIBSYS_POLL_CONSOLE, LIBSYS_POLL_PIPE, LIBSYS_POLL_READY };
 int libsys_fd_poll(int fd, unsigned *id, int *flags);
-/* Handlers run so far in this process (signal.c): ppoll and pselect see
- * whether one ran while their mask was being set. */
-extern volatile unsigned libsys_sig_handled;
 /* exec (exec.c): the descriptors without FD_CLOEXEC and what they name,
  * into buf (the bytes needed, written only if they fit in cap), and in
  * drops[*ndrops] the pipe ends only close-on-exec descriptors hold (the
@@ -106,6 +108,12 @@ void libsys_stdio_flush_all(void);
  * wraps): a waiting call the pager answers E_INTR (pipe.c) fails EINTR
  * if this changed during the call, else asks again. */
 unsigned libsys_sig_eintr(void);
+/* How many handlers (any) have run in the calling thread (it wraps):
+ * poll and select fail EINTR only if this changed during the call (a
+ * signal another thread handled makes the pager answer E_INTR too), ppoll
+ * and pselect also if it changed while their mask was set, and a long
+ * pipe write that moved some bytes returns short only then. */
+unsigned libsys_sig_ran(void);
 /* The calling thread, about to end, blocks every signal and sends what
  * was pending on it to its process again (another thread takes it). */
 void libsys_signals_off(void);

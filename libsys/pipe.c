@@ -96,18 +96,19 @@ static long broken_pipe(void)
 }
 
 /* One chunk (<= PG_PIPE_BUF bytes at p) into pipe id: bytes taken, or
- * minus an enum err (E_INTR: a handler interrupted the wait; asked again
- * if restart and it had SA_RESTART). */
+ * minus an enum err (E_INTR: a handler of this thread interrupted the
+ * wait; asked again if restart and it had SA_RESTART).  A signal another
+ * thread handled never ends it. */
 static long write_chunk(unsigned id, const char *p, size_t n, unsigned flags, int restart)
 {
 	for (;;) {
 		memcpy(libsys_ipc_buf(), p, n);
 		struct sys_msg m = { .label = IPC_LABEL(PG_PIPE_WRITE, n), .w = { id, flags } };
-		unsigned mark = libsys_sig_eintr();
+		unsigned mark = libsys_sig_eintr(), ran = libsys_sig_ran();
 		int e = libsys_pg_call(&m);
 		if (e == E_OK && m.w[1] == PG_PIPE_RETRY)
 			continue;
-		if (e == E_INTR && restart && libsys_sig_eintr() == mark)
+		if (e == E_INTR && (restart ? libsys_sig_eintr() == mark : libsys_sig_ran() == ran))
 			continue; /* as in libsys_pipe_read */
 		if (e == E_BUSY) {
 			sleep_ms(1);

@@ -132,6 +132,7 @@ static int poll_ms(struct pollfd *fds, nfds_t nfds, uint64_t timeout)
 		return -1;
 	}
 	uint64_t end = timeout == FOREVER ? FOREVER : now_ms() + timeout;
+	unsigned ran = libsys_sig_ran();
 	for (;;) {
 		struct ask q;
 		int ready = scan(fds, nfds, &q);
@@ -151,11 +152,11 @@ static int poll_ms(struct pollfd *fds, nfds_t nfds, uint64_t timeout)
 			if (e == E_OK && r.rdi)
 				e = E_AGAIN; /* typed: scan again */
 		}
-		if (e == E_INTR) {
-			errno = EINTR;
+		if (e == E_INTR && libsys_sig_ran() != ran) {
+			errno = EINTR; /* a handler ran in this thread */
 			return -1;
 		}
-		if (e == E_AGAIN)
+		if (e == E_AGAIN || e == E_INTR) /* (E_INTR: in another thread) */
 			continue;
 		if (e != E_OK && e != E_TIMEDOUT)
 			return libsys_fail(e);
@@ -169,6 +170,13 @@ int poll(struct pollfd *fds, nfds_t nfds, int timeout)
 	return poll_ms(fds, nfds, timeout < 0 ? FOREVER : (uint64_t)timeout);
 }
 
+/* s seconds and sub_ms as ms: FOREVER only past some 292 million years
+ * (a wait over PG_POLL_MAX_MS is made of several: poll_ms). */
+static uint64_t secs_ms(uint64_t s, uint64_t sub_ms)
+{
+	return s > FOREVER / 2000 ? FOREVER : s * 1000 + sub_ms;
+}
+
 /* A timespec as ms rounded up (NULL: FOREVER); EINVAL: -1. */
 static int ts_ms(const struct timespec *t, uint64_t *ms)
 {
@@ -180,24 +188,22 @@ static int ts_ms(const struct timespec *t, uint64_t *ms)
 		errno = EINVAL;
 		return -1;
 	}
-	uint64_t s = (uint64_t)t->tv_sec;
-	*ms = s > PG_POLL_MAX_MS / 1000 ? FOREVER :
-	      s * 1000 + ((uint64_t)t->tv_nsec + 999999) / 1000000;
+	*ms = secs_ms((uint64_t)t->tv_sec, ((uint64_t)t->tv_nsec + 999999) / 1000000);
 	return 0;
 }
 
 /* poll_ms with the blocked set mask meanwhile (NULL: unchanged): a handler
- * that ran while the mask was set makes it EINTR at once. */
+ * that ran in this thread while the mask was set makes it EINTR at once. */
 static int poll_masked(struct pollfd *fds, nfds_t nfds, uint64_t ms, const sigset_t *mask)
 {
 	if (!mask)
 		return poll_ms(fds, nfds, ms);
 	sigset_t old;
-	unsigned seen = libsys_sig_handled;
+	unsigned seen = libsys_sig_ran();
 	if (sigprocmask(SIG_SETMASK, mask, &old))
 		return -1;
 	int r;
-	if (libsys_sig_handled != seen) {
+	if (libsys_sig_ran() != seen) {
 		errno = EINTR;
 		r = -1;
 	} else {
@@ -232,10 +238,12 @@ static int set_ok(fd_set *set, int n)
 static int do_select(int n, fd_set *rd, fd_set *wr, fd_set *ex, uint64_t ms,
 		     const sigset_t *mask)
 {
-	if (n < 0 || n > FD_SETSIZE) {
+	if (n < 0) {
 		errno = EINVAL;
 		return -1;
 	}
+	if (n > FD_SETSIZE) /* as Linux, which takes no more than its table's */
+		n = FD_SETSIZE;
 	if (!set_ok(rd, n) || !set_ok(wr, n) || !set_ok(ex, n)) {
 		errno = EFAULT;
 		return -1;
@@ -286,9 +294,7 @@ int select(int n, fd_set *rd, fd_set *wr, fd_set *ex, struct timeval *tv)
 			errno = EINVAL;
 			return -1;
 		}
-		uint64_t s = (uint64_t)tv->tv_sec;
-		ms = s > PG_POLL_MAX_MS / 1000 ? FOREVER :
-		     s * 1000 + ((uint64_t)tv->tv_usec + 999) / 1000;
+		ms = secs_ms((uint64_t)tv->tv_sec, ((uint64_t)tv->tv_usec + 999) / 1000);
 	}
 	uint64_t start = now_ms();
 	int r = do_select(n, rd, wr, ex, ms, NULL);

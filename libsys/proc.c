@@ -194,8 +194,8 @@ int thread_start_on(int cpu, void (*fn)(void *), void *arg, size_t stack_size)
 {
 	void *stack;
 	size_t tls_size = libsys_tls_size(); /* the TLS block sits above the stack */
-	int e = mmap_anon(stack_size + tls_size, &stack);
-	if (e)
+	int e = mmap_anon(stack_size + tls_size + IPC_BUF_MAX, &stack); /* and then */
+	if (e)                       /* the signal entry's save area (sig_save) */
 		return e;
 	uint64_t top = (uint64_t)stack + stack_size + tls_size;
 	struct thread_block *b = (struct thread_block *)((top - sizeof *b) & ~15ull);
@@ -204,6 +204,10 @@ int thread_start_on(int cpu, void (*fn)(void *), void *arg, size_t stack_size)
 	b->stack = (uint64_t)stack;
 	uint64_t sp = (uint64_t)stack + stack_size;
 	b->tls = tls_claim((uint64_t)stack, (uint64_t)stack + stack_size);
+	if (b->tls) {
+		b->tls->sig_depth = 0;
+		b->tls->sig_save = (void *)top;
+	}
 	b->ipc_set = 0;
 	uint64_t tp = libsys_tls_build((char *)stack + stack_size, b->tls);
 	uint64_t ipc = 0;

@@ -337,8 +337,8 @@ static int scan(struct src *in, const char *fmt, va_list ap0)
 		fmt += c.skip;
 		for (c.width = 0; isdigit((unsigned char)*fmt); fmt++)
 			c.width = c.width * 10 + (size_t)(*fmt - '0');
-		for (c.size = 0; strchr("hljztLq", *fmt) && *fmt; fmt++)
-			c.size += *fmt == 'h' ? -1 : 1;
+		for (c.size = 0; strchr("hljztLq", *fmt) && *fmt; fmt++) /* L, q: as ll */
+			c.size += *fmt == 'h' ? -1 : *fmt == 'L' || *fmt == 'q' ? 2 : 1;
 		r = scan_one(&c, &fmt);
 		if (r < 0)
 			break;

@@ -144,11 +144,8 @@ int shm_open(const char *name, int oflag, mode_t mode)
 		return -1;
 	}
 	objs[i].fds++;
-	uint64_t size;
-	if ((oflag & O_TRUNC) && (oflag & O_ACCMODE) == O_RDWR && (size = obj_size(i, 0, 0))) {
-		memset(objs[i].base, 0, size);
-		obj_size(i, 1, 0);
-	}
+	if ((oflag & O_TRUNC) && (oflag & O_ACCMODE) == O_RDWR)
+		obj_size(i, 1, 0); /* the pager zeroes the frames the object has */
 	return fd;
 }
 
@@ -243,9 +240,8 @@ int ftruncate(int fd, off_t len)
 		errno = EFBIG;
 		return -1;
 	}
-	uint64_t old = obj_size(shm - 1, 1, (uint64_t)len);
-	if ((uint64_t)len < old)
-		memset(objs[shm - 1].base + len, 0, old - (uint64_t)len);
+	obj_size(shm - 1, 1, (uint64_t)len); /* a shrink: the pager zeroes the cut-off
+					     * bytes in the frames the object has */
 	return 0;
 }
 

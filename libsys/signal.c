@@ -120,6 +120,7 @@ int sigprocmask(int how, const sigset_t *set, sigset_t *old)
 
 static struct sigaction actions[_NSIG];
 static unsigned main_sig_eintr; /* the main thread's libsys_sig_eintr */
+static unsigned main_sig_ran;   /* and its libsys_sig_ran */
 
 /* Where the calling thread counts its handlers without SA_RESTART. */
 static unsigned *sig_eintr_count(void)
@@ -132,7 +133,18 @@ unsigned libsys_sig_eintr(void)
 {
 	return *(volatile unsigned *)sig_eintr_count();
 }
-volatile unsigned libsys_sig_handled;
+
+/* Where the calling thread counts all its handlers. */
+static unsigned *sig_ran_count(void)
+{
+	struct libsys_tls *t = libsys_tls();
+	return t ? &t->sig_ran : &main_sig_ran;
+}
+
+unsigned libsys_sig_ran(void)
+{
+	return *(volatile unsigned *)sig_ran_count();
+}
 static struct { volatile int locked; } act_lock;
 
 static int has_handler(const struct sigaction *a)
@@ -264,7 +276,7 @@ static void run_handler(int sig, siginfo_t *si, void *uc)
 		sigmask(ABI_SIG_BLOCK, block, NULL);
 	if (!(a.sa_flags & SA_RESTART))
 		++*(volatile unsigned *)sig_eintr_count();
-	__atomic_add_fetch(&libsys_sig_handled, 1, __ATOMIC_RELAXED);
+	++*(volatile unsigned *)sig_ran_count();
 	if (a.sa_flags & SA_SIGINFO)
 		a.sa_sigaction(sig, si, uc);
 	else
@@ -278,6 +290,22 @@ static int ignored_by_default(int sig)
 }
 
 
+/* Run sig's handler with the thread's IPC buffer ipc kept in a copy on
+ * this stack: for a handler that runs while another of the same thread
+ * holds the thread's save area (nested).  Not inlined: its 4 KiB frame is
+ * only taken by a nested handler. */
+static __attribute__((noinline)) void run_saved_here(void *ipc, int sig, siginfo_t *si,
+						      void *uc)
+{
+	uint8_t saved[IPC_BUF_MAX];
+	memcpy(saved, ipc, sizeof saved);
+	run_handler(sig, si, uc);
+	memcpy(ipc, saved, sizeof saved);
+}
+
+static uint8_t main_sig_save[IPC_BUF_MAX]; /* libsys_tls's sig_save of the */
+static unsigned main_sig_depth;           /* main thread and its sig_depth */
+
 /* libsys_sigtramp's C half: called with the kernel's arguments.  A
  * signal whose handler went away after it was sent takes its action now:
  * ignored, or the end of the process by that signal.  The thread's IPC
@@ -285,7 +313,12 @@ static int ignored_by_default(int sig)
  * pager request and libsys's copy of its answer out of the buffer (a
  * pipe read's bytes), or between the copy of a request's bytes in and
  * the call, and a handler's own requests (write, read: async-signal-safe)
- * would replace them (hunt_sig_ipc_buffer). */
+ * would replace them (hunt_sig_ipc_buffer).  The outermost handler of a
+ * thread keeps it in the thread's save area, not on the stack the kernel
+ * chose, which may be an alternate stack of only MINSIGSTKSZ bytes
+ * (mend_sigstack_min); a nested one (rare) on its stack.  The depth is
+ * counted with one atomic instruction, so a signal that comes between
+ * the count and the copy sees the area taken. */
 void libsys_sig_entry(int sig, siginfo_t *si, void *uc)
 {
 	if (sig < 1 || sig >= _NSIG)
@@ -297,11 +330,18 @@ void libsys_sig_entry(int sig, siginfo_t *si, void *uc)
 		kill(getpid(), sig);
 		return;
 	}
-	uint8_t saved[IPC_BUF_MAX];
+	struct libsys_tls *t = libsys_tls();
+	unsigned *depth = t ? &t->sig_depth : &main_sig_depth;
+	uint8_t *save = t ? t->sig_save : main_sig_save;
 	void *ipc = libsys_ipc_buf(); /* the thread's own (a new one waits) */
-	memcpy(saved, ipc, sizeof saved);
-	run_handler(sig, si, uc);
-	memcpy(ipc, saved, sizeof saved);
+	if (__atomic_fetch_add(depth, 1, __ATOMIC_ACQ_REL) == 0 && save) {
+		memcpy(save, ipc, IPC_BUF_MAX);
+		run_handler(sig, si, uc);
+		memcpy(ipc, save, IPC_BUF_MAX);
+	} else {
+		run_saved_here(ipc, sig, si, uc);
+	}
+	__atomic_fetch_sub(depth, 1, __ATOMIC_ACQ_REL);
 }
 
 /* Entered by the kernel with rsp = the frame (64-byte aligned), rdi = sig,

@@ -89,6 +89,15 @@ int shm_frame(struct shm *o, uint64_t index, const struct dp_ops *ops,
 	return E_OK;
 }
 
+void shm_zero_from(struct shm *o, uint64_t from, const struct dp_ops *ops)
+{
+	struct page *p = pagetab_from(&o->pages, from & ~(uint64_t)(PAGE_SIZE - 1));
+	for (; p; p = pagetab_next(&o->pages, p)) {
+		uint64_t off = p->va < from ? from - p->va : 0;
+		memset((uint8_t *)ops->window(p->pfn) + off, 0, PAGE_SIZE - off);
+	}
+}
+
 unsigned shm_users(const struct shm *o)
 {
 	return o->refs;

@@ -832,6 +832,13 @@ void dp_shm_put(struct shm *o)
 	obj_put(o);
 }
 
+void dp_shm_zero_from(struct shm *o, uint64_t from)
+{
+	lock_take(&share);
+	shm_zero_from(o, from, ops);
+	lock_give(&share);
+}
+
 struct shm *dp_shm_lookup(const char *name)
 {
 	lock_take(&share);

@@ -110,6 +110,9 @@ void shm_put(struct shm *o, const struct dp_ops *ops);
  * E_NOMEM, E_INVAL (index out of range). */
 int shm_frame(struct shm *o, uint64_t index, const struct dp_ops *ops,
 	      uint64_t *pfn, uint32_t *gen);
+/* Zero o's bytes from offset from on in the frames it holds (a shrink:
+ * ftruncate), making none: every mapper keeps its frames. */
+void shm_zero_from(struct shm *o, uint64_t from, const struct dp_ops *ops);
 /* Regions referring to o (its mappings); objects in use (leak checks). */
 unsigned shm_users(const struct shm *o);
 size_t shm_objects_used(void);
@@ -230,6 +233,8 @@ int dp_register_shared(struct dp_space *s, uint64_t start, uint64_t size,
  * dp_init), under the share lock. */
 struct shm *dp_shm_new(void);
 void dp_shm_put(struct shm *o);
+/* shm_zero_from under the share lock. */
+void dp_shm_zero_from(struct shm *o, uint64_t from);
 /* The namespace calls above under the share lock (and dp_init's ops). */
 struct shm *dp_shm_lookup(const char *name);
 int dp_shm_link(const char *name, struct shm *o);

@@ -125,11 +125,20 @@ static const pg_handler faults[] = {
 	[FAULT_OTHER - FAULT_PAGE] = fault_fatal,
 };
 
+/* The live process that sent m, or NULL: gone, or m came from an image it
+ * has since replaced by exec (a stale badge generation), which is served
+ * as from a dead process. */
+static struct proc *sender(const struct sys_msg *m)
+{
+	struct proc *p = proc_live(PG_BADGE_PID(m->badge));
+	return p && p->exec_gen == PG_BADGE_GEN(m->badge) ? p : NULL;
+}
+
 /* Serve m, filling r, with pg.big held for writing. */
 static long serve_alone(struct pg_thread *me, const struct sys_msg *m, struct sys_msg *r)
 {
 	uint32_t tag = IPC_LABEL_TAG(m->label);
-	struct proc *p = proc_live(PG_BADGE_PID(m->badge));
+	struct proc *p = sender(m);
 	long label;
 	*r = (struct sys_msg){ 0 };
 	me->reply_len = 0; /* (again: after a PG_ALONE) */
@@ -160,7 +169,7 @@ static long serve_beside(struct pg_thread *me, pg_handler fn, const struct sys_m
 			 struct sys_msg *r)
 {
 	rw_read(&pg.big);
-	struct proc *p = proc_live(PG_BADGE_PID(m->badge));
+	struct proc *p = sender(m);
 	long label = PG_ALONE;
 	if (p) {
 		lock_take(&p->lock);

@@ -36,16 +36,12 @@ static uint64_t owed_frames(uint64_t *total)
 	return user > mine ? user - mine : 0;
 }
 
-/* oom_protected: init (started by us) and the shell it keeps. */
+/* oom_protected: init (started by us) and the shell it keeps, known by
+ * who started them (struct proc's kept), not by name: a program that execs
+ * "init" or "sh" is not either. */
 bool oom_protected(const struct proc *p)
 {
-	if (p->orphan) /* its parent ended: whatever it is called, not init's shell */
-		return false;
-	if (p->ppid == 0)
-		return strcmp(p->name, "init") == 0;
-	const struct proc *parent = proc_live(p->ppid);
-	return strcmp(p->name, "sh") == 0 && parent && parent->ppid == 0 &&
-	       strcmp(parent->name, "init") == 0;
+	return p->kept;
 }
 
 /* The live process to kill (the highest score), or NULL: oom_pick over

@@ -59,6 +59,9 @@ struct proc {
 					    * at a time (pg.big read) */
 	int state;
 	uint32_t pid, ppid;
+	uint32_t exec_gen;                 /* execs so far (PG_BADGE_GEN_MASK
+					    * wide): in its space's and pager
+					    * handle's badge (PG_BADGE) */
 	uint32_t space;
 	uint32_t slot;                     /* proc_slot(slot) is this */
 	struct proc *hash_next;            /* proc.c's pid hash chain */
@@ -70,6 +73,10 @@ struct proc {
 	char name[32];
 	struct { int how; uint64_t code, addr, rip; } status;
 	int oom_adj;                       /* oom_score_adj (PG_OOM_ADJ), inherited */
+	bool kept;                         /* init as we started it, or the sh it
+					    * spawned: oom_protected (never
+					    * by name); not inherited, gone
+					    * with an exec */
 	bool ksm_all;                      /* ksm_process(on): inherited by fork */
 	uint32_t wait_reply, wait_pid;     /* a thread's PG_WAIT for child wait_pid,
 					    * saved (reply_save) until it ends */

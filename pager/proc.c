@@ -174,7 +174,7 @@ static int start_thread(struct proc *p, struct pg_startup *st, uint64_t entry,
 {
 	struct sys_regs r;
 	int e = sys_handle_grant_r(p->space, pg.ep, RIGHT_SEND,
-				   p->pid | PG_BADGE_CALL, &r);
+				   PG_BADGE(p->pid, p->exec_gen) | PG_BADGE_CALL, &r);
 	if (e)
 		return e;
 	st->pager = (uint32_t)r.rdi;
@@ -226,7 +226,7 @@ static struct proc *proc_alloc(uint32_t ppid, const char *name, int *err)
 	if (!p)
 		return NULL;
 	p->pid = next_pid;
-	*err = sys_space_create_r(pg.ep, p->pid, &r);
+	*err = sys_space_create_r(pg.ep, PG_BADGE(p->pid, 0), &r);
 	if (*err) {
 		pool_put(&proc_pool, p);
 		return NULL;
@@ -474,6 +474,10 @@ long do_spawn(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	int e = proc_spawn(p->pid, args, len, &pid);
 	if (e == E_OK)
 		r->w[0] = pid;
+	struct proc *c = e == E_OK && p->kept && p->ppid == 0 && strcmp(args, "sh") == 0 ?
+			 proc_live(pid) : NULL;
+	if (c)
+		c->kept = true; /* the shell init keeps: oom_protected */
 	return e;
 }
 
@@ -496,6 +500,7 @@ static void exec_clear(struct proc *p, const struct pg_exec_drop *drops, uint32_
 	pipe_proc_exec(p, drops, n);
 	p->heap_start = p->brk = 0;
 	p->sig_handled = p->sig_entry = 0; /* handlers back to SIG_DFL */
+	p->kept = false; /* whatever it runs now, not what init started */
 }
 
 /* The new image of p in space: program f (parsed as img) with argv args
@@ -560,10 +565,12 @@ long do_io_exec(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	if (elf_parse(f.data, f.size, PG_MMAP_BASE, &img))
 		return E_NOEXEC;
 	struct sys_regs k;
-	e = sys_space_create_r(pg.ep, p->pid, &k);
+	uint32_t gen = (p->exec_gen + 1) & PG_BADGE_GEN_MASK;
+	e = sys_space_create_r(pg.ep, PG_BADGE(p->pid, gen), &k);
 	if (e)
 		return e;
 	exec_clear(p, drops, nd);
+	p->exec_gen = gen; /* what the old image's threads sent is now stale */
 	exec_start(p, (uint32_t)k.rdi, &f, &img, args, a, carry, clen);
 	return E_OK; /* to a thread that is gone: dropped */
 }

@@ -86,6 +86,8 @@ long do_psh_size(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	if (m->w[2] && m->w[1] > PG_PSH_SPAN)
 		return E_RANGE;
 	r->w[0] = rg->shm->size;
+	if (m->w[2] && m->w[1] < rg->shm->size) /* what is cut off reads 0 */
+		dp_shm_zero_from(rg->shm, m->w[1]);  /* if it grows again */
 	if (m->w[2])
 		rg->shm->size = m->w[1];
 	return E_OK;

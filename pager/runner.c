@@ -71,6 +71,9 @@ void runner_start(void)
 	else if (mode == RUN_BENCH)
 		args = args_bench, len = sizeof args_bench;
 	int e = proc_spawn(0, args, len, &init_pid);
+	struct proc *init = e == E_OK ? proc_live(init_pid) : NULL;
+	if (init && strcmp(args, "init") == 0)
+		init->kept = true; /* oom_protected */
 	if (e != E_OK) {
 		printf("pager: cannot start init: %s\n", err_str(e));
 		if (mode != RUN_NONE)

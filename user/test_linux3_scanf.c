@@ -134,6 +134,12 @@ static void strings(void)
 	CHECK(sscanf("-inf", "%lf", &d) == 1 && d < -1e308);
 	CHECK(sscanf("0x1p4", "%lf", &d) == 1 && d == 16.0);
 	CHECK(sscanf("1.5e+2x", "%lf%c", &d, s) == 2 && d == 150.0 && s[0] == 'x');
+	long double ld = 0; /* L: a long double (review 11: a double was stored) */
+	CHECK(sscanf("1.5", "%Lf", &ld) == 1 && ld == 1.5L);
+	CHECK(sscanf("-2.25e3", "%Le", &ld) == 1 && ld == -2250.0L);
+	CHECK(sscanf("0.125", "%Lg", &ld) == 1 && ld == 0.125L);
+	long long q = 0;
+	CHECK(sscanf("-9000000000", "%qd", &q) == 1 && q == -9000000000LL);
 	unsigned char hh = 0;
 	short h = 0;
 	CHECK(sscanf("300 70000", "%hhu %hd", &hh, &h) == 2 && hh == 44 && h == 4464);

@@ -218,7 +218,10 @@
  *                    mapping of the object,       (ftruncate's, kept here
  *                    w1 = new size, w2 = 1 set,   for every process) before.
  *                    0 only ask                   E_INVAL not shared memory,
- *                                                 E_RANGE past PG_PSH_SPAN
+ *                                                 E_RANGE past PG_PSH_SPAN.
+ *                                                 A smaller size zeroes the
+ *                                                 bytes cut off in the frames
+ *                                                 the object has (none made)
  * Checks and waits for libsys's descriptors (pager/pipe.c):
  *   PG_IO_CHECK      w0 = addr, w1 = len, w2 =    w0 = how many bytes from
  *                    0 readable, 1 writable       addr are memory of the
@@ -273,6 +276,14 @@
 
 #define PG_BADGE_CALL (1ull << 32)
 #define PG_BADGE_PID(badge) ((uint32_t)(badge))
+/* Bits 40..63: the process's exec generation (pager-internal), so that a
+ * fault or request an old image's thread sent before an exec is not served
+ * against the new image. */
+#define PG_BADGE_GEN_SHIFT 40
+#define PG_BADGE_GEN_MASK 0xFFFFFFu
+#define PG_BADGE_GEN(badge) ((uint32_t)((badge) >> PG_BADGE_GEN_SHIFT))
+#define PG_BADGE(pid, gen) \
+	((uint64_t)(uint32_t)(pid) | (uint64_t)((gen) & PG_BADGE_GEN_MASK) << PG_BADGE_GEN_SHIFT)
 
 enum pg_request {
 	PG_EXIT = 1,

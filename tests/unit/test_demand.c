@@ -829,6 +829,42 @@ START_TEST(shared_fork_never_cow)
 }
 END_TEST
 
+/* A shrink (ftruncate) zeroes the bytes cut off in the frames the object
+ * holds and makes no frame for a page it has none of (review 11: libsys
+ * zeroed through the mapping, which made one for every page). */
+START_TEST(shm_shrink_zeroes_held_frames)
+{
+	setup();
+	struct dp_space a;
+	uint8_t v = 1;
+	dp_space_init(&a, 1);
+	struct shm *o = dp_shm_new();
+	ck_assert_ptr_nonnull(o);
+	ck_assert_int_eq(dp_register_shared(&a, BASE, 8 * P, MAP_R | MAP_W, o, BASE), E_OK);
+	dp_shm_put(o); /* the region's reference is the one left */
+	ck_assert_int_eq(access_page(&a, BASE, true, &v), E_OK);
+	ck_assert_int_eq(access_page(&a, BASE + 5 * P, true, &v), E_OK);
+	uint8_t *p0 = fr[pt[1][0].pfn].data, *p5 = fr[pt[1][5].pfn].data;
+	memset(p0, 0xAA, P);
+	memset(p5, 0xBB, P);
+	uint64_t held = dp_stats.frames_held;
+	ck_assert_uint_eq(held, 2);
+	dp_shm_zero_from(o, 100);
+	ck_assert_uint_eq(dp_stats.frames_held, held); /* none made, none lost */
+	for (uint64_t i = 0; i < P; i++) {
+		ck_assert_uint_eq(p0[i], i < 100 ? 0xAA : 0);
+		ck_assert_uint_eq(p5[i], 0);
+	}
+	dp_shm_zero_from(o, 0);
+	ck_assert_uint_eq(p0[0], 0);
+	ck_assert_uint_eq(dp_stats.frames_held, held);
+	space_gone(&a);
+	ck_assert_uint_eq(shm_objects_used(), 0);
+	ck_assert_uint_eq(dp_stats.frames_held, 0);
+	assert_no_leaks();
+}
+END_TEST
+
 static void *page_grow(uint64_t *cookie)
 {
 	*cookie = 0;
@@ -1012,6 +1048,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, sequential_writes_map_ahead);
 	tcase_add_test(tc, shared_fork_never_cow);
 	tcase_add_test(tc, shm_names_global);
+	tcase_add_test(tc, shm_shrink_zeroes_held_frames);
 	tcase_add_test(tc, unmap_protect_across_regions);
 	tcase_add_test(tc, dontneed_populate_page_info);
 	suite_add_tcase(s, tc);
