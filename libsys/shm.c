@@ -91,11 +91,14 @@ static uint64_t obj_size(int i, int set, uint64_t size)
 	return libsys_pg_call(&m) == E_OK ? m.w[0] : 0;
 }
 
-int libsys_psh_open(const char *n, uint64_t flags, char **base, int *made)
+int libsys_psh_open(const char *n, uint64_t flags, const uint64_t init[2], char **base,
+		    int *made)
 {
 	size_t len = strlen(n) + 1;
 	memcpy(libsys_ipc_buf(), n, len);
 	struct sys_msg m = { .label = IPC_LABEL(PG_PSH_OPEN, len), .w = { flags } };
+	if (flags & PG_PSH_INIT)
+		m.w[1] = init[0], m.w[2] = init[1];
 	int e = libsys_pg_call(&m);
 	if (e) {
 		errno = e == E_BUSY ? EEXIST : libsys_errno(e);
@@ -111,7 +114,7 @@ int libsys_psh_open(const char *n, uint64_t flags, char **base, int *made)
 static int open_obj(const char *n, uint64_t flags, int *made)
 {
 	char *base;
-	if (libsys_psh_open(n, flags, &base, made))
+	if (libsys_psh_open(n, flags, NULL, &base, made))
 		return -1;
 	int i = slot_for(base);
 	if (i < 0)

@@ -204,9 +204,11 @@
  *   PG_PSH_OPEN      buffer: the name (no '/',    w0 = address of a new
  *                    1..255 bytes and its NUL),   PG_PSH_SPAN-byte MAP_SHARED
  *                    w0 = PG_PSH_CREAT |          read-write mapping of the
- *                    PG_PSH_EXCL                  whole object (it holds the
- *                                                 object: munmap lets go),
- *                                                 w1 = 1 if made now.
+ *                    PG_PSH_EXCL | PG_PSH_INIT,   whole object (it holds the
+ *                    w1, w2 = with INIT, the      object: munmap lets go),
+ *                    first 16 bytes of an object  w1 = 1 if made now.
+ *                    made now (set before the
+ *                    name is seen: sem_open)
  *                                                 E_NOENT, E_BUSY (EXCL and
  *                                                 it exists), E_INVAL name,
  *                                                 E_NOMEM
@@ -356,6 +358,7 @@ struct pg_poll {
 #define PG_PSH_SPAN    (1ull << 30)   /* a named object's largest size */
 #define PG_PSH_CREAT   1              /* PG_PSH_OPEN's w0: make it if missing */
 #define PG_PSH_EXCL    2              /* ... and only if missing (E_BUSY) */
+#define PG_PSH_INIT    4              /* ... made with w1, w2 as its first 16 bytes */
 #define PG_MAX_ARGS    8              /* argv entries, name included */
 #define PG_SPAWN_MAX   512            /* bytes of a PG_SPAWN buffer */
 #define PG_EXEC_MAX    3072           /* PG_IO_EXEC's bytes for the new image */
