@@ -363,6 +363,14 @@ void proc_end(struct proc *p, int how, uint64_t code, uint64_t addr, uint64_t ri
 		runner_exited(p);
 }
 
+bool proc_has_thread(struct proc *p, uint64_t tid)
+{
+	for (unsigned i = 0; i < p->nthr; i++)
+		if (*proc_thr(p, i) && *proc_thr_tid(p, i) == tid)
+			return true;
+	return false;
+}
+
 /* FAULT_THREAD_END (abi/fault.h): the kernel says thread tid of p ends.
  * Its slot is given back (handle, IPC buffer page, index); with its last
  * thread p ends as if it had called exit(0), as a Linux process whose
