@@ -117,7 +117,7 @@ static const pg_handler faults[] = {
 static long serve_alone(struct pg_thread *me, const struct sys_msg *m, struct sys_msg *r)
 {
 	uint32_t tag = IPC_LABEL_TAG(m->label);
-	struct proc *p = proc_live(PG_BADGE_PID(m->badge));
+	struct proc *p = proc_of_badge(m->badge);
 	long label;
 	*r = (struct sys_msg){ 0 };
 	me->reply_len = 0; /* (again: after a PG_ALONE) */
@@ -148,7 +148,7 @@ static long serve_beside(struct pg_thread *me, pg_handler fn, const struct sys_m
 			 struct sys_msg *r)
 {
 	rw_read(&pg.big);
-	struct proc *p = proc_live(PG_BADGE_PID(m->badge));
+	struct proc *p = proc_of_badge(m->badge);
 	long label = PG_ALONE;
 	if (p) {
 		lock_take(&p->lock);

@@ -59,6 +59,8 @@ struct proc {
 					    * at a time (pg.big read) */
 	int state;
 	uint32_t pid, ppid;
+	uint32_t image;                    /* exec's count (PG_BADGE_IMAGE of
+					    * its badges; 31 bits, wrapping) */
 	uint32_t space;
 	uint32_t slot;                     /* proc_slot(slot) is this */
 	struct proc *hash_next;            /* proc.c's pid hash chain */
@@ -155,6 +157,14 @@ int mem_fixed_page(struct proc *p, uint64_t va, unsigned rights, void **win);
 
 /* proc.c: the process table and the process requests. */
 struct proc *proc_live(uint32_t pid);
+/* The live process a message's badge names, NULL if none or if the badge
+ * is of an image of it that an exec replaced (a late call or fault). */
+struct proc *proc_of_badge(uint64_t badge);
+/* p's badge (pid and image; requests add PG_BADGE_CALL). */
+static inline uint64_t proc_badge(const struct proc *p)
+{
+	return p->pid | (uint64_t)p->image << PG_BADGE_IMAGE_SHIFT;
+}
 /* Slots 0 .. proc_slots() - 1 may hold a process (the loops over all
  * processes stop there); proc_slot(i) is the one in slot i, or NULL. */
 int proc_slots(void);

@@ -34,6 +34,12 @@ static struct proc *pid_hash[PID_HASH];
 static struct { uint32_t ep, maker; uint64_t key; } shared[SHARED_MAX];
 
 /* The live process pid, or NULL. */
+PG_HOT struct proc *proc_of_badge(uint64_t badge)
+{
+	struct proc *p = proc_live(PG_BADGE_PID(badge));
+	return p && PG_BADGE_IMAGE(badge) == p->image ? p : NULL;
+}
+
 PG_HOT struct proc *proc_live(uint32_t pid)
 {
 	for (struct proc *q = pid_hash[pid % PID_HASH]; q; q = q->hash_next)
@@ -174,7 +180,7 @@ static int start_thread(struct proc *p, struct pg_startup *st, uint64_t entry,
 {
 	struct sys_regs r;
 	int e = sys_handle_grant_r(p->space, pg.ep, RIGHT_SEND,
-				   p->pid | PG_BADGE_CALL, &r);
+				   proc_badge(p) | PG_BADGE_CALL, &r);
 	if (e)
 		return e;
 	st->pager = (uint32_t)r.rdi;
@@ -226,6 +232,7 @@ static struct proc *proc_alloc(uint32_t ppid, const char *name, int *err)
 	if (!p)
 		return NULL;
 	p->pid = next_pid;
+	p->image = 0;
 	*err = sys_space_create_r(pg.ep, p->pid, &r);
 	if (*err) {
 		pool_put(&proc_pool, p);
@@ -565,10 +572,12 @@ long do_io_exec(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	if (elf_parse(f.data, f.size, PG_MMAP_BASE, &img))
 		return E_NOEXEC;
 	struct sys_regs k;
-	e = sys_space_create_r(pg.ep, p->pid, &k);
+	uint32_t image = (p->image + 1) & PG_BADGE_IMAGE_MASK;
+	e = sys_space_create_r(pg.ep, p->pid | (uint64_t)image << PG_BADGE_IMAGE_SHIFT, &k);
 	if (e)
 		return e;
 	exec_clear(p, drops, nd);
+	p->image = image; /* the old image's calls and faults on their way: dropped */
 	exec_start(p, (uint32_t)k.rdi, &f, &img, args, a, carry, clen);
 	return E_OK; /* to a thread that is gone: dropped */
 }

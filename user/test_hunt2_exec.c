@@ -3,7 +3,8 @@
  * -9 in the middle of them.  Each worker starts three busy threads and
  * then execs this program again (mode "img"), whose new image must be
  * alone and clean: its data as the file has it, a fresh mapping reading
- * zeros, and it exits 42; or posix_spawns it from a busy thread and exits
+ * zeros, an address the old image's threads map and unmap all the time
+ * its own (no late request of theirs may change it), and it exits 42; or posix_spawns it from a busy thread and exits
  * with the spawned child's status; or is killed with SIGKILL at a varying
  * moment.  Every worker must end as its kind says, nothing may hang, and
  * the free frames must come back. */
@@ -35,6 +36,8 @@ extern char **environ;
 static const char *self;
 static int data_word = 12345; /* the file's value: exec must bring it back */
 static int pfd[2];
+#define FIXED ((char *)0x300000000000ull) /* both images map it */
+#define FIXED_LEN (16 * 4096)
 
 static void *busy(void *arg)
 {
@@ -48,11 +51,23 @@ static void *busy(void *arg)
 			m[i * 4096 + (int)k] = (char)n;
 		data_word = (int)(n + k);
 		munmap(m, 3 * 4096);
+		if (k == 2) { /* a request that, late, would hurt the new image */
+			if (mmap(FIXED, FIXED_LEN, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == FIXED)
+				FIXED[n % FIXED_LEN] = 1;
+			munmap(FIXED, FIXED_LEN);
+		}
 		char b = (char)n;
 		if (write(pfd[1], &b, 1) == 1 && read(pfd[0], &b, 1) != 1)
 			continue;
 	}
 	return NULL;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
+	nanosleep(&ts, NULL);
 }
 
 /* The new image: alone, its data as in the file, fresh memory zero. */
@@ -66,14 +81,19 @@ static int img(void)
 	for (int i = 0; i < 4096; i++)
 		if (m[i])
 			return 12;
+	/* nothing of the old image's calls may reach this one */
+	char *f = mmap(FIXED, FIXED_LEN, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	if (f != FIXED)
+		return 13;
+	memset(f, 7, FIXED_LEN);
+	sleep_ms(5);
+	for (int i = 0; i < FIXED_LEN; i++)
+		if (f[i] != 7)
+			return 14;
 	return 42;
 }
 
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
-	nanosleep(&ts, NULL);
-}
 
 static void *spawner(void *arg)
 {

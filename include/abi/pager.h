@@ -9,7 +9,8 @@
  * with an error, never by killing the caller or the pager.
  *
  * Faults (abi/fault.h) reach the pager with badge = pid (no PG_BADGE_CALL),
- * so a request can never pass for a fault.
+ * so a request can never pass for a fault.  After an exec both badges
+ * also carry the image's number (PG_BADGE_IMAGE, below).
  *
  *   label            words in                     reply words
  *   PG_EXIT          w0 = status                  none: the process ends
@@ -261,6 +262,12 @@
 
 #define PG_BADGE_CALL (1ull << 32)
 #define PG_BADGE_PID(badge) ((uint32_t)(badge))
+/* Bits 33..63 of both badges: the process's image (exec bumps it), so a
+ * request or fault of a thread of the image an exec replaced, still on
+ * its way, is told from the new image's (the pager drops it). */
+#define PG_BADGE_IMAGE_SHIFT 33
+#define PG_BADGE_IMAGE(badge) ((uint32_t)((badge) >> PG_BADGE_IMAGE_SHIFT))
+#define PG_BADGE_IMAGE_MASK 0x7fffffffu
 
 enum pg_request {
 	PG_EXIT = 1,
