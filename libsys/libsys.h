@@ -109,8 +109,9 @@ void libsys_stdio_flush_all(void);
  * wraps): a waiting call the pager answers E_INTR (pipe.c) fails EINTR
  * if this changed during the call, else asks again. */
 unsigned libsys_sig_eintr(void);
-/* The calling thread, about to end, blocks every signal and sends what
- * was pending on it to its process again (another thread takes it). */
+/* The calling thread, about to end, blocks every signal; what is pending
+ * on it the kernel's end notice gives to the pager, which sends it to
+ * the process again (another thread takes it). */
 void libsys_signals_off(void);
 unsigned long libsys_sigmask_get(void);
 void libsys_sigmask_set(unsigned long set);

@@ -38,6 +38,7 @@
 #define WRAP ((void *)-4096l)
 
 static int fails, segv;
+static const char *self;
 static int pfd[2];
 static char *ro, *hole; /* a read-only page; a page with nothing mapped */
 
@@ -181,6 +182,24 @@ CASE(open_kaddr, want("open kaddr", open(KADDR, O_RDONLY), EFAULT))
 CASE(open_hole, want("open hole", open(hole, O_RDONLY), EFAULT))
 CASE(wait_kaddr, want("waitpid kaddr", waitpid(-1, KADDR, WNOHANG), ECHILD))
 
+CASE(ex_argv_hole, want("execve argv hole", execve(self, (char **)hole, (char *[]){ NULL }), EFAULT))
+CASE(ex_env_kaddr, want("execve envp kaddr", execve(self, (char *[]){ "x", NULL }, KADDR), EFAULT))
+
+/* 2000 arguments of 4000 bytes: past any limit (E2BIG), the caller
+ * goes on. */
+static int ex_big(void)
+{
+	static char arg[4001];
+	memset(arg, 'a', 4000);
+	char **v = malloc(2001 * sizeof *v);
+	if (!v)
+		return 0;
+	for (int i = 0; i < 2000; i++)
+		v[i] = arg;
+	v[2000] = NULL;
+	return want("execve 2000 args of 4000 bytes", execve(self, v, (char *[]){ NULL }), E2BIG);
+}
+
 static int wait_status_kaddr(void)
 {
 	pid_t c = fork();
@@ -206,7 +225,8 @@ static const struct {
 	C(un_kaddr), C(mm_wrap), C(mm_kfix), C(mm_fd), C(mm_off), C(mun_kaddr),
 	C(mun_wrap), C(mp_kaddr), C(mp_wrap), C(ma_kaddr), C(ma_wrap), C(mr_wrap),
 	C(mr_kaddr), C(mi_kaddr), C(mi_vec), C(mi_vecro), C(ex_kaddr), C(open_kaddr),
-	C(open_hole), C(wait_kaddr), C(wait_status_kaddr),
+	C(open_hole), C(wait_kaddr), C(wait_status_kaddr), C(ex_argv_hole),
+	C(ex_env_kaddr), C(ex_big),
 };
 
 static void all(void)
@@ -224,8 +244,11 @@ static void all(void)
 	}
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	self = argv[0];
+	if (argc > 1) /* an exec that should have failed */
+		return 3;
 	if (pipe(pfd) || fcntl(pfd[0], F_SETFL, O_NONBLOCK)) {
 		printf("@@FAIL " T ": pipe\n");
 		return 1;
