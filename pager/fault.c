@@ -18,9 +18,9 @@ static void pf_reason(char *buf, size_t n, uint64_t acc)
 
 /* Kill p for the fault in m: print the reason line, end the process.
  * Unless p has a handler for the fault's signal: then run it (signal.c).
- * A fault of a thread that is no longer p's (of the image an exec
- * replaced, sent before the exec destroyed it: the new image has other
- * regions) only ends that thread. */
+ * A fault of a thread that is no longer p's (destroyed while its fault
+ * was on its way; an exec's old image also has another badge, see
+ * proc_of_badge) only ends that thread. */
 static long kill(struct proc *p, const struct sys_msg *m, struct sys_msg *r, const char *why)
 {
 	uint32_t label = IPC_LABEL_TAG(m->label);

@@ -33,13 +33,13 @@ static struct proc *pid_hash[PID_HASH];
 #define SHARED_MAX 16
 static struct { uint32_t ep, maker; uint64_t key; } shared[SHARED_MAX];
 
-/* The live process pid, or NULL. */
 PG_HOT struct proc *proc_of_badge(uint64_t badge)
 {
 	struct proc *p = proc_live(PG_BADGE_PID(badge));
 	return p && PG_BADGE_IMAGE(badge) == p->image ? p : NULL;
 }
 
+/* The live process pid, or NULL. */
 PG_HOT struct proc *proc_live(uint32_t pid)
 {
 	for (struct proc *q = pid_hash[pid % PID_HASH]; q; q = q->hash_next)
