@@ -244,7 +244,7 @@ static int put_arg(char *buf, size_t *len, const char *s)
 
 int spawnv(const char *const argv[], uint32_t *pid)
 {
-	char *buf = sys_ipc_buf;
+	char *buf = libsys_ipc_buf();
 	size_t len = 0;
 	int n = 0;
 	for (; argv[n]; n++)
@@ -423,7 +423,7 @@ static int pg_call_buf(struct sys_msg *m, void *out, size_t max, size_t *len)
 	if (n > max)
 		n = max;
 	if (e == E_OK)
-		memcpy(out, sys_ipc_buf, n);
+		memcpy(out, libsys_ipc_buf(), n);
 	*len = e == E_OK ? n : 0;
 	return e;
 }
