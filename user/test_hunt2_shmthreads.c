@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/shm.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -66,6 +67,19 @@ static void *thread(void *arg)
 			fail(k, r, "munmap", 0);
 		if (r % 3 != 2 && shm_unlink(name))
 			fail(k, r, "shm_unlink", 0);
+		int id = shmget(IPC_PRIVATE, 8192, IPC_CREAT | 0600);
+		if (id < 0)
+			fail(k, r, "shmget", id);
+		uint32_t *a = shmat(id, NULL, 0), *b = shmat(id, NULL, 0);
+		if (a == (void *)-1 || b == (void *)-1)
+			fail(k, r, "shmat", id);
+		if (a[5] != 0)
+			fail(k, r, "a new segment not zero (another's)", (long)a[5]);
+		a[5] = v;
+		if (b[5] != v)
+			fail(k, r, "two attachments of a segment differ", (long)b[5]);
+		if (shmdt(a) || shmctl(id, IPC_RMID, NULL) || b[5] != v || shmdt(b))
+			fail(k, r, "shmdt/shmctl", id);
 	}
 	return NULL;
 }
