@@ -13,8 +13,8 @@
 #define SEM_FAILED ((sem_t *)0)
 
 /* value: the count (a futex word); waiters: threads that may sleep on it;
- * pshared: shared between processes; ready: a named one is set up (its
- * creator has put its value in) */
+ * pshared: shared between processes; ready: a named one is a semaphore
+ * (sem_open's O_CREAT has the pager make its object with this set) */
 typedef struct {
 	volatile unsigned value;
 	volatile unsigned waiters;

@@ -244,6 +244,11 @@ int ksys_sig_post(const uint64_t a[6], uint64_t out[6])
 		if (!blocked)
 			kick(t);
 		e = blocked ? E_BUSY : E_OK;
+		/* t is ending (tell_pager): take the bit back unless its end
+		 * notice has it already (then the pager posts it again) */
+		if (__atomic_load_n(&t->sig_ending, __ATOMIC_SEQ_CST) &&
+		    (__atomic_fetch_and(&t->sigpending, ~bit, __ATOMIC_SEQ_CST) & bit))
+			e = E_DEAD;
 	}
 	kobj_put(h.obj);
 	return e;

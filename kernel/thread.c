@@ -141,15 +141,21 @@ struct thread *thread_create_idle(unsigned cpu)
  * wait, the send is cancelled (E_DEAD) and we go on ending.  Any other kill
  * is honoured already (we are ending): it must not stop the send, so it is
  * cleared (a blocking path gives up on a pending kill) and the send made
- * again. */
+ * again.  The notice carries the signals still pending here: taken at
+ * once, and a post that comes later (sig_ending) fails instead, so each
+ * lands either in the notice, which the pager posts again to another
+ * thread, or with a thread that lives on; never with us. */
 static void tell_pager(struct thread *t)
 {
 	struct space *s = t->space;
 	if (!s || !s->pager_ep || atomic_load(&t->quiet))
 		return;
+	__atomic_store_n(&t->sig_ending, true, __ATOMIC_SEQ_CST);
+	uint64_t pending = __atomic_exchange_n(&t->sigpending, 0, __ATOMIC_SEQ_CST);
 	struct ipc_msg m = {
 		.label = FAULT_THREAD_END,
-		.w = { [FAULT_END_IPC_BUF] = t->ipc_buf_va, [FAULT_MSG_TID] = t->tid },
+		.w = { [FAULT_END_IPC_BUF] = t->ipc_buf_va, [FAULT_MSG_TID] = t->tid,
+		       [FAULT_END_SIGPENDING] = pending },
 		.badge = s->badge,
 	};
 	do

@@ -26,7 +26,7 @@ int ksm_stats(uint32_t pid, struct ksm_stats *st)
 	int e = libsys_pg_call(&m);
 	size_t n = IPC_LABEL_LEN(m.label);
 	if (e == E_OK)
-		memcpy(st, sys_ipc_buf, n < sizeof *st ? n : sizeof *st);
+		memcpy(st, libsys_ipc_buf(), n < sizeof *st ? n : sizeof *st);
 	return e;
 }
 

@@ -53,9 +53,11 @@ void libsys_shm_close(int shm);
 uint64_t libsys_shm_size(int shm);
 size_t libsys_shm_rw(int shm, uint64_t pos, void *buf, size_t n, int write);
 /* The pager's object named n (no '/', flags PG_PSH_*) opened: its whole
- * mapping (PG_PSH_SPAN bytes) at *base, *made = 1 if it was made now.
+ * mapping (PG_PSH_SPAN bytes) at *base, *made = 1 if it was made now;
+ * with PG_PSH_INIT, an object made now starts with init's 16 bytes.
  * -1 with errno (EEXIST, ENOENT, EINVAL, ENOMEM). */
-int libsys_psh_open(const char *n, uint64_t flags, char **base, int *made);
+int libsys_psh_open(const char *n, uint64_t flags, const uint64_t init[2], char **base,
+		    int *made);
 /* mmap of a descriptor of object shm (off page-aligned, >= 0). */
 void *libsys_shm_mmap(int shm, size_t len, int prot, int flags, long off);
 
@@ -114,8 +116,9 @@ unsigned libsys_sig_eintr(void);
  * and pselect also if it changed while their mask was set, and a long
  * pipe write that moved some bytes returns short only then. */
 unsigned libsys_sig_ran(void);
-/* The calling thread, about to end, blocks every signal and sends what
- * was pending on it to its process again (another thread takes it). */
+/* The calling thread, about to end, blocks every signal; what is pending
+ * on it the kernel's end notice gives to the pager, which sends it to
+ * the process again (another thread takes it). */
 void libsys_signals_off(void);
 unsigned long libsys_sigmask_get(void);
 void libsys_sigmask_set(unsigned long set);

@@ -139,7 +139,7 @@ int mincore(void *addr, size_t len, unsigned char *vec)
 		int e = libsys_pg_call(&m);
 		if (e)
 			return libsys_fail(e);
-		memcpy(vec, sys_ipc_buf, n);
+		memcpy(vec, libsys_ipc_buf(), n);
 		vec += n, a += n * PAGE_SIZE, pages -= n;
 	}
 	return 0;
@@ -156,7 +156,7 @@ int page_info(const void *addr, size_t len, struct pg_page_info *out)
 		int e = libsys_pg_call(&m);
 		if (e)
 			return libsys_fail(e);
-		memcpy(out, sys_ipc_buf, n * sizeof *out);
+		memcpy(out, libsys_ipc_buf(), n * sizeof *out);
 		out += n, a += n * PAGE_SIZE, pages -= n;
 	}
 	return 0;

@@ -163,16 +163,14 @@ void *libsys_ipc_buf(void)
  * handler would take it for the main thread (libsys_tls: the main
  * thread's IPC buffer), and after PG_MFREE of its stack there is nowhere
  * to write the frame (the kernel then ends the whole process by SIGSEGV:
- * hunt_signal_storm).  What is pending here goes to the process again,
- * so another thread takes it (a signal posted to a thread that ended
- * without this is lost with it). */
+ * hunt_signal_storm).  What is pending here stays pending: the thread's
+ * end notice carries it and the pager sends it to the process again, so
+ * another thread takes it once (sending it again from here as well
+ * could deliver it twice). */
 void libsys_signals_off(void)
 {
 	struct sys_regs r;
-	if (sys_sigmask_r(ABI_SIG_SETMASK, ~0ull, 0, &r) != E_OK)
-		return;
-	for (uint64_t p = r.rsi; p; p &= p - 1)
-		pgreq_kill_sig(sys_pid, __builtin_ctzll(p) + 1);
+	sys_sigmask_r(ABI_SIG_SETMASK, ~0ull, 0, &r);
 }
 
 void libsys_thread_main(struct thread_block *b)
@@ -242,7 +240,7 @@ static int put_arg(char *buf, size_t *len, const char *s)
 
 int spawnv(const char *const argv[], uint32_t *pid)
 {
-	char *buf = sys_ipc_buf;
+	char *buf = libsys_ipc_buf();
 	size_t len = 0;
 	int n = 0;
 	for (; argv[n]; n++)
@@ -421,7 +419,7 @@ static int pg_call_buf(struct sys_msg *m, void *out, size_t max, size_t *len)
 	if (n > max)
 		n = max;
 	if (e == E_OK)
-		memcpy(out, sys_ipc_buf, n);
+		memcpy(out, libsys_ipc_buf(), n);
 	*len = e == E_OK ? n : 0;
 	return e;
 }

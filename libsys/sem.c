@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <semaphore.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/mman.h>
 #include "abi/pager.h"
@@ -127,8 +128,10 @@ static int sem_objname(const char *name, char buf[256])
 	return 0;
 }
 
-/* sem_open: the object's first page mapped here; the process that made
- * the object puts value in and then says ready (others wait for that). */
+/* sem_open: the object's first page mapped here.  With O_CREAT the pager
+ * makes the object with the semaphore already in it (PG_PSH_INIT, before
+ * its name is linked), as Linux makes it whole: no process ever opens a
+ * semaphore whose maker has not set it up yet, even if the maker dies. */
 sem_t *sem_open(const char *name, int oflag, ...)
 {
 	char obj[256];
@@ -146,25 +149,29 @@ sem_t *sem_open(const char *name, int oflag, ...)
 	}
 	if (sem_objname(name, obj))
 		return SEM_FAILED;
-	uint64_t fl = (oflag & O_CREAT) ? PG_PSH_CREAT : 0;
+	uint64_t fl = (oflag & O_CREAT) ? PG_PSH_CREAT | PG_PSH_INIT : 0;
 	if ((oflag & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
 		fl |= PG_PSH_EXCL;
+	union {
+		sem_t s;
+		uint64_t w[2];
+	} init = { .s = { .value = value, .pshared = 1, .ready = 1 } };
+	_Static_assert(offsetof(sem_t, ready) + sizeof init.s.ready <= sizeof init.w,
+		       "PG_PSH_INIT sets the first 16 bytes");
 	char *base;
 	int made;
-	if (libsys_psh_open(obj, fl, &base, &made))
+	if (libsys_psh_open(obj, fl, init.w, &base, &made))
 		return SEM_FAILED;
 	sem_t *s = mremap(base, 0, SEM_PAGE, MREMAP_MAYMOVE);
 	munmap(base, PG_PSH_SPAN);
 	if (s == MAP_FAILED)
 		return SEM_FAILED;
-	if (made) {
-		s->pshared = 1;
-		s->value = value;
-		__atomic_store_n(&s->ready, 1, __ATOMIC_RELEASE);
-		libsys_futex_wake(&s->ready, INT32_MAX, 1);
+	if (!__atomic_load_n(&s->ready, __ATOMIC_ACQUIRE)) {
+		/* an object of that name that is no semaphore (shm_open's) */
+		munmap(s, SEM_PAGE);
+		errno = EINVAL;
+		return SEM_FAILED;
 	}
-	while (!__atomic_load_n(&s->ready, __ATOMIC_ACQUIRE))
-		libsys_futex_wait(&s->ready, 0, FUTEX_FOREVER, 1);
 	return s;
 }
 

@@ -10,6 +10,7 @@
  * descriptors and the mappings). */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -22,13 +23,38 @@
 #define SHM_SPAN  PG_PSH_SPAN /* the largest object */
 #define SHM_NAME_MAX 255
 
+/* The objects open here: a table of entries that never move (threads
+ * read an entry's base without the lock while they hold a descriptor on
+ * it), grown under tab_lock, which also guards used and fds.  Without the
+ * lock two threads' opens took one entry (hunt2_shm_threads). */
 struct obj {
 	int used;
-	unsigned fds;     /* descriptors open on it */
+	unsigned fds;     /* descriptions open on it */
 	char *base;       /* its pages, mapped here */
 };
-static struct obj *objs;
+static struct obj **objs;
 static int nobjs;
+static int tab_lock;
+
+static void tab_take(void)
+{
+	while (__atomic_exchange_n(&tab_lock, 1, __ATOMIC_ACQUIRE))
+		sched_yield();
+}
+
+static void tab_give(void)
+{
+	__atomic_store_n(&tab_lock, 0, __ATOMIC_RELEASE);
+}
+
+/* Entry i (a descriptor holds it, so it stays). */
+static struct obj *obj(int i)
+{
+	tab_take();
+	struct obj *o = objs[i];
+	tab_give();
+	return o;
+}
 
 /* name without its leading slashes, or NULL (errno) if it is not a valid
  * object name: empty, another '/', too long. */
@@ -52,26 +78,19 @@ static const char *shm_name(const char *name)
 	return name;
 }
 
-/* Drop object i once it has no descriptor (its pages live on in the
- * mappings made of it, its name in the pager). */
-static void release(int i)
-{
-	if (objs[i].fds)
-		return;
-	munmap(objs[i].base, SHM_SPAN);
-	objs[i].used = 0;
-}
-
-/* A free entry for base (the table grows: ENOMEM). */
+/* A free entry for base, held by one description (the caller's); the
+ * table grows (ENOMEM). */
 static int slot_for(char *base)
 {
+	tab_take();
 	int i = 0;
-	while (i < nobjs && objs[i].used)
+	while (i < nobjs && objs[i] && objs[i]->used)
 		i++;
 	if (i == nobjs) {
 		int n = nobjs ? 2 * nobjs : 16;
-		struct obj *t = realloc(objs, (size_t)n * sizeof *t);
+		struct obj **t = realloc(objs, (size_t)n * sizeof *t);
 		if (!t) {
+			tab_give();
 			errno = ENOMEM;
 			return -1;
 		}
@@ -79,7 +98,13 @@ static int slot_for(char *base)
 		objs = t;
 		nobjs = n;
 	}
-	objs[i] = (struct obj){ .used = 1, .base = base };
+	if (!objs[i] && !(objs[i] = malloc(sizeof *objs[i]))) {
+		tab_give();
+		errno = ENOMEM;
+		return -1;
+	}
+	*objs[i] = (struct obj){ .used = 1, .fds = 1, .base = base };
+	tab_give();
 	return i;
 }
 
@@ -87,15 +112,18 @@ static int slot_for(char *base)
 static uint64_t obj_size(int i, int set, uint64_t size)
 {
 	struct sys_msg m = { .label = PG_PSH_SIZE,
-			     .w = { (uint64_t)(uintptr_t)objs[i].base, size, (uint64_t)set } };
+			     .w = { (uint64_t)(uintptr_t)obj(i)->base, size, (uint64_t)set } };
 	return libsys_pg_call(&m) == E_OK ? m.w[0] : 0;
 }
 
-int libsys_psh_open(const char *n, uint64_t flags, char **base, int *made)
+int libsys_psh_open(const char *n, uint64_t flags, const uint64_t init[2], char **base,
+		    int *made)
 {
 	size_t len = strlen(n) + 1;
 	memcpy(libsys_ipc_buf(), n, len);
 	struct sys_msg m = { .label = IPC_LABEL(PG_PSH_OPEN, len), .w = { flags } };
+	if (flags & PG_PSH_INIT)
+		m.w[1] = init[0], m.w[2] = init[1];
 	int e = libsys_pg_call(&m);
 	if (e) {
 		errno = e == E_BUSY ? EEXIST : libsys_errno(e);
@@ -111,7 +139,7 @@ int libsys_psh_open(const char *n, uint64_t flags, char **base, int *made)
 static int open_obj(const char *n, uint64_t flags, int *made)
 {
 	char *base;
-	if (libsys_psh_open(n, flags, &base, made))
+	if (libsys_psh_open(n, flags, NULL, &base, made))
 		return -1;
 	int i = slot_for(base);
 	if (i < 0)
@@ -140,10 +168,9 @@ int shm_open(const char *name, int oflag, mode_t mode)
 		return -1;
 	int fd = libsys_fd_new_shm(i + 1);
 	if (fd < 0) {
-		release(i);
+		libsys_shm_close(i + 1);
 		return -1;
 	}
-	objs[i].fds++;
 	if ((oflag & O_TRUNC) && (oflag & O_ACCMODE) == O_RDWR)
 		obj_size(i, 1, 0); /* the pager zeroes the frames the object has */
 	return fd;
@@ -169,10 +196,9 @@ int memfd_create(const char *name, unsigned flags)
 	}
 	int fd = libsys_fd_new_shm(i + 1);
 	if (fd < 0) {
-		release(i);
+		libsys_shm_close(i + 1);
 		return -1;
 	}
-	objs[i].fds++;
 	return fd;
 }
 
@@ -189,10 +215,19 @@ int shm_unlink(const char *name)
 	return libsys_fail(libsys_pg_call(&m));
 }
 
+/* A description of object shm closed: with its last the object goes
+ * here (its pages live on in the mappings made of it, its name in the
+ * pager). */
 void libsys_shm_close(int shm)
 {
-	objs[shm - 1].fds--;
-	release(shm - 1);
+	tab_take();
+	struct obj *o = objs[shm - 1];
+	char *base = --o->fds ? NULL : o->base;
+	if (base)
+		o->used = 0;
+	tab_give();
+	if (base)
+		munmap(base, SHM_SPAN);
 }
 
 uint64_t libsys_shm_size(int shm)
@@ -203,7 +238,7 @@ uint64_t libsys_shm_size(int shm)
 size_t libsys_shm_rw(int shm, uint64_t pos, void *buf, size_t n, int write)
 {
 	uint64_t size = obj_size(shm - 1, 0, 0);
-	char *base = objs[shm - 1].base;
+	char *base = obj(shm - 1)->base;
 	if (write) {
 		if (pos >= SHM_SPAN)
 			return 0;
@@ -257,7 +292,7 @@ int truncate(const char *path, off_t len)
  * address is ENOMEM), MAP_PRIVATE a copy of its bytes now. */
 void *libsys_shm_mmap(int shm, size_t len, int prot, int flags, long off)
 {
-	char *src = objs[shm - 1].base + off;
+	char *src = obj(shm - 1)->base + off;
 	if (len == 0 || (uint64_t)off >= SHM_SPAN || len > SHM_SPAN - (uint64_t)off) {
 		errno = len ? ENOMEM : EINVAL;
 		return MAP_FAILED;

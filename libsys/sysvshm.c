@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <time.h>
+#include <sched.h>
 #include <unistd.h>
 #include <sys/mman.h>
 #include <sys/shm.h>
@@ -24,6 +25,21 @@ static struct {
 	char *addr;
 	int seg;
 } attached[ATTACH_MAX];
+
+/* segs and attached are the process's, shared by its threads: every call
+ * runs under this lock (two threads' shmget took one entry). */
+static int seg_lock;
+
+static void seg_take(void)
+{
+	while (__atomic_exchange_n(&seg_lock, 1, __ATOMIC_ACQUIRE))
+		sched_yield();
+}
+
+static void seg_give(void)
+{
+	__atomic_store_n(&seg_lock, 0, __ATOMIC_RELEASE);
+}
 
 key_t ftok(const char *path, int id)
 {
@@ -56,7 +72,7 @@ static void seg_drop(int i)
 	segs[i].used = 0;
 }
 
-int shmget(key_t key, size_t size, int flags)
+static int shmget_locked(key_t key, size_t size, int flags)
 {
 	if (key != IPC_PRIVATE)
 		for (int i = 0; i < SHMSEG_MAX; i++)
@@ -102,7 +118,7 @@ int shmget(key_t key, size_t size, int flags)
 	return -1;
 }
 
-void *shmat(int id, const void *addr, int flags)
+static void *shmat_locked(int id, const void *addr, int flags)
 {
 	int i = seg_of(id), slot = -1;
 	if (i < 0)
@@ -137,7 +153,7 @@ void *shmat(int id, const void *addr, int flags)
 	return p;
 }
 
-int shmdt(const void *addr)
+static int shmdt_locked(const void *addr)
 {
 	for (int a = 0; a < ATTACH_MAX; a++)
 		if (attached[a].addr && attached[a].addr == addr) {
@@ -154,7 +170,7 @@ int shmdt(const void *addr)
 	return -1;
 }
 
-int shmctl(int id, int cmd, struct shmid_ds *buf)
+static int shmctl_locked(int id, int cmd, struct shmid_ds *buf)
 {
 	int i = seg_of(id);
 	if (i < 0)
@@ -186,4 +202,37 @@ int shmctl(int id, int cmd, struct shmid_ds *buf)
 		errno = EINVAL;
 		return -1;
 	}
+}
+
+/* The calls, each under seg_lock (errno is the thread's own). */
+int shmget(key_t key, size_t size, int flags)
+{
+	seg_take();
+	int r = shmget_locked(key, size, flags);
+	seg_give();
+	return r;
+}
+
+void *shmat(int id, const void *addr, int flags)
+{
+	seg_take();
+	void *r = shmat_locked(id, addr, flags);
+	seg_give();
+	return r;
+}
+
+int shmdt(const void *addr)
+{
+	seg_take();
+	int r = shmdt_locked(addr);
+	seg_give();
+	return r;
+}
+
+int shmctl(int id, int cmd, struct shmid_ds *buf)
+{
+	seg_take();
+	int r = shmctl_locked(id, cmd, buf);
+	seg_give();
+	return r;
 }

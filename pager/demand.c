@@ -827,6 +827,18 @@ struct shm *dp_shm_new(void)
 	return o;
 }
 
+int dp_shm_init(struct shm *o, const void *bytes, size_t n)
+{
+	uint64_t pfn;
+	uint32_t gen;
+	lock_take(&share);
+	int e = shm_frame(o, 0, ops, &pfn, &gen);
+	if (e == E_OK)
+		memcpy(ops->window(pfn), bytes, n);
+	lock_give(&share);
+	return e;
+}
+
 void dp_shm_put(struct shm *o)
 {
 	obj_put(o);

@@ -235,6 +235,9 @@ struct shm *dp_shm_new(void);
 void dp_shm_put(struct shm *o);
 /* shm_zero_from under the share lock. */
 void dp_shm_zero_from(struct shm *o, uint64_t from);
+/* The first n (<= PAGE_SIZE) bytes of o's page 0 set to bytes (its frame
+ * made if missing), before o is seen by anyone else.  E_NOMEM. */
+int dp_shm_init(struct shm *o, const void *bytes, size_t n);
 /* The namespace calls above under the share lock (and dp_init's ops). */
 struct shm *dp_shm_lookup(const char *name);
 int dp_shm_link(const char *name, struct shm *o);

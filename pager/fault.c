@@ -17,10 +17,15 @@ static void pf_reason(char *buf, size_t n, uint64_t acc)
 }
 
 /* Kill p for the fault in m: print the reason line, end the process.
- * Unless p has a handler for the fault's signal: then run it (signal.c). */
+ * Unless p has a handler for the fault's signal: then run it (signal.c).
+ * A fault of a thread that is no longer p's (destroyed while its fault
+ * was on its way; an exec's old image also has another badge, see
+ * main.c's sender) only ends that thread. */
 static long kill(struct proc *p, const struct sys_msg *m, struct sys_msg *r, const char *why)
 {
 	uint32_t label = IPC_LABEL_TAG(m->label);
+	if (!proc_has_thread(p, m->w[FAULT_MSG_TID]))
+		return FAULT_REPLY_KILL;
 	long sig = sig_fault(p, m, r);
 	if (sig)
 		return sig;
@@ -70,7 +75,7 @@ PG_HOT long fault_page(struct proc *p, const struct sys_msg *m, struct sys_msg *
 		r->w[FAULT_KILL_REASON] = (uint64_t)e;
 		return FAULT_REPLY_KILL; /* the call fails (E_FAULT), the caller lives */
 	}
-	if (e == E_NOMEM)
+	if (e == E_NOMEM && proc_has_thread(p, m->w[FAULT_MSG_TID]))
 		return oom_no_frame(p, m, r);
 	pf_reason(why, sizeof why, m->w[FAULT_MSG_ACCESS]);
 	return kill(p, m, r, why);

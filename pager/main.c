@@ -152,7 +152,7 @@ static long serve_alone(struct pg_thread *me, const struct sys_msg *m, struct sy
 		STAT_ADD(dp_stats.requests, 1);
 	} else if (tag == FAULT_THREAD_END) {
 		if (p) /* a send: our reply goes nowhere */
-			proc_thread_ended(p, m->w[FAULT_MSG_TID]);
+			proc_thread_ended(p, m->w[FAULT_MSG_TID], m->w[FAULT_END_SIGPENDING]);
 		label = E_OK;
 	} else if (tag >= FAULT_PAGE && tag <= FAULT_OTHER) {
 		label = p ? faults[tag - FAULT_PAGE](p, m, r) : FAULT_REPLY_KILL;

@@ -186,7 +186,11 @@ static inline uint64_t *proc_thr_tid(struct proc *p, unsigned i)
 }
 int proc_spawn(uint32_t ppid, const char *args, size_t len, uint32_t *pid);
 void proc_end(struct proc *p, int how, uint64_t code, uint64_t addr, uint64_t rip);
-void proc_thread_ended(struct proc *p, uint64_t tid);
+void proc_thread_ended(struct proc *p, uint64_t tid, uint64_t pending);
+/* True if thread tid (as a fault message names it) is one of p's now: a
+ * thread the pager destroyed (thread_destroy, exec's drop_threads) whose
+ * fault was still on its way is not. */
+bool proc_has_thread(struct proc *p, uint64_t tid);
 long do_exit(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 long do_getpid(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 long do_thread_spawn(struct proc *p, const struct sys_msg *m, struct sys_msg *r);

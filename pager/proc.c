@@ -372,12 +372,23 @@ void proc_end(struct proc *p, int how, uint64_t code, uint64_t addr, uint64_t ri
 		runner_exited(p);
 }
 
+bool proc_has_thread(struct proc *p, uint64_t tid)
+{
+	for (unsigned i = 0; i < p->nthr; i++)
+		if (*proc_thr(p, i) && *proc_thr_tid(p, i) == tid)
+			return true;
+	return false;
+}
+
 /* FAULT_THREAD_END (abi/fault.h): the kernel says thread tid of p ends.
  * Its slot is given back (handle, IPC buffer page, index); with its last
  * thread p ends as if it had called exit(0), as a Linux process whose
- * threads all end with pthread_exit.  A thread we no longer know (we ended
- * it ourselves meanwhile) changes nothing. */
-void proc_thread_ended(struct proc *p, uint64_t tid)
+ * threads all end with pthread_exit.  The signals still pending in it
+ * (bit sig - 1) are sent to p again, for another thread, as Linux's
+ * process-directed signals outlive the thread they were queued on.  A
+ * thread we no longer know (we ended it ourselves meanwhile) changes
+ * nothing. */
+void proc_thread_ended(struct proc *p, uint64_t tid, uint64_t pending)
 {
 	unsigned i = 0;
 	while (i < p->nthr && !(*proc_thr(p, i) && *proc_thr_tid(p, i) == tid))
@@ -388,8 +399,12 @@ void proc_thread_ended(struct proc *p, uint64_t tid)
 	sys_unmap(p->space, PG_IPC_BUF_BASE + (uint64_t)i * PAGE_SIZE, 1);
 	*proc_thr(p, i) = 0;
 	*proc_thr_tid(p, i) = 0;
-	if (--p->nthreads == 0)
+	if (--p->nthreads == 0) {
 		proc_end(p, PG_WAIT_EXITED, 0, 0, 0);
+		return;
+	}
+	for (; pending && p->state == PROC_LIVE; pending &= pending - 1)
+		sig_send(p, __builtin_ctzll(pending) + 1); /* may end p */
 }
 
 /* PG_EXIT: end the caller's process with status w0. */

@@ -31,13 +31,15 @@ static int map_whole(struct proc *p, struct shm *o, uint64_t *at)
 	return e ? e : dp_register_shared(&p->mem, *at, PG_PSH_SPAN, MAP_R | MAP_W, o, *at);
 }
 
-/* PG_PSH_OPEN (abi/pager.h). */
+/* PG_PSH_OPEN (abi/pager.h).  An object made with PG_PSH_INIT has its
+ * first bytes in before its name is linked: no other process can see it
+ * half made, even if the maker dies in the middle (sem_open). */
 long do_psh_open(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {
 	char name[SHM_NAME_MAX + 1];
 	uint64_t fl = m->w[0];
 	int e = req_name(m, name);
-	if (e == E_OK && (fl & ~(uint64_t)(PG_PSH_CREAT | PG_PSH_EXCL)))
+	if (e == E_OK && (fl & ~(uint64_t)(PG_PSH_CREAT | PG_PSH_EXCL | PG_PSH_INIT)))
 		e = E_INVAL;
 	if (e)
 		return e;
@@ -50,7 +52,9 @@ long do_psh_open(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	if (!o) {
 		if (!(o = dp_shm_new()))
 			return E_NOMEM;
-		e = dp_shm_link(name, o);
+		e = (fl & PG_PSH_INIT) ? dp_shm_init(o, &m->w[1], 2 * sizeof m->w[1]) : E_OK;
+		if (e == E_OK)
+			e = dp_shm_link(name, o);
 		dp_shm_put(o); /* the name's reference is the one left */
 		if (e)
 			return e;

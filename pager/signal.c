@@ -111,24 +111,24 @@ static void interrupt_wait(struct proc *p)
 	sys_reply_send(h, E_INTR, 0, 0, 0, 0);
 }
 
-/* Post handled signal sig to a thread of p (see the top). */
+/* Post handled signal sig to a thread of p (see the top).  A thread that
+ * is ending refuses it (E_DEAD: its end notice is on its way or sent)
+ * and the next one is asked; if all are ending, p ends with them. */
 static void post(struct proc *p, int sig)
 {
-	uint32_t first = 0;
 	for (unsigned i = 0; i < p->nthr; i++) {
 		uint32_t h = *proc_thr(p, i);
-		if (!h)
-			continue;
-		if (!first)
-			first = h;
-		if (sys_sig_post(h, (uint64_t)sig, p->sig_entry, 0) == E_OK) {
+		if (h && sys_sig_post(h, (uint64_t)sig, p->sig_entry, 0) == E_OK) {
 			interrupt_wait(p);
 			pipe_interrupt(p); /* its saved polls, pipe reads and writes too */
 			return;
 		}
 	}
-	if (first)
-		sys_sig_post(first, (uint64_t)sig, p->sig_entry, SIG_POST_FORCE);
+	for (unsigned i = 0; i < p->nthr; i++) { /* pending where it is blocked */
+		uint32_t h = *proc_thr(p, i);
+		if (h && sys_sig_post(h, (uint64_t)sig, p->sig_entry, SIG_POST_FORCE) != E_DEAD)
+			return;
+	}
 }
 
 void sig_send(struct proc *p, int sig)

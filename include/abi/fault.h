@@ -57,7 +57,8 @@
  * kill), the dying thread itself sends, before it becomes dead,
  *   label = FAULT_THREAD_END, FAULT_END_IPC_BUF = its IPC buffer address
  *   (0: none), FAULT_MSG_TID = thread id (as thread_create returned it),
- *   badge = the space's badge
+ *   FAULT_END_SIGPENDING = the signals still pending in it (taken from it
+ *   at once: a sig_post after that is E_DEAD), badge = the space's badge
  * with a plain send: it waits for the pager to take it, never for an
  * answer (the pager's reply goes nowhere).  Notices queue on the endpoint
  * like any sender, so any number of threads may end at once.  A thread the
@@ -82,6 +83,8 @@ enum fault_msg_slot {
 	FAULT_MSG_IP = 2,      /* the faulting instruction */
 	FAULT_MSG_TID = 3,     /* the thread, in faults and notices */
 	FAULT_END_IPC_BUF = 0, /* FAULT_THREAD_END: its IPC buffer (0: none) */
+	FAULT_END_SIGPENDING = 1, /* FAULT_THREAD_END: signals pending in it
+				   * (bit sig - 1), for another thread */
 };
 
 /* The words (w[]) of the pager's answer, by reply label. */

@@ -9,7 +9,8 @@
  * with an error, never by killing the caller or the pager.
  *
  * Faults (abi/fault.h) reach the pager with badge = pid (no PG_BADGE_CALL),
- * so a request can never pass for a fault.
+ * so a request can never pass for a fault.  After an exec both badges
+ * also carry the image's number (the exec generation, PG_BADGE_GEN below).
  *
  *   label            words in                     reply words
  *   PG_EXIT          w0 = status                  none: the process ends
@@ -206,9 +207,11 @@
  *   PG_PSH_OPEN      buffer: the name (no '/',    w0 = address of a new
  *                    1..255 bytes and its NUL),   PG_PSH_SPAN-byte MAP_SHARED
  *                    w0 = PG_PSH_CREAT |          read-write mapping of the
- *                    PG_PSH_EXCL                  whole object (it holds the
- *                                                 object: munmap lets go),
- *                                                 w1 = 1 if made now.
+ *                    PG_PSH_EXCL | PG_PSH_INIT,   whole object (it holds the
+ *                    w1, w2 = with INIT, the      object: munmap lets go),
+ *                    first 16 bytes of an object  w1 = 1 if made now.
+ *                    made now (set before the
+ *                    name is seen: sem_open)
  *                                                 E_NOENT, E_BUSY (EXCL and
  *                                                 it exists), E_INVAL name,
  *                                                 E_NOMEM
@@ -387,6 +390,7 @@ struct pg_poll {
 #define PG_PSH_SPAN    (1ull << 30)   /* a named object's largest size */
 #define PG_PSH_CREAT   1              /* PG_PSH_OPEN's w0: make it if missing */
 #define PG_PSH_EXCL    2              /* ... and only if missing (E_BUSY) */
+#define PG_PSH_INIT    4              /* ... made with w1, w2 as its first 16 bytes */
 #define PG_MAX_ARGS    8              /* argv entries, name included */
 #define PG_SPAWN_MAX   512            /* bytes of a PG_SPAWN buffer */
 #define PG_EXEC_MAX    3072           /* PG_IO_EXEC's bytes for the new image */

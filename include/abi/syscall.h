@@ -183,6 +183,8 @@
 				       interruptible wait (E_INTR there). \
 				       E_BUSY: the thread blocks sig (nothing \
 				       done unless flags has SIG_POST_FORCE). \
+				       E_DEAD: the thread is ending (its end \
+				       notice carries what was pending). \
 				       E_INVAL sig, entry, flags */ \
 	X(sigaltstack,    48, 4, 0) /* (sp, size, how, onstack) -> old sp, \
 				       old size, old flags: the calling \

@@ -76,7 +76,7 @@ int futex_wait(volatile void *word, uint32_t val, uint64_t ms);
 unsigned futex_wake(volatile void *word, unsigned n);
 
 /* Start the initrd program argv[0] with the NULL-terminated argv as a
- * child; *pid = its pid.  Main thread only (uses sys_ipc_buf).  E_NOENT: no
+ * child; *pid = its pid (any thread: its own IPC buffer).  E_NOENT: no
  * such program, E_NOEXEC: not a valid ELF, E_INVAL: more than PG_MAX_ARGS
  * or PG_SPAWN_MAX bytes of arguments. */
 int spawnv(const char *const argv[], uint32_t *pid);

@@ -100,6 +100,9 @@ struct thread {
 	uint64_t sigpending;           /* posted, not yet delivered (bit sig -
 					* 1): set by anyone (sig_post, raise),
 					* cleared by the thread itself */
+	bool sig_ending;               /* thread_exit took sigpending for
+					* its end notice: a post after that
+					* takes its bit back (E_DEAD) */
 	uint64_t sig_entry;            /* where its handlers are entered (the
 					* last sig_post's or raise's entry) */
 	uint64_t sigsaved;             /* sigsuspend: the blocked set to put
