@@ -75,6 +75,9 @@ void clearerr(FILE *f);
 int vsscanf(const char *s, const char *fmt, va_list ap);
 FILE *fopen(const char *path, const char *mode);
 FILE *fdopen(int fd, const char *mode);
+/* A read-write stream over a nameless memory object, gone when closed
+ * (libsys/libc4.c). */
+FILE *tmpfile(void);
 int fclose(FILE *f);
 /* A stream on a pipe to ("w") or from ("r") command line cmd run as
  * system() runs it; pclose closes it and waits: the wait status, or -1

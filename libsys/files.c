@@ -109,11 +109,12 @@ static int fd_new(int kind, int flags, int shm, unsigned index, uint64_t size)
 		if (!ofds[i].refs)
 			o = &ofds[i];
 	int fd = -1;
-	errno = EMFILE;
 	if (o) {
 		*o = (struct ofd){ 0, kind, flags, shm, index, size, 0 };
 		fd = fd_take(0, o, (flags & O_CLOEXEC) != 0);
 		o->flags &= ~O_CLOEXEC;
+	} else {
+		errno = EMFILE; /* only on failure: a call that works keeps errno */
 	}
 	unlock();
 	return fd;
