@@ -180,7 +180,7 @@ char *dirname(char *path)
 char *setlocale(int category, const char *locale)
 {
 	static char c[] = "C";
-	if (category < LC_CTYPE || category > LC_IDENTIFICATION || category == 6) {
+	if (category < LC_CTYPE || category > LC_IDENTIFICATION) {
 		errno = EINVAL;
 		return NULL;
 	}

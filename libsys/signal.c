@@ -291,10 +291,32 @@ static int ignored_by_default(int sig)
  * pipe read's bytes), or between the copy of a request's bytes in and
  * the call, and a handler's own requests (write, read: async-signal-safe)
  * would replace them (hunt_sig_ipc_buffer). */
+/* The si_code of a floating-point trap, from the exceptions the
+ * interrupted code raised that are unmasked (the x87's and SSE's, still
+ * live here), Linux's order; FPE_FLTINV when none shows. */
+static int fpe_code(void)
+{
+	uint32_t mxcsr;
+	uint16_t sw, cw;
+	__asm__ volatile("stmxcsr %0\n\tfnstsw %1\n\tfnstcw %2" : "=m"(mxcsr), "=m"(sw), "=m"(cw));
+	unsigned raised = ((mxcsr & ~(mxcsr >> 7)) | (sw & ~cw)) & 0x3f;
+	return raised & 0x01 ? FPE_FLTINV : raised & 0x04 ? FPE_FLTDIV :
+	       raised & 0x08 ? FPE_FLTOVF : raised & 0x12 ? FPE_FLTUND :
+	       raised & 0x20 ? FPE_FLTRES : FPE_FLTINV;
+}
+
 void libsys_sig_entry(int sig, siginfo_t *si, void *uc)
 {
 	if (sig < 1 || sig >= _NSIG)
 		return;
+	if (sig == SIGFPE && si && si->si_code == FPE_FLTINV) /* the pager's code for #MF, #XM */
+		si->si_code = fpe_code();
+	/* The handler starts with the FPU's initial state, as on Linux (every
+	 * exception masked, round to nearest, no flags): the interrupted
+	 * state, saved by libsys_sigtramp, comes back when it returns, and a
+	 * handler leaving by siglongjmp leaves the initial state behind. */
+	uint32_t mxcsr0 = 0x1f80;
+	__asm__ volatile("fninit\n\tldmxcsr %0" : : "m"(mxcsr0));
 	sighandler_t h = actions[sig].sa_handler;
 	if (h == SIG_IGN || (h == SIG_DFL && ignored_by_default(sig)))
 		return;
