@@ -220,15 +220,6 @@ struct carry_fd {
 	int16_t fd, ofd;
 };
 
-/* True if some descriptor without FD_CLOEXEC names o (lock held). */
-static int kept(const struct ofd *o)
-{
-	for (int fd = 0; fd < FD_MAX; fd++)
-		if (fds[fd].o == o && !fds[fd].cloexec)
-			return 1;
-	return 0;
-}
-
 size_t libsys_fd_export(void *buf, size_t cap, struct pg_exec_drop *drops, uint32_t *ndrops)
 {
 	uint16_t counts[2] = { 0, 0 }; /* descriptions, descriptors */
@@ -236,14 +227,20 @@ size_t libsys_fd_export(void *buf, size_t cap, struct pg_exec_drop *drops, uint3
 	char *b = buf;
 	*ndrops = 0;
 	lock();
+	/* kept[i]: some descriptor without FD_CLOEXEC names ofds[i] */
+	unsigned char kept[FD_MAX];
+	memset(kept, 0, sizeof kept);
+	for (int fd = 0; fd < FD_MAX; fd++)
+		if (fds[fd].o && !fds[fd].cloexec)
+			kept[fds[fd].o - ofds] = 1;
 	for (int i = 0; i < FD_MAX; i++) {
 		struct ofd *o = &ofds[i];
 		if (!o->refs)
 			continue;
-		if (o->kind == OFD_PIPE && !kept(o))
+		if (o->kind == OFD_PIPE && !kept[i])
 			drops[(*ndrops)++] = (struct pg_exec_drop){ (uint16_t)o->index,
 								    (o->flags & O_ACCMODE) == O_WRONLY };
-		if (o->kind == OFD_SHM || !kept(o)) /* shm objects live in our memory */
+		if (o->kind == OFD_SHM || !kept[i]) /* shm objects live in our memory */
 			continue;
 		struct carry_ofd c = { o->kind, o->flags, o->index, (uint32_t)i, o->size, o->pos };
 		if (need + sizeof c <= cap)

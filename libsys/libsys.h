@@ -98,8 +98,9 @@ int libsys_fd_zero(int fd);
 /* Write out every stdio stream's buffered bytes (exit; fflush(NULL)). */
 void libsys_stdio_flush_all(void);
 
-/* Descriptors a process may have open (files.c; RLIMIT_NOFILE). */
-#define LIBSYS_FD_MAX 32
+/* Descriptors a process may have open (files.c; RLIMIT_NOFILE): Linux's
+ * default soft limit. */
+#define LIBSYS_FD_MAX 1024
 
 /* The calling thread's blocked signals (signal.c; sigsetjmp saves them,
  * siglongjmp puts them back). */
