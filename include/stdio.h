@@ -78,6 +78,13 @@ FILE *fdopen(int fd, const char *mode);
 /* A read-write stream over a nameless memory object, gone when closed
  * (libsys/libc4.c). */
 FILE *tmpfile(void);
+/* Streams over memory (libsys/libc4.c): open_memstream's bytes are in
+ * *ptr (malloc'd, NUL after them; the caller frees it) and their count in
+ * *size after each fflush and at fclose; fmemopen's go to and come from
+ * buf's size bytes (written back at fflush and fclose: bytes past size are
+ * lost). */
+FILE *open_memstream(char **ptr, size_t *size);
+FILE *fmemopen(void *buf, size_t size, const char *mode);
 int fclose(FILE *f);
 /* A stream on a pipe to ("w") or from ("r") command line cmd run as
  * system() runs it; pclose closes it and waits: the wait status, or -1

@@ -2,7 +2,9 @@
  * <strings.h>, random/srandom, readv/writev (<sys/uio.h>), basename and
  * dirname (<libgen.h>), setlocale and localeconv (<locale.h>: the "C"
  * locale only), flock (<sys/file.h>: one process's locks, always granted),
- * tmpfile (a memfd_create object). */
+ * tmpfile (a memfd_create object), open_memstream and fmemopen (streams
+ * over a memfd_create object whose bytes are copied out to the caller's
+ * memory at each fflush and at fclose). */
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -16,6 +18,7 @@
 #include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/uio.h>
+#include "libsys.h"
 
 void bzero(void *p, size_t n) { memset(p, 0, n); }
 void explicit_bzero(void *p, size_t n)
@@ -225,5 +228,146 @@ FILE *tmpfile(void)
 	FILE *f = fdopen(fd, "w+");
 	if (!f)
 		close(fd);
+	return f;
+}
+
+/* The bytes of memory object fd, [0, n), into buf: n read. */
+static size_t copy_out(int fd, char *buf, size_t n)
+{
+	size_t got = 0;
+	while (got < n) {
+		ssize_t r = pread(fd, buf + got, n - got, (off_t)got);
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	return got;
+}
+
+struct memstream {
+	char **ptr;
+	size_t *size;
+};
+
+/* open_memstream's sync: *ptr a malloc'd copy of the bytes written (NUL
+ * after them), *size the stream's position. */
+static void memstream_sync(int fd, void *arg, int closing)
+{
+	struct memstream *ms = arg;
+	off_t pos = lseek(fd, 0, SEEK_CUR), end = lseek(fd, 0, SEEK_END);
+	lseek(fd, pos, SEEK_SET);
+	if (pos >= 0 && end >= 0) {
+		char *b = realloc(*ms->ptr, (size_t)end + 1);
+		if (b) {
+			size_t n = copy_out(fd, b, (size_t)end);
+			b[n] = '\0';
+			*ms->ptr = b;
+			*ms->size = (size_t)pos < n ? (size_t)pos : n;
+		}
+	}
+	if (closing)
+		free(ms);
+}
+
+/* A write-only stream whose bytes the caller finds in *ptr (malloc'd: the
+ * caller frees it) and their count in *size after fflush or fclose. */
+FILE *open_memstream(char **ptr, size_t *size)
+{
+	if (!ptr || !size) {
+		errno = EINVAL;
+		return NULL;
+	}
+	struct memstream *ms = malloc(sizeof *ms);
+	char *b = malloc(1);
+	int fd = ms && b ? memfd_create("memstream", MFD_CLOEXEC) : -1;
+	FILE *f = fd >= 0 ? libsys_stream_synced(fd, "w", memstream_sync, ms) : NULL;
+	if (!f) {
+		if (fd >= 0)
+			close(fd);
+		free(ms);
+		free(b);
+		errno = ENOMEM;
+		return NULL;
+	}
+	b[0] = '\0';
+	*ptr = b;
+	*size = 0;
+	ms->ptr = ptr;
+	ms->size = size;
+	return f;
+}
+
+struct fmem {
+	char *buf;
+	size_t size;
+	int own, writes;
+};
+
+/* fmemopen's sync: what was written back into the buffer (at most its
+ * size: bytes past it are lost), a NUL after it when there is room. */
+static void fmem_sync(int fd, void *arg, int closing)
+{
+	struct fmem *m = arg;
+	if (m->writes) {
+		off_t end = lseek(fd, 0, SEEK_END);
+		size_t n = end < 0 ? 0 : (size_t)end < m->size ? (size_t)end : m->size;
+		n = copy_out(fd, m->buf, n);
+		if (n < m->size)
+			m->buf[n] = '\0';
+	}
+	if (closing) {
+		if (m->own)
+			free(m->buf);
+		free(m);
+	}
+}
+
+/* A stream over buf's size bytes (a buffer of its own for NULL): "r"
+ * reads them, "w" writes from the start, "a" from its first NUL; "+"
+ * both (size 0: nothing to read or keep, as glibc's).  EINVAL for a bad
+ * mode. */
+FILE *fmemopen(void *buf, size_t size, const char *mode)
+{
+	if (!mode || !mode[0] || !strchr("rwa", mode[0])) {
+		errno = EINVAL;
+		return NULL;
+	}
+	struct fmem *m = calloc(1, sizeof *m);
+	if (!m) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	m->buf = buf;
+	m->size = size;
+	m->writes = mode[0] != 'r' || strchr(mode, '+') != NULL;
+	if (!buf) {
+		m->buf = calloc(1, size ? size : 1);
+		m->own = 1;
+	}
+	int fd = m->buf ? memfd_create("fmemopen", MFD_CLOEXEC) : -1;
+	if (fd < 0) {
+		if (m->own)
+			free(m->buf);
+		free(m);
+		errno = ENOMEM;
+		return NULL;
+	}
+	size_t start = mode[0] == 'r' ? size : mode[0] == 'a' ? strnlen(m->buf, size) : 0;
+	if (mode[0] == 'w' && size)
+		m->buf[0] = '\0';
+	if (start && write(fd, m->buf, start) != (ssize_t)start) {
+		close(fd);
+		fmem_sync(-1, m, 0), m->writes = 0, fmem_sync(-1, m, 1);
+		errno = ENOMEM;
+		return NULL;
+	}
+	lseek(fd, mode[0] == 'a' ? (off_t)start : 0, SEEK_SET);
+	FILE *f = libsys_stream_synced(fd, mode, fmem_sync, m);
+	if (!f) {
+		close(fd);
+		if (m->own)
+			free(m->buf);
+		free(m);
+	}
 	return f;
 }

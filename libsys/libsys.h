@@ -102,6 +102,18 @@ void libsys_stdio_flush_all(void);
  * default soft limit. */
 #define LIBSYS_FD_MAX 1024
 
+/* A stream over fd with mode (as fdopen's) whose sync(fd, arg, closing)
+ * runs after each fflush and at fclose (stdio.c; memory streams). */
+struct libsys_file;
+struct libsys_file *libsys_stream_synced(int fd, const char *mode,
+					 void (*sync)(int, void *, int), void *arg);
+
+/* Cancellation points (pthread.c): end the calling thread if a
+ * pthread_cancel is pending; whether it is a thread pthread_cancel may
+ * reach (not the main one). */
+void libsys_testcancel(void);
+int libsys_cancellable(void);
+
 /* The calling thread's blocked signals (signal.c; sigsetjmp saves them,
  * siglongjmp puts them back). */
 /* How many handlers without SA_RESTART have run in the calling thread (it

@@ -137,6 +137,7 @@ static int ask_pager(struct pollfd *fds, nfds_t nfds, struct ask *q, uint64_t ms
 /* poll with a timeout in ms (FOREVER: none). */
 static int poll_ms(struct pollfd *fds, nfds_t nfds, uint64_t timeout)
 {
+	libsys_testcancel();
 	if (nfds > LIBSYS_FD_MAX) {
 		errno = EINVAL;
 		return -1;

@@ -2,7 +2,8 @@
  * (test_linux4_fenv), lgamma/tgamma, the drand48 family (glibc's sequence
  * for a seed), random/srandom, bzero/bcopy/index/rindex, readv/writev
  * (<sys/uio.h>), basename/dirname (<libgen.h>), setlocale/localeconv
- * (<locale.h>), flock (<sys/file.h>), tmpfile, and the headers
+ * (<locale.h>), flock (<sys/file.h>), tmpfile, open_memstream and
+ * fmemopen, pthread_setname_np/getname_np, and the headers
  * <byteswap.h>, <memory.h>, <sys/cdefs.h>, <sysexits.h>, <sys/signal.h>,
  * <sys/errno.h>, <sys/fcntl.h>.  Each part fails to build, or to give
  * Linux's answer, without them. */
@@ -19,6 +20,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sysexits.h>
+#include <pthread.h>
 #include <unistd.h>
 #include <sys/cdefs.h>
 #include <sys/errno.h>
@@ -127,6 +129,50 @@ int main(void)
 	}
 	errno = 0;
 	CHECK(flock(-1, LOCK_SH) == -1 && errno == EBADF);
+
+	/* Memory streams. */
+	char *mbuf = NULL;
+	size_t mlen = 99;
+	FILE *ms = open_memstream(&mbuf, &mlen);
+	CHECK(ms != NULL);
+	if (ms) {
+		for (int i = 0; i < 1000; i++)
+			fprintf(ms, "%d,", i);
+		CHECK(fflush(ms) == 0 && mbuf && mlen == 3890 && strlen(mbuf) == mlen);
+		CHECK(mbuf && strncmp(mbuf, "0,1,2,", 6) == 0);
+		fputs("END", ms);
+		CHECK(fclose(ms) == 0 && mlen == 3893 && strcmp(mbuf + 3890, "END") == 0);
+		free(mbuf);
+	}
+	char mem[16];
+	memset(mem, 'x', sizeof mem);
+	FILE *w = fmemopen(mem, sizeof mem, "w");
+	CHECK(w != NULL);
+	if (w) {
+		fprintf(w, "hi %d", 42);
+		CHECK(fclose(w) == 0 && strcmp(mem, "hi 42") == 0);
+	}
+	char text[] = "10 20 thirty";
+	FILE *rs = fmemopen(text, strlen(text), "r");
+	int a = 0, b2 = 0;
+	char word[16] = "";
+	CHECK(rs && fscanf(rs, "%d %d %15s", &a, &b2, word) == 3 && a == 10 && b2 == 20 &&
+	      strcmp(word, "thirty") == 0);
+	CHECK(rs && fgetc(rs) == EOF && feof(rs));
+	if (rs)
+		fclose(rs);
+	char app[32] = "abc";
+	FILE *ap = fmemopen(app, sizeof app, "a");
+	CHECK(ap && fputs("def", ap) >= 0 && fclose(ap) == 0 && strcmp(app, "abcdef") == 0);
+	errno = 0;
+	CHECK(fmemopen(app, sizeof app, "x") == NULL && errno == EINVAL);
+
+	/* Thread names. */
+	char tn[16];
+	CHECK(pthread_setname_np(pthread_self(), "worker-1") == 0);
+	CHECK(pthread_getname_np(pthread_self(), tn, sizeof tn) == 0 && strcmp(tn, "worker-1") == 0);
+	CHECK(pthread_setname_np(pthread_self(), "a-name-too-long!") == ERANGE);
+	CHECK(pthread_getname_np(pthread_self(), tn, 3) == ERANGE);
 	if (!fails)
 		printf("@@PASS linux4_libc\n");
 	return fails != 0;
