@@ -240,4 +240,9 @@ void __pthread_cleanup_pop(struct __pthread_cleanup *c, int execute);
 #define pthread_cleanup_pop(execute) \
 	     __pthread_cleanup_pop(&__cleanup_buf, (execute)); } while (0)
 
+/* fork runs prepare (the last registered first) before, parent in the
+ * parent and child in the child after (libsys/posix.c). */
+int pthread_atfork(void (*prepare)(void), void (*parent)(void), void (*child)(void));
+int pthread_getcpuclockid(pthread_t t, clockid_t *clk);
+
 #endif

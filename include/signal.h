@@ -217,4 +217,13 @@ int kill(pid_t pid, int sig);
 /* "name: description" of sig on stderr (strsignal's words). */
 void psignal(int sig, const char *s);
 
+/* Take a signal of set (blocked by the caller) without its handler
+ * running (libsys/libc5.c); sigtimedwait's EAGAIN when the time passes.
+ * killpg: process groups are not kept (ESRCH, as kill of pid <= 0). */
+int sigwait(const sigset_t *set, int *sig);
+int sigwaitinfo(const sigset_t *set, siginfo_t *info);
+struct timespec;
+int sigtimedwait(const sigset_t *set, siginfo_t *info, const struct timespec *timeout);
+int killpg(pid_t pgrp, int sig);
+
 #endif

@@ -99,4 +99,9 @@ int fseek(FILE *f, long off, int whence);
 long ftell(FILE *f);
 void rewind(FILE *f);
 
+/* A malloc'd string printed by fmt (libsys/libc5.c): its length, or -1
+ * (*out NULL). */
+int asprintf(char **out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int vasprintf(char **out, const char *fmt, va_list ap);
+
 #endif

@@ -84,4 +84,10 @@ int on_exit(void (*fn)(int, void *), void *arg);
 float strtof(const char *s, char **end);
 long double strtold(const char *s, char **end);
 
+/* glibc's qsort_r (cmp(a, b, arg)) and reallocarray (ENOMEM when
+ * n * size overflows) (libsys/libc5.c). */
+void qsort_r(void *base, size_t n, size_t size,
+	     int (*cmp)(const void *, const void *, void *), void *arg);
+void *reallocarray(void *p, size_t n, size_t size);
+
 #endif

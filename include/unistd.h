@@ -153,4 +153,7 @@ extern char *optarg;
 extern int optind, opterr, optopt;
 pid_t gettid(void);
 
+/* The descriptor table's size (sysconf(_SC_OPEN_MAX)). */
+int getdtablesize(void);
+
 #endif

@@ -18,6 +18,11 @@ struct libsys_tls {
 	void *self;
 	uint64_t ipc;
 	unsigned sig_eintr; /* libsys_sig_eintr's count for this thread */
+	/* the creator's blocked set, which a new thread takes as its first
+	 * act (start_pending until then: a signal of it that comes before
+	 * is sent to the process again, libsys_sig_entry) */
+	uint64_t start_mask;
+	int start_pending;
 };
 
 /* The calling thread's IPC buffer (a request's bytes out, a reply's in):
@@ -107,6 +112,9 @@ void libsys_stdio_flush_all(void);
 struct libsys_file;
 struct libsys_file *libsys_stream_synced(int fd, const char *mode,
 					 void (*sync)(int, void *, int), void *arg);
+
+/* pthread_atfork's handlers (libc5.c): stage 0 prepare, 1 parent, 2 child. */
+void libsys_atfork(int stage);
 
 /* Cancellation points (pthread.c): end the calling thread if a
  * pthread_cancel is pending; whether it is a thread pthread_cancel may

@@ -182,6 +182,10 @@ void libsys_signals_off(void)
 
 void libsys_thread_main(struct thread_block *b)
 {
+	if (b->tls && b->tls->start_pending) { /* the creator's mask, as Linux's */
+		libsys_sigmask_set(b->tls->start_mask);
+		__atomic_store_n(&b->tls->start_pending, 0, __ATOMIC_RELEASE);
+	}
 	while (!__atomic_load_n(&b->ipc_set, __ATOMIC_ACQUIRE)) /* its IPC buffer known */
 		sys_futex_wait((uint64_t)&b->ipc_set, 0, FUTEX_FOREVER);
 	if (b->tls_block)
@@ -212,6 +216,10 @@ int thread_start_on(int cpu, void (*fn)(void *), void *arg, size_t stack_size)
 	b->tls_block = tls_size ? (char *)stack + stack_size : NULL;
 	uint64_t sp = tls_size ? (uint64_t)stack + stack_size : (uint64_t)b;
 	b->tls = tls_claim((uint64_t)stack, (uint64_t)stack + stack_size);
+	if (b->tls) {
+		b->tls->start_mask = libsys_sigmask_get();
+		b->tls->start_pending = b->tls->start_mask != 0;
+	}
 	b->ipc_set = 0;
 	uint64_t ipc = 0;
 	e = thread_spawn_on(cpu, (uint64_t)libsys_thread_entry, sp,

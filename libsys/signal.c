@@ -311,6 +311,17 @@ void libsys_sig_entry(int sig, siginfo_t *si, void *uc)
 		return;
 	if (sig == SIGFPE && si && si->si_code == FPE_FLTINV) /* the pager's code for #MF, #XM */
 		si->si_code = fpe_code();
+	struct libsys_tls *me = libsys_tls();
+	if (me && __atomic_load_n(&me->start_pending, __ATOMIC_ACQUIRE) && uc) {
+		/* a new thread before it took its creator's mask: take it at
+		 * the sigreturn, and a signal it blocks goes to the process
+		 * again (another thread, or pending) */
+		((ucontext_t *)uc)->uc_sigmask |= me->start_mask;
+		if ((me->start_mask >> (sig - 1)) & 1) {
+			kill(getpid(), sig);
+			return;
+		}
+	}
 	/* The handler starts with the FPU's initial state, as on Linux (every
 	 * exception masked, round to nearest, no flags): the interrupted
 	 * state, saved by libsys_sigtramp, comes back when it returns, and a

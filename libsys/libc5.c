@@ -1,0 +1,295 @@
+/* Still more of libc for Linux programs: asprintf/vasprintf, sigwait and
+ * friends (over a handler of our own and pselect), qsort_r, reallocarray, strlcpy/strlcat, strchrnul,
+ * rawmemchr, timespec_get, getdtablesize, killpg, the CPU-time clock ids,
+ * ioctl (the console's window size, TIOCGWINSZ; ENOTTY else). */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/select.h>
+#include "libsys.h"
+
+int vasprintf(char **out, const char *fmt, va_list ap)
+{
+	va_list ap2;
+	va_copy(ap2, ap);
+	int n = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
+	char *b = n >= 0 ? malloc((size_t)n + 1) : NULL;
+	if (!b) {
+		*out = NULL;
+		errno = ENOMEM;
+		return -1;
+	}
+	vsnprintf(b, (size_t)n + 1, fmt, ap);
+	*out = b;
+	return n;
+}
+
+int asprintf(char **out, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vasprintf(out, fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+/* ---- sigwait, sigwaitinfo, sigtimedwait ---- */
+
+/* The signals our handler took during one wait, and the first's info. */
+static volatile unsigned long taken;
+static siginfo_t taken_info;
+static volatile int taken_first;
+
+static void take(int sig, siginfo_t *si, void *uc)
+{
+	(void)uc;
+	if (!taken_first) {
+		taken_first = sig;
+		if (si)
+			taken_info = *si;
+	}
+	taken |= 1ul << (sig - 1);
+}
+
+/* Wait for a signal of set (which the caller blocks): take it without its
+ * handler running; its number, its info in *info; -1 with EAGAIN when
+ * tmo (NULL: none) passes, EINTR if another handled signal came first,
+ * EINVAL for an empty set. */
+int sigtimedwait(const sigset_t *set, siginfo_t *info, const struct timespec *tmo)
+{
+	sigset_t want = *set & ~((1ul << (SIGKILL - 1)) | (1ul << (SIGSTOP - 1)));
+	if (!want) {
+		errno = EINVAL;
+		return -1;
+	}
+	sigset_t old;
+	pthread_sigmask(SIG_BLOCK, &want, &old);
+	struct sigaction mine, saved[_NSIG];
+	memset(&mine, 0, sizeof mine);
+	mine.sa_sigaction = take;
+	mine.sa_flags = SA_SIGINFO;
+	sigfillset(&mine.sa_mask);
+	for (int s = 1; s < _NSIG; s++)
+		if (want & (1ul << (s - 1)))
+			sigaction(s, &mine, &saved[s]);
+	taken = 0;
+	taken_first = 0;
+	sigset_t pend = 0;
+	sigpending(&pend);
+	int r;
+	if (pend & want) { /* one now: let the lowest in, alone */
+		sigset_t one = pend & want;
+		one &= -one;
+		pthread_sigmask(SIG_UNBLOCK, &one, NULL);
+		pthread_sigmask(SIG_BLOCK, &one, NULL);
+		r = 0;
+	} else {
+		sigset_t during = ~want;
+		r = pselect(0, NULL, NULL, NULL, tmo, &during);
+	}
+	for (int s = 1; s < _NSIG; s++)
+		if (want & (1ul << (s - 1)))
+			sigaction(s, &saved[s], NULL);
+	int e = errno, got = taken_first;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	pthread_sigmask(SIG_BLOCK, &want, NULL); /* the caller's own: they were blocked */
+	if (!(old & want))
+		pthread_sigmask(SIG_UNBLOCK, &(sigset_t){ want & ~old }, NULL);
+	for (int s = 1; s < _NSIG; s++) /* more than one came at once: pending again */
+		if (s != got && (taken & (1ul << (s - 1))))
+			kill(getpid(), s);
+	if (got) {
+		if (info)
+			*info = taken_info;
+		return got;
+	}
+	errno = r == 0 ? EAGAIN : e;
+	return -1;
+}
+
+int sigwaitinfo(const sigset_t *set, siginfo_t *info)
+{
+	int r;
+	while ((r = sigtimedwait(set, info, NULL)) < 0 && errno == EAGAIN)
+		;
+	return r;
+}
+
+/* sigwait: the signal's number in *sig; an error number, not errno. */
+int sigwait(const sigset_t *set, int *sig)
+{
+	int r;
+	while ((r = sigtimedwait(set, NULL, NULL)) < 0 && (errno == EAGAIN || errno == EINTR))
+		;
+	if (r < 0)
+		return errno;
+	*sig = r;
+	return 0;
+}
+
+/* ---- small ones ---- */
+
+static void swap_n(char *a, char *b, size_t n)
+{
+	while (n--) {
+		char t = *a;
+		*a++ = *b;
+		*b++ = t;
+	}
+}
+
+/* qsort with a context argument (glibc's order: cmp(a, b, arg)):
+ * quicksort on the middle element, insertion sort for short runs, the
+ * smaller side first so the stack stays shallow. */
+void qsort_r(void *base, size_t n, size_t size,
+	     int (*cmp)(const void *, const void *, void *), void *arg)
+{
+	char *b = base;
+	while (n > 8) {
+		swap_n(b, b + (n / 2) * size, size); /* the pivot at the front */
+		size_t i = 1, j = n - 1;
+		for (;;) {
+			while (i <= j && cmp(b + i * size, b, arg) < 0)
+				i++;
+			while (j >= i && cmp(b + j * size, b, arg) > 0)
+				j--;
+			if (i >= j)
+				break;
+			swap_n(b + i * size, b + j * size, size);
+			i++, j--;
+		}
+		swap_n(b, b + j * size, size); /* the pivot in place at j */
+		size_t left = j, right = n - j - 1;
+		if (left < right) {
+			qsort_r(b, left, size, cmp, arg);
+			b += (j + 1) * size;
+			n = right;
+		} else {
+			qsort_r(b + (j + 1) * size, right, size, cmp, arg);
+			n = left;
+		}
+	}
+	for (size_t i = 1; i < n; i++)
+		for (size_t k = i; k > 0 && cmp(b + (k - 1) * size, b + k * size, arg) > 0; k--)
+			swap_n(b + (k - 1) * size, b + k * size, size);
+}
+
+void *reallocarray(void *p, size_t n, size_t size)
+{
+	if (size && n > SIZE_MAX / size) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	return realloc(p, n * size);
+}
+
+size_t strlcpy(char *dst, const char *src, size_t size)
+{
+	size_t n = strlen(src);
+	if (size) {
+		size_t k = n < size - 1 ? n : size - 1;
+		memcpy(dst, src, k);
+		dst[k] = '\0';
+	}
+	return n;
+}
+
+size_t strlcat(char *dst, const char *src, size_t size)
+{
+	size_t d = strnlen(dst, size);
+	if (d == size)
+		return size + strlen(src);
+	return d + strlcpy(dst + d, src, size - d);
+}
+
+char *strchrnul(const char *s, int c)
+{
+	while (*s && *s != (char)c)
+		s++;
+	return (char *)s;
+}
+
+void *rawmemchr(const void *s, int c)
+{
+	const unsigned char *p = s;
+	while (*p != (unsigned char)c)
+		p++;
+	return (void *)p;
+}
+
+/* C11: the time of base TIME_UTC: base, or 0 for another. */
+int timespec_get(struct timespec *ts, int base)
+{
+	if (base != TIME_UTC || clock_gettime(CLOCK_REALTIME, ts))
+		return 0;
+	return base;
+}
+
+int getdtablesize(void)
+{
+	return (int)sysconf(_SC_OPEN_MAX);
+}
+
+int killpg(pid_t pgrp, int sig)
+{
+	if (pgrp <= 1) {
+		errno = EINVAL;
+		return -1;
+	}
+	return kill(-pgrp, sig);
+}
+
+/* The CPU-time clock of this process (pid 0 or ours; ESRCH else). */
+int clock_getcpuclockid(pid_t pid, clockid_t *clk)
+{
+	if (pid && pid != getpid())
+		return ESRCH;
+	*clk = CLOCK_PROCESS_CPUTIME_ID;
+	return 0;
+}
+
+int pthread_getcpuclockid(pthread_t t, clockid_t *clk)
+{
+	(void)t;
+	*clk = CLOCK_THREAD_CPUTIME_ID;
+	return 0;
+}
+
+/* ioctl: TIOCGWINSZ on the console (80x24), FIONREAD 0; ENOTTY for
+ * other requests on a terminal or anything on another descriptor (EBADF
+ * for none). */
+int ioctl(int fd, unsigned long req, ...)
+{
+	va_list ap;
+	va_start(ap, req);
+	void *argp = va_arg(ap, void *);
+	va_end(ap);
+	if (!isatty(fd)) {
+		if (errno != EBADF)
+			errno = ENOTTY;
+		return -1;
+	}
+	if (req == TIOCGWINSZ && argp) {
+		struct winsize *w = argp;
+		w->ws_row = 24;
+		w->ws_col = 80;
+		w->ws_xpixel = w->ws_ypixel = 0;
+		return 0;
+	}
+	if (req == FIONREAD && argp) {
+		*(int *)argp = 0;
+		return 0;
+	}
+	errno = ENOTTY;
+	return -1;
+}
