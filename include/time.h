@@ -65,4 +65,13 @@ clock_t clock(void);
 int timespec_get(struct timespec *ts, int base);
 int clock_getcpuclockid(pid_t pid, clockid_t *clk);
 
+/* Parse s by fmt into *tm, the C locale's names (libsys/libc5.c). */
+char *strptime(const char *s, const char *fmt, struct tm *tm);
+
+/* Time zones are not kept: local time is UTC (libsys/libc2.c). */
+extern char *tzname[2];
+extern long timezone;
+extern int daylight;
+void tzset(void);
+
 #endif

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
@@ -292,4 +293,164 @@ int ioctl(int fd, unsigned long req, ...)
 	}
 	errno = ENOTTY;
 	return -1;
+}
+
+/* ---- strptime ---- */
+
+static const char *const wday_name[7] = { "Sunday", "Monday", "Tuesday", "Wednesday",
+					  "Thursday", "Friday", "Saturday" };
+static const char *const mon_name[12] = { "January", "February", "March", "April", "May",
+					  "June", "July", "August", "September", "October",
+					  "November", "December" };
+
+/* An unsigned number of at most max digits at *s (leading blanks
+ * skipped), in [lo, hi]: 1 and *v, or 0. */
+static int num(const char **s, int max, int lo, int hi, int *v)
+{
+	const char *p = *s;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	int sign = 1;
+	if (lo < 0 && (*p == '-' || *p == '+'))
+		sign = *p++ == '-' ? -1 : 1;
+	int n = 0, d = 0;
+	while (d < max && *p >= '0' && *p <= '9')
+		n = n * 10 + (*p++ - '0'), d++;
+	n *= sign;
+	if (!d || n < lo || n > hi)
+		return 0;
+	*v = n;
+	*s = p;
+	return 1;
+}
+
+/* One of names[0..n) at *s, full or its first three letters, any case. */
+static int name(const char **s, const char *const *names, int n, int *v)
+{
+	for (int i = 0; i < n; i++) {
+		size_t full = strlen(names[i]);
+		if (!strncasecmp(*s, names[i], full)) {
+			*s += full, *v = i;
+			return 1;
+		}
+		if (!strncasecmp(*s, names[i], 3)) {
+			*s += 3, *v = i;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* strptime for the C locale: %a %A %b %B %h %c %C %d %e %D %F %H %I %j %m
+ * %M %n %t %p %r %R %s %S %T %u %w %y %Y %z %Z %%; the first character not
+ * parsed, or NULL.  tm_wday and tm_yday are filled in once the date is
+ * known, as glibc does. */
+char *strptime(const char *s, const char *fmt, struct tm *tm)
+{
+	int v, pm = -1, hour12 = 0, have_date = 0, century = -1, year2 = -1;
+	for (; *fmt; fmt++) {
+		if (*fmt == ' ' || *fmt == '\t' || *fmt == '\n') {
+			while (*s == ' ' || *s == '\t' || *s == '\n')
+				s++;
+			continue;
+		}
+		if (*fmt != '%') {
+			if (*s++ != *fmt)
+				return NULL;
+			continue;
+		}
+		const char *sub = NULL;
+		switch (*++fmt) {
+		case '%': if (*s++ != '%') return NULL; break;
+		case 'n': case 't': while (*s == ' ' || *s == '\t' || *s == '\n') s++; break;
+		case 'a': case 'A': if (!name(&s, wday_name, 7, &tm->tm_wday)) return NULL; break;
+		case 'b': case 'B': case 'h':
+			if (!name(&s, mon_name, 12, &tm->tm_mon)) return NULL;
+			break;
+		case 'C': if (!num(&s, 2, 0, 99, &century)) return NULL; break;
+		case 'd': case 'e':
+			if (!num(&s, 2, 1, 31, &tm->tm_mday)) return NULL;
+			have_date |= 4;
+			break;
+		case 'H': if (!num(&s, 2, 0, 23, &tm->tm_hour)) return NULL; hour12 = 0; break;
+		case 'I': if (!num(&s, 2, 1, 12, &tm->tm_hour)) return NULL; hour12 = 1; break;
+		case 'j': if (!num(&s, 3, 1, 366, &v)) return NULL; tm->tm_yday = v - 1; break;
+		case 'm':
+			if (!num(&s, 2, 1, 12, &v)) return NULL;
+			tm->tm_mon = v - 1;
+			have_date |= 2;
+			break;
+		case 'M': if (!num(&s, 2, 0, 59, &tm->tm_min)) return NULL; break;
+		case 'S': if (!num(&s, 2, 0, 60, &tm->tm_sec)) return NULL; break;
+		case 'p':
+			if (!strncasecmp(s, "AM", 2)) pm = 0;
+			else if (!strncasecmp(s, "PM", 2)) pm = 1;
+			else return NULL;
+			s += 2;
+			break;
+		case 'u': if (!num(&s, 1, 1, 7, &v)) return NULL; tm->tm_wday = v % 7; break;
+		case 'w': if (!num(&s, 1, 0, 6, &tm->tm_wday)) return NULL; break;
+		case 'y': if (!num(&s, 2, 0, 99, &year2)) return NULL; have_date |= 1; break;
+		case 'Y':
+			if (!num(&s, 4, -9999, 9999, &v)) return NULL;
+			tm->tm_year = v - 1900;
+			year2 = -1;
+			have_date |= 1;
+			break;
+		case 's': {
+			long long t = 0;
+			int d = 0, neg = *s == '-';
+			if (neg)
+				s++;
+			while (*s >= '0' && *s <= '9')
+				t = t * 10 + (*s++ - '0'), d++;
+			if (!d)
+				return NULL;
+			time_t tt = (time_t)(neg ? -t : t);
+			gmtime_r(&tt, tm);
+			break;
+		}
+		case 'z':
+			if (*s == 'Z') { s++; break; }
+			if (*s != '+' && *s != '-') return NULL;
+			s++;
+			for (int i = 0; i < 4 && *s >= '0' && *s <= '9'; i++)
+				s++;
+			break;
+		case 'Z': while ((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z')) s++; break;
+		case 'D': sub = "%m/%d/%y"; break;
+		case 'F': sub = "%Y-%m-%d"; break;
+		case 'T': sub = "%H:%M:%S"; break;
+		case 'R': sub = "%H:%M"; break;
+		case 'r': sub = "%I:%M:%S %p"; break;
+		case 'c': sub = "%a %b %e %H:%M:%S %Y"; break;
+		case 'x': sub = "%m/%d/%y"; break;
+		case 'X': sub = "%H:%M:%S"; break;
+		default: return NULL;
+		}
+		if (sub) {
+			s = strptime(s, sub, tm);
+			if (!s)
+				return NULL;
+			if (strchr(sub, 'y') || strchr(sub, 'Y'))
+				have_date |= 7;
+		}
+	}
+	if (year2 >= 0)
+		tm->tm_year = century >= 0 ? century * 100 + year2 - 1900 :
+			      year2 < 69 ? year2 + 100 : year2;
+	else if (century >= 0 && !(have_date & 1))
+		tm->tm_year = century * 100 - 1900;
+	if (hour12 && pm >= 0)
+		tm->tm_hour = tm->tm_hour % 12 + (pm ? 12 : 0);
+	if ((have_date & 7) == 7) { /* the weekday and the day of the year */
+		struct tm t = { .tm_year = tm->tm_year, .tm_mon = tm->tm_mon, .tm_mday = tm->tm_mday,
+				.tm_hour = 12 };
+		time_t x = timegm(&t);
+		struct tm d;
+		gmtime_r(&x, &d);
+		tm->tm_wday = d.tm_wday;
+		tm->tm_yday = d.tm_yday;
+	}
+	return (char *)s;
 }
