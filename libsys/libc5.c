@@ -14,7 +14,9 @@
 #include <strings.h>
 #include <time.h>
 #include <unistd.h>
+#include <pwd.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/select.h>
 #include "libsys.h"
 
@@ -453,4 +455,92 @@ char *strptime(const char *s, const char *fmt, struct tm *tm)
 		tm->tm_yday = d.tm_yday;
 	}
 	return (char *)s;
+}
+
+/* ---- <pwd.h>: root alone ---- */
+
+static struct passwd root_pw = { "root", "x", 0, 0, "root", "/", "/bin/sh" };
+static int pwent_done;
+
+struct passwd *getpwuid(uid_t uid)
+{
+	return uid == 0 ? &root_pw : NULL;
+}
+
+struct passwd *getpwnam(const char *name)
+{
+	return name && !strcmp(name, "root") ? &root_pw : NULL;
+}
+
+int getpwuid_r(uid_t uid, struct passwd *pw, char *buf, size_t len, struct passwd **out)
+{
+	(void)buf; (void)len;
+	*out = NULL;
+	if (uid != 0)
+		return 0;
+	*pw = root_pw;
+	*out = pw;
+	return 0;
+}
+
+int getpwnam_r(const char *name, struct passwd *pw, char *buf, size_t len, struct passwd **out)
+{
+	return getpwuid_r(name && !strcmp(name, "root") ? 0 : (uid_t)-1, pw, buf, len, out);
+}
+
+void setpwent(void) { pwent_done = 0; }
+void endpwent(void) { pwent_done = 0; }
+
+struct passwd *getpwent(void)
+{
+	return pwent_done++ ? NULL : &root_pw;
+}
+
+char *getlogin(void)
+{
+	return root_pw.pw_name;
+}
+
+/* ---- prctl ---- */
+
+static int pdeathsig, dumpable = 1;
+
+int prctl(int option, ...)
+{
+	va_list ap;
+	va_start(ap, option);
+	unsigned long arg = va_arg(ap, unsigned long);
+	va_end(ap);
+	switch (option) {
+	case PR_SET_NAME: {
+		char n[16];
+		strncpy(n, (const char *)arg, 15);
+		n[15] = '\0';
+		return pthread_setname_np(pthread_self(), n) ? -1 : 0;
+	}
+	case PR_GET_NAME:
+		return pthread_getname_np(pthread_self(), (char *)arg, 16) ? -1 : 0;
+	case PR_SET_PDEATHSIG:
+		if (arg > 64) {
+			errno = EINVAL;
+			return -1;
+		}
+		pdeathsig = (int)arg;
+		return 0;
+	case PR_GET_PDEATHSIG:
+		*(int *)arg = pdeathsig;
+		return 0;
+	case PR_SET_DUMPABLE:
+		if (arg > 1) {
+			errno = EINVAL;
+			return -1;
+		}
+		dumpable = (int)arg;
+		return 0;
+	case PR_GET_DUMPABLE:
+		return dumpable;
+	default:
+		errno = EINVAL;
+		return -1;
+	}
 }

@@ -4,9 +4,13 @@
  * named "GMT" and local time's "UTC" (glibc without TZ), and atomics
  * gcc cannot inline (an _Atomic struct of 16 bytes, _Atomic long double:
  * calls to libatomic's __atomic_load_16, __atomic_compare_exchange, ...)
- * used from several threads. */
+ * used from several threads; <pwd.h> (root, the one user) and prctl's
+ * thread name. */
 #define _GNU_SOURCE
 #include <pthread.h>
+#include <pwd.h>
+#include <unistd.h>
+#include <sys/prctl.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -88,6 +92,12 @@ int main(void)
 		pthread_join(t[i], NULL);
 	struct pair p = atomic_load(&shared_pair);
 	CHECK(p.a == 6000 && p.b == 12000);
+	struct passwd *pw = getpwuid(getuid());
+	CHECK(pw && strcmp(pw->pw_name, "root") == 0 && pw->pw_uid == 0 && pw->pw_dir[0] == '/');
+	CHECK(getpwnam("root") != NULL && getpwnam("nobody-such") == NULL);
+	char nm[16] = "";
+	CHECK(prctl(PR_SET_NAME, (unsigned long)"prctl-name", 0, 0, 0) == 0);
+	CHECK(prctl(PR_GET_NAME, (unsigned long)nm, 0, 0, 0) == 0 && strcmp(nm, "prctl-name") == 0);
 	if (!fails)
 		printf("@@PASS linux4_more\n");
 	return fails != 0;
