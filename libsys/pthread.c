@@ -751,6 +751,19 @@ int pthread_rwlock_destroy(pthread_rwlock_t *l)
 	return l->readers || l->writer ? EBUSY : 0;
 }
 
+/* A read-write lock's wait on c: not a cancellation point (POSIX's
+ * rwlock calls are not; a cancel here would end the thread holding the
+ * lock's own mutex). */
+static int rw_wait(pthread_cond_t *c, pthread_mutex_t *m, const struct timespec *abstime)
+{
+	pthread_t self = pthread_self();
+	int off = self->cancel_off;
+	self->cancel_off = 1;
+	int e = abstime ? pthread_cond_timedwait(c, m, abstime) : pthread_cond_wait(c, m);
+	self->cancel_off = off;
+	return e;
+}
+
 static int rw_read(pthread_rwlock_t *l, int try, const struct timespec *abstime)
 {
 	int e = 0;
@@ -760,8 +773,7 @@ static int rw_read(pthread_rwlock_t *l, int try, const struct timespec *abstime)
 			e = EBUSY;
 			break;
 		}
-		e = abstime ? pthread_cond_timedwait(&l->readable, &l->lock, abstime)
-			    : pthread_cond_wait(&l->readable, &l->lock);
+		e = rw_wait(&l->readable, &l->lock, abstime);
 		if (e)
 			break;
 	}
@@ -775,16 +787,15 @@ static int rw_write(pthread_rwlock_t *l, int try, const struct timespec *abstime
 {
 	int e = 0;
 	pthread_mutex_lock(&l->lock);
-	if (l->writer && l->owner == pthread_self())
-		e = EDEADLK;
+	if (l->writer && l->owner == pthread_self() && !try)
+		e = EDEADLK; /* (trywrlock: EBUSY, as glibc) */
 	while (!e && (l->writer || l->readers)) {
 		if (try) {
 			e = EBUSY;
 			break;
 		}
 		l->writers_waiting++;
-		e = abstime ? pthread_cond_timedwait(&l->writable, &l->lock, abstime)
-			    : pthread_cond_wait(&l->writable, &l->lock);
+		e = rw_wait(&l->writable, &l->lock, abstime);
 		l->writers_waiting--;
 	}
 	if (!e) {

@@ -4,7 +4,8 @@
  * the mutex it holds again); join gives PTHREAD_CANCELED; cleanup handlers
  * run last pushed first, by pthread_exit too, and pthread_cleanup_pop(1)
  * runs one; a disabled cancel waits until enabled; key destructors still
- * run. */
+ * run; a read-write lock wait is no cancellation point (a thread cancelled
+ * there takes the lock, and the lock works after it ended). */
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -86,6 +87,19 @@ static void *exits(void *a)
 	return NULL;
 }
 
+static pthread_rwlock_t rw = PTHREAD_RWLOCK_INITIALIZER;
+
+static void *rw_writer(void *a)
+{
+	(void)a;
+	started = 1;
+	pthread_rwlock_wrlock(&rw); /* waits for main's read lock */
+	norder = 7;
+	pthread_rwlock_unlock(&rw);
+	pthread_testcancel();
+	return NULL;
+}
+
 static pthread_t start(void *(*fn)(void *))
 {
 	pthread_t t;
@@ -130,6 +144,15 @@ int main(void)
 	started = 1;
 	CHECK(pthread_join(t, &r) == 0 && r == (void *)77);
 	CHECK(norder == 2 && order[0] == 6 && order[1] == 5);
+
+	CHECK(pthread_rwlock_rdlock(&rw) == 0);
+	t = start(rw_writer);
+	usleep(20000);
+	CHECK(pthread_cancel(t) == 0);
+	CHECK(pthread_rwlock_unlock(&rw) == 0);
+	CHECK(pthread_join(t, &r) == 0 && r == PTHREAD_CANCELED && norder == 7);
+	CHECK(pthread_rwlock_wrlock(&rw) == 0 && pthread_rwlock_trywrlock(&rw) == EBUSY);
+	CHECK(pthread_rwlock_unlock(&rw) == 0);
 
 	int old;
 	CHECK(pthread_setcancelstate(7, &old) == EINVAL);
