@@ -137,5 +137,13 @@ float frexpf(float x, int *e);
 float rintf(float x);
 long lroundf(float x);
 float modff(float x, float *ip);
+/* libsys/gamma.c */
+extern int signgam;
+double lgamma(double x);
+double lgamma_r(double x, int *sign);
+double tgamma(double x);
+float lgammaf(float x);
+float lgammaf_r(float x, int *sign);
+float tgammaf(float x);
 
 #endif

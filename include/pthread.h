@@ -7,8 +7,14 @@
  * thread-specific data (pthread_key_*).  Mutexes, condition variables and
  * barriers made with PTHREAD_PROCESS_SHARED attributes work between
  * processes when they lie in MAP_SHARED memory (futexes keyed by the
- * frame).  Errors are returned, not put in errno.  Not there:
- * cancellation, process-shared read-write locks. */
+ * frame).  Errors are returned, not put in errno.  Cancellation is
+ * deferred (PTHREAD_CANCEL_ASYNCHRONOUS is taken as deferred): a
+ * cancelled thread ends as pthread_exit(PTHREAD_CANCELED), its cleanup
+ * handlers run, at pthread_testcancel, pthread_cond_wait/timedwait (woken
+ * for it; the mutex held again), the sleeps (a thread's sleep notices
+ * within 100 ms), and on entry to pthread_join, sem_wait, sem_timedwait,
+ * poll and select.
+ * Not there: process-shared read-write locks. */
 #ifndef _PTHREAD_H
 #define _PTHREAD_H
 
@@ -206,5 +212,37 @@ int pthread_key_create(pthread_key_t *key, void (*destructor)(void *));
 int pthread_key_delete(pthread_key_t key);
 void *pthread_getspecific(pthread_key_t key);
 int pthread_setspecific(pthread_key_t key, const void *value);
+
+/* Cancellation (libsys/pthread.c). */
+#define PTHREAD_CANCELED ((void *)-1)
+#define PTHREAD_CANCEL_ENABLE       0
+#define PTHREAD_CANCEL_DISABLE      1
+#define PTHREAD_CANCEL_DEFERRED     0
+#define PTHREAD_CANCEL_ASYNCHRONOUS 1
+int pthread_cancel(pthread_t t);
+void pthread_testcancel(void);
+int pthread_setcancelstate(int state, int *oldstate);
+int pthread_setcanceltype(int type, int *oldtype);
+
+/* A cleanup handler, pushed and popped in the same block (the two macros
+ * open and close it, as glibc's): run by pthread_exit and cancellation,
+ * the last pushed first, or by pthread_cleanup_pop(nonzero). */
+struct __pthread_cleanup {
+	void (*fn)(void *);
+	void *arg;
+	struct __pthread_cleanup *prev;
+};
+void __pthread_cleanup_push(struct __pthread_cleanup *c, void (*fn)(void *), void *arg);
+void __pthread_cleanup_pop(struct __pthread_cleanup *c, int execute);
+#define pthread_cleanup_push(fn, arg) \
+	do { struct __pthread_cleanup __cleanup_buf; \
+	     __pthread_cleanup_push(&__cleanup_buf, (fn), (arg));
+#define pthread_cleanup_pop(execute) \
+	     __pthread_cleanup_pop(&__cleanup_buf, (execute)); } while (0)
+
+/* fork runs prepare (the last registered first) before, parent in the
+ * parent and child in the child after (libsys/posix.c). */
+int pthread_atfork(void (*prepare)(void), void (*parent)(void), void (*child)(void));
+int pthread_getcpuclockid(pthread_t t, clockid_t *clk);
 
 #endif

@@ -123,17 +123,39 @@ typedef struct {
 #define SI_USER     0
 #define SI_KERNEL   0x80
 #define SI_TKILL    (-6)
+#define SI_QUEUE    (-1)
+#define SI_TIMER    (-2)
+#define SI_MESGQ    (-3)
+#define SI_ASYNCIO  (-4)
+#define SI_SIGIO    (-5)
 #define SEGV_MAPERR 1
 #define SEGV_ACCERR 2
+#define SEGV_BNDERR 3
+#define SEGV_PKUERR 4
 #define BUS_ADRALN  1
 #define BUS_ADRERR  2
+#define BUS_OBJERR  3
 #define ILL_ILLOPC  1
 #define ILL_ILLOPN  2
+#define ILL_ILLADR  3
+#define ILL_ILLTRP  4
+#define ILL_PRVOPC  5
+#define ILL_PRVREG  6
+#define ILL_COPROC  7
+#define ILL_BADSTK  8
+/* A floating-point trap's code (an exception fenv.h's feenableexcept
+ * unmasked) is the first of invalid, divide-by-zero, overflow, underflow
+ * and inexact raised, as Linux reports it. */
 #define FPE_INTDIV  1
 #define FPE_INTOVF  2
 #define FPE_FLTDIV  3
+#define FPE_FLTOVF  4
+#define FPE_FLTUND  5
+#define FPE_FLTRES  6
 #define FPE_FLTINV  7
+#define FPE_FLTSUB  8
 #define TRAP_BRKPT  1
+#define TRAP_TRACE  2
 
 struct sigaction {
 	union {
@@ -200,5 +222,12 @@ int killpg(pid_t pgrp, int sig);
 
 /* "name: description" of sig on stderr (strsignal's words). */
 void psignal(int sig, const char *s);
+
+/* Take a signal of set (blocked by the caller) without its handler
+ * running (libsys/libc5.c); sigtimedwait's EAGAIN when the time passes. */
+int sigwait(const sigset_t *set, int *sig);
+int sigwaitinfo(const sigset_t *set, siginfo_t *info);
+struct timespec;
+int sigtimedwait(const sigset_t *set, siginfo_t *info, const struct timespec *timeout);
 
 #endif

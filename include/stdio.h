@@ -75,6 +75,16 @@ void clearerr(FILE *f);
 int vsscanf(const char *s, const char *fmt, va_list ap);
 FILE *fopen(const char *path, const char *mode);
 FILE *fdopen(int fd, const char *mode);
+/* A read-write stream over a nameless memory object, gone when closed
+ * (libsys/libc4.c). */
+FILE *tmpfile(void);
+/* Streams over memory (libsys/libc4.c): open_memstream's bytes are in
+ * *ptr (malloc'd, NUL after them; the caller frees it) and their count in
+ * *size after each fflush and at fclose; fmemopen's go to and come from
+ * buf's size bytes (written back at fflush and fclose: bytes past size are
+ * lost). */
+FILE *open_memstream(char **ptr, size_t *size);
+FILE *fmemopen(void *buf, size_t size, const char *mode);
 int fclose(FILE *f);
 /* A stream on a pipe to ("w") or from ("r") command line cmd run as
  * system() runs it; pclose closes it and waits: the wait status, or -1
@@ -88,5 +98,10 @@ ssize_t getdelim(char **line, size_t *cap, int delim, FILE *f);
 int fseek(FILE *f, long off, int whence);
 long ftell(FILE *f);
 void rewind(FILE *f);
+
+/* A malloc'd string printed by fmt (libsys/libc5.c): its length, or -1
+ * (*out NULL). */
+int asprintf(char **out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int vasprintf(char **out, const char *fmt, va_list ap);
 
 #endif

@@ -39,6 +39,19 @@ double atof(const char *s);
 int rand(void);
 void srand(unsigned seed);
 int rand_r(unsigned *seed);
+/* random/srandom: a generator of their own (libsys/libc4.c); the 48-bit
+ * ones as glibc's, the same sequence for a seed (libsys/rand48.c). */
+long random(void);
+void srandom(unsigned seed);
+double drand48(void);
+double erand48(unsigned short xsubi[3]);
+long lrand48(void);
+long nrand48(unsigned short xsubi[3]);
+long mrand48(void);
+long jrand48(unsigned short xsubi[3]);
+void srand48(long seedval);
+unsigned short *seed48(unsigned short seed16v[3]);
+void lcong48(unsigned short param[7]);
 
 void qsort(void *base, size_t n, size_t size,
 	   int (*cmp)(const void *, const void *));
@@ -70,5 +83,11 @@ int clearenv(void);
 int on_exit(void (*fn)(int, void *), void *arg);
 float strtof(const char *s, char **end);
 long double strtold(const char *s, char **end);
+
+/* glibc's qsort_r (cmp(a, b, arg)) and reallocarray (ENOMEM when
+ * n * size overflows) (libsys/libc5.c). */
+void qsort_r(void *base, size_t n, size_t size,
+	     int (*cmp)(const void *, const void *, void *), void *arg);
+void *reallocarray(void *p, size_t n, size_t size);
 
 #endif

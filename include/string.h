@@ -41,4 +41,10 @@ char *strerror_r(int errnum, char *buf, size_t len);
 #endif
 #include <strings.h>
 
+/* BSD's and GNU's (libsys/libc5.c). */
+size_t strlcpy(char *dst, const char *src, size_t size);
+size_t strlcat(char *dst, const char *src, size_t size);
+char *strchrnul(const char *s, int c);
+void *rawmemchr(const void *s, int c);
+
 #endif

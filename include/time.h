@@ -59,4 +59,19 @@ int clock_nanosleep(clockid_t clk, int flags, const struct timespec *req,
 time_t time(time_t *t);
 clock_t clock(void);
 
+/* C11's timespec_get (TIME_UTC: CLOCK_REALTIME) and the CPU-time clock
+ * of a process (libsys/libc5.c). */
+#define TIME_UTC 1
+int timespec_get(struct timespec *ts, int base);
+int clock_getcpuclockid(pid_t pid, clockid_t *clk);
+
+/* Parse s by fmt into *tm, the C locale's names (libsys/libc5.c). */
+char *strptime(const char *s, const char *fmt, struct tm *tm);
+
+/* Time zones are not kept: local time is UTC (libsys/libc2.c). */
+extern char *tzname[2];
+extern long timezone;
+extern int daylight;
+void tzset(void);
+
 #endif

@@ -157,4 +157,10 @@ extern char *optarg;
 extern int optind, opterr, optopt;
 pid_t gettid(void);
 
+/* The descriptor table's size (sysconf(_SC_OPEN_MAX)). */
+int getdtablesize(void);
+
+/* "root", the one user (libsys/libc5.c). */
+char *getlogin(void);
+
 #endif

@@ -60,7 +60,7 @@ static void put_num(struct out *o, uint64_t v, bool neg, unsigned base,
 		pad(o, ' ', s->width - body);
 }
 
-int (*fmt_float)(char *buf, size_t cap, char conv, int prec, bool *neg,
+int (*fmt_float)(char *buf, size_t cap, char conv, int prec, bool alt, bool *neg,
 		 va_list *ap);
 const char *(*fmt_errstr)(void);
 
@@ -217,7 +217,7 @@ static void convert(struct out *o, char c, int len, struct spec *s, va_list *ap)
 			char txt[400];
 			bool neg = false; /* bit 7 of the conversion: a long double */
 			int n = fmt_float(txt, sizeof txt, (char)(len == 16 ? c | 0x80 : c),
-					  s->prec, &neg, ap);
+					  s->prec, s->alt, &neg, ap);
 			put_float(o, txt, n, neg, s);
 			break;
 		}

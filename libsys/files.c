@@ -51,21 +51,37 @@ static struct ofd {
 	int shm;                /* shm.c's object + 1 */
 	unsigned index;         /* PG_LIST index; a pipe's id */
 	uint64_t size, pos;
-} ofds[FD_MAX] = {
-	{ 1, OFD_CONSOLE, O_RDWR, 0, 0, 0, 0 },
-	{ 1, OFD_CONSOLE, O_RDWR, 0, 0, 0, 0 },
-	{ 1, OFD_CONSOLE, O_RDWR, 0, 0, 0, 0 },
-};
+} ofds[FD_MAX];
 
 static struct {
 	struct ofd *o;
 	int cloexec;
-} fds[FD_MAX] = { { &ofds[0], 0 }, { &ofds[1], 0 }, { &ofds[2], 0 } };
+} fds[FD_MAX];
 
-static int table_lock;
+/* The tables are zero (.bss: 56 KiB would be in every program's file as
+ * .data) until the first use, which makes 0, 1 and 2 the console; exec's
+ * import fills them instead. */
+static int table_ready, table_lock;
+
+static void table_init(void)
+{
+	if (__atomic_load_n(&table_ready, __ATOMIC_ACQUIRE))
+		return;
+	while (__atomic_exchange_n(&table_lock, 1, __ATOMIC_ACQUIRE))
+		__builtin_ia32_pause();
+	if (!table_ready) {
+		for (int fd = 0; fd < 3; fd++) {
+			ofds[fd] = (struct ofd){ 1, OFD_CONSOLE, O_RDWR, 0, 0, 0, 0 };
+			fds[fd].o = &ofds[fd];
+		}
+		__atomic_store_n(&table_ready, 1, __ATOMIC_RELEASE);
+	}
+	__atomic_store_n(&table_lock, 0, __ATOMIC_RELEASE);
+}
 
 static void lock(void)
 {
+	table_init();
 	while (__atomic_exchange_n(&table_lock, 1, __ATOMIC_ACQUIRE))
 		__builtin_ia32_pause();
 }
@@ -78,6 +94,7 @@ static void unlock(void)
 /* The description fd names, or NULL (errno EBADF). */
 static struct ofd *ofd_of(int fd)
 {
+	table_init();
 	if (fd < 0 || fd >= FD_MAX || !fds[fd].o) {
 		errno = EBADF;
 		return NULL;
@@ -109,11 +126,12 @@ static int fd_new(int kind, int flags, int shm, unsigned index, uint64_t size)
 		if (!ofds[i].refs)
 			o = &ofds[i];
 	int fd = -1;
-	errno = EMFILE;
 	if (o) {
 		*o = (struct ofd){ 0, kind, flags, shm, index, size, 0 };
 		fd = fd_take(0, o, (flags & O_CLOEXEC) != 0);
 		o->flags &= ~O_CLOEXEC;
+	} else {
+		errno = EMFILE; /* only on failure: a call that works keeps errno */
 	}
 	unlock();
 	return fd;
@@ -184,6 +202,7 @@ int open(const char *path, int flags, ...)
 
 static int fd_ok(int fd)
 {
+	table_init();
 	return fd >= 0 && fd < FD_MAX && fds[fd].o;
 }
 
@@ -219,15 +238,6 @@ struct carry_fd {
 	int16_t fd, ofd;
 };
 
-/* True if some descriptor without FD_CLOEXEC names o (lock held). */
-static int kept(const struct ofd *o)
-{
-	for (int fd = 0; fd < FD_MAX; fd++)
-		if (fds[fd].o == o && !fds[fd].cloexec)
-			return 1;
-	return 0;
-}
-
 size_t libsys_fd_export(void *buf, size_t cap, struct pg_exec_drop *drops, uint32_t *ndrops)
 {
 	uint16_t counts[2] = { 0, 0 }; /* descriptions, descriptors */
@@ -235,14 +245,20 @@ size_t libsys_fd_export(void *buf, size_t cap, struct pg_exec_drop *drops, uint3
 	char *b = buf;
 	*ndrops = 0;
 	lock();
+	/* kept[i]: some descriptor without FD_CLOEXEC names ofds[i] */
+	unsigned char kept[FD_MAX];
+	memset(kept, 0, sizeof kept);
+	for (int fd = 0; fd < FD_MAX; fd++)
+		if (fds[fd].o && !fds[fd].cloexec)
+			kept[fds[fd].o - ofds] = 1;
 	for (int i = 0; i < FD_MAX; i++) {
 		struct ofd *o = &ofds[i];
 		if (!o->refs)
 			continue;
-		if (o->kind == OFD_PIPE && !kept(o))
+		if (o->kind == OFD_PIPE && !kept[i])
 			drops[(*ndrops)++] = (struct pg_exec_drop){ (uint16_t)o->index,
 								    (o->flags & O_ACCMODE) == O_WRONLY };
-		if (o->kind == OFD_SHM || !kept(o)) /* shm objects live in our memory */
+		if (o->kind == OFD_SHM || !kept[i]) /* shm objects live in our memory */
 			continue;
 		struct carry_ofd c = { o->kind, o->flags, o->index, (uint32_t)i, o->size, o->pos };
 		if (need + sizeof c <= cap)
@@ -279,6 +295,7 @@ void libsys_fd_import(const void *buf, size_t len)
 		return;
 	memset(ofds, 0, sizeof ofds);
 	memset(fds, 0, sizeof fds);
+	__atomic_store_n(&table_ready, 1, __ATOMIC_RELEASE);
 	for (unsigned i = 0; i < counts[0]; i++) {
 		struct carry_ofd c;
 		memcpy(&c, b + ofd_at + i * sizeof c, sizeof c);

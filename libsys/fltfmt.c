@@ -143,8 +143,8 @@ static void expo(struct buf *b, double v, int prec, bool upper)
 	add_u64(b, (uint64_t)(e < 0 ? -e : e), 2);
 }
 
-/* %g: %e or %f by the exponent, trailing zeros dropped. */
-static void general(struct buf *b, double v, int prec, bool upper)
+/* %g: %e or %f by the exponent, trailing zeros dropped (kept for '#'). */
+static void general(struct buf *b, double v, int prec, bool upper, bool alt)
 {
 	int P = prec == 0 ? 1 : prec, x = 0;
 	if (v != 0) { /* the exponent %e would print */
@@ -158,6 +158,8 @@ static void general(struct buf *b, double v, int prec, bool upper)
 		expo(b, v, P - 1, upper);
 	else
 		fixed(b, v, P - 1 - x);
+	if (alt)
+		return;
 	/* drop the fraction's trailing zeros (and a bare point) */
 	int epos = b->n;
 	for (int i = start; i < b->n; i++)
@@ -219,7 +221,25 @@ static void hexa(struct buf *b, double v, int prec, bool upper)
 	add_u64(b, (uint64_t)(e < 0 ? -e : e), 1);
 }
 
-static int format(char *out, size_t cap, char conv, int prec, bool *neg, va_list *ap)
+/* '#': a decimal point in b's number even with no digit after it. */
+static void keep_point(struct buf *b)
+{
+	int at = b->n;
+	for (int i = 0; i < b->n; i++) {
+		if (b->p[i] == '.')
+			return;
+		if ((b->p[i] == 'e' || b->p[i] == 'E') && at == b->n)
+			at = i;
+	}
+	if (b->n + 1 >= b->cap)
+		return;
+	for (int i = b->n; i > at; i--)
+		b->p[i] = b->p[i - 1];
+	b->p[at] = '.';
+	b->n++;
+}
+
+static int format(char *out, size_t cap, char conv, int prec, bool alt, bool *neg, va_list *ap)
 {
 	/* lib/fmt.c marks a long double argument (%Lf) with bit 7 */
 	double v = (conv & 0x80) ? (double)va_arg(*ap, long double) : va_arg(*ap, double);
@@ -245,7 +265,9 @@ static int format(char *out, size_t cap, char conv, int prec, bool *neg, va_list
 		else if (conv == 'e' || conv == 'E')
 			expo(&b, v, prec, upper);
 		else
-			general(&b, v, prec, upper);
+			general(&b, v, prec, upper, alt);
+		if (alt)
+			keep_point(&b);
 	}
 	out[b.n] = 0;
 	return b.n;

@@ -574,8 +574,13 @@ uint64_t libsys_sleep_ns(uint64_t ns)
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	uint64_t end = (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec + ns;
+	/* a cancellation point: a thread but the main one sleeps 100 ms at a
+	 * time, to notice a pthread_cancel */
+	uint64_t slice = libsys_cancellable() ? 100 : UINT64_MAX;
 	for (;;) {
-		int e = sys_sleep_ms((ns + 999999) / 1000000);
+		libsys_testcancel();
+		uint64_t ms = (ns + 999999) / 1000000;
+		int e = sys_sleep_ms(ms < slice ? ms : slice);
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		uint64_t t = (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec;
 		if (t >= end)

@@ -174,7 +174,7 @@ struct tm *gmtime_r(const time_t *t, struct tm *tm)
 	tm->tm_yday = (int)(days - days_from_civil(y, 1, 1));
 	tm->tm_isdst = 0;
 	tm->tm_gmtoff = 0;
-	tm->tm_zone = "UTC";
+	tm->tm_zone = "GMT"; /* glibc's name for gmtime's; local time is "UTC" */
 	return tm;
 }
 
@@ -184,8 +184,28 @@ struct tm *gmtime(const time_t *t)
 	return gmtime_r(t, &tm);
 }
 
-struct tm *localtime_r(const time_t *t, struct tm *tm) { return gmtime_r(t, tm); }
-struct tm *localtime(const time_t *t) { return gmtime(t); }
+char *tzname[2] = { "UTC", "UTC" };
+long timezone;
+int daylight;
+
+/* Nothing to read: local time is always UTC. */
+void tzset(void)
+{
+}
+
+/* Local time is UTC (no time zones), named so as glibc's without TZ. */
+struct tm *localtime_r(const time_t *t, struct tm *tm)
+{
+	gmtime_r(t, tm);
+	tm->tm_zone = "UTC";
+	return tm;
+}
+
+struct tm *localtime(const time_t *t)
+{
+	static struct tm tm;
+	return localtime_r(t, &tm);
+}
 
 time_t timegm(struct tm *tm)
 {
@@ -200,7 +220,12 @@ time_t timegm(struct tm *tm)
 	return t;
 }
 
-time_t mktime(struct tm *tm) { return timegm(tm); }
+time_t mktime(struct tm *tm)
+{
+	time_t t = timegm(tm);
+	tm->tm_zone = "UTC";
+	return t;
+}
 
 /* strftime: libsys/strftime.c. */
 

@@ -22,6 +22,11 @@ struct libsys_tls {
 	void *sig_save;     /* IPC_BUF_MAX bytes: the outermost handler keeps
 			     * the thread's IPC buffer here (not on a
 			     * possibly small alternate stack) */
+	/* the creator's blocked set, which a new thread takes as its first
+	 * act (start_pending until then: a signal of it that comes before
+	 * is sent to the process again, libsys_sig_entry) */
+	uint64_t start_mask;
+	int start_pending;
 };
 
 /* The calling thread's IPC buffer (a request's bytes out, a reply's in):
@@ -101,8 +106,24 @@ int libsys_fd_zero(int fd);
 /* Write out every stdio stream's buffered bytes (exit; fflush(NULL)). */
 void libsys_stdio_flush_all(void);
 
-/* Descriptors a process may have open (files.c; RLIMIT_NOFILE). */
-#define LIBSYS_FD_MAX 32
+/* Descriptors a process may have open (files.c; RLIMIT_NOFILE): Linux's
+ * default soft limit. */
+#define LIBSYS_FD_MAX 1024
+
+/* A stream over fd with mode (as fdopen's) whose sync(fd, arg, closing)
+ * runs after each fflush and at fclose (stdio.c; memory streams). */
+struct libsys_file;
+struct libsys_file *libsys_stream_synced(int fd, const char *mode,
+					 void (*sync)(int, void *, int), void *arg);
+
+/* pthread_atfork's handlers (libc5.c): stage 0 prepare, 1 parent, 2 child. */
+void libsys_atfork(int stage);
+
+/* Cancellation points (pthread.c): end the calling thread if a
+ * pthread_cancel is pending; whether it is a thread pthread_cancel may
+ * reach (not the main one). */
+void libsys_testcancel(void);
+int libsys_cancellable(void);
 
 /* The calling thread's blocked signals (signal.c; sigsetjmp saves them,
  * siglongjmp puts them back). */

@@ -31,12 +31,24 @@ static uint64_t now_ms(void)
 	return (uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000;
 }
 
-/* What a poll asks the pager (its pipes) and the kernel (the console). */
+/* What a poll asks the pager (its pipes: each end once, in one IPC
+ * buffer) and the kernel (the console). */
+#define ASK_MAX ((int)(IPC_BUF_MAX / sizeof(struct pg_poll)))
 struct ask {
-	struct pg_poll e[LIBSYS_FD_MAX];
-	int at[LIBSYS_FD_MAX]; /* e[i] is fds[at[i]] */
+	struct pg_poll e[ASK_MAX];
+	short slot[LIBSYS_FD_MAX]; /* fds[i] is a pipe's end e[slot[i]], or -1 */
 	int n, console;
 };
+
+/* The entry of q for pipe id's end (made if new): its index. */
+static int ask_slot(struct ask *q, unsigned id, int end)
+{
+	for (int k = 0; k < q->n; k++)
+		if (q->e[k].id == id && q->e[k].end == end)
+			return k;
+	q->e[q->n] = (struct pg_poll){ (uint16_t)id, (uint16_t)end, 0, 0 };
+	return q->n++; /* ends of 64 pipes: never more than ASK_MAX */
+}
 
 /* POLLIN and POLLOUT with Linux's companions. */
 static short widen(unsigned ev)
@@ -56,6 +68,7 @@ static int scan(struct pollfd *fds, nfds_t nfds, struct ask *q)
 		unsigned id;
 		int flags;
 		short want = (short)(p->events | POLLERR | POLLHUP | POLLNVAL), ev = 0;
+		q->slot[i] = -1;
 		if (p->fd < 0) {
 			p->revents = 0;
 			continue;
@@ -78,14 +91,13 @@ static int scan(struct pollfd *fds, nfds_t nfds, struct ask *q)
 			}
 			break;
 		}
-		case LIBSYS_POLL_PIPE:
-			q->at[q->n] = (int)i;
-			q->e[q->n++] = (struct pg_poll){ (uint16_t)id,
-							 (flags & O_ACCMODE) == O_WRONLY,
-							 (uint16_t)(p->events & (POLLIN | POLLRDNORM) ? PG_POLLIN : 0) |
-							 (uint16_t)(p->events & (POLLOUT | POLLWRNORM) ? PG_POLLOUT : 0),
-							 0 };
+		case LIBSYS_POLL_PIPE: {
+			int k = ask_slot(q, id, (flags & O_ACCMODE) == O_WRONLY);
+			q->slot[i] = (short)k;
+			q->e[k].events |= (uint16_t)((p->events & (POLLIN | POLLRDNORM) ? PG_POLLIN : 0) |
+						     (p->events & (POLLOUT | POLLWRNORM) ? PG_POLLOUT : 0));
 			break;
+		}
 		}
 		p->revents = ev & want;
 		ready += p->revents != 0;
@@ -96,7 +108,7 @@ static int scan(struct pollfd *fds, nfds_t nfds, struct ask *q)
 /* Ask the pager about q's pipes, waiting up to ms: E_OK (their revents
  * merged into fds, *ready counts them), E_TIMEDOUT, E_INTR, or
  * E_AGAIN (look again). */
-static int ask_pager(struct pollfd *fds, struct ask *q, uint64_t ms, int *ready)
+static int ask_pager(struct pollfd *fds, nfds_t nfds, struct ask *q, uint64_t ms, int *ready)
 {
 	uint32_t len = (uint32_t)(q->n * sizeof q->e[0]);
 	memcpy(libsys_ipc_buf(), q->e, len);
@@ -111,10 +123,12 @@ static int ask_pager(struct pollfd *fds, struct ask *q, uint64_t ms, int *ready)
 	if (e)
 		return e;
 	memcpy(q->e, libsys_ipc_buf(), len);
-	for (int i = 0; i < q->n; i++) {
-		struct pollfd *p = &fds[q->at[i]];
+	for (nfds_t i = 0; i < nfds; i++) {
+		if (q->slot[i] < 0)
+			continue;
+		struct pollfd *p = &fds[i];
 		short want = (short)(p->events | POLLERR | POLLHUP | POLLNVAL);
-		p->revents = widen(q->e[i].revents) & want;
+		p->revents = widen(q->e[q->slot[i]].revents) & want;
 		*ready += p->revents != 0;
 	}
 	return E_OK;
@@ -123,6 +137,7 @@ static int ask_pager(struct pollfd *fds, struct ask *q, uint64_t ms, int *ready)
 /* poll with a timeout in ms (FOREVER: none). */
 static int poll_ms(struct pollfd *fds, nfds_t nfds, uint64_t timeout)
 {
+	libsys_testcancel();
 	if (nfds > LIBSYS_FD_MAX) {
 		errno = EINVAL;
 		return -1;
@@ -143,7 +158,7 @@ static int poll_ms(struct pollfd *fds, nfds_t nfds, uint64_t timeout)
 			uint64_t ms = q.console && left > SLICE_MS ? SLICE_MS : left;
 			if (ms != FOREVER && ms > PG_POLL_MAX_MS)
 				ms = PG_POLL_MAX_MS;
-			e = ask_pager(fds, &q, ms, &ready);
+			e = ask_pager(fds, nfds, &q, ms, &ready);
 		} else { /* the console alone */
 			struct sys_regs r;
 			e = sys_console_read_r(0, left == FOREVER ? FUTEX_FOREVER :

@@ -164,21 +164,61 @@ int page_info(const void *addr, size_t len, struct pg_page_info *out)
 
 /* ---- unistd.h: processes ---- */
 
+/* ---- pthread_atfork ---- */
+
+#define ATFORK_MAX 32
+static struct {
+	void (*prepare)(void), (*parent)(void), (*child)(void);
+} atfork[ATFORK_MAX];
+static int natfork;
+
+int pthread_atfork(void (*prepare)(void), void (*parent)(void), void (*child)(void))
+{
+	if (natfork == ATFORK_MAX)
+		return ENOMEM;
+	atfork[natfork].prepare = prepare;
+	atfork[natfork].parent = parent;
+	atfork[natfork].child = child;
+	natfork++;
+	return 0;
+}
+
+void libsys_atfork(int stage)
+{
+	if (stage == 0) { /* prepare: the last registered first */
+		for (int i = natfork - 1; i >= 0; i--)
+			if (atfork[i].prepare)
+				atfork[i].prepare();
+		return;
+	}
+	for (int i = 0; i < natfork; i++) {
+		void (*f)(void) = stage == 1 ? atfork[i].parent : atfork[i].child;
+		if (f)
+			f();
+	}
+}
+
 pid_t fork(void)
 {
 	struct sys_regs ss; /* the alternate stack: the child's thread keeps it */
 	uint64_t onstack = libsys_sig_onstack();
 	int have = sys_sigaltstack_r(0, 0, ABI_SS_ASK, onstack, &ss) == E_OK && ss.rsi;
+	unsigned long mask = libsys_sigmask_get(); /* the child's too, as Linux's */
+	libsys_atfork(0);
 	int pid = pgreq_fork();
 	if (pid < 0) {
+		libsys_atfork(1);
 		errno = libsys_errno(-pid);
 		return -1;
 	}
 	if (pid == 0) {
+		if (mask)
+			libsys_sigmask_set(mask);
 		libsys_mark_start();
 		if (have)
 			sys_sigaltstack(ss.rdi, ss.rsi, ABI_SS_SET, onstack);
 	}
+	libsys_atfork(pid == 0 ? 2 : 1);
 	return pid;
 }
 

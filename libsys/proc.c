@@ -175,6 +175,10 @@ void libsys_signals_off(void)
 
 void libsys_thread_main(struct thread_block *b)
 {
+	if (b->tls && b->tls->start_pending) { /* the creator's mask, as Linux's */
+		libsys_sigmask_set(b->tls->start_mask);
+		__atomic_store_n(&b->tls->start_pending, 0, __ATOMIC_RELEASE);
+	}
 	while (!__atomic_load_n(&b->ipc_set, __ATOMIC_ACQUIRE)) /* its IPC buffer known */
 		sys_futex_wait((uint64_t)&b->ipc_set, 0, FUTEX_FOREVER);
 	b->fn(b->arg);
@@ -205,6 +209,8 @@ int thread_start_on(int cpu, void (*fn)(void *), void *arg, size_t stack_size)
 	if (b->tls) {
 		b->tls->sig_depth = 0;
 		b->tls->sig_save = (void *)top;
+		b->tls->start_mask = libsys_sigmask_get();
+		b->tls->start_pending = b->tls->start_mask != 0;
 	}
 	b->ipc_set = 0;
 	uint64_t tp = libsys_tls_build((char *)stack + stack_size, b->tls);

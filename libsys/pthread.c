@@ -29,6 +29,15 @@ struct libsys_pthread {
 	jmp_buf exit_jb; /* pthread_exit jumps back to run */
 	void *keys[PTHREAD_KEYS_MAX]; /* pthread_setspecific's values */
 	uint64_t stack_lo, stack_hi;  /* its stack (pthread_getattr_np) */
+	volatile int cancel_pending;  /* pthread_cancel asked */
+	int cancel_off;               /* PTHREAD_CANCEL_DISABLE */
+	int cancel_type;
+	struct __pthread_cleanup *cleanup; /* the handlers, last pushed first */
+	/* the condition variable's sequence word a pthread_cond_wait sleeps
+	 * on (pthread_cancel moves it on and wakes it), its futex flags */
+	unsigned *volatile cond_word;
+	volatile int cond_shared;
+	char name[16];                /* pthread_setname_np's; "": the program's */
 };
 
 static void run_key_destructors(struct libsys_pthread *t);
@@ -121,8 +130,110 @@ int pthread_create(pthread_t *out, const pthread_attr_t *attr,
 	return 0;
 }
 
+/* A thread's name, at most 15 bytes (ERANGE past them). */
+int pthread_setname_np(pthread_t t, const char *name)
+{
+	size_t n = strlen(name);
+	if (n >= sizeof t->name)
+		return ERANGE;
+	memcpy(t->name, name, n + 1);
+	return 0;
+}
+
+/* t's name, or the program's (as Linux's comm: 15 bytes) if none was
+ * set; ERANGE if len cannot hold it. */
+int pthread_getname_np(pthread_t t, char *name, size_t len)
+{
+	extern char *program_invocation_short_name;
+	char comm[16];
+	const char *n = t->name[0] ? t->name : program_invocation_short_name;
+	size_t k = strnlen(n, sizeof comm - 1);
+	memcpy(comm, n, k);
+	comm[k] = '\0';
+	if (len <= k)
+		return ERANGE;
+	memcpy(name, comm, k + 1);
+	return 0;
+}
+
+/* ---- cancellation (deferred) ---- */
+
+void __pthread_cleanup_push(struct __pthread_cleanup *c, void (*fn)(void *), void *arg)
+{
+	pthread_t t = pthread_self();
+	c->fn = fn;
+	c->arg = arg;
+	c->prev = t->cleanup;
+	t->cleanup = c;
+}
+
+void __pthread_cleanup_pop(struct __pthread_cleanup *c, int execute)
+{
+	pthread_self()->cleanup = c->prev;
+	if (execute)
+		c->fn(c->arg);
+}
+
+/* End the calling thread as cancelled if a cancel is pending and enabled. */
+void pthread_testcancel(void)
+{
+	pthread_t t = pthread_self();
+	if (__atomic_load_n(&t->cancel_pending, __ATOMIC_SEQ_CST) && !t->cancel_off)
+		pthread_exit(PTHREAD_CANCELED);
+}
+
+void libsys_testcancel(void)
+{
+	pthread_testcancel();
+}
+
+int libsys_cancellable(void)
+{
+	return pthread_self() != &main_thread;
+}
+
+/* Ask t to end at its next cancellation point; a pthread_cond_wait it
+ * sleeps in returns for it.  ESRCH for no thread. */
+int pthread_cancel(pthread_t t)
+{
+	if (!t)
+		return ESRCH;
+	__atomic_store_n(&t->cancel_pending, 1, __ATOMIC_SEQ_CST);
+	unsigned *w = __atomic_load_n(&t->cond_word, __ATOMIC_SEQ_CST);
+	if (w && t != pthread_self()) { /* a spurious wakeup for the others */
+		__atomic_fetch_add(w, 1, __ATOMIC_SEQ_CST);
+		libsys_futex_wake(w, INT_MAX, t->cond_shared);
+	}
+	if (t == pthread_self() && t->cancel_type == PTHREAD_CANCEL_ASYNCHRONOUS)
+		pthread_testcancel();
+	return 0;
+}
+
+int pthread_setcancelstate(int state, int *oldstate)
+{
+	if (state != PTHREAD_CANCEL_ENABLE && state != PTHREAD_CANCEL_DISABLE)
+		return EINVAL;
+	pthread_t t = pthread_self();
+	if (oldstate)
+		*oldstate = t->cancel_off;
+	t->cancel_off = state;
+	return 0;
+}
+
+int pthread_setcanceltype(int type, int *oldtype)
+{
+	if (type != PTHREAD_CANCEL_DEFERRED && type != PTHREAD_CANCEL_ASYNCHRONOUS)
+		return EINVAL;
+	pthread_t t = pthread_self();
+	if (oldtype)
+		*oldtype = t->cancel_type;
+	t->cancel_type = type;
+	return 0;
+}
+
 int pthread_join(pthread_t t, void **ret)
 {
+	pthread_testcancel();
 	if (!t || t == &main_thread || t == pthread_self())
 		return t == pthread_self() ? EDEADLK : EINVAL;
 	unsigned st;
@@ -164,6 +275,11 @@ int pthread_detach(pthread_t t)
 void pthread_exit(void *ret)
 {
 	pthread_t t = pthread_self();
+	while (t->cleanup) { /* the cleanup handlers, last pushed first */
+		struct __pthread_cleanup *c = t->cleanup;
+		t->cleanup = c->prev;
+		c->fn(c->arg);
+	}
 	if (t == &main_thread) {
 		libsys_signals_off(); /* not lost with this thread: others take them */
 		for (;;)
@@ -417,8 +533,15 @@ static int cond_wait_ms(pthread_cond_t *c, pthread_mutex_t *m, uint64_t ms)
 			return EPERM;
 		m->count = 1; /* let go of it fully */
 	}
+	/* a cancel before this sees cond_word and moves seq on: the wait
+	 * below returns at once */
+	pthread_t self = pthread_self();
+	self->cond_shared = c->pshared;
+	__atomic_store_n(&self->cond_word, &c->seq, __ATOMIC_SEQ_CST);
+	int cancel = __atomic_load_n(&self->cancel_pending, __ATOMIC_SEQ_CST) && !self->cancel_off;
 	pthread_mutex_unlock(m);
-	int e = libsys_futex_wait(&c->seq, seq, ms, c->pshared);
+	int e = cancel ? E_OK : libsys_futex_wait(&c->seq, seq, ms, c->pshared);
+	__atomic_store_n(&self->cond_word, NULL, __ATOMIC_SEQ_CST);
 	/* 2, not 1: other waiters may sleep on m since we took it back */
 	while (__atomic_exchange_n(&m->locked, 2, __ATOMIC_ACQUIRE) != 0)
 		libsys_futex_wait(&m->locked, 2, FUTEX_FOREVER, m->pshared);
@@ -426,6 +549,7 @@ static int cond_wait_ms(pthread_cond_t *c, pthread_mutex_t *m, uint64_t ms)
 		m->owner = me_for(m);
 		m->count = count;
 	}
+	pthread_testcancel(); /* cancelled: ends holding m, as POSIX has it */
 	return e == E_TIMEDOUT ? ETIMEDOUT : 0;
 }
 
@@ -627,6 +751,19 @@ int pthread_rwlock_destroy(pthread_rwlock_t *l)
 	return l->readers || l->writer ? EBUSY : 0;
 }
 
+/* A read-write lock's wait on c: not a cancellation point (POSIX's
+ * rwlock calls are not; a cancel here would end the thread holding the
+ * lock's own mutex). */
+static int rw_wait(pthread_cond_t *c, pthread_mutex_t *m, const struct timespec *abstime)
+{
+	pthread_t self = pthread_self();
+	int off = self->cancel_off;
+	self->cancel_off = 1;
+	int e = abstime ? pthread_cond_timedwait(c, m, abstime) : pthread_cond_wait(c, m);
+	self->cancel_off = off;
+	return e;
+}
+
 static int rw_read(pthread_rwlock_t *l, int try, const struct timespec *abstime)
 {
 	int e = 0;
@@ -636,8 +773,7 @@ static int rw_read(pthread_rwlock_t *l, int try, const struct timespec *abstime)
 			e = EBUSY;
 			break;
 		}
-		e = abstime ? pthread_cond_timedwait(&l->readable, &l->lock, abstime)
-			    : pthread_cond_wait(&l->readable, &l->lock);
+		e = rw_wait(&l->readable, &l->lock, abstime);
 		if (e)
 			break;
 	}
@@ -651,16 +787,15 @@ static int rw_write(pthread_rwlock_t *l, int try, const struct timespec *abstime
 {
 	int e = 0;
 	pthread_mutex_lock(&l->lock);
-	if (l->writer && l->owner == pthread_self())
-		e = EDEADLK;
+	if (l->writer && l->owner == pthread_self() && !try)
+		e = EDEADLK; /* (trywrlock: EBUSY, as glibc) */
 	while (!e && (l->writer || l->readers)) {
 		if (try) {
 			e = EBUSY;
 			break;
 		}
 		l->writers_waiting++;
-		e = abstime ? pthread_cond_timedwait(&l->writable, &l->lock, abstime)
-			    : pthread_cond_wait(&l->writable, &l->lock);
+		e = rw_wait(&l->writable, &l->lock, abstime);
 		l->writers_waiting--;
 	}
 	if (!e) {

@@ -175,20 +175,6 @@ int pthread_getschedparam(pthread_t t, int *policy, struct sched_param *p)
 }
 
 /* Names: Linux's 16 bytes with the NUL; not kept (getname answers ""). */
-int pthread_setname_np(pthread_t t, const char *name)
-{
-	(void)t;
-	return strlen(name) >= 16 ? ERANGE : 0;
-}
-
-int pthread_getname_np(pthread_t t, char *name, size_t len)
-{
-	(void)t;
-	if (!len)
-		return ERANGE;
-	name[0] = 0;
-	return 0;
-}
 
 static int concurrency;
 

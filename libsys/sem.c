@@ -65,11 +65,13 @@ static int sem_take(sem_t *sem, const struct timespec *abstime)
 
 int sem_wait(sem_t *sem)
 {
+	libsys_testcancel();
 	return sem_take(sem, NULL);
 }
 
 int sem_timedwait(sem_t *sem, const struct timespec *abstime)
 {
+	libsys_testcancel();
 	if (sem_trywait(sem) == 0)
 		return 0;
 	if (!abstime) {

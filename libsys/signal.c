@@ -306,6 +306,20 @@ static __attribute__((noinline)) void run_saved_here(void *ipc, int sig, siginfo
 static uint8_t main_sig_save[IPC_BUF_MAX]; /* libsys_tls's sig_save of the */
 static unsigned main_sig_depth;           /* main thread and its sig_depth */
 
+/* The si_code of a floating-point trap, from the exceptions the
+ * interrupted code raised that are unmasked (the x87's and SSE's, still
+ * live here), Linux's order; FPE_FLTINV when none shows. */
+static int fpe_code(void)
+{
+	uint32_t mxcsr;
+	uint16_t sw, cw;
+	__asm__ volatile("stmxcsr %0\n\tfnstsw %1\n\tfnstcw %2" : "=m"(mxcsr), "=m"(sw), "=m"(cw));
+	unsigned raised = ((mxcsr & ~(mxcsr >> 7)) | (sw & ~cw)) & 0x3f;
+	return raised & 0x01 ? FPE_FLTINV : raised & 0x04 ? FPE_FLTDIV :
+	       raised & 0x08 ? FPE_FLTOVF : raised & 0x12 ? FPE_FLTUND :
+	       raised & 0x20 ? FPE_FLTRES : FPE_FLTINV;
+}
+
 /* libsys_sigtramp's C half: called with the kernel's arguments.  A
  * signal whose handler went away after it was sent takes its action now:
  * ignored, or the end of the process by that signal.  The thread's IPC
@@ -323,6 +337,25 @@ void libsys_sig_entry(int sig, siginfo_t *si, void *uc)
 {
 	if (sig < 1 || sig >= _NSIG)
 		return;
+	if (sig == SIGFPE && si && si->si_code == FPE_FLTINV) /* the pager's code for #MF, #XM */
+		si->si_code = fpe_code();
+	struct libsys_tls *me = libsys_tls();
+	if (me && __atomic_load_n(&me->start_pending, __ATOMIC_ACQUIRE) && uc) {
+		/* a new thread before it took its creator's mask: take it at
+		 * the sigreturn, and a signal it blocks goes to the process
+		 * again (another thread, or pending) */
+		((ucontext_t *)uc)->uc_sigmask |= me->start_mask;
+		if ((me->start_mask >> (sig - 1)) & 1) {
+			kill(getpid(), sig);
+			return;
+		}
+	}
+	/* The handler starts with the FPU's initial state, as on Linux (every
+	 * exception masked, round to nearest, no flags): the interrupted
+	 * state, saved by libsys_sigtramp, comes back when it returns, and a
+	 * handler leaving by siglongjmp leaves the initial state behind. */
+	uint32_t mxcsr0 = 0x1f80;
+	__asm__ volatile("fninit\n\tldmxcsr %0" : : "m"(mxcsr0));
 	sighandler_t h = actions[sig].sa_handler;
 	if (h == SIG_IGN || (h == SIG_DFL && ignored_by_default(sig)))
 		return;

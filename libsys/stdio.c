@@ -30,12 +30,16 @@ struct libsys_file {
 	size_t wlen;                 /* write: buf[0, wlen) not yet written */
 	int ungot;                   /* ungetc's byte, or EOF */
 	struct libsys_file *next;    /* every stream (flush_all) */
+	/* a memory stream's (libc4.c): called after every fflush and at
+	 * fclose (closing 1) with the descriptor still open */
+	void (*sync)(int fd, void *arg, int closing);
+	void *sync_arg;
 };
 
 static struct libsys_file files[3] = {
-	{ 0, F_READ, -1, NULL, 0, 0, 0, 0, EOF, &files[1] },
-	{ 1, F_WRITE, _IONBF, NULL, 0, 0, 0, 0, EOF, &files[2] },
-	{ 2, F_WRITE, _IONBF, NULL, 0, 0, 0, 0, EOF, NULL },
+	{ 0, F_READ, -1, NULL, 0, 0, 0, 0, EOF, &files[1], NULL, NULL },
+	{ 1, F_WRITE, _IONBF, NULL, 0, 0, 0, 0, EOF, &files[2], NULL, NULL },
+	{ 2, F_WRITE, _IONBF, NULL, 0, 0, 0, 0, EOF, NULL, NULL, NULL },
 };
 FILE *const stdin = &files[0], *const stdout = &files[1], *const stderr = &files[2];
 static struct libsys_file *all = &files[0];
@@ -360,9 +364,10 @@ int fflush(FILE *f)
 		libsys_stdio_flush_all();
 		return 0;
 	}
-	if (f->flags & F_WRITE)
-		return flush_out(f);
-	return 0;
+	int r = (f->flags & F_WRITE) ? flush_out(f) : 0;
+	if (f->sync)
+		f->sync(f->fd, f->sync_arg, 0);
+	return r;
 }
 
 void libsys_stdio_flush_all(void)
@@ -407,6 +412,20 @@ static FILE *stream_new(int fd, int rw)
 	return f;
 }
 
+FILE *libsys_stream_synced(int fd, const char *mode, void (*sync)(int, void *, int), void *arg)
+{
+	int oflags;
+	int rw = parse_mode(mode, &oflags);
+	if (rw < 0)
+		return NULL;
+	FILE *f = stream_new(fd, rw);
+	if (f) {
+		f->sync = sync;
+		f->sync_arg = arg;
+	}
+	return f;
+}
+
 FILE *fopen(const char *path, const char *mode)
 {
 	int oflags;
@@ -442,6 +461,8 @@ FILE *fdopen(int fd, const char *mode)
 int fclose(FILE *f)
 {
 	int r = (f->flags & F_WRITE) ? flush_out(f) : 0;
+	if (f->sync)
+		f->sync(f->fd, f->sync_arg, 1);
 	if (close(f->fd))
 		r = EOF;
 	if (f->flags & F_OWNBUF)

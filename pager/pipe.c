@@ -10,9 +10,10 @@
  * process's end (pipe_fork, pipe_proc_gone) run alone. */
 #include "pager.h"
 
-#define PIPE_MAX      64
+#define PIPE_MAX      256 /* pipes in the system (Linux: ENFILE past its own) */
 #define PIPE_PAGES    ((int)(PG_PIPE_SIZE / PAGE_SIZE))
-#define PIPE_HOLDERS  32 /* processes holding ends of one pipe */
+#define PIPE_HOLDERS  128 /* processes holding ends of one pipe */
+#define MASK_WORDS    (PIPE_MAX / 64)
 #define PIPE_WAITERS  32 /* calls saved per side of one pipe */
 
 struct pipe_waiter { uint32_t pid, reply; };
@@ -36,15 +37,16 @@ static struct lock pipes_lock;
 #define POLLERS_MAX 64
 static struct poller {
 	uint32_t pid, reply;
-	uint64_t mask, deadline;
+	uint64_t mask[MASK_WORDS], deadline; /* bit id: pipe id */
 } pollers[POLLERS_MAX];
 
 /* Answer every saved poll waiting on pipe q. */
 static void wake_pollers(struct pipe *q)
 {
-	uint64_t bit = 1ull << (q - pipes);
+	int id = (int)(q - pipes);
+	uint64_t bit = 1ull << (id % 64);
 	for (int i = 0; i < POLLERS_MAX; i++)
-		if (pollers[i].reply && (pollers[i].mask & bit)) {
+		if (pollers[i].reply && (pollers[i].mask[id / 64] & bit)) {
 			sys_reply_send(pollers[i].reply, E_OK, 0, PG_PIPE_RETRY, 0, 0);
 			pollers[i].reply = 0;
 		}
@@ -329,16 +331,17 @@ static uint16_t pipe_events(struct proc *p, uint32_t id, uint16_t end)
 
 /* Save p's poll of the pipes in mask until timeout ms pass (PG_POLL_FOREVER:
  * no limit): PG_DEFERRED, or E_BUSY (no room: libsys naps, asks again). */
-static long poll_wait(struct proc *p, uint64_t mask, uint64_t timeout)
+static long poll_wait(struct proc *p, const uint64_t *mask, uint64_t timeout)
 {
 	for (int i = 0; i < POLLERS_MAX; i++)
 		if (!pollers[i].reply) {
 			struct sys_regs k;
 			if (sys_reply_save_r(&k))
 				return E_BUSY;
-			pollers[i] = (struct poller){ p->pid, (uint32_t)k.rdi, mask,
-						      timeout == PG_POLL_FOREVER ? 0 :
-						      sig_ms_now() + timeout };
+			pollers[i].pid = p->pid;
+			pollers[i].reply = (uint32_t)k.rdi;
+			memcpy(pollers[i].mask, mask, sizeof pollers[i].mask);
+			pollers[i].deadline = timeout == PG_POLL_FOREVER ? 0 : sig_ms_now() + timeout;
 			if (timeout != PG_POLL_FOREVER)
 				sig_timer_kick();
 			return PG_DEFERRED;
@@ -354,7 +357,7 @@ static long poll_wait(struct proc *p, uint64_t mask, uint64_t timeout)
 static long io_poll(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {
 	uint32_t len = IPC_LABEL_LEN(m->label);
-	uint64_t timeout = m->w[0], mask = 0;
+	uint64_t timeout = m->w[0], mask[MASK_WORDS] = { 0 };
 	if (len % sizeof(struct pg_poll) || len > PG_PIPE_BUF ||
 	    (timeout > PG_POLL_MAX_MS && timeout != PG_POLL_FOREVER))
 		return E_INVAL;
@@ -365,7 +368,7 @@ static long io_poll(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 		e[i].revents = ev & (e[i].events | PG_POLLHUP | PG_POLLERR | PG_POLLNVAL);
 		ready += e[i].revents != 0;
 		if (e[i].id < PIPE_MAX)
-			mask |= 1ull << e[i].id;
+			mask[e[i].id / 64] |= 1ull << (e[i].id % 64);
 	}
 	if (!ready && timeout)
 		return poll_wait(p, mask, timeout);

@@ -21,7 +21,7 @@ int fmt_snprintf(char *buf, size_t size, const char *fmt, ...)
  * long double) with precision prec (-1: none) into
  * buf[0..cap), without sign (*neg tells it); returns the length.  NULL:
  * such a conversion prints verbatim and takes no argument. */
-extern int (*fmt_float)(char *buf, size_t cap, char conv, int prec, bool *neg,
+extern int (*fmt_float)(char *buf, size_t cap, char conv, int prec, bool alt, bool *neg,
 			va_list *ap);
 
 /* glibc's %m: the text for errno (libsys sets it for programs); NULL: %m

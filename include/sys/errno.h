@@ -1,0 +1,2 @@
+/* <sys/errno.h>: the old name of <errno.h>. */
+#include <errno.h>
