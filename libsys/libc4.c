@@ -53,6 +53,36 @@ long random(void)
 	return r;
 }
 
+enum { IOV_READ, IOV_WRITE, IOV_PREAD, IOV_PWRITE };
+
+/* iov[0..n) in turn through op (pread and pwrite at off and on): the
+ * count moved, stopping after a short one, or -1 if the first fails
+ * (EINVAL for n outside 0..IOV_MAX). */
+static ssize_t iov_each(int fd, const struct iovec *iov, int n, int op, off_t off)
+{
+	if (n < 0 || n > IOV_MAX) {
+		errno = EINVAL;
+		return -1;
+	}
+	ssize_t done = 0;
+	for (int i = 0; i < n; i++) {
+		void *b = iov[i].iov_base;
+		size_t len = iov[i].iov_len;
+		if (!len)
+			continue;
+		ssize_t r = op == IOV_READ  ? read(fd, b, len) :
+			    op == IOV_WRITE ? write(fd, b, len) :
+			    op == IOV_PREAD ? pread(fd, b, len, off + done) :
+					      pwrite(fd, b, len, off + done);
+		if (r < 0)
+			return done ? done : -1;
+		done += r;
+		if ((size_t)r < len)
+			break;
+	}
+	return done;
+}
+
 /* The bytes of iov[0..n) written in order, as one write when they fit in
  * 4 KiB (so a pipe gets them atomically), else one write each; the count
  * written, or -1 (EINVAL for n outside [0, IOV_MAX] or a total past
@@ -72,7 +102,7 @@ ssize_t writev(int fd, const struct iovec *iov, int n)
 		total += iov[i].iov_len;
 	}
 	char small[4096];
-	if (total <= sizeof small) {
+	if (total <= sizeof small) { /* one write: atomic on a pipe, as Linux's */
 		size_t at = 0;
 		for (int i = 0; i < n; i++) {
 			memcpy(small + at, iov[i].iov_base, iov[i].iov_len);
@@ -80,68 +110,24 @@ ssize_t writev(int fd, const struct iovec *iov, int n)
 		}
 		return write(fd, small, total);
 	}
-	ssize_t done = 0;
-	for (int i = 0; i < n; i++) {
-		if (!iov[i].iov_len)
-			continue;
-		ssize_t w = write(fd, iov[i].iov_base, iov[i].iov_len);
-		if (w < 0)
-			return done ? done : -1;
-		done += w;
-		if ((size_t)w < iov[i].iov_len)
-			break;
-	}
-	return done;
+	return iov_each(fd, iov, n, IOV_WRITE, 0);
 }
 
 /* Fill iov[0..n) in order from fd: the count read (short at EOF or when
  * a read returns less), or -1. */
 ssize_t readv(int fd, const struct iovec *iov, int n)
 {
-	if (n < 0 || n > IOV_MAX) {
-		errno = EINVAL;
-		return -1;
-	}
-	ssize_t done = 0;
-	for (int i = 0; i < n; i++) {
-		if (!iov[i].iov_len)
-			continue;
-		ssize_t r = read(fd, iov[i].iov_base, iov[i].iov_len);
-		if (r < 0)
-			return done ? done : -1;
-		done += r;
-		if ((size_t)r < iov[i].iov_len)
-			break;
-	}
-	return done;
+	return iov_each(fd, iov, n, IOV_READ, 0);
 }
 
 ssize_t preadv(int fd, const struct iovec *iov, int n, off_t off)
 {
-	ssize_t done = 0;
-	for (int i = 0; i < n; i++) {
-		ssize_t r = pread(fd, iov[i].iov_base, iov[i].iov_len, off + done);
-		if (r < 0)
-			return done ? done : -1;
-		done += r;
-		if ((size_t)r < iov[i].iov_len)
-			break;
-	}
-	return done;
+	return iov_each(fd, iov, n, IOV_PREAD, off);
 }
 
 ssize_t pwritev(int fd, const struct iovec *iov, int n, off_t off)
 {
-	ssize_t done = 0;
-	for (int i = 0; i < n; i++) {
-		ssize_t w = pwrite(fd, iov[i].iov_base, iov[i].iov_len, off + done);
-		if (w < 0)
-			return done ? done : -1;
-		done += w;
-		if ((size_t)w < iov[i].iov_len)
-			break;
-	}
-	return done;
+	return iov_each(fd, iov, n, IOV_PWRITE, off);
 }
 
 /* POSIX basename: the last component of path (trailing slashes cut off in
