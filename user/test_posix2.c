@@ -260,11 +260,13 @@ static void rusage(void)
 	CHECK(getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur >= 3 && rl.rlim_cur < 100000);
 	CHECK(getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur == RLIM_INFINITY);
 	CHECK(setrlimit(RLIMIT_AS, &rl) == 0);
-	rl.rlim_cur = 1 << 20; /* kept (not enforced), read back */
+	rl.rlim_cur = 1 << 20; /* kept, read back */
 	CHECK(setrlimit(RLIMIT_AS, &rl) == 0);
 	CHECK(getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur == 1 << 20 && rl.rlim_max == RLIM_INFINITY);
 	rl.rlim_max = 1 << 19;
 	CHECK(setrlimit(RLIMIT_AS, &rl) == -1 && errno == EINVAL); /* cur > max */
+	rl.rlim_cur = rl.rlim_max = RLIM_INFINITY; /* enforced: the threads' heap below needs room */
+	CHECK(setrlimit(RLIMIT_AS, &rl) == 0);
 	CHECK(getrlimit(RLIMIT_STACK, &rl) == 0);
 	rl.rlim_max += 4096;
 	CHECK(setrlimit(RLIMIT_STACK, &rl) == -1 && errno == EPERM); /* past the system's */
