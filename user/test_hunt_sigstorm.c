@@ -38,6 +38,9 @@
 enum { K_EXIT, K_KILL9, K_PTEXIT, K_FAULT, K_HANDLER_LOOP, K_HANDLER_FAULT, K_HANDLER_EXIT };
 
 static volatile sig_atomic_t usr1, usr2, alrm, chld, stop;
+static pid_t *live;  /* shared: the workers the sender signals, each set by
+		      * the worker once its handlers are in place */
+static int my_slot;  /* a worker's index in live[] */
 static int selfp[2];
 static int kind;
 static volatile int *volatile bad_ptr = (int *)8;
@@ -105,11 +108,6 @@ static void on_chld(int sig)
 		;
 	errno = saved;
 }
-
-/* The controller's mask before it blocks SIGUSR1 and SIGUSR2 (a worker
- * it forks has them blocked until its handlers are in place: the sender
- * may name a worker as soon as it is forked). */
-static sigset_t unblocked;
 
 static void handle(int sig, void (*fn)(int), int flags)
 {
@@ -253,7 +251,7 @@ static void worker(uint64_t seed)
 	handle(SIGUSR2, on_usr2, SA_RESTART);
 	handle(SIGALRM, on_alrm, SA_RESTART);
 	handle(SIGCHLD, on_chld, SA_RESTART);
-	sigprocmask(SIG_SETMASK, &unblocked, NULL); /* the sender's storm from here */
+	live[my_slot] = getpid(); /* the sender's storm from here: its handlers are in */
 	pid_t echo = fork();
 	if (echo == 0) {
 		handle(SIGCHLD, SIG_DFL, 0);
@@ -286,8 +284,6 @@ static void worker(uint64_t seed)
 }
 
 /* ---- the controller ---- */
-
-static pid_t *live;
 
 static void sender(uint64_t seed)
 {
@@ -337,13 +333,14 @@ static void run_workers(int n, uint64_t seed)
 				pid_t p = fork();
 				if (p == 0) {
 					kind = kinds[i];
+					my_slot = i;
 					worker(ws);
 				}
 				if (p < 0) {
 					printf("@@FAIL " T ": fork: errno %d\n", errno);
 					exit(1);
 				}
-				pids[i] = p, live[i] = p, started[i] = now_ms();
+				pids[i] = p, started[i] = now_ms();
 				next++, running++;
 			}
 			if (!pids[i])
@@ -382,11 +379,6 @@ int main(int argc, char **argv)
 		test_fail(T, "shared page");
 	printf(T ": %d workers, seed 0x%lx\n", n, (unsigned long)seed);
 	touch_image();
-	sigset_t usr;
-	sigemptyset(&usr);
-	sigaddset(&usr, SIGUSR1);
-	sigaddset(&usr, SIGUSR2);
-	sigprocmask(SIG_BLOCK, &usr, &unblocked);
 	pid_t snd = fork();
 	if (snd == 0)
 		sender(seed ^ 0xabc);
