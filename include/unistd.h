@@ -109,9 +109,10 @@ int truncate(const char *path, off_t len);
  * let a program rely on anyway), process groups: setpgid (the caller or
  * its child, into a group of its own or one that exists: ESRCH, EPERM),
  * getpgid, getpgrp, setsid (a non-leader leads a new group; sessions are
- * not kept apart from groups, so getsid is getpgid).  A spawned program
- * leads its own group, a forked child is in its parent's; a child whose
- * parent ends is init's (getppid() is 1). */
+ * not kept apart from groups, so getsid is getpgid).  A program started
+ * by init or the shell leads its own group, a forked or posix_spawn
+ * child is in its parent's; a child whose parent ends is init's
+ * (getppid() is 1). */
 extern char **environ;
 pid_t vfork(void);
 pid_t setsid(void);

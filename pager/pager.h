@@ -91,8 +91,10 @@ struct proc {
 	uint64_t cfaults, cmaxrss;         /* of its waited-for children (and
 					    * theirs): faults, the highest peak
 					    * (getrusage RUSAGE_CHILDREN) */
-	uint32_t pgid;                     /* process group: a spawned process
-					    * leads its own, fork inherits */
+	uint32_t pgid;                     /* process group: what init or its
+					    * shell starts leads its own; fork
+					    * and spawn children are in their
+					    * parent's */
 	bool orphan;                       /* its parent ended: init's now, and
 					    * nobody waits for it */
 	bool kill_mark;                    /* do_kill: to be signalled */

@@ -242,7 +242,8 @@ static struct proc *proc_alloc(uint32_t ppid, const char *name, int *err)
 	p->thr[0] = &p->thr0;
 	p->nthr = PROC_THR_CHUNK;
 	p->ppid = ppid;
-	p->pgid = p->pid; /* a group of its own; fork puts the child in its parent's */
+	p->pgid = p->pid; /* a group of its own; fork and spawn (but init's and the
+			   * shell's) put the child in its parent's */
 	struct proc *parent = proc_live(ppid);
 	p->oom_adj = parent ? parent->oom_adj : 0; /* oom_score_adj is inherited */
 	ksmd_proc_new(p, parent);
@@ -268,6 +269,9 @@ int proc_spawn(uint32_t ppid, const char *args, size_t len, uint32_t *pid)
 	struct proc *p = proc_alloc(ppid, args, &e);
 	if (!p)
 		return e;
+	struct proc *parent = proc_live(ppid);
+	if (parent && !parent->kept) /* posix_spawn's: the parent's group; what */
+		p->pgid = parent->pgid; /* init and its shell start leads its own */
 	for (unsigned i = 0; i < img.nsegs && !e; i++)
 		e = load_segment(p, f.data, &img.seg[i]);
 	if (!e)

@@ -264,8 +264,9 @@
  *
  * A process's live children outlive it (orphans: init's, getppid() says
  * init's pid, nobody waits for them); an exited child stays a zombie until
- * its parent waits for it.  A spawned process leads a process group of its
- * own; a forked one is in its parent's.
+ * its parent waits for it.  A process init or its shell spawns leads a
+ * process group of its own; another spawned or forked one is in its
+ * parent's.
  *
  * Threads: the kernel tells the pager when a thread ends (abi/fault.h
  * FAULT_THREAD_END: it called thread_exit, or the kernel ended it); the
