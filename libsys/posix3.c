@@ -270,11 +270,9 @@ pid_t getpgrp(void)
 	return getpgid(0);
 }
 
-/* Sessions are not kept apart from groups: a process that called setsid
- * leads both, which is what programs look at. */
 pid_t getsid(pid_t pid)
 {
-	return getpgid(pid);
+	return (pid_t)pgid_call(PG_PGID_SID, pid, 0);
 }
 
 int killpg(pid_t pgrp, int sig)

@@ -377,6 +377,13 @@ int pgreq_kill(uint32_t pid)
 	return pgreq_kill_sig(pid, 0);
 }
 
+long pgreq_end_job(uint32_t job)
+{
+	struct sys_msg m = { .label = PG_PGID, .w = { PG_PGID_ENDJOB, job } };
+	int e = libsys_pg_call(&m);
+	return e ? -e : (long)m.w[0];
+}
+
 int pgreq_kill_sig(int64_t pid, int sig)
 {
 	struct sys_msg m = { .label = PG_KILL, .w = { (uint64_t)pid, (uint64_t)sig } };

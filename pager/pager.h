@@ -91,6 +91,10 @@ struct proc {
 	uint64_t cfaults, cmaxrss;         /* of its waited-for children (and
 					    * theirs): faults, the highest peak
 					    * (getrusage RUSAGE_CHILDREN) */
+	uint32_t sid;                      /* session: as pgid, or setsid's */
+	uint32_t job;                      /* the pid of what init or its shell
+					    * started that this comes from (fork,
+					    * spawn; no call changes it) */
 	uint32_t pgid;                     /* process group: what init or its
 					    * shell starts leads its own; fork
 					    * and spawn children are in their

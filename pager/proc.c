@@ -242,8 +242,10 @@ static struct proc *proc_alloc(uint32_t ppid, const char *name, int *err)
 	p->thr[0] = &p->thr0;
 	p->nthr = PROC_THR_CHUNK;
 	p->ppid = ppid;
-	p->pgid = p->pid; /* a group of its own; fork and spawn (but init's and the
-			   * shell's) put the child in its parent's */
+	p->job = p->pid;
+	p->pgid = p->sid = p->pid; /* a group and session of its own; fork and
+				    * spawn (but init's and the shell's) put
+				    * the child in its parent's */
 	struct proc *parent = proc_live(ppid);
 	p->oom_adj = parent ? parent->oom_adj : 0; /* oom_score_adj is inherited */
 	ksmd_proc_new(p, parent);
@@ -270,8 +272,12 @@ int proc_spawn(uint32_t ppid, const char *args, size_t len, uint32_t *pid)
 	if (!p)
 		return e;
 	struct proc *parent = proc_live(ppid);
-	if (parent && !parent->kept) /* posix_spawn's: the parent's group; what */
-		p->pgid = parent->pgid; /* init and its shell start leads its own */
+	if (parent) /* the parent's session, and (posix_spawn's) its group; */
+		p->sid = parent->sid; /* but what init and its shell start leads */
+	if (parent && !parent->kept) { /* a group and job of its own, as a */
+		p->pgid = parent->pgid; /* shell's job */
+		p->job = parent->job;
+	}
 	for (unsigned i = 0; i < img.nsegs && !e; i++)
 		e = load_segment(p, f.data, &img.seg[i]);
 	if (!e)
@@ -706,6 +712,8 @@ long do_fork(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	struct pg_startup *st;
 	e = sp ? dp_fork(&p->mem, &c->mem) : E_INVAL;
 	c->pgid = p->pgid;
+	c->sid = p->sid;
+	c->job = p->job;
 	c->heap_start = p->heap_start;
 	c->brk = p->brk;
 	c->sig_handled = p->sig_handled; /* the same handlers, at the same addresses */
@@ -740,9 +748,12 @@ static bool is_ancestor(const struct proc *a, const struct proc *t)
 }
 
 /* May p end t (a signal whose action ends it)?  Itself, a descendant, or
- * one of its own process group (its orphans stay in it). */
+ * one of its own process group (its orphans stay in it); never init or
+ * its shell but themselves. */
 static bool may_end(const struct proc *p, const struct proc *t)
 {
+	if (t->kept && t != p) /* init and its shell, whatever group one joins */
+		return false;
 	return t->pgid == p->pgid || is_ancestor(p, t);
 }
 
@@ -804,20 +815,20 @@ long do_kill(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	return sent ? E_OK : refused ? E_PERM : E_NOENT;
 }
 
-/* Live processes in group g. */
-static uint64_t group_members(uint64_t g)
+/* Live processes in group g (of session sid only, unless sid is 0). */
+static uint64_t group_members(uint64_t g, uint32_t sid)
 {
 	uint64_t n = 0;
 	for (int i = 0; i < proc_slots(); i++) {
 		struct proc *t = proc_slot(i);
-		n += t && t->state == PROC_LIVE && t->pgid == g;
+		n += t && t->state == PROC_LIVE && t->pgid == g && (!sid || t->sid == sid);
 	}
 	return n;
 }
 
-/* PG_PGID (abi/pager.h): getpgid, setpgid, setsid, a group's size.
- * Sessions are not kept apart: setsid makes the caller a new group's
- * leader. */
+/* PG_PGID (abi/pager.h): getpgid, setpgid (within the caller's session:
+ * no process can join init's group, or the shell's), setsid, getsid, a
+ * group's size. */
 long do_pgid(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {
 	uint64_t pid = m->w[1];
@@ -828,23 +839,41 @@ long do_pgid(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 			return E_NOENT;
 		r->w[0] = t->pgid;
 		return E_OK;
-	case PG_PGID_SET: {
+	case PG_PGID_SET: { /* within the caller's session only, as Linux */
 		if (!t || (t != p && t->ppid != p->pid))
 			return E_NOENT;
 		uint64_t g = m->w[2] ? m->w[2] : t->pid;
-		if (g > UINT32_MAX || (g != t->pid && !group_members(g)))
+		if (g > UINT32_MAX || t->sid != p->sid || t->pid == t->sid ||
+		    (g != t->pid && !group_members(g, p->sid)))
 			return E_PERM;
 		t->pgid = (uint32_t)g;
 		return E_OK;
 	}
 	case PG_PGID_COUNT:
-		r->w[0] = group_members(pid);
+		r->w[0] = group_members(pid, 0);
 		return E_OK;
 	case PG_PGID_NEWSESSION:
 		if (p->pgid == p->pid)
 			return E_PERM;
-		p->pgid = p->pid;
+		p->pgid = p->sid = p->pid;
 		r->w[0] = p->pgid;
+		return E_OK;
+	case PG_PGID_SID:
+		if (!t)
+			return E_NOENT;
+		r->w[0] = t->sid;
+		return E_OK;
+	case PG_PGID_ENDJOB: /* init and its shell: what their job w1 left */
+		if (!p->kept)
+			return E_PERM;
+		r->w[0] = 0;
+		for (int i = 0; i < proc_slots(); i++) {
+			struct proc *q = proc_slot(i);
+			if (q && q->state == PROC_LIVE && q->job == pid && !q->kept) {
+				proc_end(q, PG_WAIT_KILLED, 0, 0, 0);
+				r->w[0]++;
+			}
+		}
 		return E_OK;
 	default:
 		return E_INVAL;

@@ -27,12 +27,10 @@ static int run_argv(const char *const *argv, const char *tag)
 	}
 	printf("init: running %s (pid %u)\n", name, pid);
 	e = waitpid(pid, &st);
-	/* what it forked and left running (orphans, still in its group) */
-	long left = pgroup_members((int)pid);
-	if (left > 0) {
+	/* what it forked or spawned and left running (orphans) */
+	long left = pgreq_end_job(pid);
+	if (left > 0)
 		printf("init: %s left %ld processes running: ended\n", name, left);
-		pgreq_kill_sig(-(int64_t)pid, 0);
-	}
 	if (e != E_OK) {
 		printf("%s %s: wait failed: %s\n", tag, name, err_str(e));
 		return 0;

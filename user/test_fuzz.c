@@ -938,9 +938,15 @@ static void start_thread(unsigned i, uint64_t seed, uint64_t calls, unsigned ncp
 	f->ready = 1;
 }
 
+int setpgid(int pid, int pgid); /* <unistd.h>'s, beside the sys/ calls */
+
 static int worker(uint64_t seed, uint64_t calls, unsigned flags)
 {
 	static struct abi_sysinfo si;
+	/* a group of its own, as a shell's job: its calls on groups (kill(0),
+	 * kill(-1)) reach it and what it forks, not the controller, which
+	 * ends what it leaves with the group (reap_job) */
+	setpgid(0, 0);
 	if (sys_sysinfo((uint64_t)&si, sizeof si) || getpid(&W.ppid) < 0)
 		test_fail(NAME, "worker: sysinfo or getpid failed");
 	struct sys_regs r;
@@ -1014,7 +1020,19 @@ struct run {
 
 /* Judge job j if it ended (or stop it: a wild one after WILD_MS, a tame
  * one after WORKER_LIMIT_MS is hung); returns 1 once the slot is free. */
+static int judge_job(struct job *j, struct run *run);
+
+/* reap_job's answer once job j's worker has ended: what it left running
+ * (orphans in its group) is ended too. */
 static int reap_job(struct job *j, struct run *run)
+{
+	int freed = judge_job(j, run);
+	if (freed)
+		pgreq_kill_sig(-(int64_t)j->pid, 0);
+	return freed;
+}
+
+static int judge_job(struct job *j, struct run *run)
 {
 	struct wait_status st;
 	uint64_t planned = THREADS * PER_THREAD;

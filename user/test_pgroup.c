@@ -6,7 +6,9 @@
  *     a child moved to a group of its own with setpgid; killpg ends that
  *     one; waitpid(-g) waits for it; kill(-g, 0) says whether a group is;
  *   setsid in a child makes it a group's leader (getpgrp, getsid), and
- *     fails (EPERM) in a group leader; errors: ESRCH for no such group. */
+ *     fails (EPERM) in a group leader; errors: ESRCH for no such group;
+ *   (here only) a child that joins init's group and kills its group, all
+ *     it may and init itself ends nobody but itself. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <signal.h>
@@ -117,6 +119,26 @@ static void groups(void)
 	signal(SIGTERM, SIG_DFL);
 }
 
+#ifndef __GLIBC__
+/* A hostile child joins init's group (same session: allowed, as Linux's
+ * rule) and signals its group with SIGKILL: it ends itself, never init. */
+static void hostile(void)
+{
+	pid_t c = fork();
+	if (c == 0) {
+		setpgid(0, 1);
+		kill(0, SIGKILL);
+		kill(-1, SIGKILL);
+		kill(1, SIGKILL);
+		_exit(3);
+	}
+	int st = 0;
+	CHECK(waitpid(c, &st, 0) == c);
+	CHECK(kill(1, 0) == 0); /* init lives */
+	CHECK(getppid() == 1);
+}
+#endif
+
 static void sessions(void)
 {
 	errno = 0;
@@ -139,6 +161,9 @@ int main(void)
 	orphan(s, 1);
 	groups();
 	sessions();
+#ifndef __GLIBC__
+	hostile();
+#endif
 	if (!fails)
 		printf("@@PASS " T "\n");
 	return fails != 0;

@@ -255,8 +255,10 @@
  *                    (0: the caller); _SET, w1 =  -  (setpgid: E_NOENT
  *                    pid (0: caller), w2 = group  unless pid is the caller
  *                    (0: pid); _NEWSESSION        or its child, E_PERM for
- *                    (setsid); _COUNT, w1 =       a group nobody leads or
- *                    group                        is in); setsid: w0 = the
+ *                    (setsid); _COUNT, w1 =       a group nobody in the
+ *                    group; _SID, w1 = pid        caller's session is in, or
+ *                                                 a session leader); setsid:
+ *                                                 w0 = the
  *                                                 new group, E_PERM if the
  *                                                 caller leads one already;
  *                                                 count: w0 = its live
@@ -351,6 +353,10 @@ enum pg_request {
 #define PG_PGID_SET 1
 #define PG_PGID_NEWSESSION 2
 #define PG_PGID_COUNT 3 /* w1 = group: w0 = its live processes */
+#define PG_PGID_SID 4   /* w1 = pid (0: the caller): w0 = its session */
+#define PG_PGID_ENDJOB 5 /* init and its shell only: end every process that
+			  * comes (fork, spawn) from job w1, the pid of one
+			  * they started; w0 = how many */
 
 #define PG_WAIT_EXITED 1
 #define PG_WAIT_KILLED 2 /* w1 = FAULT_* label, PG_KILLED_OOM, or 0 (killed, or

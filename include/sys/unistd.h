@@ -19,6 +19,9 @@ static inline int fork(void) { return pgreq_fork(); }
 int pgreq_kill(uint32_t pid);
 /* The same, its wait status saying signal sig (1..64) ended it. */
 int pgreq_kill_sig(int64_t pid, int sig);
+/* init and the shell: end every process that comes (by fork or spawn)
+ * from job, the pid of a program they started; how many, or -E_PERM. */
+long pgreq_end_job(uint32_t job);
 #ifndef LIBSYS_POSIX_NAMES
 static inline int kill(uint32_t pid) { return pgreq_kill(pid); }
 #endif

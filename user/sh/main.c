@@ -300,8 +300,7 @@ static int cmd_oomadj(int argc, char **argv)
 
 int sh_kill_job(uint32_t pid)
 {
-	int e = pgreq_kill_sig(-(int64_t)pid, 0);
-	return e == E_NOENT ? kill(pid) : e;
+	return pgreq_end_job(pid) > 0 ? E_OK : kill(pid);
 }
 
 static int cmd_kill(int argc, char **argv)

@@ -41,9 +41,9 @@ bool sh_parse_num(const char *s, uint64_t max, uint64_t *out);
  * if it is not one. */
 bool sh_parse_pid(const char *cmd, const char *s, uint32_t *pid);
 
-/* End the program pid started from here and every process of its group
- * (it leads one: what it forked, orphans too); a pid leading no group
- * (not ours) alone.  E_OK, E_NOENT, E_PERM. */
+/* End the program pid started from here and every process that comes
+ * from it (forked or spawned, orphans too); another pid alone.  E_OK,
+ * E_NOENT, E_PERM. */
 int sh_kill_job(uint32_t pid);
 
 /* Take a leading -r from argv; true if it was there (argc, argv skip it). */
