@@ -366,7 +366,7 @@ static const struct builtin builtins[] = {
 	{ "help",    "",                  "this list", cmd_help },
 	{ "ls",      "",                  "the programs in the initrd, with sizes", cmd_ls },
 	{ "ps",      "[-r]",              "processes: pid, name, state, resident pages, faults, oom_score_adj", cmd_ps },
-	{ "kill",    "PID",               "end process PID (one started here) and its group", cmd_kill },
+	{ "kill",    "PID",               "end process PID (one started here) and all it started", cmd_kill },
 	{ "vmstat",  "[-r] [SECS [COUNT]]", "pager counters, OOM kills and waits (every SECS s; Ctrl-C stops)", cmd_vmstat },
 	{ "oomadj",  "[-r] [N]",          "show or set (-1000..1000) the oom_score_adj programs started here inherit", cmd_oomadj },
 	{ "frames",  "[-r]",              "frame allocator: free, by purpose, by order, per CPU", cmd_frames },
