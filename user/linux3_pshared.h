@@ -4,15 +4,8 @@
 #ifndef LINUX3_PSHARED_H
 #define LINUX3_PSHARED_H
 #include <errno.h>
-#include <stdio.h>
 #include <unistd.h>
-#ifdef __GLIBC__
-static void touch_image(void) {}
-#define FRAMES 0
-#else
-#include <sys/test.h>
-#define FRAMES 1
-#endif
+#include "linux_frames.h"
 
 static int fails;
 #define CHECK(c) do { if (!(c)) { printf("@@FAIL " T ": line %d: %s (errno %d)\n", __LINE__, #c, errno); fails++; } } while (0)
@@ -27,9 +20,7 @@ static int run_twice(void (*run)(int second))
 	long before = sysconf(_SC_AVPHYS_PAGES);
 	run(1);
 #if FRAMES
-	long after = (long)frames_settle((uint64_t)before, 3000);
-	printf(T ": %ld free frames before, %ld after\n", before, after);
-	CHECK(after >= before);
+	CHECK(frames_back(before, 3000));
 #else
 	(void)before;
 #endif

@@ -22,14 +22,8 @@
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#ifdef __GLIBC__
-#define FRAMES 0
-#else
-#include <sys/test.h>
-#define FRAMES 1
-#endif
-
 #define T "hunt2_fork_snapshot"
+#include "linux_frames.h"
 #define PAGES 12
 #define WPP 512
 #define WRITERS 3
@@ -142,24 +136,5 @@ static int run(void)
 
 int main(void)
 {
-#if FRAMES
-	touch_image();
-#endif
-	if (run())
-		return 1;
-#if FRAMES
-	long before = (long)frames_steady(3000);
-#endif
-	if (run())
-		return 1;
-#if FRAMES
-	long after = (long)frames_settle((uint64_t)before, 3000);
-	printf(T ": %ld free frames before, %ld after\n", before, after);
-	if (after < before) {
-		printf("@@FAIL " T ": %ld frames lost\n", before - after);
-		return 1;
-	}
-#endif
-	printf("@@PASS " T "\n");
-	return 0;
+	return run_twice_counted(run);
 }

@@ -18,14 +18,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#ifdef __GLIBC__
-#define FRAMES 0
-#else
-#include <sys/test.h>
-#define FRAMES 1
-#endif
-
 #define T "hunt2_shm_names"
+#include "linux_frames.h"
 #define KIDS 4
 #define NAMES 2
 #define PAGES 8
@@ -171,24 +165,5 @@ static int run(void)
 
 int main(void)
 {
-#if FRAMES
-	touch_image();
-#endif
-	if (run())
-		return 1;
-#if FRAMES
-	long before = (long)frames_steady(3000);
-#endif
-	if (run())
-		return 1;
-#if FRAMES
-	long after = (long)frames_settle((uint64_t)before, 3000);
-	printf(T ": %ld free frames before, %ld after\n", before, after);
-	if (after < before) {
-		printf("@@FAIL " T ": %ld frames lost\n", before - after);
-		return 1;
-	}
-#endif
-	printf("@@PASS " T "\n");
-	return 0;
+	return run_twice_counted(run);
 }

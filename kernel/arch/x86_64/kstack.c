@@ -47,6 +47,7 @@ static uint16_t dirty_head = NONE;   /* freed, maybe still in some TLB */
 static unsigned dirty_count;
 static unsigned fresh;               /* slots below this were used once */
 static unsigned slot_limit;          /* slots with a page table (kstack_tables) */
+static uint64_t leaf_nx;             /* the leaves' NX bit, if the CPU has NX on */
 
 /* kstack_init: hook the area into the kernel half (boot CPU, before any
  * space exists). */
@@ -56,11 +57,6 @@ void kstack_init(void)
 	boot_pml4[(KSTACK_BASE >> 39) & 511] = ((uint64_t)kstack_pdpt - KERNEL_VMA) | PTE_P | PTE_W;
 }
 
-/* The leaf entries' NX bit, if the CPU has NX on. */
-static uint64_t nx(void)
-{
-	return (rdmsr(MSR_EFER) & (1u << 11)) ? PTE_NX : 0;
-}
 
 /* The page-table entry of slot's first page (its table is there: slots
  * stop at slot_limit). */
@@ -88,6 +84,7 @@ void kstack_tables(void)
 			panic("kstack: no memory for the kernel stacks' page tables");
 		kstack_pd[i] = (pfn << PAGE_SHIFT) | PTE_P | PTE_W;
 	}
+	leaf_nx = (rdmsr(MSR_EFER) & (1u << 11)) ? PTE_NX : 0;
 	slot_limit = (unsigned)(n * (2u << 20) / KSTACK_SLOT);
 }
 
@@ -149,7 +146,7 @@ uint64_t arch_kstack_map(uint64_t pfn, unsigned npages)
 	uint64_t top = KSTACK_BASE + (uint64_t)(slot + 1) * KSTACK_SLOT;
 	unsigned first = (KSTACK_SLOT - (uint64_t)npages * PAGE_SIZE) / PAGE_SIZE;
 	for (unsigned i = 0; i < npages; i++)
-		pte[first + i] = ((pfn + i) << PAGE_SHIFT) | PTE_P | PTE_W | nx();
+		pte[first + i] = ((pfn + i) << PAGE_SHIFT) | PTE_P | PTE_W | leaf_nx;
 	return top;
 }
 
