@@ -16,6 +16,8 @@
 #define O_NONBLOCK 04000
 #define O_NDELAY  O_NONBLOCK
 #define O_CLOEXEC 02000000
+#define AT_FDCWD   (-100) /* faccessat's dirfd: the current directory */
+#define AT_EACCESS 0x200
 
 #define F_DUPFD 0
 #define F_GETFD 1

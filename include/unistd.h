@@ -15,6 +15,11 @@
 #define SEEK_CUR 1
 #define SEEK_END 2
 
+#define F_OK 0 /* access(2)'s modes */
+#define X_OK 1
+#define W_OK 2
+#define R_OK 4
+
 #define _SC_ARG_MAX            0
 #define _SC_CHILD_MAX          1
 #define _SC_CLK_TCK            2
@@ -43,6 +48,8 @@ int execl(const char *path, const char *arg, ...);
 int execlp(const char *file, const char *arg, ...);
 int execle(const char *path, const char *arg, ...);
 pid_t getpid(void);
+int access(const char *path, int mode);
+int faccessat(int dirfd, const char *path, int mode, int flags);
 pid_t getppid(void);
 int getpagesize(void);
 long sysconf(int name);

@@ -1,8 +1,9 @@
 /* Descriptors: initrd files (open, read, lseek, close; read-only: the
  * initrd is the only file system), /dev/null, /dev/zero, /dev/random and
  * /dev/urandom (here in libsys: no pager state), the console (fds 0, 1
- * and 2 at the start), shared memory objects (shm.c: shm_open's, read-write) and pipes
- * (pipe.c); dup, dup2, dup3, fcntl.  A descriptor is a slot of a small
+ * and 2 at the start), shared memory objects (shm.c: shm_open's, read-write), pipes
+ * (pipe.c) and the /proc and /sys files procfs.c makes; dup, dup2, dup3,
+ * fcntl, access.  A descriptor is a slot of a small
  * table in this process naming an open file description (shared by dups,
  * copied by fork, like Linux's); the pager knows a file by its PG_LIST
  * index, a pipe by its id. */
@@ -20,8 +21,8 @@
 
 #define FD_MAX LIBSYS_FD_MAX
 
-enum { OFD_FREE, OFD_CONSOLE, OFD_FILE, OFD_SHM, OFD_PIPE, OFD_NULL, OFD_ZERO,
-       OFD_RANDOM };
+enum { OFD_FREE, OFD_CONSOLE, OFD_FILE, OFD_SHM, OFD_PIPE, OFD_PROC, OFD_NULL,
+       OFD_ZERO, OFD_RANDOM }; /* devices last */
 
 /* The devices under /dev: name, kind, minor number (Linux's, major 1). */
 static const struct dev {
@@ -48,8 +49,8 @@ static const struct dev *dev_find(const char *path)
  * pager once per description (pipe.c). */
 static struct ofd {
 	int refs, kind, flags;  /* flags: O_ACCMODE | O_NONBLOCK */
-	int shm;                /* shm.c's object + 1 */
-	unsigned index;         /* PG_LIST index; a pipe's id */
+	int shm;                /* shm.c's object + 1; a /proc file's pid */
+	unsigned index;         /* PG_LIST index; a pipe's id; procfs.c's kind */
 	uint64_t size, pos;
 } ofds[FD_MAX];
 
@@ -188,6 +189,19 @@ int open(const char *path, int flags, ...)
 	if (d) /* O_CREAT, O_TRUNC: nothing to do, as Linux's */
 		return fd_new(d->kind, flags & (O_ACCMODE | O_NONBLOCK | O_CLOEXEC), 0,
 			      (unsigned)d->minor, 0);
+	unsigned kind;
+	int pid, dir, writable;
+	if (!strncmp(path, "proc", 4) || !strncmp(path, "sys", 3)) {
+		int e = libsys_procfs_find(path, &kind, &pid, &dir, &writable);
+		if (e == E_OK && !dir && (writable || (flags & O_ACCMODE) == O_RDONLY)) {
+			int fd = fd_new(OFD_PROC, flags & (O_ACCMODE | O_CLOEXEC), pid, kind, 0);
+			return fd;
+		}
+		if (e != E_NOENT) {
+			errno = e ? EACCES : dir ? EISDIR : EACCES;
+			return -1;
+		}
+	}
 	if ((flags & O_ACCMODE) != O_RDONLY || (flags & (O_CREAT | O_TRUNC))) {
 		errno = find_file(path, &index, &size) ? ENOENT : EROFS;
 		if (flags & O_CREAT)
@@ -422,6 +436,12 @@ ssize_t read(int fd, void *buf, size_t count)
 		return 0;
 	if (o->kind == OFD_ZERO || o->kind == OFD_RANDOM)
 		return dev_fill(o->kind, buf, count);
+	if (o->kind == OFD_PROC) {
+		ssize_t n = libsys_procfs_read(o->index, o->shm, o->pos, buf, count);
+		if (n > 0)
+			o->pos += (uint64_t)n;
+		return n;
+	}
 	if (o->kind == OFD_SHM) {
 		size_t n = libsys_shm_rw(o->shm, o->pos, buf, count, 0);
 		o->pos += n;
@@ -456,6 +476,8 @@ ssize_t write(int fd, const void *buf, size_t count)
 		return libsys_pipe_write(o->index, buf, count, o->flags & O_NONBLOCK);
 	if (o->kind == OFD_NULL || o->kind == OFD_ZERO)
 		return count > RW_MAX ? (ssize_t)RW_MAX : (ssize_t)count; /* never read */
+	if (o->kind == OFD_PROC)
+		return libsys_procfs_write(o->index, buf, count);
 	if (o->kind == OFD_RANDOM) { /* read as Linux's adds it to the pool */
 		size_t n = count ? libsys_user_room(buf, count > RW_MAX ? RW_MAX : count, 0) : 0;
 		if (count && !n) {
@@ -642,11 +664,55 @@ int stat(const char *path, struct stat *st)
 		dev_stat(st, (unsigned)d->minor);
 		return 0;
 	}
+	unsigned kind;
+	int pid, dir, writable;
+	if ((!strncmp(path, "proc", 4) || !strncmp(path, "sys", 3)) &&
+	    libsys_procfs_find(path, &kind, &pid, &dir, &writable) != E_NOENT) {
+		fill_stat(st, dir ? S_IFDIR | 0555 : writable ? S_IFREG | 0644 :
+			  S_IFREG | 0444, 0, 0);
+		return 0;
+	}
 	int e = find_file(path, &index, &size);
 	if (e)
 		return libsys_fail(e);
 	fill_stat(st, S_IFREG | 0444, size, index + 1ull);
 	return 0;
+}
+
+/* access: whether path exists (F_OK) and may be read, written or run as
+ * mode asks: initrd files are read-only (EROFS for W_OK) and may be run;
+ * a directory may be searched; /dev files and the writable /proc and /sys
+ * files may be written; nothing else may be run (EACCES). */
+int access(const char *path, int mode)
+{
+	struct stat st;
+	if (mode & ~(R_OK | W_OK | X_OK)) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (stat(path, &st))
+		return -1;
+	int file = S_ISREG(st.st_mode) && st.st_ino != 0; /* an initrd file */
+	if ((mode & W_OK) && file) {
+		errno = EROFS;
+		return -1;
+	}
+	if (((mode & W_OK) && !(st.st_mode & 0200)) ||
+	    ((mode & X_OK) && !file && !S_ISDIR(st.st_mode))) {
+		errno = EACCES;
+		return -1;
+	}
+	return 0;
+}
+
+int faccessat(int dirfd, const char *path, int mode, int flags)
+{
+	(void)flags; /* AT_EACCESS, AT_SYMLINK_NOFOLLOW: one user, no links */
+	if (dirfd != AT_FDCWD && path && *path != '/') {
+		errno = ENOTDIR; /* no directories to open */
+		return -1;
+	}
+	return access(path, mode);
 }
 
 int lstat(const char *path, struct stat *st)
@@ -669,6 +735,8 @@ int fstat(int fd, struct stat *st)
 		fill_stat(st, S_IFIFO | 0600, 0, 0);
 	else if (o->kind == OFD_SHM)
 		fill_stat(st, S_IFREG | 0600, libsys_shm_size(o->shm), 0);
+	else if (o->kind == OFD_PROC)
+		fill_stat(st, S_IFREG | 0444, 0, 0);
 	else if (o->kind >= OFD_NULL)
 		dev_stat(st, o->index);
 	else

@@ -110,6 +110,15 @@ void libsys_stdio_flush_all(void);
  * default soft limit. */
 #define LIBSYS_FD_MAX 1024
 
+/* procfs.c: /proc and /sys files.  find: E_OK with *dir set for a
+ * directory, else *kind (the file), *pid (its process, 0: none), and
+ * *writable; E_NOENT, or E_PERM (another process's pagemap). */
+int libsys_procfs_find(const char *path, unsigned *kind, int *pid, int *dir,
+		       int *writable);
+/* read: count bytes of the file at pos (made anew); write: a number. */
+ssize_t libsys_procfs_read(unsigned kind, int pid, uint64_t pos, void *buf, size_t count);
+ssize_t libsys_procfs_write(unsigned kind, const void *buf, size_t count);
+
 /* A stream over fd with mode (as fdopen's) whose sync(fd, arg, closing)
  * runs after each fflush and at fclose (stdio.c; memory streams). */
 struct libsys_file;

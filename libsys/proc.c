@@ -456,7 +456,13 @@ int pager_ps(uint32_t first, struct pg_procinfo *v, size_t max, size_t *n)
 
 int pager_pmap(uint32_t pid, struct pg_region_info *v, size_t max, size_t *n)
 {
-	struct sys_msg m = { .label = PG_PMAP, .w = { pid } };
+	return pager_pmap_from(pid, 0, v, max, n);
+}
+
+int pager_pmap_from(uint32_t pid, uint64_t from, struct pg_region_info *v,
+		    size_t max, size_t *n)
+{
+	struct sys_msg m = { .label = PG_PMAP, .w = { pid, from } };
 	size_t len;
 	int e = pg_call_buf(&m, v, max * sizeof *v, &len);
 	*n = len / sizeof *v;

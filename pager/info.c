@@ -67,8 +67,9 @@ long do_ps(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	return E_OK;
 }
 
-/* PG_PMAP: the regions of live process w0 (0: the caller) as struct
- * pg_region_info in the reply buffer; w0 = how many.  E_NOENT. */
+/* PG_PMAP: the regions of live process w0 (0: the caller) that start at or
+ * above address w1, as struct pg_region_info in the reply buffer (as many
+ * as fit); w0 = how many.  E_NOENT. */
 long do_pmap(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {
 	struct proc *t = m->w[0] == 0 ? p :
@@ -79,7 +80,7 @@ long do_pmap(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 		return PG_ALONE; /* another process's regions: its lock is not ours */
 	struct pg_region_info *out = pg_self()->ipc_buf;
 	size_t n = 0, max = IPC_BUF_MAX / sizeof *out;
-	for (struct region *rg = region_from(&t->mem.regions, 0); rg && n < max;
+	for (struct region *rg = region_from(&t->mem.regions, m->w[1]); rg && n < max;
 	     rg = region_next(&t->mem.regions, rg), n++) {
 		out[n].start = rg->start;
 		out[n].end = rg->end;

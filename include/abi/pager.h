@@ -73,8 +73,9 @@
  *   PG_STATS         -                            buffer: struct pg_stats
  *   PG_PS            w0 = first pid               buffer: struct pg_procinfo
  *                                                 [w0 entries], pids >= w0
- *   PG_PMAP          w0 = pid                     buffer: struct pg_region_info
- *                                                 [w0 entries]
+ *   PG_PMAP          w0 = pid, w1 = address:      buffer: struct pg_region_info
+ *                    the regions from there on    [w0 entries], as many as
+ *                    it                           fit
  *   PG_LIST          w0 = index                   w0 = size in bytes; buffer:
  *                                                 the name of the index-th
  *                                                 initrd program (no NUL);

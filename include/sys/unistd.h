@@ -61,6 +61,9 @@ long pgroup_members(int g);
 
 /* Up to max regions of process pid into v; *n = how many. */
 int pager_pmap(uint32_t pid, struct pg_region_info *v, size_t max, size_t *n);
+/* The same, of its regions that start at or above address from. */
+int pager_pmap_from(uint32_t pid, uint64_t from, struct pg_region_info *v,
+		    size_t max, size_t *n);
 
 /* How child pid ended, at once: E_AGAIN while it runs. */
 int wait_poll(uint32_t pid, struct wait_status *st);

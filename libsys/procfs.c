@@ -1,0 +1,457 @@
+/* /proc and /sys files as Linux programs read them, made in this process
+ * from the pager's answers, in Linux's formats: /proc/PID/ (or self/)
+ * status, statm, maps, pagemap (binary, 8 bytes a page), oom_score_adj
+ * (read and write), ksm_stat, ksm_merging_pages, cmdline; /proc/meminfo,
+ * /proc/cpuinfo, /sys/devices/system/cpu/online and possible, and
+ * /sys/kernel/mm/ksm/ (KSM's statistics, and its controls written as on
+ * Linux).  files.c opens them as descriptors of kind OFD_PROC; a read
+ * makes the text anew (as Linux's seq files do) and returns the part at
+ * the descriptor's position. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include "abi/err.h"
+#include "abi/page.h"
+#include "abi/stats.h"
+#include "lib/string.h"
+#include "sys/ksm.h"
+#include "sys/mman.h"
+#include "sys/unistd.h"
+#include "libsys.h"
+
+enum {
+	PF_STATUS = 1, PF_STATM, PF_MAPS, PF_PAGEMAP, PF_OOM_ADJ, PF_KSM_STAT,
+	PF_KSM_MERGING, PF_CMDLINE, PF_MEMINFO, PF_CPUINFO, PF_CPU_ONLINE,
+	PF_KSM, /* + the row of ksm_files below, << 8 */
+};
+
+/* A process's files: name, kind, writable. */
+static const struct { const char *name; int kind, rw; } pid_files[] = {
+	{ "status", PF_STATUS, 0 },        { "statm", PF_STATM, 0 },
+	{ "maps", PF_MAPS, 0 },            { "pagemap", PF_PAGEMAP, 0 },
+	{ "oom_score_adj", PF_OOM_ADJ, 1 }, { "ksm_stat", PF_KSM_STAT, 0 },
+	{ "ksm_merging_pages", PF_KSM_MERGING, 0 }, { "cmdline", PF_CMDLINE, 0 },
+};
+
+/* /sys/kernel/mm/ksm/: Linux's name, struct ksm_stats field, 32-bit, the
+ * KSM_CTL_* key that writes it (0: read-only). */
+#define KS(f) __builtin_offsetof(struct ksm_stats, f)
+static const struct { const char *name; unsigned off, u32, ctl; } ksm_files[] = {
+	{ "run", KS(run), 1, KSM_CTL_RUN },
+	{ "pages_to_scan", KS(pages_to_scan), 1, KSM_CTL_PAGES_TO_SCAN },
+	{ "sleep_millisecs", KS(sleep_ms), 1, KSM_CTL_SLEEP_MS },
+	{ "max_page_sharing", KS(max_page_sharing), 1, KSM_CTL_MAX_PAGE_SHARING },
+	{ "use_zero_pages", KS(use_zero_pages), 1, KSM_CTL_USE_ZERO_PAGES },
+	{ "pages_shared", KS(pages_shared), 0, 0 },
+	{ "pages_sharing", KS(pages_sharing), 0, 0 },
+	{ "pages_unshared", KS(pages_unshared), 0, 0 },
+	{ "pages_volatile", KS(pages_volatile), 0, 0 },
+	{ "pages_skipped", KS(pages_skipped), 0, 0 },
+	{ "pages_scanned", KS(pages_scanned), 0, 0 },
+	{ "full_scans", KS(full_scans), 0, 0 },
+	{ "ksm_zero_pages", KS(ksm_zero_pages), 0, 0 },
+	{ "stable_node_chains", KS(stable_node_chains), 0, 0 },
+	{ "general_profit", KS(general_profit), 0, 0 },
+	{ "merge_across_nodes", 0, 0, 0 }, /* one node: always 1 */
+};
+#define KSM_FILES (sizeof ksm_files / sizeof ksm_files[0])
+#define NODES_ROW (KSM_FILES - 1)
+
+/* The number at *s (decimal), *s moved past it; -1 if none. */
+static long number(const char **s)
+{
+	long v = -1;
+	for (; **s >= '0' && **s <= '9'; (*s)++)
+		v = (v < 0 ? 0 : v * 10) + (**s - '0');
+	return v;
+}
+
+/* The pid path names ("self" or digits, then '/' or its end), *rest after
+ * it; 0 if none or not a live process. */
+static int pid_part(const char *path, const char **rest)
+{
+	long pid;
+	if (!strncmp(path, "self", 4)) {
+		pid = getpid();
+		path += 4;
+	} else {
+		pid = number(&path);
+	}
+	if (pid <= 0 || (*path && *path != '/'))
+		return 0;
+	struct pg_procinfo pi;
+	size_t n = 0;
+	if (pager_ps((uint32_t)pid, &pi, 1, &n) != E_OK || n != 1 ||
+	    pi.pid != (uint32_t)pid || pi.state != PG_PROC_RUNNING)
+		return 0;
+	*rest = *path ? path + 1 : path;
+	return (int)pid;
+}
+
+int libsys_procfs_find(const char *path, unsigned *kind, int *pid, int *dir,
+		       int *writable)
+{
+	const char *rest;
+	*pid = 0;
+	*dir = 0;
+	*writable = 0;
+	if (!strcmp(path, "proc") || !strcmp(path, "sys") ||
+	    !strcmp(path, "sys/kernel/mm/ksm") || !strcmp(path, "sys/devices/system/cpu")) {
+		*dir = 1;
+		return E_OK;
+	}
+	if (!strcmp(path, "proc/meminfo"))
+		*kind = PF_MEMINFO;
+	else if (!strcmp(path, "proc/cpuinfo"))
+		*kind = PF_CPUINFO;
+	else if (!strcmp(path, "sys/devices/system/cpu/online") ||
+		 !strcmp(path, "sys/devices/system/cpu/possible"))
+		*kind = PF_CPU_ONLINE;
+	else if (!strncmp(path, "sys/kernel/mm/ksm/", 18)) {
+		for (unsigned i = 0; i < KSM_FILES; i++)
+			if (!strcmp(path + 18, ksm_files[i].name)) {
+				*kind = PF_KSM | i << 8;
+				*writable = ksm_files[i].ctl != 0 || i == NODES_ROW;
+				return E_OK;
+			}
+		return E_NOENT;
+	} else if (!strncmp(path, "proc/", 5) && (*pid = pid_part(path + 5, &rest))) {
+		if (!*rest) {
+			*dir = 1;
+			return E_OK;
+		}
+		for (unsigned i = 0; i < sizeof pid_files / sizeof pid_files[0]; i++)
+			if (!strcmp(rest, pid_files[i].name)) {
+				*kind = (unsigned)pid_files[i].kind;
+				*writable = pid_files[i].rw;
+				if (*kind == PF_PAGEMAP && *pid != getpid())
+					return E_PERM; /* another's frames: Linux asks ptrace rights */
+				if (*writable && *pid != getpid())
+					*writable = 0; /* only our own oom_score_adj */
+				return E_OK;
+			}
+		return E_NOENT;
+	} else {
+		return E_NOENT;
+	}
+	return E_OK;
+}
+
+/* ---- the text of a file ---- */
+
+struct text {
+	char *p;
+	size_t len, cap;
+	int failed;
+};
+
+static void put(struct text *t, const char *fmt, ...)
+{
+	char line[256];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	if (n < 0 || t->failed)
+		return;
+	if ((size_t)n >= sizeof line)
+		n = sizeof line - 1;
+	if (t->len + (size_t)n > t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 4096;
+		while (cap < t->len + (size_t)n)
+			cap *= 2;
+		char *p = realloc(t->p, cap);
+		if (!p) {
+			t->failed = 1;
+			return;
+		}
+		t->p = p;
+		t->cap = cap;
+	}
+	memcpy(t->p + t->len, line, (size_t)n);
+	t->len += (size_t)n;
+}
+
+/* Every region of process pid into *v (malloc'd), their count into *n. */
+static int regions(int pid, struct pg_region_info **v, size_t *n)
+{
+	size_t max = 4096 / sizeof **v, got;
+	*n = 0;
+	*v = NULL;
+	uint64_t from = 0;
+	for (;;) {
+		struct pg_region_info *w = realloc(*v, (*n + max) * sizeof **v);
+		if (!w)
+			return E_NOMEM;
+		*v = w;
+		int e = pager_pmap_from((uint32_t)pid, from, *v + *n, max, &got);
+		if (e)
+			return e;
+		*n += got;
+		if (got < max)
+			return E_OK;
+		from = (*v)[*n - 1].end;
+	}
+}
+
+/* Pages of [start, end). */
+static uint64_t pages(uint64_t start, uint64_t end)
+{
+	return (end - start) / PAGE_SIZE;
+}
+
+/* What Linux's status and statm count, in pages, from the regions. */
+struct vm_sums {
+	uint64_t size, rss, rss_file, rss_shmem, data, stack, exe;
+};
+
+static void vm_sums(const struct pg_region_info *v, size_t n, struct vm_sums *s)
+{
+	memset(s, 0, sizeof *s);
+	for (size_t i = 0; i < n; i++) {
+		uint64_t np = pages(v[i].start, v[i].end);
+		s->size += np;
+		s->rss += v[i].resident;
+		if (v[i].backing == PG_BACK_FILE) {
+			s->rss_file += v[i].resident;
+			if (v[i].rights & MAP_X)
+				s->exe += np;
+			else if (v[i].rights & MAP_W)
+				s->data += np;
+		} else if (v[i].backing == PG_BACK_SHARED) {
+			s->rss_shmem += v[i].resident;
+		} else if (v[i].backing == PG_BACK_STACK) {
+			s->stack += np;
+		} else if (v[i].backing != PG_BACK_FIXED) {
+			s->data += np;
+		}
+	}
+}
+
+static void text_status(struct text *t, const struct pg_procinfo *pi,
+			const struct pg_region_info *v, size_t n)
+{
+	struct vm_sums s;
+	vm_sums(v, n, &s);
+	uint64_t kb = PAGE_SIZE / 1024, hwm = pi->maxrss > s.rss ? pi->maxrss : s.rss;
+	put(t, "Name:\t%s\nUmask:\t0022\nState:\tR (running)\n", pi->name);
+	put(t, "Tgid:\t%u\nNgid:\t0\nPid:\t%u\nPPid:\t%u\nTracerPid:\t0\n",
+	    pi->pid, pi->pid, pi->ppid);
+	put(t, "Uid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nFDSize:\t%d\n", LIBSYS_FD_MAX);
+	put(t, "VmPeak:\t%8lu kB\nVmSize:\t%8lu kB\nVmLck:\t%8lu kB\nVmPin:\t%8lu kB\n",
+	    s.size * kb, s.size * kb, 0ul, 0ul);
+	put(t, "VmHWM:\t%8lu kB\nVmRSS:\t%8lu kB\n", hwm * kb, s.rss * kb);
+	put(t, "RssAnon:\t%8lu kB\nRssFile:\t%8lu kB\nRssShmem:\t%8lu kB\n",
+	    (s.rss - s.rss_file - s.rss_shmem) * kb, s.rss_file * kb, s.rss_shmem * kb);
+	put(t, "VmData:\t%8lu kB\nVmStk:\t%8lu kB\nVmExe:\t%8lu kB\nVmLib:\t%8lu kB\n",
+	    s.data * kb, s.stack * kb, s.exe * kb, 0ul);
+	put(t, "VmPTE:\t%8lu kB\nVmSwap:\t%8lu kB\nThreads:\t%u\n", 0ul, 0ul, pi->threads);
+}
+
+static void text_statm(struct text *t, const struct pg_region_info *v, size_t n)
+{
+	struct vm_sums s;
+	vm_sums(v, n, &s);
+	put(t, "%lu %lu %lu %lu 0 %lu 0\n", s.size, s.rss, s.rss_file + s.rss_shmem,
+	    s.exe, s.data + s.stack);
+}
+
+static void text_maps(struct text *t, const struct pg_procinfo *pi,
+		      const struct pg_region_info *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *name = v[i].backing == PG_BACK_HEAP ? "[heap]" :
+				   v[i].backing == PG_BACK_STACK ? "[stack]" :
+				   v[i].backing == PG_BACK_SHARED ? "/dev/zero (deleted)" :
+				   v[i].backing == PG_BACK_FILE ? pi->name : "";
+		put(t, "%08lx-%08lx %c%c%c%c 00000000 00:00 0%s%s%s\n",
+		    (unsigned long)v[i].start, (unsigned long)v[i].end,
+		    v[i].rights & MAP_R ? 'r' : '-', v[i].rights & MAP_W ? 'w' : '-',
+		    v[i].rights & MAP_X ? 'x' : '-',
+		    v[i].backing == PG_BACK_SHARED ? 's' : 'p', *name ? "    " : "",
+		    v[i].backing == PG_BACK_FILE ? "/" : "", name);
+	}
+}
+
+static void text_meminfo(struct text *t)
+{
+	struct abi_frame_stats *fs = malloc(sizeof *fs); /* large: not on the stack */
+	if (!fs || sys_frame_stats((uint64_t)fs, sizeof *fs) != E_OK) {
+		free(fs);
+		t->failed = 1;
+		return;
+	}
+	uint64_t kb = PAGE_SIZE / 1024;
+	put(t, "MemTotal:       %8lu kB\nMemFree:        %8lu kB\nMemAvailable:   %8lu kB\n",
+	    fs->total * kb, fs->free * kb, fs->free * kb);
+	put(t, "Buffers:        %8lu kB\nCached:         %8lu kB\nSwapCached:     %8lu kB\n",
+	    0ul, 0ul, 0ul);
+	put(t, "SwapTotal:      %8lu kB\nSwapFree:       %8lu kB\n", 0ul, 0ul);
+	put(t, "HugePages_Total:       0\nHugePages_Free:        0\nHugepagesize:       2048 kB\n");
+	free(fs);
+}
+
+static void text_cpuinfo(struct text *t)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	for (long i = 0; i < n; i++)
+		put(t, "processor\t: %ld\nvendor_id\t: AuthenticAMD\nmodel name\t: QEMU Virtual CPU\n"
+		       "cpu cores\t: %ld\nflags\t\t: fpu tsc msr pae cx8 apic sep pge cmov pat "
+		       "clflush mmx fxsr sse sse2 syscall nx lm\n\n", i, n);
+}
+
+/* The text of file kind for process pid into *t. */
+static void make_text(unsigned kind, int pid, struct text *t)
+{
+	struct pg_procinfo pi;
+	struct ksm_stats ks;
+	struct pg_region_info *v = NULL;
+	size_t n = 0;
+	switch (kind & 0xFF) {
+	case PF_STATUS:
+	case PF_STATM:
+	case PF_MAPS:
+		if (pager_ps((uint32_t)pid, &pi, 1, &n) != E_OK || n != 1 ||
+		    regions(pid, &v, &n) != E_OK) {
+			t->failed = 1;
+			break;
+		}
+		if ((kind & 0xFF) == PF_STATUS)
+			text_status(t, &pi, v, n);
+		else if ((kind & 0xFF) == PF_STATM)
+			text_statm(t, v, n);
+		else
+			text_maps(t, &pi, v, n);
+		break;
+	case PF_OOM_ADJ:
+		if (pager_ps((uint32_t)pid, &pi, 1, &n) != E_OK || n != 1)
+			t->failed = 1;
+		else
+			put(t, "%d\n", pi.oom_score_adj);
+		break;
+	case PF_KSM_STAT:
+	case PF_KSM_MERGING:
+		if (ksm_stats((uint32_t)pid, &ks) != E_OK)
+			t->failed = 1;
+		else if ((kind & 0xFF) == PF_KSM_MERGING)
+			put(t, "%lu\n", ks.ksm_merging_pages);
+		else
+			put(t, "ksm_rmap_items %lu\nksm_merging_pages %lu\nksm_process_profit %ld\n",
+			    ks.ksm_rmap_items, ks.ksm_merging_pages, ks.ksm_process_profit);
+		break;
+	case PF_CMDLINE:
+		if (pager_ps((uint32_t)pid, &pi, 1, &n) != E_OK || n != 1)
+			t->failed = 1;
+		else
+			put(t, "%s%c", pi.name, 0);
+		break;
+	case PF_MEMINFO:
+		text_meminfo(t);
+		break;
+	case PF_CPUINFO:
+		text_cpuinfo(t);
+		break;
+	case PF_CPU_ONLINE:
+		put(t, "0-%ld\n", sysconf(_SC_NPROCESSORS_ONLN) - 1);
+		break;
+	case PF_KSM:
+		if (ksm_stats(0, &ks) != E_OK) {
+			t->failed = 1;
+		} else if (kind >> 8 == NODES_ROW) {
+			put(t, "1\n");
+		} else {
+			const char *f = (const char *)&ks + ksm_files[kind >> 8].off;
+			if (ksm_files[kind >> 8].u32)
+				put(t, "%u\n", *(const uint32_t *)f);
+			else
+				put(t, "%ld\n", *(const int64_t *)f);
+		}
+		break;
+	default:
+		t->failed = 1;
+	}
+	free(v);
+}
+
+/* /proc/PID/pagemap at byte pos: Linux's entries, one 8-byte word per
+ * page from address pos / 8 * PAGE_SIZE: bit 63 present, 61 file page or
+ * shared, 56 mapped by this process only, 0-54 the frame number. */
+static ssize_t read_pagemap(uint64_t pos, void *buf, size_t count)
+{
+	struct pg_page_info info[PG_INFO_MAX_PAGES];
+	size_t done = 0;
+	if (pos % 8 || count % 8)
+		return libsys_fail(E_INVAL);
+	while (done < count) {
+		uint64_t page = (pos + done) / 8;
+		if (page >= PG_USER_END / PAGE_SIZE)
+			break;
+		size_t want = (count - done) / 8;
+		if (want > PG_INFO_MAX_PAGES)
+			want = PG_INFO_MAX_PAGES;
+		if (page + want > PG_USER_END / PAGE_SIZE)
+			want = PG_USER_END / PAGE_SIZE - page;
+		if (page_info((void *)(page * PAGE_SIZE), want * PAGE_SIZE, info))
+			return done ? (ssize_t)done : -1;
+		for (size_t i = 0; i < want; i++) {
+			uint64_t e = 0;
+			if (info[i].flags & PGI_PRESENT) {
+				e = 1ull << 63 | (info[i].pfn & ((1ull << 55) - 1));
+				if (info[i].flags & (PGI_FILE | PGI_SHARED))
+					e |= 1ull << 61;
+				if (info[i].mapcount == 1)
+					e |= 1ull << 56;
+			}
+			memcpy((char *)buf + done, &e, 8);
+			done += 8;
+		}
+	}
+	return (ssize_t)done;
+}
+
+ssize_t libsys_procfs_read(unsigned kind, int pid, uint64_t pos, void *buf, size_t count)
+{
+	if (kind == PF_PAGEMAP)
+		return read_pagemap(pos, buf, count);
+	struct text t = { 0 };
+	make_text(kind, pid, &t);
+	if (t.failed) {
+		free(t.p);
+		return libsys_fail(E_NOMEM);
+	}
+	size_t n = pos < t.len ? t.len - pos : 0;
+	if (n > count)
+		n = count;
+	if (n)
+		memcpy(buf, t.p + pos, n);
+	free(t.p);
+	return (ssize_t)n;
+}
+
+ssize_t libsys_procfs_write(unsigned kind, const void *buf, size_t count)
+{
+	char s[32];
+	size_t n = count < sizeof s - 1 ? count : sizeof s - 1;
+	memcpy(s, buf, n);
+	s[n] = 0;
+	const char *p = s;
+	int neg = *p == '-';
+	p += neg;
+	long v = number(&p);
+	if (v < 0 || (*p && *p != '\n'))
+		return libsys_fail(E_INVAL);
+	int e = E_INVAL;
+	if (kind == PF_OOM_ADJ) {
+		e = v > 1000 ? E_INVAL : oom_score_adj_set((int)(neg ? -v : v), NULL);
+	} else if ((kind & 0xFF) == PF_KSM && !neg) {
+		unsigned row = kind >> 8;
+		if (row == NODES_ROW) /* one node: either setting is the same */
+			e = v <= 1 ? E_OK : E_INVAL;
+		else if (ksm_files[row].ctl)
+			e = ksm_ctl(ksm_files[row].ctl, (uint64_t)v, 0, NULL);
+	}
+	return e ? libsys_fail(e) : (ssize_t)count;
+}
