@@ -875,6 +875,30 @@ int dp_shm_unlink(const char *name)
 	return e;
 }
 
+int dp_seg_get(int32_t key, uint64_t size, unsigned flags, uint32_t mode, uint32_t pid,
+	       uint64_t now, int32_t *id)
+{
+	lock_take(&share);
+	int e = shm_seg_get(key, size, flags, mode, pid, now, id);
+	lock_give(&share);
+	return e;
+}
+
+struct shm *dp_seg_find(int32_t id)
+{
+	lock_take(&share);
+	struct shm *o = shm_seg_find(id);
+	lock_give(&share);
+	return o;
+}
+
+void dp_seg_remove(struct shm *o)
+{
+	lock_take(&share);
+	shm_seg_remove(o, ops);
+	lock_give(&share);
+}
+
 int dp_register_shared(struct dp_space *s, uint64_t start, uint64_t size,
 		       unsigned rights, struct shm *o, uint64_t va0)
 {
