@@ -942,6 +942,76 @@ START_TEST(shm_names_global)
 }
 END_TEST
 
+/* System V segments: one table for all spaces (a key found by an
+ * unrelated space, the same frames); EXCL, no key, a larger size, a
+ * private key making a new one each time; nattch is the attachments of
+ * every space; a removed segment's key is free at once and its id lives
+ * until the last attachment goes, then is stale (and so are its frames:
+ * none held).  A sized object's page past its size is E_RANGE. */
+START_TEST(shm_segs_global)
+{
+	setup();
+	struct dp_space a, b;
+	uint8_t v = 5;
+	int32_t id, id2, id3;
+	dp_space_init(&a, 1);
+	dp_space_init(&b, 2);
+	ck_assert_int_eq(dp_seg_get(42, 2 * P, 0, 0600, 1, 0, &id), E_NOENT);
+	ck_assert_int_eq(dp_seg_get(42, 2 * P - 10, SHM_SEG_CREAT, 0600, 1, 7, &id), E_OK);
+	ck_assert_int_eq(dp_seg_get(42, P, SHM_SEG_CREAT | SHM_SEG_EXCL, 0, 2, 0, &id2), E_BUSY);
+	ck_assert_int_eq(dp_seg_get(42, 2 * P, 0, 0, 2, 0, &id2), E_INVAL);
+	ck_assert_int_eq(dp_seg_get(42, 0, 0, 0, 2, 0, &id2), E_OK);
+	ck_assert_int_eq(id2, id);
+	ck_assert_int_eq(dp_seg_get(0, 0, SHM_SEG_CREAT, 0, 2, 0, &id2), E_INVAL);
+	ck_assert_int_eq(dp_seg_get(0, P, 0, 0, 2, 0, &id2), E_OK);
+	ck_assert_int_eq(dp_seg_get(0, P, 0, 0, 2, 0, &id3), E_OK);
+	ck_assert_int_ne(id2, id3);
+	ck_assert_uint_eq(shm_segs_used(), 3);
+	struct shm *o = dp_seg_find(id);
+	ck_assert_ptr_nonnull(o);
+	ck_assert_ptr_null(dp_seg_find(-1));
+	ck_assert_ptr_null(dp_seg_find(id + SHM_SEG_MAX)); /* another generation */
+	ck_assert_uint_eq(o->seg->segsz, 2 * P - 10);
+	ck_assert_uint_eq(o->seg->cpid, 1);
+	ck_assert_uint_eq(shm_seg_nattch(o), 0);
+	ck_assert_int_eq(dp_register_shared(&a, BASE, 2 * P, MAP_R | MAP_W, o, BASE), E_OK);
+	ck_assert_int_eq(dp_register_shared(&b, BASE + 4 * P, 2 * P, MAP_R, o, BASE + 4 * P), E_OK);
+	ck_assert_uint_eq(shm_seg_nattch(o), 2);
+	ck_assert_int_eq(access_page(&a, BASE + P, true, &v), E_OK);
+	v = 0;
+	ck_assert_int_eq(access_page(&b, BASE + 5 * P, false, &v), E_OK);
+	ck_assert_uint_eq(v, 5);
+	dp_seg_remove(o);
+	ck_assert_uint_eq(shm_seg_nattch(o), 2);
+	ck_assert_int_eq(dp_seg_get(42, 0, 0, 0, 2, 0, &id2), E_NOENT); /* the key went */
+	ck_assert_ptr_eq(dp_seg_find(id), o);
+	space_gone(&a);
+	ck_assert_uint_eq(shm_seg_nattch(o), 1);
+	space_gone(&b);
+	ck_assert_ptr_null(dp_seg_find(id)); /* gone with its last attachment */
+	ck_assert_uint_eq(shm_segs_used(), 2);
+	dp_seg_remove(dp_seg_find(id2));
+	dp_seg_remove(dp_seg_find(id3));
+	ck_assert_uint_eq(shm_segs_used(), 0);
+	ck_assert_uint_eq(shm_objects_used(), 0);
+	/* a sized object (shm_open's): a whole page past its size is E_RANGE */
+	dp_space_init(&a, 1);
+	o = dp_shm_new();
+	o->sized = true;
+	o->size = P + 1;
+	ck_assert_int_eq(dp_register_shared(&a, BASE, 3 * P, MAP_R | MAP_W, o, BASE), E_OK);
+	dp_shm_put(o);
+	ck_assert_int_eq(access_page(&a, BASE + P, true, &v), E_OK);
+	ck_assert_int_eq(access_page(&a, BASE + 2 * P, false, &v), E_RANGE);
+	o->size = 3 * P;
+	ck_assert_int_eq(access_page(&a, BASE + 2 * P, false, &v), E_OK);
+	space_gone(&a);
+	ck_assert_uint_eq(shm_objects_used(), 0);
+	ck_assert_uint_eq(dp_stats.frames_held, 0);
+	assert_no_leaks();
+}
+END_TEST
+
 START_TEST(unmap_protect_across_regions)
 {
 	setup();
@@ -1048,6 +1118,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, sequential_writes_map_ahead);
 	tcase_add_test(tc, shared_fork_never_cow);
 	tcase_add_test(tc, shm_names_global);
+	tcase_add_test(tc, shm_segs_global);
 	tcase_add_test(tc, shm_shrink_zeroes_held_frames);
 	tcase_add_test(tc, unmap_protect_across_regions);
 	tcase_add_test(tc, dontneed_populate_page_info);
