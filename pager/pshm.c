@@ -52,10 +52,9 @@ long do_psh_open(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	if (!o) {
 		if (!(o = dp_shm_new()))
 			return E_NOMEM;
-		o->sized = true; /* a page past its size is SIGBUS: size 0 now */
+		o->sized = true; /* a page past its size is SIGBUS */
+		o->size = (fl & PG_PSH_INIT) ? 2 * sizeof m->w[1] : 0; /* sem_open's page 0 */
 		e = (fl & PG_PSH_INIT) ? dp_shm_init(o, &m->w[1], 2 * sizeof m->w[1]) : E_OK;
-		if (fl & PG_PSH_INIT)
-			o->size = 2 * sizeof m->w[1]; /* sem_open's page 0 */
 		if (e == E_OK)
 			e = dp_shm_link(name, o);
 		dp_shm_put(o); /* the name's reference is the one left */
