@@ -475,6 +475,12 @@ static void pick_request(struct fz *f, uint64_t a[6])
 	case PG_EXIT: case PG_HALT: case PG_REBOOT:
 		tag = PG_GETPID;
 		break;
+	case PG_SHM_GET: /* look keys up only: a System V segment made would
+			  * outlive the worker (as on Linux) and its frames */
+		a[4] &= ~(uint64_t)PG_SHM_CREAT;
+		if (!(uint32_t)a[2])
+			a[2] |= 1; /* IPC_PRIVATE always makes one */
+		break;
 	case PG_KSM_CTL: /* the machine's KSM settings: only values it must refuse */
 		ksm_ctl_refused(f, a);
 		break;
