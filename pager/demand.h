@@ -292,6 +292,16 @@ void dp_merge_around(struct dp_space *s, uint64_t start, uint64_t end);
 /* True if every page of [start, end) lies in a region (fixed ones too). */
 bool dp_covered(struct dp_space *s, uint64_t start, uint64_t end);
 
+/* mremap's move of private anonymous memory: the pages of [old, old +
+ * olen) (as many as fit in nlen) go to a new region [at, at + nlen) (free:
+ * the caller placed it), entries and frames unchanged (COW shares kept,
+ * nothing copied); the old range is unmapped (keep_old: stays, empty).
+ * Alone (a fault of another thread waits).  E_NOMEM (no node; or not one
+ * private anonymous region, a KSM region or page: the caller copies),
+ * E_BUSY; nothing changed on an error. */
+int dp_move(struct dp_space *s, uint64_t old, uint64_t olen, uint64_t at, uint64_t nlen,
+	    bool keep_old);
+
 /* munmap: [start, end) (page-aligned) leaves every region it meets
  * (regions split, the pages released, shared objects unreferenced); holes
  * are no error.  E_INVAL if it meets a fixed region (nothing changed),

@@ -270,11 +270,35 @@ static long move_shared(struct proc *p, struct region *rg, uint64_t a, uint64_t 
 	return E_OK;
 }
 
+/* mremap's move of private anonymous memory [a, a + olen) to nlen bytes
+ * at dst (0: placed as mmap places): the pager's page entries move
+ * (dp_move; frames not copied, COW shares kept), alone, so no write of
+ * another thread is lost.  E_NOMEM for other private memory (a file's,
+ * the heap, a stack, KSM's): libsys copies it. */
+static long move_private(struct proc *p, struct region *rg, uint64_t a, uint64_t olen,
+			 uint64_t nlen, uint64_t dst, uint64_t flags, struct sys_msg *r)
+{
+	if (rg->kind != PG_BACK_ANON || rg->mergeable)
+		return E_NOMEM;
+	if (!pg_alone())
+		return PG_ALONE; /* nothing changed yet */
+	uint64_t at = dst;
+	int e;
+	if (dst && (e = dp_unmap(&p->mem, dst, dst + nlen))) /* MREMAP_FIXED replaces */
+		return e;
+	if (!dst && (e = region_place(&p->mem.regions, nlen, PG_MMAP_BASE, PG_MMAP_LIMIT, &at)))
+		return e;
+	if ((e = dp_move(&p->mem, a, olen, at, nlen, flags & LX_MREMAP_DONTUNMAP)))
+		return e;
+	r->w[0] = at;
+	return E_OK;
+}
+
 /* PG_MREMAP: w0 = old address, w1 = old length, w2 = new length, w3 =
  * MREMAP_* flags | MREMAP_FIXED's new address (page-aligned); w0 = the
  * address: the same when it shrinks or grows in place; a new one when
- * shared memory moves (move_shared; private memory E_NOMEM: libsys moves
- * it itself); or with an old length of 0 and MREMAP_MAYMOVE, a second
+ * it moves (move_shared, move_private; other private memory E_NOMEM:
+ * libsys moves it itself); or with an old length of 0 and MREMAP_MAYMOVE, a second
  * mapping of shared memory (mremap_alias). */
 long do_mremap(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {
@@ -298,7 +322,7 @@ long do_mremap(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	bool shared = rg->shm && rg->kind == PG_BACK_SHARED;
 	if (flags & (LX_MREMAP_FIXED | LX_MREMAP_DONTUNMAP))
 		return shared ? move_shared(p, rg, a, olen, nlen, dst, flags, r) :
-				E_NOMEM; /* libsys moves private memory */
+				move_private(p, rg, a, olen, nlen, dst, flags, r);
 	r->w[0] = a;
 	if (nlen == olen)
 		return E_OK;
@@ -308,8 +332,9 @@ long do_mremap(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 		return dp_unmap(&p->mem, a + nlen, a + olen);
 	}
 	int e = grow_in_place(p, rg, a + olen, a + nlen);
-	if (e == E_NOMEM && shared && (flags & LX_MREMAP_MAYMOVE))
-		return move_shared(p, rg, a, olen, nlen, 0, flags, r);
+	if (e == E_NOMEM && (flags & LX_MREMAP_MAYMOVE))
+		return shared ? move_shared(p, rg, a, olen, nlen, 0, flags, r) :
+				move_private(p, rg, a, olen, nlen, 0, flags, r);
 	return e;
 }
 
