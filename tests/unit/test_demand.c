@@ -1012,6 +1012,62 @@ START_TEST(shm_segs_global)
 }
 END_TEST
 
+/* mremap's move of private memory: the entries go to the new range with
+ * their frames (nothing copied, no frame taken), a fork's COW shares
+ * kept (a write then copies, the child keeps its bytes), the old range's
+ * mappings and region gone (keep_old: the region stays, empty, reading
+ * zero); a KSM region is refused with nothing changed. */
+START_TEST(move_keeps_frames)
+{
+	setup();
+	struct dp_space a, b;
+	uint8_t v;
+	anon_space(&a, 1, 4);
+	dp_space_init(&b, 2);
+	for (int i = 0; i < 3; i++) {
+		v = (uint8_t)(i + 1);
+		ck_assert_int_eq(access_page(&a, BASE + i * P, true, &v), E_OK);
+	}
+	uint64_t f0 = pt[1][0].pfn, f2 = pt[1][2].pfn;
+	ck_assert_int_eq(dp_fork(&a, &b), E_OK);
+	uint64_t held = dp_stats.frames_held;
+	ck_assert_int_eq(dp_move(&a, BASE, 4 * P, BASE + 16 * P, 6 * P, false), E_OK);
+	ck_assert_ptr_null(dp_region(&a, BASE));
+	ck_assert_ptr_null(dp_page(&a, BASE));
+	ck_assert(!pt[1][0].on && !pt[1][2].on); /* the old mappings went */
+	ck_assert_uint_eq(dp_page(&a, BASE + 16 * P)->pfn, f0);
+	ck_assert_uint_eq(dp_page(&a, BASE + 18 * P)->pfn, f2);
+	ck_assert_uint_eq(dp_share_count(&a, BASE + 16 * P), 2);
+	ck_assert_uint_eq(dp_stats.frames_held, held);
+	struct region *r = dp_region(&a, BASE + 21 * P);
+	ck_assert(r && r->start == BASE + 16 * P && r->end == BASE + 22 * P);
+	ck_assert_int_eq(access_page(&a, BASE + 16 * P, false, &v), E_OK);
+	ck_assert_uint_eq(v, 1);
+	v = 9;
+	ck_assert_int_eq(access_page(&a, BASE + 17 * P, true, &v), E_OK); /* COW: a copy */
+	ck_assert_int_eq(access_page(&b, BASE + P, false, &v), E_OK);
+	ck_assert_uint_eq(v, 2);
+	ck_assert_int_eq(access_page(&a, BASE + 21 * P, false, &v), E_OK);
+	ck_assert_uint_eq(v, 0);
+	/* keep_old (MREMAP_DONTUNMAP): the old range stays, empty */
+	ck_assert_int_eq(dp_move(&a, BASE + 16 * P, 6 * P, BASE + 32 * P, 6 * P, true), E_OK);
+	ck_assert_ptr_nonnull(dp_region(&a, BASE + 16 * P));
+	ck_assert_ptr_null(dp_page(&a, BASE + 16 * P));
+	ck_assert_int_eq(access_page(&a, BASE + 16 * P, false, &v), E_OK);
+	ck_assert_uint_eq(v, 0);
+	ck_assert_int_eq(access_page(&a, BASE + 33 * P, false, &v), E_OK);
+	ck_assert_uint_eq(v, 9);
+	/* KSM's: refused, nothing changed */
+	dp_region(&a, BASE + 32 * P)->mergeable = 1;
+	ck_assert_int_eq(dp_move(&a, BASE + 32 * P, 6 * P, BASE + 48 * P, 6 * P, false), E_NOMEM);
+	ck_assert_ptr_null(dp_region(&a, BASE + 48 * P));
+	ck_assert_ptr_nonnull(dp_page(&a, BASE + 32 * P));
+	space_gone(&a);
+	space_gone(&b);
+	assert_no_leaks();
+}
+END_TEST
+
 START_TEST(unmap_protect_across_regions)
 {
 	setup();
@@ -1119,6 +1175,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, shared_fork_never_cow);
 	tcase_add_test(tc, shm_names_global);
 	tcase_add_test(tc, shm_segs_global);
+	tcase_add_test(tc, move_keeps_frames);
 	tcase_add_test(tc, shm_shrink_zeroes_held_frames);
 	tcase_add_test(tc, unmap_protect_across_regions);
 	tcase_add_test(tc, dontneed_populate_page_info);
