@@ -156,15 +156,18 @@
  *                    offset, w2 = len (<= 4096),  file's bytes (0 at its end);
  *                    w3 = the caller's buffer     E_FAULT if that is not
  *                    (checked writable)           writable memory
- *   PG_MREMAP        w0 = addr, w1 = old len,     w0 = addr: the mapping
- *                    w2 = new len, w3 =           shrinks (its tail
- *                    MREMAP_* flags               unmapped) or grows in
- *                                                 place (anonymous, shared
- *                                                 or file mappings whose
- *                                                 next pages are free); it
- *                                                 never moves: E_NOMEM
- *                                                 then, also with MAYMOVE.
- *                                                 E_FAULT unless [addr,
+ *   PG_MREMAP        w0 = addr, w1 = old len,     w0 = the address: the
+ *                    w2 = new len, w3 =           mapping shrinks (its tail
+ *                    MREMAP_* flags |             unmapped), grows in place
+ *                    MREMAP_FIXED's new address   (anonymous, shared or file
+ *                    (page-aligned)               mappings whose next pages
+ *                                                 are free), or with MAYMOVE
+ *                                                 moves: shared memory (a
+ *                                                 region on its object) and
+ *                                                 private anonymous memory
+ *                                                 (its pages, alone); other
+ *                                                 moves E_NOMEM (libsys
+ *                                                 copies).  E_FAULT unless [addr,
  *                                                 addr + old len) is in one
  *                                                 mapping; E_INVAL bad flags
  *   PG_SIGACTION     w0 = signals with a handler  -  a fault raising one of
