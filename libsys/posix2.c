@@ -351,8 +351,14 @@ void *mremap(void *old, size_t old_len, size_t new_len, int flags, ...)
 			return MAP_FAILED;
 		}
 	}
+	if (flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP)) {
+		errno = EINVAL;
+		return MAP_FAILED;
+	}
+	/* MREMAP_FIXED's address (page-aligned) goes with the flags */
 	struct sys_msg m = { .label = PG_MREMAP,
-			     .w = { (uint64_t)old, old_len, new_len, (uint64_t)(uint32_t)flags } };
+			     .w = { (uint64_t)old, old_len, new_len,
+				    (uint64_t)(uint32_t)flags | (uint64_t)(uintptr_t)dst } };
 	int e = libsys_pg_call(&m);
 	if (e == E_NOMEM && (flags & MREMAP_MAYMOVE))
 		return mremap_move(old, old_len, new_len, flags, dst);

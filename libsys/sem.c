@@ -164,6 +164,14 @@ sem_t *sem_open(const char *name, int oflag, ...)
 	int made;
 	if (libsys_psh_open(obj, fl, init.w, &base, &made))
 		return SEM_FAILED;
+	struct sys_msg q = { .label = PG_PSH_SIZE, .w = { (uint64_t)(uintptr_t)base } };
+	if (libsys_pg_call(&q) != E_OK || q.w[0] < sizeof init.w) {
+		/* an object of that name that is no semaphore (shm_open's, size 0:
+		 * its page 0 would be SIGBUS) */
+		munmap(base, PG_PSH_SPAN);
+		errno = EINVAL;
+		return SEM_FAILED;
+	}
 	sem_t *s = mremap(base, 0, SEM_PAGE, MREMAP_MAYMOVE);
 	munmap(base, PG_PSH_SPAN);
 	if (s == MAP_FAILED)

@@ -199,6 +199,7 @@ int memfd_create(const char *name, unsigned flags)
 		libsys_shm_close(i + 1);
 		return -1;
 	}
+	obj_size(i, 1, 0); /* a file: size 0, a page past it is SIGBUS */
 	return fd;
 }
 
@@ -244,9 +245,9 @@ size_t libsys_shm_rw(int shm, uint64_t pos, void *buf, size_t n, int write)
 			return 0;
 		if (n > SHM_SPAN - pos)
 			n = SHM_SPAN - pos;
-		memcpy(base + pos, buf, n);
-		if (pos + n > size)
+		if (pos + n > size) /* first: a page past the size is SIGBUS */
 			obj_size(shm - 1, 1, pos + n);
+		memcpy(base + pos, buf, n);
 		return n;
 	}
 	if (pos >= size)

@@ -1,45 +1,19 @@
-/* System V shared memory (sys/shm.h) on MAP_SHARED anonymous regions: a
- * segment's pages stay mapped at base while it exists; shmat maps them
- * again (mremap(base, 0, size, MREMAP_MAYMOVE): the pager's alias), so
- * every attachment shares the frames, in fork children too. */
+/* System V shared memory (sys/shm.h): the segments are the pager's, one
+ * table for the whole system (PG_SHM_*, pager/pshm.c), so keys and ids
+ * mean the same in every process, as on Linux.  An attachment is a
+ * MAP_SHARED region of the segment's object made by the pager: fork
+ * copies it, exit and exec let it go, and shm_nattch counts them all.
+ * Nothing is kept here. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
 #include <time.h>
-#include <sched.h>
 #include <unistd.h>
-#include <sys/mman.h>
 #include <sys/shm.h>
-
-#define ATTACH_MAX 64
-
-static struct {
-	int used, removed;
-	key_t key;
-	char *base;
-	struct shmid_ds ds;
-} segs[SHMSEG_MAX];
-
-static struct {
-	char *addr;
-	int seg;
-} attached[ATTACH_MAX];
-
-/* segs and attached are the process's, shared by its threads: every call
- * runs under this lock (two threads' shmget took one entry). */
-static int seg_lock;
-
-static void seg_take(void)
-{
-	while (__atomic_exchange_n(&seg_lock, 1, __ATOMIC_ACQUIRE))
-		sched_yield();
-}
-
-static void seg_give(void)
-{
-	__atomic_store_n(&seg_lock, 0, __ATOMIC_RELEASE);
-}
+#include "abi/err.h"
+#include "abi/pager.h"
+#include "libsys.h"
 
 key_t ftok(const char *path, int id)
 {
@@ -49,190 +23,105 @@ key_t ftok(const char *path, int id)
 	return (key_t)(((uint32_t)(id & 0xff) << 24) | (h & 0xffffff));
 }
 
-static size_t seg_len(int i)
+/* Request m; its error as errno (-1), else 0. */
+static int shm_call(struct sys_msg *m)
 {
-	return (segs[i].ds.shm_segsz + 4095) & ~(size_t)4095;
-}
-
-/* Segment id's index, or -1 (errno EINVAL). */
-static int seg_of(int id)
-{
-	if (id < 0 || id >= SHMSEG_MAX || !segs[id].used) {
-		errno = EINVAL;
-		return -1;
-	}
-	return id;
-}
-
-static void seg_drop(int i)
-{
-	if (!segs[i].removed || segs[i].ds.shm_nattch)
-		return;
-	munmap(segs[i].base, seg_len(i));
-	segs[i].used = 0;
-}
-
-static int shmget_locked(key_t key, size_t size, int flags)
-{
-	if (key != IPC_PRIVATE)
-		for (int i = 0; i < SHMSEG_MAX; i++)
-			if (segs[i].used && !segs[i].removed && segs[i].key == key) {
-				if ((flags & IPC_CREAT) && (flags & IPC_EXCL)) {
-					errno = EEXIST;
-					return -1;
-				}
-				if (size > segs[i].ds.shm_segsz) {
-					errno = EINVAL;
-					return -1;
-				}
-				return i;
-			}
-	if (key != IPC_PRIVATE && !(flags & IPC_CREAT)) {
-		errno = ENOENT;
-		return -1;
-	}
-	if (size == 0 || size > ((size_t)1 << 40)) {
-		errno = EINVAL;
-		return -1;
-	}
-	for (int i = 0; i < SHMSEG_MAX; i++) {
-		if (segs[i].used)
-			continue;
-		size_t len = (size + 4095) & ~(size_t)4095;
-		char *b = mmap(NULL, len, PROT_READ | PROT_WRITE,
-			       MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-		if (b == MAP_FAILED)
-			return -1;
-		memset(&segs[i], 0, sizeof segs[i]);
-		segs[i].used = 1;
-		segs[i].key = key;
-		segs[i].base = b;
-		segs[i].ds.shm_perm.__key = key;
-		segs[i].ds.shm_perm.mode = (unsigned)flags & 0777;
-		segs[i].ds.shm_segsz = size;
-		segs[i].ds.shm_cpid = getpid();
-		segs[i].ds.shm_ctime = time(NULL);
-		return i;
-	}
-	errno = ENOSPC;
+	int e = libsys_pg_call(m);
+	if (e == E_OK)
+		return 0;
+	errno = e == E_OVERFLOW ? ENOSPC : libsys_errno(e);
 	return -1;
 }
 
-static void *shmat_locked(int id, const void *addr, int flags)
+int shmget(key_t key, size_t size, int flags)
 {
-	int i = seg_of(id), slot = -1;
-	if (i < 0)
-		return (void *)-1;
-	if (segs[i].removed) {
-		errno = EIDRM;
-		return (void *)-1;
-	}
-	if (addr) {
+	uint64_t fl = (uint64_t)(flags & 0777) << 8;
+	if (flags & IPC_CREAT)
+		fl |= PG_SHM_CREAT;
+	if (flags & IPC_EXCL)
+		fl |= PG_SHM_EXCL;
+	struct sys_msg m = { .label = PG_SHM_GET,
+			     .w = { (uint64_t)(uint32_t)key, size, fl, (uint64_t)time(NULL) } };
+	return shm_call(&m) ? -1 : (int)m.w[0];
+}
+
+void *shmat(int id, const void *addr, int flags)
+{
+	uintptr_t at = (uintptr_t)addr;
+	if (flags & SHM_RND)
+		at &= ~(uintptr_t)(SHMLBA - 1);
+	if (id < 0 || at % SHMLBA) {
 		errno = EINVAL;
 		return (void *)-1;
 	}
-	for (int a = 0; a < ATTACH_MAX && slot < 0; a++)
-		if (!attached[a].addr)
-			slot = a;
-	if (slot < 0) {
-		errno = EMFILE;
-		return (void *)-1;
-	}
-	char *p = mremap(segs[i].base, 0, seg_len(i), MREMAP_MAYMOVE);
-	if (p == MAP_FAILED)
-		return (void *)-1;
-	if ((flags & SHM_RDONLY) && mprotect(p, seg_len(i), PROT_READ)) {
-		munmap(p, seg_len(i));
-		return (void *)-1;
-	}
-	attached[slot].addr = p;
-	attached[slot].seg = i;
-	segs[i].ds.shm_nattch++;
-	segs[i].ds.shm_atime = time(NULL);
-	segs[i].ds.shm_lpid = getpid();
-	return p;
+	uint64_t fl = ((flags & SHM_RDONLY) ? PG_SHM_RDONLY : 0) |
+		      ((flags & SHM_REMAP) ? PG_SHM_REMAP : 0);
+	struct sys_msg m = { .label = PG_SHM_AT,
+			     .w = { (uint64_t)id, at, fl, (uint64_t)time(NULL) } };
+	return shm_call(&m) ? (void *)-1 : (void *)(uintptr_t)m.w[0];
 }
 
-static int shmdt_locked(const void *addr)
+int shmdt(const void *addr)
 {
-	for (int a = 0; a < ATTACH_MAX; a++)
-		if (attached[a].addr && attached[a].addr == addr) {
-			int i = attached[a].seg;
-			munmap(attached[a].addr, seg_len(i));
-			attached[a].addr = NULL;
-			segs[i].ds.shm_nattch--;
-			segs[i].ds.shm_dtime = time(NULL);
-			segs[i].ds.shm_lpid = getpid();
-			seg_drop(i);
-			return 0;
-		}
-	errno = EINVAL;
-	return -1;
+	struct sys_msg m = { .label = PG_SHM_DT,
+			     .w = { (uint64_t)(uintptr_t)addr, (uint64_t)time(NULL) } };
+	return shm_call(&m);
 }
 
-static int shmctl_locked(int id, int cmd, struct shmid_ds *buf)
+/* IPC_STAT of segment id into buf. */
+static int shm_stat(int id, struct shmid_ds *buf)
 {
-	int i = seg_of(id);
-	if (i < 0)
+	struct sys_msg m = { .label = PG_SHM_CTL, .w = { (uint64_t)id, PG_SHM_STAT } };
+	if (shm_call(&m))
 		return -1;
+	const uint64_t *t = libsys_ipc_buf();
+	memset(buf, 0, sizeof *buf);
+	buf->shm_perm.__key = (key_t)(uint32_t)m.w[3];
+	buf->shm_perm.mode = (unsigned)(m.w[3] >> 32);
+	buf->shm_perm.uid = buf->shm_perm.cuid = getuid();
+	buf->shm_perm.gid = buf->shm_perm.cgid = getgid();
+	buf->shm_segsz = m.w[0];
+	buf->shm_nattch = m.w[1];
+	buf->shm_cpid = (pid_t)(uint32_t)m.w[2];
+	buf->shm_lpid = (pid_t)(m.w[2] >> 32);
+	buf->shm_atime = (time_t)t[0];
+	buf->shm_dtime = (time_t)t[1];
+	buf->shm_ctime = (time_t)t[2];
+	return 0;
+}
+
+int shmctl(int id, int cmd, struct shmid_ds *buf)
+{
+	struct sys_msg m = { .label = PG_SHM_CTL, .w = { (uint64_t)id } };
+	if (id < 0) {
+		errno = EINVAL;
+		return -1;
+	}
 	switch (cmd) {
 	case IPC_STAT:
 		if (!buf) {
 			errno = EFAULT;
 			return -1;
 		}
-		*buf = segs[i].ds;
-		return 0;
+		return shm_stat(id, buf);
 	case IPC_SET:
 		if (!buf) {
 			errno = EFAULT;
 			return -1;
 		}
-		segs[i].ds.shm_perm.mode = buf->shm_perm.mode & 0777;
-		segs[i].ds.shm_ctime = time(NULL);
-		return 0;
+		m.w[1] = PG_SHM_SET;
+		m.w[2] = buf->shm_perm.mode & 0777;
+		m.w[3] = (uint64_t)time(NULL);
+		return shm_call(&m);
 	case IPC_RMID:
-		segs[i].removed = 1;
-		seg_drop(i);
-		return 0;
+		m.w[1] = PG_SHM_RMID;
+		return shm_call(&m);
 	case SHM_LOCK:
-	case SHM_UNLOCK:
-		return 0;
+	case SHM_UNLOCK: /* nothing is swapped out: the id is checked only */
+		m.w[1] = PG_SHM_STAT;
+		return shm_call(&m);
 	default:
 		errno = EINVAL;
 		return -1;
 	}
-}
-
-/* The calls, each under seg_lock (errno is the thread's own). */
-int shmget(key_t key, size_t size, int flags)
-{
-	seg_take();
-	int r = shmget_locked(key, size, flags);
-	seg_give();
-	return r;
-}
-
-void *shmat(int id, const void *addr, int flags)
-{
-	seg_take();
-	void *r = shmat_locked(id, addr, flags);
-	seg_give();
-	return r;
-}
-
-int shmdt(const void *addr)
-{
-	seg_take();
-	int r = shmdt_locked(addr);
-	seg_give();
-	return r;
-}
-
-int shmctl(int id, int cmd, struct shmid_ds *buf)
-{
-	seg_take();
-	int r = shmctl_locked(id, cmd, buf);
-	seg_give();
-	return r;
 }

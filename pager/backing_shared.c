@@ -33,6 +33,20 @@ const struct backing backing_shared = {
 	.kind = PG_BACK_SHARED, .zero_read = false, .count = &dp_stats.faults_zero,
 };
 
+#define SEGS_FIXED 16 /* segment records of the pool's own array; more grow it */
+static struct shm_seg seg_mem[SEGS_FIXED];
+static struct pool seg_pool;
+static struct shm *segs[SHM_SEG_MAX]; /* by id % SHM_SEG_MAX */
+static uint16_t seg_seq[SHM_SEG_MAX]; /* bumped as a slot is taken: old ids go stale */
+
+/* o (its last reference gone) leaves the segment table. */
+static void seg_forget(struct shm *o)
+{
+	segs[o->seg->id % SHM_SEG_MAX] = NULL;
+	pool_put(&seg_pool, o->seg);
+	o->seg = NULL;
+}
+
 struct shm *shm_new(void)
 {
 	if (!obj_pool.mem)
@@ -41,6 +55,9 @@ struct shm *shm_new(void)
 	if (!o)
 		return NULL;
 	o->refs = 1;
+	o->sized = false;
+	o->size = 0;
+	o->seg = NULL;
 	pagetab_init(&o->pages);
 	return o;
 }
@@ -61,6 +78,8 @@ void shm_put(struct shm *o, const struct dp_ops *ops)
 {
 	if (--o->refs)
 		return;
+	if (o->seg)
+		seg_forget(o);
 	pagetab_destroy(&o->pages, shm_free_frame, (void *)ops);
 	pool_put(&obj_pool, o);
 }
@@ -71,6 +90,8 @@ int shm_frame(struct shm *o, uint64_t index, const struct dp_ops *ops,
 	uint64_t key = index * PAGE_SIZE;
 	if (key >= (1ull << 47))
 		return E_INVAL;
+	if (o->sized && key >= o->size) /* a whole page past the end: SIGBUS */
+		return E_RANGE;
 	struct page *p = pagetab_lookup(&o->pages, key);
 	if (p) {
 		*pfn = p->pfn;
@@ -156,4 +177,75 @@ int shm_unlink_name(const char *name, const struct dp_ops *ops)
 size_t shm_names_used(void)
 {
 	return name_pool.mem ? name_pool.inuse : 0;
+}
+
+int shm_seg_get(int32_t key, uint64_t size, unsigned flags, uint32_t mode, uint32_t pid,
+		uint64_t now, int32_t *id)
+{
+	int free = -1;
+	for (int i = 0; i < SHM_SEG_MAX; i++) {
+		struct shm *o = segs[i];
+		if (!o) {
+			if (free < 0)
+				free = i;
+			continue;
+		}
+		if (key == 0 || o->seg->removed || o->seg->key != key)
+			continue;
+		if ((flags & SHM_SEG_CREAT) && (flags & SHM_SEG_EXCL))
+			return E_BUSY;
+		if (size > o->seg->segsz)
+			return E_INVAL;
+		*id = o->seg->id;
+		return E_OK;
+	}
+	if (key != 0 && !(flags & SHM_SEG_CREAT))
+		return E_NOENT;
+	if (size == 0 || size > (1ull << 40))
+		return E_INVAL;
+	if (free < 0)
+		return E_OVERFLOW;
+	if (!seg_pool.mem)
+		pool_init(&seg_pool, seg_mem, sizeof seg_mem[0], SEGS_FIXED);
+	struct shm_seg *g = pool_get(&seg_pool);
+	struct shm *o = g ? shm_new() : NULL;
+	if (!o) {
+		if (g)
+			pool_put(&seg_pool, g);
+		return E_NOMEM;
+	}
+	seg_seq[free] = (uint16_t)((seg_seq[free] + 1) & 0x7fff);
+	*g = (struct shm_seg){ .key = key, .id = (int32_t)seg_seq[free] * SHM_SEG_MAX + free,
+			       .mode = mode & 0777, .cpid = pid, .segsz = size, .ctime = now };
+	o->seg = g;
+	segs[free] = o; /* the table's reference: shm_new's */
+	*id = g->id;
+	return E_OK;
+}
+
+struct shm *shm_seg_find(int32_t id)
+{
+	if (id < 0)
+		return NULL;
+	struct shm *o = segs[id % SHM_SEG_MAX];
+	return o && o->seg->id == id ? o : NULL;
+}
+
+unsigned shm_seg_nattch(const struct shm *o)
+{
+	return o->refs - (o->seg->removed ? 0 : 1);
+}
+
+void shm_seg_remove(struct shm *o, const struct dp_ops *ops)
+{
+	if (o->seg->removed)
+		return;
+	o->seg->removed = true;
+	o->seg->key = 0;
+	shm_put(o, ops);
+}
+
+size_t shm_segs_used(void)
+{
+	return seg_pool.mem ? seg_pool.inuse : 0;
 }

@@ -875,6 +875,98 @@ int dp_shm_unlink(const char *name)
 	return e;
 }
 
+int dp_seg_get(int32_t key, uint64_t size, unsigned flags, uint32_t mode, uint32_t pid,
+	       uint64_t now, int32_t *id)
+{
+	lock_take(&share);
+	int e = shm_seg_get(key, size, flags, mode, pid, now, id);
+	lock_give(&share);
+	return e;
+}
+
+struct shm *dp_seg_find(int32_t id)
+{
+	lock_take(&share);
+	struct shm *o = shm_seg_find(id);
+	lock_give(&share);
+	return o;
+}
+
+void dp_seg_remove(struct shm *o)
+{
+	lock_take(&share);
+	shm_seg_remove(o, ops);
+	lock_give(&share);
+}
+
+/* Take back the entries of [at, end) a failed dp_move copied (their
+ * frames are the old range's: nothing released) and its new region. */
+static void move_undo(struct dp_space *s, uint64_t at, uint64_t end)
+{
+	struct page gone;
+	uint64_t va;
+	for (struct page *p = pagetab_from(&s->pages, at); p && p->va < end;
+	     p = pagetab_from(&s->pages, va + PAGE_SIZE)) {
+		va = p->va;
+		pagetab_remove(&s->pages, va, &gone);
+	}
+	region_remove(&s->regions, at);
+}
+
+int dp_move(struct dp_space *s, uint64_t old, uint64_t olen, uint64_t at, uint64_t nlen,
+	    bool keep_old)
+{
+	struct region *r = region_find(&s->regions, old);
+	if (!r || r->b != &backing_anon || r->shm || r->mergeable || olen > r->end - old)
+		return E_NOMEM;
+	uint64_t end = old + (olen < nlen ? olen : nlen), va;
+	unsigned rights = r->rights;
+	int e;
+	/* first what may fail: the old range's leaves our own (a fork shares
+	 * them), no KSM page (its records are by address) */
+	for (struct page *p = pagetab_from(&s->pages, old); p && p->va < end;
+	     p = pagetab_from(&s->pages, va + PAGE_SIZE)) {
+		va = p->va;
+		if (p->flags & PAGE_KSM)
+			return E_NOMEM;
+		if ((e = own(s, va)))
+			return e;
+	}
+	if ((e = dp_register_lazy(s, at, nlen, rights, &backing_anon, NULL)))
+		return e;
+	/* the entries copied to the new range (a COW frame's records stay
+	 * as many: the old ones go below without cow_release) */
+	for (struct page *p = pagetab_from(&s->pages, old); p && p->va < end;
+	     p = pagetab_from(&s->pages, va + PAGE_SIZE)) {
+		struct page c = *p;
+		va = c.va;
+		uint64_t to = at + (va - old);
+		if ((e = own(s, to)) || (e = pagetab_insert(&s->pages, to, c.pfn, c.gen, c.flags))) {
+			move_undo(s, at, at + nlen);
+			return e;
+		}
+	}
+	/* the old mappings go (a thread writing there now faults, and waits
+	 * for us: its earlier writes are in the frames that moved), then the
+	 * old entries, without releasing their frames: they are the new
+	 * range's now (mapped again by its faults) */
+	ops->unmap(s->space, old, olen / PAGE_SIZE);
+	struct page gone;
+	for (struct page *p = pagetab_from(&s->pages, old); p && p->va < end;
+	     p = pagetab_from(&s->pages, va + PAGE_SIZE)) {
+		va = p->va;
+		pagetab_remove(&s->pages, va, &gone);
+	}
+	s->last_fault = 0;
+	/* a shrink's tail is released as an unmap releases it */
+	if (keep_old)
+		dp_release_range(s, end, old + olen);
+	else
+		dp_unmap(s, old, old + olen);
+	dp_merge_around(s, at, at + nlen);
+	return E_OK;
+}
+
 int dp_register_shared(struct dp_space *s, uint64_t start, uint64_t size,
 		       unsigned rights, struct shm *o, uint64_t va0)
 {

@@ -92,10 +92,13 @@ extern const struct backing backing_anon, backing_heap, backing_file, backing_st
 
 /* A MAP_SHARED anonymous object (backing_shared.c): its frames by page index
  * (a page table keyed by index * 4096), and the regions referring to it. */
+struct shm_seg;
 struct shm {
 	uint32_t refs;
+	bool sized;    /* a file (shm_open, memfd): a page past size is E_RANGE (SIGBUS) */
 	struct pagetab pages;
-	uint64_t size; /* shm_open objects: ftruncate's size (the pager only keeps it) */
+	uint64_t size; /* shm_open objects: ftruncate's size */
+	struct shm_seg *seg; /* a System V segment's record, or NULL */
 };
 #define SHM_NAME_MAX 255 /* bytes of a name, the NUL not counted */
 
@@ -107,7 +110,8 @@ struct shm *shm_new(void);
 void shm_get(struct shm *o);
 void shm_put(struct shm *o, const struct dp_ops *ops);
 /* The frame of page index (a zeroed one made now if it has none).
- * E_NOMEM, E_INVAL (index out of range). */
+ * E_NOMEM, E_INVAL (index out of range), E_RANGE (a sized object's page
+ * wholly past its size: the mapper's SIGBUS). */
 int shm_frame(struct shm *o, uint64_t index, const struct dp_ops *ops,
 	      uint64_t *pfn, uint32_t *gen);
 /* Zero o's bytes from offset from on in the frames it holds (a shrink:
@@ -126,6 +130,39 @@ struct shm *shm_lookup(const char *name);
 int shm_link(const char *name, struct shm *o);
 int shm_unlink_name(const char *name, const struct dp_ops *ops);
 size_t shm_names_used(void);
+
+/* System V segments (shmget), one table for all processes (share lock, or
+ * alone): a segment is an object with a record; the table holds one
+ * reference on it until IPC_RMID, each attachment (a region) one more, so
+ * shm_nattch is its references less the table's.  A removed segment keeps
+ * its id (IPC_STAT, shmat still work, as Linux) but not its key, and goes
+ * with its last reference (shm_put forgets it). */
+#define SHM_SEG_MAX 4096 /* segments at once (Linux's SHMMNI) */
+struct shm_seg {
+	int32_t key;     /* 0 (IPC_PRIVATE) once removed */
+	int32_t id;
+	uint32_t mode;   /* the low 9 bits of shmget's flags (IPC_SET's) */
+	uint32_t cpid, lpid;
+	bool removed;
+	uint64_t segsz;
+	uint64_t atime, dtime, ctime;
+};
+#define SHM_SEG_CREAT 1 /* shm_seg_get: make it if key has none */
+#define SHM_SEG_EXCL  2 /* ... and only then (E_BUSY) */
+/* Key's segment (key 0: always a new one) into *id: E_NOENT, E_BUSY,
+ * E_INVAL (size 0 or past (1 << 40) for a new one, larger than an old
+ * one), E_OVERFLOW (SHM_SEG_MAX in use), E_NOMEM.  pid, now: the new
+ * record's creator and time. */
+int shm_seg_get(int32_t key, uint64_t size, unsigned flags, uint32_t mode, uint32_t pid,
+		uint64_t now, int32_t *id);
+/* The object of segment id, or NULL (no such id, stale too). */
+struct shm *shm_seg_find(int32_t id);
+/* Attachments of segment object o (its references less the table's). */
+unsigned shm_seg_nattch(const struct shm *o);
+/* IPC_RMID of o: its key goes now, the table's reference too (ops: the
+ * last frees the frames). */
+void shm_seg_remove(struct shm *o, const struct dp_ops *ops);
+size_t shm_segs_used(void);
 
 /* One address space.  space is the kernel handle the ops get. */
 struct dp_space {
@@ -242,6 +279,11 @@ int dp_shm_init(struct shm *o, const void *bytes, size_t n);
 struct shm *dp_shm_lookup(const char *name);
 int dp_shm_link(const char *name, struct shm *o);
 int dp_shm_unlink(const char *name);
+/* The System V calls above under the share lock (and dp_init's ops). */
+int dp_seg_get(int32_t key, uint64_t size, unsigned flags, uint32_t mode, uint32_t pid,
+	       uint64_t now, int32_t *id);
+struct shm *dp_seg_find(int32_t id);
+void dp_seg_remove(struct shm *o);
 
 /* Merge the regions around [start, end) that are alike (after a change
  * split them or put one next to another), as Linux merges its areas. */
@@ -249,6 +291,16 @@ void dp_merge_around(struct dp_space *s, uint64_t start, uint64_t end);
 
 /* True if every page of [start, end) lies in a region (fixed ones too). */
 bool dp_covered(struct dp_space *s, uint64_t start, uint64_t end);
+
+/* mremap's move of private anonymous memory: the pages of [old, old +
+ * olen) (as many as fit in nlen) go to a new region [at, at + nlen) (free:
+ * the caller placed it), entries and frames unchanged (COW shares kept,
+ * nothing copied); the old range is unmapped (keep_old: stays, empty).
+ * Alone (a fault of another thread waits).  E_NOMEM (no node; or not one
+ * private anonymous region, a KSM region or page: the caller copies),
+ * E_BUSY; nothing changed on an error. */
+int dp_move(struct dp_space *s, uint64_t old, uint64_t olen, uint64_t at, uint64_t nlen,
+	    bool keep_old);
 
 /* munmap: [start, end) (page-aligned) leaves every region it meets
  * (regions split, the pages released, shared objects unreferenced); holes

@@ -17,24 +17,35 @@ static void pf_reason(char *buf, size_t n, uint64_t acc)
 }
 
 /* Kill p for the fault in m: print the reason line, end the process.
- * Unless p has a handler for the fault's signal: then run it (signal.c).
+ * Unless p has a handler for the fault's signal (SIGBUS with bus, else
+ * the fault's own): then run it (signal.c).
  * A fault of a thread that is no longer p's (destroyed while its fault
  * was on its way; an exec's old image also has another badge, see
  * main.c's sender) only ends that thread. */
-static long kill(struct proc *p, const struct sys_msg *m, struct sys_msg *r, const char *why)
+static long kill(struct proc *p, const struct sys_msg *m, struct sys_msg *r, const char *why,
+		 bool bus)
 {
 	uint32_t label = IPC_LABEL_TAG(m->label);
 	if (!proc_has_thread(p, m->w[FAULT_MSG_TID]))
 		return FAULT_REPLY_KILL;
-	long sig = sig_fault(p, m, r);
+	long sig = sig_fault(p, m, r, bus);
 	if (sig)
 		return sig;
 	printf("pid %u killed: %s%s addr 0x%lx rip 0x%lx\n", p->pid, why,
 	       (m->w[FAULT_MSG_ACCESS] & FAULT_ACC_NOSIGNAL) ? " (its signal blocked, or no stack for the handler)" : "",
 	       m->w[FAULT_MSG_ADDR], m->w[FAULT_MSG_IP]);
 	STAT_ADD(dp_stats.kills, 1);
-	proc_end(p, PG_WAIT_KILLED, label, m->w[FAULT_MSG_ADDR], m->w[FAULT_MSG_IP]);
+	proc_end(p, PG_WAIT_KILLED, bus ? PG_KILLED_SIGNAL | 7 : label, m->w[FAULT_MSG_ADDR],
+		 m->w[FAULT_MSG_IP]);
 	return FAULT_REPLY_KILL; /* the thread is gone already; harmless */
+}
+
+/* True if addr lies in a mapping of a sized shared object (a fault there
+ * that shm_frame refused with E_RANGE is past the object's end). */
+static bool past_object(struct proc *p, uint64_t addr)
+{
+	struct region *rg = region_find(&p->mem.regions, addr & ~(PAGE_SIZE - 1));
+	return rg && rg->shm && rg->shm->sized;
 }
 
 /* FAULT_PAGE: the address and access bits in m (abi/fault.h slots).  The
@@ -78,7 +89,9 @@ PG_HOT long fault_page(struct proc *p, const struct sys_msg *m, struct sys_msg *
 	if (e == E_NOMEM && proc_has_thread(p, m->w[FAULT_MSG_TID]))
 		return oom_no_frame(p, m, r);
 	pf_reason(why, sizeof why, m->w[FAULT_MSG_ACCESS]);
-	return kill(p, m, r, why);
+	if (e == E_RANGE && past_object(p, m->w[FAULT_MSG_ADDR]))
+		return kill(p, m, r, "bus error: past the end of its shared memory object", true);
+	return kill(p, m, r, why, false);
 }
 
 /* Every other fault kills: #GP (privileged instructions too), #UD, #DE
@@ -87,12 +100,12 @@ long fault_fatal(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {
 	char why[64];
 	switch (IPC_LABEL_TAG(m->label)) {
-	case FAULT_GP: return kill(p, m, r, "general protection");
-	case FAULT_UD: return kill(p, m, r, "invalid opcode");
-	case FAULT_DE: return kill(p, m, r, "divide error");
+	case FAULT_GP: return kill(p, m, r, "general protection", false);
+	case FAULT_UD: return kill(p, m, r, "invalid opcode", false);
+	case FAULT_DE: return kill(p, m, r, "divide error", false);
 	default:
 		fmt_snprintf(why, sizeof why, "exception %lu",
 			     m->w[FAULT_MSG_ACCESS] & ~FAULT_ACC_NOSIGNAL);
-		return kill(p, m, r, why);
+		return kill(p, m, r, why, false);
 	}
 }

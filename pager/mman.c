@@ -240,26 +240,89 @@ static int mremap_alias(struct proc *p, uint64_t a, uint64_t nlen, struct sys_ms
 	return e;
 }
 
+/* mremap's move of [a, a + olen) of shared region rg to nlen bytes at dst
+ * (0: placed as mmap places): a new region on the same object, its first
+ * page the object's page at a (no frame copied: every mapper, the moved
+ * one too, keeps seeing the same frames), then the old range unmapped
+ * (with MREMAP_DONTUNMAP it stays: still the object's pages, as Linux's
+ * shared mapping refaults them from the object).  w0 = the new address. */
+static long move_shared(struct proc *p, struct region *rg, uint64_t a, uint64_t olen,
+			uint64_t nlen, uint64_t dst, uint64_t flags, struct sys_msg *r)
+{
+	struct shm *o = rg->shm;
+	uint64_t va0 = rg->shm_va0, at = dst;
+	unsigned rights = rg->rights;
+	int e;
+	if (pg_frees_many(p, a, a + olen) || (dst && pg_frees_many(p, dst, dst + nlen)))
+		return PG_ALONE;
+	if (dst && (e = dp_unmap(&p->mem, dst, dst + nlen))) /* MREMAP_FIXED replaces */
+		return e;
+	if (!dst && (e = region_place(&p->mem.regions, nlen, PG_MMAP_BASE, PG_MMAP_LIMIT, &at)))
+		return e;
+	/* the new region's page at `at` is the object's page at a */
+	if ((e = dp_register_shared(&p->mem, at, nlen, rights, o, at - (a - va0))))
+		return e;
+	if (!(flags & LX_MREMAP_DONTUNMAP) && (e = dp_unmap(&p->mem, a, a + olen))) {
+		dp_unmap(&p->mem, at, at + nlen);
+		return e;
+	}
+	r->w[0] = at;
+	return E_OK;
+}
+
+/* mremap's move of private anonymous memory [a, a + olen) to nlen bytes
+ * at dst (0: placed as mmap places): the pager's page entries move
+ * (dp_move; frames not copied, COW shares kept), alone, so no write of
+ * another thread is lost.  E_NOMEM for other private memory (a file's,
+ * the heap, a stack, KSM's): libsys copies it. */
+static long move_private(struct proc *p, struct region *rg, uint64_t a, uint64_t olen,
+			 uint64_t nlen, uint64_t dst, uint64_t flags, struct sys_msg *r)
+{
+	if (rg->kind != PG_BACK_ANON || rg->mergeable)
+		return E_NOMEM;
+	if (!pg_alone())
+		return PG_ALONE; /* nothing changed yet */
+	uint64_t at = dst;
+	int e;
+	if (dst && (e = dp_unmap(&p->mem, dst, dst + nlen))) /* MREMAP_FIXED replaces */
+		return e;
+	if (!dst && (e = region_place(&p->mem.regions, nlen, PG_MMAP_BASE, PG_MMAP_LIMIT, &at)))
+		return e;
+	if ((e = dp_move(&p->mem, a, olen, at, nlen, flags & LX_MREMAP_DONTUNMAP)))
+		return e;
+	r->w[0] = at;
+	return E_OK;
+}
+
 /* PG_MREMAP: w0 = old address, w1 = old length, w2 = new length, w3 =
- * MREMAP_* flags; w0 = the address (the same: mappings never move here,
- * libsys moves private ones itself), or with an old length of 0 and
- * MREMAP_MAYMOVE, a second mapping of shared memory (mremap_alias). */
+ * MREMAP_* flags | MREMAP_FIXED's new address (page-aligned); w0 = the
+ * address: the same when it shrinks or grows in place; a new one when
+ * it moves (move_shared, move_private; other private memory E_NOMEM:
+ * libsys moves it itself); or with an old length of 0 and MREMAP_MAYMOVE, a second
+ * mapping of shared memory (mremap_alias). */
 long do_mremap(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {
 	uint64_t a = m->w[0], olen = page_up(m->w[1]), nlen = page_up(m->w[2]);
-	uint64_t flags = m->w[3];
-	if (m->w[1] == 0 && flags == LX_MREMAP_MAYMOVE && a % PAGE_SIZE == 0 && nlen &&
+	uint64_t flags = m->w[3] & (PAGE_SIZE - 1), dst = m->w[3] & ~(uint64_t)(PAGE_SIZE - 1);
+	if (m->w[1] == 0 && m->w[3] == LX_MREMAP_MAYMOVE && a % PAGE_SIZE == 0 && nlen &&
 	    nlen >= m->w[2] && nlen <= PG_MMAP_LIMIT - PG_MMAP_BASE)
 		return mremap_alias(p, a, nlen, r);
 	if ((flags & ~(uint64_t)(LX_MREMAP_MAYMOVE | LX_MREMAP_FIXED | LX_MREMAP_DONTUNMAP)) ||
 	    ((flags & (LX_MREMAP_FIXED | LX_MREMAP_DONTUNMAP)) && !(flags & LX_MREMAP_MAYMOVE)) ||
 	    a % PAGE_SIZE || nlen < m->w[2] || olen < m->w[1] || nlen == 0 || olen == 0)
 		return E_INVAL;
-	if (flags & (LX_MREMAP_FIXED | LX_MREMAP_DONTUNMAP))
-		return E_NOMEM; /* they move the mapping: not done here */
+	if (!(flags & LX_MREMAP_FIXED) != !dst || ((flags & LX_MREMAP_DONTUNMAP) && olen != nlen))
+		return E_INVAL;
+	if (dst && (dst < MMAP_MIN || dst + nlen > PG_IPC_BUF_BASE || dst + nlen < dst ||
+		    (dst < a + olen && a < dst + nlen)))
+		return E_INVAL;
 	struct region *rg = region_find(&p->mem.regions, a);
 	if (!rg || !rg->b || olen > rg->end - a)
 		return E_FAULT; /* [a, a + olen) is not one mapping */
+	bool shared = rg->shm && rg->kind == PG_BACK_SHARED;
+	if (flags & (LX_MREMAP_FIXED | LX_MREMAP_DONTUNMAP))
+		return shared ? move_shared(p, rg, a, olen, nlen, dst, flags, r) :
+				move_private(p, rg, a, olen, nlen, dst, flags, r);
 	r->w[0] = a;
 	if (nlen == olen)
 		return E_OK;
@@ -268,7 +331,11 @@ long do_mremap(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 			return PG_ALONE;
 		return dp_unmap(&p->mem, a + nlen, a + olen);
 	}
-	return grow_in_place(p, rg, a + olen, a + nlen);
+	int e = grow_in_place(p, rg, a + olen, a + nlen);
+	if (e == E_NOMEM && (flags & LX_MREMAP_MAYMOVE))
+		return shared ? move_shared(p, rg, a, olen, nlen, 0, flags, r) :
+				move_private(p, rg, a, olen, nlen, 0, flags, r);
+	return e;
 }
 
 /* PG_PROTECT: mprotect. */

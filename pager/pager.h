@@ -225,10 +225,11 @@ long do_pageinfo(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 long do_fread(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 long do_mremap(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 long do_sigaction(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
-/* signal.c: if p has a handler for the signal the fault in m raises (and
- * m is not a fault back from a handler that could not run), the
+/* signal.c: if p has a handler for the signal the fault in m raises
+ * (SIGBUS with bus: a page past a shared object's end), and m is not a
+ * fault back from a handler that could not run, the
  * FAULT_REPLY_SIGNAL answer in r; else 0: kill as without one. */
-long sig_fault(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+long sig_fault(struct proc *p, const struct sys_msg *m, struct sys_msg *r, bool bus);
 /* What signal sig (0: SIGKILL's code 0) does to p. */
 enum sig_action { SIG_ACT_IGNORE, SIG_ACT_HANDLE, SIG_ACT_END };
 enum sig_action sig_action(const struct proc *p, int sig);
@@ -251,6 +252,10 @@ long do_pipe_new(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 long do_psh_open(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 long do_psh_unlink(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 long do_psh_size(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+long do_shm_get(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+long do_shm_at(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+long do_shm_dt(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+long do_shm_ctl(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 long do_pipe_ref(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 long do_pipe_write(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 long do_pipe_read(struct proc *p, const struct sys_msg *m, struct sys_msg *r);

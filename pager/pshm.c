@@ -52,6 +52,8 @@ long do_psh_open(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	if (!o) {
 		if (!(o = dp_shm_new()))
 			return E_NOMEM;
+		o->sized = true; /* a page past its size is SIGBUS */
+		o->size = (fl & PG_PSH_INIT) ? 2 * sizeof m->w[1] : 0; /* sem_open's page 0 */
 		e = (fl & PG_PSH_INIT) ? dp_shm_init(o, &m->w[1], 2 * sizeof m->w[1]) : E_OK;
 		if (e == E_OK)
 			e = dp_shm_link(name, o);
@@ -92,7 +94,110 @@ long do_psh_size(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	r->w[0] = rg->shm->size;
 	if (m->w[2] && m->w[1] < rg->shm->size) /* what is cut off reads 0 */
 		dp_shm_zero_from(rg->shm, m->w[1]);  /* if it grows again */
-	if (m->w[2])
+	if (m->w[2]) {
 		rg->shm->size = m->w[1];
+		rg->shm->sized = true; /* memfd's first ftruncate or write too */
+	}
 	return E_OK;
+}
+
+/* System V shared memory (PG_SHM_*: libsys's shmget, shmat, shmdt,
+ * shmctl): the segments are backing_shared.c's table, one for the whole
+ * system; an attachment is a MAP_SHARED region on the segment's object
+ * (fork copies it, exit and exec let it go, as every region), so
+ * shm_nattch counts them in every process.  Run alone, as the rest. */
+
+/* The whole pages of o's segment. */
+static uint64_t seg_span(const struct shm *o)
+{
+	return (o->seg->segsz + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1);
+}
+
+/* PG_SHM_GET (abi/pager.h). */
+long do_shm_get(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
+{
+	int32_t id;
+	unsigned fl = (unsigned)m->w[2];
+	int e = dp_seg_get((int32_t)m->w[0], m->w[1], fl & (SHM_SEG_CREAT | SHM_SEG_EXCL),
+			   (fl >> 8) & 0777, p->pid, m->w[3], &id);
+	if (e == E_OK)
+		r->w[0] = (uint64_t)id;
+	return e;
+}
+
+/* PG_SHM_AT (abi/pager.h). */
+long do_shm_at(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
+{
+	struct shm *o = dp_seg_find((int32_t)m->w[0]);
+	uint64_t at = m->w[1], fl = m->w[2];
+	if (!o || (fl & ~(uint64_t)(PG_SHM_RDONLY | PG_SHM_REMAP)))
+		return E_INVAL;
+	uint64_t len = seg_span(o);
+	int e;
+	if (at) {
+		if (at % PAGE_SIZE || at < PG_MMAP_MIN || at + len > PG_IPC_BUF_BASE ||
+		    at + len < at)
+			return E_INVAL;
+		if ((fl & PG_SHM_REMAP) && (e = dp_unmap(&p->mem, at, at + len)))
+			return e;
+	} else if ((e = region_place(&p->mem.regions, len, PG_MMAP_BASE, PG_MMAP_LIMIT, &at))) {
+		return e;
+	}
+	e = dp_register_shared(&p->mem, at, len,
+			       (fl & PG_SHM_RDONLY) ? MAP_R : MAP_R | MAP_W, o, at);
+	if (e)
+		return e == E_BUSY ? E_INVAL : e; /* an attachment there: EINVAL */
+	o->seg->atime = m->w[3];
+	o->seg->lpid = p->pid;
+	r->w[0] = at;
+	return E_OK;
+}
+
+/* PG_SHM_DT (abi/pager.h): the regions of one segment from w0 on, while
+ * each maps the segment from its page 0 at w0 (an mprotect split it). */
+long do_shm_dt(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
+{
+	(void)r;
+	uint64_t at = m->w[0];
+	struct region *rg = region_find(&p->mem.regions, at);
+	if (!rg || rg->start != at || !rg->shm || !rg->shm->seg || rg->shm_va0 != at)
+		return E_INVAL;
+	struct shm *o = rg->shm;
+	uint64_t end = rg->end, last = at + seg_span(o);
+	while (end < last && (rg = region_find(&p->mem.regions, end)) && rg->start == end &&
+	       rg->shm == o && rg->shm_va0 == at)
+		end = rg->end;
+	o->seg->dtime = m->w[1];
+	o->seg->lpid = p->pid; /* before the unmap: it may free o */
+	return dp_unmap(&p->mem, at, end);
+}
+
+/* PG_SHM_CTL (abi/pager.h). */
+long do_shm_ctl(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
+{
+	(void)p;
+	struct shm *o = dp_seg_find((int32_t)m->w[0]);
+	if (!o)
+		return E_INVAL;
+	struct shm_seg *g = o->seg;
+	switch (m->w[1]) {
+	case PG_SHM_STAT: {
+		uint64_t *t = pg_self()->ipc_buf;
+		r->w[0] = g->segsz;
+		r->w[1] = shm_seg_nattch(o);
+		r->w[2] = g->cpid | (uint64_t)g->lpid << 32;
+		r->w[3] = (uint32_t)g->key | (uint64_t)(g->mode | (g->removed ? PG_SHM_DEST : 0)) << 32;
+		t[0] = g->atime, t[1] = g->dtime, t[2] = g->ctime;
+		return E_OK;
+	}
+	case PG_SHM_SET:
+		g->mode = m->w[2] & 0777;
+		g->ctime = m->w[3];
+		return E_OK;
+	case PG_SHM_RMID:
+		dp_seg_remove(o);
+		return E_OK;
+	default:
+		return E_INVAL;
+	}
 }

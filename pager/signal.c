@@ -25,7 +25,7 @@ enum { SIGILL_ = 4, SIGTRAP_ = 5, SIGBUS_ = 7, SIGFPE_ = 8, SIGSEGV_ = 11 };
 enum { SIGKILL_ = 9, SIGALRM_ = 14, SIGCHLD_ = 17, SIGCONT_ = 18, SIGSTOP_ = 19,
        SIGURG_ = 23, SIGWINCH_ = 28 };
 enum { SEGV_MAPERR_ = 1, SEGV_ACCERR_ = 2, ILL_ILLOPN_ = 2, FPE_INTDIV_ = 1,
-       FPE_FLTINV_ = 7, BUS_ADRALN_ = 1, TRAP_BRKPT_ = 1, SI_KERNEL_ = 0x80 };
+       FPE_FLTINV_ = 7, BUS_ADRALN_ = 1, BUS_ADRERR_ = 2, TRAP_BRKPT_ = 1, SI_KERNEL_ = 0x80 };
 
 /* The signal (0: none) and si_code of the fault in m; *addr = si_addr. */
 static int fault_signal(struct proc *p, const struct sys_msg *m, int *code, uint64_t *addr)
@@ -55,13 +55,15 @@ static int fault_signal(struct proc *p, const struct sys_msg *m, int *code, uint
 	}
 }
 
-long sig_fault(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
+long sig_fault(struct proc *p, const struct sys_msg *m, struct sys_msg *r, bool bus)
 {
 	int code = 0;
 	uint64_t addr;
 	if ((m->w[FAULT_MSG_ACCESS] & FAULT_ACC_NOSIGNAL) || !p->sig_entry)
 		return 0;
 	int sig = fault_signal(p, m, &code, &addr);
+	if (bus)
+		sig = SIGBUS_, code = BUS_ADRERR_;
 	if (!sig || !((p->sig_handled >> (sig - 1)) & 1))
 		return 0;
 	r->w[FAULT_SIG_ENTRY] = p->sig_entry;

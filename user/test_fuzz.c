@@ -428,6 +428,12 @@ static void pick_memory_words(struct fz *f, unsigned tag, uint64_t a[6])
 		if (own_range(a[2], a[3]) && !(f->flags & FZ_KILLS))
 			a[2] = pick_bad_ptr(f);
 		break;
+	case PG_MREMAP: /* never cuts, moves or replaces its own memory */
+		if (!(f->flags & FZ_KILLS) &&
+		    (own_memory(a[2]) ||
+		     ((a[5] & 2) && own_range(a[5] & ~(uint64_t)4095, a[4])))) /* MREMAP_FIXED's */
+			a[2] = pick_bad_ptr(f);
+		break;
 	case PG_MMAP:
 		a[2] = pick_map_addr(f);
 		a[3] = below(f, 2) ? 4096 * (1 + below(f, 64)) : pick_size(f);
@@ -474,6 +480,12 @@ static void pick_request(struct fz *f, uint64_t a[6])
 	switch (tag) {
 	case PG_EXIT: case PG_HALT: case PG_REBOOT:
 		tag = PG_GETPID;
+		break;
+	case PG_SHM_GET: /* look keys up only: a System V segment made would
+			  * outlive the worker (as on Linux) and its frames */
+		a[4] &= ~(uint64_t)PG_SHM_CREAT;
+		if (!(uint32_t)a[2])
+			a[2] |= 1; /* IPC_PRIVATE always makes one */
 		break;
 	case PG_KSM_CTL: /* the machine's KSM settings: only values it must refuse */
 		ksm_ctl_refused(f, a);

@@ -157,15 +157,18 @@
  *                    offset, w2 = len (<= 4096),  file's bytes (0 at its end);
  *                    w3 = the caller's buffer     E_FAULT if that is not
  *                    (checked writable)           writable memory
- *   PG_MREMAP        w0 = addr, w1 = old len,     w0 = addr: the mapping
- *                    w2 = new len, w3 =           shrinks (its tail
- *                    MREMAP_* flags               unmapped) or grows in
- *                                                 place (anonymous, shared
- *                                                 or file mappings whose
- *                                                 next pages are free); it
- *                                                 never moves: E_NOMEM
- *                                                 then, also with MAYMOVE.
- *                                                 E_FAULT unless [addr,
+ *   PG_MREMAP        w0 = addr, w1 = old len,     w0 = the address: the
+ *                    w2 = new len, w3 =           mapping shrinks (its tail
+ *                    MREMAP_* flags |             unmapped), grows in place
+ *                    MREMAP_FIXED's new address   (anonymous, shared or file
+ *                    (page-aligned)               mappings whose next pages
+ *                                                 are free), or with MAYMOVE
+ *                                                 moves: shared memory (a
+ *                                                 region on its object) and
+ *                                                 private anonymous memory
+ *                                                 (its pages, alone); other
+ *                                                 moves E_NOMEM (libsys
+ *                                                 copies).  E_FAULT unless [addr,
  *                                                 addr + old len) is in one
  *                                                 mapping; E_INVAL bad flags
  *   PG_SIGACTION     w0 = signals with a handler  -  a fault raising one of
@@ -226,6 +229,23 @@
  *                                                 A smaller size zeroes the
  *                                                 bytes cut off in the frames
  *                                                 the object has (none made)
+ * System V shared memory (pager/pshm.c; one table for every process):
+ *   PG_SHM_GET       w0 = key (0: IPC_PRIVATE),   w0 = the id.  E_NOENT,
+ *                    w1 = size, w2 = PG_SHM_CREAT E_BUSY (EXCL, it exists),
+ *                    | PG_SHM_EXCL | mode << 8,   E_INVAL (size), E_OVERFLOW
+ *                    w3 = the time (shm_ctime)    (table full), E_NOMEM
+ *   PG_SHM_AT        w0 = id, w1 = address (0:    w0 = the address of a new
+ *                    anywhere), w2 = PG_SHM_      MAP_SHARED region of the
+ *                    RDONLY | PG_SHM_REMAP,       whole segment.  E_INVAL
+ *                    w3 = the time                (id, address, taken), E_NOMEM
+ *   PG_SHM_DT        w0 = an attachment's start,  -  it is unmapped.  E_INVAL
+ *                    w1 = the time
+ *   PG_SHM_CTL       w0 = id, w1 = PG_SHM_STAT |  STAT: w0 = size, w1 =
+ *                    PG_SHM_SET | PG_SHM_RMID,    attachments, w2 = cpid |
+ *                    w2 = SET's mode, w3 = SET's  lpid << 32, w3 = key |
+ *                    time                         (mode | PG_SHM_DEST) << 32;
+ *                                                 buffer: atime, dtime, ctime
+ *                                                 (u64).  E_INVAL (id, cmd)
  * Checks and waits for libsys's descriptors (pager/pipe.c):
  *   PG_IO_CHECK      w0 = addr, w1 = len, w2 =    w0 = how many bytes from
  *                    0 readable, 1 writable       addr are memory of the
@@ -340,6 +360,10 @@ enum pg_request {
 	PG_IO_POLL,
 	PG_IO_EXEC,
 	PG_PGID,
+	PG_SHM_GET,
+	PG_SHM_AT,
+	PG_SHM_DT,
+	PG_SHM_CTL,
 	PG_COUNT
 };
 
@@ -399,6 +423,15 @@ struct pg_poll {
 #define PG_PSH_CREAT   1              /* PG_PSH_OPEN's w0: make it if missing */
 #define PG_PSH_EXCL    2              /* ... and only if missing (E_BUSY) */
 #define PG_PSH_INIT    4              /* ... made with w1, w2 as its first 16 bytes */
+#define PG_SHM_CREAT   1              /* PG_SHM_GET's w2: make it if missing */
+#define PG_SHM_EXCL    2              /* ... and only if missing (E_BUSY) */
+#define PG_SHM_RDONLY  1              /* PG_SHM_AT's w2: mapped read-only */
+#define PG_SHM_REMAP   2              /* ... replacing what is at w1 */
+#define PG_SHM_STAT    0              /* PG_SHM_CTL's w1 */
+#define PG_SHM_SET     1
+#define PG_SHM_RMID    2
+#define PG_SHM_DEST    01000          /* STAT's mode bit: removed (Linux's SHM_DEST) */
+#define PG_MMAP_MIN    0x10000ull     /* the lowest address mapped (vm.mmap_min_addr) */
 #define PG_MAX_ARGS    8              /* argv entries, name included */
 #define PG_SPAWN_MAX   512            /* bytes of a PG_SPAWN buffer */
 #define PG_EXEC_MAX    3072           /* PG_IO_EXEC's bytes for the new image */

@@ -92,11 +92,13 @@ int mincore(void *addr, size_t len, unsigned char *vec);
 
 /* mremap: shrink a mapping (its tail is unmapped) or grow it in place
  * (anonymous, MAP_SHARED or file mappings, when the pages after it are
- * free); the pages it has stay where they are.  Mappings never move here:
- * when growth in place is impossible it fails with ENOMEM, with or
- * without MREMAP_MAYMOVE (MREMAP_FIXED, MREMAP_DONTUNMAP: ENOMEM too).
- * EFAULT unless [old, old + old_len) lies in one mapping; EINVAL as Linux
- * (unaligned old, zero lengths, unknown flags). */
+ * free).  With MREMAP_MAYMOVE (and MREMAP_FIXED, MREMAP_DONTUNMAP) it
+ * moves: the pager moves private anonymous pages (no copy) and gives
+ * MAP_SHARED memory a mapping of the same object at the new address;
+ * other private memory (a file's, KSM's) is copied.  ENOMEM without
+ * MREMAP_MAYMOVE when growth in place is impossible.  EFAULT unless [old,
+ * old + old_len) lies in one mapping; EINVAL as Linux (unaligned old, zero
+ * lengths, unknown flags, DONTUNMAP with another length). */
 void *mremap(void *old, size_t old_len, size_t new_len, int flags, ...);
 /* msync: memory is anonymous or a read-only initrd file, so there is
  * nothing to write back: the range is checked (EINVAL unaligned or bad

@@ -1,11 +1,10 @@
-/* <sys/shm.h>: System V shared memory over MAP_SHARED anonymous memory
- * (libsys/sysvshm.c).  A segment is a region this process keeps; each
- * shmat maps its pages a second time (the pager's alias, as shm_open's
- * mmap), so every attachment, and every fork child's, sees the same
- * frames.  Keys and ids live in this process (copied by fork, like
- * shm_open's names): a child finds the segments its parent had at the
- * fork; an unrelated process does not.  At most SHMSEG_MAX segments;
- * shmat at a given address is EINVAL (only NULL: the system chooses). */
+/* <sys/shm.h>: System V shared memory (libsys/sysvshm.c).  Segments are
+ * the pager's, one table for the whole system as on Linux: a key or id
+ * names the same segment in every process.  Each shmat is a MAP_SHARED
+ * mapping of the segment's pages (fork copies it, exit and exec detach
+ * it); shm_nattch counts the attachments of every process.  A removed
+ * segment (IPC_RMID) lives until its last detach; its key is free at once.
+ * At most 4096 segments (ENOSPC). */
 #ifndef _SYS_SHM_H
 #define _SYS_SHM_H
 
@@ -20,7 +19,6 @@
 #define SHM_LOCK   11
 #define SHM_UNLOCK 12
 #define SHMLBA     4096
-#define SHMSEG_MAX 32
 
 typedef unsigned long shmatt_t;
 struct shmid_ds {
@@ -31,22 +29,23 @@ struct shmid_ds {
 	time_t shm_ctime;
 	pid_t shm_cpid;
 	pid_t shm_lpid;
-	shmatt_t shm_nattch;   /* this process's attachments */
+	shmatt_t shm_nattch;   /* attachments, in every process */
 	unsigned long __unused4, __unused5;
 };
 
 /* The id of key's segment (IPC_PRIVATE: always a new one), made with
  * IPC_CREAT; -1 with ENOENT, EEXIST (IPC_CREAT|IPC_EXCL), EINVAL (size 0
- * for a new one, or larger than the segment), ENOSPC (SHMSEG_MAX),
- * ENOMEM. */
+ * for a new one, or larger than the segment), ENOSPC, ENOMEM. */
 int shmget(key_t key, size_t size, int flags);
-/* Attach: the address, or (void *)-1 with EINVAL (bad id, addr not
- * NULL), EIDRM (removed), ENOMEM. */
+/* Attach (SHM_RDONLY: a write is SIGSEGV; at addr, SHM_RND rounding it,
+ * SHM_REMAP replacing what is there): the address, or (void *)-1 with
+ * EINVAL (bad id, addr unaligned or taken), ENOMEM. */
 void *shmat(int id, const void *addr, int flags);
 /* Detach the attachment at addr: 0, or -1 with EINVAL. */
 int shmdt(const void *addr);
-/* IPC_STAT, IPC_SET (mode only), IPC_RMID (gone once no attachment of
- * this process is left; attached memory stays), SHM_LOCK/UNLOCK (0). */
+/* IPC_STAT, IPC_SET (mode only), IPC_RMID (the key goes now, the segment
+ * with its last attachment, in whatever process), SHM_LOCK/UNLOCK (0);
+ * EINVAL for a bad id or command. */
 int shmctl(int id, int cmd, struct shmid_ds *buf);
 
 #endif

@@ -942,6 +942,132 @@ START_TEST(shm_names_global)
 }
 END_TEST
 
+/* System V segments: one table for all spaces (a key found by an
+ * unrelated space, the same frames); EXCL, no key, a larger size, a
+ * private key making a new one each time; nattch is the attachments of
+ * every space; a removed segment's key is free at once and its id lives
+ * until the last attachment goes, then is stale (and so are its frames:
+ * none held).  A sized object's page past its size is E_RANGE. */
+START_TEST(shm_segs_global)
+{
+	setup();
+	struct dp_space a, b;
+	uint8_t v = 5;
+	int32_t id, id2, id3;
+	dp_space_init(&a, 1);
+	dp_space_init(&b, 2);
+	ck_assert_int_eq(dp_seg_get(42, 2 * P, 0, 0600, 1, 0, &id), E_NOENT);
+	ck_assert_int_eq(dp_seg_get(42, 2 * P - 10, SHM_SEG_CREAT, 0600, 1, 7, &id), E_OK);
+	ck_assert_int_eq(dp_seg_get(42, P, SHM_SEG_CREAT | SHM_SEG_EXCL, 0, 2, 0, &id2), E_BUSY);
+	ck_assert_int_eq(dp_seg_get(42, 2 * P, 0, 0, 2, 0, &id2), E_INVAL);
+	ck_assert_int_eq(dp_seg_get(42, 0, 0, 0, 2, 0, &id2), E_OK);
+	ck_assert_int_eq(id2, id);
+	ck_assert_int_eq(dp_seg_get(0, 0, SHM_SEG_CREAT, 0, 2, 0, &id2), E_INVAL);
+	ck_assert_int_eq(dp_seg_get(0, P, 0, 0, 2, 0, &id2), E_OK);
+	ck_assert_int_eq(dp_seg_get(0, P, 0, 0, 2, 0, &id3), E_OK);
+	ck_assert_int_ne(id2, id3);
+	ck_assert_uint_eq(shm_segs_used(), 3);
+	struct shm *o = dp_seg_find(id);
+	ck_assert_ptr_nonnull(o);
+	ck_assert_ptr_null(dp_seg_find(-1));
+	ck_assert_ptr_null(dp_seg_find(id + SHM_SEG_MAX)); /* another generation */
+	ck_assert_uint_eq(o->seg->segsz, 2 * P - 10);
+	ck_assert_uint_eq(o->seg->cpid, 1);
+	ck_assert_uint_eq(shm_seg_nattch(o), 0);
+	ck_assert_int_eq(dp_register_shared(&a, BASE, 2 * P, MAP_R | MAP_W, o, BASE), E_OK);
+	ck_assert_int_eq(dp_register_shared(&b, BASE + 4 * P, 2 * P, MAP_R, o, BASE + 4 * P), E_OK);
+	ck_assert_uint_eq(shm_seg_nattch(o), 2);
+	ck_assert_int_eq(access_page(&a, BASE + P, true, &v), E_OK);
+	v = 0;
+	ck_assert_int_eq(access_page(&b, BASE + 5 * P, false, &v), E_OK);
+	ck_assert_uint_eq(v, 5);
+	dp_seg_remove(o);
+	ck_assert_uint_eq(shm_seg_nattch(o), 2);
+	ck_assert_int_eq(dp_seg_get(42, 0, 0, 0, 2, 0, &id2), E_NOENT); /* the key went */
+	ck_assert_ptr_eq(dp_seg_find(id), o);
+	space_gone(&a);
+	ck_assert_uint_eq(shm_seg_nattch(o), 1);
+	space_gone(&b);
+	ck_assert_ptr_null(dp_seg_find(id)); /* gone with its last attachment */
+	ck_assert_uint_eq(shm_segs_used(), 2);
+	dp_seg_remove(dp_seg_find(id2));
+	dp_seg_remove(dp_seg_find(id3));
+	ck_assert_uint_eq(shm_segs_used(), 0);
+	ck_assert_uint_eq(shm_objects_used(), 0);
+	/* a sized object (shm_open's): a whole page past its size is E_RANGE */
+	dp_space_init(&a, 1);
+	o = dp_shm_new();
+	o->sized = true;
+	o->size = P + 1;
+	ck_assert_int_eq(dp_register_shared(&a, BASE, 3 * P, MAP_R | MAP_W, o, BASE), E_OK);
+	dp_shm_put(o);
+	ck_assert_int_eq(access_page(&a, BASE + P, true, &v), E_OK);
+	ck_assert_int_eq(access_page(&a, BASE + 2 * P, false, &v), E_RANGE);
+	o->size = 3 * P;
+	ck_assert_int_eq(access_page(&a, BASE + 2 * P, false, &v), E_OK);
+	space_gone(&a);
+	ck_assert_uint_eq(shm_objects_used(), 0);
+	ck_assert_uint_eq(dp_stats.frames_held, 0);
+	assert_no_leaks();
+}
+END_TEST
+
+/* mremap's move of private memory: the entries go to the new range with
+ * their frames (nothing copied, no frame taken), a fork's COW shares
+ * kept (a write then copies, the child keeps its bytes), the old range's
+ * mappings and region gone (keep_old: the region stays, empty, reading
+ * zero); a KSM region is refused with nothing changed. */
+START_TEST(move_keeps_frames)
+{
+	setup();
+	struct dp_space a, b;
+	uint8_t v;
+	anon_space(&a, 1, 4);
+	dp_space_init(&b, 2);
+	for (int i = 0; i < 3; i++) {
+		v = (uint8_t)(i + 1);
+		ck_assert_int_eq(access_page(&a, BASE + i * P, true, &v), E_OK);
+	}
+	uint64_t f0 = pt[1][0].pfn, f2 = pt[1][2].pfn;
+	ck_assert_int_eq(dp_fork(&a, &b), E_OK);
+	uint64_t held = dp_stats.frames_held;
+	ck_assert_int_eq(dp_move(&a, BASE, 4 * P, BASE + 16 * P, 6 * P, false), E_OK);
+	ck_assert_ptr_null(dp_region(&a, BASE));
+	ck_assert_ptr_null(dp_page(&a, BASE));
+	ck_assert(!pt[1][0].on && !pt[1][2].on); /* the old mappings went */
+	ck_assert_uint_eq(dp_page(&a, BASE + 16 * P)->pfn, f0);
+	ck_assert_uint_eq(dp_page(&a, BASE + 18 * P)->pfn, f2);
+	ck_assert_uint_eq(dp_share_count(&a, BASE + 16 * P), 2);
+	ck_assert_uint_eq(dp_stats.frames_held, held);
+	struct region *r = dp_region(&a, BASE + 21 * P);
+	ck_assert(r && r->start == BASE + 16 * P && r->end == BASE + 22 * P);
+	ck_assert_int_eq(access_page(&a, BASE + 16 * P, false, &v), E_OK);
+	ck_assert_uint_eq(v, 1);
+	v = 9;
+	ck_assert_int_eq(access_page(&a, BASE + 17 * P, true, &v), E_OK); /* COW: a copy */
+	ck_assert_int_eq(access_page(&b, BASE + P, false, &v), E_OK);
+	ck_assert_uint_eq(v, 2);
+	ck_assert_int_eq(access_page(&a, BASE + 21 * P, false, &v), E_OK);
+	ck_assert_uint_eq(v, 0);
+	/* keep_old (MREMAP_DONTUNMAP): the old range stays, empty */
+	ck_assert_int_eq(dp_move(&a, BASE + 16 * P, 6 * P, BASE + 32 * P, 6 * P, true), E_OK);
+	ck_assert_ptr_nonnull(dp_region(&a, BASE + 16 * P));
+	ck_assert_ptr_null(dp_page(&a, BASE + 16 * P));
+	ck_assert_int_eq(access_page(&a, BASE + 16 * P, false, &v), E_OK);
+	ck_assert_uint_eq(v, 0);
+	ck_assert_int_eq(access_page(&a, BASE + 33 * P, false, &v), E_OK);
+	ck_assert_uint_eq(v, 9);
+	/* KSM's: refused, nothing changed */
+	dp_region(&a, BASE + 32 * P)->mergeable = 1;
+	ck_assert_int_eq(dp_move(&a, BASE + 32 * P, 6 * P, BASE + 48 * P, 6 * P, false), E_NOMEM);
+	ck_assert_ptr_null(dp_region(&a, BASE + 48 * P));
+	ck_assert_ptr_nonnull(dp_page(&a, BASE + 32 * P));
+	space_gone(&a);
+	space_gone(&b);
+	assert_no_leaks();
+}
+END_TEST
+
 START_TEST(unmap_protect_across_regions)
 {
 	setup();
@@ -1048,6 +1174,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, sequential_writes_map_ahead);
 	tcase_add_test(tc, shared_fork_never_cow);
 	tcase_add_test(tc, shm_names_global);
+	tcase_add_test(tc, shm_segs_global);
+	tcase_add_test(tc, move_keeps_frames);
 	tcase_add_test(tc, shm_shrink_zeroes_held_frames);
 	tcase_add_test(tc, unmap_protect_across_regions);
 	tcase_add_test(tc, dontneed_populate_page_info);
