@@ -48,6 +48,9 @@ int execl(const char *path, const char *arg, ...);
 int execlp(const char *file, const char *arg, ...);
 int execle(const char *path, const char *arg, ...);
 pid_t getpid(void);
+/* Linux's syscall(2) for the numbers of <sys/syscall.h> libsys serves
+ * (libsys/linux_syscall.c); others fail ENOSYS. */
+long syscall(long nr, ...);
 int access(const char *path, int mode);
 int faccessat(int dirfd, const char *path, int mode, int flags);
 pid_t getppid(void);

@@ -105,9 +105,9 @@ static _Noreturn void free_stack_and_exit(uint64_t pager, uint64_t stack)
 			 "	syscall\n"
 			 "	jmp 1b\n"
 			 :
-			 : "a"((uint64_t)SYS_call), "D"(pager), "S"((uint64_t)PG_MFREE),
+			 : "a"((uint64_t)SYSNR_call), "D"(pager), "S"((uint64_t)PG_MFREE),
 			   "d"(stack), "r"(w1), "r"(w2), "r"(w3),
-			   [exit] "i"(SYS_thread_exit)
+			   [exit] "i"(SYSNR_thread_exit)
 			 : "rcx", "r11", "memory");
 	__builtin_unreachable();
 }

@@ -380,7 +380,7 @@ void libsys_sig_entry(int sig, siginfo_t *si, void *uc)
 /* Entered by the kernel with rsp = the frame (64-byte aligned), rdi = sig,
  * rsi = &info, rdx = &uc; every register is put back by sigreturn, so
  * nothing here needs keeping but the FPU state and the frame address. */
-_Static_assert(SYS_sigreturn == 42, "libsys_sigtramp's syscall number");
+_Static_assert(SYSNR_sigreturn == 42, "libsys_sigtramp's syscall number");
 _Static_assert(__builtin_offsetof(struct abi_sigframe, uc) == 0, "uc first");
 __asm__(".text\n"
 	".globl libsys_sigtramp\n"

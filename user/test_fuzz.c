@@ -587,10 +587,10 @@ static long pick_nr(struct fz *f)
 	unsigned n = below(f, SYS_COUNT + PICK_MORE);
 	if (n < SYS_COUNT && call_info(n) && call_info(n)->pager_only && below(f, 2))
 		n = below(f, SYS_COUNT + PICK_MORE);
-	if ((n == SYS_memmap && below(f, 8)) ||
-	    (n == SYS_endpoint_create && (f->flags & FZ_NO_EP)))
-		n = SYS_null;
-	if (n == SYS_sigreturn && below(f, 2))
+	if ((n == SYSNR_memmap && below(f, 8)) ||
+	    (n == SYSNR_endpoint_create && (f->flags & FZ_NO_EP)))
+		n = SYSNR_null;
+	if (n == SYSNR_sigreturn && below(f, 2))
 		return OP_SIGRET;
 	if (n < SYS_COUNT)
 		return n;
@@ -614,33 +614,33 @@ static void pick_args(struct fz *f, long nr, uint64_t a[6])
 	for (int i = 0; i < 6; i++)
 		a[i] = pick_word(f);
 	switch (nr) {
-	case SYS_debug_write: case SYS_sysinfo: case SYS_frame_stats:
-	case SYS_console_read: case SYS_memmap:
+	case SYSNR_debug_write: case SYSNR_sysinfo: case SYSNR_frame_stats:
+	case SYSNR_console_read: case SYSNR_memmap:
 		a[0] = pick_ptr(f);
 		a[1] = below(f, 2) ? sizes[below(f, 2)] - below(f, 2) : pick_size(f);
 		a[2] = below(f, 2) ? 1ull << below(f, 16) : a[2];
 		break;
-	case SYS_send: case SYS_recv: case SYS_call: case SYS_reply_recv:
-	case SYS_poll: case SYS_handle_close:
+	case SYSNR_send: case SYSNR_recv: case SYSNR_call: case SYSNR_reply_recv:
+	case SYSNR_poll: case SYSNR_handle_close:
 		a[0] = pick_handle(f);
 		a[1] = below(f, 2) ? (uint64_t)below(f, 64) << 32 | below(f, 32) : a[1];
 		break;
-	case SYS_sleep_ms:
+	case SYSNR_sleep_ms:
 		a[0] = below(f, 2) ? below(f, 3) : a[0];
 		break;
-	case SYS_futex_wait: case SYS_futex_wake:
+	case SYSNR_futex_wait: case SYSNR_futex_wake:
 		a[0] = pick_ptr(f);
 		a[1] = below(f, 2) ? below(f, 3) : a[1];
 		a[2] = below(f, 2) ? below(f, 3) : a[2];
 		break;
-	case SYS_cpu_pin:
+	case SYSNR_cpu_pin:
 		a[0] = below(f, 4) == 0 ? a[0] : below(f, 2) ? CPU_PIN_ASK - below(f, 2) :
 		       below(f, 10);
 		break;
-	case SYS_sigmask:
+	case SYSNR_sigmask:
 		a[0] = below(f, 2) ? below(f, 4) : below(f, 2) ? ~0ull : a[0];
 		break;
-	case SYS_frame_alloc_copy: case SYS_ksm_merge_many:
+	case SYSNR_frame_alloc_copy: case SYSNR_ksm_merge_many:
 		a[0] = below(f, 2) ? pick_ptr(f) : a[0];
 		a[1] = below(f, 2) ? below(f, 20) : a[1];
 		break;
@@ -652,47 +652,47 @@ static void pick_args(struct fz *f, long nr, uint64_t a[6])
 static long tame(struct fz *f, long nr, uint64_t a[6])
 {
 	switch (nr) {
-	case SYS_debug_write:
+	case SYSNR_debug_write:
 		if (a[1] && a[1] <= 64 * 1024)
 			a[0] = pick_bad_ptr(f);     /* no garbage on the console */
 		break;
-	case SYS_sleep_ms:
+	case SYSNR_sleep_ms:
 		if (a[0] <= 24ull * 3600 * 1000)
 			a[0] %= 3;
 		break;
-	case SYS_futex_wait: /* no long waits: nobody may wake it */
+	case SYSNR_futex_wait: /* no long waits: nobody may wake it */
 		if (a[2] <= FUTEX_MAX_MS || a[2] == FUTEX_FOREVER)
 			a[2] %= 3;
 		break;
-	case SYS_thread_exit:
-	case SYS_sigsuspend: /* nobody sends it a signal: it would wait for good */
-		return SYS_yield;
-	case SYS_sigmask: /* a raise would enter any code */
+	case SYSNR_thread_exit:
+	case SYSNR_sigsuspend: /* nobody sends it a signal: it would wait for good */
+		return SYSNR_yield;
+	case SYSNR_sigmask: /* a raise would enter any code */
 		if (a[0] == ABI_SIG_RAISE)
 			a[1] = 0;
 		break;
-	case SYS_sigreturn: /* a frame it can read would send it anywhere */
+	case SYSNR_sigreturn: /* a frame it can read would send it anywhere */
 		a[0] = pick_bad_ptr(f);
 		break;
-	case SYS_send: case SYS_call:
+	case SYSNR_send: case SYSNR_call:
 		if (a[0] == sys_pager)
 			pick_request(f, a);
-		return a[0] == W.echo || blocking_ok(a[0]) ? nr : SYS_poll;
-	case SYS_recv: case SYS_reply_recv: case SYS_poll:
+		return a[0] == W.echo || blocking_ok(a[0]) ? nr : SYSNR_poll;
+	case SYSNR_recv: case SYSNR_reply_recv: case SYSNR_poll:
 		if (a[0] == W.echo)
 			a[0] = 0;   /* taking a caller from the echo thread strands it */
-		return nr == SYS_poll || blocking_ok(a[0]) ? nr : SYS_poll;
-	case SYS_handle_close:
+		return nr == SYSNR_poll || blocking_ok(a[0]) ? nr : SYSNR_poll;
+	case SYSNR_handle_close:
 		if (a[0] == sys_pager || a[0] == W.echo)
 			a[0] = 0;
 		break;
-	case SYS_console_read:
+	case SYSNR_console_read:
 		if (a[2] == CONSOLE_POLL && (a[1] <= FUTEX_MAX_MS || a[1] == FUTEX_FOREVER))
 			a[1] %= 3; /* nobody types: no long waits */
 		else if (!(a[2] & ~(uint64_t)CONSOLE_NOWAIT))
 			a[2] = CONSOLE_NOWAIT;
 		/* fall through */
-	case SYS_sysinfo: case SYS_frame_stats: case SYS_memmap:
+	case SYSNR_sysinfo: case SYSNR_frame_stats: case SYSNR_memmap:
 		if (own_memory(a[0]))
 			a[0] = f->scratch + below(f, 4096);
 		break;
@@ -725,7 +725,7 @@ static void after_call(struct fz *f, long nr, const uint64_t a[6], uint64_t fl,
 		fz_fail(f, "a pager-only call", nr, a, fl, e);
 	if (e != E_OK)
 		return;
-	if (nr == SYS_call && a[0] == sys_pager) {
+	if (nr == SYSNR_call && a[0] == sys_pager) {
 		if (IPC_LABEL_TAG(r->rsi) >= E_COUNT)
 			fz_fail(f, "the pager's answer is not an error code", nr, a, fl,
 				(long)r->rsi);
@@ -735,16 +735,16 @@ static void after_call(struct fz *f, long nr, const uint64_t a[6], uint64_t fl,
 		    !(a[1] >> 45))
 			fz_fail(f, "PG_KSM_CTL took a value out of range", nr, a, fl,
 				(long)r->rsi);
-	} else if (nr == SYS_reply_save) { /* answered at once: a kept call strands its caller */
+	} else if (nr == SYSNR_reply_save) { /* answered at once: a kept call strands its caller */
 		uint32_t h = (uint32_t)r->rdi;
 		long e2 = below(f, 2) ? sys_handle_close(h) : sys_reply_send(h, below(f, 64), 0, 0, 0, 0);
 		if (e2 != E_OK && e2 != E_DEAD)
 			fz_fail(f, "answering a saved call", nr, a, fl, e2);
-	} else if (nr == SYS_endpoint_create) {
+	} else if (nr == SYSNR_endpoint_create) {
 		uint32_t old = remember(W.live, (uint32_t)r->rdi, f);
 		if (old && sys_handle_close(old) == E_OK)
 			remember(W.stale, old, f);
-	} else if (nr == SYS_handle_close) {
+	} else if (nr == SYSNR_handle_close) {
 		remember(W.stale, (uint32_t)a[0], f);
 	}
 }
@@ -853,7 +853,7 @@ static void one_call(struct fz *f)
 		return;
 	}
 	if (nr == OP_REQUEST) {
-		nr = SYS_call;
+		nr = SYSNR_call;
 		a[0] = sys_pager;
 		pick_request(f, a);
 	} else if (nr == OP_BADNR) {
@@ -913,13 +913,13 @@ void fz_echo(struct fz *f)
 	uint64_t a[6] = { W.echo };
 	while (!f->ready)
 		sys_yield();
-	fz_raw(SYS_recv, a, 0, &r);
+	fz_raw(SYSNR_recv, a, 0, &r);
 	for (;;) {
 		a[0] = W.echo;
 		a[1] = below(f, 4) ? below(f, 64) : IPC_LABEL(below(f, 64), below(f, 4200));
 		for (int i = 2; i < 6; i++)
 			a[i] = pick_word(f);
-		if (fz_raw(SYS_reply_recv, a, pick_rflags(f), &r) != E_OK)
+		if (fz_raw(SYSNR_reply_recv, a, pick_rflags(f), &r) != E_OK)
 			sys_yield();
 	}
 }

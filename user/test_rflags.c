@@ -55,9 +55,9 @@ static void caller(void *arg)
 	for (int i = 0; i < CALLS; i++) {
 		uint64_t f;
 		switch (i % 3) {
-		case 0: f = call_with_flags(SYS_yield, 0, 0, set); break;
-		case 1: f = call_with_flags(SYS_debug_write, (uint64_t)msg, 0, set); break;
-		default: f = call_with_flags(SYS_sleep_ms, 1, 0, set); break;
+		case 0: f = call_with_flags(SYSNR_yield, 0, 0, set); break;
+		case 1: f = call_with_flags(SYSNR_debug_write, (uint64_t)msg, 0, set); break;
+		default: f = call_with_flags(SYSNR_sleep_ms, 1, 0, set); break;
 		}
 		if ((f & set) != set) {
 			bad_flags = f;
@@ -74,7 +74,7 @@ static void trap_flag_child(void)
 	if (pid < 0)
 		test_fail(NAME, "fork failed");
 	if (pid == 0) {
-		call_with_flags(SYS_yield, 0, 0, 0x100);
+		call_with_flags(SYSNR_yield, 0, 0, 0x100);
 		exit(0); /* not reached: the trap came first */
 	}
 	int st = 0;
@@ -93,7 +93,7 @@ static void bad_rsp_child(void)
 	if (pid == 0)
 		__asm__ volatile("mov %0, %%rsp\n"
 				 "1: mov %1, %%eax; syscall; jmp 1b"
-				 :: "r"(0x8000000000001000ul), "i"(SYS_yield));
+				 :: "r"(0x8000000000001000ul), "i"(SYSNR_yield));
 	usleep(50000);
 	TEST_CHECK(NAME, kill(pid, SIGKILL) == 0);
 	TEST_CHECK(NAME, waitpid(pid, NULL, 0) == pid);

@@ -199,7 +199,7 @@
 				       now; E_NOMEM: size below \
 				       ABI_MINSIGSTKSZ; E_INVAL: how, range */
 
-#define SYS_ENUM(name, nr, nargs, pager) SYS_##name = nr,
+#define SYS_ENUM(name, nr, nargs, pager) SYSNR_##name = nr,
 enum { SYSCALL_TABLE(SYS_ENUM) SYS_COUNT };
 #undef SYS_ENUM
 
