@@ -138,7 +138,7 @@ QEMU := qemu-system-x86_64 -machine q35 $(QEMU_ACCEL) -cpu $(QEMU_CPU) \
 
 export ACCEL SMP QEMU_CPU QEMU_EXTRA BUILD PROGRAMS
 
-.PHONY: all iso run debug test unit-test qemu-test shell-test fuzz stress bench bench-linux clean deps help
+.PHONY: all iso run debug test unit-test qemu-test shell-test fuzz stress bench bench-linux linux-check clean deps help
 
 all: $(ISO) $(PAGER) $(INITRD)
 
@@ -150,6 +150,7 @@ help:
 	@echo "make stress SECS=600   test_stress alone for SECS seconds on $(SMP) CPUs (MEM=$(MEM))"
 	@echo "make bench    host and QEMU benchmarks, RESULT lines (ICOUNT=1: in guest instructions)"
 	@echo "make bench-linux   Linux 6.1's fault figures in the same QEMU (fetches Debian's kernel package)"
+	@echo "make linux-check PROG=user/test_x.c   run a plain-Linux test program under Linux 6.1 in QEMU"
 	@echo "make debug    boot halted with a gdb stub on :1234; then: gdb -x $(BUILD)/gdbinit"
 	@echo "make iso      build $(ISO)"
 	@echo "make deps     install missing Debian packages (apt-get, as root or via sudo)"
@@ -246,6 +247,9 @@ bench: deps $(BUILD)/bench/host-bench $(BUILD)/bench/host-ksm $(ISO)
 
 bench-linux: deps
 	@sh tests/bench/linux/run.sh
+
+linux-check: deps
+	@sh tests/linux/run.sh $(PROG)
 
 clean:
 	rm -rf $(BUILD)

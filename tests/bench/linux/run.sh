@@ -7,17 +7,9 @@
 # and prints its RESULT lines (name=linux_*).  Benchmarks never fail.
 cd "$(dirname "$0")/../../.." || exit 1
 . tests/qemu/lib.sh
+. tests/linux/kernel.sh
+linux_kernel || exit 0
 dir=$PWD/$BUILD/linux
-mkdir -p "$dir"
-kernel=$(ls "$dir"/x/boot/vmlinuz-* 2>/dev/null | head -1)
-if [ -z "$kernel" ]; then
-	pkg=$(apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-/ {print $2; exit}')
-	[ -n "$pkg" ] || { echo "# no linux-image-amd64 in apt's lists (apt-get update?)"; exit 0; }
-	(cd "$dir" && apt-get download "$pkg" >/dev/null 2>&1 &&
-	 dpkg-deb -x "$pkg"_*.deb x && rm -f "$pkg"_*.deb) ||
-		{ echo "# could not fetch $pkg"; exit 0; }
-	kernel=$(ls "$dir"/x/boot/vmlinuz-* | head -1)
-fi
 cc -O2 -static -o "$dir/init" tests/bench/linux/linux_pager.c || exit 1
 python3 tests/bench/linux/mkcpio.py "$dir/init" "$dir/initrd.cpio" || exit 1
 if [ "$ACCEL" = kvm ]; then accel="-accel kvm"; else accel="-accel tcg"; fi
