@@ -664,21 +664,31 @@ static void dp_add_cow_entry(struct page *p, void *arg)
 		p->flags |= PAGE_COW;
 }
 
-/* The child's copy of region r, its pages shared in the kernel. */
+/* The child's copy of region r, its pages shared in the kernel (none for
+ * REGION_WIPEONFORK: the child's records go after the page table's clone,
+ * dp_fork). */
 static int fork_region(struct dp_space *parent, struct dp_space *child,
 		       const struct region *r)
 {
 	struct region *c;
-	if (r->shm) /* shared, not copied: the child faults the same frames in */
-		return dp_register_shared(child, r->start, r->end - r->start, r->rights,
-					  r->shm, r->shm_va0);
-	int e = dp_register_lazy(child, r->start, r->end - r->start, r->rights, r->b, &c);
+	int e;
+	if (r->shm) { /* shared, not copied: the child faults the same frames in */
+		e = dp_register_shared(child, r->start, r->end - r->start, r->rights,
+				       r->shm, r->shm_va0);
+		if (e == E_OK)
+			region_find(&child->regions, r->start)->fork = r->fork;
+		return e;
+	}
+	e = dp_register_lazy(child, r->start, r->end - r->start, r->rights, r->b, &c);
 	if (e)
 		return e;
 	c->fdata = r->fdata;
 	c->fvaddr = r->fvaddr;
 	c->filesz = r->filesz;
 	c->mergeable = r->mergeable;
+	c->fork = r->fork; /* Linux's VM_WIPEONFORK stays with the child */
+	if (r->fork & REGION_WIPEONFORK)
+		return E_OK;
 	return dp_mark_cow_range(parent, child, r->start, r->end);
 }
 
@@ -693,10 +703,18 @@ int dp_fork(struct dp_space *parent, struct dp_space *child)
 	int e = E_OK;
 	for (r = region_from(&parent->regions, 0); r && e == E_OK;
 	     r = region_next(&parent->regions, r))
-		if (r->b)
+		if (r->b && !(r->fork & REGION_DONTFORK))
 			e = fork_region(parent, child, r);
 	if (e == E_OK)
 		e = pagetab_clone(&child->pages, &parent->pages, dp_add_cow_entry, &f);
+	/* MADV_DONTFORK and MADV_WIPEONFORK memory: the child lets go of the
+	 * records the clone gave it, as if it had unmapped them at once (the
+	 * parent's pages stay, COW-marked with no other sharer: a write
+	 * takes them back without a copy) */
+	for (r = region_from(&parent->regions, 0); r && e == E_OK;
+	     r = region_next(&parent->regions, r))
+		if (r->b && r->fork)
+			dp_release_range(child, r->start, r->end);
 	for (r = region_from(&parent->regions, 0); r && e == E_OK;
 	     r = region_next(&parent->regions, r)) {
 		struct page *p, old;
@@ -991,6 +1009,32 @@ static bool merge(struct dp_space *s, struct region *r)
 	if (o)
 		obj_put(o); /* r still holds one: never the last */
 	return true;
+}
+
+/* MADV_DONTFORK (set REGION_DONTFORK), MADV_DOFORK (clear it),
+ * MADV_WIPEONFORK (set REGION_WIPEONFORK: private anonymous memory only,
+ * else E_INVAL before anything changes), MADV_KEEPONFORK (clear it), on
+ * the lazy regions of [start, end), split at its ends. */
+int dp_set_fork(struct dp_space *s, uint64_t start, uint64_t end, unsigned set,
+		unsigned clear)
+{
+	struct region *r;
+	if (set & REGION_WIPEONFORK)
+		for (r = region_first(&s->regions, start); r && r->start < end;
+		     r = region_next(&s->regions, r))
+			if (r->b && (r->shm || r->kind == PG_BACK_FILE))
+				return E_INVAL;
+	int e = split(s, start);
+	if (e == E_OK)
+		e = split(s, end);
+	if (e)
+		return e;
+	for (r = region_first(&s->regions, start); r && r->start < end;
+	     r = region_next(&s->regions, r))
+		if (r->b)
+			r->fork = (uint8_t)((r->fork | set) & ~clear);
+	dp_merge_around(s, start, end);
+	return E_OK;
 }
 
 /* From the region just below start, each with its next, up to the one

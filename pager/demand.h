@@ -308,6 +308,12 @@ int dp_move(struct dp_space *s, uint64_t old, uint64_t olen, uint64_t at, uint64
  * E_NOMEM (no node for a split). */
 int dp_unmap(struct dp_space *s, uint64_t start, uint64_t end);
 
+/* madvise's fork advice on the lazy regions of [start, end): set and
+ * clear REGION_DONTFORK / REGION_WIPEONFORK bits (WIPEONFORK only on
+ * private anonymous memory: E_INVAL).  E_NOMEM. */
+int dp_set_fork(struct dp_space *s, uint64_t start, uint64_t end, unsigned set,
+		unsigned clear);
+
 /* mprotect over several regions: every page of [start, end) must be in a
  * lazy region (else E_NOMEM, nothing changed; a fixed one: E_INVAL); each
  * part gets rights as dp_protect gives them, then neighbours that became

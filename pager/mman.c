@@ -372,12 +372,19 @@ int vm_madvise(struct proc *p, uint64_t s, uint64_t e, unsigned advice)
 	case LX_MADV_POPULATE_READ: case LX_MADV_POPULATE_WRITE:
 		dp_populate(&p->mem, s, e); /* best effort: a hint */
 		return E_OK;
+	case LX_MADV_DONTFORK:
+		return dp_set_fork(&p->mem, s, e, REGION_DONTFORK, 0);
+	case LX_MADV_DOFORK:
+		return dp_set_fork(&p->mem, s, e, 0, REGION_DONTFORK);
+	case LX_MADV_WIPEONFORK:
+		return dp_set_fork(&p->mem, s, e, REGION_WIPEONFORK, 0);
+	case LX_MADV_KEEPONFORK:
+		return dp_set_fork(&p->mem, s, e, 0, REGION_WIPEONFORK);
 	case LX_MADV_NORMAL: case LX_MADV_RANDOM: case LX_MADV_SEQUENTIAL:
-	case LX_MADV_DONTFORK: case LX_MADV_DOFORK: case LX_MADV_HUGEPAGE:
-	case LX_MADV_NOHUGEPAGE: case LX_MADV_DONTDUMP: case LX_MADV_DODUMP:
-	case LX_MADV_KEEPONFORK: case LX_MADV_COLD: case LX_MADV_PAGEOUT:
+	case LX_MADV_HUGEPAGE: case LX_MADV_NOHUGEPAGE: case LX_MADV_DONTDUMP:
+	case LX_MADV_DODUMP: case LX_MADV_COLD: case LX_MADV_PAGEOUT:
 		return E_OK; /* accepted; nothing to do here (no swap to page
-			      * out to, no core dumps; DONTFORK is not kept) */
+			      * out to, no core dumps) */
 	default:
 		return E_INVAL;
 	}

@@ -122,7 +122,8 @@ int region_split(struct region_set *s, uint64_t at)
 static bool same_kind(const struct region *a, const struct region *b)
 {
 	return a->end == b->start && a->kind == b->kind && a->rights == b->rights &&
-	       a->mergeable == b->mergeable && a->b == b->b && a->fdata == b->fdata &&
+	       a->mergeable == b->mergeable && a->fork == b->fork && a->b == b->b &&
+	       a->fdata == b->fdata &&
 	       a->fvaddr == b->fvaddr && a->filesz == b->filesz && a->shm == b->shm && a->shm_va0 == b->shm_va0;
 }
 

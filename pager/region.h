@@ -27,6 +27,7 @@ struct region {
 			       * PG_BACK_FIXED (no backing: pager-placed pages) */
 	uint8_t rights;       /* MAP_* */
 	uint8_t mergeable;    /* MADV_MERGEABLE: KSM may merge its pages */
+	uint8_t fork;         /* REGION_DONTFORK | REGION_WIPEONFORK (madvise) */
 	const struct backing *b; /* how pages are filled; NULL: not lazy */
 	const uint8_t *fdata; /* PG_BACK_FILE: bytes for [fvaddr, fvaddr + filesz) */
 	uint64_t fvaddr, filesz;
@@ -36,6 +37,9 @@ struct region {
 	struct shm *shm;
 	uint64_t shm_va0;
 };
+
+#define REGION_DONTFORK   1 /* a fork child has no such region */
+#define REGION_WIPEONFORK 2 /* a fork child's copy starts empty (zeros) */
 
 struct region_set {
 	struct tree t;

@@ -1,7 +1,7 @@
 /* The SYS_ names of Linux's system-call numbers (asm/unistd.h). */
 #ifndef _BITS_SYSCALL_H
 #define _BITS_SYSCALL_H
-#include <asm/unistd.h>
+#include "asm/unistd.h"
 
 #define SYS_read __NR_read
 #define SYS_write __NR_write

@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include "abi/err.h"
 #include "abi/syscall.h"
-#include <asm/syscall_names.h> /* Linux's SYS_ numbers, for syscall(2) */
+#include "asm/syscall_names.h" /* Linux's SYS_ numbers, for syscall(2) */
 
 struct sys_regs {
 	uint64_t rdi, rsi, rdx, r10, r8, r9;

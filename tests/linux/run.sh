@@ -14,7 +14,7 @@ linux_kernel || exit 1
 dir=$BUILD/linux/check
 mkdir -p "$dir"
 cc -O2 -static -w -Dmain=test_main -c "$prog" -o "$dir/test.o" &&
-cc -O2 -static -o "$dir/init" tests/linux/wrap.c "$dir/test.o" -lpthread -lm -lrt || exit 1
+cc -O2 -static -o "$dir/init" tests/linux/wrap.c "$dir/test.o" -lpthread -lm -lrt -latomic || exit 1
 python3 tests/bench/linux/mkcpio.py "$dir/init" "$dir/initrd.cpio" || exit 1
 if [ "$ACCEL" = kvm ]; then accel="-accel kvm"; else accel="-accel tcg"; fi
 timeout 600 qemu-system-x86_64 $accel -cpu "$QEMU_CPU" -smp "$SMP" -m "${MEM:-512M}" \

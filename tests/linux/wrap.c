@@ -1,15 +1,22 @@
-/* /init for tests/linux/run.sh: mounts /proc, /sys and /dev as a Linux
- * system has them, runs the test program's main (renamed test_main),
- * prints its exit status and powers the machine off. */
+/* /init for tests/linux/run.sh: mounts /proc, /sys, /dev, /dev/shm and
+ * /tmp as a Linux system has them, runs the test program's main (renamed
+ * test_main) in a child that leads its own session (as a program started
+ * from a shell: not pid 1, a parent, a group), prints how it ended and
+ * powers the machine off. */
+#define _GNU_SOURCE
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
-int test_main(int argc, char **argv);
+extern char **environ;
 
-int main(int argc, char **argv)
+int test_main(int argc, char **argv, char **envp);
+
+int main(int argc, char **argv, char **envp)
 {
 	mkdir("/proc", 0555);
 	mkdir("/sys", 0555);
@@ -18,10 +25,24 @@ int main(int argc, char **argv)
 	mount("proc", "/proc", "proc", 0, NULL);
 	mount("sysfs", "/sys", "sysfs", 0, NULL);
 	mount("devtmpfs", "/dev", "devtmpfs", 0, NULL);
+	mkdir("/dev/shm", 01777);
+	mount("tmpfs", "/dev/shm", "tmpfs", 0, NULL);
 	mount("tmpfs", "/tmp", "tmpfs", 0, NULL);
-	int status = test_main(argc, argv);
-	printf("linux-run: exit %d\n", status);
+	setenv("PATH", "/", 1);
+	pid_t pid = fork();
+	if (pid == 0) {
+		setsid();
+		exit(test_main(argc, argv, environ));
+	}
+	int st = 0;
+	while (waitpid(pid, &st, 0) != pid)
+		;
+	if (WIFEXITED(st))
+		printf("linux-run: exit %d\n", WEXITSTATUS(st));
+	else
+		printf("linux-run: killed by signal %d\n", WTERMSIG(st));
 	fflush(stdout);
 	reboot(RB_POWER_OFF);
+	(void)envp;
 	return 0;
 }
