@@ -381,6 +381,52 @@ START_TEST(fork_cow_copy_then_reuse)
 }
 END_TEST
 
+/* madvise's fork advice (dp_set_fork): a DONTFORK page is not in the
+ * child (no region, no mapping, its frame the parent's alone), a
+ * WIPEONFORK one is there unmapped and faults in zeros; the parent's
+ * write takes its frame back without a copy; nothing leaks. */
+START_TEST(fork_advice_dontfork_wipeonfork)
+{
+	setup();
+	struct dp_space a, b;
+	struct dp_map m;
+	uint8_t v = 5;
+	anon_space(&a, 1, 4);
+	dp_space_init(&b, 2);
+	for (uint64_t i = 0; i < 3; i++)
+		ck_assert_int_eq(access_page(&a, BASE + i * P, true, &v), E_OK);
+	uint64_t f0 = pt[1][0].pfn, f1 = pt[1][1].pfn;
+	ck_assert_int_eq(dp_set_fork(&a, BASE, BASE + P, REGION_DONTFORK, 0), E_OK);
+	ck_assert_int_eq(dp_set_fork(&a, BASE + P, BASE + 2 * P, REGION_WIPEONFORK, 0), E_OK);
+	ck_assert_int_eq(dp_fork(&a, &b), E_OK);
+	ck_assert_ptr_null(region_find(&b.regions, BASE));       /* DONTFORK: none */
+	ck_assert_ptr_nonnull(region_find(&b.regions, BASE + P)); /* WIPEONFORK: empty */
+	ck_assert_uint_eq(region_find(&b.regions, BASE + P)->fork, REGION_WIPEONFORK);
+	ck_assert_uint_eq(pt[2][0].pfn, 0);
+	ck_assert_uint_eq(pt[2][1].pfn, 0);
+	ck_assert_uint_eq(dp_share_count(&a, BASE), 1);
+	ck_assert_uint_eq(dp_share_count(&a, BASE + P), 1);
+	ck_assert_int_eq(fr[f0].refs, 2); /* the pager and the parent's mapping */
+	ck_assert_int_eq(fr[f1].refs, 2);
+	ck_assert_int_eq(dp_fault(&b, BASE, FAULT_ACC_READ, &m), E_FAULT);
+	ck_assert_int_eq(access_page(&b, BASE + P, false, &v), E_OK);
+	ck_assert_uint_eq(v, 0); /* wiped */
+	ck_assert_uint_ne(pt[2][1].pfn, f1);
+	v = 8;
+	alloc_copy_calls = 0;
+	ck_assert_int_eq(access_page(&a, BASE + P, true, &v), E_OK);
+	ck_assert_uint_eq(pt[1][1].pfn, f1); /* the parent's again, no copy */
+	ck_assert_int_eq(alloc_copy_calls, 0);
+	ck_assert_uint_eq(dp_share_count(&a, BASE + 2 * P), 2); /* plain: shared */
+	ck_assert_int_eq(dp_set_fork(&a, BASE, BASE + 2 * P, 0,
+				     REGION_DONTFORK | REGION_WIPEONFORK), E_OK);
+	ck_assert_uint_eq(region_find(&a.regions, BASE)->end, BASE + 4 * P); /* merged */
+	space_gone(&a);
+	space_gone(&b);
+	assert_no_leaks();
+}
+END_TEST
+
 START_TEST(last_share_freed_on_exit)
 {
 	setup();
@@ -1161,6 +1207,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, file_pages_and_bss);
 	tcase_add_test(tc, stack_guard);
 	tcase_add_test(tc, fork_cow_copy_then_reuse);
+	tcase_add_test(tc, fork_advice_dontfork_wipeonfork);
 	tcase_add_test(tc, last_share_freed_on_exit);
 	tcase_add_test(tc, out_of_memory);
 	tcase_add_test(tc, zero_write_one_call);
