@@ -747,14 +747,18 @@ static bool is_ancestor(const struct proc *a, const struct proc *t)
 	return false;
 }
 
-/* May p end t (a signal whose action ends it)?  Itself, a descendant, or
- * one of its own process group (its orphans stay in it); never init or
- * its shell but themselves. */
+/* May p end t (a signal whose action ends it)?  Itself, a descendant,
+ * one of its own process group, or one of its job (what came from the
+ * program init or the shell started, as Linux lets a user end its own
+ * processes: a descendant whose parent ended is init's orphan, no longer
+ * found by the ancestry, wherever it went) that is not its ancestor (a
+ * test's workers cannot end it); never init or its shell but themselves. */
 static bool may_end(const struct proc *p, const struct proc *t)
 {
 	if (t->kept && t != p) /* init and its shell, whatever group one joins */
 		return false;
-	return t->pgid == p->pgid || is_ancestor(p, t);
+	return t->pgid == p->pgid || is_ancestor(p, t) ||
+	       (t->job == p->job && !is_ancestor(t, p));
 }
 
 /* PG_KILL: signal w1 (1..64; 0: SIGKILL's code 0) to w0 as kill(2) takes
@@ -762,7 +766,7 @@ static bool may_end(const struct proc *p, const struct proc *t)
  * every process but init, the system's (no parent) and the caller; < -1
  * the group -w0.  Each takes the handler, or ignores it (sig_action), or
  * ends, which only the process itself, an ancestor or one of its group
- * may do.  E_OK if one was signalled (the caller last: it may end), else
+ * or job may do.  E_OK if one was signalled (the caller last: it may end), else
  * E_PERM if one was refused, E_NOENT if there was none; E_INVAL above 64. */
 long do_kill(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {
