@@ -749,16 +749,17 @@ static bool is_ancestor(const struct proc *a, const struct proc *t)
 
 /* May p end t (a signal whose action ends it)?  Itself, a descendant,
  * one of its own process group, or one of its job (what came from the
- * program init or the shell started, as Linux lets a user end its own
- * processes: a descendant whose parent ended is init's orphan, no longer
- * found by the ancestry, wherever it went) that is not its ancestor (a
- * test's workers cannot end it); never init or its shell but themselves. */
+ * program init or the shell started) younger than p (as Linux lets a
+ * user end its own processes: a descendant whose parent ended is init's
+ * orphan, no longer found by the ancestry, wherever it went; younger:
+ * never an ancestor of p, even through an orphan, so a test's workers
+ * cannot end it); never init or its shell but themselves. */
 static bool may_end(const struct proc *p, const struct proc *t)
 {
 	if (t->kept && t != p) /* init and its shell, whatever group one joins */
 		return false;
-	return t->pgid == p->pgid || is_ancestor(p, t) ||
-	       (t->job == p->job && !is_ancestor(t, p));
+	return t->pgid == p->pgid || (t->job == p->job && t->pid > p->pid) ||
+	       is_ancestor(p, t);
 }
 
 /* PG_KILL: signal w1 (1..64; 0: SIGKILL's code 0) to w0 as kill(2) takes

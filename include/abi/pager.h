@@ -66,7 +66,7 @@
  *                                                 unless the caller is it,
  *                                                 an ancestor, in its
  *                                                 group, or in its job and
- *                                                 not its descendant);
+ *                                                 older);
  *                                                 E_NOENT
  *   PG_MPROTECT      w0 = addr, w1 = size,        -  (inside one region)
  *                    w2 = MAP_* rights
