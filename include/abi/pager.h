@@ -64,9 +64,9 @@
  *                    -g: group g), w1 = signal    ignored one nothing; else
  *                    (0: SIGKILL)                 the process ends (E_PERM
  *                                                 unless the caller is it,
- *                                                 an ancestor, in its
- *                                                 group, or in its job and
- *                                                 older);
+ *                                                 an ancestor (also of
+ *                                                 an orphan) or in its
+ *                                                 group);
  *                                                 E_NOENT
  *   PG_MPROTECT      w0 = addr, w1 = size,        -  (inside one region)
  *                    w2 = MAP_* rights
