@@ -1173,6 +1173,9 @@ static int controller(uint64_t total, uint64_t seed, unsigned flags, int report_
 	}
 	if (b.processes != a.processes)
 		test_fail(NAME, "%lu processes before, %lu after", a.processes, b.processes);
+	if (!(flags & FZ_WILD) && run.calls == 0) /* every tame worker ended early */
+		test_fail(NAME, "no calls made: %lu workers, %lu killed", run.workers,
+			  run.faulted);
 	printf("fuzz: %lu calls in %lu ms by %lu workers (%lu killed by a fault, %lu "
 	       "wild ones stopped), seed 0x%lx flags 0x%x; free frames back to %lu\n",
 	       run.calls, ms, run.workers, run.faulted, run.stopped, seed, flags, after);
