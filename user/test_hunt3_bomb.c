@@ -3,7 +3,8 @@
  * its own, as fast as it can, until fork, pthread_create or memory fail
  * (and the OOM killer ends some) and the controller ends the group with
  * killpg.  Each member checks its pages after every step (no process may
- * see another's bytes).  Then: nothing hangs, the group is gone, fork and
+ * see another's bytes).  First, the simplest such orphan: a grandchild
+ * in a session of its own whose parent exited must be ours to kill.  Then: nothing hangs, the group is gone, fork and
  * threads work again, and every free frame is back. */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -152,6 +153,46 @@ static int run(void)
 	return bad;
 }
 
+/* A grandchild that left our group and session (setsid), its parent
+ * ended: an orphan, init's now, yet still ours to end, as on Linux (it
+ * was EPERM).  0, or 1 with a @@FAIL line. */
+static int orphan_in_own_session(void)
+{
+	fflush(stdout);
+	pid_t a = fork();
+	if (a == 0) {
+		pid_t b = fork();
+		if (b == 0) {
+			setsid();
+			sh->members = (int)getpid();
+			for (;;)
+				pause();
+		}
+		while (!sh->members)
+			sleep_ms(1);
+		_exit(0);
+	}
+	int st, bad = 0;
+	sh->members = 0;
+	if (a < 0 || waitpid(a, &st, 0) != a) {
+		printf("@@FAIL " T ": fork or wait for the child\n");
+		return 1;
+	}
+	pid_t b = (pid_t)sh->members;
+	if (kill(b, SIGKILL) != 0) {
+		printf("@@FAIL " T ": kill of the orphan in its own session: errno %d\n", errno);
+		bad = 1;
+	}
+	long t = 0;
+	for (; t < HANG_MS && kill(b, 0) == 0; t += 10)
+		sleep_ms(10);
+	if (t >= HANG_MS) {
+		printf("@@FAIL " T ": the orphan does not end\n");
+		bad = 1;
+	}
+	return bad;
+}
+
 int main(void)
 {
 	sh = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -161,5 +202,7 @@ int main(void)
 		printf("@@FAIL " T ": mmap\n");
 		return 1;
 	}
+	if (orphan_in_own_session())
+		return 1;
 	return run_twice_counted(run);
 }
