@@ -69,17 +69,18 @@ static struct proc *choose(uint64_t total)
 }
 
 /* The last resort when choose finds nobody: the live process with the
- * most resident pages that is not init or its shell, oom_score_adj -1000
- * or not (any program may set that: if such a one takes all memory and
- * nobody else may be chosen, every fault would wait for good, its own and
- * init's too); NULL if there is none. */
+ * most resident pages that is neither init nor its shell nor one the
+ * pager started itself (ksmd), oom_score_adj -1000 or not (any program
+ * may set that: if such a one takes all memory and nobody else may be
+ * chosen, every fault would wait for good, its own and init's too); NULL
+ * if there is none. */
 static struct proc *choose_unprotected(void)
 {
 	struct proc *best = NULL;
 	uint64_t most = 0;
 	for (int i = 0; i < proc_slots(); i++) {
 		struct proc *q = proc_slot(i);
-		if (!q || q->state != PROC_LIVE || oom_protected(q))
+		if (!q || q->state != PROC_LIVE || oom_protected(q) || q->ppid == 0)
 			continue;
 		uint64_t n = dp_pages(&q->mem);
 		if (!best || n > most || (n == most && q->pid > best->pid)) {
