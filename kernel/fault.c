@@ -184,7 +184,7 @@ int fault_in_user(uint64_t va, uint64_t n, bool write)
  * another thread's fork may write-protect the pages again (or a munmap
  * take them); a signal frame that could not be written killed a program
  * whose other threads forked (hunt3_wait_storm). */
-int user_copy_out(uint64_t uva, const void *src, uint64_t n)
+int fault_copy_out(uint64_t uva, const void *src, uint64_t n)
 {
 	struct space *s = sched_current()->space;
 	int e = space_copy_out(s, uva, src, n);
@@ -196,7 +196,7 @@ int user_copy_out(uint64_t uva, const void *src, uint64_t n)
 	return e;
 }
 
-int user_copy_in(void *dst, uint64_t uva, uint64_t n)
+int fault_copy_in(void *dst, uint64_t uva, uint64_t n)
 {
 	struct space *s = sched_current()->space;
 	int e = space_copy_in(s, dst, uva, n);

@@ -31,7 +31,7 @@
 static int frame_out(struct thread *me, uint64_t sp, const struct abi_sigframe *f)
 {
 	(void)me;
-	return user_copy_out(sp, f, sizeof *f);
+	return fault_copy_out(sp, f, sizeof *f);
 }
 
 /* Write the frame of signal sig (si_code code, si_addr addr) below the

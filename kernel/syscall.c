@@ -35,12 +35,12 @@ int ksys_lookup(uint64_t h, unsigned type, unsigned need, struct handle_entry *e
  * yet (lazy) is first asked of the pager, as a fault would be. */
 int user_in(void *dst, uint64_t uva, uint64_t n)
 {
-	return user_copy_in(dst, uva, n);
+	return fault_copy_in(dst, uva, n);
 }
 
 static int user_out(uint64_t uva, const void *src, uint64_t n)
 {
-	return user_copy_out(uva, src, n);
+	return fault_copy_out(uva, src, n);
 }
 
 #define DEBUG_WRITE_MAX (64 * 1024)
