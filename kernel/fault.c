@@ -13,7 +13,8 @@
 #include "abi/fault.h"
 #include "abi/syscall.h"
 
-#define FAULT_IN_TRIES 4 /* answers per page a system call waits for */
+#define FAULT_IN_TRIES 64 /* answers per page a system call waits for */
+#define COPY_TRIES 16    /* copies a system call tries, each after a page-in */
 
 void fault_answer(struct thread *t, const struct ipc_msg *r)
 {
@@ -177,4 +178,32 @@ int fault_in_user(uint64_t va, uint64_t n, bool write)
 		}
 	}
 	return E_OK;
+}
+
+/* One page-in and copy again per try: between fault_in_user and the copy
+ * another thread's fork may write-protect the pages again (or a munmap
+ * take them); a signal frame that could not be written killed a program
+ * whose other threads forked (hunt3_wait_storm). */
+int fault_copy_out(uint64_t uva, const void *src, uint64_t n)
+{
+	struct space *s = sched_current()->space;
+	int e = space_copy_out(s, uva, src, n);
+	for (int tries = 0; e == E_FAULT && tries < COPY_TRIES; tries++) {
+		if (fault_in_user(uva, n, true) != E_OK)
+			return E_FAULT;
+		e = space_copy_out(s, uva, src, n);
+	}
+	return e;
+}
+
+int fault_copy_in(void *dst, uint64_t uva, uint64_t n)
+{
+	struct space *s = sched_current()->space;
+	int e = space_copy_in(s, dst, uva, n);
+	for (int tries = 0; e == E_FAULT && tries < COPY_TRIES; tries++) {
+		if (fault_in_user(uva, n, false) != E_OK)
+			return E_FAULT;
+		e = space_copy_in(s, dst, uva, n);
+	}
+	return e;
 }

@@ -26,13 +26,12 @@
 #define RFLAGS_TF 0x100
 #define RFLAGS_DF 0x400
 
-/* Write f at sp in the current space, asking the pager for the pages. */
+/* Write f at sp in the current space, asking the pager for the pages
+ * (again if another thread's fork write-protected them meanwhile). */
 static int frame_out(struct thread *me, uint64_t sp, const struct abi_sigframe *f)
 {
-	int e = space_copy_out(me->space, sp, f, sizeof *f);
-	if (e == E_FAULT && fault_in_user(sp, sizeof *f, true) == E_OK)
-		e = space_copy_out(me->space, sp, f, sizeof *f);
-	return e;
+	(void)me;
+	return fault_copy_out(sp, f, sizeof *f);
 }
 
 /* Write the frame of signal sig (si_code code, si_addr addr) below the

@@ -35,18 +35,12 @@ int ksys_lookup(uint64_t h, unsigned type, unsigned need, struct handle_entry *e
  * yet (lazy) is first asked of the pager, as a fault would be. */
 int user_in(void *dst, uint64_t uva, uint64_t n)
 {
-	int e = space_copy_in(cur()->space, dst, uva, n);
-	if (e == E_FAULT && fault_in_user(uva, n, false) == E_OK)
-		e = space_copy_in(cur()->space, dst, uva, n);
-	return e;
+	return fault_copy_in(dst, uva, n);
 }
 
 static int user_out(uint64_t uva, const void *src, uint64_t n)
 {
-	int e = space_copy_out(cur()->space, uva, src, n);
-	if (e == E_FAULT && fault_in_user(uva, n, true) == E_OK)
-		e = space_copy_out(cur()->space, uva, src, n);
-	return e;
+	return fault_copy_out(uva, src, n);
 }
 
 #define DEBUG_WRITE_MAX (64 * 1024)

@@ -1,5 +1,6 @@
 /* Running out of memory (issue 14): a fault that finds no free frame kills
- * the process with the highest score (oompolicy.c), then waits for that
+ * the process with the highest score (oompolicy.c; if none may be chosen,
+ * the largest but init and its shell, even at -1000), then waits for that
  * victim's frames to come back before choosing another: meanwhile every
  * fault that finds no frame is answered "resume after OOM_RETRY_MS" (the
  * kernel sleeps the thread, then it runs the access again and faults
@@ -62,6 +63,29 @@ static struct proc *choose(uint64_t total)
 		if (!best || oom_pick(c, 2, total) == 1) {
 			c[0] = cand;
 			best = q;
+		}
+	}
+	return best;
+}
+
+/* The last resort when choose finds nobody: the live process with the
+ * most resident pages that is neither init nor its shell nor one the
+ * pager started itself (ksmd), oom_score_adj -1000 or not (any program
+ * may set that: if such a one takes all memory and nobody else may be
+ * chosen, every fault would wait for good, its own and init's too); NULL
+ * if there is none. */
+static struct proc *choose_unprotected(void)
+{
+	struct proc *best = NULL;
+	uint64_t most = 0;
+	for (int i = 0; i < proc_slots(); i++) {
+		struct proc *q = proc_slot(i);
+		if (!q || q->state != PROC_LIVE || oom_protected(q) || q->ppid == 0)
+			continue;
+		uint64_t n = dp_pages(&q->mem);
+		if (!best || n > most || (n == most && q->pid > best->pid)) {
+			best = q;
+			most = n;
 		}
 	}
 	return best;
@@ -133,6 +157,8 @@ long oom_no_frame(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 		       "choosing another victim\n", wait_state.victim, OOM_WAIT_MS);
 	}
 	struct proc *v = choose(total);
+	if (!v)
+		v = choose_unprotected();
 	if (!v) {
 		if (!stuck_told)
 			printf("pager: out of memory and no process may be killed; pid %u waits\n",

@@ -101,6 +101,9 @@ struct proc {
 					    * parent's */
 	bool orphan;                       /* its parent ended: init's now, and
 					    * nobody waits for it */
+	uint32_t anc;                      /* its nearest live ancestor: ppid, or
+					    * once that ended, the one it had
+					    * (who may end it: may_end) */
 	bool kill_mark;                    /* do_kill: to be signalled */
 };
 

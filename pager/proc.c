@@ -241,7 +241,7 @@ static struct proc *proc_alloc(uint32_t ppid, const char *name, int *err)
 	pid_hash[p->pid % PID_HASH] = p;
 	p->thr[0] = &p->thr0;
 	p->nthr = PROC_THR_CHUNK;
-	p->ppid = ppid;
+	p->ppid = p->anc = ppid;
 	p->job = p->pid;
 	p->pgid = p->sid = p->pid; /* a group and session of its own; fork and
 				    * spawn (but init's and the shell's) put
@@ -347,12 +347,15 @@ static void reaped(struct proc *p, struct proc *c)
  * as orphans, given to init as on Linux (getppid() says init's pid; when
  * one ends nobody waits for it); its ended children are forgotten.  p
  * stays a zombie while its parent lives and waits for it (not if p is an
- * orphan); the runner hears of ppid 0. */
+ * orphan); the runner hears of ppid 0.  What had p as its nearest live
+ * ancestor (anc) has p's now: p's ancestors may still end it. */
 void proc_end(struct proc *p, int how, uint64_t code, uint64_t addr, uint64_t rip)
 {
 	uint32_t init = runner_init_pid();
 	for (int i = 0; i < proc_slots(); i++) {
 		struct proc *c = proc_slot(i);
+		if (c && c->anc == p->pid && c->state == PROC_LIVE)
+			c->anc = p->anc;
 		if (!c || c->ppid != p->pid || c->state == PROC_FREE)
 			continue;
 		if (c->state == PROC_ZOMBIE) {
@@ -736,20 +739,23 @@ long do_fork(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	return E_OK;
 }
 
-/* True if a is t or one of t's ancestors. */
+/* True if a is t or one of t's ancestors: through the parents, and past
+ * one that ended through the ancestor its children then had (anc), not
+ * through init, which adopted them. */
 static bool is_ancestor(const struct proc *a, const struct proc *t)
 {
 	for (int depth = 0; t && depth <= proc_slots(); depth++) {
 		if (t == a)
 			return true;
-		t = t->ppid ? proc_live(t->ppid) : NULL;
+		t = t->anc ? proc_live(t->anc) : NULL;
 	}
 	return false;
 }
 
-/* May p end t (a signal whose action ends it)?  Itself, a descendant, or
- * one of its own process group (its orphans stay in it); never init or
- * its shell but themselves. */
+/* May p end t (a signal whose action ends it)?  Itself, a descendant
+ * (also one whose parent ended, an orphan of init's now: a program can
+ * end what its fork bomb left), or one of its own process group; never
+ * init or its shell but themselves. */
 static bool may_end(const struct proc *p, const struct proc *t)
 {
 	if (t->kept && t != p) /* init and its shell, whatever group one joins */
@@ -761,8 +767,8 @@ static bool may_end(const struct proc *p, const struct proc *t)
  * it (a signed pid): > 0 that process; 0 the caller's process group; -1
  * every process but init, the system's (no parent) and the caller; < -1
  * the group -w0.  Each takes the handler, or ignores it (sig_action), or
- * ends, which only the process itself, an ancestor or one of its group
- * may do.  E_OK if one was signalled (the caller last: it may end), else
+ * ends, which only the process itself, an ancestor (also of an orphan)
+ * or one of its group may do.  E_OK if one was signalled (the caller last: it may end), else
  * E_PERM if one was refused, E_NOENT if there was none; E_INVAL above 64. */
 long do_kill(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {

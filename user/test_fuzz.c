@@ -509,9 +509,14 @@ static void pick_request(struct fz *f, uint64_t a[6])
 		/* a handled signal may go to any process: another worker's
 		 * handler (fz_thread_entry) would end its thread, and a thread
 		 * of it waiting for that one would wait for good; a tame
-		 * worker signals only its own children (or nobody: pid 0) */
+		 * worker signals only its own children (or nobody: a pid no
+		 * process has; 0 is its own group now, itself included: every
+		 * tame worker ended within its first calls, and a run of them
+		 * made no calls at all) */
 		if (tag == PG_KILL && !(f->flags & FZ_KILLS))
 			a[2] = below(f, 2) ? pick_u32(W.kids, LIVE, f) : 0;
+		if (tag == PG_KILL && !(f->flags & FZ_KILLS) && a[2] == 0)
+			a[2] = 0x7FFFFFFFu; /* (an empty slot of kids too) */
 		break;
 	case PG_THREAD_SPAWN:
 		if (!(f->flags & FZ_KILLS) || below(f, 2))
@@ -1180,6 +1185,9 @@ static int controller(uint64_t total, uint64_t seed, unsigned flags, int report_
 	}
 	if (b.processes != a.processes)
 		test_fail(NAME, "%lu processes before, %lu after", a.processes, b.processes);
+	if (!(flags & FZ_WILD) && run.calls == 0) /* every tame worker ended early */
+		test_fail(NAME, "no calls made: %lu workers, %lu killed", run.workers,
+			  run.faulted);
 	printf("fuzz: %lu calls in %lu ms by %lu workers (%lu killed by a fault, %lu "
 	       "wild ones stopped), seed 0x%lx flags 0x%x; free frames back to %lu\n",
 	       run.calls, ms, run.workers, run.faulted, run.stopped, seed, flags, after);

@@ -64,8 +64,10 @@
  *                    -g: group g), w1 = signal    ignored one nothing; else
  *                    (0: SIGKILL)                 the process ends (E_PERM
  *                                                 unless the caller is it,
- *                                                 an ancestor or in its
- *                                                 group); E_NOENT
+ *                                                 an ancestor (also of
+ *                                                 an orphan) or in its
+ *                                                 group);
+ *                                                 E_NOENT
  *   PG_MPROTECT      w0 = addr, w1 = size,        -  (inside one region)
  *                    w2 = MAP_* rights
  *   PG_BRK           w0 = new break (0: query)    w0 = the break: the heap

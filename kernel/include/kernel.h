@@ -37,6 +37,14 @@ int syscall_dispatch(uint64_t nr, const uint64_t a[6], uint64_t out[6]);
  * E_FAULT if a page cannot be had (the thread is not killed for it). */
 int fault_in_user(uint64_t va, uint64_t n, bool write);
 
+/* Copy n bytes to (fault_copy_out) or from (fault_copy_in) [uva, uva + n)
+ * of the current space, paging in what is not mapped as the copy needs
+ * it (fault_in_user) and copying again: again while that succeeds, a few
+ * times, since another thread may take the pages away meanwhile (its
+ * fork write-protects every page).  E_FAULT if a page cannot be had. */
+int fault_copy_out(uint64_t uva, const void *src, uint64_t n);
+int fault_copy_in(void *dst, uint64_t uva, uint64_t n);
+
 /* signal.c: run the signal handler the pager's answer r names on the
  * current thread (a frame on its user stack, its registers set to enter
  * the handler); false, with nothing changed, if the signal is blocked or
