@@ -97,6 +97,29 @@ bool signal_deliver(const struct ipc_msg *r)
 			  r->w[FAULT_SIG_ADDR], me->sigblocked);
 }
 
+/* The signals sent to me's process while every thread blocked them
+ * (space->sigpending): after me's blocked set changed, take the lowest it
+ * now lets through, if another thread has not taken it first.  Called
+ * only where a blocked set shrinks (sigmask, sigreturn, sigsuspend, the
+ * end of a sigsuspend), never on the hot paths.  The fence pairs with the
+ * poster's (SIG_POST_SHARED, then SIG_POST_CLAIM of each thread): either
+ * it sees this thread's new set or this thread sees its bit. */
+static void signal_claim(struct thread *me)
+{
+	struct space *s = me->space;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	uint64_t avail = __atomic_load_n(&s->sigpending, __ATOMIC_SEQ_CST) & ~me->sigblocked;
+	if (!avail)
+		return;
+	uint64_t bit = avail & -avail;
+	if (!(__atomic_fetch_and(&s->sigpending, ~bit, __ATOMIC_SEQ_CST) & bit))
+		return; /* another thread took it */
+	uint64_t entry = __atomic_load_n(&s->sig_entry, __ATOMIC_RELAXED);
+	if (entry)
+		__atomic_store_n(&me->sig_entry, entry, __ATOMIC_RELAXED);
+	__atomic_fetch_or(&me->sigpending, bit, __ATOMIC_SEQ_CST);
+}
+
 void signal_deliver_pending(void *uframe)
 {
 	struct thread *me = sched_current();
@@ -104,12 +127,16 @@ void signal_deliver_pending(void *uframe)
 	uint64_t ready = *(volatile uint64_t *)&me->sigpending & ~me->sigblocked;
 	uint64_t mask = me->sigsuspended ? me->sigsaved : me->sigblocked;
 	if (!ready) {
-		if (me->sigsuspended)
+		bool was = me->sigsuspended;
+		if (was)
 			me->sigblocked = mask;
 		me->sigsuspended = false;
+		if (was)
+			signal_claim(me);
 		return;
 	}
 	unsigned sig = (unsigned)__builtin_ctzll(ready) + 1;
+	__atomic_fetch_and(&me->sigown, ~(1ull << (sig - 1)), __ATOMIC_SEQ_CST);
 	__atomic_fetch_and(&me->sigpending, ~(1ull << (sig - 1)), __ATOMIC_SEQ_CST);
 	uint64_t entry = *(volatile uint64_t *)&me->sig_entry;
 	if (entry && entry < USER_END && push_frame(me, entry, sig, 0 /* SI_USER */, 0, mask)) {
@@ -139,6 +166,7 @@ int ksys_sigreturn(const uint64_t a[6], uint64_t out[6])
 		return E_INVAL;
 	arch_uregs_set(me->uframe, g);
 	me->sigblocked = uc.uc_sigmask & ~ABI_SIG_UNBLOCKABLE;
+	signal_claim(me);
 	thread_check_kill();
 	signal_on_return(me, me->uframe);
 	arch_user_return(me->uframe);
@@ -148,22 +176,28 @@ int ksys_sigmask(const uint64_t a[6], uint64_t out[6])
 {
 	struct thread *me = cur();
 	uint64_t old = me->sigblocked, set = a[1];
+	if (a[2] >= USER_END || (a[0] == ABI_SIG_RAISE && !a[2]))
+		return E_INVAL;
+	if (a[2]) /* the caller's handler entry, for what it blocks now */
+		__atomic_store_n(&me->sig_entry, a[2], __ATOMIC_RELAXED);
 	switch (a[0]) {
 	case ABI_SIG_BLOCK: me->sigblocked |= set; break;
 	case ABI_SIG_UNBLOCK: me->sigblocked &= ~set; break;
 	case ABI_SIG_SETMASK: me->sigblocked = set; break;
 	case ABI_SIG_RAISE:
-		if (!a[2] || a[2] >= USER_END)
-			return E_INVAL;
-		__atomic_store_n(&me->sig_entry, a[2], __ATOMIC_RELAXED);
-		__atomic_fetch_or(&me->sigpending, set & ~ABI_SIG_UNBLOCKABLE, __ATOMIC_SEQ_CST);
+		set &= ~ABI_SIG_UNBLOCKABLE;
+		__atomic_fetch_or(&me->sigown, set, __ATOMIC_SEQ_CST);
+		__atomic_fetch_or(&me->sigpending, set, __ATOMIC_SEQ_CST);
 		break;
 	case ~0ull: break;
 	default: return E_INVAL;
 	}
 	me->sigblocked &= ~ABI_SIG_UNBLOCKABLE;
+	if (old & ~me->sigblocked)
+		signal_claim(me);
 	out[0] = old;
-	out[1] = *(volatile uint64_t *)&me->sigpending;
+	out[1] = *(volatile uint64_t *)&me->sigpending |
+		 __atomic_load_n(&me->space->sigpending, __ATOMIC_RELAXED);
 	return E_OK;
 }
 
@@ -202,6 +236,7 @@ int ksys_sigsuspend(const uint64_t a[6], uint64_t out[6])
 		me->sigsaved = me->sigblocked;
 	me->sigsuspended = true; /* the delivery on the way out ends it */
 	me->sigblocked = a[0] & ~ABI_SIG_UNBLOCKABLE;
+	signal_claim(me);
 	while (!thread_sig_ready(me)) {
 		sched_sleep_ms_unless(SUSPEND_NAP_MS, signal_ready_now);
 		thread_check_kill();
@@ -221,12 +256,43 @@ static void kick(struct thread *t)
 	}
 }
 
+/* Move the process-wide pending signal bit to t if t lets it through
+ * and nobody took it first (SIG_POST_CLAIM). */
+static int claim_for(struct thread *t, uint64_t bit)
+{
+	struct space *s = t->space;
+	if ((__atomic_load_n(&t->sigblocked, __ATOMIC_SEQ_CST) & bit) ||
+	    !(__atomic_fetch_and(&s->sigpending, ~bit, __ATOMIC_SEQ_CST) & bit))
+		return E_BUSY;
+	uint64_t entry = __atomic_load_n(&s->sig_entry, __ATOMIC_RELAXED);
+	if (entry)
+		__atomic_store_n(&t->sig_entry, entry, __ATOMIC_RELAXED);
+	__atomic_fetch_or(&t->sigpending, bit, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&t->sig_ending, __ATOMIC_SEQ_CST) &&
+	    (__atomic_fetch_and(&t->sigpending, ~bit, __ATOMIC_SEQ_CST) & bit)) {
+		__atomic_fetch_or(&s->sigpending, bit, __ATOMIC_SEQ_CST); /* for another */
+		return E_DEAD;
+	}
+	kick(t);
+	return E_OK;
+}
+
+/* True if at most one bit of f is set. */
+static bool one_flag(uint64_t f)
+{
+	return (f & (f - 1)) == 0;
+}
+
+#define SIG_POST_FLAGS (SIG_POST_FORCE | SIG_POST_PROBE | SIG_POST_SHARED | SIG_POST_CLAIM | \
+			SIG_POST_OWN)
+
 int ksys_sig_post(const uint64_t a[6], uint64_t out[6])
 {
 	(void)out;
-	uint64_t sig = a[1], entry = a[2], bit = 1ull << ((sig - 1) & 63);
-	if (sig < 1 || sig > 64 || (bit & ABI_SIG_UNBLOCKABLE) || !entry ||
-	    entry >= USER_END || (a[3] & ~(uint64_t)SIG_POST_FORCE))
+	uint64_t sig = a[1], entry = a[2], bit = 1ull << ((sig - 1) & 63), fl = a[3];
+	if (sig < 1 || sig > 64 || (bit & ABI_SIG_UNBLOCKABLE) || entry >= USER_END ||
+	    (fl & ~(uint64_t)SIG_POST_FLAGS) || !one_flag(fl & ~(uint64_t)SIG_POST_OWN) ||
+	    ((fl & SIG_POST_OWN) && !(fl & SIG_POST_FORCE)))
 		return E_INVAL;
 	struct handle_entry h;
 	int e = ksys_lookup(a[0], KOBJ_THREAD, RIGHT_CONTROL, &h);
@@ -236,10 +302,22 @@ int ksys_sig_post(const uint64_t a[6], uint64_t out[6])
 	bool blocked = (t->sigblocked & bit) != 0; /* its own: a racy look */
 	if (t->space == cur()->space) {
 		e = E_INVAL; /* not to the pager itself */
-	} else if (blocked && !(a[3] & SIG_POST_FORCE)) {
+	} else if (fl & SIG_POST_PROBE) {
+		e = blocked ? E_BUSY : E_OK;
+	} else if (fl & SIG_POST_SHARED) {
+		if (entry)
+			__atomic_store_n(&t->space->sig_entry, entry, __ATOMIC_RELAXED);
+		__atomic_fetch_or(&t->space->sigpending, bit, __ATOMIC_SEQ_CST);
+		e = E_OK;
+	} else if (fl & SIG_POST_CLAIM) {
+		e = claim_for(t, bit);
+	} else if (blocked && !(fl & SIG_POST_FORCE)) {
 		e = E_BUSY;
 	} else {
-		__atomic_store_n(&t->sig_entry, entry, __ATOMIC_RELAXED);
+		if (entry)
+			__atomic_store_n(&t->sig_entry, entry, __ATOMIC_RELAXED);
+		if (fl & SIG_POST_OWN)
+			__atomic_fetch_or(&t->sigown, bit, __ATOMIC_SEQ_CST);
 		__atomic_fetch_or(&t->sigpending, bit, __ATOMIC_SEQ_CST);
 		if (!blocked)
 			kick(t);

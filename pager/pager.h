@@ -235,6 +235,10 @@ enum sig_action sig_action(const struct proc *p, int sig);
 /* Send sig to p: its handler runs in one of its threads (sig_post), or
  * nothing happens, or p ends by sig (pg.big held for writing). */
 void sig_send(struct proc *p, int sig);
+/* Send sig to thread slot of p alone (pthread_kill): pending on it while
+ * it blocks it, even a default action's (which then ends p when it lets
+ * it through).  E_NOENT: no such thread. */
+int sig_send_thread(struct proc *p, unsigned slot, int sig);
 /* A child of parent just ended: SIGCHLD to parent if it handles it. */
 void sig_child_ended(struct proc *parent);
 long do_sig_alarm(struct proc *p, const struct sys_msg *m, struct sys_msg *r);

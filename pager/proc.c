@@ -168,7 +168,8 @@ static int add_fixed(struct proc *p, const struct pg_startup *from,
 }
 
 /* Grant p its pager handle into st->pager and start its first thread at
- * entry with stack, rdi = arg and FS base fs (0: none; below USER_END). */
+ * entry with stack, rdi = arg and FS base fs (0: none; below USER_END;
+ * | THREAD_SIGS_OFF: every signal blocked, for a fork child). */
 static int start_thread(struct proc *p, struct pg_startup *st, uint64_t entry,
 			uint64_t stack, uint64_t arg, uint64_t fs)
 {
@@ -181,7 +182,7 @@ static int start_thread(struct proc *p, struct pg_startup *st, uint64_t entry,
 	st->pid = p->pid;
 	st->ipc_buf = PG_IPC_BUF_BASE;
 	e = sys_thread_create_r(p->space, entry, stack, PG_IPC_BUF_BASE, arg,
-				PRIO_DEFAULT | THREAD_FS(fs), &r);
+				PRIO_DEFAULT | THREAD_FS(fs & ~THREAD_SIGS_OFF) | (fs & THREAD_SIGS_OFF), &r);
 	if (!e) {
 		*proc_thr(p, 0) = (uint32_t)r.rdi;
 		*proc_thr_tid(p, 0) = r.rsi;
@@ -464,7 +465,8 @@ static int thr_slot(struct proc *p, int *err)
 long do_thread_spawn(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {
 	struct sys_regs k;
-	uint64_t pin = m->w[3] & 0xFF, fs = m->w[3] >> 8;
+	uint64_t pin = m->w[3] & 0xFF, fs = (m->w[3] & ~PG_SIGS_OFF) >> 8;
+	uint64_t off = m->w[3] & PG_SIGS_OFF ? THREAD_SIGS_OFF : 0;
 	if (fs >= PG_USER_END)
 		return E_INVAL;
 	int e = E_OK;
@@ -473,7 +475,7 @@ long do_thread_spawn(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 		return e;
 	uint64_t ipc = PG_IPC_BUF_BASE + (uint64_t)i * PAGE_SIZE;
 	e = sys_thread_create_r(p->space, m->w[0], m->w[1], ipc, m->w[2],
-				PRIO_DEFAULT | (pin << 8) | THREAD_FS(fs), &k);
+				PRIO_DEFAULT | (pin << 8) | THREAD_FS(fs) | off, &k);
 	if (e)
 		return e;
 	*proc_thr(p, (unsigned)i) = (uint32_t)k.rdi;
@@ -703,7 +705,8 @@ long do_shared_ep(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 long do_fork(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {
 	int e;
-	if (m->w[3] >= PG_USER_END) /* the child thread's FS base */
+	uint64_t fs = m->w[3] & ~PG_SIGS_OFF;
+	if (fs >= PG_USER_END) /* the child thread's FS base */
 		return E_INVAL;
 	struct proc *c = proc_alloc(p->pid, p->name, &e);
 	if (!c)
@@ -725,7 +728,8 @@ long do_fork(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	if (!e)
 		e = add_fixed(c, mem_window(sp->pfn), &st);
 	if (!e)
-		e = start_thread(c, st, m->w[0], m->w[1], m->w[2], m->w[3]);
+		e = start_thread(c, st, m->w[0], m->w[1], m->w[2],
+				 fs | (m->w[3] & PG_SIGS_OFF ? THREAD_SIGS_OFF : 0));
 	if (e) {
 		c->ppid = PPID_NONE;
 		proc_end(c, PG_WAIT_KILLED, 0, 0, 0);
@@ -763,7 +767,9 @@ static bool may_end(const struct proc *p, const struct proc *t)
  * the group -w0.  Each takes the handler, or ignores it (sig_action), or
  * ends, which only the process itself, an ancestor or one of its group
  * may do.  E_OK if one was signalled (the caller last: it may end), else
- * E_PERM if one was refused, E_NOENT if there was none; E_INVAL above 64. */
+ * E_PERM if one was refused, E_NOENT if there was none; E_INVAL above 64.
+ * w2 = a thread's index + 1: to that thread of the caller alone (w0 the
+ * caller's pid; sig_send_thread). */
 long do_kill(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {
 	(void)r;
@@ -771,6 +777,9 @@ long do_kill(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	int64_t to = (int64_t)m->w[0];
 	if (sig > 64)
 		return E_INVAL;
+	if (m->w[2]) /* one of the caller's own threads (pthread_kill) */
+		return to == (int64_t)p->pid ? sig_send_thread(p, (unsigned)(m->w[2] - 1), (int)sig)
+					     : E_INVAL;
 	if (to > 0) {
 		struct proc *t = to <= UINT32_MAX ? proc_live((uint32_t)to) : NULL;
 		if (!t)

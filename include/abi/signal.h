@@ -66,8 +66,20 @@ struct abi_sigframe {
 #define ABI_SIG_SETMASK 2
 #define ABI_SIG_RAISE   3 /* make set pending on the caller (raise) */
 
-/* sig_post's flags: make the signal pending even if the thread blocks it
- * (the pager's choice when every thread of the process blocks it). */
-#define SIG_POST_FORCE 0x1
+/* sig_post's flags.  FORCE: make the signal pending on the thread even
+ * if it blocks it (E_BUSY then, E_OK if not).  OWN (with FORCE): sent to
+ * that thread alone (pthread_kill): not passed on to another thread at
+ * its end.  PROBE: only answer E_BUSY if the thread blocks it, else E_OK;
+ * nothing changes.  SHARED: make it pending for the thread's process
+ * (every thread blocked it): E_OK.  CLAIM: if it is pending for the
+ * process and the thread does not block it, move it to the thread (E_OK),
+ * else E_BUSY.  The pager's order for a signal to a process: try each
+ * thread (0, or PROBE for a default action), else SHARED, then CLAIM to
+ * each thread (one may have unblocked it between). */
+#define SIG_POST_FORCE  0x1
+#define SIG_POST_PROBE  0x2
+#define SIG_POST_SHARED 0x4
+#define SIG_POST_CLAIM  0x8
+#define SIG_POST_OWN    0x10
 
 #endif
