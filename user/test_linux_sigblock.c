@@ -139,6 +139,8 @@ static void part_other(void)
 	if (pid == 0) {
 		block(SIG_BLOCK, SIGUSR2);
 		put(up[1], 'R');
+		close(up[0]);
+		close(down[1]);
 		CHECK(get(down[0]) == 'S'); /* the parent's kill returned */
 		CHECK(pending(SIGUSR2));
 		put(up[1], fails ? 'F' : 'A');
@@ -146,6 +148,8 @@ static void part_other(void)
 		put(up[1], 'X');
 		_exit(0);
 	}
+	close(up[1]);
+	close(down[0]);
 	CHECK(get(up[0]) == 'R');
 	CHECK(kill(pid, SIGUSR2) == 0);
 	put(down[1], 'S');
@@ -187,6 +191,7 @@ static void part_kill(void)
 		for (;;)
 			pause();
 	}
+	close(up[1]);
 	CHECK(get(up[0]) == 'A');
 	CHECK(kill(pid, SIGTERM) == 0); /* pending */
 	CHECK(kill(pid, SIGKILL) == 0);
@@ -353,6 +358,8 @@ static void part_shared(void)
 	block(SIG_BLOCK, SIGUSR1);
 	void *(*takers[])(void *) = { timed_taker, waiter, unblocker };
 	for (unsigned i = 0; i < sizeof takers / sizeof takers[0]; i++) {
+		if (takers[i] == waiter && fails)
+			continue; /* it would wait for good */
 		CHECK(kill(getpid(), SIGUSR1) == 0);
 		CHECK(pending(SIGUSR1)); /* every thread sees the process's */
 		pthread_t t;
