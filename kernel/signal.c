@@ -59,7 +59,7 @@ static uint64_t frame_top(const struct thread *me, unsigned sig, uint64_t rsp,
 }
 
 static bool push_frame(struct thread *me, uint64_t entry, unsigned sig, int code,
-		       uint64_t addr, uint64_t mask)
+		       uint64_t addr, int32_t status, uint64_t mask)
 {
 	struct abi_sigframe f;
 	memset(&f, 0, sizeof f);
@@ -70,6 +70,7 @@ static bool push_frame(struct thread *me, uint64_t entry, unsigned sig, int code
 	f.info.si_signo = (int32_t)sig;
 	f.info.si_code = code;
 	f.info.si_addr = addr;
+	f.info.si_status = status;
 	uint64_t rsp = frame_top(me, sig, g[ABI_REG_RSP], &f.uc.uc_stack);
 	if (rsp > USER_END || rsp < RED_ZONE + 2 * sizeof f)
 		return false;
@@ -94,7 +95,7 @@ bool signal_deliver(const struct ipc_msg *r)
 	if (sig < 1 || sig > 64 || entry >= USER_END || ((me->sigblocked >> (sig - 1)) & 1))
 		return false;
 	return push_frame(me, entry, (unsigned)sig, (int32_t)(r->w[FAULT_SIG_INFO] >> 8),
-			  r->w[FAULT_SIG_ADDR], me->sigblocked);
+			  r->w[FAULT_SIG_ADDR], 0, me->sigblocked);
 }
 
 /* The signals sent to me's process while every thread blocked them
@@ -117,6 +118,9 @@ static void signal_claim(struct thread *me)
 	uint64_t entry = __atomic_load_n(&s->sig_entry, __ATOMIC_RELAXED);
 	if (entry)
 		__atomic_store_n(&me->sig_entry, entry, __ATOMIC_RELAXED);
+	unsigned i = (unsigned)__builtin_ctzll(bit);
+	__atomic_store_n(&me->siginfo[i], __atomic_load_n(&s->siginfo[i], __ATOMIC_RELAXED),
+			 __ATOMIC_RELAXED);
 	__atomic_fetch_or(&me->sigpending, bit, __ATOMIC_SEQ_CST);
 }
 
@@ -139,7 +143,9 @@ void signal_deliver_pending(void *uframe)
 	__atomic_fetch_and(&me->sigown, ~(1ull << (sig - 1)), __ATOMIC_SEQ_CST);
 	__atomic_fetch_and(&me->sigpending, ~(1ull << (sig - 1)), __ATOMIC_SEQ_CST);
 	uint64_t entry = *(volatile uint64_t *)&me->sig_entry;
-	if (entry && entry < USER_END && push_frame(me, entry, sig, 0 /* SI_USER */, 0, mask)) {
+	uint64_t info = __atomic_load_n(&me->siginfo[sig - 1], __ATOMIC_RELAXED);
+	if (entry && entry < USER_END &&
+	    push_frame(me, entry, sig, (int8_t)(info >> 8), info >> 32, (uint8_t)(info >> 16), mask)) {
 		me->sigsuspended = false;
 		return;
 	}
@@ -175,17 +181,22 @@ int ksys_sigreturn(const uint64_t a[6], uint64_t out[6])
 int ksys_sigmask(const uint64_t a[6], uint64_t out[6])
 {
 	struct thread *me = cur();
-	uint64_t old = me->sigblocked, set = a[1];
-	if (a[2] >= USER_END || (a[0] == ABI_SIG_RAISE && !a[2]))
+	uint64_t old = me->sigblocked, set = a[1], how = a[0];
+	uint32_t from = 0; /* a raise's si_pid: the caller's own */
+	if ((uint32_t)how == ABI_SIG_RAISE)
+		from = (uint32_t)(how >> 32), how = ABI_SIG_RAISE;
+	if (a[2] >= USER_END || (how == ABI_SIG_RAISE && !a[2]))
 		return E_INVAL;
 	if (a[2]) /* the caller's handler entry, for what it blocks now */
 		__atomic_store_n(&me->sig_entry, a[2], __ATOMIC_RELAXED);
-	switch (a[0]) {
+	switch (how) {
 	case ABI_SIG_BLOCK: me->sigblocked |= set; break;
 	case ABI_SIG_UNBLOCK: me->sigblocked &= ~set; break;
 	case ABI_SIG_SETMASK: me->sigblocked = set; break;
 	case ABI_SIG_RAISE:
 		set &= ~ABI_SIG_UNBLOCKABLE;
+		for (uint64_t b = set & ~me->sigpending; b; b &= b - 1) /* as tgkill: SI_TKILL */
+			me->siginfo[__builtin_ctzll(b)] = SIG_WORD(0, ABI_SI_TKILL, 0, from);
 		__atomic_fetch_or(&me->sigown, set, __ATOMIC_SEQ_CST);
 		__atomic_fetch_or(&me->sigpending, set, __ATOMIC_SEQ_CST);
 		break;
@@ -264,6 +275,9 @@ static int claim_for(struct thread *t, uint64_t bit)
 	if ((__atomic_load_n(&t->sigblocked, __ATOMIC_SEQ_CST) & bit) ||
 	    !(__atomic_fetch_and(&s->sigpending, ~bit, __ATOMIC_SEQ_CST) & bit))
 		return E_BUSY;
+	unsigned i = (unsigned)__builtin_ctzll(bit);
+	__atomic_store_n(&t->siginfo[i], __atomic_load_n(&s->siginfo[i], __ATOMIC_RELAXED),
+			 __ATOMIC_RELAXED);
 	uint64_t entry = __atomic_load_n(&s->sig_entry, __ATOMIC_RELAXED);
 	if (entry)
 		__atomic_store_n(&t->sig_entry, entry, __ATOMIC_RELAXED);
@@ -289,7 +303,8 @@ static bool one_flag(uint64_t f)
 int ksys_sig_post(const uint64_t a[6], uint64_t out[6])
 {
 	(void)out;
-	uint64_t sig = a[1], entry = a[2], bit = 1ull << ((sig - 1) & 63), fl = a[3];
+	uint64_t sig = a[1] & 0xff, info = SIG_WORD_INFO(a[1]), entry = a[2], fl = a[3];
+	uint64_t bit = 1ull << ((sig - 1) & 63);
 	if (sig < 1 || sig > 64 || (bit & ABI_SIG_UNBLOCKABLE) || entry >= USER_END ||
 	    (fl & ~(uint64_t)SIG_POST_FLAGS) || !one_flag(fl & ~(uint64_t)SIG_POST_OWN) ||
 	    ((fl & SIG_POST_OWN) && !(fl & SIG_POST_FORCE)))
@@ -307,6 +322,8 @@ int ksys_sig_post(const uint64_t a[6], uint64_t out[6])
 	} else if (fl & SIG_POST_SHARED) {
 		if (entry)
 			__atomic_store_n(&t->space->sig_entry, entry, __ATOMIC_RELAXED);
+		if (!(__atomic_load_n(&t->space->sigpending, __ATOMIC_SEQ_CST) & bit))
+			__atomic_store_n(&t->space->siginfo[sig - 1], info, __ATOMIC_RELAXED);
 		__atomic_fetch_or(&t->space->sigpending, bit, __ATOMIC_SEQ_CST);
 		e = E_OK;
 	} else if (fl & SIG_POST_CLAIM) {
@@ -318,6 +335,8 @@ int ksys_sig_post(const uint64_t a[6], uint64_t out[6])
 			__atomic_store_n(&t->sig_entry, entry, __ATOMIC_RELAXED);
 		if (fl & SIG_POST_OWN)
 			__atomic_fetch_or(&t->sigown, bit, __ATOMIC_SEQ_CST);
+		if (!(__atomic_load_n(&t->sigpending, __ATOMIC_SEQ_CST) & bit)) /* the first's */
+			__atomic_store_n(&t->siginfo[sig - 1], info, __ATOMIC_RELAXED);
 		__atomic_fetch_or(&t->sigpending, bit, __ATOMIC_SEQ_CST);
 		if (!blocked)
 			kick(t);

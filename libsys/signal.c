@@ -408,7 +408,7 @@ int raise(int sig)
 			abort();
 		return kill(getpid(), sig);
 	}
-	return libsys_fail(sigmask2(ABI_SIG_RAISE, 1ull << (sig - 1),
+	return libsys_fail(sigmask2(ABI_SIG_RAISE | (uint64_t)getpid() << 32, 1ull << (sig - 1),
 				    (uint64_t)libsys_sigtramp, NULL, NULL));
 }
 

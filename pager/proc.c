@@ -3,6 +3,7 @@
  * process requests of abi/pager.h. */
 #include "lib/elf.h"
 #include "pager.h"
+#include "abi/signal.h"
 #include "hot.h"
 
 #define PPID_NONE 0xFFFFFFFFu /* no parent, not the runner's */
@@ -376,8 +377,9 @@ void proc_end(struct proc *p, int how, uint64_t code, uint64_t addr, uint64_t ri
 	if (!parent) {
 		proc_forget(p);
 	} else {
-		wait_answer(p); /* may reap p */
-		sig_child_ended(parent);
+		uint64_t w = sig_child_word(p); /* wait_answer may reap p */
+		wait_answer(p);
+		sig_child_ended(parent, w);
 	}
 	if (p->ppid == 0)
 		runner_exited(p);
@@ -786,7 +788,7 @@ long do_kill(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 			return E_NOENT;
 		if (sig_action(t, (int)sig) == SIG_ACT_END && !may_end(p, t))
 			return E_PERM;
-		sig_send(t, (int)sig);
+		sig_send_from(t, (int)sig, ABI_SI_USER, p->pid);
 		return E_OK;
 	}
 	if (to < -(int64_t)UINT32_MAX)
@@ -812,13 +814,13 @@ long do_kill(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 		struct proc *t = proc_slot(i);
 		if (t && t->state == PROC_LIVE && t->kill_mark && t != p) {
 			t->kill_mark = false;
-			sig_send(t, (int)sig);
+			sig_send_from(t, (int)sig, ABI_SI_USER, p->pid);
 			sent++;
 		}
 	}
 	if (self) {
 		p->kill_mark = false;
-		sig_send(p, (int)sig);
+		sig_send_from(p, (int)sig, ABI_SI_USER, p->pid);
 		sent++;
 	}
 	return sent ? E_OK : refused ? E_PERM : E_NOENT;

@@ -127,19 +127,19 @@ static void interrupted(struct proc *p)
  * (SIG_POST_CLAIM), since one may have let it through in between (it
  * looks at the process's set only after its own changed).  True if a
  * thread took it so. */
-static bool post_shared(struct proc *p, int sig)
+static bool post_shared(struct proc *p, uint64_t w)
 {
 	unsigned i = 0;
 	for (; i < p->nthr; i++) {
 		uint32_t h = *proc_thr(p, i);
-		if (h && sys_sig_post(h, (uint64_t)sig, p->sig_entry, SIG_POST_SHARED) == E_OK)
+		if (h && sys_sig_post(h, w, p->sig_entry, SIG_POST_SHARED) == E_OK)
 			break;
 	}
 	if (i == p->nthr)
 		return false; /* no thread left: p is ending */
 	for (i = 0; i < p->nthr; i++) {
 		uint32_t h = *proc_thr(p, i);
-		if (h && sys_sig_post(h, (uint64_t)sig, p->sig_entry, SIG_POST_CLAIM) == E_OK)
+		if (h && sys_sig_post(h, w, p->sig_entry, SIG_POST_CLAIM) == E_OK)
 			return true;
 	}
 	return false;
@@ -149,16 +149,16 @@ static bool post_shared(struct proc *p, int sig)
  * it (sig_post answers E_BUSY for one that does, E_DEAD for one that is
  * ending); if every thread blocks it, it is pending for p until one lets
  * it through (post_shared), as Linux's process-directed signals. */
-static void post(struct proc *p, int sig)
+static void post(struct proc *p, uint64_t w)
 {
 	for (unsigned i = 0; i < p->nthr; i++) {
 		uint32_t h = *proc_thr(p, i);
-		if (h && sys_sig_post(h, (uint64_t)sig, p->sig_entry, 0) == E_OK) {
+		if (h && sys_sig_post(h, w, p->sig_entry, 0) == E_OK) {
 			interrupted(p);
 			return;
 		}
 	}
-	if (post_shared(p, sig))
+	if (post_shared(p, w))
 		interrupted(p);
 }
 
@@ -166,8 +166,9 @@ static void post(struct proc *p, int sig)
  * pending for p instead (post_shared), and ends p when a thread lets it
  * through (libsys takes the default action then).  SIGKILL, SIGSTOP and
  * 0 are never blocked. */
-static bool end_deferred(struct proc *p, int sig)
+static bool end_deferred(struct proc *p, uint64_t w)
 {
+	int sig = (int)(w & 0xff);
 	if (sig == 0 || sig == SIGKILL_ || sig == SIGSTOP_)
 		return false;
 	bool busy = false;
@@ -178,17 +179,18 @@ static bool end_deferred(struct proc *p, int sig)
 			return false;
 		busy |= e == E_BUSY;
 	}
-	return busy && !post_shared(p, sig);
+	return busy && !post_shared(p, w);
 }
 
-void sig_send(struct proc *p, int sig)
+void sig_send_from(struct proc *p, int sig, int code, uint32_t from)
 {
+	uint64_t w = SIG_WORD(sig, code, 0, from);
 	switch (sig_action(p, sig)) {
 	case SIG_ACT_HANDLE:
-		post(p, sig);
+		post(p, w);
 		break;
 	case SIG_ACT_END:
-		if (end_deferred(p, sig))
+		if (end_deferred(p, w))
 			break;
 		proc_end(p, PG_WAIT_KILLED, sig && sig != SIGKILL_ ? PG_KILLED_SIGNAL | (uint64_t)sig : 0,
 			 0, 0);
@@ -196,6 +198,11 @@ void sig_send(struct proc *p, int sig)
 	case SIG_ACT_IGNORE:
 		break;
 	}
+}
+
+void sig_send(struct proc *p, int sig)
+{
+	sig_send_from(p, sig, ABI_SI_USER, 0);
 }
 
 int sig_send_thread(struct proc *p, unsigned slot, int sig)
@@ -210,7 +217,8 @@ int sig_send_thread(struct proc *p, unsigned slot, int sig)
 		sig_send(p, sig);
 		return E_OK;
 	}
-	int e = (int)sys_sig_post(h, (uint64_t)sig, p->sig_entry, SIG_POST_FORCE | SIG_POST_OWN);
+	int e = (int)sys_sig_post(h, SIG_WORD(sig, ABI_SI_TKILL, 0, p->pid), p->sig_entry,
+				  SIG_POST_FORCE | SIG_POST_OWN);
 	if (e == E_OK && a == SIG_ACT_HANDLE)
 		interrupted(p);
 	else if (e == E_OK) /* a default action it does not block: the end */
@@ -218,10 +226,31 @@ int sig_send_thread(struct proc *p, unsigned slot, int sig)
 	return E_OK; /* E_BUSY: pending on it; E_DEAD: it is ending, as Linux's */
 }
 
-void sig_child_ended(struct proc *parent)
+/* SIGCHLD's si_code and si_status for how c ended (the signal a fault
+ * raises, as waitpid's status says). */
+uint64_t sig_child_word(const struct proc *c)
+{
+	uint64_t code = c->status.code;
+	int sig;
+	if (c->status.how == PG_WAIT_EXITED)
+		return SIG_WORD(SIGCHLD_, ABI_CLD_EXITED, code & 0xff, c->pid);
+	if ((code & ~0xffull) == PG_KILLED_SIGNAL)
+		sig = (int)(code & 0x7f);
+	else if (code == FAULT_PAGE || code == FAULT_GP)
+		sig = SIGSEGV_;
+	else if (code == FAULT_UD)
+		sig = SIGILL_;
+	else if (code == FAULT_DE)
+		sig = SIGFPE_;
+	else
+		sig = SIGKILL_;
+	return SIG_WORD(SIGCHLD_, ABI_CLD_KILLED, sig, c->pid);
+}
+
+void sig_child_ended(struct proc *parent, uint64_t w)
 {
 	if (sig_action(parent, SIGCHLD_) == SIG_ACT_HANDLE)
-		post(parent, SIGCHLD_);
+		post(parent, w);
 }
 
 /* ---- alarms ---- */

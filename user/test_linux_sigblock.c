@@ -19,6 +19,9 @@
  *   linux_sigblock_shared   a signal every thread blocks is the process's:
  *                           sigtimedwait and sigwait in another thread take
  *                           it, and so does the first thread to unblock it
+ *   linux_sigblock_info     an SA_SIGINFO handler's si_pid, si_uid, si_code
+ *                           for kill (SI_USER) and raise (SI_TKILL), and
+ *                           SIGCHLD's (CLD_EXITED, CLD_KILLED, si_status)
  */
 #include <errno.h>
 #include <pthread.h>
@@ -371,6 +374,76 @@ static void part_shared(void)
 	CHECK(!pthread_equal(took_in, pthread_self()));
 }
 
+/* ---- info: si_pid, si_uid, si_code, si_status ---- */
+
+static siginfo_t seen;
+static volatile int seen_n;
+
+static void keep_info(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig, (void)uc;
+	seen = *si;
+	seen_n++;
+}
+
+static void catch_info(int sig)
+{
+	struct sigaction a;
+	memset(&a, 0, sizeof a);
+	a.sa_sigaction = keep_info;
+	a.sa_flags = SA_SIGINFO | SA_RESTART;
+	sigemptyset(&a.sa_mask);
+	CHECK(sigaction(sig, &a, NULL) == 0);
+}
+
+/* The handler's siginfo for sig, which a child made pending (fn) while
+ * it was blocked here, once unblocked after the child was reaped. */
+static pid_t child_then_unblock(int sig, void (*fn)(void), int *st)
+{
+	block(SIG_BLOCK, sig);
+	pid_t pid = fork();
+	if (pid == 0) {
+		fn();
+		_exit(7);
+	}
+	CHECK(waitpid(pid, st, 0) == pid);
+	seen_n = 0;
+	block(SIG_UNBLOCK, sig);
+	CHECK(seen_n == 1);
+	return pid;
+}
+
+static void kill_parent(void) { kill(getppid(), SIGUSR1); }
+static void nothing(void) {}
+static void die_term(void) { kill(getpid(), SIGTERM); }
+
+static void part_info(void)
+{
+	int st;
+	catch_info(SIGUSR1);
+	pid_t pid = child_then_unblock(SIGUSR1, kill_parent, &st);
+	CHECK(seen.si_signo == SIGUSR1);
+	CHECK(seen.si_code == SI_USER);
+	CHECK(seen.si_pid == pid);
+	CHECK(seen.si_uid == getuid());
+	catch_info(SIGCHLD);
+	pid = child_then_unblock(SIGCHLD, nothing, &st);
+	CHECK(seen.si_signo == SIGCHLD);
+	CHECK(seen.si_code == CLD_EXITED);
+	CHECK(seen.si_pid == pid);
+	CHECK(seen.si_status == 7);
+	pid = child_then_unblock(SIGCHLD, die_term, &st);
+	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM);
+	CHECK(seen.si_code == CLD_KILLED);
+	CHECK(seen.si_pid == pid);
+	CHECK(seen.si_status == SIGTERM);
+	seen_n = 0;
+	CHECK(raise(SIGUSR1) == 0);
+	CHECK(seen_n == 1);
+	CHECK(seen.si_code == SI_TKILL);
+	CHECK(seen.si_pid == getpid());
+}
+
 /* ---- the runner ---- */
 
 struct part {
@@ -381,7 +454,7 @@ struct part {
 static const struct part parts[] = {
 	{ "pending", part_pending }, { "other", part_other },   { "ignored", part_ignored },
 	{ "kill", part_kill },       { "create", part_create }, { "tkill", part_tkill },
-	{ "shared", part_shared },
+	{ "shared", part_shared },   { "info", part_info },
 };
 
 int main(void)

@@ -157,8 +157,11 @@
 				       (ABI_SIG_*; abi/signal.h); set ignored \
 				       when how is ~0 (only ask); how \
 				       ABI_SIG_RAISE makes set pending on the \
-				       caller, its handlers entered at entry. \
-				       pending: the caller's pending set. \
+				       caller, its handlers entered at entry \
+				       (| pid << 32: si_pid); any other how \
+				       with entry != 0 sets the entry too. \
+				       pending: the caller's pending set and \
+				       its process's (SIG_POST_SHARED). \
 				       E_INVAL: how, entry */ \
 	X(frame_free_many,44, 2, 1) /* (buf, n) -> freed: frame_free for each \
 				       of the n (<= FRAME_FREE_MANY_MAX) (pfn, \
@@ -178,7 +181,8 @@
 				       entered with the blocked set of before \
 				       in its frame (abi/signal.h) */ \
 	X(sig_post,       47, 4, 1) /* (thread, sig, entry, flags): make sig \
-				       (1..64) pending on thread, its handler \
+				       (1..64; a SIG_WORD with its siginfo) \
+				       pending on thread, its handler \
 				       entered at entry; wakes it from an \
 				       interruptible wait (E_INTR there). \
 				       entry 0 keeps the thread's own. \

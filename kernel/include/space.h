@@ -41,6 +41,7 @@ struct space {
 			      * SIG_POST_SHARED): the first thread that lets
 			      * one through takes it (signal_claim) */
 	uint64_t sig_entry;  /* their handlers' entry (0: none given) */
+	uint64_t siginfo[64]; /* and what each one's siginfo says */
 };
 
 /* A new empty space whose faults go to pager_ep (may be NULL) with badge.
