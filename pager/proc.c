@@ -770,8 +770,8 @@ static bool may_end(const struct proc *p, const struct proc *t)
  * ends, which only the process itself, an ancestor or one of its group
  * may do.  E_OK if one was signalled (the caller last: it may end), else
  * E_PERM if one was refused, E_NOENT if there was none; E_INVAL above 64.
- * w2 = a thread's index + 1: to that thread of the caller alone (w0 the
- * caller's pid; sig_send_thread). */
+ * w2 = a thread's index + 1 with w0 the caller's pid: to that thread of
+ * the caller alone (sig_send_thread; w2 means nothing with another w0). */
 long do_kill(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {
 	(void)r;
@@ -779,9 +779,8 @@ long do_kill(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	int64_t to = (int64_t)m->w[0];
 	if (sig > 64)
 		return E_INVAL;
-	if (m->w[2]) /* one of the caller's own threads (pthread_kill) */
-		return to == (int64_t)p->pid ? sig_send_thread(p, (unsigned)(m->w[2] - 1), (int)sig)
-					     : E_INVAL;
+	if (m->w[2] && to == (int64_t)p->pid) /* one of its own threads (pthread_kill) */
+		return sig_send_thread(p, (unsigned)(m->w[2] - 1), (int)sig);
 	if (to > 0) {
 		struct proc *t = to <= UINT32_MAX ? proc_live((uint32_t)to) : NULL;
 		if (!t)
