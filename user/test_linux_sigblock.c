@@ -25,6 +25,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -244,23 +245,20 @@ static void part_create(void)
 
 static pthread_t ran_in;
 static volatile int ran;
-static int wake[2];
+static sem_t wake; /* posted by the handler, wherever it runs */
 
 static void note_thread(int sig)
 {
 	(void)sig;
 	ran_in = pthread_self();
 	ran++;
-	char c = 'w';
-	if (write(wake[1], &c, 1) != 1)
-		ran += 100;
+	sem_post(&wake);
 }
 
 static void *wait_wake(void *arg)
 {
 	(void)arg;
-	char c;
-	while (read(wake[0], &c, 1) != 1) /* SA_RESTART: a handler resumes it */
+	while (sem_wait(&wake) != 0) /* EINTR: the handler ran here */
 		;
 	return NULL;
 }
@@ -270,8 +268,7 @@ static void *raiser(void *arg)
 	(void)arg;
 	CHECK(raise(SIGUSR2) == 0);
 	CHECK(pthread_equal(ran_in, pthread_self()));
-	char c;
-	CHECK(read(wake[0], &c, 1) == 1);
+	CHECK(sem_wait(&wake) == 0);
 	return NULL;
 }
 
@@ -290,7 +287,7 @@ static void *own_blocker(void *arg)
 
 static void part_tkill(void)
 {
-	CHECK(pipe(wake) == 0);
+	CHECK(sem_init(&wake, 0, 0) == 0);
 	set_action(SIGUSR2, note_thread);
 	pthread_t t;
 	CHECK(pthread_create(&t, NULL, wait_wake, NULL) == 0);
