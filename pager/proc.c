@@ -554,7 +554,10 @@ static void exec_start(struct proc *p, uint32_t space, const struct initrd_file 
 		fill_startup(p, st, 0, args, len);
 		memcpy(st->exec_carry, carry, clen);
 		st->exec_len = (uint32_t)clen;
-		e = start_thread(p, st, img->entry, PG_STACK_TOP, PG_STARTUP_VA, 0);
+		/* libsys's carry has the blocked set: every signal blocked until
+		 * its crt0 sets it (libsys_exec_resume), as Linux's exec keeps it */
+		e = start_thread(p, st, img->entry, PG_STACK_TOP, PG_STARTUP_VA,
+				 clen ? THREAD_SIGS_OFF : 0);
 	}
 	if (e) {
 		printf("pager: exec of %s in pid %u failed past the point of no return: %s\n",

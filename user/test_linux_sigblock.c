@@ -22,6 +22,9 @@
  *   linux_sigblock_info     an SA_SIGINFO handler's si_pid, si_uid, si_code
  *                           for kill (SI_USER) and raise (SI_TKILL), and
  *                           SIGCHLD's (CLD_EXITED, CLD_KILLED, si_status)
+ *   linux_sigblock_exec     an exec'd image blocks what the caller blocked
+ *                           from its first instruction (a default-action
+ *                           signal sent during the exec ends none)
  */
 #include <errno.h>
 #include <pthread.h>
@@ -441,6 +444,31 @@ static void part_info(void)
 	CHECK(seen.si_pid == getpid());
 }
 
+/* ---- exec: the blocked set from the new image's first instruction ---- */
+
+static const char *self;
+
+#define EXEC_ROUNDS 20
+
+static void part_exec(void)
+{
+	block(SIG_BLOCK, SIGUSR1); /* default action: the end */
+	for (int i = 0; i < EXEC_ROUNDS; i++) {
+		pid_t pid = fork();
+		if (pid == 0) {
+			execl(self, self, "execd", (char *)NULL);
+			_exit(3);
+		}
+		CHECK(pid > 0);
+		int st = 0;
+		pid_t r;
+		while ((r = waitpid(pid, &st, WNOHANG)) == 0)
+			kill(pid, SIGUSR1); /* before, during and after its exec */
+		CHECK(r == pid);
+		CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	}
+}
+
 /* ---- the runner ---- */
 
 struct part {
@@ -451,12 +479,15 @@ struct part {
 static const struct part parts[] = {
 	{ "pending", part_pending }, { "other", part_other },   { "ignored", part_ignored },
 	{ "kill", part_kill },       { "create", part_create }, { "tkill", part_tkill },
-	{ "shared", part_shared },   { "info", part_info },
+	{ "shared", part_shared },   { "info", part_info },     { "exec", part_exec },
 };
 
-int main(void)
+int main(int argc, char **argv)
 {
 	int bad = 0;
+	self = argv[0];
+	if (argc == 2 && strcmp(argv[1], "execd") == 0) /* part_exec's image */
+		return blocked(SIGUSR1) ? 0 : 1;
 	setvbuf(stdout, NULL, _IONBF, 0);
 	for (unsigned i = 0; i < sizeof parts / sizeof parts[0]; i++) {
 		part = parts[i].name;
