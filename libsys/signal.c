@@ -427,7 +427,7 @@ int pthread_kill(pthread_t t, int sig)
 		return kill(getpid(), sig) ? errno : 0;
 	struct sys_msg m = { .label = PG_KILL, .w = { (uint64_t)getpid(), (uint64_t)sig, slot } };
 	int e = libsys_pg_call(&m);
-	return e ? libsys_errno(e) : 0;
+	return e == E_NOENT ? ESRCH : e ? libsys_errno(e) : 0; /* ESRCH: it has ended */
 }
 
 int sigpending(sigset_t *set)
