@@ -8,15 +8,20 @@
  * alarm, setitimer and a child's end (SIGCHLD), asynchronously in one
  * thread that does not block the signal (interrupting it anywhere in its
  * code, or ending its sleep, futex wait, pause, sigsuspend, console read
- * or blocked waitpid with EINTR).  A signal every thread blocks stays
- * pending (one per number) until one unblocks it.  The handler may return
+ * or blocked waitpid with EINTR): pthread_kill's and raise's in that
+ * thread, the others in any.  A signal every thread blocks stays pending
+ * for the process (one per number, even one whose action is the default
+ * end) until a thread unblocks it or takes it with sigwait; sigpending
+ * shows the thread's and the process's.  An SA_SIGINFO handler's si_pid
+ * and si_code say who sent it (SI_USER for kill, SI_TKILL for raise and
+ * pthread_kill, SIGCHLD's CLD_EXITED or CLD_KILLED with si_status).  The handler may return
  * (the registers come back from its ucontext_t, which it may change), or
  * leave with siglongjmp or longjmp.  While it runs its signal is blocked
  * (unless SA_NODEFER) with sa_mask; a fault raising a blocked signal ends
  * the process as without a handler, and so does a frame that cannot be
  * written to the thread's stack (SIGSEGV).  The blocked set is per thread
- * (sigprocmask, pthread_sigmask); a new thread and a fork child start with
- * none blocked.  SIG_DFL: the process ends by the signal, but SIGCHLD,
+ * (sigprocmask, pthread_sigmask); a new thread and a fork child have
+ * their creator's from their first instruction.  SIG_DFL: the process ends by the signal, but SIGCHLD,
  * SIGURG, SIGWINCH and SIGCONT, which are ignored.
  * SA_RESTART repeats an interrupted waitpid, pipe read or write and console
  * read; other calls return EINTR (poll and select always, as Linux's).
@@ -24,7 +29,8 @@
  * frames of signals whose handlers have SA_ONSTACK go (a stack overflow's
  * SIGSEGV can then be handled); a fork child keeps its thread's, exec and
  * a new thread start without.
- * Not there: queued real-time signals, stop and continue, si_pid. */
+ * Not there: queued real-time signals, stop and continue; a blocked
+ * ignored signal is dropped, not kept pending as Linux's. */
 #ifndef _SIGNAL_H
 #define _SIGNAL_H
 

@@ -58,7 +58,7 @@ static uint64_t frame_top(const struct thread *me, unsigned sig, uint64_t rsp,
 }
 
 static bool push_frame(struct thread *me, uint64_t entry, unsigned sig, int code,
-		       uint64_t addr, uint64_t mask)
+		       uint64_t addr, int32_t status, uint64_t mask)
 {
 	struct abi_sigframe f;
 	memset(&f, 0, sizeof f);
@@ -69,6 +69,7 @@ static bool push_frame(struct thread *me, uint64_t entry, unsigned sig, int code
 	f.info.si_signo = (int32_t)sig;
 	f.info.si_code = code;
 	f.info.si_addr = addr;
+	f.info.si_status = status;
 	uint64_t rsp = frame_top(me, sig, g[ABI_REG_RSP], &f.uc.uc_stack);
 	if (rsp > USER_END || rsp < RED_ZONE + 2 * sizeof f)
 		return false;
@@ -93,7 +94,33 @@ bool signal_deliver(const struct ipc_msg *r)
 	if (sig < 1 || sig > 64 || entry >= USER_END || ((me->sigblocked >> (sig - 1)) & 1))
 		return false;
 	return push_frame(me, entry, (unsigned)sig, (int32_t)(r->w[FAULT_SIG_INFO] >> 8),
-			  r->w[FAULT_SIG_ADDR], me->sigblocked);
+			  r->w[FAULT_SIG_ADDR], 0, me->sigblocked);
+}
+
+/* The signals sent to me's process while every thread blocked them
+ * (space->sigpending): after me's blocked set changed, take the lowest it
+ * now lets through, if another thread has not taken it first.  Called
+ * only where a blocked set shrinks (sigmask, sigreturn, sigsuspend, the
+ * end of a sigsuspend), never on the hot paths.  The fence pairs with the
+ * poster's (SIG_POST_SHARED, then SIG_POST_CLAIM of each thread): either
+ * it sees this thread's new set or this thread sees its bit. */
+static void signal_claim(struct thread *me)
+{
+	struct space *s = me->space;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	uint64_t avail = __atomic_load_n(&s->sigpending, __ATOMIC_SEQ_CST) & ~me->sigblocked;
+	if (!avail)
+		return;
+	uint64_t bit = avail & -avail;
+	if (!(__atomic_fetch_and(&s->sigpending, ~bit, __ATOMIC_SEQ_CST) & bit))
+		return; /* another thread took it */
+	uint64_t entry = __atomic_load_n(&s->sig_entry, __ATOMIC_RELAXED);
+	if (entry)
+		__atomic_store_n(&me->sig_entry, entry, __ATOMIC_RELAXED);
+	unsigned i = (unsigned)__builtin_ctzll(bit);
+	__atomic_store_n(&me->siginfo[i], __atomic_load_n(&s->siginfo[i], __ATOMIC_RELAXED),
+			 __ATOMIC_RELAXED);
+	__atomic_fetch_or(&me->sigpending, bit, __ATOMIC_SEQ_CST);
 }
 
 void signal_deliver_pending(void *uframe)
@@ -103,15 +130,21 @@ void signal_deliver_pending(void *uframe)
 	uint64_t ready = *(volatile uint64_t *)&me->sigpending & ~me->sigblocked;
 	uint64_t mask = me->sigsuspended ? me->sigsaved : me->sigblocked;
 	if (!ready) {
-		if (me->sigsuspended)
+		bool was = me->sigsuspended;
+		if (was)
 			me->sigblocked = mask;
 		me->sigsuspended = false;
+		if (was)
+			signal_claim(me);
 		return;
 	}
 	unsigned sig = (unsigned)__builtin_ctzll(ready) + 1;
+	__atomic_fetch_and(&me->sigown, ~(1ull << (sig - 1)), __ATOMIC_SEQ_CST);
 	__atomic_fetch_and(&me->sigpending, ~(1ull << (sig - 1)), __ATOMIC_SEQ_CST);
 	uint64_t entry = *(volatile uint64_t *)&me->sig_entry;
-	if (entry && entry < USER_END && push_frame(me, entry, sig, 0 /* SI_USER */, 0, mask)) {
+	uint64_t info = __atomic_load_n(&me->siginfo[sig - 1], __ATOMIC_RELAXED);
+	if (entry && entry < USER_END &&
+	    push_frame(me, entry, sig, (int8_t)(info >> 8), info >> 32, (uint8_t)(info >> 16), mask)) {
 		me->sigsuspended = false;
 		return;
 	}
@@ -138,6 +171,7 @@ int ksys_sigreturn(const uint64_t a[6], uint64_t out[6])
 		return E_INVAL;
 	arch_uregs_set(me->uframe, g);
 	me->sigblocked = uc.uc_sigmask & ~ABI_SIG_UNBLOCKABLE;
+	signal_claim(me);
 	thread_check_kill();
 	signal_on_return(me, me->uframe);
 	arch_user_return(me->uframe);
@@ -146,23 +180,34 @@ int ksys_sigreturn(const uint64_t a[6], uint64_t out[6])
 int ksys_sigmask(const uint64_t a[6], uint64_t out[6])
 {
 	struct thread *me = cur();
-	uint64_t old = me->sigblocked, set = a[1];
-	switch (a[0]) {
+	uint64_t old = me->sigblocked, set = a[1], how = a[0];
+	uint32_t from = 0; /* a raise's si_pid: the caller's own */
+	if ((uint32_t)how == ABI_SIG_RAISE)
+		from = (uint32_t)(how >> 32), how = ABI_SIG_RAISE;
+	if (a[2] >= USER_END || (how == ABI_SIG_RAISE && !a[2]))
+		return E_INVAL;
+	if (a[2]) /* the caller's handler entry, for what it blocks now */
+		__atomic_store_n(&me->sig_entry, a[2], __ATOMIC_RELAXED);
+	switch (how) {
 	case ABI_SIG_BLOCK: me->sigblocked |= set; break;
 	case ABI_SIG_UNBLOCK: me->sigblocked &= ~set; break;
 	case ABI_SIG_SETMASK: me->sigblocked = set; break;
 	case ABI_SIG_RAISE:
-		if (!a[2] || a[2] >= USER_END)
-			return E_INVAL;
-		__atomic_store_n(&me->sig_entry, a[2], __ATOMIC_RELAXED);
-		__atomic_fetch_or(&me->sigpending, set & ~ABI_SIG_UNBLOCKABLE, __ATOMIC_SEQ_CST);
+		set &= ~ABI_SIG_UNBLOCKABLE;
+		for (uint64_t b = set & ~me->sigpending; b; b &= b - 1) /* as tgkill: SI_TKILL */
+			me->siginfo[__builtin_ctzll(b)] = SIG_WORD(0, ABI_SI_TKILL, 0, from);
+		__atomic_fetch_or(&me->sigown, set, __ATOMIC_SEQ_CST);
+		__atomic_fetch_or(&me->sigpending, set, __ATOMIC_SEQ_CST);
 		break;
 	case ~0ull: break;
 	default: return E_INVAL;
 	}
 	me->sigblocked &= ~ABI_SIG_UNBLOCKABLE;
+	if (old & ~me->sigblocked)
+		signal_claim(me);
 	out[0] = old;
-	out[1] = *(volatile uint64_t *)&me->sigpending;
+	out[1] = *(volatile uint64_t *)&me->sigpending |
+		 __atomic_load_n(&me->space->sigpending, __ATOMIC_RELAXED);
 	return E_OK;
 }
 
@@ -201,6 +246,7 @@ int ksys_sigsuspend(const uint64_t a[6], uint64_t out[6])
 		me->sigsaved = me->sigblocked;
 	me->sigsuspended = true; /* the delivery on the way out ends it */
 	me->sigblocked = a[0] & ~ABI_SIG_UNBLOCKABLE;
+	signal_claim(me);
 	while (!thread_sig_ready(me)) {
 		sched_sleep_ms_unless(SUSPEND_NAP_MS, signal_ready_now);
 		thread_check_kill();
@@ -220,12 +266,47 @@ static void kick(struct thread *t)
 	}
 }
 
+/* Move the process-wide pending signal bit to t if t lets it through
+ * and nobody took it first (SIG_POST_CLAIM). */
+static int claim_for(struct thread *t, uint64_t bit)
+{
+	struct space *s = t->space;
+	if ((__atomic_load_n(&t->sigblocked, __ATOMIC_SEQ_CST) & bit) ||
+	    !(__atomic_fetch_and(&s->sigpending, ~bit, __ATOMIC_SEQ_CST) & bit))
+		return E_BUSY;
+	unsigned i = (unsigned)__builtin_ctzll(bit);
+	__atomic_store_n(&t->siginfo[i], __atomic_load_n(&s->siginfo[i], __ATOMIC_RELAXED),
+			 __ATOMIC_RELAXED);
+	uint64_t entry = __atomic_load_n(&s->sig_entry, __ATOMIC_RELAXED);
+	if (entry)
+		__atomic_store_n(&t->sig_entry, entry, __ATOMIC_RELAXED);
+	__atomic_fetch_or(&t->sigpending, bit, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&t->sig_ending, __ATOMIC_SEQ_CST) &&
+	    (__atomic_fetch_and(&t->sigpending, ~bit, __ATOMIC_SEQ_CST) & bit)) {
+		__atomic_fetch_or(&s->sigpending, bit, __ATOMIC_SEQ_CST); /* for another */
+		return E_DEAD;
+	}
+	kick(t);
+	return E_OK;
+}
+
+/* True if at most one bit of f is set. */
+static bool one_flag(uint64_t f)
+{
+	return (f & (f - 1)) == 0;
+}
+
+#define SIG_POST_FLAGS (SIG_POST_FORCE | SIG_POST_PROBE | SIG_POST_SHARED | SIG_POST_CLAIM | \
+			SIG_POST_OWN)
+
 int ksys_sig_post(const uint64_t a[6], uint64_t out[6])
 {
 	(void)out;
-	uint64_t sig = a[1], entry = a[2], bit = 1ull << ((sig - 1) & 63);
-	if (sig < 1 || sig > 64 || (bit & ABI_SIG_UNBLOCKABLE) || !entry ||
-	    entry >= USER_END || (a[3] & ~(uint64_t)SIG_POST_FORCE))
+	uint64_t sig = a[1] & 0xff, info = SIG_WORD_INFO(a[1]), entry = a[2], fl = a[3];
+	uint64_t bit = 1ull << ((sig - 1) & 63);
+	if (sig < 1 || sig > 64 || (bit & ABI_SIG_UNBLOCKABLE) || entry >= USER_END ||
+	    (fl & ~(uint64_t)SIG_POST_FLAGS) || !one_flag(fl & ~(uint64_t)SIG_POST_OWN) ||
+	    ((fl & SIG_POST_OWN) && !(fl & SIG_POST_FORCE)))
 		return E_INVAL;
 	struct handle_entry h;
 	int e = ksys_lookup(a[0], KOBJ_THREAD, RIGHT_CONTROL, &h);
@@ -235,10 +316,26 @@ int ksys_sig_post(const uint64_t a[6], uint64_t out[6])
 	bool blocked = (t->sigblocked & bit) != 0; /* its own: a racy look */
 	if (t->space == cur()->space) {
 		e = E_INVAL; /* not to the pager itself */
-	} else if (blocked && !(a[3] & SIG_POST_FORCE)) {
+	} else if (fl & SIG_POST_PROBE) {
+		e = blocked ? E_BUSY : E_OK;
+	} else if (fl & SIG_POST_SHARED) {
+		if (entry)
+			__atomic_store_n(&t->space->sig_entry, entry, __ATOMIC_RELAXED);
+		if (!(__atomic_load_n(&t->space->sigpending, __ATOMIC_SEQ_CST) & bit))
+			__atomic_store_n(&t->space->siginfo[sig - 1], info, __ATOMIC_RELAXED);
+		__atomic_fetch_or(&t->space->sigpending, bit, __ATOMIC_SEQ_CST);
+		e = E_OK;
+	} else if (fl & SIG_POST_CLAIM) {
+		e = claim_for(t, bit);
+	} else if (blocked && !(fl & SIG_POST_FORCE)) {
 		e = E_BUSY;
 	} else {
-		__atomic_store_n(&t->sig_entry, entry, __ATOMIC_RELAXED);
+		if (entry)
+			__atomic_store_n(&t->sig_entry, entry, __ATOMIC_RELAXED);
+		if (fl & SIG_POST_OWN)
+			__atomic_fetch_or(&t->sigown, bit, __ATOMIC_SEQ_CST);
+		if (!(__atomic_load_n(&t->sigpending, __ATOMIC_SEQ_CST) & bit)) /* the first's */
+			__atomic_store_n(&t->siginfo[sig - 1], info, __ATOMIC_RELAXED);
 		__atomic_fetch_or(&t->sigpending, bit, __ATOMIC_SEQ_CST);
 		if (!blocked)
 			kick(t);

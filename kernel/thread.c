@@ -11,6 +11,7 @@
 #include "ksignal.h"
 #include "abi/syscall.h"
 #include "abi/fault.h"
+#include "abi/signal.h"
 
 static _Atomic uint64_t next_tid = 1;
 static _Atomic unsigned next_cpu;
@@ -85,7 +86,7 @@ int thread_create(struct space *space, uint64_t entry, uint64_t stack,
 		  uint64_t ipc_buf, uint64_t arg, uint64_t sched, struct thread **out)
 {
 	unsigned prio = sched & 0xFF, pin = (sched >> 8) & 0xFF;
-	uint64_t fs_base = sched >> 16; /* THREAD_FS */
+	uint64_t fs_base = (sched & ~THREAD_SIGS_OFF) >> 16; /* THREAD_FS */
 	if (entry >= USER_END || stack > USER_END || (ipc_buf & 0xFFF) ||
 	    ipc_buf >= USER_END || prio > PRIO_MAX || fs_base >= USER_END ||
 	    pin > arch_ncpus())
@@ -100,6 +101,8 @@ int thread_create(struct space *space, uint64_t entry, uint64_t stack,
 	t->space = space;
 	t->fs_base = fs_base; /* loaded by its first switch (switch_begin) */
 	t->fs_key = t->tid;
+	if (sched & THREAD_SIGS_OFF)
+		t->sigblocked = ~(uint64_t)ABI_SIG_UNBLOCKABLE;
 	t->user_segs = space->pager_ep != NULL;
 	int e = map_ipc_buf(t, space, ipc_buf);
 	if (e != E_OK) {
@@ -151,7 +154,8 @@ static void tell_pager(struct thread *t)
 	if (!s || !s->pager_ep || atomic_load(&t->quiet))
 		return;
 	__atomic_store_n(&t->sig_ending, true, __ATOMIC_SEQ_CST);
-	uint64_t pending = __atomic_exchange_n(&t->sigpending, 0, __ATOMIC_SEQ_CST);
+	uint64_t pending = __atomic_exchange_n(&t->sigpending, 0, __ATOMIC_SEQ_CST) &
+			   ~__atomic_load_n(&t->sigown, __ATOMIC_SEQ_CST); /* its own die with it */
 	struct ipc_msg m = {
 		.label = FAULT_THREAD_END,
 		.w = { [FAULT_END_IPC_BUF] = t->ipc_buf_va, [FAULT_MSG_TID] = t->tid,

@@ -51,10 +51,12 @@ void libsys_start(const struct pg_startup *st)
 	int argc = (int)st->argc;
 	if (st->exec_len) { /* started by exec: what the old image carried */
 		char **v = libsys_exec_resume(st->exec_carry, st->exec_len, &argc);
-		if (v)
+		if (v) {
 			argv = v;
-		else
+		} else {
 			argc = (int)st->argc;
+			libsys_sigmask_set(0); /* started with all blocked (PG_IO_EXEC) */
+		}
 	}
 	libsys_set_progname(argc ? argv[0] : NULL);
 	exit(main(argc, argv, environ)); /* envp: environ */

@@ -22,12 +22,14 @@ struct libsys_tls {
 	void *sig_save;     /* IPC_BUF_MAX bytes: the outermost handler keeps
 			     * the thread's IPC buffer here (not on a
 			     * possibly small alternate stack) */
-	/* the creator's blocked set, which a new thread takes as its first
-	 * act (start_pending until then: a signal of it that comes before
-	 * is sent to the process again, libsys_sig_entry) */
-	uint64_t start_mask;
-	int start_pending;
+	unsigned slot;      /* its index in the pager + 1 (pthread_kill) */
 };
+
+/* t's index in the pager + 1 (~0: not known), waited for if t has not
+ * reached its start yet (it only sets its blocked set first): pthread_kill's
+ * PG_KILL w2. */
+struct libsys_pthread;
+unsigned libsys_pthread_slot(struct libsys_pthread *t);
 
 /* The calling thread's IPC buffer (a request's bytes out, a reply's in):
  * sys_ipc_buf for the main thread (and threads of thread_spawn). */

@@ -212,8 +212,7 @@ pid_t fork(void)
 		return -1;
 	}
 	if (pid == 0) {
-		if (mask)
-			libsys_sigmask_set(mask);
+		libsys_sigmask_set(mask); /* it started with all blocked (PG_SIGS_OFF) */
 		libsys_mark_start();
 		if (have)
 			sys_sigaltstack(ss.rdi, ss.rsi, ABI_SS_SET, onstack);

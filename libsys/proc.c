@@ -55,13 +55,15 @@ int mfree(void *addr)
 /* PG_THREAD_SPAWN: a thread at entry with stack, rdi = arg and FS base
  * tp, kept on cpu (-1: anywhere); its IPC buffer's address in *ipc_buf. */
 static int spawn_req(int cpu, uint64_t entry, uint64_t stack, uint64_t arg, uint64_t tp,
-		     uint64_t *ipc_buf)
+		     uint64_t *ipc_buf, uint64_t flags, unsigned *slot)
 {
 	struct sys_msg m = { .label = PG_THREAD_SPAWN,
-			     .w = { entry, stack, arg, (uint64_t)(cpu + 1) | tp << 8 } };
+			     .w = { entry, stack, arg, (uint64_t)(cpu + 1) | tp << 8 | flags } };
 	int e = libsys_pg_call(&m);
 	if (e == E_OK && ipc_buf)
 		*ipc_buf = m.w[1];
+	if (e == E_OK && slot)
+		*slot = (unsigned)m.w[0];
 	return e;
 }
 
@@ -69,7 +71,7 @@ static int spawn_req(int cpu, uint64_t entry, uint64_t stack, uint64_t arg, uint
 int thread_spawn_on(int cpu, uint64_t entry, uint64_t stack, uint64_t arg,
 		    uint64_t *ipc_buf)
 {
-	return spawn_req(cpu, entry, stack, arg, libsys_main_tp, ipc_buf);
+	return spawn_req(cpu, entry, stack, arg, libsys_main_tp, ipc_buf, 0, NULL);
 }
 
 /* What a thread started by thread_start finds at the top of its stack. */
@@ -78,6 +80,7 @@ struct thread_block {
 	void *arg;
 	uint64_t stack; /* the stack's region (mmap_anon), freed at the end */
 	struct libsys_tls *tls; /* its slot (libsys_tls) */
+	uint64_t mask;          /* its creator's blocked set */
 	uint32_t ipc_set;       /* 1 once tls->ipc is set: the thread waits for it */
 };
 
@@ -175,10 +178,9 @@ void libsys_signals_off(void)
 
 void libsys_thread_main(struct thread_block *b)
 {
-	if (b->tls && b->tls->start_pending) { /* the creator's mask, as Linux's */
-		libsys_sigmask_set(b->tls->start_mask);
-		__atomic_store_n(&b->tls->start_pending, 0, __ATOMIC_RELEASE);
-	}
+	/* started with every signal blocked (PG_SIGS_OFF): now its creator's
+	 * set, as Linux's new thread has from its first instruction */
+	libsys_sigmask_set(b->mask);
 	while (!__atomic_load_n(&b->ipc_set, __ATOMIC_ACQUIRE)) /* its IPC buffer known */
 		sys_futex_wait((uint64_t)&b->ipc_set, 0, FUTEX_FOREVER);
 	b->fn(b->arg);
@@ -209,20 +211,23 @@ int thread_start_on(int cpu, void (*fn)(void *), void *arg, size_t stack_size)
 	if (b->tls) {
 		b->tls->sig_depth = 0;
 		b->tls->sig_save = (void *)top;
-		b->tls->start_mask = libsys_sigmask_get();
-		b->tls->start_pending = b->tls->start_mask != 0;
 	}
+	b->mask = libsys_sigmask_get();
 	b->ipc_set = 0;
 	uint64_t tp = libsys_tls_build((char *)stack + stack_size, b->tls);
 	uint64_t ipc = 0;
-	e = spawn_req(cpu, (uint64_t)libsys_thread_entry, sp, (uint64_t)b, tp, &ipc);
+	unsigned slot = 0;
+	e = spawn_req(cpu, (uint64_t)libsys_thread_entry, sp, (uint64_t)b, tp, &ipc, PG_SIGS_OFF,
+		      &slot);
 	if (e) {
 		tls_free(b->tls);
 		mfree(stack);
 		return e;
 	}
-	if (b->tls)
+	if (b->tls) {
 		b->tls->ipc = ipc;
+		b->tls->slot = slot + 1;
+	}
 	__atomic_store_n(&b->ipc_set, 1, __ATOMIC_RELEASE);
 	sys_futex_wake((uint64_t)&b->ipc_set, 1); /* (b may be gone: no matter) */
 	return e;
@@ -366,7 +371,7 @@ int pgreq_fork(void)
 	 * TCB, copied, names our slot in its copy of the table */
 	struct sys_msg m = { .label = PG_FORK,
 			     .w = { (uint64_t)fork_resume, (rsp - 128) & ~15ull,
-				    (uint64_t)&ctx, libsys_tls_tp() } };
+				    (uint64_t)&ctx, libsys_tls_tp() | PG_SIGS_OFF } };
 	int e = libsys_pg_call(&m);
 	libsys_heap_unlock();
 	return e ? -e : (int)m.w[0];

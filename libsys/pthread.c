@@ -38,12 +38,15 @@ struct libsys_pthread {
 	unsigned *volatile cond_word;
 	volatile int cond_shared;
 	char name[16];                /* pthread_setname_np's; "": the program's */
+	unsigned slot;                /* its index in the pager + 1 (0: not
+				       * known yet, ~0: none): pthread_kill's
+				       * target; a futex */
 };
 
 static void run_key_destructors(struct libsys_pthread *t);
 
-/* The main thread's pthread_t (it has no block). */
-static struct libsys_pthread main_thread;
+/* The main thread's pthread_t (it has no block); the pager's thread 0. */
+static struct libsys_pthread main_thread = { .slot = 1 };
 
 static void run(void *arg)
 {
@@ -54,6 +57,8 @@ static void run(void *arg)
 		t->stack_lo = me->lo;
 		t->stack_hi = me->hi;
 	}
+	__atomic_store_n(&t->slot, me && me->slot ? me->slot : ~0u, __ATOMIC_RELEASE);
+	futex_wake(&t->slot, INT_MAX); /* a pthread_kill that came first */
 	if (!setjmp(t->exit_jb))
 		t->ret = t->fn(t->arg);
 	run_key_destructors(t);
@@ -880,4 +885,12 @@ int pthread_attr_getstack(const pthread_attr_t *a, void **addr, size_t *size)
 {
 	*addr = (void *)a->__reserved[0];
 	return pthread_attr_getstacksize(a, size);
+}
+
+unsigned libsys_pthread_slot(pthread_t t)
+{
+	unsigned slot;
+	while (!(slot = __atomic_load_n(&t->slot, __ATOMIC_ACQUIRE)))
+		futex_wait(&t->slot, 0, FUTEX_FOREVER);
+	return slot;
 }

@@ -76,9 +76,15 @@ static int sigmask2(uint64_t how, uint64_t set, uint64_t entry, uint64_t *old,
 	return e;
 }
 
+void libsys_sigtramp(void);
+
+/* Every change of the blocked set tells the kernel this thread's handler
+ * entry too: a signal it blocks now may be taken later, when it lets it
+ * through (sent to the process meanwhile, even one whose action is the
+ * default: libsys_sig_entry takes that action then). */
 static int sigmask(uint64_t how, uint64_t set, uint64_t *old)
 {
-	return sigmask2(how, set, 0, old, NULL);
+	return sigmask2(how, set, (uint64_t)libsys_sigtramp, old, NULL);
 }
 
 unsigned long libsys_sigmask_get(void)
@@ -151,8 +157,6 @@ static int has_handler(const struct sigaction *a)
 {
 	return a->sa_handler != SIG_DFL && a->sa_handler != SIG_IGN;
 }
-
-void libsys_sigtramp(void);
 
 /* Tell the pager which signals have a handler and which are ignored
  * now (act_lock held). */
@@ -339,17 +343,6 @@ void libsys_sig_entry(int sig, siginfo_t *si, void *uc)
 		return;
 	if (sig == SIGFPE && si && si->si_code == FPE_FLTINV) /* the pager's code for #MF, #XM */
 		si->si_code = fpe_code();
-	struct libsys_tls *me = libsys_tls();
-	if (me && __atomic_load_n(&me->start_pending, __ATOMIC_ACQUIRE) && uc) {
-		/* a new thread before it took its creator's mask: take it at
-		 * the sigreturn, and a signal it blocks goes to the process
-		 * again (another thread, or pending) */
-		((ucontext_t *)uc)->uc_sigmask |= me->start_mask;
-		if ((me->start_mask >> (sig - 1)) & 1) {
-			kill(getpid(), sig);
-			return;
-		}
-	}
 	/* The handler starts with the FPU's initial state, as on Linux (every
 	 * exception masked, round to nearest, no flags): the interrupted
 	 * state, saved by libsys_sigtramp, comes back when it returns, and a
@@ -359,7 +352,8 @@ void libsys_sig_entry(int sig, siginfo_t *si, void *uc)
 	sighandler_t h = actions[sig].sa_handler;
 	if (h == SIG_IGN || (h == SIG_DFL && ignored_by_default(sig)))
 		return;
-	if (h == SIG_DFL) {
+	if (h == SIG_DFL) { /* the end: this thread lets it through now */
+		sigmask(ABI_SIG_UNBLOCK, 1ull << (sig - 1), NULL);
 		kill(getpid(), sig);
 		return;
 	}
@@ -414,18 +408,26 @@ int raise(int sig)
 			abort();
 		return kill(getpid(), sig);
 	}
-	return libsys_fail(sigmask2(ABI_SIG_RAISE, 1ull << (sig - 1),
+	return libsys_fail(sigmask2(ABI_SIG_RAISE | (uint64_t)getpid() << 32, 1ull << (sig - 1),
 				    (uint64_t)libsys_sigtramp, NULL, NULL));
 }
 
+/* Send sig to thread t alone: its handler runs in t (pending on t while
+ * t blocks it), as Linux's tgkill; PG_KILL with t's index. */
 int pthread_kill(pthread_t t, int sig)
 {
 	if (sig < 0 || sig >= _NSIG)
 		return EINVAL;
 	if (sig == 0)
 		return 0;
-	int r = t == pthread_self() ? raise(sig) : kill(getpid(), sig);
-	return r ? errno : 0;
+	if (t == pthread_self())
+		return raise(sig) ? errno : 0;
+	unsigned slot = libsys_pthread_slot(t);
+	if (slot == ~0u) /* not known: the process's */
+		return kill(getpid(), sig) ? errno : 0;
+	struct sys_msg m = { .label = PG_KILL, .w = { (uint64_t)getpid(), (uint64_t)sig, slot } };
+	int e = libsys_pg_call(&m);
+	return e == E_NOENT ? ESRCH : e ? libsys_errno(e) : 0; /* ESRCH: it has ended */
 }
 
 int sigpending(sigset_t *set)

@@ -239,8 +239,17 @@ enum sig_action sig_action(const struct proc *p, int sig);
 /* Send sig to p: its handler runs in one of its threads (sig_post), or
  * nothing happens, or p ends by sig (pg.big held for writing). */
 void sig_send(struct proc *p, int sig);
-/* A child of parent just ended: SIGCHLD to parent if it handles it. */
-void sig_child_ended(struct proc *parent);
+/* The same with its siginfo's si_code (ABI_SI_*) and si_pid (kill's). */
+void sig_send_from(struct proc *p, int sig, int code, uint32_t from);
+/* Send sig to thread slot of p alone (pthread_kill): pending on it while
+ * it blocks it, even a default action's (which then ends p when it lets
+ * it through).  E_NOENT: no such thread. */
+int sig_send_thread(struct proc *p, unsigned slot, int sig);
+/* A child of parent just ended: SIGCHLD to parent if it handles it, w
+ * from sig_child_word. */
+void sig_child_ended(struct proc *parent, uint64_t w);
+/* SIGCHLD's sig_post word for ended child c (si_pid, si_code, si_status). */
+uint64_t sig_child_word(const struct proc *c);
 long do_sig_alarm(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 /* Milliseconds of the cycle counter (deadlines), and wake the alarm
  * thread to look at the deadlines again (pipe.c's polls). */

@@ -3,6 +3,7 @@
  * process requests of abi/pager.h. */
 #include "lib/elf.h"
 #include "pager.h"
+#include "abi/signal.h"
 #include "hot.h"
 
 #define PPID_NONE 0xFFFFFFFFu /* no parent, not the runner's */
@@ -168,7 +169,8 @@ static int add_fixed(struct proc *p, const struct pg_startup *from,
 }
 
 /* Grant p its pager handle into st->pager and start its first thread at
- * entry with stack, rdi = arg and FS base fs (0: none; below USER_END). */
+ * entry with stack, rdi = arg and FS base fs (0: none; below USER_END;
+ * | THREAD_SIGS_OFF: every signal blocked, for a fork child). */
 static int start_thread(struct proc *p, struct pg_startup *st, uint64_t entry,
 			uint64_t stack, uint64_t arg, uint64_t fs)
 {
@@ -181,7 +183,7 @@ static int start_thread(struct proc *p, struct pg_startup *st, uint64_t entry,
 	st->pid = p->pid;
 	st->ipc_buf = PG_IPC_BUF_BASE;
 	e = sys_thread_create_r(p->space, entry, stack, PG_IPC_BUF_BASE, arg,
-				PRIO_DEFAULT | THREAD_FS(fs), &r);
+				PRIO_DEFAULT | THREAD_FS(fs & ~THREAD_SIGS_OFF) | (fs & THREAD_SIGS_OFF), &r);
 	if (!e) {
 		*proc_thr(p, 0) = (uint32_t)r.rdi;
 		*proc_thr_tid(p, 0) = r.rsi;
@@ -378,8 +380,9 @@ void proc_end(struct proc *p, int how, uint64_t code, uint64_t addr, uint64_t ri
 	if (!parent) {
 		proc_forget(p);
 	} else {
-		wait_answer(p); /* may reap p */
-		sig_child_ended(parent);
+		uint64_t w = sig_child_word(p); /* wait_answer may reap p */
+		wait_answer(p);
+		sig_child_ended(parent, w);
 	}
 	if (p->ppid == 0)
 		runner_exited(p);
@@ -467,7 +470,8 @@ static int thr_slot(struct proc *p, int *err)
 long do_thread_spawn(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {
 	struct sys_regs k;
-	uint64_t pin = m->w[3] & 0xFF, fs = m->w[3] >> 8;
+	uint64_t pin = m->w[3] & 0xFF, fs = (m->w[3] & ~PG_SIGS_OFF) >> 8;
+	uint64_t off = m->w[3] & PG_SIGS_OFF ? THREAD_SIGS_OFF : 0;
 	if (fs >= PG_USER_END)
 		return E_INVAL;
 	int e = E_OK;
@@ -476,7 +480,7 @@ long do_thread_spawn(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 		return e;
 	uint64_t ipc = PG_IPC_BUF_BASE + (uint64_t)i * PAGE_SIZE;
 	e = sys_thread_create_r(p->space, m->w[0], m->w[1], ipc, m->w[2],
-				PRIO_DEFAULT | (pin << 8) | THREAD_FS(fs), &k);
+				PRIO_DEFAULT | (pin << 8) | THREAD_FS(fs) | off, &k);
 	if (e)
 		return e;
 	*proc_thr(p, (unsigned)i) = (uint32_t)k.rdi;
@@ -553,7 +557,10 @@ static void exec_start(struct proc *p, uint32_t space, const struct initrd_file 
 		fill_startup(p, st, 0, args, len);
 		memcpy(st->exec_carry, carry, clen);
 		st->exec_len = (uint32_t)clen;
-		e = start_thread(p, st, img->entry, PG_STACK_TOP, PG_STARTUP_VA, 0);
+		/* libsys's carry has the blocked set: every signal blocked until
+		 * its crt0 sets it (libsys_exec_resume), as Linux's exec keeps it */
+		e = start_thread(p, st, img->entry, PG_STACK_TOP, PG_STARTUP_VA,
+				 clen ? THREAD_SIGS_OFF : 0);
 	}
 	if (e) {
 		printf("pager: exec of %s in pid %u failed past the point of no return: %s\n",
@@ -706,7 +713,8 @@ long do_shared_ep(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 long do_fork(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {
 	int e;
-	if (m->w[3] >= PG_USER_END) /* the child thread's FS base */
+	uint64_t fs = m->w[3] & ~PG_SIGS_OFF;
+	if (fs >= PG_USER_END) /* the child thread's FS base */
 		return E_INVAL;
 	struct proc *c = proc_alloc(p->pid, p->name, &e);
 	if (!c)
@@ -728,7 +736,8 @@ long do_fork(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	if (!e)
 		e = add_fixed(c, mem_window(sp->pfn), &st);
 	if (!e)
-		e = start_thread(c, st, m->w[0], m->w[1], m->w[2], m->w[3]);
+		e = start_thread(c, st, m->w[0], m->w[1], m->w[2],
+				 fs | (m->w[3] & PG_SIGS_OFF ? THREAD_SIGS_OFF : 0));
 	if (e) {
 		c->ppid = PPID_NONE;
 		proc_end(c, PG_WAIT_KILLED, 0, 0, 0);
@@ -768,8 +777,11 @@ static bool may_end(const struct proc *p, const struct proc *t)
  * every process but init, the system's (no parent) and the caller; < -1
  * the group -w0.  Each takes the handler, or ignores it (sig_action), or
  * ends, which only the process itself, an ancestor (also of an orphan)
- * or one of its group may do.  E_OK if one was signalled (the caller last: it may end), else
- * E_PERM if one was refused, E_NOENT if there was none; E_INVAL above 64. */
+ * or one of its group may do.  E_OK if one was signalled (the caller last:
+ * it may end), else E_PERM if one was refused, E_NOENT if there was none;
+ * E_INVAL above 64.  w2 = a thread's index + 1 with w0 the caller's pid:
+ * to that thread of the caller alone (sig_send_thread; w2 means nothing
+ * with another w0). */
 long do_kill(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {
 	(void)r;
@@ -777,13 +789,15 @@ long do_kill(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	int64_t to = (int64_t)m->w[0];
 	if (sig > 64)
 		return E_INVAL;
+	if (m->w[2] && to == (int64_t)p->pid) /* one of its own threads (pthread_kill) */
+		return sig_send_thread(p, (unsigned)(m->w[2] - 1), (int)sig);
 	if (to > 0) {
 		struct proc *t = to <= UINT32_MAX ? proc_live((uint32_t)to) : NULL;
 		if (!t)
 			return E_NOENT;
 		if (sig_action(t, (int)sig) == SIG_ACT_END && !may_end(p, t))
 			return E_PERM;
-		sig_send(t, (int)sig);
+		sig_send_from(t, (int)sig, ABI_SI_USER, p->pid);
 		return E_OK;
 	}
 	if (to < -(int64_t)UINT32_MAX)
@@ -809,13 +823,13 @@ long do_kill(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 		struct proc *t = proc_slot(i);
 		if (t && t->state == PROC_LIVE && t->kill_mark && t != p) {
 			t->kill_mark = false;
-			sig_send(t, (int)sig);
+			sig_send_from(t, (int)sig, ABI_SI_USER, p->pid);
 			sent++;
 		}
 	}
 	if (self) {
 		p->kill_mark = false;
-		sig_send(p, (int)sig);
+		sig_send_from(p, (int)sig, ABI_SI_USER, p->pid);
 		sent++;
 	}
 	return sent ? E_OK : refused ? E_PERM : E_NOENT;

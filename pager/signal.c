@@ -11,8 +11,10 @@
  * from what PG_SIGACTION said (handled, ignored, else Linux's default:
  * ignore SIGCHLD, SIGURG, SIGWINCH, SIGCONT, end the process for the
  * rest) and, for a handled one, the thread: the first that does not block
- * it (sig_post says E_BUSY for one that does), else the first thread,
- * where it stays pending until unblocked.  A blocked waitpid of a
+ * it (sig_post says E_BUSY for one that does), else it stays pending for
+ * the process until a thread lets it through (SIG_POST_SHARED); so does a
+ * signal whose action ends the process while every thread blocks it.
+ * sig_send_thread: to one thread (pthread_kill), pending on it alone.  A blocked waitpid of a
  * one-thread process is answered E_INTR.  Alarms (PG_SIG_ALARM) are
  * per-process deadlines a pager thread of their own (sig_timer_main)
  * waits for. */
@@ -113,33 +115,85 @@ static void interrupt_wait(struct proc *p)
 	sys_reply_send(h, E_INTR, 0, 0, 0, 0);
 }
 
-/* Post handled signal sig to a thread of p (see the top).  A thread that
- * is ending refuses it (E_DEAD: its end notice is on its way or sent)
- * and the next one is asked; if all are ending, p ends with them. */
-static void post(struct proc *p, int sig)
+/* A handled signal reached a thread that lets it through: its saved
+ * waits, polls, pipe reads and writes end E_INTR, so the thread that
+ * took it leaves its wait and runs the handler. */
+static void interrupted(struct proc *p)
+{
+	interrupt_wait(p);
+	pipe_interrupt(p);
+}
+
+/* Every live thread of p blocked sig (as posting found): make it pending
+ * for the process (SIG_POST_SHARED), then offer it to each thread again
+ * (SIG_POST_CLAIM), since one may have let it through in between (it
+ * looks at the process's set only after its own changed).  True if a
+ * thread took it so. */
+static bool post_shared(struct proc *p, uint64_t w)
+{
+	unsigned i = 0;
+	for (; i < p->nthr; i++) {
+		uint32_t h = *proc_thr(p, i);
+		if (h && sys_sig_post(h, w, p->sig_entry, SIG_POST_SHARED) == E_OK)
+			break;
+	}
+	if (i == p->nthr)
+		return false; /* no thread left: p is ending */
+	for (i = 0; i < p->nthr; i++) {
+		uint32_t h = *proc_thr(p, i);
+		if (h && sys_sig_post(h, w, p->sig_entry, SIG_POST_CLAIM) == E_OK)
+			return true;
+	}
+	return false;
+}
+
+/* Post handled signal sig to the first thread of p that does not block
+ * it (sig_post answers E_BUSY for one that does, E_DEAD for one that is
+ * ending); if every thread blocks it, it is pending for p until one lets
+ * it through (post_shared), as Linux's process-directed signals. */
+static void post(struct proc *p, uint64_t w)
 {
 	for (unsigned i = 0; i < p->nthr; i++) {
 		uint32_t h = *proc_thr(p, i);
-		if (h && sys_sig_post(h, (uint64_t)sig, p->sig_entry, 0) == E_OK) {
-			interrupt_wait(p);
-			pipe_interrupt(p); /* its saved polls, pipe reads and writes too */
+		if (h && sys_sig_post(h, w, p->sig_entry, 0) == E_OK) {
+			interrupted(p);
 			return;
 		}
 	}
-	for (unsigned i = 0; i < p->nthr; i++) { /* pending where it is blocked */
-		uint32_t h = *proc_thr(p, i);
-		if (h && sys_sig_post(h, (uint64_t)sig, p->sig_entry, SIG_POST_FORCE) != E_DEAD)
-			return;
-	}
+	if (post_shared(p, w))
+		interrupted(p);
 }
 
-void sig_send(struct proc *p, int sig)
+/* True if every thread of p blocks sig, whose action ends p: it is then
+ * pending for p instead (post_shared), and ends p when a thread lets it
+ * through (libsys takes the default action then).  SIGKILL, SIGSTOP and
+ * 0 are never blocked. */
+static bool end_deferred(struct proc *p, uint64_t w)
 {
+	int sig = (int)(w & 0xff);
+	if (sig == 0 || sig == SIGKILL_ || sig == SIGSTOP_)
+		return false;
+	bool busy = false;
+	for (unsigned i = 0; i < p->nthr; i++) {
+		uint32_t h = *proc_thr(p, i);
+		int e = h ? (int)sys_sig_post(h, (uint64_t)sig, 0, SIG_POST_PROBE) : E_DEAD;
+		if (e == E_OK)
+			return false;
+		busy |= e == E_BUSY;
+	}
+	return busy && !post_shared(p, w);
+}
+
+void sig_send_from(struct proc *p, int sig, int code, uint32_t from)
+{
+	uint64_t w = SIG_WORD(sig, code, 0, from);
 	switch (sig_action(p, sig)) {
 	case SIG_ACT_HANDLE:
-		post(p, sig);
+		post(p, w);
 		break;
 	case SIG_ACT_END:
+		if (end_deferred(p, w))
+			break;
 		proc_end(p, PG_WAIT_KILLED, sig && sig != SIGKILL_ ? PG_KILLED_SIGNAL | (uint64_t)sig : 0,
 			 0, 0);
 		break;
@@ -148,10 +202,57 @@ void sig_send(struct proc *p, int sig)
 	}
 }
 
-void sig_child_ended(struct proc *parent)
+void sig_send(struct proc *p, int sig)
+{
+	sig_send_from(p, sig, ABI_SI_USER, 0);
+}
+
+int sig_send_thread(struct proc *p, unsigned slot, int sig)
+{
+	uint32_t h = slot < p->nthr ? *proc_thr(p, slot) : 0;
+	if (!h)
+		return E_NOENT;
+	enum sig_action a = sig_action(p, sig);
+	if (sig == 0 || a == SIG_ACT_IGNORE)
+		return E_OK;
+	if (sig == SIGKILL_ || sig == SIGSTOP_) {
+		sig_send(p, sig);
+		return E_OK;
+	}
+	int e = (int)sys_sig_post(h, SIG_WORD(sig, ABI_SI_TKILL, 0, p->pid), p->sig_entry,
+				  SIG_POST_FORCE | SIG_POST_OWN);
+	if (e == E_OK && a == SIG_ACT_HANDLE)
+		interrupted(p);
+	else if (e == E_OK) /* a default action it does not block: the end */
+		proc_end(p, PG_WAIT_KILLED, PG_KILLED_SIGNAL | (uint64_t)sig, 0, 0);
+	return E_OK; /* E_BUSY: pending on it; E_DEAD: it is ending, as Linux's */
+}
+
+/* SIGCHLD's si_code and si_status for how c ended (the signal a fault
+ * raises, as waitpid's status says). */
+uint64_t sig_child_word(const struct proc *c)
+{
+	uint64_t code = c->status.code;
+	int sig;
+	if (c->status.how == PG_WAIT_EXITED)
+		return SIG_WORD(SIGCHLD_, ABI_CLD_EXITED, code & 0xff, c->pid);
+	if ((code & ~0xffull) == PG_KILLED_SIGNAL)
+		sig = (int)(code & 0x7f);
+	else if (code == FAULT_PAGE || code == FAULT_GP)
+		sig = SIGSEGV_;
+	else if (code == FAULT_UD)
+		sig = SIGILL_;
+	else if (code == FAULT_DE)
+		sig = SIGFPE_;
+	else
+		sig = SIGKILL_;
+	return SIG_WORD(SIGCHLD_, ABI_CLD_KILLED, sig, c->pid);
+}
+
+void sig_child_ended(struct proc *parent, uint64_t w)
 {
 	if (sig_action(parent, SIGCHLD_) == SIG_ACT_HANDLE)
-		post(parent, SIGCHLD_);
+		post(parent, w);
 }
 
 /* ---- alarms ---- */

@@ -28,7 +28,8 @@
  * PG_EXIT, PG_HALT, PG_REBOOT, PG_KSM_CTL (the machine's KSM settings),
  * sigreturn from a readable frame and PG_SIGACTION with handlers (a fault
  * would then run random code), sigsuspend (nobody signals it), a raise
- * (sigmask ABI_SIG_RAISE) of any signal, PG_SIG_ALARM setting an alarm,
+ * (sigmask ABI_SIG_RAISE) of any signal and sigmask's entry (a[2]: a
+ * blocked signal taken later would enter it), PG_SIG_ALARM setting an alarm,
  * killing itself.  A worker killed by a fault
  * is counted and replaced; the kernel must never panic, every call must
  * return an enum err, pager-only calls E_PERM, unknown numbers E_NOSYS.
@@ -672,9 +673,12 @@ static long tame(struct fz *f, long nr, uint64_t a[6])
 	case SYSNR_thread_exit:
 	case SYSNR_sigsuspend: /* nobody sends it a signal: it would wait for good */
 		return SYSNR_yield;
-	case SYSNR_sigmask: /* a raise would enter any code */
-		if (a[0] == ABI_SIG_RAISE)
+	case SYSNR_sigmask: /* a raise would enter any code, and so would a
+			   * blocked signal taken later at the entry any
+			   * sigmask sets (a[2]) */
+		if ((uint32_t)a[0] == ABI_SIG_RAISE)
 			a[1] = 0;
+		a[2] = 0;
 		break;
 	case SYSNR_sigreturn: /* a frame it can read would send it anywhere */
 		a[0] = pick_bad_ptr(f);

@@ -58,7 +58,8 @@
  *   label = FAULT_THREAD_END, FAULT_END_IPC_BUF = its IPC buffer address
  *   (0: none), FAULT_MSG_TID = thread id (as thread_create returned it),
  *   FAULT_END_SIGPENDING = the signals still pending in it (taken from it
- *   at once: a sig_post after that is E_DEAD), badge = the space's badge
+ *   at once: a sig_post after that is E_DEAD), but those sent to it alone
+ *   (SIG_POST_OWN, raise), badge = the space's badge
  * with a plain send: it waits for the pager to take it, never for an
  * answer (the pager's reply goes nowhere).  Notices queue on the endpoint
  * like any sender, so any number of threads may end at once.  A thread the

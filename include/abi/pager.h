@@ -62,12 +62,11 @@
  *   PG_KILL          w0 = pid as kill(2)'s (0:    -  a handled signal runs
  *                    the caller's group, -1: all, its handler (sig_post), an
  *                    -g: group g), w1 = signal    ignored one nothing; else
- *                    (0: SIGKILL)                 the process ends (E_PERM
- *                                                 unless the caller is it,
- *                                                 an ancestor (also of
- *                                                 an orphan) or in its
- *                                                 group);
- *                                                 E_NOENT
+ *                    (0: SIGKILL), w2 = 0, or a   the process ends (E_PERM
+ *                    thread index + 1: to that    unless the caller is it,
+ *                    thread of the caller alone   an ancestor (also of
+ *                    (w0 its pid)                 an orphan) or in its
+ *                                                 group); E_NOENT
  *   PG_MPROTECT      w0 = addr, w1 = size,        -  (inside one region)
  *                    w2 = MAP_* rights
  *   PG_BRK           w0 = new break (0: query)    w0 = the break: the heap
@@ -392,6 +391,11 @@ enum pg_request {
 #define PG_KILLED_SIGNAL 0x200 /* PG_WAIT_KILLED's w1: PG_KILLED_SIGNAL | signo:
 				  ended by PG_KILL with signal signo (kill,
 				  raise, abort) */
+/* PG_THREAD_SPAWN's and PG_FORK's w3 | PG_SIGS_OFF: the new thread starts
+ * with every signal blocked (THREAD_SIGS_OFF), until it sets its
+ * creator's blocked set itself (libsys), as Linux's new thread and fork
+ * child have their creator's from their first instruction. */
+#define PG_SIGS_OFF (1ull << 63)
 #define PG_WAIT_BLOCK  1 /* PG_WAIT's w1: the answer comes when the child ends */
 #define PG_WAIT_ANY    0 /* PG_WAIT's w0: whichever child ends first (wait(-1)) */
 

@@ -48,9 +48,19 @@ struct abi_ucontext {
 struct abi_siginfo {
 	int32_t si_signo, si_errno, si_code, pad;
 	uint64_t si_addr;       /* the faulting address (page faults), else
-				 * the faulting instruction (SIGILL, SIGFPE) */
-	uint64_t reserved[14];  /* 128 bytes, as Linux's */
+				 * the faulting instruction (SIGILL, SIGFPE);
+				 * a sent one's si_pid | si_uid << 32 */
+	int32_t si_status, pad2; /* SIGCHLD's */
+	uint64_t reserved[13];  /* 128 bytes, as Linux's */
 };
+
+/* sig_post's sig word: the number in bits 0..7, and what the handler's
+ * siginfo says: si_code (int8) in bits 8..15, si_status in 16..23, si_pid
+ * in 32..63 (si_uid is 0: one user). */
+#define SIG_WORD(sig, code, status, pid) \
+	((uint64_t)(sig) | (uint64_t)(uint8_t)(int8_t)(code) << 8 | \
+	 (uint64_t)(uint8_t)(status) << 16 | (uint64_t)(uint32_t)(pid) << 32)
+#define SIG_WORD_INFO(w) ((w) & ~0xffull) /* of one signal, kept while pending */
 
 struct abi_sigframe {
 	struct abi_ucontext uc;
@@ -64,10 +74,27 @@ struct abi_sigframe {
 #define ABI_SIG_BLOCK   0
 #define ABI_SIG_UNBLOCK 1
 #define ABI_SIG_SETMASK 2
-#define ABI_SIG_RAISE   3 /* make set pending on the caller (raise) */
+#define ABI_SIG_RAISE   3 /* make set pending on the caller (raise); | pid
+			   * << 32: the caller's, for si_pid */
+#define ABI_SI_USER     0  /* si_code of kill */
+#define ABI_SI_TKILL    -6 /* of pthread_kill, raise */
+#define ABI_CLD_EXITED  1  /* of SIGCHLD: the child exited, si_status its status */
+#define ABI_CLD_KILLED  2  /* ended by signal si_status */
 
-/* sig_post's flags: make the signal pending even if the thread blocks it
- * (the pager's choice when every thread of the process blocks it). */
-#define SIG_POST_FORCE 0x1
+/* sig_post's flags.  FORCE: make the signal pending on the thread even
+ * if it blocks it (E_BUSY then, E_OK if not).  OWN (with FORCE): sent to
+ * that thread alone (pthread_kill): not passed on to another thread at
+ * its end.  PROBE: only answer E_BUSY if the thread blocks it, else E_OK;
+ * nothing changes.  SHARED: make it pending for the thread's process
+ * (every thread blocked it): E_OK.  CLAIM: if it is pending for the
+ * process and the thread does not block it, move it to the thread (E_OK),
+ * else E_BUSY.  The pager's order for a signal to a process: try each
+ * thread (0, or PROBE for a default action), else SHARED, then CLAIM to
+ * each thread (one may have unblocked it between). */
+#define SIG_POST_FORCE  0x1
+#define SIG_POST_PROBE  0x2
+#define SIG_POST_SHARED 0x4
+#define SIG_POST_CLAIM  0x8
+#define SIG_POST_OWN    0x10
 
 #endif

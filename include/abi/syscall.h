@@ -157,8 +157,11 @@
 				       (ABI_SIG_*; abi/signal.h); set ignored \
 				       when how is ~0 (only ask); how \
 				       ABI_SIG_RAISE makes set pending on the \
-				       caller, its handlers entered at entry. \
-				       pending: the caller's pending set. \
+				       caller, its handlers entered at entry \
+				       (| pid << 32: si_pid); any other how \
+				       with entry != 0 sets the entry too. \
+				       pending: the caller's pending set and \
+				       its process's (SIG_POST_SHARED). \
 				       E_INVAL: how, entry */ \
 	X(frame_free_many,44, 2, 1) /* (buf, n) -> freed: frame_free for each \
 				       of the n (<= FRAME_FREE_MANY_MAX) (pfn, \
@@ -178,11 +181,15 @@
 				       entered with the blocked set of before \
 				       in its frame (abi/signal.h) */ \
 	X(sig_post,       47, 4, 1) /* (thread, sig, entry, flags): make sig \
-				       (1..64) pending on thread, its handler \
+				       (1..64; a SIG_WORD with its siginfo) \
+				       pending on thread, its handler \
 				       entered at entry; wakes it from an \
 				       interruptible wait (E_INTR there). \
+				       entry 0 keeps the thread's own. \
 				       E_BUSY: the thread blocks sig (nothing \
-				       done unless flags has SIG_POST_FORCE). \
+				       done unless flags has SIG_POST_FORCE; \
+				       SIG_POST_PROBE, _SHARED, _CLAIM, _OWN \
+				       in abi/signal.h). \
 				       E_DEAD: the thread is ending (its end \
 				       notice carries what was pending). \
 				       E_INVAL sig, entry, flags */ \
@@ -292,6 +299,12 @@ struct abi_ksm_merge {
  * instruction on, so a signal handler that runs before it has its thread
  * pointer (libsys's TLS); base < USER_END, 0: none. */
 #define THREAD_FS(base) ((unsigned long)(base) << 16)
+/* Or'ed in too: the new thread starts with every signal blocked (but
+ * SIGKILL, SIGSTOP), so none is taken before its first instructions set
+ * the blocked set its creator had (libsys's new threads and fork
+ * children); a signal sent to the process meanwhile waits for a thread
+ * that lets it through (SIG_POST_SHARED). */
+#define THREAD_SIGS_OFF (1ul << 63)
 
 /* IPC buffer bytes in the label word (bits 32..44), at most IPC_BUF_MAX;
  * bits 45..63 must be zero. */

@@ -36,6 +36,12 @@ struct space {
 	bool is_pager;
 	uint64_t resident;
 	uint32_t unmaps;
+	uint64_t sigpending; /* signals sent to the process while each of its
+			      * threads blocked them (sig_post's
+			      * SIG_POST_SHARED): the first thread that lets
+			      * one through takes it (signal_claim) */
+	uint64_t sig_entry;  /* their handlers' entry (0: none given) */
+	uint64_t siginfo[64]; /* and what each one's siginfo says */
 };
 
 /* A new empty space whose faults go to pager_ep (may be NULL) with badge.

@@ -100,6 +100,12 @@ struct thread {
 	uint64_t sigpending;           /* posted, not yet delivered (bit sig -
 					* 1): set by anyone (sig_post, raise),
 					* cleared by the thread itself */
+	uint64_t siginfo[64];          /* each pending signal's SIG_WORD_INFO
+					* (who sent it: si_code, si_pid,
+					* si_status), written before its bit */
+	uint64_t sigown;               /* of sigpending, those sent to this
+					* thread alone (pthread_kill, raise):
+					* not given to another at its end */
 	bool sig_ending;               /* thread_exit took sigpending for
 					* its end notice: a post after that
 					* takes its bit back (E_DEAD) */
