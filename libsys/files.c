@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <unistd.h>
 #include <sys/stat.h>
 #include "abi/err.h"
@@ -21,7 +22,7 @@
 
 #define FD_MAX LIBSYS_FD_MAX
 
-enum { OFD_FREE, OFD_CONSOLE, OFD_FILE, OFD_SHM, OFD_PIPE, OFD_PROC, OFD_NULL,
+enum { OFD_FREE, OFD_CONSOLE, OFD_FILE, OFD_SHM, OFD_PIPE, OFD_PROC, OFD_DIR, OFD_NULL,
        OFD_ZERO, OFD_RANDOM }; /* devices last */
 
 /* The devices under /dev: name, kind, minor number (Linux's, major 1). */
@@ -52,6 +53,7 @@ static struct ofd {
 	int shm;                /* shm.c's object + 1; a /proc file's pid */
 	unsigned index;         /* PG_LIST index; a pipe's id; procfs.c's kind */
 	uint64_t size, pos;
+	char *dir;              /* a directory's path (malloc'd) */
 } ofds[FD_MAX];
 
 static struct {
@@ -72,7 +74,7 @@ static void table_init(void)
 		__builtin_ia32_pause();
 	if (!table_ready) {
 		for (int fd = 0; fd < 3; fd++) {
-			ofds[fd] = (struct ofd){ 1, OFD_CONSOLE, O_RDWR, 0, 0, 0, 0 };
+			ofds[fd] = (struct ofd){ 1, OFD_CONSOLE, O_RDWR, 0, 0, 0, 0, NULL };
 			fds[fd].o = &ofds[fd];
 		}
 		__atomic_store_n(&table_ready, 1, __ATOMIC_RELEASE);
@@ -128,7 +130,7 @@ static int fd_new(int kind, int flags, int shm, unsigned index, uint64_t size)
 			o = &ofds[i];
 	int fd = -1;
 	if (o) {
-		*o = (struct ofd){ 0, kind, flags, shm, index, size, 0 };
+		*o = (struct ofd){ 0, kind, flags, shm, index, size, 0, NULL };
 		fd = fd_take(0, o, (flags & O_CLOEXEC) != 0);
 		o->flags &= ~O_CLOEXEC;
 	} else {
@@ -154,7 +156,9 @@ static void fd_drop(int fd, struct ofd *gone)
 /* Release what description o (now unnamed) held. */
 static void ofd_close(const struct ofd *o)
 {
-	if (o->kind == OFD_SHM)
+	if (o->kind == OFD_DIR)
+		free(o->dir);
+	else if (o->kind == OFD_SHM)
 		libsys_shm_close(o->shm);
 	else if (o->kind == OFD_PIPE)
 		libsys_pipe_ref(o->index, (o->flags & O_ACCMODE) == O_WRONLY, -1);
@@ -175,16 +179,40 @@ static int find_file(const char *name, unsigned *index, uint64_t *size)
 	}
 }
 
+int libsys_initrd_has(const char *name)
+{
+	unsigned index;
+	uint64_t size;
+	return find_file(name, &index, &size) == E_OK;
+}
+
+/* Whether abs is dir or under it. */
+static int under(const char *abs, const char *dir)
+{
+	size_t n = strlen(dir);
+	return !strncmp(abs, dir, n) && (abs[n] == '\0' || abs[n] == '/');
+}
+
+int libsys_special(const char *abs)
+{
+	return (under(abs, "/dev") && !under(abs, "/dev/shm")) || under(abs, "/proc") ||
+	       under(abs, "/sys");
+}
+
+/* open: the devices, /proc and /sys, the initrd's files (read-only),
+ * directories (read-only descriptors for fdopendir, openat) and tmpfs's
+ * files (tmpfs.c). */
 int open(const char *path, int flags, ...)
 {
 	unsigned index;
 	uint64_t size;
-	if (!path) {
-		errno = EFAULT;
+	char abs[LIBSYS_PATH_MAX];
+	int pe = libsys_path(path, abs);
+	if (pe) {
+		errno = pe;
 		return -1;
 	}
-	while (*path == '/')
-		path++;
+	path = abs + 1;
 	const struct dev *d = dev_find(path);
 	if (d) /* O_CREAT, O_TRUNC: nothing to do, as Linux's */
 		return fd_new(d->kind, flags & (O_ACCMODE | O_NONBLOCK | O_CLOEXEC), 0,
@@ -197,21 +225,72 @@ int open(const char *path, int flags, ...)
 			int fd = fd_new(OFD_PROC, flags & (O_ACCMODE | O_CLOEXEC), pid, kind, 0);
 			return fd;
 		}
+		if (e == E_OK && dir && (flags & O_ACCMODE) == O_RDONLY && !(flags & O_CREAT))
+			return libsys_fd_new_dir(abs, flags);
 		if (e != E_NOENT) {
 			errno = e ? EACCES : dir ? EISDIR : EACCES;
 			return -1;
 		}
 	}
-	if ((flags & O_ACCMODE) != O_RDONLY || (flags & (O_CREAT | O_TRUNC))) {
-		errno = find_file(path, &index, &size) ? ENOENT : EROFS;
-		if (flags & O_CREAT)
-			errno = EROFS;
-		return -1;
+	int isdir = !strcmp(abs, "/dev") || libsys_tmpfs_kind(abs, &size) == LIBSYS_T_DIR;
+	if (isdir) {
+		if ((flags & O_ACCMODE) != O_RDONLY || (flags & O_CREAT)) {
+			errno = EISDIR;
+			return -1;
+		}
+		return libsys_fd_new_dir(abs, flags);
 	}
 	int e = find_file(path, &index, &size);
-	if (e)
-		return libsys_fail(e);
-	return fd_new(OFD_FILE, flags & (O_NONBLOCK | O_CLOEXEC), 0, index, size);
+	if (e == E_OK && (flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL)) {
+		errno = EEXIST;
+		return -1;
+	}
+	if (e == E_OK && (flags & O_DIRECTORY)) {
+		errno = ENOTDIR;
+		return -1;
+	}
+	if (e == E_OK && ((flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC))) {
+		errno = EROFS;
+		return -1;
+	}
+	if (e == E_OK)
+		return fd_new(OFD_FILE, flags & (O_NONBLOCK | O_CLOEXEC), 0, index, size);
+	if (libsys_special(abs)) {
+		errno = (flags & O_CREAT) ? EACCES : ENOENT;
+		return -1;
+	}
+	return libsys_tmpfs_open(abs, flags);
+}
+
+int libsys_fd_new_file(int shm, int flags)
+{
+	return fd_new(OFD_SHM, flags & (O_ACCMODE | O_APPEND | O_NONBLOCK | O_CLOEXEC), shm, 0, 0);
+}
+
+int libsys_fd_new_dir(const char *path, int flags)
+{
+	char *copy = malloc(strlen(path) + 1);
+	if (!copy) {
+		errno = ENOMEM;
+		return -1;
+	}
+	memcpy(copy, path, strlen(path) + 1);
+	int fd = fd_new(OFD_DIR, O_RDONLY | (flags & O_CLOEXEC), 0, 0, 0);
+	if (fd < 0)
+		free(copy);
+	else
+		fds[fd].o->dir = copy;
+	return fd;
+}
+
+const char *libsys_fd_dir(int fd)
+{
+	struct ofd *o = ofd_of(fd);
+	if (o && o->kind != OFD_DIR) {
+		errno = ENOTDIR;
+		return NULL;
+	}
+	return o ? o->dir : NULL;
 }
 
 static int fd_ok(int fd)
@@ -272,7 +351,7 @@ size_t libsys_fd_export(void *buf, size_t cap, struct pg_exec_drop *drops, uint3
 		if (o->kind == OFD_PIPE && !kept[i])
 			drops[(*ndrops)++] = (struct pg_exec_drop){ (uint16_t)o->index,
 								    (o->flags & O_ACCMODE) == O_WRONLY };
-		if (o->kind == OFD_SHM || !kept[i]) /* shm objects live in our memory */
+		if (o->kind == OFD_SHM || o->kind == OFD_DIR || !kept[i]) /* shm objects live in our memory */
 			continue;
 		struct carry_ofd c = { o->kind, o->flags, o->index, (uint32_t)i, o->size, o->pos };
 		if (need + sizeof c <= cap)
@@ -282,7 +361,7 @@ size_t libsys_fd_export(void *buf, size_t cap, struct pg_exec_drop *drops, uint3
 	}
 	for (int fd = 0; fd < FD_MAX; fd++) {
 		struct ofd *o = fds[fd].o;
-		if (!o || fds[fd].cloexec || o->kind == OFD_SHM)
+		if (!o || fds[fd].cloexec || o->kind == OFD_SHM || o->kind == OFD_DIR)
 			continue;
 		struct carry_fd c = { (int16_t)fd, (int16_t)(o - ofds) };
 		if (need + sizeof c <= cap)
@@ -314,7 +393,7 @@ void libsys_fd_import(const void *buf, size_t len)
 		struct carry_ofd c;
 		memcpy(&c, b + ofd_at + i * sizeof c, sizeof c);
 		if (c.pad < FD_MAX) /* at the same place: descriptors name it so */
-			ofds[c.pad] = (struct ofd){ 0, c.kind, c.flags, 0, c.index, c.size, c.pos };
+			ofds[c.pad] = (struct ofd){ 0, c.kind, c.flags, 0, c.index, c.size, c.pos, NULL };
 	}
 	for (unsigned i = 0; i < counts[1]; i++) {
 		struct carry_fd c;
@@ -432,6 +511,10 @@ ssize_t read(int fd, void *buf, size_t count)
 	}
 	if (o->kind == OFD_PIPE)
 		return libsys_pipe_read(o->index, buf, count, o->flags & O_NONBLOCK);
+	if (o->kind == OFD_DIR) {
+		errno = EISDIR;
+		return -1;
+	}
 	if (o->kind == OFD_NULL)
 		return 0;
 	if (o->kind == OFD_ZERO || o->kind == OFD_RANDOM)
@@ -486,6 +569,8 @@ ssize_t write(int fd, const void *buf, size_t count)
 		}
 		return (ssize_t)n;
 	}
+	if (o->flags & O_APPEND) /* every write at the end, as Linux's */
+		o->pos = libsys_shm_size(o->shm);
 	size_t n = libsys_shm_rw(o->shm, o->pos, (void *)buf, count, 1);
 	o->pos += n;
 	return n || !count ? (ssize_t)n : libsys_fail(E_NOMEM);
@@ -506,7 +591,7 @@ off_t lseek(int fd, off_t off, int whence)
 	struct ofd *o = ofd_of(fd);
 	if (!o || unseekable(o))
 		return -1;
-	if (o->kind >= OFD_NULL) /* Linux's devices stay at 0 */
+	if (o->kind >= OFD_DIR) /* Linux's devices stay at 0 (a directory: readdir's) */
 		return 0;
 	uint64_t size = o->kind == OFD_SHM ? libsys_shm_size(o->shm) : o->size;
 	int64_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ?
@@ -649,14 +734,19 @@ int stat(const char *path, struct stat *st)
 {
 	unsigned index;
 	uint64_t size;
-	if (!path || !st) {
+	char abs[LIBSYS_PATH_MAX];
+	if (!st) {
 		errno = EFAULT;
 		return -1;
 	}
-	while (*path == '/')
-		path++;
-	if (!*path || !strcmp(path, "dev") || !strcmp(path, "dev/")) {
-		fill_stat(st, S_IFDIR | 0555, 0, 0);
+	int pe = libsys_path(path, abs);
+	if (pe) {
+		errno = pe;
+		return -1;
+	}
+	path = abs + 1;
+	if (!*path || !strcmp(path, "dev")) {
+		fill_stat(st, S_IFDIR | 0755, 0, 0);
 		return 0;
 	}
 	const struct dev *d = dev_find(path);
@@ -673,9 +763,15 @@ int stat(const char *path, struct stat *st)
 		return 0;
 	}
 	int e = find_file(path, &index, &size);
-	if (e)
+	if (e == E_OK) {
+		fill_stat(st, S_IFREG | 0444, size, index + 1ull);
+		return 0;
+	}
+	int k = libsys_special(abs) ? LIBSYS_T_NONE : libsys_tmpfs_kind(abs, &size);
+	if (k == LIBSYS_T_NONE)
 		return libsys_fail(e);
-	fill_stat(st, S_IFREG | 0444, size, index + 1ull);
+	fill_stat(st, k == LIBSYS_T_DIR ? S_IFDIR | 0755 : S_IFREG | 0600,
+		  k == LIBSYS_T_DIR ? 0 : size, 0);
 	return 0;
 }
 
@@ -708,11 +804,13 @@ int access(const char *path, int mode)
 int faccessat(int dirfd, const char *path, int mode, int flags)
 {
 	(void)flags; /* AT_EACCESS, AT_SYMLINK_NOFOLLOW: one user, no links */
-	if (dirfd != AT_FDCWD && path && *path != '/') {
-		errno = ENOTDIR; /* no directories to open */
+	char at[LIBSYS_PATH_MAX];
+	int e = libsys_path_at(dirfd, path, at);
+	if (e) {
+		errno = e;
 		return -1;
 	}
-	return access(path, mode);
+	return access(at, mode);
 }
 
 int lstat(const char *path, struct stat *st)
@@ -737,6 +835,8 @@ int fstat(int fd, struct stat *st)
 		fill_stat(st, S_IFREG | 0600, libsys_shm_size(o->shm), 0);
 	else if (o->kind == OFD_PROC)
 		fill_stat(st, S_IFREG | 0444, 0, 0);
+	else if (o->kind == OFD_DIR)
+		fill_stat(st, S_IFDIR | 0755, 0, 0);
 	else if (o->kind >= OFD_NULL)
 		dev_stat(st, o->index);
 	else

@@ -174,6 +174,35 @@ int shm_unlink_name(const char *name, const struct dp_ops *ops)
 	return E_OK;
 }
 
+int shm_name_next(size_t *cursor, const char *prefix, char *out, uint64_t *size)
+{
+	size_t i = 0, plen = strlen(prefix);
+	for (struct shm_name *n = names; n; n = n->next, i++)
+		if (i >= *cursor && !strncmp(n->name, prefix, plen)) {
+			memcpy(out, n->name, strlen(n->name) + 1);
+			*size = n->obj->size;
+			*cursor = i + 1;
+			return E_OK;
+		}
+	return E_NOENT;
+}
+
+int shm_rename(const char *old, const char *new, const struct dp_ops *ops)
+{
+	struct shm_name *n = *name_slot(old);
+	if (!n)
+		return E_NOENT;
+	size_t len = strlen(new);
+	if (len == 0 || len > SHM_NAME_MAX)
+		return E_INVAL;
+	if (!strcmp(old, new))
+		return E_OK;
+	if (*name_slot(new))
+		shm_unlink_name(new, ops);
+	memcpy(n->name, new, len + 1);
+	return E_OK;
+}
+
 size_t shm_names_used(void)
 {
 	return name_pool.mem ? name_pool.inuse : 0;

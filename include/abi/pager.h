@@ -229,6 +229,19 @@
  *                                                 A smaller size zeroes the
  *                                                 bytes cut off in the frames
  *                                                 the object has (none made)
+ *   PG_PSH_STAT      buffer: the name             w0 = the object's size.
+ *                                                 E_NOENT
+ *   PG_PSH_LIST      w0 = cursor (0: first),      buffer: the next name at
+ *                    buffer: a prefix (may be     or past the cursor that
+ *                    empty) and its NUL           starts with the prefix;
+ *                                                 w0 = the cursor after it,
+ *                                                 w1 = its object's size.
+ *                                                 E_NOENT: no more
+ *   PG_PSH_RENAME    buffer: "old\0new\0"         -  old's object is named
+ *                                                 new (a name new had goes
+ *                                                 first). E_NOENT no old
+ * A name that starts with '/' may hold more '/' (libsys's tmpfs: a file's
+ * path, a directory's path and '/'); other names may not.
  * System V shared memory (pager/pshm.c; one table for every process):
  *   PG_SHM_GET       w0 = key (0: IPC_PRIVATE),   w0 = the id.  E_NOENT,
  *                    w1 = size, w2 = PG_SHM_CREAT E_BUSY (EXCL, it exists),
@@ -364,6 +377,9 @@ enum pg_request {
 	PG_SHM_AT,
 	PG_SHM_DT,
 	PG_SHM_CTL,
+	PG_PSH_STAT,
+	PG_PSH_LIST,
+	PG_PSH_RENAME,
 	PG_COUNT
 };
 
