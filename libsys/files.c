@@ -14,7 +14,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include "abi/err.h"
-#include "lib/string.h"
+#include <string.h>
 #include "sys/startup.h"
 #include "sys/stdio.h"  /* console_read, console_write */
 #include "sys/unistd.h" /* initrd_stat */
@@ -168,6 +168,8 @@ static void ofd_close(const struct ofd *o)
 static int find_file(const char *name, unsigned *index, uint64_t *size)
 {
 	char buf[256];
+	if (!*name || strchr(name, '/'))
+		return E_NOENT; /* the initrd's names are flat: no walk for /tmp/x */
 	for (unsigned i = 0;; i++) {
 		int e = initrd_stat(i, buf, sizeof buf, size);
 		if (e)
