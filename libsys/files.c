@@ -710,6 +710,11 @@ int fcntl(int fd, int cmd, ...)
 
 /* ---- sys/stat.h ---- */
 
+/* tmpfs's st_dev, and its st_ino: TMPFS_INO + the pager's object number
+ * (above every initrd index + 1). */
+#define TMPFS_DEV 0x17
+#define TMPFS_INO (1ull << 32)
+
 /* *st for a file of mode and size; ino: its PG_LIST index + 1 (0: none). */
 static void fill_stat(struct stat *st, mode_t mode, uint64_t size, uint64_t ino)
 {
@@ -769,11 +774,14 @@ int stat(const char *path, struct stat *st)
 		fill_stat(st, S_IFREG | 0444, size, index + 1ull);
 		return 0;
 	}
-	int k = libsys_special(abs) ? LIBSYS_T_NONE : libsys_tmpfs_kind(abs, &size);
+	uint64_t ino, nlink;
+	int k = libsys_special(abs) ? LIBSYS_T_NONE : libsys_tmpfs_stat(abs, &size, &ino, &nlink);
 	if (k == LIBSYS_T_NONE)
 		return libsys_fail(e);
 	fill_stat(st, k == LIBSYS_T_DIR ? S_IFDIR | 0755 : S_IFREG | 0600,
-		  k == LIBSYS_T_DIR ? 0 : size, 0);
+		  k == LIBSYS_T_DIR ? 0 : size, TMPFS_INO + ino);
+	st->st_dev = TMPFS_DEV;
+	st->st_nlink = (nlink_t)nlink;
 	return 0;
 }
 
@@ -790,7 +798,7 @@ int access(const char *path, int mode)
 	}
 	if (stat(path, &st))
 		return -1;
-	int file = S_ISREG(st.st_mode) && st.st_ino != 0; /* an initrd file */
+	int file = S_ISREG(st.st_mode) && st.st_ino != 0 && st.st_dev != TMPFS_DEV; /* initrd's */
 	if ((mode & W_OK) && file) {
 		errno = EROFS;
 		return -1;
@@ -833,8 +841,13 @@ int fstat(int fd, struct stat *st)
 		fill_stat(st, S_IFCHR | 0620, 0, 0);
 	else if (o->kind == OFD_PIPE)
 		fill_stat(st, S_IFIFO | 0600, 0, 0);
-	else if (o->kind == OFD_SHM)
-		fill_stat(st, S_IFREG | 0600, libsys_shm_size(o->shm), 0);
+	else if (o->kind == OFD_SHM) {
+		uint64_t size, ino, nlink;
+		libsys_shm_stat(o->shm, &size, &ino, &nlink);
+		fill_stat(st, S_IFREG | 0600, size, TMPFS_INO + ino);
+		st->st_dev = TMPFS_DEV;
+		st->st_nlink = (nlink_t)nlink;
+	}
 	else if (o->kind == OFD_PROC)
 		fill_stat(st, S_IFREG | 0444, 0, 0);
 	else if (o->kind == OFD_DIR)

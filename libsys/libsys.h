@@ -73,6 +73,8 @@ int libsys_path_at(int dirfd, const char *path, char out[LIBSYS_PATH_MAX]);
  * LIBSYS_T_DIR, LIBSYS_T_FILE (its size in *size), LIBSYS_T_NONE. */
 enum { LIBSYS_T_NONE, LIBSYS_T_DIR, LIBSYS_T_FILE };
 int libsys_tmpfs_kind(const char *abs, uint64_t *size);
+/* The same with the file's (or directory's) st_ino and st_nlink. */
+int libsys_tmpfs_stat(const char *abs, uint64_t *size, uint64_t *ino, uint64_t *nlink);
 /* open of tmpfs path abs (not an initrd file, device or directory): an fd
  * or -1 with errno. */
 int libsys_tmpfs_open(const char *abs, int flags);
@@ -82,6 +84,8 @@ int libsys_initrd_has(const char *name);
 int libsys_special(const char *abs);
 /* libsys_psh_open's object made an entry here (shm.c): its index, -1. */
 int libsys_shm_open_obj(const char *name, uint64_t flags, int *made);
+/* object shm's size, number and names (fstat's st_size, st_ino, st_nlink) */
+void libsys_shm_stat(int shm, uint64_t *size, uint64_t *ino, uint64_t *nlink);
 /* set object shm's size */
 void libsys_shm_set_size(int shm, uint64_t size);
 void libsys_shm_close(int shm);

@@ -231,6 +231,15 @@ void libsys_shm_close(int shm)
 		munmap(base, SHM_SPAN);
 }
 
+void libsys_shm_stat(int shm, uint64_t *size, uint64_t *ino, uint64_t *nlink)
+{
+	struct sys_msg m = { .label = PG_PSH_SIZE, .w = { (uint64_t)(uintptr_t)obj(shm - 1)->base } };
+	int e = libsys_pg_call(&m);
+	*size = e ? 0 : m.w[0];
+	*ino = e ? 0 : m.w[1];
+	*nlink = e ? 0 : m.w[2];
+}
+
 void libsys_shm_set_size(int shm, uint64_t size)
 {
 	obj_size(shm - 1, 1, size);

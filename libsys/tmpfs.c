@@ -120,8 +120,9 @@ static const char *dir_name(const char *abs, char *buf)
 	return buf;
 }
 
-/* The size of the object called name: E_OK or E_NOENT. */
-static int obj_stat(const char *name, uint64_t *size)
+/* The size of the object called name, its number and its names (ino may
+ * be NULL): E_OK or E_NOENT. */
+static int obj_stat3(const char *name, uint64_t *size, uint64_t *ino, uint64_t *names)
 {
 	size_t len = strlen(name) + 1;
 	if (len > SHM_NAME_MAX + 1)
@@ -129,10 +130,14 @@ static int obj_stat(const char *name, uint64_t *size)
 	memcpy(libsys_ipc_buf(), name, len);
 	struct sys_msg m = { .label = IPC_LABEL(PG_PSH_STAT, len) };
 	int e = libsys_pg_call(&m);
-	if (e == E_OK)
+	if (e == E_OK) {
 		*size = m.w[0];
+		if (ino)
+			*ino = m.w[1], *names = m.w[2];
+	}
 	return e;
 }
+
 
 /* The name at or past *cursor starting with prefix into out (PMAX + 1
  * bytes), its size; E_NOENT none left. */
@@ -178,18 +183,28 @@ static int builtin_dir(const char *abs)
 	return !strcmp(abs, "/") || !strcmp(abs, "/tmp") || !strcmp(abs, "/dev/shm");
 }
 
-int libsys_tmpfs_kind(const char *abs, uint64_t *size)
+int libsys_tmpfs_stat(const char *abs, uint64_t *size, uint64_t *ino, uint64_t *nlink)
 {
 	char buf[PMAX + 1];
+	*ino = 2 + (uint64_t)(abs[1] == 't') + 2 * (uint64_t)(abs[1] == 'd'); /* "/", /tmp, /dev/shm */
+	*nlink = 2;
 	if (builtin_dir(abs))
 		return LIBSYS_T_DIR;
 	if (strlen(abs) >= SHM_NAME_MAX)
 		return LIBSYS_T_NONE;
-	if (obj_stat(dir_name(abs, buf), size) == E_OK)
+	if (obj_stat3(dir_name(abs, buf), size, ino, nlink) == E_OK) {
+		*nlink = 2;
 		return LIBSYS_T_DIR;
-	if (obj_stat(file_name(abs, buf), size) == E_OK)
+	}
+	if (obj_stat3(file_name(abs, buf), size, ino, nlink) == E_OK)
 		return LIBSYS_T_FILE;
 	return LIBSYS_T_NONE;
+}
+
+int libsys_tmpfs_kind(const char *abs, uint64_t *size)
+{
+	uint64_t ino, nlink;
+	return libsys_tmpfs_stat(abs, size, &ino, &nlink);
 }
 
 /* The path of what name (an object name) stands for into out (PMAX + 16

@@ -47,6 +47,8 @@ static void seg_forget(struct shm *o)
 	o->seg = NULL;
 }
 
+static uint64_t next_ino; /* the last object's number */
+
 struct shm *shm_new(void)
 {
 	if (!obj_pool.mem)
@@ -58,6 +60,8 @@ struct shm *shm_new(void)
 	o->sized = false;
 	o->size = 0;
 	o->seg = NULL;
+	o->ino = ++next_ino;
+	o->names = 0;
 	pagetab_init(&o->pages);
 	return o;
 }
@@ -158,6 +162,7 @@ int shm_link(const char *name, struct shm *o)
 	memcpy(n->name, name, len + 1);
 	n->obj = o;
 	o->refs++;
+	o->names++;
 	n->next = names;
 	names = n;
 	return E_OK;
@@ -169,6 +174,7 @@ int shm_unlink_name(const char *name, const struct dp_ops *ops)
 	if (!n)
 		return E_NOENT;
 	*at = n->next;
+	n->obj->names--;
 	shm_put(n->obj, ops);
 	pool_put(&name_pool, n);
 	return E_OK;

@@ -99,6 +99,8 @@ struct shm {
 	struct pagetab pages;
 	uint64_t size; /* shm_open objects: ftruncate's size */
 	struct shm_seg *seg; /* a System V segment's record, or NULL */
+	uint64_t ino;   /* its number, never reused (stat's st_ino) */
+	uint32_t names; /* names it has in the namespace (stat's st_nlink) */
 };
 #define SHM_NAME_MAX 255 /* bytes of a name, the NUL not counted */
 

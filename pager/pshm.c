@@ -101,6 +101,8 @@ long do_psh_size(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	if (m->w[2] && m->w[1] > PG_PSH_SPAN)
 		return E_RANGE;
 	r->w[0] = rg->shm->size;
+	r->w[1] = rg->shm->ino;
+	r->w[2] = rg->shm->names;
 	if (m->w[2] && m->w[1] < rg->shm->size) /* what is cut off reads 0 */
 		dp_shm_zero_from(rg->shm, m->w[1]);  /* if it grows again */
 	if (m->w[2]) {
@@ -122,6 +124,8 @@ long do_psh_stat(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	if (!o)
 		return E_NOENT;
 	r->w[0] = o->size;
+	r->w[1] = o->ino;
+	r->w[2] = o->names;
 	return E_OK;
 }
 

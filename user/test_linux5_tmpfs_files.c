@@ -4,7 +4,8 @@
  * ways, fstat and stat sizes, O_EXCL, O_APPEND, fopen "w", "a", "r+",
  * "w+", mkdir/rmdir, opendir/readdir/rewinddir/fdopendir of a directory
  * and of "/", rename of files and of a directory with a file in it,
- * unlink of an open file, chdir and relative paths, openat/unlinkat with
+ * unlink of an open file (st_ino the same through stat and fstat,
+ * st_nlink 1, then 0), chdir and relative paths, openat/unlinkat with
  * a directory descriptor, mkstemp, creat, truncate, remove, fsync, and
  * the errors Linux gives (ENOENT, EEXIST, EISDIR, ENOTDIR, ENOTEMPTY,
  * EBADF); in the guest also EROFS for the initrd's own files. */
@@ -237,7 +238,12 @@ static void dirs_and_names(void)
 	CHECK(remove(tmpl) == 0 && size_of(tmpl) == -1);
 	/* unlink of an open file: the descriptor still reads it */
 	fd = open(at("b"), O_RDWR);
+	struct stat sb, fb, other;
+	CHECK(stat(at("b"), &sb) == 0 && fstat(fd, &fb) == 0 && sb.st_ino == fb.st_ino &&
+	      sb.st_dev == fb.st_dev && fb.st_nlink == 1);
+	CHECK(stat(at("sub"), &other) == 0 && other.st_ino != sb.st_ino);
 	CHECK(fd >= 0 && unlink(at("b")) == 0 && size_of(at("b")) == -1);
+	CHECK(fstat(fd, &fb) == 0 && fb.st_nlink == 0 && fb.st_ino == sb.st_ino);
 	char buf[8] = { 0 };
 	CHECK(pread(fd, buf, sizeof buf, 0) == 2 && !memcmp(buf, "fr", 2));
 	CHECK(write(fd, "12345", 5) == 5);

@@ -224,12 +224,15 @@
  *   PG_PSH_SIZE      w0 = an address in a         w0 = the object's size
  *                    mapping of the object,       (ftruncate's, kept here
  *                    w1 = new size, w2 = 1 set,   for every process) before.
- *                    0 only ask                   E_INVAL not shared memory,
+ *                    0 only ask                   w1, w2 as PG_PSH_STAT's.
+ *                                                 E_INVAL not shared memory,
  *                                                 E_RANGE past PG_PSH_SPAN.
  *                                                 A smaller size zeroes the
  *                                                 bytes cut off in the frames
  *                                                 the object has (none made)
- *   PG_PSH_STAT      buffer: the name             w0 = the object's size.
+ *   PG_PSH_STAT      buffer: the name             w0 = the object's size,
+ *                                                 w1 = its number (never
+ *                                                 reused), w2 = its names.
  *                                                 E_NOENT
  *   PG_PSH_LIST      w0 = cursor (0: first),      buffer: the next name at
  *                    buffer: a prefix (may be     or past the cursor that
