@@ -943,7 +943,7 @@ START_TEST(shm_names_global)
 END_TEST
 
 /* tmpfs's calls on the namespace: a list walk by prefix with sizes and
- * a cursor, and rename (in place; a name the new one had is dropped with
+ * a cursor, objects' numbers and name counts, and rename (in place; a name the new one had is dropped with
  * its reference, so its object goes when nothing maps it: its frames
  * come back). */
 START_TEST(shm_names_list_rename)
@@ -957,6 +957,8 @@ START_TEST(shm_names_list_rename)
 	ck_assert_int_eq(dp_shm_link("/tmp/d/", y), E_OK);
 	ck_assert_int_eq(dp_shm_link("shmobj", z), E_OK);
 	dp_shm_put(x), dp_shm_put(y), dp_shm_put(z);
+	ck_assert(x->ino != y->ino && y->ino != z->ino && x->ino != z->ino);
+	ck_assert_uint_eq(x->names, 1);
 	x->size = 77;
 	char name[SHM_NAME_MAX + 1];
 	uint64_t size;
@@ -983,6 +985,7 @@ START_TEST(shm_names_list_rename)
 	ck_assert_int_eq(dp_shm_rename("/tmp/x", "/tmp/d/"), E_OK);
 	ck_assert_uint_eq(dp_stats.frames_held, 0);
 	ck_assert_ptr_eq(dp_shm_lookup("/tmp/d/"), x);
+	ck_assert_uint_eq(x->names, 1);
 	ck_assert_ptr_null(dp_shm_lookup("/tmp/x"));
 	ck_assert_int_eq(dp_shm_rename("/tmp/d/", "/tmp/d/"), E_OK);
 	ck_assert_int_eq(dp_shm_rename("/tmp/d/", ""), E_INVAL);
