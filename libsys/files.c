@@ -53,7 +53,8 @@ static struct ofd {
 	int shm;                /* shm.c's object + 1; a /proc file's pid */
 	unsigned index;         /* PG_LIST index; a pipe's id; procfs.c's kind */
 	uint64_t size, pos;
-	char *dir;              /* a directory's path (malloc'd) */
+	char *dir;              /* a directory's path, a tmpfs file's object
+				 * name (malloc'd; exec opens it again) */
 } ofds[FD_MAX];
 
 static struct {
@@ -158,8 +159,10 @@ static void ofd_close(const struct ofd *o)
 {
 	if (o->kind == OFD_DIR)
 		free(o->dir);
-	else if (o->kind == OFD_SHM)
+	else if (o->kind == OFD_SHM) {
+		free(o->dir);
 		libsys_shm_close(o->shm);
+	}
 	else if (o->kind == OFD_PIPE)
 		libsys_pipe_ref(o->index, (o->flags & O_ACCMODE) == O_WRONLY, -1);
 }
@@ -264,9 +267,24 @@ int open(const char *path, int flags, ...)
 	return libsys_tmpfs_open(abs, flags);
 }
 
-int libsys_fd_new_file(int shm, int flags)
+/* A malloc'd copy of s, or NULL. */
+static char *copy_of(const char *s)
 {
-	return fd_new(OFD_SHM, flags & (O_ACCMODE | O_APPEND | O_NONBLOCK | O_CLOEXEC), shm, 0, 0);
+	char *c = malloc(strlen(s) + 1);
+	if (c)
+		memcpy(c, s, strlen(s) + 1);
+	return c;
+}
+
+int libsys_fd_new_file(int shm, int flags, const char *name)
+{
+	char *copy = copy_of(name); /* none: the file is not kept across exec */
+	int fd = fd_new(OFD_SHM, flags & (O_ACCMODE | O_APPEND | O_NONBLOCK | O_CLOEXEC), shm, 0, 0);
+	if (fd < 0)
+		free(copy);
+	else
+		fds[fd].o->dir = copy;
+	return fd;
 }
 
 int libsys_fd_new_dir(const char *path, int flags)
@@ -333,9 +351,34 @@ struct carry_fd {
 	int16_t fd, ofd;
 };
 
+/* Whether description o goes through exec: not a shm object of shm_open
+ * or memfd (it lives in our memory; a tmpfs file has its name kept). */
+static int carried(const struct ofd *o)
+{
+	return (o->kind != OFD_SHM && o->kind != OFD_DIR) || o->dir;
+}
+
+/* A name the new image needs: the slot of its description (NAME_CWD: the
+ * current directory) and its length, then its bytes. */
+struct carry_name {
+	uint16_t slot, len;
+};
+#define NAME_CWD 0xffff
+
+/* name into buf at *need (if it fits), *need moved past it. */
+static void put_name(char *b, size_t cap, size_t *need, uint16_t slot, const char *name)
+{
+	struct carry_name c = { slot, (uint16_t)strlen(name) };
+	if (*need + sizeof c + c.len <= cap) {
+		memcpy(b + *need, &c, sizeof c);
+		memcpy(b + *need + sizeof c, name, c.len);
+	}
+	*need += sizeof c + c.len;
+}
+
 size_t libsys_fd_export(void *buf, size_t cap, struct pg_exec_drop *drops, uint32_t *ndrops)
 {
-	uint16_t counts[2] = { 0, 0 }; /* descriptions, descriptors */
+	uint16_t counts[3] = { 0, 0, 0 }; /* descriptions, descriptors, names */
 	size_t need = sizeof counts;
 	char *b = buf;
 	*ndrops = 0;
@@ -353,7 +396,7 @@ size_t libsys_fd_export(void *buf, size_t cap, struct pg_exec_drop *drops, uint3
 		if (o->kind == OFD_PIPE && !kept[i])
 			drops[(*ndrops)++] = (struct pg_exec_drop){ (uint16_t)o->index,
 								    (o->flags & O_ACCMODE) == O_WRONLY };
-		if (o->kind == OFD_SHM || o->kind == OFD_DIR || !kept[i]) /* shm objects live in our memory */
+		if (!carried(o) || !kept[i])
 			continue;
 		struct carry_ofd c = { o->kind, o->flags, o->index, (uint32_t)i, o->size, o->pos };
 		if (need + sizeof c <= cap)
@@ -363,7 +406,7 @@ size_t libsys_fd_export(void *buf, size_t cap, struct pg_exec_drop *drops, uint3
 	}
 	for (int fd = 0; fd < FD_MAX; fd++) {
 		struct ofd *o = fds[fd].o;
-		if (!o || fds[fd].cloexec || o->kind == OFD_SHM || o->kind == OFD_DIR)
+		if (!o || fds[fd].cloexec || !carried(o))
 			continue;
 		struct carry_fd c = { (int16_t)fd, (int16_t)(o - ofds) };
 		if (need + sizeof c <= cap)
@@ -371,22 +414,66 @@ size_t libsys_fd_export(void *buf, size_t cap, struct pg_exec_drop *drops, uint3
 		need += sizeof c;
 		counts[1]++;
 	}
+	for (int i = 0; i < FD_MAX; i++)
+		if (ofds[i].refs && kept[i] && ofds[i].dir) {
+			put_name(b, cap, &need, (uint16_t)i, ofds[i].dir);
+			counts[2]++;
+		}
+	put_name(b, cap, &need, NAME_CWD, libsys_cwd());
+	counts[2]++;
 	unlock();
 	if (sizeof counts <= cap)
 		memcpy(b, counts, sizeof counts);
 	return need;
 }
 
+/* The names exec carried from at (len bytes in all): the descriptions'
+ * paths and tmpfs objects opened again (one that is gone: its
+ * descriptors are dropped), the current directory. */
+static void import_names(const char *b, size_t at, size_t len, unsigned n)
+{
+	char name[LIBSYS_PATH_MAX];
+	for (unsigned k = 0; k < n; k++) {
+		struct carry_name c;
+		if (at + sizeof c > len)
+			return;
+		memcpy(&c, b + at, sizeof c);
+		at += sizeof c;
+		if (at + c.len > len || c.len >= sizeof name)
+			return;
+		memcpy(name, b + at, c.len); /* not the IPC buffer: our own copy */
+		name[c.len] = '\0';
+		at += c.len;
+		if (c.slot == NAME_CWD) {
+			memcpy(libsys_cwd(), name, c.len + 1);
+			continue;
+		}
+		if (c.slot >= FD_MAX)
+			continue;
+		struct ofd *o = &ofds[c.slot];
+		o->dir = copy_of(name);
+		if (o->kind == OFD_SHM)
+			o->shm = libsys_tmpfs_reopen(name);
+		if (o->dir && (o->kind != OFD_SHM || o->shm))
+			continue;
+		for (int fd = 0; fd < FD_MAX; fd++) /* cannot be had again */
+			if (fds[fd].o == o)
+				fds[fd].o = NULL;
+		free(o->dir);
+		*o = (struct ofd){ 0 };
+	}
+}
+
 void libsys_fd_import(const void *buf, size_t len)
 {
-	uint16_t counts[2];
+	uint16_t counts[3];
 	const char *b = buf;
 	if (len < sizeof counts)
 		return;
 	memcpy(counts, b, sizeof counts);
 	size_t ofd_at = sizeof counts, fd_at = ofd_at + counts[0] * sizeof(struct carry_ofd);
-	if (counts[0] > FD_MAX || counts[1] > FD_MAX ||
-	    fd_at + counts[1] * sizeof(struct carry_fd) > len)
+	size_t name_at = fd_at + counts[1] * sizeof(struct carry_fd);
+	if (counts[0] > FD_MAX || counts[1] > FD_MAX || name_at > len)
 		return;
 	memset(ofds, 0, sizeof ofds);
 	memset(fds, 0, sizeof fds);
@@ -406,6 +493,7 @@ void libsys_fd_import(const void *buf, size_t len)
 		fds[c.fd].o = &ofds[c.ofd];
 		ofds[c.ofd].refs++;
 	}
+	import_names(b, name_at, len, counts[2]);
 }
 
 int libsys_fd_poll(int fd, unsigned *id, int *flags)

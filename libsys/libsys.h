@@ -54,11 +54,13 @@ uint64_t libsys_fd_file(int fd);
  * (1) at pos, the count done. */
 int libsys_fd_shm(int fd);
 int libsys_fd_new_shm(int shm);
-/* tmpfs (tmpfs.c): a new fd for object shm opened with flags (O_ACCMODE,
- * O_APPEND, O_NONBLOCK, O_CLOEXEC); a new fd for directory path (its
+/* tmpfs (tmpfs.c): a new fd for object shm called name opened with flags
+ * (O_ACCMODE, O_APPEND, O_NONBLOCK, O_CLOEXEC; the name is kept for exec,
+ * which opens it again in the new image); a new fd for directory path (its
  * normalized absolute path, copied); the directory fd names (NULL,
- * errno EBADF or ENOTDIR). */
-int libsys_fd_new_file(int shm, int flags);
+ * errno EBADF or ENOTDIR); the current directory (exec carries it). */
+int libsys_fd_new_file(int shm, int flags, const char *name);
+char *libsys_cwd(void);
 int libsys_fd_new_dir(const char *path, int flags);
 const char *libsys_fd_dir(int fd);
 /* path made absolute (the current directory's) and normal (no ".", "..",
@@ -78,6 +80,8 @@ int libsys_tmpfs_stat(const char *abs, uint64_t *size, uint64_t *ino, uint64_t *
 /* open of tmpfs path abs (not an initrd file, device or directory): an fd
  * or -1 with errno. */
 int libsys_tmpfs_open(const char *abs, int flags);
+/* Object name opened here again after an exec: shm.c's number + 1, or 0. */
+int libsys_tmpfs_reopen(const char *name);
 /* Whether initrd file name (no leading '/') exists. */
 int libsys_initrd_has(const char *name);
 /* Whether abs is /dev, /proc or /sys or under them (not /dev/shm). */

@@ -31,6 +31,17 @@
 #define SHM_NAME_MAX 255 /* the pager's longest name */
 
 static char cwd[PMAX] = "/";
+
+char *libsys_cwd(void)
+{
+	return cwd;
+}
+
+int libsys_tmpfs_reopen(const char *name)
+{
+	int made, i = libsys_shm_open_obj(name, 0, &made);
+	return i < 0 ? 0 : i + 1;
+}
 static mode_t cur_umask = 022;
 
 int libsys_path(const char *path, char out[PMAX])
@@ -292,7 +303,7 @@ int libsys_tmpfs_open(const char *abs, int flags)
 	int made, i = libsys_shm_open_obj(file_name(abs, name), fl, &made);
 	if (i < 0)
 		return -1;
-	int fd = libsys_fd_new_file(i + 1, flags);
+	int fd = libsys_fd_new_file(i + 1, flags, name);
 	if (fd < 0) {
 		libsys_shm_close(i + 1);
 		return -1;

@@ -6,7 +6,8 @@
  * and of "/", rename of files and of a directory with a file in it,
  * unlink of an open file (st_ino the same through stat and fstat,
  * st_nlink 1, then 0), chdir and relative paths, openat/unlinkat with
- * a directory descriptor, mkstemp, creat, truncate, remove, fsync, and
+ * a directory descriptor, mkstemp, creat, truncate, remove, fsync, a
+ * descriptor (made stdout) and the current directory kept by exec, and
  * the errors Linux gives (ENOENT, EEXIST, EISDIR, ENOTDIR, ENOTEMPTY,
  * EBADF); in the guest also EROFS for the initrd's own files. */
 #define _GNU_SOURCE
@@ -17,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define T "linux5_tmpfs_files"
@@ -255,6 +257,40 @@ static void dirs_and_names(void)
 	CHECK(umask(old) == 077);
 }
 
+/* exec keeps a file descriptor (as stdout here) and the current
+ * directory: the new image writes through the one and makes a file by a
+ * relative path in the other. */
+static void across_exec(const char *self)
+{
+	pid_t c = fork();
+	if (c == 0) {
+		int fd = open(at("out"), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (fd < 0 || dup2(fd, 1) != 1 || close(fd) || chdir(base))
+			_exit(3);
+		execl(self, self, "execed", (char *)NULL);
+		_exit(4);
+	}
+	int st = 0;
+	CHECK(c > 0 && waitpid(c, &st, 0) == c && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	if (!WIFEXITED(st) || WEXITSTATUS(st))
+		printf(T ": exec'd child status %#x\n", st);
+	char buf[16] = { 0 };
+	int fd = open(at("out"), O_RDONLY);
+	CHECK(fd >= 0 && read(fd, buf, sizeof buf) == 7 && !strcmp(buf, "execed\n"));
+	CHECK(fd >= 0 && close(fd) == 0);
+	CHECK(size_of(at("made")) == 4);
+	CHECK(unlink(at("out")) == 0 && unlink(at("made")) == 0);
+}
+
+/* The exec'd image of across_exec. */
+static int execed(void)
+{
+	int fd = open("made", O_CREAT | O_WRONLY, 0644);
+	if (fd < 0 || write(fd, "made", 4) != 4 || close(fd))
+		return 1;
+	return write(1, "execed\n", 7) == 7 ? 0 : 2;
+}
+
 #ifndef __GLIBC__
 /* The initrd's own files stay read-only. */
 static void initrd(const char *self)
@@ -276,7 +312,8 @@ static void initrd(const char *self)
 
 int main(int argc, char **argv)
 {
-	(void)argc;
+	if (argc == 2 && !strcmp(argv[1], "execed"))
+		return execed();
 	if (mkdir("/tmp", 01777) && errno != EEXIST)
 		printf(T ": no /tmp (errno %d)\n", errno);
 	snprintf(base, sizeof base, "/tmp/l5files.%d", (int)getpid());
@@ -285,6 +322,7 @@ int main(int argc, char **argv)
 	streams();
 	errors();
 	dirs_and_names();
+	across_exec(argv[0]);
 #ifndef __GLIBC__
 	initrd(argv[0]);
 #else
