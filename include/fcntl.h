@@ -1,5 +1,6 @@
-/* open for initrd files (read-only: the initrd is the only file system),
- * and fcntl on any descriptor (files, shared memory, pipes, the console). */
+/* open for the initrd's files (read-only), tmpfs's files and directories
+ * (libsys/tmpfs.c: writable, in memory, shared by every process), the
+ * devices, /proc and /sys; fcntl on any descriptor. */
 #ifndef _FCNTL_H
 #define _FCNTL_H
 
@@ -15,9 +16,18 @@
 #define O_APPEND 02000
 #define O_NONBLOCK 04000
 #define O_NDELAY  O_NONBLOCK
+#define O_DIRECTORY 0200000
+#define O_NOFOLLOW  0400000
+#define O_DSYNC   010000
+#define O_SYNC    04010000
+#define O_NOCTTY  0400
+#define O_LARGEFILE 0
 #define O_CLOEXEC 02000000
-#define AT_FDCWD   (-100) /* faccessat's dirfd: the current directory */
+#define AT_FDCWD   (-100) /* the *at calls' dirfd: the current directory */
+#define AT_SYMLINK_NOFOLLOW 0x100
 #define AT_EACCESS 0x200
+#define AT_REMOVEDIR 0x200
+#define AT_EMPTY_PATH 0x1000
 
 #define F_DUPFD 0
 #define F_GETFD 1
@@ -27,9 +37,17 @@
 #define F_DUPFD_CLOEXEC 1030
 #define FD_CLOEXEC 1
 
-/* The initrd file path ("name" or "/name"), read-only: a file descriptor,
- * or -1 with errno (ENOENT, EROFS for any write access, EMFILE). */
+/* path (absolute, or from the current directory): a file descriptor, or
+ * -1 with errno.  An initrd file is read-only (EROFS for write access or
+ * O_TRUNC; O_CREAT|O_EXCL EEXIST); a directory only O_RDONLY (EISDIR);
+ * a new file is made (O_CREAT) outside /dev, /proc, /sys in a directory
+ * that is (ENOENT, ENOTDIR); O_EXCL EEXIST, O_TRUNC, O_APPEND, O_DIRECTORY
+ * (ENOTDIR) as Linux's; EMFILE.  openat: path from directory dirfd
+ * (AT_FDCWD: the current one; EBADF, ENOTDIR); creat: O_CREAT | O_WRONLY
+ * | O_TRUNC.  Modes are not kept (one user). */
 int open(const char *path, int flags, ...);
+int openat(int dirfd, const char *path, int flags, ...);
+int creat(const char *path, mode_t mode);
 
 /* F_DUPFD / F_DUPFD_CLOEXEC (the lowest free descriptor >= arg), F_GETFD /
  * F_SETFD (FD_CLOEXEC: kept, nothing execs), F_GETFL / F_SETFL (only

@@ -78,6 +78,13 @@ FILE *fdopen(int fd, const char *mode);
 /* A read-write stream over a nameless memory object, gone when closed
  * (libsys/libc4.c). */
 FILE *tmpfile(void);
+/* remove: unlink, or rmdir of a directory; rename, renameat: a tmpfs file
+ * or directory (with what is in it) named anew, replacing a file or an
+ * empty directory there (EISDIR, ENOTDIR, ENOTEMPTY, EINVAL into itself,
+ * EBUSY /tmp and /dev/shm, EROFS the initrd's, EXDEV /dev, /proc, /sys). */
+int remove(const char *path);
+int rename(const char *oldpath, const char *newpath);
+int renameat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath);
 /* Streams over memory (libsys/libc4.c): open_memstream's bytes are in
  * *ptr (malloc'd, NUL after them; the caller frees it) and their count in
  * *size after each fflush and at fclose; fmemopen's go to and come from

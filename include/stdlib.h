@@ -25,6 +25,10 @@ int atexit(void (*fn)(void));
  * and backslashes only, an operator such as | or > gives status 127) and
  * wait: its wait status, -1 if no child could be made; cmd NULL: 1. */
 int system(const char *cmd);
+/* A new file (O_RDWR, 0600) or directory named by template with its last
+ * six 'X's replaced (EINVAL without them, EEXIST). */
+int mkstemp(char *template);
+char *mkdtemp(char *template);
 
 int atoi(const char *s);
 long atol(const char *s);

@@ -92,9 +92,25 @@ off_t lseek(int fd, off_t off, int whence);
 int close(int fd);
 ssize_t pread(int fd, void *buf, size_t count, off_t off);
 ssize_t pwrite(int fd, const void *buf, size_t count, off_t off);
-/* The size of a shared memory object (shm_open); EINVAL for an initrd
- * file (read-only), EBADF.  truncate: EROFS (the initrd). */
+/* The size of a shared memory object or tmpfs file; EINVAL for an initrd
+ * file or a descriptor not open for writing, EBADF.  truncate: of path
+ * (EROFS an initrd file, EISDIR, ENOENT). */
 int ftruncate(int fd, off_t len);
+/* tmpfs (libsys/tmpfs.c).  unlink: the name goes; the file lives while a
+ * descriptor or mapping holds it (EISDIR, EROFS an initrd file, ENOENT,
+ * ENOTDIR).  rmdir: ENOTEMPTY, ENOTDIR, EBUSY ("/", /tmp, /dev/shm).
+ * unlinkat: AT_REMOVEDIR is rmdir.  chdir/fchdir: the current directory
+ * for relative paths (ENOENT, ENOTDIR; not kept across exec).  fsync,
+ * fdatasync, sync: no-ops (files are memory: nothing to write back;
+ * EBADF). */
+int unlink(const char *path);
+int unlinkat(int dirfd, const char *path, int flags);
+int rmdir(const char *path);
+int chdir(const char *path);
+int fchdir(int fd);
+int fsync(int fd);
+int fdatasync(int fd);
+void sync(void);
 
 /* Pipes: fd[0] reads what fd[1] writes (64 KiB held; a write of up to
  * PIPE_BUF bytes is never interleaved with another).  A read of an empty

@@ -45,15 +45,14 @@ struct carry_hdr {
 /* The initrd name path means (see the top), or NULL (errno ENOENT). */
 static const char *program_name(const char *path)
 {
-	struct stat st;
 	while (*path == '/')
 		path++;
 	while (path[0] == '.' && path[1] == '/')
 		path += 2;
-	if (*path && stat(path, &st) == 0 && S_ISREG(st.st_mode))
+	if (*path && libsys_initrd_has(path)) /* the initrd's: not from the current directory */
 		return path;
 	const char *base = strrchr(path, '/');
-	if (base && base[1] && stat(base + 1, &st) == 0 && S_ISREG(st.st_mode))
+	if (base && base[1] && libsys_initrd_has(base + 1))
 		return base + 1;
 	errno = ENOENT;
 	return NULL;

@@ -10,10 +10,11 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <unistd.h>
 #include <sys/stat.h>
 #include "abi/err.h"
-#include "lib/string.h"
+#include <string.h>
 #include "sys/startup.h"
 #include "sys/stdio.h"  /* console_read, console_write */
 #include "sys/unistd.h" /* initrd_stat */
@@ -21,7 +22,7 @@
 
 #define FD_MAX LIBSYS_FD_MAX
 
-enum { OFD_FREE, OFD_CONSOLE, OFD_FILE, OFD_SHM, OFD_PIPE, OFD_PROC, OFD_NULL,
+enum { OFD_FREE, OFD_CONSOLE, OFD_FILE, OFD_SHM, OFD_PIPE, OFD_PROC, OFD_DIR, OFD_NULL,
        OFD_ZERO, OFD_RANDOM }; /* devices last */
 
 /* The devices under /dev: name, kind, minor number (Linux's, major 1). */
@@ -52,6 +53,8 @@ static struct ofd {
 	int shm;                /* shm.c's object + 1; a /proc file's pid */
 	unsigned index;         /* PG_LIST index; a pipe's id; procfs.c's kind */
 	uint64_t size, pos;
+	char *dir;              /* a directory's path, a tmpfs file's object
+				 * name (malloc'd; exec opens it again) */
 } ofds[FD_MAX];
 
 static struct {
@@ -72,7 +75,7 @@ static void table_init(void)
 		__builtin_ia32_pause();
 	if (!table_ready) {
 		for (int fd = 0; fd < 3; fd++) {
-			ofds[fd] = (struct ofd){ 1, OFD_CONSOLE, O_RDWR, 0, 0, 0, 0 };
+			ofds[fd] = (struct ofd){ 1, OFD_CONSOLE, O_RDWR, 0, 0, 0, 0, NULL };
 			fds[fd].o = &ofds[fd];
 		}
 		__atomic_store_n(&table_ready, 1, __ATOMIC_RELEASE);
@@ -128,7 +131,7 @@ static int fd_new(int kind, int flags, int shm, unsigned index, uint64_t size)
 			o = &ofds[i];
 	int fd = -1;
 	if (o) {
-		*o = (struct ofd){ 0, kind, flags, shm, index, size, 0 };
+		*o = (struct ofd){ 0, kind, flags, shm, index, size, 0, NULL };
 		fd = fd_take(0, o, (flags & O_CLOEXEC) != 0);
 		o->flags &= ~O_CLOEXEC;
 	} else {
@@ -154,8 +157,12 @@ static void fd_drop(int fd, struct ofd *gone)
 /* Release what description o (now unnamed) held. */
 static void ofd_close(const struct ofd *o)
 {
-	if (o->kind == OFD_SHM)
+	if (o->kind == OFD_DIR)
+		free(o->dir);
+	else if (o->kind == OFD_SHM) {
+		free(o->dir);
 		libsys_shm_close(o->shm);
+	}
 	else if (o->kind == OFD_PIPE)
 		libsys_pipe_ref(o->index, (o->flags & O_ACCMODE) == O_WRONLY, -1);
 }
@@ -164,6 +171,8 @@ static void ofd_close(const struct ofd *o)
 static int find_file(const char *name, unsigned *index, uint64_t *size)
 {
 	char buf[256];
+	if (!*name || strchr(name, '/'))
+		return E_NOENT; /* the initrd's names are flat: no walk for /tmp/x */
 	for (unsigned i = 0;; i++) {
 		int e = initrd_stat(i, buf, sizeof buf, size);
 		if (e)
@@ -175,16 +184,40 @@ static int find_file(const char *name, unsigned *index, uint64_t *size)
 	}
 }
 
+int libsys_initrd_has(const char *name)
+{
+	unsigned index;
+	uint64_t size;
+	return find_file(name, &index, &size) == E_OK;
+}
+
+/* Whether abs is dir or under it. */
+static int under(const char *abs, const char *dir)
+{
+	size_t n = strlen(dir);
+	return !strncmp(abs, dir, n) && (abs[n] == '\0' || abs[n] == '/');
+}
+
+int libsys_special(const char *abs)
+{
+	return (under(abs, "/dev") && !under(abs, "/dev/shm")) || under(abs, "/proc") ||
+	       under(abs, "/sys");
+}
+
+/* open: the devices, /proc and /sys, the initrd's files (read-only),
+ * directories (read-only descriptors for fdopendir, openat) and tmpfs's
+ * files (tmpfs.c). */
 int open(const char *path, int flags, ...)
 {
 	unsigned index;
 	uint64_t size;
-	if (!path) {
-		errno = EFAULT;
+	char abs[LIBSYS_PATH_MAX];
+	int pe = libsys_path(path, abs);
+	if (pe) {
+		errno = pe;
 		return -1;
 	}
-	while (*path == '/')
-		path++;
+	path = abs + 1;
 	const struct dev *d = dev_find(path);
 	if (d) /* O_CREAT, O_TRUNC: nothing to do, as Linux's */
 		return fd_new(d->kind, flags & (O_ACCMODE | O_NONBLOCK | O_CLOEXEC), 0,
@@ -197,21 +230,87 @@ int open(const char *path, int flags, ...)
 			int fd = fd_new(OFD_PROC, flags & (O_ACCMODE | O_CLOEXEC), pid, kind, 0);
 			return fd;
 		}
+		if (e == E_OK && dir && (flags & O_ACCMODE) == O_RDONLY && !(flags & O_CREAT))
+			return libsys_fd_new_dir(abs, flags);
 		if (e != E_NOENT) {
 			errno = e ? EACCES : dir ? EISDIR : EACCES;
 			return -1;
 		}
 	}
-	if ((flags & O_ACCMODE) != O_RDONLY || (flags & (O_CREAT | O_TRUNC))) {
-		errno = find_file(path, &index, &size) ? ENOENT : EROFS;
-		if (flags & O_CREAT)
-			errno = EROFS;
-		return -1;
+	int isdir = !strcmp(abs, "/dev") || libsys_tmpfs_kind(abs, &size) == LIBSYS_T_DIR;
+	if (isdir) {
+		if ((flags & O_ACCMODE) != O_RDONLY || (flags & O_CREAT)) {
+			errno = EISDIR;
+			return -1;
+		}
+		return libsys_fd_new_dir(abs, flags);
 	}
 	int e = find_file(path, &index, &size);
-	if (e)
-		return libsys_fail(e);
-	return fd_new(OFD_FILE, flags & (O_NONBLOCK | O_CLOEXEC), 0, index, size);
+	if (e == E_OK && (flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL)) {
+		errno = EEXIST;
+		return -1;
+	}
+	if (e == E_OK && (flags & O_DIRECTORY)) {
+		errno = ENOTDIR;
+		return -1;
+	}
+	if (e == E_OK && ((flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC))) {
+		errno = EROFS;
+		return -1;
+	}
+	if (e == E_OK)
+		return fd_new(OFD_FILE, flags & (O_NONBLOCK | O_CLOEXEC), 0, index, size);
+	if (libsys_special(abs)) {
+		errno = (flags & O_CREAT) ? EACCES : ENOENT;
+		return -1;
+	}
+	return libsys_tmpfs_open(abs, flags);
+}
+
+/* A malloc'd copy of s, or NULL. */
+static char *copy_of(const char *s)
+{
+	char *c = malloc(strlen(s) + 1);
+	if (c)
+		memcpy(c, s, strlen(s) + 1);
+	return c;
+}
+
+int libsys_fd_new_file(int shm, int flags, const char *name)
+{
+	char *copy = copy_of(name); /* none: the file is not kept across exec */
+	int fd = fd_new(OFD_SHM, flags & (O_ACCMODE | O_APPEND | O_NONBLOCK | O_CLOEXEC), shm, 0, 0);
+	if (fd < 0)
+		free(copy);
+	else
+		fds[fd].o->dir = copy;
+	return fd;
+}
+
+int libsys_fd_new_dir(const char *path, int flags)
+{
+	char *copy = malloc(strlen(path) + 1);
+	if (!copy) {
+		errno = ENOMEM;
+		return -1;
+	}
+	memcpy(copy, path, strlen(path) + 1);
+	int fd = fd_new(OFD_DIR, O_RDONLY | (flags & O_CLOEXEC), 0, 0, 0);
+	if (fd < 0)
+		free(copy);
+	else
+		fds[fd].o->dir = copy;
+	return fd;
+}
+
+const char *libsys_fd_dir(int fd)
+{
+	struct ofd *o = ofd_of(fd);
+	if (o && o->kind != OFD_DIR) {
+		errno = ENOTDIR;
+		return NULL;
+	}
+	return o ? o->dir : NULL;
 }
 
 static int fd_ok(int fd)
@@ -252,9 +351,34 @@ struct carry_fd {
 	int16_t fd, ofd;
 };
 
+/* Whether description o goes through exec: not a shm object of shm_open
+ * or memfd (it lives in our memory; a tmpfs file has its name kept). */
+static int carried(const struct ofd *o)
+{
+	return (o->kind != OFD_SHM && o->kind != OFD_DIR) || o->dir;
+}
+
+/* A name the new image needs: the slot of its description (NAME_CWD: the
+ * current directory) and its length, then its bytes. */
+struct carry_name {
+	uint16_t slot, len;
+};
+#define NAME_CWD 0xffff
+
+/* name into buf at *need (if it fits), *need moved past it. */
+static void put_name(char *b, size_t cap, size_t *need, uint16_t slot, const char *name)
+{
+	struct carry_name c = { slot, (uint16_t)strlen(name) };
+	if (*need + sizeof c + c.len <= cap) {
+		memcpy(b + *need, &c, sizeof c);
+		memcpy(b + *need + sizeof c, name, c.len);
+	}
+	*need += sizeof c + c.len;
+}
+
 size_t libsys_fd_export(void *buf, size_t cap, struct pg_exec_drop *drops, uint32_t *ndrops)
 {
-	uint16_t counts[2] = { 0, 0 }; /* descriptions, descriptors */
+	uint16_t counts[3] = { 0, 0, 0 }; /* descriptions, descriptors, names */
 	size_t need = sizeof counts;
 	char *b = buf;
 	*ndrops = 0;
@@ -272,7 +396,7 @@ size_t libsys_fd_export(void *buf, size_t cap, struct pg_exec_drop *drops, uint3
 		if (o->kind == OFD_PIPE && !kept[i])
 			drops[(*ndrops)++] = (struct pg_exec_drop){ (uint16_t)o->index,
 								    (o->flags & O_ACCMODE) == O_WRONLY };
-		if (o->kind == OFD_SHM || !kept[i]) /* shm objects live in our memory */
+		if (!carried(o) || !kept[i])
 			continue;
 		struct carry_ofd c = { o->kind, o->flags, o->index, (uint32_t)i, o->size, o->pos };
 		if (need + sizeof c <= cap)
@@ -282,7 +406,7 @@ size_t libsys_fd_export(void *buf, size_t cap, struct pg_exec_drop *drops, uint3
 	}
 	for (int fd = 0; fd < FD_MAX; fd++) {
 		struct ofd *o = fds[fd].o;
-		if (!o || fds[fd].cloexec || o->kind == OFD_SHM)
+		if (!o || fds[fd].cloexec || !carried(o))
 			continue;
 		struct carry_fd c = { (int16_t)fd, (int16_t)(o - ofds) };
 		if (need + sizeof c <= cap)
@@ -290,22 +414,66 @@ size_t libsys_fd_export(void *buf, size_t cap, struct pg_exec_drop *drops, uint3
 		need += sizeof c;
 		counts[1]++;
 	}
+	for (int i = 0; i < FD_MAX; i++)
+		if (ofds[i].refs && kept[i] && ofds[i].dir) {
+			put_name(b, cap, &need, (uint16_t)i, ofds[i].dir);
+			counts[2]++;
+		}
+	put_name(b, cap, &need, NAME_CWD, libsys_cwd());
+	counts[2]++;
 	unlock();
 	if (sizeof counts <= cap)
 		memcpy(b, counts, sizeof counts);
 	return need;
 }
 
+/* The names exec carried from at (len bytes in all): the descriptions'
+ * paths and tmpfs objects opened again (one that is gone: its
+ * descriptors are dropped), the current directory. */
+static void import_names(const char *b, size_t at, size_t len, unsigned n)
+{
+	char name[LIBSYS_PATH_MAX];
+	for (unsigned k = 0; k < n; k++) {
+		struct carry_name c;
+		if (at + sizeof c > len)
+			return;
+		memcpy(&c, b + at, sizeof c);
+		at += sizeof c;
+		if (at + c.len > len || c.len >= sizeof name)
+			return;
+		memcpy(name, b + at, c.len); /* not the IPC buffer: our own copy */
+		name[c.len] = '\0';
+		at += c.len;
+		if (c.slot == NAME_CWD) {
+			memcpy(libsys_cwd(), name, c.len + 1);
+			continue;
+		}
+		if (c.slot >= FD_MAX)
+			continue;
+		struct ofd *o = &ofds[c.slot];
+		o->dir = copy_of(name);
+		if (o->kind == OFD_SHM)
+			o->shm = libsys_tmpfs_reopen(name);
+		if (o->dir && (o->kind != OFD_SHM || o->shm))
+			continue;
+		for (int fd = 0; fd < FD_MAX; fd++) /* cannot be had again */
+			if (fds[fd].o == o)
+				fds[fd].o = NULL;
+		free(o->dir);
+		*o = (struct ofd){ 0 };
+	}
+}
+
 void libsys_fd_import(const void *buf, size_t len)
 {
-	uint16_t counts[2];
+	uint16_t counts[3];
 	const char *b = buf;
 	if (len < sizeof counts)
 		return;
 	memcpy(counts, b, sizeof counts);
 	size_t ofd_at = sizeof counts, fd_at = ofd_at + counts[0] * sizeof(struct carry_ofd);
-	if (counts[0] > FD_MAX || counts[1] > FD_MAX ||
-	    fd_at + counts[1] * sizeof(struct carry_fd) > len)
+	size_t name_at = fd_at + counts[1] * sizeof(struct carry_fd);
+	if (counts[0] > FD_MAX || counts[1] > FD_MAX || name_at > len)
 		return;
 	memset(ofds, 0, sizeof ofds);
 	memset(fds, 0, sizeof fds);
@@ -314,7 +482,7 @@ void libsys_fd_import(const void *buf, size_t len)
 		struct carry_ofd c;
 		memcpy(&c, b + ofd_at + i * sizeof c, sizeof c);
 		if (c.pad < FD_MAX) /* at the same place: descriptors name it so */
-			ofds[c.pad] = (struct ofd){ 0, c.kind, c.flags, 0, c.index, c.size, c.pos };
+			ofds[c.pad] = (struct ofd){ 0, c.kind, c.flags, 0, c.index, c.size, c.pos, NULL };
 	}
 	for (unsigned i = 0; i < counts[1]; i++) {
 		struct carry_fd c;
@@ -325,6 +493,7 @@ void libsys_fd_import(const void *buf, size_t len)
 		fds[c.fd].o = &ofds[c.ofd];
 		ofds[c.ofd].refs++;
 	}
+	import_names(b, name_at, len, counts[2]);
 }
 
 int libsys_fd_poll(int fd, unsigned *id, int *flags)
@@ -432,6 +601,10 @@ ssize_t read(int fd, void *buf, size_t count)
 	}
 	if (o->kind == OFD_PIPE)
 		return libsys_pipe_read(o->index, buf, count, o->flags & O_NONBLOCK);
+	if (o->kind == OFD_DIR) {
+		errno = EISDIR;
+		return -1;
+	}
 	if (o->kind == OFD_NULL)
 		return 0;
 	if (o->kind == OFD_ZERO || o->kind == OFD_RANDOM)
@@ -486,6 +659,8 @@ ssize_t write(int fd, const void *buf, size_t count)
 		}
 		return (ssize_t)n;
 	}
+	if (o->flags & O_APPEND) /* every write at the end, as Linux's */
+		o->pos = libsys_shm_size(o->shm);
 	size_t n = libsys_shm_rw(o->shm, o->pos, (void *)buf, count, 1);
 	o->pos += n;
 	return n || !count ? (ssize_t)n : libsys_fail(E_NOMEM);
@@ -506,7 +681,7 @@ off_t lseek(int fd, off_t off, int whence)
 	struct ofd *o = ofd_of(fd);
 	if (!o || unseekable(o))
 		return -1;
-	if (o->kind >= OFD_NULL) /* Linux's devices stay at 0 */
+	if (o->kind >= OFD_DIR) /* Linux's devices stay at 0 (a directory: readdir's) */
 		return 0;
 	uint64_t size = o->kind == OFD_SHM ? libsys_shm_size(o->shm) : o->size;
 	int64_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ?
@@ -623,6 +798,11 @@ int fcntl(int fd, int cmd, ...)
 
 /* ---- sys/stat.h ---- */
 
+/* tmpfs's st_dev, and its st_ino: TMPFS_INO + the pager's object number
+ * (above every initrd index + 1). */
+#define TMPFS_DEV 0x17
+#define TMPFS_INO (1ull << 32)
+
 /* *st for a file of mode and size; ino: its PG_LIST index + 1 (0: none). */
 static void fill_stat(struct stat *st, mode_t mode, uint64_t size, uint64_t ino)
 {
@@ -649,14 +829,19 @@ int stat(const char *path, struct stat *st)
 {
 	unsigned index;
 	uint64_t size;
-	if (!path || !st) {
+	char abs[LIBSYS_PATH_MAX];
+	if (!st) {
 		errno = EFAULT;
 		return -1;
 	}
-	while (*path == '/')
-		path++;
-	if (!*path || !strcmp(path, "dev") || !strcmp(path, "dev/")) {
-		fill_stat(st, S_IFDIR | 0555, 0, 0);
+	int pe = libsys_path(path, abs);
+	if (pe) {
+		errno = pe;
+		return -1;
+	}
+	path = abs + 1;
+	if (!*path || !strcmp(path, "dev")) {
+		fill_stat(st, S_IFDIR | 0755, 0, 0);
 		return 0;
 	}
 	const struct dev *d = dev_find(path);
@@ -673,9 +858,18 @@ int stat(const char *path, struct stat *st)
 		return 0;
 	}
 	int e = find_file(path, &index, &size);
-	if (e)
+	if (e == E_OK) {
+		fill_stat(st, S_IFREG | 0444, size, index + 1ull);
+		return 0;
+	}
+	uint64_t ino, nlink;
+	int k = libsys_special(abs) ? LIBSYS_T_NONE : libsys_tmpfs_stat(abs, &size, &ino, &nlink);
+	if (k == LIBSYS_T_NONE)
 		return libsys_fail(e);
-	fill_stat(st, S_IFREG | 0444, size, index + 1ull);
+	fill_stat(st, k == LIBSYS_T_DIR ? S_IFDIR | 0755 : S_IFREG | 0600,
+		  k == LIBSYS_T_DIR ? 0 : size, TMPFS_INO + ino);
+	st->st_dev = TMPFS_DEV;
+	st->st_nlink = (nlink_t)nlink;
 	return 0;
 }
 
@@ -692,7 +886,7 @@ int access(const char *path, int mode)
 	}
 	if (stat(path, &st))
 		return -1;
-	int file = S_ISREG(st.st_mode) && st.st_ino != 0; /* an initrd file */
+	int file = S_ISREG(st.st_mode) && st.st_ino != 0 && st.st_dev != TMPFS_DEV; /* initrd's */
 	if ((mode & W_OK) && file) {
 		errno = EROFS;
 		return -1;
@@ -708,11 +902,13 @@ int access(const char *path, int mode)
 int faccessat(int dirfd, const char *path, int mode, int flags)
 {
 	(void)flags; /* AT_EACCESS, AT_SYMLINK_NOFOLLOW: one user, no links */
-	if (dirfd != AT_FDCWD && path && *path != '/') {
-		errno = ENOTDIR; /* no directories to open */
+	char at[LIBSYS_PATH_MAX];
+	int e = libsys_path_at(dirfd, path, at);
+	if (e) {
+		errno = e;
 		return -1;
 	}
-	return access(path, mode);
+	return access(at, mode);
 }
 
 int lstat(const char *path, struct stat *st)
@@ -733,10 +929,17 @@ int fstat(int fd, struct stat *st)
 		fill_stat(st, S_IFCHR | 0620, 0, 0);
 	else if (o->kind == OFD_PIPE)
 		fill_stat(st, S_IFIFO | 0600, 0, 0);
-	else if (o->kind == OFD_SHM)
-		fill_stat(st, S_IFREG | 0600, libsys_shm_size(o->shm), 0);
+	else if (o->kind == OFD_SHM) {
+		uint64_t size, ino, nlink;
+		libsys_shm_stat(o->shm, &size, &ino, &nlink);
+		fill_stat(st, S_IFREG | 0600, size, TMPFS_INO + ino);
+		st->st_dev = TMPFS_DEV;
+		st->st_nlink = (nlink_t)nlink;
+	}
 	else if (o->kind == OFD_PROC)
 		fill_stat(st, S_IFREG | 0444, 0, 0);
+	else if (o->kind == OFD_DIR)
+		fill_stat(st, S_IFDIR | 0755, 0, 0);
 	else if (o->kind >= OFD_NULL)
 		dev_stat(st, o->index);
 	else

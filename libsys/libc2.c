@@ -259,22 +259,6 @@ int isatty(int fd)
 	return 0;
 }
 
-char *getcwd(char *buf, size_t size)
-{
-	if (!buf) {
-		buf = malloc(size > 2 ? size : 2);
-		if (!buf) {
-			errno = ENOMEM;
-			return NULL;
-		}
-	} else if (size < 2) {
-		errno = size ? ERANGE : EINVAL;
-		return NULL;
-	}
-	strcpy(buf, "/");
-	return buf;
-}
-
 int gethostname(char *name, size_t len)
 {
 	const char *h = "microkernel";

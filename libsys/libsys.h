@@ -56,6 +56,44 @@ uint64_t libsys_fd_file(int fd);
  * (1) at pos, the count done. */
 int libsys_fd_shm(int fd);
 int libsys_fd_new_shm(int shm);
+/* tmpfs (tmpfs.c): a new fd for object shm called name opened with flags
+ * (O_ACCMODE, O_APPEND, O_NONBLOCK, O_CLOEXEC; the name is kept for exec,
+ * which opens it again in the new image); a new fd for directory path (its
+ * normalized absolute path, copied); the directory fd names (NULL,
+ * errno EBADF or ENOTDIR); the current directory (exec carries it). */
+int libsys_fd_new_file(int shm, int flags, const char *name);
+char *libsys_cwd(void);
+int libsys_fd_new_dir(const char *path, int flags);
+const char *libsys_fd_dir(int fd);
+/* path made absolute (the current directory's) and normal (no ".", "..",
+ * "//"; "/" alone or no trailing '/') in out: 0, or an errno (EFAULT,
+ * ENOENT empty, ENAMETOOLONG past LIBSYS_PATH_MAX - 1 bytes). */
+#define LIBSYS_PATH_MAX 256
+int libsys_path(const char *path, char out[LIBSYS_PATH_MAX]);
+/* dirfd's path joined with path (absolute path alone) into out: 0 or an
+ * errno (EBADF, ENOTDIR as openat gives them). */
+int libsys_path_at(int dirfd, const char *path, char out[LIBSYS_PATH_MAX]);
+/* What normal path abs names outside /dev, /proc, /sys and the initrd:
+ * LIBSYS_T_DIR, LIBSYS_T_FILE (its size in *size), LIBSYS_T_NONE. */
+enum { LIBSYS_T_NONE, LIBSYS_T_DIR, LIBSYS_T_FILE };
+int libsys_tmpfs_kind(const char *abs, uint64_t *size);
+/* The same with the file's (or directory's) st_ino and st_nlink. */
+int libsys_tmpfs_stat(const char *abs, uint64_t *size, uint64_t *ino, uint64_t *nlink);
+/* open of tmpfs path abs (not an initrd file, device or directory): an fd
+ * or -1 with errno. */
+int libsys_tmpfs_open(const char *abs, int flags);
+/* Object name opened here again after an exec: shm.c's number + 1, or 0. */
+int libsys_tmpfs_reopen(const char *name);
+/* Whether initrd file name (no leading '/') exists. */
+int libsys_initrd_has(const char *name);
+/* Whether abs is /dev, /proc or /sys or under them (not /dev/shm). */
+int libsys_special(const char *abs);
+/* libsys_psh_open's object made an entry here (shm.c): its index, -1. */
+int libsys_shm_open_obj(const char *name, uint64_t flags, int *made);
+/* object shm's size, number and names (fstat's st_size, st_ino, st_nlink) */
+void libsys_shm_stat(int shm, uint64_t *size, uint64_t *ino, uint64_t *nlink);
+/* set object shm's size */
+void libsys_shm_set_size(int shm, uint64_t size);
 void libsys_shm_close(int shm);
 uint64_t libsys_shm_size(int shm);
 size_t libsys_shm_rw(int shm, uint64_t pos, void *buf, size_t n, int write);
@@ -65,8 +103,9 @@ size_t libsys_shm_rw(int shm, uint64_t pos, void *buf, size_t n, int write);
  * -1 with errno (EEXIST, ENOENT, EINVAL, ENOMEM). */
 int libsys_psh_open(const char *n, uint64_t flags, const uint64_t init[2], char **base,
 		    int *made);
-/* mmap of a descriptor of object shm (off page-aligned, >= 0). */
-void *libsys_shm_mmap(int shm, size_t len, int prot, int flags, long off);
+/* mmap of a descriptor of object shm (off page-aligned, >= 0); access_ok
+ * 0: EACCES (a MAP_SHARED PROT_WRITE mapping of a read-only descriptor). */
+void *libsys_shm_mmap(int shm, size_t len, int prot, int flags, long off, int access_ok);
 
 /* Pipes (pipe.c over PG_PIPE_*) behind descriptors (files.c): a new fd
  * for an end of pipe id (flags: O_NONBLOCK, O_CLOEXEC; -1 EMFILE); one

@@ -136,7 +136,7 @@ int libsys_psh_open(const char *n, uint64_t flags, const uint64_t init[2], char 
 
 /* Object named n opened here (flags PG_PSH_*): its index, *made as
  * libsys_psh_open's; -1 with errno. */
-static int open_obj(const char *n, uint64_t flags, int *made)
+int libsys_shm_open_obj(const char *n, uint64_t flags, int *made)
 {
 	char *base;
 	if (libsys_psh_open(n, flags, NULL, &base, made))
@@ -163,7 +163,7 @@ int shm_open(const char *name, int oflag, mode_t mode)
 	uint64_t fl = (oflag & O_CREAT) ? PG_PSH_CREAT : 0;
 	if ((oflag & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
 		fl |= PG_PSH_EXCL;
-	int made, i = open_obj(n, fl, &made);
+	int made, i = libsys_shm_open_obj(n, fl, &made);
 	if (i < 0)
 		return -1;
 	int fd = libsys_fd_new_shm(i + 1);
@@ -231,6 +231,20 @@ void libsys_shm_close(int shm)
 		munmap(base, SHM_SPAN);
 }
 
+void libsys_shm_stat(int shm, uint64_t *size, uint64_t *ino, uint64_t *nlink)
+{
+	struct sys_msg m = { .label = PG_PSH_SIZE, .w = { (uint64_t)(uintptr_t)obj(shm - 1)->base } };
+	int e = libsys_pg_call(&m);
+	*size = e ? 0 : m.w[0];
+	*ino = e ? 0 : m.w[1];
+	*nlink = e ? 0 : m.w[2];
+}
+
+void libsys_shm_set_size(int shm, uint64_t size)
+{
+	obj_size(shm - 1, 1, size);
+}
+
 uint64_t libsys_shm_size(int shm)
 {
 	return obj_size(shm - 1, 0, 0);
@@ -264,8 +278,8 @@ size_t libsys_shm_rw(int shm, uint64_t pos, void *buf, size_t n, int write)
 int ftruncate(int fd, off_t len)
 {
 	int shm = libsys_fd_shm(fd);
-	if (!shm) {
-		errno = libsys_fd_file(fd) ? EINVAL : EBADF;
+	if (!shm || (fcntl(fd, F_GETFL) & O_ACCMODE) == O_RDONLY) {
+		errno = shm || libsys_fd_file(fd) || fcntl(fd, F_GETFL) >= 0 ? EINVAL : EBADF;
 		return -1;
 	}
 	if (len < 0) {
@@ -281,19 +295,29 @@ int ftruncate(int fd, off_t len)
 	return 0;
 }
 
+/* truncate: ftruncate of path opened for writing (EROFS an initrd file,
+ * EISDIR a directory, ENOENT). */
 int truncate(const char *path, off_t len)
 {
-	(void)len;
-	(void)path;
-	errno = EROFS; /* the initrd's files */
-	return -1;
+	int fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -1;
+	int r = ftruncate(fd, len);
+	int e = errno;
+	close(fd);
+	errno = e;
+	return r;
 }
 
 /* mmap of object shm: MAP_SHARED maps its own pages (anywhere: a MAP_FIXED
  * address is ENOMEM), MAP_PRIVATE a copy of its bytes now. */
-void *libsys_shm_mmap(int shm, size_t len, int prot, int flags, long off)
+void *libsys_shm_mmap(int shm, size_t len, int prot, int flags, long off, int access_ok)
 {
 	char *src = obj(shm - 1)->base + off;
+	if (!access_ok) {
+		errno = EACCES;
+		return MAP_FAILED;
+	}
 	if (len == 0 || (uint64_t)off >= SHM_SPAN || len > SHM_SPAN - (uint64_t)off) {
 		errno = len ? ENOMEM : EINVAL;
 		return MAP_FAILED;

@@ -47,6 +47,8 @@ static void seg_forget(struct shm *o)
 	o->seg = NULL;
 }
 
+static uint64_t next_ino; /* the last object's number */
+
 struct shm *shm_new(void)
 {
 	if (!obj_pool.mem)
@@ -58,6 +60,8 @@ struct shm *shm_new(void)
 	o->sized = false;
 	o->size = 0;
 	o->seg = NULL;
+	o->ino = ++next_ino;
+	o->names = 0;
 	pagetab_init(&o->pages);
 	return o;
 }
@@ -158,6 +162,7 @@ int shm_link(const char *name, struct shm *o)
 	memcpy(n->name, name, len + 1);
 	n->obj = o;
 	o->refs++;
+	o->names++;
 	n->next = names;
 	names = n;
 	return E_OK;
@@ -169,8 +174,38 @@ int shm_unlink_name(const char *name, const struct dp_ops *ops)
 	if (!n)
 		return E_NOENT;
 	*at = n->next;
+	n->obj->names--;
 	shm_put(n->obj, ops);
 	pool_put(&name_pool, n);
+	return E_OK;
+}
+
+int shm_name_next(size_t *cursor, const char *prefix, char *out, uint64_t *size)
+{
+	size_t i = 0, plen = strlen(prefix);
+	for (struct shm_name *n = names; n; n = n->next, i++)
+		if (i >= *cursor && !strncmp(n->name, prefix, plen)) {
+			memcpy(out, n->name, strlen(n->name) + 1);
+			*size = n->obj->size;
+			*cursor = i + 1;
+			return E_OK;
+		}
+	return E_NOENT;
+}
+
+int shm_rename(const char *old, const char *new, const struct dp_ops *ops)
+{
+	struct shm_name *n = *name_slot(old);
+	if (!n)
+		return E_NOENT;
+	size_t len = strlen(new);
+	if (len == 0 || len > SHM_NAME_MAX)
+		return E_INVAL;
+	if (!strcmp(old, new))
+		return E_OK;
+	if (*name_slot(new))
+		shm_unlink_name(new, ops);
+	memcpy(n->name, new, len + 1);
 	return E_OK;
 }
 

@@ -893,6 +893,22 @@ int dp_shm_unlink(const char *name)
 	return e;
 }
 
+int dp_shm_name_next(size_t *cursor, const char *prefix, char *out, uint64_t *size)
+{
+	lock_take(&share);
+	int e = shm_name_next(cursor, prefix, out, size);
+	lock_give(&share);
+	return e;
+}
+
+int dp_shm_rename(const char *old, const char *new)
+{
+	lock_take(&share);
+	int e = shm_rename(old, new, ops);
+	lock_give(&share);
+	return e;
+}
+
 int dp_seg_get(int32_t key, uint64_t size, unsigned flags, uint32_t mode, uint32_t pid,
 	       uint64_t now, int32_t *id)
 {

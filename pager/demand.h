@@ -99,6 +99,8 @@ struct shm {
 	struct pagetab pages;
 	uint64_t size; /* shm_open objects: ftruncate's size */
 	struct shm_seg *seg; /* a System V segment's record, or NULL */
+	uint64_t ino;   /* its number, never reused (stat's st_ino) */
+	uint32_t names; /* names it has in the namespace (stat's st_nlink) */
 };
 #define SHM_NAME_MAX 255 /* bytes of a name, the NUL not counted */
 
@@ -130,6 +132,12 @@ struct shm *shm_lookup(const char *name);
 int shm_link(const char *name, struct shm *o);
 int shm_unlink_name(const char *name, const struct dp_ops *ops);
 size_t shm_names_used(void);
+/* The first name at or past list position *cursor that starts with
+ * prefix: copied to out (SHM_NAME_MAX + 1 bytes), its object's size in
+ * *size, *cursor past it; E_NOENT none.  Name old's object new instead
+ * (a name new had dropped first, with ops); E_NOENT no old. */
+int shm_name_next(size_t *cursor, const char *prefix, char *out, uint64_t *size);
+int shm_rename(const char *old, const char *new, const struct dp_ops *ops);
 
 /* System V segments (shmget), one table for all processes (share lock, or
  * alone): a segment is an object with a record; the table holds one
@@ -279,6 +287,8 @@ int dp_shm_init(struct shm *o, const void *bytes, size_t n);
 struct shm *dp_shm_lookup(const char *name);
 int dp_shm_link(const char *name, struct shm *o);
 int dp_shm_unlink(const char *name);
+int dp_shm_name_next(size_t *cursor, const char *prefix, char *out, uint64_t *size);
+int dp_shm_rename(const char *old, const char *new);
 /* The System V calls above under the share lock (and dp_init's ops). */
 int dp_seg_get(int32_t key, uint64_t size, unsigned flags, uint32_t mode, uint32_t pid,
 	       uint64_t now, int32_t *id);

@@ -119,6 +119,9 @@ static const struct {
 	[PG_IO_POLL]      = { "io_poll",      do_io_poll,    BESIDE },
 	[PG_IO_EXEC]      = { "io_exec",      do_io_exec,    ALONE },
 	[PG_PGID]         = { "pgid",         do_pgid,       ALONE },
+	[PG_PSH_STAT]     = { "psh_stat",     do_psh_stat,   ALONE },
+	[PG_PSH_LIST]     = { "psh_list",     do_psh_list,   ALONE },
+	[PG_PSH_RENAME]   = { "psh_rename",   do_psh_rename, ALONE },
 };
 
 static const pg_handler faults[] = {

@@ -8,19 +8,28 @@
  * writing): the namespace and the objects' sizes have no other lock. */
 #include "pager.h"
 
-/* The request's name (the caller's buffer: NUL-terminated, no '/', at
- * most SHM_NAME_MAX bytes) copied to buf; E_INVAL if it is none. */
+/* Whether name (NUL-terminated) is one: no '/' (shm_open's), or a
+ * path that starts with one (libsys's tmpfs). */
+static bool name_ok(const char *name)
+{
+	if (name[0] == '/')
+		return true;
+	for (; *name; name++)
+		if (*name == '/')
+			return false;
+	return true;
+}
+
+/* The request's name (the caller's buffer: NUL-terminated, at most
+ * SHM_NAME_MAX bytes, name_ok) copied to buf; E_INVAL if it is none. */
 static int req_name(const struct sys_msg *m, char buf[SHM_NAME_MAX + 1])
 {
 	size_t len = IPC_LABEL_LEN(m->label);
 	if (len < 2 || len > SHM_NAME_MAX + 1)
 		return E_INVAL;
 	memcpy(buf, pg_self()->ipc_buf, len);
-	if (buf[len - 1] != '\0' || strlen(buf) != len - 1)
+	if (buf[len - 1] != '\0' || strlen(buf) != len - 1 || !name_ok(buf))
 		return E_INVAL;
-	for (size_t i = 0; i < len - 1; i++)
-		if (buf[i] == '/')
-			return E_INVAL;
 	return E_OK;
 }
 
@@ -92,6 +101,8 @@ long do_psh_size(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	if (m->w[2] && m->w[1] > PG_PSH_SPAN)
 		return E_RANGE;
 	r->w[0] = rg->shm->size;
+	r->w[1] = rg->shm->ino;
+	r->w[2] = rg->shm->names;
 	if (m->w[2] && m->w[1] < rg->shm->size) /* what is cut off reads 0 */
 		dp_shm_zero_from(rg->shm, m->w[1]);  /* if it grows again */
 	if (m->w[2]) {
@@ -99,6 +110,67 @@ long do_psh_size(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 		rg->shm->sized = true; /* memfd's first ftruncate or write too */
 	}
 	return E_OK;
+}
+
+/* PG_PSH_STAT (abi/pager.h). */
+long do_psh_stat(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
+{
+	(void)p;
+	char name[SHM_NAME_MAX + 1];
+	int e = req_name(m, name);
+	if (e)
+		return e;
+	struct shm *o = dp_shm_lookup(name);
+	if (!o)
+		return E_NOENT;
+	r->w[0] = o->size;
+	r->w[1] = o->ino;
+	r->w[2] = o->names;
+	return E_OK;
+}
+
+/* PG_PSH_LIST (abi/pager.h): the name goes back in the caller's buffer. */
+long do_psh_list(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
+{
+	(void)p;
+	char prefix[SHM_NAME_MAX + 1], name[SHM_NAME_MAX + 1];
+	size_t len = IPC_LABEL_LEN(m->label);
+	if (len < 1 || len > SHM_NAME_MAX + 1)
+		return E_INVAL;
+	memcpy(prefix, pg_self()->ipc_buf, len);
+	if (prefix[len - 1] != '\0')
+		return E_INVAL;
+	size_t cursor = m->w[0];
+	uint64_t size;
+	int e = dp_shm_name_next(&cursor, prefix, name, &size);
+	if (e)
+		return e;
+	memcpy(pg_self()->ipc_buf, name, strlen(name) + 1);
+	pg_self()->reply_len = strlen(name) + 1;
+	r->w[0] = cursor;
+	r->w[1] = size;
+	return E_OK;
+}
+
+/* PG_PSH_RENAME (abi/pager.h). */
+long do_psh_rename(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
+{
+	(void)p, (void)r;
+	char buf[2 * (SHM_NAME_MAX + 1)];
+	size_t len = IPC_LABEL_LEN(m->label);
+	if (len < 4 || len > sizeof buf)
+		return E_INVAL;
+	memcpy(buf, pg_self()->ipc_buf, len);
+	if (buf[len - 1] != '\0')
+		return E_INVAL;
+	size_t ol = strlen(buf);
+	if (ol + 2 > len || ol > SHM_NAME_MAX)
+		return E_INVAL;
+	const char *old = buf, *new = buf + ol + 1;
+	if (!*old || !*new || strlen(new) + ol + 2 != len || strlen(new) > SHM_NAME_MAX ||
+	    !name_ok(old) || !name_ok(new))
+		return E_INVAL;
+	return dp_shm_rename(old, new);
 }
 
 /* System V shared memory (PG_SHM_*: libsys's shmget, shmat, shmdt,

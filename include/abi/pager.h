@@ -225,11 +225,27 @@
  *   PG_PSH_SIZE      w0 = an address in a         w0 = the object's size
  *                    mapping of the object,       (ftruncate's, kept here
  *                    w1 = new size, w2 = 1 set,   for every process) before.
- *                    0 only ask                   E_INVAL not shared memory,
+ *                    0 only ask                   w1, w2 as PG_PSH_STAT's.
+ *                                                 E_INVAL not shared memory,
  *                                                 E_RANGE past PG_PSH_SPAN.
  *                                                 A smaller size zeroes the
  *                                                 bytes cut off in the frames
  *                                                 the object has (none made)
+ *   PG_PSH_STAT      buffer: the name             w0 = the object's size,
+ *                                                 w1 = its number (never
+ *                                                 reused), w2 = its names.
+ *                                                 E_NOENT
+ *   PG_PSH_LIST      w0 = cursor (0: first),      buffer: the next name at
+ *                    buffer: a prefix (may be     or past the cursor that
+ *                    empty) and its NUL           starts with the prefix;
+ *                                                 w0 = the cursor after it,
+ *                                                 w1 = its object's size.
+ *                                                 E_NOENT: no more
+ *   PG_PSH_RENAME    buffer: "old\0new\0"         -  old's object is named
+ *                                                 new (a name new had goes
+ *                                                 first). E_NOENT no old
+ * A name that starts with '/' may hold more '/' (libsys's tmpfs: a file's
+ * path, a directory's path and '/'); other names may not.
  * System V shared memory (pager/pshm.c; one table for every process):
  *   PG_SHM_GET       w0 = key (0: IPC_PRIVATE),   w0 = the id.  E_NOENT,
  *                    w1 = size, w2 = PG_SHM_CREAT E_BUSY (EXCL, it exists),
@@ -365,6 +381,9 @@ enum pg_request {
 	PG_SHM_AT,
 	PG_SHM_DT,
 	PG_SHM_CTL,
+	PG_PSH_STAT,
+	PG_PSH_LIST,
+	PG_PSH_RENAME,
 	PG_COUNT
 };
 

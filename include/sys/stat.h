@@ -1,7 +1,7 @@
 /* <sys/stat.h>: file status with Linux's x86_64 layout and mode bits.
- * Files are the initrd's (read-only regular files: mode 0444) and the
- * console (fds 0-2: a character device); there are no directories to
- * make and no modes to change. */
+ * Files are the initrd's (read-only regular files: mode 0444), tmpfs's
+ * (0600, directories 0755), the devices and the console (character
+ * devices); modes are not kept or changed. */
 #ifndef _SYS_STAT_H
 #define _SYS_STAT_H
 
@@ -64,5 +64,15 @@ struct stat {
 int stat(const char *path, struct stat *st);
 int lstat(const char *path, struct stat *st);
 int fstat(int fd, struct stat *st);
+/* stat of path from directory dirfd (AT_EMPTY_PATH with "": fstat). */
+int fstatat(int dirfd, const char *path, struct stat *st, int flags);
+
+/* A directory made (tmpfs, libsys/tmpfs.c): 0, or -1 with EEXIST, ENOENT
+ * (no parent), ENOTDIR, EACCES (under /dev, /proc, /sys), ENAMETOOLONG.
+ * mode is not kept (one user). */
+int mkdir(const char *path, mode_t mode);
+int mkdirat(int dirfd, const char *path, mode_t mode);
+/* The mask is kept and returned; nothing applies it (modes are not kept). */
+mode_t umask(mode_t mask);
 
 #endif

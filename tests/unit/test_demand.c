@@ -988,6 +988,61 @@ START_TEST(shm_names_global)
 }
 END_TEST
 
+/* tmpfs's calls on the namespace: a list walk by prefix with sizes and
+ * a cursor, objects' numbers and name counts, and rename (in place; a name the new one had is dropped with
+ * its reference, so its object goes when nothing maps it: its frames
+ * come back). */
+START_TEST(shm_names_list_rename)
+{
+	setup();
+	struct dp_space a;
+	uint8_t v = 5;
+	dp_space_init(&a, 1);
+	struct shm *x = dp_shm_new(), *y = dp_shm_new(), *z = dp_shm_new();
+	ck_assert_int_eq(dp_shm_link("/tmp/x", x), E_OK);
+	ck_assert_int_eq(dp_shm_link("/tmp/d/", y), E_OK);
+	ck_assert_int_eq(dp_shm_link("shmobj", z), E_OK);
+	dp_shm_put(x), dp_shm_put(y), dp_shm_put(z);
+	ck_assert(x->ino != y->ino && y->ino != z->ino && x->ino != z->ino);
+	ck_assert_uint_eq(x->names, 1);
+	x->size = 77;
+	char name[SHM_NAME_MAX + 1];
+	uint64_t size;
+	size_t cursor = 0;
+	int seen = 0;
+	while (dp_shm_name_next(&cursor, "/tmp/", name, &size) == E_OK) {
+		ck_assert(!strncmp(name, "/tmp/", 5));
+		if (!strcmp(name, "/tmp/x"))
+			ck_assert_uint_eq(size, 77);
+		seen++;
+	}
+	ck_assert_int_eq(seen, 2);
+	cursor = 0;
+	seen = 0;
+	while (dp_shm_name_next(&cursor, "", name, &size) == E_OK)
+		seen++;
+	ck_assert_int_eq(seen, 3);
+	/* y's frame, mapped nowhere: renaming x onto its name frees it */
+	ck_assert_int_eq(dp_register_shared(&a, BASE, P, MAP_R | MAP_W, y, BASE), E_OK);
+	ck_assert_int_eq(access_page(&a, BASE, true, &v), E_OK);
+	space_gone(&a);
+	ck_assert_uint_eq(dp_stats.frames_held, 1); /* the name keeps y */
+	ck_assert_int_eq(dp_shm_rename("/tmp/none", "/tmp/q"), E_NOENT);
+	ck_assert_int_eq(dp_shm_rename("/tmp/x", "/tmp/d/"), E_OK);
+	ck_assert_uint_eq(dp_stats.frames_held, 0);
+	ck_assert_ptr_eq(dp_shm_lookup("/tmp/d/"), x);
+	ck_assert_uint_eq(x->names, 1);
+	ck_assert_ptr_null(dp_shm_lookup("/tmp/x"));
+	ck_assert_int_eq(dp_shm_rename("/tmp/d/", "/tmp/d/"), E_OK);
+	ck_assert_int_eq(dp_shm_rename("/tmp/d/", ""), E_INVAL);
+	ck_assert_int_eq(dp_shm_unlink("/tmp/d/"), E_OK);
+	ck_assert_int_eq(dp_shm_unlink("shmobj"), E_OK);
+	ck_assert_uint_eq(shm_names_used(), 0);
+	ck_assert_uint_eq(shm_objects_used(), 0);
+	assert_no_leaks();
+}
+END_TEST
+
 /* System V segments: one table for all spaces (a key found by an
  * unrelated space, the same frames); EXCL, no key, a larger size, a
  * private key making a new one each time; nattch is the attachments of
@@ -1221,6 +1276,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, sequential_writes_map_ahead);
 	tcase_add_test(tc, shared_fork_never_cow);
 	tcase_add_test(tc, shm_names_global);
+	tcase_add_test(tc, shm_names_list_rename);
 	tcase_add_test(tc, shm_segs_global);
 	tcase_add_test(tc, move_keeps_frames);
 	tcase_add_test(tc, shm_shrink_zeroes_held_frames);
