@@ -48,10 +48,13 @@ int asprintf(char **out, const char *fmt, ...)
 
 /* ---- sigwait, sigwaitinfo, sigtimedwait ---- */
 
-/* The signals our handler took during one wait, and the first's info. */
-static volatile unsigned long taken;
-static siginfo_t taken_info;
-static volatile int taken_first;
+/* The signals our handler took during the calling thread's wait, and the
+ * first's info: the thread's own (the handler runs on the thread whose
+ * wait let the signal in), so threads waiting at once for different
+ * signals each get theirs. */
+static __thread volatile unsigned long taken;
+static __thread siginfo_t taken_info;
+static __thread volatile int taken_first;
 
 static void take(int sig, siginfo_t *si, void *uc)
 {
