@@ -50,14 +50,16 @@ static uint16_t free_pop(struct handle_table *t)
 }
 
 /* Make chunk c of t real with the entries at ch (lock held, or t not
- * shared yet): its slots join the free list, generation 1. */
+ * shared yet): its slots join the free list, generation gen_floor (above
+ * every generation of a chunk given back). */
 static void add_chunk(struct handle_table *t, struct handle_entry *ch)
 {
 	unsigned c = t->nchunks++;
 	t->dir[c] = ch;
+	t->last_used = 0;
 	for (unsigned i = 0; i < HANDLE_CHUNK; i++) {
 		uint32_t idx = c * HANDLE_CHUNK + i;
-		ch[i] = (struct handle_entry){ .gen = 1 };
+		ch[i] = (struct handle_entry){ .gen = t->gen_floor };
 		if (idx < HANDLE_NIL) /* the big table's last slot is the NIL */
 			free_push(t, (uint16_t)idx);
 	}
@@ -70,6 +72,7 @@ void handle_table_init(struct handle_table *t)
 	t->mask = HANDLE_INDEX_MASK;
 	t->max_chunks = HANDLE_MAX / HANDLE_CHUNK;
 	t->free_head = t->free_tail = HANDLE_NIL;
+	t->gen_floor = 1;
 	for (unsigned c = 0; c < HANDLE_DIR_MAX; c++)
 		t->dir[c] = handle_no_chunk;
 	add_chunk(t, t->first);
@@ -152,6 +155,8 @@ int handle_insert(struct handle_table *t, struct kobj *obj, unsigned rights,
 		e->type = obj->type;
 		e->rights = (uint8_t)rights;
 		t->count++;
+		if (t->nchunks > 1 && idx >> HANDLE_CHUNK_BITS == t->nchunks - 1u)
+			t->last_used++;
 		*value = make_value(t, idx, e->gen);
 	}
 	spin_unlock_irqrestore(&t->lock, f);
@@ -182,6 +187,8 @@ int handle_lookup(struct handle_table *t, uint32_t value, unsigned type,
  * the pager's table has only 16 bits of it. */
 static struct kobj *release(struct handle_table *t, uint16_t idx)
 {
+	if (t->nchunks > 1 && idx >> HANDLE_CHUNK_BITS == t->nchunks - 1u)
+		t->last_used--;
 	struct handle_entry *e = handle_slot(t, idx);
 	struct kobj *obj = e->obj;
 	e->obj = NULL;
@@ -196,12 +203,61 @@ static struct kobj *release(struct handle_table *t, uint16_t idx)
 	return obj;
 }
 
+/* Live entries of chunk c (lock held). */
+static unsigned chunk_live(struct handle_table *t, unsigned c)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < HANDLE_CHUNK; i++)
+		n += t->dir[c][i].obj != NULL;
+	return n;
+}
+
+/* The last grown chunk, taken out of t if none of its slots is live and
+ * the chunks below have half a chunk free (lock held): its slots leave the
+ * free list, gen_floor goes above their generations, and the page is
+ * returned for the caller to give back without the lock.  NULL if it
+ * stays: in use, t nearly full without it, t dead (destroy gives chunks
+ * back), or its generations are past half their range (kept for good, so
+ * gen_floor never nears the last generation). */
+static struct handle_entry *shrink(struct handle_table *t)
+{
+	if (t->nchunks < 2 || t->last_used || t->dead || t->keep ||
+	    t->count + HANDLE_CHUNK / 2 > (t->nchunks - 1u) * HANDLE_CHUNK)
+		return NULL;
+	unsigned c = t->nchunks - 1u;
+	struct handle_entry *ch = t->dir[c];
+	uint32_t top = t->gen_floor;
+	for (unsigned i = 0; i < HANDLE_CHUNK; i++)
+		if (ch[i].gen > top)
+			top = ch[i].gen;
+	if (top + 1 > gen_max(t) / 2) {
+		t->keep = 1;
+		return NULL;
+	}
+	uint16_t idx = t->free_head; /* the free list without chunk c's slots */
+	t->free_head = t->free_tail = HANDLE_NIL;
+	while (idx != HANDLE_NIL) {
+		uint16_t next = handle_slot(t, idx)->next_free;
+		if (idx >> HANDLE_CHUNK_BITS != c)
+			free_push(t, idx);
+		idx = next;
+	}
+	t->gen_floor = top + 1;
+	t->dir[c] = handle_no_chunk;
+	t->nchunks--;
+	t->last_used = t->nchunks > 1 ? (uint16_t)chunk_live(t, t->nchunks - 1u) : 0;
+	return ch;
+}
+
 int handle_remove(struct handle_table *t, uint32_t value)
 {
 	unsigned long f = spin_lock_irqsave(&t->lock);
 	struct handle_entry *e = find(t, value);
 	struct kobj *obj = e ? release(t, (uint16_t)(value & t->mask)) : NULL;
+	struct handle_entry *gone = obj ? shrink(t) : NULL;
 	spin_unlock_irqrestore(&t->lock, f);
+	if (gone)
+		handle_page_free(gone);
 	if (!obj)
 		return E_BADHANDLE;
 	kobj_put(obj); /* outside the lock: destroy may take other locks */

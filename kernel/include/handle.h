@@ -16,9 +16,16 @@
  * Slots live in chunks of HANDLE_CHUNK entries: dir[c] is chunk c.  Chunk
  * 0 is inside the table (struct handle_table fits in two 4 KiB pages, as
  * the space allocates it); the others are 4 KiB pages from
- * handle_page_alloc, added when every slot is in use (grown), kept until
- * the table is destroyed (like Linux's file table, it never shrinks: a
- * slot's generation then never starts over).  dir[c] for a chunk not
+ * handle_page_alloc, added when every slot is in use (grown).  The last
+ * grown chunk goes back to handle_page_free once none of its slots is
+ * live and the chunks below it have half a chunk free (no page freed and
+ * grown again at every insert and remove at the border), so a table holds
+ * the pages of what it names, not of its highest count ever (the pager's
+ * table follows the threads it names: the free-frame count after a
+ * workload is the count before).  A slot's generation never starts over:
+ * a chunk grown again starts every slot at gen_floor, above every
+ * generation a slot of a chunk given back had; a chunk whose generations
+ * are past half their range is kept for good instead.  dir[c] for a chunk not
  * grown points at an all-free chunk nobody writes (handle_no_chunk), so a
  * lookup reads two loads deeper than a flat array, with no test.
  *
@@ -31,6 +38,9 @@
  *            free_tail (HANDLE_NIL ends it); count live.
  *   bits, mask: the value layout (mask = 2^bits - 1); nchunks: chunks
  *            0..nchunks-1 are real; max_chunks: how many it may have.
+ *   last_used: live entries in chunk nchunks - 1 (when nchunks > 1);
+ *            gen_floor: the generation a grown chunk's slots start at;
+ *            keep: set once a chunk was too old to give back (none is).
  *   dead     set by handle_table_destroy: inserts are refused from then on,
  *            so a handle granted during teardown cannot outlive it. */
 #ifndef HANDLE_H
@@ -72,6 +82,9 @@ struct handle_table {
 	uint16_t free_head, free_tail;
 	uint16_t nchunks, max_chunks;
 	uint32_t count;
+	uint32_t gen_floor;
+	uint16_t last_used;
+	uint8_t keep;
 	struct handle_entry *dir[HANDLE_DIR_MAX];
 	struct handle_entry first[HANDLE_CHUNK];
 };
@@ -129,8 +142,9 @@ static inline unsigned handle_table_slots(const struct handle_table *t)
 	return (unsigned)t->nchunks * HANDLE_CHUNK;
 }
 
-/* Close value: the slot is freed and its reference dropped.
- * E_BADHANDLE if value is not live. */
+/* Close value: the slot is freed and its reference dropped, and the last
+ * grown chunk given back if it is free now (see above).  E_BADHANDLE if
+ * value is not live. */
 int handle_remove(struct handle_table *t, uint32_t value);
 
 /* Close every handle, dropping their references, and give grown chunks

@@ -235,11 +235,22 @@ START_TEST(freed_slots_reused_oldest_first)
 	}
 	for (unsigned i = 0; i < HANDLE_MAX; i++)
 		ck_assert_int_eq(handle_remove(&tbl, vals[i]), E_OK);
+	/* (the grown chunk went back once it was all free: chunk 0's slots
+	 * come back in their order, then the grown chunk's again, none of
+	 * its old values live) */
+	ck_assert_int_eq(atomic_load(&pages_out), 0);
 	for (unsigned i = 0; i < HANDLE_MAX; i++) {
+		if ((vals[i] & HANDLE_INDEX_MASK) >= HANDLE_CHUNK)
+			continue;
 		uint32_t w = insert_ok(&f, 0, 0);
 		FAST_EQ(w & HANDLE_INDEX_MASK, vals[i] & HANDLE_INDEX_MASK);
 		FAST_EQ(w >> HANDLE_INDEX_BITS, (vals[i] >> HANDLE_INDEX_BITS) + 1);
 	}
+	struct handle_entry e;
+	for (unsigned i = HANDLE_CHUNK; i < HANDLE_MAX; i++)
+		ck_assert_uint_ge(insert_ok(&f, 0, 0) & HANDLE_INDEX_MASK, HANDLE_CHUNK);
+	for (unsigned i = 0; i < HANDLE_MAX; i++)
+		FAST_EQ(handle_lookup(&tbl, vals[i], HANDLE_ANY_TYPE, 0, &e), E_BADHANDLE);
 	handle_table_destroy(&tbl);
 	ck_assert_uint_eq(kobj_refs(&f.k), 1);
 }
@@ -636,6 +647,48 @@ START_TEST(small_table_grows_to_its_max)
 }
 END_TEST
 
+/* The last grown chunk goes back once none of it is live and the chunks
+ * below have half a chunk free (a big table filled to three chunks and
+ * emptied holds no page; one handle going and coming at a chunk's border
+ * frees and grows no page); a chunk grown again gives no closed value
+ * life: its slots start above every generation the chunk had. */
+START_TEST(grown_chunks_given_back)
+{
+	struct fake f;
+	fake_init(&f, KOBJ_THREAD);
+	ck_assert_int_eq(handle_table_make_big(&tbl), E_OK);
+	enum { N = 3 * HANDLE_CHUNK };
+	static uint32_t vals[N];
+	struct handle_entry e;
+	for (unsigned round = 0; round < 3; round++) {
+		for (unsigned i = 0; i < N; i++)
+			vals[i] = insert_ok(&f, 0, i);
+		ck_assert_int_eq(atomic_load(&pages_out), 2);
+		for (unsigned i = N; i-- > 0;) /* the newest first */
+			ck_assert_int_eq(handle_remove(&tbl, vals[i]), E_OK);
+		ck_assert_int_eq(atomic_load(&pages_out), 0);
+		ck_assert_uint_eq(tbl.nchunks, 1);
+		for (unsigned i = 0; i < N; i++) /* every closed value stays closed */
+			FAST_EQ(handle_lookup(&tbl, vals[i], HANDLE_ANY_TYPE, 0, &e), E_BADHANDLE);
+		ck_assert_uint_eq(kobj_refs(&f.k), 1);
+	}
+	/* at the border: chunk 1 stays while chunk 0 is nearly full */
+	for (unsigned i = 0; i < HANDLE_CHUNK; i++)
+		vals[i] = insert_ok(&f, 0, i);
+	for (unsigned i = 0; i < 100; i++) {
+		uint32_t v = insert_ok(&f, 0, 0);
+		ck_assert_int_eq(atomic_load(&pages_out), 1);
+		ck_assert_int_eq(handle_remove(&tbl, v), E_OK);
+		ck_assert_int_eq(atomic_load(&pages_out), 1);
+	}
+	for (unsigned i = 0; i < HANDLE_CHUNK; i++)
+		ck_assert_int_eq(handle_remove(&tbl, vals[i]), E_OK);
+	ck_assert_int_eq(atomic_load(&pages_out), 0);
+	handle_table_destroy(&tbl);
+	ck_assert_uint_eq(kobj_refs(&f.k), 1);
+}
+END_TEST
+
 /* No page to grow by: E_NOMEM, nothing taken; with pages again it grows. */
 START_TEST(grow_fails_cleanly)
 {
@@ -854,6 +907,7 @@ int main(void)
 	tcase_add_test(t, concurrent_threads);
 	tcase_add_test(t, small_table_grows_to_its_max);
 	tcase_add_test(t, grow_fails_cleanly);
+	tcase_add_test(t, grown_chunks_given_back);
 	tcase_add_test(t, make_big_only_when_empty);
 	tcase_add_test(t, big_table_fills_and_empties);
 	tcase_add_test(t, big_last_generation_retired);
