@@ -254,10 +254,13 @@ int handle_remove(struct handle_table *t, uint32_t value)
 	unsigned long f = spin_lock_irqsave(&t->lock);
 	struct handle_entry *e = find(t, value);
 	struct kobj *obj = e ? release(t, (uint16_t)(value & t->mask)) : NULL;
-	struct handle_entry *gone = obj ? shrink(t) : NULL;
-	spin_unlock_irqrestore(&t->lock, f);
-	if (gone)
+	struct handle_entry *gone;
+	while (obj && (gone = shrink(t))) { /* the chunk below may be free too */
+		spin_unlock_irqrestore(&t->lock, f);
 		handle_page_free(gone);
+		f = spin_lock_irqsave(&t->lock);
+	}
+	spin_unlock_irqrestore(&t->lock, f);
 	if (!obj)
 		return E_BADHANDLE;
 	kobj_put(obj); /* outside the lock: destroy may take other locks */
