@@ -151,6 +151,11 @@ void libsys_stdio_flush_all(void);
  * default soft limit. */
 #define LIBSYS_FD_MAX 1024
 
+/* crt0.c, before main: the program's constructors (.init_array), in
+ * order; exit runs its destructors (.fini_array) after the atexit
+ * functions, in reverse. */
+void libsys_run_ctors(int argc, char **argv, char **envp);
+
 /* procfs.c: /proc and /sys files.  find: E_OK with *dir set for a
  * directory, else *kind (the file), *pid (its process, 0: none), and
  * *writable; E_NOENT, or E_PERM (another process's pagemap). */

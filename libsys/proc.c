@@ -12,9 +12,22 @@ int libsys_pg_call(struct sys_msg *m)
 	return e ? e : (int)IPC_LABEL_TAG(m->label);
 }
 
+/* The program's constructors and destructors (libsys/user.ld). */
+typedef void (*array_fn)(int, char **, char **);
+extern array_fn __init_array_start[], __init_array_end[];
+extern array_fn __fini_array_start[], __fini_array_end[];
+
+void libsys_run_ctors(int argc, char **argv, char **envp)
+{
+	for (array_fn *f = __init_array_start; f < __init_array_end; f++)
+		(*f)(argc, argv, envp);
+}
+
 void exit(int status)
 {
 	libsys_run_atexit(status);
+	for (array_fn *f = __fini_array_end; f > __fini_array_start;) /* reverse */
+		(*--f)(0, NULL, NULL);
 	libsys_stdio_flush_all();
 	struct sys_msg m = { .label = PG_EXIT, .w = { (uint64_t)(int64_t)status } };
 	libsys_pg_call(&m);
