@@ -76,6 +76,7 @@ BENCH_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -iquote kernel/include -iquote i
 # pager thread never owns FPU state (no FXSAVE on its switches).
 GCC_INC := $(shell $(CC) -print-file-name=include)
 UBASE := -std=gnu11 -O2 -g -ffreestanding -fno-pic -fno-pie -static -nostdlib \
+	-ffunction-sections -fdata-sections \
 	-nostdinc -isystem $(GCC_INC) -fno-stack-protector \
 	-fno-asynchronous-unwind-tables -fno-strict-aliasing \
 	-fno-tree-loop-distribute-patterns -Iinclude -MMD -MP
@@ -84,7 +85,7 @@ PCFLAGS := $(UBASE) -mgeneral-regs-only -Wall -Wextra -Werror
 # A user's program (PROGRAMS=dir): warnings, not errors, for legal C.
 XCFLAGS := $(UBASE) -Wall -Wextra
 ULDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
-	--build-id=none -T libsys/user.ld
+	--build-id=none --gc-sections -T libsys/user.ld
 LIBSYS_SRCS := $(filter-out libsys/crt0.c,$(wildcard libsys/*.c)) \
 	lib/fmt.c lib/string.c lib/err.c lib/elf.c lib/cmdline.c
 # Floating point (and strftime, beside libc2.c) lives only in the programs' libsys.

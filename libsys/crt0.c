@@ -59,5 +59,6 @@ void libsys_start(const struct pg_startup *st)
 		}
 	}
 	libsys_set_progname(argc ? argv[0] : NULL);
+	libsys_run_ctors(argc, argv, environ);
 	exit(main(argc, argv, environ)); /* envp: environ */
 }

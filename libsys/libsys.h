@@ -23,13 +23,15 @@ struct libsys_tls {
 			     * the thread's IPC buffer here (not on a
 			     * possibly small alternate stack) */
 	unsigned slot;      /* its index in the pager + 1 (pthread_kill) */
+	uint64_t ktid;      /* the kernel's thread id there: pthread_kill's
+			     * check that the index is still this thread's */
 };
 
 /* t's index in the pager + 1 (~0: not known), waited for if t has not
  * reached its start yet (it only sets its blocked set first): pthread_kill's
  * PG_KILL w2. */
 struct libsys_pthread;
-unsigned libsys_pthread_slot(struct libsys_pthread *t);
+unsigned libsys_pthread_slot(struct libsys_pthread *t, uint64_t *ktid);
 
 /* The calling thread's IPC buffer (a request's bytes out, a reply's in):
  * sys_ipc_buf for the main thread (and threads of thread_spawn). */
@@ -150,6 +152,11 @@ void libsys_stdio_flush_all(void);
 /* Descriptors a process may have open (files.c; RLIMIT_NOFILE): Linux's
  * default soft limit. */
 #define LIBSYS_FD_MAX 1024
+
+/* crt0.c, before main: the program's constructors (.init_array), in
+ * order; exit runs its destructors (.fini_array) after the atexit
+ * functions, in reverse. */
+void libsys_run_ctors(int argc, char **argv, char **envp);
 
 /* procfs.c: /proc and /sys files.  find: E_OK with *dir set for a
  * directory, else *kind (the file), *pid (its process, 0: none), and

@@ -23,27 +23,47 @@
 #include "abi/err.h"
 #include "libsys.h"
 
-/* Milliseconds of timeout ts for futex_wait: relative, or absolute on
+/* Milliseconds of timeout *uts for futex_wait: relative, or absolute on
  * CLOCK_MONOTONIC / CLOCK_REALTIME (the _BITSET form); FUTEX_FOREVER for
- * none; -1 (errno EINVAL) if it is not a valid time. */
-static int64_t futex_ms(const struct timespec *ts, int absolute, int realtime)
+ * none, and for one past the kernel's longest wait (a day: none of this
+ * system's waits outlives that), into *ms; 0, or -1 with errno EINVAL if
+ * it is not a valid time, EFAULT if it is not readable. */
+static int futex_ms(const struct timespec *uts, int absolute, int realtime, uint64_t *ms)
 {
-	if (!ts)
-		return (int64_t)FUTEX_FOREVER;
-	if (ts->tv_sec < 0 || ts->tv_nsec < 0 || ts->tv_nsec >= 1000000000L) {
+	struct timespec ts;
+	*ms = FUTEX_FOREVER;
+	if (!uts)
+		return 0;
+	if (libsys_user_room(uts, sizeof ts, 0) < sizeof ts) {
+		errno = EFAULT;
+		return -1;
+	}
+	ts = *uts;
+	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000L) {
 		errno = EINVAL;
 		return -1;
 	}
-	int64_t ns = (int64_t)ts->tv_sec * 1000000000 + ts->tv_nsec;
-	if (absolute) {
+	if (absolute) { /* seconds and nanoseconds apart: no overflow */
 		struct timespec now;
 		clock_gettime(realtime ? CLOCK_REALTIME : CLOCK_MONOTONIC, &now);
-		ns -= (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
-		if (ns < 0)
-			ns = 0;
+		if (ts.tv_sec < now.tv_sec ||
+		    (ts.tv_sec == now.tv_sec && ts.tv_nsec <= now.tv_nsec)) {
+			*ms = 0;
+			return 0;
+		}
+		ts.tv_sec -= now.tv_sec;
+		ts.tv_nsec -= now.tv_nsec;
+		if (ts.tv_nsec < 0) {
+			ts.tv_sec--;
+			ts.tv_nsec += 1000000000L;
+		}
 	}
-	int64_t ms = (ns + 999999) / 1000000; /* never shorter than asked */
-	return ms > (int64_t)FUTEX_MAX_MS ? (int64_t)FUTEX_MAX_MS : ms;
+	if ((uint64_t)ts.tv_sec > FUTEX_MAX_MS / 1000)
+		return 0;
+	uint64_t n = (uint64_t)ts.tv_sec * 1000 + (uint64_t)(ts.tv_nsec + 999999) / 1000000;
+	if (n <= FUTEX_MAX_MS) /* never shorter than asked */
+		*ms = n;
+	return 0;
 }
 
 /* futex(uaddr, op, val, timeout or val2, uaddr2, val3). */
@@ -64,11 +84,10 @@ static long futex(uint32_t *uaddr, int op, uint32_t val, const struct timespec *
 			errno = EINVAL;
 			return -1;
 		}
-		int64_t ms = futex_ms(ts, cmd == FUTEX_WAIT_BITSET,
-				      (op & FUTEX_CLOCK_REALTIME) != 0);
-		if (ms < 0)
+		uint64_t ms;
+		if (futex_ms(ts, cmd == FUTEX_WAIT_BITSET, (op & FUTEX_CLOCK_REALTIME) != 0, &ms))
 			return -1;
-		int e = libsys_futex_wait(uaddr, val, (uint64_t)ms, shared);
+		int e = libsys_futex_wait(uaddr, val, ms, shared);
 		if (e == E_TIMEDOUT) {
 			errno = ETIMEDOUT;
 			return -1;
@@ -83,6 +102,10 @@ static long futex(uint32_t *uaddr, int op, uint32_t val, const struct timespec *
 		}
 		return (long)libsys_futex_wake(uaddr, val, shared);
 	case FUTEX_CMP_REQUEUE:
+		if (libsys_user_room(uaddr, 4, 0) < 4) {
+			errno = EFAULT;
+			return -1;
+		}
 		if (__atomic_load_n(uaddr, __ATOMIC_SEQ_CST) != val3) {
 			errno = EAGAIN;
 			return -1;

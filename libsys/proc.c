@@ -12,9 +12,22 @@ int libsys_pg_call(struct sys_msg *m)
 	return e ? e : (int)IPC_LABEL_TAG(m->label);
 }
 
+/* The program's constructors and destructors (libsys/user.ld). */
+typedef void (*array_fn)(int, char **, char **);
+extern array_fn __init_array_start[], __init_array_end[];
+extern array_fn __fini_array_start[], __fini_array_end[];
+
+void libsys_run_ctors(int argc, char **argv, char **envp)
+{
+	for (array_fn *f = __init_array_start; f < __init_array_end; f++)
+		(*f)(argc, argv, envp);
+}
+
 void exit(int status)
 {
 	libsys_run_atexit(status);
+	for (array_fn *f = __fini_array_end; f > __fini_array_start;) /* reverse */
+		(*--f)(0, NULL, NULL);
 	libsys_stdio_flush_all();
 	struct sys_msg m = { .label = PG_EXIT, .w = { (uint64_t)(int64_t)status } };
 	libsys_pg_call(&m);
@@ -55,7 +68,7 @@ int mfree(void *addr)
 /* PG_THREAD_SPAWN: a thread at entry with stack, rdi = arg and FS base
  * tp, kept on cpu (-1: anywhere); its IPC buffer's address in *ipc_buf. */
 static int spawn_req(int cpu, uint64_t entry, uint64_t stack, uint64_t arg, uint64_t tp,
-		     uint64_t *ipc_buf, uint64_t flags, unsigned *slot)
+		     uint64_t *ipc_buf, uint64_t flags, unsigned *slot, uint64_t *ktid)
 {
 	struct sys_msg m = { .label = PG_THREAD_SPAWN,
 			     .w = { entry, stack, arg, (uint64_t)(cpu + 1) | tp << 8 | flags } };
@@ -64,6 +77,8 @@ static int spawn_req(int cpu, uint64_t entry, uint64_t stack, uint64_t arg, uint
 		*ipc_buf = m.w[1];
 	if (e == E_OK && slot)
 		*slot = (unsigned)m.w[0];
+	if (e == E_OK && ktid)
+		*ktid = m.w[2];
 	return e;
 }
 
@@ -71,7 +86,7 @@ static int spawn_req(int cpu, uint64_t entry, uint64_t stack, uint64_t arg, uint
 int thread_spawn_on(int cpu, uint64_t entry, uint64_t stack, uint64_t arg,
 		    uint64_t *ipc_buf)
 {
-	return spawn_req(cpu, entry, stack, arg, libsys_main_tp, ipc_buf, 0, NULL);
+	return spawn_req(cpu, entry, stack, arg, libsys_main_tp, ipc_buf, 0, NULL, NULL);
 }
 
 /* What a thread started by thread_start finds at the top of its stack. */
@@ -217,8 +232,9 @@ int thread_start_on(int cpu, void (*fn)(void *), void *arg, size_t stack_size)
 	uint64_t tp = libsys_tls_build((char *)stack + stack_size, b->tls);
 	uint64_t ipc = 0;
 	unsigned slot = 0;
+	uint64_t ktid = 0;
 	e = spawn_req(cpu, (uint64_t)libsys_thread_entry, sp, (uint64_t)b, tp, &ipc, PG_SIGS_OFF,
-		      &slot);
+		      &slot, &ktid);
 	if (e) {
 		tls_free(b->tls);
 		mfree(stack);
@@ -226,6 +242,7 @@ int thread_start_on(int cpu, void (*fn)(void *), void *arg, size_t stack_size)
 	}
 	if (b->tls) {
 		b->tls->ipc = ipc;
+		b->tls->ktid = ktid;
 		b->tls->slot = slot + 1;
 	}
 	__atomic_store_n(&b->ipc_set, 1, __ATOMIC_RELEASE);

@@ -60,12 +60,19 @@ static const struct { const char *name; unsigned off, u32, ctl; } ksm_files[] = 
 #define KSM_FILES (sizeof ksm_files / sizeof ksm_files[0])
 #define NODES_ROW (KSM_FILES - 1)
 
-/* The number at *s (decimal), *s moved past it; -1 if none. */
+/* The number at *s (decimal), *s moved past it; -1 if none or above
+ * 2^31 - 1 (no pid or setting is larger). */
 static long number(const char **s)
 {
 	long v = -1;
-	for (; **s >= '0' && **s <= '9'; (*s)++)
+	for (; **s >= '0' && **s <= '9'; (*s)++) {
 		v = (v < 0 ? 0 : v * 10) + (**s - '0');
+		if (v > 0x7fffffffL) {
+			while (**s >= '0' && **s <= '9')
+				(*s)++;
+			return -1;
+		}
+	}
 	return v;
 }
 
@@ -383,8 +390,6 @@ static ssize_t read_pagemap(uint64_t pos, void *buf, size_t count)
 {
 	struct pg_page_info info[PG_INFO_MAX_PAGES];
 	size_t done = 0;
-	if (pos % 8 || count % 8)
-		return libsys_fail(E_INVAL);
 	while (done < count) {
 		uint64_t page = (pos + done) / 8;
 		if (page >= PG_USER_END / PAGE_SIZE)
@@ -414,8 +419,20 @@ static ssize_t read_pagemap(uint64_t pos, void *buf, size_t count)
 
 ssize_t libsys_procfs_read(unsigned kind, int pid, uint64_t pos, void *buf, size_t count)
 {
-	if (kind == PF_PAGEMAP)
+	if (kind == PF_PAGEMAP && (pos % 8 || count % 8))
+		return libsys_fail(E_INVAL); /* whole entries only, as Linux's */
+	if (count) { /* a bad buffer is EFAULT, part of one a short read */
+		count = libsys_user_room(buf, count, 1);
+		if (kind == PF_PAGEMAP)
+			count -= count % 8;
+		if (!count)
+			return libsys_fail(E_FAULT);
+	}
+	if (kind == PF_PAGEMAP) {
+		if (pid != getpid()) /* a descriptor a fork child inherited */
+			return libsys_fail(E_PERM);
 		return read_pagemap(pos, buf, count);
+	}
 	struct text t = { 0 };
 	make_text(kind, pid, &t);
 	if (t.failed) {
@@ -435,6 +452,8 @@ ssize_t libsys_procfs_write(unsigned kind, const void *buf, size_t count)
 {
 	char s[32];
 	size_t n = count < sizeof s - 1 ? count : sizeof s - 1;
+	if (n && libsys_user_room(buf, n, 0) < n)
+		return libsys_fail(E_FAULT);
 	memcpy(s, buf, n);
 	s[n] = 0;
 	const char *p = s;

@@ -41,6 +41,9 @@ struct libsys_pthread {
 	unsigned slot;                /* its index in the pager + 1 (0: not
 				       * known yet, ~0: none): pthread_kill's
 				       * target; a futex */
+	uint64_t ktid;                /* the kernel's id of the thread in that
+				       * slot (0: unknown): a slot given to a
+				       * later thread is not this one's */
 };
 
 static void run_key_destructors(struct libsys_pthread *t);
@@ -57,6 +60,7 @@ static void run(void *arg)
 		t->stack_lo = me->lo;
 		t->stack_hi = me->hi;
 	}
+	t->ktid = me ? me->ktid : 0;
 	__atomic_store_n(&t->slot, me && me->slot ? me->slot : ~0u, __ATOMIC_RELEASE);
 	futex_wake(&t->slot, INT_MAX); /* a pthread_kill that came first */
 	if (!setjmp(t->exit_jb))
@@ -887,10 +891,11 @@ int pthread_attr_getstack(const pthread_attr_t *a, void **addr, size_t *size)
 	return pthread_attr_getstacksize(a, size);
 }
 
-unsigned libsys_pthread_slot(pthread_t t)
+unsigned libsys_pthread_slot(pthread_t t, uint64_t *ktid)
 {
 	unsigned slot;
 	while (!(slot = __atomic_load_n(&t->slot, __ATOMIC_ACQUIRE)))
 		futex_wait(&t->slot, 0, FUTEX_FOREVER);
+	*ktid = t->ktid;
 	return slot;
 }

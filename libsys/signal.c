@@ -422,10 +422,12 @@ int pthread_kill(pthread_t t, int sig)
 		return 0;
 	if (t == pthread_self())
 		return raise(sig) ? errno : 0;
-	unsigned slot = libsys_pthread_slot(t);
+	uint64_t ktid;
+	unsigned slot = libsys_pthread_slot(t, &ktid);
 	if (slot == ~0u) /* not known: the process's */
 		return kill(getpid(), sig) ? errno : 0;
-	struct sys_msg m = { .label = PG_KILL, .w = { (uint64_t)getpid(), (uint64_t)sig, slot } };
+	struct sys_msg m = { .label = PG_KILL,
+			     .w = { (uint64_t)getpid(), (uint64_t)sig, slot, ktid } };
 	int e = libsys_pg_call(&m);
 	return e == E_NOENT ? ESRCH : e ? libsys_errno(e) : 0; /* ESRCH: it has ended */
 }

@@ -488,6 +488,7 @@ long do_thread_spawn(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	p->nthreads++;
 	r->w[0] = (uint64_t)i;
 	r->w[1] = ipc;
+	r->w[2] = k.rsi; /* its tid: pthread_kill names the thread by both */
 	return E_OK;
 }
 
@@ -789,8 +790,12 @@ long do_kill(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	int64_t to = (int64_t)m->w[0];
 	if (sig > 64)
 		return E_INVAL;
-	if (m->w[2] && to == (int64_t)p->pid) /* one of its own threads (pthread_kill) */
-		return sig_send_thread(p, (unsigned)(m->w[2] - 1), (int)sig);
+	if (m->w[2] && to == (int64_t)p->pid) { /* one of its own threads (pthread_kill) */
+		uint64_t i = m->w[2] - 1; /* w3: its tid, if known: the slot may be another's now */
+		if (m->w[3] && (i >= (uint64_t)p->nthr || *proc_thr_tid(p, (unsigned)i) != m->w[3]))
+			return E_NOENT;
+		return sig_send_thread(p, (unsigned)i, (int)sig);
+	}
 	if (to > 0) {
 		struct proc *t = to <= UINT32_MAX ? proc_live((uint32_t)to) : NULL;
 		if (!t)

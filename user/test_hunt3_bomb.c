@@ -159,6 +159,7 @@ static int run(void)
 static int orphan_in_own_session(void)
 {
 	fflush(stdout);
+	sh->members = 0; /* before the fork: the grandchild sets it */
 	pid_t a = fork();
 	if (a == 0) {
 		pid_t b = fork();
@@ -173,12 +174,15 @@ static int orphan_in_own_session(void)
 		_exit(0);
 	}
 	int st, bad = 0;
-	sh->members = 0;
 	if (a < 0 || waitpid(a, &st, 0) != a) {
 		printf("@@FAIL " T ": fork or wait for the child\n");
 		return 1;
 	}
-	pid_t b = (pid_t)sh->members;
+	pid_t b = (pid_t)sh->members; /* > 0: a ends only once it is set */
+	if (b <= 0) {
+		printf("@@FAIL " T ": no grandchild pid\n");
+		return 1;
+	}
 	if (kill(b, SIGKILL) != 0) {
 		printf("@@FAIL " T ": kill of the orphan in its own session: errno %d\n", errno);
 		bad = 1;

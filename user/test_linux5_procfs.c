@@ -180,6 +180,11 @@ int main(void)
 	CHECK(access("/no/such/file", F_OK) == -1 && errno == ENOENT);
 	CHECK(access("/dev/null", R_OK | W_OK) == 0);
 	CHECK(open("/proc/self/nosuchfile", O_RDONLY) == -1 && errno == ENOENT);
+	CHECK(open("/proc/4294967298/status", O_RDONLY) == -1 && errno == ENOENT);
+	fd = open("/proc/self/pagemap", O_RDONLY);
+	CHECK(fd >= 0 && read(fd, (void *)8, 8) == -1 && errno == EFAULT);
+	CHECK(read(fd, buf, 7) == -1 && errno == EINVAL);
+	close(fd);
 
 	if (!fails)
 		printf("@@PASS linux5_procfs\n");

@@ -4,8 +4,9 @@
  * built on FUTEX_WAIT_PRIVATE/FUTEX_WAKE_PRIVATE keeps a counter exact
  * under 4 threads; FUTEX_WAIT returns EAGAIN when the word moved and
  * ETIMEDOUT after its relative timeout, FUTEX_WAIT_BITSET after an
- * absolute one; a futex in MAP_SHARED memory (no PRIVATE flag) wakes a
- * parent from its fork child. */
+ * absolute one, a timeout of 2^34 seconds waits until the wake, a bad
+ * timeout pointer is EFAULT; a futex in MAP_SHARED memory (no PRIVATE
+ * flag) wakes a parent from its fork child. */
 #include <errno.h>
 #include <linux/futex.h>
 #include <pthread.h>
@@ -70,6 +71,17 @@ static void *worker(void *arg)
 	return NULL;
 }
 
+/* Moves the word on and wakes its waiter, 100 ms later. */
+static void *wake_later(void *arg)
+{
+	uint32_t *w = arg;
+	struct timespec d = { 0, 100 * 1000000 };
+	nanosleep(&d, NULL);
+	__atomic_store_n(w, 6, __ATOMIC_RELEASE);
+	futex(w, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+	return NULL;
+}
+
 int main(void)
 {
 	CHECK(syscall(SYS_getpid) == getpid());
@@ -111,6 +123,18 @@ int main(void)
 	CHECK(futex(&w, FUTEX_WAIT_BITSET_PRIVATE, 5, &abs, NULL, FUTEX_BITSET_MATCH_ANY) == -1 &&
 	      errno == ETIMEDOUT);
 	CHECK(futex(&w, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0) == 0); /* nobody waits */
+	CHECK(futex(&w, FUTEX_WAIT_PRIVATE, 5, (struct timespec *)8, NULL, 0) == -1 &&
+	      errno == EFAULT);
+	pthread_t waker;
+	CHECK(pthread_create(&waker, NULL, wake_later, &w) == 0);
+	struct timespec huge = { 18446744074L, 0 }; /* seconds * 10^9 overflows */
+	long r = 0;
+	while (__atomic_load_n(&w, __ATOMIC_ACQUIRE) == 5) /* a wake may come early */
+		if ((r = futex(&w, FUTEX_WAIT_PRIVATE, 5, &huge, NULL, 0)) == -1 &&
+		    errno != EAGAIN && errno != EINTR)
+			break;
+	CHECK(__atomic_load_n(&w, __ATOMIC_ACQUIRE) == 6 && (r == 0 || errno == EAGAIN));
+	pthread_join(waker, NULL);
 
 	/* a shared futex: the child flips the word and wakes the parent */
 	uint32_t *sh = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);

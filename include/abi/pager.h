@@ -25,8 +25,8 @@
  *   PG_MFREE         w0 = region start            -  (the region is removed:
  *                                                 a later touch kills)
  *   PG_THREAD_SPAWN  w0 = entry, w1 = stack,      w0 = thread index,
- *                    w2 = arg (in rdi),           w1 = its IPC buffer address
- *                    w3 = 0, or cpu + 1 to keep   (E_AGAIN while
+ *                    w2 = arg (in rdi),           w1 = its IPC buffer address,
+ *                    w3 = 0, or cpu + 1 to keep   w2 = its tid (E_AGAIN while
  *                    the thread on that CPU,      PG_MAX_THREADS live,
  *                    | its FS base << 8 (0: none)
  *                                                 E_NOMEM without memory; an
@@ -65,8 +65,9 @@
  *                    (0: SIGKILL), w2 = 0, or a   the process ends (E_PERM
  *                    thread index + 1: to that    unless the caller is it,
  *                    thread of the caller alone   an ancestor (also of
- *                    (w0 its pid)                 an orphan) or in its
- *                                                 group); E_NOENT
+ *                    (w0 its pid), w3 = 0 or      an orphan) or in its
+ *                    that thread's tid (E_NOENT   group); E_NOENT
+ *                    if the index is another's)
  *   PG_MPROTECT      w0 = addr, w1 = size,        -  (inside one region)
  *                    w2 = MAP_* rights
  *   PG_BRK           w0 = new break (0: query)    w0 = the break: the heap
