@@ -19,6 +19,8 @@
 #include "lib/string.h"
 #include "libsys.h"
 
+void libsys_timer_info(siginfo_t *si); /* ptimer.c */
+
 static int bad_sig(int sig)
 {
 	if (sig >= 1 && sig < _NSIG)
@@ -343,6 +345,8 @@ void libsys_sig_entry(int sig, siginfo_t *si, void *uc)
 		return;
 	if (sig == SIGFPE && si && si->si_code == FPE_FLTINV) /* the pager's code for #MF, #XM */
 		si->si_code = fpe_code();
+	if (si && si->si_code == SI_TIMER) /* the pager names the timer only */
+		libsys_timer_info(si);
 	/* The handler starts with the FPU's initial state, as on Linux (every
 	 * exception masked, round to nearest, no flags): the interrupted
 	 * state, saved by libsys_sigtramp, comes back when it returns, and a

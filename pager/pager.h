@@ -88,6 +88,15 @@ struct proc {
 	uint64_t alarm_at, alarm_iv;       /* PG_SIG_ALARM: SIGALRM at alarm_at
 					    * (ms of the cycle counter; 0:
 					    * none), then every alarm_iv ms */
+	struct ptimer {                    /* PG_TIMER: POSIX timers */
+		uint64_t at, iv;           /* as alarm_at, alarm_iv */
+		uint32_t overrun;          /* missed at the last expiry */
+		uint8_t used, sig;         /* sig 0: SIGEV_NONE */
+		uint16_t thread;           /* its thread's slot + 1 (0: the
+					    * process; SIGEV_THREAD's) */
+	} timers[PG_TIMERS];
+	uint64_t timers_fired;             /* thread timers expired (bit id):
+					    * PG_TIMER_FIRED takes them */
 	uint64_t cfaults, cmaxrss;         /* of its waited-for children (and
 					    * theirs): faults, the highest peak
 					    * (getrusage RUSAGE_CHILDREN) */
@@ -251,6 +260,7 @@ void sig_child_ended(struct proc *parent, uint64_t w);
 /* SIGCHLD's sig_post word for ended child c (si_pid, si_code, si_status). */
 uint64_t sig_child_word(const struct proc *c);
 long do_sig_alarm(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+long do_timer(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 /* Milliseconds of the cycle counter (deadlines), and wake the alarm
  * thread to look at the deadlines again (pipe.c's polls). */
 uint64_t sig_ms_now(void);

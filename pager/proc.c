@@ -532,6 +532,8 @@ static void exec_clear(struct proc *p, const struct pg_exec_drop *drops, uint32_
 	pipe_proc_exec(p, drops, n);
 	p->heap_start = p->brk = 0;
 	p->sig_handled = p->sig_entry = 0; /* handlers back to SIG_DFL */
+	memset(p->timers, 0, sizeof p->timers); /* POSIX timers end with exec */
+	p->timers_fired = 0;
 	p->kept = false; /* whatever it runs now, not what init started */
 }
 
