@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include "abi/pager.h"
 #include "libsys.h"
 
@@ -28,7 +29,7 @@ static struct {
 } timers[PG_TIMERS];
 
 static pthread_t timer_thread;
-static int timer_thread_up;
+static pid_t timer_thread_up; /* the pid it was started in (a fork child has none) */
 static pthread_mutex_t timer_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* si of a SI_TIMER signal gets its timer's sigev_value. */
@@ -95,7 +96,9 @@ static void *timer_main(void *arg)
 static unsigned timer_thread_slot(void)
 {
 	pthread_mutex_lock(&timer_lock);
-	if (!timer_thread_up) {
+	pid_t me = getpid();
+	if (timer_thread_up != me) {
+		timer_thread_up = 0;
 		struct sigaction sa;
 		memset(&sa, 0, sizeof sa);
 		sa.sa_handler = timer_wake;
@@ -103,7 +106,7 @@ static unsigned timer_thread_slot(void)
 		sa.sa_flags = SA_RESTART;
 		if (sigaction(SIGTIMER, &sa, NULL) == 0 &&
 		    pthread_create(&timer_thread, NULL, timer_main, NULL) == 0)
-			timer_thread_up = 1;
+			timer_thread_up = me;
 	}
 	pthread_mutex_unlock(&timer_lock);
 	unsigned slot = timer_thread_up ? libsys_pthread_slot(timer_thread) : 0; /* index + 1 */
