@@ -267,6 +267,11 @@ int pthread_kill(struct libsys_pthread *t, int sig);
  * -1 with ESRCH, EPERM (none could be signalled), EINVAL.  killpg(g, sig)
  * is kill(-g, sig). */
 int kill(pid_t pid, int sig);
+/* kill with a value: the handler's si_value, si_code SI_QUEUE; several
+ * of one real-time signal (SIGRTMIN..SIGRTMAX) queue (up to 32 pending
+ * per process: then EAGAIN) and are delivered in order, the lowest
+ * number first; a standard one does not queue. */
+int sigqueue(pid_t pid, int sig, const union sigval value);
 int killpg(pid_t pgrp, int sig);
 
 /* "name: description" of sig on stderr (strsignal's words). */

@@ -241,6 +241,71 @@ int sig_send_thread(struct proc *p, unsigned slot, int sig)
 	return send_thread_word(p, slot, SIG_WORD(sig, ABI_SI_TKILL, 0, p->pid));
 }
 
+/* ---- sigqueue ---- */
+
+enum { SI_QUEUE_ = -1, SIGRT_FIRST_ = 32 };
+
+/* Take the first of sig queued for p into *q; false if none.  A
+ * real-time one with more of it queued is sent again (the kernel keeps
+ * one bit per number: each delivery takes one entry). */
+static bool sigq_take(struct proc *p, uint32_t sig, struct sigq *q)
+{
+	unsigned i = 0;
+	while (i < p->nsigq && p->sigq[i].sig != sig)
+		i++;
+	if (i == p->nsigq)
+		return false;
+	*q = p->sigq[i];
+	for (p->nsigq--; i < p->nsigq; i++)
+		p->sigq[i] = p->sigq[i + 1];
+	for (i = 0; i < p->nsigq; i++)
+		if (p->sigq[i].sig == sig) {
+			send_word(p, SIG_WORD(sig, SI_QUEUE_, 0, p->sigq[i].from));
+			break;
+		}
+	return true;
+}
+
+/* PG_SIGQUEUE: w3 = 0: send sig (w1) with value w2 to pid w0, as kill
+ * does (the same checks) with si_code SI_QUEUE; a handled one is queued
+ * (a real-time one once per send, in order; a standard one once while
+ * pending: the first's value), then sent.  w3 = 1: the caller's first
+ * queued sig w1 (libsys, as its handler starts): w0 = value, w1 = from. */
+long do_sigqueue(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
+{
+	uint64_t sig = m->w[1];
+	if (sig == 0 || sig > 64)
+		return E_INVAL;
+	if (m->w[3] == 1) {
+		struct sigq q;
+		if (!sigq_take(p, (uint32_t)sig, &q))
+			return E_NOENT;
+		r->w[0] = q.value;
+		r->w[1] = q.from;
+		return E_OK;
+	}
+	if (m->w[3])
+		return E_INVAL;
+	struct proc *t = m->w[0] && m->w[0] <= UINT32_MAX ? proc_live((uint32_t)m->w[0]) : NULL;
+	if (!t)
+		return E_NOENT;
+	enum sig_action a = sig_action(t, (int)sig);
+	if (a == SIG_ACT_END && !may_end(p, t))
+		return E_PERM;
+	if (a == SIG_ACT_HANDLE) {
+		bool have = false;
+		for (unsigned i = 0; i < t->nsigq; i++)
+			have |= t->sigq[i].sig == sig;
+		if (!have || sig >= SIGRT_FIRST_) {
+			if (t->nsigq == PG_SIGQ)
+				return E_AGAIN;
+			t->sigq[t->nsigq++] = (struct sigq){ m->w[2], p->pid, (uint32_t)sig };
+		}
+	}
+	send_word(t, SIG_WORD(sig, SI_QUEUE_, 0, p->pid));
+	return E_OK;
+}
+
 /* SIGCHLD's si_code and si_status for how c ended (the signal a fault
  * raises, as waitpid's status says). */
 uint64_t sig_child_word(const struct proc *c)

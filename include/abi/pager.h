@@ -193,6 +193,11 @@
  *                    w0 = PG_TIMER_DELETE, id     E_INVAL: no such timer
  *                    w0 = PG_TIMER_FIRED          w0 = thread timers
  *                                                 expired since (bit id)
+ *   PG_SIGQUEUE      w0 = pid, w1 = sig, w2 =     (kill's checks and
+ *                    value, w3 = 0: send          errors); E_AGAIN: the
+ *                                                 target's queue is full
+ *                    w1 = sig, w3 = 1: take the   w0 = value, w1 = the
+ *                    caller's first queued sig    sender's pid; E_NOENT
  *
  * Pipes (pager/pipe.c; the pager keeps the bytes and who holds each end:
  * per process, how many of its descriptors name each end; fork copies the
@@ -396,6 +401,7 @@ enum pg_request {
 	PG_PSH_LIST,
 	PG_PSH_RENAME,
 	PG_TIMER,
+	PG_SIGQUEUE,
 	PG_COUNT
 };
 
@@ -413,6 +419,7 @@ enum pg_request {
 #define PG_TIMER_DELETE 3
 #define PG_TIMER_FIRED  4
 #define PG_TIMERS       16
+#define PG_SIGQ         32 /* signals sigqueue'd and pending, per process */
 
 #define PG_PGID_GET 0
 #define PG_PGID_SET 1
