@@ -72,6 +72,22 @@
 #define SIGPWR  30
 #define SIGSYS  31
 
+/* Real-time signals: SIGRTMIN..SIGRTMAX, as glibc reports them (32 and
+ * 33 are libsys's own: 32 wakes the SIGEV_THREAD timers' thread). */
+#define SIGRTMIN 34
+#define SIGRTMAX 64
+
+/* How a POSIX timer (timer_create, time.h) tells its expiry: a signal
+ * (SIGEV_SIGNAL: sigev_signo with si_value = sigev_value, si_code
+ * SI_TIMER), nothing (SIGEV_NONE), or a new thread running
+ * sigev_notify_function(sigev_value) (SIGEV_THREAD).  Linux's layout. */
+#define SIGEV_SIGNAL 0
+#define SIGEV_NONE   1
+#define SIGEV_THREAD 2
+#define SIGEV_THREAD_ID 4
+union sigval;
+struct sigevent;
+
 #define SIG_BLOCK   0
 #define SIG_UNBLOCK 1
 #define SIG_SETMASK 2
@@ -107,6 +123,23 @@ union sigval {
 	void *sival_ptr;
 };
 
+struct sigevent {
+	union sigval sigev_value;
+	int sigev_signo;
+	int sigev_notify;
+	union {
+		int _pad[12];
+		int _tid; /* SIGEV_THREAD_ID (not there: EINVAL) */
+		struct {
+			void (*_function)(union sigval);
+			void *_attribute; /* pthread_attr_t * (ignored) */
+		} _sigev_thread;
+	} _sigev_un;
+};
+#define sigev_notify_function   _sigev_un._sigev_thread._function
+#define sigev_notify_attributes _sigev_un._sigev_thread._attribute
+#define sigev_notify_thread_id  _sigev_un._tid
+
 /* Linux's layout: si_addr at offset 16, 128 bytes in all. */
 typedef struct {
 	int si_signo;
@@ -116,11 +149,21 @@ typedef struct {
 	union {
 		void *si_addr;
 		struct {
-			pid_t si_pid;
-			uid_t si_uid;
-			int si_status;
+			union {
+				struct {
+					pid_t si_pid;
+					uid_t si_uid;
+				};
+				struct { /* a POSIX timer's (SI_TIMER) */
+					int si_timerid;
+					int si_overrun;
+				};
+			};
+			union { /* at offset 24, as Linux's */
+				int si_status;
+				union sigval si_value;
+			};
 		};
-		union sigval si_value;
 		long __pad[14];
 	};
 } siginfo_t;
@@ -224,6 +267,11 @@ int pthread_kill(struct libsys_pthread *t, int sig);
  * -1 with ESRCH, EPERM (none could be signalled), EINVAL.  killpg(g, sig)
  * is kill(-g, sig). */
 int kill(pid_t pid, int sig);
+/* kill with a value: the handler's si_value, si_code SI_QUEUE; several
+ * of one real-time signal (SIGRTMIN..SIGRTMAX) queue (up to 32 pending
+ * per process: then EAGAIN) and are delivered in order, the lowest
+ * number first; a standard one does not queue. */
+int sigqueue(pid_t pid, int sig, const union sigval value);
 int killpg(pid_t pgrp, int sig);
 
 /* "name: description" of sig on stderr (strsignal's words). */

@@ -57,6 +57,27 @@ int nanosleep(const struct timespec *req, struct timespec *rem);
 int clock_nanosleep(clockid_t clk, int flags, const struct timespec *req,
 		    struct timespec *rem);
 time_t time(time_t *t);
+
+/* POSIX timers (libsys/ptimer.c; the pager's alarm thread keeps their
+ * deadlines, in ms: values are rounded up to a ms).  Up to 16 per
+ * process; not inherited by fork, gone with exec and the process. */
+typedef void *timer_t;
+struct itimerspec {
+	struct timespec it_interval;
+	struct timespec it_value;
+};
+struct sigevent;
+/* clk CLOCK_REALTIME or CLOCK_MONOTONIC; sev NULL: SIGALRM with si_value
+ * the id.  0, or -1 with EINVAL, EAGAIN (16 already). */
+int timer_create(clockid_t clk, struct sigevent *sev, timer_t *id);
+/* Arm (it_value not 0: relative, or absolute on the timer's clock with
+ * TIMER_ABSTIME; then every it_interval) or disarm; *old (may be NULL)
+ * = what it was.  0, or -1 with EINVAL. */
+int timer_settime(timer_t id, int flags, const struct itimerspec *nv, struct itimerspec *old);
+int timer_gettime(timer_t id, struct itimerspec *cur);
+/* The expirations missed (late by more than an interval) at the last. */
+int timer_getoverrun(timer_t id);
+int timer_delete(timer_t id);
 clock_t clock(void);
 
 /* C11's timespec_get (TIME_UTC: CLOCK_REALTIME) and the CPU-time clock

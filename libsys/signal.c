@@ -19,6 +19,8 @@
 #include "lib/string.h"
 #include "libsys.h"
 
+void libsys_timer_info(siginfo_t *si); /* ptimer.c */
+
 static int bad_sig(int sig)
 {
 	if (sig >= 1 && sig < _NSIG)
@@ -260,6 +262,37 @@ sighandler_t signal(int sig, sighandler_t handler)
 	return old.sa_handler;
 }
 
+/* si of a signal sigqueue sent gets its value and sender from the
+ * pager's queue (the kernel keeps only its number; taking one sends the
+ * next of a real-time number again). */
+static void sigqueue_info(int sig, siginfo_t *si)
+{
+	struct sys_msg m = { .label = PG_SIGQUEUE, .w = { 0, (uint64_t)sig, 0, 1 } };
+	if (libsys_pg_call(&m) == E_OK) {
+		si->si_value.sival_ptr = (void *)m.w[0];
+		si->si_pid = (pid_t)m.w[1];
+	}
+}
+
+int sigqueue(pid_t pid, int sig, const union sigval value)
+{
+	if (sig < 0 || sig >= _NSIG) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (sig == 0)
+		return kill(pid, 0);
+	struct sys_msg m = { .label = PG_SIGQUEUE,
+			     .w = { (uint64_t)(uint32_t)pid, (uint64_t)sig,
+				    (uint64_t)value.sival_ptr, 0 } };
+	int e = pid > 0 ? libsys_pg_call(&m) : E_NOENT;
+	if (e == E_NOENT) {
+		errno = ESRCH;
+		return -1;
+	}
+	return e ? libsys_fail(e) : 0;
+}
+
 /* Call a's handler for sig with si and uc, as the kernel would: sig (and
  * sa_mask) blocked meanwhile unless SA_NODEFER; SA_RESETHAND first. */
 static void run_handler(int sig, siginfo_t *si, void *uc)
@@ -278,6 +311,8 @@ static void run_handler(int sig, siginfo_t *si, void *uc)
 		block |= 1ull << (sig - 1);
 	if (block)
 		sigmask(ABI_SIG_BLOCK, block, NULL);
+	if (si && si->si_code == SI_QUEUE) /* sigqueue's value (sig blocked now) */
+		sigqueue_info(sig, si);
 	if (!(a.sa_flags & SA_RESTART))
 		++*(volatile unsigned *)sig_eintr_count();
 	++*(volatile unsigned *)sig_ran_count();
@@ -343,6 +378,8 @@ void libsys_sig_entry(int sig, siginfo_t *si, void *uc)
 		return;
 	if (sig == SIGFPE && si && si->si_code == FPE_FLTINV) /* the pager's code for #MF, #XM */
 		si->si_code = fpe_code();
+	if (si && si->si_code == SI_TIMER) /* the pager names the timer only */
+		libsys_timer_info(si);
 	/* The handler starts with the FPU's initial state, as on Linux (every
 	 * exception masked, round to nearest, no flags): the interrupted
 	 * state, saved by libsys_sigtramp, comes back when it returns, and a

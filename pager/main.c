@@ -108,6 +108,8 @@ static const struct {
 	[PG_PIPE_WRITE]   = { "pipe_write",   do_pipe_write, BESIDE },
 	[PG_PIPE_READ]    = { "pipe_read",    do_pipe_read,  BESIDE },
 	[PG_SIG_ALARM]    = { "sig_alarm",    do_sig_alarm,  ALONE },
+	[PG_TIMER]        = { "timer",        do_timer,      ALONE },
+	[PG_SIGQUEUE]     = { "sigqueue",     do_sigqueue,   ALONE },
 	[PG_PSH_OPEN]     = { "psh_open",     do_psh_open,   ALONE },
 	[PG_PSH_UNLINK]   = { "psh_unlink",   do_psh_unlink, ALONE },
 	[PG_PSH_SIZE]     = { "psh_size",     do_psh_size,   ALONE },

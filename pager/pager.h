@@ -88,6 +88,21 @@ struct proc {
 	uint64_t alarm_at, alarm_iv;       /* PG_SIG_ALARM: SIGALRM at alarm_at
 					    * (ms of the cycle counter; 0:
 					    * none), then every alarm_iv ms */
+	struct ptimer {                    /* PG_TIMER: POSIX timers */
+		uint64_t at, iv;           /* as alarm_at, alarm_iv */
+		uint32_t overrun;          /* missed at the last expiry */
+		uint8_t used, sig;         /* sig 0: SIGEV_NONE */
+		uint16_t thread;           /* its thread's slot + 1 (0: the
+					    * process; SIGEV_THREAD's) */
+	} timers[PG_TIMERS];
+	uint64_t timers_fired;             /* thread timers expired (bit id):
+					    * PG_TIMER_FIRED takes them */
+	struct sigq {                      /* PG_SIGQUEUE: sent, not yet taken */
+		uint64_t value;
+		uint32_t from;
+		uint32_t sig;
+	} sigq[PG_SIGQ];
+	uint32_t nsigq;
 	uint64_t cfaults, cmaxrss;         /* of its waited-for children (and
 					    * theirs): faults, the highest peak
 					    * (getrusage RUSAGE_CHILDREN) */
@@ -251,6 +266,10 @@ void sig_child_ended(struct proc *parent, uint64_t w);
 /* SIGCHLD's sig_post word for ended child c (si_pid, si_code, si_status). */
 uint64_t sig_child_word(const struct proc *c);
 long do_sig_alarm(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+long do_timer(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+long do_sigqueue(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+/* True if p may end t by a signal (kill's rule: pager/proc.c). */
+bool may_end(const struct proc *p, const struct proc *t);
 /* Milliseconds of the cycle counter (deadlines), and wake the alarm
  * thread to look at the deadlines again (pipe.c's polls). */
 uint64_t sig_ms_now(void);

@@ -533,6 +533,9 @@ static void exec_clear(struct proc *p, const struct pg_exec_drop *drops, uint32_
 	pipe_proc_exec(p, drops, n);
 	p->heap_start = p->brk = 0;
 	p->sig_handled = p->sig_entry = 0; /* handlers back to SIG_DFL */
+	memset(p->timers, 0, sizeof p->timers); /* POSIX timers end with exec */
+	p->timers_fired = 0;
+	p->nsigq = 0; /* handlers are gone: what was queued for them too */
 	p->kept = false; /* whatever it runs now, not what init started */
 }
 
@@ -766,7 +769,7 @@ static bool is_ancestor(const struct proc *a, const struct proc *t)
  * (also one whose parent ended, an orphan of init's now: a program can
  * end what its fork bomb left), or one of its own process group; never
  * init or its shell but themselves. */
-static bool may_end(const struct proc *p, const struct proc *t)
+bool may_end(const struct proc *p, const struct proc *t)
 {
 	if (t->kept && t != p) /* init and its shell, whatever group one joins */
 		return false;

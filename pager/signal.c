@@ -184,9 +184,11 @@ static bool end_deferred(struct proc *p, uint64_t w)
 	return busy && !post_shared(p, w);
 }
 
-void sig_send_from(struct proc *p, int sig, int code, uint32_t from)
+/* Send the signal of word w (its number and siginfo) to p: the one
+ * place that decides what a signal to the process does. */
+static void send_word(struct proc *p, uint64_t w)
 {
-	uint64_t w = SIG_WORD(sig, code, 0, from);
+	int sig = (int)(w & 0xff);
 	switch (sig_action(p, sig)) {
 	case SIG_ACT_HANDLE:
 		post(p, w);
@@ -202,13 +204,20 @@ void sig_send_from(struct proc *p, int sig, int code, uint32_t from)
 	}
 }
 
+void sig_send_from(struct proc *p, int sig, int code, uint32_t from)
+{
+	send_word(p, SIG_WORD(sig, code, 0, from));
+}
+
 void sig_send(struct proc *p, int sig)
 {
 	sig_send_from(p, sig, ABI_SI_USER, 0);
 }
 
-int sig_send_thread(struct proc *p, unsigned slot, int sig)
+/* sig_send_thread with the signal's word w. */
+static int send_thread_word(struct proc *p, unsigned slot, uint64_t w)
 {
+	int sig = (int)(w & 0xff);
 	uint32_t h = slot < p->nthr ? *proc_thr(p, slot) : 0;
 	if (!h)
 		return E_NOENT;
@@ -219,13 +228,82 @@ int sig_send_thread(struct proc *p, unsigned slot, int sig)
 		sig_send(p, sig);
 		return E_OK;
 	}
-	int e = (int)sys_sig_post(h, SIG_WORD(sig, ABI_SI_TKILL, 0, p->pid), p->sig_entry,
-				  SIG_POST_FORCE | SIG_POST_OWN);
+	int e = (int)sys_sig_post(h, w, p->sig_entry, SIG_POST_FORCE | SIG_POST_OWN);
 	if (e == E_OK && a == SIG_ACT_HANDLE)
 		interrupted(p);
 	else if (e == E_OK) /* a default action it does not block: the end */
 		proc_end(p, PG_WAIT_KILLED, PG_KILLED_SIGNAL | (uint64_t)sig, 0, 0);
 	return E_OK; /* E_BUSY: pending on it; E_DEAD: it is ending, as Linux's */
+}
+
+int sig_send_thread(struct proc *p, unsigned slot, int sig)
+{
+	return send_thread_word(p, slot, SIG_WORD(sig, ABI_SI_TKILL, 0, p->pid));
+}
+
+/* ---- sigqueue ---- */
+
+enum { SI_QUEUE_ = -1, SIGRT_FIRST_ = 32 };
+
+/* Take the first of sig queued for p into *q; false if none.  A
+ * real-time one with more of it queued is sent again (the kernel keeps
+ * one bit per number: each delivery takes one entry). */
+static bool sigq_take(struct proc *p, uint32_t sig, struct sigq *q)
+{
+	unsigned i = 0;
+	while (i < p->nsigq && p->sigq[i].sig != sig)
+		i++;
+	if (i == p->nsigq)
+		return false;
+	*q = p->sigq[i];
+	for (p->nsigq--; i < p->nsigq; i++)
+		p->sigq[i] = p->sigq[i + 1];
+	for (i = 0; i < p->nsigq; i++)
+		if (p->sigq[i].sig == sig) {
+			send_word(p, SIG_WORD(sig, SI_QUEUE_, 0, p->sigq[i].from));
+			break;
+		}
+	return true;
+}
+
+/* PG_SIGQUEUE: w3 = 0: send sig (w1) with value w2 to pid w0, as kill
+ * does (the same checks) with si_code SI_QUEUE; a handled one is queued
+ * (a real-time one once per send, in order; a standard one once while
+ * pending: the first's value), then sent.  w3 = 1: the caller's first
+ * queued sig w1 (libsys, as its handler starts): w0 = value, w1 = from. */
+long do_sigqueue(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
+{
+	uint64_t sig = m->w[1];
+	if (sig == 0 || sig > 64)
+		return E_INVAL;
+	if (m->w[3] == 1) {
+		struct sigq q;
+		if (!sigq_take(p, (uint32_t)sig, &q))
+			return E_NOENT;
+		r->w[0] = q.value;
+		r->w[1] = q.from;
+		return E_OK;
+	}
+	if (m->w[3])
+		return E_INVAL;
+	struct proc *t = m->w[0] && m->w[0] <= UINT32_MAX ? proc_live((uint32_t)m->w[0]) : NULL;
+	if (!t)
+		return E_NOENT;
+	enum sig_action a = sig_action(t, (int)sig);
+	if (a == SIG_ACT_END && !may_end(p, t))
+		return E_PERM;
+	if (a == SIG_ACT_HANDLE) {
+		bool have = false;
+		for (unsigned i = 0; i < t->nsigq; i++)
+			have |= t->sigq[i].sig == sig;
+		if (!have || sig >= SIGRT_FIRST_) {
+			if (t->nsigq == PG_SIGQ)
+				return E_AGAIN;
+			t->sigq[t->nsigq++] = (struct sigq){ m->w[2], p->pid, (uint32_t)sig };
+		}
+	}
+	send_word(t, SIG_WORD(sig, SI_QUEUE_, 0, p->pid));
+	return E_OK;
 }
 
 /* SIGCHLD's si_code and si_status for how c ended (the signal a fault
@@ -294,14 +372,113 @@ long do_sig_alarm(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	return E_OK;
 }
 
-/* Send SIGALRM to every process whose alarm is due at now (pg.big held
- * for writing); the ms until the next one (FUTEX_FOREVER: none). */
+/* ---- POSIX timers ---- */
+
+enum { SI_TIMER_ = -2 };
+
+/* p's timer id, or NULL if there is none such. */
+static struct ptimer *timer_of(struct proc *p, uint64_t id)
+{
+	return id < PG_TIMERS && p->timers[id].used ? &p->timers[id] : NULL;
+}
+
+/* PG_TIMER (abi/pager.h): create, arm, ask, delete p's POSIX timers;
+ * PG_TIMER_FIRED takes the SIGEV_THREAD expiries libsys's timer thread
+ * was woken for.  The alarm thread fires them (fire_timers). */
+long do_timer(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
+{
+	uint64_t now = sig_ms_now();
+	struct ptimer *t;
+	switch (m->w[0]) {
+	case PG_TIMER_CREATE: {
+		uint64_t sig = m->w[1] & 0xff, slot = m->w[1] >> 8;
+		if (sig > 64 || slot > PG_MAX_THREADS)
+			return E_INVAL;
+		for (unsigned id = 0; id < PG_TIMERS; id++)
+			if (!p->timers[id].used) {
+				p->timers[id] = (struct ptimer){ .used = 1, .sig = (uint8_t)sig,
+								 .thread = (uint16_t)slot };
+				r->w[0] = id;
+				return E_OK;
+			}
+		return E_AGAIN;
+	}
+	case PG_TIMER_SET:
+	case PG_TIMER_GET:
+		if (!(t = timer_of(p, m->w[1])))
+			return E_INVAL;
+		r->w[0] = t->at ? (t->at > now ? t->at - now : 1) : 0;
+		r->w[1] = t->iv;
+		r->w[2] = t->overrun;
+		if (m->w[0] == PG_TIMER_GET)
+			return E_OK;
+		if (m->w[2] > ALARM_MAX_MS || m->w[3] > ALARM_MAX_MS)
+			return E_INVAL;
+		t->at = m->w[2] ? now + m->w[2] : 0;
+		t->iv = m->w[2] ? m->w[3] : 0;
+		sig_timer_kick();
+		return E_OK;
+	case PG_TIMER_DELETE:
+		if (!(t = timer_of(p, m->w[1])))
+			return E_INVAL;
+		*t = (struct ptimer){ 0 };
+		p->timers_fired &= ~(1ull << m->w[1]);
+		return E_OK;
+	case PG_TIMER_FIRED:
+		r->w[0] = p->timers_fired;
+		p->timers_fired = 0;
+		return E_OK;
+	default:
+		return E_INVAL;
+	}
+}
+
+/* Fire p's timers due at now (pg.big held for writing): each sends its
+ * signal (si_code SI_TIMER, si_timerid its id; libsys fills si_value)
+ * to the process or to its thread, and an interval one is armed again
+ * (the expiries it was late by are its overrun).  The ms until p's next
+ * (FUTEX_FOREVER: none); p may have ended. */
+static uint64_t fire_timers(struct proc *p, uint64_t now)
+{
+	uint64_t next = FUTEX_FOREVER;
+	for (unsigned id = 0; id < PG_TIMERS && p->state == PROC_LIVE; id++) {
+		struct ptimer *t = &p->timers[id];
+		if (!t->used || !t->at)
+			continue;
+		if (t->at <= now) {
+			uint64_t late = t->iv ? (now - t->at) / t->iv : 0;
+			t->overrun = late > 0x7fffffff ? 0x7fffffff : (uint32_t)late;
+			t->at = t->iv ? t->at + (late + 1) * t->iv : 0;
+			uint64_t w = SIG_WORD(t->sig, SI_TIMER_, 0, id);
+			if (t->sig && t->thread) {
+				p->timers_fired |= 1ull << id;
+				send_thread_word(p, t->thread - 1u, w); /* may end p */
+			} else if (t->sig) {
+				send_word(p, w); /* may end p */
+			}
+			if (p->state != PROC_LIVE || !t->at)
+				continue;
+		}
+		if (t->at - now < next)
+			next = t->at - now;
+	}
+	return next;
+}
+
+/* Send SIGALRM to every process whose alarm is due at now, and fire its
+ * POSIX timers (pg.big held for writing); the ms until the next one
+ * (FUTEX_FOREVER: none). */
 static uint64_t fire_alarms(uint64_t now)
 {
 	uint64_t next = FUTEX_FOREVER;
 	for (int i = 0; i < proc_slots(); i++) {
 		struct proc *p = proc_slot(i);
-		if (!p || p->state != PROC_LIVE || !p->alarm_at)
+		if (!p || p->state != PROC_LIVE)
+			continue;
+		uint64_t tn = fire_timers(p, now);
+		if (tn < next)
+			next = tn;
+		if (p->state != PROC_LIVE || !p->alarm_at)
 			continue;
 		if (p->alarm_at <= now) {
 			p->alarm_at = p->alarm_iv ? now + p->alarm_iv : 0;

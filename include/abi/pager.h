@@ -183,6 +183,22 @@
  *   PG_SIG_ALARM     w0 = ms until SIGALRM (0:    w0 = ms the alarm before
  *                    cancel), w1 = interval ms    had left (0: none), w1 =
  *                    (0: once), w2 = 1: only ask  its interval.  E_INVAL
+ *   PG_TIMER         w0 = PG_TIMER_CREATE, w1 =   w0 = the id (0..
+ *                    sig (0: none) | thread slot  PG_TIMERS - 1); E_AGAIN
+ *                    + 1 << 8 (0: the process)    (all taken), E_INVAL
+ *                    w0 = PG_TIMER_SET, w1 = id,  w0 = ms the one before
+ *                    w2 = ms (0: disarm), w3 =    had left, w1 = its
+ *                    interval ms                  interval
+ *                    w0 = PG_TIMER_GET, w1 = id   w0, w1 as SET, w2 =
+ *                                                 overrun
+ *                    w0 = PG_TIMER_DELETE, id     E_INVAL: no such timer
+ *                    w0 = PG_TIMER_FIRED          w0 = thread timers
+ *                                                 expired since (bit id)
+ *   PG_SIGQUEUE      w0 = pid, w1 = sig, w2 =     (kill's checks and
+ *                    value, w3 = 0: send          errors); E_AGAIN: the
+ *                                                 target's queue is full
+ *                    w1 = sig, w3 = 1: take the   w0 = value, w1 = the
+ *                    caller's first queued sig    sender's pid; E_NOENT
  *
  * Pipes (pager/pipe.c; the pager keeps the bytes and who holds each end:
  * per process, how many of its descriptors name each end; fork copies the
@@ -385,6 +401,8 @@ enum pg_request {
 	PG_PSH_STAT,
 	PG_PSH_LIST,
 	PG_PSH_RENAME,
+	PG_TIMER,
+	PG_SIGQUEUE,
 	PG_COUNT
 };
 
@@ -394,6 +412,15 @@ enum pg_request {
  * PG_OOM_ADJ_MAX makes a process go first. */
 #define PG_OOM_ADJ_MIN (-1000)
 #define PG_OOM_ADJ_MAX 1000
+
+/* PG_TIMER's w0 (POSIX timers: pager/signal.c). */
+#define PG_TIMER_CREATE 0
+#define PG_TIMER_SET    1
+#define PG_TIMER_GET    2
+#define PG_TIMER_DELETE 3
+#define PG_TIMER_FIRED  4
+#define PG_TIMERS       16
+#define PG_SIGQ         32 /* signals sigqueue'd and pending, per process */
 
 #define PG_PGID_GET 0
 #define PG_PGID_SET 1
