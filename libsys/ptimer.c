@@ -109,7 +109,8 @@ static unsigned timer_thread_slot(void)
 			timer_thread_up = me;
 	}
 	pthread_mutex_unlock(&timer_lock);
-	unsigned slot = timer_thread_up ? libsys_pthread_slot(timer_thread) : 0; /* index + 1 */
+	uint64_t ktid;
+	unsigned slot = timer_thread_up ? libsys_pthread_slot(timer_thread, &ktid) : 0; /* index + 1 */
 	return slot == ~0u ? 0 : slot;
 }
 
