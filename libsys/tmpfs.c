@@ -409,27 +409,43 @@ int mkdir(const char *path, mode_t mode)
 	return mkdirat(AT_FDCWD, path, mode);
 }
 
+/* Whether every name under directory old fits the pager's names once
+ * old's prefix is new's (0, or ENAMETOOLONG). */
+static int names_fit(const char *old, const char *new)
+{
+	char prefix[PMAX + 1], name[PMAX + 1];
+	uint64_t size;
+	size_t cursor = 0, ol = strlen(old), nl = strlen(new);
+	dir_name(old, prefix);
+	while (obj_next(&cursor, prefix, name, &size) == E_OK)
+		if (strlen(name) - ol + nl > SHM_NAME_MAX)
+			return ENAMETOOLONG;
+	return 0;
+}
+
 /* rename of directory old to new (new none, or an empty directory that
- * is taken away first): its name and every name under it. */
+ * is taken away first): its name and every name under it.  Every new name
+ * is checked first (ENAMETOOLONG): nothing is renamed then, nothing lost. */
 static int rename_dir(const char *old, const char *new, int new_kind)
 {
 	char a[PMAX + 1], b[PMAX + 1], prefix[PMAX + 1], name[PMAX + 1], to[2 * PMAX];
 	uint64_t size;
+	int e = names_fit(old, new);
+	if (e)
+		return fail(e);
 	if (new_kind == LIBSYS_T_DIR)
 		obj_unlink(dir_name(new, b));
-	int e = obj_rename(dir_name(old, a), dir_name(new, b));
-	if (e)
+	if ((e = obj_rename(dir_name(old, a), dir_name(new, b))))
 		return libsys_fail(e);
 	dir_name(old, prefix);
-	size_t pl = strlen(prefix);
-	for (;;) { /* a renamed name moves to the list's head: look again */
-		size_t cursor = 0;
-		if (obj_next(&cursor, prefix, name, &size) != E_OK)
-			return 0;
+	size_t pl = strlen(prefix), cursor = 0;
+	/* a renamed name has left the prefix: the cursor goes on after it */
+	while (obj_next(&cursor, prefix, name, &size) == E_OK) {
 		snprintf(to, sizeof to, "%s/%s", new, name + pl);
-		if (strlen(to) > SHM_NAME_MAX || obj_rename(name, to))
-			obj_unlink(name); /* cannot be: dropped rather than loop */
+		if (obj_rename(name, to))
+			return fail(EIO); /* cannot be: checked above, no allocation */
 	}
+	return 0;
 }
 
 int renameat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath)

@@ -88,13 +88,13 @@ void shm_put(struct shm *o, const struct dp_ops *ops)
 	pool_put(&obj_pool, o);
 }
 
-int shm_frame(struct shm *o, uint64_t index, const struct dp_ops *ops,
+int shm_frame(struct shm *o, uint64_t index, bool past_ok, const struct dp_ops *ops,
 	      uint64_t *pfn, uint32_t *gen)
 {
 	uint64_t key = index * PAGE_SIZE;
 	if (key >= (1ull << 47))
 		return E_INVAL;
-	if (o->sized && key >= o->size) /* a whole page past the end: SIGBUS */
+	if (o->sized && key >= o->size && !past_ok) /* a whole page past the end: SIGBUS */
 		return E_RANGE;
 	struct page *p = pagetab_lookup(&o->pages, key);
 	if (p) {
@@ -120,6 +120,16 @@ void shm_zero_from(struct shm *o, uint64_t from, const struct dp_ops *ops)
 	for (; p; p = pagetab_next(&o->pages, p)) {
 		uint64_t off = p->va < from ? from - p->va : 0;
 		memset((uint8_t *)ops->window(p->pfn) + off, 0, PAGE_SIZE - off);
+	}
+}
+
+void shm_zero_range(struct shm *o, uint64_t from, uint64_t to, const struct dp_ops *ops)
+{
+	struct page *p = pagetab_from(&o->pages, from & ~(uint64_t)(PAGE_SIZE - 1));
+	for (; p && p->va < to; p = pagetab_next(&o->pages, p)) {
+		uint64_t off = p->va < from ? from - p->va : 0;
+		uint64_t end = to - p->va < PAGE_SIZE ? to - p->va : PAGE_SIZE;
+		memset((uint8_t *)ops->window(p->pfn) + off, 0, end - off);
 	}
 }
 

@@ -113,12 +113,15 @@ void shm_get(struct shm *o);
 void shm_put(struct shm *o, const struct dp_ops *ops);
 /* The frame of page index (a zeroed one made now if it has none).
  * E_NOMEM, E_INVAL (index out of range), E_RANGE (a sized object's page
- * wholly past its size: the mapper's SIGBUS). */
-int shm_frame(struct shm *o, uint64_t index, const struct dp_ops *ops,
+ * wholly past its size: the mapper's SIGBUS; past_ok: a frame all the
+ * same, region.h's shm_hold). */
+int shm_frame(struct shm *o, uint64_t index, bool past_ok, const struct dp_ops *ops,
 	      uint64_t *pfn, uint32_t *gen);
 /* Zero o's bytes from offset from on in the frames it holds (a shrink:
  * ftruncate), making none: every mapper keeps its frames. */
 void shm_zero_from(struct shm *o, uint64_t from, const struct dp_ops *ops);
+/* Zero o's bytes [from, to) in the frames it holds, making none. */
+void shm_zero_range(struct shm *o, uint64_t from, uint64_t to, const struct dp_ops *ops);
 /* Regions referring to o (its mappings); objects in use (leak checks). */
 unsigned shm_users(const struct shm *o);
 size_t shm_objects_used(void);
@@ -280,6 +283,8 @@ struct shm *dp_shm_new(void);
 void dp_shm_put(struct shm *o);
 /* shm_zero_from under the share lock. */
 void dp_shm_zero_from(struct shm *o, uint64_t from);
+/* shm_zero_range under the share lock. */
+void dp_shm_zero_range(struct shm *o, uint64_t from, uint64_t to);
 /* The first n (<= PAGE_SIZE) bytes of o's page 0 set to bytes (its frame
  * made if missing), before o is seen by anyone else.  E_NOMEM. */
 int dp_shm_init(struct shm *o, const void *bytes, size_t n);

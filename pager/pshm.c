@@ -78,6 +78,7 @@ long do_psh_open(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 			dp_shm_unlink(name);
 		return e;
 	}
+	region_find(&p->mem.regions, at)->shm_hold = true; /* libsys's own */
 	r->w[0] = at;
 	r->w[1] = made;
 	return E_OK;
@@ -92,23 +93,48 @@ long do_psh_unlink(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	return e ? e : dp_shm_unlink(name);
 }
 
-/* PG_PSH_SIZE (abi/pager.h). */
+/* The size PG_PSH_SIZE's mode (w2) asks for o, with w1: E_RANGE past
+ * PG_PSH_SPAN. */
+static int new_size(const struct shm *o, uint64_t mode, uint64_t w1, uint64_t *size)
+{
+	if (mode == PG_PSH_GROW)
+		*size = w1 > o->size ? w1 : o->size;
+	else if (mode == PG_PSH_ADD)
+		*size = w1 <= PG_PSH_SPAN ? o->size + w1 : ~0ull;
+	else
+		*size = w1;
+	return *size > PG_PSH_SPAN ? E_RANGE : E_OK;
+}
+
+/* PG_PSH_SIZE (abi/pager.h).  Only a file's size is set: a named
+ * object's, or a memfd's (its first while its one mapping holds it); not a
+ * System V segment's nor a MAP_SHARED region's another process shares
+ * (E_INVAL, as Linux's ftruncate there). */
 long do_psh_size(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {
 	struct region *rg = region_find(&p->mem.regions, m->w[0]);
-	if (!rg || !rg->shm || rg->kind != PG_BACK_SHARED)
+	uint64_t mode = m->w[2], size;
+	if (!rg || !rg->shm || rg->kind != PG_BACK_SHARED || mode > PG_PSH_ADD)
 		return E_INVAL;
-	if (m->w[2] && m->w[1] > PG_PSH_SPAN)
-		return E_RANGE;
-	r->w[0] = rg->shm->size;
-	r->w[1] = rg->shm->ino;
-	r->w[2] = rg->shm->names;
-	if (m->w[2] && m->w[1] < rg->shm->size) /* what is cut off reads 0 */
-		dp_shm_zero_from(rg->shm, m->w[1]);  /* if it grows again */
-	if (m->w[2]) {
-		rg->shm->size = m->w[1];
-		rg->shm->sized = true; /* memfd's first ftruncate or write too */
-	}
+	struct shm *o = rg->shm;
+	if (mode && (o->seg || (!o->sized && shm_users(o) > 1)))
+		return E_INVAL;
+	int e = mode ? new_size(o, mode, m->w[1], &size) : E_OK;
+	if (e)
+		return e;
+	r->w[0] = o->size;
+	r->w[1] = o->ino;
+	r->w[2] = o->names;
+	if (!mode)
+		return E_OK;
+	if (size < o->size) /* what is cut off reads 0 if it grows again */
+		dp_shm_zero_from(o, size);
+	else if (size > o->size) /* bytes a write racing a truncate left there */
+		dp_shm_zero_range(o, o->size, size);
+	if (!o->sized)
+		rg->shm_hold = true; /* a memfd's first: libsys's own mapping */
+	o->size = size;
+	o->sized = true;
 	return E_OK;
 }
 

@@ -448,6 +448,9 @@ struct pg_poll {
 #define PG_PSH_CREAT   1              /* PG_PSH_OPEN's w0: make it if missing */
 #define PG_PSH_EXCL    2              /* ... and only if missing (E_BUSY) */
 #define PG_PSH_INIT    4              /* ... made with w1, w2 as its first 16 bytes */
+#define PG_PSH_SET     1              /* PG_PSH_SIZE's w2: size = w1 */
+#define PG_PSH_GROW    2              /* ... size = max(size, w1) */
+#define PG_PSH_ADD     3              /* ... size += w1 (w0: the size before) */
 #define PG_SHM_CREAT   1              /* PG_SHM_GET's w2: make it if missing */
 #define PG_SHM_EXCL    2              /* ... and only if missing (E_BUSY) */
 #define PG_SHM_RDONLY  1              /* PG_SHM_AT's w2: mapped read-only */
