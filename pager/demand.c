@@ -904,10 +904,10 @@ int dp_shm_unlink(const char *name)
 	return e;
 }
 
-int dp_shm_name_next(size_t *cursor, const char *prefix, char *out, uint64_t *size)
+int dp_shm_name_next(const char *after, const char *prefix, char *out, uint64_t *size)
 {
 	lock_take(&share);
-	int e = shm_name_next(cursor, prefix, out, size);
+	int e = shm_name_next(after, prefix, out, size);
 	lock_give(&share);
 	return e;
 }

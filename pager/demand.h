@@ -135,11 +135,14 @@ struct shm *shm_lookup(const char *name);
 int shm_link(const char *name, struct shm *o);
 int shm_unlink_name(const char *name, const struct dp_ops *ops);
 size_t shm_names_used(void);
-/* The first name at or past list position *cursor that starts with
- * prefix: copied to out (SHM_NAME_MAX + 1 bytes), its object's size in
- * *size, *cursor past it; E_NOENT none.  Name old's object new instead
- * (a name new had dropped first, with ops); E_NOENT no old. */
-int shm_name_next(size_t *cursor, const char *prefix, char *out, uint64_t *size);
+/* The first name (in strcmp order) past after ("": the first) that
+ * starts with prefix: copied to out (SHM_NAME_MAX + 1 bytes), its
+ * object's size in *size; E_NOENT none.  A walk that passes the name it
+ * got back goes on where it left off whatever was linked or unlinked
+ * meanwhile (a name that came past it is seen, one that went is not),
+ * O(1) a step while no other walk comes between.  Name old's object new
+ * instead (a name new had dropped first, with ops); E_NOENT no old. */
+int shm_name_next(const char *after, const char *prefix, char *out, uint64_t *size);
 int shm_rename(const char *old, const char *new, const struct dp_ops *ops);
 
 /* System V segments (shmget), one table for all processes (share lock, or
@@ -292,7 +295,7 @@ int dp_shm_init(struct shm *o, const void *bytes, size_t n);
 struct shm *dp_shm_lookup(const char *name);
 int dp_shm_link(const char *name, struct shm *o);
 int dp_shm_unlink(const char *name);
-int dp_shm_name_next(size_t *cursor, const char *prefix, char *out, uint64_t *size);
+int dp_shm_name_next(const char *after, const char *prefix, char *out, uint64_t *size);
 int dp_shm_rename(const char *old, const char *new);
 /* The System V calls above under the share lock (and dp_init's ops). */
 int dp_seg_get(int32_t key, uint64_t size, unsigned flags, uint32_t mode, uint32_t pid,

@@ -159,21 +159,23 @@ long do_psh_stat(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 long do_psh_list(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {
 	(void)p;
-	char prefix[SHM_NAME_MAX + 1], name[SHM_NAME_MAX + 1];
+	char buf[2 * (SHM_NAME_MAX + 1)], name[SHM_NAME_MAX + 1];
 	size_t len = IPC_LABEL_LEN(m->label);
-	if (len < 1 || len > SHM_NAME_MAX + 1)
+	if (len < 2 || len > sizeof buf)
 		return E_INVAL;
-	memcpy(prefix, pg_self()->ipc_buf, len);
-	if (prefix[len - 1] != '\0')
+	memcpy(buf, pg_self()->ipc_buf, len);
+	if (buf[len - 1] != '\0')
 		return E_INVAL;
-	size_t cursor = m->w[0];
+	size_t pl = strlen(buf);
+	if (pl + 2 > len || pl > SHM_NAME_MAX || strlen(buf + pl + 1) + pl + 2 != len ||
+	    strlen(buf + pl + 1) > SHM_NAME_MAX)
+		return E_INVAL;
 	uint64_t size;
-	int e = dp_shm_name_next(&cursor, prefix, name, &size);
+	int e = dp_shm_name_next(buf + pl + 1, buf, name, &size);
 	if (e)
 		return e;
 	memcpy(pg_self()->ipc_buf, name, strlen(name) + 1);
 	pg_self()->reply_len = strlen(name) + 1;
-	r->w[0] = cursor;
 	r->w[1] = size;
 	return E_OK;
 }

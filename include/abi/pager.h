@@ -235,12 +235,14 @@
  *                                                 w1 = its number (never
  *                                                 reused), w2 = its names.
  *                                                 E_NOENT
- *   PG_PSH_LIST      w0 = cursor (0: first),      buffer: the next name at
- *                    buffer: a prefix (may be     or past the cursor that
- *                    empty) and its NUL           starts with the prefix;
- *                                                 w0 = the cursor after it,
+ *   PG_PSH_LIST      buffer: "prefix\0after\0"  buffer: the first name past
+ *                    (either may be empty:        after (strcmp order) that
+ *                    after "" is the first)       starts with the prefix;
  *                                                 w1 = its object's size.
- *                                                 E_NOENT: no more
+ *                                                 E_NOENT: no more.  A walk
+ *                                                 passing back the name it
+ *                                                 got sees what was there
+ *                                                 throughout, once
  *   PG_PSH_RENAME    buffer: "old\0new\0"         -  old's object is named
  *                                                 new (a name new had goes
  *                                                 first). E_NOENT no old
