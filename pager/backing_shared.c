@@ -139,6 +139,16 @@ void shm_zero_range(struct shm *o, uint64_t from, uint64_t to, const struct dp_o
 	}
 }
 
+void shm_free_from(struct shm *o, uint64_t from, const struct dp_ops *ops)
+{
+	struct page *p = pagetab_from(&o->pages, from), *next, gone;
+	for (; p; p = next) {
+		next = pagetab_next(&o->pages, p); /* stays where it is */
+		if (pagetab_remove(&o->pages, p->va, &gone))
+			shm_free_frame(&gone, (void *)ops);
+	}
+}
+
 unsigned shm_users(const struct shm *o)
 {
 	return o->refs;

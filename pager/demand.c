@@ -873,6 +873,13 @@ void dp_shm_zero_from(struct shm *o, uint64_t from)
 	lock_give(&share);
 }
 
+void dp_shm_free_from(struct shm *o, uint64_t from)
+{
+	lock_take(&share);
+	shm_free_from(o, from, ops);
+	lock_give(&share);
+}
+
 void dp_shm_zero_range(struct shm *o, uint64_t from, uint64_t to)
 {
 	lock_take(&share);

@@ -120,6 +120,9 @@ int shm_frame(struct shm *o, uint64_t index, bool past_ok, const struct dp_ops *
 /* Zero o's bytes from offset from on in the frames it holds (a shrink:
  * ftruncate), making none: every mapper keeps its frames. */
 void shm_zero_from(struct shm *o, uint64_t from, const struct dp_ops *ops);
+/* Give back o's frames from offset from (a page boundary) on: no mapper
+ * may map them any more (a shrink unmapped them everywhere first). */
+void shm_free_from(struct shm *o, uint64_t from, const struct dp_ops *ops);
 /* Zero o's bytes [from, to) in the frames it holds, making none. */
 void shm_zero_range(struct shm *o, uint64_t from, uint64_t to, const struct dp_ops *ops);
 /* Regions referring to o (its mappings); objects in use (leak checks). */
@@ -286,6 +289,8 @@ struct shm *dp_shm_new(void);
 void dp_shm_put(struct shm *o);
 /* shm_zero_from under the share lock. */
 void dp_shm_zero_from(struct shm *o, uint64_t from);
+/* shm_free_from under the share lock. */
+void dp_shm_free_from(struct shm *o, uint64_t from);
 /* shm_zero_range under the share lock. */
 void dp_shm_zero_range(struct shm *o, uint64_t from, uint64_t to);
 /* The first n (<= PAGE_SIZE) bytes of o's page 0 set to bytes (its frame

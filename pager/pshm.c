@@ -93,6 +93,27 @@ long do_psh_unlink(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	return e ? e : dp_shm_unlink(name);
 }
 
+/* o shrunk to size: its pages wholly past it leave every mapping of o
+ * in every process (a touch there is SIGBUS again, as on Linux; libsys's
+ * own mapping makes a zeroed frame), and their frames come back.  Run
+ * alone (PG_PSH_SIZE): no fault is in flight. */
+static void drop_past(struct shm *o, uint64_t size)
+{
+	uint64_t from = (size + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1);
+	for (int i = 0; i < proc_slots(); i++) {
+		struct proc *q = proc_slot(i);
+		if (!q || q->state == PROC_FREE)
+			continue;
+		for (struct region *rg = region_first(&q->mem.regions, 0); rg;
+		     rg = region_next(&q->mem.regions, rg)) {
+			uint64_t a = rg->shm_va0 + from;
+			if (rg->shm == o && a < rg->end)
+				dp_dontneed(&q->mem, a > rg->start ? a : rg->start, rg->end);
+		}
+	}
+	dp_shm_free_from(o, from);
+}
+
 /* The size PG_PSH_SIZE's mode (w2) asks for o, with w1: E_RANGE past
  * PG_PSH_SPAN. */
 static int new_size(const struct shm *o, uint64_t mode, uint64_t w1, uint64_t *size)
@@ -127,8 +148,10 @@ long do_psh_size(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	r->w[2] = o->names;
 	if (!mode)
 		return E_OK;
-	if (size < o->size) /* what is cut off reads 0 if it grows again */
-		dp_shm_zero_from(o, size);
+	if (size < o->size) { /* what is cut off reads 0 if it grows again: */
+		drop_past(o, size);  /* the whole pages go, */
+		dp_shm_zero_range(o, size, o->size); /* the last one's tail zeroed */
+	}
 	else if (size > o->size) /* bytes a write racing a truncate left there */
 		dp_shm_zero_range(o, o->size, size);
 	if (!o->sized)
