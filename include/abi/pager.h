@@ -224,13 +224,17 @@
  *                                                 lives while mapped. E_NOENT
  *   PG_PSH_SIZE      w0 = an address in a         w0 = the object's size
  *                    mapping of the object,       (ftruncate's, kept here
- *                    w1 = new size, w2 = 1 set,   for every process) before.
- *                    0 only ask                   w1, w2 as PG_PSH_STAT's.
- *                                                 E_INVAL not shared memory,
+ *                    w1 = a size, w2 = 0 only     for every process) before.
+ *                    ask, PG_PSH_SET size = w1,   w1, w2 as PG_PSH_STAT's.
+ *                    PG_PSH_GROW size = max(      E_INVAL not shared memory,
+ *                    size, w1), PG_PSH_ADD        or (changing) not a file's:
+ *                    size += w1                   a System V segment, a
+ *                                                 MAP_SHARED region shared.
  *                                                 E_RANGE past PG_PSH_SPAN.
- *                                                 A smaller size zeroes the
- *                                                 bytes cut off in the frames
- *                                                 the object has (none made)
+ *                                                 A smaller size frees the
+ *                                                 pages past it (unmapped
+ *                                                 everywhere), zeroes the
+ *                                                 last one's tail
  *   PG_PSH_STAT      buffer: the name             w0 = the object's size,
  *                                                 w1 = its number (never
  *                                                 reused), w2 = its names.
