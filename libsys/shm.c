@@ -295,16 +295,21 @@ size_t libsys_shm_rw(int shm, uint64_t pos, void *buf, size_t n, int write)
 size_t libsys_shm_append(int shm, const void *buf, size_t n, uint64_t *pos)
 {
 	char *base = obj(shm - 1)->base;
+	int e = E_RANGE;
 	if (n > SHM_SPAN)
 		n = SHM_SPAN;
-	while (n && obj_size_e(shm - 1, PG_PSH_ADD, n, pos) == E_RANGE) {
+	while (n && (e = obj_size_e(shm - 1, PG_PSH_ADD, n, pos)) == E_RANGE) {
 		uint64_t size = obj_size(shm - 1, 0, 0); /* as much as fits */
 		if (size >= SHM_SPAN)
 			return 0;
 		n = n < SHM_SPAN - size ? n : SHM_SPAN - size;
 	}
-	if (!n)
+	if (!n) {
 		*pos = obj_size(shm - 1, 0, 0);
+		return 0;
+	}
+	if (e)
+		return 0;
 	memcpy(base + *pos, buf, n);
 	return n;
 }
