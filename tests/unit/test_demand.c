@@ -992,6 +992,39 @@ END_TEST
  * a cursor, objects' numbers and name counts, and rename (in place; a name the new one had is dropped with
  * its reference, so its object goes when nothing maps it: its frames
  * come back). */
+/* A shrink's frames: shm_free_from gives back the object's frames from a
+ * page on and keeps the ones before (their bytes too); shm_zero_range
+ * zeroes only its range. */
+START_TEST(shm_free_from_pages)
+{
+	setup();
+	struct dp_space a;
+	uint8_t v = 9, got = 0;
+	dp_space_init(&a, 1);
+	struct shm *o = dp_shm_new();
+	ck_assert_int_eq(dp_register_shared(&a, BASE, 3 * P, MAP_R | MAP_W, o, BASE), E_OK);
+	for (int i = 0; i < 3; i++)
+		ck_assert_int_eq(access_page(&a, BASE + i * P, true, &v), E_OK);
+	space_gone(&a); /* our reference keeps o */
+	ck_assert_uint_eq(dp_stats.frames_held, 3);
+	dp_shm_zero_range(o, P + 1, 2 * P);
+	dp_shm_free_from(o, 2 * P);
+	ck_assert_uint_eq(dp_stats.frames_held, 2);
+	dp_space_init(&a, 1);
+	ck_assert_int_eq(dp_register_shared(&a, BASE, 3 * P, MAP_R | MAP_W, o, BASE), E_OK);
+	ck_assert_int_eq(access_page(&a, BASE, false, &got), E_OK);
+	ck_assert_uint_eq(got, 9);
+	ck_assert_int_eq(access_page(&a, BASE + P, false, &got), E_OK);
+	ck_assert_uint_eq(got, 9); /* byte 0 of page 1: before the zeroed range */
+	ck_assert_int_eq(access_page(&a, BASE + 2 * P, false, &got), E_OK);
+	ck_assert_uint_eq(got, 0); /* a new frame */
+	space_gone(&a);
+	dp_shm_put(o);
+	ck_assert_uint_eq(dp_stats.frames_held, 0);
+	ck_assert_uint_eq(shm_objects_used(), 0);
+}
+END_TEST
+
 /* A walk of the namespace in name order that goes on past the name it
  * got: unlinking every name it gives (rm -rf) skips none, a name linked
  * ahead of it is seen, one behind it is not, and a rename moves a name to
@@ -1331,6 +1364,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, shm_names_global);
 	tcase_add_test(tc, shm_names_list_rename);
 	tcase_add_test(tc, shm_names_walk_unlink);
+	tcase_add_test(tc, shm_free_from_pages);
 	tcase_add_test(tc, shm_segs_global);
 	tcase_add_test(tc, move_keeps_frames);
 	tcase_add_test(tc, shm_shrink_zeroes_held_frames);
