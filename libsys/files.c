@@ -659,9 +659,9 @@ ssize_t write(int fd, const void *buf, size_t count)
 		}
 		return (ssize_t)n;
 	}
-	if (o->flags & O_APPEND) /* every write at the end, as Linux's */
-		o->pos = libsys_shm_size(o->shm);
-	size_t n = libsys_shm_rw(o->shm, o->pos, (void *)buf, count, 1);
+	size_t n = o->flags & O_APPEND ? /* every write at the end, at once, as Linux's */
+		libsys_shm_append(o->shm, buf, count, &o->pos) :
+		libsys_shm_rw(o->shm, o->pos, (void *)buf, count, 1);
 	o->pos += n;
 	return n || !count ? (ssize_t)n : libsys_fail(E_NOMEM);
 }

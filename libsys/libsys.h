@@ -99,6 +99,9 @@ void libsys_shm_set_size(int shm, uint64_t size);
 void libsys_shm_close(int shm);
 uint64_t libsys_shm_size(int shm);
 size_t libsys_shm_rw(int shm, uint64_t pos, void *buf, size_t n, int write);
+/* O_APPEND's write of n bytes of buf to object shm: at its end, taken and
+ * grown in one pager request (*pos: where they went); the bytes written. */
+size_t libsys_shm_append(int shm, const void *buf, size_t n, uint64_t *pos);
 /* The pager's object named n (no '/', flags PG_PSH_*) opened: its whole
  * mapping (PG_PSH_SPAN bytes) at *base, *made = 1 if it was made now;
  * with PG_PSH_INIT, an object made now starts with init's 16 bytes.

@@ -108,12 +108,24 @@ static int slot_for(char *base)
 	return i;
 }
 
-/* The pager's size of object i (set: to size); the size before. */
-static uint64_t obj_size(int i, int set, uint64_t size)
+/* The pager's size of object i, and with mode PG_PSH_SET, GROW or ADD
+ * (0: only ask) its new one from size: the pager's error (E_RANGE past
+ * SHM_SPAN, E_INVAL not a file), *before = the size before. */
+static int obj_size_e(int i, uint64_t mode, uint64_t size, uint64_t *before)
 {
 	struct sys_msg m = { .label = PG_PSH_SIZE,
-			     .w = { (uint64_t)(uintptr_t)obj(i)->base, size, (uint64_t)set } };
-	return libsys_pg_call(&m) == E_OK ? m.w[0] : 0;
+			     .w = { (uint64_t)(uintptr_t)obj(i)->base, size, mode } };
+	int e = libsys_pg_call(&m);
+	*before = e == E_OK ? m.w[0] : 0;
+	return e;
+}
+
+/* obj_size_e's size before (0 on an error). */
+static uint64_t obj_size(int i, uint64_t mode, uint64_t size)
+{
+	uint64_t before;
+	obj_size_e(i, mode, size, &before);
+	return before;
 }
 
 int libsys_psh_open(const char *n, uint64_t flags, const uint64_t init[2], char **base,
@@ -172,7 +184,7 @@ int shm_open(const char *name, int oflag, mode_t mode)
 		return -1;
 	}
 	if ((oflag & O_TRUNC) && (oflag & O_ACCMODE) == O_RDWR)
-		obj_size(i, 1, 0); /* the pager zeroes the frames the object has */
+		obj_size(i, PG_PSH_SET, 0); /* the pager zeroes the frames the object has */
 	return fd;
 }
 
@@ -199,7 +211,7 @@ int memfd_create(const char *name, unsigned flags)
 		libsys_shm_close(i + 1);
 		return -1;
 	}
-	obj_size(i, 1, 0); /* a file: size 0, a page past it is SIGBUS */
+	obj_size(i, PG_PSH_SET, 0); /* a file: size 0, a page past it is SIGBUS */
 	return fd;
 }
 
@@ -242,7 +254,7 @@ void libsys_shm_stat(int shm, uint64_t *size, uint64_t *ino, uint64_t *nlink)
 
 void libsys_shm_set_size(int shm, uint64_t size)
 {
-	obj_size(shm - 1, 1, size);
+	obj_size(shm - 1, PG_PSH_SET, size);
 }
 
 uint64_t libsys_shm_size(int shm)
@@ -250,25 +262,55 @@ uint64_t libsys_shm_size(int shm)
 	return obj_size(shm - 1, 0, 0);
 }
 
+/* Other processes may change the size at any time: a write grows the
+ * size to at least its end (never sets it: another writer's larger size
+ * stays), an append takes its place and grows the size in one pager
+ * request, and the copies go through the descriptor's own mapping, where
+ * a page past the size is a frame, never SIGBUS (pshm.c's shm_hold): a
+ * truncate racing a read or write is as if it came after the copy, or
+ * before (zeros read). */
 size_t libsys_shm_rw(int shm, uint64_t pos, void *buf, size_t n, int write)
 {
-	uint64_t size = obj_size(shm - 1, 0, 0);
 	char *base = obj(shm - 1)->base;
+	uint64_t size;
 	if (write) {
 		if (pos >= SHM_SPAN)
 			return 0;
 		if (n > SHM_SPAN - pos)
 			n = SHM_SPAN - pos;
-		if (pos + n > size) /* first: a page past the size is SIGBUS */
-			obj_size(shm - 1, 1, pos + n);
+		if (n && obj_size_e(shm - 1, PG_PSH_GROW, pos + n, &size))
+			return 0;
 		memcpy(base + pos, buf, n);
 		return n;
 	}
+	size = obj_size(shm - 1, 0, 0);
 	if (pos >= size)
 		return 0;
 	if (n > size - pos)
 		n = size - pos;
 	memcpy(buf, base + pos, n);
+	return n;
+}
+
+size_t libsys_shm_append(int shm, const void *buf, size_t n, uint64_t *pos)
+{
+	char *base = obj(shm - 1)->base;
+	int e = E_RANGE;
+	if (n > SHM_SPAN)
+		n = SHM_SPAN;
+	while (n && (e = obj_size_e(shm - 1, PG_PSH_ADD, n, pos)) == E_RANGE) {
+		uint64_t size = obj_size(shm - 1, 0, 0); /* as much as fits */
+		if (size >= SHM_SPAN)
+			return 0;
+		n = n < SHM_SPAN - size ? n : SHM_SPAN - size;
+	}
+	if (!n) {
+		*pos = obj_size(shm - 1, 0, 0);
+		return 0;
+	}
+	if (e)
+		return 0;
+	memcpy(base + *pos, buf, n);
 	return n;
 }
 
@@ -290,9 +332,8 @@ int ftruncate(int fd, off_t len)
 		errno = EFBIG;
 		return -1;
 	}
-	obj_size(shm - 1, 1, (uint64_t)len); /* a shrink: the pager zeroes the cut-off
-					     * bytes in the frames the object has */
-	return 0;
+	uint64_t before; /* a shrink: the pager zeroes the cut-off bytes */
+	return libsys_fail(obj_size_e(shm - 1, PG_PSH_SET, (uint64_t)len, &before));
 }
 
 /* truncate: ftruncate of path opened for writing (EROFS an initrd file,

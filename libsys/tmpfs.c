@@ -150,13 +150,17 @@ static int obj_stat3(const char *name, uint64_t *size, uint64_t *ino, uint64_t *
 }
 
 
-/* The name at or past *cursor starting with prefix into out (PMAX + 1
- * bytes), its size; E_NOENT none left. */
-static int obj_next(size_t *cursor, const char *prefix, char *out, uint64_t *size)
+/* The first name past after ("": the first; strcmp order) starting with
+ * prefix into out (PMAX + 1 bytes; may be after: a walk passes back the
+ * name it got, and goes on there whatever came or went), its size;
+ * E_NOENT none left. */
+static int obj_next(const char *after, const char *prefix, char *out, uint64_t *size)
 {
-	size_t len = strlen(prefix) + 1;
-	memcpy(libsys_ipc_buf(), prefix, len);
-	struct sys_msg m = { .label = IPC_LABEL(PG_PSH_LIST, len), .w = { *cursor } };
+	size_t a = strlen(prefix) + 1, b = strlen(after) + 1;
+	char *buf = libsys_ipc_buf();
+	memcpy(buf, prefix, a);
+	memcpy(buf + a, after, b);
+	struct sys_msg m = { .label = IPC_LABEL(PG_PSH_LIST, a + b) };
 	int e = libsys_pg_call(&m);
 	if (e)
 		return e;
@@ -165,7 +169,6 @@ static int obj_next(size_t *cursor, const char *prefix, char *out, uint64_t *siz
 		return E_NOENT;
 	memcpy(out, libsys_ipc_buf(), n);
 	out[n - 1] = '\0';
-	*cursor = m.w[0];
 	*size = m.w[1];
 	return E_OK;
 }
@@ -263,13 +266,12 @@ static int parent_ok(const char *abs)
 /* Whether directory abs has nothing in it. */
 static int dir_empty(const char *abs)
 {
-	char prefix[PMAX + 1], name[PMAX + 1];
-	size_t cursor = 0;
+	char prefix[PMAX + 1], name[PMAX + 1] = "";
 	uint64_t size;
 	if (!strcmp(abs, "/dev/shm") || !strcmp(abs, "/"))
 		return 0;
 	dir_name(abs, prefix);
-	while (obj_next(&cursor, prefix, name, &size) == E_OK)
+	while (obj_next(name, prefix, name, &size) == E_OK)
 		if (strcmp(name, prefix)) /* not the directory's own name */
 			return 0;
 	return 1;
@@ -409,27 +411,43 @@ int mkdir(const char *path, mode_t mode)
 	return mkdirat(AT_FDCWD, path, mode);
 }
 
+/* Whether every name under directory old fits the pager's names once
+ * old's prefix is new's (0, or ENAMETOOLONG). */
+static int names_fit(const char *old, const char *new)
+{
+	char prefix[PMAX + 1], name[PMAX + 1] = "";
+	uint64_t size;
+	size_t ol = strlen(old), nl = strlen(new);
+	dir_name(old, prefix);
+	while (obj_next(name, prefix, name, &size) == E_OK)
+		if (strlen(name) - ol + nl > SHM_NAME_MAX)
+			return ENAMETOOLONG;
+	return 0;
+}
+
 /* rename of directory old to new (new none, or an empty directory that
- * is taken away first): its name and every name under it. */
+ * is taken away first): its name and every name under it.  Every new name
+ * is checked first (ENAMETOOLONG): nothing is renamed then, nothing lost. */
 static int rename_dir(const char *old, const char *new, int new_kind)
 {
-	char a[PMAX + 1], b[PMAX + 1], prefix[PMAX + 1], name[PMAX + 1], to[2 * PMAX];
+	char a[PMAX + 1], b[PMAX + 1], prefix[PMAX + 1], name[PMAX + 1] = "", to[2 * PMAX];
 	uint64_t size;
+	int e = names_fit(old, new);
+	if (e)
+		return fail(e);
 	if (new_kind == LIBSYS_T_DIR)
 		obj_unlink(dir_name(new, b));
-	int e = obj_rename(dir_name(old, a), dir_name(new, b));
-	if (e)
+	if ((e = obj_rename(dir_name(old, a), dir_name(new, b))))
 		return libsys_fail(e);
 	dir_name(old, prefix);
 	size_t pl = strlen(prefix);
-	for (;;) { /* a renamed name moves to the list's head: look again */
-		size_t cursor = 0;
-		if (obj_next(&cursor, prefix, name, &size) != E_OK)
-			return 0;
+	/* a renamed name has left the prefix: the walk goes on past it */
+	while (obj_next(name, prefix, name, &size) == E_OK) {
 		snprintf(to, sizeof to, "%s/%s", new, name + pl);
-		if (strlen(to) > SHM_NAME_MAX || obj_rename(name, to))
-			obj_unlink(name); /* cannot be: dropped rather than loop */
+		if (obj_rename(name, to))
+			return fail(EIO); /* cannot be: checked above, no allocation */
 	}
+	return 0;
 }
 
 int renameat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath)
@@ -605,6 +623,7 @@ struct __dirstream {
 	int fd;
 	int phase;     /* 0 ".", 1 "..", 2 fixed entries, 3 the initrd, 4 objects, 5 end */
 	size_t at;     /* the phase's position */
+	char last[PMAX + 1]; /* objects: the name given last ("" none yet) */
 	char path[PMAX];
 	struct dirent ent;
 };
@@ -674,9 +693,12 @@ struct dirent *readdir(DIR *d)
 				prefix[0] = '\0';
 			else
 				dir_name(strcmp(d->path, "/") ? d->path : "", prefix);
-			while (obj_next(&d->at, prefix, name, &size) == E_OK) {
-				int isdir = name_path(name, path);
+			/* past the last name: what is unlinked meanwhile
+			 * (rm -rf) shifts nothing */
+			while (obj_next(d->last, prefix, d->last, &size) == E_OK) {
+				int isdir = name_path(d->last, path);
 				parent_of(path, parent);
+				d->at++;
 				if (!strcmp(parent, d->path) && strcmp(path, d->path))
 					return emit(d, strrchr(path, '/') + 1, isdir ? DT_DIR : DT_REG);
 			}
@@ -728,6 +750,7 @@ void rewinddir(DIR *d)
 {
 	d->phase = 0;
 	d->at = 0;
+	d->last[0] = '\0';
 }
 
 int dirfd(DIR *d)

@@ -27,7 +27,13 @@ struct shm_name {
 };
 static struct shm_name name_mem[SHM_NAMES_FIXED];
 static struct pool name_pool;
-static struct shm_name *names; /* the namespace: a list, newest first */
+static struct shm_name *names; /* the namespace: a list in strcmp order */
+/* Where the last shm_name_next left off: resume is the first name past
+ * resume_after (NULL: none), kept so as links and unlinks come: a walk
+ * (readdir) goes on from there, O(1) a step, not from the list's head. */
+static struct shm_name *resume;
+static char resume_after[SHM_NAME_MAX + 1];
+static bool resume_valid;
 
 const struct backing backing_shared = {
 	.kind = PG_BACK_SHARED, .zero_read = false, .count = &dp_stats.faults_zero,
@@ -88,13 +94,13 @@ void shm_put(struct shm *o, const struct dp_ops *ops)
 	pool_put(&obj_pool, o);
 }
 
-int shm_frame(struct shm *o, uint64_t index, const struct dp_ops *ops,
+int shm_frame(struct shm *o, uint64_t index, bool past_ok, const struct dp_ops *ops,
 	      uint64_t *pfn, uint32_t *gen)
 {
 	uint64_t key = index * PAGE_SIZE;
 	if (key >= (1ull << 47))
 		return E_INVAL;
-	if (o->sized && key >= o->size) /* a whole page past the end: SIGBUS */
+	if (o->sized && key >= o->size && !past_ok) /* a whole page past the end: SIGBUS */
 		return E_RANGE;
 	struct page *p = pagetab_lookup(&o->pages, key);
 	if (p) {
@@ -123,6 +129,26 @@ void shm_zero_from(struct shm *o, uint64_t from, const struct dp_ops *ops)
 	}
 }
 
+void shm_zero_range(struct shm *o, uint64_t from, uint64_t to, const struct dp_ops *ops)
+{
+	struct page *p = pagetab_from(&o->pages, from & ~(uint64_t)(PAGE_SIZE - 1));
+	for (; p && p->va < to; p = pagetab_next(&o->pages, p)) {
+		uint64_t off = p->va < from ? from - p->va : 0;
+		uint64_t end = to - p->va < PAGE_SIZE ? to - p->va : PAGE_SIZE;
+		memset((uint8_t *)ops->window(p->pfn) + off, 0, end - off);
+	}
+}
+
+void shm_free_from(struct shm *o, uint64_t from, const struct dp_ops *ops)
+{
+	struct page *p = pagetab_from(&o->pages, from), *next, gone;
+	for (; p; p = next) {
+		next = pagetab_next(&o->pages, p); /* stays where it is */
+		if (pagetab_remove(&o->pages, p->va, &gone))
+			shm_free_frame(&gone, (void *)ops);
+	}
+}
+
 unsigned shm_users(const struct shm *o)
 {
 	return o->refs;
@@ -133,17 +159,45 @@ size_t shm_objects_used(void)
 	return obj_pool.mem ? obj_pool.inuse : 0;
 }
 
+/* The slot of name in the list: where it is, or where it would go. */
 static struct shm_name **name_slot(const char *name)
 {
 	struct shm_name **n = &names;
-	while (*n && strcmp((*n)->name, name))
+	while (*n && strcmp((*n)->name, name) < 0)
 		n = &(*n)->next;
+	return n;
+}
+
+/* The name at slot at, if it is name. */
+static struct shm_name *name_at(struct shm_name **at, const char *name)
+{
+	return *at && !strcmp((*at)->name, name) ? *at : NULL;
+}
+
+/* n into the list at its place (its name not there). */
+static void name_insert(struct shm_name *n)
+{
+	struct shm_name **at = name_slot(n->name);
+	n->next = *at;
+	*at = n;
+	if (resume_valid && strcmp(n->name, resume_after) > 0 &&
+	    (!resume || strcmp(n->name, resume->name) < 0))
+		resume = n; /* now the first past resume_after */
+}
+
+/* The name at slot at out of the list. */
+static struct shm_name *name_remove(struct shm_name **at)
+{
+	struct shm_name *n = *at;
+	*at = n->next;
+	if (resume == n)
+		resume = n->next;
 	return n;
 }
 
 struct shm *shm_lookup(const char *name)
 {
-	struct shm_name *n = *name_slot(name);
+	struct shm_name *n = name_at(name_slot(name), name);
 	return n ? n->obj : NULL;
 }
 
@@ -152,7 +206,7 @@ int shm_link(const char *name, struct shm *o)
 	size_t len = strlen(name);
 	if (len == 0 || len > SHM_NAME_MAX)
 		return E_INVAL;
-	if (*name_slot(name))
+	if (name_at(name_slot(name), name))
 		return E_BUSY;
 	if (!name_pool.mem)
 		pool_init(&name_pool, name_mem, sizeof name_mem[0], SHM_NAMES_FIXED);
@@ -163,39 +217,47 @@ int shm_link(const char *name, struct shm *o)
 	n->obj = o;
 	o->refs++;
 	o->names++;
-	n->next = names;
-	names = n;
+	name_insert(n);
 	return E_OK;
 }
 
 int shm_unlink_name(const char *name, const struct dp_ops *ops)
 {
-	struct shm_name **at = name_slot(name), *n = *at;
+	struct shm_name **at = name_slot(name), *n = name_at(at, name);
 	if (!n)
 		return E_NOENT;
-	*at = n->next;
+	name_remove(at);
 	n->obj->names--;
 	shm_put(n->obj, ops);
 	pool_put(&name_pool, n);
 	return E_OK;
 }
 
-int shm_name_next(size_t *cursor, const char *prefix, char *out, uint64_t *size)
+int shm_name_next(const char *after, const char *prefix, char *out, uint64_t *size)
 {
-	size_t i = 0, plen = strlen(prefix);
-	for (struct shm_name *n = names; n; n = n->next, i++)
-		if (i >= *cursor && !strncmp(n->name, prefix, plen)) {
-			memcpy(out, n->name, strlen(n->name) + 1);
-			*size = n->obj->size;
-			*cursor = i + 1;
-			return E_OK;
-		}
-	return E_NOENT;
+	size_t plen = strlen(prefix);
+	const char *from = strcmp(after, prefix) >= 0 ? after : NULL; /* NULL: >= prefix */
+	struct shm_name *n;
+	if (from && resume_valid && !strcmp(from, resume_after))
+		n = resume; /* a walk going on */
+	else
+		for (n = names; n && (from ? strcmp(n->name, from) <= 0 :
+					   strcmp(n->name, prefix) < 0); n = n->next)
+			;
+	if (!n || strncmp(n->name, prefix, plen)) /* the prefix's names are one run */
+		return E_NOENT;
+	size_t len = strlen(n->name) + 1;
+	memcpy(out, n->name, len);
+	*size = n->obj->size;
+	memcpy(resume_after, n->name, len);
+	resume = n->next;
+	resume_valid = true;
+	return E_OK;
 }
 
 int shm_rename(const char *old, const char *new, const struct dp_ops *ops)
 {
-	struct shm_name *n = *name_slot(old);
+	struct shm_name **at = name_slot(old), *n = name_at(at, old);
 	if (!n)
 		return E_NOENT;
 	size_t len = strlen(new);
@@ -203,9 +265,11 @@ int shm_rename(const char *old, const char *new, const struct dp_ops *ops)
 		return E_INVAL;
 	if (!strcmp(old, new))
 		return E_OK;
-	if (*name_slot(new))
+	name_remove(at);
+	if (name_at(name_slot(new), new))
 		shm_unlink_name(new, ops);
 	memcpy(n->name, new, len + 1);
+	name_insert(n); /* at its new name's place */
 	return E_OK;
 }
 

@@ -370,7 +370,8 @@ static int demand_shared(struct dp_space *s, struct region *r, uint64_t va,
 	uint32_t gen;
 	int e;
 	if (r->shm) {
-		if ((e = shm_frame(r->shm, (va - r->shm_va0) / PAGE_SIZE, ops, &pfn, &gen)))
+		if ((e = shm_frame(r->shm, (va - r->shm_va0) / PAGE_SIZE, r->shm_hold, ops, &pfn,
+				   &gen)))
 			return e;
 		if (pagetab_insert(&s->pages, va, pfn, gen, PAGE_SHARED))
 			return E_NOMEM;
@@ -675,8 +676,11 @@ static int fork_region(struct dp_space *parent, struct dp_space *child,
 	if (r->shm) { /* shared, not copied: the child faults the same frames in */
 		e = dp_register_shared(child, r->start, r->end - r->start, r->rights,
 				       r->shm, r->shm_va0);
-		if (e == E_OK)
-			region_find(&child->regions, r->start)->fork = r->fork;
+		if (e == E_OK) {
+			struct region *c = region_find(&child->regions, r->start);
+			c->fork = r->fork;
+			c->shm_hold = r->shm_hold;
+		}
 		return e;
 	}
 	e = dp_register_lazy(child, r->start, r->end - r->start, r->rights, r->b, &c);
@@ -850,7 +854,7 @@ int dp_shm_init(struct shm *o, const void *bytes, size_t n)
 	uint64_t pfn;
 	uint32_t gen;
 	lock_take(&share);
-	int e = shm_frame(o, 0, ops, &pfn, &gen);
+	int e = shm_frame(o, 0, false, ops, &pfn, &gen);
 	if (e == E_OK)
 		memcpy(ops->window(pfn), bytes, n);
 	lock_give(&share);
@@ -866,6 +870,20 @@ void dp_shm_zero_from(struct shm *o, uint64_t from)
 {
 	lock_take(&share);
 	shm_zero_from(o, from, ops);
+	lock_give(&share);
+}
+
+void dp_shm_free_from(struct shm *o, uint64_t from)
+{
+	lock_take(&share);
+	shm_free_from(o, from, ops);
+	lock_give(&share);
+}
+
+void dp_shm_zero_range(struct shm *o, uint64_t from, uint64_t to)
+{
+	lock_take(&share);
+	shm_zero_range(o, from, to, ops);
 	lock_give(&share);
 }
 
@@ -893,10 +911,10 @@ int dp_shm_unlink(const char *name)
 	return e;
 }
 
-int dp_shm_name_next(size_t *cursor, const char *prefix, char *out, uint64_t *size)
+int dp_shm_name_next(const char *after, const char *prefix, char *out, uint64_t *size)
 {
 	lock_take(&share);
-	int e = shm_name_next(cursor, prefix, out, size);
+	int e = shm_name_next(after, prefix, out, size);
 	lock_give(&share);
 	return e;
 }

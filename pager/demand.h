@@ -113,12 +113,18 @@ void shm_get(struct shm *o);
 void shm_put(struct shm *o, const struct dp_ops *ops);
 /* The frame of page index (a zeroed one made now if it has none).
  * E_NOMEM, E_INVAL (index out of range), E_RANGE (a sized object's page
- * wholly past its size: the mapper's SIGBUS). */
-int shm_frame(struct shm *o, uint64_t index, const struct dp_ops *ops,
+ * wholly past its size: the mapper's SIGBUS; past_ok: a frame all the
+ * same, region.h's shm_hold). */
+int shm_frame(struct shm *o, uint64_t index, bool past_ok, const struct dp_ops *ops,
 	      uint64_t *pfn, uint32_t *gen);
 /* Zero o's bytes from offset from on in the frames it holds (a shrink:
  * ftruncate), making none: every mapper keeps its frames. */
 void shm_zero_from(struct shm *o, uint64_t from, const struct dp_ops *ops);
+/* Give back o's frames from offset from (a page boundary) on: no mapper
+ * may map them any more (a shrink unmapped them everywhere first). */
+void shm_free_from(struct shm *o, uint64_t from, const struct dp_ops *ops);
+/* Zero o's bytes [from, to) in the frames it holds, making none. */
+void shm_zero_range(struct shm *o, uint64_t from, uint64_t to, const struct dp_ops *ops);
 /* Regions referring to o (its mappings); objects in use (leak checks). */
 unsigned shm_users(const struct shm *o);
 size_t shm_objects_used(void);
@@ -132,11 +138,14 @@ struct shm *shm_lookup(const char *name);
 int shm_link(const char *name, struct shm *o);
 int shm_unlink_name(const char *name, const struct dp_ops *ops);
 size_t shm_names_used(void);
-/* The first name at or past list position *cursor that starts with
- * prefix: copied to out (SHM_NAME_MAX + 1 bytes), its object's size in
- * *size, *cursor past it; E_NOENT none.  Name old's object new instead
- * (a name new had dropped first, with ops); E_NOENT no old. */
-int shm_name_next(size_t *cursor, const char *prefix, char *out, uint64_t *size);
+/* The first name (in strcmp order) past after ("": the first) that
+ * starts with prefix: copied to out (SHM_NAME_MAX + 1 bytes), its
+ * object's size in *size; E_NOENT none.  A walk that passes the name it
+ * got back goes on where it left off whatever was linked or unlinked
+ * meanwhile (a name that came past it is seen, one that went is not),
+ * O(1) a step while no other walk comes between.  Name old's object new
+ * instead (a name new had dropped first, with ops); E_NOENT no old. */
+int shm_name_next(const char *after, const char *prefix, char *out, uint64_t *size);
 int shm_rename(const char *old, const char *new, const struct dp_ops *ops);
 
 /* System V segments (shmget), one table for all processes (share lock, or
@@ -280,6 +289,10 @@ struct shm *dp_shm_new(void);
 void dp_shm_put(struct shm *o);
 /* shm_zero_from under the share lock. */
 void dp_shm_zero_from(struct shm *o, uint64_t from);
+/* shm_free_from under the share lock. */
+void dp_shm_free_from(struct shm *o, uint64_t from);
+/* shm_zero_range under the share lock. */
+void dp_shm_zero_range(struct shm *o, uint64_t from, uint64_t to);
 /* The first n (<= PAGE_SIZE) bytes of o's page 0 set to bytes (its frame
  * made if missing), before o is seen by anyone else.  E_NOMEM. */
 int dp_shm_init(struct shm *o, const void *bytes, size_t n);
@@ -287,7 +300,7 @@ int dp_shm_init(struct shm *o, const void *bytes, size_t n);
 struct shm *dp_shm_lookup(const char *name);
 int dp_shm_link(const char *name, struct shm *o);
 int dp_shm_unlink(const char *name);
-int dp_shm_name_next(size_t *cursor, const char *prefix, char *out, uint64_t *size);
+int dp_shm_name_next(const char *after, const char *prefix, char *out, uint64_t *size);
 int dp_shm_rename(const char *old, const char *new);
 /* The System V calls above under the share lock (and dp_init's ops). */
 int dp_seg_get(int32_t key, uint64_t size, unsigned flags, uint32_t mode, uint32_t pid,

@@ -78,6 +78,7 @@ long do_psh_open(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 			dp_shm_unlink(name);
 		return e;
 	}
+	region_find(&p->mem.regions, at)->shm_hold = true; /* libsys's own */
 	r->w[0] = at;
 	r->w[1] = made;
 	return E_OK;
@@ -92,23 +93,71 @@ long do_psh_unlink(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	return e ? e : dp_shm_unlink(name);
 }
 
-/* PG_PSH_SIZE (abi/pager.h). */
+/* o shrunk to size: its pages wholly past it leave every mapping of o
+ * in every process (a touch there is SIGBUS again, as on Linux; libsys's
+ * own mapping makes a zeroed frame), and their frames come back.  Run
+ * alone (PG_PSH_SIZE): no fault is in flight. */
+static void drop_past(struct shm *o, uint64_t size)
+{
+	uint64_t from = (size + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1);
+	for (int i = 0; i < proc_slots(); i++) {
+		struct proc *q = proc_slot(i);
+		if (!q || q->state == PROC_FREE)
+			continue;
+		for (struct region *rg = region_first(&q->mem.regions, 0); rg;
+		     rg = region_next(&q->mem.regions, rg)) {
+			uint64_t a = rg->shm_va0 + from;
+			if (rg->shm == o && a < rg->end)
+				dp_dontneed(&q->mem, a > rg->start ? a : rg->start, rg->end);
+		}
+	}
+	dp_shm_free_from(o, from);
+}
+
+/* The size PG_PSH_SIZE's mode (w2) asks for o, with w1: E_RANGE past
+ * PG_PSH_SPAN. */
+static int new_size(const struct shm *o, uint64_t mode, uint64_t w1, uint64_t *size)
+{
+	if (mode == PG_PSH_GROW)
+		*size = w1 > o->size ? w1 : o->size;
+	else if (mode == PG_PSH_ADD)
+		*size = w1 <= PG_PSH_SPAN ? o->size + w1 : ~0ull;
+	else
+		*size = w1;
+	return *size > PG_PSH_SPAN ? E_RANGE : E_OK;
+}
+
+/* PG_PSH_SIZE (abi/pager.h).  Only a file's size is set: a named
+ * object's, or a memfd's (its first while its one mapping holds it); not a
+ * System V segment's nor a MAP_SHARED region's another process shares
+ * (E_INVAL, as Linux's ftruncate there). */
 long do_psh_size(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {
 	struct region *rg = region_find(&p->mem.regions, m->w[0]);
-	if (!rg || !rg->shm || rg->kind != PG_BACK_SHARED)
+	uint64_t mode = m->w[2], size;
+	if (!rg || !rg->shm || rg->kind != PG_BACK_SHARED || mode > PG_PSH_ADD)
 		return E_INVAL;
-	if (m->w[2] && m->w[1] > PG_PSH_SPAN)
-		return E_RANGE;
-	r->w[0] = rg->shm->size;
-	r->w[1] = rg->shm->ino;
-	r->w[2] = rg->shm->names;
-	if (m->w[2] && m->w[1] < rg->shm->size) /* what is cut off reads 0 */
-		dp_shm_zero_from(rg->shm, m->w[1]);  /* if it grows again */
-	if (m->w[2]) {
-		rg->shm->size = m->w[1];
-		rg->shm->sized = true; /* memfd's first ftruncate or write too */
+	struct shm *o = rg->shm;
+	if (mode && (o->seg || (!o->sized && shm_users(o) > 1)))
+		return E_INVAL;
+	int e = mode ? new_size(o, mode, m->w[1], &size) : E_OK;
+	if (e)
+		return e;
+	r->w[0] = o->size;
+	r->w[1] = o->ino;
+	r->w[2] = o->names;
+	if (!mode)
+		return E_OK;
+	if (size < o->size) { /* what is cut off reads 0 if it grows again: */
+		drop_past(o, size);  /* the whole pages go, */
+		dp_shm_zero_range(o, size, o->size); /* the last one's tail zeroed */
 	}
+	else if (size > o->size) /* bytes a write racing a truncate left there */
+		dp_shm_zero_range(o, o->size, size);
+	if (!o->sized)
+		rg->shm_hold = true; /* a memfd's first: libsys's own mapping */
+	o->size = size;
+	o->sized = true;
 	return E_OK;
 }
 
@@ -133,21 +182,23 @@ long do_psh_stat(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 long do_psh_list(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {
 	(void)p;
-	char prefix[SHM_NAME_MAX + 1], name[SHM_NAME_MAX + 1];
+	char buf[2 * (SHM_NAME_MAX + 1)], name[SHM_NAME_MAX + 1];
 	size_t len = IPC_LABEL_LEN(m->label);
-	if (len < 1 || len > SHM_NAME_MAX + 1)
+	if (len < 2 || len > sizeof buf)
 		return E_INVAL;
-	memcpy(prefix, pg_self()->ipc_buf, len);
-	if (prefix[len - 1] != '\0')
+	memcpy(buf, pg_self()->ipc_buf, len);
+	if (buf[len - 1] != '\0')
 		return E_INVAL;
-	size_t cursor = m->w[0];
+	size_t pl = strlen(buf);
+	if (pl + 2 > len || pl > SHM_NAME_MAX || strlen(buf + pl + 1) + pl + 2 != len ||
+	    strlen(buf + pl + 1) > SHM_NAME_MAX)
+		return E_INVAL;
 	uint64_t size;
-	int e = dp_shm_name_next(&cursor, prefix, name, &size);
+	int e = dp_shm_name_next(buf + pl + 1, buf, name, &size);
 	if (e)
 		return e;
 	memcpy(pg_self()->ipc_buf, name, strlen(name) + 1);
 	pg_self()->reply_len = strlen(name) + 1;
-	r->w[0] = cursor;
 	r->w[1] = size;
 	return E_OK;
 }

@@ -124,7 +124,8 @@ static bool same_kind(const struct region *a, const struct region *b)
 	return a->end == b->start && a->kind == b->kind && a->rights == b->rights &&
 	       a->mergeable == b->mergeable && a->fork == b->fork && a->b == b->b &&
 	       a->fdata == b->fdata &&
-	       a->fvaddr == b->fvaddr && a->filesz == b->filesz && a->shm == b->shm && a->shm_va0 == b->shm_va0;
+	       a->fvaddr == b->fvaddr && a->filesz == b->filesz && a->shm == b->shm && a->shm_va0 == b->shm_va0 &&
+	       a->shm_hold == b->shm_hold;
 }
 
 bool region_merge_next(struct region_set *s, struct region *r)

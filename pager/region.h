@@ -36,6 +36,11 @@ struct region {
 	 * reference on shm). */
 	struct shm *shm;
 	uint64_t shm_va0;
+	/* libsys's own whole mapping of a file (PG_PSH_OPEN's, a memfd's
+	 * once sized): a page past the size gets a frame, not SIGBUS, so a
+	 * read or write racing another process's truncate copies (zeros, or
+	 * bytes a later growth zeroes) instead of faulting inside read() */
+	uint8_t shm_hold;
 };
 
 #define REGION_DONTFORK   1 /* a fork child has no such region */

@@ -241,23 +241,29 @@
  *                                                 lives while mapped. E_NOENT
  *   PG_PSH_SIZE      w0 = an address in a         w0 = the object's size
  *                    mapping of the object,       (ftruncate's, kept here
- *                    w1 = new size, w2 = 1 set,   for every process) before.
- *                    0 only ask                   w1, w2 as PG_PSH_STAT's.
- *                                                 E_INVAL not shared memory,
+ *                    w1 = a size, w2 = 0 only     for every process) before.
+ *                    ask, PG_PSH_SET size = w1,   w1, w2 as PG_PSH_STAT's.
+ *                    PG_PSH_GROW size = max(      E_INVAL not shared memory,
+ *                    size, w1), PG_PSH_ADD        or (changing) not a file's:
+ *                    size += w1                   a System V segment, a
+ *                                                 MAP_SHARED region shared.
  *                                                 E_RANGE past PG_PSH_SPAN.
- *                                                 A smaller size zeroes the
- *                                                 bytes cut off in the frames
- *                                                 the object has (none made)
+ *                                                 A smaller size frees the
+ *                                                 pages past it (unmapped
+ *                                                 everywhere), zeroes the
+ *                                                 last one's tail
  *   PG_PSH_STAT      buffer: the name             w0 = the object's size,
  *                                                 w1 = its number (never
  *                                                 reused), w2 = its names.
  *                                                 E_NOENT
- *   PG_PSH_LIST      w0 = cursor (0: first),      buffer: the next name at
- *                    buffer: a prefix (may be     or past the cursor that
- *                    empty) and its NUL           starts with the prefix;
- *                                                 w0 = the cursor after it,
+ *   PG_PSH_LIST      buffer: "prefix\0after\0"  buffer: the first name past
+ *                    (either may be empty:        after (strcmp order) that
+ *                    after "" is the first)       starts with the prefix;
  *                                                 w1 = its object's size.
- *                                                 E_NOENT: no more
+ *                                                 E_NOENT: no more.  A walk
+ *                                                 passing back the name it
+ *                                                 got sees what was there
+ *                                                 throughout, once
  *   PG_PSH_RENAME    buffer: "old\0new\0"         -  old's object is named
  *                                                 new (a name new had goes
  *                                                 first). E_NOENT no old
@@ -476,6 +482,9 @@ struct pg_poll {
 #define PG_PSH_CREAT   1              /* PG_PSH_OPEN's w0: make it if missing */
 #define PG_PSH_EXCL    2              /* ... and only if missing (E_BUSY) */
 #define PG_PSH_INIT    4              /* ... made with w1, w2 as its first 16 bytes */
+#define PG_PSH_SET     1              /* PG_PSH_SIZE's w2: size = w1 */
+#define PG_PSH_GROW    2              /* ... size = max(size, w1) */
+#define PG_PSH_ADD     3              /* ... size += w1 (w0: the size before) */
 #define PG_SHM_CREAT   1              /* PG_SHM_GET's w2: make it if missing */
 #define PG_SHM_EXCL    2              /* ... and only if missing (E_BUSY) */
 #define PG_SHM_RDONLY  1              /* PG_SHM_AT's w2: mapped read-only */

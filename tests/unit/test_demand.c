@@ -992,6 +992,93 @@ END_TEST
  * a cursor, objects' numbers and name counts, and rename (in place; a name the new one had is dropped with
  * its reference, so its object goes when nothing maps it: its frames
  * come back). */
+/* A shrink's frames: shm_free_from gives back the object's frames from a
+ * page on and keeps the ones before (their bytes too); shm_zero_range
+ * zeroes only its range. */
+START_TEST(shm_free_from_pages)
+{
+	setup();
+	struct dp_space a;
+	uint8_t v = 9, got = 0;
+	dp_space_init(&a, 1);
+	struct shm *o = dp_shm_new();
+	ck_assert_int_eq(dp_register_shared(&a, BASE, 3 * P, MAP_R | MAP_W, o, BASE), E_OK);
+	for (int i = 0; i < 3; i++)
+		ck_assert_int_eq(access_page(&a, BASE + i * P, true, &v), E_OK);
+	space_gone(&a); /* our reference keeps o */
+	ck_assert_uint_eq(dp_stats.frames_held, 3);
+	dp_shm_zero_range(o, P + 1, 2 * P);
+	dp_shm_free_from(o, 2 * P);
+	ck_assert_uint_eq(dp_stats.frames_held, 2);
+	dp_space_init(&a, 1);
+	ck_assert_int_eq(dp_register_shared(&a, BASE, 3 * P, MAP_R | MAP_W, o, BASE), E_OK);
+	ck_assert_int_eq(access_page(&a, BASE, false, &got), E_OK);
+	ck_assert_uint_eq(got, 9);
+	ck_assert_int_eq(access_page(&a, BASE + P, false, &got), E_OK);
+	ck_assert_uint_eq(got, 9); /* byte 0 of page 1: before the zeroed range */
+	ck_assert_int_eq(access_page(&a, BASE + 2 * P, false, &got), E_OK);
+	ck_assert_uint_eq(got, 0); /* a new frame */
+	space_gone(&a);
+	dp_shm_put(o);
+	ck_assert_uint_eq(dp_stats.frames_held, 0);
+	ck_assert_uint_eq(shm_objects_used(), 0);
+}
+END_TEST
+
+/* A walk of the namespace in name order that goes on past the name it
+ * got: unlinking every name it gives (rm -rf) skips none, a name linked
+ * ahead of it is seen, one behind it is not, and a rename moves a name to
+ * its new place in the order. */
+START_TEST(shm_names_walk_unlink)
+{
+	setup();
+	char nm[SHM_NAME_MAX + 1], name[SHM_NAME_MAX + 1] = "";
+	uint64_t size;
+	for (int i = 0; i < 10; i++) {
+		struct shm *o = dp_shm_new();
+		snprintf(nm, sizeof nm, "/tmp/d/f%d", (i * 7) % 10);
+		ck_assert_int_eq(dp_shm_link(nm, o), E_OK);
+		dp_shm_put(o);
+	}
+	struct shm *o = dp_shm_new();
+	ck_assert_int_eq(dp_shm_link("/tmp/e", o), E_OK);
+	dp_shm_put(o);
+	static const char *const want[] = { "f0", "f1", "f2", "f3", "f4", "f4x", "f5", "f6",
+					    "f7", "f8", "f9" };
+	int seen = 0;
+	while (dp_shm_name_next(name, "/tmp/d/", name, &size) == E_OK) {
+		ck_assert_int_lt(seen, 11);
+		snprintf(nm, sizeof nm, "/tmp/d/%s", want[seen]);
+		ck_assert_str_eq(name, nm); /* in order, none skipped */
+		if (seen != 5)
+			ck_assert_int_eq(dp_shm_unlink(name), E_OK);
+		if (seen == 4) { /* one behind, one ahead */
+			struct shm *a = dp_shm_new(), *b = dp_shm_new();
+			ck_assert_int_eq(dp_shm_link("/tmp/d/f0x", a), E_OK);
+			ck_assert_int_eq(dp_shm_link("/tmp/d/f4x", b), E_OK);
+			dp_shm_put(a), dp_shm_put(b);
+		}
+		seen++;
+	}
+	ck_assert_int_eq(seen, 11);
+	name[0] = '\0';
+	ck_assert_int_eq(dp_shm_name_next(name, "/tmp/d/", name, &size), E_OK);
+	ck_assert_str_eq(name, "/tmp/d/f0x");
+	ck_assert_int_eq(dp_shm_name_next(name, "/tmp/d/", name, &size), E_OK);
+	ck_assert_str_eq(name, "/tmp/d/f4x");
+	ck_assert_int_eq(dp_shm_name_next(name, "/tmp/d/", name, &size), E_NOENT);
+	ck_assert_int_eq(dp_shm_rename("/tmp/d/f4x", "/tmp/a"), E_OK);
+	name[0] = '\0';
+	ck_assert_int_eq(dp_shm_name_next(name, "", name, &size), E_OK);
+	ck_assert_str_eq(name, "/tmp/a");
+	ck_assert_int_eq(dp_shm_unlink("/tmp/a"), E_OK);
+	ck_assert_int_eq(dp_shm_unlink("/tmp/d/f0x"), E_OK);
+	ck_assert_int_eq(dp_shm_unlink("/tmp/e"), E_OK);
+	ck_assert_uint_eq(shm_names_used(), 0);
+	ck_assert_uint_eq(shm_objects_used(), 0);
+}
+END_TEST
+
 START_TEST(shm_names_list_rename)
 {
 	setup();
@@ -1006,20 +1093,19 @@ START_TEST(shm_names_list_rename)
 	ck_assert(x->ino != y->ino && y->ino != z->ino && x->ino != z->ino);
 	ck_assert_uint_eq(x->names, 1);
 	x->size = 77;
-	char name[SHM_NAME_MAX + 1];
+	char name[SHM_NAME_MAX + 1] = "";
 	uint64_t size;
-	size_t cursor = 0;
 	int seen = 0;
-	while (dp_shm_name_next(&cursor, "/tmp/", name, &size) == E_OK) {
+	while (dp_shm_name_next(name, "/tmp/", name, &size) == E_OK) {
 		ck_assert(!strncmp(name, "/tmp/", 5));
 		if (!strcmp(name, "/tmp/x"))
 			ck_assert_uint_eq(size, 77);
 		seen++;
 	}
 	ck_assert_int_eq(seen, 2);
-	cursor = 0;
+	name[0] = '\0';
 	seen = 0;
-	while (dp_shm_name_next(&cursor, "", name, &size) == E_OK)
+	while (dp_shm_name_next(name, "", name, &size) == E_OK)
 		seen++;
 	ck_assert_int_eq(seen, 3);
 	/* y's frame, mapped nowhere: renaming x onto its name frees it */
@@ -1277,6 +1363,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, shared_fork_never_cow);
 	tcase_add_test(tc, shm_names_global);
 	tcase_add_test(tc, shm_names_list_rename);
+	tcase_add_test(tc, shm_names_walk_unlink);
+	tcase_add_test(tc, shm_free_from_pages);
 	tcase_add_test(tc, shm_segs_global);
 	tcase_add_test(tc, move_keeps_frames);
 	tcase_add_test(tc, shm_shrink_zeroes_held_frames);
