@@ -744,6 +744,13 @@ static int split(struct dp_space *s, uint64_t at)
 	return e;
 }
 
+/* split at start and at end: [start, end) is whole regions then. */
+static int split_ends(struct dp_space *s, uint64_t start, uint64_t end)
+{
+	int e = split(s, start);
+	return e ? e : split(s, end);
+}
+
 /* One ops call for the present pages of [va, end) within DP_PROTECT_MAX
  * pages of the present page p: the mask lets MAP_W through only to pages
  * no one else shares (rights_of); without MAP_R they are unmapped (their
@@ -774,9 +781,7 @@ int dp_protect(struct dp_space *s, uint64_t start, uint64_t end, unsigned rights
 	if ((start | end) % PAGE_SIZE || end <= start || !r || !r->b || end > r->end ||
 	    (rights & ~(MAP_R | MAP_W | MAP_X)))
 		return E_INVAL;
-	int e = split(s, start);
-	if (e == E_OK)
-		e = split(s, end);
+	int e = split_ends(s, start, end);
 	if (e)
 		return e;
 	r = region_find(&s->regions, start);
@@ -1058,9 +1063,7 @@ int dp_set_fork(struct dp_space *s, uint64_t start, uint64_t end, unsigned set,
 		     r = region_next(&s->regions, r))
 			if (r->b && (r->shm || r->kind == PG_BACK_FILE))
 				return E_INVAL;
-	int e = split(s, start);
-	if (e == E_OK)
-		e = split(s, end);
+	int e = split_ends(s, start, end);
 	if (e)
 		return e;
 	for (r = region_first(&s->regions, start); r && r->start < end;
@@ -1113,9 +1116,7 @@ int dp_unmap(struct dp_space *s, uint64_t start, uint64_t end)
 {
 	if (meets_fixed(s, start, end))
 		return E_INVAL;
-	int e = split(s, start);
-	if (e == E_OK)
-		e = split(s, end);
+	int e = split_ends(s, start, end);
 	if (e)
 		return e;
 	struct region *r;
