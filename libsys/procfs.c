@@ -76,6 +76,15 @@ static long number(const char **s)
 	return v;
 }
 
+/* 1 with *pi if pid is a live process (PG_PS answers the first at or
+ * after it: another pid means this one is gone), else 0. */
+static int live_proc(long pid, struct pg_procinfo *pi)
+{
+	size_t n = 0;
+	return pid > 0 && pager_ps((uint32_t)pid, pi, 1, &n) == E_OK && n == 1 &&
+	       pi->pid == (uint32_t)pid && pi->state == PG_PROC_RUNNING;
+}
+
 /* The pid path names ("self" or digits, then '/' or its end), *rest after
  * it; 0 if none or not a live process. */
 static int pid_part(const char *path, const char **rest)
@@ -90,9 +99,7 @@ static int pid_part(const char *path, const char **rest)
 	if (pid <= 0 || (*path && *path != '/'))
 		return 0;
 	struct pg_procinfo pi;
-	size_t n = 0;
-	if (pager_ps((uint32_t)pid, &pi, 1, &n) != E_OK || n != 1 ||
-	    pi.pid != (uint32_t)pid || pi.state != PG_PROC_RUNNING)
+	if (!live_proc(pid, &pi))
 		return 0;
 	*rest = *path ? path + 1 : path;
 	return (int)pid;
@@ -321,8 +328,7 @@ static void make_text(unsigned kind, int pid, struct text *t)
 	case PF_STATUS:
 	case PF_STATM:
 	case PF_MAPS:
-		if (pager_ps((uint32_t)pid, &pi, 1, &n) != E_OK || n != 1 ||
-		    regions(pid, &v, &n) != E_OK) {
+		if (!live_proc(pid, &pi) || regions(pid, &v, &n) != E_OK) {
 			t->failed = 1;
 			break;
 		}
@@ -334,7 +340,7 @@ static void make_text(unsigned kind, int pid, struct text *t)
 			text_maps(t, &pi, v, n);
 		break;
 	case PF_OOM_ADJ:
-		if (pager_ps((uint32_t)pid, &pi, 1, &n) != E_OK || n != 1)
+		if (!live_proc(pid, &pi))
 			t->failed = 1;
 		else
 			put(t, "%d\n", pi.oom_score_adj);
@@ -350,7 +356,7 @@ static void make_text(unsigned kind, int pid, struct text *t)
 			    ks.ksm_rmap_items, ks.ksm_merging_pages, ks.ksm_process_profit);
 		break;
 	case PF_CMDLINE:
-		if (pager_ps((uint32_t)pid, &pi, 1, &n) != E_OK || n != 1)
+		if (!live_proc(pid, &pi))
 			t->failed = 1;
 		else
 			put(t, "%s%c", pi.name, 0);
