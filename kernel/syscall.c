@@ -270,12 +270,23 @@ int ksys_handle_close(const uint64_t a[6], uint64_t out[6])
 
 /* reply_save: the call we received becomes a handle; we may receive again
  * (a server's deferred answer, as PG_WAIT's: the pager answers when the
- * child ends). */
+ * child ends).  With REPLY_SAVE_INTR a caller that has a signal it lets
+ * through pending is not saved (E_INTR; the call stays ours to answer):
+ * a signal posted while the call was on its way, before the server could
+ * save it, would otherwise wait behind the saved call for good.  The
+ * poster makes the signal pending before it looks for saved calls, so
+ * under the server's lock one of the two sees the other. */
 int ksys_reply_save(const uint64_t a[6], uint64_t out[6])
 {
-	(void)a;
+	if (a[0] & ~(uint64_t)REPLY_SAVE_INTR)
+		return E_INVAL;
 	unsigned long f = arch_irq_save();
-	struct thread *c = ipc_take_caller(cur());
+	struct thread *me = cur(), *c = ipc_take_caller(me);
+	if (c && (a[0] & REPLY_SAVE_INTR) && thread_sig_ready(c)) {
+		me->caller = c; /* not saved: still ours to answer */
+		arch_irq_restore(f);
+		return E_INTR;
+	}
 	arch_irq_restore(f);
 	if (!c)
 		return E_INVAL;

@@ -457,7 +457,7 @@ long do_ksm_scan(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	if (p->pid != ksmd_pid)
 		return E_PERM;
 	ksm_get_stats(&st, KSM_OWNERS);
-	bool saved = m->w[0] == 1 && (m->badge & PG_BADGE_CALL) && sys_reply_save_r(&k) == E_OK;
+	bool saved = m->w[0] == 1 && (m->badge & PG_BADGE_CALL) && sys_reply_save_r(0, &k) == E_OK;
 	bool faulted = (m->w[0] == 0 || saved) && st.run == 1 && batches(p->pid);
 	backoff_ms = !faulted ? 0 : !backoff_ms ? 1 :
 		     backoff_ms * 2 < KSMD_BACKOFF_MS ? backoff_ms * 2 : KSMD_BACKOFF_MS;

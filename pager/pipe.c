@@ -85,15 +85,17 @@ static void wake_all(struct pipe_waiter *w)
 		}
 }
 
-/* Save the caller's call on list w: PG_DEFERRED, or E_BUSY (list full:
- * libsys naps and asks again). */
+/* Save the caller's call on list w: PG_DEFERRED, E_INTR (a signal came
+ * for the caller while its call was on its way: pipe_interrupt found
+ * nothing to answer), or E_BUSY (list full: libsys naps and asks again). */
 static long wait_on(struct proc *p, struct pipe_waiter *w)
 {
 	struct sys_regs k;
 	for (int i = 0; i < PIPE_WAITERS; i++)
 		if (!w[i].reply) {
-			if (sys_reply_save_r(&k))
-				return E_BUSY;
+			long e = sys_reply_save_r(REPLY_SAVE_INTR, &k);
+			if (e)
+				return e == E_INTR ? E_INTR : E_BUSY;
 			w[i].reply = (uint32_t)k.rdi;
 			w[i].pid = p->pid;
 			return PG_DEFERRED;
@@ -330,14 +332,16 @@ static uint16_t pipe_events(struct proc *p, uint32_t id, uint16_t end)
 }
 
 /* Save p's poll of the pipes in mask until timeout ms pass (PG_POLL_FOREVER:
- * no limit): PG_DEFERRED, or E_BUSY (no room: libsys naps, asks again). */
+ * no limit): PG_DEFERRED, E_INTR (as wait_on) or E_BUSY (no room: libsys
+ * naps, asks again). */
 static long poll_wait(struct proc *p, const uint64_t *mask, uint64_t timeout)
 {
 	for (int i = 0; i < POLLERS_MAX; i++)
 		if (!pollers[i].reply) {
 			struct sys_regs k;
-			if (sys_reply_save_r(&k))
-				return E_BUSY;
+			long e = sys_reply_save_r(REPLY_SAVE_INTR, &k);
+			if (e)
+				return e == E_INTR ? E_INTR : E_BUSY;
 			pollers[i].pid = p->pid;
 			pollers[i].reply = (uint32_t)k.rdi;
 			memcpy(pollers[i].mask, mask, sizeof pollers[i].mask);

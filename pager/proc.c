@@ -647,8 +647,11 @@ long do_wait(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	struct sys_regs k;
 	if (!running)
 		return E_NOENT;
-	if (m->w[1] != PG_WAIT_BLOCK || p->wait_reply || sys_reply_save_r(&k))
+	if (m->w[1] != PG_WAIT_BLOCK || p->wait_reply)
 		return E_AGAIN;
+	long e = sys_reply_save_r(REPLY_SAVE_INTR, &k); /* E_INTR: as wait_on's (pipe.c) */
+	if (e)
+		return e == E_INTR ? E_INTR : E_AGAIN;
 	p->wait_reply = (uint32_t)k.rdi;
 	p->wait_pid = (uint32_t)m->w[0];
 	return PG_DEFERRED;

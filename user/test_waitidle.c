@@ -5,10 +5,14 @@
  * for a child that sleeps 500 ms: a handful with the kept call, hundreds
  * when polled.  Also: a kept call answered later (reply_send) and one
  * given up (handle_close: the caller gets E_DEAD); reply_save with no
- * call to keep is E_INVAL.  wait_any_uses_no_cpu: the same for a wait for
+ * call to keep is E_INVAL; with REPLY_SAVE_INTR a call whose caller has a
+ * signal pending (posted while the call was on its way) is not kept
+ * (E_INTR) and stays ours to answer (the pager's pipe, poll and wait
+ * calls, which a signal must interrupt, are saved so).  wait_any_uses_no_cpu: the same for a wait for
  * any child (waitpid(-1): the pager's PG_WAIT_ANY): two children, each pid
  * comes back once, then ECHILD (no child left). */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -23,12 +27,18 @@
 #define MAX_REQUESTS 50 /* polling every ms makes >= CHILD_MS / 2 */
 
 static uint32_t ep;
-static volatile int got, label_seen = -1;
+static volatile int got, label_seen = -1, handled;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	handled++;
+}
 
 static void caller(void *arg)
 {
 	(void)arg;
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < 4; i++) {
 		struct sys_msg m = { .label = 1 };
 		int e = ipc_call(ep, &m);
 		label_seen = e ? -e : (int)IPC_LABEL_TAG(m.label);
@@ -46,22 +56,22 @@ static void saved_calls(void)
 {
 	struct sys_regs r;
 	struct sys_msg m;
-	TEST_ERR(NAME_SAVE, sys_reply_save_r(&r), E_INVAL); /* no call to keep */
+	TEST_ERR(NAME_SAVE, sys_reply_save_r(0, &r), E_INVAL); /* no call to keep */
 	TEST_ERR(NAME_SAVE, sys_reply_send(12345, 0, 0, 0, 0, 0), E_BADHANDLE);
 	TEST_ERR(NAME_SAVE, sys_endpoint_create_r(&r), E_OK);
 	ep = (uint32_t)r.rdi;
 	TEST_ERR(NAME_SAVE, thread_start(caller, NULL, 16 * 1024), E_OK);
 	/* the first call is kept, then given up: the caller gets E_DEAD */
 	TEST_ERR(NAME_SAVE, ipc_recv(ep, &m), E_OK);
-	TEST_ERR(NAME_SAVE, sys_reply_save_r(&r), E_OK);
+	TEST_ERR(NAME_SAVE, sys_reply_save_r(0, &r), E_OK);
 	uint32_t h = (uint32_t)r.rdi;
-	TEST_ERR(NAME_SAVE, sys_reply_save_r(&r), E_INVAL); /* nothing left */
+	TEST_ERR(NAME_SAVE, sys_reply_save_r(0, &r), E_INVAL); /* nothing left */
 	TEST_ERR(NAME_SAVE, sys_handle_close(h), E_OK);
 	wait_got(1);
 	TEST_CHECK(NAME_SAVE, label_seen == -E_DEAD);
 	/* the second is kept across another receive, then answered */
 	TEST_ERR(NAME_SAVE, ipc_recv(ep, &m), E_OK);
-	TEST_ERR(NAME_SAVE, sys_reply_save_r(&r), E_OK);
+	TEST_ERR(NAME_SAVE, sys_reply_save_r(0, &r), E_OK);
 	h = (uint32_t)r.rdi;
 	TEST_ERR(NAME_SAVE, sys_poll(ep), E_AGAIN); /* does not give it up */
 	TEST_CHECK(NAME_SAVE, got == 1);
@@ -69,6 +79,30 @@ static void saved_calls(void)
 	wait_got(2);
 	TEST_CHECK(NAME_SAVE, label_seen == 9);
 	TEST_ERR(NAME_SAVE, sys_reply_send(h, 9, 0, 0, 0, 0), E_BADHANDLE);
+	/* the third: REPLY_SAVE_INTR keeps a caller with no signal pending */
+	TEST_ERR(NAME_SAVE, ipc_recv(ep, &m), E_OK);
+	TEST_ERR(NAME_SAVE, sys_reply_save_r(2, &r), E_INVAL); /* no such flag */
+	TEST_ERR(NAME_SAVE, sys_reply_save_r(REPLY_SAVE_INTR, &r), E_OK);
+	TEST_ERR(NAME_SAVE, sys_reply_send((uint32_t)r.rdi, 10, 0, 0, 0, 0), E_OK);
+	wait_got(3);
+	TEST_CHECK(NAME_SAVE, label_seen == 10 && handled == 0);
+	/* the fourth: a signal reaches the caller while its call is ours (we
+	 * block it, the caller does not: kill posts it there) */
+	struct sigaction sa = { .sa_handler = on_usr1 };
+	sigset_t usr1;
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	TEST_CHECK(NAME_SAVE, sigaction(SIGUSR1, &sa, NULL) == 0);
+	TEST_CHECK(NAME_SAVE, sigprocmask(SIG_BLOCK, &usr1, NULL) == 0);
+	TEST_ERR(NAME_SAVE, ipc_recv(ep, &m), E_OK);
+	TEST_CHECK(NAME_SAVE, kill(getpid(), SIGUSR1) == 0);
+	TEST_ERR(NAME_SAVE, sys_reply_save_r(REPLY_SAVE_INTR, &r), E_INTR);
+	TEST_ERR(NAME_SAVE, sys_reply_save_r(REPLY_SAVE_INTR, &r), E_INTR); /* still ours */
+	TEST_CHECK(NAME_SAVE, handled == 0 && got == 3);
+	TEST_ERR(NAME_SAVE, sys_reply_save_r(0, &r), E_OK);
+	TEST_ERR(NAME_SAVE, sys_reply_send((uint32_t)r.rdi, 11, 0, 0, 0, 0), E_OK);
+	wait_got(4);
+	TEST_CHECK(NAME_SAVE, label_seen == 11 && handled == 1);
 	test_pass(NAME_SAVE);
 }
 

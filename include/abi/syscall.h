@@ -109,12 +109,16 @@
 				       wake up to n threads waiting at the \
 				       word (keyed as futex_wait), oldest \
 				       first */ \
-	X(reply_save,     37, 0, 0) /* -> handle (RIGHT_REPLY) of the call we \
-				       received and have not answered (not a \
-				       fault): we may receive again and answer \
-				       it later with reply_send; E_INVAL if \
-				       there is none.  Closing the handle, or \
-				       our space ending, answers it E_DEAD */ \
+	X(reply_save,     37, 1, 0) /* (flags) -> handle (RIGHT_REPLY) of the \
+				       call we received and have not answered \
+				       (not a fault): we may receive again and \
+				       answer it later with reply_send; E_INVAL \
+				       if there is none or flags has a bit \
+				       other than REPLY_SAVE_INTR; with it, \
+				       E_INTR (nothing saved) if the caller \
+				       has a signal it lets through pending. \
+				       Closing the handle, or our space \
+				       ending, answers it E_DEAD */ \
 	X(reply_send,     38, 6, 0) /* (reply handle, label, w0..w3): answer \
 				       the saved call and close the handle; \
 				       never blocks; E_DEAD if the caller is \
@@ -218,6 +222,7 @@ enum { SYSCALL_TABLE(SYS_ENUM) SYS_COUNT };
 #define RIGHT_RECV    0x2 /* endpoint: receive */
 #define RIGHT_CONTROL 0x4 /* space or thread: destroy, map into, ... */
 #define RIGHT_REPLY   0x8 /* thread: answer its saved call (reply_save) */
+#define REPLY_SAVE_INTR 0x1 /* reply_save: not a caller with a signal to take */
 #define RIGHT_ALL     0xF
 
 /* Mapping rights (map, protect, and fault replies). */
