@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -537,4 +538,68 @@ void rewind(FILE *f)
 {
 	fseek(f, 0, SEEK_SET);
 	clearerr(f);
+}
+
+/* ---- <stdio_ext.h> ---- */
+
+size_t __fbufsize(FILE *f)
+{
+	return f->buf ? f->size : 0;
+}
+
+size_t __fpending(FILE *f)
+{
+	return f->wlen;
+}
+
+/* f's last use was a read: bytes (or an ungetc) are waiting in it. */
+static int reading_now(const FILE *f)
+{
+	return f->rpos < f->rlen || f->ungot != EOF;
+}
+
+int __freading(FILE *f)
+{
+	return !(f->flags & F_WRITE) || reading_now(f);
+}
+
+int __fwriting(FILE *f)
+{
+	return !(f->flags & F_READ) || f->wlen != 0;
+}
+
+int __freadable(FILE *f)
+{
+	return (f->flags & F_READ) != 0;
+}
+
+int __fwritable(FILE *f)
+{
+	return (f->flags & F_WRITE) != 0;
+}
+
+int __flbf(FILE *f)
+{
+	return f->mode == _IOLBF;
+}
+
+void __fpurge(FILE *f)
+{
+	f->wlen = f->rpos = f->rlen = 0;
+	f->ungot = EOF;
+}
+
+void _flushlbf(void)
+{
+	list_take();
+	for (FILE *f = all; f; f = f->next)
+		if (f->wlen && f->mode == _IOLBF)
+			flush_out(f);
+	list_give();
+}
+
+int __fsetlocking(FILE *f, int type)
+{
+	(void)f, (void)type;
+	return FSETLOCKING_INTERNAL;
 }

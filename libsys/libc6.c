@@ -1,0 +1,146 @@
+/* More of glibc for Linux programs: mallinfo and friends (<malloc.h>),
+ * statvfs and statfs (<sys/statvfs.h>, <sys/statfs.h>). */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <malloc.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
+#include <sys/sysinfo.h>
+#include <linux/magic.h>
+#include "sys/malloc.h"
+#include "libsys.h"
+
+struct mallinfo2 mallinfo2(void)
+{
+	struct mallinfo2 m = { 0 };
+	libsys_heap_lock();
+	m.arena = heap_size();
+	m.fordblks = heap_free_bytes();
+	libsys_heap_unlock();
+	m.uordblks = m.arena - m.fordblks;
+	m.ordblks = m.fordblks != 0;
+	return m;
+}
+
+/* (int fields: clamped, where glibc's wrap) */
+static int clamp(size_t v)
+{
+	return v > 0x7fffffff ? 0x7fffffff : (int)v;
+}
+
+struct mallinfo mallinfo(void)
+{
+	struct mallinfo2 m = mallinfo2();
+	return (struct mallinfo){ .arena = clamp(m.arena), .ordblks = clamp(m.ordblks),
+				  .uordblks = clamp(m.uordblks), .fordblks = clamp(m.fordblks) };
+}
+
+void malloc_stats(void)
+{
+	struct mallinfo2 m = mallinfo2();
+	fprintf(stderr, "Arena 0:\nsystem bytes     = %10zu\nin use bytes     = %10zu\n"
+		"Total (incl. mmap):\nsystem bytes     = %10zu\nin use bytes     = %10zu\n"
+		"max mmap regions = %10u\nmax mmap bytes   = %10u\n",
+		m.arena, m.uordblks, m.arena, m.uordblks, 0u, 0u);
+}
+
+int malloc_trim(size_t pad)
+{
+	(void)pad;
+	return 0;
+}
+
+int mallopt(int param, int value)
+{
+	(void)value;
+	return param >= M_ARENA_MAX && param <= M_MXFAST;
+}
+
+/* What every file system here reports (all of them are memory), for
+ * path's (or fd's: fd >= 0) file system; -1 ENOENT, EBADF, EFAULT as
+ * stat says. */
+static int fs_info(const char *path, int fd, struct statfs *f)
+{
+	struct stat st;
+	struct sysinfo si;
+	if ((fd >= 0 ? fstat(fd, &st) : stat(path, &st)) != 0 || sysinfo(&si) != 0)
+		return -1;
+	memset(f, 0, sizeof *f);
+	f->f_type = TMPFS_MAGIC;
+	if (path && (strncmp(path, "/proc", 5) == 0 && (!path[5] || path[5] == '/')))
+		f->f_type = PROC_SUPER_MAGIC;
+	else if (path && (strncmp(path, "/sys", 4) == 0 && (!path[4] || path[4] == '/')))
+		f->f_type = SYSFS_MAGIC;
+	f->f_bsize = f->f_frsize = 4096;
+	f->f_blocks = si.totalram * si.mem_unit / 4096;
+	f->f_bfree = f->f_bavail = si.freeram * si.mem_unit / 4096;
+	f->f_files = f->f_blocks / 2; /* as Linux's tmpfs: half the pages */
+	f->f_ffree = f->f_files;
+	f->f_namelen = 255;
+	return 0;
+}
+
+int statfs(const char *path, struct statfs *buf)
+{
+	if (!buf) {
+		errno = EFAULT;
+		return -1;
+	}
+	return fs_info(path, -1, buf);
+}
+
+int fstatfs(int fd, struct statfs *buf)
+{
+	if (!buf) {
+		errno = EFAULT;
+		return -1;
+	}
+	if (fd < 0) {
+		errno = EBADF;
+		return -1;
+	}
+	return fs_info(NULL, fd, buf);
+}
+
+static void vfs_of(const struct statfs *f, struct statvfs *v)
+{
+	memset(v, 0, sizeof *v);
+	v->f_bsize = (unsigned long)f->f_bsize;
+	v->f_frsize = (unsigned long)f->f_frsize;
+	v->f_blocks = f->f_blocks;
+	v->f_bfree = f->f_bfree;
+	v->f_bavail = f->f_bavail;
+	v->f_files = f->f_files;
+	v->f_ffree = v->f_favail = f->f_ffree;
+	v->f_flag = ST_NOSUID;
+	v->f_namemax = (unsigned long)f->f_namelen;
+}
+
+int statvfs(const char *path, struct statvfs *buf)
+{
+	struct statfs f;
+	if (!buf) {
+		errno = EFAULT;
+		return -1;
+	}
+	if (statfs(path, &f) != 0)
+		return -1;
+	vfs_of(&f, buf);
+	return 0;
+}
+
+int fstatvfs(int fd, struct statvfs *buf)
+{
+	struct statfs f;
+	if (!buf) {
+		errno = EFAULT;
+		return -1;
+	}
+	if (fstatfs(fd, &f) != 0)
+		return -1;
+	vfs_of(&f, buf);
+	return 0;
+}
