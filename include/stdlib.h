@@ -5,6 +5,15 @@
 #include <stddef.h>
 #include <alloca.h> /* as glibc's stdlib.h */
 
+/* Multibyte characters in the "C" locale, the only one (libsys/wchar.c):
+ * one byte each, 0..127; others do not convert (-1, EILSEQ). */
+#define MB_CUR_MAX ((size_t)1)
+int mblen(const char *s, size_t n);
+int mbtowc(wchar_t *pwc, const char *s, size_t n);
+int wctomb(char *s, wchar_t wc);
+size_t mbstowcs(wchar_t *dst, const char *src, size_t n);
+size_t wcstombs(char *dst, const wchar_t *src, size_t n);
+
 #define EXIT_SUCCESS 0
 #define EXIT_FAILURE 1
 #define RAND_MAX 0x7fffffff

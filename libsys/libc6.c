@@ -1,7 +1,10 @@
 /* More of glibc for Linux programs: mallinfo and friends (<malloc.h>),
- * statvfs and statfs (<sys/statvfs.h>, <sys/statfs.h>). */
+ * statvfs and statfs (<sys/statvfs.h>, <sys/statfs.h>), backtrace
+ * (<execinfo.h>). */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <execinfo.h>
+#include <stdlib.h>
 #include <malloc.h>
 #include <stdio.h>
 #include <string.h>
@@ -143,4 +146,37 @@ int fstatvfs(int fd, struct statvfs *buf)
 		return -1;
 	vfs_of(&f, buf);
 	return 0;
+}
+
+/* ---- <execinfo.h> ---- */
+
+__attribute__((noinline)) int backtrace(void **buffer, int size)
+{
+	if (size <= 0 || !buffer)
+		return 0;
+	buffer[0] = __builtin_return_address(0);
+	return 1;
+}
+
+#define SYM_LEN 24 /* "[0x" + 16 digits + "]" + NUL, rounded */
+
+char **backtrace_symbols(void *const *buffer, int size)
+{
+	if (size < 0)
+		size = 0;
+	char **v = malloc((size_t)size * (sizeof(char *) + SYM_LEN) + 1);
+	if (!v)
+		return NULL;
+	char *s = (char *)(v + size);
+	for (int i = 0; i < size; i++, s += SYM_LEN) {
+		snprintf(s, SYM_LEN, "[%p]", buffer[i]);
+		v[i] = s;
+	}
+	return v;
+}
+
+void backtrace_symbols_fd(void *const *buffer, int size, int fd)
+{
+	for (int i = 0; i < size; i++)
+		dprintf(fd, "[%p]\n", buffer[i]);
 }

@@ -1,10 +1,11 @@
 /* glibc's smaller headers as Linux programs use them (checked on Linux
  * 6.1 with make linux-check): <sys/queue.h>'s four kinds of list,
  * <search.h>'s trees, hash table, linear search and queues, <stdio_ext.h>,
- * statvfs/statfs of /tmp and /proc, mallinfo2, <linux/mman.h>'s
+ * statvfs/statfs of /tmp and /proc, mallinfo2, backtrace, <linux/mman.h>'s
  * constants.  One @@PASS line per header group. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <execinfo.h>
 #include <fcntl.h>
 #include <linux/magic.h>
 #include <linux/mman.h>
@@ -304,6 +305,12 @@ static void heap_and_mman(void)
 	CHECK(N, mallopt(M_MMAP_THRESHOLD, 1 << 20) == 1);
 	CHECK(N, MAP_HUGE_2MB == 21 << 26 && MAP_HUGE_1GB == 30 << 26 && MAP_HUGE_SHIFT == 26);
 	CHECK(N, MREMAP_MAYMOVE == 1 && OVERCOMMIT_NEVER == 2);
+	void *frames[8];
+	int nf = backtrace(frames, 8);
+	CHECK(N, nf >= 1 && nf <= 8 && frames[0] != NULL && backtrace(frames, 0) == 0);
+	char **names = backtrace_symbols(frames, nf);
+	CHECK(N, names && names[0] && strstr(names[0], "0x"));
+	free(names);
 	printf("@@PASS %s\n", N);
 }
 
