@@ -1,0 +1,435 @@
+/* POSIX message queues over the pager's named shared memory objects.
+ *
+ * A queue is the object "/dev/mqueue/NAME", made whole by the pager with
+ * its first 16 bytes (magic, message count and size limits: PG_PSH_INIT),
+ * so no process ever opens a queue whose maker has not set it up, and
+ * grown to its full size by whoever opens it (PG_PSH_GROW: the maker and
+ * an early opener both ask, either may be first).  The rest of the
+ * object: a lock and the queue's state (struct mq_head), a slot per
+ * message and the messages' bytes.  Every process maps it MAP_SHARED, so
+ * the lock and the wait words are shared futexes (keyed by frame).
+ *
+ * Waiting: a sender that finds the queue full (a receiver: empty) reads
+ * the room (msgs) word's sequence under the lock, counts itself a waiter,
+ * lets the lock go and sleeps while the sequence is unchanged; every
+ * receive (send) bumps the sequence and wakes one waiter if any.  A
+ * message's place in the queue: the highest priority first, oldest first
+ * within one (a sequence number per message). */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <mqueue.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include "abi/err.h"
+#include "abi/pager.h"
+#include "libsys.h"
+
+#define MQ_MAGIC      0x7175656du /* "mque" */
+#define MQ_PREFIX     "/dev/mqueue/"
+#define MQ_DEF_MAXMSG 10
+#define MQ_DEF_SIZE   8192
+#define MQ_HARD_MSGS  65536
+#define MQ_HARD_SIZE  (16 << 20)
+#define MQD_BASE      0x10000 /* descriptors: not file descriptors */
+#define MQD_MAX       256
+
+/* The queue's state, at the start of its object (the first 16 bytes are
+ * PG_PSH_INIT's). */
+struct mq_head {
+	uint32_t magic, maxmsg;
+	uint64_t msgsize;
+	uint32_t lock;      /* 0 free, 1 held, 2 held and someone may sleep */
+	uint32_t curmsgs;
+	uint32_t sent;      /* bumped by every send: receivers sleep on it */
+	uint32_t taken;     /* bumped by every receive: senders sleep on it */
+	uint32_t rwait, swait;
+	uint64_t next_seq;
+	int32_t notify_pid; /* 0: nobody registered */
+	int32_t notify_sig; /* 0: SIGEV_NONE */
+	uint64_t notify_value;
+};
+
+struct mq_slot {
+	uint32_t used, prio;
+	uint64_t seq, len;
+};
+
+/* This process's descriptors. */
+static struct mqd {
+	struct mq_head *q;
+	size_t maplen;
+	int flags; /* O_ACCMODE bits and O_NONBLOCK */
+} mqds[MQD_MAX];
+static int mqd_lock;
+
+static struct mq_slot *slots(struct mq_head *q)
+{
+	return (struct mq_slot *)(q + 1);
+}
+
+static char *msg_at(struct mq_head *q, uint32_t i)
+{
+	return (char *)(slots(q) + q->maxmsg) + (uint64_t)i * q->msgsize;
+}
+
+static size_t queue_bytes(uint64_t maxmsg, uint64_t msgsize)
+{
+	size_t n = sizeof(struct mq_head) + maxmsg * (sizeof(struct mq_slot) + msgsize);
+	return (n + 4095) & ~(size_t)4095;
+}
+
+static void q_lock(struct mq_head *q)
+{
+	uint32_t v = 0;
+	if (__atomic_compare_exchange_n(&q->lock, &v, 1, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+		return;
+	while (__atomic_exchange_n(&q->lock, 2, __ATOMIC_ACQUIRE) != 0)
+		libsys_futex_wait(&q->lock, 2, FUTEX_FOREVER, 1);
+}
+
+static void q_unlock(struct mq_head *q)
+{
+	if (__atomic_exchange_n(&q->lock, 0, __ATOMIC_RELEASE) == 2)
+		libsys_futex_wake(&q->lock, 1, 1);
+}
+
+/* mqd's entry if it is open with access acc (O_RDONLY: may receive,
+ * O_WRONLY: may send, -1: either); NULL with EBADF. */
+static struct mqd *mqd_of(mqd_t mqd, int acc)
+{
+	unsigned i = (unsigned)mqd - MQD_BASE;
+	struct mqd *d = i < MQD_MAX ? &mqds[i] : NULL;
+	int mode = d && d->q ? d->flags & O_ACCMODE : -1;
+	if (!d || !d->q || (acc == O_RDONLY && mode == O_WRONLY) ||
+	    (acc == O_WRONLY && mode == O_RDONLY)) {
+		errno = EBADF;
+		return NULL;
+	}
+	return d;
+}
+
+/* The object name of queue name into buf: -1 with errno (EINVAL: no
+ * leading '/' or nothing after it, EACCES: another '/', ENAMETOOLONG). */
+static int mq_objname(const char *name, char buf[256 + sizeof MQ_PREFIX])
+{
+	if (!name || name[0] != '/' || !name[1]) {
+		errno = !name || name[0] != '/' ? EINVAL : ENOENT;
+		return -1;
+	}
+	size_t n = strlen(name + 1);
+	if (strchr(name + 1, '/')) {
+		errno = EACCES;
+		return -1;
+	}
+	if (n > 255) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(buf, MQ_PREFIX, sizeof MQ_PREFIX - 1);
+	memcpy(buf + sizeof MQ_PREFIX - 1, name + 1, n + 1);
+	return 0;
+}
+
+/* Object base's size grown to at least bytes: 0, or -1 (ENOMEM). */
+static int grow(char *base, size_t bytes)
+{
+	struct sys_msg m = { .label = PG_PSH_SIZE,
+			     .w = { (uint64_t)(uintptr_t)base, bytes, PG_PSH_GROW } };
+	int e = libsys_pg_call(&m);
+	if (e != E_OK) {
+		errno = ENOMEM;
+		return -1;
+	}
+	return 0;
+}
+
+mqd_t mq_open(const char *name, int oflag, ...)
+{
+	char obj[256 + sizeof MQ_PREFIX];
+	struct mq_attr *attr = NULL;
+	if (oflag & O_CREAT) {
+		va_list ap;
+		va_start(ap, oflag);
+		(void)va_arg(ap, unsigned); /* mode: one user */
+		attr = va_arg(ap, struct mq_attr *);
+		va_end(ap);
+	}
+	if (mq_objname(name, obj))
+		return -1;
+	if ((oflag & O_ACCMODE) == O_ACCMODE) {
+		errno = EINVAL;
+		return -1;
+	}
+	uint64_t maxmsg = attr ? (uint64_t)attr->mq_maxmsg : MQ_DEF_MAXMSG;
+	uint64_t msgsize = attr ? (uint64_t)attr->mq_msgsize : MQ_DEF_SIZE;
+	if (attr && (attr->mq_maxmsg <= 0 || attr->mq_msgsize <= 0 ||
+		     maxmsg > MQ_HARD_MSGS || msgsize > MQ_HARD_SIZE)) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (queue_bytes(maxmsg, msgsize) > PG_PSH_SPAN) {
+		errno = ENOMEM;
+		return -1;
+	}
+	uint64_t fl = (oflag & O_CREAT) ? PG_PSH_CREAT | PG_PSH_INIT : 0;
+	if ((oflag & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
+		fl |= PG_PSH_EXCL;
+	uint64_t init[2] = { MQ_MAGIC | maxmsg << 32, msgsize };
+	char *base;
+	int made;
+	if (libsys_psh_open(obj, fl, init, &base, &made))
+		return -1;
+	struct sys_msg q = { .label = PG_PSH_SIZE, .w = { (uint64_t)(uintptr_t)base } };
+	struct mq_head *h = (struct mq_head *)base;
+	if (libsys_pg_call(&q) != E_OK || q.w[0] < sizeof init || h->magic != MQ_MAGIC) {
+		munmap(base, PG_PSH_SPAN); /* an object of that name that is no queue */
+		errno = EINVAL;
+		return -1;
+	}
+	size_t len = queue_bytes(h->maxmsg, h->msgsize);
+	if (grow(base, len)) {
+		munmap(base, PG_PSH_SPAN);
+		return -1;
+	}
+	struct mq_head *m = mremap(base, 0, len, MREMAP_MAYMOVE);
+	munmap(base, PG_PSH_SPAN);
+	if (m == MAP_FAILED)
+		return -1;
+	while (__atomic_exchange_n(&mqd_lock, 1, __ATOMIC_ACQUIRE))
+		sched_yield();
+	int i = 0;
+	while (i < MQD_MAX && mqds[i].q)
+		i++;
+	if (i < MQD_MAX)
+		mqds[i] = (struct mqd){ m, len, oflag & (O_ACCMODE | O_NONBLOCK) };
+	__atomic_store_n(&mqd_lock, 0, __ATOMIC_RELEASE);
+	if (i == MQD_MAX) {
+		munmap(m, len);
+		errno = EMFILE;
+		return -1;
+	}
+	return MQD_BASE + i;
+}
+
+int mq_close(mqd_t mqd)
+{
+	struct mqd *d = mqd_of(mqd, -1);
+	if (!d)
+		return -1;
+	struct mq_head *q = d->q;
+	size_t len = d->maplen;
+	d->q = NULL;
+	q_lock(q);
+	if (q->notify_pid == getpid())
+		q->notify_pid = 0; /* a registration goes with its descriptor */
+	q_unlock(q);
+	munmap(q, len);
+	return 0;
+}
+
+int mq_unlink(const char *name)
+{
+	char obj[256 + sizeof MQ_PREFIX];
+	if (mq_objname(name, obj))
+		return -1;
+	size_t len = strlen(obj) + 1;
+	memcpy(libsys_ipc_buf(), obj, len);
+	struct sys_msg m = { .label = IPC_LABEL(PG_PSH_UNLINK, len) };
+	return libsys_fail(libsys_pg_call(&m));
+}
+
+/* Wait (q locked; unlocked across the sleep) until *word moves from its
+ * value now, *waiters counting us: 0, or an errno (ETIMEDOUT, EINVAL for a
+ * bad time, EINTR when a handler without SA_RESTART ran meanwhile). */
+static int wait_on(struct mq_head *q, uint32_t *word, uint32_t *waiters,
+		   const struct timespec *abstime)
+{
+	uint64_t ms = FUTEX_FOREVER;
+	int e = abstime ? libsys_ms_until(abstime, &ms) : 0;
+	if (e)
+		return e;
+	uint32_t seen = __atomic_load_n(word, __ATOMIC_RELAXED);
+	unsigned mark = libsys_sig_eintr();
+	(*waiters)++;
+	q_unlock(q);
+	int w = libsys_futex_wait(word, seen, ms, 1);
+	q_lock(q);
+	(*waiters)--;
+	if (w == E_INTR && libsys_sig_eintr() != mark)
+		return EINTR;
+	return 0; /* (a time-out is found by the next libsys_ms_until) */
+}
+
+/* A message arrived in empty queue q (locked) and nobody waits to take
+ * it: the registered process hears of it once. */
+static void notify(struct mq_head *q)
+{
+	if (!q->notify_pid || q->rwait)
+		return;
+	pid_t pid = q->notify_pid;
+	int sig = q->notify_sig;
+	union sigval v = { .sival_ptr = (void *)(uintptr_t)q->notify_value };
+	q->notify_pid = 0;
+	if (sig)
+		sigqueue(pid, sig, v);
+}
+
+int mq_timedsend(mqd_t mqd, const char *msg, size_t len, unsigned prio,
+		 const struct timespec *abstime)
+{
+	libsys_testcancel();
+	struct mqd *d = mqd_of(mqd, O_WRONLY);
+	if (!d)
+		return -1;
+	struct mq_head *q = d->q;
+	if (len > q->msgsize) {
+		errno = EMSGSIZE;
+		return -1;
+	}
+	if (prio >= MQ_PRIO_MAX) {
+		errno = EINVAL;
+		return -1;
+	}
+	q_lock(q);
+	while (q->curmsgs >= q->maxmsg) {
+		int e = (d->flags & O_NONBLOCK) ? EAGAIN : wait_on(q, &q->taken, &q->swait, abstime);
+		if (e) {
+			q_unlock(q);
+			errno = e;
+			return -1;
+		}
+	}
+	uint32_t i = 0;
+	while (slots(q)[i].used)
+		i++;
+	memcpy(msg_at(q, i), msg, len);
+	slots(q)[i] = (struct mq_slot){ 1, prio, q->next_seq++, len };
+	if (q->curmsgs++ == 0)
+		notify(q);
+	q->sent++;
+	if (q->rwait)
+		libsys_futex_wake(&q->sent, 1, 1);
+	q_unlock(q);
+	return 0;
+}
+
+int mq_send(mqd_t mqd, const char *msg, size_t len, unsigned prio)
+{
+	return mq_timedsend(mqd, msg, len, prio, NULL);
+}
+
+ssize_t mq_timedreceive(mqd_t mqd, char *msg, size_t len, unsigned *prio,
+			const struct timespec *abstime)
+{
+	libsys_testcancel();
+	struct mqd *d = mqd_of(mqd, O_RDONLY);
+	if (!d)
+		return -1;
+	struct mq_head *q = d->q;
+	if (len < q->msgsize) {
+		errno = EMSGSIZE;
+		return -1;
+	}
+	q_lock(q);
+	while (q->curmsgs == 0) {
+		int e = (d->flags & O_NONBLOCK) ? EAGAIN : wait_on(q, &q->sent, &q->rwait, abstime);
+		if (e) {
+			q_unlock(q);
+			errno = e;
+			return -1;
+		}
+	}
+	struct mq_slot *s = slots(q), *best = NULL;
+	for (uint32_t i = 0; i < q->maxmsg; i++)
+		if (s[i].used && (!best || s[i].prio > best->prio ||
+				  (s[i].prio == best->prio && s[i].seq < best->seq)))
+			best = &s[i];
+	size_t n = best->len;
+	memcpy(msg, msg_at(q, (uint32_t)(best - s)), n);
+	if (prio)
+		*prio = best->prio;
+	best->used = 0;
+	q->curmsgs--;
+	q->taken++;
+	if (q->swait)
+		libsys_futex_wake(&q->taken, 1, 1);
+	q_unlock(q);
+	return (ssize_t)n;
+}
+
+ssize_t mq_receive(mqd_t mqd, char *msg, size_t len, unsigned *prio)
+{
+	return mq_timedreceive(mqd, msg, len, prio, NULL);
+}
+
+int mq_getattr(mqd_t mqd, struct mq_attr *attr)
+{
+	struct mqd *d = mqd_of(mqd, -1);
+	if (!d)
+		return -1;
+	memset(attr, 0, sizeof *attr);
+	attr->mq_flags = d->flags & O_NONBLOCK;
+	attr->mq_maxmsg = (long)d->q->maxmsg;
+	attr->mq_msgsize = (long)d->q->msgsize;
+	attr->mq_curmsgs = (long)__atomic_load_n(&d->q->curmsgs, __ATOMIC_RELAXED);
+	return 0;
+}
+
+/* Only O_NONBLOCK changes (the limits are the queue's). */
+int mq_setattr(mqd_t mqd, const struct mq_attr *attr, struct mq_attr *old)
+{
+	struct mqd *d = mqd_of(mqd, -1);
+	if (!d)
+		return -1;
+	if (attr->mq_flags & ~(long)O_NONBLOCK) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (old)
+		mq_getattr(mqd, old);
+	d->flags = (d->flags & ~O_NONBLOCK) | (int)(attr->mq_flags & O_NONBLOCK);
+	return 0;
+}
+
+/* Register this process for the queue's next message into emptiness
+ * (sev NULL: give a registration of ours up).  EBUSY if another process
+ * is registered. */
+int mq_notify(mqd_t mqd, const struct sigevent *sev)
+{
+	struct mqd *d = mqd_of(mqd, -1);
+	if (!d)
+		return -1;
+	if (sev && (sev->sigev_notify != SIGEV_SIGNAL && sev->sigev_notify != SIGEV_NONE)) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (sev && sev->sigev_notify == SIGEV_SIGNAL &&
+	    (sev->sigev_signo < 1 || sev->sigev_signo >= NSIG)) {
+		errno = EINVAL;
+		return -1;
+	}
+	struct mq_head *q = d->q;
+	int e = 0;
+	pid_t me = getpid();
+	q_lock(q);
+	if (q->notify_pid && q->notify_pid != me && kill(q->notify_pid, 0) == 0)
+		e = EBUSY; /* (a registered process that is gone holds nothing) */
+	else if (!sev && q->notify_pid == me)
+		q->notify_pid = 0;
+	else if (sev) {
+		q->notify_pid = me;
+		q->notify_sig = sev->sigev_notify == SIGEV_SIGNAL ? sev->sigev_signo : 0;
+		q->notify_value = (uint64_t)(uintptr_t)sev->sigev_value.sival_ptr;
+	}
+	q_unlock(q);
+	if (e) {
+		errno = e;
+		return -1;
+	}
+	return 0;
+}
