@@ -59,11 +59,16 @@ struct mq_slot {
 	uint64_t seq, len;
 };
 
-/* This process's descriptors. */
+/* This process's descriptors.  The limits are copied at the open: what
+ * this process indexes by never comes from memory another process can
+ * write (a program that scribbles on a queue's object breaks that queue,
+ * not the processes that use it). */
 static struct mqd {
 	struct mq_head *q;
 	size_t maplen;
 	int flags; /* O_ACCMODE bits and O_NONBLOCK */
+	uint32_t maxmsg;
+	uint64_t msgsize;
 } mqds[MQD_MAX];
 static int mqd_lock;
 
@@ -72,9 +77,9 @@ static struct mq_slot *slots(struct mq_head *q)
 	return (struct mq_slot *)(q + 1);
 }
 
-static char *msg_at(struct mq_head *q, uint32_t i)
+static char *msg_at(const struct mqd *d, uint32_t i)
 {
-	return (char *)(slots(q) + q->maxmsg) + (uint64_t)i * q->msgsize;
+	return (char *)(slots(d->q) + d->maxmsg) + (uint64_t)i * d->msgsize;
 }
 
 static size_t queue_bytes(uint64_t maxmsg, uint64_t msgsize)
@@ -191,7 +196,14 @@ mqd_t mq_open(const char *name, int oflag, ...)
 		errno = EINVAL;
 		return -1;
 	}
-	size_t len = queue_bytes(h->maxmsg, h->msgsize);
+	uint32_t maxmsg_now = h->maxmsg;
+	uint64_t msgsize_now = h->msgsize;
+	size_t len = queue_bytes(maxmsg_now, msgsize_now);
+	if (!maxmsg_now || maxmsg_now > MQ_HARD_MSGS || !msgsize_now || msgsize_now > MQ_HARD_SIZE) {
+		munmap(base, PG_PSH_SPAN);
+		errno = EINVAL;
+		return -1;
+	}
 	if (grow(base, len)) {
 		munmap(base, PG_PSH_SPAN);
 		return -1;
@@ -206,7 +218,8 @@ mqd_t mq_open(const char *name, int oflag, ...)
 	while (i < MQD_MAX && mqds[i].q)
 		i++;
 	if (i < MQD_MAX)
-		mqds[i] = (struct mqd){ m, len, oflag & (O_ACCMODE | O_NONBLOCK) };
+		mqds[i] = (struct mqd){ m, len, oflag & (O_ACCMODE | O_NONBLOCK), maxmsg_now,
+					msgsize_now };
 	__atomic_store_n(&mqd_lock, 0, __ATOMIC_RELEASE);
 	if (i == MQD_MAX) {
 		munmap(m, len);
@@ -287,7 +300,7 @@ int mq_timedsend(mqd_t mqd, const char *msg, size_t len, unsigned prio,
 	if (!d)
 		return -1;
 	struct mq_head *q = d->q;
-	if (len > q->msgsize) {
+	if (len > d->msgsize) {
 		errno = EMSGSIZE;
 		return -1;
 	}
@@ -296,7 +309,13 @@ int mq_timedsend(mqd_t mqd, const char *msg, size_t len, unsigned prio,
 		return -1;
 	}
 	q_lock(q);
-	while (q->curmsgs >= q->maxmsg) {
+	uint32_t i = 0;
+	for (;;) {
+		while (i < d->maxmsg && slots(q)[i].used)
+			i++;
+		if (i < d->maxmsg)
+			break;
+		i = 0;
 		int e = (d->flags & O_NONBLOCK) ? EAGAIN : wait_on(q, &q->taken, &q->swait, abstime);
 		if (e) {
 			q_unlock(q);
@@ -304,10 +323,7 @@ int mq_timedsend(mqd_t mqd, const char *msg, size_t len, unsigned prio,
 			return -1;
 		}
 	}
-	uint32_t i = 0;
-	while (slots(q)[i].used)
-		i++;
-	memcpy(msg_at(q, i), msg, len);
+	memcpy(msg_at(d, i), msg, len);
 	slots(q)[i] = (struct mq_slot){ 1, prio, q->next_seq++, len };
 	if (q->curmsgs++ == 0)
 		notify(q);
@@ -331,12 +347,20 @@ ssize_t mq_timedreceive(mqd_t mqd, char *msg, size_t len, unsigned *prio,
 	if (!d)
 		return -1;
 	struct mq_head *q = d->q;
-	if (len < q->msgsize) {
+	if (len < d->msgsize) {
 		errno = EMSGSIZE;
 		return -1;
 	}
 	q_lock(q);
-	while (q->curmsgs == 0) {
+	struct mq_slot *s = slots(q), *best;
+	for (;;) {
+		best = NULL;
+		for (uint32_t i = 0; i < d->maxmsg; i++)
+			if (s[i].used && (!best || s[i].prio > best->prio ||
+					  (s[i].prio == best->prio && s[i].seq < best->seq)))
+				best = &s[i];
+		if (best)
+			break;
 		int e = (d->flags & O_NONBLOCK) ? EAGAIN : wait_on(q, &q->sent, &q->rwait, abstime);
 		if (e) {
 			q_unlock(q);
@@ -344,13 +368,8 @@ ssize_t mq_timedreceive(mqd_t mqd, char *msg, size_t len, unsigned *prio,
 			return -1;
 		}
 	}
-	struct mq_slot *s = slots(q), *best = NULL;
-	for (uint32_t i = 0; i < q->maxmsg; i++)
-		if (s[i].used && (!best || s[i].prio > best->prio ||
-				  (s[i].prio == best->prio && s[i].seq < best->seq)))
-			best = &s[i];
-	size_t n = best->len;
-	memcpy(msg, msg_at(q, (uint32_t)(best - s)), n);
+	size_t n = best->len < d->msgsize ? best->len : d->msgsize;
+	memcpy(msg, msg_at(d, (uint32_t)(best - s)), n);
 	if (prio)
 		*prio = best->prio;
 	best->used = 0;
@@ -374,8 +393,8 @@ int mq_getattr(mqd_t mqd, struct mq_attr *attr)
 		return -1;
 	memset(attr, 0, sizeof *attr);
 	attr->mq_flags = d->flags & O_NONBLOCK;
-	attr->mq_maxmsg = (long)d->q->maxmsg;
-	attr->mq_msgsize = (long)d->q->msgsize;
+	attr->mq_maxmsg = (long)d->maxmsg;
+	attr->mq_msgsize = (long)d->msgsize;
 	attr->mq_curmsgs = (long)__atomic_load_n(&d->q->curmsgs, __ATOMIC_RELAXED);
 	return 0;
 }
