@@ -2,7 +2,8 @@
  * 6.1 with make linux-check): <sys/queue.h>'s four kinds of list,
  * <search.h>'s trees, hash table, linear search and queues, <stdio_ext.h>,
  * statvfs/statfs of /tmp and /proc, mallinfo2, backtrace, <linux/mman.h>'s
- * constants.  One @@PASS line per header group. */
+ * constants, <termios.h> on the console (settings read back as set,
+ * ENOTTY/EBADF/EINVAL).  One @@PASS line per header group. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <execinfo.h>
@@ -18,6 +19,7 @@
 #include <sys/queue.h>
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
+#include <termios.h>
 #include <unistd.h>
 
 static int failed;
@@ -314,11 +316,45 @@ static void heap_and_mman(void)
 	printf("@@PASS %s\n", N);
 }
 
+static void terminal(void)
+{
+	const char *N = "linux6_libc_termios";
+	struct termios old, t, back;
+	int p[2];
+	CHECK(N, isatty(0) && tcgetattr(0, &old) == 0);
+	CHECK(N, pipe(p) == 0);
+	errno = 0;
+	CHECK(N, tcgetattr(p[0], &t) == -1 && errno == ENOTTY);
+	errno = 0;
+	CHECK(N, tcgetattr(99, &t) == -1 && errno == EBADF);
+	close(p[0]);
+	close(p[1]);
+	t = old;
+	cfmakeraw(&t);
+	CHECK(N, !(t.c_lflag & (ICANON | ECHO | ISIG)) && (t.c_cflag & CSIZE) == CS8 &&
+		 t.c_cc[VMIN] == 1 && t.c_cc[VTIME] == 0);
+	CHECK(N, cfsetospeed(&t, B9600) == 0 && cfgetospeed(&t) == B9600);
+	errno = 0;
+	CHECK(N, cfsetispeed(&t, 12345) == -1 && errno == EINVAL);
+	t = old;
+	t.c_lflag &= ~(tcflag_t)ECHO;
+	t.c_cc[VMIN] = 5;
+	CHECK(N, tcsetattr(0, TCSANOW, &t) == 0 && tcgetattr(0, &back) == 0);
+	int kept = !(back.c_lflag & ECHO) && back.c_cc[VMIN] == 5;
+	CHECK(N, tcsetattr(0, TCSANOW, &old) == 0);
+	CHECK(N, kept);
+	errno = 0;
+	CHECK(N, tcsetattr(0, 99, &old) == -1 && errno == EINVAL);
+	CHECK(N, tcdrain(1) == 0 && tcflush(0, TCIFLUSH) == 0);
+	printf("@@PASS %s\n", N);
+}
+
 int main(void)
 {
 	queues();
 	searching();
 	streams_and_fs();
 	heap_and_mman();
+	terminal();
 	return failed;
 }
