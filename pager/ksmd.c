@@ -356,11 +356,11 @@ static void let_request_in(void)
 {
 	int w = __atomic_load_n(&pg.big.writers, __ATOMIC_RELAXED);
 	uint64_t until = tsc() + KSMD_YIELD_MS * tsc_per_ms;
-	rw_write_done(&pg.big);
-	while (__atomic_load_n(&pg.big.state, __ATOMIC_RELAXED) == 0 &&
+	br_write_done(&pg.big);
+	while (!__atomic_load_n(&pg.big.wr, __ATOMIC_RELAXED) && br_readers_out(&pg.big) &&
 	       __atomic_load_n(&pg.big.writers, __ATOMIC_RELAXED) >= w && tsc() < until)
 		lock_relax();
-	rw_write(&pg.big);
+	br_write(&pg.big);
 }
 
 /* How a batch ended. */

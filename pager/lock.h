@@ -158,6 +158,128 @@ static inline void rw_write_yield(struct rwlock *l)
 	rw_write(l);
 }
 
+/* ---- struct brlock: a reader-writer lock whose readers each count in a
+ * slot of their own (a cache line each), so that readers on different
+ * CPUs never write one line: a reader's way in and out is an atomic add
+ * to its own slot and a look at wr, which only writers write (the
+ * "big-reader" lock).  A writer raises wr (one writer at a time), which
+ * holds new readers back (a reader that finds it up takes its count back
+ * and waits), then waits until every slot reads 0.  Both sides add or set
+ * first and look after (sequentially consistent), so a reader and a
+ * writer never both go in.  Waiting is rw_wait's: spin, then sleep on
+ * seq, woken by every release that might open the lock. ---- */
+
+#define BR_SLOTS 72
+
+struct brlock {
+	int wr;       /* 1: a writer holds the lock or waits for the readers */
+	int writers;  /* writers waiting for wr */
+	int readers;  /* readers waiting (held back by a writer) */
+	int sleepers; /* waiters asleep or about to be */
+	int seq;      /* bumped by a release that finds sleepers */
+	unsigned nslots;
+	struct {
+		int n;
+	} __attribute__((aligned(64))) slot[BR_SLOTS];
+};
+
+/* Before first use: readers will use slots 0..nslots-1 (at most
+ * BR_SLOTS). */
+static inline void br_init(struct brlock *l, unsigned nslots)
+{
+	l->nslots = nslots < BR_SLOTS ? nslots : BR_SLOTS;
+}
+
+static inline bool br_readers_out(const struct brlock *l)
+{
+	for (unsigned i = 0; i < l->nslots; i++)
+		if (__atomic_load_n(&l->slot[i].n, __ATOMIC_SEQ_CST))
+			return false;
+	return true;
+}
+
+/* Whether a held-back reader (writer false: wr down) or the writer
+ * (every slot 0) could go on now. */
+static inline bool br_open(const struct brlock *l, bool writer)
+{
+	return writer ? br_readers_out(l) : !__atomic_load_n(&l->wr, __ATOMIC_SEQ_CST);
+}
+
+static inline void br_wait(struct brlock *l, unsigned *turns, bool writer)
+{
+	if (++*turns < RW_SPINS || !lock_sleep) {
+		lock_relax();
+		return;
+	}
+	__atomic_fetch_add(&l->sleepers, 1, __ATOMIC_SEQ_CST);
+	int seq = __atomic_load_n(&l->seq, __ATOMIC_SEQ_CST);
+	if (!br_open(l, writer))
+		lock_sleep(&l->seq, seq);
+	__atomic_fetch_sub(&l->sleepers, 1, __ATOMIC_SEQ_CST);
+}
+
+static inline void br_wake(struct brlock *l)
+{
+	if (__atomic_load_n(&l->sleepers, __ATOMIC_SEQ_CST)) {
+		__atomic_fetch_add(&l->seq, 1, __ATOMIC_SEQ_CST);
+		lock_wake(&l->seq, __INT_MAX__);
+	}
+}
+
+static inline void br_read(struct brlock *l, unsigned slot)
+{
+	int *n = &l->slot[slot].n;
+	__atomic_fetch_add(n, 1, __ATOMIC_SEQ_CST);
+	if (__builtin_expect(!__atomic_load_n(&l->wr, __ATOMIC_SEQ_CST), 1))
+		return;
+	__atomic_fetch_add(&l->readers, 1, __ATOMIC_RELAXED);
+	do {
+		__atomic_fetch_sub(n, 1, __ATOMIC_SEQ_CST);
+		br_wake(l); /* the writer may sleep waiting for this slot */
+		for (unsigned turns = 0; !br_open(l, false); br_wait(l, &turns, false))
+			;
+		__atomic_fetch_add(n, 1, __ATOMIC_SEQ_CST);
+	} while (__atomic_load_n(&l->wr, __ATOMIC_SEQ_CST));
+	__atomic_fetch_sub(&l->readers, 1, __ATOMIC_RELAXED);
+}
+
+static inline void br_read_done(struct brlock *l, unsigned slot)
+{
+	__atomic_fetch_sub(&l->slot[slot].n, 1, __ATOMIC_SEQ_CST);
+	if (__builtin_expect(__atomic_load_n(&l->wr, __ATOMIC_SEQ_CST), 0))
+		br_wake(l);
+}
+
+static inline void br_write(struct brlock *l)
+{
+	__atomic_fetch_add(&l->writers, 1, __ATOMIC_RELAXED);
+	for (unsigned turns = 0;; br_wait(l, &turns, false)) {
+		int v = 0;
+		if (__atomic_compare_exchange_n(&l->wr, &v, 1, false, __ATOMIC_SEQ_CST,
+						__ATOMIC_RELAXED))
+			break;
+	}
+	__atomic_fetch_sub(&l->writers, 1, __ATOMIC_RELAXED);
+	for (unsigned turns = 0; !br_readers_out(l); br_wait(l, &turns, true))
+		;
+}
+
+static inline void br_write_done(struct brlock *l)
+{
+	__atomic_store_n(&l->wr, 0, __ATOMIC_SEQ_CST);
+	br_wake(l);
+}
+
+/* rw_write_yield's: the readers held back now go in first. */
+static inline void br_write_yield(struct brlock *l)
+{
+	br_write_done(l);
+	for (unsigned turns = 0;
+	     __atomic_load_n(&l->readers, __ATOMIC_RELAXED) && turns < RW_SPINS; turns++)
+		lock_relax();
+	br_write(l);
+}
+
 /* Statistics counters bumped by several threads at once. */
 #define STAT_ADD(counter, n) __atomic_fetch_add(&(counter), (n), __ATOMIC_RELAXED)
 #define STAT_SUB(counter, n) __atomic_fetch_sub(&(counter), (n), __ATOMIC_RELAXED)

@@ -177,7 +177,8 @@ static long serve_alone(struct pg_thread *me, const struct sys_msg *m, struct sy
 static long serve_beside(struct pg_thread *me, pg_handler fn, const struct sys_msg *m,
 			 struct sys_msg *r)
 {
-	rw_read(&pg.big);
+	unsigned slot = (unsigned)(me - threads);
+	br_read(&pg.big, slot);
 	struct proc *p = sender(m);
 	long label = PG_ALONE;
 	if (p) {
@@ -190,7 +191,7 @@ static long serve_beside(struct pg_thread *me, pg_handler fn, const struct sys_m
 	}
 	if (me->ngone)
 		mem_flush();
-	rw_read_done(&pg.big);
+	br_read_done(&pg.big, slot);
 	if (label != PG_ALONE && (m->badge & PG_BADGE_CALL))
 		STAT_ADD(dp_stats.requests, 1);
 	return label;
@@ -215,14 +216,14 @@ static bool dispatch(struct pg_thread *me, const struct sys_msg *m, struct sys_m
 	if (fn)
 		label = serve_beside(me, fn, m, r);
 	if (label == PG_ALONE) {
-		rw_write(&pg.big);
+		br_write(&pg.big);
 		me->alone = true;
 		label = serve_alone(me, m, r);
 		proc_sweep(); /* the processes it ended are let go of now */
 		me->alone = false;
 		if (me->ngone)
 			mem_flush();
-		rw_write_done(&pg.big);
+		br_write_done(&pg.big);
 	}
 	r->label = IPC_LABEL((uint32_t)label, me->reply_len);
 	return label != PG_DEFERRED;
@@ -235,7 +236,7 @@ bool pager_poll(bool let_in)
 {
 	struct pg_thread *me = pg_self();
 	if (let_in)
-		rw_write_yield(&pg.big); /* the faults waiting come in */
+		br_write_yield(&pg.big); /* the faults waiting come in */
 	if (!me->have_early && ipc_poll(pg.ep, &me->early) == E_OK)
 		me->have_early = true;
 	return me->have_early;
@@ -315,6 +316,7 @@ void pager_main(const struct abi_bootinfo *bi)
 	}
 	printf("pager: up on %u CPUs, %lu of %lu frames free, initrd %lu bytes\n",
 	       bi->ncpus, bi->free_frames, bi->total_frames, bi->initrd_size);
+	br_init(&pg.big, bi->ncpus + 1); /* the per-CPU threads and the alarm thread */
 	ksmd_init();
 	runner_start();
 	__atomic_store_n(&pg.up, true, __ATOMIC_RELEASE);

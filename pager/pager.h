@@ -127,7 +127,8 @@ struct pager {
 	const struct abi_bootinfo *boot;
 	const void *initrd;
 	size_t initrd_size;
-	struct rwlock big;                 /* read: a page fault; write: the rest */
+	struct brlock big;                 /* read: a page fault; write: the rest
+					    * (a reader's slot: its thread's index) */
 	bool up;                           /* set up: the other threads serve too */
 };
 extern struct pager pg;

@@ -498,7 +498,7 @@ _Noreturn void sig_timer_main(void)
 	struct pg_thread *me = pg_self();
 	for (;;) {
 		uint32_t seq = __atomic_load_n(&timer_seq, __ATOMIC_ACQUIRE);
-		rw_write(&pg.big);
+		br_write(&pg.big);
 		me->alone = true;
 		uint64_t now = sig_ms_now(), next = fire_alarms(now);
 		uint64_t polls = pipe_poll_expire(now); /* saved polls' deadlines */
@@ -508,7 +508,7 @@ _Noreturn void sig_timer_main(void)
 		me->alone = false;
 		if (me->ngone)
 			mem_flush();
-		rw_write_done(&pg.big);
+		br_write_done(&pg.big);
 		sys_futex_wait((uint64_t)(uintptr_t)&timer_seq, seq, next);
 	}
 }

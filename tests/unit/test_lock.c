@@ -149,6 +149,75 @@ START_TEST(rwlock_sleeps_and_excludes)
 }
 END_TEST
 
+/* ---- struct brlock: the same, each reader in a slot of its own; and a
+ * writer that yields to the readers it holds back ---- */
+
+static struct brlock br;
+static int yields;
+
+static void *br_writer(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < W_ROUNDS; i++) {
+		br_write(&br);
+		if (__atomic_load_n(&reading, __ATOMIC_RELAXED) || writing++)
+			__atomic_fetch_add(&bad, 1, __ATOMIC_RELAXED);
+		a++;
+		if (i % 20 == 0)
+			usleep(2000);
+		if (i % 50 == 0) { /* (as ksmd's scan does between batches) */
+			writing--;
+			br_write_yield(&br);
+			writing++;
+			__atomic_fetch_add(&yields, 1, __ATOMIC_RELAXED);
+		}
+		b++;
+		writing--;
+		br_write_done(&br);
+	}
+	return NULL;
+}
+
+static void *br_reader(void *arg)
+{
+	unsigned slot = (unsigned)(long)arg - W_THREADS;
+	for (int i = 0; i < R_ROUNDS; i++) {
+		br_read(&br, slot);
+		__atomic_fetch_add(&reading, 1, __ATOMIC_RELAXED);
+		if (writing)
+			__atomic_fetch_add(&bad, 1, __ATOMIC_RELAXED);
+		if (i % 100 == 0)
+			usleep(1000);
+		__atomic_fetch_sub(&reading, 1, __ATOMIC_RELAXED);
+		br_read_done(&br, slot);
+	}
+	return NULL;
+}
+
+static void *br_either(void *arg)
+{
+	return (long)arg < W_THREADS ? br_writer(arg) : br_reader(arg);
+}
+
+START_TEST(brlock_sleeps_and_excludes)
+{
+	hooks(true);
+	a = b = writing = reading = bad = 0;
+	br_init(&br, R_THREADS);
+	run(W_THREADS + R_THREADS, br_either);
+	ck_assert_int_eq(bad, 0);
+	ck_assert_int_eq(a, W_THREADS * W_ROUNDS);
+	ck_assert_int_eq(b, a);
+	ck_assert_int_eq(br.wr, 0);
+	ck_assert_int_eq(br.sleepers, 0);
+	ck_assert_int_eq(br.readers, 0);
+	for (int i = 0; i < R_THREADS; i++)
+		ck_assert_int_eq(br.slot[i].n, 0);
+	ck_assert_int_gt(sleeps, 0);
+	ck_assert_int_eq(yields, W_THREADS * (W_ROUNDS / 50));
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("lock");
@@ -157,6 +226,7 @@ int main(void)
 	tcase_add_test(tc, mutex_sleeps_and_excludes);
 	tcase_add_test(tc, mutex_spins_without_hooks);
 	tcase_add_test(tc, rwlock_sleeps_and_excludes);
+	tcase_add_test(tc, brlock_sleeps_and_excludes);
 	suite_add_tcase(s, tc);
 	return check_run(s);
 }
