@@ -3,8 +3,9 @@
  * waiter).  Pure (host-tested with pthreads and Linux futexes).
  *
  * struct lock      mutual exclusion.
- * struct rwlock    many readers or one writer; a waiting writer holds new
- *                  readers back (requests are not starved by faults).
+ * struct brlock    many readers or one writer, each reader counted in a
+ *                  slot of its own; a waiting writer holds new readers
+ *                  back (requests are not starved by faults).
  * A wait spins RW_SPINS turns, then sleeps (lock_sleep, a futex wait) until
  * the holder's release wakes it: a thread spinning in the pager keeps the
  * pager's space loaded on its CPU, so every frame the holder frees (its
@@ -26,14 +27,6 @@ extern void (*lock_wake)(int *word, int n);
 
 struct lock {
 	int held; /* 0 free, 1 held, 2 held and someone may sleep on it */
-};
-
-struct rwlock {
-	int state;    /* readers inside, or -1: a writer */
-	int writers;  /* writers waiting */
-	int readers;  /* readers waiting */
-	int sleepers; /* waiters asleep or about to be */
-	int seq;      /* bumped by a release that finds sleepers: their futex word */
 };
 
 #define RW_SPINS 2048
@@ -67,95 +60,6 @@ static inline void lock_give(struct lock *l)
 {
 	if (__atomic_exchange_n(&l->held, 0, __ATOMIC_RELEASE) == 2)
 		lock_wake(&l->held, 1);
-}
-
-/* Whether a reader (writer false) or a writer could take l now. */
-static inline bool rw_open(const struct rwlock *l, bool writer)
-{
-	int s = __atomic_load_n(&l->state, __ATOMIC_SEQ_CST);
-	return writer ? s == 0 : s >= 0 && !__atomic_load_n(&l->writers, __ATOMIC_SEQ_CST);
-}
-
-/* One turn of waiting for l: a pause, or after RW_SPINS turns a sleep
- * until a release.  The sleeper counts itself before it looks at the lock
- * and a release changes the lock before it looks at the count (both
- * sequentially consistent), so either the sleeper sees the release or the
- * release sees the sleeper and bumps seq, which ends or prevents its
- * sleep. */
-static inline void rw_wait(struct rwlock *l, unsigned *turns, bool writer)
-{
-	if (++*turns < RW_SPINS || !lock_sleep) {
-		lock_relax();
-		return;
-	}
-	__atomic_fetch_add(&l->sleepers, 1, __ATOMIC_SEQ_CST);
-	int seq = __atomic_load_n(&l->seq, __ATOMIC_SEQ_CST);
-	if (!rw_open(l, writer))
-		lock_sleep(&l->seq, seq);
-	__atomic_fetch_sub(&l->sleepers, 1, __ATOMIC_SEQ_CST);
-}
-
-/* After a release: wake every sleeper (they look again). */
-static inline void rw_wake(struct rwlock *l)
-{
-	if (__atomic_load_n(&l->sleepers, __ATOMIC_SEQ_CST)) {
-		__atomic_fetch_add(&l->seq, 1, __ATOMIC_SEQ_CST);
-		lock_wake(&l->seq, __INT_MAX__);
-	}
-}
-
-static inline void rw_read(struct rwlock *l)
-{
-	int s0 = __atomic_load_n(&l->state, __ATOMIC_RELAXED);
-	if (s0 >= 0 && !__atomic_load_n(&l->writers, __ATOMIC_RELAXED) &&
-	    __atomic_compare_exchange_n(&l->state, &s0, s0 + 1, false, __ATOMIC_ACQUIRE,
-					__ATOMIC_RELAXED))
-		return; /* in at once: never counted as waiting (rw_write_yield) */
-	__atomic_fetch_add(&l->readers, 1, __ATOMIC_RELAXED);
-	for (unsigned turns = 0;; rw_wait(l, &turns, false)) {
-		int s = __atomic_load_n(&l->state, __ATOMIC_RELAXED);
-		if (s >= 0 && !__atomic_load_n(&l->writers, __ATOMIC_RELAXED) &&
-		    __atomic_compare_exchange_n(&l->state, &s, s + 1, false,
-						__ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
-			break;
-	}
-	__atomic_fetch_sub(&l->readers, 1, __ATOMIC_RELAXED);
-}
-
-static inline void rw_read_done(struct rwlock *l)
-{
-	if (__atomic_sub_fetch(&l->state, 1, __ATOMIC_SEQ_CST) == 0)
-		rw_wake(l); /* readers wait only for writers: only a writer can sleep */
-}
-
-static inline void rw_write(struct rwlock *l)
-{
-	__atomic_fetch_add(&l->writers, 1, __ATOMIC_SEQ_CST);
-	for (unsigned turns = 0;; rw_wait(l, &turns, true)) {
-		int s = 0;
-		if (__atomic_compare_exchange_n(&l->state, &s, -1, false, __ATOMIC_ACQUIRE,
-						__ATOMIC_RELAXED))
-			break;
-	}
-	__atomic_fetch_sub(&l->writers, 1, __ATOMIC_SEQ_CST);
-}
-
-static inline void rw_write_done(struct rwlock *l)
-{
-	__atomic_store_n(&l->state, 0, __ATOMIC_SEQ_CST);
-	rw_wake(l);
-}
-
-/* A writer in the middle of a long task lets the readers that wait now in
- * (for up to RW_SPINS turns: a sleeping one may come in at a later yield),
- * then writes again once they are done. */
-static inline void rw_write_yield(struct rwlock *l)
-{
-	rw_write_done(l);
-	for (unsigned turns = 0;
-	     __atomic_load_n(&l->readers, __ATOMIC_RELAXED) && turns < RW_SPINS; turns++)
-		lock_relax();
-	rw_write(l);
 }
 
 /* ---- struct brlock: a reader-writer lock whose readers each count in a

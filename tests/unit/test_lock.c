@@ -88,66 +88,14 @@ START_TEST(mutex_spins_without_hooks)
 }
 END_TEST
 
-/* ---- struct rwlock ---- */
+/* ---- struct brlock ---- */
 
 #define W_THREADS 2
 #define W_ROUNDS  400
 #define R_THREADS 4
 #define R_ROUNDS  2000
 
-static struct rwlock rw;
-static int a, b, writing, reading, bad; /* a == b outside a write */
-
-static void *rw_writer(void *arg)
-{
-	(void)arg;
-	for (int i = 0; i < W_ROUNDS; i++) {
-		rw_write(&rw);
-		if (__atomic_load_n(&reading, __ATOMIC_RELAXED) || writing++)
-			__atomic_fetch_add(&bad, 1, __ATOMIC_RELAXED);
-		a++;
-		if (i % 20 == 0)
-			usleep(2000);
-		b++;
-		writing--;
-		rw_write_done(&rw);
-	}
-	return NULL;
-}
-
-static void *rw_reader(void *arg)
-{
-	(void)arg;
-	for (int i = 0; i < R_ROUNDS; i++) {
-		rw_read(&rw);
-		__atomic_fetch_add(&reading, 1, __ATOMIC_RELAXED);
-		if (writing || a != b)
-			__atomic_fetch_add(&bad, 1, __ATOMIC_RELAXED);
-		if (i % 100 == 0)
-			usleep(1000);
-		__atomic_fetch_sub(&reading, 1, __ATOMIC_RELAXED);
-		rw_read_done(&rw);
-	}
-	return NULL;
-}
-
-static void *rw_either(void *arg)
-{
-	return (long)arg < W_THREADS ? rw_writer(arg) : rw_reader(arg);
-}
-
-START_TEST(rwlock_sleeps_and_excludes)
-{
-	hooks(true);
-	run(W_THREADS + R_THREADS, rw_either);
-	ck_assert_int_eq(bad, 0);
-	ck_assert_int_eq(a, W_THREADS * W_ROUNDS);
-	ck_assert_int_eq(b, a);
-	ck_assert_int_eq(rw.state, 0);
-	ck_assert_int_eq(rw.sleepers, 0);
-	ck_assert_int_gt(sleeps, 0);
-}
-END_TEST
+static int a, b, writing, reading, bad; /* a == b after each write */
 
 /* ---- struct brlock: the same, each reader in a slot of its own; and a
  * writer that yields to the readers it holds back ---- */
@@ -225,7 +173,6 @@ int main(void)
 	tcase_set_timeout(tc, 120); /* a lost wake-up hangs: this fails it */
 	tcase_add_test(tc, mutex_sleeps_and_excludes);
 	tcase_add_test(tc, mutex_spins_without_hooks);
-	tcase_add_test(tc, rwlock_sleeps_and_excludes);
 	tcase_add_test(tc, brlock_sleeps_and_excludes);
 	suite_add_tcase(s, tc);
 	return check_run(s);
