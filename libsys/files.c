@@ -351,11 +351,11 @@ struct carry_fd {
 	int16_t fd, ofd;
 };
 
-/* Whether description o goes through exec: not a shm object of shm_open
- * or memfd (it lives in our memory; a tmpfs file has its name kept). */
+/* Whether description o goes through exec: a directory's only with its
+ * path (every one has it). */
 static int carried(const struct ofd *o)
 {
-	return (o->kind != OFD_SHM && o->kind != OFD_DIR) || o->dir;
+	return o->kind != OFD_DIR || o->dir;
 }
 
 /* A name the new image needs: the slot of its description (NAME_CWD: the
@@ -376,12 +376,14 @@ static void put_name(char *b, size_t cap, size_t *need, uint16_t slot, const cha
 	*need += sizeof c + c.len;
 }
 
-size_t libsys_fd_export(void *buf, size_t cap, struct pg_exec_drop *drops, uint32_t *ndrops)
+size_t libsys_fd_export(void *buf, size_t cap, struct pg_exec_drop *drops, uint32_t *ndrops,
+			uint64_t *keeps, uint32_t *nkeeps)
 {
 	uint16_t counts[3] = { 0, 0, 0 }; /* descriptions, descriptors, names */
 	size_t need = sizeof counts;
 	char *b = buf;
 	*ndrops = 0;
+	*nkeeps = 0;
 	lock();
 	/* kept[i]: some descriptor without FD_CLOEXEC names ofds[i] */
 	unsigned char kept[FD_MAX];
@@ -399,6 +401,12 @@ size_t libsys_fd_export(void *buf, size_t cap, struct pg_exec_drop *drops, uint3
 		if (!carried(o) || !kept[i])
 			continue;
 		struct carry_ofd c = { o->kind, o->flags, o->index, (uint32_t)i, o->size, o->pos };
+		if (o->kind == OFD_SHM) { /* the object by its mapping, kept by the pager */
+			c.size = libsys_shm_base(o->shm);
+			if (*nkeeps < PG_EXEC_KEEP_MAX)
+				keeps[*nkeeps] = c.size;
+			++*nkeeps;
+		}
 		if (need + sizeof c <= cap)
 			memcpy(b + need, &c, sizeof c);
 		need += sizeof c;
@@ -427,9 +435,20 @@ size_t libsys_fd_export(void *buf, size_t cap, struct pg_exec_drop *drops, uint3
 	return need;
 }
 
+/* The descriptors of description o dropped (what it named cannot be had
+ * again). */
+static void ofd_lost(struct ofd *o)
+{
+	for (int fd = 0; fd < FD_MAX; fd++)
+		if (fds[fd].o == o)
+			fds[fd].o = NULL;
+	free(o->dir);
+	*o = (struct ofd){ 0 };
+}
+
 /* The names exec carried from at (len bytes in all): the descriptions'
- * paths and tmpfs objects opened again (one that is gone: its
- * descriptors are dropped), the current directory. */
+ * paths (a directory's, a tmpfs file's name as opened), the current
+ * directory. */
 static void import_names(const char *b, size_t at, size_t len, unsigned n)
 {
 	char name[LIBSYS_PATH_MAX];
@@ -451,16 +470,11 @@ static void import_names(const char *b, size_t at, size_t len, unsigned n)
 		if (c.slot >= FD_MAX)
 			continue;
 		struct ofd *o = &ofds[c.slot];
-		o->dir = copy_of(name);
-		if (o->kind == OFD_SHM)
-			o->shm = libsys_tmpfs_reopen(name);
-		if (o->dir && (o->kind != OFD_SHM || o->shm))
+		if (o->kind == OFD_FREE)
 			continue;
-		for (int fd = 0; fd < FD_MAX; fd++) /* cannot be had again */
-			if (fds[fd].o == o)
-				fds[fd].o = NULL;
-		free(o->dir);
-		*o = (struct ofd){ 0 };
+		o->dir = copy_of(name);
+		if (!o->dir && o->kind == OFD_DIR)
+			ofd_lost(o);
 	}
 }
 
@@ -483,6 +497,12 @@ void libsys_fd_import(const void *buf, size_t len)
 		memcpy(&c, b + ofd_at + i * sizeof c, sizeof c);
 		if (c.pad < FD_MAX) /* at the same place: descriptors name it so */
 			ofds[c.pad] = (struct ofd){ 0, c.kind, c.flags, 0, c.index, c.size, c.pos, NULL };
+		if (c.pad < FD_MAX && c.kind == OFD_SHM) { /* the object the pager kept */
+			ofds[c.pad].size = 0;
+			ofds[c.pad].shm = libsys_shm_adopt(c.size);
+			if (!ofds[c.pad].shm)
+				ofds[c.pad].kind = OFD_FREE;
+		}
 	}
 	for (unsigned i = 0; i < counts[1]; i++) {
 		struct carry_fd c;

@@ -185,12 +185,13 @@ int shm_open(const char *name, int oflag, mode_t mode)
 	}
 	if ((oflag & O_TRUNC) && (oflag & O_ACCMODE) == O_RDWR)
 		obj_size(i, PG_PSH_SET, 0); /* the pager zeroes the frames the object has */
+	fcntl(fd, F_SETFD, FD_CLOEXEC); /* as glibc's shm_open (O_CLOEXEC) */
 	return fd;
 }
 
 /* memfd_create: an object with no name (MFD_CLOEXEC, MFD_ALLOW_SEALING
  * accepted, nothing else: EINVAL), gone with its last descriptor and
- * mapping. */
+ * mapping; without MFD_CLOEXEC its descriptor survives exec. */
 int memfd_create(const char *name, unsigned flags)
 {
 	if (!name || (flags & ~3u)) {
@@ -212,6 +213,8 @@ int memfd_create(const char *name, unsigned flags)
 		return -1;
 	}
 	obj_size(i, PG_PSH_SET, 0); /* a file: size 0, a page past it is SIGBUS */
+	if (flags & MFD_CLOEXEC)
+		fcntl(fd, F_SETFD, FD_CLOEXEC);
 	return fd;
 }
 
@@ -241,6 +244,22 @@ void libsys_shm_close(int shm)
 	tab_give();
 	if (base)
 		munmap(base, SHM_SPAN);
+}
+
+uint64_t libsys_shm_base(int shm)
+{
+	return (uint64_t)(uintptr_t)obj(shm - 1)->base;
+}
+
+int libsys_shm_adopt(uint64_t base)
+{
+	struct sys_msg m = { .label = PG_PSH_SIZE, .w = { base } };
+	if (libsys_pg_call(&m) != E_OK)
+		return 0;
+	int i = slot_for((char *)(uintptr_t)base);
+	if (i < 0)
+		munmap((void *)(uintptr_t)base, SHM_SPAN);
+	return i + 1;
 }
 
 void libsys_shm_stat(int shm, uint64_t *size, uint64_t *ino, uint64_t *nlink)

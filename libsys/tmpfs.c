@@ -37,11 +37,6 @@ char *libsys_cwd(void)
 	return cwd;
 }
 
-int libsys_tmpfs_reopen(const char *name)
-{
-	int made, i = libsys_shm_open_obj(name, 0, &made);
-	return i < 0 ? 0 : i + 1;
-}
 static mode_t cur_umask = 022;
 
 int libsys_path(const char *path, char out[PMAX])

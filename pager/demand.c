@@ -871,6 +871,13 @@ void dp_shm_put(struct shm *o)
 	obj_put(o);
 }
 
+void dp_shm_get(struct shm *o)
+{
+	lock_take(&share);
+	shm_get(o);
+	lock_give(&share);
+}
+
 void dp_shm_zero_from(struct shm *o, uint64_t from)
 {
 	lock_take(&share);
