@@ -157,7 +157,7 @@ static void fd_drop(int fd, struct ofd *gone)
 /* Release what description o (now unnamed) held. */
 static void ofd_close(const struct ofd *o)
 {
-	if (o->kind == OFD_DIR)
+	if (o->kind == OFD_DIR || o->kind == OFD_PROC)
 		free(o->dir);
 	else if (o->kind == OFD_SHM) {
 		free(o->dir);
@@ -204,6 +204,32 @@ int libsys_special(const char *abs)
 	       under(abs, "/sys");
 }
 
+/* A malloc'd copy of s, or NULL. */
+static char *copy_of(const char *s)
+{
+	char *c = malloc(strlen(s) + 1);
+	if (c)
+		memcpy(c, s, strlen(s) + 1);
+	return c;
+}
+
+/* open of a /proc link to target (a descriptor's: lfd, else -1): the
+ * path it names opened; a pipe, the console, a deleted file, a memfd
+ * (no path): lfd's description again (its position shared, where Linux
+ * opens a new one). */
+static int proc_link_open(const char *target, int lfd, int flags)
+{
+	size_t n = strlen(target);
+	if (target[0] == '/' && (n < 10 || strcmp(target + n - 10, " (deleted)")) &&
+	    strcmp(target, "/dev/console"))
+		return open(target, flags);
+	if (lfd < 0) {
+		errno = ENOENT;
+		return -1;
+	}
+	return fcntl(lfd, (flags & O_CLOEXEC) ? F_DUPFD_CLOEXEC : F_DUPFD, 0);
+}
+
 /* open: the devices, /proc and /sys, the initrd's files (read-only),
  * directories (read-only descriptors for fdopendir, openat) and tmpfs's
  * files (tmpfs.c). */
@@ -223,11 +249,22 @@ int open(const char *path, int flags, ...)
 		return fd_new(d->kind, flags & (O_ACCMODE | O_NONBLOCK | O_CLOEXEC), 0,
 			      (unsigned)d->minor, 0);
 	unsigned kind;
-	int pid, dir, writable;
+	int pid, dir, writable, lfd;
+	char target[LIBSYS_PATH_MAX + 16];
+	int le = strncmp(path, "proc/", 5) || !strcmp(path, "proc/self") ? E_NOENT :
+		 libsys_procfs_link(path, target, sizeof target, &lfd);
+	if (le == E_OK) /* exe, fd/N: the file the link names */
+		return proc_link_open(target, lfd, flags);
+	if (le != E_NOENT) {
+		errno = le == E_PERM ? EACCES : ENOENT;
+		return -1;
+	}
 	if (!strncmp(path, "proc", 4) || !strncmp(path, "sys", 3)) {
 		int e = libsys_procfs_find(path, &kind, &pid, &dir, &writable);
 		if (e == E_OK && !dir && (writable || (flags & O_ACCMODE) == O_RDONLY)) {
 			int fd = fd_new(OFD_PROC, flags & (O_ACCMODE | O_CLOEXEC), pid, kind, 0);
+			if (fd >= 0)
+				fds[fd].o->dir = copy_of(abs); /* its link (none: "/proc") */
 			return fd;
 		}
 		if (e == E_OK && dir && (flags & O_ACCMODE) == O_RDONLY && !(flags & O_CREAT))
@@ -265,15 +302,6 @@ int open(const char *path, int flags, ...)
 		return -1;
 	}
 	return libsys_tmpfs_open(abs, flags);
-}
-
-/* A malloc'd copy of s, or NULL. */
-static char *copy_of(const char *s)
-{
-	char *c = malloc(strlen(s) + 1);
-	if (c)
-		memcpy(c, s, strlen(s) + 1);
-	return c;
 }
 
 int libsys_fd_new_file(int shm, int flags, const char *name)
@@ -329,9 +357,122 @@ int libsys_fd_shm(int fd)
 	return fd_ok(fd) && fds[fd].o->kind == OFD_SHM ? fds[fd].o->shm : 0;
 }
 
-int libsys_fd_new_shm(int shm)
+
+void libsys_fd_renamed(const char *old, const char *new)
 {
-	return fd_new(OFD_SHM, O_RDWR, shm, 0, 0);
+	size_t ol = strlen(old), nl = strlen(new);
+	lock();
+	for (int i = 0; i < FD_MAX; i++) {
+		struct ofd *o = &ofds[i];
+		if (!o->refs || o->kind != OFD_SHM || !o->dir || strncmp(o->dir, old, ol) ||
+		    (o->dir[ol] && (old[ol - 1] != '/')))
+			continue;
+		char *c = malloc(nl + strlen(o->dir + ol) + 1);
+		if (!c)
+			continue; /* the old name stays: readlink finds the new one */
+		memcpy(c, new, nl);
+		strcpy(c + nl, o->dir + ol);
+		free(o->dir);
+		o->dir = c;
+	}
+	unlock();
+}
+
+int libsys_fd_next(int from)
+{
+	table_init();
+	for (int fd = from < 0 ? 0 : from; fd < FD_MAX; fd++)
+		if (fds[fd].o)
+			return fd;
+	return -1;
+}
+
+/* A pipe's st_ino: its id above the initrd's and tmpfs's numbers. */
+#define PIPE_INO(id) ((1ull << 48) + (id))
+
+int libsys_fd_link(int fd, char *out, size_t cap)
+{
+	char name[256];
+	uint64_t size, ino, nlink;
+	lock();
+	if (!fd_ok(fd)) {
+		unlock();
+		return E_NOENT;
+	}
+	struct ofd o = *fds[fd].o; /* its strings stay: fd is open */
+	unlock();
+	size_t n = 0;
+	switch (o.kind) {
+	case OFD_CONSOLE:
+		n = (size_t)snprintf(out, cap, "/dev/console");
+		break;
+	case OFD_PIPE:
+		n = (size_t)snprintf(out, cap, "pipe:[%llu]", (unsigned long long)PIPE_INO(o.index));
+		break;
+	case OFD_FILE:
+		if (initrd_stat(o.index, name, sizeof name, &size) != E_OK)
+			name[0] = '\0';
+		n = (size_t)snprintf(out, cap, "/%s", name);
+		break;
+	case OFD_SHM:
+		if (o.dir && !strncmp(o.dir, "/memfd:", 7)) {
+			n = (size_t)snprintf(out, cap, "%s", o.dir);
+			break;
+		}
+		libsys_shm_stat(o.shm, &size, &ino, &nlink);
+		libsys_tmpfs_link(o.dir ? o.dir : "?", ino, out, cap);
+		n = strlen(out);
+		break;
+	case OFD_PROC:
+	case OFD_DIR:
+		n = (size_t)snprintf(out, cap, "%s", o.dir ? o.dir : "/proc");
+		break;
+	default:
+		for (size_t i = 0; i < sizeof devs / sizeof devs[0]; i++)
+			if (devs[i].kind == o.kind && (unsigned)devs[i].minor == o.index)
+				n = (size_t)snprintf(out, cap, "/%s", devs[i].name);
+	}
+	return n < cap ? E_OK : E_RANGE;
+}
+
+/* readlink: the /proc links' targets (/proc/self, /proc/PID/exe,
+ * /proc/self/fd/N); every other path that is is no link (EINVAL). */
+ssize_t readlinkat(int dirfd, const char *path, char *buf, size_t size)
+{
+	char abs[LIBSYS_PATH_MAX], target[LIBSYS_PATH_MAX + 16];
+	int fd, e = libsys_path_at(dirfd, path, abs);
+	if (e) {
+		errno = e;
+		return -1;
+	}
+	if ((ssize_t)size <= 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	e = libsys_procfs_link(abs + 1, target, sizeof target, &fd);
+	if (e == E_NOENT) {
+		struct stat st;
+		if (stat(abs, &st))
+			return -1;
+		errno = EINVAL;
+		return -1;
+	}
+	if (e) {
+		errno = e == E_PERM ? EACCES : ENAMETOOLONG;
+		return -1;
+	}
+	size_t n = strlen(target) < size ? strlen(target) : size;
+	if (libsys_user_room(buf, n, 1) != n) {
+		errno = EFAULT;
+		return -1;
+	}
+	memcpy(buf, target, n);
+	return (ssize_t)n;
+}
+
+ssize_t readlink(const char *path, char *buf, size_t size)
+{
+	return readlinkat(AT_FDCWD, path, buf, size);
 }
 
 int libsys_fd_new_pipe(unsigned id, int write_end, int flags)
@@ -870,7 +1011,14 @@ int stat(const char *path, struct stat *st)
 		return 0;
 	}
 	unsigned kind;
-	int pid, dir, writable;
+	int pid, dir, writable, lfd;
+	char target[LIBSYS_PATH_MAX + 16];
+	int le = strncmp(path, "proc/", 5) || !strcmp(path, "proc/self") ? E_NOENT :
+		 libsys_procfs_link(path, target, sizeof target, &lfd);
+	if (le == E_OK) /* exe, fd/N: what the link names */
+		return lfd >= 0 ? fstat(lfd, st) : stat(target, st);
+	if (le != E_NOENT)
+		return libsys_fail(le == E_PERM ? E_PERM : E_NOENT);
 	if ((!strncmp(path, "proc", 4) || !strncmp(path, "sys", 3)) &&
 	    libsys_procfs_find(path, &kind, &pid, &dir, &writable) != E_NOENT) {
 		fill_stat(st, dir ? S_IFDIR | 0555 : writable ? S_IFREG | 0644 :
@@ -931,8 +1079,16 @@ int faccessat(int dirfd, const char *path, int mode, int flags)
 	return access(at, mode);
 }
 
+/* lstat: stat, but a /proc link is itself (S_IFLNK, its target's length). */
 int lstat(const char *path, struct stat *st)
 {
+	char abs[LIBSYS_PATH_MAX], target[LIBSYS_PATH_MAX + 16];
+	int lfd;
+	if (st && !libsys_path(path, abs) &&
+	    libsys_procfs_link(abs + 1, target, sizeof target, &lfd) == E_OK) {
+		fill_stat(st, S_IFLNK | 0777, strlen(target), 0);
+		return 0;
+	}
 	return stat(path, st);
 }
 
@@ -948,7 +1104,7 @@ int fstat(int fd, struct stat *st)
 	if (o->kind == OFD_CONSOLE)
 		fill_stat(st, S_IFCHR | 0620, 0, 0);
 	else if (o->kind == OFD_PIPE)
-		fill_stat(st, S_IFIFO | 0600, 0, 0);
+		fill_stat(st, S_IFIFO | 0600, 0, PIPE_INO(o->index));
 	else if (o->kind == OFD_SHM) {
 		uint64_t size, ino, nlink;
 		libsys_shm_stat(o->shm, &size, &ino, &nlink);

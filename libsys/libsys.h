@@ -53,11 +53,9 @@ int libsys_fail(int e);
 uint64_t libsys_fd_file(int fd);
 
 /* Shared memory objects (shm.c) behind descriptors (files.c): the fd's
- * object (its number + 1; 0: none); a new fd for object shm (-1 EMFILE);
- * an fd of object shm closed; its size; n bytes read (write: 0) or written
+ * object (its number + 1; 0: none); an fd of object shm closed; its size; n bytes read (write: 0) or written
  * (1) at pos, the count done. */
 int libsys_fd_shm(int fd);
-int libsys_fd_new_shm(int shm);
 /* tmpfs (tmpfs.c): a new fd for object shm called name opened with flags
  * (O_ACCMODE, O_APPEND, O_NONBLOCK, O_CLOEXEC; the name it was opened by
  * is kept: /proc/self/fd's links); a new fd for directory path (its
@@ -90,6 +88,25 @@ int libsys_tmpfs_open(const char *abs, int flags);
  * there: the pager's PG_PSH_SIZE says so). */
 uint64_t libsys_shm_base(int shm);
 int libsys_shm_adopt(uint64_t base);
+/* /proc as directories and links (procfs.c): the target of link path
+ * ("proc/..."; *fd: the descriptor a /proc/self/fd/N names, else -1):
+ * E_OK, E_NOENT, E_PERM, E_RANGE; the next entry of /proc directory abs
+ * after *at (0 at first; moved on): 1 with name and type, 0 at the end. */
+int libsys_procfs_link(const char *path, char *out, size_t cap, int *fd);
+int libsys_procfs_dirent(const char *abs, uint64_t *at, char *name, size_t cap,
+			 unsigned char *type);
+/* Descriptors as /proc/self/fd shows them (files.c): the lowest open one
+ * >= from (-1: none); what fd's link names (E_OK, E_NOENT not open,
+ * E_RANGE cap too small). */
+int libsys_fd_next(int from);
+/* rename here: the descriptions of tmpfs object old (a directory's name,
+ * ending in '/': every object under it) now name new (+ the rest). */
+void libsys_fd_renamed(const char *old, const char *new);
+int libsys_fd_link(int fd, char *out, size_t cap);
+/* The path of tmpfs object name (the description's, opened as; ino its
+ * number now) into out: its name if it still names it, else another name
+ * of the same object, else the old path and " (deleted)", as Linux's. */
+void libsys_tmpfs_link(const char *name, uint64_t ino, char *out, size_t cap);
 /* Whether initrd file name (no leading '/') exists. */
 int libsys_initrd_has(const char *name);
 /* Whether abs is /dev, /proc or /sys or under them (not /dev/shm). */

@@ -10,6 +10,7 @@
  * descriptors and the mappings). */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <sched.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -178,7 +179,7 @@ int shm_open(const char *name, int oflag, mode_t mode)
 	int made, i = libsys_shm_open_obj(n, fl, &made);
 	if (i < 0)
 		return -1;
-	int fd = libsys_fd_new_shm(i + 1);
+	int fd = libsys_fd_new_file(i + 1, O_RDWR, n); /* its link: /dev/shm/NAME */
 	if (fd < 0) {
 		libsys_shm_close(i + 1);
 		return -1;
@@ -207,7 +208,9 @@ int memfd_create(const char *name, unsigned flags)
 		munmap(b, SHM_SPAN);
 		return -1;
 	}
-	int fd = libsys_fd_new_shm(i + 1);
+	char link[SHM_NAME_MAX + 32]; /* /proc/self/fd's link, as Linux's */
+	snprintf(link, sizeof link, "/memfd:%.*s (deleted)", SHM_NAME_MAX, name);
+	int fd = libsys_fd_new_file(i + 1, O_RDWR, link);
 	if (fd < 0) {
 		libsys_shm_close(i + 1);
 		return -1;
