@@ -372,8 +372,10 @@ int truncate(const char *path, off_t len)
 	return r;
 }
 
-/* mmap of object shm: MAP_SHARED maps its own pages (anywhere: a MAP_FIXED
- * address is ENOMEM), MAP_PRIVATE a copy of its bytes now. */
+/* mmap of object shm: MAP_SHARED maps its own pages, MAP_PRIVATE them
+ * copy-on-write (pages not written here are the object's: later writes
+ * to it show through them, as Linux's); anywhere: a MAP_FIXED address is
+ * ENOMEM. */
 void *libsys_shm_mmap(int shm, size_t len, int prot, int flags, long off, int access_ok)
 {
 	char *src = obj(shm - 1)->base + off;
@@ -385,22 +387,23 @@ void *libsys_shm_mmap(int shm, size_t len, int prot, int flags, long off, int ac
 		errno = len ? ENOMEM : EINVAL;
 		return MAP_FAILED;
 	}
-	if ((flags & MAP_TYPE) == MAP_PRIVATE) {
-		char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (p == MAP_FAILED)
-			return p;
-		uint64_t size = obj_size(shm - 1, 0, 0);
-		if ((uint64_t)off < size)
-			memcpy(p, src, size - (uint64_t)off < len ? size - (uint64_t)off : len);
-		if (prot != (PROT_READ | PROT_WRITE))
-			mprotect(p, len, prot);
-		return p;
-	}
 	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
 		errno = ENOMEM;
 		return MAP_FAILED;
 	}
-	char *p = mremap(src, 0, len, MREMAP_MAYMOVE);
+	char *p = MAP_FAILED;
+	if ((flags & MAP_TYPE) == MAP_PRIVATE) { /* copy-on-write over the object's pages */
+		struct sys_msg m = { .label = PG_MREMAP,
+				     .w = { (uint64_t)(uintptr_t)src, 0, len,
+					    MREMAP_MAYMOVE | PG_MREMAP_PRIVATE } };
+		int e = libsys_pg_call(&m);
+		if (e)
+			errno = libsys_errno(e);
+		else
+			p = (char *)(uintptr_t)m.w[0];
+	} else {
+		p = mremap(src, 0, len, MREMAP_MAYMOVE);
+	}
 	if (p != MAP_FAILED && prot != (PROT_READ | PROT_WRITE) && mprotect(p, len, prot)) {
 		munmap(p, len);
 		return MAP_FAILED;
