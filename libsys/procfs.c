@@ -291,7 +291,7 @@ static void text_maps(struct text *t, const struct pg_procinfo *pi,
 		    (unsigned long)v[i].start, (unsigned long)v[i].end,
 		    v[i].rights & MAP_R ? 'r' : '-', v[i].rights & MAP_W ? 'w' : '-',
 		    v[i].rights & MAP_X ? 'x' : '-',
-		    v[i].backing == PG_BACK_SHARED ? 's' : 'p', *name ? "    " : "",
+		    v[i].backing == PG_BACK_SHARED && !v[i].priv ? 's' : 'p', *name ? "    " : "",
 		    v[i].backing == PG_BACK_FILE ? "/" : "", name);
 	}
 }

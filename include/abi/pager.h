@@ -617,7 +617,9 @@ struct pg_region_info {
 	uint32_t backing;          /* PG_BACK_* */
 	uint64_t resident;         /* pages present */
 	uint64_t merged;           /* of them, mapping a KSM-merged frame */
-	uint32_t mergeable, pad;   /* MADV_MERGEABLE (or ksm_process) */
+	uint32_t mergeable;        /* MADV_MERGEABLE (or ksm_process) */
+	uint32_t priv;             /* PG_BACK_SHARED: a private (copy-on-write)
+				    * mapping of the object, MAP_PRIVATE's */
 };
 #define PG_BACK_FIXED 0 /* pager-placed pages (startup page, IPC buffers) */
 #define PG_BACK_ANON  1
