@@ -157,6 +157,15 @@ static int run(void)
 	base = base ? base + 1 : prog;
 	CHECK(exe[0] == '/' && !strcmp(strrchr(exe, '/') + 1, base));
 	CHECK(access(link_of("/proc/self/exe"), X_OK) == 0);
+	int pd = open("/proc/self", O_RDONLY | O_DIRECTORY);
+	char at[512] = "";
+	ssize_t n = readlinkat(pd, "exe", at, sizeof at - 1);
+	CHECK(pd >= 0 && n > 0 && !strcmp(at, link_of("/proc/self/exe")));
+	close(pd);
+	errno = 0;
+	CHECK(readlink("/proc/self/exe", (char *)8, 64) == -1 && errno == EFAULT);
+	errno = 0;
+	CHECK(readlink(NULL, at, sizeof at) == -1 && errno == EFAULT);
 	return fails;
 }
 
