@@ -392,14 +392,17 @@ int libsys_fd_next(int from)
 
 int libsys_fd_link(int fd, char *out, size_t cap)
 {
-	char name[256];
+	char name[256], dir[LIBSYS_PATH_MAX + 32] = "";
 	uint64_t size, ino, nlink;
 	lock();
 	if (!fd_ok(fd)) {
 		unlock();
 		return E_NOENT;
 	}
-	struct ofd o = *fds[fd].o; /* its strings stay: fd is open */
+	struct ofd o = *fds[fd].o; /* its name copied: another thread may close it */
+	if (o.dir)
+		snprintf(dir, sizeof dir, "%s", o.dir);
+	o.dir = o.dir ? dir : NULL;
 	unlock();
 	size_t n = 0;
 	switch (o.kind) {
