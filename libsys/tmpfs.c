@@ -691,8 +691,10 @@ struct dirent *readdir(DIR *d)
 			return emit(d, d->phase == 1 ? "." : "..", DT_DIR);
 		case 2: {
 			if (!strncmp(d->path, "/proc", 5) && (!d->path[5] || d->path[5] == '/')) {
-				if (libsys_procfs_dirent(d->path, &d->pat, name, sizeof name, &type))
+				if (libsys_procfs_dirent(d->path, &d->pat, name, sizeof name, &type)) {
+					d->at = (size_t)d->pat; /* d_off */
 					return emit(d, name, type);
+				}
 				d->phase = 5;
 				break;
 			}
