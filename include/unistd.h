@@ -53,6 +53,10 @@ pid_t getpid(void);
 long syscall(long nr, ...);
 int access(const char *path, int mode);
 int faccessat(int dirfd, const char *path, int mode, int flags);
+/* readlink, readlinkat: the targets of /proc's links (/proc/self,
+ * /proc/PID/exe, /proc/self/fd/N); any other path that exists: EINVAL. */
+ssize_t readlink(const char *path, char *buf, size_t size);
+ssize_t readlinkat(int dirfd, const char *path, char *buf, size_t size);
 pid_t getppid(void);
 int getpagesize(void);
 long sysconf(int name);

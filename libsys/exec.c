@@ -98,12 +98,12 @@ static long put_strings(char *buf, size_t cap, size_t *at, char *const v[])
 
 /* The carry bytes for argv and envp into buf; their length, or -1. */
 static long make_carry(char *buf, size_t cap, char *const argv[], char *const envp[],
-		       struct pg_exec_drop *drops, uint32_t *nd)
+		       struct pg_exec_drop *drops, uint32_t *nd, uint64_t *keeps, uint32_t *nk)
 {
 	struct carry_hdr h = { .magic = CARRY_MAGIC };
 	size_t at = sizeof h;
-	h.fdlen = (uint32_t)libsys_fd_export(buf + at, cap - at, drops, nd);
-	if (at + h.fdlen > cap) {
+	h.fdlen = (uint32_t)libsys_fd_export(buf + at, cap - at, drops, nd, keeps, nk);
+	if (at + h.fdlen > cap || *nk > PG_EXEC_KEEP_MAX) {
 		errno = E2BIG;
 		return -1;
 	}
@@ -137,17 +137,24 @@ int execve(const char *path, char *const argv[], char *const envp[])
 		return -1;
 	}
 	struct pg_exec_drop drops[LIBSYS_FD_MAX];
-	uint32_t nd = 0;
+	uint64_t keeps[PG_EXEC_KEEP_MAX];
+	uint32_t nd = 0, nk = 0;
 	char carry[PG_EXEC_MAX];
-	long clen = make_carry(carry, sizeof carry, argv, envp, drops, &nd);
+	long clen = make_carry(carry, sizeof carry, argv, envp, drops, &nd, keeps, &nk);
 	if (clen < 0)
 		return -1;
+	size_t dl = nd * sizeof drops[0], kl = nk * sizeof keeps[0];
+	if (a + dl + kl + (size_t)clen > PG_PIPE_BUF) {
+		errno = E2BIG;
+		return -1;
+	}
 	char *b = libsys_ipc_buf();
 	memcpy(b, name, a);
-	memcpy(b + a, drops, nd * sizeof drops[0]);
-	memcpy(b + a + nd * sizeof drops[0], carry, (size_t)clen);
-	struct sys_msg m = { .label = IPC_LABEL(PG_IO_EXEC, a + nd * sizeof drops[0] + (size_t)clen),
-			     .w = { a, nd } };
+	memcpy(b + a, drops, dl);
+	memcpy(b + a + dl, keeps, kl);
+	memcpy(b + a + dl + kl, carry, (size_t)clen);
+	struct sys_msg m = { .label = IPC_LABEL(PG_IO_EXEC, a + dl + kl + (size_t)clen),
+			     .w = { a, nd, nk } };
 	int e = libsys_pg_call(&m);
 	return libsys_fail(e ? e : E_INVAL); /* back here: it failed */
 }

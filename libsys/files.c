@@ -157,7 +157,7 @@ static void fd_drop(int fd, struct ofd *gone)
 /* Release what description o (now unnamed) held. */
 static void ofd_close(const struct ofd *o)
 {
-	if (o->kind == OFD_DIR)
+	if (o->kind == OFD_DIR || o->kind == OFD_PROC)
 		free(o->dir);
 	else if (o->kind == OFD_SHM) {
 		free(o->dir);
@@ -204,6 +204,32 @@ int libsys_special(const char *abs)
 	       under(abs, "/sys");
 }
 
+/* A malloc'd copy of s, or NULL. */
+static char *copy_of(const char *s)
+{
+	char *c = malloc(strlen(s) + 1);
+	if (c)
+		memcpy(c, s, strlen(s) + 1);
+	return c;
+}
+
+/* open of a /proc link to target (a descriptor's: lfd, else -1): the
+ * path it names opened; a pipe, the console, a deleted file, a memfd
+ * (no path): lfd's description again (its position shared, where Linux
+ * opens a new one). */
+static int proc_link_open(const char *target, int lfd, int flags)
+{
+	size_t n = strlen(target);
+	if (target[0] == '/' && (n < 10 || strcmp(target + n - 10, " (deleted)")) &&
+	    strcmp(target, "/dev/console"))
+		return open(target, flags);
+	if (lfd < 0) {
+		errno = ENOENT;
+		return -1;
+	}
+	return fcntl(lfd, (flags & O_CLOEXEC) ? F_DUPFD_CLOEXEC : F_DUPFD, 0);
+}
+
 /* open: the devices, /proc and /sys, the initrd's files (read-only),
  * directories (read-only descriptors for fdopendir, openat) and tmpfs's
  * files (tmpfs.c). */
@@ -223,11 +249,22 @@ int open(const char *path, int flags, ...)
 		return fd_new(d->kind, flags & (O_ACCMODE | O_NONBLOCK | O_CLOEXEC), 0,
 			      (unsigned)d->minor, 0);
 	unsigned kind;
-	int pid, dir, writable;
+	int pid, dir, writable, lfd;
+	char target[LIBSYS_PATH_MAX + 16];
+	int le = strncmp(path, "proc/", 5) || !strcmp(path, "proc/self") ? E_NOENT :
+		 libsys_procfs_link(path, target, sizeof target, &lfd);
+	if (le == E_OK) /* exe, fd/N: the file the link names */
+		return proc_link_open(target, lfd, flags);
+	if (le != E_NOENT) {
+		errno = le == E_PERM ? EACCES : ENOENT;
+		return -1;
+	}
 	if (!strncmp(path, "proc", 4) || !strncmp(path, "sys", 3)) {
 		int e = libsys_procfs_find(path, &kind, &pid, &dir, &writable);
 		if (e == E_OK && !dir && (writable || (flags & O_ACCMODE) == O_RDONLY)) {
 			int fd = fd_new(OFD_PROC, flags & (O_ACCMODE | O_CLOEXEC), pid, kind, 0);
+			if (fd >= 0)
+				fds[fd].o->dir = copy_of(abs); /* its link (none: "/proc") */
 			return fd;
 		}
 		if (e == E_OK && dir && (flags & O_ACCMODE) == O_RDONLY && !(flags & O_CREAT))
@@ -265,15 +302,6 @@ int open(const char *path, int flags, ...)
 		return -1;
 	}
 	return libsys_tmpfs_open(abs, flags);
-}
-
-/* A malloc'd copy of s, or NULL. */
-static char *copy_of(const char *s)
-{
-	char *c = malloc(strlen(s) + 1);
-	if (c)
-		memcpy(c, s, strlen(s) + 1);
-	return c;
 }
 
 int libsys_fd_new_file(int shm, int flags, const char *name)
@@ -329,9 +357,125 @@ int libsys_fd_shm(int fd)
 	return fd_ok(fd) && fds[fd].o->kind == OFD_SHM ? fds[fd].o->shm : 0;
 }
 
-int libsys_fd_new_shm(int shm)
+
+void libsys_fd_renamed(const char *old, const char *new)
 {
-	return fd_new(OFD_SHM, O_RDWR, shm, 0, 0);
+	size_t ol = strlen(old), nl = strlen(new);
+	lock();
+	for (int i = 0; i < FD_MAX; i++) {
+		struct ofd *o = &ofds[i];
+		if (!o->refs || o->kind != OFD_SHM || !o->dir || strncmp(o->dir, old, ol) ||
+		    (o->dir[ol] && (old[ol - 1] != '/')))
+			continue;
+		char *c = malloc(nl + strlen(o->dir + ol) + 1);
+		if (!c)
+			continue; /* the old name stays: readlink finds the new one */
+		memcpy(c, new, nl);
+		strcpy(c + nl, o->dir + ol);
+		free(o->dir);
+		o->dir = c;
+	}
+	unlock();
+}
+
+int libsys_fd_next(int from)
+{
+	table_init();
+	for (int fd = from < 0 ? 0 : from; fd < FD_MAX; fd++)
+		if (fds[fd].o)
+			return fd;
+	return -1;
+}
+
+/* A pipe's st_ino: its id above the initrd's and tmpfs's numbers. */
+#define PIPE_INO(id) ((1ull << 48) + (id))
+
+int libsys_fd_link(int fd, char *out, size_t cap)
+{
+	char name[256], dir[LIBSYS_PATH_MAX + 32] = "";
+	uint64_t size, ino, nlink;
+	lock();
+	if (!fd_ok(fd)) {
+		unlock();
+		return E_NOENT;
+	}
+	struct ofd o = *fds[fd].o; /* its name copied: another thread may close it */
+	if (o.dir)
+		snprintf(dir, sizeof dir, "%s", o.dir);
+	o.dir = o.dir ? dir : NULL;
+	unlock();
+	size_t n = 0;
+	switch (o.kind) {
+	case OFD_CONSOLE:
+		n = (size_t)snprintf(out, cap, "/dev/console");
+		break;
+	case OFD_PIPE:
+		n = (size_t)snprintf(out, cap, "pipe:[%llu]", (unsigned long long)PIPE_INO(o.index));
+		break;
+	case OFD_FILE:
+		if (initrd_stat(o.index, name, sizeof name, &size) != E_OK)
+			name[0] = '\0';
+		n = (size_t)snprintf(out, cap, "/%s", name);
+		break;
+	case OFD_SHM:
+		if (o.dir && !strncmp(o.dir, "/memfd:", 7)) {
+			n = (size_t)snprintf(out, cap, "%s", o.dir);
+			break;
+		}
+		libsys_shm_stat(o.shm, &size, &ino, &nlink);
+		libsys_tmpfs_link(o.dir ? o.dir : "?", ino, out, cap);
+		n = strlen(out);
+		break;
+	case OFD_PROC:
+	case OFD_DIR:
+		n = (size_t)snprintf(out, cap, "%s", o.dir ? o.dir : "/proc");
+		break;
+	default:
+		for (size_t i = 0; i < sizeof devs / sizeof devs[0]; i++)
+			if (devs[i].kind == o.kind && (unsigned)devs[i].minor == o.index)
+				n = (size_t)snprintf(out, cap, "/%s", devs[i].name);
+	}
+	return n < cap ? E_OK : E_RANGE;
+}
+
+/* readlink: the /proc links' targets (/proc/self, /proc/PID/exe,
+ * /proc/self/fd/N); every other path that is is no link (EINVAL). */
+ssize_t readlinkat(int dirfd, const char *path, char *buf, size_t size)
+{
+	char abs[LIBSYS_PATH_MAX], target[LIBSYS_PATH_MAX + 16];
+	int fd, e = libsys_path_at(dirfd, path, abs);
+	if (e) {
+		errno = e;
+		return -1;
+	}
+	if ((ssize_t)size <= 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	e = libsys_procfs_link(abs + 1, target, sizeof target, &fd);
+	if (e == E_NOENT) {
+		struct stat st;
+		if (stat(abs, &st))
+			return -1;
+		errno = EINVAL;
+		return -1;
+	}
+	if (e) {
+		errno = e == E_PERM ? EACCES : ENAMETOOLONG;
+		return -1;
+	}
+	size_t n = strlen(target) < size ? strlen(target) : size;
+	if (libsys_user_room(buf, n, 1) != n) {
+		errno = EFAULT;
+		return -1;
+	}
+	memcpy(buf, target, n);
+	return (ssize_t)n;
+}
+
+ssize_t readlink(const char *path, char *buf, size_t size)
+{
+	return readlinkat(AT_FDCWD, path, buf, size);
 }
 
 int libsys_fd_new_pipe(unsigned id, int write_end, int flags)
@@ -351,11 +495,11 @@ struct carry_fd {
 	int16_t fd, ofd;
 };
 
-/* Whether description o goes through exec: not a shm object of shm_open
- * or memfd (it lives in our memory; a tmpfs file has its name kept). */
+/* Whether description o goes through exec: a directory's only with its
+ * path (every one has it). */
 static int carried(const struct ofd *o)
 {
-	return (o->kind != OFD_SHM && o->kind != OFD_DIR) || o->dir;
+	return o->kind != OFD_DIR || o->dir;
 }
 
 /* A name the new image needs: the slot of its description (NAME_CWD: the
@@ -376,12 +520,14 @@ static void put_name(char *b, size_t cap, size_t *need, uint16_t slot, const cha
 	*need += sizeof c + c.len;
 }
 
-size_t libsys_fd_export(void *buf, size_t cap, struct pg_exec_drop *drops, uint32_t *ndrops)
+size_t libsys_fd_export(void *buf, size_t cap, struct pg_exec_drop *drops, uint32_t *ndrops,
+			uint64_t *keeps, uint32_t *nkeeps)
 {
 	uint16_t counts[3] = { 0, 0, 0 }; /* descriptions, descriptors, names */
 	size_t need = sizeof counts;
 	char *b = buf;
 	*ndrops = 0;
+	*nkeeps = 0;
 	lock();
 	/* kept[i]: some descriptor without FD_CLOEXEC names ofds[i] */
 	unsigned char kept[FD_MAX];
@@ -399,6 +545,12 @@ size_t libsys_fd_export(void *buf, size_t cap, struct pg_exec_drop *drops, uint3
 		if (!carried(o) || !kept[i])
 			continue;
 		struct carry_ofd c = { o->kind, o->flags, o->index, (uint32_t)i, o->size, o->pos };
+		if (o->kind == OFD_SHM) { /* the object by its mapping, kept by the pager */
+			c.size = libsys_shm_base(o->shm);
+			if (*nkeeps < PG_EXEC_KEEP_MAX)
+				keeps[*nkeeps] = c.size;
+			++*nkeeps;
+		}
 		if (need + sizeof c <= cap)
 			memcpy(b + need, &c, sizeof c);
 		need += sizeof c;
@@ -427,9 +579,20 @@ size_t libsys_fd_export(void *buf, size_t cap, struct pg_exec_drop *drops, uint3
 	return need;
 }
 
+/* The descriptors of description o dropped (what it named cannot be had
+ * again). */
+static void ofd_lost(struct ofd *o)
+{
+	for (int fd = 0; fd < FD_MAX; fd++)
+		if (fds[fd].o == o)
+			fds[fd].o = NULL;
+	free(o->dir);
+	*o = (struct ofd){ 0 };
+}
+
 /* The names exec carried from at (len bytes in all): the descriptions'
- * paths and tmpfs objects opened again (one that is gone: its
- * descriptors are dropped), the current directory. */
+ * paths (a directory's, a tmpfs file's name as opened), the current
+ * directory. */
 static void import_names(const char *b, size_t at, size_t len, unsigned n)
 {
 	char name[LIBSYS_PATH_MAX];
@@ -451,16 +614,11 @@ static void import_names(const char *b, size_t at, size_t len, unsigned n)
 		if (c.slot >= FD_MAX)
 			continue;
 		struct ofd *o = &ofds[c.slot];
-		o->dir = copy_of(name);
-		if (o->kind == OFD_SHM)
-			o->shm = libsys_tmpfs_reopen(name);
-		if (o->dir && (o->kind != OFD_SHM || o->shm))
+		if (o->kind == OFD_FREE)
 			continue;
-		for (int fd = 0; fd < FD_MAX; fd++) /* cannot be had again */
-			if (fds[fd].o == o)
-				fds[fd].o = NULL;
-		free(o->dir);
-		*o = (struct ofd){ 0 };
+		o->dir = copy_of(name);
+		if (!o->dir && o->kind == OFD_DIR)
+			ofd_lost(o);
 	}
 }
 
@@ -483,6 +641,12 @@ void libsys_fd_import(const void *buf, size_t len)
 		memcpy(&c, b + ofd_at + i * sizeof c, sizeof c);
 		if (c.pad < FD_MAX) /* at the same place: descriptors name it so */
 			ofds[c.pad] = (struct ofd){ 0, c.kind, c.flags, 0, c.index, c.size, c.pos, NULL };
+		if (c.pad < FD_MAX && c.kind == OFD_SHM) { /* the object the pager kept */
+			ofds[c.pad].size = 0;
+			ofds[c.pad].shm = libsys_shm_adopt(c.size);
+			if (!ofds[c.pad].shm)
+				ofds[c.pad].kind = OFD_FREE;
+		}
 	}
 	for (unsigned i = 0; i < counts[1]; i++) {
 		struct carry_fd c;
@@ -850,7 +1014,14 @@ int stat(const char *path, struct stat *st)
 		return 0;
 	}
 	unsigned kind;
-	int pid, dir, writable;
+	int pid, dir, writable, lfd;
+	char target[LIBSYS_PATH_MAX + 16];
+	int le = strncmp(path, "proc/", 5) || !strcmp(path, "proc/self") ? E_NOENT :
+		 libsys_procfs_link(path, target, sizeof target, &lfd);
+	if (le == E_OK) /* exe, fd/N: what the link names */
+		return lfd >= 0 ? fstat(lfd, st) : stat(target, st);
+	if (le != E_NOENT)
+		return libsys_fail(le == E_PERM ? E_PERM : E_NOENT);
 	if ((!strncmp(path, "proc", 4) || !strncmp(path, "sys", 3)) &&
 	    libsys_procfs_find(path, &kind, &pid, &dir, &writable) != E_NOENT) {
 		fill_stat(st, dir ? S_IFDIR | 0555 : writable ? S_IFREG | 0644 :
@@ -911,8 +1082,16 @@ int faccessat(int dirfd, const char *path, int mode, int flags)
 	return access(at, mode);
 }
 
+/* lstat: stat, but a /proc link is itself (S_IFLNK, its target's length). */
 int lstat(const char *path, struct stat *st)
 {
+	char abs[LIBSYS_PATH_MAX], target[LIBSYS_PATH_MAX + 16];
+	int lfd;
+	if (st && !libsys_path(path, abs) &&
+	    libsys_procfs_link(abs + 1, target, sizeof target, &lfd) == E_OK) {
+		fill_stat(st, S_IFLNK | 0777, strlen(target), 0);
+		return 0;
+	}
 	return stat(path, st);
 }
 
@@ -928,7 +1107,7 @@ int fstat(int fd, struct stat *st)
 	if (o->kind == OFD_CONSOLE)
 		fill_stat(st, S_IFCHR | 0620, 0, 0);
 	else if (o->kind == OFD_PIPE)
-		fill_stat(st, S_IFIFO | 0600, 0, 0);
+		fill_stat(st, S_IFIFO | 0600, 0, PIPE_INO(o->index));
 	else if (o->kind == OFD_SHM) {
 		uint64_t size, ino, nlink;
 		libsys_shm_stat(o->shm, &size, &ino, &nlink);

@@ -53,14 +53,12 @@ int libsys_fail(int e);
 uint64_t libsys_fd_file(int fd);
 
 /* Shared memory objects (shm.c) behind descriptors (files.c): the fd's
- * object (its number + 1; 0: none); a new fd for object shm (-1 EMFILE);
- * an fd of object shm closed; its size; n bytes read (write: 0) or written
+ * object (its number + 1; 0: none); an fd of object shm closed; its size; n bytes read (write: 0) or written
  * (1) at pos, the count done. */
 int libsys_fd_shm(int fd);
-int libsys_fd_new_shm(int shm);
 /* tmpfs (tmpfs.c): a new fd for object shm called name opened with flags
- * (O_ACCMODE, O_APPEND, O_NONBLOCK, O_CLOEXEC; the name is kept for exec,
- * which opens it again in the new image); a new fd for directory path (its
+ * (O_ACCMODE, O_APPEND, O_NONBLOCK, O_CLOEXEC; the name it was opened by
+ * is kept: /proc/self/fd's links); a new fd for directory path (its
  * normalized absolute path, copied); the directory fd names (NULL,
  * errno EBADF or ENOTDIR); the current directory (exec carries it). */
 int libsys_fd_new_file(int shm, int flags, const char *name);
@@ -84,8 +82,31 @@ int libsys_tmpfs_stat(const char *abs, uint64_t *size, uint64_t *ino, uint64_t *
 /* open of tmpfs path abs (not an initrd file, device or directory): an fd
  * or -1 with errno. */
 int libsys_tmpfs_open(const char *abs, int flags);
-/* Object name opened here again after an exec: shm.c's number + 1, or 0. */
-int libsys_tmpfs_reopen(const char *name);
+/* exec: object shm's whole mapping here (the pager maps it at the same
+ * place in the new image); libsys_shm_adopt: the new image's entry for
+ * the mapping at base the pager kept: shm.c's number + 1, or 0 (none
+ * there: the pager's PG_PSH_SIZE says so). */
+uint64_t libsys_shm_base(int shm);
+int libsys_shm_adopt(uint64_t base);
+/* /proc as directories and links (procfs.c): the target of link path
+ * ("proc/..."; *fd: the descriptor a /proc/self/fd/N names, else -1):
+ * E_OK, E_NOENT, E_PERM, E_RANGE; the next entry of /proc directory abs
+ * after *at (0 at first; moved on): 1 with name and type, 0 at the end. */
+int libsys_procfs_link(const char *path, char *out, size_t cap, int *fd);
+int libsys_procfs_dirent(const char *abs, uint64_t *at, char *name, size_t cap,
+			 unsigned char *type);
+/* Descriptors as /proc/self/fd shows them (files.c): the lowest open one
+ * >= from (-1: none); what fd's link names (E_OK, E_NOENT not open,
+ * E_RANGE cap too small). */
+int libsys_fd_next(int from);
+/* rename here: the descriptions of tmpfs object old (a directory's name,
+ * ending in '/': every object under it) now name new (+ the rest). */
+void libsys_fd_renamed(const char *old, const char *new);
+int libsys_fd_link(int fd, char *out, size_t cap);
+/* The path of tmpfs object name (the description's, opened as; ino its
+ * number now) into out: its name if it still names it, else another name
+ * of the same object, else the old path and " (deleted)", as Linux's. */
+void libsys_tmpfs_link(const char *name, uint64_t ino, char *out, size_t cap);
 /* Whether initrd file name (no leading '/') exists. */
 int libsys_initrd_has(const char *name);
 /* Whether abs is /dev, /proc or /sys or under them (not /dev/shm). */
@@ -135,7 +156,11 @@ int libsys_fd_poll(int fd, unsigned *id, int *flags);
  * pager lets them go when the exec succeeds; at most LIBSYS_FD_MAX).
  * libsys_fd_import: the new image's table from those bytes. */
 struct pg_exec_drop;
-size_t libsys_fd_export(void *buf, size_t cap, struct pg_exec_drop *drops, uint32_t *ndrops);
+/* keeps[*nkeeps] (at most PG_EXEC_KEEP_MAX; more: -1, E2BIG): the whole
+ * mappings of the objects kept descriptions hold (tmpfs files, memfd and
+ * shm_open objects), which the pager keeps for the new image. */
+size_t libsys_fd_export(void *buf, size_t cap, struct pg_exec_drop *drops, uint32_t *ndrops,
+			uint64_t *keeps, uint32_t *nkeeps);
 void libsys_fd_import(const void *buf, size_t len);
 /* The signals whose handlers have SA_ONSTACK (signal.c). */
 unsigned long libsys_sig_onstack(void);

@@ -7,6 +7,7 @@
  * Linux).  files.c opens them as descriptors of kind OFD_PROC; a read
  * makes the text anew (as Linux's seq files do) and returns the part at
  * the descriptor's position. */
+#include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include <sys/stat.h>
 #include "abi/err.h"
 #include "abi/page.h"
+#include "abi/pager.h"
 #include "abi/stats.h"
 #include "lib/string.h"
 #include "sys/ksm.h"
@@ -136,6 +138,10 @@ int libsys_procfs_find(const char *path, unsigned *kind, int *pid, int *dir,
 		if (!*rest) {
 			*dir = 1;
 			return E_OK;
+		}
+		if (!strcmp(rest, "fd")) { /* our own descriptors only: another's are its libsys's */
+			*dir = 1;
+			return *pid == getpid() ? E_OK : E_PERM;
 		}
 		for (unsigned i = 0; i < sizeof pid_files / sizeof pid_files[0]; i++)
 			if (!strcmp(rest, pid_files[i].name)) {
@@ -285,7 +291,7 @@ static void text_maps(struct text *t, const struct pg_procinfo *pi,
 		    (unsigned long)v[i].start, (unsigned long)v[i].end,
 		    v[i].rights & MAP_R ? 'r' : '-', v[i].rights & MAP_W ? 'w' : '-',
 		    v[i].rights & MAP_X ? 'x' : '-',
-		    v[i].backing == PG_BACK_SHARED ? 's' : 'p', *name ? "    " : "",
+		    v[i].backing == PG_BACK_SHARED && !v[i].priv ? 's' : 'p', *name ? "    " : "",
 		    v[i].backing == PG_BACK_FILE ? "/" : "", name);
 	}
 }
@@ -479,4 +485,133 @@ ssize_t libsys_procfs_write(unsigned kind, const void *buf, size_t count)
 			e = ksm_ctl(ksm_files[row].ctl, (uint64_t)v, 0, NULL);
 	}
 	return e ? libsys_fail(e) : (ssize_t)count;
+}
+
+/* ---- directories and links ---- */
+
+/* The initrd name of process pid's program into name (cap bytes): ours
+ * from the startup page (the program's name first in its strings, as
+ * spawn and exec put it), another's from PG_PS's name, which is cut at
+ * PG_NAME_MAX - 1 bytes (then the one initrd program it begins).  0 if
+ * pid is no live process. */
+static int program_of(int pid, char *name, size_t cap)
+{
+	struct pg_procinfo pi;
+	if (pid == getpid()) {
+		const struct pg_startup *st = (const void *)PG_STARTUP_VA;
+		snprintf(name, cap, "%.*s", (int)sizeof st->strings, st->strings);
+		return 1;
+	}
+	if (!live_proc(pid, &pi))
+		return 0;
+	pi.name[sizeof pi.name - 1] = '\0';
+	snprintf(name, cap, "%s", pi.name);
+	size_t n = strlen(pi.name), found = 0;
+	char f[256];
+	uint64_t size;
+	for (unsigned i = 0; n == sizeof pi.name - 1 &&
+	     initrd_stat(i, f, sizeof f, &size) == E_OK; i++)
+		if (!strncmp(f, pi.name, n) && !found++)
+			snprintf(name, cap, "%s", f);
+	if (found > 1)
+		snprintf(name, cap, "%s", pi.name);
+	return 1;
+}
+
+/* The /proc link path names ("proc/self", "proc/PID/exe", "proc/PID/fd/N";
+ * no leading '/'): its target into out (cap bytes, NUL-terminated), *fd =
+ * N for a descriptor's link (else -1).  E_OK, E_NOENT (no such link),
+ * E_PERM (another process's descriptors), E_RANGE (cap too small). */
+int libsys_procfs_link(const char *path, char *out, size_t cap, int *fd)
+{
+	const char *rest;
+	*fd = -1;
+	if (!strcmp(path, "proc/self")) {
+		snprintf(out, cap, "%d", (int)getpid());
+		return E_OK;
+	}
+	int pid = strncmp(path, "proc/", 5) ? 0 : pid_part(path + 5, &rest);
+	if (!pid)
+		return E_NOENT;
+	if (!strcmp(rest, "exe")) {
+		char name[256];
+		if (!program_of(pid, name, sizeof name))
+			return E_NOENT;
+		return (size_t)snprintf(out, cap, "/%s", name) < cap ? E_OK : E_RANGE;
+	}
+	if (strncmp(rest, "fd/", 3))
+		return E_NOENT;
+	rest += 3;
+	long n = number(&rest);
+	if (n < 0 || *rest)
+		return E_NOENT;
+	if (pid != getpid())
+		return E_PERM;
+	int e = libsys_fd_link((int)n, out, cap);
+	if (e == E_OK)
+		*fd = (int)n;
+	return e;
+}
+
+/* The files of /proc/PID/ beyond pid_files: name, type. */
+static const struct { const char *name; unsigned char type; } pid_more[] = {
+	{ "fd", DT_DIR }, { "exe", DT_LNK },
+};
+#define PID_FILES (sizeof pid_files / sizeof pid_files[0])
+
+/* The fixed entries of /proc: name, type. */
+static const struct { const char *name; unsigned char type; } proc_fixed[] = {
+	{ "self", DT_LNK }, { "meminfo", DT_REG }, { "cpuinfo", DT_REG },
+};
+#define PROC_FIXED (sizeof proc_fixed / sizeof proc_fixed[0])
+
+int libsys_procfs_dirent(const char *abs, uint64_t *at, char *name, size_t cap,
+			 unsigned char *type)
+{
+	const char *rest;
+	if (!strcmp(abs, "/proc")) {
+		if (*at < PROC_FIXED) {
+			snprintf(name, cap, "%s", proc_fixed[*at].name);
+			*type = proc_fixed[(*at)++].type;
+			return 1;
+		}
+		struct pg_procinfo pi; /* then the live processes, from the pid at says */
+		size_t n = 0;
+		for (uint64_t from = *at - PROC_FIXED + 1;; from = pi.pid + 1) {
+			if (from > 0x7fffffff || pager_ps((uint32_t)from, &pi, 1, &n) || n != 1)
+				return 0;
+			if (pi.state == PG_PROC_RUNNING)
+				break;
+		}
+		*at = pi.pid + PROC_FIXED;
+		snprintf(name, cap, "%u", pi.pid);
+		*type = DT_DIR;
+		return 1;
+	}
+	if (strncmp(abs, "/proc/", 6))
+		return 0;
+	int pid = pid_part(abs + 6, &rest);
+	if (!pid)
+		return 0;
+	if (!*rest) {
+		if (*at < PID_FILES) {
+			snprintf(name, cap, "%s", pid_files[(*at)++].name);
+			*type = DT_REG;
+			return 1;
+		}
+		if (*at >= PID_FILES + sizeof pid_more / sizeof pid_more[0])
+			return 0;
+		snprintf(name, cap, "%s", pid_more[*at - PID_FILES].name);
+		*type = pid_more[(*at)++ - PID_FILES].type;
+		return 1;
+	}
+	if (strcmp(rest, "fd") || pid != getpid())
+		return 0;
+	int fd = libsys_fd_next((int)*at);
+	if (fd < 0)
+		return 0;
+	*at = (uint64_t)fd + 1;
+	snprintf(name, cap, "%d", fd);
+	*type = DT_LNK;
+	return 1;
 }

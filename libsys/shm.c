@@ -10,6 +10,7 @@
  * descriptors and the mappings). */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <sched.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -178,19 +179,20 @@ int shm_open(const char *name, int oflag, mode_t mode)
 	int made, i = libsys_shm_open_obj(n, fl, &made);
 	if (i < 0)
 		return -1;
-	int fd = libsys_fd_new_shm(i + 1);
+	int fd = libsys_fd_new_file(i + 1, O_RDWR, n); /* its link: /dev/shm/NAME */
 	if (fd < 0) {
 		libsys_shm_close(i + 1);
 		return -1;
 	}
 	if ((oflag & O_TRUNC) && (oflag & O_ACCMODE) == O_RDWR)
 		obj_size(i, PG_PSH_SET, 0); /* the pager zeroes the frames the object has */
+	fcntl(fd, F_SETFD, FD_CLOEXEC); /* as glibc's shm_open (O_CLOEXEC) */
 	return fd;
 }
 
 /* memfd_create: an object with no name (MFD_CLOEXEC, MFD_ALLOW_SEALING
  * accepted, nothing else: EINVAL), gone with its last descriptor and
- * mapping. */
+ * mapping; without MFD_CLOEXEC its descriptor survives exec. */
 int memfd_create(const char *name, unsigned flags)
 {
 	if (!name || (flags & ~3u)) {
@@ -206,12 +208,16 @@ int memfd_create(const char *name, unsigned flags)
 		munmap(b, SHM_SPAN);
 		return -1;
 	}
-	int fd = libsys_fd_new_shm(i + 1);
+	char link[SHM_NAME_MAX + 32]; /* /proc/self/fd's link, as Linux's */
+	snprintf(link, sizeof link, "/memfd:%.*s (deleted)", SHM_NAME_MAX, name);
+	int fd = libsys_fd_new_file(i + 1, O_RDWR, link);
 	if (fd < 0) {
 		libsys_shm_close(i + 1);
 		return -1;
 	}
 	obj_size(i, PG_PSH_SET, 0); /* a file: size 0, a page past it is SIGBUS */
+	if (flags & MFD_CLOEXEC)
+		fcntl(fd, F_SETFD, FD_CLOEXEC);
 	return fd;
 }
 
@@ -241,6 +247,22 @@ void libsys_shm_close(int shm)
 	tab_give();
 	if (base)
 		munmap(base, SHM_SPAN);
+}
+
+uint64_t libsys_shm_base(int shm)
+{
+	return (uint64_t)(uintptr_t)obj(shm - 1)->base;
+}
+
+int libsys_shm_adopt(uint64_t base)
+{
+	struct sys_msg m = { .label = PG_PSH_SIZE, .w = { base } };
+	if (libsys_pg_call(&m) != E_OK)
+		return 0;
+	int i = slot_for((char *)(uintptr_t)base);
+	if (i < 0)
+		munmap((void *)(uintptr_t)base, SHM_SPAN);
+	return i + 1;
 }
 
 void libsys_shm_stat(int shm, uint64_t *size, uint64_t *ino, uint64_t *nlink)
@@ -350,8 +372,10 @@ int truncate(const char *path, off_t len)
 	return r;
 }
 
-/* mmap of object shm: MAP_SHARED maps its own pages (anywhere: a MAP_FIXED
- * address is ENOMEM), MAP_PRIVATE a copy of its bytes now. */
+/* mmap of object shm: MAP_SHARED maps its own pages, MAP_PRIVATE them
+ * copy-on-write (pages not written here are the object's: later writes
+ * to it show through them, as Linux's); anywhere: a MAP_FIXED address is
+ * ENOMEM. */
 void *libsys_shm_mmap(int shm, size_t len, int prot, int flags, long off, int access_ok)
 {
 	char *src = obj(shm - 1)->base + off;
@@ -363,22 +387,23 @@ void *libsys_shm_mmap(int shm, size_t len, int prot, int flags, long off, int ac
 		errno = len ? ENOMEM : EINVAL;
 		return MAP_FAILED;
 	}
-	if ((flags & MAP_TYPE) == MAP_PRIVATE) {
-		char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (p == MAP_FAILED)
-			return p;
-		uint64_t size = obj_size(shm - 1, 0, 0);
-		if ((uint64_t)off < size)
-			memcpy(p, src, size - (uint64_t)off < len ? size - (uint64_t)off : len);
-		if (prot != (PROT_READ | PROT_WRITE))
-			mprotect(p, len, prot);
-		return p;
-	}
 	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
 		errno = ENOMEM;
 		return MAP_FAILED;
 	}
-	char *p = mremap(src, 0, len, MREMAP_MAYMOVE);
+	char *p = MAP_FAILED;
+	if ((flags & MAP_TYPE) == MAP_PRIVATE) { /* copy-on-write over the object's pages */
+		struct sys_msg m = { .label = PG_MREMAP,
+				     .w = { (uint64_t)(uintptr_t)src, 0, len,
+					    MREMAP_MAYMOVE | PG_MREMAP_PRIVATE } };
+		int e = libsys_pg_call(&m);
+		if (e)
+			errno = libsys_errno(e);
+		else
+			p = (char *)(uintptr_t)m.w[0];
+	} else {
+		p = mremap(src, 0, len, MREMAP_MAYMOVE);
+	}
 	if (p != MAP_FAILED && prot != (PROT_READ | PROT_WRITE) && mprotect(p, len, prot)) {
 		munmap(p, len);
 		return MAP_FAILED;

@@ -37,11 +37,6 @@ char *libsys_cwd(void)
 	return cwd;
 }
 
-int libsys_tmpfs_reopen(const char *name)
-{
-	int made, i = libsys_shm_open_obj(name, 0, &made);
-	return i < 0 ? 0 : i + 1;
-}
 static mode_t cur_umask = 022;
 
 int libsys_path(const char *path, char out[PMAX])
@@ -235,6 +230,25 @@ static int name_path(const char *name, char *out)
 		return 1;
 	}
 	return 0;
+}
+
+void libsys_tmpfs_link(const char *name, uint64_t ino, char *out, size_t cap)
+{
+	char path[PMAX + 16], other[PMAX + 1] = "";
+	uint64_t size, oino, names;
+	name_path(name, path);
+	if (obj_stat3(name, &size, &oino, &names) == E_OK && oino == ino) {
+		snprintf(out, cap, "%s", path);
+		return;
+	}
+	/* renamed: the name of the same object now (a walk of every name) */
+	while (obj_next(other, "", other, &size) == E_OK)
+		if (obj_stat3(other, &size, &oino, &names) == E_OK && oino == ino) {
+			name_path(other, path);
+			snprintf(out, cap, "%s", path);
+			return;
+		}
+	snprintf(out, cap, "%s (deleted)", path);
 }
 
 /* abs's parent into out. */
@@ -475,7 +489,10 @@ int renameat(int olddirfd, const char *oldpath, int newdirfd, const char *newpat
 	if (ko == LIBSYS_T_FILE) {
 		if (kn == LIBSYS_T_DIR)
 			return fail(EISDIR);
-		return libsys_fail(obj_rename(file_name(old, a), file_name(new, b)));
+		if ((e = obj_rename(file_name(old, a), file_name(new, b))))
+			return libsys_fail(e);
+		libsys_fd_renamed(a, b);
+		return 0;
 	}
 	size_t ol = strlen(old);
 	if (!strncmp(new, old, ol) && new[ol] == '/')
@@ -484,7 +501,10 @@ int renameat(int olddirfd, const char *oldpath, int newdirfd, const char *newpat
 		return fail(ENOTDIR);
 	if (kn == LIBSYS_T_DIR && !dir_empty(new))
 		return fail(ENOTEMPTY);
-	return rename_dir(old, new, kn);
+	if (rename_dir(old, new, kn))
+		return -1;
+	libsys_fd_renamed(dir_name(old, a), dir_name(new, b));
+	return 0;
 }
 
 int rename(const char *oldpath, const char *newpath)
@@ -623,6 +643,7 @@ struct __dirstream {
 	int fd;
 	int phase;     /* 0 ".", 1 "..", 2 fixed entries, 3 the initrd, 4 objects, 5 end */
 	size_t at;     /* the phase's position */
+	uint64_t pat;  /* /proc's directories: procfs.c's position */
 	char last[PMAX + 1]; /* objects: the name given last ("" none yet) */
 	char path[PMAX];
 	struct dirent ent;
@@ -669,6 +690,14 @@ struct dirent *readdir(DIR *d)
 			d->phase++;
 			return emit(d, d->phase == 1 ? "." : "..", DT_DIR);
 		case 2: {
+			if (!strncmp(d->path, "/proc", 5) && (!d->path[5] || d->path[5] == '/')) {
+				if (libsys_procfs_dirent(d->path, &d->pat, name, sizeof name, &type)) {
+					d->at = (size_t)d->pat; /* d_off */
+					return emit(d, name, type);
+				}
+				d->phase = 5;
+				break;
+			}
 			const char *const *f = fixed_of(d->path, &type);
 			if (f[d->at]) {
 				const char *n = f[d->at++];
@@ -750,6 +779,7 @@ void rewinddir(DIR *d)
 {
 	d->phase = 0;
 	d->at = 0;
+	d->pat = 0;
 	d->last[0] = '\0';
 }
 

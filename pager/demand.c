@@ -279,8 +279,17 @@ int dp_add_page(struct dp_space *s, uint64_t va, uint64_t pfn, uint32_t gen)
 /* The rights page p of region r is mapped with. */
 static unsigned rights_of(const struct region *r, const struct page *p)
 {
-	unsigned ro = (p->flags & (PAGE_COW | PAGE_ZERO)) ? MAP_W : 0;
+	unsigned ro = (p->flags & (PAGE_COW | PAGE_ZERO)) ||
+		      ((p->flags & PAGE_SHARED) && r->shm_private) ? MAP_W : 0;
 	return r->rights & ~ro;
+}
+
+/* True if a write to present page p of r copies it first: a COW share,
+ * the zero frame, an object's frame in a private mapping of it. */
+static inline bool copy_on_write(const struct region *r, const struct page *p)
+{
+	return (p->flags & (PAGE_COW | PAGE_ZERO)) ||
+	       ((p->flags & PAGE_SHARED) && r->shm_private);
 }
 
 static void answer(const struct region *r, const struct page *p, struct dp_map *m)
@@ -502,7 +511,7 @@ static PG_HOT int cow_fault(struct dp_space *s, struct region *r, struct page *p
 		p = pagetab_lookup(&s->pages, va);
 	}
 	bool reuse = false;
-	if (!(p->flags & PAGE_ZERO)) {
+	if (!(p->flags & (PAGE_ZERO | PAGE_SHARED))) { /* an object's frame: never ours */
 		lock_take(&share);
 		reuse = reuse_locked(p);
 		lock_give(&share);
@@ -522,12 +531,13 @@ static PG_HOT int cow_fault(struct dp_space *s, struct region *r, struct page *p
 		*p = (struct page){ va, pfn, gen, 0 };
 		answer(r, p, m);
 		install(s, m);
-		if (!(old.flags & PAGE_ZERO)) {
+		if (!(old.flags & (PAGE_ZERO | PAGE_SHARED))) {
 			lock_take(&share);
 			release(&old); /* our share (the last one, if the others left meanwhile) */
 			lock_give(&share);
-			STAT_ADD(dp_stats.cow_copies, 1);
 		}
+		if (!(old.flags & PAGE_ZERO))
+			STAT_ADD(dp_stats.cow_copies, 1);
 		return E_OK;
 	}
 	p->flags = 0;
@@ -620,7 +630,7 @@ PG_HOT int dp_fault_reply(struct dp_space *s, uint64_t addr, unsigned acc, struc
 	STAT_ADD(dp_stats.faults_total, 1);
 	void *leaf; /* where va's entry goes: no second walk to insert it */
 	struct page *p = pagetab_lookup_leaf(&s->pages, va, &leaf);
-	if (p && (acc & FAULT_ACC_WRITE) && (p->flags & (PAGE_COW | PAGE_ZERO)))
+	if (p && (acc & FAULT_ACC_WRITE) && copy_on_write(r, p))
 		return cow_fault(s, r, p, m); /* allowed() checked the write */
 	if (p) {
 		answer(r, p, m);
@@ -680,7 +690,12 @@ static int fork_region(struct dp_space *parent, struct dp_space *child,
 			struct region *c = region_find(&child->regions, r->start);
 			c->fork = r->fork;
 			c->shm_hold = r->shm_hold;
+			c->shm_private = r->shm_private;
 		}
+		/* a private mapping's written pages: copy-on-write, as anonymous
+		 * memory's (its object's pages stay read-only in both) */
+		if (e == E_OK && r->shm_private && !(r->fork & REGION_WIPEONFORK))
+			e = dp_mark_cow_range(parent, child, r->start, r->end);
 		return e;
 	}
 	e = dp_register_lazy(child, r->start, r->end - r->start, r->rights, r->b, &c);
@@ -869,6 +884,13 @@ int dp_shm_init(struct shm *o, const void *bytes, size_t n)
 void dp_shm_put(struct shm *o)
 {
 	obj_put(o);
+}
+
+void dp_shm_get(struct shm *o)
+{
+	lock_take(&share);
+	shm_get(o);
+	lock_give(&share);
 }
 
 void dp_shm_zero_from(struct shm *o, uint64_t from)

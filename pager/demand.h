@@ -287,6 +287,8 @@ int dp_register_shared(struct dp_space *s, uint64_t start, uint64_t size,
  * dp_init), under the share lock. */
 struct shm *dp_shm_new(void);
 void dp_shm_put(struct shm *o);
+/* shm_get under the share lock: one more reference on o. */
+void dp_shm_get(struct shm *o);
 /* shm_zero_from under the share lock. */
 void dp_shm_zero_from(struct shm *o, uint64_t from);
 /* shm_free_from under the share lock. */

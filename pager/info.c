@@ -92,7 +92,7 @@ long do_pmap(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 		     pg && pg->va < rg->end; pg = pagetab_next(&t->mem.pages, pg))
 			out[n].merged += (pg->flags & (PAGE_KSM | PAGE_ZERO)) == PAGE_KSM;
 		out[n].mergeable = rg->mergeable || t->ksm_all;
-		out[n].pad = 0;
+		out[n].priv = rg->shm_private;
 	}
 	pg_self()->reply_len = n * sizeof *out;
 	r->w[0] = n;

@@ -222,12 +222,15 @@ static int grow_in_place(struct proc *p, struct region *rg, uint64_t old_end,
 
 /* mremap(a, 0, nlen, MREMAP_MAYMOVE) as Linux: a new mapping of nlen
  * bytes of the MAP_SHARED object a lies in, from a's page on, placed as
- * mmap places (w0 = its address); both see the same frames.  E_INVAL if a
- * is not in shared memory. */
-static int mremap_alias(struct proc *p, uint64_t a, uint64_t nlen, struct sys_msg *r)
+ * mmap places (w0 = its address); both see the same frames.  With priv
+ * (PG_MREMAP_PRIVATE: libsys's MAP_PRIVATE of a file) the new mapping is
+ * private: copy-on-write over the object's frames.  E_INVAL if a is not
+ * in shared memory. */
+static int mremap_alias(struct proc *p, uint64_t a, uint64_t nlen, bool priv,
+			struct sys_msg *r)
 {
 	struct region *rg = region_find(&p->mem.regions, a);
-	if (!rg || !rg->shm || rg->kind != PG_BACK_SHARED)
+	if (!rg || !rg->shm || rg->kind != PG_BACK_SHARED || rg->shm_private)
 		return E_INVAL;
 	uint64_t at;
 	int e = region_place(&p->mem.regions, nlen, PG_MMAP_BASE, PG_MMAP_LIMIT, &at);
@@ -235,8 +238,10 @@ static int mremap_alias(struct proc *p, uint64_t a, uint64_t nlen, struct sys_ms
 		return e;
 	/* the new region's page at `at` is the object's page at a */
 	e = dp_register_shared(&p->mem, at, nlen, rg->rights, rg->shm, at - (a - rg->shm_va0));
-	if (!e)
+	if (!e) {
+		region_find(&p->mem.regions, at)->shm_private = priv;
 		r->w[0] = at;
+	}
 	return e;
 }
 
@@ -304,9 +309,9 @@ long do_mremap(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {
 	uint64_t a = m->w[0], olen = page_up(m->w[1]), nlen = page_up(m->w[2]);
 	uint64_t flags = m->w[3] & (PAGE_SIZE - 1), dst = m->w[3] & ~(uint64_t)(PAGE_SIZE - 1);
-	if (m->w[1] == 0 && m->w[3] == LX_MREMAP_MAYMOVE && a % PAGE_SIZE == 0 && nlen &&
-	    nlen >= m->w[2] && nlen <= PG_MMAP_LIMIT - PG_MMAP_BASE)
-		return mremap_alias(p, a, nlen, r);
+	if (m->w[1] == 0 && (m->w[3] & ~(uint64_t)PG_MREMAP_PRIVATE) == LX_MREMAP_MAYMOVE &&
+	    a % PAGE_SIZE == 0 && nlen && nlen >= m->w[2] && nlen <= PG_MMAP_LIMIT - PG_MMAP_BASE)
+		return mremap_alias(p, a, nlen, m->w[3] & PG_MREMAP_PRIVATE, r);
 	if ((flags & ~(uint64_t)(LX_MREMAP_MAYMOVE | LX_MREMAP_FIXED | LX_MREMAP_DONTUNMAP)) ||
 	    ((flags & (LX_MREMAP_FIXED | LX_MREMAP_DONTUNMAP)) && !(flags & LX_MREMAP_MAYMOVE)) ||
 	    a % PAGE_SIZE || nlen < m->w[2] || olen < m->w[1] || nlen == 0 || olen == 0)
@@ -319,7 +324,7 @@ long do_mremap(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	struct region *rg = region_find(&p->mem.regions, a);
 	if (!rg || !rg->b || olen > rg->end - a)
 		return E_FAULT; /* [a, a + olen) is not one mapping */
-	bool shared = rg->shm && rg->kind == PG_BACK_SHARED;
+	bool shared = rg->shm && rg->kind == PG_BACK_SHARED && !rg->shm_private;
 	if (flags & (LX_MREMAP_FIXED | LX_MREMAP_DONTUNMAP))
 		return shared ? move_shared(p, rg, a, olen, nlen, dst, flags, r) :
 				move_private(p, rg, a, olen, nlen, dst, flags, r);

@@ -539,12 +539,55 @@ static void exec_clear(struct proc *p, const struct pg_exec_drop *drops, uint32_
 	p->kept = false; /* whatever it runs now, not what init started */
 }
 
+/* The objects exec keeps (PG_IO_EXEC's K addresses): libsys's whole
+ * mapping of each, and a reference held while the old image goes. */
+struct exec_keep {
+	uint64_t at;
+	struct shm *obj;
+};
+
+/* Whether the k addresses are each libsys's whole mapping of an object in
+ * p (PG_PSH_OPEN's, or a memfd's once sized: shm_hold, PG_PSH_SPAN bytes,
+ * the object's page 0 at its start), none twice: the objects into keep. */
+static bool exec_keeps_ok(struct proc *p, const uint64_t *at, uint32_t k,
+			  struct exec_keep *keep)
+{
+	for (uint32_t i = 0; i < k; i++) {
+		struct region *rg = region_find(&p->mem.regions, at[i]);
+		if (!rg || rg->start != at[i] || rg->kind != PG_BACK_SHARED || !rg->shm ||
+		    !rg->shm_hold || rg->end - rg->start != PG_PSH_SPAN || rg->shm_va0 != at[i])
+			return false;
+		for (uint32_t j = 0; j < i; j++)
+			if (at[j] == at[i])
+				return false;
+		keep[i] = (struct exec_keep){ at[i], rg->shm };
+	}
+	return true;
+}
+
+/* The kept objects mapped again in p's new image, at the same places
+ * (the mmap range is empty there yet); each reference exec_keep held is
+ * let go (the new region holds its own).  E_NOMEM (all are let go). */
+static int exec_remap(struct proc *p, const struct exec_keep *keep, uint32_t k, int e)
+{
+	for (uint32_t i = 0; i < k; i++) {
+		if (!e)
+			e = dp_register_shared(&p->mem, keep[i].at, PG_PSH_SPAN, MAP_R | MAP_W,
+					       keep[i].obj, keep[i].at);
+		if (!e)
+			region_find(&p->mem.regions, keep[i].at)->shm_hold = true;
+		dp_shm_put(keep[i].obj);
+	}
+	return e;
+}
+
 /* The new image of p in space: program f (parsed as img) with argv args
- * (len bytes) and libsys's carry bytes on its startup page.  Past the
- * point of no return: on failure p ends (killed, as Linux's SIGKILL). */
+ * (len bytes), the k kept objects and libsys's carry bytes on its startup
+ * page.  Past the point of no return: on failure p ends (killed, as
+ * Linux's SIGKILL). */
 static void exec_start(struct proc *p, uint32_t space, const struct initrd_file *f,
 		       const struct elf_image *img, const char *args, size_t len,
-		       const char *carry, size_t clen)
+		       const struct exec_keep *keep, uint32_t k, const char *carry, size_t clen)
 {
 	struct proc *parent = proc_live(p->ppid);
 	p->space = space;
@@ -557,6 +600,7 @@ static void exec_start(struct proc *p, uint32_t space, const struct initrd_file 
 	struct pg_startup *st = NULL;
 	if (!e)
 		e = add_fixed(p, NULL, &st);
+	e = exec_remap(p, keep, k, e);
 	if (!e) {
 		fill_startup(p, st, 0, args, len);
 		memcpy(st->exec_carry, carry, clen);
@@ -582,20 +626,26 @@ long do_io_exec(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	(void)r;
 	static char args[PG_SPAWN_MAX], carry[PG_EXEC_MAX];
 	static struct pg_exec_drop drops[PG_PIPE_BUF / sizeof(struct pg_exec_drop)];
+	static uint64_t keep_at[PG_EXEC_KEEP_MAX];
+	static struct exec_keep keep[PG_EXEC_KEEP_MAX];
 	size_t len = IPC_LABEL_LEN(m->label), a = m->w[0];
 	const char *buf = pg_self()->ipc_buf;
 	if (a == 0 || a > PG_SPAWN_MAX || m->w[1] > PG_PIPE_BUF / sizeof drops[0] ||
-	    a + m->w[1] * sizeof drops[0] > len)
+	    m->w[2] > PG_EXEC_KEEP_MAX ||
+	    a + m->w[1] * sizeof drops[0] + m->w[2] * sizeof keep_at[0] > len)
 		return E_INVAL;
-	uint32_t nd = (uint32_t)m->w[1];
-	size_t clen = len - a - nd * sizeof drops[0];
+	uint32_t nd = (uint32_t)m->w[1], nk = (uint32_t)m->w[2];
+	size_t kat = a + nd * sizeof drops[0], clen = len - kat - nk * sizeof keep_at[0];
 	if (clen > PG_EXEC_MAX)
 		return E_INVAL;
 	memcpy(args, buf, a);
 	if (args[a - 1] != '\0' || args[0] == '\0')
 		return E_INVAL;
 	memcpy(drops, buf + a, nd * sizeof drops[0]);
-	memcpy(carry, buf + a + nd * sizeof drops[0], clen);
+	memcpy(keep_at, buf + kat, nk * sizeof keep_at[0]);
+	memcpy(carry, buf + kat + nk * sizeof keep_at[0], clen);
+	if (!exec_keeps_ok(p, keep_at, nk, keep))
+		return E_INVAL;
 	struct initrd_file f;
 	struct elf_image img;
 	int e = initrd_find(pg.initrd, pg.initrd_size, args, &f);
@@ -608,9 +658,11 @@ long do_io_exec(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	e = sys_space_create_r(pg.ep, PG_BADGE(p->pid, gen), &k);
 	if (e)
 		return e;
+	for (uint32_t i = 0; i < nk; i++) /* held while the old image's regions go */
+		dp_shm_get(keep[i].obj);
 	exec_clear(p, drops, nd);
 	p->exec_gen = gen; /* what the old image's threads sent is now stale */
-	exec_start(p, (uint32_t)k.rdi, &f, &img, args, a, carry, clen);
+	exec_start(p, (uint32_t)k.rdi, &f, &img, args, a, keep, nk, carry, clen);
 	return E_OK; /* to a thread that is gone: dropped */
 }
 

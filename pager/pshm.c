@@ -135,7 +135,7 @@ long do_psh_size(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {
 	struct region *rg = region_find(&p->mem.regions, m->w[0]);
 	uint64_t mode = m->w[2], size;
-	if (!rg || !rg->shm || rg->kind != PG_BACK_SHARED || mode > PG_PSH_ADD)
+	if (!rg || !rg->shm || rg->kind != PG_BACK_SHARED || rg->shm_private || mode > PG_PSH_ADD)
 		return E_INVAL;
 	struct shm *o = rg->shm;
 	if (mode && (o->seg || (!o->sized && shm_users(o) > 1)))

@@ -41,6 +41,12 @@ struct region {
 	 * read or write racing another process's truncate copies (zeros, or
 	 * bytes a later growth zeroes) instead of faulting inside read() */
 	uint8_t shm_hold;
+	/* MAP_PRIVATE of an object (a tmpfs file's, a memfd's): pages not
+	 * written here are the object's frames mapped read-only (PAGE_SHARED:
+	 * later writes to the file show through them), a write copies the
+	 * page into a private frame (demand.c's cow_fault), as Linux's
+	 * private file mappings */
+	uint8_t shm_private;
 };
 
 #define REGION_DONTFORK   1 /* a fork child has no such region */

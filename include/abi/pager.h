@@ -172,7 +172,14 @@
  *                                                 moves E_NOMEM (libsys
  *                                                 copies).  E_FAULT unless [addr,
  *                                                 addr + old len) is in one
- *                                                 mapping; E_INVAL bad flags
+ *                                                 mapping; E_INVAL bad flags.
+ *                    Old len 0, w3 = MAYMOVE      A second mapping of the
+ *                    (| PG_MREMAP_PRIVATE):       shared object addr is in,
+ *                                                 from addr's page on
+ *                                                 (private: copy-on-write,
+ *                                                 unwritten pages the
+ *                                                 object's); E_INVAL not
+ *                                                 MAP_SHARED memory
  *   PG_SIGACTION     w0 = signals with a handler  -  a fault raising one of
  *                    (bit sig - 1), w1 = the      them (abi/signal.h) is
  *                    entry threads resume at      answered FAULT_REPLY_SIGNAL
@@ -301,17 +308,24 @@
  *                                                 E_INTR (a handled signal
  *                                                 to the process); E_BUSY:
  *                                                 no room to wait
- *   PG_IO_EXEC       w0 = A, w1 = D; buffer:      none on success: the
- *                    A bytes "name\0arg\0...\0" caller's image is replaced
- *                    (as PG_SPAWN's), D struct    (same pid, parent,
+ *   PG_IO_EXEC       w0 = A, w1 = D, w2 = K;      none on success: the
+ *                    buffer: A bytes              caller's image is replaced
+ *                    "name\0arg\0...\0" (as       (as PG_SPAWN's), D struct
+ *                    PG_SPAWN's), D struct        (same pid, parent,
  *                    pg_exec_drop (pipe ends      children, pipe ends but
  *                    its close-on-exec            the D dropped, ignored
- *                    descriptors held), then up   signals, alarm; handlers
- *                    to PG_EXEC_MAX bytes for     back to default; every
- *                    the new image's startup      thread but a new first one
- *                    page (exec_carry)            gone).  E_NOENT, E_NOEXEC,
- *                                                 E_INVAL, E_NOMEM: the
- *                                                 caller is unchanged
+ *                    descriptors held), K         signals, alarm; handlers
+ *                    uint64_t addresses of        back to default; every
+ *                    libsys's whole mappings of   thread but a new first one
+ *                    objects (PG_PSH_OPEN's, a    gone; the K mappings at
+ *                    memfd's) kept descriptors    the same addresses in the
+ *                    hold, then up to             new image, the same
+ *                    PG_EXEC_MAX bytes for the    objects).  E_NOENT,
+ *                    new image's startup page     E_NOEXEC, E_INVAL (an
+ *                    (exec_carry)                 address that is no such
+ *                                                 mapping, or twice),
+ *                                                 E_NOMEM: the caller is
+ *                                                 unchanged
  *   PG_PGID          w0 = PG_PGID_GET, w1 = pid   w0 = its process group
  *                    (0: the caller); _SET, w1 =  -  (setpgid: E_NOENT
  *                    pid (0: caller), w2 = group  unless pid is the caller
@@ -497,6 +511,8 @@ struct pg_poll {
 #define PG_MAX_ARGS    8              /* argv entries, name included */
 #define PG_SPAWN_MAX   512            /* bytes of a PG_SPAWN buffer */
 #define PG_EXEC_MAX    3072           /* PG_IO_EXEC's bytes for the new image */
+#define PG_MREMAP_PRIVATE 0x800      /* PG_MREMAP's w3: a private second mapping */
+#define PG_EXEC_KEEP_MAX 256          /* PG_IO_EXEC's kept mappings (K) */
 
 /* PG_IO_EXEC: a pipe end a close-on-exec descriptor holds, let go when the
  * exec succeeds. */
@@ -601,7 +617,9 @@ struct pg_region_info {
 	uint32_t backing;          /* PG_BACK_* */
 	uint64_t resident;         /* pages present */
 	uint64_t merged;           /* of them, mapping a KSM-merged frame */
-	uint32_t mergeable, pad;   /* MADV_MERGEABLE (or ksm_process) */
+	uint32_t mergeable;        /* MADV_MERGEABLE (or ksm_process) */
+	uint32_t priv;             /* PG_BACK_SHARED: a private (copy-on-write)
+				    * mapping of the object, MAP_PRIVATE's */
 };
 #define PG_BACK_FIXED 0 /* pager-placed pages (startup page, IPC buffers) */
 #define PG_BACK_ANON  1

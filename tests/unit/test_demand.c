@@ -875,6 +875,74 @@ START_TEST(shared_fork_never_cow)
 }
 END_TEST
 
+/* MAP_PRIVATE of an object (shm_private): an unwritten page is the
+ * object's frame, read-only, so the object's later bytes show through it;
+ * a write copies it (the object's frame untouched, not freed); fork shares
+ * the written page copy-on-write and the unwritten ones with the object;
+ * nothing leaks. */
+START_TEST(shm_private_cow)
+{
+	setup();
+	struct dp_space a, b;
+	uint8_t v = 1;
+	dp_space_init(&a, 1);
+	dp_space_init(&b, 2);
+	struct shm *o = dp_shm_new();
+	ck_assert_ptr_nonnull(o);
+	const uint64_t PRIV = BASE + 16 * P;
+	ck_assert_int_eq(dp_register_shared(&a, BASE, 2 * P, MAP_R | MAP_W, o, BASE), E_OK);
+	ck_assert_int_eq(dp_register_shared(&a, PRIV, 2 * P, MAP_R | MAP_W, o, PRIV), E_OK);
+	dp_region(&a, PRIV)->shm_private = 1;
+	dp_shm_put(o); /* the regions' references are the ones left */
+	ck_assert_int_eq(access_page(&a, BASE, true, &v), E_OK);
+	v = 0;
+	ck_assert_int_eq(access_page(&a, PRIV, false, &v), E_OK);
+	ck_assert_uint_eq(v, 1);
+	ck_assert_uint_eq(pt[1][16].pfn, pt[1][0].pfn);
+	ck_assert_uint_eq(pt[1][16].rights, MAP_R); /* the object's: read-only here */
+	v = 2; /* the object changes: seen through the unwritten page */
+	ck_assert_int_eq(access_page(&a, BASE, true, &v), E_OK);
+	ck_assert_int_eq(access_page(&a, PRIV, false, &v), E_OK);
+	ck_assert_uint_eq(v, 2);
+	uint64_t obj_pfn = pt[1][0].pfn, held = dp_stats.frames_held;
+	v = 3; /* our write: a private copy */
+	ck_assert_int_eq(access_page(&a, PRIV, true, &v), E_OK);
+	ck_assert_uint_ne(pt[1][16].pfn, obj_pfn);
+	ck_assert_uint_eq(pt[1][16].rights, MAP_R | MAP_W);
+	ck_assert_uint_eq(dp_stats.cow_copies, 1);
+	ck_assert_uint_eq(dp_stats.frames_held, held + 1);
+	ck_assert_int_eq(access_page(&a, BASE, false, &v), E_OK);
+	ck_assert_uint_eq(v, 2);
+	/* fork: the written page copy-on-write, the unwritten one the object's */
+	ck_assert_int_eq(dp_fork(&a, &b), E_OK);
+	ck_assert_uint_eq(shm_users(o), 4);
+	ck_assert_int_eq(access_page(&b, PRIV, false, &v), E_OK);
+	ck_assert_uint_eq(v, 3);
+	v = 4;
+	ck_assert_int_eq(access_page(&b, PRIV, true, &v), E_OK);
+	ck_assert_int_eq(access_page(&a, PRIV, false, &v), E_OK);
+	ck_assert_uint_eq(v, 3);
+	v = 5;
+	ck_assert_int_eq(access_page(&a, BASE + P, true, &v), E_OK);
+	v = 0;
+	ck_assert_int_eq(access_page(&b, PRIV + P, false, &v), E_OK);
+	ck_assert_uint_eq(v, 5);
+	ck_assert_uint_eq(pt[2][17].pfn, pt[1][1].pfn);
+	v = 6; /* the child's copy of the page it had not written */
+	ck_assert_int_eq(access_page(&b, PRIV + P, true, &v), E_OK);
+	ck_assert_uint_ne(pt[2][17].pfn, pt[1][1].pfn);
+	ck_assert_int_eq(access_page(&a, BASE + P, false, &v), E_OK);
+	ck_assert_uint_eq(v, 5);
+	space_gone(&a);
+	ck_assert_int_eq(access_page(&b, PRIV + P, false, &v), E_OK);
+	ck_assert_uint_eq(v, 6);
+	space_gone(&b);
+	ck_assert_uint_eq(shm_objects_used(), 0);
+	ck_assert_uint_eq(dp_stats.frames_held, 0);
+	assert_no_leaks();
+}
+END_TEST
+
 /* A shrink (ftruncate) zeroes the bytes cut off in the frames the object
  * holds and makes no frame for a page it has none of (review 11: libsys
  * zeroed through the mapping, which made one for every page). */
@@ -1368,6 +1436,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, shm_segs_global);
 	tcase_add_test(tc, move_keeps_frames);
 	tcase_add_test(tc, shm_shrink_zeroes_held_frames);
+	tcase_add_test(tc, shm_private_cow);
 	tcase_add_test(tc, unmap_protect_across_regions);
 	tcase_add_test(tc, dontneed_populate_page_info);
 	suite_add_tcase(s, tc);
