@@ -107,6 +107,18 @@ int ftruncate(int fd, off_t len);
  * for relative paths (ENOENT, ENOTDIR; not kept across exec).  fsync,
  * fdatasync, sync: no-ops (files are memory: nothing to write back;
  * EBADF). */
+/* Owners (libsys/libc6.c): not kept (one user): the file must be there
+ * (ENOENT, EBADF as stat).  link and symlink: EPERM (tmpfs here has one
+ * name per file and no symbolic links; ENOENT for a missing old file,
+ * EEXIST for a new name in use, checked first). */
+int chown(const char *path, uid_t uid, gid_t gid);
+int fchown(int fd, uid_t uid, gid_t gid);
+int lchown(const char *path, uid_t uid, gid_t gid);
+int fchownat(int dirfd, const char *path, uid_t uid, gid_t gid, int flags);
+int link(const char *old, const char *new);
+int linkat(int olddirfd, const char *old, int newdirfd, const char *new, int flags);
+int symlink(const char *target, const char *path);
+int symlinkat(const char *target, int dirfd, const char *path);
 int unlink(const char *path);
 int unlinkat(int dirfd, const char *path, int flags);
 int rmdir(const char *path);

@@ -1,6 +1,7 @@
 /* More of glibc for Linux programs: mallinfo and friends (<malloc.h>),
  * statvfs and statfs (<sys/statvfs.h>, <sys/statfs.h>), backtrace
- * (<execinfo.h>). */
+ * (<execinfo.h>), the calls about modes, owners, times and links that
+ * nothing here keeps (chmod, chown, utime, link, ...). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <execinfo.h>
@@ -12,6 +13,10 @@
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
 #include <sys/sysinfo.h>
+#include <sys/time.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <utime.h>
 #include <linux/magic.h>
 #include "sys/malloc.h"
 #include "libsys.h"
@@ -179,4 +184,142 @@ void backtrace_symbols_fd(void *const *buffer, int size, int fd)
 {
 	for (int i = 0; i < size; i++)
 		dprintf(fd, "[%p]\n", buffer[i]);
+}
+
+/* ---- modes, owners, times and links: none kept ---- */
+
+/* 0 if path (from dirfd) or fd (path NULL) names a file; -1 with stat's
+ * errno. */
+static int there(int dirfd, const char *path, int fd, int flags)
+{
+	struct stat st;
+	if (!path)
+		return fstat(fd, &st);
+	return fstatat(dirfd, path, &st, flags & (AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH));
+}
+
+int chmod(const char *path, mode_t mode)
+{
+	(void)mode;
+	return there(AT_FDCWD, path, -1, 0);
+}
+
+int fchmod(int fd, mode_t mode)
+{
+	(void)mode;
+	return there(AT_FDCWD, NULL, fd, 0);
+}
+
+int fchmodat(int dirfd, const char *path, mode_t mode, int flags)
+{
+	(void)mode;
+	return there(dirfd, path, -1, flags);
+}
+
+int chown(const char *path, uid_t uid, gid_t gid)
+{
+	(void)uid, (void)gid;
+	return there(AT_FDCWD, path, -1, 0);
+}
+
+int fchown(int fd, uid_t uid, gid_t gid)
+{
+	(void)uid, (void)gid;
+	return there(AT_FDCWD, NULL, fd, 0);
+}
+
+int lchown(const char *path, uid_t uid, gid_t gid)
+{
+	(void)uid, (void)gid;
+	return there(AT_FDCWD, path, -1, AT_SYMLINK_NOFOLLOW);
+}
+
+int fchownat(int dirfd, const char *path, uid_t uid, gid_t gid, int flags)
+{
+	(void)uid, (void)gid;
+	return there(dirfd, path, -1, flags);
+}
+
+int utime(const char *path, const struct utimbuf *times)
+{
+	(void)times;
+	return there(AT_FDCWD, path, -1, 0);
+}
+
+int utimes(const char *path, const struct timeval tv[2])
+{
+	(void)tv;
+	return there(AT_FDCWD, path, -1, 0);
+}
+
+int lutimes(const char *path, const struct timeval tv[2])
+{
+	(void)tv;
+	return there(AT_FDCWD, path, -1, AT_SYMLINK_NOFOLLOW);
+}
+
+int futimes(int fd, const struct timeval tv[2])
+{
+	(void)tv;
+	return there(AT_FDCWD, NULL, fd, 0);
+}
+
+int futimens(int fd, const struct timespec times[2])
+{
+	(void)times;
+	return there(AT_FDCWD, NULL, fd, 0);
+}
+
+int utimensat(int dirfd, const char *path, const struct timespec times[2], int flags)
+{
+	(void)times;
+	return path ? there(dirfd, path, -1, flags) : there(AT_FDCWD, NULL, dirfd, 0);
+}
+
+/* EEXIST if path (from dirfd) is in use, else EPERM: nothing here can
+ * make it (a FIFO, a device, a link). */
+static int cannot_make(int dirfd, const char *path)
+{
+	struct stat st;
+	if (fstatat(dirfd, path, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		errno = EEXIST;
+		return -1;
+	}
+	errno = EPERM;
+	return -1;
+}
+
+int mkfifo(const char *path, mode_t mode)
+{
+	(void)mode;
+	return cannot_make(AT_FDCWD, path);
+}
+
+int mknod(const char *path, mode_t mode, dev_t dev)
+{
+	(void)mode, (void)dev;
+	return cannot_make(AT_FDCWD, path);
+}
+
+int linkat(int olddirfd, const char *old, int newdirfd, const char *new, int flags)
+{
+	if (there(olddirfd, old, -1, flags & AT_EMPTY_PATH))
+		return -1;
+	return cannot_make(newdirfd, new);
+}
+
+int link(const char *old, const char *new)
+{
+	return linkat(AT_FDCWD, old, AT_FDCWD, new, 0);
+}
+
+int symlinkat(const char *target, int dirfd, const char *path)
+{
+	(void)target;
+	return cannot_make(dirfd, path);
+}
+
+int symlink(const char *target, const char *path)
+{
+	return symlinkat(target, AT_FDCWD, path);
 }

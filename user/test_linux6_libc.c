@@ -3,7 +3,9 @@
  * <search.h>'s trees, hash table, linear search and queues, <stdio_ext.h>,
  * statvfs/statfs of /tmp and /proc, mallinfo2, backtrace, <linux/mman.h>'s
  * constants, <termios.h> on the console (settings read back as set,
- * ENOTTY/EBADF/EINVAL).  One @@PASS line per header group. */
+ * ENOTTY/EBADF/EINVAL), chmod/chown/utime and friends on a file that is
+ * there (0) and one that is not (ENOENT, EBADF), link and symlink's
+ * errors that Linux's tmpfs gives too.  One @@PASS line per header group. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <execinfo.h>
@@ -18,9 +20,12 @@
 #include <string.h>
 #include <sys/queue.h>
 #include <sys/statfs.h>
+#include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/time.h>
 #include <termios.h>
 #include <unistd.h>
+#include <utime.h>
 
 static int failed;
 
@@ -316,6 +321,46 @@ static void heap_and_mman(void)
 	printf("@@PASS %s\n", N);
 }
 
+static void file_meta(void)
+{
+	const char *N = "linux6_libc_fsmeta";
+	char path[] = "/tmp/l6metaXXXXXX";
+	int fd = mkstemp(path);
+	CHECK(N, fd >= 0);
+	struct timeval tv[2] = { { 1, 0 }, { 2, 0 } };
+	struct timespec ts[2] = { { 0, UTIME_NOW }, { 0, UTIME_OMIT } };
+	struct utimbuf ub = { 1, 2 };
+	CHECK(N, chmod(path, 0600) == 0 && fchmod(fd, 0644) == 0 &&
+		 fchmodat(AT_FDCWD, path, 0600, 0) == 0);
+	CHECK(N, chown(path, 0, 0) == 0 && fchown(fd, 0, 0) == 0 && lchown(path, 0, 0) == 0 &&
+		 fchownat(AT_FDCWD, path, 0, 0, 0) == 0);
+	CHECK(N, utime(path, &ub) == 0 && utime(path, NULL) == 0 && utimes(path, tv) == 0 &&
+		 futimes(fd, tv) == 0 && futimens(fd, ts) == 0 &&
+		 utimensat(AT_FDCWD, path, NULL, 0) == 0);
+	const char *none = "/tmp/l6meta-none";
+	errno = 0;
+	CHECK(N, chmod(none, 0600) == -1 && errno == ENOENT);
+	errno = 0;
+	CHECK(N, chown(none, 0, 0) == -1 && errno == ENOENT);
+	errno = 0;
+	CHECK(N, utime(none, NULL) == -1 && errno == ENOENT);
+	errno = 0;
+	CHECK(N, utimensat(AT_FDCWD, none, NULL, 0) == -1 && errno == ENOENT);
+	errno = 0;
+	CHECK(N, fchmod(-1, 0600) == -1 && errno == EBADF);
+	errno = 0;
+	CHECK(N, futimens(99, NULL) == -1 && errno == EBADF);
+	errno = 0;
+	CHECK(N, link(none, "/tmp/l6meta-new") == -1 && errno == ENOENT);
+	errno = 0;
+	CHECK(N, symlink("whatever", path) == -1 && errno == EEXIST);
+	errno = 0;
+	CHECK(N, mkfifo(path, 0600) == -1 && errno == EEXIST);
+	close(fd);
+	unlink(path);
+	printf("@@PASS %s\n", N);
+}
+
 static void terminal(void)
 {
 	const char *N = "linux6_libc_termios";
@@ -356,5 +401,6 @@ int main(void)
 	streams_and_fs();
 	heap_and_mman();
 	terminal();
+	file_meta();
 	return failed;
 }

@@ -67,6 +67,20 @@ int fstat(int fd, struct stat *st);
 /* stat of path from directory dirfd (AT_EMPTY_PATH with "": fstat). */
 int fstatat(int dirfd, const char *path, struct stat *st, int flags);
 
+/* Modes and times (libsys/libc6.c): files keep neither (one user, no
+ * clock on files), so these check the file is there (ENOENT, ENOTDIR,
+ * EBADF as stat) and do nothing more.  mkfifo and mknod: EPERM (no FIFOs
+ * or device files can be made). */
+#define UTIME_NOW  ((1l << 30) - 1l)
+#define UTIME_OMIT ((1l << 30) - 2l)
+int chmod(const char *path, mode_t mode);
+int fchmod(int fd, mode_t mode);
+int fchmodat(int dirfd, const char *path, mode_t mode, int flags);
+int futimens(int fd, const struct timespec times[2]);
+int utimensat(int dirfd, const char *path, const struct timespec times[2], int flags);
+int mkfifo(const char *path, mode_t mode);
+int mknod(const char *path, mode_t mode, dev_t dev);
+
 /* A directory made (tmpfs, libsys/tmpfs.c): 0, or -1 with EEXIST, ENOENT
  * (no parent), ENOTDIR, EACCES (under /dev, /proc, /sys), ENAMETOOLONG.
  * mode is not kept (one user). */

@@ -19,6 +19,10 @@ struct timezone {
 
 /* *tv = the time; tz (obsolete) gets zeros.  0, or -1 with EINVAL. */
 int gettimeofday(struct timeval *tv, void *tz);
+/* Times are not kept on files (libsys/libc6.c): the file must be there. */
+int utimes(const char *path, const struct timeval tv[2]);
+int futimes(int fd, const struct timeval tv[2]);
+int lutimes(const char *path, const struct timeval tv[2]);
 
 /* Interval timers: ITIMER_REAL only (SIGALRM when it runs out, then every
  * it_interval if not zero), in milliseconds (a value below 1 ms is 1 ms).
