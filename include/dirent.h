@@ -34,6 +34,13 @@ DIR *fdopendir(int fd);
 struct dirent *readdir(DIR *d);
 int closedir(DIR *d);
 void rewinddir(DIR *d);
+/* libsys/libc7.c, over readdir: readdir_r (deprecated, as glibc),
+ * scandir (malloc'd entries, the caller frees), alphasort, versionsort. */
+int readdir_r(DIR *d, struct dirent *entry, struct dirent **result);
+int scandir(const char *path, struct dirent ***list, int (*keep)(const struct dirent *),
+	    int (*cmp)(const struct dirent **, const struct dirent **));
+int alphasort(const struct dirent **a, const struct dirent **b);
+int versionsort(const struct dirent **a, const struct dirent **b);
 int dirfd(DIR *d);
 
 #endif

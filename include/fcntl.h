@@ -54,5 +54,19 @@ int creat(const char *path, mode_t mode);
  * O_NONBLOCK changes; shared by dup'd descriptors, as Linux's open file
  * description).  EBADF, EINVAL (other commands), EMFILE. */
 int fcntl(int fd, int cmd, ...);
+/* libsys/libc7.c: posix_fallocate grows a file to off + len (never
+ * shrinks it; an error number, not -1/errno), fallocate mode 0 the same
+ * or FALLOC_FL_KEEP_SIZE (nothing; EOPNOTSUPP others), posix_fadvise
+ * checks and does nothing (files are memory). */
+#define POSIX_FADV_NORMAL     0
+#define POSIX_FADV_RANDOM     1
+#define POSIX_FADV_SEQUENTIAL 2
+#define POSIX_FADV_WILLNEED   3
+#define POSIX_FADV_DONTNEED   4
+#define POSIX_FADV_NOREUSE    5
+#define FALLOC_FL_KEEP_SIZE   1
+int posix_fallocate(int fd, off_t off, off_t len);
+int fallocate(int fd, int mode, off_t off, off_t len);
+int posix_fadvise(int fd, off_t off, off_t len, int advice);
 
 #endif

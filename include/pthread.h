@@ -133,6 +133,19 @@ int pthread_mutexattr_init(pthread_mutexattr_t *a);
 int pthread_mutexattr_destroy(pthread_mutexattr_t *a);
 /* NORMAL (DEFAULT), RECURSIVE, ERRORCHECK: EINVAL for others. */
 int pthread_mutexattr_settype(pthread_mutexattr_t *a, int type);
+/* libsys/libc7.c: no priority protocols (PTHREAD_PRIO_NONE only:
+ * ENOTSUP for the others); pthread_yield is sched_yield;
+ * pthread_cond_clockwait and pthread_mutex_clocklock take an absolute time
+ * on CLOCK_REALTIME or CLOCK_MONOTONIC. */
+#define PTHREAD_PRIO_NONE    0
+#define PTHREAD_PRIO_INHERIT 1
+#define PTHREAD_PRIO_PROTECT 2
+int pthread_mutexattr_setprotocol(pthread_mutexattr_t *a, int protocol);
+int pthread_mutexattr_getprotocol(const pthread_mutexattr_t *a, int *protocol);
+int pthread_yield(void);
+int pthread_cond_clockwait(pthread_cond_t *c, pthread_mutex_t *m, clockid_t clk,
+			   const struct timespec *abstime);
+int pthread_mutex_clocklock(pthread_mutex_t *m, clockid_t clk, const struct timespec *abstime);
 int pthread_mutexattr_gettype(const pthread_mutexattr_t *a, int *type);
 int pthread_condattr_init(pthread_condattr_t *a);
 int pthread_condattr_destroy(pthread_condattr_t *a);

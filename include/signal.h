@@ -276,6 +276,17 @@ int killpg(pid_t pgrp, int sig);
 
 /* "name: description" of sig on stderr (strsignal's words). */
 void psignal(int sig, const char *s);
+/* The System V calls (libsys/libc7.c): sighold/sigrelse block and unblock
+ * one signal, sigignore sets SIG_IGN, sigset a disposition (SIG_HOLD:
+ * block), siginterrupt clears or sets SA_RESTART; psiginfo is psignal of
+ * the info's signal. */
+#define SIG_HOLD ((sighandler_t)2)
+int sighold(int sig);
+int sigrelse(int sig);
+int sigignore(int sig);
+sighandler_t sigset(int sig, sighandler_t disp);
+int siginterrupt(int sig, int flag);
+void psiginfo(const siginfo_t *info, const char *msg);
 
 /* Take a signal of set (blocked by the caller) without its handler
  * running (libsys/libc5.c); sigtimedwait's EAGAIN when the time passes. */

@@ -104,6 +104,18 @@ ssize_t getline(char **line, size_t *cap, FILE *f);
 ssize_t getdelim(char **line, size_t *cap, int delim, FILE *f);
 int fseek(FILE *f, long off, int whence);
 long ftell(FILE *f);
+/* fgetpos, fsetpos: ftell and fseek (libsys/libc7.c); tmpnam: a name in
+ * /tmp that no file has now. */
+typedef struct {
+	long long __pos;
+	int __state[2];
+} fpos_t;
+int fgetpos(FILE *f, fpos_t *pos);
+int fsetpos(FILE *f, const fpos_t *pos);
+#define P_tmpdir "/tmp"
+#define L_tmpnam 20
+#define TMP_MAX 238328
+char *tmpnam(char *buf);
 void rewind(FILE *f);
 
 /* A malloc'd string printed by fmt (libsys/libc5.c): its length, or -1

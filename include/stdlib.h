@@ -38,6 +38,17 @@ int system(const char *cmd);
  * six 'X's replaced (EINVAL without them, EEXIST). */
 int mkstemp(char *template);
 char *mkdtemp(char *template);
+/* libsys/libc7.c: mkostemp (O_CLOEXEC, O_APPEND), mktemp (a name no file
+ * has now), realpath (the absolute path of a file that is there; NULL
+ * resolved: malloc'd), getloadavg (sysinfo's), quick_exit and
+ * at_quick_exit (32 functions), getsubopt. */
+int mkostemp(char *template, int flags);
+char *mktemp(char *template);
+char *realpath(const char *path, char *resolved);
+int getloadavg(double loads[], int n);
+int at_quick_exit(void (*fn)(void));
+_Noreturn void quick_exit(int status);
+int getsubopt(char **optionp, char *const *tokens, char **valuep);
 
 int atoi(const char *s);
 long atol(const char *s);

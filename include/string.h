@@ -29,6 +29,9 @@ size_t strxfrm(char *d, const char *s, size_t n);
 void *memrchr(const void *s, int c, size_t n);
 void *mempcpy(void *d, const void *s, size_t n);
 char *stpcpy(char *d, const char *s);
+/* libsys/libc7.c */
+char *stpncpy(char *d, const char *s, size_t n);
+int strverscmp(const char *a, const char *b);
 char *strsignal(int sig);
 void *memmem(const void *h, size_t hlen, const void *n, size_t nlen);
 /* strerror into buf: glibc's GNU form (the text, maybe not in buf) with

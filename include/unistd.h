@@ -73,6 +73,51 @@ _Noreturn void _exit(int status);
 /* One user: root (0); the console is a terminal (fds 0-2); the one
  * directory is "/". */
 uid_t getuid(void);
+/* User and group ids (libsys/libc7.c): kept per process (fork copies
+ * them, exec starts again as root) with Linux's rules for who may set
+ * what; nothing checks a permission against them. */
+int setuid(uid_t uid);
+int setgid(gid_t gid);
+int seteuid(uid_t uid);
+int setegid(gid_t gid);
+int setreuid(uid_t r, uid_t e);
+int setregid(gid_t r, gid_t e);
+int setresuid(uid_t r, uid_t e, uid_t s);
+int setresgid(gid_t r, gid_t e, gid_t s);
+int getresuid(uid_t *r, uid_t *e, uid_t *s);
+int getresgid(gid_t *r, gid_t *e, gid_t *s);
+int getgroups(int size, gid_t list[]);
+/* ttyname: "/dev/console" for the console (ENOTTY, EBADF); getlogin_r:
+ * "root"; nice: kept, not applied (one priority for every program). */
+char *ttyname(int fd);
+int ttyname_r(int fd, char *buf, size_t len);
+int getlogin_r(char *buf, size_t len);
+int nice(int inc);
+/* pathconf, fpathconf: tmpfs's limits (_PC_NAME_MAX 255, ...). */
+#define _PC_LINK_MAX 0
+#define _PC_MAX_CANON 1
+#define _PC_MAX_INPUT 2
+#define _PC_NAME_MAX 3
+#define _PC_PATH_MAX 4
+#define _PC_PIPE_BUF 5
+#define _PC_CHOWN_RESTRICTED 6
+#define _PC_NO_TRUNC 7
+#define _PC_VDISABLE 8
+#define _PC_FILESIZEBITS 13
+long pathconf(const char *path, int name);
+long fpathconf(int fd, int name);
+/* syncfs: nothing to write back (EBADF); lockf: over flock, the whole
+ * file (len ignored), held by the open file description; eaccess and
+ * euidaccess: access. */
+int syncfs(int fd);
+#define F_ULOCK 0
+#define F_LOCK  1
+#define F_TLOCK 2
+#define F_TEST  3
+int lockf(int fd, int cmd, off_t len);
+int eaccess(const char *path, int mode);
+int getentropy(void *buf, size_t len); /* (also <sys/random.h>) */
+int euidaccess(const char *path, int mode);
 uid_t geteuid(void);
 gid_t getgid(void);
 gid_t getegid(void);

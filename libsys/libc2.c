@@ -244,12 +244,7 @@ char *ctime_r(const time_t *t, char *buf)
 char *asctime(const struct tm *tm) { static char buf[32]; return asctime_r(tm, buf); }
 char *ctime(const time_t *t) { static char buf[32]; return ctime_r(t, buf); }
 
-/* ---- unistd: one user (root), one directory, the console a terminal ---- */
-
-uid_t getuid(void) { return 0; }
-uid_t geteuid(void) { return 0; }
-gid_t getgid(void) { return 0; }
-gid_t getegid(void) { return 0; }
+/* ---- unistd: one directory, the console a terminal (ids: libc7.c) ---- */
 
 int isatty(int fd)
 {

@@ -231,6 +231,30 @@ double remainder(double x, double y)
 	return (double)r;
 }
 
+/* remainder's, and the quotient's low three bits with the sign of x/y.
+ * The bits come from |x| reduced modulo 8|y| first (fmod is exact, and
+ * rounding the quotient to nearest, even on a tie, keeps its value
+ * modulo 8), so they are right for any quotient, however large. */
+double remquo(double x, double y, int *quo)
+{
+	*quo = 0;
+	if (isnan(x) || isnan(y) || isinf(x) || y == 0) return NAN;
+	if (isinf(y)) return x;
+	double ax = fabs(x), ay = fabs(y);
+	double m = ay <= __DBL_MAX__ / 8 ? fmod(ax, 8 * ay) : ax;
+	int q = (int)lround((m - remainder(m, ay)) / ay) & 7;
+	*quo = (x < 0) != (y < 0) ? -q : q;
+	return remainder(x, y);
+}
+float remquof(float x, float y, int *quo) { return (float)remquo(x, y, quo); }
+double nan(const char *tag) { (void)tag; return __builtin_nan(""); }
+float nanf(const char *tag) { (void)tag; return __builtin_nanf(""); }
+long double nanl(const char *tag) { (void)tag; return __builtin_nanl(""); }
+void sincos(double x, double *s, double *c) { *s = sin(x), *c = cos(x); }
+void sincosf(float x, float *s, float *c) { *s = sinf(x), *c = cosf(x); }
+double exp10(double x) { return pow(10.0, x); }
+float exp10f(float x) { return (float)pow(10.0, x); }
+
 double modf(double x, double *ip)
 {
 	double t = isinf(x) ? x : trunc(x);
