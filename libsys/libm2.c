@@ -306,3 +306,100 @@ float fminf(float a, float b) { return (float)fmin(a, b); }
 float fmaxf(float a, float b) { return (float)fmax(a, b); }
 float hypotf(float x, float y) { return (float)hypot(x, y); }
 float cbrtf(float x) { return (float)cbrt(x); }
+
+/* ---- long double: the x87's own precision where an instruction gives
+ * it (fsin, fcos, fptan, fpatan, fyl2x, f2xm1), exact splitting for the
+ * rounding functions; nearest double's quality otherwise ---- */
+
+long double fabsl(long double x) { return __builtin_fabsl(x); }
+long double copysignl(long double x, long double y) { return __builtin_copysignl(x, y); }
+
+/* x rounded toward zero: exact (a long double of 2^63 or more is an
+ * integer already; -0.0 and the sign of a result of zero kept). */
+long double truncl(long double x)
+{
+	if (!(fabsl(x) < 0x1p63L))
+		return x; /* integral, infinite or NaN */
+	return copysignl((long double)(long long)x, x);
+}
+
+long double floorl(long double x)
+{
+	long double t = truncl(x);
+	return t > x ? t - 1 : t;
+}
+
+long double ceill(long double x)
+{
+	long double t = truncl(x);
+	return t < x ? t + 1 : t;
+}
+
+/* Halfway cases away from zero. */
+long double roundl(long double x)
+{
+	long double t = truncl(x);
+	if (fabsl(x - t) >= 0.5L)
+		t += copysignl(1.0L, x);
+	return t;
+}
+
+/* The x87's fsin/fcos/fptan reduce |x| < 2^63 themselves. */
+long double sinl(long double x) { return fabsl(x) < 0x1p63L ? x87_sin(x) : (long double)sin((double)x); }
+long double cosl(long double x) { return fabsl(x) < 0x1p63L ? x87_cos(x) : (long double)cos((double)x); }
+long double tanl(long double x) { return fabsl(x) < 0x1p63L ? x87_tan(x) : (long double)tan((double)x); }
+
+long double atan2l(long double y, long double x)
+{
+	long double r;
+	__asm__("fpatan" : "=t"(r) : "0"(x), "u"(y) : "st(1)");
+	return r;
+}
+
+long double expl(long double x)
+{
+	if (isnan(x) || isinf(x))
+		return isinf(x) && x < 0 ? 0 : x;
+	return x87_exp2(x * 1.44269504088896340735992468100189214L);
+}
+
+long double logl(long double x)
+{
+	if (isnan(x) || x < 0)
+		return __builtin_nanl("");
+	if (x == 0)
+		return -__builtin_infl();
+	if (isinf(x))
+		return x;
+	return x87_log2(x) * 0.693147180559945309417232121458176568L;
+}
+
+/* A positive finite base on the x87; pow's rules (signs, zeros,
+ * infinities, NaNs) for the rest, in double. */
+long double powl(long double x, long double y)
+{
+	if (x > 0 && isfinite(x) && isfinite(y))
+		return y == 0 ? 1 : x87_exp2(y * x87_log2(x));
+	return (long double)pow((double)x, (double)y);
+}
+
+long double fmal(long double x, long double y, long double z) { return x * y + z; }
+
+/* ---- float and double forms programs expect ---- */
+
+float copysignf(float x, float y) { return __builtin_copysignf(x, y); }
+float fdimf(float a, float b) { return a > b ? a - b : 0; }
+float remainderf(float x, float y) { return (float)remainder(x, y); }
+float nearbyintf(float x) { return (float)rint(x); }
+long lrintf(float x) { return (long)rint(x); }
+long long llrintf(float x) { return (long long)rint(x); }
+float scalbnf(float x, int e) { return (float)ldexp(x, e); }
+double scalbln(double x, long e) { return ldexp(x, e > 100000 ? 100000 : e < -100000 ? -100000 : (int)e); }
+float scalblnf(float x, long e) { return (float)scalbln(x, e); }
+int ilogbf(float x) { return ilogb(x); }
+float logbf(float x) { return (float)logb(x); }
+double nexttoward(double x, long double y) { return nextafter(x, (double)y == x && y != x ? (y > x ? __builtin_inf() : -__builtin_inf()) : (double)y); }
+double significand(double x) { return scalbn(x, -ilogb(x)); }
+double drem(double x, double y) { return remainder(x, y); }
+double gamma(double x) { return lgamma(x); }
+float nexttowardf(float x, long double y) { return nextafterf(x, (float)y == x && y != x ? (y > x ? __builtin_inff() : -__builtin_inff()) : (float)y); }
