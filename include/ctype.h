@@ -21,6 +21,7 @@ static inline int isblank(int c) { return c == ' ' || c == '\t'; }
 static inline int iscntrl(int c) { return (c >= 0 && c < 0x20) || c == 0x7f; }
 static inline int isgraph(int c) { return c > 0x20 && c < 0x7f; }
 static inline int isascii(int c) { return c >= 0 && c < 0x80; }
+static inline int toascii(int c) { return c & 0x7f; }
 static inline int tolower(int c) { return isupper(c) ? c - 'A' + 'a' : c; }
 static inline int toupper(int c) { return islower(c) ? c - 'a' + 'A' : c; }
 

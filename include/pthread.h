@@ -143,6 +143,7 @@ int pthread_mutexattr_settype(pthread_mutexattr_t *a, int type);
 int pthread_mutexattr_setprotocol(pthread_mutexattr_t *a, int protocol);
 int pthread_mutexattr_getprotocol(const pthread_mutexattr_t *a, int *protocol);
 int pthread_yield(void);
+int pthread_setschedprio(pthread_t t, int prio);
 int pthread_cond_clockwait(pthread_cond_t *c, pthread_mutex_t *m, clockid_t clk,
 			   const struct timespec *abstime);
 int pthread_mutex_clocklock(pthread_mutex_t *m, clockid_t clk, const struct timespec *abstime);

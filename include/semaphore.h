@@ -40,6 +40,7 @@ int sem_wait(sem_t *sem);
 int sem_trywait(sem_t *sem);
 /* sem_wait until abstime (CLOCK_REALTIME): ETIMEDOUT, EINVAL bad time. */
 int sem_timedwait(sem_t *sem, const struct timespec *abstime);
+int sem_clockwait(sem_t *sem, clockid_t clk, const struct timespec *abstime);
 /* Give one back, waking a sleeper; EOVERFLOW at SEM_VALUE_MAX. */
 int sem_post(sem_t *sem);
 int sem_getvalue(sem_t *sem, int *value);

@@ -281,6 +281,9 @@ void psignal(int sig, const char *s);
  * block), siginterrupt clears or sets SA_RESTART; psiginfo is psignal of
  * the info's signal. */
 #define SIG_HOLD ((sighandler_t)2)
+int sigisemptyset(const sigset_t *set);
+int sigandset(sigset_t *dest, const sigset_t *a, const sigset_t *b);
+int sigorset(sigset_t *dest, const sigset_t *a, const sigset_t *b);
 int sighold(int sig);
 int sigrelse(int sig);
 int sigignore(int sig);

@@ -43,6 +43,9 @@ char *mkdtemp(char *template);
  * resolved: malloc'd), getloadavg (sysinfo's), quick_exit and
  * at_quick_exit (32 functions), getsubopt. */
 int mkostemp(char *template, int flags);
+int mkstemps(char *template, int suffixlen);
+int mkostemps(char *template, int suffixlen, int flags);
+char *canonicalize_file_name(const char *path);
 char *mktemp(char *template);
 char *realpath(const char *path, char *resolved);
 int getloadavg(double loads[], int n);

@@ -32,6 +32,7 @@ char *stpcpy(char *d, const char *s);
 /* libsys/libc7.c */
 char *stpncpy(char *d, const char *s, size_t n);
 int strverscmp(const char *a, const char *b);
+void *memccpy(void *d, const void *s, int c, size_t n);
 char *strsignal(int sig);
 void *memmem(const void *h, size_t hlen, const void *n, size_t nlen);
 /* strerror into buf: glibc's GNU form (the text, maybe not in buf) with

@@ -116,6 +116,9 @@ int syncfs(int fd);
 #define F_TEST  3
 int lockf(int fd, int cmd, off_t len);
 int eaccess(const char *path, int mode);
+void swab(const void *from, void *to, ssize_t n);
+useconds_t ualarm(useconds_t usecs, useconds_t interval);
+char *ctermid(char *s);
 int getentropy(void *buf, size_t len); /* (also <sys/random.h>) */
 int euidaccess(const char *path, int mode);
 uid_t geteuid(void);

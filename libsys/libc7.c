@@ -16,6 +16,9 @@
 #include <limits.h>
 #include <pthread.h>
 #include <sched.h>
+#include <semaphore.h>
+#include <stdint.h>
+#include <sys/time.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -691,4 +694,123 @@ struct group *getgrgid(gid_t gid)
 struct group *getgrnam(const char *name)
 {
 	return name && !strcmp(name, "root") ? &root_group : NULL;
+}
+
+/* ---- a few more ---- */
+
+void *memccpy(void *d, const void *s, int c, size_t n)
+{
+	unsigned char *dp = d;
+	const unsigned char *sp = s;
+	for (size_t i = 0; i < n; i++)
+		if ((dp[i] = sp[i]) == (unsigned char)c)
+			return dp + i + 1;
+	return NULL;
+}
+
+void swab(const void *from, void *to, ssize_t n)
+{
+	const unsigned char *f = from;
+	unsigned char *t = to;
+	for (ssize_t i = 0; i + 1 < n; i += 2) {
+		unsigned char a = f[i];
+		t[i] = f[i + 1];
+		t[i + 1] = a;
+	}
+}
+
+/* mkstemps/mkostemps: the six X's sit before a suffix of suffixlen
+ * bytes; the name is tried as mkstemp's is (O_CREAT | O_EXCL). */
+int mkostemps(char *template, int suffixlen, int flags)
+{
+	size_t n = template ? strlen(template) : 0;
+	if (suffixlen < 0 || n < (size_t)suffixlen + 6 ||
+	    memcmp(template + n - suffixlen - 6, "XXXXXX", 6)) {
+		errno = EINVAL;
+		return -1;
+	}
+	static const char set[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+	char *x = template + n - suffixlen - 6;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	uint64_t r = (uint64_t)now.tv_nsec * 0x9e3779b97f4a7c15ull ^ (uint64_t)getpid();
+	for (int tries = 0; tries < 1000; tries++) {
+		uint64_t v = r + (uint64_t)tries * 0x2545f4914f6cdd1dull;
+		for (int i = 0; i < 6; i++, v /= 62)
+			x[i] = set[v % 62];
+		int fd = open(template, O_RDWR | O_CREAT | O_EXCL | (flags & (O_APPEND | O_CLOEXEC)), 0600);
+		if (fd >= 0 || errno != EEXIST)
+			return fd;
+	}
+	errno = EEXIST;
+	return -1;
+}
+
+int mkstemps(char *template, int suffixlen)
+{
+	return mkostemps(template, suffixlen, 0);
+}
+
+char *canonicalize_file_name(const char *path)
+{
+	return realpath(path, NULL);
+}
+
+time_t timelocal(struct tm *tm)
+{
+	return mktime(tm); /* (local time is UTC here) */
+}
+
+char *ctermid(char *s)
+{
+	static char mine[] = "/dev/tty";
+	return s ? strcpy(s, "/dev/tty") : mine;
+}
+
+int sigisemptyset(const sigset_t *set)
+{
+	return *set == 0;
+}
+
+int sigandset(sigset_t *dest, const sigset_t *a, const sigset_t *b)
+{
+	*dest = *a & *b;
+	return 0;
+}
+
+int sigorset(sigset_t *dest, const sigset_t *a, const sigset_t *b)
+{
+	*dest = *a | *b;
+	return 0;
+}
+
+/* ualarm: setitimer's, in microseconds: what was left of the old one. */
+useconds_t ualarm(useconds_t usecs, useconds_t interval)
+{
+	struct itimerval nv = { { interval / 1000000, interval % 1000000 },
+				{ usecs / 1000000, usecs % 1000000 } }, ov;
+	if (setitimer(ITIMER_REAL, &nv, &ov) != 0)
+		return (useconds_t)-1;
+	return (useconds_t)(ov.it_value.tv_sec * 1000000 + ov.it_value.tv_usec);
+}
+
+int sem_clockwait(sem_t *sem, clockid_t clk, const struct timespec *abstime)
+{
+	if (clk != CLOCK_REALTIME && clk != CLOCK_MONOTONIC) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (abstime->tv_nsec < 0 || abstime->tv_nsec >= 1000000000l) {
+		errno = EINVAL;
+		return -1;
+	}
+	struct timespec t = on_clock(clk, CLOCK_REALTIME, abstime);
+	return sem_timedwait(sem, &t);
+}
+
+/* One priority for every thread: any valid one is taken, none applies. */
+int pthread_setschedprio(pthread_t t, int prio)
+{
+	(void)t;
+	return prio < 0 || prio > 99 ? EINVAL : 0;
 }

@@ -8,12 +8,14 @@
  * pthread_cond_clockwait and pthread_mutex_clocklock, remquo, nan,
  * sincos, exp10, the long double functions and float forms.  One @@PASS line per group. */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h> /* (setgroups) */
 #include <math.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -192,6 +194,39 @@ static void strings_and_process(void)
 	CHECK(N, getsubopt(&o, toks, &val) == 0 && val == NULL);
 	CHECK(N, getsubopt(&o, toks, &val) == 1 && val && strcmp(val, "10") == 0);
 	CHECK(N, getsubopt(&o, toks, &val) == -1 && *o == 0);
+	char mc[8];
+	CHECK(N, memccpy(mc, "abc:def", ':', sizeof mc) == mc + 4 && mc[3] == ':');
+	CHECK(N, memccpy(mc, "abc", 'z', 3) == NULL);
+	char sw[4];
+	swab("abcd", sw, 4);
+	CHECK(N, memcmp(sw, "badc", 4) == 0 && toascii(0xc1) == 0x41);
+	char sx[] = "/tmp/l6sXXXXXX.txt";
+	int sfd = mkstemps(sx, 4);
+	CHECK(N, sfd >= 0 && strcmp(sx + strlen(sx) - 4, ".txt") == 0 && !strstr(sx, "XXXXXX"));
+	char *canon = canonicalize_file_name(sx);
+	CHECK(N, canon && strcmp(canon, sx) == 0);
+	free(canon);
+	close(sfd);
+	unlink(sx);
+	errno = 0;
+	CHECK(N, mkstemps(sx, 40) == -1 && errno == EINVAL);
+	sigset_t s1, s2, s3;
+	sigemptyset(&s1);
+	sigemptyset(&s2);
+	sigaddset(&s1, SIGUSR1);
+	sigaddset(&s2, SIGUSR2);
+	CHECK(N, sigorset(&s3, &s1, &s2) == 0 && sigismember(&s3, SIGUSR1) && sigismember(&s3, SIGUSR2));
+	CHECK(N, sigandset(&s3, &s1, &s2) == 0 && sigisemptyset(&s3));
+	sem_t sem;
+	CHECK(N, sem_init(&sem, 0, 0) == 0);
+	struct timespec soon;
+	clock_gettime(CLOCK_MONOTONIC, &soon);
+	soon.tv_nsec += 20000000;
+	if (soon.tv_nsec >= 1000000000)
+		soon.tv_sec++, soon.tv_nsec -= 1000000000;
+	errno = 0;
+	CHECK(N, sem_clockwait(&sem, CLOCK_MONOTONIC, &soon) == -1 && errno == ETIMEDOUT);
+	CHECK(N, sem_post(&sem) == 0 && sem_clockwait(&sem, CLOCK_MONOTONIC, &soon) == 0);
 	int p[2];
 	CHECK(N, pipe(p) == 0);
 	errno = 0;
