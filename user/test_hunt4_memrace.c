@@ -13,6 +13,9 @@
  *   advice   MADV_DONTFORK / MADV_WIPEONFORK set and cleared while a
  *            sibling thread forks (the child checks what it may read)
  *   proc     /proc/PID files of processes that are ending read in a loop
+ *   sfutex   a process's threads wait on futexes in MAP_SHARED memory
+ *            that its parent unmaps, and are killed; a fresh shared page
+ *            (maybe one of those frames again) must wake nobody
  *   timers   POSIX timers armed at 1 ms and sigqueue to siblings while
  *            members exec (the timers go) and exit with them armed
  * A killer process sends SIGKILL to a random member every few ms.  Then:
@@ -257,6 +260,58 @@ static void futex_member(int m)
 	_exit(0);
 }
 
+/* ---- shared futexes whose waiters are killed and whose frames go ---- */
+static pid_t sfutex_parent;
+
+static void *sfutex_waiter(void *arg)
+{
+	volatile uint32_t *w = arg;
+	struct timespec ts = { 0, 50000000 };
+	while (getppid() == sfutex_parent) /* until killed, or orphaned */
+		futex(w, FUTEX_WAIT, 0, &ts);
+	_exit(0);
+}
+
+static void sfutex_member(int m)
+{
+	(void)m;
+	sfutex_parent = getpid();
+	while (!sh->stop) {
+		volatile uint32_t *p = mmap(NULL, 4 * PG, PROT_READ | PROT_WRITE,
+					    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED)
+			continue;
+		pid_t c = fork();
+		if (c == 0) {
+			pthread_t t;
+			for (int k = 1; k < 3; k++)
+				pthread_create(&t, NULL, sfutex_waiter, (void *)(p + k * 1024));
+			sfutex_waiter((void *)p);
+		}
+		if (c < 0) {
+			munmap((void *)p, 4 * PG);
+			continue;
+		}
+		nap_us(rnd() % 2000);
+		if (rnd() % 2)
+			futex(p + (rnd() % 3) * 1024, FUTEX_WAKE, 1, NULL); /* one wakes, waits again */
+		if (rnd() % 2)
+			munmap((void *)p, 4 * PG); /* the waiters keep the frames */
+		kill(c, SIGKILL);
+		waitpid(c, NULL, 0);
+		/* a fresh shared page (maybe a frame just freed): wake on it */
+		volatile uint32_t *q = mmap(NULL, PG, PROT_READ | PROT_WRITE,
+					    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		if (q != MAP_FAILED) {
+			if (futex(q, FUTEX_WAKE, 8, NULL) != 0)
+				BAD(); /* nobody waits on a page just made */
+			munmap((void *)q, PG);
+		}
+		munmap((void *)p, 4 * PG);
+	}
+	_exit(0);
+}
+
 /* ---- mremap while a sibling faults ---- */
 static volatile char *volatile mr;
 
@@ -457,7 +512,7 @@ struct scenario {
 static const struct scenario scen[] = {
 	{ "tmpfs", tmpfs_member },   { "sysvshm", sysv_member }, { "futex", futex_member },
 	{ "mremap", mremap_member }, { "advice", advice_member }, { "proc", proc_member },
-	{ "timers", timers_member },
+	{ "timers", timers_member }, { "sfutex", sfutex_member },
 };
 #define NSCEN (int)(sizeof scen / sizeof scen[0])
 
