@@ -33,6 +33,11 @@ struct libsys_tls {
 struct libsys_pthread;
 unsigned libsys_pthread_slot(struct libsys_pthread *t, uint64_t *ktid);
 
+/* In a fork child whose forking thread was not the main one: that
+ * thread's pthread_t now names the child's one thread, the pager's thread
+ * 0 (its index 1 + 0, its kernel id unknown). */
+void libsys_pthread_forked(void);
+
 /* The calling thread's IPC buffer (a request's bytes out, a reply's in):
  * sys_ipc_buf for the main thread (and threads of thread_spawn). */
 void *libsys_ipc_buf(void);

@@ -374,12 +374,30 @@ __asm__(".text\n"
 	"	jmp *0(%rdi)\n");
 extern char fork_resume[];
 
+/* In a fork child, before anything else: its one thread is the pager's
+ * thread 0, with the main thread's IPC buffer (sys_ipc_buf), whichever
+ * thread forked.  A thread other than the main one that forked left its
+ * own slot's buffer address (a page of the parent's, not mapped in the
+ * child: its first call with data was a SIGSEGV) and its pager index
+ * (pthread_kill's target) in its TCB's entry: make them the child's. */
+static void forked_thread(void)
+{
+	struct libsys_tls *t = libsys_tls();
+	if (!t)
+		return; /* the main thread: it has them already */
+	__atomic_store_n(&t->ipc, (uint64_t)sys_ipc_buf, __ATOMIC_RELEASE);
+	t->slot = 1;
+	t->ktid = 0; /* unknown: not checked */
+	libsys_pthread_forked();
+}
+
 int pgreq_fork(void)
 {
 	struct fork_ctx ctx;
 	uint64_t rsp;
 	libsys_heap_lock(); /* no other thread's half-done malloc in the copy */
 	if (fork_save(&ctx)) {
+		forked_thread();
 		libsys_heap_unlock();
 		return 0; /* the child, on its copy of this stack */
 	}

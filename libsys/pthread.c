@@ -891,6 +891,16 @@ int pthread_attr_getstack(const pthread_attr_t *a, void **addr, size_t *size)
 	return pthread_attr_getstacksize(a, size);
 }
 
+void libsys_pthread_forked(void)
+{
+	struct libsys_tls *me = libsys_tls();
+	struct libsys_pthread *t = me ? me->self : NULL;
+	if (!t)
+		return;
+	t->ktid = 0;
+	__atomic_store_n(&t->slot, 1u, __ATOMIC_RELEASE);
+}
+
 unsigned libsys_pthread_slot(pthread_t t, uint64_t *ktid)
 {
 	unsigned slot;

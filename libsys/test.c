@@ -77,6 +77,23 @@ uint64_t frames_settle(uint64_t want, unsigned ms)
 	return n;
 }
 
+int frames_pool_now(struct frames_pool *p)
+{
+	struct pg_stats st;
+	int e = pager_stats(&st);
+	p->frames = e ? 0 : st.pool_frames;
+	p->nodes = e ? 0 : st.pool_nodes;
+	return e;
+}
+
+int frames_pool_moved(uint64_t before, const struct frames_pool *then, uint64_t after)
+{
+	struct frames_pool now;
+	if (frames_pool_now(&now))
+		return 0;
+	return after + now.frames >= before + then->frames && now.nodes <= then->nodes;
+}
+
 uint64_t frames_steady(unsigned ms)
 {
 	return frames_quiet(250, ms);

@@ -18,6 +18,7 @@ long do_stats(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 		to[i] = __atomic_load_n(&from[i], __ATOMIC_RELAXED);
 	out->cow_frames = dp_shared_frames();
 	out->pool_frames = __atomic_load_n(&pool_pages_held, __ATOMIC_RELAXED);
+	out->pool_nodes = __atomic_load_n(&pool_nodes_inuse, __ATOMIC_RELAXED);
 	pg_self()->reply_len = sizeof dp_stats;
 	return E_OK;
 }

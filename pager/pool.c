@@ -24,6 +24,7 @@ _Static_assert(sizeof(uint64_t) == POOL_WORD, "the cookie is the pool's word");
 void *(*pool_grow)(uint64_t *cookie);
 void (*pool_shrink)(void *page, uint64_t cookie);
 size_t pool_pages_held;
+size_t pool_nodes_inuse;
 
 void pool_init(struct pool *p, void *mem, size_t size, size_t cap)
 {
@@ -199,6 +200,7 @@ void *pool_take(struct pool *p)
 	if (n) {
 		p->inuse++;
 		p->avail--;
+		STAT_ADD(pool_nodes_inuse, 1);
 	}
 	lock_give(&p->lock);
 	return n;
@@ -233,6 +235,7 @@ void pool_put(struct pool *p, void *n)
 	lock_take(&p->lock);
 	p->inuse--;
 	p->avail++;
+	STAT_SUB(pool_nodes_inuse, 1);
 	if (in_mem(p, n)) {
 		*(void **)n = p->free;
 		p->free = n;

@@ -46,6 +46,12 @@ extern void (*pool_shrink)(void *page, uint64_t cookie);
 /* Grown pages all pools hold now. */
 extern size_t pool_pages_held;
 
+/* Nodes of all pools in use now (fixed or grown alike).  With
+ * pool_pages_held it tells a node that moved (freed from a fixed part,
+ * taken again from a grown page while the fixed part was full: one more
+ * page held, no more nodes) from a node that leaked (one more node). */
+extern size_t pool_nodes_inuse;
+
 /* Use mem[0 .. cap * size) as an empty pool of size-byte nodes: size at
  * least a pointer and at most a page less its head, or exactly POOL_PAGE
  * (mem then page-aligned). */

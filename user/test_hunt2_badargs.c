@@ -256,7 +256,7 @@ int main(int argc, char **argv)
 #if FRAMES
 	touch_image();
 	all(); /* a first run: pools grow for good */
-	long before = (long)frames_steady(3000);
+	long before = frames_before(3000);
 #endif
 	fails = 0;
 	all();

@@ -137,7 +137,7 @@ int main(int argc, char **argv)
 	if (run(&n42, &n7))
 		return 1;
 #if FRAMES
-	long before = (long)frames_steady(3000);
+	long before = frames_before(3000);
 #endif
 	if (run(&n42, &n7))
 		return 1;

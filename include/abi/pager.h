@@ -588,6 +588,9 @@ struct pg_stats {
 				    * of a frame for their buffer */
 	uint64_t requests;         /* PG_* requests served (all processes) */
 	uint64_t waits_blocked;    /* PG_WAITs answered when the child ended */
+	uint64_t pool_nodes;       /* nodes of the pager's own tables in use
+				    * now, in their fixed part or grown pages
+				    * alike (see pool_frames) */
 };
 
 /* PG_PS: one process. */

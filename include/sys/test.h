@@ -60,6 +60,27 @@ void touch_image(void);
  * took longer than 25 ms on a loaded host), or after ms at most. */
 uint64_t frames_steady(unsigned ms);
 
+/* The pager's pools now: the pages they hold beyond their fixed parts
+ * (pg_stats.pool_frames) and their nodes in use (pool_nodes). */
+struct frames_pool {
+	uint64_t frames, nodes;
+};
+
+/* Fill *p from the pager's statistics; 0, or the error (then *p is 0s). */
+int frames_pool_now(struct frames_pool *p);
+
+/* 1 if after free frames, fewer than before (counted when the pools were
+ * *then), are all in pages the pager's pools hold now for nodes in use:
+ * after + the pool pages now >= before + the pool pages then, and no
+ * more pool nodes in use now than then.  That is not a leak: a node
+ * freed from a pool's fixed part and taken again while that part was
+ * full comes from a grown page (a page-table leaf a parent copies when
+ * it writes a page it shares with a child, while other processes fill
+ * the fixed part), and that page stays as long as the node does.  A node
+ * that leaked makes one more in use, and is caught either way.  0 if
+ * the pool state cannot be read now. */
+int frames_pool_moved(uint64_t before, const struct frames_pool *then, uint64_t after);
+
 /* frames_steady with another quiet time: frames_available() once it has
  * not changed for quiet ms, or after ms at most. */
 uint64_t frames_quiet(unsigned quiet, unsigned ms);

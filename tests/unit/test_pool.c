@@ -191,6 +191,32 @@ START_TEST(whole_pages)
 }
 END_TEST
 
+/* pool_nodes_inuse counts the nodes in use, static or grown: a node taken
+ * from a grown page while the static part was full, whose static sibling
+ * then goes back, leaves one page held and no more nodes than before the
+ * pair was taken (hunt4_pool_move: a move, not a leak). */
+START_TEST(nodes_counted_across_a_move)
+{
+	static _Alignas(4096) unsigned char mem[1][POOL_PAGE];
+	struct pool p;
+	hooks(4);
+	pool_init(&p, mem, POOL_PAGE, 1);
+	size_t base = pool_nodes_inuse, held = pool_pages_held;
+	void *a = pool_get(&p), *b = pool_get(&p);
+	ck_assert_ptr_eq(a, mem[0]);
+	ck_assert_ptr_nonnull(b);
+	ck_assert_uint_eq(pool_nodes_inuse, base + 2);
+	ck_assert_uint_eq(pool_pages_held, held + 1);
+	pool_put(&p, a);
+	ck_assert_uint_eq(pool_nodes_inuse, base + 1);
+	ck_assert_uint_eq(pool_pages_held, held + 1); /* b stays where it is */
+	pool_put(&p, b);
+	ck_assert_uint_eq(pool_nodes_inuse, base);
+	ck_assert_uint_eq(pool_pages_held, held);
+	unhook();
+}
+END_TEST
+
 /* Whole pages: reserve grows spare pages, which a get takes before growing
  * again and trim gives back; without pool_shrink a page put back stays. */
 START_TEST(whole_pages_reserve)
@@ -297,6 +323,7 @@ int main(void)
 	tcase_add_test(tc, pool_reserve_promises);
 	tcase_add_test(tc, whole_pages);
 	tcase_add_test(tc, whole_pages_reserve);
+	tcase_add_test(tc, nodes_counted_across_a_move);
 	tcase_add_test(tc, random_small);
 	tcase_add_test(tc, random_whole);
 	suite_add_tcase(s, tc);
