@@ -18,7 +18,14 @@
  *
  * review13_offset_kept: one thread reads the file sequentially with
  * read() after lseek(0) while another preads; the reader must see blocks
- * 0, 1, 2, ... in order (its offset is its own business). */
+ * 0, 1, 2, ... in order (its offset is its own business).
+ *
+ * review13_write_shared_offset: two threads write() WR_BLOCKS blocks each
+ * (their own byte) to one descriptor of an empty file.  POSIX 2.9.7 (and
+ * Linux since 3.14, f_pos_lock): each write takes its place at the shared
+ * offset atomically, so the file ends with all 2 * WR_BLOCKS blocks, each
+ * whole.  Here the offset is read and advanced with no lock: two writes at
+ * one offset overwrite each other, and blocks are lost. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -32,6 +39,7 @@
 #define BLOCKS 200
 #define READS 6000
 #define PW_BLOCKS 8000 /* pwrite test: blocks, the two threads together */
+#define WR_BLOCKS 1000
 #define PATH "/tmp/review13_pread"
 
 static int fd;
@@ -192,11 +200,58 @@ static int test_offset(void)
 	return 0;
 }
 
+static void *writer(void *arg)
+{
+	unsigned char b[BLK];
+	memset(b, (int)(unsigned long)arg, BLK);
+	unsigned bad = 0;
+	for (int k = 0; k < WR_BLOCKS; k++)
+		bad += write(fd, b, BLK) != BLK;
+	return (void *)(unsigned long)bad;
+}
+
+static int test_write(void)
+{
+	const char *T = "review13_write_shared_offset";
+	unlink(PATH);
+	fd = open(PATH, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0) {
+		printf("@@FAIL %s: open errno %d\n", T, errno);
+		return 1;
+	}
+	int err = two(writer, (void *)0x11ul, (void *)0x22ul);
+	off_t size = lseek(fd, 0, SEEK_END);
+	int n[2] = { 0, 0 }, torn = 0;
+	unsigned char b[BLK];
+	for (off_t at = 0; at + BLK <= size; at += BLK) {
+		if (pread(fd, b, BLK, at) != BLK)
+			break;
+		int same = 1;
+		for (int j = 1; j < BLK; j++)
+			same &= b[j] == b[0];
+		if (!same || (b[0] != 0x11 && b[0] != 0x22))
+			torn++;
+		else
+			n[b[0] == 0x22]++;
+	}
+	close(fd);
+	unlink(PATH);
+	if (err || size != 2 * WR_BLOCKS * BLK || n[0] != WR_BLOCKS || n[1] != WR_BLOCKS) {
+		printf("@@FAIL %s: file of %ld bytes (want %d), blocks of each writer %d and %d (want %d),"
+		       " %d torn (bytes of both), %d writes failed: writes overlapped\n", T,
+		       (long)size, 2 * WR_BLOCKS * BLK, n[0], n[1], WR_BLOCKS, torn, err);
+		return 1;
+	}
+	printf("@@PASS %s (%d blocks)\n", T, 2 * WR_BLOCKS);
+	return 0;
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
 	int r = test_pread();
 	r |= test_pwrite();
 	r |= test_offset();
+	r |= test_write();
 	return r;
 }
