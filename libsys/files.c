@@ -65,7 +65,7 @@ static struct ofd {
 				 * name (malloc'd; exec opens it again) */
 } ofds[FD_MAX];
 
-/* ofds[i]'s position lock (pos_lock): 0, or its holder's tid | POS_WAIT. */
+/* ofds[i]'s position lock (pos_lock). */
 static uint32_t pos_locks[FD_MAX];
 
 static struct {
@@ -170,29 +170,28 @@ static void ofd_put(struct ofd *o)
 	}
 }
 
-#define POS_WAIT 0x80000000u
+/* The description whose position lock this thread holds, or is about to
+ * take (pos_lock). */
+static __thread struct ofd *pos_mine;
 
 /* Take o's position lock (read, write and lseek at the position: each
  * one's place and move is atomic, POSIX 2.9.7 and Linux's f_pos_lock;
  * pread and pwrite take none) and *at = o's position: 1, or 0 if this
- * thread holds it already (a signal handler that interrupted its own
- * thread's call: it goes on unlocked, nothing to release).  A futex
- * holding its holder's tid (bit 31: someone waits). */
+ * thread holds it or waits for it already (a signal handler that
+ * interrupted its own thread's call on o: it goes on unlocked, nothing
+ * to release, where waiting would be for ever).  The lock is a futex: 0
+ * free, 1 held, 2 held and waited for. */
 static int pos_lock(struct ofd *o, uint64_t *at)
 {
-	uint32_t me = (uint32_t)gettid(), w = 0, take = me;
-	while (!__atomic_compare_exchange_n(&pos_locks[o - ofds], &w, take, 0, __ATOMIC_ACQUIRE,
-					    __ATOMIC_RELAXED)) {
-		if ((w & ~POS_WAIT) == me) {
-			*at = o->pos;
-			return 0;
-		}
-		if ((w & POS_WAIT) || __atomic_compare_exchange_n(&pos_locks[o - ofds], &w, w | POS_WAIT, 0,
-								  __ATOMIC_RELAXED, __ATOMIC_RELAXED))
-			libsys_futex_wait(&pos_locks[o - ofds], w | POS_WAIT, FUTEX_FOREVER, 0);
-		w = 0;
-		take = me | POS_WAIT; /* others may wait still: our release wakes one */
-	}
+	uint32_t *w = &pos_locks[o - ofds], free = 0;
+	*at = o->pos;
+	if (__atomic_load_n(&pos_mine, __ATOMIC_RELAXED) == o)
+		return 0;
+	__atomic_store_n(&pos_mine, o, __ATOMIC_RELAXED);
+	__atomic_signal_fence(__ATOMIC_SEQ_CST); /* a handler from here on sees it */
+	if (!__atomic_compare_exchange_n(w, &free, 1, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+		while (__atomic_exchange_n(w, 2, __ATOMIC_ACQUIRE) != 0)
+			libsys_futex_wait(w, 2, FUTEX_FOREVER, 0);
 	*at = o->pos;
 	return 1;
 }
@@ -200,8 +199,12 @@ static int pos_lock(struct ofd *o, uint64_t *at)
 /* Give back o's position lock (held: pos_lock's answer). */
 static void pos_unlock(struct ofd *o, int held)
 {
-	if (held && (__atomic_exchange_n(&pos_locks[o - ofds], 0, __ATOMIC_RELEASE) & POS_WAIT))
+	if (!held)
+		return;
+	if (__atomic_exchange_n(&pos_locks[o - ofds], 0, __ATOMIC_RELEASE) == 2)
 		libsys_futex_wake(&pos_locks[o - ofds], 1, 0);
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	__atomic_store_n(&pos_mine, NULL, __ATOMIC_RELAXED);
 }
 
 /* The description fd names, or NULL (errno EBADF). */
@@ -889,12 +892,12 @@ static int dup_to(int oldfd, int newfd, int cloexec)
 		return -1;
 	}
 	if (oldfd != newfd) {
-		struct ofd *o = fds[oldfd].o;
-		__atomic_add_fetch(&o->refs, 1, __ATOMIC_RELAXED); /* kept while newfd's old goes */
-		if (fds[newfd].o)
-			fd_drop(newfd, &gone);
+		struct ofd *o = fds[oldfd].o, *old = fds[newfd].o;
+		__atomic_add_fetch(&o->refs, 1, __ATOMIC_RELAXED);
 		fds[newfd].cloexec = cloexec;
-		__atomic_store_n(&fds[newfd].o, o, __ATOMIC_RELEASE);
+		__atomic_store_n(&fds[newfd].o, o, __ATOMIC_RELEASE); /* never closed between */
+		if (old)
+			ofd_unref(old, 1, &gone);
 	}
 	unlock();
 	ofd_close(&gone);
