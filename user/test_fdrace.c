@@ -15,7 +15,15 @@
  * another thread sends it SIGUSR1, whose handler dup()s and close()s too
  * (both are async-signal-safe).  A handler that lands inside the
  * descriptor table's lock section spins for ever on a lock its own
- * thread holds: the main thread stops; a watchdog fails the test. */
+ * thread holds: the main thread stops; a watchdog fails the test.
+ *
+ * fdrace_fork_inflight: a thread is blocked in read() on a pipe's read
+ * end when the main thread closes that descriptor (the read goes on, as
+ * Linux's) and forks.  The child has no descriptor for the read end (it
+ * was closed before the fork) and must not hold it: once the thread's
+ * read has returned, the parent's write finds no reader (EPIPE) while the
+ * child lives on.  A child that kept the use the other thread was making
+ * would hold the read end for its whole life. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -24,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -194,7 +203,88 @@ static int test_handler(void)
 	return 0;
 }
 
-/* No argument: both; "reuse" or "handler": that one. */
+static int pp[2];
+
+static void *pipe_reader(void *arg)
+{
+	char c;
+	(void)arg;
+	return (void *)(long)read(pp[0], &c, 1);
+}
+
+/* One try: 1 if the thread's read was still in flight at the close (the
+ * case tested), 0 if not (try again), -1 with *why on failure. */
+static int fork_inflight_once(const char **why)
+{
+	int q[2], r[2];
+	if (pipe(pp) || pipe(q) || pipe(r)) {
+		*why = "pipe";
+		return -1;
+	}
+	pthread_t t;
+	pthread_create(&t, NULL, pipe_reader, NULL);
+	sleep_ms(20); /* most often it waits in read by now; if not: another try */
+	close(pp[0]);
+	pid_t c = fork();
+	if (c == 0) {
+		char b;
+		close(pp[1]);
+		close(q[1]);
+		close(r[0]);
+		write(r[1], "r", 1);
+		read(q[0], &b, 1); /* until the parent closes q[1] */
+		_exit(0);
+	}
+	char b;
+	close(q[0]);
+	close(r[1]);
+	int ok = 0;
+	if (c < 0 || read(r[0], &b, 1) != 1) {
+		*why = "fork";
+		ok = -1;
+	}
+	write(pp[1], "x", 1);
+	void *got;
+	pthread_join(t, &got);
+	if (ok == 0 && (long)got == 1) {
+		errno = 0;
+		ssize_t n = write(pp[1], "y", 1);
+		ok = n < 0 && errno == EPIPE ? 1 : -1;
+		if (ok < 0)
+			*why = "the parent's write found a reader: the child holds the read end";
+	}
+	close(pp[1]);
+	close(q[1]);
+	close(r[0]);
+	if (c > 0)
+		waitpid(c, NULL, 0);
+	return ok;
+}
+
+static int test_fork_inflight(void)
+{
+	const char *T = "fdrace_fork_inflight", *why = "";
+	signal(SIGPIPE, SIG_IGN);
+	int done = 0, tries = 0;
+	while (done < 20 && tries < 200) {
+		tries++;
+		int r = fork_inflight_once(&why);
+		if (r < 0) {
+			printf("@@FAIL %s: try %d: %s\n", T, tries, why);
+			return 1;
+		}
+		done += r;
+	}
+	if (done < 20) {
+		printf("@@FAIL %s: the thread's read was in flight in only %d of %d tries\n", T,
+		       done, tries);
+		return 1;
+	}
+	printf("@@PASS %s (%d forks with a read in flight, %d tries)\n", T, done, tries);
+	return 0;
+}
+
+/* No argument: all; "reuse", "handler" or "fork": that one. */
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
@@ -204,5 +294,7 @@ int main(int argc, char **argv)
 		r |= test_reuse();
 	if (!*only || !strcmp(only, "handler"))
 		r |= test_handler();
+	if (!*only || !strcmp(only, "fork"))
+		r |= test_fork_inflight();
 	return r;
 }
