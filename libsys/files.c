@@ -207,7 +207,8 @@ static void pos_unlock(struct ofd *o, int held)
 	__atomic_store_n(&pos_mine, NULL, __ATOMIC_RELAXED);
 }
 
-/* The description fd names, or NULL (errno EBADF). */
+/* The description fd names, or NULL (errno EBADF), with no use counted:
+ * a close by another thread meanwhile may end it (ofd_get holds it). */
 static struct ofd *ofd_of(int fd)
 {
 	table_init();
