@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <unistd.h>
 #include <sys/stat.h>
@@ -46,16 +47,26 @@ static const struct dev *dev_find(const char *path)
 }
 
 /* An open file description: what dup'd descriptors share (the position,
- * O_NONBLOCK); refs descriptors name it.  A pipe's end is held in the
- * pager once per description (pipe.c). */
+ * O_NONBLOCK).  refs: the descriptors naming it, plus REF_USE for each
+ * call using it (ofd_get, ofd_put), in one word changed atomically; it
+ * is closed (ofd_close) when refs reaches 0, by whoever drops the last,
+ * so a call whose descriptor another thread closes (and an open takes
+ * again) goes on with the description it started with, as Linux's file
+ * reference.  A pipe's end is held in the pager once per description
+ * (pipe.c). */
+#define REF_USE (1ull << 32)
 static struct ofd {
-	int refs, kind, flags;  /* flags: O_ACCMODE | O_NONBLOCK */
+	uint64_t refs;
+	int kind, flags;        /* flags: O_ACCMODE | O_NONBLOCK */
 	int shm;                /* shm.c's object + 1; a /proc file's pid */
 	unsigned index;         /* PG_LIST index; a pipe's id; procfs.c's kind */
 	uint64_t size, pos;
 	char *dir;              /* a directory's path, a tmpfs file's object
 				 * name (malloc'd; exec opens it again) */
 } ofds[FD_MAX];
+
+/* ofds[i]'s position lock (pos_lock). */
+static uint32_t pos_locks[FD_MAX];
 
 static struct {
 	struct ofd *o;
@@ -64,8 +75,14 @@ static struct {
 
 /* The tables are zero (.bss: 56 KiB would be in every program's file as
  * .data) until the first use, which makes 0, 1 and 2 the console; exec's
- * import fills them instead. */
-static int table_ready, table_lock;
+ * import fills them instead.  table_lock guards changes to fds[] and the
+ * descriptor counts (open, close, dup, fcntl, exec's export); its holder
+ * blocks every signal (table_mask: its mask before), so a handler's
+ * close or dup2 never spins on a lock its own thread holds, and fork
+ * holds it across the copy (libsys_fd_fork).  ofd_top: past every
+ * description slot ever used (what a fork child looks at). */
+static int table_ready, table_lock, ofd_top = 3;
+static sigset_t table_mask;
 
 static void table_init(void)
 {
@@ -85,17 +102,113 @@ static void table_init(void)
 
 static void lock(void)
 {
+	sigset_t all, old;
+	sigfillset(&all);
 	table_init();
+	pthread_sigmask(SIG_BLOCK, &all, &old);
 	while (__atomic_exchange_n(&table_lock, 1, __ATOMIC_ACQUIRE))
 		__builtin_ia32_pause();
+	table_mask = old;
 }
 
 static void unlock(void)
 {
+	sigset_t old = table_mask;
 	__atomic_store_n(&table_lock, 0, __ATOMIC_RELEASE);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
-/* The description fd names, or NULL (errno EBADF). */
+/* Drop one count (REF_USE: a call's, 1: a descriptor's) of description
+ * o; the last: *gone = o's copy (its caller closes it: ofd_close), o free
+ * again, and 1. */
+static int ofd_unref(struct ofd *o, uint64_t n, struct ofd *gone)
+{
+	if (__atomic_sub_fetch(&o->refs, n, __ATOMIC_ACQ_REL))
+		return 0;
+	*gone = *o;
+	__atomic_store_n(&o->kind, OFD_FREE, __ATOMIC_RELEASE);
+	return 1;
+}
+
+static void ofd_close(const struct ofd *o);
+static void ofd_put(struct ofd *o);
+
+/* The description fd names, with a use counted (ofd_put drops it), or
+ * NULL (errno EBADF).  Lock-free (a signal handler's read or write may
+ * run anywhere): the count is taken only while it is not 0 (o is not
+ * being closed), then fd must still name o, else it is given back and
+ * fd looked at again. */
+static struct ofd *ofd_get(int fd)
+{
+	table_init();
+	while (fd >= 0 && fd < FD_MAX) {
+		struct ofd *o = __atomic_load_n(&fds[fd].o, __ATOMIC_ACQUIRE);
+		if (!o)
+			break;
+		uint64_t r = __atomic_load_n(&o->refs, __ATOMIC_RELAXED);
+		if (r && __atomic_compare_exchange_n(&o->refs, &r, r + REF_USE, 0,
+						     __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
+			if (__atomic_load_n(&fds[fd].o, __ATOMIC_ACQUIRE) == o)
+				return o;
+			ofd_put(o);
+		}
+		__builtin_ia32_pause();
+	}
+	errno = EBADF;
+	return NULL;
+}
+
+/* The end of ofd_get's use of o: closed here if it was the last (errno
+ * kept). */
+static void ofd_put(struct ofd *o)
+{
+	struct ofd gone;
+	if (ofd_unref(o, REF_USE, &gone)) {
+		int e = errno;
+		ofd_close(&gone);
+		errno = e;
+	}
+}
+
+/* The description whose position lock this thread holds, or is about to
+ * take (pos_lock). */
+static __thread struct ofd *pos_mine;
+
+/* Take o's position lock (read, write and lseek at the position: each
+ * one's place and move is atomic, POSIX 2.9.7 and Linux's f_pos_lock;
+ * pread and pwrite take none) and *at = o's position: 1, or 0 if this
+ * thread holds it or waits for it already (a signal handler that
+ * interrupted its own thread's call on o: it goes on unlocked, nothing
+ * to release, where waiting would be for ever).  The lock is a futex: 0
+ * free, 1 held, 2 held and waited for. */
+static int pos_lock(struct ofd *o, uint64_t *at)
+{
+	uint32_t *w = &pos_locks[o - ofds], free = 0;
+	*at = o->pos;
+	if (__atomic_load_n(&pos_mine, __ATOMIC_RELAXED) == o)
+		return 0;
+	__atomic_store_n(&pos_mine, o, __ATOMIC_RELAXED);
+	__atomic_signal_fence(__ATOMIC_SEQ_CST); /* a handler from here on sees it */
+	if (!__atomic_compare_exchange_n(w, &free, 1, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+		while (__atomic_exchange_n(w, 2, __ATOMIC_ACQUIRE) != 0)
+			libsys_futex_wait(w, 2, FUTEX_FOREVER, 0);
+	*at = o->pos;
+	return 1;
+}
+
+/* Give back o's position lock (held: pos_lock's answer). */
+static void pos_unlock(struct ofd *o, int held)
+{
+	if (!held)
+		return;
+	if (__atomic_exchange_n(&pos_locks[o - ofds], 0, __ATOMIC_RELEASE) == 2)
+		libsys_futex_wake(&pos_locks[o - ofds], 1, 0);
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	__atomic_store_n(&pos_mine, NULL, __ATOMIC_RELAXED);
+}
+
+/* The description fd names, or NULL (errno EBADF), with no use counted:
+ * a close by another thread meanwhile may end it (ofd_get holds it). */
 static struct ofd *ofd_of(int fd)
 {
 	table_init();
@@ -111,9 +224,9 @@ static int fd_take(int from, struct ofd *o, int cloexec)
 {
 	for (int fd = from; fd < FD_MAX; fd++)
 		if (!fds[fd].o) {
-			fds[fd].o = o;
+			__atomic_add_fetch(&o->refs, 1, __ATOMIC_RELAXED);
 			fds[fd].cloexec = cloexec;
-			o->refs++;
+			__atomic_store_n(&fds[fd].o, o, __ATOMIC_RELEASE);
 			return fd;
 		}
 	errno = EMFILE;
@@ -127,10 +240,13 @@ static int fd_new(int kind, int flags, int shm, unsigned index, uint64_t size)
 	lock();
 	struct ofd *o = NULL;
 	for (int i = 0; i < FD_MAX && !o; i++)
-		if (!ofds[i].refs)
+		if (!__atomic_load_n(&ofds[i].refs, __ATOMIC_RELAXED) &&
+		    __atomic_load_n(&ofds[i].kind, __ATOMIC_ACQUIRE) == OFD_FREE)
 			o = &ofds[i];
 	int fd = -1;
 	if (o) {
+		if (o - ofds >= ofd_top)
+			ofd_top = (int)(o - ofds) + 1;
 		*o = (struct ofd){ 0, kind, flags, shm, index, size, 0, NULL };
 		fd = fd_take(0, o, (flags & O_CLOEXEC) != 0);
 		o->flags &= ~O_CLOEXEC;
@@ -142,16 +258,13 @@ static int fd_new(int kind, int flags, int shm, unsigned index, uint64_t size)
 }
 
 /* fd no longer names its description (lock held); the description itself
- * goes with its last descriptor: *gone = it (closed after unlock). */
+ * goes with its last descriptor and use: *gone = it (closed after unlock). */
 static void fd_drop(int fd, struct ofd *gone)
 {
 	struct ofd *o = fds[fd].o;
-	fds[fd].o = NULL;
+	__atomic_store_n(&fds[fd].o, NULL, __ATOMIC_RELEASE);
 	gone->kind = OFD_FREE;
-	if (--o->refs == 0) {
-		*gone = *o;
-		o->kind = OFD_FREE;
-	}
+	ofd_unref(o, 1, gone);
 }
 
 /* Release what description o (now unnamed) held. */
@@ -483,6 +596,28 @@ int libsys_fd_new_pipe(unsigned id, int write_end, int flags)
 	return fd_new(OFD_PIPE, (write_end ? O_WRONLY : O_RDONLY) | flags, 0, id, 0);
 }
 
+void libsys_fd_fork(int stage)
+{
+	if (stage == 0) {
+		lock();
+		return;
+	}
+	if (stage == 1) {
+		unlock();
+		return;
+	}
+	for (int i = 0; i < ofd_top; i++) { /* the child: its only thread is this one */
+		struct ofd *o = &ofds[i], gone = *o;
+		pos_locks[i] = 0;
+		o->refs &= REF_USE - 1; /* the uses were other threads' */
+		if (o->kind != OFD_FREE && !o->refs) { /* closed while in use, or closing */
+			o->kind = OFD_FREE;
+			ofd_close(&gone);
+		}
+	}
+	table_lock = 0;
+}
+
 /* ---- exec: the descriptors the new image keeps ---- */
 
 /* A description as exec carries it, and a descriptor naming one. */
@@ -684,18 +819,17 @@ int libsys_fd_console(int fd)
 	return fd_ok(fd) && fds[fd].o->kind == OFD_CONSOLE;
 }
 
-/* Up to 4096 bytes of file o at its position into buf. */
-static long read_chunk(struct ofd *o, char *buf, size_t n)
+/* Up to 4096 bytes of file o at pos into buf. */
+static long read_chunk(const struct ofd *o, uint64_t pos, char *buf, size_t n)
 {
 	if (n > 4096)
 		n = 4096;
-	struct sys_msg m = { .label = PG_FREAD, .w = { o->index, o->pos, n, (uint64_t)buf } };
+	struct sys_msg m = { .label = PG_FREAD, .w = { o->index, pos, n, (uint64_t)buf } };
 	int e = libsys_pg_call(&m);
 	if (e)
 		return -e;
 	size_t got = m.w[0] < n ? m.w[0] : n;
 	memcpy(buf, libsys_ipc_buf(), got);
-	o->pos += got;
 	return (long)got;
 }
 
@@ -745,11 +879,11 @@ static ssize_t dev_fill(int kind, void *buf, size_t count)
 	return (ssize_t)n;
 }
 
-ssize_t read(int fd, void *buf, size_t count)
+/* read's and pread's work on description o (a use held): at off, or
+ * (off < 0) at o's position, moved past the bytes read under o's position
+ * lock. */
+static ssize_t ofd_read(struct ofd *o, void *buf, size_t count, int64_t off)
 {
-	struct ofd *o = ofd_of(fd);
-	if (!o)
-		return -1;
 	if ((o->flags & O_ACCMODE) == O_WRONLY) {
 		errno = EBADF;
 		return -1;
@@ -773,34 +907,45 @@ ssize_t read(int fd, void *buf, size_t count)
 		return 0;
 	if (o->kind == OFD_ZERO || o->kind == OFD_RANDOM)
 		return dev_fill(o->kind, buf, count);
-	if (o->kind == OFD_PROC) {
-		ssize_t n = libsys_procfs_read(o->index, o->shm, o->pos, buf, count);
-		if (n > 0)
-			o->pos += (uint64_t)n;
-		return n;
-	}
-	if (o->kind == OFD_SHM) {
-		size_t n = libsys_shm_rw(o->shm, o->pos, buf, count, 0);
-		o->pos += n;
-		return (ssize_t)n;
-	}
-	size_t done = 0;
-	while (done < count) {
-		long n = read_chunk(o, (char *)buf + done, count - done);
-		if (n < 0)
-			return done ? (ssize_t)done : libsys_fail((int)-n);
-		if (n == 0)
-			break;
-		done += (size_t)n;
-	}
-	return (ssize_t)done;
+	uint64_t at = (uint64_t)off;
+	int held = off < 0 && pos_lock(o, &at);
+	ssize_t done = 0;
+	if (o->kind == OFD_PROC)
+		done = libsys_procfs_read(o->index, o->shm, at, buf, count);
+	else if (o->kind == OFD_SHM)
+		done = (ssize_t)libsys_shm_rw(o->shm, at, buf, count, 0);
+	else
+		while ((size_t)done < count) {
+			long n = read_chunk(o, at + (uint64_t)done, (char *)buf + done,
+					    count - (size_t)done);
+			if (n <= 0) {
+				if (n < 0 && !done)
+					done = libsys_fail((int)-n);
+				break;
+			}
+			done += n;
+		}
+	if (off < 0 && done > 0)
+		o->pos = at + (uint64_t)done;
+	pos_unlock(o, held);
+	return done;
 }
 
-ssize_t write(int fd, const void *buf, size_t count)
+ssize_t read(int fd, void *buf, size_t count)
 {
-	struct ofd *o = ofd_of(fd);
+	struct ofd *o = ofd_get(fd);
 	if (!o)
 		return -1;
+	ssize_t n = ofd_read(o, buf, count, -1);
+	ofd_put(o);
+	return n;
+}
+
+/* write's and pwrite's work on description o (a use held): at off, or
+ * (off < 0) at o's position, moved past the bytes written under o's
+ * position lock; O_APPEND: at the end (pwrite too, as Linux's). */
+static ssize_t ofd_write(struct ofd *o, const void *buf, size_t count, int64_t off)
+{
 	if ((o->flags & O_ACCMODE) == O_RDONLY) {
 		errno = EBADF; /* initrd files are read-only */
 		return -1;
@@ -823,11 +968,25 @@ ssize_t write(int fd, const void *buf, size_t count)
 		}
 		return (ssize_t)n;
 	}
+	uint64_t at = (uint64_t)off;
+	int held = off < 0 && pos_lock(o, &at);
 	size_t n = o->flags & O_APPEND ? /* every write at the end, at once, as Linux's */
-		libsys_shm_append(o->shm, buf, count, &o->pos) :
-		libsys_shm_rw(o->shm, o->pos, (void *)buf, count, 1);
-	o->pos += n;
+		libsys_shm_append(o->shm, buf, count, &at) :
+		libsys_shm_rw(o->shm, at, (void *)buf, count, 1);
+	if (off < 0)
+		o->pos = at + n;
+	pos_unlock(o, held);
 	return n || !count ? (ssize_t)n : libsys_fail(E_NOMEM);
+}
+
+ssize_t write(int fd, const void *buf, size_t count)
+{
+	struct ofd *o = ofd_get(fd);
+	if (!o)
+		return -1;
+	ssize_t n = ofd_write(o, buf, count, -1);
+	ofd_put(o);
+	return n;
 }
 
 /* True (errno ESPIPE) if o cannot seek: the console or a pipe. */
@@ -840,22 +999,35 @@ static int unseekable(const struct ofd *o)
 	return 0;
 }
 
-off_t lseek(int fd, off_t off, int whence)
+/* lseek's work on description o (a use held), under its position lock. */
+static off_t ofd_seek(struct ofd *o, off_t off, int whence)
 {
-	struct ofd *o = ofd_of(fd);
-	if (!o || unseekable(o))
+	if (unseekable(o))
 		return -1;
 	if (o->kind >= OFD_DIR) /* Linux's devices stay at 0 (a directory: readdir's) */
 		return 0;
-	uint64_t size = o->kind == OFD_SHM ? libsys_shm_size(o->shm) : o->size;
+	uint64_t size = o->kind == OFD_SHM ? libsys_shm_size(o->shm) : o->size, pos;
+	int held = pos_lock(o, &pos);
 	int64_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ?
-		       (int64_t)o->pos : whence == SEEK_END ? (int64_t)size : -1;
+		       (int64_t)pos : whence == SEEK_END ? (int64_t)size : -1;
 	if (base < 0 || base + off < 0) {
+		pos_unlock(o, held);
 		errno = EINVAL;
 		return -1;
 	}
 	o->pos = (uint64_t)(base + off);
-	return (off_t)o->pos;
+	pos_unlock(o, held);
+	return base + off;
+}
+
+off_t lseek(int fd, off_t off, int whence)
+{
+	struct ofd *o = ofd_get(fd);
+	if (!o)
+		return -1;
+	off_t r = ofd_seek(o, off, whence);
+	ofd_put(o);
+	return r;
 }
 
 int close(int fd)
@@ -885,12 +1057,12 @@ static int dup_to(int oldfd, int newfd, int cloexec)
 		return -1;
 	}
 	if (oldfd != newfd) {
-		struct ofd *o = fds[oldfd].o;
-		o->refs++; /* kept while newfd's old description goes */
-		if (fds[newfd].o)
-			fd_drop(newfd, &gone);
-		fds[newfd].o = o;
+		struct ofd *o = fds[oldfd].o, *old = fds[newfd].o;
+		__atomic_add_fetch(&o->refs, 1, __ATOMIC_RELAXED);
 		fds[newfd].cloexec = cloexec;
+		__atomic_store_n(&fds[newfd].o, o, __ATOMIC_RELEASE); /* never closed between */
+		if (old)
+			ofd_unref(old, 1, &gone);
 	}
 	unlock();
 	ofd_close(&gone);
@@ -1101,7 +1273,7 @@ int fstat(int fd, struct stat *st)
 		errno = EFAULT;
 		return -1;
 	}
-	struct ofd *o = ofd_of(fd);
+	struct ofd *o = ofd_get(fd);
 	if (!o)
 		return -1;
 	if (o->kind == OFD_CONSOLE)
@@ -1123,38 +1295,40 @@ int fstat(int fd, struct stat *st)
 		dev_stat(st, o->index);
 	else
 		fill_stat(st, S_IFREG | 0444, o->size, o->index + 1ull);
+	ofd_put(o);
 	return 0;
 }
 
-/* pread/pwrite: at off, the descriptor's position unchanged. */
+/* pread/pwrite: at off, the description's position neither used nor
+ * changed (another thread may read, write or seek it meanwhile). */
 ssize_t pread(int fd, void *buf, size_t count, off_t off)
 {
-	struct ofd *o = ofd_of(fd);
-	if (!o || unseekable(o))
+	struct ofd *o = ofd_get(fd);
+	if (!o)
 		return -1;
-	if (off < 0) {
+	ssize_t n = -1;
+	if (unseekable(o))
+		;
+	else if (off < 0)
 		errno = EINVAL;
-		return -1;
-	}
-	uint64_t pos = o->pos;
-	o->pos = (uint64_t)off;
-	ssize_t n = read(fd, buf, count);
-	o->pos = pos;
+	else
+		n = ofd_read(o, buf, count, off);
+	ofd_put(o);
 	return n;
 }
 
 ssize_t pwrite(int fd, const void *buf, size_t count, off_t off)
 {
-	struct ofd *o = ofd_of(fd);
-	if (!o || unseekable(o))
+	struct ofd *o = ofd_get(fd);
+	if (!o)
 		return -1;
-	if (off < 0) {
+	ssize_t n = -1;
+	if (unseekable(o))
+		;
+	else if (off < 0)
 		errno = EINVAL;
-		return -1;
-	}
-	uint64_t pos = o->pos;
-	o->pos = (uint64_t)off;
-	ssize_t n = write(fd, buf, count);
-	o->pos = pos;
+	else
+		n = ofd_write(o, buf, count, off);
+	ofd_put(o);
 	return n;
 }

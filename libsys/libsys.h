@@ -147,6 +147,11 @@ int libsys_pipe_ref(unsigned id, int write_end, int delta);
 long libsys_pipe_read(unsigned id, void *buf, size_t count, int nonblock);
 long libsys_pipe_write(unsigned id, const void *buf, size_t count, int nonblock);
 int libsys_fd_console(int fd);
+/* fork's steps for the descriptor table: 0 before the copy (its lock
+ * taken, every signal blocked), 1 after it in the parent (given back), 2
+ * in the child, its only thread (the lock free, and the uses other
+ * threads were making dropped: a description closed meanwhile is closed). */
+void libsys_fd_fork(int stage);
 /* How many bytes from buf the caller may write (write: 1) or read: the
  * pager's PG_IO_CHECK, at most count (0 for a bad pointer). */
 size_t libsys_user_room(const void *buf, size_t count, int write);

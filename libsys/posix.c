@@ -207,7 +207,9 @@ pid_t fork(void)
 	int have = sys_sigaltstack_r(0, 0, ABI_SS_ASK, onstack, &ss) == E_OK && ss.rsi;
 	unsigned long mask = libsys_sigmask_get(); /* the child's too, as Linux's */
 	libsys_atfork(0);
+	libsys_fd_fork(0); /* no other thread's half-done open or close in the copy */
 	int pid = pgreq_fork();
+	libsys_fd_fork(pid == 0 ? 2 : 1);
 	if (pid < 0) {
 		libsys_atfork(1);
 		errno = libsys_errno(-pid);
