@@ -541,6 +541,7 @@ static void exec_clear(struct proc *p, const struct pg_exec_drop *drops, uint32_
 	pipe_proc_exec(p, drops, n);
 	p->heap_start = p->brk = 0;
 	p->sig_handled = p->sig_entry = 0; /* handlers back to SIG_DFL */
+	p->nocldstop = false; /* exec clears every sa_flags, as Linux's */
 	memset(p->timers, 0, sizeof p->timers); /* POSIX timers end with exec */
 	p->timers_fired = 0;
 	p->nsigq = 0; /* handlers are gone: what was queued for them too */
