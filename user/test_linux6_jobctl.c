@@ -6,6 +6,11 @@
  *                           their counters (MAP_SHARED) do not move while
  *                           it is stopped, over several sleeps, and move
  *                           again after SIGCONT; SIGKILL ends it stopped
+ *   linux6_jobctl_blocked   a child stopped while one thread waits in a
+ *                           pipe read and another in waitpid stays
+ *                           stopped when both calls are answered (the
+ *                           byte written, the grandchild ended): neither
+ *                           goes on until SIGCONT
  *   linux6_jobctl_tstp      SIGTSTP, SIGTTIN, SIGTTOU stop by default
  *                           (WSTOPSIG says which); a handled SIGTSTP runs
  *                           its handler and does not stop
@@ -126,6 +131,66 @@ static void part_threads(void)
 	CHECK(kill(c, SIGKILL) == 0); /* ends it stopped */
 	CHECK(waitpid(c, &st, 0) == c && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
 	printf("  threads: counted %lu\n", sum());
+	munmap((void *)counters, 4096);
+}
+
+/* ---- blocked ---- */
+
+static int bp[2], bq[2];
+
+static void *pipe_reader(void *arg)
+{
+	(void)arg;
+	char b;
+	while (read(bp[0], &b, 1) != 1)
+		;
+	counters[0]++;
+	for (;;)
+		pause();
+	return NULL;
+}
+
+static void part_blocked(void)
+{
+	counters = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	CHECK(counters != MAP_FAILED && pipe(bp) == 0 && pipe(bq) == 0);
+	if (fails)
+		return;
+	pid_t c = fork();
+	if (c == 0) {
+		pid_t g = fork();
+		if (g == 0) {
+			char b;
+			_exit(read(bq[0], &b, 1) == 1 ? 5 : 6);
+		}
+		pthread_t t;
+		pthread_create(&t, NULL, pipe_reader, NULL);
+		counters[2] = 1;
+		int st = 0;
+		while (waitpid(g, &st, 0) == -1 && errno == EINTR)
+			;
+		counters[1] = WIFEXITED(st) ? (unsigned long)WEXITSTATUS(st) : 99;
+		for (;;)
+			pause();
+	}
+	while (!counters[2])
+		nap_ms(10);
+	nap_ms(100); /* both in their calls (else a little later: the same) */
+	int st = 0;
+	CHECK(kill(c, SIGSTOP) == 0);
+	CHECK(waitpid(c, &st, WUNTRACED) == c && WIFSTOPPED(st));
+	CHECK(write(bp[1], "x", 1) == 1); /* the read is answered */
+	CHECK(write(bq[1], "x", 1) == 1); /* the grandchild ends: so is the wait */
+	for (int k = 0; k < 4; k++) {
+		nap_ms(100);
+		CHECK(counters[0] == 0 && counters[1] == 0); /* still stopped */
+	}
+	CHECK(kill(c, SIGCONT) == 0);
+	for (int k = 0; k < 2000 && (counters[0] == 0 || counters[1] == 0); k++)
+		nap_ms(10);
+	CHECK(counters[0] == 1 && counters[1] == 5);
+	CHECK(kill(c, SIGKILL) == 0);
+	CHECK(waitpid(c, &st, 0) == c && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
 	munmap((void *)counters, 4096);
 }
 
@@ -514,6 +579,7 @@ int main(void)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
 	run("threads", part_threads);
+	run("blocked", part_blocked);
 	run("tstp", part_tstp);
 	run("status", part_status);
 	run("sigchld", part_sigchld);
