@@ -315,6 +315,24 @@ static int claim_for(struct thread *t, uint64_t bit)
 	return E_OK;
 }
 
+#define STOP_WAIT_MS 200 /* a target whose CPU does not answer: reported anyway */
+
+/* Wait until t, just marked to stop, can run no more ring-3 code before it
+ * parks: it is not running (a thread in a run queue, blocked or asleep
+ * passes signal_on_return first) or has parked.  So the stop is reported
+ * to the parent once it holds, as Linux's waitpid reports it once every
+ * thread stopped (a thread running in ring 3 on another CPU, which our
+ * wake IPI reaches a moment later, ran on meanwhile).  Interrupts are let
+ * in while waiting (the target may need this CPU's TLB answer); bounded
+ * by STOP_WAIT_MS for a CPU the host does not run. */
+static void stop_wait(struct thread *t)
+{
+	uint64_t until = sched_ticks() + STOP_WAIT_MS;
+	while (atomic_load(&t->state) == TS_RUNNING && !atomic_load(&t->stop_parked) &&
+	       t->cpu != arch_cpu_id() && sched_ticks() < until)
+		arch_irq_window();
+}
+
 /* Job control on t's process (pager-only, through sig_post): STOP marks
  * the space stopped and t to park on its way back to ring 3 (a thread
  * running on another CPU is sent the wake IPI; a sleeping one parks when
@@ -327,8 +345,9 @@ static int job_control(struct thread *t, uint64_t fl, uint64_t mask)
 	if (fl & SIG_POST_STOP) {
 		atomic_store(&s->stopped, true);
 		__atomic_fetch_or(&t->sigpending, THREAD_STOP_BIT, __ATOMIC_SEQ_CST);
-		if (atomic_load(&t->state) == TS_RUNNING && t->cpu != arch_cpu_id())
+		if (t->cpu != arch_cpu_id()) /* whatever its state (it may be on its way in) */
 			arch_wake_cpu(t->cpu);
+		stop_wait(t);
 	} else if (fl & SIG_POST_CONT) {
 		atomic_store(&s->stopped, false);
 		if (atomic_load(&t->stop_parked) && thread_claim(t, TS_SLEEPING)) {
