@@ -98,7 +98,8 @@ struct abi_sigframe {
 #define SIG_POST_OWN    0x10
 /* Job control (alone, entry 0; sig ignored but for DISCARD): STOP: the
  * thread's process is stopped: every thread parks on its way back to ring
- * 3 (the pager posts STOP to each); CONT: no longer, and the thread goes
+ * 3 (the pager posts STOP to each), and the call returns once this one
+ * can run no more ring-3 code (off its CPU or parked); CONT: no longer, and the thread goes
  * on if it parked; DISCARD: sig is a mask (bit sig - 1) of signals taken
  * out of the thread's pending set and its process's. */
 #define SIG_POST_STOP    0x20
