@@ -123,11 +123,36 @@ static void signal_claim(struct thread *me)
 	__atomic_fetch_or(&me->sigpending, bit, __ATOMIC_SEQ_CST);
 }
 
+#define STOP_NAP_MS (3600ull * 1000) /* woken by SIG_POST_CONT or a kill */
+
+/* A parked thread's ready(): its process continued, or it is killed. */
+static bool stop_over(void)
+{
+	struct thread *me = sched_current();
+	return !atomic_load(&me->space->stopped) || atomic_load(&me->kill);
+}
+
+/* The current thread me saw THREAD_STOP_BIT: it sleeps (killable) while
+ * its process is stopped.  The bit is cleared before stopped is read, so
+ * a stop that comes later leaves it set for the next way out. */
+static void signal_stop_park(struct thread *me)
+{
+	__atomic_fetch_and(&me->sigpending, ~THREAD_STOP_BIT, __ATOMIC_SEQ_CST);
+	atomic_store(&me->stop_parked, true);
+	while (atomic_load(&me->space->stopped)) {
+		sched_sleep_ms_unless(STOP_NAP_MS, stop_over);
+		thread_check_kill();
+	}
+	atomic_store(&me->stop_parked, false);
+}
+
 void signal_deliver_pending(void *uframe)
 {
 	struct thread *me = sched_current();
 	(void)uframe; /* me->uframe: every frame from ring 3 is the one at the top */
-	uint64_t ready = *(volatile uint64_t *)&me->sigpending & ~me->sigblocked;
+	if (__atomic_load_n(&me->sigpending, __ATOMIC_SEQ_CST) & THREAD_STOP_BIT)
+		signal_stop_park(me);
+	uint64_t ready = *(volatile uint64_t *)&me->sigpending & ~me->sigblocked & ~THREAD_STOP_BIT;
 	uint64_t mask = me->sigsuspended ? me->sigsaved : me->sigblocked;
 	if (!ready) {
 		bool was = me->sigsuspended;
@@ -206,7 +231,7 @@ int ksys_sigmask(const uint64_t a[6], uint64_t out[6])
 	if (old & ~me->sigblocked)
 		signal_claim(me);
 	out[0] = old;
-	out[1] = *(volatile uint64_t *)&me->sigpending |
+	out[1] = (*(volatile uint64_t *)&me->sigpending & ~THREAD_STOP_BIT) |
 		 __atomic_load_n(&me->space->sigpending, __ATOMIC_RELAXED);
 	return E_OK;
 }
@@ -290,6 +315,53 @@ static int claim_for(struct thread *t, uint64_t bit)
 	return E_OK;
 }
 
+#define STOP_WAIT_MS 200 /* a target whose CPU does not answer: reported anyway */
+
+/* Wait until t, just marked to stop, can run no more ring-3 code before it
+ * parks: it is not running (a thread in a run queue, blocked or asleep
+ * passes signal_on_return first) or has parked.  So the stop is reported
+ * to the parent once it holds, as Linux's waitpid reports it once every
+ * thread stopped (a thread running in ring 3 on another CPU, which our
+ * wake IPI reaches a moment later, ran on meanwhile).  Interrupts are let
+ * in while waiting (the target may need this CPU's TLB answer); bounded
+ * by STOP_WAIT_MS for a CPU the host does not run. */
+static void stop_wait(struct thread *t)
+{
+	uint64_t until = sched_ticks() + STOP_WAIT_MS;
+	while (atomic_load(&t->state) == TS_RUNNING && !atomic_load(&t->stop_parked) &&
+	       t->cpu != arch_cpu_id() && sched_ticks() < until)
+		arch_irq_window();
+}
+
+/* Job control on t's process (pager-only, through sig_post): STOP marks
+ * the space stopped and t to park on its way back to ring 3 (a thread
+ * running on another CPU is sent the wake IPI; a sleeping one parks when
+ * it wakes); CONT clears it and wakes t if it parked; DISCARD takes the
+ * signals of mask out of t's pending set and its process's (a stop
+ * discards a pending SIGCONT, SIGCONT the stop signals).  E_OK. */
+static int job_control(struct thread *t, uint64_t fl, uint64_t mask)
+{
+	struct space *s = t->space;
+	if (fl & SIG_POST_STOP) {
+		atomic_store(&s->stopped, true);
+		__atomic_fetch_or(&t->sigpending, THREAD_STOP_BIT, __ATOMIC_SEQ_CST);
+		if (t->cpu != arch_cpu_id()) /* whatever its state (it may be on its way in) */
+			arch_wake_cpu(t->cpu);
+		stop_wait(t);
+	} else if (fl & SIG_POST_CONT) {
+		atomic_store(&s->stopped, false);
+		if (atomic_load(&t->stop_parked) && thread_claim(t, TS_SLEEPING)) {
+			sched_cancel_sleep(t);
+			sched_wake(t);
+		}
+	} else {
+		mask &= ~THREAD_STOP_BIT;
+		__atomic_fetch_and(&t->sigpending, ~mask, __ATOMIC_SEQ_CST);
+		__atomic_fetch_and(&s->sigpending, ~mask, __ATOMIC_SEQ_CST);
+	}
+	return E_OK;
+}
+
 /* True if at most one bit of f is set. */
 static bool one_flag(uint64_t f)
 {
@@ -298,12 +370,31 @@ static bool one_flag(uint64_t f)
 
 #define SIG_POST_FLAGS (SIG_POST_FORCE | SIG_POST_PROBE | SIG_POST_SHARED | SIG_POST_CLAIM | \
 			SIG_POST_OWN)
+#define SIG_POST_JOB (SIG_POST_STOP | SIG_POST_CONT | SIG_POST_DISCARD)
+
+/* sig_post with one of SIG_POST_JOB's flags: job_control on thread a[0]
+ * (a[1] = DISCARD's mask). */
+static int sig_post_job(const uint64_t a[6])
+{
+	if (!one_flag(a[3]) || a[2])
+		return E_INVAL;
+	struct handle_entry h;
+	int e = ksys_lookup(a[0], KOBJ_THREAD, RIGHT_CONTROL, &h);
+	if (e != E_OK)
+		return e;
+	struct thread *t = container_of(h.obj, struct thread, obj);
+	e = t->space == cur()->space ? E_INVAL : job_control(t, a[3], a[1]);
+	kobj_put(h.obj);
+	return e;
+}
 
 int ksys_sig_post(const uint64_t a[6], uint64_t out[6])
 {
 	(void)out;
 	uint64_t sig = a[1] & 0xff, info = SIG_WORD_INFO(a[1]), entry = a[2], fl = a[3];
 	uint64_t bit = 1ull << ((sig - 1) & 63);
+	if (fl & SIG_POST_JOB)
+		return sig_post_job(a);
 	if (sig < 1 || sig > 64 || (bit & ABI_SIG_UNBLOCKABLE) || entry >= USER_END ||
 	    (fl & ~(uint64_t)SIG_POST_FLAGS) || !one_flag(fl & ~(uint64_t)SIG_POST_OWN) ||
 	    ((fl & SIG_POST_OWN) && !(fl & SIG_POST_FORCE)))

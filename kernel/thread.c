@@ -104,6 +104,8 @@ int thread_create(struct space *space, uint64_t entry, uint64_t stack,
 	if (sched & THREAD_SIGS_OFF)
 		t->sigblocked = ~(uint64_t)ABI_SIG_UNBLOCKABLE;
 	t->user_segs = space->pager_ep != NULL;
+	if (atomic_load(&space->stopped)) /* it parks before its first instruction */
+		t->sigpending |= THREAD_STOP_BIT;
 	int e = map_ipc_buf(t, space, ipc_buf);
 	if (e != E_OK) {
 		kobj_put(&t->obj);
@@ -155,7 +157,8 @@ static void tell_pager(struct thread *t)
 		return;
 	__atomic_store_n(&t->sig_ending, true, __ATOMIC_SEQ_CST);
 	uint64_t pending = __atomic_exchange_n(&t->sigpending, 0, __ATOMIC_SEQ_CST) &
-			   ~__atomic_load_n(&t->sigown, __ATOMIC_SEQ_CST); /* its own die with it */
+			   ~__atomic_load_n(&t->sigown, __ATOMIC_SEQ_CST) & /* its own die with it */
+			   ~THREAD_STOP_BIT;
 	struct ipc_msg m = {
 		.label = FAULT_THREAD_END,
 		.w = { [FAULT_END_IPC_BUF] = t->ipc_buf_va, [FAULT_MSG_TID] = t->tid,

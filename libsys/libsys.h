@@ -226,6 +226,9 @@ int libsys_cancellable(void);
  * wraps): a waiting call the pager answers E_INTR (pipe.c) fails EINTR
  * if this changed during the call, else asks again. */
 unsigned libsys_sig_eintr(void);
+/* waitpid with more PG_WAIT flags (extra: waitid's PG_WAIT_F_NOWAIT,
+ * PG_WAIT_F_NOEXIT); options WNOHANG, WUNTRACED, WCONTINUED. */
+int libsys_waitpid_flags(int pid, int *status, int options, uint64_t extra);
 /* How many handlers (any) have run in the calling thread (it wraps):
  * poll and select fail EINTR only if this changed during the call (a
  * signal another thread handled makes the pager answer E_INTR too), ppoll

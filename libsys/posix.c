@@ -312,11 +312,16 @@ void _exit(int status)
 
 /* ---- sys/wait.h ---- */
 
-/* A wait_status as Linux's status word: a fault is the signal it raises. */
+/* A wait_status as Linux's status word: a fault is the signal it raises;
+ * stopped by s is s << 8 | 0x7f, continued 0xffff. */
 static int status_word(const struct wait_status *st)
 {
 	if (st->how == PG_WAIT_EXITED)
 		return (int)(st->code & 0xff) << 8;
+	if (st->how == PG_WAIT_STOPPED)
+		return (int)(st->code & 0xff) << 8 | 0x7f;
+	if (st->how == PG_WAIT_CONTINUED)
+		return 0xffff;
 	if ((st->code & ~0xffull) == PG_KILLED_SIGNAL)
 		return (int)(st->code & 0x7f);
 	switch (st->code) {
@@ -327,27 +332,37 @@ static int status_word(const struct wait_status *st)
 	}
 }
 
-/* waitpid: child pid, or any child (-1); WNOHANG: 0 while it runs.  The
- * pager keeps a blocking call and answers when a child ends. */
 pid_t waitpid(pid_t pid, int *status, int options)
 {
-	/* no stopped children: WUNTRACED and WCONTINUED change nothing.
-	 * Groups: 0 and our own group wait for any child; another group -g
-	 * for its leader g (a child moved to a group of its own: the shell's
-	 * jobs) */
 	if (options & ~(WNOHANG | WUNTRACED | WCONTINUED)) {
 		errno = EINVAL;
 		return -1;
 	}
+	return libsys_waitpid_flags(pid, status, options, 0);
+}
+
+/* waitpid: child pid, or any child (-1); WNOHANG: 0 while it runs;
+ * WUNTRACED, WCONTINUED: a child's stop or continue too, once each.
+ * extra: more PG_WAIT flags (waitid's WNOWAIT, no WEXITED).  The pager
+ * keeps a blocking call and answers when a child ends (stops,
+ * continues). */
+int libsys_waitpid_flags(int pid, int *status, int options, uint64_t extra)
+{
+	/* Groups: 0 and our own group wait for any child; another group -g
+	 * for its leader g (a child moved to a group of its own: the shell's
+	 * jobs) */
 	if (pid < -1 && -pid == getpgrp())
 		pid = -1;
 	uint32_t which = pid == 0 || pid == -1 ? PG_WAIT_ANY : pid < -1 ? (uint32_t)-pid : (uint32_t)pid;
+	uint64_t fl = extra | (options & WUNTRACED ? PG_WAIT_F_STOPPED : 0) |
+		      (options & WCONTINUED ? PG_WAIT_F_CONTINUED : 0) |
+		      (options & WNOHANG ? 0 : PG_WAIT_BLOCK);
 	struct wait_status st;
 	int e;
 	do { /* interrupted: again unless a handler without SA_RESTART ran
 	      * in this thread (EINTR), as Linux */
 		unsigned mark = libsys_sig_eintr();
-		e = (options & WNOHANG) ? wait_poll(which, &st) : pgreq_waitpid(which, &st);
+		e = wait_flags(which, fl, &st);
 		if (e != E_INTR || libsys_sig_eintr() != mark)
 			break;
 	} while (1);
@@ -382,8 +397,8 @@ int kill(pid_t pid, int sig)
 			return 0; /* ourselves at least */
 		if (pid < -1 ? pgroup_members(-pid) > 0 :
 		    pager_ps((uint32_t)pid, &pi, 1, &n) == E_OK && n == 1 &&
-		    pi.pid == (uint32_t)pid && pi.state == PG_PROC_RUNNING)
-			return 0;
+		    pi.pid == (uint32_t)pid)
+			return 0; /* live, or ended and not yet waited for (Linux's 0) */
 		errno = ESRCH;
 		return -1;
 	}

@@ -23,6 +23,7 @@
 #include <sys/wait.h>
 #include "abi/err.h"
 #include "abi/page.h"
+#include "abi/pager.h"
 #include "abi/stats.h"
 #include "abi/syscall.h"
 #include "sys/syscall.h"
@@ -196,14 +197,18 @@ pid_t wait3(int *status, int options, struct rusage *ru)
 
 int waitid(idtype_t idtype, id_t id, siginfo_t *info, int options)
 {
-	if (!(options & WEXITED) || (options & ~(WEXITED | WNOHANG)) ||
+	int want = options & (WEXITED | WSTOPPED | WCONTINUED);
+	if (!want || (options & ~(WEXITED | WSTOPPED | WCONTINUED | WNOHANG | WNOWAIT)) ||
 	    (idtype != P_ALL && idtype != P_PID && idtype != P_PGID) ||
 	    (idtype == P_PID && (id == 0 || id > INT32_MAX))) {
 		errno = EINVAL;
 		return -1;
 	}
 	int st;
-	pid_t r = waitpid(idtype == P_PID ? (pid_t)id : -1, &st, options & WNOHANG);
+	uint64_t extra = (options & WNOWAIT ? PG_WAIT_F_NOWAIT : 0) |
+			 (options & WEXITED ? 0 : PG_WAIT_F_NOEXIT);
+	pid_t r = libsys_waitpid_flags(idtype == P_PID ? (pid_t)id : -1, &st,
+				       options & (WNOHANG | WSTOPPED | WCONTINUED), extra);
 	if (r < 0)
 		return -1;
 	memset(info, 0, sizeof *info);
@@ -215,6 +220,12 @@ int waitid(idtype_t idtype, id_t id, siginfo_t *info, int options)
 	if (WIFEXITED(st)) {
 		info->si_code = CLD_EXITED;
 		info->si_status = WEXITSTATUS(st);
+	} else if (WIFSTOPPED(st)) {
+		info->si_code = CLD_STOPPED;
+		info->si_status = WSTOPSIG(st);
+	} else if (WIFCONTINUED(st)) {
+		info->si_code = CLD_CONTINUED;
+		info->si_status = SIGCONT;
 	} else {
 		info->si_code = CLD_KILLED;
 		info->si_status = WTERMSIG(st);

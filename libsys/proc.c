@@ -303,22 +303,34 @@ static void wait_status_of(const struct sys_msg *m, struct wait_status *st)
 
 int wait_poll(uint32_t pid, struct wait_status *st)
 {
-	struct sys_msg m = { .label = PG_WAIT, .w = { pid } };
+	return wait_flags(pid, 0, st);
+}
+
+int wait_flags(uint32_t pid, uint64_t flags, struct wait_status *st)
+{
+	if (flags & PG_WAIT_BLOCK)
+		return pgreq_wait_flags(pid, flags, st);
+	struct sys_msg m = { .label = PG_WAIT, .w = { pid, flags } };
 	int e = libsys_pg_call(&m);
 	if (e == E_OK)
 		wait_status_of(&m, st);
 	return e;
 }
 
-/* The pager answers when the child ends; it says E_AGAIN only when it
- * cannot keep the call (another thread of ours waits already), and then
- * we ask again. */
 int pgreq_waitpid(uint32_t pid, struct wait_status *st)
+{
+	return pgreq_wait_flags(pid, PG_WAIT_BLOCK, st);
+}
+
+/* The pager answers when the child ends (or stops or continues, as flags
+ * ask); it says E_AGAIN only when it cannot keep the call (another thread
+ * of ours waits already), and then we ask again. */
+int pgreq_wait_flags(uint32_t pid, uint64_t flags, struct wait_status *st)
 {
 	int e;
 	struct sys_msg m;
 	for (;;) {
-		m = (struct sys_msg){ .label = PG_WAIT, .w = { pid, PG_WAIT_BLOCK } };
+		m = (struct sys_msg){ .label = PG_WAIT, .w = { pid, flags | PG_WAIT_BLOCK } };
 		if ((e = libsys_pg_call(&m)) != E_AGAIN)
 			break;
 		sys_sleep_ms(1);

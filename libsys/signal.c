@@ -171,8 +171,9 @@ static int tell_pager(void)
 		else if (actions[s].sa_handler == SIG_IGN)
 			ign |= 1ull << (s - 1);
 	}
+	uint64_t nocldstop = actions[SIGCHLD].sa_flags & SA_NOCLDSTOP ? PG_SA_NOCLDSTOP : 0;
 	struct sys_msg m = { .label = PG_SIGACTION,
-			     .w = { mask, mask ? (uint64_t)libsys_sigtramp : 0, ign } };
+			     .w = { mask, mask ? (uint64_t)libsys_sigtramp : 0, ign, nocldstop } };
 	return libsys_pg_call(&m);
 }
 
@@ -199,7 +200,9 @@ int sigaction(int sig, const struct sigaction *act, struct sigaction *old)
 		struct sigaction before = actions[sig];
 		unsigned long onstack = libsys_sig_onstack();
 		actions[sig] = *act;
-		if (disposition(act) != disposition(&before) && (e = tell_pager()))
+		int nocld = sig == SIGCHLD &&
+			     ((act->sa_flags ^ before.sa_flags) & SA_NOCLDSTOP);
+		if ((disposition(act) != disposition(&before) || nocld) && (e = tell_pager()))
 			actions[sig] = before;
 		if (libsys_sig_onstack() != onstack) /* SA_ONSTACK: this thread's kernel view */
 			sys_sigaltstack(0, 0, ABI_SS_ASK, libsys_sig_onstack());
@@ -262,15 +265,17 @@ sighandler_t signal(int sig, sighandler_t handler)
 	return old.sa_handler;
 }
 
-/* si of a signal sigqueue sent gets its value and sender from the
- * pager's queue (the kernel keeps only its number; taking one sends the
- * next of a real-time number again). */
+/* si of a signal sigqueue sent (or a real-time one kill sent) gets its
+ * value, sender and si_code from the pager's queue (the kernel keeps
+ * only its number; taking one sends the next of a real-time number
+ * again). */
 static void sigqueue_info(int sig, siginfo_t *si)
 {
 	struct sys_msg m = { .label = PG_SIGQUEUE, .w = { 0, (uint64_t)sig, 0, 1 } };
 	if (libsys_pg_call(&m) == E_OK) {
 		si->si_value.sival_ptr = (void *)m.w[0];
 		si->si_pid = (pid_t)m.w[1];
+		si->si_code = (int)(int64_t)m.w[2];
 	}
 }
 
@@ -311,8 +316,8 @@ static void run_handler(int sig, siginfo_t *si, void *uc)
 		block |= 1ull << (sig - 1);
 	if (block)
 		sigmask(ABI_SIG_BLOCK, block, NULL);
-	if (si && si->si_code == SI_QUEUE) /* sigqueue's value (sig blocked now) */
-		sigqueue_info(sig, si);
+	if (si && (si->si_code == SI_QUEUE || (si->si_code == SI_USER && sig >= 32)))
+		sigqueue_info(sig, si); /* its value, its queue entry (sig blocked now) */
 	if (!(a.sa_flags & SA_RESTART))
 		++*(volatile unsigned *)sig_eintr_count();
 	++*(volatile unsigned *)sig_ran_count();

@@ -85,6 +85,13 @@ struct proc {
 					    * (bit sig - 1) and where threads
 					    * enter one; inherited by fork */
 	uint64_t sig_ignored;              /* PG_SIGACTION: SIG_IGN; inherited */
+	bool nocldstop;                    /* PG_SIGACTION: SIGCHLD's SA_NOCLDSTOP */
+	bool stopped;                      /* job control: its threads park
+					    * (SIG_POST_STOP) until SIGCONT */
+	uint8_t stop_sig;                  /* the signal that stopped it */
+	uint8_t jc_report;                 /* PG_WAIT_STOPPED or _CONTINUED not
+					    * yet reported to its parent (0) */
+	uint32_t wait_flags;               /* the saved PG_WAIT's w1 */
 	uint64_t alarm_at, alarm_iv;       /* PG_SIG_ALARM: SIGALRM at alarm_at
 					    * (ms of the cycle counter; 0:
 					    * none), then every alarm_iv ms */
@@ -100,7 +107,9 @@ struct proc {
 	struct sigq {                      /* PG_SIGQUEUE: sent, not yet taken */
 		uint64_t value;
 		uint32_t from;
-		uint32_t sig;
+		uint8_t sig;
+		int8_t code;               /* si_code: SI_QUEUE, or SI_USER
+					    * for a real-time one kill sent */
 	} sigq[PG_SIGQ];
 	uint32_t nsigq;
 	uint64_t cfaults, cmaxrss;         /* of its waited-for children (and
@@ -192,6 +201,8 @@ int mem_fixed_page(struct proc *p, uint64_t va, unsigned rights, void **win);
 
 /* proc.c: the process table and the process requests. */
 struct proc *proc_live(uint32_t pid);
+/* The process pid, live or a zombie not yet waited for; NULL if none. */
+struct proc *proc_known(uint32_t pid);
 /* Slots 0 .. proc_slots() - 1 may hold a process (the loops over all
  * processes stop there); proc_slot(i) is the one in slot i, or NULL. */
 int proc_slots(void);
@@ -250,7 +261,7 @@ long do_sigaction(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
  * FAULT_REPLY_SIGNAL answer in r; else 0: kill as without one. */
 long sig_fault(struct proc *p, const struct sys_msg *m, struct sys_msg *r, bool bus);
 /* What signal sig (0: SIGKILL's code 0) does to p. */
-enum sig_action { SIG_ACT_IGNORE, SIG_ACT_HANDLE, SIG_ACT_END };
+enum sig_action { SIG_ACT_IGNORE, SIG_ACT_HANDLE, SIG_ACT_END, SIG_ACT_STOP };
 enum sig_action sig_action(const struct proc *p, int sig);
 /* Send sig to p: its handler runs in one of its threads (sig_post), or
  * nothing happens, or p ends by sig (pg.big held for writing). */
@@ -264,11 +275,19 @@ int sig_send_thread(struct proc *p, unsigned slot, int sig);
 /* A child of parent just ended: SIGCHLD to parent if it handles it, w
  * from sig_child_word. */
 void sig_child_ended(struct proc *parent, uint64_t w);
+/* Child c stopped or continued (jc_report): its parent's saved PG_WAIT
+ * that asked for it is answered (proc.c). */
+void proc_jc_changed(struct proc *c);
+/* p is stopped: its threads (an exec's new one) park (signal.c). */
+void sig_jc_restop(struct proc *p);
 /* SIGCHLD's sig_post word for ended child c (si_pid, si_code, si_status). */
 uint64_t sig_child_word(const struct proc *c);
 long do_sig_alarm(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 long do_timer(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 long do_sigqueue(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+/* kill's sig from pid from to p (sig_send_from, SI_USER), a real-time
+ * one p handles queued first, as sigqueue's; E_AGAIN: queue full. */
+int sig_kill(struct proc *p, int sig, uint32_t from);
 /* True if p may end t by a signal (kill's rule: pager/proc.c). */
 bool may_end(const struct proc *p, const struct proc *t);
 /* Milliseconds of the cycle counter (deadlines), and wake the alarm

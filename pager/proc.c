@@ -43,6 +43,14 @@ PG_HOT struct proc *proc_live(uint32_t pid)
 	return NULL;
 }
 
+struct proc *proc_known(uint32_t pid)
+{
+	for (struct proc *q = pid_hash[pid % PID_HASH]; q; q = q->hash_next)
+		if (q->pid == pid)
+			return q->state == PROC_FREE ? NULL : q;
+	return NULL;
+}
+
 int proc_slots(void)
 {
 	return (int)slot_top;
@@ -533,6 +541,7 @@ static void exec_clear(struct proc *p, const struct pg_exec_drop *drops, uint32_
 	pipe_proc_exec(p, drops, n);
 	p->heap_start = p->brk = 0;
 	p->sig_handled = p->sig_entry = 0; /* handlers back to SIG_DFL */
+	p->nocldstop = false; /* exec clears every sa_flags, as Linux's */
 	memset(p->timers, 0, sizeof p->timers); /* POSIX timers end with exec */
 	p->timers_fired = 0;
 	p->nsigq = 0; /* handlers are gone: what was queued for them too */
@@ -610,6 +619,8 @@ static void exec_start(struct proc *p, uint32_t space, const struct initrd_file 
 		e = start_thread(p, st, img->entry, PG_STACK_TOP, PG_STARTUP_VA,
 				 clen ? THREAD_SIGS_OFF : 0);
 	}
+	if (!e)
+		sig_jc_restop(p); /* stopped while it called exec: the new image too */
 	if (e) {
 		printf("pager: exec of %s in pid %u failed past the point of no return: %s\n",
 		       args, p->pid, err_str(e));
@@ -675,58 +686,110 @@ static void wait_status(const struct proc *c, struct sys_msg *r)
 	r->w[3] = c->status.rip;
 }
 
+/* Live child c's stop or continue not yet reported, if wait flags fl ask
+ * for it: its PG_WAIT answer in r (how PG_WAIT_STOPPED with the signal,
+ * or PG_WAIT_CONTINUED with SIGCONT), reported now unless
+ * PG_WAIT_F_NOWAIT.  False if there is none such. */
+static bool jc_take(struct proc *c, uint64_t fl, struct sys_msg *r)
+{
+	bool stop = c->jc_report == PG_WAIT_STOPPED && (fl & PG_WAIT_F_STOPPED);
+	bool cont = c->jc_report == PG_WAIT_CONTINUED && (fl & PG_WAIT_F_CONTINUED);
+	if (!stop && !cont)
+		return false;
+	r->w[0] = (uint64_t)c->jc_report | (uint64_t)c->pid << 32;
+	r->w[1] = stop ? c->stop_sig : 18; /* SIGCONT */
+	r->w[2] = r->w[3] = 0;
+	if (!(fl & PG_WAIT_F_NOWAIT))
+		c->jc_report = 0;
+	return true;
+}
+
+#define PG_WAIT_FLAGS (PG_WAIT_BLOCK | PG_WAIT_F_STOPPED | PG_WAIT_F_CONTINUED | \
+		       PG_WAIT_F_NOWAIT | PG_WAIT_F_NOEXIT)
+
 /* PG_WAIT: how child w0 (PG_WAIT_ANY: any child) ended, and the child is
- * forgotten; E_NOENT if there is no such child of the caller.  While it
- * runs: E_AGAIN, or with PG_WAIT_BLOCK the call is saved (one per
- * process) and answered by wait_answer when the child ends; the caller
- * uses no CPU meanwhile. */
+ * forgotten (not with PG_WAIT_F_NOWAIT); or with w1's PG_WAIT_F_STOPPED,
+ * _CONTINUED, that it stopped or continued (jc_take); E_NOENT if there
+ * is no such child of the caller.  While none has news: E_AGAIN, or with
+ * PG_WAIT_BLOCK the call is saved (one per process) and answered by
+ * wait_answer when the child ends (proc_jc_changed when it stops or
+ * continues); the caller uses no CPU meanwhile. */
 long do_wait(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {
 	bool any = m->w[0] == PG_WAIT_ANY, running = false;
+	uint64_t fl = m->w[1];
+	if (fl & ~(uint64_t)PG_WAIT_FLAGS)
+		return E_INVAL;
 	for (int i = 0; i < proc_slots(); i++) {
 		struct proc *c = proc_slot(i);
 		if (!c || c->state == PROC_FREE || c->ppid != p->pid ||
 		    (!any && c->pid != m->w[0]))
 			continue;
-		if (c->state == PROC_LIVE) {
+		if (c->state == PROC_LIVE || (fl & PG_WAIT_F_NOEXIT)) {
 			running = true;
+			if (c->state == PROC_LIVE && jc_take(c, fl, r))
+				return E_OK;
 			continue;
 		}
 		wait_status(c, r);
-		reaped(p, c);
+		if (!(fl & PG_WAIT_F_NOWAIT))
+			reaped(p, c);
 		return E_OK;
 	}
 	struct sys_regs k;
 	if (!running)
 		return E_NOENT;
-	if (m->w[1] != PG_WAIT_BLOCK || p->wait_reply)
+	if (!(fl & PG_WAIT_BLOCK) || p->wait_reply)
 		return E_AGAIN;
 	long e = sys_reply_save_r(REPLY_SAVE_INTR, &k); /* E_INTR: as wait_on's (pipe.c) */
 	if (e)
 		return e == E_INTR ? E_INTR : E_AGAIN;
 	p->wait_reply = (uint32_t)k.rdi;
 	p->wait_pid = (uint32_t)m->w[0];
+	p->wait_flags = (uint32_t)fl;
 	return PG_DEFERRED;
 }
 
-/* Zombie c just ended: answer its parent's saved PG_WAIT for it, if any
- * (c is then forgotten); a waiter that is gone (killed) leaves c a
- * zombie. */
-static void wait_answer(struct proc *c)
+/* The saved PG_WAIT of c's parent, if it waits for c: its reply handle,
+ * taken (0: none such). */
+static uint32_t waiter_for(struct proc *c, struct proc **parent)
 {
 	struct proc *p = proc_live(c->ppid);
-	if (c->state != PROC_ZOMBIE || !p || !p->wait_reply ||
-	    (p->wait_pid != c->pid && p->wait_pid != PG_WAIT_ANY))
+	*parent = p;
+	if (!p || !p->wait_reply || (p->wait_pid != c->pid && p->wait_pid != PG_WAIT_ANY))
+		return 0;
+	return p->wait_reply;
+}
+
+/* Zombie c just ended: answer its parent's saved PG_WAIT for it, if any
+ * (c is then forgotten, unless the wait said PG_WAIT_F_NOWAIT); a waiter
+ * that is gone (killed) leaves c a zombie. */
+static void wait_answer(struct proc *c)
+{
+	struct proc *p;
+	if (c->state != PROC_ZOMBIE || !waiter_for(c, &p) || (p->wait_flags & PG_WAIT_F_NOEXIT))
 		return;
 	struct sys_msg r = { 0 };
 	wait_status(c, &r);
 	uint32_t h = p->wait_reply;
 	p->wait_reply = 0;
 	mem_flush(); /* the child's frames are back before its parent hears */
-	if (sys_reply_send(h, E_OK, r.w[0], r.w[1], r.w[2], r.w[3]) == E_OK) {
+	if (sys_reply_send(h, E_OK, r.w[0], r.w[1], r.w[2], r.w[3]) == E_OK &&
+	    !(p->wait_flags & PG_WAIT_F_NOWAIT)) {
 		reaped(p, c);
 		STAT_ADD(dp_stats.waits_blocked, 1);
 	}
+}
+
+void proc_jc_changed(struct proc *c)
+{
+	struct proc *p;
+	struct sys_msg r = { 0 };
+	if (c->state != PROC_LIVE || !waiter_for(c, &p) || !jc_take(c, p->wait_flags, &r))
+		return;
+	uint32_t h = p->wait_reply;
+	p->wait_reply = 0;
+	sys_reply_send(h, E_OK, r.w[0], r.w[1], r.w[2], r.w[3]);
 }
 
 /* Our handle of the shared endpoint key, made now if new; 0 if full. */
@@ -789,6 +852,7 @@ long do_fork(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	c->sig_handled = p->sig_handled; /* the same handlers, at the same addresses */
 	c->sig_entry = p->sig_entry;
 	c->sig_ignored = p->sig_ignored; /* the alarm is not inherited */
+	c->nocldstop = p->nocldstop;
 	ksmd_fork(p, c);
 	if (!e)
 		e = pipe_fork(p, c); /* its descriptors name the same pipes */
@@ -855,13 +919,15 @@ long do_kill(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 		return sig_send_thread(p, (unsigned)i, (int)sig);
 	}
 	if (to > 0) {
-		struct proc *t = to <= UINT32_MAX ? proc_live((uint32_t)to) : NULL;
+		struct proc *t = to <= UINT32_MAX ? proc_known((uint32_t)to) : NULL;
 		if (!t)
 			return E_NOENT;
-		if (sig_action(t, (int)sig) == SIG_ACT_END && !may_end(p, t))
+		if (t->state != PROC_LIVE) /* ended, not yet waited for: as Linux, 0 */
+			return E_OK;
+		enum sig_action a = sig_action(t, (int)sig);
+		if ((a == SIG_ACT_END || a == SIG_ACT_STOP) && !may_end(p, t))
 			return E_PERM;
-		sig_send_from(t, (int)sig, ABI_SI_USER, p->pid);
-		return E_OK;
+		return sig_kill(t, (int)sig, p->pid);
 	}
 	if (to < -(int64_t)UINT32_MAX)
 		return E_NOENT;
@@ -876,7 +942,8 @@ long do_kill(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 		t->kill_mark = to == -1 ? t->pid != init && t->ppid != PPID_NONE &&
 					      t->ppid != 0 && t != p
 					: t->pgid == group;
-		if (t->kill_mark && sig_action(t, (int)sig) == SIG_ACT_END && !may_end(p, t)) {
+		enum sig_action a = t->kill_mark ? sig_action(t, (int)sig) : SIG_ACT_IGNORE;
+		if ((a == SIG_ACT_END || a == SIG_ACT_STOP) && !may_end(p, t)) {
 			t->kill_mark = false;
 			refused++;
 		}
@@ -886,13 +953,13 @@ long do_kill(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 		struct proc *t = proc_slot(i);
 		if (t && t->state == PROC_LIVE && t->kill_mark && t != p) {
 			t->kill_mark = false;
-			sig_send_from(t, (int)sig, ABI_SI_USER, p->pid);
+			sig_kill(t, (int)sig, p->pid);
 			sent++;
 		}
 	}
 	if (self) {
 		p->kill_mark = false;
-		sig_send_from(p, (int)sig, ABI_SI_USER, p->pid);
+		sig_kill(p, (int)sig, p->pid);
 		sent++;
 	}
 	return sent ? E_OK : refused ? E_PERM : E_NOENT;

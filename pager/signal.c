@@ -25,7 +25,11 @@
 /* Linux's signal numbers and si_code values. */
 enum { SIGILL_ = 4, SIGTRAP_ = 5, SIGBUS_ = 7, SIGFPE_ = 8, SIGSEGV_ = 11 };
 enum { SIGKILL_ = 9, SIGALRM_ = 14, SIGCHLD_ = 17, SIGCONT_ = 18, SIGSTOP_ = 19,
-       SIGURG_ = 23, SIGWINCH_ = 28 };
+       SIGTSTP_ = 20, SIGTTIN_ = 21, SIGTTOU_ = 22, SIGURG_ = 23, SIGWINCH_ = 28 };
+enum { CLD_STOPPED_ = 5, CLD_CONTINUED_ = 6 };
+/* The stop signals (bit sig - 1), which a SIGCONT sent discards. */
+#define STOP_SIGS (1ull << (SIGSTOP_ - 1) | 1ull << (SIGTSTP_ - 1) | \
+		   1ull << (SIGTTIN_ - 1) | 1ull << (SIGTTOU_ - 1))
 enum { SEGV_MAPERR_ = 1, SEGV_ACCERR_ = 2, ILL_ILLOPN_ = 2, FPE_INTDIV_ = 1,
        FPE_FLTINV_ = 7, BUS_ADRALN_ = 1, BUS_ADRERR_ = 2, TRAP_BRKPT_ = 1, SI_KERNEL_ = 0x80 };
 
@@ -75,29 +79,100 @@ long sig_fault(struct proc *p, const struct sys_msg *m, struct sys_msg *r, bool 
 }
 
 /* PG_SIGACTION: w0 = signals with a handler, w1 = the entry, w2 =
- * signals ignored (SIG_IGN). */
+ * signals ignored (SIG_IGN), w3 = PG_SA_NOCLDSTOP or 0. */
 long do_sigaction(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {
 	(void)r;
-	if (m->w[1] >= PG_USER_END || (m->w[0] && !m->w[1]))
+	if (m->w[1] >= PG_USER_END || (m->w[0] && !m->w[1]) || (m->w[3] & ~(uint64_t)PG_SA_NOCLDSTOP))
 		return E_INVAL;
 	p->sig_handled = m->w[0];
 	p->sig_entry = m->w[1];
 	p->sig_ignored = m->w[2] & ~m->w[0];
+	p->nocldstop = m->w[3] & PG_SA_NOCLDSTOP;
 	return E_OK;
 }
 
 enum sig_action sig_action(const struct proc *p, int sig)
 {
 	uint64_t bit = 1ull << (sig - 1);
-	if (sig == 0 || sig == SIGKILL_ || sig == SIGSTOP_)
+	if (sig == 0 || sig == SIGKILL_)
 		return SIG_ACT_END;
+	if (sig == SIGSTOP_)
+		return SIG_ACT_STOP;
 	if ((p->sig_handled & bit) && p->sig_entry)
 		return SIG_ACT_HANDLE;
 	if ((p->sig_ignored & bit) || sig == SIGCHLD_ || sig == SIGURG_ ||
 	    sig == SIGWINCH_ || sig == SIGCONT_)
 		return SIG_ACT_IGNORE;
+	if (sig == SIGTSTP_ || sig == SIGTTIN_ || sig == SIGTTOU_)
+		return SIG_ACT_STOP;
 	return SIG_ACT_END;
+}
+
+/* ---- job control ---- */
+
+static void post(struct proc *p, uint64_t w);
+
+/* sig_post's job-control flag fl (SIG_POST_STOP, _CONT, _DISCARD with
+ * mask) to every thread of p. */
+static void job_post(struct proc *p, uint64_t fl, uint64_t mask)
+{
+	for (unsigned i = 0; i < p->nthr; i++) {
+		uint32_t h = *proc_thr(p, i);
+		if (h)
+			sys_sig_post(h, mask, 0, fl);
+	}
+}
+
+/* Child c stopped or continued (c->jc_report, whose SIGCHLD si_code is
+ * code and si_status status): its parent's saved wait hears, and it gets
+ * SIGCHLD if it handles it without SA_NOCLDSTOP. */
+static void jc_tell_parent(struct proc *c, int code, int status)
+{
+	struct proc *parent = c->orphan ? NULL : proc_live(c->ppid);
+	if (!parent)
+		return;
+	proc_jc_changed(c);
+	if (!parent->nocldstop && sig_action(parent, SIGCHLD_) == SIG_ACT_HANDLE)
+		post(parent, SIG_WORD(SIGCHLD_, code, status, c->pid));
+}
+
+/* Stop p by signal sig: each thread parks on its way back to ring 3 (a
+ * faulting one, one in a pager call, when that is answered), its memory
+ * untouched; the parent hears (once).  Already stopped: nothing. */
+static void jc_stop(struct proc *p, int sig)
+{
+	if (p->stopped)
+		return;
+	p->stopped = true;
+	p->stop_sig = (uint8_t)sig;
+	job_post(p, SIG_POST_STOP, 0);
+	p->jc_report = PG_WAIT_STOPPED;
+	jc_tell_parent(p, CLD_STOPPED_, sig);
+}
+
+void sig_jc_restop(struct proc *p)
+{
+	if (p->stopped)
+		job_post(p, SIG_POST_STOP, 0);
+}
+
+/* What sending sig does whatever its action, as Linux's: SIGCONT
+ * discards the pending stop signals and continues a stopped p (its
+ * parent hears); a stop signal discards a pending SIGCONT. */
+static void jc_sent(struct proc *p, int sig)
+{
+	if (sig == SIGCONT_) {
+		job_post(p, SIG_POST_DISCARD, STOP_SIGS);
+		if (!p->stopped)
+			return;
+		p->stopped = false;
+		job_post(p, SIG_POST_CONT, 0);
+		p->jc_report = PG_WAIT_CONTINUED;
+		jc_tell_parent(p, CLD_CONTINUED_, SIGCONT_);
+	} else if (sig > 0 && ((STOP_SIGS >> (sig - 1)) & 1)) {
+		job_post(p, SIG_POST_DISCARD, 1ull << (SIGCONT_ - 1));
+	}
 }
 
 /* The thread of p waiting in PG_WAIT: its wait ends with E_INTR, as a
@@ -189,9 +264,14 @@ static bool end_deferred(struct proc *p, uint64_t w)
 static void send_word(struct proc *p, uint64_t w)
 {
 	int sig = (int)(w & 0xff);
+	jc_sent(p, sig);
 	switch (sig_action(p, sig)) {
 	case SIG_ACT_HANDLE:
 		post(p, w);
+		break;
+	case SIG_ACT_STOP: /* blocked by every thread (not SIGSTOP): pending */
+		if (!end_deferred(p, w))
+			jc_stop(p, sig);
 		break;
 	case SIG_ACT_END:
 		if (end_deferred(p, w))
@@ -221,18 +301,23 @@ static int send_thread_word(struct proc *p, unsigned slot, uint64_t w)
 	uint32_t h = slot < p->nthr ? *proc_thr(p, slot) : 0;
 	if (!h)
 		return E_NOENT;
-	enum sig_action a = sig_action(p, sig);
-	if (sig == 0 || a == SIG_ACT_IGNORE)
-		return E_OK;
 	if (sig == SIGKILL_ || sig == SIGSTOP_) {
 		sig_send(p, sig);
 		return E_OK;
 	}
+	jc_sent(p, sig);
+	enum sig_action a = sig_action(p, sig);
+	if (sig == 0 || a == SIG_ACT_IGNORE)
+		return E_OK;
 	int e = (int)sys_sig_post(h, w, p->sig_entry, SIG_POST_FORCE | SIG_POST_OWN);
-	if (e == E_OK && a == SIG_ACT_HANDLE)
+	if (e == E_OK && a == SIG_ACT_HANDLE) {
 		interrupted(p);
-	else if (e == E_OK) /* a default action it does not block: the end */
+	} else if (e == E_OK && a == SIG_ACT_STOP) { /* taken now: the stop */
+		sys_sig_post(h, 1ull << (sig - 1), 0, SIG_POST_DISCARD);
+		jc_stop(p, sig);
+	} else if (e == E_OK) { /* a default action it does not block: the end */
 		proc_end(p, PG_WAIT_KILLED, PG_KILLED_SIGNAL | (uint64_t)sig, 0, 0);
+	}
 	return E_OK; /* E_BUSY: pending on it; E_DEAD: it is ending, as Linux's */
 }
 
@@ -260,17 +345,47 @@ static bool sigq_take(struct proc *p, uint32_t sig, struct sigq *q)
 		p->sigq[i] = p->sigq[i + 1];
 	for (i = 0; i < p->nsigq; i++)
 		if (p->sigq[i].sig == sig) {
-			send_word(p, SIG_WORD(sig, SI_QUEUE_, 0, p->sigq[i].from));
+			send_word(p, SIG_WORD(sig, p->sigq[i].code, 0, p->sigq[i].from));
 			break;
 		}
 	return true;
+}
+
+/* Queue signal sig with value and si_code code from pid from for p: a
+ * real-time one each time, a standard one only if none of it is queued
+ * (the first's value kept).  E_AGAIN when the queue is full. */
+static int sigq_add(struct proc *p, uint64_t sig, uint64_t value, int code, uint32_t from)
+{
+	bool have = false;
+	for (unsigned i = 0; i < p->nsigq; i++)
+		have |= p->sigq[i].sig == sig;
+	if (have && sig < SIGRT_FIRST_)
+		return E_OK;
+	if (p->nsigq == PG_SIGQ)
+		return E_AGAIN;
+	p->sigq[p->nsigq++] = (struct sigq){ value, from, (uint8_t)sig, (int8_t)code };
+	return E_OK;
+}
+
+/* kill's signal sig from pid from to p: a real-time one p handles is
+ * queued first (sigq_add: each one delivered, in order, as Linux's),
+ * then sent as any other (sig_send_from).  E_AGAIN: the queue is full
+ * (nothing sent), as Linux's kill. */
+int sig_kill(struct proc *p, int sig, uint32_t from)
+{
+	if (sig >= SIGRT_FIRST_ && sig_action(p, sig) == SIG_ACT_HANDLE &&
+	    sigq_add(p, (uint64_t)sig, 0, ABI_SI_USER, from) != E_OK)
+		return E_AGAIN;
+	sig_send_from(p, sig, ABI_SI_USER, from);
+	return E_OK;
 }
 
 /* PG_SIGQUEUE: w3 = 0: send sig (w1) with value w2 to pid w0, as kill
  * does (the same checks) with si_code SI_QUEUE; a handled one is queued
  * (a real-time one once per send, in order; a standard one once while
  * pending: the first's value), then sent.  w3 = 1: the caller's first
- * queued sig w1 (libsys, as its handler starts): w0 = value, w1 = from. */
+ * queued sig w1 (libsys, as its handler starts): w0 = value, w1 = from,
+ * w2 = its si_code (SI_QUEUE, or SI_USER: kill's real-time signals). */
 long do_sigqueue(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {
 	uint64_t sig = m->w[1];
@@ -282,26 +397,21 @@ long do_sigqueue(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 			return E_NOENT;
 		r->w[0] = q.value;
 		r->w[1] = q.from;
+		r->w[2] = (uint64_t)(int64_t)q.code;
 		return E_OK;
 	}
 	if (m->w[3])
 		return E_INVAL;
-	struct proc *t = m->w[0] && m->w[0] <= UINT32_MAX ? proc_live((uint32_t)m->w[0]) : NULL;
+	struct proc *t = m->w[0] && m->w[0] <= UINT32_MAX ? proc_known((uint32_t)m->w[0]) : NULL;
 	if (!t)
 		return E_NOENT;
+	if (t->state != PROC_LIVE) /* ended, not yet waited for: as Linux, 0 */
+		return E_OK;
 	enum sig_action a = sig_action(t, (int)sig);
-	if (a == SIG_ACT_END && !may_end(p, t))
+	if ((a == SIG_ACT_END || a == SIG_ACT_STOP) && !may_end(p, t))
 		return E_PERM;
-	if (a == SIG_ACT_HANDLE) {
-		bool have = false;
-		for (unsigned i = 0; i < t->nsigq; i++)
-			have |= t->sigq[i].sig == sig;
-		if (!have || sig >= SIGRT_FIRST_) {
-			if (t->nsigq == PG_SIGQ)
-				return E_AGAIN;
-			t->sigq[t->nsigq++] = (struct sigq){ m->w[2], p->pid, (uint32_t)sig };
-		}
-	}
+	if (a == SIG_ACT_HANDLE && sigq_add(t, sig, m->w[2], SI_QUEUE_, p->pid) != E_OK)
+		return E_AGAIN;
 	send_word(t, SIG_WORD(sig, SI_QUEUE_, 0, p->pid));
 	return E_OK;
 }

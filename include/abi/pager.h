@@ -184,9 +184,9 @@
  *                    (bit sig - 1), w1 = the      them (abi/signal.h) is
  *                    entry threads resume at      answered FAULT_REPLY_SIGNAL
  *                    (below PG_USER_END), w2 =    instead of killing, and
- *                    signals ignored (SIG_IGN)    PG_KILL runs the handler
- *                                                 (sig_post); fork inherits
- *                                                 all three.  E_INVAL
+ *                    signals ignored (SIG_IGN),   PG_KILL runs the handler
+ *                    w3 = PG_SA_NOCLDSTOP if      (sig_post); fork inherits
+ *                    SIGCHLD's sa_flags have it   all four.  E_INVAL
  *   PG_SIG_ALARM     w0 = ms until SIGALRM (0:    w0 = ms the alarm before
  *                    cancel), w1 = interval ms    had left (0: none), w1 =
  *                    (0: once), w2 = 1: only ask  its interval.  E_INVAL
@@ -464,6 +464,18 @@ enum pg_request {
  * child have their creator's from their first instruction. */
 #define PG_SIGS_OFF (1ull << 63)
 #define PG_WAIT_BLOCK  1 /* PG_WAIT's w1: the answer comes when the child ends */
+/* PG_WAIT's w1 flags beside PG_WAIT_BLOCK (waitpid's WUNTRACED,
+ * WCONTINUED, waitid's WNOWAIT, and no WEXITED): a child stopped since
+ * last reported answers how = PG_WAIT_STOPPED, w1 = the signal; one
+ * continued since, PG_WAIT_CONTINUED; each reported once (but with
+ * NOWAIT, which also leaves an ended child a zombie). */
+#define PG_WAIT_F_STOPPED   2
+#define PG_WAIT_F_CONTINUED 4
+#define PG_WAIT_F_NOWAIT    8
+#define PG_WAIT_F_NOEXIT    16
+#define PG_WAIT_STOPPED   3 /* the answer's how: stopped by signal w1 */
+#define PG_WAIT_CONTINUED 4 /* continued by SIGCONT */
+#define PG_SA_NOCLDSTOP 1 /* PG_SIGACTION's w3: no SIGCHLD for a child's stop or continue */
 #define PG_WAIT_ANY    0 /* PG_WAIT's w0: whichever child ends first (wait(-1)) */
 
 /* Pipes (PG_PIPE_*): a pipe holds PG_PIPE_SIZE bytes; a write of up to

@@ -96,5 +96,14 @@ struct abi_sigframe {
 #define SIG_POST_SHARED 0x4
 #define SIG_POST_CLAIM  0x8
 #define SIG_POST_OWN    0x10
+/* Job control (alone, entry 0; sig ignored but for DISCARD): STOP: the
+ * thread's process is stopped: every thread parks on its way back to ring
+ * 3 (the pager posts STOP to each), and the call returns once this one
+ * can run no more ring-3 code (off its CPU or parked); CONT: no longer, and the thread goes
+ * on if it parked; DISCARD: sig is a mask (bit sig - 1) of signals taken
+ * out of the thread's pending set and its process's. */
+#define SIG_POST_STOP    0x20
+#define SIG_POST_CONT    0x40
+#define SIG_POST_DISCARD 0x80
 
 #endif

@@ -67,6 +67,10 @@ int pager_pmap_from(uint32_t pid, uint64_t from, struct pg_region_info *v,
 
 /* How child pid ended, at once: E_AGAIN while it runs. */
 int wait_poll(uint32_t pid, struct wait_status *st);
+/* PG_WAIT with w1 = flags (PG_WAIT_BLOCK, PG_WAIT_F_*: abi/pager.h);
+ * pgreq_wait_flags blocks (asks again while the pager cannot keep it). */
+int wait_flags(uint32_t pid, uint64_t flags, struct wait_status *st);
+int pgreq_wait_flags(uint32_t pid, uint64_t flags, struct wait_status *st);
 
 /* Wait until child pid ends; like waitpid. */
 #ifndef LIBSYS_POSIX_NAMES

@@ -1,6 +1,7 @@
 /* Waiting for children; status as Linux encodes it: exited with code c is
  * c << 8, killed by signal s is s (a fault: SIGSEGV, SIGILL, SIGFPE; kill
- * and out of memory: SIGKILL). */
+ * and out of memory: SIGKILL), stopped by s is s << 8 | 0x7f (WUNTRACED),
+ * continued 0xffff (WCONTINUED). */
 #ifndef _SYS_WAIT_H
 #define _SYS_WAIT_H
 
@@ -14,11 +15,14 @@
 #define WTERMSIG(s)    ((s) & 0x7f)
 #define WIFEXITED(s)   (WTERMSIG(s) == 0)
 #define WIFSIGNALED(s) (WTERMSIG(s) != 0 && WTERMSIG(s) != 0x7f)
-#define WIFSTOPPED(s)  0
+#define WIFSTOPPED(s)  (((s) & 0xff) == 0x7f)
+#define WSTOPSIG(s)    WEXITSTATUS(s)
+#define WIFCONTINUED(s) ((s) == 0xffff)
 #define WCOREDUMP(s)   0
 
-/* Wait for child pid (-1: any child) to end; its pid, 0 with WNOHANG while
- * it runs, -1 with ECHILD (no such child) or EINVAL (flags). */
+/* Wait for child pid (-1: any child) to end (WUNTRACED, WCONTINUED: or
+ * stop, or continue, each reported once); its pid, 0 with WNOHANG while
+ * none has news, -1 with ECHILD (no such child) or EINVAL (flags). */
 pid_t waitpid(pid_t pid, int *status, int options);
 pid_t wait(int *status);
 
@@ -30,11 +34,10 @@ pid_t wait3(int *status, int options, struct rusage *ru);
 pid_t wait4(pid_t pid, int *status, int options, struct rusage *ru);
 
 /* waitid: P_PID or P_ALL (P_PGID: the caller's children, one group),
- * WEXITED required; *info: si_signo SIGCHLD, si_code CLD_EXITED or
- * CLD_KILLED, si_status the exit code or signal, si_pid, si_uid 0
- * (all 0 with WNOHANG when no child has ended).  WNOWAIT, WSTOPPED and
- * WCONTINUED are EINVAL (no stopped children; an ended child cannot be
- * left waitable). */
+ * WEXITED, WSTOPPED, WCONTINUED (one at least), WNOHANG, WNOWAIT (the
+ * child stays waitable); *info: si_signo SIGCHLD, si_code CLD_EXITED,
+ * CLD_KILLED, CLD_STOPPED or CLD_CONTINUED, si_status the exit code or
+ * signal, si_pid, si_uid 0 (all 0 with WNOHANG when no child has news). */
 #include <signal.h>
 typedef enum { P_ALL = 0, P_PID = 1, P_PGID = 2 } idtype_t;
 #define WSTOPPED   2

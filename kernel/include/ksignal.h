@@ -8,7 +8,8 @@
 #include "sched.h"
 #include "thread.h"
 
-/* Enter the handler of the lowest pending signal the current thread does
+/* Park while the current thread's process is stopped (THREAD_STOP_BIT),
+ * then enter the handler of the lowest pending signal the current thread does
  * not block, on its user frame uframe (abi/signal.h's frame, as fault
  * signals build it); then end a sigsuspend.  A frame that cannot be
  * written ends the process (the pager kills it as for a #GP: SIGSEGV). */
@@ -20,7 +21,7 @@ void signal_deliver_pending(void *uframe);
  * the IPC fast path's resumes, sigreturn). */
 static inline void signal_on_return(struct thread *me, void *uframe)
 {
-	if (__builtin_expect(thread_sig_ready(me), 0))
+	if (__builtin_expect(thread_sig_or_stop(me), 0))
 		signal_deliver_pending(uframe);
 }
 

@@ -42,6 +42,8 @@ struct space {
 			      * one through takes it (signal_claim) */
 	uint64_t sig_entry;  /* their handlers' entry (0: none given) */
 	uint64_t siginfo[64]; /* and what each one's siginfo says */
+	_Atomic bool stopped; /* job control: its threads park on their way
+			       * back to ring 3 (SIG_POST_STOP, _CONT) */
 };
 
 /* A new empty space whose faults go to pager_ep (may be NULL) with badge.

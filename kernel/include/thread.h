@@ -114,6 +114,9 @@ struct thread {
 	uint64_t sigsaved;             /* sigsuspend: the blocked set to put
 					* back, while sigsuspended */
 	bool sigsuspended;
+	_Atomic bool stop_parked;      /* parked while its process is stopped
+					* (signal_stop_park): SIG_POST_CONT
+					* wakes it */
 	uint64_t ss_sp, ss_size;       /* sigaltstack: the alternate stack (size
 					* 0: none), the thread's own */
 	uint64_t sigonstack;           /* signals whose frames go there */
@@ -177,11 +180,24 @@ static inline bool thread_killed_meanwhile(struct thread *me, int st)
 	return true;
 }
 
+/* SIGSTOP's bit in sigpending means "the process is stopped" (the
+ * pager's SIG_POST_STOP): never a signal to deliver, never an E_INTR of
+ * an interruptible wait; the way back to ring 3 parks the thread while
+ * space->stopped (signal_stop_park). */
+#define THREAD_STOP_BIT (1ull << (19 - 1))
+
 /* True if t has a pending signal it does not block: an interruptible
  * wait ends (E_INTR) and the way back to ring 3 enters its handler. */
 /* (a plain volatile load: aligned 8 bytes are atomic on x86_64, and the
  * locked posts and state changes around it order it) */
 static inline bool thread_sig_ready(struct thread *t)
+{
+	return (*(volatile uint64_t *)&t->sigpending & ~t->sigblocked & ~THREAD_STOP_BIT) != 0;
+}
+
+/* thread_sig_ready, or t's process was stopped since it last looked: the
+ * check on the way back to ring 3 (SIGSTOP is never in sigblocked). */
+static inline bool thread_sig_or_stop(struct thread *t)
 {
 	return (*(volatile uint64_t *)&t->sigpending & ~t->sigblocked) != 0;
 }

@@ -112,7 +112,11 @@ void trap_handler(struct trap_frame *tf)
 	/* ring 3's page faults first: the IPC fast path's delivery (fastpath.c) */
 	if (tf->vector == 14 && user &&
 	    fault_user_page(fault_access(14, tf->error), read_cr2(), tf->rip)) {
-		thread_check_kill(); /* a signal: fault_resume took it */
+		thread_check_kill();
+		/* the fast path's fault_resume took a signal already; the slow
+		 * path's answer (fault_user_exception) comes back here: a signal
+		 * or a stop posted meanwhile is taken now, not at the next entry */
+		signal_on_return(sched_current(), tf);
 		return;
 	}
 	switch (tf->vector) {
