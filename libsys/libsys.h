@@ -171,6 +171,7 @@ void libsys_timer_fork(int stage);   /* ptimer.c timer_lock */
 void libsys_key_fork(int stage);     /* pthread.c key_lock */
 void libsys_brk_fork(int stage);     /* libc2.c brk_lock */
 void libsys_atexit_fork(int stage);  /* libc.c atexit_lock */
+void libsys_fd_fork(int stage);      /* files.c table_lock: weak, if files.c has it */
 void libsys_sig_fork(int stage);     /* signal.c act_lock */
 void libsys_shm_fork(int stage);     /* shm.c tab_lock */
 void libsys_limit_fork(int stage);   /* posix2.c mapped_now's busy (child: freed) */

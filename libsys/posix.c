@@ -205,14 +205,20 @@ void libsys_atfork(int stage)
  * pgreq_fork); 1 (parent) and 2 (child) let them go, and the child frees
  * stdio's that other threads held.  So a child never starts with a libsys
  * lock held by a thread it does not have.  Signals are off meanwhile (a
- * handler of this thread taking one would wait for ever).  Not here:
- * files.c's descriptor table lock (files.c's own fork hold). */
+ * handler of this thread taking one would wait for ever).  files.c's
+ * descriptor table lock is held if files.c defines libsys_fd_fork (a
+ * weak reference: NULL until it does). */
+void libsys_fd_fork(int stage) __attribute__((weak));
+
+static void skip_fork(int stage) { (void)stage; }
+
 static void fork_locks(int stage)
 {
-	static void (*const hold[])(int) = {
+	void (*const hold[])(int) = {
 		libsys_timer_fork, libsys_key_fork,   libsys_brk_fork,
-		libsys_atexit_fork, libsys_sig_fork,  libsys_shm_fork,
-		libsys_limit_fork, libsys_random_fork, libsys_atomic_fork,
+		libsys_atexit_fork, libsys_fd_fork ? libsys_fd_fork : skip_fork,
+		libsys_sig_fork,   libsys_shm_fork,   libsys_limit_fork,
+		libsys_random_fork, libsys_atomic_fork,
 	};
 	int n = (int)(sizeof hold / sizeof hold[0]);
 	if (stage == 0) {
