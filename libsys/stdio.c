@@ -664,7 +664,7 @@ int fclose(FILE *f)
 	f->size = f->wlen = f->rpos = f->rlen = 0;
 	f->flags &= ~F_OWNBUF;
 	funlockfile(f);
-	if (!stdf) /* static: stays in the list, its descriptor closed */
+	if (!stdf) /* stdin, stdout, stderr are static: they stay listed, closed */
 		free(f);
 	return r;
 }
