@@ -118,6 +118,29 @@ int fsetpos(FILE *f, const fpos_t *pos);
 char *tmpnam(char *buf);
 void rewind(FILE *f);
 
+/* Each stream has a lock, recursive for the thread holding it, that
+ * every call above holds for the whole call; flockfile, ftrylockfile (0:
+ * held now) and funlockfile take it across several, and the *_unlocked
+ * calls (the caller holds it) take none. */
+void flockfile(FILE *f);
+int ftrylockfile(FILE *f);
+void funlockfile(FILE *f);
+int getc_unlocked(FILE *f);
+int getchar_unlocked(void);
+int putc_unlocked(int c, FILE *f);
+int putchar_unlocked(int c);
+int fgetc_unlocked(FILE *f);
+int fputc_unlocked(int c, FILE *f);
+char *fgets_unlocked(char *s, int size, FILE *f);
+int fputs_unlocked(const char *s, FILE *f);
+size_t fread_unlocked(void *p, size_t size, size_t n, FILE *f);
+size_t fwrite_unlocked(const void *p, size_t size, size_t n, FILE *f);
+int fflush_unlocked(FILE *f);
+int feof_unlocked(FILE *f);
+int ferror_unlocked(FILE *f);
+void clearerr_unlocked(FILE *f);
+int fileno_unlocked(FILE *f);
+
 /* A malloc'd string printed by fmt (libsys/libc5.c): its length, or -1
  * (*out NULL). */
 int asprintf(char **out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -30,6 +30,19 @@ static void give(int *l)
 	__atomic_store_n(l, 0, __ATOMIC_RELEASE);
 }
 
+/* fork's hold on every lock here (libsys.h libsys_*_fork): 0 take them
+ * all, in order; 1, 2 let them go. */
+void libsys_atomic_fork(int stage);
+void libsys_atomic_fork(int stage)
+{
+	for (int i = 0; i < NLOCKS; i++) {
+		if (stage == 0)
+			take(&locks[i]);
+		else
+			give(&locks[i]);
+	}
+}
+
 void libat_load(size_t n, const void *src, void *dst, int order) __asm__("__atomic_load");
 void libat_load(size_t n, const void *src, void *dst, int order)
 {

@@ -383,35 +383,72 @@ static struct {
 	void *arg;
 } atexit_fns[ATEXIT_MAX];
 static int atexit_n;
+/* atexit_fns and atexit_n change under it (POSIX: atexit is thread-safe);
+ * a handler runs without it, so it may register another */
+static int atexit_lock;
+
+static void atexit_take(void)
+{
+	while (__atomic_exchange_n(&atexit_lock, 1, __ATOMIC_ACQUIRE))
+		__builtin_ia32_pause();
+}
+
+static void atexit_give(void)
+{
+	__atomic_store_n(&atexit_lock, 0, __ATOMIC_RELEASE);
+}
+
+void libsys_atexit_fork(int stage)
+{
+	if (stage == 0)
+		atexit_take();
+	else
+		atexit_give();
+}
+
+/* Register fn (atexit) or onx with arg (on_exit): 0, -1 if full. */
+static int atexit_add(void (*fn)(void), void (*onx)(int, void *), void *arg)
+{
+	int r = -1;
+	atexit_take();
+	if (atexit_n < ATEXIT_MAX) {
+		atexit_fns[atexit_n].fn = fn;
+		atexit_fns[atexit_n].onx = onx;
+		atexit_fns[atexit_n++].arg = arg;
+		r = 0;
+	}
+	atexit_give();
+	return r;
+}
 
 int atexit(void (*fn)(void))
 {
-	if (atexit_n == ATEXIT_MAX)
-		return -1;
-	atexit_fns[atexit_n].fn = fn;
-	atexit_fns[atexit_n++].onx = NULL;
-	return 0;
+	return atexit_add(fn, NULL, NULL);
 }
 
 int on_exit(void (*fn)(int, void *), void *arg)
 {
-	if (atexit_n == ATEXIT_MAX)
-		return -1;
-	atexit_fns[atexit_n].fn = NULL;
-	atexit_fns[atexit_n].onx = fn;
-	atexit_fns[atexit_n++].arg = arg;
-	return 0;
+	return atexit_add(NULL, fn, arg);
 }
 
 void libsys_run_atexit(int status)
 {
 	/* a handler may register another: it runs next, as glibc's */
-	while (atexit_n > 0) {
+	for (;;) {
+		atexit_take();
+		if (atexit_n == 0) {
+			atexit_give();
+			return;
+		}
 		int i = --atexit_n;
-		if (atexit_fns[i].onx)
-			atexit_fns[i].onx(status, atexit_fns[i].arg);
+		void (*fn)(void) = atexit_fns[i].fn;
+		void (*onx)(int, void *) = atexit_fns[i].onx;
+		void *arg = atexit_fns[i].arg;
+		atexit_give();
+		if (onx)
+			onx(status, arg);
 		else
-			atexit_fns[i].fn();
+			fn();
 	}
 }
 

@@ -306,6 +306,14 @@ void *pvalloc(size_t size)
 static char *brk_base, *brk_cur;
 static pthread_mutex_t brk_lock = PTHREAD_MUTEX_INITIALIZER;
 
+void libsys_brk_fork(int stage)
+{
+	if (stage == 0)
+		pthread_mutex_lock(&brk_lock);
+	else
+		pthread_mutex_unlock(&brk_lock);
+}
+
 static uintptr_t page_up(uintptr_t a) { return (a + 4095) & ~(uintptr_t)4095; }
 
 /* Reserve the break's range on first use (locked): 0, or -1 ENOMEM. */

@@ -35,18 +35,30 @@ char *rindex(const char *s, int c) { return strrchr(s, c); }
 static unsigned long long random_state = 1;
 static int random_lock;
 
-void srandom(unsigned seed)
+static void random_take(void)
 {
 	while (__atomic_exchange_n(&random_lock, 1, __ATOMIC_ACQUIRE))
 		__builtin_ia32_pause();
+}
+
+void libsys_random_fork(int stage)
+{
+	if (stage == 0)
+		random_take();
+	else
+		__atomic_store_n(&random_lock, 0, __ATOMIC_RELEASE);
+}
+
+void srandom(unsigned seed)
+{
+	random_take();
 	random_state = seed;
 	__atomic_store_n(&random_lock, 0, __ATOMIC_RELEASE);
 }
 
 long random(void)
 {
-	while (__atomic_exchange_n(&random_lock, 1, __ATOMIC_ACQUIRE))
-		__builtin_ia32_pause();
+	random_take();
 	random_state = random_state * 6364136223846793005ull + 1442695040888963407ull;
 	long r = (long)(random_state >> 33) & 0x7fffffff;
 	__atomic_store_n(&random_lock, 0, __ATOMIC_RELEASE);

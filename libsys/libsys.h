@@ -147,11 +147,6 @@ int libsys_pipe_ref(unsigned id, int write_end, int delta);
 long libsys_pipe_read(unsigned id, void *buf, size_t count, int nonblock);
 long libsys_pipe_write(unsigned id, const void *buf, size_t count, int nonblock);
 int libsys_fd_console(int fd);
-/* fork's steps for the descriptor table: 0 before the copy (its lock
- * taken, every signal blocked), 1 after it in the parent (given back), 2
- * in the child, its only thread (the lock free, and the uses other
- * threads were making dropped: a description closed meanwhile is closed). */
-void libsys_fd_fork(int stage);
 /* How many bytes from buf the caller may write (write: 1) or read: the
  * pager's PG_IO_CHECK, at most count (0 for a bad pointer). */
 size_t libsys_user_room(const void *buf, size_t count, int write);
@@ -186,6 +181,34 @@ int libsys_fd_zero(int fd);
 
 /* Write out every stdio stream's buffered bytes (exit; fflush(NULL)). */
 void libsys_stdio_flush_all(void);
+/* In a fork child, first thing: stdio's locks that other threads of the
+ * parent held are free (stdio.c). */
+void libsys_stdio_forked(void);
+
+/* Block every blockable signal in the calling thread: the old set (for
+ * libsys_sigs_on).  A libsys lock that a handler may also take is held
+ * only so, and fork holds libsys's locks so (signal.c). */
+uint64_t libsys_sigs_off(void);
+void libsys_sigs_on(uint64_t old);
+
+/* fork's hold on one file's libsys locks (stage 0: take them before the
+ * copy, with signals off; 1 in the parent, 2 in the child: let them go),
+ * so that a child never starts with a lock held by a thread it does not
+ * have.  posix.c's fork_locks calls them all, in this order (the order
+ * their sections nest in: each takes only later ones, or the heap's,
+ * which pgreq_fork takes last). */
+void libsys_timer_fork(int stage);   /* ptimer.c timer_lock */
+void libsys_key_fork(int stage);     /* pthread.c key_lock */
+void libsys_brk_fork(int stage);     /* libc2.c brk_lock */
+void libsys_atexit_fork(int stage);  /* libc.c atexit_lock */
+void libsys_fd_fork(int stage);      /* files.c table_lock (the child also drops
+					* the uses other threads were making: a
+					* description closed meanwhile is closed) */
+void libsys_sig_fork(int stage);     /* signal.c act_lock */
+void libsys_shm_fork(int stage);     /* shm.c tab_lock */
+void libsys_limit_fork(int stage);   /* posix2.c mapped_now's busy (child: freed) */
+void libsys_random_fork(int stage);  /* libc4.c random_lock */
+void libsys_atomic_fork(int stage);  /* atomic.c's 64 locks */
 
 /* Descriptors a process may have open (files.c; RLIMIT_NOFILE): Linux's
  * default soft limit. */

@@ -200,6 +200,32 @@ void libsys_atfork(int stage)
 	}
 }
 
+/* libsys's locks (libsys.h libsys_*_fork) across fork: stage 0 takes
+ * them all, in their order, before the copy (the heap's is taken last, by
+ * pgreq_fork); 1 (parent) and 2 (child) let them go, and the child frees
+ * stdio's that other threads held.  So a child never starts with a libsys
+ * lock held by a thread it does not have.  Signals are off meanwhile (a
+ * handler of this thread taking one would wait for ever). */
+static void fork_locks(int stage)
+{
+	void (*const hold[])(int) = {
+		libsys_timer_fork, libsys_key_fork,   libsys_brk_fork,
+		libsys_atexit_fork, libsys_fd_fork,
+		libsys_sig_fork,   libsys_shm_fork,   libsys_limit_fork,
+		libsys_random_fork, libsys_atomic_fork,
+	};
+	int n = (int)(sizeof hold / sizeof hold[0]);
+	if (stage == 0) {
+		for (int i = 0; i < n; i++)
+			hold[i](0);
+		return;
+	}
+	if (stage == 2)
+		libsys_stdio_forked();
+	for (int i = n - 1; i >= 0; i--)
+		hold[i](stage);
+}
+
 pid_t fork(void)
 {
 	struct sys_regs ss; /* the alternate stack: the child's thread keeps it */
@@ -207,9 +233,12 @@ pid_t fork(void)
 	int have = sys_sigaltstack_r(0, 0, ABI_SS_ASK, onstack, &ss) == E_OK && ss.rsi;
 	unsigned long mask = libsys_sigmask_get(); /* the child's too, as Linux's */
 	libsys_atfork(0);
-	libsys_fd_fork(0); /* no other thread's half-done open or close in the copy */
+	libsys_sigs_off();
+	fork_locks(0);
 	int pid = pgreq_fork();
-	libsys_fd_fork(pid == 0 ? 2 : 1);
+	fork_locks(pid == 0 ? 2 : 1);
+	if (pid != 0)
+		libsys_sigmask_set(mask);
 	if (pid < 0) {
 		libsys_atfork(1);
 		errno = libsys_errno(-pid);

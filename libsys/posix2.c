@@ -511,13 +511,28 @@ int libsys_limited;
  * its grown pages only, as Linux's stack area, and the pager's fixed
  * pages (the startup page, the 16 MiB of IPC buffers) the ones there.
  * false if unknown. */
+static volatile int busy; /* mapped_now's v is one buffer: one caller at a time */
+
+static void busy_take(void)
+{
+	while (__atomic_exchange_n(&busy, 1, __ATOMIC_ACQUIRE))
+		sched_yield(); /* the holder is in a pager call */
+}
+
+/* Not held across fork (malloc's heap_brk takes it under the heap lock,
+ * which fork takes after the others): the child lets it go instead, as it
+ * only keeps v, a scratch buffer, whole. */
+void libsys_limit_fork(int stage)
+{
+	if (stage == 2)
+		__atomic_store_n(&busy, 0, __ATOMIC_RELEASE);
+}
+
 static int mapped_now(uint64_t *as, uint64_t *data)
 {
 	static struct pg_region_info v[256];
-	static volatile int busy; /* v is one buffer: one caller at a time */
 	size_t n = 0;
-	while (__atomic_exchange_n(&busy, 1, __ATOMIC_ACQUIRE))
-		__builtin_ia32_pause();
+	busy_take();
 	int e = pager_pmap((uint32_t)getpid(), v, 256, &n);
 	*as = *data = 0;
 	for (size_t i = 0; !e && i < n; i++) {

@@ -680,6 +680,14 @@ int pthread_spin_unlock(pthread_spinlock_t *l)
 /* ---- thread-specific data: a value per key in each thread's block ---- */
 
 static pthread_mutex_t key_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void libsys_key_fork(int stage)
+{
+	if (stage == 0)
+		pthread_mutex_lock(&key_lock);
+	else
+		pthread_mutex_unlock(&key_lock);
+}
 static unsigned char key_used[PTHREAD_KEYS_MAX];
 static void (*key_dtor[PTHREAD_KEYS_MAX])(void *);
 

@@ -32,6 +32,14 @@ static pthread_t timer_thread;
 static pid_t timer_thread_up; /* the pid it was started in (a fork child has none) */
 static pthread_mutex_t timer_lock = PTHREAD_MUTEX_INITIALIZER;
 
+void libsys_timer_fork(int stage)
+{
+	if (stage == 0)
+		pthread_mutex_lock(&timer_lock);
+	else
+		pthread_mutex_unlock(&timer_lock);
+}
+
 /* si of a SI_TIMER signal gets its timer's sigev_value. */
 void libsys_timer_info(siginfo_t *si)
 {

@@ -366,7 +366,10 @@ int sscanf(const char *s, const char *fmt, ...)
 int vfscanf(FILE *f, const char *fmt, va_list ap)
 {
 	struct src in = { .f = f };
-	return scan(&in, fmt, ap);
+	flockfile(f); /* one scan's bytes, not some of another thread's */
+	int n = scan(&in, fmt, ap);
+	funlockfile(f);
+	return n;
 }
 
 int fscanf(FILE *f, const char *fmt, ...)

@@ -48,6 +48,14 @@ static void tab_give(void)
 	__atomic_store_n(&tab_lock, 0, __ATOMIC_RELEASE);
 }
 
+void libsys_shm_fork(int stage)
+{
+	if (stage == 0)
+		tab_take();
+	else
+		tab_give();
+}
+
 /* Entry i (a descriptor holds it, so it stays). */
 static struct obj *obj(int i)
 {

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include <pthread.h>
+#include <sched.h>
 #include <sys/time.h>
 #include "abi/err.h"
 #include "abi/pager.h"
@@ -153,7 +154,52 @@ unsigned libsys_sig_ran(void)
 {
 	return *(volatile unsigned *)sig_ran_count();
 }
+/* actions[] and the pager's copy of their dispositions change together
+ * under act_lock, held across the PG_SIGACTION call.  It is only ever
+ * held with every blockable signal blocked in the holding thread
+ * (sigs_off), so no handler of ours runs inside it and a handler's
+ * sigaction, SA_RESETHAND or a broken pipe's SIGPIPE query cannot wait
+ * on its own thread (POSIX: sigaction is async-signal-safe); fork holds it
+ * across the copy (libsys_sig_fork) so a child never starts with it held. */
 static struct { volatile int locked; } act_lock;
+
+uint64_t libsys_sigs_off(void)
+{
+	uint64_t old = 0;
+	sigmask(ABI_SIG_BLOCK, ~(uint64_t)ABI_SIG_UNBLOCKABLE, &old);
+	return old;
+}
+
+void libsys_sigs_on(uint64_t old)
+{
+	sigmask(ABI_SIG_SETMASK, old, NULL);
+}
+
+/* Take act_lock (signals off): a holder is in a pager call at most, so
+ * spin a little, then give the CPU away between tries. */
+static void act_take(void)
+{
+	for (unsigned spins = 1; __atomic_exchange_n(&act_lock.locked, 1, __ATOMIC_ACQUIRE);
+	     spins++) {
+		if (spins % 64)
+			__builtin_ia32_pause();
+		else
+			sched_yield();
+	}
+}
+
+static void act_give(void)
+{
+	__atomic_store_n(&act_lock.locked, 0, __ATOMIC_RELEASE);
+}
+
+void libsys_sig_fork(int stage)
+{
+	if (stage == 0)
+		act_take();
+	else
+		act_give();
+}
 
 static int has_handler(const struct sigaction *a)
 {
@@ -191,23 +237,27 @@ int sigaction(int sig, const struct sigaction *act, struct sigaction *old)
 		errno = EINVAL;
 		return -1;
 	}
-	while (__atomic_exchange_n(&act_lock.locked, 1, __ATOMIC_ACQUIRE))
-		__builtin_ia32_pause();
-	if (old)
-		*old = actions[sig];
+	struct sigaction want, before;
+	if (act)
+		want = *act; /* the caller's memory: read and written outside the lock */
+	uint64_t mask = libsys_sigs_off();
+	act_take();
+	before = actions[sig];
 	int e = E_OK;
 	if (act) {
-		struct sigaction before = actions[sig];
 		unsigned long onstack = libsys_sig_onstack();
-		actions[sig] = *act;
+		actions[sig] = want;
 		int nocld = sig == SIGCHLD &&
-			     ((act->sa_flags ^ before.sa_flags) & SA_NOCLDSTOP);
-		if ((disposition(act) != disposition(&before) || nocld) && (e = tell_pager()))
+			     ((want.sa_flags ^ before.sa_flags) & SA_NOCLDSTOP);
+		if ((disposition(&want) != disposition(&before) || nocld) && (e = tell_pager()))
 			actions[sig] = before;
 		if (libsys_sig_onstack() != onstack) /* SA_ONSTACK: this thread's kernel view */
 			sys_sigaltstack(0, 0, ABI_SS_ASK, libsys_sig_onstack());
 	}
-	__atomic_store_n(&act_lock.locked, 0, __ATOMIC_RELEASE);
+	act_give();
+	libsys_sigs_on(mask);
+	if (old)
+		*old = before;
 	return libsys_fail(e);
 }
 

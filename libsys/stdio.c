@@ -5,7 +5,18 @@
  * printf is one write (lines of several processes do not mix on the
  * console); other streams are fully buffered (BUFSIZ), stdin too unless
  * it is the console (read a byte at a time, as typed).  exit() flushes
- * every stream.  printf's text is formatted with lib/fmt.c. */
+ * every stream.  printf's text is formatted with lib/fmt.c.
+ *
+ * Locking (POSIX flockfile): every stream has a lock of its own, recursive
+ * for the thread that holds it, taken by every call on the stream for the
+ * whole call (printf formats on the stack first, and holds it only for the
+ * write); the *_unlocked calls take none (the caller holds it, or the
+ * stream is its thread's alone).  The list of streams has a lock of its
+ * own (fopen, fclose, fflush(NULL) and exit), taken before a stream's,
+ * never after.  A fork child keeps the streams its thread held and starts
+ * with every other stream's lock and the list's free (libsys_stdio_forked:
+ * as glibc, not taken across fork, since a thread may hold stdin's in a
+ * read that waits for ever). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -15,6 +26,7 @@
 #include <unistd.h>
 #include "lib/fmt.h"
 #include "sys/syscall.h"
+#include "sys/proc.h" /* futex_wait, futex_wake */
 #include "libsys.h"
 
 #define F_READ  1
@@ -35,26 +47,108 @@ struct libsys_file {
 	 * fclose (closing 1) with the descriptor still open */
 	void (*sync)(int fd, void *arg, int closing);
 	void *sync_arg;
+	volatile int lk;             /* 0 free, 1 held, 2 held and someone may sleep */
+	unsigned depth;              /* how many times owner holds it */
+	void *owner;                 /* the holder (me()), NULL */
 };
 
 static struct libsys_file files[3] = {
-	{ 0, F_READ, -1, NULL, 0, 0, 0, 0, EOF, &files[1], NULL, NULL },
-	{ 1, F_WRITE, _IONBF, NULL, 0, 0, 0, 0, EOF, &files[2], NULL, NULL },
-	{ 2, F_WRITE, _IONBF, NULL, 0, 0, 0, 0, EOF, NULL, NULL, NULL },
+	{ .fd = 0, .flags = F_READ, .mode = -1, .ungot = EOF, .next = &files[1] },
+	{ .fd = 1, .flags = F_WRITE, .mode = _IONBF, .ungot = EOF, .next = &files[2] },
+	{ .fd = 2, .flags = F_WRITE, .mode = _IONBF, .ungot = EOF, .next = NULL },
 };
 FILE *const stdin = &files[0], *const stdout = &files[1], *const stderr = &files[2];
 static struct libsys_file *all = &files[0];
-static int list_lock;
+static volatile int list_lock;
 
-static void list_take(void)
+/* Take lock word w (0 free, 1 held, 2 held and someone may sleep): a
+ * short spin, then sleep on it (Drepper's futex mutex, as malloc.c's). */
+static void word_take(volatile int *w)
 {
-	while (__atomic_exchange_n(&list_lock, 1, __ATOMIC_ACQUIRE))
+	int free = 0;
+	for (int spins = 0; spins < 100; spins++) {
+		if (__atomic_compare_exchange_n(w, &free, 1, 0, __ATOMIC_ACQUIRE,
+						__ATOMIC_RELAXED))
+			return;
+		free = 0;
 		__builtin_ia32_pause();
+	}
+	while (__atomic_exchange_n(w, 2, __ATOMIC_ACQUIRE) != 0)
+		futex_wait(w, 2, FUTEX_FOREVER);
 }
 
-static void list_give(void)
+/* Let go of lock word w, waking one sleeper if there may be one. */
+static void word_give(volatile int *w)
 {
-	__atomic_store_n(&list_lock, 0, __ATOMIC_RELEASE);
+	if (__atomic_exchange_n(w, 0, __ATOMIC_RELEASE) == 2)
+		futex_wake(w, 1);
+}
+
+static void list_take(void) { word_take(&list_lock); }
+static void list_give(void) { word_give(&list_lock); }
+
+/* The calling thread as a stream's holder: its thread slot (one load
+ * through %fs); 1 for the main thread (and threads of thread_spawn,
+ * which have no slot and so count as the main thread here). */
+static void *me(void)
+{
+	struct libsys_tls *t = libsys_tls();
+	return t ? (void *)t : (void *)1;
+}
+
+/* POSIX: f's lock, recursive for its holder. */
+void flockfile(FILE *f)
+{
+	void *m = me();
+	if (__atomic_load_n(&f->owner, __ATOMIC_RELAXED) == m) {
+		f->depth++;
+		return;
+	}
+	word_take(&f->lk);
+	__atomic_store_n(&f->owner, m, __ATOMIC_RELAXED);
+	f->depth = 1;
+}
+
+/* POSIX: 0 if the caller holds f's lock now (taken or held already),
+ * nonzero if another thread holds it. */
+int ftrylockfile(FILE *f)
+{
+	void *m = me();
+	int free = 0;
+	if (__atomic_load_n(&f->owner, __ATOMIC_RELAXED) == m) {
+		f->depth++;
+		return 0;
+	}
+	if (!__atomic_compare_exchange_n(&f->lk, &free, 1, 0, __ATOMIC_ACQUIRE,
+					 __ATOMIC_RELAXED))
+		return -1;
+	__atomic_store_n(&f->owner, m, __ATOMIC_RELAXED);
+	f->depth = 1;
+	return 0;
+}
+
+/* POSIX: let go of f's lock once (the caller holds it). */
+void funlockfile(FILE *f)
+{
+	if (__atomic_load_n(&f->owner, __ATOMIC_RELAXED) != me() || --f->depth)
+		return;
+	__atomic_store_n(&f->owner, NULL, __ATOMIC_RELAXED);
+	word_give(&f->lk);
+}
+
+/* In a fork child (one thread, before anything else runs): the list's
+ * lock and the lock of every stream another thread of the parent held are
+ * free; the streams the forking thread held stay held by it. */
+void libsys_stdio_forked(void)
+{
+	void *m = me();
+	list_lock = 0;
+	for (FILE *f = all; f; f = f->next)
+		if (f->owner != m) {
+			f->owner = NULL;
+			f->depth = 0;
+			f->lk = 0;
+		}
 }
 
 /* ---- the console's bytes ---- */
@@ -174,7 +268,9 @@ static size_t fill(FILE *f)
 
 /* ---- reading ---- */
 
-int fgetc(FILE *f)
+/* ---- the calls without the lock (the caller holds it) and with it ---- */
+
+int fgetc_unlocked(FILE *f)
 {
 	if (f->ungot != EOF) {
 		int c = f->ungot;
@@ -191,25 +287,40 @@ int fgetc(FILE *f)
 	return f->buf[f->rpos++];
 }
 
+int getc_unlocked(FILE *f) { return fgetc_unlocked(f); }
+int getchar_unlocked(void) { return fgetc_unlocked(stdin); }
+
+int fgetc(FILE *f)
+{
+	flockfile(f);
+	int c = fgetc_unlocked(f);
+	funlockfile(f);
+	return c;
+}
+
 int getc(FILE *f) { return fgetc(f); }
 int getchar(void) { return fgetc(stdin); }
 
 int ungetc(int c, FILE *f)
 {
-	if (c == EOF || f->ungot != EOF)
-		return EOF;
-	f->ungot = (unsigned char)c;
-	f->flags &= ~F_EOF;
-	return (unsigned char)c;
+	int r = EOF;
+	flockfile(f);
+	if (c != EOF && f->ungot == EOF) {
+		f->ungot = (unsigned char)c;
+		f->flags &= ~F_EOF;
+		r = (unsigned char)c;
+	}
+	funlockfile(f);
+	return r;
 }
 
-char *fgets(char *s, int size, FILE *f)
+char *fgets_unlocked(char *s, int size, FILE *f)
 {
 	int i = 0;
 	if (!s || size <= 0)
 		return NULL;
 	while (i < size - 1) {
-		int c = fgetc(f);
+		int c = fgetc_unlocked(f);
 		if (c == EOF)
 			break;
 		s[i++] = (char)c;
@@ -222,7 +333,15 @@ char *fgets(char *s, int size, FILE *f)
 	return s;
 }
 
-size_t fread(void *p, size_t size, size_t n, FILE *f)
+char *fgets(char *s, int size, FILE *f)
+{
+	flockfile(f);
+	char *r = fgets_unlocked(s, size, f);
+	funlockfile(f);
+	return r;
+}
+
+size_t fread_unlocked(void *p, size_t size, size_t n, FILE *f)
 {
 	if (!size || !n)
 		return 0;
@@ -250,6 +369,14 @@ size_t fread(void *p, size_t size, size_t n, FILE *f)
 	return got / size;
 }
 
+size_t fread(void *p, size_t size, size_t n, FILE *f)
+{
+	flockfile(f);
+	size_t r = fread_unlocked(p, size, n, f);
+	funlockfile(f);
+	return r;
+}
+
 ssize_t getline(char **line, size_t *cap, FILE *f)
 {
 	return getdelim(line, cap, '\n', f);
@@ -262,49 +389,79 @@ ssize_t getdelim(char **line, size_t *cap, int delim, FILE *f)
 		return -1;
 	}
 	size_t n = 0;
+	flockfile(f); /* one line, not bytes of several threads' reads */
 	for (;;) {
 		if (!*line || n + 2 > *cap) {
 			size_t c = *cap < 64 ? 128 : *cap * 2;
 			char *b = realloc(*line, c);
 			if (!b) {
+				funlockfile(f);
 				errno = ENOMEM;
 				return -1;
 			}
 			*line = b, *cap = c;
 		}
-		int c = fgetc(f);
+		int c = fgetc_unlocked(f);
 		if (c == EOF)
 			break;
 		(*line)[n++] = (char)c;
 		if (c == delim)
 			break;
 	}
+	funlockfile(f);
 	(*line)[n] = 0;
 	return n ? (ssize_t)n : -1;
 }
 
 /* ---- writing ---- */
 
-size_t fwrite(const void *p, size_t size, size_t n, FILE *f)
+size_t fwrite_unlocked(const void *p, size_t size, size_t n, FILE *f)
 {
 	if (!size || !n)
 		return 0;
 	return put_bytes(f, p, size * n) / size;
 }
 
-int fputc(int c, FILE *f)
+size_t fwrite(const void *p, size_t size, size_t n, FILE *f)
+{
+	flockfile(f);
+	size_t r = fwrite_unlocked(p, size, n, f);
+	funlockfile(f);
+	return r;
+}
+
+int fputc_unlocked(int c, FILE *f)
 {
 	unsigned char ch = (unsigned char)c;
 	return put_bytes(f, &ch, 1) == 1 ? ch : EOF;
 }
 
+int putc_unlocked(int c, FILE *f) { return fputc_unlocked(c, f); }
+int putchar_unlocked(int c) { return fputc_unlocked(c, stdout); }
+
+int fputc(int c, FILE *f)
+{
+	flockfile(f);
+	int r = fputc_unlocked(c, f);
+	funlockfile(f);
+	return r;
+}
+
 int putc(int c, FILE *f) { return fputc(c, f); }
 int putchar(int c) { return fputc(c, stdout); }
 
-int fputs(const char *s, FILE *f)
+int fputs_unlocked(const char *s, FILE *f)
 {
 	size_t n = strlen(s);
 	return put_bytes(f, s, n) == n ? 0 : EOF;
+}
+
+int fputs(const char *s, FILE *f)
+{
+	flockfile(f);
+	int r = fputs_unlocked(s, f);
+	funlockfile(f);
+	return r;
 }
 
 int vfprintf(FILE *f, const char *fmt, va_list ap)
@@ -323,7 +480,9 @@ int vfprintf(FILE *f, const char *fmt, va_list ap)
 	va_end(again);
 	if (n < 0)
 		return n;
+	flockfile(f);
 	size_t put = put_bytes(f, out, (size_t)n);
+	funlockfile(f);
 	if (out != buf)
 		free(out);
 	return put == (size_t)n ? n : -1;
@@ -359,7 +518,7 @@ int puts(const char *s)
 
 /* ---- streams ---- */
 
-int fflush(FILE *f)
+int fflush_unlocked(FILE *f)
 {
 	if (!f) {
 		libsys_stdio_flush_all();
@@ -371,12 +530,32 @@ int fflush(FILE *f)
 	return r;
 }
 
+int fflush(FILE *f)
+{
+	if (!f)
+		return fflush_unlocked(f);
+	flockfile(f);
+	int r = fflush_unlocked(f);
+	funlockfile(f);
+	return r;
+}
+
+/* Every stream's buffered bytes written out (exit, fflush(NULL)), each
+ * under its lock, the list's held throughout so that fclose cannot free
+ * one meanwhile.  A stream with nothing buffered is passed without its
+ * lock (stdin, unbuffered stdout and stderr): a thread waiting in a read
+ * with its lock held does not hold up exit. */
 void libsys_stdio_flush_all(void)
 {
 	list_take();
-	for (FILE *f = all; f; f = f->next)
+	for (FILE *f = all; f; f = f->next) {
+		if (!__atomic_load_n(&f->wlen, __ATOMIC_RELAXED))
+			continue;
+		flockfile(f);
 		if (f->wlen)
 			flush_out(f);
+		funlockfile(f);
+	}
 	list_give();
 }
 
@@ -408,7 +587,7 @@ static FILE *stream_new(int fd, int rw)
 	f->ungot = EOF;
 	list_take();
 	f->next = all;
-	all = f;
+	__atomic_store_n(&all, f, __ATOMIC_RELEASE); /* whole in a fork child's copy */
 	list_give();
 	return f;
 }
@@ -459,8 +638,22 @@ FILE *fdopen(int fd, const char *mode)
 	return stream_new(fd, rw);
 }
 
+/* Out of the list first (an exit's flush, which holds the list's lock,
+ * is done with f before that), then flushed, closed and freed under f's
+ * lock. */
 int fclose(FILE *f)
 {
+	int stdf = f == stdin || f == stdout || f == stderr;
+	if (!stdf) {
+		list_take();
+		for (FILE **pp = &all; *pp; pp = &(*pp)->next)
+			if (*pp == f) {
+				*pp = f->next;
+				break;
+			}
+		list_give();
+	}
+	flockfile(f);
 	int r = (f->flags & F_WRITE) ? flush_out(f) : 0;
 	if (f->sync)
 		f->sync(f->fd, f->sync_arg, 1);
@@ -471,25 +664,28 @@ int fclose(FILE *f)
 	f->buf = NULL;
 	f->size = f->wlen = f->rpos = f->rlen = 0;
 	f->flags &= ~F_OWNBUF;
-	if (f == stdin || f == stdout || f == stderr)
-		return r; /* static: stays in the list, its descriptor closed */
-	list_take();
-	for (FILE **pp = &all; *pp; pp = &(*pp)->next)
-		if (*pp == f) {
-			*pp = f->next;
-			break;
-		}
-	list_give();
-	free(f);
+	funlockfile(f);
+	if (!stdf) /* stdin, stdout, stderr are static: they stay listed, closed */
+		free(f);
 	return r;
 }
 
-int feof(FILE *f) { return (f->flags & F_EOF) != 0; }
-int ferror(FILE *f) { return (f->flags & F_ERR) != 0; }
-void clearerr(FILE *f) { f->flags &= ~(F_EOF | F_ERR); }
+int feof_unlocked(FILE *f) { return (f->flags & F_EOF) != 0; }
+int ferror_unlocked(FILE *f) { return (f->flags & F_ERR) != 0; }
+void clearerr_unlocked(FILE *f) { f->flags &= ~(F_EOF | F_ERR); }
+int fileno_unlocked(FILE *f) { return f->fd; }
+int feof(FILE *f) { return (__atomic_load_n(&f->flags, __ATOMIC_RELAXED) & F_EOF) != 0; }
+int ferror(FILE *f) { return (__atomic_load_n(&f->flags, __ATOMIC_RELAXED) & F_ERR) != 0; }
 int fileno(FILE *f) { return f->fd; }
 
-int setvbuf(FILE *f, char *buf, int mode, size_t size)
+void clearerr(FILE *f)
+{
+	flockfile(f);
+	f->flags &= ~(F_EOF | F_ERR);
+	funlockfile(f);
+}
+
+static int setvbuf_unlocked(FILE *f, char *buf, int mode, size_t size)
 {
 	if (mode != _IONBF && mode != _IOLBF && mode != _IOFBF)
 		return -1;
@@ -508,11 +704,19 @@ int setvbuf(FILE *f, char *buf, int mode, size_t size)
 	return 0;
 }
 
+int setvbuf(FILE *f, char *buf, int mode, size_t size)
+{
+	flockfile(f);
+	int r = setvbuf_unlocked(f, buf, mode, size);
+	funlockfile(f);
+	return r;
+}
+
 void setbuf(FILE *f, char *buf) { setvbuf(f, buf, buf ? _IOFBF : _IONBF, BUFSIZ); }
 void setlinebuf(FILE *f) { setvbuf(f, NULL, _IOLBF, 0); }
 
 /* Seeking: the buffers are written out or dropped first. */
-int fseek(FILE *f, long off, int whence)
+static int fseek_unlocked(FILE *f, long off, int whence)
 {
 	if ((f->flags & F_WRITE) && flush_out(f))
 		return -1;
@@ -526,18 +730,30 @@ int fseek(FILE *f, long off, int whence)
 	return 0;
 }
 
+int fseek(FILE *f, long off, int whence)
+{
+	flockfile(f);
+	int r = fseek_unlocked(f, off, whence);
+	funlockfile(f);
+	return r;
+}
+
 long ftell(FILE *f)
 {
+	flockfile(f);
 	off_t pos = lseek(f->fd, 0, SEEK_CUR);
-	if (pos < 0)
-		return -1;
-	return (long)pos - (long)(f->rlen - f->rpos) - (f->ungot != EOF) + (long)f->wlen;
+	long r = pos < 0 ? -1 : (long)pos - (long)(f->rlen - f->rpos) - (f->ungot != EOF) +
+					(long)f->wlen;
+	funlockfile(f);
+	return r;
 }
 
 void rewind(FILE *f)
 {
-	fseek(f, 0, SEEK_SET);
-	clearerr(f);
+	flockfile(f);
+	fseek_unlocked(f, 0, SEEK_SET);
+	f->flags &= ~(F_EOF | F_ERR);
+	funlockfile(f);
 }
 
 /* ---- <stdio_ext.h> ---- */

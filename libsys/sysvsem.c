@@ -2,9 +2,21 @@
  * region (so fork children share it) holding a spin lock, a sequence word
  * every change moves on (waiters sleep on it: a shared futex), the removed
  * mark and the semaphores.  The table of keys and ids is this process's,
- * copied by fork, as sysvshm.c's. */
+ * copied by fork, as sysvshm.c's.
+ *
+ * The lock is held only across loads and stores of the set itself: the
+ * caller's buffers (sops, semctl's semid_ds and array) are copied in
+ * before and out after it, and the futex wake is made after it, so that
+ * no fault and no system call happens with it held.  The lock word names
+ * its holder's pid, and a waiter that finds the holder gone (a kill that
+ * landed inside the few stores: SIGKILL, an OOM kill, another thread's
+ * exit) takes it over, so one process's death does not hang the others;
+ * the set is then as the dead holder left it (a semop may be half
+ * applied). */
 #include <errno.h>
 #include <limits.h>
+#include <sched.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <string.h>
@@ -23,7 +35,7 @@ struct semcell {
 };
 
 struct semset {
-	int lock;
+	int lock;           /* 0 free, or the holder's pid */
 	unsigned seq;
 	int removed;
 	int nsems;
@@ -44,10 +56,35 @@ union semun_ {
 	unsigned short *array;
 };
 
+/* Whether process pid is gone (kill(pid, 0) fails ESRCH); errno kept. */
+static int gone(int pid)
+{
+	int e = errno, dead = kill(pid, 0) < 0 && errno == ESRCH;
+	errno = e;
+	return dead;
+}
+
+/* Take s's lock: the word holds our pid.  Spins, yielding the CPU now and
+ * then; each time it yields it checks the holder, and takes the lock over
+ * from a holder that is no more. */
 static void set_lock(struct semset *s)
 {
-	while (__atomic_exchange_n(&s->lock, 1, __ATOMIC_ACQUIRE))
-		__builtin_ia32_pause();
+	int me = (int)getpid();
+	for (unsigned spins = 1;; spins++) {
+		int h = 0;
+		if (__atomic_compare_exchange_n(&s->lock, &h, me, 0, __ATOMIC_ACQUIRE,
+						__ATOMIC_RELAXED))
+			return;
+		if (spins % 256) {
+			__builtin_ia32_pause();
+			continue;
+		}
+		if (h != me && gone(h) &&
+		    __atomic_compare_exchange_n(&s->lock, &h, me, 0, __ATOMIC_ACQUIRE,
+						__ATOMIC_RELAXED))
+			return;
+		sched_yield();
+	}
 }
 
 static void set_unlock(struct semset *s)
@@ -55,10 +92,16 @@ static void set_unlock(struct semset *s)
 	__atomic_store_n(&s->lock, 0, __ATOMIC_RELEASE);
 }
 
-/* Something changed (lock held): wake every waiter to look again. */
+/* Something changed (lock held): the sequence moves on; set_wake after
+ * the lock is let go. */
 static void set_changed(struct semset *s)
 {
 	__atomic_fetch_add(&s->seq, 1, __ATOMIC_SEQ_CST);
+}
+
+/* Wake every waiter on s to look again (lock not held). */
+static void set_wake(struct semset *s)
+{
 	libsys_futex_wake(&s->seq, INT_MAX, 1);
 }
 
@@ -170,7 +213,7 @@ static int try_ops(struct semset *s, const struct sembuf *sops, size_t n,
 }
 
 /* semop with a limit of ms (FUTEX_FOREVER: none). */
-static int semop_ms(int id, struct sembuf *sops, size_t n, uint64_t ms, int timed)
+static int semop_ms(int id, struct sembuf *user_sops, size_t n, uint64_t ms, int timed)
 {
 	struct semset *s = set_of(id);
 	if (!s)
@@ -183,6 +226,10 @@ static int semop_ms(int id, struct sembuf *sops, size_t n, uint64_t ms, int time
 		errno = E2BIG;
 		return -1;
 	}
+	/* the caller's array copied here before the lock (a bad pointer
+	 * faults with no lock held) */
+	struct sembuf sops[SEMOPM];
+	memcpy(sops, user_sops, n * sizeof *sops);
 	int nowait = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (sops[i].sem_num >= s->nsems) {
@@ -195,6 +242,8 @@ static int semop_ms(int id, struct sembuf *sops, size_t n, uint64_t ms, int time
 	unsigned short val[SEMMSL];
 	for (;;) {
 		int wait_on = 0, zero = 0;
+		pid_t me = getpid();
+		time_t now = time(NULL);
 		set_lock(s);
 		if (s->removed) {
 			set_unlock(s);
@@ -203,14 +252,14 @@ static int semop_ms(int id, struct sembuf *sops, size_t n, uint64_t ms, int time
 		}
 		int r = try_ops(s, sops, n, val, &wait_on, &zero);
 		if (r == 1) {
-			pid_t me = getpid();
 			for (int k = 0; k < s->nsems; k++)
 				s->sem[k].val = val[k];
 			for (size_t i = 0; i < n; i++)
 				s->sem[sops[i].sem_num].pid = me;
-			s->ds.sem_otime = time(NULL);
+			s->ds.sem_otime = now;
 			set_changed(s);
 			set_unlock(s);
+			set_wake(s);
 			return 0;
 		}
 		if (r < 0 || nowait) {
@@ -271,21 +320,43 @@ int semctl(int id, int num, int cmd, ...)
 		errno = EINVAL;
 		return -1;
 	}
-	int r = 0;
+	/* the caller's buffers: checked and read before the lock, written
+	 * after it (EFAULT, as Linux, for one that is not there) */
+	int nsems = s->nsems;
+	size_t len = cmd == IPC_STAT || cmd == IPC_SET ? sizeof(struct semid_ds)
+		     : cmd == GETALL || cmd == SETALL  ? (size_t)nsems * sizeof(unsigned short)
+						       : 0;
+	int out = cmd == IPC_STAT || cmd == GETALL;
+	void *ubuf = cmd == GETALL || cmd == SETALL ? (void *)arg.array : (void *)arg.buf;
+	if (len && libsys_user_room(ubuf, len, out) < len) {
+		errno = EFAULT;
+		return -1;
+	}
+	struct semid_ds ds;
+	unsigned short vals[SEMMSL];
+	unsigned set_mode = 0;
+	if (cmd == IPC_SET)
+		set_mode = arg.buf->sem_perm.mode & 0777;
+	if (cmd == SETALL)
+		memcpy(vals, arg.array, len);
+	pid_t me = getpid();
+	time_t now = time(NULL);
+	int r = 0, woke = 0;
 	set_lock(s);
 	switch (cmd) {
 	case IPC_RMID:
 		s->removed = 1;
 		set_changed(s);
 		set_unlock(s);
+		set_wake(s);
 		set_forget(id);
 		return 0;
 	case IPC_STAT:
-		memcpy(arg.buf, &s->ds, sizeof s->ds);
+		ds = s->ds;
 		break;
 	case IPC_SET:
-		s->ds.sem_perm.mode = arg.buf->sem_perm.mode & 0777;
-		s->ds.sem_ctime = time(NULL);
+		s->ds.sem_perm.mode = set_mode;
+		s->ds.sem_ctime = now;
 		break;
 	case GETVAL: r = s->sem[num].val; break;
 	case GETPID: r = s->sem[num].pid; break;
@@ -298,27 +369,29 @@ int semctl(int id, int num, int cmd, ...)
 			break;
 		}
 		s->sem[num].val = (unsigned short)arg.val;
-		s->sem[num].pid = getpid();
-		s->ds.sem_ctime = time(NULL);
+		s->sem[num].pid = me;
+		s->ds.sem_ctime = now;
 		set_changed(s);
+		woke = 1;
 		break;
 	case GETALL:
-		for (int k = 0; k < s->nsems; k++)
-			arg.array[k] = s->sem[k].val;
+		for (int k = 0; k < nsems; k++)
+			vals[k] = s->sem[k].val;
 		break;
 	case SETALL:
-		for (int k = 0; k < s->nsems; k++)
-			if (arg.array[k] > SEMVMX) {
+		for (int k = 0; k < nsems; k++)
+			if (vals[k] > SEMVMX) {
 				errno = ERANGE;
 				r = -1;
 			}
-		for (int k = 0; k < s->nsems && r == 0; k++) {
-			s->sem[k].val = arg.array[k];
-			s->sem[k].pid = getpid();
+		for (int k = 0; k < nsems && r == 0; k++) {
+			s->sem[k].val = vals[k];
+			s->sem[k].pid = me;
 		}
 		if (r == 0) {
-			s->ds.sem_ctime = time(NULL);
+			s->ds.sem_ctime = now;
 			set_changed(s);
+			woke = 1;
 		}
 		break;
 	default:
@@ -326,5 +399,11 @@ int semctl(int id, int num, int cmd, ...)
 		r = -1;
 	}
 	set_unlock(s);
+	if (woke)
+		set_wake(s);
+	if (r == 0 && cmd == IPC_STAT)
+		memcpy(arg.buf, &ds, sizeof ds);
+	if (r == 0 && cmd == GETALL)
+		memcpy(arg.array, vals, len);
 	return r;
 }
