@@ -67,12 +67,35 @@ uint64_t frames_available(void)
 	return st.free; /* the kernel's free count includes the per-CPU caches */
 }
 
+/* The pools as the last frames_steady/frames_quiet left them, and the
+ * count it returned (frames_settle's adjustment is for that count). */
+static struct frames_pool quiet_pools;
+static uint64_t quiet_count;
+static int quiet_have;
+
+/* n, free frames now, with the pager's pool pages moved since the count
+ * want was taken by frames_steady made good (frames_pool_moved): pages the
+ * pools grew into for nodes that were in use then too (a page-table leaf
+ * a parent copied while the fixed part was full) are added back, and
+ * pages they gave back since are taken off, so that a count settles to
+ * want exactly when nothing leaked.  Not when more nodes are in use than
+ * then (a leaked node must show), nor for a want frames_steady did not
+ * return. */
+static uint64_t pools_made_good(uint64_t n, uint64_t want)
+{
+	struct frames_pool now;
+	if (!quiet_have || want != quiet_count || frames_pool_now(&now) ||
+	    now.nodes > quiet_pools.nodes)
+		return n;
+	return n + now.frames - quiet_pools.frames;
+}
+
 uint64_t frames_settle(uint64_t want, unsigned ms)
 {
-	uint64_t n = frames_available();
+	uint64_t n = pools_made_good(frames_available(), want);
 	for (unsigned t = 0; n < want && t < ms; t += 5) {
 		sys_sleep_ms(5);
-		n = frames_available();
+		n = pools_made_good(frames_available(), want);
 	}
 	return n;
 }
@@ -108,6 +131,8 @@ uint64_t frames_quiet(unsigned quiet, unsigned ms)
 		same = m == n ? same + 5 : 0;
 		n = m;
 	}
+	quiet_have = frames_pool_now(&quiet_pools) == 0;
+	quiet_count = n;
 	return n;
 }
 

@@ -41,7 +41,12 @@ uint64_t frames_available(void);
 
 /* Wait up to ms milliseconds for frames_available() to reach want (the
  * kernel frees a killed thread's space once the thread has left its CPU);
- * returns the last count seen. */
+ * returns the last count seen.  When want is what the last frames_steady
+ * or frames_quiet returned, the count is made good for the pager's pool
+ * pages moved since (frames_pool_moved's case, either way: pages grown
+ * for nodes that were in use then too, or given back), unless more pool
+ * nodes are in use now: then it settles to want exactly when nothing
+ * leaked. */
 uint64_t frames_settle(uint64_t want, unsigned ms);
 
 /* Touch fresh anonymous pages until only a margin of free frames is left
