@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <sys/socket.h>
 #include "abi/err.h"
 #include <string.h>
 #include "sys/startup.h"
@@ -22,8 +23,8 @@
 
 #define FD_MAX LIBSYS_FD_MAX
 
-enum { OFD_FREE, OFD_CONSOLE, OFD_FILE, OFD_SHM, OFD_PIPE, OFD_PROC, OFD_DIR, OFD_NULL,
-       OFD_ZERO, OFD_RANDOM }; /* devices last */
+enum { OFD_FREE, OFD_CONSOLE, OFD_FILE, OFD_SHM, OFD_PIPE, OFD_SOCK, OFD_EVENT, OFD_EPOLL,
+       OFD_PROC, OFD_DIR, OFD_NULL, OFD_ZERO, OFD_RANDOM }; /* devices last */
 
 /* The devices under /dev: name, kind, minor number (Linux's, major 1). */
 static const struct dev {
@@ -47,12 +48,17 @@ static const struct dev *dev_find(const char *path)
 
 /* An open file description: what dup'd descriptors share (the position,
  * O_NONBLOCK); refs descriptors name it.  A pipe's end is held in the
- * pager once per description (pipe.c). */
+ * pager once per description (pipe.c); a socket (socket.c) holds the read
+ * end of one pipe and the write end of another, an eventfd its pipe's
+ * read end. */
 static struct ofd {
 	int refs, kind, flags;  /* flags: O_ACCMODE | O_NONBLOCK */
 	int shm;                /* shm.c's object + 1; a /proc file's pid */
-	unsigned index;         /* PG_LIST index; a pipe's id; procfs.c's kind */
-	uint64_t size, pos;
+	unsigned index;         /* PG_LIST index; a pipe's id (a socket's in,
+				 * an eventfd's); procfs.c's kind; epoll's
+				 * instance */
+	uint64_t size, pos;     /* a socket: out pipe | type << 32, pos: its
+				 * SOCK_ flags (the peer's loss reported) */
 	char *dir;              /* a directory's path, a tmpfs file's object
 				 * name (malloc'd; exec opens it again) */
 } ofds[FD_MAX];
@@ -149,6 +155,7 @@ static void fd_drop(int fd, struct ofd *gone)
 	fds[fd].o = NULL;
 	gone->kind = OFD_FREE;
 	if (--o->refs == 0) {
+		libsys_epoll_forget(o); /* as Linux: with the description's end */
 		*gone = *o;
 		o->kind = OFD_FREE;
 	}
@@ -165,6 +172,13 @@ static void ofd_close(const struct ofd *o)
 	}
 	else if (o->kind == OFD_PIPE)
 		libsys_pipe_ref(o->index, (o->flags & O_ACCMODE) == O_WRONLY, -1);
+	else if (o->kind == OFD_SOCK) {
+		libsys_pipe_ref(o->index, 0, -1);
+		libsys_pipe_ref((unsigned)o->size, 1, -1);
+	} else if (o->kind == OFD_EVENT)
+		libsys_pipe_ref(o->index, 0, -1);
+	else if (o->kind == OFD_EPOLL)
+		libsys_epoll_free(o->index);
 }
 
 /* The file called name: its index and size.  E_NOENT. */
@@ -339,6 +353,75 @@ int libsys_fd_new_pipe(unsigned id, int write_end, int flags)
 	return fd_new(OFD_PIPE, (write_end ? O_WRONLY : O_RDONLY) | flags, 0, id, 0);
 }
 
+int libsys_fd_new_sock(unsigned in, unsigned out, int type, int flags)
+{
+	return fd_new(OFD_SOCK, O_RDWR | flags, 0, in, out | (uint64_t)type << 32);
+}
+
+int libsys_fd_new_event(unsigned id, int flags)
+{
+	return fd_new(OFD_EVENT, O_RDWR | flags, 0, id, 0);
+}
+
+int libsys_fd_new_epoll(unsigned inst, int flags)
+{
+	return fd_new(OFD_EPOLL, O_RDWR | flags, 0, inst, 0);
+}
+
+int libsys_ofd_target(const void *ofd, struct libsys_target *t)
+{
+	const struct ofd *o = ofd;
+	*t = (struct libsys_target){ LIBSYS_POLL_READY, o->index, 0, 0 };
+	switch (o->kind) {
+	case OFD_FREE:
+		t->kind = LIBSYS_POLL_BAD;
+		break;
+	case OFD_CONSOLE:
+		t->kind = LIBSYS_POLL_CONSOLE;
+		break;
+	case OFD_PIPE:
+		t->kind = LIBSYS_POLL_PIPE;
+		t->out = (o->flags & O_ACCMODE) == O_WRONLY;
+		break;
+	case OFD_SOCK:
+		t->kind = LIBSYS_POLL_SOCK;
+		t->out = (unsigned)o->size;
+		t->type = (int)(o->size >> 32);
+		break;
+	case OFD_EVENT:
+		t->kind = LIBSYS_POLL_EVENT;
+		break;
+	case OFD_EPOLL:
+		t->kind = LIBSYS_POLL_EPOLL;
+		break;
+	}
+	return t->kind;
+}
+
+const void *libsys_fd_ofd(int fd)
+{
+	return fd_ok(fd) ? fds[fd].o : NULL;
+}
+
+int libsys_fd_target(int fd, struct libsys_target *t)
+{
+	if (!fd_ok(fd)) {
+		*t = (struct libsys_target){ LIBSYS_POLL_BAD, 0, 0, 0 };
+		return LIBSYS_POLL_BAD;
+	}
+	return libsys_ofd_target(fds[fd].o, t);
+}
+
+int libsys_fd_flags(int fd)
+{
+	return fd_ok(fd) ? fds[fd].o->flags : 0;
+}
+
+uint64_t *libsys_fd_sock_state(int fd)
+{
+	return fd_ok(fd) && fds[fd].o->kind == OFD_SOCK ? &fds[fd].o->pos : NULL;
+}
+
 /* ---- exec: the descriptors the new image keeps ---- */
 
 /* A description as exec carries it, and a descriptor naming one. */
@@ -355,7 +438,7 @@ struct carry_fd {
  * or memfd (it lives in our memory; a tmpfs file has its name kept). */
 static int carried(const struct ofd *o)
 {
-	return (o->kind != OFD_SHM && o->kind != OFD_DIR) || o->dir;
+	return o->kind != OFD_EPOLL && ((o->kind != OFD_SHM && o->kind != OFD_DIR) || o->dir);
 }
 
 /* A name the new image needs: the slot of its description (NAME_CWD: the
@@ -396,6 +479,10 @@ size_t libsys_fd_export(void *buf, size_t cap, struct pg_exec_drop *drops, uint3
 		if (o->kind == OFD_PIPE && !kept[i])
 			drops[(*ndrops)++] = (struct pg_exec_drop){ (uint16_t)o->index,
 								    (o->flags & O_ACCMODE) == O_WRONLY };
+		if ((o->kind == OFD_SOCK || o->kind == OFD_EVENT) && !kept[i])
+			drops[(*ndrops)++] = (struct pg_exec_drop){ (uint16_t)o->index, 0 };
+		if (o->kind == OFD_SOCK && !kept[i])
+			drops[(*ndrops)++] = (struct pg_exec_drop){ (uint16_t)o->size, 1 };
 		if (!carried(o) || !kept[i])
 			continue;
 		struct carry_ofd c = { o->kind, o->flags, o->index, (uint32_t)i, o->size, o->pos };
@@ -496,17 +583,6 @@ void libsys_fd_import(const void *buf, size_t len)
 	import_names(b, name_at, len, counts[2]);
 }
 
-int libsys_fd_poll(int fd, unsigned *id, int *flags)
-{
-	if (!fd_ok(fd))
-		return LIBSYS_POLL_BAD;
-	struct ofd *o = fds[fd].o;
-	*id = o->index;
-	*flags = o->flags;
-	return o->kind == OFD_CONSOLE ? LIBSYS_POLL_CONSOLE :
-	       o->kind == OFD_PIPE ? LIBSYS_POLL_PIPE : LIBSYS_POLL_READY;
-}
-
 int libsys_fd_zero(int fd)
 {
 	if (!fd_ok(fd))
@@ -601,6 +677,14 @@ ssize_t read(int fd, void *buf, size_t count)
 	}
 	if (o->kind == OFD_PIPE)
 		return libsys_pipe_read(o->index, buf, count, o->flags & O_NONBLOCK);
+	if (o->kind == OFD_SOCK)
+		return recv(fd, buf, count, 0);
+	if (o->kind == OFD_EVENT)
+		return libsys_event_read(o->index, buf, count, o->flags & O_NONBLOCK);
+	if (o->kind == OFD_EPOLL) {
+		errno = EINVAL;
+		return -1;
+	}
 	if (o->kind == OFD_DIR) {
 		errno = EISDIR;
 		return -1;
@@ -647,6 +731,14 @@ ssize_t write(int fd, const void *buf, size_t count)
 	}
 	if (o->kind == OFD_PIPE)
 		return libsys_pipe_write(o->index, buf, count, o->flags & O_NONBLOCK);
+	if (o->kind == OFD_SOCK)
+		return send(fd, buf, count, 0);
+	if (o->kind == OFD_EVENT)
+		return libsys_event_write(o->index, buf, count, o->flags & O_NONBLOCK);
+	if (o->kind == OFD_EPOLL) {
+		errno = EINVAL;
+		return -1;
+	}
 	if (o->kind == OFD_NULL || o->kind == OFD_ZERO)
 		return count > RW_MAX ? (ssize_t)RW_MAX : (ssize_t)count; /* never read */
 	if (o->kind == OFD_PROC)
@@ -669,7 +761,7 @@ ssize_t write(int fd, const void *buf, size_t count)
 /* True (errno ESPIPE) if o cannot seek: the console or a pipe. */
 static int unseekable(const struct ofd *o)
 {
-	if (o->kind == OFD_CONSOLE || o->kind == OFD_PIPE) {
+	if (o->kind == OFD_CONSOLE || (o->kind >= OFD_PIPE && o->kind <= OFD_EPOLL)) {
 		errno = ESPIPE;
 		return 1;
 	}
@@ -929,6 +1021,10 @@ int fstat(int fd, struct stat *st)
 		fill_stat(st, S_IFCHR | 0620, 0, 0);
 	else if (o->kind == OFD_PIPE)
 		fill_stat(st, S_IFIFO | 0600, 0, 0);
+	else if (o->kind == OFD_SOCK)
+		fill_stat(st, S_IFSOCK | 0777, 0, 0);
+	else if (o->kind == OFD_EVENT || o->kind == OFD_EPOLL)
+		fill_stat(st, 0600, 0, 0); /* Linux's anonymous inode: no type */
 	else if (o->kind == OFD_SHM) {
 		uint64_t size, ino, nlink;
 		libsys_shm_stat(o->shm, &size, &ino, &nlink);

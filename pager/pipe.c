@@ -20,6 +20,11 @@ struct pipe_waiter { uint32_t pid, reply; };
 
 struct pipe {
 	bool used;
+	bool shut;                         /* shutdown(2): no more bytes: EOF, EPIPE */
+	bool sem;                          /* an eventfd's EFD_SEMAPHORE */
+	uint8_t kind;                      /* PG_PIPE_STREAM, _SEQPACKET, _DGRAM, _EVENT */
+	uint64_t count;                    /* an eventfd's counter (no ring) */
+	uint16_t seq;                      /* bumped at every change (epoll's EPOLLET) */
 	void *page[PIPE_PAGES];            /* the ring, in our window */
 	uint64_t gen[PIPE_PAGES];
 	uint32_t head, len;                /* first byte to read, bytes held */
@@ -45,6 +50,7 @@ static void wake_pollers(struct pipe *q)
 {
 	int id = (int)(q - pipes);
 	uint64_t bit = 1ull << (id % 64);
+	q->seq++;
 	for (int i = 0; i < POLLERS_MAX; i++)
 		if (pollers[i].reply && (pollers[i].mask[id / 64] & bit)) {
 			sys_reply_send(pollers[i].reply, E_OK, 0, PG_PIPE_RETRY, 0, 0);
@@ -106,9 +112,9 @@ static long wait_on(struct proc *p, struct pipe_waiter *w)
 static void settle(struct pipe *q)
 {
 	wake_pollers(q);
-	if (!q->writers)
+	if (!q->writers || q->shut)
 		wake_all(q->rwait); /* readers see the end of file */
-	if (!q->readers)
+	if (!q->readers || q->shut)
 		wake_all(q->wwait); /* writers see EPIPE */
 	if (q->readers || q->writers)
 		return;
@@ -160,6 +166,35 @@ static void ring_copy(struct pipe *q, uint32_t at, uint8_t *buf, uint32_t n, boo
 	}
 }
 
+/* A new pipe of kind whose two ends p holds once each (an eventfd: the
+ * read end only, and no ring): its id, or -1 (no slot or frame). */
+static int pipe_make(struct proc *p, uint8_t kind)
+{
+	int id = 0;
+	while (id < PIPE_MAX && pipes[id].used)
+		id++;
+	if (id == PIPE_MAX)
+		return -1;
+	struct pipe *q = &pipes[id];
+	for (int i = 0; i < PIPE_PAGES && kind != PG_PIPE_EVENT; i++) {
+		q->page[i] = mem_pool_page(&q->gen[i]);
+		if (!q->page[i]) {
+			while (i--)
+				mem_pool_free(q->page[i], q->gen[i]);
+			memset(q, 0, sizeof *q);
+			return -1;
+		}
+	}
+	q->used = true;
+	q->kind = kind;
+	q->readers = 1;
+	q->writers = kind != PG_PIPE_EVENT;
+	q->hold[0].pid = p->pid;
+	q->hold[0].r = 1;
+	q->hold[0].w = q->writers;
+	return id;
+}
+
 /* PG_PIPE_NEW: a pipe whose two ends the caller holds once each; w0 = its
  * id.  w0 in: the caller's int[2] (checked writable: E_FAULT).  E_NOMEM
  * (no slot or frame). */
@@ -167,27 +202,61 @@ static long pipe_new(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {
 	if (!user_ok(p, m->w[0], 2 * sizeof(int), MAP_W))
 		return E_FAULT;
-	int id = 0;
-	while (id < PIPE_MAX && pipes[id].used)
-		id++;
-	if (id == PIPE_MAX)
+	int id = pipe_make(p, PG_PIPE_STREAM);
+	if (id < 0)
 		return E_NOMEM;
-	struct pipe *q = &pipes[id];
-	for (int i = 0; i < PIPE_PAGES; i++) {
-		q->page[i] = mem_pool_page(&q->gen[i]);
-		if (!q->page[i]) {
-			while (i--)
-				mem_pool_free(q->page[i], q->gen[i]);
-			memset(q, 0, sizeof *q);
-			return E_NOMEM;
-		}
-	}
-	q->used = true;
-	q->readers = q->writers = 1;
-	q->hold[0].pid = p->pid;
-	q->hold[0].r = q->hold[0].w = 1;
 	r->w[0] = (uint64_t)id;
 	return E_OK;
+}
+
+/* Free pipe q at once (just made by the caller, nobody else holds it). */
+static void pipe_unmake(struct pipe *q)
+{
+	q->readers = q->writers = 0;
+	memset(q->hold, 0, sizeof q->hold);
+	settle(q);
+}
+
+/* PG_PIPE_CTL: PG_CTL_SOCKPAIR, PG_CTL_EVENTFD, PG_CTL_SHUT (see
+ * abi/pager.h). */
+static long pipe_ctl(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
+{
+	int s;
+	struct pipe *q;
+	switch (m->w[0]) {
+	case PG_CTL_SOCKPAIR: {
+		if (!user_ok(p, m->w[2], 2 * sizeof(int), MAP_W))
+			return E_FAULT;
+		if (m->w[1] > PG_PIPE_DGRAM)
+			return E_INVAL;
+		int a = pipe_make(p, (uint8_t)m->w[1]);
+		int b = a < 0 ? -1 : pipe_make(p, (uint8_t)m->w[1]);
+		if (b < 0) {
+			if (a >= 0)
+				pipe_unmake(&pipes[a]);
+			return E_NOMEM;
+		}
+		r->w[0] = (uint64_t)a;
+		r->w[1] = (uint64_t)b;
+		return E_OK;
+	}
+	case PG_CTL_EVENTFD: {
+		int id = pipe_make(p, PG_PIPE_EVENT);
+		if (id < 0)
+			return E_NOMEM;
+		pipes[id].count = m->w[1];
+		pipes[id].sem = m->w[2] != 0;
+		r->w[0] = (uint64_t)id;
+		return E_OK;
+	}
+	case PG_CTL_SHUT:
+		if (!(q = pipe_of(p, m->w[1], &s)) || q->kind == PG_PIPE_EVENT)
+			return E_BADHANDLE;
+		q->shut = true;
+		settle(q);
+		return E_OK;
+	}
+	return E_INVAL;
 }
 
 /* PG_PIPE_REF: w0 = id, w1 = end (0 read, 1 write), w2 = +1 (a descriptor
@@ -215,63 +284,134 @@ static long pipe_ref(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	return E_OK;
 }
 
+#define EVENT_MAX 0xfffffffffffffffeull /* an eventfd's counter's largest */
+
+/* An eventfd's write: the request's 8 bytes added to the counter; a sum
+ * past EVENT_MAX waits (or E_AGAIN), ~0 is E_INVAL. */
+static long event_write(struct proc *p, struct pipe *q, const struct sys_msg *m,
+			struct sys_msg *r, uint32_t n)
+{
+	uint64_t v;
+	if (!n)
+		return E_OK; /* libsys checked the 8 bytes itself */
+	if (n != sizeof v)
+		return E_INVAL;
+	memcpy(&v, pg_self()->ipc_buf, sizeof v);
+	if (v == ~0ull)
+		return E_INVAL;
+	if (v > EVENT_MAX - q->count)
+		return m->w[1] & PG_PIPE_NONBLOCK ? E_AGAIN : wait_on(p, q->wwait);
+	q->count += v;
+	if (v) {
+		wake_all(q->rwait);
+		wake_pollers(q);
+	}
+	r->w[0] = sizeof v;
+	return E_OK;
+}
+
 /* PG_PIPE_WRITE: the request's bytes (1..PG_PIPE_BUF) into pipe w0; w1 =
  * PG_PIPE_NONBLOCK | PG_PIPE_PARTIAL (part of them may go if all do not
- * fit).  No bytes: only check that [w3, w3 + w2) is readable memory of
- * the caller.  w0 = bytes written.  E_DEAD: no reader (EPIPE); E_AGAIN
+ * fit) | PG_PIPE_MSG0 (a datagram of no bytes).  No bytes: only check
+ * that [w3, w3 + w2) is readable memory of the caller.  A datagram
+ * socket's pipe keeps each write as one message (a 4-byte length, then
+ * the bytes).  w0 = bytes written.  E_DEAD: no reader or shut (EPIPE);
+ * E_NOENT: a datagram socket's reader gone (ECONNREFUSED); E_AGAIN
  * (non-blocking, no room); else no room saves the call (PG_PIPE_RETRY). */
 static long pipe_write(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {
 	int s;
 	struct pipe *q = pipe_of(p, m->w[0], &s);
 	uint32_t n = IPC_LABEL_LEN(m->label);
-	if (!q || !q->hold[s].w)
+	bool ev = q && q->kind == PG_PIPE_EVENT, msg = q && (q->kind == PG_PIPE_SEQPACKET ||
+							      q->kind == PG_PIPE_DGRAM);
+	if (!q || !(ev ? q->hold[s].r : q->hold[s].w))
 		return E_BADHANDLE;
 	if (n > PG_PIPE_BUF)
 		return E_INVAL;
-	if (!n)
-		return user_ok(p, m->w[3], m->w[2], MAP_R) ? (q->readers ? E_OK : E_DEAD) : E_FAULT;
-	if (!q->readers)
-		return E_DEAD;
-	uint32_t room = PG_PIPE_SIZE - q->len;
-	if (room < n && (m->w[1] & PG_PIPE_PARTIAL) && room)
-		n = room;
-	if (room < n)
+	if (ev)
+		return event_write(p, q, m, r, n);
+	long dead = q->shut ? E_DEAD : !q->readers ? (q->kind == PG_PIPE_DGRAM ? E_NOENT : E_DEAD) : E_OK;
+	if (!n && !(msg && (m->w[1] & PG_PIPE_MSG0)))
+		return user_ok(p, m->w[3], m->w[2], MAP_R) ? dead : E_FAULT;
+	if (dead)
+		return dead;
+	uint32_t room = PG_PIPE_SIZE - q->len, need = msg ? n + 4 : n;
+	if (!msg && room < n && (m->w[1] & PG_PIPE_PARTIAL) && room)
+		n = need = room;
+	if (room < need)
 		return m->w[1] & PG_PIPE_NONBLOCK ? E_AGAIN : wait_on(p, q->wwait);
-	ring_copy(q, q->head + q->len, pg_self()->ipc_buf, n, true);
-	q->len += n;
+	if (msg)
+		ring_copy(q, q->head + q->len, (uint8_t *)&n, 4, true);
+	ring_copy(q, q->head + q->len + (msg ? 4 : 0), pg_self()->ipc_buf, n, true);
+	q->len += need;
 	wake_all(q->rwait);
 	wake_pollers(q);
 	r->w[0] = n;
 	return E_OK;
 }
 
+/* An eventfd's read: the counter (EFD_SEMAPHORE: 1) as 8 bytes, taken
+ * off it; 0 waits (or E_AGAIN).  Fewer than 8 bytes asked: E_INVAL. */
+static long event_read(struct proc *p, struct pipe *q, const struct sys_msg *m,
+		       struct sys_msg *r)
+{
+	if (m->w[1] < sizeof q->count)
+		return E_INVAL;
+	if (!user_ok(p, m->w[3], sizeof q->count, MAP_W))
+		return E_FAULT;
+	if (!q->count)
+		return m->w[2] & PG_PIPE_NONBLOCK ? E_AGAIN : wait_on(p, q->rwait);
+	uint64_t v = q->sem ? 1 : q->count;
+	q->count -= v;
+	memcpy(pg_self()->ipc_buf, &v, sizeof v);
+	pg_self()->reply_len = sizeof v;
+	wake_all(q->wwait);
+	wake_pollers(q);
+	r->w[0] = sizeof v;
+	return E_OK;
+}
+
 /* PG_PIPE_READ: up to w1 (<= PG_PIPE_BUF) bytes of pipe w0 for the
  * caller's buffer at w3 (checked writable), in the reply buffer; w0 =
- * bytes, 0 at the end of file (no writer left).  w2 = PG_PIPE_NONBLOCK:
- * E_AGAIN when empty; else an empty pipe saves the call (PG_PIPE_RETRY). */
+ * bytes, 0 at the end of file (no writer left, or shut; a datagram
+ * socket never ends).  A message socket's read takes one message (the
+ * part past w1 is lost), w2 out = its whole length.  w2 =
+ * PG_PIPE_NONBLOCK: E_AGAIN when empty, else an empty pipe saves the
+ * call (PG_PIPE_RETRY); | PG_PIPE_PEEK: the bytes stay. */
 static long pipe_read(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {
 	int s;
 	struct pipe *q = pipe_of(p, m->w[0], &s);
 	if (!q || !q->hold[s].r)
 		return E_BADHANDLE;
+	if (q->kind == PG_PIPE_EVENT)
+		return event_read(p, q, m, r);
 	if (m->w[1] > PG_PIPE_BUF)
 		return E_INVAL;
 	if (!user_ok(p, m->w[3], m->w[1], MAP_W))
 		return E_FAULT;
-	uint32_t n = q->len < m->w[1] ? q->len : (uint32_t)m->w[1];
-	if (!q->len && q->writers && m->w[1])
+	bool msg = q->kind == PG_PIPE_SEQPACKET || q->kind == PG_PIPE_DGRAM;
+	bool eof = (!q->writers || q->shut) && q->kind != PG_PIPE_DGRAM;
+	if (!q->len && !eof && (m->w[1] || msg))
 		return m->w[2] & PG_PIPE_NONBLOCK ? E_AGAIN : wait_on(p, q->rwait);
-	ring_copy(q, q->head, pg_self()->ipc_buf, n, false);
-	q->head = (q->head + n) % PG_PIPE_SIZE;
-	q->len -= n;
-	pg_self()->reply_len = n;
-	if (n) {
-		wake_all(q->wwait);
-		wake_pollers(q);
+	uint32_t whole = q->len, skip = 0;
+	if (msg && q->len) {
+		ring_copy(q, q->head, (uint8_t *)&whole, 4, false);
+		skip = 4;
 	}
+	uint32_t n = whole < m->w[1] ? whole : (uint32_t)m->w[1];
+	ring_copy(q, q->head + skip, pg_self()->ipc_buf, n, false);
+	pg_self()->reply_len = n;
 	r->w[0] = n;
+	r->w[2] = whole;
+	uint32_t gone = msg ? (q->len ? skip + whole : 0) : n;
+	if (m->w[2] & PG_PIPE_PEEK || !gone)
+		return E_OK;
+	q->head = (q->head + gone) % PG_PIPE_SIZE;
+	q->len -= gone;
+	wake_all(q->wwait);
+	wake_pollers(q);
 	return E_OK;
 }
 
@@ -288,6 +428,14 @@ long do_pipe_ref(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {
 	lock_take(&pipes_lock);
 	long label = pipe_ref(p, m, r);
+	lock_give(&pipes_lock);
+	return label;
+}
+
+long do_pipe_ctl(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
+{
+	lock_take(&pipes_lock);
+	long label = pipe_ctl(p, m, r);
 	lock_give(&pipes_lock);
 	return label;
 }
@@ -316,17 +464,44 @@ long do_io_check(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	return E_OK;
 }
 
-/* The poll(2) events of end `end` of pipe id for p (POLLNVAL: not held). */
+/* Bytes of room a write end needs for POLLOUT (a message: its length too). */
+static bool room_for_write(const struct pipe *q)
+{
+	uint32_t need = PG_PIPE_BUF + (q->kind == PG_PIPE_STREAM ? 0 : 4);
+	return PG_PIPE_SIZE - q->len >= need;
+}
+
+/* The poll(2) events of a socket that reads pipe in and writes pipe out,
+ * as Linux's unix_poll (POLLNVAL: p holds not both): POLLIN with bytes
+ * or (stream, seqpacket) the receiving side shut, then POLLRDHUP too, and
+ * POLLHUP when both sides are; POLLOUT with room or the sending side shut
+ * (a write fails at once). */
+static uint16_t sock_events(struct proc *p, uint32_t in, uint32_t out)
+{
+	int s, t;
+	struct pipe *a = pipe_of(p, in, &s), *b = pipe_of(p, out, &t);
+	if (!a || !b || !a->hold[s].r || !b->hold[t].w || a->kind == PG_PIPE_EVENT)
+		return PG_POLLNVAL;
+	bool rshut = !a->writers || a->shut, wshut = !b->readers || b->shut;
+	uint16_t ev = (a->len ? PG_POLLIN : 0) | (room_for_write(b) || wshut ? PG_POLLOUT : 0);
+	if (a->kind != PG_PIPE_DGRAM && rshut)
+		ev |= PG_POLLIN | PG_POLLRDHUP | (wshut ? PG_POLLHUP : 0);
+	return ev;
+}
+
+/* The poll(2) events of end `end` of pipe id for p (POLLNVAL: not held);
+ * an eventfd's (its read end) POLLIN when not 0, POLLOUT below the most. */
 static uint16_t pipe_events(struct proc *p, uint32_t id, uint16_t end)
 {
 	int s;
 	struct pipe *q = pipe_of(p, id, &s);
 	if (!q || end > 1 || !(end ? q->hold[s].w : q->hold[s].r))
 		return PG_POLLNVAL;
+	if (q->kind == PG_PIPE_EVENT)
+		return (q->count ? PG_POLLIN : 0) | (q->count < EVENT_MAX ? PG_POLLOUT : 0);
 	if (end == 0)
-		return (q->len ? PG_POLLIN : 0) | (q->writers ? 0 : PG_POLLHUP);
-	return (PG_PIPE_SIZE - q->len >= PG_PIPE_BUF ? PG_POLLOUT : 0) |
-	       (q->readers ? 0 : PG_POLLERR);
+		return (q->len ? PG_POLLIN : 0) | (q->writers && !q->shut ? 0 : PG_POLLHUP);
+	return (room_for_write(q) ? PG_POLLOUT : 0) | (q->readers && !q->shut ? 0 : PG_POLLERR);
 }
 
 /* Save p's poll of the pipes in mask until timeout ms pass (PG_POLL_FOREVER:
@@ -364,11 +539,19 @@ static long io_poll(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	struct pg_poll *e = pg_self()->ipc_buf;
 	uint32_t n = len / (uint32_t)sizeof *e, ready = 0;
 	for (uint32_t i = 0; i < n; i++) {
-		uint16_t ev = pipe_events(p, e[i].id, e[i].end);
+		bool sock = e[i].end == PG_POLL_SOCK;
+		uint16_t ev = sock ? sock_events(p, e[i].id, e[i].out) : pipe_events(p, e[i].id, e[i].end);
+		uint16_t seq = (e[i].id < PIPE_MAX ? pipes[e[i].id].seq : 0) +
+			       (sock && e[i].out < PIPE_MAX ? pipes[e[i].out].seq : 0);
+		if ((e[i].events & PG_POLL_SEQ) && seq == e[i].seq && ev != PG_POLLNVAL)
+			ev = 0; /* nothing new since the caller's last look */
+		e[i].seq = seq;
 		e[i].revents = ev & (e[i].events | PG_POLLHUP | PG_POLLERR | PG_POLLNVAL);
 		ready += e[i].revents != 0;
 		if (e[i].id < PIPE_MAX)
 			mask[e[i].id / 64] |= 1ull << (e[i].id % 64);
+		if (sock && e[i].out < PIPE_MAX)
+			mask[e[i].out / 64] |= 1ull << (e[i].out % 64);
 	}
 	if (!ready && timeout)
 		return poll_wait(p, mask, timeout);
