@@ -761,7 +761,7 @@ ssize_t write(int fd, const void *buf, size_t count)
 /* True (errno ESPIPE) if o cannot seek: the console or a pipe. */
 static int unseekable(const struct ofd *o)
 {
-	if (o->kind == OFD_CONSOLE || (o->kind >= OFD_PIPE && o->kind <= OFD_EPOLL)) {
+	if (o->kind == OFD_CONSOLE || o->kind == OFD_PIPE || o->kind == OFD_SOCK) {
 		errno = ESPIPE;
 		return 1;
 	}
@@ -773,7 +773,8 @@ off_t lseek(int fd, off_t off, int whence)
 	struct ofd *o = ofd_of(fd);
 	if (!o || unseekable(o))
 		return -1;
-	if (o->kind >= OFD_DIR) /* Linux's devices stay at 0 (a directory: readdir's) */
+	if (o->kind >= OFD_DIR || o->kind == OFD_EVENT || o->kind == OFD_EPOLL)
+		/* Linux's devices and anonymous inodes stay at 0 (a directory: readdir's) */
 		return 0;
 	uint64_t size = o->kind == OFD_SHM ? libsys_shm_size(o->shm) : o->size;
 	int64_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ?

@@ -47,7 +47,7 @@ static int ask_slot(struct ask *q, unsigned id, int end, unsigned out, int usese
 	for (int k = 0; k < q->n && !useseq; k++)
 		if (q->e[k].id == id && q->e[k].end == end && q->e[k].out == out &&
 		    !(q->e[k].events & PG_POLL_SEQ))
-			return k;
+			return k; /* (its seq is the same for both) */
 	if (q->n == ASK_MAX)
 		return -1;
 	q->e[q->n] = (struct pg_poll){ (uint16_t)id, (uint16_t)end, 0, 0, (uint16_t)out, 0 };
@@ -160,8 +160,8 @@ static int ask_pager(struct libsys_pitem *it, int n, struct ask *q, const short 
 		struct libsys_pitem *p = &it[i];
 		short want = (short)(p->events | POLLERR | POLLHUP | POLLNVAL);
 		p->revents = widen(q->e[slot[i]].revents) & want;
-		if (p->useseq && p->revents)
-			p->seq = q->e[slot[i]].seq;
+		if (p->revents)
+			p->seq = q->e[slot[i]].seq; /* (epoll's EPOLLET keeps it) */
 		*ready += p->revents != 0;
 	}
 	return E_OK;

@@ -358,10 +358,10 @@ static long event_read(struct proc *p, struct pipe *q, const struct sys_msg *m,
 {
 	if (m->w[1] < sizeof q->count)
 		return E_INVAL;
+	if (!q->count) /* (before the buffer's check, as Linux's) */
+		return m->w[2] & PG_PIPE_NONBLOCK ? E_AGAIN : wait_on(p, q->rwait);
 	if (!user_ok(p, m->w[3], sizeof q->count, MAP_W))
 		return E_FAULT;
-	if (!q->count)
-		return m->w[2] & PG_PIPE_NONBLOCK ? E_AGAIN : wait_on(p, q->rwait);
 	uint64_t v = q->sem ? 1 : q->count;
 	q->count -= v;
 	memcpy(pg_self()->ipc_buf, &v, sizeof v);
