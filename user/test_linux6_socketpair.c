@@ -2,7 +2,8 @@
  * seqpacket pairs, both ways, across fork; a blocking read woken by
  * another process and by a thread; EOF when the peer goes, EPIPE and
  * SIGPIPE (MSG_NOSIGNAL: none); MSG_PEEK, MSG_DONTWAIT, MSG_TRUNC;
- * message bounds; shutdown; poll's answers (Linux 6.1's); bad input. */
+ * message bounds; shutdown; poll's answers (Linux 6.1's); exec keeps a
+ * socket and drops a close-on-exec one; bad input. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -217,10 +218,51 @@ static void bad_input(void)
 	close(sv[0]), close(sv[1]);
 }
 
+/* The exec'd copy: fd is a seqpacket socket exec kept. */
+static int execd(int fd)
+{
+	char b[8];
+	int ty = 0;
+	socklen_t l = sizeof ty;
+	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &ty, &l) || ty != SOCK_SEQPACKET)
+		return 2;
+	if (recv(fd, b, sizeof b, 0) != 2 || memcmp(b, "hi", 2))
+		return 3;
+	return send(fd, "ok", 2, 0) == 2 ? 0 : 4;
+}
+
+/* exec keeps a socket without FD_CLOEXEC (its type too) and drops one
+ * with it: the peer of that one reads the end of file. */
+static void across_exec(const char *self)
+{
+	int sv[2], cx[2], st;
+	char b[8], a[16];
+	CHECK(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv) == 0, "seqpacket");
+	CHECK(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, cx) == 0, "cloexec pair");
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(sv[0]);
+		close(cx[0]);
+		snprintf(a, sizeof a, "%d", sv[1]);
+		execl(self, self, "exec", a, (char *)NULL);
+		_exit(50);
+	}
+	close(sv[1]);
+	close(cx[1]);
+	CHECK(recv(cx[0], b, sizeof b, 0) == 0, "the cloexec socket's peer: EOF after the exec");
+	CHECK(send(sv[0], "hi", 2, 0) == 2, "send to the exec'd");
+	CHECK(recv(sv[0], b, sizeof b, 0) == 2 && !memcmp(b, "ok", 2), "its answer");
+	waitpid(pid, &st, 0);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "exec'd status %#x", st);
+	close(sv[0]), close(cx[0]);
+}
+
 int main(int argc, char **argv)
 {
-	(void)argc, (void)argv;
+	if (argc > 2 && !strcmp(argv[1], "exec"))
+		return execd(atoi(argv[2]));
 	signal(SIGPIPE, on_pipe);
+	across_exec(argv[0]);
 	both_ways(SOCK_STREAM);
 	both_ways(SOCK_SEQPACKET);
 	both_ways(SOCK_DGRAM);
