@@ -58,7 +58,8 @@ static struct ofd {
 				 * an eventfd's); procfs.c's kind; epoll's
 				 * instance */
 	uint64_t size, pos;     /* a socket: out pipe | type << 32, pos: its
-				 * SOCK_ flags (the peer's loss reported) */
+				 * SOCK_ flags (the peer's loss reported); a
+				 * timerfd (an OFD_EVENT): pos = its clock + 1 */
 	char *dir;              /* a directory's path, a tmpfs file's object
 				 * name (malloc'd; exec opens it again) */
 } ofds[FD_MAX];
@@ -417,9 +418,10 @@ int libsys_fd_flags(int fd)
 	return fd_ok(fd) ? fds[fd].o->flags : 0;
 }
 
-uint64_t *libsys_fd_sock_state(int fd)
+uint64_t *libsys_fd_aux(int fd)
 {
-	return fd_ok(fd) && fds[fd].o->kind == OFD_SOCK ? &fds[fd].o->pos : NULL;
+	int k = fd_ok(fd) ? fds[fd].o->kind : OFD_FREE;
+	return k == OFD_SOCK || k == OFD_EVENT ? &fds[fd].o->pos : NULL;
 }
 
 /* ---- exec: the descriptors the new image keeps ---- */

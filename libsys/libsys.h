@@ -156,14 +156,15 @@ int libsys_poll_items(struct libsys_pitem *it, int n, uint64_t ms);
 /* CLOCK_MONOTONIC in ms (poll.c). */
 uint64_t libsys_now_ms(void);
 
-/* Sockets (socket.c), eventfd (eventfd.c), epoll (epoll.c) behind
- * descriptors (files.c): new fds (flags O_NONBLOCK, O_CLOEXEC; -1
- * EMFILE).  A socket's state word (the peer's loss reported: a datagram
- * socket's next send is ENOTCONN), NULL: fd is no socket. */
+/* Sockets (socket.c), eventfd and timerfd (eventfd.c), epoll (epoll.c)
+ * behind descriptors (files.c): new fds (flags O_NONBLOCK, O_CLOEXEC; -1
+ * EMFILE).  libsys_fd_aux: a socket's state word (the peer's loss
+ * reported: a datagram socket's next send is ENOTCONN), a timerfd's clock
+ * + 1 (an eventfd's: 0); NULL: fd is neither. */
 int libsys_fd_new_sock(unsigned in, unsigned out, int type, int flags);
 int libsys_fd_new_event(unsigned id, int flags);
 int libsys_fd_new_epoll(unsigned inst, int flags);
-uint64_t *libsys_fd_sock_state(int fd);
+uint64_t *libsys_fd_aux(int fd);
 /* The pipe calls with PG_PIPE_READ's w2 (NONBLOCK, PEEK) and
  * LIBSYS_RD_ONE (one request: a message, a peek) or _ALL (MSG_WAITALL);
  * *whole: the last message's length.  Minus an enum err on failure. */

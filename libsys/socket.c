@@ -110,7 +110,7 @@ static ssize_t send_failed(int fd, int e, int flags)
 		return -1;
 	}
 	if (e == E_NOENT) {
-		uint64_t *st = libsys_fd_sock_state(fd);
+		uint64_t *st = libsys_fd_aux(fd);
 		errno = st && (*st & SOCK_REFUSED) ? ENOTCONN : ECONNREFUSED;
 		if (st)
 			*st |= SOCK_REFUSED;

@@ -25,6 +25,8 @@ struct pipe {
 	uint8_t kind;                      /* PG_PIPE_STREAM, _SEQPACKET, _DGRAM, _EVENT */
 	uint64_t count;                    /* an eventfd's counter (no ring) */
 	uint16_t seq;                      /* bumped at every change (epoll's EPOLLET) */
+	uint64_t deadline, interval;       /* a timerfd's next expiry (ms of
+					    * sig_ms_now; 0: disarmed), period */
 	void *page[PIPE_PAGES];            /* the ring, in our window */
 	uint64_t gen[PIPE_PAGES];
 	uint32_t head, len;                /* first byte to read, bytes held */
@@ -112,9 +114,9 @@ static long wait_on(struct proc *p, struct pipe_waiter *w)
 static void settle(struct pipe *q)
 {
 	wake_pollers(q);
-	if (!q->writers || q->shut)
+	if ((!q->writers || q->shut) && q->kind < PG_PIPE_EVENT)
 		wake_all(q->rwait); /* readers see the end of file */
-	if (!q->readers || q->shut)
+	if ((!q->readers || q->shut) && q->kind < PG_PIPE_EVENT)
 		wake_all(q->wwait); /* writers see EPIPE */
 	if (q->readers || q->writers)
 		return;
@@ -176,7 +178,7 @@ static int pipe_make(struct proc *p, uint8_t kind)
 	if (id == PIPE_MAX)
 		return -1;
 	struct pipe *q = &pipes[id];
-	for (int i = 0; i < PIPE_PAGES && kind != PG_PIPE_EVENT; i++) {
+	for (int i = 0; i < PIPE_PAGES && kind < PG_PIPE_EVENT; i++) {
 		q->page[i] = mem_pool_page(&q->gen[i]);
 		if (!q->page[i]) {
 			while (i--)
@@ -188,7 +190,7 @@ static int pipe_make(struct proc *p, uint8_t kind)
 	q->used = true;
 	q->kind = kind;
 	q->readers = 1;
-	q->writers = kind != PG_PIPE_EVENT;
+	q->writers = kind < PG_PIPE_EVENT;
 	q->hold[0].pid = p->pid;
 	q->hold[0].r = 1;
 	q->hold[0].w = q->writers;
@@ -215,6 +217,55 @@ static void pipe_unmake(struct pipe *q)
 	q->readers = q->writers = 0;
 	memset(q->hold, 0, sizeof q->hold);
 	settle(q);
+}
+
+/* A timerfd's expiries up to now (lock held): counted, the deadline
+ * moved past now by whole periods (or disarmed), its readers woken. */
+static void timer_fire(struct pipe *q, uint64_t now)
+{
+	if (!q->deadline || q->deadline > now)
+		return;
+	uint64_t n = 1;
+	if (q->interval) {
+		n += (now - q->deadline) / q->interval;
+		q->deadline += n * q->interval;
+	} else {
+		q->deadline = 0;
+	}
+	q->count = q->count + n < q->count ? ~0ull : q->count + n;
+	wake_all(q->rwait);
+	wake_pollers(q);
+}
+
+/* PG_CTL_TIMERSET (w2 = ms to the first expiry + 1, 0: disarm; w1 >> 16:
+ * ms the first expiry is past already (an absolute time); w3 = period
+ * ms) or _GET: w0 = ms to the next expiry before (+ 1, 0: disarmed), w1 =
+ * its period.  A set starts the count again, as Linux's. */
+static long timer_set(struct pipe *q, const struct sys_msg *m, struct sys_msg *r)
+{
+	uint64_t now = sig_ms_now();
+	timer_fire(q, now);
+	r->w[0] = q->deadline ? q->deadline - now + 1 : 0;
+	r->w[1] = q->interval;
+	if (m->w[0] == PG_CTL_TIMERGET)
+		return E_OK;
+	if (m->w[2] > PG_POLL_MAX_MS * 366 || m->w[3] > PG_POLL_MAX_MS * 366)
+		return E_INVAL; /* (a year: the deadlines stay far from overflow) */
+	uint64_t back = m->w[1] >> 16;
+	q->count = 0;
+	q->interval = m->w[2] ? m->w[3] : 0;
+	q->deadline = m->w[2] ? now + m->w[2] - 1 : 0;
+	if (q->deadline && back) { /* due back ms ago: those ticks are counted */
+		q->count = q->interval ? back / q->interval + 1 : 1;
+		q->deadline = q->interval ? now + q->interval - back % q->interval : 0;
+		wake_all(q->rwait);
+	}
+	if (q->deadline) {
+		timer_fire(q, now); /* (already due: an absolute time past) */
+		sig_timer_kick();
+	}
+	wake_pollers(q);
+	return E_OK;
 }
 
 /* PG_PIPE_CTL: PG_CTL_SOCKPAIR, PG_CTL_EVENTFD, PG_CTL_SHUT (see
@@ -249,8 +300,20 @@ static long pipe_ctl(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 		r->w[0] = (uint64_t)id;
 		return E_OK;
 	}
+	case PG_CTL_TIMERFD: {
+		int id = pipe_make(p, PG_PIPE_TIMER);
+		if (id < 0)
+			return E_NOMEM;
+		r->w[0] = (uint64_t)id;
+		return E_OK;
+	}
+	case PG_CTL_TIMERSET:
+	case PG_CTL_TIMERGET:
+		if (!(q = pipe_of(p, m->w[1] & 0xffff, &s)) || q->kind != PG_PIPE_TIMER)
+			return E_BADHANDLE;
+		return timer_set(q, m, r);
 	case PG_CTL_SHUT:
-		if (!(q = pipe_of(p, m->w[1], &s)) || q->kind == PG_PIPE_EVENT)
+		if (!(q = pipe_of(p, m->w[1], &s)) || q->kind >= PG_PIPE_EVENT)
 			return E_BADHANDLE;
 		q->shut = true;
 		settle(q);
@@ -323,12 +386,14 @@ static long pipe_write(struct proc *p, const struct sys_msg *m, struct sys_msg *
 	int s;
 	struct pipe *q = pipe_of(p, m->w[0], &s);
 	uint32_t n = IPC_LABEL_LEN(m->label);
-	bool ev = q && q->kind == PG_PIPE_EVENT, msg = q && (q->kind == PG_PIPE_SEQPACKET ||
+	bool ev = q && q->kind >= PG_PIPE_EVENT, msg = q && (q->kind == PG_PIPE_SEQPACKET ||
 							      q->kind == PG_PIPE_DGRAM);
 	if (!q || !(ev ? q->hold[s].r : q->hold[s].w))
 		return E_BADHANDLE;
 	if (n > PG_PIPE_BUF)
 		return E_INVAL;
+	if (q->kind == PG_PIPE_TIMER)
+		return n ? E_INVAL : E_OK;
 	if (ev)
 		return event_write(p, q, m, r, n);
 	long dead = q->shut ? E_DEAD : !q->readers ? (q->kind == PG_PIPE_DGRAM ? E_NOENT : E_DEAD) : E_OK;
@@ -362,7 +427,7 @@ static long event_read(struct proc *p, struct pipe *q, const struct sys_msg *m,
 		return m->w[2] & PG_PIPE_NONBLOCK ? E_AGAIN : wait_on(p, q->rwait);
 	if (!user_ok(p, m->w[3], sizeof q->count, MAP_W))
 		return E_FAULT;
-	uint64_t v = q->sem ? 1 : q->count;
+	uint64_t v = q->sem ? 1 : q->count; /* (a timerfd: the expiries) */
 	q->count -= v;
 	memcpy(pg_self()->ipc_buf, &v, sizeof v);
 	pg_self()->reply_len = sizeof v;
@@ -385,7 +450,7 @@ static long pipe_read(struct proc *p, const struct sys_msg *m, struct sys_msg *r
 	struct pipe *q = pipe_of(p, m->w[0], &s);
 	if (!q || !q->hold[s].r)
 		return E_BADHANDLE;
-	if (q->kind == PG_PIPE_EVENT)
+	if (q->kind == PG_PIPE_EVENT || q->kind == PG_PIPE_TIMER)
 		return event_read(p, q, m, r);
 	if (m->w[1] > PG_PIPE_BUF)
 		return E_INVAL;
@@ -480,7 +545,8 @@ static uint16_t sock_events(struct proc *p, uint32_t in, uint32_t out)
 {
 	int s, t;
 	struct pipe *a = pipe_of(p, in, &s), *b = pipe_of(p, out, &t);
-	if (!a || !b || !a->hold[s].r || !b->hold[t].w || a->kind == PG_PIPE_EVENT)
+	if (!a || !b || !a->hold[s].r || !b->hold[t].w || a->kind >= PG_PIPE_EVENT ||
+	    b->kind >= PG_PIPE_EVENT)
 		return PG_POLLNVAL;
 	bool rshut = !a->writers || a->shut, wshut = !b->readers || b->shut;
 	uint16_t ev = (a->len ? PG_POLLIN : 0) | (room_for_write(b) || wshut ? PG_POLLOUT : 0);
@@ -499,6 +565,8 @@ static uint16_t pipe_events(struct proc *p, uint32_t id, uint16_t end)
 		return PG_POLLNVAL;
 	if (q->kind == PG_PIPE_EVENT)
 		return (q->count ? PG_POLLIN : 0) | (q->count < EVENT_MAX ? PG_POLLOUT : 0);
+	if (q->kind == PG_PIPE_TIMER)
+		return q->count ? PG_POLLIN : 0;
 	if (end == 0)
 		return (q->len ? PG_POLLIN : 0) | (q->writers && !q->shut ? 0 : PG_POLLHUP);
 	return (room_for_write(q) ? PG_POLLOUT : 0) | (q->readers && !q->shut ? 0 : PG_POLLERR);
@@ -572,6 +640,14 @@ uint64_t pipe_poll_expire(uint64_t now)
 {
 	uint64_t next = PG_POLL_FOREVER;
 	lock_take(&pipes_lock);
+	for (int id = 0; id < PIPE_MAX; id++) {
+		struct pipe *q = &pipes[id];
+		if (!q->used || q->kind != PG_PIPE_TIMER || !q->deadline)
+			continue;
+		timer_fire(q, now);
+		if (q->deadline && q->deadline - now < next)
+			next = q->deadline - now;
+	}
 	for (int i = 0; i < POLLERS_MAX; i++) {
 		struct poller *w = &pollers[i];
 		if (!w->reply || !w->deadline)

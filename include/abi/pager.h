@@ -470,16 +470,24 @@ enum pg_request {
 #define PG_PIPE_MSG0     4 /* PG_PIPE_WRITE's w1: a message of no bytes */
 /* A pipe's kind: a byte stream (pipe, SOCK_STREAM), messages (a 4-byte
  * length, then the bytes: SOCK_SEQPACKET, SOCK_DGRAM, which never reads
- * an end of file), an eventfd's counter (no ring; the read end only). */
+ * an end of file), an eventfd's counter or a timerfd's expiries (no
+ * ring; the read end only; the alarm thread fires timers). */
 #define PG_PIPE_STREAM    0
 #define PG_PIPE_SEQPACKET 1
 #define PG_PIPE_DGRAM     2
 #define PG_PIPE_EVENT     3
+#define PG_PIPE_TIMER     4 /* a timerfd: count = expiries, no ring */
 /* PG_PIPE_CTL's w0. */
 #define PG_CTL_SOCKPAIR 0 /* w1 = kind, w2 = the caller's int[2]: w0, w1 = two
 			   * pipes of that kind, both ends of each held once */
 #define PG_CTL_EVENTFD  1 /* w1 = initial count, w2 = 1 EFD_SEMAPHORE: w0 = id */
 #define PG_CTL_SHUT     2 /* w1 = a pipe the caller holds: shut (shutdown(2)) */
+#define PG_CTL_TIMERFD  3 /* w0 = a new timerfd's id (disarmed) */
+#define PG_CTL_TIMERSET 4 /* w1 = timerfd | ms the first expiry is past << 16,
+			   * w2 = ms to the first expiry + 1 (0: disarm), w3 =
+			   * period ms: w0, w1 = the old ones */
+#define PG_CTL_TIMERGET 5 /* w1 = timerfd: w0 = ms to the next expiry + 1
+			   * (0: disarmed), w1 = period ms */
 
 /* PG_IO_POLL: one pipe end and its poll(2) events (Linux's POLL* bits);
  * end PG_POLL_SOCK: a socket that reads pipe id and writes pipe out.
