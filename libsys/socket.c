@@ -202,7 +202,8 @@ ssize_t recvfrom(int fd, void *buf, size_t len, int flags, struct sockaddr *from
 		 socklen_t *fromlen)
 {
 	ssize_t n = recv(fd, buf, len, flags);
-	if (n >= 0 && from && fromlen)
+	if (n >= 0 && from && fromlen &&
+	    libsys_user_room(fromlen, sizeof *fromlen, 1) == sizeof *fromlen)
 		*fromlen = 0; /* an unnamed sender: nothing, as Linux says */
 	return n;
 }
