@@ -7,9 +7,11 @@
  * reported (until EPOLL_CTL_MOD); EPOLLET reports an interest again only
  * when its pipes changed since (the pager's seq).  Limits: EPOLL_MAX
  * instances in a process, not shared with a fork child (it gets a copy)
- * nor kept by exec; a change made while another thread waits is seen
- * when that wait looks again (an event, the time-out); an epoll inside an
- * epoll inside an epoll is never ready. */
+ * nor kept by exec; an epoll inside an epoll inside an epoll is never
+ * ready.  A change made while another thread waits wakes that wait
+ * through the instance's kick, an eventfd-kind pipe every wait also
+ * polls (written only while someone waits, drained by the waiter that
+ * sees it). */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -17,6 +19,8 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <poll.h>
+#include "abi/err.h"
+#include "abi/pager.h"
 #include "libsys.h"
 
 #define EPOLL_MAX 64
@@ -33,6 +37,8 @@ struct ep_item {
 
 static struct ep {
 	int used, n, cap, rot;  /* rot: where the next report starts */
+	int waiting;            /* threads in epoll_wait on it */
+	unsigned kick;          /* the kick's pipe id */
 	struct ep_item *it;
 } eps[EPOLL_MAX];
 
@@ -55,14 +61,21 @@ int epoll_create1(int flags)
 		errno = EINVAL;
 		return -1;
 	}
+	struct sys_msg m = { .label = PG_PIPE_CTL, .w = { PG_CTL_EVENTFD, 0, 0 } };
+	int err = libsys_pg_call(&m);
+	if (err) {
+		errno = err == E_NOMEM ? ENFILE : libsys_errno(err);
+		return -1;
+	}
 	lock();
 	int i = 0;
 	while (i < EPOLL_MAX && eps[i].used)
 		i++;
 	if (i < EPOLL_MAX)
-		eps[i] = (struct ep){ 1, 0, 0, 0, NULL };
+		eps[i] = (struct ep){ 1, 0, 0, 0, 0, (unsigned)m.w[0], NULL };
 	unlock();
 	if (i == EPOLL_MAX) {
+		libsys_pipe_ref((unsigned)m.w[0], 0, -1);
 		errno = ENOMEM;
 		return -1;
 	}
@@ -86,9 +99,25 @@ void libsys_epoll_free(unsigned inst)
 	if (inst >= EPOLL_MAX)
 		return;
 	lock();
+	unsigned kick = eps[inst].kick;
+	int used = eps[inst].used;
 	free(eps[inst].it);
-	eps[inst] = (struct ep){ 0, 0, 0, 0, NULL };
+	eps[inst] = (struct ep){ 0 };
 	unlock();
+	if (used)
+		libsys_pipe_ref(kick, 0, -1);
+}
+
+unsigned libsys_epoll_kick(unsigned inst)
+{
+	return inst < EPOLL_MAX ? eps[inst].kick : 0;
+}
+
+/* Wake e's waiters (after a change): a write to its kick. */
+static void kick(unsigned id)
+{
+	uint64_t one = 1;
+	libsys_pipe_send(id, &one, sizeof one, PG_PIPE_NONBLOCK);
 }
 
 void libsys_epoll_forget(const void *ofd)
@@ -169,7 +198,11 @@ int epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev)
 	}
 	lock();
 	int e = eps[te.id].used ? change(&eps[te.id], op, fd, libsys_fd_ofd(fd), ev) : EBADF;
+	int wake = !e && eps[te.id].waiting;
+	unsigned k = eps[te.id].kick;
 	unlock();
+	if (wake)
+		kick(k);
 	if (e) {
 		errno = e;
 		return -1;
@@ -181,7 +214,7 @@ int epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev)
  * epoll among them is left out), into *out (malloc'd): how many, or -1. */
 static int snapshot(struct ep *e, struct libsys_pitem **out, int nested)
 {
-	*out = malloc((size_t)(e->n ? e->n : 1) * sizeof **out);
+	*out = malloc((size_t)(e->n + 1) * sizeof **out); /* (and the kick) */
 	if (!*out)
 		return -1;
 	int n = 0;
@@ -279,23 +312,38 @@ static int wait_ms(int epfd, struct epoll_event *events, int max, uint64_t ms)
 			idx[i] = p[i].revents;
 			was[i] = e->it[idx[i]];
 		}
+		if (n >= 0) { /* the kick: a change another thread made */
+			p[n] = (struct libsys_pitem){ .events = POLLIN };
+			p[n].t = (struct libsys_target){ LIBSYS_POLL_EVENT, e->kick, 0, 0 };
+			e->waiting++;
+		}
 		unlock();
 		if (n < 0 || (n > 0 && (!was || !idx))) {
+			if (n >= 0) {
+				lock();
+				e->waiting--;
+				unlock();
+			}
 			free(n >= 0 ? p : NULL), free(was), free(idx);
 			errno = ENOMEM;
 			return -1;
 		}
 		uint64_t start = ms == FOREVER ? 0 : libsys_now_ms();
-		int r = libsys_poll_items(p, n, ms);
-		int got = 0;
-		if (r > 0) {
-			lock();
+		int r = libsys_poll_items(p, n + 1, ms);
+		int got = 0, kicked = r > 0 && p[n].revents;
+		lock();
+		e->waiting--;
+		if (r > 0)
 			got = report(e, p, idx, n, was, out, max);
-			unlock();
-		}
+		unlock();
 		free(p), free(was), free(idx);
 		if (r < 0)
 			return -1;
+		if (kicked) { /* drained: the list is looked at again */
+			uint64_t v;
+			libsys_pipe_recv(t.id < EPOLL_MAX ? e->kick : 0, &v, sizeof v,
+					 PG_PIPE_NONBLOCK | LIBSYS_RD_ONE, NULL);
+		}
 		if (got) {
 			size_t len = (size_t)got * sizeof *events;
 			if (libsys_user_room(events, len, 1) != len) {
@@ -305,7 +353,7 @@ static int wait_ms(int epfd, struct epoll_event *events, int max, uint64_t ms)
 			memcpy(events, out, len);
 			return got;
 		}
-		if (r == 0 || ms == 0)
+		if ((r == 0 || ms == 0) && !kicked)
 			return 0;
 		if (ms != FOREVER) {
 			uint64_t gone = libsys_now_ms() - start;

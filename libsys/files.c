@@ -485,6 +485,8 @@ size_t libsys_fd_export(void *buf, size_t cap, struct pg_exec_drop *drops, uint3
 			drops[(*ndrops)++] = (struct pg_exec_drop){ (uint16_t)o->index, 0 };
 		if (o->kind == OFD_SOCK && !kept[i])
 			drops[(*ndrops)++] = (struct pg_exec_drop){ (uint16_t)o->size, 1 };
+		if (o->kind == OFD_EPOLL) /* never carried: its kick goes */
+			drops[(*ndrops)++] = (struct pg_exec_drop){ (uint16_t)libsys_epoll_kick(o->index), 0 };
 		if (!carried(o) || !kept[i])
 			continue;
 		struct carry_ofd c = { o->kind, o->flags, o->index, (uint32_t)i, o->size, o->pos };

@@ -181,6 +181,8 @@ long libsys_event_write(unsigned id, const void *buf, size_t count, int nonblock
 /* A description's last descriptor closed: out of every epoll set. */
 void libsys_epoll_forget(const void *ofd);
 void libsys_epoll_free(unsigned inst);
+/* The pipe id of epoll inst's kick (an eventfd-kind pipe it holds). */
+unsigned libsys_epoll_kick(unsigned inst);
 /* Whether epoll instance inst has an event ready now (poll of its fd). */
 int libsys_epoll_ready(unsigned inst);
 /* exec (exec.c): the descriptors without FD_CLOEXEC and what they name,

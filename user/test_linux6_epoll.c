@@ -3,7 +3,8 @@
  * a socket pair and an eventfd with time-outs, a blocking wait woken by
  * a fork child, EPOLLONESHOT, EPOLLET, an interest gone with its
  * description's last descriptor (not with a dup's close), an epoll fd in
- * poll. */
+ * poll, a wait in one thread woken by an epoll_ctl ADD of a ready
+ * descriptor in another. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -14,6 +15,7 @@
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <pthread.h>
 #include <unistd.h>
 
 #define T "linux6_epoll"
@@ -30,6 +32,30 @@ static int add(int ep, int fd, uint32_t events, uint64_t data)
 {
 	struct epoll_event ev = { .events = events, .data.u64 = data };
 	return epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
+}
+
+static int waiter_ep;
+static struct epoll_event waiter_got;
+
+static void *waiter(void *arg)
+{
+	(void)arg;
+	return (void *)(long)epoll_wait(waiter_ep, &waiter_got, 1, -1);
+}
+
+/* A thread waits on an empty epoll; another adds a ready eventfd. */
+static void ctl_while_waiting(void)
+{
+	pthread_t th;
+	waiter_ep = epoll_create1(0);
+	int e = eventfd(1, 0);
+	pthread_create(&th, NULL, waiter, NULL);
+	usleep(50000); /* (most likely waiting by now; either way it must see it) */
+	CHECK(add(waiter_ep, e, EPOLLIN, 42) == 0, "add while waiting");
+	void *r;
+	pthread_join(th, &r);
+	CHECK((long)r == 1 && waiter_got.data.u64 == 42, "woken by the add: %ld", (long)r);
+	close(e), close(waiter_ep);
 }
 
 int main(void)
@@ -136,6 +162,7 @@ int main(void)
 	close(d);
 	CHECK(epoll_wait(ep, out, 8, 0) == 0, "gone with the last descriptor");
 	close(e), close(p[1]), close(sv[0]), close(f), close(ep);
+	ctl_while_waiting();
 	unlink("/tmp/" T);
 	if (fails)
 		return 1;
