@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -80,6 +81,15 @@ static void stream(void)
 	CHECK(revents(sv[0]) == POLLOUT, "fresh: %#x", revents(sv[0]));
 	CHECK(send(sv[0], "abc", 3, 0) == 3 && send(sv[0], "def", 3, 0) == 3, "send");
 	CHECK(revents(sv[1]) == (POLLIN | POLLOUT), "with bytes: %#x", revents(sv[1]));
+	fd_set rd, wr;
+	FD_ZERO(&rd);
+	FD_ZERO(&wr);
+	FD_SET(sv[0], &rd);
+	FD_SET(sv[1], &rd);
+	FD_SET(sv[1], &wr);
+	struct timeval tv = { 0, 0 };
+	CHECK(select(sv[1] + 1, &rd, &wr, NULL, &tv) == 2 && !FD_ISSET(sv[0], &rd) &&
+	      FD_ISSET(sv[1], &rd) && FD_ISSET(sv[1], &wr), "select");
 	CHECK(recv(sv[1], b, 2, MSG_PEEK) == 2 && !memcmp(b, "ab", 2), "peek");
 	CHECK(recv(sv[1], b, sizeof b, 0) == 6 && !memcmp(b, "abcdef", 6), "a stream: no bounds");
 	ERR(recv(sv[1], b, sizeof b, MSG_DONTWAIT), EAGAIN);
