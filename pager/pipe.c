@@ -219,6 +219,8 @@ static void pipe_unmake(struct pipe *q)
 	settle(q);
 }
 
+#define TIMER_MAX_MS (1001ull * 366 * PG_POLL_MAX_MS) /* libsys's 1,000 years */
+
 /* A timerfd's expiries up to now (lock held): counted, the deadline
  * moved past now by whole periods (or disarmed), its readers woken. */
 static void timer_fire(struct pipe *q, uint64_t now)
@@ -249,8 +251,8 @@ static long timer_set(struct pipe *q, const struct sys_msg *m, struct sys_msg *r
 	r->w[1] = q->interval;
 	if (m->w[0] == PG_CTL_TIMERGET)
 		return E_OK;
-	if (m->w[2] > PG_POLL_MAX_MS * 366 || m->w[3] > PG_POLL_MAX_MS * 366)
-		return E_INVAL; /* (a year: the deadlines stay far from overflow) */
+	if (m->w[2] > TIMER_MAX_MS || m->w[3] > TIMER_MAX_MS)
+		return E_INVAL; /* (the deadlines stay far from overflow) */
 	uint64_t back = m->w[1] >> 16;
 	q->count = 0;
 	q->interval = m->w[2] ? m->w[3] : 0;

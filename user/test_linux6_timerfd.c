@@ -97,6 +97,11 @@ int main(void)
 	CHECK(read(fd, &n, 8) == 8 && n >= 1700000, "ticks since 1970: %llu", (unsigned long long)n);
 	CHECK(timerfd_gettime(fd, &cur) == 0 && cur.it_value.tv_sec < 1000 &&
 	      cur.it_interval.tv_sec == 1000, "next in %ld s", (long)cur.it_value.tv_sec);
+	/* far off: ten years, gettime says so */
+	t = its(0, 0);
+	t.it_value.tv_sec = 10l * 365 * 24 * 3600;
+	CHECK(timerfd_settime(fd, 0, &t, NULL) == 0 && timerfd_gettime(fd, &cur) == 0 &&
+	      cur.it_value.tv_sec > 9l * 365 * 24 * 3600, "ten years: %ld", (long)cur.it_value.tv_sec);
 	/* epoll, and a fork child reading the same timer */
 	int ep = epoll_create1(0);
 	struct epoll_event ev = { EPOLLIN, { .u64 = 7 } }, out[2];
