@@ -282,6 +282,16 @@ static int report(struct ep *e, struct libsys_pitem *p, const short *idx, int n,
 	return got;
 }
 
+/* A wait on e (whose kick was kick) is over: no longer counted, unless e
+ * was closed meanwhile (its slot maybe another instance's now). */
+static void unwait(struct ep *e, unsigned kick)
+{
+	lock();
+	if (e->used && e->kick == kick && e->waiting > 0)
+		e->waiting--;
+	unlock();
+}
+
 /* epoll_wait with ms (FOREVER: no limit). */
 static int wait_ms(int epfd, struct epoll_event *events, int max, uint64_t ms)
 {
@@ -312,18 +322,16 @@ static int wait_ms(int epfd, struct epoll_event *events, int max, uint64_t ms)
 			idx[i] = p[i].revents;
 			was[i] = e->it[idx[i]];
 		}
+		unsigned my_kick = e->kick; /* (the epoll may be closed meanwhile) */
 		if (n >= 0) { /* the kick: a change another thread made */
 			p[n] = (struct libsys_pitem){ .events = POLLIN };
-			p[n].t = (struct libsys_target){ LIBSYS_POLL_EVENT, e->kick, 0, 0 };
+			p[n].t = (struct libsys_target){ LIBSYS_POLL_EVENT, my_kick, 0, 0 };
 			e->waiting++;
 		}
 		unlock();
 		if (n < 0 || (n > 0 && (!was || !idx))) {
-			if (n >= 0) {
-				lock();
-				e->waiting--;
-				unlock();
-			}
+			if (n >= 0)
+				unwait(e, my_kick);
 			free(n >= 0 ? p : NULL), free(was), free(idx);
 			errno = ENOMEM;
 			return -1;
@@ -331,18 +339,20 @@ static int wait_ms(int epfd, struct epoll_event *events, int max, uint64_t ms)
 		uint64_t start = ms == FOREVER ? 0 : libsys_now_ms();
 		int r = libsys_poll_items(p, n + 1, ms);
 		int got = 0, kicked = r > 0 && p[n].revents;
+		unwait(e, my_kick);
 		lock();
-		e->waiting--;
-		if (r > 0)
+		if (r > 0 && e->used && e->kick == my_kick)
 			got = report(e, p, idx, n, was, out, max);
 		unlock();
 		free(p), free(was), free(idx);
 		if (r < 0)
 			return -1;
+		lock();
+		kicked = kicked && e->used && e->kick == my_kick; /* (still ours) */
+		unlock();
 		if (kicked) { /* drained: the list is looked at again */
 			uint64_t v;
-			libsys_pipe_recv(t.id < EPOLL_MAX ? e->kick : 0, &v, sizeof v,
-					 PG_PIPE_NONBLOCK | LIBSYS_RD_ONE, NULL);
+			libsys_pipe_recv(my_kick, &v, sizeof v, PG_PIPE_NONBLOCK | LIBSYS_RD_ONE, NULL);
 		}
 		if (got) {
 			size_t len = (size_t)got * sizeof *events;
