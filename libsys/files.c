@@ -173,9 +173,11 @@ static void ofd_close(const struct ofd *o)
 	}
 	else if (o->kind == OFD_PIPE)
 		libsys_pipe_ref(o->index, (o->flags & O_ACCMODE) == O_WRONLY, -1);
-	else if (o->kind == OFD_SOCK) {
-		libsys_pipe_ref(o->index, 0, -1);
-		libsys_pipe_ref((unsigned)o->size, 1, -1);
+	else if (o->kind == OFD_SOCK) { /* (unconnected: no pipe; a listener: one) */
+		if (o->index != LIBSYS_NOPIPE)
+			libsys_pipe_ref(o->index, 0, -1);
+		if ((unsigned)o->size != LIBSYS_NOPIPE)
+			libsys_pipe_ref((unsigned)o->size, 1, -1);
 	} else if (o->kind == OFD_EVENT)
 		libsys_pipe_ref(o->index, 0, -1);
 	else if (o->kind == OFD_EPOLL)
@@ -385,7 +387,8 @@ int libsys_ofd_target(const void *ofd, struct libsys_target *t)
 		t->out = (o->flags & O_ACCMODE) == O_WRONLY;
 		break;
 	case OFD_SOCK:
-		t->kind = LIBSYS_POLL_SOCK;
+		t->kind = o->pos & LIBSYS_SOCK_LISTENER ? LIBSYS_POLL_EVENT :
+			  o->index == LIBSYS_NOPIPE ? LIBSYS_POLL_IDLE : LIBSYS_POLL_SOCK;
 		t->out = (unsigned)o->size;
 		t->type = (int)(o->size >> 32);
 		break;
@@ -416,6 +419,32 @@ int libsys_fd_target(int fd, struct libsys_target *t)
 int libsys_fd_flags(int fd)
 {
 	return fd_ok(fd) ? fds[fd].o->flags : 0;
+}
+
+int libsys_fd_sock(int fd, unsigned *in, unsigned *out, int *type, uint64_t **state)
+{
+	if (!fd_ok(fd)) {
+		errno = EBADF;
+		return -1;
+	}
+	struct ofd *o = fds[fd].o;
+	if (o->kind != OFD_SOCK) {
+		errno = ENOTSOCK;
+		return -1;
+	}
+	*in = o->index;
+	*out = (unsigned)o->size;
+	*type = (int)(o->size >> 32);
+	*state = &o->pos;
+	return 0;
+}
+
+void libsys_fd_sock_set(int fd, unsigned in, unsigned out)
+{
+	if (fd_ok(fd) && fds[fd].o->kind == OFD_SOCK) {
+		fds[fd].o->index = in;
+		fds[fd].o->size = out | (fds[fd].o->size >> 32 << 32);
+	}
 }
 
 uint64_t *libsys_fd_aux(int fd)
@@ -481,9 +510,10 @@ size_t libsys_fd_export(void *buf, size_t cap, struct pg_exec_drop *drops, uint3
 		if (o->kind == OFD_PIPE && !kept[i])
 			drops[(*ndrops)++] = (struct pg_exec_drop){ (uint16_t)o->index,
 								    (o->flags & O_ACCMODE) == O_WRONLY };
-		if ((o->kind == OFD_SOCK || o->kind == OFD_EVENT) && !kept[i])
+		if ((o->kind == OFD_SOCK || o->kind == OFD_EVENT) && !kept[i] &&
+		    o->index != LIBSYS_NOPIPE)
 			drops[(*ndrops)++] = (struct pg_exec_drop){ (uint16_t)o->index, 0 };
-		if (o->kind == OFD_SOCK && !kept[i])
+		if (o->kind == OFD_SOCK && !kept[i] && (unsigned)o->size != LIBSYS_NOPIPE)
 			drops[(*ndrops)++] = (struct pg_exec_drop){ (uint16_t)o->size, 1 };
 		if (o->kind == OFD_EPOLL) /* never carried: its kick goes */
 			drops[(*ndrops)++] = (struct pg_exec_drop){ (uint16_t)libsys_epoll_kick(o->index), 0 };

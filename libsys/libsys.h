@@ -131,7 +131,9 @@ size_t libsys_user_room(const void *buf, size_t count, int write);
  * (id: epoll.c's instance).  libsys_fd_target: fd's; libsys_fd_ofd: fd's
  * description (NULL: not open), an epoll's key. */
 enum { LIBSYS_POLL_BAD, LIBSYS_POLL_CONSOLE, LIBSYS_POLL_PIPE, LIBSYS_POLL_READY,
-       LIBSYS_POLL_SOCK, LIBSYS_POLL_EVENT, LIBSYS_POLL_EPOLL };
+       LIBSYS_POLL_SOCK, LIBSYS_POLL_EVENT, LIBSYS_POLL_EPOLL, LIBSYS_POLL_IDLE };
+/* (_EVENT is also a listening socket's: POLLIN with a connection waiting;
+ * _IDLE an unconnected socket's: POLLOUT | POLLHUP, never waits.) */
 struct libsys_target {
 	int kind;
 	unsigned id, out;
@@ -165,6 +167,14 @@ int libsys_fd_new_sock(unsigned in, unsigned out, int type, int flags);
 int libsys_fd_new_event(unsigned id, int flags);
 int libsys_fd_new_epoll(unsigned inst, int flags);
 uint64_t *libsys_fd_aux(int fd);
+/* A socket's pipes (LIBSYS_NOPIPE: none: unconnected; a listener: in is
+ * its pipe), type and state word (LIBSYS_SOCK_* bits): 0, or -1 with
+ * EBADF or ENOTSOCK.  libsys_fd_sock_set: its pipes now in and out. */
+#define LIBSYS_NOPIPE 0xffffu
+#define LIBSYS_SOCK_REFUSED  1 /* ECONNREFUSED said: a datagram's next is ENOTCONN */
+#define LIBSYS_SOCK_LISTENER 2 /* bound: in is a listener */
+int libsys_fd_sock(int fd, unsigned *in, unsigned *out, int *type, uint64_t **state);
+void libsys_fd_sock_set(int fd, unsigned in, unsigned out);
 /* The pipe calls with PG_PIPE_READ's w2 (NONBLOCK, PEEK) and
  * LIBSYS_RD_ONE (one request: a message, a peek) or _ALL (MSG_WAITALL);
  * *whole: the last message's length.  Minus an enum err on failure. */

@@ -102,6 +102,9 @@ static int scan(struct libsys_pitem *it, int n, struct ask *q, short *slot)
 		case LIBSYS_POLL_READY:
 			ev = widen(POLLIN | POLLOUT);
 			break;
+		case LIBSYS_POLL_IDLE: /* an unconnected socket, as Linux's */
+			ev = (short)(widen(POLLOUT) | POLLHUP);
+			break;
 		case LIBSYS_POLL_CONSOLE:
 			ev = console_events(p, q);
 			break;

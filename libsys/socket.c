@@ -3,8 +3,11 @@
  * byte stream, or messages for SOCK_SEQPACKET and SOCK_DGRAM), so fork,
  * exec, a process's end, poll and the wait for a reader or writer are
  * the pipes' (pipe.c, pager/pipe.c).  shutdown shuts a pipe: its reader
- * sees the end of file, its writer EPIPE.  No names (socket() fails
- * EAFNOSUPPORT), no descriptors passed. */
+ * sees the end of file, its writer EPIPE.  Named stream and seqpacket
+ * sockets: bind makes a listener in the pager (a pipe of kind
+ * PG_PIPE_LISTEN under the name), connect two pipes whose server ends
+ * the listener holds until accept hands them over.  No network, no named
+ * datagram sockets, no descriptors passed. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -14,23 +17,34 @@
 #include <unistd.h>
 #include "abi/err.h"
 #include "abi/pager.h"
+#include "sys/unistd.h" /* sleep_ms */
 #include "libsys.h"
 
 #define SOCK_REFUSED 1 /* the state word's bit: ECONNREFUSED was said */
 
-/* The socket fd names: its pipes, type and flags; -1 with EBADF or
- * ENOTSOCK. */
+/* The socket fd names: its pipes (t->id: the one it reads, t->out: the
+ * one it writes, LIBSYS_NOPIPE: none), type (t->type; t->kind: its
+ * LIBSYS_SOCK_* state bits) and flags; -1 with EBADF or ENOTSOCK. */
 static int sock_of(int fd, struct libsys_target *t, int *flags)
 {
-	if (libsys_fd_target(fd, t) == LIBSYS_POLL_BAD) {
-		errno = EBADF;
+	uint64_t *st;
+	if (libsys_fd_sock(fd, &t->id, &t->out, &t->type, &st))
 		return -1;
-	}
-	if (t->kind != LIBSYS_POLL_SOCK) {
-		errno = ENOTSOCK;
-		return -1;
-	}
+	t->kind = (int)*st;
 	*flags = libsys_fd_flags(fd);
+	return 0;
+}
+
+/* sock_of for a connected socket: -1 with ENOTCONN (or err for a
+ * listener) if it is not. */
+static int conn_of(int fd, struct libsys_target *t, int *flags, int err)
+{
+	if (sock_of(fd, t, flags))
+		return -1;
+	if (t->kind & LIBSYS_SOCK_LISTENER || t->id == LIBSYS_NOPIPE) {
+		errno = t->kind & LIBSYS_SOCK_LISTENER ? err : ENOTCONN;
+		return -1;
+	}
 	return 0;
 }
 
@@ -90,9 +104,25 @@ int socketpair(int domain, int type, int protocol, int sv[2])
 
 int socket(int domain, int type, int protocol)
 {
-	(void)domain, (void)type, (void)protocol;
-	errno = EAFNOSUPPORT;
-	return -1;
+	int base = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
+	int flags = (type & SOCK_NONBLOCK ? O_NONBLOCK : 0) | (type & SOCK_CLOEXEC ? O_CLOEXEC : 0);
+	if (domain != AF_UNIX || base == SOCK_DGRAM) {
+		errno = EAFNOSUPPORT; /* no network; no named datagram sockets */
+		return -1;
+	}
+	if (base <= 0 || base > 10) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (kind_of(base) < 0) {
+		errno = ESOCKTNOSUPPORT;
+		return -1;
+	}
+	if (protocol != 0 && protocol != PF_UNIX) {
+		errno = EPROTONOSUPPORT;
+		return -1;
+	}
+	return libsys_fd_new_sock(LIBSYS_NOPIPE, LIBSYS_NOPIPE, base, flags);
 }
 
 /* A send that found the way shut (E_DEAD: EPIPE, and SIGPIPE unless
@@ -124,7 +154,7 @@ ssize_t send(int fd, const void *buf, size_t len, int flags)
 {
 	struct libsys_target t;
 	int of;
-	if (sock_of(fd, &t, &of))
+	if (conn_of(fd, &t, &of, ENOTCONN))
 		return -1;
 	if (flags & MSG_OOB) {
 		errno = EOPNOTSUPP;
@@ -147,7 +177,7 @@ ssize_t recv(int fd, void *buf, size_t len, int flags)
 {
 	struct libsys_target t;
 	int of;
-	if (sock_of(fd, &t, &of))
+	if (conn_of(fd, &t, &of, EINVAL))
 		return -1;
 	if (flags & MSG_OOB) {
 		errno = EOPNOTSUPP;
@@ -238,7 +268,7 @@ ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
 {
 	struct libsys_target t;
 	int of;
-	if (sock_of(fd, &t, &of))
+	if (conn_of(fd, &t, &of, ENOTCONN))
 		return -1;
 	ssize_t total = iov_total(msg, 0);
 	if (total < 0)
@@ -284,7 +314,7 @@ ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
 {
 	struct libsys_target t;
 	int of;
-	if (sock_of(fd, &t, &of))
+	if (conn_of(fd, &t, &of, EINVAL))
 		return -1;
 	ssize_t total = iov_total(msg, 1);
 	if (total < 0)
@@ -330,7 +360,7 @@ int shutdown(int fd, int how)
 {
 	struct libsys_target t;
 	int of;
-	if (sock_of(fd, &t, &of))
+	if (conn_of(fd, &t, &of, ENOTCONN))
 		return -1;
 	if (how < SHUT_RD || how > SHUT_RDWR) {
 		errno = EINVAL;
@@ -361,7 +391,8 @@ int getsockopt(int fd, int level, int name, void *val, socklen_t *len)
 	switch (name) {
 	case SO_TYPE: v = t.type; break;
 	case SO_DOMAIN: v = AF_UNIX; break;
-	case SO_PROTOCOL: case SO_ERROR: case SO_ACCEPTCONN: case SO_PASSCRED:
+	case SO_ACCEPTCONN: v = (t.kind & LIBSYS_SOCK_LISTENER) != 0; break;
+	case SO_PROTOCOL: case SO_ERROR: case SO_PASSCRED:
 	case SO_KEEPALIVE: case SO_REUSEADDR: case SO_DEBUG: v = 0; break;
 	case SO_SNDBUF: case SO_RCVBUF: v = PG_PIPE_SIZE; break;
 	case SO_RCVLOWAT: case SO_SNDLOWAT: v = 1; break;
@@ -419,39 +450,175 @@ int getpeername(int fd, struct sockaddr *addr, socklen_t *len)
 	return getsockname(fd, addr, len);
 }
 
-/* The calls of named sockets: a socket pair is connected already. */
-static int unnamed(int fd, int err)
+/* The pager's name for addr (a path made absolute, or '\0' and an
+ * abstract name) in the IPC buffer: its length, or -1 with EINVAL,
+ * EFAULT, ENAMETOOLONG; *abstract: 1 for an abstract one. */
+static long name_of(const struct sockaddr *addr, socklen_t len, int *abstract)
+{
+	struct sockaddr_un sa;
+	if (len <= sizeof(sa_family_t) || len > sizeof sa) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (libsys_user_room(addr, len, 0) != len) {
+		errno = EFAULT;
+		return -1;
+	}
+	memset(&sa, 0, sizeof sa);
+	memcpy(&sa, addr, len);
+	if (sa.sun_family != AF_UNIX) {
+		errno = EINVAL;
+		return -1;
+	}
+	size_t plen = len - sizeof(sa_family_t), n;
+	char *b = libsys_ipc_buf();
+	*abstract = sa.sun_path[0] == '\0';
+	if (*abstract) { /* the bytes as they are, the leading NUL too */
+		memcpy(b, sa.sun_path, plen);
+		return (long)plen;
+	}
+	size_t path = strnlen(sa.sun_path, plen);
+	const char *cwd = libsys_cwd();
+	int rel = sa.sun_path[0] != '/';
+	n = (rel ? strlen(cwd) + 1 : 0) + path;
+	if (n > PG_SUN_MAX) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	size_t at = 0;
+	if (rel) {
+		memcpy(b, cwd, strlen(cwd));
+		at = strlen(cwd);
+		b[at++] = '/';
+	}
+	memcpy(b + at, sa.sun_path, path);
+	return (long)n;
+}
+
+/* A PG_PIPE_CTL request whose bytes (n) are in the IPC buffer, asked
+ * again while it waits (PG_PIPE_RETRY), after a signal no handler here
+ * wants EINTR for, or a full waiting list; the pager's answer. */
+static int ctl_wait(struct sys_msg *m, uint32_t n)
+{
+	char keep[PG_SUN_MAX];
+	memcpy(keep, libsys_ipc_buf(), n);
+	for (;;) {
+		struct sys_msg c = *m;
+		memcpy(libsys_ipc_buf(), keep, n);
+		c.label = IPC_LABEL(PG_PIPE_CTL, n);
+		unsigned mark = libsys_sig_eintr();
+		int e = libsys_pg_call(&c);
+		if (e == E_OK && c.w[1] == PG_PIPE_RETRY)
+			continue; /* woken: ask again */
+		if (e == E_INTR && libsys_sig_eintr() == mark)
+			continue;
+		if (e == E_BUSY && m->w[0] != PG_CTL_BIND) {
+			sleep_ms(1);
+			continue;
+		}
+		*m = c;
+		return e;
+	}
+}
+
+int bind(int fd, const struct sockaddr *addr, socklen_t len)
+{
+	struct libsys_target t;
+	int of, abstract;
+	if (sock_of(fd, &t, &of))
+		return -1;
+	if (t.id != LIBSYS_NOPIPE) {
+		errno = EINVAL; /* bound or connected already */
+		return -1;
+	}
+	long n = name_of(addr, len, &abstract);
+	if (n < 0)
+		return -1;
+	struct sys_msg m = { .label = IPC_LABEL(PG_PIPE_CTL, (uint32_t)n),
+			     .w = { PG_CTL_BIND, (uint64_t)kind_of(t.type) } };
+	int e = libsys_pg_call(&m);
+	if (e) {
+		errno = e == E_BUSY ? EADDRINUSE : e == E_NOMEM ? ENFILE : libsys_errno(e);
+		return -1;
+	}
+	libsys_fd_sock_set(fd, (unsigned)m.w[0], LIBSYS_NOPIPE);
+	uint64_t *st;
+	unsigned in, out;
+	int ty;
+	if (!libsys_fd_sock(fd, &in, &out, &ty, &st))
+		*st |= LIBSYS_SOCK_LISTENER;
+	return 0;
+}
+
+int listen(int fd, int backlog)
 {
 	struct libsys_target t;
 	int of;
 	if (sock_of(fd, &t, &of))
 		return -1;
-	errno = err;
-	return -1;
-}
-
-int bind(int fd, const struct sockaddr *addr, socklen_t len)
-{
-	(void)addr, (void)len;
-	return unnamed(fd, EINVAL);
+	if (!(t.kind & LIBSYS_SOCK_LISTENER)) {
+		errno = EINVAL; /* not bound (Linux would bind it to a made-up name) */
+		return -1;
+	}
+	struct sys_msg m = { .label = PG_PIPE_CTL,
+			     .w = { PG_CTL_LISTEN, t.id, (uint64_t)(backlog < 0 ? 0 : backlog) } };
+	int e = libsys_pg_call(&m);
+	return e ? libsys_fail(e) : 0;
 }
 
 int connect(int fd, const struct sockaddr *addr, socklen_t len)
 {
-	(void)addr, (void)len;
-	return unnamed(fd, EISCONN);
-}
-
-int listen(int fd, int backlog)
-{
-	(void)backlog;
-	return unnamed(fd, EINVAL);
+	struct libsys_target t;
+	int of, abstract;
+	if (sock_of(fd, &t, &of))
+		return -1;
+	if (t.id != LIBSYS_NOPIPE) {
+		errno = t.kind & LIBSYS_SOCK_LISTENER ? EINVAL : EISCONN;
+		return -1;
+	}
+	long n = name_of(addr, len, &abstract);
+	if (n < 0)
+		return -1;
+	struct sys_msg m = { .w = { PG_CTL_CONNECT, (uint64_t)kind_of(t.type),
+				    of & O_NONBLOCK ? PG_PIPE_NONBLOCK : 0 } };
+	int e = ctl_wait(&m, (uint32_t)n); /* (a full backlog waits) */
+	if (e) {
+		errno = e == E_NOENT ? (abstract ? ECONNREFUSED : ENOENT) : /* as Linux's */
+			e == E_PERM ? (abstract ? ECONNREFUSED : EPROTOTYPE) :
+			e == E_NOMEM ? ENFILE : libsys_errno(e);
+		return -1;
+	}
+	libsys_fd_sock_set(fd, (unsigned)m.w[3], (unsigned)m.w[2]);
+	return 0;
 }
 
 int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags)
 {
-	(void)addr, (void)len, (void)flags;
-	return unnamed(fd, EINVAL);
+	struct libsys_target t;
+	int of;
+	if (sock_of(fd, &t, &of))
+		return -1;
+	if (!(t.kind & LIBSYS_SOCK_LISTENER) || (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))) {
+		errno = EINVAL;
+		return -1;
+	}
+	struct sys_msg m = { .w = { PG_CTL_ACCEPT, t.id, of & O_NONBLOCK ? PG_PIPE_NONBLOCK : 0 } };
+	int e = ctl_wait(&m, 0);
+	if (e)
+		return libsys_fail(e);
+	unsigned in = (unsigned)m.w[2], out = (unsigned)m.w[3];
+	int nfd = libsys_fd_new_sock(in, out, t.type, (flags & SOCK_NONBLOCK ? O_NONBLOCK : 0) |
+				     (flags & SOCK_CLOEXEC ? O_CLOEXEC : 0));
+	if (nfd < 0) {
+		libsys_pipe_ref(in, 0, -1);
+		libsys_pipe_ref(out, 1, -1);
+		return -1;
+	}
+	if (no_name(addr, len)) {
+		close(nfd);
+		return -1;
+	}
+	return nfd;
 }
 
 int accept(int fd, struct sockaddr *addr, socklen_t *len)

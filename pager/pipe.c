@@ -18,6 +18,9 @@
 
 struct pipe_waiter { uint32_t pid, reply; };
 
+#define LISTEN_MAX 16 /* connections waiting for accept, per listener */
+#define LISTEN_PID 0  /* the holder of a waiting connection's server ends */
+
 struct pipe {
 	bool used;
 	bool shut;                         /* shutdown(2): no more bytes: EOF, EPIPE */
@@ -27,6 +30,12 @@ struct pipe {
 	uint16_t seq;                      /* bumped at every change (epoll's EPOLLET) */
 	uint64_t deadline, interval;       /* a timerfd's next expiry (ms of
 					    * sig_ms_now; 0: disarmed), period */
+	uint8_t sub, npend, backlog;       /* a listener's: its sockets' kind;
+					    * connections waiting, the most */
+	bool listening;
+	uint16_t pend[LISTEN_MAX][2];      /* each: the pipe the server reads,
+					    * the one it writes (their server
+					    * ends held by LISTEN_PID) */
 	void *page[PIPE_PAGES];            /* the ring, in our window */
 	uint64_t gen[PIPE_PAGES];
 	uint32_t head, len;                /* first byte to read, bytes held */
@@ -37,6 +46,9 @@ struct pipe {
 
 static struct pipe pipes[PIPE_MAX];
 static struct lock pipes_lock;
+
+/* A listener's name (PG_CTL_BIND: a path, or '\0' and an abstract name). */
+static struct { uint8_t len; char b[PG_SUN_MAX]; } names[PIPE_MAX];
 
 /* A saved PG_IO_POLL: answered PG_PIPE_RETRY when a pipe of mask changes,
  * E_TIMEDOUT at deadline (ms of sig_ms_now; 0: none), E_INTR when its
@@ -109,10 +121,14 @@ static long wait_on(struct proc *p, struct pipe_waiter *w)
 	return E_BUSY;
 }
 
+static void listen_gone(struct pipe *q);
+
 /* Give q's frames back once no end of it is held; wake the other side of
  * an end that just lost its last holder. */
 static void settle(struct pipe *q)
 {
+	if (q->kind == PG_PIPE_LISTEN && !q->readers)
+		listen_gone(q);
 	wake_pollers(q);
 	if ((!q->writers || q->shut) && q->kind < PG_PIPE_EVENT)
 		wake_all(q->rwait); /* readers see the end of file */
@@ -270,6 +286,164 @@ static long timer_set(struct pipe *q, const struct sys_msg *m, struct sys_msg *r
 	return E_OK;
 }
 
+/* Move r read and w write holds of q from holder `from` to holder `to`
+ * (merged into to's slot if it has one): false if it cannot (no such
+ * holds, or no free slot for to). */
+static bool hold_move(struct pipe *q, uint32_t from, uint32_t to, uint32_t r, uint32_t w)
+{
+	int f = -1, t = -1;
+	for (int i = 0; i < PIPE_HOLDERS; i++) {
+		if (!q->hold[i].r && !q->hold[i].w)
+			continue;
+		if (q->hold[i].pid == from && f < 0)
+			f = i;
+		else if (q->hold[i].pid == to && t < 0)
+			t = i;
+	}
+	if (f < 0 || q->hold[f].r < r || q->hold[f].w < w)
+		return false;
+	q->hold[f].r -= r;
+	q->hold[f].w -= w;
+	if (t < 0 && (t = free_holder(q)) < 0) {
+		q->hold[f].r += r;
+		q->hold[f].w += w;
+		return false;
+	}
+	q->hold[t].pid = to;
+	q->hold[t].r += r;
+	q->hold[t].w += w;
+	if (!q->hold[f].r && !q->hold[f].w)
+		q->hold[f].pid = 0;
+	return true;
+}
+
+/* Let go of a waiting connection's server ends (LISTEN_PID's holds of
+ * pipe a's read end and pipe b's write end): its client sees the end. */
+static void drop_pending(uint16_t a, uint16_t b)
+{
+	for (int k = 0; k < 2; k++) {
+		struct pipe *q = &pipes[k ? b : a];
+		for (int i = 0; i < PIPE_HOLDERS; i++)
+			if (q->hold[i].pid == LISTEN_PID && (q->hold[i].r || q->hold[i].w)) {
+				q->readers -= q->hold[i].r;
+				q->writers -= q->hold[i].w;
+				q->hold[i].r = q->hold[i].w = 0;
+			}
+		settle(q);
+	}
+}
+
+/* Listener q's last holder is gone: its waiting connections dropped,
+ * its name free, blocked connects told (they find no listener). */
+static void listen_gone(struct pipe *q)
+{
+	while (q->npend) {
+		q->npend--;
+		drop_pending(q->pend[q->npend][0], q->pend[q->npend][1]);
+	}
+	names[q - pipes].len = 0;
+	wake_all(q->rwait);
+	wake_all(q->wwait);
+}
+
+/* The listening pipe named by the request's bytes, or -1. */
+static int find_name(uint32_t n)
+{
+	const char *b = pg_self()->ipc_buf;
+	for (int id = 0; id < PIPE_MAX; id++)
+		if (pipes[id].used && pipes[id].kind == PG_PIPE_LISTEN && names[id].len == n &&
+		    !memcmp(names[id].b, b, n))
+			return id;
+	return -1;
+}
+
+/* PG_CTL_BIND: a listener (not yet listening) named by the request's
+ * bytes for sockets of kind w1: w0 = its id.  E_BUSY: the name is taken. */
+static long sock_bind(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
+{
+	uint32_t n = IPC_LABEL_LEN(m->label);
+	if (!n || n > PG_SUN_MAX || m->w[1] > PG_PIPE_SEQPACKET)
+		return E_INVAL;
+	if (find_name(n) >= 0)
+		return E_BUSY;
+	int id = pipe_make(p, PG_PIPE_LISTEN);
+	if (id < 0)
+		return E_NOMEM;
+	pipes[id].sub = (uint8_t)m->w[1];
+	names[id].len = (uint8_t)n;
+	memcpy(names[id].b, pg_self()->ipc_buf, n);
+	r->w[0] = (uint64_t)id;
+	return E_OK;
+}
+
+/* PG_CTL_CONNECT: a connection to the listener named by the request's
+ * bytes, of kind w1 (w2 = PG_PIPE_NONBLOCK): two pipes, the caller
+ * holding the client's ends (w2 = the one it writes, w3 = the one it
+ * reads), the listener the server's until an accept.  E_NOENT: no such
+ * listener (listening); E_PERM: another kind; a full backlog waits or
+ * E_AGAIN. */
+static long sock_connect(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
+{
+	int l = find_name(IPC_LABEL_LEN(m->label));
+	if (l < 0 || !pipes[l].listening)
+		return E_NOENT;
+	struct pipe *q = &pipes[l];
+	if (q->sub != m->w[1])
+		return E_PERM;
+	if (q->npend >= q->backlog)
+		return m->w[2] & PG_PIPE_NONBLOCK ? E_AGAIN : wait_on(p, q->wwait);
+	int a = pipe_make(p, q->sub);
+	int b = a < 0 ? -1 : pipe_make(p, q->sub);
+	if (b < 0) {
+		if (a >= 0)
+			pipe_unmake(&pipes[a]);
+		return E_NOMEM;
+	}
+	hold_move(&pipes[a], p->pid, LISTEN_PID, 1, 0); /* (a fresh pipe: room) */
+	hold_move(&pipes[b], p->pid, LISTEN_PID, 0, 1);
+	q->pend[q->npend][0] = (uint16_t)a;
+	q->pend[q->npend][1] = (uint16_t)b;
+	q->npend++;
+	wake_all(q->rwait);
+	wake_pollers(q);
+	r->w[2] = (uint64_t)a; /* (w1 stays 0: a saved call's answer is w1 = RETRY) */
+	r->w[3] = (uint64_t)b;
+	return E_OK;
+}
+
+/* PG_CTL_ACCEPT: the first waiting connection of listener w1 (w2 =
+ * PG_PIPE_NONBLOCK), its server ends now the caller's: w2 = the pipe it
+ * reads, w3 = the one it writes.  None: waits or E_AGAIN; E_INVAL: not
+ * listening. */
+static long sock_accept(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
+{
+	int s;
+	struct pipe *q = pipe_of(p, m->w[1], &s);
+	if (!q || q->kind != PG_PIPE_LISTEN || !q->hold[s].r)
+		return E_BADHANDLE;
+	if (!q->listening)
+		return E_INVAL;
+	if (!q->npend)
+		return m->w[2] & PG_PIPE_NONBLOCK ? E_AGAIN : wait_on(p, q->rwait);
+	uint16_t a = q->pend[0][0], b = q->pend[0][1];
+	q->npend--;
+	memmove(q->pend[0], q->pend[1], q->npend * sizeof q->pend[0]);
+	wake_all(q->wwait);
+	wake_pollers(q);
+	if (!hold_move(&pipes[a], LISTEN_PID, p->pid, 1, 0)) {
+		drop_pending(a, b);
+		return E_NOMEM;
+	}
+	if (!hold_move(&pipes[b], LISTEN_PID, p->pid, 0, 1)) {
+		hold_move(&pipes[a], p->pid, LISTEN_PID, 1, 0);
+		drop_pending(a, b);
+		return E_NOMEM;
+	}
+	r->w[2] = a;
+	r->w[3] = b;
+	return E_OK;
+}
+
 /* PG_PIPE_CTL: PG_CTL_SOCKPAIR, PG_CTL_EVENTFD, PG_CTL_SHUT (see
  * abi/pager.h). */
 static long pipe_ctl(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
@@ -314,6 +488,19 @@ static long pipe_ctl(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 		if (!(q = pipe_of(p, m->w[1] & 0xffff, &s)) || q->kind != PG_PIPE_TIMER)
 			return E_BADHANDLE;
 		return timer_set(q, m, r);
+	case PG_CTL_BIND:
+		return sock_bind(p, m, r);
+	case PG_CTL_LISTEN:
+		if (!(q = pipe_of(p, m->w[1], &s)) || q->kind != PG_PIPE_LISTEN)
+			return E_BADHANDLE;
+		q->listening = true;
+		q->backlog = (uint8_t)(m->w[2] < 1 ? 1 : m->w[2] > LISTEN_MAX ? LISTEN_MAX : m->w[2]);
+		wake_all(q->wwait); /* (a backlog grown) */
+		return E_OK;
+	case PG_CTL_CONNECT:
+		return sock_connect(p, m, r);
+	case PG_CTL_ACCEPT:
+		return sock_accept(p, m, r);
 	case PG_CTL_SHUT:
 		if (!(q = pipe_of(p, m->w[1], &s)) || q->kind >= PG_PIPE_EVENT)
 			return E_BADHANDLE;
@@ -394,7 +581,7 @@ static long pipe_write(struct proc *p, const struct sys_msg *m, struct sys_msg *
 		return E_BADHANDLE;
 	if (n > PG_PIPE_BUF)
 		return E_INVAL;
-	if (q->kind == PG_PIPE_TIMER)
+	if (q->kind == PG_PIPE_TIMER || q->kind == PG_PIPE_LISTEN)
 		return n ? E_INVAL : E_OK;
 	if (ev)
 		return event_write(p, q, m, r, n);
@@ -454,6 +641,8 @@ static long pipe_read(struct proc *p, const struct sys_msg *m, struct sys_msg *r
 		return E_BADHANDLE;
 	if (q->kind == PG_PIPE_EVENT || q->kind == PG_PIPE_TIMER)
 		return event_read(p, q, m, r);
+	if (q->kind == PG_PIPE_LISTEN)
+		return E_INVAL;
 	if (m->w[1] > PG_PIPE_BUF)
 		return E_INVAL;
 	if (!user_ok(p, m->w[3], m->w[1], MAP_W))
@@ -569,6 +758,8 @@ static uint16_t pipe_events(struct proc *p, uint32_t id, uint16_t end)
 		return (q->count ? PG_POLLIN : 0) | (q->count < EVENT_MAX ? PG_POLLOUT : 0);
 	if (q->kind == PG_PIPE_TIMER)
 		return q->count ? PG_POLLIN : 0;
+	if (q->kind == PG_PIPE_LISTEN)
+		return q->npend ? PG_POLLIN : 0;
 	if (end == 0)
 		return (q->len ? PG_POLLIN : 0) | (q->writers && !q->shut ? 0 : PG_POLLHUP);
 	return (room_for_write(q) ? PG_POLLOUT : 0) | (q->readers && !q->shut ? 0 : PG_POLLERR);

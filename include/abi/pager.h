@@ -477,6 +477,8 @@ enum pg_request {
 #define PG_PIPE_DGRAM     2
 #define PG_PIPE_EVENT     3
 #define PG_PIPE_TIMER     4 /* a timerfd: count = expiries, no ring */
+#define PG_PIPE_LISTEN    5 /* a named socket's listener: no ring; waiting
+			     * connections (PG_CTL_BIND .. _ACCEPT) */
 /* PG_PIPE_CTL's w0. */
 #define PG_CTL_SOCKPAIR 0 /* w1 = kind, w2 = the caller's int[2]: w0, w1 = two
 			   * pipes of that kind, both ends of each held once */
@@ -488,6 +490,16 @@ enum pg_request {
 			   * period ms: w0, w1 = the old ones */
 #define PG_CTL_TIMERGET 5 /* w1 = timerfd: w0 = ms to the next expiry + 1
 			   * (0: disarmed), w1 = period ms */
+#define PG_CTL_BIND     6 /* buffer: a name (1..PG_SUN_MAX bytes), w1 = kind
+			   * (stream, seqpacket): w0 = a listener. E_BUSY taken */
+#define PG_CTL_LISTEN   7 /* w1 = listener, w2 = backlog: it takes connects */
+#define PG_CTL_CONNECT  8 /* buffer: a name, w1 = kind, w2 = NONBLOCK: w2 =
+			   * the pipe to write, w3 = the one to read. E_NOENT
+			   * no listener, E_PERM another kind, E_AGAIN full */
+#define PG_CTL_ACCEPT   9 /* w1 = listener, w2 = NONBLOCK: w2 = the pipe to
+			   * read, w3 = the one to write. E_AGAIN none (a
+			   * waiting connect or accept: w1 = PG_PIPE_RETRY) */
+#define PG_SUN_MAX    200 /* a listener's name: a path or '\0' + abstract */
 
 /* PG_IO_POLL: one pipe end and its poll(2) events (Linux's POLL* bits);
  * end PG_POLL_SOCK: a socket that reads pipe id and writes pipe out.
