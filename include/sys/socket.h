@@ -1,8 +1,10 @@
-/* <sys/socket.h>: AF_UNIX socket pairs (libsys/socket.c over the pager's
- * pipes): socketpair of SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET, send,
- * recv, sendmsg, recvmsg (no descriptors passed), shutdown, the socket
- * options programs ask about.  socket() fails EAFNOSUPPORT (no named
- * sockets, no network).  Linux's values and layouts. */
+/* <sys/socket.h>: AF_UNIX sockets (libsys/socket.c over the pager's
+ * pipes): socketpair of SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET; named
+ * stream and seqpacket sockets (socket, bind, listen, connect, accept);
+ * send, recv, sendmsg, recvmsg (no descriptors passed), shutdown, the
+ * socket options programs ask about.  socket() of another family or of
+ * SOCK_DGRAM fails EAFNOSUPPORT (no network).  Linux's values and
+ * layouts. */
 #ifndef _SYS_SOCKET_H
 #define _SYS_SOCKET_H
 
