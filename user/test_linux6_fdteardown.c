@@ -1,6 +1,7 @@
 /* Many socket pairs, eventfds and epolls, abandoned: a child makes them
  * (bytes left in the sockets, every one in an epoll), hands them to a
- * grandchild that waits in a blocking recv, and exits without closing;
+ * grandchild that waits in a blocking recv, and exits without closing
+ * (a listener with three connections never accepted too);
  * the grandchild is killed (SIGKILL).  Five rounds of 40 pairs: more than
  * the pager's 128 pairs (256 pipes) in all, so a round fails if an
  * earlier one left a pipe behind.  Then as many pairs as can be made
@@ -13,6 +14,7 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -49,6 +51,18 @@ static int round_once(void)
 			if (epoll_ctl(ep[i % 4], EPOLL_CTL_ADD, sv[1], &ev) ||
 			    epoll_ctl(ep[(i + 1) % 4], EPOLL_CTL_ADD, e, &ev))
 				_exit(5);
+		}
+		/* a listener with three connections nobody accepts */
+		struct sockaddr_un la = { .sun_family = AF_UNIX };
+		snprintf(la.sun_path + 1, sizeof la.sun_path - 1, T "-%d", (int)getpid());
+		socklen_t ll = (socklen_t)(sizeof(sa_family_t) + 1 + strlen(la.sun_path + 1));
+		int l = socket(AF_UNIX, SOCK_STREAM, 0);
+		if (bind(l, (struct sockaddr *)&la, ll) || listen(l, 4))
+			_exit(9);
+		for (int i = 0; i < 3; i++) {
+			int c = socket(AF_UNIX, SOCK_STREAM, 0);
+			if (connect(c, (struct sockaddr *)&la, ll) || send(c, bytes, 100, 0) != 100)
+				_exit(10);
 		}
 		pid_t gc = fork();
 		if (gc == 0) { /* holds every end; waits in a recv nobody answers */
