@@ -70,7 +70,10 @@ extern char *program_invocation_name, *program_invocation_short_name;
 #define EILSEQ  84
 #define ENOTSOCK 88
 #define EMSGSIZE 90
+#define EPROTOTYPE 91
+#define ENOPROTOOPT 92
 #define EPROTONOSUPPORT 93
+#define ESOCKTNOSUPPORT 94
 #define EAFNOSUPPORT 97
 #define EADDRINUSE 98
 #define ENETUNREACH 101

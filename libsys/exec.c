@@ -136,7 +136,7 @@ int execve(const char *path, char *const argv[], char *const envp[])
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	struct pg_exec_drop drops[LIBSYS_FD_MAX];
+	struct pg_exec_drop drops[2 * LIBSYS_FD_MAX]; /* a socket holds two ends */
 	uint64_t keeps[PG_EXEC_KEEP_MAX];
 	uint32_t nd = 0, nk = 0;
 	char carry[PG_EXEC_MAX];

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <sys/socket.h>
 #include "abi/err.h"
 #include <string.h>
 #include "sys/startup.h"
@@ -23,8 +24,8 @@
 
 #define FD_MAX LIBSYS_FD_MAX
 
-enum { OFD_FREE, OFD_CONSOLE, OFD_FILE, OFD_SHM, OFD_PIPE, OFD_PROC, OFD_DIR, OFD_NULL,
-       OFD_ZERO, OFD_RANDOM }; /* devices last */
+enum { OFD_FREE, OFD_CONSOLE, OFD_FILE, OFD_SHM, OFD_PIPE, OFD_SOCK, OFD_EVENT, OFD_EPOLL,
+       OFD_PROC, OFD_DIR, OFD_NULL, OFD_ZERO, OFD_RANDOM }; /* devices last */
 
 /* The devices under /dev: name, kind, minor number (Linux's, major 1). */
 static const struct dev {
@@ -53,14 +54,19 @@ static const struct dev *dev_find(const char *path)
  * so a call whose descriptor another thread closes (and an open takes
  * again) goes on with the description it started with, as Linux's file
  * reference.  A pipe's end is held in the pager once per description
- * (pipe.c). */
+ * (pipe.c); a socket (socket.c) holds the read end of one pipe and the
+ * write end of another, an eventfd its pipe's read end. */
 #define REF_USE (1ull << 32)
 static struct ofd {
 	uint64_t refs;
 	int kind, flags;        /* flags: O_ACCMODE | O_NONBLOCK */
 	int shm;                /* shm.c's object + 1; a /proc file's pid */
-	unsigned index;         /* PG_LIST index; a pipe's id; procfs.c's kind */
-	uint64_t size, pos;
+	unsigned index;         /* PG_LIST index; a pipe's id (a socket's in,
+				 * an eventfd's); procfs.c's kind; epoll's
+				 * instance */
+	uint64_t size, pos;     /* a socket: out pipe | type << 32, pos: its
+				 * SOCK_ flags (the peer's loss reported); a
+				 * timerfd (an OFD_EVENT): pos = its clock + 1 */
 	char *dir;              /* a directory's path, a tmpfs file's object
 				 * name (malloc'd; exec opens it again) */
 } ofds[FD_MAX];
@@ -125,6 +131,8 @@ static int ofd_unref(struct ofd *o, uint64_t n, struct ofd *gone)
 {
 	if (__atomic_sub_fetch(&o->refs, n, __ATOMIC_ACQ_REL))
 		return 0;
+	libsys_epoll_forget(o); /* as Linux: with the description's end, before
+				 * its slot can be taken again */
 	*gone = *o;
 	__atomic_store_n(&o->kind, OFD_FREE, __ATOMIC_RELEASE);
 	return 1;
@@ -278,6 +286,15 @@ static void ofd_close(const struct ofd *o)
 	}
 	else if (o->kind == OFD_PIPE)
 		libsys_pipe_ref(o->index, (o->flags & O_ACCMODE) == O_WRONLY, -1);
+	else if (o->kind == OFD_SOCK) { /* (unconnected: no pipe; a listener: one) */
+		if (o->index != LIBSYS_NOPIPE)
+			libsys_pipe_ref(o->index, 0, -1);
+		if ((unsigned)o->size != LIBSYS_NOPIPE)
+			libsys_pipe_ref((unsigned)o->size, 1, -1);
+	} else if (o->kind == OFD_EVENT)
+		libsys_pipe_ref(o->index, 0, -1);
+	else if (o->kind == OFD_EPOLL)
+		libsys_epoll_free(o->index);
 }
 
 /* The file called name: its index and size.  E_NOENT. */
@@ -611,11 +628,109 @@ void libsys_fd_fork(int stage)
 		pos_locks[i] = 0;
 		o->refs &= REF_USE - 1; /* the uses were other threads' */
 		if (o->kind != OFD_FREE && !o->refs) { /* closed while in use, or closing */
+			libsys_epoll_forget(o); /* (epoll's lock: free in the child too) */
 			o->kind = OFD_FREE;
 			ofd_close(&gone);
 		}
 	}
 	table_lock = 0;
+}
+
+int libsys_fd_new_sock(unsigned in, unsigned out, int type, int flags)
+{
+	return fd_new(OFD_SOCK, O_RDWR | flags, 0, in, out | (uint64_t)type << 32);
+}
+
+int libsys_fd_new_event(unsigned id, int flags)
+{
+	return fd_new(OFD_EVENT, O_RDWR | flags, 0, id, 0);
+}
+
+int libsys_fd_new_epoll(unsigned inst, int flags)
+{
+	return fd_new(OFD_EPOLL, O_RDWR | flags, 0, inst, 0);
+}
+
+int libsys_ofd_target(const void *ofd, struct libsys_target *t)
+{
+	const struct ofd *o = ofd;
+	*t = (struct libsys_target){ LIBSYS_POLL_READY, o->index, 0, 0 };
+	switch (o->kind) {
+	case OFD_FREE:
+		t->kind = LIBSYS_POLL_BAD;
+		break;
+	case OFD_CONSOLE:
+		t->kind = LIBSYS_POLL_CONSOLE;
+		break;
+	case OFD_PIPE:
+		t->kind = LIBSYS_POLL_PIPE;
+		t->out = (o->flags & O_ACCMODE) == O_WRONLY;
+		break;
+	case OFD_SOCK:
+		t->kind = o->pos & LIBSYS_SOCK_LISTENER ? LIBSYS_POLL_EVENT :
+			  o->index == LIBSYS_NOPIPE ? LIBSYS_POLL_IDLE : LIBSYS_POLL_SOCK;
+		t->out = (unsigned)o->size;
+		t->type = (int)(o->size >> 32);
+		break;
+	case OFD_EVENT:
+		t->kind = LIBSYS_POLL_EVENT;
+		break;
+	case OFD_EPOLL:
+		t->kind = LIBSYS_POLL_EPOLL;
+		break;
+	}
+	return t->kind;
+}
+
+const void *libsys_fd_ofd(int fd)
+{
+	return fd_ok(fd) ? fds[fd].o : NULL;
+}
+
+int libsys_fd_target(int fd, struct libsys_target *t)
+{
+	if (!fd_ok(fd)) {
+		*t = (struct libsys_target){ LIBSYS_POLL_BAD, 0, 0, 0 };
+		return LIBSYS_POLL_BAD;
+	}
+	return libsys_ofd_target(fds[fd].o, t);
+}
+
+int libsys_fd_flags(int fd)
+{
+	return fd_ok(fd) ? fds[fd].o->flags : 0;
+}
+
+int libsys_fd_sock(int fd, unsigned *in, unsigned *out, int *type, uint64_t **state)
+{
+	if (!fd_ok(fd)) {
+		errno = EBADF;
+		return -1;
+	}
+	struct ofd *o = fds[fd].o;
+	if (o->kind != OFD_SOCK) {
+		errno = ENOTSOCK;
+		return -1;
+	}
+	*in = o->index;
+	*out = (unsigned)o->size;
+	*type = (int)(o->size >> 32);
+	*state = &o->pos;
+	return 0;
+}
+
+void libsys_fd_sock_set(int fd, unsigned in, unsigned out)
+{
+	if (fd_ok(fd) && fds[fd].o->kind == OFD_SOCK) {
+		fds[fd].o->index = in;
+		fds[fd].o->size = out | (fds[fd].o->size >> 32 << 32);
+	}
+}
+
+uint64_t *libsys_fd_aux(int fd)
+{
+	int k = fd_ok(fd) ? fds[fd].o->kind : OFD_FREE;
+	return k == OFD_SOCK || k == OFD_EVENT ? &fds[fd].o->pos : NULL;
 }
 
 /* ---- exec: the descriptors the new image keeps ---- */
@@ -634,7 +749,7 @@ struct carry_fd {
  * path (every one has it). */
 static int carried(const struct ofd *o)
 {
-	return o->kind != OFD_DIR || o->dir;
+	return o->kind != OFD_EPOLL && (o->kind != OFD_DIR || o->dir);
 }
 
 /* A name the new image needs: the slot of its description (NAME_CWD: the
@@ -677,6 +792,13 @@ size_t libsys_fd_export(void *buf, size_t cap, struct pg_exec_drop *drops, uint3
 		if (o->kind == OFD_PIPE && !kept[i])
 			drops[(*ndrops)++] = (struct pg_exec_drop){ (uint16_t)o->index,
 								    (o->flags & O_ACCMODE) == O_WRONLY };
+		if ((o->kind == OFD_SOCK || o->kind == OFD_EVENT) && !kept[i] &&
+		    o->index != LIBSYS_NOPIPE)
+			drops[(*ndrops)++] = (struct pg_exec_drop){ (uint16_t)o->index, 0 };
+		if (o->kind == OFD_SOCK && !kept[i] && (unsigned)o->size != LIBSYS_NOPIPE)
+			drops[(*ndrops)++] = (struct pg_exec_drop){ (uint16_t)o->size, 1 };
+		if (o->kind == OFD_EPOLL) /* never carried: its kick goes */
+			drops[(*ndrops)++] = (struct pg_exec_drop){ (uint16_t)libsys_epoll_kick(o->index), 0 };
 		if (!carried(o) || !kept[i])
 			continue;
 		struct carry_ofd c = { o->kind, o->flags, o->index, (uint32_t)i, o->size, o->pos };
@@ -795,17 +917,6 @@ void libsys_fd_import(const void *buf, size_t len)
 	import_names(b, name_at, len, counts[2]);
 }
 
-int libsys_fd_poll(int fd, unsigned *id, int *flags)
-{
-	if (!fd_ok(fd))
-		return LIBSYS_POLL_BAD;
-	struct ofd *o = fds[fd].o;
-	*id = o->index;
-	*flags = o->flags;
-	return o->kind == OFD_CONSOLE ? LIBSYS_POLL_CONSOLE :
-	       o->kind == OFD_PIPE ? LIBSYS_POLL_PIPE : LIBSYS_POLL_READY;
-}
-
 int libsys_fd_zero(int fd)
 {
 	if (!fd_ok(fd))
@@ -899,6 +1010,14 @@ static ssize_t ofd_read(struct ofd *o, void *buf, size_t count, int64_t off)
 	}
 	if (o->kind == OFD_PIPE)
 		return libsys_pipe_read(o->index, buf, count, o->flags & O_NONBLOCK);
+	if (o->kind == OFD_SOCK)
+		return recv(fd, buf, count, 0);
+	if (o->kind == OFD_EVENT)
+		return libsys_event_read(o->index, buf, count, o->flags & O_NONBLOCK);
+	if (o->kind == OFD_EPOLL) {
+		errno = EINVAL;
+		return -1;
+	}
 	if (o->kind == OFD_DIR) {
 		errno = EISDIR;
 		return -1;
@@ -956,6 +1075,14 @@ static ssize_t ofd_write(struct ofd *o, const void *buf, size_t count, int64_t o
 	}
 	if (o->kind == OFD_PIPE)
 		return libsys_pipe_write(o->index, buf, count, o->flags & O_NONBLOCK);
+	if (o->kind == OFD_SOCK)
+		return send(fd, buf, count, 0);
+	if (o->kind == OFD_EVENT)
+		return libsys_event_write(o->index, buf, count, o->flags & O_NONBLOCK);
+	if (o->kind == OFD_EPOLL) {
+		errno = EINVAL;
+		return -1;
+	}
 	if (o->kind == OFD_NULL || o->kind == OFD_ZERO)
 		return count > RW_MAX ? (ssize_t)RW_MAX : (ssize_t)count; /* never read */
 	if (o->kind == OFD_PROC)
@@ -992,7 +1119,7 @@ ssize_t write(int fd, const void *buf, size_t count)
 /* True (errno ESPIPE) if o cannot seek: the console or a pipe. */
 static int unseekable(const struct ofd *o)
 {
-	if (o->kind == OFD_CONSOLE || o->kind == OFD_PIPE) {
+	if (o->kind == OFD_CONSOLE || o->kind == OFD_PIPE || o->kind == OFD_SOCK) {
 		errno = ESPIPE;
 		return 1;
 	}
@@ -1004,7 +1131,8 @@ static off_t ofd_seek(struct ofd *o, off_t off, int whence)
 {
 	if (unseekable(o))
 		return -1;
-	if (o->kind >= OFD_DIR) /* Linux's devices stay at 0 (a directory: readdir's) */
+	if (o->kind >= OFD_DIR || o->kind == OFD_EVENT || o->kind == OFD_EPOLL)
+		/* Linux's devices and anonymous inodes stay at 0 (a directory: readdir's) */
 		return 0;
 	uint64_t size = o->kind == OFD_SHM ? libsys_shm_size(o->shm) : o->size, pos;
 	int held = pos_lock(o, &pos);
@@ -1280,6 +1408,10 @@ int fstat(int fd, struct stat *st)
 		fill_stat(st, S_IFCHR | 0620, 0, 0);
 	else if (o->kind == OFD_PIPE)
 		fill_stat(st, S_IFIFO | 0600, 0, PIPE_INO(o->index));
+	else if (o->kind == OFD_SOCK)
+		fill_stat(st, S_IFSOCK | 0777, 0, 0);
+	else if (o->kind == OFD_EVENT || o->kind == OFD_EPOLL)
+		fill_stat(st, 0600, 0, 0); /* Linux's anonymous inode: no type */
 	else if (o->kind == OFD_SHM) {
 		uint64_t size, ino, nlink;
 		libsys_shm_stat(o->shm, &size, &ino, &nlink);

@@ -150,11 +150,77 @@ int libsys_fd_console(int fd);
 /* How many bytes from buf the caller may write (write: 1) or read: the
  * pager's PG_IO_CHECK, at most count (0 for a bad pointer). */
 size_t libsys_user_room(const void *buf, size_t count, int write);
-/* poll's view of fd (poll.c): LIBSYS_POLL_BAD (not open), _CONSOLE,
- * _PIPE (*id: the pipe, *flags: O_ACCMODE says the end) or _READY (a file
- * or a device: never waits). */
-enum { LIBSYS_POLL_BAD, LIBSYS_POLL_CONSOLE, LIBSYS_POLL_PIPE, LIBSYS_POLL_READY };
-int libsys_fd_poll(int fd, unsigned *id, int *flags);
+/* poll's view of a description (poll.c, epoll.c): LIBSYS_POLL_BAD (not
+ * open), _CONSOLE, _PIPE (id: the pipe, out: 1 the write end), _READY (a
+ * file or a device: never waits), _SOCK (id: the pipe it reads, out: the
+ * one it writes, type: SOCK_*), _EVENT (id: the eventfd's pipe), _EPOLL
+ * (id: epoll.c's instance).  libsys_fd_target: fd's; libsys_fd_ofd: fd's
+ * description (NULL: not open), an epoll's key. */
+enum { LIBSYS_POLL_BAD, LIBSYS_POLL_CONSOLE, LIBSYS_POLL_PIPE, LIBSYS_POLL_READY,
+       LIBSYS_POLL_SOCK, LIBSYS_POLL_EVENT, LIBSYS_POLL_EPOLL, LIBSYS_POLL_IDLE };
+/* (_EVENT is also a listening socket's: POLLIN with a connection waiting;
+ * _IDLE an unconnected socket's: POLLOUT | POLLHUP, never waits.) */
+struct libsys_target {
+	int kind;
+	unsigned id, out;
+	int type;
+};
+int libsys_fd_target(int fd, struct libsys_target *t);
+int libsys_ofd_target(const void *ofd, struct libsys_target *t);
+const void *libsys_fd_ofd(int fd);
+/* fd's O_ACCMODE | O_NONBLOCK (0: not open). */
+int libsys_fd_flags(int fd);
+/* One poll over n items (poll.c): each item's revents set (POLLNVAL for
+ * a bad one); seq: with useseq, an item is ready only if its pipes
+ * changed since seq (then the new seq is left there: EPOLLET).  Waits up
+ * to ms (~0: no limit); how many are ready, or -1 with errno (EINTR). */
+struct libsys_pitem {
+	struct libsys_target t;
+	short events, revents;
+	uint16_t seq;
+	short useseq;
+};
+int libsys_poll_items(struct libsys_pitem *it, int n, uint64_t ms);
+/* CLOCK_MONOTONIC in ms (poll.c). */
+uint64_t libsys_now_ms(void);
+
+/* Sockets (socket.c), eventfd and timerfd (eventfd.c), epoll (epoll.c)
+ * behind descriptors (files.c): new fds (flags O_NONBLOCK, O_CLOEXEC; -1
+ * EMFILE).  libsys_fd_aux: a socket's state word (the peer's loss
+ * reported: a datagram socket's next send is ENOTCONN), a timerfd's clock
+ * + 1 (an eventfd's: 0); NULL: fd is neither. */
+int libsys_fd_new_sock(unsigned in, unsigned out, int type, int flags);
+int libsys_fd_new_event(unsigned id, int flags);
+int libsys_fd_new_epoll(unsigned inst, int flags);
+uint64_t *libsys_fd_aux(int fd);
+/* A socket's pipes (LIBSYS_NOPIPE: none: unconnected; a listener: in is
+ * its pipe), type and state word (LIBSYS_SOCK_* bits): 0, or -1 with
+ * EBADF or ENOTSOCK.  libsys_fd_sock_set: its pipes now in and out. */
+#define LIBSYS_NOPIPE 0xffffu
+#define LIBSYS_SOCK_REFUSED  1 /* ECONNREFUSED said: a datagram's next is ENOTCONN */
+#define LIBSYS_SOCK_LISTENER 2 /* bound: in is a listener */
+int libsys_fd_sock(int fd, unsigned *in, unsigned *out, int *type, uint64_t **state);
+void libsys_fd_sock_set(int fd, unsigned in, unsigned out);
+/* The pipe calls with PG_PIPE_READ's w2 (NONBLOCK, PEEK) and
+ * LIBSYS_RD_ONE (one request: a message, a peek) or _ALL (MSG_WAITALL);
+ * *whole: the last message's length.  Minus an enum err on failure. */
+#define LIBSYS_RD_ONE 0x100
+#define LIBSYS_RD_ALL 0x200
+long libsys_pipe_recv(unsigned id, void *buf, size_t count, unsigned flags, size_t *whole);
+/* A write to pipe id with PG_PIPE_WRITE's w1 flags (NONBLOCK) and
+ * LIBSYS_WR_MSG (one message, at most PG_PIPE_BUF bytes); bytes taken,
+ * or minus an enum err (E_DEAD: no reader, E_NOENT: a datagram peer gone). */
+#define LIBSYS_WR_MSG 0x100
+long libsys_pipe_send(unsigned id, const void *buf, size_t count, unsigned flags);
+long libsys_event_read(unsigned id, void *buf, size_t count, int nonblock);
+long libsys_event_write(unsigned id, const void *buf, size_t count, int nonblock);
+/* A description's last descriptor closed: out of every epoll set. */
+void libsys_epoll_forget(const void *ofd);
+void libsys_epoll_free(unsigned inst);
+/* The pipe id of epoll inst's kick (an eventfd-kind pipe it holds). */
+unsigned libsys_epoll_kick(unsigned inst);
+/* Whether epoll instance inst has an event ready now (poll of its fd). */
+int libsys_epoll_ready(unsigned inst);
 /* exec (exec.c): the descriptors without FD_CLOEXEC and what they name,
  * into buf (the bytes needed, written only if they fit in cap), and in
  * drops[*ndrops] the pipe ends only close-on-exec descriptors hold (the
@@ -204,6 +270,9 @@ void libsys_atexit_fork(int stage);  /* libc.c atexit_lock */
 void libsys_fd_fork(int stage);      /* files.c table_lock (the child also drops
 					* the uses other threads were making: a
 					* description closed meanwhile is closed) */
+void libsys_epoll_fork(int stage);   /* epoll.c ep_lock (after the table's:
+					* a description's end forgets its
+					* interests under both) */
 void libsys_sig_fork(int stage);     /* signal.c act_lock */
 void libsys_shm_fork(int stage);     /* shm.c tab_lock */
 void libsys_limit_fork(int stage);   /* posix2.c mapped_now's busy (child: freed) */

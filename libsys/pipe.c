@@ -56,13 +56,15 @@ int libsys_pipe_ref(unsigned id, int write_end, int delta)
 	return libsys_pg_call(&m);
 }
 
-long libsys_pipe_read(unsigned id, void *buf, size_t count, int nonblock)
+long libsys_pipe_recv(unsigned id, void *buf, size_t count, unsigned flags, size_t *whole)
 {
 	size_t done = 0;
+	unsigned keep = flags & (PG_PIPE_NONBLOCK | PG_PIPE_PEEK);
 	for (;;) {
 		size_t n = count - done > PG_PIPE_BUF ? PG_PIPE_BUF : count - done;
+		int later = done && !(flags & LIBSYS_RD_ALL); /* more only if there */
 		struct sys_msg m = { .label = PG_PIPE_READ,
-				     .w = { id, n, nonblock || done ? PG_PIPE_NONBLOCK : 0,
+				     .w = { id, n, keep | (later ? PG_PIPE_NONBLOCK : 0),
 					    (uint64_t)buf + done } };
 		unsigned mark = libsys_sig_eintr();
 		int e = libsys_pg_call(&m);
@@ -75,13 +77,23 @@ long libsys_pipe_read(unsigned id, void *buf, size_t count, int nonblock)
 			continue;
 		}
 		if (e)
-			return done ? (long)done : libsys_fail(e);
+			return done ? (long)done : -e;
 		size_t got = m.w[0] < n ? m.w[0] : n;
 		memcpy((char *)buf + done, libsys_ipc_buf(), got);
 		done += got;
-		if (got < n || done == count)
+		if (whole)
+			*whole = m.w[2];
+		if (got < n && (flags & LIBSYS_RD_ALL) && got)
+			continue; /* MSG_WAITALL: until all or the end */
+		if (got < n || done == count || (flags & LIBSYS_RD_ONE))
 			return (long)done;
 	}
+}
+
+long libsys_pipe_read(unsigned id, void *buf, size_t count, int nonblock)
+{
+	long n = libsys_pipe_recv(id, buf, count, nonblock ? PG_PIPE_NONBLOCK : 0, NULL);
+	return n < 0 ? libsys_fail((int)-n) : n;
 }
 
 /* A write found no reader: SIGPIPE (its default ends the process), then
@@ -118,26 +130,35 @@ static long write_chunk(unsigned id, const char *p, size_t n, unsigned flags, in
 	}
 }
 
-long libsys_pipe_write(unsigned id, const void *buf, size_t count, int nonblock)
+long libsys_pipe_send(unsigned id, const void *buf, size_t count, unsigned flags)
 {
-	if (!count)
+	int msg = (flags & LIBSYS_WR_MSG) != 0;
+	if (!count && !msg)
 		return 0;
+	if (msg && count > PG_PIPE_BUF)
+		return -E_RANGE; /* (EMSGSIZE) */
 	/* First: is buf readable, and is anyone reading? */
 	struct sys_msg m = { .label = PG_PIPE_WRITE, .w = { id, 0, count, (uint64_t)buf } };
 	int e = libsys_pg_call(&m);
 	if (e)
-		return e == E_DEAD ? broken_pipe() : libsys_fail(e);
-	unsigned flags = (nonblock ? PG_PIPE_NONBLOCK : 0) |
-			 (count > PG_PIPE_BUF ? PG_PIPE_PARTIAL : 0);
+		return -e;
+	unsigned f = (flags & PG_PIPE_NONBLOCK) | (msg && !count ? PG_PIPE_MSG0 : 0) |
+		     (!msg && count > PG_PIPE_BUF ? PG_PIPE_PARTIAL : 0);
 	size_t done = 0;
-	while (done < count) {
+	do {
 		size_t n = count - done > PG_PIPE_BUF ? PG_PIPE_BUF : count - done;
-		long got = write_chunk(id, (const char *)buf + done, n, flags, !done);
-		if (got < 0 && done)
-			return (long)done;
+		long got = write_chunk(id, (const char *)buf + done, n, f, !done);
 		if (got < 0)
-			return got == -E_DEAD ? broken_pipe() : libsys_fail((int)-got);
+			return done ? (long)done : got;
 		done += (size_t)got;
-	}
+	} while (done < count);
 	return (long)done;
+}
+
+long libsys_pipe_write(unsigned id, const void *buf, size_t count, int nonblock)
+{
+	long n = libsys_pipe_send(id, buf, count, nonblock ? PG_PIPE_NONBLOCK : 0);
+	if (n == -E_DEAD)
+		return broken_pipe();
+	return n < 0 ? libsys_fail((int)-n) : n;
 }

@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <sys/select.h>
 #include <time.h>
+#include <stdlib.h>
 #include "abi/err.h"
 #include "abi/pager.h"
 #include "abi/syscall.h"
@@ -24,30 +25,33 @@
 #define SLICE_MS 20
 #define FOREVER  (~0ull)
 
-static uint64_t now_ms(void)
+uint64_t libsys_now_ms(void)
 {
 	struct timespec t;
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return (uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000;
 }
 
-/* What a poll asks the pager (its pipes: each end once, in one IPC
- * buffer) and the kernel (the console). */
+/* What a poll asks the pager (its pipes: each end or socket once, in
+ * one IPC buffer) and the kernel (the console). */
 #define ASK_MAX ((int)(IPC_BUF_MAX / sizeof(struct pg_poll)))
 struct ask {
 	struct pg_poll e[ASK_MAX];
-	short slot[LIBSYS_FD_MAX]; /* fds[i] is a pipe's end e[slot[i]], or -1 */
-	int n, console;
+	int n, console, slice; /* slice: wait in slices (an epoll inside) */
 };
 
-/* The entry of q for pipe id's end (made if new): its index. */
-static int ask_slot(struct ask *q, unsigned id, int end)
+/* The entry of q for pipe id's end (PG_POLL_SOCK: a socket writing out),
+ * made if new (always, with useseq): its index, or -1 (q is full). */
+static int ask_slot(struct ask *q, unsigned id, int end, unsigned out, int useseq)
 {
-	for (int k = 0; k < q->n; k++)
-		if (q->e[k].id == id && q->e[k].end == end)
-			return k;
-	q->e[q->n] = (struct pg_poll){ (uint16_t)id, (uint16_t)end, 0, 0 };
-	return q->n++; /* ends of 64 pipes: never more than ASK_MAX */
+	for (int k = 0; k < q->n && !useseq; k++)
+		if (q->e[k].id == id && q->e[k].end == end && q->e[k].out == out &&
+		    !(q->e[k].events & PG_POLL_SEQ))
+			return k; /* (its seq is the same for both) */
+	if (q->n == ASK_MAX)
+		return -1;
+	q->e[q->n] = (struct pg_poll){ (uint16_t)id, (uint16_t)end, 0, 0, (uint16_t)out, 0 };
+	return q->n++;
 }
 
 /* POLLIN and POLLOUT with Linux's companions. */
@@ -56,48 +60,77 @@ static short widen(unsigned ev)
 	return (short)(ev | (ev & POLLIN ? POLLRDNORM : 0) | (ev & POLLOUT ? POLLWRNORM : 0));
 }
 
-/* revents of fds that do not wait (files, devices, bad descriptors, the
- * console); pipes (and whether the console is asked for input) into *q.
- * Returns how many have events. */
-static int scan(struct pollfd *fds, nfds_t nfds, struct ask *q)
+/* The pager's events for a poll's. */
+static uint16_t pg_events(short ev)
+{
+	return (uint16_t)((ev & (POLLIN | POLLRDNORM) ? PG_POLLIN : 0) |
+			  (ev & (POLLOUT | POLLWRNORM) ? PG_POLLOUT : 0) |
+			  (ev & POLLRDHUP ? PG_POLLRDHUP : 0));
+}
+
+/* The console's events for item p (input asked: q->console if none yet). */
+static short console_events(struct libsys_pitem *p, struct ask *q)
+{
+	struct sys_regs r;
+	short ev = widen(POLLOUT);
+	if (p->events & (POLLIN | POLLRDNORM)) {
+		if (sys_console_read_r(0, 0, CONSOLE_POLL, &r) == E_OK && r.rdi)
+			ev |= widen(POLLIN);
+		else
+			q->console = 1;
+	}
+	return ev;
+}
+
+/* revents of items that do not wait in the pager (files, devices, bad
+ * descriptors, the console, an epoll); the pager's into *q (slot[i]: the
+ * entry of item i, or -1).  Returns how many have events. */
+static int scan(struct libsys_pitem *it, int n, struct ask *q, short *slot)
 {
 	int ready = 0;
-	q->n = q->console = 0;
-	for (nfds_t i = 0; i < nfds; i++) {
-		struct pollfd *p = &fds[i];
-		unsigned id;
-		int flags;
+	q->n = q->console = q->slice = 0;
+	for (int i = 0; i < n; i++) {
+		struct libsys_pitem *p = &it[i];
+		struct libsys_target *t = &p->t;
 		short want = (short)(p->events | POLLERR | POLLHUP | POLLNVAL), ev = 0;
-		q->slot[i] = -1;
-		if (p->fd < 0) {
-			p->revents = 0;
-			continue;
-		}
-		switch (libsys_fd_poll(p->fd, &id, &flags)) {
+		int k = -1;
+		slot[i] = -1;
+		switch (t->kind) {
 		case LIBSYS_POLL_BAD:
 			ev = POLLNVAL;
 			break;
 		case LIBSYS_POLL_READY:
 			ev = widen(POLLIN | POLLOUT);
 			break;
-		case LIBSYS_POLL_CONSOLE: {
-			struct sys_regs r;
-			ev = widen(POLLOUT);
-			if (p->events & (POLLIN | POLLRDNORM)) {
-				if (sys_console_read_r(0, 0, CONSOLE_POLL, &r) == E_OK && r.rdi)
-					ev |= widen(POLLIN);
-				else
-					q->console = 1;
+		case LIBSYS_POLL_IDLE: /* an unconnected socket, as Linux's */
+			ev = (short)(widen(POLLOUT) | POLLHUP);
+			break;
+		case LIBSYS_POLL_CONSOLE:
+			ev = console_events(p, q);
+			break;
+		case LIBSYS_POLL_EPOLL:
+			if (libsys_epoll_ready(t->id))
+				ev = widen(POLLIN);
+			else
+				q->slice = 1;
+			break;
+		case LIBSYS_POLL_PIPE:
+			k = ask_slot(q, t->id, (int)t->out, 0, p->useseq);
+			break;
+		case LIBSYS_POLL_SOCK:
+			k = ask_slot(q, t->id, PG_POLL_SOCK, t->out, p->useseq);
+			break;
+		case LIBSYS_POLL_EVENT:
+			k = ask_slot(q, t->id, 0, 0, p->useseq);
+			break;
+		}
+		if (k >= 0) {
+			slot[i] = (short)k;
+			q->e[k].events |= pg_events(p->events);
+			if (p->useseq) {
+				q->e[k].events |= PG_POLL_SEQ;
+				q->e[k].seq = p->seq;
 			}
-			break;
-		}
-		case LIBSYS_POLL_PIPE: {
-			int k = ask_slot(q, id, (flags & O_ACCMODE) == O_WRONLY);
-			q->slot[i] = (short)k;
-			q->e[k].events |= (uint16_t)((p->events & (POLLIN | POLLRDNORM) ? PG_POLLIN : 0) |
-						     (p->events & (POLLOUT | POLLWRNORM) ? PG_POLLOUT : 0));
-			break;
-		}
 		}
 		p->revents = ev & want;
 		ready += p->revents != 0;
@@ -106,9 +139,10 @@ static int scan(struct pollfd *fds, nfds_t nfds, struct ask *q)
 }
 
 /* Ask the pager about q's pipes, waiting up to ms: E_OK (their revents
- * merged into fds, *ready counts them), E_TIMEDOUT, E_INTR, or
+ * merged into it, *ready counts them), E_TIMEDOUT, E_INTR, or
  * E_AGAIN (look again). */
-static int ask_pager(struct pollfd *fds, nfds_t nfds, struct ask *q, uint64_t ms, int *ready)
+static int ask_pager(struct libsys_pitem *it, int n, struct ask *q, const short *slot,
+		     uint64_t ms, int *ready)
 {
 	uint32_t len = (uint32_t)(q->n * sizeof q->e[0]);
 	memcpy(libsys_ipc_buf(), q->e, len);
@@ -123,15 +157,67 @@ static int ask_pager(struct pollfd *fds, nfds_t nfds, struct ask *q, uint64_t ms
 	if (e)
 		return e;
 	memcpy(q->e, libsys_ipc_buf(), len);
-	for (nfds_t i = 0; i < nfds; i++) {
-		if (q->slot[i] < 0)
+	for (int i = 0; i < n; i++) {
+		if (slot[i] < 0)
 			continue;
-		struct pollfd *p = &fds[i];
+		struct libsys_pitem *p = &it[i];
 		short want = (short)(p->events | POLLERR | POLLHUP | POLLNVAL);
-		p->revents = widen(q->e[q->slot[i]].revents) & want;
+		p->revents = widen(q->e[slot[i]].revents) & want;
+		if (p->revents)
+			p->seq = q->e[slot[i]].seq; /* (epoll's EPOLLET keeps it) */
 		*ready += p->revents != 0;
 	}
 	return E_OK;
+}
+
+int libsys_poll_items(struct libsys_pitem *it, int n, uint64_t timeout)
+{
+	uint64_t end = timeout == FOREVER ? FOREVER : libsys_now_ms() + timeout;
+	unsigned ran = libsys_sig_ran();
+	short slot_small[64], *slot = n <= 64 ? slot_small : malloc((size_t)n * sizeof *slot);
+	struct ask qs, *q = &qs;
+	int r = -1;
+	if (!slot) {
+		errno = ENOMEM;
+		goto out;
+	}
+	for (;;) {
+		int ready = scan(it, n, q, slot);
+		uint64_t now = libsys_now_ms();
+		uint64_t left = ready ? 0 : end == FOREVER ? FOREVER : end > now ? end - now : 0;
+		int e;
+		if (q->n || !q->console) { /* the pipes (or none: a sleep) */
+			uint64_t ms = (q->console || q->slice) && left > SLICE_MS ? SLICE_MS : left;
+			if (ms != FOREVER && ms > PG_POLL_MAX_MS)
+				ms = PG_POLL_MAX_MS;
+			e = ask_pager(it, n, q, slot, ms, &ready);
+		} else { /* the console alone */
+			struct sys_regs rg;
+			e = sys_console_read_r(0, left == FOREVER ? FUTEX_FOREVER :
+					       left > FUTEX_MAX_MS ? FUTEX_MAX_MS : left,
+					       CONSOLE_POLL, &rg);
+			if (e == E_OK && rg.rdi)
+				e = E_AGAIN; /* typed: scan again */
+		}
+		if (e == E_INTR && libsys_sig_ran() != ran) {
+			errno = EINTR; /* a handler ran in this thread */
+			goto out;
+		}
+		if (e == E_AGAIN || e == E_INTR) /* (E_INTR: in another thread) */
+			continue;
+		if (e != E_OK && e != E_TIMEDOUT) {
+			libsys_fail(e);
+			goto out;
+		}
+		if (ready || (end != FOREVER && libsys_now_ms() >= end)) {
+			r = ready;
+			goto out;
+		}
+	}
+out:
+	if (slot != slot_small)
+		free(slot);
+	return r;
 }
 
 /* poll with a timeout in ms (FOREVER: none). */
@@ -146,38 +232,24 @@ static int poll_ms(struct pollfd *fds, nfds_t nfds, uint64_t timeout)
 		errno = EFAULT;
 		return -1;
 	}
-	uint64_t end = timeout == FOREVER ? FOREVER : now_ms() + timeout;
-	unsigned ran = libsys_sig_ran();
-	for (;;) {
-		struct ask q;
-		int ready = scan(fds, nfds, &q);
-		uint64_t now = now_ms();
-		uint64_t left = ready ? 0 : end == FOREVER ? FOREVER : end > now ? end - now : 0;
-		int e;
-		if (q.n || !q.console) { /* the pipes (or none: a sleep) */
-			uint64_t ms = q.console && left > SLICE_MS ? SLICE_MS : left;
-			if (ms != FOREVER && ms > PG_POLL_MAX_MS)
-				ms = PG_POLL_MAX_MS;
-			e = ask_pager(fds, nfds, &q, ms, &ready);
-		} else { /* the console alone */
-			struct sys_regs r;
-			e = sys_console_read_r(0, left == FOREVER ? FUTEX_FOREVER :
-					       left > FUTEX_MAX_MS ? FUTEX_MAX_MS : left,
-					       CONSOLE_POLL, &r);
-			if (e == E_OK && r.rdi)
-				e = E_AGAIN; /* typed: scan again */
-		}
-		if (e == E_INTR && libsys_sig_ran() != ran) {
-			errno = EINTR; /* a handler ran in this thread */
-			return -1;
-		}
-		if (e == E_AGAIN || e == E_INTR) /* (E_INTR: in another thread) */
-			continue;
-		if (e != E_OK && e != E_TIMEDOUT)
-			return libsys_fail(e);
-		if (ready || (end != FOREVER && now_ms() >= end))
-			return ready;
+	struct libsys_pitem small[16], *it = nfds <= 16 ? small : malloc(nfds * sizeof *it);
+	if (!it) {
+		errno = ENOMEM;
+		return -1;
 	}
+	for (nfds_t i = 0; i < nfds; i++) {
+		it[i] = (struct libsys_pitem){ .events = fds[i].events };
+		if (fds[i].fd < 0)
+			it[i].t.kind = LIBSYS_POLL_READY, it[i].events = 0; /* ignored */
+		else
+			libsys_fd_target(fds[i].fd, &it[i].t);
+	}
+	int r = libsys_poll_items(it, (int)nfds, timeout);
+	for (nfds_t i = 0; i < nfds && r >= 0; i++)
+		fds[i].revents = fds[i].fd < 0 ? 0 : it[i].revents;
+	if (it != small)
+		free(it);
+	return r;
 }
 
 int poll(struct pollfd *fds, nfds_t nfds, int timeout)
@@ -271,9 +343,8 @@ static int do_select(int n, fd_set *rd, fd_set *wr, fd_set *ex, uint64_t ms,
 		int in_ex = ex && FD_ISSET(fd, ex);
 		if (!ev && !in_ex)
 			continue;
-		unsigned id;
-		int flags;
-		if (fd >= LIBSYS_FD_MAX || libsys_fd_poll(fd, &id, &flags) == LIBSYS_POLL_BAD) {
+		struct libsys_target t;
+		if (fd >= LIBSYS_FD_MAX || libsys_fd_target(fd, &t) == LIBSYS_POLL_BAD) {
 			errno = EBADF;
 			return -1;
 		}
@@ -311,10 +382,10 @@ int select(int n, fd_set *rd, fd_set *wr, fd_set *ex, struct timeval *tv)
 		}
 		ms = secs_ms((uint64_t)tv->tv_sec, ((uint64_t)tv->tv_usec + 999) / 1000);
 	}
-	uint64_t start = now_ms();
+	uint64_t start = libsys_now_ms();
 	int r = do_select(n, rd, wr, ex, ms, NULL);
 	if (tv && ms != FOREVER) { /* the time left, as Linux writes back */
-		uint64_t gone = now_ms() - start, left = gone < ms ? ms - gone : 0;
+		uint64_t gone = libsys_now_ms() - start, left = gone < ms ? ms - gone : 0;
 		if (r == 0)
 			left = 0;
 		tv->tv_sec = (time_t)(left / 1000);

@@ -107,6 +107,7 @@ static const struct {
 	[PG_PIPE_REF]     = { "pipe_ref",     do_pipe_ref,   BESIDE },
 	[PG_PIPE_WRITE]   = { "pipe_write",   do_pipe_write, BESIDE },
 	[PG_PIPE_READ]    = { "pipe_read",    do_pipe_read,  BESIDE },
+	[PG_PIPE_CTL]     = { "pipe_ctl",     do_pipe_ctl,   BESIDE },
 	[PG_SIG_ALARM]    = { "sig_alarm",    do_sig_alarm,  ALONE },
 	[PG_TIMER]        = { "timer",        do_timer,      ALONE },
 	[PG_SIGQUEUE]     = { "sigqueue",     do_sigqueue,   ALONE },

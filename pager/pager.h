@@ -311,6 +311,8 @@ long do_shm_at(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 long do_shm_dt(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 long do_shm_ctl(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 long do_pipe_ref(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+/* PG_PIPE_CTL: socketpair's two pipes, an eventfd, shutdown. */
+long do_pipe_ctl(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 long do_pipe_write(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 long do_pipe_read(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 int pipe_fork(struct proc *parent, struct proc *child);

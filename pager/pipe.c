@@ -18,8 +18,24 @@
 
 struct pipe_waiter { uint32_t pid, reply; };
 
+#define LISTEN_MAX 16 /* connections waiting for accept, per listener */
+#define LISTEN_PID 0  /* the holder of a waiting connection's server ends */
+
 struct pipe {
 	bool used;
+	bool shut;                         /* shutdown(2): no more bytes: EOF, EPIPE */
+	bool sem;                          /* an eventfd's EFD_SEMAPHORE */
+	uint8_t kind;                      /* PG_PIPE_STREAM, _SEQPACKET, _DGRAM, _EVENT */
+	uint64_t count;                    /* an eventfd's counter (no ring) */
+	uint16_t seq;                      /* bumped at every change (epoll's EPOLLET) */
+	uint64_t deadline, interval;       /* a timerfd's next expiry (ms of
+					    * sig_ms_now; 0: disarmed), period */
+	uint8_t sub, npend, backlog;       /* a listener's: its sockets' kind;
+					    * connections waiting, the most */
+	bool listening;
+	uint16_t pend[LISTEN_MAX][2];      /* each: the pipe the server reads,
+					    * the one it writes (their server
+					    * ends held by LISTEN_PID) */
 	void *page[PIPE_PAGES];            /* the ring, in our window */
 	uint64_t gen[PIPE_PAGES];
 	uint32_t head, len;                /* first byte to read, bytes held */
@@ -30,6 +46,9 @@ struct pipe {
 
 static struct pipe pipes[PIPE_MAX];
 static struct lock pipes_lock;
+
+/* A listener's name (PG_CTL_BIND: a path, or '\0' and an abstract name). */
+static struct { uint8_t len; char b[PG_SUN_MAX]; } names[PIPE_MAX];
 
 /* A saved PG_IO_POLL: answered PG_PIPE_RETRY when a pipe of mask changes,
  * E_TIMEDOUT at deadline (ms of sig_ms_now; 0: none), E_INTR when its
@@ -45,6 +64,7 @@ static void wake_pollers(struct pipe *q)
 {
 	int id = (int)(q - pipes);
 	uint64_t bit = 1ull << (id % 64);
+	q->seq++;
 	for (int i = 0; i < POLLERS_MAX; i++)
 		if (pollers[i].reply && (pollers[i].mask[id / 64] & bit)) {
 			sys_reply_send(pollers[i].reply, E_OK, 0, PG_PIPE_RETRY, 0, 0);
@@ -103,14 +123,18 @@ static long wait_on(struct proc *p, struct pipe_waiter *w)
 	return E_BUSY;
 }
 
+static void listen_gone(struct pipe *q);
+
 /* Give q's frames back once no end of it is held; wake the other side of
  * an end that just lost its last holder. */
 static void settle(struct pipe *q)
 {
+	if (q->kind == PG_PIPE_LISTEN && !q->readers)
+		listen_gone(q);
 	wake_pollers(q);
-	if (!q->writers)
+	if ((!q->writers || q->shut) && q->kind < PG_PIPE_EVENT)
 		wake_all(q->rwait); /* readers see the end of file */
-	if (!q->readers)
+	if ((!q->readers || q->shut) && q->kind < PG_PIPE_EVENT)
 		wake_all(q->wwait); /* writers see EPIPE */
 	if (q->readers || q->writers)
 		return;
@@ -162,6 +186,35 @@ static void ring_copy(struct pipe *q, uint32_t at, uint8_t *buf, uint32_t n, boo
 	}
 }
 
+/* A new pipe of kind whose two ends p holds once each (an eventfd: the
+ * read end only, and no ring): its id, or -1 (no slot or frame). */
+static int pipe_make(struct proc *p, uint8_t kind)
+{
+	int id = 0;
+	while (id < PIPE_MAX && pipes[id].used)
+		id++;
+	if (id == PIPE_MAX)
+		return -1;
+	struct pipe *q = &pipes[id];
+	for (int i = 0; i < PIPE_PAGES && kind < PG_PIPE_EVENT; i++) {
+		q->page[i] = mem_pool_page(&q->gen[i]);
+		if (!q->page[i]) {
+			while (i--)
+				mem_pool_free(q->page[i], q->gen[i]);
+			memset(q, 0, sizeof *q);
+			return -1;
+		}
+	}
+	q->used = true;
+	q->kind = kind;
+	q->readers = 1;
+	q->writers = kind < PG_PIPE_EVENT;
+	q->hold[0].pid = p->pid;
+	q->hold[0].r = 1;
+	q->hold[0].w = q->writers;
+	return id;
+}
+
 /* PG_PIPE_NEW: a pipe whose two ends the caller holds once each; w0 = its
  * id.  w0 in: the caller's int[2] (checked writable: E_FAULT).  E_NOMEM
  * (no slot or frame). */
@@ -169,27 +222,295 @@ static long pipe_new(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {
 	if (!user_ok(p, m->w[0], 2 * sizeof(int), MAP_W))
 		return E_FAULT;
-	int id = 0;
-	while (id < PIPE_MAX && pipes[id].used)
-		id++;
-	if (id == PIPE_MAX)
+	int id = pipe_make(p, PG_PIPE_STREAM);
+	if (id < 0)
 		return E_NOMEM;
-	struct pipe *q = &pipes[id];
-	for (int i = 0; i < PIPE_PAGES; i++) {
-		q->page[i] = mem_pool_page(&q->gen[i]);
-		if (!q->page[i]) {
-			while (i--)
-				mem_pool_free(q->page[i], q->gen[i]);
-			memset(q, 0, sizeof *q);
-			return E_NOMEM;
-		}
-	}
-	q->used = true;
-	q->readers = q->writers = 1;
-	q->hold[0].pid = p->pid;
-	q->hold[0].r = q->hold[0].w = 1;
 	r->w[0] = (uint64_t)id;
 	return E_OK;
+}
+
+/* Free pipe q at once (just made by the caller, nobody else holds it). */
+static void pipe_unmake(struct pipe *q)
+{
+	q->readers = q->writers = 0;
+	memset(q->hold, 0, sizeof q->hold);
+	settle(q);
+}
+
+#define TIMER_MAX_MS (1001ull * 366 * PG_POLL_MAX_MS) /* libsys's 1,000 years */
+
+/* A timerfd's expiries up to now (lock held): counted, the deadline
+ * moved past now by whole periods (or disarmed), its readers woken. */
+static void timer_fire(struct pipe *q, uint64_t now)
+{
+	if (!q->deadline || q->deadline > now)
+		return;
+	uint64_t n = 1;
+	if (q->interval) {
+		n += (now - q->deadline) / q->interval;
+		q->deadline += n * q->interval;
+	} else {
+		q->deadline = 0;
+	}
+	q->count = q->count + n < q->count ? ~0ull : q->count + n;
+	wake_all(q->rwait);
+	wake_pollers(q);
+}
+
+/* PG_CTL_TIMERSET (w2 = ms to the first expiry + 1, 0: disarm; w1 >> 16:
+ * ms the first expiry is past already (an absolute time); w3 = period
+ * ms) or _GET: w0 = ms to the next expiry before (+ 1, 0: disarmed), w1 =
+ * its period.  A set starts the count again, as Linux's. */
+static long timer_set(struct pipe *q, const struct sys_msg *m, struct sys_msg *r)
+{
+	uint64_t now = sig_ms_now();
+	timer_fire(q, now);
+	r->w[0] = q->deadline ? q->deadline - now + 1 : 0;
+	r->w[1] = q->interval;
+	if (m->w[0] == PG_CTL_TIMERGET)
+		return E_OK;
+	if (m->w[2] > TIMER_MAX_MS || m->w[3] > TIMER_MAX_MS)
+		return E_INVAL; /* (the deadlines stay far from overflow) */
+	uint64_t back = m->w[1] >> 16;
+	q->count = 0;
+	q->interval = m->w[2] ? m->w[3] : 0;
+	q->deadline = m->w[2] ? now + m->w[2] - 1 : 0;
+	if (q->deadline && back) { /* due back ms ago: those ticks are counted */
+		q->count = q->interval ? back / q->interval + 1 : 1;
+		q->deadline = q->interval ? now + q->interval - back % q->interval : 0;
+		wake_all(q->rwait);
+	}
+	if (q->deadline) {
+		timer_fire(q, now); /* (already due: an absolute time past) */
+		sig_timer_kick();
+	}
+	wake_pollers(q);
+	return E_OK;
+}
+
+/* Move r read and w write holds of q from holder `from` to holder `to`
+ * (merged into to's slot if it has one): false if it cannot (no such
+ * holds, or no free slot for to). */
+static bool hold_move(struct pipe *q, uint32_t from, uint32_t to, uint32_t r, uint32_t w)
+{
+	int f = -1, t = -1;
+	for (int i = 0; i < PIPE_HOLDERS; i++) {
+		if (!q->hold[i].r && !q->hold[i].w)
+			continue;
+		if (q->hold[i].pid == from && f < 0)
+			f = i;
+		else if (q->hold[i].pid == to && t < 0)
+			t = i;
+	}
+	if (f < 0 || q->hold[f].r < r || q->hold[f].w < w)
+		return false;
+	q->hold[f].r -= r;
+	q->hold[f].w -= w;
+	if (t < 0 && (t = free_holder(q)) < 0) {
+		q->hold[f].r += r;
+		q->hold[f].w += w;
+		return false;
+	}
+	q->hold[t].pid = to;
+	q->hold[t].r += r;
+	q->hold[t].w += w;
+	if (!q->hold[f].r && !q->hold[f].w)
+		q->hold[f].pid = 0;
+	return true;
+}
+
+/* Let go of a waiting connection's server ends (LISTEN_PID's holds of
+ * pipe a's read end and pipe b's write end): its client sees the end. */
+static void drop_pending(uint16_t a, uint16_t b)
+{
+	for (int k = 0; k < 2; k++) {
+		struct pipe *q = &pipes[k ? b : a];
+		for (int i = 0; i < PIPE_HOLDERS; i++)
+			if (q->hold[i].pid == LISTEN_PID && (q->hold[i].r || q->hold[i].w)) {
+				q->readers -= q->hold[i].r;
+				q->writers -= q->hold[i].w;
+				q->hold[i].r = q->hold[i].w = 0;
+			}
+		settle(q);
+	}
+}
+
+/* Listener q's last holder is gone: its waiting connections dropped,
+ * its name free, blocked connects told (they find no listener). */
+static void listen_gone(struct pipe *q)
+{
+	while (q->npend) {
+		q->npend--;
+		drop_pending(q->pend[q->npend][0], q->pend[q->npend][1]);
+	}
+	names[q - pipes].len = 0;
+	wake_all(q->rwait);
+	wake_all(q->wwait);
+}
+
+/* The listening pipe named by the request's bytes, or -1. */
+static int find_name(uint32_t n)
+{
+	const char *b = pg_self()->ipc_buf;
+	for (int id = 0; id < PIPE_MAX; id++)
+		if (pipes[id].used && pipes[id].kind == PG_PIPE_LISTEN && names[id].len == n &&
+		    !memcmp(names[id].b, b, n))
+			return id;
+	return -1;
+}
+
+/* PG_CTL_BIND: a listener (not yet listening) named by the request's
+ * bytes for sockets of kind w1: w0 = its id.  E_BUSY: the name is taken. */
+static long sock_bind(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
+{
+	uint32_t n = IPC_LABEL_LEN(m->label);
+	if (!n || n > PG_SUN_MAX || m->w[1] > PG_PIPE_SEQPACKET)
+		return E_INVAL;
+	if (find_name(n) >= 0)
+		return E_BUSY;
+	int id = pipe_make(p, PG_PIPE_LISTEN);
+	if (id < 0)
+		return E_NOMEM;
+	pipes[id].sub = (uint8_t)m->w[1];
+	names[id].len = (uint8_t)n;
+	memcpy(names[id].b, pg_self()->ipc_buf, n);
+	r->w[0] = (uint64_t)id;
+	return E_OK;
+}
+
+/* PG_CTL_CONNECT: a connection to the listener named by the request's
+ * bytes, of kind w1 (w2 = PG_PIPE_NONBLOCK): two pipes, the caller
+ * holding the client's ends (w2 = the one it writes, w3 = the one it
+ * reads), the listener the server's until an accept.  E_NOENT: no such
+ * listener (listening); E_PERM: another kind; a full backlog waits or
+ * E_AGAIN. */
+static long sock_connect(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
+{
+	int l = find_name(IPC_LABEL_LEN(m->label));
+	if (l < 0 || !pipes[l].listening)
+		return E_NOENT;
+	struct pipe *q = &pipes[l];
+	if (q->sub != m->w[1])
+		return E_PERM;
+	if (q->npend >= q->backlog)
+		return m->w[2] & PG_PIPE_NONBLOCK ? E_AGAIN : wait_on(p, q->wwait);
+	int a = pipe_make(p, q->sub);
+	int b = a < 0 ? -1 : pipe_make(p, q->sub);
+	if (b < 0) {
+		if (a >= 0)
+			pipe_unmake(&pipes[a]);
+		return E_NOMEM;
+	}
+	hold_move(&pipes[a], p->pid, LISTEN_PID, 1, 0); /* (a fresh pipe: room) */
+	hold_move(&pipes[b], p->pid, LISTEN_PID, 0, 1);
+	q->pend[q->npend][0] = (uint16_t)a;
+	q->pend[q->npend][1] = (uint16_t)b;
+	q->npend++;
+	wake_all(q->rwait);
+	wake_pollers(q);
+	r->w[2] = (uint64_t)a; /* (w1 stays 0: a saved call's answer is w1 = RETRY) */
+	r->w[3] = (uint64_t)b;
+	return E_OK;
+}
+
+/* PG_CTL_ACCEPT: the first waiting connection of listener w1 (w2 =
+ * PG_PIPE_NONBLOCK), its server ends now the caller's: w2 = the pipe it
+ * reads, w3 = the one it writes.  None: waits or E_AGAIN; E_INVAL: not
+ * listening. */
+static long sock_accept(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
+{
+	int s;
+	struct pipe *q = pipe_of(p, m->w[1], &s);
+	if (!q || q->kind != PG_PIPE_LISTEN || !q->hold[s].r)
+		return E_BADHANDLE;
+	if (!q->listening)
+		return E_INVAL;
+	if (!q->npend)
+		return m->w[2] & PG_PIPE_NONBLOCK ? E_AGAIN : wait_on(p, q->rwait);
+	uint16_t a = q->pend[0][0], b = q->pend[0][1];
+	q->npend--;
+	memmove(q->pend[0], q->pend[1], q->npend * sizeof q->pend[0]);
+	wake_all(q->wwait);
+	wake_pollers(q);
+	if (!hold_move(&pipes[a], LISTEN_PID, p->pid, 1, 0)) {
+		drop_pending(a, b);
+		return E_NOMEM;
+	}
+	if (!hold_move(&pipes[b], LISTEN_PID, p->pid, 0, 1)) {
+		hold_move(&pipes[a], p->pid, LISTEN_PID, 1, 0);
+		drop_pending(a, b);
+		return E_NOMEM;
+	}
+	r->w[2] = a;
+	r->w[3] = b;
+	return E_OK;
+}
+
+/* PG_PIPE_CTL: PG_CTL_SOCKPAIR, PG_CTL_EVENTFD, PG_CTL_SHUT (see
+ * abi/pager.h). */
+static long pipe_ctl(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
+{
+	int s;
+	struct pipe *q;
+	switch (m->w[0]) {
+	case PG_CTL_SOCKPAIR: {
+		if (!user_ok(p, m->w[2], 2 * sizeof(int), MAP_W))
+			return E_FAULT;
+		if (m->w[1] > PG_PIPE_DGRAM)
+			return E_INVAL;
+		int a = pipe_make(p, (uint8_t)m->w[1]);
+		int b = a < 0 ? -1 : pipe_make(p, (uint8_t)m->w[1]);
+		if (b < 0) {
+			if (a >= 0)
+				pipe_unmake(&pipes[a]);
+			return E_NOMEM;
+		}
+		r->w[0] = (uint64_t)a;
+		r->w[1] = (uint64_t)b;
+		return E_OK;
+	}
+	case PG_CTL_EVENTFD: {
+		int id = pipe_make(p, PG_PIPE_EVENT);
+		if (id < 0)
+			return E_NOMEM;
+		pipes[id].count = m->w[1];
+		pipes[id].sem = m->w[2] != 0;
+		r->w[0] = (uint64_t)id;
+		return E_OK;
+	}
+	case PG_CTL_TIMERFD: {
+		int id = pipe_make(p, PG_PIPE_TIMER);
+		if (id < 0)
+			return E_NOMEM;
+		r->w[0] = (uint64_t)id;
+		return E_OK;
+	}
+	case PG_CTL_TIMERSET:
+	case PG_CTL_TIMERGET:
+		if (!(q = pipe_of(p, m->w[1] & 0xffff, &s)) || q->kind != PG_PIPE_TIMER)
+			return E_BADHANDLE;
+		return timer_set(q, m, r);
+	case PG_CTL_BIND:
+		return sock_bind(p, m, r);
+	case PG_CTL_LISTEN:
+		if (!(q = pipe_of(p, m->w[1], &s)) || q->kind != PG_PIPE_LISTEN)
+			return E_BADHANDLE;
+		q->listening = true;
+		q->backlog = (uint8_t)(m->w[2] < 1 ? 1 : m->w[2] > LISTEN_MAX ? LISTEN_MAX : m->w[2]);
+		wake_all(q->wwait); /* (a backlog grown) */
+		return E_OK;
+	case PG_CTL_CONNECT:
+		return sock_connect(p, m, r);
+	case PG_CTL_ACCEPT:
+		return sock_accept(p, m, r);
+	case PG_CTL_SHUT:
+		if (!(q = pipe_of(p, m->w[1], &s)) || q->kind >= PG_PIPE_EVENT)
+			return E_BADHANDLE;
+		q->shut = true;
+		settle(q);
+		return E_OK;
+	}
+	return E_INVAL;
 }
 
 /* PG_PIPE_REF: w0 = id, w1 = end (0 read, 1 write), w2 = +1 (a descriptor
@@ -217,63 +538,138 @@ static long pipe_ref(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	return E_OK;
 }
 
+#define EVENT_MAX 0xfffffffffffffffeull /* an eventfd's counter's largest */
+
+/* An eventfd's write: the request's 8 bytes added to the counter; a sum
+ * past EVENT_MAX waits (or E_AGAIN), ~0 is E_INVAL. */
+static long event_write(struct proc *p, struct pipe *q, const struct sys_msg *m,
+			struct sys_msg *r, uint32_t n)
+{
+	uint64_t v;
+	if (!n)
+		return E_OK; /* libsys checked the 8 bytes itself */
+	if (n != sizeof v)
+		return E_INVAL;
+	memcpy(&v, pg_self()->ipc_buf, sizeof v);
+	if (v == ~0ull)
+		return E_INVAL;
+	if (v > EVENT_MAX - q->count)
+		return m->w[1] & PG_PIPE_NONBLOCK ? E_AGAIN : wait_on(p, q->wwait);
+	q->count += v;
+	if (v) {
+		wake_all(q->rwait);
+		wake_pollers(q);
+	}
+	r->w[0] = sizeof v;
+	return E_OK;
+}
+
 /* PG_PIPE_WRITE: the request's bytes (1..PG_PIPE_BUF) into pipe w0; w1 =
  * PG_PIPE_NONBLOCK | PG_PIPE_PARTIAL (part of them may go if all do not
- * fit).  No bytes: only check that [w3, w3 + w2) is readable memory of
- * the caller.  w0 = bytes written.  E_DEAD: no reader (EPIPE); E_AGAIN
+ * fit) | PG_PIPE_MSG0 (a datagram of no bytes).  No bytes: only check
+ * that [w3, w3 + w2) is readable memory of the caller.  A datagram
+ * socket's pipe keeps each write as one message (a 4-byte length, then
+ * the bytes).  w0 = bytes written.  E_DEAD: no reader or shut (EPIPE);
+ * E_NOENT: a datagram socket's reader gone (ECONNREFUSED); E_AGAIN
  * (non-blocking, no room); else no room saves the call (PG_PIPE_RETRY). */
 static long pipe_write(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {
 	int s;
 	struct pipe *q = pipe_of(p, m->w[0], &s);
 	uint32_t n = IPC_LABEL_LEN(m->label);
-	if (!q || !q->hold[s].w)
+	bool ev = q && q->kind >= PG_PIPE_EVENT, msg = q && (q->kind == PG_PIPE_SEQPACKET ||
+							      q->kind == PG_PIPE_DGRAM);
+	if (!q || !(ev ? q->hold[s].r : q->hold[s].w))
 		return E_BADHANDLE;
 	if (n > PG_PIPE_BUF)
 		return E_INVAL;
-	if (!n)
-		return user_ok(p, m->w[3], m->w[2], MAP_R) ? (q->readers ? E_OK : E_DEAD) : E_FAULT;
-	if (!q->readers)
-		return E_DEAD;
-	uint32_t room = PG_PIPE_SIZE - q->len;
-	if (room < n && (m->w[1] & PG_PIPE_PARTIAL) && room)
-		n = room;
-	if (room < n)
+	if (q->kind == PG_PIPE_TIMER || q->kind == PG_PIPE_LISTEN)
+		return n ? E_INVAL : E_OK;
+	if (ev)
+		return event_write(p, q, m, r, n);
+	long dead = q->shut ? E_DEAD : !q->readers ? (q->kind == PG_PIPE_DGRAM ? E_NOENT : E_DEAD) : E_OK;
+	if (!n && !(msg && (m->w[1] & PG_PIPE_MSG0)))
+		return user_ok(p, m->w[3], m->w[2], MAP_R) ? dead : E_FAULT;
+	if (dead)
+		return dead;
+	uint32_t room = PG_PIPE_SIZE - q->len, need = msg ? n + 4 : n;
+	if (!msg && room < n && (m->w[1] & PG_PIPE_PARTIAL) && room)
+		n = need = room;
+	if (room < need)
 		return m->w[1] & PG_PIPE_NONBLOCK ? E_AGAIN : wait_on(p, q->wwait);
-	ring_copy(q, q->head + q->len, pg_self()->ipc_buf, n, true);
-	q->len += n;
+	if (msg)
+		ring_copy(q, q->head + q->len, (uint8_t *)&n, 4, true);
+	ring_copy(q, q->head + q->len + (msg ? 4 : 0), pg_self()->ipc_buf, n, true);
+	q->len += need;
 	wake_all(q->rwait);
 	wake_pollers(q);
 	r->w[0] = n;
 	return E_OK;
 }
 
+/* An eventfd's read: the counter (EFD_SEMAPHORE: 1) as 8 bytes, taken
+ * off it; 0 waits (or E_AGAIN).  Fewer than 8 bytes asked: E_INVAL. */
+static long event_read(struct proc *p, struct pipe *q, const struct sys_msg *m,
+		       struct sys_msg *r)
+{
+	if (m->w[1] < sizeof q->count)
+		return E_INVAL;
+	if (!q->count) /* (before the buffer's check, as Linux's) */
+		return m->w[2] & PG_PIPE_NONBLOCK ? E_AGAIN : wait_on(p, q->rwait);
+	if (!user_ok(p, m->w[3], sizeof q->count, MAP_W))
+		return E_FAULT;
+	uint64_t v = q->sem ? 1 : q->count; /* (a timerfd: the expiries) */
+	q->count -= v;
+	memcpy(pg_self()->ipc_buf, &v, sizeof v);
+	pg_self()->reply_len = sizeof v;
+	wake_all(q->wwait);
+	wake_pollers(q);
+	r->w[0] = sizeof v;
+	return E_OK;
+}
+
 /* PG_PIPE_READ: up to w1 (<= PG_PIPE_BUF) bytes of pipe w0 for the
  * caller's buffer at w3 (checked writable), in the reply buffer; w0 =
- * bytes, 0 at the end of file (no writer left).  w2 = PG_PIPE_NONBLOCK:
- * E_AGAIN when empty; else an empty pipe saves the call (PG_PIPE_RETRY). */
+ * bytes, 0 at the end of file (no writer left, or shut; a datagram
+ * socket never ends).  A message socket's read takes one message (the
+ * part past w1 is lost), w2 out = its whole length.  w2 =
+ * PG_PIPE_NONBLOCK: E_AGAIN when empty, else an empty pipe saves the
+ * call (PG_PIPE_RETRY); | PG_PIPE_PEEK: the bytes stay. */
 static long pipe_read(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {
 	int s;
 	struct pipe *q = pipe_of(p, m->w[0], &s);
 	if (!q || !q->hold[s].r)
 		return E_BADHANDLE;
+	if (q->kind == PG_PIPE_EVENT || q->kind == PG_PIPE_TIMER)
+		return event_read(p, q, m, r);
+	if (q->kind == PG_PIPE_LISTEN)
+		return E_INVAL;
 	if (m->w[1] > PG_PIPE_BUF)
 		return E_INVAL;
 	if (!user_ok(p, m->w[3], m->w[1], MAP_W))
 		return E_FAULT;
-	uint32_t n = q->len < m->w[1] ? q->len : (uint32_t)m->w[1];
-	if (!q->len && q->writers && m->w[1])
+	bool msg = q->kind == PG_PIPE_SEQPACKET || q->kind == PG_PIPE_DGRAM;
+	bool eof = (!q->writers || q->shut) && q->kind != PG_PIPE_DGRAM;
+	if (!q->len && !eof && (m->w[1] || msg))
 		return m->w[2] & PG_PIPE_NONBLOCK ? E_AGAIN : wait_on(p, q->rwait);
-	ring_copy(q, q->head, pg_self()->ipc_buf, n, false);
-	q->head = (q->head + n) % PG_PIPE_SIZE;
-	q->len -= n;
-	pg_self()->reply_len = n;
-	if (n) {
-		wake_all(q->wwait);
-		wake_pollers(q);
+	uint32_t whole = q->len, skip = 0;
+	if (msg && q->len) {
+		ring_copy(q, q->head, (uint8_t *)&whole, 4, false);
+		skip = 4;
 	}
+	uint32_t n = whole < m->w[1] ? whole : (uint32_t)m->w[1];
+	ring_copy(q, q->head + skip, pg_self()->ipc_buf, n, false);
+	pg_self()->reply_len = n;
 	r->w[0] = n;
+	r->w[2] = whole;
+	uint32_t gone = msg ? (q->len ? skip + whole : 0) : n;
+	if (m->w[2] & PG_PIPE_PEEK || !gone)
+		return E_OK;
+	q->head = (q->head + gone) % PG_PIPE_SIZE;
+	q->len -= gone;
+	wake_all(q->wwait);
+	wake_pollers(q);
 	return E_OK;
 }
 
@@ -290,6 +686,14 @@ long do_pipe_ref(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {
 	lock_take(&pipes_lock);
 	long label = pipe_ref(p, m, r);
+	lock_give(&pipes_lock);
+	return label;
+}
+
+long do_pipe_ctl(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
+{
+	lock_take(&pipes_lock);
+	long label = pipe_ctl(p, m, r);
 	lock_give(&pipes_lock);
 	return label;
 }
@@ -318,17 +722,49 @@ long do_io_check(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	return E_OK;
 }
 
-/* The poll(2) events of end `end` of pipe id for p (POLLNVAL: not held). */
+/* Bytes of room a write end needs for POLLOUT (a message: its length too). */
+static bool room_for_write(const struct pipe *q)
+{
+	uint32_t need = PG_PIPE_BUF + (q->kind == PG_PIPE_STREAM ? 0 : 4);
+	return PG_PIPE_SIZE - q->len >= need;
+}
+
+/* The poll(2) events of a socket that reads pipe in and writes pipe out,
+ * as Linux's unix_poll (POLLNVAL: p holds not both): POLLIN with bytes
+ * or (stream, seqpacket) the receiving side shut, then POLLRDHUP too, and
+ * POLLHUP when both sides are; POLLOUT with room or the sending side shut
+ * (a write fails at once). */
+static uint16_t sock_events(struct proc *p, uint32_t in, uint32_t out)
+{
+	int s, t;
+	struct pipe *a = pipe_of(p, in, &s), *b = pipe_of(p, out, &t);
+	if (!a || !b || !a->hold[s].r || !b->hold[t].w || a->kind >= PG_PIPE_EVENT ||
+	    b->kind >= PG_PIPE_EVENT)
+		return PG_POLLNVAL;
+	bool rshut = !a->writers || a->shut, wshut = !b->readers || b->shut;
+	uint16_t ev = (a->len ? PG_POLLIN : 0) | (room_for_write(b) || wshut ? PG_POLLOUT : 0);
+	if (a->kind != PG_PIPE_DGRAM && rshut)
+		ev |= PG_POLLIN | PG_POLLRDHUP | (wshut ? PG_POLLHUP : 0);
+	return ev;
+}
+
+/* The poll(2) events of end `end` of pipe id for p (POLLNVAL: not held);
+ * an eventfd's (its read end) POLLIN when not 0, POLLOUT below the most. */
 static uint16_t pipe_events(struct proc *p, uint32_t id, uint16_t end)
 {
 	int s;
 	struct pipe *q = pipe_of(p, id, &s);
 	if (!q || end > 1 || !(end ? q->hold[s].w : q->hold[s].r))
 		return PG_POLLNVAL;
+	if (q->kind == PG_PIPE_EVENT)
+		return (q->count ? PG_POLLIN : 0) | (q->count < EVENT_MAX ? PG_POLLOUT : 0);
+	if (q->kind == PG_PIPE_TIMER)
+		return q->count ? PG_POLLIN : 0;
+	if (q->kind == PG_PIPE_LISTEN)
+		return q->npend ? PG_POLLIN : 0;
 	if (end == 0)
-		return (q->len ? PG_POLLIN : 0) | (q->writers ? 0 : PG_POLLHUP);
-	return (PG_PIPE_SIZE - q->len >= PG_PIPE_BUF ? PG_POLLOUT : 0) |
-	       (q->readers ? 0 : PG_POLLERR);
+		return (q->len ? PG_POLLIN : 0) | (q->writers && !q->shut ? 0 : PG_POLLHUP);
+	return (room_for_write(q) ? PG_POLLOUT : 0) | (q->readers && !q->shut ? 0 : PG_POLLERR);
 }
 
 /* Save p's poll of the pipes in mask until timeout ms pass (PG_POLL_FOREVER:
@@ -368,11 +804,19 @@ static long io_poll(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	struct pg_poll *e = pg_self()->ipc_buf;
 	uint32_t n = len / (uint32_t)sizeof *e, ready = 0;
 	for (uint32_t i = 0; i < n; i++) {
-		uint16_t ev = pipe_events(p, e[i].id, e[i].end);
+		bool sock = e[i].end == PG_POLL_SOCK;
+		uint16_t ev = sock ? sock_events(p, e[i].id, e[i].out) : pipe_events(p, e[i].id, e[i].end);
+		uint16_t seq = (e[i].id < PIPE_MAX ? pipes[e[i].id].seq : 0) +
+			       (sock && e[i].out < PIPE_MAX ? pipes[e[i].out].seq : 0);
+		if ((e[i].events & PG_POLL_SEQ) && seq == e[i].seq && ev != PG_POLLNVAL)
+			ev = 0; /* nothing new since the caller's last look */
+		e[i].seq = seq;
 		e[i].revents = ev & (e[i].events | PG_POLLHUP | PG_POLLERR | PG_POLLNVAL);
 		ready += e[i].revents != 0;
 		if (e[i].id < PIPE_MAX)
 			mask[e[i].id / 64] |= 1ull << (e[i].id % 64);
+		if (sock && e[i].out < PIPE_MAX)
+			mask[e[i].out / 64] |= 1ull << (e[i].out % 64);
 	}
 	if (!ready && timeout)
 		return poll_wait(p, mask, timeout);
@@ -393,6 +837,14 @@ uint64_t pipe_poll_expire(uint64_t now)
 {
 	uint64_t next = PG_POLL_FOREVER;
 	lock_take(&pipes_lock);
+	for (int id = 0; id < PIPE_MAX; id++) {
+		struct pipe *q = &pipes[id];
+		if (!q->used || q->kind != PG_PIPE_TIMER || !q->deadline)
+			continue;
+		timer_fire(q, now);
+		if (q->deadline && q->deadline - now < next)
+			next = q->deadline - now;
+	}
 	for (int i = 0; i < POLLERS_MAX; i++) {
 		struct poller *w = &pollers[i];
 		if (!w->reply || !w->deadline)

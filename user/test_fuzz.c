@@ -546,6 +546,12 @@ static void pick_request(struct fz *f, uint64_t a[6])
 		a[2] = below(f, 2) ? below(f, 4) : a[2];
 		a[tag == PG_PIPE_READ ? 4 : 3] |= PG_PIPE_NONBLOCK;
 		break;
+	case PG_PIPE_CTL: /* sockets, eventfds, timerfds of our own; an accept
+			   * or a connect must not wait for good either */
+		a[2] = below(f, 2) ? below(f, 10) : a[2];
+		a[3] = below(f, 2) ? below(f, 8) : a[3];
+		a[4] |= PG_PIPE_NONBLOCK;
+		break;
 	default:
 		pick_memory_words(f, tag, a);
 		break;

@@ -231,6 +231,11 @@
  *                    writable)                    and answered w1 =
  *                                                 PG_PIPE_RETRY when written
  *                                                 or the writers are gone
+ *                    w2 | PG_PIPE_PEEK: keep them  (messages: one; w2 = its
+ *                                                 length)
+ *   PG_PIPE_CTL      w0 = PG_CTL_SOCKPAIR,        w0, w1 = two pipe ids;
+ *                    _EVENTFD, _SHUT (below)      w0 = eventfd id. E_NOMEM,
+ *                                                 E_FAULT, E_BADHANDLE
  *
  * Named shared memory (pager/pshm.c; one namespace for every process):
  *   PG_PSH_OPEN      buffer: the name (no '/',    w0 = address of a new
@@ -423,6 +428,7 @@ enum pg_request {
 	PG_PSH_RENAME,
 	PG_TIMER,
 	PG_SIGQUEUE,
+	PG_PIPE_CTL,
 	PG_COUNT
 };
 
@@ -486,12 +492,53 @@ enum pg_request {
 #define PG_PIPE_PARTIAL  2 /* PG_PIPE_WRITE's w1: what fits may go (a write
 			    * of more than PG_PIPE_BUF in all, as Linux) */
 #define PG_PIPE_RETRY    1 /* a saved call's answer (w1): ask again */
+#define PG_PIPE_PEEK     2 /* PG_PIPE_READ's w2: the bytes stay (MSG_PEEK) */
+#define PG_PIPE_MSG0     4 /* PG_PIPE_WRITE's w1: a message of no bytes */
+/* A pipe's kind: a byte stream (pipe, SOCK_STREAM), messages (a 4-byte
+ * length, then the bytes: SOCK_SEQPACKET, SOCK_DGRAM, which never reads
+ * an end of file), an eventfd's counter or a timerfd's expiries (no
+ * ring; the read end only; the alarm thread fires timers). */
+#define PG_PIPE_STREAM    0
+#define PG_PIPE_SEQPACKET 1
+#define PG_PIPE_DGRAM     2
+#define PG_PIPE_EVENT     3
+#define PG_PIPE_TIMER     4 /* a timerfd: count = expiries, no ring */
+#define PG_PIPE_LISTEN    5 /* a named socket's listener: no ring; waiting
+			     * connections (PG_CTL_BIND .. _ACCEPT) */
+/* PG_PIPE_CTL's w0. */
+#define PG_CTL_SOCKPAIR 0 /* w1 = kind, w2 = the caller's int[2]: w0, w1 = two
+			   * pipes of that kind, both ends of each held once */
+#define PG_CTL_EVENTFD  1 /* w1 = initial count, w2 = 1 EFD_SEMAPHORE: w0 = id */
+#define PG_CTL_SHUT     2 /* w1 = a pipe the caller holds: shut (shutdown(2)) */
+#define PG_CTL_TIMERFD  3 /* w0 = a new timerfd's id (disarmed) */
+#define PG_CTL_TIMERSET 4 /* w1 = timerfd | ms the first expiry is past << 16,
+			   * w2 = ms to the first expiry + 1 (0: disarm), w3 =
+			   * period ms: w0, w1 = the old ones */
+#define PG_CTL_TIMERGET 5 /* w1 = timerfd: w0 = ms to the next expiry + 1
+			   * (0: disarmed), w1 = period ms */
+#define PG_CTL_BIND     6 /* buffer: a name (1..PG_SUN_MAX bytes), w1 = kind
+			   * (stream, seqpacket): w0 = a listener. E_BUSY taken */
+#define PG_CTL_LISTEN   7 /* w1 = listener, w2 = backlog: it takes connects */
+#define PG_CTL_CONNECT  8 /* buffer: a name, w1 = kind, w2 = NONBLOCK: w2 =
+			   * the pipe to write, w3 = the one to read. E_NOENT
+			   * no listener, E_PERM another kind, E_AGAIN full */
+#define PG_CTL_ACCEPT   9 /* w1 = listener, w2 = NONBLOCK: w2 = the pipe to
+			   * read, w3 = the one to write. E_AGAIN none (a
+			   * waiting connect or accept: w1 = PG_PIPE_RETRY) */
+#define PG_SUN_MAX    200 /* a listener's name: a path or '\0' + abstract */
 
-/* PG_IO_POLL: one pipe end and its poll(2) events (Linux's POLL* bits). */
+/* PG_IO_POLL: one pipe end and its poll(2) events (Linux's POLL* bits);
+ * end PG_POLL_SOCK: a socket that reads pipe id and writes pipe out.
+ * seq out: a number that changes whenever the pipes do; events |
+ * PG_POLL_SEQ: not ready while it is still seq in (epoll's EPOLLET). */
 struct pg_poll {
-	uint16_t id, end;       /* pipe id; 0 read end, 1 write end */
+	uint16_t id, end;       /* pipe id; 0 read end, 1 write end, PG_POLL_SOCK */
 	uint16_t events, revents;
+	uint16_t out, seq;
 };
+#define PG_POLL_SEQ  0x8000
+#define PG_POLL_SOCK 2
+#define PG_POLLRDHUP 0x2000
 #define PG_POLLIN   0x001
 #define PG_POLLOUT  0x004
 #define PG_POLLERR  0x008
