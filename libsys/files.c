@@ -1010,8 +1010,10 @@ static ssize_t ofd_read(struct ofd *o, void *buf, size_t count, int64_t off)
 	}
 	if (o->kind == OFD_PIPE)
 		return libsys_pipe_read(o->index, buf, count, o->flags & O_NONBLOCK);
-	if (o->kind == OFD_SOCK)
-		return recv(fd, buf, count, 0);
+	if (o->kind == OFD_SOCK) { /* (read's went to recv: this is pread's) */
+		errno = ESPIPE;
+		return -1;
+	}
 	if (o->kind == OFD_EVENT)
 		return libsys_event_read(o->index, buf, count, o->flags & O_NONBLOCK);
 	if (o->kind == OFD_EPOLL) {
@@ -1055,6 +1057,10 @@ ssize_t read(int fd, void *buf, size_t count)
 	struct ofd *o = ofd_get(fd);
 	if (!o)
 		return -1;
+	if (o->kind == OFD_SOCK) { /* socket.c looks fd up itself */
+		ofd_put(o);
+		return recv(fd, buf, count, 0);
+	}
 	ssize_t n = ofd_read(o, buf, count, -1);
 	ofd_put(o);
 	return n;
@@ -1075,8 +1081,10 @@ static ssize_t ofd_write(struct ofd *o, const void *buf, size_t count, int64_t o
 	}
 	if (o->kind == OFD_PIPE)
 		return libsys_pipe_write(o->index, buf, count, o->flags & O_NONBLOCK);
-	if (o->kind == OFD_SOCK)
-		return send(fd, buf, count, 0);
+	if (o->kind == OFD_SOCK) { /* (write's went to send: this is pwrite's) */
+		errno = ESPIPE;
+		return -1;
+	}
 	if (o->kind == OFD_EVENT)
 		return libsys_event_write(o->index, buf, count, o->flags & O_NONBLOCK);
 	if (o->kind == OFD_EPOLL) {
@@ -1111,6 +1119,10 @@ ssize_t write(int fd, const void *buf, size_t count)
 	struct ofd *o = ofd_get(fd);
 	if (!o)
 		return -1;
+	if (o->kind == OFD_SOCK) { /* socket.c looks fd up itself */
+		ofd_put(o);
+		return send(fd, buf, count, 0);
+	}
 	ssize_t n = ofd_write(o, buf, count, -1);
 	ofd_put(o);
 	return n;
