@@ -14,14 +14,12 @@
 #include "sys/unistd.h" /* sleep_ms */
 #include "libsys.h"
 
-int eventfd(unsigned int initval, int flags)
+/* A counter made in the pager (PG_PIPE_CTL op with a, b) behind a new
+ * OFD_EVENT descriptor with flags' O_CLOEXEC and O_NONBLOCK: the
+ * descriptor, or -1 (ENFILE: no pipe left, EMFILE). */
+static int new_counter(uint64_t op, uint64_t a, uint64_t b, int flags)
 {
-	if (flags & ~(EFD_SEMAPHORE | EFD_CLOEXEC | EFD_NONBLOCK)) {
-		errno = EINVAL;
-		return -1;
-	}
-	struct sys_msg m = { .label = PG_PIPE_CTL,
-			     .w = { PG_CTL_EVENTFD, initval, (flags & EFD_SEMAPHORE) != 0 } };
+	struct sys_msg m = { .label = PG_PIPE_CTL, .w = { op, a, b } };
 	int e = libsys_pg_call(&m);
 	if (e) {
 		errno = e == E_NOMEM ? ENFILE : libsys_errno(e);
@@ -31,6 +29,15 @@ int eventfd(unsigned int initval, int flags)
 	if (fd < 0)
 		libsys_pipe_ref((unsigned)m.w[0], 0, -1);
 	return fd;
+}
+
+int eventfd(unsigned int initval, int flags)
+{
+	if (flags & ~(EFD_SEMAPHORE | EFD_CLOEXEC | EFD_NONBLOCK)) {
+		errno = EINVAL;
+		return -1;
+	}
+	return new_counter(PG_CTL_EVENTFD, initval, (flags & EFD_SEMAPHORE) != 0, flags);
 }
 
 long libsys_event_read(unsigned id, void *buf, size_t count, int nonblock)
@@ -78,16 +85,8 @@ int timerfd_create(int clockid, int flags)
 		errno = EINVAL;
 		return -1;
 	}
-	struct sys_msg m = { .label = PG_PIPE_CTL, .w = { PG_CTL_TIMERFD } };
-	int e = libsys_pg_call(&m);
-	if (e) {
-		errno = e == E_NOMEM ? ENFILE : libsys_errno(e);
-		return -1;
-	}
-	int fd = libsys_fd_new_event((unsigned)m.w[0], flags & (O_CLOEXEC | O_NONBLOCK));
-	if (fd < 0)
-		libsys_pipe_ref((unsigned)m.w[0], 0, -1);
-	else
+	int fd = new_counter(PG_CTL_TIMERFD, 0, 0, flags);
+	if (fd >= 0)
 		*libsys_fd_aux(fd) = (uint64_t)clockid + 1;
 	return fd;
 }

@@ -55,14 +55,14 @@ static int kind_of(int type)
 	       type == SOCK_DGRAM ? PG_PIPE_DGRAM : -1;
 }
 
-int socketpair(int domain, int type, int protocol, int sv[2])
+/* type's kind (SOCK_STREAM, ...) and protocol checked as Linux checks
+ * them once the family is: the kind, *flags its descriptor flags
+ * (SOCK_NONBLOCK, SOCK_CLOEXEC); -1 with errno EINVAL, ESOCKTNOSUPPORT,
+ * EPROTONOSUPPORT. */
+static int sock_type(int type, int protocol, int *flags)
 {
 	int base = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
-	int flags = (type & SOCK_NONBLOCK ? O_NONBLOCK : 0) | (type & SOCK_CLOEXEC ? O_CLOEXEC : 0);
-	if (domain != AF_UNIX) {
-		errno = domain == AF_INET || domain == AF_INET6 ? EOPNOTSUPP : EAFNOSUPPORT;
-		return -1;
-	}
+	*flags = (type & SOCK_NONBLOCK ? O_NONBLOCK : 0) | (type & SOCK_CLOEXEC ? O_CLOEXEC : 0);
 	if (base <= 0 || base > 10) {
 		errno = EINVAL;
 		return -1;
@@ -75,6 +75,18 @@ int socketpair(int domain, int type, int protocol, int sv[2])
 		errno = EPROTONOSUPPORT;
 		return -1;
 	}
+	return base;
+}
+
+int socketpair(int domain, int type, int protocol, int sv[2])
+{
+	int flags, base;
+	if (domain != AF_UNIX) {
+		errno = domain == AF_INET || domain == AF_INET6 ? EOPNOTSUPP : EAFNOSUPPORT;
+		return -1;
+	}
+	if ((base = sock_type(type, protocol, &flags)) < 0)
+		return -1;
 	struct sys_msg m = { .label = PG_PIPE_CTL,
 			     .w = { PG_CTL_SOCKPAIR, (uint64_t)kind_of(base), (uint64_t)sv } };
 	int e = libsys_pg_call(&m);
@@ -104,24 +116,13 @@ int socketpair(int domain, int type, int protocol, int sv[2])
 
 int socket(int domain, int type, int protocol)
 {
-	int base = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
-	int flags = (type & SOCK_NONBLOCK ? O_NONBLOCK : 0) | (type & SOCK_CLOEXEC ? O_CLOEXEC : 0);
-	if (domain != AF_UNIX || base == SOCK_DGRAM) {
+	int flags, base;
+	if (domain != AF_UNIX || (type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC)) == SOCK_DGRAM) {
 		errno = EAFNOSUPPORT; /* no network; no named datagram sockets */
 		return -1;
 	}
-	if (base <= 0 || base > 10) {
-		errno = EINVAL;
+	if ((base = sock_type(type, protocol, &flags)) < 0)
 		return -1;
-	}
-	if (kind_of(base) < 0) {
-		errno = ESOCKTNOSUPPORT;
-		return -1;
-	}
-	if (protocol != 0 && protocol != PF_UNIX) {
-		errno = EPROTONOSUPPORT;
-		return -1;
-	}
 	return libsys_fd_new_sock(LIBSYS_NOPIPE, LIBSYS_NOPIPE, base, flags);
 }
 
