@@ -126,7 +126,7 @@ static int test_reuse(void)
 		       other, badfd, wrongfd);
 		return 1;
 	}
-	printf("@@PASS %s (%d reopens, %u preads, %u EBADF)\n", T, ROUNDS, reads, badfd);
+	printf("%s: %d reopens, %u preads, %u EBADF\n@@PASS %s\n", T, ROUNDS, reads, badfd, T);
 	return 0;
 }
 
@@ -199,7 +199,7 @@ static int test_handler(void)
 		printf("@@FAIL %s: %d dup/close failed\n", T, bad);
 		return 1;
 	}
-	printf("@@PASS %s (%d handlers, %d rounds)\n", T, handled, progress);
+	printf("%s: %d handlers, %d rounds\n@@PASS %s\n", T, handled, progress, T);
 	return 0;
 }
 
@@ -280,7 +280,7 @@ static int test_fork_inflight(void)
 		       done, tries);
 		return 1;
 	}
-	printf("@@PASS %s (%d forks with a read in flight, %d tries)\n", T, done, tries);
+	printf("%s: %d forks with a read in flight, %d tries\n@@PASS %s\n", T, done, tries, T);
 	return 0;
 }
 

@@ -132,7 +132,7 @@ static int test_pread(void)
 		       2 * READS);
 		return 1;
 	}
-	printf("@@PASS %s (%d preads)\n", T, 2 * READS);
+	printf("%s: %d preads\n@@PASS %s\n", T, 2 * READS, T);
 	return 0;
 }
 
@@ -163,7 +163,7 @@ static int test_pwrite(void)
 		       first, fbyte, err);
 		return 1;
 	}
-	printf("@@PASS %s (%d blocks)\n", T, PW_BLOCKS);
+	printf("%s: %d blocks\n@@PASS %s\n", T, PW_BLOCKS, T);
 	return 0;
 }
 
@@ -196,7 +196,7 @@ static int test_offset(void)
 		       " another thread's pread\n", T, wrong, rounds);
 		return 1;
 	}
-	printf("@@PASS %s (%d passes)\n", T, rounds);
+	printf("%s: %d passes\n@@PASS %s\n", T, rounds, T);
 	return 0;
 }
 
@@ -242,7 +242,7 @@ static int test_write(void)
 		       (long)size, 2 * WR_BLOCKS * BLK, n[0], n[1], WR_BLOCKS, torn, err);
 		return 1;
 	}
-	printf("@@PASS %s (%d blocks)\n", T, 2 * WR_BLOCKS);
+	printf("%s: %d blocks\n@@PASS %s\n", T, 2 * WR_BLOCKS, T);
 	return 0;
 }
 

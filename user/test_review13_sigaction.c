@@ -125,7 +125,7 @@ static int reentry(void)
 	pthread_join(s, NULL);
 	pthread_join(w, NULL);
 	signal(SIGUSR1, SIG_IGN);
-	printf("@@PASS %s (%d rounds, %d handlers ran)\n", T, ROUNDS, handled);
+	printf("%s: %d rounds, %d handlers ran\n@@PASS %s\n", T, ROUNDS, handled, T);
 	return 0;
 }
 
@@ -214,7 +214,7 @@ static int forks(const char *T, void *(*f)(void *), void (*child)(void))
 		printf("@@FAIL %s: %d children failed\n", T, bad);
 		return 1;
 	}
-	printf("@@PASS %s (%d forks)\n", T, FORKS);
+	printf("%s: %d forks\n@@PASS %s\n", T, FORKS, T);
 	return 0;
 }
 

@@ -99,7 +99,7 @@ static int run(const char *T, int own)
 		       2L * RECORDS * RECLEN, (long)ra + (long)rb, closed);
 		return 1;
 	}
-	printf("@@PASS %s (%d lines)\n", T, 2 * RECORDS);
+	printf("%s: %d lines\n@@PASS %s\n", T, 2 * RECORDS, T);
 	return 0;
 }
 
@@ -110,7 +110,7 @@ int main(void)
 	for (round = 0; round < 12 && !r; round++) /* a few: it is a race */
 		r = run("review13_stdio_overflow", 1);
 	if (!r)
-		printf("@@PASS review13_stdio_overflow (%d rounds)\n", round);
+		printf("review13_stdio_overflow: %d rounds\n@@PASS review13_stdio_overflow\n", round);
 	r |= run("review13_stdio_threads", 0);
 	return r;
 }
