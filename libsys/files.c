@@ -1247,8 +1247,8 @@ static int fcntl_locked(int fd, int cmd, long arg)
 		return 0;
 	case F_GETFL:
 		return o->flags;
-	case F_SETFL: /* only O_NONBLOCK changes (O_APPEND means nothing here) */
-		o->flags = (o->flags & ~O_NONBLOCK) | ((int)arg & O_NONBLOCK);
+	case F_SETFL: /* O_NONBLOCK and O_APPEND change (Linux's others do nothing here) */
+		o->flags = (o->flags & ~(O_NONBLOCK | O_APPEND)) | ((int)arg & (O_NONBLOCK | O_APPEND));
 		return 0;
 	default:
 		errno = EINVAL;

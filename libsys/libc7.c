@@ -160,19 +160,8 @@ int mkostemp(char *template, int flags)
 	int fd = mkstemp(template);
 	if (fd < 0)
 		return -1;
-	if (flags & O_APPEND) { /* (F_SETFL leaves O_APPEND: open it so) */
-		int a = open(template, O_RDWR | O_APPEND);
-		if (a < 0 || dup2(a, fd) < 0) {
-			int e = errno;
-			close(fd);
-			if (a >= 0)
-				close(a);
-			unlink(template);
-			errno = e;
-			return -1;
-		}
-		close(a);
-	}
+	if (flags & O_APPEND)
+		fcntl(fd, F_SETFL, O_APPEND);
 	if (flags & O_CLOEXEC)
 		fcntl(fd, F_SETFD, FD_CLOEXEC);
 	return fd;

@@ -147,6 +147,14 @@ static void files(void)
 	CHECK(N, posix_fallocate(fd, 0, -1) == EINVAL && posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL) == 0);
 	CHECK(N, posix_fadvise(-1, 0, 0, POSIX_FADV_NORMAL) == EBADF);
 	CHECK(N, lockf(fd, F_TLOCK, 0) == 0 && lockf(fd, F_ULOCK, 0) == 0);
+	/* F_SETFL takes O_APPEND away and gives it back */
+	CHECK(N, fcntl(fd, F_SETFL, 0) == 0 && !(fcntl(fd, F_GETFL) & O_APPEND));
+	CHECK(N, lseek(fd, 0, SEEK_SET) == 0 && write(fd, "A", 1) == 1 && fstat(fd, &st) == 0 &&
+		 st.st_size == 8192); /* at 0, in place */
+	CHECK(N, fcntl(fd, F_SETFL, O_APPEND) == 0 && (fcntl(fd, F_GETFL) & O_APPEND));
+	CHECK(N, lseek(fd, 0, SEEK_SET) == 0 && write(fd, "B", 1) == 1 && fstat(fd, &st) == 0 &&
+		 st.st_size == 8193); /* at the end */
+	CHECK(N, fcntl(fd, F_SETFL, 0) == 0 && ftruncate(fd, 8192) == 0);
 	FILE *f = fdopen(fd, "r+");
 	fpos_t pos;
 	char c;
