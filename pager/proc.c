@@ -341,7 +341,7 @@ static void teardown(struct proc *p)
 	}
 }
 
-static void wait_answer(struct proc *c);
+static void wait_answer(struct proc *c, uint64_t w);
 
 /* Zombie c is reaped by its parent p: p's children's counters get c's. */
 static void reaped(struct proc *p, struct proc *c)
@@ -388,9 +388,7 @@ void proc_end(struct proc *p, int how, uint64_t code, uint64_t addr, uint64_t ri
 	if (!parent) {
 		proc_forget(p);
 	} else {
-		uint64_t w = sig_child_word(p); /* wait_answer may reap p */
-		wait_answer(p);
-		sig_child_ended(parent, w);
+		wait_answer(p, sig_child_word(p)); /* (it may reap p) */
 	}
 	if (p->ppid == 0)
 		runner_exited(p);
@@ -761,20 +759,28 @@ static uint32_t waiter_for(struct proc *c, struct proc **parent)
 	return p->wait_reply;
 }
 
-/* Zombie c just ended: answer its parent's saved PG_WAIT for it, if any
- * (c is then forgotten, unless the wait said PG_WAIT_F_NOWAIT); a waiter
- * that is gone (killed) leaves c a zombie. */
-static void wait_answer(struct proc *c)
+/* Zombie c just ended: SIGCHLD (word w) to its parent, then its parent's
+ * saved PG_WAIT for it, if any, answered (c is then forgotten, unless the
+ * wait said PG_WAIT_F_NOWAIT); a waiter that is gone (killed) leaves c a
+ * zombie.  The signal goes first, with the wait already taken (so the
+ * post interrupts no wait for c), as Linux's do_notify_parent: a parent
+ * that leaves waitpid finds SIGCHLD pending (its handler runs on the way
+ * out, or it is there to take once unblocked); posted after the answer,
+ * a parent on another CPU could look before it came. */
+static void wait_answer(struct proc *c, uint64_t w)
 {
-	struct proc *p;
-	if (c->state != PROC_ZOMBIE || !waiter_for(c, &p) || (p->wait_flags & PG_WAIT_F_NOEXIT))
-		return;
+	struct proc *p = NULL;
+	uint32_t h = 0;
 	struct sys_msg r = { 0 };
-	wait_status(c, &r);
-	uint32_t h = p->wait_reply;
-	p->wait_reply = 0;
+	if (c->state == PROC_ZOMBIE && waiter_for(c, &p) && !(p->wait_flags & PG_WAIT_F_NOEXIT)) {
+		wait_status(c, &r);
+		h = p->wait_reply;
+		p->wait_reply = 0;
+	}
 	mem_flush(); /* the child's frames are back before its parent hears */
-	if (sys_reply_send(h, E_OK, r.w[0], r.w[1], r.w[2], r.w[3]) == E_OK &&
+	if (p)
+		sig_child_ended(p, w);
+	if (h && sys_reply_send(h, E_OK, r.w[0], r.w[1], r.w[2], r.w[3]) == E_OK &&
 	    !(p->wait_flags & PG_WAIT_F_NOWAIT)) {
 		reaped(p, c);
 		STAT_ADD(dp_stats.waits_blocked, 1);
