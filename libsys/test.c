@@ -1,4 +1,5 @@
 /* Test and benchmark helpers (sys/test.h). */
+#include <stdio.h>
 #include <stdlib.h>
 #include "sys/sys.h"
 #include "sys/test.h"
@@ -72,6 +73,8 @@ uint64_t frames_available(void)
 static struct frames_pool quiet_pools;
 static uint64_t quiet_count;
 static int quiet_have;
+static struct abi_frame_stats quiet_stats; /* the kernel's, then */
+static struct pg_stats quiet_pager;        /* the pager's, then */
 
 /* n, free frames now, with the pager's pool pages moved since the count
  * want was taken by frames_steady made good (frames_pool_moved): pages the
@@ -133,7 +136,34 @@ uint64_t frames_quiet(unsigned quiet, unsigned ms)
 	}
 	quiet_have = frames_pool_now(&quiet_pools) == 0;
 	quiet_count = n;
+	sys_frame_stats((uint64_t)&quiet_stats, sizeof quiet_stats);
+	pager_stats(&quiet_pager);
 	return n;
+}
+
+void frames_explain(const char *name)
+{
+	static struct abi_frame_stats now;
+	static const char *const what[ABI_PURPOSES] = {
+		[ABI_PURPOSE_PAGE_TABLE] = "page tables",
+		[ABI_PURPOSE_KERNEL_DATA] = "kernel objects",
+		[ABI_PURPOSE_USER_DATA] = "user frames",
+		[ABI_PURPOSE_CUSTOM] = "custom",
+	};
+	struct pg_stats pg;
+	if (sys_frame_stats((uint64_t)&now, sizeof now) || pager_stats(&pg))
+		return;
+	for (int i = 0; i < ABI_PURPOSES; i++)
+		if (what[i] && now.by_purpose[i] != quiet_stats.by_purpose[i])
+			printf("%s: %s %ld frames against the last quiet count\n", name, what[i],
+			       (long)(now.by_purpose[i] - quiet_stats.by_purpose[i]));
+	printf("%s: the pager's frames %ld (pools %ld pages, %ld nodes; COW %ld), processes %ld "
+	       "against the last quiet count\n", name,
+	       (long)(pg.frames_held - quiet_pager.frames_held),
+	       (long)(pg.pool_frames - quiet_pager.pool_frames),
+	       (long)(pg.pool_nodes - quiet_pager.pool_nodes),
+	       (long)(pg.cow_frames - quiet_pager.cow_frames),
+	       (long)(pg.processes - quiet_pager.processes));
 }
 
 int touch_until_margin(void)

@@ -42,6 +42,7 @@ static inline int frames_back(long before, unsigned ms)
 		       "nodes as before\n", before - after);
 		return 1;
 	}
+	frames_explain(T);
 	printf("@@FAIL " T ": %ld frames lost\n", before - after);
 	return 0;
 }

@@ -90,6 +90,12 @@ int frames_pool_moved(uint64_t before, const struct frames_pool *then, uint64_t 
  * not changed for quiet ms, or after ms at most. */
 uint64_t frames_quiet(unsigned quiet, unsigned ms);
 
+/* Where the frames went since the last frames_steady/frames_quiet: a
+ * line per kernel purpose whose count moved (page tables, kernel objects,
+ * user frames) and one for the pager's pools, each headed name.  For a
+ * test's failure report. */
+void frames_explain(const char *name);
+
 /* The cycle counter. */
 static inline uint64_t rdtsc(void)
 {
