@@ -307,7 +307,8 @@ int fastpath_reply_recv(uint64_t h, uint64_t label, uint64_t w0, uint64_t w1, ui
 	if (!ep)
 		return FASTPATH_SLOW;
 	spin_lock(&ep->lock);
-	if (!list_empty(&ep->senders) || !thread_claim(c, TS_BLOCKED_REPLY)) {
+	if (!list_empty(&ep->senders) || !list_empty(&ep->notices) ||
+	    !thread_claim(c, TS_BLOCKED_REPLY)) {
 		spin_unlock(&ep->lock);
 		kobj_put(&ep->obj);
 		return FASTPATH_SLOW;

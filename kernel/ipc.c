@@ -13,7 +13,13 @@
 
 static void endpoint_destroy(struct kobj *o)
 {
-	kmem_free(container_of(o, struct endpoint, obj), sizeof(struct endpoint));
+	struct endpoint *ep = container_of(o, struct endpoint, obj);
+	while (!list_empty(&ep->notices)) { /* nobody will receive them */
+		struct ipc_notice *n = container_of(ep->notices.next, struct ipc_notice, link);
+		list_del(&n->link);
+		n->done(n);
+	}
+	kmem_free(ep, sizeof *ep);
 }
 
 int endpoint_create(struct endpoint **out)
@@ -27,6 +33,7 @@ int endpoint_create(struct endpoint **out)
 	kobj_init(&ep->obj, KOBJ_ENDPOINT);
 	list_init(&ep->senders);
 	list_init(&ep->receivers);
+	list_init(&ep->notices);
 	*out = ep;
 	return E_OK;
 }
@@ -163,6 +170,37 @@ int ipc_send(struct endpoint *ep, const struct ipc_msg *msg, bool call)
 	return e;
 }
 
+/* Notice n's message given to receiver r (claimed, not a caller now). */
+static void notice_to(struct ipc_notice *n, struct thread *r)
+{
+	r->msg = (struct ipc_msg){ .label = n->label, .badge = n->badge };
+	r->ipc_result = E_OK;
+	n->done(n);
+}
+
+void ipc_notice(struct endpoint *ep, struct ipc_notice *n)
+{
+	unsigned long f = spin_lock_irqsave(&ep->lock);
+	struct thread *r = take(&ep->receivers, TS_BLOCKED_RECV, false);
+	if (!r)
+		list_add(ep->notices.prev, &n->link);
+	spin_unlock_irqrestore(&ep->lock, f);
+	if (r) {
+		notice_to(n, r);
+		sched_wake(r);
+	}
+}
+
+/* The oldest notice queued on ep (lock held), taken off; NULL if none. */
+static struct ipc_notice *take_notice(struct endpoint *ep)
+{
+	if (list_empty(&ep->notices))
+		return NULL;
+	struct ipc_notice *n = container_of(ep->notices.next, struct ipc_notice, link);
+	list_del(&n->link);
+	return n;
+}
+
 void ipc_abandon_caller(struct thread *me)
 {
 	struct thread *c = me->caller;
@@ -181,6 +219,12 @@ int ipc_recv(struct endpoint *ep, bool poll)
 	struct thread *me = sched_current();
 	ipc_abandon_caller(me); /* a receive gives up an unanswered call */
 	unsigned long f = spin_lock_irqsave(&ep->lock);
+	struct ipc_notice *n = take_notice(ep);
+	if (n) {
+		spin_unlock_irqrestore(&ep->lock, f);
+		notice_to(n, me);
+		return E_OK;
+	}
 	struct thread *s = take(&ep->senders, TS_BLOCKED_SEND, true);
 	if (!s) {
 		if (poll) {
@@ -233,7 +277,7 @@ int ipc_reply_recv(struct endpoint *ep, const struct ipc_msg *msg)
 	unsigned long f = arch_irq_save();
 	struct thread *c = here(reply(me, msg));
 	spin_lock(&ep->lock);
-	if (list_empty(&ep->senders)) {
+	if (list_empty(&ep->senders) && list_empty(&ep->notices)) {
 		/* fast path: wait here and run the caller on this CPU now */
 		int e = wait_on(ep, &ep->receivers, TS_BLOCKED_RECV, c);
 		arch_irq_restore(f);

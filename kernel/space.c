@@ -8,6 +8,7 @@
 #include "memlayout.h"
 #include "mm/frame.h"
 #include "abi/syscall.h"
+#include "abi/fault.h"
 
 #define HANDLES_ORDER 1 /* struct handle_table fits in 8 KiB */
 #define UNMAP_BATCH 64  /* pages unmapped per lock round and shootdown */
@@ -44,7 +45,15 @@ static void handle_page_put(void *page)
 	frame_free(arch_virt_to_phys(page) >> PAGE_SHIFT, 0);
 }
 
-/* Last reference gone (no thread runs in s any more). */
+/* s's FAULT_SPACE_END notice received: its memory goes. */
+static void gone_told(struct ipc_notice *n)
+{
+	kmem_free(container_of(n, struct space, gone), sizeof(struct space));
+}
+
+/* Last reference gone (no thread runs in s any more): everything it holds
+ * goes back, then its pager hears of it (FAULT_SPACE_END, abi/fault.h),
+ * the struct itself carrying the notice until it is received. */
 static void space_destroy(struct kobj *o)
 {
 	struct space *s = container_of(o, struct space, obj);
@@ -52,9 +61,15 @@ static void space_destroy(struct kobj *o)
 	handle_table_destroy(s->handles);
 	frame_free(s->handles_pfn, HANDLES_ORDER);
 	arch_pt_destroy(s->root, drop_leaf, NULL);
-	if (s->pager_ep)
-		kobj_put(&s->pager_ep->obj);
-	kmem_free(s, sizeof *s);
+	struct endpoint *ep = s->pager_ep;
+	if (!ep) {
+		kmem_free(s, sizeof *s);
+		return;
+	}
+	s->gone = (struct ipc_notice){ .label = FAULT_SPACE_END, .badge = s->badge,
+				       .done = gone_told };
+	ipc_notice(ep, &s->gone); /* s may be freed from here on */
+	kobj_put(&ep->obj);
 }
 
 int space_create(struct endpoint *pager_ep, uint64_t badge, struct space **out)

@@ -16,7 +16,9 @@
 static _Atomic uint64_t next_tid = 1;
 static _Atomic unsigned next_cpu;
 
-/* Last reference gone: free the kernel stack and IPC buffer, drop the space. */
+/* Last reference gone: free the kernel stack and IPC buffer, then drop the
+ * space (whose end the pager hears of once all its threads' memory is
+ * back too). */
 static void thread_destroy(struct kobj *o)
 {
 	struct thread *t = container_of(o, struct thread, obj);
@@ -30,11 +32,12 @@ static void thread_destroy(struct kobj *o)
 		       atomic_load(&t->on_cpu) ? ", on a CPU" : "");
 	if (t->ipc_buf_pfn)
 		frame_free(t->ipc_buf_pfn, 0);
-	if (t->space)
-		kobj_put(&t->space->obj);
+	struct space *s = t->space;
 	uint64_t pfn = t->kstack_pfn; /* the struct lives at the stack top */
 	arch_kstack_unmap((uint64_t)t + THREAD_SLOT, 1u << KSTACK_ORDER);
 	frame_free(pfn, KSTACK_ORDER);
+	if (s)
+		kobj_put(&s->obj);
 }
 
 /* A thread struct at the top of a fresh kernel stack (thread.h), mapped

@@ -164,6 +164,9 @@ static long serve_alone(struct pg_thread *me, const struct sys_msg *m, struct sy
 		if (p) /* a send: our reply goes nowhere */
 			proc_thread_ended(p, m->w[FAULT_MSG_TID], m->w[FAULT_END_SIGPENDING]);
 		label = E_OK;
+	} else if (tag == FAULT_SPACE_END) { /* the kernel's: no reply */
+		proc_space_gone(m->badge);
+		label = E_OK;
 	} else if (tag >= FAULT_PAGE && tag <= FAULT_OTHER) {
 		label = p ? faults[tag - FAULT_PAGE](p, m, r) : FAULT_REPLY_KILL;
 	} else {

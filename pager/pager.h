@@ -92,6 +92,9 @@ struct proc {
 	uint8_t jc_report;                 /* PG_WAIT_STOPPED or _CONTINUED not
 					    * yet reported to its parent (0) */
 	uint32_t wait_flags;               /* the saved PG_WAIT's w1 */
+	bool ending;                       /* a zombie whose space is not yet
+					    * gone (FAULT_SPACE_END): its
+					    * parent has not heard of its end */
 	uint64_t alarm_at, alarm_iv;       /* PG_SIG_ALARM: SIGALRM at alarm_at
 					    * (ms of the cycle counter; 0:
 					    * none), then every alarm_iv ms */
@@ -223,6 +226,10 @@ static inline uint64_t *proc_thr_tid(struct proc *p, unsigned i)
 int proc_spawn(uint32_t ppid, const char *args, size_t len, uint32_t *pid);
 void proc_end(struct proc *p, int how, uint64_t code, uint64_t addr, uint64_t rip);
 void proc_thread_ended(struct proc *p, uint64_t tid, uint64_t pending);
+/* FAULT_SPACE_END (abi/fault.h): the space with badge is gone and every
+ * frame it held is back.  A zombie's (proc_end): its parent hears of its
+ * end now (SIGCHLD, a saved wait answered); any other: nothing. */
+void proc_space_gone(uint64_t badge);
 /* True if thread tid (as a fault message names it) is one of p's now: a
  * thread the pager destroyed (thread_destroy, exec's drop_threads) whose
  * fault was still on its way is not. */

@@ -14,9 +14,12 @@ static uint32_t next_pid = 1;
 
 /* The slot table: slot i is slot_page[i / PROC_SLOTS_PAGE]'s entry, NULL
  * while free; page 0 is ours, the others come from mem_pool_page when
- * first needed and stay.  slot_top: no slot at or above it is in use. */
+ * first needed (generation in slot_gen) and go back once no slot in them
+ * is in use (proc_sweep): a storm of processes leaves no frame behind.
+ * slot_top: no slot at or above it is in use. */
 static struct proc *slots0[PROC_SLOTS_PAGE];
 static struct proc **slot_page[PROC_LIMIT / PROC_SLOTS_PAGE] = { slots0 };
+static uint64_t slot_gen[PROC_LIMIT / PROC_SLOTS_PAGE];
 static uint32_t slot_top;
 static uint32_t unswept; /* processes made FREE since the last proc_sweep */
 
@@ -68,9 +71,8 @@ static int slot_find(void)
 {
 	for (uint32_t i = 0; i < PROC_LIMIT; i += PROC_SLOTS_PAGE) {
 		struct proc ***pg = &slot_page[i / PROC_SLOTS_PAGE];
-		uint64_t gen;
-		if (!*pg && (*pg = mem_pool_page(&gen)) != NULL)
-			memset(*pg, 0, PAGE_SIZE); /* kept for good: gen not needed */
+		if (!*pg && (*pg = mem_pool_page(&slot_gen[i / PROC_SLOTS_PAGE])) != NULL)
+			memset(*pg, 0, PAGE_SIZE);
 		if (!*pg)
 			return -1;
 		for (uint32_t j = 0; j < PROC_SLOTS_PAGE; j++)
@@ -116,6 +118,11 @@ void proc_sweep(void)
 		}
 	}
 	slot_top = top;
+	for (uint32_t k = top > PROC_SLOTS_PAGE ? (top + PROC_SLOTS_PAGE - 1) / PROC_SLOTS_PAGE : 1;
+	     k < PROC_LIMIT / PROC_SLOTS_PAGE && slot_page[k]; k++) {
+		mem_pool_free(slot_page[k], slot_gen[k]); /* every slot in it free */
+		slot_page[k] = NULL;
+	}
 }
 
 /* Register segment s of the program file at img as a lazy region of p,
@@ -320,14 +327,17 @@ static void drop_threads(struct proc *p)
 
 /* Return everything p holds: threads, space, frames, shared endpoints.
  * thread_destroy and space_destroy also close our handles; the space goes
- * (with its mappings) once its last thread has. */
+ * (with its mappings) once its last thread has, and then the kernel tells
+ * us (FAULT_SPACE_END: proc_space_gone): p->ending until then. */
 static void teardown(struct proc *p)
 {
 	drop_threads(p);
 	if (p->wait_reply) /* its waiting thread is ended: nobody to answer */
 		sys_handle_close(p->wait_reply);
 	p->wait_reply = 0;
+	p->ending = true; /* before: the notice may come at once */
 	int e = sys_space_destroy(p->space);
+	p->ending = e == E_OK;
 	if (e)
 		printf("pager: space_destroy pid %u: %s\n", p->pid, err_str(e));
 	dp_destroy(&p->mem);
@@ -357,7 +367,10 @@ static void reaped(struct proc *p, struct proc *c)
  * as orphans, given to init as on Linux (getppid() says init's pid; when
  * one ends nobody waits for it); its ended children are forgotten.  p
  * stays a zombie while its parent lives and waits for it (not if p is an
- * orphan); the runner hears of ppid 0.  What had p as its nearest live
+ * orphan); the parent hears of the end (SIGCHLD, its wait) once p's space
+ * is gone with every frame it held (proc_space_gone), as Linux's exit
+ * releases the memory before it notifies the parent; the runner hears of
+ * ppid 0 at once.  What had p as its nearest live
  * ancestor (anc) has p's now: p's ancestors may still end it. */
 void proc_end(struct proc *p, int how, uint64_t code, uint64_t addr, uint64_t rip)
 {
@@ -385,13 +398,21 @@ void proc_end(struct proc *p, int how, uint64_t code, uint64_t addr, uint64_t ri
 	p->status.rip = rip;
 	struct proc *parent = p->orphan ? NULL : proc_live(p->ppid);
 	p->state = PROC_ZOMBIE;
-	if (!parent) {
+	if (!parent)
 		proc_forget(p);
-	} else {
+	else if (!p->ending) /* no notice will come */
 		wait_answer(p, sig_child_word(p)); /* (it may reap p) */
-	}
 	if (p->ppid == 0)
 		runner_exited(p);
+}
+
+void proc_space_gone(uint64_t badge)
+{
+	struct proc *c = proc_known(PG_BADGE_PID(badge));
+	if (!c || c->state != PROC_ZOMBIE || !c->ending || c->exec_gen != PG_BADGE_GEN(badge))
+		return; /* an image exec replaced, or nobody waits for it */
+	c->ending = false;
+	wait_answer(c, sig_child_word(c)); /* (it may reap c) */
 }
 
 bool proc_has_thread(struct proc *p, uint64_t tid)
@@ -723,8 +744,8 @@ long do_wait(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 		if (!c || c->state == PROC_FREE || c->ppid != p->pid ||
 		    (!any && c->pid != m->w[0]))
 			continue;
-		if (c->state == PROC_LIVE || (fl & PG_WAIT_F_NOEXIT)) {
-			running = true;
+		if (c->state == PROC_LIVE || c->ending || (fl & PG_WAIT_F_NOEXIT)) {
+			running = true; /* (ending: its space not yet gone) */
 			if (c->state == PROC_LIVE && jc_take(c, fl, r))
 				return E_OK;
 			continue;

@@ -274,6 +274,19 @@ static void check_round(void)
 	expect("space_destroy", sys_space_destroy(a), E_OK);
 	expect("space_destroy", sys_space_destroy(b), E_OK);
 	expect("space_destroy again", sys_space_destroy(a), E_BADHANDLE);
+	/* no thread ran in them: each is gone now, and its notice waits on
+	 * our endpoint (the space's memory until received) */
+	for (int i = 0; i < 2; i++) {
+		struct sys_msg m;
+		expect("space-end notice", ipc_poll(pg.ep, &m), E_OK);
+		if (IPC_LABEL_TAG(m.label) != FAULT_SPACE_END || m.badge != 0) {
+			printf("@@FAIL pager_kernel_calls: not a space-end notice: label %lx badge %lx\n",
+			       m.label, m.badge);
+			failed = 1;
+		}
+	}
+	struct sys_msg m;
+	expect("no third notice", ipc_poll(pg.ep, &m), E_AGAIN);
 }
 
 /* Two rounds: the first also warms what the kernel keeps for good once

@@ -64,7 +64,14 @@
  * answer (the pager's reply goes nowhere).  Notices queue on the endpoint
  * like any sender, so any number of threads may end at once.  A thread the
  * pager ended itself (thread_destroy) sends none; one already on its way
- * may still arrive, naming a thread the pager has forgotten. */
+ * may still arrive, naming a thread the pager has forgotten.
+ *
+ * Space-end notice: when a space with a pager endpoint is gone (the
+ * pager's handle closed and its last thread dead), once every frame and
+ * page table it held is back, its pager receives
+ *   label = FAULT_SPACE_END, badge = the space's badge, no words
+ * posted by the kernel (no thread sends it: it never blocks anyone, and a
+ * receive takes it before any sender).  One per space, always. */
 #ifndef ABI_FAULT_H
 #define ABI_FAULT_H
 
@@ -75,6 +82,7 @@ enum fault_label {
 	FAULT_DE,        /* divide error */
 	FAULT_OTHER,     /* any other exception; FAULT_MSG_ACCESS holds the vector */
 	FAULT_THREAD_END, /* notice: a thread ended (a send, no answer) */
+	FAULT_SPACE_END, /* notice: a space and all it held are gone */
 };
 
 /* The words (w[]) of a fault message and of a FAULT_THREAD_END notice. */

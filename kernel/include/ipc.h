@@ -3,7 +3,10 @@
  *   lock       guards both queues and the ep_link/waiting_on of queued threads.
  *   senders    threads blocked in send or call, oldest first.
  *   receivers  threads blocked in recv, oldest first.
- * A queue is non-empty on at most one side at a time. */
+ *   notices    kernel notices no thread sends (ipc_notice), oldest first,
+ *              each received before any sender.
+ * senders/notices and receivers are non-empty on at most one side at a
+ * time. */
 #ifndef IPC_H
 #define IPC_H
 
@@ -16,7 +19,7 @@
 struct endpoint {
 	struct kobj obj;
 	struct spinlock lock;
-	struct list_link senders, receivers;
+	struct list_link senders, receivers, notices;
 };
 
 /* A new endpoint (one reference). E_NOMEM. */
@@ -25,6 +28,11 @@ int endpoint_create(struct endpoint **out);
 /* Send msg (badge already set) on ep; blocks until a receiver takes it.
  * With call, also blocks for the reply, which arrives in current->msg. */
 int ipc_send(struct endpoint *ep, const struct ipc_msg *msg, bool call);
+
+/* Post notice n on ep: a receiver waiting takes it now, else the next
+ * receive does (before any sender).  The caller holds a reference on ep.
+ * No allocation, no blocking: any context that may take ep->lock. */
+void ipc_notice(struct endpoint *ep, struct ipc_notice *n);
 
 /* Receive on ep into current->msg; blocks unless poll (then E_AGAIN). */
 int ipc_recv(struct endpoint *ep, bool poll);

@@ -5,11 +5,22 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "lib/list.h"
 
 /* A message: label word (tag + buffer length), four words, and the badge
  * the receiver learns (set by the kernel from the sender's handle). */
 struct ipc_msg {
 	uint64_t label, w[4], badge;
+};
+
+/* A message the kernel itself posts on an endpoint (ipc_notice), from
+ * memory its poster gives: a send no thread makes, so no thread waits for
+ * it.  done(n) runs once a receiver has it (or the endpoint is destroyed
+ * with it queued): then n's memory is its poster's again. */
+struct ipc_notice {
+	struct list_link link;
+	uint64_t label, badge;
+	void (*done)(struct ipc_notice *n);
 };
 
 /* Message from argument registers a[1] (label) and a[2..5] (words), with

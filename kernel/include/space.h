@@ -21,6 +21,7 @@
 #include "handle.h"
 #include "spinlock.h"
 #include "arch_api.h"
+#include "ipc_msg.h"
 
 struct endpoint;
 
@@ -44,6 +45,7 @@ struct space {
 	uint64_t siginfo[64]; /* and what each one's siginfo says */
 	_Atomic bool stopped; /* job control: its threads park on their way
 			       * back to ring 3 (SIG_POST_STOP, _CONT) */
+	struct ipc_notice gone; /* FAULT_SPACE_END to the pager at its end */
 };
 
 /* A new empty space whose faults go to pager_ep (may be NULL) with badge.
