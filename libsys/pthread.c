@@ -51,6 +51,7 @@ struct libsys_pthread {
 	 * again) with rid its owner id there (robust_self) */
 	struct robust_head rhead;
 	uint32_t rpid, rid;
+	uint64_t ruser; /* set_robust_list's head (0: rhead is the pager's) */
 };
 
 static void robust_exit(struct libsys_pthread *t);
@@ -571,6 +572,7 @@ static struct libsys_pthread *robust_self(void)
 	t->rhead.pending = 0;
 	t->rid = robust_id(pid, t->slot - 1);
 	t->rpid = pid;
+	t->ruser = 0;
 	struct sys_msg msg = { .label = PG_ROBUST,
 			       .w = { (uint64_t)(uintptr_t)&t->rhead, t->slot - 1 } };
 	libsys_pg_call(&msg); /* (a thread the pager does not know: not walked) */
@@ -726,6 +728,31 @@ int pthread_mutexattr_setrobust_np(pthread_mutexattr_t *a, int robust)
 int pthread_mutexattr_getrobust_np(const pthread_mutexattr_t *a, int *robust)
 {
 	return pthread_mutexattr_getrobust(a, robust);
+}
+
+/* set_robust_list(2): the pager walks head's list instead of libsys's
+ * own when the process ends (libsys's robust mutexes of this thread are
+ * then not looked after, as glibc's are not when a program does this).
+ * At pthread_exit libsys still walks only its own. */
+int libsys_set_robust_list(uint64_t head, size_t len)
+{
+	if (len != sizeof(struct robust_head))
+		return EINVAL;
+	struct libsys_pthread *t = robust_self();
+	struct sys_msg msg = { .label = PG_ROBUST, .w = { head, t->slot - 1 } };
+	if (libsys_pg_call(&msg) != E_OK)
+		return EINVAL;
+	t->ruser = head;
+	return 0;
+}
+
+/* get_robust_list(2) of the calling thread (tid 0 or its own). */
+int libsys_get_robust_list(uint64_t *head, size_t *len)
+{
+	struct libsys_pthread *t = robust_self();
+	*head = t->ruser ? t->ruser : (uint64_t)(uintptr_t)&t->rhead;
+	*len = sizeof(struct robust_head);
+	return 0;
 }
 
 static bool self_load(void *ctx, uint64_t va, uint64_t *v)
