@@ -11,6 +11,8 @@
  *    is held once by the heir; errorcheck's EDEADLK, an unlock by another
  *    thread EPERM (trylock by the holder EDEADLK, as glibc), trylock
  *    EBUSY and timedlock ETIMEDOUT while another holds it;
+ *  - pthread_cond_wait gives the mutex back (0), or EOWNERDEAD if the
+ *    signaller ended holding it;
  *  - process-shared ones in MAP_SHARED memory: a child SIGKILLed holding
  *    one while the parent sleeps in pthread_mutex_lock (the parent wakes
  *    with EOWNERDEAD), a child that exit()s holding one in shm_open
@@ -226,6 +228,50 @@ static void types(void)
 	EQ(pthread_mutex_destroy(&m), 0);
 }
 
+/* pthread_cond_wait on a robust mutex: a signaller that unlocks gives
+ * it back (0); one that ends holding it makes the wait EOWNERDEAD. */
+struct cw {
+	pthread_mutex_t m;
+	pthread_cond_t c;
+	int flag, unlock;
+};
+
+static void *signaller(void *p)
+{
+	struct cw *w = p;
+	EQ(pthread_mutex_lock(&w->m), 0);
+	w->flag = 1;
+	EQ(pthread_cond_signal(&w->c), 0);
+	if (w->unlock)
+		EQ(pthread_mutex_unlock(&w->m), 0);
+	return NULL;
+}
+
+static void cond_wait(void)
+{
+	struct cw w;
+	pthread_t t;
+	init_robust(&w.m, PTHREAD_MUTEX_NORMAL, PTHREAD_PROCESS_PRIVATE);
+	EQ(pthread_cond_init(&w.c, NULL), 0);
+	for (int unlock = 1; unlock >= 0; unlock--) {
+		w.flag = 0;
+		w.unlock = unlock;
+		EQ(pthread_mutex_lock(&w.m), 0);
+		EQ(pthread_create(&t, NULL, signaller, &w), 0);
+		int r = 0;
+		while (!w.flag && r == 0)
+			r = pthread_cond_wait(&w.c, &w.m);
+		EQ(r, unlock ? 0 : EOWNERDEAD);
+		CHECK(w.flag);
+		if (r == EOWNERDEAD)
+			EQ(pthread_mutex_consistent(&w.m), 0);
+		EQ(pthread_mutex_unlock(&w.m), 0);
+		EQ(pthread_join(t, NULL), 0);
+	}
+	pthread_cond_destroy(&w.c);
+	EQ(pthread_mutex_destroy(&w.m), 0);
+}
+
 /* ---- processes ---- */
 
 static void reap(pid_t c, int sig)
@@ -375,6 +421,7 @@ int main(void)
 	thread_dies();
 	not_recoverable();
 	types();
+	cond_wait();
 	shared_anon();
 	shared_posix();
 	shared_sysv();
