@@ -3,7 +3,9 @@
  * state from the attributes), join, detach, pthread_exit or return, self,
  * once, mutexes (timed too), condition variables, barriers and spin locks,
  * all waiting asleep on futexes (the kernel's futex_wait/futex_wake);
- * normal, recursive and error-checking mutexes; read-write locks;
+ * normal, recursive and error-checking mutexes, each also robust
+ * (EOWNERDEAD to the next locker when the holder thread or process
+ * ended holding it); read-write locks;
  * thread-specific data (pthread_key_*).  Mutexes, condition variables and
  * barriers made with PTHREAD_PROCESS_SHARED attributes work between
  * processes when they lie in MAP_SHARED memory (futexes keyed by the
