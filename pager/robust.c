@@ -62,7 +62,10 @@ void robust_proc_end(struct proc *p)
 	}
 }
 
-/* PG_ROBUST (abi/pager.h): w0 = the list head of the caller's thread slot w1. */
+/* PG_ROBUST (abi/pager.h): w0 = the list head of the caller's thread
+ * slot w1.  Served beside faults: it writes one word of the caller's own
+ * slot table, which only requests run alone (thread spawn and end, the
+ * walk) change or read otherwise. */
 long do_robust(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {
 	(void)r;

@@ -17,8 +17,9 @@
  *    one while the parent sleeps in pthread_mutex_lock (the parent wakes
  *    with EOWNERDEAD), a child that exit()s holding one in shm_open
  *    memory, a child killed by a fault holding one in System V shared
- *    memory, and an heir that dies again before consistent (EOWNERDEAD
- *    once more). */
+ *    memory, an heir that dies again before consistent (EOWNERDEAD
+ *    once more), and a child SIGKILLed while its main thread holds one
+ *    and a second thread another. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -318,6 +319,46 @@ static pid_t child_holds(pthread_mutex_t *m, int how, int hold_ms, int expect)
 	return c;
 }
 
+/* A child whose second thread (not its main one) holds m when the
+ * child is SIGKILLed; its main thread holds m2 too. */
+static int kid_pipe;
+static void *kid_locks(void *p)
+{
+	if (pthread_mutex_lock(p) != 0 || write(kid_pipe, "y", 1) != 1)
+		_exit(3);
+	for (;;)
+		pause();
+}
+
+static void thread_of_child(pthread_mutex_t *m, pthread_mutex_t *m2)
+{
+	int p[2];
+	CHECK(pipe(p) == 0);
+	pid_t c = fork();
+	if (c == 0) {
+		pthread_t t;
+		kid_pipe = p[1];
+		if (pthread_mutex_lock(m2) != 0 || pthread_create(&t, NULL, kid_locks, m))
+			_exit(3);
+		for (;;)
+			pause();
+	}
+	char ok = 0;
+	EQ(read(p[0], &ok, 1), 1);
+	EQ(pthread_mutex_trylock(m), EBUSY);
+	EQ(pthread_mutex_trylock(m2), EBUSY);
+	EQ(kill(c, SIGKILL), 0);
+	reap(c, SIGKILL);
+	EQ(pthread_mutex_lock(m), EOWNERDEAD);
+	EQ(pthread_mutex_lock(m2), EOWNERDEAD);
+	EQ(pthread_mutex_consistent(m), 0);
+	EQ(pthread_mutex_consistent(m2), 0);
+	EQ(pthread_mutex_unlock(m), 0);
+	EQ(pthread_mutex_unlock(m2), 0);
+	close(p[0]);
+	close(p[1]);
+}
+
 static void shared_anon(void)
 {
 	pthread_mutex_t *m = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
@@ -348,6 +389,8 @@ static void shared_anon(void)
 	reap(c, 0);
 	EQ(pthread_mutex_lock(m), 0);
 	EQ(pthread_mutex_unlock(m), 0);
+	init_robust(m + 1, PTHREAD_MUTEX_NORMAL, PTHREAD_PROCESS_SHARED);
+	thread_of_child(m, m + 1);
 	munmap(m, 4096);
 }
 
