@@ -3,7 +3,9 @@
  * state from the attributes), join, detach, pthread_exit or return, self,
  * once, mutexes (timed too), condition variables, barriers and spin locks,
  * all waiting asleep on futexes (the kernel's futex_wait/futex_wake);
- * normal, recursive and error-checking mutexes; read-write locks;
+ * normal, recursive and error-checking mutexes, each also robust
+ * (EOWNERDEAD to the next locker when the holder thread or process
+ * ended holding it); read-write locks;
  * thread-specific data (pthread_key_*).  Mutexes, condition variables and
  * barriers made with PTHREAD_PROCESS_SHARED attributes work between
  * processes when they lie in MAP_SHARED memory (futexes keyed by the
@@ -60,18 +62,30 @@ typedef volatile int pthread_spinlock_t;
  * PTHREAD_MUTEX_*; owner and count: the holder of a recursive or
  * error-checking one (its thread, and for a process-shared one its pid in
  * the top bits) and how many times it holds it; pshared:
- * PTHREAD_PROCESS_* */
+ * PTHREAD_PROCESS_*.  A robust one (PTHREAD_MUTEX_ROBUST) is Linux's
+ * robust futex instead: locked is the owner's id with the waiters and
+ * owner-died bits (lib/robust.h), rstate 0, 1 (inconsistent: handed on
+ * with EOWNERDEAD) or 2 (not recoverable), rlist its links (next, prev)
+ * in its owner's robust list. */
 typedef struct {
 	volatile int locked;
 	int type;
 	struct libsys_pthread *owner;
 	unsigned count;
 	int pshared;
+	int robust;
+	volatile int rstate;
+	unsigned long rlist[2];
 } pthread_mutex_t;
-typedef struct { int unused, pshared; } pthread_mutexattr_t; /* unused: the type */
-#define PTHREAD_MUTEX_INITIALIZER { 0, 0, 0, 0, 0 }
-#define PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP { 0, PTHREAD_MUTEX_RECURSIVE, 0, 0, 0 }
-#define PTHREAD_ERRORCHECK_MUTEX_INITIALIZER_NP { 0, PTHREAD_MUTEX_ERRORCHECK, 0, 0, 0 }
+/* unused: the type */
+typedef struct { int unused, pshared, robust; } pthread_mutexattr_t;
+#define PTHREAD_MUTEX_STALLED    0
+#define PTHREAD_MUTEX_ROBUST     1
+#define PTHREAD_MUTEX_STALLED_NP PTHREAD_MUTEX_STALLED
+#define PTHREAD_MUTEX_ROBUST_NP  PTHREAD_MUTEX_ROBUST
+#define PTHREAD_MUTEX_INITIALIZER { 0, 0, 0, 0, 0, 0, 0, { 0, 0 } }
+#define PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP { 0, PTHREAD_MUTEX_RECURSIVE, 0, 0, 0, 0, 0, { 0, 0 } }
+#define PTHREAD_ERRORCHECK_MUTEX_INITIALIZER_NP { 0, PTHREAD_MUTEX_ERRORCHECK, 0, 0, 0, 0, 0, { 0, 0 } }
 /* seq: bumped by every signal and broadcast (waiters sleep on it) */
 typedef struct { volatile unsigned seq; int clock; int pshared; } pthread_cond_t;
 /* clock: CLOCK_REALTIME or _MONOTONIC; pshared: PTHREAD_PROCESS_* */
@@ -157,6 +171,18 @@ int pthread_condattr_setpshared(pthread_condattr_t *a, int pshared);
 int pthread_condattr_getpshared(const pthread_condattr_t *a, int *pshared);
 int pthread_mutexattr_setpshared(pthread_mutexattr_t *a, int pshared);
 int pthread_mutexattr_getpshared(const pthread_mutexattr_t *a, int *pshared);
+/* Robust mutexes (PTHREAD_MUTEX_ROBUST): when the holder thread ends
+ * (pthread_exit, return) or its process ends (exit, a kill) holding it,
+ * the next locker gets it with EOWNERDEAD and must call
+ * pthread_mutex_consistent before unlocking, else the mutex becomes
+ * unusable (ENOTRECOVERABLE).  A process-shared one in MAP_SHARED memory
+ * works between processes.  An unlock by another thread is EPERM. */
+int pthread_mutexattr_setrobust(pthread_mutexattr_t *a, int robust);
+int pthread_mutexattr_getrobust(const pthread_mutexattr_t *a, int *robust);
+int pthread_mutexattr_setrobust_np(pthread_mutexattr_t *a, int robust);
+int pthread_mutexattr_getrobust_np(const pthread_mutexattr_t *a, int *robust);
+int pthread_mutex_consistent(pthread_mutex_t *m);
+int pthread_mutex_consistent_np(pthread_mutex_t *m);
 int pthread_barrierattr_setpshared(pthread_barrierattr_t *a, int pshared);
 int pthread_barrierattr_getpshared(const pthread_barrierattr_t *a, int *pshared);
 /* A stack of size bytes at addr: the thread gets a stack of that size

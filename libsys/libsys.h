@@ -31,6 +31,10 @@ struct libsys_tls {
  * reached its start yet (it only sets its blocked set first): pthread_kill's
  * PG_KILL w2. */
 struct libsys_pthread;
+/* set_robust_list(2) and get_robust_list(2) of the calling thread
+ * (pthread.c): errno values. */
+int libsys_set_robust_list(uint64_t head, size_t len);
+int libsys_get_robust_list(uint64_t *head, size_t *len);
 unsigned libsys_pthread_slot(struct libsys_pthread *t, uint64_t *ktid);
 
 /* In a fork child whose forking thread was not the main one: that

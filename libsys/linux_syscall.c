@@ -23,6 +23,15 @@
 #include "abi/err.h"
 #include "libsys.h"
 
+/* 0 for e == 0, else -1 with errno e. */
+static long err_or(int e)
+{
+	if (!e)
+		return 0;
+	errno = e;
+	return -1;
+}
+
 /* Milliseconds of timeout *uts for futex_wait: relative, or absolute on
  * CLOCK_MONOTONIC / CLOCK_REALTIME (the _BITSET form); FUTEX_FOREVER for
  * none, and for one past the kernel's longest wait (a day: none of this
@@ -180,6 +189,21 @@ long syscall(long nr, ...)
 		return a[1] == gettid() ? raise((int)a[2]) : kill((pid_t)a[0], (int)a[2]);
 	case SYS_tkill:
 		return a[0] == gettid() ? raise((int)a[1]) : kill(getpid(), (int)a[1]);
+	case SYS_set_robust_list:
+		return err_or(libsys_set_robust_list(a[0], (size_t)a[1]));
+	case SYS_get_robust_list: {
+		uint64_t h;
+		size_t n;
+		if (a[0] && (pid_t)a[0] != gettid())
+			return err_or(ESRCH);
+		if (libsys_user_room((void *)a[1], 8, 1) < 8 ||
+		    libsys_user_room((void *)a[2], sizeof n, 1) < sizeof n)
+			return err_or(EFAULT);
+		libsys_get_robust_list(&h, &n);
+		*(uint64_t *)a[1] = h;
+		*(size_t *)a[2] = n;
+		return 0;
+	}
 	case SYS_exit_group:    _exit((int)a[0]);
 	case SYS_sched_yield:   return sched_yield();
 	case SYS_getcpu:

@@ -5,6 +5,7 @@
  * waiters sleep on. */
 #include <errno.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <setjmp.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #include "sys/syscall.h"
 #include "sys/unistd.h" /* thread_start, sleep_ms */
 #include "libsys.h"
+#include "lib/robust.h"
 
 /* done: a futex: RUNNING, then DONE once fn returned (join sleeps on it),
  * or DETACHED (whoever comes second of the thread's end and the detach
@@ -44,7 +46,15 @@ struct libsys_pthread {
 	uint64_t ktid;                /* the kernel's id of the thread in that
 				       * slot (0: unknown): a slot given to a
 				       * later thread is not this one's */
+	/* its robust list (the robust mutexes it holds), set up for
+	 * process rpid (0: not yet; another: a fork child's copy, empty
+	 * again) with rid its owner id there (robust_self) */
+	struct robust_head rhead;
+	uint32_t rpid, rid;
+	uint64_t ruser; /* set_robust_list's head (0: rhead is the pager's) */
 };
+
+static void robust_exit(struct libsys_pthread *t);
 
 static void run_key_destructors(struct libsys_pthread *t);
 
@@ -66,6 +76,7 @@ static void run(void *arg)
 	if (!setjmp(t->exit_jb))
 		t->ret = t->fn(t->arg);
 	run_key_destructors(t);
+	robust_exit(t);
 	unsigned running = RUNNING;
 	if (__atomic_compare_exchange_n(&t->done, &running, DONE, 0, __ATOMIC_ACQ_REL,
 					__ATOMIC_ACQUIRE))
@@ -290,6 +301,7 @@ void pthread_exit(void *ret)
 		c->fn(c->arg);
 	}
 	if (t == &main_thread) {
+		robust_exit(t);
 		libsys_signals_off(); /* not lost with this thread: others take them */
 		for (;;)
 			sys_thread_exit();
@@ -360,6 +372,7 @@ int pthread_mutexattr_init(pthread_mutexattr_t *a)
 {
 	a->unused = PTHREAD_MUTEX_NORMAL;
 	a->pshared = PTHREAD_PROCESS_PRIVATE;
+	a->robust = PTHREAD_MUTEX_STALLED;
 	return 0;
 }
 
@@ -404,13 +417,21 @@ int pthread_mutex_init(pthread_mutex_t *m, const pthread_mutexattr_t *attr)
 	m->owner = NULL;
 	m->count = 0;
 	m->pshared = attr ? attr->pshared : PTHREAD_PROCESS_PRIVATE;
+	m->robust = attr ? attr->robust : PTHREAD_MUTEX_STALLED;
+	m->rstate = 0;
+	m->rlist[0] = m->rlist[1] = 0;
 	return 0;
 }
 
 int pthread_mutex_destroy(pthread_mutex_t *m)
 {
+	if (m->robust) /* free: no owner (the owner-died bit may stay) */
+		return m->locked & ROBUST_ID_MASK ? EBUSY : 0;
 	return m->locked ? EBUSY : 0;
 }
+
+static int robust_lock(pthread_mutex_t *m, int try, const struct timespec *abstime);
+static int robust_unlock(pthread_mutex_t *m);
 
 static int raw_trylock(pthread_mutex_t *m)
 {
@@ -453,6 +474,8 @@ static int took(pthread_mutex_t *m)
 
 int pthread_mutex_trylock(pthread_mutex_t *m)
 {
+	if (m->robust)
+		return robust_lock(m, 1, NULL);
 	int again = owned_again(m, EBUSY);
 	if (again)
 		return again == 1 ? 0 : again;
@@ -465,6 +488,8 @@ static int raw_lock(pthread_mutex_t *m);
  * relocking, EPERM unlocking what the caller does not hold. */
 int pthread_mutex_lock(pthread_mutex_t *m)
 {
+	if (m->robust)
+		return robust_lock(m, 0, NULL);
 	int again = owned_again(m, EDEADLK);
 	if (again)
 		return again == 1 ? 0 : again;
@@ -489,6 +514,8 @@ static int raw_lock(pthread_mutex_t *m)
 int pthread_mutex_timedlock(pthread_mutex_t *m, const struct timespec *abstime)
 {
 	uint64_t ms;
+	if (m->robust)
+		return robust_lock(m, 0, abstime);
 	int again = owned_again(m, EDEADLK);
 	if (again)
 		return again == 1 ? 0 : again;
@@ -505,6 +532,8 @@ int pthread_mutex_timedlock(pthread_mutex_t *m, const struct timespec *abstime)
 
 int pthread_mutex_unlock(pthread_mutex_t *m)
 {
+	if (m->robust)
+		return robust_unlock(m);
 	if (m->type != PTHREAD_MUTEX_NORMAL) {
 		if (m->owner != me_for(m) || !m->locked)
 			return EPERM;
@@ -515,6 +544,251 @@ int pthread_mutex_unlock(pthread_mutex_t *m)
 	if (__atomic_exchange_n(&m->locked, 0, __ATOMIC_RELEASE) == 2)
 		libsys_futex_wake(&m->locked, 1, m->pshared);
 	return 0;
+}
+
+/* ---- robust mutexes: Linux's robust futexes (lib/robust.h) ---- */
+
+enum { R_CONSISTENT, R_INCONSISTENT, R_NOTRECOVERABLE };
+
+/* The list node of m: its rlist pair (next, prev), as addresses. */
+static uint64_t node_of(pthread_mutex_t *m)
+{
+	return (uint64_t)(uintptr_t)m->rlist;
+}
+
+/* The calling thread, its robust list set up for this process: empty and
+ * known to the pager (PG_ROBUST, which walks it if the process ends) at
+ * its first robust mutex, and again in a fork child (the parent's
+ * mutexes are not the child's). */
+static struct libsys_pthread *robust_self(void)
+{
+	struct libsys_pthread *t = pthread_self();
+	uint32_t pid = (uint32_t)sys_pid;
+	if (t->rpid == pid)
+		return t;
+	t->rhead.next = (uint64_t)(uintptr_t)&t->rhead;
+	t->rhead.futex_offset = (int64_t)offsetof(pthread_mutex_t, locked) -
+				(int64_t)offsetof(pthread_mutex_t, rlist);
+	t->rhead.pending = 0;
+	t->rid = robust_id(pid, t->slot - 1);
+	t->rpid = pid;
+	t->ruser = 0;
+	struct sys_msg msg = { .label = PG_ROBUST,
+			       .w = { (uint64_t)(uintptr_t)&t->rhead, t->slot - 1 } };
+	libsys_pg_call(&msg); /* (a thread the pager does not know: not walked) */
+	return t;
+}
+
+/* True if the calling thread holds robust m. */
+static int robust_mine(pthread_mutex_t *m)
+{
+	struct libsys_pthread *t = pthread_self();
+	return t->rpid == (uint32_t)sys_pid &&
+	       ((uint32_t)__atomic_load_n(&m->locked, __ATOMIC_RELAXED) & ROBUST_ID_MASK) == t->rid;
+}
+
+/* Put m first in t's list / take it out (only t changes its list). */
+static void robust_add(struct libsys_pthread *t, pthread_mutex_t *m)
+{
+	uint64_t head = (uint64_t)(uintptr_t)&t->rhead, first = t->rhead.next;
+	m->rlist[0] = first;
+	m->rlist[1] = head;
+	if (first != head)
+		((unsigned long *)(uintptr_t)first)[1] = node_of(m);
+	__atomic_store_n(&t->rhead.next, node_of(m), __ATOMIC_RELEASE);
+}
+
+static void robust_remove(struct libsys_pthread *t, pthread_mutex_t *m)
+{
+	uint64_t head = (uint64_t)(uintptr_t)&t->rhead;
+	uint64_t next = m->rlist[0], prev = m->rlist[1];
+	*(volatile uint64_t *)(uintptr_t)prev = next; /* head.next or a node's next */
+	if (next != head)
+		((unsigned long *)(uintptr_t)next)[1] = prev;
+}
+
+/* Lock robust m (try: EBUSY rather than sleep; abstime: ETIMEDOUT after
+ * it).  The word goes from no owner to our id (with the waiters bit if we
+ * slept, or if it had it); an owner-died bit found there makes it
+ * EOWNERDEAD and m inconsistent.  m is our pending entry meanwhile, so
+ * that a death between the take and the list's change still marks it.
+ * Held by us already: a recursive one counts, an error-checking one
+ * says EDEADLK (trylock too, as glibc), a normal one EDEADLK (EBUSY for
+ * trylock) rather than hang. */
+static int robust_lock(pthread_mutex_t *m, int try, const struct timespec *abstime)
+{
+	struct libsys_pthread *t = robust_self();
+	uint32_t id = t->rid, w;
+	if (robust_mine(m)) {
+		if (m->type != PTHREAD_MUTEX_RECURSIVE)
+			return try && m->type == PTHREAD_MUTEX_NORMAL ? EBUSY : EDEADLK;
+		if (m->count == UINT_MAX)
+			return EAGAIN;
+		m->count++;
+		return 0;
+	}
+	int slept = 0, e = 0;
+	t->rhead.pending = node_of(m);
+	for (;;) {
+		if (__atomic_load_n(&m->rstate, __ATOMIC_SEQ_CST) == R_NOTRECOVERABLE) {
+			e = ENOTRECOVERABLE;
+			break;
+		}
+		w = (uint32_t)__atomic_load_n(&m->locked, __ATOMIC_RELAXED);
+		if (!(w & ROBUST_ID_MASK)) {
+			uint32_t nw = id | (slept ? ROBUST_WAITERS : w & ROBUST_WAITERS);
+			if (!__atomic_compare_exchange_n((volatile uint32_t *)&m->locked, &w, nw, 0,
+							 __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+				continue;
+			robust_add(t, m);
+			m->count = 1;
+			if (w & ROBUST_OWNER_DIED) {
+				__atomic_store_n(&m->rstate, R_INCONSISTENT, __ATOMIC_SEQ_CST);
+				e = EOWNERDEAD;
+			}
+			break;
+		}
+		if (try) {
+			e = EBUSY;
+			break;
+		}
+		if (!(w & ROBUST_WAITERS)) {
+			uint32_t ww = w | ROBUST_WAITERS;
+			if (!__atomic_compare_exchange_n((volatile uint32_t *)&m->locked, &w, ww, 0,
+							 __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+				continue;
+			w = ww;
+		}
+		uint64_t ms = FUTEX_FOREVER;
+		if (abstime && (e = libsys_ms_until(abstime, &ms)))
+			break;
+		libsys_futex_wait(&m->locked, w, ms, m->pshared);
+		slept = 1;
+	}
+	t->rhead.pending = 0;
+	return e;
+}
+
+/* Unlock robust m: EPERM unless we hold it.  Unlocked while inconsistent
+ * (no pthread_mutex_consistent after EOWNERDEAD) it becomes not
+ * recoverable, and every sleeper wakes to ENOTRECOVERABLE. */
+static int robust_unlock(pthread_mutex_t *m)
+{
+	if (!robust_mine(m))
+		return EPERM;
+	if (m->type == PTHREAD_MUTEX_RECURSIVE && --m->count)
+		return 0;
+	struct libsys_pthread *t = pthread_self();
+	int lost = __atomic_load_n(&m->rstate, __ATOMIC_SEQ_CST) == R_INCONSISTENT;
+	if (lost)
+		__atomic_store_n(&m->rstate, R_NOTRECOVERABLE, __ATOMIC_SEQ_CST);
+	t->rhead.pending = node_of(m);
+	robust_remove(t, m);
+	uint32_t w = (uint32_t)__atomic_exchange_n(&m->locked, 0, __ATOMIC_RELEASE);
+	t->rhead.pending = 0;
+	if (lost || (w & ROBUST_WAITERS))
+		libsys_futex_wake(&m->locked, lost ? INT_MAX : 1, m->pshared);
+	return 0;
+}
+
+/* After EOWNERDEAD: the holder says m's state is whole again. */
+int pthread_mutex_consistent(pthread_mutex_t *m)
+{
+	if (!m->robust || !robust_mine(m) ||
+	    __atomic_load_n(&m->rstate, __ATOMIC_SEQ_CST) != R_INCONSISTENT)
+		return EINVAL;
+	__atomic_store_n(&m->rstate, R_CONSISTENT, __ATOMIC_SEQ_CST);
+	return 0;
+}
+
+int pthread_mutex_consistent_np(pthread_mutex_t *m)
+{
+	return pthread_mutex_consistent(m);
+}
+
+int pthread_mutexattr_setrobust(pthread_mutexattr_t *a, int robust)
+{
+	if (robust != PTHREAD_MUTEX_STALLED && robust != PTHREAD_MUTEX_ROBUST)
+		return EINVAL;
+	a->robust = robust;
+	return 0;
+}
+
+int pthread_mutexattr_getrobust(const pthread_mutexattr_t *a, int *robust)
+{
+	*robust = a->robust;
+	return 0;
+}
+
+int pthread_mutexattr_setrobust_np(pthread_mutexattr_t *a, int robust)
+{
+	return pthread_mutexattr_setrobust(a, robust);
+}
+
+int pthread_mutexattr_getrobust_np(const pthread_mutexattr_t *a, int *robust)
+{
+	return pthread_mutexattr_getrobust(a, robust);
+}
+
+/* set_robust_list(2): the pager walks head's list instead of libsys's
+ * own when the process ends (libsys's robust mutexes of this thread are
+ * then not looked after, as glibc's are not when a program does this).
+ * At pthread_exit libsys still walks only its own. */
+int libsys_set_robust_list(uint64_t head, size_t len)
+{
+	if (len != sizeof(struct robust_head))
+		return EINVAL;
+	struct libsys_pthread *t = robust_self();
+	struct sys_msg msg = { .label = PG_ROBUST, .w = { head, t->slot - 1 } };
+	if (libsys_pg_call(&msg) != E_OK)
+		return EINVAL;
+	t->ruser = head;
+	return 0;
+}
+
+/* get_robust_list(2) of the calling thread (tid 0 or its own). */
+int libsys_get_robust_list(uint64_t *head, size_t *len)
+{
+	struct libsys_pthread *t = robust_self();
+	*head = t->ruser ? t->ruser : (uint64_t)(uintptr_t)&t->rhead;
+	*len = sizeof(struct robust_head);
+	return 0;
+}
+
+static bool self_load(void *ctx, uint64_t va, uint64_t *v)
+{
+	(void)ctx;
+	*v = *(const volatile uint64_t *)(uintptr_t)va;
+	return true;
+}
+
+static uint32_t *self_word(void *ctx, uint64_t va)
+{
+	(void)ctx;
+	return (uint32_t *)(uintptr_t)va;
+}
+
+/* A sleeper of the word at va: the mutex's pshared decides the key. */
+static void self_wake(void *ctx, uint64_t va, uint32_t *w)
+{
+	(void)ctx;
+	(void)w;
+	pthread_mutex_t *m = (pthread_mutex_t *)(uintptr_t)(va - offsetof(pthread_mutex_t, locked));
+	libsys_futex_wake(&m->locked, 1, m->pshared);
+}
+
+/* At t's end (pthread_exit, or its function returned): the robust
+ * mutexes it still holds are marked owner-died and one sleeper of each
+ * woken, as Linux's kernel does at a thread's exit; its list is left
+ * empty (the pager, if the process ends now, finds nothing more). */
+static void robust_exit(struct libsys_pthread *t)
+{
+	if (t->rpid != (uint32_t)sys_pid)
+		return;
+	static const struct robust_ops ops = { NULL, self_load, self_word, self_wake };
+	robust_walk((uint64_t)(uintptr_t)&t->rhead, t->rid, &ops);
+	t->rhead.next = (uint64_t)(uintptr_t)&t->rhead;
+	t->rhead.pending = 0;
 }
 
 int pthread_cond_init(pthread_cond_t *c, const pthread_condattr_t *attr)
@@ -537,7 +811,11 @@ static int cond_wait_ms(pthread_cond_t *c, pthread_mutex_t *m, uint64_t ms)
 {
 	unsigned seq = __atomic_load_n(&c->seq, __ATOMIC_ACQUIRE);
 	unsigned count = m->count; /* a recursive mutex's depth, given back after */
-	if (m->type != PTHREAD_MUTEX_NORMAL) {
+	if (m->robust) {
+		if (!robust_mine(m))
+			return EPERM;
+		m->count = 1;
+	} else if (m->type != PTHREAD_MUTEX_NORMAL) {
 		if (m->owner != me_for(m) || !m->locked)
 			return EPERM;
 		m->count = 1; /* let go of it fully */
@@ -551,6 +829,13 @@ static int cond_wait_ms(pthread_cond_t *c, pthread_mutex_t *m, uint64_t ms)
 	pthread_mutex_unlock(m);
 	int e = cancel ? E_OK : libsys_futex_wait(&c->seq, seq, ms, c->pshared);
 	__atomic_store_n(&self->cond_word, NULL, __ATOMIC_SEQ_CST);
+	if (m->robust) { /* its owner may have died meanwhile */
+		int r = robust_lock(m, 0, NULL);
+		if (r == 0 || r == EOWNERDEAD)
+			m->count = count;
+		pthread_testcancel();
+		return r ? r : e == E_TIMEDOUT ? ETIMEDOUT : 0;
+	}
 	/* 2, not 1: other waiters may sleep on m since we took it back */
 	while (__atomic_exchange_n(&m->locked, 2, __ATOMIC_ACQUIRE) != 0)
 		libsys_futex_wait(&m->locked, 2, FUTEX_FOREVER, m->pshared);

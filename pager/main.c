@@ -125,6 +125,7 @@ static const struct {
 	[PG_PSH_STAT]     = { "psh_stat",     do_psh_stat,   ALONE },
 	[PG_PSH_LIST]     = { "psh_list",     do_psh_list,   ALONE },
 	[PG_PSH_RENAME]   = { "psh_rename",   do_psh_rename, ALONE },
+	[PG_ROBUST]       = { "robust",       do_robust,     BESIDE },
 };
 
 static const pg_handler faults[] = {

@@ -36,11 +36,13 @@ enum proc_state { PROC_FREE = 0, PROC_LIVE, PROC_ZOMBIE };
 
 /* Thread slots, PROC_THR_CHUNK to a chunk: h[i] is the handle of the
  * thread (0: slot unused), tid[i] its kernel thread id (what
- * FAULT_THREAD_END names). */
+ * FAULT_THREAD_END names), robust[i] its robust list head (PG_ROBUST;
+ * 0: none). */
 #define PROC_THR_CHUNK 64
 struct thr_chunk {
 	uint32_t h[PROC_THR_CHUNK];
 	uint64_t tid[PROC_THR_CHUNK];
+	uint64_t robust[PROC_THR_CHUNK];
 };
 _Static_assert(PG_MAX_THREADS % PROC_THR_CHUNK == 0, "whole chunks");
 
@@ -223,6 +225,10 @@ static inline uint64_t *proc_thr_tid(struct proc *p, unsigned i)
 {
 	return &p->thr[i / PROC_THR_CHUNK]->tid[i % PROC_THR_CHUNK];
 }
+static inline uint64_t *proc_thr_robust(struct proc *p, unsigned i)
+{
+	return &p->thr[i / PROC_THR_CHUNK]->robust[i % PROC_THR_CHUNK];
+}
 int proc_spawn(uint32_t ppid, const char *args, size_t len, uint32_t *pid);
 void proc_end(struct proc *p, int how, uint64_t code, uint64_t addr, uint64_t rip);
 void proc_thread_ended(struct proc *p, uint64_t tid, uint64_t pending);
@@ -235,6 +241,8 @@ void proc_space_gone(uint64_t badge);
  * fault was still on its way is not. */
 bool proc_has_thread(struct proc *p, uint64_t tid);
 long do_exit(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+long do_robust(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+void robust_proc_end(struct proc *p);
 long do_getpid(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 long do_thread_spawn(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 long do_spawn(struct proc *p, const struct sys_msg *m, struct sys_msg *r);

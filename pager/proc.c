@@ -202,6 +202,7 @@ static int start_thread(struct proc *p, struct pg_startup *st, uint64_t entry,
 	if (!e) {
 		*proc_thr(p, 0) = (uint32_t)r.rdi;
 		*proc_thr_tid(p, 0) = r.rsi;
+		*proc_thr_robust(p, 0) = 0;
 		p->nthreads = 1;
 	}
 	return e;
@@ -319,6 +320,7 @@ static void drop_threads(struct proc *p)
 		*proc_thr(p, i) = 0;
 		*proc_thr_tid(p, i) = 0;
 	}
+	robust_proc_end(p); /* its threads are gone, its memory not yet */
 	for (unsigned c = 1; c < p->nthr / PROC_THR_CHUNK; c++)
 		pool_put(&thr_pool, p->thr[c]);
 	p->nthr = PROC_THR_CHUNK;
@@ -442,6 +444,7 @@ void proc_thread_ended(struct proc *p, uint64_t tid, uint64_t pending)
 	sys_unmap(p->space, PG_IPC_BUF_BASE + (uint64_t)i * PAGE_SIZE, 1);
 	*proc_thr(p, i) = 0;
 	*proc_thr_tid(p, i) = 0;
+	*proc_thr_robust(p, i) = 0; /* libsys walked it (pthread_exit) */
 	if (--p->nthreads == 0) {
 		proc_end(p, PG_WAIT_EXITED, 0, 0, 0);
 		return;
@@ -512,6 +515,7 @@ long do_thread_spawn(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 		return e;
 	*proc_thr(p, (unsigned)i) = (uint32_t)k.rdi;
 	*proc_thr_tid(p, (unsigned)i) = k.rsi;
+	*proc_thr_robust(p, (unsigned)i) = 0;
 	p->nthreads++;
 	r->w[0] = (uint64_t)i;
 	r->w[1] = ipc;

@@ -104,6 +104,12 @@
  *                                                 get private copies.  E_INVAL
  *                                                 other advice, unaligned or
  *                                                 outside lazy regions; E_NOMEM
+ *   PG_ROBUST        w0 = the robust list head    -  (set_robust_list: a
+ *                    (lib/robust.h) of thread     process that ends walks
+ *                    slot w1 of the caller        each slot's list, marking
+ *                    (0: none)                    the MAP_SHARED lock words
+ *                                                 the thread held; E_INVAL
+ *                                                 for a slot not in use)
  *   PG_KSM_CTL       w0 = KSM_CTL_* key,          w0 = the value before (see
  *                    w1 = value (w2: a second)    abi/ksm.h; E_INVAL, E_BUSY)
  *   PG_KSM_STATS     w0 = pid (0: the caller)     buffer: struct ksm_stats
@@ -429,6 +435,7 @@ enum pg_request {
 	PG_TIMER,
 	PG_SIGQUEUE,
 	PG_PIPE_CTL,
+	PG_ROBUST,
 	PG_COUNT
 };
 
