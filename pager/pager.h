@@ -290,9 +290,10 @@ int sig_send_thread(struct proc *p, unsigned slot, int sig);
 /* A child of parent just ended: SIGCHLD to parent if it handles it, w
  * from sig_child_word. */
 void sig_child_ended(struct proc *parent, uint64_t w);
-/* Child c stopped or continued (jc_report): its parent's saved PG_WAIT
- * that asked for it is answered (proc.c). */
-void proc_jc_changed(struct proc *c);
+/* Child c stopped or continued (jc_report): its parent gets SIGCHLD word
+ * w (0: none), then its saved PG_WAIT that asked for it is answered
+ * (taken before the post, as for an end: proc.c's wait_answer). */
+void proc_jc_changed(struct proc *c, uint64_t w);
 /* p is stopped: its threads (an exec's new one) park (signal.c). */
 void sig_jc_restop(struct proc *p);
 /* SIGCHLD's sig_post word for ended child c (si_pid, si_code, si_status). */

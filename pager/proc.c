@@ -812,15 +812,21 @@ static void wait_answer(struct proc *c, uint64_t w)
 	}
 }
 
-void proc_jc_changed(struct proc *c)
+void proc_jc_changed(struct proc *c, uint64_t w)
 {
 	struct proc *p;
 	struct sys_msg r = { 0 };
-	if (c->state != PROC_LIVE || !waiter_for(c, &p) || !jc_take(c, p->wait_flags, &r))
+	uint32_t h = 0;
+	if (c->state != PROC_LIVE)
 		return;
-	uint32_t h = p->wait_reply;
-	p->wait_reply = 0;
-	sys_reply_send(h, E_OK, r.w[0], r.w[1], r.w[2], r.w[3]);
+	if (waiter_for(c, &p) && jc_take(c, p->wait_flags, &r)) {
+		h = p->wait_reply;
+		p->wait_reply = 0;
+	}
+	if (p && w) /* first, as wait_answer's */
+		sig_child_ended(p, w);
+	if (h)
+		sys_reply_send(h, E_OK, r.w[0], r.w[1], r.w[2], r.w[3]);
 }
 
 /* Our handle of the shared endpoint key, made now if new; 0 if full. */

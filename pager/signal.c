@@ -132,9 +132,7 @@ static void jc_tell_parent(struct proc *c, int code, int status)
 	struct proc *parent = c->orphan ? NULL : proc_live(c->ppid);
 	if (!parent)
 		return;
-	proc_jc_changed(c);
-	if (!parent->nocldstop && sig_action(parent, SIGCHLD_) == SIG_ACT_HANDLE)
-		post(parent, SIG_WORD(SIGCHLD_, code, status, c->pid));
+	proc_jc_changed(c, parent->nocldstop ? 0 : SIG_WORD(SIGCHLD_, code, status, c->pid));
 }
 
 /* Stop p by signal sig: each thread parks on its way back to ring 3 (a
