@@ -766,8 +766,9 @@ void libsys_fd_fork(int stage)
 		share_failed = 0;
 		for (int i = 0; i < ofd_top && !share_failed; i++) {
 			struct ofd *o = &ofds[i];
-			if (__atomic_load_n(&o->refs, __ATOMIC_ACQUIRE) && shareable(o) && !o->sh &&
-			    ofd_share(o))
+			/* (one only calls still use is being closed: the child drops it) */
+			if ((__atomic_load_n(&o->refs, __ATOMIC_ACQUIRE) & (REF_USE - 1)) &&
+			    shareable(o) && !o->sh && ofd_share(o))
 				share_failed = 1;
 		}
 		return;
