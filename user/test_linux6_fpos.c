@@ -5,7 +5,8 @@
  * write then the parent's follow one another ("helloworld"); an lseek in
  * one is seen by the other; parent and child reading one description at
  * once get every byte exactly once (a tmpfs file of numbered records, and
- * this program's own file, read-only); O_APPEND set by F_SETFL in a child
+ * this program's own file, read-only), also when the fork comes while
+ * another thread reads; O_APPEND set by F_SETFL in a child
  * holds in the parent; a description the parent closed lives on in two
  * children, the second reading where the first stopped; an exec'd image
  * moves the offset and sets O_APPEND for its parent; a child killed by
@@ -15,6 +16,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -168,6 +170,61 @@ static void part_concurrent(void)
 	munmap(seen, RECS * sizeof *seen + 64);
 }
 
+struct reader {
+	int fd;
+	uint32_t *seen;
+	long n;
+};
+
+static void *reader_main(void *arg)
+{
+	struct reader *r = arg;
+	r->n = read_records(r->fd, r->seen);
+	return NULL;
+}
+
+/* A fork while another thread reads a description no fork shared before
+ * (its position moves to where the child shares it, under the reader):
+ * every record read once by the two threads, in 8 rounds. */
+static void part_transition(void)
+{
+	uint32_t *seen = calloc(RECS, sizeof *seen), *recs = malloc(RECS * sizeof *recs);
+	int fd = open("/tmp/l6fpos_t", O_CREAT | O_RDWR | O_TRUNC, 0600);
+	CHECK(seen && recs && fd >= 0);
+	if (!seen || !recs || fd < 0)
+		return;
+	for (uint32_t i = 0; i < RECS; i++)
+		recs[i] = i;
+	CHECK(write(fd, recs, RECS * sizeof *recs) == RECS * sizeof *recs);
+	close(fd);
+	for (int round = 0; round < 8; round++) {
+		struct reader r = { open("/tmp/l6fpos_t", O_RDONLY), seen, 0 };
+		pthread_t t;
+		CHECK(r.fd >= 0);
+		memset(seen, 0, RECS * sizeof *seen);
+		CHECK(pthread_create(&t, NULL, reader_main, &r) == 0);
+		uint32_t rec;
+		CHECK(read(r.fd, &rec, sizeof rec) == sizeof rec); /* the thread reads too */
+		if (rec < RECS)
+			__atomic_add_fetch(&seen[rec], 1, __ATOMIC_RELAXED);
+		pid_t c = fork();
+		if (c == 0)
+			_exit(0);
+		long mine = 1 + read_records(r.fd, seen);
+		CHECK(pthread_join(t, NULL) == 0);
+		CHECK(reaped_ok(c));
+		CHECK(mine + r.n == RECS);
+		int once = 1;
+		for (uint32_t i = 0; i < RECS; i++)
+			once &= seen[i] == 1;
+		CHECK(once);
+		close(r.fd);
+	}
+	unlink("/tmp/l6fpos_t");
+	free(seen);
+	free(recs);
+}
+
 /* O_APPEND set by F_SETFL in a child holds in the parent (and cleared by
  * the parent, in the next child). */
 static void part_append(void)
@@ -299,6 +356,7 @@ static int run(void)
 	part_write();
 	part_seek();
 	part_concurrent();
+	part_transition();
 	part_append();
 	part_kept();
 	part_exec();
