@@ -1060,6 +1060,8 @@ void libsys_fd_import(const void *buf, size_t len)
 	for (unsigned i = 0; i < counts[0]; i++) {
 		struct carry_ofd c;
 		memcpy(&c, b + ofd_at + i * sizeof c, sizeof c);
+		if (c.pad < FD_MAX && c.pad >= (uint32_t)ofd_top)
+			ofd_top = (int)c.pad + 1; /* (fork looks that far) */
 		if (c.pad < FD_MAX) /* at the same place: descriptors name it so */
 			ofds[c.pad] = (struct ofd){ 0, c.kind, c.flags & ~CARRY_SHARED, 0, c.index,
 						    c.size, c.pos, NULL, NULL };

@@ -9,7 +9,8 @@
  * another thread reads; O_APPEND set by F_SETFL in a child
  * holds in the parent; a description the parent closed lives on in two
  * children, the second reading where the first stopped; an exec'd image
- * moves the offset and sets O_APPEND for its parent; a child killed by
+ * moves the offset and sets O_APPEND for its parent, and a description
+ * exec carried is shared by the new image's fork; a child killed by
  * SIGKILL while it reads leaves the description usable.  Run twice, the
  * free frames counted around the second: every page and object comes
  * back. */
@@ -290,6 +291,36 @@ static int after_exec(char **argv)
 	return fcntl(fd, F_SETFL, O_APPEND) == 0 ? 0 : 2;
 }
 
+/* The exec'd image of part_exec_fork (argv[2]: the descriptor, at 2 of
+ * "ab"): its fork child's write and then its own follow one another. */
+static int after_exec_fork(char **argv)
+{
+	int fd = atoi(argv[2]);
+	char buf[16] = "";
+	pid_t c = fork();
+	if (c == 0)
+		_exit(write(fd, "cd", 2) == 2 ? 0 : 1);
+	if (!reaped_ok(c) || write(fd, "ef", 2) != 2)
+		return 1;
+	return pread(fd, buf, sizeof buf, 0) == 6 && !memcmp(buf, "abcdef", 6) ? 0 : 2;
+}
+
+/* A description carried by exec (never shared by a fork before) is
+ * shared by the new image's fork. */
+static void part_exec_fork(void)
+{
+	pid_t c = fork();
+	if (c == 0) {
+		char arg[16];
+		int fd = make_file("/tmp/l6fpos_f", "ab");
+		snprintf(arg, sizeof arg, "%d", fd);
+		char *args[] = { (char *)prog, "fpos-exec-fork", arg, NULL };
+		execv(prog, args);
+		_exit(99);
+	}
+	CHECK(reaped_ok(c));
+}
+
 /* Across exec: the image the child runs moves the parent's offset. */
 static void part_exec(void)
 {
@@ -360,6 +391,7 @@ static int run(void)
 	part_append();
 	part_kept();
 	part_exec();
+	part_exec_fork();
 	part_kill();
 	return fails;
 }
@@ -369,6 +401,8 @@ int main(int argc, char **argv)
 	prog = argv[0];
 	if (argc > 2 && !strcmp(argv[1], "fpos-exec"))
 		return after_exec(argv);
+	if (argc > 2 && !strcmp(argv[1], "fpos-exec-fork"))
+		return after_exec_fork(argv);
 	setvbuf(stdout, NULL, _IONBF, 0);
 	return run_twice_counted(run);
 }
