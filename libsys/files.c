@@ -13,9 +13,11 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/socket.h>
 #include "abi/err.h"
+#include "abi/page.h"
 #include <string.h>
 #include "sys/startup.h"
 #include "sys/stdio.h"  /* console_read, console_write */
@@ -69,7 +71,28 @@ static struct ofd {
 				 * timerfd (an OFD_EVENT): pos = its clock + 1 */
 	char *dir;              /* a directory's path, a tmpfs file's object
 				 * name (malloc'd; exec opens it again) */
+	struct ofd_share *sh;   /* a file's part shared with other processes
+				 * (fork, exec), or NULL: below */
 } ofds[FD_MAX];
+
+/* What the processes holding one file's description share (Linux's
+ * struct file's f_pos and f_flags), once one of them forks: a page of
+ * MAP_SHARED anonymous memory of its own (fork copies the mapping, exec
+ * keeps it through the pager, a holder's end or its last close of the
+ * description unmaps it; the frame goes with the last mapping), so a
+ * hostile holder can break that description's offset and flags only.
+ * Until then the position is the description's own pos.  Both are moved
+ * lock-free (claim_*: a compare-and-swap of the position past the bytes
+ * a call will use, before it uses them), so a holder killed in the middle
+ * of a call holds nothing, and two readers never get the same bytes.  A
+ * description's pos reads POS_MOVED once its page took over (ofd_share);
+ * on the page every value is a position (another process may write any). */
+struct ofd_share {
+	uint64_t pos;
+	uint32_t flags; /* O_APPEND | O_NONBLOCK */
+};
+#define POS_MOVED (~0ull)
+#define ST_FLAGS (O_APPEND | O_NONBLOCK)
 
 /* ofds[i]'s position lock (pos_lock). */
 static uint32_t pos_locks[FD_MAX];
@@ -98,7 +121,7 @@ static void table_init(void)
 		__builtin_ia32_pause();
 	if (!table_ready) {
 		for (int fd = 0; fd < 3; fd++) {
-			ofds[fd] = (struct ofd){ 1, OFD_CONSOLE, O_RDWR, 0, 0, 0, 0, NULL };
+			ofds[fd] = (struct ofd){ 1, OFD_CONSOLE, O_RDWR, 0, 0, 0, 0, NULL, NULL };
 			fds[fd].o = &ofds[fd];
 		}
 		__atomic_store_n(&table_ready, 1, __ATOMIC_RELEASE);
@@ -215,6 +238,126 @@ static void pos_unlock(struct ofd *o, int held)
 	__atomic_store_n(&pos_mine, NULL, __ATOMIC_RELAXED);
 }
 
+/* Whether o's position and status flags are shared with the processes
+ * it is shared with (a file's: initrd's or tmpfs's), on a page of their
+ * own once this process forks (ofd_share). */
+static int shareable(const struct ofd *o)
+{
+	return o->kind == OFD_FILE || o->kind == OFD_SHM;
+}
+
+/* The word holding shareable o's position now (its own pos, or its
+ * page's once moved there) and *v its value. */
+static uint64_t *pos_word(struct ofd *o, uint64_t *v)
+{
+	*v = __atomic_load_n(&o->pos, __ATOMIC_ACQUIRE);
+	if (*v != POS_MOVED)
+		return &o->pos;
+	struct ofd_share *sh = __atomic_load_n(&o->sh, __ATOMIC_ACQUIRE); /* set before */
+	*v = __atomic_load_n(&sh->pos, __ATOMIC_ACQUIRE);
+	return &sh->pos;
+}
+
+/* A read of up to count bytes of shareable o (size bytes long) at its
+ * position: *at = that position, moved past the bytes claimed (at once:
+ * another reader, in this process or another, gets the next ones), and
+ * their count (0 at or past the end: the position stays). */
+static size_t claim_read(struct ofd *o, uint64_t size, size_t count, uint64_t *at)
+{
+	for (;;) {
+		uint64_t *w = pos_word(o, at);
+		size_t n = *at >= size ? 0 : size - *at < count ? (size_t)(size - *at) : count;
+		if (!n || __atomic_compare_exchange_n(w, at, *at + n, 0, __ATOMIC_ACQ_REL,
+						      __ATOMIC_ACQUIRE))
+			return n;
+	}
+}
+
+/* A write of count bytes at shareable o's position: the position, moved
+ * past them. */
+static uint64_t claim_write(struct ofd *o, size_t count)
+{
+	uint64_t at;
+	for (;;) {
+		uint64_t *w = pos_word(o, &at);
+		if (__atomic_compare_exchange_n(w, &at, at + count, 0, __ATOMIC_ACQ_REL,
+						__ATOMIC_ACQUIRE))
+			return at;
+	}
+}
+
+/* A call that claimed shareable o's bytes up to end used them up to used
+ * only: the position back to used, unless another call moved it since. */
+static void claim_undo(struct ofd *o, uint64_t end, uint64_t used)
+{
+	uint64_t v;
+	uint64_t *w = pos_word(o, &v);
+	if (v == end)
+		__atomic_compare_exchange_n(w, &v, used, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
+}
+
+/* Shareable o's position set to v. */
+static void pos_set(struct ofd *o, uint64_t v)
+{
+	uint64_t cur;
+	for (;;) {
+		uint64_t *w = pos_word(o, &cur);
+		if (__atomic_compare_exchange_n(w, &cur, v, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+			return;
+	}
+}
+
+/* o's flags, the status ones (O_APPEND, O_NONBLOCK) from its page when it
+ * has one. */
+static int ofd_flags(struct ofd *o)
+{
+	struct ofd_share *sh = __atomic_load_n(&o->sh, __ATOMIC_ACQUIRE);
+	if (!sh)
+		return o->flags;
+	return (o->flags & ~ST_FLAGS) |
+	       ((int)__atomic_load_n(&sh->flags, __ATOMIC_RELAXED) & ST_FLAGS);
+}
+
+/* Set if fork could not give a description its page (fork then fails
+ * ENOMEM, as Linux's when it cannot copy the table). */
+static int share_failed;
+
+/* o's position and status flags moved to a page of their own (table lock
+ * held: no fcntl meanwhile; a read, write or lseek of another thread may
+ * run on: it finds POS_MOVED and goes on on the page): 0, or -1 (no
+ * memory: o as it was).  PG_MMAP straight: fork holds libsys's locks. */
+static int ofd_share(struct ofd *o)
+{
+	struct sys_msg m = { .label = PG_MMAP,
+			     .w = { 0, PAGE_SIZE,
+				    (PROT_READ | PROT_WRITE) |
+					    (uint64_t)(MAP_SHARED | MAP_ANONYMOUS) << 32, 0 } };
+	if (libsys_pg_call(&m))
+		return -1;
+	struct ofd_share *sh = (struct ofd_share *)(uintptr_t)m.w[0];
+	sh->flags = (uint32_t)(o->flags & ST_FLAGS);
+	uint64_t v = __atomic_load_n(&o->pos, __ATOMIC_ACQUIRE);
+	do { /* a reader's move between the copy and the mark: again */
+		__atomic_store_n(&sh->pos, v, __ATOMIC_RELAXED);
+		__atomic_store_n(&o->sh, sh, __ATOMIC_RELEASE);
+	} while (!__atomic_compare_exchange_n(&o->pos, &v, POS_MOVED, 0, __ATOMIC_ACQ_REL,
+					      __ATOMIC_ACQUIRE));
+	return 0;
+}
+
+/* This process's hold on share page sh (if not NULL) let go. */
+static void share_drop(struct ofd_share *sh)
+{
+	struct sys_msg m = { .label = PG_UNMAP, .w = { (uint64_t)(uintptr_t)sh, PAGE_SIZE } };
+	if (sh)
+		libsys_pg_call(&m);
+}
+
+int libsys_fd_fork_ok(void)
+{
+	return !share_failed;
+}
+
 /* The description fd names, or NULL (errno EBADF), with no use counted:
  * a close by another thread meanwhile may end it (ofd_get holds it). */
 static struct ofd *ofd_of(int fd)
@@ -255,7 +398,7 @@ static int fd_new(int kind, int flags, int shm, unsigned index, uint64_t size)
 	if (o) {
 		if (o - ofds >= ofd_top)
 			ofd_top = (int)(o - ofds) + 1;
-		*o = (struct ofd){ 0, kind, flags, shm, index, size, 0, NULL };
+		*o = (struct ofd){ 0, kind, flags, shm, index, size, 0, NULL, NULL };
 		fd = fd_take(0, o, (flags & O_CLOEXEC) != 0);
 		o->flags &= ~O_CLOEXEC;
 	} else {
@@ -278,6 +421,9 @@ static void fd_drop(int fd, struct ofd *gone)
 /* Release what description o (now unnamed) held. */
 static void ofd_close(const struct ofd *o)
 {
+	if (o->kind == OFD_FREE) /* (fd_drop's: not the last; only kind is set) */
+		return;
+	share_drop(o->sh);
 	if (o->kind == OFD_DIR || o->kind == OFD_PROC)
 		free(o->dir);
 	else if (o->kind == OFD_SHM) {
@@ -615,8 +761,16 @@ int libsys_fd_new_pipe(unsigned id, int write_end, int flags)
 
 void libsys_fd_fork(int stage)
 {
-	if (stage == 0) {
+	if (stage == 0) { /* every file's position and flags shared from now on */
 		lock();
+		share_failed = 0;
+		for (int i = 0; i < ofd_top && !share_failed; i++) {
+			struct ofd *o = &ofds[i];
+			/* (one only calls still use is being closed: the child drops it) */
+			if ((__atomic_load_n(&o->refs, __ATOMIC_ACQUIRE) & (REF_USE - 1)) &&
+			    shareable(o) && !o->sh && ofd_share(o))
+				share_failed = 1;
+		}
 		return;
 	}
 	if (stage == 1) {
@@ -698,7 +852,7 @@ int libsys_fd_target(int fd, struct libsys_target *t)
 
 int libsys_fd_flags(int fd)
 {
-	return fd_ok(fd) ? fds[fd].o->flags : 0;
+	return fd_ok(fd) ? ofd_flags(fds[fd].o) : 0;
 }
 
 int libsys_fd_sock(int fd, unsigned *in, unsigned *out, int *type, uint64_t **state)
@@ -744,6 +898,9 @@ struct carry_ofd {
 struct carry_fd {
 	int16_t fd, ofd;
 };
+/* In a carried description's flags: its position and status flags are on
+ * its share page, whose address is in pos (the pager keeps the page). */
+#define CARRY_SHARED 0x40000000
 
 /* Whether description o goes through exec: a directory's only with its
  * path (every one has it). */
@@ -801,7 +958,14 @@ size_t libsys_fd_export(void *buf, size_t cap, struct pg_exec_drop *drops, uint3
 			drops[(*ndrops)++] = (struct pg_exec_drop){ (uint16_t)libsys_epoll_kick(o->index), 0 };
 		if (!carried(o) || !kept[i])
 			continue;
-		struct carry_ofd c = { o->kind, o->flags, o->index, (uint32_t)i, o->size, o->pos };
+		struct carry_ofd c = { o->kind, ofd_flags(o), o->index, (uint32_t)i, o->size, o->pos };
+		if (o->sh) { /* the shared part by its page, kept by the pager too */
+			c.flags |= CARRY_SHARED;
+			c.pos = (uint64_t)(uintptr_t)o->sh;
+			if (*nkeeps < PG_EXEC_KEEP_MAX)
+				keeps[*nkeeps] = c.pos;
+			++*nkeeps;
+		}
 		if (o->kind == OFD_SHM) { /* the object by its mapping, kept by the pager */
 			c.size = libsys_shm_base(o->shm);
 			if (*nkeeps < PG_EXEC_KEEP_MAX)
@@ -896,13 +1060,22 @@ void libsys_fd_import(const void *buf, size_t len)
 	for (unsigned i = 0; i < counts[0]; i++) {
 		struct carry_ofd c;
 		memcpy(&c, b + ofd_at + i * sizeof c, sizeof c);
+		if (c.pad < FD_MAX && c.pad >= (uint32_t)ofd_top)
+			ofd_top = (int)c.pad + 1; /* (fork looks that far) */
 		if (c.pad < FD_MAX) /* at the same place: descriptors name it so */
-			ofds[c.pad] = (struct ofd){ 0, c.kind, c.flags, 0, c.index, c.size, c.pos, NULL };
+			ofds[c.pad] = (struct ofd){ 0, c.kind, c.flags & ~CARRY_SHARED, 0, c.index,
+						    c.size, c.pos, NULL, NULL };
+		if (c.pad < FD_MAX && (c.flags & CARRY_SHARED)) { /* the page the pager kept */
+			ofds[c.pad].sh = (struct ofd_share *)(uintptr_t)c.pos;
+			ofds[c.pad].pos = POS_MOVED;
+		}
 		if (c.pad < FD_MAX && c.kind == OFD_SHM) { /* the object the pager kept */
 			ofds[c.pad].size = 0;
 			ofds[c.pad].shm = libsys_shm_adopt(c.size);
-			if (!ofds[c.pad].shm)
+			if (!ofds[c.pad].shm) {
+				share_drop(ofds[c.pad].sh);
 				ofds[c.pad].kind = OFD_FREE;
+			}
 		}
 	}
 	for (unsigned i = 0; i < counts[1]; i++) {
@@ -1029,26 +1202,35 @@ static ssize_t ofd_read(struct ofd *o, void *buf, size_t count, int64_t off)
 	if (o->kind == OFD_ZERO || o->kind == OFD_RANDOM)
 		return dev_fill(o->kind, buf, count);
 	uint64_t at = (uint64_t)off;
-	int held = off < 0 && pos_lock(o, &at);
+	if (o->kind == OFD_PROC) { /* made anew each read: under the position lock */
+		int held = off < 0 && pos_lock(o, &at);
+		ssize_t done = libsys_procfs_read(o->index, o->shm, at, buf, count);
+		if (off < 0 && done > 0)
+			o->pos = at + (uint64_t)done;
+		pos_unlock(o, held);
+		return done;
+	}
+	/* a file: its bytes claimed first (claim_read), then copied */
+	uint64_t size = o->kind == OFD_SHM ? libsys_shm_size(o->shm) : o->size;
+	size_t n = off >= 0 ? (at >= size ? 0 : size - at < count ? (size_t)(size - at) : count) :
+		   claim_read(o, size, count, &at);
 	ssize_t done = 0;
-	if (o->kind == OFD_PROC)
-		done = libsys_procfs_read(o->index, o->shm, at, buf, count);
-	else if (o->kind == OFD_SHM)
-		done = (ssize_t)libsys_shm_rw(o->shm, at, buf, count, 0);
-	else
-		while ((size_t)done < count) {
-			long n = read_chunk(o, at + (uint64_t)done, (char *)buf + done,
-					    count - (size_t)done);
-			if (n <= 0) {
-				if (n < 0 && !done)
-					done = libsys_fail((int)-n);
+	if (o->kind == OFD_SHM) { /* (past a truncate meanwhile: zeros, shm_rw's case) */
+		memcpy(buf, (const char *)(uintptr_t)libsys_shm_base(o->shm) + at, n);
+		done = (ssize_t)n;
+	} else
+		while ((size_t)done < n) {
+			long k = read_chunk(o, at + (uint64_t)done, (char *)buf + done,
+					    n - (size_t)done);
+			if (k <= 0) {
+				if (k < 0 && !done)
+					done = libsys_fail((int)-k);
 				break;
 			}
-			done += n;
+			done += k;
 		}
-	if (off < 0 && done > 0)
-		o->pos = at + (uint64_t)done;
-	pos_unlock(o, held);
+	if (off < 0 && (size_t)(done > 0 ? done : 0) < n)
+		claim_undo(o, at + n, at + (uint64_t)(done > 0 ? done : 0));
 	return done;
 }
 
@@ -1104,13 +1286,18 @@ static ssize_t ofd_write(struct ofd *o, const void *buf, size_t count, int64_t o
 		return (ssize_t)n;
 	}
 	uint64_t at = (uint64_t)off;
-	int held = off < 0 && pos_lock(o, &at);
-	size_t n = o->flags & O_APPEND ? /* every write at the end, at once, as Linux's */
-		libsys_shm_append(o->shm, buf, count, &at) :
-		libsys_shm_rw(o->shm, at, (void *)buf, count, 1);
-	if (off < 0)
-		o->pos = at + n;
-	pos_unlock(o, held);
+	size_t n;
+	if (ofd_flags(o) & O_APPEND) { /* every write at the end, at once, as Linux's */
+		n = libsys_shm_append(o->shm, buf, count, &at);
+		if (off < 0)
+			pos_set(o, at + n);
+	} else {
+		if (off < 0)
+			at = claim_write(o, count); /* the place is ours from here */
+		n = libsys_shm_rw(o->shm, at, (void *)buf, count, 1);
+		if (off < 0 && n < count)
+			claim_undo(o, at + count, at + n);
+	}
 	return n || !count ? (ssize_t)n : libsys_fail(E_NOMEM);
 }
 
@@ -1147,17 +1334,24 @@ static off_t ofd_seek(struct ofd *o, off_t off, int whence)
 		/* Linux's devices and anonymous inodes stay at 0 (a directory: readdir's) */
 		return 0;
 	uint64_t size = o->kind == OFD_SHM ? libsys_shm_size(o->shm) : o->size, pos;
-	int held = pos_lock(o, &pos);
-	int64_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ?
-		       (int64_t)pos : whence == SEEK_END ? (int64_t)size : -1;
-	if (base < 0 || base + off < 0) {
+	int held = o->kind == OFD_PROC && pos_lock(o, &pos);
+	for (;;) {
+		uint64_t *w = o->kind == OFD_PROC ? &o->pos : pos_word(o, &pos);
+		int64_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ?
+			       (int64_t)pos : whence == SEEK_END ? (int64_t)size : -1, to;
+		if (base < 0 || __builtin_add_overflow(base, (int64_t)off, &to) || to < 0) {
+			pos_unlock(o, held);
+			errno = EINVAL;
+			return -1;
+		}
+		if (o->kind == OFD_PROC)
+			*w = (uint64_t)to;
+		else if (!__atomic_compare_exchange_n(w, &pos, (uint64_t)to, 0, __ATOMIC_ACQ_REL,
+						      __ATOMIC_RELAXED))
+			continue; /* another call moved it: from there */
 		pos_unlock(o, held);
-		errno = EINVAL;
-		return -1;
+		return to;
 	}
-	o->pos = (uint64_t)(base + off);
-	pos_unlock(o, held);
-	return base + off;
 }
 
 off_t lseek(int fd, off_t off, int whence)
@@ -1246,9 +1440,13 @@ static int fcntl_locked(int fd, int cmd, long arg)
 		fds[fd].cloexec = (arg & FD_CLOEXEC) != 0;
 		return 0;
 	case F_GETFL:
-		return o->flags;
-	case F_SETFL: /* O_NONBLOCK and O_APPEND change (Linux's others do nothing here) */
-		o->flags = (o->flags & ~(O_NONBLOCK | O_APPEND)) | ((int)arg & (O_NONBLOCK | O_APPEND));
+		return ofd_flags(o);
+	case F_SETFL: /* O_NONBLOCK and O_APPEND change (Linux's others do nothing
+		       * here), on the page too if o is shared */
+		o->flags = (o->flags & ~ST_FLAGS) | ((int)arg & ST_FLAGS);
+		if (o->sh)
+			__atomic_store_n(&o->sh->flags, (uint32_t)(o->flags & ST_FLAGS),
+					 __ATOMIC_RELAXED);
 		return 0;
 	default:
 		errno = EINVAL;

@@ -273,7 +273,11 @@ void libsys_brk_fork(int stage);     /* libc2.c brk_lock */
 void libsys_atexit_fork(int stage);  /* libc.c atexit_lock */
 void libsys_fd_fork(int stage);      /* files.c table_lock (the child also drops
 					* the uses other threads were making: a
-					* description closed meanwhile is closed) */
+					* description closed meanwhile is closed;
+					* stage 0 also moves every file's position
+					* and status flags to a page the child
+					* shares) */
+int libsys_fd_fork_ok(void);         /* 0 if stage 0 lacked memory for that */
 void libsys_epoll_fork(int stage);   /* epoll.c ep_lock (after the table's:
 					* a description's end forgets its
 					* interests under both) */

@@ -235,7 +235,7 @@ pid_t fork(void)
 	libsys_atfork(0);
 	libsys_sigs_off();
 	fork_locks(0);
-	int pid = pgreq_fork();
+	int pid = libsys_fd_fork_ok() ? pgreq_fork() : -E_NOMEM;
 	fork_locks(pid == 0 ? 2 : 1);
 	if (pid != 0)
 		libsys_sigmask_set(mask);

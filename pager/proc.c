@@ -572,27 +572,35 @@ static void exec_clear(struct proc *p, const struct pg_exec_drop *drops, uint32_
 }
 
 /* The objects exec keeps (PG_IO_EXEC's K addresses): libsys's whole
- * mapping of each, and a reference held while the old image goes. */
+ * mapping of each (len bytes; hold: shm_hold's), and a reference held
+ * while the old image goes. */
 struct exec_keep {
-	uint64_t at;
+	uint64_t at, len;
 	struct shm *obj;
+	bool hold;
 };
 
 /* Whether the k addresses are each libsys's whole mapping of an object in
- * p (PG_PSH_OPEN's, or a memfd's once sized: shm_hold, PG_PSH_SPAN bytes,
- * the object's page 0 at its start), none twice: the objects into keep. */
+ * p, none twice: PG_PSH_OPEN's or a memfd's once sized (shm_hold,
+ * PG_PSH_SPAN bytes, the object's page 0 at its start), or a page of
+ * MAP_SHARED anonymous memory (libsys's share page of an open file
+ * description: files.c).  The objects into keep. */
 static bool exec_keeps_ok(struct proc *p, const uint64_t *at, uint32_t k,
 			  struct exec_keep *keep)
 {
 	for (uint32_t i = 0; i < k; i++) {
 		struct region *rg = region_find(&p->mem.regions, at[i]);
 		if (!rg || rg->start != at[i] || rg->kind != PG_BACK_SHARED || !rg->shm ||
-		    !rg->shm_hold || rg->end - rg->start != PG_PSH_SPAN || rg->shm_va0 != at[i])
+		    rg->shm_private || rg->shm_va0 != at[i])
+			return false;
+		uint64_t len = rg->end - rg->start;
+		if (rg->shm_hold ? len != PG_PSH_SPAN :
+				   len != PAGE_SIZE || rg->shm->sized || rg->shm->seg)
 			return false;
 		for (uint32_t j = 0; j < i; j++)
 			if (at[j] == at[i])
 				return false;
-		keep[i] = (struct exec_keep){ at[i], rg->shm };
+		keep[i] = (struct exec_keep){ at[i], len, rg->shm, rg->shm_hold };
 	}
 	return true;
 }
@@ -604,10 +612,10 @@ static int exec_remap(struct proc *p, const struct exec_keep *keep, uint32_t k, 
 {
 	for (uint32_t i = 0; i < k; i++) {
 		if (!e)
-			e = dp_register_shared(&p->mem, keep[i].at, PG_PSH_SPAN, MAP_R | MAP_W,
+			e = dp_register_shared(&p->mem, keep[i].at, keep[i].len, MAP_R | MAP_W,
 					       keep[i].obj, keep[i].at);
 		if (!e)
-			region_find(&p->mem.regions, keep[i].at)->shm_hold = true;
+			region_find(&p->mem.regions, keep[i].at)->shm_hold = keep[i].hold;
 		dp_shm_put(keep[i].obj);
 	}
 	return e;

@@ -329,8 +329,11 @@
  *                    uint64_t addresses of        back to default; every
  *                    libsys's whole mappings of   thread but a new first one
  *                    objects (PG_PSH_OPEN's, a    gone; the K mappings at
- *                    memfd's) kept descriptors    the same addresses in the
- *                    hold, then up to             new image, the same
+ *                    memfd's, a one-page          the same addresses in the
+ *                    MAP_SHARED anonymous one:    new image, the same
+ *                    a description's shared
+ *                    part) kept descriptors
+ *                    hold, then up to
  *                    PG_EXEC_MAX bytes for the    objects).  E_NOENT,
  *                    new image's startup page     E_NOEXEC, E_INVAL (an
  *                    (exec_carry)                 address that is no such
