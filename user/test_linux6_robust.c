@@ -74,8 +74,8 @@ struct die {
 	pthread_mutex_t *m;
 	int times;   /* locks taken */
 	int how;     /* 0 return, 1 pthread_exit */
-	int hold_ms; /* held this long before ending */
-	volatile int locked;
+	int hold;    /* held until released (then the caller locks meanwhile) */
+	volatile int locked, released;
 };
 
 static void *die_holding(void *p)
@@ -84,21 +84,21 @@ static void *die_holding(void *p)
 	for (int i = 0; i < d->times; i++)
 		EQ(pthread_mutex_lock(d->m), 0);
 	__atomic_store_n(&d->locked, 1, __ATOMIC_SEQ_CST);
-	if (d->hold_ms)
-		usleep(d->hold_ms * 1000);
+	while (d->hold && !__atomic_load_n(&d->released, __ATOMIC_SEQ_CST))
+		usleep(1000);
 	if (d->how)
 		pthread_exit(NULL);
 	return NULL;
 }
 
-/* A thread takes m times times and ends holding it; joined unless
- * hold_ms (then the caller locks while it holds it). */
-static pthread_t dies(struct die *d, pthread_mutex_t *m, int times, int how, int hold_ms)
+/* A thread takes m times times and ends holding it; joined unless hold
+ * (then it ends once d->released is set, and the caller locks meanwhile). */
+static pthread_t dies(struct die *d, pthread_mutex_t *m, int times, int how, int hold)
 {
 	pthread_t t;
-	*d = (struct die){ m, times, how, hold_ms, 0 };
+	*d = (struct die){ m, times, how, hold, 0, 0 };
 	EQ(pthread_create(&t, NULL, die_holding, d), 0);
-	if (!hold_ms)
+	if (!hold)
 		EQ(pthread_join(t, NULL), 0);
 	else
 		while (!__atomic_load_n(&d->locked, __ATOMIC_SEQ_CST))
@@ -143,11 +143,12 @@ static void thread_dies(void)
 	EQ(pthread_mutex_unlock(&m), 0);
 	/* held: trylock EBUSY, timedlock ETIMEDOUT; then we sleep in lock
 	 * while it ends holding it and wake with EOWNERDEAD */
-	pthread_t t = dies(&d, &m, 1, 1, 300);
+	pthread_t t = dies(&d, &m, 1, 1, 1);
 	EQ(pthread_mutex_trylock(&m), EBUSY);
 	abs_in(&ts, 20);
 	EQ(pthread_mutex_timedlock(&m, &ts), ETIMEDOUT);
 	EQ(pthread_mutex_unlock(&m), EPERM); /* not ours */
+	__atomic_store_n(&d.released, 1, __ATOMIC_SEQ_CST); /* it ends while we sleep */
 	EQ(pthread_mutex_lock(&m), EOWNERDEAD);
 	EQ(pthread_join(t, NULL), 0);
 	EQ(pthread_mutex_consistent(&m), 0);
@@ -165,13 +166,14 @@ static void not_recoverable(void)
 	pthread_mutex_t m;
 	struct die d;
 	init_robust(&m, PTHREAD_MUTEX_NORMAL, PTHREAD_PROCESS_PRIVATE);
-	pthread_t t = dies(&d, &m, 1, 0, 300);
-	pthread_t w; /* asleep in lock too: woken by the unlock below */
-	EQ(pthread_create(&w, NULL, lock_expect, &m), 0);
+	pthread_t t = dies(&d, &m, 1, 0, 1);
+	__atomic_store_n(&d.released, 1, __ATOMIC_SEQ_CST);
 	EQ(pthread_mutex_lock(&m), EOWNERDEAD);
 	EQ(pthread_join(t, NULL), 0);
+	pthread_t w; /* asleep in lock (most likely) while we hold it inconsistent */
+	EQ(pthread_create(&w, NULL, lock_expect, &m), 0);
 	usleep(50 * 1000);
-	EQ(pthread_mutex_unlock(&m), 0); /* not made consistent */
+	EQ(pthread_mutex_unlock(&m), 0); /* not made consistent: w gets ENOTRECOVERABLE */
 	void *r;
 	EQ(pthread_join(w, &r), 0);
 	EQ((long)r, ENOTRECOVERABLE);
