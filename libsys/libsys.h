@@ -147,6 +147,11 @@ int libsys_pipe_ref(unsigned id, int write_end, int delta);
 long libsys_pipe_read(unsigned id, void *buf, size_t count, int nonblock);
 long libsys_pipe_write(unsigned id, const void *buf, size_t count, int nonblock);
 int libsys_fd_console(int fd);
+/* Whether process pid runs no more: no such process, or one that ended
+ * and is not yet waited for (a zombie, which kill(pid, 0) still finds, as
+ * Linux's): a lock word naming it as its holder may be taken over
+ * (sysvsem.c, mqueue.c).  errno kept. */
+int libsys_pid_gone(int pid);
 /* How many bytes from buf the caller may write (write: 1) or read: the
  * pager's PG_IO_CHECK, at most count (0 for a bad pointer). */
 size_t libsys_user_room(const void *buf, size_t count, int write);

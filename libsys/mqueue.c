@@ -43,7 +43,7 @@
 struct mq_head {
 	uint32_t magic, maxmsg;
 	uint64_t msgsize;
-	uint32_t lock;      /* 0 free, 1 held, 2 held and someone may sleep */
+	uint32_t lock;      /* 0 free, or the holder's pid | MQ_LOCK_SLEEPERS */
 	uint32_t curmsgs;
 	uint32_t sent;      /* bumped by every send: receivers sleep on it */
 	uint32_t taken;     /* bumped by every receive: senders sleep on it */
@@ -88,18 +88,46 @@ static size_t queue_bytes(uint64_t maxmsg, uint64_t msgsize)
 	return (n + 4095) & ~(size_t)4095;
 }
 
+#define MQ_LOCK_SLEEPERS 0x80000000u /* someone may sleep on the lock word */
+#define MQ_LOCK_LOOK_MS  50          /* a sleeper looks at the holder this often */
+
+/* Take q's lock: the word holds our pid (and MQ_LOCK_SLEEPERS once anyone
+ * slept on it).  A waiter sleeps on the word, and each time its sleep
+ * ends without the word moving it checks the holder: a holder that is no
+ * more (killed inside the lock: a SIGKILL, or a fault in memory another
+ * thread unmapped) has its lock taken over, so that one process's death
+ * does not hang every other user of the queue; the queue is then as the
+ * dead holder left it. */
 static void q_lock(struct mq_head *q)
 {
-	uint32_t v = 0;
-	if (__atomic_compare_exchange_n(&q->lock, &v, 1, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+	uint32_t me = (uint32_t)getpid(), v = 0;
+	if (__atomic_compare_exchange_n(&q->lock, &v, me, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
 		return;
-	while (__atomic_exchange_n(&q->lock, 2, __ATOMIC_ACQUIRE) != 0)
-		libsys_futex_wait(&q->lock, 2, FUTEX_FOREVER, 1);
+	for (;;) {
+		v = __atomic_load_n(&q->lock, __ATOMIC_RELAXED);
+		if (!v) { /* taken with the mark: other sleepers are not known */
+			if (__atomic_compare_exchange_n(&q->lock, &v, me | MQ_LOCK_SLEEPERS, 0,
+							__ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+				return;
+			continue;
+		}
+		uint32_t w = v | MQ_LOCK_SLEEPERS, holder = v & ~MQ_LOCK_SLEEPERS;
+		if (v != w && !__atomic_compare_exchange_n(&q->lock, &v, w, 0, __ATOMIC_RELAXED,
+							   __ATOMIC_RELAXED))
+			continue;
+		if (libsys_futex_wait(&q->lock, w, MQ_LOCK_LOOK_MS, 1) == E_OK)
+			continue;
+		if (holder != me && __atomic_load_n(&q->lock, __ATOMIC_RELAXED) == w &&
+		    libsys_pid_gone((int)holder) &&
+		    __atomic_compare_exchange_n(&q->lock, &w, me | MQ_LOCK_SLEEPERS, 0,
+						__ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+			return;
+	}
 }
 
 static void q_unlock(struct mq_head *q)
 {
-	if (__atomic_exchange_n(&q->lock, 0, __ATOMIC_RELEASE) == 2)
+	if (__atomic_exchange_n(&q->lock, 0, __ATOMIC_RELEASE) & MQ_LOCK_SLEEPERS)
 		libsys_futex_wake(&q->lock, 1, 1);
 }
 
@@ -308,6 +336,10 @@ int mq_timedsend(mqd_t mqd, const char *msg, size_t len, unsigned prio,
 		errno = EINVAL;
 		return -1;
 	}
+	if (len && libsys_user_room(msg, len, 0) < len) { /* (never a fault in the lock) */
+		errno = EFAULT;
+		return -1;
+	}
 	q_lock(q);
 	uint32_t i = 0;
 	for (;;) {
@@ -351,6 +383,9 @@ ssize_t mq_timedreceive(mqd_t mqd, char *msg, size_t len, unsigned *prio,
 		errno = EMSGSIZE;
 		return -1;
 	}
+	/* the bytes we may write there, known before the lock (a message
+	 * longer is EFAULT and stays in the queue: never a fault in the lock) */
+	size_t room = libsys_user_room(msg, d->msgsize, 1);
 	q_lock(q);
 	struct mq_slot *s = slots(q), *best;
 	for (;;) {
@@ -369,6 +404,11 @@ ssize_t mq_timedreceive(mqd_t mqd, char *msg, size_t len, unsigned *prio,
 		}
 	}
 	size_t n = best->len < d->msgsize ? best->len : d->msgsize;
+	if (n > room) {
+		q_unlock(q);
+		errno = EFAULT;
+		return -1;
+	}
 	memcpy(msg, msg_at(d, (uint32_t)(best - s)), n);
 	if (prio)
 		*prio = best->prio;
@@ -436,7 +476,7 @@ int mq_notify(mqd_t mqd, const struct sigevent *sev)
 	int e = 0;
 	pid_t me = getpid();
 	q_lock(q);
-	if (q->notify_pid && q->notify_pid != me && kill(q->notify_pid, 0) == 0)
+	if (q->notify_pid && q->notify_pid != me && !libsys_pid_gone(q->notify_pid))
 		e = EBUSY; /* (a registered process that is gone holds nothing) */
 	else if (!sev && q->notify_pid == me)
 		q->notify_pid = 0;
