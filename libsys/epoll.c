@@ -117,7 +117,7 @@ void libsys_epoll_free(unsigned inst)
 	lock();
 	unsigned kick = eps[inst].kick;
 	int used = eps[inst].used;
-	free(eps[inst].it);
+	libsys_free_async(eps[inst].it); /* (close of an epoll: maybe a handler's) */
 	eps[inst] = (struct ep){ 0 };
 	unlock();
 	if (used)

@@ -358,6 +358,10 @@ int libsys_ms_until_on(int clk, const struct timespec *abstime, uint64_t *ms);
  * holds it across the copy. */
 void libsys_heap_lock(void);
 void libsys_heap_unlock(void);
+/* free(p) for a caller that may be a signal handler (close() is async-
+ * signal-safe, and its thread may be inside malloc, holding the heap
+ * lock): p goes on a list the next heap unlock gives back. */
+void libsys_free_async(void *p);
 
 /* aligned_alloc's mark, in the word before a block it returns (where a
  * heap chunk's size word is, whose bit 1 is always clear): bits 4.. hold
