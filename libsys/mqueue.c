@@ -37,6 +37,7 @@
 #define MQ_HARD_SIZE  (16 << 20)
 #define MQD_BASE      0x10000 /* descriptors: not file descriptors */
 #define MQD_MAX       256
+#define MQ_RWHO       16 /* receivers' processes known by pid (struct mq_head) */
 
 /* The queue's state, at the start of its object (the first 16 bytes are
  * PG_PSH_INIT's). */
@@ -52,6 +53,13 @@ struct mq_head {
 	int32_t notify_pid; /* 0: nobody registered */
 	int32_t notify_sig; /* 0: SIGEV_NONE */
 	uint64_t notify_value;
+	struct {            /* the receivers waiting, by process (mq_notify's
+			     * "nobody waits" must not count one killed
+			     * while it waited; rwait counts those with no
+			     * slot) */
+		int32_t pid;
+		uint32_t n;
+	} rwho[MQ_RWHO];
 };
 
 struct mq_slot {
@@ -284,10 +292,66 @@ int mq_unlink(const char *name)
 	return libsys_fail(libsys_pg_call(&m));
 }
 
+/* A receiver of process pid starts (+1) or stops (-1) waiting on q
+ * (locked): counted in its process's rwho slot, or in rwait if none is
+ * free.  *slot: the one used (-1: rwait), given back at the stop. */
+static void rwho_count(struct mq_head *q, int32_t pid, int delta, int *slot)
+{
+	if (delta < 0) {
+		if (*slot >= 0 && q->rwho[*slot].pid == pid && q->rwho[*slot].n)
+			q->rwho[*slot].n--;
+		else if (*slot < 0 && q->rwait)
+			q->rwait--;
+		return;
+	}
+	int free = -1;
+	for (int i = 0; i < MQ_RWHO; i++) {
+		if (q->rwho[i].n && q->rwho[i].pid == pid) {
+			q->rwho[i].n++;
+			*slot = i;
+			return;
+		}
+		if (!q->rwho[i].n && free < 0)
+			free = i;
+	}
+	*slot = free;
+	if (free < 0) {
+		q->rwait++;
+		return;
+	}
+	q->rwho[free].pid = pid;
+	q->rwho[free].n = 1;
+}
+
+/* Whether any receiver is counted as waiting on q (locked), gone or not. */
+static int receivers_counted(const struct mq_head *q)
+{
+	int any = q->rwait != 0;
+	for (int i = 0; i < MQ_RWHO; i++)
+		any |= q->rwho[i].n != 0;
+	return any;
+}
+
+/* Whether a receiver waits on q (locked): one in a slot whose process is
+ * still there (a gone one's slot is let go), or one counted in rwait. */
+static int receiver_waits(struct mq_head *q)
+{
+	int any = q->rwait != 0;
+	for (int i = 0; i < MQ_RWHO; i++)
+		if (q->rwho[i].n) {
+			if (libsys_pid_gone(q->rwho[i].pid))
+				q->rwho[i].n = 0;
+			else
+				any = 1;
+		}
+	return any;
+}
+
 /* Wait (q locked; unlocked across the sleep) until *word moves from its
- * value now, *waiters counting us: 0, or an errno (ETIMEDOUT, EINVAL for a
- * bad time, EINTR when a handler without SA_RESTART ran meanwhile). */
-static int wait_on(struct mq_head *q, uint32_t *word, uint32_t *waiters,
+ * value now, counted as a sender waiting (swait) or a receiver
+ * (rwho_count): 0, or an errno (ETIMEDOUT, EINVAL for a bad time, EINTR
+ * when a handler without SA_RESTART ran meanwhile). */
+static int wait_on(struct mq_head *q, uint32_t *word, int receiver,
 		   const struct timespec *abstime)
 {
 	uint64_t ms = FUTEX_FOREVER;
@@ -296,11 +360,19 @@ static int wait_on(struct mq_head *q, uint32_t *word, uint32_t *waiters,
 		return e;
 	uint32_t seen = __atomic_load_n(word, __ATOMIC_RELAXED);
 	unsigned mark = libsys_sig_eintr();
-	(*waiters)++;
+	int32_t me = (int32_t)getpid();
+	int slot = -1;
+	if (receiver)
+		rwho_count(q, me, 1, &slot);
+	else
+		q->swait++;
 	q_unlock(q);
 	int w = libsys_futex_wait(word, seen, ms, 1);
 	q_lock(q);
-	(*waiters)--;
+	if (receiver)
+		rwho_count(q, me, -1, &slot);
+	else if (q->swait)
+		q->swait--;
 	if (w == E_INTR && libsys_sig_eintr() != mark)
 		return EINTR;
 	return 0; /* (a time-out is found by the next libsys_ms_until) */
@@ -310,7 +382,7 @@ static int wait_on(struct mq_head *q, uint32_t *word, uint32_t *waiters,
  * it: the registered process hears of it once. */
 static void notify(struct mq_head *q)
 {
-	if (!q->notify_pid || q->rwait)
+	if (!q->notify_pid || receiver_waits(q))
 		return;
 	pid_t pid = q->notify_pid;
 	int sig = q->notify_sig;
@@ -348,7 +420,7 @@ int mq_timedsend(mqd_t mqd, const char *msg, size_t len, unsigned prio,
 		if (i < d->maxmsg)
 			break;
 		i = 0;
-		int e = (d->flags & O_NONBLOCK) ? EAGAIN : wait_on(q, &q->taken, &q->swait, abstime);
+		int e = (d->flags & O_NONBLOCK) ? EAGAIN : wait_on(q, &q->taken, 0, abstime);
 		if (e) {
 			q_unlock(q);
 			errno = e;
@@ -360,7 +432,7 @@ int mq_timedsend(mqd_t mqd, const char *msg, size_t len, unsigned prio,
 	if (q->curmsgs++ == 0)
 		notify(q);
 	q->sent++;
-	if (q->rwait)
+	if (receivers_counted(q))
 		libsys_futex_wake(&q->sent, 1, 1);
 	q_unlock(q);
 	return 0;
@@ -396,7 +468,7 @@ ssize_t mq_timedreceive(mqd_t mqd, char *msg, size_t len, unsigned *prio,
 				best = &s[i];
 		if (best)
 			break;
-		int e = (d->flags & O_NONBLOCK) ? EAGAIN : wait_on(q, &q->sent, &q->rwait, abstime);
+		int e = (d->flags & O_NONBLOCK) ? EAGAIN : wait_on(q, &q->sent, 1, abstime);
 		if (e) {
 			q_unlock(q);
 			errno = e;
