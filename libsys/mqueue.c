@@ -378,18 +378,33 @@ static int wait_on(struct mq_head *q, uint32_t *word, int receiver,
 	return 0; /* (a time-out is found by the next libsys_ms_until) */
 }
 
+/* A registered process's notification, taken from the queue under its
+ * lock and sent after it (notify_send). */
+struct mq_note {
+	pid_t pid;
+	int sig;
+	uint64_t value;
+};
+
 /* A message arrived in empty queue q (locked) and nobody waits to take
- * it: the registered process hears of it once. */
-static void notify(struct mq_head *q)
+ * it: the registered process hears of it once, *n (sig 0: nothing to
+ * send). */
+static void notify(struct mq_head *q, struct mq_note *n)
 {
 	if (!q->notify_pid || receiver_waits(q))
 		return;
-	pid_t pid = q->notify_pid;
-	int sig = q->notify_sig;
-	union sigval v = { .sival_ptr = (void *)(uintptr_t)q->notify_value };
+	*n = (struct mq_note){ q->notify_pid, q->notify_sig, q->notify_value };
 	q->notify_pid = 0;
-	if (sig)
-		sigqueue(pid, sig, v);
+}
+
+/* Send notification n, with no queue lock held: the signal may be ours,
+ * and its handler may use the queue (it ran inside the lock, and an
+ * mq_receive there waited for good). */
+static void notify_send(const struct mq_note *n)
+{
+	union sigval v = { .sival_ptr = (void *)(uintptr_t)n->value };
+	if (n->sig)
+		sigqueue(n->pid, n->sig, v);
 }
 
 int mq_timedsend(mqd_t mqd, const char *msg, size_t len, unsigned prio,
@@ -429,12 +444,14 @@ int mq_timedsend(mqd_t mqd, const char *msg, size_t len, unsigned prio,
 	}
 	memcpy(msg_at(d, i), msg, len);
 	slots(q)[i] = (struct mq_slot){ 1, prio, q->next_seq++, len };
+	struct mq_note note = { 0, 0, 0 };
 	if (q->curmsgs++ == 0)
-		notify(q);
+		notify(q, &note);
 	q->sent++;
 	if (receivers_counted(q))
 		libsys_futex_wake(&q->sent, 1, 1);
 	q_unlock(q);
+	notify_send(&note);
 	return 0;
 }
 
