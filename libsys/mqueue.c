@@ -105,18 +105,26 @@ static size_t queue_bytes(uint64_t maxmsg, uint64_t msgsize)
  * more (killed inside the lock: a SIGKILL, or a fault in memory another
  * thread unmapped) has its lock taken over, so that one process's death
  * does not hang every other user of the queue; the queue is then as the
- * dead holder left it. */
+ * dead holder left it.  Held with signals off (the mask before in
+ * q_mask): a handler that used the queue ran inside the lock on the way
+ * back from a system call made there, and waited for good on its own
+ * process's lock. */
+static __thread uint64_t q_mask;
+
 static void q_lock(struct mq_head *q)
 {
+	uint64_t old = libsys_sigs_off();
 	uint32_t me = (uint32_t)getpid(), v = 0;
-	if (__atomic_compare_exchange_n(&q->lock, &v, me, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+	if (__atomic_compare_exchange_n(&q->lock, &v, me, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
+		q_mask = old;
 		return;
+	}
 	for (;;) {
 		v = __atomic_load_n(&q->lock, __ATOMIC_RELAXED);
 		if (!v) { /* taken with the mark: other sleepers are not known */
 			if (__atomic_compare_exchange_n(&q->lock, &v, me | MQ_LOCK_SLEEPERS, 0,
 							__ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
-				return;
+				break;
 			continue;
 		}
 		uint32_t w = v | MQ_LOCK_SLEEPERS, holder = v & ~MQ_LOCK_SLEEPERS;
@@ -129,14 +137,17 @@ static void q_lock(struct mq_head *q)
 		    libsys_pid_gone((int)holder) &&
 		    __atomic_compare_exchange_n(&q->lock, &w, me | MQ_LOCK_SLEEPERS, 0,
 						__ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
-			return;
+			break;
 	}
+	q_mask = old;
 }
 
 static void q_unlock(struct mq_head *q)
 {
+	uint64_t old = q_mask;
 	if (__atomic_exchange_n(&q->lock, 0, __ATOMIC_RELEASE) & MQ_LOCK_SLEEPERS)
 		libsys_futex_wake(&q->lock, 1, 1);
+	libsys_sigs_on(old);
 }
 
 /* mqd's entry if it is open with access acc (O_RDONLY: may receive,
@@ -366,8 +377,9 @@ static int wait_on(struct mq_head *q, uint32_t *word, int receiver,
 		rwho_count(q, me, 1, &slot);
 	else
 		q->swait++;
-	q_unlock(q);
-	int w = libsys_futex_wait(word, seen, ms, 1);
+	q_unlock(q); /* (a signal that came inside the lock is taken here: a
+		      * handler without SA_RESTART that ran ends the wait) */
+	int w = libsys_sig_eintr() != mark ? E_INTR : libsys_futex_wait(word, seen, ms, 1);
 	q_lock(q);
 	if (receiver)
 		rwho_count(q, me, -1, &slot);
