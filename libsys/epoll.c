@@ -43,16 +43,24 @@ static struct ep {
 } eps[EPOLL_MAX];
 
 static int ep_lock;
+static uint64_t ep_mask; /* the holder's signal mask before it took the lock */
 
+/* Take ep_lock with signals off: a close() in a handler (async-signal-
+ * safe) takes it too (libsys_epoll_forget, for a description's end), and
+ * would spin for good on a lock its own thread held. */
 static void lock(void)
 {
+	uint64_t old = libsys_sigs_off();
 	while (__atomic_exchange_n(&ep_lock, 1, __ATOMIC_ACQUIRE))
 		__builtin_ia32_pause();
+	ep_mask = old;
 }
 
 static void unlock(void)
 {
+	uint64_t old = ep_mask;
 	__atomic_store_n(&ep_lock, 0, __ATOMIC_RELEASE);
+	libsys_sigs_on(old);
 }
 
 void libsys_epoll_fork(int stage)
@@ -109,7 +117,7 @@ void libsys_epoll_free(unsigned inst)
 	lock();
 	unsigned kick = eps[inst].kick;
 	int used = eps[inst].used;
-	free(eps[inst].it);
+	libsys_free_async(eps[inst].it); /* (close of an epoll: maybe a handler's) */
 	eps[inst] = (struct ep){ 0 };
 	unlock();
 	if (used)

@@ -418,16 +418,18 @@ static void fd_drop(int fd, struct ofd *gone)
 	ofd_unref(o, 1, gone);
 }
 
-/* Release what description o (now unnamed) held. */
+/* Release what description o (now unnamed) held (close is async-signal-
+ * safe: a handler's close must not wait on the heap lock its thread
+ * holds in malloc, so the name goes through libsys_free_async). */
 static void ofd_close(const struct ofd *o)
 {
 	if (o->kind == OFD_FREE) /* (fd_drop's: not the last; only kind is set) */
 		return;
 	share_drop(o->sh);
 	if (o->kind == OFD_DIR || o->kind == OFD_PROC)
-		free(o->dir);
+		libsys_free_async(o->dir);
 	else if (o->kind == OFD_SHM) {
-		free(o->dir);
+		libsys_free_async(o->dir);
 		libsys_shm_close(o->shm);
 	}
 	else if (o->kind == OFD_PIPE)

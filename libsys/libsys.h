@@ -151,6 +151,11 @@ int libsys_pipe_ref(unsigned id, int write_end, int delta);
 long libsys_pipe_read(unsigned id, void *buf, size_t count, int nonblock);
 long libsys_pipe_write(unsigned id, const void *buf, size_t count, int nonblock);
 int libsys_fd_console(int fd);
+/* Whether process pid runs no more: no such process, or one that ended
+ * and is not yet waited for (a zombie, which kill(pid, 0) still finds, as
+ * Linux's): a lock word naming it as its holder may be taken over
+ * (sysvsem.c, mqueue.c).  errno kept. */
+int libsys_pid_gone(int pid);
 /* How many bytes from buf the caller may write (write: 1) or read: the
  * pager's PG_IO_CHECK, at most count (0 for a bad pointer). */
 size_t libsys_user_room(const void *buf, size_t count, int write);
@@ -361,6 +366,10 @@ int libsys_ms_until_on(int clk, const struct timespec *abstime, uint64_t *ms);
  * holds it across the copy. */
 void libsys_heap_lock(void);
 void libsys_heap_unlock(void);
+/* free(p) for a caller that may be a signal handler (close() is async-
+ * signal-safe, and its thread may be inside malloc, holding the heap
+ * lock): p goes on a list the next heap unlock gives back. */
+void libsys_free_async(void *p);
 
 /* aligned_alloc's mark, in the word before a block it returns (where a
  * heap chunk's size word is, whose bit 1 is always clear): bits 4.. hold

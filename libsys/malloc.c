@@ -11,6 +11,7 @@
 #include "lib/string.h"
 
 static volatile int heap_lock;
+static void *real_block(void *p);
 
 void libsys_heap_lock(void)
 {
@@ -26,8 +27,37 @@ void libsys_heap_lock(void)
 		futex_wait(&heap_lock, 2, FUTEX_FOREVER);
 }
 
+/* Blocks libsys_free_async was given, not yet back in the heap: a stack
+ * linked through each block's first word. */
+static void *later;
+
+void libsys_free_async(void *p)
+{
+	if (!p)
+		return;
+	p = real_block(p);
+	void *old = __atomic_load_n(&later, __ATOMIC_RELAXED);
+	do
+		*(void **)p = old;
+	while (!__atomic_compare_exchange_n(&later, &old, p, 1, __ATOMIC_RELEASE,
+					    __ATOMIC_RELAXED));
+}
+
+/* The blocks given to libsys_free_async back into the heap (lock held). */
+static void free_later(void)
+{
+	void *p = __atomic_exchange_n(&later, NULL, __ATOMIC_ACQUIRE);
+	while (p) {
+		void *next = *(void **)p;
+		heap_free(p);
+		p = next;
+	}
+}
+
 void libsys_heap_unlock(void)
 {
+	if (__atomic_load_n(&later, __ATOMIC_RELAXED))
+		free_later();
 	if (__atomic_exchange_n(&heap_lock, 0, __ATOMIC_RELEASE) == 2)
 		futex_wake(&heap_lock, 1);
 }

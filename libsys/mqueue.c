@@ -37,13 +37,14 @@
 #define MQ_HARD_SIZE  (16 << 20)
 #define MQD_BASE      0x10000 /* descriptors: not file descriptors */
 #define MQD_MAX       256
+#define MQ_RWHO       16 /* receivers' processes known by pid (struct mq_head) */
 
 /* The queue's state, at the start of its object (the first 16 bytes are
  * PG_PSH_INIT's). */
 struct mq_head {
 	uint32_t magic, maxmsg;
 	uint64_t msgsize;
-	uint32_t lock;      /* 0 free, 1 held, 2 held and someone may sleep */
+	uint32_t lock;      /* 0 free, or the holder's pid | MQ_LOCK_SLEEPERS */
 	uint32_t curmsgs;
 	uint32_t sent;      /* bumped by every send: receivers sleep on it */
 	uint32_t taken;     /* bumped by every receive: senders sleep on it */
@@ -52,6 +53,13 @@ struct mq_head {
 	int32_t notify_pid; /* 0: nobody registered */
 	int32_t notify_sig; /* 0: SIGEV_NONE */
 	uint64_t notify_value;
+	struct {            /* the receivers waiting, by process (mq_notify's
+			     * "nobody waits" must not count one killed
+			     * while it waited; rwait counts those with no
+			     * slot) */
+		int32_t pid;
+		uint32_t n;
+	} rwho[MQ_RWHO];
 };
 
 struct mq_slot {
@@ -88,19 +96,58 @@ static size_t queue_bytes(uint64_t maxmsg, uint64_t msgsize)
 	return (n + 4095) & ~(size_t)4095;
 }
 
+#define MQ_LOCK_SLEEPERS 0x80000000u /* someone may sleep on the lock word */
+#define MQ_LOCK_LOOK_MS  50          /* a sleeper looks at the holder this often */
+
+/* Take q's lock: the word holds our pid (and MQ_LOCK_SLEEPERS once anyone
+ * slept on it).  A waiter sleeps on the word, and each time its sleep
+ * ends without the word moving it checks the holder: a holder that is no
+ * more (killed inside the lock: a SIGKILL, or a fault in memory another
+ * thread unmapped) has its lock taken over, so that one process's death
+ * does not hang every other user of the queue; the queue is then as the
+ * dead holder left it.  Held with signals off (the mask before in
+ * q_mask): a handler that used the queue ran inside the lock on the way
+ * back from a system call made there, and waited for good on its own
+ * process's lock. */
+static __thread uint64_t q_mask;
+
 static void q_lock(struct mq_head *q)
 {
-	uint32_t v = 0;
-	if (__atomic_compare_exchange_n(&q->lock, &v, 1, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+	uint64_t old = libsys_sigs_off();
+	uint32_t me = (uint32_t)getpid(), v = 0;
+	if (__atomic_compare_exchange_n(&q->lock, &v, me, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
+		q_mask = old;
 		return;
-	while (__atomic_exchange_n(&q->lock, 2, __ATOMIC_ACQUIRE) != 0)
-		libsys_futex_wait(&q->lock, 2, FUTEX_FOREVER, 1);
+	}
+	for (;;) {
+		v = __atomic_load_n(&q->lock, __ATOMIC_RELAXED);
+		if (!v) { /* taken with the mark: other sleepers are not known */
+			if (__atomic_compare_exchange_n(&q->lock, &v, me | MQ_LOCK_SLEEPERS, 0,
+							__ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+				break;
+			continue;
+		}
+		uint32_t w = v | MQ_LOCK_SLEEPERS, holder = v & ~MQ_LOCK_SLEEPERS;
+		if (v != w && !__atomic_compare_exchange_n(&q->lock, &v, w, 0, __ATOMIC_RELAXED,
+							   __ATOMIC_RELAXED))
+			continue;
+		if (libsys_futex_wait(&q->lock, w, MQ_LOCK_LOOK_MS, 1) == E_OK)
+			continue;
+		if (holder != me && __atomic_load_n(&q->lock, __ATOMIC_RELAXED) == w &&
+		    libsys_pid_gone((int)holder) &&
+		    __atomic_compare_exchange_n(&q->lock, &w, me | MQ_LOCK_SLEEPERS, 0,
+						__ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+			break;
+	}
+	q_mask = old;
 }
 
 static void q_unlock(struct mq_head *q)
 {
-	if (__atomic_exchange_n(&q->lock, 0, __ATOMIC_RELEASE) == 2)
+	uint64_t old = q_mask;
+	if (__atomic_exchange_n(&q->lock, 0, __ATOMIC_RELEASE) & MQ_LOCK_SLEEPERS)
 		libsys_futex_wake(&q->lock, 1, 1);
+	libsys_sigs_on(old);
 }
 
 /* mqd's entry if it is open with access acc (O_RDONLY: may receive,
@@ -256,10 +303,66 @@ int mq_unlink(const char *name)
 	return libsys_fail(libsys_pg_call(&m));
 }
 
+/* A receiver of process pid starts (+1) or stops (-1) waiting on q
+ * (locked): counted in its process's rwho slot, or in rwait if none is
+ * free.  *slot: the one used (-1: rwait), given back at the stop. */
+static void rwho_count(struct mq_head *q, int32_t pid, int delta, int *slot)
+{
+	if (delta < 0) {
+		if (*slot >= 0 && q->rwho[*slot].pid == pid && q->rwho[*slot].n)
+			q->rwho[*slot].n--;
+		else if (*slot < 0 && q->rwait)
+			q->rwait--;
+		return;
+	}
+	int free = -1;
+	for (int i = 0; i < MQ_RWHO; i++) {
+		if (q->rwho[i].n && q->rwho[i].pid == pid) {
+			q->rwho[i].n++;
+			*slot = i;
+			return;
+		}
+		if (!q->rwho[i].n && free < 0)
+			free = i;
+	}
+	*slot = free;
+	if (free < 0) {
+		q->rwait++;
+		return;
+	}
+	q->rwho[free].pid = pid;
+	q->rwho[free].n = 1;
+}
+
+/* Whether any receiver is counted as waiting on q (locked), gone or not. */
+static int receivers_counted(const struct mq_head *q)
+{
+	int any = q->rwait != 0;
+	for (int i = 0; i < MQ_RWHO; i++)
+		any |= q->rwho[i].n != 0;
+	return any;
+}
+
+/* Whether a receiver waits on q (locked): one in a slot whose process is
+ * still there (a gone one's slot is let go), or one counted in rwait. */
+static int receiver_waits(struct mq_head *q)
+{
+	int any = q->rwait != 0;
+	for (int i = 0; i < MQ_RWHO; i++)
+		if (q->rwho[i].n) {
+			if (libsys_pid_gone(q->rwho[i].pid))
+				q->rwho[i].n = 0;
+			else
+				any = 1;
+		}
+	return any;
+}
+
 /* Wait (q locked; unlocked across the sleep) until *word moves from its
- * value now, *waiters counting us: 0, or an errno (ETIMEDOUT, EINVAL for a
- * bad time, EINTR when a handler without SA_RESTART ran meanwhile). */
-static int wait_on(struct mq_head *q, uint32_t *word, uint32_t *waiters,
+ * value now, counted as a sender waiting (swait) or a receiver
+ * (rwho_count): 0, or an errno (ETIMEDOUT, EINVAL for a bad time, EINTR
+ * when a handler without SA_RESTART ran meanwhile). */
+static int wait_on(struct mq_head *q, uint32_t *word, int receiver,
 		   const struct timespec *abstime)
 {
 	uint64_t ms = FUTEX_FOREVER;
@@ -268,28 +371,52 @@ static int wait_on(struct mq_head *q, uint32_t *word, uint32_t *waiters,
 		return e;
 	uint32_t seen = __atomic_load_n(word, __ATOMIC_RELAXED);
 	unsigned mark = libsys_sig_eintr();
-	(*waiters)++;
-	q_unlock(q);
-	int w = libsys_futex_wait(word, seen, ms, 1);
+	int32_t me = (int32_t)getpid();
+	int slot = -1;
+	if (receiver)
+		rwho_count(q, me, 1, &slot);
+	else
+		q->swait++;
+	q_unlock(q); /* (a signal that came inside the lock is taken here: a
+		      * handler without SA_RESTART that ran ends the wait) */
+	int w = libsys_sig_eintr() != mark ? E_INTR : libsys_futex_wait(word, seen, ms, 1);
 	q_lock(q);
-	(*waiters)--;
+	if (receiver)
+		rwho_count(q, me, -1, &slot);
+	else if (q->swait)
+		q->swait--;
 	if (w == E_INTR && libsys_sig_eintr() != mark)
 		return EINTR;
 	return 0; /* (a time-out is found by the next libsys_ms_until) */
 }
 
+/* A registered process's notification, taken from the queue under its
+ * lock and sent after it (notify_send). */
+struct mq_note {
+	pid_t pid;
+	int sig;
+	uint64_t value;
+};
+
 /* A message arrived in empty queue q (locked) and nobody waits to take
- * it: the registered process hears of it once. */
-static void notify(struct mq_head *q)
+ * it: the registered process hears of it once, *n (sig 0: nothing to
+ * send). */
+static void notify(struct mq_head *q, struct mq_note *n)
 {
-	if (!q->notify_pid || q->rwait)
+	if (!q->notify_pid || receiver_waits(q))
 		return;
-	pid_t pid = q->notify_pid;
-	int sig = q->notify_sig;
-	union sigval v = { .sival_ptr = (void *)(uintptr_t)q->notify_value };
+	*n = (struct mq_note){ q->notify_pid, q->notify_sig, q->notify_value };
 	q->notify_pid = 0;
-	if (sig)
-		sigqueue(pid, sig, v);
+}
+
+/* Send notification n, with no queue lock held: the signal may be ours,
+ * and its handler may use the queue (it ran inside the lock, and an
+ * mq_receive there waited for good). */
+static void notify_send(const struct mq_note *n)
+{
+	union sigval v = { .sival_ptr = (void *)(uintptr_t)n->value };
+	if (n->sig)
+		sigqueue(n->pid, n->sig, v);
 }
 
 int mq_timedsend(mqd_t mqd, const char *msg, size_t len, unsigned prio,
@@ -308,6 +435,10 @@ int mq_timedsend(mqd_t mqd, const char *msg, size_t len, unsigned prio,
 		errno = EINVAL;
 		return -1;
 	}
+	if (len && libsys_user_room(msg, len, 0) < len) { /* (never a fault in the lock) */
+		errno = EFAULT;
+		return -1;
+	}
 	q_lock(q);
 	uint32_t i = 0;
 	for (;;) {
@@ -316,7 +447,7 @@ int mq_timedsend(mqd_t mqd, const char *msg, size_t len, unsigned prio,
 		if (i < d->maxmsg)
 			break;
 		i = 0;
-		int e = (d->flags & O_NONBLOCK) ? EAGAIN : wait_on(q, &q->taken, &q->swait, abstime);
+		int e = (d->flags & O_NONBLOCK) ? EAGAIN : wait_on(q, &q->taken, 0, abstime);
 		if (e) {
 			q_unlock(q);
 			errno = e;
@@ -325,12 +456,14 @@ int mq_timedsend(mqd_t mqd, const char *msg, size_t len, unsigned prio,
 	}
 	memcpy(msg_at(d, i), msg, len);
 	slots(q)[i] = (struct mq_slot){ 1, prio, q->next_seq++, len };
+	struct mq_note note = { 0, 0, 0 };
 	if (q->curmsgs++ == 0)
-		notify(q);
+		notify(q, &note);
 	q->sent++;
-	if (q->rwait)
+	if (receivers_counted(q))
 		libsys_futex_wake(&q->sent, 1, 1);
 	q_unlock(q);
+	notify_send(&note);
 	return 0;
 }
 
@@ -351,6 +484,9 @@ ssize_t mq_timedreceive(mqd_t mqd, char *msg, size_t len, unsigned *prio,
 		errno = EMSGSIZE;
 		return -1;
 	}
+	/* the bytes we may write there, known before the lock (a message
+	 * longer is EFAULT and stays in the queue: never a fault in the lock) */
+	size_t room = libsys_user_room(msg, d->msgsize, 1);
 	q_lock(q);
 	struct mq_slot *s = slots(q), *best;
 	for (;;) {
@@ -361,7 +497,7 @@ ssize_t mq_timedreceive(mqd_t mqd, char *msg, size_t len, unsigned *prio,
 				best = &s[i];
 		if (best)
 			break;
-		int e = (d->flags & O_NONBLOCK) ? EAGAIN : wait_on(q, &q->sent, &q->rwait, abstime);
+		int e = (d->flags & O_NONBLOCK) ? EAGAIN : wait_on(q, &q->sent, 1, abstime);
 		if (e) {
 			q_unlock(q);
 			errno = e;
@@ -369,6 +505,11 @@ ssize_t mq_timedreceive(mqd_t mqd, char *msg, size_t len, unsigned *prio,
 		}
 	}
 	size_t n = best->len < d->msgsize ? best->len : d->msgsize;
+	if (n > room) {
+		q_unlock(q);
+		errno = EFAULT;
+		return -1;
+	}
 	memcpy(msg, msg_at(d, (uint32_t)(best - s)), n);
 	if (prio)
 		*prio = best->prio;
@@ -436,7 +577,7 @@ int mq_notify(mqd_t mqd, const struct sigevent *sev)
 	int e = 0;
 	pid_t me = getpid();
 	q_lock(q);
-	if (q->notify_pid && q->notify_pid != me && kill(q->notify_pid, 0) == 0)
+	if (q->notify_pid && q->notify_pid != me && !libsys_pid_gone(q->notify_pid))
 		e = EBUSY; /* (a registered process that is gone holds nothing) */
 	else if (!sev && q->notify_pid == me)
 		q->notify_pid = 0;

@@ -506,6 +506,18 @@ int pager_ps(uint32_t first, struct pg_procinfo *v, size_t max, size_t *n)
 	return e;
 }
 
+int libsys_pid_gone(int pid)
+{
+	struct pg_procinfo pi;
+	size_t n = 0;
+	if (pid <= 0)
+		return 0;
+	int e = pager_ps((uint32_t)pid, &pi, 1, &n);
+	if (e != E_OK)
+		return 0; /* (cannot tell: not gone) */
+	return n != 1 || pi.pid != (uint32_t)pid || pi.state != PG_PROC_RUNNING;
+}
+
 int pager_pmap(uint32_t pid, struct pg_region_info *v, size_t max, size_t *n)
 {
 	return pager_pmap_from(pid, 0, v, max, n);

@@ -27,7 +27,12 @@
 /* The objects open here: a table of entries that never move (threads
  * read an entry's base without the lock while they hold a descriptor on
  * it), grown under tab_lock, which also guards used and fds.  Without the
- * lock two threads' opens took one entry (hunt2_shm_threads). */
+ * lock two threads' opens took one entry (hunt2_shm_threads).  The table
+ * itself is read without the lock too (obj): a grown one is a new copy,
+ * and the old one is never freed (a reader may still be in it).  The lock
+ * is held with signals off: close() (async-signal-safe) takes it for a
+ * file's last description, and a handler's close that interrupted its own
+ * thread inside spun for good (review14_shmclose). */
 struct obj {
 	int used;
 	unsigned fds;     /* descriptions open on it */
@@ -36,16 +41,21 @@ struct obj {
 static struct obj **objs;
 static int nobjs;
 static int tab_lock;
+static uint64_t tab_mask; /* the holder's signal mask before it took tab_lock */
 
 static void tab_take(void)
 {
+	uint64_t old = libsys_sigs_off();
 	while (__atomic_exchange_n(&tab_lock, 1, __ATOMIC_ACQUIRE))
 		sched_yield();
+	tab_mask = old;
 }
 
 static void tab_give(void)
 {
+	uint64_t old = tab_mask;
 	__atomic_store_n(&tab_lock, 0, __ATOMIC_RELEASE);
+	libsys_sigs_on(old);
 }
 
 void libsys_shm_fork(int stage)
@@ -59,10 +69,7 @@ void libsys_shm_fork(int stage)
 /* Entry i (a descriptor holds it, so it stays). */
 static struct obj *obj(int i)
 {
-	tab_take();
-	struct obj *o = objs[i];
-	tab_give();
-	return o;
+	return __atomic_load_n(&objs, __ATOMIC_ACQUIRE)[i];
 }
 
 /* name without its leading slashes, or NULL (errno) if it is not a valid
@@ -97,14 +104,16 @@ static int slot_for(char *base)
 		i++;
 	if (i == nobjs) {
 		int n = nobjs ? 2 * nobjs : 16;
-		struct obj **t = realloc(objs, (size_t)n * sizeof *t);
+		struct obj **t = malloc((size_t)n * sizeof *t);
 		if (!t) {
 			tab_give();
 			errno = ENOMEM;
 			return -1;
 		}
+		if (nobjs)
+			memcpy(t, objs, (size_t)nobjs * sizeof *t);
 		memset(t + nobjs, 0, (size_t)(n - nobjs) * sizeof *t);
-		objs = t;
+		__atomic_store_n(&objs, t, __ATOMIC_RELEASE); /* (the old copy stays) */
 		nobjs = n;
 	}
 	if (!objs[i] && !(objs[i] = malloc(sizeof *objs[i]))) {

@@ -56,12 +56,11 @@ union semun_ {
 	unsigned short *array;
 };
 
-/* Whether process pid is gone (kill(pid, 0) fails ESRCH); errno kept. */
+/* Whether process pid is gone: ended, waited for or not (a zombie, which
+ * kill(pid, 0) still finds, holds no lock either); errno kept. */
 static int gone(int pid)
 {
-	int e = errno, dead = kill(pid, 0) < 0 && errno == ESRCH;
-	errno = e;
-	return dead;
+	return libsys_pid_gone(pid);
 }
 
 /* Take s's lock: the word holds our pid.  Spins, yielding the CPU now and

@@ -237,6 +237,8 @@ static void pipe_unmake(struct pipe *q)
 	settle(q);
 }
 
+#define EVENT_MAX 0xfffffffffffffffeull /* an eventfd's counter's largest */
+
 #define TIMER_MAX_MS (1001ull * 366 * PG_POLL_MAX_MS) /* libsys's 1,000 years */
 
 /* A timerfd's expiries up to now (lock held): counted, the deadline
@@ -470,6 +472,8 @@ static long pipe_ctl(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 		return E_OK;
 	}
 	case PG_CTL_EVENTFD: {
+		if (m->w[1] > EVENT_MAX)
+			return E_INVAL; /* (a write's room check would wrap) */
 		int id = pipe_make(p, PG_PIPE_EVENT);
 		if (id < 0)
 			return E_NOMEM;
@@ -537,8 +541,6 @@ static long pipe_ref(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	settle(q);
 	return E_OK;
 }
-
-#define EVENT_MAX 0xfffffffffffffffeull /* an eventfd's counter's largest */
 
 /* An eventfd's write: the request's 8 bytes added to the counter; a sum
  * past EVENT_MAX waits (or E_AGAIN), ~0 is E_INVAL. */

@@ -518,7 +518,7 @@ enum pg_request {
 /* PG_PIPE_CTL's w0. */
 #define PG_CTL_SOCKPAIR 0 /* w1 = kind, w2 = the caller's int[2]: w0, w1 = two
 			   * pipes of that kind, both ends of each held once */
-#define PG_CTL_EVENTFD  1 /* w1 = initial count, w2 = 1 EFD_SEMAPHORE: w0 = id */
+#define PG_CTL_EVENTFD  1 /* w1 = initial count (at most 2^64 - 2, else E_INVAL), w2 = 1 EFD_SEMAPHORE: w0 = id */
 #define PG_CTL_SHUT     2 /* w1 = a pipe the caller holds: shut (shutdown(2)) */
 #define PG_CTL_TIMERFD  3 /* w0 = a new timerfd's id (disarmed) */
 #define PG_CTL_TIMERSET 4 /* w1 = timerfd | ms the first expiry is past << 16,
