@@ -13,7 +13,14 @@
 static volatile int heap_lock;
 static void *real_block(void *p);
 
-void libsys_heap_lock(void)
+static void free_later(void);
+
+/* Blocks libsys_free_async was given, not yet back in the heap: a stack
+ * linked through each block's first word. */
+static void *later;
+
+/* Take heap_lock. */
+static void heap_take(void)
 {
 	int free = 0;
 	for (int spins = 0; spins < 100; spins++) {
@@ -27,9 +34,14 @@ void libsys_heap_lock(void)
 		futex_wait(&heap_lock, 2, FUTEX_FOREVER);
 }
 
-/* Blocks libsys_free_async was given, not yet back in the heap: a stack
- * linked through each block's first word. */
-static void *later;
+/* The blocks freed meanwhile by libsys_free_async go back first: what the
+ * holder sees of the heap (mallinfo's counts too) has them free. */
+void libsys_heap_lock(void)
+{
+	heap_take();
+	if (__atomic_load_n(&later, __ATOMIC_RELAXED))
+		free_later();
+}
 
 void libsys_free_async(void *p)
 {
