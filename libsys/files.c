@@ -1250,9 +1250,8 @@ static int fcntl_locked(int fd, int cmd, long arg)
 	case F_SETFL: /* O_NONBLOCK and O_APPEND change (Linux's others do nothing here) */
 		o->flags = (o->flags & ~(O_NONBLOCK | O_APPEND)) | ((int)arg & (O_NONBLOCK | O_APPEND));
 		return 0;
-	default:
-		errno = EINVAL;
-		return -1;
+	default: /* record locks, pipe sizes, ...: libc8.c */
+		return libsys_fcntl_more(cmd, arg);
 	}
 }
 

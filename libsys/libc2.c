@@ -125,7 +125,7 @@ lldiv_t lldiv(long long a, long long b) { return (lldiv_t){ a / b, a % b }; }
 
 int clock_getres(clockid_t clk, struct timespec *res)
 {
-	if (clk < CLOCK_REALTIME || clk > CLOCK_BOOTTIME) {
+	if ((clk < CLOCK_REALTIME || clk > CLOCK_BOOTTIME_ALARM) && clk != CLOCK_TAI) {
 		errno = EINVAL;
 		return -1;
 	}

@@ -244,6 +244,8 @@ char **libsys_exec_resume(const char *carry, size_t len, int *argc);
 /* mmap's view of fd: 1 /dev/zero (anonymous memory), -1 another device
  * (ENODEV), 0 anything else. */
 int libsys_fd_zero(int fd);
+/* fcntl's other commands (libc8.c), files.c's lock held. */
+int libsys_fcntl_more(int cmd, long arg);
 
 /* Write out every stdio stream's buffered bytes (exit; fflush(NULL)). */
 void libsys_stdio_flush_all(void);

@@ -1,0 +1,285 @@
+/* More of libc for Linux programs that called it and did not link or
+ * got the wrong answer (the linuxprobe list, docs/ARCHITECTURE.md):
+ * fcntl's record locks and pipe sizes, confstr, glibc's <error.h>,
+ * sigabbrev_np/sigdescr_np, personality, sendfile and copy_file_range,
+ * the read-write lock attribute's kind. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <error.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/personality.h>
+#include <sys/sendfile.h>
+#include <unistd.h>
+#include "libsys.h"
+
+/* ---- fcntl: the commands files.c leaves to us (its lock held: nothing
+ * here may take a descriptor) ---- */
+
+/* A record lock struct flock: EFAULT without one, EINVAL for a bad type
+ * or whence; else granted (as flock: one process's lock is never checked
+ * against another's), F_GETLK saying nothing is in the way. */
+static int record_lock(int cmd, struct flock *fl)
+{
+	if (!fl) {
+		errno = EFAULT;
+		return -1;
+	}
+	if ((fl->l_type != F_RDLCK && fl->l_type != F_WRLCK && fl->l_type != F_UNLCK) ||
+	    fl->l_whence < SEEK_SET || fl->l_whence > SEEK_END) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (cmd == F_GETLK || cmd == F_OFD_GETLK) {
+		if (fl->l_type == F_UNLCK) { /* Linux: F_GETLK of F_UNLCK is EINVAL */
+			errno = EINVAL;
+			return -1;
+		}
+		fl->l_type = F_UNLCK;
+	}
+	return 0;
+}
+
+/* fcntl cmd (not one files.c keeps) on a valid descriptor: record locks,
+ * F_GETPIPE_SZ/F_SETPIPE_SZ (a pipe holds 64 KiB), F_GETOWN/F_SETOWN and
+ * F_GETSIG/F_SETSIG (kept, nothing sends SIGIO), F_GETLEASE (F_UNLCK);
+ * sealing and the rest EINVAL. */
+int libsys_fcntl_more(int cmd, long arg)
+{
+	static int owner, iosig;
+	switch (cmd) {
+	case F_GETLK: case F_SETLK: case F_SETLKW:
+	case F_OFD_GETLK: case F_OFD_SETLK: case F_OFD_SETLKW:
+		return record_lock(cmd, (struct flock *)arg);
+	case F_GETPIPE_SZ:
+		return 65536;
+	case F_SETPIPE_SZ:
+		if (arg > 65536) {
+			errno = EPERM;
+			return -1;
+		}
+		return 65536;
+	case F_SETOWN: owner = (int)arg; return 0;
+	case F_GETOWN: return owner;
+	case F_SETSIG: iosig = (int)arg; return 0;
+	case F_GETSIG: return iosig;
+	case F_GETLEASE: return F_UNLCK;
+	default:
+		errno = EINVAL;
+		return -1;
+	}
+}
+
+/* ---- unistd.h: confstr ---- */
+
+/* The value of configuration string name copied to buf (at most len
+ * bytes, cut and terminated); its full size with the '\0', or 0 with
+ * EINVAL for an unknown name. */
+size_t confstr(int name, char *buf, size_t len)
+{
+	const char *v;
+	switch (name) {
+	case _CS_PATH: v = "/bin:/usr/bin"; break;
+	case _CS_GNU_LIBC_VERSION: v = "glibc 2.36"; break;
+	case _CS_GNU_LIBPTHREAD_VERSION: v = "NPTL 2.36"; break;
+	default:
+		errno = EINVAL;
+		return 0;
+	}
+	size_t n = strlen(v) + 1;
+	if (buf && len) {
+		size_t c = n < len ? n : len;
+		memcpy(buf, v, c - 1);
+		buf[c - 1] = '\0';
+	}
+	return n;
+}
+
+/* ---- error.h, as glibc's ---- */
+
+unsigned int error_message_count;
+int error_one_per_line;
+void (*error_print_progname)(void);
+
+/* "name: [file:line: ]message[: strerror(errnum)]\n" on stderr, stdout
+ * flushed first; exit(status) unless status is 0. */
+static void error_v(int status, int errnum, const char *file, unsigned line,
+		    const char *fmt, va_list ap)
+{
+	fflush(stdout);
+	if (error_print_progname)
+		error_print_progname();
+	else
+		fprintf(stderr, "%s: ", program_invocation_name);
+	if (file)
+		fprintf(stderr, "%s:%u: ", file, line);
+	vfprintf(stderr, fmt, ap);
+	if (errnum)
+		fprintf(stderr, ": %s", strerror(errnum));
+	fputc('\n', stderr);
+	error_message_count++;
+	if (status)
+		exit(status);
+}
+
+void error(int status, int errnum, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	error_v(status, errnum, NULL, 0, fmt, ap);
+	va_end(ap);
+}
+
+/* error with the place; with error_one_per_line a second message for the
+ * same place in a row is not printed. */
+void error_at_line(int status, int errnum, const char *file, unsigned line,
+		   const char *fmt, ...)
+{
+	static const char *last_file;
+	static unsigned last_line;
+	if (error_one_per_line && last_file && file && line == last_line &&
+	    strcmp(file, last_file) == 0) {
+		if (status)
+			exit(status);
+		return;
+	}
+	last_file = file;
+	last_line = line;
+	va_list ap;
+	va_start(ap, fmt);
+	error_v(status, errnum, file, line, fmt, ap);
+	va_end(ap);
+}
+
+/* ---- string.h: signal names (glibc 2.32) ---- */
+
+/* "SEGV" for SIGSEGV (no "SIG"), "RTMIN+n"/"RTMAX-n"; NULL if sig is none. */
+const char *sigabbrev_np(int sig)
+{
+	static const char *const abbrev[] = {
+		NULL, "HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "BUS", "FPE", "KILL",
+		"USR1", "SEGV", "USR2", "PIPE", "ALRM", "TERM", "STKFLT", "CHLD", "CONT",
+		"STOP", "TSTP", "TTIN", "TTOU", "URG", "XCPU", "XFSZ", "VTALRM", "PROF",
+		"WINCH", "IO", "PWR", "SYS",
+	};
+	if (sig > 0 && sig < (int)(sizeof abbrev / sizeof abbrev[0]))
+		return abbrev[sig];
+	return NULL;
+}
+
+/* strsignal's text for a known signal, NULL else. */
+const char *sigdescr_np(int sig)
+{
+	if (sig <= 0 || sig >= NSIG)
+		return NULL;
+	return strsignal(sig);
+}
+
+/* ---- sys/personality.h ---- */
+
+/* The execution domain: PER_LINUX with the flags set before; 0xffffffff
+ * only asks.  The flags are kept (ADDR_NO_RANDOMIZE changes nothing:
+ * addresses are not randomised). */
+int personality(unsigned long persona)
+{
+	static unsigned long current = PER_LINUX;
+	unsigned long old = current;
+	if (persona != 0xffffffffUL)
+		current = persona;
+	return (int)old;
+}
+
+/* ---- sys/sendfile.h ---- */
+
+/* Up to count bytes from in (at *off, which moves, or its position) to
+ * out, through a buffer; the bytes copied, or -1 with the first call's
+ * error (then nothing was copied). */
+ssize_t sendfile(int out, int in, off_t *off, size_t count)
+{
+	char buf[4096];
+	size_t done = 0;
+	while (done < count) {
+		size_t want = count - done < sizeof buf ? count - done : sizeof buf;
+		ssize_t n = off ? pread(in, buf, want, *off) : read(in, buf, want);
+		if (n <= 0) {
+			if (n < 0 && done == 0)
+				return -1;
+			break;
+		}
+		ssize_t w = 0;
+		while (w < n) {
+			ssize_t k = write(out, buf + w, (size_t)(n - w));
+			if (k < 0) {
+				if (done == 0 && w == 0)
+					return -1;
+				if (off)
+					*off += w;
+				return (ssize_t)(done + (size_t)w);
+			}
+			w += k;
+		}
+		if (off)
+			*off += n;
+		done += (size_t)n;
+	}
+	return (ssize_t)done;
+}
+
+/* copy_file_range: sendfile between two files, each from *off (moved) or
+ * its position; flags must be 0 (EINVAL). */
+ssize_t copy_file_range(int in, loff_t *in_off, int out, loff_t *out_off, size_t len,
+			unsigned flags)
+{
+	if (flags) {
+		errno = EINVAL;
+		return -1;
+	}
+	char buf[4096];
+	size_t done = 0;
+	while (done < len) {
+		size_t want = len - done < sizeof buf ? len - done : sizeof buf;
+		ssize_t n = in_off ? pread(in, buf, want, *in_off) : read(in, buf, want);
+		if (n <= 0) {
+			if (n < 0 && done == 0)
+				return -1;
+			break;
+		}
+		ssize_t w = out_off ? pwrite(out, buf, (size_t)n, *out_off) : write(out, buf, (size_t)n);
+		if (w < 0) {
+			if (done == 0)
+				return -1;
+			break;
+		}
+		if (in_off)
+			*in_off += w;
+		if (out_off)
+			*out_off += w;
+		done += (size_t)w;
+		if (w < n)
+			break;
+	}
+	return (ssize_t)done;
+}
+
+/* ---- pthread.h: the read-write lock attribute's kind (glibc's _np):
+ * kept in the attribute; every lock of libsys prefers no side. ---- */
+
+int pthread_rwlockattr_setkind_np(pthread_rwlockattr_t *a, int kind)
+{
+	if (kind < PTHREAD_RWLOCK_PREFER_READER_NP ||
+	    kind > PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP)
+		return EINVAL;
+	a->unused = kind;
+	return 0;
+}
+
+int pthread_rwlockattr_getkind_np(const pthread_rwlockattr_t *a, int *kind)
+{
+	*kind = a->unused;
+	return 0;
+}
