@@ -8,6 +8,7 @@
 #include <error.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -15,6 +16,8 @@
 #include <string.h>
 #include <sys/personality.h>
 #include <sys/sendfile.h>
+#include <arpa/inet.h>
+#include <stdint.h>
 #include <unistd.h>
 #include "libsys.h"
 
@@ -282,4 +285,149 @@ int pthread_rwlockattr_getkind_np(const pthread_rwlockattr_t *a, int *kind)
 {
 	*kind = a->unused;
 	return 0;
+}
+
+/* ---- sched.h: CPU_ALLOC, CPU_FREE ---- */
+
+void *__sched_cpualloc(size_t count)
+{
+	return calloc(1, CPU_ALLOC_SIZE(count));
+}
+
+void __sched_cpufree(void *set)
+{
+	free(set);
+}
+
+/* ---- arpa/inet.h ---- */
+
+/* A dotted quad "a.b.c.d" (each 0..255, decimal) into *out (network
+ * order): 1, or 0 if src is not one. */
+static int quad_read(const char *s, uint32_t *out)
+{
+	uint32_t v = 0;
+	for (int part = 0; part < 4; part++) {
+		if (*s < '0' || *s > '9')
+			return 0;
+		unsigned n = 0;
+		int digits = 0;
+		while (*s >= '0' && *s <= '9') {
+			n = n * 10 + (unsigned)(*s++ - '0');
+			if (++digits > 3 || n > 255)
+				return 0;
+		}
+		v = v << 8 | n;
+		if (part < 3 && *s++ != '.')
+			return 0;
+	}
+	if (*s)
+		return 0;
+	*out = htonl(v);
+	return 1;
+}
+
+/* An IPv6 address in its eight-group text (with one "::") into out. */
+static int six_read(const char *s, uint8_t out[16])
+{
+	uint16_t g[8];
+	int n = 0, gap = -1;
+	if (s[0] == ':' && s[1] == ':') {
+		gap = 0;
+		s += 2;
+	}
+	while (*s && n < 8) {
+		unsigned v = 0;
+		int d = 0;
+		while (d < 4 && ((*s >= '0' && *s <= '9') || ((*s | 32) >= 'a' && (*s | 32) <= 'f'))) {
+			v = v * 16 + (unsigned)(*s <= '9' ? *s - '0' : (*s | 32) - 'a' + 10);
+			s++, d++;
+		}
+		if (!d)
+			return 0;
+		g[n++] = (uint16_t)v;
+		if (!*s)
+			break;
+		if (*s++ != ':')
+			return 0;
+		if (*s == ':') {
+			if (gap >= 0)
+				return 0;
+			gap = n;
+			s++;
+		} else if (!*s) {
+			return 0;
+		}
+	}
+	if (*s || (gap < 0 && n != 8) || (gap >= 0 && n > 7))
+		return 0;
+	uint16_t full[8] = { 0 };
+	int tail = gap < 0 ? 0 : n - gap;
+	for (int i = 0; i < n - tail; i++)
+		full[i] = g[i];
+	for (int i = 0; i < tail; i++)
+		full[8 - tail + i] = g[n - tail + i];
+	for (int i = 0; i < 8; i++) {
+		out[2 * i] = (uint8_t)(full[i] >> 8);
+		out[2 * i + 1] = (uint8_t)full[i];
+	}
+	return 1;
+}
+
+int inet_pton(int af, const char *src, void *dst)
+{
+	if (af == AF_INET) {
+		uint32_t v;
+		if (!quad_read(src, &v))
+			return 0;
+		memcpy(dst, &v, 4);
+		return 1;
+	}
+	if (af == AF_INET6)
+		return six_read(src, dst);
+	errno = EAFNOSUPPORT;
+	return -1;
+}
+
+const char *inet_ntop(int af, const void *src, char *dst, socklen_t size)
+{
+	char buf[48];
+	const uint8_t *b = src;
+	if (af == AF_INET)
+		snprintf(buf, sizeof buf, "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
+	else if (af == AF_INET6)
+		snprintf(buf, sizeof buf, "%x:%x:%x:%x:%x:%x:%x:%x", b[0] << 8 | b[1], b[2] << 8 | b[3],
+			 b[4] << 8 | b[5], b[6] << 8 | b[7], b[8] << 8 | b[9], b[10] << 8 | b[11],
+			 b[12] << 8 | b[13], b[14] << 8 | b[15]);
+	else {
+		errno = EAFNOSUPPORT;
+		return NULL;
+	}
+	if (strlen(buf) + 1 > size) {
+		errno = ENOSPC;
+		return NULL;
+	}
+	strcpy(dst, buf);
+	return dst;
+}
+
+int inet_aton(const char *cp, struct in_addr *inp)
+{
+	uint32_t v;
+	if (!quad_read(cp, &v))
+		return 0;
+	inp->s_addr = v;
+	return 1;
+}
+
+in_addr_t inet_addr(const char *cp)
+{
+	uint32_t v;
+	return quad_read(cp, &v) ? v : INADDR_NONE;
+}
+
+char *inet_ntoa(struct in_addr in)
+{
+	static char buf[16];
+	inet_ntop(AF_INET, &in, buf, sizeof buf);
+	return buf;
 }
