@@ -14,6 +14,8 @@
 #define SEEK_SET 0
 #define SEEK_CUR 1
 #define SEEK_END 2
+#define SEEK_DATA 3 /* Linux's names (lseek refuses them here: EINVAL) */
+#define SEEK_HOLE 4
 
 #define F_OK 0 /* access(2)'s modes */
 #define X_OK 1

@@ -337,6 +337,8 @@ static int brk_move(char *want)
 	if (want < brk_base || want > brk_base + BRK_RESERVE)
 		return errno = ENOMEM, -1;
 	uintptr_t old_end = page_up((uintptr_t)brk_cur), new_end = page_up((uintptr_t)want);
+	if (new_end > old_end && libsys_limit_room(new_end - old_end, 1))
+		return errno = ENOMEM, -1; /* RLIMIT_DATA (and RLIMIT_AS), as Linux's brk */
 	if (new_end > old_end &&
 	    mprotect((void *)old_end, new_end - old_end, PROT_READ | PROT_WRITE))
 		return errno = ENOMEM, -1;
