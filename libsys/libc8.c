@@ -431,3 +431,93 @@ char *inet_ntoa(struct in_addr in)
 	inet_ntop(AF_INET, &in, buf, sizeof buf);
 	return buf;
 }
+
+/* ---- string.h: errno names (glibc 2.32) ---- */
+
+/* "ENOMEM" for ENOMEM; NULL for a number that is no error. */
+const char *strerrorname_np(int e)
+{
+	static const char *const names[] = {
+	[1] = "EPERM",
+	[2] = "ENOENT",
+	[3] = "ESRCH",
+	[4] = "EINTR",
+	[5] = "EIO",
+	[6] = "ENXIO",
+	[7] = "E2BIG",
+	[8] = "ENOEXEC",
+	[9] = "EBADF",
+	[10] = "ECHILD",
+	[11] = "EAGAIN",
+	[12] = "ENOMEM",
+	[13] = "EACCES",
+	[14] = "EFAULT",
+	[15] = "ENOTBLK",
+	[16] = "EBUSY",
+	[17] = "EEXIST",
+	[18] = "EXDEV",
+	[19] = "ENODEV",
+	[20] = "ENOTDIR",
+	[21] = "EISDIR",
+	[22] = "EINVAL",
+	[23] = "ENFILE",
+	[24] = "EMFILE",
+	[25] = "ENOTTY",
+	[26] = "ETXTBSY",
+	[27] = "EFBIG",
+	[28] = "ENOSPC",
+	[29] = "ESPIPE",
+	[30] = "EROFS",
+	[31] = "EMLINK",
+	[32] = "EPIPE",
+	[33] = "EDOM",
+	[34] = "ERANGE",
+	[35] = "EDEADLK",
+	[36] = "ENAMETOOLONG",
+	[37] = "ENOLCK",
+	[38] = "ENOSYS",
+	[39] = "ENOTEMPTY",
+	[40] = "ELOOP",
+	[42] = "ENOMSG",
+	[43] = "EIDRM",
+	[60] = "ENOSTR",
+	[61] = "ENODATA",
+	[62] = "ETIME",
+	[71] = "EPROTO",
+	[74] = "EBADMSG",
+	[75] = "EOVERFLOW",
+	[84] = "EILSEQ",
+	[88] = "ENOTSOCK",
+	[90] = "EMSGSIZE",
+	[91] = "EPROTOTYPE",
+	[92] = "ENOPROTOOPT",
+	[93] = "EPROTONOSUPPORT",
+	[94] = "ESOCKTNOSUPPORT",
+	[95] = "EOPNOTSUPP",
+	[97] = "EAFNOSUPPORT",
+	[98] = "EADDRINUSE",
+	[101] = "ENETUNREACH",
+	[104] = "ECONNRESET",
+	[105] = "ENOBUFS",
+	[106] = "EISCONN",
+	[107] = "ENOTCONN",
+	[110] = "ETIMEDOUT",
+	[111] = "ECONNREFUSED",
+	[113] = "EHOSTUNREACH",
+	[114] = "EALREADY",
+	[115] = "EINPROGRESS",
+	[122] = "EDQUOT",
+	[125] = "ECANCELED",
+	[130] = "EOWNERDEAD",
+	[131] = "ENOTRECOVERABLE",
+	};
+	if (e < 0 || e >= (int)(sizeof names / sizeof names[0]))
+		return NULL;
+	return names[e];
+}
+
+/* strerror's text for a known error, NULL else. */
+const char *strerrordesc_np(int e)
+{
+	return strerrorname_np(e) ? strerror(e) : NULL;
+}
