@@ -189,6 +189,8 @@ static int walk(const char *dir, const char *rest, int flags,
 {
 	while (*rest == '/')
 		rest++;
+	if (!*rest) /* the pattern ended with '/': dir (a directory, with its '/') */
+		return add(f, dir, strlen(dir)) ? GLOB_NOSPACE : 0;
 	const char *slash = strchr(rest, '/');
 	size_t plen = slash ? (size_t)(slash - rest) : strlen(rest);
 	char path[512];

@@ -342,7 +342,7 @@ long sysconf(int name)
 	case _SC_EXPR_NEST_MAX: return 32;
 	case _SC_RE_DUP_MAX: return 0x7fff;
 	case _SC_COLL_WEIGHTS_MAX: return 255;
-	case _SC_SSIZE_MAX: return 0x7fffffffffffffffL;
+	case _SC_SSIZE_MAX: return 32767; /* glibc: _POSIX_SSIZE_MAX */
 	case _SC_CHAR_BIT: return 8;
 	case _SC_INT_MAX: return 0x7fffffff;
 	case _SC_MINSIGSTKSZ: return MINSIGSTKSZ;
