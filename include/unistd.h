@@ -131,6 +131,7 @@ pid_t getsid(pid_t pid);
 int isatty(int fd);
 char *getcwd(char *buf, size_t size);
 int gethostname(char *name, size_t len);
+int sethostname(const char *name, size_t len);
 /* The program break (sbrk(0) first: the page after the heap malloc
  * uses): brk/sbrk move a region of their own, malloc keeps its own heap;
  * ENOMEM past what can be reserved. */

@@ -254,9 +254,29 @@ int isatty(int fd)
 	return 0;
 }
 
+/* The host name: "microkernel" until sethostname (this process and the
+ * children it forks after; Linux's is the whole system's). */
+static char host_name[65] = "microkernel";
+
+/* Root sets it (EPERM else); EINVAL past 64 bytes. */
+int sethostname(const char *name, size_t len)
+{
+	if (len > 64) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (geteuid() != 0) {
+		errno = EPERM;
+		return -1;
+	}
+	memcpy(host_name, name, len);
+	host_name[len] = '\0';
+	return 0;
+}
+
 int gethostname(char *name, size_t len)
 {
-	const char *h = "microkernel";
+	const char *h = host_name;
 	if (len <= strlen(h)) {
 		errno = ENAMETOOLONG;
 		return -1;
@@ -269,7 +289,7 @@ int uname(struct utsname *u)
 {
 	memset(u, 0, sizeof *u);
 	strcpy(u->sysname, "microkernel");
-	strcpy(u->nodename, "microkernel");
+	strcpy(u->nodename, host_name);
 	strcpy(u->release, "1.0");
 	strcpy(u->version, "#1");
 	strcpy(u->machine, "x86_64");

@@ -586,6 +586,9 @@ unsigned long getauxval(unsigned long type)
 			getrandom(random16, sizeof random16, 0);
 		return (unsigned long)random16;
 	case AT_EXECFN: return (unsigned long)program_invocation_name;
+	case AT_PLATFORM: return (unsigned long)"x86_64";
+	case AT_UID: case AT_EUID: case AT_GID: case AT_EGID: return 0;
+	case AT_MINSIGSTKSZ: return MINSIGSTKSZ;
 	default:
 		errno = ENOENT;
 		return 0;
