@@ -16,6 +16,8 @@
 #include <string.h>
 #include <sys/personality.h>
 #include <sys/sendfile.h>
+#include <sys/time.h>
+#include <time.h>
 #include <arpa/inet.h>
 #include <stdint.h>
 #include <unistd.h>
@@ -520,4 +522,52 @@ const char *strerrorname_np(int e)
 const char *strerrordesc_np(int e)
 {
 	return strerrorname_np(e) ? strerror(e) : NULL;
+}
+
+/* ---- sys/time.h: ITIMER_VIRTUAL and ITIMER_PROF ---- */
+
+/* A process's CPU time here is the time since it started (time.h's
+ * CLOCK_PROCESS_CPUTIME_ID), so these count as ITIMER_REAL does: each is
+ * a POSIX timer on CLOCK_MONOTONIC sending SIGVTALRM or SIGPROF, made on
+ * first use by this process (a fork child has none, as Linux's). */
+int libsys_itimer_cpu(int which, const struct itimerval *nv, struct itimerval *ov,
+		      struct itimerval *cur)
+{
+	static timer_t tid[2];
+	static pid_t owner[2];
+	int i = which == ITIMER_PROF;
+	if (nv && (nv->it_value.tv_sec < 0 || nv->it_value.tv_usec < 0 ||
+		   nv->it_value.tv_usec >= 1000000 || nv->it_interval.tv_sec < 0 ||
+		   nv->it_interval.tv_usec < 0 || nv->it_interval.tv_usec >= 1000000)) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (owner[i] != getpid()) {
+		if (!nv) { /* never set here: all zero */
+			memset(cur, 0, sizeof *cur);
+			return 0;
+		}
+		struct sigevent ev = { .sigev_notify = SIGEV_SIGNAL,
+				       .sigev_signo = i ? SIGPROF : SIGVTALRM };
+		if (timer_create(CLOCK_MONOTONIC, &ev, &tid[i]) != 0)
+			return -1;
+		owner[i] = getpid();
+	}
+	struct itimerspec now, set;
+	if (timer_gettime(tid[i], &now) != 0)
+		return -1;
+	struct itimerval *out = nv ? ov : cur;
+	if (out) {
+		out->it_value.tv_sec = now.it_value.tv_sec;
+		out->it_value.tv_usec = now.it_value.tv_nsec / 1000;
+		out->it_interval.tv_sec = now.it_interval.tv_sec;
+		out->it_interval.tv_usec = now.it_interval.tv_nsec / 1000;
+	}
+	if (!nv)
+		return 0;
+	set.it_value.tv_sec = nv->it_value.tv_sec;
+	set.it_value.tv_nsec = nv->it_value.tv_usec * 1000;
+	set.it_interval.tv_sec = nv->it_interval.tv_sec;
+	set.it_interval.tv_nsec = nv->it_interval.tv_usec * 1000;
+	return timer_settime(tid[i], 0, &set, NULL);
 }

@@ -246,6 +246,11 @@ char **libsys_exec_resume(const char *carry, size_t len, int *argc);
 int libsys_fd_zero(int fd);
 /* fcntl's other commands (libc8.c), files.c's lock held. */
 int libsys_fcntl_more(int cmd, long arg);
+/* setitimer (nv, ov) or getitimer (cur) of ITIMER_VIRTUAL or ITIMER_PROF
+ * (libc8.c). */
+struct itimerval;
+int libsys_itimer_cpu(int which, const struct itimerval *nv, struct itimerval *ov,
+		      struct itimerval *cur);
 
 /* Write out every stdio stream's buffered bytes (exit; fflush(NULL)). */
 void libsys_stdio_flush_all(void);

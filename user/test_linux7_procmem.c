@@ -5,10 +5,12 @@
  * /proc/uptime and /proc/loadavg, meminfo's CommitLimit; mmap's EINVAL
  * for an unaligned offset before EBADF; sbrk held to RLIMIT_DATA; etext,
  * edata and end; CLOCK_TAI and the _ALARM clocks, clock_nanosleep's
- * EINVAL for the thread CPU clock.  One @@PASS line per group. */
+ * EINVAL for the thread CPU clock, ITIMER_VIRTUAL and ITIMER_PROF.  One @@PASS line per group. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -187,6 +189,16 @@ static void memory(void)
 	printf("@@PASS %s\n", N);
 }
 
+static volatile sig_atomic_t vtalrm, prof;
+
+static void on_timer(int sig)
+{
+	if (sig == SIGVTALRM)
+		vtalrm++;
+	else
+		prof++;
+}
+
 static void clocks(void)
 {
 	const char *N = "linux7_procmem_clocks";
@@ -198,6 +210,19 @@ static void clocks(void)
 	struct timespec d = { 0, 1000000 };
 	CHECK(N, clock_nanosleep(CLOCK_THREAD_CPUTIME_ID, 0, &d, NULL) == EINVAL);
 	CHECK(N, clock_nanosleep(CLOCK_MONOTONIC, 0, &d, NULL) == 0);
+	/* ITIMER_VIRTUAL and ITIMER_PROF run out while this process computes */
+	signal(SIGVTALRM, on_timer);
+	signal(SIGPROF, on_timer);
+	struct itimerval it = { { 0, 0 }, { 0, 20000 } }, cur;
+	CHECK(N, setitimer(ITIMER_VIRTUAL, &it, NULL) == 0 && setitimer(ITIMER_PROF, &it, NULL) == 0);
+	CHECK(N, getitimer(ITIMER_VIRTUAL, &cur) == 0 && cur.it_value.tv_sec == 0 &&
+		 cur.it_value.tv_usec > 0 && cur.it_value.tv_usec <= 40000 && cur.it_interval.tv_usec == 0);
+	time_t start = time(NULL);
+	volatile unsigned long spin = 0;
+	while ((!vtalrm || !prof) && time(NULL) - start < 20)
+		spin++;
+	CHECK(N, vtalrm == 1 && prof == 1);
+	CHECK(N, getitimer(ITIMER_PROF, &cur) == 0 && cur.it_value.tv_sec == 0 && cur.it_value.tv_usec == 0);
 	printf("@@PASS %s\n", N);
 }
 
