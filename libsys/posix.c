@@ -59,9 +59,28 @@ int libsys_fail(int e)
 
 /* ---- sys/mman.h ---- */
 
+/* MAP_32BIT without MAP_FIXED: the first free place in [1 GiB, 2 GiB)
+ * (Linux's x86_64 range for it), found with MAP_FIXED_NOREPLACE a 16 MiB
+ * step at a time; ENOMEM if there is none. */
+static void *mmap_low(size_t len, int prot, int flags, int fd, off_t off)
+{
+	uint64_t step = 16ull << 20, size = (len + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1);
+	for (uint64_t at = 1ull << 30; size && at + size <= 2ull << 30; at += step) {
+		void *p = mmap((void *)at, len, prot,
+			       (flags & ~MAP_32BIT) | MAP_FIXED_NOREPLACE, fd, off);
+		if (p != MAP_FAILED || errno != EEXIST)
+			return p;
+	}
+	errno = ENOMEM;
+	return MAP_FAILED;
+}
+
 void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 {
 	uint64_t file = 0;
+	if ((flags & MAP_32BIT) && !(flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)))
+		return mmap_low(len, prot, flags, fd, off);
+	flags &= ~MAP_32BIT;
 	int zero = flags & MAP_ANONYMOUS ? 0 : libsys_fd_zero(fd);
 	if (zero < 0) {
 		errno = ENODEV;

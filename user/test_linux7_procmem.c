@@ -3,7 +3,8 @@
  * linux-check: /proc/self/smaps (a region's Size and Rss as pages are
  * touched and dropped), smaps_rollup, /proc/self/stat, /proc/self/limits,
  * /proc/uptime and /proc/loadavg, meminfo's CommitLimit; mmap's EINVAL
- * for an unaligned offset before EBADF; sbrk held to RLIMIT_DATA; etext,
+ * for an unaligned offset before EBADF, MAP_32BIT below 2 GiB; sbrk held
+ * to RLIMIT_DATA; etext,
  * edata and end; CLOCK_TAI and the _ALARM clocks, clock_nanosleep's
  * EINVAL for the thread CPU clock, ITIMER_VIRTUAL and ITIMER_PROF.  One @@PASS line per group. */
 #define _GNU_SOURCE
@@ -176,6 +177,14 @@ static void memory(void)
 	errno = 0;
 	CHECK(N, mmap(NULL, ps, PROT_READ, MAP_PRIVATE, 999, 5) == MAP_FAILED && errno == EINVAL);
 	CHECK(N, mmap(NULL, ps, PROT_READ, MAP_PRIVATE, 999, 0) == MAP_FAILED && errno == EBADF);
+	/* MAP_32BIT: below 2 GiB (JITs rely on it) */
+	char *low = mmap(NULL, 3 * ps, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT,
+			 -1, 0);
+	CHECK(N, low != MAP_FAILED && (unsigned long)low + 3 * ps <= 1ul << 31);
+	low[2 * ps] = 7;
+	char *low2 = mmap(NULL, ps, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+	CHECK(N, low2 != MAP_FAILED && (unsigned long)low2 < 1ul << 31 && low2 != low);
+	CHECK(N, munmap(low, 3 * ps) == 0 && munmap(low2, ps) == 0);
 	CHECK(N, &etext < &edata && &edata <= &end);
 	CHECK(N, (char *)smaps < &etext);
 	static int in_data = 5;

@@ -42,7 +42,7 @@
 #define MAP_HUGETLB         0x40000
 #define MAP_FIXED_NOREPLACE 0x100000
 #define MAP_FILE            0
-#define MAP_32BIT           0x40
+#define MAP_32BIT           0x40 /* below 2 GiB (libsys places it: [1 GiB, 2 GiB)) */
 #define MAP_SYNC            0x80000
 #define MAP_UNINITIALIZED   0x4000000
 #define MAP_HUGE_SHIFT      26
