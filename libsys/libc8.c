@@ -21,6 +21,10 @@
 #include <arpa/inet.h>
 #include <stdint.h>
 #include <unistd.h>
+#include "abi/err.h"
+#include "abi/pager.h"
+#include "abi/syscall.h"
+#include "sys/unistd.h"
 #include "libsys.h"
 
 /* ---- fcntl: the commands files.c leaves to us (its lock held: nothing
@@ -570,4 +574,53 @@ int libsys_itimer_cpu(int which, const struct itimerval *nv, struct itimerval *o
 	set.it_interval.tv_sec = nv->it_interval.tv_sec;
 	set.it_interval.tv_nsec = nv->it_interval.tv_usec * 1000;
 	return timer_settime(tid[i], 0, &set, NULL);
+}
+
+/* ---- sys/mman.h: MADV_REMOVE ---- */
+
+/* Linux frees the backing store of [addr, addr + len) of a shared
+ * writable mapping (shared memory, a tmpfs file): every sharer then reads
+ * zeros.  Here the range is zeroed in place (the frames stay the
+ * object's).  EINVAL unaligned or a private mapping in it, EACCES one
+ * not writable, ENOMEM a hole. */
+int libsys_madv_remove(void *addr, size_t len)
+{
+	uint64_t s = (uint64_t)addr, e = s + ((len + 4095) & ~(size_t)4095);
+	if ((s & 4095) || e < s) {
+		errno = EINVAL;
+		return -1;
+	}
+	struct pg_region_info v[32];
+	uint64_t from = 0, at = s;
+	size_t got;
+	while (at < e) {
+		if (pager_pmap_from((uint32_t)getpid(), from, v, 32, &got) != E_OK || !got) {
+			errno = ENOMEM;
+			return -1;
+		}
+		for (size_t i = 0; i < got && at < e; i++) {
+			if (v[i].end <= at)
+				continue;
+			if (v[i].start > at) {
+				errno = ENOMEM;
+				return -1;
+			}
+			if (v[i].backing != PG_BACK_SHARED || v[i].priv) {
+				errno = EINVAL;
+				return -1;
+			}
+			if (!(v[i].rights & MAP_W)) {
+				errno = EACCES;
+				return -1;
+			}
+			at = v[i].end;
+		}
+		from = v[got - 1].end;
+		if (got < 32 && at < e) {
+			errno = ENOMEM;
+			return -1;
+		}
+	}
+	memset(addr, 0, (size_t)(e - s));
+	return 0;
 }

@@ -246,6 +246,8 @@ char **libsys_exec_resume(const char *carry, size_t len, int *argc);
 int libsys_fd_zero(int fd);
 /* fcntl's other commands (libc8.c), files.c's lock held. */
 int libsys_fcntl_more(int cmd, long arg);
+/* madvise(MADV_REMOVE) (libc8.c). */
+int libsys_madv_remove(void *addr, size_t len);
 /* setitimer (nv, ov) or getitimer (cur) of ITIMER_VIRTUAL or ITIMER_PROF
  * (libc8.c). */
 struct itimerval;

@@ -141,6 +141,8 @@ int mprotect(void *addr, size_t len, int prot)
 
 int madvise(void *addr, size_t len, int advice)
 {
+	if (advice == MADV_REMOVE)
+		return libsys_madv_remove(addr, len);
 	struct sys_msg m = { .label = PG_MADVISE,
 			     .w = { (uint64_t)addr, len, (uint64_t)(uint32_t)advice } };
 	return libsys_fail(libsys_pg_call(&m));

@@ -3,7 +3,8 @@
  * linux-check: /proc/self/smaps (a region's Size and Rss as pages are
  * touched and dropped), smaps_rollup, /proc/self/stat, /proc/self/limits,
  * /proc/uptime and /proc/loadavg, meminfo's CommitLimit; mmap's EINVAL
- * for an unaligned offset before EBADF, MAP_32BIT below 2 GiB; sbrk held
+ * for an unaligned offset before EBADF, MAP_32BIT below 2 GiB,
+ * MADV_REMOVE of shared memory; sbrk held
  * to RLIMIT_DATA; etext,
  * edata and end; CLOCK_TAI and the _ALARM clocks, clock_nanosleep's
  * EINVAL for the thread CPU clock, ITIMER_VIRTUAL and ITIMER_PROF.  One @@PASS line per group. */
@@ -185,6 +186,22 @@ static void memory(void)
 	char *low2 = mmap(NULL, ps, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
 	CHECK(N, low2 != MAP_FAILED && (unsigned long)low2 < 1ul << 31 && low2 != low);
 	CHECK(N, munmap(low, 3 * ps) == 0 && munmap(low2, ps) == 0);
+	/* MADV_REMOVE: shared memory reads zero again, for every sharer */
+	char *sh = mmap(NULL, 2 * ps, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	CHECK(N, sh != MAP_FAILED);
+	memset(sh, 'S', 2 * ps);
+	CHECK(N, madvise(sh, ps, MADV_REMOVE) == 0 && sh[0] == 0 && sh[ps - 1] == 0 && sh[ps] == 'S');
+	pid_t c = fork();
+	if (c == 0) {
+		sh[5] = 'C';
+		_exit(madvise(sh + ps, ps, MADV_REMOVE) == 0 ? 0 : 1);
+	}
+	int cst;
+	CHECK(N, waitpid(c, &cst, 0) == c && WIFEXITED(cst) && WEXITSTATUS(cst) == 0);
+	CHECK(N, sh[5] == 'C' && sh[ps] == 0);
+	char *pv = mmap(NULL, ps, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(N, madvise(pv, ps, MADV_REMOVE) == -1 && errno == EINVAL);
+	CHECK(N, munmap(sh, 2 * ps) == 0 && munmap(pv, ps) == 0);
 	CHECK(N, &etext < &edata && &edata <= &end);
 	CHECK(N, (char *)smaps < &etext);
 	static int in_data = 5;
