@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <sys/msg.h>
 #include <sys/shm.h>
+#include "libsys.h"
 
 #define MSGQ_MAGIC 0x4d534751u /* "MSGQ" */
 #define MSGQ_KEYS  0x6d736751  /* xor'd into a key: apart from shmget's */
@@ -127,9 +128,17 @@ int msgsnd(int id, const void *msgp, size_t size, int flags)
 	struct msgq *q = queue(id);
 	if (!q)
 		return -1;
+	if (size > MSGMAX) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (libsys_user_room(msgp, sizeof(long) + size, 0) < sizeof(long) + size) {
+		errno = EFAULT; /* as Linux's copy from the caller */
+		return -1;
+	}
 	long type;
 	memcpy(&type, msgp, sizeof type);
-	if (type < 1 || size > MSGMAX) {
+	if (type < 1) {
 		errno = EINVAL;
 		return -1;
 	}
@@ -215,8 +224,13 @@ ssize_t msgrcv(int id, void *msgp, size_t size, long type, int flags)
 		return -1;
 	}
 	size_t n = r.len < size ? r.len : size;
-	memcpy(msgp, &r.type, sizeof(long));
-	memcpy((char *)msgp + sizeof(long), q->buf + at + sizeof r, n);
+	/* a buffer that cannot take it: EFAULT, the message gone all the same
+	 * (Linux takes it off the queue before the copy fails) */
+	int fault = libsys_user_room(msgp, sizeof(long) + n, 1) < sizeof(long) + n;
+	if (!fault) {
+		memcpy(msgp, &r.type, sizeof(long));
+		memcpy((char *)msgp + sizeof(long), q->buf + at + sizeof r, n);
+	}
 	size_t sz = rec_size(r.len);
 	memmove(q->buf + at, q->buf + at + sz, q->used - (size_t)at - sz);
 	q->used -= sz;
@@ -226,6 +240,10 @@ ssize_t msgrcv(int id, void *msgp, size_t size, long type, int flags)
 	q->ds.msg_rtime = time(NULL);
 	pthread_cond_broadcast(&q->changed);
 	pthread_mutex_unlock(&q->lock);
+	if (fault) {
+		errno = EFAULT;
+		return -1;
+	}
 	return (ssize_t)n;
 }
 
@@ -234,7 +252,8 @@ int msgctl(int id, int cmd, struct msqid_ds *buf)
 	struct msgq *q = queue(id);
 	if (!q)
 		return -1;
-	if ((cmd == IPC_STAT || cmd == IPC_SET) && !buf) {
+	if ((cmd == IPC_STAT || cmd == IPC_SET) &&
+	    libsys_user_room(buf, sizeof *buf, cmd == IPC_STAT) < sizeof *buf) {
 		errno = EFAULT;
 		return -1;
 	}

@@ -4,7 +4,7 @@
  * child, receiving by type (0, t, -t, MSG_EXCEPT), E2BIG and
  * MSG_NOERROR, IPC_NOWAIT's ENOMSG and EAGAIN on a full queue, a
  * blocked sender woken by a receiver in another process, IPC_STAT's
- * counts and pids, keyed queues (IPC_CREAT, IPC_EXCL), and IPC_RMID
+ * counts and pids, EFAULT for bad buffers, keyed queues (IPC_CREAT, IPC_EXCL), and IPC_RMID
  * waking a blocked receiver with EIDRM.  One @@PASS line per group. */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -64,6 +64,11 @@ static void types(void)
 	CHECK(N, msgctl(q, IPC_STAT, &ds) == 0 && ds.msg_qnum == 0 && ds.msg_lrpid == getpid());
 	m.mtype = 0;
 	CHECK(N, msgsnd(q, &m, 1, 0) == -1 && errno == EINVAL);
+	CHECK(N, msgsnd(q, NULL, 8, 0) == -1 && errno == EFAULT);
+	CHECK(N, send_text(q, 1, "x") == 0);
+	CHECK(N, msgrcv(q, (void *)8, 8, 0, 0) == -1 && errno == EFAULT);
+	CHECK(N, msgctl(q, IPC_STAT, NULL) == -1 && errno == EFAULT);
+	CHECK(N, msgrcv(q, &m, sizeof m.mtext, 0, IPC_NOWAIT) == -1 && errno == ENOMSG); /* gone */
 	CHECK(N, msgctl(q, IPC_RMID, NULL) == 0);
 	CHECK(N, msgsnd(q, &m, 1, 0) == -1 && (errno == EINVAL || errno == EIDRM));
 	printf("@@PASS %s\n", N);

@@ -7,8 +7,9 @@
  * type; MSG_EXCEPT: any other) or -t (the lowest type up to t), waits
  * for one (IPC_NOWAIT: ENOMSG), E2BIG for a longer one unless
  * MSG_NOERROR cuts it; IPC_RMID wakes every waiter with EIDRM.  msgctl:
- * IPC_STAT, IPC_SET (msg_qbytes up to 16384, the mode), IPC_RMID.  A
- * wait is not ended by a signal (no EINTR). */
+ * IPC_STAT, IPC_SET (msg_qbytes up to 16384, the mode), IPC_RMID.
+ * EFAULT for a buffer that cannot be read or written (msgrcv's message
+ * is then gone, as Linux's).  A wait is not ended by a signal (no EINTR). */
 #ifndef _SYS_MSG_H
 #define _SYS_MSG_H
 
