@@ -123,8 +123,8 @@ static void error_v(int status, int errnum, const char *file, unsigned line,
 	fflush(stdout);
 	if (error_print_progname)
 		error_print_progname();
-	else
-		fprintf(stderr, "%s: ", program_invocation_name);
+	else /* glibc: "name: message", "name:file:line: message" */
+		fprintf(stderr, file ? "%s:" : "%s: ", program_invocation_name);
 	if (file)
 		fprintf(stderr, "%s:%u: ", file, line);
 	vfprintf(stderr, fmt, ap);

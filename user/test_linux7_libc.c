@@ -4,7 +4,7 @@
  * getopt's argv permutation, long options by a unique prefix and
  * getopt_long_only; error() and error_at_line; confstr and the rest of
  * sysconf's names; sigabbrev_np, strerrorname_np; inet_pton/ntop;
- * fnmatch and glob; personality; prctl options read back; the CPU_ set
+ * fnmatch and glob; regcomp and regexec; personality; prctl options read back; the CPU_ set
  * operations; setpriority keeping the nice value; complex arithmetic;
  * sendfile and copy_file_range; fcntl's record locks and pipe size;
  * FIONREAD on a pipe.  One @@PASS line per group. */
@@ -19,6 +19,7 @@
 #include <glob.h>
 #include <limits.h>
 #include <math.h>
+#include <regex.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -159,6 +160,40 @@ static void matching(void)
 	printf("@@PASS %s\n", N);
 }
 
+static void regex(void)
+{
+	const char *N = "linux7_libc_regex";
+	regex_t re;
+	regmatch_t m[3];
+	CHECK(N, regcomp(&re, "^a[0-9]+b$", REG_EXTENDED | REG_NOSUB) == 0);
+	CHECK(N, regexec(&re, "a123b", 0, NULL, 0) == 0 && regexec(&re, "ab", 0, NULL, 0) == REG_NOMATCH);
+	regfree(&re);
+	CHECK(N, regcomp(&re, "([0-9]+)\\.([0-9]+)", REG_EXTENDED) == 0 && re.re_nsub == 2);
+	CHECK(N, regexec(&re, "v 12.345 x", 3, m, 0) == 0 && m[0].rm_so == 2 && m[0].rm_eo == 8 &&
+		 m[1].rm_so == 2 && m[1].rm_eo == 4 && m[2].rm_so == 5 && m[2].rm_eo == 8);
+	regfree(&re);
+	/* the longest at the leftmost place, as POSIX (not the first branch) */
+	CHECK(N, regcomp(&re, "(foo|foobar)baz|x", REG_EXTENDED) == 0);
+	CHECK(N, regexec(&re, "foobarbaz", 2, m, 0) == 0 && m[0].rm_eo == 9 && m[1].rm_eo == 6);
+	regfree(&re);
+	/* basic: groups, a back reference, intervals */
+	CHECK(N, regcomp(&re, "\\(ab\\)\\1c\\{2\\}", 0) == 0);
+	CHECK(N, regexec(&re, "xababcc", 2, m, 0) == 0 && m[0].rm_so == 1 && m[1].rm_eo == 3);
+	regfree(&re);
+	CHECK(N, regcomp(&re, "^b", REG_NEWLINE | REG_ICASE) == 0);
+	CHECK(N, regexec(&re, "a\nB", 1, m, 0) == 0 && m[0].rm_so == 2);
+	CHECK(N, regexec(&re, "B", 1, m, REG_NOTBOL) == REG_NOMATCH);
+	regfree(&re);
+	CHECK(N, regcomp(&re, "[[:alpha:]_][[:alnum:]_]*", REG_EXTENDED) == 0);
+	CHECK(N, regexec(&re, "  9x_1 ", 1, m, 0) == 0 && m[0].rm_so == 3 && m[0].rm_eo == 6);
+	regfree(&re);
+	int e = regcomp(&re, "a(b", REG_EXTENDED);
+	char msg[64];
+	CHECK(N, e == REG_EPAREN && regerror(e, &re, msg, sizeof msg) > 1 && msg[0]);
+	CHECK(N, regcomp(&re, "[z-a]", REG_EXTENDED) == REG_ERANGE);
+	printf("@@PASS %s\n", N);
+}
+
 static void process(void)
 {
 	const char *N = "linux7_libc_process";
@@ -276,6 +311,7 @@ int main(void)
 	options();
 	names();
 	matching();
+	regex();
 	process();
 	complex_math();
 	fileops();
