@@ -89,7 +89,7 @@ ULDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
 LIBSYS_SRCS := $(filter-out libsys/crt0.c,$(wildcard libsys/*.c)) \
 	lib/fmt.c lib/string.c lib/err.c lib/elf.c lib/cmdline.c lib/robust.c
 # Floating point (and strftime, beside libc2.c) lives only in the programs' libsys.
-LIBSYS_FP := libsys/fltfmt.c libsys/wchar.c libsys/libc7.c libsys/atomic.c libsys/fenv.c libsys/gamma.c libsys/rand48.c libsys/libc5.c libsys/libm.c libsys/libm2.c libsys/libc2.c libsys/trig.c \
+LIBSYS_FP := libsys/complex.c libsys/ucontext.c libsys/fltfmt.c libsys/wchar.c libsys/libc7.c libsys/atomic.c libsys/fenv.c libsys/gamma.c libsys/rand48.c libsys/libc5.c libsys/libm.c libsys/libm2.c libsys/libc2.c libsys/trig.c \
 	libsys/strftime.c libsys/libm3.c libsys/scanf.c
 LIBSYS := $(BUILD)/u/libsys.a
 LIBSYS_PAGER := $(BUILD)/p/libsys.a

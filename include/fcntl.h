@@ -36,6 +36,64 @@
 #define F_SETFL 4
 #define F_DUPFD_CLOEXEC 1030
 #define FD_CLOEXEC 1
+#define O_ASYNC   020000
+#define O_DIRECT  040000
+#define O_NOATIME 01000000
+#define O_PATH    010000000
+#define O_TMPFILE (020000000 | O_DIRECTORY)
+#define O_RSYNC   O_SYNC
+#define O_FSYNC   O_SYNC
+
+/* Record locks (libsys/libc8.c): every process is granted any lock at
+ * once, as flock (nothing checks one process's lock against another's);
+ * F_GETLK answers F_UNLCK.  EINVAL for a bad l_type or l_whence, EFAULT
+ * for no struct, EBADF.  F_OFD_* the same. */
+#define F_GETLK  5
+#define F_SETLK  6
+#define F_SETLKW 7
+#define F_SETOWN 8
+#define F_GETOWN 9
+#define F_SETSIG 10
+#define F_GETSIG 11
+#define F_OFD_GETLK  36
+#define F_OFD_SETLK  37
+#define F_OFD_SETLKW 38
+#define F_GETLK64  F_GETLK
+#define F_SETLK64  F_SETLK
+#define F_SETLKW64 F_SETLKW
+#define F_RDLCK 0
+#define F_WRLCK 1
+#define F_UNLCK 2
+#define F_SETLEASE 1024
+#define F_GETLEASE 1025
+#define F_NOTIFY   1026
+/* F_GETPIPE_SZ: a pipe's 64 KiB; F_SETPIPE_SZ: up to 64 KiB (what it
+ * holds), EPERM past it.  Sealing (F_ADD_SEALS, F_GET_SEALS) is not
+ * there: EINVAL, as Linux for a file that cannot be sealed. */
+#define F_SETPIPE_SZ 1031
+#define F_GETPIPE_SZ 1032
+#define F_ADD_SEALS  1033
+#define F_GET_SEALS  1034
+#define F_SEAL_SEAL   1
+#define F_SEAL_SHRINK 2
+#define F_SEAL_GROW   4
+#define F_SEAL_WRITE  8
+#define F_SEAL_FUTURE_WRITE 16
+
+struct flock {
+	short l_type;
+	short l_whence;
+	off_t l_start;
+	off_t l_len;
+	pid_t l_pid;
+};
+#define flock64 flock
+
+#ifndef SEEK_SET /* as glibc's fcntl.h */
+#define SEEK_SET 0
+#define SEEK_CUR 1
+#define SEEK_END 2
+#endif
 
 /* path (absolute, or from the current directory): a file descriptor, or
  * -1 with errno.  An initrd file is read-only (EROFS for write access or

@@ -31,5 +31,27 @@
 #define IOV_MAX    1024
 #define NGROUPS_MAX 65536
 #define PIPE_BUF   4096
+/* glibc's limits.h has these too (pthread.h's values) */
+#define PTHREAD_KEYS_MAX 128
+#define PTHREAD_STACK_MIN     16384
+#define PTHREAD_DESTRUCTOR_ITERATIONS 4
+#define MB_LEN_MAX 16
+#define LONG_BIT   64
+#define WORD_BIT   32
+#define LINE_MAX   2048
+#define RE_DUP_MAX 0x7fff
+#define RTSIG_MAX  32
+#define SEM_VALUE_MAX 0x7fffffff
+#define TTY_NAME_MAX 32
+#define DELAYTIMER_MAX 0x7fffffff
+#define XATTR_NAME_MAX 255
+#define _POSIX_PATH_MAX 256
+#define _POSIX_NAME_MAX 14
+#define _POSIX_PIPE_BUF 512
+#define _POSIX_OPEN_MAX 20
+#define _POSIX_ARG_MAX 4096
+#define _POSIX_CHILD_MAX 25
+#define _POSIX2_LINE_MAX 2048
+#define _XOPEN_IOV_MAX 16
 
 #endif

@@ -245,6 +245,13 @@ int pthread_rwlock_timedwrlock(pthread_rwlock_t *l, const struct timespec *absti
 int pthread_rwlock_unlock(pthread_rwlock_t *l);
 int pthread_rwlockattr_init(pthread_rwlockattr_t *a);
 int pthread_rwlockattr_destroy(pthread_rwlockattr_t *a);
+/* glibc's kinds (libsys/libc8.c): kept in the attribute, the lock the same. */
+#define PTHREAD_RWLOCK_PREFER_READER_NP 0
+#define PTHREAD_RWLOCK_PREFER_WRITER_NP 1
+#define PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP 2
+#define PTHREAD_RWLOCK_DEFAULT_NP PTHREAD_RWLOCK_PREFER_READER_NP
+int pthread_rwlockattr_setkind_np(pthread_rwlockattr_t *a, int kind);
+int pthread_rwlockattr_getkind_np(const pthread_rwlockattr_t *a, int *kind);
 /* Thread-specific data: PTHREAD_KEYS_MAX keys (EAGAIN past them); a
  * thread's non-NULL values are passed to the key's destructor when it
  * ends (return or pthread_exit), PTHREAD_DESTRUCTOR_ITERATIONS rounds. */

@@ -14,6 +14,10 @@
 #define SCHED_OTHER 0
 #define SCHED_FIFO  1
 #define SCHED_RR    2
+#define SCHED_BATCH 3
+#define SCHED_IDLE  5
+#define SCHED_DEADLINE 6
+#define SCHED_RESET_ON_FORK 0x40000000
 
 struct sched_param {
 	int sched_priority;
@@ -49,6 +53,21 @@ typedef struct {
 #define CPU_ALLOC_SIZE(n) \
 	((((size_t)(n) + __CPU_BITS - 1) / __CPU_BITS) * sizeof(unsigned long))
 
+/* The set operations (glibc's): dest = a op b over size bytes. */
+#define __CPU_OP_S(size, dest, a, b, op) \
+	do { for (size_t __i = 0; __i < (size) / sizeof(unsigned long); __i++) \
+		(dest)->__bits[__i] = (a)->__bits[__i] op (b)->__bits[__i]; } while (0)
+#define CPU_AND_S(size, dest, a, b) __CPU_OP_S(size, dest, a, b, &)
+#define CPU_OR_S(size, dest, a, b)  __CPU_OP_S(size, dest, a, b, |)
+#define CPU_XOR_S(size, dest, a, b) __CPU_OP_S(size, dest, a, b, ^)
+#define CPU_AND(dest, a, b) CPU_AND_S(sizeof(cpu_set_t), dest, a, b)
+#define CPU_OR(dest, a, b)  CPU_OR_S(sizeof(cpu_set_t), dest, a, b)
+#define CPU_XOR(dest, a, b) CPU_XOR_S(sizeof(cpu_set_t), dest, a, b)
+/* A set for count CPUs on the heap (calloc: empty), and its end. */
+#define CPU_ALLOC(count) ((cpu_set_t *)__sched_cpualloc(count))
+#define CPU_FREE(set) __sched_cpufree(set)
+void *__sched_cpualloc(size_t count);
+void __sched_cpufree(void *set);
 int __sched_cpucount(size_t size, const cpu_set_t *set);
 int __sched_cpuequal(size_t size, const cpu_set_t *a, const cpu_set_t *b);
 

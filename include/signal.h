@@ -295,7 +295,13 @@ void psiginfo(const siginfo_t *info, const char *msg);
  * running (libsys/libc5.c); sigtimedwait's EAGAIN when the time passes. */
 int sigwait(const sigset_t *set, int *sig);
 int sigwaitinfo(const sigset_t *set, siginfo_t *info);
-struct timespec;
+#ifndef __timespec_defined /* as glibc's signal.h: time.h's struct */
+#define __timespec_defined 1
+struct timespec {
+	time_t tv_sec;
+	long tv_nsec;
+};
+#endif
 int sigtimedwait(const sigset_t *set, siginfo_t *info, const struct timespec *timeout);
 
 #endif

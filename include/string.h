@@ -34,6 +34,12 @@ char *stpncpy(char *d, const char *s, size_t n);
 int strverscmp(const char *a, const char *b);
 void *memccpy(void *d, const void *s, int c, size_t n);
 char *strsignal(int sig);
+/* glibc 2.32's: "SEGV" / "Segmentation fault"; NULL for no signal. */
+const char *sigabbrev_np(int sig);
+const char *sigdescr_np(int sig);
+/* glibc 2.32's errno names: "ENOMEM" / "Cannot allocate memory"; NULL for none. */
+const char *strerrorname_np(int e);
+const char *strerrordesc_np(int e);
 void *memmem(const void *h, size_t hlen, const void *n, size_t nlen);
 /* strerror into buf: glibc's GNU form (the text, maybe not in buf) with
  * _GNU_SOURCE, else POSIX's (0, or ERANGE when buf is too small). */

@@ -19,13 +19,19 @@
 #define CLOCK_REALTIME_COARSE    5
 #define CLOCK_MONOTONIC_COARSE   6
 #define CLOCK_BOOTTIME           7
+#define CLOCK_REALTIME_ALARM     8 /* CLOCK_REALTIME (nothing sleeps to wake) */
+#define CLOCK_BOOTTIME_ALARM     9 /* CLOCK_MONOTONIC */
+#define CLOCK_TAI               11 /* CLOCK_REALTIME: Linux's offset until NTP sets one */
 #define TIMER_ABSTIME            1
 #define CLOCKS_PER_SEC  1000000l
 
+#ifndef __timespec_defined /* signal.h has it too, as glibc's */
+#define __timespec_defined 1
 struct timespec {
 	time_t tv_sec;
 	long tv_nsec;
 };
+#endif
 
 typedef long clock_t;
 

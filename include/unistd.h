@@ -14,6 +14,8 @@
 #define SEEK_SET 0
 #define SEEK_CUR 1
 #define SEEK_END 2
+#define SEEK_DATA 3 /* Linux's names (lseek refuses them here: EINVAL) */
+#define SEEK_HOLE 4
 
 #define F_OK 0 /* access(2)'s modes */
 #define X_OK 1
@@ -129,6 +131,7 @@ pid_t getsid(pid_t pid);
 int isatty(int fd);
 char *getcwd(char *buf, size_t size);
 int gethostname(char *name, size_t len);
+int sethostname(const char *name, size_t len);
 /* The program break (sbrk(0) first: the page after the heap malloc
  * uses): brk/sbrk move a region of their own, malloc keeps its own heap;
  * ENOMEM past what can be reserved. */
@@ -253,5 +256,105 @@ int getdtablesize(void);
 
 /* "root", the one user (libsys/libc5.c). */
 char *getlogin(void);
+
+
+/* The rest of glibc's sysconf, pathconf and confstr names (Linux's
+ * numbers): sysconf answers each as glibc does on Linux (a limit, an
+ * option's 200809L, 1 for a yes, 0 or -1 for what is not there). */
+#define _SC_RTSIG_MAX                  31
+#define _SC_SIGQUEUE_MAX               34
+#define _SC_GETGR_R_SIZE_MAX           69
+#define _SC_SPIN_LOCKS                 154
+#define _SC_BARRIERS                   133
+#define _SC_CLOCK_SELECTION            137
+#define _SC_CPUTIME                    138
+#define _SC_THREAD_CPUTIME             139
+#define _SC_TIMER_MAX                  35
+#define _SC_DELAYTIMER_MAX             26
+#define _SC_XOPEN_VERSION              89
+#define _SC_ATEXIT_MAX                 87
+#define _SC_SYMLOOP_MAX                173
+#define _SC_2_VERSION                  46
+#define _SC_REALTIME_SIGNALS           9
+#define _SC_FSYNC                      15
+#define _SC_ASYNCHRONOUS_IO            12
+#define _SC_PRIORITY_SCHEDULING        10
+#define _SC_READER_WRITER_LOCKS        153
+#define _SC_TIMEOUTS                   164
+#define _SC_MQ_OPEN_MAX                27
+#define _SC_MQ_PRIO_MAX                28
+#define _SC_SPAWN                      159
+#define _SC_THREAD_PROCESS_SHARED      82
+#define _SC_THREAD_ATTR_STACKSIZE      78
+#define _SC_THREAD_ATTR_STACKADDR      77
+#define _SC_THREAD_PRIORITY_SCHEDULING 79
+#define _SC_BC_SCALE_MAX               38
+#define _SC_EXPR_NEST_MAX              42
+#define _SC_RE_DUP_MAX                 44
+#define _SC_COLL_WEIGHTS_MAX           40
+#define _SC_BC_BASE_MAX                36
+#define _SC_BC_DIM_MAX                 37
+#define _SC_BC_STRING_MAX              39
+#define _SC_LEVEL1_DCACHE_SIZE         188
+#define _SC_LEVEL1_DCACHE_ASSOC        189
+#define _SC_LEVEL1_ICACHE_SIZE         185
+#define _SC_LEVEL1_ICACHE_LINESIZE     187
+#define _SC_LEVEL2_CACHE_SIZE          191
+#define _SC_LEVEL2_CACHE_LINESIZE      193
+#define _SC_LEVEL3_CACHE_SIZE          194
+#define _SC_LEVEL3_CACHE_LINESIZE      196
+#define _SC_MESSAGE_PASSING            20
+#define _SC_PRIORITIZED_IO             13
+#define _SC_SYNCHRONIZED_IO            14
+#define _SC_AIO_MAX                    24
+#define _SC_AIO_LISTIO_MAX             23
+#define _SC_AIO_PRIO_DELTA_MAX         25
+#define _SC_XOPEN_UNIX                 91
+#define _SC_XOPEN_REALTIME             130
+#define _SC_XOPEN_REALTIME_THREADS     131
+#define _SC_IPV6                       235
+#define _SC_RAW_SOCKETS                236
+#define _SC_2_C_BIND                   47
+#define _SC_2_C_DEV                    48
+#define _SC_2_LOCALEDEF                52
+#define _SC_2_SW_DEV                   51
+#define _SC_2_CHAR_TERM                95
+#define _SC_SHELL                      157
+#define _SC_REGEXP                     155
+#define _SC_NZERO                      109
+#define _SC_SSIZE_MAX                  110
+#define _SC_CHAR_BIT                   101
+#define _SC_INT_MAX                    104
+#define _SC_XOPEN_SHM                  94
+#define _SC_TRACE                      181
+#define _SC_THREAD_SPORADIC_SERVER     161
+#define _SC_SPORADIC_SERVER            160
+#define _SC_MINSIGSTKSZ                249
+#define _SC_SIGSTKSZ                   250
+#define _SC_THREAD_PRIO_INHERIT        80
+#define _SC_THREAD_PRIO_PROTECT        81
+#define _SC_THREAD_ROBUST_PRIO_INHERIT 247
+#define _SC_2_PBS                      168
+#define _SC_V7_LP64_OFF64              239
+#define _SC_V6_LP64_OFF64              178
+#define _SC_FILE_LOCKING               147
+#define _SC_SINGLE_PROCESS             151
+#define _SC_PII                        53
+#define _SC_SELECT                     59
+#define _PC_SYNC_IO                    9
+#define _PC_ASYNC_IO                   10
+#define _PC_PRIO_IO                    11
+#define _PC_REC_XFER_ALIGN             17
+#define _PC_ALLOC_SIZE_MIN             18
+#define _PC_SYMLINK_MAX                19
+#define _PC_2_SYMLINKS                 20
+#define _CS_PATH                       0
+#define _CS_GNU_LIBC_VERSION           2
+#define _CS_GNU_LIBPTHREAD_VERSION     3
+size_t confstr(int name, char *buf, size_t len);
+/* copy_file_range (libsys/libc8.c): len bytes read and written through
+ * libsys, each side from *off (moved) or its position; flags 0. */
+ssize_t copy_file_range(int in_fd, loff_t *in_off, int out_fd, loff_t *out_off, size_t len,
+			unsigned flags);
 
 #endif

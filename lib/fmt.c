@@ -196,11 +196,24 @@ static void convert(struct out *o, char c, int len, struct spec *s, va_list *ap)
 	case 'p':
 		put_num(o, (uintptr_t)va_arg(*ap, void *), false, 16, false, "0x", s);
 		break;
-	case 's': put_str(o, va_arg(*ap, const char *), s); break;
+	case 's':
+		if (len == 8) { /* %ls: a wide string, each character one byte (the
+				 * "C" locale's 0..127; '?' for others) */
+			const int *w = va_arg(*ap, const int *);
+			char narrow[256];
+			int n = 0;
+			for (; w && w[n] && n < (int)sizeof narrow - 1; n++)
+				narrow[n] = w[n] >= 0 && w[n] < 128 ? (char)w[n] : '?';
+			narrow[n] = '\0';
+			put_str(o, w ? narrow : NULL, s);
+			break;
+		}
+		put_str(o, va_arg(*ap, const char *), s);
+		break;
 	case 'c':
 		s->prec = -1;
 		pad(o, ' ', s->left ? 0 : s->width - 1);
-		put(o, (char)va_arg(*ap, int));
+		put(o, (char)va_arg(*ap, int)); /* %lc: a wint_t, the same */
 		pad(o, ' ', s->left ? s->width - 1 : 0);
 		break;
 	case '%': put(o, '%'); break;

@@ -1450,9 +1450,8 @@ static int fcntl_locked(int fd, int cmd, long arg)
 			__atomic_store_n(&o->sh->flags, (uint32_t)(o->flags & ST_FLAGS),
 					 __ATOMIC_RELAXED);
 		return 0;
-	default:
-		errno = EINVAL;
-		return -1;
+	default: /* record locks, pipe sizes, ...: libc8.c */
+		return libsys_fcntl_more(cmd, arg);
 	}
 }
 

@@ -558,11 +558,14 @@ static int clock_kind(clockid_t clk)
 	switch (clk) {
 	case CLOCK_REALTIME:
 	case CLOCK_REALTIME_COARSE:
+	case CLOCK_REALTIME_ALARM:
+	case CLOCK_TAI: /* Linux's TAI offset is 0 until NTP sets it */
 		return CLOCK_REALTIME;
 	case CLOCK_MONOTONIC:
 	case CLOCK_MONOTONIC_RAW:
 	case CLOCK_MONOTONIC_COARSE:
 	case CLOCK_BOOTTIME:
+	case CLOCK_BOOTTIME_ALARM:
 		return CLOCK_MONOTONIC;
 	case CLOCK_PROCESS_CPUTIME_ID:
 	case CLOCK_THREAD_CPUTIME_ID:
@@ -661,9 +664,11 @@ int clock_nanosleep(clockid_t clk, int flags, const struct timespec *req,
 {
 	struct timespec now;
 	int kind = clock_kind(clk);
-	if (kind < 0 || kind == CLOCK_PROCESS_CPUTIME_ID || (flags & ~TIMER_ABSTIME) ||
+	/* Linux: EINVAL for the calling thread's CPU clock; the process's
+	 * (the time since it started, here) may be slept on */
+	if (kind < 0 || clk == CLOCK_THREAD_CPUTIME_ID || (flags & ~TIMER_ABSTIME) ||
 	    req->tv_sec < 0 || req->tv_nsec < 0 || req->tv_nsec >= 1000000000)
-		return kind == CLOCK_PROCESS_CPUTIME_ID ? ENOTSUP : EINVAL;
+		return EINVAL;
 	if (!(flags & TIMER_ABSTIME)) {
 		libsys_sleep_ns((uint64_t)req->tv_sec * 1000000000ull + (uint64_t)req->tv_nsec);
 		if (rem)

@@ -125,7 +125,7 @@ lldiv_t lldiv(long long a, long long b) { return (lldiv_t){ a / b, a % b }; }
 
 int clock_getres(clockid_t clk, struct timespec *res)
 {
-	if (clk < CLOCK_REALTIME || clk > CLOCK_BOOTTIME) {
+	if ((clk < CLOCK_REALTIME || clk > CLOCK_BOOTTIME_ALARM) && clk != CLOCK_TAI) {
 		errno = EINVAL;
 		return -1;
 	}
@@ -254,9 +254,29 @@ int isatty(int fd)
 	return 0;
 }
 
+/* The host name: "microkernel" until sethostname (this process and the
+ * children it forks after; Linux's is the whole system's). */
+static char host_name[65] = "microkernel";
+
+/* Root sets it (EPERM else); EINVAL past 64 bytes. */
+int sethostname(const char *name, size_t len)
+{
+	if (len > 64) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (geteuid() != 0) {
+		errno = EPERM;
+		return -1;
+	}
+	memcpy(host_name, name, len);
+	host_name[len] = '\0';
+	return 0;
+}
+
 int gethostname(char *name, size_t len)
 {
-	const char *h = "microkernel";
+	const char *h = host_name;
 	if (len <= strlen(h)) {
 		errno = ENAMETOOLONG;
 		return -1;
@@ -269,7 +289,7 @@ int uname(struct utsname *u)
 {
 	memset(u, 0, sizeof *u);
 	strcpy(u->sysname, "microkernel");
-	strcpy(u->nodename, "microkernel");
+	strcpy(u->nodename, host_name);
 	strcpy(u->release, "1.0");
 	strcpy(u->version, "#1");
 	strcpy(u->machine, "x86_64");
@@ -337,6 +357,8 @@ static int brk_move(char *want)
 	if (want < brk_base || want > brk_base + BRK_RESERVE)
 		return errno = ENOMEM, -1;
 	uintptr_t old_end = page_up((uintptr_t)brk_cur), new_end = page_up((uintptr_t)want);
+	if (new_end > old_end && libsys_limit_room(new_end - old_end, 1))
+		return errno = ENOMEM, -1; /* RLIMIT_DATA (and RLIMIT_AS), as Linux's brk */
 	if (new_end > old_end &&
 	    mprotect((void *)old_end, new_end - old_end, PROT_READ | PROT_WRITE))
 		return errno = ENOMEM, -1;

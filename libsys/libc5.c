@@ -18,6 +18,10 @@
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/select.h>
+#include <sys/stat.h>
+#include <sched.h>
+#include <fcntl.h>
+#include "abi/pager.h"
 #include "libsys.h"
 
 int vasprintf(char **out, const char *fmt, va_list ap)
@@ -262,15 +266,50 @@ int pthread_getcpuclockid(pthread_t t, clockid_t *clk)
 	return 0;
 }
 
-/* ioctl: TIOCGWINSZ on the console (80x24), FIONREAD 0; ENOTTY for
- * other requests on a terminal or anything on another descriptor (EBADF
- * for none). */
+/* FIONREAD off the console: the bytes a pipe or socket holds (up to
+ * PG_PIPE_BUF: what one peek sees), a file's from its position to its
+ * end, 0 for others; -1 with errno EBADF, EFAULT. */
+static int fionread(int fd, int *out)
+{
+	struct libsys_target t;
+	if (!out) {
+		errno = EFAULT;
+		return -1;
+	}
+	if (!libsys_fd_target(fd, &t)) {
+		errno = EBADF;
+		return -1;
+	}
+	*out = 0;
+	if ((t.kind == LIBSYS_POLL_PIPE && !t.out) || t.kind == LIBSYS_POLL_SOCK) {
+		static char peek[PG_PIPE_BUF];
+		static int busy;
+		while (__atomic_exchange_n(&busy, 1, __ATOMIC_ACQUIRE))
+			sched_yield();
+		long n = libsys_pipe_recv(t.id, peek, sizeof peek,
+					  PG_PIPE_PEEK | PG_PIPE_NONBLOCK | LIBSYS_RD_ONE, NULL);
+		__atomic_store_n(&busy, 0, __ATOMIC_RELEASE);
+		*out = n > 0 ? (int)n : 0;
+	} else if (t.kind == LIBSYS_POLL_READY) {
+		struct stat st;
+		off_t pos = lseek(fd, 0, SEEK_CUR);
+		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && pos >= 0 && st.st_size > pos)
+			*out = (int)(st.st_size - pos);
+	}
+	return 0;
+}
+
+/* ioctl: TIOCGWINSZ on the console (80x24), FIONREAD (0 on the console,
+ * else fionread's); ENOTTY for other requests on a terminal or anything
+ * on another descriptor (EBADF for none). */
 int ioctl(int fd, unsigned long req, ...)
 {
 	va_list ap;
 	va_start(ap, req);
 	void *argp = va_arg(ap, void *);
 	va_end(ap);
+	if (req == FIONREAD && !libsys_fd_console(fd))
+		return fionread(fd, argp);
 	if (!isatty(fd)) {
 		if (errno != EBADF)
 			errno = ENOTTY;
@@ -499,6 +538,28 @@ char *getlogin(void)
 
 static int pdeathsig, dumpable = 1;
 
+/* The value a PR_SET_ option keeps (set: store v), read by its PR_GET_:
+ * PR_SET_TIMERSLACK's default is Linux's 50000 ns, the others' 0. */
+static unsigned long prctl_kept(int option, unsigned long v, int set)
+{
+	static unsigned long no_new_privs, thp_disable, subreaper, keepcaps,
+		timerslack = 50000;
+	unsigned long *p;
+	switch (option) {
+	case PR_SET_NO_NEW_PRIVS: case PR_GET_NO_NEW_PRIVS: p = &no_new_privs; break;
+	case PR_SET_THP_DISABLE: case PR_GET_THP_DISABLE: p = &thp_disable; break;
+	case PR_SET_CHILD_SUBREAPER: case PR_GET_CHILD_SUBREAPER: p = &subreaper; break;
+	case PR_SET_KEEPCAPS: case PR_GET_KEEPCAPS: p = &keepcaps; break;
+	default: p = &timerslack; break;
+	}
+	if (set) {
+		if (option == PR_SET_TIMERSLACK && v == 0)
+			v = 50000; /* 0: back to the default */
+		*p = v;
+	}
+	return *p;
+}
+
 int prctl(int option, ...)
 {
 	va_list ap;
@@ -533,6 +594,25 @@ int prctl(int option, ...)
 		return 0;
 	case PR_GET_DUMPABLE:
 		return dumpable;
+	/* kept and read back (nothing here changes with them) */
+	case PR_SET_NO_NEW_PRIVS: case PR_SET_THP_DISABLE: case PR_SET_CHILD_SUBREAPER:
+	case PR_SET_KEEPCAPS: case PR_SET_TIMERSLACK:
+		if (option != PR_SET_TIMERSLACK && arg > 1) {
+			errno = EINVAL;
+			return -1;
+		}
+		prctl_kept(option, arg, 1);
+		return 0;
+	case PR_GET_NO_NEW_PRIVS: case PR_GET_THP_DISABLE: case PR_GET_KEEPCAPS:
+	case PR_GET_TIMERSLACK:
+		return (int)prctl_kept(option, 0, 0);
+	case PR_GET_CHILD_SUBREAPER:
+		*(int *)arg = (int)prctl_kept(option, 0, 0);
+		return 0;
+	case PR_GET_SECCOMP:
+		return 0;
+	case PR_CAPBSET_READ: /* root holds every capability */
+		return arg <= 40 ? 1 : (errno = EINVAL, -1);
 	default:
 		errno = EINVAL;
 		return -1;

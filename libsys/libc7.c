@@ -26,6 +26,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/sysinfo.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 #include "libsys.h"
@@ -475,14 +476,13 @@ int getlogin_r(char *buf, size_t len)
 /* Programs all run at one priority: the value is kept, not applied. */
 int nice(int inc)
 {
-	static int value;
 	if (inc < 0 && euid != 0) {
 		errno = EPERM;
 		return -1;
 	}
-	value += inc;
-	value = value < -20 ? -20 : value > 19 ? 19 : value;
-	return value;
+	if (setpriority(PRIO_PROCESS, 0, getpriority(PRIO_PROCESS, 0) + inc) != 0)
+		return -1;
+	return getpriority(PRIO_PROCESS, 0);
 }
 
 int getloadavg(double loads[], int n)

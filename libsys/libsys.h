@@ -253,6 +253,15 @@ char **libsys_exec_resume(const char *carry, size_t len, int *argc);
 /* mmap's view of fd: 1 /dev/zero (anonymous memory), -1 another device
  * (ENODEV), 0 anything else. */
 int libsys_fd_zero(int fd);
+/* fcntl's other commands (libc8.c), files.c's lock held. */
+int libsys_fcntl_more(int cmd, long arg);
+/* madvise(MADV_REMOVE) (libc8.c). */
+int libsys_madv_remove(void *addr, size_t len);
+/* setitimer (nv, ov) or getitimer (cur) of ITIMER_VIRTUAL or ITIMER_PROF
+ * (libc8.c). */
+struct itimerval;
+int libsys_itimer_cpu(int which, const struct itimerval *nv, struct itimerval *ov,
+		      struct itimerval *cur);
 
 /* Write out every stdio stream's buffered bytes (exit; fflush(NULL)). */
 void libsys_stdio_flush_all(void);

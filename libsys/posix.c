@@ -59,9 +59,28 @@ int libsys_fail(int e)
 
 /* ---- sys/mman.h ---- */
 
+/* MAP_32BIT without MAP_FIXED: the first free place in [1 GiB, 2 GiB)
+ * (Linux's x86_64 range for it), found with MAP_FIXED_NOREPLACE a 16 MiB
+ * step at a time; ENOMEM if there is none. */
+static void *mmap_low(size_t len, int prot, int flags, int fd, off_t off)
+{
+	uint64_t step = 16ull << 20, size = (len + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1);
+	for (uint64_t at = 1ull << 30; size && at + size <= 2ull << 30; at += step) {
+		void *p = mmap((void *)at, len, prot,
+			       (flags & ~MAP_32BIT) | MAP_FIXED_NOREPLACE, fd, off);
+		if (p != MAP_FAILED || errno != EEXIST)
+			return p;
+	}
+	errno = ENOMEM;
+	return MAP_FAILED;
+}
+
 void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 {
 	uint64_t file = 0;
+	if ((flags & MAP_32BIT) && !(flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)))
+		return mmap_low(len, prot, flags, fd, off);
+	flags &= ~MAP_32BIT;
 	int zero = flags & MAP_ANONYMOUS ? 0 : libsys_fd_zero(fd);
 	if (zero < 0) {
 		errno = ENODEV;
@@ -80,16 +99,16 @@ void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 		return libsys_shm_mmap(libsys_fd_shm(fd), len, prot, flags, off,
 				       !((prot & PROT_WRITE) && (flags & MAP_TYPE) == MAP_SHARED &&
 					 (fcntl(fd, F_GETFL) & O_ACCMODE) == O_RDONLY));
+	if (off < 0 || (off & (PAGE_SIZE - 1))) { /* before the descriptor, as Linux */
+		errno = EINVAL;
+		return MAP_FAILED;
+	}
 	if (!(flags & MAP_ANONYMOUS)) {
 		file = libsys_fd_file(fd);
 		if (!file) {
 			errno = EBADF;
 			return MAP_FAILED;
 		}
-	}
-	if (off < 0 || (off & (PAGE_SIZE - 1))) {
-		errno = EINVAL;
-		return MAP_FAILED;
 	}
 	if (libsys_limit_room(len, (prot & PROT_WRITE) && !(flags & MAP_SHARED)))
 		return MAP_FAILED; /* RLIMIT_AS, RLIMIT_DATA */
@@ -122,6 +141,8 @@ int mprotect(void *addr, size_t len, int prot)
 
 int madvise(void *addr, size_t len, int advice)
 {
+	if (advice == MADV_REMOVE)
+		return libsys_madv_remove(addr, len);
 	struct sys_msg m = { .label = PG_MADVISE,
 			     .w = { (uint64_t)addr, len, (uint64_t)(uint32_t)advice } };
 	return libsys_fail(libsys_pg_call(&m));
@@ -313,6 +334,53 @@ long sysconf(int name)
 		return 200809L;
 	case _SC_JOB_CONTROL: case _SC_SAVED_IDS:
 		return 1;
+	/* POSIX options libsys provides (as glibc on Linux answers them) */
+	case _SC_SPIN_LOCKS: case _SC_BARRIERS: case _SC_CLOCK_SELECTION:
+	case _SC_CPUTIME: case _SC_THREAD_CPUTIME: case _SC_READER_WRITER_LOCKS:
+	case _SC_TIMEOUTS: case _SC_SPAWN: case _SC_THREAD_PROCESS_SHARED:
+	case _SC_THREAD_ATTR_STACKSIZE: case _SC_THREAD_ATTR_STACKADDR:
+	case _SC_PRIORITY_SCHEDULING: case _SC_REALTIME_SIGNALS: case _SC_FSYNC:
+	case _SC_ASYNCHRONOUS_IO: case _SC_MESSAGE_PASSING: case _SC_SYNCHRONIZED_IO:
+	case _SC_PRIORITIZED_IO: case _SC_THREAD_PRIORITY_SCHEDULING:
+	case _SC_THREAD_PRIO_INHERIT: case _SC_THREAD_PRIO_PROTECT: case _SC_IPV6:
+	case _SC_RAW_SOCKETS: case _SC_2_VERSION: case _SC_2_C_BIND: case _SC_2_C_DEV:
+	case _SC_2_LOCALEDEF: case _SC_2_SW_DEV: case _SC_2_CHAR_TERM:
+		return 200809L;
+	case _SC_XOPEN_UNIX: case _SC_XOPEN_REALTIME: case _SC_XOPEN_REALTIME_THREADS:
+	case _SC_SHELL: case _SC_REGEXP: case _SC_XOPEN_SHM: case _SC_V7_LP64_OFF64:
+	case _SC_V6_LP64_OFF64:
+		return 1;
+	case _SC_XOPEN_VERSION: return 700;
+	case _SC_RTSIG_MAX: return 32; /* SIGRTMIN..SIGRTMAX - 1, as glibc */
+	case _SC_SIGQUEUE_MAX: return 32; /* queued signals per process */
+	case _SC_GETGR_R_SIZE_MAX: return 1024;
+	case _SC_DELAYTIMER_MAX: case _SC_ATEXIT_MAX: return 0x7fffffff;
+	case _SC_MQ_PRIO_MAX: return 32768;
+	case _SC_AIO_PRIO_DELTA_MAX: case _SC_NZERO: return 20;
+	case _SC_BC_BASE_MAX: case _SC_BC_SCALE_MAX: return 99;
+	case _SC_BC_DIM_MAX: return 2048;
+	case _SC_BC_STRING_MAX: return 1000;
+	case _SC_EXPR_NEST_MAX: return 32;
+	case _SC_RE_DUP_MAX: return 0x7fff;
+	case _SC_COLL_WEIGHTS_MAX: return 255;
+	case _SC_SSIZE_MAX: return 32767; /* glibc: _POSIX_SSIZE_MAX */
+	case _SC_CHAR_BIT: return 8;
+	case _SC_INT_MAX: return 0x7fffffff;
+	case _SC_MINSIGSTKSZ: return MINSIGSTKSZ;
+	case _SC_SIGSTKSZ: return SIGSTKSZ;
+	case _SC_LEVEL1_DCACHE_SIZE: case _SC_LEVEL1_ICACHE_SIZE: return 32768;
+	case _SC_LEVEL1_DCACHE_ASSOC: return 8;
+	case _SC_LEVEL1_ICACHE_LINESIZE: case _SC_LEVEL2_CACHE_LINESIZE:
+	case _SC_LEVEL3_CACHE_LINESIZE: return 64;
+	case _SC_LEVEL2_CACHE_SIZE: return 1 << 20;
+	case _SC_LEVEL3_CACHE_SIZE: return 16 << 20;
+	/* no limit, or an option that is not there: -1, errno kept */
+	case _SC_TIMER_MAX: case _SC_SYMLOOP_MAX: case _SC_MQ_OPEN_MAX: case _SC_AIO_MAX:
+	case _SC_AIO_LISTIO_MAX: case _SC_TRACE: case _SC_SPORADIC_SERVER:
+	case _SC_THREAD_SPORADIC_SERVER: case _SC_THREAD_ROBUST_PRIO_INHERIT:
+	case _SC_2_PBS: case _SC_FILE_LOCKING: case _SC_SINGLE_PROCESS: case _SC_PII:
+	case _SC_SELECT:
+		return -1;
 	default:
 		errno = EINVAL;
 		return -1;
@@ -375,7 +443,38 @@ pid_t waitpid(pid_t pid, int *status, int options)
  * extra: more PG_WAIT flags (waitid's WNOWAIT, no WEXITED).  The pager
  * keeps a blocking call and answers when a child ends (stops,
  * continues). */
+static int waitpid_once(int pid, int *status, int options, uint64_t extra);
+
+/* SIGCHLD's action is SIG_IGN or has SA_NOCLDWAIT: children that end
+ * leave nothing to wait for (Linux reaps them at once). */
+static int children_unwaited(void)
+{
+	struct sigaction sa;
+	return sigaction(SIGCHLD, NULL, &sa) == 0 &&
+	       (sa.sa_handler == SIG_IGN || (sa.sa_flags & SA_NOCLDWAIT));
+}
+
 int libsys_waitpid_flags(int pid, int *status, int options, uint64_t extra)
+{
+	if (extra || !children_unwaited())
+		return waitpid_once(pid, status, options, extra);
+	/* As Linux with SIGCHLD ignored: an ended child is reaped unseen, so
+	 * the wait goes on until no child is left (ECHILD); stops and
+	 * continues are still reported. */
+	for (;;) {
+		int st = 0;
+		int r = waitpid_once(pid, &st, options, 0);
+		if (r <= 0)
+			return r;
+		if (WIFSTOPPED(st) || WIFCONTINUED(st)) {
+			if (status)
+				*status = st;
+			return r;
+		}
+	}
+}
+
+static int waitpid_once(int pid, int *status, int options, uint64_t extra)
 {
 	/* Groups: 0 and our own group wait for any child; another group -g
 	 * for its leader g (a child moved to a group of its own: the shell's

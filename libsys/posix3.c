@@ -423,6 +423,9 @@ int sched_rr_get_interval(pid_t pid, struct timespec *t)
 
 /* ---- sys/resource.h: nice values ---- */
 
+/* The process's nice value: kept (nice, setpriority), never applied. */
+static int nice_value;
+
 int getpriority(int which, id_t who)
 {
 	(void)who;
@@ -430,17 +433,24 @@ int getpriority(int which, id_t who)
 		errno = EINVAL;
 		return -1;
 	}
-	return 0;
+	return nice_value;
 }
 
+/* Sets the value (clamped to -20..19, as Linux); lowering it takes
+ * root (EACCES). */
 int setpriority(int which, id_t who, int prio)
 {
-	if (getpriority(which, who) == -1)
+	if (which < PRIO_PROCESS || which > PRIO_USER) {
+		errno = EINVAL;
 		return -1;
-	if (prio != 0) {
+	}
+	(void)who;
+	prio = prio < -20 ? -20 : prio > 19 ? 19 : prio;
+	if (prio < nice_value && geteuid() != 0) {
 		errno = EACCES;
 		return -1;
 	}
+	nice_value = prio;
 	return 0;
 }
 
@@ -576,6 +586,9 @@ unsigned long getauxval(unsigned long type)
 			getrandom(random16, sizeof random16, 0);
 		return (unsigned long)random16;
 	case AT_EXECFN: return (unsigned long)program_invocation_name;
+	case AT_PLATFORM: return (unsigned long)"x86_64";
+	case AT_UID: case AT_EUID: case AT_GID: case AT_EGID: return 0;
+	case AT_MINSIGSTKSZ: return MINSIGSTKSZ;
 	default:
 		errno = ENOENT;
 		return 0;
@@ -599,24 +612,163 @@ clock_t times(struct tms *buf)
 char *optarg;
 int optind = 1, opterr = 1, optopt;
 static int optpos; /* the next letter in argv[optind] (0: a new word) */
+/* glibc's permutation: argv[first_nonopt, last_nonopt) are the non-option
+ * words skipped so far; options found after them are moved before them. */
+static int first_nonopt = 1, last_nonopt = 1;
 
-int getopt(int argc, char *const argv[], const char *optstring)
+/* Reverse argv[a, b). */
+static void argv_reverse(char **argv, int a, int b)
 {
+	for (b--; a < b; a++, b--) {
+		char *t = argv[a];
+		argv[a] = argv[b];
+		argv[b] = t;
+	}
+}
+
+/* Move the options just taken, argv[last_nonopt, optind), before the
+ * skipped non-options argv[first_nonopt, last_nonopt). */
+static void argv_exchange(char **argv)
+{
+	int moved = optind - last_nonopt;
+	argv_reverse(argv, first_nonopt, last_nonopt);
+	argv_reverse(argv, last_nonopt, optind);
+	argv_reverse(argv, first_nonopt, optind);
+	first_nonopt += moved;
+	last_nonopt = optind;
+}
+
+static int is_nonopt(char *const argv[], int i)
+{
+	return argv[i][0] != '-' || argv[i][1] == '\0';
+}
+
+/* One long option at argv[optind] (name after its dashes, up to '=' or
+ * its end): an exact name, else a unique prefix of one.  -2 when long_only
+ * finds none and the word should be read as short options. */
+static int long_option(int argc, char *const argv[], const char *optstring, const char *name,
+		       const struct option *longopts, int *longindex, int long_only)
+{
+	const char *eq = strchr(name, '=');
+	size_t len = eq ? (size_t)(eq - name) : strlen(name);
+	int found = -1, ambiguous = 0;
+	for (int i = 0; longopts[i].name; i++) {
+		if (strncmp(longopts[i].name, name, len))
+			continue;
+		if (!longopts[i].name[len]) {
+			found = i, ambiguous = 0;
+			break;
+		}
+		if (found < 0)
+			found = i;
+		else if (longopts[i].has_arg != longopts[found].has_arg ||
+			 longopts[i].flag != longopts[found].flag || longopts[i].val != longopts[found].val)
+			ambiguous = 1;
+	}
+	const char *word = argv[optind];
+	if (found < 0 && long_only && word[1] != '-' && strchr(optstring, word[1]))
+		return -2;
+	optind++;
+	optpos = 0;
+	if (ambiguous) {
+		if (opterr)
+			fprintf(stderr, "%s: option '%s' is ambiguous\n", argv[0], word);
+		optopt = 0;
+		return '?';
+	}
+	if (found < 0) {
+		if (opterr)
+			fprintf(stderr, "%s: unrecognized option '%s'\n", argv[0], word);
+		optopt = 0;
+		return '?';
+	}
+	const struct option *o = &longopts[found];
+	if (longindex)
+		*longindex = found;
+	if (eq) {
+		if (o->has_arg == no_argument) {
+			if (opterr)
+				fprintf(stderr, "%s: option '--%s' doesn't allow an argument\n",
+					argv[0], o->name);
+			optopt = o->flag ? 0 : o->val;
+			return '?';
+		}
+		optarg = (char *)eq + 1;
+	} else if (o->has_arg == required_argument) {
+		if (optind >= argc) {
+			if (opterr)
+				fprintf(stderr, "%s: option '--%s' requires an argument\n", argv[0],
+					o->name);
+			optopt = o->flag ? 0 : o->val;
+			return optstring[0] == ':' ? ':' : '?';
+		}
+		optarg = argv[optind++];
+	}
+	if (o->flag) {
+		*o->flag = o->val;
+		return 0;
+	}
+	return o->val;
+}
+
+/* getopt, getopt_long and getopt_long_only as glibc's: options may come
+ * after operands (argv is permuted so the operands end up last) unless
+ * optstring starts with '+' or POSIXLY_CORRECT is set; a leading '-'
+ * returns each operand as option 1; "--" ends the options; long options
+ * may be abbreviated to a unique prefix; optind = 0 starts again. */
+static int getopt_impl(int argc, char *const argv[], const char *optstring,
+		       const struct option *longopts, int *longindex, int long_only)
+{
+	char **av = (char **)argv;
 	const char *spec = optstring;
-	int colon = 0;
+	int order = getenv("POSIXLY_CORRECT") ? '+' : 0; /* 0: permute */
 	if (*spec == '+' || *spec == '-')
+		order = *spec++;
+	int colon = *spec == ':';
+	if (colon)
 		spec++;
-	if (*spec == ':')
-		colon = 1, spec++;
 	optarg = NULL;
 	if (optind == 0)
-		optind = 1, optpos = 0; /* glibc's reset */
+		optind = 1, optpos = 0, first_nonopt = last_nonopt = 1;
 	if (!optpos) {
-		if (optind >= argc || !argv[optind] || argv[optind][0] != '-' || !argv[optind][1])
-			return -1;
-		if (!strcmp(argv[optind], "--")) {
+		if (last_nonopt > optind)
+			last_nonopt = optind;
+		if (first_nonopt > optind)
+			first_nonopt = optind;
+		if (!order) {
+			if (first_nonopt != last_nonopt && last_nonopt != optind)
+				argv_exchange(av);
+			else if (last_nonopt != optind)
+				first_nonopt = optind;
+			while (optind < argc && is_nonopt(argv, optind))
+				optind++;
+			last_nonopt = optind;
+		}
+		if (optind < argc && !strcmp(argv[optind], "--")) {
 			optind++;
+			if (first_nonopt != last_nonopt && last_nonopt != optind)
+				argv_exchange(av);
+			else if (first_nonopt == last_nonopt)
+				first_nonopt = optind;
+			last_nonopt = argc;
+			optind = argc;
+		}
+		if (optind >= argc) {
+			if (first_nonopt != last_nonopt)
+				optind = first_nonopt;
 			return -1;
+		}
+		if (is_nonopt(argv, optind)) {
+			if (order != '-')
+				return -1;
+			optarg = argv[optind++];
+			return 1;
+		}
+		if (longopts && (argv[optind][1] == '-' || long_only)) {
+			const char *name = argv[optind] + (argv[optind][1] == '-' ? 2 : 1);
+			int r = long_option(argc, argv, spec, name, longopts, longindex, long_only);
+			if (r != -2)
+				return r;
 		}
 		optpos = 1;
 	}
@@ -653,42 +805,21 @@ int getopt(int argc, char *const argv[], const char *optstring)
 	return c;
 }
 
+int getopt(int argc, char *const argv[], const char *optstring)
+{
+	return getopt_impl(argc, argv, optstring, NULL, NULL, 0);
+}
+
 int getopt_long(int argc, char *const argv[], const char *optstring,
 		const struct option *longopts, int *longindex)
 {
-	if (optind == 0)
-		optind = 1, optpos = 0;
-	const char *w = optind < argc && !optpos ? argv[optind] : NULL;
-	if (!w || strncmp(w, "--", 2) || !w[2])
-		return getopt(argc, argv, optstring);
-	const char *name = w + 2, *eq = strchr(name, '=');
-	size_t len = eq ? (size_t)(eq - name) : strlen(name);
-	optind++;
-	optarg = NULL;
-	for (int i = 0; longopts && longopts[i].name; i++) {
-		const struct option *o = &longopts[i];
-		if (strncmp(o->name, name, len) || o->name[len])
-			continue;
-		if (longindex)
-			*longindex = i;
-		if (eq && o->has_arg != no_argument)
-			optarg = (char *)eq + 1;
-		else if (o->has_arg == required_argument) {
-			if (optind >= argc) {
-				if (opterr)
-					fprintf(stderr, "%s: option '--%s' requires an argument\n",
-						argv[0], o->name);
-				return optstring[0] == ':' ? ':' : '?';
-			}
-			optarg = argv[optind++];
-		}
-		if (o->flag) {
-			*o->flag = o->val;
-			return 0;
-		}
-		return o->val;
-	}
-	if (opterr)
-		fprintf(stderr, "%s: unrecognized option '%s'\n", argv[0], w);
-	return '?';
+	return getopt_impl(argc, argv, optstring, longopts, longindex, 0);
+}
+
+/* getopt_long whose long options may also start with one '-' (a word that
+ * names none but starts with a short option is read as short options). */
+int getopt_long_only(int argc, char *const argv[], const char *optstring,
+		     const struct option *longopts, int *longindex)
+{
+	return getopt_impl(argc, argv, optstring, longopts, longindex, 1);
 }

@@ -1,8 +1,10 @@
 /* /proc and /sys files as Linux programs read them, made in this process
  * from the pager's answers, in Linux's formats: /proc/PID/ (or self/)
- * status, statm, maps, pagemap (binary, 8 bytes a page), oom_score_adj
- * (read and write), ksm_stat, ksm_merging_pages, cmdline; /proc/meminfo,
- * /proc/cpuinfo, /sys/devices/system/cpu/online and possible, and
+ * status, statm, maps, smaps, smaps_rollup, stat, limits, pagemap
+ * (binary, 8 bytes a page), oom_score_adj (read and write), ksm_stat,
+ * ksm_merging_pages, cmdline; /proc/meminfo, /proc/cpuinfo, /proc/uptime,
+ * /proc/loadavg, /proc/sys/vm/overcommit_memory, /proc/sys/kernel/pid_max,
+ * /sys/devices/system/cpu/online and possible, and
  * /sys/kernel/mm/ksm/ (KSM's statistics, and its controls written as on
  * Linux).  files.c opens them as descriptors of kind OFD_PROC; a read
  * makes the text anew (as Linux's seq files do) and returns the part at
@@ -14,6 +16,9 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <sys/resource.h>
+#include <sys/sysinfo.h>
+#include <time.h>
 #include "abi/err.h"
 #include "abi/page.h"
 #include "abi/pager.h"
@@ -27,6 +32,8 @@
 enum {
 	PF_STATUS = 1, PF_STATM, PF_MAPS, PF_PAGEMAP, PF_OOM_ADJ, PF_KSM_STAT,
 	PF_KSM_MERGING, PF_CMDLINE, PF_MEMINFO, PF_CPUINFO, PF_CPU_ONLINE,
+	PF_SMAPS, PF_SMAPS_ROLLUP, PF_STAT, PF_LIMITS, PF_UPTIME, PF_LOADAVG,
+	PF_OVERCOMMIT, PF_PID_MAX,
 	PF_KSM, /* + the row of ksm_files below, << 8 */
 };
 
@@ -36,6 +43,8 @@ static const struct { const char *name; int kind, rw; } pid_files[] = {
 	{ "maps", PF_MAPS, 0 },            { "pagemap", PF_PAGEMAP, 0 },
 	{ "oom_score_adj", PF_OOM_ADJ, 1 }, { "ksm_stat", PF_KSM_STAT, 0 },
 	{ "ksm_merging_pages", PF_KSM_MERGING, 0 }, { "cmdline", PF_CMDLINE, 0 },
+	{ "smaps", PF_SMAPS, 0 },          { "smaps_rollup", PF_SMAPS_ROLLUP, 0 },
+	{ "stat", PF_STAT, 0 },            { "limits", PF_LIMITS, 0 },
 };
 
 /* /sys/kernel/mm/ksm/: Linux's name, struct ksm_stats field, 32-bit, the
@@ -121,6 +130,14 @@ int libsys_procfs_find(const char *path, unsigned *kind, int *pid, int *dir,
 	}
 	if (!strcmp(path, "proc/meminfo"))
 		*kind = PF_MEMINFO;
+	else if (!strcmp(path, "proc/uptime"))
+		*kind = PF_UPTIME;
+	else if (!strcmp(path, "proc/loadavg"))
+		*kind = PF_LOADAVG;
+	else if (!strcmp(path, "proc/sys/vm/overcommit_memory"))
+		*kind = PF_OVERCOMMIT;
+	else if (!strcmp(path, "proc/sys/kernel/pid_max"))
+		*kind = PF_PID_MAX;
 	else if (!strcmp(path, "proc/cpuinfo"))
 		*kind = PF_CPUINFO;
 	else if (!strcmp(path, "sys/devices/system/cpu/online") ||
@@ -296,6 +313,133 @@ static void text_maps(struct text *t, const struct pg_procinfo *pi,
 	}
 }
 
+/* smaps' lines for one region (or, rollup, the sums of all: name NULL). */
+static void smaps_block(struct text *t, uint64_t size, uint64_t rss, uint64_t anon,
+			uint64_t shared)
+{
+	uint64_t kb = PAGE_SIZE / 1024;
+	put(t, "Size:           %8lu kB\nKernelPageSize: %8lu kB\nMMUPageSize:    %8lu kB\n",
+	    size * kb, kb, kb);
+	put(t, "Rss:            %8lu kB\nPss:            %8lu kB\nPss_Dirty:      %8lu kB\n",
+	    rss * kb, rss * kb, rss * kb);
+	put(t, "Shared_Clean:   %8lu kB\nShared_Dirty:   %8lu kB\n", 0ul, shared * kb);
+	put(t, "Private_Clean:  %8lu kB\nPrivate_Dirty:  %8lu kB\n", 0ul, (rss - shared) * kb);
+	put(t, "Referenced:     %8lu kB\nAnonymous:      %8lu kB\nLazyFree:       %8lu kB\n",
+	    rss * kb, anon * kb, 0ul);
+	put(t, "AnonHugePages:  %8lu kB\nShmemPmdMapped: %8lu kB\nFilePmdMapped:  %8lu kB\n",
+	    0ul, 0ul, 0ul);
+	put(t, "Shared_Hugetlb: %8lu kB\nPrivate_Hugetlb:%8lu kB\n", 0ul, 0ul);
+	put(t, "Swap:           %8lu kB\nSwapPss:        %8lu kB\nLocked:         %8lu kB\n",
+	    0ul, 0ul, 0ul);
+}
+
+/* /proc/PID/smaps: each maps line and its sizes (every resident page is
+ * counted as the process's own and dirty; MAP_SHARED memory's as shared;
+ * Pss is Rss), THPeligible and VmFlags as Linux's; rollup: one block for
+ * the whole space. */
+static void text_smaps(struct text *t, const struct pg_procinfo *pi,
+		       const struct pg_region_info *v, size_t n, int rollup)
+{
+	uint64_t size = 0, rss = 0, anon = 0, shared = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t sz = pages(v[i].start, v[i].end), r = v[i].resident;
+		uint64_t sh = v[i].backing == PG_BACK_SHARED && !v[i].priv ? r : 0;
+		uint64_t an = v[i].backing == PG_BACK_FILE || sh ? 0 : r;
+		if (rollup) {
+			size += sz, rss += r, anon += an, shared += sh;
+			continue;
+		}
+		text_maps(t, pi, v + i, 1);
+		smaps_block(t, sz, r, an, sh);
+		put(t, "THPeligible:    0\nVmFlags: %s%s%s%s%s%s%s\n",
+		    v[i].rights & MAP_R ? "rd " : "", v[i].rights & MAP_W ? "wr " : "",
+		    v[i].rights & MAP_X ? "ex " : "", sh ? "sh " : "", "mr mw me ",
+		    v[i].backing == PG_BACK_STACK ? "gd " : "", v[i].mergeable ? "mg " : "");
+	}
+	if (rollup) {
+		put(t, "%08lx-%08lx ---p 00000000 00:00 0                          [rollup]\n",
+		    n ? (unsigned long)v[0].start : 0ul, n ? (unsigned long)v[n - 1].end : 0ul);
+		smaps_block(t, size, rss, anon, shared);
+	}
+}
+
+/* /proc/PID/stat: Linux's 52 fields; what the pager knows (pid, name,
+ * parent, group, faults, threads, sizes), 0 for the rest. */
+static void text_stat(struct text *t, const struct pg_procinfo *pi,
+		      const struct pg_region_info *v, size_t n)
+{
+	struct vm_sums s;
+	vm_sums(v, n, &s);
+	int pgrp = getpgid((pid_t)pi->pid), sid = getsid((pid_t)pi->pid);
+	put(t, "%u (%s) %c %u %d %d 0 -1 4194304 %lu %lu 0 0 0 0 0 0 20 %d %u 0 0 ",
+	    pi->pid, pi->name, pi->state == PG_PROC_ZOMBIE ? 'Z' : 'R', pi->ppid,
+	    pgrp < 0 ? 0 : pgrp, sid < 0 ? 0 : sid, (unsigned long)pi->faults,
+	    (unsigned long)pi->cfaults, getpriority(PRIO_PROCESS, 0), pi->threads);
+	put(t, "%lu %lu 18446744073709551615 4194304 0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 "
+	       "0 0 0 0 0 0 0 0\n",
+	    (unsigned long)(s.size * PAGE_SIZE), (unsigned long)s.rss);
+}
+
+/* /proc/self/limits: each resource limit as Linux's table prints it. */
+static void text_limits(struct text *t)
+{
+	static const struct { const char *name, *unit; int res; } rows[] = {
+		{ "Max cpu time", "seconds", RLIMIT_CPU },
+		{ "Max file size", "bytes", RLIMIT_FSIZE },
+		{ "Max data size", "bytes", RLIMIT_DATA },
+		{ "Max stack size", "bytes", RLIMIT_STACK },
+		{ "Max core file size", "bytes", RLIMIT_CORE },
+		{ "Max resident set", "bytes", RLIMIT_RSS },
+		{ "Max processes", "processes", RLIMIT_NPROC },
+		{ "Max open files", "files", RLIMIT_NOFILE },
+		{ "Max locked memory", "bytes", RLIMIT_MEMLOCK },
+		{ "Max address space", "bytes", RLIMIT_AS },
+		{ "Max file locks", "locks", RLIMIT_LOCKS },
+		{ "Max pending signals", "signals", RLIMIT_SIGPENDING },
+		{ "Max msgqueue size", "bytes", RLIMIT_MSGQUEUE },
+		{ "Max nice priority", "", RLIMIT_NICE },
+		{ "Max realtime priority", "", RLIMIT_RTPRIO },
+		{ "Max realtime timeout", "us", RLIMIT_RTTIME },
+	};
+	put(t, "%-25s %-20s %-20s %-10s\n", "Limit", "Soft Limit", "Hard Limit", "Units");
+	for (unsigned i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		struct rlimit rl;
+		char soft[24], hard[24];
+		getrlimit(rows[i].res, &rl);
+		if (rl.rlim_cur == RLIM_INFINITY)
+			snprintf(soft, sizeof soft, "unlimited");
+		else
+			snprintf(soft, sizeof soft, "%lu", (unsigned long)rl.rlim_cur);
+		if (rl.rlim_max == RLIM_INFINITY)
+			snprintf(hard, sizeof hard, "unlimited");
+		else
+			snprintf(hard, sizeof hard, "%lu", (unsigned long)rl.rlim_max);
+		put(t, "%-25s %-20s %-20s %-10s\n", rows[i].name, soft, hard, rows[i].unit);
+	}
+}
+
+/* /proc/uptime (seconds since boot; the idle time as the CPUs' idle
+ * sum is not kept here: 0) and /proc/loadavg (sysinfo's loads, the
+ * processes, the last pid). */
+static void text_uptime(struct text *t, int loadavg)
+{
+	struct sysinfo si;
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	if (!loadavg) {
+		put(t, "%ld.%02ld 0.00\n", (long)ts.tv_sec, ts.tv_nsec / 10000000);
+		return;
+	}
+	if (sysinfo(&si) != 0) {
+		t->failed = 1;
+		return;
+	}
+	put(t, "%lu.%02lu %lu.%02lu %lu.%02lu 1/%u %d\n", si.loads[0] >> 16,
+	    ((si.loads[0] & 0xffff) * 100) >> 16, si.loads[1] >> 16,
+	    ((si.loads[1] & 0xffff) * 100) >> 16, si.loads[2] >> 16,
+	    ((si.loads[2] & 0xffff) * 100) >> 16, si.procs, getpid());
+}
+
 static void text_meminfo(struct text *t)
 {
 	struct abi_frame_stats *fs = malloc(sizeof *fs); /* large: not on the stack */
@@ -309,7 +453,14 @@ static void text_meminfo(struct text *t)
 	    fs->total * kb, fs->free * kb, fs->free * kb);
 	put(t, "Buffers:        %8lu kB\nCached:         %8lu kB\nSwapCached:     %8lu kB\n",
 	    0ul, 0ul, 0ul);
+	put(t, "Active:         %8lu kB\nInactive:       %8lu kB\n",
+	    (fs->total - fs->free) * kb, 0ul);
 	put(t, "SwapTotal:      %8lu kB\nSwapFree:       %8lu kB\n", 0ul, 0ul);
+	put(t, "Dirty:          %8lu kB\nAnonPages:      %8lu kB\nMapped:         %8lu kB\n"
+	       "Shmem:          %8lu kB\n", 0ul, (fs->total - fs->free) * kb, 0ul, 0ul);
+	/* Linux's heuristic overcommit: the limit is RAM (no swap) */
+	put(t, "CommitLimit:    %8lu kB\nCommitted_AS:   %8lu kB\n", fs->total * kb,
+	    (fs->total - fs->free) * kb);
 	put(t, "HugePages_Total:       0\nHugePages_Free:        0\nHugepagesize:       2048 kB\n");
 	free(fs);
 }
@@ -334,6 +485,9 @@ static void make_text(unsigned kind, int pid, struct text *t)
 	case PF_STATUS:
 	case PF_STATM:
 	case PF_MAPS:
+	case PF_SMAPS:
+	case PF_SMAPS_ROLLUP:
+	case PF_STAT:
 		if (!live_proc(pid, &pi) || regions(pid, &v, &n) != E_OK) {
 			t->failed = 1;
 			break;
@@ -342,8 +496,28 @@ static void make_text(unsigned kind, int pid, struct text *t)
 			text_status(t, &pi, v, n);
 		else if ((kind & 0xFF) == PF_STATM)
 			text_statm(t, v, n);
-		else
+		else if ((kind & 0xFF) == PF_STAT)
+			text_stat(t, &pi, v, n);
+		else if ((kind & 0xFF) == PF_MAPS)
 			text_maps(t, &pi, v, n);
+		else
+			text_smaps(t, &pi, v, n, (kind & 0xFF) == PF_SMAPS_ROLLUP);
+		break;
+	case PF_LIMITS: /* the limits are each process's libsys's: ours */
+		if (pid != getpid())
+			t->failed = 1;
+		else
+			text_limits(t);
+		break;
+	case PF_UPTIME:
+	case PF_LOADAVG:
+		text_uptime(t, (kind & 0xFF) == PF_LOADAVG);
+		break;
+	case PF_OVERCOMMIT: /* heuristic, as Linux's default */
+		put(t, "0\n");
+		break;
+	case PF_PID_MAX:
+		put(t, "65536\n");
 		break;
 	case PF_OOM_ADJ:
 		if (!live_proc(pid, &pi))
@@ -562,6 +736,7 @@ static const struct { const char *name; unsigned char type; } pid_more[] = {
 /* The fixed entries of /proc: name, type. */
 static const struct { const char *name; unsigned char type; } proc_fixed[] = {
 	{ "self", DT_LNK }, { "meminfo", DT_REG }, { "cpuinfo", DT_REG },
+	{ "uptime", DT_REG }, { "loadavg", DT_REG },
 };
 #define PROC_FIXED (sizeof proc_fixed / sizeof proc_fixed[0])
 

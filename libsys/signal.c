@@ -585,6 +585,8 @@ static void ms_tv(uint64_t ms, struct timeval *tv)
 
 int setitimer(int which, const struct itimerval *nv, struct itimerval *ov)
 {
+	if (which == ITIMER_VIRTUAL || which == ITIMER_PROF)
+		return libsys_itimer_cpu(which, nv, ov, NULL);
 	if (which != ITIMER_REAL || !nv || nv->it_value.tv_sec < 0 ||
 	    nv->it_value.tv_usec < 0 || nv->it_value.tv_usec >= 1000000 ||
 	    nv->it_interval.tv_sec < 0 || nv->it_interval.tv_usec < 0 ||
@@ -605,6 +607,8 @@ int setitimer(int which, const struct itimerval *nv, struct itimerval *ov)
 
 int getitimer(int which, struct itimerval *cur)
 {
+	if (which == ITIMER_VIRTUAL || which == ITIMER_PROF)
+		return libsys_itimer_cpu(which, NULL, NULL, cur);
 	if (which != ITIMER_REAL) {
 		errno = EINVAL;
 		return -1;

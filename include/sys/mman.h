@@ -41,6 +41,14 @@
 #define MAP_STACK           0x20000
 #define MAP_HUGETLB         0x40000
 #define MAP_FIXED_NOREPLACE 0x100000
+#define MAP_FILE            0
+#define MAP_32BIT           0x40 /* below 2 GiB (libsys places it: [1 GiB, 2 GiB)) */
+#define MAP_SYNC            0x80000
+#define MAP_UNINITIALIZED   0x4000000
+#define MAP_HUGE_SHIFT      26
+#define MAP_HUGE_MASK       0x3f
+#define MAP_HUGE_2MB        (21 << MAP_HUGE_SHIFT)
+#define MAP_HUGE_1GB        (30 << MAP_HUGE_SHIFT)
 
 #define MAP_FAILED ((void *)-1)
 
@@ -65,6 +73,10 @@
 #define MADV_PAGEOUT     21
 #define MADV_POPULATE_READ  22
 #define MADV_POPULATE_WRITE 23
+#define MADV_DONTNEED_LOCKED 24
+#define MADV_COLLAPSE     25
+#define MADV_HWPOISON    100
+#define MADV_SOFT_OFFLINE 101
 
 #define POSIX_MADV_NORMAL     0
 #define POSIX_MADV_RANDOM     1
@@ -83,6 +95,7 @@
 #define MCL_CURRENT 1
 #define MCL_FUTURE  2
 #define MCL_ONFAULT 4
+#define MLOCK_ONFAULT 1
 
 void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off);
 int munmap(void *addr, size_t len);

@@ -86,6 +86,12 @@ int setrlimit(int resource, const struct rlimit *rlim);
  * another pid. */
 int prlimit(pid_t pid, int resource, const struct rlimit *new_limit,
 	    struct rlimit *old);
+/* The 64-bit names (LP64: the same calls and types). */
+#define rlim64_t rlim_t
+#define rlimit64 rlimit
+#define getrlimit64 getrlimit
+#define setrlimit64 setrlimit
+#define prlimit64 prlimit
 /* Nice values: every process runs at 0; setting 0 succeeds, another
  * value EACCES. */
 #define PRIO_PROCESS 0

@@ -16,6 +16,7 @@ typedef long time_t;
 typedef long suseconds_t;
 typedef int clockid_t;
 typedef unsigned long dev_t;
+typedef long long loff_t;
 typedef unsigned long ino_t;
 typedef unsigned long nlink_t;
 typedef long blksize_t;

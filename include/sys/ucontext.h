@@ -39,6 +39,9 @@ typedef struct ucontext_t {
 	stack_t uc_stack;
 	mcontext_t uc_mcontext;
 	unsigned long uc_sigmask; /* sigset_t */
+	/* getcontext's FPU and SSE state (FXSAVE's image; uc_mcontext.fpregs
+	 * points here); not in a signal handler's context */
+	unsigned char __fpregs_mem[512] __attribute__((aligned(16)));
 } ucontext_t;
 
 #endif

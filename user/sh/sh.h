@@ -9,6 +9,7 @@
 #include "sys/test.h"
 #include "sys/unistd.h"
 
+#undef LINE_MAX /* limits.h has POSIX's; the shell's own is smaller */
 #define LINE_MAX 512 /* bytes of a command line, its NUL included */
 
 /* ---- ed.c ---- */
