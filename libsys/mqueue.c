@@ -14,11 +14,16 @@
  * lets the lock go and sleeps while the sequence is unchanged; every
  * receive (send) bumps the sequence and wakes one waiter if any.  A
  * message's place in the queue: the highest priority first, oldest first
- * within one (a sequence number per message). */
+ * within one (a sequence number per message).
+ *
+ * The lock names its holder's pid: a process killed with it held (SIGKILL
+ * in the middle of a send, or a fault on its own buffer) is found gone by
+ * a waiter, which takes the lock over (test_hunt5_mqkill). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <mqueue.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -35,6 +40,8 @@
 #define MQ_DEF_SIZE   8192
 #define MQ_HARD_MSGS  65536
 #define MQ_HARD_SIZE  (16 << 20)
+#define MQ_LOCK_SLEEP 0x80000000u /* q->lock: some process may sleep on it */
+#define MQ_LOCK_CHECK_MS 50     /* a lock waiter checks the holder this often */
 #define MQD_BASE      0x10000 /* descriptors: not file descriptors */
 #define MQD_MAX       256
 
@@ -43,7 +50,7 @@
 struct mq_head {
 	uint32_t magic, maxmsg;
 	uint64_t msgsize;
-	uint32_t lock;      /* 0 free, 1 held, 2 held and someone may sleep */
+	uint32_t lock;      /* 0 free, or the holder's pid (| MQ_LOCK_SLEEP) */
 	uint32_t curmsgs;
 	uint32_t sent;      /* bumped by every send: receivers sleep on it */
 	uint32_t taken;     /* bumped by every receive: senders sleep on it */
@@ -88,18 +95,52 @@ static size_t queue_bytes(uint64_t maxmsg, uint64_t msgsize)
 	return (n + 4095) & ~(size_t)4095;
 }
 
+/* Whether process pid is gone (kill(pid, 0) fails ESRCH); errno kept. */
+static int holder_gone(pid_t pid)
+{
+	int e = errno, dead = kill(pid, 0) < 0 && errno == ESRCH;
+	errno = e;
+	return dead;
+}
+
+/* Take q's lock: the word holds our pid (MQ_LOCK_SLEEP added once some
+ * process may sleep on it).  A waiter sleeps on the word at most
+ * MQ_LOCK_CHECK_MS at a time and then checks the holder: one that is no
+ * more (SIGKILLed, or killed by a fault on its buffer, with the lock held)
+ * is taken over, so one process's death does not hang the others; the
+ * queue is then as the dead holder left it (a message half copied). */
 static void q_lock(struct mq_head *q)
 {
-	uint32_t v = 0;
-	if (__atomic_compare_exchange_n(&q->lock, &v, 1, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+	uint32_t me = (uint32_t)getpid(), v = 0;
+	if (__atomic_compare_exchange_n(&q->lock, &v, me, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
 		return;
-	while (__atomic_exchange_n(&q->lock, 2, __ATOMIC_ACQUIRE) != 0)
-		libsys_futex_wait(&q->lock, 2, FUTEX_FOREVER, 1);
+	for (;;) {
+		if (v == 0) {
+			/* Others may sleep still: keep the mark for our unlock. */
+			if (__atomic_compare_exchange_n(&q->lock, &v, me | MQ_LOCK_SLEEP, 0,
+							__ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+				return;
+			continue;
+		}
+		if (!(v & MQ_LOCK_SLEEP) &&
+		    !__atomic_compare_exchange_n(&q->lock, &v, v | MQ_LOCK_SLEEP, 0,
+						 __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+			continue; /* (v reloaded) */
+		v |= MQ_LOCK_SLEEP;
+		if (libsys_futex_wait(&q->lock, v, MQ_LOCK_CHECK_MS, 1) == E_TIMEDOUT) {
+			pid_t h = (pid_t)(v & ~MQ_LOCK_SLEEP);
+			if (h != (pid_t)me && holder_gone(h) &&
+			    __atomic_compare_exchange_n(&q->lock, &v, me | MQ_LOCK_SLEEP, 0,
+							__ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+				return;
+		}
+		v = __atomic_load_n(&q->lock, __ATOMIC_RELAXED);
+	}
 }
 
 static void q_unlock(struct mq_head *q)
 {
-	if (__atomic_exchange_n(&q->lock, 0, __ATOMIC_RELEASE) == 2)
+	if (__atomic_exchange_n(&q->lock, 0, __ATOMIC_RELEASE) & MQ_LOCK_SLEEP)
 		libsys_futex_wake(&q->lock, 1, 1);
 }
 
