@@ -26,6 +26,7 @@
 #include "abi/ksm.h"
 #include "sys/test.h"
 #define T "hunt5_ksmfork"
+#include "linux_frames.h"
 
 #define PAGES 64
 #define WORDS 512
@@ -157,6 +158,7 @@ static pid_t start(void)
 static int run(void)
 {
 	*stop = 0;
+	unsigned long oom0 = oom_kills_now();
 	pid_t pids[MEMBERS];
 	for (int m = 0; m < MEMBERS; m++)
 		pids[m] = start();
@@ -186,7 +188,9 @@ static int run(void)
 	for (int m = 0; m < MEMBERS; m++) {
 		int st = 0;
 		waitpid(pids[m], &st, 0);
-		if (!WIFEXITED(st) || WEXITSTATUS(st)) {
+		if (WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL && oom_kills_now() != oom0) {
+			printf(T ": member %d was OOM-killed\n", m);
+		} else if (!WIFEXITED(st) || WEXITSTATUS(st)) {
 			printf("@@FAIL " T ": member %d ended %#x (4: a page not as written, "
 			       "5: a fork child's check failed)\n", m, st);
 			fails++;
