@@ -140,6 +140,7 @@ static int run(void)
 	int fails = 0;
 	for (int r = 0; r < ROUNDS && fails < 3; r++) {
 		int h = r % 5;
+		unsigned long oom0 = oom_kills_now();
 		pid_t c = fork();
 		if (c == 0)
 			child(h);
@@ -159,6 +160,8 @@ static int run(void)
 			kill(c, SIGKILL);
 			waitpid(c, &st, 0);
 			fails++;
+		} else if (WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL && oom_kills_now() != oom0) {
+			printf(T ": round %d: the OOM killer's\n", r);
 		} else if (!WIFEXITED(st) || WEXITSTATUS(st) != want[h]) {
 			printf("@@FAIL " T ": round %d (way %d): status %#x, want exit %d\n", r, h, st,
 			       want[h]);
