@@ -18,7 +18,10 @@
  *
  * The lock names its holder's pid: a process killed with it held (SIGKILL
  * in the middle of a send, or a fault on its own buffer) is found gone by
- * a waiter, which takes the lock over (test_hunt5_mqkill). */
+ * a waiter, which takes the lock over (test_hunt5_mqkill).  A receiver
+ * killed while it waited never takes its count of waiters back: those
+ * named in the queue (rpid) are found gone by the next notify, so that a
+ * dead receiver does not silence mq_notify for good. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <mqueue.h>
@@ -42,6 +45,7 @@
 #define MQ_HARD_SIZE  (16 << 20)
 #define MQ_LOCK_SLEEP 0x80000000u /* q->lock: some process may sleep on it */
 #define MQ_LOCK_CHECK_MS 50     /* a lock waiter checks the holder this often */
+#define MQ_RSLOTS     16      /* waiting receivers named in the queue */
 #define MQD_BASE      0x10000 /* descriptors: not file descriptors */
 #define MQD_MAX       256
 
@@ -59,6 +63,9 @@ struct mq_head {
 	int32_t notify_pid; /* 0: nobody registered */
 	int32_t notify_sig; /* 0: SIGEV_NONE */
 	uint64_t notify_value;
+	uint32_t rpid[MQ_RSLOTS]; /* receivers waiting (counted in rwait), by
+				   * pid, 0 free; one killed while it waited
+				   * is forgotten by notify (live_receivers) */
 };
 
 struct mq_slot {
@@ -298,9 +305,10 @@ int mq_unlink(const char *name)
 }
 
 /* Wait (q locked; unlocked across the sleep) until *word moves from its
- * value now, *waiters counting us: 0, or an errno (ETIMEDOUT, EINVAL for a
- * bad time, EINTR when a handler without SA_RESTART ran meanwhile). */
-static int wait_on(struct mq_head *q, uint32_t *word, uint32_t *waiters,
+ * value now, *waiters counting us (a receiver, rpid: named in a free slot
+ * of q->rpid too, if there is one): 0, or an errno (ETIMEDOUT, EINVAL for
+ * a bad time, EINTR when a handler without SA_RESTART ran meanwhile). */
+static int wait_on(struct mq_head *q, uint32_t *word, uint32_t *waiters, int rpid,
 		   const struct timespec *abstime)
 {
 	uint64_t ms = FUTEX_FOREVER;
@@ -309,21 +317,41 @@ static int wait_on(struct mq_head *q, uint32_t *word, uint32_t *waiters,
 		return e;
 	uint32_t seen = __atomic_load_n(word, __ATOMIC_RELAXED);
 	unsigned mark = libsys_sig_eintr();
+	int slot = -1;
+	for (int i = 0; rpid && i < MQ_RSLOTS && slot < 0; i++)
+		if (!q->rpid[i])
+			q->rpid[slot = i] = (uint32_t)getpid();
 	(*waiters)++;
 	q_unlock(q);
 	int w = libsys_futex_wait(word, seen, ms, 1);
 	q_lock(q);
-	(*waiters)--;
+	if (slot >= 0)
+		q->rpid[slot] = 0;
+	if (*waiters)
+		(*waiters)--;
 	if (w == E_INTR && libsys_sig_eintr() != mark)
 		return EINTR;
 	return 0; /* (a time-out is found by the next libsys_ms_until) */
+}
+
+/* The receivers waiting on q (locked), those named in q->rpid that were
+ * killed while they waited forgotten first (they never took their count
+ * back). */
+static uint32_t live_receivers(struct mq_head *q)
+{
+	for (int i = 0; i < MQ_RSLOTS && q->rwait; i++)
+		if (q->rpid[i] && holder_gone((pid_t)q->rpid[i])) {
+			q->rpid[i] = 0;
+			q->rwait--;
+		}
+	return q->rwait;
 }
 
 /* A message arrived in empty queue q (locked) and nobody waits to take
  * it: the registered process hears of it once. */
 static void notify(struct mq_head *q)
 {
-	if (!q->notify_pid || q->rwait)
+	if (!q->notify_pid || live_receivers(q))
 		return;
 	pid_t pid = q->notify_pid;
 	int sig = q->notify_sig;
@@ -357,7 +385,7 @@ int mq_timedsend(mqd_t mqd, const char *msg, size_t len, unsigned prio,
 		if (i < d->maxmsg)
 			break;
 		i = 0;
-		int e = (d->flags & O_NONBLOCK) ? EAGAIN : wait_on(q, &q->taken, &q->swait, abstime);
+		int e = (d->flags & O_NONBLOCK) ? EAGAIN : wait_on(q, &q->taken, &q->swait, 0, abstime);
 		if (e) {
 			q_unlock(q);
 			errno = e;
@@ -402,7 +430,7 @@ ssize_t mq_timedreceive(mqd_t mqd, char *msg, size_t len, unsigned *prio,
 				best = &s[i];
 		if (best)
 			break;
-		int e = (d->flags & O_NONBLOCK) ? EAGAIN : wait_on(q, &q->sent, &q->rwait, abstime);
+		int e = (d->flags & O_NONBLOCK) ? EAGAIN : wait_on(q, &q->sent, &q->rwait, 1, abstime);
 		if (e) {
 			q_unlock(q);
 			errno = e;

@@ -7,7 +7,9 @@
  * killed sender or receiver never leaves it unusable; so here too: after
  * the storm a fresh process must send and receive on the queue within a
  * bound (a child with an alarm: a queue whose lock a dead process holds
- * hangs it), and every frame must come back.  A plain Linux program:
+ * hangs it), a process registered with mq_notify must hear of the next
+ * message (a receiver killed while it waited left a count that silenced
+ * it), and every frame must come back.  A plain Linux program:
  * make linux-check PROG=user/test_hunt5_mqkill.c. */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -127,6 +129,43 @@ static int queue_usable(void)
 	return 1;
 }
 
+static volatile sig_atomic_t notified;
+static void on_usr2(int sig) { (void)sig; notified++; }
+
+/* Registered for the queue's next message into emptiness, we hear of one
+ * a fresh process sends (receivers killed while they waited are no
+ * receivers: on Linux a notification goes when none waits). */
+static int notify_heard(mqd_t q)
+{
+	static char b[MSG];
+	struct mq_attr old, nb = { .mq_flags = O_NONBLOCK };
+	mq_setattr(q, &nb, &old);
+	while (mq_receive(q, b, MSG, NULL) >= 0) /* empty it */
+		;
+	mq_setattr(q, &old, NULL);
+	notified = 0;
+	struct sigevent ev;
+	memset(&ev, 0, sizeof ev);
+	ev.sigev_notify = SIGEV_SIGNAL;
+	ev.sigev_signo = SIGUSR2;
+	if (mq_notify(q, &ev)) {
+		printf(T ": mq_notify (errno %d)\n", errno);
+		return 1;
+	}
+	pid_t p = fork();
+	if (p == 0) {
+		mqd_t c = mq_open(QNAME, O_WRONLY);
+		_exit(c == (mqd_t)-1 || mq_send(c, "n", 1, 0) ? 1 : 0);
+	}
+	waitpid(p, NULL, 0);
+	for (int t = 0; t < 5000 && !notified; t++)
+		nap_us(1000);
+	mq_notify(q, NULL);
+	if (!notified)
+		printf(T ": no notification of a message into the empty queue\n");
+	return !notified;
+}
+
 static int run(void)
 {
 	mq_unlink(QNAME);
@@ -168,6 +207,10 @@ static int run(void)
 			printf("@@FAIL " T ": round %d: the queue is unusable after its users were killed\n", r);
 			bad = 1;
 		}
+		else if (notify_heard(q)) {
+			printf("@@FAIL " T ": round %d: mq_notify silent after its receivers were killed\n", r);
+			bad = 1;
+		}
 	}
 	mq_close(q);
 	mq_unlink(QNAME);
@@ -177,5 +220,6 @@ static int run(void)
 int main(void)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
+	signal(SIGUSR2, on_usr2);
 	return run_twice_counted(run);
 }
