@@ -206,10 +206,10 @@ int main(void)
 	stop = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (stop == MAP_FAILED)
 		return 1;
-	uint64_t old_domains = 0;
+	uint64_t old_domains = 0, old_sleep = 0, old_pages = 0;
 	ksm_ctl(KSM_CTL_DOMAINS, 0, 0, &old_domains);
-	ksm_ctl(KSM_CTL_SLEEP_MS, 0, 0, NULL);
-	ksm_ctl(KSM_CTL_PAGES_TO_SCAN, 256, 0, NULL);
+	ksm_ctl(KSM_CTL_SLEEP_MS, 0, 0, &old_sleep);
+	ksm_ctl(KSM_CTL_PAGES_TO_SCAN, 256, 0, &old_pages);
 	ksm_ctl(KSM_CTL_RUN, 1, 0, NULL);
 	if (run())
 		return 1;
@@ -221,7 +221,9 @@ int main(void)
 	int fails = run();
 	uint64_t merged = ksm_stats(0, &ks) ? 0 : ks.pages_merged - merged0;
 	ksm_ctl(KSM_CTL_RUN, 2, 0, NULL);
-	ksm_ctl(KSM_CTL_DOMAINS, old_domains, 0, NULL);
+	ksm_ctl(KSM_CTL_DOMAINS, old_domains, 0, NULL); /* as the other tests expect */
+	ksm_ctl(KSM_CTL_SLEEP_MS, old_sleep, 0, NULL);
+	ksm_ctl(KSM_CTL_PAGES_TO_SCAN, old_pages, 0, NULL);
 	printf(T ": %lu merges while the members ran\n", (unsigned long)merged);
 	if (fails)
 		return 1;

@@ -20,13 +20,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/sysinfo.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #define T "hunt5_sigoom"
 #include "linux_frames.h"
 
-#define HOGS 6
+#define HOGS 6 /* (one above 512 MiB: each fills the memory) */
+static int hogs = HOGS;
 #define ALT (64 * 1024)
 
 static volatile sig_atomic_t got;
@@ -94,7 +96,7 @@ static int run(void)
 	while (!done[1])
 		nap_us(1000);
 	int fails = 0;
-	for (int h = 0; h < HOGS; h++) {
+	for (int h = 0; h < hogs; h++) {
 		pid_t g = fork();
 		if (g == 0)
 			hog();
@@ -130,6 +132,9 @@ static int run(void)
 int main(void)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
+	struct sysinfo si;
+	if (sysinfo(&si) == 0 && (uint64_t)si.totalram * si.mem_unit > (512ull << 20))
+		hogs = 1;
 	done = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (done == MAP_FAILED)
 		return 1;
