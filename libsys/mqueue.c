@@ -20,8 +20,9 @@
  * in the middle of a send, or a fault on its own buffer) is found gone by
  * a waiter, which takes the lock over (test_hunt5_mqkill).  A receiver
  * killed while it waited never takes its count of waiters back: those
- * named in the queue (rpid) are found gone by the next notify, so that a
- * dead receiver does not silence mq_notify for good. */
+ * named in the queue (rpid) are found gone by the next notify, or by a
+ * receiver that finds no free slot, so that a dead receiver does not
+ * silence mq_notify for good. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <mqueue.h>
@@ -327,6 +328,24 @@ int mq_unlink(const char *name)
 	return libsys_fail(libsys_pg_call(&m));
 }
 
+static uint32_t live_receivers(struct mq_head *q);
+
+/* A free slot of q->rpid (q locked) named for us, the slots of receivers
+ * killed while they waited freed first if none is; -1 if all are taken
+ * by live ones. */
+static int rslot_take(struct mq_head *q)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		for (int i = 0; i < MQ_RSLOTS; i++)
+			if (!q->rpid[i]) {
+				q->rpid[i] = (uint32_t)getpid();
+				return i;
+			}
+		live_receivers(q);
+	}
+	return -1;
+}
+
 /* Wait (q locked; unlocked across the sleep) until *word moves from its
  * value now, *waiters counting us (a receiver, rpid: named in a free slot
  * of q->rpid too, if there is one): 0, or an errno (ETIMEDOUT, EINVAL for
@@ -340,10 +359,7 @@ static int wait_on(struct mq_head *q, uint32_t *word, uint32_t *waiters, int rpi
 		return e;
 	uint32_t seen = __atomic_load_n(word, __ATOMIC_RELAXED);
 	unsigned mark = libsys_sig_eintr();
-	int slot = -1;
-	for (int i = 0; rpid && i < MQ_RSLOTS && slot < 0; i++)
-		if (!q->rpid[i])
-			q->rpid[slot = i] = (uint32_t)getpid();
+	int slot = rpid ? rslot_take(q) : -1;
 	(*waiters)++;
 	q_unlock(q);
 	int w = libsys_futex_wait(word, seen, ms, 1);
@@ -362,10 +378,11 @@ static int wait_on(struct mq_head *q, uint32_t *word, uint32_t *waiters, int rpi
  * back). */
 static uint32_t live_receivers(struct mq_head *q)
 {
-	for (int i = 0; i < MQ_RSLOTS && q->rwait; i++)
+	for (int i = 0; i < MQ_RSLOTS; i++)
 		if (q->rpid[i] && holder_gone((pid_t)q->rpid[i])) {
 			q->rpid[i] = 0;
-			q->rwait--;
+			if (q->rwait)
+				q->rwait--;
 		}
 	return q->rwait;
 }
