@@ -28,6 +28,7 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <sys/sysinfo.h>
 #include <sys/socket.h>
 #include <sys/timerfd.h>
 #include <sys/un.h>
@@ -186,38 +187,44 @@ static int fails;
 #define CHECK(c) do { if (!(c)) { printf("@@FAIL " T ": line %d: %s (errno %d)\n", \
 	__LINE__, #c, errno); fails++; } } while (0)
 
+/* Under 96 MiB a pipe may find no frame (ENFILE, as a full table): the
+ * round is left out then, not failed. */
+static int small_mem, no_objects;
+#define OBJ(c) do { if (!(c)) { if (small_mem && (errno == ENFILE || errno == ENOMEM)) \
+	no_objects = 1; else CHECK(c); } } while (0)
+
 static void make_objects(void)
 {
-	CHECK(pipe(pfd) == 0);
-	CHECK(pipe(full) == 0);
+	OBJ(pipe(pfd) == 0);
+	OBJ(pipe(full) == 0);
 	fcntl(full[1], F_SETFL, O_NONBLOCK);
 	static char junk[4096];
 	while (write(full[1], junk, sizeof junk) > 0)
 		;
 	fcntl(full[1], F_SETFL, 0);
-	CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sp) == 0);
-	CHECK((efd = eventfd(0, 0)) >= 0);
-	CHECK((tfd = timerfd_create(CLOCK_MONOTONIC, 0)) >= 0);
+	OBJ(socketpair(AF_UNIX, SOCK_STREAM, 0, sp) == 0);
+	OBJ((efd = eventfd(0, 0)) >= 0);
+	OBJ((tfd = timerfd_create(CLOCK_MONOTONIC, 0)) >= 0);
 	struct itimerspec it = { { 0, 3000000 }, { 0, 3000000 } };
-	CHECK(timerfd_settime(tfd, 0, &it, NULL) == 0);
-	CHECK((ep = epoll_create1(0)) >= 0);
+	OBJ(timerfd_settime(tfd, 0, &it, NULL) == 0);
+	OBJ((ep = epoll_create1(0)) >= 0);
 	struct epoll_event ev = { .events = EPOLLIN };
 	ev.data.fd = pfd[0];
-	CHECK(epoll_ctl(ep, EPOLL_CTL_ADD, pfd[0], &ev) == 0);
+	OBJ(epoll_ctl(ep, EPOLL_CTL_ADD, pfd[0], &ev) == 0);
 	ev.data.fd = efd;
-	CHECK(epoll_ctl(ep, EPOLL_CTL_ADD, efd, &ev) == 0);
+	OBJ(epoll_ctl(ep, EPOLL_CTL_ADD, efd, &ev) == 0);
 	memset(&sa_un, 0, sizeof sa_un);
 	sa_un.sun_family = AF_UNIX;
 	strcpy(sa_un.sun_path, SOCK);
 	sa_len = (socklen_t)(sizeof(sa_family_t) + strlen(SOCK) + 1);
 	unlink(SOCK);
-	CHECK((lsn = socket(AF_UNIX, SOCK_STREAM, 0)) >= 0);
-	CHECK(bind(lsn, (struct sockaddr *)&sa_un, sa_len) == 0);
-	CHECK(listen(lsn, 4) == 0);
+	OBJ((lsn = socket(AF_UNIX, SOCK_STREAM, 0)) >= 0);
+	OBJ(bind(lsn, (struct sockaddr *)&sa_un, sa_len) == 0);
+	OBJ(listen(lsn, 4) == 0);
 	mq_unlink(QNAME);
 	struct mq_attr qa = { .mq_maxmsg = 2, .mq_msgsize = 8192 };
 	mqd_t q = mq_open(QNAME, O_RDWR | O_CREAT, 0600, &qa);
-	CHECK(q != (mqd_t)-1);
+	OBJ(q != (mqd_t)-1);
 	mq_close(q);
 }
 
@@ -312,7 +319,13 @@ static int objects_usable(void)
 static int run(void)
 {
 	for (int r = 0; r < ROUNDS && !fails; r++) {
+		no_objects = 0;
 		make_objects();
+		if (no_objects) {
+			printf(T ": round %d left out: no memory for its objects\n", r);
+			drop_objects();
+			continue;
+		}
 		pid_t pids[MEMBERS];
 		for (int m = 0; m < MEMBERS; m++)
 			pids[m] = member(m);
@@ -364,6 +377,8 @@ int main(void)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
 	signal(SIGPIPE, SIG_IGN);
+	struct sysinfo si;
+	small_mem = sysinfo(&si) == 0 && (uint64_t)si.totalram * si.mem_unit < (96ull << 20);
 	touch_image();
 	if (run()) /* once: the pager's pools grow for good */
 		return 1;
