@@ -157,7 +157,9 @@ static bool page_ready(struct space *s, uint64_t p, bool write, bool *mapped)
 	return *mapped && (!write || (rights & MAP_W));
 }
 
-int fault_in_user(uint64_t va, uint64_t n, bool write)
+/* fault_in_user, and with oomwait a pager's "wait, then try again" (out
+ * of memory: FAULT_ACC_OOMWAIT) slept and not counted as a try. */
+static int fault_in(uint64_t va, uint64_t n, bool write, bool oomwait)
 {
 	struct thread *me = sched_current();
 	struct space *s = me->space;
@@ -168,32 +170,54 @@ int fault_in_user(uint64_t va, uint64_t n, bool write)
 		bool mapped;
 		for (int tries = 0; !page_ready(s, p, write, &mapped); tries++) {
 			uint64_t acc = (write ? FAULT_ACC_WRITE : FAULT_ACC_READ) |
-				       FAULT_ACC_SYSCALL | (mapped ? FAULT_ACC_PRESENT : 0);
+				       FAULT_ACC_SYSCALL | (mapped ? FAULT_ACC_PRESENT : 0) |
+				       (oomwait ? FAULT_ACC_OOMWAIT : 0);
 			if (tries == FAULT_IN_TRIES || ask_pager(me, FAULT_PAGE, p, acc, 0, 0) != E_OK)
 				return E_FAULT;
 			unsigned tag = IPC_LABEL_TAG(me->msg.label);
 			if (tag != (unsigned)FAULT_REPLY_MAP && tag != (unsigned)FAULT_REPLY_RESUME &&
 			    tag != (unsigned)FAULT_REPLY_INSTALL)
 				return E_FAULT;
+			uint64_t ms = tag == (unsigned)FAULT_REPLY_RESUME ? me->msg.w[FAULT_RESUME_MS] : 0;
+			if (oomwait && ms) {
+				sched_sleep_ms(ms < FAULT_RESUME_MAX_MS ? ms : FAULT_RESUME_MAX_MS);
+				thread_check_kill();
+				tries--;
+			}
 		}
 	}
 	return E_OK;
+}
+
+int fault_in_user(uint64_t va, uint64_t n, bool write)
+{
+	return fault_in(va, n, write, false);
 }
 
 /* One page-in and copy again per try: between fault_in_user and the copy
  * another thread's fork may write-protect the pages again (or a munmap
  * take them); a signal frame that could not be written killed a program
  * whose other threads forked (hunt3_wait_storm). */
-int fault_copy_out(uint64_t uva, const void *src, uint64_t n)
+static int copy_out(uint64_t uva, const void *src, uint64_t n, bool oomwait)
 {
 	struct space *s = sched_current()->space;
 	int e = space_copy_out(s, uva, src, n);
 	for (int tries = 0; e == E_FAULT && tries < COPY_TRIES; tries++) {
-		if (fault_in_user(uva, n, true) != E_OK)
+		if (fault_in(uva, n, true, oomwait) != E_OK)
 			return E_FAULT;
 		e = space_copy_out(s, uva, src, n);
 	}
 	return e;
+}
+
+int fault_copy_out(uint64_t uva, const void *src, uint64_t n)
+{
+	return copy_out(uva, src, n, false);
+}
+
+int fault_copy_out_wait(uint64_t uva, const void *src, uint64_t n)
+{
+	return copy_out(uva, src, n, true);
 }
 
 int fault_copy_in(void *dst, uint64_t uva, uint64_t n)

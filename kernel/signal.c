@@ -27,11 +27,12 @@
 #define RFLAGS_DF 0x400
 
 /* Write f at sp in the current space, asking the pager for the pages
- * (again if another thread's fork write-protected them meanwhile). */
+ * (again if another thread's fork write-protected them meanwhile; out of
+ * memory, as the thread's own fault would: a frame not written kills). */
 static int frame_out(struct thread *me, uint64_t sp, const struct abi_sigframe *f)
 {
 	(void)me;
-	return fault_copy_out(sp, f, sizeof *f);
+	return fault_copy_out_wait(sp, f, sizeof *f);
 }
 
 /* Write the frame of signal sig (si_code code, si_addr addr) below the

@@ -300,6 +300,7 @@ void libsys_shm_fork(int stage);     /* shm.c tab_lock */
 void libsys_limit_fork(int stage);   /* posix2.c mapped_now's busy (child: freed) */
 void libsys_random_fork(int stage);  /* libc4.c random_lock */
 void libsys_atomic_fork(int stage);  /* atomic.c's 64 locks */
+void libsys_mq_fork(int stage);      /* mqueue.c mqd_lock */
 
 /* Descriptors a process may have open (files.c; RLIMIT_NOFILE): Linux's
  * default soft limit. */

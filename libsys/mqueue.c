@@ -78,7 +78,29 @@ static struct mqd {
 	uint32_t maxmsg;
 	uint64_t msgsize;
 } mqds[MQD_MAX];
-static int mqd_lock;
+static int mqd_lock; /* over mqds[]'s free slots; held across fork */
+
+static void mqd_take(void)
+{
+	while (__atomic_exchange_n(&mqd_lock, 1, __ATOMIC_ACQUIRE))
+		sched_yield();
+}
+
+static void mqd_give(void)
+{
+	__atomic_store_n(&mqd_lock, 0, __ATOMIC_RELEASE);
+}
+
+/* fork's hold on mqd_lock (libsys.h): a child started while another
+ * thread of its parent opened a queue inherited it held, and its own
+ * mq_open then waited for good (test_hunt5_mqfork). */
+void libsys_mq_fork(int stage)
+{
+	if (stage == 0)
+		mqd_take();
+	else
+		mqd_give();
+}
 
 static struct mq_slot *slots(struct mq_head *q)
 {
@@ -259,15 +281,16 @@ mqd_t mq_open(const char *name, int oflag, ...)
 	munmap(base, PG_PSH_SPAN);
 	if (m == MAP_FAILED)
 		return -1;
-	while (__atomic_exchange_n(&mqd_lock, 1, __ATOMIC_ACQUIRE))
-		sched_yield();
+	uint64_t sigs = libsys_sigs_off(); /* (a handler may fork: fork takes it) */
+	mqd_take();
 	int i = 0;
 	while (i < MQD_MAX && mqds[i].q)
 		i++;
 	if (i < MQD_MAX)
 		mqds[i] = (struct mqd){ m, len, oflag & (O_ACCMODE | O_NONBLOCK), maxmsg_now,
 					msgsize_now };
-	__atomic_store_n(&mqd_lock, 0, __ATOMIC_RELEASE);
+	mqd_give();
+	libsys_sigs_on(sigs);
 	if (i == MQD_MAX) {
 		munmap(m, len);
 		errno = EMFILE;

@@ -233,7 +233,7 @@ static void fork_locks(int stage)
 		libsys_timer_fork, libsys_key_fork,   libsys_brk_fork,
 		libsys_atexit_fork, libsys_fd_fork, libsys_epoll_fork,
 		libsys_sig_fork,   libsys_shm_fork,   libsys_limit_fork,
-		libsys_random_fork, libsys_atomic_fork,
+		libsys_random_fork, libsys_atomic_fork, libsys_mq_fork,
 	};
 	int n = (int)(sizeof hold / sizeof hold[0]);
 	if (stage == 0) {

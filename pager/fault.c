@@ -1,7 +1,8 @@
 /* Fault messages (abi/fault.h): the demand manager serves them; anything
  * it refuses kills the process with one console line and returns all it
  * held.  A fault on behalf of a system call (FAULT_ACC_SYSCALL) that is
- * refused only fails that call, also for want of memory.  A fault that
+ * refused only fails that call, also for want of memory (but a signal
+ * frame's, FAULT_ACC_OOMWAIT, waits as the thread's own fault).  A fault that
  * finds no free frame goes to oom.c: a victim is chosen (not necessarily
  * the faulting process) and the fault waits for its frames. */
 #include "pager.h"
@@ -80,6 +81,9 @@ PG_HOT long fault_page(struct proc *p, const struct sys_msg *m, struct sys_msg *
 		return FAULT_REPLY_RESUME;
 	}
 	*r = (struct sys_msg){ 0 };
+	if ((m->w[FAULT_MSG_ACCESS] & FAULT_ACC_OOMWAIT) && e == E_NOMEM &&
+	    proc_has_thread(p, m->w[FAULT_MSG_TID]))
+		return oom_no_frame(p, m, r); /* a signal frame: as its own fault */
 	if (m->w[FAULT_MSG_ACCESS] & FAULT_ACC_SYSCALL) {
 		if (e == E_NOMEM)
 			STAT_ADD(dp_stats.oom_call_fails, 1);

@@ -10,6 +10,8 @@ static inline void touch_image(void) {}
 #define FRAMES 0
 #else
 #include <sys/test.h>
+#include "abi/pager.h"
+int pager_stats(struct pg_stats *st); /* (sys/unistd.h's: its other names clash) */
 #define FRAMES 1
 #endif
 
@@ -47,6 +49,19 @@ static inline int frames_back(long before, unsigned ms)
 	return 0;
 }
 #endif
+
+/* The pager's OOM kills so far (0 under Linux): a test that lets the OOM
+ * killer end its processes (40 MiB leaves some 800 frames free) takes a
+ * SIGKILL status only when this moved meanwhile. */
+static inline unsigned long oom_kills_now(void)
+{
+#if FRAMES
+	struct pg_stats st;
+	if (pager_stats(&st) == 0)
+		return (unsigned long)st.oom_kills;
+#endif
+	return 0;
+}
 
 /* main's part of a test whose run() returns nonzero on a failure (having
  * said it): run once (the pager's pools grow for good), then again with

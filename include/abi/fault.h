@@ -119,6 +119,10 @@ enum fault_reply_slot {
 				 * needs this user page (a buffer it was given);
 				 * a KILL answer then makes the call fail with
 				 * E_FAULT, and the thread lives on */
+#define FAULT_ACC_OOMWAIT 0x20 /* with FAULT_ACC_SYSCALL: a signal frame's
+				 * page; no frame for it is answered as the
+				 * thread's own fault is (out of memory: wait,
+				 * or a victim killed), not with KILL */
 #define FAULT_ACC_NOSIGNAL 0x80000000ul /* the fault came back: its signal
 				 * handler could not run (the signal was
 				 * blocked, or the stack was bad): kill */

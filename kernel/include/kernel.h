@@ -45,6 +45,12 @@ int fault_in_user(uint64_t va, uint64_t n, bool write);
 int fault_copy_out(uint64_t uva, const void *src, uint64_t n);
 int fault_copy_in(void *dst, uint64_t uva, uint64_t n);
 
+/* fault_copy_out for a signal frame: a page the pager has no frame for
+ * is not E_FAULT but waits as the thread's own fault would (the pager's
+ * out-of-memory choice: wait for a victim's frames, or kill one, maybe
+ * this process), since a frame not written kills the process. */
+int fault_copy_out_wait(uint64_t uva, const void *src, uint64_t n);
+
 /* signal.c: run the signal handler the pager's answer r names on the
  * current thread (a frame on its user stack, its registers set to enter
  * the handler); false, with nothing changed, if the signal is blocked or
