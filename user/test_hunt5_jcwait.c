@@ -5,7 +5,9 @@
  * new ones (each child forks, faults and exits by itself after a while,
  * or is killed); a SIGCHLD handler counts.  Checks: every child's end is
  * reaped exactly once (no pid twice, none lost), a report of a stop or
- * continue is only ever of a child not yet reaped, no wait hangs (when
+ * continue is never of a child reaped before that wait began (one
+ * reaped by another thread while this wait returned is a race of the
+ * threads, not of the system), no wait hangs (when
  * the last child is reaped the waiting threads all see ECHILD), and every
  * frame comes back.  A plain Linux program: make linux-check
  * PROG=user/test_hunt5_jcwait.c. */
@@ -29,7 +31,8 @@
 #define WAITERS 4
 
 static pid_t pids[CHILDREN];
-static volatile int reaped[CHILDREN];
+static volatile unsigned long reaped[CHILDREN]; /* 0, or reap_seq when reaped */
+static unsigned long reap_seq; /* reaps so far (under mu) */
 static volatile int started, bad, ended_all;
 static volatile sig_atomic_t chld;
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
@@ -50,19 +53,29 @@ static int index_of(pid_t p)
 	return -1;
 }
 
-static void reap(pid_t p, int ended)
+/* reap_seq now: taken before a wait, to judge what it returns. */
+static unsigned long seq_now(void)
+{
+	pthread_mutex_lock(&mu);
+	unsigned long n = reap_seq;
+	pthread_mutex_unlock(&mu);
+	return n;
+}
+
+/* A wait begun when reap_seq was since reported p (its end if ended). */
+static void reap(pid_t p, int ended, unsigned long since)
 {
 	pthread_mutex_lock(&mu);
 	int i = index_of(p);
 	if (i < 0) {
 		printf("@@FAIL " T ": a report of pid %d, not a child\n", (int)p);
 		bad++;
-	} else if (reaped[i]) {
+	} else if (reaped[i] && (ended || reaped[i] <= since)) {
 		printf("@@FAIL " T ": pid %d reported (%s) after it was reaped\n", (int)p,
 		       ended ? "its end again" : "a stop or continue");
 		bad++;
 	} else if (ended) {
-		reaped[i] = 1;
+		reaped[i] = ++reap_seq;
 	}
 	pthread_mutex_unlock(&mu);
 }
@@ -77,6 +90,7 @@ static void *waiter(void *arg)
 			siginfo_t si;
 			memset(&si, 0, sizeof si);
 			int flags = WEXITED | WSTOPPED | WCONTINUED | (n % 2 ? WNOWAIT : 0);
+			unsigned long since = seq_now();
 			if (waitid(P_ALL, 0, &si, flags) < 0) {
 				if (errno == EINTR)
 					continue;
@@ -89,9 +103,10 @@ static void *waiter(void *arg)
 				continue; /* looked at only: it stays to be reaped */
 			p = si.si_pid;
 			reap(p, si.si_code == CLD_EXITED || si.si_code == CLD_KILLED ||
-				     si.si_code == CLD_DUMPED);
+				     si.si_code == CLD_DUMPED, since);
 			continue;
 		}
+		unsigned long since = seq_now();
 		p = waitpid(-1, &st, WUNTRACED | WCONTINUED);
 		if (p < 0) {
 			if (errno == EINTR)
@@ -101,7 +116,7 @@ static void *waiter(void *arg)
 			nap_us(1000);
 			continue;
 		}
-		reap(p, WIFEXITED(st) || WIFSIGNALED(st));
+		reap(p, WIFEXITED(st) || WIFSIGNALED(st), since);
 	}
 }
 
