@@ -8,14 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include "libsys.h"
 
 static int fold(int c, int flags)
 {
 	return flags & FNM_CASEFOLD ? tolower(c) : c;
 }
 
-/* Does class name [lo, hi) (as in "[:alpha:]") hold c?  -1 if no class. */
-static int in_class(const char *name, size_t len, int c)
+int libsys_ctype_class(const char *name, size_t len, int c)
 {
 	static const struct { const char *n; int (*f)(int); } cl[] = {
 		{ "alnum", isalnum }, { "alpha", isalpha }, { "blank", isblank },
@@ -44,7 +44,7 @@ static int bracket(const char **pp, int c, int flags)
 		if (*p == '[' && p[1] == ':') {
 			const char *end = strstr(p + 2, ":]");
 			if (end) {
-				int r = in_class(p + 2, (size_t)(end - p - 2), c);
+				int r = libsys_ctype_class(p + 2, (size_t)(end - p - 2), c);
 				if (r >= 0) {
 					hit |= r;
 					p = end + 2;

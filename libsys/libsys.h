@@ -272,6 +272,11 @@ void libsys_stdio_forked(void);
 /* Block every blockable signal in the calling thread: the old set (for
  * libsys_sigs_on).  A libsys lock that a handler may also take is held
  * only so, and fork holds libsys's locks so (signal.c). */
+/* Does the character class name (len bytes, as in "[:alpha:]" without
+ * the brackets and colons) hold c?  -1 if there is no such class
+ * (glob.c; fnmatch and regex brackets). */
+int libsys_ctype_class(const char *name, size_t len, int c);
+
 uint64_t libsys_sigs_off(void);
 void libsys_sigs_on(uint64_t old);
 

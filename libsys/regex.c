@@ -7,6 +7,7 @@
 #include <regex.h>
 #include <stdlib.h>
 #include <string.h>
+#include "libsys.h"
 
 #define MAXG 32 /* groups kept: 31 (more: REG_ESPACE) */
 
@@ -54,20 +55,6 @@ static void set_add(unsigned char *set, int c, int icase)
 	}
 }
 
-static int class_has(const char *name, size_t len, int c)
-{
-	static const struct { const char *n; int (*f)(int); } cl[] = {
-		{ "alnum", isalnum }, { "alpha", isalpha }, { "blank", isblank },
-		{ "cntrl", iscntrl }, { "digit", isdigit }, { "graph", isgraph },
-		{ "lower", islower }, { "print", isprint }, { "punct", ispunct },
-		{ "space", isspace }, { "upper", isupper }, { "xdigit", isxdigit },
-	};
-	for (unsigned i = 0; i < sizeof cl / sizeof cl[0]; i++)
-		if (strlen(cl[i].n) == len && !strncmp(cl[i].n, name, len))
-			return cl[i].f(c) != 0;
-	return -1;
-}
-
 /* A bracket expression (p past '['). */
 static struct node *bracket(struct parser *ps)
 {
@@ -87,12 +74,12 @@ static struct node *bracket(struct parser *ps)
 				ps->err = REG_EBRACK;
 				return NULL;
 			}
-			if (class_has(p + 2, (size_t)(e - p - 2), 'a') < 0) {
+			if (libsys_ctype_class(p + 2, (size_t)(e - p - 2), 'a') < 0) {
 				ps->err = REG_ECTYPE;
 				return NULL;
 			}
 			for (int c = 1; c < 256; c++)
-				if (class_has(p + 2, (size_t)(e - p - 2), c) > 0)
+				if (libsys_ctype_class(p + 2, (size_t)(e - p - 2), c) > 0)
 					set_add(n->set, c, icase);
 			p = e + 2;
 			continue;
