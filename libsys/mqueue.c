@@ -328,7 +328,10 @@ int mq_unlink(const char *name)
 
 /* A receiver of process pid starts (+1) or stops (-1) waiting on q
  * (locked): counted in its process's rwho slot, or in rwait if none is
- * free.  *slot: the one used (-1: rwait), given back at the stop. */
+ * free, even after the slots of gone processes are let go (a process
+ * killed while it waited never takes its count back; in rwait it would
+ * keep mq_notify silent for good).  *slot: the one used (-1: rwait),
+ * given back at the stop. */
 static void rwho_count(struct mq_head *q, int32_t pid, int delta, int *slot)
 {
 	if (delta < 0) {
@@ -348,6 +351,9 @@ static void rwho_count(struct mq_head *q, int32_t pid, int delta, int *slot)
 		if (!q->rwho[i].n && free < 0)
 			free = i;
 	}
+	for (int i = 0; i < MQ_RWHO && free < 0; i++)
+		if (libsys_pid_gone(q->rwho[i].pid))
+			free = i;
 	*slot = free;
 	if (free < 0) {
 		q->rwait++;
