@@ -115,6 +115,7 @@ static inline void switch_begin(struct cpu_sched *c, struct thread *prev,
 	next->cpu = c->id;
 	next->runs++;
 	atomic_store(&next->state, TS_RUNNING);
+	__atomic_store_n(&c->current_prio, next->rq.prio, __ATOMIC_RELAXED);
 	__atomic_store_n(&c->current, next, __ATOMIC_RELAXED);
 }
 
@@ -235,7 +236,8 @@ void sched_pin_current(unsigned cpu, bool pin)
 		atomic_store(&cur->state, TS_RUNNABLE);
 		enqueue(to, cur);
 		struct thread *there = __atomic_load_n(&to->current, __ATOMIC_RELAXED);
-		bool kick = there == to->idle || there->rq.prio < cur->rq.prio;
+		bool kick = there == to->idle ||
+			    __atomic_load_n(&to->current_prio, __ATOMIC_RELAXED) < cur->rq.prio;
 		spin_unlock(&to->lock);
 		if (kick)
 			arch_wake_cpu(cpu);
@@ -268,7 +270,8 @@ void sched_wake(struct thread *t)
 	atomic_store(&t->state, TS_RUNNABLE);
 	enqueue(c, t);
 	struct thread *cur = __atomic_load_n(&c->current, __ATOMIC_RELAXED);
-	bool kick = cur == c->idle || cur->rq.prio < t->rq.prio;
+	bool kick = cur == c->idle ||
+		    __atomic_load_n(&c->current_prio, __ATOMIC_RELAXED) < t->rq.prio;
 	spin_unlock(&c->lock);
 	if (kick && cpu != arch_cpu_id())
 		arch_wake_cpu(cpu);

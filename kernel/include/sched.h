@@ -29,6 +29,9 @@
  *             cycles halted before it (statistics; read racily). */
 struct cpu_sched {
 	struct thread *current; /* first: sched_current (sched.h) reads it */
+	uint8_t current_prio;   /* current's priority, for other CPUs: they
+				 * never look into current itself, which may
+				 * die and be freed as they look */
 	struct spinlock lock;
 	struct runq rq;
 	struct timerq sleepers;
