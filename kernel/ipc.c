@@ -55,23 +55,29 @@ static void transfer(struct thread *from, const struct ipc_msg *msg, struct thre
  * moves straight to TS_BLOCKED_REPLY, with the reference our reply will
  * drop taken first: it is never seen runnable in between, so a kill that
  * lands now finds it blocked and wakes it.  Anything else becomes
- * TS_RUNNABLE, for us to wake or run. */
+ * TS_RUNNABLE, for us to wake or run.
+ * A queued thread is touched only while it is still queued with
+ * waiting_on set: a killer that claimed it first cannot wake it before
+ * its ipc_cancel has taken ep->lock, which we hold.  Once waiting_on is
+ * cleared, a thread we did not claim is never looked at again: its killer
+ * may wake it at once, and it may end and be freed. */
 static struct thread *take(struct list_link *q, int from, bool for_reply)
 {
 	while (!list_empty(q)) {
 		struct thread *t = container_of(q->next, struct thread, ep_link);
-		list_del(&t->ep_link);
-		list_init(&t->ep_link);
-		t->waiting_on = NULL;
 		bool reply = for_reply && t->is_call;
 		if (reply)
 			kobj_get(&t->obj);
 		int expected = from;
-		if (atomic_compare_exchange_strong(&t->state, &expected,
-						   reply ? TS_BLOCKED_REPLY : TS_RUNNABLE))
-			return t;
-		if (reply)
+		bool won = atomic_compare_exchange_strong(&t->state, &expected,
+							  reply ? TS_BLOCKED_REPLY : TS_RUNNABLE);
+		if (!won && reply)
 			kobj_put(&t->obj); /* it still holds its running reference */
+		list_del(&t->ep_link);
+		list_init(&t->ep_link);
+		t->waiting_on = NULL;
+		if (won)
+			return t;
 	}
 	return NULL;
 }
