@@ -56,12 +56,21 @@ static void one_step(uint64_t *s, int id)
 	uint8_t *m = (r >> 16) & 1 ? a : b, *map = m == a ? a_map : b_map;
 	pthread_mutex_lock(&mu);
 	switch ((r >> 20) % 8) {
-	case 0: /* unmap (rarely: keeps most of it mapped) */
-		if ((r >> 24) % 4 == 0) {
-			if (munmap(m + p0 * 4096, n * 4096))
-				bad("munmap", p0, n);
-			memset(map + p0, 0, n);
-		}
+	case 0: /* unmap (rarely: keeps most of it mapped) the pages still
+		 * mapped, never a hole: the main thread's SysV segment may
+		 * be attached there (the lowest hole that fits), and a munmap
+		 * over it would take it away between its shmat and its write
+		 * (SIGSEGV, as on Linux) */
+		if ((r >> 24) % 4 == 0)
+			for (unsigned i = 0; i < n; i++) { /* each run of mapped pages */
+				unsigned j = i;
+				while (j < n && map[p0 + j])
+					j++;
+				if (j > i && munmap(m + (p0 + i) * 4096, (j - i) * 4096))
+					bad("munmap", p0 + i, j - i);
+				memset(map + p0 + i, 0, j - i);
+				i = j; /* page j is not mapped (or past the range) */
+			}
 		break;
 	case 1: case 2: /* protect read-only, or back */
 		for (unsigned i = 0; i < n; i++)
