@@ -28,7 +28,7 @@ typedef struct libsys_pthread *pthread_t;
 typedef struct {
 	size_t stacksize;  /* 0: the default (PTHREAD_STACK_DEFAULT) */
 	int detachstate;   /* PTHREAD_CREATE_* */
-	int pad;
+	int own_stack;     /* __reserved[0] is the caller's stack (setstack) */
 	unsigned long __reserved[5];
 } pthread_attr_t;
 #define PTHREAD_CREATE_JOINABLE 0

@@ -27,6 +27,13 @@ struct libsys_tls {
 			     * check that the index is still this thread's */
 };
 
+/* thread_start_on (sys/proc.h) on the caller's stack [ustack, ustack +
+ * stack_size) if ustack is not NULL (pthread_attr_setstack: never unmapped
+ * here); else on a stack of stack_size mapped for it and unmapped when it
+ * ends. */
+int libsys_thread_start(int cpu, void (*fn)(void *), void *arg, size_t stack_size,
+			void *ustack);
+
 /* t's index in the pager + 1 (~0: not known), waited for if t has not
  * reached its start yet (it only sets its blocked set first): pthread_kill's
  * PG_KILL w2. */

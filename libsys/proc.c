@@ -93,7 +93,8 @@ int thread_spawn_on(int cpu, uint64_t entry, uint64_t stack, uint64_t arg,
 struct thread_block {
 	void (*fn)(void *);
 	void *arg;
-	uint64_t stack; /* the stack's region (mmap_anon), freed at the end */
+	uint64_t stack; /* its region (mmap_anon: the stack unless the caller
+			 * gave one, the TLS block, the save area), freed at the end */
 	struct libsys_tls *tls; /* its slot (libsys_tls) */
 	uint64_t mask;          /* its creator's blocked set */
 	uint32_t ipc_set;       /* 1 once tls->ipc is set: the thread waits for it */
@@ -209,35 +210,37 @@ int thread_spawn(uint64_t entry, uint64_t stack, uint64_t arg, uint64_t *ipc_buf
 	return thread_spawn_on(-1, entry, stack, arg, ipc_buf);
 }
 
-int thread_start_on(int cpu, void (*fn)(void *), void *arg, size_t stack_size)
+int libsys_thread_start(int cpu, void (*fn)(void *), void *arg, size_t stack_size,
+			void *ustack)
 {
-	void *stack;
+	void *area;
+	size_t own = ustack ? 0 : stack_size; /* the stack in the area, or none */
 	size_t tls_size = libsys_tls_size(); /* the TLS block sits above the stack */
-	int e = mmap_anon(stack_size + tls_size + IPC_BUF_MAX, &stack); /* and then */
-	if (e)                       /* the signal entry's save area (sig_save) */
+	int e = mmap_anon(own + tls_size + IPC_BUF_MAX, &area); /* and then the */
+	if (e)                          /* signal entry's save area (sig_save) */
 		return e;
-	uint64_t top = (uint64_t)stack + stack_size + tls_size;
+	uint64_t lo = ustack ? (uint64_t)ustack : (uint64_t)area, hi = lo + stack_size;
+	uint64_t top = (uint64_t)area + own + tls_size;
 	struct thread_block *b = (struct thread_block *)((top - sizeof *b) & ~15ull);
 	b->fn = fn;
 	b->arg = arg;
-	b->stack = (uint64_t)stack;
-	uint64_t sp = (uint64_t)stack + stack_size;
-	b->tls = tls_claim((uint64_t)stack, (uint64_t)stack + stack_size);
+	b->stack = (uint64_t)area;
+	b->tls = tls_claim(lo, hi);
 	if (b->tls) {
 		b->tls->sig_depth = 0;
 		b->tls->sig_save = (void *)top;
 	}
 	b->mask = libsys_sigmask_get();
 	b->ipc_set = 0;
-	uint64_t tp = libsys_tls_build((char *)stack + stack_size, b->tls);
+	uint64_t tp = libsys_tls_build((char *)area + own, b->tls);
 	uint64_t ipc = 0;
 	unsigned slot = 0;
 	uint64_t ktid = 0;
-	e = spawn_req(cpu, (uint64_t)libsys_thread_entry, sp, (uint64_t)b, tp, &ipc, PG_SIGS_OFF,
-		      &slot, &ktid);
+	e = spawn_req(cpu, (uint64_t)libsys_thread_entry, hi & ~15ull, (uint64_t)b, tp, &ipc,
+		      PG_SIGS_OFF, &slot, &ktid);
 	if (e) {
 		tls_free(b->tls);
-		mfree(stack);
+		mfree(area);
 		return e;
 	}
 	if (b->tls) {
@@ -248,6 +251,11 @@ int thread_start_on(int cpu, void (*fn)(void *), void *arg, size_t stack_size)
 	__atomic_store_n(&b->ipc_set, 1, __ATOMIC_RELEASE);
 	sys_futex_wake((uint64_t)&b->ipc_set, 1); /* (b may be gone: no matter) */
 	return e;
+}
+
+int thread_start_on(int cpu, void (*fn)(void *), void *arg, size_t stack_size)
+{
+	return libsys_thread_start(cpu, fn, arg, stack_size, NULL);
 }
 
 int thread_start(void (*fn)(void *), void *arg, size_t stack_size)

@@ -139,7 +139,8 @@ int pthread_create(pthread_t *out, const pthread_attr_t *attr,
 	t->done = attr && attr->detachstate == PTHREAD_CREATE_DETACHED ? DETACHED : RUNNING;
 	int e;
 	/* a joined thread's slot frees a moment after it ended: retry a while */
-	for (int tries = 0; (e = thread_start(run, t, stack)) == E_AGAIN &&
+	void *ustack = attr && attr->own_stack ? (void *)attr->__reserved[0] : NULL;
+	for (int tries = 0; (e = libsys_thread_start(-1, run, t, stack, ustack)) == E_AGAIN &&
 			    tries < 200; tries++)
 		sleep_ms(1);
 	if (e) {
@@ -1170,11 +1171,15 @@ int pthread_getattr_np(pthread_t t, pthread_attr_t *a)
 	return 0;
 }
 
+/* The thread runs on [addr, addr + size), which stays the caller's (it
+ * is never unmapped here), as Linux's does. */
 int pthread_attr_setstack(pthread_attr_t *a, void *addr, size_t size)
 {
 	int e = pthread_attr_setstacksize(a, size);
-	if (!e)
+	if (!e) {
 		a->__reserved[0] = (unsigned long)addr;
+		a->own_stack = 1;
+	}
 	return e;
 }
 
