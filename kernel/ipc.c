@@ -75,7 +75,8 @@ static struct thread *take(struct list_link *q, int from, bool for_reply)
 			kobj_put(&t->obj); /* it still holds its running reference */
 		list_del(&t->ep_link);
 		list_init(&t->ep_link);
-		t->waiting_on = NULL;
+		/* last, and after all of the above (ipc_cancel's acquire) */
+		__atomic_store_n(&t->waiting_on, NULL, __ATOMIC_RELEASE);
 		if (won)
 			return t;
 	}
@@ -297,9 +298,12 @@ int ipc_reply_recv(struct endpoint *ep, const struct ipc_msg *msg)
 	return e;
 }
 
+/* Called by the claimer of t (thread_kill), after its claim: a taker
+ * that unqueues t meanwhile clears waiting_on only once it is done with
+ * t (take), so a t still naming ep makes us wait for ep->lock. */
 void ipc_cancel(struct thread *t)
 {
-	struct endpoint *ep = t->waiting_on;
+	struct endpoint *ep = __atomic_load_n(&t->waiting_on, __ATOMIC_ACQUIRE);
 	if (!ep)
 		return;
 	unsigned long f = spin_lock_irqsave(&ep->lock);
