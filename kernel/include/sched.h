@@ -51,7 +51,14 @@ struct cpu_sched {
 uint64_t sched_ticks(void);
 
 #define SCHED_HZ    1000 /* tick rate: sleeps have 1 ms resolution */
-#define SCHED_SLICE RUNQ_SLICE /* ticks a thread runs before equals get a turn */
+#define SCHED_SLICE RUNQ_SLICE
+#define SCHED_TICK_NS (1000000000ull / SCHED_HZ)
+
+/* CPU time (thread.cpu_ticks, space.cpu_ticks) in nanoseconds. */
+static inline uint64_t sched_cpu_ns(uint64_t ticks)
+{
+	return ticks * SCHED_TICK_NS;
+} /* ticks a thread runs before equals get a turn */
 
 /* Set up this CPU's run queue and idle thread (the running context). */
 void sched_init_cpu(unsigned cpu);
