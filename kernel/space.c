@@ -68,7 +68,7 @@ static void space_destroy(struct kobj *o)
 		return;
 	}
 	s->gone = (struct ipc_notice){ .label = FAULT_SPACE_END, .badge = s->badge,
-				       .w0 = sched_cpu_ns(atomic_load(&s->cpu_ticks)),
+				       .w0 = atomic_load(&s->cpu_ns),
 				       .done = gone_told };
 	ipc_notice(ep, &s->gone); /* s may be freed from here on */
 	kobj_put(&ep->obj);

@@ -50,9 +50,8 @@ int ksys_cpu_time(const uint64_t a[6], uint64_t out[6])
 	struct thread *me = cur();
 	out[2] = SCHED_TICK_NS;
 	if (a[0] == 0) {
-		out[0] = sched_cpu_ns(__atomic_load_n(&me->cpu_ticks, __ATOMIC_RELAXED));
-		out[1] = sched_cpu_ns(atomic_load_explicit(&me->space->cpu_ticks,
-							   memory_order_relaxed));
+		out[0] = __atomic_load_n(&me->cpu_ns, __ATOMIC_RELAXED);
+		out[1] = atomic_load_explicit(&me->space->cpu_ns, memory_order_relaxed);
 		return E_OK;
 	}
 	struct handle_entry h;
@@ -61,7 +60,7 @@ int ksys_cpu_time(const uint64_t a[6], uint64_t out[6])
 		return e;
 	struct space *s = container_of(h.obj, struct space, obj);
 	out[0] = 0;
-	out[1] = sched_cpu_ns(atomic_load_explicit(&s->cpu_ticks, memory_order_relaxed));
+	out[1] = atomic_load_explicit(&s->cpu_ns, memory_order_relaxed);
 	kobj_put(h.obj);
 	return E_OK;
 }

@@ -412,7 +412,7 @@ void proc_end(struct proc *p, int how, uint64_t code, uint64_t addr, uint64_t ri
 uint64_t proc_cpu_ns(const struct proc *p)
 {
 	struct sys_regs r;
-	if (p->state != PROC_LIVE || sys_cpu_time_r(p->space, &r) != E_OK)
+	if (p->state != PROC_LIVE || !p->space || sys_cpu_time_r(p->space, &r) != E_OK)
 		return p->cpu_ns;
 	return p->cpu_ns + r.rsi;
 }

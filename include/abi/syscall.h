@@ -211,8 +211,10 @@
 				       ABI_MINSIGSTKSZ; E_INVAL: how, range */ \
 	X(cpu_time,       49, 1, 0) /* (space) -> thread ns, space ns, \
 				       tick ns: CPU time, sampled at the \
-				       timer tick (one tick charged to the \
-				       thread found running and its space). \
+				       timer tick (each charges the time \
+				       since its CPU's last one to the \
+				       thread it finds running and its \
+				       space). \
 				       space 0: the calling thread's own and \
 				       its space's (all its threads, ended \
 				       ones too); else a space handle \
