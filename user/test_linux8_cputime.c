@@ -1,14 +1,13 @@
 /* CPU time as Linux programs measure it: getrusage (RUSAGE_SELF,
  * RUSAGE_THREAD, RUSAGE_CHILDREN), times, clock, the CPU-time clocks and
  * ITIMER_VIRTUAL/ITIMER_PROF.  A busy loop of ~300 ms makes the process's
- * CPU time grow (by more than 20 ms: the host is shared, and a guest CPU
- * the host does not run is charged nothing) but not by much more than the
- * wall time; a 300 ms sleep makes it
- * grow by little; two busy threads make the process clock grow by at
+ * CPU time grow (by more than 20 ms: loose, the host is shared) but not
+ * by much more than the wall time; a 300 ms sleep makes it grow by little; two busy threads make the process clock grow by at
  * least the sum of their own clocks (so faster than either), while the
  * joining thread's own clock stays still; a busy child's time shows in
  * RUSAGE_CHILDREN, times' tms_cutime and wait4 once it is reaped, not
- * before; an ITIMER_VIRTUAL or ITIMER_PROF timer does not fire while the
+ * before, and so does the time of a child's image it exec'd away from;
+ * an ITIMER_VIRTUAL or ITIMER_PROF timer does not fire while the
  * process sleeps, and does fire while it runs.  Bounds are loose on
  * purpose: orderings and generous margins, no timing-tight asserts.
  * Before this, getrusage and times said 0 and the CPU clocks and
@@ -234,6 +233,37 @@ static void children(void)
 	pass("linux8_cputime_children");
 }
 
+/* Spin until clk has grown by ms of CPU time (or 10 s of wall time). */
+static void spin_cpu_ms(clockid_t clk, long ms)
+{
+	long long end = clock_ns(clk) + ms * MS, wall_end = clock_ns(CLOCK_MONOTONIC) + 10000 * MS;
+	while (clock_ns(clk) < end && clock_ns(CLOCK_MONOTONIC) < wall_end)
+		spin_ms(1, NULL);
+}
+
+/* A child that computes 150 ms, then execs an image that computes 150 ms
+ * more: its parent's RUSAGE_CHILDREN counts both images. */
+static void exec_child(char *self)
+{
+	long long c0 = rusage_ns(RUSAGE_CHILDREN);
+	pid_t pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		spin_cpu_ms(CLOCK_PROCESS_CPUTIME_ID, 150);
+		char *args[] = { self, "spin", NULL };
+		execv(self, args);
+		_exit(9);
+	}
+	int st = -1;
+	CHECK(waitpid(pid, &st, 0) == pid);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	long long c = rusage_ns(RUSAGE_CHILDREN) - c0;
+	printf("child computing 150 ms, then 150 ms in the image it exec'd: RUSAGE_CHILDREN %lld ms\n",
+	       c / MS);
+	CHECK(c >= 280 * MS && c <= 2000 * MS);
+	pass("linux8_cputime_exec");
+}
+
 static volatile sig_atomic_t fired;
 
 static void on_timer(int sig)
@@ -272,12 +302,17 @@ static void itimer(int which, int sig)
 	CHECK(cur.it_value.tv_sec == 0 && cur.it_value.tv_usec == 0);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
+	if (argc > 1) { /* exec_child's image: 150 ms more of CPU time */
+		spin_cpu_ms(CLOCK_THREAD_CPUTIME_ID, 150);
+		return 0;
+	}
 	busy_and_sleep();
 	two_threads();
 	children();
+	exec_child(argv[0]);
 	itimer(ITIMER_VIRTUAL, SIGVTALRM);
 	itimer(ITIMER_PROF, SIGPROF);
 	pass("linux8_cputime_itimer");
