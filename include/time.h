@@ -9,8 +9,9 @@
 
 #define CLOCK_REALTIME  0
 #define CLOCK_MONOTONIC 1
-/* The CPU-time clocks count the time since the process (the thread)
- * started, not its CPU time: no CPU time is kept per thread.  The
+/* The CPU-time clocks count the CPU time the kernel's tick charged the
+ * process (all its threads, ended ones too, since it started or last
+ * exec'd) or the calling thread, in steps of about 1 ms.  The
  * others are CLOCK_MONOTONIC (RAW, COARSE, BOOTTIME) or CLOCK_REALTIME
  * (COARSE). */
 #define CLOCK_PROCESS_CPUTIME_ID 2
@@ -74,8 +75,9 @@ struct itimerspec {
 	struct timespec it_value;
 };
 struct sigevent;
-/* clk CLOCK_REALTIME or CLOCK_MONOTONIC; sev NULL: SIGALRM with si_value
- * the id.  0, or -1 with EINVAL, EAGAIN (16 already). */
+/* clk CLOCK_REALTIME, CLOCK_MONOTONIC or CLOCK_PROCESS_CPUTIME_ID (the
+ * process's CPU time); sev NULL: SIGALRM with si_value the id.  0, or -1
+ * with EINVAL, EAGAIN (16 already). */
 int timer_create(clockid_t clk, struct sigevent *sev, timer_t *id);
 /* Arm (it_value not 0: relative, or absolute on the timer's clock with
  * TIMER_ABSTIME; then every it_interval) or disarm; *old (may be NULL)

@@ -180,7 +180,7 @@ int ipc_send(struct endpoint *ep, const struct ipc_msg *msg, bool call)
 /* Notice n's message given to receiver r (claimed, not a caller now). */
 static void notice_to(struct ipc_notice *n, struct thread *r)
 {
-	r->msg = (struct ipc_msg){ .label = n->label, .badge = n->badge };
+	r->msg = (struct ipc_msg){ .label = n->label, .w = { n->w0 }, .badge = n->badge };
 	r->ipc_result = E_OK;
 	n->done(n);
 }

@@ -335,6 +335,32 @@ bool sched_should_yield(void)
 	return c->current == c->idle ? best >= 0 : best > (int)c->current->rq.prio;
 }
 
+/* CPU time, sampled: each tick charges the time since this CPU's previous
+ * tick (by the TSC; since the tick restarted, after idle) to the thread
+ * it finds running (not idle) and to its space, whether it was in ring 3
+ * or in the kernel (the kernel runs with interrupts off, so the tick lands
+ * at the next instruction of ring 3 or idle: no split of user and system
+ * time).  A CPU with a thread to run always ticks (only idle stops the
+ * tick), so a thread running for n ms is charged about n ms, also when
+ * ticks were lost (a host that did not run this guest CPU for a while:
+ * the thread is charged that time, as Linux's would be); one that runs
+ * and blocks between ticks is charged less, one found at every tick
+ * more.  Nothing is charged on the IPC or fault paths.  A thread's own
+ * counter is written by the CPU running it only; the space's by any. */
+static void charge_cpu(struct cpu_sched *c, struct thread *cur)
+{
+	uint64_t now = arch_cycles(), was = c->tick_at;
+	c->tick_at = now;
+	if (cur == c->idle || !was || now <= was)
+		return;
+	uint64_t d = now - was; /* below SCHED_CHARGE_MAX_NS: d * 10^6 fits */
+	uint64_t ns = d / cycles_per_ms >= SCHED_CHARGE_MAX_NS / 1000000 ?
+		      SCHED_CHARGE_MAX_NS : d * 1000000 / cycles_per_ms;
+	cur->cpu_ns += ns;
+	if (cur->space)
+		atomic_fetch_add_explicit(&cur->space->cpu_ns, ns, memory_order_relaxed);
+}
+
 /* The tick is charged to the running thread's turn, or to its caller's
  * while it works on a call and the caller still waits for the reply (the
  * caller holds its reference till the reply; only the running thread
@@ -351,6 +377,7 @@ bool sched_tick(void)
 	int best = runq_peek_prio(&c->rq);
 	spin_unlock(&c->lock);
 	struct thread *cur = c->current;
+	charge_cpu(c, cur);
 	if (cur == c->idle)
 		return best >= 0;
 	kick_idle(c);
@@ -452,6 +479,7 @@ _Noreturn void sched_idle_loop(void)
 			if (!c->ticking) {
 				arch_timer_start();
 				c->ticking = true;
+				c->tick_at = arch_cycles(); /* CPU time from here */
 			}
 			switch_to(c, t);
 			continue;

@@ -1,6 +1,7 @@
 /* Address-space objects: page tables with frame references, TLB shootdown,
  * checked copies to and from user memory. */
 #include "space.h"
+#include "sched.h"
 #include "ipc.h"
 #include "kmem.h"
 #include "arch_api.h"
@@ -67,6 +68,7 @@ static void space_destroy(struct kobj *o)
 		return;
 	}
 	s->gone = (struct ipc_notice){ .label = FAULT_SPACE_END, .badge = s->badge,
+				       .w0 = atomic_load(&s->cpu_ns),
 				       .done = gone_told };
 	ipc_notice(ep, &s->gone); /* s may be freed from here on */
 	kobj_put(&ep->obj);

@@ -39,3 +39,28 @@ int ksys_set_fs_base(const uint64_t a[6], uint64_t out[6])
 	arch_irq_restore(f);
 	return E_OK;
 }
+
+/* cpu_time (49): CPU time as sched_tick samples it.  a[0] 0: the caller's
+ * own thread and space; else a space handle with RIGHT_CONTROL (the
+ * pager's: its processes' totals for CPU-time timers), thread ns 0.
+ * out[2]: the nanoseconds of a tick (the resolution).  The counters are
+ * read without a lock: a tick charged meanwhile is seen or not. */
+int ksys_cpu_time(const uint64_t a[6], uint64_t out[6])
+{
+	struct thread *me = cur();
+	out[2] = SCHED_TICK_NS;
+	if (a[0] == 0) {
+		out[0] = __atomic_load_n(&me->cpu_ns, __ATOMIC_RELAXED);
+		out[1] = atomic_load_explicit(&me->space->cpu_ns, memory_order_relaxed);
+		return E_OK;
+	}
+	struct handle_entry h;
+	int e = ksys_lookup(a[0], KOBJ_SPACE, RIGHT_CONTROL, &h);
+	if (e != E_OK)
+		return e;
+	struct space *s = container_of(h.obj, struct space, obj);
+	out[0] = 0;
+	out[1] = atomic_load_explicit(&s->cpu_ns, memory_order_relaxed);
+	kobj_put(h.obj);
+	return E_OK;
+}

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "lib/fmt.h"
+#include "lib/cputime.h"
 #include "sys/startup.h"
 #include "sys/unistd.h" /* pgreq_kill, tsc_hz */
 #include "libsys.h"
@@ -532,14 +533,6 @@ static inline uint64_t rdtsc(void)
 	return (uint64_t)hi << 32 | lo;
 }
 
-/* The cycle counter when this process started (crt0) or was forked. */
-static uint64_t start_tsc;
-
-void libsys_mark_start(void)
-{
-	start_tsc = rdtsc();
-}
-
 static const char *errno_text(void)
 {
 	return strerror(errno);
@@ -547,12 +540,12 @@ static const char *errno_text(void)
 
 void libsys_libc_init(void)
 {
-	libsys_mark_start();
 	fmt_errstr = errno_text;
 }
 
-/* The clock clk stands for: CLOCK_REALTIME, CLOCK_MONOTONIC or
- * CLOCK_PROCESS_CPUTIME_ID; -1 if it is no clock. */
+/* The clock clk stands for: CLOCK_REALTIME, CLOCK_MONOTONIC,
+ * CLOCK_PROCESS_CPUTIME_ID or CLOCK_THREAD_CPUTIME_ID; -1 if it is no
+ * clock. */
 static int clock_kind(clockid_t clk)
 {
 	switch (clk) {
@@ -569,10 +562,21 @@ static int clock_kind(clockid_t clk)
 		return CLOCK_MONOTONIC;
 	case CLOCK_PROCESS_CPUTIME_ID:
 	case CLOCK_THREAD_CPUTIME_ID:
-		return CLOCK_PROCESS_CPUTIME_ID;
+		return clk;
 	default:
 		return -1;
 	}
+}
+
+/* The CPU time the kernel counts (cpu_time): the calling thread's (thread
+ * true) or its process's, all its threads' (ended ones too) since it
+ * started or last exec'd; sampled at the kernel's tick (1 ms). */
+uint64_t libsys_cpu_ns(int thread)
+{
+	struct sys_regs r;
+	if (sys_cpu_time_r(0, &r) != E_OK)
+		return 0;
+	return thread ? r.rdi : r.rsi;
 }
 
 int clock_gettime(clockid_t clk, struct timespec *ts)
@@ -582,6 +586,12 @@ int clock_gettime(clockid_t clk, struct timespec *ts)
 	if (clk < 0) {
 		errno = EINVAL;
 		return -1;
+	}
+	if (clk == CLOCK_PROCESS_CPUTIME_ID || clk == CLOCK_THREAD_CPUTIME_ID) {
+		uint64_t ns = libsys_cpu_ns(clk == CLOCK_THREAD_CPUTIME_ID);
+		ts->tv_sec = (time_t)(ns / 1000000000ull);
+		ts->tv_nsec = (long)(ns % 1000000000ull);
+		return 0;
 	}
 	if (!__atomic_load_n(&hz, __ATOMIC_ACQUIRE)) { /* epoch first, then hz */
 		libsys_rtc(&epoch, &epoch_tsc);
@@ -599,8 +609,6 @@ int clock_gettime(clockid_t clk, struct timespec *ts)
 		ts->tv_nsec = (long)((t % hz) * 1000000000ull / hz);
 		return 0;
 	}
-	if (clk == CLOCK_PROCESS_CPUTIME_ID) /* the time since it started */
-		t = t >= start_tsc && start_tsc ? t - start_tsc : 0;
 	ts->tv_sec = (time_t)(t / hz);
 	ts->tv_nsec = (long)((t % hz) * 1000000000ull / hz); /* < 2^64 below 18 GHz */
 	return 0;
@@ -665,7 +673,8 @@ int clock_nanosleep(clockid_t clk, int flags, const struct timespec *req,
 	struct timespec now;
 	int kind = clock_kind(clk);
 	/* Linux: EINVAL for the calling thread's CPU clock; the process's
-	 * (the time since it started, here) may be slept on */
+	 * may be slept on (a relative sleep here counts wall time; an
+	 * absolute one sleeps until the CPU clock reads the time) */
 	if (kind < 0 || clk == CLOCK_THREAD_CPUTIME_ID || (flags & ~TIMER_ABSTIME) ||
 	    req->tv_sec < 0 || req->tv_nsec < 0 || req->tv_nsec >= 1000000000)
 		return EINVAL;
@@ -685,11 +694,9 @@ int clock_nanosleep(clockid_t clk, int flags, const struct timespec *req,
 	}
 }
 
-/* The process's CPU time as CLOCK_PROCESS_CPUTIME_ID counts it (the time
- * since it started), in microseconds. */
+/* The process's CPU time as CLOCK_PROCESS_CPUTIME_ID counts it, in
+ * microseconds (CLOCKS_PER_SEC). */
 clock_t clock(void)
 {
-	struct timespec ts = { 0, 0 };
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return (clock_t)(ts.tv_sec * CLOCKS_PER_SEC + ts.tv_nsec / 1000);
+	return (clock_t)cputime_units(libsys_cpu_ns(0), CLOCKS_PER_SEC);
 }

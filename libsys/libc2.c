@@ -129,9 +129,10 @@ int clock_getres(clockid_t clk, struct timespec *res)
 		errno = EINVAL;
 		return -1;
 	}
-	if (res) {
+	if (res) { /* the CPU-time clocks count the kernel's 1 ms ticks */
+		int cpu = clk == CLOCK_PROCESS_CPUTIME_ID || clk == CLOCK_THREAD_CPUTIME_ID;
 		res->tv_sec = 0;
-		res->tv_nsec = 1;
+		res->tv_nsec = cpu ? 1000000 : 1;
 	}
 	return 0;
 }

@@ -530,10 +530,11 @@ const char *strerrordesc_np(int e)
 
 /* ---- sys/time.h: ITIMER_VIRTUAL and ITIMER_PROF ---- */
 
-/* A process's CPU time here is the time since it started (time.h's
- * CLOCK_PROCESS_CPUTIME_ID), so these count as ITIMER_REAL does: each is
- * a POSIX timer on CLOCK_MONOTONIC sending SIGVTALRM or SIGPROF, made on
- * first use by this process (a fork child has none, as Linux's). */
+/* Each is a POSIX timer on the process's CPU-time clock
+ * (CLOCK_PROCESS_CPUTIME_ID: every thread's, all counted as user time, so
+ * ITIMER_VIRTUAL and ITIMER_PROF count alike) sending SIGVTALRM or
+ * SIGPROF, made on first use by this process (a fork child has none, as
+ * Linux's): neither runs on while the process sleeps. */
 int libsys_itimer_cpu(int which, const struct itimerval *nv, struct itimerval *ov,
 		      struct itimerval *cur)
 {
@@ -553,7 +554,7 @@ int libsys_itimer_cpu(int which, const struct itimerval *nv, struct itimerval *o
 		}
 		struct sigevent ev = { .sigev_notify = SIGEV_SIGNAL,
 				       .sigev_signo = i ? SIGPROF : SIGVTALRM };
-		if (timer_create(CLOCK_MONOTONIC, &ev, &tid[i]) != 0)
+		if (timer_create(CLOCK_PROCESS_CPUTIME_ID, &ev, &tid[i]) != 0)
 			return -1;
 		owner[i] = getpid();
 	}

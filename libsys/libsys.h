@@ -401,10 +401,11 @@ void libsys_free_async(void *p);
 /* exit()'s first step (proc.c): the atexit functions, last first. */
 void libsys_run_atexit(int status);
 
-/* Note the cycle counter as the process's start (crt0; fork's child):
- * CLOCK_PROCESS_CPUTIME_ID and clock() count from it. */
-void libsys_mark_start(void);
-/* crt0's first step: libsys_mark_start, and printf's %m. */
+/* CPU time in ns as the kernel samples it (cpu_time): the calling
+ * thread's (thread != 0) or its process's (its image's: since it started
+ * or last exec'd); 0 if the call fails. */
+uint64_t libsys_cpu_ns(int thread);
+/* crt0's first step: printf's %m. */
 void libsys_libc_init(void);
 /* 0 if grow more bytes of address space (data: of writable private
  * memory too) stay within RLIMIT_AS (and RLIMIT_DATA) as the program set

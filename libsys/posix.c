@@ -267,7 +267,6 @@ pid_t fork(void)
 	}
 	if (pid == 0) {
 		libsys_sigmask_set(mask); /* it started with all blocked (PG_SIGS_OFF) */
-		libsys_mark_start();
 		if (have)
 			sys_sigaltstack(ss.rdi, ss.rsi, ABI_SS_SET, onstack);
 	}

@@ -181,6 +181,11 @@ int getrusage(int who, struct rusage *u)
 	if (e)
 		return libsys_fail(e);
 	*u = (struct rusage){ 0 };
+	/* CPU time: all of it user time (the kernel's tick cannot tell) */
+	uint64_t ns = who == RUSAGE_CHILDREN ? pi.ccpu_ns :
+		      who == RUSAGE_THREAD ? libsys_cpu_ns(1) : pi.cpu_ns;
+	u->ru_utime.tv_sec = (time_t)(ns / 1000000000ull);
+	u->ru_utime.tv_usec = (suseconds_t)(ns % 1000000000ull / 1000);
 	uint64_t pages = who == RUSAGE_CHILDREN ? pi.cmaxrss : pi.maxrss;
 	u->ru_maxrss = (long)(pages * (PAGE_SIZE / 1024));
 	u->ru_minflt = (long)(who == RUSAGE_CHILDREN ? pi.cfaults : pi.faults);

@@ -28,6 +28,7 @@
 #include "sys/mman.h"
 #include "sys/unistd.h"
 #include "libsys.h"
+#include "lib/cputime.h"
 
 enum {
 	PF_STATUS = 1, PF_STATM, PF_MAPS, PF_PAGEMAP, PF_OOM_ADJ, PF_KSM_STAT,
@@ -364,17 +365,20 @@ static void text_smaps(struct text *t, const struct pg_procinfo *pi,
 }
 
 /* /proc/PID/stat: Linux's 52 fields; what the pager knows (pid, name,
- * parent, group, faults, threads, sizes), 0 for the rest. */
+ * parent, group, faults, CPU times (all user time), threads, sizes), 0
+ * for the rest. */
 static void text_stat(struct text *t, const struct pg_procinfo *pi,
 		      const struct pg_region_info *v, size_t n)
 {
 	struct vm_sums s;
 	vm_sums(v, n, &s);
 	int pgrp = getpgid((pid_t)pi->pid), sid = getsid((pid_t)pi->pid);
-	put(t, "%u (%s) %c %u %d %d 0 -1 4194304 %lu %lu 0 0 0 0 0 0 20 %d %u 0 0 ",
+	put(t, "%u (%s) %c %u %d %d 0 -1 4194304 %lu %lu 0 0 %lu 0 %lu 0 20 %d %u 0 0 ",
 	    pi->pid, pi->name, pi->state == PG_PROC_ZOMBIE ? 'Z' : 'R', pi->ppid,
 	    pgrp < 0 ? 0 : pgrp, sid < 0 ? 0 : sid, (unsigned long)pi->faults,
-	    (unsigned long)pi->cfaults, getpriority(PRIO_PROCESS, 0), pi->threads);
+	    (unsigned long)pi->cfaults, (unsigned long)cputime_units(pi->cpu_ns, 100),
+	    (unsigned long)cputime_units(pi->ccpu_ns, 100), getpriority(PRIO_PROCESS, 0),
+	    pi->threads);
 	put(t, "%lu %lu 18446744073709551615 4194304 0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 "
 	       "0 0 0 0 0 0 0 0\n",
 	    (unsigned long)(s.size * PAGE_SIZE), (unsigned long)s.rss);

@@ -8,7 +8,10 @@
  * (libsys_timer_info).  SIGEV_THREAD timers signal libsys's own timer
  * thread (signal 32, to that thread alone): woken, it asks the pager
  * which of them expired (PG_TIMER_FIRED) and starts a new detached
- * thread for each that runs sigev_notify_function(sigev_value). */
+ * thread for each that runs sigev_notify_function(sigev_value).  A timer
+ * on CLOCK_PROCESS_CPUTIME_ID counts the process's CPU time (PG_TIMER_CPU;
+ * the pager looks at it as often as it could reach the deadline);
+ * CLOCK_THREAD_CPUTIME_ID is not offered (EINVAL). */
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -124,7 +127,10 @@ static unsigned timer_thread_slot(void)
 
 int timer_create(clockid_t clk, struct sigevent *sev, timer_t *id)
 {
-	if ((clk != CLOCK_REALTIME && clk != CLOCK_MONOTONIC) || !id) {
+	/* the process's CPU-time clock: the pager fires it when the CPU
+	 * time the kernel counts for the process reaches the deadline */
+	if ((clk != CLOCK_REALTIME && clk != CLOCK_MONOTONIC &&
+	     clk != CLOCK_PROCESS_CPUTIME_ID) || !id) {
 		errno = EINVAL;
 		return -1;
 	}
@@ -146,6 +152,8 @@ int timer_create(clockid_t clk, struct sigevent *sev, timer_t *id)
 		errno = EINVAL;
 		return -1;
 	}
+	if (clk == CLOCK_PROCESS_CPUTIME_ID)
+		w1 |= PG_TIMER_CPU;
 	struct sys_msg m;
 	int e = timer_call(PG_TIMER_CREATE, w1, 0, 0, &m);
 	if (e)

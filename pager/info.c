@@ -36,6 +36,8 @@ static void procinfo(const struct proc *c, struct pg_procinfo *out)
 	out->maxrss = c->state == PROC_LIVE ? pagetab_peak(&c->mem.pages) : c->maxrss;
 	out->cfaults = c->cfaults;
 	out->cmaxrss = c->cmaxrss;
+	out->cpu_ns = proc_cpu_ns(c);
+	out->ccpu_ns = c->ccpu_ns;
 	fmt_snprintf(out->name, sizeof out->name, "%s", c->name);
 	out->oom_score_adj = c->oom_adj;
 	out->oom_flags = c->state == PROC_LIVE && oom_protected(c) ? PG_OOM_PROTECTED : 0;

@@ -166,7 +166,7 @@ static long serve_alone(struct pg_thread *me, const struct sys_msg *m, struct sy
 			proc_thread_ended(p, m->w[FAULT_MSG_TID], m->w[FAULT_END_SIGPENDING]);
 		label = E_OK;
 	} else if (tag == FAULT_SPACE_END) { /* the kernel's: no reply */
-		proc_space_gone(m->badge);
+		proc_space_gone(m->badge, m->w[0]);
 		label = E_OK;
 	} else if (tag >= FAULT_PAGE && tag <= FAULT_OTHER) {
 		label = p ? faults[tag - FAULT_PAGE](p, m, r) : FAULT_REPLY_KILL;

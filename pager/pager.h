@@ -104,6 +104,8 @@ struct proc {
 		uint64_t at, iv;           /* as alarm_at, alarm_iv */
 		uint32_t overrun;          /* missed at the last expiry */
 		uint8_t used, sig;         /* sig 0: SIGEV_NONE */
+		uint8_t cpu;               /* PG_TIMER_CPU: at counts the
+					    * process's CPU ms (proc_cpu_ms) */
 		uint16_t thread;           /* its thread's slot + 1 (0: the
 					    * process; SIGEV_THREAD's) */
 	} timers[PG_TIMERS];
@@ -120,6 +122,11 @@ struct proc {
 	uint64_t cfaults, cmaxrss;         /* of its waited-for children (and
 					    * theirs): faults, the highest peak
 					    * (getrusage RUSAGE_CHILDREN) */
+	uint64_t cpu_ns;                   /* CPU time of its spaces gone so
+					    * far (FAULT_SPACE_END: images exec
+					    * replaced, then its last) */
+	uint64_t ccpu_ns;                  /* of its waited-for children (and
+					    * theirs): their cpu_ns */
 	uint32_t sid;                      /* session: as pgid, or setsid's */
 	uint32_t job;                      /* the pid of what init or its shell
 					    * started that this comes from (fork,
@@ -233,9 +240,14 @@ int proc_spawn(uint32_t ppid, const char *args, size_t len, uint32_t *pid);
 void proc_end(struct proc *p, int how, uint64_t code, uint64_t addr, uint64_t rip);
 void proc_thread_ended(struct proc *p, uint64_t tid, uint64_t pending);
 /* FAULT_SPACE_END (abi/fault.h): the space with badge is gone and every
- * frame it held is back.  A zombie's (proc_end): its parent hears of its
- * end now (SIGCHLD, a saved wait answered); any other: nothing. */
-void proc_space_gone(uint64_t badge);
+ * frame it held is back; cpu_ns: the CPU time its threads used, added to
+ * its process's (an image exec replaced, or the last).  A zombie's
+ * (proc_end): its parent hears of its end now (SIGCHLD, a saved wait
+ * answered); any other: nothing more. */
+void proc_space_gone(uint64_t badge, uint64_t cpu_ns);
+/* p's CPU time in ns: its space's now (cpu_time) and its images' before
+ * (cpu_ns); what a zombie used. */
+uint64_t proc_cpu_ns(const struct proc *p);
 /* True if thread tid (as a fault message names it) is one of p's now: a
  * thread the pager destroyed (thread_destroy, exec's drop_threads) whose
  * fault was still on its way is not. */

@@ -359,6 +359,7 @@ static void wait_answer(struct proc *c, uint64_t w);
 static void reaped(struct proc *p, struct proc *c)
 {
 	p->cfaults += c->mem.faults + c->cfaults;
+	p->ccpu_ns += c->cpu_ns + c->ccpu_ns;
 	uint64_t peak = c->maxrss > c->cmaxrss ? c->maxrss : c->cmaxrss;
 	if (peak > p->cmaxrss)
 		p->cmaxrss = peak;
@@ -408,9 +409,19 @@ void proc_end(struct proc *p, int how, uint64_t code, uint64_t addr, uint64_t ri
 		runner_exited(p);
 }
 
-void proc_space_gone(uint64_t badge)
+uint64_t proc_cpu_ns(const struct proc *p)
+{
+	struct sys_regs r;
+	if (p->state != PROC_LIVE || !p->space || sys_cpu_time_r(p->space, &r) != E_OK)
+		return p->cpu_ns;
+	return p->cpu_ns + r.rsi;
+}
+
+void proc_space_gone(uint64_t badge, uint64_t cpu_ns)
 {
 	struct proc *c = proc_known(PG_BADGE_PID(badge));
+	if (c && (c->state == PROC_LIVE || c->ending))
+		c->cpu_ns += cpu_ns; /* an image exec replaced, or its last */
 	if (!c || c->state != PROC_ZOMBIE || !c->ending || c->exec_gen != PG_BADGE_GEN(badge))
 		return; /* an image exec replaced, or nobody waits for it */
 	c->ending = false;

@@ -21,6 +21,7 @@
 #include "pager.h"
 #include "abi/signal.h"
 #include "abi/syscall.h"
+#include "lib/cputime.h"
 
 /* Linux's signal numbers and si_code values. */
 enum { SIGILL_ = 4, SIGTRAP_ = 5, SIGBUS_ = 7, SIGFPE_ = 8, SIGSEGV_ = 11 };
@@ -499,13 +500,14 @@ long do_timer(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	struct ptimer *t;
 	switch (m->w[0]) {
 	case PG_TIMER_CREATE: {
-		uint64_t sig = m->w[1] & 0xff, slot = m->w[1] >> 8;
+		uint64_t sig = m->w[1] & 0xff, slot = (m->w[1] & ~PG_TIMER_CPU) >> 8;
 		if (sig > 64 || slot > PG_MAX_THREADS)
 			return E_INVAL;
 		for (unsigned id = 0; id < PG_TIMERS; id++)
 			if (!p->timers[id].used) {
 				p->timers[id] = (struct ptimer){ .used = 1, .sig = (uint8_t)sig,
-								 .thread = (uint16_t)slot };
+								 .thread = (uint16_t)slot,
+								 .cpu = !!(m->w[1] & PG_TIMER_CPU) };
 				r->w[0] = id;
 				return E_OK;
 			}
@@ -515,6 +517,8 @@ long do_timer(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	case PG_TIMER_GET:
 		if (!(t = timer_of(p, m->w[1])))
 			return E_INVAL;
+		if (t->cpu)
+			now = cputime_ms(proc_cpu_ns(p));
 		r->w[0] = t->at ? (t->at > now ? t->at - now : 1) : 0;
 		r->w[1] = t->iv;
 		r->w[2] = t->overrun;
@@ -545,14 +549,24 @@ long do_timer(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
  * signal (si_code SI_TIMER, si_timerid its id; libsys fills si_value)
  * to the process or to its thread, and an interval one is armed again
  * (the expiries it was late by are its overrun).  The ms until p's next
- * (FUTEX_FOREVER: none); p may have ended. */
-static uint64_t fire_timers(struct proc *p, uint64_t now)
+ * (FUTEX_FOREVER: none); p may have ended.  A CPU-time timer (t->cpu)
+ * counts in p's CPU ms, read once (cpu_now): it is looked
+ * at again when p's CPU clock could reach its deadline at the soonest,
+ * p running on every CPU (cputime_wait_ms), so a process that sleeps
+ * costs a wake now and then, one that runs is seen within a ms or so. */
+static uint64_t fire_timers(struct proc *p, uint64_t wall)
 {
-	uint64_t next = FUTEX_FOREVER;
+	uint64_t next = FUTEX_FOREVER, cpu_now = 0;
+	bool cpu_read = false;
 	for (unsigned id = 0; id < PG_TIMERS && p->state == PROC_LIVE; id++) {
 		struct ptimer *t = &p->timers[id];
 		if (!t->used || !t->at)
 			continue;
+		if (t->cpu && !cpu_read) {
+			cpu_now = cputime_ms(proc_cpu_ns(p));
+			cpu_read = true;
+		}
+		uint64_t now = t->cpu ? cpu_now : wall;
 		if (t->at <= now) {
 			uint64_t late = t->iv ? (now - t->at) / t->iv : 0;
 			t->overrun = late > 0x7fffffff ? 0x7fffffff : (uint32_t)late;
@@ -567,8 +581,9 @@ static uint64_t fire_timers(struct proc *p, uint64_t now)
 			if (p->state != PROC_LIVE || !t->at)
 				continue;
 		}
-		if (t->at - now < next)
-			next = t->at - now;
+		uint64_t wait = t->cpu ? cputime_wait_ms(t->at, now, pg.boot->ncpus) : t->at - now;
+		if (wait < next)
+			next = wait;
 	}
 	return next;
 }

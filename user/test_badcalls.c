@@ -70,7 +70,12 @@ static void handles(void)
 		TEST_ERR(N, sys_poll(h), E_BADHANDLE);
 		TEST_ERR(N, sys_reply_recv(h, 1, 0, 0, 0, 0), E_BADHANDLE);
 		TEST_ERR(N, sys_handle_close(h), E_BADHANDLE);
+		if (h) /* cpu_time: 0 is the caller's own, else a space handle */
+			TEST_ERR(N, sys_cpu_time(h), E_BADHANDLE);
 	}
+	TEST_ERR(N, sys_cpu_time(sys_pager), E_BADHANDLE); /* an endpoint */
+	TEST_ERR(N, sys_cpu_time_r(0, &r), E_OK);
+	TEST_CHECK(N, r.rdi <= r.rsi && r.rdx == 1000000); /* thread <= space; 1 ms */
 	/* the pager handle may send, not receive */
 	TEST_ERR(N, sys_recv(sys_pager), E_PERM);
 	TEST_ERR(N, sys_poll(sys_pager), E_PERM);

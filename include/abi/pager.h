@@ -199,6 +199,8 @@
  *   PG_TIMER         w0 = PG_TIMER_CREATE, w1 =   w0 = the id (0..
  *                    sig (0: none) | thread slot  PG_TIMERS - 1); E_AGAIN
  *                    + 1 << 8 (0: the process)    (all taken), E_INVAL
+ *                    | PG_TIMER_CPU: its ms are
+ *                    the process's CPU time's
  *                    w0 = PG_TIMER_SET, w1 = id,  w0 = ms the one before
  *                    w2 = ms (0: disarm), w3 =    had left, w1 = its
  *                    interval ms                  interval
@@ -456,6 +458,9 @@ enum pg_request {
 #define PG_TIMER_DELETE 3
 #define PG_TIMER_FIRED  4
 #define PG_TIMERS       16
+#define PG_TIMER_CPU    (1ull << 32) /* PG_TIMER_CREATE: on the process's
+				      * CPU-time clock (its ms are CPU ms;
+				      * ITIMER_VIRTUAL, ITIMER_PROF) */
 #define PG_SIGQ         32 /* signals sigqueue'd and pending, per process */
 
 #define PG_PGID_GET 0
@@ -677,6 +682,10 @@ struct pg_procinfo {
 	uint64_t maxrss;           /* the most pages it had mapped at once */
 	uint64_t cfaults, cmaxrss; /* of its children it waited for (and of
 				    * theirs): faults, the highest maxrss */
+	uint64_t cpu_ns;           /* CPU time used (cpu_time), earlier
+				    * images' (exec) included */
+	uint64_t ccpu_ns;          /* of its children it waited for (and of
+				    * theirs) */
 };
 #define PG_OOM_PROTECTED 0x1       /* init or the shell: never an OOM victim */
 #define PG_PROC_RUNNING 1

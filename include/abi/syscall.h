@@ -208,7 +208,20 @@
 				       ABI_SS_ONSTACK while on it, \
 				       ABI_SS_DISABLE if none.  E_PERM: on it \
 				       now; E_NOMEM: size below \
-				       ABI_MINSIGSTKSZ; E_INVAL: how, range */
+				       ABI_MINSIGSTKSZ; E_INVAL: how, range */ \
+	X(cpu_time,       49, 1, 0) /* (space) -> thread ns, space ns, \
+				       tick ns: CPU time, sampled at the \
+				       timer tick (each charges the time \
+				       since its CPU's last one to the \
+				       thread it finds running and its \
+				       space). \
+				       space 0: the calling thread's own and \
+				       its space's (all its threads, ended \
+				       ones too); else a space handle \
+				       (RIGHT_CONTROL): thread ns 0, that \
+				       space's.  tick ns: the resolution. \
+				       E_BADHANDLE (no such space handle), \
+				       E_PERM (no RIGHT_CONTROL) */
 
 #define SYS_ENUM(name, nr, nargs, pager) SYSNR_##name = nr,
 enum { SYSCALL_TABLE(SYS_ENUM) SYS_COUNT };

@@ -5,9 +5,11 @@
  * (every fault is minor: nothing is read from a disk, so ru_majflt is 0),
  * ru_maxrss = the most pages it had mapped at once, in KiB; RUSAGE_CHILDREN:
  * the sum of the faults and the highest maxrss of the children it waited
- * for (and of theirs).  RUSAGE_THREAD is RUSAGE_SELF.  Time is not
- * measured per process: ru_utime and ru_stime are 0, and so is every other
- * field.
+ * for (and of theirs).  ru_utime = the CPU time the kernel charged the
+ * process (its timer tick: all of it user time, ru_stime is 0), of the
+ * calling thread for RUSAGE_THREAD (whose other fields are the process's),
+ * of the reaped children (and theirs) for RUSAGE_CHILDREN.  Every other
+ * field is 0.
  *
  * Limits start as what the system has: RLIMIT_STACK 8 MiB (the main
  * stack's fixed size), RLIMIT_NOFILE the descriptor table's size,

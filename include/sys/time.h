@@ -27,8 +27,8 @@ int lutimes(const char *path, const struct timeval tv[2]);
 /* Interval timers: ITIMER_REAL (SIGALRM when it runs out, then every
  * it_interval if not zero), in milliseconds (a value below 1 ms is 1 ms);
  * ITIMER_VIRTUAL (SIGVTALRM) and ITIMER_PROF (SIGPROF) count the process's
- * CPU time as this system does (the time since it started: they run as
- * ITIMER_REAL does; libsys/libc8.c, over a POSIX timer).
+ * CPU time (all of it user time here, so both alike; not while it
+ * sleeps: libsys/libc8.c, over a POSIX timer on CLOCK_PROCESS_CPUTIME_ID).
  * setitimer: 0, or -1 with EINVAL (another timer, bad fields). */
 #define ITIMER_REAL    0
 #define ITIMER_VIRTUAL 1

@@ -1,7 +1,7 @@
 /* <sys/times.h>: times() in clock ticks (sysconf(_SC_CLK_TCK), 100):
- * the return value counts from boot; tms_utime the time since the process
- * started (no CPU time is kept: see CLOCK_PROCESS_CPUTIME_ID), tms_stime
- * and the children's 0. */
+ * the return value counts from boot; tms_utime the process's CPU time,
+ * tms_cutime its reaped children's (getrusage's ru_utime); all of it is
+ * user time, tms_stime and tms_cstime are 0. */
 #ifndef _SYS_TIMES_H
 #define _SYS_TIMES_H
 #include <time.h>

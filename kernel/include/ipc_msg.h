@@ -20,6 +20,7 @@ struct ipc_msg {
 struct ipc_notice {
 	struct list_link link;
 	uint64_t label, badge;
+	uint64_t w0;           /* the message's first word (the rest are 0) */
 	void (*done)(struct ipc_notice *n);
 };
 

@@ -24,6 +24,7 @@
  *   id        the CPU's number.
  *   ticking   the periodic tick runs (false while idle: a one-shot timer
  *             for the first sleeper's deadline, or none); this CPU's only.
+ *   tick_at   TSC: the last tick or the tick's restart (CPU time).
  *   started, idle_since, idle_cycles   TSC: when the scheduler started
  *             here, when the current halt began (0: not halted), and the
  *             cycles halted before it (statistics; read racily). */
@@ -41,6 +42,8 @@ struct cpu_sched {
 	uint64_t ticks, switches, steals;
 	uint64_t started, idle_since, idle_cycles;
 	uint64_t live_segs; /* the data selectors loaded now (arch_segs_get) */
+	uint64_t tick_at;   /* TSC at this CPU's last tick, or when its tick
+			     * restarted (CPU time: sched_tick) */
 	/* the fs_key (thread.h) of the FS base this CPU loaded last (0:
 	 * unknown): while only the pager's threads and idle ran since, which
 	 * never touch it, it is still live */
@@ -51,7 +54,9 @@ struct cpu_sched {
 uint64_t sched_ticks(void);
 
 #define SCHED_HZ    1000 /* tick rate: sleeps have 1 ms resolution */
-#define SCHED_SLICE RUNQ_SLICE /* ticks a thread runs before equals get a turn */
+#define SCHED_SLICE RUNQ_SLICE
+#define SCHED_TICK_NS (1000000000ull / SCHED_HZ) /* CPU time's resolution */
+#define SCHED_CHARGE_MAX_NS 1000000000ull /* one tick charges at most this */ /* ticks a thread runs before equals get a turn */
 
 /* Set up this CPU's run queue and idle thread (the running context). */
 void sched_init_cpu(unsigned cpu);

@@ -46,6 +46,9 @@ struct space {
 	_Atomic bool stopped; /* job control: its threads park on their way
 			       * back to ring 3 (SIG_POST_STOP, _CONT) */
 	struct ipc_notice gone; /* FAULT_SPACE_END to the pager at its end */
+	_Atomic uint64_t cpu_ns; /* CPU time of all its threads, ended ones
+				  * too (sched_tick), in the notice at its
+				  * end */
 };
 
 /* A new empty space whose faults go to pager_ep (may be NULL) with badge.

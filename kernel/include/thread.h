@@ -82,6 +82,10 @@ struct thread {
 	uint64_t ipc_buf_va, ipc_buf_pfn;
 
 	uint64_t runs;                 /* times switched to */
+	uint64_t cpu_ns;               /* CPU time: what the timer ticks that
+					* found it running charged it
+					* (sched_tick); written by the CPU
+					* running it only */
 	uint64_t fs_base;              /* ring 3's FS base (set_fs_base): its
 					* thread pointer for TLS; THREAD_FS at
 					* creation */
