@@ -1,8 +1,16 @@
-/* System V semaphore sets (sys/sem.h).  A set is a MAP_SHARED anonymous
- * region (so fork children share it) holding a spin lock, a sequence word
- * every change moves on (waiters sleep on it: a shared futex), the removed
- * mark and the semaphores.  The table of keys and ids is this process's,
- * copied by fork, as sysvshm.c's.
+/* System V semaphore sets (sys/sem.h), the whole system's as on Linux:
+ * each set is a System V shared-memory segment (the pager's one table,
+ * PG_SHM_*, pager/pshm.c), as sysvmsg.c's queues are.  Its key is the
+ * caller's xor'd with SEMS_KEYS (apart from shmget's and msgget's keys),
+ * its id the segment's, and its size (sizeof (struct semset), room for
+ * SEMMSL semaphores) says it is a set.  The segment holds a magic word
+ * (set last: the set is ready), a spin lock, a sequence word every change
+ * moves on (waiters sleep on it: a shared futex), the removed mark, the
+ * semid_ds and the semaphores.  A process attaches a set on its first use
+ * of the id and keeps it in a small table (fork copies both, exec and
+ * exit detach); a set found removed is detached once no thread of this
+ * process is inside a call on it, and IPC_RMID removes the segment too, so
+ * the pager frees its memory when the last process has let it go.
  *
  * The lock is held only across loads and stores of the set itself: the
  * caller's buffers (sops, semctl's semid_ds and array) are copied in
@@ -12,9 +20,13 @@
  * landed inside the few stores: SIGKILL, an OOM kill, another thread's
  * exit) takes it over, so one process's death does not hang the others;
  * the set is then as the dead holder left it (a semop may be half
- * applied). */
+ * applied).  A maker killed between making the segment and setting the
+ * magic word leaves a set nobody can use: whoever finds it so, with its
+ * maker gone, removes it (semget then makes a new one). */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -22,11 +34,16 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <sys/mman.h>
 #include <sys/sem.h>
+#include <sys/shm.h>
 #include "abi/err.h"
 #include "sys/proc.h"
 #include "libsys.h"
+
+#define SEMS_MAGIC 0x53454d53u /* "SEMS" */
+#define SEMS_KEYS  0x73656d73  /* xor'd into a key: apart from shmget's */
+#define ATTACHED   256         /* sets one process has attached at once */
+#define GET_TRIES  16          /* semget's rounds against removals */
 
 struct semcell {
 	unsigned short val;
@@ -35,20 +52,23 @@ struct semcell {
 };
 
 struct semset {
+	uint32_t magic;     /* set last: the set is ready */
 	int lock;           /* 0 free, or the holder's pid */
 	unsigned seq;
 	int removed;
 	int nsems;
 	struct semid_ds ds;
-	struct semcell sem[];
+	struct semcell sem[SEMMSL];
 };
 
+/* This process's attachments: set id -> its address, and how many of its
+ * threads are inside a call on it (fork copies the table). */
 static struct {
-	int used;
-	key_t key;
+	int id;
+	int users;
 	struct semset *s;
-	size_t len;
-} sets[SEMMNI];
+} att[ATTACHED];
+static pthread_mutex_t att_lock = PTHREAD_MUTEX_INITIALIZER;
 
 union semun_ {
 	int val;
@@ -104,81 +124,211 @@ static void set_wake(struct semset *s)
 	libsys_futex_wake(&s->seq, INT_MAX, 1);
 }
 
-/* Forget entry i here (its memory unmapped). */
-static void set_forget(int i)
+static int removed(struct semset *s)
 {
-	munmap(sets[i].s, sets[i].len);
-	sets[i].used = 0;
+	return __atomic_load_n(&s->removed, __ATOMIC_ACQUIRE);
 }
 
-/* id's set, or NULL with errno EINVAL (no such id) or EIDRM (removed,
- * maybe by another process: then forgotten here). */
-static struct semset *set_of(int id)
+/* Detach the sets found removed that no thread here is using (att_lock
+ * held). */
+static void sweep(void)
 {
-	if (id < 0 || id >= SEMMNI || !sets[id].used) {
+	for (int i = 0; i < ATTACHED; i++)
+		if (att[i].s && !att[i].users && removed(att[i].s)) {
+			shmdt(att[i].s);
+			att[i].s = NULL;
+		}
+}
+
+/* Attach segment id as a set (att_lock held): its address, or NULL with
+ * errno EINVAL (no such segment, not a set, removed).  *dead is set when
+ * the set's maker died before it was ready. */
+static struct semset *attach(int id, int *dead)
+{
+	struct shmid_ds sd;
+	if (shmctl(id, IPC_STAT, &sd) != 0 || sd.shm_segsz != sizeof(struct semset)) {
 		errno = EINVAL;
 		return NULL;
 	}
-	if (__atomic_load_n(&sets[id].s->removed, __ATOMIC_ACQUIRE)) {
-		set_forget(id);
-		errno = EIDRM;
+	struct semset *s = shmat(id, NULL, 0);
+	if (s == (void *)-1) {
+		errno = errno == ENOMEM ? ENOMEM : EINVAL;
 		return NULL;
 	}
-	return sets[id].s;
+	for (unsigned spins = 1; __atomic_load_n(&s->magic, __ATOMIC_ACQUIRE) != SEMS_MAGIC;
+	     spins++) {
+		/* its maker is setting it up, or died doing it */
+		if (spins % 16 == 0 && gone(sd.shm_cpid) &&
+		    __atomic_load_n(&s->magic, __ATOMIC_ACQUIRE) != SEMS_MAGIC) {
+			*dead = 1;
+			shmdt(s);
+			errno = EINVAL;
+			return NULL;
+		}
+		sched_yield();
+	}
+	if (removed(s)) {
+		shmdt(s);
+		errno = EINVAL;
+		return NULL;
+	}
+	return s;
+}
+
+/* id's set, attached here on first use, its user count raised (set_put
+ * lowers it); NULL with errno EINVAL (no such set, or removed), ENOMEM;
+ * *dead as attach's. */
+static struct semset *set_get2(int id, int *slot, int *dead)
+{
+	if (id < 0) {
+		errno = EINVAL;
+		return NULL;
+	}
+	pthread_mutex_lock(&att_lock);
+	sweep();
+	int freeslot = -1;
+	for (int i = 0; i < ATTACHED; i++) {
+		if (att[i].s && att[i].id == id && !removed(att[i].s)) {
+			att[i].users++;
+			*slot = i;
+			pthread_mutex_unlock(&att_lock);
+			return att[i].s;
+		}
+		if (!att[i].s && freeslot < 0)
+			freeslot = i;
+	}
+	struct semset *s = NULL;
+	if (freeslot < 0)
+		errno = ENOMEM;
+	else if ((s = attach(id, dead))) {
+		att[freeslot].id = id;
+		att[freeslot].s = s;
+		att[freeslot].users = 1;
+		*slot = freeslot;
+	}
+	pthread_mutex_unlock(&att_lock);
+	return s;
+}
+
+static struct semset *set_get(int id, int *slot)
+{
+	int dead = 0;
+	return set_get2(id, slot, &dead);
+}
+
+/* The caller is done with att[slot]'s set: detached if it was removed and
+ * nobody else here is in a call on it. */
+static void set_put(int slot)
+{
+	pthread_mutex_lock(&att_lock);
+	if (--att[slot].users == 0 && removed(att[slot].s)) {
+		shmdt(att[slot].s);
+		att[slot].s = NULL;
+	}
+	pthread_mutex_unlock(&att_lock);
+}
+
+/* Set up the new segment id (just made by us) as a set of nsems
+ * semaphores, each 0; kept attached here when there is room.  0, or -1
+ * with errno (the segment removed again). */
+static int set_make(int id, key_t key, int nsems, int mode)
+{
+	struct semset *s = shmat(id, NULL, 0);
+	if (s == (void *)-1) {
+		int e = errno;
+		shmctl(id, IPC_RMID, NULL);
+		errno = e == EINVAL ? ENOMEM : e;
+		return -1;
+	}
+	s->nsems = nsems;
+	s->ds.sem_perm.__key = key;
+	s->ds.sem_perm.mode = (unsigned)mode & 0777;
+	s->ds.sem_perm.uid = s->ds.sem_perm.cuid = geteuid();
+	s->ds.sem_perm.gid = s->ds.sem_perm.cgid = getegid();
+	s->ds.sem_nsems = (unsigned long)nsems;
+	s->ds.sem_ctime = time(NULL);
+	__atomic_store_n(&s->magic, SEMS_MAGIC, __ATOMIC_RELEASE);
+	pthread_mutex_lock(&att_lock);
+	int i = 0;
+	while (i < ATTACHED && att[i].s)
+		i++;
+	if (i < ATTACHED) {
+		att[i].id = id;
+		att[i].s = s;
+		att[i].users = 0;
+	} else {
+		shmdt(s);
+	}
+	pthread_mutex_unlock(&att_lock);
+	return 0;
+}
+
+/* A new segment for a set (key already xor'd, or IPC_PRIVATE): its id, or
+ * -1 with errno (EEXIST with IPC_EXCL, ENOSPC, ENOMEM). */
+static int seg_new(key_t k, int excl, int mode)
+{
+	int id = shmget(k, sizeof(struct semset), IPC_CREAT | mode | (excl ? IPC_EXCL : 0));
+	if (id < 0 && errno == EINVAL)
+		errno = ENOMEM;
+	return id;
 }
 
 int semget(key_t key, int nsems, int flags)
 {
-	if (key != IPC_PRIVATE)
-		for (int i = 0; i < SEMMNI; i++) {
-			if (!sets[i].used || sets[i].key != key)
-				continue;
-			if (sets[i].s->removed) {
-				set_forget(i);
-				continue;
-			}
-			if ((flags & IPC_CREAT) && (flags & IPC_EXCL)) {
-				errno = EEXIST;
-				return -1;
-			}
-			if (nsems < 0 || nsems > sets[i].s->nsems) {
-				errno = EINVAL;
-				return -1;
-			}
-			return i;
-		}
-	if (key != IPC_PRIVATE && !(flags & IPC_CREAT)) {
-		errno = ENOENT;
-		return -1;
-	}
-	if (nsems <= 0 || nsems > SEMMSL) {
+	int mode = flags & 0777;
+	if (nsems < 0 || nsems > SEMMSL) {
 		errno = EINVAL;
 		return -1;
 	}
-	for (int i = 0; i < SEMMNI; i++) {
-		if (sets[i].used)
-			continue;
-		size_t len = (sizeof(struct semset) + (size_t)nsems * sizeof(struct semcell) + 4095) &
-			     ~(size_t)4095;
-		struct semset *s = mmap(NULL, len, PROT_READ | PROT_WRITE,
-					MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-		if (s == MAP_FAILED)
+	if (key == IPC_PRIVATE) {
+		if (nsems == 0) {
+			errno = EINVAL;
 			return -1;
-		s->nsems = nsems;
-		s->ds.sem_perm.__key = key;
-		s->ds.sem_perm.mode = (unsigned)flags & 0777;
-		s->ds.sem_nsems = (unsigned long)nsems;
-		s->ds.sem_ctime = time(NULL);
-		sets[i].used = 1;
-		sets[i].key = key;
-		sets[i].s = s;
-		sets[i].len = len;
-		return i;
+		}
+		int id = seg_new(IPC_PRIVATE, 0, mode);
+		return id < 0 || set_make(id, key, nsems, mode) ? -1 : id;
 	}
-	errno = ENOSPC;
+	key_t k = (key_t)(key ^ SEMS_KEYS);
+	int err = ENOENT;
+	for (int tries = 0; tries < GET_TRIES; tries++) {
+		if ((flags & IPC_CREAT) && nsems > 0) {
+			int id = seg_new(k, 1, mode);
+			if (id >= 0)
+				return set_make(id, key, nsems, mode) ? -1 : id;
+			if (errno != EEXIST || (flags & IPC_EXCL))
+				return -1;
+		}
+		int id = shmget(k, sizeof(struct semset), mode);
+		if (id < 0) {
+			if (errno == ENOENT && (flags & IPC_CREAT) && nsems > 0)
+				continue; /* removed since: make it */
+			if (errno == ENOENT && (flags & IPC_CREAT))
+				errno = EINVAL; /* to make, but of 0 semaphores */
+			return -1;
+		}
+		if ((flags & IPC_CREAT) && (flags & IPC_EXCL)) {
+			errno = EEXIST;
+			return -1;
+		}
+		int slot, dead = 0;
+		struct semset *s = set_get2(id, &slot, &dead);
+		if (!s) {
+			err = errno;
+			if (dead)
+				shmctl(id, IPC_RMID, NULL); /* never ready: gone */
+			continue; /* removed since, or not a set */
+		}
+		int n = s->nsems;
+		set_put(slot);
+		if (nsems > n) {
+			errno = EINVAL;
+			return -1;
+		}
+		return id;
+	}
+	errno = err;
 	return -1;
 }
-
 /* Whether sops can all be applied now (lock held): 1 and the new values
  * in val; 0 (would wait: *wait_on the semaphore, *zero if for 0); -1 with
  * errno ERANGE. */
@@ -211,12 +361,9 @@ static int try_ops(struct semset *s, const struct sembuf *sops, size_t n,
 	return 1;
 }
 
-/* semop with a limit of ms (FUTEX_FOREVER: none). */
-static int semop_ms(int id, struct sembuf *user_sops, size_t n, uint64_t ms, int timed)
+/* semop on set s with a limit of ms (FUTEX_FOREVER: none). */
+static int semop_in(struct semset *s, struct sembuf *user_sops, size_t n, uint64_t ms, int timed)
 {
-	struct semset *s = set_of(id);
-	if (!s)
-		return -1;
 	if (n == 0) {
 		errno = EINVAL;
 		return -1;
@@ -286,6 +433,20 @@ static int semop_ms(int id, struct sembuf *user_sops, size_t n, uint64_t ms, int
 	}
 }
 
+/* semop_in on id's set. */
+static int semop_ms(int id, struct sembuf *sops, size_t n, uint64_t ms, int timed)
+{
+	int slot;
+	struct semset *s = set_get(id, &slot);
+	if (!s)
+		return -1;
+	int r = semop_in(s, sops, n, ms, timed);
+	int e = errno;
+	set_put(slot);
+	errno = e;
+	return r;
+}
+
 int semop(int id, struct sembuf *sops, size_t n)
 {
 	return semop_ms(id, sops, n, FUTEX_FOREVER, 0);
@@ -303,17 +464,9 @@ int semtimedop(int id, struct sembuf *sops, size_t n, const struct timespec *t)
 	return semop_ms(id, sops, n, ms ? ms : 1, 1);
 }
 
-int semctl(int id, int num, int cmd, ...)
+/* semctl on set s (id's). */
+static int semctl_in(struct semset *s, int id, int num, int cmd, union semun_ arg)
 {
-	union semun_ arg = { 0 };
-	va_list ap;
-	va_start(ap, cmd);
-	if (cmd == SETVAL || cmd == SETALL || cmd == GETALL || cmd == IPC_STAT || cmd == IPC_SET)
-		arg = va_arg(ap, union semun_);
-	va_end(ap);
-	struct semset *s = set_of(id);
-	if (!s)
-		return -1;
 	int one = cmd == GETVAL || cmd == SETVAL || cmd == GETPID || cmd == GETNCNT || cmd == GETZCNT;
 	if (one && (num < 0 || num >= s->nsems)) {
 		errno = EINVAL;
@@ -342,13 +495,18 @@ int semctl(int id, int num, int cmd, ...)
 	time_t now = time(NULL);
 	int r = 0, woke = 0;
 	set_lock(s);
+	if (s->removed) { /* by another process since set_get */
+		set_unlock(s);
+		errno = EINVAL;
+		return -1;
+	}
 	switch (cmd) {
 	case IPC_RMID:
 		s->removed = 1;
 		set_changed(s);
 		set_unlock(s);
 		set_wake(s);
-		set_forget(id);
+		shmctl(id, IPC_RMID, NULL); /* freed once all have detached */
 		return 0;
 	case IPC_STAT:
 		ds = s->ds;
@@ -404,5 +562,24 @@ int semctl(int id, int num, int cmd, ...)
 		memcpy(arg.buf, &ds, sizeof ds);
 	if (r == 0 && cmd == GETALL)
 		memcpy(arg.array, vals, len);
+	return r;
+}
+
+int semctl(int id, int num, int cmd, ...)
+{
+	union semun_ arg = { 0 };
+	va_list ap;
+	va_start(ap, cmd);
+	if (cmd == SETVAL || cmd == SETALL || cmd == GETALL || cmd == IPC_STAT || cmd == IPC_SET)
+		arg = va_arg(ap, union semun_);
+	va_end(ap);
+	int slot;
+	struct semset *s = set_get(id, &slot);
+	if (!s)
+		return -1;
+	int r = semctl_in(s, id, num, cmd, arg);
+	int e = errno;
+	set_put(slot);
+	errno = e;
 	return r;
 }
