@@ -168,6 +168,8 @@ static struct semset *attach(int id, int *dead)
 		sched_yield();
 	}
 	if (removed(s)) {
+		/* a remover killed before it removed the segment: done here */
+		shmctl(id, IPC_RMID, NULL);
 		shmdt(s);
 		errno = EINVAL;
 		return NULL;
