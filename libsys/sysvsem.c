@@ -8,7 +8,8 @@
  * moves on (waiters sleep on it: a shared futex), the removed mark, the
  * semid_ds and the semaphores.  A process attaches a set on its first use
  * of the id and keeps it in a small table (fork copies both, exec and
- * exit detach); a set found removed is detached once no thread of this
+ * exit detach; a full table lets go of a set no thread is using, to
+ * attach it again when next used); a set found removed is detached once no thread of this
  * process is inside a call on it, and IPC_RMID removes the segment too, so
  * the pager frees its memory when the last process has let it go.
  *
@@ -42,7 +43,7 @@
 
 #define SEMS_MAGIC 0x53454d53u /* "SEMS" */
 #define SEMS_KEYS  0x73656d73  /* xor'd into a key: apart from shmget's */
-#define ATTACHED   256         /* sets one process has attached at once */
+#define ATTACHED   256         /* sets one process keeps attached at once */
 #define GET_TRIES  16          /* semget's rounds against removals */
 
 struct semcell {
@@ -140,6 +141,25 @@ static void sweep(void)
 		}
 }
 
+/* A free slot of the table (att_lock held), made by detaching a set no
+ * thread here is using if none is free (it is attached again when next
+ * used); -1 if every one is in use. */
+static int slot_free(void)
+{
+	int idle = -1;
+	for (int i = 0; i < ATTACHED; i++) {
+		if (!att[i].s)
+			return i;
+		if (!att[i].users && idle < 0)
+			idle = i;
+	}
+	if (idle >= 0) {
+		shmdt(att[idle].s);
+		att[idle].s = NULL;
+	}
+	return idle;
+}
+
 /* Attach segment id as a set (att_lock held): its address, or NULL with
  * errno EINVAL (no such segment, not a set, removed).  *dead is set when
  * the set's maker died before it was ready. */
@@ -188,18 +208,15 @@ static struct semset *set_get2(int id, int *slot, int *dead)
 	}
 	pthread_mutex_lock(&att_lock);
 	sweep();
-	int freeslot = -1;
-	for (int i = 0; i < ATTACHED; i++) {
+	for (int i = 0; i < ATTACHED; i++)
 		if (att[i].s && att[i].id == id && !removed(att[i].s)) {
 			att[i].users++;
 			*slot = i;
 			pthread_mutex_unlock(&att_lock);
 			return att[i].s;
 		}
-		if (!att[i].s && freeslot < 0)
-			freeslot = i;
-	}
 	struct semset *s = NULL;
+	int freeslot = slot_free();
 	if (freeslot < 0)
 		errno = ENOMEM;
 	else if ((s = attach(id, dead))) {
@@ -251,10 +268,8 @@ static int set_make(int id, key_t key, int nsems, int mode)
 	s->ds.sem_ctime = time(NULL);
 	__atomic_store_n(&s->magic, SEMS_MAGIC, __ATOMIC_RELEASE);
 	pthread_mutex_lock(&att_lock);
-	int i = 0;
-	while (i < ATTACHED && att[i].s)
-		i++;
-	if (i < ATTACHED) {
+	int i = slot_free();
+	if (i >= 0) {
 		att[i].id = id;
 		att[i].s = s;
 		att[i].users = 0;

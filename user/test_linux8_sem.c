@@ -13,7 +13,8 @@
  *   - wait in semop while the parent removes the set: EIDRM (the parent
  *     removes it once GETNCNT says the copy waits);
  * and then the removed set's key is gone (ENOENT) and its id means
- * nothing (EINVAL) in a new copy.  All twice, the second time with the
+ * nothing (EINVAL) in a new copy; MANY sets in one process, each with its
+ * own value, then removed.  All twice, the second time with the
  * free frames counted around it (no frame kept by a removed set).
  * Before, a set was a MAP_SHARED region and its key and id the process's
  * (copied by fork only): the copies found no set (ENOENT, EINVAL).
@@ -33,6 +34,7 @@
 #include "linux_frames.h"
 
 #define ROUNDS 300
+#define MANY 300
 
 union semun {
 	int val;
@@ -189,6 +191,18 @@ static int run(void)
 	errno = 0;
 	CHECK(semctl(id, 0, GETVAL) == -1 && errno == EINVAL);
 	CHECK(reap(spawn("gone", id, 0)) == 0);
+
+	/* more sets than a process keeps attached at once (here 256) */
+	static int many[MANY];
+	for (int i = 0; i < MANY; i++) {
+		many[i] = semget(IPC_PRIVATE, 1, IPC_CREAT | 0600);
+		u.val = i + 1;
+		CHECK(many[i] >= 0 && semctl(many[i], 0, SETVAL, u) == 0);
+	}
+	for (int i = 0; i < MANY; i++)
+		CHECK(semctl(many[i], 0, GETVAL) == i + 1);
+	for (int i = 0; i < MANY; i++)
+		CHECK(semctl(many[i], 0, IPC_RMID) == 0);
 	return fails;
 }
 
