@@ -9,9 +9,12 @@
  * semid_ds and the semaphores.  A process attaches a set on its first use
  * of the id and keeps it in a small table (fork copies both, exec and
  * exit detach; a full table lets go of a set no thread is using, to
- * attach it again when next used); a set found removed is detached once no thread of this
- * process is inside a call on it, and IPC_RMID removes the segment too, so
- * the pager frees its memory when the last process has let it go.
+ * attach it again when next used).  A set found removed is detached once
+ * no thread of this process is inside a call on it: the remover's and a
+ * woken waiter's at the call's end, any other at one of the process's
+ * next calls (each looks at one slot of the table: slot_check).  IPC_RMID
+ * removes the segment too, so the pager frees the set's memory when the
+ * last process has let it go.
  *
  * The lock is held only across loads and stores of the set itself: the
  * caller's buffers (sops, semctl's semid_ds and array) are copied in
@@ -63,13 +66,46 @@ struct semset {
 };
 
 /* This process's attachments: set id -> its address, and how many of its
- * threads are inside a call on it (fork copies the table). */
+ * threads are inside a call on it (fork copies the table).  A call finds
+ * its set's slot without a lock: it raises users (never from -1) and then
+ * sees that the slot still holds its set.  A slot is emptied or filled
+ * only under att_lock, taken with signals off (a handler's own semop
+ * never waits for it), and emptied only by turning users from 0 to -1:
+ * never under a call.  Empty: s NULL; being filled: users -1. */
 static struct {
 	int id;
 	int users;
 	struct semset *s;
 } att[ATTACHED];
 static pthread_mutex_t att_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static uint64_t att_take(void)
+{
+	uint64_t old = libsys_sigs_off();
+	pthread_mutex_lock(&att_lock);
+	return old;
+}
+
+static void att_give(uint64_t old)
+{
+	pthread_mutex_unlock(&att_lock);
+	libsys_sigs_on(old);
+}
+
+/* fork's hold on att_lock (libsys.h); the child has none of the other
+ * threads, so none is in a call on a set. */
+void libsys_semset_fork(int stage)
+{
+	if (stage == 0) {
+		pthread_mutex_lock(&att_lock);
+		return;
+	}
+	if (stage == 2)
+		for (int i = 0; i < ATTACHED; i++)
+			if (att[i].s)
+				att[i].users = 0;
+	pthread_mutex_unlock(&att_lock);
+}
 
 union semun_ {
 	int val;
@@ -130,15 +166,38 @@ static int removed(struct semset *s)
 	return __atomic_load_n(&s->removed, __ATOMIC_ACQUIRE);
 }
 
+/* Empty slot i if no call is using its set: 1 if so (att_lock held). */
+static int slot_drop(int i)
+{
+	int zero = 0;
+	if (!att[i].s ||
+	    !__atomic_compare_exchange_n(&att[i].users, &zero, -1, 0, __ATOMIC_ACQ_REL,
+					 __ATOMIC_RELAXED))
+		return 0;
+	shmdt(att[i].s);
+	__atomic_store_n(&att[i].s, NULL, __ATOMIC_RELEASE);
+	return 1;
+}
+
+/* Fill empty slot i with set s of id, used by `users` calls (att_lock
+ * held). */
+static void slot_fill(int i, int id, struct semset *s, int users)
+{
+	__atomic_store_n(&att[i].users, -1, __ATOMIC_RELAXED);
+	__atomic_store_n(&att[i].id, id, __ATOMIC_RELAXED);
+	__atomic_store_n(&att[i].s, s, __ATOMIC_RELEASE);
+	__atomic_store_n(&att[i].users, users, __ATOMIC_RELEASE);
+}
+
 /* Detach the sets found removed that no thread here is using (att_lock
  * held). */
 static void sweep(void)
 {
-	for (int i = 0; i < ATTACHED; i++)
-		if (att[i].s && !att[i].users && removed(att[i].s)) {
-			shmdt(att[i].s);
-			att[i].s = NULL;
-		}
+	for (int i = 0; i < ATTACHED; i++) {
+		struct semset *s = att[i].s;
+		if (s && removed(s))
+			slot_drop(i);
+	}
 }
 
 /* A free slot of the table (att_lock held), made by detaching a set no
@@ -146,18 +205,13 @@ static void sweep(void)
  * used); -1 if every one is in use. */
 static int slot_free(void)
 {
-	int idle = -1;
-	for (int i = 0; i < ATTACHED; i++) {
+	for (int i = 0; i < ATTACHED; i++)
 		if (!att[i].s)
 			return i;
-		if (!att[i].users && idle < 0)
-			idle = i;
-	}
-	if (idle >= 0) {
-		shmdt(att[idle].s);
-		att[idle].s = NULL;
-	}
-	return idle;
+	for (int i = 0; i < ATTACHED; i++)
+		if (slot_drop(i))
+			return i;
+	return -1;
 }
 
 /* Attach segment id as a set (att_lock held): its address, or NULL with
@@ -197,35 +251,90 @@ static struct semset *attach(int id, int *dead)
 	return s;
 }
 
+/* The caller is done with att[slot]'s set: detached if it was removed and
+ * nobody else here is in a call on it. */
+static void set_put(int slot)
+{
+	struct semset *s = att[slot].s;
+	/* (read while ours: once let go, another thread may detach it) */
+	int rm = s && removed(s);
+	if (__atomic_sub_fetch(&att[slot].users, 1, __ATOMIC_ACQ_REL) == 0 && rm) {
+		uint64_t sigs = att_take();
+		sweep();
+		att_give(sigs);
+	}
+}
+
+/* id's set if this process has it attached, its user count raised (no
+ * lock); NULL if not. */
+static struct semset *set_find(int id, int *slot)
+{
+	for (int i = 0; i < ATTACHED; i++) {
+		struct semset *s = __atomic_load_n(&att[i].s, __ATOMIC_ACQUIRE);
+		if (!s || __atomic_load_n(&att[i].id, __ATOMIC_RELAXED) != id)
+			continue;
+		int u = __atomic_load_n(&att[i].users, __ATOMIC_ACQUIRE);
+		while (u >= 0 && !__atomic_compare_exchange_n(&att[i].users, &u, u + 1, 0,
+							       __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+			;
+		if (u < 0)
+			continue; /* being emptied or filled */
+		if (__atomic_load_n(&att[i].s, __ATOMIC_ACQUIRE) == s &&
+		    __atomic_load_n(&att[i].id, __ATOMIC_RELAXED) == id && !removed(s)) {
+			*slot = i;
+			return s;
+		}
+		set_put(i); /* another set's by now, or removed */
+	}
+	return NULL;
+}
+
+/* Look whether slot i's set was removed meanwhile (by any process): then
+ * detached if no call here is using it.  Each call looks at one slot, in
+ * turn, so a set another process removed is let go within ATTACHED calls
+ * of this process (at exit or exec at the latest). */
+static void slot_check(int i)
+{
+	if (!__atomic_load_n(&att[i].s, __ATOMIC_ACQUIRE))
+		return;
+	int u = __atomic_load_n(&att[i].users, __ATOMIC_ACQUIRE);
+	while (u >= 0 && !__atomic_compare_exchange_n(&att[i].users, &u, u + 1, 0,
+						       __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		;
+	if (u >= 0)
+		set_put(i); /* looks while it is ours */
+}
+
 /* id's set, attached here on first use, its user count raised (set_put
  * lowers it); NULL with errno EINVAL (no such set, or removed), ENOMEM;
  * *dead as attach's. */
 static struct semset *set_get2(int id, int *slot, int *dead)
 {
+	static unsigned turn;
 	if (id < 0) {
 		errno = EINVAL;
 		return NULL;
 	}
-	pthread_mutex_lock(&att_lock);
+	slot_check((int)(__atomic_fetch_add(&turn, 1, __ATOMIC_RELAXED) % ATTACHED));
+	struct semset *s = set_find(id, slot);
+	if (s)
+		return s;
+	uint64_t sigs = att_take();
 	sweep();
-	for (int i = 0; i < ATTACHED; i++)
-		if (att[i].s && att[i].id == id && !removed(att[i].s)) {
-			att[i].users++;
-			*slot = i;
-			pthread_mutex_unlock(&att_lock);
-			return att[i].s;
-		}
-	struct semset *s = NULL;
+	if ((s = set_find(id, slot))) { /* another thread attached it */
+		att_give(sigs);
+		return s;
+	}
 	int freeslot = slot_free();
 	if (freeslot < 0)
 		errno = ENOMEM;
 	else if ((s = attach(id, dead))) {
-		att[freeslot].id = id;
-		att[freeslot].s = s;
-		att[freeslot].users = 1;
+		slot_fill(freeslot, id, s, 1);
 		*slot = freeslot;
 	}
-	pthread_mutex_unlock(&att_lock);
+	int e = errno;
+	att_give(sigs);
+	errno = e;
 	return s;
 }
 
@@ -233,18 +342,6 @@ static struct semset *set_get(int id, int *slot)
 {
 	int dead = 0;
 	return set_get2(id, slot, &dead);
-}
-
-/* The caller is done with att[slot]'s set: detached if it was removed and
- * nobody else here is in a call on it. */
-static void set_put(int slot)
-{
-	pthread_mutex_lock(&att_lock);
-	if (--att[slot].users == 0 && removed(att[slot].s)) {
-		shmdt(att[slot].s);
-		att[slot].s = NULL;
-	}
-	pthread_mutex_unlock(&att_lock);
 }
 
 /* Set up the new segment id (just made by us) as a set of nsems
@@ -267,16 +364,13 @@ static int set_make(int id, key_t key, int nsems, int mode)
 	s->ds.sem_nsems = (unsigned long)nsems;
 	s->ds.sem_ctime = time(NULL);
 	__atomic_store_n(&s->magic, SEMS_MAGIC, __ATOMIC_RELEASE);
-	pthread_mutex_lock(&att_lock);
+	uint64_t sigs = att_take();
 	int i = slot_free();
-	if (i >= 0) {
-		att[i].id = id;
-		att[i].s = s;
-		att[i].users = 0;
-	} else {
+	if (i >= 0)
+		slot_fill(i, id, s, 0);
+	else
 		shmdt(s);
-	}
-	pthread_mutex_unlock(&att_lock);
+	att_give(sigs);
 	return 0;
 }
 

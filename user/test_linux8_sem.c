@@ -14,13 +14,18 @@
  *     removes it once GETNCNT says the copy waits);
  * and then the removed set's key is gone (ENOENT) and its id means
  * nothing (EINVAL) in a new copy; MANY sets in one process, each with its
- * own value, then removed.  All twice, the second time with the
+ * own value, then removed; THREADS threads making, using and removing
+ * sets of their own while moving a shared one on; a semop inside a
+ * signal handler while the thread waits in another (EINTR there).  All
+ * twice, the second time with the
  * free frames counted around it (no frame kept by a removed set).
  * Before, a set was a MAP_SHARED region and its key and id the process's
  * (copied by fork only): the copies found no set (ENOENT, EINVAL).
  * Checked under Linux 6.1. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -150,6 +155,68 @@ static int copy(const char *what, long a, long b)
 	return fails ? 1 : 0;
 }
 
+/* Threads of one process: each makes, uses and removes its own sets while
+ * all move a shared one on, THREAD_ROUNDS times; 0 if all went well. */
+#define THREADS 4
+#define THREAD_ROUNDS 100
+static int shared_set;
+
+static void *thread_main(void *arg)
+{
+	(void)arg;
+	long bad = 0;
+	for (int r = 0; r < THREAD_ROUNDS; r++) {
+		int mine = semget(IPC_PRIVATE, 2, IPC_CREAT | 0600);
+		union semun u = { .val = r + 1 };
+		bad += mine < 0 || semctl(mine, 1, SETVAL, u) != 0 || op(mine, 1, 1) != 0 ||
+		       semctl(mine, 1, GETVAL) != r + 2 || semctl(mine, 0, IPC_RMID) != 0;
+		bad += op(shared_set, 0, 1) != 0;
+	}
+	return (void *)bad;
+}
+
+static volatile int handled;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	handled = op(shared_set, 1, 1) == 0; /* a semop inside a handler */
+}
+
+static int threads_part(void)
+{
+	shared_set = semget(IPC_PRIVATE, 2, IPC_CREAT | 0600);
+	CHECK(shared_set >= 0);
+	pthread_t th[THREADS];
+	for (int i = 0; i < THREADS; i++)
+		CHECK(pthread_create(&th[i], NULL, thread_main, NULL) == 0);
+	for (int i = 0; i < THREADS; i++) {
+		void *bad = (void *)1;
+		pthread_join(th[i], &bad);
+		CHECK(bad == NULL);
+	}
+	CHECK(semctl(shared_set, 0, GETVAL) == THREADS * THREAD_ROUNDS);
+	/* a handler's semop while this thread waits in one: EINTR here, the
+	 * handler's done */
+	signal(SIGUSR1, on_usr1);
+	pid_t me = getpid(), c = fork();
+	if (c == 0) {
+		struct timespec nap = { 0, 2000000 };
+		for (int i = 0; i < 5000 && semctl(shared_set, 1, GETNCNT) != 1; i++)
+			nanosleep(&nap, NULL);
+		kill(me, SIGUSR1);
+		_exit(0);
+	}
+	struct sembuf b = { 1, -2, 0 };
+	errno = 0;
+	CHECK(semop(shared_set, &b, 1) == -1 && errno == EINTR);
+	CHECK(handled && semctl(shared_set, 1, GETVAL) == 1);
+	CHECK(reap(c) == 0);
+	signal(SIGUSR1, SIG_DFL);
+	CHECK(semctl(shared_set, 0, IPC_RMID) == 0);
+	return fails;
+}
+
 static int run(void)
 {
 	key_t key = test_key();
@@ -203,7 +270,7 @@ static int run(void)
 		CHECK(semctl(many[i], 0, GETVAL) == i + 1);
 	for (int i = 0; i < MANY; i++)
 		CHECK(semctl(many[i], 0, IPC_RMID) == 0);
-	return fails;
+	return threads_part();
 }
 
 int main(int argc, char **argv)
