@@ -293,6 +293,8 @@ void libsys_sigs_on(uint64_t old);
  * have.  posix.c's fork_locks calls them all, in this order (the order
  * their sections nest in: each takes only later ones, or the heap's,
  * which pgreq_fork takes last). */
+void libsys_semset_fork(int stage);  /* sysvsem.c att_lock (its section takes
+                                      * only pager calls: first) */
 void libsys_timer_fork(int stage);   /* ptimer.c timer_lock */
 void libsys_key_fork(int stage);     /* pthread.c key_lock */
 void libsys_brk_fork(int stage);     /* libc2.c brk_lock */

@@ -230,6 +230,7 @@ void libsys_atfork(int stage)
 static void fork_locks(int stage)
 {
 	void (*const hold[])(int) = {
+		libsys_semset_fork,
 		libsys_timer_fork, libsys_key_fork,   libsys_brk_fork,
 		libsys_atexit_fork, libsys_fd_fork, libsys_epoll_fork,
 		libsys_sig_fork,   libsys_shm_fork,   libsys_limit_fork,

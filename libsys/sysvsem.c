@@ -1,8 +1,20 @@
-/* System V semaphore sets (sys/sem.h).  A set is a MAP_SHARED anonymous
- * region (so fork children share it) holding a spin lock, a sequence word
- * every change moves on (waiters sleep on it: a shared futex), the removed
- * mark and the semaphores.  The table of keys and ids is this process's,
- * copied by fork, as sysvshm.c's.
+/* System V semaphore sets (sys/sem.h), the whole system's as on Linux:
+ * each set is a System V shared-memory segment (the pager's one table,
+ * PG_SHM_*, pager/pshm.c), as sysvmsg.c's queues are.  Its key is the
+ * caller's xor'd with SEMS_KEYS (apart from shmget's and msgget's keys),
+ * its id the segment's, and its size (sizeof (struct semset), room for
+ * SEMMSL semaphores) says it is a set.  The segment holds a magic word
+ * (set last: the set is ready), a spin lock, a sequence word every change
+ * moves on (waiters sleep on it: a shared futex), the removed mark, the
+ * semid_ds and the semaphores.  A process attaches a set on its first use
+ * of the id and keeps it in a small table (fork copies both, exec and
+ * exit detach; a full table lets go of a set no thread is using, to
+ * attach it again when next used).  A set found removed is detached once
+ * no thread of this process is inside a call on it: the remover's and a
+ * woken waiter's at the call's end, any other at one of the process's
+ * next calls (each looks at one slot of the table: slot_check).  IPC_RMID
+ * removes the segment too, so the pager frees the set's memory when the
+ * last process has let it go.
  *
  * The lock is held only across loads and stores of the set itself: the
  * caller's buffers (sops, semctl's semid_ds and array) are copied in
@@ -12,9 +24,13 @@
  * landed inside the few stores: SIGKILL, an OOM kill, another thread's
  * exit) takes it over, so one process's death does not hang the others;
  * the set is then as the dead holder left it (a semop may be half
- * applied). */
+ * applied).  A maker killed between making the segment and setting the
+ * magic word leaves a set nobody can use: whoever finds it so, with its
+ * maker gone, removes it (semget then makes a new one). */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -22,11 +38,16 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <sys/mman.h>
 #include <sys/sem.h>
+#include <sys/shm.h>
 #include "abi/err.h"
 #include "sys/proc.h"
 #include "libsys.h"
+
+#define SEMS_MAGIC 0x53454d53u /* "SEMS" */
+#define SEMS_KEYS  0x73656d73  /* xor'd into a key: apart from shmget's */
+#define ATTACHED   256         /* sets one process keeps attached at once */
+#define GET_TRIES  16          /* semget's rounds against removals */
 
 struct semcell {
 	unsigned short val;
@@ -35,20 +56,56 @@ struct semcell {
 };
 
 struct semset {
+	uint32_t magic;     /* set last: the set is ready */
 	int lock;           /* 0 free, or the holder's pid */
 	unsigned seq;
 	int removed;
 	int nsems;
 	struct semid_ds ds;
-	struct semcell sem[];
+	struct semcell sem[SEMMSL];
 };
 
+/* This process's attachments: set id -> its address, and how many of its
+ * threads are inside a call on it (fork copies the table).  A call finds
+ * its set's slot without a lock: it raises users (never from -1) and then
+ * sees that the slot still holds its set.  A slot is emptied or filled
+ * only under att_lock, taken with signals off (a handler's own semop
+ * never waits for it), and emptied only by turning users from 0 to -1:
+ * never under a call.  Empty: s NULL; being filled: users -1. */
 static struct {
-	int used;
-	key_t key;
+	int id;
+	int users;
 	struct semset *s;
-	size_t len;
-} sets[SEMMNI];
+} att[ATTACHED];
+static pthread_mutex_t att_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static uint64_t att_take(void)
+{
+	uint64_t old = libsys_sigs_off();
+	pthread_mutex_lock(&att_lock);
+	return old;
+}
+
+static void att_give(uint64_t old)
+{
+	pthread_mutex_unlock(&att_lock);
+	libsys_sigs_on(old);
+}
+
+/* fork's hold on att_lock (libsys.h); the child has none of the other
+ * threads, so none is in a call on a set. */
+void libsys_semset_fork(int stage)
+{
+	if (stage == 0) {
+		pthread_mutex_lock(&att_lock);
+		return;
+	}
+	if (stage == 2)
+		for (int i = 0; i < ATTACHED; i++)
+			if (att[i].s)
+				att[i].users = 0;
+	pthread_mutex_unlock(&att_lock);
+}
 
 union semun_ {
 	int val;
@@ -104,81 +161,285 @@ static void set_wake(struct semset *s)
 	libsys_futex_wake(&s->seq, INT_MAX, 1);
 }
 
-/* Forget entry i here (its memory unmapped). */
-static void set_forget(int i)
+static int removed(struct semset *s)
 {
-	munmap(sets[i].s, sets[i].len);
-	sets[i].used = 0;
+	return __atomic_load_n(&s->removed, __ATOMIC_ACQUIRE);
 }
 
-/* id's set, or NULL with errno EINVAL (no such id) or EIDRM (removed,
- * maybe by another process: then forgotten here). */
-static struct semset *set_of(int id)
+/* Empty slot i if no call is using its set: 1 if so (att_lock held). */
+static int slot_drop(int i)
 {
-	if (id < 0 || id >= SEMMNI || !sets[id].used) {
+	int zero = 0;
+	if (!att[i].s ||
+	    !__atomic_compare_exchange_n(&att[i].users, &zero, -1, 0, __ATOMIC_ACQ_REL,
+					 __ATOMIC_RELAXED))
+		return 0;
+	shmdt(att[i].s);
+	__atomic_store_n(&att[i].s, NULL, __ATOMIC_RELEASE);
+	return 1;
+}
+
+/* Fill empty slot i with set s of id, used by `users` calls (att_lock
+ * held). */
+static void slot_fill(int i, int id, struct semset *s, int users)
+{
+	__atomic_store_n(&att[i].users, -1, __ATOMIC_RELAXED);
+	__atomic_store_n(&att[i].id, id, __ATOMIC_RELAXED);
+	__atomic_store_n(&att[i].s, s, __ATOMIC_RELEASE);
+	__atomic_store_n(&att[i].users, users, __ATOMIC_RELEASE);
+}
+
+/* Detach the sets found removed that no thread here is using (att_lock
+ * held). */
+static void sweep(void)
+{
+	for (int i = 0; i < ATTACHED; i++) {
+		struct semset *s = att[i].s;
+		if (s && removed(s))
+			slot_drop(i);
+	}
+}
+
+/* A free slot of the table (att_lock held), made by detaching a set no
+ * thread here is using if none is free (it is attached again when next
+ * used); -1 if every one is in use. */
+static int slot_free(void)
+{
+	for (int i = 0; i < ATTACHED; i++)
+		if (!att[i].s)
+			return i;
+	for (int i = 0; i < ATTACHED; i++)
+		if (slot_drop(i))
+			return i;
+	return -1;
+}
+
+/* Attach segment id as a set (att_lock held): its address, or NULL with
+ * errno EINVAL (no such segment, not a set, removed).  *dead is set when
+ * the set's maker died before it was ready. */
+static struct semset *attach(int id, int *dead)
+{
+	struct shmid_ds sd;
+	if (shmctl(id, IPC_STAT, &sd) != 0 || sd.shm_segsz != sizeof(struct semset)) {
 		errno = EINVAL;
 		return NULL;
 	}
-	if (__atomic_load_n(&sets[id].s->removed, __ATOMIC_ACQUIRE)) {
-		set_forget(id);
-		errno = EIDRM;
+	struct semset *s = shmat(id, NULL, 0);
+	if (s == (void *)-1) {
+		errno = errno == ENOMEM ? ENOMEM : EINVAL;
 		return NULL;
 	}
-	return sets[id].s;
+	for (unsigned spins = 1; __atomic_load_n(&s->magic, __ATOMIC_ACQUIRE) != SEMS_MAGIC;
+	     spins++) {
+		/* its maker is setting it up, or died doing it */
+		if (spins % 16 == 0 && gone(sd.shm_cpid) &&
+		    __atomic_load_n(&s->magic, __ATOMIC_ACQUIRE) != SEMS_MAGIC) {
+			*dead = 1;
+			shmdt(s);
+			errno = EINVAL;
+			return NULL;
+		}
+		sched_yield();
+	}
+	if (removed(s)) {
+		/* a remover killed before it removed the segment: done here */
+		shmctl(id, IPC_RMID, NULL);
+		shmdt(s);
+		errno = EINVAL;
+		return NULL;
+	}
+	return s;
+}
+
+/* The caller is done with att[slot]'s set: detached if it was removed and
+ * nobody else here is in a call on it. */
+static void set_put(int slot)
+{
+	struct semset *s = att[slot].s;
+	/* (read while ours: once let go, another thread may detach it) */
+	int rm = s && removed(s);
+	if (__atomic_sub_fetch(&att[slot].users, 1, __ATOMIC_ACQ_REL) == 0 && rm) {
+		uint64_t sigs = att_take();
+		sweep();
+		att_give(sigs);
+	}
+}
+
+/* id's set if this process has it attached, its user count raised (no
+ * lock); NULL if not. */
+static struct semset *set_find(int id, int *slot)
+{
+	for (int i = 0; i < ATTACHED; i++) {
+		struct semset *s = __atomic_load_n(&att[i].s, __ATOMIC_ACQUIRE);
+		if (!s || __atomic_load_n(&att[i].id, __ATOMIC_RELAXED) != id)
+			continue;
+		int u = __atomic_load_n(&att[i].users, __ATOMIC_ACQUIRE);
+		while (u >= 0 && !__atomic_compare_exchange_n(&att[i].users, &u, u + 1, 0,
+							       __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+			;
+		if (u < 0)
+			continue; /* being emptied or filled */
+		if (__atomic_load_n(&att[i].s, __ATOMIC_ACQUIRE) == s &&
+		    __atomic_load_n(&att[i].id, __ATOMIC_RELAXED) == id && !removed(s)) {
+			*slot = i;
+			return s;
+		}
+		set_put(i); /* another set's by now, or removed */
+	}
+	return NULL;
+}
+
+/* Look whether slot i's set was removed meanwhile (by any process): then
+ * detached if no call here is using it.  Each call looks at one slot, in
+ * turn, so a set another process removed is let go within ATTACHED calls
+ * of this process (at exit or exec at the latest). */
+static void slot_check(int i)
+{
+	if (!__atomic_load_n(&att[i].s, __ATOMIC_ACQUIRE))
+		return;
+	int u = __atomic_load_n(&att[i].users, __ATOMIC_ACQUIRE);
+	while (u >= 0 && !__atomic_compare_exchange_n(&att[i].users, &u, u + 1, 0,
+						       __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		;
+	if (u >= 0)
+		set_put(i); /* looks while it is ours */
+}
+
+/* id's set, attached here on first use, its user count raised (set_put
+ * lowers it); NULL with errno EINVAL (no such set, or removed), ENOMEM;
+ * *dead as attach's. */
+static struct semset *set_get2(int id, int *slot, int *dead)
+{
+	static unsigned turn;
+	if (id < 0) {
+		errno = EINVAL;
+		return NULL;
+	}
+	slot_check((int)(__atomic_fetch_add(&turn, 1, __ATOMIC_RELAXED) % ATTACHED));
+	struct semset *s = set_find(id, slot);
+	if (s)
+		return s;
+	uint64_t sigs = att_take();
+	sweep();
+	if ((s = set_find(id, slot))) { /* another thread attached it */
+		att_give(sigs);
+		return s;
+	}
+	int freeslot = slot_free();
+	if (freeslot < 0)
+		errno = ENOMEM;
+	else if ((s = attach(id, dead))) {
+		slot_fill(freeslot, id, s, 1);
+		*slot = freeslot;
+	}
+	int e = errno;
+	att_give(sigs);
+	errno = e;
+	return s;
+}
+
+static struct semset *set_get(int id, int *slot)
+{
+	int dead = 0;
+	return set_get2(id, slot, &dead);
+}
+
+/* Set up the new segment id (just made by us) as a set of nsems
+ * semaphores, each 0; kept attached here when there is room.  0, or -1
+ * with errno (the segment removed again). */
+static int set_make(int id, key_t key, int nsems, int mode)
+{
+	struct semset *s = shmat(id, NULL, 0);
+	if (s == (void *)-1) {
+		int e = errno;
+		shmctl(id, IPC_RMID, NULL);
+		errno = e == EINVAL ? ENOMEM : e;
+		return -1;
+	}
+	s->nsems = nsems;
+	s->ds.sem_perm.__key = key;
+	s->ds.sem_perm.mode = (unsigned)mode & 0777;
+	s->ds.sem_perm.uid = s->ds.sem_perm.cuid = geteuid();
+	s->ds.sem_perm.gid = s->ds.sem_perm.cgid = getegid();
+	s->ds.sem_nsems = (unsigned long)nsems;
+	s->ds.sem_ctime = time(NULL);
+	__atomic_store_n(&s->magic, SEMS_MAGIC, __ATOMIC_RELEASE);
+	uint64_t sigs = att_take();
+	int i = slot_free();
+	if (i >= 0)
+		slot_fill(i, id, s, 0);
+	else
+		shmdt(s);
+	att_give(sigs);
+	return 0;
+}
+
+/* A new segment for a set (key already xor'd, or IPC_PRIVATE): its id, or
+ * -1 with errno (EEXIST with IPC_EXCL, ENOSPC, ENOMEM). */
+static int seg_new(key_t k, int excl, int mode)
+{
+	int id = shmget(k, sizeof(struct semset), IPC_CREAT | mode | (excl ? IPC_EXCL : 0));
+	if (id < 0 && errno == EINVAL)
+		errno = ENOMEM;
+	return id;
 }
 
 int semget(key_t key, int nsems, int flags)
 {
-	if (key != IPC_PRIVATE)
-		for (int i = 0; i < SEMMNI; i++) {
-			if (!sets[i].used || sets[i].key != key)
-				continue;
-			if (sets[i].s->removed) {
-				set_forget(i);
-				continue;
-			}
-			if ((flags & IPC_CREAT) && (flags & IPC_EXCL)) {
-				errno = EEXIST;
-				return -1;
-			}
-			if (nsems < 0 || nsems > sets[i].s->nsems) {
-				errno = EINVAL;
-				return -1;
-			}
-			return i;
-		}
-	if (key != IPC_PRIVATE && !(flags & IPC_CREAT)) {
-		errno = ENOENT;
-		return -1;
-	}
-	if (nsems <= 0 || nsems > SEMMSL) {
+	int mode = flags & 0777;
+	if (nsems < 0 || nsems > SEMMSL) {
 		errno = EINVAL;
 		return -1;
 	}
-	for (int i = 0; i < SEMMNI; i++) {
-		if (sets[i].used)
-			continue;
-		size_t len = (sizeof(struct semset) + (size_t)nsems * sizeof(struct semcell) + 4095) &
-			     ~(size_t)4095;
-		struct semset *s = mmap(NULL, len, PROT_READ | PROT_WRITE,
-					MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-		if (s == MAP_FAILED)
+	if (key == IPC_PRIVATE) {
+		if (nsems == 0) {
+			errno = EINVAL;
 			return -1;
-		s->nsems = nsems;
-		s->ds.sem_perm.__key = key;
-		s->ds.sem_perm.mode = (unsigned)flags & 0777;
-		s->ds.sem_nsems = (unsigned long)nsems;
-		s->ds.sem_ctime = time(NULL);
-		sets[i].used = 1;
-		sets[i].key = key;
-		sets[i].s = s;
-		sets[i].len = len;
-		return i;
+		}
+		int id = seg_new(IPC_PRIVATE, 0, mode);
+		return id < 0 || set_make(id, key, nsems, mode) ? -1 : id;
 	}
-	errno = ENOSPC;
+	key_t k = (key_t)(key ^ SEMS_KEYS);
+	int err = ENOENT;
+	for (int tries = 0; tries < GET_TRIES; tries++) {
+		if ((flags & IPC_CREAT) && nsems > 0) {
+			int id = seg_new(k, 1, mode);
+			if (id >= 0)
+				return set_make(id, key, nsems, mode) ? -1 : id;
+			if (errno != EEXIST || (flags & IPC_EXCL))
+				return -1;
+		}
+		int id = shmget(k, sizeof(struct semset), mode);
+		if (id < 0) {
+			if (errno == ENOENT && (flags & IPC_CREAT) && nsems > 0)
+				continue; /* removed since: make it */
+			if (errno == ENOENT && (flags & IPC_CREAT))
+				errno = EINVAL; /* to make, but of 0 semaphores */
+			return -1;
+		}
+		if ((flags & IPC_CREAT) && (flags & IPC_EXCL)) {
+			errno = EEXIST;
+			return -1;
+		}
+		int slot, dead = 0;
+		struct semset *s = set_get2(id, &slot, &dead);
+		if (!s) {
+			err = errno;
+			if (dead)
+				shmctl(id, IPC_RMID, NULL); /* never ready: gone */
+			continue; /* removed since, or not a set */
+		}
+		int n = s->nsems;
+		set_put(slot);
+		if (nsems > n) {
+			errno = EINVAL;
+			return -1;
+		}
+		return id;
+	}
+	errno = err;
 	return -1;
 }
-
 /* Whether sops can all be applied now (lock held): 1 and the new values
  * in val; 0 (would wait: *wait_on the semaphore, *zero if for 0); -1 with
  * errno ERANGE. */
@@ -211,12 +472,9 @@ static int try_ops(struct semset *s, const struct sembuf *sops, size_t n,
 	return 1;
 }
 
-/* semop with a limit of ms (FUTEX_FOREVER: none). */
-static int semop_ms(int id, struct sembuf *user_sops, size_t n, uint64_t ms, int timed)
+/* semop on set s with a limit of ms (FUTEX_FOREVER: none). */
+static int semop_in(struct semset *s, struct sembuf *user_sops, size_t n, uint64_t ms, int timed)
 {
-	struct semset *s = set_of(id);
-	if (!s)
-		return -1;
 	if (n == 0) {
 		errno = EINVAL;
 		return -1;
@@ -286,6 +544,20 @@ static int semop_ms(int id, struct sembuf *user_sops, size_t n, uint64_t ms, int
 	}
 }
 
+/* semop_in on id's set. */
+static int semop_ms(int id, struct sembuf *sops, size_t n, uint64_t ms, int timed)
+{
+	int slot;
+	struct semset *s = set_get(id, &slot);
+	if (!s)
+		return -1;
+	int r = semop_in(s, sops, n, ms, timed);
+	int e = errno;
+	set_put(slot);
+	errno = e;
+	return r;
+}
+
 int semop(int id, struct sembuf *sops, size_t n)
 {
 	return semop_ms(id, sops, n, FUTEX_FOREVER, 0);
@@ -303,17 +575,9 @@ int semtimedop(int id, struct sembuf *sops, size_t n, const struct timespec *t)
 	return semop_ms(id, sops, n, ms ? ms : 1, 1);
 }
 
-int semctl(int id, int num, int cmd, ...)
+/* semctl on set s (id's). */
+static int semctl_in(struct semset *s, int id, int num, int cmd, union semun_ arg)
 {
-	union semun_ arg = { 0 };
-	va_list ap;
-	va_start(ap, cmd);
-	if (cmd == SETVAL || cmd == SETALL || cmd == GETALL || cmd == IPC_STAT || cmd == IPC_SET)
-		arg = va_arg(ap, union semun_);
-	va_end(ap);
-	struct semset *s = set_of(id);
-	if (!s)
-		return -1;
 	int one = cmd == GETVAL || cmd == SETVAL || cmd == GETPID || cmd == GETNCNT || cmd == GETZCNT;
 	if (one && (num < 0 || num >= s->nsems)) {
 		errno = EINVAL;
@@ -342,13 +606,18 @@ int semctl(int id, int num, int cmd, ...)
 	time_t now = time(NULL);
 	int r = 0, woke = 0;
 	set_lock(s);
+	if (s->removed) { /* by another process since set_get */
+		set_unlock(s);
+		errno = EINVAL;
+		return -1;
+	}
 	switch (cmd) {
 	case IPC_RMID:
 		s->removed = 1;
 		set_changed(s);
 		set_unlock(s);
 		set_wake(s);
-		set_forget(id);
+		shmctl(id, IPC_RMID, NULL); /* freed once all have detached */
 		return 0;
 	case IPC_STAT:
 		ds = s->ds;
@@ -404,5 +673,24 @@ int semctl(int id, int num, int cmd, ...)
 		memcpy(arg.buf, &ds, sizeof ds);
 	if (r == 0 && cmd == GETALL)
 		memcpy(arg.array, vals, len);
+	return r;
+}
+
+int semctl(int id, int num, int cmd, ...)
+{
+	union semun_ arg = { 0 };
+	va_list ap;
+	va_start(ap, cmd);
+	if (cmd == SETVAL || cmd == SETALL || cmd == GETALL || cmd == IPC_STAT || cmd == IPC_SET)
+		arg = va_arg(ap, union semun_);
+	va_end(ap);
+	int slot;
+	struct semset *s = set_get(id, &slot);
+	if (!s)
+		return -1;
+	int r = semctl_in(s, id, num, cmd, arg);
+	int e = errno;
+	set_put(slot);
+	errno = e;
 	return r;
 }

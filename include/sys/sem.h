@@ -1,11 +1,11 @@
-/* <sys/sem.h>: System V semaphore sets (libsys/sysvsem.c), kept as the
- * segments of <sys/shm.h> are: a set lives in MAP_SHARED anonymous
- * memory, its key and id in this process (copied by fork: a child uses
- * its parent's sets; an unrelated process does not find them).  semop
- * applies all its operations or none, waiting asleep (a futex of the set)
- * unless IPC_NOWAIT (EAGAIN); a handled signal ends the wait with EINTR,
- * IPC_RMID with EIDRM.  SEM_UNDO is accepted but not undone at exit.  As
- * on Linux, the program defines union semun itself. */
+/* <sys/sem.h>: System V semaphore sets (libsys/sysvsem.c), the whole
+ * system's as on Linux: a set is a System V shared-memory segment of the
+ * pager's table, so keys (ftok's too) and ids mean the same in every
+ * process, unrelated or exec'd.  semop applies all its operations or
+ * none, waiting asleep (a futex of the set) unless IPC_NOWAIT (EAGAIN); a
+ * handled signal ends the wait with EINTR, IPC_RMID with EIDRM.  SEM_UNDO
+ * is accepted but not undone at exit.  As on Linux, the program defines
+ * union semun itself. */
 #ifndef _SYS_SEM_H
 #define _SYS_SEM_H
 
@@ -26,7 +26,7 @@
 #define SEM_INFO 19
 
 #define SEMMSL 250   /* semaphores in a set */
-#define SEMMNI 32    /* sets in a process */
+#define SEMMNI 4096  /* sets in the system, with the shm segments and msg queues */
 #define SEMOPM 500   /* operations in one semop */
 #define SEMVMX 32767 /* a semaphore's largest value */
 
@@ -48,7 +48,8 @@ struct semid_ds {
 
 /* The id of key's set of nsems semaphores (IPC_PRIVATE: a new one, each
  * 0), made with IPC_CREAT; -1 with ENOENT, EEXIST (IPC_CREAT|IPC_EXCL),
- * EINVAL (nsems past SEMMSL, or more than the set has), ENOSPC. */
+ * EINVAL (nsems past SEMMSL, or more than the set has, or 0 for a new
+ * set), ENOSPC, ENOMEM. */
 int semget(key_t key, int nsems, int semflg);
 /* Apply sops[0..nsops) at once: -1 with EINVAL (bad id, nsops 0), E2BIG
  * (past SEMOPM), EFBIG (sem_num past the set), ERANGE (past SEMVMX),
