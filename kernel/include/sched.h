@@ -54,9 +54,9 @@ struct cpu_sched {
 uint64_t sched_ticks(void);
 
 #define SCHED_HZ    1000 /* tick rate: sleeps have 1 ms resolution */
-#define SCHED_SLICE RUNQ_SLICE
+#define SCHED_SLICE RUNQ_SLICE /* ticks a thread runs before equals get a turn */
 #define SCHED_TICK_NS (1000000000ull / SCHED_HZ) /* CPU time's resolution */
-#define SCHED_CHARGE_MAX_NS 1000000000ull /* one tick charges at most this */ /* ticks a thread runs before equals get a turn */
+#define SCHED_CHARGE_MAX_NS 1000000000ull /* one tick charges at most this */
 
 /* Set up this CPU's run queue and idle thread (the running context). */
 void sched_init_cpu(unsigned cpu);
