@@ -1,6 +1,13 @@
 /* System V message queues (sys/msg.h) in System V shared memory: each
  * queue is a segment holding its state, a process-shared mutex and
- * condition variable, and its messages one after another. */
+ * condition variable, and its messages one after another.
+ *
+ * A process killed mid-call holds nothing for good: the mutex is robust,
+ * and whoever gets it with EOWNERDEAD checks the messages the dead holder
+ * may have left half moved (q_repair: counts redone from the records, the
+ * queue emptied if they do not add up).  A maker killed before the queue's
+ * magic word was set leaves a segment nobody can use: whoever finds it so,
+ * with its maker gone, removes it (msgget then makes a new one). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
@@ -47,6 +54,69 @@ static size_t rec_size(size_t len)
 	return sizeof(struct rec) + ((len + 7) & ~(size_t)7);
 }
 
+/* After EOWNERDEAD on q's lock (held now): the records from 0 to used
+ * must each fit, their lengths sum to __msg_cbytes and their number to
+ * msg_qnum; counts taken from the records if they fit, else the queue is
+ * emptied (the dead holder was moving it).  Then q is consistent again. */
+static void q_repair(struct msgq *q)
+{
+	size_t at = 0, bytes = 0, n = 0;
+	while (at < q->used && q->used <= MSGQ_BUF) {
+		struct rec r;
+		memcpy(&r, q->buf + at, sizeof r);
+		if (r.type < 1 || r.len > MSGMAX || rec_size(r.len) > q->used - at)
+			break;
+		bytes += r.len;
+		n++;
+		at += rec_size(r.len);
+	}
+	if (at != q->used)
+		at = bytes = n = 0;
+	q->used = at;
+	q->ds.__msg_cbytes = bytes;
+	q->ds.msg_qnum = n;
+	pthread_mutex_consistent(&q->lock);
+}
+
+static void q_lock(struct msgq *q)
+{
+	if (pthread_mutex_lock(&q->lock) == EOWNERDEAD)
+		q_repair(q);
+}
+
+/* Wait for a change of q (its lock held, and held again after). */
+static void q_wait(struct msgq *q)
+{
+	if (pthread_cond_wait(&q->changed, &q->lock) == EOWNERDEAD)
+		q_repair(q);
+}
+
+/* Queue segment id attached, once its maker has set it up; NULL if id
+ * is no queue, or (*dead set) if its maker died before it was set up: the
+ * segment is removed then. */
+static struct msgq *q_attach(int id, int *dead)
+{
+	struct shmid_ds sd;
+	*dead = 0;
+	if (shmctl(id, IPC_STAT, &sd) != 0 || sd.shm_segsz != sizeof(struct msgq))
+		return NULL;
+	struct msgq *q = shmat(id, NULL, 0);
+	if (q == (void *)-1)
+		return NULL;
+	for (unsigned spins = 1; __atomic_load_n(&q->magic, __ATOMIC_ACQUIRE) != MSGQ_MAGIC;
+	     spins++) { /* its maker is setting it up, or died doing it */
+		if (spins % 16 == 0 && libsys_pid_gone(sd.shm_cpid) &&
+		    __atomic_load_n(&q->magic, __ATOMIC_ACQUIRE) != MSGQ_MAGIC) {
+			*dead = 1;
+			shmctl(id, IPC_RMID, NULL);
+			shmdt(q);
+			return NULL;
+		}
+		sched_yield();
+	}
+	return q;
+}
+
 /* The queue of id, attached on first use; NULL with EINVAL if id is no
  * queue. */
 static struct msgq *queue(int id)
@@ -60,17 +130,10 @@ static struct msgq *queue(int id)
 		else if (!attached[i].q && freeslot < 0)
 			freeslot = i;
 	}
-	if (!q && freeslot >= 0) {
-		struct shmid_ds sd;
-		void *a = shmctl(id, IPC_STAT, &sd) == 0 && sd.shm_segsz == sizeof(struct msgq)
-				  ? shmat(id, NULL, 0) : (void *)-1;
-		if (a != (void *)-1) {
-			q = a;
-			while (__atomic_load_n(&q->magic, __ATOMIC_ACQUIRE) != MSGQ_MAGIC)
-				sched_yield(); /* its maker is setting it up */
-			attached[freeslot].id = id;
-			attached[freeslot].q = q;
-		}
+	int dead;
+	if (!q && freeslot >= 0 && (q = q_attach(id, &dead))) {
+		attached[freeslot].id = id;
+		attached[freeslot].q = q;
 	}
 	pthread_mutex_unlock(&table_lock);
 	if (!q)
@@ -88,6 +151,7 @@ static void queue_init(int id, key_t key, int mode)
 	pthread_condattr_t ca;
 	pthread_mutexattr_init(&ma);
 	pthread_mutexattr_setpshared(&ma, PTHREAD_PROCESS_SHARED);
+	pthread_mutexattr_setrobust(&ma, PTHREAD_MUTEX_ROBUST);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setpshared(&ca, PTHREAD_PROCESS_SHARED);
 	pthread_mutex_init(&q->lock, &ma);
@@ -106,21 +170,33 @@ static void queue_init(int id, key_t key, int mode)
 }
 
 /* The queue of key (IPC_PRIVATE: a new one), made with IPC_CREAT;
- * EEXIST with IPC_EXCL, ENOENT without IPC_CREAT, ENOSPC. */
+ * EEXIST with IPC_EXCL, ENOENT without IPC_CREAT, ENOSPC.  A queue whose
+ * maker died making it is removed on the way (queue) and made again. */
 int msgget(key_t key, int flags)
 {
 	key_t k = key == IPC_PRIVATE ? IPC_PRIVATE : (key_t)(key ^ MSGQ_KEYS);
 	int mode = flags & 0777;
-	if (key == IPC_PRIVATE || (flags & IPC_CREAT)) {
-		int id = shmget(k, sizeof(struct msgq), IPC_CREAT | IPC_EXCL | mode);
-		if (id >= 0) {
-			queue_init(id, key, mode);
-			return id;
+	for (int tries = 0;; tries++) {
+		if (key == IPC_PRIVATE || (flags & IPC_CREAT)) {
+			int id = shmget(k, sizeof(struct msgq), IPC_CREAT | IPC_EXCL | mode);
+			if (id >= 0) {
+				queue_init(id, key, mode);
+				return id;
+			}
+			if (errno != EEXIST || (flags & IPC_EXCL) || key == IPC_PRIVATE)
+				return -1;
 		}
-		if (errno != EEXIST || (flags & IPC_EXCL) || key == IPC_PRIVATE)
+		int id = shmget(k, sizeof(struct msgq), mode), dead = 0;
+		struct msgq *q = id < 0 ? NULL : q_attach(id, &dead);
+		if (q)
+			shmdt(q);
+		if (!dead || tries == 3)
+			return id;
+		if (!(flags & IPC_CREAT)) { /* a dead maker's, removed: none */
+			errno = ENOENT;
 			return -1;
+		}
 	}
-	return shmget(k, sizeof(struct msgq), mode);
 }
 
 int msgsnd(int id, const void *msgp, size_t size, int flags)
@@ -142,7 +218,7 @@ int msgsnd(int id, const void *msgp, size_t size, int flags)
 		errno = EINVAL;
 		return -1;
 	}
-	pthread_mutex_lock(&q->lock);
+	q_lock(q);
 	for (;;) {
 		if (q->removed) {
 			pthread_mutex_unlock(&q->lock);
@@ -157,7 +233,7 @@ int msgsnd(int id, const void *msgp, size_t size, int flags)
 			errno = EAGAIN;
 			return -1;
 		}
-		pthread_cond_wait(&q->changed, &q->lock);
+		q_wait(q);
 	}
 	struct rec r = { type, size };
 	memcpy(q->buf + q->used, &r, sizeof r);
@@ -199,7 +275,7 @@ ssize_t msgrcv(int id, void *msgp, size_t size, long type, int flags)
 		errno = EINVAL;
 		return -1;
 	}
-	pthread_mutex_lock(&q->lock);
+	q_lock(q);
 	long at;
 	for (;;) {
 		if (q->removed) {
@@ -214,7 +290,7 @@ ssize_t msgrcv(int id, void *msgp, size_t size, long type, int flags)
 			errno = ENOMSG;
 			return -1;
 		}
-		pthread_cond_wait(&q->changed, &q->lock);
+		q_wait(q);
 	}
 	struct rec r;
 	memcpy(&r, q->buf + at, sizeof r);
@@ -257,7 +333,7 @@ int msgctl(int id, int cmd, struct msqid_ds *buf)
 		errno = EFAULT;
 		return -1;
 	}
-	pthread_mutex_lock(&q->lock);
+	q_lock(q);
 	int r = 0;
 	switch (cmd) {
 	case IPC_STAT:
