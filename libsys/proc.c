@@ -546,31 +546,35 @@ int sleep_ms(unsigned ms)
 	return sys_sleep_ms(ms);
 }
 
-/* The kernel's sysinfo, in a static buffer (large: not on the stack);
+/* The kernel's sysinfo into *si (the caller's: threads call these at
+ * once, and a shared buffer one of them clears while another reads it
+ * gave clock_gettime a clock rate of 0, then a garbage time); si, or
  * NULL if the call failed. */
-static const struct abi_sysinfo *sysinfo(void)
+static const struct abi_sysinfo *sysinfo(struct abi_sysinfo *si)
 {
-	static struct abi_sysinfo si;
-	memset(&si, 0, sizeof si);
-	return sys_sysinfo((uint64_t)&si, sizeof si) == E_OK ? &si : NULL;
+	memset(si, 0, sizeof *si);
+	return sys_sysinfo((uint64_t)si, sizeof *si) == E_OK ? si : NULL;
 }
 
 uint64_t tsc_hz(void)
 {
-	const struct abi_sysinfo *si = sysinfo();
+	struct abi_sysinfo buf;
+	const struct abi_sysinfo *si = sysinfo(&buf);
 	return si ? si->tsc_hz : 0;
 }
 
 void libsys_rtc(uint64_t *epoch, uint64_t *tsc)
 {
-	const struct abi_sysinfo *si = sysinfo();
+	struct abi_sysinfo buf;
+	const struct abi_sysinfo *si = sysinfo(&buf);
 	*epoch = si ? si->rtc_epoch : 0;
 	*tsc = si ? si->rtc_tsc : 0;
 }
 
 unsigned cpu_count(void)
 {
-	const struct abi_sysinfo *si = sysinfo();
+	struct abi_sysinfo buf;
+	const struct abi_sysinfo *si = sysinfo(&buf);
 	return si && si->ncpus ? si->ncpus : 1;
 }
 
