@@ -23,7 +23,7 @@
 static int fails;
 #define CHECK(c) do { if (!(c)) { printf("@@FAIL linux4_sigwait: line %d: %s (errno %d)\n", __LINE__, #c, errno); fails++; } } while (0)
 
-static volatile int handler_ran, got[3];
+static volatile int handler_ran, got[3], waiting;
 
 static void handler(int s) { (void)s; handler_ran = 1; }
 
@@ -36,6 +36,7 @@ static void *waiter(void *arg)
 		    sigismember(&cur, SIGUSR1) && sigismember(&cur, SIGUSR2);
 	for (int i = 0; i < 3; i++) {
 		int sig = 0;
+		waiting = i + 1; /* the sender's cue for signal i */
 		if (sigwait(set, &sig) != 0)
 			return (void *)1;
 		got[i] = sig;
@@ -69,14 +70,21 @@ int main(void)
 	CHECK(pthread_sigmask(SIG_BLOCK, &set, NULL) == 0);
 	pthread_t t;
 	CHECK(pthread_create(&t, NULL, waiter, &set) == 0);
-	/* (sent again until taken: one sent before the waiter waits is left
-	 * pending on the main thread here, where Linux keeps it for the
-	 * process) */
-	for (int i = 0; i < 3; i++)
-		while (!got[i]) {
-			CHECK(kill(getpid(), i == 1 ? SIGUSR2 : SIGUSR1) == 0);
-			usleep(2000);
+	/* signal i is sent once the waiter is about to wait for it, and sent
+	 * again only if 200 ms later it is still not taken (one sent just
+	 * before the waiter waits is left pending on the main thread here,
+	 * where Linux keeps it for the process): resending every 2 ms, a
+	 * second SIGUSR1 sent while the waiter was taking the first was
+	 * taken in SIGUSR2's place on a loaded host */
+	for (int i = 0; i < 3; i++) {
+		while (waiting < i + 1)
+			usleep(1000);
+		for (int tries = 0; !got[i]; tries++) {
+			if (tries % 200 == 0)
+				CHECK(kill(getpid(), i == 1 ? SIGUSR2 : SIGUSR1) == 0);
+			usleep(1000);
 		}
+	}
 	void *r;
 	CHECK(pthread_join(t, &r) == 0 && r == NULL);
 	CHECK(inherited);
