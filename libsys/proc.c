@@ -546,36 +546,77 @@ int sleep_ms(unsigned ms)
 	return sys_sleep_ms(ms);
 }
 
-/* The kernel's sysinfo into *si (the caller's: threads call these at
- * once, and a shared buffer one of them clears while another reads it
- * gave clock_gettime a clock rate of 0, then a garbage time); si, or
- * NULL if the call failed. */
-static const struct abi_sysinfo *sysinfo(struct abi_sysinfo *si)
+/* What the kernel's sysinfo says that never changes after boot: the
+ * clock rate, the RTC reading at boot and the CPU count, read once.  The
+ * first caller to claim the read (state 0 -> 1) reads into one static
+ * buffer, then publishes (2); any caller meanwhile (another thread, a
+ * handler of the reader, a fork child of a reader) reads into a buffer
+ * on its own stack and keeps nothing.  (One shared buffer every caller
+ * cleared first let a thread take the clock rate as 0 while another was
+ * filling it: clock_gettime failed and usleep slept for ever.)  False if
+ * the call failed. */
+static struct {
+	uint64_t hz, epoch, tsc;
+	unsigned ncpus;
+} boot;
+static int boot_state; /* 0 not read, 1 being read, 2 in `boot` */
+
+/* sysinfo into si; its constants out; false if the call failed. */
+static bool read_into(struct abi_sysinfo *si, uint64_t *hz, uint64_t *epoch, uint64_t *tsc,
+		      unsigned *ncpus)
 {
 	memset(si, 0, sizeof *si);
-	return sys_sysinfo((uint64_t)si, sizeof *si) == E_OK ? si : NULL;
+	bool ok = sys_sysinfo((uint64_t)si, sizeof *si) == E_OK;
+	*hz = si->tsc_hz, *epoch = si->rtc_epoch, *tsc = si->rtc_tsc, *ncpus = si->ncpus;
+	return ok;
+}
+
+/* The rare case: another read is under way (noinline: the buffer takes
+ * stack only here). */
+static __attribute__((noinline)) bool read_local(uint64_t *hz, uint64_t *epoch, uint64_t *tsc,
+						 unsigned *ncpus)
+{
+	struct abi_sysinfo local;
+	return read_into(&local, hz, epoch, tsc, ncpus);
+}
+
+static bool boot_read(uint64_t *hz, uint64_t *epoch, uint64_t *tsc, unsigned *ncpus)
+{
+	static struct abi_sysinfo once;
+	int st = __atomic_load_n(&boot_state, __ATOMIC_ACQUIRE), zero = 0;
+	if (st == 2) {
+		*hz = boot.hz, *epoch = boot.epoch, *tsc = boot.tsc, *ncpus = boot.ncpus;
+		return true;
+	}
+	if (st != 0 || !__atomic_compare_exchange_n(&boot_state, &zero, 1, false,
+						    __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+		return read_local(hz, epoch, tsc, ncpus);
+	bool ok = read_into(&once, hz, epoch, tsc, ncpus);
+	boot.hz = *hz, boot.epoch = *epoch, boot.tsc = *tsc, boot.ncpus = *ncpus;
+	__atomic_store_n(&boot_state, ok ? 2 : 0, __ATOMIC_RELEASE);
+	return ok;
 }
 
 uint64_t tsc_hz(void)
 {
-	struct abi_sysinfo buf;
-	const struct abi_sysinfo *si = sysinfo(&buf);
-	return si ? si->tsc_hz : 0;
+	uint64_t hz, epoch, tsc;
+	unsigned n;
+	return boot_read(&hz, &epoch, &tsc, &n) ? hz : 0;
 }
 
 void libsys_rtc(uint64_t *epoch, uint64_t *tsc)
 {
-	struct abi_sysinfo buf;
-	const struct abi_sysinfo *si = sysinfo(&buf);
-	*epoch = si ? si->rtc_epoch : 0;
-	*tsc = si ? si->rtc_tsc : 0;
+	uint64_t hz;
+	unsigned n;
+	if (!boot_read(&hz, epoch, tsc, &n))
+		*epoch = *tsc = 0;
 }
 
 unsigned cpu_count(void)
 {
-	struct abi_sysinfo buf;
-	const struct abi_sysinfo *si = sysinfo(&buf);
-	return si && si->ncpus ? si->ncpus : 1;
+	uint64_t hz, epoch, tsc;
+	unsigned n;
+	return boot_read(&hz, &epoch, &tsc, &n) && n ? n : 1;
 }
 
 int initrd_stat(unsigned index, char *name, size_t max, uint64_t *size)
