@@ -39,13 +39,13 @@ static unsigned num(const char *s)
 	return v;
 }
 
-/* The measured part, on a thread pinned to this worker's CPU: wait for
- * the go, touch every page once (scattered), send (t0, t1). */
+/* The measured part, on a thread pinned to this worker's CPU: say it is
+ * ready, wait for the go, touch every page once (scattered), send (t0, t1). */
 static void toucher(void *arg)
 {
 	(void)arg;
-	struct sys_msg m;
-	if (ipc_recv(go, &m) == E_OK) {
+	struct sys_msg m = { .label = 2 };
+	if (ipc_send(res, &m) == E_OK && ipc_recv(go, &m) == E_OK) {
 		uint64_t t0 = rdtsc();
 		if (spin) { /* SPIN_ITERS steps of a register-only hash per "page" */
 			uint64_t x = t0;
@@ -118,7 +118,12 @@ static uint64_t run(const char *mode, unsigned n, uint64_t hz)
 		if (spawnv(argv, &pid[i]))
 			return 0;
 	}
+	/* Every worker ready (its pages filled and forked for COW) before any
+	 * goes: a worker still filling would count in the span. */
 	struct sys_msg m = { .label = 1 };
+	for (unsigned i = 0; i < n; i++)
+		if (ipc_recv(res, &m))
+			return 0;
 	for (unsigned i = 0; i < n; i++) /* each send meets one waiting worker */
 		ipc_send(go, &m);
 	uint64_t first = ~0ull, last = 0;
