@@ -64,6 +64,10 @@ int libsys_errno(int e);
 /* Set errno from e and return -1 (e != E_OK), or return 0. */
 int libsys_fail(int e);
 
+/* The kernel's count of frames and of free frames now (sysconf, sysinfo);
+ * 0 if unknown.  Safe from any thread and any handler. */
+int libsys_frames(uint64_t *total, uint64_t *avail);
+
 /* The file behind fd as PG_MMAP's w3 wants it (PG_LIST index + 1), 0 if
  * fd is not an open initrd file. */
 uint64_t libsys_fd_file(int fd);

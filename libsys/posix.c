@@ -292,20 +292,13 @@ int getpagesize(void)
 	return (int)PAGE_SIZE;
 }
 
-/* Frames of RAM (frame_stats), 0 if unknown. */
-static long phys_pages(void)
-{
-	static struct abi_frame_stats fs;
-	return sys_frame_stats((uint64_t)&fs, sizeof fs) == E_OK ? (long)fs.total : 0;
-}
-
 long sysconf(int name)
 {
 	switch (name) {
 	case _SC_PAGESIZE: return (long)PAGE_SIZE;
 	case _SC_NPROCESSORS_CONF:
 	case _SC_NPROCESSORS_ONLN: return (long)cpu_count();
-	case _SC_PHYS_PAGES: return phys_pages();
+	case _SC_PHYS_PAGES: return get_phys_pages();
 	case _SC_CLK_TCK: return 100; /* Linux's USER_HZ */
 	case _SC_OPEN_MAX: return LIBSYS_FD_MAX;
 	case _SC_ARG_MAX: return PG_SPAWN_MAX;

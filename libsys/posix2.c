@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <sched.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -270,25 +271,71 @@ int prlimit(pid_t pid, int resource, const struct rlimit *new_limit, struct rlim
 
 /* ---- sys/mman.h: mremap, msync, mlock, posix_madvise ---- */
 
+/* This process's regions, read a buffer of PG_PMAP at a time (the pager
+ * answers at most a page of them per call) into one scratch buffer too
+ * big for a thread's stack: one walker at a time. */
+#define WALK_MAX (IPC_BUF_MAX / sizeof(struct pg_region_info))
+static struct pg_region_info walk_buf[WALK_MAX];
+static volatile int walk_busy;
+
+/* Not held across fork (malloc's heap_brk takes it, through
+ * libsys_limit_room, under the heap lock, which fork takes after the
+ * others): the child lets it go instead, as it keeps walk_buf, a scratch
+ * buffer, whole. */
+void libsys_limit_fork(int stage)
+{
+	if (stage == 2)
+		__atomic_store_n(&walk_busy, 0, __ATOMIC_RELEASE);
+}
+
+/* Call visit(region, arg) on each region in address order until it
+ * returns true.  E_OK, or the error of a PG_PMAP (regions visited before
+ * it stay visited).  Regions another thread maps or unmaps meanwhile may
+ * or may not be seen. */
+static int each_region(bool (*visit)(const struct pg_region_info *, void *), void *arg)
+{
+	uint64_t from = 0;
+	int e;
+	while (__atomic_exchange_n(&walk_busy, 1, __ATOMIC_ACQUIRE))
+		sched_yield(); /* the holder is in a pager call */
+	for (;;) {
+		size_t got = 0, i = 0;
+		e = pager_pmap_from(0, from, walk_buf, WALK_MAX, &got); /* 0: ourselves */
+		while (!e && i < got && !visit(&walk_buf[i], arg))
+			i++;
+		if (e || i < got || got < WALK_MAX)
+			break;
+		from = walk_buf[got - 1].end;
+	}
+	__atomic_store_n(&walk_busy, 0, __ATOMIC_RELEASE);
+	return e;
+}
+
+struct region_at {
+	uint64_t a, end;            /* the range asked for */
+	struct pg_region_info *out;
+	bool found;
+};
+
+static bool region_at_visit(const struct pg_region_info *v, void *arg)
+{
+	struct region_at *q = arg;
+	if (v->end <= q->a)
+		return false;
+	if (q->a >= v->start && q->end <= v->end && q->end > q->a) {
+		*q->out = *v;
+		q->found = true;
+	}
+	return true; /* the first region ending past a decides */
+}
+
 /* The region holding [a, a + len) into *out; E_FAULT if no one region
  * holds all of it, E_NOMEM if the list cannot be read. */
 static int region_of(uint64_t a, size_t len, struct pg_region_info *out)
 {
-	enum { MAX = 1024 };
-	struct pg_region_info *v = malloc(MAX * sizeof *v);
-	size_t n = 0;
-	int e = v ? pager_pmap((uint32_t)getpid(), v, MAX, &n) : E_NOMEM;
-	if (!e) {
-		e = E_FAULT;
-		for (size_t i = 0; i < n; i++)
-			if (a >= v[i].start && a + len <= v[i].end && a + len > a) {
-				*out = v[i];
-				e = E_OK;
-				break;
-			}
-	}
-	free(v);
-	return e;
+	struct region_at q = { a, a + len, out, false };
+	int e = each_region(region_at_visit, &q);
+	return e ? E_NOMEM : q.found ? E_OK : E_FAULT;
 }
 
 /* mremap's move, as Linux does it for private mappings: a new mapping
@@ -457,26 +504,26 @@ int munlock(const void *addr, size_t len)
 	return lock_pages(a, n, 0);
 }
 
+static bool lock_visit(const struct pg_region_info *v, void *arg)
+{
+	int *failed = arg;
+	if (v->backing == PG_BACK_FIXED || !(v->rights & MAP_R))
+		return false;
+	if (v->backing == PG_BACK_STACK)
+		return false; /* resident as far as it has grown (Linux's stack
+			       * area is that part too); it grows on faults */
+	*failed = lock_pages(v->start, v->end - v->start, 1);
+	return *failed != 0;
+}
+
 /* MCL_CURRENT: fault in every mapping the process has (its program,
  * heap and mmaps; not the pager-placed pages, nor the stack's ungrown
  * part). */
 static int lock_all_current(void)
 {
-	static struct pg_region_info v[IPC_BUF_MAX / sizeof(struct pg_region_info)];
-	size_t n = 0;
-	int e = pager_pmap(sys_pid, v, sizeof v / sizeof v[0], &n);
-	if (e)
-		return libsys_fail(e);
-	for (size_t i = 0; i < n; i++) {
-		if (v[i].backing == PG_BACK_FIXED || !(v[i].rights & MAP_R))
-			continue;
-		if (v[i].backing == PG_BACK_STACK)
-			continue; /* resident as far as it has grown (Linux's stack
-				   * area is that part too); it grows on faults */
-		if (lock_pages(v[i].start, v[i].end - v[i].start, 1))
-			return -1;
-	}
-	return 0;
+	int failed = 0; /* a lock_pages failed: errno is set */
+	int e = each_region(lock_visit, &failed);
+	return e ? libsys_fail(e) : failed;
 }
 
 int mlockall(int flags)
@@ -511,46 +558,34 @@ int posix_madvise(void *addr, size_t len, int advice)
 
 int libsys_limited;
 
+struct mapped {
+	uint64_t as, data;
+};
+
+static bool mapped_visit(const struct pg_region_info *v, void *arg)
+{
+	struct mapped *m = arg;
+	uint64_t len = v->end - v->start;
+	if (v->backing == PG_BACK_STACK || v->backing == PG_BACK_FIXED)
+		len = v->resident * PAGE_SIZE; /* the IPC buffers' area:
+						* PG_MAX_THREADS pages */
+	m->as += len;
+	if ((v->rights & MAP_W) && (v->backing == PG_BACK_ANON || v->backing == PG_BACK_HEAP))
+		m->data += len;
+	return false;
+}
+
 /* The address space and the data (writable private memory, the heap)
  * this process has mapped now, in bytes, from PG_PMAP; the stack counts
  * its grown pages only, as Linux's stack area, and the pager's fixed
  * pages (the startup page, the 16 MiB of IPC buffers) the ones there.
  * false if unknown. */
-static volatile int busy; /* mapped_now's v is one buffer: one caller at a time */
-
-static void busy_take(void)
-{
-	while (__atomic_exchange_n(&busy, 1, __ATOMIC_ACQUIRE))
-		sched_yield(); /* the holder is in a pager call */
-}
-
-/* Not held across fork (malloc's heap_brk takes it under the heap lock,
- * which fork takes after the others): the child lets it go instead, as it
- * only keeps v, a scratch buffer, whole. */
-void libsys_limit_fork(int stage)
-{
-	if (stage == 2)
-		__atomic_store_n(&busy, 0, __ATOMIC_RELEASE);
-}
-
 static int mapped_now(uint64_t *as, uint64_t *data)
 {
-	static struct pg_region_info v[256];
-	size_t n = 0;
-	busy_take();
-	int e = pager_pmap((uint32_t)getpid(), v, 256, &n);
-	*as = *data = 0;
-	for (size_t i = 0; !e && i < n; i++) {
-		uint64_t len = v[i].end - v[i].start;
-		if (v[i].backing == PG_BACK_STACK || v[i].backing == PG_BACK_FIXED)
-			len = v[i].resident * PAGE_SIZE; /* the IPC buffers' area:
-							  * PG_MAX_THREADS pages */
-		*as += len;
-		if ((v[i].rights & MAP_W) &&
-		    (v[i].backing == PG_BACK_ANON || v[i].backing == PG_BACK_HEAP))
-			*data += len;
-	}
-	__atomic_store_n(&busy, 0, __ATOMIC_RELEASE);
+	struct mapped m = { 0, 0 };
+	int e = each_region(mapped_visit, &m);
+	*as = m.as;
+	*data = m.data;
 	return !e;
 }
 

@@ -300,21 +300,42 @@ int killpg(pid_t pgrp, int sig)
 
 /* ---- sys/sysinfo.h ---- */
 
-static int frames(struct abi_frame_stats *fs)
+/* The rare case of libsys_frames: the buffer is claimed (noinline: the
+ * statistics take a few KiB of stack only then). */
+static __attribute__((noinline)) int frames_local(uint64_t *total, uint64_t *avail)
 {
-	return sys_frame_stats((uint64_t)fs, sizeof *fs) == E_OK;
+	struct abi_frame_stats fs;
+	if (sys_frame_stats((uint64_t)&fs, sizeof fs) != E_OK)
+		return 0;
+	*total = fs.total;
+	*avail = fs.free;
+	return 1;
+}
+
+int libsys_frames(uint64_t *total, uint64_t *avail)
+{
+	static struct abi_frame_stats fs;
+	static int busy; /* fs claimed: by another thread, a handler's
+			  * interrupted caller or, in a fork child, for good */
+	if (__atomic_exchange_n(&busy, 1, __ATOMIC_ACQUIRE))
+		return frames_local(total, avail);
+	int ok = sys_frame_stats((uint64_t)&fs, sizeof fs) == E_OK;
+	*total = fs.total;
+	*avail = fs.free;
+	__atomic_store_n(&busy, 0, __ATOMIC_RELEASE);
+	return ok;
 }
 
 long get_phys_pages(void)
 {
-	static struct abi_frame_stats fs;
-	return frames(&fs) ? (long)fs.total : 0;
+	uint64_t total, avail;
+	return libsys_frames(&total, &avail) ? (long)total : 0;
 }
 
 long get_avphys_pages(void)
 {
-	static struct abi_frame_stats fs;
-	return frames(&fs) ? (long)fs.free : 0;
+	uint64_t total, avail;
+	return libsys_frames(&total, &avail) ? (long)avail : 0;
 }
 
 int get_nprocs(void)
@@ -347,21 +368,21 @@ static unsigned count_procs(void)
 
 int sysinfo(struct sysinfo *info)
 {
-	static struct abi_frame_stats fs;
+	uint64_t total, avail;
 	struct timespec up;
 	if (!info) {
 		errno = EFAULT;
 		return -1;
 	}
 	memset(info, 0, sizeof *info);
-	if (!frames(&fs)) {
+	if (!libsys_frames(&total, &avail)) {
 		errno = EINVAL;
 		return -1;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &up);
 	info->uptime = up.tv_sec;
-	info->totalram = fs.total * PAGE_SIZE;
-	info->freeram = fs.free * PAGE_SIZE;
+	info->totalram = total * PAGE_SIZE;
+	info->freeram = avail * PAGE_SIZE;
 	info->procs = (unsigned short)count_procs();
 	info->mem_unit = 1;
 	return 0;

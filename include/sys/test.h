@@ -55,9 +55,10 @@ uint64_t frames_settle(uint64_t want, unsigned ms);
  * after: it primes the page tables and pools that stay for good. */
 int touch_until_margin(void);
 
-/* Every page of the caller's program image: text read, data written.  A
- * test that counts frames calls it first: a page of its own that it
- * touched first between two counts would look like a lost frame. */
+/* Every page of the caller's program image: text read, data and bss
+ * written (an atomic add of 0).  frames_steady and frames_quiet call it
+ * (and touch 16 KiB of stack below them): a page of the program's own
+ * that it touched first between two counts would look like a lost frame. */
 void touch_image(void);
 
 /* frames_available() once it has not changed for 250 ms (frames of ended
