@@ -40,6 +40,7 @@ struct carry_hdr {
 	uint32_t magic, argc, envc, fdlen;
 	uint64_t ignored, blocked;
 	uint32_t strlen, pad;
+	uint64_t cpu_ns, thread_ns; /* libsys_cpu_ns's, for the new image */
 };
 
 /* The initrd name path means (see the top), or NULL (errno ENOENT). */
@@ -118,6 +119,8 @@ static long make_carry(char *buf, size_t cap, char *const argv[], char *const en
 	h.strlen = (uint32_t)(at - s0);
 	h.ignored = libsys_sig_ignored();
 	h.blocked = libsys_sigmask_get();
+	h.cpu_ns = libsys_cpu_ns(0);
+	h.thread_ns = libsys_cpu_ns(1);
 	memcpy(buf, &h, sizeof h);
 	return (long)at;
 }
@@ -188,6 +191,8 @@ char **libsys_exec_resume(const char *carry, size_t len, int *argc)
 		if ((h.ignored >> (sig - 1)) & 1)
 			signal(sig, SIG_IGN);
 	libsys_sigmask_set(h.blocked);
+	libsys_cpu_carried = h.cpu_ns;
+	libsys_thread_cpu_carried = h.thread_ns; /* (we are the main thread) */
 	*argc = (int)h.argc;
 	return v;
 }

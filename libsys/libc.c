@@ -568,15 +568,19 @@ static int clock_kind(clockid_t clk)
 	}
 }
 
-/* The CPU time the kernel counts (cpu_time): the calling thread's (thread
- * true) or its process's, all its threads' (ended ones too) since it
- * started or last exec'd; sampled at the kernel's tick (1 ms). */
+uint64_t libsys_cpu_carried;
+__thread uint64_t libsys_thread_cpu_carried;
+
+/* The CPU time the kernel counts (cpu_time) for this image, sampled at
+ * its tick (1 ms), plus what exec carried over from the earlier images:
+ * the calling thread's (thread true) or its process's, all its threads'
+ * (ended ones too). */
 uint64_t libsys_cpu_ns(int thread)
 {
 	struct sys_regs r;
 	if (sys_cpu_time_r(0, &r) != E_OK)
 		return 0;
-	return thread ? r.rdi : r.rsi;
+	return thread ? r.rdi + libsys_thread_cpu_carried : r.rsi + libsys_cpu_carried;
 }
 
 int clock_gettime(clockid_t clk, struct timespec *ts)

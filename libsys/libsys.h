@@ -408,9 +408,15 @@ void libsys_free_async(void *p);
 void libsys_run_atexit(int status);
 
 /* CPU time in ns as the kernel samples it (cpu_time): the calling
- * thread's (thread != 0) or its process's (its image's: since it started
- * or last exec'd); 0 if the call fails. */
+ * thread's (thread != 0) or its process's, earlier images' included (see
+ * libsys_cpu_carried); 0 if the call fails. */
 uint64_t libsys_cpu_ns(int thread);
+
+/* The CPU time of the process's earlier images and of the thread that
+ * exec'd (which goes on as the main thread), carried by exec: Linux's
+ * CPU clocks go on across exec. */
+extern uint64_t libsys_cpu_carried;
+extern __thread uint64_t libsys_thread_cpu_carried;
 /* crt0's first step: printf's %m. */
 void libsys_libc_init(void);
 /* 0 if grow more bytes of address space (data: of writable private

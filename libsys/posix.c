@@ -267,6 +267,7 @@ pid_t fork(void)
 		return -1;
 	}
 	if (pid == 0) {
+		libsys_cpu_carried = libsys_thread_cpu_carried = 0; /* a new process */
 		libsys_sigmask_set(mask); /* it started with all blocked (PG_SIGS_OFF) */
 		if (have)
 			sys_sigaltstack(ss.rdi, ss.rsi, ABI_SS_SET, onstack);

@@ -242,7 +242,8 @@ static void spin_cpu_ms(clockid_t clk, long ms)
 }
 
 /* A child that computes 150 ms, then execs an image that computes 150 ms
- * more: its parent's RUSAGE_CHILDREN counts both images. */
+ * more: the new image's CPU clocks start from the old one's (Linux's go
+ * on across exec), and its parent's RUSAGE_CHILDREN counts both images. */
 static void exec_child(char *self)
 {
 	long long c0 = rusage_ns(RUSAGE_CHILDREN);
@@ -305,7 +306,21 @@ static void itimer(int which, int sig)
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
-	if (argc > 1) { /* exec_child's image: 150 ms more of CPU time */
+	if (argc > 1) { /* exec_child's image: its clocks go on from the
+			 * 150 ms before the exec; 150 ms more of CPU time */
+		long long proc = clock_ns(CLOCK_PROCESS_CPUTIME_ID);
+		long long thread = clock_ns(CLOCK_THREAD_CPUTIME_ID);
+		printf("after exec: process clock %lld ms, thread clock %lld ms\n",
+		       proc / MS, thread / MS);
+		if (proc < 140 * MS || thread < 140 * MS)
+			return 3;
+		pid_t kid = fork(); /* a new process: its clocks start at 0 */
+		if (kid == 0)
+			_exit(clock_ns(CLOCK_PROCESS_CPUTIME_ID) < 100 * MS &&
+			      clock_ns(CLOCK_THREAD_CPUTIME_ID) < 100 * MS ? 0 : 4);
+		int st = -1;
+		if (kid < 0 || waitpid(kid, &st, 0) != kid || !WIFEXITED(st) || WEXITSTATUS(st))
+			return 4;
 		spin_cpu_ms(CLOCK_THREAD_CPUTIME_ID, 150);
 		return 0;
 	}
