@@ -50,6 +50,12 @@ static void transfer(struct thread *from, const struct ipc_msg *msg, struct thre
 		       arch_phys_to_virt(from->ipc_buf_pfn << 12), len);
 }
 
+/* What take() read of a sender while it was still queued. */
+struct taken {
+	bool call;  /* it waits for our reply */
+	bool fault; /* ... to a fault it asked (its in_fault) */
+};
+
 /* Dequeue the first thread on q still in state `from` and claim it; NULL
  * if none. ep->lock held.  A sender whose message is a call (for_reply)
  * moves straight to TS_BLOCKED_REPLY, with the reference our reply will
@@ -60,8 +66,11 @@ static void transfer(struct thread *from, const struct ipc_msg *msg, struct thre
  * waiting_on set: a killer that claimed it first cannot wake it before
  * its ipc_cancel has taken ep->lock, which we hold.  Once waiting_on is
  * cleared, a thread we did not claim is never looked at again: its killer
- * may wake it at once, and it may end and be freed. */
-static struct thread *take(struct list_link *q, int from, bool for_reply)
+ * may wake it at once, and it may end and be freed.  Nor are the fields a
+ * caller we did claim changes as it ends (a kill may claim it back from
+ * TS_BLOCKED_REPLY and run it at once: its in_fault goes false): what the
+ * receiver needs of them is read here, into *how (when for_reply). */
+static struct thread *take(struct list_link *q, int from, bool for_reply, struct taken *how)
 {
 	while (!list_empty(q)) {
 		struct thread *t = container_of(q->next, struct thread, ep_link);
@@ -73,6 +82,8 @@ static struct thread *take(struct list_link *q, int from, bool for_reply)
 							  reply ? TS_BLOCKED_REPLY : TS_RUNNABLE);
 		if (!won && reply)
 			kobj_put(&t->obj); /* it still holds its running reference */
+		if (won && for_reply)
+			*how = (struct taken){ reply, reply && t->in_fault };
 		list_del(&t->ep_link);
 		list_init(&t->ep_link);
 		/* last, and after all of the above (ipc_cancel's acquire) */
@@ -157,7 +168,7 @@ int ipc_send(struct endpoint *ep, const struct ipc_msg *msg, bool call)
 	struct thread *me = sched_current();
 	unsigned long f = spin_lock_irqsave(&ep->lock);
 	local_first(&ep->receivers);
-	struct thread *r = take(&ep->receivers, TS_BLOCKED_RECV, false);
+	struct thread *r = take(&ep->receivers, TS_BLOCKED_RECV, false, NULL);
 	if (!r) {
 		me->msg = *msg;
 		me->is_call = call;
@@ -188,7 +199,7 @@ static void notice_to(struct ipc_notice *n, struct thread *r)
 void ipc_notice(struct endpoint *ep, struct ipc_notice *n)
 {
 	unsigned long f = spin_lock_irqsave(&ep->lock);
-	struct thread *r = take(&ep->receivers, TS_BLOCKED_RECV, false);
+	struct thread *r = take(&ep->receivers, TS_BLOCKED_RECV, false, NULL);
 	if (!r)
 		list_add(ep->notices.prev, &n->link);
 	spin_unlock_irqrestore(&ep->lock, f);
@@ -232,7 +243,8 @@ int ipc_recv(struct endpoint *ep, bool poll)
 		notice_to(n, me);
 		return E_OK;
 	}
-	struct thread *s = take(&ep->senders, TS_BLOCKED_SEND, true);
+	struct taken how;
+	struct thread *s = take(&ep->senders, TS_BLOCKED_SEND, true, &how);
 	if (!s) {
 		if (poll) {
 			spin_unlock_irqrestore(&ep->lock, f);
@@ -243,10 +255,13 @@ int ipc_recv(struct endpoint *ep, bool poll)
 		return e;
 	}
 	spin_unlock(&ep->lock);
+	/* A call's s may be killed and run from here on (take): its message
+	 * stays as it was (a kill is quiet: the dying thread sends nothing),
+	 * and the reply reference keeps it in memory. */
 	transfer(s, &s->msg, me);
-	if (s->is_call) {
+	if (how.call) {
 		me->caller = s; /* s stays blocked, now for our reply (take) */
-		me->caller_fault = s->in_fault;
+		me->caller_fault = how.fault;
 	} else {
 		s->ipc_result = E_OK;
 		sched_wake(s);

@@ -50,7 +50,8 @@ static void enqueue(struct cpu_sched *c, struct thread *t)
 {
 	t->cpu = c->id;
 	runq_node_pin(&t->rq, t->pinned);
-	runq_push(&c->rq, &t->rq);
+	if (runq_push(&c->rq, &t->rq) != E_OK) /* a wake with no claim: a kernel bug */
+		printk("kobj: thread %lu woken while in use (on a run queue)\n", t->tid);
 }
 
 /* The system clock, in ms: the TSC (one clock for every CPU, also under

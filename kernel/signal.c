@@ -429,6 +429,14 @@ int ksys_sig_post(const uint64_t a[6], uint64_t out[6])
 		if (!(__atomic_load_n(&t->sigpending, __ATOMIC_SEQ_CST) & bit)) /* the first's */
 			__atomic_store_n(&t->siginfo[sig - 1], info, __ATOMIC_RELAXED);
 		__atomic_fetch_or(&t->sigpending, bit, __ATOMIC_SEQ_CST);
+		/* Blocked or not, decided again after the post (FORCE posts
+		 * a blocked one): a thread that let the signal through since
+		 * the look above either sees the bit (its signal_claim's fence
+		 * comes before its next look at sigpending) or is seen here
+		 * letting it through, and is kicked, and the pager told E_OK
+		 * so that it ends the thread's waits; else it would sleep
+		 * with the signal pending and nobody to wake it. */
+		blocked = (__atomic_load_n(&t->sigblocked, __ATOMIC_SEQ_CST) & bit) != 0;
 		if (!blocked)
 			kick(t);
 		e = blocked ? E_BUSY : E_OK;

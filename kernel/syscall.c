@@ -159,11 +159,17 @@ int ksys_sleep_ms(const uint64_t a[6], uint64_t out[6])
 {
 	if (a[0] > SLEEP_MAX_MS)
 		return E_INVAL;
-	uint64_t end = sched_ticks() + a[0];
+	uint64_t end = sched_ticks() + a[0], now;
 	sched_sleep_ms_unless(a[0], signal_ready_now);
-	if (!signal_ready_now())
-		return E_OK;
-	uint64_t now = sched_ticks();
+	/* woken early with no signal to take (a SIGCONT's wake of a stop
+	 * park can claim a sleep that came after it): sleep the rest */
+	while (!signal_ready_now()) {
+		now = sched_ticks();
+		if (now >= end || atomic_load_explicit(&cur()->kill, memory_order_relaxed))
+			return E_OK;
+		sched_sleep_ms_unless(end - now, signal_ready_now);
+	}
+	now = sched_ticks();
 	out[0] = end > now ? end - now : 0; /* what was left (nanosleep's rem) */
 	return E_INTR;
 }
