@@ -22,11 +22,25 @@
  * no fault and no system call happens with it held.  The lock word names
  * its holder's pid, and a waiter that finds the holder gone (a kill that
  * landed inside the few stores: SIGKILL, an OOM kill, another thread's
- * exit) takes it over, so one process's death does not hang the others;
- * the set is then as the dead holder left it (a semop may be half
- * applied).  A maker killed between making the segment and setting the
- * magic word leaves a set nobody can use: whoever finds it so, with its
- * maker gone, removes it (semget then makes a new one). */
+ * exit) takes it over, so one process's death does not hang the others.
+ * Every change is logged first and then made (semcore.c's journal), and
+ * whoever takes the lock finishes a change a dead holder logged
+ * (set_enter), so no change is ever seen half made.  A maker killed
+ * between making the segment and setting the magic word leaves a set
+ * nobody can use: whoever finds it so, with its maker gone, removes it
+ * (semget then makes a new one).
+ *
+ * SEM_UNDO: a process's adjustments on a set (Linux's semadj) are a record
+ * in the set, found by its pid (threads share it; a fork child has its
+ * own pid, so none; exec keeps the pid, so the record).  Before its first
+ * adjustment the process asks the pager (PG_SHM_NOTE) to mark the record
+ * dead when the process ends, however it ends, and to move the sequence
+ * word on and wake the set's waiters; whoever next takes the lock applies
+ * the marked records (clamped to 0..SEMVMX) and frees them, before
+ * anything else, so a waiter behind a killed holder wakes and gets the
+ * semaphore.  The pager marks before the process is seen gone, and pids
+ * are never reused by the pager, so no live process's record is applied
+ * and no dead one's missed. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <limits.h>

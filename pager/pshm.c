@@ -332,10 +332,12 @@ long do_shm_ctl(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
  * (the list is the process's, not its image's), none in a fork child,
  * fired and freed by proc_end (shm_notes_end) after its threads are gone
  * and before it is a zombie, so whoever sees the process gone (PG_PS)
- * sees its marks too.  A note names the segment by id: a segment removed
- * (or gone, its id stale) since is left alone.  Run alone. */
+ * sees its marks too.  A note names the segment by id and its object's
+ * number (ino: an id that came round again names another): a segment
+ * removed (or gone) since is left alone.  Run alone. */
 struct shm_note {
 	struct shm_note *next;
+	uint64_t ino;
 	int32_t id;
 	uint32_t mark, wake; /* offsets in the segment */
 };
@@ -344,11 +346,12 @@ struct shm_note {
 static struct shm_note note_mem[NOTES_FIXED];
 static struct pool note_pool;
 
-/* Segment id's object if it is there and not removed, else NULL. */
-static struct shm *note_seg(int32_t id)
+/* Segment id's object if it is there, not removed, and object number ino
+ * (0: any), else NULL. */
+static struct shm *note_seg(int32_t id, uint64_t ino)
 {
 	struct shm *o = dp_seg_find(id);
-	return o && !o->seg->removed ? o : NULL;
+	return o && !o->seg->removed && (!ino || o->ino == ino) ? o : NULL;
 }
 
 /* The window address of o's 32-bit word at off, NULL if its page has no
@@ -367,19 +370,19 @@ long do_shm_note(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	if (!note_pool.mem)
 		pool_init(&note_pool, note_mem, sizeof note_mem[0], NOTES_FIXED);
 	int32_t id = (int32_t)m->w[0];
-	struct shm *o = note_seg(id);
+	struct shm *o = note_seg(id, 0);
 	uint64_t mark = m->w[1], wake = m->w[2];
 	if (!o || mark % 4 || wake % 4 || mark >= o->seg->segsz || wake >= o->seg->segsz)
 		return E_INVAL;
 	for (struct shm_note **pp = &p->notes; *pp;) {
 		struct shm_note *n = *pp;
-		if (!note_seg(n->id)) {
+		if (!note_seg(n->id, n->ino)) {
 			*pp = n->next;
 			pool_put(&note_pool, n);
 			p->nnotes--;
 			continue;
 		}
-		if (n->id == id && n->mark == mark) {
+		if (n->id == id && n->ino == o->ino && n->mark == mark) {
 			n->wake = (uint32_t)wake;
 			return E_OK;
 		}
@@ -391,6 +394,7 @@ long do_shm_note(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	if (!n)
 		return E_NOMEM;
 	n->id = id;
+	n->ino = o->ino;
 	n->mark = (uint32_t)mark;
 	n->wake = (uint32_t)wake;
 	n->next = p->notes;
@@ -404,7 +408,7 @@ long do_shm_note(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
  * the frame's, as the sleepers'). */
 static void note_fire(const struct shm_note *n)
 {
-	struct shm *o = note_seg(n->id);
+	struct shm *o = note_seg(n->id, n->ino);
 	if (!o)
 		return;
 	uint32_t *mark = note_word(o, n->mark), *wake = note_word(o, n->wake);
