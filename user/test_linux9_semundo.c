@@ -16,6 +16,9 @@
  *     process, SETALL of all; the others stay;
  *   - exec_keeps: a process that takes the lock and execs itself keeps the
  *     adjustment (the new image sees the lock taken and exits: freed);
+ *   - threads: the threads of a process share its adjustments: what a
+ *     thread took stays taken when the thread ends, and is given back
+ *     when the process does;
  *   - stress: KILLS processes hammering a lock with SEM_UNDO are killed at
  *     varied moments while HAMMERS others take it ROUNDS times each: none
  *     hangs, and at the end the lock is free and the count 0.
@@ -24,6 +27,7 @@
  * Checked under Linux 6.1. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -344,6 +348,37 @@ static void exec_keeps(void)
 	CHECK(semctl(id, 0, IPC_RMID) == 0);
 }
 
+static void *thread_take(void *arg)
+{
+	int id = *(int *)arg;
+	return (void *)(long)(sop(id, 0, -1, SEM_UNDO) == 0 && sop(id, 1, -2, SEM_UNDO) == 0);
+}
+
+static void threads(void)
+{
+	int id = new_set(2);
+	setval(id, 0, 1);
+	setval(id, 1, 5);
+	pid_t pid = fork();
+	if (pid == 0) {
+		pthread_t t[2];
+		void *ok[2] = { 0, 0 };
+		int ids[2] = { id, id };
+		if (pthread_create(&t[0], NULL, thread_take, &ids[0]) != 0 ||
+		    pthread_join(t[0], &ok[0]) != 0 || val(id, 0) != 0 || val(id, 1) != 3)
+			_exit(1);
+		setval(id, 0, 1); /* (clears only semaphore 0's) */
+		if (pthread_create(&t[1], NULL, thread_take, &ids[1]) != 0 ||
+		    pthread_join(t[1], &ok[1]) != 0 || val(id, 0) != 0 || val(id, 1) != 1)
+			_exit(2);
+		_exit(ok[0] && ok[1] ? 0 : 3);
+	}
+	CHECK(exited0(reap(pid)));
+	CHECK(val(id, 0) == 1);
+	CHECK(val(id, 1) == 5);
+	CHECK(semctl(id, 0, IPC_RMID) == 0);
+}
+
 /* Take and give back id's lock (semaphore 0) counting holders in
  * semaphore 1, both with SEM_UNDO, n times (n < 0: for ever); semaphore 2
  * counts whole rounds (no SEM_UNDO). */
@@ -417,6 +452,7 @@ int main(int argc, char **argv)
 	fork_none();
 	setval_clears();
 	exec_keeps();
+	threads();
 	stress();
 	if (!fails)
 		printf("@@PASS " T "\n");
