@@ -319,6 +319,10 @@ $(BUILD)/unit/tsan_%: tests/unit/test_%.c $(HOST_SRCS) $(PAGER_PURE) $(SHIM_SRCS
 	@mkdir -p $(dir $@)
 	$(CC) $(TSAN_CFLAGS) -Ipager -DREPS=2 $< $(HOST_SRCS) $(PAGER_PURE) $(SHIM_SRCS) -o $@ $(HOST_LIBS)
 
+# libsys's System V semaphore core (values, SEM_UNDO records, journal).
+$(BUILD)/unit/test_semcore: HOST_SRCS += libsys/semcore.c
+$(BUILD)/unit/test_semcore: libsys/semcore.c libsys/semcore.h
+
 # libsys's printf %f/%e/%g, against the host's printf.
 $(BUILD)/unit/test_fltfmt: HOST_SRCS += libsys/fltfmt.c libsys/bigint.c
 $(BUILD)/unit/test_fltfmt: libsys/fltfmt.c libsys/bigint.c libsys/bigint.h

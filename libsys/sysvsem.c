@@ -22,11 +22,25 @@
  * no fault and no system call happens with it held.  The lock word names
  * its holder's pid, and a waiter that finds the holder gone (a kill that
  * landed inside the few stores: SIGKILL, an OOM kill, another thread's
- * exit) takes it over, so one process's death does not hang the others;
- * the set is then as the dead holder left it (a semop may be half
- * applied).  A maker killed between making the segment and setting the
- * magic word leaves a set nobody can use: whoever finds it so, with its
- * maker gone, removes it (semget then makes a new one). */
+ * exit) takes it over, so one process's death does not hang the others.
+ * Every change is logged first and then made (semcore.c's journal), and
+ * whoever takes the lock finishes a change a dead holder logged
+ * (set_enter), so no change is ever seen half made.  A maker killed
+ * between making the segment and setting the magic word leaves a set
+ * nobody can use: whoever finds it so, with its maker gone, removes it
+ * (semget then makes a new one).
+ *
+ * SEM_UNDO: a process's adjustments on a set (Linux's semadj) are a record
+ * in the set, found by its pid (threads share it; a fork child has its
+ * own pid, so none; exec keeps the pid, so the record).  Before its first
+ * adjustment the process asks the pager (PG_SHM_NOTE) to mark the record
+ * dead when the process ends, however it ends, and to move the sequence
+ * word on and wake the set's waiters; whoever next takes the lock applies
+ * the marked records (clamped to 0..SEMVMX) and frees them, before
+ * anything else, so a waiter behind a killed holder wakes and gets the
+ * semaphore.  The pager marks before the process is seen gone, and pids
+ * are never reused by the pager, so no live process's record is applied
+ * and no dead one's missed. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <limits.h>
@@ -43,27 +57,33 @@
 #include "abi/err.h"
 #include "sys/proc.h"
 #include "libsys.h"
+#include "semcore.h"
+#include "abi/pager.h"
 
 #define SEMS_MAGIC 0x53454d53u /* "SEMS" */
 #define SEMS_KEYS  0x73656d73  /* xor'd into a key: apart from shmget's */
 #define ATTACHED   256         /* sets one process keeps attached at once */
 #define GET_TRIES  16          /* semget's rounds against removals */
 
-struct semcell {
-	unsigned short val;
-	pid_t pid;          /* the last to change it */
-	int ncnt, zcnt;     /* waiting for it to grow, to be 0 */
-};
-
+/* The semaphores, SEM_UNDO records and journal are semcore.h's (c); the
+ * pager's PG_SHM_NOTE marks a record (its state word) when its owner
+ * ends and then moves seq on and wakes its sleepers. */
 struct semset {
 	uint32_t magic;     /* set last: the set is ready */
 	int lock;           /* 0 free, or the holder's pid */
 	unsigned seq;
 	int removed;
-	int nsems;
 	struct semid_ds ds;
-	struct semcell sem[SEMMSL];
+	struct semcore c;
 };
+
+_Static_assert(SEMC_MAX == SEMMSL && SEMC_VMX == SEMVMX && SEMC_UNDO == SEM_UNDO &&
+		       SEMC_DEAD == PG_SHM_NOTE_DEAD,
+	       "semcore.h's constants are sys/sem.h's and the pager's");
+_Static_assert(sizeof(struct semc_op) == sizeof(struct sembuf) &&
+		       offsetof(struct semc_op, op) == offsetof(struct sembuf, sem_op) &&
+		       offsetof(struct semc_op, flg) == offsetof(struct sembuf, sem_flg),
+	       "a semc_op is a struct sembuf");
 
 /* This process's attachments: set id -> its address, and how many of its
  * threads are inside a call on it (fork copies the table).  A call finds
@@ -78,6 +98,7 @@ static struct {
 	struct semset *s;
 } att[ATTACHED];
 static pthread_mutex_t att_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t undo_lock = PTHREAD_MUTEX_INITIALIZER; /* undo_claim's */
 
 static uint64_t att_take(void)
 {
@@ -92,11 +113,12 @@ static void att_give(uint64_t old)
 	libsys_sigs_on(old);
 }
 
-/* fork's hold on att_lock (libsys.h); the child has none of the other
- * threads, so none is in a call on a set. */
+/* fork's hold on undo_lock and att_lock (libsys.h); the child has none
+ * of the other threads, so none is in a call on a set. */
 void libsys_semset_fork(int stage)
 {
 	if (stage == 0) {
+		pthread_mutex_lock(&undo_lock);
 		pthread_mutex_lock(&att_lock);
 		return;
 	}
@@ -105,6 +127,7 @@ void libsys_semset_fork(int stage)
 			if (att[i].s)
 				att[i].users = 0;
 	pthread_mutex_unlock(&att_lock);
+	pthread_mutex_unlock(&undo_lock);
 }
 
 union semun_ {
@@ -159,6 +182,33 @@ static void set_changed(struct semset *s)
 static void set_wake(struct semset *s)
 {
 	libsys_futex_wake(&s->seq, INT_MAX, 1);
+}
+
+/* Take s's lock and bring the set up to date: a change a holder killed
+ * inside it logged is made (semc_redo), and the records the pager marked
+ * dead are applied and freed (their owners' SEM_UNDO), as Linux does at
+ * exit.  *seq is the sequence word read before the dead were looked for:
+ * a mark made after it moves the word on past *seq, so a waiter on *seq
+ * never sleeps through it.  1 if something changed (set_leave wakes). */
+static int set_enter(struct semset *s, unsigned *seq)
+{
+	set_lock(s);
+	*seq = __atomic_load_n(&s->seq, __ATOMIC_SEQ_CST);
+	semc_redo(&s->c);
+	int changed = 0;
+	for (int i; (i = semc_dead(&s->c)) >= 0; changed = 1)
+		semc_release(&s->c, i);
+	if (changed)
+		set_changed(s);
+	return changed;
+}
+
+/* Let s's lock go, and wake its waiters if something changed. */
+static void set_leave(struct semset *s, int changed)
+{
+	set_unlock(s);
+	if (changed)
+		set_wake(s);
 }
 
 static int removed(struct semset *s)
@@ -356,7 +406,8 @@ static int set_make(int id, key_t key, int nsems, int mode)
 		errno = e == EINVAL ? ENOMEM : e;
 		return -1;
 	}
-	s->nsems = nsems;
+	s->c.nsems = nsems;
+	s->c.jrec = -1;
 	s->ds.sem_perm.__key = key;
 	s->ds.sem_perm.mode = (unsigned)mode & 0777;
 	s->ds.sem_perm.uid = s->ds.sem_perm.cuid = geteuid();
@@ -429,7 +480,7 @@ int semget(key_t key, int nsems, int flags)
 				shmctl(id, IPC_RMID, NULL); /* never ready: gone */
 			continue; /* removed since, or not a set */
 		}
-		int n = s->nsems;
+		int n = s->c.nsems;
 		set_put(slot);
 		if (nsems > n) {
 			errno = EINVAL;
@@ -440,40 +491,120 @@ int semget(key_t key, int nsems, int flags)
 	errno = err;
 	return -1;
 }
-/* Whether sops can all be applied now (lock held): 1 and the new values
- * in val; 0 (would wait: *wait_on the semaphore, *zero if for 0); -1 with
- * errno ERANGE. */
-static int try_ops(struct semset *s, const struct sembuf *sops, size_t n,
-		   unsigned short *val, int *wait_on, int *zero)
+/* SEM_UNDO records: a process's record is claimed (SEMJ_CLAIM), the
+ * pager asked to mark it when the process ends (PG_SHM_NOTE), and only
+ * then made live (SEMJ_LIVE) and given adjustments.  Claims of one process
+ * go one at a time (undo_lock, with signals off; fork holds it), so it has
+ * one live record per set. */
+
+#define RECLAIM_MAX 32 /* claimed records looked at in one reclaim */
+
+/* Free the records of s claimed but never made live by processes now
+ * gone (killed before PG_SHM_NOTE: the pager will never mark them; one
+ * that asked would be marked dead already, as the pager marks before the
+ * process is seen gone).  The owners are looked up with the lock let go.
+ * How many were freed. */
+static int reclaim(struct semset *s, int me)
 {
-	for (int k = 0; k < s->nsems; k++)
-		val[k] = s->sem[k].val;
-	for (size_t i = 0; i < n; i++) {
-		int v = val[sops[i].sem_num], op = sops[i].sem_op;
-		if (op > 0) {
-			if (v + op > SEMVMX) {
-				errno = ERANGE;
-				return -1;
-			}
-			val[sops[i].sem_num] = (unsigned short)(v + op);
-		} else if (op < 0) {
-			if (v < -op) {
-				*wait_on = sops[i].sem_num;
-				*zero = 0;
-				return 0;
-			}
-			val[sops[i].sem_num] = (unsigned short)(v + op);
-		} else if (v != 0) {
-			*wait_on = sops[i].sem_num;
-			*zero = 1;
-			return 0;
+	int idx[RECLAIM_MAX], who[RECLAIM_MAX], n = 0, freed = 0;
+	unsigned seq;
+	int ch = set_enter(s, &seq);
+	for (int i = 0; i < s->c.nundo && n < RECLAIM_MAX; i++) {
+		struct semundo *u = semc_rec(&s->c, i);
+		if (__atomic_load_n(&u->state, __ATOMIC_ACQUIRE) == SEMC_RESERVED && u->owner != me) {
+			idx[n] = i;
+			who[n++] = u->owner;
 		}
+	}
+	set_leave(s, ch);
+	for (int k = 0; k < n; k++)
+		if (!gone(who[k]))
+			who[k] = 0;
+	ch = set_enter(s, &seq);
+	for (int k = 0; k < n; k++) {
+		struct semundo *u = semc_rec(&s->c, idx[k]);
+		if (who[k] && u->owner == who[k] &&
+		    __atomic_load_n(&u->state, __ATOMIC_ACQUIRE) == SEMC_RESERVED) {
+			semc_release(&s->c, idx[k]);
+			freed++;
+		}
+	}
+	set_leave(s, ch);
+	return freed;
+}
+
+/* Ask the pager to mark record i of set id (at s) dead when this process
+ * ends: 0, or an enum err. */
+static int undo_note(struct semset *s, int id, int i)
+{
+	struct sys_msg m = { .label = PG_SHM_NOTE,
+			     .w = { (uint64_t)id,
+				    (uint64_t)((char *)&semc_rec(&s->c, i)->state - (char *)s),
+				    (uint64_t)((char *)&s->seq - (char *)s) } };
+	return libsys_pg_call(&m);
+}
+
+/* One round of undo_claim (undo_lock held): 1 the record is there (or the
+ * set removed: the caller sees it), 0 to go round again, -1 with errno
+ * (ENOMEM: no room, or the pager has none). */
+static int claim_round(struct semset *s, int id, int me, int round)
+{
+	unsigned seq;
+	int ch = set_enter(s, &seq);
+	if (s->removed || semc_find(&s->c, me) >= 0) {
+		set_leave(s, ch);
+		return 1;
+	}
+	int i = semc_free_slot(&s->c);
+	if (i < 0) {
+		set_leave(s, ch);
+		if (round == 0 && reclaim(s, me))
+			return 0;
+		errno = ENOMEM;
+		return -1;
+	}
+	semc_commit(&s->c, SEMJ_CLAIM, i, me);
+	set_leave(s, ch);
+	int e = undo_note(s, id, i);
+	ch = set_enter(s, &seq);
+	struct semundo *u = semc_rec(&s->c, i);
+	if (u->owner == me && __atomic_load_n(&u->state, __ATOMIC_ACQUIRE) == SEMC_RESERVED) {
+		if (e)
+			semc_release(&s->c, i); /* adjustments none yet */
+		else
+			semc_commit(&s->c, SEMJ_LIVE, i, me);
+	}
+	set_leave(s, ch);
+	if (e && !removed(s)) {
+		errno = ENOMEM;
+		return -1;
 	}
 	return 1;
 }
 
-/* semop on set s with a limit of ms (FUTEX_FOREVER: none). */
-static int semop_in(struct semset *s, struct sembuf *user_sops, size_t n, uint64_t ms, int timed)
+/* Make sure this process (me) has a live SEM_UNDO record in set s (id):
+ * 0, or -1 with errno ENOMEM.  (A set removed meanwhile: 0, the caller
+ * finds it removed.) */
+static int undo_claim(struct semset *s, int id, int me)
+{
+	uint64_t sigs = libsys_sigs_off();
+	pthread_mutex_lock(&undo_lock);
+	int r = 0;
+	for (int round = 0; (r = claim_round(s, id, me, round)) == 0 && round < 4; round++)
+		;
+	int e = errno;
+	pthread_mutex_unlock(&undo_lock);
+	libsys_sigs_on(sigs);
+	errno = e;
+	return r < 0 ? -1 : 0;
+}
+
+/* semop on set s (id's) with a limit of ms (FUTEX_FOREVER: none).  The
+ * operations are checked on the journal's copy (semc_try) and made
+ * together (semc_commit), with this process's SEM_UNDO record if one asks
+ * for SEM_UNDO (claimed first: undo_claim). */
+static int semop_in(struct semset *s, int id, struct sembuf *user_sops, size_t n, uint64_t ms,
+		    int timed)
 {
 	if (n == 0) {
 		errno = EINVAL;
@@ -487,52 +618,57 @@ static int semop_in(struct semset *s, struct sembuf *user_sops, size_t n, uint64
 	 * faults with no lock held) */
 	struct sembuf sops[SEMOPM];
 	memcpy(sops, user_sops, n * sizeof *sops);
-	int nowait = 0;
+	int nowait = 0, undo = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (sops[i].sem_num >= s->nsems) {
+		if (sops[i].sem_num >= s->c.nsems) {
 			errno = EFBIG;
 			return -1;
 		}
 		if (sops[i].sem_flg & IPC_NOWAIT)
 			nowait = 1;
+		if ((sops[i].sem_flg & SEM_UNDO) && sops[i].sem_op)
+			undo = 1;
 	}
-	unsigned short val[SEMMSL];
+	const struct semc_op *ops = (const struct semc_op *)(const void *)sops;
 	for (;;) {
-		int wait_on = 0, zero = 0;
+		int wait_on = 0, zero = 0, rec = -1;
 		pid_t me = getpid();
 		time_t now = time(NULL);
-		set_lock(s);
+		unsigned seq;
+		int ch = set_enter(s, &seq);
 		if (s->removed) {
-			set_unlock(s);
+			set_leave(s, ch);
 			errno = EIDRM;
 			return -1;
 		}
-		int r = try_ops(s, sops, n, val, &wait_on, &zero);
+		if (undo && (rec = semc_find(&s->c, me)) < 0) {
+			set_leave(s, ch);
+			if (undo_claim(s, id, me))
+				return -1;
+			continue;
+		}
+		int r = semc_try(&s->c, ops, n, rec, &wait_on, &zero);
 		if (r == 1) {
-			for (int k = 0; k < s->nsems; k++)
-				s->sem[k].val = val[k];
+			semc_commit(&s->c, SEMJ_OP, rec, me);
 			for (size_t i = 0; i < n; i++)
-				s->sem[sops[i].sem_num].pid = me;
+				s->c.sem[sops[i].sem_num].pid = me;
 			s->ds.sem_otime = now;
 			set_changed(s);
-			set_unlock(s);
-			set_wake(s);
+			set_leave(s, 1);
 			return 0;
 		}
 		if (r < 0 || nowait) {
-			set_unlock(s);
-			if (r == 0)
-				errno = EAGAIN;
+			set_leave(s, ch);
+			errno = r < 0 ? ERANGE : EAGAIN;
 			return -1;
 		}
-		int *count = zero ? &s->sem[wait_on].zcnt : &s->sem[wait_on].ncnt;
+		int32_t *count = zero ? &s->c.sem[wait_on].zcnt : &s->c.sem[wait_on].ncnt;
 		(*count)++;
-		unsigned seq = s->seq;
-		set_unlock(s);
+		set_leave(s, ch);
 		int e = libsys_futex_wait(&s->seq, seq, ms, 1);
-		set_lock(s);
+		ch = set_enter(s, &seq);
 		(*count)--;
-		set_unlock(s);
+		set_leave(s, ch);
 		if (e == E_INTR) {
 			errno = EINTR;
 			return -1;
@@ -551,7 +687,7 @@ static int semop_ms(int id, struct sembuf *sops, size_t n, uint64_t ms, int time
 	struct semset *s = set_get(id, &slot);
 	if (!s)
 		return -1;
-	int r = semop_in(s, sops, n, ms, timed);
+	int r = semop_in(s, id, sops, n, ms, timed);
 	int e = errno;
 	set_put(slot);
 	errno = e;
@@ -579,13 +715,13 @@ int semtimedop(int id, struct sembuf *sops, size_t n, const struct timespec *t)
 static int semctl_in(struct semset *s, int id, int num, int cmd, union semun_ arg)
 {
 	int one = cmd == GETVAL || cmd == SETVAL || cmd == GETPID || cmd == GETNCNT || cmd == GETZCNT;
-	if (one && (num < 0 || num >= s->nsems)) {
+	if (one && (num < 0 || num >= s->c.nsems)) {
 		errno = EINVAL;
 		return -1;
 	}
 	/* the caller's buffers: checked and read before the lock, written
 	 * after it (EFAULT, as Linux, for one that is not there) */
-	int nsems = s->nsems;
+	int nsems = s->c.nsems;
 	size_t len = cmd == IPC_STAT || cmd == IPC_SET ? sizeof(struct semid_ds)
 		     : cmd == GETALL || cmd == SETALL  ? (size_t)nsems * sizeof(unsigned short)
 						       : 0;
@@ -604,10 +740,11 @@ static int semctl_in(struct semset *s, int id, int num, int cmd, union semun_ ar
 		memcpy(vals, arg.array, len);
 	pid_t me = getpid();
 	time_t now = time(NULL);
-	int r = 0, woke = 0;
-	set_lock(s);
+	int r = 0;
+	unsigned seq;
+	int woke = set_enter(s, &seq);
 	if (s->removed) { /* by another process since set_get */
-		set_unlock(s);
+		set_leave(s, woke);
 		errno = EINVAL;
 		return -1;
 	}
@@ -615,8 +752,7 @@ static int semctl_in(struct semset *s, int id, int num, int cmd, union semun_ ar
 	case IPC_RMID:
 		s->removed = 1;
 		set_changed(s);
-		set_unlock(s);
-		set_wake(s);
+		set_leave(s, 1);
 		shmctl(id, IPC_RMID, NULL); /* freed once all have detached */
 		return 0;
 	case IPC_STAT:
@@ -626,25 +762,25 @@ static int semctl_in(struct semset *s, int id, int num, int cmd, union semun_ ar
 		s->ds.sem_perm.mode = set_mode;
 		s->ds.sem_ctime = now;
 		break;
-	case GETVAL: r = s->sem[num].val; break;
-	case GETPID: r = s->sem[num].pid; break;
-	case GETNCNT: r = s->sem[num].ncnt; break;
-	case GETZCNT: r = s->sem[num].zcnt; break;
+	case GETVAL: r = s->c.sem[num].val; break;
+	case GETPID: r = s->c.sem[num].pid; break;
+	case GETNCNT: r = s->c.sem[num].ncnt; break;
+	case GETZCNT: r = s->c.sem[num].zcnt; break;
 	case SETVAL:
 		if (arg.val < 0 || arg.val > SEMVMX) {
 			errno = ERANGE;
 			r = -1;
 			break;
 		}
-		s->sem[num].val = (unsigned short)arg.val;
-		s->sem[num].pid = me;
+		semc_setval(&s->c, num, arg.val); /* every SEM_UNDO of it 0 */
+		s->c.sem[num].pid = me;
 		s->ds.sem_ctime = now;
 		set_changed(s);
 		woke = 1;
 		break;
 	case GETALL:
 		for (int k = 0; k < nsems; k++)
-			vals[k] = s->sem[k].val;
+			vals[k] = s->c.sem[k].val;
 		break;
 	case SETALL:
 		for (int k = 0; k < nsems; k++)
@@ -652,11 +788,10 @@ static int semctl_in(struct semset *s, int id, int num, int cmd, union semun_ ar
 				errno = ERANGE;
 				r = -1;
 			}
-		for (int k = 0; k < nsems && r == 0; k++) {
-			s->sem[k].val = vals[k];
-			s->sem[k].pid = me;
-		}
 		if (r == 0) {
+			semc_setall(&s->c, vals); /* every SEM_UNDO 0 */
+			for (int k = 0; k < nsems; k++)
+				s->c.sem[k].pid = me;
 			s->ds.sem_ctime = now;
 			set_changed(s);
 			woke = 1;
@@ -666,9 +801,7 @@ static int semctl_in(struct semset *s, int id, int num, int cmd, union semun_ ar
 		errno = EINVAL;
 		r = -1;
 	}
-	set_unlock(s);
-	if (woke)
-		set_wake(s);
+	set_leave(s, woke);
 	if (r == 0 && cmd == IPC_STAT)
 		memcpy(arg.buf, &ds, sizeof ds);
 	if (r == 0 && cmd == GETALL)

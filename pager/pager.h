@@ -56,6 +56,7 @@ _Static_assert(PG_MAX_THREADS % PROC_THR_CHUNK == 0, "whole chunks");
  * process's end.  status is valid once not LIVE.  Once FREE it is no
  * longer found, and its memory goes back after the message that freed it
  * (proc_sweep). */
+struct shm_note;
 struct proc {
 	struct lock lock;                  /* its faults and BESIDE requests, one
 					    * at a time (pg.big read) */
@@ -141,6 +142,10 @@ struct proc {
 					    * once that ended, the one it had
 					    * (who may end it: may_end) */
 	bool kill_mark;                    /* do_kill: to be signalled */
+	struct shm_note *notes;            /* PG_SHM_NOTE's, fired at its end
+					    * (pshm.c); kept by exec, none
+					    * in a fork child */
+	uint32_t nnotes;
 };
 
 struct pager {
@@ -254,6 +259,9 @@ uint64_t proc_cpu_ns(const struct proc *p);
 bool proc_has_thread(struct proc *p, uint64_t tid);
 long do_exit(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 long do_robust(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+long do_shm_note(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+/* Fire and free p's PG_SHM_NOTE notes (p ends: its threads are gone). */
+void shm_notes_end(struct proc *p);
 void robust_proc_end(struct proc *p);
 long do_getpid(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 long do_thread_spawn(struct proc *p, const struct sys_msg *m, struct sys_msg *r);

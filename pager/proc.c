@@ -334,6 +334,7 @@ static void drop_threads(struct proc *p)
 static void teardown(struct proc *p)
 {
 	drop_threads(p);
+	shm_notes_end(p); /* its SEM_UNDO records marked, their waiters woken */
 	if (p->wait_reply) /* its waiting thread is ended: nobody to answer */
 		sys_handle_close(p->wait_reply);
 	p->wait_reply = 0;

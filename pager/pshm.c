@@ -7,6 +7,7 @@
  * it again with mremap's alias.  The requests run alone (pg.big for
  * writing): the namespace and the objects' sizes have no other lock. */
 #include "pager.h"
+#include "pool.h"
 
 /* Whether name (NUL-terminated) is one: no '/' (shm_open's), or a
  * path that starts with one (libsys's tmpfs). */
@@ -323,4 +324,110 @@ long do_shm_ctl(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	default:
 		return E_INVAL;
 	}
+}
+
+/* PG_SHM_NOTE: what a process asks done to segments' words when it ends
+ * (libsys's SEM_UNDO records: sysvsem.c).  Each note is a node of
+ * note_pool on its process's list (struct proc's notes), kept across exec
+ * (the list is the process's, not its image's), none in a fork child,
+ * fired and freed by proc_end (shm_notes_end) after its threads are gone
+ * and before it is a zombie, so whoever sees the process gone (PG_PS)
+ * sees its marks too.  A note names the segment by id and its object's
+ * number (ino: an id that came round again names another): a segment
+ * removed (or gone) since is left alone.  Run alone. */
+struct shm_note {
+	struct shm_note *next;
+	uint64_t ino;
+	int32_t id;
+	uint32_t mark, wake; /* offsets in the segment */
+};
+
+#define NOTES_FIXED 64 /* notes of the pool's own array; more grow it */
+static struct shm_note note_mem[NOTES_FIXED];
+static struct pool note_pool;
+
+/* Segment id's object if it is there, not removed, and object number ino
+ * (0: any), else NULL. */
+static struct shm *note_seg(int32_t id, uint64_t ino)
+{
+	struct shm *o = dp_seg_find(id);
+	return o && !o->seg->removed && (!ino || o->ino == ino) ? o : NULL;
+}
+
+/* The window address of o's 32-bit word at off, NULL if its page has no
+ * frame (never touched: nothing there to mark). */
+static uint32_t *note_word(struct shm *o, uint32_t off)
+{
+	struct page *pg = pagetab_lookup(&o->pages, off & ~(uint64_t)(PAGE_SIZE - 1));
+	return pg ? (uint32_t *)((char *)mem_window(pg->pfn) + (off & (PAGE_SIZE - 1))) : NULL;
+}
+
+/* PG_SHM_NOTE (abi/pager.h).  The caller's notes on segments gone or
+ * removed meanwhile are dropped first. */
+long do_shm_note(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
+{
+	(void)r;
+	if (!note_pool.mem)
+		pool_init(&note_pool, note_mem, sizeof note_mem[0], NOTES_FIXED);
+	int32_t id = (int32_t)m->w[0];
+	struct shm *o = note_seg(id, 0);
+	uint64_t mark = m->w[1], wake = m->w[2];
+	if (!o || mark % 4 || wake % 4 || mark >= o->seg->segsz || wake >= o->seg->segsz)
+		return E_INVAL;
+	for (struct shm_note **pp = &p->notes; *pp;) {
+		struct shm_note *n = *pp;
+		if (!note_seg(n->id, n->ino)) {
+			*pp = n->next;
+			pool_put(&note_pool, n);
+			p->nnotes--;
+			continue;
+		}
+		if (n->id == id && n->ino == o->ino && n->mark == mark) {
+			n->wake = (uint32_t)wake;
+			return E_OK;
+		}
+		pp = &n->next;
+	}
+	if (p->nnotes >= PG_SHM_NOTES_MAX)
+		return E_OVERFLOW;
+	struct shm_note *n = pool_get(&note_pool);
+	if (!n)
+		return E_NOMEM;
+	n->id = id;
+	n->ino = o->ino;
+	n->mark = (uint32_t)mark;
+	n->wake = (uint32_t)wake;
+	n->next = p->notes;
+	p->notes = n;
+	p->nnotes++;
+	return E_OK;
+}
+
+/* Do what note n asks: its mark, then the wake word moved on and its
+ * sleepers woken (a FUTEX_SHARED wake of the window address: the key is
+ * the frame's, as the sleepers'). */
+static void note_fire(const struct shm_note *n)
+{
+	struct shm *o = note_seg(n->id, n->ino);
+	if (!o)
+		return;
+	uint32_t *mark = note_word(o, n->mark), *wake = note_word(o, n->wake);
+	if (mark)
+		__atomic_fetch_or(mark, PG_SHM_NOTE_DEAD, __ATOMIC_SEQ_CST);
+	if (wake) {
+		struct sys_regs r;
+		__atomic_fetch_add(wake, 1, __ATOMIC_SEQ_CST);
+		sys_futex_wake_r((uint64_t)(uintptr_t)wake | FUTEX_SHARED, INT32_MAX, &r);
+	}
+}
+
+void shm_notes_end(struct proc *p)
+{
+	while (p->notes) {
+		struct shm_note *n = p->notes;
+		p->notes = n->next;
+		note_fire(n);
+		pool_put(&note_pool, n);
+	}
+	p->nnotes = 0;
 }

@@ -306,6 +306,19 @@
  *                    time                         (mode | PG_SHM_DEST) << 32;
  *                                                 buffer: atime, dtime, ctime
  *                                                 (u64).  E_INVAL (id, cmd)
+ *   PG_SHM_NOTE      w0 = id, w1 = the offset of  -  when the caller's process
+ *                    a mark word, w2 = the offset ends (not at exec; a fork
+ *                    of a wake word (u32, 4-byte  child has none), the pager
+ *                    aligned, in the segment)     ORs PG_SHM_NOTE_DEAD into
+ *                                                 the mark word, then adds 1 to
+ *                                                 the wake word and wakes all
+ *                                                 its (shared) futex sleepers,
+ *                                                 if the segment is there and
+ *                                                 not removed (sysvsem.c's
+ *                                                 SEM_UNDO records).  Once per
+ *                                                 (id, w1).  E_INVAL (id,
+ *                                                 offsets), E_OVERFLOW
+ *                                                 (PG_SHM_NOTES_MAX), E_NOMEM
  * Checks and waits for libsys's descriptors (pager/pipe.c):
  *   PG_IO_CHECK      w0 = addr, w1 = len, w2 =    w0 = how many bytes from
  *                    0 readable, 1 writable       addr are memory of the
@@ -441,6 +454,7 @@ enum pg_request {
 	PG_SIGQUEUE,
 	PG_PIPE_CTL,
 	PG_ROBUST,
+	PG_SHM_NOTE,
 	PG_COUNT
 };
 
@@ -581,6 +595,8 @@ struct pg_poll {
 #define PG_SHM_SET     1
 #define PG_SHM_RMID    2
 #define PG_SHM_DEST    01000          /* STAT's mode bit: removed (Linux's SHM_DEST) */
+#define PG_SHM_NOTE_DEAD 0x80000000u /* PG_SHM_NOTE's mark */
+#define PG_SHM_NOTES_MAX 4096      /* PG_SHM_NOTE's per process */
 #define PG_MMAP_MIN    0x10000ull     /* the lowest address mapped (vm.mmap_min_addr) */
 #define PG_MAX_ARGS    8              /* argv entries, name included */
 #define PG_SPAWN_MAX   512            /* bytes of a PG_SPAWN buffer */

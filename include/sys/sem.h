@@ -4,8 +4,11 @@
  * process, unrelated or exec'd.  semop applies all its operations or
  * none, waiting asleep (a futex of the set) unless IPC_NOWAIT (EAGAIN); a
  * handled signal ends the wait with EINTR, IPC_RMID with EIDRM.  SEM_UNDO
- * is accepted but not undone at exit.  As on Linux, the program defines
- * union semun itself. */
+ * operations are undone when the process ends (exit, a kill, a fault; not
+ * exec), as Linux's: each semaphore's adjustment applied, the value kept
+ * in 0..SEMVMX; SETVAL and SETALL clear the adjustments, a fork child
+ * starts with none.  As on Linux, the program defines union semun
+ * itself. */
 #ifndef _SYS_SEM_H
 #define _SYS_SEM_H
 
