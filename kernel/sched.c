@@ -88,31 +88,17 @@ void sched_init_cpu(unsigned cpu)
 }
 
 /* The first steps of both switches (switch_to, sched_switch_fast): prev's
- * FPU state left, next's FS base, next made this CPU's current.
- * The FS base: a program's thread gets its own unless this CPU loaded
- * exactly that for it last (the same fs_key: then only the pager's
- * threads or idle ran since, which leave it alone); those load none (what
- * is live stays: the pager never reads it), so a fault's round trip to
- * the pager and back writes no MSR.  What a thread does to its own base
- * (a null selector load) stays its own: no other thread has its key. */
+ * FPU state and data selectors left, next made this CPU's current.  The
+ * data selectors are the thread's (a value left by one thread was
+ * another's to read): a program's thread leaving has its saved (the
+ * pager's threads and idle load none: what is live stays so); next's are
+ * loaded after the hand-over (sched_load_segs). */
 static inline void switch_begin(struct cpu_sched *c, struct thread *prev,
 				struct thread *next)
 {
 	arch_fpu_leave(prev->fpu);
-	/* the data selectors are the thread's (a value left by one thread
-	 * was another's to read): a program's thread leaving has its saved
-	 * (the pager's threads and idle load none: what is live stays so),
-	 * next's are loaded unless live already, which sets the FS base too */
 	if (prev->user_segs)
 		c->live_segs = prev->segs = arch_segs_get();
-	if (next->segs != c->live_segs) {
-		arch_segs_set(next->segs, next->fs_base);
-		c->live_segs = next->segs;
-		c->fs_key = next->fs_key;
-	} else if (next->user_segs && next->fs_key != c->fs_key) {
-		arch_set_fs_base(next->fs_base);
-		c->fs_key = next->fs_key;
-	}
 	next->cpu = c->id;
 	next->runs++;
 	atomic_store(&next->state, TS_RUNNING);
@@ -142,12 +128,13 @@ static void switch_to(struct cpu_sched *c, struct thread *next)
 	sched_finish_switch();
 }
 
-/* sched_finish_switch: first thing on the new thread after a switch: drop
- * the running reference of a thread that died. (Also reached from
- * thread_first_entry for a thread's very first run.) */
+/* sched_finish_switch: first thing on the new thread after a switch: its
+ * selectors, and the running reference of a thread that died dropped.
+ * (Also reached from thread_first_entry for a thread's very first run.) */
 void sched_finish_switch(void)
 {
 	struct cpu_sched *c = me();
+	sched_load_segs();
 	struct thread *prev = c->prev;
 	c->prev = NULL;
 	if (prev)

@@ -34,7 +34,13 @@
  *                            selectors (ds, es, gs) and switch back and
  *                            forth: each keeps its own, and a new thread
  *                            starts with null ones (one thread's values
- *                            were the next one's to read) */
+ *                            were the next one's to read)
+ *   hostile_selectors_migrate two threads on any CPUs ping-pong over an
+ *                            endpoint, each changing its selectors before
+ *                            every wait: after each wake it finds the ones
+ *                            it set (a CPU that switched a thread in read
+ *                            them before the CPU it left had saved them:
+ *                            review rev16; a guard, the window is short) */
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -599,6 +605,63 @@ static void test_selectors(void)
 	test_pass(name);
 }
 
+#include "sys/ipc.h"
+
+struct mig_arg {
+	uint32_t ep;
+	int server;
+	uint64_t wrong;
+	volatile int done, bad;
+};
+
+/* SEL_ROUNDS call/reply turns, the selectors flipped between 0x23 and
+ * null before every wait and checked after it. */
+static void mig_loop(void *arg)
+{
+	struct mig_arg *a = arg;
+	struct sys_msg m = { .label = 1 }, in;
+	int e = a->server ? ipc_recv(a->ep, &in) : E_OK;
+	for (int i = 0; i < SEL_ROUNDS && e == E_OK && !a->bad; i++) {
+		uint16_t sel = (i + a->server) % 2 ? SEL_USER_DATA : 0;
+		__asm__ volatile("mov %0, %%ds\n\tmov %0, %%es\n\tmov %0, %%gs" :: "r"(sel));
+		uint64_t want = segs_now();
+		e = a->server ? ipc_reply_recv(a->ep, &m, &in) : ipc_call(a->ep, &m);
+		uint64_t now = segs_now();
+		if (now != want) {
+			a->wrong = now;
+			a->bad = 1;
+		}
+	}
+	__asm__ volatile("mov %0, %%ds\n\tmov %0, %%es\n\tmov %0, %%gs" :: "r"(0));
+	if (!a->server) { /* the server's last receive waits for this */
+		m.label = 2;
+		ipc_send(a->ep, &m);
+	}
+	a->done = 1;
+}
+
+static void test_selectors_migrate(void)
+{
+	const char *name = "hostile_selectors_migrate";
+	struct sys_regs r;
+	TEST_ERR(name, sys_endpoint_create_r(&r), E_OK);
+	static struct mig_arg a[2];
+	a[0] = (struct mig_arg){ .ep = (uint32_t)r.rdi, .server = 1 };
+	a[1] = (struct mig_arg){ .ep = (uint32_t)r.rdi, .server = 0 };
+	for (int i = 0; i < 2; i++)
+		if (thread_start(mig_loop, &a[i], 16384))
+			test_fail(name, "thread_start failed");
+	for (int t = 0; (!a[0].done || !a[1].done) && t < 60000; t++)
+		usleep(1000);
+	for (int i = 0; i < 2; i++) {
+		if (!a[i].done)
+			test_fail(name, "thread %d did not finish its turns", i);
+		if (a[i].bad)
+			test_fail(name, "thread %d found 0x%016lx after a wait", i, a[i].wrong);
+	}
+	test_pass(name);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1) {
@@ -629,5 +692,6 @@ int main(int argc, char **argv)
 	test_compat();
 	test_halt();
 	test_selectors();
+	test_selectors_migrate();
 	return 0;
 }

@@ -143,6 +143,32 @@ bool sched_tick(void);
  * first run). */
 void sched_finish_switch(void);
 
+/* The current thread's data selectors loaded unless live already, which
+ * sets its FS base too; else its FS base, unless this CPU loaded exactly
+ * that for it last (the same fs_key: then only the pager's threads or idle
+ * ran since, which leave it alone); those load none (what is live stays:
+ * the pager never reads it), so a fault's round trip to the pager and back
+ * writes no MSR.  What a thread does to its own base (a null selector
+ * load) stays its own: no other thread has its key.  Called on the
+ * thread itself after a switch (sched_finish_switch; the fast path's
+ * direct resumes), when it is off its old CPU and that CPU's save of its
+ * selectors (switch_begin) is in: read before the hand-over, a thread
+ * switched in from another CPU got back the selectors of its switch
+ * before (review rev16). */
+static inline void sched_load_segs(void)
+{
+	struct cpu_sched *c = sched_here();
+	struct thread *t = c->current;
+	if (t->segs != c->live_segs) {
+		arch_segs_set(t->segs, t->fs_base);
+		c->live_segs = t->segs;
+		c->fs_key = t->fs_key;
+	} else if (t->user_segs && t->fs_key != c->fs_key) {
+		arch_set_fs_base(t->fs_base);
+		c->fs_key = t->fs_key;
+	}
+}
+
 /* Take a killed thread out of its CPU's sleep queue. */
 void sched_cancel_sleep(struct thread *t);
 

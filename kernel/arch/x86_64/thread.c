@@ -150,6 +150,7 @@ static inline struct thread *current(void)
  * call's result and the message received, as syscall_out writes them. */
 void arch_resume_syscall(struct trap_frame *tf)
 {
+	sched_load_segs(); /* (again, from resume_syscall_entry: a compare) */
 	struct thread *me = current();
 	me->resume = THREAD_RESUME_NONE;
 	if (me->resume_ep)
@@ -175,5 +176,6 @@ void arch_resume_syscall(struct trap_frame *tf)
 void arch_resume_fault(struct trap_frame *tf)
 {
 	(void)tf; /* the thread's uframe: fault_resume takes a signal there */
+	sched_load_segs(); /* (again, from resume_fault_entry: a compare) */
 	fault_resume();
 }
