@@ -221,7 +221,21 @@
 				       (RIGHT_CONTROL): thread ns 0, that \
 				       space's.  tick ns: the resolution. \
 				       E_BADHANDLE (no such space handle), \
-				       E_PERM (no RIGHT_CONTROL) */
+				       E_PERM (no RIGHT_CONTROL) */ \
+	X(sigwait,        50, 2, 0) /* (set, ms) -> sig, info: take the \
+				       lowest signal of set pending on the \
+				       caller (its own first, then its \
+				       process's: SIG_POST_SHARED), waiting \
+				       up to ms (FUTEX_FOREVER: no limit, \
+				       else at most FUTEX_MAX_MS) for one, \
+				       though the caller blocks them (a post \
+				       of one wakes it); info: its \
+				       SIG_WORD_INFO (si_code, si_status, \
+				       si_pid).  E_AGAIN: the time passed; \
+				       E_INTR: a signal it does not block \
+				       came first (its handler runs on the \
+				       way out); E_INVAL: set empty (but \
+				       SIGKILL, SIGSTOP), ms */
 
 #define SYS_ENUM(name, nr, nargs, pager) SYSNR_##name = nr,
 enum { SYSCALL_TABLE(SYS_ENUM) SYS_COUNT };
