@@ -153,6 +153,7 @@ void signal_deliver_pending(void *uframe)
 	(void)uframe; /* me->uframe: every frame from ring 3 is the one at the top */
 	if (__atomic_load_n(&me->sigpending, __ATOMIC_SEQ_CST) & THREAD_STOP_BIT)
 		signal_stop_park(me);
+again:;
 	uint64_t ready = *(volatile uint64_t *)&me->sigpending & ~me->sigblocked & ~THREAD_STOP_BIT;
 	uint64_t mask = me->sigsuspended ? me->sigsaved : me->sigblocked;
 	if (!ready) {
@@ -165,10 +166,12 @@ void signal_deliver_pending(void *uframe)
 		return;
 	}
 	unsigned sig = (unsigned)__builtin_ctzll(ready) + 1;
+	uint64_t info = __atomic_load_n(&me->siginfo[sig - 1], __ATOMIC_SEQ_CST);
 	__atomic_fetch_and(&me->sigown, ~(1ull << (sig - 1)), __ATOMIC_SEQ_CST);
-	__atomic_fetch_and(&me->sigpending, ~(1ull << (sig - 1)), __ATOMIC_SEQ_CST);
+	if (!(__atomic_fetch_and(&me->sigpending, ~(1ull << (sig - 1)), __ATOMIC_SEQ_CST) &
+	      (1ull << (sig - 1))))
+		goto again; /* a poster took it back (ksys_sig_post): another thread's */
 	uint64_t entry = *(volatile uint64_t *)&me->sig_entry;
-	uint64_t info = __atomic_load_n(&me->siginfo[sig - 1], __ATOMIC_RELAXED);
 	if (entry && entry < USER_END &&
 	    push_frame(me, entry, sig, (int8_t)(info >> 8), info >> 32, (uint8_t)(info >> 16), mask)) {
 		me->sigsuspended = false;
@@ -203,6 +206,34 @@ int ksys_sigreturn(const uint64_t a[6], uint64_t out[6])
 	arch_user_return(me->uframe);
 }
 
+/* me now blocks the signals of newly, which it let through before: those
+ * pending on it that were sent to its process (not to it alone: sigown)
+ * go back to the process's set for another thread to take, as Linux's
+ * retarget_shared_pending; the bits moved.  The fence pairs with a
+ * poster's look at the blocked set after it set its bit (ksys_sig_post):
+ * either this sees the bit, or the poster sees the new set and takes its
+ * bit back; whichever clears the bit first moves it. */
+static uint64_t signal_give_back(struct thread *me, uint64_t newly)
+{
+	struct space *s = me->space;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	uint64_t cand = __atomic_load_n(&me->sigpending, __ATOMIC_SEQ_CST) & newly &
+			~__atomic_load_n(&me->sigown, __ATOMIC_SEQ_CST) & ~THREAD_STOP_BIT;
+	uint64_t moved = 0;
+	for (uint64_t b = cand; b; b &= b - 1) {
+		uint64_t bit = b & -b;
+		unsigned i = (unsigned)__builtin_ctzll(bit);
+		uint64_t w = __atomic_load_n(&me->siginfo[i], __ATOMIC_SEQ_CST);
+		if (!(__atomic_fetch_and(&me->sigpending, ~bit, __ATOMIC_SEQ_CST) & bit))
+			continue;
+		if (!(__atomic_load_n(&s->sigpending, __ATOMIC_SEQ_CST) & bit))
+			__atomic_store_n(&s->siginfo[i], w, __ATOMIC_SEQ_CST);
+		__atomic_fetch_or(&s->sigpending, bit, __ATOMIC_SEQ_CST);
+		moved |= bit;
+	}
+	return moved;
+}
+
 int ksys_sigmask(const uint64_t a[6], uint64_t out[6])
 {
 	struct thread *me = cur();
@@ -231,6 +262,7 @@ int ksys_sigmask(const uint64_t a[6], uint64_t out[6])
 	me->sigblocked &= ~ABI_SIG_UNBLOCKABLE;
 	if (old & ~me->sigblocked)
 		signal_claim(me);
+	out[2] = me->sigblocked & ~old ? signal_give_back(me, me->sigblocked & ~old) : 0;
 	out[0] = old;
 	out[1] = (*(volatile uint64_t *)&me->sigpending & ~THREAD_STOP_BIT) |
 		 __atomic_load_n(&me->space->sigpending, __ATOMIC_RELAXED);
@@ -303,10 +335,10 @@ static unsigned sigwait_take(struct thread *me, uint64_t set, uint64_t *info)
 	if (mine) {
 		uint64_t bit = mine & -mine;
 		unsigned i = (unsigned)__builtin_ctzll(bit);
-		*info = __atomic_load_n(&me->siginfo[i], __ATOMIC_RELAXED);
+		*info = __atomic_load_n(&me->siginfo[i], __ATOMIC_SEQ_CST);
 		__atomic_fetch_and(&me->sigown, ~bit, __ATOMIC_SEQ_CST);
-		__atomic_fetch_and(&me->sigpending, ~bit, __ATOMIC_SEQ_CST);
-		return i + 1;
+		if (__atomic_fetch_and(&me->sigpending, ~bit, __ATOMIC_SEQ_CST) & bit)
+			return i + 1;
 	}
 	struct space *s = me->space;
 	uint64_t shared;
@@ -520,6 +552,12 @@ int ksys_sig_post(const uint64_t a[6], uint64_t out[6])
 		if (!blocked || sigwait_for(t, bit))
 			kick(t);
 		e = blocked ? E_BUSY : E_OK;
+		/* t blocked it meanwhile and did not see the bit (its
+		 * signal_give_back): take it back for another thread */
+		if (!blocked && !(fl & SIG_POST_FORCE) &&
+		    (__atomic_load_n(&t->sigblocked, __ATOMIC_SEQ_CST) & bit) &&
+		    (__atomic_fetch_and(&t->sigpending, ~bit, __ATOMIC_SEQ_CST) & bit))
+			e = E_BUSY;
 		/* t is ending (tell_pager): take the bit back unless its end
 		 * notice has it already (then the pager posts it again) */
 		if (__atomic_load_n(&t->sig_ending, __ATOMIC_SEQ_CST) &&

@@ -260,6 +260,9 @@ unsigned long libsys_sig_ignored(void);
  * earlier take had (sent again while pending): nothing to take.  si is
  * a siginfo_t * (signal.c). */
 int libsys_sig_fill(int sig, void *si);
+/* Ask the pager to offer signals this thread's sigmask gave back to the
+ * process (its out[2]) to the other threads (PG_SIG_OFFER; signal.c). */
+void libsys_sig_offer(uint64_t given);
 /* crt0, in an image exec started: argv, the environment, descriptors,
  * ignored and blocked signals from the startup page's carry bytes; the
  * new argv, or NULL to keep the startup page's. */

@@ -67,11 +67,19 @@ int sigismember(const sigset_t *set, int sig)
 
 /* The kernel's sigmask: how (ABI_SIG_*, ~0: only ask), set, entry (for
  * ABI_SIG_RAISE); the old set, the pending set. */
+void libsys_sig_offer(uint64_t given)
+{
+	struct sys_msg m = { .label = PG_SIG_OFFER, .w = { given } };
+	libsys_pg_call(&m);
+}
+
 static int sigmask2(uint64_t how, uint64_t set, uint64_t entry, uint64_t *old,
 		    uint64_t *pending)
 {
 	struct sys_regs r;
 	int e = sys_sigmask_r(how, set, entry, &r);
+	if (e == E_OK && r.rdx) /* pending here, blocked now: another thread's */
+		libsys_sig_offer(r.rdx);
 	if (e == E_OK && old)
 		*old = r.rdi;
 	if (e == E_OK && pending)

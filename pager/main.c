@@ -126,6 +126,7 @@ static const struct {
 	[PG_PSH_LIST]     = { "psh_list",     do_psh_list,   ALONE },
 	[PG_PSH_RENAME]   = { "psh_rename",   do_psh_rename, ALONE },
 	[PG_ROBUST]       = { "robust",       do_robust,     BESIDE },
+	[PG_SIG_OFFER]    = { "sig_offer",    do_sig_offer,  ALONE },
 };
 
 static const pg_handler faults[] = {

@@ -238,6 +238,27 @@ static void post(struct proc *p, uint64_t w)
 		interrupted(p);
 }
 
+/* PG_SIG_OFFER: a thread of p blocked signals w0 that were pending on it
+ * (sent to the process) and its sigmask gave them back to the process's
+ * set; offer each to every thread again (SIG_POST_CLAIM: one that lets
+ * it through takes it, one in sigwait for it is woken), as post_shared
+ * does.  A bit nobody lets through stays pending for p. */
+long do_sig_offer(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
+{
+	(void)r;
+	for (uint64_t b = m->w[0] & ~(1ull << (SIGKILL_ - 1) | 1ull << (SIGSTOP_ - 1)); b; b &= b - 1) {
+		uint64_t sig = (uint64_t)__builtin_ctzll(b) + 1;
+		for (unsigned i = 0; i < p->nthr; i++) {
+			uint32_t h = *proc_thr(p, i);
+			if (h && sys_sig_post(h, sig, 0, SIG_POST_CLAIM) == E_OK) {
+				interrupted(p);
+				break;
+			}
+		}
+	}
+	return E_OK;
+}
+
 /* True if every live thread of p blocks sig (each asked with
  * SIG_POST_PROBE; a racy look, as Linux's choice of a target is).  False
  * for a p with no live thread. */

@@ -156,7 +156,8 @@
 				       (abi/signal.h); returns to that rip, \
 				       not to the caller.  E_FAULT: unreadable, \
 				       E_INVAL: rip outside the user half */ \
-	X(sigmask,        43, 3, 0) /* (how, set, entry) -> old, pending: \
+	X(sigmask,        43, 3, 0) /* (how, set, entry) -> old, pending, \
+				       given: \
 				       the calling thread's blocked signals \
 				       (ABI_SIG_*; abi/signal.h); set ignored \
 				       when how is ~0 (only ask); how \
@@ -166,6 +167,11 @@
 				       with entry != 0 sets the entry too. \
 				       pending: the caller's pending set and \
 				       its process's (SIG_POST_SHARED). \
+				       given: signals pending on the caller \
+				       that it blocks now and that were sent \
+				       to its process (not to it alone): \
+				       moved back to the process's set \
+				       (libsys then asks PG_SIG_OFFER). \
 				       E_INVAL: how, entry */ \
 	X(frame_free_many,44, 2, 1) /* (buf, n) -> freed: frame_free for each \
 				       of the n (<= FRAME_FREE_MANY_MAX) (pfn, \
