@@ -563,9 +563,16 @@ int sigpending(sigset_t *set)
 	return 0;
 }
 
+/* Wait with the blocked set mask until a handler ran in this thread, as
+ * Linux's: a signal whose action ignores it (kept pending while every
+ * thread blocked it, then let through by mask) is taken and dropped on
+ * the way, and the wait goes on. */
 int sigsuspend(const sigset_t *mask)
 {
-	sys_sigsuspend(*mask);
+	unsigned ran = libsys_sig_ran();
+	do
+		sys_sigsuspend(*mask);
+	while (libsys_sig_ran() == ran);
 	errno = EINTR;
 	return -1;
 }
@@ -574,9 +581,7 @@ int pause(void)
 {
 	uint64_t now = 0;
 	sigmask(~0ull, 0, &now);
-	sys_sigsuspend(now);
-	errno = EINTR;
-	return -1;
+	return sigsuspend(&now);
 }
 
 /* alarm and setitimer(ITIMER_REAL): the pager keeps one timer per

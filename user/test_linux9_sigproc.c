@@ -26,7 +26,11 @@
  *   linux9_sigproc_exiting  a signal sent while the only thread letting it
  *                           through exits: its handler ran or it stays
  *                           pending for the process; taken once either
- *                           way */
+ *                           way
+ *   linux9_sigproc_suspend  a SIGCHLD kept pending (blocked, default
+ *                           action) that sigsuspend lets through is
+ *                           dropped, and the wait goes on until a
+ *                           handler runs */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
@@ -488,6 +492,56 @@ static void part_exiting(void)
 	printf("linux9_sigproc_exiting: %d of 300 left pending\n", went_pending);
 }
 
+/* ---- linux9_sigproc_suspend ---- */
+
+static volatile int susp_handled;
+
+static void on_usr1_susp(int sig)
+{
+	(void)sig;
+	__atomic_add_fetch(&susp_handled, 1, __ATOMIC_SEQ_CST);
+}
+
+static void *usr1_later(void *arg)
+{
+	(void)arg;
+	usleep(5000); /* most rounds: once sigsuspend took the SIGCHLD */
+	CHECK(kill(getpid(), SIGUSR1) == 0);
+	return NULL;
+}
+
+static void part_suspend(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_usr1_susp;
+	CHECK(sigaction(SIGUSR1, &sa, NULL) == 0);
+	sigset_t none, chld;
+	sigemptyset(&none);
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	for (int round = 0; round < 30 && !fails; round++) {
+		susp_handled = 0;
+		pid_t c = fork();
+		if (c == 0)
+			_exit(0);
+		int st;
+		CHECK(waitpid(c, &st, 0) == c);
+		CHECK(pending_has(SIGCHLD)); /* blocked with the default action: kept */
+		pthread_t t;
+		CHECK(pthread_create(&t, NULL, usr1_later, NULL) == 0);
+		errno = 0;
+		CHECK(sigsuspend(&none) == -1 && errno == EINTR);
+		CHECK(susp_handled == 1); /* the ignored SIGCHLD did not end it */
+		CHECK(pthread_join(t, NULL) == 0);
+		struct timespec zero = { 0, 0 };
+		sigtimedwait(&chld, NULL, &zero); /* if the handler came first */
+		CHECK(!pending_has(SIGCHLD) && !pending_has(SIGUSR1));
+		if (fails)
+			printf("round %d: handled %d\n", round, susp_handled);
+	}
+}
+
 /* ---- the watchdog ---- */
 
 static void run(const char *name, void (*fn)(void))
@@ -528,5 +582,6 @@ int main(void)
 	run("linux9_sigproc_thread", part_thread);
 	run("linux9_sigproc_timeout", part_timeout);
 	run("linux9_sigproc_exiting", part_exiting);
+	run("linux9_sigproc_suspend", part_suspend);
 	return 0;
 }
