@@ -74,7 +74,7 @@ int sigtimedwait(const sigset_t *set, siginfo_t *info, const struct timespec *tm
 	}
 	if (tmo) {
 		uint64_t sec = (uint64_t)tmo->tv_sec;
-		ms = sec > FUTEX_MAX_MS / 1000 ? FUTEX_MAX_MS * 2
+		ms = sec > (1ull << 50) ? FUTEX_FOREVER /* longer than any wait */
 		     : sec * 1000 + ((uint64_t)tmo->tv_nsec + 999999) / 1000000;
 	}
 	uint64_t end = ms == FUTEX_FOREVER ? 0 : libsys_now_ms() + ms;
