@@ -292,7 +292,8 @@ int siginterrupt(int sig, int flag);
 void psiginfo(const siginfo_t *info, const char *msg);
 
 /* Take a signal of set (blocked by the caller) without its handler
- * running (libsys/libc5.c); sigtimedwait's EAGAIN when the time passes. */
+ * running, one sent to the calling thread or to the process (libsys/libc5.c,
+ * over the kernel's sigwait); sigtimedwait's EAGAIN when the time passes. */
 int sigwait(const sigset_t *set, int *sig);
 int sigwaitinfo(const sigset_t *set, siginfo_t *info);
 #ifndef __timespec_defined /* as glibc's signal.h: time.h's struct */

@@ -153,6 +153,7 @@ void signal_deliver_pending(void *uframe)
 	(void)uframe; /* me->uframe: every frame from ring 3 is the one at the top */
 	if (__atomic_load_n(&me->sigpending, __ATOMIC_SEQ_CST) & THREAD_STOP_BIT)
 		signal_stop_park(me);
+again:;
 	uint64_t ready = *(volatile uint64_t *)&me->sigpending & ~me->sigblocked & ~THREAD_STOP_BIT;
 	uint64_t mask = me->sigsuspended ? me->sigsaved : me->sigblocked;
 	if (!ready) {
@@ -165,10 +166,12 @@ void signal_deliver_pending(void *uframe)
 		return;
 	}
 	unsigned sig = (unsigned)__builtin_ctzll(ready) + 1;
+	uint64_t info = __atomic_load_n(&me->siginfo[sig - 1], __ATOMIC_SEQ_CST);
 	__atomic_fetch_and(&me->sigown, ~(1ull << (sig - 1)), __ATOMIC_SEQ_CST);
-	__atomic_fetch_and(&me->sigpending, ~(1ull << (sig - 1)), __ATOMIC_SEQ_CST);
+	if (!(__atomic_fetch_and(&me->sigpending, ~(1ull << (sig - 1)), __ATOMIC_SEQ_CST) &
+	      (1ull << (sig - 1))))
+		goto again; /* a poster took it back (ksys_sig_post): another thread's */
 	uint64_t entry = *(volatile uint64_t *)&me->sig_entry;
-	uint64_t info = __atomic_load_n(&me->siginfo[sig - 1], __ATOMIC_RELAXED);
 	if (entry && entry < USER_END &&
 	    push_frame(me, entry, sig, (int8_t)(info >> 8), info >> 32, (uint8_t)(info >> 16), mask)) {
 		me->sigsuspended = false;
@@ -203,6 +206,34 @@ int ksys_sigreturn(const uint64_t a[6], uint64_t out[6])
 	arch_user_return(me->uframe);
 }
 
+/* me now blocks the signals of newly, which it let through before: those
+ * pending on it that were sent to its process (not to it alone: sigown)
+ * go back to the process's set for another thread to take, as Linux's
+ * retarget_shared_pending; the bits moved.  The fence pairs with a
+ * poster's look at the blocked set after it set its bit (ksys_sig_post):
+ * either this sees the bit, or the poster sees the new set and takes its
+ * bit back; whichever clears the bit first moves it. */
+static uint64_t signal_give_back(struct thread *me, uint64_t newly)
+{
+	struct space *s = me->space;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	uint64_t cand = __atomic_load_n(&me->sigpending, __ATOMIC_SEQ_CST) & newly &
+			~__atomic_load_n(&me->sigown, __ATOMIC_SEQ_CST) & ~THREAD_STOP_BIT;
+	uint64_t moved = 0;
+	for (uint64_t b = cand; b; b &= b - 1) {
+		uint64_t bit = b & -b;
+		unsigned i = (unsigned)__builtin_ctzll(bit);
+		uint64_t w = __atomic_load_n(&me->siginfo[i], __ATOMIC_SEQ_CST);
+		if (!(__atomic_fetch_and(&me->sigpending, ~bit, __ATOMIC_SEQ_CST) & bit))
+			continue;
+		if (!(__atomic_load_n(&s->sigpending, __ATOMIC_SEQ_CST) & bit))
+			__atomic_store_n(&s->siginfo[i], w, __ATOMIC_SEQ_CST);
+		__atomic_fetch_or(&s->sigpending, bit, __ATOMIC_SEQ_CST);
+		moved |= bit;
+	}
+	return moved;
+}
+
 int ksys_sigmask(const uint64_t a[6], uint64_t out[6])
 {
 	struct thread *me = cur();
@@ -231,6 +262,7 @@ int ksys_sigmask(const uint64_t a[6], uint64_t out[6])
 	me->sigblocked &= ~ABI_SIG_UNBLOCKABLE;
 	if (old & ~me->sigblocked)
 		signal_claim(me);
+	out[2] = me->sigblocked & ~old ? signal_give_back(me, me->sigblocked & ~old) : 0;
 	out[0] = old;
 	out[1] = (*(volatile uint64_t *)&me->sigpending & ~THREAD_STOP_BIT) |
 		 __atomic_load_n(&me->space->sigpending, __ATOMIC_RELAXED);
@@ -292,13 +324,101 @@ static void kick(struct thread *t)
 	}
 }
 
+/* Take the lowest signal of set pending on me, its own first (sent to
+ * it, or claimed), then its process's (space->sigpending: one fetch_and,
+ * so two threads never both take it); its number, *info its siginfo word
+ * (read while its bit is still set: a later post of the number writes
+ * its info only once the bit is clear).  0 if none. */
+static unsigned sigwait_take(struct thread *me, uint64_t set, uint64_t *info)
+{
+	uint64_t mine = __atomic_load_n(&me->sigpending, __ATOMIC_SEQ_CST) & set;
+	if (mine) {
+		uint64_t bit = mine & -mine;
+		unsigned i = (unsigned)__builtin_ctzll(bit);
+		*info = __atomic_load_n(&me->siginfo[i], __ATOMIC_SEQ_CST);
+		__atomic_fetch_and(&me->sigown, ~bit, __ATOMIC_SEQ_CST);
+		if (__atomic_fetch_and(&me->sigpending, ~bit, __ATOMIC_SEQ_CST) & bit)
+			return i + 1;
+	}
+	struct space *s = me->space;
+	uint64_t shared;
+	while ((shared = __atomic_load_n(&s->sigpending, __ATOMIC_SEQ_CST) & set)) {
+		uint64_t bit = shared & -shared;
+		unsigned i = (unsigned)__builtin_ctzll(bit);
+		uint64_t w = __atomic_load_n(&s->siginfo[i], __ATOMIC_SEQ_CST);
+		if (__atomic_fetch_and(&s->sigpending, ~bit, __ATOMIC_SEQ_CST) & bit) {
+			*info = w;
+			return i + 1;
+		}
+	}
+	return 0;
+}
+
+/* sigwait's ready(): a signal it waits for is pending on it or its
+ * process, or one it lets through (a handler to run: E_INTR). */
+static bool sigwait_ready(void)
+{
+	struct thread *me = sched_current();
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	uint64_t set = *(volatile uint64_t *)&me->sigwaiting;
+	return ((*(volatile uint64_t *)&me->sigpending |
+		 *(volatile uint64_t *)&me->space->sigpending) & set) ||
+	       thread_sig_ready(me);
+}
+
+#define SIGWAIT_NAP_MS (3600ull * 1000) /* woken by the post, not by this */
+
+int ksys_sigwait(const uint64_t a[6], uint64_t out[6])
+{
+	struct thread *me = cur();
+	uint64_t set = a[0] & ~(ABI_SIG_UNBLOCKABLE | THREAD_STOP_BIT), ms = a[1], info = 0;
+	if (!set || (ms != FUTEX_FOREVER && ms > FUTEX_MAX_MS))
+		return E_INVAL;
+	uint64_t end = ms == FUTEX_FOREVER ? ~0ull : sched_ticks() + ms;
+	/* published before the first look: a poster sets its bit, then
+	 * reads this (sig_post, claim_for) and wakes us; one of the two
+	 * sees the other */
+	__atomic_store_n(&me->sigwaiting, set, __ATOMIC_SEQ_CST);
+	int e = E_OK;
+	unsigned sig;
+	while (!(sig = sigwait_take(me, set, &info))) {
+		if (thread_sig_ready(me)) {
+			e = E_INTR;
+			break;
+		}
+		uint64_t now = sched_ticks();
+		if (now >= end) {
+			e = E_AGAIN;
+			break;
+		}
+		sched_sleep_ms_unless(end - now < SIGWAIT_NAP_MS ? end - now : SIGWAIT_NAP_MS,
+				      sigwait_ready);
+		thread_check_kill();
+	}
+	__atomic_store_n(&me->sigwaiting, 0, __ATOMIC_SEQ_CST);
+	out[0] = sig;
+	out[1] = info;
+	return e;
+}
+
+/* True if t waits in sigwait for the signal of bit (though it blocks it):
+ * read after the bit was set, so a waiter that looked before is woken. */
+static bool sigwait_for(struct thread *t, uint64_t bit)
+{
+	return (__atomic_load_n(&t->sigwaiting, __ATOMIC_SEQ_CST) & bit) != 0;
+}
+
 /* Move the process-wide pending signal bit to t if t lets it through
  * and nobody took it first (SIG_POST_CLAIM). */
 static int claim_for(struct thread *t, uint64_t bit)
 {
 	struct space *s = t->space;
-	if ((__atomic_load_n(&t->sigblocked, __ATOMIC_SEQ_CST) & bit) ||
-	    !(__atomic_fetch_and(&s->sigpending, ~bit, __ATOMIC_SEQ_CST) & bit))
+	if (__atomic_load_n(&t->sigblocked, __ATOMIC_SEQ_CST) & bit) {
+		if (sigwait_for(t, bit)) /* it takes it from the process's set */
+			kick(t);
+		return E_BUSY;
+	}
+	if (!(__atomic_fetch_and(&s->sigpending, ~bit, __ATOMIC_SEQ_CST) & bit))
 		return E_BUSY;
 	unsigned i = (unsigned)__builtin_ctzll(bit);
 	__atomic_store_n(&t->siginfo[i], __atomic_load_n(&s->siginfo[i], __ATOMIC_RELAXED),
@@ -429,17 +549,27 @@ int ksys_sig_post(const uint64_t a[6], uint64_t out[6])
 		if (!(__atomic_load_n(&t->sigpending, __ATOMIC_SEQ_CST) & bit)) /* the first's */
 			__atomic_store_n(&t->siginfo[sig - 1], info, __ATOMIC_RELAXED);
 		__atomic_fetch_or(&t->sigpending, bit, __ATOMIC_SEQ_CST);
-		/* Blocked or not, decided again after the post (FORCE posts
-		 * a blocked one): a thread that let the signal through since
-		 * the look above either sees the bit (its signal_claim's fence
-		 * comes before its next look at sigpending) or is seen here
-		 * letting it through, and is kicked, and the pager told E_OK
-		 * so that it ends the thread's waits; else it would sleep
-		 * with the signal pending and nobody to wake it. */
-		blocked = (__atomic_load_n(&t->sigblocked, __ATOMIC_SEQ_CST) & bit) != 0;
-		if (!blocked)
-			kick(t);
-		e = blocked ? E_BUSY : E_OK;
+		/* Blocked or not, decided again after the post. */
+		bool now = (__atomic_load_n(&t->sigblocked, __ATOMIC_SEQ_CST) & bit) != 0;
+		if (now && !(fl & SIG_POST_FORCE)) {
+			/* t blocked it since the look above and may not have
+			 * seen the bit (its signal_give_back): take it back for
+			 * another thread, unless t took or gave it back first */
+			e = (__atomic_fetch_and(&t->sigpending, ~bit, __ATOMIC_SEQ_CST) & bit)
+				    ? E_BUSY : E_OK;
+		} else {
+			/* FORCE posts a blocked one: a thread that let it
+			 * through since the look above either sees the bit (its
+			 * signal_claim's fence comes before its next look at
+			 * sigpending) or is seen here letting it through, and is
+			 * kicked, and the pager told E_OK so that it ends the
+			 * thread's waits (else it would sleep with the signal
+			 * pending and nobody to wake it); a thread in sigwait
+			 * for it is kicked though it blocks it */
+			if (!now || sigwait_for(t, bit))
+				kick(t);
+			e = now ? E_BUSY : E_OK;
+		}
 		/* t is ending (tell_pager): take the bit back unless its end
 		 * notice has it already (then the pager posts it again) */
 		if (__atomic_load_n(&t->sig_ending, __ATOMIC_SEQ_CST) &&

@@ -52,79 +52,62 @@ int asprintf(char **out, const char *fmt, ...)
 
 /* ---- sigwait, sigwaitinfo, sigtimedwait ---- */
 
-/* The signals our handler took during the calling thread's wait, and the
- * first's info: the thread's own (the handler runs on the thread whose
- * wait let the signal in), so threads waiting at once for different
- * signals each get theirs. */
-static __thread volatile unsigned long taken;
-static __thread siginfo_t taken_info;
-static __thread volatile int taken_first;
-
-static void take(int sig, siginfo_t *si, void *uc)
-{
-	(void)uc;
-	if (!taken_first) {
-		taken_first = sig;
-		if (si)
-			taken_info = *si;
-	}
-	taken |= 1ul << (sig - 1);
-}
-
-/* Wait for a signal of set (which the caller blocks): take it without its
- * handler running; its number, its info in *info; -1 with EAGAIN when
- * tmo (NULL: none) passes, EINTR if another handled signal came first,
- * EINVAL for an empty set. */
+/* Wait for a signal of set (which the caller blocks, as POSIX asks) and
+ * take it without its handler running: the kernel's sigwait takes the
+ * lowest of set pending on this thread (sent to it: pthread_kill, a
+ * thread's timer) or else on the process (sent while every thread
+ * blocked it: any thread's wait takes it, once), sleeping until one is
+ * posted; its number, its info in *info (si_value from the pager's
+ * queue for sigqueue and real-time kill, from the timer table for a
+ * timer's).  -1 with EAGAIN when tmo (NULL: none) passes, EINTR if a
+ * signal the thread lets through came first (its handler ran), EINVAL
+ * for an empty set or a bad tmo. */
 int sigtimedwait(const sigset_t *set, siginfo_t *info, const struct timespec *tmo)
 {
-	sigset_t want = *set & ~((1ul << (SIGKILL - 1)) | (1ul << (SIGSTOP - 1)));
+	uint64_t want = *set & ~((1ul << (SIGKILL - 1)) | (1ul << (SIGSTOP - 1)));
+	uint64_t ms = FUTEX_FOREVER;
+	if (tmo && (tmo->tv_sec < 0 || tmo->tv_nsec < 0 || tmo->tv_nsec >= 1000000000L))
+		want = 0;
 	if (!want) {
 		errno = EINVAL;
 		return -1;
 	}
-	sigset_t old;
-	pthread_sigmask(SIG_BLOCK, &want, &old);
-	struct sigaction mine, saved[_NSIG];
-	memset(&mine, 0, sizeof mine);
-	mine.sa_sigaction = take;
-	mine.sa_flags = SA_SIGINFO;
-	sigfillset(&mine.sa_mask);
-	for (int s = 1; s < _NSIG; s++)
-		if (want & (1ul << (s - 1)))
-			sigaction(s, &mine, &saved[s]);
-	taken = 0;
-	taken_first = 0;
-	sigset_t pend = 0;
-	sigpending(&pend);
-	int r;
-	if (pend & want) { /* one now: let the lowest in, alone */
-		sigset_t one = pend & want;
-		one &= -one;
-		pthread_sigmask(SIG_UNBLOCK, &one, NULL);
-		pthread_sigmask(SIG_BLOCK, &one, NULL);
-		r = 0;
-	} else {
-		sigset_t during = ~want;
-		r = pselect(0, NULL, NULL, NULL, tmo, &during);
+	if (tmo) {
+		uint64_t sec = (uint64_t)tmo->tv_sec;
+		ms = sec > (1ull << 50) ? FUTEX_FOREVER /* longer than any wait */
+		     : sec * 1000 + ((uint64_t)tmo->tv_nsec + 999999) / 1000000;
 	}
-	for (int s = 1; s < _NSIG; s++)
-		if (want & (1ul << (s - 1)))
-			sigaction(s, &saved[s], NULL);
-	int e = errno, got = taken_first;
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	pthread_sigmask(SIG_BLOCK, &want, NULL); /* the caller's own: they were blocked */
-	if (!(old & want))
-		pthread_sigmask(SIG_UNBLOCK, &(sigset_t){ want & ~old }, NULL);
-	for (int s = 1; s < _NSIG; s++) /* more than one came at once: pending again */
-		if (s != got && (taken & (1ul << (s - 1))))
-			kill(getpid(), s);
-	if (got) {
+	uint64_t end = ms == FUTEX_FOREVER ? 0 : libsys_now_ms() + ms;
+	for (;;) {
+		uint64_t left = ms;
+		if (ms != FUTEX_FOREVER) {
+			uint64_t now = libsys_now_ms();
+			left = now >= end ? 0 : end - now;
+			if (left > FUTEX_MAX_MS)
+				left = FUTEX_MAX_MS; /* and again */
+		}
+		struct sys_regs r;
+		int e = sys_sigwait_r(want, left, &r);
+		if (e == E_AGAIN && ms != FUTEX_FOREVER && libsys_now_ms() < end)
+			continue;
+		if (e != E_OK) {
+			errno = e == E_AGAIN ? EAGAIN : e == E_INTR ? EINTR : EINVAL;
+			return -1;
+		}
+		int sig = (int)r.rdi;
+		uint64_t w = r.rsi;
+		siginfo_t si;
+		memset(&si, 0, sizeof si);
+		si.si_signo = sig;
+		si.si_code = (int8_t)(w >> 8);
+		si.si_pid = (pid_t)(w >> 32);
+		si.si_status = (uint8_t)(w >> 16);
+		if (!libsys_sig_fill(sig, &si))
+			continue; /* a real-time number's bit sent again while pending */
 		if (info)
-			*info = taken_info;
-		return got;
+			*info = si;
+		return sig;
 	}
-	errno = r == 0 ? EAGAIN : e;
-	return -1;
 }
 
 int sigwaitinfo(const sigset_t *set, siginfo_t *info)

@@ -257,6 +257,16 @@ void libsys_fd_import(const void *buf, size_t len);
 unsigned long libsys_sig_onstack(void);
 /* The signals set to SIG_IGN (bit sig - 1; signal.c): exec keeps them. */
 unsigned long libsys_sig_ignored(void);
+/* Complete the siginfo of signal sig a sigwait took (si_signo, si_code,
+ * si_pid, si_status from the kernel): a timer's si_value, a queued
+ * signal's value and sender (its pager queue entry taken; the next of a
+ * real-time number sent again).  0: a real-time one whose entry an
+ * earlier take had (sent again while pending): nothing to take.  si is
+ * a siginfo_t * (signal.c). */
+int libsys_sig_fill(int sig, void *si);
+/* Ask the pager to offer signals this thread's sigmask gave back to the
+ * process (its out[2]) to the other threads (PG_SIG_OFFER; signal.c). */
+void libsys_sig_offer(uint64_t given);
 /* crt0, in an image exec started: argv, the environment, descriptors,
  * ignored and blocked signals from the startup page's carry bytes; the
  * new argv, or NULL to keep the startup page's. */

@@ -182,14 +182,15 @@ void *libsys_ipc_buf(void)
  * handler would take it for the main thread (libsys_tls: the main
  * thread's IPC buffer), and after PG_MFREE of its stack there is nowhere
  * to write the frame (the kernel then ends the whole process by SIGSEGV:
- * hunt_signal_storm).  What is pending here stays pending: the thread's
- * end notice carries it and the pager sends it to the process again, so
- * another thread takes it once (sending it again from here as well
- * could deliver it twice). */
+ * hunt_signal_storm).  What was sent to the process and is pending here
+ * goes back to the process (the kernel's sigmask gives it back, and the
+ * pager offers it to the other threads: PG_SIG_OFFER), so another thread
+ * takes it once; what comes later finds this thread blocking it. */
 void libsys_signals_off(void)
 {
 	struct sys_regs r;
-	sys_sigmask_r(ABI_SIG_SETMASK, ~0ull, 0, &r);
+	if (sys_sigmask_r(ABI_SIG_SETMASK, ~0ull, 0, &r) == E_OK && r.rdx)
+		libsys_sig_offer(r.rdx); /* given back to the process: offered now */
 }
 
 void libsys_thread_main(struct thread_block *b)

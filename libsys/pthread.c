@@ -77,6 +77,10 @@ static void run(void *arg)
 		t->ret = t->fn(t->arg);
 	run_key_destructors(t);
 	robust_exit(t);
+	/* no signal is taken here once a join can return (as Linux's thread
+	 * ends before its joiner wakes): one sent to the process and pending
+	 * here goes back to it for another thread */
+	libsys_signals_off();
 	unsigned running = RUNNING;
 	if (__atomic_compare_exchange_n(&t->done, &running, DONE, 0, __ATOMIC_ACQ_REL,
 					__ATOMIC_ACQUIRE))

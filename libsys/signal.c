@@ -67,11 +67,19 @@ int sigismember(const sigset_t *set, int sig)
 
 /* The kernel's sigmask: how (ABI_SIG_*, ~0: only ask), set, entry (for
  * ABI_SIG_RAISE); the old set, the pending set. */
+void libsys_sig_offer(uint64_t given)
+{
+	struct sys_msg m = { .label = PG_SIG_OFFER, .w = { given } };
+	libsys_pg_call(&m);
+}
+
 static int sigmask2(uint64_t how, uint64_t set, uint64_t entry, uint64_t *old,
 		    uint64_t *pending)
 {
 	struct sys_regs r;
 	int e = sys_sigmask_r(how, set, entry, &r);
+	if (e == E_OK && r.rdx) /* pending here, blocked now: another thread's */
+		libsys_sig_offer(r.rdx);
 	if (e == E_OK && old)
 		*old = r.rdi;
 	if (e == E_OK && pending)
@@ -319,14 +327,32 @@ sighandler_t signal(int sig, sighandler_t handler)
  * value, sender and si_code from the pager's queue (the kernel keeps
  * only its number; taking one sends the next of a real-time number
  * again). */
-static void sigqueue_info(int sig, siginfo_t *si)
+static int sigqueue_info(int sig, siginfo_t *si)
 {
 	struct sys_msg m = { .label = PG_SIGQUEUE, .w = { 0, (uint64_t)sig, 0, 1 } };
-	if (libsys_pg_call(&m) == E_OK) {
-		si->si_value.sival_ptr = (void *)m.w[0];
-		si->si_pid = (pid_t)m.w[1];
-		si->si_code = (int)(int64_t)m.w[2];
-	}
+	if (libsys_pg_call(&m) != E_OK)
+		return 0;
+	si->si_value.sival_ptr = (void *)m.w[0];
+	si->si_pid = (pid_t)m.w[1];
+	si->si_code = (int)(int64_t)m.w[2];
+	return 1;
+}
+
+/* True if si (signal sig, taken now) has a queue entry in the pager:
+ * sigqueue's, or kill's real-time ones. */
+static int queued_code(int sig, const siginfo_t *si)
+{
+	return si->si_code == SI_QUEUE || (si->si_code == SI_USER && sig >= 32);
+}
+
+int libsys_sig_fill(int sig, void *info)
+{
+	siginfo_t *si = info;
+	if (si->si_code == SI_TIMER) /* the pager names the timer only */
+		libsys_timer_info(si);
+	if (queued_code(sig, si) && !sigqueue_info(sig, si))
+		return sig < 32; /* a real-time one: its entry went with an earlier take */
+	return 1;
 }
 
 int sigqueue(pid_t pid, int sig, const union sigval value)
@@ -366,7 +392,7 @@ static void run_handler(int sig, siginfo_t *si, void *uc)
 		block |= 1ull << (sig - 1);
 	if (block)
 		sigmask(ABI_SIG_BLOCK, block, NULL);
-	if (si && (si->si_code == SI_QUEUE || (si->si_code == SI_USER && sig >= 32)))
+	if (si && queued_code(sig, si))
 		sigqueue_info(sig, si); /* its value, its queue entry (sig blocked now) */
 	if (!(a.sa_flags & SA_RESTART))
 		++*(volatile unsigned *)sig_eintr_count();
@@ -442,8 +468,11 @@ void libsys_sig_entry(int sig, siginfo_t *si, void *uc)
 	uint32_t mxcsr0 = 0x1f80;
 	__asm__ volatile("fninit\n\tldmxcsr %0" : : "m"(mxcsr0));
 	sighandler_t h = actions[sig].sa_handler;
-	if (h == SIG_IGN || (h == SIG_DFL && ignored_by_default(sig)))
+	if (h == SIG_IGN || (h == SIG_DFL && ignored_by_default(sig))) {
+		if (si && queued_code(sig, si)) /* kept for a sigwait: its entry goes too */
+			sigqueue_info(sig, si);
 		return;
+	}
 	if (h == SIG_DFL) { /* the end: this thread lets it through now */
 		sigmask(ABI_SIG_UNBLOCK, 1ull << (sig - 1), NULL);
 		kill(getpid(), sig);
@@ -534,9 +563,16 @@ int sigpending(sigset_t *set)
 	return 0;
 }
 
+/* Wait with the blocked set mask until a handler ran in this thread, as
+ * Linux's: a signal whose action ignores it (kept pending while every
+ * thread blocked it, then let through by mask) is taken and dropped on
+ * the way, and the wait goes on. */
 int sigsuspend(const sigset_t *mask)
 {
-	sys_sigsuspend(*mask);
+	unsigned ran = libsys_sig_ran();
+	do
+		sys_sigsuspend(*mask);
+	while (libsys_sig_ran() == ran);
 	errno = EINTR;
 	return -1;
 }
@@ -545,9 +581,7 @@ int pause(void)
 {
 	uint64_t now = 0;
 	sigmask(~0ull, 0, &now);
-	sys_sigsuspend(now);
-	errno = EINTR;
-	return -1;
+	return sigsuspend(&now);
 }
 
 /* alarm and setitimer(ITIMER_REAL): the pager keeps one timer per

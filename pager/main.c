@@ -127,6 +127,7 @@ static const struct {
 	[PG_PSH_RENAME]   = { "psh_rename",   do_psh_rename, ALONE },
 	[PG_ROBUST]       = { "robust",       do_robust,     BESIDE },
 	[PG_SHM_NOTE]     = { "shm_note",     do_shm_note,   ALONE },
+	[PG_SIG_OFFER]    = { "sig_offer",    do_sig_offer,  ALONE },
 };
 
 static const pg_handler faults[] = {

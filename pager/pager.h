@@ -321,6 +321,7 @@ uint64_t sig_child_word(const struct proc *c);
 long do_sig_alarm(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 long do_timer(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 long do_sigqueue(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
+long do_sig_offer(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 /* kill's sig from pid from to p (sig_send_from, SI_USER), a real-time
  * one p handles queued first, as sigqueue's; E_AGAIN: queue full. */
 int sig_kill(struct proc *p, int sig, uint32_t from);

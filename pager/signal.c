@@ -238,6 +238,43 @@ static void post(struct proc *p, uint64_t w)
 		interrupted(p);
 }
 
+/* PG_SIG_OFFER: a thread of p blocked signals w0 that were pending on it
+ * (sent to the process) and its sigmask gave them back to the process's
+ * set; offer each to every thread again (SIG_POST_CLAIM: one that lets
+ * it through takes it, one in sigwait for it is woken), as post_shared
+ * does.  A bit nobody lets through stays pending for p. */
+long do_sig_offer(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
+{
+	(void)r;
+	for (uint64_t b = m->w[0] & ~(1ull << (SIGKILL_ - 1) | 1ull << (SIGSTOP_ - 1)); b; b &= b - 1) {
+		uint64_t sig = (uint64_t)__builtin_ctzll(b) + 1;
+		for (unsigned i = 0; i < p->nthr; i++) {
+			uint32_t h = *proc_thr(p, i);
+			if (h && sys_sig_post(h, sig, 0, SIG_POST_CLAIM) == E_OK) {
+				interrupted(p);
+				break;
+			}
+		}
+	}
+	return E_OK;
+}
+
+/* True if every live thread of p blocks sig (each asked with
+ * SIG_POST_PROBE; a racy look, as Linux's choice of a target is).  False
+ * for a p with no live thread. */
+static bool all_block(struct proc *p, int sig)
+{
+	bool busy = false;
+	for (unsigned i = 0; i < p->nthr; i++) {
+		uint32_t h = *proc_thr(p, i);
+		int e = h ? (int)sys_sig_post(h, (uint64_t)sig, 0, SIG_POST_PROBE) : E_DEAD;
+		if (e == E_OK)
+			return false;
+		busy |= e == E_BUSY;
+	}
+	return busy;
+}
+
 /* True if every thread of p blocks sig, whose action ends p: it is then
  * pending for p instead (post_shared), and ends p when a thread lets it
  * through (libsys takes the default action then).  SIGKILL, SIGSTOP and
@@ -247,15 +284,19 @@ static bool end_deferred(struct proc *p, uint64_t w)
 	int sig = (int)(w & 0xff);
 	if (sig == 0 || sig == SIGKILL_ || sig == SIGSTOP_)
 		return false;
-	bool busy = false;
-	for (unsigned i = 0; i < p->nthr; i++) {
-		uint32_t h = *proc_thr(p, i);
-		int e = h ? (int)sys_sig_post(h, (uint64_t)sig, 0, SIG_POST_PROBE) : E_DEAD;
-		if (e == E_OK)
-			return false;
-		busy |= e == E_BUSY;
-	}
-	return busy && !post_shared(p, w);
+	return all_block(p, sig) && !post_shared(p, w);
+}
+
+/* A signal whose action ignores it: dropped, unless every thread blocks
+ * it (Linux never ignores a blocked signal: its action may change before
+ * it is unblocked, and sigwait takes it); then it is pending for p
+ * (post_shared), and the thread that lets it through takes the action it
+ * has then (libsys_sig_entry: ignored, or its handler). */
+static void ignore_or_keep(struct proc *p, uint64_t w)
+{
+	int sig = (int)(w & 0xff);
+	if (sig != 0 && sig != SIGKILL_ && sig != SIGSTOP_ && all_block(p, sig))
+		post_shared(p, w);
 }
 
 /* Send the signal of word w (its number and siginfo) to p: the one
@@ -279,6 +320,7 @@ static void send_word(struct proc *p, uint64_t w)
 			 0, 0);
 		break;
 	case SIG_ACT_IGNORE:
+		ignore_or_keep(p, w);
 		break;
 	}
 }
@@ -306,8 +348,13 @@ static int send_thread_word(struct proc *p, unsigned slot, uint64_t w)
 	}
 	jc_sent(p, sig);
 	enum sig_action a = sig_action(p, sig);
-	if (sig == 0 || a == SIG_ACT_IGNORE)
+	if (sig == 0)
 		return E_OK;
+	if (a == SIG_ACT_IGNORE) { /* pending on it only if it blocks it */
+		if (sys_sig_post(h, (uint64_t)sig, 0, SIG_POST_PROBE) == E_BUSY)
+			sys_sig_post(h, w, p->sig_entry, SIG_POST_FORCE | SIG_POST_OWN);
+		return E_OK;
+	}
 	int e = (int)sys_sig_post(h, w, p->sig_entry, SIG_POST_FORCE | SIG_POST_OWN);
 	if (e == E_OK && a == SIG_ACT_HANDLE) {
 		interrupted(p);
@@ -370,9 +417,19 @@ static int sigq_add(struct proc *p, uint64_t sig, uint64_t value, int code, uint
  * queued first (sigq_add: each one delivered, in order, as Linux's),
  * then sent as any other (sig_send_from).  E_AGAIN: the queue is full
  * (nothing sent), as Linux's kill. */
+/* True if a signal sig sent to p is queued with its value (sigq_add):
+ * p handles it, or every thread blocks it (sigwait takes the value; a
+ * thread that lets it through later takes its action then).  An
+ * ignored one not blocked, or one that ends or stops p, is not. */
+static bool sigq_wanted(struct proc *p, int sig)
+{
+	enum sig_action a = sig_action(p, sig);
+	return a == SIG_ACT_HANDLE || (sig != SIGKILL_ && sig != SIGSTOP_ && all_block(p, sig));
+}
+
 int sig_kill(struct proc *p, int sig, uint32_t from)
 {
-	if (sig >= SIGRT_FIRST_ && sig_action(p, sig) == SIG_ACT_HANDLE &&
+	if (sig >= SIGRT_FIRST_ && sigq_wanted(p, sig) &&
 	    sigq_add(p, (uint64_t)sig, 0, ABI_SI_USER, from) != E_OK)
 		return E_AGAIN;
 	sig_send_from(p, sig, ABI_SI_USER, from);
@@ -409,7 +466,7 @@ long do_sigqueue(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	enum sig_action a = sig_action(t, (int)sig);
 	if ((a == SIG_ACT_END || a == SIG_ACT_STOP) && !may_end(p, t))
 		return E_PERM;
-	if (a == SIG_ACT_HANDLE && sigq_add(t, sig, m->w[2], SI_QUEUE_, p->pid) != E_OK)
+	if (sigq_wanted(t, (int)sig) && sigq_add(t, sig, m->w[2], SI_QUEUE_, p->pid) != E_OK)
 		return E_AGAIN;
 	send_word(t, SIG_WORD(sig, SI_QUEUE_, 0, p->pid));
 	return E_OK;
@@ -436,10 +493,16 @@ uint64_t sig_child_word(const struct proc *c)
 	return SIG_WORD(SIGCHLD_, ABI_CLD_KILLED, sig, c->pid);
 }
 
+/* SIGCHLD (word w) to parent, as Linux's do_notify_parent: none if it
+ * set SIG_IGN; its handler's; by default ignored unless every thread
+ * blocks it (then pending: sigwait takes it). */
 void sig_child_ended(struct proc *parent, uint64_t w)
 {
-	if (sig_action(parent, SIGCHLD_) == SIG_ACT_HANDLE)
+	enum sig_action a = sig_action(parent, SIGCHLD_);
+	if (a == SIG_ACT_HANDLE)
 		post(parent, w);
+	else if (!((parent->sig_ignored >> (SIGCHLD_ - 1)) & 1))
+		ignore_or_keep(parent, w);
 }
 
 /* ---- alarms ---- */

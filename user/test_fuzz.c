@@ -22,7 +22,7 @@
  *
  * What would end a worker on purpose is filtered out, or kept for "wild"
  * workers (FZ_WILD): exit, thread_exit, blocking IPC on an endpoint nobody
- * serves (made a poll), long sleeps and futex waits, console_read without
+ * serves (made a poll), long sleeps, futex waits and sigwaits, console_read without
  * NOWAIT, writes into the worker's own stack and globals, closing the
  * pager handle,
  * PG_EXIT, PG_HALT, PG_REBOOT, PG_KSM_CTL (the machine's KSM settings),
@@ -640,6 +640,10 @@ static void pick_args(struct fz *f, long nr, uint64_t a[6])
 	case SYSNR_sleep_ms:
 		a[0] = below(f, 2) ? below(f, 3) : a[0];
 		break;
+	case SYSNR_sigwait:
+		a[0] = below(f, 2) ? 1ull << below(f, 64) : a[0];
+		a[1] = below(f, 2) ? below(f, 3) : a[1];
+		break;
 	case SYSNR_futex_wait: case SYSNR_futex_wake:
 		a[0] = pick_ptr(f);
 		a[1] = below(f, 2) ? below(f, 3) : a[1];
@@ -675,6 +679,10 @@ static long tame(struct fz *f, long nr, uint64_t a[6])
 	case SYSNR_futex_wait: /* no long waits: nobody may wake it */
 		if (a[2] <= FUTEX_MAX_MS || a[2] == FUTEX_FOREVER)
 			a[2] %= 3;
+		break;
+	case SYSNR_sigwait: /* nobody may send it one */
+		if (a[1] <= FUTEX_MAX_MS || a[1] == FUTEX_FOREVER)
+			a[1] %= 3;
 		break;
 	case SYSNR_thread_exit:
 	case SYSNR_sigsuspend: /* nobody sends it a signal: it would wait for good */

@@ -214,6 +214,11 @@
  *                                                 target's queue is full
  *                    w1 = sig, w3 = 1: take the   w0 = value, w1 = the
  *                    caller's first queued sig    sender's pid; E_NOENT
+ *   PG_SIG_OFFER     w0 = signals (bit sig - 1)   E_OK: each of them that
+ *                    the calling thread gave      is pending for the
+ *                    back to its process (its     process is offered to
+ *                    sigmask's out[2])            every thread again
+ *                                                 (SIG_POST_CLAIM)
  *
  * Pipes (pager/pipe.c; the pager keeps the bytes and who holds each end:
  * per process, how many of its descriptors name each end; fork copies the
@@ -455,6 +460,7 @@ enum pg_request {
 	PG_PIPE_CTL,
 	PG_ROBUST,
 	PG_SHM_NOTE,
+	PG_SIG_OFFER,
 	PG_COUNT
 };
 

@@ -156,7 +156,8 @@
 				       (abi/signal.h); returns to that rip, \
 				       not to the caller.  E_FAULT: unreadable, \
 				       E_INVAL: rip outside the user half */ \
-	X(sigmask,        43, 3, 0) /* (how, set, entry) -> old, pending: \
+	X(sigmask,        43, 3, 0) /* (how, set, entry) -> old, pending, \
+				       given: \
 				       the calling thread's blocked signals \
 				       (ABI_SIG_*; abi/signal.h); set ignored \
 				       when how is ~0 (only ask); how \
@@ -166,6 +167,11 @@
 				       with entry != 0 sets the entry too. \
 				       pending: the caller's pending set and \
 				       its process's (SIG_POST_SHARED). \
+				       given: signals pending on the caller \
+				       that it blocks now and that were sent \
+				       to its process (not to it alone): \
+				       moved back to the process's set \
+				       (libsys then asks PG_SIG_OFFER). \
 				       E_INVAL: how, entry */ \
 	X(frame_free_many,44, 2, 1) /* (buf, n) -> freed: frame_free for each \
 				       of the n (<= FRAME_FREE_MANY_MAX) (pfn, \
@@ -221,7 +227,21 @@
 				       (RIGHT_CONTROL): thread ns 0, that \
 				       space's.  tick ns: the resolution. \
 				       E_BADHANDLE (no such space handle), \
-				       E_PERM (no RIGHT_CONTROL) */
+				       E_PERM (no RIGHT_CONTROL) */ \
+	X(sigwait,        50, 2, 0) /* (set, ms) -> sig, info: take the \
+				       lowest signal of set pending on the \
+				       caller (its own first, then its \
+				       process's: SIG_POST_SHARED), waiting \
+				       up to ms (FUTEX_FOREVER: no limit, \
+				       else at most FUTEX_MAX_MS) for one, \
+				       though the caller blocks them (a post \
+				       of one wakes it); info: its \
+				       SIG_WORD_INFO (si_code, si_status, \
+				       si_pid).  E_AGAIN: the time passed; \
+				       E_INTR: a signal it does not block \
+				       came first (its handler runs on the \
+				       way out); E_INVAL: set empty (but \
+				       SIGKILL, SIGSTOP), ms */
 
 #define SYS_ENUM(name, nr, nargs, pager) SYSNR_##name = nr,
 enum { SYSCALL_TABLE(SYS_ENUM) SYS_COUNT };

@@ -115,6 +115,9 @@ struct thread {
 					* takes its bit back (E_DEAD) */
 	uint64_t sig_entry;            /* where its handlers are entered (the
 					* last sig_post's or raise's entry) */
+	uint64_t sigwaiting;           /* in sigwait: the signals it waits
+					* for (0: none); a post of one of them
+					* wakes it though it blocks them */
 	uint64_t sigsaved;             /* sigsuspend: the blocked set to put
 					* back, while sigsuspended */
 	bool sigsuspended;
