@@ -138,8 +138,6 @@ void pager_start(const struct boot_info *bi)
 		panic("no memory for the pager's space");
 	s->is_pager = true;
 	handle_table_make_big(s->handles); /* empty: cannot fail */
-	if (space_window_prepare(s) != E_OK)
-		panic("no memory for the page tables of the pager's window");
 	const struct mb2_module *rd = find_module(bi, "initrd");
 	uint64_t rd_size = rd ? rd->end - rd->start : 0;
 	if (!load_segments(s, img, &el) ||
@@ -147,6 +145,9 @@ void pager_start(const struct boot_info *bi)
 			      rd_size, MAP_R)))
 		panic("no memory to load the pager");
 	uint64_t given = give_back_modules(bi);
+	/* after the give-back: the window's tables cover the modules' frames too */
+	if (space_window_prepare(s) != E_OK)
+		panic("no memory for the page tables of the pager's window");
 	if (!map_bootinfo(s, bi, rd_size))
 		panic("no memory to load the pager");
 	unsigned n = arch_ncpus() < PAGER_THREADS_MAX ? arch_ncpus() + 1 : PAGER_THREADS_MAX;
