@@ -725,6 +725,32 @@ void frame_init(struct meta_slot *meta, uint64_t nframes,
 	spin_unlock_irqrestore(&buddy.lock, f);
 }
 
+/* frame_give_range: hand the whole frames inside [start, end) bytes that
+ * are still reserved (a boot module once copied) to the buddy lists; frames
+ * not reserved are left alone.  Returns the number of frames given. */
+uint64_t frame_give_range(uint64_t start, uint64_t end)
+{
+	uint64_t p = (start + 4095) >> 12, e = end >> 12;
+	uint64_t given = 0;
+	if (e > meta_nframes)
+		e = meta_nframes;
+	unsigned long f = spin_lock_irqsave(&buddy.lock);
+	for (; p < e; p++) {
+		struct meta_slot *s = slot_of(p);
+		if (slot_flags(s) != META_RESERVED)
+			continue;
+		slot_set_flags(s, 0);
+		s->purpose = PURPOSE_NONE;
+		atomic_store(&s->refcount, REFCOUNT_UNUSED);
+		release_split_locked(p, 0);
+		given++;
+	}
+	buddy.managed += given;
+	buddy.reserved -= given;
+	spin_unlock_irqrestore(&buddy.lock, f);
+	return given;
+}
+
 /* frame_set_reserve: user data leaves the last n listed frames alone. */
 void frame_set_reserve(uint64_t n)
 {

@@ -123,6 +123,38 @@ START_TEST(init_unaligned_and_multiple_ranges)
 }
 END_TEST
 
+/* frame_give_range: the reserved frames inside the range join the lists
+ * (merging with free neighbours); frames already managed or partly inside
+ * are left alone, and giving twice gives nothing more. */
+START_TEST(give_range_frees_reserved_only)
+{
+	shim_set_cpu(0);
+	shim_arena_init(8 * MIB);
+	uint64_t n = 2048;
+	struct meta_slot *m = aligned_alloc(4096, meta_size_for(n * 4096));
+	meta_init_array(m, n);
+	struct memrange_set fr = { 0 };
+	memrange_add(&fr, 0x0000, 0x4000);          /* frames 0-3 */
+	memrange_add(&fr, 0x8000, 0x10000);         /* frames 8-15 */
+	frame_init(m, n, &fr, 1);
+	ck_assert_uint_eq(stats().total, 12);
+	/* frames 2-3 managed already, 4-7 reserved, 8 managed, 16 partial */
+	ck_assert_uint_eq(frame_give_range(0x2000, 0x9000), 4);
+	struct frame_stats s = stats();
+	ck_assert_uint_eq(s.total, 16);
+	ck_assert_uint_eq(s.reserved, n - 16);
+	ck_assert_uint_eq(s.free_blocks[4], 1);     /* frames 0-15 merged */
+	ck_assert_uint_eq(m[0].flags, META_FREE_HEAD);
+	ck_assert_uint_eq(m[0].order, 4);
+	ck_assert_uint_eq(frame_give_range(0x0, 0x10000), 0);
+	ck_assert_uint_eq(frame_give_range(0x10000, 0x10fff), 0);
+	ck_assert_uint_eq(m[16].flags, META_RESERVED);
+	audit();
+	free(m);
+	shim_arena_free();
+}
+END_TEST
+
 START_TEST(split_at_every_order)
 {
 	for (unsigned k = 0; k <= FRAME_MAX_ORDER; k++) {
@@ -639,6 +671,7 @@ int main(void)
 
 	TCase *own = tcase_create("own-setup");
 	tcase_add_test(own, init_unaligned_and_multiple_ranges);
+	tcase_add_test(own, give_range_frees_reserved_only);
 	tcase_add_test(own, poison_before_init_is_quarantined);
 	suite_add_tcase(s, own);
 

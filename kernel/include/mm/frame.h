@@ -49,6 +49,11 @@ struct frame_stats {
 void frame_init(struct meta_slot *meta, uint64_t nframes,
 		const struct memrange_set *free_ram, unsigned ncpus);
 
+/* Give the whole frames inside [start, end) bytes that are still reserved
+ * (never managed, e.g. a boot module the kernel has copied) to the buddy
+ * lists for good.  Returns how many frames were given. */
+uint64_t frame_give_range(uint64_t start, uint64_t end);
+
 /* Allocate a block; *pfn = its first frame. Order 0 goes through this CPU's
  * cache.  Before E_NOMEM every CPU's cache is drained and the allocation
  * tried again.  Returns E_OK, E_BADORDER, E_INVAL (purpose) or E_NOMEM. */
