@@ -1,6 +1,6 @@
 /* linux9_killwake: pthread_kill of a thread that is just letting the
  * signal through (sigsuspend with it unblocked, or pthread_sigmask then
- * a blocking read) always wakes it.  The kernel decided whether a
+ * a blocking read of a pipe its handler writes to) always wakes it.  The kernel decided whether a
  * thread-directed signal was blocked before posting it, and kicked the
  * thread (and told the pager to end its waits) only if not: a thread
  * that unblocked it in between and went to sleep was left asleep with
@@ -22,17 +22,23 @@
 static volatile int waiting, handled;
 static int pipefd[2];
 
+/* Counts, and wakes a read of the pipe (the self-pipe way: a signal that
+ * lands between the waiter's look at handled and its read is not lost). */
 static void on_usr1(int sig)
 {
 	(void)sig;
 	handled++;
+	char c = 1;
+	write(pipefd[1], &c, 1);
 }
 
 static void on_alarm(int sig)
 {
 	(void)sig;
-	static const char m[] = "@@FAIL " T ": a woken thread stayed asleep\n";
-	write(1, m, sizeof m - 1);
+	char m[96];
+	int n = snprintf(m, sizeof m, "@@FAIL " T ": a woken thread stayed asleep (round %d, %d taken)\n",
+			 waiting - 1, handled);
+	write(1, m, (size_t)n);
 	_exit(1);
 }
 
@@ -55,8 +61,9 @@ static void *waiter(void *arg)
 			pthread_sigmask(SIG_UNBLOCK, &usr1, NULL);
 		} else {
 			pthread_sigmask(SIG_UNBLOCK, &usr1, NULL);
-			while (handled == before && read(pipefd[0], &c, 1) < 0 && errno == EINTR)
-				;
+			while (handled == before) /* a byte, or EINTR (stale bytes too) */
+				if (read(pipefd[0], &c, 1) < 0 && errno != EINTR)
+					break;
 		}
 		if (handled == before) {
 			printf("@@FAIL " T ": round %d ended with no signal taken\n", i);
