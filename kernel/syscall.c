@@ -159,17 +159,14 @@ int ksys_sleep_ms(const uint64_t a[6], uint64_t out[6])
 {
 	if (a[0] > SLEEP_MAX_MS)
 		return E_INVAL;
-	uint64_t end = sched_ticks() + a[0], now;
+	uint64_t end = sched_ticks() + a[0];
+	/* It may end early with nothing to take: a stop (the thread parks on
+	 * its way out), a SIGCONT's claim of a sleep that began after the
+	 * park it meant.  libsys's sleeps go on to their deadline. */
 	sched_sleep_ms_unless(a[0], signal_ready_now);
-	/* woken early with no signal to take (a SIGCONT's wake of a stop
-	 * park can claim a sleep that came after it): sleep the rest */
-	while (!signal_ready_now()) {
-		now = sched_ticks();
-		if (now >= end || atomic_load_explicit(&cur()->kill, memory_order_relaxed))
-			return E_OK;
-		sched_sleep_ms_unless(end - now, signal_ready_now);
-	}
-	now = sched_ticks();
+	if (!signal_ready_now())
+		return E_OK;
+	uint64_t now = sched_ticks();
 	out[0] = end > now ? end - now : 0; /* what was left (nanosleep's rem) */
 	return E_INTR;
 }
