@@ -25,6 +25,10 @@ struct libsys_tls {
 	unsigned slot;      /* its index in the pager + 1 (pthread_kill) */
 	uint64_t ktid;      /* the kernel's thread id there: pthread_kill's
 			     * check that the index is still this thread's */
+	volatile unsigned *end_word; /* set by the thread's function: at its
+			     * very end, off its stack, the thread stores
+			     * end_val there and wakes it (pthread_join) */
+	unsigned end_val;
 };
 
 /* thread_start_on (sys/proc.h) on the caller's stack [ustack, ustack +

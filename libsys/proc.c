@@ -111,22 +111,35 @@ __asm__(".text\n"
 extern char libsys_thread_entry[];
 
 /* Free the region stack (PG_MFREE) and end this thread, running on that
- * very stack: after the call nothing may touch it, so both system calls
- * are made from registers alone (musl's __unmapself does the same).  If
- * the pager refuses, the thread ends all the same. */
-static _Noreturn void free_stack_and_exit(uint64_t pager, uint64_t stack)
+ * very stack: after the call nothing may touch it, so every system call
+ * is made from registers alone (musl's __unmapself does the same).  If
+ * word is not NULL, val is stored there and the word woken between the
+ * two: whoever waits for it (pthread_join) may free or reuse the stack,
+ * even one the caller gave (pthread_attr_setstack), as soon as it sees
+ * val.  If the pager refuses, the thread ends all the same. */
+static _Noreturn void free_stack_and_exit(uint64_t pager, uint64_t stack,
+					  volatile unsigned *word, unsigned val)
 {
 	register uint64_t w1 __asm__("r10") = 0;
 	register uint64_t w2 __asm__("r8") = 0;
 	register uint64_t w3 __asm__("r9") = 0;
+	register uint64_t at __asm__("r12") = (uint64_t)(uintptr_t)word; /* kept */
+	register uint64_t v __asm__("r13") = val;                       /* by calls */
 	__asm__ volatile("syscall\n"
+			 "	test %%r12, %%r12\n"
+			 "	jz 1f\n"
+			 "	movl %%r13d, (%%r12)\n"
+			 "	mov %[wake], %%eax\n"
+			 "	mov %%r12, %%rdi\n"
+			 "	mov $0x7fffffff, %%esi\n"
+			 "	syscall\n"
 			 "1:	mov %[exit], %%eax\n"
 			 "	syscall\n"
 			 "	jmp 1b\n"
 			 :
 			 : "a"((uint64_t)SYSNR_call), "D"(pager), "S"((uint64_t)PG_MFREE),
-			   "d"(stack), "r"(w1), "r"(w2), "r"(w3),
-			   [exit] "i"(SYSNR_thread_exit)
+			   "d"(stack), "r"(w1), "r"(w2), "r"(w3), "r"(at), "r"(v),
+			   [exit] "i"(SYSNR_thread_exit), [wake] "i"(SYSNR_futex_wake)
 			 : "rcx", "r11", "memory");
 	__builtin_unreachable();
 }
@@ -150,6 +163,7 @@ static struct libsys_tls *tls_claim(uint64_t lo, uint64_t hi)
 			tls[i].self = NULL;
 			tls[i].ipc = 0;
 			tls[i].sig_eintr = 0;
+			tls[i].end_word = NULL;
 			__atomic_store_n(&tls_hint, (i + 1) % PG_MAX_THREADS, __ATOMIC_RELAXED);
 			return &tls[i];
 		}
@@ -202,8 +216,10 @@ void libsys_thread_main(struct thread_block *b)
 		sys_futex_wait((uint64_t)&b->ipc_set, 0, FUTEX_FOREVER);
 	b->fn(b->arg);
 	libsys_signals_off();
+	volatile unsigned *word = b->tls ? b->tls->end_word : NULL;
+	unsigned val = b->tls ? b->tls->end_val : 0;
 	tls_free(b->tls);
-	free_stack_and_exit(sys_pager, b->stack);
+	free_stack_and_exit(sys_pager, b->stack, word, val);
 }
 
 int thread_spawn(uint64_t entry, uint64_t stack, uint64_t arg, uint64_t *ipc_buf)

@@ -20,10 +20,12 @@
 #include "libsys.h"
 #include "lib/robust.h"
 
-/* done: a futex: RUNNING, then DONE once fn returned (join sleeps on it),
+/* done: a futex: RUNNING; ENDING once fn returned and the thread is on
+ * its way out; DONE once it has left its stack for good (join sleeps on
+ * it: the caller may then reuse a stack it gave, pthread_attr_setstack);
  * or DETACHED (whoever comes second of the thread's end and the detach
  * frees the block). */
-enum { RUNNING, DONE, DETACHED };
+enum { RUNNING, ENDING, DONE, DETACHED };
 struct libsys_pthread {
 	void *(*fn)(void *);
 	void *arg, *ret;
@@ -82,11 +84,25 @@ static void run(void *arg)
 	 * here goes back to it for another thread */
 	libsys_signals_off();
 	unsigned running = RUNNING;
-	if (__atomic_compare_exchange_n(&t->done, &running, DONE, 0, __ATOMIC_ACQ_REL,
-					__ATOMIC_ACQUIRE))
-		futex_wake(&t->done, INT_MAX); /* t may be freed by now: only its address is used */
-	else
+	if (!__atomic_compare_exchange_n(&t->done, &running, ENDING, 0, __ATOMIC_ACQ_REL,
+					 __ATOMIC_ACQUIRE)) {
 		free(t); /* detached */
+	} else if (me) { /* DONE stored when the thread has left its stack */
+		me->end_val = DONE;
+		me->end_word = &t->done;
+	} else { /* (never: every thread has a slot) */
+		__atomic_store_n(&t->done, DONE, __ATOMIC_RELEASE);
+		futex_wake(&t->done, INT_MAX);
+	}
+}
+
+/* Wait until t's done word is no longer st0 or ENDING: the state then. */
+static unsigned wait_end(struct libsys_pthread *t, unsigned st0)
+{
+	unsigned st;
+	while ((st = __atomic_load_n(&t->done, __ATOMIC_ACQUIRE)) == st0 || st == ENDING)
+		futex_wait(&t->done, st, FUTEX_FOREVER);
+	return st;
 }
 
 int libsys_ms_until(const struct timespec *abstime, uint64_t *ms)
@@ -261,9 +277,7 @@ int pthread_join(pthread_t t, void **ret)
 	pthread_testcancel();
 	if (!t || t == &main_thread || t == pthread_self())
 		return t == pthread_self() ? EDEADLK : EINVAL;
-	unsigned st;
-	while ((st = __atomic_load_n(&t->done, __ATOMIC_ACQUIRE)) == RUNNING)
-		futex_wait(&t->done, RUNNING, FUTEX_FOREVER);
+	unsigned st = wait_end(t, RUNNING);
 	if (st == DETACHED)
 		return EINVAL;
 	if (ret)
@@ -293,7 +307,8 @@ int pthread_detach(pthread_t t)
 		return 0; /* it frees itself when it ends */
 	if (running == DETACHED)
 		return EINVAL;
-	free(t); /* it ended already: nobody will join it */
+	wait_end(t, ENDING); /* it is ending: free it once it is off its stack */
+	free(t); /* nobody will join it */
 	return 0;
 }
 
