@@ -389,16 +389,21 @@ static struct wait_status toucher(const char *name, uint64_t k0)
 /* How pid, which an OOM kill should have ended, ended: the kill came
  * before any toucher went on (the touchers wait for its frames), but its
  * end as a process (every thread gone, its status ready for a wait) may
- * come a little after its frames are back: on a loaded host the touchers
- * ended first (SMP=3, 256M).  So wait up to 10 s for it; if pid still
- * runs then, the kill did not come: we kill it and say how = -1 (the
- * caller's check then fails). */
+ * come well after: on a loaded host the touchers ended first (SMP=3,
+ * 256M), and at 4G the end of a holder of 3.7 GiB (its pages released 64
+ * at a time, a TLB shootdown each) took more than 10 s under TCG.  So
+ * wait up to 120 s for it, saying how long past 1 s; if pid still runs
+ * then, the kill did not come: we kill it and say how = -1 (the caller's
+ * check then fails). */
 static struct wait_status victim_end(const char *name, uint32_t pid)
 {
 	struct wait_status st;
-	for (int i = 0; i < 2000; i++) {
-		if (wait_poll(pid, &st) != E_AGAIN)
+	for (int i = 0; i < 24000; i++) { /* naps of 5 ms or more */
+		if (wait_poll(pid, &st) != E_AGAIN) {
+			if (i > 200)
+				printf("%s: the victim's end seen after %d naps of 5 ms\n", name, i);
 			return st;
+		}
 		sleep_ms(5);
 	}
 	stop(name, pid);
