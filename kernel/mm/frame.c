@@ -676,21 +676,31 @@ static unsigned fit_order(uint64_t pfn, uint64_t len)
 	return k;
 }
 
+/* The whole frames inside [start, end) bytes, as [*p, *e) (within meta). */
+static void whole_frames(uint64_t start, uint64_t end, uint64_t *p, uint64_t *e)
+{
+	*p = (start + 4095) >> 12;
+	*e = end >> 12 < meta_nframes ? end >> 12 : meta_nframes;
+}
+
+/* Slot s made a free frame's, for release_split_locked. */
+static void slot_make_free(struct meta_slot *s)
+{
+	slot_set_flags(s, 0);
+	s->purpose = PURPOSE_NONE;
+	atomic_store(&s->refcount, REFCOUNT_UNUSED);
+}
+
 /* Free the whole frames inside [start, end) bytes in the largest aligned
  * blocks that fit. */
 static void init_range_locked(uint64_t start, uint64_t end)
 {
-	uint64_t p = (start + 4095) >> 12, e = end >> 12;
-	if (e > meta_nframes)
-		e = meta_nframes;
+	uint64_t p, e;
+	whole_frames(start, end, &p, &e);
 	while (p < e) {
 		unsigned k = fit_order(p, e - p);
-		for (uint64_t q = p; q < p + (1ull << k); q++) {
-			struct meta_slot *s = slot_of(q);
-			slot_set_flags(s, 0);
-			s->purpose = PURPOSE_NONE;
-			atomic_store(&s->refcount, REFCOUNT_UNUSED);
-		}
+		for (uint64_t q = p; q < p + (1ull << k); q++)
+			slot_make_free(slot_of(q));
 		buddy.managed += 1ull << k;
 		release_split_locked(p, k);
 		p += 1ull << k;
@@ -730,18 +740,14 @@ void frame_init(struct meta_slot *meta, uint64_t nframes,
  * not reserved are left alone.  Returns the number of frames given. */
 uint64_t frame_give_range(uint64_t start, uint64_t end)
 {
-	uint64_t p = (start + 4095) >> 12, e = end >> 12;
-	uint64_t given = 0;
-	if (e > meta_nframes)
-		e = meta_nframes;
+	uint64_t p, e, given = 0;
+	whole_frames(start, end, &p, &e);
 	unsigned long f = spin_lock_irqsave(&buddy.lock);
 	for (; p < e; p++) {
 		struct meta_slot *s = slot_of(p);
 		if (slot_flags(s) != META_RESERVED)
 			continue;
-		slot_set_flags(s, 0);
-		s->purpose = PURPOSE_NONE;
-		atomic_store(&s->refcount, REFCOUNT_UNUSED);
+		slot_make_free(s);
 		release_split_locked(p, 0);
 		given++;
 	}
