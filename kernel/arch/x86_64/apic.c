@@ -179,6 +179,15 @@ void lapic_timer_calibrate(void)
 			     per_ms ? (uint32_t)per_ms : 1;
 }
 
+/* lapic_timer_slow: every timer period n times as long as calibrated (the
+ * "slowtick" boot of tests/qemu/run.sh: ticks 20 ms apart, as a host
+ * that delays them, or a calibration gone wrong, gives). */
+void lapic_timer_slow(unsigned n)
+{
+	uint64_t per_ms = (uint64_t)timer_ticks_per_ms * n;
+	timer_ticks_per_ms = per_ms > 0xFFFFFFFFull / 1000 ? 0xFFFFFFFFu / 1000 : (uint32_t)per_ms;
+}
+
 /* lapic_timer_start: periodic interrupt on VEC_TIMER every 1000/hz ms.
  * The count first, then the mode: the other order made the timer periodic
  * with the count a one-shot had left (as little as 1 us) until the next
