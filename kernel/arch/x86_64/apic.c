@@ -161,10 +161,10 @@ static uint64_t timer_measure(void)
  * reads taken close around the count's reads (as tsc_calibrate's against
  * the PIT).  Timing a udelay(10000) from the count's start to one plain
  * read counted whatever time the vCPU lost before that read: on a loaded
- * host 8 to 20 times too many counts per ms (initial counts of 527,032
- * and 1,231,808 where QEMU's 1 GHz timer gives 62,500), so the 1 ms tick
- * came every 8 to 20 ms (sleeps that much coarser; and runq's turns,
- * which took such gaps for blocks, never ended: sched_tick). */
+ * host 1.3 to 60 times too many counts per ms (initial counts of 80,325
+ * to 3,791,992 where QEMU's 1 GHz timer gives 62,500), so the 1 ms tick
+ * came every 1.3 to 60 ms (sleeps that much coarser; and runq's turns,
+ * which took gaps of 10 ms or more for blocks, never ended: sched_tick). */
 void lapic_timer_calibrate(void)
 {
 	wr(LAPIC_TIMER_DIV, 0x3); /* divide by 16 */
