@@ -118,9 +118,11 @@ int runq_peek_prio(const struct runq *rq)
 	return 31 - __builtin_clz(rq->bitmap);
 }
 
-bool runq_charge(struct runq_node *n, uint64_t now)
+bool runq_charge(struct runq_node *n, uint64_t now, uint64_t prev)
 {
-	uint32_t left = runq_turn_left(n, now);
+	bool ran_on = prev && __atomic_load_n(&n->charged_at, __ATOMIC_RELAXED) >= prev;
+	uint32_t left = ran_on ? __atomic_load_n(&n->slice, __ATOMIC_RELAXED)
+			       : runq_turn_left(n, now);
 	left = left ? left - 1 : 0;
 	STORE(n->slice, left);
 	STORE(n->charged_at, now);

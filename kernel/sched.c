@@ -360,6 +360,8 @@ bool sched_tick(void)
 {
 	struct cpu_sched *c = me();
 	c->ticks++;
+	uint64_t now = sched_ticks(), prev = c->tick_ms; /* every tick, idle's too */
+	c->tick_ms = now;
 	spin_lock(&c->lock);
 	wake_sleepers(c);
 	int best = runq_peek_prio(&c->rq);
@@ -371,7 +373,7 @@ bool sched_tick(void)
 	kick_idle(c);
 	struct thread *payer = cur->caller &&
 			       atomic_load(&cur->caller->state) == TS_BLOCKED_REPLY ? cur->caller : cur;
-	bool spent = runq_charge(&payer->rq, sched_ticks());
+	bool spent = runq_charge(&payer->rq, now, prev);
 	return best > (int)cur->rq.prio || (best == (int)cur->rq.prio && spent);
 }
 

@@ -26,7 +26,9 @@
  * Turns: a node pushed to the tail of its level starts a new turn of
  * RUNQ_SLICE ticks; anything else (a direct switch outside the queue)
  * keeps what is left.  A turn not charged for RUNQ_SLICE ticks (its
- * owner blocked that long) is whole again. */
+ * owner blocked that long) is whole again; "ticks" are the clock's ms,
+ * so a charge tells a block from a long gap between two ticks of its CPU
+ * by whether the node was charged at the earlier one (runq_charge). */
 #ifndef RUNQ_H
 #define RUNQ_H
 
@@ -103,7 +105,15 @@ static inline uint32_t runq_turn_left(const struct runq_node *n, uint64_t now)
 	return __atomic_load_n(&n->slice, __ATOMIC_RELAXED);
 }
 
-/* Charge one tick (at tick now) to n's turn; true if the turn is used up. */
-bool runq_charge(struct runq_node *n, uint64_t now);
+/* Charge one tick (at tick now) to n's turn; true if the turn is used up.
+ * prev is the charging CPU's tick before this one (0: none).  A node
+ * charged at or after prev ran (or had its call worked on) from that tick
+ * to this one, however far apart they are: that gap is no block, and its
+ * turn is not whole again; one last charged before prev is judged by
+ * runq_turn_left's rule.  (With only that rule, ticks RUNQ_SLICE or more
+ * apart, a LAPIC timer calibrated slow on a loaded host, found a running
+ * thread's turn whole again at every tick: it was never preempted by its
+ * equals, and a program whose thread spun waiting for another hung.) */
+bool runq_charge(struct runq_node *n, uint64_t now, uint64_t prev);
 
 #endif

@@ -44,6 +44,8 @@ struct cpu_sched {
 	uint64_t live_segs; /* the data selectors loaded now (arch_segs_get) */
 	uint64_t tick_at;   /* TSC at this CPU's last tick, or when its tick
 			     * restarted (CPU time: sched_tick) */
+	uint64_t tick_ms;   /* sched_ticks() at this CPU's last tick (the
+			     * turns: runq_charge's prev) */
 	/* the fs_key (thread.h) of the FS base this CPU loaded last (0:
 	 * unknown): while only the pager's threads and idle ran since, which
 	 * never touch it, it is still live */

@@ -81,5 +81,32 @@ if grep -q '^PANIC: kernel stack overflow' "$log" && [ $rc = 7 ]; then
 else
 	bad kstack_overflow "no kernel stack overflow panic (status $rc, log $log)"
 fi
+# Ticks far apart (the "slowtick" boots: every 20 ms, as a loaded host or
+# a LAPIC timer calibrated slow gives) must not keep a running thread from
+# being preempted by its equals: two spinners pinned to one CPU both count
+# (test_sched: one never ran), a sleeper beside a thread calling a server
+# in a loop wakes in time (test_starve: only once the looper gave up), and
+# hunt16_mtfault's main thread gets the CPU its spinning readers hold (it
+# waited for good).  All three failed before runq_charge knew the CPU's
+# previous tick.
+for spec in "test_sched sched" "test_starve starve_ipc_loop starve_pager_loop" \
+	    "test_hunt16_mtfault hunt16_mtfault"; do
+	set -- $spec
+	prog=$1
+	shift
+	mkiso "$BUILD/qemu/test-slowtick.iso" 1 "slowtick only $prog" || exit 1
+	log=$BUILD/qemu/test-slowtick-$prog.log
+	boot "$BUILD/qemu/test-slowtick.iso" 128M "$log" 600
+	rc=$?
+	why=""
+	grep -q '^kernel: slowtick: the timer ticks every 20 ms' "$log" || why="no slowtick line"
+	for name in "$@"; do
+		grep -qx "@@PASS $name" "$log" || why="${why:-no @@PASS $name}"
+	done
+	grep -q '@@FAIL' "$log" && why="${why:-$(grep -m1 '@@FAIL' "$log")}"
+	[ $rc != 1 ] && why="${why:-QEMU exit status $rc}"
+	if [ -z "$why" ]; then ok "slowtick_${prog#test_}"
+	else bad "slowtick_${prog#test_}" "$why (status $rc, log $log)"; fi
+done
 echo "$pass passed, $fail failed, $skip skipped"
 [ $fail = 0 ]

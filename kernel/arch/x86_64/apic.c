@@ -118,16 +118,74 @@ void ioapic_route_isa(unsigned irq, unsigned vec, unsigned apic_id)
 
 static uint32_t timer_ticks_per_ms; /* LAPIC timer counts per ms, divide by 16 */
 
-/* lapic_timer_calibrate: count LAPIC timer ticks over 10 ms of TSC (BSP). */
+/* The timer's current count, read between two TSC reads: *tsc = their
+ * middle, *gap = their distance (large if this vCPU lost its host CPU, or
+ * waited for QEMU's device lock, meanwhile). */
+static uint32_t count_read(uint64_t *tsc, uint64_t *gap)
+{
+	uint64_t a = rdtsc();
+	uint32_t c = rd(LAPIC_TIMER_CUR);
+	uint64_t b = rdtsc();
+	*tsc = a + (b - a) / 2;
+	*gap = b - a;
+	return c;
+}
+
+/* The tightest of 16 readings: a (TSC, count) pair taken close together. */
+static uint32_t count_sample(uint64_t *tsc)
+{
+	uint64_t best = ~0ull, t, gap;
+	uint32_t bc = 0;
+	for (int i = 0; i < 16; i++) {
+		uint32_t c = count_read(&t, &gap);
+		if (gap < best)
+			best = gap, bc = c, *tsc = t;
+	}
+	return bc;
+}
+
+/* One measurement: timer counts per ms of TSC over at least 10 ms, from
+ * (TSC, count) pairs at both ends (tsc_calibrate has run). */
+static uint64_t timer_measure(void)
+{
+	wr(LAPIC_TIMER_INIT, 0xFFFFFFFF);
+	uint64_t t0, t1;
+	uint32_t c0 = count_sample(&t0);
+	udelay(10000);
+	uint32_t c1 = count_sample(&t1);
+	return t1 > t0 ? (uint64_t)(c0 - c1) * (tsc_hz / 1000) / (t1 - t0) : 0;
+}
+
+/* lapic_timer_calibrate: LAPIC timer counts per ms (divide by 16) against
+ * the TSC (BSP): the median of three measurements, each timed by TSC
+ * reads taken close around the count's reads (as tsc_calibrate's against
+ * the PIT).  Timing a udelay(10000) from the count's start to one plain
+ * read counted whatever time the vCPU lost before that read: on a loaded
+ * host 1.3 to 60 times too many counts per ms (initial counts of 80,325
+ * to 3,791,992 where QEMU's 1 GHz timer gives 62,500), so the 1 ms tick
+ * came every 1.3 to 60 ms (sleeps that much coarser; and runq's turns,
+ * which took gaps of 10 ms or more for blocks, never ended: sched_tick). */
 void lapic_timer_calibrate(void)
 {
 	wr(LAPIC_TIMER_DIV, 0x3); /* divide by 16 */
 	wr(LAPIC_LVT_TIMER, LVT_MASKED);
-	wr(LAPIC_TIMER_INIT, 0xFFFFFFFF);
-	udelay(10000);
-	uint32_t used = 0xFFFFFFFF - rd(LAPIC_TIMER_CUR);
+	uint64_t m[3];
+	for (int i = 0; i < 3; i++)
+		m[i] = timer_measure();
 	wr(LAPIC_TIMER_INIT, 0);
-	timer_ticks_per_ms = used / 10 ? used / 10 : 1;
+	uint64_t lo = m[0] < m[1] ? m[0] : m[1], hi = m[0] < m[1] ? m[1] : m[0];
+	uint64_t per_ms = m[2] < lo ? lo : m[2] > hi ? hi : m[2];
+	timer_ticks_per_ms = per_ms > 0xFFFFFFFFull / 1000 ? 0xFFFFFFFFu / 1000 :
+			     per_ms ? (uint32_t)per_ms : 1;
+}
+
+/* lapic_timer_slow: every timer period n times as long as calibrated (the
+ * "slowtick" boot of tests/qemu/run.sh: ticks 20 ms apart, as a host
+ * that delays them, or a calibration gone wrong, gives). */
+void lapic_timer_slow(unsigned n)
+{
+	uint64_t per_ms = (uint64_t)timer_ticks_per_ms * n;
+	timer_ticks_per_ms = per_ms > 0xFFFFFFFFull / 1000 ? 0xFFFFFFFFu / 1000 : (uint32_t)per_ms;
 }
 
 /* lapic_timer_start: periodic interrupt on VEC_TIMER every 1000/hz ms.

@@ -112,6 +112,7 @@ void lapic_broadcast_nmi(void);
 void lapic_timer_calibrate(void);
 void lapic_timer_start(unsigned hz);
 void lapic_timer_oneshot(uint64_t us);
+void lapic_timer_slow(unsigned n);
 uint64_t acpi_find_ioapic(const void *rsdp, uint32_t gsi[16], uint16_t flags[16]);
 bool ioapic_init(const void *rsdp);
 void ioapic_route_isa(unsigned irq, unsigned vec, unsigned apic_id);

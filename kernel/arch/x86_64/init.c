@@ -62,6 +62,10 @@ void arch_early_init(struct boot_info *bi)
 	paging_extend_direct_map(top, take_low_page);
 	lapic_init();
 	lapic_timer_calibrate();
+	if (cmdline_has(bi->mb.cmdline, "slowtick")) { /* a test: ticks 20 ms apart */
+		lapic_timer_slow(20);
+		printk("kernel: slowtick: the timer ticks every 20 ms\n");
+	}
 	rtc_init();
 	bi->ncpus_found = acpi_find_cpus(bi->mb.rsdp, bi->apic_ids, MAX_CPUS);
 	if (!console_irqs_start(bi->mb.rsdp))
