@@ -19,10 +19,14 @@
  * The lock is held only across loads and stores of the set itself: the
  * caller's buffers (sops, semctl's semid_ds and array) are copied in
  * before and out after it, and the futex wake is made after it, so that
- * no fault and no system call happens with it held.  The lock word names
- * its holder's pid, and a waiter that finds the holder gone (a kill that
- * landed inside the few stores: SIGKILL, an OOM kill, another thread's
- * exit) takes it over, so one process's death does not hang the others.
+ * no fault and no system call happens with it held.  The lock is a
+ * robust process-shared mutex, held with signals off: a holder thread
+ * ended inside the few stores (its process killed: SIGKILL, an OOM kill,
+ * a fault; or another thread's exec) is seen by the pager, which marks the
+ * lock owner-died, and the next locker takes it (EOWNERDEAD), so one
+ * thread's end does not hang the others; no pid is trusted for it.
+ * GETNCNT and GETZCNT count the waiter entries, each a robust mutex held
+ * by its waiting thread, so a waiter ended asleep is counted no more.
  * Every change is logged first and then made (semcore.c's journal), and
  * whoever takes the lock finishes a change a dead holder logged
  * (set_enter), so no change is ever seen half made.  A maker killed
