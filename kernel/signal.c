@@ -184,27 +184,11 @@ void signal_deliver_pending(void *uframe)
 again:;
 	uint64_t ready = *(volatile uint64_t *)&me->sigpending & ~me->sigblocked & ~THREAD_STOP_BIT;
 	uint64_t mask = me->sigsuspended ? me->sigsaved : me->sigblocked;
-	if (!ready) {
-		bool was = me->sigsuspended;
-		uint64_t newly = mask & ~me->sigblocked;
-		if (was)
-			me->sigblocked = mask;
-		me->sigsuspended = false;
-		if (!was)
-			return;
-		signal_claim(me);
-		/* what the suspension let through and the old set blocks again:
-		 * the process's again, and sigsuspend's out[0] for libsys to
-		 * offer (PG_SIG_OFFER) */
-		uint64_t moved = newly ? signal_give_back(me, newly) : 0;
-		if (moved) {
-			uint64_t g[ABI_NGREG];
-			arch_uregs_get(me->uframe, g);
-			g[ABI_REG_RDI] = moved;
-			arch_uregs_set(me->uframe, g);
-		}
+	if (!ready) /* a suspension goes on: libsys's sigsuspend calls again
+		     * (sigsaved kept); it ends only with a handler's frame,
+		     * whose sigreturn puts the old set back (and gives back
+		     * what that set blocks: ksys_sigreturn) */
 		return;
-	}
 	unsigned sig = (unsigned)__builtin_ctzll(ready) + 1;
 	uint64_t info = __atomic_load_n(&me->siginfo[sig - 1], __ATOMIC_SEQ_CST);
 	__atomic_fetch_and(&me->sigown, ~(1ull << (sig - 1)), __ATOMIC_SEQ_CST);

@@ -599,12 +599,9 @@ int sigpending(sigset_t *set)
 int sigsuspend(const sigset_t *mask)
 {
 	unsigned ran = libsys_sig_ran();
-	do {
-		struct sys_regs r = { 0 };
-		sys_sigsuspend_r(*mask, &r);
-		if (r.rdi) /* its end blocked them again: another thread's */
-			libsys_sig_offer(r.rdi);
-	} while (libsys_sig_ran() == ran);
+	do /* the kernel's suspension goes on until a handler is entered */
+		sys_sigsuspend(*mask);
+	while (libsys_sig_ran() == ran);
 	errno = EINTR;
 	return -1;
 }

@@ -196,9 +196,9 @@
 				       pending; always E_INTR, the handler \
 				       entered with the blocked set of before \
 				       in its frame (abi/signal.h); with no \
-				       handler entered, out[0] = signals the \
-				       set of before blocks again that went \
-				       back to the process (PG_SIG_OFFER) */ \
+				       handler entered the blocked set stays \
+				       mask: call again (the set of before \
+				       kept) */ \
 	X(sig_post,       47, 4, 1) /* (thread, sig, entry, flags): make sig \
 				       (1..64; a SIG_WORD with its siginfo) \
 				       pending on thread, its handler \
