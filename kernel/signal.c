@@ -124,6 +124,34 @@ static void signal_claim(struct thread *me)
 	__atomic_fetch_or(&me->sigpending, bit, __ATOMIC_SEQ_CST);
 }
 
+/* me now blocks the signals of newly, which it let through before: those
+ * pending on it that were sent to its process (not to it alone: sigown)
+ * go back to the process's set for another thread to take, as Linux's
+ * retarget_shared_pending; the bits moved.  The fence pairs with a
+ * poster's look at the blocked set after it set its bit (ksys_sig_post):
+ * either this sees the bit, or the poster sees the new set and takes its
+ * bit back; whichever clears the bit first moves it. */
+static uint64_t signal_give_back(struct thread *me, uint64_t newly)
+{
+	struct space *s = me->space;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	uint64_t cand = __atomic_load_n(&me->sigpending, __ATOMIC_SEQ_CST) & newly &
+			~__atomic_load_n(&me->sigown, __ATOMIC_SEQ_CST) & ~THREAD_STOP_BIT;
+	uint64_t moved = 0;
+	for (uint64_t b = cand; b; b &= b - 1) {
+		uint64_t bit = b & -b;
+		unsigned i = (unsigned)__builtin_ctzll(bit);
+		uint64_t w = __atomic_load_n(&me->siginfo[i], __ATOMIC_SEQ_CST);
+		if (!(__atomic_fetch_and(&me->sigpending, ~bit, __ATOMIC_SEQ_CST) & bit))
+			continue;
+		if (!(__atomic_load_n(&s->sigpending, __ATOMIC_SEQ_CST) & bit))
+			__atomic_store_n(&s->siginfo[i], w, __ATOMIC_SEQ_CST);
+		__atomic_fetch_or(&s->sigpending, bit, __ATOMIC_SEQ_CST);
+		moved |= bit;
+	}
+	return moved;
+}
+
 #define STOP_NAP_MS (3600ull * 1000) /* woken by SIG_POST_CONT or a kill */
 
 /* A parked thread's ready(): its process continued, or it is killed. */
@@ -156,15 +184,11 @@ void signal_deliver_pending(void *uframe)
 again:;
 	uint64_t ready = *(volatile uint64_t *)&me->sigpending & ~me->sigblocked & ~THREAD_STOP_BIT;
 	uint64_t mask = me->sigsuspended ? me->sigsaved : me->sigblocked;
-	if (!ready) {
-		bool was = me->sigsuspended;
-		if (was)
-			me->sigblocked = mask;
-		me->sigsuspended = false;
-		if (was)
-			signal_claim(me);
+	if (!ready) /* a suspension goes on: libsys's sigsuspend calls again
+		     * (sigsaved kept); it ends only with a handler's frame,
+		     * whose sigreturn puts the old set back (and gives back
+		     * what that set blocks: ksys_sigreturn) */
 		return;
-	}
 	unsigned sig = (unsigned)__builtin_ctzll(ready) + 1;
 	uint64_t info = __atomic_load_n(&me->siginfo[sig - 1], __ATOMIC_SEQ_CST);
 	__atomic_fetch_and(&me->sigown, ~(1ull << (sig - 1)), __ATOMIC_SEQ_CST);
@@ -188,9 +212,15 @@ bool signal_ready_now(void)
 	return thread_sig_ready(sched_current());
 }
 
+/* sigreturn (42): every register and the blocked set back from the
+ * frame's ucontext at a[0].  A set that blocks signals pending on the
+ * thread that were sent to its process (not to it alone) blocks them
+ * first and gives them back to the process (signal_give_back), and the
+ * call answers E_AGAIN with them in out[0], nothing else restored:
+ * libsys_sigtramp offers them to the other threads (PG_SIG_OFFER) and
+ * calls again, as a sigmask's give-back.  Returns to the frame's rip. */
 int ksys_sigreturn(const uint64_t a[6], uint64_t out[6])
 {
-	(void)out;
 	struct thread *me = cur();
 	struct abi_ucontext uc;
 	if (user_in(&uc, a[0], sizeof uc) != E_OK)
@@ -198,40 +228,21 @@ int ksys_sigreturn(const uint64_t a[6], uint64_t out[6])
 	const uint64_t *g = uc.uc_mcontext.gregs;
 	if (g[ABI_REG_RIP] >= USER_END || g[ABI_REG_RSP] > USER_END)
 		return E_INVAL;
+	uint64_t mask = uc.uc_sigmask & ~ABI_SIG_UNBLOCKABLE, newly = mask & ~me->sigblocked;
+	if (newly) { /* blocked first: a post that looks now sees it */
+		me->sigblocked |= newly;
+		uint64_t moved = signal_give_back(me, newly);
+		if (moved) { /* nothing restored yet: libsys offers, then again */
+			out[0] = moved;
+			return E_AGAIN;
+		}
+	}
 	arch_uregs_set(me->uframe, g);
-	me->sigblocked = uc.uc_sigmask & ~ABI_SIG_UNBLOCKABLE;
+	me->sigblocked = mask;
 	signal_claim(me);
 	thread_check_kill();
 	signal_on_return(me, me->uframe);
 	arch_user_return(me->uframe);
-}
-
-/* me now blocks the signals of newly, which it let through before: those
- * pending on it that were sent to its process (not to it alone: sigown)
- * go back to the process's set for another thread to take, as Linux's
- * retarget_shared_pending; the bits moved.  The fence pairs with a
- * poster's look at the blocked set after it set its bit (ksys_sig_post):
- * either this sees the bit, or the poster sees the new set and takes its
- * bit back; whichever clears the bit first moves it. */
-static uint64_t signal_give_back(struct thread *me, uint64_t newly)
-{
-	struct space *s = me->space;
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	uint64_t cand = __atomic_load_n(&me->sigpending, __ATOMIC_SEQ_CST) & newly &
-			~__atomic_load_n(&me->sigown, __ATOMIC_SEQ_CST) & ~THREAD_STOP_BIT;
-	uint64_t moved = 0;
-	for (uint64_t b = cand; b; b &= b - 1) {
-		uint64_t bit = b & -b;
-		unsigned i = (unsigned)__builtin_ctzll(bit);
-		uint64_t w = __atomic_load_n(&me->siginfo[i], __ATOMIC_SEQ_CST);
-		if (!(__atomic_fetch_and(&me->sigpending, ~bit, __ATOMIC_SEQ_CST) & bit))
-			continue;
-		if (!(__atomic_load_n(&s->sigpending, __ATOMIC_SEQ_CST) & bit))
-			__atomic_store_n(&s->siginfo[i], w, __ATOMIC_SEQ_CST);
-		__atomic_fetch_or(&s->sigpending, bit, __ATOMIC_SEQ_CST);
-		moved |= bit;
-	}
-	return moved;
 }
 
 int ksys_sigmask(const uint64_t a[6], uint64_t out[6])
@@ -355,14 +366,15 @@ static unsigned sigwait_take(struct thread *me, uint64_t set, uint64_t *info)
 }
 
 /* sigwait's ready(): a signal it waits for is pending on it or its
- * process, or one it lets through (a handler to run: E_INTR). */
+ * process, one it lets through (a handler to run: E_INTR), or a stop
+ * (E_INTR, taken nothing). */
 static bool sigwait_ready(void)
 {
 	struct thread *me = sched_current();
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	uint64_t set = *(volatile uint64_t *)&me->sigwaiting;
 	return ((*(volatile uint64_t *)&me->sigpending |
-		 *(volatile uint64_t *)&me->space->sigpending) & set) ||
+		 *(volatile uint64_t *)&me->space->sigpending) & (set | THREAD_STOP_BIT)) ||
 	       thread_sig_ready(me);
 }
 
@@ -381,7 +393,15 @@ int ksys_sigwait(const uint64_t a[6], uint64_t out[6])
 	__atomic_store_n(&me->sigwaiting, set, __ATOMIC_SEQ_CST);
 	int e = E_OK;
 	unsigned sig;
-	while (!(sig = sigwait_take(me, set, &info))) {
+	for (;;) {
+		/* never while the process is stopped (Linux: the stop ends the
+		 * wait EINTR, the signal stays pending for after SIGCONT) */
+		if (__atomic_load_n(&me->sigpending, __ATOMIC_SEQ_CST) & THREAD_STOP_BIT) {
+			e = E_INTR;
+			break;
+		}
+		if ((sig = sigwait_take(me, set, &info)))
+			break;
 		if (thread_sig_ready(me)) {
 			e = E_INTR;
 			break;
@@ -427,6 +447,17 @@ static int claim_for(struct thread *t, uint64_t bit)
 	if (entry)
 		__atomic_store_n(&t->sig_entry, entry, __ATOMIC_RELAXED);
 	__atomic_fetch_or(&t->sigpending, bit, __ATOMIC_SEQ_CST);
+	/* t may have blocked it since the look above (a sigmask, a
+	 * sigreturn's mask) without seeing the bit (its signal_give_back
+	 * looked first): read again after the post, as ksys_sig_post does,
+	 * and give it back to the process unless t moved it first */
+	if (__atomic_load_n(&t->sigblocked, __ATOMIC_SEQ_CST) & bit) {
+		if (__atomic_fetch_and(&t->sigpending, ~bit, __ATOMIC_SEQ_CST) & bit)
+			__atomic_fetch_or(&s->sigpending, bit, __ATOMIC_SEQ_CST);
+		if (sigwait_for(t, bit))
+			kick(t);
+		return E_BUSY;
+	}
 	if (__atomic_load_n(&t->sig_ending, __ATOMIC_SEQ_CST) &&
 	    (__atomic_fetch_and(&t->sigpending, ~bit, __ATOMIC_SEQ_CST) & bit)) {
 		__atomic_fetch_or(&s->sigpending, bit, __ATOMIC_SEQ_CST); /* for another */
@@ -466,6 +497,11 @@ static int job_control(struct thread *t, uint64_t fl, uint64_t mask)
 	if (fl & SIG_POST_STOP) {
 		atomic_store(&s->stopped, true);
 		__atomic_fetch_or(&t->sigpending, THREAD_STOP_BIT, __ATOMIC_SEQ_CST);
+		if (__atomic_load_n(&t->sigwaiting, __ATOMIC_SEQ_CST) &&
+		    thread_claim(t, TS_SLEEPING)) { /* its sigwait ends E_INTR */
+			sched_cancel_sleep(t);
+			sched_wake(t);
+		}
 		if (t->cpu != arch_cpu_id()) /* whatever its state (it may be on its way in) */
 			arch_wake_cpu(t->cpu);
 		stop_wait(t);
@@ -478,6 +514,7 @@ static int job_control(struct thread *t, uint64_t fl, uint64_t mask)
 	} else {
 		mask &= ~THREAD_STOP_BIT;
 		__atomic_fetch_and(&t->sigpending, ~mask, __ATOMIC_SEQ_CST);
+		__atomic_fetch_and(&t->sigown, ~mask, __ATOMIC_SEQ_CST);
 		__atomic_fetch_and(&s->sigpending, ~mask, __ATOMIC_SEQ_CST);
 	}
 	return E_OK;

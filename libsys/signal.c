@@ -215,8 +215,9 @@ static int has_handler(const struct sigaction *a)
 }
 
 /* Tell the pager which signals have a handler and which are ignored
- * now (act_lock held). */
-static int tell_pager(void)
+ * now (act_lock held); discard: a signal whose new action ignores it
+ * (0: none), whose pending instances the pager discards. */
+static int tell_pager(int discard)
 {
 	uint64_t mask = 0, ign = 0;
 	for (int s = 1; s < _NSIG; s++) {
@@ -227,9 +228,12 @@ static int tell_pager(void)
 	}
 	uint64_t nocldstop = actions[SIGCHLD].sa_flags & SA_NOCLDSTOP ? PG_SA_NOCLDSTOP : 0;
 	struct sys_msg m = { .label = PG_SIGACTION,
-			     .w = { mask, mask ? (uint64_t)libsys_sigtramp : 0, ign, nocldstop } };
+			     .w = { mask, mask ? (uint64_t)libsys_sigtramp : 0, ign,
+				    nocldstop | (uint64_t)discard << PG_SA_DISCARD_SHIFT } };
 	return libsys_pg_call(&m);
 }
+
+static int ignored_by_default(int sig);
 
 /* The pager's view of a: handled, ignored, default. */
 static int disposition(const struct sigaction *a)
@@ -237,7 +241,11 @@ static int disposition(const struct sigaction *a)
 	return has_handler(a) ? 2 : a->sa_handler == SIG_IGN;
 }
 
-int sigaction(int sig, const struct sigaction *act, struct sigaction *old)
+/* sigaction; discard_ok: an action that ignores sig discards it if
+ * pending (sigaction's, not SA_RESETHAND's reset, which Linux does
+ * without). */
+static int set_action(int sig, const struct sigaction *act, struct sigaction *old,
+		      int discard_ok)
 {
 	if (bad_sig(sig))
 		return -1;
@@ -257,7 +265,12 @@ int sigaction(int sig, const struct sigaction *act, struct sigaction *old)
 		actions[sig] = want;
 		int nocld = sig == SIGCHLD &&
 			     ((want.sa_flags ^ before.sa_flags) & SA_NOCLDSTOP);
-		if ((disposition(&want) != disposition(&before) || nocld) && (e = tell_pager()))
+		/* POSIX: an action that ignores sig discards it if pending
+		 * (the process's, every thread's), as Linux's */
+		int discard = discard_ok && (want.sa_handler == SIG_IGN ||
+					     (want.sa_handler == SIG_DFL && ignored_by_default(sig)));
+		if ((disposition(&want) != disposition(&before) || nocld || discard) &&
+		    (e = tell_pager(discard ? sig : 0)))
 			actions[sig] = before;
 		if (libsys_sig_onstack() != onstack) /* SA_ONSTACK: this thread's kernel view */
 			sys_sigaltstack(0, 0, ABI_SS_ASK, libsys_sig_onstack());
@@ -267,6 +280,11 @@ int sigaction(int sig, const struct sigaction *act, struct sigaction *old)
 	if (old)
 		*old = before;
 	return libsys_fail(e);
+}
+
+int sigaction(int sig, const struct sigaction *act, struct sigaction *old)
+{
+	return set_action(sig, act, old, 1);
 }
 
 unsigned long libsys_sig_onstack(void)
@@ -383,7 +401,7 @@ static void run_handler(int sig, siginfo_t *si, void *uc)
 		return; /* gone meanwhile: the fault comes back and kills */
 	if (a.sa_flags & SA_RESETHAND) {
 		struct sigaction dfl = { .sa_handler = SIG_DFL };
-		sigaction(sig, &dfl, NULL);
+		set_action(sig, &dfl, NULL, 0);
 	}
 	uint64_t block = a.sa_mask & ~ABI_SIG_UNBLOCKABLE;
 	if (a.sa_flags & SA_NODEFER)
@@ -494,8 +512,15 @@ void libsys_sig_entry(int sig, siginfo_t *si, void *uc)
 
 /* Entered by the kernel with rsp = the frame (64-byte aligned), rdi = sig,
  * rsi = &info, rdx = &uc; every register is put back by sigreturn, so
- * nothing here needs keeping but the FPU state and the frame address. */
+ * nothing here needs keeping but the FPU state and the frame address.
+ * A sigreturn whose mask blocks signals pending on this thread that were
+ * sent to the process answers E_AGAIN with them in rdi, restoring
+ * nothing: they are offered to the other threads (PG_SIG_OFFER, in
+ * registers only: the interrupted code's IPC buffer and errno untouched)
+ * and sigreturn is called again, the FPU state loaded again after the
+ * call. */
 _Static_assert(SYSNR_sigreturn == 42, "libsys_sigtramp's syscall number");
+_Static_assert(E_AGAIN == 15, "libsys_sigtramp's E_AGAIN");
 _Static_assert(__builtin_offsetof(struct abi_sigframe, uc) == 0, "uc first");
 __asm__(".text\n"
 	".globl libsys_sigtramp\n"
@@ -505,11 +530,15 @@ __asm__(".text\n"
 	"	sub $512, %rsp\n"
 	"	fxsave64 (%rsp)\n"
 	"	call libsys_sig_entry\n"
-	"	fxrstor64 (%rsp)\n"
+	"1:	fxrstor64 (%rsp)\n"
 	"	mov %rbx, %rdi\n"
 	"	mov $42, %eax\n"
 	"	syscall\n"
-	"	ud2\n" /* sigreturn refused the frame: SIGILL, then the end */
+	"	cmp $15, %eax\n" /* E_AGAIN: rdi = signals given back */
+	"	jne 2f\n"
+	"	call libsys_sig_offer\n"
+	"	jmp 1b\n"
+	"2:	ud2\n" /* sigreturn refused the frame: SIGILL, then the end */
 	".size libsys_sigtramp, .-libsys_sigtramp\n");
 
 /* raise: the handler runs in this thread on the way out of the kernel
@@ -570,7 +599,7 @@ int sigpending(sigset_t *set)
 int sigsuspend(const sigset_t *mask)
 {
 	unsigned ran = libsys_sig_ran();
-	do
+	do /* the kernel's suspension goes on until a handler is entered */
 		sys_sigsuspend(*mask);
 	while (libsys_sig_ran() == ran);
 	errno = EINTR;

@@ -79,17 +79,29 @@ long sig_fault(struct proc *p, const struct sys_msg *m, struct sys_msg *r, bool 
 	return FAULT_REPLY_SIGNAL;
 }
 
+static void job_post(struct proc *p, uint64_t fl, uint64_t mask);
+static void sigq_drop(struct proc *p, uint64_t sig);
+
 /* PG_SIGACTION: w0 = signals with a handler, w1 = the entry, w2 =
- * signals ignored (SIG_IGN), w3 = PG_SA_NOCLDSTOP or 0. */
+ * signals ignored (SIG_IGN), w3 = PG_SA_NOCLDSTOP or 0, | a signal whose
+ * action ignores it now << PG_SA_DISCARD_SHIFT: discarded if pending, in
+ * every thread and the process (SIG_POST_DISCARD), its queue with it. */
 long do_sigaction(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {
 	(void)r;
-	if (m->w[1] >= PG_USER_END || (m->w[0] && !m->w[1]) || (m->w[3] & ~(uint64_t)PG_SA_NOCLDSTOP))
+	uint64_t discard = (m->w[3] >> PG_SA_DISCARD_SHIFT) & 0xff;
+	if (m->w[1] >= PG_USER_END || (m->w[0] && !m->w[1]) ||
+	    (m->w[3] & ~(uint64_t)(PG_SA_NOCLDSTOP | 0xffull << PG_SA_DISCARD_SHIFT)) ||
+	    discard > 64 || discard == SIGKILL_ || discard == SIGSTOP_)
 		return E_INVAL;
 	p->sig_handled = m->w[0];
 	p->sig_entry = m->w[1];
 	p->sig_ignored = m->w[2] & ~m->w[0];
 	p->nocldstop = m->w[3] & PG_SA_NOCLDSTOP;
+	if (discard && sig_action(p, (int)discard) == SIG_ACT_IGNORE) {
+		job_post(p, SIG_POST_DISCARD, 1ull << (discard - 1));
+		sigq_drop(p, discard);
+	}
 	return E_OK;
 }
 
@@ -395,6 +407,16 @@ static bool sigq_take(struct proc *p, uint32_t sig, struct sigq *q)
 			break;
 		}
 	return true;
+}
+
+/* Drop every entry of sig queued for p (its action ignores it now). */
+static void sigq_drop(struct proc *p, uint64_t sig)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < p->nsigq; i++)
+		if (p->sigq[i].sig != sig)
+			p->sigq[n++] = p->sigq[i];
+	p->nsigq = n;
 }
 
 /* Queue signal sig with value and si_code code from pid from for p: a

@@ -193,6 +193,8 @@
  *                    signals ignored (SIG_IGN),   PG_KILL runs the handler
  *                    w3 = PG_SA_NOCLDSTOP if      (sig_post); fork inherits
  *                    SIGCHLD's sa_flags have it   all four.  E_INVAL
+ *                    | sig << PG_SA_DISCARD_SHIFT the pending sig is
+ *                    (its action ignores it now)  discarded
  *   PG_SIG_ALARM     w0 = ms until SIGALRM (0:    w0 = ms the alarm before
  *                    cancel), w1 = interval ms    had left (0: none), w1 =
  *                    (0: once), w2 = 1: only ask  its interval.  E_INVAL
@@ -517,6 +519,11 @@ enum pg_request {
 #define PG_WAIT_STOPPED   3 /* the answer's how: stopped by signal w1 */
 #define PG_WAIT_CONTINUED 4 /* continued by SIGCONT */
 #define PG_SA_NOCLDSTOP 1 /* PG_SIGACTION's w3: no SIGCHLD for a child's stop or continue */
+/* PG_SIGACTION's w3 bits 8..15: a signal (0: none) whose new action ignores
+ * it (SIG_IGN, or SIG_DFL of SIGCHLD, SIGURG, SIGWINCH, SIGCONT): its
+ * pending instances are discarded, the process's, every thread's and its
+ * queued values (POSIX, as Linux's sigaction) */
+#define PG_SA_DISCARD_SHIFT 8
 #define PG_WAIT_ANY    0 /* PG_WAIT's w0: whichever child ends first (wait(-1)) */
 
 /* Pipes (PG_PIPE_*): a pipe holds PG_PIPE_SIZE bytes; a write of up to

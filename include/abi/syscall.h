@@ -155,7 +155,13 @@
 				       back from the struct abi_ucontext there \
 				       (abi/signal.h); returns to that rip, \
 				       not to the caller.  E_FAULT: unreadable, \
-				       E_INVAL: rip outside the user half */ \
+				       E_INVAL: rip outside the user half; \
+				       E_AGAIN: the set blocks signals \
+				       pending on the caller that were sent \
+				       to its process: blocked and given \
+				       back to the process, out[0] = them, \
+				       nothing else restored (libsys asks \
+				       PG_SIG_OFFER, then sigreturn again) */ \
 	X(sigmask,        43, 3, 0) /* (how, set, entry) -> old, pending, \
 				       given: \
 				       the calling thread's blocked signals \
@@ -189,7 +195,10 @@
 				       mask until a signal it lets through is \
 				       pending; always E_INTR, the handler \
 				       entered with the blocked set of before \
-				       in its frame (abi/signal.h) */ \
+				       in its frame (abi/signal.h); with no \
+				       handler entered the blocked set stays \
+				       mask: call again (the set of before \
+				       kept) */ \
 	X(sig_post,       47, 4, 1) /* (thread, sig, entry, flags): make sig \
 				       (1..64; a SIG_WORD with its siginfo) \
 				       pending on thread, its handler \
