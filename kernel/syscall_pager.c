@@ -278,6 +278,60 @@ int ksys_frame_alloc_map1(const uint64_t a[6], uint64_t out[6])
 	return e;
 }
 
+/* fill_setup(zero pfn, zero gen): see abi/syscall.h. */
+int ksys_fill_setup(const uint64_t a[6], uint64_t out[6])
+{
+	(void)out;
+	if (a[1] > UINT32_MAX)
+		return E_STALE;
+	return space_fill_setup(cur()->space, a[0], (uint32_t)a[1]);
+}
+
+/* fill_mark(space, va, npages, rights, mask): see abi/syscall.h. */
+int ksys_fill_mark(const uint64_t a[6], uint64_t out[6])
+{
+	uint64_t mask[PROTECT_MASK_MAX / 64];
+	uint64_t n = a[2];
+	if (n == 0 || n > PROTECT_MASK_MAX || a[3] > UINT32_MAX)
+		return E_INVAL;
+	int e = space_copy_in(cur()->space, mask, a[4], (n + 63) / 64 * sizeof mask[0]);
+	if (e != E_OK)
+		return e;
+	struct handle_entry h;
+	struct space *s;
+	if ((e = space_arg(a[0], &s, &h)) != E_OK)
+		return e;
+	e = space_fill_mark(s, a[1], n, (unsigned)a[3], mask, &out[0]);
+	kobj_put(h.obj);
+	return e;
+}
+
+/* fill_take(space, buf, max, va, npages): see abi/syscall.h.  The buffer
+ * is written (zeros) before any fill is taken, so that the copy of the
+ * records cannot fail with frames the pager would never hear of. */
+int ksys_fill_take(const uint64_t a[6], uint64_t out[6])
+{
+	uint64_t recs[FILL_REC_WORDS * FILL_TAKE_MAX] = { 0 };
+	uint64_t max = a[2];
+	if (max == 0 || max > FILL_TAKE_MAX)
+		return E_INVAL;
+	if ((a[3] & (PAGE_SIZE - 1)) || a[3] >= USER_END || a[4] > (USER_END - a[3]) / PAGE_SIZE)
+		return E_FAULT;
+	struct handle_entry h;
+	struct space *s;
+	int e = space_arg(a[0], &s, &h);
+	if (e != E_OK)
+		return e;
+	e = space_copy_out(cur()->space, a[1], recs, max * FILL_REC_WORDS * sizeof recs[0]);
+	if (e == E_OK) {
+		unsigned n = space_fill_take(s, a[3], a[4], recs, (unsigned)max);
+		e = space_copy_out(cur()->space, a[1], recs, n * FILL_REC_WORDS * sizeof recs[0]);
+		out[0] = n;
+	}
+	kobj_put(h.obj);
+	return e;
+}
+
 int ksys_handle_grant(const uint64_t a[6], uint64_t out[6])
 {
 	struct handle_entry hs, ho;

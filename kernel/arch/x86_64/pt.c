@@ -15,6 +15,12 @@
 #define PTE_U    0x004ull
 #define PTE_NX   (1ull << 63)
 #define PTE_ADDR 0x000FFFFFFFFFF000ull
+/* A fill mark: a not-present leaf entry (P clear: the MMU ignores the
+ * rest) the pager set where the kernel may put a zero-fill page itself on
+ * a fault (space_fill); the MAP_* rights it may map it with in bits 1..3.
+ * Every unmap, protect or map at the page clears it. */
+#define PTE_FILL 0x400ull
+#define FILL_RIGHTS(e) ((unsigned)((e) >> 1) & (MAP_R | MAP_W | MAP_X))
 
 extern uint64_t boot_pml4[512];
 
@@ -126,10 +132,13 @@ int arch_pt_map_new(uint64_t root, uint64_t va, uint64_t pa, unsigned rights)
 	return E_OK;
 }
 
-/* arch_pt_unmap: remove va's mapping; *old = its frame. E_NOENT if none. */
+/* arch_pt_unmap: remove va's mapping; *old = its frame. E_NOENT if none
+ * (a fill mark there goes). */
 int arch_pt_unmap(uint64_t root, uint64_t va, uint64_t *old)
 {
 	uint64_t *pte = walk(root, va, false);
+	if (pte && !(*pte & PTE_P))
+		*pte = 0;
 	if (!pte || !(*pte & PTE_P))
 		return E_NOENT;
 	*old = *pte & PTE_ADDR;
@@ -137,10 +146,13 @@ int arch_pt_unmap(uint64_t root, uint64_t va, uint64_t *old)
 	return E_OK;
 }
 
-/* arch_pt_protect: change va's rights. E_NOENT if not mapped. */
+/* arch_pt_protect: change va's rights. E_NOENT if not mapped (a fill mark
+ * there goes). */
 int arch_pt_protect(uint64_t root, uint64_t va, unsigned rights)
 {
 	uint64_t *pte = walk(root, va, false);
+	if (pte && !(*pte & PTE_P))
+		*pte = 0;
 	if (!pte || !(*pte & PTE_P))
 		return E_NOENT;
 	*pte = (*pte & PTE_ADDR) | leaf_bits(rights);
@@ -159,6 +171,59 @@ int arch_pt_replace_if(uint64_t root, uint64_t va, uint64_t pa, uint64_t newpa, 
 		return E_NOENT;
 	*rights = pte_rights(*pte);
 	*pte = newpa | leaf_bits(*rights & ~clear);
+	return E_OK;
+}
+
+/* arch_pt_fill_mark: a fill mark with rights at va if nothing is mapped
+ * there (a mark there already takes the new rights); E_BUSY if va is
+ * mapped, E_NOMEM if a table could not be allocated. */
+int arch_pt_fill_mark(uint64_t root, uint64_t va, unsigned rights)
+{
+	uint64_t *pte = walk(root, va, true);
+	if (!pte)
+		return E_NOMEM;
+	if (*pte & PTE_P)
+		return E_BUSY;
+	*pte = PTE_FILL | (uint64_t)rights << 1;
+	return E_OK;
+}
+
+/* arch_pt_fill_clear: no fill mark in the npages from va (holes of whole
+ * tables skipped); mappings unchanged. */
+void arch_pt_fill_clear(uint64_t root, uint64_t va, uint64_t npages)
+{
+	while (npages) {
+		uint64_t n = arch_pt_hole(root, va); /* no table: no mark */
+		if (!n) { /* the rest of this page table */
+			uint64_t *pte = walk(root, va, false);
+			n = 512 - ((va >> PAGE_SHIFT) & 511);
+			for (uint64_t i = 0; i < n && i < npages; i++)
+				if ((pte[i] & (PTE_P | PTE_FILL)) == PTE_FILL)
+					pte[i] = 0;
+		}
+		if (n > npages)
+			n = npages;
+		va += n * PAGE_SIZE;
+		npages -= n;
+	}
+}
+
+/* arch_pt_fill_rights: the rights of va's fill mark; 0 if there is none
+ * (mapped, empty, or no table). */
+unsigned arch_pt_fill_rights(uint64_t root, uint64_t va)
+{
+	uint64_t *pte = walk(root, va, false);
+	return pte && (*pte & (PTE_P | PTE_FILL)) == PTE_FILL ? FILL_RIGHTS(*pte) : 0;
+}
+
+/* arch_pt_fill_map: map va -> pa with rights if va holds a fill mark that
+ * allows them; E_BUSY (nothing changed) if not. */
+int arch_pt_fill_map(uint64_t root, uint64_t va, uint64_t pa, unsigned rights)
+{
+	uint64_t *pte = walk(root, va, false);
+	if (!pte || (*pte & (PTE_P | PTE_FILL)) != PTE_FILL || (rights & ~FILL_RIGHTS(*pte)))
+		return E_BUSY;
+	*pte = pa | leaf_bits(rights);
 	return E_OK;
 }
 
