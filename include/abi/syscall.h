@@ -249,7 +249,7 @@
 				       E_STALE (not a live user frame of \
 				       that gen), E_BUSY (done already) */ \
 	X(fill_mark,      52, 5, 1) /* (space, va, npages, rights, mask) -> \
-				       marked: a fill mark with MAP_* rights \
+				       new marks: a fill mark with MAP_* rights \
 				       (MAP_R required) at each unmapped page \
 				       i of npages (<= PROTECT_MASK_MAX) from \
 				       va whose bit i of the words at mask is \

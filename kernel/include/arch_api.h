@@ -65,8 +65,8 @@ int arch_pt_protect(uint64_t root, uint64_t va, unsigned rights);
 int arch_pt_replace_if(uint64_t root, uint64_t va, uint64_t pa, uint64_t newpa, unsigned clear,
 		       unsigned *rights);
 bool arch_pt_lookup(uint64_t root, uint64_t va, uint64_t *pa, unsigned *rights);
-/* Fill marks (space_fill): set one at an unmapped va (E_BUSY if mapped,
- * E_NOMEM); clear those of a range; read one's rights (0: none); map pa
+/* Fill marks (space_fill): set one at an unmapped va (E_AGAIN: one was
+ * there, E_BUSY if mapped, E_NOMEM); clear those of a range; read one's rights (0: none); map pa
  * at a mark that allows rights (E_BUSY if none). */
 int arch_pt_fill_mark(uint64_t root, uint64_t va, unsigned rights);
 void arch_pt_fill_clear(uint64_t root, uint64_t va, uint64_t npages);

@@ -141,7 +141,8 @@ int space_window_prepare(struct space *s);
  * "Fills in the kernel").  space_fill_setup: the pager (its space) and its
  * zero frame (pfn, gen: a reference kept for good), once; E_STALE, E_BUSY
  * (done already).  space_fill_mark: a mark with rights at each unmapped
- * page i of npages from va whose mask bit is set; *marked = marks made.
+ * page i of npages from va whose mask bit is set; *marked = new marks
+ * (one there already takes the new rights, uncounted).
  * E_FAULT, E_INVAL (rights, no setup), E_NOMEM (a table: the marks before
  * stay).  space_fill: at a ring-3 fault at va with access (FAULT_ACC_*) in
  * s, fill the page if it holds a mark that allows the access (a read maps

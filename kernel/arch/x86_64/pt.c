@@ -175,8 +175,8 @@ int arch_pt_replace_if(uint64_t root, uint64_t va, uint64_t pa, uint64_t newpa, 
 }
 
 /* arch_pt_fill_mark: a fill mark with rights at va if nothing is mapped
- * there (a mark there already takes the new rights); E_BUSY if va is
- * mapped, E_NOMEM if a table could not be allocated. */
+ * there; E_AGAIN if a mark was there already (it takes the new rights),
+ * E_BUSY if va is mapped, E_NOMEM if a table could not be allocated. */
 int arch_pt_fill_mark(uint64_t root, uint64_t va, unsigned rights)
 {
 	uint64_t *pte = walk(root, va, true);
@@ -184,8 +184,9 @@ int arch_pt_fill_mark(uint64_t root, uint64_t va, unsigned rights)
 		return E_NOMEM;
 	if (*pte & PTE_P)
 		return E_BUSY;
+	int e = *pte ? E_AGAIN : E_OK;
 	*pte = PTE_FILL | (uint64_t)rights << 1;
-	return E_OK;
+	return e;
 }
 
 /* arch_pt_fill_clear: no fill mark in the npages from va (holes of whole
