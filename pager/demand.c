@@ -387,14 +387,16 @@ static void take_fill(struct dp_space *s, uint64_t w, uint64_t pfn, uint32_t gen
 	}
 }
 
-void dp_settle(struct dp_space *s, uint64_t start, uint64_t end)
+/* dp_settle; forget: a later fault re-marks the block of a page it
+ * cleared (not needed for pages the caller maps itself). */
+static void settle(struct dp_space *s, uint64_t start, uint64_t end, bool forget)
 {
 	uint64_t rec[FILL_REC_WORDS * FILL_TAKE_MAX];
 	uint64_t n = (end - start) / PAGE_SIZE;
 	unsigned got;
 	if (!fills)
 		return;
-	if (n)
+	if (n && forget)
 		s->marked = 0;
 	do {
 		got = ops->fill_take(s->space, rec, FILL_TAKE_MAX, start, n);
@@ -403,6 +405,11 @@ void dp_settle(struct dp_space *s, uint64_t start, uint64_t end)
 			take_fill(s, rec[FILL_REC_WORDS * i], rec[FILL_REC_WORDS * i + 1],
 				  (uint32_t)rec[FILL_REC_WORDS * i + 2]);
 	} while (got == FILL_TAKE_MAX);
+}
+
+void dp_settle(struct dp_space *s, uint64_t start, uint64_t end)
+{
+	settle(s, start, end, true);
 }
 
 /* After a demand fault at va in r (fillable): fill marks on the pages of
@@ -724,6 +731,13 @@ PG_HOT int dp_fault_reply(struct dp_space *s, uint64_t addr, unsigned acc, struc
 	struct region *r = region_find(&s->regions, va);
 	if (!allowed(r, acc))
 		return E_FAULT;
+	if (fills && !(acc & FAULT_ACC_PRESENT) && fillable(r)) {
+		/* va's mark goes (and those of the pages fault-around maps), and
+		 * what the kernel filled is recorded: no fill there can come
+		 * between our look and our mapping, which would replace it */
+		uint64_t end = va + (s->last_fault + PAGE_SIZE == va ? DP_AROUND + 1 : 1) * PAGE_SIZE;
+		settle(s, va, end < r->end ? end : r->end, false);
+	}
 	s->faults++;
 	STAT_ADD(dp_stats.faults_total, 1);
 	void *leaf; /* where va's entry goes: no second walk to insert it */
@@ -1333,7 +1347,10 @@ static int populate_part(struct dp_space *s, struct region *r, uint64_t a, uint6
 		return E_OK;
 	if (r->b->check && a < r->start + PAGE_SIZE)
 		a = r->start + PAGE_SIZE;
-	return a < b ? populate_region(s, r, a, b) : E_OK;
+	if (a >= b)
+		return E_OK;
+	dp_settle(s, a, b); /* no fill behind our back: we map them */
+	return populate_region(s, r, a, b);
 }
 
 int dp_populate(struct dp_space *s, uint64_t start, uint64_t end)
