@@ -52,6 +52,7 @@ void dp_init(const struct dp_ops *o, uint64_t zpfn, uint32_t zgen)
 	zero_pfn = zpfn;
 	zero_gen = zgen;
 	have_zero = zpfn || zgen;
+	fills = false; /* dp_fills_on */
 }
 
 void dp_fills_on(void)
