@@ -8,12 +8,15 @@
 #include "hooks.h"
 #include "memlayout.h"
 #include "mm/frame.h"
+#include "lib/string.h"
 #include "abi/syscall.h"
 #include "abi/fault.h"
 
 #define HANDLES_ORDER 1 /* struct handle_table fits in 8 KiB */
 #define UNMAP_BATCH 64  /* pages unmapped per lock round and shootdown */
 
+static struct space *fill_pager;  /* set once by space_fill_setup */
+static uint64_t fill_zero_pfn;
 static void window_drop(uint64_t pfn);
 static void fills_unmapped(struct space *s, uint64_t va, uint64_t npages);
 
@@ -386,7 +389,7 @@ static void unlock_two(struct space *a, struct space *b, unsigned long f)
  * the next block.  Where src has no table at all, the whole hole is passed
  * in one step (a fork of a huge lazy region took minutes block by block). */
 int space_share_cow(struct space *dst, struct space *src, uint64_t va,
-		    uint64_t npages, uint64_t *shared)
+		    uint64_t npages, bool copy, uint64_t *shared)
 {
 	*shared = 0;
 	if (!user_range(va, npages))
@@ -406,7 +409,7 @@ int space_share_cow(struct space *dst, struct space *src, uint64_t va,
 			n = npages;
 		if (!hole)
 			e = arch_pt_share_cow(src->root, dst->root, va, n, share_take, NULL,
-					      shared, &wp);
+					      copy && fill_pager, shared, &wp);
 		dst->resident += *shared - before;
 		unlock_two(dst, src, f);
 		if (wp)
@@ -475,9 +478,6 @@ int space_copy_out(struct space *s, uint64_t uva, const void *src, uint64_t n)
 
 /* ---- Fills in the kernel (ARCHITECTURE.md "Fills in the kernel") ---- */
 
-static struct space *fill_pager;  /* set once by space_fill_setup */
-static uint64_t fill_zero_pfn;
-
 int space_fill_setup(struct space *pager, uint64_t zero_pfn, uint32_t zero_gen)
 {
 	if (__atomic_load_n(&fill_pager, __ATOMIC_ACQUIRE))
@@ -534,11 +534,72 @@ static void window_drop(uint64_t pfn)
 		frame_free(pfn, 0);
 }
 
+/* Log a fill of s at w (va | kind) with frame pfn (and old, a copy's
+ * source); s's lock held.  E_BUSY if the log is full or fills are
+ * stopped (nothing logged). */
+static int fill_log(struct space *s, uint64_t w, uint64_t pfn, uint64_t old)
+{
+	if (s->nfills >= SPACE_FILLS || s->fills_stopped)
+		return E_BUSY;
+	/* logged before the entry is written: a thread that sees the page
+	 * mapped sees the count too (space_fill_hint) */
+	s->fill[s->nfills] = (struct space_fill_rec){ w, pfn, old };
+	__atomic_store_n(&s->nfills, s->nfills + 1, __ATOMIC_RELEASE);
+	return E_OK;
+}
+
+static void fill_unlog(struct space *s)
+{
+	__atomic_store_n(&s->nfills, s->nfills - 1, __ATOMIC_RELAXED);
+}
+
+/* space_fill's write to a copy-marked page: the frame copied to a new one
+ * (held in the pager's window), mapped writable in its place. */
+static bool copy_fill(struct space *s, uint64_t va)
+{
+	uint64_t pa, pfn;
+	unsigned r;
+	spin_lock(&s->lock);
+	r = s->nfills < SPACE_FILLS ? arch_pt_copy_rights(s->root, va, &pa) : 0;
+	if (r)
+		frame_get(pa >> PAGE_SHIFT); /* alive while we copy it */
+	spin_unlock(&s->lock);
+	if (!r)
+		return false;
+	struct frame_alloc_options o = { 0, false, PURPOSE_USER_DATA };
+	if (frame_alloc(&o, &pfn) != E_OK) {
+		frame_free(pa >> PAGE_SHIFT, 0);
+		return false; /* the pager decides what running out means */
+	}
+	memcpy(arch_phys_to_virt(pfn << PAGE_SHIFT), arch_phys_to_virt(pa), PAGE_SIZE);
+	if (space_map_new(fill_pager, PAGER_WINDOW + pfn * PAGE_SIZE, pfn, MAP_R | MAP_W) != E_OK) {
+		frame_free(pa >> PAGE_SHIFT, 0);
+		return false;
+	}
+	frame_get(pfn); /* the mapping's */
+	spin_lock(&s->lock);
+	int e = fill_log(s, va | FILL_COPY, pfn, pa >> PAGE_SHIFT);
+	if (e == E_OK && (e = arch_pt_copy_map(s->root, va, pa, pfn << PAGE_SHIFT, r)) != E_OK)
+		fill_unlog(s);
+	spin_unlock(&s->lock);
+	if (e == E_OK) { /* the old read-only entry may be cached anywhere s runs */
+		arch_tlb_shootdown(s->root, atomic_load(&s->cpus), va, 1);
+		frame_free(pa >> PAGE_SHIFT, 0); /* the old mapping's reference */
+	} else { /* changed meanwhile: the access faults again */
+		frame_free(pfn, 0);
+		window_drop(pfn);
+	}
+	frame_free(pa >> PAGE_SHIFT, 0);
+	return true;
+}
+
 bool space_fill(struct space *s, uint64_t va, uint64_t access)
 {
-	if (access & (FAULT_ACC_PRESENT | FAULT_ACC_EXEC | FAULT_ACC_SYSCALL))
+	if (access & (FAULT_ACC_EXEC | FAULT_ACC_SYSCALL))
 		return false;
 	va &= ~(uint64_t)(PAGE_SIZE - 1);
+	if (access & FAULT_ACC_PRESENT)
+		return (access & FAULT_ACC_WRITE) && copy_fill(s, va);
 	bool write = access & FAULT_ACC_WRITE;
 	/* a look without the lock (tables stay until the space ends): most
 	 * faults that find no mark cost this walk only; the mark is looked
@@ -561,18 +622,11 @@ bool space_fill(struct space *s, uint64_t va, uint64_t access)
 	}
 	frame_get(pfn); /* the mapping's */
 	spin_lock(&s->lock);
-	int e = E_BUSY;
-	if (s->nfills < SPACE_FILLS) {
-		/* logged before the entry is written: a thread that sees the
-		 * page mapped sees the count too (space_fill_hint) */
-		s->fill[s->nfills] = (struct space_fill_rec){ va | (write ? 0 : FILL_ZERO), pfn };
-		__atomic_store_n(&s->nfills, s->nfills + 1, __ATOMIC_RELEASE);
-		e = arch_pt_fill_map(s->root, va, pfn << PAGE_SHIFT, rights);
-		if (e == E_OK)
-			s->resident++;
-		else
-			__atomic_store_n(&s->nfills, s->nfills - 1, __ATOMIC_RELAXED);
-	}
+	int e = fill_log(s, va | (write ? 0 : FILL_ZERO), pfn, 0);
+	if (e == E_OK && (e = arch_pt_fill_map(s->root, va, pfn << PAGE_SHIFT, rights)) != E_OK)
+		fill_unlog(s);
+	if (e == E_OK)
+		s->resident++;
 	spin_unlock(&s->lock);
 	if (e != E_OK) { /* the mark went meanwhile: the access faults again */
 		frame_free(pfn, 0);
@@ -591,16 +645,19 @@ static void fill_remove(struct space *s, unsigned i)
 }
 
 unsigned space_fill_take(struct space *s, uint64_t va, uint64_t npages, uint64_t *out,
-			 unsigned max)
+			 unsigned max, int stop)
 {
 	unsigned n = 0;
 	unsigned long f = spin_lock_irqsave(&s->lock);
+	if (stop >= 0)
+		s->fills_stopped = stop;
 	if (npages)
 		arch_pt_fill_clear(s->root, va, npages);
 	for (; n < max && n < s->nfills; n++) {
 		out[FILL_REC_WORDS * n] = s->fill[n].va;
 		out[FILL_REC_WORDS * n + 1] = s->fill[n].pfn;
 		out[FILL_REC_WORDS * n + 2] = meta_get(s->fill[n].pfn)->generation;
+		out[FILL_REC_WORDS * n + 3] = s->fill[n].old;
 	}
 	for (unsigned j = n; j < s->nfills; j++)
 		s->fill[j - n] = s->fill[j];

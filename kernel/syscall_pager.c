@@ -193,7 +193,7 @@ int ksys_protect_mask(const uint64_t a[6], uint64_t out[6])
 	return e;
 }
 
-/* share_cow(dst, src, va, npages): both spaces with CONTROL. */
+/* share_cow(dst, src, va, npages, copy): both spaces with CONTROL. */
 int ksys_share_cow(const uint64_t a[6], uint64_t out[6])
 {
 	struct handle_entry hd, hs;
@@ -203,7 +203,7 @@ int ksys_share_cow(const uint64_t a[6], uint64_t out[6])
 		return e;
 	e = space_arg(a[1], &src, &hs);
 	if (e == E_OK) {
-		e = space_share_cow(dst, src, a[2], a[3], &out[0]);
+		e = a[4] > 1 ? E_INVAL : space_share_cow(dst, src, a[2], a[3], a[4], &out[0]);
 		kobj_put(hs.obj);
 	}
 	kobj_put(hd.obj);
@@ -312,8 +312,9 @@ int ksys_fill_mark(const uint64_t a[6], uint64_t out[6])
 int ksys_fill_take(const uint64_t a[6], uint64_t out[6])
 {
 	uint64_t recs[FILL_REC_WORDS * FILL_TAKE_MAX] = { 0 };
-	uint64_t max = a[2];
-	if (max == 0 || max > FILL_TAKE_MAX)
+	uint64_t max = a[2] & 0xFFFF, how = a[2] & ~0xFFFFull;
+	if (max == 0 || max > FILL_TAKE_MAX || (how & ~(uint64_t)(FILL_TAKE_STOP | FILL_TAKE_GO)) ||
+	    how == (FILL_TAKE_STOP | FILL_TAKE_GO))
 		return E_INVAL;
 	if ((a[3] & (PAGE_SIZE - 1)) || a[3] >= USER_END || a[4] > (USER_END - a[3]) / PAGE_SIZE)
 		return E_FAULT;
@@ -324,7 +325,8 @@ int ksys_fill_take(const uint64_t a[6], uint64_t out[6])
 		return e;
 	e = space_copy_out(cur()->space, a[1], recs, max * FILL_REC_WORDS * sizeof recs[0]);
 	if (e == E_OK) {
-		unsigned n = space_fill_take(s, a[3], a[4], recs, (unsigned)max);
+		unsigned n = space_fill_take(s, a[3], a[4], recs, (unsigned)max,
+					     how == FILL_TAKE_STOP ? 1 : how == FILL_TAKE_GO ? 0 : -1);
 		e = space_copy_out(cur()->space, a[1], recs, n * FILL_REC_WORDS * sizeof recs[0]);
 		out[0] = n;
 	}

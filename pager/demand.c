@@ -348,15 +348,54 @@ static inline bool fillable(const struct region *r)
 	       (r->rights & MAP_R);
 }
 
+/* Record the kernel's copy of the copy-on-write page at va: frame (pfn,
+ * gen) with the bytes of old_pfn, mapped writable in its place; our share
+ * of the old frame goes, as cow_fault's copy gives it up (after the copy
+ * is mapped).  A record that is not that page's (none of which the marks'
+ * rules let happen) is unmapped and given back: its access faults again. */
+static void take_copy(struct dp_space *s, uint64_t va, uint64_t pfn, uint32_t gen,
+		      uint64_t old_pfn)
+{
+	struct region *r = region_find(&s->regions, va);
+	struct page *p = pagetab_lookup(&s->pages, va);
+	bool fits = r && fillable(r) && p && p->pfn == old_pfn &&
+		    (p->flags & (PAGE_COW | PAGE_ZERO)) && !(p->flags & PAGE_SHARED);
+	if (fits && pagetab_is_shared(&s->pages, va) && own(s, va) == E_OK)
+		p = pagetab_lookup(&s->pages, va);
+	if (!fits || !p || pagetab_is_shared(&s->pages, va)) {
+		ops->unmap(s->space, va, 1);
+		ops->free(pfn, gen);
+		return;
+	}
+	struct page old = *p;
+	*p = (struct page){ va, pfn, gen, 0 };
+	STAT_ADD(dp_stats.frames_held, 1);
+	s->faults++;
+	STAT_ADD(dp_stats.faults_total, 1);
+	STAT_ADD(dp_stats.faults_kernel, 1);
+	if (old.flags & PAGE_ZERO) {
+		STAT_ADD(*r->b->count, 1);
+		return;
+	}
+	lock_take(&share);
+	release(&old);
+	lock_give(&share);
+	STAT_ADD(dp_stats.cow_copies, 1);
+}
+
 /* Record the page the kernel filled at va (a fill_take record: w = va |
  * FILL_ZERO, or va with the frame (pfn, gen)).  One it could not record
  * (no such region any more, a page recorded there already, no room for
  * the table: none of which the marks' rules let happen) is unmapped and
  * given back; its access faults again. */
-static void take_fill(struct dp_space *s, uint64_t w, uint64_t pfn, uint32_t gen)
+static void take_fill(struct dp_space *s, uint64_t w, uint64_t pfn, uint32_t gen, uint64_t old_pfn)
 {
 	uint64_t va = w & ~(uint64_t)(PAGE_SIZE - 1);
 	bool zero = w & FILL_ZERO;
+	if (w & FILL_COPY) {
+		take_copy(s, va, pfn, gen, old_pfn);
+		return;
+	}
 	struct region *r = region_find(&s->regions, va);
 	void *leaf;
 	struct page *p = pagetab_lookup_leaf(&s->pages, va, &leaf), old;
@@ -390,7 +429,8 @@ static void take_fill(struct dp_space *s, uint64_t w, uint64_t pfn, uint32_t gen
 
 /* dp_settle; forget: a later fault re-marks the block of a page it
  * cleared (not needed for pages the caller maps itself). */
-static void settle(struct dp_space *s, uint64_t start, uint64_t end, bool forget)
+static void settle_how(struct dp_space *s, uint64_t start, uint64_t end, bool forget,
+		       unsigned how)
 {
 	uint64_t rec[FILL_REC_WORDS * FILL_TAKE_MAX];
 	uint64_t n = (end - start) / PAGE_SIZE;
@@ -400,12 +440,18 @@ static void settle(struct dp_space *s, uint64_t start, uint64_t end, bool forget
 	if (n && forget)
 		s->marked = 0;
 	do {
-		got = ops->fill_take(s->space, rec, FILL_TAKE_MAX, start, n);
+		got = ops->fill_take(s->space, rec, FILL_TAKE_MAX | how, start, n);
 		n = 0;
+		how = 0;
 		for (unsigned i = 0; i < got; i++)
 			take_fill(s, rec[FILL_REC_WORDS * i], rec[FILL_REC_WORDS * i + 1],
-				  (uint32_t)rec[FILL_REC_WORDS * i + 2]);
+				  (uint32_t)rec[FILL_REC_WORDS * i + 2], rec[FILL_REC_WORDS * i + 3]);
 	} while (got == FILL_TAKE_MAX);
+}
+
+static void settle(struct dp_space *s, uint64_t start, uint64_t end, bool forget)
+{
+	settle_how(s, start, end, forget, 0);
 }
 
 void dp_settle(struct dp_space *s, uint64_t start, uint64_t end)
@@ -732,11 +778,13 @@ PG_HOT int dp_fault_reply(struct dp_space *s, uint64_t addr, unsigned acc, struc
 	struct region *r = region_find(&s->regions, va);
 	if (!allowed(r, acc))
 		return E_FAULT;
-	if (fills && !(acc & FAULT_ACC_PRESENT) && fillable(r)) {
+	if (fills && fillable(r)) {
 		/* va's mark goes (and those of the pages fault-around maps), and
-		 * what the kernel filled is recorded: no fill there can come
-		 * between our look and our mapping, which would replace it */
-		uint64_t end = va + (s->last_fault + PAGE_SIZE == va ? DP_AROUND + 1 : 1) * PAGE_SIZE;
+		 * what the kernel filled or copied is recorded: no fill or copy
+		 * there can come between our look and our mapping, which would
+		 * replace it */
+		bool ahead = !(acc & FAULT_ACC_PRESENT) && s->last_fault + PAGE_SIZE == va;
+		uint64_t end = va + (ahead ? DP_AROUND + 1 : 1) * PAGE_SIZE;
 		settle(s, va, end < r->end ? end : r->end, false);
 	}
 	s->faults++;
@@ -765,10 +813,12 @@ PG_HOT int dp_fault_reply(struct dp_space *s, uint64_t addr, unsigned acc, struc
 /* The mappings' half of COW sharing: one kernel call write-protects the
  * pages of s in [start, end) and maps them read-only in dst.  Returns the
  * kernel's error (E_NOMEM). */
-static int dp_mark_cow_range(struct dp_space *s, struct dp_space *dst, uint64_t start,
-			     uint64_t end)
+static int dp_mark_cow_range(struct dp_space *s, struct dp_space *dst, const struct region *r,
+			     uint64_t start, uint64_t end)
 {
-	return ops->share(dst->space, s->space, start, (end - start) / PAGE_SIZE);
+	/* copy marks where a write copies as the pager would (fillable) */
+	bool copy = fillable(r) && (r->rights & MAP_W);
+	return ops->share(dst->space, s->space, start, (end - start) / PAGE_SIZE, copy);
 }
 
 struct fork_ctx {
@@ -810,7 +860,7 @@ static int fork_region(struct dp_space *parent, struct dp_space *child,
 		/* a private mapping's written pages: copy-on-write, as anonymous
 		 * memory's (its object's pages stay read-only in both) */
 		if (e == E_OK && r->shm_private && !(r->fork & REGION_WIPEONFORK))
-			e = dp_mark_cow_range(parent, child, r->start, r->end);
+			e = dp_mark_cow_range(parent, child, r, r->start, r->end);
 		return e;
 	}
 	e = dp_register_lazy(child, r->start, r->end - r->start, r->rights, r->b, &c);
@@ -823,7 +873,7 @@ static int fork_region(struct dp_space *parent, struct dp_space *child,
 	c->fork = r->fork; /* Linux's VM_WIPEONFORK stays with the child */
 	if (r->fork & REGION_WIPEONFORK)
 		return E_OK;
-	return dp_mark_cow_range(parent, child, r->start, r->end);
+	return dp_mark_cow_range(parent, child, r, r->start, r->end);
 }
 
 /* Regions first (one kernel call each shares their pages), then the page
@@ -835,10 +885,11 @@ int dp_fork(struct dp_space *parent, struct dp_space *child)
 	struct fork_ctx f = { parent, NULL };
 	struct region *r;
 	int e = E_OK;
-	/* no page of the parent filled behind our back from here on: one
-	 * filled between a region's share and the clone would be recorded
-	 * as COW in the child while the parent still writes it */
-	dp_settle(parent, 0, PG_USER_END);
+	/* no page of the parent filled or copied behind our back until we
+	 * are done: one filled between a region's share and the clone would
+	 * be recorded COW in the child while the parent still wrote it, and
+	 * a copy there would leave the child's record on the old frame */
+	settle_how(parent, 0, 0, false, FILL_TAKE_STOP);
 	for (r = region_from(&parent->regions, 0); r && e == E_OK;
 	     r = region_next(&parent->regions, r))
 		if (r->b && !(r->fork & REGION_DONTFORK))
@@ -863,6 +914,7 @@ int dp_fork(struct dp_space *parent, struct dp_space *child)
 				pagetab_remove(&child->pages, va, &old);
 		}
 	}
+	settle_how(parent, 0, 0, false, FILL_TAKE_GO); /* nothing came meanwhile */
 	return e;
 }
 

@@ -49,8 +49,10 @@ struct dp_ops {
 	void (*protect)(uint32_t space, uint64_t va, uint64_t npages, unsigned rights,
 			const uint64_t *mask);
 	/* Map src's pages in [va, va + npages pages) read-only at the same
-	 * addresses in dst and take MAP_W from them in src. */
-	int (*share)(uint32_t dst, uint32_t src, uint64_t va, uint64_t npages);
+	 * addresses in dst and take MAP_W from them in src; with copy, both
+	 * get copy marks (a write there is copied by the kernel, a fill_take
+	 * record). */
+	int (*share)(uint32_t dst, uint32_t src, uint64_t va, uint64_t npages, bool copy);
 	/* Up to n new zeroed frames mapped at va, va + 1 page, ... with rights
 	 * (each also held like alloc's), into out[]; how many (it stops at a
 	 * page mapped already, or when memory runs out). */
@@ -87,6 +89,7 @@ struct dp_ops {
 			  const uint64_t *mask);
 	unsigned (*fill_take)(uint32_t space, uint64_t *buf, unsigned max, uint64_t va,
 			      uint64_t npages);
+	/* (max may carry FILL_TAKE_STOP or FILL_TAKE_GO, abi/fault.h) */
 };
 
 /* A kind of memory.  check (may be NULL) refuses a page with E_FAULT
@@ -230,7 +233,8 @@ void dp_fills_on(void);
  * none).  Whatever looks at or changes s's pages calls it first: a
  * message whose badge has FAULT_BADGE_FILLS, and dp_release_range,
  * dp_protect, dp_move (their range: no page of it is filled behind
- * their back) and dp_fork (all of it, before the shares). */
+ * their back); dp_fork stops the parent's fills and copies first and lets
+ * them go again at its end. */
 void dp_settle(struct dp_space *s, uint64_t start, uint64_t end);
 
 /* An empty address space with kernel handle space. */

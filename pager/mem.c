@@ -102,9 +102,9 @@ static void mem_protect(uint32_t space, uint64_t va, uint64_t n, unsigned rights
 		printf("pager: protect 0x%lx+%lu: %s\n", va, n, err_str(e));
 }
 
-static int mem_share(uint32_t dst, uint32_t src, uint64_t va, uint64_t n)
+static int mem_share(uint32_t dst, uint32_t src, uint64_t va, uint64_t n, bool copy)
 {
-	return sys_share_cow(dst, src, va, n);
+	return sys_share_cow(dst, src, va, n, copy);
 }
 
 static unsigned mem_alloc_map(uint32_t space, uint64_t va, unsigned n,

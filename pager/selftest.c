@@ -223,6 +223,11 @@ static void check_fills(uint32_t a)
 	       E_FAULT);
 	expect("fill_take bad handle", sys_fill_take(0xBADBAD, (uint64_t)recs, 1, 0, 0),
 	       E_BADHANDLE);
+	expect("fill_take stop and go", sys_fill_take(a, (uint64_t)recs,
+						      1 | FILL_TAKE_STOP | FILL_TAKE_GO, 0, 0), E_INVAL);
+	expect("fill_take bad how", sys_fill_take(a, (uint64_t)recs, 1 | 0x40000, 0, 0), E_INVAL);
+	expect("fill_take stop", sys_fill_take(a, (uint64_t)recs, 1 | FILL_TAKE_STOP, 0, 0), E_OK);
+	expect("fill_take go", sys_fill_take(a, (uint64_t)recs, 1 | FILL_TAKE_GO, 0, 0), E_OK);
 	expect("fill_take", sys_fill_take_r(a, (uint64_t)recs, FILL_TAKE_MAX, 0, 0, &r), E_OK);
 	if (r.rdi != 0) {
 		printf("@@FAIL pager_kernel_calls: fill_take gave %lu fills, no thread ran\n", r.rdi);
@@ -268,17 +273,18 @@ static void check_round(void)
 	expect("map", sys_map(a, VA, pfn, gen, MAP_R | MAP_W), E_OK);
 
 	/* share_cow: refusals, then one page shared, then nothing more to do */
-	expect("share into itself", sys_share_cow(a, a, VA, 1), E_INVAL);
-	expect("share bad dst", sys_share_cow(0xBADBAD, a, VA, 1), E_BADHANDLE);
-	expect("share bad src", sys_share_cow(b, pg.ep, VA, 1), E_BADHANDLE);
-	expect("share past USER_END", sys_share_cow(b, a, USER_END - PAGE_SIZE, 2), E_FAULT);
-	expect("share absurd size", sys_share_cow(b, a, VA, ~0ull >> 1), E_FAULT);
-	expect("share", sys_share_cow_r(b, a, VA - 8 * PAGE_SIZE, 64, &r), E_OK);
+	expect("share into itself", sys_share_cow(a, a, VA, 1, 0), E_INVAL);
+	expect("share bad dst", sys_share_cow(0xBADBAD, a, VA, 1, 0), E_BADHANDLE);
+	expect("share bad src", sys_share_cow(b, pg.ep, VA, 1, 0), E_BADHANDLE);
+	expect("share past USER_END", sys_share_cow(b, a, USER_END - PAGE_SIZE, 2, 0), E_FAULT);
+	expect("share bad copy", sys_share_cow(b, a, VA, 1, 2), E_INVAL);
+	expect("share absurd size", sys_share_cow(b, a, VA, ~0ull >> 1, 0), E_FAULT);
+	expect("share", sys_share_cow_r(b, a, VA - 8 * PAGE_SIZE, 64, 0, &r), E_OK);
 	if (r.rdi != 1) {
 		printf("@@FAIL pager_kernel_calls: share_cow shared %lu pages, not 1\n", r.rdi);
 		failed = 1;
 	}
-	expect("share again", sys_share_cow_r(b, a, VA, 1, &r), E_OK);
+	expect("share again", sys_share_cow_r(b, a, VA, 1, 0, &r), E_OK);
 	if (r.rdi != 0) {
 		printf("@@FAIL pager_kernel_calls: a page b maps was shared again\n");
 		failed = 1;

@@ -61,10 +61,14 @@
 	X(memmap,         28, 3, 0) /* (buf, len, frames per cell) -> cells: \
 				       one MEMMAP_* byte per cell of frames */ \
 	X(reboot,         29, 0, 1) \
-	X(share_cow,      30, 4, 1) /* (dst space, src space, va, npages) -> \
-				       pages shared: each user frame mapped in \
-				       src there loses MAP_W in src and is \
-				       mapped read-only at va in dst (fork) */ \
+	X(share_cow,      30, 5, 1) /* (dst space, src space, va, npages, \
+				       copy) -> pages shared: each user frame \
+				       mapped in src there loses MAP_W in src \
+				       and is mapped read-only at va in dst \
+				       (fork); copy 1: both entries get a \
+				       copy mark (a write copies the frame \
+				       in the kernel, logged for fill_take); \
+				       E_INVAL: copy not 0 or 1 */ \
 	X(frame_alloc_map,31, 5, 1) /* (space, va, npages, rights, buf) -> \
 				       pages: frame_alloc then map for up to \
 				       npages (<= FRAME_ALLOC_MAP_MAX) pages from \

@@ -72,10 +72,15 @@ int arch_pt_fill_mark(uint64_t root, uint64_t va, unsigned rights);
 void arch_pt_fill_clear(uint64_t root, uint64_t va, uint64_t npages);
 unsigned arch_pt_fill_rights(uint64_t root, uint64_t va);
 int arch_pt_fill_map(uint64_t root, uint64_t va, uint64_t pa, unsigned rights);
+/* Copy marks (space_fill): the rights and frame of va's copy-marked
+ * read-only mapping (0: none); replace it by newpa, writable, if va still
+ * maps pa so marked (E_BUSY if not). */
+unsigned arch_pt_copy_rights(uint64_t root, uint64_t va, uint64_t *pa);
+int arch_pt_copy_map(uint64_t root, uint64_t va, uint64_t pa, uint64_t newpa, unsigned rights);
 uint64_t arch_pt_hole(uint64_t root, uint64_t va);
 int arch_pt_prepare(uint64_t root, uint64_t va);
 int arch_pt_share_cow(uint64_t src, uint64_t dst, uint64_t va, uint64_t npages,
-		      bool (*take)(uint64_t pa, void *arg), void *arg,
+		      bool (*take)(uint64_t pa, void *arg), void *arg, bool copy,
 		      uint64_t *shared, bool *wrprotected);
 void arch_pt_destroy(uint64_t root, void (*leaf)(uint64_t pa, void *arg), void *arg);
 int arch_copy_from_user(uint64_t root, void *dst, uint64_t src, size_t n);

@@ -32,8 +32,9 @@ struct endpoint;
 #define SPACE_FILLS 32 /* fills a space keeps for its pager; then faults go there */
 
 struct space_fill_rec {
-	uint64_t va;  /* | FILL_ZERO */
+	uint64_t va;  /* | FILL_ZERO or FILL_COPY */
 	uint64_t pfn;
+	uint64_t old; /* FILL_COPY: the frame copied (no reference held) */
 };
 
 struct space {
@@ -61,6 +62,7 @@ struct space {
 				  * too (sched_tick), in the notice at its
 				  * end */
 	unsigned nfills;
+	bool fills_stopped; /* space_fill_take's stop: the pager forks */
 	struct space_fill_rec fill[SPACE_FILLS];
 };
 
@@ -113,10 +115,11 @@ int space_protect_mask(struct space *s, uint64_t va, uint64_t npages, unsigned r
  * npages from va loses its write right there and is mapped at the same
  * address in dst with src's remaining rights, one more reference each;
  * other pages (holes, kernel-owned frames) are skipped.  *shared = pages
- * mapped in dst.  E_FAULT as above, E_INVAL if src is dst, E_NOMEM (a dst
+ * mapped in dst.  copy (once fills are set up): both entries get a copy
+ * mark (space_fill copies the frame on a write there).  E_FAULT as above, E_INVAL if src is dst, E_NOMEM (a dst
  * table: the pages before it are done). */
 int space_share_cow(struct space *dst, struct space *src, uint64_t va,
-		    uint64_t npages, uint64_t *shared);
+		    uint64_t npages, bool copy, uint64_t *shared);
 
 /* Map a kernel-owned frame (IPC buffers, the pager's window) without the
  * user-frame checks: the caller already holds the reference it passes. */
@@ -148,16 +151,19 @@ int space_window_prepare(struct space *s);
  * s, fill the page if it holds a mark that allows the access (a read maps
  * the zero frame, a write a fresh zeroed frame held in the pager's window
  * too) and the log has room; true if the access should simply run again,
- * false to ask the pager.  Interrupts off.  space_fill_take: clear the
+ * false to ask the pager; and at a write to a copy-marked page (share_cow
+ * with copy) copy the frame to a new one held in the pager's window and
+ * map it writable instead.  Interrupts off.  space_fill_take: clear the
  * marks of [va, va + npages pages), then hand out up to max logged fills,
  * oldest first, FILL_REC_WORDS words each, to out (kernel memory);
- * returns how many. */
+ * returns how many; stop 1: no fill nor copy in s from then on (first),
+ * 0: again (-1: as it was). */
 int space_fill_setup(struct space *pager, uint64_t zero_pfn, uint32_t zero_gen);
 int space_fill_mark(struct space *s, uint64_t va, uint64_t npages, unsigned rights,
 		    const uint64_t *mask, uint64_t *marked);
 bool space_fill(struct space *s, uint64_t va, uint64_t access);
 unsigned space_fill_take(struct space *s, uint64_t va, uint64_t npages, uint64_t *out,
-			 unsigned max);
+			 unsigned max, int stop);
 
 /* FAULT_BADGE_FILLS if s has fills its pager has not taken: in the badge
  * of its faults, and of its calls on ep if ep is its pager's endpoint. */

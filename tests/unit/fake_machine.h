@@ -23,13 +23,16 @@
 
 static pthread_mutex_t machine = PTHREAD_MUTEX_INITIALIZER;
 static struct { int refs; bool held, shared; uint32_t gen; uint8_t data[P]; } fr[NF];
-static struct { bool on; uint64_t pfn; unsigned rights; } pt[NSPACE][NVA];
+static struct { bool on, copy; uint64_t pfn; unsigned rights; } pt[NSPACE][NVA];
 /* Fill marks and the fills logged (as the kernel's space_fill keeps them):
  * mark[s][i] = the mark's rights (0: none). */
 #define FM_FILLS 32
 static unsigned mark[NSPACE][NVA];
-static struct { uint64_t w, pfn; } flog[NSPACE][FM_FILLS];
+static struct { uint64_t w, pfn, old; } flog[NSPACE][FM_FILLS];
 static unsigned nflog[NSPACE];
+static bool fills_stopped[NSPACE]; /* fill_take's FILL_TAKE_STOP */
+static void (*fm_on_share)(void);  /* run by f_share (a thread that
+				    * touches pages meanwhile) */
 static uint64_t fm_zero_pfn; /* read fills map it */
 static uint32_t fm_zero_gen;
 static int frames_left = -1;
@@ -93,6 +96,7 @@ static void fm_map_locked(uint32_t s, uint64_t va, uint64_t pfn, uint32_t gen, u
 	fr[pfn].refs++;
 	fm_drop_locked(s, i);
 	pt[s][i].on = true;
+	pt[s][i].copy = false;
 	pt[s][i].pfn = pfn;
 	pt[s][i].rights = rights;
 }
@@ -184,10 +188,34 @@ static inline bool fm_fill(uint32_t s, uint64_t va, bool write)
 	uint64_t pfn = fm_zero_pfn;
 	uint32_t gen = fm_zero_gen;
 	bool ok = r && !pt[s][i].on && (!write || (r & MAP_W)) && nflog[s] < FM_FILLS &&
+		  !fills_stopped[s] &&
 		  (!write || fm_alloc_locked(&pfn, &gen) == E_OK);
 	if (ok) {
 		fm_map_locked(s, va & ~(P - 1), pfn, gen, write ? r : r & ~MAP_W);
 		flog[s][nflog[s]].w = (va & ~(P - 1)) | (write ? 0 : FILL_ZERO);
+		flog[s][nflog[s]].old = 0;
+		flog[s][nflog[s]++].pfn = pfn;
+	}
+	pthread_mutex_unlock(&machine);
+	return ok;
+}
+
+/* The kernel's copy at a write to a copy-marked page of space s: a new
+ * frame (held like alloc's) with the old one's bytes, mapped writable,
+ * logged; false if va has no copy mark or the log is full. */
+static inline bool fm_copy(uint32_t s, uint64_t va)
+{
+	pthread_mutex_lock(&machine);
+	int i = slot(va & ~(P - 1));
+	uint64_t pfn, old = pt[s][i].pfn;
+	uint32_t gen;
+	bool ok = pt[s][i].on && pt[s][i].copy && !(pt[s][i].rights & MAP_W) &&
+		  nflog[s] < FM_FILLS && !fills_stopped[s] && fm_alloc_locked(&pfn, &gen) == E_OK;
+	if (ok) {
+		memcpy(fr[pfn].data, fr[old].data, P);
+		fm_map_locked(s, va & ~(P - 1), pfn, gen, pt[s][i].rights | MAP_W);
+		flog[s][nflog[s]].w = (va & ~(P - 1)) | FILL_COPY;
+		flog[s][nflog[s]].old = old;
 		flog[s][nflog[s]++].pfn = pfn;
 	}
 	pthread_mutex_unlock(&machine);
@@ -208,14 +236,22 @@ static void f_fill_mark(uint32_t s, uint64_t va, uint64_t n, unsigned rights,
 static unsigned f_fill_take(uint32_t s, uint64_t *buf, unsigned max, uint64_t va, uint64_t n)
 {
 	pthread_mutex_lock(&machine);
+	if (max & FILL_TAKE_STOP)
+		fills_stopped[s] = true;
+	if (max & FILL_TAKE_GO)
+		fills_stopped[s] = false;
+	max &= 0xFFFF;
 	uint64_t lo = va > BASE ? va : BASE, end = va + n * P; /* the machine's part */
-	for (uint64_t a = lo; a < end && a < BASE + NVA * P; a += P)
+	for (uint64_t a = lo; a < end && a < BASE + NVA * P; a += P) {
 		mark[s][slot(a)] = 0;
+		pt[s][slot(a)].copy = false;
+	}
 	unsigned got = 0;
 	for (; got < max && got < nflog[s]; got++) {
 		buf[FILL_REC_WORDS * got] = flog[s][got].w;
 		buf[FILL_REC_WORDS * got + 1] = flog[s][got].pfn;
 		buf[FILL_REC_WORDS * got + 2] = fr[flog[s][got].pfn].gen;
+		buf[FILL_REC_WORDS * got + 3] = flog[s][got].old;
 	}
 	for (unsigned j = got; j < nflog[s]; j++)
 		flog[s][j - got] = flog[s][j];
@@ -232,6 +268,7 @@ static void f_protect(uint32_t s, uint64_t va, uint64_t n, unsigned rights,
 	ck_assert_uint_le(n, DP_PROTECT_MAX);
 	for (uint64_t k = 0; k < n; k++) {
 		mark[s][slot(va + k * P)] = 0;
+		pt[s][slot(va + k * P)].copy = false;
 		if (pt[s][slot(va + k * P)].on)
 			pt[s][slot(va + k * P)].rights =
 				(mask[k / 64] >> (k % 64)) & 1 ? rights : rights & ~MAP_W;
@@ -241,7 +278,7 @@ static void f_protect(uint32_t s, uint64_t va, uint64_t n, unsigned rights,
 
 /* Like the kernel's share_cow: mapped pages of src lose MAP_W there and
  * appear read-only in dst, one more frame reference each. */
-static int f_share(uint32_t dst, uint32_t src, uint64_t va, uint64_t n)
+static int f_share(uint32_t dst, uint32_t src, uint64_t va, uint64_t n, bool copy)
 {
 	ck_assert_uint_ne(dst, src);
 	pthread_mutex_lock(&machine);
@@ -250,11 +287,14 @@ static int f_share(uint32_t dst, uint32_t src, uint64_t va, uint64_t n)
 		if (!pt[src][i].on)
 			continue;
 		pt[src][i].rights &= ~MAP_W;
+		pt[src][i].copy = copy;
 		fr[pt[src][i].pfn].refs++;
 		fm_drop_locked(dst, i);
 		pt[dst][i] = pt[src][i];
 	}
 	pthread_mutex_unlock(&machine);
+	if (fm_on_share)
+		fm_on_share();
 	return E_OK;
 }
 

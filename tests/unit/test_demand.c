@@ -26,6 +26,8 @@ static void setup(void)
 	memset(pt, 0, sizeof pt);
 	memset(mark, 0, sizeof mark);
 	memset(nflog, 0, sizeof nflog);
+	memset(fills_stopped, 0, sizeof fills_stopped);
+	fm_on_share = NULL;
 	memset(&dp_stats, 0, sizeof dp_stats);
 	frames_left = -1;
 	uint32_t zgen;
@@ -571,12 +573,22 @@ END_TEST
 /* A write to a new anonymous page: one alloc_map1 call takes the frame and
  * maps it (no separate alloc and map); where the kernel maps the page
  * already (E_BUSY), the long way replaces that mapping. */
+/* fills_in_the_kernel's parent thread while the fork shares: no fill nor
+ * copy of the parent's may happen (the pager stopped them). */
+static void fill_during_fork(void)
+{
+	ck_assert(!fm_fill(1, BASE + 8 * P + 15 * P, true));
+	ck_assert(!fm_copy(1, BASE + 8 * P + 3 * P));
+}
+
 /* Fills in the kernel: a demand fault marks the rest of its block in the
  * region; the kernel's fills are the pager's pages once taken (dp_settle),
  * a write to a read fill copies the zero frame as the pager's own would; a
- * fork takes them first and leaves the parent no mark (the child sees the
- * bytes filled before, not a page filled after); munmap and mprotect take
- * their range's fills and marks; nothing leaks. */
+ * fork takes them first and stops the parent's fills and copies while it
+ * shares (the child sees the bytes filled before, not a page filled
+ * after); share_cow's copy marks let the kernel copy a written page, the
+ * old share given up once taken; munmap and mprotect take their range's
+ * fills and marks; nothing leaks. */
 START_TEST(fills_in_the_kernel)
 {
 	setup();
@@ -616,8 +628,11 @@ START_TEST(fills_in_the_kernel)
 	ck_assert(fm_fill(1, r0 + 12 * P, true));
 	fr[pt[1][slot(r0 + 12 * P)].pfn].data[0] = 0x42;
 	dp_space_init(&c, 2);
+	fm_on_share = fill_during_fork;
 	ck_assert_int_eq(dp_fork(&s, &c), E_OK);
-	ck_assert(!fm_fill(1, r0 + 13 * P, true));
+	fm_on_share = NULL;
+	ck_assert(fm_fill(1, r0 + 13 * P, true)); /* after it: the parent's alone */
+	fr[pt[1][slot(r0 + 13 * P)].pfn].data[0] = 0x13;
 	ck_assert_int_eq(access_page(&c, r0 + 12 * P, false, &v), E_OK);
 	ck_assert_uint_eq(v, 0x42);
 	v = 55;
@@ -626,6 +641,23 @@ START_TEST(fills_in_the_kernel)
 	ck_assert_uint_eq(v, 5);
 	ck_assert_int_eq(access_page(&c, r0 + 13 * P, false, &v), E_OK);
 	ck_assert_uint_eq(v, 0);
+	/* a write to a page share_cow marked: the kernel's copy, the child's
+	 * own once taken, its old share given up (the parent's page stays) */
+	ck_assert(pt[2][slot(r0 + 6 * P)].copy && pt[1][slot(r0 + 6 * P)].copy);
+	uint64_t shared6 = pt[1][slot(r0 + 6 * P)].pfn;
+	ck_assert(fm_copy(2, r0 + 6 * P));
+	ck_assert_uint_ne(pt[2][slot(r0 + 6 * P)].pfn, shared6);
+	ck_assert_uint_eq(fr[pt[2][slot(r0 + 6 * P)].pfn].data[0], 6);
+	fr[pt[2][slot(r0 + 6 * P)].pfn].data[0] = 66;
+	dp_settle(&c, 0, 0);
+	const struct page *cp = dp_page(&c, r0 + 6 * P);
+	ck_assert(cp && !cp->flags && cp->pfn == pt[2][slot(r0 + 6 * P)].pfn);
+	ck_assert_uint_eq(dp_stats.cow_copies, 2); /* page 5 by the pager, 6 by the kernel */
+	ck_assert_int_eq(access_page(&s, r0 + 6 * P, false, &v), E_OK);
+	ck_assert_uint_eq(v, 6);
+	v = 67; /* the parent, last sharer now: the pager's reuse, no copy */
+	ck_assert_int_eq(access_page(&s, r0 + 6 * P, true, &v), E_OK);
+	ck_assert_uint_eq(pt[1][slot(r0 + 6 * P)].pfn, shared6);
 	/* marked again by a demand fault; munmap takes and frees the fills */
 	ck_assert_int_eq(access_page(&s, r0 + 20 * P, true, &v), E_OK);
 	ck_assert(fm_fill(1, r0 + 21 * P, true));
