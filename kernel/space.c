@@ -553,14 +553,20 @@ static void fill_unlog(struct space *s)
 	__atomic_store_n(&s->nfills, s->nfills - 1, __ATOMIC_RELAXED);
 }
 
-/* space_fill's write to a copy-marked page: the frame copied to a new one
- * (held in the pager's window), mapped writable in its place. */
+/* space_fill's write to a copy-marked page whose frame another space
+ * maps too: the frame copied to a new one (held in the pager's window),
+ * mapped writable in its place. */
 static bool copy_fill(struct space *s, uint64_t va)
 {
 	uint64_t pa, pfn;
 	unsigned r;
 	spin_lock(&s->lock);
 	r = s->nfills < SPACE_FILLS ? arch_pt_copy_rights(s->root, va, &pa) : 0;
+	/* no other mapping of it (the pager's window hold and ours only): the
+	 * pager decides, and makes it writable without a copy if no one else
+	 * shares it any more (DESIGN's COW); another mapping means a copy */
+	if (r && atomic_load(&meta_get(pa >> PAGE_SHIFT)->refcount) <= 2)
+		r = 0;
 	if (r)
 		frame_get(pa >> PAGE_SHIFT); /* alive while we copy it */
 	spin_unlock(&s->lock);
