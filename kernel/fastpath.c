@@ -181,7 +181,8 @@ int fastpath_call(uint64_t h, uint64_t label, uint64_t w0, uint64_t w1, uint64_t
 	struct handle_entry *e = handle_find_locked(t, (uint32_t)h);
 	if (e && e->type == KOBJ_ENDPOINT && (e->rights & RIGHT_SEND)) {
 		struct endpoint *ep = container_of(e->obj, struct endpoint, obj);
-		m = (struct ipc_msg){ label, { w0, w1, w2, w3 }, e->badge };
+		m = (struct ipc_msg){ label, { w0, w1, w2, w3 },
+				      e->badge | space_call_hint(me->space, ep) };
 		spin_lock(&ep->lock);
 		r = claim_receiver(here, me, ep);
 		spin_unlock(&ep->lock);
@@ -212,6 +213,8 @@ bool fault_user_page(uint64_t access, uint64_t addr, uint64_t rip)
 	struct endpoint *ep;
 	if (!s || !(ep = s->pager_ep))
 		return false;
+	if (space_fill(s, addr, access)) /* a fill mark: no pager needed */
+		return true;
 	struct thread *r = NULL;
 	if (!atomic_load_explicit(&me->kill, memory_order_relaxed)) {
 		spin_lock(&ep->lock);
@@ -232,7 +235,7 @@ bool fault_user_page(uint64_t access, uint64_t addr, uint64_t rip)
 	r->msg.w[FAULT_MSG_ACCESS] = access;
 	r->msg.w[FAULT_MSG_IP] = rip;
 	r->msg.w[FAULT_MSG_TID] = me->tid;
-	r->msg.badge = s->badge;
+	r->msg.badge = s->badge | space_fill_hint(s);
 	me->ipc_result = call_block(here, me, r, THREAD_RESUME_FAULT);
 	fault_resume(); /* E_DEAD: a kill came in first; the thread ends there */
 	return true;

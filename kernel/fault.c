@@ -82,7 +82,7 @@ static int ask_pager(struct thread *me, uint64_t label, uint64_t addr, uint64_t 
 			[FAULT_MSG_ADDR] = addr, [FAULT_MSG_ACCESS] = access,
 			[FAULT_MSG_IP] = rip, [FAULT_MSG_TID] = me->tid,
 		},
-		.badge = s->badge,
+		.badge = s->badge | space_fill_hint(s),
 	};
 	me->in_fault = true;
 	me->fault_va = label == (uint64_t)FAULT_PAGE ? addr & ~(PAGE_SIZE - 1) : USER_END;

@@ -8,11 +8,17 @@
 #include "hooks.h"
 #include "memlayout.h"
 #include "mm/frame.h"
+#include "lib/string.h"
 #include "abi/syscall.h"
 #include "abi/fault.h"
 
 #define HANDLES_ORDER 1 /* struct handle_table fits in 8 KiB */
 #define UNMAP_BATCH 64  /* pages unmapped per lock round and shootdown */
+
+static struct space *fill_pager;  /* set once by space_fill_setup */
+static uint64_t fill_zero_pfn;
+static void window_drop(uint64_t pfn);
+static void fills_unmapped(struct space *s, uint64_t va, uint64_t npages);
 
 static void drop_leaf(uint64_t pa, void *arg)
 {
@@ -62,6 +68,9 @@ static void space_destroy(struct kobj *o)
 	handle_table_destroy(s->handles);
 	frame_free(s->handles_pfn, HANDLES_ORDER);
 	arch_pt_destroy(s->root, drop_leaf, NULL);
+	for (unsigned i = 0; i < s->nfills; i++) /* fills the pager never took */
+		if (!(s->fill[i].va & FILL_ZERO))
+			window_drop(s->fill[i].pfn);
 	struct endpoint *ep = s->pager_ep;
 	if (!ep) {
 		kmem_free(s, sizeof *s);
@@ -239,6 +248,7 @@ int space_unmap(struct space *s, uint64_t va, uint64_t npages)
 {
 	if (!user_range(va, npages))
 		return E_FAULT;
+	uint64_t va0 = va, npages0 = npages;
 	while (npages) {
 		uint64_t n = npages < UNMAP_BATCH ? npages : UNMAP_BATCH, got = 0, i = 0;
 		uint64_t old[UNMAP_BATCH];
@@ -261,6 +271,9 @@ int space_unmap(struct space *s, uint64_t va, uint64_t npages)
 		va += n * PAGE_SIZE;
 		npages -= n;
 	}
+	/* marks cleared above: fills logged in the range are stale now */
+	if (__atomic_load_n(&s->nfills, __ATOMIC_ACQUIRE))
+		fills_unmapped(s, va0, npages0);
 	return E_OK;
 }
 
@@ -376,7 +389,7 @@ static void unlock_two(struct space *a, struct space *b, unsigned long f)
  * the next block.  Where src has no table at all, the whole hole is passed
  * in one step (a fork of a huge lazy region took minutes block by block). */
 int space_share_cow(struct space *dst, struct space *src, uint64_t va,
-		    uint64_t npages, uint64_t *shared)
+		    uint64_t npages, bool copy, uint64_t *shared)
 {
 	*shared = 0;
 	if (!user_range(va, npages))
@@ -396,7 +409,7 @@ int space_share_cow(struct space *dst, struct space *src, uint64_t va,
 			n = npages;
 		if (!hole)
 			e = arch_pt_share_cow(src->root, dst->root, va, n, share_take, NULL,
-					      shared, &wp);
+					      copy && fill_pager, shared, &wp);
 		dst->resident += *shared - before;
 		unlock_two(dst, src, f);
 		if (wp)
@@ -461,4 +474,223 @@ int space_copy_out(struct space *s, uint64_t uva, const void *src, uint64_t n)
 	int e = arch_copy_to_user(s->root, uva, src, n);
 	spin_unlock_irqrestore(&s->lock, f);
 	return e;
+}
+
+/* ---- Fills in the kernel (ARCHITECTURE.md "Fills in the kernel") ---- */
+
+int space_fill_setup(struct space *pager, uint64_t zero_pfn, uint32_t zero_gen)
+{
+	if (__atomic_load_n(&fill_pager, __ATOMIC_ACQUIRE))
+		return E_BUSY;
+	int e = frame_get_user(zero_pfn, zero_gen); /* kept for good */
+	if (e != E_OK)
+		return e;
+	fill_zero_pfn = zero_pfn;
+	struct space *none = NULL;
+	if (!__atomic_compare_exchange_n(&fill_pager, &none, pager, false, __ATOMIC_ACQ_REL,
+					 __ATOMIC_ACQUIRE)) {
+		frame_free(zero_pfn, 0);
+		return E_BUSY;
+	}
+	return E_OK;
+}
+
+int space_fill_mark(struct space *s, uint64_t va, uint64_t npages, unsigned rights,
+		    const uint64_t *mask, uint64_t *marked)
+{
+	*marked = 0;
+	if (!user_range(va, npages))
+		return E_FAULT;
+	if (!(rights & MAP_R) || (rights & ~(MAP_R | MAP_W | MAP_X)) ||
+	    !__atomic_load_n(&fill_pager, __ATOMIC_ACQUIRE))
+		return E_INVAL;
+	int e = E_OK;
+	unsigned long f = spin_lock_irqsave(&s->lock);
+	for (uint64_t i = 0; i < npages && e != E_NOMEM; i++) {
+		if (!((mask[i / 64] >> (i % 64)) & 1))
+			continue;
+		e = arch_pt_fill_mark(s->root, va + i * PAGE_SIZE, rights);
+		*marked += e == E_OK;
+	}
+	spin_unlock_irqrestore(&s->lock, f);
+	return e == E_NOMEM ? E_NOMEM : E_OK;
+}
+
+/* Drop the pager's window mapping of pfn (a fill it never heard of),
+ * freeing the frame.  No TLB shootdown: the pager never used the mapping,
+ * and a window page only ever maps its own frame. */
+static void window_drop(uint64_t pfn)
+{
+	struct space *p = fill_pager;
+	uint64_t pa = 0, old = 0;
+	unsigned rights;
+	unsigned long f = spin_lock_irqsave(&p->lock);
+	uint64_t va = PAGER_WINDOW + pfn * PAGE_SIZE;
+	if (arch_pt_lookup(p->root, va, &pa, &rights) && pa == pfn << PAGE_SHIFT &&
+	    arch_pt_unmap(p->root, va, &old) == E_OK)
+		p->resident--;
+	spin_unlock_irqrestore(&p->lock, f);
+	if (old)
+		frame_free(pfn, 0);
+}
+
+/* Log a fill of s at w (va | kind) with frame pfn (and old, a copy's
+ * source); s's lock held.  E_BUSY if the log is full or fills are
+ * stopped (nothing logged). */
+static int fill_log(struct space *s, uint64_t w, uint64_t pfn, uint64_t old)
+{
+	if (s->nfills >= SPACE_FILLS || s->fills_stopped)
+		return E_BUSY;
+	/* logged before the entry is written: a thread that sees the page
+	 * mapped sees the count too (space_fill_hint) */
+	s->fill[s->nfills] = (struct space_fill_rec){ w, pfn, old };
+	__atomic_store_n(&s->nfills, s->nfills + 1, __ATOMIC_RELEASE);
+	return E_OK;
+}
+
+static void fill_unlog(struct space *s)
+{
+	__atomic_store_n(&s->nfills, s->nfills - 1, __ATOMIC_RELAXED);
+}
+
+/* space_fill's write to a copy-marked page whose frame another space
+ * maps too: the frame copied to a new one (held in the pager's window),
+ * mapped writable in its place. */
+static bool copy_fill(struct space *s, uint64_t va)
+{
+	uint64_t pa, pfn;
+	unsigned r;
+	spin_lock(&s->lock);
+	r = s->nfills < SPACE_FILLS ? arch_pt_copy_rights(s->root, va, &pa) : 0;
+	/* no other mapping of it (the pager's window hold and ours only): the
+	 * pager decides, and makes it writable without a copy if no one else
+	 * shares it any more (DESIGN's COW); another mapping means a copy */
+	if (r && atomic_load(&meta_get(pa >> PAGE_SHIFT)->refcount) <= 2)
+		r = 0;
+	if (r)
+		frame_get(pa >> PAGE_SHIFT); /* alive while we copy it */
+	spin_unlock(&s->lock);
+	if (!r)
+		return false;
+	struct frame_alloc_options o = { 0, false, PURPOSE_USER_DATA };
+	if (frame_alloc(&o, &pfn) != E_OK) {
+		frame_free(pa >> PAGE_SHIFT, 0);
+		return false; /* the pager decides what running out means */
+	}
+	memcpy(arch_phys_to_virt(pfn << PAGE_SHIFT), arch_phys_to_virt(pa), PAGE_SIZE);
+	if (space_map_new(fill_pager, PAGER_WINDOW + pfn * PAGE_SIZE, pfn, MAP_R | MAP_W) != E_OK) {
+		frame_free(pa >> PAGE_SHIFT, 0);
+		return false;
+	}
+	frame_get(pfn); /* the mapping's */
+	spin_lock(&s->lock);
+	int e = fill_log(s, va | FILL_COPY, pfn, pa >> PAGE_SHIFT);
+	if (e == E_OK && (e = arch_pt_copy_map(s->root, va, pa, pfn << PAGE_SHIFT, r)) != E_OK)
+		fill_unlog(s);
+	spin_unlock(&s->lock);
+	if (e == E_OK) { /* the old read-only entry may be cached anywhere s runs */
+		arch_tlb_shootdown(s->root, atomic_load(&s->cpus), va, 1);
+		frame_free(pa >> PAGE_SHIFT, 0); /* the old mapping's reference */
+	} else { /* changed meanwhile: the access faults again */
+		frame_free(pfn, 0);
+		window_drop(pfn);
+	}
+	frame_free(pa >> PAGE_SHIFT, 0);
+	return true;
+}
+
+bool space_fill(struct space *s, uint64_t va, uint64_t access)
+{
+	if (access & (FAULT_ACC_EXEC | FAULT_ACC_SYSCALL))
+		return false;
+	va &= ~(uint64_t)(PAGE_SIZE - 1);
+	if (access & FAULT_ACC_PRESENT)
+		return (access & FAULT_ACC_WRITE) && copy_fill(s, va);
+	bool write = access & FAULT_ACC_WRITE;
+	/* a look without the lock (tables stay until the space ends): most
+	 * faults that find no mark cost this walk only; the mark is looked
+	 * at again under the lock before anything is mapped */
+	unsigned r = __atomic_load_n(&s->nfills, __ATOMIC_RELAXED) < SPACE_FILLS
+			     ? arch_pt_fill_rights(s->root, va) : 0;
+	if (!r || (write && !(r & MAP_W)))
+		return false;
+	uint64_t pfn = fill_zero_pfn;
+	unsigned rights = r & ~(unsigned)MAP_W;
+	if (write) {
+		struct frame_alloc_options o = { 0, true, PURPOSE_USER_DATA };
+		if (frame_alloc(&o, &pfn) != E_OK)
+			return false; /* the pager decides what running out means */
+		/* the allocation's reference goes to the window mapping */
+		if (space_map_new(fill_pager, PAGER_WINDOW + pfn * PAGE_SIZE, pfn,
+				  MAP_R | MAP_W) != E_OK)
+			return false;
+		rights = r;
+	}
+	frame_get(pfn); /* the mapping's */
+	spin_lock(&s->lock);
+	int e = fill_log(s, va | (write ? 0 : FILL_ZERO), pfn, 0);
+	if (e == E_OK && (e = arch_pt_fill_map(s->root, va, pfn << PAGE_SHIFT, rights)) != E_OK)
+		fill_unlog(s);
+	if (e == E_OK)
+		s->resident++;
+	spin_unlock(&s->lock);
+	if (e != E_OK) { /* the mark went meanwhile: the access faults again */
+		frame_free(pfn, 0);
+		if (write)
+			window_drop(pfn);
+	}
+	return true;
+}
+
+/* Remove fill i of s (lock held). */
+static void fill_remove(struct space *s, unsigned i)
+{
+	for (unsigned j = i + 1; j < s->nfills; j++)
+		s->fill[j - 1] = s->fill[j];
+	__atomic_store_n(&s->nfills, s->nfills - 1, __ATOMIC_RELAXED);
+}
+
+unsigned space_fill_take(struct space *s, uint64_t va, uint64_t npages, uint64_t *out,
+			 unsigned max, int stop)
+{
+	unsigned n = 0;
+	unsigned long f = spin_lock_irqsave(&s->lock);
+	if (stop >= 0)
+		s->fills_stopped = stop;
+	if (npages)
+		arch_pt_fill_clear(s->root, va, npages);
+	for (; n < max && n < s->nfills; n++) {
+		out[FILL_REC_WORDS * n] = s->fill[n].va;
+		out[FILL_REC_WORDS * n + 1] = s->fill[n].pfn;
+		out[FILL_REC_WORDS * n + 2] = meta_get(s->fill[n].pfn)->generation;
+		out[FILL_REC_WORDS * n + 3] = s->fill[n].old;
+	}
+	for (unsigned j = n; j < s->nfills; j++)
+		s->fill[j - n] = s->fill[j];
+	__atomic_store_n(&s->nfills, s->nfills - n, __ATOMIC_RELAXED);
+	spin_unlock_irqrestore(&s->lock, f);
+	return n;
+}
+
+/* The fills of s in [va, va + npages pages) were unmapped before the
+ * pager took them: they go with their mappings (the frames' window
+ * mappings too).  Lock not held. */
+static void fills_unmapped(struct space *s, uint64_t va, uint64_t npages)
+{
+	uint64_t gone[SPACE_FILLS];
+	unsigned n = 0;
+	unsigned long f = spin_lock_irqsave(&s->lock);
+	for (unsigned i = 0; i < s->nfills;) {
+		uint64_t at = s->fill[i].va & ~(uint64_t)(PAGE_SIZE - 1);
+		if (at < va || (at - va) / PAGE_SIZE >= npages) {
+			i++;
+			continue;
+		}
+		if (!(s->fill[i].va & FILL_ZERO))
+			gone[n++] = s->fill[i].pfn;
+		fill_remove(s, i);
+	}
+	spin_unlock_irqrestore(&s->lock, f);
+	for (unsigned i = 0; i < n; i++)
+		window_drop(gone[i]);
 }

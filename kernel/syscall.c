@@ -186,9 +186,10 @@ static int send_or_call(const uint64_t a[6], uint64_t out[6], bool call)
 	if (e != E_OK)
 		return e;
 	struct ipc_msg m;
-	e = ipc_msg_from_args(a, h.badge, &m);
+	struct endpoint *ep = container_of(h.obj, struct endpoint, obj);
+	e = ipc_msg_from_args(a, h.badge | space_call_hint(cur()->space, ep), &m);
 	if (e == E_OK)
-		e = ipc_send(container_of(h.obj, struct endpoint, obj), &m, call);
+		e = ipc_send(ep, &m, call);
 	if (e == E_OK && call)
 		ipc_msg_to_regs(&cur()->msg, out);
 	kobj_put(h.obj);

@@ -193,7 +193,7 @@ int ksys_protect_mask(const uint64_t a[6], uint64_t out[6])
 	return e;
 }
 
-/* share_cow(dst, src, va, npages): both spaces with CONTROL. */
+/* share_cow(dst, src, va, npages, copy): both spaces with CONTROL. */
 int ksys_share_cow(const uint64_t a[6], uint64_t out[6])
 {
 	struct handle_entry hd, hs;
@@ -203,7 +203,7 @@ int ksys_share_cow(const uint64_t a[6], uint64_t out[6])
 		return e;
 	e = space_arg(a[1], &src, &hs);
 	if (e == E_OK) {
-		e = space_share_cow(dst, src, a[2], a[3], &out[0]);
+		e = a[4] > 1 ? E_INVAL : space_share_cow(dst, src, a[2], a[3], a[4], &out[0]);
 		kobj_put(hs.obj);
 	}
 	kobj_put(hd.obj);
@@ -273,6 +273,62 @@ int ksys_frame_alloc_map1(const uint64_t a[6], uint64_t out[6])
 			space_unmap(cur()->space, window(pfn), 1);
 		out[0] = e == E_OK ? pfn : 0;
 		out[1] = e == E_OK ? gen : 0;
+	}
+	kobj_put(h.obj);
+	return e;
+}
+
+/* fill_setup(zero pfn, zero gen): see abi/syscall.h. */
+int ksys_fill_setup(const uint64_t a[6], uint64_t out[6])
+{
+	(void)out;
+	if (a[1] > UINT32_MAX)
+		return E_STALE;
+	return space_fill_setup(cur()->space, a[0], (uint32_t)a[1]);
+}
+
+/* fill_mark(space, va, npages, rights, mask): see abi/syscall.h. */
+int ksys_fill_mark(const uint64_t a[6], uint64_t out[6])
+{
+	uint64_t mask[PROTECT_MASK_MAX / 64];
+	uint64_t n = a[2];
+	if (n == 0 || n > PROTECT_MASK_MAX || a[3] > UINT32_MAX)
+		return E_INVAL;
+	int e = space_copy_in(cur()->space, mask, a[4], (n + 63) / 64 * sizeof mask[0]);
+	if (e != E_OK)
+		return e;
+	struct handle_entry h;
+	struct space *s;
+	if ((e = space_arg(a[0], &s, &h)) != E_OK)
+		return e;
+	e = space_fill_mark(s, a[1], n, (unsigned)a[3], mask, &out[0]);
+	kobj_put(h.obj);
+	return e;
+}
+
+/* fill_take(space, buf, max, va, npages): see abi/syscall.h.  The buffer
+ * is written (zeros) before any fill is taken, so that the copy of the
+ * records cannot fail with frames the pager would never hear of. */
+int ksys_fill_take(const uint64_t a[6], uint64_t out[6])
+{
+	uint64_t recs[FILL_REC_WORDS * FILL_TAKE_MAX] = { 0 };
+	uint64_t max = a[2] & 0xFFFF, how = a[2] & ~0xFFFFull;
+	if (max == 0 || max > FILL_TAKE_MAX || (how & ~(uint64_t)(FILL_TAKE_STOP | FILL_TAKE_GO)) ||
+	    how == (FILL_TAKE_STOP | FILL_TAKE_GO))
+		return E_INVAL;
+	if ((a[3] & (PAGE_SIZE - 1)) || a[3] >= USER_END || a[4] > (USER_END - a[3]) / PAGE_SIZE)
+		return E_FAULT;
+	struct handle_entry h;
+	struct space *s;
+	int e = space_arg(a[0], &s, &h);
+	if (e != E_OK)
+		return e;
+	e = space_copy_out(cur()->space, a[1], recs, max * FILL_REC_WORDS * sizeof recs[0]);
+	if (e == E_OK) {
+		unsigned n = space_fill_take(s, a[3], a[4], recs, (unsigned)max,
+					     how == FILL_TAKE_STOP ? 1 : how == FILL_TAKE_GO ? 0 : -1);
+		e = space_copy_out(cur()->space, a[1], recs, n * FILL_REC_WORDS * sizeof recs[0]);
+		out[0] = n;
 	}
 	kobj_put(h.obj);
 	return e;

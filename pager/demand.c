@@ -18,6 +18,7 @@ static PG_HOT_DATA const struct dp_ops *ops;
 static PG_HOT_DATA uint64_t zero_pfn;
 static PG_HOT_DATA uint32_t zero_gen;
 static PG_HOT_DATA bool have_zero;
+static PG_HOT_DATA bool fills; /* dp_fills_on */
 
 #define RELEASE_BATCH 64 /* pages dp_release_range unmaps, then releases */
 
@@ -51,6 +52,12 @@ void dp_init(const struct dp_ops *o, uint64_t zpfn, uint32_t zgen)
 	zero_pfn = zpfn;
 	zero_gen = zgen;
 	have_zero = zpfn || zgen;
+	fills = false; /* dp_fills_on */
+}
+
+void dp_fills_on(void)
+{
+	fills = have_zero && ops->fill_mark && ops->fill_take;
 }
 
 void dp_space_init(struct dp_space *s, uint32_t space)
@@ -203,6 +210,7 @@ void dp_release_range(struct dp_space *s, uint64_t start, uint64_t end)
 	struct page gone[RELEASE_BATCH];
 	unsigned n = 0;
 	uint64_t va;
+	dp_settle(s, start, end);
 	for (struct page *p = pagetab_from(&s->pages, start); p && p->va < end;
 	     p = pagetab_from(&s->pages, va + PAGE_SIZE)) {
 		va = p->va;
@@ -329,6 +337,150 @@ static bool cacheable(const struct region *r, uint64_t va)
 static uint64_t cache_key(const struct region *r, uint64_t va)
 {
 	return (uint64_t)(uintptr_t)r->fdata << 16 | seg_page(r, va);
+}
+
+/* True if the kernel may fill r's absent pages (fill marks): anonymous,
+ * heap and stack memory whose reads take the zero frame and whose writes
+ * a zeroed frame, nothing to check or fill, no other space's pages. */
+static inline bool fillable(const struct region *r)
+{
+	return fills && r->b && r->b->zero_read && !r->b->fill && !r->b->check && !r->shm &&
+	       (r->rights & MAP_R);
+}
+
+/* Record the kernel's copy of the copy-on-write page at va: frame (pfn,
+ * gen) with the bytes of old_pfn, mapped writable in its place; our share
+ * of the old frame goes, as cow_fault's copy gives it up (after the copy
+ * is mapped).  A record that is not that page's (none of which the marks'
+ * rules let happen) is unmapped and given back: its access faults again. */
+static void take_copy(struct dp_space *s, uint64_t va, uint64_t pfn, uint32_t gen,
+		      uint64_t old_pfn)
+{
+	struct region *r = region_find(&s->regions, va);
+	struct page *p = pagetab_lookup(&s->pages, va);
+	bool fits = r && fillable(r) && p && p->pfn == old_pfn &&
+		    (p->flags & (PAGE_COW | PAGE_ZERO)) && !(p->flags & PAGE_SHARED);
+	if (fits && pagetab_is_shared(&s->pages, va) && own(s, va) == E_OK)
+		p = pagetab_lookup(&s->pages, va);
+	if (!fits || !p || pagetab_is_shared(&s->pages, va)) {
+		ops->unmap(s->space, va, 1);
+		ops->free(pfn, gen);
+		return;
+	}
+	struct page old = *p;
+	*p = (struct page){ va, pfn, gen, 0 };
+	STAT_ADD(dp_stats.frames_held, 1);
+	s->faults++;
+	STAT_ADD(dp_stats.faults_total, 1);
+	STAT_ADD(dp_stats.faults_kernel, 1);
+	if (old.flags & PAGE_ZERO) {
+		STAT_ADD(*r->b->count, 1);
+		return;
+	}
+	lock_take(&share);
+	release(&old);
+	lock_give(&share);
+	STAT_ADD(dp_stats.cow_copies, 1);
+}
+
+/* Record the page the kernel filled at va (a fill_take record: w = va |
+ * FILL_ZERO, or va with the frame (pfn, gen)).  One it could not record
+ * (no such region any more, a page recorded there already, no room for
+ * the table: none of which the marks' rules let happen) is unmapped and
+ * given back; its access faults again. */
+static void take_fill(struct dp_space *s, uint64_t w, uint64_t pfn, uint32_t gen, uint64_t old_pfn)
+{
+	uint64_t va = w & ~(uint64_t)(PAGE_SIZE - 1);
+	bool zero = w & FILL_ZERO;
+	if (w & FILL_COPY) {
+		take_copy(s, va, pfn, gen, old_pfn);
+		return;
+	}
+	struct region *r = region_find(&s->regions, va);
+	void *leaf;
+	struct page *p = pagetab_lookup_leaf(&s->pages, va, &leaf), old;
+	/* a write's frame replaces a zero-frame record (an answer the kernel
+	 * refused left one behind a mark: the same bytes) */
+	if (p && zero && (p->flags & PAGE_ZERO) && r && fillable(r))
+		return; /* recorded already, as a refused answer left it */
+	bool fits = r && fillable(r) && (!p || (!zero && (p->flags & PAGE_ZERO)));
+	int e = fits ? own_at(s, va, &leaf) : E_BUSY;
+	if (e == E_OK && p && pagetab_remove(&s->pages, va, &old))
+		leaf = NULL;
+	if (e == E_OK)
+		e = pagetab_insert_hint(&s->pages, leaf, va, zero ? zero_pfn : pfn,
+					zero ? zero_gen : gen, zero ? PAGE_ZERO : 0);
+	if (e) {
+		ops->unmap(s->space, va, 1);
+		if (!zero)
+			ops->free(pfn, gen);
+		return;
+	}
+	s->faults++;
+	STAT_ADD(dp_stats.faults_total, 1);
+	STAT_ADD(dp_stats.faults_kernel, 1);
+	if (zero) {
+		STAT_ADD(dp_stats.faults_zero_read, 1);
+	} else {
+		STAT_ADD(dp_stats.frames_held, 1);
+		STAT_ADD(*r->b->count, 1);
+	}
+}
+
+/* dp_settle; forget: a later fault re-marks the block of a page it
+ * cleared (not needed for pages the caller maps itself). */
+static void settle_how(struct dp_space *s, uint64_t start, uint64_t end, bool forget,
+		       unsigned how)
+{
+	uint64_t rec[FILL_REC_WORDS * FILL_TAKE_MAX];
+	uint64_t n = (end - start) / PAGE_SIZE;
+	unsigned got;
+	if (!fills)
+		return;
+	if (n && forget)
+		s->marked = 0;
+	do {
+		got = ops->fill_take(s->space, rec, FILL_TAKE_MAX | how, start, n);
+		n = 0;
+		how = 0;
+		for (unsigned i = 0; i < got; i++)
+			take_fill(s, rec[FILL_REC_WORDS * i], rec[FILL_REC_WORDS * i + 1],
+				  (uint32_t)rec[FILL_REC_WORDS * i + 2], rec[FILL_REC_WORDS * i + 3]);
+	} while (got == FILL_TAKE_MAX);
+}
+
+static void settle(struct dp_space *s, uint64_t start, uint64_t end, bool forget)
+{
+	settle_how(s, start, end, forget, 0);
+}
+
+void dp_settle(struct dp_space *s, uint64_t start, uint64_t end)
+{
+	settle(s, start, end, true);
+}
+
+/* After a demand fault at va in r (fillable): fill marks on the pages of
+ * va's 2 MiB block in r that s has no record of, so that their first
+ * faults are the kernel's alone.  Once per block until a dp_settle with a
+ * range (s->marked). */
+static void mark_block(struct dp_space *s, const struct region *r, uint64_t va)
+{
+	const uint64_t block = 512 * PAGE_SIZE;
+	uint64_t lo = va & ~(block - 1), hi = lo + block, mask[512 / 64];
+	if (s->marked == lo + 1)
+		return;
+	s->marked = lo + 1;
+	lo = lo > r->start ? lo : r->start;
+	hi = hi < r->end ? hi : r->end;
+	uint64_t n = (hi - lo) / PAGE_SIZE;
+	for (unsigned i = 0; i < 512 / 64; i++)
+		mask[i] = ~0ull;
+	for (struct page *p = pagetab_from(&s->pages, lo); p && p->va < hi;
+	     p = pagetab_next(&s->pages, p)) {
+		uint64_t i = (p->va - lo) / PAGE_SIZE;
+		mask[i / 64] &= ~(1ull << (i % 64));
+	}
+	ops->fill_mark(s->space, lo, n, r->rights, mask);
 }
 
 /* Record the cached frame of r's page at va in s, one more share. */
@@ -626,6 +778,15 @@ PG_HOT int dp_fault_reply(struct dp_space *s, uint64_t addr, unsigned acc, struc
 	struct region *r = region_find(&s->regions, va);
 	if (!allowed(r, acc))
 		return E_FAULT;
+	if (fills && fillable(r)) {
+		/* va's mark goes (and those of the pages fault-around maps), and
+		 * what the kernel filled or copied is recorded: no fill or copy
+		 * there can come between our look and our mapping, which would
+		 * replace it */
+		bool ahead = !(acc & FAULT_ACC_PRESENT) && s->last_fault + PAGE_SIZE == va;
+		uint64_t end = va + (ahead ? DP_AROUND + 1 : 1) * PAGE_SIZE;
+		settle(s, va, end < r->end ? end : r->end, false);
+	}
 	s->faults++;
 	STAT_ADD(dp_stats.faults_total, 1);
 	void *leaf; /* where va's entry goes: no second walk to insert it */
@@ -644,16 +805,20 @@ PG_HOT int dp_fault_reply(struct dp_space *s, uint64_t addr, unsigned acc, struc
 	s->last_fault = va;
 	if (e == E_OK && sequential && r->kind != PG_BACK_STACK)
 		fault_around(s, r, va, acc);
+	if (e == E_OK && fillable(r))
+		mark_block(s, r, va);
 	return e;
 }
 
 /* The mappings' half of COW sharing: one kernel call write-protects the
  * pages of s in [start, end) and maps them read-only in dst.  Returns the
  * kernel's error (E_NOMEM). */
-static int dp_mark_cow_range(struct dp_space *s, struct dp_space *dst, uint64_t start,
-			     uint64_t end)
+static int dp_mark_cow_range(struct dp_space *s, struct dp_space *dst, const struct region *r,
+			     uint64_t start, uint64_t end)
 {
-	return ops->share(dst->space, s->space, start, (end - start) / PAGE_SIZE);
+	/* copy marks where a write copies as the pager would (fillable) */
+	bool copy = fillable(r) && (r->rights & MAP_W);
+	return ops->share(dst->space, s->space, start, (end - start) / PAGE_SIZE, copy);
 }
 
 struct fork_ctx {
@@ -695,7 +860,7 @@ static int fork_region(struct dp_space *parent, struct dp_space *child,
 		/* a private mapping's written pages: copy-on-write, as anonymous
 		 * memory's (its object's pages stay read-only in both) */
 		if (e == E_OK && r->shm_private && !(r->fork & REGION_WIPEONFORK))
-			e = dp_mark_cow_range(parent, child, r->start, r->end);
+			e = dp_mark_cow_range(parent, child, r, r->start, r->end);
 		return e;
 	}
 	e = dp_register_lazy(child, r->start, r->end - r->start, r->rights, r->b, &c);
@@ -708,7 +873,7 @@ static int fork_region(struct dp_space *parent, struct dp_space *child,
 	c->fork = r->fork; /* Linux's VM_WIPEONFORK stays with the child */
 	if (r->fork & REGION_WIPEONFORK)
 		return E_OK;
-	return dp_mark_cow_range(parent, child, r->start, r->end);
+	return dp_mark_cow_range(parent, child, r, r->start, r->end);
 }
 
 /* Regions first (one kernel call each shares their pages), then the page
@@ -720,6 +885,11 @@ int dp_fork(struct dp_space *parent, struct dp_space *child)
 	struct fork_ctx f = { parent, NULL };
 	struct region *r;
 	int e = E_OK;
+	/* no page of the parent filled or copied behind our back until we
+	 * are done: one filled between a region's share and the clone would
+	 * be recorded COW in the child while the parent still wrote it, and
+	 * a copy there would leave the child's record on the old frame */
+	settle_how(parent, 0, 0, false, FILL_TAKE_STOP);
 	for (r = region_from(&parent->regions, 0); r && e == E_OK;
 	     r = region_next(&parent->regions, r))
 		if (r->b && !(r->fork & REGION_DONTFORK))
@@ -744,6 +914,7 @@ int dp_fork(struct dp_space *parent, struct dp_space *child)
 				pagetab_remove(&child->pages, va, &old);
 		}
 	}
+	settle_how(parent, 0, 0, false, FILL_TAKE_GO); /* nothing came meanwhile */
 	return e;
 }
 
@@ -799,6 +970,7 @@ int dp_protect(struct dp_space *s, uint64_t start, uint64_t end, unsigned rights
 	int e = split_ends(s, start, end);
 	if (e)
 		return e;
+	dp_settle(s, start, end);
 	r = region_find(&s->regions, start);
 	r->rights = (uint8_t)rights;
 	struct page *p = pagetab_from(&s->pages, start);
@@ -1001,6 +1173,7 @@ int dp_move(struct dp_space *s, uint64_t old, uint64_t olen, uint64_t at, uint64
 	uint64_t end = old + (olen < nlen ? olen : nlen), va;
 	unsigned rights = r->rights;
 	int e;
+	dp_settle(s, old, old + olen);
 	/* first what may fail: the old range's leaves our own (a fork shares
 	 * them), no KSM page (its records are by address) */
 	for (struct page *p = pagetab_from(&s->pages, old); p && p->va < end;
@@ -1227,7 +1400,10 @@ static int populate_part(struct dp_space *s, struct region *r, uint64_t a, uint6
 		return E_OK;
 	if (r->b->check && a < r->start + PAGE_SIZE)
 		a = r->start + PAGE_SIZE;
-	return a < b ? populate_region(s, r, a, b) : E_OK;
+	if (a >= b)
+		return E_OK;
+	dp_settle(s, a, b); /* no fill behind our back: we map them */
+	return populate_region(s, r, a, b);
 }
 
 int dp_populate(struct dp_space *s, uint64_t start, uint64_t end)

@@ -49,8 +49,10 @@ struct dp_ops {
 	void (*protect)(uint32_t space, uint64_t va, uint64_t npages, unsigned rights,
 			const uint64_t *mask);
 	/* Map src's pages in [va, va + npages pages) read-only at the same
-	 * addresses in dst and take MAP_W from them in src. */
-	int (*share)(uint32_t dst, uint32_t src, uint64_t va, uint64_t npages);
+	 * addresses in dst and take MAP_W from them in src; with copy, both
+	 * get copy marks (a write there is copied by the kernel, a fill_take
+	 * record). */
+	int (*share)(uint32_t dst, uint32_t src, uint64_t va, uint64_t npages, bool copy);
 	/* Up to n new zeroed frames mapped at va, va + 1 page, ... with rights
 	 * (each also held like alloc's), into out[]; how many (it stops at a
 	 * page mapped already, or when memory runs out). */
@@ -75,6 +77,19 @@ struct dp_ops {
 	/* alloc for a frame of a shared object (NULL: alloc): the kernel
 	 * marks it shared (FRAME_SHARED: futexes keyed by the frame). */
 	int (*alloc_shared)(uint64_t *pfn, uint32_t *gen);
+	/* Fills in the kernel (NULL: none).  fill_mark: a fill mark with
+	 * rights at each unmapped page i of [va, va + npages pages), npages
+	 * <= DP_PROTECT_MAX, whose bit i of mask is set: a fault there is
+	 * filled by the kernel (a read: the zero frame; a write: a new zeroed
+	 * frame held like alloc's) and logged.  fill_take: clear the marks of
+	 * [va, va + npages pages) (npages 0: none), then move up to max
+	 * logged fills to buf (FILL_REC_WORDS words each, abi/fault.h);
+	 * how many. */
+	void (*fill_mark)(uint32_t space, uint64_t va, uint64_t npages, unsigned rights,
+			  const uint64_t *mask);
+	unsigned (*fill_take)(uint32_t space, uint64_t *buf, unsigned max, uint64_t va,
+			      uint64_t npages);
+	/* (max may carry FILL_TAKE_STOP or FILL_TAKE_GO, abi/fault.h) */
 };
 
 /* A kind of memory.  check (may be NULL) refuses a page with E_FAULT
@@ -188,6 +203,8 @@ struct dp_space {
 	uint32_t space;
 	uint64_t faults;
 	uint64_t last_fault; /* page of the last demand fault (fault-around) */
+	uint64_t marked;     /* 1 + the 2 MiB block last given fill marks
+			      * (dp_settle with a range forgets it) */
 };
 
 /* A mapping to install: what a fault answer carries. */
@@ -204,6 +221,21 @@ extern struct pg_stats dp_stats;
 /* Use ops for frames and mappings, and (zero_pfn, zero_gen) as the shared
  * zero frame (zero_gen 0 and zero_pfn 0: none; reads then take frames). */
 void dp_init(const struct dp_ops *ops, uint64_t zero_pfn, uint32_t zero_gen);
+
+/* From now on let the kernel fill zero-fill pages itself (ops' fill_mark
+ * and fill_take, the zero frame): after a demand fault in an anonymous,
+ * heap or stack region, the absent pages of its 2 MiB block get fill
+ * marks (ARCHITECTURE.md "Fills in the kernel"). */
+void dp_fills_on(void);
+
+/* Take the pages the kernel filled in s since the last call into s's
+ * records, after clearing the fill marks of [start, end) (start == end:
+ * none).  Whatever looks at or changes s's pages calls it first: a
+ * message whose badge has FAULT_BADGE_FILLS, and dp_release_range,
+ * dp_protect, dp_move (their range: no page of it is filled behind
+ * their back); dp_fork stops the parent's fills and copies first and lets
+ * them go again at its end. */
+void dp_settle(struct dp_space *s, uint64_t start, uint64_t end);
 
 /* An empty address space with kernel handle space. */
 void dp_space_init(struct dp_space *s, uint32_t space);

@@ -155,6 +155,8 @@ static long serve_alone(struct pg_thread *me, const struct sys_msg *m, struct sy
 	long label;
 	*r = (struct sys_msg){ 0 };
 	me->reply_len = 0; /* (again: after a PG_ALONE) */
+	if (p && (m->badge & FAULT_BADGE_FILLS)) /* what the kernel filled first */
+		dp_settle(&p->mem, 0, 0);
 	if (m->badge & PG_BADGE_CALL) {
 		if (!p)
 			label = E_DEAD;
@@ -190,6 +192,8 @@ static long serve_beside(struct pg_thread *me, pg_handler fn, const struct sys_m
 	long label = PG_ALONE;
 	if (p) {
 		lock_take(&p->lock);
+		if (m->badge & FAULT_BADGE_FILLS) /* what the kernel filled first */
+			dp_settle(&p->mem, 0, 0);
 		if (fn != fault_page) /* it clears what it does not answer with */
 			*r = (struct sys_msg){ 0 };
 		me->reply_len = 0;

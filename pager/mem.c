@@ -102,9 +102,9 @@ static void mem_protect(uint32_t space, uint64_t va, uint64_t n, unsigned rights
 		printf("pager: protect 0x%lx+%lu: %s\n", va, n, err_str(e));
 }
 
-static int mem_share(uint32_t dst, uint32_t src, uint64_t va, uint64_t n)
+static int mem_share(uint32_t dst, uint32_t src, uint64_t va, uint64_t n, bool copy)
 {
-	return sys_share_cow(dst, src, va, n);
+	return sys_share_cow(dst, src, va, n, copy);
 }
 
 static unsigned mem_alloc_map(uint32_t space, uint64_t va, unsigned n,
@@ -153,12 +153,29 @@ static PG_HOT int mem_alloc_copy(uint64_t src, uint32_t src_gen, uint64_t *pfn, 
 	return e;
 }
 
+static void mem_fill_mark(uint32_t space, uint64_t va, uint64_t n, unsigned rights,
+			  const uint64_t *mask)
+{
+	/* E_NOMEM (a table) only leaves fewer marks: those pages ask us */
+	(void)sys_fill_mark(space, va, n, rights, (uint64_t)(uintptr_t)mask);
+}
+
+static unsigned mem_fill_take(uint32_t space, uint64_t *buf, unsigned max, uint64_t va,
+			      uint64_t n)
+{
+	struct sys_regs r;
+	return sys_fill_take_r(space, (uint64_t)(uintptr_t)buf, max, va, n, &r) == E_OK
+		       ? (unsigned)r.rdi : 0;
+}
+
 static const struct dp_ops ops = {
 	mem_alloc, mem_free, mem_window, mem_map, mem_unmap, mem_protect, mem_share,
 	mem_alloc_map, mem_merge, mem_alloc_map1, mem_alloc_copy, mem_alloc_shared,
+	mem_fill_mark, mem_fill_take,
 };
 
-/* Set up the demand manager with a shared zero frame.  E_NOMEM. */
+/* Set up the demand manager with a shared zero frame, and the kernel's
+ * fills with it.  E_NOMEM. */
 int mem_init(void)
 {
 	uint64_t pfn;
@@ -166,6 +183,8 @@ int mem_init(void)
 	int e = mem_alloc(&pfn, &gen);
 	if (e == E_OK)
 		dp_init(&ops, pfn, gen);
+	if (e == E_OK && sys_fill_setup(pfn, gen) == E_OK)
+		dp_fills_on();
 	return e;
 }
 

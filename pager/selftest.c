@@ -183,6 +183,74 @@ static void check_free_many(void)
 		expect("free_many: freed", sys_frame_free(pairs[2 * i], pairs[2 * i + 1]), E_STALE);
 }
 
+/* fill_setup (done once by mem_init), fill_mark and fill_take in space a
+ * (nothing mapped from VA + 64 pages on): refusals, marks made only where
+ * nothing is mapped, nothing logged (no thread runs in a), a mapping made
+ * over a mark, marks cleared by fill_take's range, an unmap, a protect. */
+static void check_fills(uint32_t a)
+{
+	struct sys_regs r, r2;
+	static uint64_t mask[PROTECT_MASK_MAX / 64], recs[FILL_REC_WORDS * FILL_TAKE_MAX];
+	const uint64_t at = VA + 64 * PAGE_SIZE;
+	expect("fill_setup again", sys_fill_setup(1, 0), E_BUSY);
+	mask[0] = ~0ull;
+	expect("fill_mark 0 pages", sys_fill_mark(a, at, 0, MAP_R, (uint64_t)mask), E_INVAL);
+	expect("fill_mark too many", sys_fill_mark(a, at, PROTECT_MASK_MAX + 1, MAP_R,
+						   (uint64_t)mask), E_INVAL);
+	expect("fill_mark no read", sys_fill_mark(a, at, 1, MAP_W, (uint64_t)mask), E_INVAL);
+	expect("fill_mark bad rights", sys_fill_mark(a, at, 1, 0x81, (uint64_t)mask), E_INVAL);
+	expect("fill_mark bad handle", sys_fill_mark(0xBADBAD, at, 1, MAP_R, (uint64_t)mask),
+	       E_BADHANDLE);
+	expect("fill_mark not a space", sys_fill_mark(pg.ep, at, 1, MAP_R, (uint64_t)mask),
+	       E_BADHANDLE);
+	expect("fill_mark kernel mask", sys_fill_mark(a, at, 1, MAP_R, USER_END), E_FAULT);
+	expect("fill_mark kernel range", sys_fill_mark(a, USER_END - PAGE_SIZE, 2, MAP_R,
+						       (uint64_t)mask), E_FAULT);
+	expect("fill_mark unaligned", sys_fill_mark(a, at + 8, 1, MAP_R, (uint64_t)mask), E_FAULT);
+	expect("a page", sys_frame_alloc_map1_r(a, at + 4 * PAGE_SIZE, MAP_R, 0, &r), E_OK);
+	expect("fill_mark", sys_fill_mark_r(a, at, 8, MAP_R | MAP_W, (uint64_t)mask, &r2), E_OK);
+	if (r2.rdi != 7) { /* all but the mapped one */
+		printf("@@FAIL pager_kernel_calls: fill_mark made %lu marks, not 7\n", r2.rdi);
+		failed = 1;
+	}
+	expect("its frame", sys_frame_free(r.rdi, r.rsi), E_OK);
+	expect("fill_take 0", sys_fill_take(a, (uint64_t)recs, 0, 0, 0), E_INVAL);
+	expect("fill_take too many", sys_fill_take(a, (uint64_t)recs, FILL_TAKE_MAX + 1, 0, 0),
+	       E_INVAL);
+	expect("fill_take kernel buffer", sys_fill_take(a, USER_END, 1, 0, 0), E_FAULT);
+	expect("fill_take kernel range", sys_fill_take(a, (uint64_t)recs, 1, USER_END, 1), E_FAULT);
+	expect("fill_take absurd range", sys_fill_take(a, (uint64_t)recs, 1, VA, ~0ull >> 1),
+	       E_FAULT);
+	expect("fill_take bad handle", sys_fill_take(0xBADBAD, (uint64_t)recs, 1, 0, 0),
+	       E_BADHANDLE);
+	expect("fill_take stop and go", sys_fill_take(a, (uint64_t)recs,
+						      1 | FILL_TAKE_STOP | FILL_TAKE_GO, 0, 0), E_INVAL);
+	expect("fill_take bad how", sys_fill_take(a, (uint64_t)recs, 1 | 0x40000, 0, 0), E_INVAL);
+	expect("fill_take stop", sys_fill_take(a, (uint64_t)recs, 1 | FILL_TAKE_STOP, 0, 0), E_OK);
+	expect("fill_take go", sys_fill_take(a, (uint64_t)recs, 1 | FILL_TAKE_GO, 0, 0), E_OK);
+	expect("fill_take", sys_fill_take_r(a, (uint64_t)recs, FILL_TAKE_MAX, 0, 0, &r), E_OK);
+	if (r.rdi != 0) {
+		printf("@@FAIL pager_kernel_calls: fill_take gave %lu fills, no thread ran\n", r.rdi);
+		failed = 1;
+	}
+	/* a mark is no mapping: a page is mapped over it */
+	expect("map over a mark", sys_frame_alloc_map1_r(a, at + PAGE_SIZE, MAP_R, 0, &r), E_OK);
+	expect("its frame", sys_frame_free(r.rdi, r.rsi), E_OK);
+	/* cleared by a range, an unmap, a protect: only those are new again */
+	expect("fill_take clears", sys_fill_take(a, (uint64_t)recs, 1, at, 2), E_OK);
+	expect("unmap clears", sys_unmap(a, at + 2 * PAGE_SIZE, 1), E_OK);
+	expect("protect clears", sys_protect_mask(a, at + 3 * PAGE_SIZE, 1, MAP_R, (uint64_t)mask),
+	       E_OK);
+	expect("fill_mark again", sys_fill_mark_r(a, at, 8, MAP_R, (uint64_t)mask, &r), E_OK);
+	if (r.rdi != 3) { /* at, + 2, + 3; + 1 and + 4 mapped; + 5 .. + 7 marked still */
+		printf("@@FAIL pager_kernel_calls: fill_mark again made %lu new marks, not 3\n",
+		       r.rdi);
+		failed = 1;
+	}
+	expect("unmap", sys_unmap(a, at, 8), E_OK);
+	mask[0] = 0;
+}
+
 /* One round of every check; everything it makes is given back. */
 static void check_round(void)
 {
@@ -205,17 +273,18 @@ static void check_round(void)
 	expect("map", sys_map(a, VA, pfn, gen, MAP_R | MAP_W), E_OK);
 
 	/* share_cow: refusals, then one page shared, then nothing more to do */
-	expect("share into itself", sys_share_cow(a, a, VA, 1), E_INVAL);
-	expect("share bad dst", sys_share_cow(0xBADBAD, a, VA, 1), E_BADHANDLE);
-	expect("share bad src", sys_share_cow(b, pg.ep, VA, 1), E_BADHANDLE);
-	expect("share past USER_END", sys_share_cow(b, a, USER_END - PAGE_SIZE, 2), E_FAULT);
-	expect("share absurd size", sys_share_cow(b, a, VA, ~0ull >> 1), E_FAULT);
-	expect("share", sys_share_cow_r(b, a, VA - 8 * PAGE_SIZE, 64, &r), E_OK);
+	expect("share into itself", sys_share_cow(a, a, VA, 1, 0), E_INVAL);
+	expect("share bad dst", sys_share_cow(0xBADBAD, a, VA, 1, 0), E_BADHANDLE);
+	expect("share bad src", sys_share_cow(b, pg.ep, VA, 1, 0), E_BADHANDLE);
+	expect("share past USER_END", sys_share_cow(b, a, USER_END - PAGE_SIZE, 2, 0), E_FAULT);
+	expect("share bad copy", sys_share_cow(b, a, VA, 1, 2), E_INVAL);
+	expect("share absurd size", sys_share_cow(b, a, VA, ~0ull >> 1, 0), E_FAULT);
+	expect("share", sys_share_cow_r(b, a, VA - 8 * PAGE_SIZE, 64, 0, &r), E_OK);
 	if (r.rdi != 1) {
 		printf("@@FAIL pager_kernel_calls: share_cow shared %lu pages, not 1\n", r.rdi);
 		failed = 1;
 	}
-	expect("share again", sys_share_cow_r(b, a, VA, 1, &r), E_OK);
+	expect("share again", sys_share_cow_r(b, a, VA, 1, 0, &r), E_OK);
 	if (r.rdi != 0) {
 		printf("@@FAIL pager_kernel_calls: a page b maps was shared again\n");
 		failed = 1;
@@ -245,6 +314,7 @@ static void check_round(void)
 		failed = 1;
 	}
 	check_alloc_map1(a);
+	check_fills(a);
 	check_alloc_copy();
 	expect("protect bad handle", sys_protect(0xBADBAD, VA, 1, MAP_R), E_BADHANDLE);
 	/* protect_mask: refusals, then a range with holes (a maps 5 of 8) */

@@ -129,6 +129,28 @@ enum fault_reply_slot {
 
 #define FAULT_RESUME_MAX_MS 1000
 
+/* Set by the kernel in the badge of a fault, and of a call on the space's
+ * pager endpoint, while the space has pages the kernel filled at fill
+ * marks that the pager has not taken yet (fill_take): the pager takes
+ * them before it serves the message.  Badges the pager gives spaces and
+ * endpoints leave this bit clear. */
+#define FAULT_BADGE_FILLS (1ull << 33)
+
+/* A record fill_take hands out, four words: va | FILL_ZERO (the shared
+ * zero frame mapped read-only for a read), va | FILL_COPY (a copy-marked
+ * page written: a new frame with the old one's bytes, held in the pager's
+ * window, mapped writable in its place) or va alone (a fresh zeroed
+ * frame, held in the pager's window as frame_alloc_map1's); pfn; gen;
+ * the old frame (FILL_COPY; else 0). */
+#define FILL_ZERO 0x1ull
+#define FILL_COPY 0x2ull
+#define FILL_REC_WORDS 4
+#define FILL_TAKE_MAX 64 /* records one fill_take may hand out */
+#define FILL_TAKE_STOP 0x10000 /* in fill_take's max: no fill nor copy in the
+				* space from now on (before the records are
+				* taken)... */
+#define FILL_TAKE_GO   0x20000 /* ... until a fill_take with this */
+
 enum fault_reply {
 	FAULT_REPLY_MAP = 0xF1000001,
 	FAULT_REPLY_RESUME,

@@ -694,6 +694,9 @@ struct pg_stats {
 	uint64_t pool_nodes;       /* nodes of the pager's own tables in use
 				    * now, in their fixed part or grown pages
 				    * alike (see pool_frames) */
+	uint64_t faults_kernel;    /* of faults_total: filled by the kernel at
+				    * fill marks, no pager on the way (also
+				    * counted as faults_zero or _zero_read) */
 };
 
 /* PG_PS: one process. */

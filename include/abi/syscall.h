@@ -61,10 +61,14 @@
 	X(memmap,         28, 3, 0) /* (buf, len, frames per cell) -> cells: \
 				       one MEMMAP_* byte per cell of frames */ \
 	X(reboot,         29, 0, 1) \
-	X(share_cow,      30, 4, 1) /* (dst space, src space, va, npages) -> \
-				       pages shared: each user frame mapped in \
-				       src there loses MAP_W in src and is \
-				       mapped read-only at va in dst (fork) */ \
+	X(share_cow,      30, 5, 1) /* (dst space, src space, va, npages, \
+				       copy) -> pages shared: each user frame \
+				       mapped in src there loses MAP_W in src \
+				       and is mapped read-only at va in dst \
+				       (fork); copy 1: both entries get a \
+				       copy mark (a write copies the frame \
+				       in the kernel, logged for fill_take); \
+				       E_INVAL: copy not 0 or 1 */ \
 	X(frame_alloc_map,31, 5, 1) /* (space, va, npages, rights, buf) -> \
 				       pages: frame_alloc then map for up to \
 				       npages (<= FRAME_ALLOC_MAP_MAX) pages from \
@@ -250,7 +254,34 @@
 				       E_INTR: a signal it does not block \
 				       came first (its handler runs on the \
 				       way out); E_INVAL: set empty (but \
-				       SIGKILL, SIGSTOP), ms */
+				       SIGKILL, SIGSTOP), ms */ \
+	X(fill_setup,     51, 2, 1) /* (zero pfn, zero gen): the pager lets \
+				       the kernel fill pages at fill marks \
+				       (fill_mark), reads with this frame \
+				       (a reference kept for good); once. \
+				       E_STALE (not a live user frame of \
+				       that gen), E_BUSY (done already) */ \
+	X(fill_mark,      52, 5, 1) /* (space, va, npages, rights, mask) -> \
+				       new marks: a fill mark with MAP_* rights \
+				       (MAP_R required) at each unmapped page \
+				       i of npages (<= PROTECT_MASK_MAX) from \
+				       va whose bit i of the words at mask is \
+				       set: a fault there fills it in the \
+				       kernel (a read: the zero frame, read \
+				       only; a write: a fresh zeroed frame \
+				       held in the pager's window too), \
+				       logged for fill_take.  Every unmap, \
+				       protect or map of the page clears it. \
+				       E_INVAL (no fill_setup, rights, \
+				       npages), E_FAULT, E_NOMEM */ \
+	X(fill_take,      53, 5, 1) /* (space, buf, max, va, npages) -> n: \
+				       clear the fill marks of npages from \
+				       va (0: none), then move up to max (<= \
+				       FILL_TAKE_MAX) logged fills, oldest \
+				       first, to buf, FILL_REC_WORDS words \
+				       each (abi/fault.h); the frames are the \
+				       caller's now.  A fill whose page was \
+				       unmapped first was dropped with it */
 
 #define SYS_ENUM(name, nr, nargs, pager) SYSNR_##name = nr,
 enum { SYSCALL_TABLE(SYS_ENUM) SYS_COUNT };

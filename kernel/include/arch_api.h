@@ -65,10 +65,22 @@ int arch_pt_protect(uint64_t root, uint64_t va, unsigned rights);
 int arch_pt_replace_if(uint64_t root, uint64_t va, uint64_t pa, uint64_t newpa, unsigned clear,
 		       unsigned *rights);
 bool arch_pt_lookup(uint64_t root, uint64_t va, uint64_t *pa, unsigned *rights);
+/* Fill marks (space_fill): set one at an unmapped va (E_AGAIN: one was
+ * there, E_BUSY if mapped, E_NOMEM); clear those of a range; read one's rights (0: none); map pa
+ * at a mark that allows rights (E_BUSY if none). */
+int arch_pt_fill_mark(uint64_t root, uint64_t va, unsigned rights);
+void arch_pt_fill_clear(uint64_t root, uint64_t va, uint64_t npages);
+unsigned arch_pt_fill_rights(uint64_t root, uint64_t va);
+int arch_pt_fill_map(uint64_t root, uint64_t va, uint64_t pa, unsigned rights);
+/* Copy marks (space_fill): the rights and frame of va's copy-marked
+ * read-only mapping (0: none); replace it by newpa, writable, if va still
+ * maps pa so marked (E_BUSY if not). */
+unsigned arch_pt_copy_rights(uint64_t root, uint64_t va, uint64_t *pa);
+int arch_pt_copy_map(uint64_t root, uint64_t va, uint64_t pa, uint64_t newpa, unsigned rights);
 uint64_t arch_pt_hole(uint64_t root, uint64_t va);
 int arch_pt_prepare(uint64_t root, uint64_t va);
 int arch_pt_share_cow(uint64_t src, uint64_t dst, uint64_t va, uint64_t npages,
-		      bool (*take)(uint64_t pa, void *arg), void *arg,
+		      bool (*take)(uint64_t pa, void *arg), void *arg, bool copy,
 		      uint64_t *shared, bool *wrprotected);
 void arch_pt_destroy(uint64_t root, void (*leaf)(uint64_t pa, void *arg), void *arg);
 int arch_copy_from_user(uint64_t root, void *dst, uint64_t src, size_t n);

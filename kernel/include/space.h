@@ -10,7 +10,10 @@
  *   badge     the badge fault messages carry: the pager's name for it.
  *   unmaps    bumped (under lock) by every unmap and protect: a fault
  *             answer installed at reply time (space_map_fresh) is refused
- *             if it moved since the fault was sent. */
+ *             if it moved since the fault was sent.
+ *   fill      the pages the kernel filled at fill marks (space_fill), in
+ *             order, until the pager takes them (space_fill_take); nfills
+ *             of them (under lock; read without it for the badge hint). */
 #ifndef SPACE_H
 #define SPACE_H
 
@@ -22,8 +25,17 @@
 #include "spinlock.h"
 #include "arch_api.h"
 #include "ipc_msg.h"
+#include "abi/fault.h"
 
 struct endpoint;
+
+#define SPACE_FILLS 32 /* fills a space keeps for its pager; then faults go there */
+
+struct space_fill_rec {
+	uint64_t va;  /* | FILL_ZERO or FILL_COPY */
+	uint64_t pfn;
+	uint64_t old; /* FILL_COPY: the frame copied (no reference held) */
+};
 
 struct space {
 	struct kobj obj;
@@ -49,6 +61,9 @@ struct space {
 	_Atomic uint64_t cpu_ns; /* CPU time of all its threads, ended ones
 				  * too (sched_tick), in the notice at its
 				  * end */
+	unsigned nfills;
+	bool fills_stopped; /* space_fill_take's stop: the pager forks */
+	struct space_fill_rec fill[SPACE_FILLS];
 };
 
 /* A new empty space whose faults go to pager_ep (may be NULL) with badge.
@@ -100,10 +115,11 @@ int space_protect_mask(struct space *s, uint64_t va, uint64_t npages, unsigned r
  * npages from va loses its write right there and is mapped at the same
  * address in dst with src's remaining rights, one more reference each;
  * other pages (holes, kernel-owned frames) are skipped.  *shared = pages
- * mapped in dst.  E_FAULT as above, E_INVAL if src is dst, E_NOMEM (a dst
+ * mapped in dst.  copy (once fills are set up): both entries get a copy
+ * mark (space_fill copies the frame on a write there).  E_FAULT as above, E_INVAL if src is dst, E_NOMEM (a dst
  * table: the pages before it are done). */
 int space_share_cow(struct space *dst, struct space *src, uint64_t va,
-		    uint64_t npages, uint64_t *shared);
+		    uint64_t npages, bool copy, uint64_t *shared);
 
 /* Map a kernel-owned frame (IPC buffers, the pager's window) without the
  * user-frame checks: the caller already holds the reference it passes. */
@@ -123,6 +139,43 @@ int space_prepare(struct space *s, uint64_t va);
  * 4096) for every frame the allocator manages, once, before the pager
  * runs.  E_NOMEM. */
 int space_window_prepare(struct space *s);
+
+/* Fill marks (the pager's delegation of zero-fill faults; ARCHITECTURE.md
+ * "Fills in the kernel").  space_fill_setup: the pager (its space) and its
+ * zero frame (pfn, gen: a reference kept for good), once; E_STALE, E_BUSY
+ * (done already).  space_fill_mark: a mark with rights at each unmapped
+ * page i of npages from va whose mask bit is set; *marked = new marks
+ * (one there already takes the new rights, uncounted).
+ * E_FAULT, E_INVAL (rights, no setup), E_NOMEM (a table: the marks before
+ * stay).  space_fill: at a ring-3 fault at va with access (FAULT_ACC_*) in
+ * s, fill the page if it holds a mark that allows the access (a read maps
+ * the zero frame, a write a fresh zeroed frame held in the pager's window
+ * too) and the log has room; true if the access should simply run again,
+ * false to ask the pager; and at a write to a copy-marked page (share_cow
+ * with copy) copy the frame to a new one held in the pager's window and
+ * map it writable instead.  Interrupts off.  space_fill_take: clear the
+ * marks of [va, va + npages pages), then hand out up to max logged fills,
+ * oldest first, FILL_REC_WORDS words each, to out (kernel memory);
+ * returns how many; stop 1: no fill nor copy in s from then on (first),
+ * 0: again (-1: as it was). */
+int space_fill_setup(struct space *pager, uint64_t zero_pfn, uint32_t zero_gen);
+int space_fill_mark(struct space *s, uint64_t va, uint64_t npages, unsigned rights,
+		    const uint64_t *mask, uint64_t *marked);
+bool space_fill(struct space *s, uint64_t va, uint64_t access);
+unsigned space_fill_take(struct space *s, uint64_t va, uint64_t npages, uint64_t *out,
+			 unsigned max, int stop);
+
+/* FAULT_BADGE_FILLS if s has fills its pager has not taken: in the badge
+ * of its faults, and of its calls on ep if ep is its pager's endpoint. */
+static inline uint64_t space_fill_hint(const struct space *s)
+{
+	return __atomic_load_n(&s->nfills, __ATOMIC_RELAXED) ? FAULT_BADGE_FILLS : 0;
+}
+
+static inline uint64_t space_call_hint(const struct space *s, const struct endpoint *ep)
+{
+	return ep == s->pager_ep ? space_fill_hint(s) : 0;
+}
 
 /* True and *rights = its MAP_* rights if va is mapped in s. */
 bool space_query(struct space *s, uint64_t va, unsigned *rights);

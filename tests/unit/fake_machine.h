@@ -23,7 +23,18 @@
 
 static pthread_mutex_t machine = PTHREAD_MUTEX_INITIALIZER;
 static struct { int refs; bool held, shared; uint32_t gen; uint8_t data[P]; } fr[NF];
-static struct { bool on; uint64_t pfn; unsigned rights; } pt[NSPACE][NVA];
+static struct { bool on, copy; uint64_t pfn; unsigned rights; } pt[NSPACE][NVA];
+/* Fill marks and the fills logged (as the kernel's space_fill keeps them):
+ * mark[s][i] = the mark's rights (0: none). */
+#define FM_FILLS 32
+static unsigned mark[NSPACE][NVA];
+static struct { uint64_t w, pfn, old; } flog[NSPACE][FM_FILLS];
+static unsigned nflog[NSPACE];
+static bool fills_stopped[NSPACE]; /* fill_take's FILL_TAKE_STOP */
+static void (*fm_on_share)(void);  /* run by f_share (a thread that
+				    * touches pages meanwhile) */
+static uint64_t fm_zero_pfn; /* read fills map it */
+static uint32_t fm_zero_gen;
 static int frames_left = -1;
 static int unmap_calls, protect_calls, alloc_map_calls, alloc_map1_calls, alloc_copy_calls; /* calls seen */
 
@@ -81,18 +92,25 @@ static void fm_map_locked(uint32_t s, uint64_t va, uint64_t pfn, uint32_t gen, u
 {
 	ck_assert(fr[pfn].held && fr[pfn].gen == gen);
 	int i = slot(va);
+	mark[s][i] = 0;
 	fr[pfn].refs++;
 	fm_drop_locked(s, i);
 	pt[s][i].on = true;
+	pt[s][i].copy = false;
 	pt[s][i].pfn = pfn;
 	pt[s][i].rights = rights;
 }
+
+static void fm_fills_gone_locked(uint32_t s, uint64_t va, uint64_t n);
 
 /* The kernel drops space s's mapping of page i (the space ends). */
 static inline void fm_drop(uint32_t s, int i)
 {
 	pthread_mutex_lock(&machine);
 	fm_drop_locked(s, i);
+	mark[s][i] = 0;
+	if (i == NVA - 1) /* the last page: the space's end drops its fills */
+		fm_fills_gone_locked(s, 0, ~0ull);
 	pthread_mutex_unlock(&machine);
 }
 
@@ -127,13 +145,119 @@ static int f_map(uint32_t s, uint64_t va, uint64_t pfn, uint32_t gen, unsigned r
 	return E_OK;
 }
 
+/* Fills logged in space s for [va, va + n pages) (all: n = ~0) go, their
+ * frames with them: the kernel's unmap and space end. */
+static void fm_fills_gone_locked(uint32_t s, uint64_t va, uint64_t n)
+{
+	unsigned k = 0;
+	for (unsigned j = 0; j < nflog[s]; j++) {
+		uint64_t at = flog[s][j].w & ~(P - 1);
+		if (n == ~0ull || (at >= va && (at - va) / P < n)) {
+			if (!(flog[s][j].w & FILL_ZERO)) {
+				fr[flog[s][j].pfn].held = false;
+				fm_unref_locked(flog[s][j].pfn);
+			}
+			continue;
+		}
+		flog[s][k++] = flog[s][j];
+	}
+	nflog[s] = k;
+}
+
 static void f_unmap(uint32_t s, uint64_t va, uint64_t n)
 {
 	pthread_mutex_lock(&machine);
 	unmap_calls++;
-	for (uint64_t k = 0; k < n; k++)
+	for (uint64_t k = 0; k < n; k++) {
 		fm_drop_locked(s, slot(va + k * P));
+		mark[s][slot(va + k * P)] = 0;
+	}
+	fm_fills_gone_locked(s, va, n);
 	pthread_mutex_unlock(&machine);
+}
+
+/* The kernel's space_fill for a thread of space s touching va: if va
+ * holds a mark allowing the access and the log has room, map the zero
+ * frame (read) or a new zeroed frame held like alloc's (write), log it
+ * and return true; else false (the fault goes to the pager). */
+static inline bool fm_fill(uint32_t s, uint64_t va, bool write)
+{
+	pthread_mutex_lock(&machine);
+	int i = slot(va & ~(P - 1));
+	unsigned r = mark[s][i];
+	uint64_t pfn = fm_zero_pfn;
+	uint32_t gen = fm_zero_gen;
+	bool ok = r && !pt[s][i].on && (!write || (r & MAP_W)) && nflog[s] < FM_FILLS &&
+		  !fills_stopped[s] &&
+		  (!write || fm_alloc_locked(&pfn, &gen) == E_OK);
+	if (ok) {
+		fm_map_locked(s, va & ~(P - 1), pfn, gen, write ? r : r & ~MAP_W);
+		flog[s][nflog[s]].w = (va & ~(P - 1)) | (write ? 0 : FILL_ZERO);
+		flog[s][nflog[s]].old = 0;
+		flog[s][nflog[s]++].pfn = pfn;
+	}
+	pthread_mutex_unlock(&machine);
+	return ok;
+}
+
+/* The kernel's copy at a write to a copy-marked page of space s: a new
+ * frame (held like alloc's) with the old one's bytes, mapped writable,
+ * logged; false if va has no copy mark or the log is full. */
+static inline bool fm_copy(uint32_t s, uint64_t va)
+{
+	pthread_mutex_lock(&machine);
+	int i = slot(va & ~(P - 1));
+	uint64_t pfn, old = pt[s][i].pfn;
+	uint32_t gen;
+	bool ok = pt[s][i].on && pt[s][i].copy && !(pt[s][i].rights & MAP_W) &&
+		  nflog[s] < FM_FILLS && !fills_stopped[s] && fm_alloc_locked(&pfn, &gen) == E_OK;
+	if (ok) {
+		memcpy(fr[pfn].data, fr[old].data, P);
+		fm_map_locked(s, va & ~(P - 1), pfn, gen, pt[s][i].rights | MAP_W);
+		flog[s][nflog[s]].w = (va & ~(P - 1)) | FILL_COPY;
+		flog[s][nflog[s]].old = old;
+		flog[s][nflog[s]++].pfn = pfn;
+	}
+	pthread_mutex_unlock(&machine);
+	return ok;
+}
+
+static void f_fill_mark(uint32_t s, uint64_t va, uint64_t n, unsigned rights,
+			const uint64_t *mask)
+{
+	pthread_mutex_lock(&machine);
+	ck_assert_uint_le(n, DP_PROTECT_MAX);
+	for (uint64_t k = 0; k < n; k++)
+		if (((mask[k / 64] >> (k % 64)) & 1) && !pt[s][slot(va + k * P)].on)
+			mark[s][slot(va + k * P)] = rights;
+	pthread_mutex_unlock(&machine);
+}
+
+static unsigned f_fill_take(uint32_t s, uint64_t *buf, unsigned max, uint64_t va, uint64_t n)
+{
+	pthread_mutex_lock(&machine);
+	if (max & FILL_TAKE_STOP)
+		fills_stopped[s] = true;
+	if (max & FILL_TAKE_GO)
+		fills_stopped[s] = false;
+	max &= 0xFFFF;
+	uint64_t lo = va > BASE ? va : BASE, end = va + n * P; /* the machine's part */
+	for (uint64_t a = lo; a < end && a < BASE + NVA * P; a += P) {
+		mark[s][slot(a)] = 0;
+		pt[s][slot(a)].copy = false;
+	}
+	unsigned got = 0;
+	for (; got < max && got < nflog[s]; got++) {
+		buf[FILL_REC_WORDS * got] = flog[s][got].w;
+		buf[FILL_REC_WORDS * got + 1] = flog[s][got].pfn;
+		buf[FILL_REC_WORDS * got + 2] = fr[flog[s][got].pfn].gen;
+		buf[FILL_REC_WORDS * got + 3] = flog[s][got].old;
+	}
+	for (unsigned j = got; j < nflog[s]; j++)
+		flog[s][j - got] = flog[s][j];
+	nflog[s] -= got;
+	pthread_mutex_unlock(&machine);
+	return got;
 }
 
 static void f_protect(uint32_t s, uint64_t va, uint64_t n, unsigned rights,
@@ -142,16 +266,19 @@ static void f_protect(uint32_t s, uint64_t va, uint64_t n, unsigned rights,
 	pthread_mutex_lock(&machine);
 	protect_calls++;
 	ck_assert_uint_le(n, DP_PROTECT_MAX);
-	for (uint64_t k = 0; k < n; k++)
+	for (uint64_t k = 0; k < n; k++) {
+		mark[s][slot(va + k * P)] = 0;
+		pt[s][slot(va + k * P)].copy = false;
 		if (pt[s][slot(va + k * P)].on)
 			pt[s][slot(va + k * P)].rights =
 				(mask[k / 64] >> (k % 64)) & 1 ? rights : rights & ~MAP_W;
+	}
 	pthread_mutex_unlock(&machine);
 }
 
 /* Like the kernel's share_cow: mapped pages of src lose MAP_W there and
  * appear read-only in dst, one more frame reference each. */
-static int f_share(uint32_t dst, uint32_t src, uint64_t va, uint64_t n)
+static int f_share(uint32_t dst, uint32_t src, uint64_t va, uint64_t n, bool copy)
 {
 	ck_assert_uint_ne(dst, src);
 	pthread_mutex_lock(&machine);
@@ -160,11 +287,14 @@ static int f_share(uint32_t dst, uint32_t src, uint64_t va, uint64_t n)
 		if (!pt[src][i].on)
 			continue;
 		pt[src][i].rights &= ~MAP_W;
+		pt[src][i].copy = copy;
 		fr[pt[src][i].pfn].refs++;
 		fm_drop_locked(dst, i);
 		pt[dst][i] = pt[src][i];
 	}
 	pthread_mutex_unlock(&machine);
+	if (fm_on_share)
+		fm_on_share();
 	return E_OK;
 }
 
@@ -243,6 +373,7 @@ static int f_alloc_shared(uint64_t *pfn, uint32_t *gen)
 
 static const struct dp_ops fm_ops = { f_alloc, f_free, f_window, f_map, f_unmap,
 				      f_protect, f_share, f_alloc_map, f_merge,
-				      f_alloc_map1, f_alloc_copy, f_alloc_shared };
+				      f_alloc_map1, f_alloc_copy, f_alloc_shared,
+				      f_fill_mark, f_fill_take };
 
 #endif

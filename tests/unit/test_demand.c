@@ -24,6 +24,10 @@ static void setup(void)
 {
 	memset(fr, 0, sizeof fr);
 	memset(pt, 0, sizeof pt);
+	memset(mark, 0, sizeof mark);
+	memset(nflog, 0, sizeof nflog);
+	memset(fills_stopped, 0, sizeof fills_stopped);
+	fm_on_share = NULL;
 	memset(&dp_stats, 0, sizeof dp_stats);
 	frames_left = -1;
 	uint32_t zgen;
@@ -31,6 +35,8 @@ static void setup(void)
 	frames_left = 100000;
 	ck_assert_int_eq(cow_init(NF, fm_cow_page), E_OK);
 	dp_init(&fm_ops, zpfn, zgen);
+	fm_zero_pfn = zpfn;
+	fm_zero_gen = zgen;
 }
 
 /* The machine's access: fault until the mapping allows it (like the CPU
@@ -567,6 +573,109 @@ END_TEST
 /* A write to a new anonymous page: one alloc_map1 call takes the frame and
  * maps it (no separate alloc and map); where the kernel maps the page
  * already (E_BUSY), the long way replaces that mapping. */
+/* fills_in_the_kernel's parent thread while the fork shares: no fill nor
+ * copy of the parent's may happen (the pager stopped them). */
+static void fill_during_fork(void)
+{
+	ck_assert(!fm_fill(1, BASE + 8 * P + 15 * P, true));
+	ck_assert(!fm_copy(1, BASE + 8 * P + 3 * P));
+}
+
+/* Fills in the kernel: a demand fault marks the rest of its block in the
+ * region; the kernel's fills are the pager's pages once taken (dp_settle),
+ * a write to a read fill copies the zero frame as the pager's own would; a
+ * fork takes them first and stops the parent's fills and copies while it
+ * shares (the child sees the bytes filled before, not a page filled
+ * after); share_cow's copy marks let the kernel copy a written page, the
+ * old share given up once taken; munmap and mprotect take their range's
+ * fills and marks; nothing leaks. */
+START_TEST(fills_in_the_kernel)
+{
+	setup();
+	struct dp_space s, c;
+	const uint64_t r0 = BASE + 8 * P;
+	uint8_t v = 7;
+	dp_fills_on();
+	dp_space_init(&s, 1);
+	ck_assert_int_eq(dp_register_lazy(&s, r0, 32 * P, MAP_R | MAP_W, &backing_anon, NULL),
+			 E_OK);
+	ck_assert_int_eq(access_page(&s, r0, true, &v), E_OK); /* the pager's */
+	ck_assert_uint_eq(mark[1][slot(r0)], 0);
+	ck_assert_uint_eq(mark[1][slot(r0) - 1], 0); /* outside the region */
+	for (int i = 1; i < 32; i++)
+		ck_assert_uint_eq(mark[1][slot(r0 + i * P)], MAP_R | MAP_W);
+	for (int i = 1; i <= 10; i++) {
+		ck_assert(fm_fill(1, r0 + i * P, true));
+		fr[pt[1][slot(r0 + i * P)].pfn].data[0] = (uint8_t)i;
+	}
+	ck_assert(fm_fill(1, r0 + 11 * P, false));
+	ck_assert_uint_eq(pt[1][slot(r0 + 11 * P)].pfn, zpfn);
+	ck_assert_uint_eq(pt[1][slot(r0 + 11 * P)].rights, MAP_R);
+	ck_assert(!fm_fill(1, r0 + P, true)); /* mapped: no mark left */
+	ck_assert_ptr_null(dp_page(&s, r0 + P));
+	dp_settle(&s, 0, 0);
+	for (int i = 1; i <= 10; i++) {
+		const struct page *p = dp_page(&s, r0 + i * P);
+		ck_assert(p && p->pfn == pt[1][slot(r0 + i * P)].pfn && !p->flags);
+	}
+	ck_assert(dp_page(&s, r0 + 11 * P)->flags & PAGE_ZERO);
+	ck_assert_uint_eq(dp_stats.faults_kernel, 11);
+	ck_assert_uint_eq(dp_stats.frames_held, 11);
+	v = 9; /* the read fill written: the pager copies the zero frame */
+	ck_assert_int_eq(access_page(&s, r0 + 11 * P, true, &v), E_OK);
+	ck_assert_uint_ne(pt[1][slot(r0 + 11 * P)].pfn, zpfn);
+	/* fork: a fill not yet taken goes to the child too; none after */
+	ck_assert(fm_fill(1, r0 + 12 * P, true));
+	fr[pt[1][slot(r0 + 12 * P)].pfn].data[0] = 0x42;
+	dp_space_init(&c, 2);
+	fm_on_share = fill_during_fork;
+	ck_assert_int_eq(dp_fork(&s, &c), E_OK);
+	fm_on_share = NULL;
+	ck_assert(fm_fill(1, r0 + 13 * P, true)); /* after it: the parent's alone */
+	fr[pt[1][slot(r0 + 13 * P)].pfn].data[0] = 0x13;
+	ck_assert_int_eq(access_page(&c, r0 + 12 * P, false, &v), E_OK);
+	ck_assert_uint_eq(v, 0x42);
+	v = 55;
+	ck_assert_int_eq(access_page(&s, r0 + 5 * P, true, &v), E_OK);
+	ck_assert_int_eq(access_page(&c, r0 + 5 * P, false, &v), E_OK);
+	ck_assert_uint_eq(v, 5);
+	ck_assert_int_eq(access_page(&c, r0 + 13 * P, false, &v), E_OK);
+	ck_assert_uint_eq(v, 0);
+	/* a write to a page share_cow marked: the kernel's copy, the child's
+	 * own once taken, its old share given up (the parent's page stays) */
+	ck_assert(pt[2][slot(r0 + 6 * P)].copy && pt[1][slot(r0 + 6 * P)].copy);
+	uint64_t shared6 = pt[1][slot(r0 + 6 * P)].pfn;
+	ck_assert(fm_copy(2, r0 + 6 * P));
+	ck_assert_uint_ne(pt[2][slot(r0 + 6 * P)].pfn, shared6);
+	ck_assert_uint_eq(fr[pt[2][slot(r0 + 6 * P)].pfn].data[0], 6);
+	fr[pt[2][slot(r0 + 6 * P)].pfn].data[0] = 66;
+	dp_settle(&c, 0, 0);
+	const struct page *cp = dp_page(&c, r0 + 6 * P);
+	ck_assert(cp && !cp->flags && cp->pfn == pt[2][slot(r0 + 6 * P)].pfn);
+	ck_assert_uint_eq(dp_stats.cow_copies, 2); /* page 5 by the pager, 6 by the kernel */
+	ck_assert_int_eq(access_page(&s, r0 + 6 * P, false, &v), E_OK);
+	ck_assert_uint_eq(v, 6);
+	v = 67; /* the parent, last sharer now: the pager's reuse, no copy */
+	ck_assert_int_eq(access_page(&s, r0 + 6 * P, true, &v), E_OK);
+	ck_assert_uint_eq(pt[1][slot(r0 + 6 * P)].pfn, shared6);
+	/* marked again by a demand fault; munmap takes and frees the fills */
+	ck_assert_int_eq(access_page(&s, r0 + 20 * P, true, &v), E_OK);
+	ck_assert(fm_fill(1, r0 + 21 * P, true));
+	ck_assert(fm_fill(1, r0 + 14 * P, true));
+	ck_assert_int_eq(dp_unmap(&s, r0 + 16 * P, r0 + 32 * P), E_OK);
+	ck_assert(!pt[1][slot(r0 + 21 * P)].on);
+	ck_assert_uint_eq(mark[1][slot(r0 + 22 * P)], 0);
+	/* mprotect: its range's fills recorded and read-only, no mark left */
+	ck_assert_int_eq(dp_protect_range(&s, r0, r0 + 16 * P, MAP_R), E_OK);
+	ck_assert(dp_page(&s, r0 + 14 * P));
+	ck_assert_uint_eq(pt[1][slot(r0 + 14 * P)].rights, MAP_R);
+	ck_assert(!fm_fill(1, r0 + 15 * P, false));
+	space_gone(&c);
+	space_gone(&s);
+	assert_no_leaks();
+}
+END_TEST
+
 START_TEST(zero_write_one_call)
 {
 	setup();
@@ -1420,6 +1529,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, last_share_freed_on_exit);
 	tcase_add_test(tc, out_of_memory);
 	tcase_add_test(tc, zero_write_one_call);
+	tcase_add_test(tc, fills_in_the_kernel);
 	tcase_add_test(tc, ksm_merged_frame);
 	tcase_add_test(tc, ksm_merges_batched);
 	tcase_add_test(tc, munmap_protect_unregister);

@@ -107,7 +107,8 @@ static const struct {
 	size_t off;
 	const char *label;
 } vm_rows[] = {
-	{ "faults_total",     PGS(faults_total),     "page faults served (each maps up to 17 pages)" },
+	{ "faults_total",     PGS(faults_total),     "page faults served (the pager's map up to 17 pages)" },
+	{ "faults_kernel",    PGS(faults_kernel),    "  of them by the kernel alone (fill marks)" },
 	{ "faults_zero",      PGS(faults_zero),      "  pages filled: demand-zero (anonymous, heap)" },
 	{ "faults_zero_read", PGS(faults_zero_read), "  reads mapped to the shared zero frame" },
 	{ "faults_file",      PGS(faults_file),      "  pages filled from the initrd (program)" },

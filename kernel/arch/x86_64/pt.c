@@ -15,6 +15,17 @@
 #define PTE_U    0x004ull
 #define PTE_NX   (1ull << 63)
 #define PTE_ADDR 0x000FFFFFFFFFF000ull
+/* A fill mark: a not-present leaf entry (P clear: the MMU ignores the
+ * rest) the pager set where the kernel may put a zero-fill page itself on
+ * a fault (space_fill); the MAP_* rights it may map it with in bits 1..3.
+ * Every unmap, protect or map at the page clears it. */
+#define PTE_FILL 0x400ull
+#define FILL_RIGHTS(e) ((unsigned)((e) >> 1) & (MAP_R | MAP_W | MAP_X))
+/* A copy mark: on a present read-only leaf (a frame shared copy-on-write
+ * by share_cow), where the kernel may copy the frame on a write fault
+ * and map the copy writable (space_fill).  Any rewrite of the entry
+ * (protect, map, unmap, a merge) drops it. */
+#define PTE_COPY 0x200ull
 
 extern uint64_t boot_pml4[512];
 
@@ -126,10 +137,13 @@ int arch_pt_map_new(uint64_t root, uint64_t va, uint64_t pa, unsigned rights)
 	return E_OK;
 }
 
-/* arch_pt_unmap: remove va's mapping; *old = its frame. E_NOENT if none. */
+/* arch_pt_unmap: remove va's mapping; *old = its frame. E_NOENT if none
+ * (a fill mark there goes). */
 int arch_pt_unmap(uint64_t root, uint64_t va, uint64_t *old)
 {
 	uint64_t *pte = walk(root, va, false);
+	if (pte && !(*pte & PTE_P))
+		*pte = 0;
 	if (!pte || !(*pte & PTE_P))
 		return E_NOENT;
 	*old = *pte & PTE_ADDR;
@@ -137,10 +151,13 @@ int arch_pt_unmap(uint64_t root, uint64_t va, uint64_t *old)
 	return E_OK;
 }
 
-/* arch_pt_protect: change va's rights. E_NOENT if not mapped. */
+/* arch_pt_protect: change va's rights. E_NOENT if not mapped (a fill mark
+ * there goes). */
 int arch_pt_protect(uint64_t root, uint64_t va, unsigned rights)
 {
 	uint64_t *pte = walk(root, va, false);
+	if (pte && !(*pte & PTE_P))
+		*pte = 0;
 	if (!pte || !(*pte & PTE_P))
 		return E_NOENT;
 	*pte = (*pte & PTE_ADDR) | leaf_bits(rights);
@@ -159,6 +176,94 @@ int arch_pt_replace_if(uint64_t root, uint64_t va, uint64_t pa, uint64_t newpa, 
 		return E_NOENT;
 	*rights = pte_rights(*pte);
 	*pte = newpa | leaf_bits(*rights & ~clear);
+	return E_OK;
+}
+
+/* arch_pt_fill_mark: a fill mark with rights at va if nothing is mapped
+ * there; E_AGAIN if a mark was there already (it takes the new rights),
+ * E_BUSY if va is mapped, E_NOMEM if a table could not be allocated. */
+int arch_pt_fill_mark(uint64_t root, uint64_t va, unsigned rights)
+{
+	uint64_t *pte = walk(root, va, true);
+	if (!pte)
+		return E_NOMEM;
+	if (*pte & PTE_P)
+		return E_BUSY;
+	int e = *pte ? E_AGAIN : E_OK;
+	*pte = PTE_FILL | (uint64_t)rights << 1;
+	return e;
+}
+
+/* arch_pt_fill_clear: no fill or copy mark in the npages from va (holes
+ * of whole tables skipped); mappings unchanged. */
+/* arch_pt_fill_clear's walk of the table at pa (level 3 = PDPT .. 0 =
+ * PT), whose entries cover [base, ...), over [va, end): only the tables
+ * that are there are visited. */
+static void fill_clear_level(uint64_t pa, int level, uint64_t base, uint64_t va, uint64_t end)
+{
+	uint64_t *t = table(pa), span = 1ull << (12 + 9 * level);
+	unsigned first = va > base ? (unsigned)((va - base) / span) : 0;
+	for (unsigned i = first; i < 512 && base + i * span < end; i++) {
+		uint64_t e = t[i];
+		if (level == 0) {
+			if ((e & (PTE_P | PTE_FILL)) == PTE_FILL)
+				t[i] = 0;
+			else if (e & PTE_COPY)
+				t[i] = e & ~PTE_COPY;
+		} else if (e & PTE_P) {
+			fill_clear_level(e & PTE_ADDR, level - 1, base + i * span, va, end);
+		}
+	}
+}
+
+void arch_pt_fill_clear(uint64_t root, uint64_t va, uint64_t npages)
+{
+	uint64_t end = va + npages * PAGE_SIZE;
+	uint64_t *t = table(root), span = 1ull << 39;
+	for (unsigned i = (unsigned)(va / span); i < 256 && i * span < end; i++)
+		if (t[i] & PTE_P)
+			fill_clear_level(t[i] & PTE_ADDR, 2, i * span, va, end);
+}
+
+/* arch_pt_fill_rights: the rights of va's fill mark; 0 if there is none
+ * (mapped, empty, or no table). */
+unsigned arch_pt_fill_rights(uint64_t root, uint64_t va)
+{
+	uint64_t *pte = walk(root, va, false);
+	return pte && (*pte & (PTE_P | PTE_FILL)) == PTE_FILL ? FILL_RIGHTS(*pte) : 0;
+}
+
+/* arch_pt_fill_map: map va -> pa with rights if va holds a fill mark that
+ * allows them; E_BUSY (nothing changed) if not. */
+int arch_pt_fill_map(uint64_t root, uint64_t va, uint64_t pa, unsigned rights)
+{
+	uint64_t *pte = walk(root, va, false);
+	if (!pte || (*pte & (PTE_P | PTE_FILL)) != PTE_FILL || (rights & ~FILL_RIGHTS(*pte)))
+		return E_BUSY;
+	*pte = pa | leaf_bits(rights);
+	return E_OK;
+}
+
+/* arch_pt_copy_rights: the rights of va's copy-marked mapping and its
+ * frame (*pa); 0 if va has none. */
+unsigned arch_pt_copy_rights(uint64_t root, uint64_t va, uint64_t *pa)
+{
+	uint64_t *pte = walk(root, va, false);
+	if (!pte || (*pte & (PTE_P | PTE_COPY | PTE_W)) != (PTE_P | PTE_COPY))
+		return 0;
+	*pa = *pte & PTE_ADDR;
+	return pte_rights(*pte);
+}
+
+/* arch_pt_copy_map: if va still maps pa with a copy mark, map newpa there
+ * with rights and MAP_W (no mark); E_BUSY (nothing changed) if not. */
+int arch_pt_copy_map(uint64_t root, uint64_t va, uint64_t pa, uint64_t newpa, unsigned rights)
+{
+	uint64_t *pte = walk(root, va, false);
+	if (!pte || (*pte & (PTE_P | PTE_COPY | PTE_W)) != (PTE_P | PTE_COPY) ||
+	    (*pte & PTE_ADDR) != pa)
+		return E_BUSY;
+	*pte = newpa | leaf_bits(rights | MAP_W);
 	return E_OK;
 }
 
@@ -194,13 +299,15 @@ uint64_t arch_pt_hole(uint64_t root, uint64_t va)
 /* arch_pt_share_cow: for each page of [va, va + npages pages), all inside
  * one page table (one 2 MiB-aligned block), that src maps, dst does not,
  * and take(frame, arg) accepts: take MAP_W from it in src and map the same
- * frame at va in dst with its other rights.  *shared += pages mapped in
+ * frame at va in dst with its other rights; with copy, both entries get a
+ * copy mark.  *shared += pages mapped in
  * dst; *wrprotected set if a src entry lost MAP_W.  E_NOMEM if dst's table
  * could not be made (nothing was done). */
 int arch_pt_share_cow(uint64_t src, uint64_t dst, uint64_t va, uint64_t npages,
-		      bool (*take)(uint64_t pa, void *arg), void *arg,
+		      bool (*take)(uint64_t pa, void *arg), void *arg, bool copy,
 		      uint64_t *shared, bool *wrprotected)
 {
+	const uint64_t mark = copy ? PTE_COPY : 0;
 	uint64_t *s = walk(src, va, false), *d = NULL;
 	for (uint64_t i = 0; s && i < npages; i++) {
 		uint64_t e = s[i];
@@ -210,11 +317,10 @@ int arch_pt_share_cow(uint64_t src, uint64_t dst, uint64_t va, uint64_t npages,
 			return E_NOMEM;
 		if ((d[i] & PTE_P) || !take(e & PTE_ADDR, arg))
 			continue;
-		if (e & PTE_W) {
-			s[i] = e & ~PTE_W;
+		if (e & PTE_W)
 			*wrprotected = true;
-		}
-		d[i] = e & (PTE_ADDR | PTE_P | PTE_U | PTE_NX);
+		s[i] = (e & ~PTE_W) | mark;
+		d[i] = (e & (PTE_ADDR | PTE_P | PTE_U | PTE_NX)) | mark;
 		(*shared)++;
 	}
 	return E_OK;
