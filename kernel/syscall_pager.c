@@ -173,9 +173,12 @@ int ksys_map(const uint64_t a[6], uint64_t out[6]) { (void)out; return on_space(
 int ksys_unmap(const uint64_t a[6], uint64_t out[6]) { (void)out; return on_space(a, unmap_op); }
 int ksys_protect(const uint64_t a[6], uint64_t out[6]) { (void)out; return on_space(a, protect_op); }
 
-/* protect_mask(space, va, npages, rights, mask): see abi/syscall.h.  The
+/* The calls with a page mask, (space, va, npages, rights, mask):
+ * protect_mask and fill_mark (abi/syscall.h), fn doing the pages.  The
  * mask is copied in before any page changes. */
-int ksys_protect_mask(const uint64_t a[6], uint64_t out[6])
+static int mask_call(const uint64_t a[6], uint64_t out[6],
+		     int (*fn)(struct space *s, uint64_t va, uint64_t npages, unsigned rights,
+			       const uint64_t *mask, uint64_t *done))
 {
 	uint64_t mask[PROTECT_MASK_MAX / 64];
 	uint64_t n = a[2];
@@ -188,9 +191,14 @@ int ksys_protect_mask(const uint64_t a[6], uint64_t out[6])
 	struct space *s;
 	if ((e = space_arg(a[0], &s, &h)) != E_OK)
 		return e;
-	e = space_protect_mask(s, a[1], n, (unsigned)a[3], mask, &out[0]);
+	e = fn(s, a[1], n, (unsigned)a[3], mask, &out[0]);
 	kobj_put(h.obj);
 	return e;
+}
+
+int ksys_protect_mask(const uint64_t a[6], uint64_t out[6])
+{
+	return mask_call(a, out, space_protect_mask);
 }
 
 /* share_cow(dst, src, va, npages, copy): both spaces with CONTROL. */
@@ -287,23 +295,9 @@ int ksys_fill_setup(const uint64_t a[6], uint64_t out[6])
 	return space_fill_setup(cur()->space, a[0], (uint32_t)a[1]);
 }
 
-/* fill_mark(space, va, npages, rights, mask): see abi/syscall.h. */
 int ksys_fill_mark(const uint64_t a[6], uint64_t out[6])
 {
-	uint64_t mask[PROTECT_MASK_MAX / 64];
-	uint64_t n = a[2];
-	if (n == 0 || n > PROTECT_MASK_MAX || a[3] > UINT32_MAX)
-		return E_INVAL;
-	int e = space_copy_in(cur()->space, mask, a[4], (n + 63) / 64 * sizeof mask[0]);
-	if (e != E_OK)
-		return e;
-	struct handle_entry h;
-	struct space *s;
-	if ((e = space_arg(a[0], &s, &h)) != E_OK)
-		return e;
-	e = space_fill_mark(s, a[1], n, (unsigned)a[3], mask, &out[0]);
-	kobj_put(h.obj);
-	return e;
+	return mask_call(a, out, space_fill_mark);
 }
 
 /* fill_take(space, buf, max, va, npages): see abi/syscall.h.  The buffer

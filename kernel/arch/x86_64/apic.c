@@ -118,30 +118,10 @@ void ioapic_route_isa(unsigned irq, unsigned vec, unsigned apic_id)
 
 static uint32_t timer_ticks_per_ms; /* LAPIC timer counts per ms, divide by 16 */
 
-/* The timer's current count, read between two TSC reads: *tsc = their
- * middle, *gap = their distance (large if this vCPU lost its host CPU, or
- * waited for QEMU's device lock, meanwhile). */
-static uint32_t count_read(uint64_t *tsc, uint64_t *gap)
+/* The timer's current count. */
+static uint32_t timer_count(void)
 {
-	uint64_t a = rdtsc();
-	uint32_t c = rd(LAPIC_TIMER_CUR);
-	uint64_t b = rdtsc();
-	*tsc = a + (b - a) / 2;
-	*gap = b - a;
-	return c;
-}
-
-/* The tightest of 16 readings: a (TSC, count) pair taken close together. */
-static uint32_t count_sample(uint64_t *tsc)
-{
-	uint64_t best = ~0ull, t, gap;
-	uint32_t bc = 0;
-	for (int i = 0; i < 16; i++) {
-		uint32_t c = count_read(&t, &gap);
-		if (gap < best)
-			best = gap, bc = c, *tsc = t;
-	}
-	return bc;
+	return rd(LAPIC_TIMER_CUR);
 }
 
 /* One measurement: timer counts per ms of TSC over at least 10 ms, from
@@ -150,9 +130,9 @@ static uint64_t timer_measure(void)
 {
 	wr(LAPIC_TIMER_INIT, 0xFFFFFFFF);
 	uint64_t t0, t1;
-	uint32_t c0 = count_sample(&t0);
+	uint32_t c0 = tsc_sample(timer_count, &t0);
 	udelay(10000);
-	uint32_t c1 = count_sample(&t1);
+	uint32_t c1 = tsc_sample(timer_count, &t1);
 	return t1 > t0 ? (uint64_t)(c0 - c1) * (tsc_hz / 1000) / (t1 - t0) : 0;
 }
 
@@ -169,12 +149,8 @@ void lapic_timer_calibrate(void)
 {
 	wr(LAPIC_TIMER_DIV, 0x3); /* divide by 16 */
 	wr(LAPIC_LVT_TIMER, LVT_MASKED);
-	uint64_t m[3];
-	for (int i = 0; i < 3; i++)
-		m[i] = timer_measure();
+	uint64_t per_ms = tsc_median3(timer_measure);
 	wr(LAPIC_TIMER_INIT, 0);
-	uint64_t lo = m[0] < m[1] ? m[0] : m[1], hi = m[0] < m[1] ? m[1] : m[0];
-	uint64_t per_ms = m[2] < lo ? lo : m[2] > hi ? hi : m[2];
 	timer_ticks_per_ms = per_ms > 0xFFFFFFFFull / 1000 ? 0xFFFFFFFFu / 1000 :
 			     per_ms ? (uint32_t)per_ms : 1;
 }

@@ -102,6 +102,11 @@ void rtc_init(void);
 /* tsc.c */
 extern uint64_t tsc_hz;
 void tsc_calibrate(void);
+/* Calibration helpers (tsc.c): the tightest of 16 readings of read()
+ * between two TSC reads (*tsc: their middle); the median of three
+ * measure()s. */
+uint32_t tsc_sample(uint32_t (*read)(void), uint64_t *tsc);
+uint64_t tsc_median3(uint64_t (*measure)(void));
 void udelay(uint64_t us);
 
 /* apic.c, acpi.c, smp.c */

@@ -7,32 +7,41 @@ uint64_t tsc_hz;
 #define PIT_HZ 1193182
 #define CAL_MS 10
 
-/* PIT channel 2's count, latched between two TSC reads: *tsc = their
- * middle, *gap = their distance (large if this vCPU lost its host CPU
- * meanwhile). */
-static uint16_t pit_read(uint64_t *tsc, uint64_t *gap)
+/* tsc_sample: the tightest of 16 readings of read(), each between two
+ * TSC reads: *tsc = the middle of the pair closest together (a vCPU that
+ * lost its host CPU, or waited for QEMU's device lock, meanwhile reads
+ * far apart). */
+uint32_t tsc_sample(uint32_t (*read)(void), uint64_t *tsc)
 {
-	uint64_t a = rdtsc();
-	outb(0x43, 0x80); /* latch channel 2 */
-	uint16_t c = inb(0x42);
-	c |= (uint16_t)(inb(0x42) << 8);
-	uint64_t b = rdtsc();
-	*tsc = a + (b - a) / 2;
-	*gap = b - a;
-	return c;
-}
-
-/* The tightest of 16 readings: a (TSC, count) pair taken close together. */
-static uint16_t pit_sample(uint64_t *tsc)
-{
-	uint64_t best = ~0ull, t, gap;
-	uint16_t bc = 0;
+	uint64_t best = ~0ull;
+	uint32_t bc = 0;
+	*tsc = 0;
 	for (int i = 0; i < 16; i++) {
-		uint16_t c = pit_read(&t, &gap);
-		if (gap < best)
-			best = gap, bc = c, *tsc = t;
+		uint64_t a = rdtsc();
+		uint32_t c = read();
+		uint64_t b = rdtsc();
+		if (b - a < best)
+			best = b - a, bc = c, *tsc = a + (b - a) / 2;
 	}
 	return bc;
+}
+
+/* tsc_median3: the median of three measure()s. */
+uint64_t tsc_median3(uint64_t (*measure)(void))
+{
+	uint64_t m[3];
+	for (int i = 0; i < 3; i++)
+		m[i] = measure();
+	uint64_t lo = m[0] < m[1] ? m[0] : m[1], hi = m[0] < m[1] ? m[1] : m[0];
+	return m[2] < lo ? lo : m[2] > hi ? hi : m[2];
+}
+
+/* PIT channel 2's count, latched. */
+static uint32_t pit_count(void)
+{
+	outb(0x43, 0x80); /* latch channel 2 */
+	uint16_t c = inb(0x42);
+	return c | (uint16_t)(inb(0x42) << 8);
 }
 
 /* One measurement: TSC ticks per second over at least CAL_MS of PIT
@@ -43,9 +52,9 @@ static uint64_t tsc_measure(void)
 	outb(0x42, 0xFF);
 	outb(0x42, 0xFF);
 	uint64_t t0, t1;
-	uint16_t c0 = pit_sample(&t0), c1;
+	uint16_t c0 = (uint16_t)tsc_sample(pit_count, &t0), c1;
 	do
-		c1 = pit_sample(&t1);
+		c1 = (uint16_t)tsc_sample(pit_count, &t1);
 	while ((uint16_t)(c0 - c1) < PIT_HZ * CAL_MS / 1000);
 	return (t1 - t0) * PIT_HZ / (uint16_t)(c0 - c1);
 }
@@ -59,12 +68,8 @@ void tsc_calibrate(void)
 {
 	uint8_t p61 = inb(0x61);
 	outb(0x61, (p61 & ~0x02) | 0x01); /* gate on, speaker off */
-	uint64_t m[3];
-	for (int i = 0; i < 3; i++)
-		m[i] = tsc_measure();
+	tsc_hz = tsc_median3(tsc_measure);
 	outb(0x61, p61);
-	uint64_t lo = m[0] < m[1] ? m[0] : m[1], hi = m[0] < m[1] ? m[1] : m[0];
-	tsc_hz = m[2] < lo ? lo : m[2] > hi ? hi : m[2];
 	if (tsc_hz == 0)
 		tsc_hz = 1000000000; /* never divide by zero */
 }
