@@ -601,7 +601,9 @@ static bool copy_fill(struct space *s, uint64_t va)
 
 bool space_fill(struct space *s, uint64_t va, uint64_t access)
 {
-	if (access & (FAULT_ACC_EXEC | FAULT_ACC_SYSCALL))
+	/* a user page only: the kernel half's 2 MiB pages are no tables to
+	 * walk (a ring-3 write there would have found "marks" in any data) */
+	if (va >= USER_END || (access & (FAULT_ACC_EXEC | FAULT_ACC_SYSCALL)))
 		return false;
 	va &= ~(uint64_t)(PAGE_SIZE - 1);
 	if (access & FAULT_ACC_PRESENT)

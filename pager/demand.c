@@ -348,6 +348,30 @@ static inline bool fillable(const struct region *r)
 	       (r->rights & MAP_R);
 }
 
+/* A fill or copy (frame (pfn, gen), none for the zero frame) at va that
+ * could not be recorded: with e == E_NOMEM (no memory for the table) the
+ * process has its bytes there, so they stay mapped and it is doomed (the
+ * frame kept in s->lost; unmapped and given back only if that is full);
+ * any other e (none of which the marks' rules let happen) unmaps it, and
+ * its access faults again. */
+static void not_taken(struct dp_space *s, uint64_t va, uint64_t pfn, uint32_t gen, bool held,
+		      int e)
+{
+	if (e == E_NOMEM) {
+		s->doomed = true;
+		if (!held)
+			return;
+		if (s->nlost < sizeof s->lost / sizeof s->lost[0]) {
+			s->lost[s->nlost].pfn = pfn;
+			s->lost[s->nlost++].gen = gen;
+			return;
+		}
+	}
+	ops->unmap(s->space, va, 1);
+	if (held)
+		ops->free(pfn, gen);
+}
+
 /* Record the kernel's copy of the copy-on-write page at va: frame (pfn,
  * gen) with the bytes of old_pfn, mapped writable in its place; our share
  * of the old frame goes, as cow_fault's copy gives it up (after the copy
@@ -360,13 +384,12 @@ static void take_copy(struct dp_space *s, uint64_t va, uint64_t pfn, uint32_t ge
 	struct page *p = pagetab_lookup(&s->pages, va);
 	bool fits = r && fillable(r) && p && p->pfn == old_pfn &&
 		    (p->flags & (PAGE_COW | PAGE_ZERO)) && !(p->flags & PAGE_SHARED);
-	if (fits && pagetab_is_shared(&s->pages, va) && own(s, va) == E_OK)
-		p = pagetab_lookup(&s->pages, va);
-	if (!fits || !p || pagetab_is_shared(&s->pages, va)) {
-		ops->unmap(s->space, va, 1);
-		ops->free(pfn, gen);
+	int e = !fits ? E_BUSY : pagetab_is_shared(&s->pages, va) ? own(s, va) : E_OK;
+	if (e) {
+		not_taken(s, va, pfn, gen, true, e);
 		return;
 	}
+	p = pagetab_lookup(&s->pages, va);
 	struct page old = *p;
 	*p = (struct page){ va, pfn, gen, 0 };
 	STAT_ADD(dp_stats.frames_held, 1);
@@ -411,9 +434,7 @@ static void take_fill(struct dp_space *s, uint64_t w, uint64_t pfn, uint32_t gen
 		e = pagetab_insert_hint(&s->pages, leaf, va, zero ? zero_pfn : pfn,
 					zero ? zero_gen : gen, zero ? PAGE_ZERO : 0);
 	if (e) {
-		ops->unmap(s->space, va, 1);
-		if (!zero)
-			ops->free(pfn, gen);
+		not_taken(s, va, pfn, gen, !zero, e);
 		return;
 	}
 	s->faults++;
@@ -616,6 +637,8 @@ int dp_unshare(struct dp_space *s, uint64_t va, struct dp_map *m)
 {
 	va &= ~(PAGE_SIZE - 1);
 	struct region *r = region_find(&s->regions, va);
+	if (r && fillable(r)) /* a copy the kernel made there first (KSM's unmerge) */
+		settle(s, va, va + PAGE_SIZE, false);
 	struct page *p = pagetab_lookup(&s->pages, va);
 	if (!p || !r || !r->b)
 		return E_FAULT;
@@ -988,6 +1011,10 @@ static void release_entry(const struct page *p, void *arg)
 void dp_destroy(struct dp_space *s)
 {
 	pagetab_destroy(&s->pages, release_entry, NULL);
+	while (s->nlost) {
+		s->nlost--;
+		ops->free(s->lost[s->nlost].pfn, s->lost[s->nlost].gen);
+	}
 	struct region *r;
 	while ((r = region_from(&s->regions, 0))) {
 		struct shm *o = r->shm;
