@@ -19,6 +19,7 @@ static PG_HOT_DATA uint64_t zero_pfn;
 static PG_HOT_DATA uint32_t zero_gen;
 static PG_HOT_DATA bool have_zero;
 static PG_HOT_DATA bool fills; /* dp_fills_on */
+static void drop_pending(struct dp_space *s, uint64_t start, uint64_t end);
 
 #define RELEASE_BATCH 64 /* pages dp_release_range unmaps, then releases */
 
@@ -211,6 +212,7 @@ void dp_release_range(struct dp_space *s, uint64_t start, uint64_t end)
 	unsigned n = 0;
 	uint64_t va;
 	dp_settle(s, start, end);
+	drop_pending(s, start, end);
 	for (struct page *p = pagetab_from(&s->pages, start); p && p->va < end;
 	     p = pagetab_from(&s->pages, va + PAGE_SIZE)) {
 		va = p->va;
@@ -348,47 +350,21 @@ static inline bool fillable(const struct region *r)
 	       (r->rights & MAP_R);
 }
 
-/* A fill or copy (frame (pfn, gen), none for the zero frame) at va that
- * could not be recorded: with e == E_NOMEM (no memory for the table) the
- * process has its bytes there, so they stay mapped and it is doomed (the
- * frame kept in s->lost; unmapped and given back only if that is full);
- * any other e (none of which the marks' rules let happen) unmaps it, and
- * its access faults again. */
-static void not_taken(struct dp_space *s, uint64_t va, uint64_t pfn, uint32_t gen, bool held,
-		      int e)
-{
-	if (e == E_NOMEM) {
-		s->doomed = true;
-		if (!held)
-			return;
-		if (s->nlost < sizeof s->lost / sizeof s->lost[0]) {
-			s->lost[s->nlost].pfn = pfn;
-			s->lost[s->nlost++].gen = gen;
-			return;
-		}
-	}
-	ops->unmap(s->space, va, 1);
-	if (held)
-		ops->free(pfn, gen);
-}
-
 /* Record the kernel's copy of the copy-on-write page at va: frame (pfn,
  * gen) with the bytes of old_pfn, mapped writable in its place; our share
  * of the old frame goes, as cow_fault's copy gives it up (after the copy
- * is mapped).  A record that is not that page's (none of which the marks'
- * rules let happen) is unmapped and given back: its access faults again. */
-static void take_copy(struct dp_space *s, uint64_t va, uint64_t pfn, uint32_t gen,
-		      uint64_t old_pfn)
+ * is mapped).  E_NOMEM (nothing changed: try again later), E_BUSY (not
+ * that page's record: none of the marks' rules let that happen). */
+static int take_copy(struct dp_space *s, uint64_t va, uint64_t pfn, uint32_t gen,
+		     uint64_t old_pfn)
 {
 	struct region *r = region_find(&s->regions, va);
 	struct page *p = pagetab_lookup(&s->pages, va);
 	bool fits = r && fillable(r) && p && p->pfn == old_pfn &&
 		    (p->flags & (PAGE_COW | PAGE_ZERO)) && !(p->flags & PAGE_SHARED);
 	int e = !fits ? E_BUSY : pagetab_is_shared(&s->pages, va) ? own(s, va) : E_OK;
-	if (e) {
-		not_taken(s, va, pfn, gen, true, e);
-		return;
-	}
+	if (e)
+		return e;
 	p = pagetab_lookup(&s->pages, va);
 	struct page old = *p;
 	*p = (struct page){ va, pfn, gen, 0 };
@@ -398,12 +374,13 @@ static void take_copy(struct dp_space *s, uint64_t va, uint64_t pfn, uint32_t ge
 	STAT_ADD(dp_stats.faults_kernel, 1);
 	if (old.flags & PAGE_ZERO) {
 		STAT_ADD(*r->b->count, 1);
-		return;
+		return E_OK;
 	}
 	lock_take(&share);
 	release(&old);
 	lock_give(&share);
 	STAT_ADD(dp_stats.cow_copies, 1);
+	return E_OK;
 }
 
 /* Record the page the kernel filled at va (a fill_take record: w = va |
@@ -411,21 +388,20 @@ static void take_copy(struct dp_space *s, uint64_t va, uint64_t pfn, uint32_t ge
  * (no such region any more, a page recorded there already, no room for
  * the table: none of which the marks' rules let happen) is unmapped and
  * given back; its access faults again. */
-static void take_fill(struct dp_space *s, uint64_t w, uint64_t pfn, uint32_t gen, uint64_t old_pfn)
+static int take_fill(struct dp_space *s, const uint64_t rec[FILL_REC_WORDS])
 {
-	uint64_t va = w & ~(uint64_t)(PAGE_SIZE - 1);
+	uint64_t w = rec[0], pfn = rec[1], va = w & ~(uint64_t)(PAGE_SIZE - 1);
+	uint32_t gen = (uint32_t)rec[2];
 	bool zero = w & FILL_ZERO;
-	if (w & FILL_COPY) {
-		take_copy(s, va, pfn, gen, old_pfn);
-		return;
-	}
+	if (w & FILL_COPY)
+		return take_copy(s, va, pfn, gen, rec[3]);
 	struct region *r = region_find(&s->regions, va);
 	void *leaf;
 	struct page *p = pagetab_lookup_leaf(&s->pages, va, &leaf), old;
+	if (p && zero && (p->flags & PAGE_ZERO) && r && fillable(r))
+		return E_OK; /* recorded already, as a refused answer left it */
 	/* a write's frame replaces a zero-frame record (an answer the kernel
 	 * refused left one behind a mark: the same bytes) */
-	if (p && zero && (p->flags & PAGE_ZERO) && r && fillable(r))
-		return; /* recorded already, as a refused answer left it */
 	bool fits = r && fillable(r) && (!p || (!zero && (p->flags & PAGE_ZERO)));
 	int e = fits ? own_at(s, va, &leaf) : E_BUSY;
 	if (e == E_OK && p && pagetab_remove(&s->pages, va, &old))
@@ -433,10 +409,8 @@ static void take_fill(struct dp_space *s, uint64_t w, uint64_t pfn, uint32_t gen
 	if (e == E_OK)
 		e = pagetab_insert_hint(&s->pages, leaf, va, zero ? zero_pfn : pfn,
 					zero ? zero_gen : gen, zero ? PAGE_ZERO : 0);
-	if (e) {
-		not_taken(s, va, pfn, gen, !zero, e);
-		return;
-	}
+	if (e)
+		return e == E_NOMEM ? E_NOMEM : E_BUSY;
 	s->faults++;
 	STAT_ADD(dp_stats.faults_total, 1);
 	STAT_ADD(dp_stats.faults_kernel, 1);
@@ -446,33 +420,88 @@ static void take_fill(struct dp_space *s, uint64_t w, uint64_t pfn, uint32_t gen
 		STAT_ADD(dp_stats.frames_held, 1);
 		STAT_ADD(*r->b->count, 1);
 	}
+	return E_OK;
+}
+
+/* Record rec (take_fill); one that waits for memory goes to s's pending
+ * ones, one that can never be recorded is unmapped and given back (its
+ * access faults again). */
+static void take_or_keep(struct dp_space *s, const uint64_t rec[FILL_REC_WORDS])
+{
+	int e = take_fill(s, rec);
+	bool held = !(rec[0] & FILL_ZERO);
+	if (e == E_NOMEM && s->npend < sizeof s->pend / sizeof s->pend[0]) {
+		memcpy(s->pend[s->npend++], rec, sizeof s->pend[0]);
+		return;
+	}
+	if (e) {
+		ops->unmap(s->space, rec[0] & ~(uint64_t)(PAGE_SIZE - 1), 1);
+		if (held)
+			ops->free(rec[1], (uint32_t)rec[2]);
+	}
+}
+
+/* s's pending records for pages of [start, end) go (the pages are being
+ * discarded: unmapped, their frames given back; a copy's old record
+ * stays, released with the range). */
+static void drop_pending(struct dp_space *s, uint64_t start, uint64_t end)
+{
+	unsigned k = 0;
+	for (unsigned i = 0; i < s->npend; i++) {
+		uint64_t va = s->pend[i][0] & ~(uint64_t)(PAGE_SIZE - 1);
+		if (va < start || va >= end) {
+			memmove(s->pend[k++], s->pend[i], sizeof s->pend[0]);
+			continue;
+		}
+		ops->unmap(s->space, va, 1);
+		if (!(s->pend[i][0] & FILL_ZERO))
+			ops->free(s->pend[i][1], (uint32_t)s->pend[i][2]);
+	}
+	s->npend = k;
+}
+
+/* True if s has a pending record for a page of [start, end). */
+static bool pending_in(const struct dp_space *s, uint64_t start, uint64_t end)
+{
+	for (unsigned i = 0; i < s->npend; i++) {
+		uint64_t va = s->pend[i][0] & ~(uint64_t)(PAGE_SIZE - 1);
+		if (va >= start && va < end)
+			return true;
+	}
+	return false;
 }
 
 /* dp_settle; forget: a later fault re-marks the block of a page it
  * cleared (not needed for pages the caller maps itself). */
 static void settle_how(struct dp_space *s, uint64_t start, uint64_t end, bool forget,
-		       unsigned how)
+		       bool keep_stopped)
 {
 	uint64_t rec[FILL_REC_WORDS * FILL_TAKE_MAX];
 	uint64_t n = (end - start) / PAGE_SIZE;
-	unsigned got;
+	unsigned got, k = 0;
 	if (!fills)
 		return;
 	if (n && forget)
 		s->marked = 0;
+	for (unsigned i = 0; i < s->npend; i++) /* those that waited, first */
+		if (take_fill(s, s->pend[i]) == E_NOMEM)
+			memmove(s->pend[k++], s->pend[i], sizeof s->pend[0]);
+	s->npend = k;
+	/* the space's fills stopped while we take them: what cannot be
+	 * recorded now waits in s->pend, which holds one log's worth */
 	do {
-		got = ops->fill_take(s->space, rec, FILL_TAKE_MAX | how, start, n);
+		got = ops->fill_take(s->space, rec, FILL_TAKE_MAX | FILL_TAKE_STOP, start, n);
 		n = 0;
-		how = 0;
 		for (unsigned i = 0; i < got; i++)
-			take_fill(s, rec[FILL_REC_WORDS * i], rec[FILL_REC_WORDS * i + 1],
-				  (uint32_t)rec[FILL_REC_WORDS * i + 2], rec[FILL_REC_WORDS * i + 3]);
+			take_or_keep(s, &rec[FILL_REC_WORDS * i]);
 	} while (got == FILL_TAKE_MAX);
+	if (!s->npend && !keep_stopped)
+		ops->fill_take(s->space, rec, 1 | FILL_TAKE_GO, 0, 0);
 }
 
 static void settle(struct dp_space *s, uint64_t start, uint64_t end, bool forget)
 {
-	settle_how(s, start, end, forget, 0);
+	settle_how(s, start, end, forget, false);
 }
 
 void dp_settle(struct dp_space *s, uint64_t start, uint64_t end)
@@ -637,8 +666,11 @@ int dp_unshare(struct dp_space *s, uint64_t va, struct dp_map *m)
 {
 	va &= ~(PAGE_SIZE - 1);
 	struct region *r = region_find(&s->regions, va);
-	if (r && fillable(r)) /* a copy the kernel made there first (KSM's unmerge) */
+	if (r && fillable(r)) { /* a copy the kernel made there first (KSM's unmerge) */
 		settle(s, va, va + PAGE_SIZE, false);
+		if (pending_in(s, va, va + PAGE_SIZE))
+			return E_NOMEM;
+	}
 	struct page *p = pagetab_lookup(&s->pages, va);
 	if (!p || !r || !r->b)
 		return E_FAULT;
@@ -809,6 +841,8 @@ PG_HOT int dp_fault_reply(struct dp_space *s, uint64_t addr, unsigned acc, struc
 		bool ahead = !(acc & FAULT_ACC_PRESENT) && s->last_fault + PAGE_SIZE == va;
 		uint64_t end = va + (ahead ? DP_AROUND + 1 : 1) * PAGE_SIZE;
 		settle(s, va, end < r->end ? end : r->end, false);
+		if (pending_in(s, va, va + PAGE_SIZE))
+			return E_NOMEM; /* the kernel's page there waits for memory */
 	}
 	s->faults++;
 	STAT_ADD(dp_stats.faults_total, 1);
@@ -912,7 +946,9 @@ int dp_fork(struct dp_space *parent, struct dp_space *child)
 	 * are done: one filled between a region's share and the clone would
 	 * be recorded COW in the child while the parent still wrote it, and
 	 * a copy there would leave the child's record on the old frame */
-	settle_how(parent, 0, 0, false, FILL_TAKE_STOP);
+	settle_how(parent, 0, 0, false, true);
+	if (parent->npend)
+		return E_NOMEM; /* the child's records would miss them (fills stay stopped) */
 	for (r = region_from(&parent->regions, 0); r && e == E_OK;
 	     r = region_next(&parent->regions, r))
 		if (r->b && !(r->fork & REGION_DONTFORK))
@@ -937,7 +973,7 @@ int dp_fork(struct dp_space *parent, struct dp_space *child)
 				pagetab_remove(&child->pages, va, &old);
 		}
 	}
-	settle_how(parent, 0, 0, false, FILL_TAKE_GO); /* nothing came meanwhile */
+	settle_how(parent, 0, 0, false, false); /* nothing came meanwhile: go again */
 	return e;
 }
 
@@ -994,6 +1030,8 @@ int dp_protect(struct dp_space *s, uint64_t start, uint64_t end, unsigned rights
 	if (e)
 		return e;
 	dp_settle(s, start, end);
+	if (pending_in(s, start, end))
+		return E_NOMEM; /* a page the kernel filled there waits for memory */
 	r = region_find(&s->regions, start);
 	r->rights = (uint8_t)rights;
 	struct page *p = pagetab_from(&s->pages, start);
@@ -1011,10 +1049,7 @@ static void release_entry(const struct page *p, void *arg)
 void dp_destroy(struct dp_space *s)
 {
 	pagetab_destroy(&s->pages, release_entry, NULL);
-	while (s->nlost) {
-		s->nlost--;
-		ops->free(s->lost[s->nlost].pfn, s->lost[s->nlost].gen);
-	}
+	drop_pending(s, 0, PG_USER_END);
 	struct region *r;
 	while ((r = region_from(&s->regions, 0))) {
 		struct shm *o = r->shm;
@@ -1201,6 +1236,8 @@ int dp_move(struct dp_space *s, uint64_t old, uint64_t olen, uint64_t at, uint64
 	unsigned rights = r->rights;
 	int e;
 	dp_settle(s, old, old + olen);
+	if (pending_in(s, old, old + olen))
+		return E_NOMEM;
 	/* first what may fail: the old range's leaves our own (a fork shares
 	 * them), no KSM page (its records are by address) */
 	for (struct page *p = pagetab_from(&s->pages, old); p && p->va < end;
@@ -1430,7 +1467,7 @@ static int populate_part(struct dp_space *s, struct region *r, uint64_t a, uint6
 	if (a >= b)
 		return E_OK;
 	dp_settle(s, a, b); /* no fill behind our back: we map them */
-	return populate_region(s, r, a, b);
+	return pending_in(s, a, b) ? E_NOMEM : populate_region(s, r, a, b);
 }
 
 int dp_populate(struct dp_space *s, uint64_t start, uint64_t end)

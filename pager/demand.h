@@ -205,14 +205,16 @@ struct dp_space {
 	uint64_t last_fault; /* page of the last demand fault (fault-around) */
 	uint64_t marked;     /* 1 + the 2 MiB block last given fill marks
 			      * (dp_settle with a range forgets it) */
-	/* Fills and copies the kernel made that could not be recorded for
-	 * want of memory (a leaf to copy): the process has written them, so
-	 * they stay mapped, their frames kept here until it ends (dp_destroy
-	 * frees them); doomed: it is to be killed at its next message, before
-	 * anything else looks at its pages (main.c). */
-	bool doomed;
-	unsigned nlost;
-	struct { uint64_t pfn; uint32_t gen; } lost[8];
+	/* Fills and copies the kernel made that could not be recorded yet
+	 * for want of memory (a leaf to copy, a node): the process has
+	 * written them, so they stay mapped and wait here (fill_take's four
+	 * words each), the space's fills stopped, until a settle records
+	 * them; meanwhile a fault answers E_NOMEM (the OOM path: wait, or a
+	 * victim) and what would change those pages fails or drops them
+	 * (as many as the kernel's log holds: every settle stops the
+	 * space's fills while it takes them, so no more can come). */
+	unsigned npend;
+	uint64_t pend[16][4];
 };
 
 /* A mapping to install: what a fault answer carries. */

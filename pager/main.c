@@ -147,17 +147,6 @@ static struct proc *sender(const struct sys_msg *m)
 	return p && p->exec_gen == PG_BADGE_GEN(m->badge) ? p : NULL;
 }
 
-/* End p, whose written page the pager could not record (demand.h's
- * doomed): before anything looks at its pages again. */
-static void doomed_end(struct proc *p)
-{
-	printf("pid %u killed: out of memory (%s: no room to record a page it wrote)\n",
-	       p->pid, p->name);
-	STAT_ADD(dp_stats.kills, 1);
-	STAT_ADD(dp_stats.oom_kills, 1);
-	proc_end(p, PG_WAIT_KILLED, PG_KILLED_OOM, 0, 0);
-}
-
 /* Serve m, filling r, with pg.big held for writing. */
 static long serve_alone(struct pg_thread *me, const struct sys_msg *m, struct sys_msg *r)
 {
@@ -168,10 +157,6 @@ static long serve_alone(struct pg_thread *me, const struct sys_msg *m, struct sy
 	me->reply_len = 0; /* (again: after a PG_ALONE) */
 	if (p && (m->badge & FAULT_BADGE_FILLS)) /* what the kernel filled first */
 		dp_settle(&p->mem, 0, 0);
-	if (p && p->mem.doomed) { /* then served as from a process gone */
-		doomed_end(p);
-		p = NULL;
-	}
 	if (m->badge & PG_BADGE_CALL) {
 		if (!p)
 			label = E_DEAD;
@@ -207,12 +192,13 @@ static long serve_beside(struct pg_thread *me, pg_handler fn, const struct sys_m
 	long label = PG_ALONE;
 	if (p) {
 		lock_take(&p->lock);
-		if (m->badge & FAULT_BADGE_FILLS) /* what the kernel filled first */
+		/* what the kernel filled first (a fault settles its own page) */
+		if ((m->badge & FAULT_BADGE_FILLS) && fn != fault_page)
 			dp_settle(&p->mem, 0, 0);
 		if (fn != fault_page) /* it clears what it does not answer with */
 			*r = (struct sys_msg){ 0 };
 		me->reply_len = 0;
-		label = p->mem.doomed ? PG_ALONE : fn(p, m, r);
+		label = fn(p, m, r);
 		lock_give(&p->lock);
 	}
 	if (me->ngone)

@@ -26,6 +26,8 @@ static uint32_t unswept; /* processes made FREE since the last proc_sweep */
 /* The processes' nodes, and the thread chunks past chunk 0. */
 #define PROC_POOL 8
 static struct proc proc_mem[PROC_POOL];
+/* grown pool pages hold one process at least (with the page's head) */
+_Static_assert(sizeof(struct proc) <= POOL_PAGE - 128, "struct proc fits a pool page");
 static struct pool proc_pool, thr_pool;
 
 /* The processes by pid: chain pid_hash[pid % PID_HASH] (written alone,

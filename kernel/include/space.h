@@ -29,7 +29,8 @@
 
 struct endpoint;
 
-#define SPACE_FILLS 32 /* fills a space keeps for its pager; then faults go there */
+#define SPACE_FILLS 16 /* fills a space keeps for its pager; then faults go there
+			* (the pager's dp_space.pend holds as many) */
 
 struct space_fill_rec {
 	uint64_t va;  /* | FILL_ZERO or FILL_COPY */

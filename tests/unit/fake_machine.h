@@ -26,7 +26,7 @@ static struct { int refs; bool held, shared; uint32_t gen; uint8_t data[P]; } fr
 static struct { bool on, copy; uint64_t pfn; unsigned rights; } pt[NSPACE][NVA];
 /* Fill marks and the fills logged (as the kernel's space_fill keeps them):
  * mark[s][i] = the mark's rights (0: none). */
-#define FM_FILLS 32
+#define FM_FILLS 16
 static unsigned mark[NSPACE][NVA];
 static struct { uint64_t w, pfn, old; } flog[NSPACE][FM_FILLS];
 static unsigned nflog[NSPACE];
