@@ -383,11 +383,11 @@ static int take_copy(struct dp_space *s, uint64_t va, uint64_t pfn, uint32_t gen
 	return E_OK;
 }
 
-/* Record the page the kernel filled at va (a fill_take record: w = va |
- * FILL_ZERO, or va with the frame (pfn, gen)).  One it could not record
- * (no such region any more, a page recorded there already, no room for
- * the table: none of which the marks' rules let happen) is unmapped and
- * given back; its access faults again. */
+/* Record what the kernel did at a page (rec: a fill_take record): a
+ * fill (va | FILL_ZERO, or va with a fresh frame) or a copy (take_copy).
+ * E_NOMEM (nothing changed: try again later), E_BUSY (no such region any
+ * more, another record there: none of which the marks' rules let
+ * happen). */
 static int take_fill(struct dp_space *s, const uint64_t rec[FILL_REC_WORDS])
 {
 	uint64_t w = rec[0], pfn = rec[1], va = w & ~(uint64_t)(PAGE_SIZE - 1);
@@ -424,19 +424,18 @@ static int take_fill(struct dp_space *s, const uint64_t rec[FILL_REC_WORDS])
 }
 
 /* Record rec (take_fill); one that waits for memory goes to s's pending
- * ones, one that can never be recorded is unmapped and given back (its
- * access faults again). */
+ * ones (at the end), one that can never be recorded is unmapped and
+ * given back (its access faults again). */
 static void take_or_keep(struct dp_space *s, const uint64_t rec[FILL_REC_WORDS])
 {
 	int e = take_fill(s, rec);
-	bool held = !(rec[0] & FILL_ZERO);
 	if (e == E_NOMEM && s->npend < sizeof s->pend / sizeof s->pend[0]) {
-		memcpy(s->pend[s->npend++], rec, sizeof s->pend[0]);
+		memmove(s->pend[s->npend++], rec, sizeof s->pend[0]);
 		return;
 	}
 	if (e) {
 		ops->unmap(s->space, rec[0] & ~(uint64_t)(PAGE_SIZE - 1), 1);
-		if (held)
+		if (!(rec[0] & FILL_ZERO))
 			ops->free(rec[1], (uint32_t)rec[2]);
 	}
 }
@@ -478,15 +477,15 @@ static void settle_how(struct dp_space *s, uint64_t start, uint64_t end, bool fo
 {
 	uint64_t rec[FILL_REC_WORDS * FILL_TAKE_MAX];
 	uint64_t n = (end - start) / PAGE_SIZE;
-	unsigned got, k = 0;
+	unsigned got;
 	if (!fills)
 		return;
 	if (n && forget)
 		s->marked = 0;
-	for (unsigned i = 0; i < s->npend; i++) /* those that waited, first */
-		if (take_fill(s, s->pend[i]) == E_NOMEM)
-			memmove(s->pend[k++], s->pend[i], sizeof s->pend[0]);
-	s->npend = k;
+	unsigned waiting = s->npend;
+	s->npend = 0;
+	for (unsigned i = 0; i < waiting; i++) /* those that waited, first */
+		take_or_keep(s, s->pend[i]); /* (back to pend[k <= i] if still) */
 	/* the space's fills stopped while we take them: what cannot be
 	 * recorded now waits in s->pend, which holds one log's worth */
 	do {
