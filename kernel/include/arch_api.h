@@ -76,6 +76,7 @@ int arch_pt_fill_map(uint64_t root, uint64_t va, uint64_t pa, unsigned rights);
  * read-only mapping (0: none); replace it by newpa, writable, if va still
  * maps pa so marked (E_BUSY if not). */
 unsigned arch_pt_copy_rights(uint64_t root, uint64_t va, uint64_t *pa);
+int arch_pt_set_empty(uint64_t root, uint64_t va, uint64_t pa, unsigned rights);
 int arch_pt_copy_map(uint64_t root, uint64_t va, uint64_t pa, uint64_t newpa, unsigned rights);
 uint64_t arch_pt_hole(uint64_t root, uint64_t va);
 int arch_pt_prepare(uint64_t root, uint64_t va);

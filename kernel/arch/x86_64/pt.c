@@ -244,6 +244,19 @@ int arch_pt_fill_map(uint64_t root, uint64_t va, uint64_t pa, unsigned rights)
 	return E_OK;
 }
 
+/* arch_pt_set_empty: map va -> pa with rights where nothing is mapped and
+ * every table exists (no walk creates one); E_BUSY or E_NOMEM if not. */
+int arch_pt_set_empty(uint64_t root, uint64_t va, uint64_t pa, unsigned rights)
+{
+	uint64_t *pte = walk(root, va, false);
+	if (!pte)
+		return E_NOMEM;
+	if (*pte & PTE_P)
+		return E_BUSY;
+	__atomic_store_n(pte, pa | leaf_bits(rights), __ATOMIC_RELEASE);
+	return E_OK;
+}
+
 /* arch_pt_copy_rights: the rights of va's copy-marked mapping and its
  * frame (*pa); 0 if va has none. */
 unsigned arch_pt_copy_rights(uint64_t root, uint64_t va, uint64_t *pa)
