@@ -194,9 +194,7 @@ int arch_pt_fill_mark(uint64_t root, uint64_t va, unsigned rights)
 	return e;
 }
 
-/* arch_pt_fill_clear: no fill or copy mark in the npages from va (holes
- * of whole tables skipped); mappings unchanged. */
-/* arch_pt_fill_clear's walk of the table at pa (level 3 = PDPT .. 0 =
+/* arch_pt_fill_clear's walk of the table at pa (level 2 = PDPT .. 0 =
  * PT), whose entries cover [base, ...), over [va, end): only the tables
  * that are there are visited. */
 static void fill_clear_level(uint64_t pa, int level, uint64_t base, uint64_t va, uint64_t end)
@@ -216,6 +214,8 @@ static void fill_clear_level(uint64_t pa, int level, uint64_t base, uint64_t va,
 	}
 }
 
+/* arch_pt_fill_clear: no fill or copy mark in the npages from va (missing
+ * tables skipped); mappings unchanged. */
 void arch_pt_fill_clear(uint64_t root, uint64_t va, uint64_t npages)
 {
 	uint64_t end = va + npages * PAGE_SIZE;
