@@ -5,7 +5,10 @@
  * first fills its pages, forks a child that keeps them shared, then
  * writes them all.  Each count of processes runs ROUNDS times: the host's
  * scheduling moves a single run by tens of percent, so the median and the
- * best run are reported, and a ratio of each.  The program runs itself as the workers
+ * best run are reported, and a ratio of each.  A worker that is done
+ * waits until every worker is, then ends: the end of one (its memory
+ * given back, on whichever CPU its main thread runs) must not count in
+ * another's span.  The program runs itself as the workers
  * ("worker MODE CPU PARENT").  Benchmarks report, they never fail. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,8 +100,10 @@ static int worker(const char *mode, unsigned cpu, unsigned parent)
 		return 1;
 	while (!done) /* asleep: no wake-ups on the measured CPUs */
 		futex_wait(&done, 0, FUTEX_FOREVER);
+	struct sys_msg m;
+	ipc_recv(go, &m); /* every worker is done */
 	if (child > 0) {
-		struct sys_msg m = { .label = 1 };
+		m = (struct sys_msg){ .label = 1 };
 		ipc_send(hold, &m);
 		waitpid(child, NULL, 0);
 	}
@@ -133,6 +138,8 @@ static uint64_t run(const char *mode, unsigned n, uint64_t hz)
 		first = m.w[0] < first ? m.w[0] : first;
 		last = m.w[1] > last ? m.w[1] : last;
 	}
+	for (unsigned i = 0; i < n; i++) /* they may end now */
+		ipc_send(go, &m);
 	for (unsigned i = 0; i < n; i++)
 		waitpid((pid_t)pid[i], NULL, 0);
 	return last > first ? (uint64_t)n * PAGES * hz / (last - first) : 0;
