@@ -1045,17 +1045,38 @@ static void release_entry(const struct page *p, void *arg)
 	release(p);
 }
 
-void dp_destroy(struct dp_space *s)
+bool dp_destroy_step(struct dp_space *s)
 {
-	pagetab_destroy(&s->pages, release_entry, NULL);
-	drop_pending(s, 0, PG_USER_END);
+	const void *leaf = pagetab_first_leaf(&s->pages);
+	if (leaf) {
+		/* a leaf of ours alone with private frames only stays so (only
+		 * fork, alone, shares leaves): no lock */
+		bool shares = pagetab_leaf_touches(leaf, PAGE_COW | PAGE_CACHED);
+		if (shares)
+			lock_take(&share);
+		pagetab_drop_leaf(&s->pages, leaf, release_entry, NULL);
+		if (shares)
+			lock_give(&share);
+		return false;
+	}
+	for (unsigned i = 0; i < s->npend; i++) /* mapped in the space that went */
+		if (!(s->pend[i][0] & FILL_ZERO))
+			ops->free(s->pend[i][1], (uint32_t)s->pend[i][2]);
+	s->npend = 0;
 	struct region *r;
 	while ((r = region_from(&s->regions, 0))) {
 		struct shm *o = r->shm;
 		region_remove(&s->regions, r->start);
 		if (o)
-			shm_put(o, ops);
+			obj_put(o);
 	}
+	return true;
+}
+
+void dp_destroy(struct dp_space *s)
+{
+	while (!dp_destroy_step(s))
+		;
 }
 
 /* dp_share_count with the share lock held. */

@@ -12,8 +12,8 @@
  * shared one is there with its share count.
  *
  * Threads: calls on one space run one at a time (the pager's process
- * lock); calls on different spaces may run at once, all but dp_fork,
- * dp_destroy and dp_merge_page (those only while nothing else runs): what
+ * lock); calls on different spaces may run at once, all but dp_fork
+ * and dp_merge_page (those only while nothing else runs): what
  * spaces share (cow.c, filecache.c, shared objects, shared page-table
  * leaves, KSM's dp_ksm_last) is touched under demand.c's share lock. */
 #ifndef PAGER_DEMAND_H
@@ -400,7 +400,14 @@ int dp_populate(struct dp_space *s, uint64_t start, uint64_t end);
 /* What s has at va (struct pg_page_info, abi/pager.h). */
 void dp_page_info(struct dp_space *s, uint64_t va, struct pg_page_info *out);
 
-/* Release every page and region of s (its space is gone: no unmapping). */
+/* Release every page and region of s (its space is gone: no unmapping),
+ * a step at a time: a leaf's pages (at most PAGETAB_LEAF) per call, then
+ * the rest; true once s is empty.  A space no process names any more
+ * (proc.c's doomed memory) is destroyed so beside other spaces' calls,
+ * taking the share lock for a step that touches what they share. */
+bool dp_destroy_step(struct dp_space *s);
+
+/* dp_destroy_step until s is empty. */
 void dp_destroy(struct dp_space *s);
 
 /* How many spaces record the frame of s's page at va now: cow.c's count

@@ -237,8 +237,58 @@ static bool dispatch(struct pg_thread *me, const struct sys_msg *m, struct sys_m
 			mem_flush();
 		br_write_done(&pg.big);
 	}
+	if (me->doomed) /* what its alone part let go */
+		pager_destroy_doomed();
 	r->label = IPC_LABEL((uint32_t)label, me->reply_len);
 	return label != PG_DEFERRED;
+}
+
+void pager_destroy_doomed(void)
+{
+	struct pg_thread *me = pg_self();
+	unsigned slot = (unsigned)(me - threads);
+	struct doomed *done = NULL;
+	br_read(&pg.big, slot);
+	while (me->doomed) {
+		struct doomed *d = me->doomed;
+		if (!dp_destroy_step(&d->mem)) {
+			/* a leaf's pages (at most 128) at a time: a writer that
+			 * waits (holding new faults back) gets in between */
+			if (__atomic_load_n(&pg.big.wr, __ATOMIC_RELAXED) ||
+			    __atomic_load_n(&pg.big.writers, __ATOMIC_RELAXED)) {
+				if (me->ngone)
+					mem_flush();
+				br_read_done(&pg.big, slot);
+				br_read(&pg.big, slot);
+			}
+			continue;
+		}
+		me->doomed = d->next;
+		d->next = done;
+		done = d;
+	}
+	if (me->ngone)
+		mem_flush();
+	br_read_done(&pg.big, slot);
+	bool tell = false;
+	for (struct doomed *d = done; d; d = d->next)
+		tell |= d->owner != NULL;
+	if (tell) {
+		br_write(&pg.big);
+		me->alone = true;
+	}
+	while (done) {
+		struct doomed *d = done;
+		done = d->next;
+		proc_doomed_done(d);
+	}
+	if (tell) {
+		proc_sweep();
+		me->alone = false;
+		if (me->ngone)
+			mem_flush();
+		br_write_done(&pg.big);
+	}
 }
 
 /* Only while no reply is owed (ksmd.c's scan batch runs with ksmd's call

@@ -140,6 +140,8 @@ bool oom_victim_back(void)
  * victim's frames, or choose and kill a victim.  Returns the reply label. */
 long oom_no_frame(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {
+	if (proc_dooming()) /* an ended process's frames are on their way back */
+		return wait_reply(r, OOM_RETRY_MS);
 	uint64_t total = 0, owed = owed_frames(&total), now = now_ms();
 	bool timed_out;
 	switch (oom_wait_step(&wait_state, owed, now, &timed_out)) {

@@ -98,6 +98,9 @@ struct proc {
 	bool ending;                       /* a zombie whose space is not yet
 					    * gone (FAULT_SPACE_END): its
 					    * parent has not heard of its end */
+	struct doomed *doom;               /* its memory, let go by its end and
+					    * not yet destroyed: its parent
+					    * has not heard of its end */
 	uint64_t alarm_at, alarm_iv;       /* PG_SIG_ALARM: SIGALRM at alarm_at
 					    * (ms of the cycle counter; 0:
 					    * none), then every alarm_iv ms */
@@ -169,6 +172,9 @@ struct pg_thread {
 	struct sys_msg early;
 	unsigned ngone;                    /* frames in gone[], for mem_flush */
 	uint64_t gone[2 * FRAME_FREE_MANY_MAX]; /* (pfn, gen) pairs given up */
+	struct doomed *doomed;             /* memory its alone part let go, to
+					    * destroy once it lets pg.big go
+					    * (pager_destroy_doomed) */
 };
 
 /* The calling thread's state (found from its stack pointer). */
@@ -250,6 +256,25 @@ void proc_thread_ended(struct proc *p, uint64_t tid, uint64_t pending);
  * (proc_end): its parent hears of its end now (SIGCHLD, a saved wait
  * answered); any other: nothing more. */
 void proc_space_gone(uint64_t badge, uint64_t cpu_ns);
+/* Memory a process's end or exec let go (its regions and pages, no longer
+ * named by the process): destroyed by the pager thread whose alone part
+ * let it go, once that thread has let pg.big go (pager_destroy_doomed),
+ * beside other threads' faults.  owner: the zombie whose parent hears of
+ * its end only after (NULL: nobody waits on it). */
+struct doomed {
+	struct dp_space mem;
+	struct proc *owner;
+	struct doomed *next;
+};
+/* d is destroyed: its owner's parent may hear of the end now (pg.big held
+ * for writing). */
+void proc_doomed_done(struct doomed *d);
+/* True while memory let go is not yet destroyed (the OOM path waits for
+ * it rather than choose a victim). */
+bool proc_dooming(void);
+/* main.c: destroy the calling thread's doomed memory (pg.big not held),
+ * beside faults; then tell the owners' parents, alone. */
+void pager_destroy_doomed(void);
 /* p's CPU time in ns: its space's now (cpu_time) and its images' before
  * (cpu_ns); what a zombie used. */
 uint64_t proc_cpu_ns(const struct proc *p);

@@ -399,6 +399,48 @@ static void destroy(void *n, int level,
 	pool_put(&pages, n);
 }
 
+const void *pagetab_first_leaf(const struct pagetab *t)
+{
+	void *n = t->root;
+	for (int level = LEVELS - 1; n && level >= 0; level--) {
+		struct pt_node *node = n;
+		unsigned i = 0;
+		while (i < NODE_N && !node->slot[i]) /* empty nodes go (prune) */
+			i++;
+		n = i < NODE_N ? node->slot[i] : NULL;
+	}
+	return n;
+}
+
+bool pagetab_leaf_touches(const void *leaf, uint32_t flags)
+{
+	const struct pt_leaf *l = leaf;
+	if (shared(l))
+		return true;
+	for (unsigned i = 0; i < LEAF_N; i++)
+		if (present(l, i) && (l->e[i].flags & flags))
+			return true;
+	return false;
+}
+
+void pagetab_drop_leaf(struct pagetab *t, const void *leaf,
+		       void (*release)(const struct page *p, void *arg), void *arg)
+{
+	struct pt_leaf *l = (struct pt_leaf *)leaf;
+	unsigned i = 0;
+	while (!present(l, i)) /* a leaf in a table has an entry (prune) */
+		i++;
+	uint64_t pn = l->e[i].va >> 12;
+	struct pt_node *bottom = t->root;
+	for (int level = LEVELS - 1; level > 0; level--)
+		bottom = bottom->slot[index_at(pn, level)];
+	t->count -= l->h.count;
+	destroy(l, -1, release, arg);
+	bottom->slot[index_at(pn, 0)] = NULL;
+	bottom->h.count--;
+	prune(t, pn); /* the nodes left empty, and the hint */
+}
+
 void pagetab_destroy(struct pagetab *t, void (*release)(const struct page *p, void *arg),
 		     void *arg)
 {

@@ -103,6 +103,16 @@ int pagetab_own(struct pagetab *t, uint64_t va,
  * they are (pointers remain valid). */
 bool pagetab_remove(struct pagetab *t, uint64_t va, struct page *out);
 
+/* pagetab_destroy a leaf at a time (a process's end, beside other
+ * threads): t's first leaf, NULL once t is empty; whether that leaf is
+ * shared or holds an entry with one of flags (what decides the caller's
+ * locks); then that leaf goes as pagetab_destroy's do, with the nodes it
+ * leaves empty. */
+const void *pagetab_first_leaf(const struct pagetab *t);
+bool pagetab_leaf_touches(const void *leaf, uint32_t flags);
+void pagetab_drop_leaf(struct pagetab *t, const void *leaf,
+		       void (*release)(const struct page *p, void *arg), void *arg);
+
 /* Empty t: a shared leaf only loses t's reference; each entry of a leaf t
  * alone holds goes to release(entry, arg) first. */
 void pagetab_destroy(struct pagetab *t, void (*release)(const struct page *p, void *arg),

@@ -28,7 +28,8 @@ static uint32_t unswept; /* processes made FREE since the last proc_sweep */
 static struct proc proc_mem[PROC_POOL];
 /* grown pool pages hold one process at least (with the page's head) */
 _Static_assert(sizeof(struct proc) <= POOL_PAGE - 128, "struct proc fits a pool page");
-static struct pool proc_pool, thr_pool;
+static struct pool proc_pool, thr_pool, doomed_pool;
+static int dooming; /* doomed records not yet destroyed */
 
 /* The processes by pid: chain pid_hash[pid % PID_HASH] (written alone,
  * read under pg.big like the rest: every fault finds its process here). */
@@ -91,6 +92,9 @@ static void proc_forget(struct proc *p)
 	if (p->state != PROC_FREE)
 		unswept++;
 	p->state = PROC_FREE;
+	if (p->doom)
+		p->doom->owner = NULL; /* nobody to tell any more */
+	p->doom = NULL;
 }
 
 /* Take p out of the pid hash. */
@@ -231,6 +235,7 @@ static void pools_init(void)
 	done = true;
 	pool_init(&proc_pool, proc_mem, sizeof proc_mem[0], PROC_POOL);
 	pool_init(&thr_pool, NULL, sizeof(struct thr_chunk), 0);
+	pool_init(&doomed_pool, NULL, sizeof(struct doomed), 0);
 }
 
 /* A free slot made into a LIVE process with a new space, or NULL: E_AGAIN
@@ -329,10 +334,54 @@ static void drop_threads(struct proc *p)
 	p->nthreads = 0;
 }
 
+static void wait_answer(struct proc *c, uint64_t w);
+
+/* p's regions and pages go (its space destroyed already): handed to this
+ * thread as doomed memory (struct doomed), destroyed once it lets pg.big
+ * go, so that a big process's end does not hold every other CPU's faults
+ * back (a 16 MiB one took about 2 ms under TCG); at once if there is no
+ * memory for the hand-over.  tell: its parent waits for it (p->doom). */
+static void let_memory_go(struct proc *p, bool tell)
+{
+	struct doomed *d = pool_get(&doomed_pool);
+	if (!d) {
+		dp_destroy(&p->mem);
+		return;
+	}
+	d->mem = p->mem;
+	d->mem.space = 0;
+	d->owner = tell ? p : NULL;
+	if (tell)
+		p->doom = d;
+	dp_space_init(&p->mem, p->space);
+	struct pg_thread *me = pg_self();
+	d->next = me->doomed;
+	me->doomed = d;
+	__atomic_fetch_add(&dooming, 1, __ATOMIC_RELAXED);
+}
+
+void proc_doomed_done(struct doomed *d)
+{
+	struct proc *p = d->owner;
+	pool_put(&doomed_pool, d);
+	__atomic_fetch_sub(&dooming, 1, __ATOMIC_RELAXED);
+	if (!p)
+		return;
+	p->doom = NULL;
+	if (!p->ending) /* the space's notice came: it waited for this */
+		wait_answer(p, sig_child_word(p)); /* (it may reap p) */
+}
+
+bool proc_dooming(void)
+{
+	return __atomic_load_n(&dooming, __ATOMIC_RELAXED) != 0;
+}
+
 /* Return everything p holds: threads, space, frames, shared endpoints.
  * thread_destroy and space_destroy also close our handles; the space goes
  * (with its mappings) once its last thread has, and then the kernel tells
- * us (FAULT_SPACE_END: proc_space_gone): p->ending until then. */
+ * us (FAULT_SPACE_END: proc_space_gone): p->ending until then; its
+ * regions and pages go after (let_memory_go): p->doom until then. */
 static void teardown(struct proc *p)
 {
 	drop_threads(p);
@@ -345,7 +394,7 @@ static void teardown(struct proc *p)
 	p->ending = e == E_OK;
 	if (e)
 		printf("pager: space_destroy pid %u: %s\n", p->pid, err_str(e));
-	dp_destroy(&p->mem);
+	let_memory_go(p, true);
 	ksmd_proc_gone(p);
 	pipe_proc_gone(p); /* its pipe ends close: readers see EOF */
 	for (int i = 0; i < SHARED_MAX; i++) {
@@ -355,8 +404,6 @@ static void teardown(struct proc *p)
 		}
 	}
 }
-
-static void wait_answer(struct proc *c, uint64_t w);
 
 /* Zombie c is reaped by its parent p: p's children's counters get c's. */
 static void reaped(struct proc *p, struct proc *c)
@@ -406,7 +453,7 @@ void proc_end(struct proc *p, int how, uint64_t code, uint64_t addr, uint64_t ri
 	p->state = PROC_ZOMBIE;
 	if (!parent)
 		proc_forget(p);
-	else if (!p->ending) /* no notice will come */
+	else if (!p->ending && !p->doom) /* no notice will come */
 		wait_answer(p, sig_child_word(p)); /* (it may reap p) */
 	if (p->ppid == 0)
 		runner_exited(p);
@@ -428,7 +475,8 @@ void proc_space_gone(uint64_t badge, uint64_t cpu_ns)
 	if (!c || c->state != PROC_ZOMBIE || !c->ending || c->exec_gen != PG_BADGE_GEN(badge))
 		return; /* an image exec replaced, or nobody waits for it */
 	c->ending = false;
-	wait_answer(c, sig_child_word(c)); /* (it may reap c) */
+	if (!c->doom) /* else once its memory is destroyed (proc_doomed_done) */
+		wait_answer(c, sig_child_word(c)); /* (it may reap c) */
 }
 
 bool proc_has_thread(struct proc *p, uint64_t tid)
@@ -573,7 +621,7 @@ static void exec_clear(struct proc *p, const struct pg_exec_drop *drops, uint32_
 	int e = sys_space_destroy(p->space);
 	if (e)
 		printf("pager: exec: space_destroy pid %u: %s\n", p->pid, err_str(e));
-	dp_destroy(&p->mem);
+	let_memory_go(p, false);
 	ksmd_proc_gone(p);
 	pipe_proc_exec(p, drops, n);
 	p->heap_start = p->brk = 0;
@@ -770,8 +818,8 @@ long do_wait(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 		if (!c || c->state == PROC_FREE || c->ppid != p->pid ||
 		    (!any && c->pid != m->w[0]))
 			continue;
-		if (c->state == PROC_LIVE || c->ending || (fl & PG_WAIT_F_NOEXIT)) {
-			running = true; /* (ending: its space not yet gone) */
+		if (c->state == PROC_LIVE || c->ending || c->doom || (fl & PG_WAIT_F_NOEXIT)) {
+			running = true; /* (ending, doom: its space or memory not yet gone) */
 			if (c->state == PROC_LIVE && jc_take(c, fl, r))
 				return E_OK;
 			continue;

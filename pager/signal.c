@@ -717,6 +717,8 @@ _Noreturn void sig_timer_main(void)
 		if (me->ngone)
 			mem_flush();
 		br_write_done(&pg.big);
+		if (me->doomed)
+			pager_destroy_doomed();
 		sys_futex_wait((uint64_t)(uintptr_t)&timer_seq, seq, next);
 	}
 }

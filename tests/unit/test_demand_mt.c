@@ -2,7 +2,9 @@
  * it: faults, and the requests on a space's own regions (mmap, munmap,
  * mprotect, madvise, page info: main.c's BESIDE), of different spaces side
  * by side, one space's one at a time (the pager's process lock; here a
- * mutex per space), fork and destroy with nothing else running.  Spaces
+ * mutex per space), fork with nothing else running, and a space that no
+ * process names any more (a process's end) destroyed beside the faults
+ * of the spaces it shares with.  Spaces
  * forked from one parent share page-table leaves, COW frames and a
  * MAP_SHARED object, so the threads meet in demand.c's share lock, cow.c,
  * pagetab.c's leaf references, the object's references and the node
@@ -11,6 +13,7 @@
  * not collide); each page's bytes and every frame's references are
  * checked, and no frame is ever mapped writable in one space and mapped in
  * another.  The machine is fake_machine.h's. */
+#include <sched.h>
 #include "abi/fault.h"
 #include "cow.h"
 
@@ -478,6 +481,114 @@ START_TEST(requests_beside_faults)
 }
 END_TEST
 
+/* ---- a space destroyed beside the faults of the spaces it shares with
+ * (proc.c's doomed memory: a process's end, pg.big for reading) ---- */
+
+static struct dp_space doomed; /* no process names it: no space lock */
+static int writes;             /* the writers' COW writes so far */
+
+static void *destroyer(void *arg)
+{
+	(void)arg;
+	unsigned steps = 0;
+	pthread_barrier_wait(&start);
+	while (__atomic_load_n(&writes, __ATOMIC_RELAXED) < REGION / 4)
+		sched_yield(); /* in the middle of the writers' COW faults */
+	while (!dp_destroy_step(&doomed))
+		steps++;
+	ck_assert_uint_ge(steps, REGION / PAGETAB_LEAF); /* a leaf at a time */
+	return NULL;
+}
+
+/* Spaces 1..3: ROUNDS times, write every page of BASE (COW faults on the
+ * frames and leaves the doomed space shared) and their word of SHARED's
+ * pages (the object it held too), then read them back. */
+static void *cow_writer(void *arg)
+{
+	uint32_t s = (uint32_t)(uintptr_t)arg;
+	pthread_barrier_wait(&start);
+	for (int round = 0; round < ROUNDS; round++) {
+		for (int k = 0; k < REGION; k++) {
+			int page = (int)((k * 37u + s * 11u) % REGION);
+			uint64_t v = value(s, page, round);
+			access_word(s, BASE + (uint64_t)page * P, true, &v);
+			access_at(s, SHARED + (uint64_t)page * P, 8 * s, true, &v);
+			__atomic_fetch_add(&writes, 1, __ATOMIC_RELAXED);
+		}
+		for (int page = 0; page < REGION; page++) {
+			uint64_t v = 0, w = 0;
+			access_word(s, BASE + (uint64_t)page * P, false, &v);
+			ck_assert_uint_eq(v, value(s, page, round));
+			access_at(s, SHARED + (uint64_t)page * P, 8 * s, false, &w);
+			ck_assert_uint_eq(w, value(s, page, round));
+		}
+	}
+	return NULL;
+}
+
+START_TEST(destroy_beside_faults)
+{
+	init_private_dp();
+	for (int rep = 0; rep < REPS; rep++) {
+		for (uint32_t s = 0; s < NSPACE; s++) {
+			pthread_mutex_init(&space_lock[s], NULL);
+			dp_space_init(&spaces[s], s);
+		}
+		struct dp_space *s0 = &spaces[0];
+		ck_assert_int_eq(dp_register_lazy(s0, BASE, REGION * P, MAP_R | MAP_W,
+						  &backing_anon, NULL), E_OK);
+		ck_assert_ptr_nonnull(shared_obj = dp_shm_new());
+		ck_assert_int_eq(dp_register_shared(s0, SHARED, REGION * P, MAP_R | MAP_W,
+						    shared_obj, SHARED), E_OK);
+		dp_shm_put(shared_obj);
+		for (int page = 0; page < REGION; page++) {
+			uint64_t v = value(0, page, 99);
+			access_word(0, BASE + (uint64_t)page * P, true, &v);
+			access_word(0, SHARED + (uint64_t)page * P, true, &v);
+		}
+		for (uint32_t s = 1; s < NSPACE; s++)
+			ck_assert_int_eq(dp_fork(s0, &spaces[s]), E_OK);
+		for (int page = 0; page < REGION; page += PAGETAB_LEAF) {
+			/* leaves of its own, COW entries in them (shared frames) */
+			uint64_t v = value(0, page, 98);
+			access_word(0, BASE + (uint64_t)page * P, true, &v);
+		}
+		writes = 0;
+		/* space 0 ends: its mappings go, its memory is handed over */
+		f_unmap(0, BASE, NVA);
+		doomed = *s0;
+		dp_space_init(s0, 0);
+		pthread_t t[NSPACE];
+		pthread_barrier_init(&start, NULL, NSPACE);
+		ck_assert_int_eq(pthread_create(&t[0], NULL, destroyer, NULL), 0);
+		for (uint32_t s = 1; s < NSPACE - 1; s++)
+			ck_assert_int_eq(pthread_create(&t[s], NULL, cow_writer,
+							 (void *)(uintptr_t)s), 0);
+		cow_writer((void *)(uintptr_t)(NSPACE - 1));
+		for (uint32_t s = 0; s < NSPACE - 1; s++)
+			ck_assert_int_eq(pthread_join(t[s], NULL), 0);
+		pthread_barrier_destroy(&start);
+
+		ck_assert_uint_eq(shm_users(shared_obj), NSPACE - 1);
+		for (int page = 0; page < REGION; page++) { /* space 0's word stays */
+			uint64_t w = 0;
+			access_word(1, SHARED + (uint64_t)page * P, false, &w);
+			ck_assert_uint_eq(w, value(0, page, 99));
+		}
+		/* each space its own copy of BASE, and the object's frames */
+		ck_assert_uint_eq(dp_stats.frames_held, (NSPACE - 1) * REGION + REGION);
+		for (uint32_t s = 0; s < NSPACE; s++) {
+			f_unmap(s, BASE, NVA);
+			dp_destroy(&spaces[s]);
+		}
+		assert_all_released();
+		ck_assert_uint_eq(shm_objects_used(), 0);
+		ck_assert_uint_eq(region_nodes_used(), 0);
+	}
+	f_free(zpfn, zgen);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("demand_mt");
@@ -485,6 +596,7 @@ int main(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, faults_of_forked_spaces_at_once);
 	tcase_add_test(tc, requests_beside_faults);
+	tcase_add_test(tc, destroy_beside_faults);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_set_fork_status(sr, CK_NOFORK);

@@ -216,6 +216,57 @@ START_TEST(clone_shares_leaves)
 }
 END_TEST
 
+/* pagetab_destroy a leaf at a time (a process's end beside other
+ * threads): each step takes the first leaf, whose entries and only those
+ * are released (a shared one only loses this table's reference), the
+ * table left whole beyond it; pagetab_leaf_touches tells a shared leaf
+ * or a flagged entry; every node goes with the last leaf. */
+START_TEST(destroy_leaf_by_leaf)
+{
+	struct pagetab a, b;
+	size_t marked = 0;
+	pagetab_init(&a);
+	pagetab_init(&b);
+	/* leaves 0, 1 and 3 of a region, one far away (other nodes) */
+	uint64_t at[] = { 0, LEAF_SPAN + 5 * P, LEAF_SPAN + 9 * P, 3 * LEAF_SPAN,
+			  1ull << 40 };
+	for (unsigned i = 0; i < sizeof at / sizeof at[0]; i++)
+		ck_assert_int_eq(pagetab_insert(&a, at[i], i + 1, 1, i == 1 ? PAGE_COW : 0), E_OK);
+	ck_assert_ptr_null(pagetab_first_leaf(&b));
+	const void *l = pagetab_first_leaf(&a);
+	ck_assert_ptr_nonnull(l);
+	ck_assert(!pagetab_leaf_touches(l, PAGE_COW));
+	released_n = 0;
+	pagetab_drop_leaf(&a, l, released, NULL); /* page 0's leaf */
+	ck_assert_uint_eq(released_n, 1);
+	ck_assert_uint_eq(pagetab_count(&a), 4);
+	ck_assert_ptr_null(pagetab_lookup(&a, 0));
+	ck_assert_ptr_nonnull(pagetab_lookup(&a, at[1]));
+	ck_assert(pagetab_leaf_touches(pagetab_first_leaf(&a), PAGE_COW));
+	pagetab_drop_leaf(&a, pagetab_first_leaf(&a), released, NULL); /* two entries */
+	ck_assert_uint_eq(released_n, 3);
+	ck_assert_ptr_eq(pagetab_from(&a, 0), pagetab_lookup(&a, at[3]));
+	ck_assert(!pagetab_leaf_touches(pagetab_first_leaf(&a), PAGE_COW));
+	/* shared with a copy: the leaf loses a's reference only */
+	ck_assert_int_eq(pagetab_clone(&b, &a, mark, &marked), E_OK);
+	ck_assert(pagetab_leaf_touches(pagetab_first_leaf(&a), 0));
+	pagetab_drop_leaf(&a, pagetab_first_leaf(&a), released, NULL);
+	ck_assert_uint_eq(released_n, 3);
+	ck_assert_uint_eq(pagetab_lookup(&b, at[3])->pfn, 4);
+	ck_assert_uint_eq(pagetab_lookup(&b, at[4])->pfn, 5);
+	ck_assert_uint_eq(pagetab_count(&a), 1);
+	pagetab_drop_leaf(&a, pagetab_first_leaf(&a), released, NULL);
+	ck_assert_ptr_null(pagetab_first_leaf(&a));
+	ck_assert_uint_eq(pagetab_count(&a), 0);
+	ck_assert_uint_eq(pagetab_shared_entries(), 0);
+	ck_assert(!pagetab_is_shared(&b, at[3]));
+	released_n = 0;
+	pagetab_destroy(&b, released, NULL);
+	ck_assert_uint_eq(released_n, 2);
+	ck_assert_uint_eq(pagetab_pages_used(), 0); /* every node went */
+}
+END_TEST
+
 /* The leaf hint: a lookup that finds nothing gives the leaf the entry
  * goes in (NULL if none yet); an insert with it lands where a plain one
  * would (the entry is found by a plain lookup, in the right leaf: a
@@ -371,6 +422,7 @@ int main(void)
 	tcase_add_test(t, out_of_pages);
 	tcase_add_test(t, random_against_model);
 	tcase_add_test(t, clone_shares_leaves);
+	tcase_add_test(t, destroy_leaf_by_leaf);
 	tcase_add_test(t, clone_out_of_pages);
 	tcase_add_test(t, leaf_hint);
 	tcase_add_test(t, lookup_hint_dropped);
