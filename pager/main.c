@@ -272,7 +272,7 @@ void pager_destroy_doomed(void)
 	br_read_done(&pg.big, slot);
 	bool tell = false;
 	for (struct doomed *d = done; d; d = d->next)
-		tell |= d->owner != NULL;
+		tell |= __atomic_load_n(&d->owner, __ATOMIC_RELAXED) != NULL;
 	if (tell) {
 		br_write(&pg.big);
 		me->alone = true;

@@ -256,11 +256,11 @@ void proc_thread_ended(struct proc *p, uint64_t tid, uint64_t pending);
  * (proc_end): its parent hears of its end now (SIGCHLD, a saved wait
  * answered); any other: nothing more. */
 void proc_space_gone(uint64_t badge, uint64_t cpu_ns);
-/* Memory a process's end or exec let go (its regions and pages, no longer
- * named by the process): destroyed by the pager thread whose alone part
- * let it go, once that thread has let pg.big go (pager_destroy_doomed),
- * beside other threads' faults.  owner: the zombie whose parent hears of
- * its end only after (NULL: nobody waits on it). */
+/* Memory an ended process let go (its regions and pages, no longer named
+ * by the process): destroyed by the pager thread whose alone part let it
+ * go, once that thread has let pg.big go (pager_destroy_doomed), beside
+ * other threads' faults.  owner: the zombie whose parent hears of its end
+ * only after (NULL once the process is forgotten: nobody to tell). */
 struct doomed {
 	struct dp_space mem;
 	struct proc *owner;

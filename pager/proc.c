@@ -92,8 +92,8 @@ static void proc_forget(struct proc *p)
 	if (p->state != PROC_FREE)
 		unswept++;
 	p->state = PROC_FREE;
-	if (p->doom)
-		p->doom->owner = NULL; /* nobody to tell any more */
+	if (p->doom) /* nobody to tell any more */
+		__atomic_store_n(&p->doom->owner, NULL, __ATOMIC_RELAXED);
 	p->doom = NULL;
 }
 
@@ -336,12 +336,14 @@ static void drop_threads(struct proc *p)
 
 static void wait_answer(struct proc *c, uint64_t w);
 
-/* p's regions and pages go (its space destroyed already): handed to this
- * thread as doomed memory (struct doomed), destroyed once it lets pg.big
- * go, so that a big process's end does not hold every other CPU's faults
- * back (a 16 MiB one took about 2 ms under TCG); at once if there is no
- * memory for the hand-over.  tell: its parent waits for it (p->doom). */
-static void let_memory_go(struct proc *p, bool tell)
+/* The regions and pages of ended p go (its space destroyed already):
+ * handed to this thread as doomed memory (struct doomed), destroyed once
+ * it lets pg.big go, so that a big process's end does not hold every
+ * other CPU's faults back (a 16 MiB one took about 2 ms under TCG); at
+ * once if there is no memory for the hand-over.  Its parent hears of its
+ * end after (p->doom).  (An exec destroys the old image's at once: the
+ * new one may need those frames.) */
+static void let_memory_go(struct proc *p)
 {
 	struct doomed *d = pool_get(&doomed_pool);
 	if (!d) {
@@ -350,9 +352,8 @@ static void let_memory_go(struct proc *p, bool tell)
 	}
 	d->mem = p->mem;
 	d->mem.space = 0;
-	d->owner = tell ? p : NULL;
-	if (tell)
-		p->doom = d;
+	d->owner = p;
+	p->doom = d;
 	dp_space_init(&p->mem, p->space);
 	struct pg_thread *me = pg_self();
 	d->next = me->doomed;
@@ -394,7 +395,7 @@ static void teardown(struct proc *p)
 	p->ending = e == E_OK;
 	if (e)
 		printf("pager: space_destroy pid %u: %s\n", p->pid, err_str(e));
-	let_memory_go(p, true);
+	let_memory_go(p);
 	ksmd_proc_gone(p);
 	pipe_proc_gone(p); /* its pipe ends close: readers see EOF */
 	for (int i = 0; i < SHARED_MAX; i++) {
@@ -621,7 +622,7 @@ static void exec_clear(struct proc *p, const struct pg_exec_drop *drops, uint32_
 	int e = sys_space_destroy(p->space);
 	if (e)
 		printf("pager: exec: space_destroy pid %u: %s\n", p->pid, err_str(e));
-	let_memory_go(p, false);
+	dp_destroy(&p->mem);
 	ksmd_proc_gone(p);
 	pipe_proc_exec(p, drops, n);
 	p->heap_start = p->brk = 0;
