@@ -285,10 +285,10 @@ void pager_destroy_doomed(void)
 	if (tell) {
 		proc_sweep();
 		me->alone = false;
-		if (me->ngone)
-			mem_flush();
 		br_write_done(&pg.big);
 	}
+	if (me->ngone) /* (a pool page the records' pool let go) */
+		mem_flush();
 }
 
 /* Only while no reply is owed (ksmd.c's scan batch runs with ksmd's call

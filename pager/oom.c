@@ -100,9 +100,10 @@ static long wait_reply(struct sys_msg *r, uint64_t ms)
 }
 
 /* Kill v for p's fault m, one console line naming it and why; then wait
- * for its frames (owed: measured just before), the wait's clock started
- * once we have let go of them (giving back a 4 GiB victim's frames takes
- * the pager seconds under TCG: that must not eat the kernel's time). */
+ * for its frames (owed: measured just before).  The pager gives back its
+ * own hold on them after this message (proc.c's doomed memory: seconds
+ * for a 4 GiB victim under TCG); until it has, the wait goes on without
+ * looking at owed (oom_wait_hold), then as long as owed falls. */
 static long kill_victim(struct proc *v, struct proc *p, const struct sys_msg *m,
 			uint64_t owed, struct sys_msg *r)
 {
@@ -130,7 +131,7 @@ static long kill_victim(struct proc *v, struct proc *p, const struct sys_msg *m,
 bool oom_victim_back(void)
 {
 	uint64_t total;
-	if (!wait_state.waiting || !oom_wait_back(&wait_state, owed_frames(&total)))
+	if (!wait_state.waiting || proc_dooming() || !oom_wait_back(&wait_state, owed_frames(&total)))
 		return false;
 	STAT_ADD(dp_stats.oom_reaped, 1);
 	return true;
@@ -140,9 +141,12 @@ bool oom_victim_back(void)
  * victim's frames, or choose and kill a victim.  Returns the reply label. */
 long oom_no_frame(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {
-	if (proc_dooming()) /* an ended process's frames are on their way back */
+	uint64_t now = now_ms();
+	if (proc_dooming()) { /* an ended process's frames are on their way back */
+		oom_wait_hold(&wait_state, now);
 		return wait_reply(r, OOM_RETRY_MS);
-	uint64_t total = 0, owed = owed_frames(&total), now = now_ms();
+	}
+	uint64_t total = 0, owed = owed_frames(&total);
 	bool timed_out;
 	switch (oom_wait_step(&wait_state, owed, now, &timed_out)) {
 	case OOM_RETRY:

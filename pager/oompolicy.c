@@ -42,6 +42,15 @@ void oom_wait_start(struct oom_wait *w, uint32_t victim, uint64_t owed0, uint64_
 	w->asked = now;
 }
 
+void oom_wait_hold(struct oom_wait *w, uint64_t now)
+{
+	if (!w->waiting)
+		return;
+	w->asked = now;
+	if (w->deadline < now + OOM_WAIT_MS)
+		w->deadline = now + OOM_WAIT_MS;
+}
+
 /* oom_wait_back: the victim's frames are back. */
 bool oom_wait_back(struct oom_wait *w, uint64_t owed)
 {

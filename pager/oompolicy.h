@@ -53,6 +53,10 @@ enum oom_step {
  * before the kill. */
 void oom_wait_start(struct oom_wait *w, uint32_t victim, uint64_t owed0, uint64_t now);
 
+/* The victim's memory is still being given back by the pager (owed does
+ * not count it yet): a wait that is on goes on, its clocks from now. */
+void oom_wait_hold(struct oom_wait *w, uint64_t now);
+
 /* True (and the wait ends) if a wait is on and owed is down to owed0. */
 bool oom_wait_back(struct oom_wait *w, uint64_t owed);
 

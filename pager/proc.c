@@ -355,6 +355,7 @@ static void let_memory_go(struct proc *p)
 	d->owner = p;
 	p->doom = d;
 	dp_space_init(&p->mem, p->space);
+	p->mem.faults = d->mem.faults; /* its rusage (reaped, /proc) */
 	struct pg_thread *me = pg_self();
 	d->next = me->doomed;
 	me->doomed = d;

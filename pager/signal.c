@@ -717,8 +717,10 @@ _Noreturn void sig_timer_main(void)
 		if (me->ngone)
 			mem_flush();
 		br_write_done(&pg.big);
-		if (me->doomed)
+		if (me->doomed) { /* then the alarms again: the time went on */
 			pager_destroy_doomed();
+			continue;
+		}
 		sys_futex_wait((uint64_t)(uintptr_t)&timer_seq, seq, next);
 	}
 }

@@ -143,6 +143,27 @@ START_TEST(stale_wait_is_not_a_timeout)
 }
 END_TEST
 
+/* While the pager still gives the victim's memory back (owed does not
+ * show it yet), held steps keep the wait on for as long as that takes,
+ * neither stale nor timed out; then owed decides as before.  A hold with
+ * no wait on starts none. */
+START_TEST(wait_held_while_memory_goes)
+{
+	struct oom_wait w = { 0 };
+	bool to;
+	oom_wait_hold(&w, 5);
+	ck_assert(!w.waiting);
+	oom_wait_start(&w, 7, 100, 1000);
+	for (uint64_t t = 1000; t <= 1000 + 3 * OOM_WAIT_MS; t += OOM_WAIT_MS / 2)
+		oom_wait_hold(&w, t);
+	uint64_t now = 1000 + 3 * OOM_WAIT_MS + 1;
+	ck_assert_int_eq(oom_wait_step(&w, 900, now, &to), OOM_WAIT);
+	ck_assert(!to && w.waiting);
+	ck_assert_int_eq(oom_wait_step(&w, 100, now + 1, &to), OOM_RETRY);
+	ck_assert(!w.waiting);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("oom");
@@ -156,6 +177,7 @@ int main(void)
 	tcase_add_test(t, wait_bounded);
 	tcase_add_test(t, wait_extends_while_frames_come_back);
 	tcase_add_test(t, stale_wait_is_not_a_timeout);
+	tcase_add_test(t, wait_held_while_memory_goes);
 	suite_add_tcase(s, t);
 	return check_run(s);
 }
