@@ -29,6 +29,7 @@ static struct proc proc_mem[PROC_POOL];
 /* grown pool pages hold one process at least (with the page's head) */
 _Static_assert(sizeof(struct proc) <= POOL_PAGE - 128, "struct proc fits a pool page");
 static struct pool proc_pool, thr_pool, doomed_pool;
+static struct doomed doomed_mem[8]; /* the pool's own: exits seldom grow it */
 static int dooming; /* doomed records not yet destroyed */
 
 /* The processes by pid: chain pid_hash[pid % PID_HASH] (written alone,
@@ -235,7 +236,8 @@ static void pools_init(void)
 	done = true;
 	pool_init(&proc_pool, proc_mem, sizeof proc_mem[0], PROC_POOL);
 	pool_init(&thr_pool, NULL, sizeof(struct thr_chunk), 0);
-	pool_init(&doomed_pool, NULL, sizeof(struct doomed), 0);
+	pool_init(&doomed_pool, doomed_mem, sizeof doomed_mem[0],
+		  sizeof doomed_mem / sizeof doomed_mem[0]);
 }
 
 /* A free slot made into a LIVE process with a new space, or NULL: E_AGAIN
@@ -370,8 +372,10 @@ void proc_doomed_done(struct doomed *d)
 	if (!p)
 		return;
 	p->doom = NULL;
-	if (!p->ending) /* the space's notice came: it waited for this */
-		wait_answer(p, sig_child_word(p)); /* (it may reap p) */
+	if (p->ending)
+		return; /* the space's notice answers (proc_space_gone) */
+	mem_flush(); /* every frame back first (the record's pool page too) */
+	wait_answer(p, sig_child_word(p)); /* (it may reap p) */
 }
 
 bool proc_dooming(void)
