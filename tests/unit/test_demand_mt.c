@@ -358,8 +358,11 @@ static void *mapper(void *arg)
 	return NULL;
 }
 
-/* Spaces 0, 2, 3: ROUNDS times, write every page of BASE (COW), FRESH
- * (demand-zero) and their own word of SHARED's pages, protect and map again
+static int writes; /* faulter's COW writes so far (destroy_beside_faults) */
+
+/* Spaces 0, 2, 3 (1, 2, 3 beside a destroy): ROUNDS times, write every
+ * page of BASE (COW), FRESH (demand-zero) and their own word of SHARED's
+ * pages, protect and map again
  * a chunk of SHARED (its object's references change beside space 1's),
  * then read them all back. */
 static void *faulter(void *arg)
@@ -379,6 +382,7 @@ static void *faulter(void *arg)
 			access_word(s, BASE + (uint64_t)page * P, true, &v);
 			access_word(s, FRESH + (uint64_t)k * P, true, &v);
 			access_at(s, SHARED + (uint64_t)page * P, 8 * s, true, &v);
+			__atomic_fetch_add(&writes, 1, __ATOMIC_RELAXED);
 		}
 		uint64_t sa = SHARED + (uint64_t)((round * 5 + (int)s) % (REGION / CHUNK)) * CHUNK * P;
 		protect_cycle(s, sa, sa + CHUNK * P);
@@ -485,7 +489,6 @@ END_TEST
  * (proc.c's doomed memory: a process's end, pg.big for reading) ---- */
 
 static struct dp_space doomed; /* no process names it: no space lock */
-static int writes;             /* the writers' COW writes so far */
 
 static void *destroyer(void *arg)
 {
@@ -497,32 +500,6 @@ static void *destroyer(void *arg)
 	while (!dp_destroy_step(&doomed))
 		steps++;
 	ck_assert_uint_ge(steps, REGION / PAGETAB_LEAF); /* a leaf at a time */
-	return NULL;
-}
-
-/* Spaces 1..3: ROUNDS times, write every page of BASE (COW faults on the
- * frames and leaves the doomed space shared) and their word of SHARED's
- * pages (the object it held too), then read them back. */
-static void *cow_writer(void *arg)
-{
-	uint32_t s = (uint32_t)(uintptr_t)arg;
-	pthread_barrier_wait(&start);
-	for (int round = 0; round < ROUNDS; round++) {
-		for (int k = 0; k < REGION; k++) {
-			int page = (int)((k * 37u + s * 11u) % REGION);
-			uint64_t v = value(s, page, round);
-			access_word(s, BASE + (uint64_t)page * P, true, &v);
-			access_at(s, SHARED + (uint64_t)page * P, 8 * s, true, &v);
-			__atomic_fetch_add(&writes, 1, __ATOMIC_RELAXED);
-		}
-		for (int page = 0; page < REGION; page++) {
-			uint64_t v = 0, w = 0;
-			access_word(s, BASE + (uint64_t)page * P, false, &v);
-			ck_assert_uint_eq(v, value(s, page, round));
-			access_at(s, SHARED + (uint64_t)page * P, 8 * s, false, &w);
-			ck_assert_uint_eq(w, value(s, page, round));
-		}
-	}
 	return NULL;
 }
 
@@ -553,6 +530,10 @@ START_TEST(destroy_beside_faults)
 			uint64_t v = value(0, page, 98);
 			access_word(0, BASE + (uint64_t)page * P, true, &v);
 		}
+		for (uint32_t s = 1; s < NSPACE; s++)
+			ck_assert_int_eq(dp_register_lazy(&spaces[s], FRESH, REGION * P,
+							  MAP_R | MAP_W, &backing_anon, NULL),
+					 E_OK);
 		writes = 0;
 		/* space 0 ends: its mappings go, its memory is handed over */
 		f_unmap(0, BASE, NVA);
@@ -562,9 +543,9 @@ START_TEST(destroy_beside_faults)
 		pthread_barrier_init(&start, NULL, NSPACE);
 		ck_assert_int_eq(pthread_create(&t[0], NULL, destroyer, NULL), 0);
 		for (uint32_t s = 1; s < NSPACE - 1; s++)
-			ck_assert_int_eq(pthread_create(&t[s], NULL, cow_writer,
+			ck_assert_int_eq(pthread_create(&t[s], NULL, faulter,
 							 (void *)(uintptr_t)s), 0);
-		cow_writer((void *)(uintptr_t)(NSPACE - 1));
+		faulter((void *)(uintptr_t)(NSPACE - 1));
 		for (uint32_t s = 0; s < NSPACE - 1; s++)
 			ck_assert_int_eq(pthread_join(t[s], NULL), 0);
 		pthread_barrier_destroy(&start);
@@ -575,8 +556,8 @@ START_TEST(destroy_beside_faults)
 			access_word(1, SHARED + (uint64_t)page * P, false, &w);
 			ck_assert_uint_eq(w, value(0, page, 99));
 		}
-		/* each space its own copy of BASE, and the object's frames */
-		ck_assert_uint_eq(dp_stats.frames_held, (NSPACE - 1) * REGION + REGION);
+		/* each space its own copy of BASE and FRESH, and the object's */
+		ck_assert_uint_eq(dp_stats.frames_held, (NSPACE - 1) * 2 * REGION + REGION);
 		for (uint32_t s = 0; s < NSPACE; s++) {
 			f_unmap(s, BASE, NVA);
 			dp_destroy(&spaces[s]);
