@@ -362,9 +362,8 @@ static int writes; /* faulter's COW writes so far (destroy_beside_faults) */
 
 /* Spaces 0, 2, 3 (1, 2, 3 beside a destroy): ROUNDS times, write every
  * page of BASE (COW), FRESH (demand-zero) and their own word of SHARED's
- * pages, protect and map again
- * a chunk of SHARED (its object's references change beside space 1's),
- * then read them all back. */
+ * pages, protect and map again a chunk of SHARED (its object's references
+ * change beside space 1's), then read them all back. */
 static void *faulter(void *arg)
 {
 	uint32_t s = (uint32_t)(uintptr_t)arg;
