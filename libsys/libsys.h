@@ -155,7 +155,8 @@ int libsys_psh_open(const char *n, uint64_t flags, const uint64_t init[2], char 
 		    int *made);
 /* mmap of a descriptor of object shm (off page-aligned, >= 0); access_ok
  * 0: EACCES (a MAP_SHARED PROT_WRITE mapping of a read-only descriptor). */
-void *libsys_shm_mmap(int shm, size_t len, int prot, int flags, long off, int access_ok);
+void *libsys_shm_mmap(void *addr, int shm, size_t len, int prot, int flags, long off,
+		      int access_ok);
 
 /* Pipes (pipe.c over PG_PIPE_*) behind descriptors (files.c): a new fd
  * for an end of pipe id (flags: O_NONBLOCK, O_CLOEXEC; -1 EMFILE); one

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include "abi/page.h"
 #include "abi/err.h"
 #include "abi/pager.h"
 #include <string.h>
@@ -391,9 +392,11 @@ int truncate(const char *path, off_t len)
 
 /* mmap of object shm: MAP_SHARED maps its own pages, MAP_PRIVATE them
  * copy-on-write (pages not written here are the object's: later writes
- * to it show through them, as Linux's); anywhere: a MAP_FIXED address is
- * ENOMEM. */
-void *libsys_shm_mmap(int shm, size_t len, int prot, int flags, long off, int access_ok)
+ * to it show through them, as Linux's); where the pager places it, or at
+ * addr with MAP_FIXED (replacing what is there) or MAP_FIXED_NOREPLACE
+ * (EEXIST over a mapping). */
+void *libsys_shm_mmap(void *addr, int shm, size_t len, int prot, int flags, long off,
+		      int access_ok)
 {
 	char *src = obj(shm - 1)->base + off;
 	if (!access_ok) {
@@ -404,23 +407,25 @@ void *libsys_shm_mmap(int shm, size_t len, int prot, int flags, long off, int ac
 		errno = len ? ENOMEM : EINVAL;
 		return MAP_FAILED;
 	}
-	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
-		errno = ENOMEM;
-		return MAP_FAILED;
+	uint64_t at = 0, how = MREMAP_MAYMOVE;
+	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) { /* at addr, replacing or not */
+		if ((uintptr_t)addr % PAGE_SIZE) {
+			errno = EINVAL;
+			return MAP_FAILED;
+		}
+		at = (uintptr_t)addr;
+		how |= MREMAP_FIXED | (flags & MAP_FIXED_NOREPLACE ? PG_MREMAP_NOREPLACE : 0);
 	}
+	if ((flags & MAP_TYPE) == MAP_PRIVATE) /* copy-on-write over the object's pages */
+		how |= PG_MREMAP_PRIVATE;
 	char *p = MAP_FAILED;
-	if ((flags & MAP_TYPE) == MAP_PRIVATE) { /* copy-on-write over the object's pages */
-		struct sys_msg m = { .label = PG_MREMAP,
-				     .w = { (uint64_t)(uintptr_t)src, 0, len,
-					    MREMAP_MAYMOVE | PG_MREMAP_PRIVATE } };
-		int e = libsys_pg_call(&m);
-		if (e)
-			errno = libsys_errno(e);
-		else
-			p = (char *)(uintptr_t)m.w[0];
-	} else {
-		p = mremap(src, 0, len, MREMAP_MAYMOVE);
-	}
+	struct sys_msg m = { .label = PG_MREMAP,
+			     .w = { (uint64_t)(uintptr_t)src, 0, len, how | at } };
+	int e = libsys_pg_call(&m);
+	if (e)
+		errno = e == E_BUSY ? EEXIST : libsys_errno(e);
+	else
+		p = (char *)(uintptr_t)m.w[0];
 	if (p != MAP_FAILED && prot != (PROT_READ | PROT_WRITE) && mprotect(p, len, prot)) {
 		munmap(p, len);
 		return MAP_FAILED;
