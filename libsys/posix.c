@@ -254,6 +254,10 @@ pid_t fork(void)
 	uint64_t onstack = libsys_sig_onstack();
 	int have = sys_sigaltstack_r(0, 0, ABI_SS_ASK, onstack, &ss) == E_OK && ss.rsi;
 	unsigned long mask = libsys_sigmask_get(); /* the child's too, as Linux's */
+	/* so is the floating-point state: MXCSR, x87 control and flags (the
+	 * child's thread starts with the initial state) */
+	uint8_t fx[512] __attribute__((aligned(16)));
+	__asm__ volatile("fxsaveq %0" : "=m"(fx));
 	libsys_atfork(0);
 	libsys_sigs_off();
 	fork_locks(0);
@@ -268,6 +272,7 @@ pid_t fork(void)
 	}
 	if (pid == 0) {
 		libsys_cpu_carried = libsys_thread_cpu_carried = 0; /* a new process */
+		__asm__ volatile("fxrstorq %0" : : "m"(fx));
 		libsys_sigmask_set(mask); /* it started with all blocked (PG_SIGS_OFF) */
 		if (have)
 			sys_sigaltstack(ss.rdi, ss.rsi, ABI_SS_SET, onstack);
