@@ -92,6 +92,8 @@ void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 			return MAP_FAILED;
 		}
 		flags |= MAP_ANONYMOUS;
+		if ((flags & MAP_TYPE) == MAP_SHARED_VALIDATE) /* a file's: fine here */
+			flags = (flags & ~MAP_TYPE) | MAP_SHARED;
 		fd = -1;
 		off = 0;
 	}

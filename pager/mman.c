@@ -134,6 +134,9 @@ static int mmap_check(const struct sys_msg *m, struct mmap_req *q)
 		return E_INVAL;
 	if (type == LX_MAP_SHARED_VALIDATE && (q->flags & ~LX_MAP_KNOWN))
 		return E_INVAL;
+	if (type == LX_MAP_SHARED_VALIDATE && !q->file)
+		return E_INVAL; /* a file's type only: anonymous memory (MAP_SHARED |
+				 * MAP_PRIVATE) is EINVAL on Linux */
 	if (q->flags & LX_MAP_HUGETLB)
 		return E_INVAL; /* no huge pages here */
 	if (page_up(len) < len || page_up(len) > PG_USER_END - MMAP_MIN)
