@@ -107,6 +107,12 @@ typedef unsigned pthread_key_t;
 int pthread_create(pthread_t *t, const pthread_attr_t *attr,
 		   void *(*fn)(void *), void *arg);
 int pthread_join(pthread_t t, void **ret);
+/* GNU's joins: pthread_tryjoin_np EBUSY while t runs; pthread_timedjoin_np
+ * (CLOCK_REALTIME) and pthread_clockjoin_np (clk) wait until abstime at
+ * most (ETIMEDOUT; EINVAL for a bad time); otherwise as pthread_join. */
+int pthread_tryjoin_np(pthread_t t, void **ret);
+int pthread_timedjoin_np(pthread_t t, void **ret, const struct timespec *abstime);
+int pthread_clockjoin_np(pthread_t t, void **ret, clockid_t clk, const struct timespec *abstime);
 pthread_t pthread_self(void);
 int pthread_equal(pthread_t a, pthread_t b);
 int pthread_mutex_init(pthread_mutex_t *m, const pthread_mutexattr_t *attr);

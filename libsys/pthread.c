@@ -311,6 +311,50 @@ int pthread_join(pthread_t t, void **ret)
 	return 0;
 }
 
+/* pthread_join's wait for t's end, until abstime on clock clk (abstime
+ * NULL: none; try: not at all, EBUSY while t runs). */
+static int join_by(pthread_t t, void **ret, int clk, const struct timespec *abstime, int try)
+{
+	pthread_testcancel();
+	if (!t || t == &main_thread || t == pthread_self())
+		return t == pthread_self() ? EDEADLK : EINVAL;
+	unsigned st;
+	while ((st = __atomic_load_n(&t->done, __ATOMIC_ACQUIRE)) != DONE) {
+		if (st == DETACHED)
+			return EINVAL;
+		uint64_t ms = FUTEX_FOREVER;
+		if (st == RUNNING && try)
+			return EBUSY;
+		if (st == RUNNING) { /* (ENDING: it is off its stack in a moment) */
+			int e = libsys_ms_until_on(clk, abstime, &ms);
+			if (e)
+				return e;
+		}
+		futex_wait(&t->done, st, ms);
+	}
+	if (ret)
+		*ret = t->ret;
+	free(t);
+	return 0;
+}
+
+int pthread_tryjoin_np(pthread_t t, void **ret)
+{
+	return join_by(t, ret, CLOCK_REALTIME, NULL, 1);
+}
+
+int pthread_timedjoin_np(pthread_t t, void **ret, const struct timespec *abstime)
+{
+	return join_by(t, ret, CLOCK_REALTIME, abstime, 0);
+}
+
+int pthread_clockjoin_np(pthread_t t, void **ret, clockid_t clk, const struct timespec *abstime)
+{
+	if (clk != CLOCK_REALTIME && clk != CLOCK_MONOTONIC)
+		return EINVAL;
+	return join_by(t, ret, clk, abstime, 0);
+}
+
 pthread_t pthread_self(void)
 {
 	struct libsys_tls *me = libsys_tls();
