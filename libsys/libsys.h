@@ -111,6 +111,9 @@ int libsys_tmpfs_open(const char *abs, int flags);
  * the mapping at base the pager kept: shm.c's number + 1, or 0 (none
  * there: the pager's PG_PSH_SIZE says so). */
 uint64_t libsys_shm_base(int shm);
+/* 1 if a is where libsys maps an open object whole (its own mapping, not
+ * one the program made). */
+int libsys_shm_is_base(uint64_t a);
 int libsys_shm_adopt(uint64_t base);
 /* /proc as directories and links (procfs.c): the target of link path
  * ("proc/..."; *fd: the descriptor a /proc/self/fd/N names, else -1):

@@ -267,6 +267,16 @@ void libsys_shm_close(int shm)
 		munmap(base, SHM_SPAN);
 }
 
+int libsys_shm_is_base(uint64_t a)
+{
+	tab_take();
+	int found = 0;
+	for (int i = 0; i < nobjs && !found; i++)
+		found = objs[i] && objs[i]->used && (uint64_t)(uintptr_t)objs[i]->base == a;
+	tab_give();
+	return found;
+}
+
 uint64_t libsys_shm_base(int shm)
 {
 	return (uint64_t)(uintptr_t)obj(shm - 1)->base;

@@ -18,6 +18,10 @@
  *                        file's path; MAP_POPULATE pages are resident
  *                        (mincore); MAP_ANONYMOUS|MAP_SHARED pages are
  *                        seen by a fork child and its stores by the parent
+ *   linux11_mmap2_mlockall mlockall(MCL_CURRENT) with a one-page /tmp file
+ *                        open and mapped 64 MiB long returns 0, takes few
+ *                        frames (not the mapping's length), the page past
+ *                        the file's end still SIGBUS; munlockall 0
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -209,11 +213,43 @@ static void maps(void)
 		printf("@@PASS %s\n", part);
 }
 
+static void mlockall_part(void)
+{
+	int f = fails;
+	part = "linux11_mmap2_mlockall";
+	char path[] = "/tmp/l11lockXXXXXX";
+	int fd = mkstemp(path);
+	CHECK(fd >= 0);
+	char one[4096];
+	memset(one, 7, sizeof one);
+	CHECK(write(fd, one, sizeof one) == (ssize_t)sizeof one);
+	long before = sysconf(_SC_AVPHYS_PAGES);
+	char *m = mmap(NULL, 64 << 20, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	CHECK(m != MAP_FAILED);
+	CHECK(mlockall(MCL_CURRENT) == 0);
+	long after = sysconf(_SC_AVPHYS_PAGES);
+	CHECK(before - after < 4096); /* not the 16384 pages mapped */
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_sigaction = on_fault;
+	sa.sa_flags = SA_SIGINFO;
+	sigaction(SIGBUS, &sa, NULL);
+	CHECK(m != MAP_FAILED && m[0] == 7 && load_faults(m + 2 * pg) == 1 && got_sig == SIGBUS);
+	signal(SIGBUS, SIG_DFL);
+	CHECK(munlockall() == 0);
+	munmap(m, 64 << 20);
+	close(fd);
+	unlink(path);
+	if (fails == f)
+		printf("@@PASS %s\n", part);
+}
+
 int main(void)
 {
 	pg = sysconf(_SC_PAGESIZE);
 	errors();
 	bus();
 	maps();
+	mlockall_part();
 	return fails != 0;
 }
