@@ -156,10 +156,11 @@ size_t libsys_shm_append(int shm, const void *buf, size_t n, uint64_t *pos);
  * -1 with errno (EEXIST, ENOENT, EINVAL, ENOMEM). */
 int libsys_psh_open(const char *n, uint64_t flags, const uint64_t init[2], char **base,
 		    int *made);
-/* mmap of a descriptor of object shm (off page-aligned, >= 0); access_ok
- * 0: EACCES (a MAP_SHARED PROT_WRITE mapping of a read-only descriptor). */
+/* mmap of a descriptor of object shm (off page-aligned, >= 0); fd_rdonly:
+ * the descriptor is O_RDONLY (a MAP_SHARED mapping of it is EACCES with
+ * PROT_WRITE, and cannot be made writable). */
 void *libsys_shm_mmap(void *addr, int shm, size_t len, int prot, int flags, long off,
-		      int access_ok);
+		      int fd_rdonly);
 
 /* Pipes (pipe.c over PG_PIPE_*) behind descriptors (files.c): a new fd
  * for an end of pipe id (flags: O_NONBLOCK, O_CLOEXEC; -1 EMFILE); one

@@ -99,8 +99,7 @@ void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 	}
 	if (!(flags & MAP_ANONYMOUS) && libsys_fd_shm(fd) && off >= 0 && !(off & (PAGE_SIZE - 1)))
 		return libsys_shm_mmap(addr, libsys_fd_shm(fd), len, prot, flags, off,
-				       !((prot & PROT_WRITE) && (flags & MAP_TYPE) == MAP_SHARED &&
-					 (fcntl(fd, F_GETFL) & O_ACCMODE) == O_RDONLY));
+				       (fcntl(fd, F_GETFL) & O_ACCMODE) == O_RDONLY);
 	if (off < 0 || (off & (PAGE_SIZE - 1))) { /* before the descriptor, as Linux */
 		errno = EINVAL;
 		return MAP_FAILED;

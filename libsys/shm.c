@@ -406,10 +406,11 @@ int truncate(const char *path, off_t len)
  * addr with MAP_FIXED (replacing what is there) or MAP_FIXED_NOREPLACE
  * (EEXIST over a mapping). */
 void *libsys_shm_mmap(void *addr, int shm, size_t len, int prot, int flags, long off,
-		      int access_ok)
+		      int fd_rdonly)
 {
 	char *src = obj(shm - 1)->base + off;
-	if (!access_ok) {
+	int shared = (flags & MAP_TYPE) != MAP_PRIVATE;
+	if (fd_rdonly && shared && (prot & PROT_WRITE)) {
 		errno = EACCES;
 		return MAP_FAILED;
 	}
@@ -426,8 +427,10 @@ void *libsys_shm_mmap(void *addr, int shm, size_t len, int prot, int flags, long
 		at = (uintptr_t)addr;
 		how |= MREMAP_FIXED | (flags & MAP_FIXED_NOREPLACE ? PG_MREMAP_NOREPLACE : 0);
 	}
-	if ((flags & MAP_TYPE) == MAP_PRIVATE) /* copy-on-write over the object's pages */
+	if (!shared) /* copy-on-write over the object's pages */
 		how |= PG_MREMAP_PRIVATE;
+	else if (fd_rdonly)
+		how |= PG_MREMAP_RDONLY; /* mprotect cannot make it writable */
 	char *p = MAP_FAILED;
 	struct sys_msg m = { .label = PG_MREMAP,
 			     .w = { (uint64_t)(uintptr_t)src, 0, len, how | at } };

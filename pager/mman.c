@@ -184,6 +184,8 @@ long do_mmap(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 		e = place(p, m->w[0], &q);
 	if (e)
 		return e;
+	if (q.file && (q.flags & LX_MAP_TYPE) != LX_MAP_PRIVATE)
+		region_find(&p->mem.regions, q.at)->no_write = 1; /* a read-only file */
 	if (q.flags & LX_MAP_POPULATE)
 		dp_populate(&p->mem, q.at, q.at + q.size); /* best effort, as Linux */
 	if (q.flags & (LX_MAP_FIXED | LX_MAP_FIXED_NOREPLACE))
@@ -232,7 +234,7 @@ static int grow_in_place(struct proc *p, struct region *rg, uint64_t old_end,
  * mapping is private: copy-on-write over the object's frames.  E_INVAL
  * if a is not in shared memory. */
 static long mremap_alias(struct proc *p, uint64_t a, uint64_t nlen, bool priv, uint64_t dst,
-			 bool noreplace, struct sys_msg *r)
+			 bool noreplace, bool no_write, struct sys_msg *r)
 {
 	struct region *rg = region_find(&p->mem.regions, a);
 	if (!rg || !rg->shm || rg->kind != PG_BACK_SHARED || rg->shm_private)
@@ -256,7 +258,9 @@ static long mremap_alias(struct proc *p, uint64_t a, uint64_t nlen, bool priv, u
 	if (!e)
 		e = dp_register_shared(&p->mem, at, nlen, rights, o, at - (a - va0));
 	if (!e) {
-		region_find(&p->mem.regions, at)->shm_private = priv;
+		struct region *nr = region_find(&p->mem.regions, at);
+		nr->shm_private = priv;
+		nr->no_write = !priv && no_write;
 		if (dst)
 			dp_merge_around(&p->mem, at, at + nlen);
 		r->w[0] = at;
@@ -277,6 +281,7 @@ static long move_shared(struct proc *p, struct region *rg, uint64_t a, uint64_t 
 	struct shm *o = rg->shm;
 	uint64_t va0 = rg->shm_va0, at = dst;
 	unsigned rights = rg->rights;
+	bool no_write = rg->no_write;
 	int e;
 	if (pg_frees_many(p, a, a + olen) || (dst && pg_frees_many(p, dst, dst + nlen)))
 		return PG_ALONE;
@@ -287,6 +292,7 @@ static long move_shared(struct proc *p, struct region *rg, uint64_t a, uint64_t 
 	/* the new region's page at `at` is the object's page at a */
 	if ((e = dp_register_shared(&p->mem, at, nlen, rights, o, at - (a - va0))))
 		return e;
+	region_find(&p->mem.regions, at)->no_write = no_write;
 	if (!(flags & LX_MREMAP_DONTUNMAP) && (e = dp_unmap(&p->mem, a, a + olen))) {
 		dp_unmap(&p->mem, at, at + nlen);
 		return e;
@@ -329,12 +335,13 @@ long do_mremap(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {
 	uint64_t a = m->w[0], olen = page_up(m->w[1]), nlen = page_up(m->w[2]);
 	uint64_t flags = m->w[3] & (PAGE_SIZE - 1), dst = m->w[3] & ~(uint64_t)(PAGE_SIZE - 1);
-	uint64_t aflags = flags & ~(uint64_t)(PG_MREMAP_PRIVATE | PG_MREMAP_NOREPLACE);
+	uint64_t aflags = flags & ~(uint64_t)(PG_MREMAP_PRIVATE | PG_MREMAP_NOREPLACE |
+					      PG_MREMAP_RDONLY);
 	if (m->w[1] == 0 && (aflags == LX_MREMAP_MAYMOVE ||
 			     (aflags == (LX_MREMAP_MAYMOVE | LX_MREMAP_FIXED) && dst)) &&
 	    a % PAGE_SIZE == 0 && nlen && nlen >= m->w[2] && nlen <= PG_MMAP_LIMIT - PG_MMAP_BASE)
 		return mremap_alias(p, a, nlen, flags & PG_MREMAP_PRIVATE, dst,
-				    flags & PG_MREMAP_NOREPLACE, r);
+				    flags & PG_MREMAP_NOREPLACE, flags & PG_MREMAP_RDONLY, r);
 	if ((flags & ~(uint64_t)(LX_MREMAP_MAYMOVE | LX_MREMAP_FIXED | LX_MREMAP_DONTUNMAP)) ||
 	    ((flags & (LX_MREMAP_FIXED | LX_MREMAP_DONTUNMAP)) && !(flags & LX_MREMAP_MAYMOVE)) ||
 	    a % PAGE_SIZE || nlen < m->w[2] || olen < m->w[1] || nlen == 0 || olen == 0)

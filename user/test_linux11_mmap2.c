@@ -6,7 +6,10 @@
  *                        madvise of an unmapped range ENOMEM, unknown
  *                        advice EINVAL; munmap of nothing mapped 0, of
  *                        length 0 EINVAL; MAP_SHARED|MAP_PRIVATE EINVAL;
- *                        mlock of unmapped memory ENOMEM
+ *                        mlock of unmapped memory ENOMEM; mprotect to
+ *                        PROT_WRITE of a MAP_SHARED mapping of an O_RDONLY
+ *                        file EACCES (also after mremap moved it), of its
+ *                        MAP_PRIVATE mapping 0
  *   linux11_mmap2_bus    a file mapping past the file's end: the partial
  *                        last page reads zero, the next page is SIGBUS
  *                        (BUS_ADRERR at the address); after ftruncate grows
@@ -72,6 +75,34 @@ static void errors(void)
 	errno = 0;
 	CHECK(mlock(p + 2 * pg, pg) == -1 && errno == ENOMEM);
 	CHECK(munmap(p, 2 * pg) == 0);
+
+	/* a read-only descriptor's MAP_SHARED mapping never becomes writable;
+	 * its MAP_PRIVATE one may (the stores are the mapping's own) */
+	char path[] = "/tmp/l11roXXXXXX";
+	int fd = mkstemp(path);
+	CHECK(fd >= 0 && write(fd, "readonly", 8) == 8);
+	int ro = open(path, O_RDONLY);
+	CHECK(ro >= 0);
+	char *s = mmap(NULL, pg, PROT_READ, MAP_SHARED, ro, 0);
+	CHECK(s != MAP_FAILED);
+	errno = 0;
+	CHECK(mprotect(s, pg, PROT_READ | PROT_WRITE) == -1 && errno == EACCES);
+	CHECK(mprotect(s, pg, PROT_NONE) == 0 && mprotect(s, pg, PROT_READ) == 0);
+	CHECK(s[0] == 'r');
+	char *q = mremap(s, pg, 2 * pg, MREMAP_MAYMOVE);
+	CHECK(q != MAP_FAILED);
+	errno = 0;
+	CHECK(mprotect(q, pg, PROT_READ | PROT_WRITE) == -1 && errno == EACCES);
+	munmap(q, 2 * pg);
+	char *w = mmap(NULL, pg, PROT_READ, MAP_PRIVATE, ro, 0);
+	CHECK(w != MAP_FAILED && mprotect(w, pg, PROT_READ | PROT_WRITE) == 0);
+	w[0] = 'R';
+	char c = 0;
+	CHECK(pread(fd, &c, 1, 0) == 1 && c == 'r');
+	munmap(w, pg);
+	close(ro);
+	close(fd);
+	unlink(path);
 	if (fails == f)
 		printf("@@PASS %s\n", part);
 }

@@ -17,7 +17,8 @@
  *                        the same bytes; shm_nattch counts attachments;
  *                        IPC_RMID while attached keeps the segment usable
  *                        until the last shmdt; shmat of a removed id EINVAL;
- *                        SHM_RDONLY attachment faults on a store; a key's
+ *                        SHM_RDONLY attachment faults on a store and
+ *                        cannot be made writable (mprotect EACCES); a key's
  *                        IPC_CREAT|IPC_EXCL twice EEXIST
  */
 #define _GNU_SOURCE
@@ -272,6 +273,8 @@ static void sysv(void)
 		faulted = 1;
 	signal(SIGSEGV, SIG_DFL);
 	CHECK(faulted && w[0] == 'r');
+	errno = 0;
+	CHECK(mprotect(r, 4096, PROT_READ | PROT_WRITE) == -1 && errno == EACCES);
 	CHECK(shmdt(r) == 0 && shmdt(w) == 0);
 	CHECK(shmctl(k, IPC_RMID, NULL) == 0);
 	errno = 0;

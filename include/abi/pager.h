@@ -619,6 +619,8 @@ struct pg_poll {
 #define PG_EXEC_MAX    3072           /* PG_IO_EXEC's bytes for the new image */
 #define PG_MREMAP_PRIVATE 0x800      /* PG_MREMAP's w3: a private second mapping */
 #define PG_MREMAP_NOREPLACE 0x400    /* PG_MREMAP's w3: a second mapping at a free dst only */
+#define PG_MREMAP_RDONLY 0x200       /* PG_MREMAP's w3: of a read-only descriptor (never
+				      * made writable: mprotect EACCES) */
 #define PG_EXEC_KEEP_MAX 256          /* PG_IO_EXEC's kept mappings (K) */
 
 /* PG_IO_EXEC: a pipe end a close-on-exec descriptor holds, let go when the
