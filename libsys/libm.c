@@ -280,7 +280,7 @@ double libsys_merr(double r, double x, double y, int under)
 {
 	if (isnan(r) && !isnan(x) && !isnan(y)) {
 		volatile double z = 0;
-		z = z / z; /* and FE_INVALID, as for any domain error */
+		r = z / z; /* FE_INVALID, and the default NaN (-nan) glibc gives */
 		errno = EDOM;
 	} else if (isinf(r) && isfinite(x) && isfinite(y))
 		errno = ERANGE;
@@ -291,8 +291,8 @@ double libsys_merr(double r, double x, double y, int under)
 
 float libsys_merrf(double r, double x, double y, int under)
 {
+	r = libsys_merr(r, x, y, under);
 	float f = (float)r;
-	libsys_merr(r, x, y, under);
 	if ((isinf(f) && isfinite(r)) || (under && f == 0 && r != 0))
 		errno = ERANGE; /* past float's range only */
 	return f;

@@ -8,7 +8,8 @@
  *   linux11_fpfmt_strings    exact strings glibc prints: %a, %e, %g, %f of
  *                        known values, rounding to even at ties (0.125 to
  *                        %.2f), inf/nan (with signs, %F upper case), %+
- *                        and space flags, %#g trailing zeros, %.0e
+ *                        and space flags, %#g trailing zeros, %.0e; the '
+ *                        flag (no grouping in the "C" locale), %p of NULL
  *   linux11_fpfmt_strtod strtod's end pointer, hex floats, "inf",
  *                        "infinity", "nan(123)", ERANGE for overflow (HUGE_VAL)
  *                        and underflow, leading spaces, "1e", ".5", "0x"
@@ -158,6 +159,8 @@ static void strings(void)
 	snprintf(buf, sizeof buf, "%*.*f", 9, 2, 3.14159);
 	CHECK(strcmp(buf, "     3.14") == 0);
 	CHECK(snprintf(NULL, 0, "%.3f", 12.5) == 6);
+	snprintf(buf, sizeof buf, "%'d|%'.1f|%p|%7p", 1234567, 1234.5, (void *)0, (void *)0);
+	CHECK(strcmp(buf, "1234567|1234.5|(nil)|  (nil)") == 0); /* the "C" locale */
 	if (fails == f)
 		printf("@@PASS %s\n", part);
 }

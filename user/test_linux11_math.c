@@ -246,6 +246,9 @@ static void except(void)
 	fe = sqrtf(-fx);
 	CHECK(isnan(fe) && errno == EDOM);
 	CHECK(math_errhandling & MATH_ERRNO);
+	char nb[16];
+	snprintf(nb, sizeof nb, "%g %g %g", log(neg1), acos(two), fmod(one, zero));
+	CHECK(strcmp(nb, "-nan -nan -nan") == 0); /* the default NaN, as printed */
 	feclearexcept(FE_ALL_EXCEPT);
 	/* int conversion of a NaN: invalid */
 	volatile long li = (long)(zero / zero);
