@@ -8,7 +8,9 @@
  *   linux11_threads2_tls     __thread variables: each thread its own copy,
  *                        initialised from the image's value, its address
  *                        differing among threads alive together; pthread_getattr_np gives a stack that
- *                        holds a local variable; guard size read back
+ *                        holds a local variable; guard size read back; the
+ *                        default stack is 8 MiB (RLIMIT_STACK's): a thread
+ *                        with 2 MiB of locals runs
  *   linux11_threads2_cancel  pthread_cancel of a thread in pthread_cond_wait
  *                        (cleanup handler runs, mutex re-taken in it),
  *                        PTHREAD_CANCELED from join; cancel disabled
@@ -120,6 +122,16 @@ static void *tls_worker(void *p)
 	return (void *)(intptr_t)(ok ? (intptr_t)&tls_counter : 0);
 }
 
+/* a thread with 2 MiB of locals: within Linux's default 8 MiB stack */
+static void *big_locals(void *p)
+{
+	volatile char buf[2 << 20];
+	for (size_t i = 0; i < sizeof buf; i += 4096)
+		buf[i] = (char)i;
+	buf[sizeof buf - 1] = 1;
+	return (void *)(long)(buf[0] == 0 && buf[sizeof buf - 1] == 1) + (long)p;
+}
+
 static void tls(void)
 {
 	int f = fails;
@@ -139,6 +151,12 @@ static void tls(void)
 	CHECK(tls_counter == 42 && !strcmp(tls_buf, "initial"));
 	pthread_attr_t a;
 	pthread_attr_init(&a);
+	size_t def = 0;
+	CHECK(pthread_attr_getstacksize(&a, &def) == 0 && def >= (8u << 20));
+	void *r = NULL;
+	pthread_t b;
+	CHECK(pthread_create(&b, NULL, big_locals, NULL) == 0);
+	CHECK(pthread_join(b, &r) == 0 && r == (void *)1L);
 	CHECK(pthread_attr_setguardsize(&a, 8192) == 0);
 	size_t g = 0;
 	CHECK(pthread_attr_getguardsize(&a, &g) == 0 && g == 8192);
