@@ -1,8 +1,9 @@
 /* <math.h> for programs (libsys/libm.c, libm2.c): the C99 functions most
  * programs use, double and float; the transcendental ones on the x87 (80-bit
- * precision inside, results within an ulp or two of glibc's).  errno is not
- * set (math_errhandling is MATH_ERRNO-free); NaN and infinities follow C99
- * for the usual cases. */
+ * precision inside, results within an ulp or two of glibc's).  errno is set
+ * as glibc sets it (EDOM for a domain error, ERANGE for a pole, an overflow
+ * or an underflow to 0) besides the exception flags; NaN and infinities
+ * follow C99 for the usual cases. */
 #ifndef _MATH_H
 #define _MATH_H
 
@@ -23,6 +24,9 @@
 #define M_2_SQRTPI 1.12837916709551257390
 #define M_SQRT2    1.41421356237309504880
 #define M_SQRT1_2  0.70710678118654752440
+#define MATH_ERRNO     1
+#define MATH_ERREXCEPT 2
+#define math_errhandling (MATH_ERRNO | MATH_ERREXCEPT)
 #define isnan(x) __builtin_isnan(x)
 #define isinf(x) __builtin_isinf_sign(x)
 #define isfinite(x) __builtin_isfinite(x)

@@ -34,7 +34,7 @@ typedef struct {
 #define PTHREAD_CREATE_JOINABLE 0
 #define PTHREAD_CREATE_DETACHED 1
 #define PTHREAD_STACK_MIN     16384
-#define PTHREAD_STACK_DEFAULT (256u << 10)
+#define PTHREAD_STACK_DEFAULT (8u << 20) /* RLIMIT_STACK's, as glibc's */
 #define PTHREAD_BARRIER_SERIAL_THREAD (-1)
 #define PTHREAD_ONCE_INIT 0
 #define PTHREAD_MUTEX_NORMAL     0
@@ -107,6 +107,12 @@ typedef unsigned pthread_key_t;
 int pthread_create(pthread_t *t, const pthread_attr_t *attr,
 		   void *(*fn)(void *), void *arg);
 int pthread_join(pthread_t t, void **ret);
+/* GNU's joins: pthread_tryjoin_np EBUSY while t runs; pthread_timedjoin_np
+ * (CLOCK_REALTIME) and pthread_clockjoin_np (clk) wait until abstime at
+ * most (ETIMEDOUT; EINVAL for a bad time); otherwise as pthread_join. */
+int pthread_tryjoin_np(pthread_t t, void **ret);
+int pthread_timedjoin_np(pthread_t t, void **ret, const struct timespec *abstime);
+int pthread_clockjoin_np(pthread_t t, void **ret, clockid_t clk, const struct timespec *abstime);
 pthread_t pthread_self(void);
 int pthread_equal(pthread_t a, pthread_t b);
 int pthread_mutex_init(pthread_mutex_t *m, const pthread_mutexattr_t *attr);

@@ -109,6 +109,8 @@ static void parse_spec(const char **fmt, struct spec *s, va_list *ap)
 		else if (*f == '+') s->plus = true;
 		else if (*f == ' ') s->space = true;
 		else if (*f == '#') s->alt = true;
+		else if (*f == '\'') continue; /* thousands' grouping: none in the
+						* "C" locale, as glibc there */
 		else break;
 	}
 	if (*f == '*') {
@@ -193,9 +195,16 @@ static void convert(struct out *o, char c, int len, struct spec *s, va_list *ap)
 		put_num(o, v, false, c == 'o' ? 8 : 16, c == 'X', alt, s);
 		break;
 	}
-	case 'p':
-		put_num(o, (uintptr_t)va_arg(*ap, void *), false, 16, false, "0x", s);
+	case 'p': {
+		uintptr_t v = (uintptr_t)va_arg(*ap, void *);
+		if (!v) { /* glibc's "(nil)", padded as a string */
+			s->prec = -1;
+			put_str(o, "(nil)", s);
+			break;
+		}
+		put_num(o, v, false, 16, false, "0x", s);
 		break;
+	}
 	case 's':
 		if (len == 8) { /* %ls: a wide string, each character one byte (the
 				 * "C" locale's 0..127; '?' for others) */

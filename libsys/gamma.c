@@ -3,6 +3,7 @@
  * the recurrence Γ(x+1) = xΓ(x) below it and the reflection formula for
  * negative x; results within a few ulps of glibc (exact at the integers). */
 #include <math.h>
+#include "libm_in.h"
 
 int signgam;
 
@@ -76,13 +77,13 @@ double lgamma_r(double x, int *sign)
 	return (double)(logl_x87(3.14159265358979323846264338327950288L / a) - lgamma_pos(1.0L - x));
 }
 
-double lgamma(double x) { return lgamma_r(x, &signgam); }
+double lgamma(double x) { return libsys_merr(lgamma_r(x, &signgam), x, 0, 0); }
 float lgammaf_r(float x, int *sign) { return (float)lgamma_r(x, sign); }
-float lgammaf(float x) { return (float)lgamma_r(x, &signgam); }
+float lgammaf(float x) { return libsys_merrf(lgamma_r(x, &signgam), x, 0, 0); }
 
 /* Γ(x): ±inf at ±0, NaN at the negative integers and -inf, 0 or inf past
  * the range. */
-double tgamma(double x)
+static double tgamma_raw(double x)
 {
 	if (isnan(x) || x == INFINITY)
 		return x;
@@ -106,4 +107,7 @@ double tgamma(double x)
 	return (double)(3.14159265358979323846264338327950288L / (sinpi(x) * g));
 }
 
-float tgammaf(float x) { return (float)tgamma(x); }
+float tgammaf(float x) { return libsys_merrf(tgamma(x), x, 0, 0); }
+
+/* tgamma with errno set as glibc sets it (libsys_merr). */
+double tgamma(double x) { return libsys_merr(tgamma_raw(x), x, 0, 0); }

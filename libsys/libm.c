@@ -274,13 +274,35 @@ double atof(const char *s) { return strtod(s, NULL); }
 
 /* ---- math.h ---- */
 
-double fabs(double x) { return x < 0 ? -x : x; }
+double fabs(double x) { return __builtin_fabs(x); } /* fabs(-0.0) is +0 */
+
+double libsys_merr(double r, double x, double y, int under)
+{
+	if (isnan(r) && !isnan(x) && !isnan(y)) {
+		volatile double z = 0;
+		r = z / z; /* FE_INVALID, and the default NaN (-nan) glibc gives */
+		errno = EDOM;
+	} else if (isinf(r) && isfinite(x) && isfinite(y))
+		errno = ERANGE;
+	else if (under && r == 0 && x != 0 && isfinite(x) && isfinite(y))
+		errno = ERANGE;
+	return r;
+}
+
+float libsys_merrf(double r, double x, double y, int under)
+{
+	r = libsys_merr(r, x, y, under);
+	float f = (float)r;
+	if ((isinf(f) && isfinite(r)) || (under && f == 0 && r != 0))
+		errno = ERANGE; /* past float's range only */
+	return f;
+}
 
 double sqrt(double x)
 {
 	double r;
 	__asm__("sqrtsd %1, %0" : "=x"(r) : "x"(x));
-	return r;
+	return libsys_merr(r, x, 0, 0);
 }
 
 double floor(double x)
@@ -308,7 +330,7 @@ double ceil(double x)
 double fmod(double x, double y)
 {
 	if (isnan(x) || isnan(y) || isinf(x) || y == 0)
-		return NAN;
+		return libsys_merr(NAN, x, y, 0);
 	if (isinf(y))
 		return x;
 	long double r;

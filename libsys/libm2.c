@@ -29,7 +29,7 @@ static long double x87_sin(long double r) { __asm__("fsin" : "+t"(r)); return r;
 static long double x87_cos(long double r) { __asm__("fcos" : "+t"(r)); return r; }
 static long double x87_tan(long double r) { __asm__("fptan\n\tfstp %%st(0)" : "+t"(r)); return r; }
 
-double sin(double x)
+static double sin_raw(double x)
 {
 	if (!isfinite(x)) return NAN;
 	if (fabs(x) < 0.785) return (double)x87_sin(x);
@@ -40,7 +40,7 @@ double sin(double x)
 	return (double)(x < 0 ? -s : s);
 }
 
-double cos(double x)
+static double cos_raw(double x)
 {
 	if (!isfinite(x)) return NAN;
 	if (fabs(x) < 0.785) return (double)x87_cos(x);
@@ -50,7 +50,7 @@ double cos(double x)
 	return (double)(k & 2 ? -c : c);
 }
 
-double tan(double x)
+static double tan_raw(double x)
 {
 	if (!isfinite(x)) return NAN;
 	if (fabs(x) < 0.785) return (double)x87_tan(x);
@@ -68,17 +68,17 @@ double atan2(double y, double x)
 }
 
 double atan(double x) { return atan2(x, 1.0); }
-double asin(double x) { return fabs(x) > 1 ? NAN : atan2(x, sqrt((1 - x) * (1 + x))); }
-double acos(double x) { return fabs(x) > 1 ? NAN : atan2(sqrt((1 - x) * (1 + x)), x); }
+static double asin_raw(double x) { return fabs(x) > 1 ? NAN : atan2(x, sqrt((1 - x) * (1 + x))); }
+static double acos_raw(double x) { return fabs(x) > 1 ? NAN : atan2(sqrt((1 - x) * (1 + x)), x); }
 
-double exp2(double x)
+static double exp2_raw(double x)
 {
 	if (isnan(x)) return x;
 	if (isinf(x)) return x > 0 ? x : 0;
 	return (double)x87_exp2(x);
 }
 
-double exp(double x)
+static double exp_raw(double x)
 {
 	if (isnan(x)) return x;
 	if (isinf(x)) return x > 0 ? x : 0;
@@ -97,7 +97,7 @@ static long double x87_expm1(long double x)
 	return x87_exp2(t) - 1;
 }
 
-double expm1(double x)
+static double expm1_raw(double x)
 {
 	if (isnan(x) || x == 0 || fabs(x) < 0x1p-54) return x; /* keeps -0 */
 	if (isinf(x)) return x > 0 ? x : -1;
@@ -106,22 +106,22 @@ double expm1(double x)
 	return (double)x87_expm1(x);
 }
 
-double log2(double x)
+static double log2_raw(double x)
 {
 	if (isnan(x) || x < 0) return NAN;
-	if (x == 0) return -HUGE_VAL;
+	if (x == 0) return -1 / fabs(x); /* -inf, raising FE_DIVBYZERO */
 	if (isinf(x)) return x;
 	return (double)x87_log2(x);
 }
 
-double log(double x) { return isnan(x) || x <= 0 || isinf(x) ? log2(x) : (double)(x87_log2(x) * 0.693147180559945309417232121458176568L); }
-double log10(double x) { return isnan(x) || x <= 0 || isinf(x) ? log2(x) : (double)(x87_log2(x) * 0.301029995663981195213738894724493027L); }
+static double log_raw(double x) { return isnan(x) || x <= 0 || isinf(x) ? log2(x) : (double)(x87_log2(x) * 0.693147180559945309417232121458176568L); }
+static double log10_raw(double x) { return isnan(x) || x <= 0 || isinf(x) ? log2(x) : (double)(x87_log2(x) * 0.301029995663981195213738894724493027L); }
 /* ln(1 + x): fyl2xp1 for |x| < 1 - sqrt(2)/2 (where it is exact), else
  * log2 of 1 + x formed in long double. */
-double log1p(double x)
+static double log1p_raw(double x)
 {
 	if (isnan(x) || x == 0 || fabs(x) < 0x1p-54) return x;
-	if (x == -1) return -HUGE_VAL;
+	if (x == -1) return -1 / (x + 1); /* -inf, raising FE_DIVBYZERO */
 	if (x < -1) return NAN;
 	if (isinf(x)) return x;
 	long double r;
@@ -142,7 +142,7 @@ long lrint(double x) { return (long)rint(x); }
 
 /* x^y as C99 wants it for the usual cases: integer powers of negatives,
  * 0 and 1 and infinities. */
-double pow(double x, double y)
+static double pow_raw(double x, double y)
 {
 	if (y == 0 || x == 1) return 1;
 	if (isnan(x) || isnan(y)) return NAN;
@@ -151,7 +151,10 @@ double pow(double x, double y)
 	if (isinf(y)) /* C99 F.9.4.4: |x| == 1 gives 1 (x == -1 too) */
 		return fabs(x) == 1 ? 1 : (fabs(x) > 1) == (y > 0) ? HUGE_VAL : 0;
 	if (isinf(x)) { double r = y > 0 ? HUGE_VAL : 0; return x < 0 && odd ? -r : r; }
-	if (x == 0) { double r = y < 0 ? HUGE_VAL : 0; return odd ? copysign(r, x) : r; }
+	if (x == 0) { /* a pole for y < 0: FE_DIVBYZERO */
+		double r = y < 0 ? 1 / fabs(x) : 0;
+		return odd ? copysign(r, x) : r;
+	}
 	if (x < 0 && !yint) return NAN;
 	long double ax = x < 0 ? -(long double)x : x;
 	if (yint && fabs(y) <= 64) { /* exact by squaring */
@@ -173,7 +176,7 @@ double cbrt(double x)
 	return x < 0 ? -r : r;
 }
 
-double hypot(double x, double y)
+static double hypot_raw(double x, double y)
 {
 	if (isinf(x) || isinf(y)) return HUGE_VAL;
 	long double a = x, b = y;
@@ -183,7 +186,7 @@ double hypot(double x, double y)
 long double sqrtl(long double x) { long double r; __asm__("fsqrt" : "=t"(r) : "0"(x)); return r; }
 /* sinh, cosh, tanh in long double: from e^|x| - 1 below 1 (no cancellation),
  * from e^|x| above (which does not overflow there before the result). */
-double sinh(double x)
+static double sinh_raw(double x)
 {
 	double a = fabs(x);
 	if (!isfinite(x) || a < 0x1p-28) return x;
@@ -198,7 +201,7 @@ double sinh(double x)
 	return (double)(x < 0 ? -r : r);
 }
 
-double cosh(double x)
+static double cosh_raw(double x)
 {
 	double a = fabs(x);
 	if (isnan(x)) return x;
@@ -221,7 +224,7 @@ double fdim(double a, double b) { return a > b ? a - b : 0; }
 double copysign(double x, double y) { return __builtin_copysign(x, y); }
 /* x - n*y with n = x/y rounded to nearest (even), exactly: fprem1's
  * partial remainder until complete. */
-double remainder(double x, double y)
+static double remainder_raw(double x, double y)
 {
 	if (isnan(x) || isnan(y) || isinf(x) || y == 0) return NAN;
 	if (isinf(y)) return x;
@@ -253,7 +256,7 @@ long double nanl(const char *tag) { (void)tag; return __builtin_nanl(""); }
 void sincos(double x, double *s, double *c) { *s = sin(x), *c = cos(x); }
 void sincosf(float x, float *s, float *c) { *s = sinf(x), *c = cosf(x); }
 double exp10(double x) { return pow(10.0, x); }
-float exp10f(float x) { return (float)pow(10.0, x); }
+float exp10f(float x) { return libsys_merrf(pow(10.0, x), x, 0, 1); }
 
 double modf(double x, double *ip)
 {
@@ -277,7 +280,7 @@ double frexp(double x, int *e)
 	return v.d;
 }
 
-double ldexp(double x, int e)
+static double ldexp_raw(double x, int e)
 {
 	long double r;
 	__asm__("fscale" : "=t"(r) : "0"((long double)x), "u"((long double)e));
@@ -285,18 +288,18 @@ double ldexp(double x, int e)
 }
 double scalbn(double x, int e) { return ldexp(x, e); }
 
-float sqrtf(float x) { return __builtin_sqrtf(x); }
+float sqrtf(float x) { return libsys_merrf(sqrt(x), x, 0, 0); }
 float fabsf(float x) { return __builtin_fabsf(x); }
 float sinf(float x) { return (float)sin(x); }
 float cosf(float x) { return (float)cos(x); }
 float tanf(float x) { return (float)tan(x); }
 float atan2f(float y, float x) { return (float)atan2(y, x); }
 float atanf(float x) { return (float)atan(x); }
-float expf(float x) { return (float)exp(x); }
+float expf(float x) { return libsys_merrf(exp(x), x, 0, 1); }
 float logf(float x) { return (float)log(x); }
 float log2f(float x) { return (float)log2(x); }
 float log10f(float x) { return (float)log10(x); }
-float powf(float x, float y) { return (float)pow(x, y); }
+float powf(float x, float y) { return libsys_merrf(pow(x, y), x, y, 1); }
 float floorf(float x) { return (float)floor(x); }
 float ceilf(float x) { return (float)ceil(x); }
 float roundf(float x) { return (float)round(x); }
@@ -304,7 +307,7 @@ float truncf(float x) { return (float)trunc(x); }
 float fmodf(float x, float y) { return (float)fmod(x, y); }
 float fminf(float a, float b) { return (float)fmin(a, b); }
 float fmaxf(float a, float b) { return (float)fmax(a, b); }
-float hypotf(float x, float y) { return (float)hypot(x, y); }
+float hypotf(float x, float y) { return libsys_merrf(hypot(x, y), x, y, 0); }
 float cbrtf(float x) { return (float)cbrt(x); }
 
 /* ---- long double: the x87's own precision where an instruction gives
@@ -393,7 +396,7 @@ float remainderf(float x, float y) { return (float)remainder(x, y); }
 float nearbyintf(float x) { return (float)rint(x); }
 long lrintf(float x) { return (long)rint(x); }
 long long llrintf(float x) { return (long long)rint(x); }
-float scalbnf(float x, int e) { return (float)ldexp(x, e); }
+float scalbnf(float x, int e) { return libsys_merrf(ldexp(x, e), x, 0, 1); }
 double scalbln(double x, long e) { return ldexp(x, e > 100000 ? 100000 : e < -100000 ? -100000 : (int)e); }
 float scalblnf(float x, long e) { return (float)scalbln(x, e); }
 int ilogbf(float x) { return ilogb(x); }
@@ -403,3 +406,23 @@ double significand(double x) { return scalbn(x, -ilogb(x)); }
 double drem(double x, double y) { return remainder(x, y); }
 double gamma(double x) { return lgamma(x); }
 float nexttowardf(float x, long double y) { return nextafterf(x, (float)y == x && y != x ? (y > x ? __builtin_inff() : -__builtin_inff()) : (float)y); }
+
+/* The functions above with errno set as glibc sets it (libsys_merr). */
+double sin(double x) { return libsys_merr(sin_raw(x), x, 0, 0); }
+double cos(double x) { return libsys_merr(cos_raw(x), x, 0, 0); }
+double tan(double x) { return libsys_merr(tan_raw(x), x, 0, 0); }
+double asin(double x) { return libsys_merr(asin_raw(x), x, 0, 0); }
+double acos(double x) { return libsys_merr(acos_raw(x), x, 0, 0); }
+double exp2(double x) { return libsys_merr(exp2_raw(x), x, 0, 1); }
+double exp(double x) { return libsys_merr(exp_raw(x), x, 0, 1); }
+double expm1(double x) { return libsys_merr(expm1_raw(x), x, 0, 0); }
+double log2(double x) { return libsys_merr(log2_raw(x), x, 0, 0); }
+double log(double x) { return libsys_merr(log_raw(x), x, 0, 0); }
+double log10(double x) { return libsys_merr(log10_raw(x), x, 0, 0); }
+double log1p(double x) { return libsys_merr(log1p_raw(x), x, 0, 0); }
+double pow(double x, double y) { return libsys_merr(pow_raw(x, y), x, y, 1); }
+double hypot(double x, double y) { return libsys_merr(hypot_raw(x, y), x, y, 0); }
+double sinh(double x) { return libsys_merr(sinh_raw(x), x, 0, 0); }
+double cosh(double x) { return libsys_merr(cosh_raw(x), x, 0, 0); }
+double remainder(double x, double y) { return libsys_merr(remainder_raw(x, y), x, y, 0); }
+double ldexp(double x, int e) { return libsys_merr(ldexp_raw(x, e), x, 0, 1); }

@@ -160,7 +160,7 @@ double asinh(double x)
 	return (double)(x < 0 ? -r : r);
 }
 
-double acosh(double x)
+static double acosh_raw(double x)
 {
 	if (isnan(x)) return x;
 	if (x < 1) return NAN;
@@ -171,12 +171,12 @@ double acosh(double x)
 	return (double)log1pl_x87(t + sqrtl(2 * t + t * t));
 }
 
-double atanh(double x)
+static double atanh_raw(double x)
 {
 	long double a = fabs(x);
 	if (isnan(x) || a < 0x1p-28) return x;
 	if (a > 1) return NAN;
-	if (a == 1) return copysign(HUGE_VAL, x);
+	if (a == 1) return x / (double)(1 - a); /* ±inf, raising FE_DIVBYZERO */
 	long double r = log1pl_x87(2 * a / (1 - a)) / 2;
 	return (double)(x < 0 ? -r : r);
 }
@@ -204,18 +204,18 @@ long long llrint(double x) { return (long long)rint(x); }
 
 float asinf(float x) { return (float)asin(x); }
 float acosf(float x) { return (float)acos(x); }
-float sinhf(float x) { return (float)sinh(x); }
-float coshf(float x) { return (float)cosh(x); }
+float sinhf(float x) { return libsys_merrf(sinh(x), x, 0, 0); }
+float coshf(float x) { return libsys_merrf(cosh(x), x, 0, 0); }
 float tanhf(float x) { return (float)tanh(x); }
 float asinhf(float x) { return (float)asinh(x); }
 float acoshf(float x) { return (float)acosh(x); }
 float atanhf(float x) { return (float)atanh(x); }
-float exp2f(float x) { return (float)exp2(x); }
-float expm1f(float x) { return (float)expm1(x); }
+float exp2f(float x) { return libsys_merrf(exp2(x), x, 0, 1); }
+float expm1f(float x) { return libsys_merrf(expm1(x), x, 0, 0); }
 float log1pf(float x) { return (float)log1p(x); }
 float erff(float x) { return (float)erf(x); }
 float erfcf(float x) { return (float)erfc(x); }
-float ldexpf(float x, int e) { return (float)ldexp(x, e); }
+float ldexpf(float x, int e) { return libsys_merrf(ldexp(x, e), x, 0, 1); }
 float frexpf(float x, int *e) { return (float)frexp(x, e); }
 float rintf(float x) { return (float)rint(x); }
 long lroundf(float x) { return lround(x); }
@@ -225,3 +225,7 @@ float modff(float x, float *ip)
 	*ip = (float)i;
 	return (float)f;
 }
+
+/* The functions above with errno set as glibc sets it (libsys_merr). */
+double acosh(double x) { return libsys_merr(acosh_raw(x), x, 0, 0); }
+double atanh(double x) { return libsys_merr(atanh_raw(x), x, 0, 0); }

@@ -111,6 +111,9 @@ int libsys_tmpfs_open(const char *abs, int flags);
  * the mapping at base the pager kept: shm.c's number + 1, or 0 (none
  * there: the pager's PG_PSH_SIZE says so). */
 uint64_t libsys_shm_base(int shm);
+/* 1 if a is where libsys maps an open object whole (its own mapping, not
+ * one the program made). */
+int libsys_shm_is_base(uint64_t a);
 int libsys_shm_adopt(uint64_t base);
 /* /proc as directories and links (procfs.c): the target of link path
  * ("proc/..."; *fd: the descriptor a /proc/self/fd/N names, else -1):
@@ -153,9 +156,11 @@ size_t libsys_shm_append(int shm, const void *buf, size_t n, uint64_t *pos);
  * -1 with errno (EEXIST, ENOENT, EINVAL, ENOMEM). */
 int libsys_psh_open(const char *n, uint64_t flags, const uint64_t init[2], char **base,
 		    int *made);
-/* mmap of a descriptor of object shm (off page-aligned, >= 0); access_ok
- * 0: EACCES (a MAP_SHARED PROT_WRITE mapping of a read-only descriptor). */
-void *libsys_shm_mmap(int shm, size_t len, int prot, int flags, long off, int access_ok);
+/* mmap of a descriptor of object shm (off page-aligned, >= 0); fd_rdonly:
+ * the descriptor is O_RDONLY (a MAP_SHARED mapping of it is EACCES with
+ * PROT_WRITE, and cannot be made writable). */
+void *libsys_shm_mmap(void *addr, int shm, size_t len, int prot, int flags, long off,
+		      int fd_rdonly);
 
 /* Pipes (pipe.c over PG_PIPE_*) behind descriptors (files.c): a new fd
  * for an end of pipe id (flags: O_NONBLOCK, O_CLOEXEC; -1 EMFILE); one

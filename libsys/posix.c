@@ -92,13 +92,14 @@ void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 			return MAP_FAILED;
 		}
 		flags |= MAP_ANONYMOUS;
+		if ((flags & MAP_TYPE) == MAP_SHARED_VALIDATE) /* a file's: fine here */
+			flags = (flags & ~MAP_TYPE) | MAP_SHARED;
 		fd = -1;
 		off = 0;
 	}
 	if (!(flags & MAP_ANONYMOUS) && libsys_fd_shm(fd) && off >= 0 && !(off & (PAGE_SIZE - 1)))
-		return libsys_shm_mmap(libsys_fd_shm(fd), len, prot, flags, off,
-				       !((prot & PROT_WRITE) && (flags & MAP_TYPE) == MAP_SHARED &&
-					 (fcntl(fd, F_GETFL) & O_ACCMODE) == O_RDONLY));
+		return libsys_shm_mmap(addr, libsys_fd_shm(fd), len, prot, flags, off,
+				       (fcntl(fd, F_GETFL) & O_ACCMODE) == O_RDONLY);
 	if (off < 0 || (off & (PAGE_SIZE - 1))) { /* before the descriptor, as Linux */
 		errno = EINVAL;
 		return MAP_FAILED;
@@ -254,6 +255,10 @@ pid_t fork(void)
 	uint64_t onstack = libsys_sig_onstack();
 	int have = sys_sigaltstack_r(0, 0, ABI_SS_ASK, onstack, &ss) == E_OK && ss.rsi;
 	unsigned long mask = libsys_sigmask_get(); /* the child's too, as Linux's */
+	/* so is the floating-point state: MXCSR, x87 control and flags (the
+	 * child's thread starts with the initial state) */
+	uint8_t fx[512] __attribute__((aligned(16)));
+	__asm__ volatile("fxsaveq %0" : "=m"(fx));
 	libsys_atfork(0);
 	libsys_sigs_off();
 	fork_locks(0);
@@ -268,6 +273,7 @@ pid_t fork(void)
 	}
 	if (pid == 0) {
 		libsys_cpu_carried = libsys_thread_cpu_carried = 0; /* a new process */
+		__asm__ volatile("fxrstorq %0" : : "m"(fx));
 		libsys_sigmask_set(mask); /* it started with all blocked (PG_SIGS_OFF) */
 		if (have)
 			sys_sigaltstack(ss.rdi, ss.rsi, ABI_SS_SET, onstack);

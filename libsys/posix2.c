@@ -512,13 +512,23 @@ static bool lock_visit(const struct pg_region_info *v, void *arg)
 	if (v->backing == PG_BACK_STACK)
 		return false; /* resident as far as it has grown (Linux's stack
 			       * area is that part too); it grows on faults */
+	if (v->backing == PG_BACK_SHARED) {
+		/* a shared object's pages, as far as it is long: past its end
+		 * nothing is there to lock (SIGBUS), which Linux's mlockall
+		 * passes over; libsys's own whole mapping of an open object
+		 * (1 GiB) is not the program's */
+		if (!libsys_shm_is_base(v->start))
+			madvise((void *)v->start, v->end - v->start, MADV_WILLNEED);
+		return false;
+	}
 	*failed = lock_pages(v->start, v->end - v->start, 1);
 	return *failed != 0;
 }
 
 /* MCL_CURRENT: fault in every mapping the process has (its program,
- * heap and mmaps; not the pager-placed pages, nor the stack's ungrown
- * part). */
+ * heap and mmaps and shared memory as far as its object goes; not the
+ * pager-placed pages, libsys's own mappings of open objects, nor the
+ * stack's ungrown part). */
 static int lock_all_current(void)
 {
 	int failed = 0; /* a lock_pages failed: errno is set */

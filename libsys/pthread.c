@@ -54,6 +54,11 @@ struct libsys_pthread {
 	struct robust_head rhead;
 	uint32_t rpid, rid;
 	uint64_t ruser; /* set_robust_list's head (0: rhead is the pager's) */
+	/* the creator's floating-point environment, the new thread's from its
+	 * start, as Linux copies it (C11: inherited): MXCSR, and the x87's
+	 * control and status words */
+	uint32_t mxcsr;
+	uint16_t fcw, fsw;
 };
 
 static void robust_exit(struct libsys_pthread *t);
@@ -62,6 +67,24 @@ static void run_key_destructors(struct libsys_pthread *t);
 
 /* The main thread's pthread_t (it has no block); the pager's thread 0. */
 static struct libsys_pthread main_thread = { .slot = 1 };
+
+/* The calling thread's floating-point environment into t (fenv_save) or
+ * from it (fenv_load): MXCSR whole, the x87's control word and exception
+ * flags (the rest of the x87 is empty between calls). */
+static void fenv_save(struct libsys_pthread *t)
+{
+	__asm__ volatile("stmxcsr %0\n\tfnstcw %1\n\tfnstsw %2"
+			 : "=m"(t->mxcsr), "=m"(t->fcw), "=m"(t->fsw));
+}
+
+static void fenv_load(const struct libsys_pthread *t)
+{
+	struct { /* fldenv's 28 bytes, all but the words zero */
+		uint16_t cw, r0, sw, r1, tw, r2;
+		uint32_t ip, cs, dp, ds;
+	} env = { .cw = t->fcw, .sw = (uint16_t)(t->fsw & 0x3f), .tw = 0xffff };
+	__asm__ volatile("fldenv %0\n\tldmxcsr %1" : : "m"(env), "m"(t->mxcsr));
+}
 
 static void run(void *arg)
 {
@@ -73,6 +96,7 @@ static void run(void *arg)
 		t->stack_hi = me->hi;
 	}
 	t->ktid = me ? me->ktid : 0;
+	fenv_load(t);
 	__atomic_store_n(&t->slot, me && me->slot ? me->slot : ~0u, __ATOMIC_RELEASE);
 	futex_wake(&t->slot, INT_MAX); /* a pthread_kill that came first */
 	if (!setjmp(t->exit_jb))
@@ -157,6 +181,7 @@ int pthread_create(pthread_t *out, const pthread_attr_t *attr,
 	t->fn = fn;
 	t->arg = arg;
 	t->done = attr && attr->detachstate == PTHREAD_CREATE_DETACHED ? DETACHED : RUNNING;
+	fenv_save(t);
 	int e;
 	/* a joined thread's slot frees a moment after it ended: retry a while */
 	void *ustack = attr && attr->own_stack ? (void *)attr->__reserved[0] : NULL;
@@ -284,6 +309,50 @@ int pthread_join(pthread_t t, void **ret)
 		*ret = t->ret;
 	free(t);
 	return 0;
+}
+
+/* pthread_join's wait for t's end, until abstime on clock clk (abstime
+ * NULL: none; try: not at all, EBUSY while t runs). */
+static int join_by(pthread_t t, void **ret, int clk, const struct timespec *abstime, int try)
+{
+	pthread_testcancel();
+	if (!t || t == &main_thread || t == pthread_self())
+		return t == pthread_self() ? EDEADLK : EINVAL;
+	unsigned st;
+	while ((st = __atomic_load_n(&t->done, __ATOMIC_ACQUIRE)) != DONE) {
+		if (st == DETACHED)
+			return EINVAL;
+		uint64_t ms = FUTEX_FOREVER;
+		if (st == RUNNING && try)
+			return EBUSY;
+		if (st == RUNNING) { /* (ENDING: it is off its stack in a moment) */
+			int e = libsys_ms_until_on(clk, abstime, &ms);
+			if (e)
+				return e;
+		}
+		futex_wait(&t->done, st, ms);
+	}
+	if (ret)
+		*ret = t->ret;
+	free(t);
+	return 0;
+}
+
+int pthread_tryjoin_np(pthread_t t, void **ret)
+{
+	return join_by(t, ret, CLOCK_REALTIME, NULL, 1);
+}
+
+int pthread_timedjoin_np(pthread_t t, void **ret, const struct timespec *abstime)
+{
+	return join_by(t, ret, CLOCK_REALTIME, abstime, 0);
+}
+
+int pthread_clockjoin_np(pthread_t t, void **ret, clockid_t clk, const struct timespec *abstime)
+{
+	if (clk != CLOCK_REALTIME && clk != CLOCK_MONOTONIC)
+		return EINVAL;
+	return join_by(t, ret, clk, abstime, 0);
 }
 
 pthread_t pthread_self(void)

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include "abi/page.h"
 #include "abi/err.h"
 #include "abi/pager.h"
 #include <string.h>
@@ -266,6 +267,16 @@ void libsys_shm_close(int shm)
 		munmap(base, SHM_SPAN);
 }
 
+int libsys_shm_is_base(uint64_t a)
+{
+	tab_take();
+	int found = 0;
+	for (int i = 0; i < nobjs && !found; i++)
+		found = objs[i] && objs[i]->used && (uint64_t)(uintptr_t)objs[i]->base == a;
+	tab_give();
+	return found;
+}
+
 uint64_t libsys_shm_base(int shm)
 {
 	return (uint64_t)(uintptr_t)obj(shm - 1)->base;
@@ -391,12 +402,15 @@ int truncate(const char *path, off_t len)
 
 /* mmap of object shm: MAP_SHARED maps its own pages, MAP_PRIVATE them
  * copy-on-write (pages not written here are the object's: later writes
- * to it show through them, as Linux's); anywhere: a MAP_FIXED address is
- * ENOMEM. */
-void *libsys_shm_mmap(int shm, size_t len, int prot, int flags, long off, int access_ok)
+ * to it show through them, as Linux's); where the pager places it, or at
+ * addr with MAP_FIXED (replacing what is there) or MAP_FIXED_NOREPLACE
+ * (EEXIST over a mapping). */
+void *libsys_shm_mmap(void *addr, int shm, size_t len, int prot, int flags, long off,
+		      int fd_rdonly)
 {
 	char *src = obj(shm - 1)->base + off;
-	if (!access_ok) {
+	int shared = (flags & MAP_TYPE) != MAP_PRIVATE;
+	if (fd_rdonly && shared && (prot & PROT_WRITE)) {
 		errno = EACCES;
 		return MAP_FAILED;
 	}
@@ -404,23 +418,27 @@ void *libsys_shm_mmap(int shm, size_t len, int prot, int flags, long off, int ac
 		errno = len ? ENOMEM : EINVAL;
 		return MAP_FAILED;
 	}
-	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
-		errno = ENOMEM;
-		return MAP_FAILED;
+	uint64_t at = 0, how = MREMAP_MAYMOVE;
+	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) { /* at addr, replacing or not */
+		if ((uintptr_t)addr % PAGE_SIZE) {
+			errno = EINVAL;
+			return MAP_FAILED;
+		}
+		at = (uintptr_t)addr;
+		how |= MREMAP_FIXED | (flags & MAP_FIXED_NOREPLACE ? PG_MREMAP_NOREPLACE : 0);
 	}
+	if (!shared) /* copy-on-write over the object's pages */
+		how |= PG_MREMAP_PRIVATE;
+	else if (fd_rdonly)
+		how |= PG_MREMAP_RDONLY; /* mprotect cannot make it writable */
 	char *p = MAP_FAILED;
-	if ((flags & MAP_TYPE) == MAP_PRIVATE) { /* copy-on-write over the object's pages */
-		struct sys_msg m = { .label = PG_MREMAP,
-				     .w = { (uint64_t)(uintptr_t)src, 0, len,
-					    MREMAP_MAYMOVE | PG_MREMAP_PRIVATE } };
-		int e = libsys_pg_call(&m);
-		if (e)
-			errno = libsys_errno(e);
-		else
-			p = (char *)(uintptr_t)m.w[0];
-	} else {
-		p = mremap(src, 0, len, MREMAP_MAYMOVE);
-	}
+	struct sys_msg m = { .label = PG_MREMAP,
+			     .w = { (uint64_t)(uintptr_t)src, 0, len, how | at } };
+	int e = libsys_pg_call(&m);
+	if (e)
+		errno = e == E_BUSY ? EEXIST : libsys_errno(e);
+	else
+		p = (char *)(uintptr_t)m.w[0];
 	if (p != MAP_FAILED && prot != (PROT_READ | PROT_WRITE) && mprotect(p, len, prot)) {
 		munmap(p, len);
 		return MAP_FAILED;

@@ -912,6 +912,7 @@ static int fork_region(struct dp_space *parent, struct dp_space *child,
 			c->fork = r->fork;
 			c->shm_hold = r->shm_hold;
 			c->shm_private = r->shm_private;
+			c->no_write = r->no_write;
 		}
 		/* a private mapping's written pages: copy-on-write, as anonymous
 		 * memory's (its object's pages stay read-only in both) */
@@ -926,6 +927,7 @@ static int fork_region(struct dp_space *parent, struct dp_space *child,
 	c->fvaddr = r->fvaddr;
 	c->filesz = r->filesz;
 	c->mergeable = r->mergeable;
+	c->no_write = r->no_write;
 	c->fork = r->fork; /* Linux's VM_WIPEONFORK stays with the child */
 	if (r->fork & REGION_WIPEONFORK)
 		return E_OK;
@@ -1411,6 +1413,10 @@ int dp_protect_range(struct dp_space *s, uint64_t start, uint64_t end,
 		return E_NOMEM;
 	if (meets_fixed(s, start, end))
 		return E_INVAL;
+	for (struct region *r = region_first(&s->regions, start); (rights & MAP_W) && r &&
+	     r->start < end; r = region_next(&s->regions, r))
+		if (r->no_write)
+			return E_PERM; /* EACCES, nothing changed */
 	uint64_t at = start;
 	while (at < end) {
 		struct region *r = region_find(&s->regions, at);

@@ -36,8 +36,13 @@ static long kill(struct proc *p, const struct sys_msg *m, struct sys_msg *r, con
 	       (m->w[FAULT_MSG_ACCESS] & FAULT_ACC_NOSIGNAL) ? " (its signal blocked, or no stack for the handler)" : "",
 	       m->w[FAULT_MSG_ADDR], m->w[FAULT_MSG_IP]);
 	STAT_ADD(dp_stats.kills, 1);
-	proc_end(p, PG_WAIT_KILLED, bus ? PG_KILLED_SIGNAL | 7 : label, m->w[FAULT_MSG_ADDR],
-		 m->w[FAULT_MSG_IP]);
+	/* the status says the fault (libsys makes it the signal), or for
+	 * another vector (int3's #BP: SIGTRAP, x87/SIMD: SIGFPE, #AC: SIGBUS)
+	 * the signal itself, as WTERMSIG shows it on Linux */
+	int osig = label == FAULT_OTHER ? sig_of_fault(p, m) : 0;
+	proc_end(p, PG_WAIT_KILLED,
+		 bus ? PG_KILLED_SIGNAL | 7 : osig ? PG_KILLED_SIGNAL | (uint64_t)osig : label,
+		 m->w[FAULT_MSG_ADDR], m->w[FAULT_MSG_IP]);
 	return FAULT_REPLY_KILL; /* the thread is gone already; harmless */
 }
 

@@ -134,6 +134,9 @@ static int mmap_check(const struct sys_msg *m, struct mmap_req *q)
 		return E_INVAL;
 	if (type == LX_MAP_SHARED_VALIDATE && (q->flags & ~LX_MAP_KNOWN))
 		return E_INVAL;
+	if (type == LX_MAP_SHARED_VALIDATE && !q->file)
+		return E_INVAL; /* a file's type only: anonymous memory (MAP_SHARED |
+				 * MAP_PRIVATE) is EINVAL on Linux */
 	if (q->flags & LX_MAP_HUGETLB)
 		return E_INVAL; /* no huge pages here */
 	if (page_up(len) < len || page_up(len) > PG_USER_END - MMAP_MIN)
@@ -181,6 +184,8 @@ long do_mmap(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 		e = place(p, m->w[0], &q);
 	if (e)
 		return e;
+	if (q.file && (q.flags & LX_MAP_TYPE) != LX_MAP_PRIVATE)
+		region_find(&p->mem.regions, q.at)->no_write = 1; /* a read-only file */
 	if (q.flags & LX_MAP_POPULATE)
 		dp_populate(&p->mem, q.at, q.at + q.size); /* best effort, as Linux */
 	if (q.flags & (LX_MAP_FIXED | LX_MAP_FIXED_NOREPLACE))
@@ -222,26 +227,45 @@ static int grow_in_place(struct proc *p, struct region *rg, uint64_t old_end,
 
 /* mremap(a, 0, nlen, MREMAP_MAYMOVE) as Linux: a new mapping of nlen
  * bytes of the MAP_SHARED object a lies in, from a's page on, placed as
- * mmap places (w0 = its address); both see the same frames.  With priv
- * (PG_MREMAP_PRIVATE: libsys's MAP_PRIVATE of a file) the new mapping is
- * private: copy-on-write over the object's frames.  E_INVAL if a is not
- * in shared memory. */
-static int mremap_alias(struct proc *p, uint64_t a, uint64_t nlen, bool priv,
-			struct sys_msg *r)
+ * mmap places, or at dst (MREMAP_FIXED: replacing what is there, unless
+ * noreplace, PG_MREMAP_NOREPLACE, which is E_BUSY over a mapping, as
+ * MAP_FIXED_NOREPLACE) (w0 = its address); both see the same frames.
+ * With priv (PG_MREMAP_PRIVATE: libsys's MAP_PRIVATE of a file) the new
+ * mapping is private: copy-on-write over the object's frames.  E_INVAL
+ * if a is not in shared memory. */
+static long mremap_alias(struct proc *p, uint64_t a, uint64_t nlen, bool priv, uint64_t dst,
+			 bool noreplace, bool no_write, struct sys_msg *r)
 {
 	struct region *rg = region_find(&p->mem.regions, a);
 	if (!rg || !rg->shm || rg->kind != PG_BACK_SHARED || rg->shm_private)
 		return E_INVAL;
-	uint64_t at;
-	int e = region_place(&p->mem.regions, nlen, PG_MMAP_BASE, PG_MMAP_LIMIT, &at);
-	if (e)
-		return e;
+	struct shm *o = rg->shm;
+	uint64_t at = dst, va0 = rg->shm_va0;
+	unsigned rights = rg->rights;
+	int e;
+	if (dst && (dst < MMAP_MIN || dst + nlen > PG_IPC_BUF_BASE || dst + nlen < dst))
+		return E_INVAL;
+	if (dst && !noreplace && pg_frees_many(p, dst, dst + nlen))
+		return PG_ALONE; /* nothing changed yet */
+	dp_shm_get(o); /* the unmap below may take a's own region */
+	if (dst && !noreplace)
+		e = dp_unmap(&p->mem, dst, dst + nlen);
+	else if (!dst)
+		e = region_place(&p->mem.regions, nlen, PG_MMAP_BASE, PG_MMAP_LIMIT, &at);
+	else
+		e = E_OK;
 	/* the new region's page at `at` is the object's page at a */
-	e = dp_register_shared(&p->mem, at, nlen, rg->rights, rg->shm, at - (a - rg->shm_va0));
+	if (!e)
+		e = dp_register_shared(&p->mem, at, nlen, rights, o, at - (a - va0));
 	if (!e) {
-		region_find(&p->mem.regions, at)->shm_private = priv;
+		struct region *nr = region_find(&p->mem.regions, at);
+		nr->shm_private = priv;
+		nr->no_write = !priv && no_write;
+		if (dst)
+			dp_merge_around(&p->mem, at, at + nlen);
 		r->w[0] = at;
 	}
+	dp_shm_put(o);
 	return e;
 }
 
@@ -257,6 +281,7 @@ static long move_shared(struct proc *p, struct region *rg, uint64_t a, uint64_t 
 	struct shm *o = rg->shm;
 	uint64_t va0 = rg->shm_va0, at = dst;
 	unsigned rights = rg->rights;
+	bool no_write = rg->no_write;
 	int e;
 	if (pg_frees_many(p, a, a + olen) || (dst && pg_frees_many(p, dst, dst + nlen)))
 		return PG_ALONE;
@@ -267,6 +292,7 @@ static long move_shared(struct proc *p, struct region *rg, uint64_t a, uint64_t 
 	/* the new region's page at `at` is the object's page at a */
 	if ((e = dp_register_shared(&p->mem, at, nlen, rights, o, at - (a - va0))))
 		return e;
+	region_find(&p->mem.regions, at)->no_write = no_write;
 	if (!(flags & LX_MREMAP_DONTUNMAP) && (e = dp_unmap(&p->mem, a, a + olen))) {
 		dp_unmap(&p->mem, at, at + nlen);
 		return e;
@@ -309,9 +335,13 @@ long do_mremap(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 {
 	uint64_t a = m->w[0], olen = page_up(m->w[1]), nlen = page_up(m->w[2]);
 	uint64_t flags = m->w[3] & (PAGE_SIZE - 1), dst = m->w[3] & ~(uint64_t)(PAGE_SIZE - 1);
-	if (m->w[1] == 0 && (m->w[3] & ~(uint64_t)PG_MREMAP_PRIVATE) == LX_MREMAP_MAYMOVE &&
+	uint64_t aflags = flags & ~(uint64_t)(PG_MREMAP_PRIVATE | PG_MREMAP_NOREPLACE |
+					      PG_MREMAP_RDONLY);
+	if (m->w[1] == 0 && (aflags == LX_MREMAP_MAYMOVE ||
+			     (aflags == (LX_MREMAP_MAYMOVE | LX_MREMAP_FIXED) && dst)) &&
 	    a % PAGE_SIZE == 0 && nlen && nlen >= m->w[2] && nlen <= PG_MMAP_LIMIT - PG_MMAP_BASE)
-		return mremap_alias(p, a, nlen, m->w[3] & PG_MREMAP_PRIVATE, r);
+		return mremap_alias(p, a, nlen, flags & PG_MREMAP_PRIVATE, dst,
+				    flags & PG_MREMAP_NOREPLACE, flags & PG_MREMAP_RDONLY, r);
 	if ((flags & ~(uint64_t)(LX_MREMAP_MAYMOVE | LX_MREMAP_FIXED | LX_MREMAP_DONTUNMAP)) ||
 	    ((flags & (LX_MREMAP_FIXED | LX_MREMAP_DONTUNMAP)) && !(flags & LX_MREMAP_MAYMOVE)) ||
 	    a % PAGE_SIZE || nlen < m->w[2] || olen < m->w[1] || nlen == 0 || olen == 0)

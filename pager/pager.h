@@ -320,6 +320,8 @@ long do_sigaction(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
  * fault back from a handler that could not run, the
  * FAULT_REPLY_SIGNAL answer in r; else 0: kill as without one. */
 long sig_fault(struct proc *p, const struct sys_msg *m, struct sys_msg *r, bool bus);
+/* The Linux signal number of the fault in m (0: none: a vector without one). */
+int sig_of_fault(struct proc *p, const struct sys_msg *m);
 /* What signal sig (0: SIGKILL's code 0) does to p. */
 enum sig_action { SIG_ACT_IGNORE, SIG_ACT_HANDLE, SIG_ACT_END, SIG_ACT_STOP };
 enum sig_action sig_action(const struct proc *p, int sig);

@@ -271,6 +271,8 @@ long do_shm_at(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 			       (fl & PG_SHM_RDONLY) ? MAP_R : MAP_R | MAP_W, o, at);
 	if (e)
 		return e == E_BUSY ? E_INVAL : e; /* an attachment there: EINVAL */
+	if (fl & PG_SHM_RDONLY) /* as Linux's: never made writable (EACCES) */
+		region_find(&p->mem.regions, at)->no_write = 1;
 	o->seg->atime = m->w[3];
 	o->seg->lpid = p->pid;
 	r->w[0] = at;

@@ -125,7 +125,8 @@ static bool same_kind(const struct region *a, const struct region *b)
 	       a->mergeable == b->mergeable && a->fork == b->fork && a->b == b->b &&
 	       a->fdata == b->fdata &&
 	       a->fvaddr == b->fvaddr && a->filesz == b->filesz && a->shm == b->shm && a->shm_va0 == b->shm_va0 &&
-	       a->shm_hold == b->shm_hold && a->shm_private == b->shm_private;
+	       a->shm_hold == b->shm_hold && a->shm_private == b->shm_private &&
+	       a->no_write == b->no_write;
 }
 
 bool region_merge_next(struct region_set *s, struct region *r)

@@ -47,6 +47,10 @@ struct region {
 	 * page into a private frame (demand.c's cow_fault), as Linux's
 	 * private file mappings */
 	uint8_t shm_private;
+	/* a MAP_SHARED mapping of a read-only descriptor (an initrd file, a
+	 * file opened O_RDONLY): mprotect may not make it writable (Linux's
+	 * VM_MAYWRITE clear: EACCES) */
+	uint8_t no_write;
 };
 
 #define REGION_DONTFORK   1 /* a fork child has no such region */

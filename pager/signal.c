@@ -32,7 +32,7 @@ enum { CLD_STOPPED_ = 5, CLD_CONTINUED_ = 6 };
 #define STOP_SIGS (1ull << (SIGSTOP_ - 1) | 1ull << (SIGTSTP_ - 1) | \
 		   1ull << (SIGTTIN_ - 1) | 1ull << (SIGTTOU_ - 1))
 enum { SEGV_MAPERR_ = 1, SEGV_ACCERR_ = 2, ILL_ILLOPN_ = 2, FPE_INTDIV_ = 1,
-       FPE_FLTINV_ = 7, BUS_ADRALN_ = 1, BUS_ADRERR_ = 2, TRAP_BRKPT_ = 1, SI_KERNEL_ = 0x80 };
+       FPE_FLTINV_ = 7, BUS_ADRALN_ = 1, BUS_ADRERR_ = 2, SI_KERNEL_ = 0x80 };
 
 /* The signal (0: none) and si_code of the fault in m; *addr = si_addr. */
 static int fault_signal(struct proc *p, const struct sys_msg *m, int *code, uint64_t *addr)
@@ -52,7 +52,10 @@ static int fault_signal(struct proc *p, const struct sys_msg *m, int *code, uint
 	case FAULT_DE: *code = FPE_INTDIV_; return SIGFPE_;
 	case FAULT_OTHER:
 		switch (vector) {
-		case 3: *code = TRAP_BRKPT_; return SIGTRAP_;
+		case 3: /* int3: Linux's force_sig, SI_KERNEL, no address */
+			*addr = 0;
+			*code = SI_KERNEL_;
+			return SIGTRAP_;
 		case 16: case 19: *code = FPE_FLTINV_; return SIGFPE_;
 		case 17: *code = BUS_ADRALN_; return SIGBUS_;
 		default: return 0;
@@ -60,6 +63,13 @@ static int fault_signal(struct proc *p, const struct sys_msg *m, int *code, uint
 	default:
 		return 0;
 	}
+}
+
+int sig_of_fault(struct proc *p, const struct sys_msg *m)
+{
+	int code;
+	uint64_t addr;
+	return fault_signal(p, m, &code, &addr);
 }
 
 long sig_fault(struct proc *p, const struct sys_msg *m, struct sys_msg *r, bool bus)

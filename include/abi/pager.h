@@ -180,11 +180,14 @@
  *                                                 addr + old len) is in one
  *                                                 mapping; E_INVAL bad flags.
  *                    Old len 0, w3 = MAYMOVE      A second mapping of the
- *                    (| PG_MREMAP_PRIVATE):       shared object addr is in,
- *                                                 from addr's page on
- *                                                 (private: copy-on-write,
+ *                    (| PG_MREMAP_PRIVATE)        shared object addr is in,
+ *                    (| FIXED | dst, and          from addr's page on
+ *                    | PG_MREMAP_NOREPLACE):      (private: copy-on-write,
  *                                                 unwritten pages the
- *                                                 object's); E_INVAL not
+ *                                                 object's), at dst if
+ *                                                 FIXED (replacing; with
+ *                                                 NOREPLACE E_BUSY over a
+ *                                                 mapping); E_INVAL not
  *                                                 MAP_SHARED memory
  *   PG_SIGACTION     w0 = signals with a handler  -  a fault raising one of
  *                    (bit sig - 1), w1 = the      them (abi/signal.h) is
@@ -615,6 +618,9 @@ struct pg_poll {
 #define PG_SPAWN_MAX   512            /* bytes of a PG_SPAWN buffer */
 #define PG_EXEC_MAX    3072           /* PG_IO_EXEC's bytes for the new image */
 #define PG_MREMAP_PRIVATE 0x800      /* PG_MREMAP's w3: a private second mapping */
+#define PG_MREMAP_NOREPLACE 0x400    /* PG_MREMAP's w3: a second mapping at a free dst only */
+#define PG_MREMAP_RDONLY 0x200       /* PG_MREMAP's w3: of a read-only descriptor (never
+				      * made writable: mprotect EACCES) */
 #define PG_EXEC_KEEP_MAX 256          /* PG_IO_EXEC's kept mappings (K) */
 
 /* PG_IO_EXEC: a pipe end a close-on-exec descriptor holds, let go when the

@@ -19,6 +19,12 @@
 #define SHM_LOCK   11
 #define SHM_UNLOCK 12
 #define SHMLBA     4096
+/* shm_perm.mode's status bits (IPC_STAT), as Linux's */
+#define SHM_DEST      01000  /* removed (IPC_RMID), waiting for its last detach */
+#define SHM_LOCKED    02000
+/* shmget flags Linux has; ignored here (ordinary pages, committed lazily) */
+#define SHM_HUGETLB   04000
+#define SHM_NORESERVE 010000
 
 typedef unsigned long shmatt_t;
 struct shmid_ds {

@@ -38,6 +38,8 @@ START_TEST(width_and_flags)
 	SAME("[%*d]", -6, 1);
 	SAME("[%#x] [%#X] [%#o] [%#x] [%#o] [%#10x] [%-#8o] [%#010x]", 255u, 255u, 8u, 0u, 0u, 0xabu, 9u, 0x1fu);
 	SAME("[%#lx] [%#llo]", 0x123456789abcul, 0777ull);
+	SAME("[%'d] [%'8u] [%-'6d]", 1234567, 7654321u, -42);
+	SAME("[%p] [%8p] [%-8p]", (void *)0, (void *)0, (void *)0);
 }
 END_TEST
 

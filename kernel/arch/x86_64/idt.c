@@ -24,11 +24,15 @@ static void set_gate(unsigned v, uint64_t handler, unsigned ist)
 }
 
 /* idt_init: fill the table once (BSP); double fault and NMI run on their own
- * IST stacks so a broken kernel stack still gets a dump. */
+ * IST stacks so a broken kernel stack still gets a dump.  int3 (#BP) and
+ * into (#OF) may be used from ring 3, as Linux lets them (DPL 3): a
+ * program's breakpoint is a #BP the pager turns into SIGTRAP, not a #GP
+ * (SIGSEGV). */
 void idt_init(void)
 {
 	for (unsigned v = 0; v < 256; v++)
 		set_gate(v, isr_stub_table[v], 0);
+	idt[3].type = idt[4].type = 0xEE; /* present, ring 3, interrupt gate */
 	idt[8].ist = IST_DOUBLE_FAULT;
 	idt[2].ist = IST_NMI;
 }
