@@ -81,7 +81,7 @@ int region_add(struct region_set *s, uint64_t start, uint64_t end,
 		return E_INVAL;
 	if (!range_free(s, start, end))
 		return E_BUSY;
-	struct region *r = region_count(s) < REGION_SET_MAX ? pool_get(&pool) : NULL;
+	struct region *r = region_set_count(s) < REGION_SET_MAX ? pool_get(&pool) : NULL;
 	if (!r)
 		return E_NOMEM;
 	r->node.key = r->start = start;
@@ -108,7 +108,7 @@ int region_split(struct region_set *s, uint64_t at)
 	struct region *r = region_find(s, at);
 	if (!r || r->start == at)
 		return E_OK;
-	struct region *hi = region_count(s) < REGION_SET_MAX ? pool_get(&pool) : NULL;
+	struct region *hi = region_set_count(s) < REGION_SET_MAX ? pool_get(&pool) : NULL;
 	if (!hi)
 		return E_NOMEM;
 	*hi = *r;
@@ -243,7 +243,7 @@ bool region_is_lazy(const struct region *r)
 
 uint64_t region_pages(const struct region_set *s)
 {
-	return ((uint64_t)region_count(s) * sizeof(struct region) + PAGE_SIZE - 1) / PAGE_SIZE;
+	return ((uint64_t)region_set_count(s) * sizeof(struct region) + PAGE_SIZE - 1) / PAGE_SIZE;
 }
 
 size_t region_nodes_used(void)

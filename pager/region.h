@@ -132,7 +132,7 @@ bool region_is_lazy(const struct region *r);
 bool region_check(const struct region_set *s);
 
 /* The regions s holds. */
-static inline size_t region_count(const struct region_set *s)
+static inline size_t region_set_count(const struct region_set *s)
 {
 	return s->t.count;
 }

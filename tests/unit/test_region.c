@@ -97,7 +97,7 @@ START_TEST(set_stops_at_max)
 	for (unsigned i = 0; i < REGION_SET_MAX; i++)
 		ck_assert_int_eq(region_add(&s, (2 * i + 1) * P, (2 * i + 2) * P,
 					    PG_BACK_ANON, 3), E_OK);
-	ck_assert_uint_eq(region_count(&s), REGION_SET_MAX);
+	ck_assert_uint_eq(region_set_count(&s), REGION_SET_MAX);
 	ck_assert_uint_eq(region_pages(&s),
 			  (REGION_SET_MAX * sizeof(struct region) + P - 1) / P);
 	ck_assert_int_eq(region_add(&s, (1ull << 30), (1ull << 30) + P, PG_BACK_ANON, 3),
@@ -105,7 +105,7 @@ START_TEST(set_stops_at_max)
 	uint64_t big = 1ull << 32;
 	ck_assert_int_eq(region_add(&o, big, big + 4 * P, PG_BACK_ANON, 3), E_OK);
 	ck_assert_int_eq(region_add(&s, 0, P, PG_BACK_ANON, 3), E_NOMEM);
-	ck_assert_uint_eq(region_count(&s), REGION_SET_MAX);
+	ck_assert_uint_eq(region_set_count(&s), REGION_SET_MAX);
 	/* remove one, and the add goes; then the split of a big one does not */
 	ck_assert_int_eq(region_remove(&s, 3 * P), E_OK);
 	ck_assert_int_eq(region_add(&s, 3 * P, 4 * P, PG_BACK_ANON, 3), E_OK);
@@ -121,16 +121,16 @@ START_TEST(set_stops_at_max)
 	ck_assert_int_eq(region_remove(&s, 5 * P), E_OK);
 	ck_assert_int_eq(region_add(&s, 4 * P, 5 * P, PG_BACK_ANON, 3), E_OK);
 	ck_assert(region_merge_next(&s, region_find(&s, 3 * P)));
-	ck_assert_uint_eq(region_count(&s), REGION_SET_MAX - 1);
+	ck_assert_uint_eq(region_set_count(&s), REGION_SET_MAX - 1);
 	ck_assert_int_eq(region_split(&s, big + 2 * P), E_OK);
-	ck_assert_uint_eq(region_count(&s), REGION_SET_MAX);
+	ck_assert_uint_eq(region_set_count(&s), REGION_SET_MAX);
 	ck_assert(region_check(&s));
 	struct region *r;
 	while ((r = region_from(&s, 0)))
 		ck_assert_int_eq(region_remove(&s, r->start), E_OK);
 	while ((r = region_from(&o, 0)))
 		ck_assert_int_eq(region_remove(&o, r->start), E_OK);
-	ck_assert_uint_eq(region_count(&s), 0);
+	ck_assert_uint_eq(region_set_count(&s), 0);
 	ck_assert_uint_eq(region_nodes_used(), used0);
 	pool_grow = NULL;
 	pool_shrink = NULL;
