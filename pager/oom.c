@@ -45,13 +45,21 @@ bool oom_protected(const struct proc *p)
 	return p->kept;
 }
 
-/* What p costs memory: its resident pages plus the pages its region
- * nodes take in our pools (a process mapping page after page, touching
- * none, holds little but nodes: hostile18_maps; with Linux's limit of
- * REGION_SET_MAX regions each, enough such processes still fill memory). */
+/* What p costs memory: its resident pages plus the pages its records
+ * take in our pools, region nodes and page-table tree (as Linux counts a
+ * process's page tables): a process mapping page after page, touching
+ * none, holds little but region nodes (hostile18_maps; with Linux's limit
+ * of REGION_SET_MAX regions each, enough such processes still fill
+ * memory), and one touching a page in every 2 MiB costs a leaf of records
+ * (and a kernel page-table page) a page (hostile18_sparse). */
+static uint64_t records(const struct proc *p)
+{
+	return region_pages(&p->mem.regions) + pagetab_table_pages(&p->mem.pages);
+}
+
 static uint64_t footprint(const struct proc *p)
 {
-	return dp_pages(&p->mem) + region_pages(&p->mem.regions);
+	return dp_pages(&p->mem) + records(p);
 }
 
 /* The live process to kill (the highest score), or NULL: oom_pick over
@@ -116,9 +124,9 @@ static long kill_victim(struct proc *v, struct proc *p, const struct sys_msg *m,
 			uint64_t owed, struct sys_msg *r)
 {
 	uint32_t vpid = v->pid, ppid = p->pid;
-	printf("pid %u killed: out of memory (%s, %lu resident pages, %lu pages of regions, "
+	printf("pid %u killed: out of memory (%s, %lu resident pages, %lu pages of records, "
 	       "oom_score_adj %d: %s; pid %u found no free frame at 0x%lx)\n", vpid, v->name,
-	       dp_pages(&v->mem), region_pages(&v->mem.regions), v->oom_adj,
+	       dp_pages(&v->mem), records(v), v->oom_adj,
 	       v->oom_adj ? "the highest score with its oom_score_adj" :
 			    "the most pages", ppid, m->w[FAULT_MSG_ADDR]);
 	STAT_ADD(dp_stats.kills, 1);
