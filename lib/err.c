@@ -22,6 +22,7 @@ static const char *const names[E_COUNT] = {
 	[E_NOEXEC] = "not an executable",
 	[E_TIMEDOUT] = "timed out",
 	[E_INTR] = "interrupted by a signal",
+	[E_NOSPC] = "no space left",
 };
 
 /* err_str: readable name of e; "unknown error" for anything out of range. */

@@ -45,6 +45,7 @@ int libsys_errno(int e)
 	case E_TIMEDOUT: return ETIMEDOUT;
 	case E_INTR: return EINTR;
 	case E_OVERFLOW: return EOVERFLOW;
+	case E_NOSPC: return ENOSPC;
 	default: return EINVAL;
 	}
 }

@@ -180,7 +180,8 @@ int libsys_shm_open_obj(const char *n, uint64_t flags, int *made)
 
 /* shm_open: O_RDONLY or O_RDWR, O_CREAT, O_EXCL, O_TRUNC; mode is kept
  * by nobody (one user).  A descriptor, or -1 with errno: EINVAL a bad name
- * or access mode, ENOENT, EEXIST, ENFILE (SHM_NAMES objects), EMFILE. */
+ * or access mode, ENOENT, EEXIST, ENFILE (SHM_NAMES objects), EMFILE, ENOSPC (the
+ * system holds the most names it may: the pager's SHM_NAMES_MAX). */
 int shm_open(const char *name, int oflag, mode_t mode)
 {
 	(void)mode;

@@ -15,6 +15,13 @@
 
 #define SHM_MAX 256 /* objects of the pool's own array; more grow it */
 #define SHM_NAMES_FIXED 16 /* names of the pool's own array; more grow it */
+/* Names in the whole system at most: Linux's tmpfs inode limit (half of
+ * RAM's pages) at 128 MiB.  A name outlives the process that made it and
+ * belongs to nobody the OOM killer could end, and the names are a sorted
+ * list walked under pg.big for writing: one program making names without
+ * end took memory in nodes no exit gave back, and every request that ran
+ * alone slowed with it (hostile18_names). */
+#define SHM_NAMES_MAX 16384
 
 static struct shm objs[SHM_MAX];
 static struct pool obj_pool;
@@ -210,6 +217,8 @@ int shm_link(const char *name, struct shm *o)
 		return E_BUSY;
 	if (!name_pool.mem)
 		pool_init(&name_pool, name_mem, sizeof name_mem[0], SHM_NAMES_FIXED);
+	if (name_pool.inuse >= SHM_NAMES_MAX)
+		return E_NOSPC;
 	struct shm_name *n = pool_get(&name_pool);
 	if (!n)
 		return E_NOMEM;

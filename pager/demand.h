@@ -147,7 +147,7 @@ size_t shm_objects_used(void);
 /* The namespace of shm_open, one for all processes (share lock, or alone):
  * the object named name, or NULL; name it o (one more reference on o:
  * E_BUSY the name is taken, E_INVAL empty or longer than SHM_NAME_MAX,
- * E_NOMEM); take the name away (its reference dropped, with ops: E_NOENT
+ * E_NOMEM, E_NOSPC: SHM_NAMES_MAX names linked already); take the name away (its reference dropped, with ops: E_NOENT
  * no such name); names in use. */
 struct shm *shm_lookup(const char *name);
 int shm_link(const char *name, struct shm *o);

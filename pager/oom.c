@@ -45,6 +45,23 @@ bool oom_protected(const struct proc *p)
 	return p->kept;
 }
 
+/* What p costs memory: its resident pages plus the pages its records
+ * take in our pools, region nodes and page-table tree (as Linux counts a
+ * process's page tables): a process mapping page after page, touching
+ * none, holds little but region nodes (hostile18_maps; with Linux's limit
+ * of REGION_SET_MAX regions each, enough such processes still fill
+ * memory), and one touching a page in every 2 MiB costs a leaf of records
+ * (and a kernel page-table page) a page (hostile18_sparse). */
+static uint64_t records(const struct proc *p)
+{
+	return region_pages(&p->mem.regions) + pagetab_table_pages(&p->mem.pages);
+}
+
+static uint64_t footprint(const struct proc *p)
+{
+	return dp_pages(&p->mem) + records(p);
+}
+
 /* The live process to kill (the highest score), or NULL: oom_pick over
  * two at a time, the best so far and the next (it needs no memory). */
 static struct proc *choose(uint64_t total)
@@ -55,7 +72,7 @@ static struct proc *choose(uint64_t total)
 		struct proc *q = proc_slot(i);
 		if (!q || q->state != PROC_LIVE)
 			continue;
-		struct oom_cand cand = { q->pid, dp_pages(&q->mem), q->oom_adj,
+		struct oom_cand cand = { q->pid, footprint(q), q->oom_adj,
 					 oom_protected(q) };
 		if (oom_score(&cand, total) == 0)
 			continue; /* never chosen */
@@ -82,7 +99,7 @@ static struct proc *choose_unprotected(void)
 		struct proc *q = proc_slot(i);
 		if (!q || q->state != PROC_LIVE || oom_protected(q) || q->ppid == 0)
 			continue;
-		uint64_t n = dp_pages(&q->mem);
+		uint64_t n = footprint(q);
 		if (!best || n > most || (n == most && q->pid > best->pid)) {
 			best = q;
 			most = n;
@@ -108,11 +125,11 @@ static long kill_victim(struct proc *v, struct proc *p, const struct sys_msg *m,
 			uint64_t owed, struct sys_msg *r)
 {
 	uint32_t vpid = v->pid, ppid = p->pid;
-	printf("pid %u killed: out of memory (%s, %lu resident pages, oom_score_adj %d: %s; "
-	       "pid %u found no free frame at 0x%lx)\n", vpid, v->name,
-	       dp_pages(&v->mem), v->oom_adj,
+	printf("pid %u killed: out of memory (%s, %lu resident pages, %lu pages of records, "
+	       "oom_score_adj %d: %s; pid %u found no free frame at 0x%lx)\n", vpid, v->name,
+	       dp_pages(&v->mem), records(v), v->oom_adj,
 	       v->oom_adj ? "the highest score with its oom_score_adj" :
-			    "the most resident pages", ppid, m->w[FAULT_MSG_ADDR]);
+			    "the most pages", ppid, m->w[FAULT_MSG_ADDR]);
 	STAT_ADD(dp_stats.kills, 1);
 	STAT_ADD(dp_stats.oom_kills, 1);
 	if (v == p)

@@ -18,7 +18,7 @@
 /* A process as the victim choice sees it. */
 struct oom_cand {
 	uint32_t pid;
-	uint64_t resident;  /* pages mapped now */
+	uint64_t resident;  /* pages mapped now, and those its region nodes take */
 	int adj;            /* oom_score_adj, PG_OOM_ADJ_MIN .. PG_OOM_ADJ_MAX */
 	bool protect;       /* init or the shell */
 };

@@ -459,6 +459,23 @@ size_t pagetab_peak(const struct pagetab *t)
 	return t->peak;
 }
 
+/* The leaves under node n at level (its slots at level 0 are leaves). */
+static size_t leaves_under(const struct pt_node *n, int level)
+{
+	if (level == 0)
+		return n->h.count; /* its slots in use, each a leaf */
+	size_t k = 0;
+	for (unsigned i = 0; i < NODE_N; i++)
+		if (n->slot[i])
+			k += leaves_under(n->slot[i], level - 1);
+	return k;
+}
+
+size_t pagetab_table_pages(const struct pagetab *t)
+{
+	return t->root ? t->nodes + leaves_under(t->root, LEVELS - 1) : 0;
+}
+
 size_t pagetab_pages_used(void)
 {
 	return pages.inuse;

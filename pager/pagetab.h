@@ -126,5 +126,10 @@ size_t pagetab_count(const struct pagetab *t);
 size_t pagetab_peak(const struct pagetab *t);
 size_t pagetab_pages_used(void);
 size_t pagetab_shared_entries(void);
+/* The 4 KiB pages t's tree takes: its nodes and the leaves it refers to
+ * (a leaf shared with another table counted in each).  A walk over the
+ * nodes, not the leaves: for the OOM killer's choice, where a process
+ * touching one page in every leaf's span costs a leaf a page. */
+size_t pagetab_table_pages(const struct pagetab *t);
 
 #endif

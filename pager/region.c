@@ -81,7 +81,7 @@ int region_add(struct region_set *s, uint64_t start, uint64_t end,
 		return E_INVAL;
 	if (!range_free(s, start, end))
 		return E_BUSY;
-	struct region *r = pool_get(&pool);
+	struct region *r = region_set_count(s) < REGION_SET_MAX ? pool_get(&pool) : NULL;
 	if (!r)
 		return E_NOMEM;
 	r->node.key = r->start = start;
@@ -108,7 +108,7 @@ int region_split(struct region_set *s, uint64_t at)
 	struct region *r = region_find(s, at);
 	if (!r || r->start == at)
 		return E_OK;
-	struct region *hi = pool_get(&pool);
+	struct region *hi = region_set_count(s) < REGION_SET_MAX ? pool_get(&pool) : NULL;
 	if (!hi)
 		return E_NOMEM;
 	*hi = *r;
@@ -240,6 +240,11 @@ bool region_check(const struct region_set *s)
 bool region_is_lazy(const struct region *r)
 {
 	return r->b != NULL;
+}
+
+uint64_t region_pages(const struct region_set *s)
+{
+	return ((uint64_t)region_set_count(s) * sizeof(struct region) + PAGE_SIZE - 1) / PAGE_SIZE;
 }
 
 size_t region_nodes_used(void)

@@ -12,6 +12,13 @@
 #include "abi/pager.h"
 
 #define REGION_POOL 4096
+/* Regions one set holds at most: Linux's default vm.max_map_count.  Past
+ * it a new region (an add, or the second part of a split) is refused
+ * E_NOMEM, as Linux's mmap, munmap and mprotect give ENOMEM: each region
+ * is a node of the pager's own memory that no resident page shows, and a
+ * program mapping page after page without touching them took all of
+ * memory in nodes (hostile18_maps). */
+#define REGION_SET_MAX 65530
 
 struct backing;
 struct shm;
@@ -67,7 +74,8 @@ struct region_set {
 void region_init(struct region_set *s);
 
 /* Add [start, end).  E_INVAL (unaligned, empty or wrapping range),
- * E_BUSY (overlaps a region), E_NOMEM (no node left). */
+ * E_BUSY (overlaps a region), E_NOMEM (no node left, or s holds
+ * REGION_SET_MAX regions). */
 int region_add(struct region_set *s, uint64_t start, uint64_t end,
 	       unsigned kind, unsigned rights);
 
@@ -99,7 +107,8 @@ int region_remove(struct region_set *s, uint64_t start);
 
 /* Split the region holding at into [start, at) and [at, end), both with
  * its fields.  E_OK also when a region
- * starts at at or none holds it; E_INVAL unaligned; E_NOMEM no node. */
+ * starts at at or none holds it; E_INVAL unaligned; E_NOMEM no node (or
+ * s holds REGION_SET_MAX regions). */
 int region_split(struct region_set *s, uint64_t at);
 
 /* If the region after r starts at r's end and is the same kind of memory
@@ -125,6 +134,16 @@ bool region_is_lazy(const struct region *r);
 /* True if s's tree and its subtree data (sub_lo, sub_hi, sub_gap) are
  * right and no two regions overlap (for tests). */
 bool region_check(const struct region_set *s);
+
+/* The regions s holds. */
+static inline size_t region_set_count(const struct region_set *s)
+{
+	return s->t.count;
+}
+
+/* The pages of pager memory s's region nodes take (rounded up): what a
+ * process costs beyond its resident pages (the OOM killer's score). */
+uint64_t region_pages(const struct region_set *s);
 
 /* Region nodes in use in all sets (for leak checks). */
 size_t region_nodes_used(void);

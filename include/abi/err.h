@@ -25,6 +25,7 @@ enum err {
 	E_NOEXEC,     /* not a valid executable */
 	E_TIMEDOUT,   /* the time given ran out first */
 	E_INTR,       /* a signal came: the wait ended early */
+	E_NOSPC,      /* no room left for one more of a kind (tmpfs names) */
 	E_COUNT
 };
 

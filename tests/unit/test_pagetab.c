@@ -216,6 +216,36 @@ START_TEST(clone_shares_leaves)
 }
 END_TEST
 
+/* pagetab_table_pages: the pages a table's tree takes, nodes and leaves:
+ * what pagetab_pages_used grows by for a table alone; a clone shares the
+ * leaves (counted in both) and adds only nodes; empty, nothing. */
+START_TEST(table_pages_counted)
+{
+	struct pagetab a, b;
+	struct page out;
+	size_t marked = 0;
+	pagetab_init(&a);
+	pagetab_init(&b);
+	size_t used0 = pagetab_pages_used();
+	ck_assert_uint_eq(pagetab_table_pages(&a), 0);
+	ck_assert_int_eq(pagetab_insert(&a, 0x400000, 1, 1, 0), E_OK);
+	ck_assert_uint_eq(pagetab_table_pages(&a), PATH);
+	for (uint64_t i = 1; i < 150; i++) /* one page per leaf: a leaf each */
+		ck_assert_int_eq(pagetab_insert(&a, 0x400000 + i * LEAF_SPAN, i, 1, 0), E_OK);
+	size_t own = pagetab_pages_used() - used0;
+	ck_assert_uint_eq(pagetab_table_pages(&a), own);
+	ck_assert_uint_ge(own, 150 + PATH - 1);
+	ck_assert_int_eq(pagetab_clone(&b, &a, mark, &marked), E_OK);
+	ck_assert_uint_eq(pagetab_table_pages(&b), own);
+	ck_assert_uint_lt(pagetab_pages_used() - used0, 2 * own - 140); /* leaves shared */
+	pagetab_destroy(&b, released, NULL);
+	for (uint64_t i = 0; i < 150; i++)
+		ck_assert(pagetab_remove(&a, 0x400000 + i * LEAF_SPAN, &out));
+	ck_assert_uint_eq(pagetab_table_pages(&a), 0);
+	ck_assert_uint_eq(pagetab_pages_used(), used0);
+}
+END_TEST
+
 /* pagetab_destroy a leaf at a time (a process's end beside other
  * threads): each step takes the first leaf, whose entries and only those
  * are released (a shared one only loses this table's reference), the
@@ -422,6 +452,7 @@ int main(void)
 	tcase_add_test(t, out_of_pages);
 	tcase_add_test(t, random_against_model);
 	tcase_add_test(t, clone_shares_leaves);
+	tcase_add_test(t, table_pages_counted);
 	tcase_add_test(t, destroy_leaf_by_leaf);
 	tcase_add_test(t, clone_out_of_pages);
 	tcase_add_test(t, leaf_hint);

@@ -2,6 +2,8 @@
 #include <check.h>
 #include "check_run.h"
 #include <stdint.h>
+#include <stdlib.h>
+#include "pool.h"
 #include "abi/err.h"
 #include "region.h"
 #include "rng.h"
@@ -64,6 +66,74 @@ START_TEST(set_fills_up)
 	ck_assert_int_eq(region_add(&s, 100000 * P, 100001 * P, PG_BACK_ANON, 3), E_OK);
 	ck_assert_uint_eq(region_find(&s, (2 * 4000 + 1) * P)->start, (2 * 4000 + 1) * P);
 	ck_assert_ptr_null(region_find(&s, (2 * 4000 + 2) * P));
+}
+END_TEST
+
+/* Pool pages from the host's allocator (the pager's come from its window). */
+static void *host_page(uint64_t *cookie)
+{
+	*cookie = 0;
+	return aligned_alloc(POOL_PAGE, POOL_PAGE);
+}
+
+static void host_page_free(void *page, uint64_t cookie)
+{
+	(void)cookie;
+	free(page);
+}
+
+/* A set stops at REGION_SET_MAX regions, however much memory the pool could
+ * grow into: a further add or a split is E_NOMEM and changes nothing; a
+ * second set is not limited by the first; a region removed (or two merged)
+ * makes room again.  Every node goes back. */
+START_TEST(set_stops_at_max)
+{
+	pool_grow = host_page;
+	pool_shrink = host_page_free;
+	size_t used0 = region_nodes_used();
+	static struct region_set s, o;
+	region_init(&s);
+	region_init(&o);
+	for (unsigned i = 0; i < REGION_SET_MAX; i++)
+		ck_assert_int_eq(region_add(&s, (2 * i + 1) * P, (2 * i + 2) * P,
+					    PG_BACK_ANON, 3), E_OK);
+	ck_assert_uint_eq(region_set_count(&s), REGION_SET_MAX);
+	ck_assert_uint_eq(region_pages(&s),
+			  (REGION_SET_MAX * sizeof(struct region) + P - 1) / P);
+	ck_assert_int_eq(region_add(&s, (1ull << 30), (1ull << 30) + P, PG_BACK_ANON, 3),
+			 E_NOMEM);
+	uint64_t big = 1ull << 32;
+	ck_assert_int_eq(region_add(&o, big, big + 4 * P, PG_BACK_ANON, 3), E_OK);
+	ck_assert_int_eq(region_add(&s, 0, P, PG_BACK_ANON, 3), E_NOMEM);
+	ck_assert_uint_eq(region_set_count(&s), REGION_SET_MAX);
+	/* remove one, and the add goes; then the split of a big one does not */
+	ck_assert_int_eq(region_remove(&s, 3 * P), E_OK);
+	ck_assert_int_eq(region_add(&s, 3 * P, 4 * P, PG_BACK_ANON, 3), E_OK);
+	ck_assert_int_eq(region_remove(&s, 1 * P), E_OK);
+	ck_assert_int_eq(region_add(&s, big, big + 4 * P, PG_BACK_ANON, 3), E_OK);
+	ck_assert_int_eq(region_split(&s, big + 2 * P), E_NOMEM);
+	ck_assert_uint_eq(region_find(&s, big + 3 * P)->start, big);
+	ck_assert_uint_eq(region_find(&s, big)->end, big + 4 * P);
+	ck_assert_int_eq(region_split(&s, big), E_OK); /* no split needed */
+	ck_assert_int_eq(region_split(&o, big + 2 * P), E_OK); /* the other set's */
+	/* two neighbours merged: a node free, and the split goes */
+	ck_assert_int_eq(region_add(&s, 1 * P, 2 * P, PG_BACK_ANON, 3), E_NOMEM);
+	ck_assert_int_eq(region_remove(&s, 5 * P), E_OK);
+	ck_assert_int_eq(region_add(&s, 4 * P, 5 * P, PG_BACK_ANON, 3), E_OK);
+	ck_assert(region_merge_next(&s, region_find(&s, 3 * P)));
+	ck_assert_uint_eq(region_set_count(&s), REGION_SET_MAX - 1);
+	ck_assert_int_eq(region_split(&s, big + 2 * P), E_OK);
+	ck_assert_uint_eq(region_set_count(&s), REGION_SET_MAX);
+	ck_assert(region_check(&s));
+	struct region *r;
+	while ((r = region_from(&s, 0)))
+		ck_assert_int_eq(region_remove(&s, r->start), E_OK);
+	while ((r = region_from(&o, 0)))
+		ck_assert_int_eq(region_remove(&o, r->start), E_OK);
+	ck_assert_uint_eq(region_set_count(&s), 0);
+	ck_assert_uint_eq(region_nodes_used(), used0);
+	pool_grow = NULL;
+	pool_shrink = NULL;
 }
 END_TEST
 
@@ -284,6 +354,7 @@ int main(void)
 	tcase_add_test(t, split_then_merge);
 	tcase_add_test(t, add_refuses_bad_ranges);
 	tcase_add_test(t, set_fills_up);
+	tcase_add_test(t, set_stops_at_max);
 	tcase_add_test(t, overlap_split_resize);
 	tcase_add_test(t, place_first_fit_with_guards);
 	tcase_add_test(t, place_refuses_bad_sizes);
