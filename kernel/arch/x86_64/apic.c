@@ -155,13 +155,16 @@ void lapic_timer_calibrate(void)
 			     per_ms ? (uint32_t)per_ms : 1;
 }
 
-/* lapic_timer_slow: every timer period n times as long as calibrated (the
- * "slowtick" boot of tests/qemu/run.sh: ticks 20 ms apart, as a host
- * that delays them, or a calibration gone wrong, gives). */
+static unsigned tick_slow = 1; /* lapic_timer_slow's n */
+
+/* lapic_timer_slow: the periodic tick n times as far apart as calibrated
+ * (the "slowtick" boot of tests/qemu/run.sh: ticks 20 ms apart, as a host
+ * that delays them gives); an idle CPU's one-shot still comes on time
+ * (slowed too, every 100 ms sleep on an idle CPU took 2 s, the bound of
+ * test_starve's starve_pager_loop: it failed now and then). */
 void lapic_timer_slow(unsigned n)
 {
-	uint64_t per_ms = (uint64_t)timer_ticks_per_ms * n;
-	timer_ticks_per_ms = per_ms > 0xFFFFFFFFull / 1000 ? 0xFFFFFFFFu / 1000 : (uint32_t)per_ms;
+	tick_slow = n ? n : 1;
 }
 
 /* lapic_timer_start: periodic interrupt on VEC_TIMER every 1000/hz ms.
@@ -172,8 +175,9 @@ void lapic_timer_slow(unsigned n)
  * loaded host: every CPU stopped (test_oomkill hung now and then). */
 void lapic_timer_start(unsigned hz)
 {
+	uint64_t count = (uint64_t)timer_ticks_per_ms * tick_slow * 1000 / hz;
 	wr(LAPIC_TIMER_DIV, 0x3);
-	wr(LAPIC_TIMER_INIT, timer_ticks_per_ms * 1000 / hz);
+	wr(LAPIC_TIMER_INIT, count > 0xFFFFFFFFull ? 0xFFFFFFFFu : (uint32_t)count);
 	wr(LAPIC_LVT_TIMER, VEC_TIMER | LVT_PERIODIC);
 }
 
