@@ -42,12 +42,22 @@ struct msgq {
 	unsigned char buf[MSGQ_BUF];
 };
 
-/* This process's attachments: queue id -> its address (fork copies both). */
+/* This process's attachments: queue id -> its address (fork copies both),
+ * and how many of our calls use it now.  A removed queue's entry goes
+ * (detached once no call uses it): its id may name another queue later,
+ * and a process that saw many queues come and go filled the table (every
+ * call EINVAL from then on). */
 static struct {
 	int id;
 	struct msgq *q;
+	unsigned users;
 } attached[64];
 static pthread_mutex_t table_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int removed(const struct msgq *q)
+{
+	return __atomic_load_n(&q->removed, __ATOMIC_ACQUIRE);
+}
 
 static size_t rec_size(size_t len)
 {
@@ -117,16 +127,27 @@ static struct msgq *q_attach(int id, int *dead)
 	return q;
 }
 
-/* The queue of id, attached on first use; NULL with EINVAL if id is no
- * queue. */
-static struct msgq *queue(int id)
+/* Entry i's queue detached if it was removed and no call uses it
+ * (table_lock held). */
+static void drop_if_removed(int i)
+{
+	if (attached[i].q && !attached[i].users && removed(attached[i].q)) {
+		shmdt(attached[i].q);
+		attached[i].q = NULL;
+	}
+}
+
+/* The queue of id, attached on first use, for a call (queue_put after,
+ * with *slot); NULL with EINVAL if id is no queue (or a removed one). */
+static struct msgq *queue(int id, int *slot)
 {
 	struct msgq *q = NULL;
 	pthread_mutex_lock(&table_lock);
 	int freeslot = -1;
 	for (int i = 0; i < 64 && !q; i++) {
-		if (attached[i].q && attached[i].id == id)
-			q = attached[i].q;
+		drop_if_removed(i);
+		if (attached[i].q && attached[i].id == id && !removed(attached[i].q))
+			q = attached[i].q, *slot = i;
 		else if (!attached[i].q && freeslot < 0)
 			freeslot = i;
 	}
@@ -134,11 +155,25 @@ static struct msgq *queue(int id)
 	if (!q && freeslot >= 0 && (q = q_attach(id, &dead))) {
 		attached[freeslot].id = id;
 		attached[freeslot].q = q;
+		*slot = freeslot;
 	}
+	if (q)
+		attached[*slot].users++;
 	pthread_mutex_unlock(&table_lock);
 	if (!q)
 		errno = EINVAL;
 	return q;
+}
+
+/* The call that took slot's queue is done with it; errno kept. */
+static void queue_put(int slot)
+{
+	int e = errno;
+	pthread_mutex_lock(&table_lock);
+	attached[slot].users--;
+	drop_if_removed(slot);
+	pthread_mutex_unlock(&table_lock);
+	errno = e;
 }
 
 /* A new queue in segment id (just made): its lock, state, then magic. */
@@ -188,6 +223,10 @@ int msgget(key_t key, int flags)
 		}
 		int id = shmget(k, sizeof(struct msgq), mode), dead = 0;
 		struct msgq *q = id < 0 ? NULL : q_attach(id, &dead);
+		if (q && removed(q)) { /* its remover was killed before the key went */
+			shmctl(id, IPC_RMID, NULL);
+			dead = 1;
+		}
 		if (q)
 			shmdt(q);
 		if (!dead || tries == 3)
@@ -199,11 +238,8 @@ int msgget(key_t key, int flags)
 	}
 }
 
-int msgsnd(int id, const void *msgp, size_t size, int flags)
+static int q_send(struct msgq *q, const void *msgp, size_t size, int flags)
 {
-	struct msgq *q = queue(id);
-	if (!q)
-		return -1;
 	if (size > MSGMAX) {
 		errno = EINVAL;
 		return -1;
@@ -266,11 +302,8 @@ static long find(const struct msgq *q, long type, int flags)
 	return best;
 }
 
-ssize_t msgrcv(int id, void *msgp, size_t size, long type, int flags)
+static ssize_t q_receive(struct msgq *q, void *msgp, size_t size, long type, int flags)
 {
-	struct msgq *q = queue(id);
-	if (!q)
-		return -1;
 	if ((long)size < 0) {
 		errno = EINVAL;
 		return -1;
@@ -323,11 +356,8 @@ ssize_t msgrcv(int id, void *msgp, size_t size, long type, int flags)
 	return (ssize_t)n;
 }
 
-int msgctl(int id, int cmd, struct msqid_ds *buf)
+static int q_control(struct msgq *q, int id, int cmd, struct msqid_ds *buf)
 {
-	struct msgq *q = queue(id);
-	if (!q)
-		return -1;
 	if ((cmd == IPC_STAT || cmd == IPC_SET) &&
 	    libsys_user_room(buf, sizeof *buf, cmd == IPC_STAT) < sizeof *buf) {
 		errno = EFAULT;
@@ -362,5 +392,38 @@ int msgctl(int id, int cmd, struct msqid_ds *buf)
 		r = -1;
 	}
 	pthread_mutex_unlock(&q->lock);
+	return r;
+}
+
+int msgsnd(int id, const void *msgp, size_t size, int flags)
+{
+	int slot;
+	struct msgq *q = queue(id, &slot);
+	if (!q)
+		return -1;
+	int r = q_send(q, msgp, size, flags);
+	queue_put(slot);
+	return r;
+}
+
+ssize_t msgrcv(int id, void *msgp, size_t size, long type, int flags)
+{
+	int slot;
+	struct msgq *q = queue(id, &slot);
+	if (!q)
+		return -1;
+	ssize_t r = q_receive(q, msgp, size, type, flags);
+	queue_put(slot);
+	return r;
+}
+
+int msgctl(int id, int cmd, struct msqid_ds *buf)
+{
+	int slot;
+	struct msgq *q = queue(id, &slot);
+	if (!q)
+		return -1;
+	int r = q_control(q, id, cmd, buf);
+	queue_put(slot);
 	return r;
 }

@@ -8,7 +8,9 @@
  * and receive a marker, all within 10 s (SIGALRM fails the test).  Queues
  * live in shared memory here: a child killed while holding a queue's
  * lock, or between making a queue's segment and setting it up, left
- * every later caller waiting for good.  Checked under Linux 6.1. */
+ * every later caller waiting for good.  First, many queues made and
+ * removed one after another by one process all work.  Checked under
+ * Linux 6.1. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <signal.h>
@@ -61,10 +63,38 @@ static void hammer(key_t key)
 	}
 }
 
+/* MANY queues made, used and removed one after another by one process:
+ * every call works (libsys kept every queue it had used attached, and
+ * after 64 every call on a new one was EINVAL); 0 if all went well. */
+#define MANY 200
+static int many_queues(void)
+{
+	static struct msg m;
+	for (int i = 0; i < MANY; i++) {
+		int id = msgget(IPC_PRIVATE, IPC_CREAT | 0600);
+		struct msqid_ds ds;
+		m.type = 1;
+		if (id < 0 || msgsnd(id, &m, 10, 0) != 0 || msgctl(id, IPC_STAT, &ds) != 0 ||
+		    ds.msg_qnum != 1 || msgrcv(id, &m, sizeof m.text, 0, IPC_NOWAIT) != 10 ||
+		    msgctl(id, IPC_RMID, NULL) != 0) {
+			printf("@@FAIL " T ": queue %d of %d: id %d errno %d\n", i, MANY, id, errno);
+			return 1;
+		}
+		errno = 0;
+		if (msgsnd(id, &m, 10, IPC_NOWAIT) != -1 || (errno != EINVAL && errno != EIDRM)) {
+			printf("@@FAIL " T ": queue %d removed: msgsnd errno %d\n", i, errno);
+			return 1;
+		}
+	}
+	return 0;
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
 	signal(SIGALRM, on_alarm);
+	if (many_queues())
+		return 1;
 	key_t key = ftok("/", 0x5a);
 	int old = msgget(key, 0);
 	if (old >= 0)
