@@ -124,17 +124,27 @@ int arch_pt_map(uint64_t root, uint64_t va, uint64_t pa, unsigned rights, uint64
 	return E_OK;
 }
 
-/* arch_pt_map_new: map va -> pa only if va maps nothing (one walk).
- * E_BUSY if it does, E_NOMEM if a table could not be allocated. */
-int arch_pt_map_new(uint64_t root, uint64_t va, uint64_t pa, unsigned rights)
+/* Map va -> pa only if va maps nothing (one walk, making missing tables
+ * if create); E_BUSY if it does, E_NOMEM if a table is missing or could
+ * not be made.  The entry is stored with release: a lockless reader (the
+ * pager's window, space.c's window_set) sees the frame ready. */
+static inline int map_empty(uint64_t root, uint64_t va, uint64_t pa, unsigned rights,
+			    bool create)
 {
-	uint64_t *pte = walk(root, va, true);
+	uint64_t *pte = walk(root, va, create);
 	if (!pte)
 		return E_NOMEM;
 	if (*pte & PTE_P)
 		return E_BUSY;
-	*pte = pa | leaf_bits(rights);
+	__atomic_store_n(pte, pa | leaf_bits(rights), __ATOMIC_RELEASE);
 	return E_OK;
+}
+
+/* arch_pt_map_new: map va -> pa only if va maps nothing (one walk).
+ * E_BUSY if it does, E_NOMEM if a table could not be allocated. */
+int arch_pt_map_new(uint64_t root, uint64_t va, uint64_t pa, unsigned rights)
+{
+	return map_empty(root, va, pa, rights, true);
 }
 
 /* arch_pt_unmap: remove va's mapping; *old = its frame. E_NOENT if none
@@ -248,13 +258,7 @@ int arch_pt_fill_map(uint64_t root, uint64_t va, uint64_t pa, unsigned rights)
  * every table exists (no walk creates one); E_BUSY or E_NOMEM if not. */
 int arch_pt_set_empty(uint64_t root, uint64_t va, uint64_t pa, unsigned rights)
 {
-	uint64_t *pte = walk(root, va, false);
-	if (!pte)
-		return E_NOMEM;
-	if (*pte & PTE_P)
-		return E_BUSY;
-	__atomic_store_n(pte, pa | leaf_bits(rights), __ATOMIC_RELEASE);
-	return E_OK;
+	return map_empty(root, va, pa, rights, false);
 }
 
 /* arch_pt_copy_rights: the rights of va's copy-marked mapping and its
