@@ -1288,19 +1288,19 @@ static ssize_t ofd_write(struct ofd *o, const void *buf, size_t count, int64_t o
 		return (ssize_t)n;
 	}
 	uint64_t at = (uint64_t)off;
-	size_t n;
+	long n;
 	if (ofd_flags(o) & O_APPEND) { /* every write at the end, at once, as Linux's */
 		n = libsys_shm_append(o->shm, buf, count, &at);
-		if (off < 0)
-			pos_set(o, at + n);
+		if (off < 0 && n >= 0)
+			pos_set(o, at + (uint64_t)n);
 	} else {
 		if (off < 0)
 			at = claim_write(o, count); /* the place is ours from here */
-		n = libsys_shm_rw(o->shm, at, (void *)buf, count, 1);
-		if (off < 0 && n < count)
-			claim_undo(o, at + count, at + n);
+		n = libsys_shm_write(o->shm, at, buf, count);
+		if (off < 0 && (size_t)(n > 0 ? n : 0) < count)
+			claim_undo(o, at + count, at + (uint64_t)(n > 0 ? n : 0));
 	}
-	return n || !count ? (ssize_t)n : libsys_fail(E_NOMEM);
+	return n >= 0 ? (ssize_t)n : libsys_fail((int)-n);
 }
 
 ssize_t write(int fd, const void *buf, size_t count)

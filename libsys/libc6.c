@@ -18,7 +18,9 @@
 #include <unistd.h>
 #include <utime.h>
 #include <linux/magic.h>
+#include "abi/pager.h"
 #include "sys/malloc.h"
+#include "sys/unistd.h" /* pager_stats */
 #include "libsys.h"
 
 struct mallinfo2 mallinfo2(void)
@@ -69,13 +71,18 @@ int mallopt(int param, int value)
 
 /* What every file system here reports (all of them are memory), for
  * path's (or fd's: fd >= 0) file system; -1 ENOENT, EBADF, EFAULT as
- * stat says. */
+ * stat says.  The blocks are the files' total (half of memory, as Linux's
+ * tmpfs) and what of it is not in use. */
 static int fs_info(const char *path, int fd, struct statfs *f)
 {
 	struct stat st;
-	struct sysinfo si;
-	if ((fd >= 0 ? fstat(fd, &st) : stat(path, &st)) != 0 || sysinfo(&si) != 0)
+	struct pg_stats ps;
+	if ((fd >= 0 ? fstat(fd, &st) : stat(path, &st)) != 0)
 		return -1;
+	if (pager_stats(&ps) != E_OK) {
+		errno = EIO;
+		return -1;
+	}
 	memset(f, 0, sizeof *f);
 	f->f_type = TMPFS_MAGIC;
 	if (path && (strncmp(path, "/proc", 5) == 0 && (!path[5] || path[5] == '/')))
@@ -83,9 +90,10 @@ static int fs_info(const char *path, int fd, struct statfs *f)
 	else if (path && (strncmp(path, "/sys", 4) == 0 && (!path[4] || path[4] == '/')))
 		f->f_type = SYSFS_MAGIC;
 	f->f_bsize = f->f_frsize = 4096;
-	f->f_blocks = si.totalram * si.mem_unit / 4096;
-	f->f_bfree = f->f_bavail = si.freeram * si.mem_unit / 4096;
-	f->f_files = f->f_blocks / 2; /* as Linux's tmpfs: half the pages */
+	f->f_blocks = ps.tmpfs_limit;
+	f->f_bfree = f->f_bavail = ps.tmpfs_limit > ps.tmpfs_frames ?
+				   ps.tmpfs_limit - ps.tmpfs_frames : 0;
+	f->f_files = f->f_blocks; /* as Linux's tmpfs: half the pages */
 	f->f_ffree = f->f_files;
 	f->f_namelen = 255;
 	return 0;

@@ -146,10 +146,13 @@ void libsys_shm_stat(int shm, uint64_t *size, uint64_t *ino, uint64_t *nlink);
 void libsys_shm_set_size(int shm, uint64_t size);
 void libsys_shm_close(int shm);
 uint64_t libsys_shm_size(int shm);
-size_t libsys_shm_rw(int shm, uint64_t pos, void *buf, size_t n, int write);
+/* A write of n bytes of buf at pos of object shm (shm.c): the bytes
+ * written (fewer where the files' total has room for no more), or -E_*
+ * (E_NOSPC: room for none; E_NOMEM past the largest size). */
+long libsys_shm_write(int shm, uint64_t pos, const void *buf, size_t n);
 /* O_APPEND's write of n bytes of buf to object shm: at its end, taken and
- * grown in one pager request (*pos: where they went); the bytes written. */
-size_t libsys_shm_append(int shm, const void *buf, size_t n, uint64_t *pos);
+ * grown in one pager request (*pos: where they went); as libsys_shm_write. */
+long libsys_shm_append(int shm, const void *buf, size_t n, uint64_t *pos);
 /* The pager's object named n (no '/', flags PG_PSH_*) opened: its whole
  * mapping (PG_PSH_SPAN bytes) at *base, *made = 1 if it was made now;
  * with PG_PSH_INIT, an object made now starts with init's 16 bytes.

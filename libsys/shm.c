@@ -139,6 +139,23 @@ static int obj_size_e(int i, uint64_t mode, uint64_t size, uint64_t *before)
 	return e;
 }
 
+/* Room for a write in object i (abi/pager.h's PG_PSH_SIZE): the bytes
+ * [*pos, *pos + *n) (PG_PSH_GROW), or *n at the end (PG_PSH_ADD: *pos
+ * set to where they go); *n cut to what the files' total has room for. */
+static int write_room(int i, uint64_t mode, uint64_t *pos, size_t *n)
+{
+	struct sys_msg m = { .label = PG_PSH_SIZE,
+			     .w = { (uint64_t)(uintptr_t)obj(i)->base,
+				    mode == PG_PSH_ADD ? *n : *pos + *n, mode, *pos } };
+	int e = libsys_pg_call(&m);
+	if (e)
+		return e;
+	if (mode == PG_PSH_ADD)
+		*pos = m.w[0];
+	*n = m.w[3] - *pos;
+	return E_OK;
+}
+
 /* obj_size_e's size before (0 on an error). */
 static uint64_t obj_size(int i, uint64_t mode, uint64_t size)
 {
@@ -317,42 +334,33 @@ uint64_t libsys_shm_size(int shm)
  * size to at least its end (never sets it: another writer's larger size
  * stays), an append takes its place and grows the size in one pager
  * request, and the copies go through the descriptor's own mapping, where
- * a page past the size is a frame, never SIGBUS (pshm.c's shm_hold): a
- * truncate racing a read or write is as if it came after the copy, or
- * before (zeros read). */
-size_t libsys_shm_rw(int shm, uint64_t pos, void *buf, size_t n, int write)
+ * a page past the size is a frame, never SIGBUS (pshm.c's shm_hold), and
+ * the pager made the frames of the write's pages first (write_room): a
+ * truncate racing a write is as if it came after the copy, or before. */
+long libsys_shm_write(int shm, uint64_t pos, const void *buf, size_t n)
 {
 	char *base = obj(shm - 1)->base;
-	uint64_t size;
-	if (write) {
-		if (pos >= SHM_SPAN)
-			return 0;
-		if (n > SHM_SPAN - pos)
-			n = SHM_SPAN - pos;
-		if (n && obj_size_e(shm - 1, PG_PSH_GROW, pos + n, &size))
-			return 0;
-		memcpy(base + pos, buf, n);
-		return n;
-	}
-	size = obj_size(shm - 1, 0, 0);
-	if (pos >= size)
-		return 0;
-	if (n > size - pos)
-		n = size - pos;
-	memcpy(buf, base + pos, n);
-	return n;
+	if (pos >= SHM_SPAN)
+		return -E_NOMEM;
+	if (n > SHM_SPAN - pos)
+		n = SHM_SPAN - pos;
+	int e = n ? write_room(shm - 1, PG_PSH_GROW, &pos, &n) : E_OK;
+	if (e)
+		return -e;
+	memcpy(base + pos, buf, n);
+	return (long)n;
 }
 
-size_t libsys_shm_append(int shm, const void *buf, size_t n, uint64_t *pos)
+long libsys_shm_append(int shm, const void *buf, size_t n, uint64_t *pos)
 {
 	char *base = obj(shm - 1)->base;
 	int e = E_RANGE;
 	if (n > SHM_SPAN)
 		n = SHM_SPAN;
-	while (n && (e = obj_size_e(shm - 1, PG_PSH_ADD, n, pos)) == E_RANGE) {
+	while (n && (e = write_room(shm - 1, PG_PSH_ADD, pos, &n)) == E_RANGE) {
 		uint64_t size = obj_size(shm - 1, 0, 0); /* as much as fits */
 		if (size >= SHM_SPAN)
-			return 0;
+			return -E_NOMEM;
 		n = n < SHM_SPAN - size ? n : SHM_SPAN - size;
 	}
 	if (!n) {
@@ -360,9 +368,9 @@ size_t libsys_shm_append(int shm, const void *buf, size_t n, uint64_t *pos)
 		return 0;
 	}
 	if (e)
-		return 0;
+		return -e;
 	memcpy(base + *pos, buf, n);
-	return n;
+	return (long)n;
 }
 
 /* ftruncate: the size of a shared memory object (bytes cut off read zero

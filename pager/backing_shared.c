@@ -75,6 +75,7 @@ struct shm *shm_new(void)
 	o->seg = NULL;
 	o->ino = ++next_ino;
 	o->names = 0;
+	o->fs = false;
 	pagetab_init(&o->pages);
 	return o;
 }
@@ -84,11 +85,19 @@ void shm_get(struct shm *o)
 	o->refs++;
 }
 
+/* What shm_free_frame frees a page of. */
+struct freeing {
+	const struct shm *o;
+	const struct dp_ops *ops;
+};
+
 static void shm_free_frame(const struct page *p, void *arg)
 {
-	const struct dp_ops *ops = arg;
-	ops->free(p->pfn, p->gen);
+	const struct freeing *f = arg;
+	f->ops->free(p->pfn, p->gen);
 	STAT_SUB(dp_stats.frames_held, 1);
+	if (f->o->fs)
+		STAT_SUB(dp_stats.tmpfs_frames, 1);
 }
 
 void shm_put(struct shm *o, const struct dp_ops *ops)
@@ -97,7 +106,8 @@ void shm_put(struct shm *o, const struct dp_ops *ops)
 		return;
 	if (o->seg)
 		seg_forget(o);
-	pagetab_destroy(&o->pages, shm_free_frame, (void *)ops);
+	struct freeing f = { o, ops };
+	pagetab_destroy(&o->pages, shm_free_frame, &f);
 	pool_put(&obj_pool, o);
 }
 
@@ -115,6 +125,12 @@ int shm_frame(struct shm *o, uint64_t index, bool past_ok, const struct dp_ops *
 		*gen = p->gen;
 		return E_OK;
 	}
+	/* the files' total (dp_stats.tmpfs_limit, half of memory as Linux's
+	 * tmpfs): their frames outlive every process, no OOM kill gives them
+	 * back, so past it the writer hears (ENOSPC, SIGBUS), not the
+	 * system; the count and the check are under the share lock */
+	if (o->fs && dp_stats.tmpfs_frames >= dp_stats.tmpfs_limit)
+		return E_NOSPC;
 	/* marked shared for the kernel: futexes in it are keyed by the frame */
 	if ((ops->alloc_shared ? ops->alloc_shared : ops->alloc)(pfn, gen))
 		return E_NOMEM;
@@ -124,6 +140,24 @@ int shm_frame(struct shm *o, uint64_t index, bool past_ok, const struct dp_ops *
 	}
 	STAT_ADD(dp_stats.frames_held, 1);
 	STAT_ADD(dp_stats.faults_zero, 1);
+	if (o->fs)
+		STAT_ADD(dp_stats.tmpfs_frames, 1);
+	return E_OK;
+}
+
+int shm_fill(struct shm *o, uint64_t from, uint64_t to, const struct dp_ops *ops,
+	     uint64_t *done)
+{
+	uint64_t pfn;
+	uint32_t gen;
+	for (uint64_t a = from & ~(uint64_t)(PAGE_SIZE - 1); a < to; a += PAGE_SIZE) {
+		int e = shm_frame(o, a / PAGE_SIZE, true, ops, &pfn, &gen);
+		if (e) {
+			*done = a > from ? a : from;
+			return e;
+		}
+	}
+	*done = to;
 	return E_OK;
 }
 
@@ -149,10 +183,11 @@ void shm_zero_range(struct shm *o, uint64_t from, uint64_t to, const struct dp_o
 void shm_free_from(struct shm *o, uint64_t from, const struct dp_ops *ops)
 {
 	struct page *p = pagetab_from(&o->pages, from), *next, gone;
+	struct freeing f = { o, ops };
 	for (; p; p = next) {
 		next = pagetab_next(&o->pages, p); /* stays where it is */
 		if (pagetab_remove(&o->pages, p->va, &gone))
-			shm_free_frame(&gone, (void *)ops);
+			shm_free_frame(&gone, &f);
 	}
 }
 

@@ -1170,6 +1170,14 @@ void dp_shm_zero_range(struct shm *o, uint64_t from, uint64_t to)
 	lock_give(&share);
 }
 
+int dp_shm_fill(struct shm *o, uint64_t from, uint64_t to, uint64_t *done)
+{
+	lock_take(&share);
+	int e = shm_fill(o, from, to, ops, done);
+	lock_give(&share);
+	return e;
+}
+
 struct shm *dp_shm_lookup(const char *name)
 {
 	lock_take(&share);

@@ -116,6 +116,8 @@ struct shm {
 	struct shm_seg *seg; /* a System V segment's record, or NULL */
 	uint64_t ino;   /* its number, never reused (stat's st_ino) */
 	uint32_t names; /* names it has in the namespace (stat's st_nlink) */
+	bool fs;        /* a tmpfs file or shm_open object (PG_PSH_OPEN's): its
+			 * frames count toward dp_stats.tmpfs_limit */
 };
 #define SHM_NAME_MAX 255 /* bytes of a name, the NUL not counted */
 
@@ -129,9 +131,15 @@ void shm_put(struct shm *o, const struct dp_ops *ops);
 /* The frame of page index (a zeroed one made now if it has none).
  * E_NOMEM, E_INVAL (index out of range), E_RANGE (a sized object's page
  * wholly past its size: the mapper's SIGBUS; past_ok: a frame all the
- * same, region.h's shm_hold). */
+ * same, region.h's shm_hold), E_NOSPC (an fs object's new frame when the
+ * file systems hold dp_stats.tmpfs_limit frames: the mapper's SIGBUS). */
 int shm_frame(struct shm *o, uint64_t index, bool past_ok, const struct dp_ops *ops,
 	      uint64_t *pfn, uint32_t *gen);
+/* Frames made now for o's pages that have none in [from, to) (a write's
+ * bytes, past the size too): E_OK, or shm_frame's error at the first
+ * page it could not make, *done then its offset (to on E_OK). */
+int shm_fill(struct shm *o, uint64_t from, uint64_t to, const struct dp_ops *ops,
+	     uint64_t *done);
 /* Zero o's bytes from offset from on in the frames it holds (a shrink:
  * ftruncate), making none: every mapper keeps its frames. */
 void shm_zero_from(struct shm *o, uint64_t from, const struct dp_ops *ops);
@@ -337,6 +345,8 @@ void dp_shm_zero_from(struct shm *o, uint64_t from);
 void dp_shm_free_from(struct shm *o, uint64_t from);
 /* shm_zero_range under the share lock. */
 void dp_shm_zero_range(struct shm *o, uint64_t from, uint64_t to);
+/* shm_fill under the share lock. */
+int dp_shm_fill(struct shm *o, uint64_t from, uint64_t to, uint64_t *done);
 /* The first n (<= PAGE_SIZE) bytes of o's page 0 set to bytes (its frame
  * made if missing), before o is seen by anyone else.  E_NOMEM. */
 int dp_shm_init(struct shm *o, const void *bytes, size_t n);

@@ -100,6 +100,8 @@ PG_HOT long fault_page(struct proc *p, const struct sys_msg *m, struct sys_msg *
 	pf_reason(why, sizeof why, m->w[FAULT_MSG_ACCESS]);
 	if (e == E_RANGE && past_object(p, m->w[FAULT_MSG_ADDR]))
 		return kill(p, m, r, "bus error: past the end of its shared memory object", true);
+	if (e == E_NOSPC) /* as Linux's SIGBUS on a full tmpfs */
+		return kill(p, m, r, "bus error: no room left in tmpfs", true);
 	return kill(p, m, r, why, false);
 }
 

@@ -365,6 +365,7 @@ void pager_main(const struct abi_bootinfo *bi)
 		sys_halt(1);
 	}
 	pg.ep = (uint32_t)r.rdi;
+	dp_stats.tmpfs_limit = bi->total_frames / 2; /* as Linux's tmpfs */
 	pool_grow = mem_pool_page; /* node pools grow and shrink with what */
 	pool_shrink = mem_pool_free; /* processes map */
 	pg.initrd = (const void *)bi->initrd_va;

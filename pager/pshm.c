@@ -63,6 +63,7 @@ long do_psh_open(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 		if (!(o = dp_shm_new()))
 			return E_NOMEM;
 		o->sized = true; /* a page past its size is SIGBUS */
+		o->fs = true;    /* its frames count toward the files' total */
 		o->size = (fl & PG_PSH_INIT) ? 2 * sizeof m->w[1] : 0; /* sem_open's page 0 */
 		e = (fl & PG_PSH_INIT) ? dp_shm_init(o, &m->w[1], 2 * sizeof m->w[1]) : E_OK;
 		if (e == E_OK)
@@ -128,6 +129,21 @@ static int new_size(const struct shm *o, uint64_t mode, uint64_t w1, uint64_t *s
 	return *size > PG_PSH_SPAN ? E_RANGE : E_OK;
 }
 
+/* A write's bytes [from, *end) of o: their frames made now, so that the
+ * copy through libsys's mapping never faults for want of one; *end cut
+ * back to the first page the files' total has no room for (E_NOSPC if
+ * that is from: no byte fits).  Short of memory, the copy's faults go
+ * the OOM way as any other. */
+static int write_room(struct shm *o, uint64_t from, uint64_t *end)
+{
+	uint64_t done;
+	int e = dp_shm_fill(o, from, *end, &done);
+	if (e != E_NOSPC)
+		return E_OK;
+	*end = done;
+	return done > from ? E_OK : E_NOSPC;
+}
+
 /* PG_PSH_SIZE (abi/pager.h).  Only a file's size is set: a named
  * object's, or a memfd's (its first while its one mapping holds it); not a
  * System V segment's nor a MAP_SHARED region's another process shares
@@ -141,9 +157,23 @@ long do_psh_size(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	struct shm *o = rg->shm;
 	if (mode && (o->seg || (!o->sized && shm_users(o) > 1)))
 		return E_INVAL;
+	size = o->size;
 	int e = mode ? new_size(o, mode, m->w[1], &size) : E_OK;
+	/* a write's bytes: [w3, w1) (PG_PSH_GROW) or w1 past the end (ADD) */
+	uint64_t from = mode == PG_PSH_GROW ? m->w[3] : o->size;
+	uint64_t end = mode == PG_PSH_GROW ? m->w[1] : size;
+	if (e == E_OK && mode >= PG_PSH_GROW && from > end)
+		e = E_INVAL;
 	if (e)
 		return e;
+	if (size > o->size) /* bytes a write racing a truncate left there */
+		dp_shm_zero_range(o, o->size, size);
+	if (mode >= PG_PSH_GROW) {
+		if ((e = write_room(o, from, &end))) /* as much of it as fits */
+			return e;
+		size = mode == PG_PSH_ADD || end > o->size ? end : o->size;
+	}
+	r->w[3] = end;
 	r->w[0] = o->size;
 	r->w[1] = o->ino;
 	r->w[2] = o->names;
@@ -153,8 +183,6 @@ long do_psh_size(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 		drop_past(o, size);  /* the whole pages go, */
 		dp_shm_zero_range(o, size, o->size); /* the last one's tail zeroed */
 	}
-	else if (size > o->size) /* bytes a write racing a truncate left there */
-		dp_shm_zero_range(o, o->size, size);
 	if (!o->sized)
 		rg->shm_hold = true; /* a memfd's first: libsys's own mapping */
 	o->size = size;

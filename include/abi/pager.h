@@ -275,13 +275,16 @@
  *                    ask, PG_PSH_SET size = w1,   w1, w2 as PG_PSH_STAT's.
  *                    PG_PSH_GROW size = max(      E_INVAL not shared memory,
  *                    size, w1), PG_PSH_ADD        or (changing) not a file's:
- *                    size += w1                   a System V segment, a
- *                                                 MAP_SHARED region shared.
- *                                                 E_RANGE past PG_PSH_SPAN.
- *                                                 A smaller size frees the
- *                                                 pages past it (unmapped
- *                                                 everywhere), zeroes the
- *                                                 last one's tail
+ *                    size += w1.  GROW and ADD    a System V segment, a
+ *                    are a write's: its bytes     MAP_SHARED region shared.
+ *                    [w3, w1) (GROW) or w1 at     E_RANGE past PG_PSH_SPAN.
+ *                    the end (ADD) get frames     A smaller size frees the
+ *                    now, as many as the files'   pages past it (unmapped
+ *                    total has room for           everywhere), zeroes the
+ *                    (pg_stats.tmpfs_limit):      last one's tail.  GROW,
+ *                    the size grows only to       ADD: w3 = the end of the
+ *                    what fits                    bytes that fit; E_NOSPC
+ *                                                 if none does
  *   PG_PSH_STAT      buffer: the name             w0 = the object's size,
  *                                                 w1 = its number (never
  *                                                 reused), w2 = its names.
@@ -703,6 +706,10 @@ struct pg_stats {
 	uint64_t faults_kernel;    /* of faults_total: filled by the kernel at
 				    * fill marks, no pager on the way (also
 				    * counted as faults_zero or _zero_read) */
+	uint64_t tmpfs_frames;     /* frames tmpfs files and shm_open objects
+				    * hold now (all of them together) */
+	uint64_t tmpfs_limit;      /* ... at most: half of memory (statfs's
+				    * f_blocks; past it ENOSPC, SIGBUS) */
 };
 
 /* PG_PS: one process. */

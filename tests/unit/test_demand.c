@@ -1202,6 +1202,44 @@ START_TEST(shm_free_from_pages)
 }
 END_TEST
 
+/* The files' total (dp_stats.tmpfs_limit): an fs object's frames count,
+ * another object's do not; past the total a fill stops at the first page
+ * with no room (E_NOSPC, done there) and a fault in a mapping is E_NOSPC;
+ * frames freed by a shrink or the last reference make room again. */
+START_TEST(shm_files_total)
+{
+	setup();
+	dp_stats.tmpfs_limit = 3;
+	struct dp_space a;
+	uint8_t v = 7;
+	uint64_t done;
+	struct shm *o = dp_shm_new(), *q = dp_shm_new();
+	o->fs = true;
+	ck_assert_int_eq(dp_shm_fill(o, P / 2, 5 * P, &done), E_NOSPC);
+	ck_assert_uint_eq(done, 3 * P);
+	ck_assert_uint_eq(dp_stats.tmpfs_frames, 3);
+	ck_assert_int_eq(dp_shm_fill(o, 0, 2 * P, &done), E_OK); /* all there */
+	ck_assert_uint_eq(done, 2 * P);
+	ck_assert_int_eq(dp_shm_fill(q, 0, 4 * P, &done), E_OK); /* not a file */
+	ck_assert_uint_eq(dp_stats.tmpfs_frames, 3);
+	dp_space_init(&a, 1);
+	ck_assert_int_eq(dp_register_shared(&a, BASE, 8 * P, MAP_R | MAP_W, o, BASE), E_OK);
+	ck_assert_int_eq(access_page(&a, BASE + 2 * P, true, &v), E_OK);
+	ck_assert_int_eq(access_page(&a, BASE + 6 * P, true, &v), E_NOSPC);
+	dp_shm_free_from(o, P);
+	ck_assert_uint_eq(dp_stats.tmpfs_frames, 1);
+	ck_assert_int_eq(access_page(&a, BASE + 6 * P, true, &v), E_OK);
+	ck_assert_int_eq(dp_shm_fill(o, P + 10, 4 * P, &done), E_NOSPC);
+	ck_assert_uint_eq(done, 2 * P); /* page 1 made, page 2 no room */
+	space_gone(&a);
+	dp_shm_put(o);
+	ck_assert_uint_eq(dp_stats.tmpfs_frames, 0);
+	dp_shm_put(q);
+	ck_assert_uint_eq(dp_stats.frames_held, 0);
+	ck_assert_uint_eq(shm_objects_used(), 0);
+}
+END_TEST
+
 /* A walk of the namespace in name order that goes on past the name it
  * got: unlinking every name it gives (rm -rf) skips none, a name linked
  * ahead of it is seen, one behind it is not, and a rename moves a name to
@@ -1543,6 +1581,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, shm_names_list_rename);
 	tcase_add_test(tc, shm_names_walk_unlink);
 	tcase_add_test(tc, shm_free_from_pages);
+	tcase_add_test(tc, shm_files_total);
 	tcase_add_test(tc, shm_segs_global);
 	tcase_add_test(tc, move_keeps_frames);
 	tcase_add_test(tc, shm_shrink_zeroes_held_frames);
