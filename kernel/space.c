@@ -52,28 +52,51 @@ static void handle_page_put(void *page)
 	frame_free(arch_virt_to_phys(page) >> PAGE_SHIFT, 0);
 }
 
-/* s's FAULT_SPACE_END notice received: its memory goes. */
-static void gone_told(struct ipc_notice *n)
+void space_hold(struct space *s)
 {
-	kmem_free(container_of(n, struct space, gone), sizeof(struct space));
+	atomic_fetch_add_explicit(&s->holds, 1, memory_order_relaxed);
 }
 
-/* Last reference gone (no thread runs in s any more): everything it holds
- * goes back, then its pager hears of it (FAULT_SPACE_END, abi/fault.h),
- * the struct itself carrying the notice until it is received. */
+/* Release ordering on every drop and an acquire before the free, as
+ * kobj_put's. */
+void space_unhold(struct space *s)
+{
+	if (atomic_fetch_sub_explicit(&s->holds, 1, memory_order_release) == 1) {
+		atomic_thread_fence(memory_order_acquire);
+		kmem_free(s, sizeof *s);
+	}
+}
+
+/* s's FAULT_SPACE_END notice received: the contents' hold goes. */
+static void gone_told(struct ipc_notice *n)
+{
+	space_unhold(container_of(n, struct space, gone));
+}
+
+/* Last user gone (no thread runs in s any more; dead threads a handle
+ * keeps may still name it: space.h): everything it holds goes back, then
+ * its pager hears of it (FAULT_SPACE_END, abi/fault.h), the struct itself
+ * carrying the notice until it is received.  root becomes 0 first, under
+ * the lock: a fault answer for a dead thread of s maps nothing after
+ * that (install, space_map_fresh), and one that took the lock before is
+ * done with the tables before they go. */
 static void space_destroy(struct kobj *o)
 {
 	struct space *s = container_of(o, struct space, obj);
 	abandon_saved_calls(s->handles);
 	handle_table_destroy(s->handles);
 	frame_free(s->handles_pfn, HANDLES_ORDER);
-	arch_pt_destroy(s->root, drop_leaf, NULL);
+	unsigned long f = spin_lock_irqsave(&s->lock);
+	uint64_t root = s->root;
+	s->root = 0;
+	spin_unlock_irqrestore(&s->lock, f);
+	arch_pt_destroy(root, drop_leaf, NULL);
 	for (unsigned i = 0; i < s->nfills; i++) /* fills the pager never took */
 		if (!(s->fill[i].va & FILL_ZERO))
 			window_drop(s->fill[i].pfn);
 	struct endpoint *ep = s->pager_ep;
 	if (!ep) {
-		kmem_free(s, sizeof *s);
+		space_unhold(s);
 		return;
 	}
 	s->gone = (struct ipc_notice){ .label = FAULT_SPACE_END, .badge = s->badge,
@@ -105,6 +128,7 @@ int space_create(struct endpoint *pager_ep, uint64_t badge, struct space **out)
 	s->handles = arch_phys_to_virt(s->handles_pfn << PAGE_SHIFT);
 	handle_table_init(s->handles);
 	kobj_init(&s->obj, KOBJ_SPACE);
+	atomic_store_explicit(&s->holds, 1, memory_order_relaxed); /* the contents' */
 	if (pager_ep && kobj_get(&pager_ep->obj) == E_OK)
 		s->pager_ep = pager_ep;
 	s->badge = badge;
@@ -159,12 +183,14 @@ int space_window_prepare(struct space *s)
 	return E_OK;
 }
 
-/* Install pfn (whose reference the caller passes to the mapping). */
+/* Install pfn (whose reference the caller passes to the mapping); E_DEAD
+ * if s has ended (space_destroy: root 0). */
 static int install(struct space *s, uint64_t va, uint64_t pfn, unsigned rights)
 {
 	uint64_t old;
 	unsigned long f = spin_lock_irqsave(&s->lock);
-	int e = arch_pt_map(s->root, va, pfn << PAGE_SHIFT, rights, &old);
+	uint64_t root = s->root;
+	int e = root ? arch_pt_map(root, va, pfn << PAGE_SHIFT, rights, &old) : E_DEAD;
 	if (e == E_OK && !old)
 		s->resident++;
 	spin_unlock_irqrestore(&s->lock, f);
@@ -173,7 +199,7 @@ static int install(struct space *s, uint64_t va, uint64_t pfn, unsigned rights)
 		return e;
 	}
 	if (old) {
-		arch_tlb_shootdown(s->root, atomic_load(&s->cpus), va, 1);
+		arch_tlb_shootdown(root, atomic_load(&s->cpus), va, 1);
 		frame_free(old >> PAGE_SHIFT, 0);
 	}
 	return E_OK;
@@ -218,8 +244,8 @@ int space_map_fresh(struct space *s, uint64_t va, uint64_t pfn, uint64_t gen,
 		return e;
 	/* map_new without the interrupt save: they are off (space.h) */
 	spin_lock(&s->lock);
-	e = s->unmaps != seq ? E_AGAIN : arch_pt_map_new(s->root, va, pfn << PAGE_SHIFT,
-							 (unsigned)rights);
+	e = !s->root ? E_DEAD : s->unmaps != seq ? E_AGAIN :
+	    arch_pt_map_new(s->root, va, pfn << PAGE_SHIFT, (unsigned)rights);
 	if (e == E_OK)
 		s->resident++;
 	spin_unlock(&s->lock);

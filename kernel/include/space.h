@@ -13,7 +13,23 @@
  *             if it moved since the fault was sent.
  *   fill      the pages the kernel filled at fill marks (space_fill), in
  *             order, until the pager takes them (space_fill_take); nfills
- *             of them (under lock; read without it for the badge hint). */
+ *             of them (under lock; read without it for the badge hint).
+ *
+ * Two counts, as Linux's mm_users and mm_count:
+ *   obj.refs  the space's users: one per handle naming it, one per live
+ *             thread in it (dropped once the thread is dead and off its
+ *             CPU: thread_let_go), one per lookup in progress.  The last
+ *             one ends the space (space_destroy): its page tables, frames
+ *             and handle table go back, root becomes 0 (under lock), and
+ *             its pager hears (FAULT_SPACE_END).
+ *   holds     the struct itself: one for the space's contents (dropped
+ *             once they are gone and the notice received), one per thread
+ *             object naming it (t->space, until the thread is destroyed).
+ *             A dead thread a handle still holds (a saved call) so keeps
+ *             only this struct, never the memory; who reaches an ended
+ *             space through such a thread (a fault answer: fault_answer,
+ *             fault_install) finds root 0 and maps nothing (E_DEAD), and
+ *             its other fields are plain words. */
 #ifndef SPACE_H
 #define SPACE_H
 
@@ -62,19 +78,27 @@ struct space {
 	_Atomic uint64_t cpu_ns; /* CPU time of all its threads, ended ones
 				  * too (sched_tick), in the notice at its
 				  * end */
+	_Atomic uint32_t holds; /* the struct's count (above) */
 	unsigned nfills;
 	bool fills_stopped; /* space_fill_take's stop: the pager forks */
 	struct space_fill_rec fill[SPACE_FILLS];
 };
 
-/* A new empty space whose faults go to pager_ep (may be NULL) with badge.
- * E_NOMEM. */
+/* A new empty space whose faults go to pager_ep (may be NULL) with badge:
+ * one user (the caller's reference) and the contents' hold.  E_NOMEM. */
 int space_create(struct endpoint *pager_ep, uint64_t badge, struct space **out);
+
+/* One more hold on s's struct (s has a user: the caller's).  A thread
+ * object's, taken by thread_create, dropped by its destroy. */
+void space_hold(struct space *s);
+
+/* Drop a hold; the last one frees the struct (its contents went first). */
+void space_unhold(struct space *s);
 
 /* Map frame (pfn, gen) at va with MAP_* rights; the mapping holds one frame
  * reference, and a replaced mapping's reference is dropped.  E_FAULT (va not
  * a page in the user half), E_STALE (handle does not name a live user
- * frame), E_NOMEM. */
+ * frame), E_NOMEM, E_DEAD (s has ended: a dead thread's, nothing mapped). */
 int space_map(struct space *s, uint64_t va, uint64_t pfn, uint32_t gen, unsigned rights);
 
 /* A fault answer installed at reply time: space_map's checks (MAP_R
@@ -82,7 +106,8 @@ int space_map(struct space *s, uint64_t va, uint64_t pfn, uint32_t gen, unsigned
  * E_INVAL above 32), then frame (pfn, gen) mapped at va only if nothing is mapped
  * there and s->unmaps is still seq (nothing unmapped or protected since
  * the fault was sent).  E_FAULT, E_INVAL, E_STALE (bad answer); E_BUSY,
- * E_AGAIN, E_NOMEM (nothing mapped: the access faults again).  Interrupts
+ * E_AGAIN, E_NOMEM (nothing mapped: the access faults again); E_DEAD (s
+ * has ended: the faulting thread died, nothing mapped).  Interrupts
  * must be off (the reply paths of system calls run so; fault_install
  * turns them off for anyone else). */
 int space_map_fresh(struct space *s, uint64_t va, uint64_t pfn, uint64_t gen,

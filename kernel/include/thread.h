@@ -3,7 +3,11 @@
  *
  * Life: thread_create -> TS_RUNNABLE ... -> TS_DEAD.  A thread holds one
  * reference on itself while alive (dropped by the CPU that switches away
- * from it after it died) and one per handle naming it.
+ * from it after it died: thread_let_go) and one per handle naming it.
+ * Its space: a use (the space's obj reference) while alive, dropped by
+ * thread_let_go too, and a hold on the struct until destroyed (space.h):
+ * a dead thread that a handle keeps pins its kernel stack and IPC buffer,
+ * never its process's memory.
  *
  * Who may change what:
  *   state      by the thread itself while it runs; by whoever *claims* it
@@ -46,7 +50,10 @@ struct endpoint;
 struct thread {
 	struct kobj obj;
 	uint64_t tid;
-	struct space *space;           /* holds a reference; NULL for idle */
+	struct space *space;           /* a hold on the struct until the
+					* thread is destroyed; NULL for idle */
+	bool uses_space;               /* and a use (obj reference): from
+					* creation until thread_let_go */
 	_Atomic int state;             /* enum thread_state */
 	_Atomic int on_cpu;
 	_Atomic bool kill;             /* end at the next chance */
@@ -163,6 +170,11 @@ uint64_t thread_new_key(void);
  * alignment, no such priority or CPU), E_NOMEM. */
 int thread_create(struct space *space, uint64_t entry, uint64_t stack,
 		  uint64_t ipc_buf, uint64_t arg, uint64_t sched, struct thread **out);
+
+/* Dead thread t is off its CPU: drop its running reference, then its use
+ * of its space (the space ends now if that was the last).  Called once,
+ * by the CPU that switched away from it (sched_finish_switch). */
+void thread_let_go(struct thread *t);
 
 /* The idle thread of this CPU: wraps the stack the CPU is running on. */
 struct thread *thread_create_idle(unsigned cpu);
