@@ -23,7 +23,7 @@ void fault_answer(struct thread *t, const struct ipc_msg *r)
 	uint64_t va = r->w[FAULT_MAP_VA] & ~(PAGE_SIZE - 1);
 	int e = space_map(t->space, va, r->w[FAULT_MAP_PFN], (uint32_t)r->w[FAULT_MAP_GEN],
 			  r->w[FAULT_MAP_VA] & (MAP_R | MAP_W | MAP_X));
-	if (e != E_OK && e != E_DEAD) /* E_DEAD: t and its process ended */
+	if (e != E_OK)
 		printk("kernel: the pager's mapping of 0x%lx for thread %lu was refused (%s);"
 		       " the thread faults again\n", va, t->tid, err_str(e));
 }

@@ -73,24 +73,17 @@ static void gone_told(struct ipc_notice *n)
 	space_unhold(container_of(n, struct space, gone));
 }
 
-/* Last user gone (no thread runs in s any more; dead threads a handle
- * keeps may still name it: space.h): everything it holds goes back, then
- * its pager hears of it (FAULT_SPACE_END, abi/fault.h), the struct itself
- * carrying the notice until it is received.  root becomes 0 first, under
- * the lock: a fault answer for a dead thread of s maps nothing after
- * that (install, space_map_fresh), and one that took the lock before is
- * done with the tables before they go. */
+/* Last user gone (no thread runs in s any more; dead threads that
+ * handles keep may still name it: space.h): everything it holds goes
+ * back, then its pager hears of it (FAULT_SPACE_END, abi/fault.h), the
+ * struct itself carrying the notice until it is received. */
 static void space_destroy(struct kobj *o)
 {
 	struct space *s = container_of(o, struct space, obj);
 	abandon_saved_calls(s->handles);
 	handle_table_destroy(s->handles);
 	frame_free(s->handles_pfn, HANDLES_ORDER);
-	unsigned long f = spin_lock_irqsave(&s->lock);
-	uint64_t root = s->root;
-	s->root = 0;
-	spin_unlock_irqrestore(&s->lock, f);
-	arch_pt_destroy(root, drop_leaf, NULL);
+	arch_pt_destroy(s->root, drop_leaf, NULL);
 	for (unsigned i = 0; i < s->nfills; i++) /* fills the pager never took */
 		if (!(s->fill[i].va & FILL_ZERO))
 			window_drop(s->fill[i].pfn);
@@ -183,14 +176,12 @@ int space_window_prepare(struct space *s)
 	return E_OK;
 }
 
-/* Install pfn (whose reference the caller passes to the mapping); E_DEAD
- * if s has ended (space_destroy: root 0). */
+/* Install pfn (whose reference the caller passes to the mapping). */
 static int install(struct space *s, uint64_t va, uint64_t pfn, unsigned rights)
 {
 	uint64_t old;
 	unsigned long f = spin_lock_irqsave(&s->lock);
-	uint64_t root = s->root;
-	int e = root ? arch_pt_map(root, va, pfn << PAGE_SHIFT, rights, &old) : E_DEAD;
+	int e = arch_pt_map(s->root, va, pfn << PAGE_SHIFT, rights, &old);
 	if (e == E_OK && !old)
 		s->resident++;
 	spin_unlock_irqrestore(&s->lock, f);
@@ -199,7 +190,7 @@ static int install(struct space *s, uint64_t va, uint64_t pfn, unsigned rights)
 		return e;
 	}
 	if (old) {
-		arch_tlb_shootdown(root, atomic_load(&s->cpus), va, 1);
+		arch_tlb_shootdown(s->root, atomic_load(&s->cpus), va, 1);
 		frame_free(old >> PAGE_SHIFT, 0);
 	}
 	return E_OK;
@@ -244,8 +235,8 @@ int space_map_fresh(struct space *s, uint64_t va, uint64_t pfn, uint64_t gen,
 		return e;
 	/* map_new without the interrupt save: they are off (space.h) */
 	spin_lock(&s->lock);
-	e = !s->root ? E_DEAD : s->unmaps != seq ? E_AGAIN :
-	    arch_pt_map_new(s->root, va, pfn << PAGE_SHIFT, (unsigned)rights);
+	e = s->unmaps != seq ? E_AGAIN : arch_pt_map_new(s->root, va, pfn << PAGE_SHIFT,
+							 (unsigned)rights);
 	if (e == E_OK)
 		s->resident++;
 	spin_unlock(&s->lock);

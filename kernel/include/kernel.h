@@ -62,17 +62,14 @@ bool signal_deliver(const struct ipc_msg *r);
 _Noreturn void fault_no_signal_frame(uint64_t rip);
 /* The pager's answer r to the fault of thread t takes effect (called from
  * the reply, in the pager's system call): a FAULT_REPLY_MAP is installed in
- * t's space now, whether t still waits or not.  A mapping the kernel
- * refuses is reported on the console and dropped: the thread then resumes
- * and faults again; none if t's space has ended (t died, and every other
- * thread of its process: E_DEAD, quiet). */
+ * t's space now.  A mapping the kernel refuses is reported on the console
+ * and dropped: the thread then resumes and faults again. */
 void fault_answer(struct thread *t, const struct ipc_msg *r);
 /* A FAULT_REPLY_INSTALL answer (frame pfn, gen, rights) to the fault call
- * of c (waiting for it, or dead meanwhile: kept by the replier's
- * reference), put in place at once if it may be (space_map_fresh).  E_OK
- * (mapped, or refused for a change meanwhile: the access faults again, or
- * because c's space has ended), or the bad answer's error (E_STALE,
- * E_INVAL, E_FAULT): nothing mapped, nothing answered. */
+ * of c (waiting for it, kept by the replier's reference), put in place at
+ * once if it may be (space_map_fresh).  E_OK (mapped, or refused for a
+ * change meanwhile: the access faults again), or the bad answer's error
+ * (E_STALE, E_INVAL, E_FAULT): nothing mapped, nothing answered. */
 int fault_install(struct thread *c, uint64_t pfn, uint64_t gen, uint64_t rights);
 
 /* Called by main.c. */

@@ -17,19 +17,20 @@
  *
  * Two counts, as Linux's mm_users and mm_count:
  *   obj.refs  the space's users: one per handle naming it, one per live
- *             thread in it (dropped once the thread is dead and off its
- *             CPU: thread_let_go), one per lookup in progress.  The last
- *             one ends the space (space_destroy): its page tables, frames
- *             and handle table go back, root becomes 0 (under lock), and
- *             its pager hears (FAULT_SPACE_END).
+ *             thread in it (dropped once the thread is dead, off its CPU
+ *             and no receiver has its call to answer: thread_life_put),
+ *             one per lookup in progress.  The last one ends the space
+ *             (space_destroy): its page tables, frames and handle table
+ *             go back, and its pager hears (FAULT_SPACE_END).
  *   holds     the struct itself: one for the space's contents (dropped
  *             once they are gone and the notice received), one per thread
  *             object naming it (t->space, until the thread is destroyed).
- *             A dead thread a handle still holds (a saved call) so keeps
- *             only this struct, never the memory; who reaches an ended
- *             space through such a thread (a fault answer: fault_answer,
- *             fault_install) finds root 0 and maps nothing (E_DEAD), and
- *             its other fields are plain words. */
+ *             A dead thread that handles still hold (a saved call) so
+ *             keeps only this struct, never the memory.  Through such a
+ *             thread only plain words of an ended space are reached (the
+ *             signal and stop words: signal.c); never its tables: a fault
+ *             answer goes to a thread whose call the replier holds, and
+ *             that reply reference keeps the thread's use (thread.h). */
 #ifndef SPACE_H
 #define SPACE_H
 
@@ -98,7 +99,7 @@ void space_unhold(struct space *s);
 /* Map frame (pfn, gen) at va with MAP_* rights; the mapping holds one frame
  * reference, and a replaced mapping's reference is dropped.  E_FAULT (va not
  * a page in the user half), E_STALE (handle does not name a live user
- * frame), E_NOMEM, E_DEAD (s has ended: a dead thread's, nothing mapped). */
+ * frame), E_NOMEM. */
 int space_map(struct space *s, uint64_t va, uint64_t pfn, uint32_t gen, unsigned rights);
 
 /* A fault answer installed at reply time: space_map's checks (MAP_R
@@ -106,8 +107,7 @@ int space_map(struct space *s, uint64_t va, uint64_t pfn, uint32_t gen, unsigned
  * E_INVAL above 32), then frame (pfn, gen) mapped at va only if nothing is mapped
  * there and s->unmaps is still seq (nothing unmapped or protected since
  * the fault was sent).  E_FAULT, E_INVAL, E_STALE (bad answer); E_BUSY,
- * E_AGAIN, E_NOMEM (nothing mapped: the access faults again); E_DEAD (s
- * has ended: the faulting thread died, nothing mapped).  Interrupts
+ * E_AGAIN, E_NOMEM (nothing mapped: the access faults again).  Interrupts
  * must be off (the reply paths of system calls run so; fault_install
  * turns them off for anyone else). */
 int space_map_fresh(struct space *s, uint64_t va, uint64_t pfn, uint64_t gen,
