@@ -46,9 +46,9 @@ int ipc_reply_recv(struct endpoint *ep, const struct ipc_msg *msg);
 void ipc_abandon_caller(struct thread *me);
 
 /* Saved calls (reply_save): the caller of the call `me` received and has
- * not answered, taken out of me with its reply reference (a life
- * reference, thread.h: now the caller's of this function, dropped with
- * thread_life_put); NULL if there is none or it is a fault
+ * not answered, taken out of me with its reply reference (now the
+ * caller's of this function, dropped with thread_reply_put(me, c):
+ * thread.h); NULL if there is none or it is a fault
  * (fault answers take effect at reply time, in ipc_reply_recv). */
 struct thread *ipc_take_caller(struct thread *me);
 /* Answer saved caller c with msg (from me's registers and IPC buffer) and

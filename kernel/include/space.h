@@ -29,8 +29,9 @@
  *             keeps only this struct, never the memory.  Through such a
  *             thread only plain words of an ended space are reached (the
  *             signal and stop words: signal.c); never its tables: a fault
- *             answer goes to a thread whose call the replier holds, and
- *             that reply reference keeps the thread's use (thread.h). */
+ *             answer goes to a thread whose call the pager holds, and
+ *             the pager's reply reference keeps the thread's use
+ *             (thread.h). */
 #ifndef SPACE_H
 #define SPACE_H
 

@@ -187,9 +187,8 @@ uint64_t thread_new_key(void);
 int thread_create(struct space *space, uint64_t entry, uint64_t stack,
 		  uint64_t ipc_buf, uint64_t arg, uint64_t sched, struct thread **out);
 
-/* One more life reference on t: a reply reference (t's call is ours to
- * answer), taken while t is alive (blocked in its call, or claimed).
- * Inline: every call takes one. */
+/* One more life reference on t: a reply reference a pager thread takes
+ * (thread_reply_get), while t is alive (running, or queued in its call). */
 static inline void thread_life_get(struct thread *t)
 {
 	atomic_fetch_add_explicit(&t->life, 1, memory_order_relaxed);
