@@ -126,7 +126,7 @@ static inline __attribute__((always_inline)) int
 call_block(struct cpu_sched *here, struct thread *me, struct thread *r, unsigned how)
 {
 	r->ipc_result = E_OK;
-	kobj_get_held(&me->obj); /* the reply reference, dropped by the replier */
+	thread_reply_get(r, me); /* the reply reference, dropped by the replier */
 	r->caller = me;
 	r->caller_fault = me->in_fault;
 	me->resume = (uint8_t)how; /* before the state: a claimer reads it */
@@ -270,7 +270,7 @@ static int answer_and_wait(struct thread *me, struct thread *c, struct endpoint 
 	c->ipc_result = E_OK;
 	/* the reply reference: c, claimed by us and not woken yet, cannot
 	 * die meanwhile, so its running reference stays */
-	kobj_put_held(&c->obj);
+	thread_reply_put_held(me, c);
 	me->waiting_on = ep;
 	list_add(ep->receivers.prev, &me->ep_link);
 	me->resume = THREAD_RESUME_SYSCALL; /* before the state: a claimer reads it */

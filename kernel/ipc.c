@@ -57,9 +57,10 @@ struct taken {
 };
 
 /* Dequeue the first thread on q still in state `from` and claim it; NULL
- * if none. ep->lock held.  A sender whose message is a call (for_reply)
- * moves straight to TS_BLOCKED_REPLY, with the reference our reply will
- * drop taken first: it is never seen runnable in between, so a kill that
+ * if none. ep->lock held.  With replier (the receiving thread; NULL when
+ * taking a receiver) a sender whose message is a call moves straight to
+ * TS_BLOCKED_REPLY, with the reference our reply will drop taken first
+ * (thread_reply_get): it is never seen runnable in between, so a kill that
  * lands now finds it blocked and wakes it.  Anything else becomes
  * TS_RUNNABLE, for us to wake or run.
  * A queued thread is touched only while it is still queued with
@@ -69,20 +70,21 @@ struct taken {
  * may wake it at once, and it may end and be freed.  Nor are the fields a
  * caller we did claim changes as it ends (a kill may claim it back from
  * TS_BLOCKED_REPLY and run it at once: its in_fault goes false): what the
- * receiver needs of them is read here, into *how (when for_reply). */
-static struct thread *take(struct list_link *q, int from, bool for_reply, struct taken *how)
+ * receiver needs of them is read here, into *how (with replier). */
+static struct thread *take(struct list_link *q, int from, struct thread *replier,
+			   struct taken *how)
 {
 	while (!list_empty(q)) {
 		struct thread *t = container_of(q->next, struct thread, ep_link);
-		bool reply = for_reply && t->is_call;
+		bool reply = replier && t->is_call;
 		if (reply)
-			kobj_get(&t->obj);
+			thread_reply_get(replier, t);
 		int expected = from;
 		bool won = atomic_compare_exchange_strong(&t->state, &expected,
 							  reply ? TS_BLOCKED_REPLY : TS_RUNNABLE);
 		if (!won && reply)
-			kobj_put(&t->obj); /* it still holds its running reference */
-		if (won && for_reply)
+			thread_reply_put_held(replier, t); /* it still holds its running reference */
+		if (won && replier)
 			*how = (struct taken){ reply, reply && t->in_fault };
 		list_del(&t->ep_link);
 		list_init(&t->ep_link);
@@ -151,7 +153,7 @@ static struct thread *here(struct thread *t)
  * is then woken and keeps its reply reference, which will find us gone). */
 static int call_and_wait(struct thread *me, struct thread *r)
 {
-	kobj_get(&me->obj);
+	thread_reply_get(r, me);
 	r->caller = me;
 	r->caller_fault = me->in_fault;
 	atomic_store(&me->state, TS_BLOCKED_REPLY);
@@ -168,7 +170,7 @@ int ipc_send(struct endpoint *ep, const struct ipc_msg *msg, bool call)
 	struct thread *me = sched_current();
 	unsigned long f = spin_lock_irqsave(&ep->lock);
 	local_first(&ep->receivers);
-	struct thread *r = take(&ep->receivers, TS_BLOCKED_RECV, false, NULL);
+	struct thread *r = take(&ep->receivers, TS_BLOCKED_RECV, NULL, NULL);
 	if (!r) {
 		me->msg = *msg;
 		me->is_call = call;
@@ -199,7 +201,7 @@ static void notice_to(struct ipc_notice *n, struct thread *r)
 void ipc_notice(struct endpoint *ep, struct ipc_notice *n)
 {
 	unsigned long f = spin_lock_irqsave(&ep->lock);
-	struct thread *r = take(&ep->receivers, TS_BLOCKED_RECV, false, NULL);
+	struct thread *r = take(&ep->receivers, TS_BLOCKED_RECV, NULL, NULL);
 	if (!r)
 		list_add(ep->notices.prev, &n->link);
 	spin_unlock_irqrestore(&ep->lock, f);
@@ -229,7 +231,7 @@ void ipc_abandon_caller(struct thread *me)
 		c->ipc_result = E_DEAD;
 		sched_wake(c);
 	}
-	kobj_put(&c->obj);
+	thread_reply_put(me, c);
 }
 
 int ipc_recv(struct endpoint *ep, bool poll)
@@ -244,7 +246,7 @@ int ipc_recv(struct endpoint *ep, bool poll)
 		return E_OK;
 	}
 	struct taken how;
-	struct thread *s = take(&ep->senders, TS_BLOCKED_SEND, true, &how);
+	struct thread *s = take(&ep->senders, TS_BLOCKED_SEND, me, &how);
 	if (!s) {
 		if (poll) {
 			spin_unlock_irqrestore(&ep->lock, f);
@@ -289,7 +291,7 @@ static struct thread *reply(struct thread *me, const struct ipc_msg *msg)
 		c->ipc_result = E_OK;
 		run = c;
 	}
-	kobj_put(&c->obj); /* c still holds its running reference */
+	thread_reply_put(me, c); /* the last if c died meanwhile */
 	return run;
 }
 

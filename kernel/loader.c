@@ -102,7 +102,7 @@ static void start_thread(struct space *s, uint64_t entry, unsigned i)
 	    thread_create(s, entry, PAGER_STACK_TOP_OF(i), PAGER_IPC_BUF_OF(i), BOOTINFO_VA,
 			  (PRIO_DEFAULT + 4) | THREAD_PIN(i < arch_ncpus() ? i : 0), &t) != E_OK)
 		panic("no memory for pager thread %u", i);
-	kobj_put(&t->obj); /* its running reference keeps the thread */
+	kobj_put(&t->obj); /* its life keeps the thread (thread.h) */
 	sched_wake(t);
 }
 

@@ -129,7 +129,9 @@ static void switch_to(struct cpu_sched *c, struct thread *next)
 }
 
 /* sched_finish_switch: first thing on the new thread after a switch: its
- * selectors, and the running reference of a thread that died dropped.
+ * selectors, and the running reference of a thread that died dropped
+ * (thread_life_put: with it, unless a receiver still has its call, its
+ * obj reference and its use of its space).
  * (Also reached from thread_first_entry for a thread's very first run.) */
 void sched_finish_switch(void)
 {
@@ -138,7 +140,7 @@ void sched_finish_switch(void)
 	struct thread *prev = c->prev;
 	c->prev = NULL;
 	if (prev)
-		kobj_put(&prev->obj);
+		thread_life_put(prev);
 }
 
 /* The best runnable thread of this CPU, dequeued; idle if none. */

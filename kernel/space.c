@@ -52,15 +52,31 @@ static void handle_page_put(void *page)
 	frame_free(arch_virt_to_phys(page) >> PAGE_SHIFT, 0);
 }
 
-/* s's FAULT_SPACE_END notice received: its memory goes. */
-static void gone_told(struct ipc_notice *n)
+void space_hold(struct space *s)
 {
-	kmem_free(container_of(n, struct space, gone), sizeof(struct space));
+	atomic_fetch_add_explicit(&s->holds, 1, memory_order_relaxed);
 }
 
-/* Last reference gone (no thread runs in s any more): everything it holds
- * goes back, then its pager hears of it (FAULT_SPACE_END, abi/fault.h),
- * the struct itself carrying the notice until it is received. */
+/* Release ordering on every drop and an acquire before the free, as
+ * kobj_put's. */
+void space_unhold(struct space *s)
+{
+	if (atomic_fetch_sub_explicit(&s->holds, 1, memory_order_release) == 1) {
+		atomic_thread_fence(memory_order_acquire);
+		kmem_free(s, sizeof *s);
+	}
+}
+
+/* s's FAULT_SPACE_END notice received: the contents' hold goes. */
+static void gone_told(struct ipc_notice *n)
+{
+	space_unhold(container_of(n, struct space, gone));
+}
+
+/* Last user gone (no thread runs in s any more; dead threads that
+ * handles keep may still name it: space.h): everything it holds goes
+ * back, then its pager hears of it (FAULT_SPACE_END, abi/fault.h), the
+ * struct itself carrying the notice until it is received. */
 static void space_destroy(struct kobj *o)
 {
 	struct space *s = container_of(o, struct space, obj);
@@ -73,7 +89,7 @@ static void space_destroy(struct kobj *o)
 			window_drop(s->fill[i].pfn);
 	struct endpoint *ep = s->pager_ep;
 	if (!ep) {
-		kmem_free(s, sizeof *s);
+		space_unhold(s);
 		return;
 	}
 	s->gone = (struct ipc_notice){ .label = FAULT_SPACE_END, .badge = s->badge,
@@ -105,6 +121,7 @@ int space_create(struct endpoint *pager_ep, uint64_t badge, struct space **out)
 	s->handles = arch_phys_to_virt(s->handles_pfn << PAGE_SHIFT);
 	handle_table_init(s->handles);
 	kobj_init(&s->obj, KOBJ_SPACE);
+	atomic_store_explicit(&s->holds, 1, memory_order_relaxed); /* the contents' */
 	if (pager_ep && kobj_get(&pager_ep->obj) == E_OK)
 		s->pager_ep = pager_ep;
 	s->badge = badge;

@@ -298,7 +298,7 @@ int ksys_reply_save(const uint64_t a[6], uint64_t out[6])
 	int e = handle_insert(handles(), &c->obj, RIGHT_REPLY, 0, &v);
 	if (e != E_OK)
 		ipc_abandon_saved(c);
-	kobj_put(&c->obj); /* the reply reference: the handle holds its own */
+	thread_reply_put(me, c); /* the reply reference: the handle holds its own */
 	out[0] = v;
 	return e;
 }

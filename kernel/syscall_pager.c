@@ -389,7 +389,7 @@ int ksys_thread_create(const uint64_t a[6], uint64_t out[6])
 		sched_wake(t);
 	} else { /* never ran: nobody else holds its running reference */
 		atomic_store(&t->state, TS_DEAD);
-		kobj_put(&t->obj);
+		thread_life_put(t);
 	}
 	kobj_put(&t->obj);
 	return e;

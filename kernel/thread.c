@@ -16,9 +16,10 @@
 static _Atomic uint64_t next_tid = 1;
 static _Atomic unsigned next_cpu;
 
-/* Last reference gone: free the kernel stack and IPC buffer, then drop the
- * space (whose end the pager hears of once all its threads' memory is
- * back too). */
+/* Last reference gone: free the kernel stack and IPC buffer, then the
+ * use of the space if the thread still had it (thread_create failed
+ * before its life began; after, thread_life_put drops it after us), then
+ * the hold on its struct. */
 static void thread_destroy(struct kobj *o)
 {
 	struct thread *t = container_of(o, struct thread, obj);
@@ -33,10 +34,36 @@ static void thread_destroy(struct kobj *o)
 	if (t->ipc_buf_pfn)
 		frame_free(t->ipc_buf_pfn, 0);
 	struct space *s = t->space;
+	bool uses = t->uses_space;
 	uint64_t pfn = t->kstack_pfn; /* the struct lives at the stack top */
 	arch_kstack_unmap((uint64_t)t + THREAD_SLOT, 1u << KSTACK_ORDER);
 	frame_free(pfn, KSTACK_ORDER);
-	if (s)
+	if (!s)
+		return;
+	if (uses)
+		kobj_put(&s->obj);
+	space_unhold(s);
+}
+
+/* The last life reference gone (t is dead, off its CPU, and nobody has
+ * its call to answer): its obj reference goes, then its use of its
+ * space, so that a dead thread only handles still hold (a server's saved
+ * call: reply_save) keeps its kernel stack and IPC buffer and the space's
+ * struct, never the space's memory: a killed process's memory comes back
+ * when its last thread is done, and its pager hears of it
+ * (FAULT_SPACE_END) then.  The thread first: when nothing else holds it
+ * (the common case) its stack and IPC buffer are back before the space
+ * ends, so the notice still means every frame of the process is back. */
+void thread_life_put(struct thread *t)
+{
+	if (atomic_fetch_sub_explicit(&t->life, 1, memory_order_release) != 1)
+		return;
+	atomic_thread_fence(memory_order_acquire);
+	struct space *s = t->space;
+	bool uses = t->uses_space;
+	t->uses_space = false; /* before the put: thread_destroy reads it */
+	kobj_put(&t->obj); /* t may be freed from here on */
+	if (uses)
 		kobj_put(&s->obj);
 }
 
@@ -101,12 +128,15 @@ int thread_create(struct space *space, uint64_t entry, uint64_t stack,
 		kobj_put(&t->obj);
 		return E_DEAD;
 	}
+	space_hold(space);
 	t->space = space;
+	t->uses_space = true;
 	t->fs_base = fs_base; /* loaded by its first switch (switch_begin) */
 	t->fs_key = t->tid;
 	if (sched & THREAD_SIGS_OFF)
 		t->sigblocked = ~(uint64_t)ABI_SIG_UNBLOCKABLE;
 	t->user_segs = space->pager_ep != NULL;
+	t->is_pager = space->pager_ep == NULL;
 	if (atomic_load(&space->stopped)) /* it parks before its first instruction */
 		t->sigpending |= THREAD_STOP_BIT;
 	int e = map_ipc_buf(t, space, ipc_buf);
@@ -119,7 +149,8 @@ int thread_create(struct space *space, uint64_t entry, uint64_t stack,
 	t->cpu = pin ? pin - 1 : atomic_fetch_add(&next_cpu, 1) % arch_ncpus();
 	t->ksp = arch_thread_stack_init(thread_kstack_top(t), entry, stack, arg, &t->uframe);
 	arch_fpu_init(t->fpu);
-	kobj_get(&t->obj); /* the running reference, dropped after it dies */
+	kobj_get(&t->obj); /* its life's (thread.h): dropped after it dies */
+	atomic_store_explicit(&t->life, 1, memory_order_relaxed); /* running */
 	*out = t;
 	return E_OK;
 }

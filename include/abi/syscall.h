@@ -122,11 +122,16 @@
 				       E_INTR (nothing saved) if the caller \
 				       has a signal it lets through pending. \
 				       Closing the handle, or our space \
-				       ending, answers it E_DEAD */ \
+				       ending, answers it E_DEAD.  A caller \
+				       that ends meanwhile is not held by \
+				       it: its process's memory comes back \
+				       and its wait comes (the handle keeps \
+				       only the dead thread) */ \
 	X(reply_send,     38, 6, 0) /* (reply handle, label, w0..w3): answer \
 				       the saved call and close the handle; \
 				       never blocks; E_DEAD if the caller is \
-				       gone (killed) */ \
+				       gone (killed, or its process ended): \
+				       the handle is closed all the same */ \
 	X(frame_alloc_copy,39, 2, 1) /* (src pfn, gen) -> pfn, gen: a new \
 				       frame held in the caller's window with \
 				       a copy of the 4096 bytes of held frame \

@@ -47,7 +47,8 @@ void ipc_abandon_caller(struct thread *me);
 
 /* Saved calls (reply_save): the caller of the call `me` received and has
  * not answered, taken out of me with its reply reference (now the
- * caller's of this function); NULL if there is none or it is a fault
+ * caller's of this function, dropped with thread_reply_put(me, c):
+ * thread.h); NULL if there is none or it is a fault
  * (fault answers take effect at reply time, in ipc_reply_recv). */
 struct thread *ipc_take_caller(struct thread *me);
 /* Answer saved caller c with msg (from me's registers and IPC buffer) and

@@ -13,7 +13,25 @@
  *             if it moved since the fault was sent.
  *   fill      the pages the kernel filled at fill marks (space_fill), in
  *             order, until the pager takes them (space_fill_take); nfills
- *             of them (under lock; read without it for the badge hint). */
+ *             of them (under lock; read without it for the badge hint).
+ *
+ * Two counts, as Linux's mm_users and mm_count:
+ *   obj.refs  the space's users: one per handle naming it, one per live
+ *             thread in it (dropped once the thread is dead, off its CPU
+ *             and no receiver has its call to answer: thread_life_put),
+ *             one per lookup in progress.  The last one ends the space
+ *             (space_destroy): its page tables, frames and handle table
+ *             go back, and its pager hears (FAULT_SPACE_END).
+ *   holds     the struct itself: one for the space's contents (dropped
+ *             once they are gone and the notice received), one per thread
+ *             object naming it (t->space, until the thread is destroyed).
+ *             A dead thread that handles still hold (a saved call) so
+ *             keeps only this struct, never the memory.  Through such a
+ *             thread only plain words of an ended space are reached (the
+ *             signal and stop words: signal.c); never its tables: a fault
+ *             answer goes to a thread whose call the pager holds, and
+ *             the pager's reply reference keeps the thread's use
+ *             (thread.h). */
 #ifndef SPACE_H
 #define SPACE_H
 
@@ -62,14 +80,22 @@ struct space {
 	_Atomic uint64_t cpu_ns; /* CPU time of all its threads, ended ones
 				  * too (sched_tick), in the notice at its
 				  * end */
+	_Atomic uint32_t holds; /* the struct's count (above) */
 	unsigned nfills;
 	bool fills_stopped; /* space_fill_take's stop: the pager forks */
 	struct space_fill_rec fill[SPACE_FILLS];
 };
 
-/* A new empty space whose faults go to pager_ep (may be NULL) with badge.
- * E_NOMEM. */
+/* A new empty space whose faults go to pager_ep (may be NULL) with badge:
+ * one user (the caller's reference) and the contents' hold.  E_NOMEM. */
 int space_create(struct endpoint *pager_ep, uint64_t badge, struct space **out);
+
+/* One more hold on s's struct (s has a user: the caller's).  A thread
+ * object's, taken by thread_create, dropped by its destroy. */
+void space_hold(struct space *s);
+
+/* Drop a hold; the last one frees the struct (its contents went first). */
+void space_unhold(struct space *s);
 
 /* Map frame (pfn, gen) at va with MAP_* rights; the mapping holds one frame
  * reference, and a replaced mapping's reference is dropped.  E_FAULT (va not

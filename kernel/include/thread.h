@@ -1,9 +1,24 @@
 /* Threads: a kernel stack, saved user registers, a place in a run queue, and
  * the IPC state of a thread blocked in a send, receive or call.
  *
- * Life: thread_create -> TS_RUNNABLE ... -> TS_DEAD.  A thread holds one
- * reference on itself while alive (dropped by the CPU that switches away
- * from it after it died) and one per handle naming it.
+ * Life: thread_create -> TS_RUNNABLE ... -> TS_DEAD.  Two counts:
+ *   life      the running reference (dropped by the CPU that switches
+ *             away from it after it died) and one per reply reference
+ *             the pager holds (a pager thread that has its call to
+ *             answer).  While it is above 0 the thread holds one obj
+ *             reference and a use of its space (the space's obj
+ *             reference); the put that takes it to 0 drops both
+ *             (thread_life_put: the obj first).
+ *   obj.refs  that one, one per handle naming it (the pager's, a server's
+ *             saved call: reply_save), one per reply reference another
+ *             server holds, one per lookup in progress.
+ * So a dead thread that other servers hold (a call they keep, saved or
+ * not) pins its kernel stack and IPC buffer and its space's struct (a
+ * hold until destroyed: space.h), never its process's memory; while the
+ * pager has its call (a fault, an exit, answered after the pager ended
+ * the process) it keeps its space, so that when the space ends its
+ * threads' frames are back too, and a fault answer (which only the pager
+ * gives) always finds the space.
  *
  * Who may change what:
  *   state      by the thread itself while it runs; by whoever *claims* it
@@ -46,7 +61,15 @@ struct endpoint;
 struct thread {
 	struct kobj obj;
 	uint64_t tid;
-	struct space *space;           /* holds a reference; NULL for idle */
+	struct space *space;           /* a hold on the struct until the
+					* thread is destroyed; NULL for idle */
+	bool uses_space;               /* and a use (obj reference): from
+					* creation until life goes to 0 */
+	_Atomic uint32_t life;         /* running + the pager's reply
+					* references (above) */
+	bool is_pager;                 /* a thread of the pager (its space
+					* has no pager): its reply references
+					* are life references */
 	_Atomic int state;             /* enum thread_state */
 	_Atomic int on_cpu;
 	_Atomic bool kill;             /* end at the next chance */
@@ -163,6 +186,56 @@ uint64_t thread_new_key(void);
  * alignment, no such priority or CPU), E_NOMEM. */
 int thread_create(struct space *space, uint64_t entry, uint64_t stack,
 		  uint64_t ipc_buf, uint64_t arg, uint64_t sched, struct thread **out);
+
+/* One more life reference on t: a reply reference a pager thread takes
+ * (thread_reply_get), while t is alive (running, or queued in its call). */
+static inline void thread_life_get(struct thread *t)
+{
+	atomic_fetch_add_explicit(&t->life, 1, memory_order_relaxed);
+}
+
+/* Drop a life reference (a reply reference, or the running one: the CPU
+ * that switched away from t after it died, sched_finish_switch).  The
+ * last one drops t's obj reference, then its use of its space (which ends
+ * if that was its last user); t may be freed on return. */
+void thread_life_put(struct thread *t);
+
+/* thread_life_put for one that is never the last: t is alive (claimed,
+ * or running here). */
+static inline void thread_life_put_held(struct thread *t)
+{
+	atomic_fetch_sub_explicit(&t->life, 1, memory_order_release);
+}
+
+/* The reply reference receiver r takes on caller c, which is alive
+ * (running, or queued as a sender under its endpoint's lock): a life
+ * reference if r is the pager's, else an obj reference (above).  Inline:
+ * every call takes one. */
+static inline void thread_reply_get(const struct thread *r, struct thread *c)
+{
+	if (r->is_pager)
+		thread_life_get(c);
+	else
+		kobj_get_held(&c->obj); /* c's life holds one */
+}
+
+/* Drop the reply reference r holds on c; c may be freed on return. */
+static inline void thread_reply_put(const struct thread *r, struct thread *c)
+{
+	if (r->is_pager)
+		thread_life_put(c);
+	else
+		kobj_put(&c->obj);
+}
+
+/* thread_reply_put when c is alive (claimed by r): never the last. */
+static inline void thread_reply_put_held(const struct thread *r, struct thread *c)
+{
+	if (r->is_pager)
+		thread_life_put_held(c);
+	else
+		kobj_put_held(&c->obj);
+}
 
 /* The idle thread of this CPU: wraps the stack the CPU is running on. */
 struct thread *thread_create_idle(unsigned cpu);
