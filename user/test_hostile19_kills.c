@@ -172,18 +172,25 @@ static void child_double(void)
 		pause();
 }
 
-static pid_t victim;
+/* The parent's two killer threads, made once before the count (new ones
+ * each round would be new stacks, and page tables, of the parent's): each
+ * round's victim is killed by both at once, twice each. */
+static volatile pid_t victim;
+static volatile int kill_round, killed_count;
+
 static void *parent_killer(void *arg)
 {
 	(void)arg;
-	kill(victim, SIGKILL);
-	kill(victim, SIGKILL);
-	return NULL;
-}
-
-static void *warm(void *arg)
-{
-	return arg;
+	for (int seen = 0;;) {
+		while (kill_round == seen)
+			usleep(500); /* asleep between rounds, not spinning */
+		seen = kill_round;
+		if (seen < 0)
+			return NULL;
+		kill(victim, SIGKILL);
+		kill(victim, SIGKILL);
+		__atomic_fetch_add(&killed_count, 1, __ATOMIC_SEQ_CST);
+	}
 }
 
 /* One round of part: the child's wait status. */
@@ -200,11 +207,10 @@ static int round_of(void (*child)(void), int dbl)
 	if (dbl) {
 		usleep(30000);
 		victim = pid;
-		pthread_t a, b;
-		pthread_create(&a, NULL, parent_killer, NULL);
-		pthread_create(&b, NULL, parent_killer, NULL);
-		pthread_join(a, NULL);
-		pthread_join(b, NULL);
+		killed_count = 0;
+		__atomic_fetch_add(&kill_round, 1, __ATOMIC_SEQ_CST);
+		while (killed_count < 2)
+			sched_yield();
 	}
 	int st = -1;
 	if (waitpid(pid, &st, 0) != pid)
@@ -216,13 +222,9 @@ static int round_of(void (*child)(void), int dbl)
 
 int main(void)
 {
-	/* the parent's own two killer threads, once first: their stacks and
-	 * page tables are the parent's, kept for the next ones */
 	pthread_t a, b;
-	pthread_create(&a, NULL, warm, NULL);
-	pthread_create(&b, NULL, warm, NULL);
-	pthread_join(a, NULL);
-	pthread_join(b, NULL);
+	pthread_create(&a, NULL, parent_killer, NULL);
+	pthread_create(&b, NULL, parent_killer, NULL);
 #if FRAMES
 	touch_image();
 	long before = frames_before(3000);
@@ -252,6 +254,9 @@ int main(void)
 	}
 	if (fails == f)
 		printf("@@PASS hostile19_kills_double\n");
+	kill_round = -1;
+	pthread_join(a, NULL);
+	pthread_join(b, NULL);
 #if FRAMES
 	if (!frames_back(before, 5000))
 		fails++;
