@@ -9,7 +9,9 @@
  *                         fxrstor of kernel and non-canonical addresses...)
  *                         each raise a signal the program catches (SIGSEGV
  *                         or SIGILL, as Linux), and it goes on; a popf
- *                         that tries to set IOPL leaves it 0 (cli faults)
+ *                         that tries to set IOPL leaves it 0 (cli faults);
+ *                         set_fs_base refuses non-canonical, kernel and
+ *                         top-page bases (E_INVAL), TLS intact
  *   hostile19_cpu_vectors `int $N` for every N: SIGSEGV (a #GP through a
  *                         gate ring 3 may not use), but int3's SIGTRAP, and
  *                         `int $4` (#OF through its DPL-3 gate: the pager
@@ -40,6 +42,9 @@
 #include <unistd.h>
 #define T "hostile19_cpu"
 #include "linux_frames.h"
+#if FRAMES
+#include "sys/syscall.h"
+#endif
 
 static int fails;
 #define FAIL(part, ...) do { printf("@@FAIL " part ": " __VA_ARGS__); printf("\n"); \
@@ -206,6 +211,23 @@ static void insns(void)
 			FAIL("hostile19_cpu_insns", "%s: signal %d, not %d", probes[i].name, s,
 			     probes[i].sig);
 	}
+#if FRAMES
+	/* the FS base: the kernel's set_fs_base (wrmsr of a non-canonical
+	 * value faults in ring 0) takes none outside the user half, and the
+	 * thread's own TLS (errno) still works after */
+	static const uint64_t bases[] = { 0x0000800000000000ul, 0x8000000000000000ul,
+					  0xffffffff80000000ul, 0xfffffffffffff000ul,
+					  0x00007ffffffff000ul, ~0ul };
+	for (unsigned i = 0; i < sizeof bases / sizeof bases[0]; i++) {
+		int e = sys_set_fs_base(bases[i]);
+		if (e != E_INVAL)
+			FAIL("hostile19_cpu_insns", "set_fs_base(0x%lx): %d, not E_INVAL",
+			     (unsigned long)bases[i], e);
+	}
+	errno = 77;
+	if (errno != 77)
+		FAIL("hostile19_cpu_insns", "TLS lost after the refused FS bases");
+#endif
 	__asm__ volatile("pushfq; orq $0x3000, (%%rsp); popfq; pushfq; popq %0" : "=r"(fl) :: "cc");
 	if (fl & 0x3000)
 		FAIL("hostile19_cpu_insns", "popf set IOPL: rflags 0x%lx", (unsigned long)fl);
