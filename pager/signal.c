@@ -38,7 +38,7 @@ enum { SEGV_MAPERR_ = 1, SEGV_ACCERR_ = 2, ILL_ILLOPN_ = 2, FPE_INTDIV_ = 1,
 /* The signal (0: none) and si_code of the fault in m; *addr = si_addr. */
 static int fault_signal(struct proc *p, const struct sys_msg *m, int *code, uint64_t *addr)
 {
-	uint64_t vector = m->w[FAULT_MSG_ACCESS] & ~FAULT_ACC_NOSIGNAL;
+	uint64_t vector = m->w[FAULT_MSG_ACCESS] & ~(FAULT_ACC_NOSIGNAL | FAULT_ACC_NOFRAME);
 	*addr = m->w[FAULT_MSG_IP];
 	switch (IPC_LABEL_TAG(m->label)) {
 	case FAULT_PAGE:
