@@ -95,14 +95,16 @@ static int ask_pager(struct thread *me, uint64_t label, uint64_t addr, uint64_t 
 
 /* The answer (result e, message in me->msg) to the ring-3 exception in
  * me->fault.  A signal that cannot be delivered (signal.c) sends the same
- * fault once more, marked FAULT_ACC_NOSIGNAL, and the pager kills. */
+ * fault once more, marked FAULT_ACC_NOSIGNAL (and FAULT_ACC_NOFRAME if
+ * its frame was what failed), and the pager kills. */
 static void answered(struct thread *me, int e)
 {
 	if (e == E_OK && IPC_LABEL_TAG(me->msg.label) == (unsigned)FAULT_REPLY_SIGNAL) {
-		if (signal_deliver(&me->msg))
+		uint64_t why = signal_deliver(&me->msg);
+		if (!why)
 			return; /* it resumes in its handler */
 		const struct fault_asked *f = &me->fault;
-		e = ask_pager(me, f->label, f->addr, f->access | FAULT_ACC_NOSIGNAL, f->rip, 0);
+		e = ask_pager(me, f->label, f->addr, f->access | why, f->rip, 0);
 	}
 	if (e != E_OK) {
 		printk("kernel: thread %lu killed: its pager is gone\n", me->tid);
@@ -114,9 +116,10 @@ static void answered(struct thread *me, int e)
 _Noreturn void fault_no_signal_frame(uint64_t rip)
 {
 	struct thread *me = sched_current();
-	me->fault = (struct fault_asked){ FAULT_GP, 0, FAULT_ACC_NOSIGNAL, rip };
+	const uint64_t why = FAULT_ACC_NOSIGNAL | FAULT_ACC_NOFRAME;
+	me->fault = (struct fault_asked){ FAULT_GP, 0, why, rip };
 	if (me->space && me->space->pager_ep)
-		ask_pager(me, FAULT_GP, 0, FAULT_ACC_NOSIGNAL, rip, 0);
+		ask_pager(me, FAULT_GP, 0, why, rip, 0);
 	thread_exit(); /* the pager killed the process, or is gone */
 }
 

@@ -88,14 +88,16 @@ static bool push_frame(struct thread *me, uint64_t entry, unsigned sig, int code
 	return true;
 }
 
-bool signal_deliver(const struct ipc_msg *r)
+uint64_t signal_deliver(const struct ipc_msg *r)
 {
 	struct thread *me = sched_current();
 	uint64_t entry = r->w[FAULT_SIG_ENTRY], sig = r->w[FAULT_SIG_INFO] & 0xff;
 	if (sig < 1 || sig > 64 || entry >= USER_END || ((me->sigblocked >> (sig - 1)) & 1))
-		return false;
-	return push_frame(me, entry, (unsigned)sig, (int32_t)(r->w[FAULT_SIG_INFO] >> 8),
-			  r->w[FAULT_SIG_ADDR], 0, me->sigblocked);
+		return FAULT_ACC_NOSIGNAL;
+	if (!push_frame(me, entry, (unsigned)sig, (int32_t)(r->w[FAULT_SIG_INFO] >> 8),
+			r->w[FAULT_SIG_ADDR], 0, me->sigblocked))
+		return FAULT_ACC_NOSIGNAL | FAULT_ACC_NOFRAME;
+	return 0;
 }
 
 /* The signals sent to me's process while every thread blocked them

@@ -17,6 +17,8 @@ static void pf_reason(char *buf, size_t n, uint64_t acc)
 		     (acc & FAULT_ACC_PRESENT) ? "protection" : "not present");
 }
 
+#define SIGSEGV_NO_FRAME 11 /* Linux's SIGSEGV */
+
 /* Kill p for the fault in m: print the reason line, end the process.
  * Unless p has a handler for the fault's signal (SIGBUS with bus, else
  * the fault's own): then run it (signal.c).
@@ -32,16 +34,20 @@ static long kill(struct proc *p, const struct sys_msg *m, struct sys_msg *r, con
 	long sig = sig_fault(p, m, r, bus);
 	if (sig)
 		return sig;
+	uint64_t acc = m->w[FAULT_MSG_ACCESS];
+	bool noframe = (acc & FAULT_ACC_NOSIGNAL) && (acc & FAULT_ACC_NOFRAME);
 	printf("pid %u killed: %s%s addr 0x%lx rip 0x%lx\n", p->pid, why,
-	       (m->w[FAULT_MSG_ACCESS] & FAULT_ACC_NOSIGNAL) ? " (its signal blocked, or no stack for the handler)" : "",
+	       noframe ? " (no stack for its signal handler)" :
+	       (acc & FAULT_ACC_NOSIGNAL) ? " (its signal blocked)" : "",
 	       m->w[FAULT_MSG_ADDR], m->w[FAULT_MSG_IP]);
 	STAT_ADD(dp_stats.kills, 1);
 	/* the status says the fault (libsys makes it the signal), or for
 	 * another vector (int3's #BP: SIGTRAP, x87/SIMD: SIGFPE, #AC: SIGBUS)
-	 * the signal itself, as WTERMSIG shows it on Linux */
-	int osig = label == FAULT_OTHER ? sig_of_fault(p, m) : 0;
+	 * the signal itself, as WTERMSIG shows it on Linux; a handler with
+	 * no stack to run on is SIGSEGV's (Linux's force_sigsegv) */
+	int osig = noframe ? SIGSEGV_NO_FRAME : bus ? 7 : label == FAULT_OTHER ? sig_of_fault(p, m) : 0;
 	proc_end(p, PG_WAIT_KILLED,
-		 bus ? PG_KILLED_SIGNAL | 7 : osig ? PG_KILLED_SIGNAL | (uint64_t)osig : label,
+		 osig ? PG_KILLED_SIGNAL | (uint64_t)osig : label,
 		 m->w[FAULT_MSG_ADDR], m->w[FAULT_MSG_IP]);
 	return FAULT_REPLY_KILL; /* the thread is gone already; harmless */
 }
@@ -116,7 +122,7 @@ long fault_fatal(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 	case FAULT_DE: return kill(p, m, r, "divide error", false);
 	default:
 		fmt_snprintf(why, sizeof why, "exception %lu",
-			     m->w[FAULT_MSG_ACCESS] & ~FAULT_ACC_NOSIGNAL);
+			     m->w[FAULT_MSG_ACCESS] & ~(FAULT_ACC_NOSIGNAL | FAULT_ACC_NOFRAME));
 		return kill(p, m, r, why, false);
 	}
 }

@@ -32,12 +32,13 @@ enum { CLD_STOPPED_ = 5, CLD_CONTINUED_ = 6 };
 #define STOP_SIGS (1ull << (SIGSTOP_ - 1) | 1ull << (SIGTSTP_ - 1) | \
 		   1ull << (SIGTTIN_ - 1) | 1ull << (SIGTTOU_ - 1))
 enum { SEGV_MAPERR_ = 1, SEGV_ACCERR_ = 2, ILL_ILLOPN_ = 2, FPE_INTDIV_ = 1,
-       FPE_FLTINV_ = 7, BUS_ADRALN_ = 1, BUS_ADRERR_ = 2, SI_KERNEL_ = 0x80 };
+       FPE_FLTINV_ = 7, BUS_ADRALN_ = 1, BUS_ADRERR_ = 2, TRAP_BRKPT_ = 1,
+       SI_KERNEL_ = 0x80 };
 
 /* The signal (0: none) and si_code of the fault in m; *addr = si_addr. */
 static int fault_signal(struct proc *p, const struct sys_msg *m, int *code, uint64_t *addr)
 {
-	uint64_t vector = m->w[FAULT_MSG_ACCESS] & ~FAULT_ACC_NOSIGNAL;
+	uint64_t vector = m->w[FAULT_MSG_ACCESS] & ~(FAULT_ACC_NOSIGNAL | FAULT_ACC_NOFRAME);
 	*addr = m->w[FAULT_MSG_IP];
 	switch (IPC_LABEL_TAG(m->label)) {
 	case FAULT_PAGE:
@@ -56,6 +57,20 @@ static int fault_signal(struct proc *p, const struct sys_msg *m, int *code, uint
 			*addr = 0;
 			*code = SI_KERNEL_;
 			return SIGTRAP_;
+		case 1: /* #DB: icebp (int1, which ignores the gate's privilege)
+			 * or TF's single step; the kernel does not say which
+			 * (Linux's DR6.BS), so both are TRAP_BRKPT */
+			*code = TRAP_BRKPT_;
+			return SIGTRAP_;
+		case 4: case 5: case 10: /* into or `int $4` (a DPL-3 gate), #BR,
+					  * #TS: as Linux's do_error_trap */
+			*addr = 0;
+			*code = SI_KERNEL_;
+			return SIGSEGV_;
+		case 11: case 12: /* #NP, #SS (a bad segment or stack access) */
+			*addr = 0;
+			*code = SI_KERNEL_;
+			return SIGBUS_;
 		case 16: case 19: *code = FPE_FLTINV_; return SIGFPE_;
 		case 17: *code = BUS_ADRALN_; return SIGBUS_;
 		default: return 0;

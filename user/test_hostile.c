@@ -6,7 +6,8 @@
  *                            CSTAR entry, the CPU would jump to address 0
  *                            in ring 0): the child must be killed by #GP;
  *                            and TF with `mov ss` right before `syscall`:
- *                            killed by #DB in ring 3, nothing in ring 0;
+ *                            killed by #DB (SIGTRAP) in ring 3, nothing in
+ *                            ring 0;
  *                            running on a non-canonical, kernel or zero
  *                            rsp through interrupts and system calls;
  *                            an unmasked x87 error pending over switches:
@@ -179,9 +180,9 @@ static void test_compat(void)
 			  "32-bit code segment)", st.how, st.code);
 	TEST_CHECK(name, frames_settle(before, 10000) == before);
 	run_child(name, "movss", &st);
-	if (st.how != PG_WAIT_KILLED || st.code != FAULT_OTHER)
+	if (st.how != PG_WAIT_KILLED || st.code != (PG_KILLED_SIGNAL | 5))
 		test_fail(name, "mov ss, syscall with TF: the child ended how %d code 0x%lx "
-			  "rip 0x%lx, want killed by #DB", st.how, st.code, st.rip);
+			  "rip 0x%lx, want killed by #DB (SIGTRAP)", st.how, st.code, st.rip);
 	run_child(name, "badrsp", &st);
 	if (st.how != PG_WAIT_EXITED || st.code != 0)
 		test_fail(name, "running on a bad rsp: the child ended how %d code 0x%lx addr "

@@ -126,6 +126,11 @@ enum fault_reply_slot {
 #define FAULT_ACC_NOSIGNAL 0x80000000ul /* the fault came back: its signal
 				 * handler could not run (the signal was
 				 * blocked, or the stack was bad): kill */
+#define FAULT_ACC_NOFRAME 0x40000000ul /* with FAULT_ACC_NOSIGNAL: not
+				 * blocked, but no frame could be written
+				 * (bad stack pointer or alternate stack):
+				 * the kill is SIGSEGV's, as Linux's
+				 * force_sigsegv, whatever the fault */
 
 #define FAULT_RESUME_MAX_MS 1000
 

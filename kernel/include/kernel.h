@@ -53,10 +53,12 @@ int fault_copy_out_wait(uint64_t uva, const void *src, uint64_t n);
 
 /* signal.c: run the signal handler the pager's answer r names on the
  * current thread (a frame on its user stack, its registers set to enter
- * the handler); false, with nothing changed, if the signal is blocked or
- * the frame cannot be written. */
+ * the handler): 0; else, with nothing changed, the FAULT_ACC_* bits the
+ * fault goes back to the pager with: FAULT_ACC_NOSIGNAL if the signal is
+ * blocked (or not one), | FAULT_ACC_NOFRAME if the frame cannot be
+ * written. */
 struct ipc_msg;
-bool signal_deliver(const struct ipc_msg *r);
+uint64_t signal_deliver(const struct ipc_msg *r);
 /* fault.c: the current thread's signal frame could not be written: the
  * pager kills its process as for a #GP at rip no handler may take. */
 _Noreturn void fault_no_signal_frame(uint64_t rip);
