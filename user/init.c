@@ -4,8 +4,10 @@
  *               failed, else 0 (the pager halts the machine with it)
  *   init bench  the same for bench_*, then "@@BENCH_DONE"; "init bench
  *               boot-only" runs none
- *   init only PROGRAM [ARGS]  run only PROGRAM with ARGS (make stress,
- *               make fuzz), then "@@DONE failures=N" as for test
+ *   init only PROGRAM [ARGS] [+ PROGRAM [ARGS]]...  run only PROGRAM
+ *               with ARGS (make stress, make fuzz), and the next after a
+ *               "+" in turn (one program's end beside the next's start),
+ *               then "@@DONE failures=N" as for test
  *   init        start sh if the initrd has it (again when it ends), else
  *               say so and wait */
 #include "sys/sys.h"
@@ -94,12 +96,16 @@ int main(int argc, char **argv)
 		return failures ? 1 : 0;
 	}
 	if (strcmp(mode, "only") == 0 && argc > 2) {
-		const char *args[PG_MAX_ARGS + 1] = { 0 };
-		for (int i = 2; i < argc && i - 2 < PG_MAX_ARGS; i++)
-			args[i - 2] = argv[i];
-		int failures = !run_argv(args, "@@FAIL");
+		int failures = 0;
+		for (int i = 2; i < argc; i++) {
+			const char *args[PG_MAX_ARGS + 1] = { 0 };
+			for (int n = 0; i < argc && strcmp(argv[i], "+") && n < PG_MAX_ARGS; i++)
+				args[n++] = argv[i];
+			if (args[0])
+				failures += !run_argv(args, "@@FAIL");
+		}
 		printf("@@DONE failures=%d\n", failures);
-		return failures;
+		return failures != 0;
 	}
 	if (strcmp(mode, "bench") == 0) {
 		int skip = argc > 2 && strcmp(argv[2], "boot-only") == 0;
