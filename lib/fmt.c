@@ -33,10 +33,11 @@ static void put_num(struct out *o, uint64_t v, bool neg, unsigned base,
 	const char *dig = upper ? "0123456789ABCDEF" : "0123456789abcdef";
 	char tmp[24];
 	int n = 0;
-	do {
-		tmp[n++] = dig[v % base];
-		v /= base;
-	} while (v);
+	if (v || s->prec != 0 || (base == 8 && s->alt)) /* %.0d of 0: no digit */
+		do {
+			tmp[n++] = dig[v % base];
+			v /= base;
+		} while (v);
 	int zeros = s->prec > n ? s->prec - n : 0;
 	char sign = neg ? '-' : s->plus ? '+' : s->space ? ' ' : 0;
 	int plen = 0;
@@ -178,6 +179,17 @@ static int64_t get_signed(va_list *ap, int len)
 	}
 }
 
+/* %n: count into *p, a signed char, short, long or int by len. */
+static void store_count(void *p, int len, size_t count)
+{
+	switch (len) {
+	case 1: *(signed char *)p = (signed char)count; break;
+	case 2: *(short *)p = (short)count; break;
+	case 8: *(long long *)p = (long long)count; break;
+	default: *(int *)p = (int)count; break;
+	}
+}
+
 /* Format one conversion c with spec s. */
 static void convert(struct out *o, char c, int len, struct spec *s, va_list *ap)
 {
@@ -226,6 +238,9 @@ static void convert(struct out *o, char c, int len, struct spec *s, va_list *ap)
 		pad(o, ' ', s->left ? s->width - 1 : 0);
 		break;
 	case '%': put(o, '%'); break;
+	case 'n': /* the count so far, stored at the size the modifier says */
+		store_count(va_arg(*ap, void *), len, o->len);
+		break;
 	case 'm':
 		if (fmt_errstr) {
 			put_str(o, fmt_errstr(), s);
