@@ -467,12 +467,6 @@ void libsys_run_atexit(int status)
 	}
 }
 
-void _Exit(int status)
-{
-	atexit_n = 0;
-	exit(status);
-}
-
 void abort(void)
 {
 	/* a SIGABRT handler runs first (it may leave by longjmp); when it
