@@ -179,6 +179,9 @@ int libsys_pid_gone(int pid);
 /* How many bytes from buf the caller may write (write: 1) or read: the
  * pager's PG_IO_CHECK, at most count (0 for a bad pointer). */
 size_t libsys_user_room(const void *buf, size_t count, int write);
+/* The length of string s of the caller's, if readable and shorter than
+ * max; -1 (errno EFAULT, or E2BIG when too long). */
+long libsys_user_strlen(const char *s, size_t max);
 /* poll's view of a description (poll.c, epoll.c): LIBSYS_POLL_BAD (not
  * open), _CONSOLE, _PIPE (id: the pipe, out: 1 the write end), _READY (a
  * file or a device: never waits), _SOCK (id: the pipe it reads, out: the
