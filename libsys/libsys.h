@@ -130,6 +130,10 @@ int libsys_fd_next(int from);
  * ending in '/': every object under it) now name new (+ the rest). */
 void libsys_fd_renamed(const char *old, const char *new);
 int libsys_fd_link(int fd, char *out, size_t cap);
+/* The path of the named object (shm_open's, a tmpfs file) whose st_ino is
+ * ino into out (cap bytes): 1, or 0 if no name has it (a walk of every
+ * name). */
+int libsys_tmpfs_path_of(uint64_t ino, char *out, size_t cap);
 /* The path of tmpfs object name (the description's, opened as; ino its
  * number now) into out: its name if it still names it, else another name
  * of the same object, else the old path and " (deleted)", as Linux's. */

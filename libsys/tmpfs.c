@@ -250,6 +250,20 @@ static int name_path(const char *name, char *out)
 	return 0;
 }
 
+int libsys_tmpfs_path_of(uint64_t ino, char *out, size_t cap)
+{
+	char path[PMAX + 16], name[PMAX + 1] = "";
+	uint64_t size, oino, names;
+	while (obj_next(name, "", name, &size) == E_OK)
+		if (obj_stat3(name, &size, &oino, &names) == E_OK && oino == ino) {
+			if (name_path(name, path)) /* a directory: not a mapping's */
+				continue;
+			snprintf(out, cap, "%s", path);
+			return 1;
+		}
+	return 0;
+}
+
 void libsys_tmpfs_link(const char *name, uint64_t ino, char *out, size_t cap)
 {
 	char path[PMAX + 16], other[PMAX + 1] = "";
