@@ -402,6 +402,75 @@ static void t_statm(void)
 	END();
 }
 
+/* The maps line of the region at a: its name (after the inode field) into
+ * name; 0, or -1 if none starts there. */
+static int maps_name(void *a, char *name, size_t cap)
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	if (!f)
+		return -1;
+	char line[512];
+	int found = -1;
+	while (found && fgets(line, sizeof line, f)) {
+		unsigned long lo;
+		int off = 0;
+		if (sscanf(line, "%lx-%*x %*s %*s %*s %*s %n", &lo, &off) < 1 || lo != (unsigned long)a)
+			continue;
+		line[strcspn(line, "\n")] = 0;
+		snprintf(name, cap, "%s", off ? line + off : "");
+		found = 0;
+	}
+	fclose(f);
+	return found;
+}
+
+/* /proc/self/maps names a shm_open object's mapping /dev/shm/NAME, a file's
+ * its path, shared anonymous memory "/dev/zero (deleted)"; opening an
+ * object maps nothing the program can see (statm's size moves by the
+ * program's own mapping only). */
+static void t_maps(void)
+{
+	BEGIN("linux19_mem_maps");
+	char name[256];
+	long s0, r0, s1, r1;
+	shm_unlink("/l19maps");
+	CHECK(statm(&s0, &r0) == 0);
+	int fd = shm_open("/l19maps", O_RDWR | O_CREAT | O_EXCL, 0600);
+	CHECK(fd >= 0);
+	CHECK(ftruncate(fd, 2 * pg) == 0);
+	char *m = mmap(NULL, 2 * pg, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	CHECK(m != MAP_FAILED);
+	m[0] = 1;
+	CHECK(statm(&s1, &r1) == 0);
+	if (s1 - s0 > 16)
+		printf("linux19_mem_maps: size %ld -> %ld pages\n", s0, s1);
+	CHECK(s1 - s0 >= 2 && s1 - s0 <= 16);
+	CHECK(maps_name(m, name, sizeof name) == 0 && strcmp(name, "/dev/shm/l19maps") == 0);
+	if (strcmp(name, "/dev/shm/l19maps"))
+		printf("linux19_mem_maps: \"%s\"\n", name);
+	munmap(m, 2 * pg);
+	close(fd);
+	shm_unlink("/l19maps");
+
+	unlink("/tmp/l19maps_f");
+	fd = open("/tmp/l19maps_f", O_RDWR | O_CREAT | O_TRUNC, 0600);
+	CHECK(fd >= 0);
+	CHECK(ftruncate(fd, pg) == 0);
+	m = mmap(NULL, pg, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	CHECK(m != MAP_FAILED);
+	CHECK(maps_name(m, name, sizeof name) == 0 && strcmp(name, "/tmp/l19maps_f") == 0);
+	if (strcmp(name, "/tmp/l19maps_f"))
+		printf("linux19_mem_maps: \"%s\"\n", name);
+	munmap(m, pg);
+	close(fd);
+	unlink("/tmp/l19maps_f");
+
+	m = mmap(NULL, pg, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	CHECK(maps_name(m, name, sizeof name) == 0 && strcmp(name, "/dev/zero (deleted)") == 0);
+	munmap(m, pg);
+	END();
+}
+
 static void t_sysconf(void)
 {
 	BEGIN("linux19_mem_sysconf");
@@ -432,6 +501,7 @@ int main(void)
 	t_msync();
 	t_rusage();
 	t_statm();
+	t_maps();
 	t_sysconf();
 	return fails != 0;
 }
