@@ -269,6 +269,8 @@ static void t_snprintf(void)
 	STR(b, "|007|   1|2  |");
 	snprintf(b, sizeof b, "%zu %td %jd", (size_t)-1, (ptrdiff_t)-2, (intmax_t)-3);
 	STR(b, "18446744073709551615 -2 -3");
+	snprintf(b, sizeof b, "%2$s %1$s|%3$*4$d", "world", "hello", 7, 3);
+	STR(b, "hello world|  7");
 	int n = 0;
 	signed char hh = 0;
 	long ln = 0;

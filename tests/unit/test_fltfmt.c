@@ -188,6 +188,10 @@ START_TEST(long_doubles)
 	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
 		for (size_t j = 0; j < sizeof f / sizeof f[0]; j++)
 			same_ld(f[j], v[i]);
+	char a[128], b[128]; /* numbered arguments of the float classes */
+	fmt_snprintf(a, sizeof a, "%3$La %1$.3f %2$d %1$g", 2.5, 7, 1.0L);
+	snprintf(b, sizeof b, "%3$La %1$.3f %2$d %1$g", 2.5, 7, 1.0L);
+	ck_assert_str_eq(a, b);
 	rng_state = rng_env_seed(4242);
 	char fm[16];
 	static const char conv[] = "fega";

@@ -44,6 +44,17 @@ START_TEST(width_and_flags)
 }
 END_TEST
 
+/* Numbered arguments (%N$, *N$) in any order, of every class. */
+START_TEST(positional)
+{
+	SAME("%2$s %1$s", "world", "hello");
+	SAME("%3$d|%1$s|%2$lld|%1$s", "a", -5ll, 42);
+	SAME("%2$*1$d|%3$-*1$s|", 6, 77, "ab");
+	SAME("%1$.*2$s|%3$x%%", "abcdef", 3, 255u);
+	SAME("%4$p %3$c %2$lu %1$hd", 70000, 9ul, 'q', (void *)0x1234);
+}
+END_TEST
+
 /* %n stores the count so far at the modifier's size, prints nothing. */
 START_TEST(count_n)
 {
@@ -131,6 +142,7 @@ int main(void)
 	tcase_add_test(t, width_and_flags);
 	tcase_add_test(t, strings_chars);
 	tcase_add_test(t, count_n);
+	tcase_add_test(t, positional);
 	tcase_add_test(t, pointer);
 	tcase_add_test(t, truncation);
 	tcase_add_test(t, unknown_conversion_visible);
