@@ -470,17 +470,26 @@ static int all_resident(uint64_t a, size_t n)
 	return 0;
 }
 
-/* Fault [a, a + n) in (MADV_WILLNEED) and check that it all is resident. */
+/* Fault [a, a + n) in (MADV_POPULATE_READ) and check that it all is
+ * resident.  Errors as Linux's mlock: a hole, or a page past a shared
+ * object's end (populate's EFAULT, a fault's SIGBUS), is ENOMEM; memory
+ * short is EAGAIN. */
 static int lock_pages(uint64_t a, size_t n, int populate)
 {
 	if (!n)
 		return 0;
-	if (madvise((void *)a, n, populate ? MADV_WILLNEED : MADV_NORMAL)) {
+	if (madvise((void *)a, n, MADV_NORMAL)) { /* a hole: ENOMEM */
 		if (errno == EINVAL)
 			errno = ENOMEM;
 		return -1;
 	}
-	return populate ? all_resident(a, n) : 0;
+	if (!populate)
+		return 0;
+	if (madvise((void *)a, n, MADV_POPULATE_READ)) {
+		errno = errno == ENOMEM ? EAGAIN : ENOMEM;
+		return -1;
+	}
+	return all_resident(a, n);
 }
 
 int mlock(const void *addr, size_t len)
