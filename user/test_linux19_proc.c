@@ -278,6 +278,21 @@ static void t_mlock_end(void)
 	errno = 0;
 	CHECK(mlock(s, 4 * pg) == -1 && errno == ENOMEM);
 	munmap(s, 2 * pg);
+	/* a shared object's mapping past its end: the pages there would
+	 * SIGBUS, so none to lock: ENOMEM (not EAGAIN) */
+	int fd = memfd_create("l19lock", 0);
+	CHECK(fd >= 0);
+	CHECK(ftruncate(fd, pg) == 0);
+	char *o = mmap(NULL, 4 * pg, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	CHECK(o != MAP_FAILED);
+	CHECK(mlock(o, pg) == 0 && munlock(o, pg) == 0);
+	errno = 0;
+	CHECK(mlock(o, 4 * pg) == -1 && errno == ENOMEM);
+	errno = 0;
+	CHECK(madvise(o, 4 * pg, MADV_POPULATE_READ) == -1 && errno == EFAULT);
+	CHECK(madvise(o, pg, MADV_POPULATE_WRITE) == 0);
+	munmap(o, 4 * pg);
+	close(fd);
 	END();
 }
 
