@@ -32,7 +32,7 @@
 #define NGROUPS_MAX 65536
 #define PIPE_BUF   4096
 /* glibc's limits.h has these too (pthread.h's values) */
-#define PTHREAD_KEYS_MAX 128
+#define PTHREAD_KEYS_MAX 1024
 #define PTHREAD_STACK_MIN     16384
 #define PTHREAD_DESTRUCTOR_ITERATIONS 4
 #define MB_LEN_MAX 16

@@ -33,10 +33,11 @@ static void put_num(struct out *o, uint64_t v, bool neg, unsigned base,
 	const char *dig = upper ? "0123456789ABCDEF" : "0123456789abcdef";
 	char tmp[24];
 	int n = 0;
-	do {
-		tmp[n++] = dig[v % base];
-		v /= base;
-	} while (v);
+	if (v || s->prec != 0 || (base == 8 && s->alt)) /* %.0d of 0: no digit */
+		do {
+			tmp[n++] = dig[v % base];
+			v /= base;
+		} while (v);
 	int zeros = s->prec > n ? s->prec - n : 0;
 	char sign = neg ? '-' : s->plus ? '+' : s->space ? ' ' : 0;
 	int plen = 0;
@@ -98,8 +99,68 @@ static void put_str(struct out *o, const char *str, struct spec *s)
 		pad(o, ' ', s->width - n);
 }
 
-/* Parse flags, width and precision at *fmt; advance *fmt past them. */
-static void parse_spec(const char **fmt, struct spec *s, va_list *ap)
+/* Positional arguments (%N$, *N$), as glibc: the argument classes by
+ * number, to step over those before the one a conversion takes. */
+#define POS_MAX 64
+enum { A_NONE, A_INT, A_LL, A_PTR, A_DBL, A_LDBL };
+struct pos {
+	unsigned char cls[POS_MAX + 1]; /* [1..max] */
+	int max;
+	va_list *first;                 /* the arguments from the first on */
+};
+
+/* The number of "N$" at *f (advancing past it), or 0 if none there. */
+static int pos_number(const char **f)
+{
+	const char *p = *f;
+	int n = 0;
+	while (*p >= '0' && *p <= '9' && n <= POS_MAX)
+		n = n * 10 + (*p++ - '0');
+	if (*p != '$' || p == *f || n < 1 || n > POS_MAX)
+		return 0;
+	*f = p + 1;
+	return n;
+}
+
+/* *ap a copy of the arguments moved on to argument n (1: the first).  A
+ * floating-point one is stepped over by fmt_float (formatted into a byte:
+ * this file is also the kernel's, built without SSE); without it such a
+ * conversion takes no argument. */
+static void pos_seek(const struct pos *ps, int n, va_list *ap)
+{
+	va_copy(*ap, *ps->first);
+	for (int i = 1; i < n; i++) {
+		char t[2];
+		bool neg;
+		switch (ps->cls[i]) {
+		case A_LL: (void)va_arg(*ap, long long); break;
+		case A_PTR: (void)va_arg(*ap, void *); break;
+		case A_DBL: case A_LDBL:
+			if (fmt_float)
+				fmt_float(t, sizeof t, (char)(ps->cls[i] == A_LDBL ? 'a' | 0x80 : 'a'),
+					  0, false, &neg, ap);
+			break;
+		default: (void)va_arg(*ap, int); break; /* (an unused one: an int) */
+		}
+	}
+}
+
+/* A '*' width or precision: the next argument, or with ps the "N$" one. */
+static int star_arg(const char **f, va_list *ap, const struct pos *ps)
+{
+	int n = ps ? pos_number(f) : 0;
+	if (!n)
+		return va_arg(*ap, int);
+	va_list aq;
+	pos_seek(ps, n, &aq);
+	int v = va_arg(aq, int);
+	va_end(aq);
+	return v;
+}
+
+/* Parse flags, width and precision at *fmt; advance *fmt past them ('*'
+ * takes an argument from ap, or with ps a numbered one). */
+static void parse_spec(const char **fmt, struct spec *s, va_list *ap, const struct pos *ps)
 {
 	const char *f = *fmt;
 	*s = (struct spec){ .prec = -1 };
@@ -114,12 +175,12 @@ static void parse_spec(const char **fmt, struct spec *s, va_list *ap)
 		else break;
 	}
 	if (*f == '*') {
-		s->width = va_arg(*ap, int);
+		f++;
+		s->width = star_arg(&f, ap, ps);
 		if (s->width < 0) {
 			s->left = true;
 			s->width = -s->width;
 		}
-		f++;
 	}
 	while (*f >= '0' && *f <= '9')
 		s->width = s->width * 10 + (*f++ - '0');
@@ -127,8 +188,8 @@ static void parse_spec(const char **fmt, struct spec *s, va_list *ap)
 		f++;
 		s->prec = 0;
 		if (*f == '*') {
-			s->prec = va_arg(*ap, int);
 			f++;
+			s->prec = star_arg(&f, ap, ps);
 		}
 		while (*f >= '0' && *f <= '9')
 			s->prec = s->prec * 10 + (*f++ - '0');
@@ -175,6 +236,17 @@ static int64_t get_signed(va_list *ap, int len)
 	case 2: return (short)va_arg(*ap, int);
 	case 8: return va_arg(*ap, long long);
 	default: return va_arg(*ap, int);
+	}
+}
+
+/* %n: count into *p, a signed char, short, long or int by len. */
+static void store_count(void *p, int len, size_t count)
+{
+	switch (len) {
+	case 1: *(signed char *)p = (signed char)count; break;
+	case 2: *(short *)p = (short)count; break;
+	case 8: *(long long *)p = (long long)count; break;
+	default: *(int *)p = (int)count; break;
 	}
 }
 
@@ -226,6 +298,9 @@ static void convert(struct out *o, char c, int len, struct spec *s, va_list *ap)
 		pad(o, ' ', s->left ? s->width - 1 : 0);
 		break;
 	case '%': put(o, '%'); break;
+	case 'n': /* the count so far, stored at the size the modifier says */
+		store_count(va_arg(*ap, void *), len, o->len);
+		break;
 	case 'm':
 		if (fmt_errstr) {
 			put_str(o, fmt_errstr(), s);
@@ -251,25 +326,96 @@ static void convert(struct out *o, char c, int len, struct spec *s, va_list *ap)
 	}
 }
 
+/* The class of the argument conversion c with length len takes. */
+static unsigned char arg_class(char c, int len)
+{
+	switch (c) {
+	case 'd': case 'i': case 'u': case 'x': case 'X': case 'o': case 'c':
+		return len == 8 ? A_LL : A_INT;
+	case 's': case 'p': case 'n':
+		return A_PTR;
+	case 'f': case 'F': case 'e': case 'E': case 'g': case 'G': case 'a': case 'A':
+		return len == 16 ? A_LDBL : A_DBL;
+	default:
+		return A_NONE;
+	}
+}
+
+/* ps's classes from fmt's numbered conversions and stars; 1 if fmt
+ * numbers its arguments (%N$), else 0. */
+static int pos_scan(const char *f, struct pos *ps)
+{
+	ps->max = 0;
+	for (int i = 0; i <= POS_MAX; i++)
+		ps->cls[i] = A_NONE;
+	while (*f) {
+		if (*f++ != '%')
+			continue;
+		if (*f == '%') {
+			f++;
+			continue;
+		}
+		int n = pos_number(&f);
+		if (!n)
+			return 0;
+		while (*f == '-' || *f == '0' || *f == '+' || *f == ' ' || *f == '#' || *f == '\'')
+			f++;
+		for (int part = 0; part < 2; part++) { /* width, then precision */
+			if (part && *f == '.')
+				f++;
+			else if (part)
+				break;
+			if (*f == '*') {
+				f++;
+				int k = pos_number(&f);
+				if (k) {
+					ps->cls[k] = A_INT;
+					ps->max = k > ps->max ? k : ps->max;
+				}
+			}
+			while (*f >= '0' && *f <= '9')
+				f++;
+		}
+		int len = parse_len(&f);
+		ps->cls[n] = arg_class(*f, len);
+		ps->max = n > ps->max ? n : ps->max;
+		if (*f)
+			f++;
+	}
+	return ps->max > 0;
+}
+
 int fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 {
 	struct out o = { buf, size, 0 };
-	va_list aq;
+	va_list aq, first;
 	va_copy(aq, ap);
+	va_copy(first, ap);
+	struct pos pos = { .first = &first };
+	const struct pos *ps = pos_scan(fmt, &pos) ? &pos : NULL;
 	while (*fmt) {
 		if (*fmt != '%') {
 			put(&o, *fmt++);
 			continue;
 		}
 		fmt++;
+		int n = ps && *fmt != '%' ? pos_number(&fmt) : 0;
 		struct spec s;
-		parse_spec(&fmt, &s, &aq);
+		parse_spec(&fmt, &s, &aq, ps);
 		int len = parse_len(&fmt);
 		char c = *fmt;
 		if (c)
 			fmt++;
-		convert(&o, c, len, &s, &aq);
+		if (n) { /* %N$: argument n, whatever came before */
+			va_list an;
+			pos_seek(ps, n, &an);
+			convert(&o, c, len, &s, &an);
+			va_end(an);
+		} else {
+			convert(&o, c, len, &s, &aq);
+		}
 	}
+	va_end(first);
 	va_end(aq);
 	if (size)
 		buf[o.len < size ? o.len : size - 1] = 0;

@@ -59,23 +59,6 @@ static const char *program_name(const char *path)
 	return NULL;
 }
 
-/* The length of string s of the caller's, if readable and shorter than
- * max; -1 (EFAULT, or E2BIG when too long). */
-static long user_strlen(const char *s, size_t max)
-{
-	size_t room = libsys_user_room(s, max, 0);
-	size_t n = room ? strnlen(s, room) : 0;
-	if (!room || (n == room && room < max)) {
-		errno = EFAULT;
-		return -1;
-	}
-	if (n == room) {
-		errno = E2BIG;
-		return -1;
-	}
-	return (long)n;
-}
-
 /* Append the strings v[0..) (NULL-ended, or v NULL: none) at *at in buf
  * (cap bytes); their count, or -1 (EFAULT, E2BIG). */
 static long put_strings(char *buf, size_t cap, size_t *at, char *const v[])
@@ -88,7 +71,7 @@ static long put_strings(char *buf, size_t cap, size_t *at, char *const v[])
 		}
 		if (!v[n])
 			break;
-		long len = user_strlen(v[n], cap - *at);
+		long len = libsys_user_strlen(v[n], cap - *at);
 		if (len < 0)
 			return -1;
 		memcpy(buf + *at, v[n], (size_t)len + 1);
@@ -127,7 +110,7 @@ static long make_carry(char *buf, size_t cap, char *const argv[], char *const en
 
 int execve(const char *path, char *const argv[], char *const envp[])
 {
-	if (!path || user_strlen(path, 4096) < 0) { /* Linux's PATH_MAX */
+	if (!path || libsys_user_strlen(path, 4096) < 0) { /* Linux's PATH_MAX */
 		errno = path && errno == E2BIG ? ENAMETOOLONG : EFAULT;
 		return -1;
 	}

@@ -1127,6 +1127,21 @@ size_t libsys_user_room(const void *buf, size_t count, int write)
 	return m.w[0] < count ? (size_t)m.w[0] : count;
 }
 
+long libsys_user_strlen(const char *s, size_t max)
+{
+	size_t room = libsys_user_room(s, max, 0);
+	size_t n = room ? strnlen(s, room) : 0;
+	if (!room || (n == room && room < max)) {
+		errno = EFAULT;
+		return -1;
+	}
+	if (n == room) {
+		errno = E2BIG;
+		return -1;
+	}
+	return (long)n;
+}
+
 #define RW_MAX 0x7ffff000ul /* Linux's most bytes in one read or write */
 
 /* The next word of /dev/urandom's generator (splitmix64 over the cycle

@@ -222,15 +222,28 @@ static int digit(int c, int base)
 	return v < base ? v : -1;
 }
 
-/* strtoull's work: the magnitude, *neg for a '-' sign; *end past the
- * digits (or s if none); ERANGE and ULLONG_MAX on overflow. */
-static unsigned long long parse(const char *s, char **end, int base, int *neg)
+static const char *skip_space(const char *p)
 {
-	const char *p = s;
-	unsigned long long v = 0;
-	int any = 0, over = 0;
 	while (*p == ' ' || (*p >= '\t' && *p <= '\r'))
 		p++;
+	return p;
+}
+
+/* strtoull's work: the magnitude, *neg for a '-' sign; *end past the
+ * digits (or s if none); ERANGE, *over and ULLONG_MAX on overflow; a base
+ * other than 0 or 2..36 is EINVAL and 0, as glibc. */
+static unsigned long long parse(const char *s, char **end, int base, int *neg, int *over)
+{
+	const char *p = skip_space(s);
+	unsigned long long v = 0;
+	int any = 0;
+	*neg = *over = 0;
+	if (base < 0 || base == 1 || base > 36) {
+		if (end)
+			*end = (char *)s;
+		errno = EINVAL;
+		return 0;
+	}
 	*neg = *p == '-';
 	if (*p == '-' || *p == '+')
 		p++;
@@ -243,12 +256,12 @@ static unsigned long long parse(const char *s, char **end, int base, int *neg)
 	}
 	for (int d; (d = digit(*p, base)) >= 0; p++, any = 1) {
 		if (v > (ULLONG_MAX - (unsigned)d) / (unsigned)base)
-			over = 1;
+			*over = 1;
 		v = v * (unsigned)base + (unsigned)d;
 	}
 	if (end)
 		*end = (char *)(any ? p : s);
-	if (over) {
+	if (*over) {
 		errno = ERANGE;
 		return ULLONG_MAX;
 	}
@@ -257,9 +270,9 @@ static unsigned long long parse(const char *s, char **end, int base, int *neg)
 
 long long strtoll(const char *s, char **end, int base)
 {
-	int neg;
-	unsigned long long v = parse(s, end, base, &neg);
-	if (v > (unsigned long long)LLONG_MAX + neg) {
+	int neg, over;
+	unsigned long long v = parse(s, end, base, &neg, &over);
+	if (v > (unsigned long long)LLONG_MAX + (unsigned)neg) {
 		errno = ERANGE;
 		return neg ? LLONG_MIN : LLONG_MAX;
 	}
@@ -268,9 +281,9 @@ long long strtoll(const char *s, char **end, int base)
 
 unsigned long long strtoull(const char *s, char **end, int base)
 {
-	int neg;
-	unsigned long long v = parse(s, end, base, &neg);
-	return neg ? 0 - v : v;
+	int neg, over;
+	unsigned long long v = parse(s, end, base, &neg, &over);
+	return neg && !over ? 0 - v : v; /* out of range: ULLONG_MAX either sign */
 }
 
 long strtol(const char *s, char **end, int base) { return strtoll(s, end, base); }
@@ -452,12 +465,6 @@ void libsys_run_atexit(int status)
 		else
 			fn();
 	}
-}
-
-void _Exit(int status)
-{
-	atexit_n = 0;
-	exit(status);
 }
 
 void abort(void)

@@ -130,6 +130,10 @@ int libsys_fd_next(int from);
  * ending in '/': every object under it) now name new (+ the rest). */
 void libsys_fd_renamed(const char *old, const char *new);
 int libsys_fd_link(int fd, char *out, size_t cap);
+/* The path of the named object (shm_open's, a tmpfs file) whose st_ino is
+ * ino into out (cap bytes): 1, or 0 if no name has it (a walk of every
+ * name). */
+int libsys_tmpfs_path_of(uint64_t ino, char *out, size_t cap);
 /* The path of tmpfs object name (the description's, opened as; ino its
  * number now) into out: its name if it still names it, else another name
  * of the same object, else the old path and " (deleted)", as Linux's. */
@@ -182,6 +186,9 @@ int libsys_pid_gone(int pid);
 /* How many bytes from buf the caller may write (write: 1) or read: the
  * pager's PG_IO_CHECK, at most count (0 for a bad pointer). */
 size_t libsys_user_room(const void *buf, size_t count, int write);
+/* The length of string s of the caller's, if readable and shorter than
+ * max; -1 (errno EFAULT, or E2BIG when too long). */
+long libsys_user_strlen(const char *s, size_t max);
 /* poll's view of a description (poll.c, epoll.c): LIBSYS_POLL_BAD (not
  * open), _CONSOLE, _PIPE (id: the pipe, out: 1 the write end), _READY (a
  * file or a device: never waits), _SOCK (id: the pipe it reads, out: the

@@ -205,6 +205,9 @@ static int limit_of(int r, struct rlimit *l)
 		v = LIBSYS_FD_MAX;
 	else if (r == RLIMIT_CORE)
 		v = 0;
+	else if (r == RLIMIT_MEMLOCK) /* Linux 6.1's default (root, as here, may
+				       * lock past it: CAP_IPC_LOCK) */
+		v = 8u << 20;
 	l->rlim_cur = l->rlim_max = v;
 	return 1;
 }
@@ -220,7 +223,7 @@ int getrlimit(int resource, struct rlimit *rlim)
 		errno = EINVAL;
 		return -1;
 	}
-	if (!rlim) {
+	if (libsys_user_room(rlim, sizeof *rlim, 1) < sizeof *rlim) {
 		errno = EFAULT;
 		return -1;
 	}
@@ -231,12 +234,16 @@ int getrlimit(int resource, struct rlimit *rlim)
 int setrlimit(int resource, const struct rlimit *rlim)
 {
 	struct rlimit sys;
-	if (!limit_of(resource, &sys) || (rlim && rlim->rlim_cur > rlim->rlim_max)) {
+	if (!limit_of(resource, &sys)) {
 		errno = EINVAL;
 		return -1;
 	}
-	if (!rlim) {
+	if (libsys_user_room(rlim, sizeof *rlim, 0) < sizeof *rlim) {
 		errno = EFAULT;
+		return -1;
+	}
+	if (rlim->rlim_cur > rlim->rlim_max) {
+		errno = EINVAL;
 		return -1;
 	}
 	/* root may raise a hard limit, but not past what the system has
@@ -463,17 +470,26 @@ static int all_resident(uint64_t a, size_t n)
 	return 0;
 }
 
-/* Fault [a, a + n) in (MADV_WILLNEED) and check that it all is resident. */
+/* Fault [a, a + n) in (MADV_POPULATE_READ) and check that it all is
+ * resident.  Errors as Linux's mlock: a hole, or a page past a shared
+ * object's end (populate's EFAULT, a fault's SIGBUS), is ENOMEM; memory
+ * short is EAGAIN. */
 static int lock_pages(uint64_t a, size_t n, int populate)
 {
 	if (!n)
 		return 0;
-	if (madvise((void *)a, n, populate ? MADV_WILLNEED : MADV_NORMAL)) {
+	if (madvise((void *)a, n, MADV_NORMAL)) { /* a hole: ENOMEM */
 		if (errno == EINVAL)
 			errno = ENOMEM;
 		return -1;
 	}
-	return populate ? all_resident(a, n) : 0;
+	if (!populate)
+		return 0;
+	if (madvise((void *)a, n, MADV_POPULATE_READ)) {
+		errno = errno == ENOMEM ? EAGAIN : ENOMEM;
+		return -1;
+	}
+	return all_resident(a, n);
 }
 
 int mlock(const void *addr, size_t len)

@@ -3,6 +3,7 @@
 #include "sys/unistd.h"
 #include "libsys.h"
 #include "abi/signal.h"
+#include <stdlib.h>
 
 /* Call the pager with *m; the reply replaces *m.  Returns the IPC error, or
  * else the pager's answer (the reply label). */
@@ -29,6 +30,13 @@ void exit(int status)
 	for (array_fn *f = __fini_array_end; f > __fini_array_start;) /* reverse */
 		(*--f)(0, NULL, NULL);
 	libsys_stdio_flush_all();
+	_Exit(status);
+}
+
+/* The process ends now with status: no atexit function, destructor or
+ * stdio flush (a stream's buffered bytes are lost), as Linux's _exit. */
+void _Exit(int status)
+{
 	struct sys_msg m = { .label = PG_EXIT, .w = { (uint64_t)(int64_t)status } };
 	libsys_pg_call(&m);
 	for (;;) /* the pager refused: at least stop this thread */

@@ -213,7 +213,20 @@ static void put(struct text *t, const char *fmt, ...)
 	t->len += (size_t)n;
 }
 
-/* Every region of process pid into *v (malloc'd), their count into *n. */
+/* Leave out of v[0..*n) the regions that are libsys's own mappings of
+ * open objects (hold): Linux has none, so its maps, sizes and counts show
+ * only the program's mappings. */
+static void drop_held(struct pg_region_info *v, size_t *n)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < *n; i++)
+		if (!v[i].hold)
+			v[k++] = v[i];
+	*n = k;
+}
+
+/* Every region of process pid that the program made (drop_held) into *v
+ * (malloc'd), their count into *n. */
 static int regions(int pid, struct pg_region_info **v, size_t *n)
 {
 	size_t max = 4096 / sizeof **v, got;
@@ -228,10 +241,12 @@ static int regions(int pid, struct pg_region_info **v, size_t *n)
 		int e = pager_pmap_from((uint32_t)pid, from, *v + *n, max, &got);
 		if (e)
 			return e;
+		from = got ? (*v)[*n + got - 1].end : from;
+		size_t all = got;
+		drop_held(*v + *n, &got);
 		*n += got;
-		if (got < max)
+		if (all < max)
 			return E_OK;
-		from = (*v)[*n - 1].end;
 	}
 }
 
@@ -297,13 +312,26 @@ static void text_statm(struct text *t, const struct pg_region_info *v, size_t n)
 	    s.exe, s.data + s.stack);
 }
 
+/* The name Linux's maps gives shared region r: an object's path (its
+ * st_ino found among the names now: /dev/shm/X of shm_open's X, a tmpfs
+ * file's path), else "/dev/zero (deleted)" (MAP_SHARED|MAP_ANONYMOUS's, as
+ * Linux's; also here an unlinked object's or a memfd's, whose names are
+ * not known). */
+static const char *shared_name(const struct pg_region_info *r, char *buf, size_t cap)
+{
+	if (r->ino && libsys_tmpfs_path_of(r->ino, buf, cap))
+		return buf;
+	return "/dev/zero (deleted)";
+}
+
 static void text_maps(struct text *t, const struct pg_procinfo *pi,
 		      const struct pg_region_info *v, size_t n)
 {
+	char buf[LIBSYS_PATH_MAX + 16];
 	for (size_t i = 0; i < n; i++) {
 		const char *name = v[i].backing == PG_BACK_HEAP ? "[heap]" :
 				   v[i].backing == PG_BACK_STACK ? "[stack]" :
-				   v[i].backing == PG_BACK_SHARED ? "/dev/zero (deleted)" :
+				   v[i].backing == PG_BACK_SHARED ? shared_name(&v[i], buf, sizeof buf) :
 				   v[i].backing == PG_BACK_FILE ? pi->name : "";
 		put(t, "%08lx-%08lx %c%c%c%c 00000000 00:00 0%s%s%s\n",
 		    (unsigned long)v[i].start, (unsigned long)v[i].end,

@@ -26,12 +26,17 @@
  * or DETACHED (whoever comes second of the thread's end and the detach
  * frees the block). */
 enum { RUNNING, ENDING, DONE, DETACHED };
+#define KEYS_INLINE 32
 struct libsys_pthread {
 	void *(*fn)(void *);
 	void *arg, *ret;
 	volatile unsigned done;
 	jmp_buf exit_jb; /* pthread_exit jumps back to run */
-	void *keys[PTHREAD_KEYS_MAX]; /* pthread_setspecific's values */
+	/* pthread_setspecific's values: the first KEYS_INLINE keys' here,
+	 * the others' in keys_more (PTHREAD_KEYS_MAX - KEYS_INLINE of them,
+	 * allocated at the first set of one, as glibc's second level) */
+	void *keys[KEYS_INLINE];
+	void **keys_more;
 	uint64_t stack_lo, stack_hi;  /* its stack (pthread_getattr_np) */
 	volatile int cancel_pending;  /* pthread_cancel asked */
 	int cancel_off;               /* PTHREAD_CANCEL_DISABLE */
@@ -64,6 +69,13 @@ struct libsys_pthread {
 static void robust_exit(struct libsys_pthread *t);
 
 static void run_key_destructors(struct libsys_pthread *t);
+
+/* A thread's block freed, its second-level key values with it. */
+static void thread_free(struct libsys_pthread *t)
+{
+	free(t->keys_more);
+	free(t);
+}
 
 /* The main thread's pthread_t (it has no block); the pager's thread 0. */
 static struct libsys_pthread main_thread = { .slot = 1 };
@@ -110,7 +122,7 @@ static void run(void *arg)
 	unsigned running = RUNNING;
 	if (!__atomic_compare_exchange_n(&t->done, &running, ENDING, 0, __ATOMIC_ACQ_REL,
 					 __ATOMIC_ACQUIRE)) {
-		free(t); /* detached */
+		thread_free(t); /* detached */
 	} else if (me) { /* DONE stored when the thread has left its stack */
 		me->end_val = DONE;
 		me->end_word = &t->done;
@@ -307,7 +319,7 @@ int pthread_join(pthread_t t, void **ret)
 		return EINVAL;
 	if (ret)
 		*ret = t->ret;
-	free(t);
+	thread_free(t);
 	return 0;
 }
 
@@ -334,7 +346,7 @@ static int join_by(pthread_t t, void **ret, int clk, const struct timespec *abst
 	}
 	if (ret)
 		*ret = t->ret;
-	free(t);
+	thread_free(t);
 	return 0;
 }
 
@@ -377,7 +389,7 @@ int pthread_detach(pthread_t t)
 	if (running == DETACHED)
 		return EINVAL;
 	wait_end(t, ENDING); /* it is ending: free it once it is off its stack */
-	free(t); /* nobody will join it */
+	thread_free(t); /* nobody will join it */
 	return 0;
 }
 
@@ -1082,6 +1094,18 @@ int pthread_key_create(pthread_key_t *key, void (*dtor)(void *))
 
 /* The values other threads hold under key stay where they are (POSIX:
  * the program must have dealt with them). */
+/* Where t keeps key's value (key < PTHREAD_KEYS_MAX); NULL when it is in
+ * the second level and that is not allocated (make: allocate it; NULL if
+ * memory is short). */
+static void **key_slot(struct libsys_pthread *t, unsigned key, int make)
+{
+	if (key < KEYS_INLINE)
+		return &t->keys[key];
+	if (!t->keys_more && make)
+		t->keys_more = calloc(PTHREAD_KEYS_MAX - KEYS_INLINE, sizeof(void *));
+	return t->keys_more ? &t->keys_more[key - KEYS_INLINE] : NULL;
+}
+
 int pthread_key_delete(pthread_key_t key)
 {
 	if (key >= PTHREAD_KEYS_MAX || !key_used[key])
@@ -1089,21 +1113,28 @@ int pthread_key_delete(pthread_key_t key)
 	pthread_mutex_lock(&key_lock);
 	key_used[key] = 0;
 	key_dtor[key] = NULL;
-	pthread_self()->keys[key] = NULL;
+	void **v = key_slot(pthread_self(), key, 0);
+	if (v)
+		*v = NULL;
 	pthread_mutex_unlock(&key_lock);
 	return 0;
 }
 
 void *pthread_getspecific(pthread_key_t key)
 {
-	return key < PTHREAD_KEYS_MAX ? pthread_self()->keys[key] : NULL;
+	void **v = key < PTHREAD_KEYS_MAX ? key_slot(pthread_self(), key, 0) : NULL;
+	return v ? *v : NULL;
 }
 
 int pthread_setspecific(pthread_key_t key, const void *value)
 {
 	if (key >= PTHREAD_KEYS_MAX || !key_used[key])
 		return EINVAL;
-	pthread_self()->keys[key] = (void *)value;
+	void **v = key_slot(pthread_self(), key, value != NULL);
+	if (v)
+		*v = (void *)value;
+	else if (value)
+		return ENOMEM;
 	return 0;
 }
 
@@ -1114,11 +1145,14 @@ static void run_key_destructors(struct libsys_pthread *t)
 	for (int round = 0; round < PTHREAD_DESTRUCTOR_ITERATIONS; round++) {
 		int any = 0;
 		for (unsigned k = 0; k < PTHREAD_KEYS_MAX; k++) {
-			void *v = t->keys[k];
+			void **slot = key_slot(t, k, 0);
+			if (!slot)
+				break; /* no second level: no value there */
+			void *v = *slot;
 			void (*dtor)(void *) = key_dtor[k];
 			if (!v || !dtor || !key_used[k])
 				continue;
-			t->keys[k] = NULL;
+			*slot = NULL;
 			dtor(v);
 			any = 1;
 		}

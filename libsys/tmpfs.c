@@ -39,10 +39,21 @@ char *libsys_cwd(void)
 
 static mode_t cur_umask = 022;
 
-int libsys_path(const char *path, char out[PMAX])
+/* 0 if the caller's path is a readable string shorter than PMAX, else
+ * EFAULT (as Linux for an unreadable one, not a fault) or ENAMETOOLONG. */
+static int path_readable(const char *path)
 {
-	if (!path)
-		return EFAULT;
+	int keep = errno;
+	if (libsys_user_strlen(path, PMAX) >= 0)
+		return 0;
+	int e = errno == E2BIG ? ENAMETOOLONG : EFAULT;
+	errno = keep;
+	return e;
+}
+
+/* libsys_path of a path known readable. */
+static int resolve(const char *path, char out[PMAX])
+{
 	if (!*path)
 		return ENOENT;
 	char tmp[2 * PMAX];
@@ -85,12 +96,19 @@ int libsys_path(const char *path, char out[PMAX])
 	return 0;
 }
 
+int libsys_path(const char *path, char out[PMAX])
+{
+	int pe = path_readable(path);
+	return pe ? pe : resolve(path, out);
+}
+
 int libsys_path_at(int dirfd, const char *path, char out[PMAX])
 {
-	if (!path)
-		return EFAULT;
+	int pe = path_readable(path);
+	if (pe)
+		return pe;
 	if (*path == '/' || dirfd == AT_FDCWD)
-		return libsys_path(path, out);
+		return resolve(path, out);
 	const char *d = libsys_fd_dir(dirfd);
 	if (!d)
 		return errno;
@@ -103,7 +121,7 @@ int libsys_path_at(int dirfd, const char *path, char out[PMAX])
 	memcpy(tmp, d, dl);
 	tmp[dl] = '/';
 	memcpy(tmp + dl + 1, path, pl + 1);
-	return libsys_path(tmp, out);
+	return resolve(tmp, out);
 }
 
 /* The object name of file abs into buf (PMAX bytes): abs, or for
@@ -229,6 +247,20 @@ static int name_path(const char *name, char *out)
 		out[n - 1] = '\0';
 		return 1;
 	}
+	return 0;
+}
+
+int libsys_tmpfs_path_of(uint64_t ino, char *out, size_t cap)
+{
+	char path[PMAX + 16], name[PMAX + 1] = "";
+	uint64_t size, oino, names;
+	while (obj_next(name, "", name, &size) == E_OK)
+		if (obj_stat3(name, &size, &oino, &names) == E_OK && oino == ino) {
+			if (name_path(name, path)) /* a directory: not a mapping's */
+				continue;
+			snprintf(out, cap, "%s", path);
+			return 1;
+		}
 	return 0;
 }
 

@@ -776,17 +776,18 @@ static unsigned around_zero(struct dp_space *s, struct region *r, uint64_t at,
 }
 
 /* Map the n pages of r from at one by one, as faults would; returns how
- * many. */
+ * many, and when fewer, *why the first one failed (demand's error, as
+ * E_RANGE past a sized object's end, or the map's). */
 static unsigned around_each(struct dp_space *s, struct region *r, uint64_t at,
-			    unsigned n, unsigned acc)
+			    unsigned n, unsigned acc, int *why)
 {
 	struct dp_map m;
 	for (unsigned k = 0; k < n; k++, at += PAGE_SIZE) {
 		void *leaf;
 		pagetab_lookup_leaf(&s->pages, at, &leaf);
-		if (demand(s, r, at, acc, &m, NULL, NULL, leaf))
+		if ((*why = demand(s, r, at, acc, &m, NULL, NULL, leaf)))
 			return k;
-		if (ops->map(s->space, at, m.pfn, m.gen, m.rights)) {
+		if ((*why = ops->map(s->space, at, m.pfn, m.gen, m.rights))) {
 			struct page old; /* demand made its leaf ours */
 			if (pagetab_remove(&s->pages, at, &old)) {
 				lock_take(&share);
@@ -813,8 +814,9 @@ static void fault_around(struct dp_space *s, struct region *r, uint64_t va,
 	bool zero_frame = r->b->zero_read && have_zero &&
 			  !(acc & (FAULT_ACC_WRITE | FAULT_ACC_EXEC));
 	bool zero_fill = !r->b->fill && !r->b->check && !zero_frame && !r->shm;
+	int why;
 	unsigned got = !n ? 0 : zero_fill ? around_zero(s, r, va + PAGE_SIZE, n) :
-			    around_each(s, r, va + PAGE_SIZE, n, acc);
+			    around_each(s, r, va + PAGE_SIZE, n, acc, &why);
 	s->last_fault = va + got * PAGE_SIZE;
 }
 
@@ -1467,7 +1469,9 @@ void dp_dontneed(struct dp_space *s, uint64_t start, uint64_t end)
 }
 
 /* Give the absent pages of [va, end) in r (readable, lazy) their frames
- * and mappings: zero-fill runs with alloc_map, the rest as faults would. */
+ * and mappings: zero-fill runs with alloc_map, the rest as faults would.
+ * E_RANGE at a page past a sized object's end (a fault's SIGBUS), E_NOMEM
+ * at one that got no frame. */
 static int populate_region(struct dp_space *s, struct region *r, uint64_t va,
 			   uint64_t end)
 {
@@ -1482,9 +1486,11 @@ static int populate_region(struct dp_space *s, struct region *r, uint64_t va,
 			va += PAGE_SIZE;
 			continue;
 		}
-		unsigned got = zero_fill ? around_zero(s, r, va, n) : around_each(s, r, va, n, acc);
+		int why = E_NOMEM;
+		unsigned got = zero_fill ? around_zero(s, r, va, n) :
+			       around_each(s, r, va, n, acc, &why);
 		if (got < n && !pagetab_lookup(&s->pages, va + got * PAGE_SIZE))
-			return E_NOMEM;
+			return why == E_RANGE ? E_RANGE : E_NOMEM;
 		va += (uint64_t)got * PAGE_SIZE;
 	}
 	return E_OK;

@@ -404,7 +404,8 @@ void dp_dontneed(struct dp_space *s, uint64_t start, uint64_t end);
 
 /* MAP_POPULATE, MADV_WILLNEED: give every absent page of [start, end) in a
  * readable lazy region its frame and mapping now (written ones if the
- * region is writable).  E_NOMEM when memory ran out (part is done). */
+ * region is writable).  E_NOMEM when memory ran out, E_RANGE at a page
+ * past a sized object's end (part is done). */
 int dp_populate(struct dp_space *s, uint64_t start, uint64_t end);
 
 /* What s has at va (struct pg_page_info, abi/pager.h). */

@@ -96,6 +96,9 @@ long do_pmap(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 			out[n].merged += (pg->flags & (PAGE_KSM | PAGE_ZERO)) == PAGE_KSM;
 		out[n].mergeable = rg->mergeable || t->ksm_all;
 		out[n].priv = rg->shm_private;
+		out[n].hold = rg->shm_hold;
+		out[n].pad = 0;
+		out[n].ino = rg->shm && rg->shm->sized ? rg->shm->ino : 0;
 	}
 	pg_self()->reply_len = n * sizeof *out;
 	r->w[0] = n;

@@ -404,9 +404,13 @@ int vm_madvise(struct proc *p, uint64_t s, uint64_t e, unsigned advice)
 		dp_dontneed(&p->mem, s, e);
 		return E_OK;
 	case LX_MADV_WILLNEED:
-	case LX_MADV_POPULATE_READ: case LX_MADV_POPULATE_WRITE:
 		dp_populate(&p->mem, s, e); /* best effort: a hint */
 		return E_OK;
+	case LX_MADV_POPULATE_READ: case LX_MADV_POPULATE_WRITE: {
+		/* as Linux's: EFAULT at a page that would SIGBUS, ENOMEM */
+		int pe = dp_populate(&p->mem, s, e);
+		return pe == E_RANGE ? E_FAULT : pe;
+	}
 	case LX_MADV_DONTFORK:
 		return dp_set_fork(&p->mem, s, e, REGION_DONTFORK, 0);
 	case LX_MADV_DOFORK:

@@ -746,6 +746,12 @@ struct pg_region_info {
 	uint32_t mergeable;        /* MADV_MERGEABLE (or ksm_process) */
 	uint32_t priv;             /* PG_BACK_SHARED: a private (copy-on-write)
 				    * mapping of the object, MAP_PRIVATE's */
+	uint32_t hold;             /* libsys's own whole mapping of an open
+				    * object (PG_PSH_OPEN's, a memfd's): no
+				    * mapping of the program's */
+	uint32_t pad;
+	uint64_t ino;              /* PG_BACK_SHARED of a file (shm_open,
+				    * tmpfs, memfd): its st_ino; else 0 */
 };
 #define PG_BACK_FIXED 0 /* pager-placed pages (startup page, IPC buffers) */
 #define PG_BACK_ANON  1

@@ -1,6 +1,7 @@
 /* printf-style formatting shared by the kernel (printk) and libsys.
  * Supports %d %i %u %x %X %o %p %s %c %%, flags '-' '0' '+' ' ', width and
- * precision (also '*'), length modifiers hh h l ll z t j (L: a long
+ * precision (also '*'), numbered arguments (%N$, *N$, up to 64, as
+ * glibc's), %n, length modifiers hh h l ll z t j (L: a long
  * double); %f %F %e %E %g %G %a %A where fmt_float is set (libsys does, for programs: the kernel and the
  * pager have no floating-point registers to spare). */
 #ifndef LIB_FMT_H

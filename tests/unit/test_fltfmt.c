@@ -167,6 +167,50 @@ START_TEST(random_bits_any_precision)
 }
 END_TEST
 
+static void same_ld(const char *f, long double v)
+{
+	char a[512], b[512];
+	fmt_snprintf(a, sizeof a, f, v);
+	snprintf(b, sizeof b, f, v);
+	ck_assert_msg(!strcmp(a, b), "%s of %.21Lg: got \"%s\", host \"%s\"", f, v, a, b);
+}
+
+/* Long doubles (%La, %Lf, %Le, %Lg) as glibc prints them: their own 64-bit
+ * mantissa, not the double's; random mantissas with binary exponents
+ * within +-1,000, and chosen values. */
+START_TEST(long_doubles)
+{
+	libsys_float_init();
+	static const long double v[] = { 0, 1, -1, 3, 0.1L, 1.0L / 3, 2.5L, 1e20L, 1e-20L,
+					 1e300L, 1e-300L, 0.5L, 18446744073709551615.0L };
+	static const char *f[] = { "%La", "%LA", "%.0La", "%.2La", "%.15La", "%.20La", "%Lf",
+				   "%.25Lg", "%.20Lf", "%Le", "%.30Le", "%Lg", "%#.3Lg", "%12.4Lf" };
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+		for (size_t j = 0; j < sizeof f / sizeof f[0]; j++)
+			same_ld(f[j], v[i]);
+	char a[128], b[128]; /* numbered arguments of the float classes */
+	fmt_snprintf(a, sizeof a, "%3$La %1$.3f %2$d %1$g", 2.5, 7, 1.0L);
+	snprintf(b, sizeof b, "%3$La %1$.3f %2$d %1$g", 2.5, 7, 1.0L);
+	ck_assert_str_eq(a, b);
+	rng_state = rng_env_seed(4242);
+	char fm[16];
+	static const char conv[] = "fega";
+	for (int i = 0; i < 20000; i++) {
+		long double x = (long double)(rnd() | 1ull << 63) / 18446744073709551616.0L;
+		int e = (int)(rnd() % 2000) - 1000;
+		x = __builtin_ldexpl(x, e);
+		char c = conv[i % 4];
+		if (c == 'f' && e > 200)
+			c = 'e';
+		if (i % 5)
+			snprintf(fm, sizeof fm, "%%.%dL%c", (int)(rnd() % 30), c);
+		else
+			snprintf(fm, sizeof fm, "%%L%c", c);
+		same_ld(fm, i & 8 ? -x : x);
+	}
+}
+END_TEST
+
 START_TEST(random_values)
 {
 	libsys_float_init();
@@ -189,6 +233,7 @@ int main(void)
 	TCase *t = tcase_create("fltfmt");
 	tcase_add_test(t, chosen_values);
 	tcase_add_test(t, random_values);
+	tcase_add_test(t, long_doubles);
 	tcase_add_test(t, glibc_table);
 	tcase_add_test(t, decimal_ties);
 	tcase_add_test(t, random_bits_any_precision);

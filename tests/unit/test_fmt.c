@@ -34,12 +34,43 @@ START_TEST(width_and_flags)
 	SAME("[%016lx] [%-8x] [%08X]", 0xabcul, 0x1fu, 0xbeefu);
 	SAME("[%05d] [%-5d]", -42, -42);
 	SAME("[%.3d] [%8.3d]", 7, 7);
+	SAME("[%.0d] [%#.0o] [%#.0x] [%.0u] [%5.0d] [%.0d] [%-3.0x]", 0, 0u, 0u, 0u, 0, 3, 0u);
 	SAME("[%*d] [%-*d]", 6, 1, 6, 1);
 	SAME("[%*d]", -6, 1);
 	SAME("[%#x] [%#X] [%#o] [%#x] [%#o] [%#10x] [%-#8o] [%#010x]", 255u, 255u, 8u, 0u, 0u, 0xabu, 9u, 0x1fu);
 	SAME("[%#lx] [%#llo]", 0x123456789abcul, 0777ull);
 	SAME("[%'d] [%'8u] [%-'6d]", 1234567, 7654321u, -42);
 	SAME("[%p] [%8p] [%-8p]", (void *)0, (void *)0, (void *)0);
+}
+END_TEST
+
+/* Numbered arguments (%N$, *N$) in any order, of every class. */
+START_TEST(positional)
+{
+	SAME("%2$s %1$s", "world", "hello");
+	SAME("%3$d|%1$s|%2$lld|%1$s", "a", -5ll, 42);
+	SAME("%2$*1$d|%3$-*1$s|", 6, 77, "ab");
+	SAME("%1$.*2$s|%3$x%%", "abcdef", 3, 255u);
+	SAME("%4$p %3$c %2$lu %1$hd", 70000, 9ul, 'q', (void *)0x1234);
+}
+END_TEST
+
+/* %n stores the count so far at the modifier's size, prints nothing. */
+START_TEST(count_n)
+{
+	signed char c = 0;
+	short h = 0;
+	long l = 0;
+	int n = 0;
+	char a[32];
+	ck_assert_int_eq(fmt_snprintf(a, sizeof a, "ab%hhnc%hnde%ln%nf", &c, &h, &l, &n), 6);
+	ck_assert_str_eq(a, "abcdef");
+	ck_assert_int_eq(c, 2);
+	ck_assert_int_eq(h, 3);
+	ck_assert_int_eq(l, 5);
+	ck_assert_int_eq(n, 5);
+	fmt_snprintf(a, 3, "%s%n", "hello", &n); /* the whole count, not the kept */
+	ck_assert_int_eq(n, 5);
 }
 END_TEST
 
@@ -110,6 +141,8 @@ int main(void)
 	tcase_add_test(t, integers);
 	tcase_add_test(t, width_and_flags);
 	tcase_add_test(t, strings_chars);
+	tcase_add_test(t, count_n);
+	tcase_add_test(t, positional);
 	tcase_add_test(t, pointer);
 	tcase_add_test(t, truncation);
 	tcase_add_test(t, unknown_conversion_visible);
