@@ -408,11 +408,6 @@ int ksys_thread_destroy(const uint64_t a[6], uint64_t out[6])
 		return E_INVAL; /* the pager does not end itself this way */
 	}
 	thread_kill_quiet(t); /* the pager knows: no end notice */
-	/* the pager reads the thread's memory next (its robust list, marking
-	 * the lock words it held) and may give it to a new image: a thread
-	 * still running ring-3 code on another CPU could take a lock after
-	 * that walk, held by nobody for good */
-	thread_kill_wait(t);
 	kobj_put(h.obj);
 	return handle_remove(handles(), (uint32_t)a[0]);
 }

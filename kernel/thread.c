@@ -210,12 +210,6 @@ void thread_kill_quiet(struct thread *t)
 	thread_kill(t);
 }
 
-void thread_kill_wait(struct thread *t)
-{
-	while (atomic_load(&t->state) == TS_RUNNING && t != sched_current())
-		arch_irq_window();
-}
-
 /* thread_first_run: a new thread's first kernel code (entry.asm), before
  * it enters ring 3. */
 void thread_first_run(void)

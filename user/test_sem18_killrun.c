@@ -13,6 +13,8 @@
  * interrupt reached it (late under a loaded host): it could take the
  * mutex after the walk, and the mutex stayed held by a dead owner for
  * good (the System V semaphores' lock is one: test_linux9_semundo hung).
+ * Now (session 19) the walk waits for the space's end notice, sent once
+ * the killed process's last thread has left its CPU.
  * Checked under Linux 6.1. */
 #define _GNU_SOURCE
 #include <errno.h>

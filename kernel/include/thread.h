@@ -222,17 +222,6 @@ void thread_kill(struct thread *t);
  * pager (which knows), and a notice it is waiting to send is cancelled. */
 void thread_kill_quiet(struct thread *t);
 
-/* Wait until t, killed, can run no more ring-3 code: it is not running
- * (a thread in a run queue, blocked or asleep looks at its kill flag
- * before it could return to ring 3) or it is dead.  One running on
- * another CPU ends at that CPU's next kernel entry: the kill's wake
- * interrupt, which a loaded host may deliver long after (under TCG, a
- * vCPU the host does not run).  Interrupts are let in meanwhile (the
- * target may need this CPU's TLB answer); no bound: what the caller does
- * next must not race with the thread.  The caller holds a reference on
- * t. */
-void thread_kill_wait(struct thread *t);
-
 /* True (and the thread ended) if a kill is pending: call where a thread
  * returns to ring 3 or wakes from a block. */
 void thread_check_kill(void);
