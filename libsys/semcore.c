@@ -137,16 +137,6 @@ int semc_find(struct semcore *c, int owner)
 	return -1;
 }
 
-int semc_find_claimed(struct semcore *c, int owner)
-{
-	for (int i = 0; i < c->nundo; i++) {
-		struct semundo *u = semc_rec(c, i);
-		if (u->owner == owner && state_of(u) == SEMC_RESERVED)
-			return i;
-	}
-	return -1;
-}
-
 int semc_free_slot(struct semcore *c)
 {
 	int cap = semc_cap(c);

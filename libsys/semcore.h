@@ -46,6 +46,7 @@ struct semcell {
 	int16_t jadj;   /* the journal: jrec's adjustment to be */
 	uint16_t pad;
 	int32_t pid;    /* the last to change it */
+	int32_t ncnt, zcnt; /* waiting for it to grow, to be 0 */
 };
 
 struct semundo {
@@ -88,8 +89,6 @@ void semc_redo(struct semcore *c);
 
 /* Owner's live record, or -1. */
 int semc_find(struct semcore *c, int owner);
-/* Owner's record claimed but not made live (SEMC_RESERVED alone), or -1. */
-int semc_find_claimed(struct semcore *c, int owner);
 /* A free record, or -1 (every one in use). */
 int semc_free_slot(struct semcore *c);
 /* A record the pager marked dead (its owner ended), or -1. */

@@ -19,14 +19,10 @@
  * The lock is held only across loads and stores of the set itself: the
  * caller's buffers (sops, semctl's semid_ds and array) are copied in
  * before and out after it, and the futex wake is made after it, so that
- * no fault and no system call happens with it held.  The lock is a
- * robust process-shared mutex, held with signals off: a holder thread
- * ended inside the few stores (its process killed: SIGKILL, an OOM kill,
- * a fault; or another thread's exec) is seen by the pager, which marks the
- * lock owner-died, and the next locker takes it (EOWNERDEAD), so one
- * thread's end does not hang the others; no pid is trusted for it.
- * GETNCNT and GETZCNT count the waiter entries, each a robust mutex held
- * by its waiting thread, so a waiter ended asleep is counted no more.
+ * no fault and no system call happens with it held.  The lock word names
+ * its holder's pid, and a waiter that finds the holder gone (a kill that
+ * landed inside the few stores: SIGKILL, an OOM kill, another thread's
+ * exit) takes it over, so one process's death does not hang the others.
  * Every change is logged first and then made (semcore.c's journal), and
  * whoever takes the lock finishes a change a dead holder logged
  * (set_enter), so no change is ever seen half made.  A maker killed
@@ -63,41 +59,22 @@
 #include "libsys.h"
 #include "semcore.h"
 #include "abi/pager.h"
-#include "lib/robust.h"
 
 #define SEMS_MAGIC 0x53454d53u /* "SEMS" */
 #define SEMS_KEYS  0x73656d73  /* xor'd into a key: apart from shmget's */
 #define ATTACHED   256         /* sets one process keeps attached at once */
 #define GET_TRIES  16          /* semget's rounds against removals */
-#define WAITS      512         /* threads counted waiting on a set at once */
-
-/* A thread waiting in semop (GETNCNT and GETZCNT count them): held, a
- * robust mutex the waiting thread holds while it waits, so that the
- * pager marks it owner-died if the thread is ended there (a kill, exec);
- * num and zero what it waits for; ready once held is set up (lazily: a
- * set's first waiter on it). */
-struct semwait {
-	pthread_mutex_t held;
-	uint16_t num;
-	uint8_t zero, ready;
-};
 
 /* The semaphores, SEM_UNDO records and journal are semcore.h's (c); the
  * pager's PG_SHM_NOTE marks a record (its state word) when its owner
- * ends and then moves seq on and wakes its sleepers.  lock is a robust,
- * process-shared mutex: the pager marks it owner-died when its holder
- * thread is ended inside it (the process killed, or another thread's
- * exec), and the next locker gets it with EOWNERDEAD.  waits[0, nwait)
- * may be in use. */
+ * ends and then moves seq on and wakes its sleepers. */
 struct semset {
 	uint32_t magic;     /* set last: the set is ready */
+	int lock;           /* 0 free, or the holder's pid */
 	unsigned seq;
 	int removed;
-	int nwait;
-	pthread_mutex_t lock;
 	struct semid_ds ds;
 	struct semcore c;
-	struct semwait waits[WAITS];
 };
 
 _Static_assert(SEMC_MAX == SEMMSL && SEMC_VMX == SEMVMX && SEMC_UNDO == SEM_UNDO &&
@@ -166,42 +143,32 @@ static int gone(int pid)
 	return libsys_pid_gone(pid);
 }
 
-/* What a holder of a set's lock keeps: the signal mask to put back, and
- * the sequence word as set_enter read it. */
-struct hold {
-	uint64_t sigs;
-	unsigned seq;
-};
-
-/* Take s's lock, with this thread's signals off until set_unlock (a
- * handler never runs inside it, so never takes it again on the same
- * thread, nor changes the robust list under it).  A lock whose holder
- * was ended inside it (EOWNERDEAD: the pager marked it) is ours like any
- * other: set_enter finishes what the holder logged.  EDEADLK would mean
- * another live thread has our robust id (lib/robust.h: pids 2^18 apart):
- * we wait for it by yielding. */
-static void set_lock(struct semset *s, struct hold *h)
+/* Take s's lock: the word holds our pid.  Spins, yielding the CPU now and
+ * then; each time it yields it checks the holder, and takes the lock over
+ * from a holder that is no more. */
+static void set_lock(struct semset *s)
 {
-	h->sigs = libsys_sigs_off();
+	int me = (int)getpid();
 	for (unsigned spins = 1;; spins++) {
-		int e;
-		if (spins < 64 && __atomic_load_n(&s->lock.locked, __ATOMIC_RELAXED)) {
+		int h = 0;
+		if (__atomic_compare_exchange_n(&s->lock, &h, me, 0, __ATOMIC_ACQUIRE,
+						__ATOMIC_RELAXED))
+			return;
+		if (spins % 256) {
 			__builtin_ia32_pause();
 			continue;
 		}
-		e = pthread_mutex_lock(&s->lock);
-		if (e == EOWNERDEAD)
-			pthread_mutex_consistent(&s->lock);
-		if (e == 0 || e == EOWNERDEAD)
+		if (h != me && gone(h) &&
+		    __atomic_compare_exchange_n(&s->lock, &h, me, 0, __ATOMIC_ACQUIRE,
+						__ATOMIC_RELAXED))
 			return;
 		sched_yield();
 	}
 }
 
-static void set_unlock(struct semset *s, struct hold *h)
+static void set_unlock(struct semset *s)
 {
-	pthread_mutex_unlock(&s->lock);
-	libsys_sigs_on(h->sigs);
+	__atomic_store_n(&s->lock, 0, __ATOMIC_RELEASE);
 }
 
 /* Something changed (lock held): the sequence moves on; set_wake after
@@ -220,13 +187,13 @@ static void set_wake(struct semset *s)
 /* Take s's lock and bring the set up to date: a change a holder killed
  * inside it logged is made (semc_redo), and the records the pager marked
  * dead are applied and freed (their owners' SEM_UNDO), as Linux does at
- * exit.  h->seq is the sequence word read before the dead were looked for:
- * a mark made after it moves the word on past h->seq, so a waiter on it
+ * exit.  *seq is the sequence word read before the dead were looked for:
+ * a mark made after it moves the word on past *seq, so a waiter on *seq
  * never sleeps through it.  1 if something changed (set_leave wakes). */
-static int set_enter(struct semset *s, struct hold *h)
+static int set_enter(struct semset *s, unsigned *seq)
 {
-	set_lock(s, h);
-	h->seq = __atomic_load_n(&s->seq, __ATOMIC_SEQ_CST);
+	set_lock(s);
+	*seq = __atomic_load_n(&s->seq, __ATOMIC_SEQ_CST);
 	semc_redo(&s->c);
 	int changed = 0;
 	for (int i; (i = semc_dead(&s->c)) >= 0; changed = 1)
@@ -237,65 +204,11 @@ static int set_enter(struct semset *s, struct hold *h)
 }
 
 /* Let s's lock go, and wake its waiters if something changed. */
-static void set_leave(struct semset *s, struct hold *h, int changed)
+static void set_leave(struct semset *s, int changed)
 {
-	set_unlock(s, h);
+	set_unlock(s);
 	if (changed)
 		set_wake(s);
-}
-
-/* The calling thread is to wait on s for semaphore num to grow (zero: to
- * be 0): counted in an entry of waits it holds (lock held).  The entry's
- * index, or -1 if every one is taken (the thread waits uncounted). */
-static int wait_take(struct semset *s, int num, int zero)
-{
-	for (int i = 0; i < WAITS; i++) {
-		struct semwait *w = &s->waits[i];
-		if (!w->ready) {
-			pthread_mutexattr_t a;
-			pthread_mutexattr_init(&a);
-			pthread_mutexattr_setpshared(&a, PTHREAD_PROCESS_SHARED);
-			pthread_mutexattr_setrobust(&a, PTHREAD_MUTEX_ROBUST);
-			pthread_mutex_init(&w->held, &a);
-			w->ready = 1;
-		}
-		if ((unsigned)__atomic_load_n(&w->held.locked, __ATOMIC_ACQUIRE) & ROBUST_ID_MASK)
-			continue; /* a waiter's */
-		int e = pthread_mutex_trylock(&w->held);
-		if (e == EOWNERDEAD) /* its waiter was ended waiting */
-			pthread_mutex_consistent(&w->held);
-		else if (e)
-			continue;
-		w->num = (uint16_t)num;
-		w->zero = (uint8_t)zero;
-		if (s->nwait <= i)
-			s->nwait = i + 1;
-		return i;
-	}
-	return -1;
-}
-
-/* The calling thread waits no more: its entry i of waits let go (lock
- * held). */
-static void wait_drop(struct semset *s, int i)
-{
-	if (i >= 0)
-		pthread_mutex_unlock(&s->waits[i].held);
-}
-
-/* How many threads wait for semaphore num to grow (zero: to be 0): the
- * entries held by a thread (one ended waiting is marked by the pager,
- * its owner cleared) (lock held). */
-static int wait_count(struct semset *s, int num, int zero)
-{
-	int n = 0;
-	for (int i = 0; i < s->nwait; i++) {
-		struct semwait *w = &s->waits[i];
-		unsigned word = (unsigned)__atomic_load_n(&w->held.locked, __ATOMIC_ACQUIRE);
-		if (w->ready && (word & ROBUST_ID_MASK) && w->num == num && w->zero == zero)
-			n++;
-	}
-	return n;
 }
 
 static int removed(struct semset *s)
@@ -493,11 +406,6 @@ static int set_make(int id, key_t key, int nsems, int mode)
 		errno = e == EINVAL ? ENOMEM : e;
 		return -1;
 	}
-	pthread_mutexattr_t a;
-	pthread_mutexattr_init(&a);
-	pthread_mutexattr_setpshared(&a, PTHREAD_PROCESS_SHARED);
-	pthread_mutexattr_setrobust(&a, PTHREAD_MUTEX_ROBUST);
-	pthread_mutex_init(&s->lock, &a);
 	s->c.nsems = nsems;
 	s->c.jrec = -1;
 	s->ds.sem_perm.__key = key;
@@ -599,8 +507,8 @@ int semget(key_t key, int nsems, int flags)
 static int reclaim(struct semset *s, int me)
 {
 	int idx[RECLAIM_MAX], who[RECLAIM_MAX], n = 0, freed = 0;
-	struct hold h;
-	int ch = set_enter(s, &h);
+	unsigned seq;
+	int ch = set_enter(s, &seq);
 	for (int i = 0; i < s->c.nundo && n < RECLAIM_MAX; i++) {
 		struct semundo *u = semc_rec(&s->c, i);
 		if (__atomic_load_n(&u->state, __ATOMIC_ACQUIRE) == SEMC_RESERVED && u->owner != me) {
@@ -608,11 +516,11 @@ static int reclaim(struct semset *s, int me)
 			who[n++] = u->owner;
 		}
 	}
-	set_leave(s, &h, ch);
+	set_leave(s, ch);
 	for (int k = 0; k < n; k++)
 		if (!gone(who[k]))
 			who[k] = 0;
-	ch = set_enter(s, &h);
+	ch = set_enter(s, &seq);
 	for (int k = 0; k < n; k++) {
 		struct semundo *u = semc_rec(&s->c, idx[k]);
 		if (who[k] && u->owner == who[k] &&
@@ -621,7 +529,7 @@ static int reclaim(struct semset *s, int me)
 			freed++;
 		}
 	}
-	set_leave(s, &h, ch);
+	set_leave(s, ch);
 	return freed;
 }
 
@@ -641,29 +549,24 @@ static int undo_note(struct semset *s, int id, int i)
  * (ENOMEM: no room, or the pager has none). */
 static int claim_round(struct semset *s, int id, int me, int round)
 {
-	struct hold h;
-	int ch = set_enter(s, &h);
+	unsigned seq;
+	int ch = set_enter(s, &seq);
 	if (s->removed || semc_find(&s->c, me) >= 0) {
-		set_leave(s, &h, ch);
+		set_leave(s, ch);
 		return 1;
 	}
-	/* a claim of ours not made live: its claimer was a thread an exec
-	 * ended (no other claim of this image is under way: undo_lock), and
-	 * it may have asked its note already (asking again is the same
-	 * note, so a failure below means none was made) */
-	int i = semc_find_claimed(&s->c, me);
-	if (i < 0 && (i = semc_free_slot(&s->c)) < 0) {
-		set_leave(s, &h, ch);
+	int i = semc_free_slot(&s->c);
+	if (i < 0) {
+		set_leave(s, ch);
 		if (round == 0 && reclaim(s, me))
 			return 0;
 		errno = ENOMEM;
 		return -1;
 	}
-	if (semc_rec(&s->c, i)->owner != me)
-		semc_commit(&s->c, SEMJ_CLAIM, i, me);
-	set_leave(s, &h, ch);
+	semc_commit(&s->c, SEMJ_CLAIM, i, me);
+	set_leave(s, ch);
 	int e = undo_note(s, id, i);
-	ch = set_enter(s, &h);
+	ch = set_enter(s, &seq);
 	struct semundo *u = semc_rec(&s->c, i);
 	if (u->owner == me && __atomic_load_n(&u->state, __ATOMIC_ACQUIRE) == SEMC_RESERVED) {
 		if (e)
@@ -671,7 +574,7 @@ static int claim_round(struct semset *s, int id, int me, int round)
 		else
 			semc_commit(&s->c, SEMJ_LIVE, i, me);
 	}
-	set_leave(s, &h, ch);
+	set_leave(s, ch);
 	if (e && !removed(s)) {
 		errno = ENOMEM;
 		return -1;
@@ -731,15 +634,15 @@ static int semop_in(struct semset *s, int id, struct sembuf *user_sops, size_t n
 		int wait_on = 0, zero = 0, rec = -1;
 		pid_t me = getpid();
 		time_t now = time(NULL);
-		struct hold h;
-		int ch = set_enter(s, &h);
+		unsigned seq;
+		int ch = set_enter(s, &seq);
 		if (s->removed) {
-			set_leave(s, &h, ch);
+			set_leave(s, ch);
 			errno = EIDRM;
 			return -1;
 		}
 		if (undo && (rec = semc_find(&s->c, me)) < 0) {
-			set_leave(s, &h, ch);
+			set_leave(s, ch);
 			if (undo_claim(s, id, me))
 				return -1;
 			continue;
@@ -751,20 +654,21 @@ static int semop_in(struct semset *s, int id, struct sembuf *user_sops, size_t n
 				s->c.sem[sops[i].sem_num].pid = me;
 			s->ds.sem_otime = now;
 			set_changed(s);
-			set_leave(s, &h, 1);
+			set_leave(s, 1);
 			return 0;
 		}
 		if (r < 0 || nowait) {
-			set_leave(s, &h, ch);
+			set_leave(s, ch);
 			errno = r < 0 ? ERANGE : EAGAIN;
 			return -1;
 		}
-		int w = wait_take(s, wait_on, zero);
-		set_leave(s, &h, ch);
-		int e = libsys_futex_wait(&s->seq, h.seq, ms, 1);
-		ch = set_enter(s, &h);
-		wait_drop(s, w);
-		set_leave(s, &h, ch);
+		int32_t *count = zero ? &s->c.sem[wait_on].zcnt : &s->c.sem[wait_on].ncnt;
+		(*count)++;
+		set_leave(s, ch);
+		int e = libsys_futex_wait(&s->seq, seq, ms, 1);
+		ch = set_enter(s, &seq);
+		(*count)--;
+		set_leave(s, ch);
 		if (e == E_INTR) {
 			errno = EINTR;
 			return -1;
@@ -837,10 +741,10 @@ static int semctl_in(struct semset *s, int id, int num, int cmd, union semun_ ar
 	pid_t me = getpid();
 	time_t now = time(NULL);
 	int r = 0;
-	struct hold h;
-	int woke = set_enter(s, &h);
+	unsigned seq;
+	int woke = set_enter(s, &seq);
 	if (s->removed) { /* by another process since set_get */
-		set_leave(s, &h, woke);
+		set_leave(s, woke);
 		errno = EINVAL;
 		return -1;
 	}
@@ -848,7 +752,7 @@ static int semctl_in(struct semset *s, int id, int num, int cmd, union semun_ ar
 	case IPC_RMID:
 		s->removed = 1;
 		set_changed(s);
-		set_leave(s, &h, 1);
+		set_leave(s, 1);
 		shmctl(id, IPC_RMID, NULL); /* freed once all have detached */
 		return 0;
 	case IPC_STAT:
@@ -860,8 +764,8 @@ static int semctl_in(struct semset *s, int id, int num, int cmd, union semun_ ar
 		break;
 	case GETVAL: r = s->c.sem[num].val; break;
 	case GETPID: r = s->c.sem[num].pid; break;
-	case GETNCNT: r = wait_count(s, num, 0); break;
-	case GETZCNT: r = wait_count(s, num, 1); break;
+	case GETNCNT: r = s->c.sem[num].ncnt; break;
+	case GETZCNT: r = s->c.sem[num].zcnt; break;
 	case SETVAL:
 		if (arg.val < 0 || arg.val > SEMVMX) {
 			errno = ERANGE;
@@ -897,7 +801,7 @@ static int semctl_in(struct semset *s, int id, int num, int cmd, union semun_ ar
 		errno = EINVAL;
 		r = -1;
 	}
-	set_leave(s, &h, woke);
+	set_leave(s, woke);
 	if (r == 0 && cmd == IPC_STAT)
 		memcpy(arg.buf, &ds, sizeof ds);
 	if (r == 0 && cmd == GETALL)

@@ -29,8 +29,7 @@ static void procinfo(const struct proc *c, struct pg_procinfo *out)
 	memset(out, 0, sizeof *out);
 	out->pid = c->pid;
 	out->ppid = c->ppid;
-	/* a zombie whose space is not gone may still run on another CPU */
-	out->state = c->state == PROC_LIVE || c->ending ? PG_PROC_RUNNING : PG_PROC_ZOMBIE;
+	out->state = c->state == PROC_LIVE ? PG_PROC_RUNNING : PG_PROC_ZOMBIE;
 	out->threads = c->nthreads;
 	out->resident = dp_pages(&c->mem);
 	out->faults = c->mem.faults;

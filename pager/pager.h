@@ -98,8 +98,6 @@ struct proc {
 	bool ending;                       /* a zombie whose space is not yet
 					    * gone (FAULT_SPACE_END): its
 					    * parent has not heard of its end */
-	bool forgotten;                    /* forgotten while ending: forgotten
-					    * at its space's notice (proc_forget) */
 	struct doomed *doom;               /* its memory, let go by its end and
 					    * not yet destroyed: its parent
 					    * has not heard of its end */
@@ -258,31 +256,15 @@ void proc_thread_ended(struct proc *p, uint64_t tid, uint64_t pending);
  * (proc_end): its parent hears of its end now (SIGCHLD, a saved wait
  * answered); any other: nothing more. */
 void proc_space_gone(uint64_t badge, uint64_t cpu_ns);
-/* The image of a process that ended: its regions
- * and pages, no longer named by the process, and what must be done with
- * them once its threads can run no more ring-3 code: the robust lists of
- * its thread slots walked (robust_image_end) and, at a process's end, its
- * PG_SHM_NOTE notes fired.  That is known only when the kernel's
- * FAULT_SPACE_END for its space (pid, gen: its badge's) comes, as its
- * last thread has left its CPU (a killed thread running on another CPU
- * goes on until the kill's interrupt lands there): until then the record
- * waits (proc.c's awaiting list; no pager thread waits for it).  Then it
- * is destroyed by the pager thread that took the notice, once that thread
- * has let pg.big go (pager_destroy_doomed), beside other threads' faults.
- * owner: the zombie whose parent hears of its end only after (NULL once
- * the process is forgotten: nobody to tell).  (Exec's old image is
- * walked and destroyed at once, in exec_clear: the new image's threads
- * have the old ones' robust ids and must not run before the walk.)
- * robust0: slots 0..PROC_THR_CHUNK-1's list heads; robust[c]: chunk c's
- * slots (c >= 1; moved from the process), NULL if none; nthr: its slots. */
+/* Memory an ended process let go (its regions and pages, no longer named
+ * by the process): destroyed by the pager thread whose alone part let it
+ * go, once that thread has let pg.big go (pager_destroy_doomed), beside
+ * other threads' faults.  owner: the zombie whose parent hears of its end
+ * only after (NULL once the process is forgotten: nobody to tell). */
 struct doomed {
 	struct dp_space mem;
 	struct proc *owner;
 	struct doomed *next;
-	uint32_t pid, gen, nthr;
-	struct shm_note *notes;
-	uint64_t robust0[PROC_THR_CHUNK];
-	struct thr_chunk *robust[PG_MAX_THREADS / PROC_THR_CHUNK];
 };
 /* d is destroyed: its owner's parent may hear of the end now (pg.big held
  * for writing). */
@@ -303,14 +285,9 @@ bool proc_has_thread(struct proc *p, uint64_t tid);
 long do_exit(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 long do_robust(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 long do_shm_note(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
-/* Fire and free the PG_SHM_NOTE notes of list n (a process's, once its
- * threads can run no more ring-3 code: struct doomed). */
-void shm_notes_fire(struct shm_note *n);
-/* Walk the robust list at head of thread slot `slot` of process pid, in
- * its image's memory mem (its threads can run no more ring-3 code):
- * the words still held marked ROBUST_OWNER_DIED, one sleeper of each
- * woken. */
-void robust_image_walk(struct dp_space *mem, uint32_t pid, unsigned slot, uint64_t head);
+/* Fire and free p's PG_SHM_NOTE notes (p ends: its threads are gone). */
+void shm_notes_end(struct proc *p);
+void robust_proc_end(struct proc *p);
 long do_getpid(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 long do_thread_spawn(struct proc *p, const struct sys_msg *m, struct sys_msg *r);
 long do_spawn(struct proc *p, const struct sys_msg *m, struct sys_msg *r);

@@ -87,22 +87,15 @@ static int slot_find(void)
 }
 
 /* Make p FREE: it is no longer found, and its memory goes at the next
- * proc_sweep.  A zombie whose space is not gone yet (ending: a thread may
- * still run ring-3 code on another CPU) stays found, running to PG_PS,
- * waited for by nobody, until its space's notice forgets it (proc_space_gone):
- * a process that sees it gone sees its robust locks and notes done. */
+ * proc_sweep. */
 static void proc_forget(struct proc *p)
 {
-	if (p->doom) /* nobody to tell any more */
-		__atomic_store_n(&p->doom->owner, NULL, __ATOMIC_RELAXED);
-	p->doom = NULL;
-	if (p->state == PROC_ZOMBIE && p->ending) {
-		p->forgotten = true; /* no wait takes it (do_wait) */
-		return;
-	}
 	if (p->state != PROC_FREE)
 		unswept++;
 	p->state = PROC_FREE;
+	if (p->doom) /* nobody to tell any more */
+		__atomic_store_n(&p->doom->owner, NULL, __ATOMIC_RELAXED);
+	p->doom = NULL;
 }
 
 /* Take p out of the pid hash. */
@@ -327,12 +320,8 @@ int proc_spawn(uint32_t ppid, const char *args, size_t len, uint32_t *pid)
 }
 
 /* End every thread of p (the caller too, if it is one of them) and free
- * its thread slots.  Their robust list heads go to d (the slot chunks past
- * the first moved there), to be walked once the threads can run no more
- * ring-3 code (struct doomed): thread_destroy does not wait for a thread
- * that still runs on another CPU.  With no d (no memory for one) they are
- * walked now, and such a thread could still take a robust lock after. */
-static void drop_threads(struct proc *p, struct doomed *d)
+ * the slot chunks past the first. */
+static void drop_threads(struct proc *p)
 {
 	for (unsigned i = 0; i < p->nthr; i++) {
 		if (*proc_thr(p, i))
@@ -340,98 +329,39 @@ static void drop_threads(struct proc *p, struct doomed *d)
 		*proc_thr(p, i) = 0;
 		*proc_thr_tid(p, i) = 0;
 	}
-	if (d) {
-		d->nthr = p->nthr;
-		memcpy(d->robust0, p->thr0.robust, sizeof d->robust0);
-	}
-	for (unsigned i = 0; i < p->nthr && !d; i++)
-		robust_image_walk(&p->mem, p->pid, i, *proc_thr_robust(p, i));
-	memset(p->thr0.robust, 0, sizeof p->thr0.robust);
-	for (unsigned c = 1; c < p->nthr / PROC_THR_CHUNK; c++) {
-		if (d)
-			d->robust[c] = p->thr[c];
-		else
-			pool_put(&thr_pool, p->thr[c]);
-	}
+	robust_proc_end(p); /* its threads are gone, its memory not yet */
+	for (unsigned c = 1; c < p->nthr / PROC_THR_CHUNK; c++)
+		pool_put(&thr_pool, p->thr[c]);
 	p->nthr = PROC_THR_CHUNK;
 	p->nthreads = 0;
 }
 
 static void wait_answer(struct proc *c, uint64_t w);
 
-/* Images let go whose space's end notice has not come (struct doomed;
- * touched alone). */
-static struct doomed *awaiting;
-
-/* The last acts for d's image, whose threads can run no more ring-3 code:
- * its threads' robust lists walked and its notes fired (the chunks moved
- * from the process freed); then it is this thread's to destroy once it
- * lets pg.big go (pager_destroy_doomed). */
-static void image_stopped(struct doomed *d)
+/* The regions and pages of ended p go (its space destroyed already):
+ * handed to this thread as doomed memory (struct doomed), destroyed once
+ * it lets pg.big go, so that a big process's end does not hold every
+ * other CPU's faults back (a 16 MiB one took about 2 ms under TCG); at
+ * once if there is no memory for the hand-over.  Its parent hears of its
+ * end after (p->doom).  (An exec destroys the old image's at once: the
+ * new one may need those frames.) */
+static void let_memory_go(struct proc *p)
 {
-	for (unsigned i = 0; i < d->nthr; i++)
-		robust_image_walk(&d->mem, d->pid, i,
-				  i < PROC_THR_CHUNK ? d->robust0[i] :
-				  d->robust[i / PROC_THR_CHUNK]->robust[i % PROC_THR_CHUNK]);
-	for (unsigned c = 1; c < d->nthr / PROC_THR_CHUNK; c++)
-		pool_put(&thr_pool, d->robust[c]);
-	d->nthr = 0;
-	shm_notes_fire(d->notes);
-	d->notes = NULL;
+	struct doomed *d = pool_get(&doomed_pool);
+	if (!d) {
+		dp_destroy(&p->mem);
+		return;
+	}
+	d->mem = p->mem;
+	d->mem.space = 0;
+	d->owner = p;
+	p->doom = d;
+	dp_space_init(&p->mem, p->space);
+	p->mem.faults = d->mem.faults; /* its rusage (reaped, /proc) */
 	struct pg_thread *me = pg_self();
 	d->next = me->doomed;
 	me->doomed = d;
-}
-
-/* Ended p's image goes (d: from doomed_pool, before drop_threads filled
- * its robust heads; NULL if none could be had): its regions and pages (its
- * space destroyed already: nothing is unmapped) and its notes.  d waits
- * for its space's end notice (notice: the
- * space_destroy succeeded) before its last acts (image_stopped) and its
- * destruction, so that a big process's end does not hold every other
- * CPU's faults back (a 16 MiB one took about 2 ms under TCG) and no
- * pager thread waits for a thread to stop.  An ending process's parent
- * hears of its end after (p->doom).  With no d, all at once (and a thread
- * still running could take a robust lock after the walk). */
-static void let_image_go(struct proc *p, struct doomed *d, bool notice)
-{
-	if (!d) {
-		shm_notes_fire(p->notes);
-		dp_destroy(&p->mem);
-	} else {
-		d->mem = p->mem;
-		d->mem.space = 0;
-		d->pid = p->pid;
-		d->gen = p->exec_gen;
-		d->owner = p;
-		d->notes = p->notes;
-		p->doom = d;
-		dp_space_init(&p->mem, p->space);
-		p->mem.faults = d->mem.faults; /* its rusage (reaped, /proc) */
-		__atomic_fetch_add(&dooming, 1, __ATOMIC_RELAXED);
-		if (notice) {
-			d->next = awaiting;
-			awaiting = d;
-		} else {
-			image_stopped(d);
-		}
-	}
-	p->notes = NULL;
-	p->nnotes = 0;
-}
-
-/* The image whose space's end notice names badge (pids are never given
- * again), if it waits: its last acts now (image_stopped). */
-static void image_notice(uint64_t badge)
-{
-	for (struct doomed **q = &awaiting; *q; q = &(*q)->next) {
-		struct doomed *d = *q;
-		if (d->pid == PG_BADGE_PID(badge) && d->gen == PG_BADGE_GEN(badge)) {
-			*q = d->next;
-			image_stopped(d);
-			return;
-		}
-	}
+	__atomic_fetch_add(&dooming, 1, __ATOMIC_RELAXED);
 }
 
 void proc_doomed_done(struct doomed *d)
@@ -457,12 +387,11 @@ bool proc_dooming(void)
  * thread_destroy and space_destroy also close our handles; the space goes
  * (with its mappings) once its last thread has, and then the kernel tells
  * us (FAULT_SPACE_END: proc_space_gone): p->ending until then; its
- * robust lists, notes, regions and pages go after (let_image_go): p->doom
- * until then. */
+ * regions and pages go after (let_memory_go): p->doom until then. */
 static void teardown(struct proc *p)
 {
-	struct doomed *d = pool_get(&doomed_pool);
-	drop_threads(p, d);
+	drop_threads(p);
+	shm_notes_end(p); /* its SEM_UNDO records marked, their waiters woken */
 	if (p->wait_reply) /* its waiting thread is ended: nobody to answer */
 		sys_handle_close(p->wait_reply);
 	p->wait_reply = 0;
@@ -471,7 +400,7 @@ static void teardown(struct proc *p)
 	p->ending = e == E_OK;
 	if (e)
 		printf("pager: space_destroy pid %u: %s\n", p->pid, err_str(e));
-	let_image_go(p, d, p->ending); /* its SEM_UNDO records marked at its notice */
+	let_memory_go(p);
 	ksmd_proc_gone(p);
 	pipe_proc_gone(p); /* its pipe ends close: readers see EOF */
 	for (int i = 0; i < SHARED_MAX; i++) {
@@ -546,17 +475,12 @@ uint64_t proc_cpu_ns(const struct proc *p)
 
 void proc_space_gone(uint64_t badge, uint64_t cpu_ns)
 {
-	image_notice(badge);
 	struct proc *c = proc_known(PG_BADGE_PID(badge));
 	if (c && (c->state == PROC_LIVE || c->ending))
 		c->cpu_ns += cpu_ns; /* an image exec replaced, or its last */
 	if (!c || c->state != PROC_ZOMBIE || !c->ending || c->exec_gen != PG_BADGE_GEN(badge))
 		return; /* an image exec replaced, or nobody waits for it */
 	c->ending = false;
-	if (c->forgotten) {
-		proc_forget(c);
-		return;
-	}
 	if (!c->doom) /* else once its memory is destroyed (proc_doomed_done) */
 		wait_answer(c, sig_child_word(c)); /* (it may reap c) */
 }
@@ -696,18 +620,14 @@ long do_spawn(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
  * ignored signals, the alarm.  The drops[n] pipe ends are let go. */
 static void exec_clear(struct proc *p, const struct pg_exec_drop *drops, uint32_t n)
 {
-	/* the robust lists walked now, before the new image runs, as Linux's
-	 * exec (the new image's threads have the old ones' robust ids); a
-	 * thread still running on another CPU until the kill's interrupt
-	 * lands there could take a robust lock after (not mended) */
-	drop_threads(p, NULL); /* the caller too */
+	drop_threads(p); /* the caller too */
 	if (p->wait_reply)
 		sys_handle_close(p->wait_reply);
 	p->wait_reply = 0;
 	int e = sys_space_destroy(p->space);
 	if (e)
 		printf("pager: exec: space_destroy pid %u: %s\n", p->pid, err_str(e));
-	dp_destroy(&p->mem); /* the new image may need those frames at once */
+	dp_destroy(&p->mem);
 	ksmd_proc_gone(p);
 	pipe_proc_exec(p, drops, n);
 	p->heap_start = p->brk = 0;
@@ -901,7 +821,7 @@ long do_wait(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
 		return E_INVAL;
 	for (int i = 0; i < proc_slots(); i++) {
 		struct proc *c = proc_slot(i);
-		if (!c || c->state == PROC_FREE || c->forgotten || c->ppid != p->pid ||
+		if (!c || c->state == PROC_FREE || c->ppid != p->pid ||
 		    (!any && c->pid != m->w[0]))
 			continue;
 		if (c->state == PROC_LIVE || c->ending || c->doom || (fl & PG_WAIT_F_NOEXIT)) {

@@ -360,9 +360,9 @@ long do_shm_ctl(struct proc *p, const struct sys_msg *m, struct sys_msg *r)
  * (libsys's SEM_UNDO records: sysvsem.c).  Each note is a node of
  * note_pool on its process's list (struct proc's notes), kept across exec
  * (the list is the process's, not its image's), none in a fork child,
- * fired and freed at its end once its threads can run no more ring-3
- * code (its space's end notice: proc.c's image_stopped), before PG_PS
- * shows it gone, so whoever sees the process gone sees its marks too.  A note names the segment by id and its object's
+ * fired and freed by proc_end (shm_notes_end) after its threads are gone
+ * and before it is a zombie, so whoever sees the process gone (PG_PS)
+ * sees its marks too.  A note names the segment by id and its object's
  * number (ino: an id that came round again names another): a segment
  * removed (or gone) since is left alone.  Run alone. */
 struct shm_note {
@@ -451,12 +451,13 @@ static void note_fire(const struct shm_note *n)
 	}
 }
 
-void shm_notes_fire(struct shm_note *n)
+void shm_notes_end(struct proc *p)
 {
-	while (n) {
-		struct shm_note *next = n->next;
+	while (p->notes) {
+		struct shm_note *n = p->notes;
+		p->notes = n->next;
 		note_fire(n);
 		pool_put(&note_pool, n);
-		n = next;
 	}
+	p->nnotes = 0;
 }

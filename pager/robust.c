@@ -1,7 +1,6 @@
 /* Robust mutexes when a process ends (exit, a kill, OOM, exec): the
  * pager walks each thread's robust list (PG_ROBUST registered it;
- * lib/robust.c) in the dead image's memory, read through our window, once
- * its threads can run no more ring-3 code (proc.c's image_stopped), and
+ * lib/robust.c) in the dead image's memory, read through our window, and
  * marks the lock words the thread still held ROBUST_OWNER_DIED, waking one
  * sleeper of each.  Only words in MAP_SHARED frames the process could
  * write are marked (no other process sees its private memory, and a COW
@@ -14,13 +13,12 @@
 #include "region.h"
 #include "lib/robust.h"
 
-/* The window address of the image's byte at va, or NULL if no frame is
- * there. */
-static void *at(struct dp_space *mem, uint64_t va)
+/* The window address of p's byte at va, or NULL if no frame is there. */
+static void *at(struct proc *p, uint64_t va)
 {
 	if (va >= PG_USER_END)
 		return NULL;
-	const struct page *pg = dp_page(mem, va & ~(uint64_t)(PAGE_SIZE - 1));
+	const struct page *pg = dp_page(&p->mem, va & ~(uint64_t)(PAGE_SIZE - 1));
 	return pg ? (char *)mem_window(pg->pfn) + (va & (PAGE_SIZE - 1)) : NULL;
 }
 
@@ -32,15 +30,14 @@ static bool load(void *ctx, uint64_t va, uint64_t *v)
 	return w != NULL;
 }
 
-/* A word of a MAP_SHARED object's frame that the image's mapping may
- * write. */
+/* A word of a MAP_SHARED object's frame that p's mapping may write. */
 static uint32_t *word(void *ctx, uint64_t va)
 {
-	struct dp_space *mem = ctx;
+	struct proc *p = ctx;
 	if (va >= PG_USER_END)
 		return NULL;
-	const struct page *pg = dp_page(mem, va & ~(uint64_t)(PAGE_SIZE - 1));
-	struct region *r = pg && (pg->flags & PAGE_SHARED) ? dp_region(mem, va) : NULL;
+	const struct page *pg = dp_page(&p->mem, va & ~(uint64_t)(PAGE_SIZE - 1));
+	struct region *r = pg && (pg->flags & PAGE_SHARED) ? dp_region(&p->mem, va) : NULL;
 	if (!r || !(r->rights & MAP_W) || r->shm_private)
 		return NULL;
 	return (uint32_t *)((char *)mem_window(pg->pfn) + (va & (PAGE_SIZE - 1)));
@@ -54,11 +51,15 @@ static void wake(void *ctx, uint64_t va, uint32_t *w)
 	sys_futex_wake_r((uint64_t)(uintptr_t)w | FUTEX_SHARED, 1, &r);
 }
 
-void robust_image_walk(struct dp_space *mem, uint32_t pid, unsigned slot, uint64_t head)
+void robust_proc_end(struct proc *p)
 {
-	const struct robust_ops ops = { mem, load, word, wake };
-	if (head)
-		robust_walk(head, robust_id(pid, slot), &ops);
+	const struct robust_ops ops = { p, load, word, wake };
+	for (unsigned i = 0; i < p->nthr; i++) {
+		uint64_t *head = proc_thr_robust(p, i);
+		if (*head)
+			robust_walk(*head, robust_id(p->pid, i), &ops);
+		*head = 0;
+	}
 }
 
 /* PG_ROBUST (abi/pager.h): w0 = the list head of the caller's thread

@@ -243,29 +243,6 @@ START_TEST(geometry)
 }
 END_TEST
 
-/* A claim left reserved (its claimer ended by an exec) is found for its
- * owner alone; neither a live record nor a dead-marked claim is. */
-START_TEST(claimed_found)
-{
-	fresh(&a, 2, (unsigned short[]){ 1, 1 });
-	int l = live(&a, 5);
-	ck_assert_int_eq(semc_find_claimed(&a, 5), -1);
-	int i = semc_free_slot(&a);
-	semc_commit(&a, SEMJ_CLAIM, i, 6);
-	ck_assert_int_eq(semc_find_claimed(&a, 6), i);
-	ck_assert_int_eq(semc_find_claimed(&a, 5), -1);
-	ck_assert_int_eq(semc_find(&a, 6), -1);
-	semc_commit(&a, SEMJ_LIVE, i, 6); /* taken again and made live */
-	ck_assert_int_eq(semc_find(&a, 6), i);
-	ck_assert_int_eq(semc_find_claimed(&a, 6), -1);
-	int j = semc_free_slot(&a);
-	semc_commit(&a, SEMJ_CLAIM, j, 7);
-	__atomic_fetch_or(&semc_rec(&a, j)->state, SEMC_DEAD, __ATOMIC_SEQ_CST);
-	ck_assert_int_eq(semc_find_claimed(&a, 7), -1);
-	ck_assert_int_ne(l, i);
-}
-END_TEST
-
 int main(void)
 {
 	Suite *s = suite_create("semcore");
@@ -277,7 +254,6 @@ int main(void)
 	tcase_add_test(t, dead_mark_kept);
 	tcase_add_test(t, redo_whole);
 	tcase_add_test(t, geometry);
-	tcase_add_test(t, claimed_found);
 	suite_add_tcase(s, t);
 	return check_run(s);
 }
